@@ -1,0 +1,1 @@
+"""Ingest a codebase: sources, file selection, parsing, chunking, secrets, snapshots."""

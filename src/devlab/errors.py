@@ -1,0 +1,82 @@
+"""DevLab's error tree: every library failure is a ``DevLabError``.
+
+Each error carries the HTTP status the REST door answers with and the exit code
+the CLI door exits with, so the two doors render one error the same way::
+
+    DevLabError (500, exit 1)
+    +-- InvalidInput (422, exit 2)        bad argument, bad file, bad query
+    |   +-- UnsafeArchive (400, exit 2)   zip traversal, links outside, zip bombs
+    |   +-- UnsupportedSource (400, exit 2)
+    +-- NotFound (404, exit 2)            unknown project, snapshot, job, file
+    +-- Conflict (409, exit 3)            state does not allow it (job finished)
+    +-- SourceUnavailable (400, exit 4)   git remote unreachable, bad ref
+    +-- StorageError (500, exit 1)        the database refused
+    +-- ComponentUnavailable (503, exit 1) an optional engine is not installed
+
+Library code raises these and never ``HTTPException`` or ``typer.Exit``.
+"""
+
+from __future__ import annotations
+
+
+class DevLabError(Exception):
+    """Base of every DevLab error; ``message`` says what to change."""
+
+    status_code = 500
+    exit_code = 1
+
+    def __init__(self, message: str, *, detail: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail or {}
+
+
+class InvalidInput(DevLabError):
+    status_code = 422
+    exit_code = 2
+
+
+class UnsafeArchive(InvalidInput):
+    status_code = 400
+
+
+class UnsupportedSource(InvalidInput):
+    status_code = 400
+
+
+class NotFound(DevLabError):
+    status_code = 404
+    exit_code = 2
+
+
+class Conflict(DevLabError):
+    status_code = 409
+    exit_code = 3
+
+
+class SourceUnavailable(DevLabError):
+    status_code = 400
+    exit_code = 4
+
+
+class StorageError(DevLabError):
+    status_code = 500
+    exit_code = 1
+
+
+class ComponentUnavailable(DevLabError):
+    status_code = 503
+    exit_code = 1
+
+
+__all__ = [
+    "ComponentUnavailable",
+    "Conflict",
+    "DevLabError",
+    "InvalidInput",
+    "NotFound",
+    "SourceUnavailable",
+    "StorageError",
+    "UnsafeArchive",
+    "UnsupportedSource",
+]
