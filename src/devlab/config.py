@@ -108,7 +108,9 @@ class Settings(BaseSettings):
         if self.chunk_overlap_lines >= self.chunk_max_lines:
             raise ValueError("chunk_overlap_lines must be smaller than chunk_max_lines")
         if self.embedding_backend == "openai" and not self.embedding_url:
-            raise ValueError("embedding_backend 'openai' needs embedding_url (DEVLAB_EMBEDDING_URL)")
+            raise ValueError(
+                "embedding_backend 'openai' needs embedding_url (DEVLAB_EMBEDDING_URL)"
+            )
         return self
 
     @classmethod

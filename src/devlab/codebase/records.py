@@ -24,7 +24,7 @@ class Symbol(NamedTuple):
 
 
 class Import(NamedTuple):
-    """An import statement: ``module`` is what is imported ("os.path", "./util", "java.util.List")."""
+    """An import statement; ``module`` is what is imported ("os.path", "./util")."""
 
     module: str
     names: tuple[str, ...]  # imported names ("join",); empty for "import os"

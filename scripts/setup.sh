@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# DevLab set-up on a fresh Debian 12 machine (run as root, or with sudo available).
+#
+#   bash scripts/setup.sh serve   # install everything, then run `devlab serve` (embedded defaults)
+#   bash scripts/setup.sh test    # install everything, start PostgreSQL, run the test suite
+#
+# Idempotent: a second run only checks what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-serve}"; shift || true
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-dev
+              bubblewrap graphviz postgresql postgresql-client)
+
+install_system() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_python() {
+  local py="${PYTHON:-python3.11}"
+  command -v "$py" >/dev/null || py=python3
+  if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv with $py" >&2
+    "$py" -m venv .venv
+  fi
+  .venv/bin/python -m pip install -q --upgrade pip
+  # The CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
+  .venv/bin/python -m pip install -q "torch==2.13.0"
+  .venv/bin/python -m pip install -q -e ".[dev]"
+}
+
+start_postgres() {
+  # Debian's PostgreSQL on loopback, with a throw-away database for the tests.
+  if ! command -v pg_lsclusters >/dev/null; then echo "setup: no PostgreSQL; skipping" >&2; return 1; fi
+  local cluster; cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  if [ -z "$cluster" ]; then $SUDO pg_createcluster 15 main >/dev/null; cluster="15 main"; fi
+  # shellcheck disable=SC2086
+  $SUDO pg_ctlcluster $cluster start 2>/dev/null || true
+  local port; port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
+  $SUDO -u postgres psql -q -p "$port" -tc "SELECT 1 FROM pg_roles WHERE rolname='devlab'" | grep -q 1 \
+    || $SUDO -u postgres psql -q -p "$port" -c "CREATE ROLE devlab LOGIN PASSWORD 'devlab' CREATEDB"
+  $SUDO -u postgres psql -q -p "$port" -c "DROP DATABASE IF EXISTS devlab_test" >/dev/null
+  $SUDO -u postgres psql -q -p "$port" -c "CREATE DATABASE devlab_test OWNER devlab" >/dev/null
+  export DEVLAB_TEST_POSTGRES_URL="postgresql+psycopg://devlab:devlab@127.0.0.1:${port}/devlab_test"
+}
+
+install_system
+install_python
+
+case "$MODE" in
+  serve)
+    exec .venv/bin/devlab serve "$@"
+    ;;
+  test)
+    start_postgres || echo "setup: PostgreSQL unavailable; PostgreSQL tests will be skipped" >&2
+    .venv/bin/ruff check src tests
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  install)
+    echo "setup: installed; run .venv/bin/devlab --help" >&2
+    ;;
+  *)
+    echo "usage: bash scripts/setup.sh [serve|test|install] [extra args]" >&2; exit 2
+    ;;
+esac

@@ -1,0 +1,382 @@
+"""Ingest a source into a project snapshot: the ingestion pipeline in reading order.
+
+    materialise source -> select files -> analyse changed files -> store ->
+    finalisers (embedding, ranking: supplied by devlab.search) -> complete
+
+Re-ingesting reuses every file version whose (path, content hash) is already
+stored, so only changed files are parsed and embedded; deleted files simply are
+not in the new snapshot. Ingestions of one project are serialised by a lock
+file in ``DEVLAB_HOME``; a failure (or a crash, found by ``recover_interrupted``)
+leaves the previous snapshot current and searchable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from devlab.codebase.analysis import analyse_file, content_hash
+from devlab.codebase.licenses import find_project_licenses, license_for
+from devlab.codebase.snapshots import (
+    complete_snapshot,
+    existing_versions,
+    fail_snapshot,
+    link_files,
+    prune_project,
+    record_skipped,
+    store_analysis,
+)
+from devlab.codebase.sources import materialize_source
+from devlab.codebase.walk import select_files
+from devlab.config import Settings
+from devlab.errors import DevLabError, InvalidInput
+from devlab.progress import ProgressFn, report
+from devlab.store.db import Database
+from devlab.store.models import Project, Snapshot
+
+# A finaliser runs after the files are stored and before the snapshot becomes
+# current; it returns stats merged into ``snapshot.stats``.
+Finaliser = Callable[[Database, Settings, int, int, ProgressFn | None], dict[str, Any]]
+
+PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+BATCH_FILES = 64  # files per write transaction: short locks, bounded memory
+
+
+@dataclass
+class IngestReport:
+    project_id: int
+    project: str
+    snapshot_id: int
+    source_kind: str
+    commit: str | None
+    files: int
+    skipped: int
+    parsed: int
+    reused: int
+    removed: int
+    lines: int
+    symbols: int
+    chunks: int
+    secrets: int
+    parse_errors: int
+    license: str | None
+    seconds: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_project_name(name: str) -> str:
+    if not PROJECT_NAME.match(name or ""):
+        raise InvalidInput(
+            f"invalid project name {name!r}: use 1-100 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+@contextmanager
+def project_lock(settings: Settings, name: str, blocking: bool = True) -> Iterator[bool]:
+    """An exclusive lock per project name, across threads and processes."""
+    lock_dir = settings.home / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    with open(lock_dir / f"project-{digest}.lock", "w") as handle:
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def get_or_create_project(db: Database, name: str, source: str) -> int:
+    with db.session() as s:
+        project = s.scalar(select(Project).where(Project.name == name))
+        if project is None:
+            project = Project(name=name, source=source)
+            s.add(project)
+            s.flush()
+        else:
+            project.source = source
+        return project.id
+
+
+def ingest_source(
+    db: Database,
+    settings: Settings,
+    *,
+    name: str,
+    source: str,
+    ref: str | None = None,
+    label: str | None = None,
+    progress: ProgressFn | None = None,
+    finalisers: Sequence[Finaliser] = (),
+) -> IngestReport:
+    """Ingest ``source`` (directory, .zip, git repo/URL) as a new snapshot of ``name``.
+
+    ``label`` is what to record as the source when ``source`` is a temporary
+    path (an uploaded archive).
+    """
+    validate_project_name(name)
+    if not source or not str(source).strip():
+        raise InvalidInput("no source given: pass a directory, a .zip file or a git URL")
+    with project_lock(settings, name):
+        project_id = get_or_create_project(db, name, label or source)
+        recover_interrupted(db, settings, project_id=project_id, locked=True)
+        with db.session() as s:
+            snap = Snapshot(
+                project_id=project_id, source=label or source, source_kind="pending", ref=ref
+            )
+            s.add(snap)
+            s.flush()
+            snapshot_id = snap.id
+        work = settings.home / "work" / f"snapshot-{snapshot_id}"
+        try:
+            return _run(
+                db, settings, project_id, name, snapshot_id, source, ref, work, progress, finalisers
+            )
+        except BaseException as exc:
+            message = (
+                exc.message if isinstance(exc, DevLabError) else f"{type(exc).__name__}: {exc}"
+            )
+            cancelled = type(exc).__name__ == "JobCancelled"
+            fail_snapshot(
+                db,
+                snapshot_id,
+                "cancelled" if cancelled else message,
+                status="cancelled" if cancelled else "failed",
+            )
+            prune_project(db, project_id)
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(
+    db: Database,
+    settings: Settings,
+    project_id: int,
+    name: str,
+    snapshot_id: int,
+    source: str,
+    ref: str | None,
+    work: Path,
+    progress: ProgressFn | None,
+    finalisers: Sequence[Finaliser],
+) -> IngestReport:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    report(progress, "source", 0, 1, f"materialising {source}")
+    work.parent.mkdir(parents=True, exist_ok=True)
+    tree = materialize_source(source, work, settings, ref=ref)
+    with db.session() as s:
+        snap = s.get(Snapshot, snapshot_id)
+        assert snap is not None
+        snap.source_kind, snap.commit, snap.ref = tree.kind, tree.commit, tree.ref
+    timings["source"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    files, skipped = select_files(
+        tree.root, settings, progress=lambda n: report(progress, "walk", n, 0, f"{n} files seen")
+    )
+    dir_licenses = find_project_licenses(tree.root)
+    timings["walk"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    known = existing_versions(db, project_id)
+    with db.session() as s:
+        previous = s.scalar(select(Project.current_snapshot_id).where(Project.id == project_id))
+    prev_paths = _snapshot_paths(db, previous)
+    counts = {
+        "parsed": 0,
+        "reused": 0,
+        "lines": 0,
+        "symbols": 0,
+        "chunks": 0,
+        "secrets": 0,
+        "parse_errors": 0,
+    }
+    unreadable: list[tuple[str, str]] = []
+    file_ids: list[int] = []
+    for start in range(0, len(files), BATCH_FILES):
+        batch = files[start : start + BATCH_FILES]
+        with db.engine.begin() as conn:
+            batch_ids: list[int] = []
+            for f in batch:
+                try:
+                    raw = Path(f.abs_path).read_bytes()
+                except OSError as exc:
+                    unreadable.append((f.path, f"unreadable: {exc.strerror or exc}"))
+                    continue
+                key = (f.path, content_hash(raw))
+                if key in known:
+                    counts["reused"] += 1
+                    batch_ids.append(known[key])
+                    continue
+                try:
+                    analysis = analyse_file(
+                        f,
+                        raw,
+                        max_lines=settings.chunk_max_lines,
+                        overlap_lines=settings.chunk_overlap_lines,
+                    )
+                except UnicodeDecodeError:
+                    unreadable.append((f.path, "not UTF-8 text"))
+                    continue
+                lic = license_for(f.path, analysis.spdx, dir_licenses)
+                file_id = store_analysis(db, conn, project_id, analysis, lic)
+                known[key] = file_id
+                batch_ids.append(file_id)
+                counts["parsed"] += 1
+                counts["secrets"] += len(analysis.secrets)
+                counts["parse_errors"] += analysis.parsed.error is not None
+            link_files(conn, snapshot_id, batch_ids)
+            file_ids.extend(batch_ids)
+        report(
+            progress,
+            "parse",
+            min(start + BATCH_FILES, len(files)),
+            len(files),
+            f"{counts['parsed']} parsed, {counts['reused']} unchanged",
+        )
+    all_skipped = [(s.path, s.reason) for s in skipped] + unreadable
+    with db.engine.begin() as conn:
+        record_skipped(conn, snapshot_id, all_skipped)
+    timings["parse"] = time.perf_counter() - t0
+
+    totals = _snapshot_totals(db, snapshot_id)
+    stats: dict[str, Any] = {}
+    for finalise in finalisers:
+        t0 = time.perf_counter()
+        stats.update(finalise(db, settings, project_id, snapshot_id, progress))
+        timings[getattr(finalise, "__name__", "finalise")] = time.perf_counter() - t0
+
+    new_paths = {f.path for f in files} - {p for p, _ in unreadable}
+    removed = len(prev_paths - new_paths) if previous is not None else 0
+    license_id = dir_licenses.get("")
+    message = "" if file_ids else "no source files found: the project has zero indexed files"
+    stats.update(counts, removed=removed, seconds=timings)
+    complete_snapshot(
+        db,
+        snapshot_id,
+        {
+            "file_count": len(file_ids),
+            "skipped_count": len(all_skipped),
+            "line_count": totals["lines"],
+            "symbol_count": totals["symbols"],
+            "chunk_count": totals["chunks"],
+            "secret_count": totals["secrets"],
+            "parse_error_count": totals["parse_errors"],
+            "license": license_id,
+            "licenses": dir_licenses,
+            "stats": stats,
+            "message": message or None,
+            "embedding_model": stats.get("embedding_model"),
+        },
+    )
+    pruned = prune_project(db, project_id)
+    report(progress, "done", 1, 1, message or f"{len(file_ids)} files indexed")
+    return IngestReport(
+        project_id=project_id,
+        project=name,
+        snapshot_id=snapshot_id,
+        source_kind=tree.kind,
+        commit=tree.commit,
+        files=len(file_ids),
+        skipped=len(all_skipped),
+        parsed=counts["parsed"],
+        reused=counts["reused"],
+        removed=removed,
+        lines=totals["lines"],
+        symbols=totals["symbols"],
+        chunks=totals["chunks"],
+        secrets=totals["secrets"],
+        parse_errors=totals["parse_errors"],
+        license=license_id,
+        seconds=timings,
+        message=message,
+        stats={**stats, "pruned_file_versions": pruned},
+    )
+
+
+def _snapshot_paths(db: Database, snapshot_id: int | None) -> set[str]:
+    if snapshot_id is None:
+        return set()
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT f.path FROM files f JOIN snapshot_files sf ON sf.file_id = f.id "
+                "WHERE sf.snapshot_id = :s"
+            ),
+            {"s": snapshot_id},
+        )
+        return {r[0] for r in rows}
+
+
+def _snapshot_totals(db: Database, snapshot_id: int) -> dict[str, int]:
+    from sqlalchemy import text
+
+    sql = {
+        "lines": "SELECT COALESCE(SUM(f.line_count), 0) FROM files f JOIN snapshot_files sf "
+        "ON sf.file_id = f.id WHERE sf.snapshot_id = :s",
+        "parse_errors": "SELECT COUNT(*) FROM files f JOIN snapshot_files sf ON sf.file_id = f.id "
+        "WHERE sf.snapshot_id = :s AND f.parse_error IS NOT NULL",
+        "symbols": "SELECT COUNT(*) FROM symbols x JOIN snapshot_files sf "
+        "ON sf.file_id = x.file_id "
+        "WHERE sf.snapshot_id = :s",
+        "chunks": "SELECT COUNT(*) FROM chunks x JOIN snapshot_files sf ON sf.file_id = x.file_id "
+        "WHERE sf.snapshot_id = :s",
+        "secrets": "SELECT COUNT(*) FROM secret_findings x JOIN snapshot_files sf "
+        "ON sf.file_id = x.file_id WHERE sf.snapshot_id = :s",
+    }
+    with db.engine.connect() as conn:
+        return {
+            k: int(conn.execute(text(q), {"s": snapshot_id}).scalar() or 0) for k, q in sql.items()
+        }
+
+
+def recover_interrupted(
+    db: Database, settings: Settings, *, project_id: int | None = None, locked: bool = False
+) -> int:
+    """Fail snapshots a crash left "running" (unless their ingestion is alive) and prune.
+
+    ``locked`` means the caller already holds ``project_id``'s lock.
+    """
+    with db.session() as s:
+        q = (
+            select(Snapshot.id, Snapshot.project_id, Project.name)
+            .join(Project, Project.id == Snapshot.project_id)
+            .where(Snapshot.status == "running")
+        )
+        if project_id is not None:
+            q = q.where(Snapshot.project_id == project_id)
+        stale = s.execute(q).all()
+    fixed = 0
+    for snap_id, proj_id, proj_name in stale:
+        if locked and proj_id == project_id:
+            fail_snapshot(db, snap_id, "interrupted: the ingesting process stopped")
+            prune_project(db, proj_id)
+            fixed += 1
+            continue
+        with project_lock(settings, proj_name, blocking=False) as acquired:
+            if acquired:  # nobody is ingesting it: the snapshot is a crash's leftover
+                fail_snapshot(db, snap_id, "interrupted: the ingesting process stopped")
+                prune_project(db, proj_id)
+                fixed += 1
+    return fixed

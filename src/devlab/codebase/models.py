@@ -1,0 +1,79 @@
+"""Codebase schemas that cross the REST/CLI boundary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class IngestRequest(BaseModel):
+    name: str = Field(description="project name: letters, digits, '.', '_', '-'")
+    source: str = Field(description="a directory or .zip on the server, or a git URL")
+    ref: str | None = Field(default=None, description="git commit, branch or tag")
+
+
+class SnapshotInfo(BaseModel):
+    id: int
+    status: str
+    source: str
+    source_kind: str
+    ref: str | None
+    commit: str | None
+    license: str | None
+    licenses: dict[str, str]
+    embedding_model: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    file_count: int
+    skipped_count: int
+    line_count: int
+    symbol_count: int
+    chunk_count: int
+    secret_count: int
+    parse_error_count: int
+    stats: dict[str, Any]
+    message: str | None
+    error: str | None
+
+
+class ProjectInfo(BaseModel):
+    id: int
+    name: str
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    current_snapshot: SnapshotInfo | None
+    latest_snapshot: SnapshotInfo | None = Field(
+        default=None, description="the newest snapshot, which may still be running or failed"
+    )
+
+
+class FileInfo(BaseModel):
+    path: str
+    language: str
+    size: int
+    line_count: int
+    content_hash: str
+    license: str | None
+    parse_error: str | None
+
+
+class SkippedInfo(BaseModel):
+    path: str
+    reason: str
+
+
+class SecretInfo(BaseModel):
+    path: str
+    line: int
+    type: str
+
+
+class FileList(BaseModel):
+    project: str
+    snapshot_id: int | None
+    files: list[FileInfo]
+    skipped: list[SkippedInfo]
+    secrets: list[SecretInfo]

@@ -1,0 +1,667 @@
+"""Parse one source file into symbols, imports and references with tree-sitter.
+
+``parse_source`` walks the syntax tree once, with a ``TreeCursor`` and an explicit
+depth counter (no recursion, so deeply nested code cannot overflow the stack), and
+reads the per-language node tables in ``grammars.RULES``. Per language only the
+quirks that tables cannot say live here: decorators (Python), ``export`` and
+``const f = () => ...`` (JS/TS), annotations (Java), receivers and grouped ``type``
+blocks (Go), and where imports keep their module name.
+
+It never raises on bad input: syntax errors are reported in ``ParsedFile.error`` with
+the symbols still found, and an unexpected failure becomes ``error`` too.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tree_sitter import Node, Tree
+
+from devlab.codebase.grammars import RULES, LanguageRules, get_parser
+from devlab.codebase.languages import PARSED_LANGUAGES
+from devlab.codebase.records import Import, ParsedFile, Reference, Symbol
+from devlab.codebase.source_text import (
+    clean_comments,
+    clean_docstring,
+    collapse_signature,
+    count_lines,
+    unquote,
+)
+
+__all__ = ["parse_source", "statement_lines"]
+
+# JS/TS values that make ``const name = <value>`` a function or class definition
+_JS_FUNCTION_VALUES = frozenset(
+    {"arrow_function", "function_expression", "function", "generator_function"}
+)
+_JS_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+_JAVA_ANNOTATIONS = frozenset({"annotation", "marker_annotation", "line_comment", "block_comment"})
+# callee shapes: node type -> field that holds the next step towards the called name
+_CALLEE_STEPS = {
+    "attribute": "attribute",
+    "member_expression": "property",
+    "selector_expression": "field",
+    "field_expression": "field",
+}
+_NAME_LEAVES = frozenset(
+    {
+        "identifier",
+        "type_identifier",
+        "property_identifier",
+        "private_property_identifier",
+        "field_identifier",
+        "word",
+    }
+)
+
+
+def parse_source(text: str, language: str, module_name: str = "") -> ParsedFile:
+    """Extract symbols, imports and references from ``text`` written in ``language``.
+
+    ``module_name`` names the file's "module" symbol (``"pkg.client"``); other
+    qualified names are dotted from the top of the file (``"Client.get"``). Languages
+    without a grammar give an empty ``ParsedFile``. Never raises.
+    """
+    if language not in PARSED_LANGUAGES:
+        return ParsedFile(language)
+    try:
+        return _FileWalker(text, language, module_name).run()
+    except Exception as exc:  # a parser bug must not stop an ingestion of many files
+        return ParsedFile(language, error=f"parser failed: {type(exc).__name__}: {exc}")
+
+
+def statement_lines(text: str, language: str) -> dict[int, int]:
+    """Lines where a statement (or member, or comment) starts -> its block nesting depth.
+
+    Chunking splits long symbols at these lines, preferring the shallowest. Empty for
+    languages without a grammar or on any failure.
+    """
+    if language not in PARSED_LANGUAGES:
+        return {}
+    try:
+        tree = _recent_tree(text, language) or get_parser(language).parse(
+            text.encode("utf-8", "replace")
+        )
+    except Exception:
+        return {}
+    blocks = RULES[language].blocks
+    found: dict[int, int] = {}
+    cursor = tree.walk()
+    nesting = [0]  # nesting[d]: number of block ancestors of the node at depth d, inclusive
+    parent_is_block = [False]
+    depth = 0
+    while True:
+        node_type = cursor.node.type
+        level = nesting[depth - 1] if depth else 0
+        if depth and parent_is_block[depth - 1]:
+            line = cursor.node.start_point.row + 1
+            if found.get(line, 1 << 30) > level:
+                found[line] = level
+        is_block = node_type in blocks
+        if len(nesting) > depth:
+            nesting[depth] = level + is_block
+            parent_is_block[depth] = is_block
+        else:
+            nesting.append(level + is_block)
+            parent_is_block.append(is_block)
+        if cursor.goto_first_child():
+            depth += 1
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return found
+            depth -= 1
+
+
+# The last tree this thread parsed: chunking a file right after parsing it (the
+# ingestion order) reuses it instead of parsing the file a second time.
+_recent = threading.local()
+
+
+def _remember_tree(text: str, language: str, tree: Tree) -> None:
+    _recent.entry = (text, language, tree)
+
+
+def _recent_tree(text: str, language: str) -> Tree | None:
+    entry = getattr(_recent, "entry", None)
+    if entry is not None and entry[1] == language and (entry[0] is text or entry[0] == text):
+        return entry[2]
+    return None
+
+
+class _Scope:
+    """An open definition while the walker is inside it."""
+
+    __slots__ = ("depth", "kind", "qualname")
+
+    def __init__(self, depth: int, qualname: str, kind: str) -> None:
+        self.depth = depth
+        self.qualname = qualname
+        self.kind = kind
+
+
+class _FileWalker:
+    """One pass over one tree; collects symbols, imports and references."""
+
+    def __init__(self, text: str, language: str, module_name: str) -> None:
+        self.text = text
+        self.language = language
+        self.module_name = module_name
+        self.src = text.encode("utf-8", "replace")
+        self.rules: LanguageRules = RULES[language]
+        self.symbols: list[Symbol] = []
+        self.imports: list[Import] = []
+        self.references: list[Reference] = []
+        self._seen_refs: set[tuple[str, str, int, str | None]] = set()
+        self._skip: set[int] = set()  # start bytes of names already accounted for
+        self._scopes: list[_Scope] = []
+        r = self.rules
+        self._definitions = r.classes | r.functions | r.methods
+        self._interesting = (
+            self._definitions | r.refs | set(r.member_refs) | set(r.calls) | r.imports | r.opaque
+        )
+
+    # --- the walk ---------------------------------------------------------------
+
+    def run(self) -> ParsedFile:
+        tree = get_parser(self.language).parse(self.src)
+        _remember_tree(self.text, self.language, tree)
+        root = tree.root_node
+        self._walk(root)
+        module = Symbol(
+            name=self.module_name.rpartition(".")[2],
+            qualname=self.module_name,
+            kind="module",
+            signature="",
+            docstring=self._module_docstring(root),
+            start_line=1,
+            end_line=max(1, count_lines(self.text)),
+            parent=None,
+        )
+        error = _first_error(root) if root.has_error else None
+        return ParsedFile(
+            self.language, [module, *self.symbols], self.imports, self.references, error
+        )
+
+    def _walk(self, root: Node) -> None:
+        cursor = root.walk()
+        interesting = self._interesting
+        scopes = self._scopes
+        types: list[str] = []
+        fields: list[str | None] = []
+        nodes: list[Node] = []
+        depth = 0
+        while True:
+            node = cursor.node
+            node_type = node.type
+            if len(types) > depth:
+                types[depth] = node_type
+                fields[depth] = cursor.field_name
+                nodes[depth] = node
+            else:
+                types.append(node_type)
+                fields.append(cursor.field_name)
+                nodes.append(node)
+            while scopes and scopes[-1].depth >= depth:
+                scopes.pop()
+            enter = True
+            if node_type in interesting:
+                enter = self._visit(node, node_type, depth, types, fields, nodes)
+            if enter and cursor.goto_first_child():
+                depth += 1
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+                depth -= 1
+
+    def _visit(
+        self, node: Node, node_type: str, depth: int, types: list, fields: list, nodes: list
+    ) -> bool:
+        """Handle one interesting node; return whether to walk into its children."""
+        r = self.rules
+        if node_type in r.refs or node_type in r.member_refs:
+            self._reference(node, node_type, depth, types, fields)
+            return False
+        if node_type in self._definitions:
+            self._definition(node, node_type, depth, types, nodes)
+            return True
+        if node_type in r.calls:
+            self._call(node, node_type)
+            return True
+        if node_type in r.imports:
+            return not self._import(node, node_type)
+        return node_type not in r.opaque
+
+    def _text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def _scope_name(self) -> str | None:
+        return self._scopes[-1].qualname if self._scopes else None
+
+    def _add_reference(self, name: str, kind: str, node: Node) -> None:
+        line = node.start_point.row + 1
+        scope = self._scope_name()
+        key = (name, kind, line, scope)
+        if key not in self._seen_refs:
+            self._seen_refs.add(key)
+            self.references.append(Reference(name, kind, line, scope))
+
+    # --- references and calls ---------------------------------------------------
+
+    def _reference(self, node: Node, node_type: str, depth: int, types: list, fields: list) -> None:
+        start = node.start_byte
+        if start in self._skip or depth == 0:
+            return
+        r = self.rules
+        position = (types[depth - 1], fields[depth])
+        if node_type in r.member_refs:
+            if position not in r.member_refs[node_type]:
+                return
+        elif position in r.bindings:
+            return  # a parameter, a declared variable, a keyword argument's name
+        elif depth >= 2 and (types[depth - 2], fields[depth - 1]) in r.list_bindings:
+            return  # a, b = ...
+        name = self.src[start : node.end_byte].decode("utf-8", "replace")
+        if len(name) < 2 or name in r.stop_names or name.isdigit():
+            return
+        self._add_reference(name, "ref", node)
+
+    def _call(self, node: Node, node_type: str) -> None:
+        callee = node.child_by_field_name(self.rules.calls[node_type])
+        if callee is None:
+            return
+        if self.language in ("javascript", "typescript", "tsx") and self._js_import_call(
+            node, callee
+        ):
+            return
+        name_node = _callee_name(callee)
+        if name_node is None:
+            return
+        name = self._text(name_node)
+        self._skip.add(name_node.start_byte)
+        if node_type.startswith("jsx_") and not name[:1].isupper():
+            return  # <div>: an HTML tag, not a component
+        if self.language == "bash" and name in ("source", "."):
+            argument = node.child_by_field_name("argument")
+            if argument is not None:
+                self.imports.append(
+                    Import(unquote(self._text(argument)), (), node.start_point.row + 1)
+                )
+            return
+        if len(name) >= 2 and name not in self.rules.stop_names:
+            self._add_reference(name, "call", node)
+
+    def _js_import_call(self, node: Node, callee: Node) -> bool:
+        """``require("x")`` and ``import("x")`` are imports, not calls."""
+        if callee.type == "import" or (
+            callee.type == "identifier" and self._text(callee) == "require"
+        ):
+            arguments = node.child_by_field_name("arguments")
+            first = arguments.named_child(0) if arguments is not None else None
+            if first is not None and first.type == "string":
+                self.imports.append(
+                    Import(unquote(self._text(first)), (), node.start_point.row + 1)
+                )
+                self._skip.add(callee.start_byte)
+                return True
+        return False
+
+    # --- imports ------------------------------------------------------------------
+
+    def _import(self, node: Node, node_type: str) -> bool:
+        """Record an import statement; return True when the node needs no further walk."""
+        line = node.start_point.row + 1
+        lang = self.language
+        if lang == "python":
+            self.imports.extend(self._python_imports(node, node_type, line))
+        elif lang in ("javascript", "typescript", "tsx"):
+            found = self._js_import(node, line)
+            if found is None:
+                return False  # an export statement without "from": walk its declaration
+            self.imports.append(found)
+        elif lang == "java":
+            path = next((c for c in node.named_children if c.type.endswith("identifier")), None)
+            if path is not None:
+                wildcard = any(c.type == "asterisk" for c in node.children)
+                module = "".join(self._text(path).split())
+                self.imports.append(Import(module, ("*",) if wildcard else (), line))
+        elif lang == "go":
+            self.imports.extend(self._go_imports(node))
+        return True
+
+    def _python_imports(self, node: Node, node_type: str, line: int) -> list[Import]:
+        def dotted(n: Node | None) -> str:
+            if n is not None and n.type == "aliased_import":
+                n = n.child_by_field_name("name")
+            return "".join(self._text(n).split())
+
+        names = [dotted(n) for n in node.children_by_field_name("name")]
+        if node_type == "import_statement":
+            return [Import(name, (), line) for name in names]
+        if node_type == "future_import_statement":
+            return [Import("__future__", tuple(names), line)]
+        if any(c.type == "wildcard_import" for c in node.children):
+            names = ["*"]
+        module = dotted(node.child_by_field_name("module_name"))
+        return [Import(module, tuple(names), line)]
+
+    def _js_import(self, node: Node, line: int) -> Import | None:
+        source = node.child_by_field_name("source")
+        names: list[str] = []
+        for child in node.named_children:
+            if child.type == "import_clause":
+                for part in child.named_children:
+                    if part.type == "identifier":
+                        names.append(self._text(part))
+                    elif part.type in ("namespace_import", "import_require_clause"):
+                        names.append("*")
+                        source = source or part.child_by_field_name("source")
+                    elif part.type == "named_imports":
+                        names.extend(
+                            self._text(spec.child_by_field_name("name"))
+                            for spec in part.named_children
+                            if spec.type == "import_specifier"
+                        )
+            elif child.type == "export_clause":
+                names.extend(
+                    self._text(spec.child_by_field_name("name"))
+                    for spec in child.named_children
+                    if spec.type == "export_specifier"
+                )
+            elif child.type == "namespace_export":
+                names.append("*")
+        if source is None:
+            return None
+        if node.type == "export_statement" and not names:
+            names.append("*")  # export * from "x"
+        return Import(unquote(self._text(source)), tuple(names), line)
+
+    def _go_imports(self, node: Node) -> list[Import]:
+        found: list[Import] = []
+        specs = [c for c in node.named_children if c.type == "import_spec"]
+        for group in node.named_children:
+            if group.type == "import_spec_list":
+                specs.extend(c for c in group.named_children if c.type == "import_spec")
+        for spec in specs:
+            alias = spec.child_by_field_name("name")
+            path = unquote(self._text(spec.child_by_field_name("path")))
+            names = (self._text(alias),) if alias is not None else ()
+            found.append(Import(path, names, spec.start_point.row + 1))
+        return found
+
+    # --- definitions --------------------------------------------------------------
+
+    def _definition(self, node: Node, node_type: str, depth: int, types: list, nodes: list) -> None:
+        found = _DEFINERS[self.language](self, node, node_type, depth, types, nodes)
+        if found is None:
+            return
+        name_node, kind, outer, sig_start, sig_end, body = found
+        name = self._text(name_node).strip()
+        if not name:
+            return
+        enclosing = self._scopes[-1] if self._scopes else None
+        if kind == "function" and enclosing is not None and enclosing.kind == "class":
+            kind = "method"
+        if kind == "method" and node_type == "method_declaration" and self.language == "go":
+            receiver = _go_receiver_type(self, node)
+            parent = receiver or None
+            qualname = f"{receiver}.{name}" if receiver else name
+        else:
+            parent = enclosing.qualname if enclosing is not None else None
+            qualname = f"{parent}.{name}" if parent else name
+        signature = collapse_signature(self.src[sig_start:sig_end].decode("utf-8", "replace"))
+        if node_type in ("type_spec", "type_alias") and outer is node:
+            signature = "type " + signature  # one spec of a grouped type ( ... ) block
+        if self.language == "python":
+            docstring = _python_docstring(self, body)
+        else:
+            docstring = self._leading_comments(outer)
+        start = outer.start_point.row + 1
+        self.symbols.append(
+            Symbol(name, qualname, kind, signature, docstring, start, _end_line(outer), parent)
+        )
+        self._skip.add(name_node.start_byte)
+        self._scopes.append(_Scope(depth, qualname, kind))
+
+    def _leading_comments(self, node: Node) -> str:
+        """The comment block right above ``node`` (no blank line between), markers stripped."""
+        comments: list[str] = []
+        line = node.start_point.row
+        prev = node.prev_sibling
+        while prev is not None and prev.type in self.rules.comments:
+            if prev.end_point.row < line - 1 or not self._starts_line(prev):
+                break
+            comments.append(self._text(prev))
+            line = prev.start_point.row
+            prev = prev.prev_sibling
+        return clean_comments(reversed(comments))
+
+    def _starts_line(self, node: Node) -> bool:
+        line_start = self.src.rfind(b"\n", 0, node.start_byte) + 1
+        return not self.src[line_start : node.start_byte].strip()
+
+    def _module_docstring(self, root: Node) -> str:
+        comments: list[str] = []
+        last_row = -1
+        for child in root.children:
+            if child.type in self.rules.comments:
+                text = self._text(child)
+                if text.startswith("#!") or "-*- coding" in text:
+                    last_row = child.end_point.row
+                    continue
+                if comments and child.start_point.row > last_row + 1:
+                    break
+                comments.append(text)
+                last_row = child.end_point.row
+                continue
+            if self.language == "python" and not comments:
+                return _python_docstring(self, root)
+            break
+        return clean_comments(comments)
+
+    def _header_end(self, node: Node, body: Node | None) -> int:
+        """End byte of the header: the last non-comment child before the body."""
+        end = node.start_byte
+        for child in node.children:
+            if body is not None and child.start_byte >= body.start_byte:
+                break
+            if child.type in self.rules.comments or (body is None and child.type == ";"):
+                continue
+            end = child.end_byte
+        return end
+
+
+# --- per-language definition shapes --------------------------------------------
+# Each returns (name node, kind, outer node for lines and comments, signature start,
+# signature end, body) or None when the node defines nothing.
+
+_Definition = tuple[Node, str, Node, int, int, "Node | None"]
+
+
+def _python_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    name = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name is None:
+        return None
+    outer = nodes[depth - 1] if depth and types[depth - 1] == "decorated_definition" else node
+    kind = "class" if node_type == "class_definition" else "function"
+    return name, kind, outer, node.start_byte, w._header_end(node, body), body
+
+
+def _js_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    header = node
+    sig_start = node.start_byte
+    outer = node
+    if node_type == "variable_declarator" or node_type.endswith("field_definition"):
+        value = node.child_by_field_name("value")
+        if value is None or (value.type not in _JS_FUNCTION_VALUES and value.type != "class"):
+            return None
+        name = node.child_by_field_name("name") or node.child_by_field_name("property")
+        if name is None or (node_type == "variable_declarator" and name.type != "identifier"):
+            return None
+        kind = "class" if value.type == "class" else "function"
+        if node_type != "variable_declarator":
+            kind = "method"
+        elif depth and types[depth - 1] in _JS_DECLARATIONS:
+            outer = nodes[depth - 1]
+            sig_start = outer.start_byte
+            depth -= 1
+        header = value
+    else:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return None
+        if node_type in w.rules.classes:
+            kind = "class"
+        elif node_type in w.rules.methods:
+            kind = "method"
+        else:
+            kind = "function"
+    if depth and types[depth - 1] == "export_statement":
+        outer = nodes[depth - 1]
+    body = header.child_by_field_name("body")
+    if node_type == "type_alias_declaration":
+        body = None
+    sig_end = (
+        w._header_end(header, body) if body is not None or header is not node else node.end_byte
+    )
+    return name, kind, outer, sig_start, sig_end, body
+
+
+def _java_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    name = node.child_by_field_name("name")
+    if name is None:
+        return None
+    body = node.child_by_field_name("body")
+    kind = "class" if node_type in w.rules.classes else "method"
+    sig_start = node.start_byte
+    first = node.child(0)
+    if first is not None and first.type == "modifiers":
+        # the signature leaves out annotations, as Python's leaves out decorators
+        rest = [c for c in first.children if c.type not in _JAVA_ANNOTATIONS]
+        sig_start = rest[0].start_byte if rest else (first.next_sibling or first).start_byte
+    return name, kind, node, sig_start, w._header_end(node, body), body
+
+
+def _go_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    name = node.child_by_field_name("name")
+    if name is None:
+        return None
+    if node_type in ("type_spec", "type_alias"):
+        outer = node
+        parent = nodes[depth - 1] if depth else None
+        if parent is not None and parent.type == "type_declaration":
+            specs = [c for c in parent.named_children if c.type in ("type_spec", "type_alias")]
+            if len(specs) == 1:
+                outer = parent
+        type_node = node.child_by_field_name("type")
+        sig_end = node.end_byte
+        if type_node is not None and type_node.type in ("struct_type", "interface_type"):
+            brace = next(
+                (c for c in type_node.children if c.type in ("{", "field_declaration_list")), None
+            )
+            if brace is not None:
+                sig_end = brace.start_byte
+        return name, "class", outer, outer.start_byte, sig_end, None
+    body = node.child_by_field_name("body")
+    kind = "method" if node_type == "method_declaration" else "function"
+    return name, kind, node, node.start_byte, w._header_end(node, body), body
+
+
+def _bash_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    name = node.child_by_field_name("name")
+    if name is None:
+        return None
+    body = node.child_by_field_name("body")
+    return name, "function", node, node.start_byte, w._header_end(node, body), body
+
+
+_DEFINERS = {
+    "python": _python_definition,
+    "javascript": _js_definition,
+    "typescript": _js_definition,
+    "tsx": _js_definition,
+    "java": _java_definition,
+    "go": _go_definition,
+    "bash": _bash_definition,
+}
+
+
+def _go_receiver_type(w: _FileWalker, node: Node) -> str:
+    """``func (c *Client[T]) Get()`` -> ``"Client"``."""
+    receiver = node.child_by_field_name("receiver")
+    if receiver is None:
+        return ""
+    param = next((c for c in receiver.named_children if c.type == "parameter_declaration"), None)
+    current = param.child_by_field_name("type") if param is not None else None
+    while current is not None and current.type != "type_identifier":
+        if current.type == "pointer_type":
+            current = current.named_child(0)
+        elif current.type == "generic_type":
+            current = current.child_by_field_name("type")
+        else:
+            return ""
+    return w._text(current)
+
+
+def _python_docstring(w: _FileWalker, body: Node | None) -> str:
+    """The string literal that opens a Python module, class or function body."""
+    if body is None:
+        return ""
+    for child in body.named_children:
+        if child.type == "comment":
+            continue
+        if child.type == "expression_statement" and child.named_child_count == 1:
+            string = child.named_child(0)
+            if string is not None and string.type == "string":
+                return clean_docstring(w._text(string))
+        return ""
+    return ""
+
+
+def _callee_name(node: Node) -> Node | None:
+    """The node naming what is called: ``a.b.get(...)`` -> ``get``, ``new pkg.Foo()`` -> ``Foo``."""
+    for _ in range(8):
+        node_type = node.type
+        if node_type in _NAME_LEAVES:
+            return node
+        step = _CALLEE_STEPS.get(node_type)
+        if step is not None:
+            found = node.child_by_field_name(step)
+        elif node_type in ("generic_type", "command_name"):
+            found = node.named_child(0)
+        elif node_type in ("scoped_type_identifier", "nested_identifier", "member_expression"):
+            found = node.named_child(node.named_child_count - 1)
+        else:
+            return None
+        if found is None:
+            return None
+        node = found
+    return None
+
+
+def _end_line(node: Node) -> int:
+    """1-based last line of ``node``; a node ending just after a newline ends on the line before."""
+    end = node.end_point
+    if end.column == 0 and end.row > node.start_point.row:
+        return end.row
+    return end.row + 1
+
+
+def _first_error(root: Node) -> str:
+    """A short message naming the line of the first ERROR or MISSING node."""
+    node = root
+    for _ in range(10_000):
+        if node.is_error or node.is_missing:
+            break
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None:
+            break
+        node = child
+    line = node.start_point.row + 1
+    if node.is_missing:
+        return f"syntax error at line {line}: missing {node.type!r}"
+    return f"syntax error at line {line}"

@@ -1,0 +1,96 @@
+"""Project endpoints: create-and-ingest (JSON or ZIP upload), list, show, files."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from devlab.codebase.jobs import submit_ingest
+from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
+from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
+from devlab.errors import InvalidInput
+from devlab.server.deps import workbench
+from devlab.workbench import Workbench
+
+router = APIRouter(prefix="/api/v1/devlab/projects", tags=["projects"])
+
+
+async def _save_upload(request: Request, bench: Workbench) -> tuple[IngestRequest, str]:
+    """Read a multipart form with ``name`` and a ZIP ``file``; stream it to disk, capped."""
+    form = await request.form()
+    upload, name = form.get("file"), form.get("name")
+    if upload is None or isinstance(upload, str):
+        raise InvalidInput("multipart upload needs a 'file' field with a .zip archive")
+    if not isinstance(name, str) or not name:
+        raise InvalidInput("multipart upload needs a 'name' field with the project name")
+    uploads = bench.settings.home / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    target = uploads / f"{uuid.uuid4()}.zip"
+    written, cap = 0, bench.settings.max_upload_bytes
+    try:
+        with open(target, "wb") as out:
+            while chunk := await upload.read(1 << 20):
+                written += len(chunk)
+                if written > cap:
+                    raise InvalidInput(f"upload larger than the {cap} byte cap (max_upload_bytes)")
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    label = f"upload:{upload.filename or 'archive.zip'}"
+    return IngestRequest(name=name, source=str(target), ref=None), label
+
+
+@router.post("", status_code=202, responses={202: {"description": "the ingestion job"}})
+async def create_project(request: Request, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Create (or re-ingest) a project. JSON body ``{"name", "source", "ref"}`` for a
+    server-side directory, ZIP or git URL; or multipart with ``name`` and a ZIP ``file``.
+    Returns the ingestion job (202); follow it at /api/v1/devlab/jobs/{id}."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        body, label = await _save_upload(request, bench)
+        cleanup = body.source
+    else:
+        try:
+            body = IngestRequest.model_validate(await request.json())
+        except ValueError as exc:
+            raise InvalidInput(
+                f"invalid JSON body: {exc}. Send {{'name': ..., 'source': ...}}"
+            ) from exc
+        label, cleanup = None, None
+    try:
+        job = submit_ingest(bench, body, label=label, cleanup=cleanup)
+    except BaseException:
+        if cleanup:
+            Path(cleanup).unlink(missing_ok=True)
+        raise
+    return JSONResponse(job.model_dump(mode="json"), status_code=202)
+
+
+@router.get("", response_model=list[ProjectInfo])
+def get_projects(bench: Workbench = Depends(workbench)):
+    return list_projects(bench.db)
+
+
+@router.get("/{project}", response_model=ProjectInfo)
+def get_project(project: str, bench: Workbench = Depends(workbench)):
+    return project_info(bench.db, project)
+
+
+@router.get("/{project}/snapshots", response_model=list[SnapshotInfo])
+def get_snapshots(project: str, bench: Workbench = Depends(workbench)):
+    return list_snapshots(bench.db, project)
+
+
+@router.get("/{project}/files", response_model=FileList)
+def get_files(
+    project: str,
+    language: str | None = None,
+    limit: int = Query(10_000, ge=1, le=100_000),
+    offset: int = Query(0, ge=0),
+    bench: Workbench = Depends(workbench),
+):
+    return list_files(bench.db, project, language=language, limit=limit, offset=offset)

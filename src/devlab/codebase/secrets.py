@@ -1,0 +1,421 @@
+"""Find secrets in file text and scrub them before anything is stored or embedded.
+
+DevLab promises that a secret found in code is never stored, embedded or sent to
+a model (ARCHITECTURE.md, principle 4). Every ingested file therefore passes
+through :func:`scrub` first::
+
+    clean, findings = scrub("app/settings.py", text)
+
+Detection is detect-secrets' own plugin set (AWS keys, private keys, GitHub,
+GitLab, Slack, Stripe, OpenAI, ... tokens, high-entropy strings, the
+``password = "..."`` keyword detector). We call each plugin's ``analyze_string``
+directly instead of going through ``detect_secrets.core.scan``, because that
+path reads and *mutates* detect-secrets' process-global settings (unsafe when
+two ingestion jobs run in threads) and, when a baseline enables it, verifies
+secrets over the network. Here nothing is global and nothing leaves the machine.
+
+Decisions, each on purpose:
+
+* **Public IPv4 addresses are not treated as secrets** (detect-secrets'
+  ``IPPublicDetector`` is left out): they are not credentials, and scrubbing
+  ``8.8.8.8`` out of a resolver default would change what the code means.
+* **Hex high-entropy strings must be at least 32 characters** and pass
+  detect-secrets' default entropy limit (3.0). The stock detector flags any
+  quoted hex string of 9+ characters, which in real code is mostly colours,
+  hashes in tests and magic numbers; real hex API keys are 32+ characters.
+  Base64 high-entropy strings keep the stock limit (4.5, which implies 23+
+  distinct characters).
+* **detect-secrets' false-positive heuristics apply**: sequential strings,
+  UUIDs, ``*_id = "..."``, templated values (``"{x}"``, ``"<x>"``, ``"${x}"``),
+  ``$VAR`` references, indirect references (``password = get_password()``),
+  values without a letter, and the ``# pragma: allowlist secret`` comment.
+* **A private key block is scrubbed whole**: from ``-----BEGIN ... PRIVATE
+  KEY-----`` to the matching ``-----END`` line (or, if that never comes, for
+  as long as the lines look like key material), not just the header line.
+* **Line numbers never move**: each value is replaced in place by
+  ``<REDACTED:Type>``; the text keeps its exact ``\\n`` structure, so chunk line
+  ranges and symbol positions computed afterwards still match the original.
+
+* **A long value is scrubbed everywhere**: once a value of 8+ characters is
+  found, its other occurrences in the same file are replaced too (a password
+  assigned once and repeated on an unflagged line must not survive). Shorter
+  values ("tiger") are replaced only where found: they are also ordinary words.
+
+Speed: running ~25 plugins on every line is slow (about 40k lines/s), so two
+prefilter regexes run over the whole text first (``_TOKEN_PREFILTER`` for the
+token and entropy plugins, ``_KEYWORD_PREFILTER`` for the keyword detector) and
+only the lines they match get the plugin scan. Each prefilter matches a superset
+of what its plugins can match (see the comments at their definitions), so it
+changes speed, not results; on real packages 3-5% of lines pass, and the whole
+scrub runs at about 200k lines/s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+from detect_secrets.filters.heuristic import (
+    is_indirect_reference,
+    is_likely_id_string,
+    is_not_alphanumeric_string,
+    is_potential_uuid,
+    is_prefixed_with_dollar_sign,
+    is_sequential_string,
+    is_templated_secret,
+)
+from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
+from detect_secrets.plugins.high_entropy_strings import (
+    Base64HighEntropyString,
+    HexHighEntropyString,
+    HighEntropyStringsPlugin,
+)
+from detect_secrets.plugins.keyword import (
+    QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
+    REGEX_BY_FILETYPE,
+    KeywordDetector,
+)
+from detect_secrets.util.filetype import determine_file_type
+
+from devlab.codebase.records import SecretFinding
+
+PRIVATE_KEY_TYPE = "Private Key"
+HEX_MIN_LENGTH = 32
+# detect-secrets' own plugins we deliberately leave out (see module docstring).
+EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
+
+# Prefilters: a line can only yield a finding if one of these matches in it, so only
+# those lines get the (slow) plugin scan. Why each branch is enough:
+# - a 23+ run of token characters, starting where a run starts (the look-behind keeps
+#   the regex linear): base64 high entropy (entropy > 4.5 needs 23+ distinct
+#   characters), hex high entropy (our 32-character floor), and every token plugin
+#   without a literal prefix (Discord 24, Cloudant 24, Mailchimp 32, Twilio 34,
+#   Telegram 35, AWS secret 40, IBM 44/48, Softlayer 64, Azure 88);
+# - the literal prefixes of the other token plugins (AWS key ids, Artifactory,
+#   GitHub, GitLab, OpenAI, PyPI, SendGrid, Square, Stripe, JWT, npm, Slack, keys);
+# - basic-auth credentials in URLs: detect-secrets' own pattern.
+_TOKEN_PREFILTER = re.compile(
+    r"(?<![A-Za-z0-9+/=_\\-])[A-Za-z0-9+/=_\\-]{23,}"
+    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AKC|AP[\dA-F]|gh[pousr]_|GR1348941"
+    r"|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|sk-|pypi-|SG\.|sq0csp-|k_live_"
+    r"|eyJ|_authToken|PRIVATE KEY|PuTTY-User-Key-File|xox[abposr]-|hooks\.slack\.com"
+    r"|AccountKey=|T3BlbkFJ"
+    r"|://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@"
+)
+# The keyword detector ("password = ...") runs only where one of its keywords occurs;
+# this runs on the lower-cased text, cheaper than a case-insensitive alternation.
+_KEYWORD_PREFILTER = re.compile(
+    r"api_?key|auth_?key|service_?key|account_?key|db_?key|database_?key|priv_?key"
+    r"|private_?key|client_?key|db_?pass|database_?pass|key_?pass|passw|pwd"
+    r"|secret|contraseña|contrasena"
+)
+_KEY_BEGIN = re.compile(
+    r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|BEGIN [A-Z0-9 ]*PRIVATE KEY"
+    r"|PuTTY-User-Key-File-\d"
+)
+_KEY_END = re.compile(r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|---- END SSH2")
+# Key material inside a block: base64 runs and "Header: value" lines.
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{2,}")
+_KEY_BODY_LINE = re.compile(
+    r"""^[\s"'`+,;()\\]*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z0-9-]*:[^"'`]*)?(?:\\n)?[\s"'`+,;()\\]*$"""
+)
+_ALLOWLIST = re.compile(r"pragma: ?allowlist[ -]secret", re.IGNORECASE)
+_ALLOWLIST_NEXT = re.compile(r"pragma: ?allowlist[ -]nextline[ -]secret", re.IGNORECASE)
+
+
+def placeholder(secret_type: str) -> str:
+    """The text a secret value is replaced with, e.g. ``<REDACTED:AWS Access Key>``."""
+    return f"<REDACTED:{secret_type}>"
+
+
+_KEYWORD, _ENTROPY, _REGEX, _OTHER = range(4)
+_GENERIC_TYPES = frozenset({Base64HighEntropyString.secret_type, HexHighEntropyString.secret_type})
+# Values at least this long are also replaced wherever else they occur in the file:
+# a password assigned once and repeated unflagged on another line must not survive.
+# Shorter values ("tiger", "bar") are replaced only where found, as they also occur as
+# ordinary words.
+REPEAT_MIN_LENGTH = 8
+
+
+class _Hit(NamedTuple):
+    """A secret's position in one line (never stored: it points at the value)."""
+
+    type: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _plugins() -> tuple[tuple[BasePlugin, int], ...]:
+    """One instance of each detect-secrets plugin with its kind, built once.
+
+    The instances hold no state we change, so threads can share them.
+    """
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    plugins: list[tuple[BasePlugin, int]] = []
+    for cls in get_mapping_from_secret_type_to_class().values():
+        if cls.__name__ in EXCLUDED_PLUGINS:
+            continue
+        plugin = cls()
+        if isinstance(plugin, KeywordDetector):
+            kind = _KEYWORD
+        elif isinstance(plugin, HighEntropyStringsPlugin):
+            kind = _ENTROPY
+        elif isinstance(plugin, RegexBasedDetector):
+            kind = _REGEX
+        else:
+            kind = _OTHER
+        plugins.append((plugin, kind))
+    return tuple(plugins)
+
+
+def _regex_spans(plugin: RegexBasedDetector, line: str) -> Iterator[tuple[int, int]]:
+    """Where a regex plugin's secrets are in ``line``.
+
+    detect-secrets reports a pattern's capture group when it has one; for most
+    patterns that group *is* the secret (a password in a URL, a key after
+    ``aws_secret=``), but for some it is only a prefix (GitHub's ``(ghp|gho)_...``
+    reports "ghp"). A group that starts the match or is shorter than 4 characters
+    is such a prefix, and then the whole match is the secret.
+    """
+    for regex in plugin.denylist:
+        for match in regex.finditer(line):
+            groups = [g for g in range(1, regex.groups + 1) if match.group(g)]
+            best = max(groups, key=lambda g: len(match.group(g)), default=0)
+            if not best or match.start(best) == match.start() or len(match.group(best)) < 4:
+                yield match.span()
+            else:
+                yield match.span(best)
+
+
+def _keyword_spans(plugin: KeywordDetector, path: str, line: str) -> Iterator[tuple[int, int]]:
+    """``KeywordDetector.analyze_string``, reporting positions instead of values."""
+    if plugin.keyword_exclude and plugin.keyword_exclude.search(line):
+        return
+    rules = REGEX_BY_FILETYPE.get(
+        determine_file_type(path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
+    )
+    for regex, group in rules.items():
+        match = regex.search(line)
+        if match:
+            yield match.span(group)
+
+
+def _entropy_spans(plugin: HighEntropyStringsPlugin, line: str) -> Iterator[tuple[int, int]]:
+    """Quoted high-entropy strings, with the plugin's limit (and our hex floor)."""
+    is_hex = isinstance(plugin, HexHighEntropyString)
+    for match in plugin.regex.finditer(line):
+        value = match.group(2)
+        if is_hex and len(value) < HEX_MIN_LENGTH:
+            continue
+        if plugin.calculate_shannon_entropy(value) > plugin.entropy_limit:
+            yield match.span(2)
+
+
+def _other_spans(plugin: BasePlugin, line: str) -> Iterator[tuple[int, int]]:
+    """A plugin we know nothing about: find each value it reports, everywhere."""
+    for value in plugin.analyze_string(line):
+        start = line.find(value) if value else -1
+        while start >= 0:
+            yield start, start + len(value)
+            start = line.find(value, start + 1)
+
+
+def _spans(plugin: BasePlugin, kind: int, path: str, line: str) -> Iterator[tuple[int, int]]:
+    if kind == _REGEX:
+        return _regex_spans(plugin, line)  # type: ignore[arg-type]
+    if kind == _KEYWORD:
+        return _keyword_spans(plugin, path, line)  # type: ignore[arg-type]
+    if kind == _ENTROPY:
+        return _entropy_spans(plugin, line)  # type: ignore[arg-type]
+    return _other_spans(plugin, line)
+
+
+def _is_false_positive(plugin: BasePlugin, value: str, line: str) -> bool:
+    """detect-secrets' default heuristic filters, applied to one candidate value."""
+    return (
+        is_sequential_string(value)
+        or is_potential_uuid(value)
+        or is_likely_id_string(value, line, plugin)
+        or is_templated_secret(value)
+        or is_prefixed_with_dollar_sign(value)
+        or is_indirect_reference(line)
+        or is_not_alphanumeric_string(value)
+    )
+
+
+def _scan_line(path: str, line: str, tokens: bool, keywords: bool) -> list[_Hit]:
+    """The secrets in one line, in plugin order, one hit per position.
+
+    ``tokens`` / ``keywords`` say which prefilter matched: the keyword detector
+    runs only on keyword lines, every other plugin only on token lines. A value
+    that is both e.g. a GitHub token and a high-entropy string is reported once,
+    under its specific type.
+    """
+    hits: list[_Hit] = []
+    for plugin, kind in _plugins():
+        if not (keywords if kind == _KEYWORD else tokens):
+            continue
+        for start, end in _spans(plugin, kind, path, line):
+            value = line[start:end]
+            if start < end and not _is_false_positive(plugin, value, line):
+                hits.append(_Hit(plugin.secret_type, start, end))
+    specific = {(h.start, h.end) for h in hits if h.type not in _GENERIC_TYPES}
+    kept: list[_Hit] = []
+    for hit in hits:
+        if hit not in kept and (hit.type not in _GENERIC_TYPES or hit[1:] not in specific):
+            kept.append(hit)
+    return kept
+
+
+_TOKENS, _KEYWORDS = 1, 2
+
+
+def _line_indexes(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """0-based indexes of the lines where ``pattern`` matches (repeats allowed)."""
+    line_no = 0
+    last = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        line_no += text.count("\n", last, start)
+        last = start
+        yield line_no
+
+
+def _candidate_lines(text: str) -> dict[int, int]:
+    """Lines the prefilters say could hold a secret -> which prefilters matched."""
+    candidates: dict[int, int] = {}
+    for index in _line_indexes(_TOKEN_PREFILTER, text):
+        candidates[index] = _TOKENS
+    # Lower-casing keeps every "\n", so line indexes agree with ``text``.
+    for index in _line_indexes(_KEYWORD_PREFILTER, text.lower()):
+        candidates[index] = candidates.get(index, 0) | _KEYWORDS
+    return candidates
+
+
+def _replace_spans(line: str, hits: list[_Hit]) -> str:
+    """Replace each hit's span by its placeholder; overlapping spans merge."""
+    merged: list[list] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if merged and hit.start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hit.end)
+        else:
+            merged.append([hit.start, hit.end, hit.type])
+    for start, end, secret_type in reversed(merged):
+        line = line[:start] + placeholder(secret_type) + line[end:]
+    return line
+
+
+def _scrub_key_begin(line: str) -> tuple[str, bool]:
+    """Scrub the key material on a BEGIN line; return (line, block still open)."""
+    begin = _KEY_BEGIN.search(line)
+    if begin is None:
+        return line, False
+    head, rest = line[: begin.end()], line[begin.end() :]
+    end = _KEY_END.search(rest)
+    if end:  # a whole key on one line, e.g. "-----BEGIN...\nMII...\n-----END...-----"
+        body = _KEY_MATERIAL.sub(placeholder(PRIVATE_KEY_TYPE), rest[: end.start()])
+        return head + body + rest[end.start() :], False
+    return head + _KEY_MATERIAL.sub(placeholder(PRIVATE_KEY_TYPE), rest), True
+
+
+def _scrub_key_body(line: str) -> tuple[str, bool]:
+    """Scrub one line inside an open key block; return (line, block still open)."""
+    end = _KEY_END.search(line)
+    if end:
+        body = _KEY_MATERIAL.sub(placeholder(PRIVATE_KEY_TYPE), line[: end.start()])
+        return body + line[end.start() :], False
+    if not _KEY_BODY_LINE.match(line):
+        return line, False  # not key material: the "block" was a mention, not a key
+    return _KEY_MATERIAL.sub(placeholder(PRIVATE_KEY_TYPE), line), True
+
+
+def _scan_and_scrub(
+    path: str, lines: list[str], index: int, flags: int, found: dict[str, str]
+) -> tuple[list[str], bool]:
+    """Scrub ``lines[index]`` in place; return the secret types found there and
+    whether a private-key block opens on it. ``found`` collects value -> type."""
+    line = lines[index]
+    bare = line.rstrip("\r")
+    if _ALLOWLIST.search(bare) or (index and _ALLOWLIST_NEXT.search(lines[index - 1])):
+        return [], False
+    hits = _scan_line(path, bare, bool(flags & _TOKENS), bool(flags & _KEYWORDS))
+    if not hits:
+        return [], False
+    for hit in hits:
+        if hit.type != PRIVATE_KEY_TYPE:
+            found.setdefault(bare[hit.start : hit.end], hit.type)
+    line = _replace_spans(line, [h for h in hits if h.type != PRIVATE_KEY_TYPE])
+    opens_key = False
+    if any(h.type == PRIVATE_KEY_TYPE for h in hits):
+        line, opens_key = _scrub_key_begin(line)
+    lines[index] = line
+    return list(dict.fromkeys(h.type for h in hits)), opens_key
+
+
+def _scrub_repeats(path: str, lines: list[str], found: dict[str, str]) -> list[SecretFinding]:
+    """Replace other occurrences of long secret values found elsewhere in the file."""
+    extra: list[SecretFinding] = []
+    for value, secret_type in sorted(found.items(), key=lambda item: -len(item[0])):
+        if len(value) < REPEAT_MIN_LENGTH:
+            continue
+        for index, line in enumerate(lines):
+            if value in line:
+                lines[index] = line.replace(value, placeholder(secret_type))
+                extra.append(SecretFinding(path=path, line=index + 1, type=secret_type))
+    return extra
+
+
+def scrub(path: str, text: str) -> tuple[str, list[SecretFinding]]:
+    """Return ``text`` with every secret value replaced, and what was found.
+
+    ``path`` is the repository-relative path; it is reported in the findings and
+    picks detect-secrets' per-file-type keyword rules (``.py``, ``.yaml``, ...).
+    The result has exactly as many lines as ``text`` (``\n`` structure kept;
+    ``\r`` stays where it was). Findings carry the path, the 1-based line and the
+    secret type (detect-secrets' name, e.g. "AWS Access Key"), never the value;
+    they are sorted by line.
+    """
+    lines = text.split("\n")
+    candidates = _candidate_lines(text)
+    findings: list[SecretFinding] = []
+    found: dict[str, str] = {}
+    in_key = False
+    for index in range(len(lines)):
+        if in_key:
+            line = lines[index]
+            lines[index], in_key = _scrub_key_body(line)
+            if in_key or _KEY_END.search(line):
+                continue
+            # The block ended on a line that is not key material: scan it normally.
+        flags = candidates.get(index)
+        if flags:
+            types, in_key = _scan_and_scrub(path, lines, index, flags, found)
+            findings.extend(SecretFinding(path=path, line=index + 1, type=t) for t in types)
+    if found:
+        findings.extend(_scrub_repeats(path, lines, found))
+        findings = sorted(set(findings), key=lambda f: (f.line, f.type))
+    return "\n".join(lines), findings
+
+
+def scan_secrets(path: str, text: str) -> list[SecretFinding]:
+    """The secrets in ``text`` (path, line, type), without changing anything."""
+    return scrub(path, text)[1]
+
+
+def scrub_secrets(text: str, path: str = "") -> str:
+    """``text`` with its secrets replaced (see :func:`scrub`, which also says what
+    was found; call that one when you need both, it scans once)."""
+    return scrub(path, text)[0]
+
+
+__all__ = [
+    "PRIVATE_KEY_TYPE",
+    "placeholder",
+    "scan_secrets",
+    "scrub",
+    "scrub_secrets",
+]

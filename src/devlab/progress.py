@@ -1,0 +1,28 @@
+"""Progress reporting for long work: library functions take a ``ProgressFn``.
+
+The CLI renders these as a Rich progress bar on stderr; the job runner stores
+them on the job row so ``GET /jobs/{id}`` and its SSE stream can show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+
+class Progress(NamedTuple):
+    stage: str  # "walk", "parse", "embed", ...
+    done: int
+    total: int
+    message: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def report(
+    progress: ProgressFn | None, stage: str, done: int, total: int, message: str = ""
+) -> None:
+    """Call ``progress`` if given; a tiny helper so callers need no ``if``."""
+    if progress is not None:
+        progress(Progress(stage, done, total, message))

@@ -1,0 +1,152 @@
+"""CLI door for search: ``devlab search``, ``map``, ``symbols``, ``def``, ``refs``, ..."""
+
+from __future__ import annotations
+
+import typer
+
+from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
+from devlab.search.models import SearchMode, SearchRequest
+from devlab.search.navigation import callees, callers, definitions, find_symbols, references
+from devlab.search.repomap import repo_map
+from devlab.search.retrieval import search as run_search
+
+app = typer.Typer(no_args_is_help=True)
+
+PROJECT = typer.Option(..., "--project", "-p", help="project name or id")
+JSON = typer.Option(False, "--json", help="print JSON on stdout")
+
+
+@app.command()
+@handle_errors
+def search(
+    query: str = typer.Argument(..., help="words, an identifier, or a description of the code"),
+    project: str = PROJECT,
+    limit: int = typer.Option(10, "--limit", "-k", min=1, max=200, help="number of results"),
+    mode: SearchMode = typer.Option("hybrid", "--mode", help="hybrid, lexical or semantic"),
+    language: str = typer.Option(None, "--language", help="only this language, e.g. python"),
+    path: str = typer.Option(None, "--path", help="only paths matching this glob"),
+    kind: str = typer.Option(None, "--kind", help="only module, class, function, method or text"),
+    as_json: bool = JSON,
+) -> None:
+    """Search a project's code (latest complete snapshot)."""
+    req = SearchRequest(
+        project=project,
+        query=query,
+        limit=limit,
+        mode=mode,
+        language=language,
+        path=path,
+        kind=kind,
+    )  # type: ignore[arg-type]
+    with bench() as wb:
+        results = run_search(wb.db, wb.settings, req)
+    if as_json:
+        emit_json([r.model_dump(mode="json") for r in results])
+        return
+    if not results:
+        stderr.print("no results")
+    for i, r in enumerate(results, 1):
+        ranks = f"lexical #{r.lexical_rank or '-'}, semantic #{r.semantic_rank or '-'}"
+        stdout.print(
+            f"[bold]{i}. {r.path}:{r.start_line}-{r.end_line}[/bold] {r.symbol or ''} "
+            f"[dim]({r.kind}, {r.language}, score {r.score:.4f}, {ranks})[/dim]"
+        )
+        stdout.print(r.snippet, highlight=False, markup=False)
+        stdout.print()
+
+
+@app.command("map")
+@handle_errors
+def map_(
+    project: str = PROJECT,
+    tokens: int = typer.Option(1024, "--tokens", help="token budget for the outline"),
+    as_json: bool = JSON,
+) -> None:
+    """Print the repo map: the most referenced files and symbols within a token budget."""
+    with bench() as wb:
+        result = repo_map(wb.db, project, tokens)
+    if as_json:
+        emit_json(result)
+    else:
+        stdout.print(result.text, highlight=False, markup=False, end="")
+
+
+@app.command()
+@handle_errors
+def symbols(
+    pattern: str = typer.Argument(None, help="glob (* ?) or substring of the qualified name"),
+    project: str = PROJECT,
+    kind: str = typer.Option(None, "--kind", help="class, function, method or module"),
+    limit: int = typer.Option(200, "--limit", min=1),
+    as_json: bool = JSON,
+) -> None:
+    """List symbols (best-ranked first), optionally filtered by a name pattern."""
+    with bench() as wb:
+        items = find_symbols(wb.db, project, pattern, kind=kind, limit=limit)
+    if as_json:
+        emit_json([s.model_dump(mode="json") for s in items])
+        return
+    for s in items:
+        stdout.print(
+            f"{s.path}:{s.start_line}\t{s.kind}\t{s.qualname}\t{s.signature}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def _nav(fn, name: str, project: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    with bench() as wb:
+        items = fn(wb.db, project, name)
+    if as_json:
+        emit_json([i.model_dump(mode="json") for i in items])
+        return
+    if not items:
+        stderr.print(f"nothing found for {name!r}")
+    for i in items:
+        where = f"{i.path}:{getattr(i, 'start_line', None) or getattr(i, 'line', '')}"
+        what = getattr(i, "signature", None) or f"{i.kind} in {i.scope or '<module>'}"
+        stdout.print(f"{where}\t{what}", highlight=False, markup=False)
+
+
+@app.command("def")
+@handle_errors
+def def_(
+    name: str = typer.Argument(..., help="symbol name, e.g. Client.get"),
+    project: str = PROJECT,
+    as_json: bool = JSON,
+) -> None:
+    """Where a symbol is defined."""
+    _nav(definitions, name, project, as_json)
+
+
+@app.command()
+@handle_errors
+def refs(
+    name: str = typer.Argument(..., help="symbol name"),
+    project: str = PROJECT,
+    as_json: bool = JSON,
+) -> None:
+    """Every reference to a name."""
+    _nav(references, name, project, as_json)
+
+
+@app.command("callers")
+@handle_errors
+def callers_(
+    name: str = typer.Argument(..., help="symbol name"),
+    project: str = PROJECT,
+    as_json: bool = JSON,
+) -> None:
+    """Call sites of a function or method."""
+    _nav(callers, name, project, as_json)
+
+
+@app.command("callees")
+@handle_errors
+def callees_(
+    name: str = typer.Argument(..., help="symbol name"),
+    project: str = PROJECT,
+    as_json: bool = JSON,
+) -> None:
+    """Calls made inside a function or method."""
+    _nav(callees, name, project, as_json)

@@ -1,0 +1,146 @@
+"""Lexical, semantic and hybrid retrieval over a project's current snapshot.
+
+Hybrid (the default) fuses the lexical and semantic rankings with reciprocal
+rank fusion, ``sum(1 / (RRF_K + rank))``, then adds a small boost from the
+symbol graph (the chunk's symbol PageRank, normalised to [0, 1]) so that, among
+equally good matches, the code the rest of the project depends on comes first.
+Filters (language, path glob, symbol kind) apply to the fused candidates; the
+retrievers over-fetch so filtering still leaves enough.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from typing import NamedTuple
+
+from sqlalchemy import text
+
+from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.config import Settings
+from devlab.errors import InvalidInput
+from devlab.search.embeddings import get_embedder
+from devlab.search.models import SearchRequest, SearchResult
+from devlab.store.db import Database
+from devlab.store.models import Snapshot
+
+RRF_K = 60
+GRAPH_BOOST = 0.004  # about a quarter of a first-rank RRF vote (1/61)
+SNIPPET_LINES = 12
+
+
+class _ChunkMeta(NamedTuple):
+    id: int
+    path: str
+    start_line: int
+    end_line: int
+    symbol: str | None
+    kind: str
+    language: str
+    content: str
+    rank: float
+
+
+def _load_chunks(db: Database, chunk_ids: list[int]) -> dict[int, _ChunkMeta]:
+    if not chunk_ids:
+        return {}
+    marks = ",".join(str(int(c)) for c in chunk_ids)
+    sql = text(
+        "SELECT c.id, f.path, c.start_line, c.end_line, c.symbol, c.kind, c.language, c.content, "
+        "COALESCE((SELECT MAX(x.rank) FROM symbols x WHERE x.file_id = c.file_id "
+        "AND x.qualname = c.symbol), 0) "
+        f"FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN ({marks})"
+    )
+    with db.engine.connect() as conn:
+        return {int(r[0]): _ChunkMeta(*r) for r in conn.execute(sql)}
+
+
+def snippet(content: str, limit: int = SNIPPET_LINES) -> str:
+    """The chunk's code without its context header, cut to ``limit`` lines."""
+    lines = content.splitlines()
+    body_start = 0
+    for i, line in enumerate(lines[:6]):
+        stripped = line.lstrip("#/-* ").lower()
+        if stripped.startswith(("file:", "class:", "symbol:", "in:", "module:", "path:")):
+            body_start = i + 1
+    body = lines[body_start:]
+    cut = body[:limit]
+    return "\n".join(cut) + ("\n..." if len(body) > limit else "")
+
+
+def _matches(meta: _ChunkMeta, req: SearchRequest) -> bool:
+    if req.language and meta.language != req.language:
+        return False
+    if req.kind and meta.kind != req.kind:
+        return False
+    return not (req.path and not fnmatch(meta.path, req.path))
+
+
+def _semantic(
+    db: Database, settings: Settings, project_id: int, snapshot_id: int, query: str, k: int
+) -> list[tuple[int, float]]:
+    embedder = get_embedder(settings)
+    with db.session() as s:
+        snap = s.get(Snapshot, snapshot_id)
+        model = snap.embedding_model if snap else None
+    if model is None:
+        raise InvalidInput(
+            "this project was ingested without embeddings: use --mode lexical, "
+            "or re-ingest it with embeddings"
+        )
+    if model != embedder.key:
+        raise InvalidInput(
+            f"this project was embedded with {model} but DevLab is configured for "
+            f"{embedder.key}: re-ingest the project or change the embedding settings back"
+        )
+    return db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k)
+
+
+def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchResult]:
+    """Run ``req`` against the project's latest complete snapshot."""
+    if not req.query.strip():
+        raise InvalidInput("the query is empty: give some words or an identifier to search for")
+    ref = resolve_project(db, req.project)
+    snapshot_id = require_snapshot(ref)
+    filtered = bool(req.language or req.kind or req.path)
+    k = max(req.limit * 5, 50) * (20 if filtered else 1)
+    lexical = db.lexical.search(snapshot_id, req.query, k) if req.mode != "semantic" else []
+    semantic = (
+        _semantic(db, settings, ref.id, snapshot_id, req.query, min(k, 4096))
+        if req.mode != "lexical"
+        else []
+    )
+    lex_rank = {cid: i + 1 for i, (cid, _) in enumerate(lexical)}
+    sem_rank = {cid: i + 1 for i, (cid, _) in enumerate(semantic)}
+    metas = _load_chunks(
+        db, list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in semantic]))
+    )
+    raw = dict(lexical) if req.mode == "lexical" else dict(semantic)
+    scored: list[tuple[float, int]] = []
+    for cid, meta in metas.items():
+        if not _matches(meta, req):
+            continue
+        if req.mode == "hybrid":
+            score = sum(1.0 / (RRF_K + r[cid]) for r in (lex_rank, sem_rank) if cid in r)
+            score += GRAPH_BOOST * meta.rank
+        else:
+            score = raw[cid]
+        scored.append((score, cid))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    results = []
+    for score, cid in scored[: req.limit]:
+        m = metas[cid]
+        results.append(
+            SearchResult(
+                path=m.path,
+                start_line=m.start_line,
+                end_line=m.end_line,
+                symbol=m.symbol,
+                kind=m.kind,
+                language=m.language,
+                snippet=snippet(m.content),
+                score=round(score, 6),
+                lexical_rank=lex_rank.get(cid),
+                semantic_rank=sem_rank.get(cid),
+            )
+        )
+    return results

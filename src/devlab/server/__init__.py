@@ -1,0 +1,1 @@
+"""The HTTP door: app factory, error shape, health, web UI."""

@@ -1,0 +1,46 @@
+"""The FastAPI app factory: mounts each capability's router (datasette-style)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from devlab import __version__
+from devlab.config import Settings
+from devlab.server.errors import install_error_handlers
+from devlab.workbench import Workbench
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for ``settings``; the store opens (and migrates) at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.workbench = Workbench.open(settings, recover=True)
+        try:
+            yield
+        finally:
+            app.state.workbench.close()
+
+    app = FastAPI(
+        title="DevLab",
+        version=__version__,
+        description="A self-hosted AI workbench: code index, search and more.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    from devlab.codebase.routes import router as projects_router
+    from devlab.jobs.routes import router as jobs_router
+    from devlab.search.routes import router as search_router
+    from devlab.server.health import router as health_router
+    from devlab.server.ui import router as ui_router
+
+    for router in (health_router, jobs_router, projects_router, search_router, ui_router):
+        app.include_router(router)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,48 @@
+"""One error shape for every failure: ``{"ok": false, "error": ..., "status": ...}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from devlab.errors import DevLabError
+
+
+def error_body(status: int, message: str, detail: object = None) -> dict:
+    body: dict = {"ok": False, "error": message, "status": status}
+    if detail:
+        body["detail"] = detail
+    return body
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DevLabError)
+    async def _devlab(_: Request, exc: DevLabError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.status_code, exc.message, exc.detail or None),
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            error_body(422, "invalid request: " + "; ".join(problems)), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.status_code, str(exc.detail)), status_code=exc.status_code
+        )
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            error_body(500, f"internal error: {type(exc).__name__}: {exc}"), status_code=500
+        )

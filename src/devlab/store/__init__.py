@@ -1,0 +1,3 @@
+from devlab.store.models import Base
+
+__all__ = ["Base"]

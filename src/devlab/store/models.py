@@ -1,0 +1,231 @@
+"""SQLAlchemy 2 models: the relational part of DevLab's store.
+
+Files are content-addressed per project: a ``files`` row is one version of one
+path (path + content hash). A snapshot lists the file versions it contains
+(``snapshot_files``); an unchanged file is shared by consecutive snapshots, so
+re-ingestion parses and embeds only what changed. Symbols, references, imports
+and chunks hang off a file version. A project's ``current_snapshot_id`` moves
+only when a snapshot completes, so a crash mid-ingestion never touches what
+queries see.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # the latest complete snapshot; queries read it (no FK: snapshots point back here)
+    current_snapshot_id: Mapped[int | None]
+
+
+class Snapshot(Base):
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    # running -> complete | failed; complete -> superseded when a newer one completes
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    source: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(255))
+    commit: Mapped[str | None] = mapped_column(String(64))
+    license: Mapped[str | None] = mapped_column(String(64))
+    licenses: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    embedding_model: Mapped[str | None] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    file_count: Mapped[int] = mapped_column(default=0)
+    skipped_count: Mapped[int] = mapped_column(default=0)
+    line_count: Mapped[int] = mapped_column(default=0)
+    symbol_count: Mapped[int] = mapped_column(default=0)
+    chunk_count: Mapped[int] = mapped_column(default=0)
+    secret_count: Mapped[int] = mapped_column(default=0)
+    parse_error_count: Mapped[int] = mapped_column(default=0)
+    # {"parsed": n, "reused": n, "removed": n, "embedded": n, "seconds": {...}}
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class FileVersion(Base):
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("project_id", "path", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    line_count: Mapped[int]
+    license: Mapped[str | None] = mapped_column(String(64))
+    parse_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SnapshotFile(Base):
+    __tablename__ = "snapshot_files"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class SkippedFileRow(Base):
+    __tablename__ = "skipped_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class SymbolRow(Base):
+    __tablename__ = "symbols"
+    __table_args__ = (Index("ix_symbols_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    qualname: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    signature: Mapped[str] = mapped_column(Text)
+    docstring: Mapped[str] = mapped_column(Text)
+    start_line: Mapped[int]
+    end_line: Mapped[int]
+    parent: Mapped[str | None] = mapped_column(Text)
+    # PageRank of the symbol in the latest snapshot that contains it
+    rank: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ReferenceRow(Base):
+    __tablename__ = "symbol_refs"
+    __table_args__ = (Index("ix_symbol_refs_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    line: Mapped[int]
+    scope: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportRow(Base):
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    module: Mapped[str] = mapped_column(Text)
+    names: Mapped[list[Any]] = mapped_column(default=list)
+    line: Mapped[int]
+
+
+class ChunkRow(Base):
+    __tablename__ = "chunks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    start_line: Mapped[int]
+    end_line: Mapped[int]
+    language: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # the embedding model key that produced this chunk's vector, None if not embedded
+    embedded_with: Mapped[str | None] = mapped_column(String(255))
+
+
+class SecretFindingRow(Base):
+    __tablename__ = "secret_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int]
+    type: Mapped[str] = mapped_column(String(100))
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    # queued -> running -> succeeded | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int] = mapped_column(default=0)
+    progress_message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class JobLog(Base):
+    __tablename__ = "job_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    level: Mapped[str] = mapped_column(String(10), default="info")
+    message: Mapped[str] = mapped_column(Text)
+
+
+class ChunkVector(Base):
+    """Chunk embeddings for engines without sqlite-vec (PostgreSQL): float32 bytes.
+
+    On SQLite the vectors live in sqlite-vec ``vec0`` tables instead (one per
+    dimension, created on first use by ``store.search_index``).
+    """
+
+    __tablename__ = "chunk_vectors"
+
+    chunk_id: Mapped[int] = mapped_column(
+        ForeignKey("chunks.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(index=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,37 @@
+"""The running pieces of DevLab for one ``Settings``: store and job runner.
+
+The server builds one at start-up; each CLI command builds one for its run.
+Everything below takes these explicitly; nothing reads the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devlab.config import Settings
+from devlab.jobs.runner import JobRunner
+from devlab.store.db import Database
+
+
+@dataclass
+class Workbench:
+    settings: Settings
+    db: Database
+    jobs: JobRunner
+
+    @classmethod
+    def open(cls, settings: Settings, *, recover: bool = False) -> Workbench:
+        """Open the store (migrating it) and, for a server, recover from a crash."""
+        db = Database(settings)
+        jobs = JobRunner(db, workers=settings.job_workers)
+        bench = cls(settings, db, jobs)
+        if recover:
+            from devlab.codebase.ingest import recover_interrupted
+
+            jobs.recover()
+            recover_interrupted(db, settings)
+        return bench
+
+    def close(self) -> None:
+        self.jobs.shutdown(wait=False)
+        self.db.close()

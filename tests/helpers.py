@@ -1,0 +1,107 @@
+"""Test data and helpers shared by the suites (importable: tests/ is on pythonpath)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+SAMPLE = {
+    "shop/__init__.py": '"""A tiny shop."""\n',
+    "shop/cart.py": '''"""Shopping cart logic."""
+
+from shop.pricing import apply_discount
+
+
+class Cart:
+    """A customer's cart of items."""
+
+    def __init__(self):
+        self.items = []
+
+    def add_item(self, name, price, quantity=1):
+        """Add an item with a unit price to the cart."""
+        self.items.append((name, price, quantity))
+
+    def total(self):
+        """Sum of price times quantity over all items, after discounts."""
+        subtotal = sum(price * qty for _, price, qty in self.items)
+        return apply_discount(subtotal)
+''',
+    "shop/pricing.py": '''"""Prices and discounts."""
+
+DISCOUNT_THRESHOLD = 100
+
+
+def apply_discount(amount):
+    """Take ten percent off orders above the threshold."""
+    if amount > DISCOUNT_THRESHOLD:
+        return round(amount * 0.9, 2)
+    return amount
+
+
+def parse_price(text):
+    """Turn a price string like '$4.50' into a float."""
+    return float(text.strip().lstrip("$"))
+''',
+    "web/server.js": '''// HTTP server for the shop front.
+const http = require("http");
+
+/** Render the cart as an HTML table. */
+function renderCart(cart) {
+  return "<table>" + cart.items.map((i) => `<tr><td>${i.name}</td></tr>`).join("") + "</table>";
+}
+
+function startServer(port) {
+  const server = http.createServer((req, res) => res.end(renderCart({ items: [] })));
+  server.listen(port);
+  return server;
+}
+
+module.exports = { renderCart, startServer };
+''',
+    "scripts/deploy.sh": '''#!/bin/bash
+# Deploy the shop to production.
+deploy_shop() {
+  rsync -a ./ "$1":/srv/shop/
+}
+deploy_shop "$@"
+''',
+    "README.md": "# Shop\n\nA tiny shop used in DevLab's tests.\n",
+    "LICENSE": """MIT License
+
+Copyright (c) 2026 Shop Authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
+""",
+}
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True, env=env).stdout.strip()

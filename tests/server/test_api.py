@@ -1,0 +1,177 @@
+"""The REST API on a real uvicorn server started by the test."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from devlab.config import Settings
+from devlab.server.app import create_app
+from helpers import SAMPLE
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        raise AssertionError("server did not start")
+    yield base
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _wait_job(base: str, job_id: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}/api/v1/devlab/jobs/{job_id}").json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']}")
+
+
+def _assert_error_shape(resp: httpx.Response, status: int) -> dict:
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert body["ok"] is False and body["status"] == status and body["error"]
+    return body
+
+
+def test_health_reports_version_database_and_components(server):
+    body = httpx.get(f"{server}/api/v1/health").json()
+    assert body["status"] == "ok" and body["version"]
+    assert body["database"]["ok"] is True
+    assert {"sqlite_vec", "tree_sitter", "git"} <= set(body["components"])
+    assert httpx.get(f"{server}/docs").status_code == 200
+    assert "/api/v1/devlab/search" in httpx.get(f"{server}/openapi.json").json()["paths"]
+    assert "DevLab" in httpx.get(f"{server}/").text
+
+
+@pytest.mark.slow
+def test_create_project_ingests_and_search_returns_cited_results(server, sample_repo):
+    resp = httpx.post(f"{server}/api/v1/devlab/projects",
+                      json={"name": "shop", "source": str(sample_repo)})
+    assert resp.status_code == 202
+    job = resp.json()
+    assert job["kind"] == "ingest" and job["status"] in ("queued", "running", "succeeded")
+
+    # SSE: progress events, then an end event carrying the finished job
+    events = []
+    with httpx.stream("GET", f"{server}/api/v1/devlab/jobs/{job['id']}/events", timeout=120) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        for line in r.iter_lines():
+            if line.startswith("event: "):
+                events.append(line[7:])
+            if line.startswith("data: ") and events[-1] == "end":
+                final = json.loads(line[6:])
+                break
+    assert "progress" in events and events[-1] == "end"
+    assert final["status"] == "succeeded", final
+    assert final["result"]["files"] == 6
+
+    projects = httpx.get(f"{server}/api/v1/devlab/projects").json()
+    assert [p["name"] for p in projects] == ["shop"]
+    pid = projects[0]["id"]
+    assert httpx.get(f"{server}/api/v1/devlab/projects/{pid}").json()["name"] == "shop"
+    files = httpx.get(f"{server}/api/v1/devlab/projects/shop/files").json()
+    assert {f["path"] for f in files["files"]} >= {"shop/cart.py", "web/server.js"}
+    symbols = httpx.get(f"{server}/api/v1/devlab/projects/shop/symbols",
+                        params={"pattern": "Cart.*"}).json()
+    assert {s["qualname"] for s in symbols} >= {"Cart.add_item", "Cart.total"}
+    repo_map = httpx.get(f"{server}/api/v1/devlab/projects/shop/repo-map",
+                         params={"max_tokens": 200}).json()
+    assert repo_map["tokens"] <= 200 and "apply_discount" in repo_map["text"]
+
+    results = httpx.post(f"{server}/api/v1/devlab/search",
+                         json={"project": "shop", "query": "discount on large orders"}).json()
+    top = results[0]
+    assert set(top) >= {"path", "start_line", "end_line", "symbol", "kind", "language",
+                        "snippet", "score", "lexical_rank", "semantic_rank"}
+    assert top["symbol"] == "apply_discount" and top["path"] == "shop/pricing.py"
+    only_js = httpx.post(f"{server}/api/v1/devlab/search",
+                         json={"project": "shop", "query": "render", "language": "javascript"})
+    assert {r["language"] for r in only_js.json()} == {"javascript"}
+    callers = httpx.get(f"{server}/api/v1/devlab/projects/shop/callers",
+                        params={"name": "apply_discount"}).json()
+    assert [(c["path"], c["scope"]) for c in callers] == [("shop/cart.py", "Cart.total")]
+
+
+@pytest.mark.slow
+def test_zip_upload_is_ingested(server):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for rel, content in SAMPLE.items():
+            zf.writestr(f"shop/{rel}", content)
+    resp = httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "uploaded"},
+                      files={"file": ("shop.zip", buf.getvalue(), "application/zip")})
+    assert resp.status_code == 202, resp.text
+    job = _wait_job(server, resp.json()["id"])
+    assert job["status"] == "succeeded" and job["result"]["source_kind"] == "zip"
+    info = httpx.get(f"{server}/api/v1/devlab/projects/uploaded").json()
+    assert info["source"] == "upload:shop.zip"
+
+
+def test_unsafe_zip_upload_fails_the_job_with_a_clear_error(server):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../../evil.py", "import os\n")
+    resp = httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "evil"},
+                      files={"file": ("evil.zip", buf.getvalue(), "application/zip")})
+    job = _wait_job(server, resp.json()["id"])
+    assert job["status"] == "failed" and "unsafe" in job["error"]
+
+
+def test_errors_have_one_shape(server):
+    _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/projects/nope"), 404)
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
+                                   json={"project": "nope", "query": "x"}), 404)
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
+                                   json={"project": "nope", "query": ""}), 422)
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
+                                   json={"project": "p", "query": "x", "mode": "magic"}), 422)
+    _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/jobs/nope"), 404)
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/jobs/nope/cancel"), 404)
+    body = _assert_error_shape(
+        httpx.post(f"{server}/api/v1/devlab/projects", json={"name": "bad name!", "source": "."}),
+        422)
+    assert "project name" in body["error"]
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/projects", content=b"{not json",
+                                   headers={"content-type": "application/json"}), 422)
+    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "x"},
+                                   files={"other": ("a.txt", b"x")}), 422)
+
+
+def test_missing_source_fails_job_and_project_has_no_snapshot(server, tmp_path):
+    resp = httpx.post(f"{server}/api/v1/devlab/projects",
+                      json={"name": "ghost", "source": str(tmp_path / "does-not-exist")})
+    job = _wait_job(server, resp.json()["id"])
+    assert job["status"] == "failed" and "does not exist" in job["error"]
+    info = httpx.get(f"{server}/api/v1/devlab/projects/ghost").json()
+    assert info["current_snapshot"] is None and info["latest_snapshot"]["status"] == "failed"
