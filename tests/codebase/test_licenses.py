@@ -202,8 +202,10 @@ def test_spdx_header(text: str, expected: str | None) -> None:
 
 def test_find_project_licenses_maps_directories(tmp_path: Path) -> None:
     (tmp_path / "LICENSE").write_text(APACHE)
-    (tmp_path / "vendor" / "lib").mkdir(parents=True)
-    (tmp_path / "vendor" / "lib" / "COPYING").write_text(GPL2)
+    (tmp_path / "libs" / "legacy").mkdir(parents=True)
+    (tmp_path / "libs" / "legacy" / "COPYING").write_text(GPL2)
+    (tmp_path / "node_modules" / "left-pad").mkdir(parents=True)
+    (tmp_path / "node_modules" / "left-pad" / "LICENSE").write_text(MIT)
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools" / "LICENSE-MIT").write_text(MIT)
     (tmp_path / "tools" / "LICENSE-APACHE").write_text(APACHE)
@@ -216,7 +218,7 @@ def test_find_project_licenses_maps_directories(tmp_path: Path) -> None:
     (tmp_path / ".git" / "LICENSE").write_text(MIT)
     assert find_project_licenses(tmp_path) == {
         "": "Apache-2.0",
-        "vendor/lib": "GPL-2.0",
+        "libs/legacy": "GPL-2.0",
         "tools": "Apache-2.0 OR MIT",
         "lgpl": "LGPL-3.0",
     }

@@ -215,3 +215,25 @@ def test_prefilter_never_hides_a_finding() -> None:
 def test_edge_texts_keep_their_shape(text: str) -> None:
     clean = scrub_secrets(text, path="e.py")
     assert clean == text
+
+
+def test_secrets_inside_calls_are_not_mistaken_for_indirect_references() -> None:
+    """detect-secrets skips every ``x = call(...)`` line; we must not."""
+    text = (
+        f'client = Github("{GITHUB_TOKEN}")\n'
+        f'conn = connect(user_id="bob", password="{PASSWORD}")\n'
+        'engine = create_engine("postgresql://app:Sup3rS3cret@db/prod")\n'
+        "password = get_password()\n"
+    )
+    clean, findings = scrub("app.py", text)
+    assert GITHUB_TOKEN not in clean and PASSWORD not in clean and "Sup3rS3cret" not in clean
+    assert [f.line for f in findings] == [1, 2, 3]
+    assert clean.split("\n")[3] == "password = get_password()"
+
+
+def test_config_files_use_unquoted_keyword_rules() -> None:
+    text = "db:\n  password: s3cr3tValue\n  other: ${DB_PASS}\n  password: ${DB_PASS}\n"
+    clean, findings = scrub("config.yaml", text)
+    assert "s3cr3tValue" not in clean
+    assert [f.line for f in findings] == [2]
+    assert clean.split("\n")[3] == "  password: ${DB_PASS}"

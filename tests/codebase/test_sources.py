@@ -100,6 +100,8 @@ def test_missing_path_and_non_zip_file(tmp_path: Path, settings: Settings) -> No
     text.write_text("hello")
     with pytest.raises(UnsupportedSource, match=re.escape("not a .zip archive")):
         materialize_source(str(text), tmp_path / "dest", settings)
+    with pytest.raises(InvalidInput, match="no source given"):
+        materialize_source("  ", tmp_path / "dest", settings)
     with pytest.raises(UnsupportedSource, match="download it"):
         materialize_source("https://example.com/code.zip", tmp_path / "dest", settings)
 

@@ -121,13 +121,15 @@ class _FileChunker:
                 covered[line] = True
         for start, end in _uncovered_runs(covered, len(self.lines)):
             chunks.extend(self._module_chunks(start, end))
-        pending = list(top)
-        while pending:
-            owner = pending.pop()
-            chunks.extend(self._symbol_chunks(owner))
-            pending.extend(owner.children)
-        chunks.sort(key=lambda c: (c.start_line, -c.end_line))
+        for owner in top:
+            self._add_symbol_chunks(owner, chunks)
+        chunks.sort(key=lambda c: (c.start_line, -c.end_line))  # stable: ties keep source order
         return chunks
+
+    def _add_symbol_chunks(self, owner: _Owner, chunks: list[Chunk]) -> None:
+        chunks.extend(self._symbol_chunks(owner))
+        for child in owner.children:
+            self._add_symbol_chunks(child, chunks)
 
     # --- structure ------------------------------------------------------------------
 

@@ -21,6 +21,12 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from devlab.codebase.walk import BUILD_DIRS, VCS_DIRS, VENDORED_DIRS
+
+# Directories whose files are never ingested (see walk.py): their licences do not
+# matter, and node_modules alone can hold thousands of LICENSE files.
+_SKIP_DIRS = VCS_DIRS | VENDORED_DIRS | BUILD_DIRS
+
 # Read at most this much of a licence file: every phrase we look for is near the top.
 _MAX_LICENSE_BYTES = 64 * 1024
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING|UNLICENSE)(?:[._-].*)?$", re.IGNORECASE)
@@ -125,12 +131,13 @@ def _combine(ids: list[str]) -> str:
 
 def find_project_licenses(root: Path) -> dict[str, str]:
     """Map each directory (relative, "/" separated, "" for ``root``) that holds a
-    recognised licence file to its SPDX id. ``.git`` is skipped and symlinks are
-    not followed, so nothing outside ``root`` is read."""
+    recognised licence file to its SPDX id. Version-control, vendored and build
+    directories are skipped (the walker never ingests them) and symlinks are not
+    followed, so nothing outside ``root`` is read."""
     root = Path(root)
     found: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         ids: list[str] = []
         for name in sorted(filenames):
             if not _LICENSE_NAME.match(name):

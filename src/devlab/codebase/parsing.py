@@ -18,6 +18,7 @@ import threading
 from tree_sitter import Node, Tree
 
 from devlab.codebase.grammars import RULES, LanguageRules, get_parser
+from devlab.codebase.import_statements import import_statement, js_import_call
 from devlab.codebase.languages import PARSED_LANGUAGES
 from devlab.codebase.records import Import, ParsedFile, Reference, Symbol
 from devlab.codebase.source_text import (
@@ -94,9 +95,10 @@ def statement_lines(text: str, language: str) -> dict[int, int]:
         node_type = cursor.node.type
         level = nesting[depth - 1] if depth else 0
         if depth and parent_is_block[depth - 1]:
+            # a statement of the outermost block (the file itself) is at depth 0
             line = cursor.node.start_point.row + 1
-            if found.get(line, 1 << 30) > level:
-                found[line] = level
+            if found.get(line, 1 << 30) > level - 1:
+                found[line] = level - 1
         is_block = node_type in blocks
         if len(nesting) > depth:
             nesting[depth] = level + is_block
@@ -296,101 +298,20 @@ class _FileWalker:
 
     def _js_import_call(self, node: Node, callee: Node) -> bool:
         """``require("x")`` and ``import("x")`` are imports, not calls."""
-        if callee.type == "import" or (
-            callee.type == "identifier" and self._text(callee) == "require"
-        ):
-            arguments = node.child_by_field_name("arguments")
-            first = arguments.named_child(0) if arguments is not None else None
-            if first is not None and first.type == "string":
-                self.imports.append(
-                    Import(unquote(self._text(first)), (), node.start_point.row + 1)
-                )
-                self._skip.add(callee.start_byte)
-                return True
-        return False
-
-    # --- imports ------------------------------------------------------------------
+        found = js_import_call(self.src, node, callee)
+        if found is None:
+            return False
+        self.imports.append(found)
+        self._skip.add(callee.start_byte)
+        return True
 
     def _import(self, node: Node, node_type: str) -> bool:
         """Record an import statement; return True when the node needs no further walk."""
-        line = node.start_point.row + 1
-        lang = self.language
-        if lang == "python":
-            self.imports.extend(self._python_imports(node, node_type, line))
-        elif lang in ("javascript", "typescript", "tsx"):
-            found = self._js_import(node, line)
-            if found is None:
-                return False  # an export statement without "from": walk its declaration
-            self.imports.append(found)
-        elif lang == "java":
-            path = next((c for c in node.named_children if c.type.endswith("identifier")), None)
-            if path is not None:
-                wildcard = any(c.type == "asterisk" for c in node.children)
-                module = "".join(self._text(path).split())
-                self.imports.append(Import(module, ("*",) if wildcard else (), line))
-        elif lang == "go":
-            self.imports.extend(self._go_imports(node))
+        found = import_statement(self.src, node, node_type, self.language)
+        if found is None:
+            return False  # an export statement without "from": walk its declaration
+        self.imports.extend(found)
         return True
-
-    def _python_imports(self, node: Node, node_type: str, line: int) -> list[Import]:
-        def dotted(n: Node | None) -> str:
-            if n is not None and n.type == "aliased_import":
-                n = n.child_by_field_name("name")
-            return "".join(self._text(n).split())
-
-        names = [dotted(n) for n in node.children_by_field_name("name")]
-        if node_type == "import_statement":
-            return [Import(name, (), line) for name in names]
-        if node_type == "future_import_statement":
-            return [Import("__future__", tuple(names), line)]
-        if any(c.type == "wildcard_import" for c in node.children):
-            names = ["*"]
-        module = dotted(node.child_by_field_name("module_name"))
-        return [Import(module, tuple(names), line)]
-
-    def _js_import(self, node: Node, line: int) -> Import | None:
-        source = node.child_by_field_name("source")
-        names: list[str] = []
-        for child in node.named_children:
-            if child.type == "import_clause":
-                for part in child.named_children:
-                    if part.type == "identifier":
-                        names.append(self._text(part))
-                    elif part.type in ("namespace_import", "import_require_clause"):
-                        names.append("*")
-                        source = source or part.child_by_field_name("source")
-                    elif part.type == "named_imports":
-                        names.extend(
-                            self._text(spec.child_by_field_name("name"))
-                            for spec in part.named_children
-                            if spec.type == "import_specifier"
-                        )
-            elif child.type == "export_clause":
-                names.extend(
-                    self._text(spec.child_by_field_name("name"))
-                    for spec in child.named_children
-                    if spec.type == "export_specifier"
-                )
-            elif child.type == "namespace_export":
-                names.append("*")
-        if source is None:
-            return None
-        if node.type == "export_statement" and not names:
-            names.append("*")  # export * from "x"
-        return Import(unquote(self._text(source)), tuple(names), line)
-
-    def _go_imports(self, node: Node) -> list[Import]:
-        found: list[Import] = []
-        specs = [c for c in node.named_children if c.type == "import_spec"]
-        for group in node.named_children:
-            if group.type == "import_spec_list":
-                specs.extend(c for c in group.named_children if c.type == "import_spec")
-        for spec in specs:
-            alias = spec.child_by_field_name("name")
-            path = unquote(self._text(spec.child_by_field_name("path")))
-            names = (self._text(alias),) if alias is not None else ()
-            found.append(Import(path, names, spec.start_point.row + 1))
-        return found
 
     # --- definitions --------------------------------------------------------------
 
@@ -444,22 +365,23 @@ class _FileWalker:
         return not self.src[line_start : node.start_byte].strip()
 
     def _module_docstring(self, root: Node) -> str:
+        """A Python module docstring, else the first comment block (after any shebang)."""
+        if self.language == "python":
+            docstring = _python_docstring(self, root)
+            if docstring:
+                return docstring
         comments: list[str] = []
         last_row = -1
         for child in root.children:
-            if child.type in self.rules.comments:
-                text = self._text(child)
-                if text.startswith("#!") or "-*- coding" in text:
-                    last_row = child.end_point.row
-                    continue
-                if comments and child.start_point.row > last_row + 1:
-                    break
-                comments.append(text)
-                last_row = child.end_point.row
+            if child.type not in self.rules.comments:
+                break
+            text = self._text(child)
+            if text.startswith("#!") or "-*- coding" in text:
                 continue
-            if self.language == "python" and not comments:
-                return _python_docstring(self, root)
-            break
+            if comments and child.start_point.row > last_row + 1:
+                break  # a blank line ends the block
+            comments.append(text)
+            last_row = child.end_point.row
         return clean_comments(comments)
 
     def _header_end(self, node: Node, body: Node | None) -> int:

@@ -112,6 +112,8 @@ def materialize_source(
     """
     source = str(source).strip()
     dest = Path(dest)
+    if not source:  # Path("") is ".", which would quietly ingest the working directory
+        raise InvalidInput("no source given: give a directory, a .zip file or a git URL")
     if ref is not None:
         ref = ref.strip()
         if not _SAFE_REF.match(ref):
@@ -343,12 +345,28 @@ def _extract_zip_source(path: Path, dest: Path, settings: Settings) -> Materiali
 # --------------------------------------------------------------------------- git
 
 
+# Variables that would point git at another repository, index or object store than
+# the one we name; proxies, CA bundles and the like are left alone.
+_GIT_LOCATION_VARS = frozenset(
+    {
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_PREFIX",
+        "GIT_CEILING_DIRECTORIES",
+        "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    }
+)
+
+
 def _git_env() -> dict[str, str]:
     """The environment git runs with: never prompt, never be steered by the caller's
     GIT_DIR & co., only the transports we accept (no ``ext::`` command execution)."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k == "GIT_SSH_COMMAND"
-    }
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
     env.update(
         GIT_TERMINAL_PROMPT="0",
         GIT_ASKPASS="",
@@ -447,12 +465,19 @@ def _local_directory(
     path: Path, dest: Path, settings: Settings, ref: str | None
 ) -> MaterializedSource:
     path = path.resolve()
-    info = _git_out(
+    probe = _run_git(
         ["rev-parse", "--is-inside-git-dir", "--absolute-git-dir", "--show-prefix"],
         settings,
-        path,
+        cwd=path,
+        what="git rev-parse",
     )
-    if info is None:  # not a repository (or git refuses it): a plain directory
+    if "dubious ownership" in probe.stderr:
+        raise SourceUnavailable(
+            f"git refuses {path}: it belongs to another user; mark it safe with "
+            f"`git config --global --add safe.directory {path}` or give a copy"
+        )
+    info = probe.stdout.strip() if probe.returncode == 0 else None
+    if info is None:  # not a repository: a plain directory
         if ref is not None:
             raise InvalidInput(
                 f"a ref ({ref!r}) needs a git repository, but {path} is a plain directory: "

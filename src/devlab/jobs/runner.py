@@ -93,7 +93,7 @@ class JobRunner:
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devlab-job")
         self._events: dict[str, threading.Event] = {}
-        self._futures: dict[str, Future[None]] = {}
+        self._futures: dict[str, Future[Exception | None]] = {}
         self._lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------
@@ -150,9 +150,15 @@ class JobRunner:
         project_id: int | None = None,
         listener: ProgressFn | None = None,
     ) -> JobInfo:
-        """Run ``fn`` in this thread with the same records as a pooled job."""
+        """Run ``fn`` in this thread with the same records as a pooled job.
+
+        A ``DevLabError`` is recorded on the job and then re-raised, so the caller
+        (the CLI) reports it with its own message and exit code.
+        """
         job_id = self.create(kind, params=params, project_id=project_id)
-        self._execute(job_id, fn, listener)
+        error = self._execute(job_id, fn, listener)
+        if isinstance(error, DevLabError):
+            raise error
         return self.get(job_id)
 
     def wait(self, job_id: str, timeout: float | None = None) -> JobInfo:
@@ -165,23 +171,25 @@ class JobRunner:
         with self._lock:
             return self._events.setdefault(job_id, threading.Event())
 
-    def _execute(self, job_id: str, fn: JobFn, listener: ProgressFn | None) -> None:
+    def _execute(self, job_id: str, fn: JobFn, listener: ProgressFn | None) -> Exception | None:
+        """Run one job to its end; returns the exception that ended it, if any."""
         with self.db.session() as s:
             job = s.get(Job, job_id)
             if job is None or job.status != "queued":
-                return  # cancelled before it started
+                return None  # cancelled before it started
             job.status, job.started_at = "running", utcnow()
         ctx = JobContext(self, job_id, listener)
         status, result, error = "succeeded", None, None
+        raised: Exception | None = None
         try:
             ctx.check_cancelled()
             result = fn(ctx)
-        except JobCancelled:
-            status, error = "cancelled", "cancelled on request"
+        except JobCancelled as exc:
+            status, error, raised = "cancelled", "cancelled on request", exc
         except DevLabError as exc:
-            status, error = "failed", exc.message
+            status, error, raised = "failed", exc.message, exc
         except Exception as exc:  # a bug: keep the traceback in the job's log
-            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            status, error, raised = "failed", f"{type(exc).__name__}: {exc}", exc
             ctx.log(traceback.format_exc(), level="error")
         with self.db.session() as s:
             job = s.get(Job, job_id)
@@ -193,6 +201,7 @@ class JobRunner:
         with self._lock:
             self._events.pop(job_id, None)
             self._futures.pop(job_id, None)
+        return raised
 
     # -- reading and cancelling -----------------------------------------
     def get(self, job_id: str) -> JobInfo:

@@ -1,0 +1,107 @@
+"""Helpers the benchmark scripts share: fetching sdists, machine facts, tables.
+
+Sdists are fetched with pip (``pip download --no-deps --no-binary :all:``) into
+``benchmarks/.data/`` and extracted there once; later runs reuse them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / ".data"
+
+
+def fetch_sdist(requirement: str, data_dir: Path = DATA_DIR) -> Path:
+    """Download ``name==version``'s sdist with pip (once) and return its extracted root."""
+    name, _, version = requirement.partition("==")
+    if not version:
+        raise SystemExit(f"pin a version: {requirement!r} should look like name==1.2.3")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for candidate in data_dir.iterdir():
+        if candidate.is_dir() and candidate.name.lower() == f"{name}-{version}".lower():
+            return candidate
+    archive = _find_archive(data_dir, name, version)
+    if archive is None:
+        cmd = [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+            "--no-binary", ":all:", requirement, "-d", str(data_dir),
+        ]  # fmt: skip
+        print("$", " ".join(cmd), file=sys.stderr)
+        subprocess.run(cmd, check=True)
+        archive = _find_archive(data_dir, name, version)
+        if archive is None:
+            raise SystemExit(f"pip did not leave an sdist for {requirement} in {data_dir}")
+    print(f"extracting {archive.name}", file=sys.stderr)
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(data_dir)
+    else:
+        with tarfile.open(archive) as tf:
+            tf.extractall(data_dir, filter="data")
+    for candidate in data_dir.iterdir():
+        if candidate.is_dir() and candidate.name.lower() == f"{name}-{version}".lower():
+            return candidate
+    raise SystemExit(f"extracting {archive} did not give a {name}-{version} directory")
+
+
+def _find_archive(data_dir: Path, name: str, version: str) -> Path | None:
+    stem = f"{name}-{version}".lower().replace("_", "-")
+    for path in sorted(data_dir.iterdir()):
+        low = path.name.lower().replace("_", "-")
+        if path.is_file() and low.startswith(stem) and low.endswith((".tar.gz", ".zip")):
+            return path
+    return None
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, RAM and date: what a reader needs to compare figures."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": ram_gib,
+        "python": platform.python_version(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def markdown_table(headers: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)

@@ -1,0 +1,5 @@
+"""``python -m devlab`` runs the CLI."""
+
+from devlab.cli import main
+
+main()
