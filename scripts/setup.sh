@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-serve}"; shift || true
 
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+SUDO=""; AS_PG=(runuser -u postgres --)
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; AS_PG=(sudo -u postgres); fi
 APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-dev
               bubblewrap graphviz postgresql postgresql-client)
 
@@ -47,10 +48,10 @@ start_postgres() {
   $SUDO pg_ctlcluster $cluster start 2>/dev/null || true
   local port; port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
-  $SUDO -u postgres psql -q -p "$port" -tc "SELECT 1 FROM pg_roles WHERE rolname='devlab'" | grep -q 1 \
-    || $SUDO -u postgres psql -q -p "$port" -c "CREATE ROLE devlab LOGIN PASSWORD 'devlab' CREATEDB"
-  $SUDO -u postgres psql -q -p "$port" -c "DROP DATABASE IF EXISTS devlab_test" >/dev/null
-  $SUDO -u postgres psql -q -p "$port" -c "CREATE DATABASE devlab_test OWNER devlab" >/dev/null
+  "${AS_PG[@]}" psql -q -p "$port" -tc "SELECT 1 FROM pg_roles WHERE rolname='devlab'" | grep -q 1 \
+    || "${AS_PG[@]}" psql -q -p "$port" -c "CREATE ROLE devlab LOGIN PASSWORD 'devlab' CREATEDB"
+  "${AS_PG[@]}" psql -q -p "$port" -c "DROP DATABASE IF EXISTS devlab_test" >/dev/null
+  "${AS_PG[@]}" psql -q -p "$port" -c "CREATE DATABASE devlab_test OWNER devlab" >/dev/null
   export DEVLAB_TEST_POSTGRES_URL="postgresql+psycopg://devlab:devlab@127.0.0.1:${port}/devlab_test"
 }
 

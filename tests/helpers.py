@@ -44,7 +44,7 @@ def parse_price(text):
     """Turn a price string like '$4.50' into a float."""
     return float(text.strip().lstrip("$"))
 ''',
-    "web/server.js": '''// HTTP server for the shop front.
+    "web/server.js": """// HTTP server for the shop front.
 const http = require("http");
 
 /** Render the cart as an HTML table. */
@@ -59,14 +59,14 @@ function startServer(port) {
 }
 
 module.exports = { renderCart, startServer };
-''',
-    "scripts/deploy.sh": '''#!/bin/bash
+""",
+    "scripts/deploy.sh": """#!/bin/bash
 # Deploy the shop to production.
 deploy_shop() {
   rsync -a ./ "$1":/srv/shop/
 }
 deploy_shop "$@"
-''',
+""",
     "README.md": "# Shop\n\nA tiny shop used in DevLab's tests.\n",
     "LICENSE": """MIT License
 
@@ -101,7 +101,13 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True, env=env).stdout.strip()
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()

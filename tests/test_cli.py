@@ -43,11 +43,24 @@ def test_ingest_then_query_with_json(tmp_path, sample_repo):
     assert project_info(db, "shop").current_snapshot.file_count == 6
     db.close()
 
-    found = json.loads(_invoke(home, "search", "apply_discount", "-p", "shop", "--mode",
-                               "lexical", "--json").stdout)
+    found = json.loads(
+        _invoke(
+            home, "search", "apply_discount", "-p", "shop", "--mode", "lexical", "--json"
+        ).stdout
+    )
     assert found[0]["symbol"] == "apply_discount"
-    assert set(found[0]) >= {"path", "start_line", "end_line", "symbol", "kind", "language",
-                             "snippet", "score", "lexical_rank", "semantic_rank"}
+    assert set(found[0]) >= {
+        "path",
+        "start_line",
+        "end_line",
+        "symbol",
+        "kind",
+        "language",
+        "snippet",
+        "score",
+        "lexical_rank",
+        "semantic_rank",
+    }
     projects = json.loads(_invoke(home, "projects", "--json").stdout)
     assert [p["name"] for p in projects] == ["shop"]
     symbols = json.loads(_invoke(home, "symbols", "Cart*", "-p", "shop", "--json").stdout)
@@ -93,12 +106,20 @@ def test_devlab_console_script_runs_in_a_subprocess(tmp_path, sample_repo):
         for rel, content in SAMPLE.items():
             zf.writestr(rel, content)
     exe = [sys.executable, "-m", "devlab", "--home", str(tmp_path / "h")]
-    proc = subprocess.run([*exe, "ingest", str(archive), "--name", "z", "--json"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*exe, "ingest", str(archive), "--name", "z", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["source_kind"] == "zip"
     assert "embed" in proc.stderr  # the progress bar went to stderr
-    proc = subprocess.run([*exe, "search", "total of the cart", "-p", "z", "--json"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*exe, "search", "total of the cart", "-p", "z", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     results = json.loads(proc.stdout)
     assert results[0]["path"] == "shop/cart.py" and results[0]["semantic_rank"] is not None

@@ -5,17 +5,16 @@ from __future__ import annotations
 import threading
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from helpers import SAMPLE, git, write_tree
 from devlab.codebase.ingest import ingest_source, recover_interrupted
 from devlab.codebase.projects import list_files, list_snapshots, project_info
 from devlab.errors import InvalidInput, NotFound, UnsafeArchive
 from devlab.search import SearchRequest, find_symbols, index_project, search
 from devlab.store.models import Snapshot
+from helpers import SAMPLE, git, write_tree
 
 
 def _lexical(bench, project, query):
@@ -41,8 +40,14 @@ def test_ingest_directory_records_snapshot_files_symbols_and_licence(bench, samp
     assert langs["scripts/deploy.sh"] == "bash" and langs["README.md"] == "markdown"
     assert all(f.license == "MIT" for f in listing.files)
     names = {s.qualname for s in find_symbols(bench.db, "shop")}
-    assert {"Cart", "Cart.add_item", "Cart.total", "apply_discount", "renderCart",
-            "deploy_shop"} <= names
+    assert {
+        "Cart",
+        "Cart.add_item",
+        "Cart.total",
+        "apply_discount",
+        "renderCart",
+        "deploy_shop",
+    } <= names
 
 
 def test_reingest_parses_only_changed_files_and_drops_deleted(bench, sample_repo):
@@ -54,7 +59,8 @@ def test_reingest_parses_only_changed_files_and_drops_deleted(bench, sample_repo
     report = ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo))
     assert (report.parsed, report.reused, report.removed) == (1, 4, 1)
     assert [s.qualname for s in find_symbols(bench.db, "shop", "currency_symbol")] == [
-        "currency_symbol"]
+        "currency_symbol"
+    ]
     assert find_symbols(bench.db, "shop", "renderCart") == []
     assert all(r.path != "web/server.js" for r in _lexical(bench, "shop", "renderCart"))
     # old file versions are pruned: one version per path remains
@@ -73,23 +79,29 @@ def test_failed_ingestion_keeps_previous_snapshot_searchable(bench, sample_repo)
         raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError):
-        ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo),
-                      finalisers=[explode])
+        ingest_source(
+            bench.db, bench.settings, name="shop", source=str(sample_repo), finalisers=[explode]
+        )
     info = project_info(bench.db, "shop")
     assert info.current_snapshot.id == first.snapshot_id
     assert info.latest_snapshot.status == "failed" and "disk on fire" in info.latest_snapshot.error
     assert _lexical(bench, "shop", "apply_discount")
     assert "shop/new_module.py" not in _paths(bench, "shop", "brand_new_function")
     with bench.db.engine.connect() as conn:  # nothing of the failed run remains
-        assert conn.execute(text("select count(*) from files where path like '%new_module%'")
-                            ).scalar() == 0
+        assert (
+            conn.execute(text("select count(*) from files where path like '%new_module%'")).scalar()
+            == 0
+        )
 
 
 def test_crash_leftover_running_snapshot_is_failed_by_recovery(bench, sample_repo):
     first = ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo))
     with bench.db.session() as s:
-        s.add(Snapshot(project_id=first.project_id, source="x", source_kind="directory",
-                       status="running"))
+        s.add(
+            Snapshot(
+                project_id=first.project_id, source="x", source_kind="directory", status="running"
+            )
+        )
     assert recover_interrupted(bench.db, bench.settings) == 1
     assert project_info(bench.db, "shop").latest_snapshot.status == "failed"
     assert project_info(bench.db, "shop").current_snapshot.id == first.snapshot_id
@@ -112,8 +124,9 @@ def test_two_ingestions_of_one_project_are_serialised(bench, sample_repo):
 
     def run():
         try:
-            ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo),
-                          finalisers=[slow])
+            ingest_source(
+                bench.db, bench.settings, name="shop", source=str(sample_repo), finalisers=[slow]
+            )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -136,8 +149,7 @@ def test_search_during_ingestion_uses_last_complete_snapshot(bench, sample_repo)
         seen["old"] = _lexical(bench, "shop", "apply_discount")
         return {}
 
-    ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo),
-                  finalisers=[peek])
+    ingest_source(bench.db, bench.settings, name="shop", source=str(sample_repo), finalisers=[peek])
     assert "shop/extra.py" not in seen["marker"] and seen["old"]
     assert _paths(bench, "shop", "during_ingest_marker")[0] == "shop/extra.py"
 
@@ -150,12 +162,15 @@ def test_empty_directory_gives_project_with_zero_files(bench, tmp_path):
 
 
 def test_malformed_and_undecodable_files_are_recorded_not_fatal(bench, tmp_path):
-    repo = write_tree(tmp_path / "r", {
-        "good.py": "def fine():\n    return 1\n",
-        "broken.py": "def broken(:\n    return\n\ndef still_found():\n    return 2\n",
-        "latin1.py": "# caf\xe9\n".encode("latin-1"),
-        "image.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
-    })
+    repo = write_tree(
+        tmp_path / "r",
+        {
+            "good.py": "def fine():\n    return 1\n",
+            "broken.py": "def broken(:\n    return\n\ndef still_found():\n    return 2\n",
+            "latin1.py": "# caf\xe9\n".encode("latin-1"),
+            "image.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        },
+    )
     report = ingest_source(bench.db, bench.settings, name="r", source=str(repo))
     listing = list_files(bench.db, "r")
     by_path = {f.path: f for f in listing.files}
@@ -168,11 +183,17 @@ def test_malformed_and_undecodable_files_are_recorded_not_fatal(bench, tmp_path)
 
 def test_secret_values_never_reach_the_store(bench, tmp_path):
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
-    repo = write_tree(tmp_path / "r", {"conf.py": f'GITHUB_TOKEN = "{token}"\n\ndef f():\n    pass\n'})
+    repo = write_tree(
+        tmp_path / "r", {"conf.py": f'GITHUB_TOKEN = "{token}"\n\ndef f():\n    pass\n'}
+    )
     report = ingest_source(bench.db, bench.settings, name="r", source=str(repo))
     assert report.secrets >= 1
     with bench.db.engine.connect() as conn:
-        for table, col in (("chunks", "content"), ("symbols", "docstring"), ("symbols", "signature")):
+        for table, col in (
+            ("chunks", "content"),
+            ("symbols", "docstring"),
+            ("symbols", "signature"),
+        ):
             rows = conn.execute(text(f"select {col} from {table}")).scalars().all()
             assert not any(token in (r or "") for r in rows)
     secrets = list_files(bench.db, "r").secrets

@@ -62,12 +62,12 @@ def monthly_report(store, ids):
     """Summarise account activity for the month as CSV rows."""
     return [load_user(store, i).name for i in ids]
 ''',
-    "tools/cleanup.sh": '''#!/bin/sh
+    "tools/cleanup.sh": """#!/bin/sh
 # Remove temporary files older than a week.
 purge_tmp() {
   find /tmp -mtime +7 -delete
 }
-''',
+""",
 }
 
 
@@ -110,8 +110,10 @@ def test_hybrid_fuses_both_rankings_and_reports_them(indexed):
 @pytest.mark.slow
 def test_filters_by_language_path_and_kind(indexed):
     assert {r.language for r in _search(indexed, "remove files", language="bash")} == {"bash"}
-    assert {r.path for r in _search(indexed, "user", path="lib/m*.py")} <= {"lib/models.py",
-                                                                           "lib/mail.py"}
+    assert {r.path for r in _search(indexed, "user", path="lib/m*.py")} <= {
+        "lib/models.py",
+        "lib/mail.py",
+    }
     assert {r.kind for r in _search(indexed, "user", kind="class")} == {"class"}
 
 
@@ -134,7 +136,9 @@ def test_navigation_definitions_references_callers_callees(indexed):
     calls = {(c.path, c.scope) for c in callers(indexed.db, "lib", "load_user")}
     assert calls == {("lib/mail.py", "send_welcome_email"), ("lib/report.py", "monthly_report")}
     assert {c.name for c in callees(indexed.db, "lib", "send_welcome_email")} >= {
-        "load_user", "deliver"}
+        "load_user",
+        "deliver",
+    }
     refs = references(indexed.db, "lib", "load_user")
     assert len(refs) >= len(calls)
 
@@ -152,11 +156,15 @@ def test_openai_compatible_embeddings_endpoint_is_called_in_batches():
     def handler(request: httpx.Request) -> httpx.Response:
         body = __import__("json").loads(request.content)
         seen.append(body)
-        data = [{"index": i, "embedding": [float(len(t)), 1.0, 0.0]} for i, t in
-                enumerate(body["input"])]
+        data = [
+            {"index": i, "embedding": [float(len(t)), 1.0, 0.0]}
+            for i, t in enumerate(body["input"])
+        ]
         return httpx.Response(200, json={"data": data})
 
-    emb = OpenAIEmbedder("http://embeddings.test/v1", "nomic", transport=httpx.MockTransport(handler))
+    emb = OpenAIEmbedder(
+        "http://embeddings.test/v1", "nomic", transport=httpx.MockTransport(handler)
+    )
     vecs = emb.embed(["ab", "abcd"])
     assert emb.dim == 3 and emb.key == "openai:nomic:3"
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0)

@@ -76,8 +76,9 @@ def test_health_reports_version_database_and_components(server):
 
 @pytest.mark.slow
 def test_create_project_ingests_and_search_returns_cited_results(server, sample_repo):
-    resp = httpx.post(f"{server}/api/v1/devlab/projects",
-                      json={"name": "shop", "source": str(sample_repo)})
+    resp = httpx.post(
+        f"{server}/api/v1/devlab/projects", json={"name": "shop", "source": str(sample_repo)}
+    )
     assert resp.status_code == 202
     job = resp.json()
     assert job["kind"] == "ingest" and job["status"] in ("queued", "running", "succeeded")
@@ -102,24 +103,41 @@ def test_create_project_ingests_and_search_returns_cited_results(server, sample_
     assert httpx.get(f"{server}/api/v1/devlab/projects/{pid}").json()["name"] == "shop"
     files = httpx.get(f"{server}/api/v1/devlab/projects/shop/files").json()
     assert {f["path"] for f in files["files"]} >= {"shop/cart.py", "web/server.js"}
-    symbols = httpx.get(f"{server}/api/v1/devlab/projects/shop/symbols",
-                        params={"pattern": "Cart.*"}).json()
+    symbols = httpx.get(
+        f"{server}/api/v1/devlab/projects/shop/symbols", params={"pattern": "Cart.*"}
+    ).json()
     assert {s["qualname"] for s in symbols} >= {"Cart.add_item", "Cart.total"}
-    repo_map = httpx.get(f"{server}/api/v1/devlab/projects/shop/repo-map",
-                         params={"max_tokens": 200}).json()
+    repo_map = httpx.get(
+        f"{server}/api/v1/devlab/projects/shop/repo-map", params={"max_tokens": 200}
+    ).json()
     assert repo_map["tokens"] <= 200 and "apply_discount" in repo_map["text"]
 
-    results = httpx.post(f"{server}/api/v1/devlab/search",
-                         json={"project": "shop", "query": "discount on large orders"}).json()
+    results = httpx.post(
+        f"{server}/api/v1/devlab/search",
+        json={"project": "shop", "query": "discount on large orders"},
+    ).json()
     top = results[0]
-    assert set(top) >= {"path", "start_line", "end_line", "symbol", "kind", "language",
-                        "snippet", "score", "lexical_rank", "semantic_rank"}
+    assert set(top) >= {
+        "path",
+        "start_line",
+        "end_line",
+        "symbol",
+        "kind",
+        "language",
+        "snippet",
+        "score",
+        "lexical_rank",
+        "semantic_rank",
+    }
     assert top["symbol"] == "apply_discount" and top["path"] == "shop/pricing.py"
-    only_js = httpx.post(f"{server}/api/v1/devlab/search",
-                         json={"project": "shop", "query": "render", "language": "javascript"})
+    only_js = httpx.post(
+        f"{server}/api/v1/devlab/search",
+        json={"project": "shop", "query": "render", "language": "javascript"},
+    )
     assert {r["language"] for r in only_js.json()} == {"javascript"}
-    callers = httpx.get(f"{server}/api/v1/devlab/projects/shop/callers",
-                        params={"name": "apply_discount"}).json()
+    callers = httpx.get(
+        f"{server}/api/v1/devlab/projects/shop/callers", params={"name": "apply_discount"}
+    ).json()
     assert [(c["path"], c["scope"]) for c in callers] == [("shop/cart.py", "Cart.total")]
 
 
@@ -129,8 +147,11 @@ def test_zip_upload_is_ingested(server):
     with zipfile.ZipFile(buf, "w") as zf:
         for rel, content in SAMPLE.items():
             zf.writestr(f"shop/{rel}", content)
-    resp = httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "uploaded"},
-                      files={"file": ("shop.zip", buf.getvalue(), "application/zip")})
+    resp = httpx.post(
+        f"{server}/api/v1/devlab/projects",
+        data={"name": "uploaded"},
+        files={"file": ("shop.zip", buf.getvalue(), "application/zip")},
+    )
     assert resp.status_code == 202, resp.text
     job = _wait_job(server, resp.json()["id"])
     assert job["status"] == "succeeded" and job["result"]["source_kind"] == "zip"
@@ -142,35 +163,57 @@ def test_unsafe_zip_upload_fails_the_job_with_a_clear_error(server):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("../../evil.py", "import os\n")
-    resp = httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "evil"},
-                      files={"file": ("evil.zip", buf.getvalue(), "application/zip")})
+    resp = httpx.post(
+        f"{server}/api/v1/devlab/projects",
+        data={"name": "evil"},
+        files={"file": ("evil.zip", buf.getvalue(), "application/zip")},
+    )
     job = _wait_job(server, resp.json()["id"])
     assert job["status"] == "failed" and "unsafe" in job["error"]
 
 
 def test_errors_have_one_shape(server):
     _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/projects/nope"), 404)
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
-                                   json={"project": "nope", "query": "x"}), 404)
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
-                                   json={"project": "nope", "query": ""}), 422)
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/search",
-                                   json={"project": "p", "query": "x", "mode": "magic"}), 422)
+    _assert_error_shape(
+        httpx.post(f"{server}/api/v1/devlab/search", json={"project": "nope", "query": "x"}), 404
+    )
+    _assert_error_shape(
+        httpx.post(f"{server}/api/v1/devlab/search", json={"project": "nope", "query": ""}), 422
+    )
+    _assert_error_shape(
+        httpx.post(
+            f"{server}/api/v1/devlab/search", json={"project": "p", "query": "x", "mode": "magic"}
+        ),
+        422,
+    )
     _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/jobs/nope"), 404)
     _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/jobs/nope/cancel"), 404)
     body = _assert_error_shape(
         httpx.post(f"{server}/api/v1/devlab/projects", json={"name": "bad name!", "source": "."}),
-        422)
+        422,
+    )
     assert "project name" in body["error"]
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/projects", content=b"{not json",
-                                   headers={"content-type": "application/json"}), 422)
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/projects", data={"name": "x"},
-                                   files={"other": ("a.txt", b"x")}), 422)
+    _assert_error_shape(
+        httpx.post(
+            f"{server}/api/v1/devlab/projects",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        ),
+        422,
+    )
+    _assert_error_shape(
+        httpx.post(
+            f"{server}/api/v1/devlab/projects", data={"name": "x"}, files={"other": ("a.txt", b"x")}
+        ),
+        422,
+    )
 
 
 def test_missing_source_fails_job_and_project_has_no_snapshot(server, tmp_path):
-    resp = httpx.post(f"{server}/api/v1/devlab/projects",
-                      json={"name": "ghost", "source": str(tmp_path / "does-not-exist")})
+    resp = httpx.post(
+        f"{server}/api/v1/devlab/projects",
+        json={"name": "ghost", "source": str(tmp_path / "does-not-exist")},
+    )
     job = _wait_job(server, resp.json()["id"])
     assert job["status"] == "failed" and "does not exist" in job["error"]
     info = httpx.get(f"{server}/api/v1/devlab/projects/ghost").json()

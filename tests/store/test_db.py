@@ -37,8 +37,12 @@ def test_two_homes_never_share_state(tmp_path: Path):
     a = Database(load_settings(home=tmp_path / "a"))
     b = Database(load_settings(home=tmp_path / "b"))
     with a.engine.begin() as conn:
-        conn.execute(text("insert into projects(name, source, created_at, updated_at) "
-                          "values ('only-in-a', 'x', current_timestamp, current_timestamp)"))
+        conn.execute(
+            text(
+                "insert into projects(name, source, created_at, updated_at) "
+                "values ('only-in-a', 'x', current_timestamp, current_timestamp)"
+            )
+        )
     with b.engine.connect() as conn:
         assert conn.execute(text("select count(*) from projects")).scalar() == 0
     a.close()
@@ -48,21 +52,38 @@ def test_two_homes_never_share_state(tmp_path: Path):
 def test_vector_index_roundtrip(settings):
     db = Database(settings)
     with db.engine.begin() as conn:
-        conn.execute(text("insert into projects(id, name, source, created_at, updated_at) "
-                          "values (1, 'p', 's', current_timestamp, current_timestamp)"))
-        conn.execute(text("insert into snapshots(id, project_id, status, source, source_kind, "
-                          "licenses, started_at, file_count, skipped_count, line_count, symbol_count,"
-                          " chunk_count, secret_count, parse_error_count, stats) values (1, 1, "
-                          "'complete', 's', 'directory', '{}', current_timestamp, 0,0,0,0,0,0,0,"
-                          "'{}')"))
-        conn.execute(text("insert into files(id, project_id, path, content_hash, language, size, "
-                          "line_count, created_at) values (1, 1, 'a.py', 'h', 'python', 1, 1, "
-                          "current_timestamp)"))
+        conn.execute(
+            text(
+                "insert into projects(id, name, source, created_at, updated_at) "
+                "values (1, 'p', 's', current_timestamp, current_timestamp)"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into snapshots(id, project_id, status, source, source_kind, "
+                "licenses, started_at, file_count, skipped_count, line_count, symbol_count,"
+                " chunk_count, secret_count, parse_error_count, stats) values (1, 1, "
+                "'complete', 's', 'directory', '{}', current_timestamp, 0,0,0,0,0,0,0,"
+                "'{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into files(id, project_id, path, content_hash, language, size, "
+                "line_count, created_at) values (1, 1, 'a.py', 'h', 'python', 1, 1, "
+                "current_timestamp)"
+            )
+        )
         conn.execute(text("insert into snapshot_files values (1, 1)"))
         for cid in (1, 2, 3):
-            conn.execute(text("insert into chunks(id, file_id, start_line, end_line, language, "
-                              "kind, content, content_hash) values (:c, 1, 1, 1, 'python', "
-                              "'function', 'x', 'h')"), {"c": cid})
+            conn.execute(
+                text(
+                    "insert into chunks(id, file_id, start_line, end_line, language, "
+                    "kind, content, content_hash) values (:c, 1, 1, 1, 'python', "
+                    "'function', 'x', 'h')"
+                ),
+                {"c": cid},
+            )
         vecs = np.eye(3, 8, dtype=np.float32)
         db.vectors.add(conn, 1, [(1, vecs[0]), (2, vecs[1]), (3, vecs[2])])
     hits = db.vectors.search(1, 1, vecs[1], 2)
@@ -74,7 +95,9 @@ def test_vector_index_roundtrip(settings):
 
 
 def test_bad_database_url_is_a_clear_storage_error(tmp_path: Path):
-    settings = load_settings(home=tmp_path, database_url="postgresql+psycopg://u:secret@127.0.0.1:9/x")
+    settings = load_settings(
+        home=tmp_path, database_url="postgresql+psycopg://u:secret@127.0.0.1:9/x"
+    )
     with pytest.raises(StorageError) as err:
         Database(settings)
     assert "secret" not in err.value.message
