@@ -159,17 +159,42 @@ def test_zip_upload_is_ingested(server):
     assert info["source"] == "upload:shop.zip"
 
 
-def test_unsafe_zip_upload_fails_the_job_with_a_clear_error(server):
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("../../evil.py", "import os\n")
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"../../evil.py": b"import os\n"}, "unsafe"),
+        ({"/abs/evil.py": b"x = 1\n"}, "unsafe"),
+        ({"bomb.txt": b"\0" * (8 << 20)}, "ratio"),
+    ],
+    ids=["traversal", "absolute", "bomb-ratio"],
+)
+def test_unsafe_zip_upload_is_refused_with_4xx_and_nothing_left(server, settings, members, message):
     resp = httpx.post(
         f"{server}/api/v1/devlab/projects",
         data={"name": "evil"},
-        files={"file": ("evil.zip", buf.getvalue(), "application/zip")},
+        files={"file": ("evil.zip", _zip_bytes(members), "application/zip")},
     )
-    job = _wait_job(server, resp.json()["id"])
-    assert job["status"] == "failed" and "unsafe" in job["error"]
+    body = _assert_error_shape(resp, 400)
+    assert message in body["error"]
+    assert list((settings.home / "uploads").iterdir()) == []
+    assert httpx.get(f"{server}/api/v1/devlab/projects").json() == []
+
+
+def test_corrupt_upload_is_a_4xx(server):
+    resp = httpx.post(
+        f"{server}/api/v1/devlab/projects",
+        data={"name": "c"},
+        files={"file": ("c.zip", b"PK\x03\x04 not really", "application/zip")},
+    )
+    _assert_error_shape(resp, 422)
 
 
 def test_errors_have_one_shape(server):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from devlab.codebase.ingest import validate_project_name
 from devlab.codebase.models import IngestRequest
+from devlab.codebase.sources import check_zip_archive
 from devlab.jobs.models import JobInfo
 from devlab.jobs.runner import JobContext
 from devlab.progress import ProgressFn
@@ -51,8 +52,15 @@ def ingest_job(
 def submit_ingest(
     bench: Workbench, body: IngestRequest, *, label: str | None = None, cleanup: str | None = None
 ) -> JobInfo:
-    """Queue an ingestion in the worker pool; returns the queued job."""
+    """Queue an ingestion in the worker pool; returns the queued job.
+
+    Cheap checks run here, before anything is queued, so the caller gets a 4xx at
+    once: the project name, and for a ZIP every archive-safety check.
+    """
     validate_project_name(body.name)
+    archive = Path(body.source)
+    if archive.suffix.lower() == ".zip" and archive.is_file():
+        check_zip_archive(archive, bench.settings)
     job_id = bench.jobs.submit(
         "ingest",
         ingest_job(bench, body, label=label, cleanup=cleanup),

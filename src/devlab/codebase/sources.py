@@ -288,6 +288,16 @@ def _copy_capped(src: IO[bytes], dst: IO[bytes], budget: int) -> int:
         dst.write(chunk)
 
 
+def check_zip_archive(zip_path: Path, settings: Settings) -> None:
+    """Run every pre-extraction check on ``zip_path`` without writing anything, so a
+    server can refuse an unsafe upload with a 4xx before it queues any work."""
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            _plan_zip(zf, settings)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise InvalidInput(f"not a readable zip archive ({exc}): give a valid .zip file") from exc
+
+
 def safe_extract_zip(zip_path: Path, dest: Path, settings: Settings) -> list[str]:
     """Extract ``zip_path`` into ``dest`` (which must not exist), or raise and leave
     nothing behind. Returns the members that were not written (links, special
