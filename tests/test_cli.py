@@ -123,3 +123,17 @@ def test_devlab_console_script_runs_in_a_subprocess(tmp_path, sample_repo):
     )
     results = json.loads(proc.stdout)
     assert results[0]["path"] == "shop/cart.py" and results[0]["semantic_rank"] is not None
+
+
+def test_invalid_choice_is_a_clear_error_not_a_traceback(tmp_path):
+    result = _invoke(tmp_path / "home", "search", "x", "-p", "p", "--kind", "bogus")
+    assert result.exit_code == 2
+    assert "kind" in result.stderr and "Traceback" not in result.output
+
+
+def test_ingest_job_is_recorded_with_its_project(tmp_path, sample_repo):
+    home = tmp_path / "home"
+    _invoke(home, "ingest", str(sample_repo), "--name", "shop", "--no-embed")
+    jobs = json.loads(_invoke(home, "jobs", "--json").stdout)
+    assert jobs[0]["kind"] == "ingest" and jobs[0]["status"] == "succeeded"
+    assert jobs[0]["project_id"] == 1 and jobs[0]["result"]["files"] == 6

@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -57,6 +57,12 @@ def handle_errors(fn: F) -> F:
                 stderr.print_exception()
             stderr.print(f"[red]error:[/red] {exc.message}", highlight=False)
             raise typer.Exit(exc.exit_code) from None
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()
+            )
+            stderr.print(f"[red]error:[/red] invalid input: {problems}", highlight=False)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             stderr.print("[yellow]interrupted[/yellow]")
             raise typer.Exit(130) from None

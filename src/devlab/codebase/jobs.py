@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devlab.codebase.ingest import validate_project_name
+from devlab.codebase.ingest import get_or_create_project, validate_project_name
 from devlab.codebase.models import IngestRequest
 from devlab.codebase.sources import check_zip_archive
 from devlab.jobs.models import JobInfo
@@ -49,22 +49,26 @@ def ingest_job(
     return run
 
 
-def submit_ingest(
-    bench: Workbench, body: IngestRequest, *, label: str | None = None, cleanup: str | None = None
-) -> JobInfo:
-    """Queue an ingestion in the worker pool; returns the queued job.
-
-    Cheap checks run here, before anything is queued, so the caller gets a 4xx at
-    once: the project name, and for a ZIP every archive-safety check.
-    """
+def _prepare(bench: Workbench, body: IngestRequest, label: str | None) -> int:
+    """Cheap checks before any work is queued, so the caller gets a 4xx at once (the
+    project name; every archive-safety check for a ZIP). Returns the project id."""
     validate_project_name(body.name)
     archive = Path(body.source)
     if archive.suffix.lower() == ".zip" and archive.is_file():
         check_zip_archive(archive, bench.settings)
+    return get_or_create_project(bench.db, body.name, label or body.source)
+
+
+def submit_ingest(
+    bench: Workbench, body: IngestRequest, *, label: str | None = None, cleanup: str | None = None
+) -> JobInfo:
+    """Queue an ingestion in the worker pool; returns the queued job."""
+    project_id = _prepare(bench, body, label)
     job_id = bench.jobs.submit(
         "ingest",
         ingest_job(bench, body, label=label, cleanup=cleanup),
         params={"name": body.name, "source": label or body.source, "ref": body.ref},
+        project_id=project_id,
     )
     return bench.jobs.get(job_id)
 
@@ -73,10 +77,11 @@ def run_ingest(
     bench: Workbench, body: IngestRequest, *, progress: ProgressFn | None = None, embed: bool = True
 ) -> JobInfo:
     """Run an ingestion in this thread (the CLI), recorded as a job like any other."""
-    validate_project_name(body.name)
+    project_id = _prepare(bench, body, None)
     return bench.jobs.run_inline(
         "ingest",
         ingest_job(bench, body, embed=embed),
         params={"name": body.name, "source": body.source, "ref": body.ref},
+        project_id=project_id,
         listener=progress,
     )
