@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # Seconds allowed for cloning a remote git repository.
     git_timeout: int = Field(default=300, ge=1)
 
+    # Processes that parse files during ingestion; 0 means one per CPU core.
+    ingest_workers: int = Field(default=0, ge=0, le=64)
+
     # Chunking: symbols longer than this many lines are split, with overlap.
     chunk_max_lines: int = Field(default=60, ge=5)
     chunk_overlap_lines: int = Field(default=5, ge=0)

@@ -246,3 +246,21 @@ def test_index_project_embeds_every_chunk_once(bench, sample_repo):
     second = index_project(bench.db, bench.settings, name="shop", source=str(sample_repo))
     changed = second.stats["embedded"]
     assert 0 < changed < first.chunks  # only the changed file's chunks
+
+
+def test_process_pool_gives_the_same_index_as_inline(bench, sample_repo, tmp_path, monkeypatch):
+    from devlab.codebase import parallel
+
+    inline = ingest_source(bench.db, bench.settings, name="inline", source=str(sample_repo))
+    monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
+    settings = bench.settings.model_copy(update={"ingest_workers": 2})
+    pooled = ingest_source(bench.db, settings, name="pooled", source=str(sample_repo))
+    assert (pooled.files, pooled.symbols, pooled.chunks, pooled.secrets) == (
+        inline.files,
+        inline.symbols,
+        inline.chunks,
+        inline.secrets,
+    )
+    assert {s.qualname for s in find_symbols(bench.db, "pooled")} == {
+        s.qualname for s in find_symbols(bench.db, "inline")
+    }

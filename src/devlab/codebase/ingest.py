@@ -17,16 +17,18 @@ import hashlib
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from devlab.codebase.analysis import analyse_file, content_hash
+from devlab.codebase.analysis import content_hash
 from devlab.codebase.licenses import find_project_licenses, license_for
+from devlab.codebase.parallel import analyse_many, default_workers
+from devlab.codebase.records import SourceFile
 from devlab.codebase.snapshots import (
     complete_snapshot,
     existing_versions,
@@ -50,6 +52,7 @@ Finaliser = Callable[[Database, Settings, int, int, ProgressFn | None], dict[str
 
 PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 BATCH_FILES = 64  # files per write transaction: short locks, bounded memory
+T = TypeVar("T")
 
 
 @dataclass
@@ -212,45 +215,48 @@ def _run(
     }
     unreadable: list[tuple[str, str]] = []
     file_ids: list[int] = []
-    for start in range(0, len(files), BATCH_FILES):
-        batch = files[start : start + BATCH_FILES]
+    todo: list[tuple[SourceFile, bytes]] = []
+    for f in files:  # hashing is cheap: only changed files are analysed
+        try:
+            raw = Path(f.abs_path).read_bytes()
+        except OSError as exc:
+            unreadable.append((f.path, f"unreadable: {exc.strerror or exc}"))
+            continue
+        key = (f.path, content_hash(raw))
+        if key in known:
+            counts["reused"] += 1
+            file_ids.append(known[key])
+        else:
+            todo.append((f, raw))
+    with db.engine.begin() as conn:
+        link_files(conn, snapshot_id, file_ids)
+    results = analyse_many(
+        todo,
+        max_lines=settings.chunk_max_lines,
+        overlap_lines=settings.chunk_overlap_lines,
+        workers=default_workers(settings.ingest_workers),
+    )
+    done = 0
+    for batch in _batched(results, BATCH_FILES):
         with db.engine.begin() as conn:
             batch_ids: list[int] = []
-            for f in batch:
-                try:
-                    raw = Path(f.abs_path).read_bytes()
-                except OSError as exc:
-                    unreadable.append((f.path, f"unreadable: {exc.strerror or exc}"))
-                    continue
-                key = (f.path, content_hash(raw))
-                if key in known:
-                    counts["reused"] += 1
-                    batch_ids.append(known[key])
-                    continue
-                try:
-                    analysis = analyse_file(
-                        f,
-                        raw,
-                        max_lines=settings.chunk_max_lines,
-                        overlap_lines=settings.chunk_overlap_lines,
-                    )
-                except UnicodeDecodeError:
-                    unreadable.append((f.path, "not UTF-8 text"))
+            for f, analysis in batch:
+                if isinstance(analysis, str):
+                    unreadable.append((f.path, analysis))
                     continue
                 lic = license_for(f.path, analysis.spdx, dir_licenses)
-                file_id = store_analysis(db, conn, project_id, analysis, lic)
-                known[key] = file_id
-                batch_ids.append(file_id)
+                batch_ids.append(store_analysis(db, conn, project_id, analysis, lic))
                 counts["parsed"] += 1
                 counts["secrets"] += len(analysis.secrets)
                 counts["parse_errors"] += analysis.parsed.error is not None
             link_files(conn, snapshot_id, batch_ids)
             file_ids.extend(batch_ids)
+        done += len(batch)
         report(
             progress,
             "parse",
-            min(start + BATCH_FILES, len(files)),
-            len(files),
+            done,
+            len(todo),
             f"{counts['parsed']} parsed, {counts['reused']} unchanged",
         )
     all_skipped = [(s.path, s.reason) for s in skipped] + unreadable
@@ -311,6 +317,17 @@ def _run(
         message=message,
         stats={**stats, "pruned_file_versions": pruned},
     )
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _snapshot_paths(db: Database, snapshot_id: int | None) -> set[str]:

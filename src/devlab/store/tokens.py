@@ -9,6 +9,7 @@ The original (lower-cased) identifier is kept so exact names rank first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[0-9]+")
 # camelCase / PascalCase / ACRONYMWord / digits boundaries
@@ -24,20 +25,28 @@ def split_identifier(word: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=262_144)
+def _expand(word: str) -> tuple[str, ...]:
+    """One identifier's tokens; cached because code repeats its names constantly."""
+    lowered = word.lower()
+    out = [lowered]
+    segments = word.split(".")
+    if len(segments) > 1:
+        out.extend(s.lower() for s in segments if s)
+    for segment in segments:
+        if segment.isalnum() and (segment.islower() or segment.isupper()):
+            continue  # nothing to split: "name", "HTTP"
+        parts = split_identifier(segment)
+        if parts != [segment.lower()]:
+            out.extend(parts)
+    return tuple(out)
+
+
 def identifier_tokens(text: str) -> list[str]:
     """Tokens for BM25: each identifier as written (lower-cased) plus its parts."""
     out: list[str] = []
-    for match in _IDENT.finditer(text):
-        word = match.group(0)
-        lowered = word.lower()
-        out.append(lowered)
-        segments = word.split(".")
-        if len(segments) > 1:
-            out.extend(s.lower() for s in segments if s)
-        for segment in segments:
-            parts = split_identifier(segment)
-            if len(parts) > 1:
-                out.extend(parts)
+    for word in _IDENT.findall(text):
+        out.extend(_expand(word))
     return out
 
 
