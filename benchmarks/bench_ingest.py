@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     DATA_DIR,
+    TreeRssSampler,
     ensure_model2vec,
     fetch_sdist,
     machine,
@@ -60,25 +61,29 @@ def devlab_benchmark_added_{n}(value):
 # --- child-process phases ---------------------------------------------------
 
 
-def _open(home: str, backend: str = "sentence-transformers") -> Any:
+def _open(home: str, backend: str = "sentence-transformers", workers: int | None = None) -> Any:
     from devlab.config import load_settings
     from devlab.workbench import Workbench
 
-    return Workbench.open(load_settings(home=home, embedding_backend=backend))
+    extra = {"ingest_workers": workers} if workers is not None else {}
+    return Workbench.open(load_settings(home=home, embedding_backend=backend, **extra))
 
 
-def phase_ingest(home: str, source: str) -> dict[str, Any]:
+def phase_ingest(home: str, source: str, workers: int | None) -> dict[str, Any]:
     from devlab.codebase.ingest import ingest_source
 
-    wb = _open(home)
+    wb = _open(home, workers=workers)
     try:
-        t0 = time.perf_counter()
-        rep = ingest_source(wb.db, wb.settings, name=PROJECT, source=source, finalisers=[])
-        wall = time.perf_counter() - t0
+        with TreeRssSampler() as tree_rss:
+            t0 = time.perf_counter()
+            rep = ingest_source(wb.db, wb.settings, name=PROJECT, source=source, finalisers=[])
+            wall = time.perf_counter() - t0
     finally:
         wb.close()
     return {
         "wall_s": wall,
+        "ingest_workers": getattr(wb.settings, "ingest_workers", None),
+        "tree_peak_rss_mib": tree_rss.peak_mib,
         "files": rep.files,
         "parsed": rep.parsed,
         "reused": rep.reused,
@@ -96,13 +101,15 @@ def phase_index(home: str, source: str) -> dict[str, Any]:
 
     wb = _open(home, "model2vec")
     try:
-        t0 = time.perf_counter()
-        rep = index_project(wb.db, wb.settings, name=PROJECT, source=source, embed=True)
-        wall = time.perf_counter() - t0
+        with TreeRssSampler() as tree_rss:
+            t0 = time.perf_counter()
+            rep = index_project(wb.db, wb.settings, name=PROJECT, source=source, embed=True)
+            wall = time.perf_counter() - t0
     finally:
         wb.close()
     return {
         "wall_s": wall,
+        "tree_peak_rss_mib": tree_rss.peak_mib,
         "files": rep.files,
         "parsed": rep.parsed,
         "reused": rep.reused,
@@ -161,7 +168,7 @@ def run_child(args: list[str]) -> dict[str, Any]:
 def child_main(ns: argparse.Namespace) -> None:
     name = ns.phase[0]
     if name == "ingest":
-        result = phase_ingest(ns.home, ns.src)
+        result = phase_ingest(ns.home, ns.src, ns.workers)
     elif name == "index":
         result = phase_index(ns.home, ns.src)
     elif name == "embed":
@@ -202,6 +209,8 @@ def main() -> None:
     )
     ap.add_argument("--skip-full", action="store_true", help="skip the model2vec full index")
     ap.add_argument("--out", default=str(DATA_DIR / "ingest-results.json"))
+    ap.add_argument("--workers", type=int, help="ingest_workers (default: DevLab's setting)")
+    ap.add_argument("--no-serial", action="store_true", help="skip the 1-worker comparison")
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--home", help=argparse.SUPPRESS)
     ap.add_argument("--src", help=argparse.SUPPRESS)
@@ -231,9 +240,16 @@ def run_all(ns: argparse.Namespace, source: Path, codebase: str, scratch: Path) 
     phases = results["phases"]
 
     print("phase: parse + chunk + lexical index", file=sys.stderr)
-    lex = phases["lexical"] = run_child(["ingest", "--home", home, "--src", str(tree)])
+    workers = ["--workers", str(ns.workers)] if ns.workers is not None else []
+    lex = phases["lexical"] = run_child(["ingest", "--home", home, "--src", str(tree), *workers])
     lex["lines_per_s"] = lex["lines"] / lex["wall_s"]
     lex["files_per_s"] = lex["files"] / lex["wall_s"]
+    if not ns.no_serial:
+        print("phase: the same with one worker (no process pool)", file=sys.stderr)
+        serial_home = str(scratch / "home-serial")
+        one = run_child(["ingest", "--home", serial_home, "--src", str(tree), "--workers", "1"])
+        one["lines_per_s"] = one["lines"] / one["wall_s"]
+        phases["lexical_1_worker"] = one
 
     backends = [b.strip() for b in ns.backends.split(",") if b.strip()]
     if "model2vec" in backends or not ns.skip_full:
@@ -246,7 +262,7 @@ def run_all(ns: argparse.Namespace, source: Path, codebase: str, scratch: Path) 
 
     print(f"phase: re-ingest after editing {edited.relative_to(tree)}", file=sys.stderr)
     append_function(edited, 1)
-    ri = phases["reingest"] = run_child(["ingest", "--home", home, "--src", str(tree)])
+    ri = phases["reingest"] = run_child(["ingest", "--home", home, "--src", str(tree), *workers])
     ri["edited"] = edited.relative_to(tree).as_posix()
 
     if not ns.skip_full:
@@ -279,7 +295,22 @@ def render(results: dict[str, Any]) -> str:
         ],
         ["  files/s", f"{lex['files_per_s']:,.0f}"],
         ["  lines/s (target >= 20,000)", f"{lex['lines_per_s']:,.0f}"],
-        ["  peak RSS (MiB)", f"{lex['peak_rss_mib']:,.0f}"],
+        [
+            f"  peak RSS MiB: main process / with {lex['ingest_workers'] or 'auto'} workers (sum)",
+            f"{lex['peak_rss_mib']:,.0f} / {lex['tree_peak_rss_mib']:,.0f}",
+        ],
+        *(
+            [
+                [
+                    "  same with 1 worker: seconds / lines/s / peak RSS MiB",
+                    f"{p['lexical_1_worker']['wall_s']:.1f} / "
+                    f"{p['lexical_1_worker']['lines_per_s']:,.0f} / "
+                    f"{p['lexical_1_worker']['peak_rss_mib']:,.0f}",
+                ]
+            ]
+            if "lexical_1_worker" in p
+            else []
+        ),
         [
             f"re-ingest, 1 file changed ({ri['edited']}): seconds (target < 2)",
             f"{ri['wall_s']:.2f} (parsed {ri['parsed']}, reused {ri['reused']:,})",
@@ -314,14 +345,17 @@ def render(results: dict[str, Any]) -> str:
                 "index_project, model2vec: total s (parse / embed / PageRank)",
                 f"{fi['wall_s']:.1f} ({fmt.format(fi['stages_s'].get('parse', 0))} / "
                 f"{fmt.format(fi['stages_s'].get('embed_snapshot', 0))} / "
-                f"{fmt.format(fi['stages_s'].get('rank_snapshot', 0))}), "
-                f"peak RSS {fi['peak_rss_mib']:,.0f} MiB",
+                f"{fmt.format(fi['stages_s'].get('rank_snapshot', 0))})",
             ],
             [
                 "  re-index, 1 file changed: total s (parse / embed / PageRank)",
                 f"{fr['wall_s']:.2f} ({fr['stages_s'].get('parse', 0):.2f} / "
                 f"{fr['stages_s'].get('embed_snapshot', 0):.2f} / "
                 f"{fr['stages_s'].get('rank_snapshot', 0):.2f}), embedded {fr['embedded']}",
+            ],
+            [
+                "  index_project peak RSS MiB, with workers (sum)",
+                f"{fi['tree_peak_rss_mib']:,.0f}",
             ],
         ]
     return f"Ingestion: {results['codebase']}\n\n" + markdown_table(["measure", "value"], rows)

@@ -55,6 +55,7 @@ DEFAULT_PACKAGE = "werkzeug==3.1.3"
 NOT_LIBRARY = {"tests", "test", "docs", "doc", "examples", "example", "benchmarks"}
 MODES = ("lexical", "semantic", "hybrid")
 LIMIT = 10
+DEPTH = 50  # lexical/semantic lists kept per query, for offline fusion experiments
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s")
 
 
@@ -171,14 +172,20 @@ def is_hit(result: Any, q: Query) -> bool:
     return result.start_line <= q.line <= result.end_line or result.symbol == q.qualname
 
 
-def score(queries: list[Query], run) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """MRR@10, recall@10 and mean latency of ``run(query_text)`` over ``queries``."""
+def score(queries: list[Query], run, keep: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """MRR@10, recall@10 and mean latency of ``run(query_text)`` over ``queries``.
+
+    With ``keep``, each query's result list (chunk key, hit) is kept too.
+    """
     rr, found, took = [], 0, []
     ranks: list[int | None] = []
+    lists: list[list[tuple[str, bool]]] = []
     for q in queries:
         t0 = time.perf_counter()
         results = run(q.text)
         took.append(time.perf_counter() - t0)
+        if keep:
+            lists.append([(f"{r.path}:{r.start_line}", is_hit(r, q)) for r in results])
         rank = next((i + 1 for i, r in enumerate(results[:LIMIT]) if is_hit(r, q)), None)
         ranks.append(rank)
         rr.append(1.0 / rank if rank else 0.0)
@@ -189,6 +196,7 @@ def score(queries: list[Query], run) -> dict[str, Any]:  # type: ignore[no-untyp
         "recall@1": sum(r == 1 for r in ranks) / len(queries),
         "ms_per_query": 1000 * statistics.fmean(took),
         "ranks": ranks,
+        **({"lists": lists} if keep else {}),
     }
 
 
@@ -231,16 +239,17 @@ def evaluate_backend(
             "modes": {},
         }
 
-        def runner(mode: str):  # type: ignore[no-untyped-def]
+        def runner(mode: str, limit: int = LIMIT):  # type: ignore[no-untyped-def]
             def run(text: str) -> list[Any]:
-                req = SearchRequest(project="bench", query=text, mode=mode, limit=LIMIT)
+                req = SearchRequest(project="bench", query=text, mode=mode, limit=limit)
                 return search(wb.db, wb.settings, req)
 
             return run
 
         for mode in MODES:
             print(f"  {len(queries)} queries, {mode}", file=sys.stderr)
-            out["modes"][mode] = score(queries, runner(mode))
+            deep = mode != "hybrid"  # a longer list costs nothing; its top 10 is the same
+            out["modes"][mode] = score(queries, runner(mode, DEPTH if deep else LIMIT), deep)
         shipped = (retrieval.RRF_K, retrieval.GRAPH_BOOST)
         variants: dict[str, Any] = {}
         try:
@@ -320,6 +329,7 @@ def main() -> None:
         "copy": counts,
         "runs": runs,
         "query_list": [asdict(q) for q in queries],
+        "note": "modes.lexical/semantic.lists: top-50 (chunk, hit) per query, for offline fusion",
     }
     print(render(results))
     write_json(Path(ns.out), results)

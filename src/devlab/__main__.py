@@ -1,5 +1,9 @@
-"""``python -m devlab`` runs the CLI."""
+"""``python -m devlab`` runs the CLI.
+
+Guarded: ingestion's worker processes (forkserver) re-import the main module.
+"""
 
 from devlab.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

