@@ -12,7 +12,10 @@ MODE="${1:-serve}"; shift || true
 SUDO=""; AS_PG=(runuser -u postgres --)
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; AS_PG=(sudo -u postgres); fi
 APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-dev
-              bubblewrap graphviz postgresql postgresql-client)
+              bubblewrap graphviz postgresql postgresql-client
+              # sandbox toolchains (devlab.sandbox); nodejs ships npm only where it is
+              # not Debian's, so npm is added below when missing
+              libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5)
 
 install_system() {
   local missing=()
@@ -23,6 +26,16 @@ install_system() {
     echo "setup: installing system packages: ${missing[*]}" >&2
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_typescript() {
+  # The sandbox compiles TypeScript with tsc (Node 20 has no type stripping):
+  # the typescript and @types/node npm packages, installed globally under /usr.
+  command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+  if ! npm ls -g typescript >/dev/null 2>&1 || ! npm ls -g @types/node >/dev/null 2>&1; then
+    echo "setup: installing typescript and @types/node (npm -g)" >&2
+    $SUDO npm install -g -q "typescript@5" "@types/node@20" >/dev/null
   fi
 }
 
@@ -56,6 +69,7 @@ start_postgres() {
 }
 
 install_system
+install_typescript
 install_python
 
 case "$MODE" in

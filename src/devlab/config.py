@@ -106,6 +106,26 @@ class Settings(BaseSettings):
     # Characters of each chunk that are embedded (signature + docstring + head).
     embedding_max_chars: int = Field(default=1200, ge=64)
 
+    # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
+    sandbox_max_wall_seconds: float = Field(default=120, gt=0)
+    sandbox_max_memory_mb: int = Field(default=2048, ge=64)
+    sandbox_max_cpus: float = Field(default=2.0, gt=0)
+    sandbox_max_processes: int = Field(default=256, ge=1)
+    sandbox_max_output_bytes: int = Field(default=10_000_000, ge=1)
+    sandbox_max_disk_mb: int = Field(default=1024, ge=1)
+    # Source cap (code + files + stdin, in bytes); bigger requests get 413.
+    sandbox_max_source_bytes: int = Field(default=1_000_000, ge=1)
+    # Runs at once; 0 means the number of CPU cores.
+    sandbox_concurrency: int = Field(default=0, ge=0)
+    # Runs allowed to wait for a slot; one more is refused with 429 + Retry-After.
+    sandbox_queue: int = Field(default=32, ge=0)
+    # Keep every run's source in the executions record. Off by default: then a
+    # request's store_source=true is the only way a source is kept (opt-in).
+    sandbox_retain_source: bool = False
+    # Compiled artifacts (Go, Java, TypeScript) keyed by source hash + toolchain;
+    # empty means ``home/cache/compile``.
+    sandbox_compile_cache: Path | None = None
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.chunk_overlap_lines >= self.chunk_max_lines:
@@ -138,6 +158,10 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
+
+    @property
+    def compile_cache_dir(self) -> Path:
+        return self.sandbox_compile_cache or self.cache_dir / "compile"
 
 
 def load_settings(**overrides: Any) -> Settings:

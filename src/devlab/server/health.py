@@ -28,6 +28,11 @@ def components() -> dict[str, bool]:
         "git": shutil.which("git") is not None,
         "bubblewrap": shutil.which("bwrap") is not None,
         "graphviz": shutil.which("dot") is not None,
+        "sandbox_node": shutil.which("node") is not None,
+        "sandbox_go": shutil.which("go") is not None,
+        "sandbox_java": shutil.which("javac") is not None,
+        "sandbox_sqlite3": shutil.which("sqlite3") is not None,
+        "sandbox_duckdb": importlib.util.find_spec("duckdb") is not None,
         "ray": importlib.util.find_spec("ray") is not None,
     }
 

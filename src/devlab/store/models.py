@@ -229,3 +229,31 @@ class ChunkVector(Base):
     )
     project_id: Mapped[int] = mapped_column(index=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Execution(Base):
+    """One sandbox run: what ran, under which limits, and how it ended.
+
+    ``source`` is kept only when retention is on (the request's ``store_source``
+    or the ``sandbox_retain_source`` setting); ``source_hash`` always is.
+    """
+
+    __tablename__ = "executions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(32), index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20))
+    exit_code: Mapped[int | None]
+    signal: Mapped[int | None]
+    wall_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    cpu_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    peak_memory_kb: Mapped[int | None]
+    stdout_truncated: Mapped[bool] = mapped_column(default=False)
+    stderr_truncated: Mapped[bool] = mapped_column(default=False)
+    test_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    duration_ms: Mapped[float] = mapped_column(Float, default=0.0)

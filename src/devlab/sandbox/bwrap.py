@@ -1,0 +1,292 @@
+"""The bubblewrap command line: a template built once, plus a cheap per-run part.
+
+Inside every sandbox:
+- new user, pid, ipc, uts, net (loopback only), cgroup and mount namespaces,
+  further user namespaces disabled, all capabilities dropped, uid/gid 65534;
+- ``/usr`` (and the merged-usr links ``/bin``, ``/lib``...) read-only, plus only
+  the pieces of ``/etc`` toolchains read (``/etc/alternatives``, the JDK's
+  config, ``ld.so.cache``); ``passwd``/``group``/``hosts`` are synthetic, so
+  ``/etc/shadow``, ``/root``, ``/home`` and ``DEVLAB_HOME`` are simply absent;
+- a fresh ``/proc`` for the new pid namespace and a minimal ``/dev``;
+- fresh size-capped tmpfs at ``/work`` (the working directory), ``/tmp`` and
+  ``/dev/shm``; everything else, the root included, is read-only;
+- the seccomp filter from ``seccomp.py``; ``--new-session``, ``--die-with-parent``.
+
+When DevLab runs as root the sandbox is started as the unprivileged host user
+65534 too (``setpriv``), so even the host sees a nobody process, never root.
+Nothing of DEVLAB_HOME is bound: sources arrive as memfds copied into the
+tmpfs, a compile step's output leaves as a tar stream over a pipe, and a cached
+artifact is copied back into a read-only tmpfs at ``/app``. Helper packages
+from DevLab's environment (pytest, duckdb) are bound read-only, from a staged
+copy when their real path is not traversable by the unprivileged user.
+
+Joining the run's cgroups and setting rlimits happens in a tiny ``/bin/sh``
+wrapper that then ``exec``s bwrap: no extra process stays around and no
+process of the run ever exists outside its cgroups.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SANDBOX_UID = 65534
+WORK = "/work"
+STDIN_MAX_PIPE = 65536
+
+_ETC_SYSTEM = (
+    "/etc/alternatives",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/java-17-openjdk",
+    "/etc/ssl/certs/java",
+    "/etc/mime.types",
+)
+_ETC_SYNTHETIC = {
+    "passwd": "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+    "nobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
+    "group": "root:x:0:\nnogroup:x:65534:\n",
+    "hosts": "127.0.0.1 localhost sandbox\n::1 localhost ip6-localhost\n",
+    "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n",
+    "hostname": "sandbox\n",
+}
+BASE_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/tmp",
+    "TMPDIR": "/tmp",
+    "USER": "nobody",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+class BwrapUnavailable(RuntimeError):
+    """bubblewrap is missing or too old."""
+
+
+@dataclass
+class Template:
+    """The parts of the command line that never change within a process."""
+
+    bwrap: str
+    prefix: list[str]  # setpriv ... when root
+    args: list[str]
+    etc_dir: str
+    version: str
+
+
+@functools.lru_cache(maxsize=1)
+def template() -> Template:
+    """Build (once) the static bwrap arguments and the synthetic /etc files."""
+    bwrap = shutil.which("bwrap") or ("/usr/bin/bwrap" if Path("/usr/bin/bwrap").exists() else "")
+    if not bwrap:
+        raise BwrapUnavailable(
+            "bubblewrap (bwrap) is not installed; install the Debian package bubblewrap"
+        )
+    out = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False)
+    help_text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, check=False)
+    if "--size" not in help_text.stdout or "--ro-bind-fd" not in help_text.stdout:
+        raise BwrapUnavailable("bubblewrap >= 0.8 is needed (for --size and --ro-bind-fd)")
+    etc_dir = tempfile.mkdtemp(prefix="devlab-sandbox-etc-")
+    os.chmod(etc_dir, 0o755)
+    for name, text in _ETC_SYNTHETIC.items():
+        path = Path(etc_dir) / name
+        path.write_text(text)
+        path.chmod(0o644)
+    args = ["--unshare-all", "--unshare-user"]
+    if "--disable-userns" in help_text.stdout:
+        args.append("--disable-userns")
+    args += [
+        "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox",
+        "--ro-bind", "/usr", "/usr",
+    ]
+    for link in ("bin", "lib", "lib32", "lib64", "libx32", "sbin"):
+        target = Path("/") / link
+        if target.is_symlink():
+            args += ["--symlink", os.readlink(target), f"/{link}"]
+        elif target.is_dir():
+            args += ["--ro-bind", str(target), f"/{link}"]
+    for path in _ETC_SYSTEM:
+        args += ["--ro-bind-try", path, path]
+    for name in _ETC_SYNTHETIC:
+        args += ["--ro-bind", f"{etc_dir}/{name}", f"/etc/{name}"]
+    # /dev read-only (device nodes still work); /dev/shm gets its own capped tmpfs.
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--clearenv"]
+    prefix: list[str] = []
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        prefix = [
+            shutil.which("setpriv") or "setpriv", f"--reuid={SANDBOX_UID}",
+            f"--regid={SANDBOX_UID}", "--clear-groups", "--",
+        ]
+    version = (out.stdout or out.stderr).strip()
+    return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version)
+
+
+@dataclass
+class RunSpec:
+    """Everything that differs between runs."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # relative to /work
+    app_files: dict[str, bytes] = field(default_factory=dict)  # relative to /app (read-only)
+    out_dir: bool = False  # a writable tmpfs at /out for a compile step
+    binds: list[tuple[str, str, bool]] = field(default_factory=list)  # host, dest, writable
+    disk_mb: int = 128
+    tmp_mb: int = 128
+    report_fd: bool = False
+    files_fd: bool = False
+
+
+@dataclass
+class Spawned:
+    proc: subprocess.Popen
+    stdout: int
+    stderr: int
+    stdin: int
+    report: int | None
+    files: int | None
+
+
+def _memfd(name: str, data: bytes) -> int:
+    fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _side_pipe(child_end: int = 1) -> tuple[int, int]:
+    """A pipe the sandbox user may reopen (/dev/stdin, /proc/self/fd/N): pipe inodes
+    are 0600 and owned by their creator, so hand the child's end to uid 65534."""
+    fds = os.pipe()
+    if os.geteuid() == 0:
+        os.fchown(fds[child_end], SANDBOX_UID, SANDBOX_UID)
+    return fds
+
+
+def wrapper_script(procs_files: list[str], ulimits: dict[str, int]) -> str:
+    """The ``sh -c`` text that joins cgroups, sets rlimits and execs bwrap."""
+    steps = [f"echo $$ > {shlex.quote(p)}" for p in procs_files]
+    steps += [f"ulimit -{flag} {value}" for flag, value in ulimits.items()]
+    steps.append('exec "$@"')
+    return " && ".join(steps)
+
+
+def spawn(
+    spec: RunSpec,
+    *,
+    seccomp_fd: int | None,
+    procs_files: list[str],
+    ulimits: dict[str, int],
+) -> Spawned:
+    """Start the sandbox; the caller watches it (``process.watch_process``)."""
+    tpl = template()
+    owned: list[int] = []  # fds the child gets; closed here after the spawn
+    args = list(tpl.args)
+    args += ["--size", str(spec.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+    args += ["--size", str(spec.disk_mb * 1024 * 1024), "--tmpfs", WORK]
+    args += ["--size", str(spec.tmp_mb * 1024 * 1024), "--tmpfs", "/dev/shm"]
+    if spec.out_dir:
+        args += ["--size", str(spec.disk_mb * 1024 * 1024), "--tmpfs", "/out"]
+    if spec.app_files:
+        size = sum(len(d) for d in spec.app_files.values()) + 1024 * 1024
+        args += ["--size", str(size), "--tmpfs", "/app"]
+    made: set[str] = {WORK, "/app"}
+    placed = [(f"{WORK}/{rel}", data, "0644") for rel, data in spec.files.items()]
+    placed += [(f"/app/{rel}", data, "0755") for rel, data in spec.app_files.items()]
+    for dest, data, perms in placed:
+        parent = os.path.dirname(dest)
+        chain = []
+        while parent not in made:
+            chain.append(parent)
+            made.add(parent)
+            parent = os.path.dirname(parent)
+        for d in reversed(chain):
+            args += ["--dir", d]
+        fd = _memfd("src", data)
+        owned.append(fd)
+        args += ["--perms", perms, "--file", str(fd), dest]
+    if spec.app_files:
+        args += ["--remount-ro", "/app"]
+    for host, dest, writable in spec.binds:
+        fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
+        owned.append(fd)
+        args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
+    if seccomp_fd is not None:
+        owned.append(seccomp_fd)
+        args += ["--seccomp", str(seccomp_fd)]
+    env = {**BASE_ENV, **spec.env}
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
+    # the only writable places are the size-capped tmpfs mounts.
+    args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
+
+    stdin_r, stdin_w = _side_pipe(child_end=0)
+    out_r, out_w = _side_pipe()
+    err_r, err_w = _side_pipe()
+    child_ends = [stdin_r, out_w, err_w]
+    report_r = files_r = None
+    pass_fds = list(owned)
+    # Side channels keep their fd number through sh, setpriv and bwrap; the
+    # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
+    tokens: dict[str, str] = {}
+    if spec.report_fd:
+        report_r, w = _side_pipe()
+        child_ends.append(w)
+        pass_fds.append(w)
+        tokens["{REPORT}"] = str(w)
+    if spec.files_fd:
+        files_r, w = _side_pipe()
+        child_ends.append(w)
+        pass_fds.append(w)
+        tokens["{FILES}"] = str(w)
+    if tokens:
+        cut = args.index("--")
+        tail = []
+        for arg in args[cut:]:
+            for token, value in tokens.items():
+                arg = arg.replace(token, value)
+            tail.append(arg)
+        args = args[:cut] + tail
+    script = wrapper_script(procs_files, ulimits)
+    argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap, *args]
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=stdin_r,
+            stdout=out_w,
+            stderr=err_w,
+            pass_fds=pass_fds,
+            close_fds=True,
+            start_new_session=True,
+            # bwrap's own pid 1 inside keeps this environment (readable as
+            # /proc/1/environ): give it nothing of the host's.
+            env={"PATH": "/usr/bin:/bin"},
+        )
+    except BaseException:
+        for fd in (stdin_w, out_r, err_r, report_r, files_r):
+            if fd is not None:
+                os.close(fd)
+        raise
+    finally:
+        for fd in owned + child_ends:
+            os.close(fd)
+    return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r)
+
+
+__all__ = ["BASE_ENV", "WORK", "BwrapUnavailable", "RunSpec", "Spawned", "spawn", "template"]

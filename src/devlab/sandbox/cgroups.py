@@ -1,0 +1,270 @@
+"""cgroup v1 limits for sandbox runs: memory, pids, CPU quota and CPU accounting.
+
+Each run gets a cgroup in every controller that is mounted and writable (root
+on this kind of machine). Groups are pooled: creating and removing cgroups
+costs more than resetting counters, so a finished run's groups are emptied,
+reset and reused. They nest under this process's own cgroup, so whatever limits
+the host put on DevLab still bound the sandboxes.
+
+The sandbox joins its groups before bwrap starts (the spawn wrapper writes its
+own pid into each ``cgroup.procs``), so no process of the run is ever outside.
+Without writable cgroups ``CgroupPool.available`` is false and the caller falls
+back to rlimits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import itertools
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
+_PERIOD_US = 100_000
+
+
+def _mounts() -> dict[str, Path]:
+    """Controller name -> mount point of its v1 hierarchy."""
+    found: dict[str, Path] = {}
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 4 or parts[2] != "cgroup":
+            continue
+        for opt in parts[3].split(","):
+            if opt in CONTROLLERS:
+                found.setdefault(opt, Path(parts[1]))
+    return found
+
+
+def _own_paths() -> dict[str, str]:
+    """Controller name -> this process's cgroup path in that hierarchy."""
+    paths: dict[str, str] = {}
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return paths
+    for line in lines:
+        _, names, path = line.split(":", 2)
+        for name in names.split(","):
+            paths[name] = path
+    return paths
+
+
+def _write(path: Path, value: str) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, value.encode())
+    finally:
+        os.close(fd)
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class CgroupStats:
+    cpu_ms: float | None
+    peak_memory_kb: int | None
+    oom_killed: bool
+
+
+class Cgroup:
+    """One run's set of groups (one directory per controller)."""
+
+    def __init__(self, dirs: dict[str, Path]) -> None:
+        self.dirs = dirs
+        self._oom_before = 0
+
+    @property
+    def procs_files(self) -> list[str]:
+        """The ``cgroup.procs`` files the spawn wrapper writes its pid into."""
+        return [str(d / "cgroup.procs") for d in self.dirs.values()]
+
+    def configure(self, memory_mb: int, max_processes: int, cpus: float) -> None:
+        """Set this run's limits and reset the peak, failure and CPU counters."""
+        mem = self.dirs.get("memory")
+        if mem is not None:
+            limit = str(memory_mb * 1024 * 1024)
+            memsw = mem / "memory.memsw.limit_in_bytes"
+            # memsw must stay >= limit: order the writes by direction of change.
+            if memsw.exists():
+                try:
+                    _write(memsw, limit)
+                    _write(mem / "memory.limit_in_bytes", limit)
+                except OSError:
+                    _write(mem / "memory.limit_in_bytes", limit)
+                    _write(memsw, limit)
+            else:
+                _write(mem / "memory.limit_in_bytes", limit)
+            # Drop page cache a previous run left charged here, then reset the peak.
+            with contextlib.suppress(OSError):
+                _write(mem / "memory.force_empty", "0")
+            _write(mem / "memory.max_usage_in_bytes", "0")
+            with contextlib.suppress(OSError):
+                _write(mem / "memory.failcnt", "0")
+            self._oom_before = self._oom_kills()
+        if "pids" in self.dirs:
+            _write(self.dirs["pids"] / "pids.max", str(max_processes))
+        if "cpu" in self.dirs:
+            _write(self.dirs["cpu"] / "cpu.cfs_period_us", str(_PERIOD_US))
+            _write(self.dirs["cpu"] / "cpu.cfs_quota_us", str(max(1000, int(cpus * _PERIOD_US))))
+        if "cpuacct" in self.dirs:
+            _write(self.dirs["cpuacct"] / "cpuacct.usage", "0")
+
+    def _oom_kills(self) -> int:
+        mem = self.dirs.get("memory")
+        if mem is None:
+            return 0
+        try:
+            for line in (mem / "memory.oom_control").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def cpu_ms(self) -> float | None:
+        if "cpuacct" not in self.dirs:
+            return None
+        usage = _read_int(self.dirs["cpuacct"] / "cpuacct.usage")
+        return None if usage is None else usage / 1e6
+
+    def stats(self) -> CgroupStats:
+        mem = self.dirs.get("memory")
+        peak = _read_int(mem / "memory.max_usage_in_bytes") if mem is not None else None
+        return CgroupStats(
+            cpu_ms=self.cpu_ms(),
+            peak_memory_kb=None if peak is None else peak // 1024,
+            oom_killed=self._oom_kills() > self._oom_before,
+        )
+
+    def pids(self) -> list[int]:
+        for d in self.dirs.values():
+            try:
+                return [int(p) for p in (d / "cgroup.procs").read_text().split()]
+            except (OSError, ValueError):
+                continue
+        return []
+
+    def kill_all(self, timeout: float = 2.0) -> bool:
+        """SIGKILL every process left in the groups; True when they are empty."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pids = self.pids()
+            if not pids:
+                return True
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+
+    def remove(self) -> None:
+        for d in self.dirs.values():
+            with contextlib.suppress(OSError):
+                d.rmdir()
+
+
+class CgroupPool:
+    """Hands out reset ``Cgroup``s; ``available`` is False where cgroups can't be used."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: list[Cgroup] = []
+        self._all: list[Cgroup] = []
+        self._counter = itertools.count()
+        self.roots: dict[str, Path] = {}
+        self.reason = ""
+        self._probe()
+        atexit.register(self.close)
+
+    def _probe(self) -> None:
+        mounts, own = _mounts(), _own_paths()
+        missing = [c for c in ("memory", "pids") if c not in mounts]
+        if missing:
+            self.reason = f"cgroup v1 controller(s) not mounted: {', '.join(missing)}"
+            return
+        for name, mount in mounts.items():
+            root = mount / own.get(name, "/").lstrip("/") / f"devlab-sandbox-{os.getpid()}"
+            try:
+                root.mkdir(exist_ok=True)
+            except OSError as exc:
+                if name in ("memory", "pids"):
+                    self.reason = f"cannot create a {name} cgroup at {root}: {exc.strerror}"
+                    self._remove_roots()
+                    return
+                continue  # cpu / cpuacct are optional
+            self.roots[name] = root
+
+    @property
+    def available(self) -> bool:
+        return bool(self.roots)
+
+    def acquire(self) -> Cgroup:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+            n = next(self._counter)
+        dirs: dict[str, Path] = {}
+        for name, root in self.roots.items():
+            d = root / f"run-{n}"
+            d.mkdir(exist_ok=True)
+            dirs[name] = d
+        group = Cgroup(dirs)
+        with self._lock:
+            self._all.append(group)
+        return group
+
+    def release(self, group: Cgroup) -> None:
+        """Return a group whose processes are all gone; a stuck one is dropped."""
+        if group.kill_all():
+            with self._lock:
+                self._free.append(group)
+        else:
+            with self._lock:
+                self._all.remove(group)
+
+    def _remove_roots(self) -> None:
+        for root in self.roots.values():
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        self.roots = {}
+
+    def close(self) -> None:
+        with self._lock:
+            groups, self._all, self._free = self._all, [], []
+        for group in groups:
+            group.kill_all(timeout=0.5)
+            group.remove()
+        self._remove_roots()
+
+
+_pool: CgroupPool | None = None
+_pool_lock = threading.Lock()
+
+
+def cgroup_pool() -> CgroupPool:
+    """The process-wide pool (probed once)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = CgroupPool()
+        return _pool
+
+
+__all__ = ["Cgroup", "CgroupPool", "CgroupStats", "cgroup_pool"]

@@ -1,0 +1,252 @@
+"""Run one bwrap command line and watch it: output caps, wall/CPU watchdog, stdin, cancel.
+
+``watch_process`` is the parent's side of a run. It reads stdout, stderr and
+the side channels (fd 3: a test report, fd 4: the work dir as a tar stream)
+incrementally with a byte cap each, so nothing is ever buffered without bound;
+past the output cap the run is stopped and flagged ``output_limit``. It feeds
+stdin from bytes or from a live ``StdinFeed`` (the WebSocket door), enforces
+the wall limit and, where a cgroup counts it, the total CPU time across all of
+the run's processes. A pidfd tells it when bwrap exits; then ``kill`` takes
+down whatever survived (a daemonised child) and the channels are drained.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import selectors
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+OutputFn = Callable[[str, bytes], None]
+_CHUNK = 65536
+_SIDE_CAP = 8 * 1024 * 1024  # test reports and collected files
+
+
+class StdinFeed:
+    """Thread-safe stdin for a live run: ``feed(bytes)`` then ``close()`` for EOF."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._closed = False
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+
+    def feed(self, data: bytes) -> None:
+        with self._lock:
+            if not self._closed and data:
+                self._chunks.append(data)
+        self.wake()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self.wake()
+
+    def wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.write(self._wake_w, b"x")
+
+    def take(self) -> tuple[bytes, bool]:
+        """Everything fed so far and whether EOF was signalled."""
+        with self._lock:
+            data = b"".join(self._chunks)
+            self._chunks.clear()
+            return data, self._closed
+
+    def dispose(self) -> None:
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+@dataclass
+class Watch:
+    """What the parent observed; the runner turns it into a ``SandboxResult``."""
+
+    returncode: int | None = None
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+    report: bytearray = field(default_factory=bytearray)
+    files_tar: bytearray = field(default_factory=bytearray)
+    timed_out: bool = False
+    cpu_exceeded: bool = False
+    output_exceeded: bool = False
+    cancelled: bool = False
+    wall_ms: float = 0.0
+
+
+@dataclass
+class Channels:
+    """The parent's ends of the pipes handed to the sandbox."""
+
+    stdout: int
+    stderr: int
+    stdin: int | None
+    report: int | None = None
+    files: int | None = None
+
+
+def watch_process(
+    proc: subprocess.Popen,
+    channels: Channels,
+    *,
+    wall_seconds: float,
+    max_output_bytes: int,
+    stdin: bytes | StdinFeed,
+    kill: Callable[[], None],
+    cpu_ms: Callable[[], float | None] | None = None,
+    cpu_seconds: float | None = None,
+    on_output: OutputFn | None = None,
+    cancel: threading.Event | None = None,
+    started: float | None = None,
+) -> Watch:
+    """Drive ``proc`` to completion under the limits; always kills leftovers."""
+    watch = Watch()
+    start = started if started is not None else time.monotonic()
+    deadline = start + wall_seconds
+    sel = selectors.DefaultSelector()
+    pidfd = os.pidfd_open(proc.pid)
+    sel.register(pidfd, selectors.EVENT_READ, "exit")
+    names = {channels.stdout: "stdout", channels.stderr: "stderr"}
+    if channels.report is not None:
+        names[channels.report] = "report"
+    if channels.files is not None:
+        names[channels.files] = "files"
+    for fd, name in names.items():
+        os.set_blocking(fd, False)
+        sel.register(fd, selectors.EVENT_READ, name)
+    feed = stdin if isinstance(stdin, StdinFeed) else None
+    pending = b"" if feed is not None else stdin
+    stdin_fd = channels.stdin
+    stdin_eof = feed is None
+    if stdin_fd is not None:
+        os.set_blocking(stdin_fd, False)
+    if feed is not None:
+        sel.register(feed._wake_r, selectors.EVENT_READ, "wake")
+    stdin_registered = False
+    last_cpu_check = 0.0
+
+    def sync_stdin() -> None:
+        nonlocal pending, stdin_eof, stdin_fd, stdin_registered
+        if stdin_fd is None:
+            return
+        if feed is not None:
+            more, closed = feed.take()
+            pending += more
+            stdin_eof = closed
+        while pending:
+            try:
+                n = os.write(stdin_fd, pending[:_CHUNK])
+            except BlockingIOError:
+                break
+            except (BrokenPipeError, OSError):
+                pending, stdin_eof = b"", True
+                break
+            pending = pending[n:]
+        want = bool(pending)
+        if want and not stdin_registered:
+            sel.register(stdin_fd, selectors.EVENT_WRITE, "stdin")
+            stdin_registered = True
+        elif not want and stdin_registered:
+            sel.unregister(stdin_fd)
+            stdin_registered = False
+        if not pending and stdin_eof:
+            os.close(stdin_fd)
+            stdin_fd = None
+
+    def read(fd: int, name: str) -> bool:
+        """Read what is there; False at EOF."""
+        try:
+            data = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        if not data:
+            return False
+        if name in ("stdout", "stderr"):
+            buf: bytearray = getattr(watch, name)
+            room = max_output_bytes - len(buf)
+            kept = data[: max(room, 0)]
+            buf += kept
+            if kept and on_output is not None:
+                on_output(name, kept)
+            if len(data) > room:
+                setattr(watch, f"{name}_truncated", True)
+                watch.output_exceeded = True
+        else:
+            side = watch.report if name == "report" else watch.files_tar
+            if len(side) < _SIDE_CAP:
+                side += data[: _SIDE_CAP - len(side)]
+        return True
+
+    sync_stdin()
+    exited = False
+    try:
+        while not exited:
+            now = time.monotonic()
+            if now >= deadline:
+                watch.timed_out = True
+                break
+            if cancel is not None and cancel.is_set():
+                watch.cancelled = True
+                break
+            if watch.output_exceeded:
+                break
+            if cpu_ms is not None and cpu_seconds is not None and now - last_cpu_check > 0.05:
+                last_cpu_check = now
+                used = cpu_ms()
+                if used is not None and used > cpu_seconds * 1000:
+                    watch.cpu_exceeded = True
+                    break
+            timeout = min(deadline - now, 0.1 if cancel is not None or cpu_ms else deadline - now)
+            for key, _ in sel.select(timeout):
+                tag = key.data
+                if tag == "exit":
+                    exited = True
+                elif tag == "wake":
+                    with contextlib.suppress(BlockingIOError, OSError):
+                        os.read(key.fd, 4096)
+                    sync_stdin()
+                elif tag == "stdin":
+                    sync_stdin()
+                elif not read(key.fd, tag):
+                    sel.unregister(key.fd)
+    finally:
+        watch.wall_ms = (time.monotonic() - start) * 1000
+        kill()  # the run is over: nothing it started may outlive it
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+        watch.returncode = proc.poll()
+        # Drain: every writer is dead now, so EOF comes quickly; cap the wait anyway.
+        drain_deadline = time.monotonic() + 2.0
+        readers = [k for k in sel.get_map().values() if k.data in names.values()]
+        while readers and time.monotonic() < drain_deadline:
+            ready = sel.select(0.05)
+            if not ready:
+                continue
+            for key, _ in ready:
+                if key.data in names.values() and not read(key.fd, key.data):
+                    sel.unregister(key.fd)
+            readers = [k for k in sel.get_map().values() if k.data in names.values()]
+        sel.close()
+        os.close(pidfd)
+        for fd in names:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if stdin_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(stdin_fd)
+    return watch
+
+
+__all__ = ["Channels", "OutputFn", "StdinFeed", "Watch", "watch_process"]

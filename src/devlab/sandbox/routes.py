@@ -1,0 +1,176 @@
+"""REST door: ``POST /api/v1/devlab/execute`` and ``WS /api/v1/devlab/execute/stream``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from devlab.errors import DevLabError, InvalidInput
+from devlab.sandbox import (
+    Limits,
+    SandboxBusy,
+    SandboxRequest,
+    SandboxResult,
+    SourceTooLarge,
+    run_code,
+    stream_code,
+    supported_languages,
+)
+from devlab.server.deps import workbench
+from devlab.server.errors import error_body
+from devlab.workbench import Workbench
+
+router = APIRouter(prefix="/api/v1/devlab", tags=["sandbox"])
+
+
+class ExecuteBody(SandboxRequest):
+    """The seed's body: ``timeout`` is milliseconds and maps to ``limits.wall_seconds``."""
+
+    timeout: int | None = None
+
+    def to_request(self) -> SandboxRequest:
+        data = self.model_dump(exclude={"timeout"})
+        if self.timeout is not None:
+            if self.timeout <= 0:
+                raise InvalidInput("timeout must be a positive number of milliseconds")
+            data["limits"]["wall_seconds"] = self.timeout / 1000
+        return SandboxRequest.model_validate(data)
+
+
+def _parse(raw: bytes | str, cap: int) -> SandboxRequest:
+    if len(raw) > cap:
+        raise SourceTooLarge(f"request body is {len(raw)} bytes; the maximum is {cap}")
+    try:
+        return ExecuteBody.model_validate_json(raw).to_request()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidInput(f"invalid request: {problems}") from exc
+
+
+def _body_cap(bench: Workbench) -> int:
+    # JSON escaping can double a source; leave room for the envelope too.
+    return 2 * bench.settings.sandbox_max_source_bytes + 65536
+
+
+def _busy(exc: SandboxBusy) -> JSONResponse:
+    retry = str(exc.detail.get("retry_after", 1))
+    return JSONResponse(error_body(429, exc.message, exc.detail), status_code=429,
+                        headers={"Retry-After": retry})
+
+
+@router.post("/execute", response_model=SandboxResult)
+async def execute(request: Request, bench: Workbench = Depends(workbench)):
+    """Run code in the sandbox and return its result (recorded in ``executions``)."""
+    cap = _body_cap(bench)
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > cap:
+        raise SourceTooLarge(f"request body is {length} bytes; the maximum is {cap}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise SourceTooLarge(f"request body is over the maximum of {cap} bytes")
+    sandbox_request = _parse(bytes(body), cap)
+    try:
+        return await run_in_threadpool(run_code, sandbox_request, bench.settings, db=bench.db)
+    except SandboxBusy as exc:
+        return _busy(exc)
+
+
+@router.get("/execute/languages")
+def languages() -> dict[str, list[str]]:
+    return {"languages": supported_languages()}
+
+
+@router.get("/execute/limits", response_model=Limits)
+def default_limits() -> Limits:
+    return Limits()
+
+
+@router.websocket("/execute/stream")
+async def execute_stream(ws: WebSocket) -> None:
+    """First message: the request JSON. Then ``{"stdin": "..."}`` / ``{"eof": true}``.
+    Frames out: ``{"type": "stdout"|"stderr", "data"}``..., then ``{"type": "result"}``;
+    a bad request gets ``{"type": "error", "status", "error"}``. Disconnect kills the run."""
+    await ws.accept()
+    bench: Workbench = ws.app.state.workbench
+    try:
+        first = await ws.receive_text()
+        request = _parse(first, _body_cap(bench))
+    except WebSocketDisconnect:
+        return
+    except DevLabError as exc:
+        await _send_error(ws, exc)
+        return
+    inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
+    gone = asyncio.Event()
+
+    async def reader() -> None:
+        eof = False
+        try:
+            while True:
+                message = json.loads(await ws.receive_text())
+                if not eof and isinstance(message, dict):
+                    if message.get("stdin"):
+                        await inbox.put(str(message["stdin"]).encode())
+                    if message.get("eof"):
+                        eof = True
+                        await inbox.put(None)
+        except (WebSocketDisconnect, RuntimeError, ValueError):
+            gone.set()
+            await inbox.put(None)
+
+    async def stdin() -> AsyncIterator[bytes]:
+        while (chunk := await inbox.get()) is not None:
+            yield chunk
+
+    async def consume() -> None:
+        events = stream_code(request, bench.settings, db=bench.db, stdin=stdin())
+        try:
+            async for event in events:
+                await ws.send_json(event.frame())
+        finally:
+            await events.aclose()
+
+    read_task = asyncio.create_task(reader())
+    run_task = asyncio.create_task(consume())
+    gone_task = asyncio.create_task(gone.wait())
+    try:
+        await asyncio.wait({run_task, gone_task}, return_when=asyncio.FIRST_COMPLETED)
+        if not run_task.done():
+            run_task.cancel()  # the client left: cancelling kills the sandbox
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await run_task
+    except DevLabError as exc:
+        await _send_error(ws, exc)
+        return
+    finally:
+        for task in (read_task, gone_task):
+            task.cancel()
+    exc = run_task.exception() if run_task.done() and not run_task.cancelled() else None
+    if isinstance(exc, DevLabError):
+        await _send_error(ws, exc)
+    elif not gone.is_set():
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await ws.close()
+
+
+async def _send_error(ws: WebSocket, exc: DevLabError) -> None:
+    frame = {"type": "error", "ok": False, "status": exc.status_code, "error": exc.message}
+    if isinstance(exc, SandboxBusy):
+        frame["retry_after"] = exc.detail.get("retry_after", 1)
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await ws.send_json(frame)
+        await ws.close(code=1008 if exc.status_code < 500 else 1011)
+
+
+__all__ = ["router"]

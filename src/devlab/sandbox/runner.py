@@ -1,0 +1,491 @@
+"""``run_code``: validate a request, compile (cached), run it sandboxed, record it.
+
+Reading order: ``prepare`` (checks and file layout) -> ``compile_cached``
+(the compile step, skipped on a cache hit) -> ``execute_step`` (one bwrap run
+in a cgroup, watched by ``process.watch_process``) -> ``to_result`` (status,
+tests, files) -> ``record_execution``. The streaming door reuses all of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+import tarfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from devlab.config import Settings
+from devlab.errors import InvalidInput
+from devlab.sandbox import bwrap, languages
+from devlab.sandbox.cgroups import Cgroup, cgroup_pool
+from devlab.sandbox.errors import (
+    LimitTooHigh,
+    SourceTooLarge,
+    ToolchainMissing,
+    UnsupportedLanguage,
+)
+from devlab.sandbox.gate import gate_for
+from devlab.sandbox.models import Limits, SandboxRequest, SandboxResult
+from devlab.sandbox.process import Channels, OutputFn, StdinFeed, Watch, watch_process
+from devlab.sandbox.records import record_execution
+from devlab.sandbox.reports import parse_report
+from devlab.sandbox.seccomp import SeccompUnavailable, filter_fd
+from devlab.store.db import Database
+
+_MAX_COLLECT_BYTES = 1_000_000
+
+
+def supported_languages() -> list[str]:
+    """The language names a request may use."""
+    return list(languages.LANGUAGES)
+
+
+@dataclass
+class Prepared:
+    language: str
+    files: dict[str, str]
+    entry: str
+    limits: Limits
+    source_hash: str
+    toolchain: str
+    plan: languages.Plan
+
+
+def _check_limits(limits: Limits, settings: Settings) -> Limits:
+    maxima = {
+        "wall_seconds": settings.sandbox_max_wall_seconds,
+        "cpu_seconds": settings.sandbox_max_wall_seconds * settings.sandbox_max_cpus,
+        "memory_mb": settings.sandbox_max_memory_mb,
+        "cpus": settings.sandbox_max_cpus,
+        "max_processes": settings.sandbox_max_processes,
+        "max_output_bytes": settings.sandbox_max_output_bytes,
+        "max_disk_mb": settings.sandbox_max_disk_mb,
+        "max_file_mb": settings.sandbox_max_disk_mb,
+        "max_open_files": 65536,
+    }
+    for name, maximum in maxima.items():
+        value = getattr(limits, name)
+        if value > maximum:
+            raise LimitTooHigh(
+                f"limits.{name}={value} is above the maximum {maximum:g}; "
+                f"ask for at most {maximum:g}",
+                detail={"limit": name, "maximum": maximum},
+            )
+    return limits
+
+
+def _check_path(path: str) -> str:
+    pure = PurePosixPath(path)
+    if (not path or "\x00" in path or pure.is_absolute() or ".." in pure.parts
+            or str(pure) in (".", "")):
+        raise InvalidInput(f"bad file path {path!r}: use a relative path without '..'")
+    return str(pure)
+
+
+def resolve_language(name: str) -> str:
+    key = languages.ALIASES.get(name.lower(), name.lower())
+    if key not in languages.LANGUAGES:
+        raise UnsupportedLanguage(
+            f"unsupported language {name!r}; supported: {', '.join(supported_languages())}",
+            detail={"supported": supported_languages()},
+        )
+    return key
+
+
+def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
+    """Validate the request and lay out its files; raises 4xx/503 errors."""
+    language = resolve_language(request.language)
+    limits = _check_limits(request.limits, settings)
+    size = sum(len(v.encode()) for v in request.files.values()) + len(request.stdin.encode())
+    size += len((request.code or "").encode())
+    if size > settings.sandbox_max_source_bytes:
+        raise SourceTooLarge(
+            f"source is {size} bytes; the maximum is {settings.sandbox_max_source_bytes} "
+            "(sandbox_max_source_bytes)"
+        )
+    lang = languages.LANGUAGES[language]
+    files = {_check_path(p): body for p, body in request.files.items()}
+    default = lang.test_entry if request.mode == "test" else lang.entry
+    if request.code is not None:
+        name = request.entry or default
+        if language == "java" and not request.entry:
+            name = languages.java_filename(request.code, default)
+        files[_check_path(name)] = request.code
+    if not files:
+        raise InvalidInput("nothing to run: give 'code' or 'files'")
+    entry = request.entry or (default if default in files else sorted(files)[0])
+    if language == "java" and request.code is not None and not request.entry:
+        entry = languages.java_filename(request.code, default)
+    entry = _check_path(entry)
+    if entry not in files:
+        raise InvalidInput(f"entry {entry!r} is not one of the files: {', '.join(sorted(files))}")
+    reason = languages.missing_reason(language)
+    if reason:
+        raise ToolchainMissing(f"{language} is not available here: {reason}",
+                               detail={"install": lang.package})
+    toolchain = languages.toolchain_version(language)
+    digest = hashlib.sha256(json.dumps([language, sorted(files.items())]).encode()).hexdigest()
+    plan = languages.plan(language, files, entry, request.mode, request.args,
+                          memory_mb=limits.memory_mb, cpus=limits.cpus)
+    return Prepared(language, plan.files, entry, limits, digest, toolchain, plan)
+
+
+def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
+    """How each limit is enforced on this machine (``SandboxResult.enforcement``)."""
+    common = {
+        "wall": "watchdog in the parent (SIGKILL of the whole sandbox)",
+        "output": "byte cap per stream in the parent; run stopped past it",
+        "disk": "tmpfs size= on /work, /tmp and /dev/shm; the rest read-only",
+        "file_size": "rlimit FSIZE",
+        "open_files": "rlimit NOFILE",
+        "network": "empty network namespace (loopback only)",
+        "syscalls": "seccomp filter (libseccomp)",
+        "isolation": "bubblewrap: user/pid/ipc/uts/net/mount namespaces, caps dropped",
+    }
+    if pool_available:
+        return {
+            **common,
+            "memory": "cgroup v1 memory (limit_in_bytes, OOM kill)",
+            "processes": "cgroup v1 pids.max",
+            "cpus": "cgroup v1 cpu.cfs_quota_us",
+            "cpu": ("cgroup v1 cpuacct watchdog (all processes) + rlimit CPU"
+                    if cpu_accounting else "rlimit CPU (per process)"),
+        }
+    return {
+        **common,
+        "memory": "rlimit DATA (per process; no cgroups)",
+        "processes": "rlimit NPROC (per host user; no cgroups)",
+        "cpus": "not enforced (no cgroups)",
+        "cpu": "rlimit CPU (per process)",
+    }
+
+
+@dataclass
+class StepOutcome:
+    watch: Watch
+    cpu_ms: float
+    peak_memory_kb: int | None
+    oom: bool
+    enforcement: dict[str, str]
+
+
+def execute_step(
+    step: languages.Step,
+    files: dict[str, str],
+    limits: Limits,
+    *,
+    stdin: bytes | StdinFeed = b"",
+    app_files: dict[str, bytes] | None = None,
+    collect: str | None = None,
+    out_dir: bool = False,
+    on_output: OutputFn | None = None,
+    cancel: threading.Event | None = None,
+) -> StepOutcome:
+    """Run one command in a fresh sandbox under ``limits`` and watch it.
+
+    ``collect`` names a directory ("/work", or "/out" for a compile step) sent
+    back as a tar stream when the command finishes (only if it succeeded for /out).
+    """
+    pool = cgroup_pool()
+    group: Cgroup | None = pool.acquire() if pool.available else None
+    ulimits = {
+        "c": 0,
+        "n": limits.max_open_files,
+        "f": limits.max_file_mb * 2048,  # 512-byte blocks
+        "t": math.ceil(limits.cpu_seconds) + 1,
+    }
+    if group is None:
+        ulimits["d"] = limits.memory_mb * 1024
+        ulimits["p"] = limits.max_processes
+    argv = list(step.argv)
+    if collect:
+        send = f"tar -C {collect} -cf - . > /proc/self/fd/{{FILES}} 2>/dev/null"
+        post = (f'"$@" && {send}' if collect == "/out"
+                else f'"$@"; rc=$?; {send}; exit $rc')
+        argv = ["/bin/sh", "-c", post, "sh", *argv]
+    spec = bwrap.RunSpec(
+        argv=argv,
+        env=step.env,
+        files={p: b.encode() for p, b in files.items()},
+        binds=list(step.binds),
+        app_files=app_files or {},
+        out_dir=out_dir,
+        disk_mb=limits.max_disk_mb,
+        tmp_mb=limits.max_disk_mb,
+        report_fd=step.report is not None,
+        files_fd=collect is not None,
+    )
+    try:
+        if group is not None:
+            group.configure(limits.memory_mb, limits.max_processes, limits.cpus)
+        seccomp = filter_fd()
+        started = time.monotonic()
+        spawned = bwrap.spawn(spec, seccomp_fd=seccomp,
+                              procs_files=group.procs_files if group else [], ulimits=ulimits)
+
+        def kill() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                spawned.proc.kill()  # --die-with-parent takes the sandbox down too
+            if group is not None:
+                group.kill_all()
+
+        watch = watch_process(
+            spawned.proc,
+            Channels(spawned.stdout, spawned.stderr, spawned.stdin, spawned.report,
+                     spawned.files),
+            wall_seconds=limits.wall_seconds,
+            max_output_bytes=limits.max_output_bytes,
+            stdin=stdin,
+            kill=kill,
+            cpu_ms=group.cpu_ms if group is not None and "cpuacct" in group.dirs else None,
+            cpu_seconds=limits.cpu_seconds,
+            on_output=on_output,
+            cancel=cancel,
+            started=started,
+        )
+        stats = group.stats() if group is not None else None
+    finally:
+        if group is not None:
+            pool.release(group)
+    cpu = stats.cpu_ms if stats and stats.cpu_ms is not None else _rusage_cpu_ms()
+    return StepOutcome(
+        watch=watch,
+        cpu_ms=cpu,
+        peak_memory_kb=stats.peak_memory_kb if stats else None,
+        oom=bool(stats and stats.oom_killed),
+        enforcement=enforcement(group is not None, bool(group and "cpuacct" in group.dirs)),
+    )
+
+
+def _rusage_cpu_ms() -> float:
+    # Without cpuacct the children's rusage is the best total we have (approximate
+    # under concurrency: it is process-wide).
+    usage = os.times()
+    return (usage.children_user + usage.children_system) * 1000
+
+
+def compile_limits(limits: Limits, settings: Settings) -> Limits:
+    """Compilers get a little more room than the program, within the maxima."""
+    return limits.model_copy(update={
+        "wall_seconds": min(settings.sandbox_max_wall_seconds, max(limits.wall_seconds, 60)),
+        "cpu_seconds": min(settings.sandbox_max_wall_seconds * settings.sandbox_max_cpus,
+                           max(limits.cpu_seconds, 60)),
+        "memory_mb": min(settings.sandbox_max_memory_mb, max(limits.memory_mb, 1024)),
+        "cpus": min(settings.sandbox_max_cpus, max(limits.cpus, 1.0)),
+        "max_processes": min(settings.sandbox_max_processes, max(limits.max_processes, 128)),
+        "max_output_bytes": 1_000_000,
+        "max_disk_mb": max(limits.max_disk_mb, 256),
+    })
+
+
+@dataclass
+class Compiled:
+    artifact: dict[str, bytes] | None
+    failure: StepOutcome | None
+    compile_ms: float
+    cached: bool
+
+
+def _untar(data: bytes, *, max_total: int) -> dict[str, bytes]:
+    """Regular files of a tar stream from the sandbox (no links, no escapes, capped)."""
+    found: dict[str, bytes] = {}
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for member in tar:
+                name = os.path.normpath(member.name)
+                if not member.isfile() or name.startswith(("/", "..")):
+                    continue
+                if total + member.size > max_total:
+                    continue
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    found[name] = handle.read()
+                    total += member.size
+    except (tarfile.TarError, OSError, EOFError):
+        pass
+    return found
+
+
+def _load_artifact(directory: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in directory.rglob("*")
+        if p.is_file() and p.name != ".complete"
+    }
+
+
+def compile_cached(prep: Prepared, settings: Settings, mode: str) -> Compiled:
+    """Compile, or reuse the artifact of an identical earlier compile.
+
+    The key is the source hash + toolchain version + mode; the artifact lives
+    under ``settings.compile_cache_dir`` and is written atomically (temp dir,
+    then rename), so concurrent identical compiles are harmless.
+    """
+    assert prep.plan.compile is not None
+    key = hashlib.sha256(f"{prep.source_hash}|{prep.toolchain}|{mode}|v2".encode()).hexdigest()
+    root = settings.compile_cache_dir
+    final = root / prep.language / key
+    if (final / ".complete").exists():
+        return Compiled(_load_artifact(final), None, 0.0, True)
+    start = time.monotonic()
+    limits = compile_limits(prep.limits, settings)
+    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True)
+    elapsed = (time.monotonic() - start) * 1000
+    w = outcome.watch
+    if w.returncode != 0 or w.timed_out or w.output_exceeded or w.cpu_exceeded:
+        return Compiled(None, outcome, elapsed, False)
+    artifact = _untar(bytes(w.files_tar), max_total=limits.max_disk_mb * 1024 * 1024)
+    if not artifact:
+        outcome.watch.stderr += b"\ncompiler produced no output"
+        return Compiled(None, outcome, elapsed, False)
+    tmp = root / "tmp" / uuid.uuid4().hex
+    try:
+        for name, data in artifact.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (tmp / ".complete").write_text(prep.toolchain)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # a concurrent identical compile won the race
+            os.rename(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Compiled(artifact, None, elapsed, False)
+
+
+def _collected(tar_bytes: bytes, inputs: dict[str, str]) -> dict[str, str]:
+    """Files the program wrote (new or changed), as text, size-capped in total."""
+    found = {}
+    for name, data in _untar(tar_bytes, max_total=_MAX_COLLECT_BYTES).items():
+        text = data.decode("utf-8", errors="replace")
+        if inputs.get(name) != text:
+            found[name] = text
+    return found
+
+
+def to_result(prep: Prepared, outcome: StepOutcome, *, report: str | None,
+              collect: bool) -> SandboxResult:
+    """Turn what the parent observed into the public result."""
+    w = outcome.watch
+    rc = w.returncode
+    signal = None
+    exit_code = rc
+    if rc is not None and rc < 0:
+        signal, exit_code = -rc, None
+    elif rc is not None and rc > 128:
+        signal = rc - 128  # bwrap reports a signal death as 128 + signal, like a shell
+    if w.timed_out or w.cpu_exceeded or signal == 24:
+        status = "timeout"
+    elif w.output_exceeded:
+        status = "output_limit"
+    elif outcome.oom:
+        status = "memory_limit"
+    elif w.cancelled:
+        status = "killed"
+    elif rc == 0:
+        status = "ok"
+    elif signal == 9:
+        status = "killed"
+    else:
+        status = "runtime_error"
+    stdout = w.stdout.decode("utf-8", errors="replace")
+    tests = parse_report(report, w.report.decode("utf-8", errors="replace"), stdout)
+    return SandboxResult(
+        status=status,
+        exit_code=exit_code,
+        signal=signal,
+        stdout=stdout,
+        stderr=w.stderr.decode("utf-8", errors="replace"),
+        stdout_truncated=w.stdout_truncated,
+        stderr_truncated=w.stderr_truncated,
+        wall_ms=round(w.wall_ms, 2),
+        cpu_ms=round(outcome.cpu_ms, 2),
+        peak_memory_kb=outcome.peak_memory_kb,
+        tests=tests,
+        files=_collected(bytes(w.files_tar), prep.files) if collect else {},
+        language=prep.language,
+        toolchain=prep.toolchain,
+        enforcement=outcome.enforcement,
+    )
+
+
+def _compile_error(prep: Prepared, compiled: Compiled) -> SandboxResult:
+    assert compiled.failure is not None
+    result = to_result(prep, compiled.failure, report=None, collect=False)
+    w = compiled.failure.watch
+    # tsc reports on stdout, javac and go on stderr: show both as the compiler's message.
+    message = (w.stdout + w.stderr).decode("utf-8", errors="replace")
+    status = "compile_error" if result.status in ("runtime_error", "ok") else result.status
+    return result.model_copy(update={"status": status, "stdout": "", "stderr": message,
+                                     "compile_ms": round(compiled.compile_ms, 2),
+                                     "compile_cached": False})
+
+
+def execute(
+    request: SandboxRequest,
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    stdin: bytes | StdinFeed | None = None,
+    on_output: OutputFn | None = None,
+    cancel: threading.Event | None = None,
+) -> SandboxResult:
+    """The shared body of ``run_code`` and ``stream_code`` (already validated or not)."""
+    started = time.monotonic()
+    prep = prepare(request, settings)
+    with gate_for(settings).slot():
+        try:
+            result = _run_prepared(prep, request, settings, stdin, on_output, cancel)
+        except (bwrap.BwrapUnavailable, SeccompUnavailable) as exc:
+            raise ToolchainMissing(str(exc), detail={"install": "bubblewrap libseccomp2"}) from exc
+    if db is not None:
+        retain = settings.sandbox_retain_source or request.store_source
+        result.execution_id = record_execution(
+            db, request, result, source_hash=prep.source_hash, retain=retain,
+            duration_ms=(time.monotonic() - started) * 1000,
+        )
+    return result
+
+
+def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
+                  stdin: bytes | StdinFeed | None, on_output: OutputFn | None,
+                  cancel: threading.Event | None) -> SandboxResult:
+    app_files: dict[str, bytes] = {}
+    compile_ms, cached = None, None
+    if prep.plan.compile is not None:
+        compiled = compile_cached(prep, settings, request.mode)
+        if compiled.failure is not None:
+            return _compile_error(prep, compiled)
+        assert compiled.artifact is not None
+        app_files = compiled.artifact
+        compile_ms, cached = round(compiled.compile_ms, 2), compiled.cached
+    feed = stdin if stdin is not None else request.stdin.encode()
+    outcome = execute_step(prep.plan.run, prep.files, prep.limits, stdin=feed,
+                           app_files=app_files,
+                           collect="/work" if request.collect_files else None,
+                           on_output=on_output, cancel=cancel)
+    result = to_result(prep, outcome, report=prep.plan.run.report, collect=request.collect_files)
+    result.compile_ms, result.compile_cached = compile_ms, cached
+    return result
+
+
+def run_code(request: SandboxRequest, settings: Settings, *,
+             db: Database | None = None) -> SandboxResult:
+    """Run ``request`` in the sandbox and return its result; records it when ``db`` is given.
+
+    >>> run_code(SandboxRequest(language="python", code="print(6 * 7)"), settings).stdout
+    '42\\n'
+    """
+    return execute(request, settings, db=db)
+
+
+__all__ = ["enforcement", "execute", "prepare", "run_code", "supported_languages"]

@@ -1,0 +1,88 @@
+"""``stream_code``: the async variant; output chunks as they happen, then the result.
+
+The run itself is the same synchronous ``runner.execute`` on a worker thread.
+Its output callback hands chunks to the event loop through an asyncio queue;
+stdin from the caller's async iterator is pumped into a ``StdinFeed``. If the
+consumer stops iterating (a WebSocket client went away), the run is cancelled
+and its sandbox killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+
+from devlab.config import Settings
+from devlab.sandbox.models import SandboxRequest, SandboxResult, StreamEvent
+from devlab.sandbox.process import StdinFeed
+from devlab.sandbox.runner import execute, prepare
+from devlab.store.db import Database
+
+
+async def stream_code(
+    request: SandboxRequest,
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    stdin: AsyncIterator[bytes] | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Yield ``StreamEvent``s: stdout/stderr chunks, then one ``result`` event.
+
+    Bad requests raise before the first event (the same 4xx errors as ``run_code``).
+    With ``stdin`` given, ``request.stdin`` is sent first and the iterator's bytes
+    follow; the program sees EOF when the iterator ends.
+    """
+    prepare(request, settings)  # fail fast, before any event
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[StreamEvent | BaseException] = asyncio.Queue()
+    cancel = threading.Event()
+    feed: StdinFeed | None = None
+    if stdin is not None:
+        feed = StdinFeed()
+        feed.feed(request.stdin.encode())
+
+    def on_output(name: str, data: bytes) -> None:
+        event = StreamEvent(type=name, data=data.decode("utf-8", errors="replace"))  # type: ignore[arg-type]
+        loop.call_soon_threadsafe(queue.put_nowait, event)
+
+    def work() -> None:
+        try:
+            result: SandboxResult = execute(request, settings, db=db, stdin=feed,
+                                            on_output=on_output, cancel=cancel)
+            loop.call_soon_threadsafe(queue.put_nowait, StreamEvent(type="result", result=result))
+        except BaseException as exc:  # handed to the consumer, raised there
+            loop.call_soon_threadsafe(queue.put_nowait, exc)
+
+    async def pump() -> None:
+        assert stdin is not None and feed is not None
+        try:
+            async for chunk in stdin:
+                feed.feed(chunk)
+        finally:
+            feed.close()
+
+    worker = loop.run_in_executor(None, work)
+    pumper = asyncio.ensure_future(pump()) if stdin is not None else None
+    try:
+        while True:
+            item = await queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if item.type == "result":
+                break
+    finally:
+        cancel.set()
+        if pumper is not None:
+            pumper.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pumper
+        with contextlib.suppress(Exception):
+            await worker
+        if feed is not None:
+            feed.dispose()
+
+
+__all__ = ["stream_code"]

@@ -1,0 +1,247 @@
+"""The sandbox library: every language, test mode, limits, containment and records.
+
+Toolchains are required, not optional: a missing one fails here (CI installs
+them through scripts/setup.sh), it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from devlab.config import Settings, load_settings
+from devlab.sandbox import (
+    Limits,
+    LimitTooHigh,
+    SandboxBusy,
+    SandboxRequest,
+    SourceTooLarge,
+    UnsupportedLanguage,
+    doctor,
+    run_code,
+    supported_languages,
+)
+from devlab.sandbox.gate import Gate
+from devlab.sandbox.reports import parse_go_verbose, parse_junit, parse_tap
+from devlab.store.db import Database
+from devlab.store.models import Execution
+
+ECHO = {
+    "python": "import sys\nprint('hello', sys.stdin.read().strip())\n",
+    "javascript": "const d = require('fs').readFileSync(0, 'utf8');\n"
+    "console.log('hello', d.trim());\n",
+    "typescript": "import * as fs from 'fs';\nconst d: string = fs.readFileSync(0, 'utf8');\n"
+    "console.log('hello', d.trim());\n",
+    "bash": "read line\necho hello $line\n",
+    "go": 'package main\nimport ("bufio";"fmt";"os")\n'
+    "func main(){ s := bufio.NewScanner(os.Stdin)\n"
+    's.Scan(); fmt.Println("hello", s.Text()) }\n',
+    "java": "import java.util.Scanner;\n"
+    "public class Echo { public static void main(String[] a) {\n"
+    '  System.out.println("hello " + new Scanner(System.in).nextLine()); } }\n',
+}
+FAIL_EXIT = {
+    "python": "import sys; sys.exit(3)",
+    "javascript": "process.exit(3)",
+    "bash": "exit 3",
+    "go": 'package main\nimport "os"\nfunc main(){ os.Exit(3) }\n',
+    "java": "public class Main { public static void main(String[] a) { System.exit(3); } }",
+}
+COMPILE_ERRORS = {
+    "go": ("package main\nfunc main() { x := 1 }\n", "declared"),
+    "java": ('public class Main { public static void main(String[] a) { int x = "s"; } }',
+             "incompatible types"),
+    "typescript": ('let x: number = "s";\n', "TS2322"),
+}
+TESTS = {
+    "python": "def test_good():\n    assert 1 + 1 == 2\n\n"
+    "def test_bad():\n    assert 1 == 2, 'nope'\n",
+    "javascript": "const test = require('node:test'); const assert = require('node:assert');\n"
+    "test('good', () => assert.equal(1, 1));\ntest('bad', () => assert.equal(1, 2));\n",
+    "go": 'package main\nimport "testing"\nfunc TestGood(t *testing.T) {}\n'
+    'func TestBad(t *testing.T) { t.Errorf("want 2, got 1") }\n',
+    "java": "import org.junit.jupiter.api.Test;\n"
+    "import static org.junit.jupiter.api.Assertions.*;\n"
+    "public class CalcTest {\n  @Test void good() { assertEquals(1, 1); }\n"
+    '  @Test void bad() { assertEquals(1, 2, "math"); }\n}\n',
+}
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return load_settings(home=tmp_path_factory.mktemp("sandbox-home"))
+
+
+def run(cfg: Settings, language: str, code: str, **kw) -> object:
+    return run_code(SandboxRequest(language=language, code=code, **kw), cfg)
+
+
+def test_supported_languages_are_the_eight_of_the_issue():
+    assert set(supported_languages()) == {
+        "python", "javascript", "typescript", "bash", "sqlite", "duckdb", "go", "java"
+    }
+
+
+def test_doctor_finds_every_toolchain_and_isolation_feature(cfg):
+    report = doctor(cfg)
+    missing = [f"{lang.language}: {lang.reason}" for lang in report.languages if not lang.available]
+    assert not missing, missing
+    assert report.ok, report.isolation
+    assert {f.feature for f in report.isolation} >= {"bwrap", "seccomp", "cgroups", "pid namespace"}
+
+
+@pytest.mark.parametrize("language", sorted(ECHO))
+def test_hello_world_reads_stdin(cfg, language):
+    result = run(cfg, language, ECHO[language], stdin="world\n")
+    assert result.status == "ok", result.stderr
+    assert result.stdout.strip() == "hello world"
+    assert result.exit_code == 0 and result.toolchain and result.language == language
+
+
+def test_sqlite_and_duckdb_run_sql(cfg):
+    sql = "create table t(x int); insert into t values (20), (22); select sum(x) from t;"
+    lite = run(cfg, "sqlite", sql)
+    assert lite.status == "ok" and lite.stdout.strip() == "42", lite.stderr
+    duck = run(cfg, "duckdb", sql)
+    assert duck.status == "ok" and "42" in duck.stdout, duck.stderr
+    bad = run(cfg, "sqlite", "select * from missing;")
+    assert bad.status == "runtime_error" and "no such table" in bad.stderr
+
+
+@pytest.mark.parametrize("language", sorted(FAIL_EXIT))
+def test_non_zero_exit_is_a_runtime_error(cfg, language):
+    result = run(cfg, language, FAIL_EXIT[language])
+    assert result.status == "runtime_error" and result.exit_code == 3, result.stderr
+
+
+@pytest.mark.parametrize("language", sorted(COMPILE_ERRORS))
+def test_compile_error_has_a_readable_message(cfg, language):
+    code, needle = COMPILE_ERRORS[language]
+    result = run(cfg, language, code)
+    assert result.status == "compile_error"
+    assert needle in result.stderr
+
+
+@pytest.mark.parametrize("language", sorted(TESTS))
+def test_test_mode_reports_each_test(cfg, language):
+    result = run(cfg, language, TESTS[language], mode="test")
+    outcomes = {
+        t.name.split("::")[-1].lower().removeprefix("test").strip("_"): t for t in result.tests
+    }
+    assert set(outcomes) == {"good", "bad"}, (result.stdout, result.stderr)
+    assert outcomes["good"].outcome == "passed"
+    assert outcomes["bad"].outcome == "failed" and outcomes["bad"].message
+
+
+def test_compile_cache_skips_the_second_compile(cfg):
+    code = 'package main\nimport "fmt"\nfunc main() { fmt.Println("cached") }\n'
+    first = run(cfg, "go", code)
+    second = run(cfg, "go", code)
+    assert first.stdout == second.stdout == "cached\n"
+    assert second.compile_cached is True
+
+
+def test_multi_file_project_with_entry_and_args(cfg):
+    files = {"app/main.py": "import sys\nfrom util import twice\nprint(twice(sys.argv[1]))\n",
+             "app/util.py": "def twice(s):\n    return s * 2\n"}
+    result = run_code(SandboxRequest(language="python", files=files, entry="app/main.py",
+                                     args=["ab"]), cfg)
+    assert result.stdout == "abab\n", result.stderr
+
+
+def test_limits_are_enforced_and_reported(cfg):
+    slow = run(cfg, "python", "while True: pass", limits=Limits(wall_seconds=1))
+    assert slow.status == "timeout" and slow.wall_ms < 3000
+    hog = run(cfg, "python", "x = bytearray(400 * 2**20)", limits=Limits(memory_mb=128))
+    assert hog.status == "memory_limit"
+    loud = run(cfg, "python", "while True: print('y' * 1000)",
+               limits=Limits(max_output_bytes=10_000))
+    assert loud.status == "output_limit" and loud.stdout_truncated
+    assert len(loud.stdout) <= 10_000
+    enforced = slow.enforcement
+    assert {"wall", "memory", "processes", "cpu", "disk", "output"} <= set(enforced)
+    assert "cgroup" in enforced["memory"]  # CI runs as root: cgroups must be used
+
+
+def test_contained_no_shadow_no_network_no_home(cfg):
+    code = (
+        "import os, socket\n"
+        "print(os.path.exists('/etc/shadow'), os.path.exists('/root'), os.getuid())\n"
+        "s = socket.socket(); s.settimeout(1)\n"
+        "try:\n    s.connect(('1.1.1.1', 80)); print('net')\n"
+        "except OSError:\n    print('no net')\n"
+        f"print(os.path.exists({str(cfg.home)!r}))\n"
+    )
+    result = run(cfg, "python", code)
+    assert result.stdout.split("\n")[:3] == ["False False 65534", "no net", "False"]
+
+
+def test_a_daemonised_child_does_not_survive(cfg):
+    token = f"devlab-daemon-{os.getpid()}-{time.monotonic_ns()}"
+    code = f"(setsid bash -c 'exec -a {token} sleep 300' &)\necho started\n"
+    result = run(cfg, "bash", code)
+    assert result.stdout == "started\n"
+    time.sleep(0.2)
+    alive = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+             and token.encode() in _cmdline(p)]
+    assert not alive
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_collect_files_returns_what_the_program_wrote(cfg):
+    result = run(cfg, "bash", "echo hi > out.txt; mkdir -p d; echo x > d/y", collect_files=True)
+    assert result.files == {"out.txt": "hi\n", "d/y": "x\n"}
+
+
+def test_bad_input_errors(cfg):
+    with pytest.raises(UnsupportedLanguage, match="python"):
+        run(cfg, "cobol", "x")
+    with pytest.raises(LimitTooHigh, match="maximum"):
+        run(cfg, "python", "x", limits=Limits(memory_mb=cfg.sandbox_max_memory_mb + 1))
+    with pytest.raises(SourceTooLarge):
+        run(cfg, "python", "#" * (cfg.sandbox_max_source_bytes + 1))
+    assert UnsupportedLanguage.status_code == 400 and SourceTooLarge.status_code == 413
+
+
+def test_records_keep_source_only_when_opted_in(tmp_path):
+    cfg = load_settings(home=tmp_path / "home")
+    db = Database(cfg)
+    try:
+        plain = run_code(SandboxRequest(language="python", code="print(1)"), cfg, db=db)
+        kept = run_code(SandboxRequest(language="python", code="print(2)", store_source=True),
+                        cfg, db=db)
+        with db.session() as s:
+            rows = {r.id: r for r in s.scalars(select(Execution))}
+        assert rows[plain.execution_id].source is None
+        assert rows[kept.execution_id].source == "print(2)"
+        row = rows[plain.execution_id]
+        assert row.status == "ok" and row.language == "python" and len(row.source_hash) == 64
+        assert row.limits["memory_mb"] == 512
+    finally:
+        db.close()
+
+
+def test_gate_refuses_past_the_queue():
+    gate = Gate(slots=1, queue=0)
+    with gate.slot(), pytest.raises(SandboxBusy) as info, gate.slot():
+        pass
+    assert info.value.status_code == 429 and info.value.detail["retry_after"] >= 1
+
+
+def test_report_parsers_are_lenient():
+    assert parse_junit("<not xml") == []
+    assert parse_junit('<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>') == []
+    tap = "TAP version 13\n# Subtest: s\n    ok 1 - inner\n    1..1\nok 1 - s\nnot ok 2 - t\n"
+    assert [(t.name, t.outcome) for t in parse_tap(tap)] == [("inner", "passed"), ("t", "failed")]
+    go = "=== RUN   TestA\n    a_test.go:3: boom\n--- FAIL: TestA (0.00s)\n"
+    assert parse_go_verbose(go)[0].message == "a_test.go:3: boom"
