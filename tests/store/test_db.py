@@ -147,4 +147,6 @@ def test_identifier_tokens_split_and_keep_originals():
     assert {"parsehttpresponse", "parse", "http", "response"} <= set(toks)
     assert {"get_user_by_id", "get", "user", "by", "id"} <= set(toks)
     assert {"os.path.join", "os", "path", "join"} <= set(toks)
-    assert query_tokens("get get_user") == ["get", "get_user", "user"]
+    assert query_tokens("get get_user") == ["get_user", "user"]  # "get" is a stop word
+    assert query_tokens("Return the user") == ["user"]
+    assert query_tokens("the") == ["the"]  # nothing but stop words: keep them

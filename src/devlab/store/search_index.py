@@ -75,7 +75,7 @@ def _in_snapshot(db: Database, snapshot_id: int, chunk_ids: list[int]) -> set[in
 
 
 class Fts5Index:
-    """BM25 through SQLite FTS5."""
+    """BM25 through SQLite FTS5, with Porter stemming on top of identifier tokens."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -110,7 +110,8 @@ class Fts5Index:
 
 
 class PostgresTextIndex:
-    """Full-text ranking through PostgreSQL tsvector + GIN (ts_rank_cd)."""
+    """Full-text ranking through PostgreSQL tsvector + GIN (ts_rank_cd), English
+    stemming to match FTS5's Porter stemmer."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -120,7 +121,7 @@ class PostgresTextIndex:
             conn.execute(
                 text(
                     "INSERT INTO chunk_lexemes(chunk_id, tsv) "
-                    "VALUES (:id, to_tsvector('simple', :tokens))"
+                    "VALUES (:id, to_tsvector('english', :tokens))"
                 ),
                 [{"id": cid, "tokens": " ".join(identifier_tokens(body))} for cid, body in items],
             )
@@ -139,7 +140,7 @@ class PostgresTextIndex:
             "SELECT l.chunk_id, ts_rank_cd(l.tsv, q) AS score "
             "FROM chunk_lexemes l JOIN chunks c ON c.id = l.chunk_id "
             "JOIN snapshot_files sf ON sf.file_id = c.file_id AND sf.snapshot_id = :snap, "
-            "websearch_to_tsquery('simple', :q) q "
+            "websearch_to_tsquery('english', :q) q "
             "WHERE l.tsv @@ q ORDER BY score DESC LIMIT :k"
         )
         with self.db.engine.connect() as conn:

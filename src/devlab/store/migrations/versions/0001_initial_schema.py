@@ -232,7 +232,8 @@ def _create_lexical_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE chunks_fts USING fts5("
-            "tokens, content='', contentless_delete=1, tokenize=\"unicode61 tokenchars '_.'\")"
+            "tokens, content='', contentless_delete=1, "
+            "tokenize=\"porter unicode61 tokenchars '_.'\")"
         )
     else:
         op.execute(
