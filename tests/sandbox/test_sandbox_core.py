@@ -203,6 +203,41 @@ def test_collect_files_returns_what_the_program_wrote(cfg):
     assert result.files == {"out.txt": "hi\n", "d/y": "x\n"}
 
 
+def test_max_disk_mb_is_one_budget_for_work_tmp_and_shm(cfg):
+    """/work, /tmp and /dev/shm share one tmpfs: the cap is a total, usable anywhere."""
+    code = (
+        "import os, tempfile\n"
+        "block = b'x' * (1 << 20)\n"
+        "def fill(path, mb):\n"
+        "    n = 0\n"
+        "    try:\n"
+        "        with open(path, 'wb') as fh:\n"
+        "            for _ in range(mb):\n"
+        "                fh.write(block); fh.flush(); n += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return n\n"
+        "alone = fill('/dev/shm/big', 30)\n"  # the whole budget in one place
+        "os.remove('/dev/shm/big')\n"
+        "places = [os.path.join(d, 'f') for d in ('.', '/tmp', '/dev/shm')]\n"
+        "total = sum(fill(path, 10) for path in places)\n"
+        "for path in places:\n"
+        "    os.remove(path)\n"
+        "with tempfile.NamedTemporaryFile() as fh:\n"
+        "    tmpdir = os.path.dirname(fh.name)\n"
+        "print(alone, total, sorted(os.listdir('.')), os.getcwd(), tmpdir)\n"
+    )
+    result = run(cfg, "python", code, entry="main.py",
+                 limits=Limits(max_disk_mb=20, max_file_mb=30))
+    assert result.status == "ok", result.stderr
+    alone, total, listing, cwd, tmpdir = result.stdout.split(maxsplit=4)
+    assert 18 <= int(alone) <= 20, result.stdout
+    assert 18 <= int(total) <= 20, result.stdout
+    assert listing == "['main.py']" and cwd == "/work", result.stdout
+    assert tmpdir.strip() == "/tmp"
+    assert "shared by /work, /tmp and /dev/shm" in result.enforcement["disk"]
+
+
 def test_bad_input_errors(cfg):
     with pytest.raises(UnsupportedLanguage, match="python"):
         run(cfg, "cobol", "x")

@@ -8,8 +8,10 @@ Inside every sandbox:
   config, ``ld.so.cache``); ``passwd``/``group``/``hosts`` are synthetic, so
   ``/etc/shadow``, ``/root``, ``/home`` and ``DEVLAB_HOME`` are simply absent;
 - a fresh ``/proc`` for the new pid namespace and a minimal ``/dev``;
-- fresh size-capped tmpfs at ``/work`` (the working directory), ``/tmp`` and
-  ``/dev/shm``; everything else, the root included, is read-only;
+- ONE size-capped tmpfs per run (``Limits.max_disk_mb``) holding the working
+  directory ``/work``, ``/tmp``, ``/dev/shm`` (and a compile step's ``/out``), so
+  the cap is a total across every writable place; everything else, the root
+  included, is read-only (see ``scratch_args``);
 - the seccomp filter from ``seccomp.py``; ``--new-session``, ``--die-with-parent``.
 
 When DevLab runs as root the sandbox is started as the unprivileged host user
@@ -39,6 +41,15 @@ from pathlib import Path
 SANDBOX_UID = 65534
 WORK = "/work"
 STDIN_MAX_PIPE = 65536
+# The per-run tmpfs is first mounted at /work; these directories on it become
+# /work, /tmp, /dev/shm and /out, and the last bind covers it, so they are unreachable.
+SCRATCH = f"{WORK}/.devlab-scratch"
+SCRATCH_PLACES = {"tmp": "/tmp", "shm": "/dev/shm", "out": "/out", "work": WORK}
+# bwrap resolves a bind source on the host (realpath), except that --bind-try keeps
+# a source that does not exist there verbatim; it then mounts it as /oldroot/<source>,
+# so "/../newroot/..." names the sandbox's own new root: a path *inside* the sandbox.
+# (bwrap's layout: pivot_root onto a tmpfs holding /newroot and /oldroot.)
+_INSIDE = "/../newroot"
 
 _ETC_SYSTEM = (
     "/etc/alternatives",
@@ -97,6 +108,13 @@ def template() -> Template:
     help_text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, check=False)
     if "--size" not in help_text.stdout or "--ro-bind-fd" not in help_text.stdout:
         raise BwrapUnavailable("bubblewrap >= 0.8 is needed (for --size and --ro-bind-fd)")
+    if os.path.lexists("/newroot"):
+        # A host /newroot would let the "/../newroot/..." bind sources below resolve
+        # on the host instead of inside the sandbox.
+        raise BwrapUnavailable(
+            "the host has a /newroot, which the sandbox's mount layout relies on not "
+            "existing; remove or rename it"
+        )
     etc_dir = tempfile.mkdtemp(prefix="devlab-sandbox-etc-")
     os.chmod(etc_dir, 0o755)
     for name, text in _ETC_SYNTHETIC.items():
@@ -121,7 +139,7 @@ def template() -> Template:
         args += ["--ro-bind-try", path, path]
     for name in _ETC_SYNTHETIC:
         args += ["--ro-bind", f"{etc_dir}/{name}", f"/etc/{name}"]
-    # /dev read-only (device nodes still work); /dev/shm gets its own capped tmpfs.
+    # /dev read-only (device nodes still work); /dev/shm is bound from the run's tmpfs.
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--clearenv"]
     prefix: list[str] = []
     if os.geteuid() == 0 and shutil.which("setpriv"):
@@ -141,10 +159,9 @@ class RunSpec:
     env: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # relative to /work
     app_files: dict[str, bytes] = field(default_factory=dict)  # relative to /app (read-only)
-    out_dir: bool = False  # a writable tmpfs at /out for a compile step
+    out_dir: bool = False  # a writable /out (on the run's tmpfs) for a compile step
     binds: list[tuple[str, str, bool]] = field(default_factory=list)  # host, dest, writable
-    disk_mb: int = 128
-    tmp_mb: int = 128
+    disk_mb: int = 128  # the one tmpfs shared by /work, /tmp, /dev/shm (and /out)
     report_fd: bool = False
     files_fd: bool = False
 
@@ -157,6 +174,23 @@ class Spawned:
     stdin: int
     report: int | None
     files: int | None
+
+
+def scratch_args(disk_mb: int, *, out_dir: bool = False) -> list[str]:
+    """bwrap arguments for the run's writable places: one tmpfs of ``disk_mb``.
+
+    Separate tmpfs mounts would each get the full size; bind mounts of
+    directories of a single tmpfs share it, so ``disk_mb`` caps the total.
+    The final bind of ``work`` over ``/work`` hides the other directories.
+    Must come before anything is placed under ``/work``.
+    """
+    places = [name for name in SCRATCH_PLACES if out_dir or name != "out"]
+    args = ["--size", str(disk_mb * 1024 * 1024), "--tmpfs", WORK]
+    for name in places:
+        args += ["--dir", f"{SCRATCH}/{name}"]
+    for name in places:  # "work" last: it covers the tmpfs's root at /work
+        args += ["--bind-try", f"{_INSIDE}{SCRATCH}/{name}", SCRATCH_PLACES[name]]
+    return args
 
 
 def _memfd(name: str, data: bytes) -> int:
@@ -197,11 +231,7 @@ def spawn(
     tpl = template()
     owned: list[int] = []  # fds the child gets; closed here after the spawn
     args = list(tpl.args)
-    args += ["--size", str(spec.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
-    args += ["--size", str(spec.disk_mb * 1024 * 1024), "--tmpfs", WORK]
-    args += ["--size", str(spec.tmp_mb * 1024 * 1024), "--tmpfs", "/dev/shm"]
-    if spec.out_dir:
-        args += ["--size", str(spec.disk_mb * 1024 * 1024), "--tmpfs", "/out"]
+    args += scratch_args(spec.disk_mb, out_dir=spec.out_dir)
     if spec.app_files:
         size = sum(len(d) for d in spec.app_files.values()) + 1024 * 1024
         args += ["--size", str(size), "--tmpfs", "/app"]
@@ -233,7 +263,7 @@ def spawn(
     for key, value in env.items():
         args += ["--setenv", key, value]
     # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
-    # the only writable places are the size-capped tmpfs mounts.
+    # the only writable places are the directories of the run's one capped tmpfs.
     args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
 
     stdin_r, stdin_w = _side_pipe(child_end=0)
@@ -289,4 +319,7 @@ def spawn(
     return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r)
 
 
-__all__ = ["BASE_ENV", "WORK", "BwrapUnavailable", "RunSpec", "Spawned", "spawn", "template"]
+__all__ = [
+    "BASE_ENV", "WORK", "BwrapUnavailable", "RunSpec", "Spawned", "scratch_args", "spawn",
+    "template",
+]

@@ -56,6 +56,10 @@ def _isolation() -> list[FeatureStatus]:
         "ipc/uts namespaces": (["--unshare-user", "--unshare-ipc", "--unshare-uts",
                                 "--hostname", "probe"],
                                "test $(cat /proc/sys/kernel/hostname) = probe"),
+        # max_disk_mb is a total only while /work, /tmp and /dev/shm are one tmpfs.
+        "shared disk cap": (["--unshare-user", *bwrap.scratch_args(4)],
+                            "d=$(stat -c %d /work) && test $(stat -c %d /tmp) = $d && "
+                            "test $(stat -c %d /dev/shm) = $d && touch /work/p /tmp/p /dev/shm/p"),
     }
     for name, (args, script) in checks.items():
         ok, detail = _probe(base + args, script)

@@ -3,7 +3,7 @@
 Each language is a ``Language`` record; ``plan`` turns a request's files into
 an optional compile ``Step`` and a run ``Step``. Commands run inside the
 sandbox, so paths are the sandbox's: sources in ``/work``, a compile step's
-output in ``/out`` (a tmpfs sent back to the parent as a tar stream), a cached
+output in ``/out`` (on the run's one capped tmpfs, sent back as a tar stream), a cached
 artifact in ``/app`` (a read-only tmpfs the parent fills). Choices worth knowing:
 
 - Python is the system ``/usr/bin/python3``, not DevLab's venv. For test mode

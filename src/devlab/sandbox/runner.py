@@ -143,7 +143,8 @@ def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
     common = {
         "wall": "watchdog in the parent (SIGKILL of the whole sandbox)",
         "output": "byte cap per stream in the parent; run stopped past it",
-        "disk": "tmpfs size= on /work, /tmp and /dev/shm; the rest read-only",
+        "disk": ("one tmpfs size=max_disk_mb, shared by /work, /tmp and /dev/shm "
+                 "(and a compile step's /out); the rest read-only"),
         "file_size": "rlimit FSIZE",
         "open_files": "rlimit NOFILE",
         "network": "empty network namespace (loopback only)",
@@ -219,7 +220,6 @@ def execute_step(
         app_files=app_files or {},
         out_dir=out_dir,
         disk_mb=limits.max_disk_mb,
-        tmp_mb=limits.max_disk_mb,
         report_fd=step.report is not None,
         files_fd=collect is not None,
     )
@@ -282,7 +282,7 @@ def compile_limits(limits: Limits, settings: Settings) -> Limits:
         "cpus": min(settings.sandbox_max_cpus, max(limits.cpus, 1.0)),
         "max_processes": min(settings.sandbox_max_processes, max(limits.max_processes, 128)),
         "max_output_bytes": 1_000_000,
-        "max_disk_mb": max(limits.max_disk_mb, 256),
+        "max_disk_mb": max(limits.max_disk_mb, 256),  # sources + /out + /tmp (GOCACHE)
     })
 
 
