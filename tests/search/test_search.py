@@ -14,6 +14,7 @@ from devlab.search import (
     callees,
     callers,
     definitions,
+    find_symbols,
     index_project,
     references,
     repo_map,
@@ -174,3 +175,25 @@ def test_openai_compatible_embeddings_endpoint_is_called_in_batches():
 def test_openai_backend_needs_a_url():
     with pytest.raises(InvalidInput, match="embedding_url"):
         load_settings(embedding_backend="openai")
+
+
+def test_small_changes_keep_ranks_until_drift_passes_one_percent(bench, tmp_path):
+    from devlab.codebase.ingest import ingest_source
+    from devlab.search.graph import rank_snapshot
+
+    files = {f"pkg/m{i}.py": f"def f{i}():\n    return f{(i + 1) % 150}()\n" for i in range(150)}
+    repo = write_tree(tmp_path / "many", files)
+
+    def index():
+        return ingest_source(
+            bench.db, bench.settings, name="many", source=str(repo), finalisers=[rank_snapshot]
+        ).stats
+
+    assert index()["ranked"] is True
+    (repo / "pkg/m0.py").write_text("def f0():\n    return f1() + 1\n")
+    kept = index()
+    assert kept["ranked"] is False and kept["rank_drift_files"] == 1
+    assert find_symbols(bench.db, "many", "f1")[0].rank > 0  # previous ranks still there
+    for i in (2, 3):
+        (repo / f"pkg/m{i}.py").write_text(f"def f{i}():\n    return 0\n")
+    assert index()["ranked"] is True  # 3 changed files > 1% of 150: recomputed

@@ -19,12 +19,12 @@ from collections import defaultdict
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, select, update
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.store.db import Database
-from devlab.store.models import SymbolRow
+from devlab.store.models import Project, Snapshot, SymbolRow
 
 MAX_DEFS = 25
 DAMPING = 0.85
@@ -37,25 +37,39 @@ class SymbolGraph(NamedTuple):
     weight: np.ndarray
 
 
+def _rows(db: Database, sql: str, snapshot_id: int) -> list[tuple]:
+    """Plain tuples straight from the DB-API cursor: these queries return hundreds of
+    thousands of rows, and SQLAlchemy's row objects would double the cost."""
+    with db.engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            marker = "?" if db.is_sqlite else "%s"
+            cursor.execute(sql.replace(":s", marker), (snapshot_id,) * sql.count(":s"))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
 def build_graph(db: Database, snapshot_id: int) -> SymbolGraph:
     """The weighted reference graph of the snapshot's symbols."""
-    with db.engine.connect() as conn:
-        symbols = conn.execute(
-            text(
-                "SELECT x.id, x.file_id, x.name, x.qualname, x.kind FROM symbols x "
-                "JOIN snapshot_files sf ON sf.file_id = x.file_id WHERE sf.snapshot_id = :s"
-            ),
-            {"s": snapshot_id},
-        ).all()
-        # One row per (file, scope, name): repeated uses in one scope add no new edge.
-        refs = conn.execute(
-            text(
-                "SELECT r.file_id, r.scope, r.name, COUNT(*) FROM symbol_refs r "
-                "JOIN snapshot_files sf ON sf.file_id = r.file_id WHERE sf.snapshot_id = :s "
-                "GROUP BY r.file_id, r.scope, r.name"
-            ),
-            {"s": snapshot_id},
-        ).all()
+    symbols = _rows(
+        db,
+        "SELECT x.id, x.file_id, x.name, x.qualname, x.kind FROM symbols x "
+        "JOIN snapshot_files sf ON sf.file_id = x.file_id WHERE sf.snapshot_id = :s",
+        snapshot_id,
+    )
+    # One row per (file, scope, name), and only names that resolve to at most
+    # MAX_DEFS definitions: the database drops the references that add no edge.
+    refs = _rows(
+        db,
+        "SELECT r.file_id, r.scope, r.name, COUNT(*) FROM symbol_refs r "
+        "JOIN snapshot_files sf ON sf.file_id = r.file_id WHERE sf.snapshot_id = :s "
+        "AND r.name IN (SELECT x.name FROM symbols x JOIN snapshot_files sf2 "
+        "ON sf2.file_id = x.file_id WHERE sf2.snapshot_id = :s AND x.kind != 'module' "
+        f"GROUP BY x.name HAVING COUNT(*) <= {MAX_DEFS}) "
+        "GROUP BY r.file_id, r.scope, r.name",
+        snapshot_id,
+    )
     by_name: dict[str, list[int]] = defaultdict(list)
     by_scope: dict[tuple[int, str], int] = {}
     module_of: dict[int, int] = {}
@@ -109,6 +123,36 @@ def pagerank(graph: SymbolGraph, tol: float = 1e-9, max_iter: int = 200) -> np.n
     return rank
 
 
+# Re-ranking after a small change moves almost nothing and costs seconds on a
+# large project: below this share of changed files (accumulated since the last
+# full ranking) the previous ranks are kept and new symbols start at 0.
+RERANK_SHARE = 0.01
+
+
+def _drift(db: Database, project_id: int, snapshot_id: int) -> tuple[int, int]:
+    """Files changed since the last full ranking, and the snapshot's file count."""
+    with db.session() as session:
+        previous_id = session.scalar(
+            select(Project.current_snapshot_id).where(Project.id == project_id)
+        )
+        previous = session.get(Snapshot, previous_id) if previous_id else None
+    total = _rows(db, "SELECT COUNT(*) FROM snapshot_files WHERE snapshot_id = :s", snapshot_id)
+    if previous is None or "rank_drift_files" not in (previous.stats or {}):
+        return -1, int(total[0][0])
+    prev = int(previous.id)
+    changed = _rows(
+        db,
+        "SELECT (SELECT COUNT(*) FROM snapshot_files WHERE snapshot_id = :s AND file_id NOT IN "
+        f"(SELECT file_id FROM snapshot_files WHERE snapshot_id = {prev})) + "
+        # deleted paths; a modified file is counted once, by its new version
+        f"(SELECT COUNT(*) FROM snapshot_files b JOIN files f ON f.id = b.file_id "
+        f"WHERE b.snapshot_id = {prev} AND f.path NOT IN (SELECT f2.path FROM snapshot_files c "
+        "JOIN files f2 ON f2.id = c.file_id WHERE c.snapshot_id = :s))",
+        snapshot_id,
+    )
+    return int(previous.stats["rank_drift_files"]) + int(changed[0][0]), int(total[0][0])
+
+
 def rank_snapshot(
     db: Database,
     settings: Settings,
@@ -117,7 +161,11 @@ def rank_snapshot(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Ingestion finaliser: compute PageRank and store it, scaled to a maximum of 1,
-    on ``symbols.rank``."""
+    on ``symbols.rank`` (or keep the previous ranks after a small change)."""
+    drift, total = _drift(db, project_id, snapshot_id)
+    if 0 <= drift <= RERANK_SHARE * total:
+        report(progress, "rank", 1, 1, f"kept ranks: {drift} of {total} files changed")
+        return {"ranked": False, "rank_drift_files": drift}
     report(progress, "rank", 0, 1, "ranking symbols")
     graph = build_graph(db, snapshot_id)
     ranks = pagerank(graph)
@@ -133,4 +181,9 @@ def rank_snapshot(
                     rows[start : start + 5000],
                 )
     report(progress, "rank", 1, 1, f"{len(graph.src)} reference edges")
-    return {"graph_nodes": len(graph.ids), "graph_edges": len(graph.src)}
+    return {
+        "ranked": True,
+        "rank_drift_files": 0,
+        "graph_nodes": len(graph.ids),
+        "graph_edges": len(graph.src),
+    }
