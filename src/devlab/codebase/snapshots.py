@@ -13,18 +13,17 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from devlab.codebase.analysis import FileAnalysis
+from devlab.codebase.records import Reference, Symbol
 from devlab.store.db import Database
 from devlab.store.models import (
     ChunkRow,
     FileVersion,
     ImportRow,
     Project,
-    ReferenceRow,
     SecretFindingRow,
     SkippedFileRow,
     Snapshot,
     SnapshotFile,
-    SymbolRow,
     utcnow,
 )
 
@@ -61,13 +60,18 @@ def store_analysis(
     ).scalar_one()
     parsed = analysis.parsed
     if parsed.symbols:
-        conn.execute(
-            insert(SymbolRow),
-            [{"file_id": file_id, **s._asdict(), "rank": 0.0} for s in parsed.symbols],
+        _bulk_insert(
+            conn,
+            "symbols",
+            ("file_id", *Symbol._fields, "rank"),
+            [(file_id, *s, 0.0) for s in parsed.symbols],
         )
     if parsed.references:
-        conn.execute(
-            insert(ReferenceRow), [{"file_id": file_id, **r._asdict()} for r in parsed.references]
+        _bulk_insert(
+            conn,
+            "symbol_refs",
+            ("file_id", *Reference._fields),
+            [(file_id, *r) for r in parsed.references],
         )
     if parsed.imports:
         conn.execute(
@@ -108,6 +112,17 @@ def store_analysis(
             conn, [(cid, c.content) for cid, c in zip(ids, analysis.chunks, strict=True)]
         )
     return file_id
+
+
+def _bulk_insert(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """``executemany`` with plain tuples: for the largest tables (a file can hold
+    thousands of references) SQLAlchemy's per-row parameter handling cost more
+    than the insert itself."""
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    )
+    conn.exec_driver_sql(sql, rows)
 
 
 def link_files(conn: Connection, snapshot_id: int, file_ids: list[int]) -> None:
