@@ -280,3 +280,73 @@ def test_report_parsers_are_lenient():
     assert [(t.name, t.outcome) for t in parse_tap(tap)] == [("inner", "passed"), ("t", "failed")]
     go = "=== RUN   TestA\n    a_test.go:3: boom\n--- FAIL: TestA (0.00s)\n"
     assert parse_go_verbose(go)[0].message == "a_test.go:3: boom"
+
+
+def test_pooled_cgroups_come_back_empty_after_many_runs(cfg):
+    """Regression: bwrap's sandbox pid 1 is left a zombie charged to the run's pids
+    group (reparented to host init); a reused group then started the next run with
+    pids.current raised until every run failed with "Can't fork for pid 1"."""
+    from devlab.sandbox.cgroups import cgroup_pool
+
+    pool = cgroup_pool()
+    if not pool.available:
+        pytest.skip(f"no writable cgroups here: {pool.reason}")
+    failures = []
+    for i in range(40):
+        result = run(cfg, "bash", "echo ok\n", limits=Limits(wall_seconds=5, max_processes=8))
+        if result.status != "ok" or result.stdout != "ok\n":
+            failures.append((i, result.status, result.stderr.strip()[:120]))
+    assert not failures, f"{len(failures)} of 40 runs failed, first: {failures[:3]}"
+    with pool._lock:
+        free, retired, kept = list(pool._free), list(pool._retired), list(pool._all)
+    for group in free:  # whatever the pool would hand out next is really empty
+        assert group.pids() == [] and group.pids_current() in (0, None), group.dirs
+    assert not retired, "dirty groups should be removed, not piled up"
+    assert len(kept) <= 4, f"{len(kept)} groups kept for a sequential workload"
+
+
+def test_a_group_charged_with_a_zombie_is_retired_not_reused():
+    import subprocess
+
+    from devlab.sandbox.cgroups import cgroup_pool
+
+    pool = cgroup_pool()
+    if not pool.available or "pids" not in pool.roots:
+        pytest.skip(f"no writable pids cgroup here: {pool.reason}")
+    group = pool.acquire()
+    procs = group.dirs["pids"] / "cgroup.procs"
+    # A child that joins the group and exits; not waited for, it stays a zombie there.
+    child = subprocess.Popen(["/bin/sh", "-c", f"echo $$ > {procs}"])
+    try:
+        deadline = time.monotonic() + 5
+        while group.pids() or group.pids_current() != 1:
+            assert time.monotonic() < deadline, (group.pids(), group.pids_current())
+            time.sleep(0.01)
+        assert not group.reusable()
+        pool.release(group)
+        assert group not in pool._free
+        assert not group.dirs["pids"].exists(), "a zombie-charged group should be removed"
+        fresh = pool.acquire()
+        assert fresh is not group and fresh.pids_current() == 0
+        pool.release(fresh)
+    finally:
+        child.wait()
+
+
+def test_machinery_failure_is_an_internal_error_not_a_runtime_error(cfg):
+    # One process allowed: bwrap itself cannot fork the sandbox's pid 1.
+    broken = run(cfg, "bash", "echo ok\n", limits=Limits(max_processes=1))
+    assert broken.status == "internal_error", (broken.status, broken.stderr)
+    assert broken.exit_code is None and "bwrap" in broken.stderr
+    # A program that merely imitates bwrap's message is still the program's failure.
+    fake = run(cfg, "bash", "echo 'bwrap: Cannot fork' >&2; exit 1\n")
+    assert fake.status == "runtime_error" and fake.exit_code == 1
+
+
+def test_sandbox_pid_1_environment_has_nothing_of_the_host(cfg):
+    result = run(cfg, "bash", "tr '\\0' '\\n' < /proc/1/environ\n")
+    assert result.status == "ok", result.stderr
+    env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert env.get("PWD", "/") == "/", env
+    assert os.getcwd() not in result.stdout or os.getcwd() == "/"
+    assert set(env) <= {"PATH", "PWD", "SHLVL", "_"}, env

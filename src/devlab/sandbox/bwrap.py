@@ -29,6 +29,7 @@ process of the run ever exists outside its cgroups.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shlex
@@ -94,6 +95,7 @@ class Template:
     args: list[str]
     etc_dir: str
     version: str
+    json_status: bool = True  # --json-status-fd (tells setup failures from the program's)
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,7 +150,8 @@ def template() -> Template:
             f"--regid={SANDBOX_UID}", "--clear-groups", "--",
         ]
     version = (out.stdout or out.stderr).strip()
-    return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version)
+    return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version,
+                    json_status="--json-status-fd" in help_text.stdout)
 
 
 @dataclass
@@ -174,6 +177,30 @@ class Spawned:
     stdin: int
     report: int | None
     files: int | None
+    status: int | None = None  # memfd bwrap writes its --json-status-fd lines into
+
+    def program_started(self) -> bool:
+        """Whether the sandboxed command was actually exec'd (call after bwrap exited).
+
+        bwrap reports ``{"exit-code": N}`` on its status fd only when its setup
+        finished and the command was started; without it, the sandbox machinery
+        itself failed (the wrapper, ``Can't fork for pid 1``, a mount...). The fd is
+        close-on-exec inside bwrap, so the sandboxed program cannot write to it.
+        """
+        if self.status is None:
+            return True
+        try:
+            os.lseek(self.status, 0, os.SEEK_SET)
+            text = os.read(self.status, 65536).decode("utf-8", errors="replace")
+        except OSError:
+            return True
+        return '"exit-code"' in text
+
+    def close_status(self) -> None:
+        if self.status is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.status)
+            self.status = None
 
 
 def scratch_args(disk_mb: int, *, out_dir: bool = False) -> list[str]:
@@ -262,6 +289,10 @@ def spawn(
     env = {**BASE_ENV, **spec.env}
     for key, value in env.items():
         args += ["--setenv", key, value]
+    status_fd = None
+    if tpl.json_status:
+        status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
+        args += ["--json-status-fd", str(status_fd)]
     # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
     # the only writable places are the directories of the run's one capped tmpfs.
     args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
@@ -272,6 +303,8 @@ def spawn(
     child_ends = [stdin_r, out_w, err_w]
     report_r = files_r = None
     pass_fds = list(owned)
+    if status_fd is not None:
+        pass_fds.append(status_fd)
     # Side channels keep their fd number through sh, setpriv and bwrap; the
     # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
     tokens: dict[str, str] = {}
@@ -305,18 +338,20 @@ def spawn(
             close_fds=True,
             start_new_session=True,
             # bwrap's own pid 1 inside keeps this environment (readable as
-            # /proc/1/environ): give it nothing of the host's.
+            # /proc/1/environ): give it nothing of the host's, not even its
+            # cwd (the shell exports PWD).
             env={"PATH": "/usr/bin:/bin"},
+            cwd="/",
         )
     except BaseException:
-        for fd in (stdin_w, out_r, err_r, report_r, files_r):
+        for fd in (stdin_w, out_r, err_r, report_r, files_r, status_fd):
             if fd is not None:
                 os.close(fd)
         raise
     finally:
         for fd in owned + child_ends:
             os.close(fd)
-    return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r)
+    return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r, status_fd)
 
 
 __all__ = [

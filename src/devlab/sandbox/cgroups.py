@@ -6,6 +6,18 @@ costs more than resetting counters, so a finished run's groups are emptied,
 reset and reused. They nest under this process's own cgroup, so whatever limits
 the host put on DevLab still bound the sandboxes.
 
+A group is only reused when it is truly empty: no process in ``cgroup.procs``
+*and* ``pids.current`` back to 0. The second check matters because bwrap's
+outer process exits as soon as the sandbox's pid 1 reports the exit status,
+without reaping it; that pid 1 (the inner bwrap) is then reparented to the
+host's init and stays a zombie, still charged to the run's pids group, until
+init gets round to reaping it. Zombies are not listed in ``cgroup.procs``, so a
+reused group would start the next run with ``pids.current`` already raised
+and, after a few runs, hit ``pids.max`` before bwrap can even fork. Such a
+group is retired instead (rmdir works: zombies do not pin a v1 cgroup; the
+kernel drops the charge when init reaps them) and the next run gets a fresh one.
+Where rmdir fails (a process that would not die) it is retried later.
+
 The sandbox joins its groups before bwrap starts (the spawn wrapper writes its
 own pid into each ``cgroup.procs``), so no process of the run is ever outside.
 Without writable cgroups ``CgroupPool.available`` is false and the caller falls
@@ -160,6 +172,18 @@ class Cgroup:
                 continue
         return []
 
+    def pids_current(self) -> int | None:
+        """Tasks charged to the pids group, zombies included (None without it)."""
+        if "pids" not in self.dirs:
+            return None
+        return _read_int(self.dirs["pids"] / "pids.current")
+
+    def reusable(self) -> bool:
+        """True when nothing of a run is left: no process and no charged (zombie) pid."""
+        if self.pids():
+            return False
+        return self.pids_current() in (0, None)
+
     def kill_all(self, timeout: float = 2.0) -> bool:
         """SIGKILL every process left in the groups; True when they are empty."""
         deadline = time.monotonic() + timeout
@@ -174,10 +198,17 @@ class Cgroup:
                 return False
             time.sleep(0.005)
 
-    def remove(self) -> None:
+    def remove(self) -> bool:
+        """rmdir every group; True when all of them are gone."""
+        gone = True
         for d in self.dirs.values():
-            with contextlib.suppress(OSError):
+            try:
                 d.rmdir()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                gone = False
+        return gone
 
 
 class CgroupPool:
@@ -187,6 +218,7 @@ class CgroupPool:
         self._lock = threading.Lock()
         self._free: list[Cgroup] = []
         self._all: list[Cgroup] = []
+        self._retired: list[Cgroup] = []  # dirty groups whose rmdir failed; retried later
         self._counter = itertools.count()
         self.roots: dict[str, Path] = {}
         self.reason = ""
@@ -217,9 +249,18 @@ class CgroupPool:
 
     def acquire(self) -> Cgroup:
         with self._lock:
-            if self._free:
-                return self._free.pop()
-            n = next(self._counter)
+            retired, self._retired = self._retired, []
+        if retired:
+            self._sweep(retired)
+        while True:
+            with self._lock:
+                if not self._free:
+                    n = next(self._counter)
+                    break
+                group = self._free.pop()
+            if group.reusable():  # re-checked: nothing may have joined it since
+                return group
+            self._retire(group)
         dirs: dict[str, Path] = {}
         for name, root in self.roots.items():
             d = root / f"run-{n}"
@@ -231,13 +272,29 @@ class CgroupPool:
         return group
 
     def release(self, group: Cgroup) -> None:
-        """Return a group whose processes are all gone; a stuck one is dropped."""
-        if group.kill_all():
+        """Return a group to the pool if it is empty; otherwise retire it (see module doc)."""
+        if group.kill_all() and group.reusable():
             with self._lock:
                 self._free.append(group)
         else:
+            self._retire(group)
+
+    def _retire(self, group: Cgroup) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._all.remove(group)
+        if not group.remove():
             with self._lock:
-                self._all.remove(group)
+                self._retired.append(group)
+
+    def _sweep(self, groups: list[Cgroup]) -> None:
+        """Retry removing retired groups (killing what is left in them first)."""
+        left = []
+        for group in groups:
+            group.kill_all(timeout=0)
+            if not group.remove():
+                left.append(group)
+        with self._lock:
+            self._retired.extend(left)
 
     def _remove_roots(self) -> None:
         for root in self.roots.values():
@@ -247,7 +304,8 @@ class CgroupPool:
 
     def close(self) -> None:
         with self._lock:
-            groups, self._all, self._free = self._all, [], []
+            groups, self._all, self._free = self._all + self._retired, [], []
+            self._retired = []
         for group in groups:
             group.kill_all(timeout=0.5)
             group.remove()

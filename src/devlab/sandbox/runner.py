@@ -176,6 +176,7 @@ class StepOutcome:
     peak_memory_kb: int | None
     oom: bool
     enforcement: dict[str, str]
+    setup_failed: bool = False  # the sandbox machinery failed before the command started
 
 
 def execute_step(
@@ -223,6 +224,7 @@ def execute_step(
         report_fd=step.report is not None,
         files_fd=collect is not None,
     )
+    spawned: bwrap.Spawned | None = None
     try:
         if group is not None:
             group.configure(limits.memory_mb, limits.max_processes, limits.cpus)
@@ -230,15 +232,16 @@ def execute_step(
         started = time.monotonic()
         spawned = bwrap.spawn(spec, seccomp_fd=seccomp,
                               procs_files=group.procs_files if group else [], ulimits=ulimits)
+        proc = spawned.proc
 
         def kill() -> None:
             with contextlib.suppress(ProcessLookupError):
-                spawned.proc.kill()  # --die-with-parent takes the sandbox down too
+                proc.kill()  # --die-with-parent takes the sandbox down too
             if group is not None:
                 group.kill_all()
 
         watch = watch_process(
-            spawned.proc,
+            proc,
             Channels(spawned.stdout, spawned.stderr, spawned.stdin, spawned.report,
                      spawned.files),
             wall_seconds=limits.wall_seconds,
@@ -252,7 +255,10 @@ def execute_step(
             started=started,
         )
         stats = group.stats() if group is not None else None
+        setup_failed = watch.returncode is not None and not spawned.program_started()
     finally:
+        if spawned is not None:
+            spawned.close_status()
         if group is not None:
             pool.release(group)
     cpu = stats.cpu_ms if stats and stats.cpu_ms is not None else _rusage_cpu_ms()
@@ -262,6 +268,7 @@ def execute_step(
         peak_memory_kb=stats.peak_memory_kb if stats else None,
         oom=bool(stats and stats.oom_killed),
         enforcement=enforcement(group is not None, bool(group and "cpuacct" in group.dirs)),
+        setup_failed=setup_failed,
     )
 
 
@@ -391,6 +398,12 @@ def to_result(prep: Prepared, outcome: StepOutcome, *, report: str | None,
         status = "memory_limit"
     elif w.cancelled:
         status = "killed"
+    elif outcome.setup_failed:
+        # bwrap or its wrapper failed before the program ran (e.g. "Can't fork for
+        # pid 1" when max_processes leaves no room for bwrap itself): no exit code
+        # of the program to report; bwrap's message stays in stderr.
+        status = "internal_error"
+        exit_code = signal = None
     elif rc == 0:
         status = "ok"
     elif signal == 9:
