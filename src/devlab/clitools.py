@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from devlab.config import Settings, load_settings
-from devlab.errors import DevLabError
+from devlab.errors import DevLabError, describe_validation_errors
 from devlab.progress import Progress as ProgressEvent
 from devlab.progress import ProgressFn
 from devlab.workbench import Workbench
@@ -58,9 +58,7 @@ def handle_errors(fn: F) -> F:
             stderr.print(f"[red]error:[/red] {exc.message}", highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()
-            )
+            problems = describe_validation_errors(exc.errors())
             stderr.print(f"[red]error:[/red] invalid input: {problems}", highlight=False)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:

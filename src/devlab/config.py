@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from devlab.errors import InvalidInput
+from devlab.errors import InvalidInput, describe_validation_errors
 
 EmbeddingBackend = Literal["sentence-transformers", "model2vec", "openai"]
 
@@ -170,10 +170,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**clean)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
+        problems = describe_validation_errors(exc.errors(), "settings")
         raise InvalidInput(f"invalid DevLab settings: {problems}") from exc
     settings.home = settings.home.expanduser().resolve()
     return settings

@@ -69,6 +69,19 @@ class ComponentUnavailable(DevLabError):
     exit_code = 1
 
 
+def describe_validation_errors(errors: list, default: str = "input") -> str:
+    """One line for pydantic's ``exc.errors()``: "field: problem; other: problem".
+
+    The REST door, the CLI and the settings loader all phrase validation errors
+    this way, so a user sees the same words whichever door they came through.
+    """
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or default
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
 __all__ = [
     "ComponentUnavailable",
     "Conflict",
@@ -79,4 +92,5 @@ __all__ = [
     "StorageError",
     "UnsafeArchive",
     "UnsupportedSource",
+    "describe_validation_errors",
 ]

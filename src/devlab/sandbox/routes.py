@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from devlab.errors import DevLabError, InvalidInput
+from devlab.errors import DevLabError, InvalidInput, describe_validation_errors
 from devlab.sandbox import (
     Limits,
     SandboxBusy,
@@ -50,9 +50,7 @@ def _parse(raw: bytes | str, cap: int) -> SandboxRequest:
     try:
         return ExecuteBody.model_validate_json(raw).to_request()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = describe_validation_errors(exc.errors(), "body")
         raise InvalidInput(f"invalid request: {problems}") from exc
 
 

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from devlab.errors import DevLabError
+from devlab.errors import DevLabError, describe_validation_errors
 
 
 def error_body(status: int, message: str, detail: object = None) -> dict:
@@ -27,13 +27,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
-            for e in exc.errors()
-        ]
-        return JSONResponse(
-            error_body(422, "invalid request: " + "; ".join(problems)), status_code=422
-        )
+        problems = describe_validation_errors(list(exc.errors()), "body")
+        return JSONResponse(error_body(422, f"invalid request: {problems}"), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
