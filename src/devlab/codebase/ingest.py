@@ -204,15 +204,7 @@ def _run(
     with db.session() as s:
         previous = s.scalar(select(Project.current_snapshot_id).where(Project.id == project_id))
     prev_paths = _snapshot_paths(db, previous)
-    counts = {
-        "parsed": 0,
-        "reused": 0,
-        "lines": 0,
-        "symbols": 0,
-        "chunks": 0,
-        "secrets": 0,
-        "parse_errors": 0,
-    }
+    counts = {"parsed": 0, "reused": 0}  # snapshot-wide totals are counted in SQL below
     unreadable: list[tuple[str, str]] = []
     file_ids: list[int] = []
     todo: list[tuple[SourceFile, bytes]] = []
@@ -247,8 +239,6 @@ def _run(
                 lic = license_for(f.path, analysis.spdx, dir_licenses)
                 batch_ids.append(store_analysis(db, conn, project_id, analysis, lic))
                 counts["parsed"] += 1
-                counts["secrets"] += len(analysis.secrets)
-                counts["parse_errors"] += analysis.parsed.error is not None
             link_files(conn, snapshot_id, batch_ids)
             file_ids.extend(batch_ids)
         done += len(batch)
