@@ -71,11 +71,15 @@ def test_ingest_then_query_with_json(tmp_path, sample_repo):
     assert [(d["path"], d["start_line"]) for d in defs] == [("shop/cart.py", 16)]
 
 
-def test_semantic_mode_refuses_a_project_without_embeddings(tmp_path, sample_repo):
+def test_semantic_mode_refuses_a_project_without_embeddings_hybrid_falls_back(
+    tmp_path, sample_repo
+):
     home = tmp_path / "home"
     _invoke(home, "ingest", str(sample_repo), "--name", "shop", "--no-embed")
     result = _invoke(home, "search", "cart", "-p", "shop", "--mode", "semantic")
     assert result.exit_code == 2 and "without embeddings" in result.stderr
+    hybrid = json.loads(_invoke(home, "search", "cart total", "-p", "shop", "--json").stdout)
+    assert hybrid and all(r["semantic_rank"] is None for r in hybrid)  # lexical alone
 
 
 def test_unknown_project_exits_2_with_a_message(tmp_path):

@@ -80,12 +80,23 @@ def _matches(meta: _ChunkMeta, req: SearchRequest) -> bool:
 
 
 def _semantic(
-    db: Database, settings: Settings, project_id: int, snapshot_id: int, query: str, k: int
+    db: Database,
+    settings: Settings,
+    project_id: int,
+    snapshot_id: int,
+    query: str,
+    k: int,
+    required: bool,
 ) -> list[tuple[int, float]]:
-    embedder = get_embedder(settings)
+    """Nearest chunks to ``query``. A project indexed without embeddings gives an
+    empty list in hybrid mode (``required`` False): hybrid is then lexical alone,
+    and every result's ``semantic_rank`` is None."""
     with db.session() as s:
         snap = s.get(Snapshot, snapshot_id)
         model = snap.embedding_model if snap else None
+    if model is None and not required:
+        return []
+    embedder = get_embedder(settings)
     if model is None:
         raise InvalidInput(
             "this project was ingested without embeddings: use --mode lexical, "
@@ -109,7 +120,9 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     k = max(req.limit * 5, 50) * (20 if filtered else 1)
     lexical = db.lexical.search(snapshot_id, req.query, k) if req.mode != "semantic" else []
     semantic = (
-        _semantic(db, settings, ref.id, snapshot_id, req.query, min(k, 4096))
+        _semantic(
+            db, settings, ref.id, snapshot_id, req.query, min(k, 4096), req.mode == "semantic"
+        )
         if req.mode != "lexical"
         else []
     )
