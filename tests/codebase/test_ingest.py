@@ -264,3 +264,18 @@ def test_process_pool_gives_the_same_index_as_inline(bench, sample_repo, tmp_pat
     assert {s.qualname for s in find_symbols(bench.db, "pooled")} == {
         s.qualname for s in find_symbols(bench.db, "inline")
     }
+
+
+def test_snapshot_texts_are_the_scrubbed_files_of_the_current_snapshot(bench, tmp_path):
+    from devlab.codebase.projects import snapshot_texts
+
+    token = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
+    repo = write_tree(tmp_path / "r", {"a.py": f'TOKEN = "{token}"\n', "b.js": "let x = 1;\n"})
+    ingest_source(bench.db, bench.settings, name="r", source=str(repo))
+    texts = {t.path: t for t in snapshot_texts(bench.db, "r")}
+    assert set(texts) == {"a.py", "b.js"} and texts["b.js"].text == "let x = 1;\n"
+    assert token not in texts["a.py"].text and "REDACTED" in texts["a.py"].text
+    assert [t.path for t in snapshot_texts(bench.db, "r", languages=["javascript"])] == ["b.js"]
+    (repo / "b.js").unlink()
+    ingest_source(bench.db, bench.settings, name="r", source=str(repo))
+    assert [t.path for t in snapshot_texts(bench.db, "r")] == ["a.py"]

@@ -25,6 +25,7 @@ class FileAnalysis:
     chunks: list[Chunk]
     secrets: list[SecretFinding]
     spdx: str | None
+    text: str  # the file as stored: secrets already replaced by placeholders
 
 
 def content_hash(raw: bytes) -> str:
@@ -58,4 +59,5 @@ def analyse_file(
         chunks=chunks,
         secrets=secrets,
         spdx=spdx_header(text),
+        text=text,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from devlab.codebase.models import (
 from devlab.errors import InvalidInput, NotFound
 from devlab.store.db import Database
 from devlab.store.models import (
+    FileText,
     FileVersion,
     Project,
     SecretFindingRow,
@@ -139,3 +142,31 @@ def list_files(
             skipped=[SkippedInfo(path=k.path, reason=k.reason) for k in skipped],
             secrets=[SecretInfo(path=p, line=ln, type=t) for p, ln, t in secrets],
         )
+
+
+class SnapshotText(NamedTuple):
+    path: str
+    language: str
+    text: str  # scrubbed: secret values replaced by placeholders
+    parse_error: str | None
+
+
+def snapshot_texts(
+    db: Database, project: str | int, *, languages: Iterable[str] | None = None
+) -> Iterator[SnapshotText]:
+    """The text of every file in the project's current snapshot, by path. Whole-file
+    analyses (security, quality, architecture) read these instead of the source tree,
+    which may be a temporary upload long gone."""
+    snapshot_id = require_snapshot(resolve_project(db, project))
+    wanted = set(languages) if languages is not None else None
+    with db.session() as s:
+        rows = s.execute(
+            select(FileVersion.path, FileVersion.language, FileText.text, FileVersion.parse_error)
+            .join(FileText, FileText.file_id == FileVersion.id)
+            .join(SnapshotFile, SnapshotFile.file_id == FileVersion.id)
+            .where(SnapshotFile.snapshot_id == snapshot_id)
+            .order_by(FileVersion.path)
+        )
+        for path, language, text, parse_error in rows:
+            if wanted is None or language in wanted:
+                yield SnapshotText(path, language, text, parse_error)

@@ -58,6 +58,7 @@ def store_analysis(
             "created_at": utcnow(),
         },
     ).scalar_one()
+    _bulk_insert(conn, "file_texts", ("file_id", "text"), [(file_id, analysis.text)])
     parsed = analysis.parsed
     if parsed.symbols:
         _bulk_insert(

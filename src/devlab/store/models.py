@@ -96,6 +96,18 @@ class FileVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class FileText(Base):
+    """The scrubbed text of a file version, for analyses that need whole files
+    (security rules, architecture, quality) without the original source tree."""
+
+    __tablename__ = "file_texts"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+
 class SnapshotFile(Base):
     __tablename__ = "snapshot_files"
 
