@@ -237,3 +237,18 @@ def test_config_files_use_unquoted_keyword_rules() -> None:
     assert "s3cr3tValue" not in clean
     assert [f.line for f in findings] == [2]
     assert clean.split("\n")[3] == "  password: ${DB_PASS}"
+
+
+def test_a_keyword_value_the_code_uses_as_a_name_is_not_a_secret() -> None:
+    # Django's auth forms: "password1" is a field name, and scrubbing it (and every
+    # other use of the name) broke the module's syntax.
+    text = (
+        "class SetPasswordMixin:\n"
+        '    def validate(self, password1_field_name="password1"):\n'
+        "        password1 = self.cleaned_data.get(password1_field_name)\n"
+        "        return password1\n"
+    )
+    clean, findings = scrub("forms.py", text)
+    assert clean == text and findings == []
+    clean, findings = scrub("settings.py", 'DB_PASSWORD = "correcthorse9"\n')
+    assert "correcthorse9" not in clean and findings

@@ -361,6 +361,7 @@ def _scan_and_scrub(
     if _ALLOWLIST.search(bare) or (index and _ALLOWLIST_NEXT.search(lines[index - 1])):
         return [], False
     hits = _scan_line(path, bare, bool(flags & _TOKENS), bool(flags & _KEYWORDS))
+    hits = [h for h in hits if not _is_code_name(h, bare, lines)]
     if not hits:
         return [], False
     for hit in hits:
@@ -372,6 +373,22 @@ def _scan_and_scrub(
         line, opens_key = _scrub_key_begin(line)
     lines[index] = line
     return list(dict.fromkeys(h.type for h in hits)), opens_key
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+KEYWORD_TYPE = "Secret Keyword"
+
+
+def _is_code_name(hit: _Hit, line: str, lines: list[str]) -> bool:
+    """A keyword "secret" that the file also uses as a bare name is an identifier,
+    not a credential: ``password1_field_name="password1"`` next to ``password1 = ...``.
+    Scrubbing it would rewrite the code (and every other use of the name)."""
+    value = line[hit.start : hit.end]
+    quoted = hit.start > 0 and line[hit.start - 1] in "\"'`"  # a string literal in code
+    if hit.type != KEYWORD_TYPE or not quoted or not _IDENTIFIER.match(value):
+        return False
+    bare_name = re.compile(rf"(?<![\w\"'`]){re.escape(value)}(?![\w\"'`])")
+    return any(bare_name.search(other) for other in lines)
 
 
 def _scrub_repeats(path: str, lines: list[str], found: dict[str, str]) -> list[SecretFinding]:
