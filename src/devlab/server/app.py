@@ -34,13 +34,20 @@ def create_app(settings: Settings) -> FastAPI:
 
     from devlab.codebase.routes import router as projects_router
     from devlab.jobs.routes import router as jobs_router
+    from devlab.reverse.routes import router as reverse_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
     from devlab.server.ui import router as ui_router
 
     for router in (
-        health_router, jobs_router, projects_router, search_router, sandbox_router, ui_router
+        health_router,
+        jobs_router,
+        projects_router,
+        search_router,
+        sandbox_router,
+        reverse_router,
+        ui_router,
     ):
         app.include_router(router)
     return app
