@@ -1,0 +1,241 @@
+"""Python security analysis: vulnerable vs fixed variants of each rule family, and one
+run through the store."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from devlab.codebase.ingest import ingest_source
+from devlab.reverse.security_python import analyze_python_security, scan_python_source
+from helpers import write_tree
+
+FLASK = "from flask import Flask, request, redirect, session\napp = Flask(__name__)\n"
+
+# (cwe, vulnerable, fixed); each body is wrapped in a Flask route unless it starts with "#raw"
+CASES = {
+    "cmdi": (
+        "CWE-78",
+        """
+        host = request.args.get("host")
+        cmd = f"ping -c 1 {host}"
+        return subprocess.check_output(cmd, shell=True)
+        """,
+        """
+        host = shlex.quote(request.args.get("host"))
+        return subprocess.check_output(f"ping -c 1 {host}", shell=True)
+        """,
+    ),
+    "sqli": (
+        "CWE-89",
+        """
+        uid = request.args["id"]
+        cursor.execute(f"SELECT * FROM users WHERE id = '{uid}'")
+        """,
+        """
+        uid = request.args["id"]
+        cursor.execute("SELECT * FROM users WHERE id = %s", (uid,))
+        """,
+    ),
+    "yaml": (
+        "CWE-502",
+        """
+        return yaml.load(request.data)
+        """,
+        """
+        return yaml.safe_load(request.data)
+        """,
+    ),
+    "path": (
+        "CWE-22",
+        """
+        return open(os.path.join(BASE, request.args["f"])).read()
+        """,
+        """
+        return open(os.path.join(BASE, secure_filename(request.args["f"]))).read()
+        """,
+    ),
+    "ssrf": (
+        "CWE-918",
+        """
+        return requests.get(request.args["url"], timeout=5).text
+        """,
+        """
+        return requests.get("https://api.example.org/status", timeout=5).text
+        """,
+    ),
+    "redirect": (
+        "CWE-601",
+        """
+        return redirect(request.args["next"])
+        """,
+        """
+        return redirect("/home")
+        """,
+    ),
+    "pickle": (
+        "CWE-502",
+        """
+        return pickle.loads(request.data)
+        """,
+        """
+        return json.loads(request.data)
+        """,
+    ),
+    "xss": (
+        "CWE-79",
+        """
+        return Markup("<b>" + request.args["name"] + "</b>")
+        """,
+        """
+        return Markup("<b>%s</b>") % escape(request.args["name"])
+        """,
+    ),
+    "trust": (
+        "CWE-501",
+        """
+        session["role"] = request.form["role"]
+        """,
+        """
+        session["role"] = "viewer"
+        """,
+    ),
+}
+HEADER = (
+    "import subprocess, shlex, os, yaml, pickle, json, requests\n"
+    "from markupsafe import Markup, escape\n"
+    "from werkzeug.utils import secure_filename\n" + FLASK + "BASE = '/srv/files'\n"
+)
+
+
+def route(body: str) -> str:
+    return (
+        HEADER
+        + '\n@app.route("/r")\ndef handler():\n'
+        + textwrap.indent(textwrap.dedent(body).strip(), "    ")
+        + "\n"
+    )
+
+
+def serious(findings, cwe):
+    return [f for f in findings if f.cwe == cwe and f.severity in {"medium", "high", "critical"}]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_vulnerable_found_with_taint_path_fixed_not_reported(name: str) -> None:
+    cwe, bad, good = CASES[name]
+    found = serious(scan_python_source("app.py", route(bad)), cwe)
+    assert found, f"{name}: vulnerable variant not reported"
+    assert any(f.taint_path and f.taint_path[0].note.startswith("source: request") for f in found)
+    assert found[0].taint_path[-1].note.startswith("sink")
+    assert found[0].rule_id.startswith("DL-PY-") and found[0].fix
+    assert serious(scan_python_source("app.py", route(good)), cwe) == []
+
+
+def test_command_injection_path_records_each_step() -> None:
+    (f,) = serious(scan_python_source("app.py", route(CASES["cmdi"][1])), "CWE-78")
+    assert f.severity == "critical" and f.confidence == "high"
+    notes = [s.note for s in f.taint_path]
+    assert (
+        notes[0] == "source: request.args"
+        and "assigned to host" in notes
+        and "assigned to cmd" in notes
+    )
+    # bandit's B602 on the sanitised variant is kept, but only at low severity
+    fixed = scan_python_source("app.py", route(CASES["cmdi"][2]))
+    b602 = [x for x in fixed if x.rule_id == "BANDIT-B602"]
+    assert b602 and b602[0].severity == "low" and "sanitiser" in b602[0].message
+
+
+def test_eval_of_input_and_cross_function_flow() -> None:
+    src = textwrap.dedent("""
+        import os
+
+        def run(cmd):
+            os.system(cmd)
+
+        def main():
+            expr = input("> ")
+            print(eval(expr))
+            run("ls " + expr)
+
+        def safe():
+            print(eval("1 + 1"))
+    """)
+    findings = scan_python_source("cli.py", src)
+    ev = serious(findings, "CWE-95")  # bandit B307 on eval("1 + 1") is kept at low only
+    assert len(ev) == 1 and ev[0].taint_path[0].note == "source: input()" and ev[0].symbol == "main"
+    (cmd,) = serious(findings, "CWE-78")
+    assert cmd.start_line == 5 and any("passed to run()" in s.note for s in cmd.taint_path)
+
+
+def test_configuration_rules() -> None:
+    bad = textwrap.dedent("""
+        import hashlib, random, requests
+        from flask import Flask, make_response
+        app = Flask(__name__)
+        API_TOKEN = "<REDACTED:Secret Keyword>"
+
+        def store(password):
+            return hashlib.md5(password.encode()).hexdigest()
+
+        def reset_token():
+            return "".join(random.choice("abcdef0123456789") for _ in range(32))
+
+        def fetch():
+            resp = make_response("ok")
+            resp.set_cookie("sid", "x")
+            return requests.get("https://internal", verify=False, timeout=3)
+
+        if __name__ == "__main__":
+            app.run(debug=True)
+    """)
+    f = {x.cwe: x for x in scan_python_source("app.py", bad) if x.rule_id.startswith("DL-")}
+    assert f["CWE-798"].severity == "high" and f["CWE-798"].confidence == "high"
+    assert f["CWE-328"].symbol == "store"
+    assert f["CWE-330"].symbol == "reset_token"
+    assert f["CWE-614"].rule_id == "DL-PY-COOKIE"
+    assert f["CWE-295"].severity == "high"
+    assert f["CWE-489"].start_line == 19
+
+    good = textwrap.dedent("""
+        import hashlib, os, secrets, requests
+        from flask import Flask
+        app = Flask(__name__)
+        API_TOKEN = os.environ["API_TOKEN"]
+
+        def etag(body):
+            return hashlib.md5(body).hexdigest()
+
+        def reset_token():
+            return secrets.token_urlsafe(32)
+
+        def fetch(resp):
+            resp.set_cookie("sid", "x", secure=True, httponly=True, samesite="Lax")
+            return requests.get("https://internal", timeout=3)
+
+        if __name__ == "__main__":
+            app.run(debug=os.environ.get("DEBUG") == "1")
+    """)
+    found = scan_python_source("app.py", good)
+    assert [x for x in found if x.severity in {"medium", "high", "critical"}] == []
+
+
+def test_project_through_the_store(bench, tmp_path) -> None:
+    src = write_tree(
+        tmp_path / "flaskapp",
+        {
+            "app.py": route(CASES["cmdi"][1]) + "\n\n@app.route('/s')\ndef s():\n"
+            "    return pickle.loads(request.data)\n",
+            "broken.py": "def oops(:\n    pass\n",
+            "util.py": "def add(a, b):\n    return a + b\n",
+        },
+    )
+    ingest_source(bench.db, bench.settings, name="flaskapp", source=str(src))
+    report = analyze_python_security(bench.db, "flaskapp")
+    assert report.project == "flaskapp" and report.files == 3
+    assert [p for p, _ in report.errors] == ["broken.py"]
+    cwes = {f.cwe for f in report.findings if f.taint_path}
+    assert {"CWE-78", "CWE-502"} <= cwes
+    assert all(f.path == "app.py" for f in report.findings)
