@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,40 +10,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 from websockets.sync.client import connect
 
 from devlab.cli import app as cli_app
 from devlab.config import Settings, load_settings
-from devlab.server.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import serve_in_thread
 
 
 def _serve(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        raise AssertionError("server did not start")
-    yield base
-    srv.should_exit = True
-    thread.join(10)
+    yield from serve_in_thread(settings)
 
 
 @pytest.fixture
@@ -55,8 +29,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def busy_server(tmp_path: Path) -> Iterator[str]:
-    yield from _serve(load_settings(home=tmp_path / "home", sandbox_concurrency=1,
-                                    sandbox_queue=0))
+    yield from _serve(load_settings(home=tmp_path / "home", sandbox_concurrency=1, sandbox_queue=0))
 
 
 def _error(resp: httpx.Response, status: int) -> dict:
@@ -67,10 +40,18 @@ def _error(resp: httpx.Response, status: int) -> dict:
 
 
 def test_execute_returns_the_result_and_records_it(server):
-    resp = httpx.post(f"http://{server}/api/v1/devlab/execute", timeout=30, json={
-        "language": "python", "code": "import sys; print(input()[::-1]); sys.exit(2)",
-        "timeout": 5000, "stdin": "abc\n", "files": {}, "limits": {},
-    })
+    resp = httpx.post(
+        f"http://{server}/api/v1/devlab/execute",
+        timeout=30,
+        json={
+            "language": "python",
+            "code": "import sys; print(input()[::-1]); sys.exit(2)",
+            "timeout": 5000,
+            "stdin": "abc\n",
+            "files": {},
+            "limits": {},
+        },
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["status"] == "runtime_error" and body["exit_code"] == 2
@@ -79,8 +60,11 @@ def test_execute_returns_the_result_and_records_it(server):
 
 
 def test_timeout_in_milliseconds_maps_to_the_wall_limit(server):
-    resp = httpx.post(f"http://{server}/api/v1/devlab/execute", timeout=30,
-                      json={"language": "bash", "code": "sleep 5", "timeout": 300})
+    resp = httpx.post(
+        f"http://{server}/api/v1/devlab/execute",
+        timeout=30,
+        json={"language": "bash", "code": "sleep 5", "timeout": 300},
+    )
     body = resp.json()
     assert body["status"] == "timeout" and body["wall_ms"] < 2000
 
@@ -89,20 +73,24 @@ def test_bad_input_gets_400_and_413(server):
     url = f"http://{server}/api/v1/devlab/execute"
     body = _error(httpx.post(url, json={"language": "cobol", "code": "x"}), 400)
     assert "python" in body["error"] and "javascript" in body["error"]
-    body = _error(httpx.post(url, json={"language": "python", "code": "x",
-                                        "limits": {"memory_mb": 99999}}), 400)
+    body = _error(
+        httpx.post(url, json={"language": "python", "code": "x", "limits": {"memory_mb": 99999}}),
+        400,
+    )
     assert "maximum" in body["error"]
     _error(httpx.post(url, json={"language": "python", "code": "#" * 10_001}), 413)
-    _error(httpx.post(url, content=b"x" * 100_000,
-                      headers={"content-type": "application/json"}), 413)
+    _error(
+        httpx.post(url, content=b"x" * 100_000, headers={"content-type": "application/json"}), 413
+    )
     _error(httpx.post(url, json={"language": "python", "files": {"../x.py": "1"}}), 422)
 
 
 def test_a_full_queue_answers_429_with_retry_after(busy_server):
     url = f"http://{busy_server}/api/v1/devlab/execute"
     with ThreadPoolExecutor(1) as pool:
-        slow = pool.submit(httpx.post, url, timeout=30,
-                           json={"language": "bash", "code": "sleep 1.5"})
+        slow = pool.submit(
+            httpx.post, url, timeout=30, json={"language": "bash", "code": "sleep 1.5"}
+        )
         time.sleep(0.5)
         resp = httpx.post(url, json={"language": "bash", "code": "true"})
         _error(resp, 429)
@@ -150,8 +138,11 @@ def test_websocket_bad_request_gets_an_error_frame(server):
 def test_websocket_disconnect_kills_the_run(server, tmp_path):
     token = f"devlab-ws-{time.monotonic_ns()}"
     with connect(f"ws://{server}/api/v1/devlab/execute/stream") as ws:
-        ws.send(json.dumps({"language": "bash", "timeout": 30000,
-                            "code": f"echo go; exec -a {token} sleep 30"}))
+        ws.send(
+            json.dumps(
+                {"language": "bash", "timeout": 30000, "code": f"echo go; exec -a {token} sleep 30"}
+            )
+        )
         assert json.loads(ws.recv(timeout=10))["data"] == "go\n"
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
@@ -175,20 +166,23 @@ def _alive(token: str) -> bool:
 def test_cli_run_streams_and_exits_with_the_program_code(tmp_path):
     script = tmp_path / "hello.py"
     script.write_text("import sys\nprint('hi', sys.stdin.read())\nsys.exit(4)\n")
-    result = CliRunner().invoke(cli_app, ["--home", str(tmp_path / "h"), "run", str(script),
-                                          "--stdin", "there"])
+    result = CliRunner().invoke(
+        cli_app, ["--home", str(tmp_path / "h"), "run", str(script), "--stdin", "there"]
+    )
     assert result.exit_code == 4, result.output
     assert "hi there" in result.output
-    as_json = CliRunner().invoke(cli_app, ["--home", str(tmp_path / "h"), "run", str(script),
-                                           "--json", "--timeout", "5"])
+    as_json = CliRunner().invoke(
+        cli_app, ["--home", str(tmp_path / "h"), "run", str(script), "--json", "--timeout", "5"]
+    )
     assert json.loads(as_json.stdout)["exit_code"] == 4
 
 
 def test_cli_run_test_mode_and_unknown_extension(tmp_path):
     test_file = tmp_path / "test_x.py"
     test_file.write_text("def test_ok():\n    assert True\n")
-    result = CliRunner().invoke(cli_app, ["--home", str(tmp_path / "h"), "run",
-                                          str(test_file), "--test", "--json"])
+    result = CliRunner().invoke(
+        cli_app, ["--home", str(tmp_path / "h"), "run", str(test_file), "--test", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["tests"][0]["outcome"] == "passed"
     odd = tmp_path / "x.cob"

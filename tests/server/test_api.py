@@ -4,47 +4,21 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from devlab.config import Settings
-from devlab.server.app import create_app
-from helpers import SAMPLE
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import SAMPLE, serve_in_thread
 
 
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        raise AssertionError("server did not start")
-    yield base
-    srv.should_exit = True
-    thread.join(10)
+    for hostport in serve_in_thread(settings):
+        yield f"http://{hostport}"
 
 
 def _wait_job(base: str, job_id: str, timeout: float = 120) -> dict:
