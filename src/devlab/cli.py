@@ -69,12 +69,14 @@ def _mount() -> None:
     from devlab.codebase.cli import app as codebase_app
     from devlab.jobs.cli import app as jobs_app
     from devlab.reverse.cli import app as reverse_app
+    from devlab.reverse.cli import vulndb_app
     from devlab.sandbox.cli import app as sandbox_app
     from devlab.search.cli import app as search_app
 
     for sub in (codebase_app, search_app, jobs_app, sandbox_app, reverse_app):
         for command in sub.registered_commands:
             app.registered_commands.append(command)
+    app.add_typer(vulndb_app, name="vulndb")
 
 
 _mount()

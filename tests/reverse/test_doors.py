@@ -87,3 +87,84 @@ async def _generate_diagram_endpoint(indexed_home):
                 json={"project": "nope", "diagram_type": "uml"},
             )
             assert missing.status_code == 404
+
+
+VULNERABLE_APP = {
+    "app.py": (
+        "import subprocess\n"
+        "from flask import Flask, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/ping')\n"
+        "def ping():\n"
+        "    host = request.args['host']\n"
+        "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
+    ),
+    "requirements.txt": "flask==0.12\njinja2==2.10\n",
+    "settings.py": 'API_TOKEN = "ghp_' + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8" + '"\n',
+}
+
+OSV_JINJA = {
+    "id": "PYSEC-2021-66",
+    "summary": "Jinja2 ReDoS in the urlize filter",
+    "aliases": ["CVE-2020-28493"],
+    "affected": [
+        {
+            "package": {"ecosystem": "PyPI", "name": "jinja2"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.11.3"}]}],
+        }
+    ],
+}
+
+
+def test_analyze_ingests_a_directory_and_reports_every_kind_of_finding(tmp_path):
+    import json
+
+    from helpers import write_tree
+
+    home = tmp_path / "home"
+    repo = write_tree(tmp_path / "vuln-app", VULNERABLE_APP)
+    osv = tmp_path / "osv.json"
+    osv.write_text(json.dumps([OSV_JINJA]))
+    imported = runner.invoke(app, ["--home", str(home), "vulndb", "import", str(osv), "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["total"] == 1
+    sarif = tmp_path / "out.sarif"
+    result = runner.invoke(
+        app, ["--home", str(home), "analyze", str(repo), "--sarif", str(sarif), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["project"] == "vuln-app" and report["vulndb_loaded"] is True
+    by_rule = {f["rule_id"]: f for f in report["findings"]}
+    injection = next(f for f in report["findings"] if f["cwe"] == "CWE-78")
+    assert injection["path"] == "app.py" and injection["taint_path"]
+    assert by_rule["DL-SECRET"]["path"] == "settings.py"
+    assert "ghp_" not in json.dumps(report)  # the secret value never reaches a report
+    vulnerable = by_rule["DL-DEP-VULN"]
+    assert "jinja2" in vulnerable["message"] and vulnerable["category"] == "dependency"
+    assert report["dependency_status"] == {"vulnerable": 1, "not affected": 1}
+    log = json.loads(sarif.read_text())
+    assert log["version"] == "2.1.0" and len(log["runs"][0]["results"]) == len(report["findings"])
+    # the project now exists: analysing it by name needs no ingestion
+    again = runner.invoke(app, ["--home", str(home), "analyze", "vuln-app", "--json"])
+    assert again.exit_code == 0 and json.loads(again.stdout)["project"] == "vuln-app"
+
+
+def test_vulndb_import_of_a_non_osv_file_keeps_the_old_database(tmp_path):
+    import json
+
+    home = tmp_path / "home"
+    good = tmp_path / "osv.json"
+    good.write_text(json.dumps(OSV_JINJA))
+    assert runner.invoke(app, ["--home", str(home), "vulndb", "import", str(good)]).exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"name": "not an advisory"}))
+    result = runner.invoke(app, ["--home", str(home), "vulndb", "import", str(bad)])
+    assert result.exit_code == 2 and "OSV" in result.stderr
+    status = runner.invoke(app, ["--home", str(home), "vulndb", "status", "--json"])
+    assert json.loads(status.stdout)["advisories"] == 1
+
+
+def test_analyze_unknown_project_is_exit_2(tmp_path):
+    result = runner.invoke(app, ["--home", str(tmp_path / "h"), "analyze", "no-such-project"])
+    assert result.exit_code == 2 and "no project" in result.stderr

@@ -1,0 +1,125 @@
+"""One analysis of a project: quality, Python security, secrets and dependencies.
+
+This runs the analyses that exist today over a project's current snapshot and
+returns their findings in one list, worst first. (Security rules for languages
+other than Python, the findings store and the insights feed come next.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from devlab.codebase.projects import list_files, resolve_project, snapshot_texts
+from devlab.config import Settings
+from devlab.progress import ProgressFn, report
+from devlab.reverse.dependencies import manifest_kind, scan_dependencies, scan_texts
+from devlab.reverse.models import SEVERITY_ORDER, Finding
+from devlab.reverse.quality import analyze_quality
+from devlab.reverse.security_python import analyze_python_security
+from devlab.reverse.vulndb import check_dependencies, dependency_findings, vulndb_status
+from devlab.store.db import Database
+
+
+class AnalysisError(BaseModel):
+    analysis: str
+    path: str
+    message: str
+
+
+class AnalysisReport(BaseModel):
+    project: str
+    snapshot_id: int
+    findings: list[Finding] = Field(default_factory=list)
+    counts: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="category -> severity -> findings"
+    )
+    dependencies: int = 0
+    dependency_status: dict[str, int] = Field(
+        default_factory=dict, description="vulnerable / not affected / unknown -> count"
+    )
+    vulndb_loaded: bool = False
+    errors: list[AnalysisError] = Field(default_factory=list)
+    seconds: dict[str, float] = Field(default_factory=dict)
+
+
+def secret_findings(db: Database, project: str | int) -> list[Finding]:
+    """The secrets ingestion found (and redacted) as findings; never their values."""
+    return [
+        Finding(
+            rule_id="DL-SECRET",
+            category="security",
+            title="Hard-coded secret",
+            message=f"a {s.type} was found here (its value was redacted at ingestion)",
+            severity="high",
+            confidence="medium",
+            cwe="CWE-798",
+            path=s.path,
+            start_line=s.line,
+            end_line=s.line,
+            snippet=f"<REDACTED:{s.type}>",
+            fix="move the secret to the environment or a secret store, and rotate it",
+        )
+        for s in list_files(db, project).secrets
+    ]
+
+
+def analyze_project(
+    db: Database,
+    settings: Settings,
+    project: str | int,
+    *,
+    source_root: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> AnalysisReport:
+    """Analyse ``project``; with ``source_root`` (the tree just ingested) dependency
+    manifests and lock files are read from disk, which ingestion does not index."""
+    ref = resolve_project(db, project)
+    out = AnalysisReport(project=ref.name, snapshot_id=ref.snapshot_id or 0)
+    findings: list[Finding] = []
+    steps = ("quality", "security", "secrets", "dependencies")
+    for done, step in enumerate(steps):
+        report(progress, "analyze", done, len(steps), step)
+        t0 = time.perf_counter()
+        if step == "quality":
+            quality = analyze_quality(db, project)
+            findings += quality.findings
+            out.errors += [
+                AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
+            ]
+        elif step == "security":
+            security = analyze_python_security(db, project)
+            findings += security.findings
+            out.errors += [
+                AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors
+            ]
+        elif step == "secrets":
+            findings += secret_findings(db, project)
+        else:
+            deps = (
+                scan_dependencies(source_root)
+                if source_root is not None
+                else scan_texts(
+                    (t.path, t.text) for t in snapshot_texts(db, project) if manifest_kind(t.path)
+                )
+            )
+            out.errors += [
+                AnalysisError(analysis=step, path=e.path, message=e.message) for e in deps.errors
+            ]
+            verdicts = check_dependencies(settings, deps.dependencies)
+            findings += dependency_findings(verdicts)
+            out.dependencies = len(deps.dependencies)
+            out.dependency_status = dict(Counter(v.status for v in verdicts))
+            out.vulndb_loaded = bool(vulndb_status(settings)["loaded"])
+        out.seconds[step] = round(time.perf_counter() - t0, 3)
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.path, f.start_line, f.rule_id))
+    out.findings = findings
+    counts: dict[str, Counter[str]] = {}
+    for f in findings:
+        counts.setdefault(f.category, Counter())[f.severity] += 1
+    out.counts = {category: dict(c) for category, c in counts.items()}
+    report(progress, "analyze", len(steps), len(steps), f"{len(findings)} findings")
+    return out
