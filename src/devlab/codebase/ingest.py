@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from devlab.codebase.analysis import content_hash
 from devlab.codebase.licenses import find_project_licenses, license_for
@@ -323,8 +323,6 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def _snapshot_paths(db: Database, snapshot_id: int | None) -> set[str]:
     if snapshot_id is None:
         return set()
-    from sqlalchemy import text
-
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -337,8 +335,6 @@ def _snapshot_paths(db: Database, snapshot_id: int | None) -> set[str]:
 
 
 def _snapshot_totals(db: Database, snapshot_id: int) -> dict[str, int]:
-    from sqlalchemy import text
-
     sql = {
         "lines": "SELECT COALESCE(SUM(f.line_count), 0) FROM files f JOIN snapshot_files sf "
         "ON sf.file_id = f.id WHERE sf.snapshot_id = :s",

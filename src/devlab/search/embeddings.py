@@ -23,7 +23,6 @@ import numpy as np
 
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput, SourceUnavailable
-from devlab.progress import ProgressFn, report
 
 # Never reach for a model hub: everything is local.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -181,14 +180,3 @@ def _load(settings: Settings) -> Embedder:
     if settings.embedding_backend == "model2vec":
         return Model2VecEmbedder(model_dir, settings.cache_dir)
     return SentenceTransformerEmbedder(model_dir, settings.embedding_batch_size)
-
-
-def embed_in_batches(
-    embedder: Embedder, texts: Sequence[str], batch_size: int, progress: ProgressFn | None = None
-) -> np.ndarray:
-    """Embed ``texts`` batch by batch, reporting progress after each batch."""
-    parts = []
-    for start in range(0, len(texts), batch_size):
-        parts.append(embedder.embed(texts[start : start + batch_size]))
-        report(progress, "embed", min(start + batch_size, len(texts)), len(texts))
-    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)

@@ -8,7 +8,6 @@ same schema on PostgreSQL. Migrations (Alembic) are applied on open.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,7 +97,6 @@ class Database:
                 "Check DEVLAB_DATABASE_URL / DEVLAB_HOME."
             ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._lock = threading.Lock()
         from devlab.store.search_index import make_lexical_index, make_vector_index
 
         self.lexical = make_lexical_index(self)
