@@ -147,3 +147,26 @@ def serve_in_thread(settings):  # -> Iterator[str]
     finally:
         srv.should_exit = True
         thread.join(10)
+
+
+def wait_job(base: str, job_id: str, timeout: float = 120) -> dict:
+    """Poll GET /jobs/{id} on a running server until the job ends; returns it."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}/api/v1/devlab/jobs/{job_id}").json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']}")
+
+
+def assert_error_shape(resp, status: int) -> dict:  # resp: httpx.Response
+    """The one error shape every failing endpoint answers with."""
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert body["ok"] is False and body["status"] == status and body["error"]
+    return body

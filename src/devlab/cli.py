@@ -67,6 +67,7 @@ def config() -> None:
 
 def _mount() -> None:
     from devlab.codebase.cli import app as codebase_app
+    from devlab.insights.cli import app as insights_app
     from devlab.jobs.cli import app as jobs_app
     from devlab.reverse.cli import app as reverse_app
     from devlab.reverse.cli import vulndb_app
@@ -77,6 +78,7 @@ def _mount() -> None:
         for command in sub.registered_commands:
             app.registered_commands.append(command)
     app.add_typer(vulndb_app, name="vulndb")
+    app.add_typer(insights_app, name="insights")
 
 
 _mount()

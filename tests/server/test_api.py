@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from collections.abc import Iterator
 
@@ -12,30 +11,13 @@ import httpx
 import pytest
 
 from devlab.config import Settings
-from helpers import SAMPLE, serve_in_thread
+from helpers import SAMPLE, assert_error_shape, serve_in_thread, wait_job
 
 
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
     for hostport in serve_in_thread(settings):
         yield f"http://{hostport}"
-
-
-def _wait_job(base: str, job_id: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base}/api/v1/devlab/jobs/{job_id}").json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {job['status']}")
-
-
-def _assert_error_shape(resp: httpx.Response, status: int) -> dict:
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert body["ok"] is False and body["status"] == status and body["error"]
-    return body
 
 
 def test_health_reports_version_database_and_components(server):
@@ -127,7 +109,7 @@ def test_zip_upload_is_ingested(server):
         files={"file": ("shop.zip", buf.getvalue(), "application/zip")},
     )
     assert resp.status_code == 202, resp.text
-    job = _wait_job(server, resp.json()["id"])
+    job = wait_job(server, resp.json()["id"])
     assert job["status"] == "succeeded" and job["result"]["source_kind"] == "zip"
     info = httpx.get(f"{server}/api/v1/devlab/projects/uploaded").json()
     assert info["source"] == "upload:shop.zip"
@@ -156,7 +138,7 @@ def test_unsafe_zip_upload_is_refused_with_4xx_and_nothing_left(server, settings
         data={"name": "evil"},
         files={"file": ("evil.zip", _zip_bytes(members), "application/zip")},
     )
-    body = _assert_error_shape(resp, 400)
+    body = assert_error_shape(resp, 400)
     assert message in body["error"]
     assert list((settings.home / "uploads").iterdir()) == []
     assert httpx.get(f"{server}/api/v1/devlab/projects").json() == []
@@ -168,31 +150,31 @@ def test_corrupt_upload_is_a_4xx(server):
         data={"name": "c"},
         files={"file": ("c.zip", b"PK\x03\x04 not really", "application/zip")},
     )
-    _assert_error_shape(resp, 422)
+    assert_error_shape(resp, 422)
 
 
 def test_errors_have_one_shape(server):
-    _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/projects/nope"), 404)
-    _assert_error_shape(
+    assert_error_shape(httpx.get(f"{server}/api/v1/devlab/projects/nope"), 404)
+    assert_error_shape(
         httpx.post(f"{server}/api/v1/devlab/search", json={"project": "nope", "query": "x"}), 404
     )
-    _assert_error_shape(
+    assert_error_shape(
         httpx.post(f"{server}/api/v1/devlab/search", json={"project": "nope", "query": ""}), 422
     )
-    _assert_error_shape(
+    assert_error_shape(
         httpx.post(
             f"{server}/api/v1/devlab/search", json={"project": "p", "query": "x", "mode": "magic"}
         ),
         422,
     )
-    _assert_error_shape(httpx.get(f"{server}/api/v1/devlab/jobs/nope"), 404)
-    _assert_error_shape(httpx.post(f"{server}/api/v1/devlab/jobs/nope/cancel"), 404)
-    body = _assert_error_shape(
+    assert_error_shape(httpx.get(f"{server}/api/v1/devlab/jobs/nope"), 404)
+    assert_error_shape(httpx.post(f"{server}/api/v1/devlab/jobs/nope/cancel"), 404)
+    body = assert_error_shape(
         httpx.post(f"{server}/api/v1/devlab/projects", json={"name": "bad name!", "source": "."}),
         422,
     )
     assert "project name" in body["error"]
-    _assert_error_shape(
+    assert_error_shape(
         httpx.post(
             f"{server}/api/v1/devlab/projects",
             content=b"{not json",
@@ -200,7 +182,7 @@ def test_errors_have_one_shape(server):
         ),
         422,
     )
-    _assert_error_shape(
+    assert_error_shape(
         httpx.post(
             f"{server}/api/v1/devlab/projects", data={"name": "x"}, files={"other": ("a.txt", b"x")}
         ),
@@ -213,7 +195,7 @@ def test_missing_source_fails_job_and_project_has_no_snapshot(server, tmp_path):
         f"{server}/api/v1/devlab/projects",
         json={"name": "ghost", "source": str(tmp_path / "does-not-exist")},
     )
-    job = _wait_job(server, resp.json()["id"])
+    job = wait_job(server, resp.json()["id"])
     assert job["status"] == "failed" and "does not exist" in job["error"]
     info = httpx.get(f"{server}/api/v1/devlab/projects/ghost").json()
     assert info["current_snapshot"] is None and info["latest_snapshot"]["status"] == "failed"

@@ -49,7 +49,7 @@ def ingest_job(
     return run
 
 
-def _prepare(bench: Workbench, body: IngestRequest, label: str | None) -> int:
+def prepare_ingest(bench: Workbench, body: IngestRequest, label: str | None) -> int:
     """Cheap checks before any work is queued, so the caller gets a 4xx at once (the
     project name; every archive-safety check for a ZIP). Returns the project id."""
     validate_project_name(body.name)
@@ -63,7 +63,7 @@ def submit_ingest(
     bench: Workbench, body: IngestRequest, *, label: str | None = None, cleanup: str | None = None
 ) -> JobInfo:
     """Queue an ingestion in the worker pool; returns the queued job."""
-    project_id = _prepare(bench, body, label)
+    project_id = prepare_ingest(bench, body, label)
     job_id = bench.jobs.submit(
         "ingest",
         ingest_job(bench, body, label=label, cleanup=cleanup),
@@ -77,7 +77,7 @@ def run_ingest(
     bench: Workbench, body: IngestRequest, *, progress: ProgressFn | None = None, embed: bool = True
 ) -> JobInfo:
     """Run an ingestion in this thread (the CLI), recorded as a job like any other."""
-    project_id = _prepare(bench, body, None)
+    project_id = prepare_ingest(bench, body, None)
     return bench.jobs.run_inline(
         "ingest",
         ingest_job(bench, body, embed=embed),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -13,35 +10,10 @@ from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, Snapsho
 from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
+from devlab.server.uploads import discard, save_zip_upload
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/projects", tags=["projects"])
-
-
-async def _save_upload(request: Request, bench: Workbench) -> tuple[IngestRequest, str]:
-    """Read a multipart form with ``name`` and a ZIP ``file``; stream it to disk, capped."""
-    form = await request.form()
-    upload, name = form.get("file"), form.get("name")
-    if upload is None or isinstance(upload, str):
-        raise InvalidInput("multipart upload needs a 'file' field with a .zip archive")
-    if not isinstance(name, str) or not name:
-        raise InvalidInput("multipart upload needs a 'name' field with the project name")
-    uploads = bench.settings.home / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = uploads / f"{uuid.uuid4()}.zip"
-    written, cap = 0, bench.settings.max_upload_bytes
-    try:
-        with open(target, "wb") as out:
-            while chunk := await upload.read(1 << 20):
-                written += len(chunk)
-                if written > cap:
-                    raise InvalidInput(f"upload larger than the {cap} byte cap (max_upload_bytes)")
-                out.write(chunk)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    label = f"upload:{upload.filename or 'archive.zip'}"
-    return IngestRequest(name=name, source=str(target), ref=None), label
 
 
 @router.post("", status_code=202, responses={202: {"description": "the ingestion job"}})
@@ -51,7 +23,7 @@ async def create_project(request: Request, bench: Workbench = Depends(workbench)
     Returns the ingestion job (202); follow it at /api/v1/devlab/jobs/{id}."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        body, label = await _save_upload(request, bench)
+        body, label, _ = await save_zip_upload(request, bench)
         cleanup = body.source
     else:
         try:
@@ -64,8 +36,7 @@ async def create_project(request: Request, bench: Workbench = Depends(workbench)
     try:
         job = submit_ingest(bench, body, label=label, cleanup=cleanup)
     except BaseException:
-        if cleanup:
-            Path(cleanup).unlink(missing_ok=True)
+        discard(cleanup)
         raise
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 

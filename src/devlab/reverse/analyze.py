@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from devlab.codebase.projects import list_files, resolve_project, snapshot_texts
 from devlab.config import Settings
+from devlab.errors import InvalidInput
 from devlab.progress import ProgressFn, report
 from devlab.reverse.dependencies import manifest_kind, scan_dependencies, scan_texts
 from devlab.reverse.models import SEVERITY_ORDER, Finding
 from devlab.reverse.quality import analyze_quality
-from devlab.reverse.security_python import analyze_python_security
+from devlab.reverse.security import analyze_security
 from devlab.reverse.vulndb import check_dependencies, dependency_findings, vulndb_status
 from devlab.store.db import Database
+
+PHASES: tuple[str, ...] = ("quality", "security", "secrets", "dependencies")
+"""Every analysis phase, in the order they run; ``phases=`` picks a subset."""
+
+
+def check_phases(phases: Sequence[str]) -> tuple[str, ...]:
+    """``phases`` in run order; an unknown or empty choice is an ``InvalidInput``."""
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown or not phases:
+        raise InvalidInput(f"unknown analysis phase(s) {unknown}; choose from {', '.join(PHASES)}")
+    return tuple(p for p in PHASES if p in phases)
 
 
 class AnalysisError(BaseModel):
@@ -33,6 +46,7 @@ class AnalysisError(BaseModel):
 class AnalysisReport(BaseModel):
     project: str
     snapshot_id: int
+    phases: list[str] = Field(default_factory=lambda: list(PHASES))
     findings: list[Finding] = Field(default_factory=list)
     counts: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="category -> severity -> findings"
@@ -74,13 +88,14 @@ def analyze_project(
     *,
     source_root: Path | None = None,
     progress: ProgressFn | None = None,
+    phases: Sequence[str] = PHASES,
 ) -> AnalysisReport:
     """Analyse ``project``; with ``source_root`` (the tree just ingested) dependency
     manifests and lock files are read from disk, which ingestion does not index."""
+    steps = check_phases(phases)
     ref = resolve_project(db, project)
-    out = AnalysisReport(project=ref.name, snapshot_id=ref.snapshot_id or 0)
+    out = AnalysisReport(project=ref.name, snapshot_id=ref.snapshot_id or 0, phases=list(steps))
     findings: list[Finding] = []
-    steps = ("quality", "security", "secrets", "dependencies")
     for done, step in enumerate(steps):
         report(progress, "analyze", done, len(steps), step)
         t0 = time.perf_counter()
@@ -91,7 +106,7 @@ def analyze_project(
                 AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
             ]
         elif step == "security":
-            security = analyze_python_security(db, project)
+            security = analyze_security(db, project)
             findings += security.findings
             out.errors += [
                 AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors

@@ -9,12 +9,11 @@ from pathlib import Path
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, settings, stderr, stdout
-from devlab.codebase.jobs import run_ingest
 from devlab.codebase.models import IngestRequest
-from devlab.codebase.projects import resolve_project
 from devlab.codebase.sources import is_git_url
 from devlab.errors import DevLabError
-from devlab.reverse.analyze import analyze_project
+from devlab.insights.jobs import run_analysis
+from devlab.reverse.analyze import PHASES
 from devlab.reverse.diagrams import render_diagram
 from devlab.reverse.sarif import to_sarif
 from devlab.reverse.vulndb import import_vulndb, vulndb_status
@@ -56,25 +55,49 @@ def analyze(
     ),
     name: str = typer.Option(None, "--name", "-n", help="project name when ingesting"),
     sarif: Path = typer.Option(None, "--sarif", help="also write the findings as SARIF 2.1.0"),
+    phases: str = typer.Option(
+        ",".join(PHASES), "--phases", help=f"comma-separated subset of {','.join(PHASES)}"
+    ),
     embed: bool = typer.Option(
         False, "--embed", help="also embed when ingesting (semantic search)"
     ),
     limit: int = typer.Option(20, "--limit", min=0, help="findings to print (without --json)"),
     as_json: bool = typer.Option(False, "--json", help="print the whole report as JSON"),
 ) -> None:
-    """Analyse a project: code quality, Python security, secrets, dependencies."""
+    """Analyse a project (security in every parsed language, code quality, secrets,
+    dependencies) and fold the findings into its insights feed (`devlab insights`)."""
+    chosen = [p.strip() for p in phases.split(",") if p.strip()]
     with bench() as wb, progress_bar() as progress:
-        project, root = _project_for(wb, target, name, embed, progress)
-        result = analyze_project(wb.db, wb.settings, project, source_root=root, progress=progress)
+        if not Path(target).exists() and not is_git_url(target):
+            job, result = run_analysis(wb, project=target, phases=chosen, progress=progress)
+        else:
+            project = name or re.sub(r"[^A-Za-z0-9._-]+", "-", Path(target.rstrip("/")).stem).strip(
+                "-."
+            )
+            ingest = IngestRequest(name=project or "project", source=target)
+            job, result = run_analysis(
+                wb, ingest=ingest, phases=chosen, embed=embed, progress=progress
+            )
+    if result is None:
+        raise DevLabError(f"analysis {job.status}: {job.error}")
+    summary = job.result or {}
     if sarif is not None:
         sarif.write_text(json.dumps(to_sarif(result.findings), indent=2), encoding="utf-8")
         stderr.print(f"wrote {sarif} ({len(result.findings)} results)")
     if as_json:
-        emit_json(result)
+        emit_json({**result.model_dump(mode="json"), "analysis": summary})
         return
     for category, counts in sorted(result.counts.items()):
         stdout.print(f"{category}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    if not result.vulndb_loaded:
+    stdout.print(
+        f"insights: {summary.get('new', 0)} new, {summary.get('fixed', 0)} fixed, "
+        f"{summary.get('open', 0)} open (`devlab insights --project {result.project}`)"
+    )
+    for error in result.errors:
+        stderr.print(
+            f"[yellow]could not analyse[/] {error.path} ({error.analysis}): {error.message}"
+        )
+    if "dependencies" in result.phases and not result.vulndb_loaded:
         stderr.print(
             "no vulnerability database loaded: dependency status is 'unknown' "
             "(import one with `devlab vulndb import FILE`)"
@@ -85,20 +108,6 @@ def analyze(
             markup=False,
             highlight=False,
         )
-
-
-def _project_for(wb, target: str, name: str | None, embed: bool, progress):  # type: ignore[no-untyped-def]
-    """The project to analyse: ``target`` itself if it is one, else ingest it first."""
-    if not Path(target).exists() and not is_git_url(target):
-        return resolve_project(wb.db, target).name, None
-    project = name or re.sub(r"[^A-Za-z0-9._-]+", "-", Path(target.rstrip("/")).stem).strip("-.")
-    job = run_ingest(
-        wb, IngestRequest(name=project or "project", source=target), progress=progress, embed=embed
-    )
-    if job.status != "succeeded":
-        raise DevLabError(f"ingestion {job.status}: {job.error}")
-    root = Path(target) if Path(target).is_dir() else None
-    return job.result["project"], root
 
 
 @vulndb_app.command("import")

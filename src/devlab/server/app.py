@@ -33,6 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
 
     from devlab.codebase.routes import router as projects_router
+    from devlab.insights.routes import router as insights_router
     from devlab.jobs.routes import router as jobs_router
     from devlab.reverse.routes import router as reverse_router
     from devlab.sandbox.routes import router as sandbox_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
         search_router,
         sandbox_router,
         reverse_router,
+        insights_router,
         ui_router,
     ):
         app.include_router(router)

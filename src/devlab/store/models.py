@@ -269,3 +269,71 @@ class Execution(Base):
     test_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     duration_ms: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class AnalysisRow(Base):
+    """One run of ``devlab analyze`` (or its REST/job doors) over a snapshot: which
+    phases ran, how long each took, what failed, and what changed in the feed."""
+
+    __tablename__ = "analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    phases: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    findings: Mapped[int] = mapped_column(default=0)
+    new: Mapped[int] = mapped_column(default=0)
+    fixed: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    # {"counts": {...}, "errors": [...], "seconds": {...}, "dependencies": n, ...}
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FindingRow(Base):
+    """One finding of a project in the insights feed, de-duplicated across analyses by
+    ``fingerprint``. Status: open -> dismissed (by a person, with a reason) or fixed
+    (when a later analysis of that phase no longer reports it); a fixed finding that
+    comes back is open again."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        UniqueConstraint("project_id", "fingerprint"),
+        Index("ix_findings_feed", "project_id", "status", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(20))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[str] = mapped_column(String(10))
+    cwe: Mapped[str | None] = mapped_column(String(20))
+    path: Mapped[str] = mapped_column(Text)
+    start_line: Mapped[int]
+    end_line: Mapped[int]
+    snippet: Mapped[str] = mapped_column(Text, default="")
+    symbol: Mapped[str | None] = mapped_column(Text)
+    fix: Mapped[str] = mapped_column(Text, default="")
+    taint_path: Mapped[list[Any]] = mapped_column(default=list)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    occurrences: Mapped[int] = mapped_column(default=1)
+    reachability: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    first_seen_snapshot_id: Mapped[int]
+    last_seen_snapshot_id: Mapped[int]
+    first_seen_analysis_id: Mapped[int]
+    last_seen_analysis_id: Mapped[int]
+    fixed_in_snapshot_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,1 @@
+"""The insights feed: findings of every analysis, de-duplicated, ranked, with status."""

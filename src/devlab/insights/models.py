@@ -1,0 +1,89 @@
+"""Shapes of the insights feed: one insight (a stored finding with its history), a page
+of the feed, an analysis summary, and the update a person may make."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from devlab.reverse.models import TaintStep
+
+FeedType = Literal["security", "performance", "quality", "dependency", "all"]
+Status = Literal["open", "dismissed", "fixed"]
+StatusFilter = Literal["open", "dismissed", "fixed", "all"]
+
+
+class Insight(BaseModel):
+    id: int
+    fingerprint: str
+    category: str
+    rule_id: str
+    title: str
+    message: str
+    severity: str
+    confidence: str
+    cwe: str | None = None
+    path: str
+    start_line: int
+    end_line: int
+    snippet: str = ""
+    symbol: str | None = None
+    fix: str = ""
+    taint_path: list[TaintStep] = Field(default_factory=list)
+    metrics: dict[str, float] = Field(default_factory=dict)
+    occurrences: int = 1
+    reachability: str = Field(
+        description="tainted (untrusted input reaches it) | code | test (tests, docs, "
+        "examples) | dependency"
+    )
+    score: float = Field(description="severity x confidence x reachability; the feed's order")
+    status: Status
+    status_reason: str | None = None
+    new: bool = Field(description="first reported by the project's latest analysis")
+    first_seen_snapshot_id: int
+    last_seen_snapshot_id: int
+    fixed_in_snapshot_id: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AnalysisSummary(BaseModel):
+    id: int
+    project: str
+    snapshot_id: int
+    job_id: str | None = None
+    phases: list[str]
+    created_at: datetime
+    finished_at: datetime | None = None
+    findings: int = Field(description="findings this analysis reported (after de-duplication)")
+    new: int = Field(description="never seen before")
+    fixed: int = Field(description="open before, gone now")
+    reopened: int = Field(description="fixed before, back now")
+    open: int = Field(default=0, description="open findings in the feed after this analysis")
+    counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+    errors: list[dict[str, str]] = Field(default_factory=list)
+    seconds: dict[str, float] = Field(default_factory=dict)
+    dependencies: int = 0
+    dependency_status: dict[str, int] = Field(default_factory=dict)
+    vulndb_loaded: bool = False
+
+
+class InsightPage(BaseModel):
+    project: str
+    type: FeedType
+    status: StatusFilter
+    total: int = Field(description="insights matching the filters")
+    counts: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="open insights: category -> severity -> count"
+    )
+    last_analysis: AnalysisSummary | None = None
+    items: list[Insight] = Field(default_factory=list)
+
+
+class InsightUpdate(BaseModel):
+    status: Literal["open", "dismissed"] = Field(
+        description="dismissed (needs a reason) or open again; 'fixed' is set by analysis"
+    )
+    reason: str | None = Field(default=None, max_length=2000)

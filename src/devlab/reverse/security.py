@@ -1,0 +1,92 @@
+"""Security analysis of every language DevLab parses, behind one entry point.
+
+* ``scan_source(path, text, language=None)`` -> findings for one file;
+* ``analyze_security(db, project)`` -> a ``SecurityReport`` over the project's current
+  snapshot.
+
+Python goes through ``devlab.reverse.security_python`` (bandit + DevLab's taint rules);
+JavaScript, TypeScript, Java, Go and Bash through ``devlab.reverse.security_ts``
+(DevLab's rules over the tree-sitter syntax trees).
+"""
+
+from __future__ import annotations
+
+from devlab.codebase.languages import detect_language
+from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.errors import InvalidInput
+from devlab.reverse.models import Finding
+from devlab.reverse.security_python import (
+    SecurityReport,
+    analyze_python_security,
+    scan_python_source,
+)
+from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
+from devlab.store.db import Database
+
+__all__ = [
+    "SECURITY_LANGUAGES",
+    "SecurityReport",
+    "analyze_security",
+    "scan_snippet",
+    "scan_source",
+]
+
+SECURITY_LANGUAGES: frozenset[str] = frozenset({"python"}) | TREESITTER_SECURITY_LANGUAGES
+SNIPPET_EXTENSIONS = {
+    "python": ".py",
+    "javascript": ".js",
+    "typescript": ".ts",
+    "tsx": ".tsx",
+    "java": ".java",
+    "go": ".go",
+    "bash": ".sh",
+}
+
+
+def scan_source(path: str, text: str, language: str | None = None) -> list[Finding]:
+    """Security findings of one file; the language comes from the path (and shebang)
+    when not given. A language DevLab has no security rules for gives no findings.
+    Raises ``SyntaxError`` for Python that does not parse."""
+    language = language or detect_language(path, text[:256].encode("utf-8", "replace"))
+    if language == "python":
+        return scan_python_source(path, text)
+    if language in TREESITTER_SECURITY_LANGUAGES:
+        return scan_treesitter_source(path, text, language)
+    return []
+
+
+def analyze_security(db: Database, project: str | int) -> SecurityReport:
+    """Security findings of every file in the project's current snapshot whose language
+    has rules; a file that fails is listed in ``errors`` and the rest analysed."""
+    report = analyze_python_security(db, project)
+    ref = resolve_project(db, project)
+    require_snapshot(ref)
+    for item in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES):
+        report.files += 1
+        try:
+            report.findings.extend(scan_treesitter_source(item.path, item.text, item.language))
+        except (RecursionError, ValueError) as exc:
+            report.errors.append((item.path, f"analysis failed: {exc!r}"))
+    return report
+
+
+def scan_snippet(
+    code: str, *, language: str | None = None, path: str | None = None
+) -> list[Finding]:
+    """Security findings of a piece of code sent on its own (the REST doors' ``code``
+    field). The language comes from ``language``, else from ``path``; Python that does
+    not parse is an ``InvalidInput`` naming the line."""
+    if language is None and path is None:
+        raise InvalidInput("give the snippet's 'language' or a 'path' to detect it from")
+    if language is not None and language not in SECURITY_LANGUAGES:
+        raise InvalidInput(
+            f"no security rules for language {language!r}; "
+            f"choose from {', '.join(sorted(SECURITY_LANGUAGES))}"
+        )
+    name = path or f"snippet{SNIPPET_EXTENSIONS.get(language or '', '')}"
+    try:
+        return scan_source(name, code, language)
+    except SyntaxError as exc:
+        raise InvalidInput(
+            f"the Python snippet does not parse: line {exc.lineno}: {exc.msg}"
+        ) from exc
