@@ -279,3 +279,23 @@ def test_snapshot_texts_are_the_scrubbed_files_of_the_current_snapshot(bench, tm
     (repo / "b.js").unlink()
     ingest_source(bench.db, bench.settings, name="r", source=str(repo))
     assert [t.path for t in snapshot_texts(bench.db, "r")] == ["a.py"]
+
+
+def test_lock_files_are_skipped_but_their_text_kept_without_url_credentials(bench, tmp_path):
+    from devlab.codebase.projects import snapshot_lockfiles
+
+    lock = (
+        '{"lockfileVersion": 3, "packages": {"node_modules/left-pad": {"version": "1.3.0", '
+        '"resolved": "https://deploy:s3cr3tpass@registry.example/left-pad-1.3.0.tgz"}}}\n'
+    )
+    root = write_tree(
+        tmp_path / "web",
+        {"package-lock.json": lock, "yarn.lock": "left-pad@1.3.0:\n", "index.js": "x = 1\n"},
+    )
+    ingest_source(bench.db, bench.settings, name="web", source=str(root))
+    skipped = {k.path: k.reason for k in list_files(bench.db, "web").skipped}
+    assert skipped["package-lock.json"].startswith("generated") and "yarn.lock" in skipped
+    kept = dict(snapshot_lockfiles(bench.db, "web"))
+    assert set(kept) == {"package-lock.json"}  # only lock files the analysis can read
+    assert "s3cr3tpass" not in kept["package-lock.json"]
+    assert "https://<REDACTED>@registry.example/left-pad" in kept["package-lock.json"]

@@ -163,7 +163,8 @@ def test_insights_cli_lists_dismisses_and_reopens(tmp_path):
     assert analysed.exit_code == 0, analysed.output
     assert "insights:" in analysed.stdout and "new" in analysed.stdout
     listed = runner.invoke(
-        app, ["--home", str(home), "insights", "--project", "pinger", "--type", "security", "--json"]
+        app,
+        ["--home", str(home), "insights", "--project", "pinger", "--type", "security", "--json"],
     )
     assert listed.exit_code == 0, listed.output
     page = json.loads(listed.stdout)

@@ -28,7 +28,7 @@ from sqlalchemy import select, text
 from devlab.codebase.analysis import content_hash
 from devlab.codebase.licenses import find_project_licenses, license_for
 from devlab.codebase.parallel import analyse_many, default_workers
-from devlab.codebase.records import SourceFile
+from devlab.codebase.records import SkippedFile, SourceFile
 from devlab.codebase.snapshots import (
     complete_snapshot,
     existing_versions,
@@ -39,7 +39,7 @@ from devlab.codebase.snapshots import (
     store_analysis,
 )
 from devlab.codebase.sources import materialize_source
-from devlab.codebase.walk import select_files
+from devlab.codebase.walk import KEPT_LOCKFILES, MAX_KEPT_LOCKFILE_BYTES, select_files
 from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
 from devlab.progress import ProgressFn, report
@@ -116,6 +116,27 @@ def get_or_create_project(db: Database, name: str, source: str) -> int:
         else:
             project.source = source
         return project.id
+
+
+_URL_CREDENTIALS = re.compile(r"(://)[^/\s:@\"']+:[^/\s@\"']+@")
+
+
+def _kept_lockfiles(root: Path, skipped: Iterable[SkippedFile]) -> dict[str, str]:
+    """path -> text of the skipped lock files the dependency analysis reads
+    (``KEPT_LOCKFILES``), with any ``user:password@`` in URLs removed."""
+    out: dict[str, str] = {}
+    for item in skipped:
+        if Path(item.path).name not in KEPT_LOCKFILES:
+            continue
+        path = root / item.path
+        try:
+            if path.is_symlink() or path.stat().st_size > MAX_KEPT_LOCKFILE_BYTES:
+                continue
+            text_ = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        out[item.path] = _URL_CREDENTIALS.sub(r"\1<REDACTED>@", text_)
+    return out
 
 
 def ingest_source(
@@ -251,7 +272,7 @@ def _run(
         )
     all_skipped = [(s.path, s.reason) for s in skipped] + unreadable
     with db.engine.begin() as conn:
-        record_skipped(conn, snapshot_id, all_skipped)
+        record_skipped(conn, snapshot_id, all_skipped, _kept_lockfiles(tree.root, skipped))
     timings["parse"] = time.perf_counter() - t0
 
     totals = _snapshot_totals(db, snapshot_id)

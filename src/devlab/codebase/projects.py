@@ -170,3 +170,16 @@ def snapshot_texts(
         for path, language, text, parse_error in rows:
             if wanted is None or language in wanted:
                 yield SnapshotText(path, language, text, parse_error)
+
+
+def snapshot_lockfiles(db: Database, project: str | int) -> list[tuple[str, str]]:
+    """``(path, text)`` of the lock files the current snapshot skipped but kept the text
+    of (see ``walk.KEPT_LOCKFILES``): the dependency analysis reads them."""
+    snapshot_id = require_snapshot(resolve_project(db, project))
+    with db.session() as s:
+        rows = s.execute(
+            select(SkippedFileRow.path, SkippedFileRow.text)
+            .where(SkippedFileRow.snapshot_id == snapshot_id, SkippedFileRow.text.is_not(None))
+            .order_by(SkippedFileRow.path)
+        )
+        return [(path, text) for path, text in rows]

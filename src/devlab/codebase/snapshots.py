@@ -133,11 +133,21 @@ def link_files(conn: Connection, snapshot_id: int, file_ids: list[int]) -> None:
         )
 
 
-def record_skipped(conn: Connection, snapshot_id: int, skipped: list[tuple[str, str]]) -> None:
+def record_skipped(
+    conn: Connection,
+    snapshot_id: int,
+    skipped: list[tuple[str, str]],
+    texts: dict[str, str] | None = None,
+) -> None:
+    """Record the files a snapshot skipped, with the text of those in ``texts``."""
+    texts = texts or {}
     if skipped:
         conn.execute(
             insert(SkippedFileRow),
-            [{"snapshot_id": snapshot_id, "path": p, "reason": r} for p, r in skipped],
+            [
+                {"snapshot_id": snapshot_id, "path": p, "reason": r, "text": texts.get(p)}
+                for p, r in skipped
+            ],
         )
 
 

@@ -100,6 +100,12 @@ LOCKFILES = frozenset(
         "mix.lock",
     }
 )
+KEPT_LOCKFILES = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "poetry.lock", "Pipfile.lock"}
+)
+"""Lock files not indexed (generated) whose text is still kept with the snapshot, so the
+dependency analysis can list transitive versions after the source tree is gone."""
+MAX_KEPT_LOCKFILE_BYTES = 32 << 20
 # (regex on the file name, what kind of generated file it is)
 _GENERATED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.min\.(?:js|css|mjs)$"), "minified"),
@@ -313,4 +319,12 @@ def _examine(
     return None, result, False
 
 
-__all__ = ["BUILD_DIRS", "LOCKFILES", "VCS_DIRS", "VENDORED_DIRS", "select_files"]
+__all__ = [
+    "BUILD_DIRS",
+    "KEPT_LOCKFILES",
+    "LOCKFILES",
+    "MAX_KEPT_LOCKFILE_BYTES",
+    "VCS_DIRS",
+    "VENDORED_DIRS",
+    "select_files",
+]

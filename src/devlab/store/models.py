@@ -128,6 +128,8 @@ class SkippedFileRow(Base):
     )
     path: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    # kept for lock files the dependency analysis reads (credentials in URLs removed)
+    text: Mapped[str | None] = mapped_column(Text)
 
 
 class SymbolRow(Base):
