@@ -183,3 +183,23 @@ def test_bad_feed_requests_say_what_to_change(bench, tmp_path):
     assert list_insights(bench.db, "app", type="optimization").type == "performance"
     with pytest.raises(InvalidInput, match="choose from"):
         run_analysis(bench, project="app", phases=["security", "speed"])
+
+
+def test_dependencies_of_an_ingested_snapshot_include_its_lock_file(bench, tmp_path):
+    from devlab.reverse.analyze import analyze_project
+
+    lock = (
+        '{"name": "web", "lockfileVersion": 3, "packages": {'
+        '"": {"dependencies": {"express": "^4.17.0"}},'
+        '"node_modules/express": {"version": "4.17.1"},'
+        '"node_modules/qs": {"version": "6.7.0"}}}\n'
+    )
+    root = write_tree(
+        tmp_path / "web",
+        {"package.json": '{"dependencies": {"express": "^4.17.0"}}\n', "package-lock.json": lock},
+    )
+    run_analysis(bench, ingest=IngestRequest(name="web", source=str(root)), phases=["secrets"])
+    # the source tree is not passed: manifests come from the snapshot, lock files included
+    report = analyze_project(bench.db, bench.settings, "web", phases=["dependencies"])
+    assert report.errors == [] and report.dependencies >= 2  # express and transitive qs
+    assert report.dependency_status == {"unknown": report.dependencies}  # no database loaded

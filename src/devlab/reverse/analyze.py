@@ -1,8 +1,9 @@
-"""One analysis of a project: quality, Python security, secrets and dependencies.
+"""One analysis of a project: quality (and performance), security, secrets, dependencies.
 
-This runs the analyses that exist today over a project's current snapshot and
-returns their findings in one list, worst first. (Security rules for languages
-other than Python, the findings store and the insights feed come next.)
+``analyze_project`` runs the chosen phases over a project's current snapshot and returns
+their findings in one list, worst first; ``devlab.insights`` folds that report into the
+project's feed. Dependency manifests come from the source tree when it is at hand, else
+from the snapshot (manifests are indexed; lock files are kept aside at ingestion).
 """
 
 from __future__ import annotations
@@ -14,12 +15,18 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from devlab.codebase.projects import list_files, resolve_project, snapshot_texts
+from devlab.codebase.projects import (
+    list_files,
+    resolve_project,
+    snapshot_lockfiles,
+    snapshot_texts,
+)
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.progress import ProgressFn, report
 from devlab.reverse.dependencies import manifest_kind, scan_dependencies, scan_texts
 from devlab.reverse.models import SEVERITY_ORDER, Finding
+from devlab.reverse.performance import analyze_performance
 from devlab.reverse.quality import analyze_quality
 from devlab.reverse.security import analyze_security
 from devlab.reverse.vulndb import check_dependencies, dependency_findings, vulndb_status
@@ -105,6 +112,9 @@ def analyze_project(
             out.errors += [
                 AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
             ]
+            slow, perf_errors = analyze_performance(db, project)
+            findings += slow
+            out.errors += [AnalysisError(analysis=step, path=p, message=m) for p, m in perf_errors]
         elif step == "security":
             security = analyze_security(db, project)
             findings += security.findings
@@ -118,7 +128,14 @@ def analyze_project(
                 scan_dependencies(source_root)
                 if source_root is not None
                 else scan_texts(
-                    (t.path, t.text) for t in snapshot_texts(db, project) if manifest_kind(t.path)
+                    [
+                        *(
+                            (t.path, t.text)
+                            for t in snapshot_texts(db, project)
+                            if manifest_kind(t.path)
+                        ),
+                        *snapshot_lockfiles(db, project),
+                    ]
                 )
             )
             out.errors += [

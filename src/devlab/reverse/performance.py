@@ -19,9 +19,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from devlab.codebase.projects import snapshot_texts
 from devlab.reverse.models import Finding
+from devlab.store.db import Database
 
-__all__ = ["PERFORMANCE_RULES", "scan_python_performance"]
+__all__ = ["PERFORMANCE_RULES", "analyze_performance", "scan_python_performance"]
 
 PERFORMANCE_RULES: dict[str, tuple[str, str, str, str]] = {
     # rule id: (title, severity, confidence, fix)
@@ -320,3 +322,20 @@ def scan_python_performance(path: str, text: str, tree: ast.Module | None = None
     scanner = _Scanner(path, text.splitlines())
     scanner.visit(tree)
     return sorted(scanner.findings, key=lambda f: (f.start_line, f.rule_id))
+
+
+def analyze_performance(
+    db: Database, project: str | int
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """Performance findings of every Python file in the project's current snapshot, and
+    ``(path, message)`` for files that could not be analysed (the rest still are)."""
+    findings: list[Finding] = []
+    errors: list[tuple[str, str]] = []
+    for item in snapshot_texts(db, project, languages=["python"]):
+        try:
+            findings.extend(scan_python_performance(item.path, item.text))
+        except SyntaxError as exc:
+            errors.append((item.path, f"syntax error line {exc.lineno}: {exc.msg}"))
+        except (RecursionError, ValueError) as exc:
+            errors.append((item.path, f"analysis failed: {exc!r}"))
+    return findings, errors
