@@ -1,4 +1,5 @@
-"""The web UI: one static page that drives the REST API (projects, ingest, search)."""
+"""The web UI: one static page that drives the REST API (projects, ingest, search,
+insights, diagrams)."""
 
 from __future__ import annotations
 
