@@ -1,0 +1,1 @@
+"""Language models: one interface, local and OpenAI-compatible providers, routing by task."""

@@ -1,0 +1,96 @@
+"""The language-model interface every provider implements, and what it returns.
+
+A provider turns chat messages into a ``Completion`` (``chat``) or into a stream of text
+pieces ending with the ``Completion`` (``stream``). Everything above this layer
+(``devlab.llm.service``, the Dev Companion, evaluation) speaks only these types, so a
+local model, an OpenAI-compatible server and a scripted test model are interchangeable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from devlab.errors import DevLabError
+
+Role = Literal["system", "user", "assistant"]
+TaskKind = Literal[
+    "chat", "explain", "generate", "tests", "fix", "refactor", "translate", "suggest"
+]
+TASK_KINDS: tuple[str, ...] = (
+    "chat",
+    "explain",
+    "generate",
+    "tests",
+    "fix",
+    "refactor",
+    "translate",
+    "suggest",
+)
+
+
+class ChatMessage(BaseModel):
+    role: Role
+    content: str
+
+
+class GenerationParams(BaseModel):
+    max_tokens: int = Field(default=512, ge=1, le=32_768)
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    top_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    stop: list[str] = Field(default_factory=list)
+    seed: int | None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = 0.0
+    time_to_first_token_ms: float | None = None
+    cost_usd: float | None = Field(default=None, description="estimate, for priced APIs")
+
+
+class Completion(BaseModel):
+    text: str
+    provider: str
+    model: str
+    finish_reason: str = "stop"  # stop | length | error
+    usage: Usage = Field(default_factory=Usage)
+
+
+@runtime_checkable
+class LLMProvider(Protocol):
+    """One configured model behind one backend."""
+
+    name: str  # the provider's configured name, e.g. "local", "ollama"
+    model: str  # the model id it serves
+    context_window: int  # tokens the model can attend to (prompt + completion)
+
+    def chat(self, messages: list[ChatMessage], params: GenerationParams) -> Completion:
+        """The whole reply at once."""
+        ...
+
+    def stream(
+        self, messages: list[ChatMessage], params: GenerationParams
+    ) -> Iterator[str | Completion]:
+        """Text pieces as they are generated, then exactly one ``Completion``."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in this model (an estimate where the tokenizer is remote)."""
+        ...
+
+
+class ProviderError(DevLabError):
+    """A provider failed (down, refused, bad reply): 502, naming the provider."""
+
+    status_code = 502
+    exit_code = 5
+
+
+class ProviderTimeout(ProviderError):
+    """A provider did not answer in time: 504, naming the provider."""
+
+    status_code = 504
