@@ -6,11 +6,15 @@ Everything below takes these explicitly; nothing reads the environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devlab.config import Settings
 from devlab.jobs.runner import JobRunner
 from devlab.store.db import Database
+
+if TYPE_CHECKING:
+    from devlab.llm.service import LLMService
 
 
 @dataclass
@@ -18,6 +22,21 @@ class Workbench:
     settings: Settings
     db: Database
     jobs: JobRunner
+    _llm: LLMService | None = field(default=None, repr=False)
+
+    @property
+    def llm(self) -> LLMService:
+        """The language-model service, built from the settings on first use (loading a
+        local model is slow, and most commands never need one)."""
+        if self._llm is None:
+            from devlab.llm.service import LLMService
+
+            self._llm = LLMService(self.settings, self.db)
+        return self._llm
+
+    @llm.setter
+    def llm(self, service: LLMService) -> None:
+        self._llm = service
 
     @classmethod
     def open(cls, settings: Settings, *, recover: bool = False) -> Workbench:
