@@ -203,3 +203,17 @@ def test_dependencies_of_an_ingested_snapshot_include_its_lock_file(bench, tmp_p
     report = analyze_project(bench.db, bench.settings, "web", phases=["dependencies"])
     assert report.errors == [] and report.dependencies >= 2  # express and transitive qs
     assert report.dependency_status == {"unknown": report.dependencies}  # no database loaded
+
+
+def test_recognised_secrets_rank_above_guessed_ones(bench, tmp_path):
+    token = "ghp_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8"
+    root = write_tree(
+        tmp_path / "app",
+        {"settings.py": f'GITHUB = "{token}"\n', "conf.py": 'password = "Zq8!vR2#mW5pLx"\n'},
+    )
+    _, report = _analyse(bench, root, phases=("secrets",))
+    by_path = {f.path: f for f in report.findings}
+    assert (by_path["settings.py"].severity, by_path["settings.py"].confidence) == ("high", "high")
+    assert (by_path["conf.py"].severity, by_path["conf.py"].confidence) == ("medium", "low")
+    ranked = [i.path for i in list_insights(bench.db, "app").items]
+    assert ranked.index("settings.py") < ranked.index("conf.py")

@@ -67,25 +67,37 @@ class AnalysisReport(BaseModel):
     seconds: dict[str, float] = Field(default_factory=dict)
 
 
+GUESSED_SECRET_TYPES = frozenset(
+    {"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword", "Public IP (ipv4)"}
+)
+"""detect-secrets types found by shape or by a variable's name, not by a known format:
+often test data, hashes or examples, so they rank lower than a recognised token."""
+
+
 def secret_findings(db: Database, project: str | int) -> list[Finding]:
-    """The secrets ingestion found (and redacted) as findings; never their values."""
-    return [
-        Finding(
-            rule_id="DL-SECRET",
-            category="security",
-            title="Hard-coded secret",
-            message=f"a {s.type} was found here (its value was redacted at ingestion)",
-            severity="high",
-            confidence="medium",
-            cwe="CWE-798",
-            path=s.path,
-            start_line=s.line,
-            end_line=s.line,
-            snippet=f"<REDACTED:{s.type}>",
-            fix="move the secret to the environment or a secret store, and rotate it",
+    """The secrets ingestion found (and redacted) as findings; never their values. A
+    recognised credential format (an AWS key, a GitHub token, a private key) is high
+    severity and confidence; a guess from entropy or a variable name is medium / low."""
+    findings = []
+    for s in list_files(db, project).secrets:
+        guessed = s.type in GUESSED_SECRET_TYPES
+        findings.append(
+            Finding(
+                rule_id="DL-SECRET",
+                category="security",
+                title="Hard-coded secret" if not guessed else "Possible hard-coded secret",
+                message=f"a {s.type} was found here (its value was redacted at ingestion)",
+                severity="medium" if guessed else "high",
+                confidence="low" if guessed else "high",
+                cwe="CWE-798",
+                path=s.path,
+                start_line=s.line,
+                end_line=s.line,
+                snippet=f"<REDACTED:{s.type}>",
+                fix="move the secret to the environment or a secret store, and rotate it",
+            )
         )
-        for s in list_files(db, project).secrets
-    ]
+    return findings
 
 
 def analyze_project(
@@ -107,7 +119,7 @@ def analyze_project(
         report(progress, "analyze", done, len(steps), step)
         t0 = time.perf_counter()
         if step == "quality":
-            quality = analyze_quality(db, project)
+            quality = analyze_quality(db, project, pool=pool)
             findings += quality.findings
             out.errors += [
                 AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
@@ -116,7 +128,7 @@ def analyze_project(
             findings += slow
             out.errors += [AnalysisError(analysis=step, path=p, message=m) for p, m in perf_errors]
         elif step == "security":
-            security = analyze_security(db, project)
+            security = analyze_security(db, project, pool=pool)
             findings += security.findings
             out.errors += [
                 AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors
@@ -147,11 +159,3 @@ def analyze_project(
             out.dependency_status = dict(Counter(v.status for v in verdicts))
             out.vulndb_loaded = bool(vulndb_status(settings)["loaded"])
         out.seconds[step] = round(time.perf_counter() - t0, 3)
-    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.path, f.start_line, f.rule_id))
-    out.findings = findings
-    counts: dict[str, Counter[str]] = {}
-    for f in findings:
-        counts.setdefault(f.category, Counter())[f.severity] += 1
-    out.counts = {category: dict(c) for category, c in counts.items()}
-    report(progress, "analyze", len(steps), len(steps), f"{len(findings)} findings")
-    return out
