@@ -1,17 +1,70 @@
-"""Security rules for JavaScript, TypeScript, Java, Go and Bash over tree-sitter trees.
+"""Security rules for JavaScript, TypeScript (and TSX), Java, Go and Bash over tree-sitter
+syntax trees: DevLab's own taint analysis plus configuration / API-misuse rules.
 
-(Being written: the rules land here with their tests.)
+* ``scan_treesitter_source(path, text, language)`` -> the findings of one file;
+* ``TREESITTER_SECURITY_LANGUAGES``: the language ids it accepts.
+
+Each language lives in its own module (``security_ts_js``, ``security_ts_java``,
+``security_ts_go``, ``security_ts_bash``) on the shared engine in ``security_ts_core``
+(one ordered walk per function, same-file function summaries; see its docstring for the
+model and the reporting policy). Rule ids are ``DL-JS-*`` (TypeScript/TSX share them),
+``DL-JAVA-*``, ``DL-GO-*`` and ``DL-SH-*``.
+
+Files with syntax errors are analysed as far as tree-sitter parsed them (it is error
+tolerant); ``ValueError`` is raised only for an unknown language or non-text input.
+Secrets scrubbed at ingestion (``<REDACTED:type>`` outside quotes) are read as string
+constants: the markers are rewritten to quoted strings of the same length first, so
+lines and columns do not move.
 """
 
 from __future__ import annotations
 
+import re
+
+from devlab.codebase.grammars import get_parser
 from devlab.reverse.models import Finding
+from devlab.reverse.security_ts_bash import BashAnalysis
+from devlab.reverse.security_ts_core import FileAnalysis
+from devlab.reverse.security_ts_go import GoAnalysis
+from devlab.reverse.security_ts_java import JavaAnalysis
+from devlab.reverse.security_ts_js import JSAnalysis
 
 __all__ = ["TREESITTER_SECURITY_LANGUAGES", "scan_treesitter_source"]
 
-TREESITTER_SECURITY_LANGUAGES: frozenset[str] = frozenset()
+_ANALYSES: dict[str, type[FileAnalysis]] = {
+    "javascript": JSAnalysis,
+    "typescript": JSAnalysis,
+    "tsx": JSAnalysis,
+    "java": JavaAnalysis,
+    "go": GoAnalysis,
+    "bash": BashAnalysis,
+}
+TREESITTER_SECURITY_LANGUAGES: frozenset[str] = frozenset(_ANALYSES)
+
+# a redaction marker not already inside quotes: <REDACTED:AWS Access Key>
+_BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
+
+
+def _unredact(text: str) -> str:
+    """``<REDACTED:x>`` -> ``"REDACTED:x"`` (same length) where it stands as a value."""
+    if "REDACTED:" not in text:
+        return text
+    return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)
 
 
 def scan_treesitter_source(path: str, text: str, language: str) -> list[Finding]:
-    """Security findings of one non-Python file."""
-    raise ValueError(f"no security rules for {language} yet")
+    """Security findings of one JavaScript/TypeScript/TSX/Java/Go/Bash file.
+
+    Raises ``ValueError`` for a language without rules or input that is not text; a
+    file with syntax errors still gives the findings of the parts that parsed.
+    """
+    analysis = _ANALYSES.get(language)
+    if analysis is None:
+        raise ValueError(f"no tree-sitter security rules for language {language!r}")
+    if not isinstance(text, str):
+        raise ValueError(f"expected source text, got {type(text).__name__}")
+    if "\x00" in text[:4096]:
+        raise ValueError(f"{path} looks binary (NUL bytes), not {language} source")
+    src = _unredact(text).encode("utf-8", "replace")
+    tree = get_parser(language).parse(src)
+    return analysis(path, text, src, tree, language).run()

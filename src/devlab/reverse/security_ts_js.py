@@ -1,0 +1,1496 @@
+"""JavaScript / TypeScript / TSX security rules (ids ``DL-JS-*``) over tree-sitter trees.
+
+Sources: Express/Koa/Nest request data (``req.query/params/body/headers/cookies``,
+``req.get()``, ``ctx.request.body``, ``@Query()``/``@Param()``/``@Body()`` parameters),
+``process.argv``, ``process.env`` (weak), DOM input (``location.search/hash``,
+``document.URL/cookie/referrer``, ``window.name``, message ``event.data``) and React
+component props / ``this.props`` / ``this.state`` (for XSS and redirects only).
+
+Sinks: ``child_process`` (exec, spawn with a shell), ``eval``/``new Function``/string
+timers/``vm``, SQL ``query``/``execute``/``raw`` built from strings, ``fs`` paths and
+``res.sendFile``, ``node-serialize``/``js-yaml`` loads, HTTP clients (SSRF),
+``res.redirect``/``location``, DOM HTML sinks / ``dangerouslySetInnerHTML`` /
+``res.send``, ldapjs filters, XPath, ``req.session`` writes. Configuration rules:
+hard-coded credentials, TLS verification off, insecure cookies, weak hashes and ciphers,
+``Math.random`` for secrets, libxml ``noent``, express ``errorhandler``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from devlab.reverse.models import Confidence, Severity
+from devlab.reverse.security_ts_core import (
+    ALL_KINDS,
+    CLI_PRESET,
+    CLIENT_PRESET,
+    PASSWORDISH,
+    PREFIX_GUARD,
+    RANDOM_SECRET_NAME,
+    SHELL_FLAGS,
+    SHELLS,
+    SIGNATUREISH,
+    SQL_TEXT,
+    FileAnalysis,
+    Scan,
+    credential_value,
+    make_rules,
+    row,
+    same,
+    union,
+    unwrap,
+)
+from devlab.reverse.taint import Taint
+
+__all__ = ["JSAnalysis"]
+
+
+def _w(words: str) -> frozenset[str]:
+    """A frozenset of space-separated words (keeps the rule tables compact)."""
+    return frozenset(words.split())
+
+
+FUNCTION_TYPES = _w(
+    "function_declaration generator_function_declaration function_expression function "
+    "arrow_function generator_function method_definition"
+)
+RULES = make_rules(
+    "JS",
+    {
+        "cmd": "Use child_process.execFile()/spawn() with an argument array and no shell; "
+        "never build a command string from user input.",
+        "code": "Never evaluate user input as code: parse data with JSON.parse(), pass "
+        "functions (not strings) to setTimeout, map inputs to a fixed set of operations.",
+        "sql": "Use a parameterised query: db.query('SELECT ... WHERE id = ?', [id]) "
+        "(or $1 placeholders), never string concatenation or template literals.",
+        "path": "Reduce the name with path.basename(), or resolve it with path.resolve(base, "
+        "name) and reject it unless it startsWith(base + path.sep); for res.sendFile pass "
+        "{ root: base }.",
+        "deser": "Do not deserialise untrusted data with node-serialize; use JSON.parse(). "
+        "With js-yaml < 4 use safeLoad() (or upgrade: load() is safe from version 4).",
+        "ssrf": "Check the URL's protocol and host against an allow-list (new URL(value)) "
+        "before fetching, and block private address ranges.",
+        "redirect": "Redirect only to relative paths (starting with a single '/') or to "
+        "allow-listed hosts.",
+        "xss": "Use textContent / JSX text instead of HTML sinks, or sanitise with "
+        "DOMPurify.sanitize(); escape values sent with res.send() (escape-html) or render "
+        "them through an auto-escaping template.",
+        "ldap": "Escape filter values (RFC 4515: \\, *, (, ), NUL) before building the "
+        "filter, e.g. with ldap-escape.",
+        "xpath": "Use XPath variables / a parameterised evaluate instead of concatenating "
+        "input into the expression.",
+        "trust": "Validate and normalise the value before storing it in the session.",
+        "xxe": "Parse untrusted XML without entity expansion (remove noent: true).",
+    },
+)
+
+JS_GLOBALS = _w(
+    "__dirname __filename JSON Math Object Array String Number Boolean Date console "
+    "process Promise Buffer window document undefined NaN Infinity module exports "
+    "require Symbol Error RegExp Map Set URL URLSearchParams globalThis navigator "
+    "crypto React arguments"
+)
+REQ_NAMES = frozenset({"req"})
+SERVER_MODULES = _w(
+    "express koa fastify @hapi/hapi hapi restify @nestjs/common next/server next connect "
+    "polka micro @koa/router koa-router"
+)
+REQ_PROPS = _w(
+    "query params body headers cookies signedCookies files file url originalUrl path "
+    "hostname rawBody fields"
+)
+REQ_METHODS = frozenset({"get", "header", "param", "cookie"})
+KOA_PROPS = frozenset({"query", "params", "body", "headers", "cookies", "querystring", "url"})
+DOM_SOURCES = {
+    "location": frozenset({"search", "hash", "href", "pathname"}),
+    "window.location": frozenset({"search", "hash", "href", "pathname"}),
+    "document.location": frozenset({"search", "hash", "href", "pathname"}),
+    "document": frozenset({"URL", "documentURI", "referrer", "cookie", "baseURI"}),
+    "window": frozenset({"name"}),
+}
+EVENT_NAMES = frozenset({"event", "evt", "ev", "e", "msg", "messageEvent"})
+NEST_SOURCES = frozenset({"Query", "Param", "Body", "Headers", "Cookies", "UploadedFile"})
+
+SANITISERS: dict[str, frozenset[str]] = {
+    "parseInt": ALL_KINDS,
+    "parseFloat": ALL_KINDS,
+    "Number": ALL_KINDS,
+    "Number.parseInt": ALL_KINDS,
+    "Number.parseFloat": ALL_KINDS,
+    "Boolean": ALL_KINDS,
+    "Math.floor": ALL_KINDS,
+    "Math.round": ALL_KINDS,
+    "Math.abs": ALL_KINDS,
+    "encodeURIComponent": frozenset({"xss", "path", "redirect", "ssrf"}),
+    "escape-html": frozenset({"xss"}),
+    "escapeHtml": frozenset({"xss"}),
+    "he.encode": frozenset({"xss"}),
+    "he.escape": frozenset({"xss"}),
+    "validator.escape": frozenset({"xss"}),
+    "lodash.escape": frozenset({"xss"}),
+    "_.escape": frozenset({"xss"}),
+    "xss": frozenset({"xss"}),
+    "xss.filterXSS": frozenset({"xss"}),
+    "filterXSS": frozenset({"xss"}),
+    "sanitize-html": frozenset({"xss"}),
+    "sanitizeHtml": frozenset({"xss"}),
+    "DOMPurify.sanitize": frozenset({"xss"}),
+    "dompurify.sanitize": frozenset({"xss"}),
+    "isomorphic-dompurify.sanitize": frozenset({"xss"}),
+    "path.basename": frozenset({"path"}),
+    "sanitize-filename": frozenset({"path"}),
+    "shell-quote.quote": frozenset({"cmd"}),
+    "shell-escape": frozenset({"cmd"}),
+    "shellescape": frozenset({"cmd"}),
+    "mysql.escape": frozenset({"sql"}),
+    "mysql.escapeId": frozenset({"sql"}),
+    "sqlstring.escape": frozenset({"sql"}),
+    "SqlString.escape": frozenset({"sql"}),
+    "pg-format": frozenset({"sql"}),
+    "ldap-escape.filter": frozenset({"ldap"}),
+    "ldapEscape.filter": frozenset({"ldap"}),
+}
+SANITISER_METHODS = {  # receiver-independent method names
+    "escape": frozenset({"sql", "xss"}),  # connection.escape(), validator.escape()
+    "escapeId": frozenset({"sql"}),
+    "sanitize": frozenset({"xss"}),
+}
+CLEAN_METHODS = _w(
+    "includes startsWith endsWith indexOf lastIndexOf test has some every isArray "
+    "localeCompare charCodeAt hasOwnProperty findIndex isInteger isSafeInteger isNaN "
+    "isFinite getTime valueOf compare"
+)
+CLEAN_PROPS = frozenset({"length", "size", "byteLength"})
+MUTATORS = frozenset({"push", "unshift", "append", "set", "add", "concat", "write"})
+CALLBACK_METHODS = frozenset(
+    {"forEach", "map", "filter", "reduce", "find", "flatMap", "then", "some", "every", "on"}
+)
+CMD_FUNCS = _w(
+    "child_process.exec child_process.execSync shelljs.exec execa.command "
+    "execa.commandSync execa.execaCommand execa.execaCommandSync"
+)
+PROGRAM_FUNCS = _w(
+    "child_process.spawn child_process.spawnSync child_process.execFile "
+    "child_process.execFileSync child_process.fork execa execa.execa execa.sync "
+    "execa.execaSync cross-spawn"
+)
+CODE_FUNCS = {
+    "eval": 0,
+    "Function": -1,
+    "vm.runInNewContext": 0,
+    "vm.runInThisContext": 0,
+    "vm.runInContext": 0,
+    "vm.compileFunction": 0,
+    "vm.Script": 0,
+    "vm.SourceTextModule": 0,
+    "window.eval": 0,
+    "globalThis.eval": 0,
+}
+TIMERS = frozenset(
+    {"setTimeout", "setInterval", "setImmediate", "window.setTimeout", "window.setInterval"}
+)
+FS_ONE = _w(
+    "readFile readFileSync writeFile writeFileSync appendFile appendFileSync "
+    "createReadStream createWriteStream unlink unlinkSync rm rmSync rmdir rmdirSync "
+    "readdir readdirSync open openSync mkdir mkdirSync readJson readJsonSync readJSON "
+    "outputFile outputFileSync remove removeSync writeJson writeJsonSync truncate "
+    "truncateSync chmod chmodSync"
+)
+FS_TWO = _w(
+    "rename renameSync copyFile copyFileSync copy copySync move moveSync symlink "
+    "symlinkSync link linkSync cp cpSync"
+)
+HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+SSRF_FUNCS = _w(
+    "fetch window.fetch node-fetch axios got request needle superagent undici.request "
+    "undici.fetch http.get http.request https.get https.request phin bent"
+)
+SSRF_MODULES = frozenset({"axios", "got", "request", "superagent", "needle", "ky"})
+RES_NAMES = frozenset({"res", "response", "reply", "resp"})
+DB_RECV = re.compile(
+    r"(db|database|conn|connection|pool|client|sql|knex|sequelize|mysql|pg|postgres|sqlite|"
+    r"stmt|statement|tx|trx|transaction|prisma|repo|manager|queryRunner|dataSource|orm)",
+    re.I,
+)
+SQL_ALWAYS = _w(
+    "$queryRawUnsafe $executeRawUnsafe whereRaw orderByRaw havingRaw joinRaw groupByRaw fromRaw"
+)
+SQL_DB_METHODS = frozenset({"query", "execute", "raw", "unsafe"})
+SQL_TEXT_METHODS = frozenset({"prepare", "all", "get", "run", "each", "exec", "sql"})
+JQ_HTML = frozenset({"html", "append", "prepend", "after", "before", "replaceWith", "wrap"})
+HTML_PROPS = frozenset({"innerHTML", "outerHTML", "srcdoc"})
+LOCATION_TARGETS = _w(
+    "location location.href window.location window.location.href document.location "
+    "document.location.href top.location top.location.href"
+)
+COOKIEISH = re.compile(r"(sess|auth|token|jwt|sid|login|remember|csrf|xsrf|secret|user)", re.I)
+WEAK_HASHES = frozenset({"md5", "sha1", "md4", "md2", "sha-1", "ripemd160", "rmd160"})
+WEAK_CIPHER = re.compile(r"(^des|-des|des-|rc4|rc2|^bf|blowfish|-ecb$|^ecb)", re.I)
+MODULE_RENAMES = {
+    "fs/promises": "fs",
+    "fs-extra": "fs",
+    "graceful-fs": "fs",
+    "fs.promises": "fs",
+    "mz/fs": "fs",
+    "node-fetch": "fetch",
+    "isomorphic-fetch": "fetch",
+    "cross-fetch": "fetch",
+    "child-process-promise": "child_process",
+    "js-yaml": "js-yaml",
+    "lodash": "lodash",
+    "underscore": "lodash",
+    "escape-html": "escape-html",
+}
+STMT_TYPES = _w(
+    "expression_statement lexical_declaration variable_declaration return_statement "
+    "public_field_definition field_definition"
+)
+
+
+def _module(name: str) -> str:
+    name = name.removeprefix("node:")
+    return MODULE_RENAMES.get(name, name)
+
+
+def _norm(q: str) -> str:
+    """fs.promises.readFile / fs-extra.readFile -> fs.readFile."""
+    if q.startswith("fs.promises."):
+        return "fs." + q[len("fs.promises.") :]
+    return q
+
+
+class JSAnalysis(FileAnalysis):
+    """JS/TS/TSX file analysis: imports, functions, and the ``JSScan`` walk."""
+
+    prefix = "JS"
+    rules = RULES
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.aliases: dict[str, str] = {}
+        self.modules: set[str] = set()
+        self.methods: dict[str, Node | None] = {}  # this.name() calls
+        self.req_names: set[str] = set(REQ_NAMES)
+        self.jsx = self.language == "tsx" or self.path.endswith((".jsx", ".tsx"))
+
+        self.class_names: dict[int, str] = {}
+
+    # qualified names -----------------------------------------------------------------------
+    def qual(self, node: Node | None, depth: int = 0) -> str:
+        if node is None or depth > 8:
+            return "?"
+        t = node.type
+        if t == "identifier":
+            n = self.text(node)
+            return self.aliases.get(n, n)
+        if t == "this":
+            return "this"
+        if t == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            return _norm(f"{self.qual(obj, depth + 1)}.{self.text(prop)}")
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            mod = self.require_of(node)
+            if mod is not None:
+                return mod
+            return self.qual(fn, depth + 1) + "()"
+        if t in ("parenthesized_expression", "await_expression", "non_null_expression"):
+            inner = node.named_children
+            return self.qual(inner[0], depth + 1) if inner else "?"
+        if t == "as_expression":
+            return self.qual(node.named_children[0], depth + 1)
+        if t == "new_expression":
+            return self.qual(node.child_by_field_name("constructor"), depth + 1) + "()"
+        return "?"
+
+    def require_of(self, node: Node | None) -> str | None:
+        """Module name of ``require('m')`` / ``await import('m')``, else None."""
+        if node is None:
+            return None
+        if node.type == "await_expression" and node.named_children:
+            node = node.named_children[0]
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None or self.text(fn) not in ("require", "import"):
+            return None
+        args = node.child_by_field_name("arguments")
+        if args is None or not args.named_children:
+            return None
+        a = args.named_children[0]
+        if a.type != "string":
+            return None
+        mod = _module(self.text(a)[1:-1])
+        self.modules.add(mod)
+        return mod
+
+    # setup ---------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        root = self.tree.root_node
+        for stmt in root.named_children:
+            node = stmt
+            if stmt.type == "export_statement":
+                node = stmt.child_by_field_name("declaration") or stmt
+            if stmt.type == "import_statement":
+                self.import_(stmt)
+            elif node.type in ("function_declaration", "generator_function_declaration"):
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.register(self.text(name), node)
+            elif node.type in ("lexical_declaration", "variable_declaration"):
+                for d in node.named_children:
+                    if d.type != "variable_declarator":
+                        continue
+                    name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+                    if name is None or value is None:
+                        continue
+                    if value.type in FUNCTION_TYPES and name.type == "identifier":
+                        self.register(self.text(name), value)
+                    else:
+                        self.alias_declarator(name, value)
+            elif node.type in ("class_declaration", "abstract_class_declaration"):
+                self.register_class(node)
+
+        # "request" is the incoming request only in server code (elsewhere it is often an
+        # outgoing fetch Request); "req" always is
+        if self.modules & SERVER_MODULES or b"createServer(" in self.src:
+            self.req_names.add("request")
+
+    def register_class(self, node: Node) -> None:
+        cname = self.text(node.child_by_field_name("name")) or "<class>"
+        body = node.child_by_field_name("body")
+        if body is None:
+            return
+        for m in body.named_children:
+            if m.type == "method_definition":
+                name = self.text(m.child_by_field_name("name"))
+                self.class_names[m.id] = cname
+                if name in self.methods:
+                    self.methods[name] = None
+                else:
+                    self.methods[name] = m
+
+    def import_(self, stmt: Node) -> None:
+        src = stmt.child_by_field_name("source")
+        if src is None:
+            return
+        mod = _module(self.text(src)[1:-1])
+        self.modules.add(mod)
+        for clause in stmt.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.aliases[self.text(part)] = mod
+                elif part.type == "namespace_import":
+                    for n in part.named_children:
+                        if n.type == "identifier":
+                            self.aliases[self.text(n)] = mod
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        self.aliases[self.text(alias)] = f"{mod}.{self.text(name)}"
+
+    def alias_declarator(self, name: Node, value: Node) -> None:
+        """``const cp = require('child_process')``, ``const {exec} = require(...)``,
+        ``const run = util.promisify(exec)``."""
+        mod = self.require_of(value)
+        if mod is None and value.type == "member_expression":
+            obj = value.child_by_field_name("object")
+            base = self.require_of(obj)
+            if base is not None:
+                mod = f"{base}.{self.text(value.child_by_field_name('property'))}"
+        if mod is None and value.type == "call_expression":
+            fn = self.qual(value.child_by_field_name("function"))
+            args = value.child_by_field_name("arguments")
+            if fn in ("promisify", "util.promisify") and args is not None and args.named_children:
+                mod = self.qual(args.named_children[0])
+        if mod is None:
+            return
+        if name.type == "identifier":
+            self.aliases[self.text(name)] = mod
+        elif name.type == "object_pattern":
+            for p in name.named_children:
+                if p.type == "shorthand_property_identifier_pattern":
+                    self.aliases[self.text(p)] = f"{mod}.{self.text(p)}"
+                elif p.type == "pair_pattern":
+                    k, v = p.child_by_field_name("key"), p.child_by_field_name("value")
+                    if v is not None and v.type == "identifier":
+                        self.aliases[self.text(v)] = f"{mod}.{self.text(k)}"
+
+    # functions -----------------------------------------------------------------------------
+    def function_name(self, fn: Node) -> str | None:
+        name = fn.child_by_field_name("name")
+        if name is not None:
+            return self.text(name)
+        parent = fn.parent
+        if parent is not None and parent.type == "variable_declarator":
+            return self.text(parent.child_by_field_name("name"))
+        if parent is not None and parent.type in ("pair", "assignment_expression"):
+            key = parent.child_by_field_name("key") or parent.child_by_field_name("left")
+            return self.text(key).rsplit(".", 1)[-1]
+        return None
+
+    def symbol_of(self, fn: Node, parent: str | None) -> str | None:
+        name = self.function_name(fn)
+        if fn.type == "method_definition":
+            cls = self.class_names.get(fn.id) or self.enclosing_class(fn)
+            return f"{cls}.{name}" if cls else name
+        if name:
+            return f"{parent}.{name}" if parent else name
+        # an anonymous callback: name it after the call, e.g. "app.get('/users/:id')"
+        args = fn.parent
+        call = args.parent if args is not None else None
+        if call is not None and call.type == "call_expression" and args is not None:
+            first = args.named_children[0] if args.named_children else None
+            callee = self.text(call.child_by_field_name("function"))[:40]
+            if first is not None and first.type == "string" and first.id != fn.id:
+                label = f"{callee}({self.text(first)[:60]})"
+                return f"{parent}.{label}" if parent else label
+        return parent
+
+    def enclosing_class(self, fn: Node) -> str | None:
+        p = fn.parent
+        while p is not None:
+            if p.type in ("class_declaration", "class", "abstract_class_declaration"):
+                name = p.child_by_field_name("name")
+                return self.text(name) if name is not None else None
+            p = p.parent
+        return None
+
+    def params(self, fn: Node) -> list[tuple[int, str, Node, Taint | None]]:
+        out: list[tuple[int, str, Node, Taint | None]] = []
+        single = fn.child_by_field_name("parameter")
+        plist = [single] if single is not None else []
+        if not plist:
+            ps = fn.child_by_field_name("parameters")
+            plist = [p for p in ps.named_children if p.type != "comment"] if ps else []
+        component = self.is_component(fn)
+        for i, p in enumerate(plist):
+            src: Taint | None = None
+            decorator = None
+            typ = ""
+            if p.type in ("required_parameter", "optional_parameter"):
+                for c in p.named_children:
+                    if c.type == "decorator":
+                        decorator = self.text(c).lstrip("@").split("(")[0].strip()
+                typ = self.text(p.child_by_field_name("type"))
+                p = p.child_by_field_name("pattern") or p
+            names = _pattern_names(self, p)
+            line = row(p)
+            if decorator in NEST_SOURCES:
+                label = f"@{decorator}()"
+                src = Taint(label).then(line, self.code(line), f"source: {label} parameter")
+            elif decorator in ("Req", "Request") or re.search(r"\bRequest\b", typ):
+                self.req_names.update(names)
+            elif component and i == 0:
+                src = Taint("component props", -1, (), CLIENT_PRESET).then(
+                    line, self.code(line), "source: component props"
+                )
+            for n in names:
+                out.append((i, n, p, src))
+        return out
+
+    def is_component(self, fn: Node) -> bool:
+        if not self.jsx or fn.type == "method_definition":
+            return False
+        name = self.function_name(fn)
+        return bool(name) and name[0].isupper()  # type: ignore[index]
+
+
+def _pattern_names(fa: FileAnalysis, p: Node) -> list[str]:
+    """Names bound by a parameter / declaration pattern (destructuring included)."""
+    if p.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return [fa.text(p)]
+    out: list[str] = []
+    stack = [p]
+    while stack:
+        n = stack.pop()
+        if n.type in ("identifier", "shorthand_property_identifier_pattern"):
+            out.append(fa.text(n))
+            continue
+        if n.type == "pair_pattern":
+            v = n.child_by_field_name("value")
+            if v is not None:
+                stack.append(v)
+            continue
+        if n.type in ("assignment_pattern", "object_assignment_pattern"):
+            left = n.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+            continue
+        if n.type in ("object_pattern", "array_pattern", "rest_pattern"):
+            stack.extend(n.named_children)
+    return out
+
+
+class JSScan(Scan):
+    """The walk of one JS/TS function body."""
+
+    fa: JSAnalysis
+
+    literals = _w(
+        "string number true false null undefined regex comment string_fragment "
+        "escape_sequence hash_bang_line statement_identifier property_identifier "
+        "private_property_identifier html_comment jsx_text this super update_expression "
+        "meta_property"
+    )
+    skip = _w(
+        "type_annotation type_arguments type_parameters interface_declaration "
+        "type_alias_declaration ambient_declaration import_statement predefined_type "
+        "type_identifier decorator empty_statement debugger_statement break_statement "
+        "continue_statement accessibility_modifier override_modifier "
+        "abstract_method_signature method_signature index_signature jsx_closing_element "
+        "module internal_module"
+    )
+    block_types = frozenset({"statement_block"})
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
+
+    # names ---------------------------------------------------------------------------------
+    def h_ident(self, node: Node) -> list[Taint]:
+        name = self.fa.text(node)
+        t = self.env.get(name)
+        if t is not None:
+            return t
+        if name in JS_GLOBALS or name in self.fa.aliases or name in self.fa.functions:
+            return []
+        return self.unknown()
+
+    def h_member(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        obj = node.child_by_field_name("object")
+        prop = fa.text(node.child_by_field_name("property"))
+        found = self.member_source(obj, prop)
+        if found:
+            return self.source(found[0], node, found[1])
+        key = fa.text(node)
+        if len(key) < 80 and key in self.env:
+            return self.env[key]
+        t = self.eval(obj)
+        if prop in CLEAN_PROPS:
+            return []
+        if obj is not None and obj.type == "this":
+            return self.unknown()
+        return t
+
+    def member_source(self, obj: Node | None, prop: str) -> tuple[str, frozenset[str]] | None:
+        """(label, sink kinds it cannot reach) when ``obj.prop`` reads untrusted input."""
+        if obj is None:
+            return None
+        fa = self.fa
+        o = fa.text(obj) if obj.type in ("identifier", "member_expression", "this") else ""
+        if not o or len(o) > 40:
+            return None
+        server: frozenset[str] = frozenset()
+        if o in fa.req_names:
+            return (f"{o}.{prop}", server) if prop in REQ_PROPS else None
+        if o in ("ctx.request", "ctx.req") and prop in REQ_PROPS | KOA_PROPS:
+            return f"{o}.{prop}", server
+        if o == "ctx" and prop in KOA_PROPS:
+            return f"ctx.{prop}", server
+        if o == "process" and prop in ("argv", "env"):
+            return f"process.{prop}", CLI_PRESET
+        props = DOM_SOURCES.get(o)
+        if props is not None and prop in props:
+            return f"{o}.{prop}", CLIENT_PRESET
+        if o in EVENT_NAMES and prop == "data":
+            return "message event data", CLIENT_PRESET
+        if o in ("this.props", "this.state"):
+            return o, CLIENT_PRESET
+        return None
+
+    def h_subscript(self, node: Node) -> list[Taint]:
+        obj = node.child_by_field_name("object")
+        self.eval(node.child_by_field_name("index"))
+        return self.eval(obj)
+
+    # calls ---------------------------------------------------------------------------------
+    def h_call(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        fn = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        if fn is None:
+            return self.children(node)
+        if args_node is not None and args_node.type == "template_string":
+            self.eval(fn)
+            self.eval(args_node)
+            return []  # tagged template (sql`...`): the tag gets the values separately
+        if fa.require_of(node) is not None:
+            return []
+        recv: Node | None = None
+        method = ""
+        recv_t: list[Taint] = []
+        if fn.type == "member_expression":
+            recv = fn.child_by_field_name("object")
+            method = fa.text(fn.child_by_field_name("property"))
+            recv_t = self.eval(recv)
+        elif fn.type in FUNCTION_TYPES:
+            recv_t = self.nested(fn)
+        elif fn.type != "identifier":
+            recv_t = self.eval(fn)
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+        seed = recv_t if method in CALLBACK_METHODS and recv_t else None
+        arg_t = [self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args]
+        q = fa.qual(fn)
+        return self.call(node, fn, q, recv, method, recv_t, args, arg_t)
+
+    def h_new(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        ctor = node.child_by_field_name("constructor")
+        args_node = node.child_by_field_name("arguments")
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+        arg_t = [self.nested(a) if a.type in FUNCTION_TYPES else self.eval(a) for a in args]
+        q = fa.qual(ctor)
+        all_t: list[Taint] = []
+        for t in arg_t:
+            all_t = union(all_t, t)
+        if q in CODE_FUNCS:
+            self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+        return all_t
+
+    def call(
+        self,
+        node: Node,
+        fn: Node,
+        q: str,
+        recv: Node | None,
+        method: str,
+        recv_t: list[Taint],
+        args: list[Node],
+        arg_t: list[list[Taint]],
+    ) -> list[Taint]:
+        fa = self.fa
+        all_args: list[Taint] = []
+        for t in arg_t:
+            all_args = union(all_args, t)
+        short = q.rsplit(".", 1)[-1]
+        recv_text = (
+            fa.text(recv) if recv is not None and recv.end_byte - recv.start_byte < 60 else ""
+        )
+        # sources
+        if recv_text in fa.req_names and method in REQ_METHODS:
+            return self.source(f"{recv_text}.{method}()", node)
+        if recv_text in ("ctx.cookies", "ctx") and method == "get" and recv_text == "ctx.cookies":
+            return self.source("ctx.cookies.get()", node)
+        if q in ("prompt", "window.prompt"):
+            return self.source("prompt()", node)
+        # sinks and configuration rules
+        self.check_call(node, fn, q, short, recv, recv_text, method, recv_t, args, arg_t)
+        # sanitisers
+        kinds = SANITISERS.get(q)
+        if kinds is None and method in SANITISER_METHODS and recv_text:
+            kinds = SANITISER_METHODS[method]
+        if kinds is not None:
+            return self.sanitise(all_args, kinds, node, q)
+        # same-file functions
+        target = None
+        if fn.type == "identifier":
+            target = fa.functions.get(fa.text(fn))
+        elif recv is not None and recv.type == "this":
+            target = fa.methods.get(method)
+        if target is not None:
+            return self.call_local(target, fa.text(fn), node, arg_t, self.spread_index(args))
+        if method in CLEAN_METHODS or q in ("isNaN", "Number.isInteger", "Array.isArray"):
+            return []
+        if method in MUTATORS and recv is not None and recv.type == "identifier" and all_args:
+            name = fa.text(recv)
+            self.env[name] = union(self.env.get(name, []), all_args)
+        if recv is not None and fa.aliases.get(recv_text) is not None:
+            return all_args  # module function: the result carries its arguments
+        return union(recv_t, all_args)
+
+    def spread_index(self, args: list[Node]) -> int:
+        for i, a in enumerate(args):
+            if a.type == "spread_element":
+                return i
+        return -1
+
+    # sinks ---------------------------------------------------------------------------------
+    def check_call(
+        self,
+        node: Node,
+        fn: Node,
+        q: str,
+        short: str,
+        recv: Node | None,
+        recv_text: str,
+        method: str,
+        recv_t: list[Taint],
+        args: list[Node],
+        arg_t: list[list[Taint]],
+    ) -> None:
+        fa = self.fa
+
+        def arg(i: int) -> list[Taint]:
+            return arg_t[i] if i < len(arg_t) else []
+
+        if not args:
+            if q == "Math.random":
+                self.random_rule(node)
+            return
+        a0 = args[0]
+        # command injection
+        if q in CMD_FUNCS or (
+            method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
+        ):
+            self.sink("cmd", node, arg(0), f"sink: {q}()")
+            return
+        if q in PROGRAM_FUNCS:
+            self.program_sink(node, q, args, arg_t)
+            return
+        if q in CODE_FUNCS:
+            self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+            return
+        if q in TIMERS:
+            if a0.type in ("string", "template_string", "binary_expression") or (
+                a0.type == "identifier" and arg(0)
+            ):
+                self.sink(
+                    "code",
+                    node,
+                    arg(0),
+                    f"sink: {q}() with a string",
+                    quiet=a0.type == "identifier",
+                    constant=a0.type == "string",
+                )
+            return
+        if fn.type == "identifier" and fa.text(fn) == "require" and a0.type != "string":
+            self.sink("code", node, arg(0), "sink: require() of a computed module", quiet=True)
+            return
+        # path traversal
+        if q.startswith("fs.") and short in FS_ONE | FS_TWO:
+            self.sink("path", node, arg(0), f"sink: {q}()")
+            if short in FS_TWO:
+                self.sink("path", node, arg(1), f"sink: {q}() target")
+            return
+        if method in ("sendFile", "download", "sendfile") and recv_text in RES_NAMES:
+            opts = args[1] if len(args) > 1 else None
+            if opts is not None and opts.type == "object" and "root" in fa.text(opts):
+                return
+            self.sink("path", node, arg(0), f"sink: {recv_text}.{method}()")
+            return
+        # deserialisation
+        if q in ("node-serialize.unserialize", "serialize.unserialize") or (
+            method == "unserialize" and "node-serialize" in fa.modules
+        ):
+            self.sink("deser", node, arg(0), "sink: node-serialize unserialize()")
+            return
+        if q == "js-yaml.load" or (q == "yaml.load" and "js-yaml" not in fa.modules):
+            unsafe = len(args) > 1 and "DEFAULT_FULL_SCHEMA" in fa.text(args[1])
+            self.sink(
+                "deser",
+                node,
+                arg(0),
+                "sink: js-yaml load() (unsafe before js-yaml 4)",
+                quiet=True,
+                severity=None if unsafe else "medium",
+                confidence=None if unsafe else "medium",
+            )
+            return
+        # SSRF
+        if q in SSRF_FUNCS or (
+            short in HTTP_VERBS and q.rsplit(".", 1)[0] in SSRF_MODULES | {"http", "https"}
+        ):
+            i = 1 if q == "needle" and a0.type == "string" else 0
+            self.sink("ssrf", node, arg(i), f"sink: {q}() URL")
+            return
+        # redirects
+        if method == "redirect" and (recv_text in RES_NAMES or recv_text == "ctx"):
+            self.sink("redirect", node, arg(len(args) - 1), f"sink: {recv_text}.redirect()")
+            return
+        if q in ("location.assign", "location.replace", "window.location.assign") or q in (
+            "window.location.replace",
+            "window.open",
+        ):
+            self.sink("redirect", node, arg(0), f"sink: {q}()")
+            return
+        # XSS
+        if q in ("document.write", "document.writeln"):
+            self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()")
+            return
+        if method == "insertAdjacentHTML":
+            self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()")
+            return
+        if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
+            self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
+            return
+        if fn.type == "identifier" and fa.text(fn) in ("$", "jQuery") and a0.type != "string":
+            self.sink("xss", node, arg(0), "sink: jQuery $() with markup")
+            return
+        if method in ("send", "write", "end") and recv_text in RES_NAMES:
+            if a0.type not in ("object", "array") and not (
+                a0.type == "member_expression" and fa.text(a0) in _REQ_WHOLE
+            ):
+                self.sink("xss", node, arg(0), f"sink: {recv_text}.{method}() (HTML response)")
+            return
+        # SQL
+        if method in SQL_ALWAYS or (
+            method in SQL_DB_METHODS | SQL_TEXT_METHODS
+            and recv is not None
+            and (
+                (method in SQL_DB_METHODS and bool(DB_RECV.search(recv_text or fa.qual(recv))))
+                or self.sqlish(a0)
+            )
+            and q not in ("String.raw", "child_process.exec")
+            and not (method == "exec" and recv is not None and recv.type == "regex")
+        ):
+            target = a0
+            taints = arg(0)
+            if a0.type == "object":
+                prop = _object_prop(fa, a0, ("text", "sql", "query"))
+                if prop is None:
+                    return
+                target, taints = prop, self.eval(prop)
+            self.sink(
+                "sql",
+                node,
+                taints,
+                f"sink: {fa.text(fn)[:60]}() query",
+                quiet=not self.dynamic(target),
+            )
+            return
+        # LDAP / XPath
+        if method == "search" and "ldapjs" in fa.modules and len(args) > 1:
+            self.sink("ldap", node, arg(1), "sink: ldapjs search() filter")
+            return
+        if q.startswith(("xpath.", "xpath-ts.", "xpath.js.")) and short in (
+            "select",
+            "select1",
+            "evaluate",
+            "parse",
+            "useNamespaces",
+        ):
+            if short != "useNamespaces":
+                self.sink("xpath", node, arg(0), f"sink: {q}() expression")
+            return
+        if q == "document.evaluate":
+            self.sink("xpath", node, arg(0), "sink: document.evaluate() expression")
+            return
+        # XXE
+        if short in ("parseXml", "parseXmlString", "parseXmlAsync") and len(args) > 1:
+            if re.search(r"noent\s*:\s*true", fa.text(args[1])):
+                self.sink("xxe", node, arg(0), f"sink: {q}() with noent: true")
+                fa.config(
+                    "XXE",
+                    "CWE-611",
+                    "XML external entities",
+                    node,
+                    "libxmljs parses with noent: true: external entities are expanded.",
+                    "high" if arg(0) else "medium",
+                    "high",
+                    RULES["xxe"].fix,
+                    self.symbol,
+                )
+            return
+        # configuration rules
+        if method == "cookie" and recv_text in RES_NAMES:
+            self.cookie_rule(node, args)
+        elif q in ("crypto.createHash", "createHash") or q.endswith("crypto.createHash"):
+            if a0.type == "string" and fa.text(a0)[1:-1].lower() in WEAK_HASHES:
+                self.hash_rule(node, fa.text(a0)[1:-1])
+                if self.target:
+                    self.digests[self.target] = fa.text(a0)[1:-1]
+        elif method == "update" and recv_text in self.digests:
+            if PASSWORDISH.search(fa.text(a0)[:200]):
+                self.hash_rule(node, self.digests[recv_text])
+        elif q in ("md5", "sha1", "blueimp-md5", "js-md5", "CryptoJS.MD5", "CryptoJS.SHA1"):
+            if fa.aliases.get(fa.text(fn)) or q.startswith("CryptoJS"):
+                self.hash_rule(node, short.lower())
+        elif q in ("crypto.createCipher", "crypto.createDecipher"):
+            fa.config(
+                "WEAKCRYPTO",
+                "CWE-327",
+                "Weak or broken cipher",
+                node,
+                f"{q}() derives the key with MD5 and no salt, and uses no IV (deprecated).",
+                "medium",
+                "high",
+                "Use crypto.createCipheriv('aes-256-gcm', key, iv) with a random IV and a key "
+                "from a KDF (scrypt/pbkdf2).",
+                self.symbol,
+            )
+        elif q in ("crypto.createCipheriv", "crypto.createDecipheriv") and a0.type == "string":
+            alg = fa.text(a0)[1:-1]
+            if WEAK_CIPHER.search(alg):
+                fa.config(
+                    "WEAKCRYPTO",
+                    "CWE-327",
+                    "Weak or broken cipher",
+                    node,
+                    f"The cipher '{alg}' is broken or leaks patterns (DES/RC4/ECB).",
+                    "medium",
+                    "high",
+                    "Use AES-GCM (aes-256-gcm) or ChaCha20-Poly1305 with a random IV.",
+                    self.symbol,
+                )
+        elif q in ("errorhandler", "errorhandler()") and fa.aliases.get(fa.text(fn)):
+            fa.config(
+                "DEBUG",
+                "CWE-489",
+                "Debug error handler enabled",
+                node,
+                "errorhandler() sends stack traces to the client; it is for development only.",
+                "low",
+                "medium",
+                "Install errorhandler only when process.env.NODE_ENV === 'development'.",
+                self.symbol,
+            )
+
+    def program_sink(self, node: Node, q: str, args: list[Node], arg_t: list[list[Taint]]) -> None:
+        fa = self.fa
+        shell = any(
+            a.type == "object" and re.search(r"\bshell\s*:\s*(?!false)", fa.text(a)) for a in args
+        )
+        a0 = args[0]
+        elems = args[1].named_children if len(args) > 1 and args[1].type == "array" else []
+        prog = fa.text(a0)[1:-1] if a0.type == "string" else ""
+        if prog in SHELLS and elems and fa.text(elems[0])[1:-1] in SHELL_FLAGS:
+            if len(elems) > 1:
+                self.sink("cmd", node, self.eval(elems[1]), f"sink: {q}('{prog}', ['-c', ...])")
+            return
+        if shell:
+            t = arg_t[0] if arg_t else []
+            for i in range(1, len(arg_t)):
+                if args[i].type == "array":
+                    t = union(t, arg_t[i])
+            self.sink("cmd", node, t, f"sink: {q}() with shell: true")
+            return
+        self.sink(
+            "cmd",
+            node,
+            arg_t[0] if arg_t else [],
+            f"sink: {q}() program name",
+            quiet=True,
+            strong_only=True,
+        )
+
+    def code_sink(
+        self, node: Node, q: str, args: list[Node], arg_t: list[list[Taint]], index: int
+    ) -> None:
+        if not args:
+            return
+        i = index if index >= 0 else len(args) - 1
+        if i >= len(args):
+            return
+        a = args[i]
+        self.sink(
+            "code",
+            node,
+            arg_t[i],
+            f"sink: {q}()",
+            constant=a.type in ("string", "template_string"),
+        )
+
+    def sqlish(self, node: Node) -> bool:
+        if node.type == "identifier":
+            return self.fa.text(node) in self.sql_vars
+        text = self.fa.text(node) if node.end_byte - node.start_byte < 2000 else ""
+        return bool(SQL_TEXT.search(text))
+
+    def dynamic(self, node: Node) -> bool:
+        node = unwrap(node)
+        t = node.type
+        if t == "identifier":
+            return self.fa.text(node) in self.dyn
+        if t == "template_string":
+            return any(c.type == "template_substitution" for c in node.named_children)
+        if t == "binary_expression":
+            return self.fa.text(node.child_by_field_name("operator")) == "+"
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            return self.fa.text(fn).rsplit(".", 1)[-1] in ("format", "concat", "join", "replace")
+        return False
+
+    # statements ----------------------------------------------------------------------------
+    def h_declarator(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None:
+            return []
+        if value.type in FUNCTION_TYPES and name.type == "identifier":
+            self.function_node(value)
+            return []
+        fa.alias_declarator(name, value)
+        names = _pattern_names(fa, name)
+        saved, self.target = self.target, names[0] if len(names) == 1 else self.target
+        t = self.eval(value)
+        self.target = saved
+        dyn = self.dynamic(value)
+        for n in names:
+            self.bind(n, t, node, dyn)
+            if self.sqlish_value(value):
+                self.sql_vars.add(n)
+        if name.type == "identifier":
+            self.credential(name, fa.text(name), value)
+        return t
+
+    def sqlish_value(self, value: Node) -> bool:
+        return value.type in ("string", "template_string", "binary_expression") and self.sqlish(
+            value
+        )
+
+    def h_assign(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return []
+        if right.type in FUNCTION_TYPES:
+            self.function_node(right)
+            return []
+        ltext = fa.text(left)
+        saved, self.target = self.target, ltext.rsplit(".", 1)[-1]
+        t = self.eval(right)
+        self.target = saved
+        self.assign_to(left, ltext, t, right, node)
+        return t
+
+    def assign_to(
+        self, left: Node, ltext: str, t: list[Taint], right: Node, node: Node, aug: bool = False
+    ) -> None:
+        fa = self.fa
+        if left.type == "identifier":
+            if aug:
+                t = union(self.env.get(ltext, []), t)
+            self.bind(ltext, t, node, aug or self.dynamic(right))
+            if self.sqlish_value(right):
+                self.sql_vars.add(ltext)
+            if not aug:
+                self.credential(left, ltext, right)
+            return
+        if left.type in ("object_pattern", "array_pattern"):
+            for n in _pattern_names(fa, left):
+                self.bind(n, t, node)
+            return
+        if left.type not in ("member_expression", "subscript_expression"):
+            return
+        prop = ltext.rsplit(".", 1)[-1]
+        if prop in HTML_PROPS:
+            self.sink("xss", node, t, f"sink: .{prop} assignment")
+        elif ltext in LOCATION_TARGETS:
+            self.sink("redirect", node, t, f"sink: {ltext} assignment")
+        elif re.match(r"^(req|request|ctx)\.session\b", ltext):
+            self.sink("trust", node, t, f"sink: {ltext} (stored in the session)")
+        elif (
+            ltext
+            in (
+                "process.env.NODE_TLS_REJECT_UNAUTHORIZED",
+                "process.env['NODE_TLS_REJECT_UNAUTHORIZED']",
+                'process.env["NODE_TLS_REJECT_UNAUTHORIZED"]',
+            )
+            and fa.text(right).strip("'\"`") == "0"
+        ):
+            self.tls(
+                node,
+                "NODE_TLS_REJECT_UNAUTHORIZED = '0' turns off certificate checks "
+                "for every HTTPS request of the process.",
+            )
+        elif left.type == "member_expression" and not aug:
+            self.credential(left, prop, right)
+        if len(ltext) < 80:
+            if aug:
+                t = union(self.env.get(ltext, []), t)
+            self.env[ltext] = t
+            root = left
+            while root.type in ("member_expression", "subscript_expression"):
+                root = root.child_by_field_name("object")  # type: ignore[assignment]
+                if root is None:
+                    return
+            if root.type == "identifier" and t:
+                r = fa.text(root)
+                self.env[r] = union(self.env.get(r, []), t)
+
+    def h_augassign(self, node: Node) -> list[Taint]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return []
+        t = self.eval(right)
+        self.assign_to(left, self.fa.text(left), t, right, node, aug=True)
+        return t
+
+    def h_pair(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        key = node.child_by_field_name("key")
+        value = node.child_by_field_name("value")
+        if key is None or value is None:
+            return []
+        k = fa.text(key).strip("'\"")
+        if value.type in FUNCTION_TYPES:
+            if k == "checkServerIdentity":
+                body = fa.text(value.child_by_field_name("body"))
+                if not re.search(r"\b(throw|Error|return\s+\w)", body):
+                    self.tls(node, "checkServerIdentity accepts every certificate host name.")
+            self.function_node(value)
+            return []
+        vtext = fa.text(value) if value.end_byte - value.start_byte < 200 else ""
+        if k in ("rejectUnauthorized", "strictSSL") and vtext == "false":
+            self.tls(node, f"{k}: false turns off TLS certificate verification.")
+        elif (k == "httpOnly" and vtext == "false") or (
+            k == "secure" and vtext == "false" and (self.in_cookie_options(node))
+        ):
+            fa.config(
+                "COOKIE",
+                "CWE-614",
+                "Insecure cookie",
+                node,
+                f"The cookie is configured with {k}: false.",
+                "medium",
+                "high",
+                "Set secure: true, httpOnly: true and sameSite: 'lax' (or 'strict').",
+                self.symbol,
+            )
+        saved, self.target = self.target, k
+        t = self.eval(value)
+        self.target = saved
+        self.credential(node, k, value)
+        return t
+
+    def in_cookie_options(self, pair: Node) -> bool:
+        obj = pair.parent
+        parent = obj.parent if obj is not None else None
+        if parent is None:
+            return False
+        if parent.type == "pair":
+            return self.fa.text(parent.child_by_field_name("key")).strip("'\"") == "cookie"
+        return parent.type == "arguments" and ".cookie(" in self.fa.text(parent.parent)[:200]
+
+    def h_function(self, node: Node) -> list[Taint]:
+        self.function_node(node)
+        return []
+
+    def function_node(self, fn: Node) -> list[Taint]:
+        fa = self.fa
+        name = fa.function_name(fn)
+        if name and (same(fa.functions.get(name), fn) or same(fa.methods.get(name), fn)):
+            fa.summary(fn)
+            return []
+        return self.nested(fn)
+
+    def h_class(self, node: Node) -> list[Taint]:
+        return self.eval(node.child_by_field_name("body"))
+
+    def h_field(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        prop = node.child_by_field_name("property") or node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if value is None:
+            return []
+        if value.type in FUNCTION_TYPES:
+            return self.nested(value)
+        name = fa.text(prop)
+        saved, self.target = self.target, name
+        t = self.eval(value)
+        self.target = saved
+        self.credential(node, name, value)
+        return t
+
+    def h_if(self, node: Node) -> list[Taint]:
+        cond = node.child_by_field_name("condition")
+        self.eval(cond)
+        self.guards(cond)
+        self.branch(
+            node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
+        )
+        return []
+
+    def h_loop(self, node: Node) -> list[Taint]:
+        for f in ("initializer", "condition", "increment"):
+            self.eval(node.child_by_field_name(f))
+        self.branch(node.child_by_field_name("body"))
+        return []
+
+    def h_forin(self, node: Node) -> list[Taint]:
+        left = node.child_by_field_name("left")
+        t = self.eval(node.child_by_field_name("right"))
+        if left is not None:
+            self.cond += 1
+            for n in _pattern_names(self.fa, left):
+                self.bind(n, t, node)
+            self.cond -= 1
+        self.branch(node.child_by_field_name("body"))
+        return []
+
+    def h_switch(self, node: Node) -> list[Taint]:
+        self.eval(node.child_by_field_name("value"))
+        self.branch(node.child_by_field_name("body"))
+        return []
+
+    def h_try(self, node: Node) -> list[Taint]:
+        self.eval(node.child_by_field_name("body"))
+        self.branch(node.child_by_field_name("handler"))
+        self.eval(node.child_by_field_name("finalizer"))
+        return []
+
+    def h_ternary(self, node: Node) -> list[Taint]:
+        self.eval(node.child_by_field_name("condition"))
+        return union(
+            self.eval(node.child_by_field_name("consequence")),
+            self.eval(node.child_by_field_name("alternative")),
+        )
+
+    def h_binary(self, node: Node) -> list[Taint]:
+        op = self.fa.text(node.child_by_field_name("operator"))
+        left = self.eval(node.child_by_field_name("left"))
+        right = self.eval(node.child_by_field_name("right"))
+        if op in ("+", "||", "&&", "??"):
+            return union(left, right)
+        return []
+
+    def h_unary(self, node: Node) -> list[Taint]:
+        self.children(node)
+        return []
+
+    def h_return(self, node: Node) -> list[Taint]:
+        saved, self.target = self.target, ""
+        t = self.children(node)
+        self.target = saved
+        self.returned(t, node)
+        return []
+
+    def h_jsx_attr(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        kids = node.named_children
+        if not kids:
+            return []
+        name = fa.text(kids[0])
+        value = kids[1] if len(kids) > 1 else None
+        if value is None:
+            return []
+        if name == "dangerouslySetInnerHTML":
+            obj = value.named_children[0] if value.named_children else None
+            inner = _object_prop(fa, obj, ("__html",)) if obj is not None else None
+            t = self.eval(inner if inner is not None else value)
+            self.sink("xss", node, t, "sink: dangerouslySetInnerHTML")
+            return []
+        return self.eval(value)
+
+    # guards --------------------------------------------------------------------------------
+    def guards(self, cond: Node | None) -> None:
+        if cond is None or cond.end_byte - cond.start_byte > 2000:
+            return
+        fa = self.fa
+        stack = [cond]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.named_children)
+            if n.type != "call_expression":
+                continue
+            fn = n.child_by_field_name("function")
+            args_node = n.child_by_field_name("arguments")
+            args = args_node.named_children if args_node is not None else []
+            if fn is None or fn.type != "member_expression":
+                if fn is not None and fa.qual(fn).startswith("validator.") and args:
+                    self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
+                continue
+            method = fa.text(fn.child_by_field_name("property"))
+            recv = fn.child_by_field_name("object")
+            if method == "startsWith":
+                self.guard_root(recv, PREFIX_GUARD, n, ".startsWith()")
+            elif method in ("includes", "indexOf") and args and ".." in fa.text(args[0]):
+                self.guard_root(recv, frozenset({"path"}), n, f".{method}('..')")
+            elif method in ("includes", "has", "indexOf") and args:
+                self.guard_root(args[0], ALL_KINDS, n, f"allow-list .{method}()")
+            elif method == "test" and args and recv is not None and recv.type == "regex":
+                self.guard_root(args[0], ALL_KINDS, n, "a regular expression")
+            elif fa.qual(fn).startswith("validator.") and args:
+                self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
+
+    def guard_root(self, node: Node | None, kinds: frozenset[str], at: Node, label: str) -> None:
+        while node is not None and node.type in ("call_expression", "member_expression"):
+            if node.type == "call_expression":
+                fn = node.child_by_field_name("function")
+                args = node.child_by_field_name("arguments")
+                if fn is not None and fn.type == "member_expression":
+                    node = fn.child_by_field_name("object")
+                elif args is not None and args.named_children:
+                    node = args.named_children[-1]  # path.resolve(base, x).startsWith(base)
+                else:
+                    return
+            else:
+                key = self.fa.text(node)
+                if key in self.env:
+                    self.guard(key, kinds, at, label)
+                node = node.child_by_field_name("object")
+        if node is not None and node.type == "identifier":
+            self.guard(self.fa.text(node), kinds, at, label)
+
+    # configuration rules -------------------------------------------------------------------
+    def credential(self, node: Node, name: str, value: Node) -> None:
+        if value.type not in ("string", "template_string"):
+            return
+        if (
+            value.type == "template_string"
+            and value.named_children
+            and any(c.type == "template_substitution" for c in value.named_children)
+        ):
+            return
+        found = credential_value(name, self.fa.text(value)[1:-1])
+        if found is None:
+            return
+        sev, conf, why = found
+        self.fa.config(
+            "CREDS",
+            "CWE-798",
+            "Hard-coded credential",
+            node,
+            f"'{name}' is assigned {why}.",
+            sev,
+            conf,
+            "Read the secret from the environment (process.env) or a secrets manager; "
+            "rotate it if it was committed.",
+            self.symbol,
+        )
+
+    def tls(self, node: Node, message: str) -> None:
+        self.fa.config(
+            "TLS",
+            "CWE-295",
+            "TLS certificate verification disabled",
+            node,
+            message,
+            "high",
+            "high",
+            "Keep certificate verification on; for a private CA pass it with the ca option "
+            "(or NODE_EXTRA_CA_CERTS).",
+            self.symbol,
+        )
+
+    def cookie_rule(self, node: Node, args: list[Node]) -> None:
+        fa = self.fa
+        opts = args[2] if len(args) > 2 else None
+        if opts is not None and opts.type != "object":
+            return  # options built elsewhere: cannot tell
+        text = fa.text(opts) if opts is not None else ""
+        missing = [
+            f for f in ("secure", "httpOnly") if not re.search(rf"\b{f}\s*:\s*(?!false)\S", text)
+        ]
+        if not missing:
+            return
+        name = fa.text(args[0]) if args else ""
+        sensitive = bool(COOKIEISH.search(name))
+        explicit = any(re.search(rf"\b{f}\s*:\s*false", text) for f in missing)
+        fa.config(
+            "COOKIE",
+            "CWE-614",
+            "Insecure cookie",
+            node,
+            f"res.cookie({name[:40]}) is set without {' and '.join(missing)}: the cookie can "
+            "leak over plain HTTP or to scripts.",
+            "medium" if sensitive or explicit else "low",
+            "high" if explicit else "medium",
+            "Pass { secure: true, httpOnly: true, sameSite: 'lax' }.",
+            self.symbol,
+        )
+
+    def context_text(self, node: Node) -> str:
+        p: Node | None = node
+        for _ in range(8):
+            if p is None or p.type in STMT_TYPES:
+                break
+            p = p.parent
+        text = self.fa.text(p)[:400] if p is not None else ""
+        return f"{self.target} {self.symbol or ''} {text}"
+
+    def hash_rule(self, node: Node, alg: str) -> None:
+        ctx = self.context_text(node)
+        sev: Severity
+        conf: Confidence
+        if PASSWORDISH.search(ctx):
+            sev, conf, why = "high", "high", "hashes a password: fast hashes are cracked offline"
+        elif SIGNATUREISH.search(ctx):
+            sev, conf, why = "medium", "medium", "protects a token or signature"
+        else:
+            sev, conf, why = "low", "low", "is broken for security uses"
+        self.fa.config(
+            "WEAKHASH",
+            "CWE-328",
+            "Weak hash",
+            node,
+            f"{alg.upper()} {why}.",
+            sev,
+            conf,
+            "Hash passwords with bcrypt/argon2/scrypt (crypto.scrypt); use SHA-256 or better "
+            "(or HMAC-SHA-256) elsewhere.",
+            self.symbol,
+        )
+
+    def random_rule(self, node: Node) -> None:
+        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
+        if not RANDOM_SECRET_NAME.search(snake_name(name)):
+            return
+        self.fa.config(
+            "RANDOM",
+            "CWE-330",
+            "Insecure randomness for a secret",
+            node,
+            f"'{name}' is generated with Math.random(), which is predictable.",
+            "high",
+            "medium",
+            "Use crypto.randomBytes() / crypto.randomUUID() (or crypto.getRandomValues() in "
+            "browsers).",
+            self.symbol,
+        )
+
+
+def snake_name(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+
+
+_REQ_WHOLE = frozenset(
+    {f"{r}.{p}" for r in ("req", "request") for p in ("body", "query", "params", "headers")}
+)
+
+
+def _object_prop(fa: FileAnalysis, obj: Node | None, keys: tuple[str, ...]) -> Node | None:
+    if obj is None or obj.type != "object":
+        return None
+    for p in obj.named_children:
+        if p.type == "pair" and fa.text(p.child_by_field_name("key")).strip("'\"") in keys:
+            return p.child_by_field_name("value")
+        if p.type == "shorthand_property_identifier" and fa.text(p) in keys:
+            return p
+    return None
+
+
+JSScan.handlers = {
+    "identifier": JSScan.h_ident,
+    "shorthand_property_identifier": JSScan.h_ident,
+    "member_expression": JSScan.h_member,
+    "subscript_expression": JSScan.h_subscript,
+    "call_expression": JSScan.h_call,
+    "new_expression": JSScan.h_new,
+    "variable_declarator": JSScan.h_declarator,
+    "assignment_expression": JSScan.h_assign,
+    "augmented_assignment_expression": JSScan.h_augassign,
+    "pair": JSScan.h_pair,
+    "class_declaration": JSScan.h_class,
+    "abstract_class_declaration": JSScan.h_class,
+    "class": JSScan.h_class,
+    "field_definition": JSScan.h_field,
+    "public_field_definition": JSScan.h_field,
+    "if_statement": JSScan.h_if,
+    "for_statement": JSScan.h_loop,
+    "while_statement": JSScan.h_loop,
+    "do_statement": JSScan.h_loop,
+    "for_in_statement": JSScan.h_forin,
+    "switch_statement": JSScan.h_switch,
+    "try_statement": JSScan.h_try,
+    "ternary_expression": JSScan.h_ternary,
+    "binary_expression": JSScan.h_binary,
+    "unary_expression": JSScan.h_unary,
+    "return_statement": JSScan.h_return,
+    "jsx_attribute": JSScan.h_jsx_attr,
+    **{t: JSScan.h_function for t in FUNCTION_TYPES},
+}
+JSAnalysis.scan_class = JSScan
