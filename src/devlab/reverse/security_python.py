@@ -7,13 +7,15 @@
 DevLab's rules: the taint rules in ``devlab.reverse.taint`` (injection, traversal,
 deserialisation, SSRF, redirect, XSS, XXE, LDAP, XPath, trust boundary) and the
 configuration rules here (cookies, weak password hashing, insecure randomness for
-secrets, TLS verification off, debug mode, hard-coded credentials).
+secrets, TLS verification off, debug mode, hard-coded credentials, lxml parsers that
+resolve entities).
 
 Merging with bandit: bandit CWEs are normalised to DevLab's (``BANDIT_CWE``), CWEs of one
 family compare equal (``CWE_FAMILY``). Same line + same CWE family -> one finding: DevLab's
-(it carries the taint path), noting bandit's test id. A bandit finding on a sink DevLab
-proved fed only by constants or sanitised data (or a weak hash of a non-password) is kept
-at low severity / low confidence with a note.
+(it carries the taint path), noting bandit's test id; where DevLab could not trace the
+value (no taint path), bandit's higher severity and confidence are kept. A bandit finding
+on a sink DevLab proved fed only by constants or sanitised data (or a weak hash of a
+non-password) is kept at low severity / low confidence with a note.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
 from devlab.reverse.models import SEVERITY_ORDER, Finding
 from devlab.reverse.taint import (
@@ -87,6 +90,8 @@ BANDIT_FIX = {
     "B605": "Use subprocess.run([...]) without a shell.",
     "B608": "Use a parameterised query.",
 }
+LXML_PARSERS = {"lxml.etree.XMLParser", "lxml.etree.XMLPullParser", "lxml.etree.ETCompatXMLParser"}
+CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 HASH_FUNCS = {"hashlib.md5", "hashlib.sha1", "md5", "sha1"}
 RANDOM_FUNCS = {
     "random.random",
@@ -127,17 +132,25 @@ def _bandit(files: dict[str, str]) -> tuple[dict[str, list[Finding]], list[tuple
             f = Path(tmp) / f"f{i}.py"
             f.write_text(text, encoding="utf-8")
             names[str(f)] = path
-        mgr = b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True)
+        # bandit tokenizes every file (pure-Python ``tokenize``) to find ``# nosec``
+        # comments; where no text has one, skipping that gives the same issues, faster
+        no_nosec = not any("nosec" in text for text in files.values())
+        mgr = b_manager.BanditManager(
+            b_config.BanditConfig(), "file", quiet=True, ignore_nosec=no_nosec
+        )
         mgr.discover_files(list(names), recursive=False)
         mgr.run_tests()
         for fname, why in mgr.skipped:
             if fname in names:
                 errors.append((names[fname], f"bandit: {why}"))
+        split: dict[str, list[str]] = {}
         for issue in mgr.get_issue_list():
             path = names.get(issue.fname)
             if path is None:
                 continue
-            lines = files[path].splitlines()
+            lines = split.get(path)
+            if lines is None:
+                lines = split[path] = files[path].splitlines()
             span = issue.linerange or [issue.lineno]
             start, end = min(span), max(span)
             cwe = BANDIT_CWE.get(issue.test_id) or (
@@ -253,6 +266,20 @@ def _config_rules(fa: FileTaintAnalysis, path: str) -> None:
                     "high",
                     "Remove verify=False; pass a CA bundle path if the server uses a private CA.",
                 )
+            if q in LXML_PARSERS and _resolves_entities(kw):
+                add(
+                    "DL-PY-XXE",
+                    node,
+                    "CWE-611",
+                    "XML parser resolves entities",
+                    f"{q}() without resolve_entities=False: lxml before 5.0 expands "
+                    "external entities by default, so a document can read local files "
+                    "(XXE).",
+                    "medium",
+                    "medium",
+                    "Pass resolve_entities=False (and keep no_network=True), or parse "
+                    "untrusted XML with defusedxml.",
+                )
             if q in {"ssl._create_unverified_context", "ssl._create_stdlib_context"}:
                 add(
                     "DL-PY-TLS",
@@ -282,7 +309,11 @@ def _config_rules(fa: FileTaintAnalysis, path: str) -> None:
                     "high",
                     "Read the debug flag from configuration and keep it off in production.",
                 )
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie":
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "set_cookie"
+                and not any(k.arg is None for k in node.keywords)  # **kwargs may set them
+            ):
                 missing = [
                     f
                     for f in ("secure", "httponly")
@@ -339,6 +370,17 @@ def _config_rules(fa: FileTaintAnalysis, path: str) -> None:
             fn = syms.get(node.lineno, "")
             if RANDOM_SECRET_NAME.search(fn.rsplit(".", 1)[-1]) and _uses_random(fa, node.value):
                 _random(add, node, fn.rsplit(".", 1)[-1])
+
+
+def _resolves_entities(kw: dict[str, ast.expr]) -> bool:
+    """An lxml parser built without resolve_entities=False (or with no_network=False).
+    A non-constant setting is the caller's choice and not reported."""
+    resolve = kw.get("resolve_entities")
+    network = kw.get("no_network")
+    if isinstance(network, ast.Constant) and network.value is False:
+        return True
+    # resolve_entities="internal" (lxml >= 5) expands internal entities only
+    return resolve is None or (isinstance(resolve, ast.Constant) and resolve.value is True)
 
 
 def _uses_random(fa: FileTaintAnalysis, e: ast.AST) -> bool:
@@ -400,14 +442,16 @@ def _assignment_rules(
     _credential(add, node, name, value)
     const = value.value if isinstance(value, ast.Constant) else None
     if name in {"DEBUG", "debug"} and const is True:
+        # a framework's DEBUG lives in settings/config modules; elsewhere it is
+        # usually a module's own diagnostics switch
         add(
             "DL-PY-DEBUG",
             node,
             "CWE-489",
             "Debug mode enabled",
             "DEBUG is set to True.",
-            "medium",
-            "high" if settings_file else "medium",
+            "medium" if settings_file else "low",
+            "high" if settings_file else "low",
             "Read DEBUG from the environment; keep it False in production.",
         )
     if (
@@ -444,9 +488,15 @@ def _merge(
         key = (b.start_line, _family(b.cwe))
         if key in best:
             mine = best[key]
-            best[key] = mine.model_copy(
-                update={"message": f"{mine.message} (also bandit {b.rule_id[7:]})"}
-            )
+            update = {"message": f"{mine.message} (also bandit {b.rule_id[7:]})"}
+            if not mine.taint_path:
+                # DevLab could not trace the value (no proof either way): bandit's
+                # rating of the sink stands where it is higher
+                if SEVERITY_ORDER[b.severity] > SEVERITY_ORDER[mine.severity]:
+                    update["severity"] = b.severity
+                if CONFIDENCE_ORDER[b.confidence] > CONFIDENCE_ORDER[mine.confidence]:
+                    update["confidence"] = b.confidence
+            best[key] = mine.model_copy(update=update)
             continue
         st = status.get((b.start_line, b.cwe or "")) or status.get(
             (b.start_line, _family(b.cwe) or "")
@@ -485,24 +535,41 @@ def scan_python_source(path: str, text: str) -> list[Finding]:
     return _merge(own, bandit[path], status)
 
 
-def analyze_python_security(db: Database, project: str | int) -> SecurityReport:
+def _scan_python_item(
+    item: tuple[str, str],
+) -> tuple[str, list[Finding], str | None, list[tuple[str, str]]]:
+    """``(path, findings, why it was not analysed or None, bandit's complaints)`` of one
+    ``(path, text)``: DevLab's rules and bandit, merged. Runs in a pool worker."""
+    path, text = item
+    try:
+        own, status = _own(path, text)
+    except SyntaxError as exc:
+        return path, [], f"syntax error line {exc.lineno}: {exc.msg}", []
+    except (RecursionError, ValueError) as exc:
+        return path, [], f"analysis failed: {exc!r}", []
+    bandit, errors = _bandit({path: text})
+    return path, _merge(own, bandit[path], status), None, errors
+
+
+def analyze_python_security(
+    db: Database, project: str | int, *, pool: WorkerPool | None = None
+) -> SecurityReport:
     """Security findings of every Python file in the project's current snapshot; a file
-    that does not parse is listed in ``errors`` and the rest analysed."""
+    that does not parse is listed in ``errors`` and the rest analysed.
+
+    Files are analysed one per task in ``pool`` (by default a new one over every core,
+    started only for a project large enough to be worth it); findings come back in
+    path order, and nothing but the findings is kept."""
     ref = resolve_project(db, project)
     report = SecurityReport(project=ref.name, snapshot_id=require_snapshot(ref))
-    own: dict[str, tuple[list[Finding], dict[tuple[int, str], str]]] = {}
-    texts: dict[str, str] = {}
-    for item in snapshot_texts(db, project, languages=["python"]):
-        report.files += 1
-        try:
-            own[item.path] = _own(item.path, item.text)
-            texts[item.path] = item.text
-        except SyntaxError as exc:
-            report.errors.append((item.path, f"syntax error line {exc.lineno}: {exc.msg}"))
-        except (RecursionError, ValueError) as exc:
-            report.errors.append((item.path, f"analysis failed: {exc!r}"))
-    bandit, errors = _bandit(texts)
-    report.errors.extend(errors)
-    for path, (findings, status) in own.items():
-        report.findings.extend(_merge(findings, bandit.get(path, []), status))
+    bandit_errors: list[tuple[str, str]] = []
+    items = ((t.path, t.text) for t in snapshot_texts(db, project, languages=["python"]))
+    with shared_pool(pool) as workers:
+        for path, findings, error, errors in workers.map(_scan_python_item, items):
+            report.files += 1
+            if error is not None:
+                report.errors.append((path, error))
+            report.findings.extend(findings)
+            bandit_errors.extend(errors)
+    report.errors.extend(bandit_errors)  # after the parse errors, as one bandit run gave them
     return report

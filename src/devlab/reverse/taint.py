@@ -13,13 +13,17 @@ Model
   unknown call carries its arguments' taint). Branches are merged (tainted on any path).
 * Sanitisers are per sink kind: ``shlex.quote`` (command), ``os.path.basename`` /
   ``secure_filename`` (path), ``html.escape`` / ``markupsafe.escape`` / ``bleach.clean``
-  (XSS), ``escape_filter_chars`` (LDAP); ``int()`` / ``float()`` / ``bool()`` / ``len()``
+  (XSS), ``escape_filter_chars`` (LDAP), ``normpath("/" + p).lstrip("/")`` (path: it
+  cannot climb out of a base directory); ``int()`` / ``float()`` / ``bool()`` / ``len()``
   sanitise for every sink. Parameterised queries are clean because the parameters are
   not part of the query argument.
 * Calls to functions of the same file use a summary computed once per function
   (parameters symbolic): which parameters reach which sinks, and what the return value
-  carries. Route handlers (``@app.get``/``@router.post``/``@app.route``...) get their
-  parameters as sources instead.
+  carries. A caller passing its own parameter on extends its own summary (reported only
+  where a real source enters); sanitised arguments are not reported. Route handlers
+  (``@app.get``/``@router.post``/``@app.route``...) get their parameters as sources
+  instead, and so does ``environ`` in a WSGI callable ``(environ, start_response)``.
+  Tornado handlers' ``self.get_argument()`` & co. are sources, ``self.redirect()`` a sink.
 
 Reporting policy (per sink evaluation; ``sink_status`` keeps the strongest per line+CWE)
 -----------------------------------------------------------------------------------
@@ -65,6 +69,14 @@ REQUEST_ATTRS = {
     "body",
     "full_path",
     "url",
+    "path",
+    "raw_path",
+    # Tornado / aiohttp
+    "uri",
+    "query",
+    "arguments",
+    "query_arguments",
+    "body_arguments",
     # Django
     "GET",
     "POST",
@@ -72,6 +84,18 @@ REQUEST_ATTRS = {
     "META",
     "FILES",
     "REQUEST",
+    "path_info",
+    "get_full_path",
+}
+# Tornado RequestHandler accessors of request data (called on self)
+HANDLER_SOURCE_METHODS = {
+    "get_argument",
+    "get_arguments",
+    "get_query_argument",
+    "get_query_arguments",
+    "get_body_argument",
+    "get_body_arguments",
+    "get_cookie",
 }
 ROUTE_DECORATORS = {
     "get",
@@ -513,11 +537,17 @@ class FileTaintAnalysis:
             {a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True) if d}
         )
         head = self.code(fn.lineno)
+        names = {a.arg for a in args}
+        wsgi = {"environ", "start_response"} <= names  # a WSGI application callable
         for i, a in enumerate(args):
             if a.arg in NOT_TAINTED_PARAMS:
                 continue
             d = defaults.get(a.arg)
-            if route:
+            if wsgi and a.arg == "environ":
+                scan.env[a.arg] = [
+                    Taint("WSGI environ").then(fn.lineno, head, "source: WSGI environ")
+                ]
+            elif route:
                 if a.arg == "request" or (
                     isinstance(d, ast.Call)
                     and self.qualname(d.func).split(".")[-1] in {"Depends", "Security"}
@@ -653,6 +683,9 @@ class FunctionScan:
             return self.expr(e.value)
         if isinstance(e, ast.Subscript):
             return _merge(self.expr(e.value), [])
+        parts = _string_parts(e)
+        if parts is not None:
+            return self.concatenation(e, parts)
         if isinstance(e, ast.Call):
             return self.call(e)
         if isinstance(e, ast.Compare):
@@ -687,6 +720,23 @@ class FunctionScan:
                 out = _merge(out, self.expr(child))
         return out
 
+    def concatenation(self, e: ast.expr, parts: list[ast.expr]) -> list[Taint]:
+        """A string built from ``parts`` in order. Untrusted data after a prefix that
+        fixes the URL's origin (``"/path?q="``, ``base_url + "/"``) cannot choose where a
+        redirect goes: those taints are marked clean for the redirect rule."""
+        taints = [self.expr(p) for p in parts]
+        out = _merge(*taints)
+        first = next((i for i, t in enumerate(taints) if t), None)
+        if first is None or not _fixed_origin(parts[:first]):
+            return out
+        line = e.lineno
+        return [
+            Taint(t.origin, t.param, t.steps, t.sanitisers | {"redirect"}).then(
+                line, self.fa.code(line), "after a fixed URL prefix (not an open redirect)"
+            )
+            for t in out
+        ]
+
     def call(self, c: ast.Call) -> list[Taint]:
         fa = self.fa
         q = fa.qualname(c.func)
@@ -697,6 +747,12 @@ class FunctionScan:
         receiver = self.expr(c.func.value) if isinstance(c.func, ast.Attribute) else []
         line = c.lineno
         self.check_sinks(c, q, short, args, kws)
+        if short == "url_concat" and args:  # tornado.httputil.url_concat(url, query_args)
+            tail = _merge(*args[1:], *kws.values())
+            return _merge(
+                args[0],
+                [Taint(t.origin, t.param, t.steps, t.sanitisers | {"redirect"}) for t in tail],
+            )
         if q in SOURCE_CALLS:
             label = SOURCE_CALLS[q]
             return [Taint(label).then(line, fa.code(line), f"source: {label}")]
@@ -708,6 +764,20 @@ class FunctionScan:
             if base.endswith("request") or base == "req":
                 label = f"request.{c.func.attr}()"
                 return [Taint(label).then(line, fa.code(line), f"source: {label}")]
+        if (
+            isinstance(c.func, ast.Attribute)
+            and c.func.attr in HANDLER_SOURCE_METHODS
+            and fa.qualname(c.func.value) == "self"
+        ):
+            label = f"self.{c.func.attr}()"
+            return [Taint(label).then(line, fa.code(line), f"source: {label}")]
+        if _rooted_normpath_stripped(fa, c):
+            return [
+                Taint(t.origin, t.param, t.steps, t.sanitisers | {"path"}).then(
+                    line, fa.code(line), "normalised under '/' and made relative (sanitiser)"
+                )
+                for t in _merge(receiver, all_args)
+            ]
         if q in SANITISERS or short in {"secure_filename", "escape_filter_chars"}:
             kinds = SANITISERS.get(q) or SANITISERS[short]
             return [
@@ -742,6 +812,23 @@ class FunctionScan:
                     (*t.then(c.lineno, fa.code(c.lineno), note).steps, *hit.taint.steps),
                     t.sanitisers | hit.taint.sanitisers,
                 )
+                if combined.clean_for(RULES[hit.rule].kind):
+                    continue
+                if combined.origin == "param":
+                    # a parameter of this function too: the flow goes into this
+                    # function's summary; only a caller with a real source reports it
+                    if self.summary is not None:
+                        self.summary.hits.append(
+                            SinkHit(
+                                hit.rule,
+                                hit.sink_line,
+                                hit.sink_end,
+                                hit.sink_note,
+                                combined,
+                                hit.symbol,
+                            )
+                        )
+                    continue
                 self.report(
                     hit.rule, combined, hit.sink_line, hit.sink_end, hit.sink_note, hit.symbol, c
                 )
@@ -838,6 +925,10 @@ class FunctionScan:
             ):
                 node, taints = arg(1, "search_filter")
                 self.sink("ldap", c, taints, "sink: .search() filter", node)
+            elif attr == "redirect" and self.fa.qualname(c.func.value) == "self":
+                # Tornado RequestHandler.redirect(url) and its look-alikes
+                node, taints = arg(0, "url")
+                self.sink("redirect", c, taints, "sink: self.redirect() URL", node)
             elif attr == "xpath":
                 node, taints = arg(0, "_path")
                 self.sink("xpath", c, taints, "sink: .xpath() expression", node)
@@ -923,3 +1014,82 @@ def _constant(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return all(isinstance(v, ast.Constant) for v in node.values)
     return False
+
+
+def _rooted_normpath_stripped(fa: FileTaintAnalysis, c: ast.Call) -> bool:
+    """``normpath("/" + p).lstrip("/")``: normalising under the root removes every
+    ``..`` that could climb out, and stripping the leading slash makes the result
+    relative again, so joining it to a base directory stays inside the base."""
+    if not (
+        isinstance(c.func, ast.Attribute)
+        and c.func.attr in {"lstrip", "strip"}
+        and c.args
+        and isinstance(c.args[0], ast.Constant)
+        and c.args[0].value == "/"
+        and isinstance(c.func.value, ast.Call)
+        and fa.qualname(c.func.value.func) in {"os.path.normpath", "posixpath.normpath"}
+        and c.func.value.args
+    ):
+        return False
+    inner = c.func.value.args[0]
+    if isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.Add):
+        first = inner.left
+        while isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+            first = first.left
+        return isinstance(first, ast.Constant) and str(first.value).startswith("/")
+    if isinstance(inner, ast.JoinedStr) and inner.values:
+        head = inner.values[0]
+        return isinstance(head, ast.Constant) and str(head.value).startswith("/")
+    return False
+
+
+def _string_parts(e: ast.expr) -> list[ast.expr] | None:
+    """The ordered pieces of a string concatenation (``a + b + c``, an f-string, or
+    ``sep.join([a, b])`` with a literal list, the separator between the items), or None
+    for anything else."""
+    if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add):
+        out: list[ast.expr] = []
+        node: ast.expr = e
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            out.insert(0, node.right)
+            node = node.left
+        return [node, *out]
+    if isinstance(e, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.FormattedValue) else v for v in e.values]
+    if (
+        isinstance(e, ast.Call)
+        and isinstance(e.func, ast.Attribute)
+        and e.func.attr == "join"
+        and len(e.args) == 1
+        and not e.keywords
+        and isinstance(e.args[0], (ast.List, ast.Tuple))
+    ):
+        sep = e.func.value
+        out = []
+        for i, elt in enumerate(e.args[0].elts):
+            if i and not (isinstance(sep, ast.Constant) and not sep.value):
+                out.append(sep)
+            out.append(elt.value if isinstance(elt, ast.Starred) else elt)
+        return out
+    return None
+
+
+ORIGIN_FIXED = re.compile(r"^(/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\\x00]+[/?#])")
+
+
+def _fixed_origin(prefix: list[ast.expr]) -> bool:
+    """Whether untrusted text appended after ``prefix`` (trusted pieces) can no longer
+    change a URL's scheme and host: the prefix is a rooted path ("/x..."), an absolute
+    URL up to its path, or starts with a trusted variable (a configured base URL) not
+    followed by a scheme separator."""
+    text = ""
+    for p in prefix:
+        if isinstance(p, ast.Constant) and isinstance(p.value, str):
+            text += p.value
+        else:
+            text += "\x00"  # a trusted, non-literal piece
+    if not text:
+        return False
+    if text.startswith("\x00"):
+        return not text.lstrip("\x00").startswith(":")
+    return bool(ORIGIN_FIXED.match(text))

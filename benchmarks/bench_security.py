@@ -1,0 +1,605 @@
+"""Security analysis precision and recall on real vulnerable / fixed releases.
+
+    python benchmarks/bench_security.py [--only ID,...] [--show] [--write]
+
+The corpus is ``benchmarks/security_corpus.toml``: published vulnerabilities (CVE) in
+real PyPI and npm packages, each labelled with the flawed code in the vulnerable
+release and the corresponding code in the release that fixed it. The releases are
+fetched once (``pip download`` / ``npm pack``) into ``benchmarks/.data/security/``.
+
+Tools, run on the labelled files of both releases in the same run:
+
+* **DevLab**: ``devlab.reverse.security.scan_source`` (Python: bandit + DevLab's taint
+  and configuration rules, merged; other languages: DevLab's tree-sitter rules);
+* **bandit** alone, on the Python part: the ``bandit`` command of this environment,
+  default profile, every severity and confidence, JSON output; its test ids are
+  mapped to CWEs with ``devlab.reverse.security_python.BANDIT_CWE`` (else bandit's own
+  CWE).
+
+Scoring per case, tool and alarm level: **TP** when the tool reports a finding of the
+case's CWE family (``FAMILIES`` below, plus the case's ``accept`` list) overlapping a
+labelled vulnerable range +-``SLACK`` lines, else **FN**; **FP** when it still reports
+that family in a labelled range of the fixed release. Every other finding of severity
+>= medium in the labelled files is counted as an "other alarm" (not scored: it may be
+real). Alarm levels: ``all`` (every finding), ``medium+`` (severity >= medium) and
+``high`` (severity >= high with high confidence).
+
+``--show`` prints the labelled code of each case (to review the labels), ``--write``
+replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DATA_DIR, machine, markdown_table, write_json
+
+BENCH_DIR = Path(__file__).resolve().parent
+CORPUS = BENCH_DIR / "security_corpus.toml"
+SEC_DIR = DATA_DIR / "security"
+DOCS = BENCH_DIR.parent / "docs" / "benchmarks.md"
+SECTION = "## Security analysis: precision and recall"
+SLACK = 3
+SEVERITY = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+FAMILIES = [
+    {"CWE-78", "CWE-77", "CWE-88"},
+    {"CWE-94", "CWE-95"},
+    {"CWE-22", "CWE-23", "CWE-73"},
+    {"CWE-502"},
+    {"CWE-79", "CWE-80"},
+    {"CWE-89"},
+    {"CWE-918"},
+    {"CWE-601"},
+    {"CWE-611", "CWE-776"},
+    {"CWE-327", "CWE-328", "CWE-916"},
+    {"CWE-330", "CWE-338"},
+    {"CWE-798", "CWE-259"},
+    {"CWE-295"},
+]
+LEVELS = ("all", "medium+", "high")
+TOOLS = ("devlab", "bandit")
+
+
+# corpus -----------------------------------------------------------------------------------
+@dataclass
+class Location:
+    path: str
+    function: str
+    lines: tuple[int, int]
+
+
+@dataclass
+class Case:
+    id: str
+    language: str
+    advisory: str
+    package: str
+    ecosystem: str
+    vulnerable_version: str
+    fixed_version: str
+    cwe: str
+    description: str
+    dist: str = "sdist"
+    accept: list[str] = field(default_factory=list)
+    vulnerable: list[Location] = field(default_factory=list)
+    fixed: list[Location] = field(default_factory=list)
+
+    def family(self) -> set[str]:
+        out = {self.cwe, *self.accept}
+        for fam in FAMILIES:
+            if out & fam:
+                out |= fam
+        return out
+
+
+def load_corpus(path: Path = CORPUS) -> list[Case]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    cases = []
+    for raw in data["case"]:
+        locs = {
+            k: [Location(x["path"], x["function"], tuple(x["lines"])) for x in raw.get(k, [])]
+            for k in ("vulnerable", "fixed")
+        }
+        fields = {k: v for k, v in raw.items() if k not in ("vulnerable", "fixed")}
+        cases.append(Case(**fields, **locs))
+    ids = [c.id for c in cases]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise SystemExit(f"duplicate case ids in {path}: {sorted(dupes)}")
+    return cases
+
+
+# fetching -----------------------------------------------------------------------------------
+def _run(cmd: list[str], cwd: Path | None = None) -> None:
+    print("$", " ".join(cmd), file=sys.stderr)
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+
+
+def fetch(ecosystem: str, name: str, version: str, dist: str = "sdist") -> Path:
+    """Download one release once and return the root of its extracted files."""
+    key = f"{name}-{version}"
+    dest = SEC_DIR / "src" / ecosystem / key
+    if not (dest / ".complete").exists():
+        archive_dir = SEC_DIR / "archives" / ecosystem / key
+        if archive_dir.exists():
+            shutil.rmtree(archive_dir)
+        archive_dir.mkdir(parents=True)
+        if ecosystem == "pypi":
+            cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+            if dist == "wheel":  # .py files are the same in every platform's wheel
+                cmd += ["--only-binary", ":all:", "--python-version", "3.11"]
+                cmd += ["--platform", "manylinux2014_x86_64", "--platform", "any"]
+            else:
+                cmd += ["--no-binary", ":all:"]
+            _run([*cmd, f"{name}=={version}", "-d", str(archive_dir)])
+        elif ecosystem == "npm":
+            _run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=archive_dir)
+        else:
+            raise SystemExit(f"unknown ecosystem {ecosystem!r}")
+        archives = [p for p in archive_dir.iterdir() if p.is_file()]
+        if len(archives) != 1:
+            raise RuntimeError(f"expected one archive for {key}, got {archives}")
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        archive = archives[0]
+        if archive.suffix in {".zip", ".whl"}:
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(dest)
+        else:
+            with tarfile.open(archive) as tf:
+                tf.extractall(dest, filter="data")
+        (dest / ".complete").write_text(archive.name)
+    entries = [p for p in dest.iterdir() if p.name != ".complete"]
+    if len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return dest
+
+
+# tools ----------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    tool: str
+    rule: str
+    cwe: str | None
+    severity: str
+    confidence: str
+    start: int
+    end: int
+
+
+def run_devlab(files: dict[str, Path]) -> tuple[dict[str, list[Hit]], dict[str, str], float]:
+    from devlab.reverse.security import scan_source
+
+    out: dict[str, list[Hit]] = {}
+    errors: dict[str, str] = {}
+    t0 = time.perf_counter()
+    for key, path in files.items():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            findings = scan_source(str(path), text)
+        except Exception as exc:  # a missing rule set, a syntax error: report, go on
+            errors[key] = f"{type(exc).__name__}: {exc}"
+            findings = []
+        out[key] = [
+            Hit(
+                "devlab",
+                f.rule_id,
+                f.cwe,
+                f.severity,
+                f.confidence,
+                f.start_line,
+                f.end_line,
+            )
+            for f in findings
+        ]
+    return out, errors, time.perf_counter() - t0
+
+
+def run_bandit(files: dict[str, Path]) -> tuple[dict[str, list[Hit]], dict[str, str], float]:
+    from devlab.reverse.security_python import BANDIT_CWE
+
+    out: dict[str, list[Hit]] = {k: [] for k in files}
+    errors: dict[str, str] = {}
+    if not files:
+        return out, errors, 0.0
+    by_path = {str(p.resolve()): k for k, p in files.items()}
+    bandit = Path(sys.executable).with_name("bandit")
+    cmd = [str(bandit) if bandit.exists() else "bandit", "-f", "json", "-q", *by_path]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    report = json.loads(done.stdout or "{}")
+    for err in report.get("errors", []):
+        key = by_path.get(str(Path(err["filename"]).resolve()))
+        if key:
+            errors[key] = f"bandit: {err.get('reason', 'error')}"
+    for r in report.get("results", []):
+        key = by_path.get(str(Path(r["filename"]).resolve()))
+        if key is None:
+            continue
+        cwe = BANDIT_CWE.get(r["test_id"])
+        if cwe is None and (r.get("issue_cwe") or {}).get("id"):
+            cwe = f"CWE-{r['issue_cwe']['id']}"
+        lines = r.get("line_range") or [r["line_number"]]
+        out[key].append(
+            Hit(
+                "bandit",
+                f"{r['test_id']}",
+                cwe,
+                r["issue_severity"].lower(),
+                r["issue_confidence"].lower(),
+                min(lines),
+                max(lines),
+            )
+        )
+    return out, errors, took
+
+
+# scoring ----------------------------------------------------------------------------------------
+def passes(hit: Hit, level: str) -> bool:
+    if level == "all":
+        return True
+    if level == "medium+":
+        return SEVERITY.get(hit.severity, 2) >= 2
+    return SEVERITY.get(hit.severity, 2) >= 3 and hit.confidence == "high"
+
+
+def matches(hit: Hit, loc: Location, family: set[str]) -> bool:
+    lo, hi = loc.lines[0] - SLACK, loc.lines[1] + SLACK
+    return hit.cwe in family and hit.start <= hi and hit.end >= lo
+
+
+def score_side(
+    case: Case, locs: list[Location], hits: dict[str, list[Hit]], level: str
+) -> tuple[list[str], int]:
+    """Rules that hit a labelled location, and the number of other medium+ alarms."""
+    fam = case.family()
+    matched: list[str] = []
+    other = 0
+    for path in sorted({loc.path for loc in locs}):
+        mine = [loc for loc in locs if loc.path == path]
+        for h in hits.get(path, []):
+            if not passes(h, level):
+                continue
+            if any(matches(h, loc, fam) for loc in mine):
+                matched.append(h.rule)
+            elif SEVERITY.get(h.severity, 2) >= 2:
+                other += 1
+    return sorted(set(matched)), other
+
+
+def evaluate(cases: list[Case]) -> dict[str, Any]:
+    roots: dict[tuple[str, str], Path] = {}
+    for c in cases:
+        for version in (c.vulnerable_version, c.fixed_version):
+            if version and (c.id, version) not in roots:
+                roots[(c.id, version)] = fetch(c.ecosystem, c.package, version, c.dist)
+    # the labelled files: key "case|side|path"
+    files: dict[str, Path] = {}
+    for c in cases:
+        for side, version, locs in (
+            ("vulnerable", c.vulnerable_version, c.vulnerable),
+            ("fixed", c.fixed_version, c.fixed),
+        ):
+            if not version:
+                continue
+            for loc in locs:
+                p = roots[(c.id, version)] / loc.path
+                if not p.is_file():
+                    raise SystemExit(f"{c.id}: {loc.path} not found in {version}")
+                files[f"{c.id}|{side}|{loc.path}"] = p
+    devlab, dl_errors, dl_s = run_devlab(files)
+    py_files = {k: p for k, p in files.items() if p.suffix == ".py"}
+    bandit, b_errors, b_s = run_bandit(py_files)
+    results: dict[str, Any] = {
+        "cases": [],
+        "errors": {"devlab": dl_errors, "bandit": b_errors},
+        "seconds": {"devlab": round(dl_s, 1), "bandit": round(b_s, 1)},
+        "files": len(files),
+        "lines": sum(
+            len(p.read_text(encoding="utf-8", errors="replace").splitlines())
+            for p in files.values()
+        ),
+    }
+    for c in cases:
+        row: dict[str, Any] = {
+            "id": c.id,
+            "language": c.language,
+            "advisory": c.advisory,
+            "package": c.package,
+            "versions": [c.vulnerable_version, c.fixed_version],
+            "cwe": c.cwe,
+            "has_fix": bool(c.fixed_version),
+            "tools": {},
+        }
+        for tool, hits in (("devlab", devlab), ("bandit", bandit)):
+            if tool == "bandit" and c.language != "python":
+                continue
+            per: dict[str, Any] = {}
+            for level in LEVELS:
+                v_hits = {
+                    loc.path: hits.get(f"{c.id}|vulnerable|{loc.path}", []) for loc in c.vulnerable
+                }
+                f_hits = {loc.path: hits.get(f"{c.id}|fixed|{loc.path}", []) for loc in c.fixed}
+                v_rules, v_other = score_side(c, c.vulnerable, v_hits, level)
+                f_rules, f_other = score_side(c, c.fixed, f_hits, level)
+                per[level] = {
+                    "tp": bool(v_rules),
+                    "fp": bool(f_rules),
+                    "vulnerable_rules": v_rules,
+                    "fixed_rules": f_rules,
+                    "other_alarms": v_other + f_other,
+                }
+            row["tools"][tool] = per
+        results["cases"].append(row)
+    return results
+
+
+def summarise(results: dict[str, Any], level: str) -> list[dict[str, Any]]:
+    rows = []
+    languages = sorted({c["language"] for c in results["cases"]})
+    for tool in TOOLS:
+        for lang in [*languages, "all"]:
+            cases = [
+                c
+                for c in results["cases"]
+                if tool in c["tools"] and (lang == "all" or c["language"] == lang)
+            ]
+            if not cases:
+                continue
+            if tool == "bandit" and lang == "all":
+                continue  # bandit only covers Python: its "all" row is its Python row
+            tp = sum(c["tools"][tool][level]["tp"] for c in cases)
+            with_fix = [c for c in cases if c["has_fix"]]
+            fp = sum(c["tools"][tool][level]["fp"] for c in with_fix)
+            other = sum(c["tools"][tool][level]["other_alarms"] for c in cases)
+            rows.append(
+                {
+                    "tool": tool,
+                    "language": lang,
+                    "cases": len(cases),
+                    "tp": tp,
+                    "fn": len(cases) - tp,
+                    "recall": tp / len(cases),
+                    "fixed": len(with_fix),
+                    "fp": fp,
+                    "fp_rate": fp / len(with_fix) if with_fix else 0.0,
+                    "precision": tp / (tp + fp) if tp + fp else 0.0,
+                    "other_alarms": other,
+                }
+            )
+    return rows
+
+
+# report -----------------------------------------------------------------------------------------
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def summary_table(rows: list[dict[str, Any]]) -> str:
+    return markdown_table(
+        [
+            "tool",
+            "language",
+            "cases",
+            "TP",
+            "FN",
+            "recall (TPR)",
+            "fixed releases",
+            "FP on fix",
+            "FP rate",
+            "precision",
+            "other alarms (medium+)",
+        ],
+        [
+            [
+                "DevLab" if r["tool"] == "devlab" else "bandit alone",
+                r["language"],
+                r["cases"],
+                r["tp"],
+                r["fn"],
+                _pct(r["recall"]),
+                r["fixed"],
+                r["fp"],
+                _pct(r["fp_rate"]),
+                _pct(r["precision"]) if r["tp"] + r["fp"] else "-",
+                r["other_alarms"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _cell(per: dict[str, Any] | None, level: str) -> tuple[str, str]:
+    if per is None:
+        return "n/a", "n/a"
+    p = per[level]
+    caught = "**TP** " + ", ".join(p["vulnerable_rules"]) if p["tp"] else "FN"
+    fixed = "FP " + ", ".join(p["fixed_rules"]) if p["fp"] else "clean"
+    return caught, fixed
+
+
+def case_table(results: dict[str, Any], level: str) -> str:
+    rows = []
+    for c in results["cases"]:
+        dl = _cell(c["tools"].get("devlab"), level)
+        bd = _cell(c["tools"].get("bandit"), level)
+        if not c["has_fix"]:
+            dl, bd = (dl[0], "no fix"), (bd[0], "no fix" if bd[1] != "n/a" else "n/a")
+        rows.append(
+            [
+                c["id"],
+                c["language"],
+                c["advisory"],
+                c["cwe"],
+                " → ".join(v for v in c["versions"] if v),
+                dl[0],
+                dl[1],
+                bd[0],
+                bd[1],
+            ]
+        )
+    return markdown_table(
+        [
+            "case",
+            "lang",
+            "advisory",
+            "CWE",
+            "vulnerable → fixed",
+            "DevLab on vulnerable",
+            "DevLab on fixed",
+            "bandit on vulnerable",
+            "bandit on fixed",
+        ],
+        rows,
+    )
+
+
+def headline(results: dict[str, Any]) -> str:
+    """One sentence per alarm level: DevLab vs bandit alone on the Python cases."""
+    out = ["**Python, DevLab vs bandit alone** (recall / FP rate / precision):"]
+    for level in LEVELS:
+        rows = {(r["tool"], r["language"]): r for r in summarise(results, level)}
+        dl, bd = rows.get(("devlab", "python")), rows.get(("bandit", "python"))
+        if not (dl and bd):
+            continue
+        out.append(
+            f"{level}: {_pct(dl['recall'])} / {_pct(dl['fp_rate'])} / "
+            f"{_pct(dl['precision'])} vs {_pct(bd['recall'])} / {_pct(bd['fp_rate'])} / "
+            f"{_pct(bd['precision'])};"
+        )
+    return " ".join(out).rstrip(";") + "."
+
+
+def render(results: dict[str, Any], command: str) -> str:
+    m = machine()
+    by_lang: dict[str, int] = {}
+    for c in results["cases"]:
+        by_lang[c["language"]] = by_lang.get(c["language"], 0) + 1
+    langs = ", ".join(f"{n} {lang}" for lang, n in sorted(by_lang.items()))
+    errors = results["errors"]
+    parts = [
+        SECTION,
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"**Machine**: {m['cpu']}, {m['cores']} cores, Python {m['python']}; {m['date']}. "
+        f"{results['files']} labelled files ({results['lines']:,} lines) scanned in "
+        f"{results['seconds']['devlab']} s by DevLab and {results['seconds']['bandit']} s "
+        "by bandit alone.",
+        "",
+        f"**Corpus** (`benchmarks/security_corpus.toml`): {len(results['cases'])} published "
+        f"vulnerabilities ({langs}) in real PyPI and npm releases. Each case names the "
+        "release with the flaw and the release that fixed it in code, and labels the "
+        "flawed lines and the fixing lines, read from a diff of the two releases and the "
+        "advisory (never from a tool's output). Only PyPI and npm are reachable from the "
+        "benchmark machine: the corpus has no Java, Go or Bash case (no advisory with "
+        "both releases was found whose package ships such sources there), and no "
+        "TypeScript case (the npm tarballs of the advisories used ship compiled "
+        "JavaScript).",
+        "",
+        "**Scoring**: a tool catches a case (TP) when it reports a finding of the case's "
+        f"CWE family on the labelled vulnerable lines (±{SLACK}); otherwise FN. On the fixed "
+        "release, a finding of that family on the labelled fixing lines is a false "
+        "positive (the tool still alarms after the fix). Recall = TP/cases, FP rate = "
+        "FP/fixed releases, precision = TP/(TP+FP). Other findings of severity ≥ medium "
+        "in the labelled files are listed as *other alarms*, not scored (they may be "
+        "real). DevLab's Python analysis includes bandit's findings (merged, and "
+        "downgraded to low/low where DevLab's data flow shows only constants or "
+        "sanitised data reach the sink), so it is compared at three alarm levels: "
+        "**all** findings, **medium+** (severity ≥ medium, DevLab's default view) and "
+        "**high** (severity ≥ high with high confidence).",
+        "",
+    ]
+    parts += [headline(results), ""]
+    for level in LEVELS:
+        parts += [f"### Alarm level: {level}", "", summary_table(summarise(results, level)), ""]
+    parts += ["### Per case (alarm level medium+)", "", case_table(results, "medium+"), ""]
+    notes = []
+    for tool, errs in errors.items():
+        for key, msg in sorted(errs.items()):
+            notes.append(f"- {tool}: `{key}`: {msg[:200]}")
+    if notes:
+        parts += ["Files a tool could not analyse (no findings counted for it):", "", *notes, ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def write_docs(section: str, docs: Path = DOCS) -> None:
+    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text)
+    else:
+        text = text.rstrip() + "\n\n" + section
+    docs.write_text(text.rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {docs}", file=sys.stderr)
+
+
+def show(cases: list[Case]) -> None:
+    for c in cases:
+        print(f"\n===== {c.id} ({c.advisory}, {c.cwe}) {c.package}")
+        for side, version, locs in (
+            ("vulnerable", c.vulnerable_version, c.vulnerable),
+            ("fixed", c.fixed_version, c.fixed),
+        ):
+            if not version:
+                continue
+            root = fetch(c.ecosystem, c.package, version, c.dist)
+            for loc in locs:
+                lines = (root / loc.path).read_text(encoding="utf-8", errors="replace")
+                lo, hi = loc.lines
+                print(f"--- {side} {version} {loc.path}:{lo}-{hi} {loc.function}")
+                for n, line in enumerate(lines.splitlines()[lo - 1 : hi], lo):
+                    print(f"{n:6d} {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--only", help="comma-separated case ids")
+    ap.add_argument("--show", action="store_true", help="print the labelled code and exit")
+    ap.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = ap.parse_args(argv)
+    cases = load_corpus(args.corpus)
+    if args.only:
+        wanted = set(args.only.split(","))
+        cases = [c for c in cases if c.id in wanted]
+    if args.show:
+        show(cases)
+        return 0
+    t0 = time.perf_counter()
+    results = evaluate(cases)
+    results["machine"] = machine()
+    results["date"] = dt.date.today().isoformat()
+    results["wall_s"] = round(time.perf_counter() - t0, 1)
+    write_json(SEC_DIR / "results.json", results)
+    command = ".venv/bin/python benchmarks/bench_security.py" + (" --write" if args.write else "")
+    text = render(results, command)
+    print(text)
+    if args.write:
+        write_docs(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
