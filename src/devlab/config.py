@@ -16,12 +16,64 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from devlab.errors import InvalidInput, describe_validation_errors
 
 EmbeddingBackend = Literal["sentence-transformers", "model2vec", "openai"]
+LLMProviderKind = Literal["local", "openai", "llamacpp"]
+# The task kinds routes may name (the same list as ``devlab.llm.base.TASK_KINDS``;
+# repeated here because config.py sits below every package; a test pins them equal).
+LLM_TASKS: tuple[str, ...] = (
+    "chat",
+    "explain",
+    "generate",
+    "tests",
+    "fix",
+    "refactor",
+    "translate",
+    "suggest",
+)
+# The provider every DevLab has without configuration: the packaged Gemma 3 270M.
+LOCAL_PROVIDER = "local"
+
+
+class LLMProviderConfig(BaseModel):
+    """One configured language model behind one backend (an entry of ``llm_providers``).
+
+    ``kind`` picks the backend: ``local`` (transformers, in-process; ``model`` empty
+    means the packaged Gemma 3 270M, else a model directory DevLab converted),
+    ``openai`` (any OpenAI-compatible server: Ollama, vLLM, llama.cpp server, LM Studio,
+    OpenAI; needs ``base_url`` and ``model``), ``llamacpp`` (llama-cpp-python in-process,
+    an optional extra; ``model`` is a .gguf path, empty for the packaged one).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: LLMProviderKind
+    model: str = ""
+    # openai: the server root, e.g. http://127.0.0.1:11434 (a trailing /v1 is fine)
+    base_url: str = ""
+    # openai: sent as a Bearer token when set; masked in `devlab config`
+    api_key: SecretStr = SecretStr("")
+    # tokens the model attends to (prompt + reply); None: the backend's default
+    context_window: int | None = Field(default=None, ge=256)
+    # seconds to wait for an answer (a stream: for the next piece and in total)
+    timeout_s: float = Field(default=120.0, gt=0)
+    # USD per 1,000 tokens, for the cost estimate of priced APIs (0: free / unknown)
+    price_prompt_per_1k: float = Field(default=0.0, ge=0)
+    price_completion_per_1k: float = Field(default=0.0, ge=0)
+    # local: "auto" (CUDA when available), "cpu" or "cuda"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # local: a LoRA adapter directory (peft) applied on top of the model
+    adapter_path: Path | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LLMProviderConfig:
+        if self.kind == "openai" and not (self.base_url and self.model):
+            raise ValueError("an 'openai' provider needs base_url and model")
+        return self
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -126,8 +178,35 @@ class Settings(BaseSettings):
     # empty means ``home/cache/compile``.
     sandbox_compile_cache: Path | None = None
 
+    # Language models (devlab.llm). Providers by name; "local" (the packaged Gemma 3
+    # 270M on CPU, or CUDA when available) always exists unless redefined here.
+    # Example (devlab.toml):
+    #   [llm_providers.ollama]
+    #   kind = "openai"
+    #   base_url = "http://127.0.0.1:11434"
+    #   model = "qwen2.5-coder:7b"
+    llm_providers: dict[str, LLMProviderConfig] = Field(default_factory=dict)
+    # The provider a task uses when ``llm_routes`` names none.
+    llm_default_provider: str = LOCAL_PROVIDER
+    # Task kind (or "default") -> provider names in fallback order, e.g.
+    # {"generate": ["ollama", "local"]}: the first that answers wins.
+    llm_routes: dict[str, list[str]] = Field(default_factory=dict)
+    # Characters of all messages of one request together; more is refused (413).
+    llm_max_input_chars: int = Field(default=200_000, ge=1)
+    # Context window of the built-in local provider (the model allows 32,768; a CPU
+    # takes minutes over that many prompt tokens).
+    llm_local_context_window: int = Field(default=8192, ge=256, le=32_768)
+    # A LoRA adapter directory for the built-in local provider (the model registry
+    # will set this when a fine-tuned version is active).
+    llm_adapter_path: Path | None = None
+    # Where converted local models are cached; empty means ``home/models``.
+    llm_models_dir: Path | None = None
+    # Seconds the built-in local provider may take for one request.
+    llm_local_timeout_s: float = Field(default=600.0, gt=0)
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
+        self._check_llm()
         if self.chunk_overlap_lines >= self.chunk_max_lines:
             raise ValueError("chunk_overlap_lines must be smaller than chunk_max_lines")
         if self.embedding_backend == "openai" and not self.embedding_url:
@@ -135,6 +214,27 @@ class Settings(BaseSettings):
                 "embedding_backend 'openai' needs embedding_url (DEVLAB_EMBEDDING_URL)"
             )
         return self
+
+    def _check_llm(self) -> None:
+        known = {LOCAL_PROVIDER, *self.llm_providers}
+        if self.llm_default_provider not in known:
+            raise ValueError(
+                f"llm_default_provider {self.llm_default_provider!r} is not a provider; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        for task, names in self.llm_routes.items():
+            if task != "default" and task not in LLM_TASKS:
+                raise ValueError(
+                    f"llm_routes: unknown task {task!r}; tasks: default, {', '.join(LLM_TASKS)}"
+                )
+            unknown = [n for n in names if n not in known]
+            if unknown or not names:
+                raise ValueError(
+                    f"llm_routes[{task!r}] names unknown provider(s) {', '.join(unknown)}; "
+                    f"known: {', '.join(sorted(known))}"
+                    if unknown
+                    else f"llm_routes[{task!r}] is empty"
+                )
 
     @classmethod
     def settings_customise_sources(
@@ -163,6 +263,11 @@ class Settings(BaseSettings):
     def compile_cache_dir(self) -> Path:
         return self.sandbox_compile_cache or self.cache_dir / "compile"
 
+    @property
+    def models_dir(self) -> Path:
+        """Converted local language models (the packaged Gemma, once per home)."""
+        return self.llm_models_dir or self.home / "models"
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build settings from file, env and ``overrides``; errors become ``InvalidInput``."""
@@ -176,4 +281,12 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
-__all__ = ["EmbeddingBackend", "Settings", "load_settings"]
+__all__ = [
+    "LLM_TASKS",
+    "LOCAL_PROVIDER",
+    "EmbeddingBackend",
+    "LLMProviderConfig",
+    "LLMProviderKind",
+    "Settings",
+    "load_settings",
+]

@@ -53,4 +53,6 @@ class Workbench:
 
     def close(self) -> None:
         self.jobs.shutdown(wait=False)
+        if self._llm is not None:
+            self._llm.close()  # HTTP connections of remote providers
         self.db.close()

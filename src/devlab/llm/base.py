@@ -4,6 +4,17 @@ A provider turns chat messages into a ``Completion`` (``chat``) or into a stream
 pieces ending with the ``Completion`` (``stream``). Everything above this layer
 (``devlab.llm.service``, the Dev Companion, evaluation) speaks only these types, so a
 local model, an OpenAI-compatible server and a scripted test model are interchangeable.
+Providers that can also continue plain text without a chat template (the local model,
+OpenAI-compatible ``/v1/completions``) implement ``TextCompletionProvider`` as well.
+
+Errors::
+
+    DevLabError
+    +-- ProviderError (502)       a provider is down, refused, or answered nonsense
+    |   +-- ProviderTimeout (504) a provider did not answer in time
+    +-- InvalidInput (422)
+        +-- InputTooLong (413)    more characters than allowed, or a prompt longer than
+                                  the model's context window (never cut silently)
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from devlab.errors import DevLabError
+from devlab.errors import DevLabError, InvalidInput
 
 Role = Literal["system", "user", "assistant"]
 TaskKind = Literal[
@@ -50,6 +61,9 @@ class Usage(BaseModel):
     latency_ms: float = 0.0
     time_to_first_token_ms: float | None = None
     cost_usd: float | None = Field(default=None, description="estimate, for priced APIs")
+    estimated: bool = Field(
+        default=False, description="token counts are estimates (the server reported none)"
+    )
 
 
 class Completion(BaseModel):
@@ -83,6 +97,19 @@ class LLMProvider(Protocol):
         ...
 
 
+@runtime_checkable
+class TextCompletionProvider(LLMProvider, Protocol):
+    """A provider that also continues plain text (no chat template applied)."""
+
+    def complete(self, prompt: str, params: GenerationParams) -> Completion:
+        """The continuation of ``prompt`` at once."""
+        ...
+
+    def stream_complete(self, prompt: str, params: GenerationParams) -> Iterator[str | Completion]:
+        """The continuation of ``prompt`` in pieces, then exactly one ``Completion``."""
+        ...
+
+
 class ProviderError(DevLabError):
     """A provider failed (down, refused, bad reply): 502, naming the provider."""
 
@@ -94,3 +121,9 @@ class ProviderTimeout(ProviderError):
     """A provider did not answer in time: 504, naming the provider."""
 
     status_code = 504
+
+
+class InputTooLong(InvalidInput):
+    """A request exceeds a size limit or the model's context window: 413, with both sizes."""
+
+    status_code = 413

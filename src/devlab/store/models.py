@@ -339,3 +339,116 @@ class FindingRow(Base):
     fixed_in_snapshot_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Conversation(Base):
+    """A Dev Companion conversation: a multi-turn chat, or the one exchange of an action
+    (explain, fix, refactor, ...), so that every answer has a message to give feedback on."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="chat")
+    title: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MessageRow(Base):
+    """One turn. An assistant turn keeps what produced it: the prompt sent (chat
+    messages), its template version, the context ids, and the provider and model."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))  # user | assistant
+    action: Mapped[str] = mapped_column(String(20), default="chat")
+    content: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[Any]] = mapped_column(default=list)
+    context_ids: Mapped[list[Any]] = mapped_column(default=list)
+    prompt: Mapped[list[Any] | None] = mapped_column(JSON)
+    prompt_version: Mapped[str | None] = mapped_column(String(64))
+    provider: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(255))
+    usage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedbackRow(Base):
+    """Thumbs up/down and/or a correction on an answer, with a copy of what produced it
+    (prompt, answer, context ids, model version) for the training pipeline; the copy
+    outlives the conversation."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
+    rating: Mapped[str | None] = mapped_column(String(4))  # up | down
+    correction: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[list[Any]] = mapped_column(default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    context_ids: Mapped[list[Any]] = mapped_column(default=list)
+    model_version: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LLMUsageRow(Base):
+    """One request to a language model (one provider attempt): who answered, how many
+    tokens, how fast, what it cost. Failed attempts are kept too (status error/timeout),
+    so an outage shows in ``devlab usage``. Never holds the prompt or the reply."""
+
+    __tablename__ = "llm_usage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    task: Mapped[str] = mapped_column(String(32))
+    provider: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(10))  # ok | error | timeout
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    ttft_ms: Mapped[float | None] = mapped_column(Float)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    estimated: Mapped[bool] = mapped_column(default=False)  # token counts estimated
+    streamed: Mapped[bool] = mapped_column(default=False)
+    finish_reason: Mapped[str | None] = mapped_column(String(20))
+    prompt_name: Mapped[str | None] = mapped_column(String(200))
+    prompt_version: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class DatasetRow(Base):
+    """One version of a training dataset built from one or more snapshots.
+
+    The examples themselves live on disk under ``home/datasets/<name>/<version>/``
+    (JSONL and Parquet per split, the data card, its plots and the provenance log):
+    a build of 100K examples writes hundreds of MB of text that training reads as
+    files anyway, so the row keeps only what is searched and listed.
+    """
+
+    __tablename__ = "datasets"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    project_ids: Mapped[list[Any]] = mapped_column(default=list)
+    snapshot_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # the resolved build configuration (kinds, rates, filters, seed, ...)
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # {"total": n, "by_kind": {...}, "by_split": {...}, "by_kind_split": {...}, "filtered": {...}}
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    card: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(Text)  # the version's directory, relative to home
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,330 @@
+"""The in-process provider: a transformers causal LM on CPU or CUDA.
+
+By default it serves the packaged Gemma 3 270M (converted once per home, see
+``gemma.py``); ``model`` may name another DevLab model directory (weights saved with
+``save_pretrained`` + ``tokenizer.model`` + ``devlab-model.json``). A LoRA adapter
+directory (peft) is applied on top when ``adapter_path`` is set: the model registry
+points it at the active fine-tuned version.
+
+Models load once per process and are shared by threads (:func:`load_model`); one lock
+per model serialises generation, since two generations at once on the same weights
+only fight for the same cores. Streaming runs ``generate`` in a worker thread that
+hands token ids to the caller through a queue, so the time to first token is measured
+where the caller sees it, and a stop string, a timeout or a caller that stops reading
+ends the generation early (a stopping criterion watches a cancel flag).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devlab.errors import ComponentUnavailable
+from devlab.llm.base import (
+    ChatMessage,
+    Completion,
+    GenerationParams,
+    ProviderError,
+    ProviderTimeout,
+)
+from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.providers.common import StopScanner, StreamMeter, collect
+from devlab.llm.providers.gemma import (
+    SentencePieceTokenizer,
+    ensure_packaged_model,
+    read_marker,
+)
+
+PACKAGED = "gemma3-270m"  # the model name the packaged model is reported under
+
+
+@dataclass
+class LoadedModel:
+    """A model in memory with its tokenizer, chat template and generation lock."""
+
+    model: Any  # transformers PreTrainedModel (or a peft wrapper of one)
+    tokenizer: SentencePieceTokenizer
+    chat_template: str
+    device: str
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_models: dict[tuple[str, str, str], LoadedModel] = {}
+_models_lock = threading.Lock()
+
+
+def resolve_device(device: str) -> str:
+    """ "auto" -> "cuda" when a GPU is visible, else "cpu"."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def load_model(
+    model_dir: Path, *, adapter_path: Path | None = None, device: str = "cpu"
+) -> LoadedModel:
+    """The model in ``model_dir`` (plus the adapter), loaded once per process."""
+    key = (str(model_dir), str(adapter_path or ""), device)
+    loaded = _models.get(key)
+    if loaded is not None:
+        return loaded
+    with _models_lock:
+        loaded = _models.get(key)
+        if loaded is None:
+            loaded = _models[key] = _load(model_dir, adapter_path, device)
+    return loaded
+
+
+def _load(model_dir: Path, adapter_path: Path | None, device: str) -> LoadedModel:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    meta = read_marker(model_dir)
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=dtype)
+    if adapter_path is not None:
+        model = _apply_adapter(model, adapter_path)
+    model.to(device)
+    model.eval()
+    tokenizer = SentencePieceTokenizer.from_dir(model_dir)
+    template = load_chat_template(meta.get("chat_template", "gemma3"))
+    return LoadedModel(model, tokenizer, template, device)
+
+
+def _apply_adapter(model: Any, adapter_path: Path) -> Any:
+    if not (adapter_path / "adapter_config.json").is_file():
+        raise ComponentUnavailable(
+            f"LoRA adapter {adapter_path} not found (no adapter_config.json there)"
+        )
+    try:
+        from peft import PeftModel
+    except ImportError as exc:  # pragma: no cover - peft is a dependency
+        raise ComponentUnavailable("LoRA adapters need peft: pip install peft") from exc
+    return PeftModel.from_pretrained(model, str(adapter_path))
+
+
+class _QueueStreamer:
+    """A transformers streamer that forwards each new token id to a queue."""
+
+    def __init__(self, out: queue.Queue) -> None:
+        self.out = out
+        self.prompt_seen = False
+
+    def put(self, value: Any) -> None:
+        if not self.prompt_seen:  # generate() first puts the prompt itself
+            self.prompt_seen = True
+            return
+        self.out.put(value.reshape(-1).tolist())
+
+    def end(self) -> None:
+        pass
+
+
+class TransformersProvider:
+    """A local transformers model (default: the packaged Gemma 3 270M).
+
+    Cheap to construct: the model is converted/loaded on first use."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        models_dir: Path,
+        model_dir: Path | None = None,
+        adapter_path: Path | None = None,
+        device: str = "auto",
+        context_window: int = 8192,
+        timeout_s: float = 600.0,
+        prices: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        self.name = name
+        self.models_dir = models_dir
+        self.model_dir = model_dir
+        self.adapter_path = adapter_path
+        self.device = device
+        self.context_window = context_window
+        self.timeout_s = timeout_s
+        self.prices = prices
+        self.model = model_dir.name if model_dir else PACKAGED
+        if adapter_path is not None:
+            self.model += f"+{adapter_path.name}"
+
+    # -- loading -------------------------------------------------------------------
+
+    def _dir(self) -> Path:
+        return self.model_dir or ensure_packaged_model(self.models_dir)
+
+    @property
+    def tokenizer(self) -> SentencePieceTokenizer:
+        return SentencePieceTokenizer.from_dir(self._dir())
+
+    def loaded(self) -> LoadedModel:
+        """The model in memory (loads, and converts the packaged one, on first use)."""
+        return load_model(
+            self._dir(), adapter_path=self.adapter_path, device=resolve_device(self.device)
+        )
+
+    # -- the provider interface ---------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text))
+
+    def chat_ids(self, messages: list[ChatMessage]) -> list[int]:
+        """The model input for ``messages``: ``<bos>`` and the chat template's turns."""
+        loaded = self.loaded()
+        segments = render_chat(loaded.chat_template, messages, bos_token="<bos>")
+        return loaded.tokenizer.encode_segments(segments)
+
+    def chat(self, messages: list[ChatMessage], params: GenerationParams) -> Completion:
+        return collect(self.stream(messages, params), self.name)
+
+    def stream(
+        self, messages: list[ChatMessage], params: GenerationParams
+    ) -> Iterator[str | Completion]:
+        ids = self.chat_ids(messages)  # loads the model first: not part of the latency
+        return self._generate(ids, params)
+
+    def complete(self, prompt: str, params: GenerationParams) -> Completion:
+        return collect(self.stream_complete(prompt, params), self.name)
+
+    def stream_complete(self, prompt: str, params: GenerationParams) -> Iterator[str | Completion]:
+        ids = self.loaded().tokenizer.encode_prompt(prompt)
+        return self._generate(ids, params)
+
+    # -- generation ----------------------------------------------------------------------
+
+    def _generate(self, ids: list[int], params: GenerationParams) -> Iterator[str | Completion]:
+        """Token ids in, text pieces out, then the ``Completion``. Latency counts from the
+        first read (waiting for another request's generation included)."""
+        meter = StreamMeter()
+        loaded = self.loaded()
+        max_new = min(params.max_tokens, max(1, self.context_window - len(ids)))
+        pieces: queue.Queue = queue.Queue()
+        cancel = threading.Event()
+        worker = threading.Thread(
+            target=self._run_generate,
+            args=(loaded, ids, params, max_new, pieces, cancel),
+            name=f"devlab-llm-{self.name}",
+            daemon=True,
+        )
+        tokenizer = loaded.tokenizer
+        out_ids: list[int] = []
+        generated = 0
+        saw_eos = False
+        emitted = ""
+        scanner = StopScanner(params.stop)
+        with loaded.lock:
+            worker.start()
+            try:
+                while True:
+                    item = self._next(pieces, meter)
+                    if item is None:
+                        break
+                    generated += len(item)
+                    saw_eos = saw_eos or any(i in tokenizer.eos_ids for i in item)
+                    out_ids.extend(i for i in item if i not in tokenizer.eos_ids)
+                    text = tokenizer.decode(out_ids)
+                    if text.endswith("\ufffd"):  # half of a multi-byte character
+                        continue
+                    piece = scanner.feed(text[len(emitted) :])
+                    emitted = text
+                    if piece:
+                        meter.token()
+                        yield piece
+                    if scanner.stopped:
+                        break
+                # What the loop held back: a stop-string prefix, a character in progress.
+                rest = tokenizer.decode(out_ids)[len(emitted) :]
+                tail = "" if scanner.stopped else scanner.feed(rest) + scanner.flush()
+                if tail:
+                    meter.token()
+                    yield tail
+            finally:
+                cancel.set()
+                worker.join()
+        text = tokenizer.decode(out_ids)
+        if scanner.stopped:
+            text = _cut_at_stop(text, params.stop)
+        finish = (
+            "length" if generated >= max_new and not saw_eos and not scanner.stopped else "stop"
+        )
+        usage = meter.usage(len(ids), generated, prices=self.prices)
+        yield Completion(
+            text=text, provider=self.name, model=self.model, finish_reason=finish, usage=usage
+        )
+
+    def _next(self, pieces: queue.Queue, meter: StreamMeter) -> list[int] | None:
+        """The next token ids from the worker; None at the end. Raises on the worker's
+        error or when the request has run past its time."""
+        remaining = self.timeout_s - meter.elapsed_s()
+        try:
+            if remaining <= 0:
+                raise queue.Empty
+            item = pieces.get(timeout=remaining)
+        except queue.Empty:
+            raise ProviderTimeout(
+                f"provider {self.name!r} (local {self.model}) did not finish "
+                f"within {self.timeout_s:g} s"
+            ) from None
+        if isinstance(item, BaseException):
+            raise ProviderError(
+                f"provider {self.name!r} (local {self.model}) failed: {type(item).__name__}: {item}"
+            ) from item
+        return item
+
+    def _run_generate(
+        self,
+        loaded: LoadedModel,
+        ids: list[int],
+        params: GenerationParams,
+        max_new: int,
+        pieces: queue.Queue,
+        cancel: threading.Event,
+    ) -> None:
+        """``model.generate`` in the worker thread; ends the queue with None or an error."""
+        try:
+            import torch
+            from transformers import StoppingCriteria, StoppingCriteriaList
+
+            class Cancelled(StoppingCriteria):
+                def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                    return torch.full(
+                        (input_ids.shape[0],), cancel.is_set(), device=input_ids.device
+                    )
+
+            if params.seed is not None:
+                torch.manual_seed(params.seed)
+            sampling: dict[str, Any] = (
+                {"do_sample": True, "temperature": params.temperature, "top_p": params.top_p}
+                if params.temperature > 0
+                else {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+            )
+            input_ids = torch.tensor([ids], device=loaded.device)
+            with torch.inference_mode():
+                loaded.model.generate(
+                    input_ids=input_ids,
+                    attention_mask=torch.ones_like(input_ids),
+                    max_new_tokens=max_new,
+                    eos_token_id=loaded.tokenizer.eos_ids,
+                    pad_token_id=0,
+                    streamer=_QueueStreamer(pieces),
+                    stopping_criteria=StoppingCriteriaList([Cancelled()]),
+                    **sampling,
+                )
+            pieces.put(None)
+        except BaseException as exc:  # handed to the caller's thread
+            pieces.put(exc)
+
+
+def _cut_at_stop(text: str, stops: list[str]) -> str:
+    hits = [i for i in (text.find(s) for s in stops if s) if i >= 0]
+    return text[: min(hits)] if hits else text
+
+
+__all__ = ["PACKAGED", "LoadedModel", "TransformersProvider", "load_model", "resolve_device"]
