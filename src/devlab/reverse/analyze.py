@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from devlab.codebase.parallel import WorkerPool, default_workers
 from devlab.codebase.projects import (
     list_files,
     resolve_project,
@@ -115,47 +116,60 @@ def analyze_project(
     ref = resolve_project(db, project)
     out = AnalysisReport(project=ref.name, snapshot_id=ref.snapshot_id or 0, phases=list(steps))
     findings: list[Finding] = []
-    for done, step in enumerate(steps):
-        report(progress, "analyze", done, len(steps), step)
-        t0 = time.perf_counter()
-        if step == "quality":
-            quality = analyze_quality(db, project, pool=pool)
-            findings += quality.findings
-            out.errors += [
-                AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
-            ]
-            slow, perf_errors = analyze_performance(db, project)
-            findings += slow
-            out.errors += [AnalysisError(analysis=step, path=p, message=m) for p, m in perf_errors]
-        elif step == "security":
-            security = analyze_security(db, project, pool=pool)
-            findings += security.findings
-            out.errors += [
-                AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors
-            ]
-        elif step == "secrets":
-            findings += secret_findings(db, project)
-        else:
-            deps = (
-                scan_dependencies(source_root)
-                if source_root is not None
-                else scan_texts(
-                    [
-                        *(
-                            (t.path, t.text)
-                            for t in snapshot_texts(db, project)
-                            if manifest_kind(t.path)
-                        ),
-                        *snapshot_lockfiles(db, project),
-                    ]
+    # one pool for every phase's per-file work: its workers import the analysers once
+    with WorkerPool(default_workers(settings.ingest_workers)) as pool:
+        for done, step in enumerate(steps):
+            report(progress, "analyze", done, len(steps), step)
+            t0 = time.perf_counter()
+            if step == "quality":
+                quality = analyze_quality(db, project, pool=pool)
+                findings += quality.findings
+                out.errors += [
+                    AnalysisError(analysis=step, path=p, message=m) for p, m in quality.errors
+                ]
+                slow, perf_errors = analyze_performance(db, project, pool=pool)
+                findings += slow
+                out.errors += [
+                    AnalysisError(analysis=step, path=p, message=m) for p, m in perf_errors
+                ]
+            elif step == "security":
+                security = analyze_security(db, project, pool=pool)
+                findings += security.findings
+                out.errors += [
+                    AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors
+                ]
+            elif step == "secrets":
+                findings += secret_findings(db, project)
+            else:
+                deps = (
+                    scan_dependencies(source_root)
+                    if source_root is not None
+                    else scan_texts(
+                        [
+                            *(
+                                (t.path, t.text)
+                                for t in snapshot_texts(db, project)
+                                if manifest_kind(t.path)
+                            ),
+                            *snapshot_lockfiles(db, project),
+                        ]
+                    )
                 )
-            )
-            out.errors += [
-                AnalysisError(analysis=step, path=e.path, message=e.message) for e in deps.errors
-            ]
-            verdicts = check_dependencies(settings, deps.dependencies)
-            findings += dependency_findings(verdicts)
-            out.dependencies = len(deps.dependencies)
-            out.dependency_status = dict(Counter(v.status for v in verdicts))
-            out.vulndb_loaded = bool(vulndb_status(settings)["loaded"])
-        out.seconds[step] = round(time.perf_counter() - t0, 3)
+                out.errors += [
+                    AnalysisError(analysis=step, path=e.path, message=e.message)
+                    for e in deps.errors
+                ]
+                verdicts = check_dependencies(settings, deps.dependencies)
+                findings += dependency_findings(verdicts)
+                out.dependencies = len(deps.dependencies)
+                out.dependency_status = dict(Counter(v.status for v in verdicts))
+                out.vulndb_loaded = bool(vulndb_status(settings)["loaded"])
+            out.seconds[step] = round(time.perf_counter() - t0, 3)
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.path, f.start_line, f.rule_id))
+    out.findings = findings
+    counts: dict[str, Counter[str]] = {}
+    for f in findings:
+        counts.setdefault(f.category, Counter())[f.severity] += 1
+    out.counts = {category: dict(c) for category, c in counts.items()}
+    report(progress, "analyze", len(steps), len(steps), f"{len(findings)} findings")
+    return out

@@ -9,13 +9,17 @@ still match; a reordered statement does not.
 
 Windows start only at line starts: that keeps the index at one entry per code line
 (Django's 490k lines fit in tens of MB) at the cost of missing a clone shorter than
-``min_tokens`` plus the tokens before its first line break.
+``min_tokens`` plus the tokens before its first line break. A stream is compact (one
+byte per token, two ints per line) so the analysis can keep every file's stream until
+the cross-file pass, and a worker process can send it back cheaply.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -154,15 +158,37 @@ KEYWORDS: dict[str, frozenset[str]] = {
 }
 TODO_RE = re.compile(r"\b(?:TODO|FIXME|XXX|HACK)\b")
 
+# Every normalised token has a one-byte code, so a stream is a ``bytes`` (one byte per
+# token: Django's 4M tokens take 4 MB) and a window is a slice that hashes in C.
+_OPERATORS = (
+    [c + "=" for c in "-+*/%=<>!&|^~"]
+    + list("-+*/%=<>!&|^~")
+    + ["->", "=>", "::", ":=", "..."]
+    + list("()[]{}.,;:?@")
+)
+_CODES: dict[str, int] = {
+    tok: i
+    for i, tok in enumerate(
+        dict.fromkeys(["$", "#", *sorted(KEYWORDS["python"] | KEYWORDS["c-like"]), *_OPERATORS])
+    )
+}
+assert len(_CODES) < 255
+_OTHER = 255  # not produced by the regexes above; kept apart from every real code
+
 
 class TokenStream(NamedTuple):
     """The normalised tokens of one file, with the line of each."""
 
     path: str
-    kinds: list[str]  # normalised: "$" identifier, "#" literal, else the keyword/operator
-    lines: list[int]  # 1-based line of each token
+    kinds: bytes  # one code per token (``_CODES``): "$" identifier, "#" literal, else itself
+    line_starts: array  # ascending token indexes where a new line's tokens begin ...
+    line_numbers: array  # ... and that line's 1-based number
     todo_count: int  # TODO/FIXME/XXX/HACK markers found in comments
     halstead_volume: float  # over the raw (not normalised) tokens
+
+    def line_of(self, index: int) -> int:
+        """The 1-based line of token ``index``."""
+        return self.line_numbers[bisect_right(self.line_starts, index) - 1]
 
 
 def tokenize(path: str, text: str, language: str) -> TokenStream:
@@ -173,12 +199,15 @@ def tokenize(path: str, text: str, language: str) -> TokenStream:
     """
     regex = _PY_RE if language == "python" else _C_RE
     keywords = KEYWORDS["python" if language == "python" else "c-like"]
-    kinds: list[str] = []
-    lines: list[int] = []
+    codes = _CODES
+    kinds = bytearray()
+    starts = array("I")
+    numbers = array("I")
     operators: dict[str, int] = defaultdict(int)
     operands: dict[str, int] = defaultdict(int)
     todo = 0
     line = 1
+    last_line = 0
     pos = 0
     count_nl = text.count
     for m in regex.finditer(text):
@@ -190,24 +219,27 @@ def tokenize(path: str, text: str, language: str) -> TokenStream:
         if group == "c":
             todo += len(TODO_RE.findall(value))
             continue
+        if line != last_line:
+            starts.append(len(kinds))
+            numbers.append(line)
+            last_line = line
         if group == "w":
             if value in keywords:
-                kinds.append(value)
+                kinds.append(codes[value])
                 operators[value] += 1
             else:
-                kinds.append("$")
+                kinds.append(0)
                 operands[value] += 1
         elif group == "o":
-            kinds.append(value)
+            kinds.append(codes.get(value, _OTHER))
             operators[value] += 1
         else:  # string or number
-            kinds.append("#")
+            kinds.append(1)
             operands[value] += 1
-        lines.append(line)
     n = len(operators) + len(operands)
     length = sum(operators.values()) + sum(operands.values())
     volume = length * math.log2(n) if n > 1 else 0.0
-    return TokenStream(path, kinds, lines, todo, volume)
+    return TokenStream(path, bytes(kinds), starts, numbers, todo, volume)
 
 
 class CloneLocation(NamedTuple):
@@ -229,42 +261,49 @@ def find_clones(
 ) -> list[Clone]:
     """Cross-file clones of at least ``min_tokens`` normalised tokens.
 
-    Each window bucket with occurrences in several files is anchored on its first
-    occurrence and paired with each other one (a group of n gives n-1 pairs, not n²);
-    buckets larger than ``max_group`` (generated boilerplate, licence headers written
-    as code) are ignored.
+    One pass over the line starts: each window of ``min_tokens`` codes is a bytes slice
+    hashed into a bucket (a bucket holds one packed ``file << 32 | token`` int until a
+    second window lands in it), so time and memory are linear in the lines of code.
+    Each bucket with occurrences in several files is anchored on its first occurrence
+    and paired with each other one (a group of n gives n-1 pairs, not n²); buckets
+    larger than ``max_group`` (generated boilerplate, licence headers written as code)
+    are ignored.
     """
-    vocab: dict[str, int] = {}
-    ids: list[list[int]] = []
-    buckets: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    buckets: dict[int, int | list[int]] = {}
     for fi, stream in enumerate(streams):
-        seq = [vocab.setdefault(k, len(vocab)) for k in stream.kinds]
-        ids.append(seq)
-        lines = stream.lines
+        seq = stream.kinds
         last_start = len(seq) - min_tokens
-        prev_line = -1
-        for p in range(last_start + 1):
-            if lines[p] != prev_line:
-                prev_line = lines[p]
-                buckets[hash(tuple(seq[p : p + min_tokens]))].append((fi, p))
+        for p in stream.line_starts:
+            if p > last_start:
+                break
+            key = hash(seq[p : p + min_tokens])
+            loc = fi << 32 | p
+            cur = buckets.get(key)
+            if cur is None:
+                buckets[key] = loc
+            elif isinstance(cur, int):
+                buckets[key] = [cur, loc]
+            else:
+                cur.append(loc)
 
     # diagonal key (file a, file b, offset) -> covered [start, end) ranges in file a
     covered: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
     clones: list[Clone] = []
-    for occurrences in buckets.values():
-        if len(occurrences) < 2 or len(occurrences) > max_group:
+    mask = (1 << 32) - 1
+    for bucket in buckets.values():
+        if isinstance(bucket, int) or len(bucket) > max_group:
             continue
-        files = {fi for fi, _ in occurrences}
-        if len(files) < 2:
-            continue
+        occurrences = [(loc >> 32, loc & mask) for loc in bucket]
         fa, pa = occurrences[0]
+        if all(fi == fa for fi, _ in occurrences):
+            continue
         for fb, pb in occurrences[1:]:
             if fb == fa:
                 continue
             key = (fa, fb, pa - pb)
             if any(s <= pa < e for s, e in covered[key]):
                 continue
-            sa, sb = ids[fa], ids[fb]
+            sa, sb = streams[fa].kinds, streams[fb].kinds
             if sa[pa : pa + min_tokens] != sb[pb : pb + min_tokens]:
                 continue  # hash collision
             n = min_tokens
@@ -272,11 +311,11 @@ def find_clones(
             while n < limit and sa[pa + n] == sb[pb + n]:
                 n += 1
             covered[key].append((pa, pa + n))
-            la, lb = streams[fa].lines, streams[fb].lines
+            a, b = streams[fa], streams[fb]
             clones.append(
                 Clone(
-                    CloneLocation(streams[fa].path, la[pa], la[pa + n - 1]),
-                    CloneLocation(streams[fb].path, lb[pb], lb[pb + n - 1]),
+                    CloneLocation(a.path, a.line_of(pa), a.line_of(pa + n - 1)),
+                    CloneLocation(b.path, b.line_of(pb), b.line_of(pb + n - 1)),
                     n,
                 )
             )

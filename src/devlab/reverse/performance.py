@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from devlab.codebase.parallel import WorkerPool
 from devlab.codebase.projects import snapshot_texts
 from devlab.reverse.models import Finding
 from devlab.store.db import Database
@@ -324,18 +325,30 @@ def scan_python_performance(path: str, text: str, tree: ast.Module | None = None
     return sorted(scanner.findings, key=lambda f: (f.start_line, f.rule_id))
 
 
+def _scan_item(item: tuple[str, str]) -> tuple[str, list[Finding], str | None]:
+    """``(path, findings, why it was not analysed or None)``; runs in a pool worker."""
+    path, text = item
+    try:
+        return path, scan_python_performance(path, text), None
+    except SyntaxError as exc:
+        return path, [], f"syntax error line {exc.lineno}: {exc.msg}"
+    except (RecursionError, ValueError) as exc:
+        return path, [], f"analysis failed: {exc!r}"
+
+
 def analyze_performance(
-    db: Database, project: str | int
+    db: Database, project: str | int, *, pool: WorkerPool | None = None
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
     """Performance findings of every Python file in the project's current snapshot, and
-    ``(path, message)`` for files that could not be analysed (the rest still are)."""
+    ``(path, message)`` for files that could not be analysed (the rest still are). With
+    ``pool`` the per-file scans run in its workers; the results are the same, in path
+    order."""
     findings: list[Finding] = []
     errors: list[tuple[str, str]] = []
-    for item in snapshot_texts(db, project, languages=["python"]):
-        try:
-            findings.extend(scan_python_performance(item.path, item.text))
-        except SyntaxError as exc:
-            errors.append((item.path, f"syntax error line {exc.lineno}: {exc.msg}"))
-        except (RecursionError, ValueError) as exc:
-            errors.append((item.path, f"analysis failed: {exc!r}"))
+    items = ((t.path, t.text) for t in snapshot_texts(db, project, languages=["python"]))
+    results = pool.map(_scan_item, items) if pool is not None else map(_scan_item, items)
+    for path, found, error in results:
+        findings.extend(found)
+        if error is not None:
+            errors.append((path, error))
     return findings, errors

@@ -11,6 +11,11 @@ Pipeline, per file of the project's current snapshot (``snapshot_texts``):
 then across files: clones (``clones.find_clones``), god classes and dead-code
 candidates from the index's ``symbols`` and ``symbol_refs`` tables.
 
+The per-file steps (and each function's findings) run in a process pool
+(``devlab.codebase.parallel.WorkerPool``) for a project large enough to be worth it;
+what comes back is small (metrics, findings, a one-byte-per-token stream, the text
+compressed for snippets), so memory stays bounded on a large codebase.
+
 Languages lizard does not read (bash) are listed in ``QualityReport.skipped`` with the
 reason; a file that fails (a syntax error in the index, or an exception here) is listed
 in ``QualityReport.errors`` and the rest is analysed.
@@ -20,7 +25,10 @@ from __future__ import annotations
 
 import ast
 import math
+import zlib
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import partial
 from typing import NamedTuple
 
 import lizard
@@ -29,6 +37,7 @@ from sqlalchemy import select
 from tree_sitter import Query, QueryCursor
 
 from devlab.codebase.grammars import get_language, get_parser
+from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
 from devlab.reverse.clones import Clone, TokenStream, find_clones, tokenize
 from devlab.reverse.models import Confidence, Finding, Severity
@@ -370,7 +379,7 @@ def _function_findings(fn: FunctionMetrics, t: QualityThresholds, snippet: str) 
     return out
 
 
-def _clone_findings(clones: list[Clone], texts: dict[str, list[str]]) -> list[Finding]:
+def _clone_findings(clones: list[Clone], texts: _Texts) -> list[Finding]:
     """One finding per duplicated block: the pairs sharing a first location are merged,
     and the message lists every other place."""
     groups: dict[tuple[str, int, int], list[Clone]] = defaultdict(list)
@@ -437,7 +446,7 @@ def _is_test(path: str, name: str) -> bool:
 def _dead_code(
     syms_by_path: dict[str, list[_Sym]],
     referenced: set[str],
-    texts: dict[str, list[str]],
+    texts: _Texts,
 ) -> list[Finding]:
     method_counts: dict[str, int] = defaultdict(int)
     for syms in syms_by_path.values():
@@ -482,7 +491,7 @@ def _dead_code(
 
 
 def _god_classes(
-    syms_by_path: dict[str, list[_Sym]], t: QualityThresholds, texts: dict[str, list[str]]
+    syms_by_path: dict[str, list[_Sym]], t: QualityThresholds, texts: _Texts
 ) -> list[Finding]:
     out = []
     for path, syms in syms_by_path.items():
@@ -574,46 +583,111 @@ def _load_index(db: Database, snapshot_id: int) -> tuple[dict[str, list[_Sym]], 
     return syms, referenced
 
 
+class _Measured(NamedTuple):
+    """What a worker sends back for one file: metrics and per-file findings, or why not."""
+
+    path: str
+    functions: list[FunctionMetrics]
+    module: ModuleMetrics | None
+    stream: TokenStream | None
+    findings: list[Finding]
+    packed: bytes  # the text, zlib-compressed, for the cross-file findings' snippets
+    error: str | None = None
+    skipped: str | None = None
+
+
+def _measure(item: tuple[str, str, str, str | None, list[_Sym]], t: QualityThresholds) -> _Measured:
+    """Everything about one file that needs only that file (runs in a pool worker)."""
+    path, language, text, parse_error, syms = item
+    if language in UNSUPPORTED_CODE:
+        return _Measured(path, [], None, None, [], b"", skipped=UNSUPPORTED_CODE[language])
+    if parse_error and not _python_compiles(text, language):
+        why = f"syntax error, not measured: {parse_error}"
+        return _Measured(path, [], None, None, [], b"", error=why)
+    try:
+        functions, module, stream = _analyse_file(path, language, text, syms)
+    except Exception as exc:  # one bad file must not stop the analysis
+        return _Measured(path, [], None, None, [], b"", error=f"{type(exc).__name__}: {exc}")
+    lines = text.splitlines()
+    findings = [
+        f
+        for fn in functions
+        for f in _function_findings(fn, t, _snippet(lines, fn.start_line, fn.end_line))
+    ]
+    todo = _todo_finding(module, t)
+    if todo:
+        findings.append(todo)
+    packed = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+    return _Measured(path, functions, module, stream, findings, packed)
+
+
+class _Texts:
+    """The measured files' texts, compressed (Django's 20 MB take about 5), split into
+    lines on demand for snippets; the last file asked for stays unpacked."""
+
+    def __init__(self) -> None:
+        self._packed: dict[str, bytes] = {}
+        self._last: tuple[str | None, list[str]] = (None, [])
+
+    def add(self, path: str, packed: bytes) -> None:
+        self._packed[path] = packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def get(self, path: str, default: list[str]) -> list[str]:
+        if self._last[0] == path:
+            return self._last[1]
+        packed = self._packed.get(path)
+        if packed is None:
+            return default
+        lines = zlib.decompress(packed).decode("utf-8", "surrogatepass").splitlines()
+        self._last = (path, lines)
+        return lines
+
+
 def analyze_quality(
-    db: Database, project: str | int, thresholds: QualityThresholds | None = None
+    db: Database,
+    project: str | int,
+    thresholds: QualityThresholds | None = None,
+    *,
+    pool: WorkerPool | None = None,
 ) -> QualityReport:
     """Measure every function and module of the project's current snapshot and report
-    the smells above ``thresholds`` as findings (category "quality")."""
+    the smells above ``thresholds`` as findings (category "quality").
+
+    Files are measured in ``pool`` (by default a new one over every core, used only
+    when the project is large enough to be worth starting it); the cross-file
+    findings (god classes, clones, dead code) are computed here afterwards."""
     t = thresholds or QualityThresholds()
     ref = resolve_project(db, project)
     snapshot_id = require_snapshot(ref)
     syms_by_path, referenced = _load_index(db, snapshot_id)
     report = QualityReport(project=ref.name, snapshot_id=snapshot_id, thresholds=t)
     streams: list[TokenStream] = []
-    texts: dict[str, list[str]] = {}
+    texts = _Texts()
     wanted = set(LIZARD_LANGUAGES) | set(UNSUPPORTED_CODE)
-    for path, language, text, parse_error in snapshot_texts(db, ref.id, languages=wanted):
-        if language in UNSUPPORTED_CODE:
-            report.skipped.append((path, UNSUPPORTED_CODE[language]))
-            continue
-        if parse_error and not _python_compiles(text, language):
-            report.errors.append((path, f"syntax error, not measured: {parse_error}"))
-            continue
-        try:
-            functions, module, stream = _analyse_file(path, language, text, syms_by_path[path])
-        except Exception as exc:  # one bad file must not stop the analysis
-            report.errors.append((path, f"{type(exc).__name__}: {exc}"))
-            continue
-        lines = text.splitlines()
-        texts[path] = lines
-        report.functions.extend(functions)
-        report.modules.append(module)
-        streams.append(stream)
-        for fn in functions:
-            report.findings.extend(
-                _function_findings(fn, t, _snippet(lines, fn.start_line, fn.end_line))
-            )
-        todo = _todo_finding(module, t)
-        if todo:
-            report.findings.append(todo)
-    measured = {p: syms_by_path[p] for p in texts if p in syms_by_path}
+    items = (
+        (path, language, text, parse_error, syms_by_path.get(path, []))
+        for path, language, text, parse_error in snapshot_texts(db, ref.id, languages=wanted)
+    )
+    with shared_pool(pool) as workers:
+        for m in workers.map(partial(_measure, t=t), items):
+            if m.skipped is not None:
+                report.skipped.append((m.path, m.skipped))
+                continue
+            if m.error is not None or m.module is None or m.stream is None:
+                report.errors.append((m.path, m.error or "not measured"))
+                continue
+            texts.add(m.path, m.packed)
+            report.functions.extend(m.functions)
+            report.modules.append(m.module)
+            streams.append(m.stream)
+            report.findings.extend(m.findings)
+    measured = {p: syms_by_path.get(p, []) for p in texts}
     report.findings.extend(_god_classes(measured, t, texts))
     report.findings.extend(_clone_findings(find_clones(streams, t.min_clone_tokens), texts))
+    del streams
     if t.dead_code:
         report.findings.extend(_dead_code(measured, referenced, texts))
     return report

@@ -12,6 +12,7 @@ JavaScript, TypeScript, Java, Go and Bash through ``devlab.reverse.security_ts``
 from __future__ import annotations
 
 from devlab.codebase.languages import detect_language
+from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
 from devlab.errors import InvalidInput
 from devlab.reverse.models import Finding
@@ -55,18 +56,38 @@ def scan_source(path: str, text: str, language: str | None = None) -> list[Findi
     return []
 
 
-def analyze_security(db: Database, project: str | int) -> SecurityReport:
+def _scan_treesitter_item(item: tuple[str, str, str]) -> tuple[str, list[Finding], str | None]:
+    """``(path, findings, why it failed or None)`` of one ``(path, text, language)``;
+    runs in a pool worker."""
+    path, text, language = item
+    try:
+        return path, scan_treesitter_source(path, text, language), None
+    except (RecursionError, ValueError) as exc:
+        return path, [], f"analysis failed: {exc!r}"
+
+
+def analyze_security(
+    db: Database, project: str | int, *, pool: WorkerPool | None = None
+) -> SecurityReport:
     """Security findings of every file in the project's current snapshot whose language
-    has rules; a file that fails is listed in ``errors`` and the rest analysed."""
-    report = analyze_python_security(db, project)
-    ref = resolve_project(db, project)
-    require_snapshot(ref)
-    for item in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES):
-        report.files += 1
-        try:
-            report.findings.extend(scan_treesitter_source(item.path, item.text, item.language))
-        except (RecursionError, ValueError) as exc:
-            report.errors.append((item.path, f"analysis failed: {exc!r}"))
+    has rules; a file that fails is listed in ``errors`` and the rest analysed.
+
+    Python files first, then the others, each in path order; the per-file work runs in
+    ``pool`` (by default a new one over every core, started only for a project large
+    enough to be worth it)."""
+    with shared_pool(pool) as workers:
+        report = analyze_python_security(db, project, pool=workers)
+        ref = resolve_project(db, project)
+        require_snapshot(ref)
+        items = (
+            (t.path, t.text, t.language)
+            for t in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES)
+        )
+        for path, findings, error in workers.map(_scan_treesitter_item, items):
+            report.files += 1
+            report.findings.extend(findings)
+            if error is not None:
+                report.errors.append((path, error))
     return report
 
 
