@@ -67,18 +67,36 @@ def config() -> None:
 
 def _mount() -> None:
     from devlab.codebase.cli import app as codebase_app
+    from devlab.companion.cli import app as companion_app
     from devlab.insights.cli import app as insights_app
     from devlab.jobs.cli import app as jobs_app
+    from devlab.llm.cli import app as llm_usage_app
+    from devlab.llm.cli import llm_app
     from devlab.reverse.cli import app as reverse_app
     from devlab.reverse.cli import vulndb_app
     from devlab.sandbox.cli import app as sandbox_app
     from devlab.search.cli import app as search_app
+    from devlab.training.cli import app as training_app
+    from devlab.training.cli import models_app
+    from devlab.training.datasets.cli import app as dataset_app
 
-    for sub in (codebase_app, search_app, jobs_app, sandbox_app, reverse_app):
+    for sub in (
+        codebase_app,
+        search_app,
+        jobs_app,
+        sandbox_app,
+        reverse_app,
+        companion_app,
+        llm_usage_app,
+        training_app,
+    ):
         for command in sub.registered_commands:
             app.registered_commands.append(command)
     app.add_typer(vulndb_app, name="vulndb")
     app.add_typer(insights_app, name="insights")
+    app.add_typer(llm_app, name="llm")
+    app.add_typer(dataset_app, name="dataset")
+    app.add_typer(models_app, name="models")
 
 
 _mount()

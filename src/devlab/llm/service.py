@@ -84,6 +84,9 @@ class LLMService:
             self._configured = False
             default_routes = {}
         self.routes: dict[str, list[str]] = dict(default_routes if routes is None else routes)
+        # Fine-tuned versions the registry activated (built once per version id); only
+        # for configured services: given providers mean exactly those providers.
+        self._deployed: dict[int, LLMProvider] = {}
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -98,7 +101,23 @@ class LLMService:
             )
         if not names:
             raise InvalidInput(f"no language model configured for task {task!r}")
-        return [self.providers[n] for n in names]
+        chain = [self.providers[n] for n in names]
+        deployed = self._deployed_provider(task)
+        return chain if deployed is None else [deployed, *chain]
+
+    def _deployed_provider(self, task: str) -> LLMProvider | None:
+        """The registry's active version for ``task`` (read per request, so activation
+        and rollback apply at once); the configured chain stays behind it as fallback."""
+        if not self._configured or self.db is None:
+            return None
+        from devlab.llm.deployed import active_version, version_provider
+
+        version = active_version(self.db, self.settings, task)
+        if version is None:
+            return None
+        if version.id not in self._deployed:
+            self._deployed[version.id] = version_provider(self.settings, version)
+        return self._deployed[version.id]
 
     def context_window(self, task: str) -> int:
         """Tokens available to ``task`` (the first provider's window)."""

@@ -33,13 +33,17 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
 
     from devlab.codebase.routes import router as projects_router
+    from devlab.companion.routes import router as companion_router
     from devlab.insights.routes import router as insights_router
     from devlab.jobs.routes import router as jobs_router
+    from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
     from devlab.server.ui import router as ui_router
+    from devlab.training.datasets.routes import router as datasets_router
+    from devlab.training.routes import router as training_router
 
     for router in (
         health_router,
@@ -49,6 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
         sandbox_router,
         reverse_router,
         insights_router,
+        companion_router,
+        llm_router,
+        datasets_router,
+        training_router,
         ui_router,
     ):
         app.include_router(router)

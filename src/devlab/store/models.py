@@ -452,3 +452,97 @@ class DatasetRow(Base):
     path: Mapped[str] = mapped_column(Text)  # the version's directory, relative to home
     job_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelVersionRow(Base):
+    """One version of a model in the registry: a LoRA adapter (or merged weights) on a
+    base model, the dataset version it was trained on, its run config and metrics.
+
+    ``active_tasks`` lists the task kinds the language-model layer serves it for; a task
+    kind is active on at most one version (``model_activations`` keeps the history that
+    rollback reads). Paths are relative to the home when they lie inside it."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    type: Mapped[str] = mapped_column(String(20), default="lora")  # lora | merged | full
+    base_model: Mapped[str] = mapped_column(Text, default="")  # "" = the packaged model
+    adapter_path: Mapped[str | None] = mapped_column(Text)
+    weights_path: Mapped[str | None] = mapped_column(Text)
+    run_dir: Mapped[str | None] = mapped_column(Text)
+    dataset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="SET NULL"), index=True
+    )
+    dataset_ref: Mapped[str | None] = mapped_column(String(220))  # name@version, kept
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="SET NULL")
+    )
+    run_config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # training -> ready | failed | cancelled (resumable); ready -> archived
+    status: Mapped[str] = mapped_column(String(20), default="training")
+    active_tasks: Mapped[list[Any]] = mapped_column(default=list)
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ModelActivationRow(Base):
+    """One activation of a task kind: which version it moved to (None: the configured
+    providers) and from which, so that rollback is one step back."""
+
+    __tablename__ = "model_activations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(32), index=True)
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="SET NULL")
+    )
+    previous_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvaluationRow(Base):
+    """One evaluation of one model on one suite (HumanEval, or a dataset's test split)."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(255))  # base | name@vN | provider:NAME
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="SET NULL"), index=True
+    )
+    suite: Mapped[str] = mapped_column(String(220))
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # running -> succeeded | failed | cancelled (resumable)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class EvaluationResultRow(Base):
+    """One sample of one task of an evaluation (a resumed evaluation skips what is here)."""
+
+    __tablename__ = "evaluation_results"
+    __table_args__ = (UniqueConstraint("evaluation_id", "task_id", "metric", "sample"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(30))  # pass | fim | syntax | nll
+    sample: Mapped[int] = mapped_column(default=0)
+    passed: Mapped[bool | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    completion: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,100 @@
+"""The Dev Companion: chat about a project's code (cited), explain, find bugs, refactor,
+fix, translate, suggest, and the verified generate -> run -> repair loop.
+
+Public API (the CLI and REST doors import only from here)::
+
+    chat(bench, ChatRequest, on_token=None) -> ChatAnswer
+    explain / find_bugs / suggest(bench, request) -> TextAnswer
+    refactor / fix / translate(bench, request) -> CodeAnswer
+    generate_code(bench, GenerateRequest) -> GenerationResult      (new code)
+    generate_change(bench, GenerateRequest) -> ChangeResult        (an existing project)
+    submit_generation / run_generation(bench, GenerateRequest)     (as a job)
+    record_feedback(db, FeedbackRequest) -> FeedbackInfo
+    get_conversation / list_conversations / delete_conversation(db, ...)
+"""
+
+from devlab.companion.actions import explain, find_bugs, fix, refactor, suggest, translate
+from devlab.companion.change import generate_change
+from devlab.companion.chat import chat
+from devlab.companion.conversations import (
+    delete_conversation,
+    get_conversation,
+    list_conversations,
+    list_feedback,
+    record_feedback,
+)
+from devlab.companion.diffs import apply_diff, unified_diff
+from devlab.companion.errors import EmptyInput, UnparsableCode
+from devlab.companion.generate import generate_code
+from devlab.companion.jobs import run_generation, submit_generation
+from devlab.companion.models import (
+    ActiveFile,
+    ChangeResult,
+    ChatAnswer,
+    ChatRequest,
+    Citation,
+    CodeAnswer,
+    CodeInput,
+    ConversationInfo,
+    Execution,
+    ExplainRequest,
+    FeedbackInfo,
+    FeedbackRequest,
+    FixRequest,
+    GenerateRequest,
+    GenerationResult,
+    MessageInfo,
+    RefactorRequest,
+    Round,
+    Selection,
+    Spec,
+    SuggestRequest,
+    TextAnswer,
+    TranslateRequest,
+)
+
+__all__ = [
+    "ActiveFile",
+    "ChangeResult",
+    "ChatAnswer",
+    "ChatRequest",
+    "Citation",
+    "CodeAnswer",
+    "CodeInput",
+    "ConversationInfo",
+    "EmptyInput",
+    "Execution",
+    "ExplainRequest",
+    "FeedbackInfo",
+    "FeedbackRequest",
+    "FixRequest",
+    "GenerateRequest",
+    "GenerationResult",
+    "MessageInfo",
+    "RefactorRequest",
+    "Round",
+    "Selection",
+    "Spec",
+    "SuggestRequest",
+    "TextAnswer",
+    "TranslateRequest",
+    "UnparsableCode",
+    "apply_diff",
+    "chat",
+    "delete_conversation",
+    "explain",
+    "find_bugs",
+    "fix",
+    "generate_change",
+    "generate_code",
+    "get_conversation",
+    "list_conversations",
+    "list_feedback",
+    "record_feedback",
+    "refactor",
+    "run_generation",
+    "submit_generation",
+    "suggest",
+    "translate",
+    "unified_diff",
+]

@@ -1,0 +1,298 @@
+"""The one-shot actions: explain, find bugs, suggest, refactor, fix, translate.
+
+Each takes code inline, or a symbol or file of an ingested project (read back from its
+snapshot), renders its template from ``prompts/``, asks the model for its task, and
+stores the exchange as a conversation so the answer can get feedback. Actions that
+answer in code (refactor, fix, translate) extract the code and check that it parses;
+a reply without such code is ``UnparsableCode`` (422). Refactor and fix return a
+unified diff from the original that is proven to apply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from devlab.codebase.languages import detect_language
+from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.companion.context import project_licence, snapshot_file
+from devlab.companion.conversations import add_message, ask_model, open_conversation
+from devlab.companion.diffs import checked_diff
+from devlab.companion.errors import EmptyInput, UnparsableCode
+from devlab.companion.models import (
+    Citation,
+    CodeAnswer,
+    CodeInput,
+    ExplainRequest,
+    FixRequest,
+    RefactorRequest,
+    SuggestRequest,
+    TextAnswer,
+    TranslateRequest,
+)
+from devlab.companion.prompting import Prompt, extract_code, prose, render_prompt
+from devlab.errors import InvalidInput, NotFound
+from devlab.llm.base import Completion, GenerationParams
+from devlab.sandbox.languages import ALIASES
+from devlab.search import definitions
+from devlab.workbench import Workbench
+
+REFACTOR_GOALS = {
+    "extract_method": "extract a well-named function or method from the longest or most "
+    "repeated part, and call it where the code was",
+    "simplify": "make it simpler and clearer (fewer branches, clearer names, no dead code)",
+    "optimise": "make it faster or use less memory, keeping the same results",
+}
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+(.*\S)")
+
+
+@dataclass
+class CodeSubject:
+    """The code an action works on, and where it came from."""
+
+    code: str
+    language: str
+    path: str | None
+    where: str  # "shop/cart.py:12-20 (Cart.total)", or "" for inline code
+    project_id: int | None
+    citation: Citation | None
+    file_text: str | None = None  # the whole file, when the code is part of a project's
+    start_line: int = 1  # where ``code`` starts in ``file_text``
+    end_line: int = 0
+
+    def with_new_code(self, new: str) -> tuple[str, str]:
+        """``(original, changed)`` of the whole file (or the inline code) after the code
+        is replaced by ``new``, for a diff that applies to the file itself."""
+        if self.file_text is None:
+            return self.code, new
+        lines = self.file_text.splitlines(keepends=True)
+        before, after = lines[: self.start_line - 1], lines[self.end_line :]
+        return self.file_text, "".join(before) + new + "".join(after)
+
+
+def normalise_language(name: str | None) -> str:
+    key = (name or "").strip().lower()
+    return ALIASES.get(key, key)
+
+
+def code_subject(bench: Workbench, req: CodeInput) -> CodeSubject:
+    """Inline code, else the project's symbol, else the project's file at ``path``."""
+    ref = resolve_project(bench.db, req.project) if req.project else None
+    if req.code is not None and req.code.strip():
+        language = normalise_language(req.language) or detect_language(req.path or "") or ""
+        project_id = ref.id if ref else None
+        return CodeSubject(req.code, language, req.path, req.path or "", project_id, None)
+    if ref is None or not (req.symbol or req.path):
+        raise EmptyInput("no code given: send 'code', or a 'project' with a 'symbol' or a 'path'")
+    snapshot_id = require_snapshot(ref)
+    own = project_licence(bench.db, ref)
+    if req.symbol:
+        found = definitions(bench.db, ref.id, req.symbol, limit=1)
+        if not found:
+            raise NotFound(
+                f"no symbol {req.symbol!r} in project {ref.name!r}: "
+                "find names with `devlab symbols`"
+            )
+        sym = found[0]
+        text, language, licence = snapshot_file(bench.db, snapshot_id, sym.path)
+        code = "\n".join(text.splitlines()[sym.start_line - 1 : sym.end_line]) + "\n"
+        start, end = sym.start_line, sym.end_line
+        where = f"{sym.path}:{start}-{end} ({sym.qualname})"
+        path, symbol = sym.path, sym.qualname
+    else:
+        assert req.path is not None
+        text, language, licence = snapshot_file(bench.db, snapshot_id, req.path)
+        code = text
+        start, end = 1, max(1, len(code.splitlines()))
+        where, path, symbol = f"{req.path}:{start}-{end}", req.path, None
+    citation = Citation(
+        ref=1,
+        path=path,
+        start_line=start,
+        end_line=end,
+        symbol=symbol,
+        licence=licence if licence and licence != own else None,
+        cited=True,
+    )
+    language = normalise_language(req.language) or language
+    return CodeSubject(code, language, path, where, ref.id, citation, text, start, end)
+
+
+def _exchange(
+    bench: Workbench,
+    action: str,
+    task: str,
+    prompt: Prompt,
+    req_params: CodeInput,
+    subject: CodeSubject,
+) -> tuple[int, int, Completion]:
+    """Store the request, ask the model, store the answer: (conversation, message, reply)."""
+    user_text = prompt.messages[-1].content
+    conversation_id = open_conversation(
+        bench.db,
+        req_params.conversation_id,
+        project_id=subject.project_id,
+        kind=action,
+        title=f"{action}: {subject.where or subject.code.strip().splitlines()[0][:80]}",
+    )
+    add_message(bench.db, conversation_id, "user", user_text, action=action)
+    params = GenerationParams(max_tokens=req_params.max_tokens, temperature=req_params.temperature)
+    completion = ask_model(
+        bench.llm, task, prompt.messages, params, conversation_id=conversation_id, prompt=prompt
+    )
+    context = [f"file:{subject.path}"] if subject.project_id and subject.path else []
+    message_id = add_message(
+        bench.db,
+        conversation_id,
+        "assistant",
+        completion.text,
+        action=action,
+        citations=[subject.citation.model_dump()] if subject.citation else [],
+        context_ids=context,
+        prompt=prompt.messages,
+        prompt_version=prompt.version,
+        completion=completion,
+    )
+    return conversation_id, message_id, completion
+
+
+def _text_answer(
+    bench: Workbench, action: str, task: str, prompt: Prompt, req: CodeInput, subject: CodeSubject
+) -> TextAnswer:
+    conversation_id, message_id, completion = _exchange(bench, action, task, prompt, req, subject)
+    items = [m.group(1) for line in completion.text.splitlines() if (m := _BULLET.match(line))]
+    return TextAnswer(
+        conversation_id=conversation_id,
+        message_id=message_id,
+        action=action,
+        text=completion.text,
+        items=items,
+        citations=[subject.citation] if subject.citation else [],
+        provider=completion.provider,
+        model=completion.model,
+        prompt_version=prompt.version,
+    )
+
+
+def explain(bench: Workbench, req: ExplainRequest) -> TextAnswer:
+    """What the code (or the project's symbol) does, in prose."""
+    subject = code_subject(bench, req)
+    prompt = render_prompt(
+        "explain",
+        code=subject.code,
+        language=subject.language,
+        where=subject.where,
+        question=(req.question or "").strip(),
+    )
+    return _text_answer(bench, "explain", "explain", prompt, req, subject)
+
+
+def find_bugs(bench: Workbench, req: CodeInput) -> TextAnswer:
+    """The bugs the model sees, one item per bug ("line N: problem -> fix")."""
+    subject = code_subject(bench, req)
+    numbered = "\n".join(
+        f"{n:>4}  {line}" for n, line in enumerate(subject.code.splitlines(), subject.start_line)
+    )
+    prompt = render_prompt(
+        "bugs", numbered=numbered, language=subject.language, where=subject.where
+    )
+    return _text_answer(bench, "bugs", "explain", prompt, req, subject)
+
+
+def suggest(bench: Workbench, req: SuggestRequest) -> TextAnswer:
+    """Up to five optimisation, security or refactoring suggestions."""
+    subject = code_subject(bench, req)
+    kind = {"optimisation": "optimisation (speed, memory)", "security": "security"}.get(
+        req.kind, "refactoring (readability, structure)"
+    )
+    prompt = render_prompt("suggest", code=subject.code, language=subject.language, kind=kind)
+    return _text_answer(bench, "suggest", "suggest", prompt, req, subject)
+
+
+def _code_answer(
+    bench: Workbench,
+    action: str,
+    prompt: Prompt,
+    req: CodeInput,
+    subject: CodeSubject,
+    language: str,
+    *,
+    diff: bool,
+) -> CodeAnswer:
+    conversation_id, message_id, completion = _exchange(bench, action, action, prompt, req, subject)
+    try:
+        code = extract_code(completion.text, language)
+    except UnparsableCode as exc:  # 422; the reply stays stored, open to feedback
+        exc.detail.update(conversation_id=conversation_id, message_id=message_id)
+        raise
+    if not subject.code.endswith("\n"):
+        code = code.rstrip("\n")  # keep the original's (missing) final newline
+    patch = ""
+    if diff:
+        original, changed = subject.with_new_code(code)
+        patch = checked_diff(original, changed, subject.path or f"code.{language}")
+    return CodeAnswer(
+        conversation_id=conversation_id,
+        message_id=message_id,
+        action=action,
+        language=language,
+        code=code,
+        diff=patch,
+        explanation=prose(completion.text),
+        provider=completion.provider,
+        model=completion.model,
+        prompt_version=prompt.version,
+    )
+
+
+def _need_language(subject: CodeSubject, action: str) -> str:
+    if not subject.language:
+        raise InvalidInput(f"{action} needs the code's 'language' (or a 'path' that tells it)")
+    return subject.language
+
+
+def refactor(bench: Workbench, req: RefactorRequest) -> CodeAnswer:
+    """Extract a method, simplify or optimise; returns the new code and its diff."""
+    subject = code_subject(bench, req)
+    language = _need_language(subject, "refactor")
+    prompt = render_prompt(
+        "refactor",
+        code=subject.code,
+        language=language,
+        goal=REFACTOR_GOALS[req.kind],
+        instructions=(req.instructions or "").strip(),
+    )
+    return _code_answer(bench, "refactor", prompt, req, subject, language, diff=True)
+
+
+def fix(bench: Workbench, req: FixRequest) -> CodeAnswer:
+    """Code + the error it gives -> patched code and its diff."""
+    if not req.error.strip():
+        raise EmptyInput("the error is empty: paste the error message or traceback")
+    subject = code_subject(bench, req)
+    language = _need_language(subject, "fix")
+    prompt = render_prompt("fix", code=subject.code, language=language, error=req.error.strip())
+    return _code_answer(bench, "fix", prompt, req, subject, language, diff=True)
+
+
+def translate(bench: Workbench, req: TranslateRequest) -> CodeAnswer:
+    """The code in ``target_language`` (no diff: the languages differ)."""
+    subject = code_subject(bench, req)
+    source = _need_language(subject, "translate")
+    target = normalise_language(req.target_language)
+    if target == source:
+        raise InvalidInput(f"the code is already {source}; pick another target_language")
+    prompt = render_prompt("translate", code=subject.code, source=source, target=target)
+    return _code_answer(bench, "translate", prompt, req, subject, target, diff=False)
+
+
+__all__ = [
+    "REFACTOR_GOALS",
+    "code_subject",
+    "explain",
+    "find_bugs",
+    "fix",
+    "refactor",
+    "suggest",
+    "translate",
+]

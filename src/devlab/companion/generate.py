@@ -1,0 +1,440 @@
+"""The verified generation loop: brainstorm -> generate -> run -> fix.
+
+Reading order::
+
+    requirement --make_spec--> Spec (JSON from the model; a minimal one if it is not JSON)
+                --make_tests--> acceptance tests (the model's, or the caller's as given)
+                --round 1: code prompt, later rounds: repair prompt with the failure-->
+                code --extract_code--> (unparsable: a failed round, fed back)
+                     --run_tests (sandbox)--> Execution (passed? -> verdict "passed")
+    after max_rounds without a pass: verdict "failed"
+
+The code and its tests run only in ``devlab.sandbox``. Every round keeps its sandbox
+result (status, exit code, output tails, test summary, failures). Tests are fixed once
+written (a repair changes the code, not the tests), except that tests which did not
+parse are asked for again at the start of the next round.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from devlab.companion.conversations import add_message, ask_model, open_conversation
+from devlab.companion.errors import EmptyInput, UnparsableCode
+from devlab.companion.models import (
+    Execution,
+    GenerateRequest,
+    GenerationResult,
+    Round,
+    Spec,
+    TestSummary,
+)
+from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
+from devlab.errors import InvalidInput
+from devlab.llm.base import Completion, GenerationParams
+from devlab.progress import ProgressFn, report
+from devlab.sandbox import Limits, SandboxRequest, SandboxResult, run_code
+from devlab.sandbox.runner import resolve_language
+from devlab.workbench import Workbench
+
+LogFn = Callable[[str], None]
+TAIL_CHARS = 4000
+FEEDBACK_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the code and its tests go for one language, and how the tests run."""
+
+    solution: str
+    tests: str
+    framework: str  # told to the model writing tests
+    import_hint: str
+    mode: str = "test"  # the sandbox's test runner; "run" runs ``tests`` as a script
+
+
+LAYOUTS: dict[str, Layout] = {
+    "python": Layout(
+        "solution.py",
+        "test_solution.py",
+        "pytest functions named test_* using plain assert statements",
+        "import it with `from solution import *`",
+    ),
+    "javascript": Layout(
+        "solution.js",
+        "solution.test.js",
+        "node:test (`const test = require('node:test'); const assert = require('node:assert');`)",
+        "load it with `const solution = require('./solution');` (the code uses module.exports)",
+    ),
+    "typescript": Layout(
+        "solution.ts",
+        "solution.test.ts",
+        "node:test (`import test from 'node:test'; import assert from 'node:assert';`)",
+        "import it with `import * as solution from './solution';` (the code uses export)",
+    ),
+    "go": Layout(
+        "solution.go",
+        "solution_test.go",
+        "Go's testing package: `package main`, functions `func TestXxx(t *testing.T)`",
+        "both files are in `package main`",
+    ),
+    "java": Layout(
+        "Solution.java",
+        "SolutionTest.java",
+        "JUnit 5: class SolutionTest with @Test methods (org.junit.jupiter.api.*, "
+        "static org.junit.jupiter.api.Assertions.*)",
+        "the code is the class Solution in the default package",
+    ),
+    "bash": Layout(
+        "solution.sh",
+        "test_solution.sh",
+        "a bash script that checks results with `[ ... ] || { echo FAIL; exit 1; }` "
+        "and exits 0 when every check passes",
+        "load it with `. ./solution.sh`",
+        mode="run",
+    ),
+}
+
+
+def layout_for(language: str) -> tuple[str, Layout]:
+    """The sandbox language and its layout; 422 for a language the loop cannot test."""
+    name = resolve_language(language)
+    if name not in LAYOUTS:
+        raise InvalidInput(
+            f"the generation loop cannot test {name} code; use one of: {', '.join(LAYOUTS)}"
+        )
+    return name, LAYOUTS[name]
+
+
+def check_request(bench: Workbench, req: GenerateRequest) -> str:
+    """Cheap checks before any model call (4xx at once); returns the sandbox language."""
+    if not req.requirement.strip():
+        raise EmptyInput("the requirement is empty: describe the code to write")
+    language, _ = layout_for(req.language)
+    most = bench.settings.sandbox_max_wall_seconds
+    if req.timeout_seconds > most:
+        raise InvalidInput(
+            f"timeout_seconds={req.timeout_seconds:g} is above the sandbox's maximum of "
+            f"{most:g} s (sandbox_max_wall_seconds)"
+        )
+    return language
+
+
+# -- running in the sandbox ------------------------------------------------------------
+
+
+def _tail(text: str, chars: int = TAIL_CHARS) -> str:
+    return text if len(text) <= chars else "..." + text[-chars:]
+
+
+def summarise(result: SandboxResult, *, needs_tests: bool = True) -> Execution:
+    """A sandbox result as a round keeps it; ``passed`` needs a clean exit and, in test
+    mode, at least one test and no failures."""
+    summary = TestSummary(total=len(result.tests))
+    for test in result.tests:
+        setattr(summary, test.outcome, getattr(summary, test.outcome) + 1)
+    passed = result.status == "ok" and not summary.failed and not summary.error
+    if needs_tests:
+        passed = passed and summary.total > 0
+    return Execution(
+        status=result.status,
+        exit_code=result.exit_code,
+        passed=passed,
+        wall_ms=result.wall_ms,
+        stdout_tail=_tail(result.stdout),
+        stderr_tail=_tail(result.stderr),
+        tests=summary,
+        failures=[t for t in result.tests if t.outcome in ("failed", "error")][:20],
+        execution_id=result.execution_id,
+    )
+
+
+def run_in_sandbox(
+    bench: Workbench,
+    language: str,
+    files: dict[str, str],
+    *,
+    mode: str,
+    entry: str | None = None,
+    args: list[str] | None = None,
+    timeout: float = 30,
+) -> Execution:
+    """Run ``files`` (tests in ``mode="test"``, ``entry`` as a script in "run") in the
+    sandbox; the run is recorded in ``executions``."""
+    request = SandboxRequest(
+        language=language,
+        files=files,
+        entry=entry,
+        mode=mode,  # type: ignore[arg-type]
+        args=args or [],
+        limits=Limits(wall_seconds=timeout, cpu_seconds=timeout),
+    )
+    result = run_code(request, bench.settings, db=bench.db)
+    return summarise(result, needs_tests=mode == "test")
+
+
+def describe_failure(execution: Execution) -> str:
+    """What a failed run is fed back to the model as: status, failing tests, output."""
+    parts = [f"status: {execution.status}, exit code: {execution.exit_code}"]
+    t = execution.tests
+    if t.total:
+        parts.append(f"tests: {t.passed} passed, {t.failed} failed, {t.error} errors")
+    elif execution.status == "ok":
+        parts.append("no test ran")
+    for failure in execution.failures[:5]:
+        parts.append(f"FAILED {failure.name}: {failure.message[:500]}")
+    if execution.stdout_tail.strip():
+        parts.append("stdout:\n" + _tail(execution.stdout_tail, FEEDBACK_CHARS))
+    if execution.stderr_tail.strip():
+        parts.append("stderr:\n" + _tail(execution.stderr_tail, FEEDBACK_CHARS))
+    return "\n".join(parts)
+
+
+# -- the model's parts ---------------------------------------------------------------
+
+
+def parse_spec(reply: str, requirement: str) -> Spec:
+    """The model's JSON spec; a minimal spec of the requirement when it is not JSON."""
+    start, end = reply.find("{"), reply.rfind("}")
+    try:
+        data = json.loads(reply[start : end + 1]) if 0 <= start < end else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return Spec(summary=requirement, source="fallback")
+
+    def strings(key: str) -> list[str]:
+        value = data.get(key) or []
+        value = value if isinstance(value, list) else [value]
+        return [v if isinstance(v, str) else json.dumps(v) for v in value]
+
+    examples = data.get("examples") or []
+    examples = examples if isinstance(examples, list) else [examples]
+    function = data.get("function")
+    return Spec(
+        summary=str(data.get("summary") or requirement),
+        function=function if isinstance(function, str) and function else None,
+        inputs=strings("inputs"),
+        outputs=strings("outputs"),
+        constraints=strings("constraints"),
+        examples=[e if isinstance(e, dict) else {"example": e} for e in examples],
+        acceptance_tests=strings("acceptance_tests"),
+        source="model",
+    )
+
+
+def spec_text(spec: Spec) -> str:
+    return json.dumps(spec.model_dump(exclude={"source"}, exclude_none=True), indent=2)
+
+
+@dataclass
+class Loop:
+    """The state one generation carries between its steps."""
+
+    bench: Workbench
+    req: GenerateRequest
+    language: str
+    layout: Layout
+    conversation_id: int
+    last: Completion | None = None
+    last_prompt: Prompt | None = None
+
+    def ask(self, task: str, prompt: Prompt) -> str:
+        params = GenerationParams(max_tokens=self.req.max_tokens, temperature=self.req.temperature)
+        completion = ask_model(
+            self.bench.llm,
+            task,
+            prompt.messages,
+            params,
+            conversation_id=self.conversation_id,
+            prompt=prompt,
+        )
+        self.last, self.last_prompt = completion, prompt
+        return completion.text
+
+    def values(self, **extra: object) -> dict:
+        return {
+            "language": self.language,
+            "requirement": self.req.requirement.strip(),
+            "solution_file": self.layout.solution,
+            "test_file": self.layout.tests,
+            **extra,
+        }
+
+
+def make_tests(loop: Loop, spec: Spec) -> tuple[str | None, str | None]:
+    """``(tests, None)``, or ``(None, why)`` when the model's tests do not parse."""
+    prompt = render_prompt(
+        "tests",
+        **loop.values(
+            spec=spec_text(spec),
+            framework=loop.layout.framework,
+            import_hint=loop.layout.import_hint,
+        ),
+    )
+    try:
+        return extract_code(loop.ask("tests", prompt), loop.language), None
+    except UnparsableCode as exc:
+        return None, f"the acceptance tests did not parse: {exc.message}"
+
+
+def _given_tests(req: GenerateRequest, language: str) -> str | None:
+    if req.tests is None or not req.tests.strip():
+        return None
+    try:
+        return extract_code(fence(req.tests, language), language)
+    except UnparsableCode as exc:
+        raise InvalidInput(f"the given tests do not parse as {language}: {exc.message}") from exc
+
+
+def generate_code(
+    bench: Workbench,
+    req: GenerateRequest,
+    *,
+    progress: ProgressFn | None = None,
+    log: LogFn | None = None,
+) -> GenerationResult:
+    """Requirement -> spec -> tests -> code, run and repaired up to ``max_rounds``."""
+    language = check_request(bench, req)
+    layout = LAYOUTS[language]
+    requirement = req.requirement.strip()
+    given = _given_tests(req, language)
+    say = log or (lambda _m: None)
+    conversation_id = open_conversation(bench.db, None, kind="generate", title=requirement[:120])
+    add_message(bench.db, conversation_id, "user", requirement, action="generate")
+    loop = Loop(bench, req, language, layout, conversation_id)
+
+    report(progress, "spec", 0, 1, "writing the specification")
+    spec = parse_spec(loop.ask("generate", render_prompt("spec", **loop.values())), requirement)
+    say(f"spec ({spec.source}): {spec.summary[:200]}")
+    tests, tests_error = (given, None) if given else make_tests(loop, spec)
+    if tests:
+        say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
+
+    rounds: list[Round] = []
+    code, feedback = "", ""
+    for n in range(1, req.max_rounds + 1):
+        report(progress, "round", n - 1, req.max_rounds, f"round {n}")
+        if tests is None:
+            tests, tests_error = make_tests(loop, spec)
+        if tests is None:
+            rounds.append(_round(loop, n, "unparsable", "", tests_error))
+        else:
+            this = _round_code(loop, n, spec, tests, code, feedback)
+            rounds.append(this)
+            if this.code:
+                code = this.code
+        last = rounds[-1]
+        feedback = last.error or ""
+        if last.execution is not None and not last.execution.passed:
+            feedback = describe_failure(last.execution)
+        say(_round_line(last))
+        report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
+        if last.status == "passed":
+            break
+    passed = rounds[-1].status == "passed"
+    summary = (
+        f"passed in round {len(rounds)} of {req.max_rounds}"
+        if passed
+        else f"failed after {len(rounds)} round{'s' * (len(rounds) != 1)}"
+    )
+    files = {layout.solution: code, layout.tests: tests or ""}
+    message_id = add_message(
+        bench.db,
+        conversation_id,
+        "assistant",
+        f"{summary}\n\n{layout.solution}:\n{fence(code, language)}",
+        action="generate",
+        context_ids=[f"execution:{r.execution.execution_id}" for r in rounds if r.execution],
+        prompt=loop.last_prompt.messages if loop.last_prompt else None,
+        prompt_version=loop.last_prompt.version if loop.last_prompt else None,
+        completion=loop.last,
+    )
+    return GenerationResult(
+        verdict="passed" if passed else "failed",
+        summary=summary,
+        requirement=requirement,
+        language=language,
+        spec=spec,
+        code=code,
+        tests=tests or "",
+        files=files,
+        rounds=rounds,
+        max_rounds=req.max_rounds,
+        conversation_id=conversation_id,
+        message_id=message_id,
+    )
+
+
+def _round(loop: Loop, n: int, status: str, code: str, error: str | None) -> Round:
+    last = loop.last
+    return Round(
+        round=n,
+        status=status,  # type: ignore[arg-type]
+        code=code,
+        error=error,
+        provider=last.provider if last else "",
+        model=last.model if last else "",
+    )
+
+
+def _round_code(loop: Loop, n: int, spec: Spec, tests: str, code: str, feedback: str) -> Round:
+    """One round: ask for code (or a repair), check it parses, run it with the tests."""
+    if not code:
+        prompt = render_prompt("code", **loop.values(spec=spec_text(spec), tests=tests))
+        task = "generate"
+    else:
+        prompt = render_prompt(
+            "repair", **loop.values(code=code, tests=tests, feedback=feedback, round=n - 1)
+        )
+        task = "fix"
+    if n > 1 and not code:  # the previous round's reply did not parse: say so
+        prompt.messages[-1].content += f"\n\nYour previous reply failed: {feedback}"
+    try:
+        new_code = extract_code(loop.ask(task, prompt), loop.language)
+    except UnparsableCode as exc:
+        return _round(loop, n, "unparsable", "", exc.message)
+    layout = loop.layout
+    files = {layout.solution: new_code, layout.tests: tests}
+    execution = run_in_sandbox(
+        loop.bench,
+        loop.language,
+        files,
+        mode=layout.mode,
+        entry=layout.tests if layout.mode == "run" else None,
+        timeout=loop.req.timeout_seconds,
+    )
+    status = "passed" if execution.passed else "failed"
+    this = _round(loop, n, status, new_code, None)
+    this.execution = execution
+    if not execution.passed:
+        this.error = f"{execution.status}: " + (
+            "; ".join(f.name for f in execution.failures[:5]) or f"exit code {execution.exit_code}"
+        )
+    return this
+
+
+def _round_line(r: Round) -> str:
+    line = f"round {r.round}: {r.status}"
+    if r.execution is not None:
+        t = r.execution.tests
+        line += f" ({r.execution.status}, {t.passed}/{t.total} tests passed)"
+    if r.error and r.status != "passed":
+        line += ": " + re.sub(r"\s+", " ", r.error)[:300]
+    return line
+
+
+__all__ = [
+    "LAYOUTS",
+    "Layout",
+    "check_request",
+    "describe_failure",
+    "generate_code",
+    "layout_for",
+    "parse_spec",
+    "run_in_sandbox",
+    "summarise",
+]

@@ -1,0 +1,332 @@
+"""Dev Companion schemas that cross the REST/CLI boundary.
+
+Texts that must not be empty (a chat message, code, a requirement) are checked in the
+library, not here, so an empty one is a 400 (``EmptyInput``) through every door rather
+than pydantic's 422.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from devlab.sandbox.models import TestCaseResult
+
+Rating = Literal["up", "down"]
+SuggestKind = Literal["optimisation", "security", "refactor"]
+RefactorKind = Literal["extract_method", "simplify", "optimise"]
+Verdict = Literal["passed", "failed"]
+
+_MAX_TEXT = 200_000
+
+
+class ModelParams(BaseModel):
+    """Generation knobs every action accepts."""
+
+    max_tokens: int = Field(default=512, ge=1, le=8192, description="reply budget (tokens)")
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+
+
+# -- chat ---------------------------------------------------------------------
+
+
+class Selection(BaseModel):
+    start_line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+
+
+class ActiveFile(BaseModel):
+    """The file open in the editor; ``content`` defaults to the project's copy."""
+
+    path: str = Field(min_length=1, max_length=1000)
+    content: str | None = Field(default=None, max_length=_MAX_TEXT)
+    selection: Selection | None = None
+
+
+class ChatRequest(ModelParams):
+    message: str = Field(max_length=20_000)
+    project: str | None = Field(default=None, description="project name or id (retrieval)")
+    conversation_id: int | None = Field(default=None, description="continue this conversation")
+    active_file: ActiveFile | None = None
+    changes: str | None = Field(
+        default=None, max_length=_MAX_TEXT, description="recent changes as a unified diff"
+    )
+    working_tree: str | None = Field(
+        default=None,
+        description="a git working tree on the server whose diff (or last commits) to use",
+    )
+    retrieve: int = Field(default=6, ge=0, le=50, description="chunks to retrieve")
+    history: int = Field(default=10, ge=0, le=200, description="earlier messages considered")
+
+
+class Citation(BaseModel):
+    ref: int = Field(description="the [n] the source had in the prompt")
+    path: str
+    start_line: int
+    end_line: int
+    symbol: str | None = None
+    licence: str | None = Field(
+        default=None, description="set when it differs from the project's own licence"
+    )
+    cited: bool = Field(description="the answer refers to it (else: context only)")
+
+    def location(self) -> str:
+        return f"{self.path}:{self.start_line}-{self.end_line}"
+
+
+class ChatAnswer(BaseModel):
+    conversation_id: int
+    message_id: int
+    answer: str
+    citations: list[Citation]
+    context: list[str] = Field(description="ids of what the prompt held, by kind")
+    provider: str
+    model: str
+    prompt_version: str
+    usage: dict[str, Any] = Field(default_factory=dict)
+
+
+# -- actions ------------------------------------------------------------------
+
+
+class CodeInput(ModelParams):
+    """Code given inline, or a symbol (or file) of an ingested project."""
+
+    code: str | None = Field(default=None, max_length=_MAX_TEXT)
+    language: str | None = Field(default=None, description="default: from path or project")
+    path: str | None = Field(default=None, description="the code's file name (or project path)")
+    project: str | None = Field(default=None, description="project for symbol/path look-ups")
+    symbol: str | None = Field(default=None, description="explain this symbol of the project")
+    conversation_id: int | None = None
+
+
+class ExplainRequest(CodeInput):
+    question: str | None = Field(default=None, max_length=5000)
+
+
+class SuggestRequest(CodeInput):
+    kind: SuggestKind = "refactor"
+
+
+class RefactorRequest(CodeInput):
+    kind: RefactorKind = "simplify"
+    instructions: str | None = Field(default=None, max_length=5000)
+
+
+class FixRequest(CodeInput):
+    error: str = Field(max_length=_MAX_TEXT, description="the error message or traceback")
+
+
+class TranslateRequest(CodeInput):
+    target_language: str = Field(min_length=1, max_length=40)
+
+
+class TextAnswer(BaseModel):
+    """An answer in prose: explain, find bugs, suggest."""
+
+    conversation_id: int
+    message_id: int
+    action: str
+    text: str
+    items: list[str] = Field(default_factory=list, description="bullet points of the reply")
+    citations: list[Citation] = Field(default_factory=list)
+    provider: str
+    model: str
+    prompt_version: str
+
+
+class CodeAnswer(BaseModel):
+    """An answer in code: refactor, fix, translate. ``diff`` is a unified diff from the
+    original to ``code`` that applies cleanly (empty for a translation)."""
+
+    conversation_id: int
+    message_id: int
+    action: str
+    language: str
+    code: str
+    diff: str
+    explanation: str
+    provider: str
+    model: str
+    prompt_version: str
+
+
+# -- the verified generation loop ---------------------------------------------
+
+
+class GenerateRequest(BaseModel):
+    requirement: str = Field(max_length=20_000)
+    language: str = "python"
+    max_rounds: int = Field(default=3, ge=1, le=10)
+    tests: str | None = Field(
+        default=None, max_length=_MAX_TEXT, description="acceptance tests to use as given"
+    )
+    project: str | None = Field(
+        default=None, description="change this ingested project instead of writing new code"
+    )
+    test_command: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="arguments for the project's test runner, e.g. 'tests/test_cart.py'",
+    )
+    max_tokens: int = Field(default=1024, ge=16, le=8192)
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    timeout_seconds: float = Field(default=30, gt=0, le=600, description="per sandbox run")
+
+
+class Spec(BaseModel):
+    summary: str
+    function: str | None = None
+    inputs: list[str] = Field(default_factory=list)
+    outputs: list[str] = Field(default_factory=list)
+    constraints: list[str] = Field(default_factory=list)
+    examples: list[dict[str, Any]] = Field(default_factory=list)
+    acceptance_tests: list[str] = Field(default_factory=list)
+    source: Literal["model", "fallback"] = "model"
+
+
+class TestSummary(BaseModel):
+    __test__ = False  # not a pytest class
+
+    total: int = 0
+    passed: int = 0
+    failed: int = 0
+    error: int = 0
+    skipped: int = 0
+
+
+class Execution(BaseModel):
+    """One sandbox run of the code and its tests, with output tails."""
+
+    status: str
+    exit_code: int | None
+    passed: bool
+    wall_ms: float
+    stdout_tail: str
+    stderr_tail: str
+    tests: TestSummary
+    failures: list[TestCaseResult] = Field(default_factory=list)
+    execution_id: int | None = None
+
+
+class Round(BaseModel):
+    round: int
+    status: Literal["passed", "failed", "unparsable"]
+    code: str = Field(description="the code this round ran ('' when unparsable)")
+    error: str | None = Field(default=None, description="why it failed, as fed back")
+    execution: Execution | None = None
+    provider: str = ""
+    model: str = ""
+
+
+class GenerationResult(BaseModel):
+    verdict: Verdict
+    summary: str
+    requirement: str
+    language: str
+    spec: Spec
+    code: str
+    tests: str
+    files: dict[str, str] = Field(description="file name -> content of the code and tests")
+    rounds: list[Round]
+    max_rounds: int
+    conversation_id: int
+    message_id: int
+
+
+class ChangeResult(BaseModel):
+    """The loop on an existing project: the changed files, their diff, every round."""
+
+    verdict: Verdict
+    summary: str
+    project: str
+    request: str
+    language: str
+    test_command: list[str]
+    files: dict[str, str] = Field(description="changed or added files, full content")
+    diff: str
+    baseline: Execution | None = Field(description="the project's tests before the change")
+    rounds: list[Round]
+    max_rounds: int
+    conversation_id: int
+    message_id: int
+
+
+# -- conversations and feedback -------------------------------------------------
+
+
+class MessageInfo(BaseModel):
+    id: int
+    role: str
+    action: str
+    content: str
+    citations: list[dict[str, Any]] = Field(default_factory=list)
+    context_ids: list[str] = Field(default_factory=list)
+    provider: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    created_at: datetime
+
+
+class ConversationInfo(BaseModel):
+    id: int
+    project: str | None
+    kind: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    messages: list[MessageInfo] = Field(default_factory=list)
+
+
+class FeedbackRequest(BaseModel):
+    message_id: int
+    rating: Rating | None = None
+    correction: str | None = Field(default=None, max_length=_MAX_TEXT)
+
+
+class FeedbackInfo(BaseModel):
+    id: int
+    message_id: int | None
+    rating: Rating | None
+    correction: str | None
+    action: str
+    prompt: list[dict[str, Any]]
+    answer: str
+    context_ids: list[str]
+    model_version: str
+    created_at: datetime
+
+
+__all__ = [
+    "ActiveFile",
+    "ChangeResult",
+    "ChatAnswer",
+    "ChatRequest",
+    "Citation",
+    "CodeAnswer",
+    "CodeInput",
+    "ConversationInfo",
+    "Execution",
+    "ExplainRequest",
+    "FeedbackInfo",
+    "FeedbackRequest",
+    "FixRequest",
+    "GenerateRequest",
+    "GenerationResult",
+    "MessageInfo",
+    "ModelParams",
+    "Rating",
+    "RefactorKind",
+    "RefactorRequest",
+    "Round",
+    "Selection",
+    "Spec",
+    "SuggestKind",
+    "SuggestRequest",
+    "TestSummary",
+    "TextAnswer",
+    "TranslateRequest",
+    "Verdict",
+]

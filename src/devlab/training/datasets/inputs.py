@@ -1,0 +1,152 @@
+"""Read what a build needs out of the store, in a few queries (no per-file round trips):
+the snapshot's files with their text and licence, their symbols, their imports, and the
+calls made in test files (for linking code to tests)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from devlab.codebase.languages import PARSED_LANGUAGES
+from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.store.db import Database
+from devlab.store.models import (
+    FileText,
+    FileVersion,
+    ImportRow,
+    Project,
+    ReferenceRow,
+    Snapshot,
+    SnapshotFile,
+    SymbolRow,
+)
+from devlab.training.datasets.annotate import is_test_path
+from devlab.training.datasets.licensing import licence_decision
+from devlab.training.datasets.models import DatasetConfig
+from devlab.training.datasets.units import FileTask, SymbolInfo
+
+__all__ = ["ProjectInputs", "load_project", "module_name"]
+
+_EXTENSIONS = (".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".java", ".go", ".sh")
+
+
+def module_name(path: str) -> str:
+    """``src/shop/cart.py`` -> ``shop.cart``; ``pkg/__init__.py`` -> ``pkg``."""
+    stem = path
+    for ext in _EXTENSIONS:
+        if stem.endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    parts = [p for p in stem.split("/") if p]
+    if parts and parts[-1] in ("__init__", "index"):
+        parts = parts[:-1]
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+@dataclass
+class ProjectInputs:
+    project_id: int
+    name: str
+    snapshot_id: int
+    commit: str | None
+    source: str
+    source_kind: str
+    tasks: list[FileTask] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    imports: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    # (test file path, enclosing symbol qualname or None) -> names called there
+    test_calls: dict[tuple[str, str | None], set[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # kept files' (scrubbed) text
+
+
+def load_project(db: Database, project: str | int, cfg: DatasetConfig) -> ProjectInputs:
+    """The current snapshot of ``project``: files (licence-filtered, with decisions),
+    symbols, imports and test calls."""
+    ref = resolve_project(db, project)
+    snapshot_id = require_snapshot(ref)
+    languages = set(cfg.languages or PARSED_LANGUAGES) & PARSED_LANGUAGES
+    with db.session() as s:
+        snap = s.get(Snapshot, snapshot_id)
+        proj = s.get(Project, ref.id)
+        assert snap is not None and proj is not None
+        out = ProjectInputs(
+            ref.id, ref.name, snapshot_id, snap.commit, proj.source, snap.source_kind
+        )
+        files = s.execute(
+            select(FileVersion.id, FileVersion.path, FileVersion.language, FileVersion.license,
+                   FileText.text)
+            .join(SnapshotFile, SnapshotFile.file_id == FileVersion.id)
+            .join(FileText, FileText.file_id == FileVersion.id)
+            .where(SnapshotFile.snapshot_id == snapshot_id)
+            .order_by(FileVersion.path)
+        ).all()  # fmt: skip
+        kept: dict[int, tuple[str, str, str | None, str]] = {}
+        for file_id, path, language, licence, text in files:
+            if language not in languages:
+                continue
+            keep, reason = licence_decision(licence, cfg.licenses, own_project=cfg.own_project)
+            out.decisions.append({
+                "project": ref.name, "path": path, "licence": licence,
+                "decision": "kept" if keep else "dropped", "reason": reason,
+            })  # fmt: skip
+            if keep:
+                kept[file_id] = (path, language, licence, text)
+        symbols: dict[int, list[SymbolInfo]] = defaultdict(list)
+        rows = s.execute(
+            select(SymbolRow.file_id, SymbolRow.name, SymbolRow.qualname, SymbolRow.kind,
+                   SymbolRow.signature, SymbolRow.docstring, SymbolRow.start_line,
+                   SymbolRow.end_line, SymbolRow.parent)
+            .join(SnapshotFile, SnapshotFile.file_id == SymbolRow.file_id)
+            .where(SnapshotFile.snapshot_id == snapshot_id,
+                   SymbolRow.kind.in_(("function", "method", "class")))
+            .order_by(SymbolRow.file_id, SymbolRow.start_line)
+        )  # fmt: skip
+        for file_id, *rest in rows:
+            if file_id in kept:
+                symbols[file_id].append(SymbolInfo(*rest))
+        imports = s.execute(
+            select(ImportRow.file_id, ImportRow.module, ImportRow.names)
+            .join(SnapshotFile, SnapshotFile.file_id == ImportRow.file_id)
+            .where(SnapshotFile.snapshot_id == snapshot_id)
+        )
+        for file_id, module, names in imports:
+            if file_id in kept:
+                out.imports.setdefault(kept[file_id][0], []).append((module, tuple(names or ())))
+        test_ids = [i for i, (path, *_) in kept.items() if is_test_path(path)]
+        for start in range(0, len(test_ids), 500):
+            calls = s.execute(
+                select(ReferenceRow.file_id, ReferenceRow.name, ReferenceRow.scope).where(
+                    ReferenceRow.file_id.in_(test_ids[start : start + 500]),
+                    ReferenceRow.kind == "call",
+                )
+            )
+            for file_id, name, scope in calls:
+                out.test_calls.setdefault((kept[file_id][0], scope), set()).add(name)
+    for file_id, (path, language, licence, text) in kept.items():
+        out.texts[path] = text
+        out.tasks.append(
+            FileTask(ref.name, snapshot_id, snap.commit, path, language, text, licence,
+                     module_name(path), is_test_path(path), tuple(symbols.get(file_id, ())))
+        )  # fmt: skip
+    return out
+
+
+def relative_module(path: str, module: str) -> str:
+    """Resolve a relative Python import (``.pricing``, ``..util``) against ``path``."""
+    dots = len(module) - len(module.lstrip("."))
+    package = module_name(path).split(".")
+    if not path.endswith("__init__.py"):
+        package = package[:-1]
+    base = package[: len(package) - (dots - 1)] if dots > 1 else package
+    rest = module[dots:]
+    return ".".join([*base, *([rest] if rest else [])])
+
+
+def js_target(path: str, module: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), module))

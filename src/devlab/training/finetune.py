@@ -1,0 +1,468 @@
+"""Fine-tuning with LoRA (peft), read top to bottom like nanoGPT's ``train.py``:
+
+config -> memory check -> data -> model + LoRA adapters -> optimizer -> ``get_lr`` /
+``evaluate`` -> the loop (checkpoint, early stopping, cancel) -> export + loss curve.
+
+A run directory holds::
+
+    config.yaml              the resolved run config
+    checkpoints/step-000050/ adapter weights, optimizer.pt, state.json (step, best
+                             validation loss, history): ``resume`` continues from the
+                             newest one, after a crash or a cancel
+    adapter/                 the exported adapter (the best by validation loss) +
+                             devlab-tokens.json (how FIM markers were encoded)
+    merged/                  base + adapter merged (``export_merged``)
+    history.jsonl, loss.png  one line per step; the loss curves
+
+Cancel: the ``progress`` callback (a job's ``JobContext.progress``) raises
+``JobCancelled`` between steps; the run saves a checkpoint first, so it resumes where it
+stopped. Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from devlab.config import Settings
+from devlab.errors import ComponentUnavailable, InvalidInput
+from devlab.jobs.runner import JobCancelled
+from devlab.progress import ProgressFn, report
+from devlab.training.modeling import TOKENS_FILE, TextCodec, load_base_model, resolve_base_dir
+from devlab.training.runconfig import RunConfig, check_fits, model_shape
+from devlab.training.trainingdata import Sequence, batch_for_step, load_split, prepare_split
+
+__all__ = ["TrainResult", "find_gguf_converter", "finetune", "latest_checkpoint", "plot_losses"]
+
+LogFn = Callable[[str], None]
+
+
+class TrainResult(BaseModel):
+    run_dir: str
+    adapter_dir: str | None
+    merged_dir: str | None = None
+    gguf_path: str | None = None
+    steps: int
+    resumed_from: int | None = None
+    stopped_early: bool = False
+    first_loss: float | None
+    last_loss: float | None
+    best_val_loss: float | None
+    tokens_per_s: float
+    train_tokens: int
+    memory_estimate_gb: float
+    peak_rss_gb: float
+    history: list[dict[str, Any]] = Field(default_factory=list)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+# -- 1. config and checks -------------------------------------------------------------------
+
+
+def _device(config: RunConfig) -> str:
+    from devlab.llm.providers.local import resolve_device
+
+    return resolve_device(config.device)
+
+
+def _check_method(config: RunConfig, device: str) -> None:
+    if config.method != "qlora":
+        return
+    import importlib.util
+
+    if device != "cuda" or importlib.util.find_spec("bitsandbytes") is None:
+        raise ComponentUnavailable(
+            "QLoRA (4-bit) needs a CUDA GPU and bitsandbytes (pip install bitsandbytes); "
+            f"this machine has device {device!r}: use method: lora"
+        )
+
+
+def find_gguf_converter() -> Path | None:
+    """llama.cpp's HF -> GGUF converter, if installed (it is never downloaded)."""
+    for name in ("convert_hf_to_gguf.py", "convert-hf-to-gguf", "convert_hf_to_gguf"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def _gguf_unavailable() -> ComponentUnavailable:
+    return ComponentUnavailable(
+        "GGUF export needs llama.cpp's convert_hf_to_gguf.py on PATH, and it is not "
+        "installed here (DevLab never downloads it): train with export_merged: true and "
+        "convert merged/ with llama.cpp where it is installed, or leave export_gguf off"
+    )
+
+
+# -- 2. learning rate and evaluation ---------------------------------------------------------
+
+
+def get_lr(step: int, config: RunConfig) -> float:
+    """1) linear warmup, 2) cosine decay to ``min_lr_ratio`` of the peak, 3) the floor."""
+    peak, floor = config.learning_rate, config.learning_rate * config.min_lr_ratio
+    if step < config.warmup_steps:
+        return peak * (step + 1) / (config.warmup_steps + 1)
+    span = max(1, config.max_steps - config.warmup_steps)
+    progress = min(1.0, (step - config.warmup_steps) / span)
+    return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * progress))
+
+
+def evaluate_loss(model: Any, sequences: list[Sequence], batch_size: int, pad_id: int) -> float:
+    """Mean loss per predicted token over ``sequences``."""
+    import torch
+
+    if not sequences:
+        return float("nan")
+    model.eval()
+    total, count = 0.0, 0
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        for start in range(0, len(sequences), batch_size):
+            chunk = sequences[start : start + batch_size]
+            ids, mask, labels = batch_for_step(chunk, 0, len(chunk), 0, pad_id)
+            out = model(
+                input_ids=ids.to(device), attention_mask=mask.to(device), labels=labels.to(device)
+            )
+            n = int((labels[:, 1:] != -100).sum())
+            total += float(out.loss) * n
+            count += n
+    model.train()
+    return total / max(count, 1)
+
+
+# -- 3. checkpoints ---------------------------------------------------------------------------
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    found = sorted((run_dir / "checkpoints").glob("step-*"))
+    found = [p for p in found if (p / "state.json").is_file()]
+    return found[-1] if found else None
+
+
+def _save_checkpoint(run_dir: Path, model: Any, optimizer: Any, state: dict, keep: int) -> Path:
+    import torch
+
+    final = run_dir / "checkpoints" / f"step-{state['step']:06d}"
+    work = final.with_name(final.name + ".tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    model.save_pretrained(str(work))
+    torch.save(optimizer.state_dict(), work / "optimizer.pt")
+    (work / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    shutil.rmtree(final, ignore_errors=True)
+    work.rename(final)  # complete or absent: a crash never leaves half a checkpoint
+    for old in sorted((run_dir / "checkpoints").glob("step-*"))[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _load_checkpoint(checkpoint: Path, model: Any, optimizer: Any) -> dict:
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    adapter = checkpoint / "adapter_model.safetensors"
+    if adapter.is_file():
+        set_peft_model_state_dict(model, load_file(str(adapter)))
+    else:  # a full fine-tune: every weight
+        weights: dict[str, Any] = {}
+        for part in sorted(checkpoint.glob("model*.safetensors")):
+            weights.update(load_file(str(part)))
+        model.load_state_dict(weights, strict=False)
+    optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=True))
+    return json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
+
+
+def _export_adapter(model: Any, codec: TextCodec, target: Path, config: RunConfig) -> None:
+    work = target.with_name(target.name + ".tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    model.save_pretrained(str(work))
+    (work / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
+    (work / "devlab-run.json").write_text(config.model_dump_json(indent=2), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    work.rename(target)
+
+
+def _export_merged(model: Any, base_dir: Path, codec: TextCodec, target: Path) -> Path:
+    merged = model.merge_and_unload()
+    shutil.rmtree(target, ignore_errors=True)
+    merged.save_pretrained(str(target))
+    for name in ("tokenizer.model", "devlab-model.json"):
+        if (base_dir / name).is_file():
+            shutil.copy2(base_dir / name, target / name)
+    if codec.hf is not None:
+        codec.hf.save_pretrained(str(target))
+    (target / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
+    return target
+
+
+def plot_losses(history: list[dict[str, Any]], path: Path) -> Path:
+    """Training loss per step and validation loss per evaluation, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    steps = [h["step"] for h in history if "loss" in h]
+    ax.plot(steps, [h["loss"] for h in history if "loss" in h], label="train")
+    val = [(h["step"], h["val_loss"]) for h in history if h.get("val_loss") is not None]
+    if val:
+        ax.plot(*zip(*val, strict=True), marker="o", label="validation")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (nats/token)")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+# -- 4. the run -------------------------------------------------------------------------------
+
+
+def _with_lora(model: Any, config: RunConfig) -> Any:
+    if config.method == "full":
+        return model
+    from peft import LoraConfig, get_peft_model
+
+    if config.method == "qlora":
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model)
+    lora = LoraConfig(
+        r=config.lora_rank,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=config.target_modules,
+        task_type="CAUSAL_LM",
+    )
+    return get_peft_model(model, lora)
+
+
+def finetune(
+    settings: Settings,
+    config: RunConfig,
+    data_dir: Path,
+    run_dir: Path,
+    *,
+    progress: ProgressFn | None = None,
+    log: LogFn | None = None,
+) -> TrainResult:
+    """Train ``config`` on the dataset files in ``data_dir`` into ``run_dir`` (continuing
+    from its newest checkpoint if it has one). Raises ``WontFit`` before loading anything
+    when the memory estimate exceeds what is free."""
+    import torch
+
+    say = log or (lambda _m: None)
+    device = _device(config)
+    config = config.resolved(device)
+    _check_method(config, device)
+    if config.export_gguf and find_gguf_converter() is None:
+        raise _gguf_unavailable()
+    base_dir = resolve_base_dir(settings, config.base_model)
+    estimate = check_fits(config, model_shape(base_dir), device)
+    say(f"memory estimate {estimate.describe()}")
+    assert config.context_length is not None
+
+    train_examples = load_split(data_dir, "train", config.kinds, config.max_train_examples)
+    if not train_examples:
+        raise InvalidInput(
+            f"no training examples in {data_dir} (kinds: {config.kinds or 'all'}): "
+            "build the dataset with those kinds, or change kinds"
+        )
+    val_examples = load_split(data_dir, "validation", config.kinds, config.max_eval_examples)
+
+    torch.manual_seed(config.seed)
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    model, codec = load_base_model(
+        base_dir, device=device, dtype=dtype, quantize_4bit=config.method == "qlora"
+    )
+    train_seqs = prepare_split(train_examples, codec, config.context_length, config.packing)
+    val_seqs = prepare_split(val_examples, codec, config.context_length, config.packing)
+    if not train_seqs:
+        raise InvalidInput("every training example is empty once tokenised")
+    say(
+        f"{len(train_examples)} examples -> {len(train_seqs)} sequences of <= "
+        f"{config.context_length} tokens; {len(val_seqs)} validation sequences"
+    )
+    model = _with_lora(model, config)
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.yaml").write_text(_yaml(config), encoding="utf-8")
+    state: dict[str, Any] = {"step": 0, "best_val_loss": None, "bad_evals": 0, "history": []}
+    resumed_from = None
+    checkpoint = latest_checkpoint(run_dir)
+    if checkpoint is not None:
+        state = _load_checkpoint(checkpoint, model, optimizer)
+        resumed_from = state["step"]
+        say(f"resuming from {checkpoint.name}")
+    history: list[dict[str, Any]] = state["history"]
+    adapter_dir = run_dir / "adapter"
+    micro = config.batch_size
+    tokens_total, seconds_total, stopped_early = 0, 0.0, False
+
+    def save() -> None:
+        state["history"] = history
+        _save_checkpoint(run_dir, model, optimizer, state, config.keep_checkpoints)
+
+    step = state["step"]
+    try:
+        while step < config.max_steps:
+            started = time.perf_counter()
+            lr = get_lr(step, config)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss_sum, step_tokens = 0.0, 0
+            for k in range(config.gradient_accumulation):
+                index = step * config.gradient_accumulation + k
+                ids, mask, labels = batch_for_step(
+                    train_seqs, index, micro, config.seed, codec.pad_id
+                )
+                out = model(
+                    input_ids=ids.to(device),
+                    attention_mask=mask.to(device),
+                    labels=labels.to(device),
+                )
+                (out.loss / config.gradient_accumulation).backward()
+                loss_sum += float(out.loss) / config.gradient_accumulation
+                step_tokens += int(mask.sum())
+            if config.grad_clip:
+                torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            elapsed = time.perf_counter() - started
+            tokens_total += step_tokens
+            seconds_total += elapsed
+            record: dict[str, Any] = {
+                "step": step,
+                "loss": round(loss_sum, 4),
+                "lr": lr,
+                "ms": round(elapsed * 1000, 1),
+                "tokens_per_s": round(step_tokens / elapsed, 1),
+            }
+            state["step"] = step
+            if val_seqs and (step % config.eval_every == 0 or step == config.max_steps):
+                val = evaluate_loss(model, val_seqs, micro, codec.pad_id)
+                record["val_loss"] = round(val, 4)
+                best = state["best_val_loss"]
+                if best is None or val < best:
+                    state["best_val_loss"], state["bad_evals"] = val, 0
+                    _export_adapter(model, codec, adapter_dir, config)
+                else:
+                    state["bad_evals"] += 1
+                    patience = config.early_stopping_patience
+                    stopped_early = bool(patience) and state["bad_evals"] >= patience
+            history.append(record)
+            _append_history(run_dir, record)
+            eta = (config.max_steps - step) * seconds_total / max(1, step - (resumed_from or 0))
+            say(
+                f"step {step} loss {loss_sum:.4f} lr {lr:.2e} {record['ms']:.0f} ms "
+                f"{record['tokens_per_s']:.0f} tok/s"
+                + (f" val {record['val_loss']:.4f}" if "val_loss" in record else "")
+            )
+            if step % config.checkpoint_every == 0 or stopped_early:
+                save()
+            report(
+                progress,
+                "train",
+                step,
+                config.max_steps,
+                f"loss {loss_sum:.3f} {record['tokens_per_s']:.0f} tok/s ETA {eta:.0f}s",
+            )
+            if stopped_early:
+                say(
+                    "early stop: validation loss did not improve in "
+                    f"{config.early_stopping_patience} evaluations"
+                )
+                break
+    except JobCancelled:
+        save()  # the last good state, resumable
+        say(f"cancelled at step {step}: checkpoint kept")
+        raise
+    if not val_seqs or not adapter_dir.is_dir():
+        _export_adapter(model, codec, adapter_dir, config)
+    if latest_checkpoint(run_dir) is None or state["step"] % config.checkpoint_every:
+        save()  # the final state is always resumable (e.g. to train further)
+    plot_losses(history, run_dir / "loss.png")
+    result = TrainResult(
+        run_dir=str(run_dir),
+        adapter_dir=str(adapter_dir),
+        steps=step,
+        resumed_from=resumed_from,
+        stopped_early=stopped_early,
+        first_loss=history[0]["loss"] if history else None,
+        last_loss=history[-1]["loss"] if history else None,
+        best_val_loss=state["best_val_loss"],
+        tokens_per_s=round(tokens_total / seconds_total, 1) if seconds_total else 0.0,
+        train_tokens=tokens_total,
+        memory_estimate_gb=round(estimate.gib, 2),
+        peak_rss_gb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
+        history=history,
+        config=config.model_dump(mode="json"),
+    )
+    if config.export_merged or config.export_gguf:
+        if config.method != "full":
+            from peft import PeftModel
+
+            best = PeftModel.from_pretrained(model.get_base_model(), str(adapter_dir))
+            merged = _export_merged(best, base_dir, codec, run_dir / "merged")
+        else:
+            merged = _export_merged_full(model, base_dir, codec, run_dir / "merged")
+        result.merged_dir = str(merged)
+        if config.export_gguf:
+            result.gguf_path = str(export_gguf(merged, run_dir / "model.gguf"))
+    return result
+
+
+def _export_merged_full(model: Any, base_dir: Path, codec: TextCodec, target: Path) -> Path:
+    model.save_pretrained(str(target))
+    for name in ("tokenizer.model", "devlab-model.json"):
+        if (base_dir / name).is_file():
+            shutil.copy2(base_dir / name, target / name)
+    return target
+
+
+def export_gguf(merged_dir: Path, target: Path) -> Path:
+    """Merged weights -> GGUF with llama.cpp's converter (our own tool, not sandboxed)."""
+    import subprocess
+    import sys
+
+    converter = find_gguf_converter()
+    if converter is None:
+        raise _gguf_unavailable()
+    done = subprocess.run(
+        [sys.executable, str(converter), str(merged_dir), "--outfile", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ComponentUnavailable(
+            f"GGUF conversion of {merged_dir} failed: {done.stderr.strip()[-500:]}"
+        )
+    return target
+
+
+def _append_history(run_dir: Path, record: dict[str, Any]) -> None:
+    with (run_dir / "history.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+
+
+def _yaml(config: RunConfig) -> str:
+    import yaml
+
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False)
