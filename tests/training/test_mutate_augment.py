@@ -106,15 +106,26 @@ def test_sandbox_validates_a_killing_mutant_and_not_a_surviving_one(tmp_path):
         "add",
         files,
         [
+            ("original", {"calc.py": original}),  # first: the reference
             ("m1", {"calc.py": original.replace("+", "-")}),
             ("m2", {"calc.py": "def add(a, b):\n    return b + a\n"}),
-            ("original", {"calc.py": original}),
         ],
         ["tests/test_calc.py::test_add"],
     )
     results = run_validations([job], settings, timeout=10)
     assert results[0].outcomes == {"m1": "failed", "m2": "passed", "original": "passed"}
     tally = apply_validation(results, {"add": [killing, surviving]}, "bug-fix")
+    broken = ValidationJob(
+        "add",
+        files,
+        [
+            ("original", {"calc.py": "def add(a, b):\n    return 0\n"}),
+            ("m1", {"calc.py": original}),
+        ],
+        ["tests/test_calc.py::test_add"],
+    )
+    gated = run_validations([broken], settings, timeout=10)[0].outcomes
+    assert gated == {"original": "failed", "m1": "not-run"}  # a failing reference stops it
     assert killing["validated"] is True and surviving["validated"] is False
     assert tally == {"validated": 1, "mutant survives": 1}
 

@@ -170,11 +170,11 @@ def bugfix_jobs(
             p: redact(project.texts[p], emails=redact_emails, ips=redact_ips)[0] for p in paths
         }
         original = texts[meta.path]
-        variants = [
+        variants = [("original", {meta.path: original})]  # first: the reference
+        variants += [
             (e["id"], {meta.path: _splice(original, meta.start_line, meta.end_line, e["prompt"])})
             for e in pairs[unit_id]
         ]
-        variants.append(("original", {meta.path: original}))  # last: leaves the file intact
         size = sum(len(t.encode()) for t in texts.values()) + sum(
             len(f[meta.path].encode()) for _, f in variants
         )

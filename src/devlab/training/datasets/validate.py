@@ -1,7 +1,9 @@
 """Sandbox validation of bug-fix and refactoring pairs (untrusted code only runs there).
 
 One sandbox run per function: the project files its tests need, plus every variant of
-the function's file (the original and each mutant; or before and after a commit). A
+the function's file (the original and each mutant; or before and after a commit). The
+first variant is the reference (the original; "before"): when its tests fail, the others
+are not run. A
 small pytest driver inside the sandbox forks once per variant: the child writes that
 variant's files and runs the linked tests with ``pytest.main`` (so pytest is imported
 once per run, not once per variant), under a per-variant time limit; the driver prints
@@ -82,10 +84,14 @@ def test_variants():
         seconds = round(time.monotonic() - started, 3)
         if status is None:
             results[variant["id"]] = {"outcome": "timeout", "seconds": seconds}
+            if len(results) == 1:
+                break
             continue
         code = os.waitstatus_to_exitcode(status)
         outcome = {0: "passed", 1: "failed", 2: "error"}.get(code, "error")
         results[variant["id"]] = {"outcome": outcome, "code": code, "seconds": seconds}
+        if len(results) == 1 and outcome != "passed":
+            break  # the first variant is the reference: if it fails, the rest says nothing
     sys.stdout.write("\\n%s%s\\n" % ("'''
     + _MARK
     + """", json.dumps(results)))
