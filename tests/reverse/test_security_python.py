@@ -361,3 +361,248 @@ def test_cookie_options_passed_through_and_debug_outside_settings() -> None:
     assert dbg.severity == "low"
     (dbg,) = [f for f in scan_python_source("proj/settings.py", "DEBUG = True\n") if f.cwe]
     assert dbg.severity == "medium" and dbg.confidence == "high"
+
+
+# guards: a check whose failing branch leaves (raise/return/abort/continue) -------------
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        # a request path always starts with one "/": rejecting "//" keeps it on this host
+        (
+            'if self.request.path.startswith("//"):\n'
+            "            raise HTTPError(403)\n"
+            '        self.redirect(self.request.path + "/")',
+            False,
+        ),
+        # ... but not for a query argument, which may be "https://evil.example"
+        (
+            'nxt = self.get_argument("next")\n'
+            '        if nxt.startswith("//"):\n'
+            "            raise HTTPError(403)\n"
+            "        self.redirect(nxt)",
+            True,
+        ),
+        (  # "/\\evil.example" passes, and browsers read it like "//evil.example"
+            'nxt = self.get_argument("next")\n'
+            '        if not nxt.startswith("/") or nxt.startswith("//"):\n'
+            "            raise HTTPError(403)\n"
+            "        self.redirect(nxt)",
+            True,
+        ),
+        (
+            'nxt = self.get_argument("next")\n'
+            '        if not nxt.startswith("/") or nxt.startswith(("//", "/\\\\")):\n'
+            "            raise HTTPError(403)\n"
+            "        self.redirect(nxt)",
+            False,
+        ),
+        # a scheme check says nothing about the host
+        (
+            'nxt = self.get_argument("next")\n'
+            '        if not nxt.startswith(("http://", "https://")):\n'
+            "            raise HTTPError(403)\n"
+            "        self.redirect(nxt)",
+            True,
+        ),
+        # a check that does not leave the function protects nothing after it
+        (
+            'nxt = self.get_argument("next")\n'
+            '        if not nxt.startswith("/") or nxt.startswith("//"):\n'
+            '            self.log("odd redirect")\n'
+            "        self.redirect(nxt)",
+            True,
+        ),
+        # inside the branch where the check holds
+        (
+            'nxt = self.get_argument("next")\n'
+            '        if nxt.startswith("/") and not nxt.startswith(("//", "/\\\\")):\n'
+            "            self.redirect(nxt)",
+            False,
+        ),
+        # the parsed host is checked
+        (
+            'nxt = self.get_argument("next")\n'
+            "        parsed = urlparse(nxt)\n"
+            "        if parsed.netloc or parsed.scheme:\n"
+            "            return\n"
+            "        self.redirect(nxt)",
+            False,
+        ),
+        # "/" + a value stripped of its leading slashes (notebook's TrailingSlashHandler)
+        (
+            'path, *rest = self.request.uri.partition("?")\n'
+            '        path = "/" + path.strip("/")\n'
+            '        self.redirect("".join([path, *rest]))',
+            False,
+        ),
+        # a query argument may start with "\\", which browsers read as "/": strip both
+        ('self.redirect("/" + self.get_argument("next").lstrip("/"))', True),
+        ('self.redirect("/" + self.get_argument("next").lstrip("/\\\\"))', False),
+    ],
+)
+def test_redirect_guards_and_stripped_paths(body: str, reported: bool) -> None:
+    src = (
+        "from urllib.parse import urlparse\n"
+        "from tornado.web import HTTPError, RequestHandler\n\n"
+        "class Handler(RequestHandler):\n"
+        "    def get(self):\n"
+        f"        {body}\n"
+    )
+    found = serious(scan_python_source("h.py", src), "CWE-601")
+    assert bool(found) is reported, body
+    if not reported:
+        assert not [f for f in scan_python_source("h.py", src) if f.cwe == "CWE-601"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        (
+            'name = request.args["f"]\n'
+            "full = os.path.realpath(os.path.join(BASE, name))\n"
+            "if not full.startswith(BASE + os.sep):\n"
+            "    abort(404)\n"
+            "return open(full).read()",
+            False,
+        ),
+        (  # the prefix check of a path that was not normalised: "BASE/../etc" passes
+            'name = request.args["f"]\n'
+            "full = os.path.join(BASE, name)\n"
+            "if not full.startswith(BASE):\n"
+            "    abort(404)\n"
+            "return open(full).read()",
+            True,
+        ),
+        (
+            'name = request.args["f"]\n'
+            'if ".." in name or name.startswith("/"):\n'
+            "    abort(400)\n"
+            "return open(os.path.join(BASE, name)).read()",
+            False,
+        ),
+        (  # checked on one branch only
+            'name = request.args["f"]\n'
+            "if request.args.get('strict'):\n"
+            '    if ".." in name:\n'
+            "        abort(400)\n"
+            "return open(os.path.join(BASE, name)).read()",
+            True,
+        ),
+        (
+            'name = request.args["f"]\n'
+            "if not Path(BASE, name).resolve().is_relative_to(BASE):\n"
+            "    abort(400)\n"
+            "return open(os.path.join(BASE, name)).read()",
+            False,
+        ),
+    ],
+)
+def test_path_guards(body: str, reported: bool) -> None:
+    src = (
+        HEADER
+        + "from pathlib import Path\nfrom flask import abort\n"
+        + '\n@app.route("/r")\ndef handler():\n'
+        + textwrap.indent(body, "    ")
+        + "\n"
+    )
+    assert bool(serious(scan_python_source("app.py", src), "CWE-22")) is reported, body
+
+
+def test_allow_lists_regexes_and_validators_sanitise_every_sink() -> None:
+    src = textwrap.dedent("""
+        import os, re
+
+        def convert(cursor):
+            fmt = input()
+            if fmt not in ("json", "csv"):
+                raise ValueError(fmt)
+            os.system("convert -f " + fmt)
+
+        def table(cursor):
+            name = input()
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise ValueError(name)
+            cursor.execute(f"SELECT * FROM {name}")
+
+        def each():
+            for word in input().split():
+                if not word.isidentifier():
+                    continue
+                os.system("echo " + word)
+
+        def savepoint(cursor, name):
+            validate_savepoint_name(name)
+            cursor.execute(f"SAVEPOINT {name}")
+
+        def release(cursor, name):
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
+
+        def prefix_only():
+            url = input()
+            if not re.match(r"^https?://", url):
+                raise ValueError(url)
+            os.system("curl " + url)
+    """)
+    found = scan_python_source("db.py", src)
+    by_symbol = {
+        f.symbol for f in found if f.cwe in {"CWE-78", "CWE-89"} and f.rule_id[:3] == "DL-"
+    }
+    assert by_symbol == {"release", "prefix_only"}
+    (rel,) = [f for f in found if f.symbol == "release"]
+    assert rel.severity == "low" and rel.confidence == "low"  # untraced parameter
+
+
+def test_eval_of_a_compiled_code_object_is_not_the_sink() -> None:
+    src = textwrap.dedent("""
+        class Rule:
+            def __init__(self, expression):
+                self.code = compile(expression, "<rule>", "eval")
+
+            def apply(self, item):
+                return eval(self.code)
+
+        class Legacy:
+            def __init__(self, text):
+                self.rule = text
+
+            def apply(self, item):
+                return eval(self.rule)
+    """)
+    found = scan_python_source("menu.py", src)
+    evals = {f.start_line: f for f in found if f.cwe == "CWE-95"}
+    # bandit's B307 on eval(self.code) is kept, demoted: compile() is where code is made
+    assert evals[7].severity == "low" and "compile()" in evals[7].message
+    assert evals[14].severity in {"medium", "high"}  # eval of source text stays
+
+
+def test_pickle_loaders_switched_by_a_keyword() -> None:
+    src = textwrap.dedent("""
+        import numpy as np
+
+        class Deserializer:
+            def __init__(self, allow_pickle={default}):
+                self.allow_pickle = allow_pickle
+
+            def load(self, stream):
+                return np.load(stream, allow_pickle=self.allow_pickle)
+
+        def explicit(stream):
+            return np.load(stream, allow_pickle=True)
+
+        def plain(stream):
+            return np.load(stream)
+    """)
+    on = serious(scan_python_source("d.py", src.replace("{default}", "True")), "CWE-502")
+    assert sorted(f.start_line for f in on) == [9, 12]
+    assert "True by default" in on[0].message
+    off = serious(scan_python_source("d.py", src.replace("{default}", "False")), "CWE-502")
+    assert [f.start_line for f in off] == [12]
+
+
+def test_js2py_eval_unless_pyimport_is_disabled() -> None:
+    src = "import js2py\n\ndef run(script, es6=False):\n"
+    src += "    return (js2py.eval_js6 if es6 else js2py.eval_js)(script)\n"
+    (f,) = [x for x in scan_python_source("m.py", src) if x.cwe == "CWE-94"]
+    assert f.rule_id == "DL-PY-CODEI" and f.start_line == 4
+    hardened = src.replace("import js2py\n", "import js2py\njs2py.disable_pyimport()\n")
+    assert [x for x in scan_python_source("m.py", hardened) if x.cwe == "CWE-94"] == []

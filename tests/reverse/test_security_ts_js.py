@@ -469,3 +469,177 @@ def test_other_code_and_deserialisation_sinks() -> None:
         ("DL-JS-DESER", "medium", "medium"),  # js-yaml load() is safe from version 4
         ("DL-JS-DESER", "critical", "high"),  # ... unless the full schema is asked for
     ]
+
+
+# rules sharpened on the labelled corpus of benchmarks/bench_security.py ------------------
+def test_alias_of_a_module_member_and_a_number_check() -> None:
+    code = textwrap.dedent(
+        """
+        var childProcess = require("child_process");
+        var exec = childProcess.exec;
+
+        module.exports = function (pid, callback) {
+          {check}
+          exec("taskkill /pid " + pid + " /T /F", callback);
+        };
+        """
+    )
+    found = [f for f in scan(code.replace("{check}", ""), "kill.js") if f.cwe == "CWE-78"]
+    assert [(f.rule_id, f.severity, f.confidence) for f in found] == [
+        ("DL-JS-CMDI", "medium", "low")  # an exported function's parameter: untraced
+    ]
+    checked = code.replace("{check}", "pid = parseInt(pid);")
+    assert not [f for f in scan(checked, "kill.js") if f.cwe == "CWE-78"]
+
+
+ZIP = """
+const AdmZip = require("adm-zip");
+const path = require("path");
+const fs = require("fs");
+
+function extractAll(file, target) {
+  const zip = new AdmZip(file);
+  zip.getEntries().forEach((entry) => {
+    const dest = path.join(target, entry.entryName);
+    CHECK
+    if (entry.isDirectory) {
+      fs.mkdirSync(dest, { recursive: true });
+      return;
+    }
+    Utils.writeFileTo(dest, entry.getData());
+  });
+}
+"""
+
+
+def test_zip_slip_archive_entry_names_reaching_writes() -> None:
+    found = [f for f in scan(ZIP.replace("CHECK", ""), "extract.js") if f.cwe == "CWE-22"]
+    assert sorted(f.start_line for f in found) == [12, 15]
+    for f in found:
+        assert (f.rule_id, f.severity, f.confidence) == ("DL-JS-PATH", "high", "medium")
+        assert f.taint_path[0].note == "source: archive entry name"
+    guard = (
+        "if (!path.resolve(dest).startsWith(path.resolve(target) + path.sep))"
+        " throw new Error('bad entry');"
+    )
+    assert not [f for f in scan(ZIP.replace("CHECK", guard), "extract.js") if f.cwe == "CWE-22"]
+    based = ZIP.replace("entry.entryName)", "path.basename(entry.entryName))")
+    assert not [f for f in scan(based.replace("CHECK", ""), "extract.js") if f.cwe == "CWE-22"]
+
+
+def test_zip_slip_tar_stream_headers_only_in_archive_code() -> None:
+    code = textwrap.dedent(
+        """
+        const tar = require("tar-stream");
+        const fs = require("fs");
+        const path = require("path");
+        const mkdirp = require("mkdirp");
+
+        function untar(input, out) {
+          const extract = tar.extract();
+          extract.on("entry", (header, stream, next) => {
+            const file = path.join(out, header.name);
+            mkdirp.sync(path.dirname(file));
+            stream.pipe(fs.createWriteStream(file)).on("finish", next);
+          });
+          input.pipe(extract);
+        }
+        """
+    )
+    found = [f for f in scan(code, "untar.js") if f.cwe == "CWE-22"]
+    assert sorted(f.start_line for f in found) == [11, 12]
+    # the same property names are ordinary data where no archive module is used
+    plain = code.replace('require("tar-stream")', 'require("./events")')
+    assert not [f for f in scan(plain, "untar.js") if f.cwe == "CWE-22"]
+
+
+def test_location_header_and_whole_request_sources() -> None:
+    code = express(
+        """
+        res.setHeader("Location", req.query.next);
+        res.writeHead(302, { Location: req.query.next });
+        res.setHeader("Location", "/home");
+        res.writeHead(301, { "Content-Type": "text/html", Location: "/login" });
+        const original = parseurl.original(req);
+        original.pathname += "/";
+        res.setHeader("Location", url.format(original));
+        """
+    ).replace(
+        "const app = express();",
+        'const app = express();\nconst parseurl = require("parseurl");\n'
+        'const url = require("url");',
+    )
+    found = [f for f in scan(code) if f.rule_id == "DL-JS-REDIRECT"]
+    lines = code.splitlines()
+    want = [i + 1 for i, ln in enumerate(lines) if "req.query.next" in ln or "format(" in ln]
+    assert sorted(f.start_line for f in found) == want
+    assert all(f.confidence == "high" for f in found)
+    assert found[-1].taint_path[0].note == "source: parseurl.original(req)"
+
+
+def test_node_eval_in_a_child_process_and_function_constructor_variables() -> None:
+    code = textwrap.dedent(
+        """
+        var spawn = require("child_process").spawn;
+
+        function syncRequest(options, data) {
+          var code = "var req = doRequest(" + JSON.stringify(options) + ");"
+            + "req.write('" + PAYLOAD + "');";
+          return spawn(process.execPath, ["-e", code]);
+        }
+
+        function compile(src, opts) {
+          var ctor;
+          if (opts.async) {
+            ctor = (new Function("return (async function(){}).constructor;"))();
+          } else {
+            ctor = Function;
+          }
+          return new ctor(opts.localsName + ", escapeFn", src);
+        }
+
+        function clone(object, value) {
+          var Ctor = object.constructor;  // a class, not the Function constructor
+          return new Ctor(value);
+        }
+
+        module.exports = { syncRequest, compile, clone };
+        """
+    )
+    raw = code.replace("PAYLOAD", "data.replace(/'/g, \"\\\\'\")")
+    found = {f.start_line: f for f in at_least(scan(raw, "xhr.js"), "DL-JS-CODEI", "medium")}
+    assert set(found) == {7, 17}
+    assert "['-e', code]" in found[7].message and "(Function)" in found[17].message
+    assert all(f.severity == "medium" and f.confidence == "low" for f in found.values())
+    # a JSON text is a JavaScript literal: the generated code carries it as data
+    safe = code.replace("PAYLOAD", "JSON.stringify(data).slice(1, -1)")
+    assert 7 not in {f.start_line for f in scan(safe, "xhr.js") if f.cwe == "CWE-94"}
+
+
+@pytest.mark.parametrize(
+    ("check", "reported"),
+    [
+        ("if (!/^https?:\\/\\//.test(url)) throw new Error('blocked');", True),
+        ("if (!url.startsWith('https://')) throw new Error('blocked');", True),
+        ("if (!/^\\/[a-z]+$/.test(url)) throw new Error('blocked');", False),
+        (
+            "var ok = false;\n"
+            "  for (var i = 0; i < patterns.length; i++) {\n"
+            "    var allowed = new RegExp(patterns[i]);\n"
+            "    if (allowed.test(url)) { ok = true; break; }\n"
+            "  }\n"
+            "  if (!ok) throw new Error('blocked');",
+            False,
+        ),
+    ],
+)
+def test_scheme_only_checks_are_not_redirect_guards(check: str, reported: bool) -> None:
+    code = (
+        "function complete(patterns) {\n"
+        "  var url = new URLSearchParams(location.search).get('return_url');\n"
+        f"  {check}\n"
+        "  location.href = url;\n"
+        "}\n"
+    )
+    found = [f for f in scan(code, "client.js") if f.rule_id == "DL-JS-REDIRECT"]
+    assert bool(found) is reported, check

@@ -501,11 +501,13 @@ def _merge(
         st = status.get((b.start_line, b.cwe or "")) or status.get(
             (b.start_line, _family(b.cwe) or "")
         )
-        if st in {"constant", "sanitised", "benign"}:
+        if st in {"constant", "sanitised", "benign", "compiled"}:
             why = {
                 "constant": "only constants reach this sink",
-                "sanitised": "the data passed a sanitiser",
+                "sanitised": "the data passed a sanitiser or a guard",
                 "benign": "no password-like value is hashed",
+                "compiled": "this runs a code object made by compile(); the compile() "
+                "call is the sink that is checked",
             }[st]
             b = b.model_copy(
                 update={

@@ -75,7 +75,11 @@ TEST_PATH = re.compile(
     r"(^|/)(tests?|__tests__|testdata|spec|e2e|fixtures?)/|"
     r"(_test\.go|\.(test|spec)\.[jt]sx?|Tests?\.java|IT\.java|_spec\.[jt]s)$"
 )
-SEMI_ORIGINS: frozenset[str] = frozenset({"component props", "this.props", "this.state"})
+#: sources reported at medium confidence: client-side state, and archive entry names (the
+#: archive may or may not come from a user)
+SEMI_ORIGINS: frozenset[str] = frozenset(
+    {"component props", "this.props", "this.state", "archive entry name"}
+)
 CONF_RANK = {"high": 2, "medium": 1, "low": 0}
 MAX_DEPTH = 200  # expression nesting handled recursively; deeper subtrees are read flat
 MAX_SUMMARY_NESTING = 8

@@ -1,16 +1,25 @@
 """JavaScript / TypeScript / TSX security rules (ids ``DL-JS-*``) over tree-sitter trees.
 
 Sources: Express/Koa/Nest request data (``req.query/params/body/headers/cookies``,
-``req.get()``, ``ctx.request.body``, ``@Query()``/``@Param()``/``@Body()`` parameters),
+``req.get()``, ``ctx.request.body``, ``@Query()``/``@Param()``/``@Body()`` parameters,
+what a module function returns when given the whole request: ``parseurl(req)``),
 ``process.argv``, ``process.env`` (weak), DOM input (``location.search/hash``,
-``document.URL/cookie/referrer``, ``window.name``, message ``event.data``) and React
-component props / ``this.props`` / ``this.state`` (for XSS and redirects only).
+``document.URL/cookie/referrer``, ``window.name``, message ``event.data``), React
+component props / ``this.props`` / ``this.state`` (for XSS and redirects only) and
+archive entry names (``entry.entryName``; ``entry/header/file.path/name`` in files that
+use an archive module; path sinks only, medium confidence).
 
-Sinks: ``child_process`` (exec, spawn with a shell), ``eval``/``new Function``/string
-timers/``vm``, SQL ``query``/``execute``/``raw`` built from strings, ``fs`` paths and
-``res.sendFile``, ``node-serialize``/``js-yaml`` loads, HTTP clients (SSRF),
-``res.redirect``/``location``, DOM HTML sinks / ``dangerouslySetInnerHTML`` /
-``res.send``, ldapjs filters, XPath, ``req.session`` writes. Configuration rules:
+Sinks: ``child_process`` (exec, spawn with a shell; ``spawn(process.execPath, ['-e',
+code])`` is code injection), ``eval``/``new Function`` (also through a variable holding
+``Function``)/string timers/``vm``, SQL ``query``/``execute``/``raw`` built from
+strings, ``fs`` paths and ``res.sendFile`` (and, for archive entry names, any call named
+like a write: ``writeFileTo``, ``makeDir``, ``mkdirp`` -- zip slip),
+``node-serialize``/``js-yaml`` loads, HTTP clients (SSRF), ``res.redirect``/``location``/
+a ``Location`` header (``setHeader``/``writeHead``), DOM HTML sinks /
+``dangerouslySetInnerHTML`` / ``res.send``, ldapjs filters, XPath, ``req.session``
+writes. ``JSON.stringify`` sanitises for code (a JSON text is a literal); a regex or
+``startsWith`` that pins only the URL scheme (``/^https?:/``) is no guard; a
+``RegExp`` variable's ``.test()`` is (an allow-list built elsewhere). Configuration rules:
 hard-coded credentials, TLS verification off, insecure cookies, weak hashes and ciphers,
 ``Math.random`` for secrets, libxml ``noent``, express ``errorhandler``.
 """
@@ -42,7 +51,7 @@ from devlab.reverse.security_ts_core import (
     union,
     unwrap,
 )
-from devlab.reverse.taint import Taint
+from devlab.reverse.taint import Taint, scheme_only_pattern, scheme_only_prefix
 
 __all__ = ["JSAnalysis"]
 
@@ -123,6 +132,8 @@ SANITISERS: dict[str, frozenset[str]] = {
     "Math.floor": ALL_KINDS,
     "Math.round": ALL_KINDS,
     "Math.abs": ALL_KINDS,
+    # a JSON text is a JavaScript literal: generated code embeds it as data
+    "JSON.stringify": frozenset({"code"}),
     "encodeURIComponent": frozenset({"xss", "path", "redirect", "ssrf"}),
     "escape-html": frozenset({"xss"}),
     "escapeHtml": frozenset({"xss"}),
@@ -188,6 +199,9 @@ CODE_FUNCS = {
     "window.eval": 0,
     "globalThis.eval": 0,
 }
+NODE_PROGRAMS = frozenset({"node", "nodejs", "node.exe"})
+NODE_PROGRAM_EXPRS = frozenset({"process.execPath", "process.argv[0]", "process.argv0"})
+NODE_EVAL_FLAGS = frozenset({"-e", "--eval", "-p", "--print"})
 TIMERS = frozenset(
     {"setTimeout", "setInterval", "setImmediate", "window.setTimeout", "window.setInterval"}
 )
@@ -209,6 +223,22 @@ SSRF_FUNCS = _w(
 )
 SSRF_MODULES = frozenset({"axios", "got", "request", "superagent", "needle", "ky"})
 RES_NAMES = frozenset({"res", "response", "reply", "resp"})
+HEADER_SETTERS = frozenset({"setHeader", "set", "header", "append", "writeHead"})
+REGEX_HOLDERS = frozenset({"regex", "identifier", "member_expression"})
+#: modules that read archives: their entries' names are chosen by the archive's author
+ARCHIVE_MODULE = re.compile(
+    r"(^|[-/@.])(\w*zip\w*|tar|tar-\w+|decompress[-\w]*|yauzl|node-7z|unrar\w*|libarchive\w*)"
+    r"($|[-/])",
+    re.I,
+)
+ARCHIVE_NAME_PROPS = _w("path name fileName filename entryName linkname linkpath relativePath")
+ARCHIVE_ENTRIES = _w("entry header file x item child f e zipEntry fileEntry member")
+ARCHIVE_ORIGIN = "archive entry name"
+#: calls that create a file, directory or link at a path (zip-slip sinks, besides fs.*)
+WRITE_CALL = re.compile(
+    r"^(write\w*|mkdir\w*|makeDir\w*|mkdirp\w*|ensureDir\w*|ensureFile\w*|outputFile\w*|"
+    r"createWriteStream|symlink\w*|link|copyFile\w*|rename\w*|move\w*)$"
+)
 DB_RECV = re.compile(
     r"(db|database|conn|connection|pool|client|sql|knex|sequelize|mysql|pg|postgres|sqlite|"
     r"stmt|statement|tx|trx|transaction|prisma|repo|manager|queryRunner|dataSource|orm)",
@@ -249,6 +279,9 @@ STMT_TYPES = _w(
 )
 
 
+PROMISIFY = frozenset({"promisify", "util.promisify", "pify"})
+
+
 def _module(name: str) -> str:
     name = name.removeprefix("node:")
     return MODULE_RENAMES.get(name, name)
@@ -276,6 +309,7 @@ class JSAnalysis(FileAnalysis):
         self.jsx = self.language == "tsx" or self.path.endswith((".jsx", ".tsx"))
 
         self.class_names: dict[int, str] = {}
+        self.archive = False  # the file uses a module that reads archives
 
     # qualified names -----------------------------------------------------------------------
     def qual(self, node: Node | None, depth: int = 0) -> str:
@@ -354,6 +388,7 @@ class JSAnalysis(FileAnalysis):
             elif node.type in ("class_declaration", "abstract_class_declaration"):
                 self.register_class(node)
 
+        self.archive = any(ARCHIVE_MODULE.search(m) for m in self.modules)
         # "request" is the incoming request only in server code (elsewhere it is often an
         # outgoing fetch Request); "req" always is
         if self.modules & SERVER_MODULES or b"createServer(" in self.src:
@@ -404,12 +439,14 @@ class JSAnalysis(FileAnalysis):
         if mod is None and value.type == "member_expression":
             obj = value.child_by_field_name("object")
             base = self.require_of(obj)
+            if base is None and obj is not None and obj.type == "identifier":
+                base = self.aliases.get(self.text(obj))  # const exec = childProcess.exec
             if base is not None:
                 mod = f"{base}.{self.text(value.child_by_field_name('property'))}"
         if mod is None and value.type == "call_expression":
             fn = self.qual(value.child_by_field_name("function"))
             args = value.child_by_field_name("arguments")
-            if fn in ("promisify", "util.promisify") and args is not None and args.named_children:
+            if fn in PROMISIFY and args is not None and args.named_children:
                 mod = self.qual(args.named_children[0])
         if mod is None:
             return
@@ -554,6 +591,8 @@ class JSScan(Scan):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
+        self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
+        self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -602,6 +641,10 @@ class JSScan(Scan):
         props = DOM_SOURCES.get(o)
         if props is not None and prop in props:
             return f"{o}.{prop}", CLIENT_PRESET
+        if prop in ARCHIVE_NAME_PROPS and (
+            prop == "entryName" or (fa.archive and o in ARCHIVE_ENTRIES)
+        ):
+            return ARCHIVE_ORIGIN, ALL_KINDS - {"path"}
         if o in EVENT_NAMES and prop == "data":
             return "message event data", CLIENT_PRESET
         if o in ("this.props", "this.state"):
@@ -655,6 +698,8 @@ class JSScan(Scan):
             all_t = union(all_t, t)
         if q in CODE_FUNCS:
             self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+        elif ctor is not None and ctor.type == "identifier" and fa.text(ctor) in self.code_ctors:
+            self.code_sink(node, f"{fa.text(ctor)} (Function)", args, arg_t, -1)
         return all_t
 
     def call(
@@ -691,6 +736,14 @@ class JSScan(Scan):
             kinds = SANITISER_METHODS[method]
         if kinds is not None:
             return self.sanitise(all_args, kinds, node, q)
+        # a module function given the whole request returns request data: parseurl(req)
+        if (
+            (fa.aliases.get(fa.text(fn)) or (recv is not None and fa.aliases.get(recv_text)))
+            and fn.type in ("identifier", "member_expression")
+            and any(a.type == "identifier" and fa.text(a) in fa.req_names for a in args)
+        ):
+            req = next(fa.text(a) for a in args if fa.text(a) in fa.req_names)
+            return union(self.source(f"{fa.text(fn)[:40]}({req})", node), all_args)
         # same-file functions
         target = None
         if fn.type == "identifier":
@@ -738,6 +791,13 @@ class JSScan(Scan):
                 self.random_rule(node)
             return
         a0 = args[0]
+        if not q.startswith("fs.") and self.writes_files(fn, q):
+            # zip slip: an archive entry's name decides where a file is written
+            for t in arg_t[:2]:
+                entry = [x for x in t if x.origin == ARCHIVE_ORIGIN]
+                if entry:
+                    self.sink("path", node, entry, f"sink: {fa.text(fn)[:60]}() (writes there)")
+                    break
         # command injection
         if q in CMD_FUNCS or (
             method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
@@ -749,6 +809,9 @@ class JSScan(Scan):
             return
         if q in CODE_FUNCS:
             self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+            return
+        if fn.type == "identifier" and fa.text(fn) in self.code_ctors:
+            self.code_sink(node, f"{fa.text(fn)} (Function)", args, arg_t, -1)
             return
         if q in TIMERS:
             if a0.type in ("string", "template_string", "binary_expression") or (
@@ -806,6 +869,16 @@ class JSScan(Scan):
         # redirects
         if method == "redirect" and (recv_text in RES_NAMES or recv_text == "ctx"):
             self.sink("redirect", node, arg(len(args) - 1), f"sink: {recv_text}.redirect()")
+            return
+        if method in HEADER_SETTERS and (recv_text in RES_NAMES | {"ctx", "this.res"}):
+            if method == "writeHead":
+                for a in args[1:]:
+                    prop = _object_prop(fa, a, ("Location", "location"))
+                    if prop is not None:
+                        where = f"sink: {recv_text}.writeHead() Location header"
+                        self.sink("redirect", node, self.eval(prop), where)
+            elif a0.type == "string" and fa.text(a0)[1:-1].lower() == "location" and len(args) > 1:
+                self.sink("redirect", node, arg(1), f"sink: {recv_text}.{method}('Location')")
             return
         if q in ("location.assign", "location.replace", "window.location.assign") or q in (
             "window.location.replace",
@@ -945,6 +1018,18 @@ class JSScan(Scan):
                 self.symbol,
             )
 
+    def writes_files(self, fn: Node, q: str) -> bool:
+        """Does the callee name say it creates files or directories (``writeFileTo``,
+        ``makeDir``, ``mkdirp.sync``)? Used for archive entry names only."""
+        text = self.fa.text(fn) if fn.end_byte - fn.start_byte < 80 else ""
+        for name in (text, q):
+            parts = name.split(".")
+            if len(parts) > 1 and parts[-1] in ("sync", "async", "promise"):
+                parts.pop()
+            if parts and WRITE_CALL.match(parts[-1]):
+                return True
+        return False
+
     def program_sink(self, node: Node, q: str, args: list[Node], arg_t: list[list[Taint]]) -> None:
         fa = self.fa
         shell = any(
@@ -953,6 +1038,14 @@ class JSScan(Scan):
         a0 = args[0]
         elems = args[1].named_children if len(args) > 1 and args[1].type == "array" else []
         prog = fa.text(a0)[1:-1] if a0.type == "string" else ""
+        if (
+            (prog in NODE_PROGRAMS or fa.text(a0) in NODE_PROGRAM_EXPRS)
+            and len(elems) > 1
+            and fa.text(elems[0])[1:-1] in NODE_EVAL_FLAGS
+        ):
+            # a second Node.js process running code given on its command line
+            self.sink("code", node, self.eval(elems[1]), f"sink: {q}(node, ['-e', code])")
+            return
         if prog in SHELLS and elems and fa.text(elems[0])[1:-1] in SHELL_FLAGS:
             if len(elems) > 1:
                 self.sink("cmd", node, self.eval(elems[1]), f"sink: {q}('{prog}', ['-c', ...])")
@@ -1026,6 +1119,8 @@ class JSScan(Scan):
         t = self.eval(value)
         self.target = saved
         dyn = self.dynamic(value)
+        if name.type == "identifier":
+            self.note_value(fa.text(name), value)
         for n in names:
             self.bind(n, t, node, dyn)
             if self.sqlish_value(value):
@@ -1033,6 +1128,29 @@ class JSScan(Scan):
         if name.type == "identifier":
             self.credential(name, fa.text(name), value)
         return t
+
+    def note_value(self, name: str, value: Node) -> None:
+        """Remember what kind of value ``name`` holds: the Function constructor (``ctor =
+        Function``, ``(async function () {}).constructor``), a regex literal."""
+        value = unwrap(value)
+        text = self.fa.text(value) if value.end_byte - value.start_byte < 300 else ""
+        if (
+            text == "Function"
+            or (text.endswith(".constructor") and re.search(r"\bfunction\b", text))
+            or ("Function(" in text and "constructor" in text)
+        ):  # not obj.constructor: a class, whatever it is
+            self.code_ctors.add(name)
+        elif self.cond == 0:
+            self.code_ctors.discard(name)
+        if value.type == "regex":
+            self.regexes[name] = text
+        elif value.type == "new_expression" and text.startswith("new RegExp("):
+            args = value.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if first is not None and first.type == "string":
+                self.regexes[name] = "/" + self.fa.text(first)[1:-1] + "/"
+        elif self.cond == 0:
+            self.regexes.pop(name, None)
 
     def sqlish_value(self, value: Node) -> bool:
         return value.type in ("string", "template_string", "binary_expression") and self.sqlish(
@@ -1060,6 +1178,8 @@ class JSScan(Scan):
     ) -> None:
         fa = self.fa
         if left.type == "identifier":
+            if not aug:
+                self.note_value(ltext, right)
             if aug:
                 t = union(self.env.get(ltext, []), t)
             self.bind(ltext, t, node, aug or self.dynamic(right))
@@ -1296,12 +1416,23 @@ class JSScan(Scan):
             method = fa.text(fn.child_by_field_name("property"))
             recv = fn.child_by_field_name("object")
             if method == "startsWith":
+                if args and args[0].type == "string" and scheme_only_prefix(fa.text(args[0])[1:-1]):
+                    continue  # startsWith("https://") pins the scheme, not the host
                 self.guard_root(recv, PREFIX_GUARD, n, ".startsWith()")
             elif method in ("includes", "indexOf") and args and ".." in fa.text(args[0]):
                 self.guard_root(recv, frozenset({"path"}), n, f".{method}('..')")
             elif method in ("includes", "has", "indexOf") and args:
                 self.guard_root(args[0], ALL_KINDS, n, f"allow-list .{method}()")
-            elif method == "test" and args and recv is not None and recv.type == "regex":
+            elif method == "test" and args and recv is not None and recv.type in REGEX_HOLDERS:
+                # a regex literal, a variable holding one, or a RegExp built elsewhere (an
+                # allow-list from configuration): only a scheme-only URL pattern
+                # (/^https?:\/\//) checks nothing
+                if recv.type == "regex":
+                    pattern: str | None = fa.text(recv)
+                else:
+                    pattern = self.regexes.get(fa.text(recv))
+                if pattern is not None and scheme_only_pattern(pattern.strip("/")):
+                    continue
                 self.guard_root(args[0], ALL_KINDS, n, "a regular expression")
             elif fa.qual(fn).startswith("validator.") and args:
                 self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
@@ -1311,8 +1442,17 @@ class JSScan(Scan):
             if node.type == "call_expression":
                 fn = node.child_by_field_name("function")
                 args = node.child_by_field_name("arguments")
-                if fn is not None and fn.type == "member_expression":
-                    node = fn.child_by_field_name("object")
+                obj = fn.child_by_field_name("object") if fn is not None else None
+                if (
+                    obj is not None
+                    and obj.type == "identifier"
+                    and self.fa.text(obj) in self.fa.aliases
+                    and args is not None
+                    and args.named_children
+                ):
+                    node = args.named_children[-1]  # pth.resolve(base, name).startsWith(...)
+                elif fn is not None and fn.type == "member_expression":
+                    node = obj
                 elif args is not None and args.named_children:
                     node = args.named_children[-1]  # path.resolve(base, x).startsWith(base)
                 else:
