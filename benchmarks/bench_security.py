@@ -526,7 +526,8 @@ def render(results: dict[str, Any], command: str) -> str:
         "in the labelled files are listed as *other alarms*, not scored (they may be "
         "real). DevLab's Python analysis includes bandit's findings (merged, and "
         "downgraded to low/low where DevLab's data flow shows only constants or "
-        "sanitised data reach the sink), so it is compared at three alarm levels: "
+        "sanitised or guarded data reach the sink, or that eval() runs a code object "
+        "made by compile()), so it is compared at three alarm levels: "
         "**all** findings, **medium+** (severity ≥ medium, DevLab's default view) and "
         "**high** (severity ≥ high with high confidence).",
         "",
