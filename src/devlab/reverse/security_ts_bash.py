@@ -30,14 +30,11 @@ from devlab.reverse.security_ts_core import (
     row,
     same,
     union,
+    words,
 )
 from devlab.reverse.taint import Taint
 
 __all__ = ["BashAnalysis"]
-
-
-def _w(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 RULES = make_rules(
@@ -49,16 +46,16 @@ RULES = make_rules(
         "code": "Only source files from fixed, trusted paths.",
     },
 )
-SHELL_VARS = _w(
+SHELL_VARS = words(
     "HOME PATH PWD OLDPWD USER LOGNAME SHELL HOSTNAME HOSTTYPE OSTYPE MACHTYPE UID EUID PPID "
     "RANDOM LINENO SECONDS IFS TMPDIR LANG LC_ALL TERM BASH BASH_SOURCE BASH_VERSION "
     "BASHPID FUNCNAME PIPESTATUS OPTARG OPTIND REPLY EPOCHSECONDS SHLVL DISPLAY EDITOR "
     "GROUPS BASH_REMATCH CI GITHUB_WORKSPACE GITHUB_SHA GITHUB_REF XDG_RUNTIME_DIR PS1 PS4"
 )
-SHELLS = _w("sh bash zsh dash ksh ash /bin/sh /bin/bash /usr/bin/bash /bin/zsh")
-INTERPRETERS = SHELLS | _w("python python3 perl ruby node php")
-WRAPPERS = _w("sudo env nice nohup time command exec doas")
-NO_UNQUOTED = _w(
+SHELLS = words("sh bash zsh dash ksh ash /bin/sh /bin/bash /usr/bin/bash /bin/zsh")
+INTERPRETERS = SHELLS | words("python python3 perl ruby node php")
+WRAPPERS = words("sudo env nice nohup time command exec doas")
+NO_UNQUOTED = words(
     "echo printf test [ [[ local export declare readonly read eval shift return exit : "
     "unset set let true false printf"
 )
@@ -106,12 +103,12 @@ class BashScan(Scan):
 
     fa: BashAnalysis
 
-    literals = _w(
+    literals = words(
         "word raw_string number comment ansi_c_string heredoc_start heredoc_end regex "
         "special_variable_name file_descriptor arithmetic_expansion translated_string"
     )
-    skip = _w("herestring_redirect")
-    block_types = _w("compound_statement")
+    skip = words("herestring_redirect")
+    block_types = words("compound_statement")
     identifier_types = frozenset({"variable_name"})
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -177,21 +174,13 @@ class BashScan(Scan):
         if literal:
             raw = vtext.strip("'\"")
             self.env_rules(node, name, raw)
-            found = credential_value(name, raw)
-            if found is not None:
-                sev, conf, why = found
-                fa.config(
-                    "CREDS",
-                    "CWE-798",
-                    "Hard-coded credential",
-                    node,
-                    f"'{name}' is assigned {why}.",
-                    sev,
-                    conf,
-                    "Read the secret from the environment or a secrets manager (e.g. "
-                    "${API_TOKEN:?} provided by the CI), and rotate it if it was committed.",
-                    self.symbol,
-                )
+            self.hard_coded(
+                node,
+                name,
+                raw,
+                "Read the secret from the environment or a secrets manager (e.g. "
+                "${API_TOKEN:?} provided by the CI), and rotate it if it was committed.",
+            )
             if FIXED_TMP.match(raw):
                 self.tmp(node, raw)
         return t
@@ -463,17 +452,12 @@ class BashScan(Scan):
         )
 
     def tls(self, node: Node, message: str, sev: str) -> None:
-        self.fa.config(
-            "TLS",
-            "CWE-295",
-            "TLS certificate verification disabled",
+        self.tls_off(
             node,
             message,
             "high" if sev == "high" else "medium",
-            "high",
             "Keep verification on; point the tool at the right CA bundle (curl --cacert, "
             "SSL_CERT_FILE, git http.sslCAInfo) instead.",
-            self.symbol,
         )
 
     def h_pipeline(self, node: Node) -> list[Taint]:

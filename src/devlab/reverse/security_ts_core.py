@@ -141,6 +141,11 @@ SHELLS = frozenset(
 SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec"})
 
 
+def words(text: str) -> frozenset[str]:
+    """A frozenset of space-separated words (keeps the rule tables compact)."""
+    return frozenset(text.split())
+
+
 def snake(name: str) -> str:
     """``apiKeyHeader`` -> ``api_key_header`` (credential names are checked in snake case)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
@@ -583,6 +588,7 @@ class Scan:
     skip: ClassVar[frozenset[str]] = frozenset()
     block_types: ClassVar[frozenset[str]] = frozenset()
     identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
+    context_types: ClassVar[frozenset[str]] = frozenset()  # statements ending context_text
 
     def __init__(
         self,
@@ -830,3 +836,100 @@ class Scan:
             return []
         scan = fa.analyse(fn, None, dict(self.env), seed, fa.symbol_of(fn, self.symbol), self)
         return [t for t in scan.returns if t.origin != "param"]
+
+    def h_ternary(self, node: Node) -> list[Taint]:
+        """``c ? a : b`` (field names ``condition``/``consequence``/``alternative``): the
+        condition is evaluated, the value carries both branches."""
+        self.eval(node.child_by_field_name("condition"))
+        return union(
+            self.eval(node.child_by_field_name("consequence")),
+            self.eval(node.child_by_field_name("alternative")),
+        )
+
+    # configuration rules shared by the languages --------------------------------------------
+    def context_text(self, node: Node) -> str:
+        """The assigned name, the symbol and the statement around ``node`` (at most 8 levels
+        up, stopping at a ``context_types`` node): context for the weak-hash rule."""
+        p: Node | None = node
+        for _ in range(8):
+            if p is None or p.type in self.context_types:
+                break
+            p = p.parent
+        text = self.fa.text(p)[:400] if p is not None else ""
+        return f"{self.target} {self.symbol or ''} {text}"
+
+    def weak_hash(
+        self,
+        node: Node,
+        ctx: str,
+        alg: str,
+        fix: str,
+        broken: str = "is broken for security uses",
+    ) -> None:
+        """``DL-*-WEAKHASH``: ``alg`` hashes something; ``ctx`` tells a password (high), a
+        token or signature (medium) or anything else (low, ``broken``)."""
+        sev: Severity
+        conf: Confidence
+        if PASSWORDISH.search(ctx):
+            sev, conf, why = "high", "high", "hashes a password: fast hashes are cracked offline"
+        elif SIGNATUREISH.search(ctx):
+            sev, conf, why = "medium", "medium", "protects a token or signature"
+        else:
+            sev, conf, why = "low", "low", broken
+        self.fa.config(
+            "WEAKHASH", "CWE-328", "Weak hash", node, f"{alg} {why}.", sev, conf, fix, self.symbol
+        )
+
+    def random_secret(
+        self, node: Node, how: str, fix: str, to_snake: Callable[[str], str] = snake
+    ) -> None:
+        """``DL-*-RANDOM``: a predictable generator (``how``) assigned to a secret-named
+        target (or returned by a secret-named function)."""
+        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
+        if not RANDOM_SECRET_NAME.search(to_snake(name)):
+            return
+        self.fa.config(
+            "RANDOM",
+            "CWE-330",
+            "Insecure randomness for a secret",
+            node,
+            f"'{name}' is generated with {how}, which is predictable.",
+            "high",
+            "medium",
+            fix,
+            self.symbol,
+        )
+
+    def hard_coded(self, node: Node, name: str, value: str, fix: str) -> None:
+        """``DL-*-CREDS``: the literal ``value`` assigned to ``name`` looks like a real secret."""
+        found = credential_value(name, value)
+        if found is None:
+            return
+        sev, conf, why = found
+        self.fa.config(
+            "CREDS",
+            "CWE-798",
+            "Hard-coded credential",
+            node,
+            f"'{name}' is assigned {why}.",
+            sev,
+            conf,
+            fix,
+            self.symbol,
+        )
+
+    def tls_off(
+        self, node: Node, message: str, sev: Severity, fix: str, symbol: str | None = None
+    ) -> None:
+        """``DL-*-TLS``: certificate (or host name) verification switched off."""
+        self.fa.config(
+            "TLS",
+            "CWE-295",
+            "TLS certificate verification disabled",
+            node,
+            message,
+            sev,
+            "high",
+            fix,
+            symbol or self.symbol,
+        )

@@ -21,37 +21,29 @@ import re
 
 from tree_sitter import Node
 
-from devlab.reverse.models import Confidence, Severity
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
     PASSWORDISH,
     PREFIX_GUARD,
-    RANDOM_SECRET_NAME,
     SHELL_FLAGS,
     SHELLS,
-    SIGNATUREISH,
     SQL_TEXT,
     FileAnalysis,
     Scan,
-    credential_value,
     make_rules,
     row,
     same,
-    snake,
     union,
     unwrap,
+    words,
 )
 from devlab.reverse.taint import Taint
 
 __all__ = ["GoAnalysis"]
 
 
-def _w(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-FUNCTION_TYPES = _w("function_declaration method_declaration func_literal")
+FUNCTION_TYPES = words("function_declaration method_declaration func_literal")
 RULES = make_rules(
     "GO",
     {
@@ -74,23 +66,23 @@ RULES = make_rules(
     },
 )
 
-GO_BUILTINS = _w(
+GO_BUILTINS = words(
     "len cap append make new panic recover print println copy delete close min max clear "
     "complex real imag nil true false iota string int int64 int32 uint uint64 uint32 byte "
     "rune float64 float32 bool error any"
 )
-REQ_FIELDS = _w(
+REQ_FIELDS = words(
     "URL Form PostForm MultipartForm Header Body Host RequestURI Trailer FormValue "
     "PostFormValue FormFile Cookie Cookies Referer UserAgent MultipartReader BasicAuth "
     "PathValue GetBody"
 )
-CTX_SOURCES = _w(
+CTX_SOURCES = words(
     "Query DefaultQuery Param Params PostForm DefaultPostForm GetHeader Cookie Cookies "
     "GetQuery QueryArray QueryMap PostFormArray PostFormMap GetPostForm FormFile GetRawData "
     "QueryParam QueryParams ParamValues FormValue FormParams QueryString Body Get "
     "OriginalURL ByName"
 )
-CTX_BINDERS = _w(
+CTX_BINDERS = words(
     "Bind BindJSON BindQuery BindUri ShouldBind ShouldBindJSON ShouldBindQuery ShouldBindUri "
     "ShouldBindWith BodyParser QueryParser ParamsParser"
 )
@@ -111,15 +103,15 @@ SANITISERS: dict[str, frozenset[str]] = {
     "net/url.PathEscape": frozenset({"xss", "path", "redirect", "ssrf"}),
     "github.com/google/uuid.Parse": ALL_KINDS,
 }
-NUMERIC_CONVERSIONS = _w(
+NUMERIC_CONVERSIONS = words(
     "int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 float32 float64 uintptr"
 )
-CLEAN_FUNCS = _w(
+CLEAN_FUNCS = words(
     "strings.HasPrefix strings.HasSuffix strings.Contains strings.EqualFold strings.Index "
     "strings.Count utf8.RuneCountInString errors.Is bytes.Equal"
 )
 SHELL_FUNCS = {"os/exec.Command": 0, "os/exec.CommandContext": 1}
-OS_PATH_FUNCS = _w(
+OS_PATH_FUNCS = words(
     "Open OpenFile ReadFile WriteFile Create Remove RemoveAll Mkdir MkdirAll ReadDir Chmod "
     "Chown Truncate Symlink Link Rename DirFS"
 )
@@ -139,7 +131,7 @@ SQL_METHODS = {
     "NamedQuery": 0,
     "Raw": 0,
 }
-GORM_METHODS = _w("Where Order Group Having Joins Select Get Not Or Pluck Find First")
+GORM_METHODS = words("Where Order Group Having Joins Select Get Not Or Pluck Find First")
 DB_RECV = re.compile(r"(db|tx|conn|sql|gorm|orm|repo|store|pool|database)", re.I)
 HTTP_FUNCS = {
     "net/http.Get": 0,
@@ -151,9 +143,9 @@ HTTP_FUNCS = {
     "net.Dial": 1,
     "net.DialTimeout": 1,
 }
-HTML_TYPES = _w("HTML JS HTMLAttr URL CSS JSStr Srcset")
-FPRINT = _w("Fprintf Fprint Fprintln")
-RAND_FUNCS = _w(
+HTML_TYPES = words("HTML JS HTMLAttr URL CSS JSStr Srcset")
+FPRINT = words("Fprintf Fprint Fprintln")
+RAND_FUNCS = words(
     "Int Intn Int31 Int31n Int63 Int63n Read Uint32 Uint64 Float64 Float32 Perm IntN N "
     "Int64 Int64N Int32N UintN"
 )
@@ -299,19 +291,19 @@ class GoScan(Scan):
 
     fa: GoAnalysis
 
-    literals = _w(
+    literals = words(
         "interpreted_string_literal raw_string_literal int_literal float_literal "
         "imaginary_literal rune_literal true false nil iota comment field_identifier "
         "package_identifier type_identifier label_name inc_statement dec_statement "
         "interpreted_string_literal_content escape_sequence"
     )
-    skip = _w(
+    skip = words(
         "import_declaration package_clause type_declaration pointer_type slice_type map_type "
         "qualified_type function_type interface_type struct_type channel_type array_type "
         "generic_type type_arguments break_statement continue_statement goto_statement "
         "fallthrough_statement empty_statement"
     )
-    block_types = _w("block")
+    block_types = words("block")
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -973,79 +965,39 @@ class GoScan(Scan):
 
     # configuration rules ---------------------------------------------------------------------
     def tls(self, node: Node) -> None:
-        self.fa.config(
-            "TLS",
-            "CWE-295",
-            "TLS certificate verification disabled",
+        self.tls_off(
             node,
             "InsecureSkipVerify: true accepts any certificate: traffic can be intercepted.",
             "high",
-            "high",
             "Remove InsecureSkipVerify; trust a private CA through tls.Config.RootCAs.",
-            self.symbol,
         )
 
     def hash_rule(self, node: Node, alg: str, data: str) -> None:
-        ctx = f"{self.target} {self.symbol or ''} {data}"
-        sev: Severity
-        conf: Confidence
-        if PASSWORDISH.search(ctx):
-            sev, conf, why = "high", "high", "hashes a password: fast hashes are cracked offline"
-        elif SIGNATUREISH.search(ctx):
-            sev, conf, why = "medium", "medium", "protects a token or signature"
-        else:
-            sev, conf, why = (
-                "low",
-                "low",
-                "(crypto/" + alg.lower() + ") is broken for security uses",
-            )
-        self.fa.config(
-            "WEAKHASH",
-            "CWE-328",
-            "Weak hash",
+        self.weak_hash(
             node,
-            f"{alg} {why}.",
-            sev,
-            conf,
+            f"{self.target} {self.symbol or ''} {data}",
+            alg,
             "Hash passwords with golang.org/x/crypto/bcrypt or argon2; use crypto/sha256 "
             "elsewhere.",
-            self.symbol,
+            "(crypto/" + alg.lower() + ") is broken for security uses",
         )
 
     def random_rule(self, node: Node, what: str) -> None:
-        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
-        if not RANDOM_SECRET_NAME.search(snake(name)):
-            return
-        self.fa.config(
-            "RANDOM",
-            "CWE-330",
-            "Insecure randomness for a secret",
+        self.random_secret(
             node,
-            f"'{name}' is generated with {what} (math/rand), which is predictable.",
-            "high",
-            "medium",
+            f"{what} (math/rand)",
             "Use crypto/rand (rand.Read, rand.Text) for tokens, keys and passwords.",
-            self.symbol,
         )
 
     def credential(self, node: Node, name: str, value: Node) -> None:
         if value.type not in ("interpreted_string_literal", "raw_string_literal"):
             return
-        found = credential_value(name, self.fa.text(value)[1:-1])
-        if found is None:
-            return
-        sev, conf, why = found
-        self.fa.config(
-            "CREDS",
-            "CWE-798",
-            "Hard-coded credential",
+        self.hard_coded(
             node,
-            f"'{name}' is assigned {why}.",
-            sev,
-            conf,
+            name,
+            self.fa.text(value)[1:-1],
             "Read the secret from the environment (os.Getenv) or a secrets manager; rotate it "
             "if it was committed.",
-            self.symbol,
         )
 
 

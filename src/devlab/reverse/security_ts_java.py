@@ -23,38 +23,31 @@ import re
 
 from tree_sitter import Node
 
-from devlab.reverse.models import Confidence, Severity
+from devlab.reverse.models import Severity
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
     PASSWORDISH,
     PREFIX_GUARD,
-    RANDOM_SECRET_NAME,
     SHELL_FLAGS,
     SHELLS,
-    SIGNATUREISH,
     SQL_TEXT,
     FileAnalysis,
     Scan,
     credential_name,
-    credential_value,
     make_rules,
     row,
     same,
-    snake,
     union,
     unwrap,
+    words,
 )
 from devlab.reverse.taint import Taint
 
 __all__ = ["JavaAnalysis"]
 
 
-def _w(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-FUNCTION_TYPES = _w("method_declaration constructor_declaration lambda_expression")
+FUNCTION_TYPES = words("method_declaration constructor_declaration lambda_expression")
 RULES = make_rules(
     "JAVA",
     {
@@ -83,18 +76,18 @@ RULES = make_rules(
 )
 
 REQ_TYPES = re.compile(r"\b(Http)?(Servlet)?Request(Wrapper)?\b|ServerHttpRequest|WebRequest")
-REQ_METHODS = _w(
+REQ_METHODS = words(
     "getParameter getParameterValues getParameterMap getParameterNames getHeader getHeaders "
     "getHeaderNames getQueryString getCookies getInputStream getReader getRequestURI "
     "getRequestURL getPathInfo getPart getParts getServletPath getRemoteUser"
 )
-SOURCE_ANNOTATIONS = _w(
+SOURCE_ANNOTATIONS = words(
     "RequestParam PathVariable RequestBody RequestHeader CookieValue ModelAttribute "
     "MatrixVariable RequestPart QueryParam PathParam FormParam HeaderParam CookieParam "
     "BeanParam"
 )
-MAPPINGS = _w("GetMapping PostMapping PutMapping DeleteMapping PatchMapping RequestMapping")
-SIMPLE_TYPES = _w("String Integer Long int long Optional<String> String[] List<String>")
+MAPPINGS = words("GetMapping PostMapping PutMapping DeleteMapping PatchMapping RequestMapping")
+SIMPLE_TYPES = words("String Integer Long int long Optional<String> String[] List<String>")
 SANITISER_QUALS: dict[str, frozenset[str]] = {
     **{
         f"{c}.{m}": ALL_KINDS
@@ -151,40 +144,40 @@ SANITISER_METHODS: dict[str, frozenset[str]] = {
     "encodeForOS": frozenset({"cmd"}),
     "getFileName": frozenset({"path"}),
 }
-CLEAN_METHODS = _w(
+CLEAN_METHODS = words(
     "equals equalsIgnoreCase isEmpty isBlank contains containsKey startsWith endsWith "
     "matches length size hashCode compareTo indexOf lastIndexOf exists isFile isDirectory "
     "hasNext getClass"
 )
-MUTATORS = _w("append add addAll put putAll insert push offer set setLength")
-CALLBACK_METHODS = _w("forEach map filter flatMap ifPresent computeIfAbsent")
-PATH_CTORS = _w(
+MUTATORS = words("append add addAll put putAll insert push offer set setLength")
+CALLBACK_METHODS = words("forEach map filter flatMap ifPresent computeIfAbsent")
+PATH_CTORS = words(
     "FileInputStream FileOutputStream FileReader FileWriter RandomAccessFile PrintWriter "
     "FileSystemResource ZipFile PrintStream"
 )
-FILES_METHODS = _w(
+FILES_METHODS = words(
     "newInputStream newOutputStream readAllBytes readAllLines readString lines write "
     "writeString delete deleteIfExists copy move newBufferedReader newBufferedWriter list "
     "walk createFile createDirectories createDirectory newByteChannel"
 )
-FILE_METHODS = _w("delete createNewFile mkdir mkdirs renameTo listFiles deleteOnExit")
-SQL_ALWAYS = _w(
+FILE_METHODS = words("delete createNewFile mkdir mkdirs renameTo listFiles deleteOnExit")
+SQL_ALWAYS = words(
     "executeQuery executeUpdate executeLargeUpdate addBatch prepareStatement prepareCall "
     "nativeSQL createQuery createNativeQuery createSQLQuery"
 )
-JDBC_TEMPLATE = _w(
+JDBC_TEMPLATE = words(
     "query queryForObject queryForList queryForMap queryForRowSet queryForStream update "
     "batchUpdate execute"
 )
 SQL_RECV = re.compile(r"(stmt|statement|jdbc|template|conn|connection|session|em\b|entity)", re.I)
-REST_METHODS = _w(
+REST_METHODS = words(
     "getForObject getForEntity postForObject postForEntity exchange put delete "
     "headForHeaders patchForObject postForLocation"
 )
-HTTP_CTORS = _w("HttpGet HttpPost HttpPut HttpDelete HttpHead HttpPatch HttpOptions URL")
-WRITER_METHODS = _w("print println write printf format append")
-RANDOM_METHODS = _w("nextInt nextLong nextDouble nextBytes nextFloat nextBoolean ints longs")
-XML_FACTORIES = _w(
+HTTP_CTORS = words("HttpGet HttpPost HttpPut HttpDelete HttpHead HttpPatch HttpOptions URL")
+WRITER_METHODS = words("print println write printf format append")
+RANDOM_METHODS = words("nextInt nextLong nextDouble nextBytes nextFloat nextBoolean ints longs")
+XML_FACTORIES = words(
     "DocumentBuilderFactory SAXParserFactory XMLInputFactory TransformerFactory "
     "SchemaFactory SAXTransformerFactory XMLReaderFactory"
 )
@@ -193,7 +186,7 @@ XXE_SAFE = re.compile(
     r"IS_SUPPORTING_EXTERNAL_ENTITIES|external-general-entities|setExpandEntityReferences"
     r"\s*\(\s*false|load-external-dtd)"
 )
-WEAK_DIGESTS = _w("MD5 MD4 MD2 SHA1 SHA-1 SHA")
+WEAK_DIGESTS = words("MD5 MD4 MD2 SHA1 SHA-1 SHA")
 WEAK_CIPHER = re.compile(r"^(DES|DESede|TripleDES|RC4|RC2|ARCFOUR|Blowfish)\b|/ECB/|^AES$", re.I)
 COOKIEISH = re.compile(r"(sess|auth|token|jwt|sid|login|remember|csrf|xsrf|secret|user)", re.I)
 RETURN_TYPES = {
@@ -361,21 +354,24 @@ class JavaScan(Scan):
 
     fa: JavaAnalysis
 
-    literals = _w(
+    context_types = words(
+        "expression_statement local_variable_declaration return_statement field_declaration"
+    )
+    literals = words(
         "string_literal character_literal decimal_integer_literal hex_integer_literal "
         "octal_integer_literal binary_integer_literal decimal_floating_point_literal "
         "hex_floating_point_literal true false null_literal class_literal text_block "
         "line_comment block_comment this super method_reference instanceof_expression "
         "update_expression string_fragment multiline_string_fragment"
     )
-    skip = _w(
+    skip = words(
         "import_declaration package_declaration modifiers annotation marker_annotation "
         "type_identifier generic_type integral_type floating_point_type boolean_type "
         "void_type array_type scoped_type_identifier type_arguments type_parameters "
         "dimensions break_statement continue_statement throws annotation_type_declaration "
         "module_declaration"
     )
-    block_types = _w("block constructor_body")
+    block_types = words("block constructor_body")
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -947,13 +943,6 @@ class JavaScan(Scan):
         self.branch(*node.named_children)
         return []
 
-    def h_ternary(self, node: Node) -> list[Taint]:
-        self.eval(node.child_by_field_name("condition"))
-        return union(
-            self.eval(node.child_by_field_name("consequence")),
-            self.eval(node.child_by_field_name("alternative")),
-        )
-
     def h_binary(self, node: Node) -> list[Taint]:
         op = self.fa.text(node.child_by_field_name("operator"))
         left = self.eval(node.child_by_field_name("left"))
@@ -1028,41 +1017,13 @@ class JavaScan(Scan):
             self.guard(self.fa.text(node), kinds, at, label)
 
     # configuration rules ---------------------------------------------------------------------
-    def context_text(self, node: Node) -> str:
-        p: Node | None = node
-        for _ in range(8):
-            if p is None or p.type in (
-                "expression_statement",
-                "local_variable_declaration",
-                "return_statement",
-                "field_declaration",
-            ):
-                break
-            p = p.parent
-        text = self.fa.text(p)[:400] if p is not None else ""
-        return f"{self.target} {self.symbol or ''} {text}"
-
     def hash_rule(self, node: Node, alg: str) -> None:
-        ctx = self.context_text(node)
-        sev: Severity
-        conf: Confidence
-        if PASSWORDISH.search(ctx):
-            sev, conf, why = "high", "high", "hashes a password: fast hashes are cracked offline"
-        elif SIGNATUREISH.search(ctx):
-            sev, conf, why = "medium", "medium", "protects a token or signature"
-        else:
-            sev, conf, why = "low", "low", "is broken for security uses"
-        self.fa.config(
-            "WEAKHASH",
-            "CWE-328",
-            "Weak hash",
+        self.weak_hash(
             node,
-            f"{alg} {why}.",
-            sev,
-            conf,
+            self.context_text(node),
+            alg,
             "Hash passwords with BCrypt/Argon2 (Spring Security PasswordEncoder); use SHA-256 "
             "or better elsewhere.",
-            self.symbol,
         )
 
     def weak_cipher(self, node: Node, alg: str) -> None:
@@ -1080,19 +1041,10 @@ class JavaScan(Scan):
         )
 
     def random_rule(self, node: Node, what: str) -> None:
-        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
-        if not RANDOM_SECRET_NAME.search(snake(name)):
-            return
-        self.fa.config(
-            "RANDOM",
-            "CWE-330",
-            "Insecure randomness for a secret",
+        self.random_secret(
             node,
-            f"'{name}' is generated with {what} (java.util.Random), which is predictable.",
-            "high",
-            "medium",
+            f"{what} (java.util.Random)",
             "Use java.security.SecureRandom (e.g. new SecureRandom().nextBytes(buf)).",
-            self.symbol,
         )
 
     def xxe(self, node: Node, factory: str) -> None:
@@ -1151,17 +1103,13 @@ class JavaScan(Scan):
     def tls(
         self, node: Node, message: str, sev: Severity = "high", symbol: str | None = None
     ) -> None:
-        self.fa.config(
-            "TLS",
-            "CWE-295",
-            "TLS certificate verification disabled",
+        self.tls_off(
             node,
             message,
             sev,
-            "high",
             "Use the default TrustManager and HostnameVerifier; trust a private CA by adding "
             "it to a KeyStore-backed TrustManagerFactory.",
-            symbol or self.symbol,
+            symbol,
         )
 
     def tls_constant(self, node: Node, text: str) -> None:
@@ -1202,21 +1150,12 @@ class JavaScan(Scan):
     def credential(self, node: Node, name: str, value: Node) -> None:
         if value.type != "string_literal":
             return
-        found = credential_value(name, self.fa.text(value).strip('"'))
-        if found is None:
-            return
-        sev, conf, why = found
-        self.fa.config(
-            "CREDS",
-            "CWE-798",
-            "Hard-coded credential",
+        self.hard_coded(
             node,
-            f"'{name}' is assigned {why}.",
-            sev,
-            conf,
+            name,
+            self.fa.text(value).strip('"'),
             "Read the secret from the environment, a vault or an external configuration "
             '(@Value("${...}")); rotate it if it was committed.',
-            self.symbol,
         )
 
     def h_field_decl(self, node: Node) -> list[Taint]:

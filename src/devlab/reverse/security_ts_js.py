@@ -30,38 +30,30 @@ import re
 
 from tree_sitter import Node
 
-from devlab.reverse.models import Confidence, Severity
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
     CLIENT_PRESET,
     PASSWORDISH,
     PREFIX_GUARD,
-    RANDOM_SECRET_NAME,
     SHELL_FLAGS,
     SHELLS,
-    SIGNATUREISH,
     SQL_TEXT,
     FileAnalysis,
     Scan,
-    credential_value,
     make_rules,
     row,
     same,
     union,
     unwrap,
+    words,
 )
 from devlab.reverse.taint import Taint, scheme_only_pattern, scheme_only_prefix
 
 __all__ = ["JSAnalysis"]
 
 
-def _w(words: str) -> frozenset[str]:
-    """A frozenset of space-separated words (keeps the rule tables compact)."""
-    return frozenset(words.split())
-
-
-FUNCTION_TYPES = _w(
+FUNCTION_TYPES = words(
     "function_declaration generator_function_declaration function_expression function "
     "arrow_function generator_function method_definition"
 )
@@ -95,18 +87,18 @@ RULES = make_rules(
     },
 )
 
-JS_GLOBALS = _w(
+JS_GLOBALS = words(
     "__dirname __filename JSON Math Object Array String Number Boolean Date console "
     "process Promise Buffer window document undefined NaN Infinity module exports "
     "require Symbol Error RegExp Map Set URL URLSearchParams globalThis navigator "
     "crypto React arguments"
 )
 REQ_NAMES = frozenset({"req"})
-SERVER_MODULES = _w(
+SERVER_MODULES = words(
     "express koa fastify @hapi/hapi hapi restify @nestjs/common next/server next connect "
     "polka micro @koa/router koa-router"
 )
-REQ_PROPS = _w(
+REQ_PROPS = words(
     "query params body headers cookies signedCookies files file url originalUrl path "
     "hostname rawBody fields"
 )
@@ -168,7 +160,7 @@ SANITISER_METHODS = {  # receiver-independent method names
     "escapeId": frozenset({"sql"}),
     "sanitize": frozenset({"xss"}),
 }
-CLEAN_METHODS = _w(
+CLEAN_METHODS = words(
     "includes startsWith endsWith indexOf lastIndexOf test has some every isArray "
     "localeCompare charCodeAt hasOwnProperty findIndex isInteger isSafeInteger isNaN "
     "isFinite getTime valueOf compare"
@@ -178,11 +170,11 @@ MUTATORS = frozenset({"push", "unshift", "append", "set", "add", "concat", "writ
 CALLBACK_METHODS = frozenset(
     {"forEach", "map", "filter", "reduce", "find", "flatMap", "then", "some", "every", "on"}
 )
-CMD_FUNCS = _w(
+CMD_FUNCS = words(
     "child_process.exec child_process.execSync shelljs.exec execa.command "
     "execa.commandSync execa.execaCommand execa.execaCommandSync"
 )
-PROGRAM_FUNCS = _w(
+PROGRAM_FUNCS = words(
     "child_process.spawn child_process.spawnSync child_process.execFile "
     "child_process.execFileSync child_process.fork execa execa.execa execa.sync "
     "execa.execaSync cross-spawn"
@@ -205,19 +197,19 @@ NODE_EVAL_FLAGS = frozenset({"-e", "--eval", "-p", "--print"})
 TIMERS = frozenset(
     {"setTimeout", "setInterval", "setImmediate", "window.setTimeout", "window.setInterval"}
 )
-FS_ONE = _w(
+FS_ONE = words(
     "readFile readFileSync writeFile writeFileSync appendFile appendFileSync "
     "createReadStream createWriteStream unlink unlinkSync rm rmSync rmdir rmdirSync "
     "readdir readdirSync open openSync mkdir mkdirSync readJson readJsonSync readJSON "
     "outputFile outputFileSync remove removeSync writeJson writeJsonSync truncate "
     "truncateSync chmod chmodSync"
 )
-FS_TWO = _w(
+FS_TWO = words(
     "rename renameSync copyFile copyFileSync copy copySync move moveSync symlink "
     "symlinkSync link linkSync cp cpSync"
 )
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-SSRF_FUNCS = _w(
+SSRF_FUNCS = words(
     "fetch window.fetch node-fetch axios got request needle superagent undici.request "
     "undici.fetch http.get http.request https.get https.request phin bent"
 )
@@ -231,8 +223,8 @@ ARCHIVE_MODULE = re.compile(
     r"($|[-/])",
     re.I,
 )
-ARCHIVE_NAME_PROPS = _w("path name fileName filename entryName linkname linkpath relativePath")
-ARCHIVE_ENTRIES = _w("entry header file x item child f e zipEntry fileEntry member")
+ARCHIVE_NAME_PROPS = words("path name fileName filename entryName linkname linkpath relativePath")
+ARCHIVE_ENTRIES = words("entry header file x item child f e zipEntry fileEntry member")
 ARCHIVE_ORIGIN = "archive entry name"
 #: calls that create a file, directory or link at a path (zip-slip sinks, besides fs.*)
 WRITE_CALL = re.compile(
@@ -244,14 +236,14 @@ DB_RECV = re.compile(
     r"stmt|statement|tx|trx|transaction|prisma|repo|manager|queryRunner|dataSource|orm)",
     re.I,
 )
-SQL_ALWAYS = _w(
+SQL_ALWAYS = words(
     "$queryRawUnsafe $executeRawUnsafe whereRaw orderByRaw havingRaw joinRaw groupByRaw fromRaw"
 )
 SQL_DB_METHODS = frozenset({"query", "execute", "raw", "unsafe"})
 SQL_TEXT_METHODS = frozenset({"prepare", "all", "get", "run", "each", "exec", "sql"})
 JQ_HTML = frozenset({"html", "append", "prepend", "after", "before", "replaceWith", "wrap"})
 HTML_PROPS = frozenset({"innerHTML", "outerHTML", "srcdoc"})
-LOCATION_TARGETS = _w(
+LOCATION_TARGETS = words(
     "location location.href window.location window.location.href document.location "
     "document.location.href top.location top.location.href"
 )
@@ -273,7 +265,7 @@ MODULE_RENAMES = {
     "underscore": "lodash",
     "escape-html": "escape-html",
 }
-STMT_TYPES = _w(
+STMT_TYPES = words(
     "expression_statement lexical_declaration variable_declaration return_statement "
     "public_field_definition field_definition"
 )
@@ -572,13 +564,14 @@ class JSScan(Scan):
 
     fa: JSAnalysis
 
-    literals = _w(
+    context_types = STMT_TYPES
+    literals = words(
         "string number true false null undefined regex comment string_fragment "
         "escape_sequence hash_bang_line statement_identifier property_identifier "
         "private_property_identifier html_comment jsx_text this super update_expression "
         "meta_property"
     )
-    skip = _w(
+    skip = words(
         "type_annotation type_arguments type_parameters interface_declaration "
         "type_alias_declaration ambient_declaration import_statement predefined_type "
         "type_identifier decorator empty_statement debugger_statement break_statement "
@@ -1352,13 +1345,6 @@ class JSScan(Scan):
         self.eval(node.child_by_field_name("finalizer"))
         return []
 
-    def h_ternary(self, node: Node) -> list[Taint]:
-        self.eval(node.child_by_field_name("condition"))
-        return union(
-            self.eval(node.child_by_field_name("consequence")),
-            self.eval(node.child_by_field_name("alternative")),
-        )
-
     def h_binary(self, node: Node) -> list[Taint]:
         op = self.fa.text(node.child_by_field_name("operator"))
         left = self.eval(node.child_by_field_name("left"))
@@ -1475,35 +1461,21 @@ class JSScan(Scan):
             and any(c.type == "template_substitution" for c in value.named_children)
         ):
             return
-        found = credential_value(name, self.fa.text(value)[1:-1])
-        if found is None:
-            return
-        sev, conf, why = found
-        self.fa.config(
-            "CREDS",
-            "CWE-798",
-            "Hard-coded credential",
+        self.hard_coded(
             node,
-            f"'{name}' is assigned {why}.",
-            sev,
-            conf,
+            name,
+            self.fa.text(value)[1:-1],
             "Read the secret from the environment (process.env) or a secrets manager; "
             "rotate it if it was committed.",
-            self.symbol,
         )
 
     def tls(self, node: Node, message: str) -> None:
-        self.fa.config(
-            "TLS",
-            "CWE-295",
-            "TLS certificate verification disabled",
+        self.tls_off(
             node,
             message,
             "high",
-            "high",
             "Keep certificate verification on; for a private CA pass it with the ca option "
             "(or NODE_EXTRA_CA_CERTS).",
-            self.symbol,
         )
 
     def cookie_rule(self, node: Node, args: list[Node]) -> None:
@@ -1533,53 +1505,22 @@ class JSScan(Scan):
             self.symbol,
         )
 
-    def context_text(self, node: Node) -> str:
-        p: Node | None = node
-        for _ in range(8):
-            if p is None or p.type in STMT_TYPES:
-                break
-            p = p.parent
-        text = self.fa.text(p)[:400] if p is not None else ""
-        return f"{self.target} {self.symbol or ''} {text}"
-
     def hash_rule(self, node: Node, alg: str) -> None:
-        ctx = self.context_text(node)
-        sev: Severity
-        conf: Confidence
-        if PASSWORDISH.search(ctx):
-            sev, conf, why = "high", "high", "hashes a password: fast hashes are cracked offline"
-        elif SIGNATUREISH.search(ctx):
-            sev, conf, why = "medium", "medium", "protects a token or signature"
-        else:
-            sev, conf, why = "low", "low", "is broken for security uses"
-        self.fa.config(
-            "WEAKHASH",
-            "CWE-328",
-            "Weak hash",
+        self.weak_hash(
             node,
-            f"{alg.upper()} {why}.",
-            sev,
-            conf,
+            self.context_text(node),
+            alg.upper(),
             "Hash passwords with bcrypt/argon2/scrypt (crypto.scrypt); use SHA-256 or better "
             "(or HMAC-SHA-256) elsewhere.",
-            self.symbol,
         )
 
     def random_rule(self, node: Node) -> None:
-        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
-        if not RANDOM_SECRET_NAME.search(snake_name(name)):
-            return
-        self.fa.config(
-            "RANDOM",
-            "CWE-330",
-            "Insecure randomness for a secret",
+        self.random_secret(
             node,
-            f"'{name}' is generated with Math.random(), which is predictable.",
-            "high",
-            "medium",
+            "Math.random()",
             "Use crypto.randomBytes() / crypto.randomUUID() (or crypto.getRandomValues() in "
             "browsers).",
-            self.symbol,
+            snake_name,
         )
 
 
