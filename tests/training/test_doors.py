@@ -22,7 +22,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def shop_settings(settings: Settings, tmp_path) -> Settings:
+def shop_settings(settings: Settings, tmp_path, monkeypatch) -> Settings:
+    if settings.database_url:  # the CLI tests open the same (PostgreSQL) store
+        monkeypatch.setenv("DEVLAB_DATABASE_URL", settings.database_url)
     root = write_tree(tmp_path / "shop-src", SAMPLE)
     wb = Workbench.open(settings)
     try:
