@@ -72,3 +72,12 @@ def test_user_message_is_never_trimmed():
     fitted = fit_context([question, Section("ctx", lines(30, "c"), priority=9)], 160, words)
     assert fitted.sections[0] == question
     assert fitted.dropped == ["ctx"] or fitted.trimmed == ["ctx"]
+
+
+def test_a_section_that_is_not_cuttable_is_dropped_and_the_marker_can_change():
+    question = Section("question", "why", required=True)
+    whole = Section("whole", lines(20, "w"), priority=5, cuttable=False)
+    cut = Section("cut", lines(20, "c"), priority=1)
+    fitted = fit_context([question, whole, cut], 60, words, marker="\n(cut)")
+    assert fitted.dropped == ["whole"] and fitted.trimmed == ["cut"]
+    assert fitted.sections[-1].text.endswith("\n(cut)") and fitted.tokens <= 60

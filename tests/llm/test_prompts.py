@@ -55,3 +55,26 @@ def test_version_header_forms():
     assert template_version("{#- version:2 -#}") == 2
     with pytest.raises(InvalidInput):
         template_version("hello {# version: 1 #}")
+
+
+def test_named_blocks_render_one_by_one_with_fence(tmp_path, monkeypatch):
+    from devlab.llm.prompts import render_prompt_blocks
+
+    package = tmp_path / "block_prompts"
+    (package / "prompts").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "prompts" / "pair.jinja").write_text(
+        "{# version: 2 #}\n{% block system %}Be {{ tone }}.{% endblock %}\n"
+        "{% block user %}{{ fence(code, 'python') }}{% endblock %}\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    texts, version = render_prompt_blocks(
+        "pair", ("system", "user"), package="block_prompts", tone="brief", code="x = 1"
+    )
+    assert version == 2
+    assert texts == {"system": "Be brief.", "user": "```python\nx = 1\n```"}
+    with pytest.raises(InvalidInput, match="tone"):
+        render_prompt_blocks("pair", ("system",), package="block_prompts")
+    with pytest.raises(InvalidInput, match="assistant"):
+        render_prompt_blocks("pair", ("assistant",), package="block_prompts", tone="x")

@@ -12,7 +12,8 @@ the chat template renders what was kept. Priorities, most important first:
     4 changes     git diff of the working tree or the last commits (cuttable)
     5 repomap     the project's outline (cuttable)
 
-(A small private helper; it can later fold onto ``devlab.llm.context``.)
+Fitting is ``devlab.llm.context.fit_context`` (priorities negated: there, higher is
+kept first; only the cuttable kinds are trimmed).
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ from sqlalchemy import select, text
 
 from devlab.codebase.projects import ProjectRef, require_snapshot
 from devlab.errors import InvalidInput, NotFound
+from devlab.llm.context import Section
+from devlab.llm.context import fit_context as llm_fit_context
 from devlab.store.db import Database
 from devlab.store.models import FileText, FileVersion, Snapshot, SnapshotFile
 
 PRIORITY = {"selection": 0, "chunk": 1, "history": 2, "file": 3, "changes": 4, "repomap": 5}
 CUTTABLE = frozenset({"file", "changes", "repomap"})
+CUT_MARKER = "\n... (cut to fit)"
+MIN_CUT_TOKENS = 16  # a cut shorter than this is dropped instead
 MAX_CHANGES_BYTES = 200_000
 GIT_TIMEOUT = 20
 
@@ -51,37 +56,23 @@ class ContextItem:
 def fit_context(
     items: list[ContextItem], budget: int, count: Callable[[str], int]
 ) -> list[ContextItem]:
-    """The items to keep, in their original order: by priority (then position) each is
-    kept if it fits what is left of ``budget`` tokens; a cuttable item that does not fit
-    keeps as many leading lines as do."""
-    order = sorted(range(len(items)), key=lambda i: (items[i].priority, i))
-    kept: dict[int, ContextItem] = {}
-    left = budget
-    for i in order:
-        item = items[i]
-        cost = count(item.text)
-        if cost <= left:
-            kept[i], left = item, left - cost
-        elif item.kind in CUTTABLE and left > 16:
-            cut = _cut_to_fit(item.text, left, count)
-            if cut:
-                kept[i] = ContextItem(item.kind, item.id, cut, {**item.data, "cut": True})
-                left -= count(cut)
-    return [kept[i] for i in sorted(kept)]
-
-
-def _cut_to_fit(text_: str, budget: int, count: Callable[[str], int]) -> str:
-    """The longest prefix of whole lines (plus a marker) within ``budget`` tokens."""
-    lines = text_.splitlines()
-    lo, hi, best = 1, len(lines), ""
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        candidate = "\n".join(lines[:mid]) + "\n... (cut to fit)"
-        if count(candidate) <= budget:
-            best, lo = candidate, mid + 1
-        else:
-            hi = mid - 1
-    return best
+    """The items to keep, in their original order (``devlab.llm.context.fit_context``):
+    by priority (then position) each is kept if it fits what is left of ``budget``
+    tokens; a cuttable item that does not fit keeps as many leading lines as do."""
+    sections = [
+        Section(str(i), item.text, priority=-item.priority, cuttable=item.kind in CUTTABLE)
+        for i, item in enumerate(items)
+    ]
+    fitted = llm_fit_context(
+        sections, budget, count, min_section_tokens=MIN_CUT_TOKENS, marker=CUT_MARKER
+    )
+    kept = []
+    for section in fitted.sections:
+        item = items[int(section.name)]
+        if section.name in fitted.trimmed:
+            item = ContextItem(item.kind, item.id, section.text, {**item.data, "cut": True})
+        kept.append(item)
+    return kept
 
 
 # -- gathering candidates -------------------------------------------------------

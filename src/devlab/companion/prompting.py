@@ -1,50 +1,34 @@
-"""Prompt templates and reading code out of model replies (private helpers).
+"""The companion's prompts, and reading code out of model replies.
 
-Templates are jinja2 files ``prompts/<name>.jinja`` (the suffix and header of
-``devlab.llm.prompts``); each starts with ``{# version: N #}`` and
-defines a ``system`` and a ``user`` block, so one file holds one action's whole prompt;
-``fence(text, language)`` puts code in a fenced block.
-The ``name@version`` label is stored with every answer (and its feedback) so the
-training pipeline knows which prompt produced it.
+Templates are ``devlab.llm.prompts`` templates of this package (``prompts/<name>.jinja``,
+``{# version: N #}`` header, ``fence(text, language)``); each defines a ``system`` and a
+``user`` block, so one file holds one action's whole prompt. The ``name@version`` label
+is stored with every answer (and its feedback) so the training pipeline knows which
+prompt produced it.
 
 Code extraction: the fenced block in the reply's language (or the largest fenced block;
-the whole reply when there is no fence), checked for syntax: ``ast`` for Python,
-tree-sitter for the other parsed languages. Checking parses; it never runs anything.
-
-(Kept small and isolated so it can later fold onto ``devlab.llm.prompts`` /
-``devlab.llm.guards``.)
+the whole reply when there is no fence), checked with ``devlab.llm.codeblocks``
+(``ast`` for Python, tree-sitter for the other parsed languages). Checking parses; it
+never runs anything.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-import jinja2
-
 from devlab.companion.errors import UnparsableCode
 from devlab.llm.base import ChatMessage
-from devlab.llm.prompts import RenderedPrompt
+from devlab.llm.codeblocks import check_syntax, fenced_blocks, normalize_language
+from devlab.llm.prompts import SUFFIX, RenderedPrompt, fence, render_prompt_blocks
+from devlab.llm.prompts import template_version as _source_version
 
-SUFFIX = ".jinja"
-_VERSION = re.compile(r"\A\s*\{#-?\s*version:\s*(\d+)\s*-?#\}")
+PACKAGE = "devlab.companion"
 _FENCE = re.compile(r"^```[ \t]*([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
-_OPEN_FENCE = re.compile(r"^```[ \t]*([^\n`]*)\n(.*)\Z", re.S | re.M)
-
-# fence info strings that name each sandbox language
-_FENCE_NAMES = {
-    "python": {"python", "py", "python3"},
-    "javascript": {"javascript", "js", "node", "jsx"},
-    "typescript": {"typescript", "ts", "tsx"},
-    "go": {"go", "golang"},
-    "java": {"java"},
-    "bash": {"bash", "sh", "shell"},
-    "sqlite": {"sql", "sqlite"},
-    "duckdb": {"sql", "duckdb"},
-}
+# fence names that also count as a sandbox language (beyond devlab.llm's aliases)
+_ALSO = {"typescript": {"tsx"}, "sqlite": {"sql"}, "duckdb": {"sql"}}
 
 
 @dataclass(frozen=True)
@@ -62,61 +46,27 @@ class Prompt:
         """The ``devlab.llm`` record of this prompt (the usage row keeps its name and
         version)."""
         text = "\n\n".join(m.content for m in self.messages)
-        return RenderedPrompt(text, self.name, self.number, "devlab.companion")
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    def load(name: str) -> str:
-        return files("devlab.companion").joinpath("prompts").joinpath(name).read_text("utf-8")
-
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(load),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["fence"] = fence
-    return env
-
-
-def fence(text: str, language: str | None = "") -> str:
-    """``text`` in a fenced block; a longer fence when the text itself holds one."""
-    ticks = "````" if "```" in text else "```"
-    return f"{ticks}{language or ''}\n{text.rstrip()}\n{ticks}\n"
+        return RenderedPrompt(text, self.name, self.number, PACKAGE)
 
 
 def template_version(name: str) -> int:
     """The ``{# version: N #}`` of template ``name``."""
-    source = files("devlab.companion").joinpath("prompts").joinpath(f"{name}{SUFFIX}")
-    match = _VERSION.match(source.read_text("utf-8"))
-    if not match:
-        raise ValueError(f"prompt template {name!r} has no '{{# version: N #}}' first line")
-    return int(match.group(1))
+    source = files(PACKAGE).joinpath("prompts").joinpath(f"{name}{SUFFIX}")
+    return _source_version(source.read_text("utf-8"), name)
 
 
 def render_prompt(name: str, **values: object) -> Prompt:
     """The system and user messages of template ``name`` filled with ``values``."""
-    template = _environment().get_template(f"{name}{SUFFIX}")
-    context = template.new_context(dict(values))
-    messages = []
-    for role in ("system", "user"):
-        text = "".join(template.blocks[role](context)).strip()
-        messages.append(ChatMessage(role=role, content=text))  # type: ignore[arg-type]
-    return Prompt(messages, name, template_version(name))
+    roles = ("system", "user")
+    texts, version = render_prompt_blocks(name, roles, package=PACKAGE, **values)
+    messages = [ChatMessage(role=role, content=texts[role]) for role in roles]  # type: ignore[arg-type]
+    return Prompt(messages, name, version)
 
 
 def code_blocks(reply: str) -> list[tuple[str, str]]:
     """``(info string, body)`` of each fenced block; an unclosed last fence counts too
     (small models stop mid-block when they run out of tokens)."""
-    blocks = [(m.group(1).strip().lower(), m.group(2)) for m in _FENCE.finditer(reply)]
-    if not blocks:
-        tail = _OPEN_FENCE.search(reply)
-        if tail:
-            blocks.append((tail.group(1).strip().lower(), tail.group(2)))
-    return blocks
+    return [((info or "").lower(), body) for info, body in fenced_blocks(reply)]
 
 
 def syntax_error(code: str, language: str) -> str | None:
@@ -124,19 +74,8 @@ def syntax_error(code: str, language: str) -> str | None:
     no parser for that language)."""
     if not code.strip():
         return "no code"
-    if language == "python":
-        try:
-            ast.parse(code)
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None)
-            return f"syntax error at line {line}: {getattr(exc, 'msg', exc)}"
-        return None
-    from devlab.codebase.languages import PARSED_LANGUAGES
-    from devlab.codebase.parsing import parse_source
-
-    if language not in PARSED_LANGUAGES:
-        return None
-    return parse_source(code, language).error
+    valid, error = check_syntax(code, language)
+    return f"syntax error at {error}" if valid is False else None
 
 
 def _only_expressions(code: str, language: str) -> bool:
@@ -148,12 +87,17 @@ def _only_expressions(code: str, language: str) -> bool:
     return all(isinstance(node, ast.Expr) for node in ast.parse(code).body)
 
 
+def _names(language: str, info: str) -> bool:
+    """Whether a fence's info string names ``language``."""
+    word = info.split()[0] if info.split() else ""
+    return bool(word) and (normalize_language(word) == language or word in _ALSO.get(language, ()))
+
+
 def extract_code(reply: str, language: str) -> str:
     """The code in ``reply`` for ``language``; ``UnparsableCode`` when there is none that
     parses. Prefers blocks tagged with the language, then untagged ones, largest first."""
-    names = _FENCE_NAMES.get(language, {language})
     blocks = code_blocks(reply)
-    tagged = [body for info, body in blocks if info.split()[:1] and info.split()[0] in names]
+    tagged = [body for info, body in blocks if _names(language, info)]
     others = [body for info, body in blocks if not info]
     candidates = sorted(tagged, key=len, reverse=True) + sorted(others, key=len, reverse=True)
     if not blocks:

@@ -97,8 +97,9 @@ def _first_error(node) -> str:  # node: tree_sitter.Node
     return "syntax error"
 
 
-def _fenced_blocks(text: str) -> list[tuple[str | None, str]]:
-    """``(info language, body)`` of every fenced block, in order."""
+def fenced_blocks(text: str) -> list[tuple[str | None, str]]:
+    """``(info language, body)`` of every fenced block, in order (an unterminated final
+    fence runs to the end of the text)."""
     blocks: list[tuple[str | None, str]] = []
     lines = text.split("\n")
     i = 0
@@ -141,7 +142,7 @@ def extract_code(text: str, language: str | None = None) -> list[CodeBlock]:
     (untagged blocks count as ``language``)."""
     wanted = normalize_language(language)
     blocks: list[CodeBlock] = []
-    fenced = _fenced_blocks(text)
+    fenced = fenced_blocks(text)
     for info, code in fenced:
         lang = normalize_language(info) or wanted
         if wanted and lang != wanted:
@@ -164,5 +165,6 @@ __all__ = [
     "CodeBlock",
     "check_syntax",
     "extract_code",
+    "fenced_blocks",
     "normalize_language",
 ]

@@ -20,7 +20,8 @@ alone exceed the budget the request is refused (``InputTooLong``, 413) with both
 sizes, rather than silently answering a cut-off question. Optional sections are
 visited from the highest priority down (earlier first among equals); each is kept
 whole if it fits, else cut at a line boundary to what is left (with a marker line),
-else dropped. The result keeps the sections' original order.
+else dropped (a section that is not ``cuttable`` is only ever kept whole). The result
+keeps the sections' original order.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ MIN_SECTION_TOKENS = 24
 
 @dataclass(frozen=True)
 class Section:
-    """One part of a prompt. Higher ``priority`` is kept first; ``required`` is never cut."""
+    """One part of a prompt. Higher ``priority`` is kept first; ``required`` is never cut;
+    an optional section that is not ``cuttable`` is kept whole or dropped."""
 
     name: str
     text: str
     priority: int = 0
     required: bool = False
+    cuttable: bool = True
 
 
 class FittedContext(NamedTuple):
@@ -64,6 +67,7 @@ def fit_context(
     count_tokens: Callable[[str], int],
     *,
     min_section_tokens: int = MIN_SECTION_TOKENS,
+    marker: str = TRIM_MARKER,
 ) -> FittedContext:
     """Keep ``sections`` within ``budget_tokens`` (see the module docstring)."""
     items = list(sections)
@@ -90,7 +94,7 @@ def fit_context(
         if size <= room:
             kept[i], used = section, used + size
             continue
-        cut = _trim(section.text, room, count_tokens)
+        cut = _trim(section.text, room, count_tokens, marker) if section.cuttable else None
         if cut is not None and cut[1] >= min_section_tokens:
             kept[i], used = replace(section, text=cut[0]), used + cut[1]
             trimmed.append(section.name)
@@ -99,14 +103,16 @@ def fit_context(
     return FittedContext([kept[i] for i in sorted(kept)], used, trimmed, dropped)
 
 
-def _trim(text: str, room: int, count_tokens: Callable[[str], int]) -> tuple[str, int] | None:
+def _trim(
+    text: str, room: int, count_tokens: Callable[[str], int], marker: str = TRIM_MARKER
+) -> tuple[str, int] | None:
     """The longest head of ``text`` (whole lines) plus the marker within ``room`` tokens."""
     lines = text.splitlines(keepends=True)
     best: tuple[str, int] | None = None
     low, high = 1, len(lines) - 1  # all lines would have fitted whole
     while low <= high:  # binary search on the number of lines kept
         mid = (low + high) // 2
-        candidate = "".join(lines[:mid]).rstrip("\n") + TRIM_MARKER
+        candidate = "".join(lines[:mid]).rstrip("\n") + marker
         size = count_tokens(candidate)
         if size <= room:
             best, low = (candidate, size), mid + 1

@@ -21,12 +21,18 @@ Another package ships its own templates in ``<its folder>/prompts/`` (package da
 matched by ``**/*.jinja`` in pyproject) and passes ``package=``. Names may contain
 slashes (``"review/summary"``); templates can ``{% include %}`` others of the same
 package. Variables are strict: a missing one is ``InvalidInput`` naming it, never an
-empty string in the prompt.
+empty string in the prompt. ``fence(text, language)`` is available in every template
+(a fenced code block).
+
+A template may define named ``{% block %}``s (``system`` and ``user``, say) that
+``render_prompt_blocks`` renders one by one, so one file holds a whole conversation's
+prompt.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -51,6 +57,12 @@ class RenderedPrompt(NamedTuple):
         return f"{self.package}:{self.name}"
 
 
+def fence(text: str, language: str | None = "") -> str:
+    """``text`` in a fenced block; a longer fence when the text itself holds one."""
+    ticks = "````" if "```" in text else "```"
+    return f"{ticks}{language or ''}\n{text.rstrip()}\n{ticks}\n"
+
+
 @lru_cache(maxsize=16)
 def _environment(package: str):  # -> jinja2.Environment
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -59,7 +71,7 @@ def _environment(package: str):  # -> jinja2.Environment
         loader = PackageLoader(package, "prompts")
     except (ValueError, ModuleNotFoundError) as exc:
         raise NotFound(f"package {package!r} has no prompts/ folder") from exc
-    return Environment(
+    env = Environment(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=False,  # prompts are plain text, not HTML
@@ -67,6 +79,8 @@ def _environment(package: str):  # -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals["fence"] = fence
+    return env
 
 
 def template_version(source: str, name: str = "template") -> int:
@@ -79,20 +93,42 @@ def template_version(source: str, name: str = "template") -> int:
 
 def render_prompt(name: str, *, package: str = DEFAULT_PACKAGE, **variables: Any) -> RenderedPrompt:
     """Render ``<package>/prompts/<name>.jinja`` with ``variables``."""
+    text, version = _render(name, package, variables, lambda t, v: t.render(**v))
+    return RenderedPrompt(text.strip(), name, version, package)
+
+
+def render_prompt_blocks(
+    name: str, blocks: Sequence[str], *, package: str = DEFAULT_PACKAGE, **variables: Any
+) -> tuple[dict[str, str], int]:
+    """Each of ``blocks`` of ``<package>/prompts/<name>.jinja`` rendered with
+    ``variables`` (stripped), and the template's version."""
+
+    def render(template, values: dict[str, Any]) -> dict[str, str]:
+        missing = [b for b in blocks if b not in template.blocks]
+        if missing:
+            raise InvalidInput(f"prompt template {name!r} has no block {missing[0]!r}")
+        context = template.new_context(dict(values))
+        return {b: "".join(template.blocks[b](context)).strip() for b in blocks}
+
+    return _render(name, package, variables, render)
+
+
+def _render(name: str, package: str, variables: dict[str, Any], render: Callable) -> tuple:
+    """``(render(template, variables), version)``, template errors as DevLab errors."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
     env = _environment(package)
     try:
         template = env.get_template(name + SUFFIX)
         source = env.loader.get_source(env, name + SUFFIX)[0]
-        text = template.render(**variables)
+        rendered = render(template, variables)
     except TemplateNotFound as exc:
         raise NotFound(f"no prompt template {name!r} in {package}") from exc
     except UndefinedError as exc:
         raise InvalidInput(f"prompt template {name!r}: {exc.message}") from exc
     except TemplateSyntaxError as exc:
         raise InvalidInput(f"prompt template {name!r}, line {exc.lineno}: {exc.message}") from exc
-    return RenderedPrompt(text.strip(), name, template_version(source, name), package)
+    return rendered, template_version(source, name)
 
 
 def list_prompts(package: str = DEFAULT_PACKAGE) -> dict[str, int]:
@@ -105,4 +141,12 @@ def list_prompts(package: str = DEFAULT_PACKAGE) -> dict[str, int]:
     }
 
 
-__all__ = ["DEFAULT_PACKAGE", "RenderedPrompt", "list_prompts", "render_prompt", "template_version"]
+__all__ = [
+    "DEFAULT_PACKAGE",
+    "RenderedPrompt",
+    "fence",
+    "list_prompts",
+    "render_prompt",
+    "render_prompt_blocks",
+    "template_version",
+]
