@@ -170,3 +170,16 @@ def assert_error_shape(resp, status: int) -> dict:  # resp: httpx.Response
     body = resp.json()
     assert body["ok"] is False and body["status"] == status and body["error"]
     return body
+
+
+# A Flask route with a command injection from a query parameter (CWE-78, tainted): the
+# analysis and insights tests share it.
+FLASK_CMDI = (
+    "import subprocess\n"
+    "from flask import Flask, request\n\n"
+    "app = Flask(__name__)\n\n\n"
+    "@app.route('/ping')\n"
+    "def ping():\n"
+    "    host = request.args['host']\n"
+    "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
+)

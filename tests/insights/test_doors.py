@@ -13,20 +13,12 @@ from typer.testing import CliRunner
 
 from devlab.cli import app
 from devlab.config import Settings
-from helpers import assert_error_shape, serve_in_thread, wait_job, write_tree
+from helpers import FLASK_CMDI, assert_error_shape, serve_in_thread, wait_job, write_tree
 
 runner = CliRunner()
 
 APP = {
-    "app.py": (
-        "import subprocess\n"
-        "from flask import Flask, request\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/ping')\n"
-        "def ping():\n"
-        "    host = request.args['host']\n"
-        "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
-    ),
+    "app.py": FLASK_CMDI,
     "util.py": "def add(a, b):\n    # TODO: overflow\n    return a + b\n",
 }
 

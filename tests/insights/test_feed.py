@@ -18,17 +18,9 @@ from devlab.insights.jobs import run_analysis
 from devlab.insights.models import InsightUpdate
 from devlab.reverse.analyze import AnalysisError, AnalysisReport
 from devlab.reverse.models import Finding, TaintStep
-from helpers import write_tree
+from helpers import FLASK_CMDI, write_tree
 
-CMDI = (
-    "import subprocess\n"
-    "from flask import Flask, request\n\n"
-    "app = Flask(__name__)\n\n\n"
-    "@app.route('/ping')\n"
-    "def ping():\n"
-    "    host = request.args['host']\n"
-    "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
-)
+CMDI = FLASK_CMDI
 PICKLE = (
     "import pickle\n"
     "from flask import request\n\n\n"

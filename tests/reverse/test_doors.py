@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from devlab.cli import app
 from devlab.server.app import create_app
+from helpers import FLASK_CMDI
 
 runner = CliRunner()
 
@@ -90,15 +91,7 @@ async def _generate_diagram_endpoint(indexed_home):
 
 
 VULNERABLE_APP = {
-    "app.py": (
-        "import subprocess\n"
-        "from flask import Flask, request\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/ping')\n"
-        "def ping():\n"
-        "    host = request.args['host']\n"
-        "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
-    ),
+    "app.py": FLASK_CMDI,
     "requirements.txt": "flask==0.12\njinja2==2.10\n",
     "settings.py": 'API_TOKEN = "ghp_' + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8" + '"\n',
 }
