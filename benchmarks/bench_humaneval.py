@@ -88,17 +88,24 @@ def docstring_check(problem: dict[str, Any], candidate: str, settings) -> tuple[
     """Run the prompt's own ``>>>`` examples against the candidate (the only feedback the
     loop may use); a prompt without such examples only checks that the code runs."""
     examples = doctest.DocTestParser().get_examples(problem["prompt"])
-    lines = [candidate, "", "import sys", "failures = []"]
+    lines = [candidate, "", "import ast, sys", "failures = []", "", "def same(got, want):",
+             "    if not want:", "        return got is None",  # doctest: no output
+             "    try:", "        return got == ast.literal_eval(want)",
+             "    except Exception:", "        return repr(got) == want or str(got) == want",
+             ""]  # fmt: skip
     for ex in examples:
         source = ex.source.strip()
-        want = ex.want.strip()
+        want = "\n".join(
+            line for line in ex.want.strip().splitlines() if line.strip() not in ('"""', "'''")
+        ).strip()
         lines.append(
             "try:\n"
             f"    got = {source}\n"
-            f"    if repr(got) != {want!r} and str(got) != {want!r}:\n"
-            f"        failures.append(f'{{{source!r}}} returned {{got!r}}, expected ' + {want!r})\n"
+            f"    if not same(got, {want!r}):\n"
+            f"        failures.append({source!r} + ' returned ' + repr(got)"
+            f" + ', expected ' + {want!r})\n"
             "except Exception as exc:\n"
-            f"    failures.append(f'{{{source!r}}} raised {{exc!r}}')"
+            f"    failures.append({source!r} + ' raised ' + repr(exc))"
         )
     lines.append("print('\\n'.join(failures)); sys.exit(1 if failures else 0)")
     return run_python("\n".join(lines), settings)
