@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / ".data"
+DOCS = BENCH_DIR.parent / "docs" / "benchmarks.md"
 
 
 def fetch_sdist(requirement: str, data_dir: Path = DATA_DIR) -> Path:
@@ -204,3 +206,18 @@ def _tree_rss_kib(root: int) -> int:
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total
+
+
+def write_docs_section(heading: str, section: str, docs: Path = DOCS) -> None:
+    """Put ``section`` into ``docs`` in place of the section whose heading line starts
+    with ``heading`` (up to the next ``## `` heading), or append it; every other section
+    stays as it is. Benchmarks run separately, so each rewrites only its own section."""
+    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
+    body = section.rstrip("\n") + "\n"
+    pattern = re.compile(rf"^{re.escape(heading)}.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: body + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    docs.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    print(f"wrote {docs}", file=sys.stderr)

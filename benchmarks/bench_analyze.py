@@ -58,6 +58,7 @@ from _common import (
     machine,
     markdown_table,
     peak_rss_mib,
+    write_docs_section,
     write_json,
 )
 
@@ -65,7 +66,6 @@ DEFAULT_PACKAGE = "Django==5.1.4"
 PROJECT = "bench"
 GOAL_LINES = 500_000
 GOAL_S = 120.0
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SECTION = "## Whole analysis"  # any heading starting so is replaced by --write
 
 
@@ -487,14 +487,7 @@ def write_doc(results: dict[str, Any], command: str) -> None:
         f"{render(results).split(chr(10), 2)[2]}\n\n"
         f"{HOW}\n"
     )
-    text = DOC.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: body + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}", file=sys.stderr)
+    write_docs_section(SECTION, body)
 
 
 if __name__ == "__main__":

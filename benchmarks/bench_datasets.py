@@ -32,10 +32,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, TreeRssSampler, fetch_sdist, machine, markdown_table, write_json
+from _common import (
+    DATA_DIR,
+    TreeRssSampler,
+    fetch_sdist,
+    machine,
+    markdown_table,
+    write_docs_section,
+    write_json,
+)
 
 DEFAULT_PACKAGE = "Django==5.1.4"
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADING = "## Training datasets"
 PHASES: dict[str, dict[str, Any]] = {
     "near": {"validate_pairs": False},
@@ -166,18 +173,6 @@ def _section(results: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def _write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(HEADING)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-    print(f"wrote {DOCS}", file=sys.stderr)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, help="a source tree instead of Django's sdist")
@@ -222,7 +217,7 @@ def main() -> None:
     section = _section(results, command)
     print(section)
     if args.write:
-        _write_docs(section)
+        write_docs_section(HEADING, section)
 
 
 def _lscpu() -> str:

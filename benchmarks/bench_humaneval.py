@@ -26,7 +26,6 @@ import datetime as dt
 import doctest
 import gzip
 import json
-import re
 import statistics
 import sys
 import time
@@ -36,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, markdown_table
+from _common import machine, markdown_table, write_docs_section
 
 from devlab.config import load_settings
 from devlab.llm.base import ChatMessage, Completion, GenerationParams
@@ -45,7 +44,6 @@ from devlab.sandbox.models import Limits, SandboxRequest
 from devlab.sandbox.runner import run_code
 from devlab.workbench import Workbench
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SECTION = "## HumanEval: single shot versus the repair loop"
 STOPS = ["\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert "]
 
@@ -226,15 +224,7 @@ def write_section(result: dict[str, Any], rows: list[list[Any]], args) -> None: 
             "",
         ]
     )
-    doc = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
-    doc = (
-        pattern.sub(text.rstrip("\n") + "\n", doc)
-        if pattern.search(doc)
-        else (doc.rstrip("\n") + "\n\n" + text)
-    )
-    DOCS.write_text(doc, encoding="utf-8")
-    print(f"wrote {DOCS}", file=sys.stderr)
+    write_docs_section(SECTION, text)
 
 
 if __name__ == "__main__":

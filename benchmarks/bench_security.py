@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -47,12 +46,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, machine, markdown_table, write_json
+from _common import DATA_DIR, machine, markdown_table, write_docs_section, write_json
 
 BENCH_DIR = Path(__file__).resolve().parent
 CORPUS = BENCH_DIR / "security_corpus.toml"
 SEC_DIR = DATA_DIR / "security"
-DOCS = BENCH_DIR.parent / "docs" / "benchmarks.md"
 SECTION = "## Security analysis: precision and recall"
 SLACK = 3
 SEVERITY = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -545,17 +543,6 @@ def render(results: dict[str, Any], command: str) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def write_docs(section: str, docs: Path = DOCS) -> None:
-    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip() + "\n\n" + section
-    docs.write_text(text.rstrip() + "\n", encoding="utf-8")
-    print(f"wrote {docs}", file=sys.stderr)
-
-
 def show(cases: list[Case]) -> None:
     for c in cases:
         print(f"\n===== {c.id} ({c.advisory}, {c.cwe}) {c.package}")
@@ -598,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(results, command)
     print(text)
     if args.write:
-        write_docs(text)
+        write_docs_section(SECTION, text)
     return 0
 
 
