@@ -59,24 +59,8 @@ CLONE_A = '''def summarise_orders(orders, currency):
     return "; ".join(lines)
 '''
 
-CLONE_B = '''def summarise_orders(orders, currency):
-    """Total and count of the orders, formatted nicely."""
-    total = 0
-    count = 0
-    refunds = 0
-    for order in orders:
-        if order.paid:
-            total += order.amount
-            count += 1
-        elif order.refunded:
-            refunds += order.amount
-    average = total / count if count else 0
-    label = f"{count} orders"
-    lines = [label, f"total {total:.2f} {currency}", f"average {average:.2f} {currency}"]
-    if refunds:
-        lines.append(f"refunds {refunds:.2f} {currency}")
-    return "; ".join(lines)
-'''
+# a near-duplicate of CLONE_A (one docstring word differs): near dedup must collapse them
+CLONE_B = CLONE_A.replace("formatted.", "formatted nicely.")
 
 GPL = '''# SPDX-License-Identifier: GPL-3.0-only
 """Copied from a GPL project."""
