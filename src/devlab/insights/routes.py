@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field
 
 from devlab.insights.feed import get_insight, list_insights, open_findings, update_insight
 from devlab.insights.jobs import submit_analysis
 from devlab.insights.models import Insight, InsightPage, InsightUpdate
 from devlab.reverse.analyze import PHASES
-from devlab.reverse.routes import SnippetFindings
+from devlab.reverse.routes import SnippetFindings, VulnerabilityRequest
 from devlab.reverse.sarif import to_sarif
 from devlab.reverse.security import scan_snippet
 from devlab.server.deps import workbench
@@ -19,20 +19,11 @@ from devlab.workbench import Workbench
 router = APIRouter(prefix="/api/v1/devlab/insights", tags=["insights"])
 
 
-class GenerateRequest(BaseModel):
-    """Either a project to analyse (a job) or a piece of code to scan now."""
+class GenerateRequest(VulnerabilityRequest):
+    """Either a project to analyse (a job, with the phases to run) or a piece of code to
+    scan now."""
 
-    project_id: str | None = Field(default=None, description="project name or id")
     phases: list[str] = Field(default=list(PHASES), description=f"any of {', '.join(PHASES)}")
-    code: str | None = Field(default=None, description="a snippet to scan for security issues")
-    language: str | None = Field(default=None, description="the snippet's language")
-    path: str | None = Field(default=None, description="the snippet's file name (language)")
-
-    @model_validator(mode="after")
-    def _one_target(self) -> GenerateRequest:
-        if (self.project_id is None) == (self.code is None):
-            raise ValueError("give either 'project_id' (analyse a project) or 'code' (a snippet)")
-        return self
 
 
 @router.get("", response_model=InsightPage)
