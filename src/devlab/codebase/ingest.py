@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from sqlalchemy import select, text
@@ -85,6 +85,13 @@ def validate_project_name(name: str) -> str:
             "starting with a letter or digit"
         )
     return name
+
+
+def project_name_from(source: str, default: str) -> str:
+    """A project name made from a source's file or directory name (``myapp.zip`` ->
+    ``myapp``), or ``default`` when nothing usable is left."""
+    stem = PurePosixPath(source.rstrip("/")).stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or default
 
 
 @contextmanager

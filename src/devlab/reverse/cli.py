@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, settings, stderr, stdout
+from devlab.codebase.ingest import project_name_from
 from devlab.codebase.models import IngestRequest
 from devlab.codebase.sources import is_git_url
 from devlab.errors import DevLabError
@@ -71,10 +71,8 @@ def analyze(
         if not Path(target).exists() and not is_git_url(target):
             job, result = run_analysis(wb, project=target, phases=chosen, progress=progress)
         else:
-            project = name or re.sub(r"[^A-Za-z0-9._-]+", "-", Path(target.rstrip("/")).stem).strip(
-                "-."
-            )
-            ingest = IngestRequest(name=project or "project", source=target)
+            project = name or project_name_from(target, "project")
+            ingest = IngestRequest(name=project, source=target)
             job, result = run_analysis(
                 wb, ingest=ingest, phases=chosen, embed=embed, progress=progress
             )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from fastapi import Request
 
+from devlab.codebase.ingest import project_name_from
 from devlab.codebase.models import IngestRequest
 from devlab.errors import InvalidInput
 from devlab.workbench import Workbench
@@ -28,7 +28,7 @@ async def save_zip_upload(
     if not isinstance(name, str) or not name:
         if name_required:
             raise InvalidInput("multipart upload needs a 'name' field with the project name")
-        name = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePath(filename).stem).strip("-.") or "upload"
+        name = project_name_from(filename, "upload")
     uploads = bench.settings.home / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     target = uploads / f"{uuid.uuid4()}.zip"
