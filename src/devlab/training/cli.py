@@ -54,10 +54,18 @@ def eval_(
     samples: int = typer.Option(1, "--samples", "-n", min=1, help="samples per task"),
     provider: str = typer.Option(None, "--provider", help="a configured provider instead"),
     max_tokens: int = typer.Option(256, "--max-tokens", min=1),
+    metrics: str = typer.Option(
+        None,
+        "--metrics",
+        help="dataset suites, comma-separated: pass (generate/repair functions and run "
+        "their tests), fim, nll, syntax (default: all)",
+    ),
+    timeout: float = typer.Option(10.0, "--timeout", help="sandbox seconds per test run"),
     resume: int = typer.Option(None, "--resume", help="an evaluation id to continue"),
     as_json: bool = typer.Option(False, "--json", help="print the evaluation as JSON"),
 ) -> None:
-    """Evaluate a model: pass@k on HumanEval (sandboxed), or a dataset's test split."""
+    """Evaluate a model: pass@k on HumanEval (sandboxed), or a dataset's test split (pass@k
+    on the team's functions with tests and bug fixes, FIM, perplexity, syntax, style)."""
     ks = [k for k in (1, 10, 100) if k <= samples]
     request = EvaluationRequest(
         model=model,
@@ -67,6 +75,8 @@ def eval_(
         provider=provider,
         max_tokens=max_tokens,
         k=ks,
+        metrics=[m.strip() for m in metrics.split(",") if m.strip()] if metrics else None,
+        timeout_s=timeout,
         resume=resume,
     )
     from devlab.training.jobs import run_evaluation
@@ -76,10 +86,13 @@ def eval_(
     if as_json:
         emit_json(info.model_dump(mode="json") | info.metrics)
         return
-    metrics = ", ".join(
-        f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in info.metrics.items()
+    flat = {k: v for k, v in info.metrics.items() if k != "by_kind"}
+    for kind, figures in info.metrics.get("by_kind", {}).items():
+        flat.update({f"{kind} {k}": v for k, v in figures.items()})
+    shown = ", ".join(
+        f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in flat.items()
     )
-    stdout.print(f"evaluation {info.id} of {info.model} on {info.suite}: {metrics}", markup=False)
+    stdout.print(f"evaluation {info.id} of {info.model} on {info.suite}: {shown}", markup=False)
 
 
 @app.command("eval-compare")

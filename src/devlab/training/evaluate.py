@@ -6,10 +6,16 @@ Suites:
   file (its execution module is never used). Each sample (the prompt's continuation)
   runs with the problem's tests **in DevLab's sandbox**; pass@k by the unbiased
   estimator over ``n`` samples per task.
-- a dataset reference (``NAME``, ``NAME@N``, id): the held-out ``test`` split. FIM exact
-  match and edit similarity on fill-in-the-middle examples, perplexity on the held-out
-  code (local models: computed with the weights in-process, FIM markers encoded as in
-  training), and syntax validity of bodies generated from signature + docstring.
+- a dataset reference (``NAME``, ``NAME@N``, id): the held-out ``test`` split.
+  ``pass``: pass@k on the team's own tasks (functions with tests: write the body; bug
+  fixes: repair the mutant; each sample spliced into the project and judged by the
+  function's own tests in the sandbox, see :mod:`devlab.training.teamtasks`); ``fim``:
+  exact match and edit similarity on fill-in-the-middle examples; ``nll``: perplexity on
+  the held-out code (local models: computed with the weights in-process, FIM markers
+  encoded as in training); ``syntax``: validity of bodies generated from signature +
+  docstring for functions without tests. Style consistency (the share of generated
+  Python functions the project's formatter leaves unchanged) comes with ``pass`` and
+  ``syntax``.
 
 Generation goes through ``LLMService`` (``complete`` on the ``generate`` task), so the
 base model, a registry version (base + adapter) and any configured provider (an
@@ -22,6 +28,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import textwrap
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -31,18 +38,28 @@ from sqlalchemy import select
 
 from devlab.errors import InvalidInput
 from devlab.llm.base import GenerationParams
-from devlab.llm.codeblocks import extract_code
+from devlab.llm.codeblocks import check_syntax, extract_code
 from devlab.llm.service import LLMService
 from devlab.progress import ProgressFn, report
 from devlab.store.models import EvaluationResultRow, EvaluationRow, utcnow
 from devlab.training.errors import EvaluationNotFound
-from devlab.training.metrics import bootstrap_ci, edit_similarity, pass_at_k, syntax_valid
+from devlab.training.metrics import bootstrap_ci, edit_similarity, pass_at_k
 from devlab.training.models import Comparison, EvaluationInfo, EvaluationRequest, MetricDelta
+from devlab.training.teamtasks import (
+    TeamTask,
+    TeamWorkspace,
+    cut_body,
+    generate_unit,
+    run_task,
+    team_task,
+)
 from devlab.workbench import Workbench
 
 __all__ = [
+    "DATASET_METRICS",
     "HUMANEVAL_STOPS",
     "Target",
+    "Unit",
     "compare_evaluations",
     "evaluate",
     "get_evaluation",
@@ -144,16 +161,30 @@ def _run_sample(bench: Workbench, program: str, timeout_s: float) -> tuple[bool,
     return passed, {"status": result.status, "stderr": result.stderr[-400:]}
 
 
-def _humaneval_units(
-    bench: Workbench, target: Target, req: EvaluationRequest
-) -> Iterator[tuple[str, str, int, Callable[[], dict[str, Any]]]]:
-    temperature = (
-        req.temperature if req.temperature is not None else (0.0 if req.samples == 1 else 0.8)
-    )
-    for problem in load_humaneval(req.limit):
-        for sample in range(req.samples):
+class Unit(NamedTuple):
+    """One task of a suite: its samples are generated and judged together by ``run``
+    (given the samples still missing, it returns one result per sample, in order)."""
 
-            def unit(problem: dict = problem, sample: int = sample) -> dict[str, Any]:
+    task_id: str
+    metric: str
+    samples: list[int]
+    run: Callable[[list[int]], list[dict[str, Any]]]
+
+
+def _temperature(req: EvaluationRequest) -> float:
+    """Greedy for one sample, sampling (0.8, Codex's pass@k setting) for several."""
+    if req.temperature is not None:
+        return req.temperature
+    return 0.0 if req.samples == 1 else 0.8
+
+
+def _humaneval_units(bench: Workbench, target: Target, req: EvaluationRequest) -> Iterator[Unit]:
+    temperature = _temperature(req)
+    for problem in load_humaneval(req.limit):
+
+        def run(samples: list[int], problem: dict = problem) -> list[dict[str, Any]]:
+            out = []
+            for sample in samples:
                 params = GenerationParams(
                     max_tokens=req.max_tokens,
                     temperature=temperature,
@@ -165,14 +196,17 @@ def _humaneval_units(
                 passed, detail = _run_sample(
                     bench, humaneval_program(problem, completion), req.timeout_s
                 )
-                return {
-                    "passed": passed,
-                    "score": float(passed),
-                    "completion": completion,
-                    "detail": detail,
-                }
+                out.append(
+                    {
+                        "passed": passed,
+                        "score": float(passed),
+                        "completion": completion,
+                        "detail": detail,
+                    }
+                )
+            return out
 
-            yield problem["task_id"], "pass", sample, unit
+        yield Unit(problem["task_id"], "pass", list(range(req.samples)), run)
 
 
 # -- dataset suites --------------------------------------------------------------------------
@@ -228,28 +262,110 @@ class _LocalModel:
         return codec.decode([i for i in out[0, len(ids) :].tolist() if i not in stop])
 
 
-def _dataset_units(
-    bench: Workbench, target: Target, req: EvaluationRequest
-) -> Iterator[tuple[str, str, int, Callable[[], dict[str, Any]]]]:
+def _team_unit(
+    target: Target, workspace: TeamWorkspace, task: TeamTask, req: EvaluationRequest
+) -> Unit:
+    """Generate (or repair) the function n times, run its tests on every sample."""
+
+    def run(samples: list[int]) -> list[dict[str, Any]]:
+        prefix = workspace.prefix(task) if task.kind == "doc-to-code" else ""
+        codes: dict[int, str] = {}
+        raws: dict[int, str] = {}
+        for sample in samples:
+            params = GenerationParams(
+                max_tokens=req.max_tokens, temperature=_temperature(req), seed=sample
+            )
+            codes[sample], raws[sample] = generate_unit(target.llm, task, prefix, params)
+        outcomes, not_judged = run_task(
+            workspace, task, {f"s{i}": code for i, code in codes.items()}, req.timeout_s
+        )
+        formatter = workspace.formatter(task.example)
+        out = []
+        for sample in samples:
+            code = codes[sample]
+            syntax, _ = check_syntax(textwrap.dedent(code), "python")
+            outcome = outcomes.get(f"s{sample}", "not-run")
+            passed = None if not_judged else outcome == "passed"
+            out.append(
+                {
+                    "passed": passed,
+                    "score": None if passed is None else float(passed),
+                    "completion": code,
+                    "detail": {
+                        "kind": task.kind,
+                        "tests": task.targets,
+                        "outcome": outcome,
+                        "not_judged": not_judged,
+                        "syntax": syntax,
+                        "style": formatter.consistent(code, task.reference) if syntax else None,
+                        "raw": raws[sample][:4000],
+                    },
+                }
+            )
+        return out
+
+    return Unit(task.task_id, "pass", list(range(req.samples)), run)
+
+
+def _syntax_unit(
+    target: Target, workspace: TeamWorkspace, ex: dict[str, Any], req: EvaluationRequest
+) -> Unit:
+    """A body from signature + docstring (no tests to run): is it valid code, and (Python)
+    in the project's style?"""
+
+    def run(samples: list[int]) -> list[dict[str, Any]]:
+        language, header = ex.get("language"), ex["prompt"]
+        indent = header[: len(header) - len(header.lstrip())]
+        params = GenerationParams(
+            max_tokens=req.max_tokens,
+            temperature=0,
+            stop=[f"\n{indent}def ", f"\n{indent}class "] if language == "python" else [],
+        )
+        raw = target.llm.complete("generate", header, params).text
+        code = header + cut_body(header, raw, language)
+        ok, _ = check_syntax(textwrap.dedent(code), language)
+        style = None
+        if ok and language == "python" and ex.get("provenance", {}).get("snapshot_id"):
+            reference = header + (ex.get("completion") or "")
+            style = workspace.formatter(ex).consistent(code, reference)
+        detail = {"syntax": ok, "style": style, "language": language}
+        return [{"passed": ok, "score": None if ok is None else float(ok), "completion": code,
+                 "detail": detail}]  # fmt: skip
+
+    return Unit(ex["id"], "syntax", [0], run)
+
+
+DATASET_METRICS = ("pass", "fim", "nll", "syntax")  # as EvaluationRequest.metrics checks
+
+
+def _dataset_units(bench: Workbench, target: Target, req: EvaluationRequest) -> Iterator[Unit]:
     from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
     from devlab.training.trainingdata import load_split
 
     row = resolve_dataset(bench.db, req.suite)
     examples = load_split(dataset_dir(bench.settings, row) / "data", "test", limit=None)
     local = _LocalModel(bench, target.local) if target.local is not None else None
+    workspace = TeamWorkspace(bench.db, bench.settings, row.config or {})
+    wanted = set(req.metrics or DATASET_METRICS)
     count = 0
     for ex in examples:
         kind, fmt = ex.get("kind"), ex.get("format") or ""
-        if kind == "completion" and local is not None:
+        made = False
+        task = team_task(ex) if "pass" in wanted else None
+        if task is not None:
+            yield _team_unit(target, workspace, task, req)
+            made = True
+        if kind == "completion" and local is not None and "nll" in wanted:
 
-            def nll_unit(ex: dict = ex) -> dict[str, Any]:
+            def nll_unit(_samples: list[int], ex: dict = ex) -> list[dict[str, Any]]:
                 total, n = local.nll((ex.get("prompt") or "") + (ex.get("completion") or ""))
-                return {"score": total / max(n, 1), "detail": {"nll_sum": total, "tokens": n}}
+                return [{"score": total / max(n, 1), "detail": {"nll_sum": total, "tokens": n}}]
 
-            yield ex["id"], "nll", 0, nll_unit
-        if kind == "completion" and fmt.startswith("fim"):
+            yield Unit(ex["id"], "nll", [0], nll_unit)
+            made = True
+        if kind == "completion" and fmt.startswith("fim") and "fim" in wanted:
 
-            def fim_unit(ex: dict = ex) -> dict[str, Any]:
+            def fim_unit(_samples: list[int], ex: dict = ex) -> list[dict[str, Any]]:
                 expected = ex.get("completion") or ""
                 if local is not None:
                     got = local.fim(ex["prompt"], min(req.max_tokens, 128))
@@ -257,29 +373,18 @@ def _dataset_units(
                     params = GenerationParams(max_tokens=min(req.max_tokens, 128), temperature=0)
                     got = target.llm.complete("generate", ex["prompt"], params).text
                 exact = got.strip() == expected.strip()
-                return {
-                    "passed": exact,
-                    "score": edit_similarity(got.strip(), expected.strip()),
-                    "completion": got,
-                }
+                return [{"passed": exact, "score": edit_similarity(got.strip(), expected.strip()),
+                         "completion": got}]  # fmt: skip
 
-            yield ex["id"], "fim", 0, fim_unit
-        elif kind == "doc-to-code":
-
-            def syntax_unit(ex: dict = ex) -> dict[str, Any]:
-                params = GenerationParams(
-                    max_tokens=req.max_tokens, temperature=0, stop=["\ndef ", "\nclass "]
-                )
-                body = target.llm.complete("generate", ex["prompt"], params).text
-                ok = syntax_valid(ex["prompt"] + body)
-                return {"passed": ok, "score": float(ok), "completion": body}
-
-            yield ex["id"], "syntax", 0, syntax_unit
-        else:
-            continue
-        count += 1
-        if req.limit is not None and count >= req.limit:
-            return
+            yield Unit(ex["id"], "fim", [0], fim_unit)
+            made = True
+        elif kind == "doc-to-code" and task is None and "syntax" in wanted:
+            yield _syntax_unit(target, workspace, ex, req)
+            made = True
+        if made:
+            count += 1
+            if req.limit is not None and count >= req.limit:
+                return
 
 
 # -- running and storing -----------------------------------------------------------------------
@@ -316,21 +421,38 @@ def _results(bench: Workbench, evaluation_id: int) -> list[EvaluationResultRow]:
         return rows
 
 
+def _pass_at(passes: dict[str, list[bool]], ks: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {"tasks": len(passes)}
+    for k in ks:
+        eligible = [v for v in passes.values() if len(v) >= k]
+        if eligible:
+            total = sum(pass_at_k(len(v), sum(v), k) for v in eligible)
+            out[f"pass@{k}"] = total / len(eligible)
+    return out
+
+
 def summarise(rows: list[EvaluationResultRow], ks: list[int]) -> dict[str, Any]:
-    """The evaluation's metrics from its result rows."""
+    """The evaluation's metrics from its result rows. Samples of a task the reference
+    code already fails (``passed`` null) are left out of pass@k and counted apart."""
     metrics: dict[str, Any] = {}
     passes: dict[str, list[bool]] = {}
+    not_judged: set[str] = set()
     for r in rows:
         if r.metric == "pass":
-            passes.setdefault(r.task_id, []).append(bool(r.passed))
+            if r.passed is None:
+                not_judged.add(r.task_id)
+            else:
+                passes.setdefault(r.task_id, []).append(bool(r.passed))
     if passes:
-        metrics["tasks"] = len(passes)
-        for k in ks:
-            eligible = [v for v in passes.values() if len(v) >= k]
-            if eligible:
-                metrics[f"pass@{k}"] = sum(pass_at_k(len(v), sum(v), k) for v in eligible) / len(
-                    eligible
-                )
+        metrics.update(_pass_at(passes, ks))
+        kinds = {t.split(":", 1)[0] for t in passes if ":" in t}
+        if kinds:
+            metrics["by_kind"] = {
+                kind: _pass_at({t: v for t, v in passes.items() if t.startswith(f"{kind}:")}, ks)
+                for kind in sorted(kinds)
+            }
+    if not_judged:
+        metrics["tasks_not_judged"] = len(not_judged)
     fim = [r for r in rows if r.metric == "fim"]
     if fim:
         metrics["fim_exact_match"] = sum(bool(r.passed) for r in fim) / len(fim)
@@ -341,9 +463,13 @@ def summarise(rows: list[EvaluationResultRow], ks: list[int]) -> dict[str, Any]:
     if tokens:
         metrics["perplexity"] = math.exp(sum(r.detail.get("nll_sum", 0.0) for r in nll) / tokens)
         metrics["heldout_tokens"] = tokens
-    syntax = [r for r in rows if r.metric == "syntax"]
+    syntax = [r.detail["syntax"] for r in rows if (r.detail or {}).get("syntax") is not None]
     if syntax:
-        metrics["syntax_validity"] = sum(bool(r.passed) for r in syntax) / len(syntax)
+        metrics["syntax_validity"] = sum(map(bool, syntax)) / len(syntax)
+    style = [r.detail["style"] for r in rows if (r.detail or {}).get("style") is not None]
+    if style:
+        metrics["style_consistency"] = sum(map(bool, style)) / len(style)
+        metrics["style_checked"] = len(style)
     return metrics
 
 
@@ -390,23 +516,25 @@ def evaluate(
     done = {(r.task_id, r.metric, r.sample) for r in _results(bench, evaluation_id)}
     status, error = "succeeded", None
     try:
-        for index, (task_id, metric, sample, unit) in enumerate(units):
-            if (task_id, metric, sample) not in done:
-                out = unit()
+        for index, unit in enumerate(units):
+            missing = [i for i in unit.samples if (unit.task_id, unit.metric, i) not in done]
+            if missing:
+                outs = unit.run(missing)
                 with bench.db.session() as s:
-                    s.add(
-                        EvaluationResultRow(
-                            evaluation_id=evaluation_id,
-                            task_id=task_id,
-                            metric=metric,
-                            sample=sample,
-                            passed=out.get("passed"),
-                            score=out.get("score"),
-                            completion=out.get("completion", ""),
-                            detail=out.get("detail", {}),
+                    for sample, out in zip(missing, outs, strict=True):
+                        s.add(
+                            EvaluationResultRow(
+                                evaluation_id=evaluation_id,
+                                task_id=unit.task_id,
+                                metric=unit.metric,
+                                sample=sample,
+                                passed=out.get("passed"),
+                                score=out.get("score"),
+                                completion=out.get("completion", ""),
+                                detail=out.get("detail", {}),
+                            )
                         )
-                    )
-            report(progress, "evaluate", index + 1, len(units), f"{task_id} {metric}")
+            report(progress, "evaluate", index + 1, len(units), f"{unit.task_id} {unit.metric}")
     except BaseException as exc:
         from devlab.jobs.runner import JobCancelled
 
@@ -454,9 +582,12 @@ def _per_task(rows: list[EvaluationResultRow]) -> dict[str, dict[str, float]]:
     """metric -> task -> score (pass: share of samples passing; others: the score)."""
     grouped: dict[str, dict[str, list[float]]] = {}
     for r in rows:
-        value = float(r.passed) if r.metric in ("pass", "syntax") else float(r.score or 0.0)
-        if r.metric == "fim":
-            value = float(bool(r.passed))
+        if r.metric in ("pass", "syntax", "fim"):
+            if r.passed is None:  # not judged (the reference fails; a language unchecked)
+                continue
+            value = float(r.passed)
+        else:
+            value = float(r.score or 0.0)
         grouped.setdefault(r.metric, {}).setdefault(r.task_id, []).append(value)
     return {m: {t: sum(v) / len(v) for t, v in tasks.items()} for m, tasks in grouped.items()}
 

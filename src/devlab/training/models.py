@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ModelVersionInfo(BaseModel):
@@ -92,7 +92,23 @@ class EvaluationRequest(BaseModel):
     max_tokens: int = Field(default=256, ge=1, le=4096)
     temperature: float | None = Field(default=None, ge=0, le=2, description="0 when n == 1")
     timeout_s: float = Field(default=10.0, gt=0, le=120, description="sandbox wall per sample")
+    metrics: list[str] | None = Field(
+        default=None,
+        description="dataset suites: only these of pass (the team's tasks run with their "
+        "tests), fim, nll (perplexity), syntax; default all",
+    )
     resume: int | None = Field(default=None, description="an evaluation id to continue")
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: list[str] | None) -> list[str] | None:
+        known = ("pass", "fim", "nll", "syntax")
+        unknown = [m for m in value or [] if m not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown metric(s) {', '.join(unknown)}; choose from {', '.join(known)}"
+            )
+        return value
 
 
 class EvaluationInfo(BaseModel):

@@ -54,6 +54,7 @@ __all__ = [
     "format_python_units",
     "normalise_whitespace",
     "rename_edits",
+    "ruff_binary",
     "strip_comments",
 ]
 
@@ -329,7 +330,8 @@ def normalise_whitespace(pu: ParsedUnits, unit: Unit) -> Edits | None:
     return edits if edits.items else None
 
 
-def _ruff() -> str | None:
+def ruff_binary() -> str | None:
+    """The ``ruff`` executable (the installed package's, else one on PATH)."""
     try:
         from ruff.__main__ import find_ruff_bin
 
@@ -343,7 +345,7 @@ def format_python_units(sources: list[bytes]) -> list[bytes | None]:
     """``ruff format`` (line length 72, single quotes) over many Python units in one
     call; each result is the reformatted, dedented unit, or None when ruff could not
     format it or nothing changed."""
-    ruff = _ruff()
+    ruff = ruff_binary()
     if ruff is None or not sources:
         return [None] * len(sources)
     with tempfile.TemporaryDirectory(prefix="devlab-fmt-") as tmp:

@@ -39,6 +39,12 @@ def _schema():  # type: ignore[no-untyped-def]
             ("start_line", pa.int64()),
             ("end_line", pa.int64()),
             ("transforms", pa.list_(pa.string())),
+            # user corrections (kind "feedback"): which feedback, on which answer
+            ("feedback_id", pa.int64()),
+            ("message_id", pa.int64()),
+            ("model_version", pa.string()),
+            ("action", pa.string()),
+            ("created_at", pa.string()),
         ]
     )
     types = {
@@ -48,6 +54,7 @@ def _schema():  # type: ignore[no-untyped-def]
         "tokens": pa.int64(),
         "quality": pa.float64(),
         "quality_flags": pa.list_(pa.string()),
+        "tests": pa.list_(pa.string()),
         "provenance": provenance,
     }
     return pa.schema([(name, types.get(name, pa.string())) for name in COLUMNS])

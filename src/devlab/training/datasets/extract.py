@@ -59,6 +59,7 @@ COLUMNS = (
     "tokens",
     "quality",
     "quality_flags",
+    "tests",
     "provenance",
 )
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from devlab.codebase.languages import PARSED_LANGUAGES
 from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.errors import NotFound
 from devlab.store.db import Database
 from devlab.store.models import (
     FileText,
@@ -65,16 +66,20 @@ class ProjectInputs:
     texts: dict[str, str] = field(default_factory=dict)  # kept files' (scrubbed) text
 
 
-def load_project(db: Database, project: str | int, cfg: DatasetConfig) -> ProjectInputs:
-    """The current snapshot of ``project``: files (licence-filtered, with decisions),
-    symbols, imports and test calls."""
+def load_project(
+    db: Database, project: str | int, cfg: DatasetConfig, snapshot_id: int | None = None
+) -> ProjectInputs:
+    """A snapshot of ``project`` (its current one unless ``snapshot_id`` is given): files
+    (licence-filtered, with decisions), symbols, imports and test calls."""
     ref = resolve_project(db, project)
-    snapshot_id = require_snapshot(ref)
+    snapshot_id = snapshot_id or require_snapshot(ref)
     languages = set(cfg.languages or PARSED_LANGUAGES) & PARSED_LANGUAGES
     with db.session() as s:
         snap = s.get(Snapshot, snapshot_id)
         proj = s.get(Project, ref.id)
-        assert snap is not None and proj is not None
+        assert proj is not None
+        if snap is None or snap.project_id != ref.id:
+            raise NotFound(f"project {ref.name!r} has no snapshot {snapshot_id}")
         out = ProjectInputs(
             ref.id, ref.name, snapshot_id, snap.commit, proj.source, snap.source_kind
         )

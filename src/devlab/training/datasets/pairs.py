@@ -17,18 +17,22 @@ from devlab.training.datasets.annotate import (
 from devlab.training.datasets.extract import ExampleFactory
 from devlab.training.datasets.history import Commit
 from devlab.training.datasets.inputs import ProjectInputs, module_name, relative_module
-from devlab.training.datasets.linking import TestLinks
+from devlab.training.datasets.linking import TestLink, TestLinks
 from devlab.training.datasets.privacy import redact
 from devlab.training.datasets.validate import ValidationJob, ValidationResult
 from devlab.training.datasets.worker import UnitMeta
 
 __all__ = [
+    "TASK_KINDS",
     "apply_validation",
+    "attach_tests",
     "bugfix_jobs",
     "code_to_tests",
     "history_examples",
     "python_closure",
+    "python_tests",
     "refactor_jobs",
+    "splice",
 ]
 
 MAX_TEST_LINES = 300
@@ -124,13 +128,43 @@ def python_closure(paths: list[str], inputs: ProjectInputs) -> list[str]:
     return sorted(seen | extra)
 
 
-def _splice(text: str, start_line: int, end_line: int, unit: str) -> str:
+def splice(text: str, start_line: int, end_line: int, unit: str) -> str:
+    """``text`` with its lines ``start_line..end_line`` (1-based) replaced by ``unit``."""
     lines = text.splitlines(keepends=True)
     return "".join(lines[: start_line - 1]) + unit + "".join(lines[end_line:])
 
 
 def _node_id(path: str, qualname: str | None) -> str:
     return path if qualname is None else f"{path}::{qualname.replace('.', '::')}"
+
+
+def python_tests(links: TestLinks, unit_id: str) -> list[TestLink]:
+    """The Python test functions linked to a unit (whole-file JS links excluded)."""
+    return [
+        links.tests[t]
+        for t in links.by_unit.get(unit_id, [])
+        if links.tests[t].language == "python" and links.tests[t].qualname
+    ]
+
+
+# Kinds whose held-out examples become executable tasks in evaluation (generate the body /
+# repair the mutant, then run the function's own tests).
+TASK_KINDS = frozenset({"doc-to-code", "bug-fix"})
+
+
+def attach_tests(examples: list[dict[str, Any]], links: TestLinks) -> int:
+    """Record on each Python doc-to-code and bug-fix example the pytest node ids of its
+    function's tests (``tests``), so that evaluation can run them; returns how many
+    examples got tests."""
+    count = 0
+    for example in examples:
+        if example["kind"] not in TASK_KINDS or example["language"] != "python":
+            continue
+        tests = python_tests(links, example.get("_unit", ""))
+        if tests:
+            example["tests"] = [_node_id(t.path, t.qualname) for t in tests]
+            count += 1
+    return count
 
 
 def bugfix_jobs(
@@ -153,11 +187,7 @@ def bugfix_jobs(
     jobs, chosen, skipped = [], {}, Counter()
     for unit_id in sorted(pairs):
         meta = units.get(unit_id)
-        tests = [
-            links.tests[t]
-            for t in links.by_unit.get(unit_id, [])
-            if links.tests[t].language == "python" and links.tests[t].qualname
-        ]
+        tests = python_tests(links, unit_id)
         if meta is None or not tests:
             skipped["no linked Python tests"] += len(pairs[unit_id])
             continue
@@ -172,7 +202,7 @@ def bugfix_jobs(
         original = texts[meta.path]
         variants = [("original", {meta.path: original})]  # first: the reference
         variants += [
-            (e["id"], {meta.path: _splice(original, meta.start_line, meta.end_line, e["prompt"])})
+            (e["id"], {meta.path: splice(original, meta.start_line, meta.end_line, e["prompt"])})
             for e in pairs[unit_id]
         ]
         size = sum(len(t.encode()) for t in texts.values()) + sum(

@@ -5,6 +5,7 @@ Reading order::
     check the request -> load each project from the store (licence filter)
     -> extract in the process pool (worker.process_batch: redact, parse once, build,
        augment, annotate, sign) -> link code to tests -> git history kinds
+    -> consented user corrections (feedback.feedback_examples)
     -> decontaminate -> near dedup (units) -> exact dedup (examples) -> quality, cap
     -> validate bug-fix / refactor pairs in the sandbox -> split
     -> write JSONL + Parquet, provenance, card and plots into a staging directory
@@ -44,6 +45,7 @@ from devlab.training.datasets.decontam import Decontaminator, load_needles
 from devlab.training.datasets.dedup import near_duplicates
 from devlab.training.datasets.errors import UnknownKind
 from devlab.training.datasets.export import write_split_files
+from devlab.training.datasets.feedback import feedback_examples
 from devlab.training.datasets.history import files_at, find_repo, read_history
 from devlab.training.datasets.inputs import ProjectInputs, load_project
 from devlab.training.datasets.linking import TestLinks, link_tests
@@ -58,6 +60,7 @@ from devlab.training.datasets.models import (
 )
 from devlab.training.datasets.pairs import (
     apply_validation,
+    attach_tests,
     bugfix_jobs,
     code_to_tests,
     history_examples,
@@ -287,6 +290,7 @@ def build_dataset(
             _test_files(project),
             max_tests=cfg.max_tests_per_unit,
         )
+        attach_tests(examples, links[project.name])
         if "code-to-tests" in kinds:
             examples += code_to_tests(units, links[project.name])
     timer.lap("link")
@@ -294,6 +298,8 @@ def build_dataset(
     if kinds & HISTORY_KINDS:
         examples += _history(loaded, cfg, settings, links, units_by_id, rep, history, say)
     timer.lap("history")
+    if "feedback" in kinds:  # consented Companion corrections; cleaned like the rest below
+        examples += feedback_examples(db, loaded, cfg, rep)
     rep.funnel.insert(1, ("extraction", sum(len(p.tasks) for p in loaded.values()), len(examples)))
     rep.filters.insert(
         1,
@@ -539,7 +545,7 @@ def _write(
                       "source": p.source} for p in loaded.values()],
             examples=examples, funnel=rep.funnel, filters=rep.filters,
             privacy=dict(rep.privacy), licences={k: dict(v) for k, v in licences.items()},
-            notes=rep.notes, config=config, plots=plots,
+            notes=rep.notes, config=config, plots=plots, stats=dict(rep.stats),
         )  # fmt: skip
         (stage / "README.md").write_text(card, encoding="utf-8")
         (stage / "stats.json").write_text(json.dumps(counts, indent=2), encoding="utf-8")
