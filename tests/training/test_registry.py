@@ -119,6 +119,9 @@ def test_rest_models_activate_and_bad_input(tmp_path):
             assert r.status_code == 404 and "nope" in r.json()["error"]
             assert client.post("/evaluations", json={"suite": "nope"}).status_code == 404
             assert client.get("/evaluations/12345").status_code == 404
+            r = client.post("/evaluations", json={"suite": "x", "metrics": ["pass", "bleu"]})
+            assert_error_shape(r, 422)
+            assert "bleu" in r.json()["error"] and "syntax" in r.json()["error"]
 
 
 def test_cli_models_list_and_activate(tmp_path, monkeypatch):
@@ -137,3 +140,5 @@ def test_cli_models_list_and_activate(tmp_path, monkeypatch):
     assert '"active_tasks": [\n      "chat"\n    ]' in out.stdout
     out = runner.invoke(app, ["models", "activate", "ghost@v9"])
     assert out.exit_code == 2
+    out = runner.invoke(app, ["eval", "--suite", "x", "--metrics", "pass,bleu"])
+    assert out.exit_code == 2 and "bleu" in out.output
