@@ -102,30 +102,35 @@ def code_to_tests(units: list[UnitMeta], links: TestLinks) -> list[dict[str, Any
 
 
 def python_closure(paths: list[str], inputs: ProjectInputs) -> list[str]:
-    """``paths`` and the project's Python files they import (transitively), with the
-    packages' ``__init__.py`` and the tests' ``conftest.py`` files."""
+    """``paths`` and the project's Python files they import, transitively, with the
+    ``__init__.py`` and ``conftest.py`` files of every package on the way (whose own
+    imports are followed too: a package ``__init__`` that imports its submodules needs
+    them to import at all). At most 300 files."""
     by_module = {module_name(p): p for p in inputs.texts if p.endswith(".py")}
-    seen: set[str] = {p for p in paths if p in inputs.texts}
-    todo = list(seen)
+    seen: set[str] = set()
+    todo: list[str] = []
+
+    def add(path: str) -> None:
+        if path in inputs.texts and path not in seen:
+            seen.add(path)
+            todo.append(path)
+
+    for path in paths:
+        add(path)
     while todo and len(seen) < 300:
         path = todo.pop(0)
-        for module, names in inputs.imports.get(path, []):
-            full = relative_module(path, module) if module.startswith(".") else module
-            for candidate in (full, *(f"{full}.{n}" for n in names)):
-                target = by_module.get(candidate)
-                if target is not None and target not in seen:
-                    seen.add(target)
-                    todo.append(target)
-    extra = set()
-    for path in seen:
         parts = path.split("/")[:-1]
         for i in range(len(parts) + 1):
             folder = "/".join(parts[:i])
             for name in ("__init__.py", "conftest.py"):
-                candidate = f"{folder}/{name}" if folder else name
-                if candidate in inputs.texts:
-                    extra.add(candidate)
-    return sorted(seen | extra)
+                add(f"{folder}/{name}" if folder else name)
+        for module, names in inputs.imports.get(path, []):
+            full = relative_module(path, module) if module.startswith(".") else module
+            for candidate in (full, *(f"{full}.{n}" for n in names)):
+                target = by_module.get(candidate)
+                if target is not None:
+                    add(target)
+    return sorted(seen)
 
 
 def splice(text: str, start_line: int, end_line: int, unit: str) -> str:
