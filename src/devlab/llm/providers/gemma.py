@@ -18,10 +18,16 @@ written back with ``▁`` they match again, and four-space indents become one to
 On httpx's source that is 3.6 characters per token (2.9 without) and a loss of 1.95
 nats/token (3.4 without); ``tests/llm/test_gemma_tokenizer.py`` pins these.
 ``<bos>`` (id 2) always starts the input: Gemma is far worse without it.
+
+A user's own GGUF file (a fine-tuning base model, ``base_model = "/path/model.gguf"``)
+goes through the same conversion once (:func:`ensure_gguf_model`): Gemma-family files
+get the rebuilt tokenizer and the DevLab marker; other architectures keep the tokenizer
+transformers builds from the GGUF and become a plain Hugging Face directory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -39,6 +45,7 @@ MODEL_ID = "gemma3-270m"
 # Bump when the conversion changes: the cache directory name carries it.
 CONVERSION_VERSION = 1
 MARKER = "devlab-model.json"
+CONVERTED = "devlab-converted.json"  # a GGUF converted to a plain Hugging Face directory
 TOKENIZER_FILE = "tokenizer.model"
 SPACE = "\u2581"  # SentencePiece's visible space
 
@@ -51,7 +58,8 @@ def packaged_model_dir(models_dir: Path) -> Path:
 
 
 def is_converted(model_dir: Path) -> bool:
-    return (model_dir / MARKER).is_file()
+    """A finished conversion: a DevLab model directory, or a converted Hugging Face one."""
+    return (model_dir / MARKER).is_file() or (model_dir / CONVERTED).is_file()
 
 
 def ensure_packaged_model(models_dir: Path) -> Path:
@@ -59,18 +67,65 @@ def ensure_packaged_model(models_dir: Path) -> Path:
 
     Safe to call from many threads and processes at once: one converts, the others
     wait on the lock and then find the finished directory."""
-    target = packaged_model_dir(models_dir)
+
+    def convert(work: Path) -> None:
+        work.mkdir(parents=True)
+        gguf_path, source = _assemble_gguf(work)
+        _convert_gguf(work, gguf_path, source)
+        gguf_path.unlink()
+
+    return _ensure(models_dir, packaged_model_dir(models_dir), MODEL_ID, convert)
+
+
+def gguf_model_dir(models_dir: Path, gguf_path: Path) -> Path:
+    """Where a user's GGUF file is converted to (named by its path, size and time)."""
+    stat = gguf_path.stat()
+    key = f"{gguf_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    return models_dir / f"gguf-{gguf_path.stem[:40]}-{digest}-v{CONVERSION_VERSION}"
+
+
+def ensure_gguf_model(models_dir: Path, gguf_path: Path) -> Path:
+    """Any GGUF file converted once into a model directory transformers loads (under the
+    same lock as the packaged model). Gemma-family files get the rebuilt SentencePiece
+    tokenizer and a DevLab marker (transformers' GGUF tokenizer is broken for them);
+    other architectures keep the tokenizer transformers builds from the GGUF, saved as a
+    plain Hugging Face directory. Raises ``ComponentUnavailable`` naming the file when
+    it cannot be read or converted."""
+    gguf_path = gguf_path.expanduser()
+    if not gguf_path.is_file():
+        raise ComponentUnavailable(f"cannot load GGUF model {gguf_path}: no such file")
+
+    def convert(work: Path) -> None:
+        work.mkdir(parents=True)
+        source = {"file": str(gguf_path.resolve()), "size": gguf_path.stat().st_size}
+        try:
+            _convert_gguf(work, gguf_path, source)
+        except ComponentUnavailable:
+            raise
+        except Exception as exc:
+            raise ComponentUnavailable(
+                f"cannot convert GGUF model {gguf_path}: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    target = gguf_model_dir(models_dir, gguf_path)
+    return _ensure(models_dir, target, f"gguf-{target.name}", convert)
+
+
+def _ensure(models_dir: Path, target: Path, lock_name: str, convert: Any) -> Path:
+    """``target``, made by ``convert(work_dir)`` once: under a thread and a file lock,
+    written aside and renamed when complete."""
     if is_converted(target):
         return target
     from filelock import FileLock
 
     models_dir.mkdir(parents=True, exist_ok=True)
-    with _convert_lock, FileLock(str(models_dir / f".{MODEL_ID}.lock")):
+    with _convert_lock, FileLock(str(models_dir / f".{lock_name}.lock")):
         if is_converted(target):
             return target
-        work = models_dir / f".{MODEL_ID}.tmp-{uuid.uuid4().hex[:8]}"
+        work = models_dir / f".{lock_name}.tmp-{uuid.uuid4().hex[:8]}"
         try:
-            _convert(work)
+            convert(work)
             if target.exists():  # an incomplete leftover (no marker): replace it
                 shutil.rmtree(target)
             work.rename(target)
@@ -94,33 +149,40 @@ def _assemble_gguf(directory: Path) -> tuple[Path, dict[str, str]]:
     }
 
 
-def _convert(work: Path) -> None:
-    """GGUF -> transformers weights (fp32) + a rebuilt SentencePiece tokenizer."""
+def _convert_gguf(work: Path, gguf_path: Path, source: dict[str, Any]) -> None:
+    """GGUF -> transformers weights (fp32) + a tokenizer, into ``work``."""
+    import gguf
     from transformers import AutoModelForCausalLM
 
-    work.mkdir(parents=True)
-    gguf_path, source = _assemble_gguf(work)
-    proto, meta = tokenizer_proto_from_gguf(gguf_path)
-    (work / TOKENIZER_FILE).write_bytes(proto)
-    model = AutoModelForCausalLM.from_pretrained(str(work), gguf_file=gguf_path.name)
+    arch = str(_field(gguf.GGUFReader(str(gguf_path)), "general.architecture") or "")
+    where, name = str(gguf_path.parent), gguf_path.name
+    gemma = arch.startswith("gemma")
+    if gemma:
+        proto, meta = tokenizer_proto_from_gguf(gguf_path)
+        (work / TOKENIZER_FILE).write_bytes(proto)
+    else:
+        from transformers import AutoTokenizer
+
+        AutoTokenizer.from_pretrained(where, gguf_file=name).save_pretrained(str(work))
+    model = AutoModelForCausalLM.from_pretrained(where, gguf_file=name)
     # The weights are dequantised already; drop the GGUF "quantizer" that refuses to save.
     model.hf_quantizer = None
     model.is_quantized = False
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(str(work))
-    gguf_path.unlink()
-    marker = {
-        "format": CONVERSION_VERSION,
-        "family": "gemma3",
-        "source": source,
-        "tokenizer": TOKENIZER_FILE,
-        "chat_template": "gemma3",
-        "bos_id": meta["bos_id"],
-        "eos_ids": meta["eos_ids"],
-        "context_length": meta["context_length"],
-    }
-    (work / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    marker: dict[str, Any] = {"format": CONVERSION_VERSION, "family": arch, "source": source}
+    if gemma:  # Gemma 1-3 share the turn format of the gemma3 template
+        marker |= {
+            "tokenizer": TOKENIZER_FILE,
+            "chat_template": "gemma3",
+            "bos_id": meta["bos_id"],
+            "eos_ids": meta["eos_ids"],
+            "context_length": meta["context_length"],
+        }
+        (work / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    else:  # a plain Hugging Face directory; the note says where it came from
+        (work / CONVERTED).write_text(json.dumps(marker, indent=2), encoding="utf-8")
 
 
 def _field(reader: Any, key: str) -> Any:
@@ -282,7 +344,9 @@ __all__ = [
     "MODEL_ID",
     "SentencePieceTokenizer",
     "build_sentencepiece_proto",
+    "ensure_gguf_model",
     "ensure_packaged_model",
+    "gguf_model_dir",
     "is_converted",
     "packaged_model_dir",
     "read_marker",
