@@ -10,6 +10,7 @@ Public API (the CLI and REST doors import only from here)::
     generate_change(bench, GenerateRequest) -> ChangeResult        (an existing project)
     submit_generation / run_generation(bench, GenerateRequest)     (as a job)
     record_feedback(db, FeedbackRequest) -> FeedbackInfo
+    set_training_consent(db, feedback_id, consent) -> FeedbackInfo   (give / withdraw)
     get_conversation / list_conversations / delete_conversation(db, ...)
 """
 
@@ -22,6 +23,7 @@ from devlab.companion.conversations import (
     list_conversations,
     list_feedback,
     record_feedback,
+    set_training_consent,
 )
 from devlab.companion.diffs import apply_diff, unified_diff
 from devlab.companion.errors import EmptyInput, UnparsableCode
@@ -38,6 +40,7 @@ from devlab.companion.models import (
     ConversationInfo,
     Execution,
     ExplainRequest,
+    FeedbackConsent,
     FeedbackInfo,
     FeedbackRequest,
     FixRequest,
@@ -65,6 +68,7 @@ __all__ = [
     "EmptyInput",
     "Execution",
     "ExplainRequest",
+    "FeedbackConsent",
     "FeedbackInfo",
     "FeedbackRequest",
     "FixRequest",
@@ -93,6 +97,7 @@ __all__ = [
     "record_feedback",
     "refactor",
     "run_generation",
+    "set_training_consent",
     "submit_generation",
     "suggest",
     "translate",

@@ -1,5 +1,5 @@
 """CLI door: ``devlab chat``, ``explain``, ``bugs``, ``suggest``, ``refactor``, ``fix``,
-``translate``, ``generate``, ``feedback`` and ``conversations``."""
+``translate``, ``generate``, ``feedback``, ``feedback-consent`` and ``conversations``."""
 
 from __future__ import annotations
 
@@ -319,27 +319,83 @@ def generate(
     raise typer.Exit(0 if result.verdict == "passed" else 1)
 
 
+CONSENT_HELP = (
+    "consent to train on the correction: it may be used to train the team's models (it "
+    "becomes an example of the next dataset version built from this project)"
+)
+
+
 @app.command()
 @handle_errors
 def feedback(
-    message_id: int = typer.Argument(..., help="the answer's message id"),
+    message_id: int = typer.Argument(
+        None, help="the answer's message id (leave out to list recent feedback)"
+    ),
     up: bool = typer.Option(False, "--up", help="thumbs up"),
     down: bool = typer.Option(False, "--down", help="thumbs down"),
     correction: str = typer.Option(None, "--correction", help="what the answer should be"),
+    consent: bool = typer.Option(False, "--consent", help=CONSENT_HELP),
+    limit: int = typer.Option(20, "--limit", min=1, max=100_000, help="feedback listed"),
     as_json: bool = JSON,
 ) -> None:
-    """Rate an answer and/or correct it (stored for training)."""
+    """Rate an answer and/or correct it (stored; a correction trains models only with
+    --consent), or list recent feedback."""
+    if message_id is None:
+        if up or down or correction is not None or consent:
+            raise InvalidInput("give the answer's message id to rate or correct it")
+        _list_feedback(limit, as_json)
+        return
     if up and down:
         raise InvalidInput("give --up or --down, not both")
     rating = "up" if up else "down" if down else None
+    request = FeedbackRequest(
+        message_id=message_id, rating=rating, correction=correction, training_consent=consent
+    )
     with bench() as wb:
-        info = companion.record_feedback(
-            wb.db, FeedbackRequest(message_id=message_id, rating=rating, correction=correction)
-        )
+        info = companion.record_feedback(wb.db, request)
     if as_json:
         emit_json(info)
     else:
-        stdout.print(f"feedback {info.id} stored on message {message_id}", highlight=False)
+        used = "may train models" if info.training_consent else "not used for training"
+        stdout.print(f"feedback {info.id} stored on message {message_id} ({used})", highlight=False)
+
+
+def _list_feedback(limit: int, as_json: bool) -> None:
+    with bench() as wb:
+        found = companion.list_feedback(wb.db, limit=limit)
+    if as_json:
+        emit_json([f.model_dump(mode="json") for f in found])
+        return
+    if not found:
+        stdout.print("no feedback yet: `devlab feedback MESSAGE_ID --up|--down|--correction`")
+    for f in found:
+        text = " ".join((f.correction or "").split())
+        stdout.print(
+            f"{f.id:>5}  message {f.message_id or '-':<6} {f.rating or '-':<4} "
+            f"consent {'yes' if f.training_consent else 'no ':<3}  {f.model_version:<28} "
+            f"{text[:60]}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command("feedback-consent")
+@handle_errors
+def feedback_consent(
+    feedback_id: int = typer.Argument(..., help="the feedback's id (see `devlab feedback`)"),
+    withdraw: bool = typer.Option(
+        False, "--withdraw", help="withdraw consent: the next dataset versions leave it out"
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Give consent to train the team's models on a correction, or withdraw it."""
+    with bench() as wb:
+        info = companion.set_training_consent(wb.db, feedback_id, not withdraw)
+    if as_json:
+        emit_json(info)
+    else:
+        state = "given" if info.training_consent else "withdrawn"
+        stdout.print(f"feedback {info.id}: training consent {state}", highlight=False)
 
 
 @app.command()

@@ -241,10 +241,13 @@ def record_feedback(db: Database, req: FeedbackRequest) -> FeedbackInfo:
             raise InvalidInput(
                 f"message {req.message_id} is the user's; give feedback on an answer"
             )
+        conversation = s.get(Conversation, message.conversation_id)
         row = FeedbackRow(
             message_id=message.id,
+            project_id=conversation.project_id if conversation else None,
             rating=req.rating,
             correction=correction,
+            training_consent=req.training_consent,
             action=message.action,
             prompt=message.prompt or [],
             answer=message.content,
@@ -252,6 +255,22 @@ def record_feedback(db: Database, req: FeedbackRequest) -> FeedbackInfo:
             model_version=f"{message.provider or '?'}:{message.model or '?'}",
         )
         s.add(row)
+        s.flush()
+        return _feedback_info(row)
+
+
+def set_training_consent(db: Database, feedback_id: int, consent: bool) -> FeedbackInfo:
+    """Give or withdraw consent to train on feedback ``feedback_id``'s correction. A
+    withdrawal applies from the next dataset version on; versions already built keep
+    their examples (delete them to remove it there too)."""
+    with db.session() as s:
+        row = s.get(FeedbackRow, feedback_id)
+        if row is None:
+            raise NotFound(
+                f"no feedback {feedback_id}: list it with GET /api/v1/devlab/feedback "
+                "or `devlab feedback`"
+            )
+        row.training_consent = consent
         s.flush()
         return _feedback_info(row)
 
@@ -276,4 +295,5 @@ __all__ = [
     "list_feedback",
     "open_conversation",
     "record_feedback",
+    "set_training_consent",
 ]

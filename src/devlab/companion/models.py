@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from devlab.sandbox.models import TestCaseResult
 
@@ -280,17 +280,35 @@ class ConversationInfo(BaseModel):
     messages: list[MessageInfo] = Field(default_factory=list)
 
 
+_CONSENT = (
+    "the correction may be used to train the team's models: it becomes an example of the "
+    "next dataset version built from this project (only consented corrections are used)"
+)
+
+
 class FeedbackRequest(BaseModel):
     message_id: int
     rating: Rating | None = None
     correction: str | None = Field(default=None, max_length=_MAX_TEXT)
+    # strict: consent is a JSON true/false, never read into "yes" or 1
+    training_consent: bool = Field(default=False, strict=True, description=_CONSENT)
+
+
+class FeedbackConsent(BaseModel):
+    """``PATCH /feedback/{id}``: give or withdraw consent on feedback already given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    training_consent: bool = Field(strict=True, description=_CONSENT)
 
 
 class FeedbackInfo(BaseModel):
     id: int
     message_id: int | None
+    project_id: int | None = None  # the conversation's project when feedback was given
     rating: Rating | None
     correction: str | None
+    training_consent: bool = False
     action: str
     prompt: list[dict[str, Any]]
     answer: str
@@ -310,6 +328,7 @@ __all__ = [
     "ConversationInfo",
     "Execution",
     "ExplainRequest",
+    "FeedbackConsent",
     "FeedbackInfo",
     "FeedbackRequest",
     "FixRequest",

@@ -10,7 +10,8 @@
 * ``POST /api/v1/devlab/generate/code``: the verified loop as a job (202); its SSE
   stream at ``/api/v1/devlab/jobs/{id}/events`` has a log line and a progress event
   per round;
-* ``POST|GET /api/v1/devlab/feedback``.
+* ``POST|GET /api/v1/devlab/feedback``; ``PATCH /api/v1/devlab/feedback/{id}`` gives
+  or withdraws consent to train on a correction (``training_consent``).
 
 Model calls block, so the handlers are plain functions (FastAPI runs them in its
 thread pool).
@@ -33,6 +34,7 @@ from devlab.companion import (
     CodeInput,
     ConversationInfo,
     ExplainRequest,
+    FeedbackConsent,
     FeedbackInfo,
     FeedbackRequest,
     FixRequest,
@@ -51,6 +53,7 @@ from devlab.companion import (
     list_feedback,
     record_feedback,
     refactor,
+    set_training_consent,
     submit_generation,
     suggest,
     translate,
@@ -136,8 +139,18 @@ def generate_route(body: GenerateRequest, bench: Workbench = Depends(workbench))
 
 @router.post("/feedback", response_model=FeedbackInfo, status_code=201)
 def feedback(body: FeedbackRequest, bench: Workbench = Depends(workbench)) -> FeedbackInfo:
-    """Thumbs up/down and/or a correction on an answer (its ``message_id``)."""
+    """Thumbs up/down and/or a correction on an answer (its ``message_id``). With
+    ``training_consent: true`` the correction may train the team's models."""
     return record_feedback(bench.db, body)
+
+
+@router.patch("/feedback/{feedback_id}", response_model=FeedbackInfo)
+def feedback_consent(
+    feedback_id: int, body: FeedbackConsent, bench: Workbench = Depends(workbench)
+) -> FeedbackInfo:
+    """Give (``true``) or withdraw (``false``) consent to train on this correction;
+    the next dataset version follows it."""
+    return set_training_consent(bench.db, feedback_id, body.training_consent)
 
 
 @router.get("/feedback", response_model=list[FeedbackInfo])

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -399,6 +400,13 @@ class FeedbackRow(Base):
     context_ids: Mapped[list[Any]] = mapped_column(default=list)
     model_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # the user agreed that the correction may train the team's models (dataset kind
+    # "feedback"); never assumed: false unless given, and it can be withdrawn
+    training_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the conversation's project, copied so it outlives the conversation
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
 
 
 class LLMUsageRow(Base):

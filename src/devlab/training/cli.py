@@ -8,7 +8,7 @@ import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stdout
 from devlab.training import registry
-from devlab.training.models import EvaluationRequest, TrainRequest
+from devlab.training.models import EvaluationRequest, ModelVersionInfo, TrainRequest
 
 app = typer.Typer()
 models_app = typer.Typer(
@@ -40,7 +40,12 @@ def train(
     m = run.metrics
     stdout.print(
         f"{run.tag}: {m.get('steps')} steps, loss {m.get('first_loss')} -> {m.get('last_loss')}, "
-        f"{m.get('tokens_per_s')} tokens/s; adapter {m.get('adapter_dir')}",
+        f"{m.get('tokens_per_s')} tokens/s; "
+        + (
+            f"adapter {m['adapter_dir']}"
+            if m.get("adapter_dir")
+            else f"weights {m.get('weights_dir')}"
+        ),
         markup=False,
     )
 
@@ -124,7 +129,8 @@ def eval_compare(
 def models(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="print as JSON")
 ) -> None:
-    """List model versions (status, active task kinds, metrics)."""
+    """List model versions (status, active task kinds, loss, acceptance rate of their
+    Companion answers: thumbs up / rated)."""
     if ctx.invoked_subcommand is not None:
         return
     with bench() as wb:
@@ -138,9 +144,17 @@ def models(
         active = ",".join(v.active_tasks) or "-"
         stdout.print(
             f"{v.id:>4} {v.tag:<30} {v.status:<10} active: {active:<20} "
-            f"loss {v.metrics.get('last_loss', '-')}",
+            f"loss {v.metrics.get('last_loss', '-')}  accepted {_acceptance(v)}",
             markup=False,
         )
+
+
+def _acceptance(v: ModelVersionInfo) -> str:
+    """``75% (3/4 rated)``, or ``-`` when no answer of the version was rated."""
+    a = v.acceptance
+    if a is None or a.rate is None:
+        return "-"
+    return f"{a.rate:.0%} ({a.up}/{a.up + a.down} rated)"
 
 
 @models_app.command("activate")

@@ -8,6 +8,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+class AcceptanceRate(BaseModel):
+    model_version: str  # as the feedback rows name it: provider:model
+    version_id: int | None  # the registry version, when it is one
+    up: int
+    down: int
+    corrections: int
+    rate: float | None  # up / (up + down)
+
+
 class ModelVersionInfo(BaseModel):
     id: int
     name: str
@@ -27,6 +36,9 @@ class ModelVersionInfo(BaseModel):
     active_tasks: list[str]
     job_id: str | None
     created_at: datetime
+    # the Companion's feedback on this version's answers (listings fill it; None when
+    # it has had none)
+    acceptance: AcceptanceRate | None = None
 
 
 class ActivateRequest(BaseModel):
@@ -43,15 +55,6 @@ class Lineage(BaseModel):
     dataset: dict[str, Any] | None
     snapshot_ids: list[int]
     project_ids: list[int]
-
-
-class AcceptanceRate(BaseModel):
-    model_version: str  # as the feedback rows name it: provider:model
-    version_id: int | None  # the registry version, when it is one
-    up: int
-    down: int
-    corrections: int
-    rate: float | None  # up / (up + down)
 
 
 class TrainRequest(BaseModel):

@@ -171,11 +171,17 @@ get_version = resolve_version
 
 
 def list_versions(db: Database, name: str | None = None) -> list[ModelVersionInfo]:
+    """Every version (of ``name``), each with its acceptance rate from the Companion's
+    feedback when it has had some."""
     with db.session() as s:
         q = select(ModelVersionRow).order_by(ModelVersionRow.name, ModelVersionRow.version.desc())
         if name:
             q = q.where(ModelVersionRow.name == name)
-        return [_info(r) for r in s.scalars(q)]
+        found = [_info(r) for r in s.scalars(q)]
+    rates = {r.version_id: r for r in acceptance_rates(db) if r.version_id is not None}
+    for info in found:
+        info.acceptance = rates.get(info.id)
+    return found
 
 
 def version_paths(settings: Settings, info: ModelVersionInfo) -> dict[str, Path | None]:

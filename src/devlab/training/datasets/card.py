@@ -81,6 +81,27 @@ def _empty_reason(funnel: list[tuple[str, int, int]]) -> str:
     return "no unit produced an example of the requested kinds"
 
 
+def _corrections(examples: list[dict[str, Any]], stats: dict[str, int]) -> list[str]:
+    """How many Companion corrections are in, and how many were left out and why."""
+    included = sum(e["kind"] == "feedback" for e in examples)
+    cleaned = stats.get("feedback_taken", 0) - included
+    lines = [
+        f"**User corrections included: {included:,}** (kind `feedback`, all in `train`): "
+        "corrections given in the Dev Companion whose authors consented to training on "
+        "them. Corrections without that consent are never used.",
+        "",
+        f"- Left out for lack of consent: {stats.get('feedback_without_consent', 0):,}",
+    ]
+    if cleaned > 0:
+        lines.append(
+            f"- {cleaned:,} consented one{' was' if cleaned == 1 else 's were'} removed by "
+            "the cleaning steps (duplicates, decontamination)"
+        )
+    if stats.get("feedback_without_prompt"):
+        lines.append(f"- Left out without a stored prompt: {stats['feedback_without_prompt']:,}")
+    return ["## User corrections", "", *lines, ""]
+
+
 def render_card(
     *,
     name: str,
@@ -95,9 +116,11 @@ def render_card(
     notes: list[str],
     config: dict[str, Any],
     plots: list[str],
+    stats: dict[str, int] | None = None,
 ) -> str:
     """The card's Markdown. ``funnel`` is ``(step, items in, items out)`` in order;
-    ``filters`` is ``(step, what it removed)``."""
+    ``filters`` is ``(step, what it removed)``; ``stats`` the build's counters (the
+    user-corrections section reads its ``feedback_*`` ones)."""
     out = [f"# {name} (version {version})", ""]
     out.append(f"Training dataset built by DevLab on {created} from:")
     for src in sources:
@@ -134,7 +157,7 @@ def render_card(
     ]
     out += [_table(["kind", *SPLITS, "total", "median tokens", "p95 tokens"], rows), ""]
     for label, key in (("Languages", "language"), ("Categories", "category")):
-        found = Counter(e[key] for e in examples)
+        found = Counter(e[key] for e in examples if e[key])
         if found:
             out.append(
                 f"**{label}**: " + ", ".join(f"{k} {v:,}" for k, v in found.most_common()) + "."
@@ -178,6 +201,8 @@ def render_card(
             f", below 0.5: {sum(q < 0.5 for q in quality):,}."
         )
     out.append("")
+    if "feedback" in config.get("kinds", []):
+        out += _corrections(examples, stats or {})
     out += ["## Filters", "", "What each step kept, in order:", ""]
     out += [_table(["step", "in", "out"], [[s, f"{a:,}", f"{b:,}"] for s, a, b in funnel]), ""]
     out += [f"- **{step}**: {what}" for step, what in filters]
@@ -196,7 +221,8 @@ def render_card(
         "## Licences and provenance",
         "",
         "Every file's licence decision is in `provenance.jsonl`; every example carries "
-        "its project, file, lines, commit, licence and the transforms applied.",
+        "its project, file, lines, commit, licence and the transforms applied (a user "
+        "correction: its feedback id, model version, action and date instead).",
         "",
     ]
     rows = [[lic, c.get("kept", 0), c.get("dropped", 0)] for lic, c in sorted(licences.items())]

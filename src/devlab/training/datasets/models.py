@@ -19,6 +19,7 @@ KINDS: tuple[str, ...] = (
     "message-to-diff",  # a commit's message + the code before -> the diff (git history)
     "naming",  # a body with its name masked -> the name
     "class-skeleton",  # a class signature + docstring -> the class skeleton
+    "feedback",  # a Companion prompt -> a user's correction (only with training consent)
 )
 HISTORY_KINDS = frozenset({"refactor", "diff-to-message", "message-to-diff"})
 

@@ -50,9 +50,13 @@ def split_of(group: str, seed: int, ratios: dict[str, float]) -> str:
 def assign_splits(
     examples: list[dict[str, Any]], *, seed: int, ratios: dict[str, float], by_repository: bool
 ) -> None:
-    """Set ``split`` on every example in place."""
+    """Set ``split`` on every example in place; one that carries a fixed ``_split``
+    (a user correction: always ``train``) keeps it."""
     cache: dict[str, str] = {}
     for example in examples:
+        if example.get("_split"):
+            example["split"] = example["_split"]
+            continue
         group = example["_group"]
         if by_repository:
             group = group.split("\x00", 1)[0]
