@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from devlab.errors import ComponentUnavailable
+from devlab.llm.base import GenerationParams
 from devlab.llm.providers.gemma import (
     SentencePieceTokenizer,
     ensure_gguf_model,
@@ -17,6 +18,7 @@ from devlab.llm.providers.gemma import (
     is_converted,
     read_marker,
 )
+from devlab.llm.providers.local import TransformersProvider
 
 
 def test_a_missing_gguf_file_is_named(tmp_path):
@@ -36,6 +38,19 @@ def test_a_file_that_is_not_gguf_is_refused_and_nothing_is_left(tmp_path):
     assert not [p for p in models.iterdir() if p.is_dir()]  # no half-written directory
 
 
+def test_a_bad_gguf_base_model_is_refused_naming_it(tmp_path):
+    from devlab.config import load_settings
+    from devlab.training.errors import BaseModelUnloadable
+    from devlab.training.modeling import resolve_base_dir
+
+    bad = tmp_path / "base.gguf"
+    bad.write_bytes(b"GGUF but not really")
+    settings = load_settings(home=tmp_path / "home")
+    with pytest.raises(BaseModelUnloadable, match="cannot convert GGUF model") as info:
+        resolve_base_dir(settings, str(bad))
+    assert str(bad) in info.value.message
+
+
 @pytest.mark.slow
 def test_the_packaged_gguf_given_as_a_file_converts_once_and_tokenizes_alike(
     tmp_path, packaged_model: Path
@@ -53,3 +68,7 @@ def test_the_packaged_gguf_given_as_a_file_converts_once_and_tokenizes_alike(
     started = time.perf_counter()
     assert ensure_gguf_model(models, gguf) == converted  # cached: no second conversion
     assert time.perf_counter() - started < 1
+    # the local provider serves a GGUF path (e.g. a registry version's base) the same way
+    provider = TransformersProvider("g", models_dir=models, model_dir=gguf)
+    out = provider.complete("def add(a, b):\n", GenerationParams(max_tokens=4, temperature=0))
+    assert out.text and provider.loaded().tokenizer.encode(text) == mine

@@ -75,3 +75,76 @@ def write_dataset(settings: Settings, db: Database, name: str = "tiny") -> Datas
         s.flush()
         s.expunge(row)
     return row
+
+
+# -- a tiny Hugging Face model, built offline --------------------------------------------
+
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}"
+    "{{ eos_token }}\n{% endfor %}{% if add_generation_prompt %}assistant: {% endif %}"
+)
+
+
+def _tokenizer_corpus() -> list[str]:
+    """A few KB of Python to train the tiny tokenizer on (the dataset's functions too)."""
+    import inspect
+    import textwrap as sample
+
+    return [inspect.getsource(sample), *FUNCS] * 2
+
+
+def write_hf_model(
+    target: Path, *, chat_template: str | None = None, tie_embeddings: bool = False
+) -> Path:
+    """A tiny random Llama with its own byte-level BPE tokenizer (400 tokens, ``<s>``
+    put first by the tokenizer, no FIM tokens), saved as a Hugging Face model directory.
+    Nothing is downloaded; it builds in about a second."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    specials = ["<pad>", "<s>", "</s>"]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    bpe.train_from_iterator(_tokenizer_corpus(), trainer)
+    bpe.post_processor = processors.TemplateProcessing(
+        single="<s> $A", special_tokens=[("<s>", bpe.token_to_id("<s>"))]
+    )
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=bpe, pad_token="<pad>", bos_token="<s>", eos_token="</s>"
+    )
+    if chat_template:
+        tok.chat_template = chat_template
+    tok.save_pretrained(str(target))
+    config = LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=48,
+        intermediate_size=96,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=4,
+        max_position_embeddings=256,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        tie_word_embeddings=tie_embeddings,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(str(target))
+    return target
+
+
+def write_splits(data_dir: Path, rows: list[dict]) -> Path:
+    """``{split}.jsonl`` files of ``rows`` (each has a ``split``) in ``data_dir``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for split in ("train", "validation", "test"):
+        lines = [json.dumps(r) + "\n" for r in rows if r["split"] == split]
+        (data_dir / f"{split}.jsonl").write_text("".join(lines), encoding="utf-8")
+    return data_dir

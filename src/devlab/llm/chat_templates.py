@@ -5,6 +5,10 @@ in-process needs it done here. Templates are Jinja files in ``chat_templates/``
 (``gemma3.jinja`` is Gemma 3's turn format), rendered in Jinja's sandbox like
 transformers' ``apply_chat_template``.
 
+A model with no chat template at all (a plain Hugging Face base model) gets
+:func:`instruction_prompt`'s ``### Instruction:`` / ``### Response:`` format, the one
+fine-tuning trains instruction examples on.
+
 Message content never passes through the template as text: each message becomes a
 placeholder, and :func:`render_chat` returns segments ``(is_content, text)``. The
 tokenizer parses control tokens (``<start_of_turn>``) only in template text, so a
@@ -69,9 +73,29 @@ def render_chat(
     return segments
 
 
+def instruction_prompt(messages: list[ChatMessage]) -> str:
+    """``messages`` in the plain instruction format, up to where the answer starts::
+
+        ### Instruction:
+        Write the function add.
+
+        ### Response:
+
+    A system message leads as plain text; earlier answers are ``### Response:`` blocks."""
+    parts = []
+    for message in messages:
+        if message.role == "system":
+            parts.append(f"{message.content}\n\n")
+        elif message.role == "assistant":
+            parts.append(f"### Response:\n{message.content}\n\n")
+        else:
+            parts.append(f"### Instruction:\n{message.content}\n\n")
+    return "".join(parts) + "### Response:\n"
+
+
 def chat_text(segments: list[tuple[bool, str]]) -> str:
     """The rendered conversation as one string (for display and logs)."""
     return "".join(text for _, text in segments)
 
 
-__all__ = ["chat_text", "load_chat_template", "render_chat"]
+__all__ = ["chat_text", "instruction_prompt", "load_chat_template", "render_chat"]

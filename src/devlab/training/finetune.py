@@ -1,18 +1,31 @@
-"""Fine-tuning with LoRA (peft), read top to bottom like nanoGPT's ``train.py``:
+"""Fine-tuning with LoRA (peft) or in full, read top to bottom like nanoGPT's
+``train.py``:
 
 config -> memory check -> data -> model + LoRA adapters -> optimizer -> ``get_lr`` /
 ``evaluate`` -> the loop (checkpoint, early stopping, cancel) -> export + loss curve.
 
+The base model is the packaged Gemma 3 270M or any Hugging Face causal-LM directory
+(``modeling``). When its tokenizer had no FIM tokens they were added, and LoRA trains
+and saves those embedding rows too (peft's ``trainable_token_indices``; the output rows
+as well when the model does not tie them), so the adapter carries what it learned
+about them.
+
 A run directory holds::
 
     config.yaml              the resolved run config
-    checkpoints/step-000050/ adapter weights, optimizer.pt, state.json (step, best
-                             validation loss, history): ``resume`` continues from the
-                             newest one, after a crash or a cancel
-    adapter/                 the exported adapter (the best by validation loss) +
-                             devlab-tokens.json (how FIM markers were encoded)
-    merged/                  base + adapter merged (``export_merged``)
+    checkpoints/step-000050/ adapter (or full) weights, optimizer.pt, state.json (step,
+                             best validation loss, history): ``resume`` continues from
+                             the newest one, after a crash or a cancel
+    adapter/                 LoRA: the exported adapter (the best by validation loss) +
+                             devlab-tokens.json (how FIM markers were encoded, the
+                             vocabulary size) + the tokenizer of a Hugging Face base
+    weights/                 full fine-tuning: the best model, standalone (weights,
+                             tokenizer, devlab-tokens.json); the registry serves it
+    merged/                  LoRA: base + best adapter merged (``export_merged``)
     history.jsonl, loss.png  one line per step; the loss curves
+
+Early stopping: after ``early_stopping_patience`` evaluations without a lower
+validation loss the run stops; the exported adapter (or weights) is the best one.
 
 Cancel: the ``progress`` callback (a job's ``JobContext.progress``) raises
 ``JobCancelled`` between steps; the run saves a checkpoint first, so it resumes where it
@@ -47,7 +60,8 @@ LogFn = Callable[[str], None]
 
 class TrainResult(BaseModel):
     run_dir: str
-    adapter_dir: str | None
+    adapter_dir: str | None  # LoRA / QLoRA: the best adapter
+    weights_dir: str | None = None  # a standalone model: full run's weights, or merged/
     merged_dir: str | None = None
     gguf_path: str | None = None
     steps: int
@@ -154,7 +168,7 @@ def _save_checkpoint(run_dir: Path, model: Any, optimizer: Any, state: dict, kee
     work = final.with_name(final.name + ".tmp")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    model.save_pretrained(str(work))
+    _save_model(model, work)
     torch.save(optimizer.state_dict(), work / "optimizer.pt")
     (work / "state.json").write_text(json.dumps(state), encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
@@ -181,26 +195,57 @@ def _load_checkpoint(checkpoint: Path, model: Any, optimizer: Any) -> dict:
     return json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
 
 
-def _export_adapter(model: Any, codec: TextCodec, target: Path, config: RunConfig) -> None:
+def _save_model(model: Any, target: Path) -> None:
+    """An adapter (peft) or a whole model. Grown embeddings are never saved whole with
+    an adapter: the added rows are its trainable tokens, and a loader grows the base
+    the same way (``grow_vocab``)."""
+    if hasattr(model, "peft_config"):
+        model.save_pretrained(str(target), save_embedding_layers=False)
+    else:
+        model.save_pretrained(str(target))
+
+
+def _save_tokenizer(codec: TextCodec, base_dir: Path, target: Path) -> None:
+    """What a loader needs to encode as training did: a DevLab model's SentencePiece
+    files, or the Hugging Face tokenizer with the tokens training added."""
+    for name in ("tokenizer.model", "devlab-model.json"):
+        if (base_dir / name).is_file():
+            shutil.copy2(base_dir / name, target / name)
+    if codec.hf is not None:
+        codec.hf.save_pretrained(target)
+    (target / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
+
+
+def _export_best(
+    model: Any, codec: TextCodec, base_dir: Path, target: Path, config: RunConfig
+) -> None:
+    """The adapter (LoRA) or the whole model (full) into ``target``, atomically."""
     work = target.with_name(target.name + ".tmp")
     shutil.rmtree(work, ignore_errors=True)
-    model.save_pretrained(str(work))
-    (work / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
+    _save_model(model, work)
+    if config.method == "full":
+        _save_tokenizer(codec, base_dir, work)
+    else:  # the base's DevLab files stay with the base; the tokenizer travels
+        if codec.hf is not None:
+            codec.hf.save_pretrained(work)
+        (work / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
     (work / "devlab-run.json").write_text(config.model_dump_json(indent=2), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     work.rename(target)
 
 
-def _export_merged(model: Any, base_dir: Path, codec: TextCodec, target: Path) -> Path:
+def _export_merged(model: Any, adapter_dir: Path, codec: TextCodec, base_dir: Path) -> Path:
+    """Base + the best adapter (loaded back into the trained model) merged into
+    ``merged/`` next to the adapter: a standalone model that serves without peft."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    set_peft_model_state_dict(model, load_file(str(adapter_dir / "adapter_model.safetensors")))
     merged = model.merge_and_unload()
+    target = adapter_dir.parent / "merged"
     shutil.rmtree(target, ignore_errors=True)
     merged.save_pretrained(str(target))
-    for name in ("tokenizer.model", "devlab-model.json"):
-        if (base_dir / name).is_file():
-            shutil.copy2(base_dir / name, target / name)
-    if codec.hf is not None:
-        codec.hf.save_pretrained(str(target))
-    (target / TOKENS_FILE).write_text(json.dumps(codec.tokens_json()), encoding="utf-8")
+    _save_tokenizer(codec, base_dir, target)
     return target
 
 
@@ -230,7 +275,20 @@ def plot_losses(history: list[dict[str, Any]], path: Path) -> Path:
 # -- 4. the run -------------------------------------------------------------------------------
 
 
-def _with_lora(model: Any, config: RunConfig) -> Any:
+def _trainable_tokens(model: Any, codec: TextCodec) -> dict[str, list[int]] | None:
+    """The embedding rows of the tokens added to the vocabulary, to train with the
+    adapter: the input embeddings, and the output layer's rows unless it is tied."""
+    if not codec.added:
+        return None
+    names = {id(module): name for name, module in model.named_modules()}
+    inputs, outputs = model.get_input_embeddings(), model.get_output_embeddings()
+    rows = {names[id(inputs)]: list(codec.added)}
+    if outputs is not None and outputs.weight is not inputs.weight:
+        rows[names[id(outputs)]] = list(codec.added)
+    return rows
+
+
+def _with_lora(model: Any, config: RunConfig, codec: TextCodec) -> Any:
     if config.method == "full":
         return model
     from peft import LoraConfig, get_peft_model
@@ -244,6 +302,7 @@ def _with_lora(model: Any, config: RunConfig) -> Any:
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=config.target_modules,
+        trainable_token_indices=_trainable_tokens(model, codec),
         task_type="CAUSAL_LM",
     )
     return get_peft_model(model, lora)
@@ -295,7 +354,7 @@ def finetune(
         f"{len(train_examples)} examples -> {len(train_seqs)} sequences of <= "
         f"{config.context_length} tokens; {len(val_seqs)} validation sequences"
     )
-    model = _with_lora(model, config)
+    model = _with_lora(model, config, codec)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
@@ -310,7 +369,7 @@ def finetune(
         resumed_from = state["step"]
         say(f"resuming from {checkpoint.name}")
     history: list[dict[str, Any]] = state["history"]
-    adapter_dir = run_dir / "adapter"
+    best_dir = run_dir / ("weights" if config.method == "full" else "adapter")
     micro = config.batch_size
     tokens_total, seconds_total, stopped_early = 0, 0.0, False
 
@@ -361,7 +420,7 @@ def finetune(
                 best = state["best_val_loss"]
                 if best is None or val < best:
                     state["best_val_loss"], state["bad_evals"] = val, 0
-                    _export_adapter(model, codec, adapter_dir, config)
+                    _export_best(model, codec, base_dir, best_dir, config)
                 else:
                     state["bad_evals"] += 1
                     patience = config.early_stopping_patience
@@ -393,14 +452,15 @@ def finetune(
         save()  # the last good state, resumable
         say(f"cancelled at step {step}: checkpoint kept")
         raise
-    if not val_seqs or not adapter_dir.is_dir():
-        _export_adapter(model, codec, adapter_dir, config)
+    if not val_seqs or not best_dir.is_dir():
+        _export_best(model, codec, base_dir, best_dir, config)
     if latest_checkpoint(run_dir) is None or state["step"] % config.checkpoint_every:
         save()  # the final state is always resumable (e.g. to train further)
     plot_losses(history, run_dir / "loss.png")
     result = TrainResult(
         run_dir=str(run_dir),
-        adapter_dir=str(adapter_dir),
+        adapter_dir=None if config.method == "full" else str(best_dir),
+        weights_dir=str(best_dir) if config.method == "full" else None,
         steps=step,
         resumed_from=resumed_from,
         stopped_early=stopped_early,
@@ -415,25 +475,15 @@ def finetune(
         config=config.model_dump(mode="json"),
     )
     if config.export_merged or config.export_gguf:
-        if config.method != "full":
-            from peft import PeftModel
-
-            best = PeftModel.from_pretrained(model.get_base_model(), str(adapter_dir))
-            merged = _export_merged(best, base_dir, codec, run_dir / "merged")
+        if config.method == "full":  # the weights are already a standalone model
+            merged = best_dir
         else:
-            merged = _export_merged_full(model, base_dir, codec, run_dir / "merged")
+            merged = _export_merged(model, best_dir, codec, base_dir)
+            result.weights_dir = str(merged)
         result.merged_dir = str(merged)
         if config.export_gguf:
             result.gguf_path = str(export_gguf(merged, run_dir / "model.gguf"))
     return result
-
-
-def _export_merged_full(model: Any, base_dir: Path, codec: TextCodec, target: Path) -> Path:
-    model.save_pretrained(str(target))
-    for name in ("tokenizer.model", "devlab-model.json"):
-        if (base_dir / name).is_file():
-            shutil.copy2(base_dir / name, target / name)
-    return target
 
 
 def export_gguf(merged_dir: Path, target: Path) -> Path:

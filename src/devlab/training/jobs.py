@@ -84,6 +84,7 @@ def prepare_run(
     info = registry.register_version(
         bench.db,
         name=request.name or dataset.name,
+        type=config.method,
         base_model=config.base_model,
         dataset_id=dataset.id,
         dataset_ref=f"{dataset.name}@{dataset.version}",
@@ -129,9 +130,7 @@ def _train_job(bench: Workbench, version_id: int, config: RunConfig):  # type: i
             status="ready",
             metrics=metrics,
             adapter_path=registry.stored_path(bench.settings, result.adapter_dir),
-            weights_path=registry.stored_path(bench.settings, result.merged_dir)
-            if result.merged_dir
-            else None,
+            weights_path=registry.stored_path(bench.settings, result.weights_dir),
         )
         return {
             "version_id": version_id,

@@ -6,26 +6,40 @@ Two kinds of base model directory:
   ``devlab.llm.providers.gemma``, or any directory with ``devlab-model.json``): the
   tokenizer is the SentencePiece model **rebuilt from the GGUF metadata**, never
   transformers' GGUF tokenizer (which encodes character by character);
-- any **Hugging Face directory** (``config.json`` + weights + tokenizer files):
-  ``AutoTokenizer``.
+- **any Hugging Face causal-LM directory** (``config.json`` + weights + tokenizer
+  files, as ``save_pretrained`` writes them): ``AutoTokenizer`` through
+  ``devlab.llm.providers.hf.HFTokenizer``, the class the local provider serves with, so
+  training and serving encode alike. Instruction examples use the tokenizer's chat
+  template, or the plain ``### Instruction:`` / ``### Response:`` format without one.
 
 FIM markers (``<fim_prefix>``, ``<fim_suffix>``, ``<fim_middle>``) become single tokens:
 the model's own FIM tokens when its vocabulary has them; otherwise, for SentencePiece
 models, reserved control pieces (Gemma's ``<unusedN>``) are assigned to them, and for
-Hugging Face tokenizers special tokens are added (embeddings resized; the new rows are
-trained). The mapping is saved with the adapter (``devlab-tokens.json``) so evaluation
-encodes exactly as training did.
+Hugging Face tokenizers they are **added** as special tokens: the embeddings grow by
+those rows (``grow_vocab``: mean-initialised, never shrunk) and ``TextCodec.added``
+lists them, so fine-tuning trains and saves those rows (``finetune``: peft's
+``trainable_token_indices``). The mapping and the grown vocabulary size are saved with
+the adapter (``devlab-tokens.json``, plus the tokenizer itself for Hugging Face models):
+``load_base_model(..., adapter_dir=...)`` grows the base to the adapter's vocabulary and
+encodes exactly as training did, before the caller applies the adapter.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from devlab.config import Settings
+from devlab.llm.providers.hf import (
+    TOKENS_FILE,
+    HFTokenizer,
+    adapter_vocab_size,
+    grow_vocab,
+    has_tokenizer,
+    read_tokens_file,
+)
 from devlab.training.errors import BaseModelUnloadable
 
 __all__ = [
@@ -37,7 +51,6 @@ __all__ = [
 ]
 
 FIM_MARKERS = ("<fim_prefix>", "<fim_suffix>", "<fim_middle>")
-TOKENS_FILE = "devlab-tokens.json"
 _OWN_FIM = (
     ("<fim_prefix>", "<fim_suffix>", "<fim_middle>"),
     ("<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"),
@@ -46,17 +59,27 @@ _OWN_FIM = (
 
 
 def resolve_base_dir(settings: Settings, base_model: str) -> Path:
-    """The base model's directory: the packaged model (converted once) for ``""``, else
-    ``base_model`` checked to be a loadable directory (the error names the path)."""
+    """The base model's directory: the packaged model (converted once) for ``""``; a
+    ``.gguf`` file converted once into ``models_dir``; else ``base_model`` checked to be
+    a loadable directory (the error names the path)."""
     if not base_model:
         from devlab.llm.providers.gemma import ensure_packaged_model
 
         return ensure_packaged_model(settings.models_dir)
     path = Path(base_model).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        from devlab.errors import ComponentUnavailable
+        from devlab.llm.providers.gemma import ensure_gguf_model
+
+        try:
+            return ensure_gguf_model(settings.models_dir, path)  # converted once
+        except ComponentUnavailable as exc:
+            raise BaseModelUnloadable(exc.message) from exc
     if not path.is_dir():
         raise BaseModelUnloadable(
             f"cannot load base model {path}: no such directory (give a local model "
-            "directory, or leave base_model empty for the packaged Gemma 3 270M)"
+            "directory or a .gguf file, or leave base_model empty for the packaged "
+            "Gemma 3 270M)"
         )
     if not (path / "config.json").is_file():
         raise BaseModelUnloadable(
@@ -76,8 +99,10 @@ class TextCodec:
     pad_id: int
     special: dict[str, int] = field(default_factory=dict)
     sp: Any = None  # devlab SentencePieceTokenizer
-    hf: Any = None  # transformers tokenizer
-    chat_template: str | None = None
+    hf: HFTokenizer | None = None  # a Hugging Face model's tokenizer
+    chat_template: str | None = None  # a DevLab model's template (Hugging Face: hf's own)
+    added: list[int] = field(default_factory=list)  # token ids added to the vocabulary
+    vocab_size: int | None = None  # the model's embedding rows, once loaded
 
     def __post_init__(self) -> None:
         names = sorted(self.special, key=len, reverse=True)
@@ -88,7 +113,8 @@ class TextCodec:
             return []
         if self.sp is not None:
             return self.sp.encode(text)
-        return list(self.hf(text, add_special_tokens=False)["input_ids"])
+        assert self.hf is not None
+        return self.hf.encode(text)
 
     def encode(self, text: str) -> list[int]:
         """Ids of ``text`` with FIM markers as their tokens (no ``<bos>``)."""
@@ -105,35 +131,34 @@ class TextCodec:
     def decode(self, ids: list[int]) -> str:
         if self.sp is not None:
             return self.sp.decode(ids)
-        return str(self.hf.decode(ids, skip_special_tokens=True))
+        assert self.hf is not None
+        return self.hf.decode(ids)
 
     def with_bos(self, ids: list[int]) -> list[int]:
         return ids if self.bos_id is None else [self.bos_id, *ids]
 
     def chat_prompt(self, instruction: str) -> list[int]:
-        """The model's input for one user turn, up to where its answer starts."""
+        """The model's input for one user turn, up to where its answer starts (the
+        prompt the local provider builds for the same message)."""
         from devlab.llm.base import ChatMessage
+        from devlab.llm.chat_templates import instruction_prompt, render_chat
 
         message = ChatMessage(role="user", content=instruction)
-        if self.sp is not None and self.chat_template is not None:
-            from devlab.llm.chat_templates import render_chat
-
+        if self.hf is not None:
+            return self.hf.chat_ids([message])
+        if self.chat_template is not None:
             segments = render_chat(self.chat_template, [message], bos_token="<bos>")
             return self.sp.encode_segments(segments)
-        if getattr(self.hf, "chat_template", None):
-            return list(
-                self.hf.apply_chat_template(
-                    [message.model_dump()], add_generation_prompt=True, tokenize=True
-                )
-            )
-        return self.with_bos(self._plain(f"### Instruction:\n{instruction}\n\n### Response:\n"))
+        return self.with_bos(self._plain(instruction_prompt([message])))
 
     def answer_end(self) -> list[int]:
         """What ends an answer: the end-of-turn token when the model has one."""
         return [self.end_of_turn_id if self.end_of_turn_id is not None else self.eos_id]
 
     def tokens_json(self) -> dict[str, Any]:
-        return {"special": self.special}
+        """What ``devlab-tokens.json`` records: the FIM mapping, the ids that were added
+        and the vocabulary size a loader must grow the base to."""
+        return {"special": self.special, "added": self.added, "vocab_size": self.vocab_size}
 
 
 def _sp_codec(model_dir: Path, saved: dict[str, int] | None) -> TextCodec:
@@ -173,34 +198,38 @@ def _template(meta: dict[str, Any]) -> str | None:
     return load_chat_template(name) if name else None
 
 
-def _hf_codec(model_dir: Path, model: Any | None) -> TextCodec:
-    from transformers import AutoTokenizer
-
+def _hf_codec(tokenizer_dir: Path, model_dir: Path, saved: dict[str, int] | None) -> TextCodec:
+    """The codec of a Hugging Face model; the FIM markers are added to the tokenizer
+    (``TextCodec.added``) when it has no FIM tokens of its own."""
     try:
-        tok = AutoTokenizer.from_pretrained(str(model_dir))
+        tok = HFTokenizer.from_dir(tokenizer_dir, model_dir)
     except Exception as exc:
         raise BaseModelUnloadable(
             f"cannot load the tokenizer of base model {model_dir}: {type(exc).__name__}: {exc}"
         ) from exc
-    vocab = tok.get_vocab()
+    vocab = tok.tok.get_vocab()
     special: dict[str, int] = {}
     for triple in _OWN_FIM:
         if all(p in vocab for p in triple):
             special = {m: vocab[p] for m, p in zip(FIM_MARKERS, triple, strict=True)}
             break
+    added: list[int] = []
     if not special:
-        tok.add_special_tokens({"additional_special_tokens": list(FIM_MARKERS)})
-        special = {m: int(tok.convert_tokens_to_ids(m)) for m in FIM_MARKERS}
-        if model is not None:
-            model.resize_token_embeddings(len(tok))
-    eos = tok.eos_token_id if tok.eos_token_id is not None else 0
+        tok.tok.add_special_tokens(
+            {"additional_special_tokens": list(FIM_MARKERS)}, replace_extra_special_tokens=False
+        )
+        special = {m: int(tok.tok.convert_tokens_to_ids(m)) for m in FIM_MARKERS}
+        added = sorted(special.values())
+    if saved:  # encode exactly as the adapter was trained
+        special = {m: int(i) for m, i in saved.items()}
     return TextCodec(
-        bos_id=tok.bos_token_id,
-        eos_id=int(eos),
+        bos_id=tok.bos_id,
+        eos_id=tok.eos_id if tok.eos_id is not None else 0,
         end_of_turn_id=None,
-        pad_id=int(tok.pad_token_id if tok.pad_token_id is not None else eos),
+        pad_id=tok.pad_id,
         special=special,
         hf=tok,
+        added=added,
     )
 
 
@@ -212,8 +241,11 @@ def load_base_model(
     quantize_4bit: bool = False,
     adapter_dir: Path | None = None,
 ) -> tuple[Any, TextCodec]:
-    """The model and its codec (FIM mapping from ``adapter_dir`` when given). Any
-    failure to load becomes ``BaseModelUnloadable`` naming ``model_dir``."""
+    """The model and its codec. With ``adapter_dir`` the codec encodes as the adapter
+    was trained (its FIM mapping, its saved tokenizer) and the model's vocabulary is
+    grown to the adapter's, so ``PeftModel.from_pretrained(model, adapter_dir)`` fits
+    it; the adapter itself is the caller's to apply. Any failure to load becomes
+    ``BaseModelUnloadable`` naming ``model_dir``."""
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -234,13 +266,19 @@ def load_base_model(
         raise BaseModelUnloadable(
             f"cannot load base model {model_dir}: {type(exc).__name__}: {exc}"
         ) from exc
-    saved = None
-    if adapter_dir is not None and (adapter_dir / TOKENS_FILE).is_file():
-        saved = json.loads((adapter_dir / TOKENS_FILE).read_text(encoding="utf-8"))["special"]
+    saved = read_tokens_file(adapter_dir)
     if (model_dir / "devlab-model.json").is_file():
-        codec = _sp_codec(model_dir, saved)
+        codec = _sp_codec(model_dir, saved.get("special"))
+        rows = int(saved.get("vocab_size") or 0)
     else:
-        codec = _hf_codec(model_dir, model)
+        use_adapter = adapter_dir is not None and has_tokenizer(adapter_dir)
+        tokenizer_dir = adapter_dir if use_adapter and adapter_dir is not None else model_dir
+        codec = _hf_codec(tokenizer_dir, model_dir, saved.get("special"))
+        rows = len(codec.hf) if codec.hf is not None else 0
+        if adapter_dir is not None:
+            rows = adapter_vocab_size(adapter_dir, rows)
+    grow_vocab(model, rows)
+    codec.vocab_size = int(model.get_input_embeddings().weight.shape[0])
     if not quantize_4bit:
         model.to(device)
     return model, codec

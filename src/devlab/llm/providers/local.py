@@ -1,10 +1,21 @@
 """The in-process provider: a transformers causal LM on CPU or CUDA.
 
 By default it serves the packaged Gemma 3 270M (converted once per home, see
-``gemma.py``); ``model`` may name another DevLab model directory (weights saved with
-``save_pretrained`` + ``tokenizer.model`` + ``devlab-model.json``). A LoRA adapter
-directory (peft) is applied on top when ``adapter_path`` is set: the model registry
-points it at the active fine-tuned version.
+``gemma.py``). ``model_dir`` may name another model directory of either kind:
+
+- a DevLab model directory (weights saved with ``save_pretrained`` +
+  ``tokenizer.model`` + ``devlab-model.json``): the rebuilt SentencePiece tokenizer and
+  the chat template the marker names;
+- a GGUF file (converted once into one of the two kinds below, see ``gemma.py``);
+- any Hugging Face causal-LM directory (``config.json`` + weights + tokenizer files):
+  ``AutoTokenizer`` (``hf.HFTokenizer``); chat goes through the tokenizer's own chat
+  template, or the plain ``### Instruction:`` / ``### Response:`` format when it has
+  none (the format fine-tuning trains on).
+
+A LoRA adapter directory (peft) is applied on top when ``adapter_path`` is set: the
+model registry points it at the active fine-tuned version. An adapter trained with
+tokens added to the vocabulary (FIM markers) grows the base to its vocabulary first,
+and the tokenizer saved beside it is the one that serves.
 
 Models load once per process and are shared by threads (:func:`load_model`); one lock
 per model serialises generation, since two generations at once on the same weights
@@ -34,9 +45,17 @@ from devlab.llm.base import (
 from devlab.llm.chat_templates import load_chat_template, render_chat
 from devlab.llm.providers.common import StopScanner, StreamMeter, collect
 from devlab.llm.providers.gemma import (
+    MARKER,
     SentencePieceTokenizer,
+    ensure_gguf_model,
     ensure_packaged_model,
     read_marker,
+)
+from devlab.llm.providers.hf import (
+    HFTokenizer,
+    adapter_vocab_size,
+    grow_vocab,
+    serving_tokenizer,
 )
 
 PACKAGED = "gemma3-270m"  # the model name the packaged model is reported under
@@ -47,10 +66,19 @@ class LoadedModel:
     """A model in memory with its tokenizer, chat template and generation lock."""
 
     model: Any  # transformers PreTrainedModel (or a peft wrapper of one)
-    tokenizer: SentencePieceTokenizer
-    chat_template: str
+    tokenizer: SentencePieceTokenizer | HFTokenizer
+    chat_template: str | None  # a DevLab model's template; None: the tokenizer's way
     device: str
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pad_id: int = 0
+
+    def chat_ids(self, messages: list[ChatMessage]) -> list[int]:
+        """The model input for ``messages``, up to where the answer starts."""
+        if isinstance(self.tokenizer, HFTokenizer):
+            return self.tokenizer.chat_ids(messages)
+        assert self.chat_template is not None
+        segments = render_chat(self.chat_template, messages, bos_token="<bos>")
+        return self.tokenizer.encode_segments(segments)
 
 
 _models: dict[tuple[str, str, str], LoadedModel] = {}
@@ -81,20 +109,44 @@ def load_model(
     return loaded
 
 
+def is_devlab_model(model_dir: Path) -> bool:
+    return (model_dir / MARKER).is_file()
+
+
+def model_tokenizer(
+    model_dir: Path, adapter_path: Path | None = None
+) -> SentencePieceTokenizer | HFTokenizer:
+    """The tokenizer serving ``model_dir`` (+ ``adapter_path``), without the weights."""
+    if is_devlab_model(model_dir):
+        return SentencePieceTokenizer.from_dir(model_dir)
+    if not (model_dir / "config.json").is_file():
+        raise ComponentUnavailable(
+            f"{model_dir} is neither a DevLab model directory (no {MARKER}) nor a Hugging "
+            "Face model directory (no config.json): leave the model empty for the "
+            "packaged one"
+        )
+    return serving_tokenizer(model_dir, adapter_path)
+
+
 def _load(model_dir: Path, adapter_path: Path | None, device: str) -> LoadedModel:
     import torch
     from transformers import AutoModelForCausalLM
 
-    meta = read_marker(model_dir)
+    tokenizer = model_tokenizer(model_dir, adapter_path)
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=dtype)
+    if isinstance(tokenizer, HFTokenizer):
+        template, pad_id = None, tokenizer.pad_id
+    else:
+        meta = read_marker(model_dir)
+        template, pad_id = load_chat_template(meta.get("chat_template", "gemma3")), 0
     if adapter_path is not None:
+        rows = len(tokenizer) if isinstance(tokenizer, HFTokenizer) else 0
+        grow_vocab(model, adapter_vocab_size(adapter_path, rows))
         model = _apply_adapter(model, adapter_path)
     model.to(device)
     model.eval()
-    tokenizer = SentencePieceTokenizer.from_dir(model_dir)
-    template = load_chat_template(meta.get("chat_template", "gemma3"))
-    return LoadedModel(model, tokenizer, template, device)
+    return LoadedModel(model, tokenizer, template, device, pad_id=pad_id)
 
 
 def _apply_adapter(model: Any, adapter_path: Path) -> Any:
@@ -158,11 +210,15 @@ class TransformersProvider:
     # -- loading -------------------------------------------------------------------
 
     def _dir(self) -> Path:
-        return self.model_dir or ensure_packaged_model(self.models_dir)
+        if self.model_dir is None:
+            return ensure_packaged_model(self.models_dir)
+        if self.model_dir.suffix == ".gguf" and self.model_dir.is_file():
+            return ensure_gguf_model(self.models_dir, self.model_dir)  # converted once
+        return self.model_dir
 
     @property
-    def tokenizer(self) -> SentencePieceTokenizer:
-        return SentencePieceTokenizer.from_dir(self._dir())
+    def tokenizer(self) -> SentencePieceTokenizer | HFTokenizer:
+        return model_tokenizer(self._dir(), self.adapter_path)
 
     def loaded(self) -> LoadedModel:
         """The model in memory (loads, and converts the packaged one, on first use)."""
@@ -176,10 +232,9 @@ class TransformersProvider:
         return len(self.tokenizer.encode(text))
 
     def chat_ids(self, messages: list[ChatMessage]) -> list[int]:
-        """The model input for ``messages``: ``<bos>`` and the chat template's turns."""
-        loaded = self.loaded()
-        segments = render_chat(loaded.chat_template, messages, bos_token="<bos>")
-        return loaded.tokenizer.encode_segments(segments)
+        """The model input for ``messages``: ``<bos>`` and the chat template's turns
+        (a Hugging Face model without a template: the plain instruction format)."""
+        return self.loaded().chat_ids(messages)
 
     def chat(self, messages: list[ChatMessage], params: GenerationParams) -> Completion:
         return collect(self.stream(messages, params), self.name)
@@ -312,7 +367,7 @@ class TransformersProvider:
                     attention_mask=torch.ones_like(input_ids),
                     max_new_tokens=max_new,
                     eos_token_id=loaded.tokenizer.eos_ids,
-                    pad_token_id=0,
+                    pad_token_id=loaded.pad_id,
                     streamer=_QueueStreamer(pieces),
                     stopping_criteria=StoppingCriteriaList([Cancelled()]),
                     **sampling,
@@ -327,4 +382,12 @@ def _cut_at_stop(text: str, stops: list[str]) -> str:
     return text[: min(hits)] if hits else text
 
 
-__all__ = ["PACKAGED", "LoadedModel", "TransformersProvider", "load_model", "resolve_device"]
+__all__ = [
+    "PACKAGED",
+    "LoadedModel",
+    "TransformersProvider",
+    "is_devlab_model",
+    "load_model",
+    "model_tokenizer",
+    "resolve_device",
+]
