@@ -258,10 +258,11 @@ def test_a_run_on_a_hf_base_is_registered_activated_and_served(hf_chat_base, tmp
         assert (explained.provider, explained.model) == ("registry", full_v.tag)
         assert llm.chain("explain")[0].adapter_path is None
 
-        # evaluated in-process (perplexity, FIM) as trained: base + adapter, or weights
-        for version in (lora_v, full_v):
+        # evaluated in-process (perplexity, FIM) as trained: base + adapter, or weights,
+        # and the HF base itself given by its path (for an A/B against its fine-tune)
+        for model in (lora_v.tag, full_v.tag, str(hf_chat_base)):
             request = EvaluationRequest(
-                model=version.tag, suite="tiny", metrics=["nll", "fim"], max_tokens=4
+                model=model, suite="tiny", metrics=["nll", "fim"], max_tokens=4
             )
             info = evaluate(bench, request)
             assert info.status == "succeeded", info.error

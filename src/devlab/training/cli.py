@@ -53,7 +53,9 @@ def train(
 @app.command("eval")
 @handle_errors
 def eval_(
-    model: str = typer.Option("base", "--model", "-m", help="VERSION | latest | base"),
+    model: str = typer.Option(
+        "base", "--model", "-m", help="VERSION | latest | base | a base model directory/.gguf"
+    ),
     suite: str = typer.Option("humaneval", "--suite", "-s", help="humaneval | DATASET"),
     limit: int = typer.Option(None, "--limit", min=1, help="first N tasks"),
     samples: int = typer.Option(1, "--samples", "-n", min=1, help="samples per task"),

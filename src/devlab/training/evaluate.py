@@ -83,8 +83,9 @@ class Target(NamedTuple):
 
 
 def resolve_target(bench: Workbench, model: str, provider: str | None = None) -> Target:
-    """``base`` (the packaged model, no adapter), ``latest`` / ``NAME@vN`` / id (a
-    registry version), or ``provider`` (a configured provider, e.g. an Ollama server)."""
+    """``base`` (the packaged model, no adapter), a base model path (a Hugging Face
+    directory or a GGUF file), ``latest`` / ``NAME@vN`` / id (a registry version), or
+    ``provider`` (a configured provider, e.g. an Ollama server)."""
     from devlab.llm.deployed import DeployedVersion, version_provider
     from devlab.llm.providers import configured_providers
     from devlab.llm.providers.local import TransformersProvider
@@ -97,11 +98,16 @@ def resolve_target(bench: Workbench, model: str, provider: str | None = None) ->
             raise InvalidInput(f"no provider {provider!r}; configured: {', '.join(providers)}")
         llm = LLMService(settings, bench.db, providers=providers, routes={"default": [provider]})
         return Target(f"provider:{provider}", None, llm, None)
-    if model == "base":
-        local = TransformersProvider("base", models_dir=settings.models_dir)
-        return Target(
-            "base", None, LLMService(settings, bench.db, providers={"base": local}), (None, None)
-        )
+    if model == "base" or Path(model).expanduser().exists():
+        base = None if model == "base" else Path(model).expanduser()
+        if base is not None:
+            from devlab.training.modeling import resolve_base_dir
+
+            resolve_base_dir(settings, str(base))  # a clear error for a path that is no model
+        local = TransformersProvider("base", models_dir=settings.models_dir, model_dir=base)
+        label = "base" if base is None else f"base:{base}"
+        llm = LLMService(settings, bench.db, providers={"base": local})
+        return Target(label, None, llm, (base, None))
     info = resolve_version(bench.db, model)
     paths = version_paths(settings, info)
     deployed = DeployedVersion(

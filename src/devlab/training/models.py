@@ -86,7 +86,9 @@ class EvaluationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default="base", description="base | latest | NAME@vN | id")
+    model: str = Field(
+        default="base", description="base | latest | NAME@vN | id | a base model path"
+    )
     provider: str | None = Field(default=None, description="a configured provider instead")
     suite: str = Field(default="humaneval", description="humaneval | a dataset ref")
     limit: int | None = Field(default=None, ge=1, description="first N tasks")
