@@ -5,6 +5,7 @@ exported, activated and served."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from devlab.llm.service import LLMService
 from devlab.training import registry
 from devlab.training.errors import BaseModelUnloadable, WontFit
 from devlab.training.finetune import finetune, latest_checkpoint
+from devlab.training.gguf_export import _last_check
 from devlab.training.jobs import get_run, run_training
 from devlab.training.modeling import load_base_model, resolve_base_dir
 from devlab.training.models import TrainRequest
@@ -98,12 +100,10 @@ def test_an_unloadable_base_model_names_the_path(tmp_path):
         load_base_model(broken, device="cpu")
 
 
-def test_qlora_needs_cuda_and_gguf_needs_a_converter(packaged, tmp_path):
+def test_qlora_needs_cuda(packaged, tmp_path):
     settings = load_settings(home=tmp_path / "home", llm_models_dir=MODELS_DIR)
     with pytest.raises(ComponentUnavailable, match="QLoRA"):
         finetune(settings, RunConfig(method="qlora", device="cpu"), tmp_path, tmp_path / "r")
-    with pytest.raises(ComponentUnavailable, match="convert_hf_to_gguf"):
-        finetune(settings, RunConfig(export_gguf=True, device="cpu"), tmp_path, tmp_path / "r")
 
 
 def test_objectives_fim_tokens_and_packing(packaged):
@@ -135,6 +135,7 @@ def test_lora_run_cancel_resume_export_activate_and_serve(packaged, tmp_path):
             "checkpoint_every": 10,
             "lora_rank": 8,
             "device": "cpu",
+            "export_gguf": True,  # written from the packaged GGUF, checked by loading it back
         }
 
         def cancel_after_two(event):
@@ -166,6 +167,9 @@ def test_lora_run_cancel_resume_export_activate_and_serve(packaged, tmp_path):
         assert (adapter / "adapter_config.json").is_file()
         assert json.loads((adapter / "devlab-tokens.json").read_text())["special"]
         assert get_run(bench, version.id).loss_history == run.loss_history
+        gguf_file = Path(run.metrics["gguf_path"])
+        assert gguf_file.stat().st_size > 400e6  # F16 weights of 270M parameters
+        assert _last_check["error"] < 0.01  # the file's logits are the merged model's
 
         # 3. activated: LLMService (what the Companion uses) serves it, with the adapter
         registry.activate(bench.db, version.id, ["generate"])

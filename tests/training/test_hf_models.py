@@ -15,6 +15,7 @@ import pytest
 from safetensors.torch import load_file
 
 from devlab.config import load_settings
+from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.providers.hf import HFTokenizer
 from devlab.llm.providers.local import TransformersProvider
@@ -175,6 +176,16 @@ def test_full_fine_tuning_exports_standalone_weights_that_serve(hf_chat_base, da
     provider = TransformersProvider("full", models_dir=tmp_path / "models", model_dir=weights)
     assert provider.tokenizer.chat_template  # the base's chat template travelled
     _serves(provider)
+
+
+def test_gguf_export_of_a_base_without_a_gguf_source_is_refused_before_training(
+    hf_base, data_dir, tmp_path
+):
+    config = RunConfig(base_model=str(hf_base), export_gguf=True, max_steps=2, **QUICK)
+    with pytest.raises(ComponentUnavailable, match="convert_hf_to_gguf") as info:
+        finetune(_settings(tmp_path), config, data_dir, tmp_path / "run")
+    assert "'llama'" in info.value.message  # why DevLab cannot write it itself
+    assert not (tmp_path / "run").exists()  # nothing trained
 
 
 def test_early_stopping_stops_and_keeps_the_best_adapter(hf_base, tmp_path):

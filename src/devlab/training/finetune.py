@@ -108,12 +108,22 @@ def find_gguf_converter() -> Path | None:
     return None
 
 
-def _gguf_unavailable() -> ComponentUnavailable:
+def _gguf_unavailable(reason: str = "") -> ComponentUnavailable:
+    why = f"DevLab cannot write this model's GGUF itself ({reason}), and " if reason else ""
     return ComponentUnavailable(
-        "GGUF export needs llama.cpp's convert_hf_to_gguf.py on PATH, and it is not "
-        "installed here (DevLab never downloads it): train with export_merged: true and "
-        "convert merged/ with llama.cpp where it is installed, or leave export_gguf off"
+        f"GGUF export: {why}llama.cpp's convert_hf_to_gguf.py is not on PATH (DevLab never "
+        "downloads it): train with export_merged: true and convert merged/ with llama.cpp "
+        "where it is installed, or leave export_gguf off"
     )
+
+
+def _gguf_route(base_dir: Path) -> str | None:
+    """Why DevLab cannot write the GGUF of a model on ``base_dir`` itself (None: it can;
+    see ``gguf_export``)."""
+    from devlab.training.gguf_export import unsupported_reason
+
+    config = json.loads((base_dir / "config.json").read_text(encoding="utf-8"))
+    return unsupported_reason(base_dir, str(config.get("model_type", "")))
 
 
 # -- 2. learning rate and evaluation ---------------------------------------------------------
@@ -326,9 +336,11 @@ def finetune(
     device = _device(config)
     config = config.resolved(device)
     _check_method(config, device)
-    if config.export_gguf and find_gguf_converter() is None:
-        raise _gguf_unavailable()
     base_dir = resolve_base_dir(settings, config.base_model)
+    if config.export_gguf:  # refused before any training, not after
+        reason = _gguf_route(base_dir)
+        if reason is not None and find_gguf_converter() is None:
+            raise _gguf_unavailable(reason)
     estimate = check_fits(config, model_shape(base_dir), device)
     say(f"memory estimate {estimate.describe()}")
     assert config.context_length is not None
@@ -482,18 +494,31 @@ def finetune(
             result.weights_dir = str(merged)
         result.merged_dir = str(merged)
         if config.export_gguf:
-            result.gguf_path = str(export_gguf(merged, run_dir / "model.gguf"))
+            say("writing the GGUF file (checked by loading it back)")
+            result.gguf_path = str(export_gguf(merged, run_dir / "model.gguf", base_dir))
     return result
 
 
-def export_gguf(merged_dir: Path, target: Path) -> Path:
-    """Merged weights -> GGUF with llama.cpp's converter (our own tool, not sandboxed)."""
+def export_gguf(merged_dir: Path, target: Path, base_dir: Path) -> Path:
+    """Merged weights -> GGUF: written by DevLab from the base's own GGUF when the
+    architecture allows (``gguf_export``), else with llama.cpp's converter (our own
+    tool, not sandboxed)."""
     import subprocess
     import sys
 
+    reason = _gguf_route(base_dir)
+    if reason is None:
+        from transformers import AutoModelForCausalLM
+
+        from devlab.training.gguf_export import export_gguf_from_template, gguf_template
+
+        model = AutoModelForCausalLM.from_pretrained(str(merged_dir))
+        with gguf_template(base_dir) as template:
+            assert template is not None  # _gguf_route checked it
+            return export_gguf_from_template(model, template, target)
     converter = find_gguf_converter()
     if converter is None:
-        raise _gguf_unavailable()
+        raise _gguf_unavailable(reason)
     done = subprocess.run(
         [sys.executable, str(converter), str(merged_dir), "--outfile", str(target)],
         capture_output=True,

@@ -73,7 +73,7 @@ class RunConfig(BaseModel):
     # -- memory and export
     memory_limit_gb: float | None = Field(default=None, gt=0)  # None: what is free now
     export_merged: bool = False  # also save base + adapter merged (serves without peft)
-    export_gguf: bool = False  # needs llama.cpp's converter (convert_hf_to_gguf.py)
+    export_gguf: bool = False  # Gemma/Qwen bases from a GGUF: DevLab writes it; else llama.cpp
 
     def resolved(self, device: str) -> RunConfig:
         """This config with the device-dependent defaults filled in."""
