@@ -15,7 +15,7 @@ from devlab.llm.base import ChatMessage, Completion, GenerationParams, Usage
 from devlab.llm.service import LLMService
 from devlab.search import index_project
 from devlab.workbench import Workbench
-from helpers import SAMPLE, write_tree
+from helpers import SAMPLE, serve_in_thread, write_tree
 
 Reply = str | Exception | Callable[[list[ChatMessage]], str]
 
@@ -136,3 +136,24 @@ def calc(bench: Workbench, tmp_path: Path) -> Workbench:
     repo = write_tree(tmp_path / "calc-src", TESTED_PROJECT)
     index_project(bench.db, bench.settings, name="calc", source=str(repo), embed=False)
     return bench
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> ScriptedProvider:
+    """The scripted model every Workbench (server or CLI) gets; add replies to it."""
+    provider = ScriptedProvider([])
+
+    def service(settings, db=None, **_):  # type: ignore[no-untyped-def]
+        return LLMService(
+            settings, db, providers={"scripted": provider}, routes={"default": ["scripted"]}
+        )
+
+    monkeypatch.setattr("devlab.llm.service.LLMService", service)
+    return provider
+
+
+@pytest.fixture
+def server(shop, model) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A real server over the ``shop`` project, answering with ``model``."""
+    for hostport in serve_in_thread(shop.settings):
+        yield f"http://{hostport}"

@@ -5,7 +5,6 @@ scripted model standing in for ``bench.llm`` (the Workbench builds its service t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,33 +14,11 @@ from websockets.sync.client import connect
 from devlab.cli import app
 from devlab.companion import list_feedback
 from devlab.llm.base import ProviderError, ProviderTimeout
-from devlab.llm.service import LLMService
-from helpers import assert_error_shape, serve_in_thread, wait_job
+from helpers import assert_error_shape, wait_job
 
-from .conftest import ScriptedProvider
 from .test_generate import RIGHT, SPEC, TESTS, WRONG
 
 API = "/api/v1/devlab"
-
-
-@pytest.fixture
-def model(monkeypatch: pytest.MonkeyPatch) -> ScriptedProvider:
-    """The scripted model every Workbench (server or CLI) gets; add replies to it."""
-    provider = ScriptedProvider([])
-
-    def service(settings, db=None, **_):  # type: ignore[no-untyped-def]
-        return LLMService(
-            settings, db, providers={"scripted": provider}, routes={"default": ["scripted"]}
-        )
-
-    monkeypatch.setattr("devlab.llm.service.LLMService", service)
-    return provider
-
-
-@pytest.fixture
-def server(shop, model) -> Iterator[str]:
-    for hostport in serve_in_thread(shop.settings):
-        yield f"http://{hostport}"
 
 
 def test_rest_chat_answers_with_citations_and_keeps_the_conversation(server, model):

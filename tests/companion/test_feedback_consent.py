@@ -5,7 +5,6 @@ answers)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -23,33 +22,10 @@ from devlab.companion import (
     set_training_consent,
 )
 from devlab.errors import NotFound
-from devlab.llm.service import LLMService
 from devlab.store.models import FeedbackRow, Project
-from helpers import assert_error_shape, serve_in_thread
-
-from .conftest import ScriptedProvider
+from helpers import assert_error_shape
 
 API = "/api/v1/devlab"
-
-
-@pytest.fixture
-def model(monkeypatch: pytest.MonkeyPatch) -> ScriptedProvider:
-    """The scripted model every Workbench (server or CLI) gets; add replies to it."""
-    provider = ScriptedProvider([])
-
-    def service(settings, db=None, **_):  # type: ignore[no-untyped-def]
-        return LLMService(
-            settings, db, providers={"scripted": provider}, routes={"default": ["scripted"]}
-        )
-
-    monkeypatch.setattr("devlab.llm.service.LLMService", service)
-    return provider
-
-
-@pytest.fixture
-def server(shop, model) -> Iterator[str]:
-    for hostport in serve_in_thread(shop.settings):
-        yield f"http://{hostport}"
 
 
 def _shop_id(bench) -> int:  # type: ignore[no-untyped-def]
