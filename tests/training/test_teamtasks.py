@@ -36,7 +36,9 @@ class Oracle(ScriptedProvider):
         asked = self.calls[-1][-1].content
         if asked in self.fixes:
             ex = self.fixes[asked]
-            return f"Here:\n```python\n{ex['completion'] if self.right else ex['prompt']}```\n"
+            answer = ex["completion"] if self.right else ex["prompt"]
+            # echoes the buggy code first, then answers: the last block is the answer
+            return f"You wrote:\n```python\n{ex['prompt']}```\nFixed:\n```python\n{answer}```\n"
         header = next((h for h in self.bodies if asked.endswith(h)), None)
         assert header is not None, asked[-200:]
         body = self.bodies[header] if self.right else "    return None\n"

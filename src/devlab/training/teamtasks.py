@@ -210,8 +210,9 @@ def generate_unit(
             return _reindent(blocks[0].code, indent), raw
         return ex["prompt"] + cut_body(ex["prompt"], raw), raw
     answer = llm.chat("fix", [ChatMessage(role="user", content=ex["instruction"])], params).text
+    # the last block: a model that first echoes the question's code answers after it
     blocks = extract_code(answer, "python")
-    code = blocks[0].code if blocks else answer
+    code = blocks[-1].code if blocks else answer
     return _reindent(code, indent), answer
 
 
