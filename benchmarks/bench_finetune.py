@@ -37,6 +37,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,127 +74,138 @@ def _progress_printer() -> Any:
     return show
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+@contextmanager
+def ingested_workbench(
+    package: str, subtree: str, results: dict[str, Any], walls: dict[str, float]
+) -> Iterator[tuple[Any, Any]]:
+    """``(workbench, settings)`` in a temporary home, with ``subtree`` of the sdist
+    ingested as project ``bench`` (the converted packaged model reused from
+    ``DEVLAB_LLM_MODELS_DIR`` or /tmp/devlab-test-models); fills ``results`` (package,
+    subtree, machine, python_files) and ``walls["ingest"]``."""
     from devlab.codebase.ingest import ingest_source
     from devlab.config import load_settings
-    from devlab.training.datasets import DatasetBuildRequest, build_dataset
-    from devlab.training.evaluate import compare_evaluations
-    from devlab.training.jobs import run_evaluation, run_training
-    from devlab.training.models import EvaluationRequest, TrainRequest
     from devlab.workbench import Workbench
 
-    source = fetch_sdist(args.package)
+    source = fetch_sdist(package)
     models_dir = os.environ.get("DEVLAB_LLM_MODELS_DIR") or (
         str(DEFAULT_MODELS) if DEFAULT_MODELS.is_dir() else None
     )
-    walls: dict[str, float] = {}
-    results: dict[str, Any] = {
-        "package": args.package.replace("==", " "),
-        "subtree": args.subtree,
+    results |= {
+        "package": package.replace("==", " "),
+        "subtree": subtree,
         "machine": machine() | {"torch_threads": _torch_threads()},
     }
-    with tempfile.TemporaryDirectory(prefix="devlab-bench-finetune-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="devlab-bench-") as tmp:
         src = Path(tmp) / "src"
-        results["python_files"] = _copy_tree(source, args.subtree, src)
+        results["python_files"] = _copy_tree(source, subtree, src)
         extra = {"llm_models_dir": models_dir} if models_dir else {}
         settings = load_settings(home=Path(tmp) / "home", **extra)
         wb = Workbench.open(settings)
         try:
-            _say(f"ingesting {args.subtree} ({results['python_files']} .py files)")
+            _say(f"ingesting {subtree} ({results['python_files']} .py files)")
             t0 = time.perf_counter()
             ingest_source(wb.db, settings, name="bench", source=str(src))
             walls["ingest"] = time.perf_counter() - t0
-
-            _say("building the dataset")
-            t0 = time.perf_counter()
-            info = build_dataset(
-                wb.db,
-                settings,
-                DatasetBuildRequest(
-                    name="bench-ft",
-                    project="bench",
-                    kinds=["completion"],
-                    augmentations=[],
-                    max_examples=args.max_examples,
-                    split_by="file",
-                    validate_pairs=False,
-                ),
-                progress=_progress_printer(),
-            )
-            walls["dataset"] = time.perf_counter() - t0
-            results["dataset"] = _dataset_counts(Path(settings.home) / info.path)
-            _say(f"dataset: {results['dataset']}")
-
-            _say(f"training {args.steps} steps")
-            t0 = time.perf_counter()
-            config = {
-                "context_length": args.seq_len,
-                "batch_size": args.batch_size,
-                "lora_rank": args.rank,
-                "lora_alpha": 2 * args.rank,
-                "learning_rate": args.lr,
-                "eval_every": args.steps,
-                "warmup_steps": args.warmup,
-                "max_eval_examples": args.val_examples,
-                "checkpoint_every": args.steps,
-                "early_stopping_patience": 0,
-                "device": args.device,
-            }
-            trained = run_training(
-                wb,
-                TrainRequest(
-                    dataset="bench-ft", name="bench-ft", max_steps=args.steps, config=config
-                ),
-                progress=_progress_printer(),
-            )
-            walls["train"] = time.perf_counter() - t0
-            m = trained.metrics
-            results["training"] = {
-                "tag": trained.tag,
-                "steps": m.get("steps"),
-                "first_loss": m.get("first_loss"),
-                "last_loss": m.get("last_loss"),
-                "best_val_loss": m.get("best_val_loss"),
-                "tokens_per_s": m.get("tokens_per_s"),
-                "train_tokens": m.get("train_tokens"),
-                "peak_rss_gb": m.get("peak_rss_gb"),
-                "memory_estimate_gb": m.get("memory_estimate_gb"),
-                "config": config,
-                "loss_first10": [h["loss"] for h in trained.loss_history[:10]],
-                "loss_last10": [h["loss"] for h in trained.loss_history[-10:]],
-                "val_losses": [
-                    (h["step"], h["val_loss"]) for h in trained.loss_history if "val_loss" in h
-                ],
-            }
-            _say(f"training: {results['training']}")
-
-            evals: dict[str, Any] = {}
-            for label, model in (("base", "base"), ("fine-tuned", trained.tag)):
-                _say(f"evaluating {label} on the test split")
-                t0 = time.perf_counter()
-                ev = run_evaluation(
-                    wb,
-                    EvaluationRequest(
-                        model=model,
-                        suite="bench-ft",
-                        limit=args.eval_examples,
-                        max_tokens=args.fim_max_tokens,
-                    ),
-                    progress=_progress_printer(),
-                )
-                walls[f"eval {label}"] = time.perf_counter() - t0
-                evals[label] = {"id": ev.id, "metrics": ev.metrics}
-                _say(f"{label}: {ev.metrics}")
-            results["evaluations"] = evals
-            cmp = compare_evaluations(wb, evals["base"]["id"], evals["fine-tuned"]["id"])
-            results["comparison"] = {
-                "deltas": [d.model_dump() for d in cmp.deltas],
-                "wins": len(cmp.wins),
-                "losses": len(cmp.losses),
-                "ties": cmp.ties,
-            }
+            yield wb, settings
         finally:
             wb.close()
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from devlab.training.datasets import DatasetBuildRequest, build_dataset
+    from devlab.training.evaluate import compare_evaluations
+    from devlab.training.jobs import run_evaluation, run_training
+    from devlab.training.models import EvaluationRequest, TrainRequest
+
+    walls: dict[str, float] = {}
+    results: dict[str, Any] = {}
+    with ingested_workbench(args.package, args.subtree, results, walls) as (wb, settings):
+        _say("building the dataset")
+        t0 = time.perf_counter()
+        info = build_dataset(
+            wb.db,
+            settings,
+            DatasetBuildRequest(
+                name="bench-ft",
+                project="bench",
+                kinds=["completion"],
+                augmentations=[],
+                max_examples=args.max_examples,
+                split_by="file",
+                validate_pairs=False,
+            ),
+            progress=_progress_printer(),
+        )
+        walls["dataset"] = time.perf_counter() - t0
+        results["dataset"] = _dataset_counts(Path(settings.home) / info.path)
+        _say(f"dataset: {results['dataset']}")
+
+        _say(f"training {args.steps} steps")
+        t0 = time.perf_counter()
+        config = {
+            "context_length": args.seq_len,
+            "batch_size": args.batch_size,
+            "lora_rank": args.rank,
+            "lora_alpha": 2 * args.rank,
+            "learning_rate": args.lr,
+            "eval_every": args.steps,
+            "warmup_steps": args.warmup,
+            "max_eval_examples": args.val_examples,
+            "checkpoint_every": args.steps,
+            "early_stopping_patience": 0,
+            "device": args.device,
+        }
+        trained = run_training(
+            wb,
+            TrainRequest(dataset="bench-ft", name="bench-ft", max_steps=args.steps, config=config),
+            progress=_progress_printer(),
+        )
+        walls["train"] = time.perf_counter() - t0
+        m = trained.metrics
+        results["training"] = {
+            "tag": trained.tag,
+            "steps": m.get("steps"),
+            "first_loss": m.get("first_loss"),
+            "last_loss": m.get("last_loss"),
+            "best_val_loss": m.get("best_val_loss"),
+            "tokens_per_s": m.get("tokens_per_s"),
+            "train_tokens": m.get("train_tokens"),
+            "peak_rss_gb": m.get("peak_rss_gb"),
+            "memory_estimate_gb": m.get("memory_estimate_gb"),
+            "config": config,
+            "loss_first10": [h["loss"] for h in trained.loss_history[:10]],
+            "loss_last10": [h["loss"] for h in trained.loss_history[-10:]],
+            "val_losses": [
+                (h["step"], h["val_loss"]) for h in trained.loss_history if "val_loss" in h
+            ],
+        }
+        _say(f"training: {results['training']}")
+
+        evals: dict[str, Any] = {}
+        for label, model in (("base", "base"), ("fine-tuned", trained.tag)):
+            _say(f"evaluating {label} on the test split")
+            t0 = time.perf_counter()
+            ev = run_evaluation(
+                wb,
+                EvaluationRequest(
+                    model=model,
+                    suite="bench-ft",
+                    limit=args.eval_examples,
+                    max_tokens=args.fim_max_tokens,
+                ),
+                progress=_progress_printer(),
+            )
+            walls[f"eval {label}"] = time.perf_counter() - t0
+            evals[label] = {"id": ev.id, "metrics": ev.metrics}
+            _say(f"{label}: {ev.metrics}")
+        results["evaluations"] = evals
+        cmp = compare_evaluations(wb, evals["base"]["id"], evals["fine-tuned"]["id"])
+        results["comparison"] = {
+            "deltas": [d.model_dump() for d in cmp.deltas],
+            "wins": len(cmp.wins),
+            "losses": len(cmp.losses),
+            "ties": cmp.ties,
+        }
     results["walls_s"] = {k: round(v, 1) for k, v in walls.items()}
     return results
 
