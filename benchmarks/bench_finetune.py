@@ -20,8 +20,9 @@ fetched once with pip into ``benchmarks/.data/``):
    split: perplexity on them, FIM exact match and edit similarity on the FIM ones;
    ``compare_evaluations`` gives bootstrap 95% intervals of the per-example deltas.
 
-pass@1 is not measured: the dataset's test split has no runnable tasks (Django's own
-test suite needs its test runner and settings, not a per-function sandbox run).
+pass@1 is not measured here: the dataset's test split has no runnable tasks (Django's
+own test suite needs its test runner and settings, not a per-function sandbox run);
+``bench_teamtasks.py`` measures it on a codebase whose tests run with plain pytest.
 
 Set ``DEVLAB_LLM_MODELS_DIR`` (default here: /tmp/devlab-test-models when it exists) to
 reuse a converted copy of the packaged model. ``--write`` replaces the "Fine-tuning
@@ -335,7 +336,8 @@ def _section(results: dict[str, Any], command: str) -> str:
         "",
         "pass@1: not measured. The test split has no runnable tasks: its examples are "
         "completions of Django functions, and running Django's own tests needs its test "
-        "runner, settings and database, not a per-function sandbox run.",
+        "runner, settings and database, not a per-function sandbox run. pass@1 on a "
+        "codebase whose tests run with plain pytest: see the section on team tasks below.",
         "",
         "Wall times (s): " + ", ".join(f"{k} {v}" for k, v in walls.items()) + ".",
         "",
