@@ -1,14 +1,13 @@
 """Evaluation arithmetic: the unbiased pass@k estimator, edit similarity, bootstrap
-confidence intervals. Pure functions, no model."""
+confidence intervals. Pure functions, no model (syntax checks: ``llm.codeblocks``)."""
 
 from __future__ import annotations
 
-import ast
 import difflib
 import random
 from collections.abc import Sequence
 
-__all__ = ["bootstrap_ci", "edit_similarity", "pass_at_k", "syntax_valid"]
+__all__ = ["bootstrap_ci", "edit_similarity", "pass_at_k"]
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -30,14 +29,6 @@ def edit_similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def syntax_valid(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def bootstrap_ci(
