@@ -218,7 +218,12 @@ def _section(results: dict[str, Any], command: str) -> str:
         f"Fine-tuning: LoRA rank 16 for {tr['steps']} steps x {tr['config']['batch_size']} x "
         f"{tr['config']['context_length']} tokens, lr {tr['config']['learning_rate']}, "
         f"{tr['tokens_per_s']} training tokens/s; train loss {tr['first_loss']} -> "
-        f"{tr['last_loss']}, validation loss {tr['best_val_loss']}.",
+        f"{tr['last_loss']}, "
+        + (
+            f"validation loss {tr['best_val_loss']}."
+            if tr["best_val_loss"] is not None
+            else "no validation loss (no file fell in the validation split)."
+        ),
         "",
         markdown_table(["metric", "base", "fine-tuned", "tasks (base / fine-tuned)"], rows),
         "",
