@@ -206,7 +206,7 @@ def test_web_ui_only_calls_routes_that_exist(server):
 
     page = httpx.get(f"{server}/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    assert "Insights" in page.text and "Diagrams" in page.text
+    assert "Insights" in page.text and "Diagrams" in page.text and "Models" in page.text
     schema = httpx.get(f"{server}/openapi.json").json()
     routes = [re.sub(r"\{[^}]+\}", "X", p) for p in schema["paths"]]
     called = set(re.findall(r"[`\"](/api/v1/[^`\"?]*)", page.text))
