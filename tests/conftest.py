@@ -4,6 +4,7 @@ DEVLAB_TEST_POSTGRES_URL is set), real sample repositories."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +42,22 @@ def _postgres_database() -> Iterator[str]:
         yield f"{prefix}/{name}"
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
+            _drop_database(conn, name)
+
+
+def _drop_database(conn, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Drop a test database, ending the test's leftover sessions (FORCE). FORCE refuses
+    while an autovacuum worker (not our role) is in it, so retry, then a plain drop,
+    which signals autovacuum itself and waits for it."""
+    import psycopg
+
+    for _ in range(10):
+        try:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            time.sleep(0.3)
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture(params=ENGINES)
