@@ -109,6 +109,17 @@ def write_json(path: Path, data: Any) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+def saved_results(path: Path, reading: str = "") -> dict[str, Any]:
+    """Results a run saved (``--from-json``); a new ``reading`` paragraph is saved back
+    with them, so a later re-render keeps it."""
+    results = json.loads(path.read_text(encoding="utf-8"))
+    if reading:
+        results["reading"] = reading
+        write_json(path, results)
+    results.setdefault("reading", "")
+    return results
+
+
 M2V_HOME = DATA_DIR / "model2vec-home"
 
 

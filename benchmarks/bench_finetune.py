@@ -45,7 +45,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, fetch_sdist, machine, markdown_table, write_docs_section, write_json
+from _common import (
+    DATA_DIR,
+    fetch_sdist,
+    machine,
+    markdown_table,
+    saved_results,
+    write_docs_section,
+    write_json,
+)
 
 HEADING = "## Fine-tuning (LoRA on CPU)"
 DEFAULT_MODELS = Path("/tmp/devlab-test-models")
@@ -387,10 +395,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.from_json:
-        import json
-
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-        results["reading"] = args.reading or results.get("reading", "")
+        results = saved_results(args.from_json, args.reading)
         flags = results["argv"]
     else:
         results = run(args)

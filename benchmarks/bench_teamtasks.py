@@ -28,7 +28,6 @@ converted copy of the packaged model.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, markdown_table, write_docs_section, write_json
+from _common import DATA_DIR, markdown_table, saved_results, write_docs_section, write_json
 from bench_finetune import _progress_printer, _say, ingested_workbench
 
 HEADING = "## Team tasks: pass@1 judged by the codebase's own tests (CPU)"
@@ -44,12 +43,9 @@ HEADING = "## Team tasks: pass@1 judged by the codebase's own tests (CPU)"
 
 def _held_out(dataset_dir: Path) -> dict[str, Any]:
     from devlab.training.teamtasks import team_task
+    from devlab.training.trainingdata import load_split
 
-    rows = [
-        json.loads(line)
-        for line in (dataset_dir / "data" / "test.jsonl").read_text().splitlines()
-        if line.strip()
-    ]
+    rows = load_split(dataset_dir / "data", "test")
     tasks = [t for t in map(team_task, rows) if t is not None]
     return {
         "examples": len(rows),
@@ -257,8 +253,7 @@ def main() -> None:
     parser.add_argument("--from-json", type=Path, help="render saved results instead")
     args = parser.parse_args()
     if args.from_json:
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-        results["reading"] = args.reading or results.get("reading", "")
+        results = saved_results(args.from_json, args.reading)
         flags = results["argv"]
     else:
         results = run(args)
