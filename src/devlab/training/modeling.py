@@ -66,15 +66,13 @@ def resolve_base_dir(settings: Settings, base_model: str) -> Path:
         from devlab.llm.providers.gemma import ensure_packaged_model
 
         return ensure_packaged_model(settings.models_dir)
-    path = Path(base_model).expanduser()
-    if path.suffix == ".gguf" and path.is_file():
-        from devlab.errors import ComponentUnavailable
-        from devlab.llm.providers.gemma import ensure_gguf_model
+    from devlab.errors import ComponentUnavailable
+    from devlab.llm.providers.gemma import model_dir_for
 
-        try:
-            return ensure_gguf_model(settings.models_dir, path)  # converted once
-        except ComponentUnavailable as exc:
-            raise BaseModelUnloadable(exc.message) from exc
+    try:
+        path = model_dir_for(settings.models_dir, Path(base_model).expanduser())
+    except ComponentUnavailable as exc:  # a .gguf that cannot be converted
+        raise BaseModelUnloadable(exc.message) from exc
     if not path.is_dir():
         raise BaseModelUnloadable(
             f"cannot load base model {path}: no such directory (give a local model "

@@ -112,6 +112,14 @@ def ensure_gguf_model(models_dir: Path, gguf_path: Path) -> Path:
     return _ensure(models_dir, target, f"gguf-{target.name}", convert)
 
 
+def model_dir_for(models_dir: Path, path: Path) -> Path:
+    """The model directory a user's model path stands for: a ``.gguf`` file converted
+    once (:func:`ensure_gguf_model`), anything else as it is."""
+    if path.suffix == ".gguf" and path.is_file():
+        return ensure_gguf_model(models_dir, path)
+    return path
+
+
 def _ensure(models_dir: Path, target: Path, lock_name: str, convert: Any) -> Path:
     """``target``, made by ``convert(work_dir)`` once: under a thread and a file lock,
     written aside and renamed when complete."""
@@ -348,6 +356,7 @@ __all__ = [
     "ensure_packaged_model",
     "gguf_model_dir",
     "is_converted",
+    "model_dir_for",
     "packaged_model_dir",
     "read_marker",
     "tokenizer_proto_from_gguf",

@@ -47,8 +47,8 @@ from devlab.llm.providers.common import StopScanner, StreamMeter, collect
 from devlab.llm.providers.gemma import (
     MARKER,
     SentencePieceTokenizer,
-    ensure_gguf_model,
     ensure_packaged_model,
+    model_dir_for,
     read_marker,
 )
 from devlab.llm.providers.hf import (
@@ -212,9 +212,7 @@ class TransformersProvider:
     def _dir(self) -> Path:
         if self.model_dir is None:
             return ensure_packaged_model(self.models_dir)
-        if self.model_dir.suffix == ".gguf" and self.model_dir.is_file():
-            return ensure_gguf_model(self.models_dir, self.model_dir)  # converted once
-        return self.model_dir
+        return model_dir_for(self.models_dir, self.model_dir)  # a .gguf: converted once
 
     @property
     def tokenizer(self) -> SentencePieceTokenizer | HFTokenizer:
