@@ -31,6 +31,7 @@ import subprocess
 import textwrap
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -67,9 +68,6 @@ class Formatter:
     line_length: int = 88
     quote_style: str = "double"  # double | single | preserve
 
-    def describe(self) -> str:
-        return f"ruff format (line length {self.line_length}, quotes {self.quote_style})"
-
     def format(self, code: str) -> str | None:
         """``code`` (dedented) as the formatter writes it; None when it cannot."""
         from devlab.training.datasets.augment import ruff_binary
@@ -85,16 +83,26 @@ class Formatter:
         )  # fmt: skip
         return done.stdout if done.returncode == 0 else None
 
+    def follows(self, original: str) -> bool:
+        """Whether the project's own ``original`` is already in this style (computed
+        once per function: every sample of a task asks again)."""
+        return _follows(self, original)
+
     def consistent(self, generated: str, original: str) -> bool | None:
         """Whether the formatter leaves ``generated`` unchanged; None when the project's
         own ``original`` is not in this style (or either cannot be formatted)."""
-        reference = self.format(original)
-        if reference is None or reference.strip() != textwrap.dedent(original).strip():
+        if not self.follows(original):
             return None
         mine = self.format(generated)
         if mine is None:
             return None
         return mine.strip() == textwrap.dedent(generated).strip()
+
+
+@lru_cache(maxsize=1024)
+def _follows(formatter: Formatter, original: str) -> bool:
+    reference = formatter.format(original)
+    return reference is not None and reference.strip() == textwrap.dedent(original).strip()
 
 
 def project_formatter(pyproject: str | None) -> Formatter:
