@@ -167,6 +167,12 @@ class Settings(BaseSettings):
     sandbox_max_disk_mb: int = Field(default=1024, ge=1)
     # Source cap (code + files + stdin, in bytes); bigger requests get 413.
     sandbox_max_source_bytes: int = Field(default=1_000_000, ge=1)
+    # Issue 13: files per request (each is one fd at spawn time; 413 past it), the
+    # WebSocket door's stdin bytes per run, and the compile cache's size caps.
+    sandbox_max_files: int = Field(default=1000, ge=1, le=10000)
+    sandbox_max_stdin_bytes: int = Field(default=16_000_000, ge=0)
+    sandbox_compile_cache_mb: int = Field(default=512, ge=1)
+    sandbox_compile_artifact_mb: int = Field(default=64, ge=1)
     # Runs at once; 0 means the number of CPU cores.
     sandbox_concurrency: int = Field(default=0, ge=0)
     # Runs allowed to wait for a slot; one more is refused with 429 + Retry-After.

@@ -220,22 +220,16 @@ def scratch_args(disk_mb: int, *, out_dir: bool = False) -> list[str]:
     return args
 
 
-def _memfd(name: str, data: bytes) -> int:
-    fd = os.memfd_create(name, os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
 def _side_pipe(child_end: int = 1) -> tuple[int, int]:
     """A pipe the sandbox user may reopen (/dev/stdin, /proc/self/fd/N): pipe inodes
     are 0600 and owned by their creator, so hand the child's end to uid 65534."""
     fds = os.pipe()
     if os.geteuid() == 0:
-        os.fchown(fds[child_end], SANDBOX_UID, SANDBOX_UID)
+        try:
+            os.fchown(fds[child_end], SANDBOX_UID, SANDBOX_UID)
+        except BaseException:
+            _close_all(list(fds))
+            raise
     return fds
 
 
@@ -247,18 +241,13 @@ def wrapper_script(procs_files: list[str], ulimits: dict[str, int]) -> str:
     return " && ".join(steps)
 
 
-def spawn(
-    spec: RunSpec,
-    *,
-    seccomp_fd: int | None,
-    procs_files: list[str],
-    ulimits: dict[str, int],
-) -> Spawned:
-    """Start the sandbox; the caller watches it (``process.watch_process``)."""
-    tpl = template()
-    owned: list[int] = []  # fds the child gets; closed here after the spawn
-    args = list(tpl.args)
-    args += scratch_args(spec.disk_mb, out_dir=spec.out_dir)
+def _layout(spec: RunSpec, owned: list[int]) -> list[str]:
+    """The per-run arguments: scratch, files (one memfd each), binds, environment.
+
+    Every fd opened here is appended to ``owned`` *as soon as it exists*, so the
+    caller can close all of them on any error, EMFILE half-way included.
+    """
+    args = scratch_args(spec.disk_mb, out_dir=spec.out_dir)
     if spec.app_files:
         size = sum(len(d) for d in spec.app_files.values()) + 1024 * 1024
         args += ["--size", str(size), "--tmpfs", "/app"]
@@ -274,8 +263,9 @@ def spawn(
             parent = os.path.dirname(parent)
         for d in reversed(chain):
             args += ["--dir", d]
-        fd = _memfd("src", data)
+        fd = os.memfd_create("src", os.MFD_CLOEXEC)
         owned.append(fd)
+        _fill(fd, data)
         args += ["--perms", perms, "--file", str(fd), dest]
     if spec.app_files:
         args += ["--remount-ro", "/app"]
@@ -283,52 +273,74 @@ def spawn(
         fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
         owned.append(fd)
         args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
-    if seccomp_fd is not None:
-        owned.append(seccomp_fd)
-        args += ["--seccomp", str(seccomp_fd)]
-    env = {**BASE_ENV, **spec.env}
-    for key, value in env.items():
-        args += ["--setenv", key, value]
-    status_fd = None
-    if tpl.json_status:
-        status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
-        args += ["--json-status-fd", str(status_fd)]
-    # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
-    # the only writable places are the directories of the run's one capped tmpfs.
-    args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
+    return args
 
-    stdin_r, stdin_w = _side_pipe(child_end=0)
-    out_r, out_w = _side_pipe()
-    err_r, err_w = _side_pipe()
-    child_ends = [stdin_r, out_w, err_w]
-    report_r = files_r = None
-    pass_fds = list(owned)
-    if status_fd is not None:
-        pass_fds.append(status_fd)
-    # Side channels keep their fd number through sh, setpriv and bwrap; the
-    # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
-    tokens: dict[str, str] = {}
-    if spec.report_fd:
-        report_r, w = _side_pipe()
-        child_ends.append(w)
-        pass_fds.append(w)
-        tokens["{REPORT}"] = str(w)
-    if spec.files_fd:
-        files_r, w = _side_pipe()
-        child_ends.append(w)
-        pass_fds.append(w)
-        tokens["{FILES}"] = str(w)
-    if tokens:
-        cut = args.index("--")
-        tail = []
-        for arg in args[cut:]:
-            for token, value in tokens.items():
-                arg = arg.replace(token, value)
-            tail.append(arg)
-        args = args[:cut] + tail
-    script = wrapper_script(procs_files, ulimits)
-    argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap, *args]
+
+def spawn(
+    spec: RunSpec,
+    *,
+    seccomp_fd: int | None,
+    procs_files: list[str],
+    ulimits: dict[str, int],
+) -> Spawned:
+    """Start the sandbox; the caller watches it (``process.watch_process``).
+
+    Owns ``seccomp_fd`` from the call on: it is closed here whatever happens.
+    On any error every fd this function opened is closed before it re-raises.
+    """
+    tpl = template()
+    owned: list[int] = [] if seccomp_fd is None else [seccomp_fd]  # closed after the spawn
+    child_ends: list[int] = []
+    parent_ends: list[int] = []  # handed to the caller on success, closed on failure
+    status_fd = None
     try:
+        args = list(tpl.args) + _layout(spec, owned)
+        if seccomp_fd is not None:
+            args += ["--seccomp", str(seccomp_fd)]
+        env = {**BASE_ENV, **spec.env}
+        for key, value in env.items():
+            args += ["--setenv", key, value]
+        if tpl.json_status:
+            status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
+            parent_ends.append(status_fd)
+            args += ["--json-status-fd", str(status_fd)]
+        # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
+        # the only writable places are the directories of the run's one capped tmpfs.
+        args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
+
+        def pipe(child_end: int = 1) -> int:
+            fds = _side_pipe(child_end)
+            child_ends.append(fds[child_end])
+            parent_ends.append(fds[1 - child_end])
+            return fds[1 - child_end]
+
+        stdin_w = pipe(child_end=0)
+        stdin_r = child_ends[-1]
+        out_r, out_w = pipe(), child_ends[-1]
+        err_r, err_w = pipe(), child_ends[-1]
+        report_r = files_r = None
+        pass_fds = [*owned, *([status_fd] if status_fd is not None else [])]
+        # Side channels keep their fd number through sh, setpriv and bwrap; the
+        # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
+        tokens: dict[str, str] = {}
+        if spec.report_fd:
+            report_r = pipe()
+            pass_fds.append(child_ends[-1])
+            tokens["{REPORT}"] = str(child_ends[-1])
+        if spec.files_fd:
+            files_r = pipe()
+            pass_fds.append(child_ends[-1])
+            tokens["{FILES}"] = str(child_ends[-1])
+        if tokens:
+            cut = args.index("--")
+            tail = []
+            for arg in args[cut:]:
+                for token, value in tokens.items():
+                    arg = arg.replace(token, value)
+                tail.append(arg)
+            args = args[:cut] + tail
+        script = wrapper_script(procs_files, ulimits)
+        argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap, *args]
         proc = subprocess.Popen(
             argv,
             stdin=stdin_r,
@@ -344,14 +356,25 @@ def spawn(
             cwd="/",
         )
     except BaseException:
-        for fd in (stdin_w, out_r, err_r, report_r, files_r, status_fd):
-            if fd is not None:
-                os.close(fd)
+        _close_all(parent_ends)
         raise
     finally:
-        for fd in owned + child_ends:
-            os.close(fd)
+        _close_all(owned + child_ends)
     return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r, status_fd)
+
+
+def _fill(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.lseek(fd, 0, os.SEEK_SET)
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 __all__ = [
