@@ -6,6 +6,7 @@ a refused syscall, a linear parser) rather than the exact repro only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -314,3 +315,60 @@ def test_a_compile_artifact_path_too_long_is_a_compile_error(settings: Settings)
     r = run_code(SandboxRequest(language="java", files={"Main.java": code}, entry="Main.java",
                                 limits=Limits(wall_seconds=60)), settings)
     assert r.status == "compile_error" and "too long" in r.stderr, (r.status, r.stderr[-500:])
+
+
+# ----------------------------------------------------- 5. WebSocket stdin caps
+
+
+def _rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _ws_flood(host: str, code: str, chunks: int, timeout_ms: int) -> tuple[object, float]:
+    """Send ``chunks`` stdin messages of 1 MB; return (the close frame, seconds taken)."""
+    import json
+
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    closed = None
+    start = time.monotonic()
+    with connect(f"ws://{host}/api/v1/devlab/execute/stream", max_size=None,
+                 open_timeout=10) as ws:
+        ws.send(json.dumps({"language": "python", "timeout": timeout_ms, "code": code}))
+        assert json.loads(ws.recv(timeout=20))["data"].startswith("up")
+        try:
+            for _ in range(chunks):
+                ws.send(json.dumps({"stdin": "x" * 1_000_000}))
+            while True:
+                ws.recv(timeout=30)
+        except ConnectionClosed as exc:
+            closed = exc.rcvd
+    return closed, time.monotonic() - start
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_websocket_stdin_is_capped_and_buffers_stay_bounded(tmp_path: Path) -> None:
+    cfg = load_settings(home=tmp_path / "home", sandbox_max_stdin_bytes=4_000_000)
+    gen = serve_in_thread(cfg)
+    host = next(gen)
+    try:
+        # A reader: past the cap the socket closes with 1009 and the run ends.
+        reader = "import sys\nprint('up', flush=True)\nwhile sys.stdin.buffer.read(65536): pass\n"
+        closed, took = _ws_flood(host, reader, 10, 60_000)
+        assert closed is not None and closed.code == 1009, closed
+        assert "sandbox_max_stdin_bytes" in closed.reason and took < 30
+        # A program that never reads: the server stops reading the socket once a few
+        # MB are buffered (backpressure), memory stays flat, the wall limit ends it.
+        base = _rss_kb()
+        sleeper = "import time\nprint('up', flush=True)\ntime.sleep(60)\n"
+        closed, took = _ws_flood(host, sleeper, 60, 4_000)
+        assert took < 30
+        assert _rss_kb() - base < 100_000, "stdin was buffered without bound"
+    finally:
+        with contextlib.suppress(StopIteration):
+            next(gen)
