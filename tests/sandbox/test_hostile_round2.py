@@ -39,8 +39,9 @@ def _cgroups_left() -> list[str]:
     left = []
     for root in pool.roots.values():
         for d in root.iterdir():
-            if d.is_dir() and (d not in tracked or d not in free
-                               or (d / "cgroup.procs").read_text().strip()):
+            if d.is_dir() and (
+                d not in tracked or d not in free or (d / "cgroup.procs").read_text().strip()
+            ):
                 left.append(str(d))
     return left
 
@@ -70,8 +71,9 @@ def test_file_flood_is_refused_with_413_and_the_server_keeps_working(server: str
     fds = _fds()
     files = {f"f{i}.py": "" for i in range(25_000)}
     files["main.py"] = "print('x')"
-    resp = httpx.post(url, json={"language": "python", "files": files, "entry": "main.py"},
-                      timeout=60)
+    resp = httpx.post(
+        url, json={"language": "python", "files": files, "entry": "main.py"}, timeout=60
+    )
     assert resp.status_code == 413, resp.text
     assert "sandbox_max_files" in resp.json()["error"]
     assert _fds() <= fds + 2 and not _cgroups_left()
@@ -87,13 +89,18 @@ def test_file_names_count_toward_the_byte_cap(tmp_path: Path) -> None:
     assert err.value.status_code == 413
     too_many = load_settings(home=tmp_path / "h2", sandbox_max_files=3)
     with pytest.raises(SourceTooLarge, match="sandbox_max_files"):
-        run_code(SandboxRequest(language="python", code="print(1)",
-                                files={"a.py": "", "b.py": "", "c.py": ""}), too_many)
+        run_code(
+            SandboxRequest(
+                language="python", code="print(1)", files={"a.py": "", "b.py": "", "c.py": ""}
+            ),
+            too_many,
+        )
 
 
 @pytest.mark.sandbox
 def test_an_error_half_way_through_the_spawn_releases_every_fd_and_cgroup(
-        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _hello(settings)  # warm: template, seccomp, cgroup pool
     fds = _fds()
     real = os.memfd_create
@@ -142,12 +149,18 @@ def test_report_parsers_are_linear_on_hostile_text() -> None:
 
 
 def test_tap_parser_still_reads_names_directives_and_errors() -> None:
-    tap = ("ok 1 - adds  # SKIP not today\nnot ok 2 - divides\n  ---\n  error: |-\n"
-           "    boom\n  code: 'ERR'\n  ...\nok 3 - has # inside\nnot ok 4 - one\n"
-           "  ---\n  error: 'bad value'\n  ...\n")
+    tap = (
+        "ok 1 - adds  # SKIP not today\nnot ok 2 - divides\n  ---\n  error: |-\n"
+        "    boom\n  code: 'ERR'\n  ...\nok 3 - has # inside\nnot ok 4 - one\n"
+        "  ---\n  error: 'bad value'\n  ...\n"
+    )
     got = [(t.name, t.outcome, t.message) for t in parse_tap(tap)]
-    assert got == [("adds", "skipped", ""), ("divides", "failed", "boom"),
-                   ("has # inside", "passed", ""), ("one", "failed", "bad value")]
+    assert got == [
+        ("adds", "skipped", ""),
+        ("divides", "failed", "boom"),
+        ("has # inside", "passed", ""),
+        ("one", "failed", "bad value"),
+    ]
 
 
 def test_java_name_detection_is_linear_and_still_correct() -> None:
@@ -165,12 +178,20 @@ def test_java_name_detection_is_linear_and_still_correct() -> None:
 def test_health_answers_while_hostile_output_is_processed(server: str) -> None:
     url = f"http://{server}/api/v1/devlab/execute"
     spaces = "' '.repeat(100000)"
-    js = ("const test = require('node:test');\n"
-          f"for (let i = 0; i < 10; i++) test({spaces} + i + {spaces}, () => {{}});\n")
+    js = (
+        "const test = require('node:test');\n"
+        f"for (let i = 0; i < 10; i++) test({spaces} + i + {spaces}, () => {{}});\n"
+    )
     java = "\n" * 60_000 + "public class Main { public static void main(String[] a) {} }\n"
-    jobs = [{"language": "javascript", "mode": "test", "files": {"main.test.js": js},
-             "limits": {"max_output_bytes": 8_000_000}},
-            {"language": "java", "code": java}]
+    jobs = [
+        {
+            "language": "javascript",
+            "mode": "test",
+            "files": {"main.test.js": js},
+            "limits": {"max_output_bytes": 8_000_000},
+        },
+        {"language": "java", "code": java},
+    ]
     results: list[httpx.Response] = []
 
     def send() -> None:
@@ -289,14 +310,22 @@ def test_linux_aio_is_refused(settings: Settings) -> None:
 # ------------------------------------------------- 4. option injection by names
 
 
-@pytest.mark.parametrize("name", ["@x.ts", "-verbose.java", "src/@opts", "--watch.ts",
-                                  "a/-b.go", "x" * 300 + ".py"])
+@pytest.mark.parametrize(
+    "name", ["@x.ts", "-verbose.java", "src/@opts", "--watch.ts", "a/-b.go", "x" * 300 + ".py"]
+)
 def test_file_names_that_could_be_options_are_refused(settings: Settings, name: str) -> None:
-    language = {"ts": "typescript", "java": "java", "go": "go"}.get(name.rsplit(".", 1)[-1],
-                                                                    "python")
+    language = {"ts": "typescript", "java": "java", "go": "go"}.get(
+        name.rsplit(".", 1)[-1], "python"
+    )
     with pytest.raises(BadFileName) as err:
-        run_code(SandboxRequest(language=language, files={name: "x", "main.py": "print(1)"},
-                                entry="main.py" if language == "python" else None), settings)
+        run_code(
+            SandboxRequest(
+                language=language,
+                files={name: "x", "main.py": "print(1)"},
+                entry="main.py" if language == "python" else None,
+            ),
+            settings,
+        )
     assert err.value.status_code == 400
 
 
@@ -312,8 +341,15 @@ def test_the_compile_step_is_bound_by_the_request_time_limits(settings: Settings
 def test_a_compile_artifact_path_too_long_is_a_compile_error(settings: Settings) -> None:
     package = ".".join(["p" * 200] * 6)
     code = f"package {package};\npublic class Main {{ public static void main(String[] a) {{}} }}\n"
-    r = run_code(SandboxRequest(language="java", files={"Main.java": code}, entry="Main.java",
-                                limits=Limits(wall_seconds=60)), settings)
+    r = run_code(
+        SandboxRequest(
+            language="java",
+            files={"Main.java": code},
+            entry="Main.java",
+            limits=Limits(wall_seconds=60),
+        ),
+        settings,
+    )
     assert r.status == "compile_error" and "too long" in r.stderr, (r.status, r.stderr[-500:])
 
 
@@ -336,8 +372,7 @@ def _ws_flood(host: str, code: str, chunks: int, timeout_ms: int) -> tuple[objec
 
     closed = None
     start = time.monotonic()
-    with connect(f"ws://{host}/api/v1/devlab/execute/stream", max_size=None,
-                 open_timeout=10) as ws:
+    with connect(f"ws://{host}/api/v1/devlab/execute/stream", max_size=None, open_timeout=10) as ws:
         ws.send(json.dumps({"language": "python", "timeout": timeout_ms, "code": code}))
         assert json.loads(ws.recv(timeout=20))["data"].startswith("up")
         try:

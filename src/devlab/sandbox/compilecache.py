@@ -144,8 +144,9 @@ def compile_cache(root: Path, max_mb: int, artifact_mb: int) -> CompileCache:
     key = (root, max_mb, artifact_mb)
     with _caches_lock:
         if key not in _caches:
-            _caches[key] = CompileCache(root, max_bytes=max_mb * 1024 * 1024,
-                                        max_artifact_bytes=artifact_mb * 1024 * 1024)
+            _caches[key] = CompileCache(
+                root, max_bytes=max_mb * 1024 * 1024, max_artifact_bytes=artifact_mb * 1024 * 1024
+            )
         return _caches[key]
 
 
