@@ -407,3 +407,113 @@ def test_websocket_stdin_is_capped_and_buffers_stay_bounded(tmp_path: Path) -> N
     finally:
         with contextlib.suppress(StopIteration):
             next(gen)
+
+
+# ------------------------------------------------------------ 9. robustness
+
+
+LEAK_PROBE = r"""
+import json, os
+out = {}
+for path in ("/proc/cmdline", "/proc/1/cmdline", "/proc/self/mountinfo",
+             "/usr/local/etc/npmrc", "/proc/1/environ"):
+    try:
+        out[path] = open(path, "rb").read().decode("latin-1")
+    except OSError as exc:
+        out[path] = "DENIED:" + type(exc).__name__
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.sandbox
+def test_host_paths_and_boot_line_are_not_visible_inside(settings: Settings) -> None:
+    import json
+    import sys
+    import tempfile
+
+    r = run_code(SandboxRequest(language="python", code=LEAK_PROBE), settings)
+    assert r.status == "ok", r.stderr
+    seen = json.loads(r.stdout)
+    host_cmdline = Path("/proc/cmdline").read_text().strip()
+    assert host_cmdline not in seen["/proc/cmdline"]
+    forbidden = [tempfile.gettempdir() + "/", sys.prefix, str(settings.home), "devlab-sandbox"]
+    for path in ("/proc/1/cmdline", "/proc/self/mountinfo", "/proc/1/environ"):
+        for needle in forbidden:
+            assert needle not in seen[path], (path, needle, seen[path][:2000])
+    assert seen["/usr/local/etc/npmrc"] in ("", "DENIED:FileNotFoundError")
+
+
+@pytest.mark.sandbox
+def test_stale_cgroup_roots_of_dead_servers_are_swept_at_start() -> None:
+    from devlab.sandbox.cgroups import shutdown_pool, sweep_stale_roots
+
+    pool = cgroup_pool()
+    if not pool.available:
+        pytest.skip(f"no writable cgroups here: {pool.reason}")
+    dead = 4_000_000 - 7  # above pid_max's usual ceiling: no such process
+    parents = [root.parent for root in pool.roots.values()]
+    made = []
+    for parent in parents:
+        stale = parent / f"devlab-sandbox-{dead}"
+        (stale / "run-0").mkdir(parents=True, exist_ok=True)
+        made.append(stale)
+    mine = [root for root in pool.roots.values()]
+    assert all(sweep_stale_roots(p) for p in parents)
+    assert not any(p.exists() for p in made)
+    assert all(root.exists() for root in mine), "a live server's roots were touched"
+    shutdown_pool()
+    assert not any(root.exists() for root in mine)
+    assert cgroup_pool().available  # probes afresh after a shutdown
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_sigterm_to_the_server_removes_its_cgroup_roots(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    pool = cgroup_pool()
+    if not pool.available:
+        pytest.skip(f"no writable cgroups here: {pool.reason}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    import devlab
+
+    src = str(Path(devlab.__file__).resolve().parents[1])  # this checkout's code, not another
+    env = {**os.environ, "DEVLAB_PORT": str(port), "DEVLAB_HOST": "127.0.0.1", "PYTHONPATH": src}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "devlab", "--home", str(tmp_path / "h"), "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.3)
+        r = httpx.post(
+            f"{url}/api/v1/devlab/execute",
+            timeout=60,
+            json={"language": "python", "code": "print(1)"},
+        )
+        assert r.status_code == 200, r.text
+        roots = [
+            root.parent / f"devlab-sandbox-{proc.pid}"
+            for root in pool.roots.values()
+            if root.parent.name != f"devlab-sandbox-{os.getpid()}"
+        ]
+        assert any(p.exists() for p in roots)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not [p for p in roots if p.exists()], "cgroup roots outlived the server"

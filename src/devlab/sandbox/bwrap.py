@@ -35,7 +35,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +92,7 @@ class Template:
     bwrap: str
     prefix: list[str]  # setpriv ... when root
     args: list[str]
-    etc_dir: str
+    etc_dir: str  # kept for callers; empty: /etc's synthetic files are memfds now
     version: str
     json_status: bool = True  # --json-status-fd (tells setup failures from the program's)
 
@@ -117,12 +116,7 @@ def template() -> Template:
             "the host has a /newroot, which the sandbox's mount layout relies on not "
             "existing; remove or rename it"
         )
-    etc_dir = tempfile.mkdtemp(prefix="devlab-sandbox-etc-")
-    os.chmod(etc_dir, 0o755)
-    for name, text in _ETC_SYNTHETIC.items():
-        path = Path(etc_dir) / name
-        path.write_text(text)
-        path.chmod(0o644)
+    etc_dir = ""  # the synthetic /etc files now come from memfds (see ``_masks``)
     args = ["--unshare-all", "--unshare-user"]
     if "--disable-userns" in help_text.stdout:
         args.append("--disable-userns")
@@ -139,8 +133,6 @@ def template() -> Template:
             args += ["--ro-bind", str(target), f"/{link}"]
     for path in _ETC_SYSTEM:
         args += ["--ro-bind-try", path, path]
-    for name in _ETC_SYNTHETIC:
-        args += ["--ro-bind", f"{etc_dir}/{name}", f"/etc/{name}"]
     # /dev read-only (device nodes still work); /dev/shm is bound from the run's tmpfs.
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--clearenv"]
     prefix: list[str] = []
@@ -152,6 +144,20 @@ def template() -> Template:
     version = (out.stdout or out.stderr).strip()
     return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version,
                     json_status="--json-status-fd" in help_text.stdout)
+
+
+# Files laid over the read-only /usr and the fresh /proc with neutral content, each
+# from a memfd (``--ro-bind-data``) so no host path shows in the sandbox's mountinfo:
+# the kernel command line and npm's global config (which can name host paths/tokens).
+_MASKED = {"/proc/cmdline": "sandbox\n"}
+_MASK_IF_PRESENT = ("/usr/local/etc/npmrc", "/usr/etc/npmrc")
+
+
+def _masks() -> dict[str, str]:
+    masks = {f"/etc/{name}": text for name, text in _ETC_SYNTHETIC.items()}
+    masks.update(_MASKED)
+    masks.update({path: "" for path in _MASK_IF_PRESENT if os.path.isfile(path)})
+    return masks
 
 
 @dataclass
@@ -273,6 +279,11 @@ def _layout(spec: RunSpec, owned: list[int]) -> list[str]:
         fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
         owned.append(fd)
         args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
+    for dest, text in _masks().items():
+        fd = os.memfd_create("mask", os.MFD_CLOEXEC)
+        owned.append(fd)
+        _fill(fd, text.encode())
+        args += ["--perms", "0444", "--ro-bind-data", str(fd), dest]
     return args
 
 
@@ -339,8 +350,16 @@ def spawn(
                     arg = arg.replace(token, value)
                 tail.append(arg)
             args = args[:cut] + tail
+        # Options travel in a memfd (``--args``): bwrap's pid 1 inside keeps its
+        # command line (/proc/1/cmdline), which then shows no host path.
+        cut = args.index("--")
+        options_fd = os.memfd_create("bwrap-args", os.MFD_CLOEXEC)
+        owned.append(options_fd)
+        pass_fds.append(options_fd)
+        _fill(options_fd, b"".join(a.encode() + b"\0" for a in args[:cut]))
         script = wrapper_script(procs_files, ulimits)
-        argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap, *args]
+        argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap,
+                "--args", str(options_fd), *args[cut:]]
         proc = subprocess.Popen(
             argv,
             stdin=stdin_r,

@@ -232,7 +232,9 @@ class CgroupPool:
             self.reason = f"cgroup v1 controller(s) not mounted: {', '.join(missing)}"
             return
         for name, mount in mounts.items():
-            root = mount / own.get(name, "/").lstrip("/") / f"devlab-sandbox-{os.getpid()}"
+            parent = mount / own.get(name, "/").lstrip("/")
+            sweep_stale_roots(parent)
+            root = parent / f"devlab-sandbox-{os.getpid()}"
             try:
                 root.mkdir(exist_ok=True)
             except OSError as exc:
@@ -312,8 +314,55 @@ class CgroupPool:
         self._remove_roots()
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_roots(parent: Path) -> list[Path]:
+    """Remove ``devlab-sandbox-<pid>`` roots under ``parent`` whose server is dead.
+
+    A server killed by a signal (uvicorn re-raises SIGTERM after its shutdown, so
+    ``atexit`` never runs) or by SIGKILL leaves its roots behind; the next start
+    kills whatever is left in them and removes them. Roots of live servers stay.
+    """
+    removed = []
+    try:
+        entries = list(parent.glob("devlab-sandbox-*"))
+    except OSError:
+        return removed
+    for root in entries:
+        suffix = root.name.rsplit("-", 1)[-1]
+        if not suffix.isdigit() or int(suffix) == os.getpid() or _pid_alive(int(suffix)):
+            continue
+        runs = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []
+        for run in runs:
+            Cgroup({"any": run}).kill_all(timeout=0.5)
+            with contextlib.suppress(OSError):
+                run.rmdir()
+        with contextlib.suppress(OSError):
+            root.rmdir()
+            removed.append(root)
+    return removed
+
+
 _pool: CgroupPool | None = None
 _pool_lock = threading.Lock()
+
+
+def shutdown_pool() -> None:
+    """Kill what is left in the pool's groups and remove them and the roots (server
+    shutdown); a later ``cgroup_pool()`` probes afresh."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
 
 
 def cgroup_pool() -> CgroupPool:
@@ -325,4 +374,6 @@ def cgroup_pool() -> CgroupPool:
         return _pool
 
 
-__all__ = ["Cgroup", "CgroupPool", "CgroupStats", "cgroup_pool"]
+__all__ = [
+    "Cgroup", "CgroupPool", "CgroupStats", "cgroup_pool", "shutdown_pool", "sweep_stale_roots",
+]

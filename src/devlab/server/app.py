@@ -23,6 +23,11 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             app.state.workbench.close()
+            # Issue 13: the sandbox's cgroup roots go on every shutdown path
+            # (uvicorn re-raises SIGTERM after this, so atexit would not run).
+            from devlab.sandbox.cgroups import shutdown_pool
+
+            shutdown_pool()
 
     app = FastAPI(
         title="DevLab",
