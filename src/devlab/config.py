@@ -124,6 +124,13 @@ class Settings(BaseSettings):
     # Server bind address (``devlab serve`` flags override).
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Issue 13 (server/guards.py): extra Host names and browser Origins accepted
+    # besides loopback and the server's own origin (JSON lists in the env vars).
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+    # Server-side paths a REST/CLI ingestion may read; empty means the user's home
+    # and the current directory. /etc, /proc, /sys, /dev and DEVLAB_HOME never.
+    ingest_roots: list[Path] = Field(default_factory=list)
     # Threads in the local job runner's worker pool.
     job_workers: int = Field(default=2, ge=1, le=64)
 

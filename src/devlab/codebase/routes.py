@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from devlab.apitypes import DbOffset
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
@@ -61,7 +64,7 @@ def get_files(
     project: str,
     language: str | None = None,
     limit: int = Query(10_000, ge=1, le=100_000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbOffset, Query()] = 0,
     bench: Workbench = Depends(workbench),
 ):
     return list_files(bench.db, project, language=language, limit=limit, offset=offset)

@@ -36,6 +36,9 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    from devlab.server.guards import RequestGuards  # issue 13: Host/Origin/Content-Type
+
+    app.add_middleware(RequestGuards, settings=settings)
 
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router

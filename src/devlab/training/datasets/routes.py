@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
+from devlab.apitypes import DbOffset
 from devlab.server.deps import workbench
 from devlab.training.datasets import (
     DatasetBuildRequest,
@@ -53,7 +54,7 @@ def examples(
     split: str | None = Query(None, description="train | validation | test"),
     kind: str | None = Query(None, description="an example kind"),
     limit: int = Query(50, ge=0, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbOffset, Query()] = 0,
     bench: Workbench = Depends(workbench),
 ):
     return list_examples(
