@@ -134,3 +134,17 @@ def test_cli_ingest_of_a_missing_path_creates_nothing(tmp_path) -> None:
     assert bad.exit_code != 0 and "does not exist" in " ".join(bad.output.split())
     listed = runner.invoke(cli_app, ["--home", str(home), "projects", "--json"])
     assert listed.exit_code == 0 and json.loads(listed.output or "[]") == [], listed.output
+
+
+def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = httpx.get(f"{server}{page}").text
+        urls = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?['"]([^'"]+)['"]""", html)
+        assets = [a or b for a, b in urls]
+        assert assets, html[:500]
+        for asset in assets:
+            assert asset.startswith("/"), f"{page} loads {asset} from elsewhere"
+            resp = httpx.get(f"{server}{asset}")
+            assert resp.status_code == 200 and len(resp.content) > 100, asset

@@ -34,7 +34,12 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="A self-hosted AI workbench: code index, search and more.",
         lifespan=lifespan,
+        docs_url=None,  # issue 13: /docs and /redoc from local assets (server/docs.py)
+        redoc_url=None,
     )
+    from devlab.server.docs import install_local_docs
+
+    install_local_docs(app)
     install_error_handlers(app)
     from devlab.server.guards import RequestGuards  # issue 13: Host/Origin/Content-Type
 
