@@ -517,3 +517,39 @@ def test_sigterm_to_the_server_removes_its_cgroup_roots(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert not [p for p in roots if p.exists()], "cgroup roots outlived the server"
+
+
+# ---------------------------------------------------------- 6. compile cache
+
+
+def test_compile_cache_is_size_capped_lru_with_a_per_artifact_cap(tmp_path: Path) -> None:
+    from devlab.sandbox.compilecache import CompileCache
+
+    cache = CompileCache(tmp_path / "c", max_bytes=3_000, max_artifact_bytes=1_500)
+    assert not cache.store("go", "huge", {"main": b"x" * 2_000}, "t")  # over the per-artifact cap
+    for key in ("a", "b", "c"):
+        assert cache.store("go", key, {"main": b"x" * 900}, "t")
+        time.sleep(0.01)
+    assert cache.load("go", "a") is not None  # a is now the most recently used
+    time.sleep(0.01)
+    assert cache.store("go", "d", {"main": b"x" * 900}, "t")  # evicts b, the least recent
+    assert cache.load("go", "b") is None
+    assert all(cache.load("go", k) is not None for k in ("a", "c", "d"))
+    assert cache.size() <= 3_000
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "c").rglob("*") if p.is_file())
+    assert on_disk <= 3_000 + 100  # + the markers
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_a_flood_of_unique_go_programs_cannot_grow_the_cache_past_its_cap(tmp_path: Path) -> None:
+    cfg = load_settings(
+        home=tmp_path / "home", sandbox_compile_cache_mb=3, sandbox_compile_artifact_mb=2
+    )
+    for i in range(3):
+        code = f'package main\n// {i}\nimport "fmt"\nfunc main() {{ fmt.Println({i}) }}\n'
+        r = run_code(SandboxRequest(language="go", code=code, limits=Limits(wall_seconds=60)), cfg)
+        assert r.status == "ok" and r.stdout == f"{i}\n", r.stderr[-500:]
+    root = cfg.compile_cache_dir
+    on_disk = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    assert on_disk <= 3 * 1024 * 1024
