@@ -180,6 +180,10 @@ class Settings(BaseSettings):
     sandbox_max_stdin_bytes: int = Field(default=16_000_000, ge=0)
     sandbox_compile_cache_mb: int = Field(default=512, ge=1)
     sandbox_compile_artifact_mb: int = Field(default=64, ge=1)
+    # Host uids for concurrent runs when DevLab runs as root (one per run, so
+    # per-uid kernel limits such as inotify instances are per run).
+    sandbox_uid_base: int = Field(default=2_100_000, ge=1000, le=4_000_000_000)
+    sandbox_uid_count: int = Field(default=64, ge=1, le=65536)
     # Runs at once; 0 means the number of CPU cores.
     sandbox_concurrency: int = Field(default=0, ge=0)
     # Runs allowed to wait for a slot; one more is refused with 429 + Retry-After.

@@ -553,3 +553,82 @@ def test_a_flood_of_unique_go_programs_cannot_grow_the_cache_past_its_cap(tmp_pa
     root = cfg.compile_cache_dir
     on_disk = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     assert on_disk <= 3 * 1024 * 1024
+
+
+# -------------------------------------------------- 7. per-run host uids
+
+
+INOTIFY_HOG = r"""
+import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+made = 0
+while made < 100000:
+    if libc.inotify_init() < 0:
+        break
+    made += 1
+print("HOG", made, ctypes.get_errno(), flush=True)
+time.sleep(float(sys.argv[1]))
+"""
+
+INOTIFY_ONE = r"""
+import ctypes, time
+time.sleep(1.0)
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init()
+print("ONE", fd, ctypes.get_errno(), flush=True)
+"""
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_concurrent_sandboxes_have_their_own_host_uid_and_per_uid_limits(
+    settings: Settings,
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("per-run host uids need root (setpriv)")
+    from concurrent.futures import ThreadPoolExecutor
+
+    marker = f"devlabuid{os.getpid()}{time.monotonic_ns()}"
+    seen: dict[int, int] = {}
+
+    def watch() -> None:
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and len(set(seen.values())) < 2:
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    if marker.encode() not in Path(f"/proc/{entry.name}/cmdline").read_bytes():
+                        continue
+                    status = Path(f"/proc/{entry.name}/status").read_text()
+                except OSError:
+                    continue
+                uid = next(
+                    int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("Uid:")
+                )
+                if uid != 0:  # the spawn wrapper, before it drops to the run's uid
+                    seen[int(entry.name)] = uid
+            time.sleep(0.05)
+
+    cfg = settings.model_copy(update={"sandbox_concurrency": 2})
+    requests = [
+        SandboxRequest(
+            language="python",
+            code=INOTIFY_HOG,
+            args=["3", marker],
+            limits=Limits(wall_seconds=10, max_open_files=1024),
+        ),
+        SandboxRequest(
+            language="python", code=INOTIFY_ONE, args=[marker], limits=Limits(wall_seconds=10)
+        ),
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        watcher = pool.submit(watch)
+        hog, one = pool.map(lambda r: run_code(r, cfg), requests)
+        watcher.result()
+    uids = set(seen.values())
+    base = cfg.sandbox_uid_base
+    assert len(uids) >= 2 and all(base <= u < base + cfg.sandbox_uid_count for u in uids), uids
+    assert hog.stdout.startswith("HOG"), hog.stderr
+    fd = int(one.stdout.split()[1])
+    assert fd >= 0, f"one sandbox's inotify use starved another: {one.stdout} / {hog.stdout}"

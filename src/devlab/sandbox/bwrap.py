@@ -173,6 +173,7 @@ class RunSpec:
     disk_mb: int = 128  # the one tmpfs shared by /work, /tmp, /dev/shm (and /out)
     report_fd: bool = False
     files_fd: bool = False
+    host_uid: int | None = None  # the run's own host uid (root only; see uids.py)
 
 
 @dataclass
@@ -226,13 +227,13 @@ def scratch_args(disk_mb: int, *, out_dir: bool = False) -> list[str]:
     return args
 
 
-def _side_pipe(child_end: int = 1) -> tuple[int, int]:
+def _side_pipe(child_end: int = 1, uid: int = SANDBOX_UID) -> tuple[int, int]:
     """A pipe the sandbox user may reopen (/dev/stdin, /proc/self/fd/N): pipe inodes
     are 0600 and owned by their creator, so hand the child's end to uid 65534."""
     fds = os.pipe()
     if os.geteuid() == 0:
         try:
-            os.fchown(fds[child_end], SANDBOX_UID, SANDBOX_UID)
+            os.fchown(fds[child_end], uid, uid)
         except BaseException:
             _close_all(list(fds))
             raise
@@ -300,6 +301,10 @@ def spawn(
     On any error every fd this function opened is closed before it re-raises.
     """
     tpl = template()
+    host_uid = spec.host_uid if spec.host_uid is not None else SANDBOX_UID
+    prefix = tpl.prefix
+    if prefix:  # root: drop to the run's own unprivileged uid before bwrap
+        prefix = [prefix[0], f"--reuid={host_uid}", f"--regid={host_uid}", *prefix[3:]]
     owned: list[int] = [] if seccomp_fd is None else [seccomp_fd]  # closed after the spawn
     child_ends: list[int] = []
     parent_ends: list[int] = []  # handed to the caller on success, closed on failure
@@ -320,7 +325,7 @@ def spawn(
         args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
 
         def pipe(child_end: int = 1) -> int:
-            fds = _side_pipe(child_end)
+            fds = _side_pipe(child_end, host_uid)
             child_ends.append(fds[child_end])
             parent_ends.append(fds[1 - child_end])
             return fds[1 - child_end]
@@ -358,7 +363,7 @@ def spawn(
         pass_fds.append(options_fd)
         _fill(options_fd, b"".join(a.encode() + b"\0" for a in args[:cut]))
         script = wrapper_script(procs_files, ulimits)
-        argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap,
+        argv = ["/bin/sh", "-c", script, "sh", *prefix, tpl.bwrap,
                 "--args", str(options_fd), *args[cut:]]
         proc = subprocess.Popen(
             argv,

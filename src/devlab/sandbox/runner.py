@@ -38,6 +38,7 @@ from devlab.sandbox.process import Channels, OutputFn, StdinFeed, Watch, watch_p
 from devlab.sandbox.records import record_execution
 from devlab.sandbox.reports import parse_report
 from devlab.sandbox.seccomp import SeccompUnavailable, filter_fd
+from devlab.sandbox.uids import run_uid
 from devlab.store.db import Database
 
 _MAX_COLLECT_BYTES = 1_000_000
@@ -224,6 +225,7 @@ def execute_step(
     out_dir: bool = False,
     on_output: OutputFn | None = None,
     cancel: threading.Event | None = None,
+    host_uid: int | None = None,
 ) -> StepOutcome:
     """Run one command in a fresh sandbox under ``limits`` and watch it.
 
@@ -257,6 +259,7 @@ def execute_step(
         disk_mb=limits.max_disk_mb,
         report_fd=step.report is not None,
         files_fd=collect is not None,
+        host_uid=host_uid,
     )
     spawned: bwrap.Spawned | None = None
     try:
@@ -367,7 +370,8 @@ def _bad_artifact_name(names: list[str]) -> str | None:
     return None
 
 
-def compile_cached(prep: Prepared, settings: Settings, mode: str) -> Compiled:
+def compile_cached(prep: Prepared, settings: Settings, mode: str,
+                   host_uid: int | None = None) -> Compiled:
     """Compile, or reuse the artifact of an identical earlier compile.
 
     The key is the source hash + toolchain version + mode; the artifact lives
@@ -383,7 +387,8 @@ def compile_cached(prep: Prepared, settings: Settings, mode: str) -> Compiled:
         return Compiled(found, None, 0.0, True)
     start = time.monotonic()
     limits = compile_limits(prep.limits, settings)
-    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True)
+    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True,
+                           host_uid=host_uid)
     elapsed = (time.monotonic() - start) * 1000
     w = outcome.watch
     if w.returncode != 0 or w.timed_out or w.output_exceeded or w.cpu_exceeded:
@@ -488,9 +493,9 @@ def execute(
     """The shared body of ``run_code`` and ``stream_code`` (already validated or not)."""
     started = time.monotonic()
     prep = prepare(request, settings)
-    with gate_for(settings).slot():
+    with gate_for(settings).slot(), run_uid(settings) as host_uid:
         try:
-            result = _run_prepared(prep, request, settings, stdin, on_output, cancel)
+            result = _run_prepared(prep, request, settings, stdin, on_output, cancel, host_uid)
         except (bwrap.BwrapUnavailable, SeccompUnavailable) as exc:
             raise ToolchainMissing(str(exc), detail={"install": "bubblewrap libseccomp2"}) from exc
         except OSError as exc:  # EMFILE, ENOMEM...: everything of the run was released
@@ -509,11 +514,11 @@ def execute(
 
 def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
                   stdin: bytes | StdinFeed | None, on_output: OutputFn | None,
-                  cancel: threading.Event | None) -> SandboxResult:
+                  cancel: threading.Event | None, host_uid: int | None = None) -> SandboxResult:
     app_files: dict[str, bytes] = {}
     compile_ms, cached = None, None
     if prep.plan.compile is not None:
-        compiled = compile_cached(prep, settings, request.mode)
+        compiled = compile_cached(prep, settings, request.mode, host_uid)
         if compiled.failure is not None:
             return _compile_error(prep, compiled)
         assert compiled.artifact is not None
@@ -523,7 +528,7 @@ def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
     outcome = execute_step(prep.plan.run, prep.files, prep.limits, stdin=feed,
                            app_files=app_files,
                            collect="/work" if request.collect_files else None,
-                           on_output=on_output, cancel=cancel)
+                           on_output=on_output, cancel=cancel, host_uid=host_uid)
     result = to_result(prep, outcome, report=prep.plan.run.report, collect=request.collect_files)
     result.compile_ms, result.compile_cached = compile_ms, cached
     return result
