@@ -148,3 +148,81 @@ def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
             assert asset.startswith("/"), f"{page} loads {asset} from elsewhere"
             resp = httpx.get(f"{server}{asset}")
             assert resp.status_code == 200 and len(resp.content) > 100, asset
+
+
+def test_delete_project_removes_rows_and_index_entries_and_refuses_while_a_job_runs(
+    server, settings, tmp_path
+) -> None:
+    from sqlalchemy import func, select, text
+
+    from devlab.store.db import Database
+    from devlab.store.models import ChunkRow, FileVersion, Job, Snapshot
+    from helpers import wait_job
+
+    src = write_tree(tmp_path / "repo", SAMPLE)
+    job = httpx.post(f"{server}{API}/projects", json={"name": "shop", "source": str(src)}).json()
+    assert wait_job(server, job["id"])["status"] == "succeeded"
+    db = Database(settings)
+    try:
+        with db.session() as s:
+            pid = s.scalar(select(Snapshot.project_id))
+            assert s.scalar(select(func.count()).select_from(ChunkRow)) > 0
+            s.add(Job(id="busy-1", kind="analyze", status="running", project_id=pid, params={}))
+        busy = httpx.delete(f"{server}{API}/projects/shop")
+        assert busy.status_code == 409 and "busy-1" in busy.json()["error"]
+        with db.session() as s:
+            s.get(Job, "busy-1").status = "succeeded"
+        gone = httpx.delete(f"{server}{API}/projects/shop")
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["chunks"] > 0 and gone.json()["files"] > 0
+        assert httpx.get(f"{server}{API}/projects/shop").status_code == 404
+        assert httpx.delete(f"{server}{API}/projects/shop").status_code == 404
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(ChunkRow)) == 0
+            assert s.scalar(select(func.count()).select_from(FileVersion)) == 0
+            assert s.scalar(select(func.count()).select_from(Snapshot)) == 0
+            if db.is_sqlite:
+                fts = s.execute(text("SELECT count(*) FROM chunks_fts")).scalar()
+                assert fts == 0
+    finally:
+        db.close()
+
+
+def test_delete_dataset_removes_its_row_and_files(server, settings) -> None:
+    from devlab.store.db import Database
+    from devlab.store.models import DatasetRow, Job
+
+    db = Database(settings)
+    try:
+        folder = settings.home / "datasets" / "ds" / "1"
+        folder.mkdir(parents=True)
+        (folder / "train.jsonl").write_text('{"text": "withdrawn"}\n')
+        with db.session() as s:
+            s.add(DatasetRow(name="ds", version=1, path="datasets/ds/1", counts={}, config={}))
+            s.add(Job(id="train-1", kind="train", status="running", params={"dataset": "ds@1"}))
+        busy = httpx.delete(f"{server}{API}/datasets/ds@1")
+        assert busy.status_code == 409, busy.text
+        with db.session() as s:
+            s.get(Job, "train-1").status = "failed"
+        gone = httpx.delete(f"{server}{API}/datasets/ds@1")
+        assert gone.status_code == 200, gone.text
+        assert not folder.exists()
+        assert httpx.get(f"{server}{API}/datasets/ds@1").status_code == 404
+    finally:
+        db.close()
+
+
+def test_cli_deletes_projects_and_datasets(tmp_path) -> None:
+    home = tmp_path / "home"
+    src = write_tree(tmp_path / "repo", SAMPLE)
+    runner = CliRunner()
+    made = runner.invoke(
+        cli_app, ["--home", str(home), "ingest", str(src), "--name", "p", "--no-embed"]
+    )
+    assert made.exit_code == 0, made.output
+    gone = runner.invoke(cli_app, ["--home", str(home), "projects", "delete", "p", "--yes"])
+    assert gone.exit_code == 0, gone.output
+    listed = runner.invoke(cli_app, ["--home", str(home), "projects", "--json"])
+    assert json.loads(listed.output) == []
+    missing = runner.invoke(cli_app, ["--home", str(home), "dataset", "delete", "nope", "-y"])
+    assert missing.exit_code != 0

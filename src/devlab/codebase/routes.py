@@ -11,6 +11,7 @@ from devlab.apitypes import DbOffset
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
+from devlab.codebase.removal import ProjectDeleted, delete_project
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
 from devlab.server.uploads import discard, save_zip_upload
@@ -47,6 +48,18 @@ async def create_project(request: Request, bench: Workbench = Depends(workbench)
 @router.get("", response_model=list[ProjectInfo])
 def get_projects(bench: Workbench = Depends(workbench)):
     return list_projects(bench.db)
+
+
+@router.delete(
+    "/{project}",
+    response_model=ProjectDeleted,
+    responses={404: {"description": "no such project"},
+               409: {"description": "a job is running on the project"}},
+)
+def remove_project(project: str, bench: Workbench = Depends(workbench)) -> ProjectDeleted:
+    """Delete a project with its snapshots, files, index entries and findings (409 while
+    a job runs on it)."""
+    return delete_project(bench.db, bench.settings, project)
 
 
 @router.get("/{project}", response_model=ProjectInfo)

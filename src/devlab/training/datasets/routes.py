@@ -21,6 +21,7 @@ from devlab.training.datasets import (
 )
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 from devlab.training.datasets.errors import DatasetNotFound
+from devlab.training.datasets.removal import DatasetDeleted, delete_dataset
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/datasets", tags=["datasets"])
@@ -40,6 +41,18 @@ def index(
     bench: Workbench = Depends(workbench),
 ):
     return list_datasets(bench.db, name)
+
+
+@router.delete(
+    "/{dataset}",
+    response_model=DatasetDeleted,
+    responses={404: {"description": "no such dataset"},
+               409: {"description": "a job builds or uses this version"}},
+)
+def remove_dataset(dataset: str, bench: Workbench = Depends(workbench)) -> DatasetDeleted:
+    """Delete one dataset version (id, name = latest, or name@N): its row and files
+    (honours withdrawn consent); 409 while a job builds or uses it."""
+    return delete_dataset(bench.db, bench.settings, dataset)
 
 
 @router.get("/{dataset}", response_model=DatasetInfo)
