@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from devlab import __version__
 from devlab.config import Settings
-from devlab.server.errors import install_error_handlers
+from devlab.server.errors import ERROR_RESPONSES, install_error_handlers
 from devlab.workbench import Workbench
 
 
@@ -36,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # issue 13: /docs and /redoc from local assets (server/docs.py)
         redoc_url=None,
+        responses=ERROR_RESPONSES,  # issue 13: every route documents its error answers
     )
     from devlab.server.docs import install_local_docs
 
