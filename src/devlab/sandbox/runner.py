@@ -173,7 +173,7 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
     return Prepared(language, plan.files, entry, limits, digest, toolchain, plan)
 
 
-def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
+def enforcement(pool_available: bool, cpu_accounting: bool, *, version: int = 1) -> dict[str, str]:
     """How each limit is enforced on this machine (``SandboxResult.enforcement``)."""
     common = {
         "wall": "watchdog in the parent (SIGKILL of the whole sandbox)",
@@ -183,9 +183,22 @@ def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
         "file_size": "rlimit FSIZE",
         "open_files": "rlimit NOFILE",
         "network": "empty network namespace (loopback only)",
-        "syscalls": "seccomp filter (libseccomp)",
+        "syscalls": ("seccomp filter (libseccomp): namespaces, mounts, ptrace, bpf, io_uring, "
+                     "pidfd_getfd/pidfd_open and Linux AIO refused; socket() only "
+                     "AF_UNIX, AF_INET, AF_INET6"),
+        "host_uid": ("one unprivileged host uid per concurrent run (sandbox_uid_base..)"
+                     if os.geteuid() == 0 else "the invoking user (not root)"),
         "isolation": "bubblewrap: user/pid/ipc/uts/net/mount namespaces, caps dropped",
     }
+    if pool_available and version == 2:
+        return {
+            **common,
+            "memory": "cgroup v2 memory.max (swap 0, OOM kill)",
+            "processes": "cgroup v2 pids.max",
+            "cpus": "cgroup v2 cpu.max",
+            "cpu": ("cgroup v2 cpu.stat watchdog (all processes) + rlimit CPU"
+                    if cpu_accounting else "rlimit CPU (per process)"),
+        }
     if pool_available:
         return {
             **common,
@@ -285,7 +298,7 @@ def execute_step(
             max_output_bytes=limits.max_output_bytes,
             stdin=stdin,
             kill=kill,
-            cpu_ms=group.cpu_ms if group is not None and "cpuacct" in group.dirs else None,
+            cpu_ms=group.cpu_ms if group is not None and group.cpu_accounting else None,
             cpu_seconds=limits.cpu_seconds,
             on_output=on_output,
             cancel=cancel,
@@ -304,7 +317,8 @@ def execute_step(
         cpu_ms=cpu,
         peak_memory_kb=stats.peak_memory_kb if stats else None,
         oom=bool(stats and stats.oom_killed),
-        enforcement=enforcement(group is not None, bool(group and "cpuacct" in group.dirs)),
+        enforcement=enforcement(group is not None, bool(group and group.cpu_accounting),
+                                version=group.version if group is not None else 1),
         setup_failed=setup_failed,
     )
 
