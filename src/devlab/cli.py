@@ -96,6 +96,9 @@ def _mount() -> None:
     app.add_typer(insights_app, name="insights")
     app.add_typer(llm_app, name="llm")
     app.add_typer(dataset_app, name="dataset")
+    from devlab.codebase.cli import projects_app  # issue 13: `projects` + `projects delete`
+
+    app.add_typer(projects_app, name="projects")
     app.add_typer(models_app, name="models")
 
 

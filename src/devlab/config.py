@@ -124,6 +124,13 @@ class Settings(BaseSettings):
     # Server bind address (``devlab serve`` flags override).
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Issue 13 (server/guards.py): extra Host names and browser Origins accepted
+    # besides loopback and the server's own origin (JSON lists in the env vars).
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+    # Server-side paths a REST/CLI ingestion may read; empty means the user's home
+    # and the current directory. /etc, /proc, /sys, /dev and DEVLAB_HOME never.
+    ingest_roots: list[Path] = Field(default_factory=list)
     # Threads in the local job runner's worker pool.
     job_workers: int = Field(default=2, ge=1, le=64)
 
@@ -167,6 +174,16 @@ class Settings(BaseSettings):
     sandbox_max_disk_mb: int = Field(default=1024, ge=1)
     # Source cap (code + files + stdin, in bytes); bigger requests get 413.
     sandbox_max_source_bytes: int = Field(default=1_000_000, ge=1)
+    # Issue 13: files per request (each is one fd at spawn time; 413 past it), the
+    # WebSocket door's stdin bytes per run, and the compile cache's size caps.
+    sandbox_max_files: int = Field(default=1000, ge=1, le=10000)
+    sandbox_max_stdin_bytes: int = Field(default=16_000_000, ge=0)
+    sandbox_compile_cache_mb: int = Field(default=512, ge=1)
+    sandbox_compile_artifact_mb: int = Field(default=64, ge=1)
+    # Host uids for concurrent runs when DevLab runs as root (one per run, so
+    # per-uid kernel limits such as inotify instances are per run).
+    sandbox_uid_base: int = Field(default=2_100_000, ge=1000, le=4_000_000_000)
+    sandbox_uid_count: int = Field(default=64, ge=1, le=65536)
     # Runs at once; 0 means the number of CPU cores.
     sandbox_concurrency: int = Field(default=0, ge=0)
     # Runs allowed to wait for a slot; one more is refused with 429 + Retry-After.

@@ -137,7 +137,16 @@ def test_bad_analysis_requests_are_4xx_with_the_reason(server, settings):
     assert list((settings.home / "uploads").iterdir()) == []
     assert_error_shape(httpx.post(f"{base}/reverse/analyze", json={"project_id": "nope"}), 404)
     assert_error_shape(httpx.post(f"{base}/reverse/analyze", json={}), 422)
-    assert_error_shape(httpx.post(f"{base}/reverse/analyze", content=b"{not json"), 422)
+    # no Content-Type on a body: 415 (issue 13: only JSON or multipart start work)
+    assert_error_shape(httpx.post(f"{base}/reverse/analyze", content=b"{not json"), 415)
+    assert_error_shape(
+        httpx.post(
+            f"{base}/reverse/analyze",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        ),
+        422,
+    )
     phases = httpx.post(
         f"{base}/reverse/analyze", json={"source": "/nowhere", "name": "x", "phases": ["speed"]}
     )

@@ -190,15 +190,15 @@ def test_errors_have_one_shape(server):
     )
 
 
-def test_missing_source_fails_job_and_project_has_no_snapshot(server, tmp_path):
-    resp = httpx.post(
-        f"{server}/api/v1/devlab/projects",
-        json={"name": "ghost", "source": str(tmp_path / "does-not-exist")},
-    )
-    job = wait_job(server, resp.json()["id"])
-    assert job["status"] == "failed" and "does not exist" in job["error"]
-    info = httpx.get(f"{server}/api/v1/devlab/projects/ghost").json()
-    assert info["current_snapshot"] is None and info["latest_snapshot"]["status"] == "failed"
+def test_missing_or_empty_source_is_refused_before_anything_is_created(server, tmp_path):
+    # Issue 13: validation before create: no failed project is left behind.
+    for source in (str(tmp_path / "does-not-exist"), "", "   "):
+        resp = httpx.post(
+            f"{server}/api/v1/devlab/projects", json={"name": "ghost", "source": source}
+        )
+        assert resp.status_code == 422, resp.text
+        assert "source" in resp.json()["error"]
+    assert httpx.get(f"{server}/api/v1/devlab/projects/ghost").status_code == 404
 
 
 def test_web_ui_only_calls_routes_that_exist(server):

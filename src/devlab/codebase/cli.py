@@ -52,10 +52,19 @@ def ingest(
     )
 
 
-@app.command()
+# ``devlab projects`` lists; ``devlab projects delete NAME`` deletes (issue 13).
+projects_app = typer.Typer(help="List projects (no sub-command) or delete one.")
+
+
+@projects_app.callback(invoke_without_command=True)
 @handle_errors
-def projects(as_json: bool = typer.Option(False, "--json", help="print JSON on stdout")) -> None:
+def projects(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
+) -> None:
     """List projects and their current snapshots."""
+    if ctx.invoked_subcommand is not None:
+        return
     with bench() as wb:
         items = list_projects(wb.db)
     if as_json:
@@ -81,6 +90,28 @@ def projects(as_json: bool = typer.Option(False, "--json", help="print JSON on s
             p.source,
         )
     stdout.print(table)
+
+
+@projects_app.command("delete")
+@handle_errors
+def delete_project_command(
+    project: str = typer.Argument(..., help="project name or id"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="do not ask for confirmation"),
+    as_json: bool = typer.Option(False, "--json", help="print what was deleted as JSON"),
+) -> None:
+    """Delete a project: snapshots, files, index entries, findings (refused while a job
+    runs on it)."""
+    from devlab.codebase.removal import delete_project
+
+    if not yes and not typer.confirm(f"delete project {project} and everything indexed?"):
+        raise typer.Exit(1)
+    with bench() as wb:
+        done = delete_project(wb.db, wb.settings, project)
+    if as_json:
+        emit_json(done)
+    else:
+        stderr.print(f"deleted project {done.name}: {done.snapshots} snapshots, "
+                     f"{done.files} files, {done.chunks} chunks")
 
 
 @app.command()

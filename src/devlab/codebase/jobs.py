@@ -6,7 +6,9 @@ from pathlib import Path
 
 from devlab.codebase.ingest import get_or_create_project, validate_project_name
 from devlab.codebase.models import IngestRequest
-from devlab.codebase.sources import check_zip_archive
+from devlab.codebase.sources import check_zip_archive, is_remote_source, mask_credentials
+from devlab.config import Settings
+from devlab.errors import DevLabError, InvalidInput
 from devlab.jobs.models import JobInfo
 from devlab.jobs.runner import JobContext
 from devlab.progress import ProgressFn
@@ -49,10 +51,55 @@ def ingest_job(
     return run
 
 
-def prepare_ingest(bench: Workbench, body: IngestRequest, label: str | None) -> int:
+class SourceNotAllowed(DevLabError):
+    """A server-side path outside ``Settings.ingest_roots`` (403)."""
+
+    status_code = 403
+
+
+_NEVER = (Path("/etc"), Path("/proc"), Path("/sys"), Path("/dev"), Path("/boot"), Path("/run"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def check_source(source: str, settings: Settings, *, confine: bool) -> None:
+    """Validate a source before anything is created (issue 13): not empty, a local
+    path that exists, and (``confine``: the server's doors) inside the ingestion
+    roots, never a system directory or DEVLAB_HOME. Git URLs are checked when cloned."""
+    text = str(source).strip()
+    if not text:
+        raise InvalidInput("no source given: give a directory, a .zip file or a git URL")
+    if is_remote_source(text):
+        return
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise InvalidInput(f"source {mask_credentials(text)} does not exist: give a directory, "
+                           "a .zip file or a git URL")
+    if not confine:
+        return
+    real = path.resolve()
+    home = settings.home.expanduser().resolve()
+    if any(_inside(real, bad) for bad in _NEVER) or _inside(real, home):
+        raise SourceNotAllowed(f"{real} may not be ingested (system directories and "
+                               "DEVLAB_HOME never are); upload a ZIP instead")
+    roots = [Path(r).expanduser().resolve() for r in settings.ingest_roots] or [
+        Path.home().resolve(), Path.cwd().resolve()]
+    if not any(_inside(real, root) for root in roots):
+        raise SourceNotAllowed(
+            f"{real} is outside the ingestion roots ({', '.join(map(str, roots))}); "
+            "set DEVLAB_INGEST_ROOTS to allow it, or upload a ZIP")
+
+
+def prepare_ingest(bench: Workbench, body: IngestRequest, label: str | None,
+                   *, confine: bool = True) -> int:
     """Cheap checks before any work is queued, so the caller gets a 4xx at once (the
-    project name; every archive-safety check for a ZIP). Returns the project id."""
+    project name, the source (see ``check_source``; an upload, ``label`` set, is the
+    server's own file); every archive-safety check for a ZIP). Nothing is created
+    before they pass. Returns the project id."""
     validate_project_name(body.name)
+    check_source(body.source, bench.settings, confine=confine and label is None)
     archive = Path(body.source)
     if archive.suffix.lower() == ".zip" and archive.is_file():
         check_zip_archive(archive, bench.settings)
@@ -77,7 +124,7 @@ def run_ingest(
     bench: Workbench, body: IngestRequest, *, progress: ProgressFn | None = None, embed: bool = True
 ) -> JobInfo:
     """Run an ingestion in this thread (the CLI), recorded as a job like any other."""
-    project_id = prepare_ingest(bench, body, None)
+    project_id = prepare_ingest(bench, body, None, confine=False)  # the CLI's own user
     return bench.jobs.run_inline(
         "ingest",
         ingest_job(bench, body, embed=embed),

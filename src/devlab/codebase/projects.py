@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from devlab.apitypes import numeric_id
 from devlab.codebase.models import (
     FileInfo,
     FileList,
@@ -40,8 +41,8 @@ def resolve_project(db: Database, project: str | int) -> ProjectRef:
     """Find a project by name or numeric id; ``NotFound`` says how to list them."""
     with db.session() as s:
         row = None
-        if isinstance(project, int) or (isinstance(project, str) and project.isdigit()):
-            row = s.get(Project, int(project))
+        if (number := numeric_id(project)) is not None:
+            row = s.get(Project, number)
         if row is None and isinstance(project, str):
             row = s.scalar(select(Project).where(Project.name == project))
         if row is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from devlab.apitypes import DbOffset
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
+from devlab.codebase.removal import ProjectDeleted, delete_project
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
 from devlab.server.uploads import discard, save_zip_upload
@@ -46,6 +50,18 @@ def get_projects(bench: Workbench = Depends(workbench)):
     return list_projects(bench.db)
 
 
+@router.delete(
+    "/{project}",
+    response_model=ProjectDeleted,
+    responses={404: {"description": "no such project"},
+               409: {"description": "a job is running on the project"}},
+)
+def remove_project(project: str, bench: Workbench = Depends(workbench)) -> ProjectDeleted:
+    """Delete a project with its snapshots, files, index entries and findings (409 while
+    a job runs on it)."""
+    return delete_project(bench.db, bench.settings, project)
+
+
 @router.get("/{project}", response_model=ProjectInfo)
 def get_project(project: str, bench: Workbench = Depends(workbench)):
     return project_info(bench.db, project)
@@ -61,7 +77,7 @@ def get_files(
     project: str,
     language: str | None = None,
     limit: int = Query(10_000, ge=1, le=100_000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbOffset, Query()] = 0,
     bench: Workbench = Depends(workbench),
 ):
     return list_files(bench.db, project, language=language, limit=limit, offset=offset)

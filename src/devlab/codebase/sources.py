@@ -98,6 +98,12 @@ def is_git_url(source: str) -> bool:
     return bool(_SCP_LIKE.match(source))
 
 
+def is_remote_source(source: str) -> bool:
+    """A URL (git or not) or an scp-like ``user@host:path``: nothing on this disk."""
+    text = source.strip()
+    return bool(_URL_SCHEME.match(text)) or bool(_SCP_LIKE.match(text) and not Path(text).exists())
+
+
 def materialize_source(
     source: str, dest: Path, settings: Settings, *, ref: str | None = None
 ) -> MaterializedSource:
@@ -603,6 +609,7 @@ __all__ = [
     "MaterializedSource",
     "SourceKind",
     "is_git_url",
+    "is_remote_source",
     "mask_credentials",
     "materialize_source",
     "safe_extract_zip",

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from devlab.apitypes import DbId
 from devlab.sandbox.models import TestCaseResult
 
 Rating = Literal["up", "down"]
@@ -48,7 +49,7 @@ class ActiveFile(BaseModel):
 class ChatRequest(ModelParams):
     message: str = Field(max_length=20_000)
     project: str | None = Field(default=None, description="project name or id (retrieval)")
-    conversation_id: int | None = Field(default=None, description="continue this conversation")
+    conversation_id: DbId | None = Field(default=None, description="continue this conversation")
     active_file: ActiveFile | None = None
     changes: str | None = Field(
         default=None, max_length=_MAX_TEXT, description="recent changes as a unified diff"
@@ -99,7 +100,7 @@ class CodeInput(ModelParams):
     path: str | None = Field(default=None, description="the code's file name (or project path)")
     project: str | None = Field(default=None, description="project for symbol/path look-ups")
     symbol: str | None = Field(default=None, description="explain this symbol of the project")
-    conversation_id: int | None = None
+    conversation_id: DbId | None = None
 
 
 class ExplainRequest(CodeInput):
@@ -287,7 +288,7 @@ _CONSENT = (
 
 
 class FeedbackRequest(BaseModel):
-    message_id: int
+    message_id: DbId
     rating: Rating | None = None
     correction: str | None = Field(default=None, max_length=_MAX_TEXT)
     # strict: consent is a JSON true/false, never read into "yes" or 1

@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from devlab.apitypes import DbId
 from devlab.codebase.projects import resolve_project
 from devlab.companion import (
     ChatAnswer,
@@ -95,12 +96,12 @@ def conversations(
 
 
 @router.get("/companion/conversations/{conversation_id}", response_model=ConversationInfo)
-def conversation(conversation_id: int, bench: Workbench = Depends(workbench)) -> ConversationInfo:
+def conversation(conversation_id: DbId, bench: Workbench = Depends(workbench)) -> ConversationInfo:
     return get_conversation(bench.db, conversation_id)
 
 
 @router.delete("/companion/conversations/{conversation_id}", status_code=204)
-def forget_conversation(conversation_id: int, bench: Workbench = Depends(workbench)) -> None:
+def forget_conversation(conversation_id: DbId, bench: Workbench = Depends(workbench)) -> None:
     delete_conversation(bench.db, conversation_id)
 
 
@@ -146,7 +147,7 @@ def feedback(body: FeedbackRequest, bench: Workbench = Depends(workbench)) -> Fe
 
 @router.patch("/feedback/{feedback_id}", response_model=FeedbackInfo)
 def feedback_consent(
-    feedback_id: int, body: FeedbackConsent, bench: Workbench = Depends(workbench)
+    feedback_id: DbId, body: FeedbackConsent, bench: Workbench = Depends(workbench)
 ) -> FeedbackInfo:
     """Give (``true``) or withdraw (``false``) consent to train on this correction;
     the next dataset version follows it."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from devlab.apitypes import DbId, DbOffset
 from devlab.insights.feed import get_insight, list_insights, open_findings, update_insight
 from devlab.insights.jobs import submit_analysis
 from devlab.insights.models import Insight, InsightPage, InsightUpdate
@@ -35,7 +38,7 @@ def get_feed(
     severity: str | None = Query(None, description="minimum severity"),
     path: str | None = Query(None, description="only under this path prefix"),
     limit: int = Query(50, ge=0, le=10_000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbOffset, Query()] = 0,
     bench: Workbench = Depends(workbench),
 ):
     """The project's insights, best first (severity x confidence x reachability)."""
@@ -62,12 +65,12 @@ def get_sarif(
 
 
 @router.get("/{insight_id}", response_model=Insight)
-def get_one(insight_id: int, bench: Workbench = Depends(workbench)):
+def get_one(insight_id: DbId, bench: Workbench = Depends(workbench)):
     return get_insight(bench.db, insight_id)
 
 
 @router.patch("/{insight_id}", response_model=Insight)
-def patch_insight(insight_id: int, body: InsightUpdate, bench: Workbench = Depends(workbench)):
+def patch_insight(insight_id: DbId, body: InsightUpdate, bench: Workbench = Depends(workbench)):
     """Dismiss an insight (``{"status": "dismissed", "reason": ...}``) or reopen it."""
     return update_insight(bench.db, insight_id, body)
 

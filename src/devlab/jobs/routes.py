@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from devlab.apitypes import DbOffset
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine
 from devlab.server.deps import workbench
 from devlab.workbench import Workbench
@@ -28,7 +30,9 @@ def get_job(job_id: str, bench: Workbench = Depends(workbench)):
 
 
 @router.get("/{job_id}/logs", response_model=list[JobLogLine])
-def job_logs(job_id: str, after: int = Query(0, ge=0), bench: Workbench = Depends(workbench)):
+def job_logs(
+    job_id: str, after: Annotated[DbOffset, Query()] = 0, bench: Workbench = Depends(workbench)
+):
     return bench.jobs.logs(job_id, after)
 
 

@@ -35,7 +35,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +92,7 @@ class Template:
     bwrap: str
     prefix: list[str]  # setpriv ... when root
     args: list[str]
-    etc_dir: str
+    etc_dir: str  # kept for callers; empty: /etc's synthetic files are memfds now
     version: str
     json_status: bool = True  # --json-status-fd (tells setup failures from the program's)
 
@@ -117,12 +116,7 @@ def template() -> Template:
             "the host has a /newroot, which the sandbox's mount layout relies on not "
             "existing; remove or rename it"
         )
-    etc_dir = tempfile.mkdtemp(prefix="devlab-sandbox-etc-")
-    os.chmod(etc_dir, 0o755)
-    for name, text in _ETC_SYNTHETIC.items():
-        path = Path(etc_dir) / name
-        path.write_text(text)
-        path.chmod(0o644)
+    etc_dir = ""  # the synthetic /etc files now come from memfds (see ``_masks``)
     args = ["--unshare-all", "--unshare-user"]
     if "--disable-userns" in help_text.stdout:
         args.append("--disable-userns")
@@ -139,8 +133,6 @@ def template() -> Template:
             args += ["--ro-bind", str(target), f"/{link}"]
     for path in _ETC_SYSTEM:
         args += ["--ro-bind-try", path, path]
-    for name in _ETC_SYNTHETIC:
-        args += ["--ro-bind", f"{etc_dir}/{name}", f"/etc/{name}"]
     # /dev read-only (device nodes still work); /dev/shm is bound from the run's tmpfs.
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--clearenv"]
     prefix: list[str] = []
@@ -152,6 +144,20 @@ def template() -> Template:
     version = (out.stdout or out.stderr).strip()
     return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version,
                     json_status="--json-status-fd" in help_text.stdout)
+
+
+# Files laid over the read-only /usr and the fresh /proc with neutral content, each
+# from a memfd (``--ro-bind-data``) so no host path shows in the sandbox's mountinfo:
+# the kernel command line and npm's global config (which can name host paths/tokens).
+_MASKED = {"/proc/cmdline": "sandbox\n"}
+_MASK_IF_PRESENT = ("/usr/local/etc/npmrc", "/usr/etc/npmrc")
+
+
+def _masks() -> dict[str, str]:
+    masks = {f"/etc/{name}": text for name, text in _ETC_SYNTHETIC.items()}
+    masks.update(_MASKED)
+    masks.update({path: "" for path in _MASK_IF_PRESENT if os.path.isfile(path)})
+    return masks
 
 
 @dataclass
@@ -167,6 +173,7 @@ class RunSpec:
     disk_mb: int = 128  # the one tmpfs shared by /work, /tmp, /dev/shm (and /out)
     report_fd: bool = False
     files_fd: bool = False
+    host_uid: int | None = None  # the run's own host uid (root only; see uids.py)
 
 
 @dataclass
@@ -220,22 +227,16 @@ def scratch_args(disk_mb: int, *, out_dir: bool = False) -> list[str]:
     return args
 
 
-def _memfd(name: str, data: bytes) -> int:
-    fd = os.memfd_create(name, os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
-def _side_pipe(child_end: int = 1) -> tuple[int, int]:
+def _side_pipe(child_end: int = 1, uid: int = SANDBOX_UID) -> tuple[int, int]:
     """A pipe the sandbox user may reopen (/dev/stdin, /proc/self/fd/N): pipe inodes
     are 0600 and owned by their creator, so hand the child's end to uid 65534."""
     fds = os.pipe()
     if os.geteuid() == 0:
-        os.fchown(fds[child_end], SANDBOX_UID, SANDBOX_UID)
+        try:
+            os.fchown(fds[child_end], uid, uid)
+        except BaseException:
+            _close_all(list(fds))
+            raise
     return fds
 
 
@@ -247,18 +248,13 @@ def wrapper_script(procs_files: list[str], ulimits: dict[str, int]) -> str:
     return " && ".join(steps)
 
 
-def spawn(
-    spec: RunSpec,
-    *,
-    seccomp_fd: int | None,
-    procs_files: list[str],
-    ulimits: dict[str, int],
-) -> Spawned:
-    """Start the sandbox; the caller watches it (``process.watch_process``)."""
-    tpl = template()
-    owned: list[int] = []  # fds the child gets; closed here after the spawn
-    args = list(tpl.args)
-    args += scratch_args(spec.disk_mb, out_dir=spec.out_dir)
+def _layout(spec: RunSpec, owned: list[int]) -> list[str]:
+    """The per-run arguments: scratch, files (one memfd each), binds, environment.
+
+    Every fd opened here is appended to ``owned`` *as soon as it exists*, so the
+    caller can close all of them on any error, EMFILE half-way included.
+    """
+    args = scratch_args(spec.disk_mb, out_dir=spec.out_dir)
     if spec.app_files:
         size = sum(len(d) for d in spec.app_files.values()) + 1024 * 1024
         args += ["--size", str(size), "--tmpfs", "/app"]
@@ -274,8 +270,9 @@ def spawn(
             parent = os.path.dirname(parent)
         for d in reversed(chain):
             args += ["--dir", d]
-        fd = _memfd("src", data)
+        fd = os.memfd_create("src", os.MFD_CLOEXEC)
         owned.append(fd)
+        _fill(fd, data)
         args += ["--perms", perms, "--file", str(fd), dest]
     if spec.app_files:
         args += ["--remount-ro", "/app"]
@@ -283,52 +280,91 @@ def spawn(
         fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
         owned.append(fd)
         args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
-    if seccomp_fd is not None:
-        owned.append(seccomp_fd)
-        args += ["--seccomp", str(seccomp_fd)]
-    env = {**BASE_ENV, **spec.env}
-    for key, value in env.items():
-        args += ["--setenv", key, value]
-    status_fd = None
-    if tpl.json_status:
-        status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
-        args += ["--json-status-fd", str(status_fd)]
-    # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
-    # the only writable places are the directories of the run's one capped tmpfs.
-    args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
+    for dest, text in _masks().items():
+        fd = os.memfd_create("mask", os.MFD_CLOEXEC)
+        owned.append(fd)
+        _fill(fd, text.encode())
+        args += ["--perms", "0444", "--ro-bind-data", str(fd), dest]
+    return args
 
-    stdin_r, stdin_w = _side_pipe(child_end=0)
-    out_r, out_w = _side_pipe()
-    err_r, err_w = _side_pipe()
-    child_ends = [stdin_r, out_w, err_w]
-    report_r = files_r = None
-    pass_fds = list(owned)
-    if status_fd is not None:
-        pass_fds.append(status_fd)
-    # Side channels keep their fd number through sh, setpriv and bwrap; the
-    # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
-    tokens: dict[str, str] = {}
-    if spec.report_fd:
-        report_r, w = _side_pipe()
-        child_ends.append(w)
-        pass_fds.append(w)
-        tokens["{REPORT}"] = str(w)
-    if spec.files_fd:
-        files_r, w = _side_pipe()
-        child_ends.append(w)
-        pass_fds.append(w)
-        tokens["{FILES}"] = str(w)
-    if tokens:
-        cut = args.index("--")
-        tail = []
-        for arg in args[cut:]:
-            for token, value in tokens.items():
-                arg = arg.replace(token, value)
-            tail.append(arg)
-        args = args[:cut] + tail
-    script = wrapper_script(procs_files, ulimits)
-    argv = ["/bin/sh", "-c", script, "sh", *tpl.prefix, tpl.bwrap, *args]
+
+def spawn(
+    spec: RunSpec,
+    *,
+    seccomp_fd: int | None,
+    procs_files: list[str],
+    ulimits: dict[str, int],
+) -> Spawned:
+    """Start the sandbox; the caller watches it (``process.watch_process``).
+
+    Owns ``seccomp_fd`` from the call on: it is closed here whatever happens.
+    On any error every fd this function opened is closed before it re-raises.
+    """
+    tpl = template()
+    host_uid = spec.host_uid if spec.host_uid is not None else SANDBOX_UID
+    prefix = tpl.prefix
+    if prefix:  # root: drop to the run's own unprivileged uid before bwrap
+        prefix = [prefix[0], f"--reuid={host_uid}", f"--regid={host_uid}", *prefix[3:]]
+    owned: list[int] = [] if seccomp_fd is None else [seccomp_fd]  # closed after the spawn
+    child_ends: list[int] = []
+    parent_ends: list[int] = []  # handed to the caller on success, closed on failure
+    status_fd = None
     try:
+        args = list(tpl.args) + _layout(spec, owned)
+        if seccomp_fd is not None:
+            args += ["--seccomp", str(seccomp_fd)]
+        env = {**BASE_ENV, **spec.env}
+        for key, value in env.items():
+            args += ["--setenv", key, value]
+        if tpl.json_status:
+            status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
+            parent_ends.append(status_fd)
+            args += ["--json-status-fd", str(status_fd)]
+        # The root tmpfs (and /etc, a plain directory on it) becomes read-only, so
+        # the only writable places are the directories of the run's one capped tmpfs.
+        args += ["--remount-ro", "/", "--chdir", WORK, "--", *spec.argv]
+
+        def pipe(child_end: int = 1) -> int:
+            fds = _side_pipe(child_end, host_uid)
+            child_ends.append(fds[child_end])
+            parent_ends.append(fds[1 - child_end])
+            return fds[1 - child_end]
+
+        stdin_w = pipe(child_end=0)
+        stdin_r = child_ends[-1]
+        out_r, out_w = pipe(), child_ends[-1]
+        err_r, err_w = pipe(), child_ends[-1]
+        report_r = files_r = None
+        pass_fds = [*owned, *([status_fd] if status_fd is not None else [])]
+        # Side channels keep their fd number through sh, setpriv and bwrap; the
+        # command names them as /proc/self/fd/N through the {REPORT}/{FILES} tokens.
+        tokens: dict[str, str] = {}
+        if spec.report_fd:
+            report_r = pipe()
+            pass_fds.append(child_ends[-1])
+            tokens["{REPORT}"] = str(child_ends[-1])
+        if spec.files_fd:
+            files_r = pipe()
+            pass_fds.append(child_ends[-1])
+            tokens["{FILES}"] = str(child_ends[-1])
+        if tokens:
+            cut = args.index("--")
+            tail = []
+            for arg in args[cut:]:
+                for token, value in tokens.items():
+                    arg = arg.replace(token, value)
+                tail.append(arg)
+            args = args[:cut] + tail
+        # Options travel in a memfd (``--args``): bwrap's pid 1 inside keeps its
+        # command line (/proc/1/cmdline), which then shows no host path.
+        cut = args.index("--")
+        options_fd = os.memfd_create("bwrap-args", os.MFD_CLOEXEC)
+        owned.append(options_fd)
+        pass_fds.append(options_fd)
+        _fill(options_fd, b"".join(a.encode() + b"\0" for a in args[:cut]))
+        script = wrapper_script(procs_files, ulimits)
+        argv = ["/bin/sh", "-c", script, "sh", *prefix, tpl.bwrap,
+                "--args", str(options_fd), *args[cut:]]
         proc = subprocess.Popen(
             argv,
             stdin=stdin_r,
@@ -344,14 +380,25 @@ def spawn(
             cwd="/",
         )
     except BaseException:
-        for fd in (stdin_w, out_r, err_r, report_r, files_r, status_fd):
-            if fd is not None:
-                os.close(fd)
+        _close_all(parent_ends)
         raise
     finally:
-        for fd in owned + child_ends:
-            os.close(fd)
+        _close_all(owned + child_ends)
     return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r, status_fd)
+
+
+def _fill(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.lseek(fd, 0, os.SEEK_SET)
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 __all__ = [

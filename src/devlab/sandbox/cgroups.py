@@ -1,4 +1,10 @@
-"""cgroup v1 limits for sandbox runs: memory, pids, CPU quota and CPU accounting.
+"""cgroup limits for sandbox runs: memory, pids, CPU quota and CPU accounting.
+
+Both hierarchies are supported, chosen automatically: cgroup v1 (one mount per
+controller) and the unified cgroup v2 hierarchy a standard Debian 12 host boots
+with (``CgroupV2``: a root under the hierarchy's root when DevLab runs as root,
+else under a delegated subtree of its own cgroup). The v1 notes below hold for
+v2 too, with one directory instead of one per controller.
 
 Each run gets a cgroup in every controller that is mounted and writable (root
 on this kind of machine). Groups are pooled: creating and removing cgroups
@@ -57,6 +63,19 @@ def _mounts() -> dict[str, Path]:
     return found
 
 
+def _unified_mount() -> Path | None:
+    """Mount point of the cgroup v2 (unified) hierarchy, if one is mounted."""
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 3 and parts[2] == "cgroup2":
+            return Path(parts[1])
+    return None
+
+
 def _own_paths() -> dict[str, str]:
     """Controller name -> this process's cgroup path in that hierarchy."""
     paths: dict[str, str] = {}
@@ -96,9 +115,16 @@ class CgroupStats:
 class Cgroup:
     """One run's set of groups (one directory per controller)."""
 
+    version = 1
+
     def __init__(self, dirs: dict[str, Path]) -> None:
         self.dirs = dirs
         self._oom_before = 0
+
+    @property
+    def cpu_accounting(self) -> bool:
+        """Whether ``cpu_ms`` counts every process of the run (the CPU watchdog)."""
+        return "cpuacct" in self.dirs
 
     @property
     def procs_files(self) -> list[str]:
@@ -211,6 +237,95 @@ class Cgroup:
         return gone
 
 
+class CgroupV2(Cgroup):
+    """One run's group on the unified (v2) hierarchy: one directory, every controller.
+
+    memory.max (+ memory.swap.max 0), pids.max and cpu.max give the same limits as
+    v1; cpu.stat's usage_usec feeds the CPU watchdog, memory.peak (Linux >= 5.19)
+    the peak, memory.events' oom_kill the OOM verdict. ``cgroup.kill`` (5.14+)
+    kills every process at once, with a SIGKILL loop as the fallback.
+    """
+
+    version = 2
+
+    @property
+    def dir(self) -> Path:
+        return self.dirs["unified"]
+
+    @property
+    def cpu_accounting(self) -> bool:
+        return (self.dir / "cpu.stat").exists()
+
+    @property
+    def procs_files(self) -> list[str]:
+        return [str(self.dir / "cgroup.procs")]
+
+    def configure(self, memory_mb: int, max_processes: int, cpus: float) -> None:
+        d = self.dir
+        if (d / "memory.max").exists():
+            _write(d / "memory.max", str(memory_mb * 1024 * 1024))
+            with contextlib.suppress(OSError):
+                _write(d / "memory.swap.max", "0")
+            with contextlib.suppress(OSError):
+                _write(d / "memory.reclaim", str(1 << 40))  # drop a previous run's page cache
+            with contextlib.suppress(OSError):
+                _write(d / "memory.peak", "0")  # resettable on Linux >= 6.12
+            self._oom_before = self._oom_kills()
+        if (d / "pids.max").exists():
+            _write(d / "pids.max", str(max_processes))
+        if (d / "cpu.max").exists():
+            _write(d / "cpu.max", f"{max(1000, int(cpus * _PERIOD_US))} {_PERIOD_US}")
+        self._cpu_base = self._usage_us()
+
+    def _usage_us(self) -> int:
+        try:
+            for line in (self.dir / "cpu.stat").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value)
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _oom_kills(self) -> int:
+        try:
+            for line in (self.dir / "memory.events").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def cpu_ms(self) -> float | None:
+        if not self.cpu_accounting:
+            return None
+        return (self._usage_us() - getattr(self, "_cpu_base", 0)) / 1000
+
+    def stats(self) -> CgroupStats:
+        peak = _read_int(self.dir / "memory.peak")
+        return CgroupStats(
+            cpu_ms=self.cpu_ms(),
+            peak_memory_kb=None if peak is None else peak // 1024,
+            oom_killed=self._oom_kills() > self._oom_before,
+        )
+
+    def pids(self) -> list[int]:
+        try:
+            return [int(p) for p in (self.dir / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return []
+
+    def pids_current(self) -> int | None:
+        return _read_int(self.dir / "pids.current")
+
+    def kill_all(self, timeout: float = 2.0) -> bool:
+        if self.pids():
+            with contextlib.suppress(OSError):
+                _write(self.dir / "cgroup.kill", "1")
+        return super().kill_all(timeout)
+
+
 class CgroupPool:
     """Hands out reset ``Cgroup``s; ``available`` is False where cgroups can't be used."""
 
@@ -222,17 +337,23 @@ class CgroupPool:
         self._counter = itertools.count()
         self.roots: dict[str, Path] = {}
         self.reason = ""
+        self.version = 1
         self._probe()
         atexit.register(self.close)
 
     def _probe(self) -> None:
         mounts, own = _mounts(), _own_paths()
         missing = [c for c in ("memory", "pids") if c not in mounts]
+        if missing and _unified_mount() is not None:
+            self._probe_v2()
+            return
         if missing:
             self.reason = f"cgroup v1 controller(s) not mounted: {', '.join(missing)}"
             return
         for name, mount in mounts.items():
-            root = mount / own.get(name, "/").lstrip("/") / f"devlab-sandbox-{os.getpid()}"
+            parent = mount / own.get(name, "/").lstrip("/")
+            sweep_stale_roots(parent)
+            root = parent / f"devlab-sandbox-{os.getpid()}"
             try:
                 root.mkdir(exist_ok=True)
             except OSError as exc:
@@ -242,6 +363,40 @@ class CgroupPool:
                     return
                 continue  # cpu / cpuacct are optional
             self.roots[name] = root
+
+    def _probe_v2(self) -> None:
+        """The unified hierarchy: a root of our own under the hierarchy's root (as root)
+        or under a delegated, writable subtree of our own cgroup (systemd
+        ``Delegate=yes``), with memory, pids and cpu enabled for its children."""
+        mount = _unified_mount()
+        assert mount is not None
+        own = _own_paths().get("", "/")
+        candidates = [mount] if os.geteuid() == 0 else []
+        candidates.append(mount / own.lstrip("/"))  # a delegated subtree
+        errors = []
+        for parent in candidates:
+            sweep_stale_roots(parent)
+            root = parent / f"devlab-sandbox-{os.getpid()}"
+            try:
+                available = (parent / "cgroup.controllers").read_text().split()
+                wanted = [c for c in ("memory", "pids", "cpu") if c in available]
+                if not {"memory", "pids"} <= set(wanted):
+                    raise OSError(0, f"controllers available: {' '.join(available) or 'none'}")
+                with contextlib.suppress(OSError):  # often enabled already (systemd)
+                    _write(parent / "cgroup.subtree_control", " ".join(f"+{c}" for c in wanted))
+                root.mkdir(exist_ok=True)
+                _write(root / "cgroup.subtree_control", " ".join(f"+{c}" for c in wanted))
+            except OSError as exc:
+                errors.append(f"{parent}: {exc.strerror or exc}")
+                with contextlib.suppress(OSError):
+                    root.rmdir()
+                continue
+            self.roots = {"unified": root}
+            self.version = 2
+            return
+        self.reason = (
+            "cgroup v2: no writable subtree with memory and pids (" + "; ".join(errors) + ")"
+        )
 
     @property
     def available(self) -> bool:
@@ -266,7 +421,7 @@ class CgroupPool:
             d = root / f"run-{n}"
             d.mkdir(exist_ok=True)
             dirs[name] = d
-        group = Cgroup(dirs)
+        group = CgroupV2(dirs) if self.version == 2 else Cgroup(dirs)
         with self._lock:
             self._all.append(group)
         return group
@@ -312,8 +467,55 @@ class CgroupPool:
         self._remove_roots()
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_roots(parent: Path) -> list[Path]:
+    """Remove ``devlab-sandbox-<pid>`` roots under ``parent`` whose server is dead.
+
+    A server killed by a signal (uvicorn re-raises SIGTERM after its shutdown, so
+    ``atexit`` never runs) or by SIGKILL leaves its roots behind; the next start
+    kills whatever is left in them and removes them. Roots of live servers stay.
+    """
+    removed = []
+    try:
+        entries = list(parent.glob("devlab-sandbox-*"))
+    except OSError:
+        return removed
+    for root in entries:
+        suffix = root.name.rsplit("-", 1)[-1]
+        if not suffix.isdigit() or int(suffix) == os.getpid() or _pid_alive(int(suffix)):
+            continue
+        runs = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []
+        for run in runs:
+            Cgroup({"any": run}).kill_all(timeout=0.5)
+            with contextlib.suppress(OSError):
+                run.rmdir()
+        with contextlib.suppress(OSError):
+            root.rmdir()
+            removed.append(root)
+    return removed
+
+
 _pool: CgroupPool | None = None
 _pool_lock = threading.Lock()
+
+
+def shutdown_pool() -> None:
+    """Kill what is left in the pool's groups and remove them and the roots (server
+    shutdown); a later ``cgroup_pool()`` probes afresh."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
 
 
 def cgroup_pool() -> CgroupPool:
@@ -325,4 +527,12 @@ def cgroup_pool() -> CgroupPool:
         return _pool
 
 
-__all__ = ["Cgroup", "CgroupPool", "CgroupStats", "cgroup_pool"]
+__all__ = [
+    "Cgroup",
+    "CgroupPool",
+    "CgroupStats",
+    "CgroupV2",
+    "cgroup_pool",
+    "shutdown_pool",
+    "sweep_stale_roots",
+]

@@ -75,7 +75,8 @@ def _isolation() -> list[FeatureStatus]:
     pool = cgroup_pool()
     features.append(FeatureStatus(
         feature="cgroups", works=pool.available,
-        detail=(", ".join(f"{k}: {v}" for k, v in pool.roots.items()) if pool.available
+        detail=(f"cgroup v{pool.version}: "
+                + ", ".join(f"{k}: {v}" for k, v in pool.roots.items()) if pool.available
                 else f"{pool.reason}; falling back to rlimits (run as root for cgroups)"),
     ))
     return features
@@ -106,7 +107,9 @@ def doctor(settings: Settings) -> DoctorReport:
         ok=all(f.works for f in isolation if f.feature != "cgroups"),
         languages=langs,
         isolation=isolation,
-        enforcement=enforcement(pool.available, "cpuacct" in pool.roots),
+        enforcement=enforcement(pool.available,
+                                "cpuacct" in pool.roots or pool.version == 2,
+                                version=pool.version),
     )
 
 

@@ -4,6 +4,8 @@
     +-- UnsupportedLanguage (400)  language not one of ``supported_languages()``
     +-- LimitTooHigh (400)         a limit above the configured maximum
     +-- SourceTooLarge (413)       source bigger than ``sandbox_max_source_bytes``
+    |                              (or more files than ``sandbox_max_files``)
+    +-- BadFileName (400)          a file name that is too long or starts with '@'/'-'
     ComponentUnavailable (503)
     +-- ToolchainMissing (503)     compiler/interpreter or bubblewrap not installed
     DevLabError
@@ -27,6 +29,10 @@ class SourceTooLarge(InvalidInput):
     status_code = 413
 
 
+class BadFileName(InvalidInput):
+    status_code = 400
+
+
 class ToolchainMissing(ComponentUnavailable):
     status_code = 503
 
@@ -39,6 +45,7 @@ class SandboxBusy(DevLabError):
 
 
 __all__ = [
+    "BadFileName",
     "LimitTooHigh",
     "SandboxBusy",
     "SourceTooLarge",

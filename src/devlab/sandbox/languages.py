@@ -237,18 +237,64 @@ def _types_root() -> str:
     return str(root) if root is not None and root.is_dir() else ""
 
 
+_MAX_SCAN = 1_000_000  # characters of a source scanned for a Java name (linear scans)
+
+
+def _identifier_prefix(token: str, *, dots: bool = False) -> str:
+    """The leading Java identifier (or dotted name) of ``token``."""
+    end = 0
+    for ch in token:
+        if ch.isalnum() or ch in "_$" or (dots and ch == "."):
+            end += 1
+        else:
+            break
+    return token[:end]
+
+
+def _java_package(source: str) -> str:
+    """The ``package a.b;`` declaration, found by a linear scan of lines (no regex)."""
+    for line in source[:_MAX_SCAN].splitlines():
+        stripped = line.lstrip()
+        if not stripped.startswith("package"):
+            continue
+        rest = stripped[len("package"):]
+        if not rest[:1].isspace():
+            continue
+        name = _identifier_prefix(rest.lstrip(), dots=True)
+        if name and rest.lstrip()[len(name):].lstrip().startswith(";"):
+            return name
+    return ""
+
+
 def _java_class(path: str, source: str) -> str:
     """Fully qualified class name of a Java file (package + file stem)."""
-    package = re.search(r"^\s*package\s+([\w.]+)\s*;", source, re.MULTILINE)
+    package = _java_package(source)
     stem = Path(path).stem
-    return f"{package.group(1)}.{stem}" if package else stem
+    return f"{package}.{stem}" if package else stem
+
+
+_JAVA_MODIFIERS = ("final", "abstract", "sealed", "static", "strictfp")
+_JAVA_KINDS = ("class", "interface", "enum", "record")
 
 
 def java_filename(source: str, default: str) -> str:
-    """Single-file Java: the file must be named after its public class."""
-    match = re.search(r"public\s+(?:final\s+|abstract\s+)*(?:class|interface|enum|record)\s+(\w+)",
-                      source)
-    return f"{match.group(1)}.java" if match else default
+    """Single-file Java: the file must be named after its public class.
+
+    A linear walk over whitespace-separated tokens (untrusted text never meets a
+    backtracking regex): ``public [modifiers] class|interface|enum|record Name``.
+    """
+    tokens = source[:_MAX_SCAN].split()
+    for i, token in enumerate(tokens):
+        if token != "public":
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j] in _JAVA_MODIFIERS:
+            j += 1
+        if j + 1 < len(tokens) and tokens[j] in _JAVA_KINDS:
+            name = _identifier_prefix(tokens[j + 1])
+            if name:
+                return f"{name}.java"
+    return default
 
 
 def _jvm_flags(memory_mb: int) -> list[str]:
@@ -293,7 +339,8 @@ def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str
         compile_step = Step(["node", _tsc_js(), "--outDir", "/out", "--rootDir", "/work",
                              "--target", "es2022", "--module", "commonjs",
                              "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck",
-                             "--pretty", "false", "--noEmitOnError", *types, *sources])
+                             "--pretty", "false", "--noEmitOnError", *types,
+                             *(f"/work/{p}" for p in sources)])
         js = re.sub(r"\.[mc]?tsx?$", ".js", entry)
         if test:
             tests = [f"/app/{re.sub(r'.[mc]?tsx?$', '.js', p)}" for p in sources
@@ -333,7 +380,7 @@ def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str
         classpath = ["-cp", JUNIT_JAR] if test else []
         compile_step = Step(["javac", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1",
                              "-J-Xshare:auto", "-proc:none", "-encoding", "UTF-8",
-                             "-d", "/out", *classpath, *sources])
+                             "-d", "/out", *classpath, *(f"/work/{p}" for p in sources)])
         jvm = _jvm_flags(memory_mb)
         if test:
             launcher = ["java", *jvm, "-jar", JUNIT_JAR, "-cp", "/app", "--scan-classpath",

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 OutputFn = Callable[[str, bytes], None]
 _CHUNK = 65536
 _SIDE_CAP = 8 * 1024 * 1024  # test reports and collected files
+_PENDING_MAX = 256 * 1024  # stdin bytes held in the parent beyond the pipe buffer
 
 
 class StdinFeed:
@@ -33,6 +34,7 @@ class StdinFeed:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._chunks: collections.deque[bytes] = collections.deque()
+        self._buffered = 0
         self._closed = False
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
@@ -42,7 +44,13 @@ class StdinFeed:
         with self._lock:
             if not self._closed and data:
                 self._chunks.append(data)
+                self._buffered += len(data)
         self.wake()
+
+    def buffered(self) -> int:
+        """Bytes fed but not yet taken by the run."""
+        with self._lock:
+            return self._buffered
 
     def close(self) -> None:
         with self._lock:
@@ -53,12 +61,18 @@ class StdinFeed:
         with contextlib.suppress(BlockingIOError, OSError):
             os.write(self._wake_w, b"x")
 
-    def take(self) -> tuple[bytes, bool]:
-        """Everything fed so far and whether EOF was signalled."""
+    def take(self, limit: int = _PENDING_MAX) -> tuple[bytes, bool]:
+        """Up to about ``limit`` bytes fed so far, and whether EOF was signalled and
+        everything has been taken. Whole chunks are taken (at least one)."""
         with self._lock:
-            data = b"".join(self._chunks)
-            self._chunks.clear()
-            return data, self._closed
+            taken: list[bytes] = []
+            size = 0
+            while self._chunks and (not taken or size + len(self._chunks[0]) <= limit):
+                chunk = self._chunks.popleft()
+                taken.append(chunk)
+                size += len(chunk)
+            self._buffered -= size
+            return b"".join(taken), self._closed and not self._chunks
 
     def dispose(self) -> None:
         for fd in (self._wake_r, self._wake_w):
@@ -139,8 +153,8 @@ def watch_process(
         nonlocal pending, stdin_eof, stdin_fd, stdin_registered
         if stdin_fd is None:
             return
-        if feed is not None:
-            more, closed = feed.take()
+        if feed is not None and len(pending) < _PENDING_MAX:
+            more, closed = feed.take(_PENDING_MAX - len(pending))
             pending += more
             stdin_eof = closed
         while pending:
@@ -152,6 +166,8 @@ def watch_process(
                 pending, stdin_eof = b"", True
                 break
             pending = pending[n:]
+        if not pending and feed is not None and feed.buffered():
+            feed.wake()  # more was fed than taken: come back for it
         want = bool(pending)
         if want and not stdin_registered:
             sel.register(stdin_fd, selectors.EVENT_WRITE, "stdin")

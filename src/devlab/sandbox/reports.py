@@ -46,19 +46,84 @@ def parse_junit(xml: str) -> list[TestCaseResult]:
     return results
 
 
-_TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?:\s+#\s*(SKIP|TODO)\b.*)?$", re.I)
+# Literal words only: a scan for them is linear (no quantifier can backtrack).
+_DIRECTIVE_WORD = re.compile(r"skip|todo", re.IGNORECASE)
+
+
+def _tap_directive(rest: str) -> tuple[str, str | None]:
+    """Split ``name  # SKIP reason`` into (name, "SKIP"); linear in ``len(rest)``.
+
+    The first SKIP/TODO word that is preceded by ``#`` (after optional
+    whitespace), itself preceded by whitespace, starts the directive.
+    """
+    for found in _DIRECTIVE_WORD.finditer(rest):
+        after = rest[found.end():found.end() + 1]
+        if after.isalnum() or after == "_":
+            continue
+        k = found.start() - 1
+        while k >= 0 and rest[k].isspace():
+            k -= 1
+        if k >= 1 and rest[k] == "#" and rest[k - 1].isspace():
+            return rest[:k].rstrip(), found.group().upper()
+    return rest, None
+
+
+def _tap_line(line: str) -> tuple[int, bool, str, str | None] | None:
+    """(indent, ok, name, directive) of a TAP test line, or None for any other line."""
+    body = line.lstrip()
+    indent = len(line) - len(body)
+    head = body[:7].lower()
+    if head.startswith("not ok "):
+        ok, rest = False, body[7:]
+    elif head.startswith("ok "):
+        ok, rest = True, body[3:]
+    else:
+        return None
+    digits = len(rest) - len(rest.lstrip("0123456789"))  # C speed, linear
+    if not digits or rest[digits:digits + 3] != " - ":
+        return None
+    name, directive = _tap_directive(rest[digits + 3:])
+    return indent, ok, name, directive
+
+
+def _yaml_key(line: str) -> bool:
+    """``word:`` at the start of a (stripped) YAML line."""
+    head = line.split(":", 1)[0] if ":" in line else ""
+    return bool(head) and all(ch.isalnum() or ch == "_" for ch in head)
+
+
+def _tap_error(block: list[str]) -> str:
+    """The ``error:`` value of a failed test's YAML block (one line or a ``|-`` block)."""
+    for i, line in enumerate(block):
+        at = line.find("error:")
+        if at == -1:
+            continue
+        value = line[at + len("error:"):].strip()
+        if value not in ("", "|", "|-"):
+            return value
+        taken = []
+        for follow in block[i + 1:]:
+            if _yaml_key(follow):
+                break
+            taken.append(follow)
+        return "\n".join(taken)
+    return "\n".join(block)
 
 
 def parse_tap(tap: str) -> list[TestCaseResult]:
-    """node:test TAP: leaf tests only (a suite's line follows its children, deeper)."""
+    """node:test TAP: leaf tests only (a suite's line follows its children, deeper).
+
+    The report is untrusted (a test's name is the program's to choose), so
+    every line is parsed by a linear scan; no regex ever sees it.
+    """
     entries: list[tuple[int, str, bool, str | None, list[str]]] = []
     yaml: list[str] | None = None
     for line in tap.splitlines():
-        match = _TAP_LINE.match(line)
-        if match:
-            indent, status, name, directive = match.groups()
+        parsed = _tap_line(line)
+        if parsed is not None:
+            indent, ok, name, directive = parsed
             yaml = []
-            entries.append((len(indent), name, status.lower() == "ok", directive, yaml))
+            entries.append((indent, name, ok, directive, yaml))
         elif yaml is not None and line.strip() not in ("---", "..."):
             yaml.append(line.strip())
     results = []
@@ -66,40 +131,58 @@ def parse_tap(tap: str) -> list[TestCaseResult]:
         if i > 0 and entries[i - 1][0] > indent:
             continue  # a suite: its children were reported above it
         if directive:
-            results.append(TestCaseResult(name=name, outcome="skipped"))
+            results.append(TestCaseResult(name=_clip(name), outcome="skipped"))
             continue
-        message = ""
-        if not ok:
-            text = "\n".join(block)
-            found = re.search(r"error:\s*(?:\|-?\n)?(.*?)(?:\n\w+:|\Z)", text, re.S)
-            message = (found.group(1) if found else text).strip().strip("'\"")
+        message = "" if ok else _tap_error(block).strip().strip("'\"")
         results.append(
-            TestCaseResult(name=name, outcome="passed" if ok else "failed", message=_clip(message))
+            TestCaseResult(name=_clip(name), outcome="passed" if ok else "failed",
+                           message=_clip(message))
         )
     return results
 
 
-_GO_RESULT = re.compile(r"^\s*--- (PASS|FAIL|SKIP): (\S+)")
-_GO_RUN = re.compile(r"^=== (?:RUN|CONT|PAUSE)\s+(\S+)")
+_GO_OUTCOMES = {"PASS": "passed", "FAIL": "failed", "SKIP": "skipped"}
+
+
+def _go_run(line: str) -> str | None:
+    """The test name of ``=== RUN|CONT|PAUSE name`` (a linear scan, no regex)."""
+    if not line.startswith("=== "):
+        return None
+    verb, _, rest = line[4:].partition(" ")
+    if verb not in ("RUN", "CONT", "PAUSE"):
+        return None
+    parts = rest.split(None, 1)
+    return parts[0] if parts else None
+
+
+def _go_result(line: str) -> tuple[str, str] | None:
+    """(outcome word, name) of ``--- PASS|FAIL|SKIP: name (0.00s)``."""
+    body = line.lstrip()
+    if not body.startswith("--- "):
+        return None
+    word, sep, rest = body[4:].partition(": ")
+    if not sep or word not in _GO_OUTCOMES:
+        return None
+    parts = rest.split(None, 1)
+    return (word, parts[0]) if parts and not rest[:1].isspace() else None
 
 
 def parse_go_verbose(output: str) -> list[TestCaseResult]:
     """A Go test binary's ``-test.v`` output (what test2json turns into JSON)."""
-    outcome = {"PASS": "passed", "FAIL": "failed", "SKIP": "skipped"}
     logs: dict[str, list[str]] = {}
     current: str | None = None
     results = []
     for line in output.splitlines():
-        run = _GO_RUN.match(line)
-        if run:
-            current = run.group(1)
+        run = _go_run(line)
+        if run is not None:
+            current = run
             logs.setdefault(current, [])
             continue
-        done = _GO_RESULT.match(line)
+        done = _go_result(line)
         if done:
-            name = done.group(2)
-            message = "\n".join(logs.get(name, [])) if done.group(1) != "PASS" else ""
-            results.append(TestCaseResult(name=name, outcome=outcome[done.group(1)],
+            word, name = done
+            message = "\n".join(logs.get(name, [])) if word != "PASS" else ""
+            results.append(TestCaseResult(name=_clip(name), outcome=_GO_OUTCOMES[word],
                                           message=_clip(message)))
             current = None
             continue

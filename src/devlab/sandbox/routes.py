@@ -28,6 +28,7 @@ from devlab.server.errors import error_body
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["sandbox"])
+_INBOX_MESSAGES = 4
 
 
 class ExecuteBody(SandboxRequest):
@@ -109,23 +110,36 @@ async def execute_stream(ws: WebSocket) -> None:
     except DevLabError as exc:
         await _send_error(ws, exc)
         return
-    inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
+    # Bounded on every hop: a few messages wait here (then the socket is not
+    # read, which is TCP backpressure on the client), the run's StdinFeed holds
+    # at most _FEED_BUFFER bytes, and the run's total stdin is capped.
+    inbox: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=_INBOX_MESSAGES)
     gone = asyncio.Event()
+    cap = bench.settings.sandbox_max_stdin_bytes
+    over_cap = asyncio.Event()
 
     async def reader() -> None:
         eof = False
+        total = 0
         try:
             while True:
                 message = json.loads(await ws.receive_text())
                 if not eof and isinstance(message, dict):
                     if message.get("stdin"):
-                        await inbox.put(str(message["stdin"]).encode())
+                        chunk = str(message["stdin"]).encode()
+                        total += len(chunk)
+                        if total > cap:
+                            over_cap.set()
+                            gone.set()
+                            return
+                        await inbox.put(chunk)
                     if message.get("eof"):
                         eof = True
                         await inbox.put(None)
         except (WebSocketDisconnect, RuntimeError, ValueError):
             gone.set()
-            await inbox.put(None)
+            with contextlib.suppress(asyncio.QueueFull):
+                inbox.put_nowait(None)
 
     async def stdin() -> AsyncIterator[bytes]:
         while (chunk := await inbox.get()) is not None:
@@ -155,7 +169,11 @@ async def execute_stream(ws: WebSocket) -> None:
         for task in (read_task, gone_task):
             task.cancel()
     exc = run_task.exception() if run_task.done() and not run_task.cancelled() else None
-    if isinstance(exc, DevLabError):
+    if over_cap.is_set():
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await ws.close(code=1009, reason=f"stdin over sandbox_max_stdin_bytes={cap}; "
+                                             "run stopped")
+    elif isinstance(exc, DevLabError):
         await _send_error(ws, exc)
     elif not gone.is_set():
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):

@@ -14,19 +14,19 @@ import io
 import json
 import math
 import os
-import shutil
 import tarfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from devlab.config import Settings
-from devlab.errors import InvalidInput
+from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.sandbox import bwrap, languages
 from devlab.sandbox.cgroups import Cgroup, cgroup_pool
+from devlab.sandbox.compilecache import compile_cache
 from devlab.sandbox.errors import (
+    BadFileName,
     LimitTooHigh,
     SourceTooLarge,
     ToolchainMissing,
@@ -38,6 +38,7 @@ from devlab.sandbox.process import Channels, OutputFn, StdinFeed, Watch, watch_p
 from devlab.sandbox.records import record_execution
 from devlab.sandbox.reports import parse_report
 from devlab.sandbox.seccomp import SeccompUnavailable, filter_fd
+from devlab.sandbox.uids import run_uid
 from devlab.store.db import Database
 
 _MAX_COLLECT_BYTES = 1_000_000
@@ -82,12 +83,52 @@ def _check_limits(limits: Limits, settings: Settings) -> Limits:
     return limits
 
 
+_MAX_PATH_BYTES = 1024  # one name; longer ones trip host limits (PATH_MAX pieces, NAME_MAX)
+_MAX_PART_BYTES = 255
+
+
 def _check_path(path: str) -> str:
     pure = PurePosixPath(path)
     if (not path or "\x00" in path or pure.is_absolute() or ".." in pure.parts
             or str(pure) in (".", "")):
         raise InvalidInput(f"bad file path {path!r}: use a relative path without '..'")
+    if len(path.encode()) > _MAX_PATH_BYTES or any(
+            len(part.encode()) > _MAX_PART_BYTES for part in pure.parts):
+        raise BadFileName(f"file path {path[:80]!r}... is too long: at most {_MAX_PATH_BYTES} "
+                          f"bytes, {_MAX_PART_BYTES} per name")
+    # A leading '@' or '-' turns a name into an option or an options file for
+    # compilers (javac @argfile, tsc @file, --watch): refuse it outright.
+    for part in pure.parts:
+        if part.startswith(("@", "-")):
+            raise BadFileName(f"bad file name {path!r}: a name may not start with '@' or '-'; "
+                              "rename it")
     return str(pure)
+
+
+def _check_sizes(request: SandboxRequest, settings: Settings) -> None:
+    """Caps checked before anything else is looked at: file count, then total bytes.
+
+    Names count toward the byte total (a flood of empty files with long names is
+    still a flood), and every file becomes one fd when the sandbox starts, so
+    the count is capped too (``sandbox_max_files``).
+    """
+    count = len(request.files) + (request.code is not None)
+    if count > settings.sandbox_max_files:
+        raise SourceTooLarge(
+            f"request has {count} files; the maximum is {settings.sandbox_max_files} "
+            "(sandbox_max_files)",
+            detail={"limit": "sandbox_max_files", "maximum": settings.sandbox_max_files},
+        )
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in request.files.items())
+    size += len(request.stdin.encode()) + len((request.code or "").encode())
+    size += sum(len(a.encode()) for a in request.args) + len((request.entry or "").encode())
+    if size > settings.sandbox_max_source_bytes:
+        raise SourceTooLarge(
+            f"source is {size} bytes (file names, contents, stdin and args); the maximum "
+            f"is {settings.sandbox_max_source_bytes} (sandbox_max_source_bytes)",
+            detail={"limit": "sandbox_max_source_bytes",
+                    "maximum": settings.sandbox_max_source_bytes},
+        )
 
 
 def resolve_language(name: str) -> str:
@@ -104,13 +145,7 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
     """Validate the request and lay out its files; raises 4xx/503 errors."""
     language = resolve_language(request.language)
     limits = _check_limits(request.limits, settings)
-    size = sum(len(v.encode()) for v in request.files.values()) + len(request.stdin.encode())
-    size += len((request.code or "").encode())
-    if size > settings.sandbox_max_source_bytes:
-        raise SourceTooLarge(
-            f"source is {size} bytes; the maximum is {settings.sandbox_max_source_bytes} "
-            "(sandbox_max_source_bytes)"
-        )
+    _check_sizes(request, settings)
     lang = languages.LANGUAGES[language]
     files = {_check_path(p): body for p, body in request.files.items()}
     default = lang.test_entry if request.mode == "test" else lang.entry
@@ -138,7 +173,7 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
     return Prepared(language, plan.files, entry, limits, digest, toolchain, plan)
 
 
-def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
+def enforcement(pool_available: bool, cpu_accounting: bool, *, version: int = 1) -> dict[str, str]:
     """How each limit is enforced on this machine (``SandboxResult.enforcement``)."""
     common = {
         "wall": "watchdog in the parent (SIGKILL of the whole sandbox)",
@@ -148,9 +183,22 @@ def enforcement(pool_available: bool, cpu_accounting: bool) -> dict[str, str]:
         "file_size": "rlimit FSIZE",
         "open_files": "rlimit NOFILE",
         "network": "empty network namespace (loopback only)",
-        "syscalls": "seccomp filter (libseccomp)",
+        "syscalls": ("seccomp filter (libseccomp): namespaces, mounts, ptrace, bpf, io_uring, "
+                     "pidfd_getfd/pidfd_open and Linux AIO refused; socket() only "
+                     "AF_UNIX, AF_INET, AF_INET6"),
+        "host_uid": ("one unprivileged host uid per concurrent run (sandbox_uid_base..)"
+                     if os.geteuid() == 0 else "the invoking user (not root)"),
         "isolation": "bubblewrap: user/pid/ipc/uts/net/mount namespaces, caps dropped",
     }
+    if pool_available and version == 2:
+        return {
+            **common,
+            "memory": "cgroup v2 memory.max (swap 0, OOM kill)",
+            "processes": "cgroup v2 pids.max",
+            "cpus": "cgroup v2 cpu.max",
+            "cpu": ("cgroup v2 cpu.stat watchdog (all processes) + rlimit CPU"
+                    if cpu_accounting else "rlimit CPU (per process)"),
+        }
     if pool_available:
         return {
             **common,
@@ -190,6 +238,7 @@ def execute_step(
     out_dir: bool = False,
     on_output: OutputFn | None = None,
     cancel: threading.Event | None = None,
+    host_uid: int | None = None,
 ) -> StepOutcome:
     """Run one command in a fresh sandbox under ``limits`` and watch it.
 
@@ -223,6 +272,7 @@ def execute_step(
         disk_mb=limits.max_disk_mb,
         report_fd=step.report is not None,
         files_fd=collect is not None,
+        host_uid=host_uid,
     )
     spawned: bwrap.Spawned | None = None
     try:
@@ -248,7 +298,7 @@ def execute_step(
             max_output_bytes=limits.max_output_bytes,
             stdin=stdin,
             kill=kill,
-            cpu_ms=group.cpu_ms if group is not None and "cpuacct" in group.dirs else None,
+            cpu_ms=group.cpu_ms if group is not None and group.cpu_accounting else None,
             cpu_seconds=limits.cpu_seconds,
             on_output=on_output,
             cancel=cancel,
@@ -267,7 +317,8 @@ def execute_step(
         cpu_ms=cpu,
         peak_memory_kb=stats.peak_memory_kb if stats else None,
         oom=bool(stats and stats.oom_killed),
-        enforcement=enforcement(group is not None, bool(group and "cpuacct" in group.dirs)),
+        enforcement=enforcement(group is not None, bool(group and group.cpu_accounting),
+                                version=group.version if group is not None else 1),
         setup_failed=setup_failed,
     )
 
@@ -280,16 +331,18 @@ def _rusage_cpu_ms() -> float:
 
 
 def compile_limits(limits: Limits, settings: Settings) -> Limits:
-    """Compilers get a little more room than the program, within the maxima."""
+    """The compile step's limits: the request's own time limits, a little more room else.
+
+    Wall and CPU time are the request's (a compiler told to ``--watch`` holds its
+    slot no longer than the run could); memory, CPUs, processes and disk get a
+    floor that toolchains need (a JVM, Go's parallel build), within the maxima.
+    """
     return limits.model_copy(update={
-        "wall_seconds": min(settings.sandbox_max_wall_seconds, max(limits.wall_seconds, 60)),
-        "cpu_seconds": min(settings.sandbox_max_wall_seconds * settings.sandbox_max_cpus,
-                           max(limits.cpu_seconds, 60)),
         "memory_mb": min(settings.sandbox_max_memory_mb, max(limits.memory_mb, 1024)),
         "cpus": min(settings.sandbox_max_cpus, max(limits.cpus, 1.0)),
         "max_processes": min(settings.sandbox_max_processes, max(limits.max_processes, 128)),
         "max_output_bytes": 1_000_000,
-        "max_disk_mb": max(limits.max_disk_mb, 256),  # sources + /out + /tmp (GOCACHE)
+        "max_disk_mb": min(settings.sandbox_max_disk_mb, max(limits.max_disk_mb, 256)),
     })
 
 
@@ -322,50 +375,49 @@ def _untar(data: bytes, *, max_total: int) -> dict[str, bytes]:
     return found
 
 
-def _load_artifact(directory: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(directory)): p.read_bytes()
-        for p in directory.rglob("*")
-        if p.is_file() and p.name != ".complete"
-    }
+def _bad_artifact_name(names: list[str]) -> str | None:
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if len(name.encode()) > _MAX_PATH_BYTES or any(
+                len(p.encode()) > _MAX_PART_BYTES for p in parts):
+            return name
+    return None
 
 
-def compile_cached(prep: Prepared, settings: Settings, mode: str) -> Compiled:
+def compile_cached(prep: Prepared, settings: Settings, mode: str,
+                   host_uid: int | None = None) -> Compiled:
     """Compile, or reuse the artifact of an identical earlier compile.
 
     The key is the source hash + toolchain version + mode; the artifact lives
-    under ``settings.compile_cache_dir`` and is written atomically (temp dir,
-    then rename), so concurrent identical compiles are harmless.
+    under ``settings.compile_cache_dir`` (see ``compilecache``: size-capped, LRU,
+    written atomically), so concurrent identical compiles are harmless.
     """
     assert prep.plan.compile is not None
     key = hashlib.sha256(f"{prep.source_hash}|{prep.toolchain}|{mode}|v2".encode()).hexdigest()
-    root = settings.compile_cache_dir
-    final = root / prep.language / key
-    if (final / ".complete").exists():
-        return Compiled(_load_artifact(final), None, 0.0, True)
+    cache = compile_cache(settings.compile_cache_dir, settings.sandbox_compile_cache_mb,
+                          settings.sandbox_compile_artifact_mb)
+    found = cache.load(prep.language, key)
+    if found:
+        return Compiled(found, None, 0.0, True)
     start = time.monotonic()
     limits = compile_limits(prep.limits, settings)
-    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True)
+    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True,
+                           host_uid=host_uid)
     elapsed = (time.monotonic() - start) * 1000
     w = outcome.watch
     if w.returncode != 0 or w.timed_out or w.output_exceeded or w.cpu_exceeded:
         return Compiled(None, outcome, elapsed, False)
     artifact = _untar(bytes(w.files_tar), max_total=limits.max_disk_mb * 1024 * 1024)
+    problem = None
     if not artifact:
-        outcome.watch.stderr += b"\ncompiler produced no output"
+        problem = "compiler produced no output"
+    elif (bad := _bad_artifact_name(list(artifact))) is not None:
+        problem = (f"compiler output path {bad[:80]!r}... is too long (at most "
+                   f"{_MAX_PATH_BYTES} bytes, {_MAX_PART_BYTES} per name); use shorter names")
+    if problem:
+        outcome.watch.stderr += f"\n{problem}".encode()
         return Compiled(None, outcome, elapsed, False)
-    tmp = root / "tmp" / uuid.uuid4().hex
-    try:
-        for name, data in artifact.items():
-            target = tmp / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (tmp / ".complete").write_text(prep.toolchain)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):  # a concurrent identical compile won the race
-            os.rename(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    cache.store(prep.language, key, artifact, prep.toolchain)
     return Compiled(artifact, None, elapsed, False)
 
 
@@ -455,11 +507,16 @@ def execute(
     """The shared body of ``run_code`` and ``stream_code`` (already validated or not)."""
     started = time.monotonic()
     prep = prepare(request, settings)
-    with gate_for(settings).slot():
+    with gate_for(settings).slot(), run_uid(settings) as host_uid:
         try:
-            result = _run_prepared(prep, request, settings, stdin, on_output, cancel)
+            result = _run_prepared(prep, request, settings, stdin, on_output, cancel, host_uid)
         except (bwrap.BwrapUnavailable, SeccompUnavailable) as exc:
             raise ToolchainMissing(str(exc), detail={"install": "bubblewrap libseccomp2"}) from exc
+        except OSError as exc:  # EMFILE, ENOMEM...: everything of the run was released
+            raise ComponentUnavailable(
+                f"the sandbox could not start: {exc.strerror or exc}; retry later",
+                detail={"errno": exc.errno},
+            ) from exc
     if db is not None:
         retain = settings.sandbox_retain_source or request.store_source
         result.execution_id = record_execution(
@@ -471,11 +528,11 @@ def execute(
 
 def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
                   stdin: bytes | StdinFeed | None, on_output: OutputFn | None,
-                  cancel: threading.Event | None) -> SandboxResult:
+                  cancel: threading.Event | None, host_uid: int | None = None) -> SandboxResult:
     app_files: dict[str, bytes] = {}
     compile_ms, cached = None, None
     if prep.plan.compile is not None:
-        compiled = compile_cached(prep, settings, request.mode)
+        compiled = compile_cached(prep, settings, request.mode, host_uid)
         if compiled.failure is not None:
             return _compile_error(prep, compiled)
         assert compiled.artifact is not None
@@ -485,7 +542,7 @@ def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
     outcome = execute_step(prep.plan.run, prep.files, prep.limits, stdin=feed,
                            app_files=app_files,
                            collect="/work" if request.collect_files else None,
-                           on_output=on_output, cancel=cancel)
+                           on_output=on_output, cancel=cancel, host_uid=host_uid)
     result = to_result(prep, outcome, report=prep.plan.run.report, collect=request.collect_files)
     result.compile_ms, result.compile_cached = compile_ms, cached
     return result

@@ -32,7 +32,25 @@ DENIED_SYSCALLS = (
     "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm",
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
     "uselib", "vhangup", "nfsservctl",
+    # Handles on other processes: pidfd_getfd stole bwrap pid 1's exit-status
+    # eventfd (a forged verdict); none of these is needed by a program that only
+    # waits for its own children.
+    "pidfd_getfd", "pidfd_send_signal", "process_madvise", "process_mrelease",
 )
+
+# Answered ENOSYS, so runtimes take their "old kernel" path: pidfd_open (Go and
+# others fall back to waitpid), and Linux AIO, whose io_setup draws on a
+# machine-wide allowance (fs.aio-max-nr) that one sandbox could use up.
+ENOSYS_SYSCALLS = (
+    "pidfd_open",
+    "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents",
+)
+
+# socket(2) families allowed: AF_UNIX (1), AF_INET (2), AF_INET6 (10). Everything
+# else (AF_VSOCK, AF_PACKET, AF_NETLINK, AF_ALG, ...) gets EAFNOSUPPORT: vsock is not
+# confined by the network namespace and reaches the hypervisor on a VM.
+SOCKET_FAMILIES = {1: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6"}
+_AF_MAX_ALLOWED = 10
 
 # clone(2) flags that create namespaces.
 _NS_FLAGS = (
@@ -47,6 +65,8 @@ _NS_FLAGS = (
 )
 
 _SCMP_ACT_ALLOW = 0x7FFF0000
+_SCMP_CMP_EQ = 4
+_SCMP_CMP_GT = 6
 _SCMP_CMP_MASKED_EQ = 7
 
 
@@ -112,6 +132,9 @@ def _build() -> bytes:
             _rule(lib, ctx, _act_errno(errno.EPERM), "clone",
                   _ArgCmp(0, _SCMP_CMP_MASKED_EQ, flag, flag))
         _rule(lib, ctx, _act_errno(errno.ENOSYS), "clone3")
+        for name in ENOSYS_SYSCALLS:
+            _rule(lib, ctx, _act_errno(errno.ENOSYS), name)
+        _socket_rules(lib, ctx)
         read_fd, write_fd = os.pipe()
         try:
             rc = lib.seccomp_export_bpf(ctx, write_fd)
@@ -129,6 +152,23 @@ def _build() -> bytes:
                 os.close(write_fd)
     finally:
         lib.seccomp_release(ctx)
+
+
+def _socket_rules(lib: ctypes.CDLL, ctx: int) -> None:
+    """socket(): only ``SOCKET_FAMILIES``; socketpair(): only AF_UNIX.
+
+    The default action allows, so the refused families are listed: every value
+    below the largest allowed one that is not allowed, and everything above it
+    (the comparison is on the full 64-bit register, so a value with high bits
+    set, which the kernel would truncate, is refused too).
+    """
+    refuse = _act_errno(errno.EAFNOSUPPORT)
+    for family in range(_AF_MAX_ALLOWED):
+        if family not in SOCKET_FAMILIES:
+            _rule(lib, ctx, refuse, "socket", _ArgCmp(0, _SCMP_CMP_EQ, family, 0))
+    _rule(lib, ctx, refuse, "socket", _ArgCmp(0, _SCMP_CMP_GT, _AF_MAX_ALLOWED, 0))
+    _rule(lib, ctx, refuse, "socketpair", _ArgCmp(0, _SCMP_CMP_EQ, 0, 0))
+    _rule(lib, ctx, refuse, "socketpair", _ArgCmp(0, _SCMP_CMP_GT, 1, 0))
 
 
 def filter_bytes() -> bytes:
@@ -151,4 +191,7 @@ def filter_fd() -> int:
     return read_fd
 
 
-__all__ = ["DENIED_SYSCALLS", "SeccompUnavailable", "filter_bytes", "filter_fd"]
+__all__ = [
+    "DENIED_SYSCALLS", "ENOSYS_SYSCALLS", "SOCKET_FAMILIES", "SeccompUnavailable", "filter_bytes",
+    "filter_fd",
+]

@@ -20,6 +20,8 @@ from devlab.sandbox.process import StdinFeed
 from devlab.sandbox.runner import execute, prepare
 from devlab.store.db import Database
 
+_FEED_BUFFER = 1024 * 1024  # stdin bytes a live run may have waiting, at most
+
 
 async def stream_code(
     request: SandboxRequest,
@@ -34,7 +36,8 @@ async def stream_code(
     With ``stdin`` given, ``request.stdin`` is sent first and the iterator's bytes
     follow; the program sees EOF when the iterator ends.
     """
-    prepare(request, settings)  # fail fast, before any event
+    # Fail fast, before any event; off the event loop (it reads untrusted sources).
+    await asyncio.to_thread(prepare, request, settings)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[StreamEvent | BaseException] = asyncio.Queue()
     cancel = threading.Event()
@@ -59,6 +62,11 @@ async def stream_code(
         assert stdin is not None and feed is not None
         try:
             async for chunk in stdin:
+                # Backpressure: wait while the program has not taken what is buffered.
+                while feed.buffered() > _FEED_BUFFER and not cancel.is_set():
+                    await asyncio.sleep(0.01)
+                if cancel.is_set():
+                    break
                 feed.feed(chunk)
         finally:
             feed.close()

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from devlab import __version__
 from devlab.config import Settings
-from devlab.server.errors import install_error_handlers
+from devlab.server.errors import ERROR_RESPONSES, install_error_handlers
 from devlab.workbench import Workbench
 
 
@@ -23,14 +23,28 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             app.state.workbench.close()
+            # Issue 13: the sandbox's cgroup roots go on every shutdown path
+            # (uvicorn re-raises SIGTERM after this, so atexit would not run).
+            from devlab.sandbox.cgroups import shutdown_pool
+
+            shutdown_pool()
 
     app = FastAPI(
         title="DevLab",
         version=__version__,
         description="A self-hosted AI workbench: code index, search and more.",
         lifespan=lifespan,
+        docs_url=None,  # issue 13: /docs and /redoc from local assets (server/docs.py)
+        redoc_url=None,
+        responses=ERROR_RESPONSES,  # issue 13: every route documents its error answers
     )
+    from devlab.server.docs import install_local_docs
+
+    install_local_docs(app)
     install_error_handlers(app)
+    from devlab.server.guards import RequestGuards  # issue 13: Host/Origin/Content-Type
+
+    app.add_middleware(RequestGuards, settings=settings)
 
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from devlab.apitypes import DbId
+
 
 class AcceptanceRate(BaseModel):
     model_version: str  # as the feedback rows name it: provider:model
@@ -102,7 +104,7 @@ class EvaluationRequest(BaseModel):
         description="dataset suites: only these of pass (the team's tasks run with their "
         "tests), fim, nll (perplexity), syntax; default all",
     )
-    resume: int | None = Field(default=None, description="an evaluation id to continue")
+    resume: DbId | None = Field(default=None, description="an evaluation id to continue")
 
     @field_validator("metrics")
     @classmethod

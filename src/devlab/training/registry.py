@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from devlab.apitypes import numeric_id
 from devlab.config import Settings
 from devlab.errors import Conflict, InvalidInput
 from devlab.llm.base import TASK_KINDS
@@ -133,8 +134,8 @@ def update_version(db: Database, version_id: int, **fields: Any) -> ModelVersion
 def _resolve(s: Any, ref: str | int) -> ModelVersionRow:
     text = str(ref).strip()
     row = None
-    if text.isdigit():
-        row = s.get(ModelVersionRow, int(text))
+    if (number := numeric_id(text)) is not None:
+        row = s.get(ModelVersionRow, number)
     elif text == "latest":
         row = s.scalar(
             select(ModelVersionRow)

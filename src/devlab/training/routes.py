@@ -5,9 +5,12 @@ Progress of a run or an evaluation streams from ``/api/v1/devlab/jobs/{job_id}/e
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
+from devlab.apitypes import DbId
 from devlab.server.deps import workbench
 from devlab.training import registry
 from devlab.training.evaluate import compare_evaluations, get_evaluation
@@ -50,13 +53,15 @@ def start_evaluation(
 
 
 @router.get("/evaluations/compare", response_model=Comparison)
-def compare(a: int = Query(...), b: int = Query(...), bench: Workbench = Depends(workbench)):
+def compare(
+    a: Annotated[DbId, Query()], b: Annotated[DbId, Query()], bench: Workbench = Depends(workbench)
+):
     return compare_evaluations(bench, a, b)
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=EvaluationInfo)
 def show_evaluation(
-    evaluation_id: int,
+    evaluation_id: DbId,
     results: bool = Query(False, description="include per-task results"),
     bench: Workbench = Depends(workbench),
 ):

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from devlab.apitypes import numeric_id
 from devlab.config import Settings
 from devlab.errors import Conflict, InvalidInput
 from devlab.store.db import Database
@@ -93,13 +94,13 @@ def resolve_dataset(db: Database, ref: str | int) -> DatasetRow:
     with db.session() as s:
         row = None
         text = str(ref)
-        if text.isdigit():
-            row = s.get(DatasetRow, int(text))
+        if (number := numeric_id(text)) is not None:
+            row = s.get(DatasetRow, number)
         if row is None:
             name, _, version = text.partition("@")
             q = select(DatasetRow).where(DatasetRow.name == name)
             if version:
-                if not version.isdigit():
+                if numeric_id(version) is None:
                     raise InvalidInput(f"bad dataset version {version!r}: use NAME@N")
                 q = q.where(DatasetRow.version == int(version))
             row = s.scalar(q.order_by(DatasetRow.version.desc()).limit(1))

@@ -117,6 +117,26 @@ def show(
         _summary(info)
 
 
+@app.command()
+@handle_errors
+def delete(
+    dataset: str = typer.Argument(..., help="id, name (latest version) or name@version"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="do not ask for confirmation"),
+    as_json: bool = typer.Option(False, "--json", help="print what was deleted as JSON"),
+) -> None:
+    """Delete a dataset version: its record and its files (refused while a job uses it)."""
+    from devlab.training.datasets.removal import delete_dataset
+
+    if not yes and not typer.confirm(f"delete dataset {dataset} and its files?"):
+        raise typer.Exit(1)
+    with bench() as wb:
+        done = delete_dataset(wb.db, wb.settings, dataset)
+    if as_json:
+        emit_json(done)
+    else:
+        stderr.print(f"deleted dataset {done.name}@{done.version} ({done.path})")
+
+
 @app.command("list")
 @handle_errors
 def list_(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
+from devlab.apitypes import DbOffset
 from devlab.server.deps import workbench
 from devlab.training.datasets import (
     DatasetBuildRequest,
@@ -20,6 +21,7 @@ from devlab.training.datasets import (
 )
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 from devlab.training.datasets.errors import DatasetNotFound
+from devlab.training.datasets.removal import DatasetDeleted, delete_dataset
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/datasets", tags=["datasets"])
@@ -41,6 +43,18 @@ def index(
     return list_datasets(bench.db, name)
 
 
+@router.delete(
+    "/{dataset}",
+    response_model=DatasetDeleted,
+    responses={404: {"description": "no such dataset"},
+               409: {"description": "a job builds or uses this version"}},
+)
+def remove_dataset(dataset: str, bench: Workbench = Depends(workbench)) -> DatasetDeleted:
+    """Delete one dataset version (id, name = latest, or name@N): its row and files
+    (honours withdrawn consent); 409 while a job builds or uses it."""
+    return delete_dataset(bench.db, bench.settings, dataset)
+
+
 @router.get("/{dataset}", response_model=DatasetInfo)
 def show(dataset: str, bench: Workbench = Depends(workbench)):
     """A dataset version by id, name (latest version) or name@version, with its card."""
@@ -53,7 +67,7 @@ def examples(
     split: str | None = Query(None, description="train | validation | test"),
     kind: str | None = Query(None, description="an example kind"),
     limit: int = Query(50, ge=0, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbOffset, Query()] = 0,
     bench: Workbench = Depends(workbench),
 ):
     return list_examples(

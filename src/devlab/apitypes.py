@@ -1,0 +1,43 @@
+"""Shared bounded integer types for ids and offsets at every door (issue 13).
+
+Every integer that reaches the database from outside (a ``{id}`` path segment,
+an ``offset``/``after`` query, an id inside a request body) must fit a signed
+64-bit SQL INTEGER; anything larger used to reach SQLite and come back as a
+500 (``OverflowError``). These aliases carry the bound in the type, so FastAPI
+answers 422 and the OpenAPI schema states ``minimum``/``maximum``.
+
+    from devlab.apitypes import DbId, DbOffset
+    def get_one(insight_id: DbId): ...
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import annotated_types as at
+
+SQL_INT_MAX = 2**63 - 1
+
+DbId = Annotated[int, at.Ge(1), at.Le(SQL_INT_MAX)]
+"""A row id: 1 .. 2**63-1."""
+
+DbOffset = Annotated[int, at.Ge(0), at.Le(SQL_INT_MAX)]
+"""An offset, a cursor or a count: 0 .. 2**63-1."""
+
+
+def numeric_id(text: str | int) -> int | None:
+    """``text`` as a row id when it is one (ASCII digits, within range), else None.
+
+    For references that are "a name or a numeric id": a number too large for the
+    database, or a non-ASCII digit ('²'.isdigit() is True), is simply no id.
+    """
+    if isinstance(text, int):
+        return text if 1 <= text <= SQL_INT_MAX else None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= SQL_INT_MAX else None
+
+
+__all__ = ["SQL_INT_MAX", "DbId", "DbOffset", "numeric_id"]
