@@ -204,6 +204,25 @@ class Settings(BaseSettings):
     # Seconds the built-in local provider may take for one request.
     llm_local_timeout_s: float = Field(default=600.0, gt=0)
 
+    # -- access control (issue 19) ------------------------------------------------
+    # Per user or token, per minute; 0 turns a limit off. Over one: 429 + Retry-After.
+    rate_limit_requests_per_minute: int = Field(default=1200, ge=0)
+    rate_limit_sandbox_seconds_per_minute: float = Field(default=600.0, ge=0)
+    rate_limit_model_tokens_per_minute: int = Field(default=200_000, ge=0)
+    # Wrong passwords for one user name within 5 minutes before sign-in is refused (429).
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    # Hours a web UI session lasts.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 90)
+    # The session cookie's Secure flag: "auto" sets it on HTTPS requests (directly or
+    # behind a proxy that says X-Forwarded-Proto: https).
+    session_cookie_secure: Literal["auto", "always", "never"] = "auto"
+    # Retention: conversations older than this many days are purged (0: kept forever).
+    retention_conversation_days: int = Field(default=30, ge=0)
+    # Encryption at rest of stored source text and conversations: a Fernet key (base64,
+    # `devlab keys generate`) or a file holding one or more (newest first, for rotation).
+    encryption_key: SecretStr = SecretStr("")
+    encryption_key_file: Path | None = None
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self._check_llm()

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from devlab.actor import current_user_id
 from devlab.companion.models import (
     ConversationInfo,
     FeedbackInfo,
@@ -50,7 +51,9 @@ def open_conversation(
             if s.get(Conversation, conversation_id) is None:
                 raise _not_found(conversation_id)
             return conversation_id
-        row = Conversation(project_id=project_id, kind=kind, title=title[:200])
+        row = Conversation(
+            project_id=project_id, kind=kind, title=title[:200], user_id=current_user_id()
+        )
         s.add(row)
         s.flush()
         return row.id

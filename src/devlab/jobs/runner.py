@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from devlab.actor import current_user_id
 from devlab.errors import Conflict, DevLabError, NotFound
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine, JobProgress
 from devlab.progress import Progress, ProgressFn
@@ -122,7 +123,15 @@ class JobRunner:
     ) -> str:
         job_id = str(uuid.uuid4())
         with self.db.session() as s:
-            s.add(Job(id=job_id, kind=kind, params=params or {}, project_id=project_id))
+            s.add(
+                Job(
+                    id=job_id,
+                    kind=kind,
+                    params=params or {},
+                    project_id=project_id,
+                    user_id=current_user_id(),
+                )
+            )
         return job_id
 
     def submit(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from devlab import __version__
 from devlab.config import Settings
@@ -13,8 +13,15 @@ from devlab.server.errors import install_error_handlers
 from devlab.workbench import Workbench
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app for ``settings``; the store opens (and migrates) at start-up."""
+def create_app(settings: Settings, *, open_local: bool | None = None) -> FastAPI:
+    """Build the app for ``settings``; the store opens (and migrates) at start-up.
+
+    Every route passes the access check (``devlab.auth.guard``). ``open_local``: while
+    no account exists, requests without credentials act as the single local user; by
+    default only when the server binds a loopback address (``devlab serve`` refuses a
+    public address until an admin exists)."""
+    from devlab.auth.guard import access_state, guard
+    from devlab.auth.network import is_loopback
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -29,9 +36,14 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="A self-hosted AI workbench: code index, search and more.",
         lifespan=lifespan,
+        dependencies=[Depends(guard)],
+    )
+    app.state.access = access_state(
+        settings, open_local=is_loopback(settings.host) if open_local is None else open_local
     )
     install_error_handlers(app)
 
+    from devlab.auth.routes import router as access_router
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router
     from devlab.insights.routes import router as insights_router
@@ -58,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
         datasets_router,
         training_router,
         ui_router,
+        access_router,
     ):
         app.include_router(router)
     return app

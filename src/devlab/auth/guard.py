@@ -1,0 +1,255 @@
+"""The access check every route passes through (an app-wide FastAPI dependency).
+
+For the route a request matched it reads the rule (``auth.rules.RULES``), resolves the
+caller (token, session cookie, or the local single user), checks a token's scopes and a
+session's CSRF token, applies the rate limits, finds the projects the request touches
+and the caller's role on each (404 for a project the caller cannot see, 403 naming the
+role needed), rejects unknown body fields (422 naming them), and appends state-changing
+requests to the audit log once they are answered.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection, Request
+
+from devlab.actor import set_current_user, start_meter
+from devlab.auth import audit
+from devlab.auth.errors import Forbidden, TooManyRequests, Unauthorized
+from devlab.auth.fields import unknown_fields
+from devlab.auth.limits import LoginThrottle, SlidingWindow
+from devlab.auth.locate import Where
+from devlab.auth.models import role_rank
+from devlab.auth.principal import Accounts, Principal, resolve_principal
+from devlab.auth.routetable import iter_routes
+from devlab.auth.rules import RULES, Rule
+from devlab.auth.sessions import COOKIE, csrf_ok
+from devlab.errors import InvalidInput
+from devlab.workbench import Workbench
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_PEEK_BYTES = 4 * 1024 * 1024  # bodies larger than this are not read for locating
+
+
+@dataclass
+class AccessState:
+    """Per-app state of the access check (on ``app.state.access``)."""
+
+    open_local: bool
+    requests: SlidingWindow
+    sandbox_seconds: SlidingWindow
+    model_tokens: SlidingWindow
+    logins: LoginThrottle
+    accounts: Accounts = field(default_factory=Accounts)
+    _keys: dict[tuple[Any, str], str] | None = None
+
+    def key_for(self, app: FastAPI, endpoint: Callable[..., Any], method: str) -> str | None:
+        if self._keys is None:
+            keys: dict[tuple[Any, str], str] = {}
+            for key, ep in iter_routes(app):
+                keys[(ep, key.split(" ", 1)[0])] = key
+            self._keys = keys
+        return self._keys.get((endpoint, method))
+
+
+def access_state(settings: Any, *, open_local: bool) -> AccessState:
+    return AccessState(
+        open_local=open_local,
+        requests=SlidingWindow(settings.rate_limit_requests_per_minute),
+        sandbox_seconds=SlidingWindow(settings.rate_limit_sandbox_seconds_per_minute),
+        model_tokens=SlidingWindow(settings.rate_limit_model_tokens_per_minute),
+        logins=LoginThrottle(settings.login_max_failures),
+    )
+
+
+def client_ip(conn: HTTPConnection) -> str:
+    return conn.client.host if conn.client else ""
+
+
+async def _peek_body(conn: HTTPConnection) -> dict[str, Any] | None:
+    """The JSON (or form) body as a dict, when small enough to read twice."""
+    if not isinstance(conn, Request) or conn.method in READ_METHODS:
+        return None
+    length = conn.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > BODY_PEEK_BYTES:
+        return None
+    kind = conn.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        form = await conn.form()
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        data = json.loads(await conn.body() or b"null")
+    except ValueError:
+        return None  # the route answers the broken body
+    return data if isinstance(data, dict) else None
+
+
+def _check_scope(who: Principal, rule: Rule, method: str) -> None:
+    if who.scopes is None:
+        return
+    needed = "admin" if rule.role == "admin" else ("read" if method in READ_METHODS else "write")
+    if needed not in who.scopes:
+        raise Forbidden(
+            f"this API token lacks the '{needed}' scope (it has {', '.join(who.scopes)})"
+        )
+
+
+def _check_role(who: Principal, rule: Rule, projects: list[int] | None) -> None:
+    if rule.role in ("public", "user"):
+        return
+    if rule.role == "admin":
+        if not who.is_admin:
+            raise Forbidden("this needs an instance admin")
+        return
+    needed = role_rank(rule.role)
+    if projects is None:
+        if who.best_rank() < needed:
+            raise Forbidden(f"this needs the {rule.role} role on a project")
+        return
+    for pid in projects:
+        have = who.role_on(pid)
+        if role_rank(have) < needed:
+            raise Forbidden(
+                f"this needs the {rule.role} role on project {pid} (you have {have or 'none'})"
+            )
+
+
+def _authorize(
+    bench: Workbench,
+    state: AccessState,
+    conn: HTTPConnection,
+    rule: Rule,
+    method: str,
+    body: dict[str, Any] | None,
+) -> tuple[Principal, list[int] | None]:
+    """The blocking part of the check (database look-ups), run in a worker thread."""
+    who = resolve_principal(
+        bench.db,
+        state.accounts,
+        authorization=conn.headers.get("authorization"),
+        cookie=conn.cookies.get(COOKIE),
+        open_local=state.open_local,
+    )
+    _check_scope(who, rule, method)
+    state_changing = method not in READ_METHODS and method != "WS"
+    if (
+        who.via == "session"
+        and state_changing
+        and not csrf_ok(who, conn.headers.get("x-csrf-token"))
+    ):  # type: ignore[arg-type]
+        raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
+    if not who.local:
+        state.requests.take(who.key, 1, "requests")
+        if rule.meter == "sandbox":
+            _must_fit(state.sandbox_seconds, who.key, "sandbox seconds")
+        _must_fit(state.model_tokens, who.key, "model tokens")
+    where = Where(
+        db=bench.db,
+        who=who,
+        path=dict(conn.path_params),
+        query=dict(conn.query_params),
+        body=body,
+    )
+    projects = rule.project(where) if rule.project is not None else None
+    _check_role(who, rule, projects)
+    return who, projects
+
+
+def _must_fit(window: SlidingWindow, key: str, what: str) -> None:
+    wait = window.retry_after(key, 0)
+    if wait:
+        raise TooManyRequests(
+            f"rate limit: more than {window.limit:g} {what} per minute; retry in {wait} s",
+            retry_after=wait,
+        )
+
+
+async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
+    """The app-wide dependency: check, run the route, then meter and audit it."""
+    app: FastAPI = conn.app
+    state: AccessState = app.state.access
+    method = conn.scope.get("method", "WS") if conn.scope["type"] == "http" else "WS"
+    endpoint = getattr(conn.scope.get("route"), "endpoint", None)
+    key = state.key_for(app, endpoint, method) if endpoint else None
+    rule = RULES.get(key or "")
+    if rule is None:
+        raise Forbidden(f"route {key or conn.url.path} has no access rule (fail closed)")
+    if rule.role == "public":
+        yield
+        return
+    bench: Workbench = app.state.workbench
+    body = await _peek_body(conn)
+    who, projects = await anyio.to_thread.run_sync(
+        _authorize, bench, state, conn, rule, method, body
+    )
+    conn.state.principal = who
+    set_current_user(who.user_id)
+    if body is not None and endpoint is not None:
+        extra = unknown_fields(endpoint, body)
+        if extra:
+            raise InvalidInput(
+                f"unknown field(s) {', '.join(extra)}: remove them or check their spelling",
+                detail={"unknown_fields": extra},
+            )
+    meter, started, outcome = start_meter(), time.monotonic(), "ok"
+    try:
+        yield
+    except BaseException as exc:
+        outcome = f"error:{getattr(exc, 'status_code', 500)}"
+        raise
+    finally:
+        seconds = time.monotonic() - started
+        if not who.local:
+            if rule.meter == "sandbox":
+                state.sandbox_seconds.add(who.key, seconds)
+            state.model_tokens.add(who.key, meter.tokens)
+        if method not in READ_METHODS or meter.model_calls:
+            await anyio.to_thread.run_sync(
+                _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds
+            )
+
+
+def _audit_request(
+    bench: Workbench,
+    conn: HTTPConnection,
+    who: Principal,
+    key: str,
+    projects: list[int] | None,
+    outcome: str,
+    meter: Any,
+    seconds: float,
+) -> None:
+    detail: dict[str, Any] = {"seconds": round(seconds, 3)}
+    if meter.model_calls:
+        detail["model_calls"] = meter.model_calls[:20]
+        detail["model_tokens"] = meter.tokens
+    audit.record(
+        bench.db,
+        key,
+        actor=who.name,
+        user_id=who.user_id,
+        token_id=who.token_id,
+        project_id=projects[0] if projects else None,
+        target=conn.url.path,
+        ip=client_ip(conn),
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+def principal(conn: HTTPConnection) -> Principal:
+    """A route's dependency for the caller the access check resolved."""
+    who = getattr(conn.state, "principal", None)
+    if who is None:
+        raise Unauthorized("sign in first")
+    return who
+
+
+__all__ = ["AccessState", "access_state", "client_ip", "guard", "principal"]
