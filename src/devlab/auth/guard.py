@@ -31,9 +31,10 @@ from devlab.auth.principal import Accounts, Principal, resolve_principal
 from devlab.auth.routetable import iter_routes
 from devlab.auth.rules import RULES, Rule
 from devlab.auth.sessions import COOKIE, csrf_ok
-from devlab.errors import InvalidInput
+from devlab.errors import DevLabError, InvalidInput
 from devlab.workbench import Workbench
 
+PROBE_HEADER = "x-devlab-probe"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_PEEK_BYTES = 4 * 1024 * 1024  # bodies larger than this are not read for locating
 
@@ -48,6 +49,8 @@ class AccessState:
     model_tokens: SlidingWindow
     logins: LoginThrottle
     accounts: Accounts = field(default_factory=Accounts)
+    # answer PROBE_HEADER requests right after the access check (the permission matrix)
+    probe: bool = False
     _keys: dict[tuple[Any, str], str] | None = None
 
     def key_for(self, app: FastAPI, endpoint: Callable[..., Any], method: str) -> str | None:
@@ -59,9 +62,16 @@ class AccessState:
         return self._keys.get((endpoint, method))
 
 
-def access_state(settings: Any, *, open_local: bool) -> AccessState:
+class ProbeAllowed(DevLabError):
+    """A probe request passed the access check (the route did not run)."""
+
+    status_code = 200
+
+
+def access_state(settings: Any, *, open_local: bool, probe: bool = False) -> AccessState:
     return AccessState(
         open_local=open_local,
+        probe=probe,
         requests=SlidingWindow(settings.rate_limit_requests_per_minute),
         sandbox_seconds=SlidingWindow(settings.rate_limit_sandbox_seconds_per_minute),
         model_tokens=SlidingWindow(settings.rate_limit_model_tokens_per_minute),
@@ -191,6 +201,8 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
     )
     conn.state.principal = who
     set_current_user(who.user_id)
+    if state.probe and conn.headers.get(PROBE_HEADER) == "1":
+        raise ProbeAllowed("allowed")
     if body is not None and endpoint is not None:
         extra = unknown_fields(endpoint, body)
         if extra:

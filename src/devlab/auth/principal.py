@@ -11,6 +11,7 @@ from devlab.auth.sessions import find_session
 from devlab.auth.tokens import verify_token
 from devlab.auth.users import get_user, roles_of, users_exist
 from devlab.store.db import Database
+from devlab.store.visibility import Visibility
 
 LOCAL_NAME = "local"
 
@@ -42,6 +43,10 @@ class Principal:
     def visible_ids(self) -> set[int] | None:
         """The project ids this caller may see; None means every project."""
         return None if self.is_admin else set(self.roles)
+
+    def visibility(self) -> Visibility | None:
+        """The listing filter for this caller (None: an admin sees every row)."""
+        return None if self.is_admin else Visibility(frozenset(self.roles), self.user_id)
 
     def best_rank(self) -> int:
         if self.is_admin:

@@ -47,8 +47,6 @@ RULES: dict[str, Rule] = {
     f"POST {P}/auth/login": PUBLIC,
     f"POST {P}/auth/logout": PUBLIC,
     f"GET {P}/auth/me": USER,
-    f"GET {P}/auth/oidc/login": PUBLIC,
-    f"GET {P}/auth/oidc/callback": PUBLIC,
     f"GET {P}/tokens": USER,
     f"POST {P}/tokens": USER,
     f"DELETE {P}/tokens/{{token_id}}": USER,
@@ -62,7 +60,6 @@ RULES: dict[str, Rule] = {
     f"GET {P}/audit": Rule("admin"),
     f"GET {P}/audit/export": Rule("admin"),
     f"GET {P}/audit/verify": Rule("admin"),
-    f"POST {P}/admin/purge": Rule("admin"),
     # jobs: a job of a project needs a role on it; a job without one, its owner
     f"GET {P}/jobs": USER,
     f"GET {P}/jobs/{{job_id}}": Rule("viewer", loc.job()),
@@ -88,7 +85,6 @@ RULES: dict[str, Rule] = {
     f"GET {P}/execute/limits": USER,
     f"WS {P}/execute/stream": Rule("developer", meter="sandbox"),
     # analysis and insights
-    f"POST {P}/analyze": Rule("developer"),
     f"POST {P}/reverse/analyze": Rule(
         "developer", loc.first(loc.body("project_id", "project"), loc.new_project)
     ),
@@ -106,7 +102,7 @@ RULES: dict[str, Rule] = {
     f"WS {P}/companion/stream": Rule("viewer"),
     f"POST {P}/companion/suggest": Rule("developer", loc.body("project")),
     f"POST {P}/companion/find-bugs": Rule("developer", loc.body("project")),
-    f"GET {P}/companion/conversations": USER,
+    f"GET {P}/companion/conversations": Rule("user", loc.query("project")),
     f"GET {P}/companion/conversations/{{conversation_id}}": Rule("viewer", loc.conversation()),
     f"DELETE {P}/companion/conversations/{{conversation_id}}": Rule("viewer", loc.conversation()),
     f"POST {P}/explain": Rule("viewer", loc.body("project")),

@@ -26,6 +26,8 @@ from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.codebase.projects import resolve_project
 from devlab.companion import (
     ChatAnswer,
@@ -89,9 +91,12 @@ def conversations(
     project: str | None = Query(None, description="only this project's (name or id)"),
     limit: int = Query(50, ge=1, le=1000),
     bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[ConversationInfo]:
     project_id = resolve_project(bench.db, project).id if project else None
-    return list_conversations(bench.db, project_id=project_id, limit=limit)
+    return list_conversations(
+        bench.db, project_id=project_id, limit=limit, visible=who.visibility()
+    )
 
 
 @router.get("/companion/conversations/{conversation_id}", response_model=ConversationInfo)
@@ -155,9 +160,11 @@ def feedback_consent(
 
 @router.get("/feedback", response_model=list[FeedbackInfo])
 def feedback_list(
-    limit: int = Query(100, ge=1, le=100_000), bench: Workbench = Depends(workbench)
+    limit: int = Query(100, ge=1, le=100_000),
+    bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[FeedbackInfo]:
-    return list_feedback(bench.db, limit=limit)
+    return list_feedback(bench.db, limit=limit, visible=who.visibility())
 
 
 @router.websocket("/companion/stream")

@@ -13,7 +13,9 @@ from devlab.server.errors import install_error_handlers
 from devlab.workbench import Workbench
 
 
-def create_app(settings: Settings, *, open_local: bool | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, open_local: bool | None = None, permission_probe: bool = False
+) -> FastAPI:
     """Build the app for ``settings``; the store opens (and migrates) at start-up.
 
     Every route passes the access check (``devlab.auth.guard``). ``open_local``: while
@@ -22,6 +24,9 @@ def create_app(settings: Settings, *, open_local: bool | None = None) -> FastAPI
     public address until an admin exists)."""
     from devlab.auth.guard import access_state, guard
     from devlab.auth.network import is_loopback
+
+    # permission_probe (tests): a request with X-DevLab-Probe: 1 is answered 200 right
+    # after the access check, without running the route.
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,7 +44,9 @@ def create_app(settings: Settings, *, open_local: bool | None = None) -> FastAPI
         dependencies=[Depends(guard)],
     )
     app.state.access = access_state(
-        settings, open_local=is_loopback(settings.host) if open_local is None else open_local
+        settings,
+        open_local=is_loopback(settings.host) if open_local is None else open_local,
+        probe=permission_probe,
     )
     install_error_handlers(app)
 

@@ -7,6 +7,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.server.deps import workbench
 from devlab.training.datasets import (
     DatasetBuildRequest,
@@ -37,8 +39,10 @@ def build(body: DatasetBuildRequest, bench: Workbench = Depends(workbench)) -> J
 def index(
     name: str | None = Query(None, description="only this dataset's versions"),
     bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ):
-    return list_datasets(bench.db, name)
+    """Dataset versions built only from projects the caller can see."""
+    return [d for d in list_datasets(bench.db, name) if all(map(who.can_see, d.project_ids))]
 
 
 @router.get("/{dataset}", response_model=DatasetInfo)
