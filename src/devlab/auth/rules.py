@@ -85,6 +85,7 @@ RULES: dict[str, Rule] = {
     f"GET {P}/execute/limits": USER,
     f"WS {P}/execute/stream": Rule("developer", meter="sandbox"),
     # analysis and insights
+    f"POST {P}/analyze": Rule("developer"),
     f"POST {P}/reverse/analyze": Rule(
         "developer", loc.first(loc.body("project_id", "project"), loc.new_project)
     ),

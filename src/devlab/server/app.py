@@ -57,6 +57,7 @@ def create_app(
     from devlab.jobs.routes import router as jobs_router
     from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
+    from devlab.reverse.routes import snippet_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
@@ -78,6 +79,7 @@ def create_app(
         training_router,
         ui_router,
         access_router,
+        snippet_router,
     ):
         app.include_router(router)
     return app
