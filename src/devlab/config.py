@@ -216,8 +216,13 @@ class Settings(BaseSettings):
     # The session cookie's Secure flag: "auto" sets it on HTTPS requests (directly or
     # behind a proxy that says X-Forwarded-Proto: https).
     session_cookie_secure: Literal["auto", "always", "never"] = "auto"
-    # Retention: conversations older than this many days are purged (0: kept forever).
+    # Retention (the purge job, hourly in the server and `devlab purge`): conversations
+    # untouched for this many days are deleted with their messages (0: kept forever);
+    # sandbox sources a run chose to keep (store_source) are cleared after their days.
     retention_conversation_days: int = Field(default=30, ge=0)
+    retention_sandbox_source_days: int = Field(default=7, ge=0)
+    # Seconds between purges in a running server (0: only `devlab purge`).
+    retention_purge_interval_s: int = Field(default=3600, ge=0)
     # Encryption at rest of stored source text and conversations: a Fernet key (base64,
     # `devlab keys generate`) or a file holding one or more (newest first, for rotation).
     encryption_key: SecretStr = SecretStr("")

@@ -160,6 +160,19 @@ def member_list(project: str = typer.Argument(..., help="project name or id")) -
         emit_json(users.list_members(wb.db, resolve_project(wb.db, project).id))
 
 
+purge_app = typer.Typer(help="Apply the retention policy now.")
+
+
+@purge_app.callback(invoke_without_command=True)
+@handle_errors
+def purge_main() -> None:
+    """Delete conversations and kept sandbox sources past their retention."""
+    from devlab.auth.retention import purge
+
+    with bench() as wb:
+        emit_json(purge(wb.db, wb.settings, actor="cli"))
+
+
 @audit_app.callback()
 @handle_errors
 def audit_main(

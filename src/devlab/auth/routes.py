@@ -35,6 +35,7 @@ from devlab.auth.models import (
     UserInfo,
 )
 from devlab.auth.principal import Principal
+from devlab.auth.retention import PurgeReport, purge
 from devlab.auth.sessions import COOKIE, close_session, open_session
 from devlab.errors import NotFound
 from devlab.server.deps import workbench
@@ -266,6 +267,14 @@ def remove_member(
     pid = _pid(bench, project)
     users.remove_member(bench.db, pid, user)
     _audit(bench, request, who, "member.remove", project_id=pid, target=user)
+
+
+@router.post("/admin/purge", response_model=PurgeReport)
+def purge_now(
+    who: Principal = Depends(principal), bench: Workbench = Depends(workbench)
+) -> PurgeReport:
+    """Apply the retention policy now (a server also does it on a timer)."""
+    return purge(bench.db, bench.settings, actor=who.name)
 
 
 @router.get("/audit", response_model=list[AuditEvent])

@@ -58,6 +58,7 @@ RULES: dict[str, Rule] = {
     f"PUT {P}/projects/{{project}}/members": Rule("maintainer", loc.path()),
     f"DELETE {P}/projects/{{project}}/members/{{user}}": Rule("maintainer", loc.path()),
     f"GET {P}/audit": Rule("admin"),
+    f"POST {P}/admin/purge": Rule("admin"),
     f"GET {P}/audit/export": Rule("admin"),
     f"GET {P}/audit/verify": Rule("admin"),
     # jobs: a job of a project needs a role on it; a job without one, its owner

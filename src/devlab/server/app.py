@@ -30,10 +30,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from devlab.auth.retention import PurgeTimer
+
         app.state.workbench = Workbench.open(settings, recover=True)
+        purger = PurgeTimer(app.state.workbench.db, settings).start()
         try:
             yield
         finally:
+            purger.stop()
             app.state.workbench.close()
 
     app = FastAPI(
