@@ -112,13 +112,21 @@ def _mount() -> None:
     app.add_typer(dataset_app, name="dataset")
     app.add_typer(models_app, name="models")
     # access control (issue 19)
-    from devlab.auth.cli import audit_app, members_app, purge_app, tokens_app, users_app
+    from devlab.auth.cli import (
+        audit_app,
+        keys_app,
+        members_app,
+        purge_app,
+        tokens_app,
+        users_app,
+    )
 
     app.add_typer(users_app, name="users")
     app.add_typer(tokens_app, name="tokens")
     app.add_typer(members_app, name="members")
     app.add_typer(audit_app, name="audit")
     app.add_typer(purge_app, name="purge")
+    app.add_typer(keys_app, name="keys")
 
 
 _mount()

@@ -160,6 +160,31 @@ def member_list(project: str = typer.Argument(..., help="project name or id")) -
         emit_json(users.list_members(wb.db, resolve_project(wb.db, project).id))
 
 
+keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys of stored text.")
+
+
+@keys_app.command("generate")
+@handle_errors
+def keys_generate() -> None:
+    """Print a new key (put it in DEVLAB_ENCRYPTION_KEY or first in the key file)."""
+    from devlab.store.crypto import new_key
+
+    sys.stdout.write(new_key() + "\n")
+
+
+@keys_app.command("rotate")
+@handle_errors
+def keys_rotate() -> None:
+    """Re-encrypt every stored source text and conversation with the newest key (the
+    first one); the older keys must still be configured (after it, in the key file)."""
+    from devlab.store.crypto import rotate_all
+
+    with bench() as wb:
+        counts = rotate_all(wb.db)
+    _record("keys.rotate", "encrypted columns", detail=counts)
+    emit_json(counts)
+
+
 purge_app = typer.Typer(help="Apply the retention policy now.")
 
 

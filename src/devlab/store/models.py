@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from devlab.store.crypto import EncryptedJSON, EncryptedText
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -106,7 +108,7 @@ class FileText(Base):
     file_id: Mapped[int] = mapped_column(
         ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
 
 
 class SnapshotFile(Base):
@@ -130,7 +132,7 @@ class SkippedFileRow(Base):
     path: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     # kept for lock files the dependency analysis reads (credentials in URLs removed)
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 class SymbolRow(Base):
@@ -261,7 +263,7 @@ class Execution(Base):
     language: Mapped[str] = mapped_column(String(32), index=True)
     mode: Mapped[str] = mapped_column(String(10))
     source_hash: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(EncryptedText)
     limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20))
     exit_code: Mapped[int | None]
@@ -355,7 +357,7 @@ class Conversation(Base):
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20), default="chat")
-    title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(EncryptedText, default="")
     # who holds it (None: the local single user or the CLI); set from devlab.actor
     user_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -374,10 +376,10 @@ class MessageRow(Base):
     )
     role: Mapped[str] = mapped_column(String(10))  # user | assistant
     action: Mapped[str] = mapped_column(String(20), default="chat")
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(EncryptedText)
     citations: Mapped[list[Any]] = mapped_column(default=list)
     context_ids: Mapped[list[Any]] = mapped_column(default=list)
-    prompt: Mapped[list[Any] | None] = mapped_column(JSON)
+    prompt: Mapped[list[Any] | None] = mapped_column(EncryptedJSON)
     prompt_version: Mapped[str | None] = mapped_column(String(64))
     provider: Mapped[str | None] = mapped_column(String(100))
     model: Mapped[str | None] = mapped_column(String(255))
@@ -397,10 +399,10 @@ class FeedbackRow(Base):
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
     rating: Mapped[str | None] = mapped_column(String(4))  # up | down
-    correction: Mapped[str | None] = mapped_column(Text)
+    correction: Mapped[str | None] = mapped_column(EncryptedText)
     action: Mapped[str] = mapped_column(String(20))
-    prompt: Mapped[list[Any]] = mapped_column(default=list)
-    answer: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    answer: Mapped[str] = mapped_column(EncryptedText)
     context_ids: Mapped[list[Any]] = mapped_column(default=list)
     model_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
