@@ -227,6 +227,14 @@ class Settings(BaseSettings):
     # `devlab keys generate`) or a file holding one or more (newest first, for rotation).
     encryption_key: SecretStr = SecretStr("")
     encryption_key_file: Path | None = None
+    # Single sign-on (OpenID Connect, code flow): the issuer URL (its
+    # /.well-known/openid-configuration is read), and this server's client. Empty: off.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    # The callback URL registered with the provider; empty: this server's own
+    # /api/v1/devlab/auth/oidc/callback as the request reached it.
+    oidc_redirect_url: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -31,7 +31,7 @@ from devlab.auth.principal import Accounts, Principal, resolve_principal
 from devlab.auth.routetable import iter_routes
 from devlab.auth.rules import RULES, Rule
 from devlab.auth.sessions import COOKIE, csrf_ok
-from devlab.errors import DevLabError, InvalidInput
+from devlab.errors import DevLabError, InvalidInput, NotFound
 from devlab.workbench import Workbench
 
 PROBE_HEADER = "x-devlab-probe"
@@ -167,7 +167,12 @@ def _authorize(
         query=dict(conn.query_params),
         body=body,
     )
-    projects = rule.project(where) if rule.project is not None else None
+    try:
+        projects = rule.project(where) if rule.project is not None else None
+    except NotFound:
+        if not who.is_admin:
+            raise
+        projects = []  # nothing is hidden from an admin: the route answers (422, 404)
     _check_role(who, rule, projects)
     return who, projects
 

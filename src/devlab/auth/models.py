@@ -88,6 +88,7 @@ class Me(BaseModel):
     is_admin: bool
     local: bool = Field(description="the single local user (no accounts exist yet)")
     token_scopes: list[str] | None = None
+    csrf_token: str | None = Field(default=None, description="a web session's CSRF token")
     projects: dict[str, str] = Field(description="project name -> your role")
 
 

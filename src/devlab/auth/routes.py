@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from devlab.auth import audit, tokens, users
 from devlab.auth.errors import Unauthorized
@@ -101,6 +101,59 @@ async def login(
     return LoginAnswer(user=user, csrf_token=csrf)
 
 
+def _oidc(request: Request, bench: Workbench):  # type: ignore[no-untyped-def]
+    from devlab.auth.oidc import OIDCClient
+
+    if getattr(request.app.state, "oidc", None) is None:
+        request.app.state.oidc = OIDCClient(bench.settings)
+    return request.app.state.oidc
+
+
+@router.get("/auth/oidc/login", status_code=302, response_class=RedirectResponse)
+def oidc_login(request: Request, bench: Workbench = Depends(workbench)) -> RedirectResponse:
+    """Single sign-on: redirects to the configured OpenID Connect provider (503 when
+    none is configured)."""
+    callback = str(request.url_for("oidc_callback"))
+    url = _oidc(request, bench).start(callback)
+    return RedirectResponse(url, status_code=302)
+
+
+@router.get("/auth/oidc/callback", response_class=RedirectResponse, name="oidc_callback")
+def oidc_callback(
+    request: Request,
+    code: str = Query(..., max_length=4096),
+    state: str = Query(..., max_length=200),
+    bench: Workbench = Depends(workbench),
+) -> RedirectResponse:
+    """The provider's answer: checks it, opens a session (the cookie) and goes to the
+    workbench; the page reads its CSRF token from GET /auth/me."""
+    user = _oidc(request, bench).finish(bench.db, code, state)
+    cookie, _ = open_session(bench.db, user.id, bench.settings.session_hours)
+    audit.record(
+        bench.db,
+        "login",
+        actor=user.name,
+        user_id=user.id,
+        ip=client_ip(request),
+        detail={"via": "oidc"},
+    )
+    response = RedirectResponse("/", status_code=303)
+    _set_cookie(response, request, bench, cookie)
+    return response
+
+
+def _set_cookie(response: Response, request: Request, bench: Workbench, cookie: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        max_age=int(bench.settings.session_hours * 3600),
+        httponly=True,
+        samesite="lax",  # the provider's redirect back is a cross-site navigation
+        secure=_secure(request, bench),
+        path="/",
+    )
+
+
 @router.post("/auth/logout", status_code=204)
 def logout(request: Request, response: Response, bench: Workbench = Depends(workbench)) -> None:
     """End the session of the cookie (if any)."""
@@ -125,6 +178,7 @@ def me(who: Principal = Depends(principal), bench: Workbench = Depends(workbench
         is_admin=who.is_admin,
         local=who.local,
         token_scopes=list(who.scopes) if who.scopes is not None else None,
+        csrf_token=who.csrf_token,
         projects=roles,
     )
 

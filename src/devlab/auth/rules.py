@@ -47,6 +47,8 @@ RULES: dict[str, Rule] = {
     f"POST {P}/auth/login": PUBLIC,
     f"POST {P}/auth/logout": PUBLIC,
     f"GET {P}/auth/me": USER,
+    f"GET {P}/auth/oidc/login": PUBLIC,
+    f"GET {P}/auth/oidc/callback": PUBLIC,
     f"GET {P}/tokens": USER,
     f"POST {P}/tokens": USER,
     f"DELETE {P}/tokens/{{token_id}}": USER,
