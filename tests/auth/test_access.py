@@ -5,6 +5,7 @@ filtered to the caller's projects, unknown body fields (422), rate limits (429).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -232,3 +233,22 @@ def test_no_accounts_and_not_loopback_refuses_anonymous_requests(tmp_path) -> No
     for hostport in serve_in_thread(settings):  # loopback: the single local user
         me = httpx.get(f"http://{hostport}{P}/auth/me").json()
         assert me["local"] is True and me["is_admin"] is True
+
+
+def test_chat_stream_checks_the_project_its_message_names(served) -> None:
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    base, world, _ = served
+    url = base.replace("http://", "ws://") + f"{P}/companion/stream"
+    with pytest.raises(InvalidStatus) as refused:  # no role anywhere: refused at handshake
+        connect(url, additional_headers=bearer(world, "outsider"))
+    assert refused.value.response.status_code == 403
+    for message in (
+        {"message": "hi", "project": "other"},
+        {"message": "hi", "conversation_id": world.other.conversation},
+    ):
+        with connect(url, additional_headers=bearer(world, "viewer")) as ws:
+            ws.send(json.dumps(message))
+            frame = json.loads(ws.recv(timeout=30))
+        assert frame["type"] == "error" and frame["status"] == 404, frame

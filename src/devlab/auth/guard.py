@@ -261,6 +261,27 @@ def _audit_request(
     )
 
 
+async def authorize_message(conn: HTTPConnection, key: str, body: dict[str, Any]) -> None:
+    """Check a websocket's first message against ``MESSAGE_RULES[key]`` (the projects
+    it names), as the guard checks an HTTP body; raises 404 / 403 like it."""
+    from devlab.auth.rules import MESSAGE_RULES
+
+    rule, who = MESSAGE_RULES[key], principal(conn)
+    bench: Workbench = conn.app.state.workbench
+
+    def check() -> None:
+        where = Where(bench.db, who, dict(conn.path_params), dict(conn.query_params), body)
+        try:
+            projects = rule.project(where) if rule.project is not None else None
+        except NotFound:
+            if not who.is_admin:
+                raise
+            projects = []
+        _check_role(who, rule, projects)
+
+    await anyio.to_thread.run_sync(check)
+
+
 def principal(conn: HTTPConnection) -> Principal:
     """A route's dependency for the caller the access check resolved."""
     who = getattr(conn.state, "principal", None)
@@ -269,4 +290,11 @@ def principal(conn: HTTPConnection) -> Principal:
     return who
 
 
-__all__ = ["AccessState", "access_state", "client_ip", "guard", "principal"]
+__all__ = [
+    "AccessState",
+    "access_state",
+    "authorize_message",
+    "client_ip",
+    "guard",
+    "principal",
+]

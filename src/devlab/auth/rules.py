@@ -141,8 +141,14 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Websockets: the first message names the project; the handler checks it against this.
+MESSAGE_RULES: dict[str, Rule] = {
+    f"WS {P}/companion/stream": Rule("viewer", loc.conversation(in_body=True)),
+}
+
+
 def rule_for(key: str) -> Rule | None:
     return RULES.get(key)
 
 
-__all__ = ["LEVELS", "PUBLIC", "RULES", "USER", "Rule", "rule_for"]
+__all__ = ["LEVELS", "MESSAGE_RULES", "PUBLIC", "RULES", "USER", "Rule", "rule_for"]

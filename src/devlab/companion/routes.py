@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 
 from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from devlab.auth.guard import principal
+from devlab.auth.guard import authorize_message, principal
 from devlab.auth.principal import Principal
 from devlab.codebase.projects import resolve_project
 from devlab.companion import (
@@ -184,6 +185,11 @@ async def chat_stream(ws: WebSocket) -> None:
     except ValidationError as exc:
         problems = describe_validation_errors(exc.errors(), "body")
         await _send_error(ws, InvalidInput(f"invalid request: {problems}"))
+        return
+    try:  # the projects the message names: 404 unseen, 403 role too low
+        await authorize_message(ws, "WS /api/v1/devlab/companion/stream", json.loads(raw))
+    except DevLabError as exc:
+        await _send_error(ws, exc)
         return
     loop = asyncio.get_running_loop()
     tokens: asyncio.Queue[str] = asyncio.Queue()
