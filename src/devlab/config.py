@@ -209,6 +209,11 @@ class Settings(BaseSettings):
     rate_limit_requests_per_minute: int = Field(default=1200, ge=0)
     rate_limit_sandbox_seconds_per_minute: float = Field(default=600.0, ge=0)
     rate_limit_model_tokens_per_minute: int = Field(default=200_000, ge=0)
+    # Quotas per project (0: none): stored source (MB, the sum of its file versions;
+    # ingesting more answers 413) and sandbox seconds a day spent by requests that name
+    # the project (429 + Retry-After).
+    quota_project_storage_mb: int = Field(default=0, ge=0)
+    quota_project_sandbox_seconds_per_day: float = Field(default=0.0, ge=0)
     # Wrong passwords for one user name within 5 minutes before sign-in is refused (429).
     login_max_failures: int = Field(default=5, ge=1, le=1000)
     # Hours a web UI session lasts.

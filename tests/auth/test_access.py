@@ -252,3 +252,37 @@ def test_chat_stream_checks_the_project_its_message_names(served) -> None:
             ws.send(json.dumps(message))
             frame = json.loads(ws.recv(timeout=30))
         assert frame["type"] == "error" and frame["status"] == 404, frame
+
+
+def test_uploads_and_big_bodies_cannot_slip_past_the_project_check(served) -> None:
+    import io
+    import zipfile
+
+    base, world, _ = served
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.py", "x = 1\n")
+    # no 'name': the route would name the project after the file, so the check does too
+    resp = httpx.post(
+        f"{base}{P}/reverse/analyze",
+        files={"file": ("own.zip", buf.getvalue(), "application/zip")},
+        headers=bearer(world, "outsider"),
+    )
+    assert_error_shape(resp, 404)
+    big = b'{"project": "other", "query": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    resp = httpx.post(
+        f"{base}{P}/search",
+        content=big,
+        headers={**bearer(world, "viewer"), "Content-Type": "application/json"},
+    )
+    assert_error_shape(resp, 413)
+
+    def chunks():  # no Content-Length: chunked transfer
+        yield b'{"project": "other", "query": "x"}'
+
+    resp = httpx.post(
+        f"{base}{P}/search",
+        content=chunks(),
+        headers={**bearer(world, "viewer"), "Content-Type": "application/json"},
+    )
+    assert_error_shape(resp, 411)

@@ -48,6 +48,8 @@ class AccessState:
     sandbox_seconds: SlidingWindow
     model_tokens: SlidingWindow
     logins: LoginThrottle
+    project_sandbox: SlidingWindow = field(default_factory=lambda: SlidingWindow(0, 86400))
+    storage_quota_mb: int = 0
     accounts: Accounts = field(default_factory=Accounts)
     # answer PROBE_HEADER requests right after the access check (the permission matrix)
     probe: bool = False
@@ -60,6 +62,16 @@ class AccessState:
                 keys[(ep, key.split(" ", 1)[0])] = key
             self._keys = keys
         return self._keys.get((endpoint, method))
+
+
+class LengthRequired(DevLabError):
+    status_code = 411
+    exit_code = 2
+
+
+class BodyTooLarge(DevLabError):
+    status_code = 413
+    exit_code = 2
 
 
 class ProbeAllowed(DevLabError):
@@ -76,6 +88,8 @@ def access_state(settings: Any, *, open_local: bool, probe: bool = False) -> Acc
         sandbox_seconds=SlidingWindow(settings.rate_limit_sandbox_seconds_per_minute),
         model_tokens=SlidingWindow(settings.rate_limit_model_tokens_per_minute),
         logins=LoginThrottle(settings.login_max_failures),
+        project_sandbox=SlidingWindow(settings.quota_project_sandbox_seconds_per_day, 86400),
+        storage_quota_mb=settings.quota_project_storage_mb,
     )
 
 
@@ -84,16 +98,28 @@ def client_ip(conn: HTTPConnection) -> str:
 
 
 async def _peek_body(conn: HTTPConnection) -> dict[str, Any] | None:
-    """The JSON (or form) body as a dict, when small enough to read twice."""
+    """The body as a dict (JSON, or a form's text fields and file names), read before
+    the route so that the projects it names are checked. A body that cannot be read
+    that way is refused rather than let through unchecked."""
     if not isinstance(conn, Request) or conn.method in READ_METHODS:
-        return None
-    length = conn.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > BODY_PEEK_BYTES:
         return None
     kind = conn.headers.get("content-type", "")
     if kind.startswith("multipart/form-data"):
-        form = await conn.form()
-        return {k: v for k, v in form.items() if isinstance(v, str)}
+        form = await conn.form()  # the route reads the same parsed form
+        data: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str):
+                data[key] = value
+            else:
+                data[f"__file__:{key}"] = getattr(value, "filename", None) or ""
+        return data
+    length = conn.headers.get("content-length", "")
+    if not length.isdigit():
+        if conn.headers.get("transfer-encoding"):
+            raise LengthRequired("send the request body with a Content-Length header")
+        return None  # no body
+    if int(length) > BODY_PEEK_BYTES:
+        raise BodyTooLarge(f"request body of {length} bytes; the maximum is {BODY_PEEK_BYTES}")
     try:
         data = json.loads(await conn.body() or b"null")
     except ValueError:
@@ -174,7 +200,52 @@ def _authorize(
             raise
         projects = []  # nothing is hidden from an admin: the route answers (422, 404)
     _check_role(who, rule, projects)
+    _check_quotas(bench, state, rule, projects)
     return who, projects
+
+
+def _check_quotas(
+    bench: Workbench, state: AccessState, rule: Rule, projects: list[int] | None
+) -> None:
+    """Per-project quotas: sandbox seconds a day (metered routes) and stored source
+    (routes that ingest into an existing project)."""
+    for pid in projects or []:
+        if rule.meter == "sandbox":
+            wait = state.project_sandbox.retry_after(f"project:{pid}", 0)
+            if wait:
+                raise TooManyRequests(
+                    f"project {pid} used its {state.project_sandbox.limit:g} sandbox seconds "
+                    f"of the day (quota_project_sandbox_seconds_per_day); retry in {wait} s",
+                    retry_after=wait,
+                )
+        if rule.meter == "ingest" and state.storage_quota_mb:
+            used = project_storage_mb(bench, pid)
+            if used >= state.storage_quota_mb:
+                raise QuotaExceeded(
+                    f"project {pid} stores {used:.1f} MB of source, its quota is "
+                    f"{state.storage_quota_mb} MB (quota_project_storage_mb): remove "
+                    "snapshots or ask an admin for more"
+                )
+
+
+class QuotaExceeded(DevLabError):
+    status_code = 413
+    exit_code = 2
+
+
+def project_storage_mb(bench: Workbench, project_id: int) -> float:
+    """The project's stored source: the sizes of all its file versions."""
+    from sqlalchemy import func, select
+
+    from devlab.store.models import FileVersion
+
+    with bench.db.session() as s:
+        total = s.scalar(
+            select(func.coalesce(func.sum(FileVersion.size), 0)).where(
+                FileVersion.project_id == project_id
+            )
+        )
+    return float(total or 0) / 1e6
 
 
 def _must_fit(window: SlidingWindow, key: str, what: str) -> None:
@@ -224,9 +295,12 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
     finally:
         seconds = time.monotonic() - started
         if not who.local:
+            state.model_tokens.add(who.key, meter.tokens)
             if rule.meter == "sandbox":
                 state.sandbox_seconds.add(who.key, seconds)
-            state.model_tokens.add(who.key, meter.tokens)
+        if rule.meter == "sandbox":
+            for pid in projects or []:
+                state.project_sandbox.add(f"project:{pid}", seconds)
         if method not in READ_METHODS or meter.model_calls:
             await anyio.to_thread.run_sync(
                 _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds

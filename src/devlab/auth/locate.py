@@ -101,6 +101,10 @@ def new_project(w: Where) -> list[int] | None:
     maintainer); an existing project needs the role on it."""
     data = w.body if isinstance(w.body, dict) else {}
     name = data.get("name")
+    if (not isinstance(name, str) or not name) and data.get("__file__:file"):
+        from devlab.codebase.ingest import project_name_from
+
+        name = project_name_from(str(data["__file__:file"]), "upload")  # as the route does
     if not isinstance(name, str) or not name:
         return []  # the route answers the missing name (422); nothing to protect
     pid = project_id_of(w.db, name)
@@ -114,8 +118,8 @@ def _owned(w: Where, project_id: int | None, owner: int | None, what: str) -> li
         if not w.who.can_see(project_id):
             raise NotFound(f"no {what}")
         return [project_id]
-    if w.who.is_admin or owner is None or owner == w.who.user_id:
-        return []
+    if w.who.is_admin or (owner is not None and owner == w.who.user_id):
+        return []  # rows without an owner (made by the CLI or the local user): admins
     raise NotFound(f"no {what}")
 
 

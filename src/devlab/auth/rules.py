@@ -28,7 +28,8 @@ LEVELS: tuple[str, ...] = ("public", "user", "viewer", "developer", "maintainer"
 class Rule:
     role: str
     project: Locator | None = None
-    # a bigger spend than one request (e.g. "sandbox"): see server.guard
+    # what the request spends besides itself: "sandbox" (its seconds count against the
+    # user's and the project's sandbox limits) or "ingest" (the project's storage quota)
     meter: str | None = None
 
     def __post_init__(self) -> None:
@@ -70,7 +71,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/jobs/{{job_id}}/cancel": Rule("developer", loc.job()),
     f"GET {P}/jobs/{{job_id}}/events": Rule("viewer", loc.job()),
     # projects and search
-    f"POST {P}/projects": Rule("developer", loc.new_project),
+    f"POST {P}/projects": Rule("developer", loc.new_project, meter="ingest"),
     f"GET {P}/projects": USER,
     f"GET {P}/projects/{{project}}": Rule("viewer", loc.path()),
     f"GET {P}/projects/{{project}}/snapshots": Rule("viewer", loc.path()),
@@ -90,7 +91,7 @@ RULES: dict[str, Rule] = {
     # analysis and insights
     f"POST {P}/analyze": Rule("developer"),
     f"POST {P}/reverse/analyze": Rule(
-        "developer", loc.first(loc.body("project_id", "project"), loc.new_project)
+        "developer", loc.first(loc.body("project_id", "project"), loc.new_project), meter="ingest"
     ),
     f"POST {P}/reverse/detect-vulnerabilities": Rule(
         "developer", loc.body("project_id", "project")

@@ -86,6 +86,9 @@ def create_app(
         snippet_router,
     ):
         app.include_router(router)
+    from devlab.auth.openapi import add_security
+
+    add_security(app)
     return app
 
 
