@@ -301,7 +301,9 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
         if rule.meter == "sandbox":
             for pid in projects or []:
                 state.project_sandbox.add(f"project:{pid}", seconds)
-        if method not in READ_METHODS or meter.model_calls:
+        # state-changing work and model calls are audited; reads (search is a POST) not
+        changing = method not in READ_METHODS and rule.role not in ("viewer", "user")
+        if changing or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
             await anyio.to_thread.run_sync(
                 _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds
             )
