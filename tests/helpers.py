@@ -113,7 +113,7 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def serve_in_thread(settings):  # -> Iterator[str]
+def serve_in_thread(settings, **app_options):  # -> Iterator[str]
     """Run DevLab's app on a free loopback port in a thread (a real uvicorn server);
     yields "127.0.0.1:PORT" once /api/v1/health answers, and stops it afterwards."""
     import socket
@@ -128,7 +128,8 @@ def serve_in_thread(settings):  # -> Iterator[str]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(settings, **app_options)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -42,15 +42,29 @@ def root(
 def serve(
     host: str = typer.Option(None, "--host", help="bind address (default 127.0.0.1)"),
     port: int = typer.Option(None, "--port", help="port (default 8000)", min=1, max=65535),
+    tls_cert: Path = typer.Option(None, "--tls-cert", help="PEM certificate: serve HTTPS"),
+    tls_key: Path = typer.Option(None, "--tls-key", help="PEM private key of --tls-cert"),
 ) -> None:
-    """Run the DevLab server: web UI at /, REST API under /api/v1, docs at /docs."""
+    """Run the DevLab server: web UI at /, REST API under /api/v1, docs at /docs.
+
+    On a loopback address with no accounts it serves the single local user; any other
+    address needs an admin first (`devlab users create-admin NAME`)."""
     import uvicorn
 
+    from devlab.auth.serving import check_serving
     from devlab.config import load_settings
     from devlab.server.app import create_app
 
     cfg = load_settings(home=STATE["home"], host=host, port=port)
-    uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port, log_level="info")
+    tls = check_serving(cfg, tls_cert, tls_key)
+    uvicorn.run(
+        create_app(cfg),
+        host=cfg.host,
+        port=cfg.port,
+        log_level="info",
+        proxy_headers=True,
+        **tls,
+    )
 
 
 @app.command()
@@ -100,6 +114,22 @@ def _mount() -> None:
 
     app.add_typer(projects_app, name="projects")
     app.add_typer(models_app, name="models")
+    # access control (issue 19)
+    from devlab.auth.cli import (
+        audit_app,
+        keys_app,
+        members_app,
+        purge_app,
+        tokens_app,
+        users_app,
+    )
+
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+    app.add_typer(members_app, name="members")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(purge_app, name="purge")
+    app.add_typer(keys_app, name="keys")
 
 
 _mount()

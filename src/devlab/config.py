@@ -221,6 +221,43 @@ class Settings(BaseSettings):
     # Seconds the built-in local provider may take for one request.
     llm_local_timeout_s: float = Field(default=600.0, gt=0)
 
+    # -- access control (issue 19) ------------------------------------------------
+    # Per user or token, per minute; 0 turns a limit off. Over one: 429 + Retry-After.
+    rate_limit_requests_per_minute: int = Field(default=1200, ge=0)
+    rate_limit_sandbox_seconds_per_minute: float = Field(default=600.0, ge=0)
+    rate_limit_model_tokens_per_minute: int = Field(default=200_000, ge=0)
+    # Quotas per project (0: none): stored source (MB, the sum of its file versions;
+    # ingesting more answers 413) and sandbox seconds a day spent by requests that name
+    # the project (429 + Retry-After).
+    quota_project_storage_mb: int = Field(default=0, ge=0)
+    quota_project_sandbox_seconds_per_day: float = Field(default=0.0, ge=0)
+    # Wrong passwords for one user name within 5 minutes before sign-in is refused (429).
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    # Hours a web UI session lasts.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 90)
+    # The session cookie's Secure flag: "auto" sets it on HTTPS requests (directly or
+    # behind a proxy that says X-Forwarded-Proto: https).
+    session_cookie_secure: Literal["auto", "always", "never"] = "auto"
+    # Retention (the purge job, hourly in the server and `devlab purge`): conversations
+    # untouched for this many days are deleted with their messages (0: kept forever);
+    # sandbox sources a run chose to keep (store_source) are cleared after their days.
+    retention_conversation_days: int = Field(default=30, ge=0)
+    retention_sandbox_source_days: int = Field(default=7, ge=0)
+    # Seconds between purges in a running server (0: only `devlab purge`).
+    retention_purge_interval_s: int = Field(default=3600, ge=0)
+    # Encryption at rest of stored source text and conversations: a Fernet key (base64,
+    # `devlab keys generate`) or a file holding one or more (newest first, for rotation).
+    encryption_key: SecretStr = SecretStr("")
+    encryption_key_file: Path | None = None
+    # Single sign-on (OpenID Connect, code flow): the issuer URL (its
+    # /.well-known/openid-configuration is read), and this server's client. Empty: off.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    # The callback URL registered with the provider; empty: this server's own
+    # /api/v1/devlab/auth/oidc/callback as the request reached it.
+    oidc_redirect_url: str = ""
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self._check_llm()

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 
+from devlab.actor import current_user_id
 from devlab.codebase.analysis import content_hash
 from devlab.codebase.licenses import find_project_licenses, license_for
 from devlab.codebase.parallel import analyse_many, default_workers
@@ -44,7 +45,7 @@ from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
 from devlab.progress import ProgressFn, report
 from devlab.store.db import Database
-from devlab.store.models import Project, Snapshot
+from devlab.store.models import Project, ProjectMemberRow, Snapshot
 
 # A finaliser runs after the files are stored and before the snapshot becomes
 # current; it returns stats merged into ``snapshot.stats``.
@@ -120,6 +121,9 @@ def get_or_create_project(db: Database, name: str, source: str) -> int:
             project = Project(name=name, source=source)
             s.add(project)
             s.flush()
+            owner = current_user_id()
+            if owner is not None:  # a signed-in user's new project: they maintain it
+                s.add(ProjectMemberRow(project_id=project.id, user_id=owner, role="maintainer"))
         else:
             project.source = source
         return project.id

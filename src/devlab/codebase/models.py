@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class IngestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not ignored
+
     name: str = Field(description="project name: letters, digits, '.', '_', '-'")
     source: str = Field(description="a directory or .zip on the server, or a git URL")
     ref: str | None = Field(default=None, description="git commit, branch or tag")

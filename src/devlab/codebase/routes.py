@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from devlab.apitypes import DbOffset
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
@@ -46,8 +48,9 @@ async def create_project(request: Request, bench: Workbench = Depends(workbench)
 
 
 @router.get("", response_model=list[ProjectInfo])
-def get_projects(bench: Workbench = Depends(workbench)):
-    return list_projects(bench.db)
+def get_projects(bench: Workbench = Depends(workbench), who: Principal = Depends(principal)):
+    """The projects the caller has a role on (every project for an admin)."""
+    return [p for p in list_projects(bench.db) if who.can_see(p.id)]
 
 
 @router.delete(

@@ -165,6 +165,10 @@ def gather_context(
                 )
     for message_id, role, content in earlier:
         items.append(ContextItem("history", f"message:{message_id}", content, {"role": role}))
+    if not earlier and req.conversation_history:  # turns the client kept (seed form)
+        given = req.conversation_history[-req.history :] if req.history else []
+        for n, turn in enumerate(given):
+            items.append(ContextItem("history", f"given:{n}", turn.content, {"role": turn.role}))
     changes = _changes(bench, req, ref)
     if changes:
         items.append(ContextItem("changes", "changes", changes))
@@ -172,6 +176,8 @@ def gather_context(
         outline = repo_map(bench.db, ref.id, max_tokens=REPO_MAP_TOKENS)
         if outline.text:
             items.append(ContextItem("repomap", f"repomap:{outline.snapshot_id}", outline.text))
+    elif req.project_structure:  # the client's own outline stands in for the repo map
+        items.append(ContextItem("repomap", "structure", req.project_structure))
     return items, sources, licence
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from devlab.actor import current_user_id
 from devlab.companion.models import (
     ConversationInfo,
     FeedbackInfo,
@@ -27,6 +28,7 @@ from devlab.llm.base import ChatMessage, Completion, GenerationParams, ProviderE
 from devlab.llm.service import LLMService
 from devlab.store.db import Database
 from devlab.store.models import Conversation, FeedbackRow, MessageRow, Project, utcnow
+from devlab.store.visibility import Visibility, visible_clause
 
 
 def _not_found(conversation_id: int) -> NotFound:
@@ -50,7 +52,9 @@ def open_conversation(
             if s.get(Conversation, conversation_id) is None:
                 raise _not_found(conversation_id)
             return conversation_id
-        row = Conversation(project_id=project_id, kind=kind, title=title[:200])
+        row = Conversation(
+            project_id=project_id, kind=kind, title=title[:200], user_id=current_user_id()
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -185,9 +189,13 @@ def get_conversation(db: Database, conversation_id: int) -> ConversationInfo:
 
 
 def list_conversations(
-    db: Database, *, project_id: int | None = None, limit: int = 50
+    db: Database,
+    *,
+    project_id: int | None = None,
+    limit: int = 50,
+    visible: Visibility | None = None,
 ) -> list[ConversationInfo]:
-    """Newest first, without their messages."""
+    """Newest first, without their messages (only the ``visible`` ones, when given)."""
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit must be between 1 and 1000")
     with db.session() as s:
@@ -196,6 +204,8 @@ def list_conversations(
         )
         if project_id is not None:
             q = q.where(Conversation.project_id == project_id)
+        if visible is not None:
+            q = q.where(visible_clause(visible, Conversation.project_id, Conversation.user_id))
         rows = s.execute(
             q.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(limit)
         )
@@ -275,12 +285,18 @@ def set_training_consent(db: Database, feedback_id: int, consent: bool) -> Feedb
         return _feedback_info(row)
 
 
-def list_feedback(db: Database, *, limit: int = 100) -> list[FeedbackInfo]:
-    """Newest first (the training pipeline reads these)."""
+def list_feedback(
+    db: Database, *, limit: int = 100, visible: Visibility | None = None
+) -> list[FeedbackInfo]:
+    """Newest first (the training pipeline reads these); only the ``visible`` projects'
+    when given."""
     if not 1 <= limit <= 100_000:
         raise InvalidInput("limit must be between 1 and 100000")
     with db.session() as s:
-        rows = s.scalars(select(FeedbackRow).order_by(FeedbackRow.id.desc()).limit(limit))
+        q = select(FeedbackRow)
+        if visible is not None:
+            q = q.where(visible_clause(visible, FeedbackRow.project_id))
+        rows = s.scalars(q.order_by(FeedbackRow.id.desc()).limit(limit))
         return [_feedback_info(r) for r in rows]
 
 

@@ -7,10 +7,11 @@ than pydantic's 422.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from devlab.apitypes import DbId
 from devlab.sandbox.models import TestCaseResult
@@ -24,7 +25,10 @@ _MAX_TEXT = 200_000
 
 
 class ModelParams(BaseModel):
-    """Generation knobs every action accepts."""
+    """Generation knobs every action accepts. Unknown fields are errors (422 naming
+    them), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     max_tokens: int = Field(default=512, ge=1, le=8192, description="reply budget (tokens)")
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
@@ -46,6 +50,32 @@ class ActiveFile(BaseModel):
     selection: Selection | None = None
 
 
+def _as_text(value: Any, cap: int = _MAX_TEXT) -> str:
+    """A seed's free-form context value as prompt text (JSON for structures), capped."""
+    text = value if isinstance(value, str) else json.dumps(value, indent=1, default=str)
+    return text[:cap]
+
+
+class SeedChatContext(BaseModel):
+    """The seed's ``context`` of a chat message: the open file (a path, or an object as
+    ``active_file`` takes), the project's structure, and recent changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    active_file: str | ActiveFile | None = None
+    project_structure: dict[str, Any] | list[Any] | str | None = None
+    recent_changes: list[Any] | str | None = None
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn given with the request (the seed's ``conversation_history``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=_MAX_TEXT)
+
+
 class ChatRequest(ModelParams):
     message: str = Field(max_length=20_000)
     project: str | None = Field(default=None, description="project name or id (retrieval)")
@@ -60,6 +90,34 @@ class ChatRequest(ModelParams):
     )
     retrieve: int = Field(default=6, ge=0, le=50, description="chunks to retrieve")
     history: int = Field(default=10, ge=0, le=200, description="earlier messages considered")
+    # the seed's names: folded into the fields above by _seed_context
+    context: SeedChatContext | None = Field(
+        default=None, description="seed form: {active_file, project_structure, recent_changes}"
+    )
+    conversation_history: list[HistoryTurn] | None = Field(
+        default=None,
+        max_length=200,
+        description="earlier turns of a new conversation (a stored one keeps its own)",
+    )
+    project_structure: str | None = Field(
+        default=None, max_length=_MAX_TEXT, description="the project's layout, as text"
+    )
+
+    @model_validator(mode="after")
+    def _seed_context(self) -> ChatRequest:
+        ctx = self.context
+        if ctx is None:
+            return self
+        if ctx.active_file is not None and self.active_file is None:
+            given = ctx.active_file
+            self.active_file = ActiveFile(path=given) if isinstance(given, str) else given
+        if ctx.recent_changes and not self.changes:
+            items = ctx.recent_changes
+            parts = [items] if isinstance(items, str) else [_as_text(i) for i in items]
+            self.changes = "\n".join(parts)[:_MAX_TEXT]
+        if ctx.project_structure and not self.project_structure:
+            self.project_structure = _as_text(ctx.project_structure)
+        return self
 
 
 class Citation(BaseModel):
@@ -101,23 +159,72 @@ class CodeInput(ModelParams):
     project: str | None = Field(default=None, description="project for symbol/path look-ups")
     symbol: str | None = Field(default=None, description="explain this symbol of the project")
     conversation_id: DbId | None = None
+    context: dict[str, Any] | str | None = Field(
+        default=None, description="the seed's free-form context, given to the model as text"
+    )
+
+    def context_text(self) -> str:
+        return _as_text(self.context, 20_000) if self.context else ""
 
 
 class ExplainRequest(CodeInput):
     question: str | None = Field(default=None, max_length=5000)
 
+    @model_validator(mode="after")
+    def _fold_context(self) -> ExplainRequest:
+        if self.context:
+            self.question = f"{self.question or ''}\n\nContext:\n{self.context_text()}".strip()
+        return self
+
+
+# the seed's spellings -> DevLab's
+_SPELLINGS = {"optimization": "optimisation", "optimize": "optimise", "optimise": "optimise"}
+
 
 class SuggestRequest(CodeInput):
-    kind: SuggestKind = "refactor"
+    kind: SuggestKind = Field(
+        default="refactor",
+        validation_alias=AliasChoices("kind", "suggestion_type"),
+        description="optimisation (or the seed's 'optimization') | security | refactor",
+    )
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _spelling(cls, value: Any) -> Any:
+        if value in ("optimization", "optimise", "optimize"):
+            return "optimisation"
+        return value
 
 
 class RefactorRequest(CodeInput):
-    kind: RefactorKind = "simplify"
+    kind: RefactorKind = Field(
+        default="simplify",
+        validation_alias=AliasChoices("kind", "refactoring_type"),
+        description="extract_method | simplify | optimise (or the seed's 'optimize')",
+    )
     instructions: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _spelling(cls, value: Any) -> Any:
+        return _SPELLINGS.get(value, value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _fold_context(self) -> RefactorRequest:
+        if self.context:
+            extra = f"Context:\n{self.context_text()}"
+            self.instructions = f"{self.instructions or ''}\n\n{extra}".strip()
+        return self
 
 
 class FixRequest(CodeInput):
     error: str = Field(max_length=_MAX_TEXT, description="the error message or traceback")
+
+    @model_validator(mode="after")
+    def _fold_context(self) -> FixRequest:
+        if self.context:
+            self.error = f"{self.error}\n\nContext:\n{self.context_text()}"
+        return self
 
 
 class TranslateRequest(CodeInput):

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 
 from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from devlab.apitypes import DbId
+from devlab.auth.guard import authorize_message, principal
+from devlab.auth.principal import Principal
 from devlab.codebase.projects import resolve_project
 from devlab.companion import (
     ChatAnswer,
@@ -90,9 +93,12 @@ def conversations(
     project: str | None = Query(None, description="only this project's (name or id)"),
     limit: int = Query(50, ge=1, le=1000),
     bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[ConversationInfo]:
     project_id = resolve_project(bench.db, project).id if project else None
-    return list_conversations(bench.db, project_id=project_id, limit=limit)
+    return list_conversations(
+        bench.db, project_id=project_id, limit=limit, visible=who.visibility()
+    )
 
 
 @router.get("/companion/conversations/{conversation_id}", response_model=ConversationInfo)
@@ -156,9 +162,11 @@ def feedback_consent(
 
 @router.get("/feedback", response_model=list[FeedbackInfo])
 def feedback_list(
-    limit: int = Query(100, ge=1, le=100_000), bench: Workbench = Depends(workbench)
+    limit: int = Query(100, ge=1, le=100_000),
+    bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[FeedbackInfo]:
-    return list_feedback(bench.db, limit=limit)
+    return list_feedback(bench.db, limit=limit, visible=who.visibility())
 
 
 @router.websocket("/companion/stream")
@@ -178,6 +186,11 @@ async def chat_stream(ws: WebSocket) -> None:
     except ValidationError as exc:
         problems = describe_validation_errors(exc.errors(), "body")
         await _send_error(ws, InvalidInput(f"invalid request: {problems}"))
+        return
+    try:  # the projects the message names: 404 unseen, 403 role too low
+        await authorize_message(ws, "WS /api/v1/devlab/companion/stream", json.loads(raw))
+    except DevLabError as exc:
+        await _send_error(ws, exc)
         return
     loop = asyncio.get_running_loop()
     tokens: asyncio.Queue[str] = asyncio.Queue()

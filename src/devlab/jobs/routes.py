@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from devlab.apitypes import DbOffset
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine
 from devlab.server.deps import workbench
 from devlab.workbench import Workbench
@@ -20,8 +22,13 @@ POLL_SECONDS = 0.3
 
 
 @router.get("", response_model=list[JobInfo])
-def list_jobs(limit: int = Query(50, ge=1, le=1000), bench: Workbench = Depends(workbench)):
-    return bench.jobs.list(limit)
+def list_jobs(
+    limit: int = Query(50, ge=1, le=1000),
+    bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
+):
+    """Newest first: the jobs of the caller's projects, and their own others."""
+    return bench.jobs.list(limit, visible=who.visibility())
 
 
 @router.get("/{job_id}", response_model=JobInfo)

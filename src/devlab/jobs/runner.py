@@ -22,11 +22,13 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from devlab.actor import current_user_id
 from devlab.errors import Conflict, DevLabError, NotFound
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine, JobProgress
 from devlab.progress import Progress, ProgressFn
 from devlab.store.db import Database
 from devlab.store.models import Job, JobLog, utcnow
+from devlab.store.visibility import Visibility, visible_clause
 
 
 class JobCancelled(Exception):
@@ -122,7 +124,15 @@ class JobRunner:
     ) -> str:
         job_id = str(uuid.uuid4())
         with self.db.session() as s:
-            s.add(Job(id=job_id, kind=kind, params=params or {}, project_id=project_id))
+            s.add(
+                Job(
+                    id=job_id,
+                    kind=kind,
+                    params=params or {},
+                    project_id=project_id,
+                    user_id=current_user_id(),
+                )
+            )
         return job_id
 
     def submit(
@@ -222,9 +232,13 @@ class JobRunner:
                 for r in rows
             ]
 
-    def list(self, limit: int = 50) -> list[JobInfo]:
+    def list(self, limit: int = 50, visible: Visibility | None = None) -> list[JobInfo]:
+        """Newest first; only the ``visible`` ones (a shared server's caller) when given."""
         with self.db.session() as s:
-            rows = s.scalars(select(Job).order_by(Job.created_at.desc()).limit(limit))
+            q = select(Job)
+            if visible is not None:
+                q = q.where(visible_clause(visible, Job.project_id, Job.user_id))
+            rows = s.scalars(q.order_by(Job.created_at.desc()).limit(limit))
             return [_job_info(j) for j in rows]
 
     def cancel(self, job_id: str) -> JobInfo:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from devlab.actor import note_model_call
 from devlab.errors import DevLabError, InvalidInput
 from devlab.llm.base import Usage
 from devlab.llm.models import UsageRecord, UsageReport, UsageTotal
@@ -41,6 +42,7 @@ def record_usage(
 ) -> None:
     """Store one attempt; problems with the store are logged, never raised."""
     usage = usage or Usage()
+    note_model_call(provider, model, usage.prompt_tokens, usage.completion_tokens)
     row = LLMUsageRow(
         task=task[:32],
         provider=provider[:100],

@@ -15,7 +15,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from devlab.codebase.models import IngestRequest
 from devlab.errors import InvalidInput, describe_validation_errors
@@ -24,15 +24,27 @@ from devlab.reverse.analyze import PHASES
 from devlab.reverse.diagrams import render_diagram
 from devlab.reverse.models import Finding
 from devlab.reverse.security import scan_snippet
+from devlab.reverse.snippets import SnippetAnalysis, SnippetAnalysisRequest, analyze_snippet
 from devlab.server.deps import workbench
 from devlab.server.uploads import discard, save_zip_upload
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/reverse", tags=["reverse"])
+# the seed's snippet analysis sits at /api/v1/devlab/analyze
+snippet_router = APIRouter(prefix="/api/v1/devlab", tags=["reverse"])
+
+
+@snippet_router.post("/analyze", response_model=SnippetAnalysis)
+def analyze_code(body: SnippetAnalysisRequest) -> SnippetAnalysis:
+    """Security, performance or quality findings of one snippet, at once (the seed's
+    ``{code, language, analysis_type}``)."""
+    return analyze_snippet(body)
 
 
 class AnalyzeRequest(BaseModel):
     """JSON body of ``/reverse/analyze``: an existing project, or a source to ingest."""
+
+    model_config = ConfigDict(extra="forbid")
 
     project_id: str | None = Field(
         default=None,

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from devlab.errors import DevLabError, InvalidInput, describe_validation_errors
 from devlab.sandbox import (
@@ -34,10 +35,14 @@ _INBOX_MESSAGES = 4
 class ExecuteBody(SandboxRequest):
     """The seed's body: ``timeout`` is milliseconds and maps to ``limits.wall_seconds``."""
 
+    model_config = ConfigDict(extra="forbid")  # unknown fields: 422 naming them
+
     timeout: int | None = None
+    # the seed's label of the run's environment; DevLab has one sandbox, so only "dev"
+    environment: Literal["dev"] | None = None
 
     def to_request(self) -> SandboxRequest:
-        data = self.model_dump(exclude={"timeout"})
+        data = self.model_dump(exclude={"timeout", "environment"})
         if self.timeout is not None:
             if self.timeout <= 0:
                 raise InvalidInput("timeout must be a positive number of milliseconds")

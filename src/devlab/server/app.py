@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from devlab import __version__
 from devlab.config import Settings
@@ -13,15 +13,31 @@ from devlab.server.errors import ERROR_RESPONSES, install_error_handlers
 from devlab.workbench import Workbench
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app for ``settings``; the store opens (and migrates) at start-up."""
+def create_app(
+    settings: Settings, *, open_local: bool | None = None, permission_probe: bool = False
+) -> FastAPI:
+    """Build the app for ``settings``; the store opens (and migrates) at start-up.
+
+    Every route passes the access check (``devlab.auth.guard``). ``open_local``: while
+    no account exists, requests without credentials act as the single local user; by
+    default only when the server binds a loopback address (``devlab serve`` refuses a
+    public address until an admin exists)."""
+    from devlab.auth.guard import access_state, guard
+    from devlab.auth.network import is_loopback
+
+    # permission_probe (tests): a request with X-DevLab-Probe: 1 is answered 200 right
+    # after the access check, without running the route.
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from devlab.auth.retention import PurgeTimer
+
         app.state.workbench = Workbench.open(settings, recover=True)
+        purger = PurgeTimer(app.state.workbench.db, settings).start()
         try:
             yield
         finally:
+            purger.stop()
             app.state.workbench.close()
             # Issue 13: the sandbox's cgroup roots go on every shutdown path
             # (uvicorn re-raises SIGTERM after this, so atexit would not run).
@@ -37,6 +53,12 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # issue 13: /docs and /redoc from local assets (server/docs.py)
         redoc_url=None,
         responses=ERROR_RESPONSES,  # issue 13: every route documents its error answers
+        dependencies=[Depends(guard)],
+    )
+    app.state.access = access_state(
+        settings,
+        open_local=is_loopback(settings.host) if open_local is None else open_local,
+        probe=permission_probe,
     )
     from devlab.server.docs import install_local_docs
 
@@ -46,12 +68,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(RequestGuards, settings=settings)
 
+    from devlab.auth.routes import router as access_router
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router
     from devlab.insights.routes import router as insights_router
     from devlab.jobs.routes import router as jobs_router
     from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
+    from devlab.reverse.routes import snippet_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
@@ -72,8 +96,13 @@ def create_app(settings: Settings) -> FastAPI:
         datasets_router,
         training_router,
         ui_router,
+        access_router,
+        snippet_router,
     ):
         app.include_router(router)
+    from devlab.auth.openapi import add_security
+
+    add_security(app)
     return app
 
 

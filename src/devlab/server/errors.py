@@ -48,9 +48,15 @@ def error_body(status: int, message: str, detail: object = None) -> dict:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DevLabError)
     async def _devlab(_: Request, exc: DevLabError) -> JSONResponse:
+        headers = {}
+        if exc.status_code == 429 and "retry_after" in exc.detail:
+            headers["Retry-After"] = str(exc.detail["retry_after"])
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="devlab"'
         return JSONResponse(
             error_body(exc.status_code, exc.message, exc.detail or None),
             status_code=exc.status_code,
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devlab.config import Settings
 from devlab.errors import StorageError
+from devlab.store import crypto
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -85,6 +86,11 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = settings.resolved_database_url
+        crypto.configure(
+            crypto.load_keys(
+                settings.encryption_key.get_secret_value(), settings.encryption_key_file
+            )
+        )
         if settings.is_sqlite:
             settings.home.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(self.url)

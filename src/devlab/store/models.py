@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from devlab.store.crypto import EncryptedJSON, EncryptedText
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -129,7 +131,7 @@ class FileText(Base):
     file_id: Mapped[int] = mapped_column(
         ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
 
 
 class SnapshotFile(Base):
@@ -153,7 +155,7 @@ class SkippedFileRow(Base):
     path: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     # kept for lock files the dependency analysis reads (credentials in URLs removed)
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 class SymbolRow(Base):
@@ -240,6 +242,8 @@ class Job(Base):
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # who started it (None: the local single user or the CLI); set from devlab.actor
+    user_id: Mapped[int | None] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
 
 
@@ -282,7 +286,7 @@ class Execution(Base):
     language: Mapped[str] = mapped_column(String(32), index=True)
     mode: Mapped[str] = mapped_column(String(10))
     source_hash: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(EncryptedText)
     limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20))
     exit_code: Mapped[int | None]
@@ -376,7 +380,9 @@ class Conversation(Base):
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20), default="chat")
-    title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(EncryptedText, default="")
+    # who holds it (None: the local single user or the CLI); set from devlab.actor
+    user_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -393,10 +399,10 @@ class MessageRow(Base):
     )
     role: Mapped[str] = mapped_column(String(10))  # user | assistant
     action: Mapped[str] = mapped_column(String(20), default="chat")
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(EncryptedText)
     citations: Mapped[list[Any]] = mapped_column(default=list)
     context_ids: Mapped[list[Any]] = mapped_column(default=list)
-    prompt: Mapped[list[Any] | None] = mapped_column(JSON)
+    prompt: Mapped[list[Any] | None] = mapped_column(EncryptedJSON)
     prompt_version: Mapped[str | None] = mapped_column(String(64))
     provider: Mapped[str | None] = mapped_column(String(100))
     model: Mapped[str | None] = mapped_column(String(255))
@@ -416,10 +422,10 @@ class FeedbackRow(Base):
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
     rating: Mapped[str | None] = mapped_column(String(4))  # up | down
-    correction: Mapped[str | None] = mapped_column(Text)
+    correction: Mapped[str | None] = mapped_column(EncryptedText)
     action: Mapped[str] = mapped_column(String(20))
-    prompt: Mapped[list[Any]] = mapped_column(default=list)
-    answer: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    answer: Mapped[str] = mapped_column(EncryptedText)
     context_ids: Mapped[list[Any]] = mapped_column(default=list)
     model_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -577,3 +583,88 @@ class EvaluationResultRow(Base):
     completion: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- access control and audit (issue 19) -------------------------------------------
+
+
+class UserRow(Base):
+    """A person (or a service account) who signs in. ``password_hash`` is an argon2id
+    hash, None for single sign-on users; an admin manages users and settings."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # the OIDC issuer and subject that sign this user in (None: password only)
+    oidc_subject: Mapped[str | None] = mapped_column(String(400), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(Base):
+    """A personal API token: only its SHA-256 is kept (the token is shown once)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class SessionRow(Base):
+    """A web UI session (the cookie's value is kept as its SHA-256 only)."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class ProjectMemberRow(Base):
+    """A user's role on a project: viewer < developer < maintainer."""
+
+    __tablename__ = "project_members"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEventRow(Base):
+    """One entry of the append-only audit log. ``hash`` is SHA-256 over the previous
+    entry's hash and this entry's fields, so an edited or removed entry breaks the chain;
+    ``prev_hash`` is unique, so two writers can never fork it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None]
+    token_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    project_id: Mapped[int | None] = mapped_column(index=True)
+    target: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -11,6 +11,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from devlab.apitypes import DbId
+from devlab.auth.guard import principal
+from devlab.auth.locate import hidden_datasets
+from devlab.auth.principal import Principal
 from devlab.server.deps import workbench
 from devlab.training import registry
 from devlab.training.evaluate import compare_evaluations, get_evaluation
@@ -69,8 +72,10 @@ def show_evaluation(
 
 
 @router.get("/models", response_model=list[ModelVersionInfo])
-def models(bench: Workbench = Depends(workbench)):
-    return registry.list_versions(bench.db)
+def models(bench: Workbench = Depends(workbench), who: Principal = Depends(principal)):
+    """Model versions, except those trained on a project the caller cannot see."""
+    hidden = hidden_datasets(bench.db, who)
+    return [m for m in registry.list_versions(bench.db) if m.dataset_id not in hidden]
 
 
 @router.get("/models/acceptance", response_model=list[AcceptanceRate])

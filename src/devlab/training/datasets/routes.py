@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
 from devlab.apitypes import DbOffset
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.server.deps import workbench
 from devlab.training.datasets import (
     DatasetBuildRequest,
@@ -39,8 +41,10 @@ def build(body: DatasetBuildRequest, bench: Workbench = Depends(workbench)) -> J
 def index(
     name: str | None = Query(None, description="only this dataset's versions"),
     bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ):
-    return list_datasets(bench.db, name)
+    """Dataset versions built only from projects the caller can see."""
+    return [d for d in list_datasets(bench.db, name) if all(map(who.can_see, d.project_ids))]
 
 
 @router.delete(

@@ -1,0 +1,376 @@
+"""The access check every route passes through (an app-wide FastAPI dependency).
+
+For the route a request matched it reads the rule (``auth.rules.RULES``), resolves the
+caller (token, session cookie, or the local single user), checks a token's scopes and a
+session's CSRF token, applies the rate limits, finds the projects the request touches
+and the caller's role on each (404 for a project the caller cannot see, 403 naming the
+role needed), rejects unknown body fields (422 naming them), and appends state-changing
+requests to the audit log once they are answered.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection, Request
+
+from devlab.actor import set_current_user, start_meter
+from devlab.auth import audit
+from devlab.auth.errors import Forbidden, TooManyRequests, Unauthorized
+from devlab.auth.fields import unknown_fields
+from devlab.auth.limits import LoginThrottle, SlidingWindow
+from devlab.auth.locate import Where
+from devlab.auth.models import role_rank
+from devlab.auth.principal import Accounts, Principal, resolve_principal
+from devlab.auth.routetable import iter_routes
+from devlab.auth.rules import RULES, Rule
+from devlab.auth.sessions import COOKIE, csrf_ok
+from devlab.errors import DevLabError, InvalidInput, NotFound
+from devlab.workbench import Workbench
+
+PROBE_HEADER = "x-devlab-probe"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_PEEK_BYTES = 4 * 1024 * 1024  # bodies larger than this are not read for locating
+
+
+@dataclass
+class AccessState:
+    """Per-app state of the access check (on ``app.state.access``)."""
+
+    open_local: bool
+    requests: SlidingWindow
+    sandbox_seconds: SlidingWindow
+    model_tokens: SlidingWindow
+    logins: LoginThrottle
+    project_sandbox: SlidingWindow = field(default_factory=lambda: SlidingWindow(0, 86400))
+    storage_quota_mb: int = 0
+    accounts: Accounts = field(default_factory=Accounts)
+    # answer PROBE_HEADER requests right after the access check (the permission matrix)
+    probe: bool = False
+    _keys: dict[tuple[Any, str], str] | None = None
+
+    def key_for(self, app: FastAPI, endpoint: Callable[..., Any], method: str) -> str | None:
+        if self._keys is None:
+            keys: dict[tuple[Any, str], str] = {}
+            for key, ep in iter_routes(app):
+                keys[(ep, key.split(" ", 1)[0])] = key
+            self._keys = keys
+        return self._keys.get((endpoint, method))
+
+
+class LengthRequired(DevLabError):
+    status_code = 411
+    exit_code = 2
+
+
+class BodyTooLarge(DevLabError):
+    status_code = 413
+    exit_code = 2
+
+
+class ProbeAllowed(DevLabError):
+    """A probe request passed the access check (the route did not run)."""
+
+    status_code = 200
+
+
+def access_state(settings: Any, *, open_local: bool, probe: bool = False) -> AccessState:
+    return AccessState(
+        open_local=open_local,
+        probe=probe,
+        requests=SlidingWindow(settings.rate_limit_requests_per_minute),
+        sandbox_seconds=SlidingWindow(settings.rate_limit_sandbox_seconds_per_minute),
+        model_tokens=SlidingWindow(settings.rate_limit_model_tokens_per_minute),
+        logins=LoginThrottle(settings.login_max_failures),
+        project_sandbox=SlidingWindow(settings.quota_project_sandbox_seconds_per_day, 86400),
+        storage_quota_mb=settings.quota_project_storage_mb,
+    )
+
+
+def client_ip(conn: HTTPConnection) -> str:
+    return conn.client.host if conn.client else ""
+
+
+async def _peek_body(conn: HTTPConnection) -> dict[str, Any] | None:
+    """The body as a dict (JSON, or a form's text fields and file names), read before
+    the route so that the projects it names are checked. A body that cannot be read
+    that way is refused rather than let through unchecked."""
+    if not isinstance(conn, Request) or conn.method in READ_METHODS:
+        return None
+    kind = conn.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        form = await conn.form()  # the route reads the same parsed form
+        data: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str):
+                data[key] = value
+            else:
+                data[f"__file__:{key}"] = getattr(value, "filename", None) or ""
+        return data
+    length = conn.headers.get("content-length", "")
+    if not length.isdigit():
+        if conn.headers.get("transfer-encoding"):
+            raise LengthRequired("send the request body with a Content-Length header")
+        return None  # no body
+    if int(length) > BODY_PEEK_BYTES:
+        raise BodyTooLarge(f"request body of {length} bytes; the maximum is {BODY_PEEK_BYTES}")
+    try:
+        data = json.loads(await conn.body() or b"null")
+    except ValueError:
+        return None  # the route answers the broken body
+    return data if isinstance(data, dict) else None
+
+
+def _check_scope(who: Principal, rule: Rule, method: str) -> None:
+    if who.scopes is None:
+        return
+    needed = "admin" if rule.role == "admin" else ("read" if method in READ_METHODS else "write")
+    if needed not in who.scopes:
+        raise Forbidden(
+            f"this API token lacks the '{needed}' scope (it has {', '.join(who.scopes)})"
+        )
+
+
+def _check_role(who: Principal, rule: Rule, projects: list[int] | None) -> None:
+    if rule.role in ("public", "user"):
+        return
+    if rule.role == "admin":
+        if not who.is_admin:
+            raise Forbidden("this needs an instance admin")
+        return
+    needed = role_rank(rule.role)
+    if projects is None:
+        if who.best_rank() < needed:
+            raise Forbidden(f"this needs the {rule.role} role on a project")
+        return
+    for pid in projects:
+        have = who.role_on(pid)
+        if role_rank(have) < needed:
+            raise Forbidden(
+                f"this needs the {rule.role} role on project {pid} (you have {have or 'none'})"
+            )
+
+
+def _authorize(
+    bench: Workbench,
+    state: AccessState,
+    conn: HTTPConnection,
+    rule: Rule,
+    method: str,
+    body: dict[str, Any] | None,
+) -> tuple[Principal, list[int] | None]:
+    """The blocking part of the check (database look-ups), run in a worker thread."""
+    who = resolve_principal(
+        bench.db,
+        state.accounts,
+        authorization=conn.headers.get("authorization"),
+        cookie=conn.cookies.get(COOKIE),
+        open_local=state.open_local,
+    )
+    _check_scope(who, rule, method)
+    state_changing = method not in READ_METHODS and method != "WS"
+    if (
+        who.via == "session"
+        and state_changing
+        and not csrf_ok(who, conn.headers.get("x-csrf-token"))
+    ):  # type: ignore[arg-type]
+        raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
+    if not who.local:
+        state.requests.take(who.key, 1, "requests")
+        if rule.meter == "sandbox":
+            _must_fit(state.sandbox_seconds, who.key, "sandbox seconds")
+        _must_fit(state.model_tokens, who.key, "model tokens")
+    where = Where(
+        db=bench.db,
+        who=who,
+        path=dict(conn.path_params),
+        query=dict(conn.query_params),
+        body=body,
+    )
+    try:
+        projects = rule.project(where) if rule.project is not None else None
+    except NotFound:
+        if not who.is_admin:
+            raise
+        projects = []  # nothing is hidden from an admin: the route answers (422, 404)
+    _check_role(who, rule, projects)
+    _check_quotas(bench, state, rule, projects)
+    return who, projects
+
+
+def _check_quotas(
+    bench: Workbench, state: AccessState, rule: Rule, projects: list[int] | None
+) -> None:
+    """Per-project quotas: sandbox seconds a day (metered routes) and stored source
+    (routes that ingest into an existing project)."""
+    for pid in projects or []:
+        if rule.meter == "sandbox":
+            wait = state.project_sandbox.retry_after(f"project:{pid}", 0)
+            if wait:
+                raise TooManyRequests(
+                    f"project {pid} used its {state.project_sandbox.limit:g} sandbox seconds "
+                    f"of the day (quota_project_sandbox_seconds_per_day); retry in {wait} s",
+                    retry_after=wait,
+                )
+        if rule.meter == "ingest" and state.storage_quota_mb:
+            used = project_storage_mb(bench, pid)
+            if used >= state.storage_quota_mb:
+                raise QuotaExceeded(
+                    f"project {pid} stores {used:.1f} MB of source, its quota is "
+                    f"{state.storage_quota_mb} MB (quota_project_storage_mb): remove "
+                    "snapshots or ask an admin for more"
+                )
+
+
+class QuotaExceeded(DevLabError):
+    status_code = 413
+    exit_code = 2
+
+
+def project_storage_mb(bench: Workbench, project_id: int) -> float:
+    """The project's stored source: the sizes of all its file versions."""
+    from sqlalchemy import func, select
+
+    from devlab.store.models import FileVersion
+
+    with bench.db.session() as s:
+        total = s.scalar(
+            select(func.coalesce(func.sum(FileVersion.size), 0)).where(
+                FileVersion.project_id == project_id
+            )
+        )
+    return float(total or 0) / 1e6
+
+
+def _must_fit(window: SlidingWindow, key: str, what: str) -> None:
+    wait = window.retry_after(key, 0)
+    if wait:
+        raise TooManyRequests(
+            f"rate limit: more than {window.limit:g} {what} per minute; retry in {wait} s",
+            retry_after=wait,
+        )
+
+
+async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
+    """The app-wide dependency: check, run the route, then meter and audit it."""
+    app: FastAPI = conn.app
+    state: AccessState = app.state.access
+    method = conn.scope.get("method", "WS") if conn.scope["type"] == "http" else "WS"
+    endpoint = getattr(conn.scope.get("route"), "endpoint", None)
+    key = state.key_for(app, endpoint, method) if endpoint else None
+    rule = RULES.get(key or "")
+    if rule is None:
+        raise Forbidden(f"route {key or conn.url.path} has no access rule (fail closed)")
+    if rule.role == "public":
+        yield
+        return
+    bench: Workbench = app.state.workbench
+    body = await _peek_body(conn)
+    who, projects = await anyio.to_thread.run_sync(
+        _authorize, bench, state, conn, rule, method, body
+    )
+    conn.state.principal = who
+    set_current_user(who.user_id)
+    if state.probe and conn.headers.get(PROBE_HEADER) == "1":
+        raise ProbeAllowed("allowed")
+    if body is not None and endpoint is not None:
+        extra = unknown_fields(endpoint, body)
+        if extra:
+            raise InvalidInput(
+                f"unknown field(s) {', '.join(extra)}: remove them or check their spelling",
+                detail={"unknown_fields": extra},
+            )
+    meter, started, outcome = start_meter(), time.monotonic(), "ok"
+    try:
+        yield
+    except BaseException as exc:
+        outcome = f"error:{getattr(exc, 'status_code', 500)}"
+        raise
+    finally:
+        seconds = time.monotonic() - started
+        if not who.local:
+            state.model_tokens.add(who.key, meter.tokens)
+            if rule.meter == "sandbox":
+                state.sandbox_seconds.add(who.key, seconds)
+        if rule.meter == "sandbox":
+            for pid in projects or []:
+                state.project_sandbox.add(f"project:{pid}", seconds)
+        # state-changing work and model calls are audited; reads (search is a POST) not
+        changing = method not in READ_METHODS and rule.role not in ("viewer", "user")
+        if changing or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
+            await anyio.to_thread.run_sync(
+                _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds
+            )
+
+
+def _audit_request(
+    bench: Workbench,
+    conn: HTTPConnection,
+    who: Principal,
+    key: str,
+    projects: list[int] | None,
+    outcome: str,
+    meter: Any,
+    seconds: float,
+) -> None:
+    detail: dict[str, Any] = {"seconds": round(seconds, 3)}
+    if meter.model_calls:
+        detail["model_calls"] = meter.model_calls[:20]
+        detail["model_tokens"] = meter.tokens
+    audit.record(
+        bench.db,
+        key,
+        actor=who.name,
+        user_id=who.user_id,
+        token_id=who.token_id,
+        project_id=projects[0] if projects else None,
+        target=conn.url.path,
+        ip=client_ip(conn),
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+async def authorize_message(conn: HTTPConnection, key: str, body: dict[str, Any]) -> None:
+    """Check a websocket's first message against ``MESSAGE_RULES[key]`` (the projects
+    it names), as the guard checks an HTTP body; raises 404 / 403 like it."""
+    from devlab.auth.rules import MESSAGE_RULES
+
+    rule, who = MESSAGE_RULES[key], principal(conn)
+    bench: Workbench = conn.app.state.workbench
+
+    def check() -> None:
+        where = Where(bench.db, who, dict(conn.path_params), dict(conn.query_params), body)
+        try:
+            projects = rule.project(where) if rule.project is not None else None
+        except NotFound:
+            if not who.is_admin:
+                raise
+            projects = []
+        _check_role(who, rule, projects)
+
+    await anyio.to_thread.run_sync(check)
+
+
+def principal(conn: HTTPConnection) -> Principal:
+    """A route's dependency for the caller the access check resolved."""
+    who = getattr(conn.state, "principal", None)
+    if who is None:
+        raise Unauthorized("sign in first")
+    return who
+
+
+__all__ = [
+    "AccessState",
+    "access_state",
+    "authorize_message",
+    "client_ip",
+    "guard",
+    "principal",
+]

@@ -1,0 +1,45 @@
+"""The OpenAPI document names how to authenticate: a bearer token (personal API token)
+or the session cookie; public routes (health, login) need neither."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from devlab.auth.rules import RULES
+from devlab.auth.sessions import COOKIE
+
+
+def add_security(app: FastAPI) -> None:
+    """Wrap ``app.openapi`` so the document carries the security schemes and, per
+    operation, whether it needs them (from the rule table)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearerToken"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "a personal API token (`devlab tokens create`)",
+        }
+        schemes["sessionCookie"] = {"type": "apiKey", "in": "cookie", "name": COOKIE}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                rule = RULES.get(f"{method.upper()} {path}")
+                if rule is None or rule.role == "public":
+                    operation["security"] = []
+                else:
+                    operation["security"] = [{"bearerToken": []}, {"sessionCookie": []}]
+                    operation.setdefault("description", "")
+                    operation["description"] += f"\n\nNeeds: {rule.role}."
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+__all__ = ["add_security"]

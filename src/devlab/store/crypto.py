@@ -1,0 +1,161 @@
+"""Encryption at rest for stored source text and conversations (Fernet: AES-128-CBC +
+HMAC-SHA256, from the ``cryptography`` package).
+
+Columns typed ``EncryptedText`` / ``EncryptedJSON`` are encrypted on write when a key
+is configured (``DEVLAB_ENCRYPTION_KEY``, or ``DEVLAB_ENCRYPTION_KEY_FILE`` with one key
+a line, newest first) and decrypted on read with any of the keys, so a key can be
+rotated: put the new key first, run ``devlab keys rotate`` (every row is rewritten
+with it), then drop the old one. Rows written before a key was set stay readable as
+plain text until the next rotation encrypts them. A copied database file without the
+key shows ciphertext for these columns.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import JSON, Text
+from sqlalchemy.types import TypeDecorator
+
+from devlab.errors import InvalidInput, StorageError
+
+MARK = "enc1:"
+_lock = threading.Lock()
+_keyring: MultiFernet | None = None
+
+
+def load_keys(key: str, key_file: Path | None) -> list[str]:
+    """The configured keys, newest first (the env key, then the file's lines)."""
+    keys = [key.strip()] if key.strip() else []
+    if key_file is not None:
+        try:
+            lines = key_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read encryption key file {key_file}: {exc}") from exc
+        keys += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return keys
+
+
+def configure(keys: list[str]) -> None:
+    """Use these keys (newest first) from now on in this process; none turns it off."""
+    global _keyring
+    try:
+        ring = MultiFernet([Fernet(k.encode()) for k in keys]) if keys else None
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(
+            "invalid encryption key: use `devlab keys generate` (32 url-safe base64 bytes)"
+        ) from exc
+    with _lock:
+        _keyring = ring
+
+
+def enabled() -> bool:
+    return _keyring is not None
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def encrypt(text: str) -> str:
+    ring = _keyring
+    return text if ring is None else MARK + ring.encrypt(text.encode()).decode()
+
+
+def decrypt(value: str) -> str:
+    if not value.startswith(MARK):
+        return value  # written before encryption was turned on
+    ring = _keyring
+    if ring is None:
+        raise StorageError(
+            "the database holds encrypted text: set DEVLAB_ENCRYPTION_KEY or "
+            "DEVLAB_ENCRYPTION_KEY_FILE to the key it was written with"
+        )
+    try:
+        return ring.decrypt(value[len(MARK) :].encode()).decode()
+    except InvalidToken as exc:
+        raise StorageError("encrypted text does not open with the configured key(s)") from exc
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted at rest when a key is configured."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return encrypt(value) if isinstance(value, str) else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return decrypt(value) if isinstance(value, str) else value
+
+
+class EncryptedJSON(TypeDecorator):
+    """JSON encrypted at rest when a key is configured (stored as a JSON string)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None or not enabled():
+            return value
+        return encrypt(json.dumps(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, str) and value.startswith(MARK):
+            return json.loads(decrypt(value))
+        return value
+
+
+__all__ = [
+    "EncryptedJSON",
+    "EncryptedText",
+    "configure",
+    "decrypt",
+    "enabled",
+    "encrypt",
+    "load_keys",
+    "new_key",
+]
+
+
+def encrypted_columns() -> list[tuple[Any, Any, Any]]:
+    """(table, primary-key column, column) of every encrypted column."""
+    from devlab.store.models import Base
+
+    found = []
+    for table in Base.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        for column in table.columns:
+            if isinstance(column.type, EncryptedText | EncryptedJSON) and len(pk) == 1:
+                found.append((table, pk[0], column))
+    return found
+
+
+def rotate_all(db: Any, batch: int = 500) -> dict[str, int]:
+    """Rewrite every encrypted column with the newest key (plain rows get encrypted);
+    returns rows rewritten per ``table.column``. Needs the old keys configured too."""
+    from sqlalchemy import select, update
+
+    if not enabled():
+        raise InvalidInput("no encryption key configured: set DEVLAB_ENCRYPTION_KEY(_FILE)")
+    counts: dict[str, int] = {}
+    for table, pk, column in encrypted_columns():
+        done, last = 0, None
+        while True:
+            with db.session() as s:
+                query = select(pk, column).where(column.is_not(None)).order_by(pk).limit(batch)
+                if last is not None:
+                    query = query.where(pk > last)
+                rows = s.execute(query).all()
+                for key, value in rows:
+                    s.execute(update(table).where(pk == key).values({column.name: value}))
+            if not rows:
+                break
+            done, last = done + len(rows), rows[-1][0]
+        counts[f"{table.name}.{column.name}"] = done
+    return counts

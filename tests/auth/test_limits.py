@@ -1,0 +1,70 @@
+"""Quotas and rate-limit windows: the per-project storage quota on a real server, and
+the sliding window's arithmetic (what Retry-After says)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from devlab.auth import tokens, users
+from devlab.auth.errors import TooManyRequests
+from devlab.auth.limits import LoginThrottle, SlidingWindow
+from devlab.codebase.ingest import get_or_create_project
+from devlab.config import load_settings
+from devlab.store.db import Database
+from devlab.store.models import FileVersion
+from helpers import assert_error_shape, serve_in_thread
+
+
+def test_project_storage_quota_refuses_more_ingestion(tmp_path) -> None:
+    settings = load_settings(home=tmp_path / "home", quota_project_storage_mb=1)
+    db = Database(settings)
+    users.create_user(db, "dev", "long-enough-pw")
+    token = tokens.create_token(db, "dev").token
+    pid = get_or_create_project(db, "big", "/src")
+    users.set_member(db, pid, "dev", "developer")
+    with db.session() as s:
+        s.add(
+            FileVersion(
+                project_id=pid,
+                path="a.bin",
+                content_hash="h",
+                language="text",
+                size=2_000_000,
+                line_count=1,
+            )
+        )
+    db.close()
+    for hostport in serve_in_thread(settings):
+        resp = httpx.post(
+            f"http://{hostport}/api/v1/devlab/projects",
+            json={"name": "big", "source": str(tmp_path)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        body = assert_error_shape(resp, 413)
+        assert "quota_project_storage_mb" in body["error"] and "2.0 MB" in body["error"]
+
+
+def test_sliding_window_says_when_to_retry() -> None:
+    window = SlidingWindow(limit=3, window=2.0)
+    for _ in range(3):
+        window.take("k", 1, "requests")
+    with pytest.raises(TooManyRequests) as hit:
+        window.take("k", 1, "requests")
+    assert 1 <= hit.value.retry_after <= 2
+    assert window.retry_after("other", 1) == 0  # keys are separate
+    time.sleep(2.05)
+    window.take("k", 1, "requests")  # the window moved on
+    assert SlidingWindow(limit=0).retry_after("k", 10**9) == 0  # 0: no limit
+
+
+def test_login_throttle_counts_names_case_insensitively() -> None:
+    throttle = LoginThrottle(failures=2, window=60)
+    throttle.failed("Ann", "10.0.0.1")
+    throttle.failed("ann", "10.0.0.2")
+    with pytest.raises(TooManyRequests):
+        throttle.check("ANN", "10.0.0.3")
+    throttle.succeeded("ann")
+    throttle.check("ann", "10.0.0.3")
