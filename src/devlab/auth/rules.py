@@ -44,6 +44,10 @@ USER = Rule("user")
 RULES: dict[str, Rule] = {
     "GET /": PUBLIC,
     "GET /api/v1/health": PUBLIC,
+    # the API documentation, served from local assets
+    "GET /docs": PUBLIC,
+    "GET /docs/oauth2-redirect": PUBLIC,
+    "GET /redoc": PUBLIC,
     # access itself (auth/routes.py)
     f"POST {P}/auth/login": PUBLIC,
     f"POST {P}/auth/logout": PUBLIC,
@@ -74,6 +78,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/projects": Rule("developer", loc.new_project, meter="ingest"),
     f"GET {P}/projects": USER,
     f"GET {P}/projects/{{project}}": Rule("viewer", loc.path()),
+    f"DELETE {P}/projects/{{project}}": Rule("maintainer", loc.path()),
     f"GET {P}/projects/{{project}}/snapshots": Rule("viewer", loc.path()),
     f"GET {P}/projects/{{project}}/files": Rule("viewer", loc.path()),
     f"POST {P}/search": Rule("viewer", loc.body("project")),
@@ -126,6 +131,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/datasets": Rule("developer", loc.body("project", "projects")),
     f"GET {P}/datasets": USER,
     f"GET {P}/datasets/{{dataset}}": Rule("viewer", loc.dataset()),
+    f"DELETE {P}/datasets/{{dataset}}": Rule("maintainer", loc.dataset()),
     f"GET {P}/datasets/{{dataset}}/examples": Rule("viewer", loc.dataset()),
     f"GET {P}/datasets/{{dataset}}/export": Rule("viewer", loc.dataset()),
     f"GET {P}/datasets/{{dataset}}/plots/{{name}}": Rule("viewer", loc.dataset()),

@@ -32,7 +32,9 @@ from devlab.store.crypto import EncryptedJSON, EncryptedText
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, timezone-aware UTC: compares with the aware values UTCDateTime reads back,
+    and is stored naive UTC like every other timestamp."""
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
