@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from devlab.apitypes import numeric_id
 from devlab.auth.principal import Principal
 from devlab.errors import NotFound
 from devlab.store.db import Database
@@ -48,7 +49,8 @@ def project_id_of(db: Database, ref: str | int) -> int | None:
     """A project's id by name or id; None when there is none."""
     text = str(ref)
     with db.session() as s:
-        row = s.get(Project, int(text)) if text.isdigit() else None
+        pid = numeric_id(text)
+        row = s.get(Project, pid) if pid is not None else None
         if row is None:
             row = s.scalar(select(Project).where(Project.name == text))
         return row.id if row is not None else None
@@ -140,7 +142,7 @@ def conversation(name: str = "conversation_id", *, in_body: bool = False) -> Loc
         raw = (w.body or {}).get(name) if in_body else w.path.get(name)
         if raw in (None, ""):
             return body("project")(w) if in_body else None
-        if not str(raw).isdigit():
+        if numeric_id(str(raw)) is None:
             return []  # the route's validation answers 422
         with w.db.session() as s:
             row = s.get(Conversation, int(raw))
@@ -155,8 +157,10 @@ def conversation(name: str = "conversation_id", *, in_body: bool = False) -> Loc
 def insight(name: str = "insight_id") -> Locator:
     def locate(w: Where) -> list[int] | None:
         raw = str(w.path.get(name))
+        if numeric_id(raw) is None:
+            return []  # the route's validation answers 422
         with w.db.session() as s:
-            row = s.get(FindingRow, int(raw)) if raw.isdigit() else None
+            row = s.get(FindingRow, int(raw))
             if row is None or not w.who.can_see(row.project_id):
                 raise NotFound(f"no insight {raw}")
             return [row.project_id]
@@ -167,8 +171,10 @@ def insight(name: str = "insight_id") -> Locator:
 def feedback(name: str = "feedback_id") -> Locator:
     def locate(w: Where) -> list[int] | None:
         raw = str(w.path.get(name))
+        if numeric_id(raw) is None:
+            return []  # the route's validation answers 422
         with w.db.session() as s:
-            row = s.get(FeedbackRow, int(raw)) if raw.isdigit() else None
+            row = s.get(FeedbackRow, int(raw))
             if row is None:
                 raise NotFound(f"no feedback {raw}")
             owner = None
@@ -186,7 +192,7 @@ def message(name: str = "message_id") -> Locator:
 
     def locate(w: Where) -> list[int] | None:
         raw = (w.body or {}).get(name)
-        if raw in (None, "") or not str(raw).isdigit():
+        if raw in (None, "") or numeric_id(str(raw)) is None:
             return None
         with w.db.session() as s:
             row = s.get(MessageRow, int(raw))
@@ -257,8 +263,10 @@ def training(w: Where) -> list[int] | None:
 def evaluation(name: str = "evaluation_id") -> Locator:
     def locate(w: Where) -> list[int] | None:
         raw = str(w.path.get(name) or w.query.get(name) or "")
+        if numeric_id(raw) is None:
+            return []  # the route's validation answers 422
         with w.db.session() as s:
-            row = s.get(EvaluationRow, int(raw)) if raw.isdigit() else None
+            row = s.get(EvaluationRow, int(raw))
             if row is None:
                 raise NotFound(f"no evaluation {raw}")
             version_id = row.version_id

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from devlab.apitypes import numeric_id
 from devlab.auth.errors import Unauthorized
 from devlab.auth.models import SCOPES, NewToken, TokenInfo
 from devlab.errors import InvalidInput, NotFound
@@ -77,7 +78,7 @@ def verify_token(db: Database, token: str) -> tuple[int, int, list[str]]:
     if not token.startswith(PREFIX) or len(token) > 200:
         raise Unauthorized("invalid API token")
     token_id, _, _secret = token[len(PREFIX) :].partition("_")
-    if not token_id.isdigit():
+    if numeric_id(token_id) is None:
         raise Unauthorized("invalid API token")
     with db.session() as s:
         row = s.get(ApiTokenRow, int(token_id))
