@@ -86,6 +86,11 @@ def symbols(
     if as_json:
         emit_json([s.model_dump(mode="json") for s in items])
         return
+    if not items:
+        what = f" match {pattern!r}" if pattern else ""
+        kinds = f" of kind {kind!r}" if kind else ""
+        stderr.print(f"no symbols{kinds}{what} in project {project!r}", markup=False)
+        raise typer.Exit(1)
     for s in items:
         stdout.print(
             f"{s.path}:{s.start_line}\t{s.kind}\t{s.qualname}\t{s.signature}",
@@ -101,11 +106,14 @@ def _nav(fn, name: str, project: str, as_json: bool) -> None:  # type: ignore[no
         emit_json([i.model_dump(mode="json") for i in items])
         return
     if not items:
-        stderr.print(f"nothing found for {name!r}")
+        stderr.print(f"nothing found for {name!r}", markup=False)
+        raise typer.Exit(1)  # like grep: no match is exit 1, an error is exit 2
     for i in items:
-        where = f"{i.path}:{getattr(i, 'start_line', None) or getattr(i, 'line', '')}"
-        what = getattr(i, "signature", None) or f"{i.kind} in {i.scope or '<module>'}"
-        stdout.print(f"{where}\t{what}", highlight=False, markup=False)
+        if hasattr(i, "signature"):  # a definition: where, its qualified name, signature
+            line = f"{i.path}:{i.start_line}\t{i.qualname}\t{i.signature}"
+        else:  # a reference: where, the name called/used, and from which scope
+            line = f"{i.path}:{i.line}\t{i.name}\t{i.kind} in {i.scope or '<module>'}"
+        stdout.print(line, highlight=False, markup=False)
 
 
 @app.command("def")
