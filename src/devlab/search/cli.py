@@ -5,10 +5,9 @@ from __future__ import annotations
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
-from devlab.search.models import SearchMode, SearchRequest
+from devlab.search.models import SearchMode, SearchRequest, SearchResult
 from devlab.search.navigation import callees, callers, definitions, find_symbols, references
 from devlab.search.repomap import repo_map
-from devlab.search.retrieval import search as run_search
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -38,8 +37,13 @@ def search(
         path=path,
         kind=kind,
     )  # type: ignore[arg-type]
-    with bench() as wb:
-        results = run_search(wb.db, wb.settings, req)
+    results = _search_on_server(req)
+    if results is None:
+        # imported here: the embedding runtime is not needed by def/refs/callers
+        from devlab.search.retrieval import search as run_search
+
+        with bench() as wb:
+            results = run_search(wb.db, wb.settings, req)
     if as_json:
         emit_json([r.model_dump(mode="json") for r in results])
         return
@@ -53,6 +57,21 @@ def search(
         )
         stdout.print(r.snippet, highlight=False, markup=False)
         stdout.print()
+
+
+def _search_on_server(req: SearchRequest) -> list[SearchResult] | None:
+    """The running server's answer (its embedding model is warm), or None to answer here."""
+    from devlab.clitools import settings
+    from devlab.search.remote import remote_call, running_server
+
+    url = running_server(settings().home)
+    if url is None:
+        return None
+    data = remote_call(url, "POST", "/api/v1/devlab/search", req.model_dump(mode="json"))
+    if not isinstance(data, list):
+        return None
+    stderr.print(f"answered by the server at {url}", markup=False, highlight=False)
+    return [SearchResult.model_validate(item) for item in data]
 
 
 @app.command("map")
