@@ -831,3 +831,31 @@ def test_go_closures_in_vars_and_interface_methods() -> None:
         ("T.M", "method", 10),
         ("T.M.inner", "function", 10),
     ]
+
+
+def test_bash_functions_after_an_unrecoverable_syntax_error_are_still_found() -> None:
+    # tree-sitter-bash gives up on the rest of a file at some constructs (seen in
+    # jetty.sh); the functions after it are read line by line instead
+    text = dedent(
+        """\
+        usage() {
+          echo "usage"
+        }
+        case "$1" in
+          start) ;&
+        esac )
+        findDirectory()
+        {
+          local L OP=$1
+        }
+        function running {
+          [ -f "$1" ]
+        }
+        """
+    )
+    parsed = parse_source(text, "bash", "jetty")
+    assert parsed.error is not None
+    got = [(s.name, s.kind, s.start_line, s.end_line) for s in parsed.symbols[1:]]
+    assert ("findDirectory", "function", 7, 10) in got
+    assert ("running", "function", 11, 13) in got
+    assert [name for name, *_ in got].count("usage") == 1

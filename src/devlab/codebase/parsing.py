@@ -13,6 +13,7 @@ the symbols still found, and an unexpected failure becomes ``error`` too.
 
 from __future__ import annotations
 
+import re
 import threading
 
 from tree_sitter import Node, Tree
@@ -177,6 +178,8 @@ class _FileWalker:
             parent=None,
         )
         error = _first_error(root) if root.has_error else None
+        if error and self.language == "bash":
+            self.symbols += _bash_functions_in_errors(self.text, self.symbols)
         return ParsedFile(
             self.language, [module, *self.symbols], self.imports, self.references, error
         )
@@ -525,6 +528,37 @@ _DEFINERS = {
     "go": _go_definition,
     "bash": _bash_definition,
 }
+
+
+_BASH_FUNCTION = re.compile(
+    r"^([ \t]*)(?:function[ \t]+([A-Za-z_][\w:.-]*)(?:[ \t]*\([ \t]*\))?"
+    r"|([A-Za-z_][\w:.-]*)[ \t]*\([ \t]*\))[ \t]*(\{)?[ \t]*$"
+)
+
+
+def _bash_functions_in_errors(text: str, found: list[Symbol]) -> list[Symbol]:
+    """Function definitions tree-sitter-bash lost to a syntax error it could not recover
+    from (it gives up on the rest of the file): read line by line, the body ending at
+    the first ``}`` line with the definition's indentation. Only when the tree has an
+    error, and never a name already found on that line."""
+    known = {(s.name, s.start_line) for s in found}
+    lines = text.split("\n")
+    extra: list[Symbol] = []
+    for index, line in enumerate(lines):
+        match = _BASH_FUNCTION.match(line)
+        if match is None:
+            continue
+        name = match.group(2) or match.group(3)
+        if (name, index + 1) in known:
+            continue
+        opened = match.group(4) or (index + 1 < len(lines) and lines[index + 1].strip() == "{")
+        if not opened:
+            continue
+        close = re.compile(rf"^{re.escape(match.group(1))}\}}")
+        end = next((j for j in range(index + 1, len(lines)) if close.match(lines[j])), index)
+        signature = collapse_signature(line.strip().rstrip("{").strip())
+        extra.append(Symbol(name, name, "function", signature, "", index + 1, end + 1, None))
+    return extra
 
 
 def _go_receiver_type(w: _FileWalker, node: Node) -> str:
