@@ -15,7 +15,9 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               bubblewrap graphviz postgresql postgresql-client
               # sandbox toolchains (devlab.sandbox); nodejs ships npm only where it is
               # not Debian's, so npm is added below when missing
-              libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5)
+              libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5
+              # issue 14: the symbol benchmark's reference extractor and Java corpus
+              universal-ctags openjdk-17-source)
 
 install_system() {
   local missing=()

@@ -69,6 +69,19 @@ def test_ingest_then_query_with_json(tmp_path, sample_repo):
     assert repo_map.exit_code == 0 and "shop/" in repo_map.stdout
     defs = json.loads(_invoke(home, "def", "Cart.total", "-p", "shop", "--json").stdout)
     assert [(d["path"], d["start_line"]) for d in defs] == [("shop/cart.py", 16)]
+    # text output names what each line is about: the callee, the symbol
+    callees = _invoke(home, "callees", "Cart.total", "-p", "shop")
+    assert callees.exit_code == 0
+    assert any(line.split()[1:2] == ["apply_discount"] for line in callees.stdout.splitlines()), (
+        callees.stdout
+    )
+    found = _invoke(home, "def", "total", "-p", "shop")
+    assert found.stdout.split()[:2] == ["shop/cart.py:16", "Cart.total"]
+    # no match: a message and exit 1 (like grep), never silence
+    none = _invoke(home, "symbols", "NoSuchThing*", "-p", "shop")
+    assert none.exit_code == 1 and "no symbols match 'NoSuchThing*'" in none.stderr
+    missing = _invoke(home, "callers", "no_such_function", "-p", "shop")
+    assert missing.exit_code == 1 and "nothing found" in missing.stderr
 
 
 def test_semantic_mode_refuses_a_project_without_embeddings_hybrid_falls_back(

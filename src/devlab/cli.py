@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -53,18 +54,21 @@ def serve(
 
     from devlab.auth.serving import check_serving
     from devlab.config import load_settings
+    from devlab.search.remote import serving
     from devlab.server.app import create_app
 
     cfg = load_settings(home=STATE["home"], host=host, port=port)
     tls = check_serving(cfg, tls_cert, tls_key)
-    uvicorn.run(
-        create_app(cfg),
-        host=cfg.host,
-        port=cfg.port,
-        log_level="info",
-        proxy_headers=True,
-        **tls,
-    )
+    # recorded in DEVLAB_HOME so `devlab search` can ask this warm server (issue 14)
+    with serving(cfg.home, cfg.host, cfg.port):
+        uvicorn.run(
+            create_app(cfg),
+            host=cfg.host,
+            port=cfg.port,
+            log_level="info",
+            proxy_headers=True,
+            **tls,
+        )
 
 
 @app.command()
@@ -79,7 +83,40 @@ def config() -> None:
     emit_json(data)
 
 
+# Commands a user runs many times a minute: `devlab def x` must not import every
+# capability (the companion, training, analysis...) to answer from SQLite (issue 14).
+_SEARCH_COMMANDS = frozenset({"search", "map", "symbols", "def", "refs", "callers", "callees"})
+_ROOT_OPTIONS_WITH_VALUE = frozenset({"--home"})
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` names (root options such as ``--home X`` skipped)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _ROOT_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _mount_search_only() -> bool:
+    """Whether this process is the ``devlab`` command running a search command (then
+    only the search sub-app is imported); importers (tests, the server) get everything."""
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    if program not in ("devlab", "__main__.py"):
+        return False
+    return _command_word(sys.argv[1:]) in _SEARCH_COMMANDS
+
+
 def _mount() -> None:
+    if _mount_search_only():
+        from devlab.search.cli import app as search_app
+
+        app.registered_commands.extend(search_app.registered_commands)
+        return
     from devlab.codebase.cli import app as codebase_app
     from devlab.companion.cli import app as companion_app
     from devlab.insights.cli import app as insights_app

@@ -294,6 +294,7 @@ def test_typescript_interfaces_types_enums_and_classes() -> None:
     ] == [
         ("shapes", "module", 1, 24, ""),
         ("Shape", "class", 4, 7, "interface Shape"),
+        ("Shape.area", "method", 5, 5, "area(): number"),
         ("ShapeKind", "class", 9, 9, 'type ShapeKind = "circle" | "square"'),
         ("Unit", "class", 11, 11, "enum Unit"),
         ("Circle", "class", 13, 21, "class Circle implements Shape"),
@@ -504,6 +505,7 @@ def test_go_structs_interfaces_methods_and_functions() -> None:
         ("server", "module", 1, 36, None, ""),
         ("Server", "class", 10, 13, None, "type Server struct"),
         ("Handler", "class", 16, 18, None, "type Handler interface"),
+        ("Handler.Serve", "method", 17, 17, "Handler", "Serve(w nethttp.ResponseWriter) error"),
         ("Mode", "class", 21, 21, None, "type Mode int"),
         ("Level", "class", 22, 22, None, "type Level = Mode"),
         ("Server.Start", "method", 26, 31, "Server", "func (s *Server) Start() error"),
@@ -673,3 +675,187 @@ def test_statement_lines_give_block_nesting_depth() -> None:
     source = "x = 1\n\ndef f():\n    a = 1\n    if a:\n        b = 2\n    return a\n"
     assert statement_lines(source, "python") == {1: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 1}
     assert statement_lines("anything", "markdown") == {}
+
+
+# --- issue 14: every form a JavaScript/TypeScript/Java/Go codebase defines things in ----
+
+EXPRESS_STYLE = dedent(
+    """\
+    var res = Object.create(http.ServerResponse.prototype);
+    module.exports = res;
+    res.send = function send(body) {
+      return this.end(body);
+    };
+    Route.prototype._handles_method = function _handles_method(method) {};
+    exports.compileETag = (value) => value;
+    app.listen = function () {};
+    const api = { get: function () {}, "post": () => 1, put() {}, nested: { deep() {} } };
+    Layer.prototype = { match(path) {}, handle: function () {} };
+    class View { engine = (name) => name; static lookup() {} }
+    methods.forEach(function each(method) {});
+    """
+)
+
+
+def test_javascript_assignment_prototype_object_and_export_forms() -> None:
+    parsed = parse_source(EXPRESS_STYLE, "javascript", "lib.response")
+    assert parsed.error is None
+    got = {(s.qualname, s.kind, s.start_line, s.parent) for s in parsed.symbols[1:]}
+    assert got == {
+        ("res.send", "method", 3, "res"),
+        ("Route._handles_method", "method", 6, "Route"),
+        ("compileETag", "function", 7, None),
+        ("app.listen", "method", 8, "app"),
+        ("api.get", "method", 9, "api"),
+        ("api.post", "method", 9, "api"),
+        ("api.put", "method", 9, "api"),
+        ("api.nested.deep", "method", 9, "api.nested"),
+        ("Layer.match", "method", 10, "Layer"),
+        ("Layer.handle", "method", 10, "Layer"),
+        ("View", "class", 11, None),
+        ("View.engine", "method", 11, "View"),
+        ("View.lookup", "method", 11, "View"),
+        ("each", "function", 12, None),
+    }
+    send = next(s for s in parsed.symbols if s.qualname == "res.send")
+    assert (send.name, send.end_line, send.signature) == (
+        "send",
+        5,
+        "res.send = function send(body)",
+    )
+
+
+def test_module_exports_of_a_class_and_a_named_function() -> None:
+    koa = "module.exports = class Application extends Emitter {\n  listen() {}\n};\n"
+    parsed = parse_source(koa, "javascript", "lib.application")
+    assert [(s.qualname, s.kind) for s in parsed.symbols[1:]] == [
+        ("Application", "class"),
+        ("Application.listen", "method"),
+    ]
+    query = "module.exports = function query(options) {\n  return options;\n};\n"
+    parsed = parse_source(query, "javascript", "lib.query")
+    assert [(s.qualname, s.kind, s.end_line) for s in parsed.symbols[1:]] == [
+        ("query", "function", 3)
+    ]
+    anonymous = "module.exports = class {};\n"
+    parsed = parse_source(anonymous, "javascript", "lib.x")
+    assert [(s.qualname, s.kind) for s in parsed.symbols[1:]] == [("exports", "class")]
+
+
+def test_typescript_namespaces_overloads_and_signatures() -> None:
+    text = dedent(
+        """\
+        namespace Geometry { export function area(r: number): number { return r; } }
+        declare module "ext" { }
+        export function pick(a: string): string;
+        export function pick(a: number): number;
+        export function pick(a: any): any { return a; }
+        interface Ctor { new (): Ctor; call(x: number): void }
+        abstract class Base { abstract run(): void; }
+        """
+    )
+    parsed = parse_source(text, "typescript", "geo")
+    assert parsed.error is None
+    got = [(s.qualname, s.kind, s.start_line) for s in parsed.symbols[1:]]
+    assert got == [
+        ("Geometry", "class", 1),
+        ("Geometry.area", "function", 1),
+        ('"ext"', "class", 2),
+        ("pick", "function", 3),
+        ("pick", "function", 4),
+        ("pick", "function", 5),
+        ("Ctor", "class", 6),
+        ("Ctor.new", "method", 6),
+        ("Ctor.call", "method", 6),
+        ("Base", "class", 7),
+        ("Base.run", "method", 7),
+    ]
+
+
+def test_java_lambdas_in_fields_anonymous_inner_records_and_enums() -> None:
+    text = dedent(
+        """\
+        public class Outer {
+            private final Runnable task = () -> run();
+            Object listener = new Listener() {
+                @Override public void onEvent(Event e) {}
+            };
+            record Point(int x, int y) { int sum() { return x + y; } }
+            enum Color { RED { void f() {} }, GREEN }
+            class Inner { void g() {} }
+        }
+        """
+    )
+    parsed = parse_source(text, "java", "Outer")
+    assert parsed.error is None
+    got = [(s.qualname, s.kind, s.start_line) for s in parsed.symbols[1:]]
+    assert got == [
+        ("Outer", "class", 1),
+        ("Outer.task", "method", 2),
+        ("Outer.Listener$anon", "class", 3),
+        ("Outer.Listener$anon.onEvent", "method", 4),
+        ("Outer.Point", "class", 6),
+        ("Outer.Point.sum", "method", 6),
+        ("Outer.Color", "class", 7),
+        ("Outer.Color.f", "method", 7),
+        ("Outer.Inner", "class", 8),
+        ("Outer.Inner.g", "method", 8),
+    ]
+    task = next(s for s in parsed.symbols if s.qualname == "Outer.task")
+    assert task.signature == "private final Runnable task = () ->"
+
+
+def test_go_closures_in_vars_and_interface_methods() -> None:
+    text = dedent(
+        """\
+        package a
+
+        var handler = func(w int) {}
+        var (
+            x = 1
+            onDone = func() {}
+        )
+        type Reader interface { Read(p []byte) (int, error) }
+        type T struct{}
+        func (t *T) M() { inner := func() {}; inner() }
+        """
+    )
+    parsed = parse_source(text, "go", "a")
+    got = [(s.qualname, s.kind, s.start_line) for s in parsed.symbols[1:]]
+    assert got == [
+        ("handler", "function", 3),
+        ("onDone", "function", 6),
+        ("Reader", "class", 8),
+        ("Reader.Read", "method", 8),
+        ("T", "class", 9),
+        ("T.M", "method", 10),
+        ("T.M.inner", "function", 10),
+    ]
+
+
+def test_bash_functions_after_an_unrecoverable_syntax_error_are_still_found() -> None:
+    # tree-sitter-bash gives up on the rest of a file at some constructs (seen in
+    # jetty.sh); the functions after it are read line by line instead
+    text = dedent(
+        """\
+        usage() {
+          echo "usage"
+        }
+        case "$1" in
+          start) ;&
+        esac )
+        findDirectory()
+        {
+          local L OP=$1
+        }
+        function running {
+          [ -f "$1" ]
+        }
+        """
+    )
+    parsed = parse_source(text, "bash", "jetty")
+    assert parsed.error is not None
+    got = [(s.name, s.kind, s.start_line, s.end_line) for s in parsed.symbols[1:]]
+    assert ("findDirectory", "function", 7, 10) in got
+    assert ("running", "function", 11, 13) in got
+    assert [name for name, *_ in got].count("usage") == 1

@@ -126,6 +126,19 @@ def test_call_graph_resolves_by_name_and_says_so(bench, tmp_path):
     assert len(call_graph(bench.db, "p", max_nodes=2).nodes) == 2
 
 
+def test_a_method_call_on_an_unknown_receiver_is_left_unresolved(bench, tmp_path):
+    # click's ctx.params.update() was drawn as a call to ProgressBar.update
+    files = {
+        "bar.py": "class ProgressBar:\n    def update(self, n):\n        self.render()\n\n"
+        "    def render(self):\n        return 1\n",
+        "core.py": "def invoke(ctx):\n    ctx.params.update({})\n",
+    }
+    g = call_graph(bench.db, _ingest(bench, tmp_path, files))
+    edges = {(e.source, e.target) for e in g.edges}
+    assert ("core.py::invoke", "bar.py::ProgressBar.update") not in edges
+    assert ("bar.py::ProgressBar.update", "bar.py::ProgressBar.render") in edges  # self.x()
+
+
 SERVICES = {
     "api/fast.py": "from fastapi import FastAPI\napp = FastAPI()\n\n\n@app.get('/items/{id}')\n"
     'async def read_item(id: int):\n    return {}\n\n\n@router.post("/items")\ndef create():\n'

@@ -95,3 +95,30 @@ def test_unknown_diagram_type_lists_valid_ones(shop):
         assert valid in caught.value.message
     with pytest.raises(InvalidInput, match="mermaid"):
         render_diagram(shop, "shop", "uml", "png")
+
+
+def test_a_scope_that_names_nothing_is_an_error_naming_it(shop):
+    from devlab.errors import NotFound
+
+    with pytest.raises(NotFound, match="no/such/dir") as caught:
+        render_diagram(shop, "shop", "uml", "mermaid", scope="no/such/dir")
+    assert caught.value.exit_code == 2
+
+
+def test_an_empty_diagram_says_why(shop):
+    text = render_diagram(shop, "shop", "uml", "mermaid", scope="shop/pricing.py")
+    assert "empty diagram: no classes or interfaces found in the 1 files under" in text
+    assert "languages: python" in text
+
+
+def test_koa_style_module_exports_class_is_drawn(bench, tmp_path):
+    koa = {
+        "lib/application.js": "const Emitter = require('events');\n"
+        "module.exports = class Application extends Emitter {\n"
+        "  listen(...args) { return 1; }\n"
+        "  use(fn) { return this; }\n"
+        "};\n",
+    }
+    ingest_source(bench.db, bench.settings, name="koa", source=str(write_tree(tmp_path / "k", koa)))
+    text = render_diagram(bench.db, "koa", "uml", "mermaid")
+    assert "class Application" in text and "listen" in text and "empty diagram" not in text

@@ -20,7 +20,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory):
     settings = load_settings(home=base / "home")
     root = write_tree(base / "src", project_files())
     wb = Workbench.open(settings)
-    ingest_source(wb.db, settings, name="shop", source=str(root))
+    # a third-party project (it carries a GPL file): the licence filter applies
+    ingest_source(wb.db, settings, name="shop", source=str(root), own_code=False)
     yield settings, wb
     wb.close()
 

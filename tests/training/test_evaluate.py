@@ -121,3 +121,18 @@ def test_real_model_generates_and_runs_one_humaneval_task(tmp_path):
         bench.close()
     assert info.status == "succeeded" and info.model == "base"
     assert info.metrics["pass@1"] in (0.0, 1.0)
+
+
+def test_evaluations_with_nothing_in_common_say_why():
+    from types import SimpleNamespace
+
+    from devlab.training.evaluate import _why_incomparable
+
+    a = SimpleNamespace(id=1, suite="humaneval")
+    b = SimpleNamespace(id=2, suite="teamtasks")
+    assert "ran suite 'humaneval' and evaluation 2 ran 'teamtasks'" in _why_incomparable(
+        a, b, {"pass": {}}, {"pass": {}}
+    )
+    same = SimpleNamespace(id=3, suite="humaneval")
+    assert "share no metric" in _why_incomparable(a, same, {"pass": {}}, {"nll": {}})
+    assert "share no task" in _why_incomparable(a, same, {"pass": {"t1": 1}}, {"pass": {"t2": 1}})

@@ -9,7 +9,7 @@ import pytest
 
 from devlab.training.datasets import DatasetBuildRequest, build_dataset
 from devlab.training.datasets.extract import FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX
-from devlab.training.datasets.splits import split_of
+from devlab.training.datasets.splits import assign_splits
 from training.dataset_helpers import humaneval_first, project_files, rows
 
 
@@ -220,8 +220,8 @@ def test_splits_are_by_file_and_reproducible_with_a_seed(shop):
         by_file.setdefault(r["source_path"], set()).add(r["split"])
     assert all(len(s) == 1 for s in by_file.values())
     assert len({r["split"] for r in first}) > 1
-    for r in first:
-        assert r["split"] == split_of(f"shop\x00{r['source_path']}", 7, common["split_ratios"])
+    card = build_dataset(wb.db, settings, DatasetBuildRequest(name="s4", seed=7, **common)).card
+    assert "splits: realised train" in card and "against configured train 40%" in card
     other = rows(
         settings, build_dataset(wb.db, settings, DatasetBuildRequest(name="s3", seed=8, **common))
     )
@@ -305,3 +305,24 @@ def test_card_has_statistics_filters_and_plots(built):
         assert (folder / "plots" / plot).stat().st_size > 1000
         assert f"plots/{plot}" in card
     assert json.loads((folder / "config.json").read_text())["fim_rate"] == 0.5
+
+
+def test_splits_are_balanced_by_example_count_and_say_why_when_they_cannot_be():
+    # one big file and many small ones: hashing files to splits missed the ratios
+    examples = [{"_group": "p\x00big.py"} for _ in range(400)]
+    for i in range(300):
+        examples += [{"_group": f"p\x00small_{i}.py"} for _ in range(2)]
+    ratios = {"train": 0.8, "validation": 0.1, "test": 0.1}
+    summary = assign_splits(examples, seed=1, ratios=ratios, by_repository=False)
+    counts = summary["counts"]
+    assert sum(counts.values()) == 1000
+    assert abs(counts["train"] - 800) <= 2 and abs(counts["test"] - 100) <= 2
+    assert summary["why"] == ""
+    again = [dict(e, split=None) for e in examples]
+    assign_splits(again, seed=1, ratios=ratios, by_repository=False)
+    assert [e["split"] for e in again] == [e["split"] for e in examples]  # reproducible
+    # a single file bigger than the test share cannot be divided: the summary says so
+    lopsided = [{"_group": "p\x00huge.py"} for _ in range(900)]
+    lopsided += [{"_group": f"p\x00f{i}.py"} for i in range(100)]
+    summary = assign_splits(lopsided, seed=1, ratios=ratios, by_repository=False)
+    assert "the largest holding 900 of 1,000 examples (90%)" in summary["why"]

@@ -61,6 +61,12 @@ def test_activation_changes_the_model_llmservice_serves_at_once(wb):
     assert registry.rollback(wb.db, "chat").id == v1.id
     assert llm.chain("chat")[0].model == v1.tag
     assert registry.rollback(wb.db, "chat") is None
+    # a task never activated (or rolled all the way back): exit 2 / 404, naming it
+    from devlab.errors import NotFound
+
+    with pytest.raises(NotFound, match="'chat' was never activated") as caught:
+        registry.rollback(wb.db, "chat")
+    assert caught.value.exit_code == 2
     assert llm.chain("chat")[0].name == "local"
 
 

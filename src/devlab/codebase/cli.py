@@ -25,13 +25,20 @@ def ingest(
     no_embed: bool = typer.Option(
         False, "--no-embed", help="skip embeddings (lexical search only)"
     ),
+    own_code: bool = typer.Option(
+        None,
+        "--own-code/--not-own-code",
+        help="whether this is your team's own code (datasets then keep its files whatever "
+        "their licence); default: decided once from the source (a local directory or "
+        "private git remote: yes; a package from a registry or a public forge: no)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON on stdout"),
 ) -> None:
     """Ingest and index a codebase as a new snapshot of project NAME (incremental)."""
     with bench() as wb, progress_bar(enabled=True) as progress:
         job = run_ingest(
             wb,
-            IngestRequest(name=name, source=source, ref=ref),
+            IngestRequest(name=name, source=source, ref=ref, own_code=own_code),
             progress=progress,
             embed=not no_embed,
         )
@@ -50,6 +57,14 @@ def ingest(
         f"{result['chunks']} chunks, {result['secrets']} secrets redacted, "
         f"{result['parse_errors']} parse errors"
     )
+    if "own_code" in result:
+        own = result["own_code"]
+        keeps = "its files whatever their licence" if own else "only allow-listed licences"
+        stderr.print(
+            f"own code: {'yes' if own else 'no'} ({result['own_code_reason']}): datasets keep "
+            f"{keeps}; change with --{'not-' if own else ''}own-code",
+            markup=False,
+        )
 
 
 # ``devlab projects`` lists; ``devlab projects delete NAME`` deletes (issue 13).

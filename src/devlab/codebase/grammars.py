@@ -115,12 +115,32 @@ _JS_RULES = LanguageRules(
             "interface_declaration",
             "enum_declaration",
             "type_alias_declaration",
+            "class",  # a class expression: module.exports = class Application {...}
+            "internal_module",  # TypeScript: namespace N {...}
+            "module",  # TypeScript: module M {...}, declare module "m" {...}
         }
     ),
     functions=frozenset(
-        {"function_declaration", "generator_function_declaration", "variable_declarator"}
+        {
+            "function_declaration",
+            "generator_function_declaration",
+            "variable_declarator",  # const f = () => ...
+            "assignment_expression",  # res.send = function send() ..., exports.x = ...
+            "pair",  # { get: function () {...} }
+            "function_expression",  # a named function expression anywhere else
+            "function_signature",  # TypeScript overloads and declare function
+        }
     ),
-    methods=frozenset({"method_definition", "field_definition", "public_field_definition"}),
+    methods=frozenset(
+        {
+            "method_definition",
+            "field_definition",
+            "public_field_definition",
+            "method_signature",  # TypeScript interface members
+            "abstract_method_signature",
+            "construct_signature",
+        }
+    ),
     refs=frozenset({"identifier", "type_identifier"}),
     member_refs={"property_identifier": frozenset({("member_expression", "property")})},
     bindings=_JS_COMMON_BINDINGS,
@@ -181,7 +201,8 @@ RULES: dict[str, LanguageRules] = {
                 "annotation_type_declaration",
             }
         ),
-        functions=frozenset(),
+        # a field holding a lambda (Runnable task = () -> ...) and an anonymous class body
+        functions=frozenset({"variable_declarator", "class_body"}),
         methods=frozenset(
             {"method_declaration", "constructor_declaration", "compact_constructor_declaration"}
         ),
@@ -222,8 +243,9 @@ RULES: dict[str, LanguageRules] = {
     ),
     "go": LanguageRules(
         classes=frozenset({"type_spec", "type_alias"}),
-        functions=frozenset({"function_declaration"}),
-        methods=frozenset({"method_declaration"}),
+        # closures assigned to variables: var f = func() {...}, f := func() {...}
+        functions=frozenset({"function_declaration", "var_spec", "short_var_declaration"}),
+        methods=frozenset({"method_declaration", "method_elem"}),
         refs=frozenset({"identifier", "type_identifier"}),
         member_refs={"field_identifier": frozenset({("selector_expression", "field")})},
         bindings=frozenset(

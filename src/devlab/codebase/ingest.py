@@ -28,6 +28,7 @@ from sqlalchemy import select, text
 from devlab.actor import current_user_id
 from devlab.codebase.analysis import content_hash
 from devlab.codebase.licenses import find_project_licenses, license_for
+from devlab.codebase.ownership import default_own_code
 from devlab.codebase.parallel import analyse_many, default_workers
 from devlab.codebase.records import SkippedFile, SourceFile
 from devlab.codebase.snapshots import (
@@ -77,6 +78,8 @@ class IngestReport:
     seconds: dict[str, float] = field(default_factory=dict)
     message: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+    own_code: bool = True  # the project's own-code setting after this ingestion
+    own_code_reason: str = ""
 
 
 def validate_project_name(name: str) -> str:
@@ -150,6 +153,20 @@ def _kept_lockfiles(root: Path, skipped: Iterable[SkippedFile]) -> dict[str, str
     return out
 
 
+def _settle_own_code(
+    project: Project, asked: bool | None, source: str, kind: str, root: Path
+) -> str:
+    """Set ``project.own_code`` (asked for, else kept, else decided from the source) and
+    say why it has the value it has."""
+    if asked is not None:
+        project.own_code = asked
+        return "set by the user"
+    if project.own_code is not None:
+        return "as set for this project"
+    project.own_code, why = default_own_code(source, kind, root)
+    return why
+
+
 def ingest_source(
     db: Database,
     settings: Settings,
@@ -160,11 +177,14 @@ def ingest_source(
     label: str | None = None,
     progress: ProgressFn | None = None,
     finalisers: Sequence[Finaliser] = (),
+    own_code: bool | None = None,
 ) -> IngestReport:
     """Ingest ``source`` (directory, .zip, git repo/URL) as a new snapshot of ``name``.
 
     ``label`` is what to record as the source when ``source`` is a temporary
-    path (an uploaded archive).
+    path (an uploaded archive). ``own_code`` sets the project's own-code setting;
+    None keeps it, or decides it from the source at the first ingestion
+    (``ownership.default_own_code``).
     """
     validate_project_name(name)
     if not source or not str(source).strip():
@@ -182,8 +202,9 @@ def ingest_source(
         work = settings.home / "work" / f"snapshot-{snapshot_id}"
         try:
             return _run(
-                db, settings, project_id, name, snapshot_id, source, ref, work, progress, finalisers
-            )
+                db, settings, project_id, name, snapshot_id, source, ref, work, progress,
+                finalisers, own_code,
+            )  # fmt: skip
         except BaseException as exc:
             message = (
                 exc.message if isinstance(exc, DevLabError) else f"{type(exc).__name__}: {exc}"
@@ -212,6 +233,7 @@ def _run(
     work: Path,
     progress: ProgressFn | None,
     finalisers: Sequence[Finaliser],
+    own_code: bool | None = None,
 ) -> IngestReport:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -222,6 +244,10 @@ def _run(
         snap = s.get(Snapshot, snapshot_id)
         assert snap is not None
         snap.source_kind, snap.commit, snap.ref = tree.kind, tree.commit, tree.ref
+        project = s.get(Project, project_id)
+        assert project is not None
+        own_reason = _settle_own_code(project, own_code, source, tree.kind, tree.root)
+        own = bool(project.own_code)
     timings["source"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -338,6 +364,8 @@ def _run(
         seconds=timings,
         message=message,
         stats={**stats, "pruned_file_versions": pruned},
+        own_code=own,
+        own_code_reason=own_reason,
     )
 
 

@@ -38,6 +38,7 @@ def ingest_job(
                 label=label,
                 progress=ctx.progress,
                 embed=embed,
+                own_code=body.own_code,
             )
             ctx.log(
                 f"snapshot {report.snapshot_id}: {report.files} files, {report.parsed} parsed, "

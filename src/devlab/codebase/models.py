@@ -14,6 +14,11 @@ class IngestRequest(BaseModel):
     name: str = Field(description="project name: letters, digits, '.', '_', '-'")
     source: str = Field(description="a directory or .zip on the server, or a git URL")
     ref: str | None = Field(default=None, description="git commit, branch or tag")
+    own_code: bool | None = Field(
+        default=None,
+        description="the team's own code (datasets keep its files whatever their licence); "
+        "default: kept as set, decided from the source at the first ingestion",
+    )
 
 
 class SnapshotInfo(BaseModel):
@@ -49,6 +54,10 @@ class ProjectInfo(BaseModel):
     current_snapshot: SnapshotInfo | None
     latest_snapshot: SnapshotInfo | None = Field(
         default=None, description="the newest snapshot, which may still be running or failed"
+    )
+    own_code: bool = Field(
+        default=True,
+        description="the team's own code: datasets keep its files whatever their licence",
     )
 
 

@@ -13,6 +13,7 @@ the symbols still found, and an unexpected failure becomes ``error`` too.
 
 from __future__ import annotations
 
+import re
 import threading
 
 from tree_sitter import Node, Tree
@@ -20,6 +21,7 @@ from tree_sitter import Node, Tree
 from devlab.codebase.grammars import RULES, LanguageRules, get_parser
 from devlab.codebase.import_statements import import_statement, js_import_call
 from devlab.codebase.languages import PARSED_LANGUAGES
+from devlab.codebase.parsing_js import js_definition
 from devlab.codebase.records import Import, ParsedFile, Reference, Symbol
 from devlab.codebase.source_text import (
     clean_comments,
@@ -31,11 +33,6 @@ from devlab.codebase.source_text import (
 
 __all__ = ["parse_source", "statement_lines"]
 
-# JS/TS values that make ``const name = <value>`` a function or class definition
-_JS_FUNCTION_VALUES = frozenset(
-    {"arrow_function", "function_expression", "function", "generator_function"}
-)
-_JS_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 _JAVA_ANNOTATIONS = frozenset({"annotation", "marker_annotation", "line_comment", "block_comment"})
 # callee shapes: node type -> field that holds the next step towards the called name
 _CALLEE_STEPS = {
@@ -181,6 +178,8 @@ class _FileWalker:
             parent=None,
         )
         error = _first_error(root) if root.has_error else None
+        if error and self.language == "bash":
+            self.symbols += _bash_functions_in_errors(self.text, self.symbols)
         return ParsedFile(
             self.language, [module, *self.symbols], self.imports, self.references, error
         )
@@ -319,8 +318,10 @@ class _FileWalker:
         found = _DEFINERS[self.language](self, node, node_type, depth, types, nodes)
         if found is None:
             return
-        name_node, kind, outer, sig_start, sig_end, body = found
-        name = self._text(name_node).strip()
+        name_node, kind, outer, sig_start, sig_end, body, *extra = found
+        owner = extra[0] if extra else None  # an explicit owner: res.send -> "res"
+        # a generated name (an anonymous Java class) is a str, not a node
+        name = name_node if isinstance(name_node, str) else self._text(name_node).strip()
         if not name:
             return
         enclosing = self._scopes[-1] if self._scopes else None
@@ -330,6 +331,10 @@ class _FileWalker:
             receiver = _go_receiver_type(self, node)
             parent = receiver or None
             qualname = f"{receiver}.{name}" if receiver else name
+        elif owner:
+            prefix = enclosing.qualname + "." if enclosing is not None else ""
+            parent = prefix + owner if prefix and enclosing.kind != "class" else owner
+            qualname = f"{parent}.{name}"
         else:
             parent = enclosing.qualname if enclosing is not None else None
             qualname = f"{parent}.{name}" if parent else name
@@ -344,8 +349,11 @@ class _FileWalker:
         self.symbols.append(
             Symbol(name, qualname, kind, signature, docstring, start, _end_line(outer), parent)
         )
-        self._skip.add(name_node.start_byte)
-        self._scopes.append(_Scope(depth, qualname, kind))
+        if not isinstance(name_node, str):
+            self._skip.add(name_node.start_byte)
+        # a TypeScript namespace holds functions, not methods
+        scope_kind = "namespace" if node_type in ("internal_module", "module") else kind
+        self._scopes.append(_Scope(depth, qualname, scope_kind))
 
     def _leading_comments(self, node: Node) -> str:
         """The comment block right above ``node`` (no blank line between), markers stripped."""
@@ -413,47 +421,11 @@ def _python_definition(w: _FileWalker, node: Node, node_type: str, depth: int, t
     return name, kind, outer, node.start_byte, w._header_end(node, body), body
 
 
-def _js_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
-    header = node
-    sig_start = node.start_byte
-    outer = node
-    if node_type == "variable_declarator" or node_type.endswith("field_definition"):
-        value = node.child_by_field_name("value")
-        if value is None or (value.type not in _JS_FUNCTION_VALUES and value.type != "class"):
-            return None
-        name = node.child_by_field_name("name") or node.child_by_field_name("property")
-        if name is None or (node_type == "variable_declarator" and name.type != "identifier"):
-            return None
-        kind = "class" if value.type == "class" else "function"
-        if node_type != "variable_declarator":
-            kind = "method"
-        elif depth and types[depth - 1] in _JS_DECLARATIONS:
-            outer = nodes[depth - 1]
-            sig_start = outer.start_byte
-            depth -= 1
-        header = value
-    else:
-        name = node.child_by_field_name("name")
-        if name is None:
-            return None
-        if node_type in w.rules.classes:
-            kind = "class"
-        elif node_type in w.rules.methods:
-            kind = "method"
-        else:
-            kind = "function"
-    if depth and types[depth - 1] == "export_statement":
-        outer = nodes[depth - 1]
-    body = header.child_by_field_name("body")
-    if node_type == "type_alias_declaration":
-        body = None
-    sig_end = (
-        w._header_end(header, body) if body is not None or header is not node else node.end_byte
-    )
-    return name, kind, outer, sig_start, sig_end, body
-
-
 def _java_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    if node_type == "variable_declarator":
+        return _java_lambda_field(w, node, depth, types, nodes)
+    if node_type == "class_body":
+        return _java_anonymous_class(w, node, depth, types, nodes)
     name = node.child_by_field_name("name")
     if name is None:
         return None
@@ -468,7 +440,53 @@ def _java_definition(w: _FileWalker, node: Node, node_type: str, depth: int, typ
     return name, kind, node, sig_start, w._header_end(node, body), body
 
 
+def _java_lambda_field(w: _FileWalker, node: Node, depth: int, types, nodes):
+    """``private final Runnable task = () -> run();``: a method-like field."""
+    if not depth or types[depth - 1] != "field_declaration":
+        return None
+    name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if name is None or value is None or value.type != "lambda_expression":
+        return None
+    outer = nodes[depth - 1]
+    body = value.child_by_field_name("body")
+    sig_end = body.start_byte if body is not None else value.end_byte
+    sig_start = outer.start_byte
+    first = outer.child(0)
+    if first is not None and first.type == "modifiers":
+        rest = [c for c in first.children if c.type not in _JAVA_ANNOTATIONS]
+        sig_start = rest[0].start_byte if rest else (first.next_sibling or first).start_byte
+    return name, "method", outer, sig_start, sig_end, None
+
+
+def _java_anonymous_class(w: _FileWalker, node: Node, depth: int, types, nodes):
+    """``new Listener() { ... }``: a class named ``Listener$anon`` (javac says Outer$1)."""
+    if not depth or types[depth - 1] != "object_creation_expression":
+        return None
+    creation = nodes[depth - 1]
+    type_node = creation.child_by_field_name("type")
+    base = w._text(_callee_name(type_node) if type_node is not None else None) or "Object"
+    return f"{base}$anon", "class", creation, creation.start_byte, node.start_byte, node
+
+
+def _go_closure(w: _FileWalker, node: Node, node_type: str):
+    """``var f = func() {...}`` / ``f := func() {...}``: one name, one function literal."""
+    if node_type == "var_spec":
+        names = node.children_by_field_name("name")
+        values = node.child_by_field_name("value")
+    else:
+        left, values = node.child_by_field_name("left"), node.child_by_field_name("right")
+        names = left.named_children if left is not None else []
+    exprs = values.named_children if values is not None else []
+    if len(names) != 1 or len(exprs) != 1 or exprs[0].type != "func_literal":
+        return None
+    body = exprs[0].child_by_field_name("body")
+    sig_end = body.start_byte if body is not None else exprs[0].end_byte
+    return names[0], "function", node, node.start_byte, sig_end, body
+
+
 def _go_definition(w: _FileWalker, node: Node, node_type: str, depth: int, types, nodes):
+    if node_type in ("var_spec", "short_var_declaration"):
+        return _go_closure(w, node, node_type)
     name = node.child_by_field_name("name")
     if name is None:
         return None
@@ -503,13 +521,44 @@ def _bash_definition(w: _FileWalker, node: Node, node_type: str, depth: int, typ
 
 _DEFINERS = {
     "python": _python_definition,
-    "javascript": _js_definition,
-    "typescript": _js_definition,
-    "tsx": _js_definition,
+    "javascript": js_definition,
+    "typescript": js_definition,
+    "tsx": js_definition,
     "java": _java_definition,
     "go": _go_definition,
     "bash": _bash_definition,
 }
+
+
+_BASH_FUNCTION = re.compile(
+    r"^([ \t]*)(?:function[ \t]+([A-Za-z_][\w:.-]*)(?:[ \t]*\([ \t]*\))?"
+    r"|([A-Za-z_][\w:.-]*)[ \t]*\([ \t]*\))[ \t]*(\{)?[ \t]*$"
+)
+
+
+def _bash_functions_in_errors(text: str, found: list[Symbol]) -> list[Symbol]:
+    """Function definitions tree-sitter-bash lost to a syntax error it could not recover
+    from (it gives up on the rest of the file): read line by line, the body ending at
+    the first ``}`` line with the definition's indentation. Only when the tree has an
+    error, and never a name already found on that line."""
+    known = {(s.name, s.start_line) for s in found}
+    lines = text.split("\n")
+    extra: list[Symbol] = []
+    for index, line in enumerate(lines):
+        match = _BASH_FUNCTION.match(line)
+        if match is None:
+            continue
+        name = match.group(2) or match.group(3)
+        if (name, index + 1) in known:
+            continue
+        opened = match.group(4) or (index + 1 < len(lines) and lines[index + 1].strip() == "{")
+        if not opened:
+            continue
+        close = re.compile(rf"^{re.escape(match.group(1))}\}}")
+        end = next((j for j in range(index + 1, len(lines)) if close.match(lines[j])), index)
+        signature = collapse_signature(line.strip().rstrip("{").strip())
+        extra.append(Symbol(name, name, "function", signature, "", index + 1, end + 1, None))
+    return extra
 
 
 def _go_receiver_type(w: _FileWalker, node: Node) -> str:

@@ -83,7 +83,19 @@ def project_info(db: Database, project: str | int) -> ProjectInfo:
             updated_at=row.updated_at,
             current_snapshot=_snapshot_info(current) if current else None,
             latest_snapshot=_snapshot_info(latest) if latest else None,
+            own_code=project_own_code(row, current.source_kind if current else None),
         )
+
+
+def project_own_code(row: Project, source_kind: str | None = None) -> bool:
+    """The project's own-code setting; a project ingested before the setting existed
+    gets what a first ingestion of its source would decide."""
+    if row.own_code is not None:
+        return row.own_code
+    from devlab.codebase.ownership import default_own_code
+
+    kind = source_kind or ("git-remote" if "://" in row.source or "@" in row.source else "")
+    return default_own_code(row.source, kind or "directory")[0]
 
 
 def list_projects(db: Database) -> list[ProjectInfo]:

@@ -39,9 +39,16 @@ Decisions, each on purpose:
   ``<REDACTED:Type>``; the text keeps its exact ``\\n`` structure, so chunk line
   ranges and symbol positions computed afterwards still match the original.
 
+* **Redaction never rewrites code** (``redaction.LiteralGuard``): in a source file
+  that parses, a placeholder goes only inside a string literal (between its
+  delimiters, so it stays a literal of the same kind) or a comment, never on an
+  identifier; a span over an interpolation is a template and stays. The result is
+  re-parsed, and stricter placeholders are used if it would no longer parse.
+
 * **A long value is scrubbed everywhere**: once a value of 8+ characters is
   found, its other occurrences in the same file are replaced too (a password
-  assigned once and repeated on an unflagged line must not survive). Shorter
+  assigned once and repeated on an unflagged line must not survive), unless the
+  file uses the value as a bare name (``password`` the variable). Shorter
   values ("tiger") are replaced only where found: they are also ordinary words.
 
 Speed: running ~25 plugins on every line is slow (about 15k lines/s; detect-secrets'
@@ -83,6 +90,7 @@ from detect_secrets.plugins.keyword import (
 from detect_secrets.util.filetype import determine_file_type
 
 from devlab.codebase.records import SecretFinding
+from devlab.codebase.redaction import LiteralGuard, safe_placeholder
 
 PRIVATE_KEY_TYPE = "Private Key"
 HEX_MIN_LENGTH = 32
@@ -124,6 +132,7 @@ _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{2,}")
 _KEY_BODY_LINE = re.compile(
     r"""^[\s"'`+,;()\\]*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z0-9-]*:[^"'`]*)?(?:\\n)?[\s"'`+,;()\\]*$"""
 )
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 _ALLOWLIST = re.compile(r"pragma: ?allowlist[ -]secret", re.IGNORECASE)
 _ALLOWLIST_NEXT = re.compile(r"pragma: ?allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 
@@ -148,6 +157,7 @@ class _Hit(NamedTuple):
     type: str
     start: int
     end: int
+    word_only: bool = False  # the placeholder must be word characters (a Bash word)
 
 
 @lru_cache(maxsize=1)
@@ -284,7 +294,9 @@ def _scan_line(path: str, line: str, tokens: bool, keywords: bool) -> list[_Hit]
     specific = {(h.start, h.end) for h in hits if h.type not in _GENERIC_TYPES}
     kept: list[_Hit] = []
     for hit in hits:
-        if hit not in kept and (hit.type not in _GENERIC_TYPES or hit[1:] not in specific):
+        if hit not in kept and (
+            hit.type not in _GENERIC_TYPES or (hit.start, hit.end) not in specific
+        ):
             kept.append(hit)
     return kept
 
@@ -314,16 +326,28 @@ def _candidate_lines(text: str) -> dict[int, int]:
     return candidates
 
 
-def _replace_spans(line: str, hits: list[_Hit]) -> str:
-    """Replace each hit's span by its placeholder; overlapping spans merge."""
+def _replace_spans(line: str, hits: list[_Hit], strictness: int = 0) -> str:
+    """Replace each hit's span by its placeholder; overlapping spans merge.
+
+    ``strictness`` 0 uses ``<REDACTED:Type>`` (word-only where the hit says so), 1 the
+    word-only placeholder everywhere, 2 masks the value's letters and digits with
+    ``X`` (the last resort that cannot change any token boundary).
+    """
     merged: list[list] = []
     for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
         if merged and hit.start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], hit.end)
+            merged[-1][3] = merged[-1][3] or hit.word_only
         else:
-            merged.append([hit.start, hit.end, hit.type])
-    for start, end, secret_type in reversed(merged):
-        line = line[:start] + placeholder(secret_type) + line[end:]
+            merged.append([hit.start, hit.end, hit.type, hit.word_only])
+    for start, end, secret_type, word_only in reversed(merged):
+        if strictness >= 2:
+            value = _ALNUM.sub("X", line[start:end])
+        elif strictness == 1 or word_only:
+            value = safe_placeholder(secret_type)
+        else:
+            value = placeholder(secret_type)
+        line = line[:start] + value + line[end:]
     return line
 
 
@@ -351,23 +375,52 @@ def _scrub_key_body(line: str) -> tuple[str, bool]:
     return _KEY_MATERIAL.sub(placeholder(PRIVATE_KEY_TYPE), line), True
 
 
-def _scan_and_scrub(
-    path: str, lines: list[str], index: int, flags: int, found: dict[str, str]
-) -> tuple[list[str], bool]:
-    """Scrub ``lines[index]`` in place; return the secret types found there and
-    whether a private-key block opens on it. ``found`` collects value -> type."""
+class _Redaction:
+    """One file's redaction state: the lines, what was found, where spans may go."""
+
+    def __init__(self, path: str, text: str, lines: list[str], strictness: int) -> None:
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.strictness = strictness
+        self.found: dict[str, str] = {}  # value -> type
+        self._guard: LiteralGuard | None = None
+
+    @property
+    def guard(self) -> LiteralGuard:
+        """Built on the first hit only: most files have none and are never re-parsed."""
+        if self._guard is None:
+            self._guard = LiteralGuard(self.path, self.text, self.lines)
+        return self._guard
+
+    def placed(self, index: int, hits: list[_Hit]) -> list[_Hit]:
+        """Hits moved to where a placeholder may go; hits on code are dropped."""
+        kept: list[_Hit] = []
+        for hit in hits:
+            where = self.guard.place(index, hit.start, hit.end)
+            if where is not None:
+                kept.append(_Hit(hit.type, where.start, where.end, where.word_only))
+        return kept
+
+
+def _scan_and_scrub(r: _Redaction, index: int, flags: int) -> tuple[list[str], bool]:
+    """Scrub ``r.lines[index]`` in place; return the secret types found there and
+    whether a private-key block opens on it. ``r.found`` collects value -> type."""
+    lines = r.lines
     line = lines[index]
     bare = line.rstrip("\r")
     if _ALLOWLIST.search(bare) or (index and _ALLOWLIST_NEXT.search(lines[index - 1])):
         return [], False
-    hits = _scan_line(path, bare, bool(flags & _TOKENS), bool(flags & _KEYWORDS))
+    hits = _scan_line(r.path, bare, bool(flags & _TOKENS), bool(flags & _KEYWORDS))
     hits = [h for h in hits if not _is_code_name(h, bare, lines)]
+    if hits:
+        hits = r.placed(index, hits)
     if not hits:
         return [], False
     for hit in hits:
         if hit.type != PRIVATE_KEY_TYPE:
-            found.setdefault(bare[hit.start : hit.end], hit.type)
-    line = _replace_spans(line, [h for h in hits if h.type != PRIVATE_KEY_TYPE])
+            r.found.setdefault(bare[hit.start : hit.end], hit.type)
+    line = _replace_spans(line, [h for h in hits if h.type != PRIVATE_KEY_TYPE], r.strictness)
     opens_key = False
     if any(h.type == PRIVATE_KEY_TYPE for h in hits):
         line, opens_key = _scrub_key_begin(line)
@@ -379,45 +432,57 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 KEYWORD_TYPE = "Secret Keyword"
 
 
+def _used_as_name(value: str, lines: list[str]) -> bool:
+    """Whether ``value`` is an identifier the file also uses as a bare name."""
+    if not _IDENTIFIER.match(value):
+        return False
+    bare_name = re.compile(rf"(?<![\w\"'`]){re.escape(value)}(?![\w\"'`])")
+    return any(bare_name.search(line) for line in lines)
+
+
 def _is_code_name(hit: _Hit, line: str, lines: list[str]) -> bool:
     """A keyword "secret" that the file also uses as a bare name is an identifier,
     not a credential: ``password1_field_name="password1"`` next to ``password1 = ...``.
     Scrubbing it would rewrite the code (and every other use of the name)."""
     value = line[hit.start : hit.end]
     quoted = hit.start > 0 and line[hit.start - 1] in "\"'`"  # a string literal in code
-    if hit.type != KEYWORD_TYPE or not quoted or not _IDENTIFIER.match(value):
+    if hit.type != KEYWORD_TYPE or not quoted:
         return False
-    bare_name = re.compile(rf"(?<![\w\"'`]){re.escape(value)}(?![\w\"'`])")
-    return any(bare_name.search(other) for other in lines)
+    return _used_as_name(value, lines)
 
 
-def _scrub_repeats(path: str, lines: list[str], found: dict[str, str]) -> list[SecretFinding]:
-    """Replace other occurrences of long secret values found elsewhere in the file."""
+def _scrub_repeats(r: _Redaction) -> list[SecretFinding]:
+    """Replace other occurrences of long secret values found elsewhere in the file.
+
+    Only where a placeholder may go (a literal or a comment of a parsed file), and
+    never for a value the file also uses as a bare name: "password" taken from a
+    ``http://user:password@host`` comment must not rename the ``password`` variable.
+    """
     extra: list[SecretFinding] = []
-    for value, secret_type in sorted(found.items(), key=lambda item: -len(item[0])):
-        if len(value) < REPEAT_MIN_LENGTH:
+    lines = r.lines
+    for value, secret_type in sorted(r.found.items(), key=lambda item: -len(item[0])):
+        if len(value) < REPEAT_MIN_LENGTH or _used_as_name(value, lines):
             continue
         for index, line in enumerate(lines):
-            if value in line:
-                lines[index] = line.replace(value, placeholder(secret_type))
-                extra.append(SecretFinding(path=path, line=index + 1, type=secret_type))
+            if value not in line:
+                continue
+            spans, start = [], line.find(value)
+            while start >= 0:
+                spans.append(_Hit(secret_type, start, start + len(value)))
+                start = line.find(value, start + len(value))
+            hits = r.placed(index, spans) if r.guard.active else spans
+            if hits:
+                lines[index] = _replace_spans(line, hits, r.strictness)
+                extra.append(SecretFinding(path=r.path, line=index + 1, type=secret_type))
     return extra
 
 
-def scrub(path: str, text: str) -> tuple[str, list[SecretFinding]]:
-    """Return ``text`` with every secret value replaced, and what was found.
-
-    ``path`` is the repository-relative path; it is reported in the findings and
-    picks detect-secrets' per-file-type keyword rules (``.py``, ``.yaml``, ...).
-    The result has exactly as many lines as ``text`` (``\n`` structure kept;
-    ``\r`` stays where it was). Findings carry the path, the 1-based line and the
-    secret type (detect-secrets' name, e.g. "AWS Access Key"), never the value;
-    they are sorted by line.
-    """
+def _scrub_text(path: str, text: str, strictness: int) -> tuple[str, list[SecretFinding], bool]:
+    """One redaction pass; returns (text, findings, whether it must be re-checked)."""
     lines = text.split("\n")
     candidates = _candidate_lines(text)
     findings: list[SecretFinding] = []
-    found: dict[str, str] = {}
+    r = _Redaction(path, text, lines, strictness)
     in_key = False
     for index in range(len(lines)):
         if in_key:
@@ -428,12 +493,36 @@ def scrub(path: str, text: str) -> tuple[str, list[SecretFinding]]:
             # The block ended on a line that is not key material: scan it normally.
         flags = candidates.get(index)
         if flags:
-            types, in_key = _scan_and_scrub(path, lines, index, flags, found)
+            types, in_key = _scan_and_scrub(r, index, flags)
             findings.extend(SecretFinding(path=path, line=index + 1, type=t) for t in types)
-    if found:
-        findings.extend(_scrub_repeats(path, lines, found))
+    if r.found:
+        findings.extend(_scrub_repeats(r))
         findings = sorted(set(findings), key=lambda f: (f.line, f.type))
-    return "\n".join(lines), findings
+    result = "\n".join(lines)
+    broken = bool(findings) and r.guard.active and not r.guard.still_parses(result)
+    return result, findings, broken
+
+
+def scrub(path: str, text: str) -> tuple[str, list[SecretFinding]]:
+    """Return ``text`` with every secret value replaced, and what was found.
+
+    ``path`` is the repository-relative path; it is reported in the findings and
+    picks detect-secrets' per-file-type keyword rules (``.py``, ``.yaml``, ...) and
+    the grammar that says where a placeholder may go (``redaction.LiteralGuard``:
+    inside literals and comments only, never on code).
+    The result has exactly as many lines as ``text`` (``\n`` structure kept;
+    ``\r`` stays where it was). Findings carry the path, the 1-based line and the
+    secret type (detect-secrets' name, e.g. "AWS Access Key"), never the value;
+    they are sorted by line. A source file that parsed before still parses after:
+    if ``<REDACTED:Type>`` broke it, word-only placeholders are used, and if even
+    that did, the values' letters and digits are masked with ``X``.
+    """
+    for strictness in (0, 1):
+        result, findings, broken = _scrub_text(path, text, strictness)
+        if not broken:
+            return result, findings
+    result, findings, _ = _scrub_text(path, text, 2)
+    return result, findings
 
 
 def scan_secrets(path: str, text: str) -> list[SecretFinding]:

@@ -69,8 +69,10 @@ def insights(
     stdout.print(f"{page.total} {status} insights" + (f" ({kind})" if kind != "all" else ""))
     for i in page.items:
         flag = "NEW " if i.new else "    "
+        # with more than one status listed, each line says which one it is
+        state = f"{i.status:<9} " if status == "all" else ""
         stdout.print(
-            f"#{i.id:<6} {flag}{i.severity:<8} {i.confidence:<6} {i.rule_id:<14} "
+            f"#{i.id:<6} {flag}{state}{i.severity:<8} {i.confidence:<6} {i.rule_id:<14} "
             f"{i.path}:{i.start_line}  {i.title}",
             markup=False,
             highlight=False,

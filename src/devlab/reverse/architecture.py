@@ -758,7 +758,9 @@ def call_graph(
 ) -> CallGraph:
     """Function-level call graph from the stored call references, resolved by name:
     a definition in the caller's file first, then in the files it imports, then the
-    only definition of that name in the project; other calls are left out. The
+    only definition of that name in the project; other calls are left out. A method
+    is only resolved from inside its own class (the receiver's type is not known, and
+    a guess drew ``dict.update()`` as a call to an unrelated ``update`` method). The
     ``max_nodes`` functions with the highest PageRank are kept."""
     if max_nodes < 1:
         raise InvalidInput("max_nodes must be 1 or more")
@@ -818,6 +820,19 @@ def call_graph(
             continue
         candidates = by_name.get(name)
         if not candidates:
+            continue
+        # A call reference has a name, not the receiver's type: ``ctx.params.update()``
+        # must not become a call to some ``ProgressBar.update``. A method is a target
+        # only from inside its own class (``self.update()``); otherwise unresolved.
+        caller_qualname = nodes[caller].qualname
+        candidates = [
+            c
+            for c in candidates
+            if nodes[c].kind != "method"
+            or caller_qualname.startswith(nodes[c].qualname.rpartition(".")[0] + ".")
+        ]
+        if not candidates:
+            unresolved += count
             continue
         path = path_of_file[file_id]
         imported = deps.get(path, {})

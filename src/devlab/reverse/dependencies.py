@@ -7,15 +7,22 @@ going on with the rest.
 
 Known files::
 
-    requirements*.txt   PyPI  (-r includes inside the tree, extras, markers, hashes)
+    requirements*.txt   PyPI  (-r includes and -c constraints inside the tree, extras,
+                               markers, hashes)
     pyproject.toml      PyPI  ([project] dependencies + optional-dependencies,
-                               [dependency-groups], [tool.poetry.*dependencies])
+                               [dependency-groups], [tool.poetry.*dependencies],
+                               [tool.pdm.dev-dependencies], [tool.hatch.envs.*])
     poetry.lock         PyPI  (transitive, exact versions)
     Pipfile.lock        PyPI  (exact versions; "develop" is dev)
-    package.json        npm   (dependencies, optionalDependencies, devDependencies)
+    package.json        npm   (dependencies, optionalDependencies, devDependencies;
+                               workspace members and workspace:/file:/link: specs are
+                               the project itself and dropped)
     package-lock.json   npm   (v1 "dependencies", v2/v3 "packages"; transitive)
     go.mod              Go    (require lines and blocks; "// indirect" is transitive)
     pom.xml             Maven (${property} resolved; DOCTYPE/ENTITY refused)
+    setup.py, setup.cfg, Pipfile, yarn.lock, pnpm-lock.yaml, go.sum,
+    build.gradle, build.gradle.kts: see ``manifests.py`` (setup.py is read
+                               statically, never executed)
 
 Names are normalised per ecosystem (PEP 503 for PyPI); ``version`` is set only
 when it is exact (pinned or locked), otherwise ``spec`` holds the range.
@@ -55,6 +62,26 @@ SKIP_DIRS = frozenset(
         ".pytest_cache",
         "bower_components",
     }
+)
+# read by ``manifests.py`` (setup.py statically, never executed; the rest as data)
+EXTRA_MANIFESTS = frozenset(
+    {
+        "setup.py",
+        "setup.cfg",
+        "Pipfile",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "go.sum",
+        "build.gradle",
+        "build.gradle.kts",
+    }
+)
+_DECLARING = frozenset(
+    {"requirements", "pyproject.toml", "package.json", "go.mod", "pom.xml"}
+    | {"setup.py", "setup.cfg", "Pipfile", "build.gradle", "build.gradle.kts"}
+)
+_LOCKING = frozenset(
+    {"poetry.lock", "Pipfile.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.sum"}
 )
 _REQ_NAME = re.compile(r"^requirements.*\.(txt|in)$|.*requirements\.txt$", re.IGNORECASE)
 _EXACT_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -96,15 +123,19 @@ def normalize_name(ecosystem: str, name: str) -> str:
 def manifest_kind(path: str) -> str | None:
     """Which parser reads ``path`` (by file name), or None."""
     name = PurePosixPath(path).name
-    if name in {
-        "pyproject.toml",
-        "poetry.lock",
-        "Pipfile.lock",
-        "package.json",
-        "package-lock.json",
-        "go.mod",
-        "pom.xml",
-    }:
+    if (
+        name
+        in {
+            "pyproject.toml",
+            "poetry.lock",
+            "Pipfile.lock",
+            "package.json",
+            "package-lock.json",
+            "go.mod",
+            "pom.xml",
+        }
+        or name in EXTRA_MANIFESTS
+    ):
         return name
     if _REQ_NAME.match(name):
         return "requirements"
@@ -170,11 +201,17 @@ def parse_requirements(
 ) -> list[Dependency]:
     """requirements*.txt; ``include(from_path, target)`` resolves ``-r`` lines."""
     deps: list[Dependency] = []
+    pins: dict[str, str] = {}  # from -c constraints files: name -> exact version
     dev = bool(re.search(r"(dev|test|lint|doc)", PurePosixPath(path).name, re.IGNORECASE))
     for no, line in _logical_lines(text):
-        m = re.match(r"^(-r|--requirement)(?:\s+|=)(\S+)", line)
+        m = re.match(r"^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)", line)
         if m:
-            if include is not None:
+            if include is not None and m.group(1) in ("-c", "--constraint"):
+                # a constraint pins versions; it declares nothing by itself
+                for pin in include(path, m.group(2)):
+                    if pin.version:
+                        pins[pin.name] = pin.version
+            elif include is not None:
                 deps.extend(include(path, m.group(2)))
             continue
         if line.startswith("-"):  # -c, -e, --index-url, --hash on its own ...
@@ -196,6 +233,9 @@ def parse_requirements(
         if not line:
             continue
         deps.append(_from_requirement(line, path, no, dev=dev))
+    for dep in deps:
+        if dep.version is None and dep.name in pins:
+            dep.version, dep.spec = pins[dep.name], dep.spec
     return deps
 
 
@@ -250,6 +290,18 @@ def parse_pyproject(path: str, text: str) -> list[Dependency]:
             if name.lower() == "python":
                 continue
             deps.append(_poetry_dep(name, value, path, text, is_dev))
+    tool = data.get("tool", {})
+    # PDM: [tool.pdm.dev-dependencies] group = [...]
+    for reqs in (tool.get("pdm", {}).get("dev-dependencies", {}) or {}).values():
+        for req in reqs if isinstance(reqs, list) else []:
+            if isinstance(req, str) and not req.startswith("-e"):
+                add(req, True)
+    # Hatch: [tool.hatch.envs.<env>] dependencies / extra-dependencies (tooling envs)
+    for env in (tool.get("hatch", {}).get("envs", {}) or {}).values():
+        for key in ("dependencies", "extra-dependencies"):
+            for req in (env or {}).get(key, []) or []:
+                if isinstance(req, str) and "{" not in req:
+                    add(req, True)
     return deps
 
 
@@ -334,6 +386,8 @@ def parse_package_json(path: str, text: str) -> list[Dependency]:
         ("devDependencies", True),
     ):
         for name, raw in (data.get(section) or {}).items():
+            if str(raw).startswith(("workspace:", "file:", "link:", "portal:")):
+                continue  # the project's own package (a workspace member), not a dependency
             version, spec = _npm_version(str(raw))
             deps.append(
                 Dependency(
@@ -566,26 +620,59 @@ def parse_manifest(path: str, text: str) -> list[Dependency]:
     kind = manifest_kind(path)
     if kind is None:
         raise InvalidInput(f"{path}: not a known dependency manifest")
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        from devlab.reverse.manifests import EXTRA_PARSERS  # reads this module's helpers
+
+        parser = EXTRA_PARSERS[kind]
     try:
-        return _PARSERS[kind](path, text)
+        return parser(path, text)
     except ManifestParseError:
         raise
-    except (tomllib.TOMLDecodeError, ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (
+        tomllib.TOMLDecodeError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        RecursionError,
+    ) as exc:
         raise ManifestParseError(f"{path}: cannot parse: {exc}") from exc
 
 
-def _mark_direct(report: DependencyReport) -> None:
-    """Lock-file entries declared by a manifest in the same directory are direct."""
+def _mark_direct(
+    report: DependencyReport, local_packages: set[str] | frozenset = frozenset()
+) -> None:
+    """Lock-file entries declared by a manifest in the same directory are direct.
+
+    npm dependencies on the project's own workspace packages (``local_packages``, the
+    names of package.json files in the tree, or a ``workspace:`` / ``file:`` /
+    ``link:`` spec) are the project itself, not third-party code: they are dropped.
+    """
+    if local_packages:
+        report.dependencies = [
+            d
+            for d in report.dependencies
+            if not (d.ecosystem == "npm" and d.name in local_packages)
+        ]
     declared: dict[tuple[str, str, str], bool] = {}
     for d in report.dependencies:
-        kind = manifest_kind(d.manifest)
-        if kind in {"requirements", "pyproject.toml", "package.json"}:
+        if d.direct and manifest_kind(d.manifest) in _DECLARING:
             key = (str(PurePosixPath(d.manifest).parent), d.ecosystem, d.name)
             declared[key] = True
     for d in report.dependencies:
-        locked = manifest_kind(d.manifest) in {"poetry.lock", "Pipfile.lock", "package-lock.json"}
+        locked = manifest_kind(d.manifest) in _LOCKING
         if locked and (str(PurePosixPath(d.manifest).parent), d.ecosystem, d.name) in declared:
             d.direct = True
+
+
+def _package_name(text: str) -> str | None:
+    """The ``name`` of a package.json (a workspace member's own name)."""
+    try:
+        name = json.loads(text).get("name")
+    except (ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
 
 
 def scan_dependencies(root: Path) -> DependencyReport:
@@ -595,6 +682,7 @@ def scan_dependencies(root: Path) -> DependencyReport:
         raise InvalidInput(f"{root}: not a directory")
     report = DependencyReport()
     seen: set[Path] = set()
+    local: set[str] = set()  # names of the tree's own npm packages (workspaces)
 
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
@@ -628,6 +716,8 @@ def scan_dependencies(root: Path) -> DependencyReport:
             path = rel(full)
             try:
                 text = full.read_text(encoding="utf-8")
+                if kind == "package.json" and path != "package.json":
+                    local.add(_package_name(text) or "")
                 if kind == "requirements":
                     deps = parse_requirements(path, text, include)
                 else:
@@ -638,7 +728,7 @@ def scan_dependencies(root: Path) -> DependencyReport:
             report.manifests.append(path)
             report.dependencies.extend(deps)
     report.manifests.sort()
-    _mark_direct(report)
+    _mark_direct(report, local - {""})
     return report
 
 
@@ -666,7 +756,12 @@ def scan_texts(files: Iterable[tuple[str, str]]) -> DependencyReport:
             continue
         report.manifests.append(path)
         report.dependencies.extend(deps)
-    _mark_direct(report)
+    local = {
+        _package_name(text) or ""
+        for path, text in texts.items()
+        if manifest_kind(path) == "package.json" and path != "package.json"
+    }
+    _mark_direct(report, local - {""})
     return report
 
 

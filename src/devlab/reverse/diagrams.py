@@ -16,15 +16,19 @@ import subprocess
 from collections import defaultdict
 from typing import Literal, NamedTuple
 
-from devlab.errors import ComponentUnavailable, DevLabError, InvalidInput
+from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.errors import ComponentUnavailable, DevLabError, InvalidInput, NotFound
 from devlab.reverse.architecture import (
     ClassDiagram,
     ModuleGraph,
+    _snapshot_files,
     call_graph,
     class_diagram,
     collapse_key,
+    in_scope,
     module_graph,
     module_key,
+    scope_prefix,
 )
 from devlab.reverse.errors import UnknownDiagramType
 from devlab.reverse.services import detect_services
@@ -573,6 +577,34 @@ def render_dot_svg(dot: str, timeout: float = DOT_TIMEOUT_S) -> str:
     return done.stdout
 
 
+def _files_in_scope(
+    db: Database, project: str | int, scope: str | None
+) -> list[tuple[int, str, str]]:
+    """The snapshot's files under ``scope``; a scope that names nothing is an error
+    (exit 2, naming the scope), never a silently empty diagram."""
+    snapshot_id = require_snapshot(resolve_project(db, project))
+    prefix = scope_prefix(scope)
+    files = [f for f in _snapshot_files(db, snapshot_id) if in_scope(f[1], prefix)]
+    if prefix and not files:
+        raise NotFound(
+            f"no file of the project's current snapshot is under scope {scope!r}: "
+            "give a directory or file path relative to the project root",
+            detail={"scope": scope},
+        )
+    return files
+
+
+def _why_empty(what: str, files: list[tuple[int, str, str]], scope: str | None) -> str:
+    """The note an empty diagram carries: what was looked at, and what it holds."""
+    languages = sorted({language for _, _, language in files if language})
+    where = f" under {scope!r}" if scope else ""
+    return (
+        f"empty diagram: no {what} found in the {len(files)} files{where} "
+        f"(languages: {', '.join(languages) or 'none'}); classes and calls are read from "
+        "Python, JavaScript, TypeScript, Java, Go and Bash sources"
+    )
+
+
 def render_diagram(
     db: Database,
     project: str | int,
@@ -598,8 +630,11 @@ def render_diagram(
     limit = max_nodes or DEFAULT_MAX_NODES[diagram_type]
     if limit < 1:
         raise InvalidInput("max_nodes must be 1 or more")
+    files = _files_in_scope(db, project, scope)
     if diagram_type == "uml":
         diagram, notes = _cut_classes(class_diagram(db, project, scope=scope), limit)
+        if not diagram.classes:
+            notes.append(_why_empty("classes or interfaces", files, scope))
         if fmt == "mermaid":
             return _uml_mermaid(diagram, notes)
         if fmt == "plantuml":
@@ -612,6 +647,9 @@ def render_diagram(
         drawing = _architecture(db, project, scope, depth, limit)
     else:
         drawing = _call(db, project, scope, limit)
+    if not drawing.nodes:
+        what = "calls between known functions" if diagram_type == "call" else "modules"
+        drawing.notes.append(_why_empty(what, files, scope))
     if fmt == "mermaid":
         return _to_mermaid(drawing)
     if fmt == "plantuml":

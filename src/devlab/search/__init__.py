@@ -1,17 +1,43 @@
-"""Search a project's code: lexical (BM25), semantic (embeddings), hybrid, repo map, navigation."""
+"""Search a project's code: lexical (BM25), semantic (embeddings), hybrid, repo map, navigation.
 
-from devlab.search.indexer import embed_snapshot, index_project
-from devlab.search.models import (
-    ReferenceInfo,
-    RepoMap,
-    SearchMode,
-    SearchRequest,
-    SearchResult,
-    SymbolInfo,
-)
-from devlab.search.navigation import callees, callers, definitions, find_symbols, references
-from devlab.search.repomap import repo_map
-from devlab.search.retrieval import search
+The public names are imported on first use (PEP 562), so ``devlab def x`` importing
+``devlab.search.navigation`` does not pay for the indexer and everything it pulls in.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    "embed_snapshot": "indexer",
+    "index_project": "indexer",
+    "ReferenceInfo": "models",
+    "RepoMap": "models",
+    "SearchMode": "models",
+    "SearchRequest": "models",
+    "SearchResult": "models",
+    "SymbolInfo": "models",
+    "callees": "navigation",
+    "callers": "navigation",
+    "definitions": "navigation",
+    "find_symbols": "navigation",
+    "references": "navigation",
+    "repo_map": "repomap",
+    "search": "retrieval",
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'devlab.search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"devlab.search.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ReferenceInfo",

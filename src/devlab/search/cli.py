@@ -5,10 +5,9 @@ from __future__ import annotations
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
-from devlab.search.models import SearchMode, SearchRequest
+from devlab.search.models import SearchMode, SearchRequest, SearchResult
 from devlab.search.navigation import callees, callers, definitions, find_symbols, references
 from devlab.search.repomap import repo_map
-from devlab.search.retrieval import search as run_search
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -38,8 +37,13 @@ def search(
         path=path,
         kind=kind,
     )  # type: ignore[arg-type]
-    with bench() as wb:
-        results = run_search(wb.db, wb.settings, req)
+    results = _search_on_server(req)
+    if results is None:
+        # imported here: the embedding runtime is not needed by def/refs/callers
+        from devlab.search.retrieval import search as run_search
+
+        with bench() as wb:
+            results = run_search(wb.db, wb.settings, req)
     if as_json:
         emit_json([r.model_dump(mode="json") for r in results])
         return
@@ -53,6 +57,21 @@ def search(
         )
         stdout.print(r.snippet, highlight=False, markup=False)
         stdout.print()
+
+
+def _search_on_server(req: SearchRequest) -> list[SearchResult] | None:
+    """The running server's answer (its embedding model is warm), or None to answer here."""
+    from devlab.clitools import settings
+    from devlab.search.remote import remote_call, running_server
+
+    url = running_server(settings().home)
+    if url is None:
+        return None
+    data = remote_call(url, "POST", "/api/v1/devlab/search", req.model_dump(mode="json"))
+    if not isinstance(data, list):
+        return None
+    stderr.print(f"answered by the server at {url}", markup=False, highlight=False)
+    return [SearchResult.model_validate(item) for item in data]
 
 
 @app.command("map")
@@ -86,6 +105,11 @@ def symbols(
     if as_json:
         emit_json([s.model_dump(mode="json") for s in items])
         return
+    if not items:
+        what = f" match {pattern!r}" if pattern else ""
+        kinds = f" of kind {kind!r}" if kind else ""
+        stderr.print(f"no symbols{kinds}{what} in project {project!r}", markup=False)
+        raise typer.Exit(1)
     for s in items:
         stdout.print(
             f"{s.path}:{s.start_line}\t{s.kind}\t{s.qualname}\t{s.signature}",
@@ -101,11 +125,14 @@ def _nav(fn, name: str, project: str, as_json: bool) -> None:  # type: ignore[no
         emit_json([i.model_dump(mode="json") for i in items])
         return
     if not items:
-        stderr.print(f"nothing found for {name!r}")
+        stderr.print(f"nothing found for {name!r}", markup=False)
+        raise typer.Exit(1)  # like grep: no match is exit 1, an error is exit 2
     for i in items:
-        where = f"{i.path}:{getattr(i, 'start_line', None) or getattr(i, 'line', '')}"
-        what = getattr(i, "signature", None) or f"{i.kind} in {i.scope or '<module>'}"
-        stdout.print(f"{where}\t{what}", highlight=False, markup=False)
+        if hasattr(i, "signature"):  # a definition: where, its qualified name, signature
+            line = f"{i.path}:{i.start_line}\t{i.qualname}\t{i.signature}"
+        else:  # a reference: where, the name called/used, and from which scope
+            line = f"{i.path}:{i.line}\t{i.name}\t{i.kind} in {i.scope or '<module>'}"
+        stdout.print(line, highlight=False, markup=False)
 
 
 @app.command("def")

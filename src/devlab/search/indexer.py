@@ -79,6 +79,7 @@ def index_project(
     label: str | None = None,
     progress: ProgressFn | None = None,
     embed: bool = True,
+    own_code: bool | None = None,
 ) -> IngestReport:
     """Ingest ``source`` into project ``name``; index it for lexical, semantic, graph search."""
     finalisers = [embed_snapshot, rank_snapshot] if embed else [rank_snapshot]
@@ -91,4 +92,5 @@ def index_project(
         label=label,
         progress=progress,
         finalisers=finalisers,
+        own_code=own_code,
     )

@@ -73,6 +73,9 @@ class Project(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # the latest complete snapshot; queries read it (no FK: snapshots point back here)
     current_snapshot_id: Mapped[int | None]
+    # the team's own code (datasets keep its files whatever their licence); set at the
+    # first ingestion from the source (codebase.ownership), changeable; None: not yet set
+    own_code: Mapped[bool | None] = mapped_column(default=None)
 
 
 class Snapshot(Base):

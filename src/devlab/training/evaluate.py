@@ -604,8 +604,7 @@ def compare_evaluations(
     """B against A on the tasks both ran: per-metric mean delta (B - A) with a bootstrap
     95% interval, and the tasks B wins and loses (on the first metric; for ``nll``
     lower is better)."""
-    get_evaluation(bench, a)
-    get_evaluation(bench, b)
+    info_a, info_b = get_evaluation(bench, a), get_evaluation(bench, b)
     per_a, per_b = _per_task(_results(bench, a)), _per_task(_results(bench, b))
     deltas, wins, losses, ties = [], [], [], 0
     for metric in sorted(set(per_a) & set(per_b)):
@@ -636,4 +635,24 @@ def compare_evaluations(
                     losses.append(t)
                 else:
                     ties += 1
+    if not deltas:
+        raise InvalidInput(_why_incomparable(info_a, info_b, per_a, per_b), detail={"a": a, "b": b})
     return Comparison(a=a, b=b, deltas=deltas, wins=wins, losses=losses, ties=ties)
+
+
+def _why_incomparable(info_a, info_b, per_a: dict, per_b: dict) -> str:  # type: ignore[no-untyped-def]
+    """Why two evaluations share nothing to compare (never an empty answer)."""
+    if info_a.suite != info_b.suite:
+        return (
+            f"evaluation {info_a.id} ran suite {info_a.suite!r} and evaluation {info_b.id} "
+            f"ran {info_b.suite!r}: compare two evaluations of the same suite"
+        )
+    if not set(per_a) & set(per_b):
+        return (
+            f"evaluations {info_a.id} and {info_b.id} share no metric "
+            f"({', '.join(sorted(per_a)) or 'none'} vs {', '.join(sorted(per_b)) or 'none'})"
+        )
+    return (
+        f"evaluations {info_a.id} and {info_b.id} of suite {info_a.suite!r} share no task: "
+        "run both on the same split"
+    )

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from devlab.apitypes import numeric_id
 from devlab.config import Settings
-from devlab.errors import Conflict, InvalidInput
+from devlab.errors import Conflict, InvalidInput, NotFound
 from devlab.llm.base import TASK_KINDS
 from devlab.llm.deployed import REGISTRY_PROVIDER, home_path
 from devlab.store.db import Database
@@ -254,7 +254,8 @@ def deactivate(db: Database, tasks: list[str] | None = None) -> None:
 
 def rollback(db: Database, task: str) -> ModelVersionInfo | None:
     """Undo the last activation of ``task``: the version before it serves again (None:
-    the configured providers). Raises 409 when there is nothing to roll back."""
+    the configured providers). A task that was never activated has nothing to roll
+    back: ``NotFound`` (404, CLI exit 2, as documented), naming the task."""
     _check_tasks([task])
     with db.session() as s:
         last = s.scalar(
@@ -264,7 +265,11 @@ def rollback(db: Database, task: str) -> ModelVersionInfo | None:
             .limit(1)
         )
         if last is None:
-            raise Conflict(f"task {task!r} was never activated: nothing to roll back")
+            raise NotFound(
+                f"task {task!r} was never activated: nothing to roll back "
+                "(`devlab models` lists the versions and what each serves)",
+                detail={"task": task},
+            )
         target = (
             s.get(ModelVersionRow, last.previous_version_id) if last.previous_version_id else None
         )

@@ -102,6 +102,19 @@ def _corrections(examples: list[dict[str, Any]], stats: dict[str, int]) -> list[
     return ["## User corrections", "", *lines, ""]
 
 
+def _licence_line(funnel: list[tuple[str, int, int]]) -> str:
+    """The card's first line: what the licence filter removed (the step users trip on)."""
+    step = next((f for f in funnel if f[0] == "licence filter"), None)
+    if step is None:
+        return "**Licence filter**: not run."
+    _, seen, kept = step
+    return (
+        f"**Licence filter: {seen - kept:,} of {seen:,} source files removed** "
+        "(see Licences and provenance; a project of your own keeps every licence: "
+        "`devlab ingest --own-code`)."
+    )
+
+
 def render_card(
     *,
     name: str,
@@ -121,7 +134,7 @@ def render_card(
     """The card's Markdown. ``funnel`` is ``(step, items in, items out)`` in order;
     ``filters`` is ``(step, what it removed)``; ``stats`` the build's counters (the
     user-corrections section reads its ``feedback_*`` ones)."""
-    out = [f"# {name} (version {version})", ""]
+    out = [f"# {name} (version {version})", "", _licence_line(funnel), ""]
     out.append(f"Training dataset built by DevLab on {created} from:")
     for src in sources:
         commit = f", commit `{src['commit'][:12]}`" if src.get("commit") else ""

@@ -52,7 +52,12 @@ def build(
     ),
     git: str = typer.Option(None, "--git", help="local git repository for history kinds"),
     seed: int = typer.Option(None, "--seed", help="split and sampling seed"),
-    own: bool = typer.Option(False, "--own-project", help="keep files of any licence"),
+    own: bool = typer.Option(
+        None,
+        "--own-project/--not-own-project",
+        help="keep files of any licence (or only allow-listed ones); default: each "
+        "project's own-code setting, decided at ingestion (`devlab ingest --own-code`)",
+    ),
     no_near: bool = typer.Option(False, "--no-near-dedup", help="skip near deduplication"),
     no_validate: bool = typer.Option(False, "--no-validate", help="no sandbox validation"),
     sets: list[str] = typer.Option(None, "--set", help="any config knob: KEY=VALUE (JSON)"),
@@ -66,8 +71,8 @@ def build(
         body["git"] = git
     if seed is not None:
         body["seed"] = seed
-    if own:
-        body["own_project"] = True
+    if own is not None:
+        body["own_project"] = own
     if no_near:
         body["near_dedup"] = False
     if no_validate:

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 
 from devlab.codebase.languages import PARSED_LANGUAGES
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase.ownership import is_vendored
+from devlab.codebase.projects import project_own_code, require_snapshot, resolve_project
 from devlab.errors import NotFound
 from devlab.store.db import Database
 from devlab.store.models import (
@@ -64,6 +65,7 @@ class ProjectInputs:
     # (test file path, enclosing symbol qualname or None) -> names called there
     test_calls: dict[tuple[str, str | None], set[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # kept files' (scrubbed) text
+    own_code: bool = False  # every licence kept (vendored folders excepted)
 
 
 def load_project(
@@ -92,10 +94,17 @@ def load_project(
             .order_by(FileVersion.path)
         ).all()  # fmt: skip
         kept: dict[int, tuple[str, str, str | None, str]] = {}
+        own = cfg.own_project
+        if own is None:  # the project's own setting, decided once at ingestion
+            own = project_own_code(proj, snap.source_kind)
+        out.own_code = own
         for file_id, path, language, licence, text in files:
             if language not in languages:
                 continue
-            keep, reason = licence_decision(licence, cfg.licenses, own_project=cfg.own_project)
+            # a vendored folder is someone else's code even inside the team's project
+            keep, reason = licence_decision(
+                licence, cfg.licenses, own_project=own and not is_vendored(path)
+            )
             out.decisions.append({
                 "project": ref.name, "path": path, "licence": licence,
                 "decision": "kept" if keep else "dropped", "reason": reason,

@@ -106,8 +106,10 @@ class DatasetConfig(BaseModel):
         default=False, description="rename local identifiers in every example"
     )
     licenses: list[str] = Field(default=list(PERMISSIVE_LICENSES), description="SPDX allow-list")
-    own_project: bool = Field(
-        default=False, description="the user owns the code: keep files of any licence"
+    own_project: bool | None = Field(
+        default=None,
+        description="the user owns the code: keep files of any licence; default (null): "
+        "each project's own-code setting (set at ingestion, see `devlab ingest --own-code`)",
     )
     exact_dedup: bool = True
     near_dedup: bool = True

@@ -79,6 +79,17 @@ MIN_BATCHES_FOR_POOL = 4
 LogFn = Callable[[str], None]
 
 
+def _licence_policy(cfg: DatasetConfig, projects: list) -> str:  # type: ignore[type-arg]
+    """How the licence filter decided, per project: own code keeps every licence."""
+    allow = f"allow-list: {', '.join(cfg.licenses)}; unknown licences dropped"
+    own = [p.name for p in projects if p.own_code]
+    if not own:
+        return f"({allow})"
+    others = [p.name for p in projects if not p.own_code]
+    text = f"(own code, every licence kept except vendored folders: {', '.join(own)}"
+    return text + (f"; {allow}: {', '.join(others)})" if others else ")")
+
+
 def _unknown(what: str, given: list[str], known: tuple[str, ...]) -> None:
     bad = [g for g in given if g not in known]
     if bad:
@@ -266,11 +277,7 @@ def build_dataset(
         len(decisions),
         kept_files,
         f"{len(decisions) - kept_files:,} of {len(decisions):,} source files dropped "
-        + (
-            "(own project: every licence kept)"
-            if cfg.own_project
-            else f"(allow-list: {', '.join(cfg.licenses)}; unknown licences dropped)"
-        ),
+        + _licence_policy(cfg, list(loaded.values())),
     )
     tasks = [t for p in loaded.values() for t in p.tasks]
     workers = default_workers(cfg.workers)
@@ -313,11 +320,19 @@ def build_dataset(
     report(progress, "validate", 0, 1)
     _validate(examples, merged, units_by_id, links, loaded, history, cfg, settings, rep, progress)
     timer.lap("validate")
-    assign_splits(
+    split = assign_splits(
         examples,
         seed=cfg.seed,
         ratios=check_ratios(cfg.split_ratios),
         by_repository=cfg.split_by == "repository" or (cfg.split_by == "auto" and len(loaded) > 1),
+    )
+    rep.notes.append(
+        "splits: realised "
+        + ", ".join(f"{n} {split['realised'][n]:.1%}" for n in split["realised"])
+        + " against configured "
+        + ", ".join(f"{n} {split['target'][n]:.0%}" for n in split["target"])
+        + f" ({split['groups']:,} {split['unit']}s)"
+        + (f": {split['why']}" if split["why"] else "")
     )
     info = _write(db, settings, name, cfg, loaded, examples, decisions, rep, job_id, timer)
     say(
@@ -350,7 +365,7 @@ def _history(
             continue
         allowed = (
             None
-            if cfg.own_project
+            if project.own_code
             else {d["path"] for d in project.decisions if d["decision"] == "kept"}
         )
         commits, skipped = read_history(

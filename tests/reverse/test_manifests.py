@@ -1,0 +1,323 @@
+"""Every dependency manifest a real project declares its dependencies in (issue 14).
+
+setup.py is read statically (ast, literal values only) and never executed: a test
+proves a setup.py with side effects is read without running them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devlab.reverse.dependencies import (
+    ManifestParseError,
+    manifest_kind,
+    parse_manifest,
+    scan_dependencies,
+    scan_texts,
+)
+from helpers import write_tree
+
+# httpie 3.2.2's setup.py, shortened (BSD-3-Clause): names, concatenation, extras.
+HTTPIE_SETUP = """\
+import sys
+from setuptools import setup, find_packages
+import httpie
+
+tests_require = [
+    'pytest',
+    'pytest-httpbin>=0.0.6',
+    'responses',
+]
+dev_require = [
+    *tests_require,
+    'flake8',
+]
+install_requires = [
+    'pip',
+    'charset_normalizer>=2.0.0',
+    'defusedxml>=0.6.0',
+    'requests[socks]>=2.22.0',
+    'Pygments>=2.5.2',
+    'requests-toolbelt>=0.9.1',
+    'multidict>=4.7.0',
+    'setuptools',
+    'importlib-metadata>=1.4.0; python_version < "3.8"',
+    'rich>=9.10.0',
+]
+install_requires_win_only = [
+    'colorama>=0.2.4',
+]
+extras_require = {
+    'dev': dev_require,
+    'test': tests_require,
+    ':sys_platform == "win32"': install_requires_win_only,
+}
+
+setup(
+    name='httpie',
+    version=httpie.__version__,
+    install_requires=install_requires,
+    extras_require=extras_require,
+    tests_require=tests_require,
+)
+"""
+
+
+def _names(deps, dev: bool | None = None) -> set[str]:
+    return {d.name for d in deps if dev is None or d.dev == dev}
+
+
+def test_setup_py_is_read_statically_like_httpie() -> None:
+    deps = parse_manifest("setup.py", HTTPIE_SETUP)
+    runtime = _names(deps, dev=False)
+    assert {"requests", "pygments", "charset-normalizer", "rich", "colorama"} <= runtime
+    assert {"pytest", "pytest-httpbin", "flake8", "responses"} <= _names(deps, dev=True)
+    requests = next(d for d in deps if d.name == "requests")
+    assert (requests.spec, requests.line) == (">=2.22.0", 18)
+
+
+def test_setup_py_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = (
+        f"open({str(marker)!r}, 'w').write('x')\n"
+        "from setuptools import setup\n"
+        "setup(name='x', install_requires=['flask==2.0.1', compute()])\n"
+    )
+    deps = parse_manifest("setup.py", text)
+    assert not marker.exists()
+    assert [(d.name, d.version) for d in deps] == [("flask", "2.0.1")]
+
+
+def test_a_vulnerable_pin_in_setup_py_alone_is_found(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "p",
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=['django==3.2.0'])\n"},
+    )
+    report = scan_dependencies(root)
+    assert [(d.name, d.version, d.manifest) for d in report.dependencies] == [
+        ("django", "3.2.0", "setup.py")
+    ]
+
+
+def test_setup_cfg() -> None:
+    text = (
+        "[metadata]\nname = x\n\n[options]\ninstall_requires =\n    click>=8.0\n"
+        "    colorama; platform_system == 'Windows'\n\n"
+        "[options.extras_require]\ntesting =\n    pytest==7.4.0\nsocks = PySocks\n"
+    )
+    deps = parse_manifest("setup.cfg", text)
+    assert {(d.name, d.dev) for d in deps} == {
+        ("click", False),
+        ("colorama", False),
+        ("pytest", True),
+        ("pysocks", False),
+    }
+
+
+def test_pyproject_pdm_and_hatch() -> None:
+    text = (
+        '[project]\nname = "x"\ndependencies = ["httpx>=0.27"]\n'
+        '[tool.pdm.dev-dependencies]\nlint = ["ruff==0.4.0"]\n'
+        '[tool.hatch.envs.test]\ndependencies = ["pytest", "coverage[toml]>=7"]\n'
+    )
+    deps = parse_manifest("pyproject.toml", text)
+    assert {(d.name, d.dev) for d in deps} == {
+        ("httpx", False),
+        ("ruff", True),
+        ("pytest", True),
+        ("coverage", True),
+    }
+
+
+def test_requirements_constraints_pin_without_declaring(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "p",
+        {
+            "requirements.txt": "-c constraints.txt\n-r base.txt\nrequests\n",
+            "base.txt": "urllib3\n",
+            "constraints.txt": "requests==2.25.0\nnumpy==1.0\n",
+        },
+    )
+    report = scan_dependencies(root)
+    got = {(d.name, d.version) for d in report.dependencies}
+    assert got == {("requests", "2.25.0"), ("urllib3", None)}
+
+
+def test_pipfile() -> None:
+    text = (
+        '[packages]\nrequests = "*"\nflask = "==2.0.1"\n'
+        'django = {version = ">=4.2", extras = ["bcrypt"]}\n'
+        'mylib = {path = "./mylib"}\n\n[dev-packages]\npytest = "7.4.0"\n'
+    )
+    deps = parse_manifest("Pipfile", text)
+    got = {(d.name, d.version, d.spec, d.dev) for d in deps}
+    assert got == {
+        ("requests", None, None, False),
+        ("flask", "2.0.1", None, False),
+        ("django", None, ">=4.2", False),
+        ("mylib", None, "path:./mylib", False),
+        ("pytest", "7.4.0", None, True),
+    }
+
+
+YARN_V1 = """\
+# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.
+# yarn lockfile v1
+
+
+"@babel/code-frame@^7.0.0", "@babel/code-frame@^7.10.4":
+  version "7.12.13"
+  resolved "https://example.invalid/code-frame-7.12.13.tgz#abc"
+  dependencies:
+    "@babel/highlight" "^7.12.13"
+
+lodash@^4.17.20:
+  version "4.17.20"
+"""
+
+YARN_BERRY = """\
+__metadata:
+  version: 6
+
+"lodash@npm:^4.17.21":
+  version: 4.17.21
+  resolution: "lodash@npm:4.17.21"
+
+"my-app@workspace:.":
+  version: 0.0.0-use.local
+"""
+
+
+def test_yarn_lock_classic_and_berry() -> None:
+    v1 = parse_manifest("yarn.lock", YARN_V1)
+    assert {(d.name, d.version) for d in v1} == {
+        ("@babel/code-frame", "7.12.13"),
+        ("lodash", "4.17.20"),
+    }
+    berry = parse_manifest("yarn.lock", YARN_BERRY)
+    assert [(d.name, d.version) for d in berry] == [("lodash", "4.17.21")]
+
+
+def test_pnpm_lock_v6_and_v9() -> None:
+    v6 = (
+        "lockfileVersion: '6.0'\ndependencies:\n  express:\n    specifier: ^4.18.0\n"
+        "    version: 4.18.2\npackages:\n  /express@4.18.2:\n    resolution: {integrity: x}\n"
+        "  /@types/node@20.1.0:\n    resolution: {integrity: y}\n    dev: true\n"
+    )
+    deps = parse_manifest("pnpm-lock.yaml", v6)
+    got = {(d.name, d.version, d.direct, d.dev) for d in deps}
+    assert got == {("express", "4.18.2", True, False), ("@types/node", "20.1.0", False, True)}
+    v9 = (
+        "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      koa:\n"
+        "        specifier: ^2.15.0\n        version: 2.15.3\npackages:\n  koa@2.15.3:\n"
+        "    resolution: {integrity: z}\n  '@koa/router@12.0.1':\n    resolution: {integrity: w}\n"
+    )
+    deps = parse_manifest("pnpm-lock.yaml", v9)
+    assert {(d.name, d.version, d.direct) for d in deps} == {
+        ("koa", "2.15.3", True),
+        ("@koa/router", "12.0.1", False),
+    }
+
+
+def test_go_sum_and_direct_marking_from_go_mod(tmp_path: Path) -> None:
+    go_sum = (
+        "github.com/gin-gonic/gin v1.7.0 h1:jGB9xAJQ12AIGNB4HguylppmDK1Am9ppF7XnGXXJuoU=\n"
+        "github.com/gin-gonic/gin v1.7.0/go.mod h1:jD2toBW3GZUr5UMcdrwQA10I7RuaFOl/SGeDjXkfUtY=\n"
+        "golang.org/x/sys v0.1.0/go.mod h1:oPkhp1MJrh7nUepCBck5+mAzfO9JrbApNNgaTdGDITg=\n"
+        "golang.org/x/text v0.3.6 h1:aRYxNxv6iGQlyVaZmk6ZgYEDa+Jg18DxebPSrd6bg1M=\n"
+    )
+    root = write_tree(
+        tmp_path / "g",
+        {
+            "go.mod": "module m\n\ngo 1.20\n\nrequire github.com/gin-gonic/gin v1.7.0\n",
+            "go.sum": go_sum,
+        },
+    )
+    report = scan_dependencies(root)
+    from_sum = {
+        (d.name, d.version, d.direct) for d in report.dependencies if d.manifest == "go.sum"
+    }
+    assert from_sum == {
+        ("github.com/gin-gonic/gin", "v1.7.0", True),
+        ("golang.org/x/text", "v0.3.6", False),
+    }
+    with pytest.raises(ManifestParseError, match=r"go\.sum:1"):
+        parse_manifest("go.sum", "not a sum line\n")
+
+
+GRADLE_GROOVY = """\
+def jacksonVersion = '2.13.0'
+ext.junitVersion = "5.9.1"
+dependencies {
+    implementation 'org.apache.logging.log4j:log4j-core:2.14.1'
+    implementation "com.fasterxml.jackson.core:jackson-databind:$jacksonVersion"
+    api group: 'com.google.guava', name: 'guava', version: '31.0-jre'
+    testImplementation "org.junit.jupiter:junit-jupiter:${junitVersion}"
+    implementation platform('org.springframework.boot:spring-boot-dependencies:2.7.0')
+    runtimeOnly 'org.postgresql:postgresql:42.+' // a dynamic version
+}
+"""
+
+GRADLE_KOTLIN = """\
+val ktorVersion: String = "2.3.0"
+dependencies {
+    implementation("io.ktor:ktor-server-core:$ktorVersion")
+    testImplementation(kotlin("test"))
+    implementation(group = "org.yaml", name = "snakeyaml", version = "1.33")
+}
+"""
+
+
+def test_gradle_groovy_and_kotlin_dsl() -> None:
+    groovy = parse_manifest("build.gradle", GRADLE_GROOVY)
+    got = {(d.name, d.version, d.spec, d.dev) for d in groovy}
+    assert got == {
+        ("org.apache.logging.log4j:log4j-core", "2.14.1", None, False),
+        ("com.fasterxml.jackson.core:jackson-databind", "2.13.0", None, False),
+        ("com.google.guava:guava", "31.0-jre", None, False),
+        ("org.junit.jupiter:junit-jupiter", "5.9.1", None, True),
+        ("org.springframework.boot:spring-boot-dependencies", "2.7.0", None, False),
+        ("org.postgresql:postgresql", None, "42.+", False),
+    }
+    kotlin = parse_manifest("build.gradle.kts", GRADLE_KOTLIN)
+    assert {(d.name, d.version) for d in kotlin} == {
+        ("io.ktor:ktor-server-core", "2.3.0"),
+        ("org.yaml:snakeyaml", "1.33"),
+    }
+
+
+def test_package_json_workspaces_are_the_project_itself() -> None:
+    files = [
+        (
+            "package.json",
+            '{"name": "root", "workspaces": ["packages/*"],'
+            ' "devDependencies": {"typescript": "5.4.5"}}',
+        ),
+        ("packages/core/package.json", '{"name": "@acme/core", "dependencies": {"lodash": "^4"}}'),
+        (
+            "packages/web/package.json",
+            '{"name": "@acme/web", "dependencies": {"@acme/core": "workspace:*",'
+            ' "@acme/util": "^1.0.0", "react": "18.2.0"}}',
+        ),
+        ("packages/util/package.json", '{"name": "@acme/util"}'),
+    ]
+    report = scan_texts(files)
+    assert {d.name for d in report.dependencies} == {"typescript", "lodash", "react"}
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("setup.py", "def broken(:\n"),
+        ("setup.cfg", "[options\ninstall_requires = x\n"),
+        ("Pipfile", "[packages\n"),
+        ("pnpm-lock.yaml", "packages: [unclosed\n"),
+        ("setup.py", "from setuptools import setup\nsetup(install_requires=['not a req !'])\n"),
+    ],
+)
+def test_broken_manifests_raise_a_clear_error(path: str, text: str) -> None:
+    assert manifest_kind(path) is not None
+    with pytest.raises(ManifestParseError, match=path.split(".")[0]):
+        parse_manifest(path, text)
