@@ -11,6 +11,8 @@ JavaScript, TypeScript, Java, Go and Bash through ``devlab.reverse.security_ts``
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
+
 from devlab.codebase.languages import detect_language
 from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
@@ -28,6 +30,8 @@ __all__ = [
     "SECURITY_LANGUAGES",
     "SecurityReport",
     "analyze_security",
+    "ProjectScan",
+    "scan_project_sources",
     "scan_snippet",
     "scan_source",
 ]
@@ -54,6 +58,26 @@ def scan_source(path: str, text: str, language: str | None = None) -> list[Findi
     if language in TREESITTER_SECURITY_LANGUAGES:
         return scan_treesitter_source(path, text, language)
     return []
+
+
+class ProjectScan(BaseModel):
+    """Findings of a set of files scanned together, and the files not analysed."""
+
+    findings: list[Finding] = Field(default_factory=list)
+    unanalysed: list[tuple[str, str]] = Field(default_factory=list)  # (path, why)
+
+
+def scan_project_sources(files: dict[str, str]) -> ProjectScan:
+    """Security findings of the files of one small project (path -> text), analysed
+    together so that calls between them are followed. A file that cannot be analysed is
+    listed in ``unanalysed`` with the reason."""
+    out = ProjectScan()
+    for path, text in files.items():
+        try:
+            out.findings.extend(scan_source(path, text))
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            out.unanalysed.append((path, f"{type(exc).__name__}: {exc}"))
+    return out
 
 
 def _scan_treesitter_item(item: tuple[str, str, str]) -> tuple[str, list[Finding], str | None]:
