@@ -4,9 +4,11 @@
 * ``analyze_security(db, project)`` -> a ``SecurityReport`` over the project's current
   snapshot.
 
-Python goes through ``devlab.reverse.security_python`` (bandit + DevLab's taint rules);
-JavaScript, TypeScript, Java, Go and Bash through ``devlab.reverse.security_ts``
-(DevLab's rules over the tree-sitter syntax trees).
+Python goes through ``devlab.reverse.security_python`` (DevLab's tree-sitter taint
+engine in ``devlab.reverse.security.python_ts``, its model in ``tables/python.json``,
+plus bandit where bandit's parser accepts the file); JavaScript, TypeScript, Java, Go and
+Bash through ``devlab.reverse.security_ts`` (DevLab's rules over the tree-sitter syntax
+trees, on the same flow core ``devlab.reverse.security_ts_core``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from devlab.reverse.models import Finding
 from devlab.reverse.security_python import (
     SecurityReport,
     analyze_python_security,
+    scan_python_project,
     scan_python_source,
 )
 from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
@@ -72,11 +75,21 @@ def scan_project_sources(files: dict[str, str]) -> ProjectScan:
     together so that calls between them are followed. A file that cannot be analysed is
     listed in ``unanalysed`` with the reason."""
     out = ProjectScan()
+    python: dict[str, str] = {}
     for path, text in files.items():
+        language = detect_language(path, text[:256].encode("utf-8", "replace"))
+        if language == "python" and "\x00" not in text[:4096]:
+            python[path] = text
+            continue
         try:
-            out.findings.extend(scan_source(path, text))
+            out.findings.extend(scan_source(path, text, language))
         except (SyntaxError, ValueError, RecursionError) as exc:
             out.unanalysed.append((path, f"{type(exc).__name__}: {exc}"))
+    if python:
+        try:
+            out.findings.extend(scan_python_project(python)[0])
+        except (ValueError, RecursionError) as exc:
+            out.unanalysed += [(p, f"{type(exc).__name__}: {exc}") for p in python]
     return out
 
 

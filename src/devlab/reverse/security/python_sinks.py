@@ -1,0 +1,598 @@
+"""Calls, attribute reads and subscripts of the Python walk: sources, sanitisers, sinks,
+calls to functions of the file and of the project, and the configuration rules
+(cookies, weak hashes, predictable randomness, TLS, debug, credentials)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from tree_sitter import Node
+
+from devlab.reverse.security_ts_core import (
+    CLI_PRESET,
+    PASSWORDISH,
+    RANDOM_SECRET_NAME,
+    SHELL_FLAGS,
+    SHELLS,
+    SinkHit,
+    row,
+    union,
+)
+from devlab.reverse.taint import Taint
+
+if TYPE_CHECKING:
+    from devlab.reverse.security.python_ts import PyAnalysis
+
+SECRETISH = re.compile(RANDOM_SECRET_NAME.pattern + r"|session_?key|_key$|^key$", re.I)
+SAFE_REDIRECT_PREFIX = re.compile(r"^(/[^/\\]|https?://[^/{%\s]+/)")
+GETTERS = frozenset({"get", "pop", "getlist", "getone", "get_all", "getall"})
+MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft"})
+BOOLEAN_METHODS = frozenset(
+    {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
+     "isidentifier", "islower", "isupper", "isspace", "count", "find", "index", "exists",
+     "is_file", "is_dir", "fullmatch", "match", "search"}
+)  # fmt: skip
+XML_DANGER = {"resolve_entities": True, "no_network": False, "load_dtd": True, "huge_tree": True}
+
+
+class SinkRules:
+    """Mixed into ``PyScan``: everything that looks at a call."""
+
+    fa: PyAnalysis
+    env: dict[str, list[Taint]]
+
+    # names ------------------------------------------------------------------------------------
+    def fa_qual(self, node: Node | None) -> str | None:
+        """Qualified name of a callee / attribute chain, imports resolved."""
+        if node is None:
+            return None
+        if node.type == "identifier":
+            name = self.fa.text(node)
+            return self.fa.aliases.get(name, name)
+        if node.type == "attribute":
+            base = self.fa_qual(node.child_by_field_name("object"))
+            if base is None:
+                return None
+            return f"{base}.{self.fa.text(node.child_by_field_name('attribute'))}"
+        return None
+
+    def is_request(self, node: Node | None) -> bool:
+        if node is None:
+            return False
+        text = self.fa.text(node)
+        return text in self.fa.model.request_names or (
+            node.type == "identifier" and text.endswith("request")
+        )
+
+    def is_session(self, node: Node) -> bool:
+        text = self.fa.text(node)
+        return text in self.fa.model.sink("trust", "session_names") or (
+            node.type == "attribute" and text.endswith(".session")
+        )
+
+    def tornado(self) -> bool:
+        return any(q.startswith("tornado") for q in self.fa.aliases.values())
+
+    # reads ------------------------------------------------------------------------------------
+    def h_attribute(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        text = fa.text(node)
+        if text in self.env:
+            return self.env[text]
+        obj = node.child_by_field_name("object")
+        attr = fa.text(node.child_by_field_name("attribute"))
+        q = self.fa_qual(node)
+        if q in fa.model.source_attrs:
+            label = fa.model.source_attrs[q]
+            return self.source(label, node, CLI_PRESET if label != "environment" else frozenset())
+        if self.is_request(obj) and attr in fa.model.request_attrs:
+            return self.source(f"request.{attr}", node)
+        return self.eval(obj)
+
+    def h_subscript(self, node: Node) -> list[Taint]:
+        value = node.child_by_field_name("value")
+        base = self.eval(value)
+        sub = node.child_by_field_name("subscript")
+        if sub is not None and sub.type != "slice":
+            self.eval_quiet(sub)
+        if value is not None and sub is not None:
+            keys = self.keys.get(self.fa.text(value))
+            k = self.fold(sub)
+            if keys is not None and k is not self.NOTHING and k in keys:
+                return keys[k]
+        return base
+
+    # calls ------------------------------------------------------------------------------------
+    def h_call(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        fn = node.child_by_field_name("function")
+        argl = node.child_by_field_name("arguments")
+        pos: list[Node] = []
+        kw: dict[str, Node] = {}
+        splat = False
+        if argl is not None and argl.type == "generator_expression":
+            pos = [argl]
+        elif argl is not None:
+            for c in argl.named_children:
+                if c.type == "keyword_argument":
+                    kw[fa.text(c.child_by_field_name("name"))] = c.child_by_field_name("value")
+                elif c.type in ("list_splat", "dictionary_splat"):
+                    splat = True
+                    pos.append(c)
+                elif c.type != "comment":
+                    pos.append(c)
+        q = self.fa_qual(fn)
+        method = fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
+        recv = fn.child_by_field_name("object") if method else None
+        recv_t = self.eval(recv) if recv is not None else []
+        if fn is not None and fn.type not in ("identifier", "attribute"):
+            recv_t = self.eval(fn)
+        pos_t = [self.eval(a) for a in pos]
+        kw_t = {k: self.eval(v) for k, v in kw.items()}
+        every: list[Taint] = []
+        for t in [*pos_t, *kw_t.values()]:
+            every = union(every, t)
+        model = fa.model
+        # sources
+        if method and self.is_request(recv) and method in model.request_methods:
+            return self.source(f"request.{method}()", node)
+        if method in model.self_methods and recv is not None and fa.text(recv) == "self":
+            return self.source(f"self.{method}()", node)
+        if q in model.source_calls:
+            return self.source(model.source_calls[q], node, CLI_PRESET)
+        if q in model.weak_calls:
+            return self.source(model.weak_calls[q], node)
+        # sanitisers
+        san = model.sanitisers.get(q or "")
+        if san is not None:
+            return self.sanitise(union(recv_t, every), san, node, q or "")
+        ctx = (q, method, recv, recv_t, pos, pos_t, kw, kw_t, splat)
+        self.call_sinks(node, *ctx)
+        self.call_config(node, *ctx)
+        local = self.call_functions(node, fn, q, method, recv, pos_t)
+        if local is not None:
+            return local
+        if method in BOOLEAN_METHODS:
+            return []
+        if method in GETTERS and recv is not None:
+            keys = self.keys.get(fa.text(recv))
+            k = self.fold(pos[0]) if pos else self.NOTHING
+            if keys is not None and k is not self.NOTHING and k in keys:
+                return keys[k]
+            rest: list[Taint] = []
+            for t in pos_t[1:]:
+                rest = union(rest, t)
+            return union(recv_t, rest)
+        if method in MUTATORS and recv is not None and recv.type in ("identifier", "attribute"):
+            name = fa.text(recv)
+            if self.is_session(recv):
+                self.sink("trust", node, every, f"sink: {name}.{method}() (session)")
+            elif every:
+                self.env[name] = union(self.env.get(name, []), every)
+                self.keys.pop(name, None)
+            return []
+        return union(recv_t, every)
+
+    def call_functions(
+        self,
+        node: Node,
+        fn: Node | None,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        pos_t: list[list[Taint]],
+    ) -> list[Taint] | None:
+        """A call to a function of this file (or a nested one, or a method on ``self``) or
+        of another file of the project: its summary applies; None for any other call."""
+        fa = self.fa
+        if fn is None:
+            return None
+        if fn.type == "identifier":
+            name = fa.text(fn)
+            target = self.local_fns.get(name) or fa.functions.get(name)
+            if target is not None:
+                return self.call_local(target, name, node, pos_t)
+            imp = fa.imported.get(name)
+            if imp is not None and fa.project is not None:
+                other = fa.project.resolve(imp[0], imp[1], fa.path)
+                if other is None and imp[0]:  # from pkg import module; module.f()
+                    return None
+                if other is not None:
+                    target = other.functions.get(imp[2])
+                    if target is not None:
+                        return self.call_project(other, target, name, node, pos_t)
+            return None
+        if method and recv is not None:
+            rtext = fa.text(recv)
+            if rtext == "self" and self.function is not None:
+                cls = fa.class_of.get(self.function.id)
+                target = fa.functions.get(f"{cls}.{method}") if cls else None
+                if target is not None:
+                    return self.call_local(target, method, node, pos_t)
+            if fa.project is not None and q and recv.type in ("identifier", "attribute"):
+                mod = fa.aliases.get(rtext.split(".")[0])
+                if mod is not None:
+                    full = rtext.replace(rtext.split(".")[0], mod, 1)
+                    other = fa.project.resolve(full, 0, fa.path)
+                    if other is not None:
+                        target = other.functions.get(method)
+                        if target is not None:
+                            return self.call_project(other, target, method, node, pos_t)
+        return None
+
+    def call_project(
+        self, other: PyAnalysis, fn: Node, name: str, call: Node, args: list[list[Taint]]
+    ) -> list[Taint]:
+        """Apply the summary of a function of another project file; sinks inside it are
+        reported in that file, with the whole path."""
+        fa = self.fa
+        other.run()
+        summary = other.summary(fn)
+        other.called.add(fn.id)
+        line = row(call)
+        code = fa.code(line)
+        note = f"passed to {name}() ({other.path})"
+        for hit in summary.hits:
+            arg = args[hit.taint.param] if hit.taint.param < len(args) else []
+            for t in arg:
+                combined = Taint(
+                    t.origin,
+                    t.param,
+                    (*t.then(line, code, note).steps, *hit.taint.steps),
+                    t.sanitisers | hit.taint.sanitisers,
+                )
+                if combined.clean_for(hit.key) or t.origin == "unknown":
+                    continue
+                if t.origin == "param":
+                    if self.summary is not None:
+                        self.summary.hits.append(
+                            SinkHit(hit.key, hit.line, hit.end, hit.note, combined, hit.symbol)
+                        )
+                    continue
+                other.report(hit.key, combined, hit.line, hit.end, hit.note, hit.symbol)
+                fa.cross_file.add(other.path)
+        out: list[Taint] = []
+        for r in summary.returns:
+            if r.origin == "param":
+                for t in args[r.param] if r.param < len(args) else []:
+                    out.append(
+                        Taint(
+                            t.origin,
+                            t.param,
+                            (*t.then(line, code, note).steps, *r.steps[1:]),
+                            t.sanitisers | r.sanitisers,
+                        )
+                    )
+            elif r.origin != "unknown":
+                out.append(r.then(line, code, f"returned by {name}()"))
+        return union([], out) if out else []
+
+    # sinks ------------------------------------------------------------------------------------
+    def call_sinks(
+        self,
+        node: Node,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        recv_t: list[Taint],
+        pos: list[Node],
+        pos_t: list[list[Taint]],
+        kw: dict[str, Node],
+        kw_t: dict[str, list[Taint]],
+        splat: bool,
+    ) -> None:
+        fa = self.fa
+        model = fa.model
+
+        def arg(spec: int | str) -> tuple[Node | None, list[Taint]]:
+            if isinstance(spec, int):
+                return (pos[spec], pos_t[spec]) if spec < len(pos) else (None, [])
+            return kw.get(spec), kw_t.get(spec, [])
+
+        specs = model.sink_calls.get(q or "")
+        if specs is None and method and q not in model.sink_calls:
+            specs = model.sink_methods.get(method)
+            if specs and method == "search" and (
+                recv is None or not model.ldap_receivers.search(fa.text(recv))
+                or (q or "").startswith("re.")
+            ):  # fmt: skip
+                specs = None
+        label = q or method or "call"
+        for kind, args in specs or []:
+            for spec in args:
+                n, taints = arg(spec)
+                if n is None:
+                    continue
+                if kind in ("redirect", "ssrf") and self.fixed_prefix(n):
+                    continue
+                if kind == "xss" and n.type in ("dictionary", "list"):
+                    continue
+                self.sink(kind, n, taints, f"sink: {label}()", constant=kind == "code")
+        if q in model.sink("cmd", "shell_calls"):
+            shell = kw.get("shell")
+            if shell is not None and self.fold(shell) is True and pos:
+                self.sink("cmd", pos[0], pos_t[0], f"sink: {q}(shell=True)")
+            elif pos and pos[0].type in ("list", "tuple"):
+                items = pos[0].named_children
+                if items and self.fold(items[0]) in SHELLS:
+                    for i, it in enumerate(items[:-1]):
+                        if self.fold(it) in SHELL_FLAGS:
+                            self.sink("cmd", items[i + 1], self.eval_quiet(items[i + 1]),
+                                      f"sink: {q}([shell, -c, ...])")  # fmt: skip
+        if q in model.sink("deser", "yaml_load") and pos:
+            loader = kw.get("Loader") or (pos[1] if len(pos) > 1 else None)
+            if loader is None or fa.text(loader) not in model.sink("deser", "yaml_safe_loaders"):
+                self.sink("deser", pos[0], pos_t[0], f"sink: {q}() with an unsafe Loader")
+        if method in model.sink("path", "path_methods") and recv is not None:
+            if self.is_path_object(recv):
+                self.sink("path", node, recv_t, f"sink: Path.{method}()")
+        if method and recv is not None and fa.text(recv) == "self" and self.tornado():
+            if method in model.sink("xss", "self_methods") and pos:
+                if pos[0].type not in ("dictionary", "list"):
+                    self.sink("xss", pos[0], pos_t[0], f"sink: self.{method}() (response body)")
+            if method in model.sink("redirect", "self_methods") and pos:
+                if not self.fixed_prefix(pos[0]):
+                    self.sink("redirect", pos[0], pos_t[0], "sink: self.redirect()")
+        if method in model.sink("trust", "signed_cookie_methods") and len(pos) > 1:
+            self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
+        self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
+
+    def xml_sinks(
+        self,
+        node: Node,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        pos: list[Node],
+        pos_t: list[list[Taint]],
+        kw: dict[str, Node],
+    ) -> None:
+        fa = self.fa
+        cfg = fa.model.config
+        xxe = self.flags.setdefault("xxe", set())
+        if q in cfg("xml_parse_calls") and pos:
+            parser = kw.get("parser") or (pos[1] if len(pos) > 1 else None)
+            if parser is not None and self.dangerous_parser(parser):
+                self.sink("xxe", pos[0], pos_t[0], f"sink: {q}() with a parser that resolves "
+                          "external entities")  # fmt: skip
+        if method and recv is not None and recv.type == "identifier":
+            name = fa.text(recv)
+            if method == "setFeature" and len(pos) > 1:
+                feat = fa.text(pos[0]).rsplit(".", 1)[-1]
+                if feat in {f.rsplit(".", 1)[-1] for f in cfg("external_entity_features")}:
+                    if self.fold(pos[1]) is True:
+                        xxe.add(name)
+                    else:
+                        xxe.discard(name)
+            elif method in ("parse", "feed", "parseString") and name in xxe and pos:
+                self.sink("xxe", pos[0], pos_t[0], f"sink: {name}.{method}() (external "
+                          "entities on)")  # fmt: skip
+
+    def dangerous_parser(self, parser: Node) -> bool:
+        if parser.type == "identifier":
+            return self.fa.text(parser) in self.flags.get("xxe", set())
+        if parser.type == "call":
+            q = self.fa_qual(parser.child_by_field_name("function"))
+            if q in self.fa.model.config("xml_parsers"):
+                return self.xml_parser_danger(parser)
+        return False
+
+    def xml_parser_danger(self, call: Node) -> bool:
+        """An lxml parser built with entity resolution or network access switched on."""
+        argl = call.child_by_field_name("arguments")
+        kws = {}
+        for c in argl.named_children if argl is not None else []:
+            if c.type == "keyword_argument":
+                kws[self.fa.text(c.child_by_field_name("name"))] = self.fold(
+                    c.child_by_field_name("value")
+                )
+        if kws.get("resolve_entities") is False:
+            return kws.get("no_network") is False
+        return any(kws.get(k) is v for k, v in XML_DANGER.items())
+
+    def is_path_object(self, recv: Node) -> bool:
+        if recv.type == "call":
+            q = self.fa_qual(recv.child_by_field_name("function"))
+            return q in self.fa.model.sink("path", "path_objects")
+        if recv.type == "binary_operator":
+            return self.is_path_object(recv.child_by_field_name("left"))
+        return self.fa.text(recv) in self.flags.get("pathobj", set())
+
+    def note_value(self, name: str, value: Node) -> None:
+        """Remember what a variable holds for later calls on it."""
+        v = value
+        while v.type in ("parenthesized_expression", "await") and v.named_children:
+            v = v.named_children[0]
+        if v.type == "call":
+            q = self.fa_qual(v.child_by_field_name("function"))
+            if q in self.fa.model.config("xml_parsers") and self.xml_parser_danger(v):
+                self.flags.setdefault("xxe", set()).add(name)
+            if q in self.fa.model.config("sax_parsers"):
+                self.flags.setdefault("sax", set()).add(name)
+        if self.is_path_object(v):
+            self.flags.setdefault("pathobj", set()).add(name)
+
+    def leading_text(self, n: Node | None, depth: int = 0) -> str:
+        """The constant text a string-building expression starts with."""
+        if n is None or depth > 20:
+            return ""
+        if n.type == "string":
+            out = ""
+            for c in n.named_children:
+                if c.type == "string_content":
+                    out += self.fa.text(c)
+                elif c.type == "interpolation":
+                    break
+            return out
+        if n.type == "binary_operator":
+            op = self.fa.text(n.child_by_field_name("operator"))
+            left = self.leading_text(n.child_by_field_name("left"), depth + 1)
+            return left.split("%", 1)[0] if op == "%" else left if op == "+" else ""
+        if n.type == "call":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "attribute":
+                attr = self.fa.text(fn.child_by_field_name("attribute"))
+                if attr == "format":
+                    return self.leading_text(fn.child_by_field_name("object"), depth + 1).split(
+                        "{", 1
+                    )[0]
+        if n.type == "parenthesized_expression" and n.named_children:
+            return self.leading_text(n.named_children[0], depth + 1)
+        if n.type == "identifier":
+            v = self.consts.get(self.fa.text(n))
+            return v if isinstance(v, str) else ""
+        return ""
+
+    def fixed_prefix(self, n: Node) -> bool:
+        """A URL whose constant start fixes the host (``/path...`` or ``https://host/``)."""
+        return bool(SAFE_REDIRECT_PREFIX.match(self.leading_text(n)))
+
+    def route_return(self, value: Node, taints: list[Taint]) -> None:
+        """Flask sends a returned ``str`` as text/html: tainted text built into it is XSS."""
+        if not self.route or not taints:
+            return
+        if not any(q == "flask" or q.startswith("flask.") for q in self.fa.aliases.values()):
+            return
+        if value.type in ("string", "binary_operator", "concatenated_string"):
+            self.sink("xss", value, taints, "sink: returned as the response body (text/html)")
+
+    # configuration ------------------------------------------------------------------------------
+    def call_config(
+        self,
+        node: Node,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        recv_t: list[Taint],
+        pos: list[Node],
+        pos_t: list[list[Taint]],
+        kw: dict[str, Node],
+        kw_t: dict[str, list[Taint]],
+        splat: bool,
+    ) -> None:
+        fa = self.fa
+        cfg = fa.model.config
+        if method == "set_cookie" and not splat:
+            self.cookie_rule(node, kw)
+        weak = q in cfg("weak_hashes")
+        data_t = pos_t
+        if q == "hashlib.new" and pos:
+            alg = self.fold(pos[0])
+            weak = isinstance(alg, str) and alg.lower() in cfg("weak_hash_names")
+            data_t = pos_t[1:]
+        if weak:
+            if self.fold(kw["usedforsecurity"]) is False if "usedforsecurity" in kw else False:
+                return
+            if not any(data_t) and not pos[1 if q == "hashlib.new" else 0 :]:
+                if self.target:
+                    self.flags.setdefault("weakhash", set()).add(self.target)
+                return
+            self.hash_finding(node, q or "", data_t)
+        if method in ("update",) and recv is not None and fa.text(recv).rsplit(".", 1)[-1] in (
+            self.flags.get("weakhash", set())
+        ):  # fmt: skip
+            self.hash_finding(node, fa.text(recv), pos_t)
+        if q in cfg("random_calls"):
+            self.random_finding(node, q or "")
+        v = kw.get("verify")
+        if v is not None and self.fold(v) is False:
+            self.tls_off(node, f"{q or 'call'}(verify=False) accepts any certificate: "
+                         "traffic can be intercepted.", "high",
+                         "Remove verify=False; pass a CA bundle if the server uses a private CA.")  # fmt: skip
+        if q in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
+            self.tls_off(node, f"{q}() does not verify certificates.", "high",
+                         "Use ssl.create_default_context().")  # fmt: skip
+        d = kw.get("debug")
+        if method == "run" and d is not None and self.fold(d) is True:
+            fa.config("DEBUG", "CWE-489", "Debug mode enabled", node,
+                      "The application runs with debug=True: the interactive debugger "
+                      "allows code execution.", "high", "high",
+                      "Read the debug flag from configuration; keep it off in production.",
+                      self.symbol)  # fmt: skip
+        for k, v in kw.items():
+            s = self.fold(v)
+            if isinstance(s, str):
+                self.hard_coded(node, k, s, "Read the secret from the environment or a "
+                                "secrets manager.")  # fmt: skip
+
+    def hash_finding(self, node: Node, alg: str, data: list[list[Taint]]) -> None:
+        fa = self.fa
+        live = [
+            t for ts in data for t in ts if t.origin not in ("param", "unknown")
+        ]  # a real source
+        ctx = self.context_text(node)
+        pw = bool(PASSWORDISH.search(ctx))
+        if live or pw or SECRETISH.search(ctx):
+            sev = "high" if pw else "medium"
+            why = "hashes a password" if pw else "hashes data that needs a strong hash"
+            if live:
+                why += f" (from {live[0].origin})"
+            fa.config("WEAKHASH", "CWE-328", "Weak hash", node,
+                      f"{alg} {why}: MD5/SHA-1 collisions and fast brute force make it unfit.",
+                      sev, "high" if live else "medium",
+                      "Use hashlib.sha256 or better; for passwords bcrypt, argon2 or "
+                      "hashlib.scrypt.", self.symbol)  # fmt: skip
+        else:
+            fa.config("WEAKHASH", "CWE-328", "Weak hash", node,
+                      f"{alg} is broken for security uses (no security-relevant data seen "
+                      "here; presence only).", "low", "low",
+                      "Pass usedforsecurity=False for non-security uses, else use sha256.",
+                      self.symbol)  # fmt: skip
+
+    def random_finding(self, node: Node, q: str) -> None:
+        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
+        if name and SECRETISH.search(name):
+            self.fa.config("RANDOM", "CWE-330", "Insecure randomness for a secret", node,
+                           f"'{name}' is generated with {q}(), which is predictable.",
+                           "high", "high",
+                           "Use the secrets module: secrets.token_urlsafe(), "
+                           "secrets.randbelow(), secrets.choice().", self.symbol)  # fmt: skip
+        else:
+            self.fa.config("RANDOM", "CWE-330", "Predictable random numbers", node,
+                           f"{q}() is predictable; fine unless the value must be secret "
+                           "(presence only).", "low", "low",
+                           "Use the secrets module for tokens, keys and codes.", self.symbol)  # fmt: skip
+
+    def cookie_rule(self, node: Node, kw: dict[str, Node]) -> None:
+        secure = self.fold(kw["secure"]) if "secure" in kw else None
+        httponly = self.fold(kw["httponly"]) if "httponly" in kw else None
+        if secure is not True and not ("secure" in kw and secure is self.NOTHING):
+            cwe, flag = "CWE-614", "secure=True"
+        elif httponly is not True and not ("httponly" in kw and httponly is self.NOTHING):
+            cwe, flag = "CWE-1004", "httponly=True"
+        else:
+            return
+        self.fa.config("COOKIE", cwe, "Insecure cookie", node,
+                       f"set_cookie() without {flag}: the cookie can leak "
+                       + ("over plain HTTP." if cwe == "CWE-614" else "to scripts (XSS)."),
+                       "medium", "high",
+                       "Pass secure=True, httponly=True and samesite='Lax' (or 'Strict').",
+                       self.symbol)  # fmt: skip
+
+    def credential(self, node: Node, left: Node, right: Node | None) -> None:
+        if right is None or left.type not in ("identifier", "attribute", "subscript"):
+            return
+        name = self.fa.text(left).rsplit(".", 1)[-1].strip("[]'\"")
+        if left.type == "subscript":
+            k = self.fold(left.child_by_field_name("subscript"))
+            name = k if isinstance(k, str) else ""
+        v = self.fold(right)
+        if isinstance(v, str):
+            self.hard_coded(node, name, v, "Read the secret from the environment or a "
+                            "secrets manager.")  # fmt: skip
+        path = self.fa.path.lower()
+        if self.function is None and v is False and name in (
+            "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"
+        ):  # fmt: skip
+            self.fa.config("COOKIE", "CWE-1004" if "HTTPONLY" in name else "CWE-614",
+                           "Insecure cookie", node, f"{name} is False.", "medium", "high",
+                           f"Set {name} = True.", None)  # fmt: skip
+        if self.function is None and v is True and name == "DEBUG":
+            settings = "settings" in path or "config" in path
+            self.fa.config("DEBUG", "CWE-489", "Debug mode enabled", node, "DEBUG is True.",
+                           "medium" if settings else "low", "high" if settings else "low",
+                           "Read DEBUG from the environment; keep it False in production.",
+                           None)  # fmt: skip
+
+    NOTHING: Any = None  # set below to python_scan.NOTHING
