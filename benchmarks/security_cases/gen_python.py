@@ -949,7 +949,8 @@ def build_case(cat: str, vulnerable: bool, rng: random.Random) -> tuple[dict[str
             + f"\n    return {result}\n"
         )
         files["helpers.py"] = helper.lstrip("\n")
-        imports.append(f"from helpers import {fn}")
+        imports += [f"from helpers import {fn}", f_imp]
+        setup.append(fill(f_setup, C=const))
         body = flow + f"\nout = {fn}({var})\n" + OK_RETURN[fw.name]
     elif helper_module:
         # the flow lives in a helper module

@@ -5,6 +5,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONRe
 from starlette.exceptions import HTTPException
 import html
 
+def pick(raw):
+    return "localhost"
+
 
 async def handle(request):
     filename = pick(request.path_params["filename"])

@@ -3,6 +3,8 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import do_work
 
+CHOICES = {"a": "{}", "b": "other"}
+
 
 bp = Blueprint("bp", __name__)
 

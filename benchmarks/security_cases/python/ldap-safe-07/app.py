@@ -5,6 +5,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONRe
 from starlette.exceptions import HTTPException
 import html
 
+def first[T](x: T) -> T:
+    return x
+
 
 async def handle(request):
     login = first(request.path_params["login"])

@@ -3,6 +3,9 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import handle_value
 
+def normalise(s):
+    return s.strip()
+
 
 app = Flask(__name__)
 

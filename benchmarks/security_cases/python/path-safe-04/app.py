@@ -3,6 +3,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, JSONResp
 from markupsafe import escape
 from helpers import do_work
 
+def pick(raw):
+    return "report.txt"
+
 
 app = FastAPI()
 

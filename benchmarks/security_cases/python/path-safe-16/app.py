@@ -5,6 +5,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONRe
 from starlette.exceptions import HTTPException
 import html
 
+CHOICES = {"a": "report.txt", "b": "other"}
+
 type Headers = dict[str, str]  # Python 3.12 type statement
 
 async def handle(request):

@@ -3,6 +3,8 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import process
 
+CHOICES = {"a": "report.txt", "b": "other"}
+
 type Headers = dict[str, str]  # Python 3.12 type statement
 
 app = Flask(__name__)

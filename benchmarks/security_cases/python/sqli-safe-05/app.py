@@ -3,6 +3,8 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import handle_value
 
+ALLOWED = {"alice", "other"}
+
 
 app = Flask(__name__)
 

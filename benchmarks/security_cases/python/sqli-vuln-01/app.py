@@ -6,6 +6,9 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from helpers import do_work
 
+def normalise(s):
+    return s.strip()
+
 
 class ItemView(View):
     def get(self, request):

@@ -2,6 +2,9 @@ from helpers import do_work
 import tornado.web
 import html
 
+def first[T](x: T) -> T:
+    return x
+
 
 class ItemHandler(tornado.web.RequestHandler):
     def get(self):

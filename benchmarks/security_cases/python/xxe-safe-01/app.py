@@ -5,6 +5,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONRe
 from starlette.exceptions import HTTPException
 import html
 
+CHOICES = {"a": "<note><to>ops</to></note>", "b": "other"}
+
 
 async def handle(request):
     xml = CHOICES.get(request.headers.get("x-xml", ""), "<note><to>ops</to></note>")

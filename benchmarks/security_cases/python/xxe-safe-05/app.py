@@ -3,6 +3,9 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import do_work
 
+def normalise(s):
+    return s.strip()
+
 
 app = Flask(__name__)
 

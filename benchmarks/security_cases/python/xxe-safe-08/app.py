@@ -3,6 +3,9 @@ from flask.views import MethodView
 from markupsafe import Markup, escape
 from helpers import process
 
+def pick(raw):
+    return "<note><to>ops</to></note>"
+
 
 app = Flask(__name__)
 

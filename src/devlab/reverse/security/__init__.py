@@ -20,7 +20,7 @@ from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
 from devlab.errors import InvalidInput
 from devlab.reverse.models import Finding
-from devlab.reverse.security_python import (
+from devlab.reverse.security.python import (
     SecurityReport,
     analyze_python_security,
     scan_python_project,

@@ -61,6 +61,7 @@ class PyScan(SinkRules, Scan):
         self.flags: dict[str, set[str]] = {}  # "xxe", "weakhash", "pathobj" -> names
         self.route = False
         self.local_fns: dict[str, Node] = {}
+        self.closure = False  # walking a nested function at its call: returns stay ours
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
         fa = self.fa
@@ -160,9 +161,6 @@ class PyScan(SinkRules, Scan):
     def assign_name(self, name: str, taints: list[Taint], value: Node | None, node: Node) -> None:
         self.bind(name, taints, node)
         self.keys.pop(name, None)
-        for s in self.flags.values():
-            if self.cond == 0:
-                s.discard(name)
         v = self.fold(value) if value is not None else NOTHING
         if v is not NOTHING and self.cond == 0:
             self.consts[name] = v
@@ -252,6 +250,9 @@ class PyScan(SinkRules, Scan):
             return []
         prev = self.target
         self.target = self.fa.text(left).rsplit(".", 1)[-1] if left is not None else ""
+        if left is not None and self.cond == 0:  # the old value's flags go with it
+            for s in self.flags.values():
+                s.discard(self.fa.text(left))
         try:
             taints = self.eval(right)
             if right.type == "assignment":  # a = b = value
@@ -421,6 +422,14 @@ class PyScan(SinkRules, Scan):
         """Comparisons and ``not``: a boolean, whatever went in (sinks inside still count)."""
         self.children(node)
         return []
+
+    def returned(self, taints: list[Taint], node: Node) -> None:
+        if not self.closure:
+            super().returned(taints, node)
+        elif taints:
+            line = row(node)
+            ts = [t.then(line, self.fa.code(line), "returned") for t in taints]
+            self.returns = union(self.returns, ts)
 
     # guards ----------------------------------------------------------------------------------
     def leaves(self, block: Node) -> bool:

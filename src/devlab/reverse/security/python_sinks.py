@@ -190,7 +190,10 @@ class SinkRules:
             return None
         if fn.type == "identifier":
             name = fa.text(fn)
-            target = self.local_fns.get(name) or fa.functions.get(name)
+            closure = self.local_fns.get(name)
+            if closure is not None:
+                return self.call_closure(closure, pos_t)
+            target = fa.functions.get(name)
             if target is not None:
                 return self.call_local(target, name, node, pos_t)
             imp = fa.imported.get(name)
@@ -220,6 +223,31 @@ class SinkRules:
                         if target is not None:
                             return self.call_project(other, target, method, node, pos_t)
         return None
+
+    def call_closure(self, fn: Node, args: list[list[Taint]]) -> list[Taint]:
+        """A function nested in this one, called here: walked with the current variables
+        (its closure) and the call's arguments, its sinks reported or summarised as ours."""
+        fa = self.fa
+        if fn.id in fa.in_progress or fa.nesting >= 8:
+            return []
+        fa.in_progress.add(fn.id)
+        fa.nesting += 1
+        try:
+            scan = type(self)(fa, self.summary, fa.symbol_of(fn, self.symbol), dict(self.env))
+            scan.function = fn
+            scan.closure = True
+            scan.enter(fn, self)
+            scan.local_fns = dict(self.local_fns)
+            for i, name, _node, _src in fa.params(fn):
+                scan.env[name] = args[i] if i < len(args) else []
+            fa.analysed.add(fn.id)
+            body = fa.body(fn)
+            if body is not None:
+                scan.eval(body)
+            return scan.returns
+        finally:
+            fa.nesting -= 1
+            fa.in_progress.discard(fn.id)
 
     def call_project(
         self, other: PyAnalysis, fn: Node, name: str, call: Node, args: list[list[Taint]]
