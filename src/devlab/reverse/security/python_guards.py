@@ -24,7 +24,6 @@ def collect_checks(scan: PyScan, cond: Node | None) -> list[Check]:
     out: list[Check] = []
     if cond is not None:
         _walk(scan, cond, True, out, 0)
-        _redirect_pairs(scan, cond, out)
     return out
 
 
@@ -63,6 +62,12 @@ def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> Non
                 other = _name(scan, kids[1])
                 if other is not None:  # ".." in x -> leaving: x has no ".."
                     out.append((other, frozenset({"path"}), not pol if op == "in" else pol))
+    elif t == "attribute":
+        obj = n.child_by_field_name("object")
+        attr = fa.text(n.child_by_field_name("attribute"))
+        orig = scan.parsed_from.get(fa.text(obj)) if obj is not None else None
+        if orig is not None and attr in ("netloc", "hostname"):
+            out.append((orig, frozenset({"redirect", "ssrf"}), not pol))
     elif t == "call":
         fn = n.child_by_field_name("function")
         argl = n.child_by_field_name("arguments")
@@ -72,18 +77,16 @@ def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> Non
         if fn.type == "attribute":
             method = fa.text(fn.child_by_field_name("attribute"))
             recv = _name(scan, fn.child_by_field_name("object"))
+            if method == "is_relative_to":
+                for inner in _path_args(scan, fn.child_by_field_name("object")):
+                    out.append((inner, frozenset({"path"}), pol))
+                return
             if recv is None:
                 return
             if method in fa.model.guard("validator_methods"):
                 out.append((recv, ALL, pol))
             elif method == "startswith" and args:
-                prefix = scan.fold(args[0])
-                if isinstance(prefix, str) and prefix and not prefix.startswith(SCHEMES):
-                    kinds = PREFIX_KINDS if prefix != "/" else frozenset({"path"})
-                    out.append((recv, kinds, pol))
-                elif not isinstance(prefix, (str, tuple)) and prefix is scan.NOTHING:
-                    if args[0].type != "tuple" and args[0].type != "string":
-                        out.append((recv, PREFIX_KINDS, pol))  # a configured base directory
+                _startswith(scan, recv, args[0], pol, out)
             q = scan.fa_qual(fn)
             if q in fa.model.guard("regex_calls") and len(args) > 1:
                 _regex(scan, q, args, pol, out)
@@ -102,6 +105,37 @@ def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> Non
                 out.append((name, ALL, pol))
 
 
+def _startswith(scan: PyScan, recv: str, arg: Node, pol: bool, out: list[Check]) -> None:
+    """``x.startswith(p)``: a base directory / allowed origin (when true), a rooted path,
+    or (when false) no protocol-relative ``//`` or ``/\\`` start."""
+    items = arg.named_children if arg.type == "tuple" else [arg]
+    prefixes = [scan.fold(i) for i in items]
+    if all(isinstance(p, str) for p in prefixes):
+        strs = [p for p in prefixes if isinstance(p, str)]
+        if strs and all(p in ("//", "/\\", "\\") for p in strs):
+            facts = {"fact:no//"} | ({"fact:no/\\"} if any("\\" in p for p in strs) else set())
+            out.append((recv, frozenset(facts), not pol))
+        elif strs == ["/"]:
+            out.append((recv, frozenset({"fact:rooted"}), pol))
+        elif strs and not any(p.startswith(SCHEMES) or p in ("", "/") for p in strs):
+            out.append((recv, frozenset({"path-if-normal", "redirect", "ssrf"}), pol))
+    elif arg.type != "tuple":  # a configured base directory / origin
+        out.append((recv, frozenset({"path-if-normal", "redirect", "ssrf"}), pol))
+
+
+def _path_args(scan: PyScan, n: Node | None) -> list[str]:
+    """Names inside ``Path(BASE, name).resolve()``."""
+    out: list[str] = []
+    while n is not None and n.type == "call":
+        fn = n.child_by_field_name("function")
+        argl = n.child_by_field_name("arguments")
+        for a in argl.named_children if argl is not None else []:
+            if a.type == "identifier":
+                out.append(scan.fa.text(a))
+        n = fn.child_by_field_name("object") if fn is not None and fn.type == "attribute" else None
+    return out
+
+
 def _regex(scan: PyScan, q: str | None, args: list[Node], pol: bool, out: list[Check]) -> None:
     pattern = scan.fold(args[0])
     name = _name(scan, args[1])
@@ -112,15 +146,3 @@ def _regex(scan: PyScan, q: str | None, args: list[Node], pol: bool, out: list[C
     )
     if anchored and "." not in pattern.replace(r"\.", ""):
         out.append((name, ALL, pol))
-
-
-def _redirect_pairs(scan: PyScan, cond: Node, out: list[Check]) -> None:
-    """``not x.startswith("/") or x.startswith("//")``: a rooted, non protocol-relative
-    path; with the condition leaving (or resetting x) x is safe to redirect to."""
-    text = scan.fa.text(cond)
-    for name, kinds, pol in list(out):
-        if kinds == frozenset({"path"}) and not pol:
-            if f'{name}.startswith("//")' in text or f"{name}.startswith('//')" in text or (
-                f'"//" in {name}' in text or f"'//' in {name}" in text
-            ):  # fmt: skip
-                out.append((name, frozenset({"redirect"}), False))

@@ -58,9 +58,13 @@ class PyScan(SinkRules, Scan):
         super().__init__(*args, **kwargs)
         self.consts: dict[str, object] = dict(getattr(self.fa, "consts", {}))
         self.keys: dict[str, dict[object, list[Taint]]] = {}
-        self.flags: dict[str, set[str]] = {}  # "xxe", "weakhash", "pathobj" -> names
+        self.flags: dict[str, set[str]] = {
+            k: set(v) for k, v in getattr(self.fa, "module_flags", {}).items()
+        }  # "xxe", "weakhash", "pathobj", "normal" -> names
         self.route = False
         self.local_fns: dict[str, Node] = {}
+        self.facts: dict[str, set[str]] = {}  # name -> what checks proved (rooted, no //)
+        self.parsed_from: dict[str, str] = {}  # parsed = urlparse(name)
         self.closure = False  # walking a nested function at its call: returns stay ours
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
@@ -107,9 +111,16 @@ class PyScan(SinkRules, Scan):
         if t == "string":
             if any(c.type == "interpolation" for c in n.named_children):
                 return NOTHING
-            return "".join(
+            raw = "".join(
                 self.fa.text(c) for c in n.named_children if c.type == "string_content"
             )
+            prefix = self.fa.text(n)[:3].lower()
+            if "\\" in raw and "r" not in prefix.split('"')[0].split("'")[0] and raw.isascii():
+                try:
+                    return raw.encode().decode("unicode_escape")
+                except UnicodeDecodeError:
+                    return NOTHING
+            return raw
         if t == "identifier":
             return self.consts.get(self.fa.text(n), NOTHING)
         if t == "parenthesized_expression":
@@ -418,6 +429,24 @@ class PyScan(SinkRules, Scan):
                 self.branch(c)
         return []
 
+    def h_binary(self, node: Node) -> list[Taint]:
+        """``"/" + x.lstrip("/")``: a path on this host (``/\\`` stripped too: safe to
+        redirect to); any other operator joins its operands."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = self.fa.text(node.child_by_field_name("operator"))
+        if op == "+" and self.fold(left) == "/" and right is not None and right.type == "call":
+            fn = right.child_by_field_name("function")
+            argl = right.child_by_field_name("arguments")
+            args = argl.named_children if argl is not None else []
+            if fn is not None and fn.type == "attribute" and args and self.fa.text(
+                fn.child_by_field_name("attribute")
+            ) in ("lstrip", "strip"):  # fmt: skip
+                chars = self.fold(args[0])
+                if isinstance(chars, str) and "/" in chars:
+                    kinds = {"redirect", "noproto"} if "\\" in chars else {"noproto"}
+                    return self.sanitise(self.eval(right), frozenset(kinds), node, "'/' + lstrip")
+        return self.children(node)
+
     def h_bool_result(self, node: Node) -> list[Taint]:
         """Comparisons and ``not``: a boolean, whatever went in (sinks inside still count)."""
         self.children(node)
@@ -464,11 +493,42 @@ class PyScan(SinkRules, Scan):
         self, checks: list[tuple[str, frozenset[str], bool]], positive: bool
     ) -> dict[str, list[Taint]]:
         saved: dict[str, list[Taint]] = {}
+        at = self.function or self.fa.tree.root_node
         for name, kinds, pol in checks:
-            if pol == positive and name in self.env:
-                saved.setdefault(name, self.env[name])
-                self.guard(name, kinds, self.function or self.fa.tree.root_node, "a check")
+            if pol != positive:
+                continue
+            if name not in self.env and "." in name:
+                attr = name.rsplit(".", 1)[-1]
+                owner = name.rsplit(".", 1)[0]
+                if owner in self.fa.model.request_names and attr in self.fa.model.request_attrs:
+                    self.env[name] = self.source(f"request.{attr}", at)
+            if name not in self.env:
+                continue
+            saved.setdefault(name, self.env[name])
+            facts = self.facts.setdefault(name, set())
+            facts |= {k[5:] for k in kinds if k.startswith("fact:")}
+            real = {k for k in kinds if not k.startswith("fact:") and k != "path-if-normal"}
+            if "path-if-normal" in kinds and name in self.flags.get("normal", set()):
+                real.add("path")
+            if {"rooted", "no//", "no/\\"} <= facts:
+                real.add("redirect")
+            if "no//" in facts:
+                real.add("noproto")
+            if real:
+                self.guard(name, frozenset(real), at, "a check")
         return saved
+
+    def branch(self, *nodes: Node | None) -> None:
+        """Bodies that may not run: afterwards each variable carries what it had before
+        as well as what the branch left (guards inside hold only on that path)."""
+        before = dict(self.env)
+        facts = {k: set(v) for k, v in self.facts.items()}
+        super().branch(*nodes)
+        for name, taints in list(self.env.items()):
+            old = before.get(name)
+            if old is not None and old is not taints:
+                self.env[name] = union(old, taints)
+        self.facts = facts
 
     def restore(self, saved: dict[str, list[Taint]]) -> None:
         for name, taints in saved.items():
@@ -496,6 +556,7 @@ HANDLERS = {
     "while_statement": PyScan.h_loop,
     "try_statement": PyScan.h_try,
     "comparison_operator": PyScan.h_bool_result,
+    "binary_operator": PyScan.h_binary,
     "not_operator": PyScan.h_bool_result,
     "call": lambda s, n: s.h_call(n),
     "attribute": lambda s, n: s.h_attribute(n),

@@ -123,6 +123,12 @@ class SinkRules:
                 elif c.type != "comment":
                     pos.append(c)
         q = self.fa_qual(fn)
+        inner = fn
+        while inner is not None and inner.type == "parenthesized_expression" and inner.named_children:
+            inner = inner.named_children[0]
+        if q is None and inner is not None and inner.type == "conditional_expression":
+            kids = inner.named_children
+            q = self.fa_qual(kids[0]) or self.fa_qual(kids[-1])  # (eval_js6 if es6 else eval_js)
         method = fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
         recv = fn.child_by_field_name("object") if method else None
         recv_t = self.eval(recv) if recv is not None else []
@@ -144,6 +150,20 @@ class SinkRules:
         if q in model.weak_calls:
             return self.source(model.weak_calls[q], node)
         # sanitisers
+        guards = model.raw["guards"]
+        if q in guards["normalisers"] and pos and pos[0].type == "binary_operator":
+            if self.fold(pos[0].child_by_field_name("left")) == "/":  # normpath("/" + p)
+                return self.sanitise(every, frozenset({"path"}), node, f"{q}('/' + ...)")
+        last = (q or "").rsplit(".", 1)[-1]
+        if (
+            node.parent is not None
+            and node.parent.type == "expression_statement"
+            and last.startswith(tuple(guards["validator_prefixes"]))
+        ):
+            for a in pos:
+                if a.type == "identifier":
+                    self.guard(fa.text(a), frozenset({"all"}), node, f"{last}()")
+            return []
         san = model.sanitisers.get(q or "")
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
@@ -327,6 +347,8 @@ class SinkRules:
             ):  # fmt: skip
                 specs = None
         label = q or method or "call"
+        if kind_blocked := self.hardened(q):
+            specs = [sp for sp in specs or [] if sp[0] != kind_blocked]
         for kind, args in specs or []:
             for spec in args:
                 n, taints = arg(spec)
@@ -336,7 +358,7 @@ class SinkRules:
                     continue
                 if kind == "xss" and n.type in ("dictionary", "list"):
                     continue
-                self.sink(kind, n, taints, f"sink: {label}()", constant=kind == "code")
+                self.sink(kind, n, taints, f"sink: {label}()", constant=kind in ("code", "exec"))
         if q in model.sink("cmd", "shell_calls"):
             shell = kw.get("shell")
             if shell is not None and self.fold(shell) is True and pos:
@@ -348,6 +370,9 @@ class SinkRules:
                         if self.fold(it) in SHELL_FLAGS:
                             self.sink("cmd", items[i + 1], self.eval_quiet(items[i + 1]),
                                       f"sink: {q}([shell, -c, ...])")  # fmt: skip
+        flag = model.sink("deser", "pickle_flag").get(q or "")
+        if flag is not None and pos:
+            self.pickle_flag(node, q or "", flag, kw, pos, pos_t)
         if q in model.sink("deser", "yaml_load") and pos:
             loader = kw.get("Loader") or (pos[1] if len(pos) > 1 else None)
             if loader is None or fa.text(loader) not in model.sink("deser", "yaml_safe_loaders"):
@@ -365,6 +390,33 @@ class SinkRules:
         if method in model.sink("trust", "signed_cookie_methods") and len(pos) > 1:
             self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
         self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
+
+    def hardened(self, q: str | None) -> str | None:
+        """The sink kind an API loses when the module hardens it (js2py.disable_pyimport)."""
+        if not q:
+            return None
+        for mod, call in self.fa.model.sink("code", "hardening").items():
+            if q.startswith(mod + ".") and call.encode() + b"(" in self.fa.src:
+                return "exec"
+        return None
+
+    def pickle_flag(
+        self, node: Node, q: str, flag: str, kw: dict[str, Node], pos: list[Node],
+        pos_t: list[list[Taint]],
+    ) -> None:  # fmt: skip
+        """``numpy.load(allow_pickle=...)`` / ``torch.load(weights_only=...)``: unpickles
+        when the flag says so (a ``self`` attribute set from a constructor default too)."""
+        v = kw.get(flag)
+        if v is None:
+            return
+        value = self.fold(v)
+        how = ""
+        if value is self.NOTHING and v.type == "attribute" and self.fa.text(v).startswith("self."):
+            value = self.fa.self_defaults().get(self.fa.text(v)[5:], self.NOTHING)
+            how = f" ({self.fa.text(v)} is {value} by default)"
+        unpickles = value is True if flag == "allow_pickle" else value is False
+        if unpickles:
+            self.sink("deser", pos[0], pos_t[0], f"sink: {q}({flag}={value}){how}")
 
     def xml_sinks(
         self,
@@ -440,6 +492,17 @@ class SinkRules:
                 self.flags.setdefault("sax", set()).add(name)
         if self.is_path_object(v):
             self.flags.setdefault("pathobj", set()).add(name)
+        guards = self.fa.model.raw["guards"]
+        if v.type == "call":
+            fn = v.child_by_field_name("function")
+            q = self.fa_qual(fn) or ""
+            last = self.fa.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+            if q in guards["normalisers"] or last in guards["normalisers"]:
+                self.flags.setdefault("normal", set()).add(name)
+            argl = v.child_by_field_name("arguments")
+            args = argl.named_children if argl is not None else []
+            if q in guards["url_parsers"] and args and args[0].type == "identifier":
+                self.parsed_from[name] = self.fa.text(args[0])
 
     def leading_text(self, n: Node | None, depth: int = 0) -> str:
         """The constant text a string-building expression starts with."""
@@ -473,8 +536,36 @@ class SinkRules:
         return ""
 
     def fixed_prefix(self, n: Node) -> bool:
-        """A URL whose constant start fixes the host (``/path...`` or ``https://host/``)."""
-        return bool(SAFE_REDIRECT_PREFIX.match(self.leading_text(n)))
+        """A URL whose start fixes the host: ``/path...`` or ``https://host/`` as text, or
+        a first part that carries no untrusted data (``base_url + ...``,
+        ``"".join([path, ...])`` with ``path`` proven rooted)."""
+        if SAFE_REDIRECT_PREFIX.match(self.leading_text(n)):
+            return True
+        first = self.first_part(n)
+        if first is None or first.type == "string" or self.fold(first) is not self.NOTHING:
+            return False
+        taints = self.eval_quiet(first)
+        return all(t.clean_for("redirect") for t in taints)
+
+    def first_part(self, n: Node | None, depth: int = 0) -> Node | None:
+        """The expression a built URL starts with (None: the whole value is one part)."""
+        if n is None or depth > 10:
+            return None
+        if n.type == "binary_operator" and self.fa.text(n.child_by_field_name("operator")) == "+":
+            left = n.child_by_field_name("left")
+            return self.first_part(left, depth + 1) or left
+        if n.type == "call":
+            fn = n.child_by_field_name("function")
+            argl = n.child_by_field_name("arguments")
+            args = argl.named_children if argl is not None else []
+            if fn is not None and fn.type == "attribute" and args:
+                if self.fa.text(fn.child_by_field_name("attribute")) == "join" and args[0].type in (
+                    "list", "tuple"
+                ) and args[0].named_children:  # fmt: skip
+                    return args[0].named_children[0]
+            if (self.fa_qual(fn) or "").rsplit(".", 1)[-1] in ("url_concat", "urljoin") and args:
+                return args[0]
+        return None
 
     def route_return(self, value: Node, taints: list[Taint]) -> None:
         """Flask sends a returned ``str`` as text/html: tainted text built into it is XSS."""

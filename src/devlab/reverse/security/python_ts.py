@@ -58,9 +58,15 @@ FIXES = {
     "ssti": "Render a fixed template and pass the value as a variable.",
 }
 RULES = make_rules("PY", FIXES)
-RULES["code"] = RULES["code"].__class__(
+_Rule = type(RULES["code"])
+# eval() of text is CWE-95 (eval injection); exec()/compile()/other interpreters CWE-94
+RULES["code"] = _Rule(
     "code", "DL-PY-CODEI", "CWE-95", "Code injection (eval)", "critical", FIXES["code"],
     "medium", "info",
+)  # fmt: skip
+RULES["exec"] = _Rule(
+    "exec", "DL-PY-CODEI", "CWE-94", "Code injection", "critical", FIXES["code"], "medium",
+    "info",
 )  # fmt: skip
 FUNCTION_TYPES = frozenset({"function_definition"})
 
@@ -134,6 +140,7 @@ class PyAnalysis(FileAnalysis):
         self.class_of: dict[int, str] = {}
         self.closure_env: dict[int, dict[str, list[Taint]]] = {}
         self.consts: dict[str, object] = {}
+        self.module_flags: dict[str, set[str]] = {}
         self.project: PythonProject | None = None
         self.cross_file: set[str] = set()  # other files where this one's data hit a sink
         self.prepared = False
@@ -276,7 +283,10 @@ class PyAnalysis(FileAnalysis):
                 method = False  # the receiver: not a positional argument of a call
                 continue
             src: Taint | None = None
-            if (
+            if name == "environ" and i == 0 and b"start_response" in self.text(ps).encode():
+                line = row(p)
+                src = Taint("WSGI environ", -1).then(line, self.code(line), "source: WSGI environ")
+            elif (
                 route
                 and name not in self.model.not_input_params
                 and not (default is not None and "Depends" in self.text(default))
@@ -288,6 +298,25 @@ class PyAnalysis(FileAnalysis):
                 )
             out.append((i, name, name_node, src))
             i += 1
+        return out
+
+    def self_defaults(self) -> dict[str, object]:
+        """``self.x = param`` in an ``__init__`` whose parameter has a constant default."""
+        out: dict[str, object] = {}
+        for key, fn in self.functions.items():
+            if fn is None or not key.endswith(".__init__"):
+                continue
+            ps = fn.child_by_field_name("parameters")
+            defaults: dict[str, object] = {}
+            for p in ps.named_children if ps is not None else []:
+                if p.type in ("default_parameter", "typed_default_parameter"):
+                    v = self.text(p.child_by_field_name("value"))
+                    if v in ("True", "False"):
+                        defaults[self.text(p.child_by_field_name("name"))] = v == "True"
+            for m in re.finditer(rb"self\.(\w+)\s*=\s*(\w+)", self.src[fn.start_byte : fn.end_byte]):
+                name, val = m.group(1).decode(), m.group(2).decode()
+                if val in defaults:
+                    out[name] = defaults[val]
         return out
 
     def summary(self, fn: Node) -> Summary:
@@ -319,6 +348,7 @@ class PyAnalysis(FileAnalysis):
         scan = self.scan_class(self, None, None, self.module_env)
         scan.eval(self.tree.root_node)
         self.consts = dict(scan.consts)
+        self.module_flags = {k: set(v) for k, v in scan.flags.items()}
         for node in list(self.functions.values()):
             if node is not None and node.id not in self.analysed:
                 self.summary(node)
