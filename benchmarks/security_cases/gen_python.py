@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the idiom templates are code as data: one template a line)
 """Generate DevLab's labelled Python security benchmark (vulnerable handler / safe look-alike).
 
     python benchmarks/security_cases/gen_python.py        # rewrites benchmarks/security_cases/python/
@@ -973,9 +974,9 @@ def build_case(cat: str, vulnerable: bool, rng: random.Random) -> tuple[dict[str
         imports += [f_imp, sink_imp]
         setup += [fill(f_setup, C=const), fill(sink_setup, v=var)]
         body = flow + "\n" + sink
-    if "return" not in sink or (helper_module and cat in SERVER_SIDE):
-        if not body.rstrip().endswith(OK_RETURN[fw.name]):
-            body += "\n" + OK_RETURN[fw.name]
+    needs_return = "return" not in sink or (helper_module and cat in SERVER_SIDE)
+    if needs_return and not body.rstrip().endswith(OK_RETURN[fw.name]):
+        body += "\n" + OK_RETURN[fw.name]
     if helper_module:
         imports.append(f_imp)
     head, shape = handler(fw, shape, body, rng)

@@ -609,6 +609,7 @@ def test_pickle_loaders_switched_by_a_keyword() -> None:
         def plain(stream):
             return np.load(stream)
     """)
+
     def dl(text):  # no data flow into these loaders: presence-only findings (low)
         return [f for f in scan_python_source("d.py", text) if f.rule_id == "DL-PY-DESER"]
 

@@ -31,9 +31,9 @@ from devlab.store.db import Database
 
 __all__ = [
     "SECURITY_LANGUAGES",
+    "ProjectScan",
     "SecurityReport",
     "analyze_security",
-    "ProjectScan",
     "scan_project_sources",
     "scan_snippet",
     "scan_source",
@@ -125,6 +125,7 @@ def analyze_security(
             report.findings.extend(findings)
             if error is not None:
                 report.errors.append((path, error))
+                report.unanalysed.append((path, error))
     return report
 
 

@@ -104,6 +104,8 @@ BANDIT_FIX = {
     "B608": "Use a parameterised query.",
 }
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
 class SecurityReport(BaseModel):
     project: str
     snapshot_id: int
@@ -302,9 +304,7 @@ def analyze_python_security(
     ref = resolve_project(db, project)
     report = SecurityReport(project=ref.name, snapshot_id=require_snapshot(ref))
     texts = {t.path: t.text for t in snapshot_texts(db, project, languages=["python"])}
-    items = (
-        (p, t, {d: texts[d] for d in local_imports(p, t, texts)}) for p, t in texts.items()
-    )
+    items = ((p, t, {d: texts[d] for d in local_imports(p, t, texts)}) for p, t in texts.items())
     bandit_errors: list[tuple[str, str]] = []
     seen: set[tuple[str, str, int, str | None]] = set()
     with shared_pool(pool) as workers:

@@ -33,10 +33,27 @@ ABORTS = frozenset({"abort", "flask.abort", "sys.exit", "exit"})
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "setdefault"})
 GETTERS = frozenset({"get", "pop", "getlist", "getone", "get_all", "getall"})
 BOOLEAN_METHODS = frozenset(
-    {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
-     "isidentifier", "islower", "isupper", "isspace", "count", "find", "index", "exists",
-     "is_file", "is_dir", "__contains__"}
-)  # fmt: skip
+    {
+        "startswith",
+        "endswith",
+        "isdigit",
+        "isalnum",
+        "isalpha",
+        "isnumeric",
+        "isdecimal",
+        "isidentifier",
+        "islower",
+        "isupper",
+        "isspace",
+        "count",
+        "find",
+        "index",
+        "exists",
+        "is_file",
+        "is_dir",
+        "__contains__",
+    }
+)
 SCHEME = frozenset({"http", "https", "http://", "https://", "ftp", "//", ""})
 
 
@@ -45,10 +62,20 @@ class PyScan(SinkRules, Scan):
         {"integer", "float", "true", "false", "none", "comment", "ellipsis"}
     )
     skip: ClassVar[frozenset[str]] = frozenset(
-        {"import_statement", "import_from_statement", "future_import_statement",
-         "type_alias_statement", "lambda", "class_definition", "pass_statement",
-         "global_statement", "nonlocal_statement", "type", "decorator"}
-    )  # fmt: skip
+        {
+            "import_statement",
+            "import_from_statement",
+            "future_import_statement",
+            "type_alias_statement",
+            "lambda",
+            "class_definition",
+            "pass_statement",
+            "global_statement",
+            "nonlocal_statement",
+            "type",
+            "decorator",
+        }
+    )
     block_types: ClassVar[frozenset[str]] = frozenset({"block", "module"})
     context_types: ClassVar[frozenset[str]] = frozenset(
         {"expression_statement", "return_statement", "block"}
@@ -111,9 +138,7 @@ class PyScan(SinkRules, Scan):
         if t == "string":
             if any(c.type == "interpolation" for c in n.named_children):
                 return NOTHING
-            raw = "".join(
-                self.fa.text(c) for c in n.named_children if c.type == "string_content"
-            )
+            raw = "".join(self.fa.text(c) for c in n.named_children if c.type == "string_content")
             prefix = self.fa.text(n)[:3].lower()
             if "\\" in raw and "r" not in prefix.split('"')[0].split("'")[0] and raw.isascii():
                 try:
@@ -160,9 +185,9 @@ class PyScan(SinkRules, Scan):
             b = self.fold(n.child_by_field_name("right"), depth + 1)
             if a is NOTHING or b is NOTHING:
                 return NOTHING
-            return (a and b) if self.fa.text(n.child_by_field_name("operator")) == "and" else (
-                a or b
-            )  # fmt: skip
+            return (
+                (a and b) if self.fa.text(n.child_by_field_name("operator")) == "and" else (a or b)
+            )
         return NOTHING
 
     # names ------------------------------------------------------------------------------------
@@ -217,9 +242,11 @@ class PyScan(SinkRules, Scan):
             self.assign_name(fa.text(target), taints, value, target)
         elif t in ("pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"):
             kids = [k for k in target.named_children]
-            vals = value.named_children if value is not None and value.type in (
-                "expression_list", "tuple", "list"
-            ) else None  # fmt: skip
+            vals = (
+                value.named_children
+                if value is not None and value.type in ("expression_list", "tuple", "list")
+                else None
+            )
             if vals is not None and len(vals) == len(kids):
                 for k, v in zip(kids, vals, strict=True):
                     self.assign_to(k, self.eval_quiet(v), v)
@@ -438,9 +465,12 @@ class PyScan(SinkRules, Scan):
             fn = right.child_by_field_name("function")
             argl = right.child_by_field_name("arguments")
             args = argl.named_children if argl is not None else []
-            if fn is not None and fn.type == "attribute" and args and self.fa.text(
-                fn.child_by_field_name("attribute")
-            ) in ("lstrip", "strip"):  # fmt: skip
+            if (
+                fn is not None
+                and fn.type == "attribute"
+                and args
+                and self.fa.text(fn.child_by_field_name("attribute")) in ("lstrip", "strip")
+            ):
                 chars = self.fold(args[0])
                 if isinstance(chars, str) and "/" in chars:
                     kinds = {"redirect", "noproto"} if "\\" in chars else {"noproto"}

@@ -29,10 +29,29 @@ SAFE_REDIRECT_PREFIX = re.compile(r"^(/[^/\\]|https?://[^/{%\s]+/)")
 GETTERS = frozenset({"get", "pop", "getlist", "getone", "get_all", "getall"})
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft"})
 BOOLEAN_METHODS = frozenset(
-    {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
-     "isidentifier", "islower", "isupper", "isspace", "count", "find", "index", "exists",
-     "is_file", "is_dir", "fullmatch", "match", "search"}
-)  # fmt: skip
+    {
+        "startswith",
+        "endswith",
+        "isdigit",
+        "isalnum",
+        "isalpha",
+        "isnumeric",
+        "isdecimal",
+        "isidentifier",
+        "islower",
+        "isupper",
+        "isspace",
+        "count",
+        "find",
+        "index",
+        "exists",
+        "is_file",
+        "is_dir",
+        "fullmatch",
+        "match",
+        "search",
+    }
+)
 XML_DANGER = {"resolve_entities": True, "no_network": False, "load_dtd": True, "huge_tree": True}
 
 
@@ -124,12 +143,16 @@ class SinkRules:
                     pos.append(c)
         q = self.fa_qual(fn)
         inner = fn
-        while inner is not None and inner.type == "parenthesized_expression" and inner.named_children:
+        while (
+            inner is not None and inner.type == "parenthesized_expression" and inner.named_children
+        ):
             inner = inner.named_children[0]
         if q is None and inner is not None and inner.type == "conditional_expression":
             kids = inner.named_children
             q = self.fa_qual(kids[0]) or self.fa_qual(kids[-1])  # (eval_js6 if es6 else eval_js)
-        method = fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
+        method = (
+            fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
+        )
         recv = fn.child_by_field_name("object") if method else None
         recv_t = self.eval(recv) if recv is not None else []
         if fn is not None and fn.type not in ("identifier", "attribute"):
@@ -151,9 +174,13 @@ class SinkRules:
             return self.source(model.weak_calls[q], node)
         # sanitisers
         guards = model.raw["guards"]
-        if q in guards["normalisers"] and pos and pos[0].type == "binary_operator":
-            if self.fold(pos[0].child_by_field_name("left")) == "/":  # normpath("/" + p)
-                return self.sanitise(every, frozenset({"path"}), node, f"{q}('/' + ...)")
+        if (
+            q in guards["normalisers"]
+            and pos
+            and pos[0].type == "binary_operator"
+            and self.fold(pos[0].child_by_field_name("left")) == "/"  # normpath("/" + p)
+        ):
+            return self.sanitise(every, frozenset({"path"}), node, f"{q}('/' + ...)")
         last = (q or "").rsplit(".", 1)[-1]
         if (
             node.parent is not None
@@ -341,10 +368,15 @@ class SinkRules:
         specs = model.sink_calls.get(q or "")
         if specs is None and method and q not in model.sink_calls:
             specs = model.sink_methods.get(method)
-            if specs and method == "search" and (
-                recv is None or not model.ldap_receivers.search(fa.text(recv))
-                or (q or "").startswith("re.")
-            ):  # fmt: skip
+            if (
+                specs
+                and method == "search"
+                and (
+                    recv is None
+                    or not model.ldap_receivers.search(fa.text(recv))
+                    or (q or "").startswith("re.")
+                )
+            ):
                 specs = None
         label = q or method or "call"
         if kind_blocked := self.hardened(q):
@@ -368,8 +400,12 @@ class SinkRules:
                 if items and self.fold(items[0]) in SHELLS:
                     for i, it in enumerate(items[:-1]):
                         if self.fold(it) in SHELL_FLAGS:
-                            self.sink("cmd", items[i + 1], self.eval_quiet(items[i + 1]),
-                                      f"sink: {q}([shell, -c, ...])")  # fmt: skip
+                            self.sink(
+                                "cmd",
+                                items[i + 1],
+                                self.eval_quiet(items[i + 1]),
+                                f"sink: {q}([shell, -c, ...])",
+                            )
         flag = model.sink("deser", "pickle_flag").get(q or "")
         if flag is not None and pos:
             self.pickle_flag(node, q or "", flag, kw, pos, pos_t)
@@ -377,16 +413,19 @@ class SinkRules:
             loader = kw.get("Loader") or (pos[1] if len(pos) > 1 else None)
             if loader is None or fa.text(loader) not in model.sink("deser", "yaml_safe_loaders"):
                 self.sink("deser", pos[0], pos_t[0], f"sink: {q}() with an unsafe Loader")
-        if method in model.sink("path", "path_methods") and recv is not None:
-            if self.is_path_object(recv):
-                self.sink("path", node, recv_t, f"sink: Path.{method}()")
+        if (
+            method in model.sink("path", "path_methods")
+            and recv is not None
+            and self.is_path_object(recv)
+        ):
+            self.sink("path", node, recv_t, f"sink: Path.{method}()")
         if method and recv is not None and fa.text(recv) == "self" and self.tornado():
-            if method in model.sink("xss", "self_methods") and pos:
-                if pos[0].type not in ("dictionary", "list"):
-                    self.sink("xss", pos[0], pos_t[0], f"sink: self.{method}() (response body)")
-            if method in model.sink("redirect", "self_methods") and pos:
-                if not self.fixed_prefix(pos[0]):
-                    self.sink("redirect", pos[0], pos_t[0], "sink: self.redirect()")
+            xss_methods = model.sink("xss", "self_methods")
+            if method in xss_methods and pos and pos[0].type not in ("dictionary", "list"):
+                self.sink("xss", pos[0], pos_t[0], f"sink: self.{method}() (response body)")
+            redirects = model.sink("redirect", "self_methods")
+            if method in redirects and pos and not self.fixed_prefix(pos[0]):
+                self.sink("redirect", pos[0], pos_t[0], "sink: self.redirect()")
         if method in model.sink("trust", "signed_cookie_methods") and len(pos) > 1:
             self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
         self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
@@ -401,9 +440,14 @@ class SinkRules:
         return None
 
     def pickle_flag(
-        self, node: Node, q: str, flag: str, kw: dict[str, Node], pos: list[Node],
+        self,
+        node: Node,
+        q: str,
+        flag: str,
+        kw: dict[str, Node],
+        pos: list[Node],
         pos_t: list[list[Taint]],
-    ) -> None:  # fmt: skip
+    ) -> None:
         """``numpy.load(allow_pickle=...)`` / ``torch.load(weights_only=...)``: unpickles
         when the flag says so (a ``self`` attribute set from a constructor default too)."""
         v = kw.get(flag)
@@ -434,8 +478,12 @@ class SinkRules:
         if q in cfg("xml_parse_calls") and pos:
             parser = kw.get("parser") or (pos[1] if len(pos) > 1 else None)
             if parser is not None and self.dangerous_parser(parser):
-                self.sink("xxe", pos[0], pos_t[0], f"sink: {q}() with a parser that resolves "
-                          "external entities")  # fmt: skip
+                self.sink(
+                    "xxe",
+                    pos[0],
+                    pos_t[0],
+                    f"sink: {q}() with a parser that resolves external entities",
+                )
         if method and recv is not None and recv.type == "identifier":
             name = fa.text(recv)
             if method == "setFeature" and len(pos) > 1:
@@ -446,8 +494,9 @@ class SinkRules:
                     else:
                         xxe.discard(name)
             elif method in ("parse", "feed", "parseString") and name in xxe and pos:
-                self.sink("xxe", pos[0], pos_t[0], f"sink: {name}.{method}() (external "
-                          "entities on)")  # fmt: skip
+                self.sink(
+                    "xxe", pos[0], pos_t[0], f"sink: {name}.{method}() (external entities on)"
+                )
 
     def dangerous_parser(self, parser: Node) -> bool:
         if parser.type == "identifier":
@@ -558,11 +607,15 @@ class SinkRules:
             fn = n.child_by_field_name("function")
             argl = n.child_by_field_name("arguments")
             args = argl.named_children if argl is not None else []
-            if fn is not None and fn.type == "attribute" and args:
-                if self.fa.text(fn.child_by_field_name("attribute")) == "join" and args[0].type in (
-                    "list", "tuple"
-                ) and args[0].named_children:  # fmt: skip
-                    return args[0].named_children[0]
+            if (
+                fn is not None
+                and fn.type == "attribute"
+                and args
+                and self.fa.text(fn.child_by_field_name("attribute")) == "join"
+                and args[0].type in ("list", "tuple")
+                and args[0].named_children
+            ):
+                return args[0].named_children[0]
             if (self.fa_qual(fn) or "").rsplit(".", 1)[-1] in ("url_concat", "urljoin") and args:
                 return args[0]
         return None
@@ -608,32 +661,49 @@ class SinkRules:
                     self.flags.setdefault("weakhash", set()).add(self.target)
                 return
             self.hash_finding(node, q or "", data_t)
-        if method in ("update",) and recv is not None and fa.text(recv).rsplit(".", 1)[-1] in (
-            self.flags.get("weakhash", set())
-        ):  # fmt: skip
+        if (
+            method in ("update",)
+            and recv is not None
+            and fa.text(recv).rsplit(".", 1)[-1] in (self.flags.get("weakhash", set()))
+        ):
             self.hash_finding(node, fa.text(recv), pos_t)
         if q in cfg("random_calls"):
             self.random_finding(node, q or "")
         v = kw.get("verify")
         if v is not None and self.fold(v) is False:
-            self.tls_off(node, f"{q or 'call'}(verify=False) accepts any certificate: "
-                         "traffic can be intercepted.", "high",
-                         "Remove verify=False; pass a CA bundle if the server uses a private CA.")  # fmt: skip
+            self.tls_off(
+                node,
+                f"{q or 'call'}(verify=False) accepts any certificate: traffic can be intercepted.",
+                "high",
+                "Remove verify=False; pass a CA bundle for a private CA.",
+            )
         if q in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
-            self.tls_off(node, f"{q}() does not verify certificates.", "high",
-                         "Use ssl.create_default_context().")  # fmt: skip
+            self.tls_off(
+                node,
+                f"{q}() does not verify certificates.",
+                "high",
+                "Use ssl.create_default_context().",
+            )
         d = kw.get("debug")
         if method == "run" and d is not None and self.fold(d) is True:
-            fa.config("DEBUG", "CWE-489", "Debug mode enabled", node,
-                      "The application runs with debug=True: the interactive debugger "
-                      "allows code execution.", "high", "high",
-                      "Read the debug flag from configuration; keep it off in production.",
-                      self.symbol)  # fmt: skip
+            fa.config(
+                "DEBUG",
+                "CWE-489",
+                "Debug mode enabled",
+                node,
+                "The application runs with debug=True: the interactive debugger "
+                "allows code execution.",
+                "high",
+                "high",
+                "Read the debug flag from configuration; keep it off in production.",
+                self.symbol,
+            )
         for k, v in kw.items():
             s = self.fold(v)
             if isinstance(s, str):
-                self.hard_coded(node, k, s, "Read the secret from the environment or a "
-                                "secrets manager.")  # fmt: skip
+                self.hard_coded(
+                    node, k, s, "Read the secret from the environment or a secrets manager."
+                )
 
     def hash_finding(self, node: Node, alg: str, data: list[list[Taint]]) -> None:
         fa = self.fa
@@ -647,31 +717,58 @@ class SinkRules:
             why = "hashes a password" if pw else "hashes data that needs a strong hash"
             if live:
                 why += f" (from {live[0].origin})"
-            fa.config("WEAKHASH", "CWE-328", "Weak hash", node,
-                      f"{alg} {why}: MD5/SHA-1 collisions and fast brute force make it unfit.",
-                      sev, "high" if live else "medium",
-                      "Use hashlib.sha256 or better; for passwords bcrypt, argon2 or "
-                      "hashlib.scrypt.", self.symbol)  # fmt: skip
+            fa.config(
+                "WEAKHASH",
+                "CWE-328",
+                "Weak hash",
+                node,
+                f"{alg} {why}: MD5/SHA-1 collisions and fast brute force make it unfit.",
+                sev,
+                "high" if live else "medium",
+                "Use hashlib.sha256 or better; for passwords bcrypt, argon2 or hashlib.scrypt.",
+                self.symbol,
+            )
         else:
-            fa.config("WEAKHASH", "CWE-328", "Weak hash", node,
-                      f"{alg} is broken for security uses (no security-relevant data seen "
-                      "here; presence only).", "low", "low",
-                      "Pass usedforsecurity=False for non-security uses, else use sha256.",
-                      self.symbol)  # fmt: skip
+            fa.config(
+                "WEAKHASH",
+                "CWE-328",
+                "Weak hash",
+                node,
+                f"{alg} is broken for security uses (no security-relevant data seen "
+                "here; presence only).",
+                "low",
+                "low",
+                "Pass usedforsecurity=False for non-security uses, else use sha256.",
+                self.symbol,
+            )
 
     def random_finding(self, node: Node, q: str) -> None:
         name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
         if name and SECRETISH.search(name):
-            self.fa.config("RANDOM", "CWE-330", "Insecure randomness for a secret", node,
-                           f"'{name}' is generated with {q}(), which is predictable.",
-                           "high", "high",
-                           "Use the secrets module: secrets.token_urlsafe(), "
-                           "secrets.randbelow(), secrets.choice().", self.symbol)  # fmt: skip
+            self.fa.config(
+                "RANDOM",
+                "CWE-330",
+                "Insecure randomness for a secret",
+                node,
+                f"'{name}' is generated with {q}(), which is predictable.",
+                "high",
+                "high",
+                "Use the secrets module: secrets.token_urlsafe(), "
+                "secrets.randbelow(), secrets.choice().",
+                self.symbol,
+            )
         else:
-            self.fa.config("RANDOM", "CWE-330", "Predictable random numbers", node,
-                           f"{q}() is predictable; fine unless the value must be secret "
-                           "(presence only).", "low", "low",
-                           "Use the secrets module for tokens, keys and codes.", self.symbol)  # fmt: skip
+            self.fa.config(
+                "RANDOM",
+                "CWE-330",
+                "Predictable random numbers",
+                node,
+                f"{q}() is predictable; fine unless the value must be secret (presence only).",
+                "low",
+                "low",
+                "Use the secrets module for tokens, keys and codes.",
+                self.symbol,
+            )
 
     def cookie_rule(self, node: Node, kw: dict[str, Node]) -> None:
         secure = self.fold(kw["secure"]) if "secure" in kw else None
@@ -682,12 +779,18 @@ class SinkRules:
             cwe, flag = "CWE-1004", "httponly=True"
         else:
             return
-        self.fa.config("COOKIE", cwe, "Insecure cookie", node,
-                       f"set_cookie() without {flag}: the cookie can leak "
-                       + ("over plain HTTP." if cwe == "CWE-614" else "to scripts (XSS)."),
-                       "medium", "high",
-                       "Pass secure=True, httponly=True and samesite='Lax' (or 'Strict').",
-                       self.symbol)  # fmt: skip
+        self.fa.config(
+            "COOKIE",
+            cwe,
+            "Insecure cookie",
+            node,
+            f"set_cookie() without {flag}: the cookie can leak "
+            + ("over plain HTTP." if cwe == "CWE-614" else "to scripts (XSS)."),
+            "medium",
+            "high",
+            "Pass secure=True, httponly=True and samesite='Lax' (or 'Strict').",
+            self.symbol,
+        )
 
     def credential(self, node: Node, left: Node, right: Node | None) -> None:
         if right is None or left.type not in ("identifier", "attribute", "subscript"):
@@ -698,20 +801,38 @@ class SinkRules:
             name = k if isinstance(k, str) else ""
         v = self.fold(right)
         if isinstance(v, str):
-            self.hard_coded(node, name, v, "Read the secret from the environment or a "
-                            "secrets manager.")  # fmt: skip
+            self.hard_coded(
+                node, name, v, "Read the secret from the environment or a secrets manager."
+            )
         path = self.fa.path.lower()
-        if self.function is None and v is False and name in (
-            "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"
-        ):  # fmt: skip
-            self.fa.config("COOKIE", "CWE-1004" if "HTTPONLY" in name else "CWE-614",
-                           "Insecure cookie", node, f"{name} is False.", "medium", "high",
-                           f"Set {name} = True.", None)  # fmt: skip
+        if (
+            self.function is None
+            and v is False
+            and name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY")
+        ):
+            self.fa.config(
+                "COOKIE",
+                "CWE-1004" if "HTTPONLY" in name else "CWE-614",
+                "Insecure cookie",
+                node,
+                f"{name} is False.",
+                "medium",
+                "high",
+                f"Set {name} = True.",
+                None,
+            )
         if self.function is None and v is True and name == "DEBUG":
             settings = "settings" in path or "config" in path
-            self.fa.config("DEBUG", "CWE-489", "Debug mode enabled", node, "DEBUG is True.",
-                           "medium" if settings else "low", "high" if settings else "low",
-                           "Read DEBUG from the environment; keep it False in production.",
-                           None)  # fmt: skip
+            self.fa.config(
+                "DEBUG",
+                "CWE-489",
+                "Debug mode enabled",
+                node,
+                "DEBUG is True.",
+                "medium" if settings else "low",
+                "high" if settings else "low",
+                "Read DEBUG from the environment; keep it False in production.",
+                None,
+            )
 
     NOTHING: Any = None  # set below to python_scan.NOTHING

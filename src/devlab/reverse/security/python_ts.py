@@ -51,8 +51,7 @@ FIXES = {
     "autoescaping.",
     "xxe": "Parse untrusted XML with defusedxml, or an lxml parser with "
     "resolve_entities=False and no_network=True.",
-    "ldap": "Escape the value with ldap.filter.escape_filter_chars() (ldap3: "
-    "escape_filter_chars).",
+    "ldap": "Escape the value with ldap.filter.escape_filter_chars() (ldap3: escape_filter_chars).",
     "xpath": "Pass the value as an XPath variable (tree.xpath('//u[@n=$name]', name=v)).",
     "trust": "Validate the value against an allow-list before storing it in the session.",
     "ssti": "Render a fixed template and pass the value as a variable.",
@@ -61,13 +60,25 @@ RULES = make_rules("PY", FIXES)
 _Rule = type(RULES["code"])
 # eval() of text is CWE-95 (eval injection); exec()/compile()/other interpreters CWE-94
 RULES["code"] = _Rule(
-    "code", "DL-PY-CODEI", "CWE-95", "Code injection (eval)", "critical", FIXES["code"],
-    "medium", "info",
-)  # fmt: skip
-RULES["exec"] = _Rule(
-    "exec", "DL-PY-CODEI", "CWE-94", "Code injection", "critical", FIXES["code"], "medium",
+    "code",
+    "DL-PY-CODEI",
+    "CWE-95",
+    "Code injection (eval)",
+    "critical",
+    FIXES["code"],
+    "medium",
     "info",
-)  # fmt: skip
+)
+RULES["exec"] = _Rule(
+    "exec",
+    "DL-PY-CODEI",
+    "CWE-94",
+    "Code injection",
+    "critical",
+    FIXES["code"],
+    "medium",
+    "info",
+)
 FUNCTION_TYPES = frozenset({"function_definition"})
 
 
@@ -252,9 +263,9 @@ class PyAnalysis(FileAnalysis):
             if e is None:
                 continue
             last = self.text(e).rsplit(".", 1)[-1]
-            if last in self.model.route_decorators and (e.type == "attribute" or last in (
-                "api_view", "route", "view"
-            )):  # fmt: skip
+            if last in self.model.route_decorators and (
+                e.type == "attribute" or last in ("api_view", "route", "view")
+            ):
                 return True
         return False
 
@@ -313,7 +324,9 @@ class PyAnalysis(FileAnalysis):
                     v = self.text(p.child_by_field_name("value"))
                     if v in ("True", "False"):
                         defaults[self.text(p.child_by_field_name("name"))] = v == "True"
-            for m in re.finditer(rb"self\.(\w+)\s*=\s*(\w+)", self.src[fn.start_byte : fn.end_byte]):
+            for m in re.finditer(
+                rb"self\.(\w+)\s*=\s*(\w+)", self.src[fn.start_byte : fn.end_byte]
+            ):
                 name, val = m.group(1).decode(), m.group(2).decode()
                 if val in defaults:
                     out[name] = defaults[val]
@@ -382,9 +395,7 @@ def unredact(text: str) -> str:
     return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)
 
 
-def scan_python_tree(
-    path: str, text: str, project: PythonProject | None = None
-) -> list[Finding]:
+def scan_python_tree(path: str, text: str, project: PythonProject | None = None) -> list[Finding]:
     """DevLab's findings for one Python file (tree-sitter; never a syntax error).
 
     With ``project`` (which must hold ``path``), calls into the project's other files
