@@ -627,7 +627,8 @@ class JSScan(Scan):
             return (f"{o}.{prop}", server) if prop in REQ_PROPS else None
         if o in ("ctx.request", "ctx.req") and prop in REQ_PROPS | KOA_PROPS:
             return f"{o}.{prop}", server
-        if o == "ctx" and prop in KOA_PROPS:
+        if o == "ctx" and prop in KOA_PROPS and prop != "body":
+            # ctx.body is Koa's *response* body; the request's is ctx.request.body
             return f"ctx.{prop}", server
         if o == "process" and prop in ("argv", "env"):
             return f"process.{prop}", CLI_PRESET
