@@ -969,8 +969,8 @@ class JSScan(Scan):
         ):
             self.cookie_rule(node, args, koa=method == "set")
         elif (
-            q in ("cookie.serialize", "serialize")
-            and q.startswith("cookie")
+            (q in ("cookie.serialize", "serialize")
+            and q.startswith("cookie"))
             or (fn.type == "identifier" and fa.aliases.get(fa.text(fn)) == "cookie.serialize")
         ):
             self.cookie_rule(node, args)
