@@ -573,7 +573,7 @@ def show(cases: list[Case]) -> None:
                     print(f"{n:6d} {line}")
 
 
-def render_labelled(res: dict[str, Any], command: str) -> str:
+def render_labelled(res: dict[str, Any], command: str, js: dict[str, Any] | None = None) -> str:
     m = machine()
     s = res["splits"]
     parts = [
@@ -614,6 +614,18 @@ def render_labelled(res: dict[str, Any], command: str) -> str:
     ]
     for split, title in (("heldout", "held-out half"), ("tune", "tuning half"), ("all", "all")):
         parts += [f"### Python, {title}", "", labelled.table(res, split), ""]
+    if js is not None:
+        parts += [
+            "### JavaScript",
+            "",
+            f"{js['cases']} cases (`security_cases/js/`, `gen_js.py`): Express, Koa and "
+            "Next.js API-route handlers, the same 14 categories, 16 vulnerable and 16 safe "
+            f"per category, split the same way; scanned in {js['seconds']['devlab']} s. "
+            "bandit does not read JavaScript (its columns are 0).",
+            "",
+        ]
+        for split, title in (("heldout", "held-out half"), ("tune", "tuning half")):
+            parts += [f"#### JavaScript, {title}", "", labelled.table(js, split), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -627,11 +639,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.labelled:
         res = labelled.evaluate("python")
-        write_json(SEC_DIR / "labelled-results.json", res)
+        js = labelled.evaluate("js")
+        write_json(SEC_DIR / "labelled-results.json", {"python": res, "js": js})
         cmd = ".venv/bin/python benchmarks/bench_security.py --labelled" + (
             " --write" if args.write else ""
         )
-        text = render_labelled(res, cmd)
+        text = render_labelled(res, cmd, js)
         print(text)
         if args.write:
             write_docs_section(LABELLED_SECTION, text)

@@ -951,13 +951,18 @@ class JSScan(Scan):
         if short in ("parseXml", "parseXmlString", "parseXmlAsync") and len(args) > 1:
             if re.search(r"noent\s*:\s*true", fa.text(args[1])):
                 self.sink("xxe", node, arg(0), f"sink: {q}() with noent: true")
+                # the setting alone (a constant, sanitised or untraced document): low
+                user_doc = any(
+                    t.origin not in ("param", "unknown") and not t.clean_for("xxe")
+                    for t in arg(0)
+                )
                 fa.config(
                     "XXE",
                     "CWE-611",
                     "XML external entities",
                     node,
                     "libxmljs parses with noent: true: external entities are expanded.",
-                    "high" if arg(0) else "low",  # only a document from a user is a risk
+                    "high" if user_doc else "low",
                     "high",
                     RULES["xxe"].fix,
                     self.symbol,
