@@ -212,3 +212,13 @@ def test_labelled_benchmark_targets_on_both_halves() -> None:
         for cat, d in per.items():
             assert d["tpr"] >= 80 and d["fpr"] <= 15, (split, cat, d)
         assert bench.average(per)["score"] >= 60
+
+
+def test_snippet_that_does_not_parse_names_the_line_but_312_syntax_is_accepted() -> None:
+    from devlab.errors import InvalidInput
+    from devlab.reverse.security import scan_snippet
+
+    with pytest.raises(InvalidInput, match="line 2"):
+        scan_snippet("x = 1\ndef f(:\n    pass\n", language="python")
+    ok = 'from flask import request\nimport os\nos.system(f"ls {request.args["d"]}")\n'
+    assert serious(scan_snippet(ok, language="python"), "CWE-78")

@@ -134,7 +134,8 @@ def scan_snippet(
 ) -> list[Finding]:
     """Security findings of a piece of code sent on its own (the REST doors' ``code``
     field). The language comes from ``language``, else from ``path``; Python that does
-    not parse is an ``InvalidInput`` naming the line."""
+    not parse (tree-sitter's grammar: any Python version) is an ``InvalidInput`` naming
+    the line."""
     if language is None and path is None:
         raise InvalidInput("give the snippet's 'language' or a 'path' to detect it from")
     if language is not None and language not in SECURITY_LANGUAGES:
@@ -143,9 +144,28 @@ def scan_snippet(
             f"choose from {', '.join(sorted(SECURITY_LANGUAGES))}"
         )
     name = path or f"snippet{SNIPPET_EXTENSIONS.get(language or '', '')}"
-    try:
-        return scan_source(name, code, language)
-    except SyntaxError as exc:
-        raise InvalidInput(
-            f"the Python snippet does not parse: line {exc.lineno}: {exc.msg}"
-        ) from exc
+    lang = language or detect_language(name, code[:256].encode("utf-8", "replace"))
+    if lang == "python":
+        # a project file is analysed as far as it parses; a snippet sent on its own that
+        # does not parse is more likely a paste error: say where (tree-sitter's grammar,
+        # so any Python version's syntax is accepted)
+        line = first_syntax_error(code)
+        if line is not None:
+            raise InvalidInput(f"the Python snippet does not parse: line {line}")
+    return scan_source(name, code, language)
+
+
+def first_syntax_error(code: str) -> int | None:
+    """1-based line of the first syntax error tree-sitter finds in Python ``code``."""
+    from devlab.reverse.security.python_ts import parse_tree
+
+    root = parse_tree(code).root_node
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR" or n.is_missing:
+            return n.start_point[0] + 1
+        stack.extend(reversed([c for c in n.children if c.has_error or c.is_missing]))
+    return 1
