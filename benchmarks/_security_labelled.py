@@ -170,7 +170,37 @@ def table(res: dict[str, Any], split: str) -> str:
     return "\n".join(rows)
 
 
+def per_file_scores() -> dict[str, Any]:
+    """Averaged scores with ``scan_source`` file by file: the API every DevLab version
+    has, so an earlier commit's source can be measured (``bench_security.py
+    --before-src``). A file that raises counts as unanalysed."""
+    from devlab.reverse.security import scan_source
+
+    out: dict[str, Any] = {}
+    for lang in ("python", "js"):
+        labels = load(lang)
+        hits: dict[str, list] = {}
+        unanalysed = 0
+        for cid in labels:
+            found: list = []
+            for path, text in case_files(lang, cid).items():
+                try:
+                    found += [(f.cwe, f.severity) for f in scan_source(path, text)]
+                except Exception:
+                    unanalysed += 1
+            hits[cid] = found
+        out[lang] = {
+            split: average(score(labels, hits, 2, None if split == "all" else split))
+            for split in ("tune", "heldout", "all")
+        }
+        out[lang]["unanalysed_files"] = unanalysed
+    return out
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--per-file-json"]:
+        print(json.dumps(per_file_scores()))
+        raise SystemExit(0)
     lang = sys.argv[1] if len(sys.argv) > 1 else "python"
     split = sys.argv[2] if len(sys.argv) > 2 else "tune"
     r = evaluate(lang)
