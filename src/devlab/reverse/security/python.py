@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -32,7 +31,7 @@ from pydantic import BaseModel, Field
 from devlab.codebase.parallel import WorkerPool, shared_pool
 from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
 from devlab.reverse.models import SEVERITY_ORDER, Finding
-from devlab.reverse.security.python_ts import PythonProject, unredact
+from devlab.reverse.security.python_ts import PythonProject, _module_candidates, unredact
 from devlab.store.db import Database
 
 __all__ = [
@@ -221,17 +220,15 @@ def _merge(own: list[Finding], bandit: list[Finding]) -> list[Finding]:
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))", re.M)
 
 
-def local_imports(path: str, text: str, paths: Iterable[str]) -> list[str]:
-    """The project files ``path`` imports (cheap: import lines matched against paths)."""
-    project = PythonProject(dict.fromkeys(paths, ""))
+def local_imports(path: str, text: str, index: PythonProject) -> list[str]:
+    """The project files ``path`` imports (cheap: import lines matched against the
+    project's paths, ``index`` built once per project)."""
     out: list[str] = []
     for m in _IMPORT.finditer(text[:200_000]):
         mod = m.group(1) or m.group(2) or ""
         level = len(mod) - len(mod.lstrip("."))
-        from devlab.reverse.security.python_ts import _module_candidates
-
         for cand in _module_candidates(mod.lstrip("."), level, path):
-            hit = project.by_suffix.get(cand)
+            hit = index.by_suffix.get(cand)
             if hit is not None and hit != path and hit not in out:
                 out.append(hit)
                 break
@@ -304,7 +301,8 @@ def analyze_python_security(
     ref = resolve_project(db, project)
     report = SecurityReport(project=ref.name, snapshot_id=require_snapshot(ref))
     texts = {t.path: t.text for t in snapshot_texts(db, project, languages=["python"])}
-    items = ((p, t, {d: texts[d] for d in local_imports(p, t, texts)}) for p, t in texts.items())
+    index = PythonProject(dict.fromkeys(texts, ""))  # paths only: the import resolver
+    items = ((p, t, {d: texts[d] for d in local_imports(p, t, index)}) for p, t in texts.items())
     bandit_errors: list[tuple[str, str]] = []
     seen: set[tuple[str, str, int, str | None]] = set()
     with shared_pool(pool) as workers:

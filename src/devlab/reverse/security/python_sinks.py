@@ -242,7 +242,7 @@ class SinkRules(ConfigRules):
             if target is not None:
                 return self.call_local(target, name, node, pos_t)
             imp = fa.imported.get(name)
-            if imp is not None and fa.project is not None:
+            if imp is not None and fa.project is not None and self.worth_following(pos_t):
                 other = fa.project.resolve(imp[0], imp[1], fa.path)
                 if other is None and imp[0]:  # from pkg import module; module.f()
                     return None
@@ -258,7 +258,12 @@ class SinkRules(ConfigRules):
                 target = fa.functions.get(f"{cls}.{method}") if cls else None
                 if target is not None:
                     return self.call_local(target, method, node, pos_t)
-            if fa.project is not None and q and recv.type in ("identifier", "attribute"):
+            if (
+                fa.project is not None
+                and q
+                and recv.type in ("identifier", "attribute")
+                and self.worth_following(pos_t)
+            ):
                 mod = fa.aliases.get(rtext.split(".")[0])
                 if mod is not None:
                     full = rtext.replace(rtext.split(".")[0], mod, 1)
@@ -268,6 +273,14 @@ class SinkRules(ConfigRules):
                         if target is not None:
                             return self.call_project(other, target, method, node, pos_t)
         return None
+
+    def worth_following(self, args: list[list[Taint]]) -> bool:
+        """Follow a call into another file only when untrusted data goes in (or when this
+        file is itself being analysed as a callee, to chain helpers): other calls would
+        parse and analyse the imported module for nothing."""
+        if self.fa.dependency:
+            return any(args)
+        return any(t.origin not in ("param", "unknown") for ts in args for t in ts)
 
     def call_closure(self, fn: Node, args: list[list[Taint]]) -> list[Taint]:
         """A function nested in this one, called here: walked with the current variables
@@ -300,6 +313,7 @@ class SinkRules(ConfigRules):
         """Apply the summary of a function of another project file; sinks inside it are
         reported in that file, with the whole path."""
         fa = self.fa
+        other.dependency = True
         other.run()
         summary = other.summary(fn)
         other.called.add(fn.id)
