@@ -249,3 +249,19 @@ def test_modern_syntax_of_every_language_parses_without_errors(path: str) -> Non
     lang = detect_language(path, text.encode()[:256])
     assert not get_parser(lang).parse(text.encode()).root_node.has_error
     assert scan_project_sources({path: text}).unanalysed == []
+
+
+def test_deep_long_and_branchy_input_neither_crashes_nor_blows_up() -> None:
+    import time
+
+    from devlab.reverse.security.python_ts import scan_python_tree
+
+    deep = "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n"
+    doubling = "x = 'a'\n" + "x = x + 'a' + x\n" * 3000  # constant folding stays bounded
+    branchy = "def f(a):\n" + "".join(
+        f"    if a == {i}:\n        a = g{i}(a)\n" for i in range(2000)
+    )
+    start = time.process_time()
+    for i, src in enumerate((deep, doubling, branchy)):
+        assert scan_python_tree(f"f{i}.py", src) == []
+    assert time.process_time() - start < 10

@@ -163,7 +163,7 @@ class PyScan(SinkRules, Scan):
                 if isinstance(a, int) and isinstance(b, int) and abs(a) < 1 << 32 > abs(b):
                     return op(a, b)
                 if isinstance(a, str) and isinstance(b, str) and op is operator.add:
-                    return a + b
+                    return a + b if len(a) + len(b) <= 4096 else NOTHING
             except (ArithmeticError, TypeError):
                 return NOTHING
             return NOTHING

@@ -446,9 +446,15 @@ class SinkRules(ConfigRules):
         """The sink kind an API loses when the module hardens it (js2py.disable_pyimport)."""
         if not q:
             return None
-        for mod, call in self.fa.model.sink("code", "hardening").items():
-            if q.startswith(mod + ".") and call.encode() + b"(" in self.fa.src:
-                return "exec"
+        fa = self.fa
+        if fa.hardened is None:  # once per file: a search of the whole text
+            fa.hardened = frozenset(
+                mod
+                for mod, call in fa.model.sink("code", "hardening").items()
+                if call.encode() + b"(" in fa.src
+            )
+        if any(q.startswith(mod + ".") for mod in fa.hardened):
+            return "exec"
         return None
 
     def pickle_flag(
