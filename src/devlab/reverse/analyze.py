@@ -66,6 +66,11 @@ class AnalysisReport(BaseModel):
     vulndb_loaded: bool = False
     errors: list[AnalysisError] = Field(default_factory=list)
     seconds: dict[str, float] = Field(default_factory=dict)
+    security_coverage: dict[str, float] = Field(
+        default_factory=dict,
+        description="files with security rules, unanalysed files, their share (0-1), and "
+        "Python files bandit's parser skipped (DevLab's engine still analysed them)",
+    )
 
 
 GUESSED_SECRET_TYPES = frozenset(
@@ -101,6 +106,28 @@ def secret_findings(db: Database, project: str | int) -> list[Finding]:
     return findings
 
 
+def unanalysed_findings(unanalysed: list[tuple[str, str]]) -> list[Finding]:
+    """One low finding per file the security analysis could not read, so that the gap
+    shows in the insights feed, not only in a log line."""
+    return [
+        Finding(
+            rule_id="DL-SEC-UNANALYSED",
+            category="security",
+            title="File not analysed for security",
+            message=f"no security rule could run on this file ({why}); its findings, "
+            "if any, are missing from this report",
+            severity="low",
+            confidence="high",
+            path=path,
+            start_line=1,
+            end_line=1,
+            snippet="",
+            fix="check the file's encoding and contents; report it if it is valid source",
+        )
+        for path, why in unanalysed
+    ]
+
+
 def analyze_project(
     db: Database,
     settings: Settings,
@@ -134,7 +161,15 @@ def analyze_project(
                 ]
             elif step == "security":
                 security = analyze_security(db, project, pool=pool)
-                findings += security.findings
+                findings += security.findings + unanalysed_findings(security.unanalysed)
+                out.security_coverage = {
+                    "files": security.files,
+                    "unanalysed": len(security.unanalysed),
+                    "unanalysed_share": round(len(security.unanalysed) / security.files, 4)
+                    if security.files
+                    else 0.0,
+                    "bandit_skipped": security.bandit_skipped,
+                }
                 out.errors += [
                     AnalysisError(analysis=step, path=p, message=m) for p, m in security.errors
                 ]

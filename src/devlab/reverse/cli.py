@@ -87,6 +87,13 @@ def analyze(
         return
     for category, counts in sorted(result.counts.items()):
         stdout.print(f"{category}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    cov = result.security_coverage
+    if cov:
+        line = (
+            f"security coverage: {int(cov['files'])} files, {int(cov['unanalysed'])} not "
+            f"analysed ({100 * cov['unanalysed_share']:.1f}%)"
+        )
+        stdout.print(f"[yellow]{line}[/]" if cov["unanalysed"] else line)
     stdout.print(
         f"insights: {summary.get('new', 0)} new, {summary.get('fixed', 0)} fixed, "
         f"{summary.get('open', 0)} open (`devlab insights --project {result.project}`)"

@@ -2,7 +2,9 @@
 
 One rule per ``rule_id`` (with the CWE and the category in ``properties.tags``),
 one result per finding, the finding's fingerprint as a partial fingerprint and
-its taint path as a code flow.
+its taint path as a code flow. CWEs are also a SARIF taxonomy: the run carries a
+``CWE`` taxonomy with one taxon per CWE used, each result references its finding's
+(most specific) CWE in ``taxa``, and each rule its CWEs in ``relationships``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,34 @@ from devlab.reverse.models import SEVERITY_ORDER, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
+CWE_NAMES = {
+    "22": "Path Traversal",
+    "78": "OS Command Injection",
+    "79": "Cross-site Scripting",
+    "89": "SQL Injection",
+    "90": "LDAP Injection",
+    "94": "Code Injection",
+    "95": "Eval Injection",
+    "295": "Improper Certificate Validation",
+    "327": "Broken or Risky Cryptographic Algorithm",
+    "328": "Use of Weak Hash",
+    "330": "Use of Insufficiently Random Values",
+    "489": "Active Debug Code",
+    "501": "Trust Boundary Violation",
+    "502": "Deserialization of Untrusted Data",
+    "601": "Open Redirect",
+    "611": "XML External Entity Reference",
+    "614": "Sensitive Cookie Without 'Secure'",
+    "643": "XPath Injection",
+    "798": "Use of Hard-coded Credentials",
+    "918": "Server-Side Request Forgery",
+    "1004": "Sensitive Cookie Without 'HttpOnly'",
+    "1336": "Server-Side Template Injection",
+}
+
+
+def _taxon_ref(cwe_id: str, index: int) -> dict[str, Any]:
+    return {"id": cwe_id, "index": index, "toolComponent": {"name": "CWE", "index": 0}}
 
 
 def sarif_level(severity: str) -> str:
@@ -94,11 +124,18 @@ def to_sarif(
             version = "0"
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
+    taxa: dict[str, int] = {}
     results = []
     for f in findings:
         if f.rule_id not in index:
             index[f.rule_id] = len(rules)
             rules.append(_rule(f))
+        cwe_id = f.cwe[4:] if f.cwe and f.cwe.startswith("CWE-") else None
+        if cwe_id is not None:
+            t = taxa.setdefault(cwe_id, len(taxa))
+            rel = rules[index[f.rule_id]].setdefault("relationships", [])
+            if not any(r["target"]["id"] == cwe_id for r in rel):
+                rel.append({"target": _taxon_ref(cwe_id, t), "kinds": ["relevant"]})
         result: dict[str, Any] = {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
@@ -114,6 +151,8 @@ def to_sarif(
         }
         if f.cwe:
             result["properties"]["cwe"] = f.cwe
+        if cwe_id is not None:
+            result["taxa"] = [_taxon_ref(cwe_id, taxa[cwe_id])]
         if f.fix:
             result["properties"]["fix"] = f.fix
         if f.symbol:
@@ -135,6 +174,21 @@ def to_sarif(
                 },
                 "results": results,
                 "columnKind": "unicodeCodePoints",
+                "taxonomies": [
+                    {
+                        "name": "CWE",
+                        "organization": "MITRE",
+                        "shortDescription": {"text": "The MITRE Common Weakness Enumeration"},
+                        "taxa": [
+                            {
+                                "id": cwe_id,
+                                "name": CWE_NAMES.get(cwe_id, f"CWE-{cwe_id}"),
+                                "helpUri": f"https://cwe.mitre.org/data/definitions/{cwe_id}.html",
+                            }
+                            for cwe_id in taxa
+                        ],
+                    }
+                ],
             }
         ],
     }

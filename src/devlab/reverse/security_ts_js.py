@@ -627,7 +627,8 @@ class JSScan(Scan):
             return (f"{o}.{prop}", server) if prop in REQ_PROPS else None
         if o in ("ctx.request", "ctx.req") and prop in REQ_PROPS | KOA_PROPS:
             return f"{o}.{prop}", server
-        if o == "ctx" and prop in KOA_PROPS:
+        if o == "ctx" and prop in KOA_PROPS and prop != "body":
+            # ctx.body is Koa's *response* body; the request's is ctx.request.body
             return f"ctx.{prop}", server
         if o == "process" and prop in ("argv", "env"):
             return f"process.{prop}", CLI_PRESET
@@ -719,6 +720,8 @@ class JSScan(Scan):
             return self.source(f"{recv_text}.{method}()", node)
         if recv_text in ("ctx.cookies", "ctx") and method == "get" and recv_text == "ctx.cookies":
             return self.source("ctx.cookies.get()", node)
+        if recv_text == "ctx" and method == "get":  # Koa: a request header
+            return self.source("ctx.get()", node)
         if q in ("prompt", "window.prompt"):
             return self.source("prompt()", node)
         # sinks and configuration rules
@@ -892,7 +895,10 @@ class JSScan(Scan):
         if fn.type == "identifier" and fa.text(fn) in ("$", "jQuery") and a0.type != "string":
             self.sink("xss", node, arg(0), "sink: jQuery $() with markup")
             return
-        if method in ("send", "write", "end") and recv_text in RES_NAMES:
+        res_chain = recv_text in RES_NAMES or bool(
+            re.match(r"^(res|response|reply)\.status\(\d+\)$", recv_text or "")
+        )  # res.status(200).send(...)
+        if method in ("send", "write", "end") and res_chain:
             if a0.type not in ("object", "array") and not (
                 a0.type == "member_expression" and fa.text(a0) in _REQ_WHOLE
             ):
@@ -945,20 +951,33 @@ class JSScan(Scan):
         if short in ("parseXml", "parseXmlString", "parseXmlAsync") and len(args) > 1:
             if re.search(r"noent\s*:\s*true", fa.text(args[1])):
                 self.sink("xxe", node, arg(0), f"sink: {q}() with noent: true")
+                # the setting alone (a constant, sanitised or untraced document): low
+                user_doc = any(
+                    t.origin not in ("param", "unknown") and not t.clean_for("xxe")
+                    for t in arg(0)
+                )
                 fa.config(
                     "XXE",
                     "CWE-611",
                     "XML external entities",
                     node,
                     "libxmljs parses with noent: true: external entities are expanded.",
-                    "high" if arg(0) else "medium",
+                    "high" if user_doc else "low",
                     "high",
                     RULES["xxe"].fix,
                     self.symbol,
                 )
             return
         # configuration rules
-        if method == "cookie" and recv_text in RES_NAMES:
+        if (method == "cookie" and recv_text in RES_NAMES) or (
+            method == "set" and recv_text == "ctx.cookies"
+        ):
+            self.cookie_rule(node, args, koa=method == "set")
+        elif (
+            (q in ("cookie.serialize", "serialize")
+            and q.startswith("cookie"))
+            or (fn.type == "identifier" and fa.aliases.get(fa.text(fn)) == "cookie.serialize")
+        ):
             self.cookie_rule(node, args)
         elif q in ("crypto.createHash", "createHash") or q.endswith("crypto.createHash"):
             if a0.type == "string" and fa.text(a0)[1:-1].lower() in WEAK_HASHES:
@@ -968,6 +987,11 @@ class JSScan(Scan):
         elif method == "update" and recv_text in self.digests:
             if PASSWORDISH.search(fa.text(a0)[:200]):
                 self.hash_rule(node, self.digests[recv_text])
+            self.hashed_input(node, self.digests[recv_text], arg(0))
+        elif method == "update" and recv is not None and recv.type == "call_expression":
+            m = re.match(r"^(?:crypto\.)?createHash\(\s*['\"](\w+)['\"]", recv_text or "")
+            if m and m.group(1).lower() in WEAK_HASHES:
+                self.hashed_input(node, m.group(1), arg(0))
         elif q in ("md5", "sha1", "blueimp-md5", "js-md5", "CryptoJS.MD5", "CryptoJS.SHA1"):
             if fa.aliases.get(fa.text(fn)) or q.startswith("CryptoJS"):
                 self.hash_rule(node, short.lower())
@@ -1190,6 +1214,9 @@ class JSScan(Scan):
         prop = ltext.rsplit(".", 1)[-1]
         if prop in HTML_PROPS:
             self.sink("xss", node, t, f"sink: .{prop} assignment")
+        elif ltext == "ctx.body" and right.type in ("template_string", "binary_expression"):
+            # Koa sends a string body as text/html
+            self.sink("xss", node, t, "sink: ctx.body (HTML response)")
         elif ltext in LOCATION_TARGETS:
             self.sink("redirect", node, t, f"sink: {ltext} assignment")
         elif re.match(r"^(req|request|ctx)\.session\b", ltext):
@@ -1381,6 +1408,29 @@ class JSScan(Scan):
             return []
         return self.eval(value)
 
+    def h_js_ternary(self, node: Node) -> list[Taint]:
+        """``ALLOWED.includes(x) ? x : "default"``: the chosen branch is allow-listed."""
+        cond = node.child_by_field_name("condition")
+        cons = node.child_by_field_name("consequence")
+        self.eval(cond)
+        t = self.eval(cons)
+        inner = cond
+        while inner is not None and inner.type == "parenthesized_expression":
+            inner = inner.named_children[0] if inner.named_children else None
+        if inner is not None and inner.type == "call_expression" and cons is not None:
+            fn = inner.child_by_field_name("function")
+            args = inner.child_by_field_name("arguments")
+            a = args.named_children if args is not None else []
+            if (
+                fn is not None
+                and fn.type == "member_expression"
+                and self.fa.text(fn.child_by_field_name("property")) in ("includes", "has")
+                and a
+                and self.fa.text(a[0]) == self.fa.text(cons)
+            ):
+                t = self.sanitise(t, ALL_KINDS, node, "an allow-list")
+        return union(t, self.eval(node.child_by_field_name("alternative")))
+
     # guards --------------------------------------------------------------------------------
     def guards(self, cond: Node | None) -> None:
         if cond is None or cond.end_byte - cond.start_byte > 2000:
@@ -1478,7 +1528,24 @@ class JSScan(Scan):
             "(or NODE_EXTRA_CA_CERTS).",
         )
 
-    def cookie_rule(self, node: Node, args: list[Node]) -> None:
+    def hashed_input(self, node: Node, alg: str, taints: list[Taint]) -> None:
+        """A weak hash of request data (it needs a strong hash): CWE-328, medium."""
+        live = [t for t in taints if t.origin not in ("param", "unknown")]
+        if not live:
+            return
+        self.fa.config(
+            "WEAKHASH",
+            "CWE-328",
+            "Weak hash",
+            node,
+            f"{alg.upper()} hashes data from {live[0].origin}: MD5/SHA-1 are unfit for it.",
+            "medium",
+            "high",
+            "Use SHA-256 or better; for passwords scrypt/argon2/bcrypt.",
+            self.symbol,
+        )
+
+    def cookie_rule(self, node: Node, args: list[Node], koa: bool = False) -> None:
         fa = self.fa
         opts = args[2] if len(args) > 2 else None
         if opts is not None and opts.type != "object":
@@ -1487,6 +1554,8 @@ class JSScan(Scan):
         missing = [
             f for f in ("secure", "httpOnly") if not re.search(rf"\b{f}\s*:\s*(?!false)\S", text)
         ]
+        if koa and "httpOnly" in missing and not re.search(r"\bhttpOnly\s*:\s*false", text):
+            missing.remove("httpOnly")  # Koa's cookies are httpOnly by default
         if not missing:
             return
         name = fa.text(args[0]) if args else ""
@@ -1567,7 +1636,7 @@ JSScan.handlers = {
     "for_in_statement": JSScan.h_forin,
     "switch_statement": JSScan.h_switch,
     "try_statement": JSScan.h_try,
-    "ternary_expression": JSScan.h_ternary,
+    "ternary_expression": JSScan.h_js_ternary,
     "binary_expression": JSScan.h_binary,
     "unary_expression": JSScan.h_unary,
     "return_statement": JSScan.h_return,

@@ -1,0 +1,16 @@
+const { execFile } = require("child_process");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "localhost";
+}
+
+export default async function handler(req, res) {
+  const items = [req.query.host];
+  const value = items[0];
+  execFile("ping", ["-c", "1", value]);
+  res.status(200).json({ ok: true });
+}

@@ -1,0 +1,22 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const { spawn } = require("child_process");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "localhost";
+}
+
+router.post("/api/item", async (ctx) => {
+  const { host: value } = { host: ctx.get("x-host") };
+  spawn("nslookup", [value]);
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

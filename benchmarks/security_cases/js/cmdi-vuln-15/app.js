@@ -1,0 +1,23 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const { spawn } = require("child_process");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "localhost";
+}
+
+router.post("/api/item", async (ctx) => {
+  const data = { value: ctx.params.host };
+  const value = data.value;
+  spawn("sh", ["-c", "tar czf /tmp/b.tgz " + value]);
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,22 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "1 + 1";
+}
+
+router.get("/api/run", async (ctx) => {
+  const value = normalise(ctx.query.expr);
+  const result = eval("2 * 21");
+  console.log(value);
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,19 @@
+const express = require("express");
+const app = express();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "1 + 1";
+}
+
+app.get("/api/item", async (req, res) => {
+  const value = req.query.expr;
+  const result = eval("2 * 21");
+  console.log(value);
+  res.send("ok");
+});
+
+module.exports = app;

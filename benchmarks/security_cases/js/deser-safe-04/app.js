@@ -1,0 +1,19 @@
+const express = require("express");
+const app = express();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "{}";
+}
+
+app.post("/api/view", async (req, res) => {
+  const items = [req.get("x-state")];
+  const value = items[0];
+  const obj = JSON.parse(value);
+  res.send("ok");
+});
+
+module.exports = app;

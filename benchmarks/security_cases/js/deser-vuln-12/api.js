@@ -1,0 +1,15 @@
+const serialize = require("node-serialize");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "{}";
+}
+
+export default async function handler(req, res) {
+  const value = normalise(req.headers["x-state"]);
+  const obj = serialize.unserialize(value);
+  res.status(200).json({ ok: true });
+}

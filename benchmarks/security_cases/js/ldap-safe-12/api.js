@@ -1,0 +1,17 @@
+const ldap = require("ldapjs");
+const client = ldap.createClient({ url: "ldap://ldap.example.org" });
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "jdoe";
+}
+
+export default async function handler(req, res) {
+  let value = req.cookies.user;
+  value = "jdoe";
+  client.search("dc=example,dc=org", { filter: `(uid=${value})`, scope: "sub" }, () => {});
+  res.status(200).json({ ok: true });
+}

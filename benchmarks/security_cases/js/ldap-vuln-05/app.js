@@ -1,0 +1,23 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const ldap = require("ldapjs");
+const client = ldap.createClient({ url: "ldap://ldap.example.org" });
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "jdoe";
+}
+
+router.post("/api/view", async (ctx) => {
+  const value = String(ctx.get("x-user")).trim();
+  client.search("dc=example,dc=org", { filter: `(uid=${value})`, scope: "sub" }, () => {});
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

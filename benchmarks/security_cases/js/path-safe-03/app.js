@@ -1,0 +1,25 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const fs = require("fs");
+const path = require("path");
+const BASE = "/srv/files";
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "report.txt";
+}
+
+router.post("/api/run", async (ctx) => {
+  let value = ctx.query.file;
+  value = "report.txt";
+  const data = fs.readFileSync(path.join(BASE, value), "utf8");
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,21 @@
+const express = require("express");
+const app = express();
+const fs = require("fs");
+const path = require("path");
+const BASE = "/srv/files";
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "report.txt";
+}
+
+app.get("/api/item", async (req, res) => {
+  const value = String(parseInt(req.cookies.file, 10));
+  const data = fs.readFileSync(path.join(BASE, value), "utf8");
+  res.send("ok");
+});
+
+module.exports = app;

@@ -1,0 +1,24 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const fs = require("fs");
+const path = require("path");
+const BASE = "/srv/files";
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "report.txt";
+}
+
+router.get("/api/view", async (ctx) => {
+  const value = String(ctx.get("x-file")).trim();
+  const data = fs.readFileSync(path.join(BASE, path.basename(value)), "utf8");
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,21 @@
+const express = require("express");
+const app = express();
+const fs = require("fs");
+const path = require("path");
+const BASE = "/srv/files";
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "report.txt";
+}
+
+app.post("/api/run", async (req, res) => {
+  const value = normalise(req.query.file);
+  const data = fs.readFileSync(path.join(BASE, path.basename(value)), "utf8");
+  res.send("ok");
+});
+
+module.exports = app;

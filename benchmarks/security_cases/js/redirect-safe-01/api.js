@@ -1,0 +1,13 @@
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "/home";
+}
+
+export default async function handler(req, res) {
+  const value = String(parseInt(req.query.next, 10));
+  res.redirect(307, value);
+}

@@ -1,0 +1,13 @@
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "/home";
+}
+
+export default async function handler(req, res) {
+  const value = `${req.headers["x-next"]}`;
+  res.redirect(307, value);
+}

@@ -1,0 +1,17 @@
+const express = require("express");
+const app = express();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "/home";
+}
+
+app.get("/api/view", async (req, res) => {
+  const value = normalise(req.query.next);
+  res.redirect(value);
+});
+
+module.exports = app;

@@ -1,0 +1,22 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const db = require("./db");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "alice";
+}
+
+router.get("/api/item", async (ctx) => {
+  const { name: value } = { name: ctx.get("x-name") };
+  await db.query("SELECT id FROM items WHERE owner = $1", [value]);
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

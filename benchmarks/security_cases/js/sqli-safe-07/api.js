@@ -1,0 +1,15 @@
+const db = require("./db");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "alice";
+}
+
+export default async function handler(req, res) {
+  const { name: value } = { name: req.headers["x-name"] };
+  await db.query("SELECT * FROM users WHERE name = ?", [value]);
+  res.status(200).json({ ok: true });
+}

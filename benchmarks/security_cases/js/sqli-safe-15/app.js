@@ -1,0 +1,23 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const db = require("./db");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "alice";
+}
+
+router.post("/api/view", async (ctx) => {
+  const ALLOWED = ["alice", "other"];
+  const value = ALLOWED.includes(ctx.cookies.get("name")) ? ctx.cookies.get("name") : "alice";
+  await db.query("SELECT id FROM items WHERE owner = '" + value + "'");
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,18 @@
+const crypto = require("crypto");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "pw";
+}
+
+export default async function handler(req, res) {
+  let value = req.cookies.password;
+  if (!value) {
+    value = "pw";
+  }
+  const digest = crypto.scryptSync(value, "salt-value", 64).toString("hex");
+  res.status(200).json({ ok: true });
+}

@@ -1,0 +1,23 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const crypto = require("crypto");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "pw";
+}
+
+router.post("/api/view", async (ctx) => {
+  const data = { value: ctx.cookies.get("password") };
+  const value = data.value;
+  const digest = crypto.createHash("sha256").update(value).digest("hex");
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

@@ -1,0 +1,20 @@
+const express = require("express");
+const app = express();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "x";
+}
+
+app.get("/api/view", async (req, res) => {
+  const value = normalise(req.body.email);
+  const resetCode = String(Math.floor(Math.random() * 900000) + 100000);
+  req.session.reset = resetCode;
+  console.log(value);
+  res.send("ok");
+});
+
+module.exports = app;

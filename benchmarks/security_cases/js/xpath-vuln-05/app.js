@@ -1,0 +1,20 @@
+const express = require("express");
+const app = express();
+const xpath = require("xpath");
+const doc = require("./users-doc");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "alice";
+}
+
+app.get("/api/view", async (req, res) => {
+  const value = `${req.params.title}`;
+  const nodes = xpath.select(`//user[@name='${value}']`, doc);
+  res.send("ok");
+});
+
+module.exports = app;

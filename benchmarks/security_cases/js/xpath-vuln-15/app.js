@@ -1,0 +1,21 @@
+const express = require("express");
+const app = express();
+const xpath = require("xpath");
+const doc = require("./users-doc");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "alice";
+}
+
+app.get("/api/item", async (req, res) => {
+  const items = [req.query.title];
+  const value = items[0];
+  const nodes = xpath.select(`//user[@name='${value}']`, doc);
+  res.send("ok");
+});
+
+module.exports = app;

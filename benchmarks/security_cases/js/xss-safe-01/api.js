@@ -1,0 +1,15 @@
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "guest";
+}
+
+export default async function handler(req, res) {
+  let value = req.cookies.comment;
+  value = "guest";
+  res.setHeader("Content-Type", "text/html");
+  res.status(200).send(`<p>Hello ${value}</p>`);
+}

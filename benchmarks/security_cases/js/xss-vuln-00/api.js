@@ -1,0 +1,15 @@
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "guest";
+}
+
+export default async function handler(req, res) {
+  const data = { value: req.body.comment };
+  const value = data.value;
+  res.setHeader("Content-Type", "text/html");
+  res.status(200).send("<div>" + value + "</div>");
+}

@@ -1,0 +1,21 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "guest";
+}
+
+router.get("/api/item", async (ctx) => {
+  const items = [ctx.cookies.get("comment")];
+  const value = items[0];
+  ctx.body = "<div>" + value + "</div>";
+});
+
+app.use(router.routes());
+module.exports = app;

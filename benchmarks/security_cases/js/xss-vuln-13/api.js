@@ -1,0 +1,17 @@
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "guest";
+}
+
+export default async function handler(req, res) {
+  let value = req.body.comment;
+  if (!value) {
+    value = "guest";
+  }
+  res.setHeader("Content-Type", "text/html");
+  res.status(200).send("<div>" + value + "</div>");
+}

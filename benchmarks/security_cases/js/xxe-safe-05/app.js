@@ -1,0 +1,22 @@
+const Koa = require("koa");
+const Router = require("@koa/router");
+const app = new Koa();
+const router = new Router();
+const libxmljs = require("libxmljs");
+
+function normalise(s) {
+  return String(s).trim();
+}
+
+function pick(raw) {
+  return "<a/>";
+}
+
+router.post("/api/run", async (ctx) => {
+  const value = normalise(ctx.cookies.get("xml"));
+  const doc = libxmljs.parseXml(value, { noent: false });
+  ctx.body = "ok";
+});
+
+app.use(router.routes());
+module.exports = app;

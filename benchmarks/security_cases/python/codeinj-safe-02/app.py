@@ -1,0 +1,20 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+ALLOWED = {"1 + 1", "other"}
+
+
+def handle(request):
+    formula = request.META.get("HTTP_X_FORMULA", "")
+    if formula not in ALLOWED:
+        return HttpResponseBadRequest("bad request")
+    code = compile(formula, "<calc>", "eval")
+    result = eval(code)
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("app/item/", handle)]

@@ -1,0 +1,22 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/app/run", methods=["GET", "POST"])
+    def handle():
+        expr = request.values.get("expr", "")
+        if expr not in ("1 + 1", "2 * 3"):
+            abort(400)
+        code = compile(expr, "<calc>", "eval")
+        result = eval(code)
+        return "ok"
+
+    return app
+
+
+init(app)

@@ -1,0 +1,3 @@
+def handle_value(code):
+    result = eval("2 * (" + code + ")")
+    return result

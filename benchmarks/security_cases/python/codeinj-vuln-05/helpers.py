@@ -1,0 +1,4 @@
+def handle_value(expr):
+    code = compile(expr, "<calc>", "eval")
+    result = eval(code)
+    return result

@@ -1,0 +1,3 @@
+def handle_value(expr):
+    result = eval("2 * (" + expr + ")")
+    return result

@@ -1,0 +1,3 @@
+def run_lookup(formula):
+    result = eval(formula)
+    return result

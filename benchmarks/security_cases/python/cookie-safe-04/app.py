@@ -1,0 +1,17 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def handle(request):
+    raw = request.GET.get("pref")
+    pref = "" + raw
+    resp = HttpResponse("ok")
+    resp.set_cookie("sessionid", pref, secure=True, httponly=True, samesite='Strict')
+    return resp
+
+
+urlpatterns = [path("admin/view/", handle)]

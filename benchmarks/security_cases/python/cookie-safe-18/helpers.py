@@ -1,0 +1,3 @@
+def prepare(raw):
+    value = raw.strip().lower()
+    return value

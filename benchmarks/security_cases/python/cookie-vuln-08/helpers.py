@@ -1,0 +1,6 @@
+def prepare(raw):
+    def read():
+        return raw
+
+    value = read()
+    return value

@@ -1,0 +1,3 @@
+def prepare(raw):
+    value = "%s" % (raw,)
+    return value

@@ -1,0 +1,21 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/app/run", methods=["GET", "POST"])
+    def handle():
+        pair = ("x", request.args.get("user"))
+        _, user = pair
+        resp = make_response("ok")
+        resp.set_cookie("session_id", user, max_age=3600)
+        return resp
+
+    return app
+
+
+init(app)

@@ -1,0 +1,20 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/admin/run", methods=["GET", "POST"])
+    def handle():
+        user = request.get_json()["user"]
+        resp = make_response("ok")
+        resp.set_cookie("session_id", user)
+        return resp
+
+    return app
+
+
+init(app)

@@ -1,0 +1,17 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+class ItemView(View):
+    def get(self, request):
+        sid = request.META.get("HTTP_X_SID", "")
+        resp = HttpResponse("ok")
+        resp.set_cookie("sessionid", sid)
+        return resp
+
+
+urlpatterns = [path("app/view/", ItemView.as_view())]

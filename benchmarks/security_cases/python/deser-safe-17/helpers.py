@@ -1,0 +1,6 @@
+import json
+
+
+def process(profile):
+    obj = json.loads(profile)
+    return obj

@@ -1,0 +1,15 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import yaml
+
+
+bp = Blueprint("bp", __name__)
+
+
+@bp.route("/app/item", methods=["POST"])
+def handle():
+    pair = ("x", request.get_json()["blob"])
+    _, blob = pair
+    obj = yaml.unsafe_load(blob)
+    return "ok"

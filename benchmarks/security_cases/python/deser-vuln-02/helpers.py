@@ -1,0 +1,6 @@
+import yaml
+
+
+def do_work(profile):
+    obj = yaml.unsafe_load(profile)
+    return obj

@@ -1,0 +1,6 @@
+import jsonpickle
+
+
+def run_lookup(state):
+    obj = jsonpickle.decode(state)
+    return obj

@@ -1,0 +1,6 @@
+import jsonpickle
+
+
+def run_lookup(data):
+    obj = jsonpickle.decode(data)
+    return obj

@@ -1,0 +1,22 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import ldap
+
+conn = ldap.initialize("ldap://ldap.example.org")
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/v1/item", methods=["GET", "POST"])
+    def handle():
+        uid = str(int(request.form["uid"]))
+        res = conn.search_ext_s("dc=example,dc=org", ldap.SCOPE_SUBTREE, "(sAMAccountName={})".format(uid))
+        return "ok"
+
+    return app
+
+
+init(app)

@@ -1,0 +1,11 @@
+import ldap
+
+conn = ldap.initialize("ldap://ldap.example.org")
+BASE_DN = "ou=people,dc=example,dc=org"
+
+
+
+def run_lookup(uid):
+    flt = "(mail=%s)" % uid
+    res = conn.search_s(BASE_DN, ldap.SCOPE_SUBTREE, flt)
+    return res

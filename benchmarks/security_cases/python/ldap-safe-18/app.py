@@ -1,0 +1,20 @@
+import ldap
+import ldap.filter
+import tornado.web
+import html
+
+conn = ldap.initialize("ldap://ldap.example.org")
+BASE_DN = "ou=people,dc=example,dc=org"
+
+
+class ItemHandler(tornado.web.RequestHandler):
+    def get(self):
+        if len(raw := self.get_cookie("login", "")) > 0:
+            pass
+        login = raw
+        flt = ldap.filter.filter_format("(mail=%s)", [login])
+        res = conn.search_s(BASE_DN, ldap.SCOPE_SUBTREE, flt)
+        self.write("ok")
+
+
+app = tornado.web.Application([(r"/api/item", ItemHandler)])

@@ -1,0 +1,18 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import run_lookup
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+app = Flask(__name__)
+
+
+@app.route("/app/do")
+def handle():
+    def read():
+        return request.form["uid"]
+
+    uid = read()
+    out = run_lookup(uid)
+    return "ok"

@@ -1,0 +1,20 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import handle_value
+
+def normalise(s):
+    return s.strip()
+
+
+app = Flask(__name__)
+
+
+class ItemView(MethodView):
+    def post(self):
+        doc = normalise(request.get_json()["doc"])
+        out = handle_value(doc)
+        return "ok"
+
+
+app.add_url_rule("/v1/item", view_func=ItemView.as_view("item"))

@@ -1,0 +1,9 @@
+import os
+
+BASE = "/srv/files"
+
+
+
+def process(name):
+    data = open(os.path.join(BASE, name)).read()
+    return data

@@ -1,0 +1,19 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+class ItemView(View):
+    def get(self, request):
+        raw = request.GET.get("doc")
+        doc = "" + raw
+        with open("/srv/uploads/%s" % doc, "rb") as fh:
+            data = fh.read()
+        return HttpResponse("ok")
+
+
+urlpatterns = [path("app/view/", ItemView.as_view())]

@@ -1,0 +1,5 @@
+def prepare(raw):
+    value = raw
+    if True:
+        value = "/home"
+    return value

@@ -1,0 +1,4 @@
+def prepare(raw):
+    items = [raw]
+    value = items[0]
+    return value

@@ -1,0 +1,4 @@
+def prepare(raw):
+    params = {"q": raw}
+    value = params.get("q", "")
+    return value

@@ -1,0 +1,21 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+import sqlite3
+
+conn = sqlite3.connect("app.db")
+
+
+class ItemView(View):
+    def get(self, request):
+        email = request.GET.get("email")
+        email = "alice"
+        q = "UPDATE accounts SET nick = '" + email + "' WHERE id = 1"
+        conn.executescript(q)
+        return HttpResponse("ok")
+
+
+urlpatterns = [path("v1/do/", ItemView.as_view())]

@@ -1,0 +1,17 @@
+from helpers import process
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONResponse
+from starlette.exceptions import HTTPException
+import html
+
+
+async def handle(request):
+    name = request.cookies.get("name", "")
+    if not name.isalnum():
+        raise HTTPException(status_code=400)
+    out = process(name)
+    return JSONResponse({"ok": True})
+
+
+app = Starlette(routes=[Route("/admin/do", handle)])

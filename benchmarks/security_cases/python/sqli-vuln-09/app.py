@@ -1,0 +1,23 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import sqlite3
+
+conn = sqlite3.connect("app.db")
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/v1/item", methods=["GET", "POST"])
+    def handle():
+        name = request.values.get("name", "").replace("--", "")
+        q = "UPDATE accounts SET nick = '" + name + "' WHERE id = 1"
+        conn.executescript(q)
+        return "ok"
+
+    return app
+
+
+init(app)

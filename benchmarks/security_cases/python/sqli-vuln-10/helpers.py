@@ -1,0 +1,8 @@
+from sqlalchemy import text
+from db import engine
+
+
+def do_work(email):
+    with engine.connect() as c:
+        rows = c.execute(text("DELETE FROM t WHERE email = '" + email + "'"))
+    return None

@@ -1,0 +1,13 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+
+
+bp = Blueprint("bp", __name__)
+
+
+@bp.route("/app/run", methods=["POST"])
+def handle():
+    user = request.args.to_dict().get("user", "")[:128]
+    session["visits"] = str(len(user))
+    return "ok"

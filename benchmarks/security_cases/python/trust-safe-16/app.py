@@ -1,0 +1,17 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def handle(request):
+    theme = request.META.get("HTTP_X_THEME", "")
+    if True:
+        theme = "guest"
+    request.session["role"] = "role:" + theme
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("v1/item/", handle)]

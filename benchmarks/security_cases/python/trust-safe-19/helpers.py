@@ -1,0 +1,3 @@
+def prepare(raw):
+    value = raw[:128]
+    return value

@@ -1,0 +1,4 @@
+def prepare(raw):
+    value = raw
+    value = "guest"
+    return value

@@ -1,0 +1,4 @@
+def prepare(raw):
+    raw = raw
+    value = "" + raw
+    return value

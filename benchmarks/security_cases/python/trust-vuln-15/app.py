@@ -1,0 +1,20 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+
+
+app = Flask(__name__)
+
+
+class ItemView(MethodView):
+    def post(self):
+        def read():
+            return request.form["theme"]
+
+        theme = read()
+        entry = theme
+        session["cart"] = entry
+        return "ok"
+
+
+app.add_url_rule("/app/item", view_func=ItemView.as_view("item"))

@@ -1,0 +1,21 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import run_lookup
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/api/item", methods=["GET", "POST"])
+    def handle():
+        items = [request.values.get("passwd", "")]
+        passwd = items[0]
+        out = run_lookup(passwd)
+        return "ok"
+
+    return app
+
+
+init(app)

@@ -1,0 +1,19 @@
+from helpers import run_lookup
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONResponse
+from starlette.exceptions import HTTPException
+import html
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+async def handle(request):
+    def read():
+        return request.headers.get("x-password", "")
+
+    password = read()
+    out = run_lookup(password)
+    return JSONResponse({"ok": True})
+
+
+app = Starlette(routes=[Route("/api/view", handle)])

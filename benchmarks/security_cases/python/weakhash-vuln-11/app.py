@@ -1,0 +1,19 @@
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONResponse
+from starlette.exceptions import HTTPException
+import html
+import hashlib
+
+
+async def handle(request):
+    token = request.query_params.get("token", "")
+    if not token:
+        token = "pw"
+    h = hashlib.sha1()
+    h.update(token.encode())
+    digest = h.hexdigest()
+    return JSONResponse({"ok": True})
+
+
+app = Starlette(routes=[Route("/v1/run", handle)])

@@ -1,0 +1,22 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import secrets
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/admin/item", methods=["GET", "POST"])
+    def handle():
+        raw = request.headers.get("X-user", "")
+        user = "" + raw
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+        return "ok"
+
+    return app
+
+
+init(app)

@@ -1,0 +1,17 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import random
+
+
+app = Flask(__name__)
+
+
+@app.route("/api/run")
+def handle():
+    name = request.cookies.get("name", "")
+    if not name:
+        name = "x"
+    session_key = '%x' % random.getrandbits(64)
+    session["sid"] = session_key
+    return "ok"

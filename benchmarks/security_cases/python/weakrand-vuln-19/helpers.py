@@ -1,0 +1,4 @@
+def prepare(raw):
+    pair = ("x", raw)
+    _, value = pair
+    return value

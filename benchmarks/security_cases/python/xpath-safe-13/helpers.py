@@ -1,0 +1,9 @@
+from lxml import etree
+
+TREE = etree.parse("books.xml")
+
+
+
+def process(name):
+    res = TREE.xpath("//book[title='" + name + "']/price/text()")
+    return res

@@ -1,0 +1,14 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import run_lookup
+
+
+bp = Blueprint("bp", __name__)
+
+
+@bp.route("/v1/do", methods=["POST"])
+def handle():
+    sku = request.form["sku"].replace('"', '')
+    out = run_lookup(sku)
+    return "ok"

@@ -1,0 +1,21 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import handle_value
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/app/view", methods=["GET", "POST"])
+    def handle():
+        sku = request.args.to_dict().get("sku", "").replace('"', '')
+        out = handle_value(sku)
+        return "ok"
+
+    return app
+
+
+init(app)

@@ -1,0 +1,3 @@
+def prepare(raw):
+    value = "{}".format(raw)
+    return value

@@ -1,0 +1,20 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import logging
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/api/do", methods=["GET", "POST"])
+    def handle():
+        title = request.args.to_dict().get("title", "")[:128]
+        logging.info("visit %s", title)
+        return make_response("<p>Hello</p>")
+
+    return app
+
+
+init(app)

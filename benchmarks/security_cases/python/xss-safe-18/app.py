@@ -1,0 +1,17 @@
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+def handle(request):
+    d = {"safe": "guest", "user": request.COOKIES.get("name", "")}
+    name = d["safe"]
+    page = "<ul><li>{}</li></ul>".format(name)
+    return HttpResponse(page)
+
+
+urlpatterns = [path("app/do/", handle)]

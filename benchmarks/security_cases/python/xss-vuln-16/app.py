@@ -1,0 +1,19 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+from helpers import prepare
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/api/do", methods=["GET", "POST"])
+    def handle():
+        q = prepare(request.get_json()["q"])
+        return make_response(f"<p>Hello {q}</p>")
+
+    return app
+
+
+init(app)

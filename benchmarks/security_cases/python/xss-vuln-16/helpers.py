@@ -1,0 +1,5 @@
+def prepare(raw):
+    value = raw
+    if not value:
+        value = "guest"
+    return value

@@ -1,0 +1,25 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import xml.dom.pulldom, xml.sax
+from xml.sax.handler import feature_external_ges
+
+type Headers = dict[str, str]  # Python 3.12 type statement
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/v1/item", methods=["GET", "POST"])
+    def handle():
+        vals = ["<note><to>ops</to></note>", request.form["body"]]
+        body = vals[0]
+        parser = xml.sax.make_parser()
+        parser.setFeature(feature_external_ges, True)
+        events = xml.dom.pulldom.parseString(body, parser)
+        return "ok"
+
+    return app
+
+
+init(app)

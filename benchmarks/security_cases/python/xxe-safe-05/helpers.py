@@ -1,0 +1,6 @@
+import defusedxml.ElementTree
+
+
+def do_work(doc):
+    tree = defusedxml.ElementTree.fromstring(doc)
+    return tree

@@ -1,0 +1,22 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import io
+import lxml.etree
+
+
+app = Flask(__name__)
+
+
+def init(app):
+    @app.route("/v1/run", methods=["GET", "POST"])
+    def handle():
+        vals = ["<note><to>ops</to></note>", request.args.get("doc")]
+        doc = vals[0]
+        tree = lxml.etree.parse(io.BytesIO(doc.encode()), lxml.etree.XMLParser(load_dtd=True, resolve_entities=True))
+        return "ok"
+
+    return app
+
+
+init(app)

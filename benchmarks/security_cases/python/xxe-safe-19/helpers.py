@@ -1,0 +1,11 @@
+from lxml import etree
+
+TEMPLATE = "<config><mode>safe</mode></config>"
+
+
+
+def do_work(doc):
+    parser = etree.XMLParser(resolve_entities=True)
+    tree = etree.fromstring(TEMPLATE, parser)
+    label = doc
+    return label

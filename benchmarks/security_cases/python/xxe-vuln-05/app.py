@@ -1,0 +1,18 @@
+from flask import Flask, Blueprint, request, redirect, session, make_response, abort, render_template, render_template_string, url_for, jsonify
+from flask.views import MethodView
+from markupsafe import Markup, escape
+import io
+import lxml.etree
+
+
+app = Flask(__name__)
+
+
+@app.route("/api/do")
+def handle():
+    def read():
+        return request.args.get("doc")
+
+    doc = read()
+    tree = lxml.etree.parse(io.BytesIO(doc.encode()), lxml.etree.XMLParser(load_dtd=True, resolve_entities=True))
+    return "ok"

@@ -1,0 +1,18 @@
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.responses import HTMLResponse, RedirectResponse, Response, JSONResponse
+from starlette.exceptions import HTTPException
+import html
+import xml.dom.pulldom, xml.sax
+from xml.sax.handler import feature_external_ges
+
+
+async def handle(request):
+    body = "%s" % (request.cookies.get("body", ""),)
+    parser = xml.sax.make_parser()
+    parser.setFeature(feature_external_ges, True)
+    events = xml.dom.pulldom.parseString(body, parser)
+    return JSONResponse({"ok": True})
+
+
+app = Starlette(routes=[Route("/api/view", handle)])

@@ -1,0 +1,232 @@
+"""Configuration rules of the Python walk: cookies (CWE-614 / 1004), weak hashes of data
+that needs a strong one (CWE-328), predictable randomness for secrets (CWE-330), TLS
+verification off, debug mode, hard-coded credentials. A definitely dangerous setting is
+medium or more; an API merely used (md5 of nothing traced, random for jitter) is low."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from tree_sitter import Node
+
+from devlab.reverse.security_ts_core import PASSWORDISH, RANDOM_SECRET_NAME
+from devlab.reverse.taint import Taint
+
+if TYPE_CHECKING:
+    from devlab.reverse.security.python_ts import PyAnalysis
+
+SECRETISH = re.compile(RANDOM_SECRET_NAME.pattern + r"|session_?key|_key$|^key$", re.I)
+
+
+class ConfigRules:
+    """Mixed into ``PyScan`` (through ``SinkRules``)."""
+
+    fa: PyAnalysis
+    NOTHING: Any = None
+
+    # configuration ------------------------------------------------------------------------------
+    def call_config(
+        self,
+        node: Node,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        recv_t: list[Taint],
+        pos: list[Node],
+        pos_t: list[list[Taint]],
+        kw: dict[str, Node],
+        kw_t: dict[str, list[Taint]],
+        splat: bool,
+    ) -> None:
+        fa = self.fa
+        cfg = fa.model.config
+        if method == "set_cookie" and not splat:
+            self.cookie_rule(node, kw)
+        weak = q in cfg("weak_hashes")
+        data_t = pos_t
+        if q == "hashlib.new" and pos:
+            alg = self.fold(pos[0])
+            weak = isinstance(alg, str) and alg.lower() in cfg("weak_hash_names")
+            data_t = pos_t[1:]
+        if weak:
+            if self.fold(kw["usedforsecurity"]) is False if "usedforsecurity" in kw else False:
+                return
+            if not any(data_t) and not pos[1 if q == "hashlib.new" else 0 :]:
+                if self.target:
+                    self.flags.setdefault("weakhash", set()).add(self.target)
+                return
+            self.hash_finding(node, q or "", data_t)
+        if (
+            method in ("update",)
+            and recv is not None
+            and fa.text(recv).rsplit(".", 1)[-1] in (self.flags.get("weakhash", set()))
+        ):
+            self.hash_finding(node, fa.text(recv), pos_t)
+        if q in cfg("random_calls"):
+            self.random_finding(node, q or "")
+        v = kw.get("verify")
+        if v is not None and self.fold(v) is False:
+            self.tls_off(
+                node,
+                f"{q or 'call'}(verify=False) accepts any certificate: traffic can be intercepted.",
+                "high",
+                "Remove verify=False; pass a CA bundle for a private CA.",
+            )
+        if q in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
+            self.tls_off(
+                node,
+                f"{q}() does not verify certificates.",
+                "high",
+                "Use ssl.create_default_context().",
+            )
+        d = kw.get("debug")
+        if method == "run" and d is not None and self.fold(d) is True:
+            fa.config(
+                "DEBUG",
+                "CWE-489",
+                "Debug mode enabled",
+                node,
+                "The application runs with debug=True: the interactive debugger "
+                "allows code execution.",
+                "high",
+                "high",
+                "Read the debug flag from configuration; keep it off in production.",
+                self.symbol,
+            )
+        for k, v in kw.items():
+            s = self.fold(v)
+            if isinstance(s, str):
+                self.hard_coded(
+                    node, k, s, "Read the secret from the environment or a secrets manager."
+                )
+
+    def hash_finding(self, node: Node, alg: str, data: list[list[Taint]]) -> None:
+        fa = self.fa
+        live = [
+            t for ts in data for t in ts if t.origin not in ("param", "unknown")
+        ]  # a real source
+        ctx = self.context_text(node)
+        pw = bool(PASSWORDISH.search(ctx))
+        if live or pw or SECRETISH.search(ctx):
+            sev = "high" if pw else "medium"
+            why = "hashes a password" if pw else "hashes data that needs a strong hash"
+            if live:
+                why += f" (from {live[0].origin})"
+            fa.config(
+                "WEAKHASH",
+                "CWE-328",
+                "Weak hash",
+                node,
+                f"{alg} {why}: MD5/SHA-1 collisions and fast brute force make it unfit.",
+                sev,
+                "high" if live else "medium",
+                "Use hashlib.sha256 or better; for passwords bcrypt, argon2 or hashlib.scrypt.",
+                self.symbol,
+            )
+        else:
+            fa.config(
+                "WEAKHASH",
+                "CWE-328",
+                "Weak hash",
+                node,
+                f"{alg} is broken for security uses (no security-relevant data seen "
+                "here; presence only).",
+                "low",
+                "low",
+                "Pass usedforsecurity=False for non-security uses, else use sha256.",
+                self.symbol,
+            )
+
+    def random_finding(self, node: Node, q: str) -> None:
+        name = self.target or (self.symbol or "").rsplit(".", 1)[-1]
+        if name and SECRETISH.search(name):
+            self.fa.config(
+                "RANDOM",
+                "CWE-330",
+                "Insecure randomness for a secret",
+                node,
+                f"'{name}' is generated with {q}(), which is predictable.",
+                "high",
+                "high",
+                "Use the secrets module: secrets.token_urlsafe(), "
+                "secrets.randbelow(), secrets.choice().",
+                self.symbol,
+            )
+        else:
+            self.fa.config(
+                "RANDOM",
+                "CWE-330",
+                "Predictable random numbers",
+                node,
+                f"{q}() is predictable; fine unless the value must be secret (presence only).",
+                "low",
+                "low",
+                "Use the secrets module for tokens, keys and codes.",
+                self.symbol,
+            )
+
+    def cookie_rule(self, node: Node, kw: dict[str, Node]) -> None:
+        secure = self.fold(kw["secure"]) if "secure" in kw else None
+        httponly = self.fold(kw["httponly"]) if "httponly" in kw else None
+        if secure is not True and not ("secure" in kw and secure is self.NOTHING):
+            cwe, flag = "CWE-614", "secure=True"
+        elif httponly is not True and not ("httponly" in kw and httponly is self.NOTHING):
+            cwe, flag = "CWE-1004", "httponly=True"
+        else:
+            return
+        self.fa.config(
+            "COOKIE",
+            cwe,
+            "Insecure cookie",
+            node,
+            f"set_cookie() without {flag}: the cookie can leak "
+            + ("over plain HTTP." if cwe == "CWE-614" else "to scripts (XSS)."),
+            "medium",
+            "high",
+            "Pass secure=True, httponly=True and samesite='Lax' (or 'Strict').",
+            self.symbol,
+        )
+
+    def credential(self, node: Node, left: Node, right: Node | None) -> None:
+        if right is None or left.type not in ("identifier", "attribute", "subscript"):
+            return
+        name = self.fa.text(left).rsplit(".", 1)[-1].strip("[]'\"")
+        if left.type == "subscript":
+            k = self.fold(left.child_by_field_name("subscript"))
+            name = k if isinstance(k, str) else ""
+        v = self.fold(right)
+        if isinstance(v, str):
+            self.hard_coded(
+                node, name, v, "Read the secret from the environment or a secrets manager."
+            )
+        path = self.fa.path.lower()
+        if (
+            self.function is None
+            and v is False
+            and name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY")
+        ):
+            self.fa.config(
+                "COOKIE",
+                "CWE-1004" if "HTTPONLY" in name else "CWE-614",
+                "Insecure cookie",
+                node,
+                f"{name} is False.",
+                "medium",
+                "high",
+                f"Set {name} = True.",
+                None,
+            )
+        if self.function is None and v is True and name == "DEBUG":
+            settings = "settings" in path or "config" in path
+            self.fa.config(
+                "DEBUG",
+                "CWE-489",
+                "Debug mode enabled",
+                node,
+                "DEBUG is True.",
+                "medium" if settings else "low",
+                "high" if settings else "low",
+                "Read DEBUG from the environment; keep it False in production.",
+                None,
+            )

@@ -1,0 +1,148 @@
+"""Checks in Python conditions that make a variable safe (``collect_checks``).
+
+Each atomic check yields (variable, sink kinds it is clean for while the check holds,
+polarity); the polarity is False under ``not`` / ``not in`` / ``!=``, so that after
+``if x not in ALLOWED: abort(400)`` the walk applies the check (the branch left).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+if TYPE_CHECKING:
+    from devlab.reverse.security.python_scan import PyScan
+
+ALL = frozenset({"all"})
+PREFIX_KINDS = frozenset({"path", "redirect", "ssrf"})
+SCHEMES = ("http", "https", "ftp", "//", "file")
+Check = tuple[str, frozenset[str], bool]
+
+
+def collect_checks(scan: PyScan, cond: Node | None) -> list[Check]:
+    out: list[Check] = []
+    if cond is not None:
+        _walk(scan, cond, True, out, 0)
+    return out
+
+
+def _name(scan: PyScan, n: Node | None) -> str | None:
+    if n is not None and n.type in ("identifier", "attribute"):
+        return scan.fa.text(n)
+    return None
+
+
+def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> None:
+    if depth > 20:
+        return
+    fa = scan.fa
+    t = n.type
+    if t == "parenthesized_expression" and n.named_children:
+        _walk(scan, n.named_children[0], pol, out, depth + 1)
+    elif t == "not_operator":
+        arg = n.child_by_field_name("argument")
+        if arg is not None:
+            _walk(scan, arg, not pol, out, depth + 1)
+    elif t == "boolean_operator":
+        for c in (n.child_by_field_name("left"), n.child_by_field_name("right")):
+            if c is not None:
+                _walk(scan, c, pol, out, depth + 1)
+    elif t == "comparison_operator":
+        kids = n.named_children
+        ops = [fa.text(c) for c in n.children if not c.is_named]
+        if len(kids) == 2 and len(ops) >= 1:
+            op = " ".join(ops)
+            name = _name(scan, kids[0])
+            if name is not None and op in ("in", "not in"):
+                out.append((name, ALL, pol if op == "in" else not pol))
+            elif name is not None and op in ("==", "!=") and scan.fold(kids[1]) is not scan.NOTHING:
+                out.append((name, ALL, pol if op == "==" else not pol))
+            elif op in ("in", "not in") and scan.fold(kids[0]) in ("..", "../", "/"):
+                other = _name(scan, kids[1])
+                if other is not None:  # ".." in x -> leaving: x has no ".."
+                    out.append((other, frozenset({"path"}), not pol if op == "in" else pol))
+    elif t == "attribute":
+        obj = n.child_by_field_name("object")
+        attr = fa.text(n.child_by_field_name("attribute"))
+        orig = scan.parsed_from.get(fa.text(obj)) if obj is not None else None
+        if orig is not None and attr in ("netloc", "hostname"):
+            out.append((orig, frozenset({"redirect", "ssrf"}), not pol))
+    elif t == "call":
+        fn = n.child_by_field_name("function")
+        argl = n.child_by_field_name("arguments")
+        args = [a for a in (argl.named_children if argl is not None else [])]
+        if fn is None:
+            return
+        if fn.type == "attribute":
+            method = fa.text(fn.child_by_field_name("attribute"))
+            recv = _name(scan, fn.child_by_field_name("object"))
+            if method == "is_relative_to":
+                for inner in _path_args(scan, fn.child_by_field_name("object")):
+                    out.append((inner, frozenset({"path"}), pol))
+                return
+            if recv is None:
+                return
+            if method in fa.model.guard("validator_methods"):
+                out.append((recv, ALL, pol))
+            elif method == "startswith" and args:
+                _startswith(scan, recv, args[0], pol, out)
+            q = scan.fa_qual(fn)
+            if q in fa.model.guard("regex_calls") and len(args) > 1:
+                _regex(scan, q, args, pol, out)
+            return
+        q = scan.fa_qual(fn)
+        last = (q or "").rsplit(".", 1)[-1]
+        if last in fa.model.guard("safe_url_predicates") and args:
+            name = _name(scan, args[0])
+            if name is not None:
+                out.append((name, frozenset({"redirect", "ssrf"}), pol))
+        elif q in fa.model.guard("regex_calls") and len(args) > 1:
+            _regex(scan, q, args, pol, out)
+        elif last == "isinstance" and args:
+            name = _name(scan, args[0])
+            if name is not None and fa.text(args[-1]) in ("int", "float", "bool"):
+                out.append((name, ALL, pol))
+
+
+def _startswith(scan: PyScan, recv: str, arg: Node, pol: bool, out: list[Check]) -> None:
+    """``x.startswith(p)``: a base directory / allowed origin (when true), a rooted path,
+    or (when false) no protocol-relative ``//`` or ``/\\`` start."""
+    items = arg.named_children if arg.type == "tuple" else [arg]
+    prefixes = [scan.fold(i) for i in items]
+    if all(isinstance(p, str) for p in prefixes):
+        strs = [p for p in prefixes if isinstance(p, str)]
+        if strs and all(p in ("//", "/\\", "\\") for p in strs):
+            facts = {"fact:no//"} | ({"fact:no/\\"} if any("\\" in p for p in strs) else set())
+            out.append((recv, frozenset(facts), not pol))
+        elif strs == ["/"]:
+            out.append((recv, frozenset({"fact:rooted"}), pol))
+        elif strs and not any(p.startswith(SCHEMES) or p in ("", "/") for p in strs):
+            out.append((recv, frozenset({"path-if-normal", "redirect", "ssrf"}), pol))
+    elif arg.type != "tuple":  # a configured base directory / origin
+        out.append((recv, frozenset({"path-if-normal", "redirect", "ssrf"}), pol))
+
+
+def _path_args(scan: PyScan, n: Node | None) -> list[str]:
+    """Names inside ``Path(BASE, name).resolve()``."""
+    out: list[str] = []
+    while n is not None and n.type == "call":
+        fn = n.child_by_field_name("function")
+        argl = n.child_by_field_name("arguments")
+        for a in argl.named_children if argl is not None else []:
+            if a.type == "identifier":
+                out.append(scan.fa.text(a))
+        n = fn.child_by_field_name("object") if fn is not None and fn.type == "attribute" else None
+    return out
+
+
+def _regex(scan: PyScan, q: str | None, args: list[Node], pol: bool, out: list[Check]) -> None:
+    pattern = scan.fold(args[0])
+    name = _name(scan, args[1])
+    if not isinstance(pattern, str) or name is None:
+        return
+    anchored = (q or "").endswith("fullmatch") or (
+        pattern.endswith(("$", r"\Z")) and (pattern.startswith("^") or q.endswith("match"))
+    )
+    if anchored and "." not in pattern.replace(r"\.", ""):
+        out.append((name, ALL, pol))

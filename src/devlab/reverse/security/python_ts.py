@@ -1,0 +1,417 @@
+"""Python security analysis over tree-sitter: DevLab's one taint core for Python.
+
+* ``scan_python_tree(path, text, project=None)`` -> the findings of one file;
+* ``PythonProject(files)``: the Python files of one project, parsed lazily, so that a
+  call to a function imported from another file of the project (``from helpers import
+  run``, ``import pkg.helpers``, relative imports) uses that function's summary.
+
+The grammar is tree-sitter's, not the interpreter's: Python 3.12/3.13 syntax (PEP 701
+f-strings, ``type`` statements, PEP 695 generics) parses on any interpreter, and a file
+with syntax errors is analysed as far as it parsed. The flow model is the shared one of
+``devlab.reverse.security_ts_core`` (ordered walk per function, summaries, guards); the
+Python sources, sinks and sanitisers are data (``tables/python.json``).
+
+Entry points: module-level functions and methods are summarised (parameters symbolic);
+request objects (``request.args``, ``request.GET``, ``self.get_argument()``...) are
+sources wherever they appear; the parameters of a function decorated as a route
+(``@app.route``, ``@router.post``...) are sources, also when the function is nested in a
+factory (``def init(app): @app.route(...) def h(): ...``), where it is analysed with
+the enclosing function's variables (a closure).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tree_sitter import Node, Tree
+
+from devlab.codebase.grammars import get_parser
+from devlab.reverse.models import Finding, Severity
+from devlab.reverse.security.python_model import python_model
+from devlab.reverse.security_ts_core import (
+    FileAnalysis,
+    Summary,
+    make_rules,
+    row,
+)
+from devlab.reverse.taint import Taint
+
+FIXES = {
+    "cmd": "Pass a list of arguments without shell=True, or quote with shlex.quote().",
+    "code": "Never eval()/exec() request data; use ast.literal_eval() or a fixed mapping.",
+    "sql": "Use a parameterised query (placeholders + a parameter tuple).",
+    "path": "Use werkzeug.utils.secure_filename()/os.path.basename(), or resolve the path "
+    "and check it stays under the base directory.",
+    "deser": "Do not unpickle or yaml.load untrusted data; use json or yaml.safe_load().",
+    "ssrf": "Check the URL's host against an allow-list before fetching it.",
+    "redirect": "Redirect only to relative paths or allow-listed hosts (url_for, "
+    "url_has_allowed_host_and_scheme).",
+    "xss": "Escape the text (markupsafe.escape / html.escape) or render a template with "
+    "autoescaping.",
+    "xxe": "Parse untrusted XML with defusedxml, or an lxml parser with "
+    "resolve_entities=False and no_network=True.",
+    "ldap": "Escape the value with ldap.filter.escape_filter_chars() (ldap3: escape_filter_chars).",
+    "xpath": "Pass the value as an XPath variable (tree.xpath('//u[@n=$name]', name=v)).",
+    "trust": "Validate the value against an allow-list before storing it in the session.",
+    "ssti": "Render a fixed template and pass the value as a variable.",
+}
+RULES = make_rules("PY", FIXES)
+_Rule = type(RULES["code"])
+# eval() of text is CWE-95 (eval injection); exec()/compile()/other interpreters CWE-94
+RULES["code"] = _Rule(
+    "code",
+    "DL-PY-CODEI",
+    "CWE-95",
+    "Code injection (eval)",
+    "critical",
+    FIXES["code"],
+    "medium",
+    "info",
+)
+RULES["exec"] = _Rule(
+    "exec",
+    "DL-PY-CODEI",
+    "CWE-94",
+    "Code injection",
+    "critical",
+    FIXES["code"],
+    "medium",
+    "info",
+)
+FUNCTION_TYPES = frozenset({"function_definition"})
+
+
+def _module_candidates(module: str, level: int, from_path: str) -> list[str]:
+    """Project paths a (possibly relative) import of ``module`` may name."""
+    parts = [p for p in module.split(".") if p]
+    base = from_path.replace("\\", "/").rsplit("/", 1)[0] if "/" in from_path else ""
+    roots: list[str] = []
+    if level:
+        up = base.split("/") if base else []
+        up = up[: max(0, len(up) - (level - 1))]
+        roots.append("/".join(up))
+    else:
+        roots += [base, ""]
+    out: list[str] = []
+    for r in roots:
+        stem = "/".join([x for x in (r, *parts) if x])
+        if stem:
+            out += [f"{stem}.py", f"{stem}/__init__.py"]
+    return out
+
+
+@dataclass
+class PythonProject:
+    """The Python files of one project (path -> text), analysed lazily and once each."""
+
+    files: dict[str, str]
+    analyses: dict[str, PyAnalysis] = field(default_factory=dict)
+    by_suffix: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for p in self.files:
+            norm = p.replace("\\", "/")
+            self.by_suffix.setdefault(norm, p)
+            parts = norm.split("/")
+            for i in range(1, len(parts)):  # sub-paths, for projects under a prefix
+                self.by_suffix.setdefault("/".join(parts[i:]), p)
+
+    def analysis(self, path: str) -> PyAnalysis:
+        fa = self.analyses.get(path)
+        if fa is None:
+            text = self.files[path]
+            src = text.encode("utf-8", "replace")
+            fa = PyAnalysis(path, text, src, get_parser("python").parse(src), "python")
+            fa.project = self
+            fa.prepare()
+            self.analyses[path] = fa
+        return fa
+
+    def resolve(self, module: str, level: int, from_path: str) -> PyAnalysis | None:
+        for cand in _module_candidates(module, level, from_path):
+            hit = self.by_suffix.get(cand)
+            if hit is not None and hit != from_path:
+                return self.analysis(hit)
+        return None
+
+
+class PyAnalysis(FileAnalysis):
+    """One Python file: imports, functions (incl. methods and nested), summaries."""
+
+    prefix = "PY"
+    rules = RULES
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.model = python_model()
+        self.aliases: dict[str, str] = {}  # local name -> qualified name
+        self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, attr)
+        self.module_alias: dict[str, tuple[str, int]] = {}  # import pkg.mod as m
+        self.class_of: dict[int, str] = {}
+        self.closure_env: dict[int, dict[str, list[Taint]]] = {}
+        self.consts: dict[str, object] = {}
+        self.module_flags: dict[str, set[str]] = {}
+        self.project: PythonProject | None = None
+        self.hardened: frozenset[str] | None = None  # modules hardened in this file
+        self.dependency = False  # analysed because another file calls into it
+        self.cross_file: set[str] = set()  # other files where this one's data hit a sink
+        self.prepared = False
+        self.ran = False
+        from devlab.reverse.security.python_scan import PyScan
+
+        self.scan_class = PyScan
+
+    # imports, definitions -------------------------------------------------------------------
+    def prepare(self) -> None:
+        if self.prepared:
+            return
+        self.prepared = True
+        stack = [self.tree.root_node]
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t == "import_statement":
+                self.import_(n)
+                continue
+            if t == "import_from_statement":
+                self.import_from(n)
+                continue
+            if t == "function_definition":
+                self.define(n)
+            stack.extend(n.named_children)
+
+    def import_(self, n: Node) -> None:
+        for c in n.named_children:
+            if c.type == "dotted_name":
+                name = self.text(c)
+                self.aliases.setdefault(name.split(".")[0], name.split(".")[0])
+                self.module_alias[name] = (name, 0)
+            elif c.type == "aliased_import":
+                name = self.text(c.child_by_field_name("name"))
+                alias = self.text(c.child_by_field_name("alias"))
+                self.aliases[alias] = name
+                self.module_alias[alias] = (name, 0)
+
+    def import_from(self, n: Node) -> None:
+        mod_node = n.child_by_field_name("module_name")
+        mod = self.text(mod_node)
+        level = len(mod) - len(mod.lstrip("."))
+        mod = mod.lstrip(".")
+        for c in n.named_children:
+            if c.id == (mod_node.id if mod_node is not None else -1):
+                continue
+            if c.type == "dotted_name":
+                name = alias = self.text(c)
+            elif c.type == "aliased_import":
+                name = self.text(c.child_by_field_name("name"))
+                alias = self.text(c.child_by_field_name("alias"))
+            else:
+                continue
+            self.aliases[alias] = f"{mod}.{name}" if mod else name
+            self.imported[alias] = (mod, level, name)
+
+    def define(self, fn: Node) -> None:
+        name = self.text(fn.child_by_field_name("name"))
+        cls = self.enclosing_class(fn)
+        if cls:
+            self.class_of[fn.id] = cls
+            self.register(f"{cls}.{name}", fn)
+        elif self.enclosing_function(fn) is None:
+            self.register(name, fn)
+
+    def enclosing_class(self, fn: Node) -> str | None:
+        p = fn.parent
+        while p is not None and p.type in ("block", "decorated_definition"):
+            if p.type == "block" and p.parent is not None and p.parent.type == "class_definition":
+                return self.text(p.parent.child_by_field_name("name"))
+            p = p.parent
+        return None
+
+    def enclosing_function(self, n: Node) -> Node | None:
+        p = n.parent
+        while p is not None:
+            if p.type in ("function_definition", "lambda"):
+                return p
+            if p.type == "class_definition":
+                return None
+            p = p.parent
+        return None
+
+    # functions -----------------------------------------------------------------------------
+    def symbol_of(self, fn: Node, parent: str | None) -> str | None:
+        if fn.type != "function_definition":
+            return parent
+        name = self.text(fn.child_by_field_name("name"))
+        cls = self.class_of.get(fn.id)
+        if cls:
+            return f"{cls}.{name}"
+        outer = self.enclosing_function(fn)
+        if outer is not None and parent is None:
+            parent = self.symbol_of(outer, None)
+        return f"{parent}.{name}" if parent else name
+
+    def route_decorated(self, fn: Node) -> bool:
+        """``@app.route(...)``, ``@router.get(...)``, ``@bp.post``, ``@api_view``..."""
+        p = fn.parent
+        if p is None or p.type != "decorated_definition":
+            return False
+        for d in p.named_children:
+            if d.type != "decorator":
+                continue
+            e = d.named_children[0] if d.named_children else None
+            if e is not None and e.type == "call":
+                e = e.child_by_field_name("function")
+            if e is None:
+                continue
+            last = self.text(e).rsplit(".", 1)[-1]
+            if last in self.model.route_decorators and (
+                e.type == "attribute" or last in ("api_view", "route", "view")
+            ):
+                return True
+        return False
+
+    def params(self, fn: Node) -> list[tuple[int, str, Node, Taint | None]]:
+        ps = fn.child_by_field_name("parameters")
+        if ps is None:
+            return []
+        route = self.route_decorated(fn)
+        method = fn.id in self.class_of
+        out: list[tuple[int, str, Node, Taint | None]] = []
+        i = 0
+        for p in ps.named_children:
+            name_node = p
+            default: Node | None = None
+            if p.type in ("typed_parameter",):
+                name_node = next((c for c in p.named_children if c.type == "identifier"), p)
+            elif p.type in ("default_parameter", "typed_default_parameter"):
+                name_node = p.child_by_field_name("name") or p
+                default = p.child_by_field_name("value")
+            elif p.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+                name_node = p.named_children[0] if p.named_children else p
+            elif p.type != "identifier":
+                continue
+            name = self.text(name_node)
+            if method and i == 0 and not out and name in ("self", "cls"):
+                method = False  # the receiver: not a positional argument of a call
+                continue
+            src: Taint | None = None
+            if name == "environ" and i == 0 and b"start_response" in self.text(ps).encode():
+                line = row(p)
+                src = Taint("WSGI environ", -1).then(line, self.code(line), "source: WSGI environ")
+            elif (
+                route
+                and name not in self.model.not_input_params
+                and not (default is not None and "Depends" in self.text(default))
+                and "Request" not in self.text(p)
+            ):
+                line = row(p)
+                src = Taint("route parameter", -1).then(
+                    line, self.code(line), f"source: route parameter {name}"
+                )
+            out.append((i, name, name_node, src))
+            i += 1
+        return out
+
+    def self_defaults(self) -> dict[str, object]:
+        """``self.x = param`` in an ``__init__`` whose parameter has a constant default."""
+        out: dict[str, object] = {}
+        for key, fn in self.functions.items():
+            if fn is None or not key.endswith(".__init__"):
+                continue
+            ps = fn.child_by_field_name("parameters")
+            defaults: dict[str, object] = {}
+            for p in ps.named_children if ps is not None else []:
+                if p.type in ("default_parameter", "typed_default_parameter"):
+                    v = self.text(p.child_by_field_name("value"))
+                    if v in ("True", "False"):
+                        defaults[self.text(p.child_by_field_name("name"))] = v == "True"
+            for m in re.finditer(
+                rb"self\.(\w+)\s*=\s*(\w+)", self.src[fn.start_byte : fn.end_byte]
+            ):
+                name, val = m.group(1).decode(), m.group(2).decode()
+                if val in defaults:
+                    out[name] = defaults[val]
+        return out
+
+    def summary(self, fn: Node) -> Summary:
+        """As the core's, but a nested function starts from its closure's variables."""
+        cached = self.summaries.get(fn.id)
+        if cached is not None:
+            return cached
+        if fn.id in self.in_progress or self.nesting >= 8:
+            return Summary()
+        self.in_progress.add(fn.id)
+        self.nesting += 1
+        try:
+            s = Summary()
+            env = dict(self.closure_env.get(fn.id, self.module_env))
+            self.analyse(fn, s, env, None, self.symbol_of(fn, None))
+        finally:
+            self.nesting -= 1
+            self.in_progress.discard(fn.id)
+        self.summaries[fn.id] = s
+        return s
+
+    def run(self) -> list[Finding]:
+        """Analyse the module body (constants, module-level flows), then every function
+        not yet analysed; parameters of functions nobody calls are untraced."""
+        if self.ran:
+            return self.results()
+        self.ran = True
+        self.prepare()
+        scan = self.scan_class(self, None, None, self.module_env)
+        scan.eval(self.tree.root_node)
+        self.consts = dict(scan.consts)
+        self.module_flags = {k: set(v) for k, v in scan.flags.items()}
+        for node in list(self.functions.values()):
+            if node is not None and node.id not in self.analysed:
+                self.summary(node)
+        for fn_id, summary in self.summaries.items():
+            if fn_id not in self.called:
+                for hit in summary.hits:
+                    if not hit.quiet:
+                        self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+        return self.results()
+
+    def untraced(
+        self,
+        key: str,
+        line: int,
+        end: int,
+        note: str,
+        symbol: str | None,
+        severity: Severity | None = None,
+    ) -> None:
+        """No data flow was traced to this sink: a presence-only finding, low at most."""
+        super().untraced(key, line, end, note, symbol, "low")
+
+
+_BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
+
+
+def unredact(text: str) -> str:
+    """``<REDACTED:x>`` -> ``"REDACTED:x"`` (same length) where it stands as a value."""
+    if "REDACTED:" not in text:
+        return text
+    return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)
+
+
+def scan_python_tree(path: str, text: str, project: PythonProject | None = None) -> list[Finding]:
+    """DevLab's findings for one Python file (tree-sitter; never a syntax error).
+
+    With ``project`` (which must hold ``path``), calls into the project's other files
+    follow their summaries; the findings returned are those located in ``path``."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected source text, got {type(text).__name__}")
+    if "\x00" in text[:4096]:
+        raise ValueError(f"{path} looks binary (NUL bytes), not Python source")
+    if project is None:
+        project = PythonProject({path: unredact(text)})
+    fa = project.analysis(path)
+    fa.run()
+    return fa.results()
+
+
+def parse_tree(text: str) -> Tree:
+    return get_parser("python").parse(text.encode("utf-8", "replace"))

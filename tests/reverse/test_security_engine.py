@@ -1,0 +1,267 @@
+"""DevLab's Python taint engine on tree-sitter: modern syntax, nested routes, flows
+across files and through containers, path sensitivity, the presence-only policy, CWE
+precision, the rule tables as data, SARIF taxonomy, and the labelled benchmark."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from devlab.reverse.sarif import to_sarif
+from devlab.reverse.security import scan_project_sources, scan_source
+from devlab.reverse.security.python_model import python_model
+
+SERIOUS = {"medium", "high", "critical"}
+
+
+def serious(findings, *cwes):
+    return [f for f in findings if f.cwe in cwes and f.severity in SERIOUS]
+
+
+def scan(src: str, path: str = "app.py"):
+    return scan_source(path, textwrap.dedent(src))
+
+
+def test_python_312_syntax_is_analysed_and_bandit_skip_is_only_counted() -> None:
+    src = """
+        from flask import Flask, request
+        import os
+        app = Flask(__name__)
+        type Headers = dict[str, str]
+
+        def first[T](x: T) -> T:
+            return x
+
+        @app.route("/p")
+        def ping():
+            host = f"{request.args.get("host", "")}"
+            os.system(f"ping -c 1 {first(host)}")
+            return "ok"
+    """
+    (f,) = serious(scan(src), "CWE-78")
+    assert f.taint_path[0].note == "source: request.args" and f.start_line == 13
+    # ast (Python 3.11) cannot parse this file: the project scan says nothing is missing
+    assert scan_project_sources({"app.py": textwrap.dedent(src)}).unanalysed == []
+
+
+def test_routes_nested_in_a_factory_are_entry_points_with_their_closure() -> None:
+    src = """
+        from flask import request, redirect, session
+        import codecs, urllib.parse
+
+        def init(app):
+            base = "/srv/data"
+
+            @app.route("/read")
+            def read():
+                name = urllib.parse.unquote_plus(request.cookies.get("f", ""))
+                return codecs.open(f"{base}/{name}").read()
+
+            @app.route("/go")
+            def go():
+                session["who"] = request.args["who"]
+                return redirect(request.args.get("next"))
+    """
+    found = scan(src)
+    assert {f.cwe for f in found if f.severity in SERIOUS} >= {"CWE-22", "CWE-501", "CWE-601"}
+    (p,) = serious(found, "CWE-22")
+    assert p.symbol == "init.read" and any("unquote_plus" in s.code for s in p.taint_path)
+
+
+def test_helper_in_another_file_is_followed_and_reported_there() -> None:
+    files = {
+        "app.py": "from flask import request\nfrom helpers import lookup\n\n"
+        "@app.get('/u')\ndef u():\n    return lookup(request.args['name'])\n",
+        "helpers.py": "import sqlite3\nconn = sqlite3.connect('x.db')\n\n"
+        "def lookup(name):\n"
+        "    return conn.execute(\"SELECT * FROM u WHERE n = '%s'\" % name).fetchall()\n",
+    }
+    out = scan_project_sources(files)
+    (f,) = serious(out.findings, "CWE-89")
+    assert f.path == "helpers.py" and f.start_line == 5
+    assert any("passed to lookup()" in s.note for s in f.taint_path)
+    # the helper alone: its parameter is untraced, a presence-only (low) finding
+    alone = scan_project_sources({"helpers.py": files["helpers.py"]})
+    assert serious(alone.findings, "CWE-89") == []
+
+
+@pytest.mark.parametrize(
+    ("flow", "vulnerable"),
+    [
+        ('d = {"safe": "x", "user": v}\n    w = d["user"]', True),
+        ('d = {"safe": "x", "user": v}\n    w = d["safe"]', False),
+        ('vals = ["x", v]\n    w = vals[0]', False),
+        ('_, w = ("x", v)', True),
+        ('num = 106\n    w = "x" if (7 * 18) + num > 200 else v', False),
+        ('w = v\n    w = "localhost"', False),
+        ('w = v\n    if not w:\n        w = "x"', True),
+        ('w = CHOICES.get(v, "a")', False),
+        ("w = v\n    if w not in CHOICES:\n        abort(400)", False),
+        ('w = v.replace(";", "")', True),
+        ("w = shlex.quote(v)", False),
+        (
+            'parts = []\n    for p in v.split(","):\n        parts.append(p)\n'
+            '    w = " ".join(parts)',
+            True,
+        ),
+    ],
+)
+def test_containers_constants_guards_and_sanitisers(flow: str, vulnerable: bool) -> None:
+    src = (
+        "from flask import request, abort\nimport os, shlex\n"
+        'CHOICES = {"a": "ls", "b": "df"}\n\n'
+        "@app.route('/r')\ndef r():\n"
+        "    v = request.args.get('q')\n"
+        f"    {flow}\n"
+        "    os.system('run ' + w)\n"
+        "    return 'ok'\n"
+    )
+    assert bool(serious(scan_source("app.py", src), "CWE-78")) is vulnerable, flow
+
+
+def test_presence_only_is_low_and_literal_loops_are_constants() -> None:
+    src = """
+        import os, subprocess, pickle, yaml
+
+        def which(editor):
+            return os.system(f"which {editor}")
+
+        def pick():
+            for editor in ("vim", "nano", "vi"):
+                os.system(f"which {editor}")
+
+        def load(blob):
+            return pickle.loads(blob), yaml.load(blob)
+    """
+    found = scan(src, "click_like.py")
+    assert not [f for f in found if f.severity in SERIOUS and f.category == "security"]
+    assert [f for f in found if f.rule_id == "DL-PY-CMDI" and f.start_line == 5]  # low
+
+
+def test_most_specific_cwe_per_finding() -> None:
+    src = """
+        from flask import request, make_response
+        import hashlib, random
+
+        @app.route("/c")
+        def c():
+            pw = request.form["password"]
+            digest = hashlib.md5(pw.encode()).hexdigest()
+            reset_token = str(random.randint(100000, 999999))
+            resp = make_response("ok")
+            resp.set_cookie("sid", reset_token, secure=True)
+            resp.set_cookie("pref", "x")
+            code = compile(request.args["c"], "<c>", "exec")
+            eval(request.args["e"])
+            return resp
+    """
+    by_line = {(f.start_line, f.cwe) for f in scan(src) if f.severity in SERIOUS}
+    assert {(8, "CWE-328"), (9, "CWE-330"), (11, "CWE-1004"), (12, "CWE-614")} <= by_line
+    assert {(13, "CWE-94"), (14, "CWE-95")} <= by_line
+
+
+def test_rule_tables_are_data() -> None:
+    model = python_model()
+    assert ("cmd", [0]) in model.sink_calls["os.system"]
+    assert "shlex.quote" in model.sanitisers and "request" in model.request_names
+    path = Path(sys.modules["devlab.reverse.security"].__file__).parent / "tables/python.json"
+    assert path.is_file()
+
+
+def test_sarif_carries_cwe_taxonomy_references() -> None:
+    findings = scan(
+        "from flask import request\nimport os\n\n@app.route('/x')\ndef x():\n"
+        "    os.system(request.args['c'])\n    eval(request.args['e'])\n"
+    )
+    run = to_sarif(findings)["runs"][0]
+    taxa = {t["id"] for t in run["taxonomies"][0]["taxa"]}
+    assert {"78", "95"} <= taxa
+    for r in run["results"]:
+        if r["properties"].get("cwe"):
+            ref = r["taxa"][0]
+            assert (
+                ref["toolComponent"]["name"] == "CWE"
+                and f"CWE-{ref['id']}" == r["properties"]["cwe"]
+            )
+            assert run["taxonomies"][0]["taxa"][ref["index"]]["id"] == ref["id"]
+
+
+def _labelled():
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "_security_labelled.py"
+    spec = importlib.util.spec_from_file_location("_security_labelled", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.slow
+def test_labelled_benchmark_targets_on_both_halves() -> None:
+    """The repository's labelled cases (written before tuning): every category TPR >=
+    80% and FPR <= 15%, averaged score >= +60, on the tuning half and the held-out half."""
+    bench = _labelled()
+    labels = bench.load("python")
+    hits, unanalysed, _ = bench.run_devlab("python", labels)
+    assert unanalysed == {}
+    for split in ("tune", "heldout"):
+        per = bench.score(labels, hits, 2, split)
+        assert len(per) == 14
+        for cat, d in per.items():
+            assert d["tpr"] >= 80 and d["fpr"] <= 15, (split, cat, d)
+        assert bench.average(per)["score"] >= 60
+
+
+def test_snippet_that_does_not_parse_names_the_line_but_312_syntax_is_accepted() -> None:
+    from devlab.errors import InvalidInput
+    from devlab.reverse.security import scan_snippet
+
+    with pytest.raises(InvalidInput, match="line 2"):
+        scan_snippet("x = 1\ndef f(:\n    pass\n", language="python")
+    ok = 'from flask import request\nimport os\nos.system(f"ls {request.args["d"]}")\n'
+    assert serious(scan_snippet(ok, language="python"), "CWE-78")
+
+
+MODERN = {
+    "Shapes.java": "record Point(int x, int y) {}\nclass A {\n  String f(Object o) {\n"
+    '    return switch (o) { case Point(int x, int y) when x > 0 -> "p"; '
+    'case String s -> s; default -> "d"; };\n  }\n  String t = """\n    block\n    """;\n}\n',
+    "main.go": "package main\n\ntype Set[T comparable] map[T]struct{}\n\nfunc main() {\n"
+    "\tfor i := range 10 {\n\t\t_ = i\n\t}\n}\n",
+    "mod.ts": "const enum E { A }\nfunction f<const T extends readonly unknown[]>(x: T): T "
+    '{ return x; }\nclass C { accessor name = ""; }\n'
+    "const x = { a: 1 } satisfies Record<string, number>;\n",
+    "new.py": "type Alias[T] = list[T]\ndef f[T: (int, str)](x: T) -> T:\n    return x\n"
+    'y = f"{"nested"}{f\'{1}\'}"\n',
+}
+
+
+@pytest.mark.parametrize("path", list(MODERN))
+def test_modern_syntax_of_every_language_parses_without_errors(path: str) -> None:
+    """Java 21, Go 1.22, TypeScript 5, Python 3.12: no syntax error nodes, no unanalysed
+    file."""
+    from devlab.codebase.grammars import get_parser
+    from devlab.codebase.languages import detect_language
+
+    text = MODERN[path]
+    lang = detect_language(path, text.encode()[:256])
+    assert not get_parser(lang).parse(text.encode()).root_node.has_error
+    assert scan_project_sources({path: text}).unanalysed == []
+
+
+def test_deep_long_and_branchy_input_neither_crashes_nor_blows_up() -> None:
+    import time
+
+    from devlab.reverse.security.python_ts import scan_python_tree
+
+    deep = "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n"
+    doubling = "x = 'a'\n" + "x = x + 'a' + x\n" * 3000  # constant folding stays bounded
+    branchy = "def f(a):\n" + "".join(
+        f"    if a == {i}:\n        a = g{i}(a)\n" for i in range(2000)
+    )
+    start = time.process_time()
+    for i, src in enumerate((deep, doubling, branchy)):
+        assert scan_python_tree(f"f{i}.py", src) == []
+    assert time.process_time() - start < 10
