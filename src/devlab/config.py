@@ -68,6 +68,9 @@ class LLMProviderConfig(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     # local: a LoRA adapter directory (peft) applied on top of the model
     adapter_path: Path | None = None
+    # local: "auto" (CTranslate2 int8 on CPU for DevLab models, else transformers),
+    # "ctranslate2" or "transformers" (issue 18)
+    engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
 
     @model_validator(mode="after")
     def _check(self) -> LLMProviderConfig:
@@ -201,8 +204,12 @@ class Settings(BaseSettings):
     llm_adapter_path: Path | None = None
     # Where converted local models are cached; empty means ``home/models``.
     llm_models_dir: Path | None = None
-    # Seconds the built-in local provider may take for one request.
+    # Seconds the built-in local provider may wait for the next token (a stall; the
+    # whole answer is bounded by max_tokens, not by time).
     llm_local_timeout_s: float = Field(default=600.0, gt=0)
+    # Engine of the built-in local provider: "auto" (CTranslate2 int8 on CPU),
+    # "ctranslate2" or "transformers".
+    llm_local_engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
