@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from devlab.errors import InvalidInput, describe_validation_errors
 
-EmbeddingBackend = Literal["sentence-transformers", "model2vec", "openai"]
+EmbeddingBackend = Literal["onnx", "sentence-transformers", "model2vec", "openai"]
 LLMProviderKind = Literal["local", "openai", "llamacpp"]
 # The task kinds routes may name (the same list as ``devlab.llm.base.TASK_KINDS``;
 # repeated here because config.py sits below every package; a test pins them equal).

@@ -196,27 +196,45 @@ def describe_failure(execution: Execution) -> str:
 # -- the model's parts ---------------------------------------------------------------
 
 
+# What a small model copies from a schema instead of filling it in.
+_PLACEHOLDERS = {"", "...", "name_of_main_function", "function_name", "name", "main"}
+_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(")
+
+
+def requirement_function(requirement: str) -> str | None:
+    """The function a requirement names (``is_palindrome`` in "Write is_palindrome(s)")."""
+    match = _CALL.search(requirement[:2000])
+    return match.group(1) if match else None
+
+
 def parse_spec(reply: str, requirement: str) -> Spec:
-    """The model's JSON spec; a minimal spec of the requirement when it is not JSON."""
+    """The model's JSON spec; a minimal spec of the requirement when it is not JSON.
+    Placeholders copied from the prompt ("...", "name_of_main_function") are dropped,
+    and a function name the requirement gives wins over none or a placeholder."""
     start, end = reply.find("{"), reply.rfind("}")
     try:
         data = json.loads(reply[start : end + 1]) if 0 <= start < end else None
     except ValueError:
         data = None
+    named = requirement_function(requirement)
     if not isinstance(data, dict):
-        return Spec(summary=requirement, source="fallback")
+        return Spec(summary=requirement, function=named, source="fallback")
 
     def strings(key: str) -> list[str]:
         value = data.get(key) or []
         value = value if isinstance(value, list) else [value]
-        return [v if isinstance(v, str) else json.dumps(v) for v in value]
+        value = [v if isinstance(v, str) else json.dumps(v) for v in value]
+        return [v for v in value if v.strip() not in _PLACEHOLDERS]
 
     examples = data.get("examples") or []
     examples = examples if isinstance(examples, list) else [examples]
     function = data.get("function")
+    if not isinstance(function, str) or not function.isidentifier() or function in _PLACEHOLDERS:
+        function = named
+    summary = str(data.get("summary") or "").strip()
     return Spec(
-        summary=str(data.get("summary") or requirement),
-        function=function if isinstance(function, str) and function else None,
+        summary=requirement if summary in _PLACEHOLDERS else summary,
+        function=function,
         inputs=strings("inputs"),
         outputs=strings("outputs"),
         constraints=strings("constraints"),
