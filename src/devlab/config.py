@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     # Characters of each chunk that are embedded (signature + docstring + head).
     embedding_max_chars: int = Field(default=1200, ge=64)
+    # Where the onnx / model2vec backends keep their one-time conversions; empty means
+    # ``home/cache`` (several homes may share one directory: a file lock guards it).
+    embedding_cache_dir: Path | None = None
 
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)

@@ -311,12 +311,17 @@ def get_embedder(settings: Settings) -> Embedder:
     """The configured embedder, loaded once per process and configuration."""
     model = settings.embedding_model
     local = settings.embedding_backend in ("model2vec", "onnx")
-    cache = str(settings.cache_dir) if local else ""
+    cache = str(embedding_cache_dir(settings)) if local else ""
     key = (settings.embedding_backend, model, settings.embedding_url, cache)
     with _CACHE_LOCK:
         if key not in _CACHE:
             _CACHE[key] = _load(settings)
         return _CACHE[key]
+
+
+def embedding_cache_dir(settings: Settings) -> Path:
+    """Where one-time embedding conversions (ONNX export, model2vec) are kept."""
+    return settings.embedding_cache_dir or settings.cache_dir
 
 
 def _load(settings: Settings) -> Embedder:
@@ -335,7 +340,7 @@ def _load(settings: Settings) -> Embedder:
             "set DEVLAB_EMBEDDING_MODEL to a local sentence-transformers model directory"
         )
     if settings.embedding_backend == "model2vec":
-        return Model2VecEmbedder(model_dir, settings.cache_dir)
+        return Model2VecEmbedder(model_dir, embedding_cache_dir(settings))
     if settings.embedding_backend == "onnx":
-        return OnnxEmbedder(model_dir, settings.cache_dir, settings.embedding_batch_size)
+        return OnnxEmbedder(model_dir, embedding_cache_dir(settings), settings.embedding_batch_size)
     return SentenceTransformerEmbedder(model_dir, settings.embedding_batch_size)
