@@ -47,4 +47,6 @@ def test_onnx_int8_vectors_match_sentence_transformers(tmp_path):
     assert onnx.embed([]).shape == (0, 384)
     again = OnnxEmbedder(packaged_minilm_dir(), cache)  # exported once, then reused
     assert len(list(cache.iterdir())) == 2  # the model directory and its lock file
-    assert np.allclose(again.embed(TEXTS[:1]), vectors[:1], atol=1e-5)
+    # Dynamic int8 scales activations per batch, so a text's vector moves a little with
+    # its batch neighbours; alone it stays within a cosine of 0.98 of its batched self.
+    assert (again.embed(TEXTS[:1]) * vectors[:1]).sum() >= 0.98
