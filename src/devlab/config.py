@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from devlab.errors import InvalidInput, describe_validation_errors
 
-EmbeddingBackend = Literal["sentence-transformers", "model2vec", "openai"]
+EmbeddingBackend = Literal["onnx", "sentence-transformers", "model2vec", "openai"]
 LLMProviderKind = Literal["local", "openai", "llamacpp"]
 # The task kinds routes may name (the same list as ``devlab.llm.base.TASK_KINDS``;
 # repeated here because config.py sits below every package; a test pins them equal).
@@ -68,6 +68,9 @@ class LLMProviderConfig(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     # local: a LoRA adapter directory (peft) applied on top of the model
     adapter_path: Path | None = None
+    # local: "auto" (CTranslate2 int8 on CPU for DevLab models, else transformers),
+    # "ctranslate2" or "transformers" (issue 18)
+    engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
 
     @model_validator(mode="after")
     def _check(self) -> LLMProviderConfig:
@@ -164,6 +167,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     # Characters of each chunk that are embedded (signature + docstring + head).
     embedding_max_chars: int = Field(default=1200, ge=64)
+    # Where the onnx / model2vec backends keep their one-time conversions; empty means
+    # ``home/cache`` (several homes may share one directory: a file lock guards it).
+    embedding_cache_dir: Path | None = None
 
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)
@@ -218,8 +224,12 @@ class Settings(BaseSettings):
     llm_adapter_path: Path | None = None
     # Where converted local models are cached; empty means ``home/models``.
     llm_models_dir: Path | None = None
-    # Seconds the built-in local provider may take for one request.
+    # Seconds the built-in local provider may wait for the next token (a stall; the
+    # whole answer is bounded by max_tokens, not by time).
     llm_local_timeout_s: float = Field(default=600.0, gt=0)
+    # Engine of the built-in local provider: "auto" (CTranslate2 int8 on CPU),
+    # "ctranslate2" or "transformers".
+    llm_local_engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
 
     # -- access control (issue 19) ------------------------------------------------
     # Per user or token, per minute; 0 turns a limit off. Over one: 429 + Retry-After.

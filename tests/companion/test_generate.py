@@ -257,3 +257,16 @@ def test_loop_as_a_job_logs_and_reports_each_round(bench, scripted):
     assert any(m.startswith("round 2: passed") for m in lines)
     assert lines[-1] == "verdict: passed (passed in round 2 of 3)"
     assert done.progress.message.startswith("round: round 2: passed")
+
+
+def test_loop_asks_with_stop_sequences_so_a_model_that_runs_on_is_cut(bench):
+    from devlab.companion.generate import CODE_STOPS, SPEC_STOPS
+    from devlab.llm import LLMService
+    from devlab.llm.providers.scripted import ScriptedProvider
+
+    # The spec reply runs on into another "Requirement (" the way a base model does.
+    model = ScriptedProvider("s", [SPEC + "\nRequirement (python): more", TESTS, RIGHT])
+    bench.llm = LLMService(bench.settings, bench.db, providers={"s": model})
+    result = generate_code(bench, GenerateRequest(requirement="fizzbuzz", max_rounds=1))
+    assert [p.stop for p in model.params] == [SPEC_STOPS, CODE_STOPS, CODE_STOPS]
+    assert result.spec.function == "fizz" and result.verdict == "passed"

@@ -25,7 +25,7 @@ def test_every_template_has_a_version_header_and_both_blocks():
     assert {"chat", "explain", "bugs", "refactor", "fix", "translate", "suggest"} <= set(names)
     for name in names:
         assert (PROMPTS / f"{name}.jinja").read_text().startswith("{# version: ")
-        assert template_version(name) == 1
+        assert template_version(name) == (2 if name == "spec" else 1)
 
 
 def test_render_prompt_gives_system_and_user_messages_with_fenced_code():
@@ -147,6 +147,18 @@ def test_spec_from_json_and_fallback_when_not_json():
     assert spec.examples[1] == {"example": "x"}
     fallback = parse_spec("I think you should write a function.", "add two numbers")
     assert fallback.source == "fallback" and fallback.summary == "add two numbers"
+
+
+def test_spec_placeholders_copied_from_the_prompt_are_dropped():
+    requirement = "Write a Python function is_palindrome(s) that ignores case."
+    copied = parse_spec(
+        '{"summary": "...", "function": "name_of_main_function", "inputs": ["..."]}',
+        requirement,
+    )
+    assert copied.function == "is_palindrome" and copied.inputs == []
+    assert copied.summary == requirement
+    assert parse_spec("no JSON here", requirement).function == "is_palindrome"
+    assert parse_spec('{"function": "check"}', requirement).function == "check"
 
 
 def test_parse_changes_reads_file_blocks_and_rejects_bad_ones():

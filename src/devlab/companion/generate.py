@@ -41,6 +41,14 @@ from devlab.sandbox.runner import resolve_language
 from devlab.workbench import Workbench
 
 LogFn = Callable[[str], None]
+# Stop sequences (issue 18): a small or base model that does not end its turn goes on
+# after the answer (another "Requirement (...)" like the spec prompt's example, prose
+# after the code block) until max_tokens. The code is read from the first fenced
+# block, and an unclosed last fence counts, so stopping at its closing fence loses
+# nothing. A bare "```" line opening the reply would stop it at once; the prompts ask
+# for a fence with the language name.
+SPEC_STOPS = ["\nRequirement ("]
+CODE_STOPS = ["\n```\n"]
 TAIL_CHARS = 4000
 FEEDBACK_CHARS = 3000
 
@@ -196,27 +204,45 @@ def describe_failure(execution: Execution) -> str:
 # -- the model's parts ---------------------------------------------------------------
 
 
+# What a small model copies from a schema instead of filling it in.
+_PLACEHOLDERS = {"", "...", "name_of_main_function", "function_name", "name", "main"}
+_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(")
+
+
+def requirement_function(requirement: str) -> str | None:
+    """The function a requirement names (``is_palindrome`` in "Write is_palindrome(s)")."""
+    match = _CALL.search(requirement[:2000])
+    return match.group(1) if match else None
+
+
 def parse_spec(reply: str, requirement: str) -> Spec:
-    """The model's JSON spec; a minimal spec of the requirement when it is not JSON."""
+    """The model's JSON spec; a minimal spec of the requirement when it is not JSON.
+    Placeholders copied from the prompt ("...", "name_of_main_function") are dropped,
+    and a function name the requirement gives wins over none or a placeholder."""
     start, end = reply.find("{"), reply.rfind("}")
     try:
         data = json.loads(reply[start : end + 1]) if 0 <= start < end else None
     except ValueError:
         data = None
+    named = requirement_function(requirement)
     if not isinstance(data, dict):
-        return Spec(summary=requirement, source="fallback")
+        return Spec(summary=requirement, function=named, source="fallback")
 
     def strings(key: str) -> list[str]:
         value = data.get(key) or []
         value = value if isinstance(value, list) else [value]
-        return [v if isinstance(v, str) else json.dumps(v) for v in value]
+        value = [v if isinstance(v, str) else json.dumps(v) for v in value]
+        return [v for v in value if v.strip() not in _PLACEHOLDERS]
 
     examples = data.get("examples") or []
     examples = examples if isinstance(examples, list) else [examples]
     function = data.get("function")
+    if not isinstance(function, str) or not function.isidentifier() or function in _PLACEHOLDERS:
+        function = named
+    summary = str(data.get("summary") or "").strip()
     return Spec(
-        summary=str(data.get("summary") or requirement),
-        function=function if isinstance(function, str) and function else None,
+        summary=requirement if summary in _PLACEHOLDERS else summary,
+        function=function,
         inputs=strings("inputs"),
         outputs=strings("outputs"),
         constraints=strings("constraints"),
@@ -242,8 +268,10 @@ class Loop:
     last: Completion | None = None
     last_prompt: Prompt | None = None
 
-    def ask(self, task: str, prompt: Prompt) -> str:
-        params = GenerationParams(max_tokens=self.req.max_tokens, temperature=self.req.temperature)
+    def ask(self, task: str, prompt: Prompt, stop: list[str] | None = None) -> str:
+        params = GenerationParams(
+            max_tokens=self.req.max_tokens, temperature=self.req.temperature, stop=stop or []
+        )
         completion = ask_model(
             self.bench.llm,
             task,
@@ -276,7 +304,7 @@ def make_tests(loop: Loop, spec: Spec) -> tuple[str | None, str | None]:
         ),
     )
     try:
-        return extract_code(loop.ask("tests", prompt), loop.language), None
+        return extract_code(loop.ask("tests", prompt, CODE_STOPS), loop.language), None
     except UnparsableCode as exc:
         return None, f"the acceptance tests did not parse: {exc.message}"
 
@@ -308,7 +336,8 @@ def generate_code(
     loop = Loop(bench, req, language, layout, conversation_id)
 
     report(progress, "spec", 0, 1, "writing the specification")
-    spec = parse_spec(loop.ask("generate", render_prompt("spec", **loop.values())), requirement)
+    spec_prompt = render_prompt("spec", **loop.values())
+    spec = parse_spec(loop.ask("generate", spec_prompt, SPEC_STOPS), requirement)
     say(f"spec ({spec.source}): {spec.summary[:200]}")
     tests, tests_error = (given, None) if given else make_tests(loop, spec)
     if tests:
@@ -394,7 +423,7 @@ def _round_code(loop: Loop, n: int, spec: Spec, tests: str, code: str, feedback:
     if n > 1 and not code:  # the previous round's reply did not parse: say so
         prompt.messages[-1].content += f"\n\nYour previous reply failed: {feedback}"
     try:
-        new_code = extract_code(loop.ask(task, prompt), loop.language)
+        new_code = extract_code(loop.ask(task, prompt, CODE_STOPS), loop.language)
     except UnparsableCode as exc:
         return _round(loop, n, "unparsable", "", exc.message)
     layout = loop.layout

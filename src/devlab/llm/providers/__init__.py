@@ -23,6 +23,7 @@ def provider_configs(settings: Settings) -> dict[str, LLMProviderConfig]:
         context_window=settings.llm_local_context_window,
         timeout_s=settings.llm_local_timeout_s,
         adapter_path=settings.llm_adapter_path,
+        engine=settings.llm_local_engine,
     )
     return {LOCAL_PROVIDER: builtin, **settings.llm_providers}
 
@@ -71,6 +72,7 @@ def build_provider(
         context_window=window,
         timeout_s=config.timeout_s,
         prices=prices,
+        engine=config.engine,
     )
 
 

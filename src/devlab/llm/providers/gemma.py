@@ -311,6 +311,10 @@ class SentencePieceTokenizer:
     def piece_id(self, piece: str) -> int:
         return int(self._sp.piece_to_id(piece))
 
+    def id_to_piece(self, token_id: int) -> str:
+        """The vocabulary entry of ``token_id`` (what the fast engine is given)."""
+        return str(self._sp.id_to_piece(token_id))
+
     def encode_segments(self, segments: Iterable[tuple[bool, str]]) -> list[int]:
         """Ids of a rendered chat template: ``(True, text)`` is message content (plain
         text), ``(False, text)`` is template text, where control tokens are parsed."""

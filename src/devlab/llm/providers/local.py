@@ -17,6 +17,16 @@ model registry points it at the active fine-tuned version. An adapter trained wi
 tokens added to the vocabulary (FIM markers) grows the base to its vocabulary first,
 and the tokenizer saved beside it is the one that serves.
 
+**Engines.** On a CPU, a DevLab model directory (the packaged model, a converted GGUF,
+a fine-tuned version with or without its LoRA adapter) is served by the fast engine
+(``fastpath.py``: CTranslate2, int8, converted once) unless ``engine="transformers"``;
+transformers serves GPUs, other Hugging Face directories, and ``engine="transformers"``.
+Both share the tokenizer, the chat template and this streaming loop.
+
+**Timeouts** are per token gap: ``timeout_s`` bounds the wait for the *next* token (a
+stall), not the whole answer (``max_tokens`` bounds that). A stall raises
+``ProviderTimeout`` whose ``detail["partial_text"]`` keeps what was generated.
+
 Models load once per process and are shared by threads (:func:`load_model`); one lock
 per model serialises generation, since two generations at once on the same weights
 only fight for the same cores. Streaming runs ``generate`` in a worker thread that
@@ -29,10 +39,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import (
@@ -44,6 +54,12 @@ from devlab.llm.base import (
 )
 from devlab.llm.chat_templates import load_chat_template, render_chat
 from devlab.llm.providers.common import StopScanner, StreamMeter, collect
+from devlab.llm.providers.fastpath import (
+    FastModel,
+    ensure_fast_model,
+    fast_engine_available,
+    load_fast_model,
+)
 from devlab.llm.providers.gemma import (
     MARKER,
     SentencePieceTokenizer,
@@ -59,6 +75,7 @@ from devlab.llm.providers.hf import (
 )
 
 PACKAGED = "gemma3-270m"  # the model name the packaged model is reported under
+Engine = Literal["auto", "ctranslate2", "transformers"]
 
 
 @dataclass
@@ -194,8 +211,10 @@ class TransformersProvider:
         context_window: int = 8192,
         timeout_s: float = 600.0,
         prices: tuple[float, float] = (0.0, 0.0),
+        engine: Engine = "auto",
     ) -> None:
         self.name = name
+        self.engine = engine
         self.models_dir = models_dir
         self.model_dir = model_dir
         self.adapter_path = adapter_path
@@ -219,10 +238,34 @@ class TransformersProvider:
         return model_tokenizer(self._dir(), self.adapter_path)
 
     def loaded(self) -> LoadedModel:
-        """The model in memory (loads, and converts the packaged one, on first use)."""
+        """The transformers model in memory (loads, and converts the packaged one, on
+        first use): training, evaluation of logits, GPUs."""
         return load_model(
             self._dir(), adapter_path=self.adapter_path, device=resolve_device(self.device)
         )
+
+    def uses_fast_engine(self) -> bool:
+        """Whether generation runs on the fast engine (see the module docstring)."""
+        if self.engine == "transformers":
+            return False
+        if self.engine == "ctranslate2":
+            if not fast_engine_available():
+                raise ComponentUnavailable(
+                    f"provider {self.name!r}: engine 'ctranslate2' is not installed "
+                    "(pip install ctranslate2), or set engine = 'transformers'"
+                )
+            return True
+        if not fast_engine_available() or not is_devlab_model(self._dir()):
+            return False
+        return self.device == "cpu" or resolve_device(self.device) == "cpu"
+
+    def engine_model(self) -> LoadedModel | FastModel:
+        """What generates: the fast engine's model, or the transformers one."""
+        if not self.uses_fast_engine():
+            return self.loaded()
+        model_dir = self._dir()
+        engine_dir = ensure_fast_model(self.models_dir, model_dir, self.adapter_path)
+        return load_fast_model(engine_dir, model_dir)
 
     # -- the provider interface ---------------------------------------------------------
 
@@ -232,7 +275,7 @@ class TransformersProvider:
     def chat_ids(self, messages: list[ChatMessage]) -> list[int]:
         """The model input for ``messages``: ``<bos>`` and the chat template's turns
         (a Hugging Face model without a template: the plain instruction format)."""
-        return self.loaded().chat_ids(messages)
+        return self.engine_model().chat_ids(messages)
 
     def chat(self, messages: list[ChatMessage], params: GenerationParams) -> Completion:
         return collect(self.stream(messages, params), self.name)
@@ -247,7 +290,7 @@ class TransformersProvider:
         return collect(self.stream_complete(prompt, params), self.name)
 
     def stream_complete(self, prompt: str, params: GenerationParams) -> Iterator[str | Completion]:
-        ids = self.loaded().tokenizer.encode_prompt(prompt)
+        ids = self.engine_model().tokenizer.encode_prompt(prompt)
         return self._generate(ids, params)
 
     # -- generation ----------------------------------------------------------------------
@@ -256,12 +299,13 @@ class TransformersProvider:
         """Token ids in, text pieces out, then the ``Completion``. Latency counts from the
         first read (waiting for another request's generation included)."""
         meter = StreamMeter()
-        loaded = self.loaded()
+        loaded = self.engine_model()
         max_new = min(params.max_tokens, max(1, self.context_window - len(ids)))
         pieces: queue.Queue = queue.Queue()
         cancel = threading.Event()
+        run = self._run_fast if isinstance(loaded, FastModel) else self._run_generate
         worker = threading.Thread(
-            target=self._run_generate,
+            target=run,
             args=(loaded, ids, params, max_new, pieces, cancel),
             name=f"devlab-llm-{self.name}",
             daemon=True,
@@ -276,7 +320,7 @@ class TransformersProvider:
             worker.start()
             try:
                 while True:
-                    item = self._next(pieces, meter)
+                    item = self._next(pieces, lambda: tokenizer.decode(out_ids))
                     if item is None:
                         break
                     generated += len(item)
@@ -312,18 +356,19 @@ class TransformersProvider:
             text=text, provider=self.name, model=self.model, finish_reason=finish, usage=usage
         )
 
-    def _next(self, pieces: queue.Queue, meter: StreamMeter) -> list[int] | None:
+    def _next(self, pieces: queue.Queue, partial: Callable[[], str]) -> list[int] | None:
         """The next token ids from the worker; None at the end. Raises on the worker's
-        error or when the request has run past its time."""
-        remaining = self.timeout_s - meter.elapsed_s()
+        error, or when no token came for ``timeout_s`` (a stall): the timeout's
+        ``detail["partial_text"]`` is what was generated until then."""
         try:
-            if remaining <= 0:
-                raise queue.Empty
-            item = pieces.get(timeout=remaining)
+            item = pieces.get(timeout=self.timeout_s)
         except queue.Empty:
+            text = partial()
             raise ProviderTimeout(
-                f"provider {self.name!r} (local {self.model}) did not finish "
-                f"within {self.timeout_s:g} s"
+                f"provider {self.name!r} (local {self.model}) produced no token for "
+                f"{self.timeout_s:g} s; {len(text)} characters were generated before "
+                "the stall (kept in detail.partial_text)",
+                detail={"partial_text": text},
             ) from None
         if isinstance(item, BaseException):
             raise ProviderError(
@@ -370,6 +415,31 @@ class TransformersProvider:
                     stopping_criteria=StoppingCriteriaList([Cancelled()]),
                     **sampling,
                 )
+            pieces.put(None)
+        except BaseException as exc:  # handed to the caller's thread
+            pieces.put(exc)
+
+    def _run_fast(
+        self,
+        loaded: FastModel,
+        ids: list[int],
+        params: GenerationParams,
+        max_new: int,
+        pieces: queue.Queue,
+        cancel: threading.Event,
+    ) -> None:
+        """The fast engine in the worker thread, one token id per queue item."""
+        try:
+            steps = loaded.generate(ids, params, max_new)
+            try:
+                for token_id in steps:
+                    pieces.put([token_id])
+                    if cancel.is_set():
+                        break
+            finally:
+                close = getattr(steps, "close", None)
+                if close is not None:
+                    close()
             pieces.put(None)
         except BaseException as exc:  # handed to the caller's thread
             pieces.put(exc)

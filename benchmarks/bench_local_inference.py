@@ -1,0 +1,265 @@
+"""Local inference, old path vs new path in one run (issue 18).
+
+    python benchmarks/bench_local_inference.py [--tokens 64] [--skip-loop]
+        [--embed-package django==5.1.4] [--old-embed-chunks 256] [--skip-old]
+
+1. **Generation** with the packaged Gemma 3 270M, the same greedy requests on both
+   engines, one after the other in this process: transformers fp32 (the old path) and
+   CTranslate2 int8 (the new default on CPU). Decoding speed is completion tokens over
+   the time after the first token; TTFT is measured on a 500-token prompt.
+2. **Verified loop**: ``devlab generate``'s loop on the issue's is_palindrome request
+   (2 rounds at most), on the new path: each round's duration and the verdict.
+3. **Embeddings**: the sdist's chunks (ingested lexically first, so the same texts go to
+   both) embedded with sentence-transformers (the old path, on the first
+   ``--old-embed-chunks`` chunks) and with the ONNX int8 runtime (all chunks); chunks/s
+   and the peak RSS of this process tree.
+
+Prints a table and writes benchmarks/.data/local-inference.json and a section of
+docs/benchmarks.md. The machine is shared: the load average is recorded with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    DATA_DIR,
+    fetch_sdist,
+    machine,
+    markdown_table,
+    peak_rss_mib,
+    write_docs_section,
+    write_json,
+)
+
+PROMPTS = [
+    "def is_palindrome(s):\n",
+    'import json\n\n\ndef load_config(path):\n    """Read a JSON config file."""\n',
+    "class Stack:\n    def __init__(self):\n",
+]
+PALINDROME = (
+    "Write a Python function is_palindrome(s) that returns True when the string s reads "
+    "the same backwards, ignoring case."
+)
+HEADING = "## Local inference (issue 18)"
+
+
+def load_avg() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def bench_engine(engine: str, models_dir: Path, tokens: int) -> dict[str, Any]:
+    from devlab.llm import GenerationParams
+    from devlab.llm.providers.local import TransformersProvider
+
+    provider = TransformersProvider("local", models_dir=models_dir, engine=engine)
+    started = time.perf_counter()
+    provider.complete("x", GenerationParams(max_tokens=1, temperature=0))  # load + warm up
+    load_s = time.perf_counter() - started
+    rates = []
+    for prompt in PROMPTS:
+        c = provider.complete(prompt, GenerationParams(max_tokens=tokens, temperature=0))
+        decode_s = (c.usage.latency_ms - (c.usage.time_to_first_token_ms or 0)) / 1000
+        if c.usage.completion_tokens > 1 and decode_s > 0:
+            rates.append((c.usage.completion_tokens - 1) / decode_s)
+    tokenizer = provider.engine_model().tokenizer
+    source = Path(__file__).read_text(encoding="utf-8")
+    long_prompt = tokenizer.decode(tokenizer.encode(source)[:499])
+    c = provider.complete(long_prompt, GenerationParams(max_tokens=2, temperature=0))
+    return {
+        "engine": engine,
+        "load_s": round(load_s, 1),
+        "tokens_per_s": round(statistics.median(rates), 1) if rates else None,
+        "ttft_500_ms": c.usage.time_to_first_token_ms,
+        "prompt_tokens": c.usage.prompt_tokens,
+        "load_avg": load_avg(),
+    }
+
+
+def bench_loop(home: Path, models_dir: Path) -> dict[str, Any]:
+    from devlab.companion.generate import generate_code
+    from devlab.companion.models import GenerateRequest
+    from devlab.config import load_settings
+    from devlab.workbench import Workbench
+
+    settings = load_settings(home=home, llm_models_dir=models_dir)
+    bench = Workbench.open(settings)
+    stamps: list[float] = [time.perf_counter()]
+
+    def progress(p: Any) -> None:
+        if p.stage == "round" and p.done > 0:
+            stamps.append(time.perf_counter())
+
+    started = time.perf_counter()
+    try:
+        req = GenerateRequest(requirement=PALINDROME, language="python", max_rounds=2)
+        result = generate_code(bench, req, progress=progress)
+    finally:
+        bench.close()
+    total = time.perf_counter() - started
+    rounds = [round(b - a, 1) for a, b in itertools.pairwise(stamps)]
+    return {
+        "verdict": result.verdict,
+        "rounds": [r.status for r in result.rounds],
+        "round_s": rounds,
+        "round_median_s": round(statistics.median(rounds), 1) if rounds else None,
+        "total_s": round(total, 1),
+        "load_avg": load_avg(),
+    }
+
+
+def bench_embeddings(package: str, home: Path, old_chunks: int, skip_old: bool) -> dict:
+    from devlab.config import load_settings
+    from devlab.search.embeddings import get_embedder
+    from devlab.search.indexer import embedding_text, index_project
+    from devlab.store.db import Database
+
+    source = fetch_sdist(package)
+    settings = load_settings(home=home)
+    db = Database(settings)
+    started = time.perf_counter()
+    index_project(db, settings, name="corpus", source=str(source), embed=False)
+    lexical_s = time.perf_counter() - started
+    with db.engine.connect() as conn:
+        from sqlalchemy import text
+
+        rows = conn.execute(text("SELECT content FROM chunks ORDER BY id")).all()
+    db.close()
+    texts = [embedding_text(r[0], settings.embedding_max_chars) for r in rows]
+    out: dict[str, Any] = {"package": package, "chunks": len(texts), "lexical_s": round(lexical_s)}
+    for backend, sample in (("sentence-transformers", old_chunks), ("onnx", len(texts))):
+        if skip_old and backend != "onnx":
+            continue
+        embedder = get_embedder(load_settings(home=home, embedding_backend=backend))
+        embedder.embed(texts[:8])  # warm up (and the one-time export for onnx)
+        part = texts[:sample]
+        t = time.perf_counter()
+        embedder.embed(part)
+        seconds = time.perf_counter() - t
+        out[backend] = {
+            "chunks": len(part),
+            "seconds": round(seconds, 1),
+            "chunks_per_s": round(len(part) / seconds, 1),
+            "peak_rss_mib": peak_rss_mib(),
+            "load_avg": load_avg(),
+        }
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    gen = results.get("generation", [])
+    lines = [
+        HEADING,
+        "",
+        "```",
+        results["command"],
+        "```",
+        "",
+        f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+        f"{results['machine']['date']}; **shared with other sessions** (the load average "
+        "next to each figure; 2.0 would be both cores busy).",
+        "",
+    ]
+    if gen:
+        rows = [
+            [g["engine"], g["load_s"], g["tokens_per_s"], g["ttft_500_ms"], g["load_avg"]]
+            for g in gen
+        ]
+        lines += [
+            "Generation, packaged Gemma 3 270M, greedy, same prompts on both engines:",
+            "",
+            markdown_table(
+                ["engine", "load s", "tokens/s", "TTFT 500-token prompt (ms)", "load avg"], rows
+            ),
+            "",
+        ]
+    loop = results.get("loop")
+    if loop:
+        lines += [
+            f"Verified loop, is_palindrome request, new path: verdict **{loop['verdict']}**, "
+            f"rounds {loop['rounds']}, round durations {loop['round_s']} s (median "
+            f"{loop['round_median_s']} s; spec + tests are in round 1), total "
+            f"{loop['total_s']} s (load avg {loop['load_avg']}).",
+            "",
+        ]
+    emb = results.get("embeddings")
+    if emb:
+        rows = []
+        for backend in ("sentence-transformers", "onnx"):
+            if backend in emb:
+                e = emb[backend]
+                rows.append(
+                    [
+                        backend,
+                        e["chunks"],
+                        e["seconds"],
+                        e["chunks_per_s"],
+                        e["peak_rss_mib"],
+                        e["load_avg"],
+                    ]
+                )
+        lines += [
+            f"Embeddings, {emb['package']} ({emb['chunks']} chunks; lexical index first, "
+            f"{emb['lexical_s']} s):",
+            "",
+            markdown_table(
+                ["runtime", "chunks", "s", "chunks/s", "peak RSS MiB", "load avg"], rows
+            ),
+            "",
+        ]
+    if results.get("reading"):
+        lines += [results["reading"], ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tokens", type=int, default=64)
+    ap.add_argument("--skip-old", action="store_true", help="new paths only")
+    ap.add_argument("--skip-generation", action="store_true")
+    ap.add_argument("--skip-loop", action="store_true")
+    ap.add_argument("--skip-embeddings", action="store_true")
+    ap.add_argument("--embed-package", default="django==5.1.4")
+    ap.add_argument("--old-embed-chunks", type=int, default=256)
+    ap.add_argument("--models-dir", help="converted models (default: a fresh DEVLAB_HOME's)")
+    ap.add_argument("--out", default=str(DATA_DIR / "local-inference.json"))
+    ap.add_argument("--no-docs", action="store_true")
+    ns = ap.parse_args()
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "command": "python benchmarks/bench_local_inference.py " + " ".join(sys.argv[1:]),
+    }
+    with tempfile.TemporaryDirectory(prefix="devlab-bench-llm-") as scratch:
+        home = Path(scratch)
+        models_dir = Path(ns.models_dir) if ns.models_dir else home / "models"
+        if not ns.skip_generation:
+            engines = ["ctranslate2"] if ns.skip_old else ["transformers", "ctranslate2"]
+            results["generation"] = [bench_engine(e, models_dir, ns.tokens) for e in engines]
+            print(results["generation"], file=sys.stderr)
+        if not ns.skip_loop:
+            results["loop"] = bench_loop(home / "loop", models_dir)
+            print(results["loop"], file=sys.stderr)
+        if not ns.skip_embeddings:
+            results["embeddings"] = bench_embeddings(
+                ns.embed_package, home / "embed", ns.old_embed_chunks, ns.skip_old
+            )
+            print(results["embeddings"], file=sys.stderr)
+    write_json(Path(ns.out), results)
+    section = render(results)
+    print(section)
+    if not ns.no_docs:
+        write_docs_section(HEADING, section)
+
+
+if __name__ == "__main__":
+    main()
