@@ -112,6 +112,14 @@ def pytest_runtest_logreport(report):
         entry["message"] = str(report.longrepr)[-1500:]
 
 
+_COLLECT_ERRORS = {}
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _COLLECT_ERRORS[report.nodeid] = str(report.longrepr)[-1500:]
+
+
 def _per_context(data):
     found = {}
     for ctx in sorted(data.measured_contexts()):
@@ -132,7 +140,8 @@ def _per_context(data):
 
 def pytest_unconfigure(config):
     _COV.stop()
-    report = {"exit": None, "tests": _TESTS, "files": {}, "contexts": {}, "error": ""}
+    report = {"exit": None, "tests": _TESTS, "files": {}, "contexts": {}, "error": "",
+              "collect_errors": _COLLECT_ERRORS}
     try:
         path = os.path.join("/tmp", "devlab-coverage.json")
         _COV.json_report(outfile=path, show_contexts=False)
@@ -140,6 +149,12 @@ def pytest_unconfigure(config):
             report["files"] = json.load(handle).get("files", {})
         if _SPEC["contexts"]:
             report["contexts"] = _per_context(_COV.get_data())
+        probe = "/tmp/devlab-probe"
+        if os.path.isdir(probe):
+            report["probe"] = {}
+            for name in sorted(os.listdir(probe)):
+                with open(os.path.join(probe, name), encoding="utf-8") as handle:
+                    report["probe"][name[:-5]] = json.load(handle)
     except Exception as exc:  # e.g. no data was collected at all
         report["error"] = "%s: %s" % (type(exc).__name__, exc)
     text = "\n%s%s\n" % ("'''
@@ -159,6 +174,8 @@ class SuiteRun:
     files: dict[str, Any] = field(default_factory=dict)  # coverage's JSON per file
     tests: dict[str, dict[str, Any]] = field(default_factory=dict)
     contexts: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
+    probe: dict[str, dict[str, Any]] = field(default_factory=dict)  # call id -> outcome
+    collect_errors: dict[str, str] = field(default_factory=dict)  # file -> why it did not load
     status: str = ""  # the sandbox's status
     exit_code: int | None = None
     error: str = ""
@@ -213,8 +230,9 @@ def run_suite(
         max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )
-    args = ["-p", "_devlab_cov", "-o", "addopts=", "-o", "cache_dir=/tmp/.pytest_cache",
-            "--rootdir=.", "-W", "ignore::DeprecationWarning", *targets]  # fmt: skip
+    args = ["-p", "_devlab_cov", "-o", "addopts=",
+            "--rootdir=.", "--continue-on-collection-errors", "-W", "ignore::DeprecationWarning",
+            *targets]  # fmt: skip
     request = SandboxRequest(language="python", files=run_files, mode="test", limits=limits,
                              args=args)  # fmt: skip
     started = time.monotonic()
@@ -230,5 +248,7 @@ def run_suite(
     run.files = data.get("files") or {}
     run.tests = data.get("tests") or {}
     run.contexts = data.get("contexts") or {}
+    run.probe = data.get("probe") or {}
+    run.collect_errors = data.get("collect_errors") or {}
     run.error = data.get("error") or ""
     return run
