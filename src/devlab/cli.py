@@ -79,6 +79,7 @@ def _mount() -> None:
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
     from devlab.training.datasets.cli import app as dataset_app
+    from devlab.testing.cli import app as testing_app  # issue 15
 
     for sub in (
         codebase_app,
@@ -97,6 +98,7 @@ def _mount() -> None:
     app.add_typer(llm_app, name="llm")
     app.add_typer(dataset_app, name="dataset")
     app.add_typer(models_app, name="models")
+    app.add_typer(testing_app, name="tests")  # issue 15
 
 
 _mount()

@@ -1,9 +1,9 @@
 """Errors of the Testing & QA Lab (each maps to one HTTP status and CLI exit code)::
 
-    InvalidInput (422)
-    +-- UnsupportedFramework (400)   a framework the lab cannot generate or run
-    +-- ScenarioInvalid (422)        a chaos scenario that does not validate
-    +-- NothingToTest (422)          no Python source in the project / path / symbol
+InvalidInput (422)
++-- UnsupportedFramework (400)   a framework the lab cannot generate or run
++-- ScenarioInvalid (422)        a chaos scenario that does not validate
++-- NothingToTest (422)          no Python source in the project / path / symbol
 """
 
 from __future__ import annotations

@@ -89,9 +89,15 @@ class _Session:
 
     def run(self, extra: dict[str, str], targets: list[str], contexts: bool) -> SuiteRun:
         files = {**self.pf.files, **extra}
-        return run_suite(files, self.settings, targets=targets, omit=self.omit,
-                         paths=self.pf.roots, contexts=contexts,
-                         test_timeout=self.timeout)  # fmt: skip
+        return run_suite(
+            files,
+            self.settings,
+            targets=targets,
+            omit=self.omit,
+            paths=self.pf.roots,
+            contexts=contexts,
+            test_timeout=self.timeout,
+        )
 
 
 def _file(candidates: list[Candidate], header: tuple[str, ...] = ()) -> str:
@@ -101,28 +107,53 @@ def _file(candidates: list[Candidate], header: tuple[str, ...] = ()) -> str:
 
 
 def _verify(
-    session: _Session, groups: list[list[Candidate]], covered: Coverage, branches: set,
-) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:  # fmt: skip
-    """Run each group (one file each) ``_RUNS`` times; keep candidates by the rules."""
-    files = {f"test_devlab_cand_{i}.py": _file(g) for i, g in enumerate(groups) if g}
-    runs = [session.run(files, sorted(files), contexts=True) for _ in range(_RUNS)]
+    session: _Session,
+    groups: list[list[Candidate]],
+    covered: Coverage,
+    branches: set,
+) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:
+    """Run each group ``_RUNS`` times and keep candidates by the rules.
+
+    One sandbox run holds ``_RUNS`` copies of each group's file: each copy is its own
+    module, so a test is run three times in one pytest session (cheaper than three
+    sandbox starts, and stricter: a test that depends on what ran before it covers
+    different lines in a later copy and is dropped as not deterministic)."""
+    files = {
+        f"test_devlab_cand_{i}_r{r}.py": _file(g)
+        for i, g in enumerate(groups)
+        if g
+        for r in range(_RUNS)
+    }
+    run = session.run(files, sorted(files), contexts=True)
     kept: list[tuple[Candidate, CandidateResult]] = []
     dropped: list[CandidateResult] = []
     for i, group in enumerate(groups):
         for cand in group:
-            node = f"test_devlab_cand_{i}.py::{cand.name}"
-            outcomes = [r.tests.get(node, {}).get("outcome", "not run") for r in runs]
-            result = CandidateResult(name=cand.name, strategy=cand.strategy,  # type: ignore[arg-type]
-                                     target=cand.target, kept=False, reason="",
-                                     runs=outcomes, code=cand.code)  # fmt: skip
-            covs = [_context_cov(r, node, session.path, branches) for r in runs]
+            nodes = [f"test_devlab_cand_{i}_r{r}.py::{cand.name}" for r in range(_RUNS)]
+            outcomes = [run.tests.get(n, {}).get("outcome", "not run") for n in nodes]
+            result = CandidateResult(
+                name=cand.name,
+                strategy=cand.strategy,  # type: ignore[arg-type]
+                target=cand.target,
+                kept=False,
+                reason="",
+                runs=outcomes,
+                code=cand.code,
+            )
+            covs = [_context_cov(run, n, session.path, branches) for n in nodes]
             if any(o != "passed" for o in outcomes):
-                message = next((r.tests.get(node, {}).get("message", "") for r in runs
-                                if r.tests.get(node, {}).get("message")), "")  # fmt: skip
+                message = next(
+                    (
+                        run.tests[n].get("message", "")
+                        for n in nodes
+                        if run.tests.get(n, {}).get("message")
+                    ),
+                    "",
+                )
                 flaky = "passed" in outcomes
                 if not message:
-                    collect = runs[0].collect_errors.get(f"test_devlab_cand_{i}.py", "")
-                    message = collect or runs[0].error or "the test did not run"
+                    collect = run.collect_errors.get(f"test_devlab_cand_{i}_r0.py", "")
+                    message = collect or run.error or "the test did not run"
                 last = message.strip().splitlines()[-1] if message.strip() else ""
                 result.reason = ("flaky: " if flaky else f"{outcomes[0]}: ") + last[:300]
             elif any(c.lines != covs[0].lines or c.arcs != covs[0].arcs for c in covs[1:]):
@@ -135,7 +166,9 @@ def _verify(
                 else:
                     covered.add(covs[0])
                     result.kept = True
-                    result.reason = f"passed {_RUNS}/{_RUNS}; +{new_lines} lines, +{new_branches} branches"
+                    result.reason = (
+                        f"passed {_RUNS}/{_RUNS}; +{new_lines} lines, +{new_branches} branches"
+                    )
             (kept.append((cand, result)) if result.kept else dropped.append(result))
     return kept, dropped
 
@@ -154,11 +187,17 @@ def _model_candidates(
         names = target.cls or target.name
         lines = sorted(set(range(target.start_line, target.end_line + 1)) & missing)
         texts, _ = render_prompt_blocks(
-            "generate_tests", ("system", "user"), package="devlab.testing",
-            import_line=f"from {session.module} import {names}", module=session.module,
-            path=session.path, source=target.source[:6000],
-            missing=", ".join(map(str, lines[:40])), callers="", example_test=example,
-        )  # fmt: skip
+            "generate_tests",
+            ("system", "user"),
+            package="devlab.testing",
+            import_line=f"from {session.module} import {names}",
+            module=session.module,
+            path=session.path,
+            source=target.source[:6000],
+            missing=", ".join(map(str, lines[:40])),
+            callers="",
+            example_test=example,
+        )
         reply = model(texts["system"], texts["user"])
         from devlab.llm import extract_code
 
@@ -194,10 +233,18 @@ def _test_path(pf: ProjectFiles, path: str) -> str:
 
 
 def generate_tests(
-    pf: ProjectFiles, settings: Settings, *, path: str, symbol: str | None = None,
-    framework: str = "pytest", target_coverage: float = 95.0, model: ModelFn | None = None,
-    progress: ProgressFn | None = None, test_timeout: float = 5.0, model_targets: int = 4,
-) -> GenerateResult:  # fmt: skip
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    symbol: str | None = None,
+    framework: str = "pytest",
+    target_coverage: float = 95.0,
+    model: ModelFn | None = None,
+    progress: ProgressFn | None = None,
+    test_timeout: float = 5.0,
+    model_targets: int = 4,
+) -> GenerateResult:
     """Generate verified tests for ``path`` in ``pf`` (see the module doc)."""
     started = time.monotonic()
     check_framework(framework)
@@ -230,22 +277,29 @@ def generate_tests(
     branches = _branch_arcs(probe, path)
     before_run = base or probe
     raw = before_run.files.get(path, {})
-    covered = Coverage(set(raw.get("executed_lines", [])) if base else set(),
-                       {tuple(b) for b in raw.get("executed_branches", [])} if base else set())  # type: ignore[misc]
+    covered = Coverage(
+        set(raw.get("executed_lines", [])) if base else set(),
+        {tuple(b) for b in raw.get("executed_branches", [])} if base else set(),
+    )  # type: ignore[misc]
+    # what importing the module runs (def and class lines) is covered by any test of it
+    covered.add(_context_cov(probe, "", path, branches))
     before = _summary(base, path) if base else _zero(_summary(probe, path))
     if probe.error and not probe.files:
         message.append(f"the module did not run in the sandbox: {probe.error}")
-    per_call = {c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches)
-                for c in calls}  # fmt: skip
+    per_call = {
+        c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in calls
+    }
     taken: set[str] = set()
     cheap = _unique(doctest_candidates(targets, session.module), taken)
     cheap += _unique(property_candidates(targets, session.module), taken)
     estimate = Coverage(set(covered.lines), set(covered.arcs))
-    boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name,
-                                   tuple(imports))
+    boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
     boundary = _unique(boundary, taken)
-    groups = [cheap[:0] + [c for c in cheap if c.strategy == "doctest"], boundary,
-              [c for c in cheap if c.strategy == "property"]]  # fmt: skip
+    groups = [
+        cheap[:0] + [c for c in cheap if c.strategy == "doctest"],
+        boundary,
+        [c for c in cheap if c.strategy == "property"],
+    ]
     report(progress, "verify", 2, 5, f"{sum(map(len, groups))} candidates, {_RUNS} runs each")
     kept, dropped = _verify(session, groups, covered, branches)
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
@@ -254,22 +308,38 @@ def generate_tests(
     if model is not None and line_pct < target_coverage and targets:
         report(progress, "model", 3, 5, "asking the language model for the rest")
         all_lines = set(probe.files.get(path, {}).get("executed_lines", [])) | set(
-            probe.files.get(path, {}).get("missing_lines", []))  # fmt: skip
+            probe.files.get(path, {}).get("missing_lines", [])
+        )
         try:
             model_cands = _unique(
-                _model_candidates(model, session, targets, all_lines - covered.lines, model_targets),
+                _model_candidates(
+                    model, session, targets, all_lines - covered.lines, model_targets
+                ),
                 taken,
             )
         except Exception as exc:  # a provider failure must not lose the verified tests
             model_cands = []
             message.append(f"the language model failed: {exc}")
         if model_cands:
-            more_kept, more_dropped = _verify(session, [[c] for c in model_cands], covered, branches)
+            more_kept, more_dropped = _verify(
+                session, [[c] for c in model_cands], covered, branches
+            )
             kept += more_kept
             dropped += more_dropped
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
-    return _finish(session, pf, kept, dropped, bugs, before, existing, framework,
-                   target_coverage, message, started)  # fmt: skip
+    return _finish(
+        session,
+        pf,
+        kept,
+        dropped,
+        bugs,
+        before,
+        existing,
+        framework,
+        target_coverage,
+        message,
+        started,
+    )
 
 
 def _zero(summary: CoverageSummary) -> CoverageSummary:
@@ -277,10 +347,18 @@ def _zero(summary: CoverageSummary) -> CoverageSummary:
 
 
 def _finish(
-    session: _Session, pf: ProjectFiles, kept: list[tuple[Candidate, CandidateResult]],
-    dropped: list[CandidateResult], bugs: list[SuspectedBug], before: CoverageSummary,
-    existing: list[str], framework: str, target: float, message: list[str], started: float,
-) -> GenerateResult:  # fmt: skip
+    session: _Session,
+    pf: ProjectFiles,
+    kept: list[tuple[Candidate, CandidateResult]],
+    dropped: list[CandidateResult],
+    bugs: list[SuspectedBug],
+    before: CoverageSummary,
+    existing: list[str],
+    framework: str,
+    target: float,
+    message: list[str],
+    started: float,
+) -> GenerateResult:
     path = session.path
     test_path = _test_path(pf, path)
     header = (f'"""Tests of {session.module} generated by DevLab and verified in its sandbox."""',)
@@ -289,21 +367,44 @@ def _finish(
     if kept:
         final = session.run({test_path: code}, [*existing, test_path], contexts=False)
         after = _summary(final, path)
-        failing = [n for n, t in final.tests.items()
-                   if n.startswith(test_path) and t.get("outcome") != "passed"]  # fmt: skip
-        proof = {"sandbox_status": final.status, "tests": len(final.tests),
-                 "failing_generated": failing, "seconds": final.seconds}  # fmt: skip
-    diff = "".join(difflib.unified_diff([], code.splitlines(keepends=True), "/dev/null",
-                                        f"b/{test_path}")) if code else ""  # fmt: skip
+        failing = [
+            n
+            for n, t in final.tests.items()
+            if n.startswith(test_path) and t.get("outcome") != "passed"
+        ]
+        proof = {
+            "sandbox_status": final.status,
+            "tests": len(final.tests),
+            "failing_generated": failing,
+            "seconds": final.seconds,
+        }
+    diff = (
+        "".join(
+            difflib.unified_diff([], code.splitlines(keepends=True), "/dev/null", f"b/{test_path}")
+        )
+        if code
+        else ""
+    )
     strategies: dict[str, int] = {}
     for _, res in kept:
         strategies[res.strategy] = strategies.get(res.strategy, 0) + 1
     if not kept:
         message.append("no candidate passed 3 runs and added coverage")
     return GenerateResult(
-        project=pf.name, path=path, framework=framework, test_path=test_path, diff=diff,
-        test_code=code, kept=[r for _, r in kept], dropped=dropped, suspected_bugs=bugs,
-        before=before, after=after, target_reached=after.line_percent >= target,
-        strategies=strategies, proof=proof, message="; ".join(message),
+        project=pf.name,
+        path=path,
+        framework=framework,
+        test_path=test_path,
+        diff=diff,
+        test_code=code,
+        kept=[r for _, r in kept],
+        dropped=dropped,
+        suspected_bugs=bugs,
+        before=before,
+        after=after,
+        target_reached=after.line_percent >= target,
+        strategies=strategies,
+        proof=proof,
+        message="; ".join(message),
         seconds=round(time.monotonic() - started, 2),
-    )  # fmt: skip
+    )

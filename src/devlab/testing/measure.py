@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from devlab.codebase.projects import resolve_project
 from devlab.config import Settings
 from devlab.errors import NotFound
-from devlab.codebase.projects import resolve_project
 from devlab.progress import ProgressFn, report
 from devlab.store.db import Database
 from devlab.store.models import TestRunRow
@@ -49,9 +49,13 @@ def summary_of(raw: dict[str, Any]) -> CoverageSummary:
     lines, covered = raw.get("num_statements", 0), raw.get("covered_lines", 0)
     branches, bcovered = raw.get("num_branches", 0), raw.get("covered_branches", 0)
     return CoverageSummary(
-        lines=lines, lines_covered=covered, branches=branches, branches_covered=bcovered,
-        line_percent=_pct(covered, lines), branch_percent=_pct(bcovered, branches),
-    )  # fmt: skip
+        lines=lines,
+        lines_covered=covered,
+        branches=branches,
+        branches_covered=bcovered,
+        line_percent=_pct(covered, lines),
+        branch_percent=_pct(bcovered, branches),
+    )
 
 
 def total_summary(files: list[FileCoverage]) -> CoverageSummary:
@@ -62,9 +66,13 @@ def total_summary(files: list[FileCoverage]) -> CoverageSummary:
     if not files:
         return CoverageSummary(line_percent=0.0, branch_percent=0.0)
     return CoverageSummary(
-        lines=lines, lines_covered=covered, branches=branches, branches_covered=bcovered,
-        line_percent=_pct(covered, lines), branch_percent=_pct(bcovered, branches),
-    )  # fmt: skip
+        lines=lines,
+        lines_covered=covered,
+        branches=branches,
+        branches_covered=bcovered,
+        line_percent=_pct(covered, lines),
+        branch_percent=_pct(bcovered, branches),
+    )
 
 
 def coverage_from_run(run: SuiteRun, only: set[str] | None = None) -> list[FileCoverage]:
@@ -75,9 +83,11 @@ def coverage_from_run(run: SuiteRun, only: set[str] | None = None) -> list[FileC
             continue
         functions = [
             FunctionCoverage(
-                name=name, start_line=fn.get("start_line", 0), summary=summary_of(fn["summary"]),
+                name=name,
+                start_line=fn.get("start_line", 0),
+                summary=summary_of(fn["summary"]),
                 missing_lines=fn.get("missing_lines", []),
-            )  # fmt: skip
+            )
             for name, fn in (raw.get("functions") or {}).items()
             if name
         ]
@@ -95,35 +105,54 @@ def coverage_from_run(run: SuiteRun, only: set[str] | None = None) -> list[FileC
 
 def _tests(run: SuiteRun) -> list[TestOutcome]:
     return [
-        TestOutcome(name=name, outcome=t.get("outcome", "error"), seconds=t.get("seconds", 0.0),
-                    message=t.get("message", "")[:2000])  # fmt: skip
+        TestOutcome(
+            name=name,
+            outcome=t.get("outcome", "error"),
+            seconds=t.get("seconds", 0.0),
+            message=t.get("message", "")[:2000],
+        )
         for name, t in sorted(run.tests.items())
     ]
 
 
 def measure_files(
-    pf: ProjectFiles, settings: Settings, *, test_timeout: float = 10.0,
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    test_timeout: float = 10.0,
     wall_seconds: float | None = None,
-) -> tuple[CoverageReport, SuiteRun]:  # fmt: skip
+) -> tuple[CoverageReport, SuiteRun]:
     """Run ``pf``'s own suite under coverage (no store access)."""
     sources = set(pf.python_sources)
     tests = pf.test_files
     started = time.monotonic()
-    run = run_suite(pf.files, settings, targets=tests or ["."], omit=pf.test_omit(),
-                    paths=pf.roots, test_timeout=test_timeout,
-                    wall_seconds=wall_seconds)  # fmt: skip
+    run = run_suite(
+        pf.files,
+        settings,
+        targets=tests or ["."],
+        omit=pf.test_omit(),
+        paths=pf.roots,
+        test_timeout=test_timeout,
+        wall_seconds=wall_seconds,
+    )
     files = coverage_from_run(run, sources)
     seen = {f.path for f in files}
     for path in sorted(sources - seen):  # never imported and not found by coverage
-        lines = sum(1 for line in pf.files[path].splitlines() if line.strip()
-                    and not line.lstrip().startswith("#"))  # fmt: skip
+        lines = sum(
+            1
+            for line in pf.files[path].splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        )
         files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
     outcomes = _tests(run)
     failed = [t for t in outcomes if t.outcome in ("failed", "error", "timeout")]
-    if not tests or not outcomes and not run.error:
-        status, message = "no_tests", (
-            "the project has no tests: coverage is 0%. Generate some with "
-            "`devlab tests generate PROJECT --path FILE`"
+    if not tests or (not outcomes and not run.error):
+        status, message = (
+            "no_tests",
+            (
+                "the project has no tests: coverage is 0%. Generate some with "
+                "`devlab tests generate PROJECT --path FILE`"
+            ),
         )
         for f in files:
             f.summary.line_percent = f.summary.branch_percent = 0.0
@@ -132,27 +161,40 @@ def measure_files(
     elif failed:
         timeouts = sum(t.outcome == "timeout" for t in failed)
         status = "tests_failed"
-        message = (f"{len(failed)} of {len(outcomes)} tests did not pass"
-                   + (f" ({timeouts} ran past the {test_timeout:g}s per-test limit)"
-                      if timeouts else "") + "; coverage counts what ran")  # fmt: skip
+        message = (
+            f"{len(failed)} of {len(outcomes)} tests did not pass"
+            + (f" ({timeouts} ran past the {test_timeout:g}s per-test limit)" if timeouts else "")
+            + "; coverage counts what ran"
+        )
     else:
         status, message = "ok", f"{len(outcomes)} tests passed"
     summary = total_summary(files)
     if status == "no_tests":
         summary.line_percent = summary.branch_percent = 0.0
     result = CoverageReport(
-        project=pf.name, snapshot_id=pf.snapshot_id, status=status, message=message,
-        summary=summary, files=files, tests=outcomes,
-        seconds=round(time.monotonic() - started, 3), sandbox_status=run.status,
-    )  # fmt: skip
+        project=pf.name,
+        snapshot_id=pf.snapshot_id,
+        status=status,
+        message=message,
+        summary=summary,
+        files=files,
+        tests=outcomes,
+        seconds=round(time.monotonic() - started, 3),
+        sandbox_status=run.status,
+    )
     return result, run
 
 
 def measure_coverage(
-    db: Database, settings: Settings, project: str | int, *, test_timeout: float = 10.0,
-    wall_seconds: float | None = None, progress: ProgressFn | None = None,
+    db: Database,
+    settings: Settings,
+    project: str | int,
+    *,
+    test_timeout: float = 10.0,
+    wall_seconds: float | None = None,
+    progress: ProgressFn | None = None,
     job_id: str | None = None,
-) -> CoverageReport:  # fmt: skip
+) -> CoverageReport:
     """Measure and record the coverage of ``project``'s own suite on its current snapshot."""
     report(progress, "load", 0, 2, "reading the snapshot")
     pf = load_files(db, project)
@@ -160,11 +202,16 @@ def measure_coverage(
     result, _ = measure_files(pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds)
     with db.session() as s:
         row = TestRunRow(
-            project_id=pf.project_id, snapshot_id=pf.snapshot_id, kind="coverage",
-            language="python", status=result.status, line_percent=result.summary.line_percent,
+            project_id=pf.project_id,
+            snapshot_id=pf.snapshot_id,
+            kind="coverage",
+            language="python",
+            status=result.status,
+            line_percent=result.summary.line_percent,
             branch_percent=result.summary.branch_percent,
-            summary=result.model_dump(mode="json", exclude={"id", "created_at"}), job_id=job_id,
-        )  # fmt: skip
+            summary=result.model_dump(mode="json", exclude={"id", "created_at"}),
+            job_id=job_id,
+        )
         s.add(row)
         s.flush()
         result.id, result.created_at = row.id, row.created_at
@@ -191,8 +238,7 @@ def latest_coverage(
 ) -> CoverageReport | None:
     """The newest stored coverage of ``project`` (of one snapshot when given)."""
     ref = resolve_project(db, project)
-    query = select(TestRunRow).where(TestRunRow.project_id == ref.id,
-                                     TestRunRow.kind == "coverage")  # fmt: skip
+    query = select(TestRunRow).where(TestRunRow.project_id == ref.id, TestRunRow.kind == "coverage")
     if snapshot_id is not None:
         query = query.where(TestRunRow.snapshot_id == snapshot_id)
     with db.session() as s:

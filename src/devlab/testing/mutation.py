@@ -42,8 +42,9 @@ _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 
-def file_mutants(path: str, text: str, symbol: str | None = None,
-                 per_function: int = 12) -> dict[str, list[tuple[MutantResult, str]]]:  # fmt: skip
+def file_mutants(
+    path: str, text: str, symbol: str | None = None, per_function: int = 12
+) -> dict[str, list[tuple[MutantResult, str]]]:
     """qualname -> mutants of that function: (the mutant with its diff, not yet run;
     the whole mutated file)."""
     try:
@@ -51,8 +52,16 @@ def file_mutants(path: str, text: str, symbol: str | None = None,
     except SyntaxError as exc:
         raise NothingToTest(f"Python 3.11 cannot parse {path} (line {exc.lineno})") from exc
     symbols = tuple(
-        SymbolInfo(t.name, t.qualname, "method" if t.cls else "function", "", t.docstring,
-                   t.start_line, t.end_line, t.cls)  # fmt: skip
+        SymbolInfo(
+            t.name,
+            t.qualname,
+            "method" if t.cls else "function",
+            "",
+            t.docstring,
+            t.start_line,
+            t.end_line,
+            t.cls,
+        )
         for t in targets
     )
     task = FileTask("lab", 0, None, path, "python", text, None, path, False, symbols)
@@ -68,14 +77,32 @@ def file_mutants(path: str, text: str, symbol: str | None = None,
                     continue
                 seen.add(mutant.text)
                 new_file = (pu.src[: unit.start] + mutant.text + pu.src[unit.end :]).decode(
-                    "utf-8", "replace")  # fmt: skip
-                diff = "".join(difflib.unified_diff(
-                    text.splitlines(keepends=True), new_file.splitlines(keepends=True),
-                    f"a/{path}", f"b/{path}", n=1))  # fmt: skip
+                    "utf-8", "replace"
+                )
+                diff = "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        new_file.splitlines(keepends=True),
+                        f"a/{path}",
+                        f"b/{path}",
+                        n=1,
+                    )
+                )
                 mid = f"{unit.symbol.qualname}#{len(found) + 1}"
-                found.append((MutantResult(id=mid, path=path, symbol=unit.symbol.qualname,
-                                           operator=mutant.operator, line=mutant.line,
-                                           outcome="error", diff=diff), new_file))  # fmt: skip
+                found.append(
+                    (
+                        MutantResult(
+                            id=mid,
+                            path=path,
+                            symbol=unit.symbol.qualname,
+                            operator=mutant.operator,
+                            line=mutant.line,
+                            outcome="error",
+                            diff=diff,
+                        ),
+                        new_file,
+                    )
+                )
         out[unit.symbol.qualname] = found
     return out
 
@@ -90,11 +117,17 @@ def _function_hash(text: str, qualname: str, tests_hash: str) -> str:
 
 
 def mutation_score(
-    pf: ProjectFiles, settings: Settings, *, path: str, tests: list[str],
-    extra_files: dict[str, str] | None = None, symbol: str | None = None,
-    previous: dict[str, dict] | None = None, timeout: float = 10.0,
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    tests: list[str],
+    extra_files: dict[str, str] | None = None,
+    symbol: str | None = None,
+    previous: dict[str, dict] | None = None,
+    timeout: float = 10.0,
     progress: ProgressFn | None = None,
-) -> tuple[MutationReport, dict[str, dict]]:  # fmt: skip
+) -> tuple[MutationReport, dict[str, dict]]:
     """Run the mutants of ``path`` against ``tests``; returns the report and the
     per-function records to store (``previous`` records are reused when unchanged)."""
     started = time.monotonic()
@@ -102,9 +135,14 @@ def mutation_score(
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
     files = {**pf.files, **(extra_files or {})}
     if not tests:
-        return MutationReport(project=pf.name, path=path, message=(
-            "no tests to run the mutants against: coverage and mutation score are 0; "
-            "generate tests first")), {}  # fmt: skip
+        return MutationReport(
+            project=pf.name,
+            path=path,
+            message=(
+                "no tests to run the mutants against: coverage and mutation score are 0; "
+                "generate tests first"
+            ),
+        ), {}
     text = pf.files[path]
     tests_hash = hashlib.sha256("\0".join(files[t] for t in sorted(tests)).encode()).hexdigest()
     mutants = file_mutants(path, text, symbol)
@@ -134,28 +172,43 @@ def mutation_score(
     def tick(n: int, total: int) -> None:
         report(progress, "mutants", n, total, f"batch {n} of {total}")
 
-    for job, res in zip(jobs, run_validations(jobs, settings, timeout=timeout, on_done=tick),
-                        strict=True):  # fmt: skip
+    for res in run_validations(jobs, settings, timeout=timeout, on_done=tick):
         if res.outcomes.get("original") != "passed":
-            message = (f"the tests do not pass on the original code "
-                       f"({res.outcomes.get('original') or res.error}); mutants not judged")  # fmt: skip
+            message = (
+                f"the tests do not pass on the original code "
+                f"({res.outcomes.get('original') or res.error}); mutants not judged"
+            )
             continue
         done.update(res.outcomes)
     for m, _ in todo:
         outcome = done.get(m.id)
-        m.outcome = ("survived" if outcome == "passed" else "timeout" if outcome == "timeout"
-                     else "killed" if outcome in ("failed", "error") else "error")  # fmt: skip
+        m.outcome = (
+            "survived"
+            if outcome == "passed"
+            else "timeout"
+            if outcome == "timeout"
+            else "killed"
+            if outcome in ("failed", "error")
+            else "error"
+        )
         results.append(m)
         records[m.symbol]["results"].append(m.model_dump(mode="json"))
     judged = [r for r in results if r.outcome != "error"]
     killed = sum(r.outcome in ("killed", "timeout") for r in judged)
     rep = MutationReport(
-        project=pf.name, path=path, symbols=sorted(mutants), mutants=len(judged), killed=killed,
+        project=pf.name,
+        path=path,
+        symbols=sorted(mutants),
+        mutants=len(judged),
+        killed=killed,
         score=round(100.0 * killed / len(judged), 2) if judged else None,
-        survived=[r for r in results if r.outcome == "survived"], results=results,
-        reused=reused, tests=list(tests), message=message,
+        survived=[r for r in results if r.outcome == "survived"],
+        results=results,
+        reused=reused,
+        tests=list(tests),
+        message=message,
         seconds=round(time.monotonic() - started, 2),
-    )  # fmt: skip
+    )
     return rep, records
 
 
@@ -163,8 +216,11 @@ def _previous(db: Database, project_id: int | None, path: str) -> dict[str, dict
     with db.session() as s:
         row = s.scalars(
             select(TestRunRow)
-            .where(TestRunRow.project_id == project_id, TestRunRow.kind == "mutation",
-                   TestRunRow.path == path)  # fmt: skip
+            .where(
+                TestRunRow.project_id == project_id,
+                TestRunRow.kind == "mutation",
+                TestRunRow.path == path,
+            )
             .order_by(TestRunRow.id.desc())
             .limit(1)
         ).first()
@@ -172,18 +228,37 @@ def _previous(db: Database, project_id: int | None, path: str) -> dict[str, dict
 
 
 def run_mutation(
-    db: Database, settings: Settings, pf: ProjectFiles, *, path: str,
-    symbol: str | None = None, progress: ProgressFn | None = None, job_id: str | None = None,
-) -> MutationReport:  # fmt: skip
+    db: Database,
+    settings: Settings,
+    pf: ProjectFiles,
+    *,
+    path: str,
+    symbol: str | None = None,
+    progress: ProgressFn | None = None,
+    job_id: str | None = None,
+) -> MutationReport:
     """Mutation score of the project's own tests on ``path``, stored (incremental)."""
     previous = _previous(db, pf.project_id, path)
-    rep, records = mutation_score(pf, settings, path=path, tests=pf.test_files, symbol=symbol,
-                                  previous=previous, progress=progress)  # fmt: skip
+    rep, records = mutation_score(
+        pf,
+        settings,
+        path=path,
+        tests=pf.test_files,
+        symbol=symbol,
+        previous=previous,
+        progress=progress,
+    )
     with db.session() as s:
-        s.add(TestRunRow(
-            project_id=pf.project_id, snapshot_id=pf.snapshot_id, kind="mutation",
-            status="ok" if rep.score is not None else "no_score", path=path,
-            mutation_score=rep.score, job_id=job_id,
-            summary={"report": rep.model_dump(mode="json"), "functions": records},
-        ))  # fmt: skip
+        s.add(
+            TestRunRow(
+                project_id=pf.project_id,
+                snapshot_id=pf.snapshot_id,
+                kind="mutation",
+                status="ok" if rep.score is not None else "no_score",
+                path=path,
+                mutation_score=rep.score,
+                job_id=job_id,
+                summary={"report": rep.model_dump(mode="json"), "functions": records},
+            )
+        )
     return rep

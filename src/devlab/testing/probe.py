@@ -17,9 +17,9 @@ from devlab.testing.models import SuspectedBug
 from devlab.testing.strategies import Call, Candidate
 from devlab.testing.targets import Target
 
-__all__ = ["PROBE_HEADER", "Coverage", "probe_file", "suspected_bugs", "to_candidates"]
+__all__ = ["PROBE_HEADER", "Coverage", "probe_file", "to_candidates"]
 
-PROBE_HEADER = '''"""DevLab probe (see devlab/testing/probe.py): one call per test, outcomes recorded."""
+PROBE_HEADER = '''"""DevLab probe (devlab/testing/probe.py): one call per test, outcomes recorded."""
 import ast as _ast
 import itertools as _itertools
 import json as _json
@@ -59,10 +59,19 @@ def _rec(key, fn):
         _json.dump(out, handle)
 '''
 
-_BUG_EXCEPTIONS = frozenset({
-    "ZeroDivisionError", "AttributeError", "TypeError", "IndexError", "KeyError",
-    "UnboundLocalError", "NameError", "RecursionError", "AssertionError",
-})  # fmt: skip
+_BUG_EXCEPTIONS = frozenset(
+    {
+        "ZeroDivisionError",
+        "AttributeError",
+        "TypeError",
+        "IndexError",
+        "KeyError",
+        "UnboundLocalError",
+        "NameError",
+        "RecursionError",
+        "AssertionError",
+    }
+)
 
 
 @dataclass
@@ -106,18 +115,24 @@ def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
         return f"    assert type({call.expr}).__name__ == {out['type']!r}\n", False
     if kind == "raised":
         name = out["type"]
-        if _is_builtin_exception(name) and out.get("module") == "builtins":
-            if issubclass(getattr(builtins, name), Exception):
-                return f"    with pytest.raises({name}):\n        {call.expr}\n", True
-        return (f"    with pytest.raises(BaseException) as info:\n        {call.expr}\n"
-                f"    assert type(info.value).__name__ == {name!r}\n"), True  # fmt: skip
+        builtin = _is_builtin_exception(name) and out.get("module") == "builtins"
+        if builtin and issubclass(getattr(builtins, name), Exception):
+            return f"    with pytest.raises({name}):\n        {call.expr}\n", True
+        return (
+            f"    with pytest.raises(BaseException) as info:\n        {call.expr}\n"
+            f"    assert type(info.value).__name__ == {name!r}\n"
+        ), True
     return None
 
 
 def to_candidates(
-    calls: list[Call], probe: dict[str, dict], per_call: dict[str, Coverage],
-    covered: Coverage, targets: dict[str, Target], imports: tuple[str, ...] = (),
-) -> tuple[list[Candidate], list[SuspectedBug]]:  # fmt: skip
+    calls: list[Call],
+    probe: dict[str, dict],
+    per_call: dict[str, Coverage],
+    covered: Coverage,
+    targets: dict[str, Target],
+    imports: tuple[str, ...] = (),
+) -> tuple[list[Candidate], list[SuspectedBug]]:
     """Characterisation tests for the calls that reach new lines or branches (greedy,
     in call order; ``covered`` grows), and the calls that look like bugs."""
     found: list[Candidate] = []
@@ -128,12 +143,23 @@ def to_candidates(
         if not out:
             continue  # timed out or never ran
         target = targets.get(call.target)
-        if (out.get("kind") == "raised" and call.annotated and target is not None
-                and out["type"] in _BUG_EXCEPTIONS and out["type"] not in target.raises):
+        if (
+            out.get("kind") == "raised"
+            and call.annotated
+            and target is not None
+            and out["type"] in _BUG_EXCEPTIONS
+            and out["type"] not in target.raises
+        ):
             if any(b.target == call.target and b.exception == out["type"] for b in bugs):
                 continue  # one report per function and exception
-            bugs.append(SuspectedBug(target=call.target, call=call.expr, exception=out["type"],
-                                     message=out.get("message", "")))  # fmt: skip
+            bugs.append(
+                SuspectedBug(
+                    target=call.target,
+                    call=call.expr,
+                    exception=out["type"],
+                    message=out.get("message", ""),
+                )
+            )
             continue
         cov = per_call.get(call.id)
         if cov is None or cov.new_over(covered) == (0, 0):
@@ -146,6 +172,5 @@ def to_candidates(
         counters[slug] = counters.get(slug, 0) + 1
         name = f"test_{slug}_{'raises' if out['kind'] == 'raised' else 'case'}_{counters[slug]}"
         needs = (("import pytest",) if body[1] else ()) + imports
-        found.append(Candidate(name, "boundary", call.target,
-                               f"def {name}():\n{body[0]}", needs))  # fmt: skip
+        found.append(Candidate(name, "boundary", call.target, f"def {name}():\n{body[0]}", needs))
     return found, bugs

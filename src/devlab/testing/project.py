@@ -61,18 +61,19 @@ class ProjectFiles:
     @property
     def test_files(self) -> list[str]:
         return sorted(
-            p for p in self.files
+            p
+            for p in self.files
             if p.endswith(".py") and is_test_file(p) and not p.endswith("conftest.py")
-        )  # fmt: skip
+        )
 
     @property
     def roots(self) -> list[str]:
         """Import roots: ``.``, plus ``src`` (or ``lib``) when the code lives there."""
         roots = ["."]
         for candidate in ("src", "lib"):
-            if any(p.startswith(candidate + "/") and p.endswith(".py") for p in self.files):
-                if f"{candidate}/__init__.py" not in self.files:
-                    roots.append(candidate)
+            used = any(p.startswith(candidate + "/") and p.endswith(".py") for p in self.files)
+            if used and f"{candidate}/__init__.py" not in self.files:
+                roots.append(candidate)
         return roots
 
     def test_dir(self) -> str:
@@ -82,14 +83,20 @@ class ProjectFiles:
 
     def test_omit(self) -> list[str]:
         """coverage omit patterns: the project's tests and set-up scripts."""
-        found = [*self.test_files, "conftest.py", "*/conftest.py", "setup.py", "tests/*",
-                 "test/*", "docs/*", "doc/*"]  # fmt: skip
+        found = [
+            *self.test_files,
+            "conftest.py",
+            "*/conftest.py",
+            "setup.py",
+            "tests/*",
+            "test/*",
+            "docs/*",
+            "doc/*",
+        ]
         return sorted(set(found))
 
 
-def load_files(
-    db: Database, project: str | int, *, max_bytes: int = 900_000
-) -> ProjectFiles:
+def load_files(db: Database, project: str | int, *, max_bytes: int = 900_000) -> ProjectFiles:
     """The project's current snapshot: Python sources and test configuration.
 
     Only what a Python test run reads is sent to the sandbox (``.py`` files and the

@@ -122,9 +122,7 @@ def pytest_collectreport(report):
 
 def _per_context(data):
     found = {}
-    for ctx in sorted(data.measured_contexts()):
-        if not ctx:
-            continue
+    for ctx in sorted(data.measured_contexts()):  # "" is import time, outside any test
         data.set_query_contexts(["^" + re.escape(ctx) + "$"])
         files = {}
         for path in data.measured_files():
@@ -159,11 +157,11 @@ def pytest_unconfigure(config):
         report["error"] = "%s: %s" % (type(exc).__name__, exc)
     text = "\n%s%s\n" % ("'''
     + MARK
-    + r'''", json.dumps(report))
+    + r"""", json.dumps(report))
     data = text.encode()
     while data:
         data = data[os.write(_OUT, data):]
-'''
+"""
 )
 
 
@@ -230,20 +228,34 @@ def run_suite(
         max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )
-    args = ["-p", "_devlab_cov", "-o", "addopts=",
-            "--rootdir=.", "--continue-on-collection-errors", "-W", "ignore::DeprecationWarning",
-            *targets]  # fmt: skip
-    request = SandboxRequest(language="python", files=run_files, mode="test", limits=limits,
-                             args=args)  # fmt: skip
+    args = [
+        "-p",
+        "_devlab_cov",
+        "-o",
+        "addopts=",
+        "--rootdir=.",
+        "--continue-on-collection-errors",
+        "-W",
+        "ignore::DeprecationWarning",
+        *targets,
+    ]
+    request = SandboxRequest(
+        language="python", files=run_files, mode="test", limits=limits, args=args
+    )
     started = time.monotonic()
     result = run_code(request, settings)
-    run = SuiteRun(status=result.status, exit_code=result.exit_code,
-                   seconds=round(time.monotonic() - started, 3))  # fmt: skip
+    run = SuiteRun(
+        status=result.status,
+        exit_code=result.exit_code,
+        seconds=round(time.monotonic() - started, 3),
+    )
     data = _parse(result.stdout)
     run.output = (result.stdout[-3000:] + "\n" + result.stderr[-2000:]).strip()
     if data is None:
-        run.error = (f"the sandbox run ended {result.status} before coverage was written: "
-                     f"{(result.stderr or result.stdout)[-600:]}")  # fmt: skip
+        run.error = (
+            f"the sandbox run ended {result.status} before coverage was written: "
+            f"{(result.stderr or result.stdout)[-600:]}"
+        )
         return run
     run.files = data.get("files") or {}
     run.tests = data.get("tests") or {}

@@ -43,21 +43,44 @@ _BY_TYPE: dict[str, list[str]] = {
     "Sequence": ["[]", "[1, 2, 3]", "'abc'"],
     "Mapping": ["{}", "{'a': 1}"],
 }
-_ANY = ["0", "1", "-1", "3", "''", "'abc'", "[]", "[1, 2, 3]", "{}", "{'a': 1}", "None",
-        "True", "2.5", "(1, 2)", "len"]  # fmt: skip
+_ANY = [
+    "0",
+    "1",
+    "-1",
+    "3",
+    "''",
+    "'abc'",
+    "[]",
+    "[1, 2, 3]",
+    "{}",
+    "{'a': 1}",
+    "None",
+    "True",
+    "2.5",
+    "(1, 2)",
+    "len",
+]
 # Unannotated parameters: guess from the name (cheap, and often right).
 _BY_NAME: list[tuple[str, list[str]]] = [
-    (r"^(n|i|j|k|count|num|size|index|idx|width|depth|limit|start|stop|step|length)$",
-     ["0", "1", "2", "5", "-1"]),
-    (r"^(s|text|string|name|word|prefix|suffix|sep|path|key_name|char)$",
-     ["''", "'abc'", "'a b'", "'x'"]),
-    (r"^(seq|seqs|items|values|lst|xs|coll|iterable|data|elements|it|iter|sequence|ys)$",
-     ["[]", "[1, 2, 3]", "[3, 1, 2, 3]", "(1, 2)", "'ab'"]),
+    (
+        r"^(n|i|j|k|count|num|size|index|idx|width|depth|limit|start|stop|step|length)$",
+        ["0", "1", "2", "5", "-1"],
+    ),
+    (
+        r"^(s|text|string|name|word|prefix|suffix|sep|path|key_name|char)$",
+        ["''", "'abc'", "'a b'", "'x'"],
+    ),
+    (
+        r"^(seq|seqs|items|values|lst|xs|coll|iterable|data|elements|it|iter|sequence|ys)$",
+        ["[]", "[1, 2, 3]", "[3, 1, 2, 3]", "(1, 2)", "'ab'"],
+    ),
     (r"^(d|dct|dict|mapping|m|kwargs|dicts)$", ["{}", "{'a': 1}", "{'a': 1, 'b': 2}"]),
-    (r"^(f|func|fn|key|pred|predicate|callback|function|binop|op)$",
-     ["len", "str", "bool", "abs", "(lambda x: x)"]),
+    (
+        r"^(f|func|fn|key|pred|predicate|callback|function|binop|op)$",
+        ["len", "str", "bool", "abs", "(lambda x: x)"],
+    ),
     (r"^(flag|strict|reverse|default)$", ["True", "False", "None"]),
-]  # fmt: skip
+]
 _MAX_CALLS = 48
 
 
@@ -160,16 +183,28 @@ def boundary_calls(target: Target, seed: int = 0) -> list[Call]:
         receiver = f"{target.cls}."
     name = target.cls if target.name == "__init__" else target.name
     for values in _combos(pools, rng, _MAX_CALLS):
-        calls.append(Call("", target.qualname, f"{receiver}{name}({_args(required, values)})",
-                          all(typed) and bool(typed)))  # fmt: skip
+        calls.append(
+            Call(
+                "",
+                target.qualname,
+                f"{receiver}{name}({_args(required, values)})",
+                all(typed) and bool(typed),
+            )
+        )
     for p in optional:  # the optional parameters too, one at a time
         values, _ = _pool(p, target.constants)
         base = tuple(pool[0] for pool in pools)
         for v in values[1:4]:
             args = _args(required, base)
             extra = f"{p.name}={v}"
-            calls.append(Call("", target.qualname,
-                              f"{receiver}{name}({args + ', ' if args else ''}{extra})", False))  # fmt: skip
+            calls.append(
+                Call(
+                    "",
+                    target.qualname,
+                    f"{receiver}{name}({args + ', ' if args else ''}{extra})",
+                    False,
+                )
+            )
     return calls[: _MAX_CALLS + 8]
 
 
@@ -190,8 +225,15 @@ def doctest_candidates(targets: list[Target], module: str) -> list[Candidate]:
             f"        runner.run(test, out=lambda _text: None)\n"
             f"    assert runner.failures == 0\n"
         )
-        found.append(Candidate(f"test_{slug}_docstring_examples", "doctest", t.qualname, code,
-                               ("import doctest", f"import {module} as _mod")))  # fmt: skip
+        found.append(
+            Candidate(
+                f"test_{slug}_docstring_examples",
+                "doctest",
+                t.qualname,
+                code,
+                ("import doctest", f"import {module} as _mod"),
+            )
+        )
     return found
 
 
@@ -227,8 +269,11 @@ def property_candidates(targets: list[Target], imported: str) -> list[Candidate]
             names = ", ".join(f"{p.name}={p.name}" for p in t.params)
             allowed = ", ".join(sorted(t.raises))
             call = f"{t.name}({names})"
-            body = (f"    try:\n        first = {call}\n    except ({allowed},):\n        return\n"
-                    if allowed else f"    first = {call}\n")  # fmt: skip
+            body = (
+                f"    try:\n        first = {call}\n    except ({allowed},):\n        return\n"
+                if allowed
+                else f"    first = {call}\n"
+            )
             slug = t.name.lower()
             code = (
                 f"@settings(max_examples=60, derandomize=True, database=None, deadline=None)\n"
@@ -236,12 +281,25 @@ def property_candidates(targets: list[Target], imported: str) -> list[Candidate]
                 f"def test_{slug}_property({', '.join(p.name for p in t.params)}):\n"
                 f"{body}    assert {call} == first\n"
             )
-            extra = tuple(f"from {imported} import {n}" for n in sorted(t.raises)
-                          if n[:1].isupper() and not hasattr(builtins, n))  # fmt: skip
-            found.append(Candidate(f"test_{slug}_property", "property", t.qualname, code,
-                                   ("from hypothesis import given, settings",
-                                    "from hypothesis import strategies as st",
-                                    f"from {imported} import {t.name}", *extra)))  # fmt: skip
+            extra = tuple(
+                f"from {imported} import {n}"
+                for n in sorted(t.raises)
+                if n[:1].isupper() and not hasattr(builtins, n)
+            )
+            found.append(
+                Candidate(
+                    f"test_{slug}_property",
+                    "property",
+                    t.qualname,
+                    code,
+                    (
+                        "from hypothesis import given, settings",
+                        "from hypothesis import strategies as st",
+                        f"from {imported} import {t.name}",
+                        *extra,
+                    ),
+                )
+            )
     return found
 
 
@@ -266,6 +324,7 @@ def model_candidates_from_reply(code: str, target: str) -> list[Candidate]:
             kept.append(line)
         name = _TEST_DEF.match(chunk)
         if name:
-            found.append(Candidate(name.group(1), "model", target, "\n".join(kept).rstrip() + "\n",
-                                   imports))  # fmt: skip
+            found.append(
+                Candidate(name.group(1), "model", target, "\n".join(kept).rstrip() + "\n", imports)
+            )
     return found

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 __all__ = ["Param", "Target", "find_targets"]
 
 _MAX_CONSTANTS = 8
+# Decorators that leave a function callable the way its signature says.
+_PLAIN_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "functools.wraps", "wraps", "curry", "toolz.curry",
+    "functools.lru_cache", "lru_cache", "cache", "functools.cache",
+})  # fmt: skip
 
 
 @dataclass
@@ -56,14 +61,18 @@ def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef, skip_first: bool) -> lis
     defaults += list(args.defaults)
     pairs = list(zip(positional, defaults, strict=True))[1 if skip_first else 0 :]
     out = [
-        Param(a.arg, ast.unparse(a.annotation) if a.annotation else "",
-              ast.unparse(d) if d is not None else None)  # fmt: skip
+        Param(
+            a.arg,
+            ast.unparse(a.annotation) if a.annotation else "",
+            ast.unparse(d) if d is not None else None,
+        )
         for a, d in pairs
     ]
     for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         if d is None:
-            out.append(Param(a.arg, ast.unparse(a.annotation) if a.annotation else "", None,
-                             "keyword"))  # fmt: skip
+            out.append(
+                Param(a.arg, ast.unparse(a.annotation) if a.annotation else "", None, "keyword")
+            )
     return out
 
 
@@ -78,8 +87,12 @@ def _constants(fn: ast.AST) -> list[str]:
                     seen.append(repr(part.value))
                     if isinstance(part.value, int):
                         seen += [repr(part.value - 1), repr(part.value + 1)]
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and 0 < len(node.value) < 30 and "\n" not in node.value):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and 0 < len(node.value) < 30
+            and "\n" not in node.value
+        ):
             seen.append(repr(node.value))
     unique = list(dict.fromkeys(seen))
     return unique[:_MAX_CONSTANTS]
@@ -105,25 +118,37 @@ def _decorators(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {ast.unparse(d).split("(")[0] for d in fn.decorator_list}
 
 
-def _target(fn, lines: list[str], cls: str | None, init: list[Param]) -> Target | None:  # type: ignore[no-untyped-def]
+def _target(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], cls: str | None,
+    init: list[Param],
+) -> Target | None:  # fmt: skip
     if isinstance(fn, ast.AsyncFunctionDef):
         return None  # coroutines need an event loop in the test: not generated here
     decorators = _decorators(fn)
-    if decorators - {"staticmethod", "classmethod", "functools.wraps", "wraps", "curry",
-                     "toolz.curry", "functools.lru_cache", "lru_cache", "cache"}:  # fmt: skip
-        if cls is not None or "property" in decorators:
-            return None
+    unknown = decorators - _PLAIN_DECORATORS
+    if unknown and (cls is not None or "property" in decorators):
+        return None  # properties and wrapped methods: not plain calls
     is_static = "staticmethod" in decorators or "classmethod" in decorators
     skip_first = cls is not None and "staticmethod" not in decorators
     params = _params(fn, skip_first)
     doc = ast.get_docstring(fn) or ""
     end = fn.end_lineno or fn.lineno
     return Target(
-        qualname=f"{cls}.{fn.name}" if cls else fn.name, name=fn.name, cls=cls, params=params,
-        start_line=fn.lineno, end_line=end, source="\n".join(lines[fn.lineno - 1 : end]),
-        docstring=doc, has_examples=">>>" in doc, constants=_constants(fn), raises=_raises(fn),
-        is_static=is_static, init_params=init, is_generator=_is_generator(fn),
-    )  # fmt: skip
+        qualname=f"{cls}.{fn.name}" if cls else fn.name,
+        name=fn.name,
+        cls=cls,
+        params=params,
+        start_line=fn.lineno,
+        end_line=end,
+        source="\n".join(lines[fn.lineno - 1 : end]),
+        docstring=doc,
+        has_examples=">>>" in doc,
+        constants=_constants(fn),
+        raises=_raises(fn),
+        is_static=is_static,
+        init_params=init,
+        is_generator=_is_generator(fn),
+    )
 
 
 def find_targets(source: str, symbol: str | None = None) -> list[Target]:
@@ -150,8 +175,19 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
                 if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     continue
                 public = not item.name.startswith("_") or item.name in (
-                    "__init__", "__eq__", "__repr__", "__len__", "__contains__", "__iter__",
-                    "__getitem__", "__call__", "__str__", "__hash__", "__lt__", "__add__")  # fmt: skip
+                    "__init__",
+                    "__eq__",
+                    "__repr__",
+                    "__len__",
+                    "__contains__",
+                    "__iter__",
+                    "__getitem__",
+                    "__call__",
+                    "__str__",
+                    "__hash__",
+                    "__lt__",
+                    "__add__",
+                )
                 if not public:
                     continue
                 found = _target(item, lines, node.name, init)
