@@ -1,4 +1,12 @@
-"""The small projects the lab's tests ingest."""
+"""The small projects the lab's tests ingest, and how they ingest them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devlab.search import index_project
+from devlab.workbench import Workbench
+from helpers import write_tree
 
 UTIL = '''"""Small helpers."""
 
@@ -43,3 +51,8 @@ CALC = {
         "def test_hangs():\n    time.sleep(60)\n"
     ),
 }
+
+
+def ingest(bench: Workbench, root: Path, name: str, files: dict[str, str]) -> None:
+    write_tree(root / name, files)
+    index_project(bench.db, bench.settings, name=name, source=str(root / name), embed=False)

@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from devlab.config import Settings, load_settings
-from devlab.search import index_project
 from devlab.workbench import Workbench
-from helpers import write_tree
-from lab_projects import CALC, UTIL
+from lab_projects import CALC, UTIL, ingest
 
 
 @pytest.fixture
@@ -24,11 +22,6 @@ def lab_bench(lab_settings: Settings) -> Iterator[Workbench]:
     wb = Workbench.open(lab_settings)
     yield wb
     wb.close()
-
-
-def ingest(bench: Workbench, root: Path, name: str, files: dict[str, str]) -> None:
-    write_tree(root / name, files)
-    index_project(bench.db, bench.settings, name=name, source=str(root / name), embed=False)
 
 
 @pytest.fixture
