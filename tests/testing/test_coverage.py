@@ -42,3 +42,18 @@ def test_a_project_without_tests_has_zero_coverage_and_a_message(untested: Workb
     assert report.status == "no_tests" and "no tests" in report.message
     assert report.summary.line_percent == 0 and report.tests == []
     assert all(f.summary.line_percent == 0 for f in report.files)
+
+
+def test_coverage_gaps_go_into_the_insights_feed_ranked(calc: Workbench):
+    from devlab.insights.feed import list_insights
+
+    report = measure_coverage(calc.db, calc.settings, "calc", test_timeout=1)
+    assert "coverage gaps in the insights feed" in report.message
+    page = list_insights(calc.db, "calc", type="coverage")
+    gaps = {i.symbol: i for i in page.items}
+    assert set(gaps) == {"ratio", "shout", "twice"}  # clamp is covered enough
+    shout = gaps["shout"]
+    assert shout.rule_id == "DL-COV-UNTESTED" and shout.category == "coverage"
+    assert "devlab tests generate calc --path calc/util.py --symbol shout" in shout.fix
+    assert shout.metrics["complexity"] > gaps["twice"].metrics["complexity"]
+    assert [i.symbol for i in page.items][0] == "shout"  # the branchy one ranks first

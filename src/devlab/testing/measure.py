@@ -215,6 +215,11 @@ def measure_coverage(
         s.add(row)
         s.flush()
         result.id, result.created_at = row.id, row.created_at
+    if result.status != "error" and pf.project_id is not None:
+        from devlab.testing.gaps import record_coverage_gaps
+
+        summary = record_coverage_gaps(db, result, pf.project_id, job_id=job_id)
+        result.message += f"; {summary.findings} coverage gaps in the insights feed"
     report(progress, "run", 2, 2, result.message)
     return result
 

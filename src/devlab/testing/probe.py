@@ -19,7 +19,7 @@ from devlab.testing.targets import Target
 
 __all__ = ["PROBE_HEADER", "Coverage", "probe_file", "to_candidates"]
 
-PROBE_HEADER = '''"""DevLab probe (devlab/testing/probe.py): one call per test, outcomes recorded."""
+PROBE_HEADER = '''"""DevLab probe (devlab/testing/probe.py): one call per test, outcome kept."""
 import ast as _ast
 import itertools as _itertools
 import json as _json
