@@ -126,6 +126,7 @@ def mutation_score(
     symbol: str | None = None,
     previous: dict[str, dict] | None = None,
     timeout: float = 10.0,
+    per_function: int = 12,
     progress: ProgressFn | None = None,
 ) -> tuple[MutationReport, dict[str, dict]]:
     """Run the mutants of ``path`` against ``tests``; returns the report and the
@@ -145,7 +146,7 @@ def mutation_score(
         ), {}
     text = pf.files[path]
     tests_hash = hashlib.sha256("\0".join(files[t] for t in sorted(tests)).encode()).hexdigest()
-    mutants = file_mutants(path, text, symbol)
+    mutants = file_mutants(path, text, symbol, per_function)
     records: dict[str, dict] = {}
     results: list[MutantResult] = []
     todo: list[tuple[MutantResult, str]] = []
