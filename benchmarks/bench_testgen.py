@@ -95,7 +95,8 @@ def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> d
 
 def _ghostwriter(root: Path, import_name: str) -> tuple[str, float]:
     started = time.monotonic()
-    cmd = [sys.executable, "-m", "hypothesis", "write", "--style", "pytest", import_name]
+    cmd = [sys.executable, "-c", "from hypothesis.extra.cli import main; main()", "write",
+           "--style", "pytest", import_name]  # fmt: skip
     out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})  # fmt: skip
     return (out.stdout if out.returncode == 0 else ""), time.monotonic() - started
@@ -105,7 +106,7 @@ def _pynguin(python: str, root: Path, import_name: str) -> tuple[str, float, str
     started = time.monotonic()
     out_dir = Path(tempfile.mkdtemp(prefix="pynguin-"))
     cmd = [python, "-m", "pynguin", "--project-path", str(root), "--output-path", str(out_dir),
-           "--module-name", import_name, "--maximum-search-time", "60", "-q"]  # fmt: skip
+           "--module-name", import_name, "--maximum-search-time", "60"]  # fmt: skip
     env = {"PYNGUIN_DANGER_AWARE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=400, env=env)
@@ -169,9 +170,9 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         row["pynguin"] = pg
     print(f"[{name}] mutation scores", file=sys.stderr)
     mut_gen, _ = mutation_score(ProjectFiles(name, None, None, {**bare, generated[0]: generated[1]}),
-                                settings, path=module, tests=[generated[0]], per_function=3)  # fmt: skip
+                                settings, path=module, tests=[generated[0]], per_function=3, timeout=60)  # fmt: skip
     mut_own, _ = mutation_score(ProjectFiles(name, None, None, files), settings, path=module,
-                                tests=spec["tests"], per_function=3)  # fmt: skip
+                                tests=spec["tests"], per_function=3, timeout=60)  # fmt: skip
     row["mutation"] = {"generated": mut_gen.score, "project": mut_own.score,
                        "mutants": mut_gen.mutants, "note": mut_own.message or mut_gen.message}  # fmt: skip
     if code_gw := gw.get("tests"):
@@ -241,7 +242,7 @@ def main() -> None:
         results = json.loads(path.read_text())
     else:
         home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
-        settings = load_settings(home=home)
+        settings = load_settings(home=home, sandbox_max_wall_seconds=600)
         results = {"machine": machine(), "model": args.model, "libraries": [], "reading": ""}
         for name in args.libs.split(","):
             results["libraries"].append(bench_lib(name.strip(), args, settings))

@@ -17,6 +17,7 @@ import difflib
 import posixpath
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from devlab.config import Settings
 from devlab.errors import NotFound
@@ -114,21 +115,24 @@ def _verify(
 ) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:
     """Run each group ``_RUNS`` times and keep candidates by the rules.
 
-    One sandbox run holds ``_RUNS`` copies of each group's file: each copy is its own
+    A group's sandbox run holds ``_RUNS`` copies of its file: each copy is its own
     module, so a test is run three times in one pytest session (cheaper than three
     sandbox starts, and stricter: a test that depends on what ran before it covers
     different lines in a later copy and is dropped as not deterministic)."""
-    files = {
-        f"test_devlab_cand_{i}_r{r}.py": _file(g)
-        for i, g in enumerate(groups)
-        if g
-        for r in range(_RUNS)
-    }
-    run = session.run(files, sorted(files), contexts=True)
+
+    def run_group(i: int) -> SuiteRun:
+        files = {f"test_devlab_cand_{i}_r{r}.py": _file(groups[i]) for r in range(_RUNS)}
+        return session.run(files, sorted(files), contexts=True)
+
+    # one sandbox run per group, so a slow or broken group cannot sink the others
+    busy = [i for i, g in enumerate(groups) if g]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(busy, pool.map(run_group, busy), strict=True))
     kept: list[tuple[Candidate, CandidateResult]] = []
     dropped: list[CandidateResult] = []
     for i, group in enumerate(groups):
         for cand in group:
+            run = runs[i]
             nodes = [f"test_devlab_cand_{i}_r{r}.py::{cand.name}" for r in range(_RUNS)]
             outcomes = [run.tests.get(n, {}).get("outcome", "not run") for n in nodes]
             result = CandidateResult(
@@ -223,6 +227,8 @@ def _unique(cands: list[Candidate], taken: set[str]) -> list[Candidate]:
 
 def _test_path(pf: ProjectFiles, path: str) -> str:
     stem = posixpath.basename(path).removesuffix(".py")
+    if stem == "__init__":  # a package's own module: name the test after the package
+        stem = posixpath.basename(posixpath.dirname(path)) or "package"
     folder = pf.test_dir()
     candidate = posixpath.join(folder, f"test_{stem}_generated.py")
     n = 2
@@ -290,16 +296,21 @@ def generate_tests(
         c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in calls
     }
     taken: set[str] = set()
-    cheap = _unique(doctest_candidates(targets, session.module), taken)
-    cheap += _unique(property_candidates(targets, session.module), taken)
+    probe_lines = set(probe.files.get(path, {}).get("missing_lines", [])) | set(
+        probe.files.get(path, {}).get("executed_lines", [])
+    )
+    doctests = _unique(doctest_candidates(targets, session.module), taken)
     estimate = Coverage(set(covered.lines), set(covered.arcs))
     boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
     boundary = _unique(boundary, taken)
-    groups = [
-        cheap[:0] + [c for c in cheap if c.strategy == "doctest"],
-        boundary,
-        [c for c in cheap if c.strategy == "property"],
+    # Hypothesis is the dearest model-free strategy: only where the probe left lines
+    short = [
+        t
+        for t in targets
+        if set(range(t.start_line + 1, t.end_line + 1)) & (probe_lines - estimate.lines)
     ]
+    properties = _unique(property_candidates(short, session.module), taken)
+    groups = [doctests, boundary, properties]
     report(progress, "verify", 2, 5, f"{sum(map(len, groups))} candidates, {_RUNS} runs each")
     kept, dropped = _verify(session, groups, covered, branches)
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0

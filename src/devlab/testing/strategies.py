@@ -130,6 +130,8 @@ def _pool(param: Param, constants: list[str]) -> tuple[list[str], bool]:
         values = list(_ANY)
     if not typed:
         values += constants
+    elif ann.startswith("str"):
+        values += [c for c in constants if c.startswith(("'", '"'))]
     if param.default is not None:
         values.insert(0, param.default)
     return list(dict.fromkeys(values)), typed
@@ -221,7 +223,8 @@ def doctest_candidates(targets: list[Target], module: str) -> list[Candidate]:
             f"def test_{slug}_docstring_examples():\n"
             f"    finder = doctest.DocTestFinder(recurse=False)\n"
             f"    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)\n"
-            f"    for test in finder.find({obj}, globs=vars(_mod).copy()):\n"
+            f"    names = {{**vars(_mod), {module.rsplit('.', 1)[-1]!r}: _mod}}\n"
+            f"    for test in finder.find({obj}, globs=names):\n"
             f"        runner.run(test, out=lambda _text: None)\n"
             f"    assert runner.failures == 0\n"
         )
@@ -276,7 +279,9 @@ def property_candidates(targets: list[Target], imported: str) -> list[Candidate]
             )
             slug = t.name.lower()
             code = (
-                f"@settings(max_examples=60, derandomize=True, database=None, deadline=None)\n"
+                "@settings(max_examples=25, derandomize=True, database=None, deadline=None,\n"
+                "          phases=[Phase.explicit, Phase.generate],\n"
+                "          suppress_health_check=list(HealthCheck))\n"
                 f"@given({', '.join(strategies)})\n"
                 f"def test_{slug}_property({', '.join(p.name for p in t.params)}):\n"
                 f"{body}    assert {call} == first\n"
@@ -293,7 +298,7 @@ def property_candidates(targets: list[Target], imported: str) -> list[Candidate]
                     t.qualname,
                     code,
                     (
-                        "from hypothesis import given, settings",
+                        "from hypothesis import HealthCheck, Phase, given, settings",
                         "from hypothesis import strategies as st",
                         f"from {imported} import {t.name}",
                         *extra,

@@ -193,6 +193,29 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
                 found = _target(item, lines, node.name, init)
                 if found:
                     out.append(found)
+    examples = _example_literals(out)
+    for t in out:  # values the docs show are valid inputs (a version string, a date, ...)
+        t.constants = list(dict.fromkeys([*t.constants, *examples]))[: _MAX_CONSTANTS * 2]
     if symbol:
         out = [t for t in out if symbol in (t.qualname, t.name, t.cls)]
     return out
+
+
+def _example_literals(targets: list[Target]) -> list[str]:
+    """String and number literals inside the ``>>>`` lines of the module's docstrings."""
+    found: list[str] = []
+    for t in targets:
+        for line in t.docstring.splitlines():
+            code = line.strip()
+            if not code.startswith(">>>"):
+                continue
+            try:
+                tree = ast.parse(code[3:].strip())
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                value = node.value if isinstance(node, ast.Constant) else None
+                literal = isinstance(value, str | int | float) and not isinstance(value, bool)
+                if literal and len(repr(value)) < 40:
+                    found.append(repr(value))
+    return list(dict.fromkeys(found))[:_MAX_CONSTANTS]
