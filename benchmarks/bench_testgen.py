@@ -57,7 +57,7 @@ def _files(root: Path) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith(("docs/", "doc/", "build/", "bench")) or "/." in rel:
+        if rel.startswith(("build/", "bench")) or "/." in rel:
             continue
         out[rel] = path.read_text(encoding="utf-8", errors="replace")
     for name in ("setup.cfg", "tox.ini", "pytest.ini", "conftest.py"):
@@ -86,7 +86,7 @@ def _measure(files: dict[str, str], tests: list[str], module: str, settings: Any
 def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> dict:
     """The kept tests under plain pytest in a new sandbox run: nothing of DevLab's harness."""
     request = SandboxRequest(language="python", mode="test", files={**files, test_path: code},
-                             args=[test_path], limits=Limits(wall_seconds=120, cpu_seconds=120,
+                             args=["-o", "addopts=", test_path], limits=Limits(wall_seconds=120, cpu_seconds=120,
                                                              memory_mb=1024))  # fmt: skip
     result = run_code(request, settings)
     passed = sum(t.outcome == "passed" for t in result.tests)
@@ -234,6 +234,7 @@ def main() -> None:
     parser.add_argument("--pynguin", default="", help="python of a venv with pynguin installed")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
+    parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
     args = parser.parse_args()
     path = DATA_DIR / "testgen-results.json"
     if args.from_json:
@@ -244,8 +245,14 @@ def main() -> None:
         home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
         settings = load_settings(home=home, sandbox_max_wall_seconds=600)
         results = {"machine": machine(), "model": args.model, "libraries": [], "reading": ""}
+        if args.merge and path.exists():  # rerun some libraries, keep the others' rows
+            import json
+
+            results = json.loads(path.read_text())
         for name in args.libs.split(","):
-            results["libraries"].append(bench_lib(name.strip(), args, settings))
+            row = bench_lib(name.strip(), args, settings)
+            results["libraries"] = [r for r in results["libraries"]
+                                    if r["library"] != row["library"]] + [row]  # fmt: skip
             write_json(path, results)
     print(render(results))
     if args.write:

@@ -29,7 +29,7 @@ from devlab.store.db import Database
 from devlab.store.models import TestRunRow
 from devlab.testing.errors import NothingToTest
 from devlab.testing.models import MutantResult, MutationReport
-from devlab.testing.project import ProjectFiles
+from devlab.testing.project import ProjectFiles, without_addopts
 from devlab.testing.targets import find_targets
 from devlab.training.datasets.models import OPERATORS
 from devlab.training.datasets.mutate import mutate_unit
@@ -134,7 +134,7 @@ def mutation_score(
     started = time.monotonic()
     if path not in pf.files:
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
-    files = {**pf.files, **(extra_files or {})}
+    files = without_addopts({**pf.files, **(extra_files or {})})
     if not tests:
         return MutationReport(
             project=pf.name,

@@ -18,7 +18,7 @@ from devlab.codebase.projects import require_snapshot, resolve_project
 from devlab.store.db import Database
 from devlab.store.models import FileText, FileVersion, SnapshotFile
 
-__all__ = ["ProjectFiles", "is_test_file", "load_files", "module_of"]
+__all__ = ["ProjectFiles", "is_test_file", "load_files", "module_of", "without_addopts"]
 
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
 _TEST_DIR = re.compile(r"(^|/)(tests?|testing)/")
@@ -29,6 +29,27 @@ _CONFIG = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py"
 def is_test_file(path: str) -> bool:
     """``tests/x.py``, ``test_x.py``, ``x_test.py`` and ``conftest.py`` are tests."""
     return bool(_TEST_FILE.search(path) or (_TEST_DIR.search(path) and path.endswith(".py")))
+
+
+def without_addopts(files: dict[str, str]) -> dict[str, str]:
+    """``files`` with pytest's ``addopts`` taken out of the configuration files: they
+    name plugins (``--cov``, ``-n``) that the sandbox does not have, and a run that
+    must not fail on them cannot pass ``-o addopts=`` to every runner."""
+    out = dict(files)
+    for path, text in files.items():
+        if posixpath.basename(path) not in _CONFIG or "addopts" not in text:
+            continue
+        kept, skipping = [], False
+        for line in text.splitlines(keepends=True):
+            if line.lstrip().startswith("addopts"):
+                skipping = True
+                continue
+            if skipping and line[:1] in (" ", "\t") and line.strip():
+                continue  # a continuation line of addopts
+            skipping = False
+            kept.append(line)
+        out[path] = "".join(kept)
+    return out
 
 
 def module_of(path: str, roots: list[str]) -> str:
