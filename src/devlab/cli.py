@@ -130,6 +130,7 @@ def _mount() -> None:
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
     from devlab.training.datasets.cli import app as dataset_app
+    from devlab.testing.cli import app as testing_app  # issue 15
 
     for sub in (
         codebase_app,
@@ -167,6 +168,7 @@ def _mount() -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(purge_app, name="purge")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(testing_app, name="tests")  # issue 15
 
 
 _mount()

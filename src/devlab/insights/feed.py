@@ -52,7 +52,9 @@ __all__ = [
     "update_insight",
 ]
 
-FEED_TYPES: tuple[str, ...] = ("security", "performance", "quality", "dependency", "all")
+FEED_TYPES: tuple[str, ...] = (
+    "security", "performance", "quality", "dependency", "coverage", "all"
+)  # fmt: skip
 TYPE_ALIASES = {"optimization": "performance", "optimisation": "performance"}
 SEVERITY_WEIGHT = {"critical": 10.0, "high": 7.0, "medium": 4.0, "low": 2.0, "info": 1.0}
 CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.75, "low": 0.5}
@@ -70,6 +72,8 @@ def finding_phase(f: Finding) -> str:
     """The analysis phase that reports ``f`` (see ``devlab.reverse.analyze.PHASES``)."""
     if f.rule_id == "DL-SECRET":
         return "secrets"
+    if f.category == "coverage":
+        return "coverage"  # the Testing & QA Lab's coverage runs (issue 15)
     if f.category == "dependency":
         return "dependencies"
     if f.category == "security":

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from devlab.reverse.models import TaintStep
 
-FeedType = Literal["security", "performance", "quality", "dependency", "all"]
+FeedType = Literal["security", "performance", "quality", "dependency", "coverage", "all"]
 Status = Literal["open", "dismissed", "fixed"]
 StatusFilter = Literal["open", "dismissed", "fixed", "all"]
 

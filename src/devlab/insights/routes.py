@@ -32,7 +32,9 @@ class GenerateRequest(VulnerabilityRequest):
 @router.get("", response_model=InsightPage)
 def get_feed(
     project_id: str = Query(..., description="project name or id"),
-    type: str = Query("all", description="security | performance | quality | dependency | all"),
+    type: str = Query(
+        "all", description="security | performance | quality | dependency | coverage | all"
+    ),
     status: str = Query("open", description="open | dismissed | fixed | all"),
     new: bool | None = Query(None, description="only insights new in the latest analysis"),
     severity: str | None = Query(None, description="minimum severity"),

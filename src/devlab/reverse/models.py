@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-Category = Literal["security", "quality", "dependency", "performance"]
+Category = Literal["security", "quality", "dependency", "performance", "coverage"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Confidence = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}

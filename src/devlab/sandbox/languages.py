@@ -41,7 +41,11 @@ from devlab.errors import InvalidInput
 
 JUNIT_JAR = "/usr/share/java/junit-platform-console-standalone.jar"
 PY_HELPERS = "/opt/devlab-py"
-_PYTEST_MODULES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "py")
+_PYTEST_MODULES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "py",
+                   # the Testing & QA Lab: coverage (line + branch) and Hypothesis property tests
+                   "coverage", "hypothesis", "_hypothesis_pytestplugin", "_hypothesis_globals",
+                   "_hypothesis_ftz_detector",
+                   "sortedcontainers")
 _DUCKDB_MODULES = ("duckdb", "_duckdb")
 
 DUCKDB_RUNNER = """

@@ -82,6 +82,8 @@ def create_app(
     from devlab.server.ui import router as ui_router
     from devlab.training.datasets.routes import router as datasets_router
     from devlab.training.routes import router as training_router
+    from devlab.testing.routes import router as testing_router  # issue 15
+    from devlab.testing.routes import seed_router as testing_seed_router  # issue 15
 
     for router in (
         health_router,
@@ -95,6 +97,8 @@ def create_app(
         llm_router,
         datasets_router,
         training_router,
+        testing_router,  # issue 15
+        testing_seed_router,  # issue 15
         ui_router,
         access_router,
         snippet_router,

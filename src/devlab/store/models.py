@@ -673,3 +673,29 @@ class AuditEventRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+class TestRunRow(Base):
+    """One Testing & QA Lab result over a snapshot: a coverage run of the project's own
+    suite, a test generation, a mutation run or a chaos scenario. ``summary`` holds the
+    whole report (per file and per function coverage, per test outcomes, mutants, ...)."""
+
+    __test__ = False  # not a pytest class
+    __tablename__ = "test_runs"
+    __table_args__ = (Index("ix_test_runs_project_kind", "project_id", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # coverage | generate | mutation | chaos
+    language: Mapped[str] = mapped_column(String(32), default="python")
+    status: Mapped[str] = mapped_column(String(20))
+    path: Mapped[str | None] = mapped_column(Text)
+    line_percent: Mapped[float | None] = mapped_column(Float)
+    branch_percent: Mapped[float | None] = mapped_column(Float)
+    mutation_score: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

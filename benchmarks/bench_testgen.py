@@ -1,0 +1,263 @@
+"""Test generation from zero tests on real libraries nobody here wrote: DevLab (without a
+model, and with the packaged model) against Hypothesis' ghostwriter and Pynguin, plus
+the mutation score of the generated suite against the project's own suite.
+
+    python benchmarks/bench_testgen.py [--libs inflection,semver,toolz] [--model]
+        [--model-targets 1] [--pynguin /path/to/venv/bin/python] [--write]
+
+Per library (sdist fetched once with pip into ``benchmarks/.data/``):
+
+1. the project's own suite, run under coverage in the sandbox: line/branch of the module;
+2. ``generate_tests`` on the project with every test file removed (from zero tests),
+   no model; then (``--model``) with the packaged model asked for at most
+   ``--model-targets`` functions (it is slow on CPU: bounded on purpose);
+3. the kept tests run again by plain pytest in a fresh sandbox run (no DevLab plugin,
+   nothing of DevLab's harness): how many pass;
+4. Hypothesis' ghostwriter (``hypothesis write MODULE``, run on the host on the
+   library's own code) and, with ``--pynguin``, Pynguin (in its own venv, on the host,
+   ``--maximum-search-time 60``); their test files measured in the sandbox like ours;
+5. mutation score (the training pipeline's mutants, 3 per function) of the generated
+   suite and of the project's own suite on the module.
+
+``--write`` replaces the section of docs/benchmarks.md; results go to
+benchmarks/.data/testgen-results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DATA_DIR, fetch_sdist, machine, markdown_table, write_docs_section, write_json
+
+from devlab.config import load_settings
+from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.testing import ProjectFiles, generate_tests, mutation_score
+from devlab.testing.project import is_test_file
+from devlab.testing.sandboxrun import run_suite
+
+LIBS: dict[str, dict[str, Any]] = {
+    "inflection": {"req": "inflection==0.5.1", "module": "inflection/__init__.py",
+                   "import": "inflection", "tests": ["test_inflection.py"]},
+    "semver": {"req": "semver==2.13.0", "module": "semver.py", "import": "semver",
+               "tests": ["test_semver.py"]},
+    "toolz": {"req": "toolz==1.0.0", "module": "toolz/itertoolz.py",
+              "import": "toolz.itertoolz", "tests": ["toolz/tests/test_itertoolz.py"]},
+}  # fmt: skip
+
+
+def _files(root: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("build/", "bench")) or "/." in rel:
+            continue
+        out[rel] = path.read_text(encoding="utf-8", errors="replace")
+    for name in ("setup.cfg", "tox.ini", "pytest.ini", "conftest.py"):
+        if (root / name).exists():
+            out[name] = (root / name).read_text(encoding="utf-8", errors="replace")
+    return out
+
+
+def _cov(run: Any, path: str) -> tuple[float, float]:
+    raw = run.files.get(path, {}).get("summary", {})
+    lines, covered = raw.get("num_statements", 0), raw.get("covered_lines", 0)
+    branches, bcovered = raw.get("num_branches", 0), raw.get("covered_branches", 0)
+    return (round(100 * covered / lines, 1) if lines else 0.0,
+            round(100 * bcovered / branches, 1) if branches else 0.0)  # fmt: skip
+
+
+def _measure(files: dict[str, str], tests: list[str], module: str, settings: Any) -> dict:
+    omit = [p for p in files if p != module]
+    run = run_suite(files, settings, targets=tests, omit=omit, paths=["."], test_timeout=10)
+    outcomes = [t.get("outcome") for t in run.tests.values()]
+    line, branch = _cov(run, module)
+    return {"line": line, "branch": branch, "tests": len(outcomes),
+            "passed": outcomes.count("passed"), "error": run.error[:200]}  # fmt: skip
+
+
+def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> dict:
+    """The kept tests under plain pytest in a new sandbox run: nothing of DevLab's harness."""
+    request = SandboxRequest(language="python", mode="test", files={**files, test_path: code},
+                             args=["-o", "addopts=", test_path], limits=Limits(wall_seconds=120, cpu_seconds=120,
+                                                             memory_mb=1024))  # fmt: skip
+    result = run_code(request, settings)
+    passed = sum(t.outcome == "passed" for t in result.tests)
+    return {"tests": len(result.tests), "passed": passed, "status": result.status}
+
+
+def _ghostwriter(root: Path, import_name: str) -> tuple[str, float]:
+    started = time.monotonic()
+    cmd = [sys.executable, "-c", "from hypothesis.extra.cli import main; main()", "write",
+           "--style", "pytest", import_name]  # fmt: skip
+    out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    return (out.stdout if out.returncode == 0 else ""), time.monotonic() - started
+
+
+def _pynguin(python: str, root: Path, import_name: str) -> tuple[str, float, str]:
+    started = time.monotonic()
+    out_dir = Path(tempfile.mkdtemp(prefix="pynguin-"))
+    cmd = [python, "-m", "pynguin", "--project-path", str(root), "--output-path", str(out_dir),
+           "--module-name", import_name, "--maximum-search-time", "60"]  # fmt: skip
+    env = {"PYNGUIN_DANGER_AWARE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=400, env=env)
+    except subprocess.TimeoutExpired:
+        return "", time.monotonic() - started, "timed out"
+    found = sorted(out_dir.glob("test_*.py"))
+    why = "" if found else (res.stderr or res.stdout)[-300:]
+    return (found[0].read_text() if found else ""), time.monotonic() - started, why
+
+
+def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+    spec = LIBS[name]
+    root = fetch_sdist(spec["req"])
+    files = _files(root)
+    module = spec["module"]
+    row: dict[str, Any] = {"library": spec["req"], "module": module,
+                           "lines": sum(1 for _ in files[module].splitlines())}  # fmt: skip
+    print(f"[{name}] project suite", file=sys.stderr)
+    row["project"] = _measure(files, spec["tests"], module, settings)
+    bare = {p: t for p, t in files.items() if not is_test_file(p)}
+    pf = ProjectFiles(name, None, None, bare)
+    variants = [("no model", None)]
+    if args.model:
+        from devlab.llm import LLMService
+        from devlab.testing import llm_model
+        from devlab.store.db import Database
+
+        service = LLMService(settings, Database(settings))
+        variants.append(("packaged model", llm_model(service, max_tokens=args.max_tokens)))
+    for label, model in variants:
+        print(f"[{name}] devlab generate ({label})", file=sys.stderr)
+        started = time.monotonic()
+        result = generate_tests(pf, settings, path=module, model=model,
+                                model_targets=args.model_targets)  # fmt: skip
+        entry = {"line": result.after.line_percent, "branch": result.after.branch_percent,
+                 "kept": len(result.kept), "dropped": len(result.dropped),
+                 "strategies": result.strategies, "bugs": len(result.suspected_bugs),
+                 "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+        entry["fresh"] = _fresh(bare, result.test_path, result.test_code, settings)
+        row[label] = entry
+        if label == "no model":
+            generated = (result.test_path, result.test_code)
+    print(f"[{name}] ghostwriter", file=sys.stderr)
+    code, seconds = _ghostwriter(root, spec["import"])
+    gw = {"seconds": round(seconds, 1)}
+    if code:
+        gw.update(_measure({**bare, "test_ghostwriter.py": code}, ["test_ghostwriter.py"],
+                           module, settings))  # fmt: skip
+    else:
+        gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
+    row["ghostwriter"] = gw
+    if args.pynguin:
+        print(f"[{name}] pynguin", file=sys.stderr)
+        code, seconds, why = _pynguin(args.pynguin, root, spec["import"])
+        pg = {"seconds": round(seconds, 1)}
+        if code:
+            pg.update(_measure({**bare, "test_pynguin.py": code}, ["test_pynguin.py"], module,
+                               settings))  # fmt: skip
+        else:
+            pg.update(line=0.0, branch=0.0, tests=0, passed=0, error=why)
+        row["pynguin"] = pg
+    print(f"[{name}] mutation scores", file=sys.stderr)
+    mut_gen, _ = mutation_score(ProjectFiles(name, None, None, {**bare, generated[0]: generated[1]}),
+                                settings, path=module, tests=[generated[0]], per_function=3, timeout=60)  # fmt: skip
+    mut_own, _ = mutation_score(ProjectFiles(name, None, None, files), settings, path=module,
+                                tests=spec["tests"], per_function=3, timeout=60)  # fmt: skip
+    row["mutation"] = {"generated": mut_gen.score, "project": mut_own.score,
+                       "mutants": mut_gen.mutants, "note": mut_own.message or mut_gen.message}  # fmt: skip
+    if code_gw := gw.get("tests"):
+        row["ghostwriter"]["tests"] = code_gw
+    return row
+
+
+def _pct(d: dict | None, key: str) -> str:
+    if not d:
+        return "-"
+    value = d.get(key)
+    return "-" if value is None else f"{value:.1f}"
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    rows = []
+    for r in results["libraries"]:
+        nm, wm, gw, pg = (
+            r.get("no model"),
+            r.get("packaged model"),
+            r.get("ghostwriter"),
+            r.get("pynguin"),
+        )
+        rows.append([
+            f"{r['library']} `{r['module']}`",
+            f"{_pct(r['project'], 'line')} / {_pct(r['project'], 'branch')}",
+            f"{_pct(nm, 'line')} / {_pct(nm, 'branch')} ({nm['kept']} kept, {nm['seconds']:.0f} s)",
+            (f"{_pct(wm, 'line')} / {_pct(wm, 'branch')} ({wm['seconds']:.0f} s)" if wm else "not run"),
+            f"{_pct(gw, 'line')} / {_pct(gw, 'branch')} ({gw.get('passed', 0)}/{gw.get('tests', 0)} pass)",
+            (f"{_pct(pg, 'line')} / {_pct(pg, 'branch')} ({pg.get('passed', 0)}/{pg.get('tests', 0)} pass)"
+             if pg and pg.get("tests") else (f"failed: {pg['error'][:60]}" if pg else "not run")),
+            f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
+            f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
+        ])  # fmt: skip
+    table = markdown_table(
+        ["module", "project suite line/branch %", "DevLab, no model", "DevLab + packaged model",
+         "Hypothesis ghostwriter", "Pynguin", "kept tests passing in a fresh pytest",
+         "mutation score generated vs project %"], rows)  # fmt: skip
+    return (
+        "## Test generation from zero tests (Testing & QA Lab)\n\n"
+        "`python benchmarks/bench_testgen.py --write"
+        + (" --model" if results.get("model") else "")
+        + "` on "
+        f"{m['cpu']}, {m['cores']} cores shared with other agents' work ({m['date']}). "
+        "Every figure is line / branch coverage of the module, measured by coverage.py in "
+        "DevLab's sandbox; each library's test files were removed before generating. "
+        "The ghostwriter's and Pynguin's files are measured the same way (failing tests "
+        "count for what they ran).\n\n" + table + "\n\n" + results.get("reading", "") + "\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--libs", default="inflection,semver,toolz")
+    parser.add_argument("--model", action="store_true", help="also with the packaged model")
+    parser.add_argument("--model-targets", type=int, default=1)
+    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--pynguin", default="", help="python of a venv with pynguin installed")
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--from-json", action="store_true")
+    parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
+    args = parser.parse_args()
+    path = DATA_DIR / "testgen-results.json"
+    if args.from_json:
+        import json
+
+        results = json.loads(path.read_text())
+    else:
+        home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
+        settings = load_settings(home=home, sandbox_max_wall_seconds=600)
+        results = {"machine": machine(), "model": args.model, "libraries": [], "reading": ""}
+        if args.merge and path.exists():  # rerun some libraries, keep the others' rows
+            import json
+
+            results = json.loads(path.read_text())
+        for name in args.libs.split(","):
+            row = bench_lib(name.strip(), args, settings)
+            results["libraries"] = [r for r in results["libraries"]
+                                    if r["library"] != row["library"]] + [row]  # fmt: skip
+            write_json(path, results)
+    print(render(results))
+    if args.write:
+        write_docs_section("## Test generation from zero tests", render(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The Testing & QA Lab: coverage of a project's own tests, verified test generation,
+mutation score.
+
+Public API (the CLI and REST doors import only from here)::
+
+    measure_coverage(db, settings, project) -> CoverageReport        # stored per snapshot
+    generate_tests(files, settings, path=..., model=...) -> GenerateResult
+    generate_for_project(db, settings, GenerateRequest, model=...) -> GenerateResult
+    generate_for_snippet(settings, SnippetTestsRequest, model=...) -> GenerateResult
+    run_mutation(db, settings, files, path=...) -> MutationReport     # incremental
+    submit_testing_job(bench, kind, params) / run_testing_job(...)    # jobs
+
+Where things live: ``sandboxrun.py`` (pytest + coverage.py inside the sandbox),
+``measure.py`` (suite coverage), ``targets.py`` / ``strategies.py`` / ``probe.py``
+(candidates), ``generate.py`` (the verify loop), ``mutation.py`` (the training
+pipeline's mutants), ``service.py`` and ``jobs.py`` (what the doors call).
+"""
+
+from devlab.testing.errors import NothingToTest, ScenarioInvalid, UnsupportedFramework
+from devlab.testing.generate import check_framework, generate_tests
+from devlab.testing.jobs import run_testing_job, submit_testing_job
+from devlab.testing.measure import get_coverage, latest_coverage, measure_coverage
+from devlab.testing.models import (
+    FRAMEWORKS,
+    CandidateResult,
+    CoverageReport,
+    CoverageSummary,
+    FileCoverage,
+    FunctionCoverage,
+    GenerateRequest,
+    GenerateResult,
+    MutantResult,
+    MutationReport,
+    SnippetTestsRequest,
+    SuspectedBug,
+    TestOutcome,
+)
+from devlab.testing.mutation import mutation_score, run_mutation
+from devlab.testing.project import ProjectFiles, load_files
+from devlab.testing.service import (
+    generate_for_project,
+    generate_for_snippet,
+    get_run,
+    list_runs,
+    llm_model,
+)
+
+__all__ = [
+    "FRAMEWORKS",
+    "CandidateResult",
+    "CoverageReport",
+    "CoverageSummary",
+    "FileCoverage",
+    "FunctionCoverage",
+    "GenerateRequest",
+    "GenerateResult",
+    "MutantResult",
+    "MutationReport",
+    "NothingToTest",
+    "ProjectFiles",
+    "ScenarioInvalid",
+    "SnippetTestsRequest",
+    "SuspectedBug",
+    "TestOutcome",
+    "UnsupportedFramework",
+    "check_framework",
+    "generate_for_project",
+    "generate_for_snippet",
+    "generate_tests",
+    "get_coverage",
+    "get_run",
+    "latest_coverage",
+    "list_runs",
+    "llm_model",
+    "load_files",
+    "measure_coverage",
+    "mutation_score",
+    "run_mutation",
+    "run_testing_job",
+    "submit_testing_job",
+]

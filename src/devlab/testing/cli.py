@@ -1,0 +1,151 @@
+"""CLI door: ``devlab tests coverage | generate | mutate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
+from devlab.testing import (
+    CoverageReport,
+    GenerateRequest,
+    GenerateResult,
+    MutationReport,
+    check_framework,
+    run_testing_job,
+)
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Testing & QA Lab: coverage, generated tests, mutation score (all run in the sandbox).",
+)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+@app.command()
+@handle_errors
+def coverage(
+    project: str = typer.Argument(..., help="project name or id (ingested)"),
+    test_timeout: float = typer.Option(
+        10.0,
+        "--test-timeout",
+        min=0.1,
+        max=600,
+        help="seconds per test before it counts as hanging",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Run the project's own tests under coverage (line + branch) in the sandbox."""
+    with bench() as wb, progress_bar(not as_json) as progress:
+        result: CoverageReport = run_testing_job(
+            wb, "coverage", {"project": project, "test_timeout": test_timeout}, progress=progress
+        )
+    if as_json:
+        emit_json(result)
+        return
+    s = result.summary
+    stdout.print(
+        f"{result.project}: line {_pct(s.line_percent)} ({s.lines_covered}/{s.lines}), "
+        f"branch {_pct(s.branch_percent)} ({s.branches_covered}/{s.branches}) "
+        f"- {result.message}",
+        markup=False,
+    )
+    for f in sorted(result.files, key=lambda f: f.summary.line_percent)[:30]:
+        stdout.print(
+            f"  {f.summary.line_percent:6.1f}%  {f.summary.branch_percent:6.1f}%  {f.path}",
+            markup=False,
+        )
+
+
+@app.command()
+@handle_errors
+def generate(
+    project: str = typer.Argument(..., help="project name or id (ingested)"),
+    path: str = typer.Option(..., "--path", help="the file to test, relative to the project"),
+    symbol: str = typer.Option(None, "--symbol", help="only this function, class or method"),
+    framework: str = typer.Option("pytest", "--framework", help="test framework (pytest)"),
+    target_coverage: float = typer.Option(
+        95.0, "--target-coverage", min=0, max=100, help="line coverage %% to aim for"
+    ),
+    out: Path = typer.Option(None, "--out", help="write the unified diff here"),
+    no_model: bool = typer.Option(False, "--no-model", help="only the model-free strategies"),
+    mutation: bool = typer.Option(False, "--mutation", help="also mutation score before/after"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+) -> None:
+    """Generate tests for a file; only tests proven in the sandbox are kept."""
+    check_framework(framework)
+    request = GenerateRequest(
+        project=project,
+        path=path,
+        symbol=symbol,
+        framework=framework,
+        target_coverage=target_coverage,
+        use_model=not no_model,
+        mutation=mutation,
+    )
+    with bench() as wb, progress_bar(not as_json) as progress:
+        result: GenerateResult = run_testing_job(
+            wb, "generate", request.model_dump(), progress=progress
+        )
+    if out is not None:
+        out.write_text(result.diff, encoding="utf-8")
+        stderr.print(f"wrote {out} (apply with `git apply {out}`)", markup=False)
+    if as_json:
+        emit_json(result)
+        return
+    b, a = result.before, result.after
+    stdout.print(
+        f"{result.path}: line {_pct(b.line_percent)} -> {_pct(a.line_percent)}, "
+        f"branch {_pct(b.branch_percent)} -> {_pct(a.branch_percent)}; "
+        f"{len(result.kept)} tests kept, {len(result.dropped)} dropped "
+        f"-> {result.test_path}",
+        markup=False,
+    )
+    if result.mutation_before is not None:
+        stdout.print(
+            f"mutation score {_pct(result.mutation_before)} -> {_pct(result.mutation_after)}",
+            markup=False,
+        )
+    for d in result.dropped:
+        stdout.print(f"  dropped {d.name} ({d.strategy}): {d.reason}", markup=False)
+    for bug in result.suspected_bugs:
+        stdout.print(
+            f"  suspected bug: {bug.call} raises {bug.exception}: {bug.message}", markup=False
+        )
+    if result.message:
+        stderr.print(result.message, markup=False)
+    if out is None and result.diff:
+        stdout.print(result.diff, markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def mutate(
+    project: str = typer.Argument(..., help="project name or id (ingested)"),
+    path: str = typer.Option(..., "--path", help="the file to mutate"),
+    symbol: str = typer.Option(None, "--symbol", help="only this function or method"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Mutation score of the project's tests on a file; surviving mutants with diffs."""
+    with bench() as wb, progress_bar(not as_json) as progress:
+        result: MutationReport = run_testing_job(
+            wb,
+            "mutation",
+            {"project": project, "path": path, "symbol": symbol},
+            progress=progress,
+        )
+    if as_json:
+        emit_json(result)
+        return
+    stdout.print(
+        f"{result.path}: mutation score {_pct(result.score)} ({result.killed}/"
+        f"{result.mutants} killed, {result.reused} reused) {result.message}",
+        markup=False,
+    )
+    for m in result.survived:
+        stdout.print(f"survived {m.id} ({m.operator}, line {m.line})", markup=False)
+        stdout.print(m.diff, markup=False, highlight=False)

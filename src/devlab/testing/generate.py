@@ -1,0 +1,421 @@
+"""Test generation for a Python file: propose cheapest first, keep only what the sandbox
+proves.
+
+Reading order: ``_baseline`` (what the project's own tests already cover in the target
+file) -> ``_probe`` (boundary calls run once; characterisation tests for the calls that
+reach something new) -> the docstring-example and Hypothesis candidates -> the model's
+candidates, asked for only when the cheaper strategies left the target short ->
+``_verify`` (every candidate run three times under coverage with per-test contexts:
+kept only when it passes every time, covers exactly the same lines each time, and adds
+lines or branches nothing kept before it reached) -> ``_prove`` (the final file with
+the project's tests, once more, for coverage after) -> a unified diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from devlab.config import Settings
+from devlab.errors import NotFound
+from devlab.progress import ProgressFn, report
+from devlab.testing.errors import NothingToTest, UnsupportedFramework
+from devlab.testing.measure import summary_of
+from devlab.testing.models import (
+    FRAMEWORKS,
+    CandidateResult,
+    CoverageSummary,
+    GenerateResult,
+    SuspectedBug,
+)
+from devlab.testing.probe import Coverage, probe_file, to_candidates
+from devlab.testing.project import ProjectFiles, module_of
+from devlab.testing.sandboxrun import SuiteRun, run_suite
+from devlab.testing.strategies import (
+    Call,
+    Candidate,
+    boundary_calls,
+    doctest_candidates,
+    model_candidates_from_reply,
+    property_candidates,
+)
+from devlab.testing.targets import Target, find_targets
+
+__all__ = ["ModelFn", "check_framework", "generate_tests"]
+
+ModelFn = Callable[[str, str], str]
+"""``(system, user) -> reply``: the language model, or None for no model."""
+
+_RUNS = 3
+_PROBE_FILE = "test_devlab_probe.py"
+
+
+def check_framework(framework: str) -> str:
+    """The framework's language; ``UnsupportedFramework`` (400) lists the supported ones."""
+    key = framework.lower().strip()
+    if key not in FRAMEWORKS:
+        raise UnsupportedFramework(
+            f"unsupported framework {framework!r}; supported: {', '.join(FRAMEWORKS)}",
+            detail={"supported": list(FRAMEWORKS)},
+        )
+    return FRAMEWORKS[key]
+
+
+def _branch_arcs(run: SuiteRun, path: str) -> set[tuple[int, int]]:
+    raw = run.files.get(path, {})
+    return {tuple(b) for b in [*raw.get("executed_branches", []), *raw.get("missing_branches", [])]}  # type: ignore[misc]
+
+
+def _context_cov(run: SuiteRun, ctx: str, path: str, branches: set) -> Coverage:
+    got = run.contexts.get(ctx, {}).get(path, {})
+    return Coverage(set(got.get("lines", [])), {tuple(a) for a in got.get("arcs", [])} & branches)  # type: ignore[misc]
+
+
+def _summary(run: SuiteRun, path: str) -> CoverageSummary:
+    raw = run.files.get(path)
+    return summary_of(raw["summary"]) if raw else CoverageSummary()
+
+
+class _Session:
+    """One generation: the project files, the target and the runs' shared settings."""
+
+    def __init__(self, pf: ProjectFiles, settings: Settings, path: str, test_timeout: float):
+        self.pf, self.settings, self.path = pf, settings, path
+        self.module = module_of(path, pf.roots)
+        self.timeout = test_timeout
+        self.omit = [p for p in pf.files if p != path] + ["test_devlab_*.py"]
+
+    def run(self, extra: dict[str, str], targets: list[str], contexts: bool) -> SuiteRun:
+        files = {**self.pf.files, **extra}
+        return run_suite(
+            files,
+            self.settings,
+            targets=targets,
+            omit=self.omit,
+            paths=self.pf.roots,
+            contexts=contexts,
+            test_timeout=self.timeout,
+        )
+
+
+def _file(candidates: list[Candidate], header: tuple[str, ...] = ()) -> str:
+    imports = list(dict.fromkeys([*header, *(i for c in candidates for i in c.imports)]))
+    body = "\n\n".join(c.code.rstrip() + "\n" for c in candidates)
+    return "\n".join(imports) + "\n\n\n" + body
+
+
+def _verify(
+    session: _Session,
+    groups: list[list[Candidate]],
+    covered: Coverage,
+    branches: set,
+) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:
+    """Run each group ``_RUNS`` times and keep candidates by the rules.
+
+    A group's sandbox run holds ``_RUNS`` copies of its file: each copy is its own
+    module, so a test is run three times in one pytest session (cheaper than three
+    sandbox starts, and stricter: a test that depends on what ran before it covers
+    different lines in a later copy and is dropped as not deterministic)."""
+
+    def run_group(i: int) -> SuiteRun:
+        files = {f"test_devlab_cand_{i}_r{r}.py": _file(groups[i]) for r in range(_RUNS)}
+        return session.run(files, sorted(files), contexts=True)
+
+    # one sandbox run per group, so a slow or broken group cannot sink the others
+    busy = [i for i, g in enumerate(groups) if g]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(busy, pool.map(run_group, busy), strict=True))
+    kept: list[tuple[Candidate, CandidateResult]] = []
+    dropped: list[CandidateResult] = []
+    for i, group in enumerate(groups):
+        for cand in group:
+            run = runs[i]
+            nodes = [f"test_devlab_cand_{i}_r{r}.py::{cand.name}" for r in range(_RUNS)]
+            outcomes = [run.tests.get(n, {}).get("outcome", "not run") for n in nodes]
+            result = CandidateResult(
+                name=cand.name,
+                strategy=cand.strategy,  # type: ignore[arg-type]
+                target=cand.target,
+                kept=False,
+                reason="",
+                runs=outcomes,
+                code=cand.code,
+            )
+            covs = [_context_cov(run, n, session.path, branches) for n in nodes]
+            if any(o != "passed" for o in outcomes):
+                message = next(
+                    (
+                        run.tests[n].get("message", "")
+                        for n in nodes
+                        if run.tests.get(n, {}).get("message")
+                    ),
+                    "",
+                )
+                flaky = "passed" in outcomes
+                if not message:
+                    collect = run.collect_errors.get(f"test_devlab_cand_{i}_r0.py", "")
+                    message = collect or run.error or "the test did not run"
+                last = message.strip().splitlines()[-1] if message.strip() else ""
+                result.reason = ("flaky: " if flaky else f"{outcomes[0]}: ") + last[:300]
+            elif any(c.lines != covs[0].lines or c.arcs != covs[0].arcs for c in covs[1:]):
+                result.reason = "not deterministic: it covered different lines on different runs"
+            else:
+                new_lines, new_branches = covs[0].new_over(covered)
+                result.new_lines, result.new_branches = new_lines, new_branches
+                if new_lines == 0 and new_branches == 0:
+                    result.reason = "adds no line or branch coverage over the tests kept before it"
+                else:
+                    covered.add(covs[0])
+                    result.kept = True
+                    result.reason = (
+                        f"passed {_RUNS}/{_RUNS}; +{new_lines} lines, +{new_branches} branches"
+                    )
+            (kept.append((cand, result)) if result.kept else dropped.append(result))
+    return kept, dropped
+
+
+def _model_candidates(
+    model: ModelFn, session: _Session, targets: list[Target], missing: set[int], limit: int
+) -> list[Candidate]:
+    from devlab.llm.prompts import render_prompt_blocks
+
+    found: list[Candidate] = []
+    example = ""
+    if session.pf.test_files:
+        example = "\n".join(session.pf.files[session.pf.test_files[0]].splitlines()[:40])
+    chosen = [t for t in targets if set(range(t.start_line, t.end_line + 1)) & missing][:limit]
+    for target in chosen:
+        names = target.cls or target.name
+        lines = sorted(set(range(target.start_line, target.end_line + 1)) & missing)
+        texts, _ = render_prompt_blocks(
+            "generate_tests",
+            ("system", "user"),
+            package="devlab.testing",
+            import_line=f"from {session.module} import {names}",
+            module=session.module,
+            path=session.path,
+            source=target.source[:6000],
+            missing=", ".join(map(str, lines[:40])),
+            callers="",
+            example_test=example,
+        )
+        reply = model(texts["system"], texts["user"])
+        from devlab.llm import extract_code
+
+        blocks = [b for b in extract_code(reply, "python") if b.valid is not False]
+        for block in blocks[:1]:
+            for cand in model_candidates_from_reply(block.code, target.qualname):
+                if f"import {names}" not in " ".join(cand.imports):
+                    cand.imports = (*cand.imports, f"from {session.module} import {names}")
+                found.append(cand)
+    return found
+
+
+def _unique(cands: list[Candidate], taken: set[str]) -> list[Candidate]:
+    for cand in cands:
+        base, n = cand.name, 1
+        while cand.name in taken:
+            n += 1
+            cand.code = cand.code.replace(f"def {cand.name}(", f"def {base}_{n}(", 1)
+            cand.name = f"{base}_{n}"
+        taken.add(cand.name)
+    return cands
+
+
+def _test_path(pf: ProjectFiles, path: str) -> str:
+    stem = posixpath.basename(path).removesuffix(".py")
+    if stem == "__init__":  # a package's own module: name the test after the package
+        stem = posixpath.basename(posixpath.dirname(path)) or "package"
+    folder = pf.test_dir()
+    candidate = posixpath.join(folder, f"test_{stem}_generated.py")
+    n = 2
+    while candidate in pf.files:
+        candidate = posixpath.join(folder, f"test_{stem}_generated_{n}.py")
+        n += 1
+    return candidate
+
+
+def generate_tests(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    symbol: str | None = None,
+    framework: str = "pytest",
+    target_coverage: float = 95.0,
+    model: ModelFn | None = None,
+    progress: ProgressFn | None = None,
+    test_timeout: float = 5.0,
+    model_targets: int = 4,
+) -> GenerateResult:
+    """Generate verified tests for ``path`` in ``pf`` (see the module doc)."""
+    started = time.monotonic()
+    check_framework(framework)
+    if path not in pf.files:
+        raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
+    if not path.endswith(".py"):
+        raise NothingToTest(f"{path!r} is not a Python file; the pytest framework tests .py files")
+    session = _Session(pf, settings, path, test_timeout)
+    message = []
+    try:
+        targets = find_targets(pf.files[path], symbol)
+    except SyntaxError as exc:
+        targets = []
+        message.append(f"Python 3.11 cannot parse {path} (line {exc.lineno}): no tests generated")
+    if symbol and not targets:
+        raise NotFound(f"no public function, class or method {symbol!r} in {path}")
+    report(progress, "baseline", 0, 5, "the project's own tests")
+    existing = [t for t in pf.test_files if t != path]
+    base = session.run({}, existing or [_PROBE_FILE], contexts=False) if existing else None
+    by_name = {t.qualname: t for t in targets}
+    names = sorted({t.cls or t.name for t in targets})
+    imports = [f"from {session.module} import {', '.join(names)}"] if names else []
+    calls: list[Call] = []
+    for t in targets:
+        calls += boundary_calls(t)
+    for i, call in enumerate(calls):
+        call.id = f"c{i}"
+    report(progress, "probe", 1, 5, f"{len(calls)} boundary calls")
+    probe = session.run({_PROBE_FILE: probe_file(calls, imports)}, [_PROBE_FILE], contexts=True)
+    branches = _branch_arcs(probe, path)
+    before_run = base or probe
+    raw = before_run.files.get(path, {})
+    covered = Coverage(
+        set(raw.get("executed_lines", [])) if base else set(),
+        {tuple(b) for b in raw.get("executed_branches", [])} if base else set(),
+    )  # type: ignore[misc]
+    # what importing the module runs (def and class lines) is covered by any test of it
+    covered.add(_context_cov(probe, "", path, branches))
+    before = _summary(base, path) if base else _zero(_summary(probe, path))
+    if probe.error and not probe.files:
+        message.append(f"the module did not run in the sandbox: {probe.error}")
+    per_call = {
+        c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in calls
+    }
+    taken: set[str] = set()
+    probe_lines = set(probe.files.get(path, {}).get("missing_lines", [])) | set(
+        probe.files.get(path, {}).get("executed_lines", [])
+    )
+    doctests = _unique(doctest_candidates(targets, session.module), taken)
+    estimate = Coverage(set(covered.lines), set(covered.arcs))
+    boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
+    boundary = _unique(boundary, taken)
+    # Hypothesis is the dearest model-free strategy: only where the probe left lines
+    short = [
+        t
+        for t in targets
+        if set(range(t.start_line + 1, t.end_line + 1)) & (probe_lines - estimate.lines)
+    ]
+    properties = _unique(property_candidates(short, session.module), taken)
+    groups = [doctests, boundary, properties]
+    report(progress, "verify", 2, 5, f"{sum(map(len, groups))} candidates, {_RUNS} runs each")
+    kept, dropped = _verify(session, groups, covered, branches)
+    statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
+    statements = statements or _summary(probe, path).lines
+    line_pct = 100.0 * len(covered.lines) / statements if statements else 100.0
+    if model is not None and line_pct < target_coverage and targets:
+        report(progress, "model", 3, 5, "asking the language model for the rest")
+        all_lines = set(probe.files.get(path, {}).get("executed_lines", [])) | set(
+            probe.files.get(path, {}).get("missing_lines", [])
+        )
+        try:
+            model_cands = _unique(
+                _model_candidates(
+                    model, session, targets, all_lines - covered.lines, model_targets
+                ),
+                taken,
+            )
+        except Exception as exc:  # a provider failure must not lose the verified tests
+            model_cands = []
+            message.append(f"the language model failed: {exc}")
+        if model_cands:
+            more_kept, more_dropped = _verify(
+                session, [[c] for c in model_cands], covered, branches
+            )
+            kept += more_kept
+            dropped += more_dropped
+    report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
+    return _finish(
+        session,
+        pf,
+        kept,
+        dropped,
+        bugs,
+        before,
+        existing,
+        framework,
+        target_coverage,
+        message,
+        started,
+    )
+
+
+def _zero(summary: CoverageSummary) -> CoverageSummary:
+    return CoverageSummary(lines=summary.lines, branches=summary.branches)
+
+
+def _finish(
+    session: _Session,
+    pf: ProjectFiles,
+    kept: list[tuple[Candidate, CandidateResult]],
+    dropped: list[CandidateResult],
+    bugs: list[SuspectedBug],
+    before: CoverageSummary,
+    existing: list[str],
+    framework: str,
+    target: float,
+    message: list[str],
+    started: float,
+) -> GenerateResult:
+    path = session.path
+    test_path = _test_path(pf, path)
+    header = (f'"""Tests of {session.module} generated by DevLab and verified in its sandbox."""',)
+    code = _file([c for c, _ in kept], header) if kept else ""
+    after, proof = before, {}
+    if kept:
+        final = session.run({test_path: code}, [*existing, test_path], contexts=False)
+        after = _summary(final, path)
+        failing = [
+            n
+            for n, t in final.tests.items()
+            if n.startswith(test_path) and t.get("outcome") != "passed"
+        ]
+        proof = {
+            "sandbox_status": final.status,
+            "tests": len(final.tests),
+            "failing_generated": failing,
+            "seconds": final.seconds,
+        }
+    diff = (
+        "".join(
+            difflib.unified_diff([], code.splitlines(keepends=True), "/dev/null", f"b/{test_path}")
+        )
+        if code
+        else ""
+    )
+    strategies: dict[str, int] = {}
+    for _, res in kept:
+        strategies[res.strategy] = strategies.get(res.strategy, 0) + 1
+    if not kept:
+        message.append("no candidate passed 3 runs and added coverage")
+    return GenerateResult(
+        project=pf.name,
+        path=path,
+        framework=framework,
+        test_path=test_path,
+        diff=diff,
+        test_code=code,
+        kept=[r for _, r in kept],
+        dropped=dropped,
+        suspected_bugs=bugs,
+        before=before,
+        after=after,
+        target_reached=after.line_percent >= target,
+        strategies=strategies,
+        proof=proof,
+        message="; ".join(message),
+        seconds=round(time.monotonic() - started, 2),
+    )

@@ -1,0 +1,251 @@
+"""Coverage of a project's own test suite, measured in the sandbox and stored per snapshot.
+
+``measure_coverage`` loads the snapshot's files, runs the whole suite under coverage.py
+(line + branch) with a per-test time limit, turns coverage's JSON into per-file and
+per-function figures and records the report as a ``test_runs`` row. A project without
+tests is not an error: every source file is reported at 0% with a message saying so.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import select
+
+from devlab.codebase.projects import resolve_project
+from devlab.config import Settings
+from devlab.errors import NotFound
+from devlab.progress import ProgressFn, report
+from devlab.store.db import Database
+from devlab.store.models import TestRunRow
+from devlab.testing.models import (
+    CoverageReport,
+    CoverageSummary,
+    FileCoverage,
+    FunctionCoverage,
+    TestOutcome,
+)
+from devlab.testing.project import ProjectFiles, load_files
+from devlab.testing.sandboxrun import SuiteRun, run_suite
+
+__all__ = [
+    "coverage_from_run",
+    "get_coverage",
+    "latest_coverage",
+    "measure_coverage",
+    "measure_files",
+    "summary_of",
+    "total_summary",
+]
+
+
+def _pct(covered: int, total: int) -> float:
+    return round(100.0 * covered / total, 2) if total else 100.0
+
+
+def summary_of(raw: dict[str, Any]) -> CoverageSummary:
+    """coverage.py's per-file (or per-function) ``summary`` as ours."""
+    lines, covered = raw.get("num_statements", 0), raw.get("covered_lines", 0)
+    branches, bcovered = raw.get("num_branches", 0), raw.get("covered_branches", 0)
+    return CoverageSummary(
+        lines=lines,
+        lines_covered=covered,
+        branches=branches,
+        branches_covered=bcovered,
+        line_percent=_pct(covered, lines),
+        branch_percent=_pct(bcovered, branches),
+    )
+
+
+def total_summary(files: list[FileCoverage]) -> CoverageSummary:
+    lines = sum(f.summary.lines for f in files)
+    covered = sum(f.summary.lines_covered for f in files)
+    branches = sum(f.summary.branches for f in files)
+    bcovered = sum(f.summary.branches_covered for f in files)
+    if not files:
+        return CoverageSummary(line_percent=0.0, branch_percent=0.0)
+    return CoverageSummary(
+        lines=lines,
+        lines_covered=covered,
+        branches=branches,
+        branches_covered=bcovered,
+        line_percent=_pct(covered, lines),
+        branch_percent=_pct(bcovered, branches),
+    )
+
+
+def coverage_from_run(run: SuiteRun, only: set[str] | None = None) -> list[FileCoverage]:
+    """Per-file and per-function coverage of a run (restricted to ``only`` paths)."""
+    out = []
+    for path, raw in sorted(run.files.items()):
+        if only is not None and path not in only:
+            continue
+        functions = [
+            FunctionCoverage(
+                name=name,
+                start_line=fn.get("start_line", 0),
+                summary=summary_of(fn["summary"]),
+                missing_lines=fn.get("missing_lines", []),
+            )
+            for name, fn in (raw.get("functions") or {}).items()
+            if name
+        ]
+        out.append(
+            FileCoverage(
+                path=path,
+                summary=summary_of(raw.get("summary", {})),
+                missing_lines=raw.get("missing_lines", []),
+                missing_branches=[tuple(b) for b in raw.get("missing_branches", [])],
+                functions=functions,
+            )
+        )
+    return out
+
+
+def _tests(run: SuiteRun) -> list[TestOutcome]:
+    return [
+        TestOutcome(
+            name=name,
+            outcome=t.get("outcome", "error"),
+            seconds=t.get("seconds", 0.0),
+            message=t.get("message", "")[:2000],
+        )
+        for name, t in sorted(run.tests.items())
+    ]
+
+
+def measure_files(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    test_timeout: float = 10.0,
+    wall_seconds: float | None = None,
+) -> tuple[CoverageReport, SuiteRun]:
+    """Run ``pf``'s own suite under coverage (no store access)."""
+    sources = set(pf.python_sources)
+    tests = pf.test_files
+    started = time.monotonic()
+    run = run_suite(
+        pf.files,
+        settings,
+        targets=tests or ["."],
+        omit=pf.test_omit(),
+        paths=pf.roots,
+        test_timeout=test_timeout,
+        wall_seconds=wall_seconds,
+    )
+    files = coverage_from_run(run, sources)
+    seen = {f.path for f in files}
+    for path in sorted(sources - seen):  # never imported and not found by coverage
+        lines = sum(
+            1
+            for line in pf.files[path].splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        )
+        files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
+    outcomes = _tests(run)
+    failed = [t for t in outcomes if t.outcome in ("failed", "error", "timeout")]
+    if not tests or (not outcomes and not run.error):
+        status, message = (
+            "no_tests",
+            (
+                "the project has no tests: coverage is 0%. Generate some with "
+                "`devlab tests generate PROJECT --path FILE`"
+            ),
+        )
+        for f in files:
+            f.summary.line_percent = f.summary.branch_percent = 0.0
+    elif run.error and not run.files:
+        status, message = "error", run.error
+    elif failed:
+        timeouts = sum(t.outcome == "timeout" for t in failed)
+        status = "tests_failed"
+        message = (
+            f"{len(failed)} of {len(outcomes)} tests did not pass"
+            + (f" ({timeouts} ran past the {test_timeout:g}s per-test limit)" if timeouts else "")
+            + "; coverage counts what ran"
+        )
+    else:
+        status, message = "ok", f"{len(outcomes)} tests passed"
+    summary = total_summary(files)
+    if status == "no_tests":
+        summary.line_percent = summary.branch_percent = 0.0
+    result = CoverageReport(
+        project=pf.name,
+        snapshot_id=pf.snapshot_id,
+        status=status,
+        message=message,
+        summary=summary,
+        files=files,
+        tests=outcomes,
+        seconds=round(time.monotonic() - started, 3),
+        sandbox_status=run.status,
+    )
+    return result, run
+
+
+def measure_coverage(
+    db: Database,
+    settings: Settings,
+    project: str | int,
+    *,
+    test_timeout: float = 10.0,
+    wall_seconds: float | None = None,
+    progress: ProgressFn | None = None,
+    job_id: str | None = None,
+) -> CoverageReport:
+    """Measure and record the coverage of ``project``'s own suite on its current snapshot."""
+    report(progress, "load", 0, 2, "reading the snapshot")
+    pf = load_files(db, project)
+    report(progress, "run", 1, 2, f"running {len(pf.test_files)} test files under coverage")
+    result, _ = measure_files(pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds)
+    with db.session() as s:
+        row = TestRunRow(
+            project_id=pf.project_id,
+            snapshot_id=pf.snapshot_id,
+            kind="coverage",
+            language="python",
+            status=result.status,
+            line_percent=result.summary.line_percent,
+            branch_percent=result.summary.branch_percent,
+            summary=result.model_dump(mode="json", exclude={"id", "created_at"}),
+            job_id=job_id,
+        )
+        s.add(row)
+        s.flush()
+        result.id, result.created_at = row.id, row.created_at
+    if result.status != "error" and pf.project_id is not None:
+        from devlab.testing.gaps import record_coverage_gaps
+
+        summary = record_coverage_gaps(db, result, pf.project_id, job_id=job_id)
+        result.message += f"; {summary.findings} coverage gaps in the insights feed"
+    report(progress, "run", 2, 2, result.message)
+    return result
+
+
+def _from_row(row: TestRunRow) -> CoverageReport:
+    data = dict(row.summary)
+    data.update(id=row.id, created_at=row.created_at)
+    return CoverageReport.model_validate(data)
+
+
+def get_coverage(db: Database, run_id: int) -> CoverageReport:
+    with db.session() as s:
+        row = s.get(TestRunRow, run_id)
+        if row is None or row.kind != "coverage":
+            raise NotFound(f"no coverage run {run_id}: list them with GET .../testing/coverage")
+        return _from_row(row)
+
+
+def latest_coverage(
+    db: Database, project: str | int, snapshot_id: int | None = None
+) -> CoverageReport | None:
+    """The newest stored coverage of ``project`` (of one snapshot when given)."""
+    ref = resolve_project(db, project)
+    query = select(TestRunRow).where(TestRunRow.project_id == ref.id, TestRunRow.kind == "coverage")
+    if snapshot_id is not None:
+        query = query.where(TestRunRow.snapshot_id == snapshot_id)
+    with db.session() as s:
+        row = s.scalars(query.order_by(TestRunRow.id.desc()).limit(1)).first()
+        return _from_row(row) if row is not None else None

@@ -1,0 +1,265 @@
+"""Mutation score of a file's tests, with the dataset pipeline's AST mutants.
+
+The mutants are the training pipeline's (``devlab.training.datasets.mutate``: operator
+swap, comparison flip, off-by-one, wrong variable, negated/removed condition, swapped
+arguments, wrong literal; each one re-parsed so it is valid code), and they run on its
+forked-pytest variant runner (``validate.run_validations``): one sandbox run per batch,
+the original first (when the tests fail on it, the batch says nothing), then each mutant
+in a forked child under a per-mutant time limit. A mutant is *killed* when the tests
+fail, error or time out on it.
+
+Incremental: each function's results are stored with a hash of its source and of the
+tests; a later run reuses the results of every function whose hash did not change and
+mutates only the changed ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import random
+import time
+
+from sqlalchemy import select
+
+from devlab.config import Settings
+from devlab.errors import NotFound
+from devlab.progress import ProgressFn, report
+from devlab.store.db import Database
+from devlab.store.models import TestRunRow
+from devlab.testing.errors import NothingToTest
+from devlab.testing.models import MutantResult, MutationReport
+from devlab.testing.project import ProjectFiles, without_addopts
+from devlab.testing.targets import find_targets
+from devlab.training.datasets.models import OPERATORS
+from devlab.training.datasets.mutate import mutate_unit
+from devlab.training.datasets.units import FileTask, SymbolInfo, parse_units
+from devlab.training.datasets.validate import ValidationJob, run_validations
+
+__all__ = ["file_mutants", "mutation_score", "run_mutation"]
+
+_BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
+_SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
+
+
+def file_mutants(
+    path: str, text: str, symbol: str | None = None, per_function: int = 12
+) -> dict[str, list[tuple[MutantResult, str]]]:
+    """qualname -> mutants of that function: (the mutant with its diff, not yet run;
+    the whole mutated file)."""
+    try:
+        targets = find_targets(text, symbol)
+    except SyntaxError as exc:
+        raise NothingToTest(f"Python 3.11 cannot parse {path} (line {exc.lineno})") from exc
+    symbols = tuple(
+        SymbolInfo(
+            t.name,
+            t.qualname,
+            "method" if t.cls else "function",
+            "",
+            t.docstring,
+            t.start_line,
+            t.end_line,
+            t.cls,
+        )
+        for t in targets
+    )
+    task = FileTask("lab", 0, None, path, "python", text, None, path, False, symbols)
+    pu = parse_units(task, 1, 10_000)
+    out: dict[str, list[tuple[MutantResult, str]]] = {}
+    for unit in pu.units:
+        seen: set[bytes] = set()
+        found: list[tuple[MutantResult, str]] = []
+        for seed in range(_SEEDS):
+            rng = random.Random(f"{seed}:{unit.symbol.qualname}")
+            for mutant in mutate_unit(pu, unit, list(OPERATORS), len(OPERATORS), rng):
+                if mutant.text in seen or len(found) >= per_function:
+                    continue
+                seen.add(mutant.text)
+                new_file = (pu.src[: unit.start] + mutant.text + pu.src[unit.end :]).decode(
+                    "utf-8", "replace"
+                )
+                diff = "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        new_file.splitlines(keepends=True),
+                        f"a/{path}",
+                        f"b/{path}",
+                        n=1,
+                    )
+                )
+                mid = f"{unit.symbol.qualname}#{len(found) + 1}"
+                found.append(
+                    (
+                        MutantResult(
+                            id=mid,
+                            path=path,
+                            symbol=unit.symbol.qualname,
+                            operator=mutant.operator,
+                            line=mutant.line,
+                            outcome="error",
+                            diff=diff,
+                        ),
+                        new_file,
+                    )
+                )
+        out[unit.symbol.qualname] = found
+    return out
+
+
+def _function_hash(text: str, qualname: str, tests_hash: str) -> str:
+    try:
+        target = next(t for t in find_targets(text, None) if t.qualname == qualname)
+        source = target.source
+    except (SyntaxError, StopIteration):
+        source = ""
+    return hashlib.sha256(f"{source}\0{tests_hash}".encode()).hexdigest()[:32]
+
+
+def mutation_score(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    tests: list[str],
+    extra_files: dict[str, str] | None = None,
+    symbol: str | None = None,
+    previous: dict[str, dict] | None = None,
+    timeout: float = 10.0,
+    per_function: int = 12,
+    progress: ProgressFn | None = None,
+) -> tuple[MutationReport, dict[str, dict]]:
+    """Run the mutants of ``path`` against ``tests``; returns the report and the
+    per-function records to store (``previous`` records are reused when unchanged)."""
+    started = time.monotonic()
+    if path not in pf.files:
+        raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
+    files = without_addopts({**pf.files, **(extra_files or {})})
+    if not tests:
+        return MutationReport(
+            project=pf.name,
+            path=path,
+            message=(
+                "no tests to run the mutants against: coverage and mutation score are 0; "
+                "generate tests first"
+            ),
+        ), {}
+    text = pf.files[path]
+    tests_hash = hashlib.sha256("\0".join(files[t] for t in sorted(tests)).encode()).hexdigest()
+    mutants = file_mutants(path, text, symbol, per_function)
+    records: dict[str, dict] = {}
+    results: list[MutantResult] = []
+    todo: list[tuple[MutantResult, str]] = []
+    reused = 0
+    for qualname, found in mutants.items():
+        key = _function_hash(text, qualname, tests_hash)
+        old = (previous or {}).get(qualname)
+        if old and old.get("hash") == key:
+            kept = [MutantResult.model_validate(r) for r in old["results"]]
+            results += kept
+            reused += len(kept)
+            records[qualname] = old
+            continue
+        records[qualname] = {"hash": key, "results": []}
+        todo += found
+    jobs = []
+    for start in range(0, len(todo), _BATCH):
+        batch = todo[start : start + _BATCH]
+        variants = [("original", {})] + [(m.id, {path: new}) for m, new in batch]
+        jobs.append(ValidationJob(f"b{start}", files, variants, list(tests), pf.roots))
+    done = {}
+    message = ""
+
+    def tick(n: int, total: int) -> None:
+        report(progress, "mutants", n, total, f"batch {n} of {total}")
+
+    for res in run_validations(jobs, settings, timeout=timeout, on_done=tick):
+        if res.outcomes.get("original") != "passed":
+            message = (
+                f"the tests do not pass on the original code "
+                f"({res.outcomes.get('original') or res.error}); mutants not judged"
+            )
+            continue
+        done.update(res.outcomes)
+    for m, _ in todo:
+        outcome = done.get(m.id)
+        m.outcome = (
+            "survived"
+            if outcome == "passed"
+            else "timeout"
+            if outcome == "timeout"
+            else "killed"
+            if outcome in ("failed", "error")
+            else "error"
+        )
+        results.append(m)
+        records[m.symbol]["results"].append(m.model_dump(mode="json"))
+    judged = [r for r in results if r.outcome != "error"]
+    killed = sum(r.outcome in ("killed", "timeout") for r in judged)
+    rep = MutationReport(
+        project=pf.name,
+        path=path,
+        symbols=sorted(mutants),
+        mutants=len(judged),
+        killed=killed,
+        score=round(100.0 * killed / len(judged), 2) if judged else None,
+        survived=[r for r in results if r.outcome == "survived"],
+        results=results,
+        reused=reused,
+        tests=list(tests),
+        message=message,
+        seconds=round(time.monotonic() - started, 2),
+    )
+    return rep, records
+
+
+def _previous(db: Database, project_id: int | None, path: str) -> dict[str, dict] | None:
+    with db.session() as s:
+        row = s.scalars(
+            select(TestRunRow)
+            .where(
+                TestRunRow.project_id == project_id,
+                TestRunRow.kind == "mutation",
+                TestRunRow.path == path,
+            )
+            .order_by(TestRunRow.id.desc())
+            .limit(1)
+        ).first()
+        return dict(row.summary.get("functions", {})) if row is not None else None
+
+
+def run_mutation(
+    db: Database,
+    settings: Settings,
+    pf: ProjectFiles,
+    *,
+    path: str,
+    symbol: str | None = None,
+    progress: ProgressFn | None = None,
+    job_id: str | None = None,
+) -> MutationReport:
+    """Mutation score of the project's own tests on ``path``, stored (incremental)."""
+    previous = _previous(db, pf.project_id, path)
+    rep, records = mutation_score(
+        pf,
+        settings,
+        path=path,
+        tests=pf.test_files,
+        symbol=symbol,
+        previous=previous,
+        progress=progress,
+    )
+    with db.session() as s:
+        s.add(
+            TestRunRow(
+                project_id=pf.project_id,
+                snapshot_id=pf.snapshot_id,
+                kind="mutation",
+                status="ok" if rep.score is not None else "no_score",
+                path=path,
+                mutation_score=rep.score,
+                job_id=job_id,
+                summary={"report": rep.model_dump(mode="json"), "functions": records},
+            )
+        )
+    return rep

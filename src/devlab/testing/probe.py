@@ -1,0 +1,176 @@
+"""The probe: run every proposed boundary call once in the sandbox and record what it
+returned or raised, and which lines and branches of the target it reached.
+
+The probe is itself a pytest file (one test per call) so the coverage plugin's per-test
+contexts and time limit apply to each call; each test writes its call's outcome to a
+small JSON file the plugin sends back. From that, ``to_candidates`` writes the
+characterisation tests (``assert f(0) == 1``, ``pytest.raises``), keeping only calls
+that reach something new, and ``suspected_bugs`` names crashes on well-typed input.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+from devlab.testing.models import SuspectedBug
+from devlab.testing.strategies import Call, Candidate
+from devlab.testing.targets import Target
+
+__all__ = ["PROBE_HEADER", "Coverage", "probe_file", "to_candidates"]
+
+PROBE_HEADER = '''"""DevLab probe (devlab/testing/probe.py): one call per test, outcome kept."""
+import ast as _ast
+import itertools as _itertools
+import json as _json
+import os as _os
+import types as _types
+
+_DIR = "/tmp/devlab-probe"
+
+
+def _rec(key, fn):
+    _os.makedirs(_DIR, exist_ok=True)
+    out = {}
+    try:
+        value = fn()
+        if isinstance(value, _types.GeneratorType) or (
+                hasattr(value, "__next__") and hasattr(value, "__iter__")):
+            items = list(_itertools.islice(value, 101))
+            if len(items) > 100:
+                out = {"kind": "object", "type": type(value).__name__}
+            else:
+                value, out["iter"] = items, True
+        if "kind" not in out:
+            text = repr(value)
+            try:
+                literal = (len(text) < 1500 and _ast.literal_eval(text) == value
+                           and repr(_ast.literal_eval(text)) == text)
+            except Exception:
+                literal = False
+            out.update(kind="value" if literal else "object", repr=text[:1500],
+                       type=type(value).__name__, none=value is None)
+    except BaseException as exc:
+        if type(exc).__name__ == "DevLabTestTimeout":
+            raise
+        out = {"kind": "raised", "type": type(exc).__name__,
+               "module": type(exc).__module__, "message": str(exc)[:300]}
+    with open(_os.path.join(_DIR, key + ".json"), "w", encoding="utf-8") as handle:
+        _json.dump(out, handle)
+'''
+
+_BUG_EXCEPTIONS = frozenset(
+    {
+        "ZeroDivisionError",
+        "AttributeError",
+        "TypeError",
+        "IndexError",
+        "KeyError",
+        "UnboundLocalError",
+        "NameError",
+        "RecursionError",
+        "AssertionError",
+    }
+)
+
+
+@dataclass
+class Coverage:
+    """Lines and branch arcs of the target file (``arcs`` only those that are branches)."""
+
+    lines: set[int]
+    arcs: set[tuple[int, int]]
+
+    def new_over(self, other: Coverage) -> tuple[int, int]:
+        return len(self.lines - other.lines), len(self.arcs - other.arcs)
+
+    def add(self, other: Coverage) -> None:
+        self.lines |= other.lines
+        self.arcs |= other.arcs
+
+
+def probe_file(calls: list[Call], imports: list[str]) -> str:
+    body = [PROBE_HEADER, *imports, ""]
+    for call in calls:
+        body.append(f"\ndef test_{call.id}():\n    _rec({call.id!r}, lambda: {call.expr})\n")
+    return "\n".join(body)
+
+
+def _is_builtin_exception(name: str) -> bool:
+    obj = getattr(builtins, name, None)
+    return isinstance(obj, type) and issubclass(obj, BaseException)
+
+
+def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
+    """The test body for one probed call, and whether it needs ``pytest``."""
+    kind = out.get("kind")
+    if kind == "value":
+        if out.get("none"):
+            return f"    assert {call.expr} is None\n", False
+        wrap = f"list({call.expr})" if out.get("iter") else call.expr
+        return f"    assert {wrap} == {out['repr']}\n", False
+    if kind == "object":
+        if " at 0x" in out.get("repr", "") and out.get("iter"):
+            return None
+        return f"    assert type({call.expr}).__name__ == {out['type']!r}\n", False
+    if kind == "raised":
+        name = out["type"]
+        builtin = _is_builtin_exception(name) and out.get("module") == "builtins"
+        if builtin and issubclass(getattr(builtins, name), Exception):
+            return f"    with pytest.raises({name}):\n        {call.expr}\n", True
+        return (
+            f"    with pytest.raises(BaseException) as info:\n        {call.expr}\n"
+            f"    assert type(info.value).__name__ == {name!r}\n"
+        ), True
+    return None
+
+
+def to_candidates(
+    calls: list[Call],
+    probe: dict[str, dict],
+    per_call: dict[str, Coverage],
+    covered: Coverage,
+    targets: dict[str, Target],
+    imports: tuple[str, ...] = (),
+) -> tuple[list[Candidate], list[SuspectedBug]]:
+    """Characterisation tests for the calls that reach new lines or branches (greedy,
+    in call order; ``covered`` grows), and the calls that look like bugs."""
+    found: list[Candidate] = []
+    bugs: list[SuspectedBug] = []
+    counters: dict[str, int] = {}
+    for call in calls:
+        out = probe.get(call.id)
+        if not out:
+            continue  # timed out or never ran
+        target = targets.get(call.target)
+        if (
+            out.get("kind") == "raised"
+            and call.annotated
+            and target is not None
+            and out["type"] in _BUG_EXCEPTIONS
+            and out["type"] not in target.raises
+        ):
+            if any(b.target == call.target and b.exception == out["type"] for b in bugs):
+                continue  # one report per function and exception
+            bugs.append(
+                SuspectedBug(
+                    target=call.target,
+                    call=call.expr,
+                    exception=out["type"],
+                    message=out.get("message", ""),
+                )
+            )
+            continue
+        cov = per_call.get(call.id)
+        if cov is None or cov.new_over(covered) == (0, 0):
+            continue
+        body = _assertion(call, out)
+        if body is None:
+            continue
+        covered.add(cov)
+        slug = call.target.replace(".", "_").lower().strip("_")
+        counters[slug] = counters.get(slug, 0) + 1
+        name = f"test_{slug}_{'raises' if out['kind'] == 'raised' else 'case'}_{counters[slug]}"
+        needs = (("import pytest",) if body[1] else ()) + imports
+        found.append(Candidate(name, "boundary", call.target, f"def {name}():\n{body[0]}", needs))
+    return found, bugs

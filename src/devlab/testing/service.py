@@ -1,0 +1,168 @@
+"""What the doors call: generation for a project's file or a snippet (with the model the
+settings configure), stored results, and the model adapter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from devlab.codebase.projects import resolve_project
+from devlab.config import Settings
+from devlab.errors import NotFound
+from devlab.progress import ProgressFn, report
+from devlab.store.db import Database
+from devlab.store.models import TestRunRow
+from devlab.testing.generate import ModelFn, check_framework, generate_tests
+from devlab.testing.models import GenerateRequest, GenerateResult, SnippetTestsRequest
+from devlab.testing.mutation import mutation_score
+from devlab.testing.project import ProjectFiles, load_files
+
+__all__ = ["generate_for_project", "generate_for_snippet", "get_run", "list_runs", "llm_model"]
+
+SNIPPET_PATH = "snippet.py"
+
+
+def llm_model(llm: Any, max_tokens: int = 768) -> ModelFn:
+    """``(system, user) -> reply`` through ``LLMService`` (task kind ``tests``)."""
+    from devlab.llm import ChatMessage, GenerationParams
+
+    def ask(system: str, user: str) -> str:
+        messages = [
+            ChatMessage(role="system", content=system),
+            ChatMessage(role="user", content=user),
+        ]
+        params = GenerationParams(max_tokens=max_tokens, temperature=0.2, seed=0)
+        return llm.chat("tests", messages, params).text
+
+    return ask
+
+
+def _with_mutation(
+    pf: ProjectFiles, settings: Settings, result: GenerateResult, progress: ProgressFn | None
+) -> None:
+    """Mutation score of the project's tests before, and with the kept tests after."""
+    report(progress, "mutation", 0, 2, "the project's own tests")
+    existing = [t for t in pf.test_files if t != result.path]
+    before, _ = mutation_score(pf, settings, path=result.path, tests=existing)
+    result.mutation_before = before.score if existing else 0.0
+    if result.test_code:
+        report(progress, "mutation", 1, 2, "with the generated tests")
+        after, _ = mutation_score(
+            pf,
+            settings,
+            path=result.path,
+            tests=[*existing, result.test_path],
+            extra_files={result.test_path: result.test_code},
+        )
+        result.mutation_after = after.score
+        newly = {m.id for m in before.survived} - {m.id for m in after.survived}
+        for cand in result.kept:
+            cand.kills = sorted(newly) if len(result.kept) == 1 else []
+    else:
+        result.mutation_after = result.mutation_before
+    report(progress, "mutation", 2, 2, f"{result.mutation_before} -> {result.mutation_after}")
+
+
+def generate_for_project(
+    db: Database,
+    settings: Settings,
+    request: GenerateRequest,
+    *,
+    model: ModelFn | None,
+    progress: ProgressFn | None = None,
+    job_id: str | None = None,
+) -> GenerateResult:
+    """Generate verified tests for a file (or symbol) of an ingested project; stored."""
+    check_framework(request.framework)
+    pf = load_files(db, request.project)
+    result = generate_tests(
+        pf,
+        settings,
+        path=request.path,
+        symbol=request.symbol,
+        framework=request.framework,
+        target_coverage=request.target_coverage,
+        model=model if request.use_model else None,
+        progress=progress,
+    )
+    if request.mutation:
+        _with_mutation(pf, settings, result, progress)
+    with db.session() as s:
+        s.add(
+            TestRunRow(
+                project_id=pf.project_id,
+                snapshot_id=pf.snapshot_id,
+                kind="generate",
+                status="ok" if result.kept else "nothing_kept",
+                path=request.path,
+                line_percent=result.after.line_percent,
+                branch_percent=result.after.branch_percent,
+                mutation_score=result.mutation_after,
+                job_id=job_id,
+                summary=result.model_dump(mode="json"),
+            )
+        )
+    return result
+
+
+def generate_for_snippet(
+    settings: Settings, request: SnippetTestsRequest, *, model: ModelFn | None
+) -> GenerateResult:
+    """The seed's ``POST /generate/tests``: the snippet is a module ``snippet``."""
+    check_framework(request.framework)
+    pf = ProjectFiles("snippet", None, None, {SNIPPET_PATH: request.code})
+    result = generate_tests(
+        pf,
+        settings,
+        path=SNIPPET_PATH,
+        framework=request.framework,
+        target_coverage=request.coverage,
+        model=model if request.use_model else None,
+    )
+    result.project = None
+    return result
+
+
+def list_runs(
+    db: Database, project: str | int, kind: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The project's stored results, newest first (without the full reports)."""
+    ref = resolve_project(db, project)
+    query = select(TestRunRow).where(TestRunRow.project_id == ref.id)
+    if kind:
+        query = query.where(TestRunRow.kind == kind)
+    with db.session() as s:
+        rows = s.scalars(query.order_by(TestRunRow.id.desc()).limit(limit)).all()
+        return [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "status": r.status,
+                "path": r.path,
+                "snapshot_id": r.snapshot_id,
+                "line_percent": r.line_percent,
+                "branch_percent": r.branch_percent,
+                "mutation_score": r.mutation_score,
+                "job_id": r.job_id,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ]
+
+
+def get_run(db: Database, run_id: int) -> dict[str, Any]:
+    """One stored result with its whole report."""
+    with db.session() as s:
+        row = s.get(TestRunRow, run_id)
+        if row is None:
+            raise NotFound(f"no test run {run_id}: list them with GET /api/v1/devlab/testing/runs")
+        return {
+            "id": row.id,
+            "kind": row.kind,
+            "status": row.status,
+            "path": row.path,
+            "snapshot_id": row.snapshot_id,
+            "created_at": row.created_at.isoformat(),
+            "report": row.summary,
+        }

@@ -1,0 +1,59 @@
+"""Coverage of a project's own suite, in the real sandbox, stored per snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from devlab.testing import latest_coverage, measure_coverage
+from devlab.workbench import Workbench
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
+
+def test_coverage_per_file_and_function_with_a_hanging_test_timed_out(calc: Workbench):
+    report = measure_coverage(calc.db, calc.settings, "calc", test_timeout=2)
+    outcomes = {t.name.split("::")[-1]: t.outcome for t in report.tests}
+    assert outcomes == {
+        "test_clamp_high": "passed",
+        "test_clamp_low": "passed",
+        "test_hangs": "timeout",
+    }
+    assert report.status == "tests_failed" and "per-test limit" in report.message
+    files = {f.path: f for f in report.files}
+    assert set(files) == {"calc/__init__.py", "calc/util.py", "calc/other.py"}
+    util = files["calc/util.py"]
+    functions = {f.name: f for f in util.functions}
+    clamp = functions["clamp"]
+    assert clamp.summary.lines_covered == clamp.summary.lines - 2  # the raise and `return x`
+    assert len(clamp.missing_lines) == 2
+    assert functions["ratio"].summary.lines_covered == 0
+    assert (
+        functions["shout"].summary.branches > 0 and functions["shout"].summary.branch_percent == 0
+    )
+    assert 0 < util.summary.line_percent < 100 and util.missing_branches
+    assert files["calc/other.py"].summary.line_percent == 0
+    stored = latest_coverage(calc.db, "calc")
+    assert stored is not None and stored.id == report.id
+    assert stored.snapshot_id == report.snapshot_id and stored.summary == report.summary
+
+
+def test_a_project_without_tests_has_zero_coverage_and_a_message(untested: Workbench):
+    report = measure_coverage(untested.db, untested.settings, "bare")
+    assert report.status == "no_tests" and "no tests" in report.message
+    assert report.summary.line_percent == 0 and report.tests == []
+    assert all(f.summary.line_percent == 0 for f in report.files)
+
+
+def test_coverage_gaps_go_into_the_insights_feed_ranked(calc: Workbench):
+    from devlab.insights.feed import list_insights
+
+    report = measure_coverage(calc.db, calc.settings, "calc", test_timeout=1)
+    assert "coverage gaps in the insights feed" in report.message
+    page = list_insights(calc.db, "calc", type="coverage")
+    gaps = {i.symbol: i for i in page.items}
+    assert set(gaps) == {"ratio", "shout", "twice"}  # clamp is covered enough
+    shout = gaps["shout"]
+    assert shout.rule_id == "DL-COV-UNTESTED" and shout.category == "coverage"
+    assert "devlab tests generate calc --path calc/util.py --symbol shout" in shout.fix
+    assert shout.metrics["complexity"] > gaps["twice"].metrics["complexity"]
+    assert [i.symbol for i in page.items][0] == "shout"  # the branchy one ranks first

@@ -1,0 +1,123 @@
+"""Verified test generation in the real sandbox; a scripted model only where the
+orchestration of model candidates is under test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from devlab.testing import (
+    GenerateRequest,
+    ProjectFiles,
+    SnippetTestsRequest,
+    UnsupportedFramework,
+    generate_for_project,
+    generate_for_snippet,
+    generate_tests,
+)
+from devlab.workbench import Workbench
+from helpers import write_tree
+from lab_projects import CALC
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
+STACK = """
+class Stack:
+    def __init__(self):
+        self.items = []
+
+    def push(self, x):
+        self.items.append(x)
+        return len(self.items)
+
+    def pop(self):
+        if not self.items:
+            raise IndexError("empty")
+        return self.items.pop()
+"""
+
+
+def test_generated_tests_raise_coverage_and_pass_outside_devlab(calc: Workbench, tmp_path):
+    request = GenerateRequest(project="calc", path="calc/util.py", use_model=False)
+    result = generate_for_project(calc.db, calc.settings, request, model=None)
+    assert result.before.line_percent < result.after.line_percent
+    assert result.after.line_percent >= 90 and result.after.branch_percent >= 80
+    assert result.kept and all(k.runs == ["passed"] * 3 for k in result.kept)
+    assert all(k.new_lines + k.new_branches > 0 for k in result.kept)
+    assert "boundary" in result.strategies
+    # the docstring example repeats what the project's own test covers: judged, dropped
+    doctest = next(c for c in result.dropped if c.strategy == "doctest")
+    assert doctest.runs == ["passed"] * 3 and "no line or branch coverage" in doctest.reason
+    assert all(d.reason for d in result.dropped)
+    assert result.test_path == "tests/test_util_generated.py"
+    assert result.diff.startswith("--- /dev/null\n+++ b/tests/test_util_generated.py")
+    assert result.proof["failing_generated"] == []
+    # a crash on well-typed input is a suspected bug, not a test
+    assert [(b.target, b.exception) for b in result.suspected_bugs] == [
+        ("ratio", "ZeroDivisionError")
+    ]
+    # the diff applies to the project, and its tests pass in a fresh pytest outside DevLab
+    root = write_tree(tmp_path / "fresh", {k: v for k, v in CALC.items() if "tests/" not in k})
+    patch = tmp_path / "gen.diff"
+    patch.write_text(result.diff)
+    subprocess.run(["git", "apply", str(patch)], cwd=root, check=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_util_generated.py",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(result.kept)} passed" in run.stdout
+
+
+def test_model_candidates_are_kept_only_when_they_pass_and_add_coverage(lab_settings):
+    pf = ProjectFiles("stack", None, None, {"stack.py": STACK})
+    replies = []
+
+    def model(system: str, user: str) -> str:
+        replies.append(user)
+        return (
+            "```python\nfrom stack import Stack\nimport random\n\n"
+            "def test_push_then_pop():\n    s = Stack()\n    s.push(4)\n    assert s.pop() == 4\n\n"
+            "def test_wrong():\n    assert Stack().push(1) == 2\n\n"
+            "def test_flaky():\n    assert random.random() < 0.5\n\n"
+            "def test_nothing_new():\n    assert Stack().push(9) == 1\n```\n"
+        )
+
+    result = generate_tests(pf, lab_settings, path="stack.py", model=model, target_coverage=100)
+    assert replies and "def pop(self):" in replies[0]
+    by_name = {c.name: c for c in [*result.kept, *result.dropped] if c.strategy == "model"}
+    assert by_name["test_push_then_pop"].kept
+    assert not by_name["test_wrong"].kept and by_name["test_wrong"].reason.startswith("failed")
+    assert not by_name["test_nothing_new"].kept
+    assert "no line or branch coverage" in by_name["test_nothing_new"].reason
+    flaky = by_name["test_flaky"]
+    assert not flaky.kept and (
+        flaky.reason.startswith("flaky") or "failed" in flaky.reason or "no line" in flaky.reason
+    )
+    assert result.after.line_percent == 100
+
+
+def test_snippet_generation_and_unsupported_framework(lab_settings):
+    result = generate_for_snippet(
+        lab_settings, SnippetTestsRequest(code=STACK, use_model=False, coverage=80), model=None
+    )
+    assert result.project is None and result.test_path == "tests/test_snippet_generated.py"
+    assert result.after.line_percent > result.before.line_percent
+    with pytest.raises(UnsupportedFramework) as info:
+        generate_for_snippet(
+            lab_settings, SnippetTestsRequest(code=STACK, framework="mocha"), model=None
+        )
+    assert info.value.status_code == 400 and "pytest" in info.value.message
