@@ -75,7 +75,7 @@ def _parse_inner(text: str, name: str) -> Any:
                 detail={"pointer": "", "line": exc.lineno, "file": name},
             ) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -181,8 +181,10 @@ class _Bundler:
         ref = node.get("$ref")
         if isinstance(ref, str):
             return self._ref(node, ref, at, base, root, chain)
-        return {k: (v if _skip_key(str(k)) else self.walk(v, [*at, k], base, root, chain))
-                for k, v in node.items()}
+        return {
+            k: (v if _skip_key(str(k)) else self.walk(v, [*at, k], base, root, chain))
+            for k, v in node.items()
+        }
 
     def _ref(self, node: dict, ref: str, at: list, base: str, root: Any, chain: tuple) -> Any:
         target, _, frag = ref.partition("#")
@@ -244,9 +246,7 @@ def line_of(text: str, ptr: str) -> int | None:
                 break
             best = next(k for k, v in node.value if v is match).start_mark.line + 1
             node = match
-        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(
-            node.value
-        ):
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
             node = node.value[int(part)]
         else:
             break

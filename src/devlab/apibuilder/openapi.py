@@ -65,8 +65,12 @@ def validate(data: dict[str, Any], text: str, version: str) -> list[Problem]:
     )
     from referencing.exceptions import Unresolvable
 
-    validator_cls = {"2": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator,
-                     "3.1": OpenAPIV31SpecValidator, "3.2": OpenAPIV32SpecValidator}
+    validator_cls = {
+        "2": OpenAPIV2SpecValidator,
+        "3.0": OpenAPIV30SpecValidator,
+        "3.1": OpenAPIV31SpecValidator,
+        "3.2": OpenAPIV32SpecValidator,
+    }
     key = "2" if version == "2.0" else version[:3]
     problems: list[Problem] = []
     try:
@@ -78,8 +82,9 @@ def validate(data: dict[str, Any], text: str, version: str) -> list[Problem]:
 
                 error = best_match(error.context) or error
             ptr = pointer(list(error.absolute_path))
-            problems.append(Problem(message=_short(error.message), pointer=ptr,
-                                    line=line_of(text, ptr)))
+            problems.append(
+                Problem(message=_short(error.message), pointer=ptr, line=line_of(text, ptr))
+            )
             if len(problems) >= MAX_PROBLEMS:
                 break
     except (Unresolvable, KeyError, TypeError, ValueError, RecursionError) as exc:
@@ -93,8 +98,11 @@ def _short(message: str) -> str:
 
 
 def parse_openapi(
-    text: str | bytes, name: str = "openapi.yaml", bundle: dict[str, str] | None = None,
-    *, strict: bool = True,
+    text: str | bytes,
+    name: str = "openapi.yaml",
+    bundle: dict[str, str] | None = None,
+    *,
+    strict: bool = True,
 ) -> ParseReport:
     """Parse, validate and convert one OpenAPI document (see the module doc).
 
@@ -111,8 +119,11 @@ def parse_openapi(
         raise SpecInvalid(
             f"{name} is not valid OpenAPI {version}: {first.message} at {where}"
             + (f"; and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""),
-            detail={"pointer": first.pointer, "line": first.line,
-                    "problems": [p.model_dump() for p in problems]},
+            detail={
+                "pointer": first.pointer,
+                "line": first.line,
+                "problems": [p.model_dump() for p in problems],
+            },
         )
     model = to_model(bundled, version, Document(bundled, doc.text, name))
     return report_for(model, "openapi", f"openapi {version}", problems)
@@ -120,9 +131,16 @@ def parse_openapi(
 
 def report_for(model: ApiModel, kind: str, source: str, problems: list[Problem]) -> ParseReport:
     return ParseReport(
-        kind=kind, source=source, title=model.title, version=model.version,
-        operations=len(model.operations), paths=len({o.path for o in model.operations}),
-        schemas=len(model.schemas), problems=problems, model=model, openapi=to_openapi(model),
+        kind=kind,
+        source=source,
+        title=model.title,
+        version=model.version,
+        operations=len(model.operations),
+        paths=len({o.path for o in model.operations}),
+        schemas=len(model.schemas),
+        problems=problems,
+        model=model,
+        openapi=to_openapi(model),
     )
 
 
@@ -151,8 +169,8 @@ class _Converter:
         ref = node.get("$ref")
         if isinstance(ref, str):
             for prefix in _SCHEMA_PREFIXES:
-                if ref.startswith(prefix) and "/" not in ref[len(prefix):]:
-                    name = split_pointer(ref[len(prefix) - 1:])[0]
+                if ref.startswith(prefix) and "/" not in ref[len(prefix) :]:
+                    name = split_pointer(ref[len(prefix) - 1 :])[0]
                     return {"$ref": "#/components/schemas/" + escape_ref(name)}
             return self.schema(self.deref(node), depth + 1)
         out: dict[str, Any] = {}
@@ -160,8 +178,14 @@ class _Converter:
             if key in ("properties", "patternProperties", "$defs", "definitions"):
                 if isinstance(value, dict):
                     out[key] = {k: self.schema(v, depth + 1) for k, v in value.items()}
-            elif key in ("items", "additionalProperties", "not", "contains",
-                         "propertyNames", "additionalItems"):
+            elif key in (
+                "items",
+                "additionalProperties",
+                "not",
+                "contains",
+                "propertyNames",
+                "additionalItems",
+            ):
                 out[key] = self.schema(value, depth + 1) if isinstance(value, dict) else value
             elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):
                 out[key] = [self.schema(v, depth + 1) for v in value]
@@ -221,9 +245,24 @@ def _operation_id(method: str, path: str, given: Any, seen: set[str]) -> str:
 
 
 def _v2_param_schema(param: dict[str, Any], conv: _Converter) -> dict[str, Any]:
-    keys = ("type", "format", "items", "enum", "default", "minimum", "maximum", "pattern",
-            "minLength", "maxLength", "minItems", "maxItems", "exclusiveMinimum",
-            "exclusiveMaximum", "multipleOf", "uniqueItems")
+    keys = (
+        "type",
+        "format",
+        "items",
+        "enum",
+        "default",
+        "minimum",
+        "maximum",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "uniqueItems",
+    )
     return conv.schema({k: param[k] for k in keys if k in param})
 
 
@@ -233,8 +272,14 @@ def _parameters(conv: _Converter, raw: list[Any]) -> tuple[list[Parameter], list
     for item in raw:
         p = conv.deref(item)
         where, name = p.get("in"), p.get("name")
-        if not isinstance(name, str) or where not in ("path", "query", "header", "cookie",
-                                                     "body", "formData"):
+        if not isinstance(name, str) or where not in (
+            "path",
+            "query",
+            "header",
+            "cookie",
+            "body",
+            "formData",
+        ):
             continue
         if where in ("body", "formData"):
             v2_extra.append(p)
@@ -247,8 +292,12 @@ def _parameters(conv: _Converter, raw: list[Any]) -> tuple[list[Parameter], list
                 media = _media(p["content"])
                 schema = conv.schema(media[1].get("schema")) if media else {}
         params[(where, name)] = Parameter(
-            name=name, location=where, required=bool(p.get("required")) or where == "path",
-            schema=schema, description=str(p.get("description") or ""))
+            name=name,
+            location=where,
+            required=bool(p.get("required")) or where == "path",
+            schema=schema,
+            description=str(p.get("description") or ""),
+        )
     return list(params.values()), v2_extra
 
 
@@ -256,19 +305,27 @@ def _v2_body(conv: _Converter, extra: list[dict], consumes: list[str]) -> Body |
     body = next((p for p in extra if p.get("in") == "body"), None)
     if body is not None:
         media = next((c for c in consumes if "json" in c), consumes[0] if consumes else None)
-        return Body(content_type=media or "application/json",
-                    schema=conv.schema(body.get("schema")), required=bool(body.get("required")))
+        return Body(
+            content_type=media or "application/json",
+            schema=conv.schema(body.get("schema")),
+            required=bool(body.get("required")),
+        )
     form = [p for p in extra if p.get("in") == "formData"]
     if not form:
         return None
     multipart = any(p.get("type") == "file" for p in form) or "multipart/form-data" in consumes
-    schema: dict[str, Any] = {"type": "object", "properties": {
-        p["name"]: _v2_param_schema(p, conv) for p in form}}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {p["name"]: _v2_param_schema(p, conv) for p in form},
+    }
     required = [p["name"] for p in form if p.get("required")]
     if required:
         schema["required"] = required
-    return Body(content_type="multipart/form-data" if multipart
-                else "application/x-www-form-urlencoded", schema=schema, required=bool(required))
+    return Body(
+        content_type="multipart/form-data" if multipart else "application/x-www-form-urlencoded",
+        schema=schema,
+        required=bool(required),
+    )
 
 
 def _responses(conv: _Converter, raw: Any, produces: list[str]) -> dict[str, Response]:
@@ -279,14 +336,18 @@ def _responses(conv: _Converter, raw: Any, produces: list[str]) -> dict[str, Res
         if conv.v2:
             if "schema" in r:
                 media = next((c for c in produces if "json" in c), None)
-                body = Body(content_type=media or "application/json",
-                            schema=conv.schema(r["schema"]))
+                body = Body(
+                    content_type=media or "application/json", schema=conv.schema(r["schema"])
+                )
         else:
             media = _media(r.get("content"))
             if media is not None:
                 m = media[1] if isinstance(media[1], dict) else {}
-                body = Body(content_type=media[0], schema=conv.schema(m.get("schema")),
-                            example=m.get("example"))
+                body = Body(
+                    content_type=media[0],
+                    schema=conv.schema(m.get("schema")),
+                    example=m.get("example"),
+                )
         out[str(status)] = Response(description=str(r.get("description") or ""), body=body)
     return out
 
@@ -313,24 +374,39 @@ def _operations(conv: _Converter) -> list[Operation]:
                 body = None
                 if media is not None and rb is not None:
                     m = media[1] if isinstance(media[1], dict) else {}
-                    body = Body(content_type=media[0], schema=conv.schema(m.get("schema")),
-                                required=bool(rb.get("required")), example=m.get("example"))
-            ops.append(Operation(
-                operation_id=_operation_id(method, str(path), op.get("operationId"), seen),
-                method=method, path=str(path), summary=str(op.get("summary") or ""),
-                description=str(op.get("description") or ""),
-                tags=[str(t) for t in op.get("tags") or []], parameters=params,
-                request_body=body,
-                responses=_responses(conv, op.get("responses"),
-                                     op.get("produces") or produces_all),
-                security=op.get("security"), deprecated=bool(op.get("deprecated"))))
+                    body = Body(
+                        content_type=media[0],
+                        schema=conv.schema(m.get("schema")),
+                        required=bool(rb.get("required")),
+                        example=m.get("example"),
+                    )
+            ops.append(
+                Operation(
+                    operation_id=_operation_id(method, str(path), op.get("operationId"), seen),
+                    method=method,
+                    path=str(path),
+                    summary=str(op.get("summary") or ""),
+                    description=str(op.get("description") or ""),
+                    tags=[str(t) for t in op.get("tags") or []],
+                    parameters=params,
+                    request_body=body,
+                    responses=_responses(
+                        conv, op.get("responses"), op.get("produces") or produces_all
+                    ),
+                    security=op.get("security"),
+                    deprecated=bool(op.get("deprecated")),
+                )
+            )
     return ops
 
 
 def _security_schemes(conv: _Converter) -> dict[str, SecurityScheme]:
     data = conv.data
-    raw = (data.get("securityDefinitions") if conv.v2
-           else (data.get("components") or {}).get("securitySchemes")) or {}
+    raw = (
+        data.get("securityDefinitions")
+        if conv.v2
+        else (data.get("components") or {}).get("securitySchemes")
+    ) or {}
     out: dict[str, SecurityScheme] = {}
     for name, value in raw.items():
         s = conv.deref(value)
@@ -338,8 +414,11 @@ def _security_schemes(conv: _Converter) -> dict[str, SecurityScheme]:
         if kind == "basic":
             out[name] = SecurityScheme(type="http", scheme="basic")
         elif kind == "apiKey":
-            out[name] = SecurityScheme(type="apiKey", location=str(s.get("in") or "header"),
-                                       param_name=str(s.get("name") or name))
+            out[name] = SecurityScheme(
+                type="apiKey",
+                location=str(s.get("in") or "header"),
+                param_name=str(s.get("name") or name),
+            )
         elif kind == "http":
             out[name] = SecurityScheme(type="http", scheme=str(s.get("scheme") or "bearer").lower())
         elif kind:
@@ -369,13 +448,17 @@ def to_model(data: dict[str, Any], version: str, doc: Document | None = None) ->
     """Convert a bundled OpenAPI document of ``version`` to the internal model."""
     conv = _Converter(data, version)
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
-    raw_schemas = (data.get("definitions") if conv.v2
-                   else (data.get("components") or {}).get("schemas")) or {}
+    raw_schemas = (
+        data.get("definitions") if conv.v2 else (data.get("components") or {}).get("schemas")
+    ) or {}
     schemas = {str(k): conv.schema(v) for k, v in raw_schemas.items()}
     return ApiModel(
-        title=str(info.get("title") or "API"), version=str(info.get("version") or "0"),
-        description=str(info.get("description") or ""), servers=_servers(conv),
-        operations=_operations(conv), schemas=schemas,
+        title=str(info.get("title") or "API"),
+        version=str(info.get("version") or "0"),
+        description=str(info.get("description") or ""),
+        servers=_servers(conv),
+        operations=_operations(conv),
+        schemas=schemas,
         security_schemes=_security_schemes(conv),
         security=[s for s in data.get("security") or [] if isinstance(s, dict)],
         source=f"openapi {version}",
@@ -391,8 +474,10 @@ def _scheme_out(s: SecurityScheme) -> dict[str, Any]:
     if s.type == "http":
         return {"type": "http", "scheme": s.scheme or "bearer"}
     if s.type == "oauth2":
-        return {"type": "oauth2", "flows": {"clientCredentials": {
-            "tokenUrl": "/oauth/token", "scopes": {}}}}
+        return {
+            "type": "oauth2",
+            "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
+        }
     return {"type": "http", "scheme": "bearer"}
 
 
@@ -405,13 +490,21 @@ def _operation_out(op: Operation) -> dict[str, Any]:
         out["tags"] = op.tags
     if op.parameters:
         out["parameters"] = [
-            {"name": p.name, "in": p.location, "required": p.required, "schema": p.schema_,
-             **({"description": p.description} if p.description else {})}
-            for p in op.parameters]
+            {
+                "name": p.name,
+                "in": p.location,
+                "required": p.required,
+                "schema": p.schema_,
+                **({"description": p.description} if p.description else {}),
+            }
+            for p in op.parameters
+        ]
     if op.request_body is not None:
         media: dict[str, Any] = {"schema": op.request_body.schema_ or {}}
-        out["requestBody"] = {"required": op.request_body.required,
-                              "content": {op.request_body.content_type: media}}
+        out["requestBody"] = {
+            "required": op.request_body.required,
+            "content": {op.request_body.content_type: media},
+        }
     responses: dict[str, Any] = {}
     for status, resp in op.responses.items():
         r: dict[str, Any] = {"description": resp.description or status}
@@ -433,8 +526,11 @@ def to_openapi(model: ApiModel) -> dict[str, Any]:
         paths.setdefault(op.path, {})[op.method] = _operation_out(op)
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": model.title, "version": model.version,
-                 **({"description": model.description} if model.description else {})},
+        "info": {
+            "title": model.title,
+            "version": model.version,
+            **({"description": model.description} if model.description else {}),
+        },
     }
     if model.servers:
         doc["servers"] = [{"url": s} for s in model.servers]
@@ -444,7 +540,8 @@ def to_openapi(model: ApiModel) -> dict[str, Any]:
         components["schemas"] = model.schemas
     if model.security_schemes:
         components["securitySchemes"] = {
-            k: _scheme_out(v) for k, v in model.security_schemes.items()}
+            k: _scheme_out(v) for k, v in model.security_schemes.items()
+        }
     if components:
         doc["components"] = components
     if model.security:
