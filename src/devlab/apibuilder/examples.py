@@ -13,10 +13,18 @@ from typing import Any
 MAX_DEPTH = 6
 
 _STRING_FORMATS = {
-    "date": "2024-01-02", "date-time": "2024-01-02T03:04:05Z", "time": "03:04:05",
-    "uuid": "00000000-0000-4000-8000-000000000001", "email": "user@example.com",
-    "uri": "https://example.com/x", "url": "https://example.com/x", "hostname": "example.com",
-    "ipv4": "192.0.2.1", "ipv6": "2001:db8::1", "byte": "ZXhhbXBsZQ==", "binary": "x",
+    "date": "2024-01-02",
+    "date-time": "2024-01-02T03:04:05Z",
+    "time": "03:04:05",
+    "uuid": "00000000-0000-4000-8000-000000000001",
+    "email": "user@example.com",
+    "uri": "https://example.com/x",
+    "url": "https://example.com/x",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "ZXhhbXBsZQ==",
+    "binary": "x",
     "password": "secret",
 }
 
@@ -67,8 +75,9 @@ def _string(schema: dict[str, Any]) -> str:
     return text
 
 
-def example(schema: Any, schemas: dict[str, dict[str, Any]], depth: int = 0,
-            *, full: bool = True) -> Any:
+def example(
+    schema: Any, schemas: dict[str, dict[str, Any]], depth: int = 0, *, full: bool = True
+) -> Any:
     """An example value of ``schema``; ``full`` includes optional properties."""
     if not isinstance(schema, dict):
         return "string"
@@ -93,10 +102,10 @@ def example(schema: Any, schemas: dict[str, dict[str, Any]], depth: int = 0,
         return merged
     for key in ("oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and schema[key]:
-            options = [o for o in schema[key] if not (isinstance(o, dict)
-                                                       and o.get("type") == "null")]
-            return example(options[0] if options else schema[key][0], schemas, depth + 1,
-                           full=full)
+            options = [
+                o for o in schema[key] if not (isinstance(o, dict) and o.get("type") == "null")
+            ]
+            return example(options[0] if options else schema[key][0], schemas, depth + 1, full=full)
     kind = schema_type(schema)
     if kind == "string":
         return _string(schema)
@@ -112,8 +121,10 @@ def example(schema: Any, schemas: dict[str, dict[str, Any]], depth: int = 0,
         count = schema.get("minItems") if isinstance(schema.get("minItems"), int) else 1
         if schema.get("maxItems") == 0 or depth >= MAX_DEPTH:
             count = 0
-        return [example(schema.get("items", {}), schemas, depth + 1, full=full)
-                for _ in range(min(max(count, 0), 3))]
+        return [
+            example(schema.get("items", {}), schemas, depth + 1, full=full)
+            for _ in range(min(max(count, 0), 3))
+        ]
     if kind == "object":
         required = schema.get("required") if isinstance(schema.get("required"), list) else []
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}

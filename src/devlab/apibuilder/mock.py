@@ -31,29 +31,31 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
                 status = int(code) if code.isdigit() else 200
                 if resp.body is not None:
                     ctype = resp.body.content_type
-                    body = (example(resp.body.schema_, model.schemas)
-                            if "json" in ctype else "ok")
+                    body = example(resp.body.schema_, model.schemas) if "json" in ctype else "ok"
                 break
         rb = op.request_body
         path = op.path.split("?", 1)[0]
-        routes.append({
-            "method": op.method.upper(),
-            "path": op.path,
-            "segments": path.split("/")[1:] if path not in ("", "/") else [],
-            "query": [p.name for p in op.parameters if p.location == "query" and p.required],
-            "headers": [p.name for p in op.parameters if p.location == "header" and p.required],
-            "body_required": bool(rb and rb.required),
-            "body_kind": "json" if rb is not None and "json" in rb.content_type else "other",
-            "fields": _required_fields(rb.schema_, model.schemas) if rb is not None else [],
-            "status": status,
-            "content_type": ctype,
-            "body": body if status != 204 else None,
-        })
+        routes.append(
+            {
+                "method": op.method.upper(),
+                "path": op.path,
+                "segments": path.split("/")[1:] if path not in ("", "/") else [],
+                "query": [p.name for p in op.parameters if p.location == "query" and p.required],
+                "headers": [p.name for p in op.parameters if p.location == "header" and p.required],
+                "body_required": bool(rb and rb.required),
+                "body_kind": "json" if rb is not None and "json" in rb.content_type else "other",
+                "fields": _required_fields(rb.schema_, model.schemas) if rb is not None else [],
+                "status": status,
+                "content_type": ctype,
+                "body": body if status != 204 else None,
+            }
+        )
     return routes
 
 
-def mock_server(model: ApiModel, host: str = "127.0.0.1", port: int = 8765,
-                *, log: bool = True) -> Any:
+def mock_server(
+    model: ApiModel, host: str = "127.0.0.1", port: int = 8765, *, log: bool = True
+) -> Any:
     """A ``ThreadingHTTPServer`` answering for ``model`` (call ``serve_forever``)."""
     from devlab.apibuilder.mockserver import serve
 

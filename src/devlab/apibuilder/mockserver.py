@@ -35,10 +35,12 @@ def _match(segments: list[str], parts: list[str]) -> bool:
 
 
 def _problems(route: dict, query: dict, headers: object, body: bytes, ctype: str) -> list[str]:
-    problems = [f"missing query parameter {name!r}" for name in route.get("query", [])
-                if name not in query]
-    problems += [f"missing header {name!r}" for name in route.get("headers", [])
-                 if getattr(headers, "get")(name) is None]
+    problems = [
+        f"missing query parameter {name!r}" for name in route.get("query", []) if name not in query
+    ]
+    problems += [
+        f"missing header {name!r}" for name in route.get("headers", []) if headers.get(name) is None
+    ]
     if route.get("body_required") and not body:
         problems.append("missing request body")
     if body and route.get("body_kind") == "json":
@@ -50,8 +52,9 @@ def _problems(route: dict, query: dict, headers: object, body: bytes, ctype: str
             except ValueError:
                 return [*problems, "request body is not valid JSON"]
             if isinstance(data, dict):
-                problems += [f"missing body field {f!r}" for f in route.get("fields", [])
-                             if f not in data]
+                problems += [
+                    f"missing body field {f!r}" for f in route.get("fields", []) if f not in data
+                ]
     return problems
 
 
@@ -59,7 +62,7 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             if log:
                 super().log_message(format, *args)
 
@@ -97,16 +100,18 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
             if problems:
                 self._send(400, {"error": "; ".join(problems), "status": 400})
                 return
-            self._send(route["status"], route.get("body"), route.get("content_type") or
-                       "application/json")
+            self._send(
+                route["status"], route.get("body"), route.get("content_type") or "application/json"
+            )
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
     return Handler
 
 
-def serve(routes: list[dict], host: str = "127.0.0.1", port: int = 8765,
-          log: bool = False) -> ThreadingHTTPServer:
+def serve(
+    routes: list[dict], host: str = "127.0.0.1", port: int = 8765, log: bool = False
+) -> ThreadingHTTPServer:
     """A started-but-not-serving server; call ``serve_forever()`` on it."""
     server = ThreadingHTTPServer((host, port), make_handler(routes, log))
     server.daemon_threads = True

@@ -122,8 +122,9 @@ def _nullable(schema: Any) -> bool:
     return any(isinstance(p, dict) and p.get("type") == "null" for p in parts)
 
 
-def _object_fields(schema: dict[str, Any], schemas: dict[str, Any], seen: set[str],
-                   depth: int = 0) -> list[FieldPlan] | None:
+def _object_fields(
+    schema: dict[str, Any], schemas: dict[str, Any], seen: set[str], depth: int = 0
+) -> list[FieldPlan] | None:
     """Fields of an object-like schema (allOf parts merged); None when not object-like."""
     if depth > 8:
         return None
@@ -144,9 +145,12 @@ def _object_fields(schema: dict[str, Any], schemas: dict[str, Any], seen: set[st
     required = schema.get("required") if isinstance(schema.get("required"), list) else []
     for name, sub in (schema.get("properties") or {}).items():
         fields[str(name)] = FieldPlan(
-            json_name=str(name), type=type_of(sub, schemas), required=name in required,
+            json_name=str(name),
+            type=type_of(sub, schemas),
+            required=name in required,
             nullable=_nullable(sub),
-            description=str(sub.get("description") or "")[:200] if isinstance(sub, dict) else "")
+            description=str(sub.get("description") or "")[:200] if isinstance(sub, dict) else "",
+        )
     return list(fields.values())
 
 
@@ -160,8 +164,9 @@ def _body_kind(content_type: str) -> str:
     return "raw"
 
 
-def _paging(op: Operation, result: TypeRef, schemas: dict[str, Any],
-            schema: Any) -> tuple[str | None, str | None, TypeRef]:
+def _paging(
+    op: Operation, result: TypeRef, schemas: dict[str, Any], schema: Any
+) -> tuple[str | None, str | None, TypeRef]:
     names = {p.name for p in op.parameters if p.location == "query"}
     style = "offset" if {"limit", "offset"} <= names else "page" if "page" in names else None
     if style is None or op.method != "get":
@@ -184,8 +189,14 @@ def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
     groups: dict[str, list[ParamPlan]] = {"path": [], "query": [], "header": []}
     for p in op.parameters:
         if p.location in groups:
-            groups[p.location].append(ParamPlan(p.name, p.location, type_of(p.schema_, schemas),
-                                                p.required or p.location == "path"))
+            groups[p.location].append(
+                ParamPlan(
+                    p.name,
+                    p.location,
+                    type_of(p.schema_, schemas),
+                    p.required or p.location == "path",
+                )
+            )
     body = op.request_body
     kind = _body_kind(body.content_type) if body is not None else None
     status, result_kind, result, result_schema = "200", "none", ANY, None
@@ -202,23 +213,37 @@ def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
             break
     paging, items, item_type = _paging(op, result, schemas, result_schema)
     return OpPlan(
-        operation_id=op.operation_id, method=op.method.upper(), path=op.path,
+        operation_id=op.operation_id,
+        method=op.method.upper(),
+        path=op.path,
         summary=(op.summary or op.description).strip().splitlines()[0][:200]
-        if (op.summary or op.description).strip() else "",
-        path_params=groups["path"], query_params=groups["query"],
-        header_params=groups["header"], body_kind=kind,
+        if (op.summary or op.description).strip()
+        else "",
+        path_params=groups["path"],
+        query_params=groups["query"],
+        header_params=groups["header"],
+        body_kind=kind,
         body_type=type_of(body.schema_, schemas) if body is not None and kind == "json" else ANY,
         body_required=bool(body and body.required),
         body_content_type=body.content_type if body is not None else "",
-        result_kind=result_kind, result_type=result, result_status=status, paging=paging,
-        page_items=items, page_item_type=item_type, deprecated=op.deprecated)
+        result_kind=result_kind,
+        result_type=result,
+        result_status=status,
+        paging=paging,
+        page_items=items,
+        page_item_type=item_type,
+        deprecated=op.deprecated,
+    )
 
 
 def build_plan(model: ApiModel) -> SdkPlan:
     """The SDK plan of ``model`` (deterministic: spec order, no randomness)."""
     schemas = model.schemas
-    plan = SdkPlan(title=model.title, version=model.version,
-                   base_url=model.servers[0] if model.servers else "http://localhost:8080")
+    plan = SdkPlan(
+        title=model.title,
+        version=model.version,
+        base_url=model.servers[0] if model.servers else "http://localhost:8080",
+    )
     for name, schema in schemas.items():
         fields = _object_fields(schema, schemas, {name}) if isinstance(schema, dict) else None
         desc = str(schema.get("description") or "")[:300] if isinstance(schema, dict) else ""
@@ -290,5 +315,19 @@ class Namer:
         return candidate
 
 
-__all__ = ["ANY", "FieldPlan", "ModelPlan", "Namer", "OpPlan", "ParamPlan", "SdkPlan",
-           "TypeRef", "build_plan", "camel", "pascal_name", "snake", "type_of", "words"]
+__all__ = [
+    "ANY",
+    "FieldPlan",
+    "ModelPlan",
+    "Namer",
+    "OpPlan",
+    "ParamPlan",
+    "SdkPlan",
+    "TypeRef",
+    "build_plan",
+    "camel",
+    "pascal_name",
+    "snake",
+    "type_of",
+    "words",
+]

@@ -23,10 +23,36 @@ from devlab.apibuilder.sdk.plan import (
 from devlab.apibuilder.sdk.render import py_str, render, safe_comment
 
 _PRIMS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any"}
-_MODEL_RESERVED = {"Any", "Required", "TypeAlias", "TypedDict", "Client", "ApiError",
-                   "Iterator", "cast", "annotations", *dir(builtins), *keyword.kwlist}
-_PARAM_RESERVED = {*keyword.kwlist, "self", "body", "page_size", "cast", "Any", "Iterator",
-                   "time", "httpx", "requests", "json", "form", "files", "content", *dir(builtins)}
+_MODEL_RESERVED = {
+    "Any",
+    "Required",
+    "TypeAlias",
+    "TypedDict",
+    "Client",
+    "ApiError",
+    "Iterator",
+    "cast",
+    "annotations",
+    *dir(builtins),
+    *keyword.kwlist,
+}
+_PARAM_RESERVED = {
+    *keyword.kwlist,
+    "self",
+    "body",
+    "page_size",
+    "cast",
+    "Any",
+    "Iterator",
+    "time",
+    "httpx",
+    "requests",
+    "json",
+    "form",
+    "files",
+    "content",
+    *dir(builtins),
+}
 
 
 def package_name(title: str) -> str:
@@ -61,8 +87,9 @@ def _path_expr(path: str, idents: dict[str, str]) -> str:
     return " + ".join(parts) or "''"
 
 
-def _params(op: OpPlan, names: Namer, types: PythonTypes,
-            skip: set[str] = frozenset()) -> tuple[list[str], list[str], dict[str, str]]:
+def _params(
+    op: OpPlan, names: Namer, types: PythonTypes, skip: set[str] = frozenset()
+) -> tuple[list[str], list[str], dict[str, str]]:
     """(positional, keyword) parameter declarations, and json name -> identifier."""
     idents: dict[str, str] = {}
     positional, required, optional = [], [], []
@@ -71,10 +98,15 @@ def _params(op: OpPlan, names: Namer, types: PythonTypes,
         idents[p.json_name] = ident
         positional.append(f"{ident}: {types(p.type)}")
     if op.body_kind is not None:
-        btype = {"json": types(op.body_type), "form": "dict[str, str]",
-                 "multipart": "dict[str, bytes]", "raw": "bytes"}[op.body_kind]
+        btype = {
+            "json": types(op.body_type),
+            "form": "dict[str, str]",
+            "multipart": "dict[str, bytes]",
+            "raw": "bytes",
+        }[op.body_kind]
         (required if op.body_required else optional).append(
-            f"body: {btype}" if op.body_required else f"body: {btype} | None = None")
+            f"body: {btype}" if op.body_required else f"body: {btype} | None = None"
+        )
     for p in [*op.query_params, *op.header_params]:
         if p.json_name in skip and p.location == "query":
             continue
@@ -88,10 +120,13 @@ def _params(op: OpPlan, names: Namer, types: PythonTypes,
 
 
 def _call(op: OpPlan, idents: dict[str, str], overrides: dict[str, str]) -> str:
-    query = ", ".join(f"{py_str(p.json_name)}: {overrides.get(p.json_name) or idents[f'query:{p.json_name}']}"
-                      for p in op.query_params)
-    headers = ", ".join(f"{py_str(p.json_name)}: {idents[f'header:{p.json_name}']}"
-                        for p in op.header_params)
+    query = ", ".join(
+        f"{py_str(p.json_name)}: {overrides.get(p.json_name) or idents[f'query:{p.json_name}']}"
+        for p in op.query_params
+    )
+    headers = ", ".join(
+        f"{py_str(p.json_name)}: {idents[f'header:{p.json_name}']}" for p in op.header_params
+    )
     args = [py_str(op.method), _path_expr(op.path, idents)]
     if query:
         args.append(f"query={{{query}}}")
@@ -122,13 +157,24 @@ def _op_methods(op: OpPlan, method_names: Namer, types: PythonTypes) -> list[dic
     positional, keywords, idents = _params(op, names, types)
     returns = {"json": types(op.result_type), "none": "None", "raw": "bytes"}[op.result_kind]
     call = _call(op, idents, {})
-    body = (f"        {call}\n" if returns == "None"
-            else f"        return cast({py_str(returns)}, {call})\n")
+    body = (
+        f"        {call}\n"
+        if returns == "None"
+        else f"        return cast({py_str(returns)}, {call})\n"
+    )
     name = method_names(op.operation_id, snake(op.operation_id))
-    doc = safe_comment(f"{op.method} {op.path}: {op.summary}" if op.summary
-                       else f"{op.method} {op.path}")
-    out = [{"name": name, "signature": _signature(positional, keywords), "returns": returns,
-            "doc": doc, "body": body.rstrip("\n")}]
+    doc = safe_comment(
+        f"{op.method} {op.path}: {op.summary}" if op.summary else f"{op.method} {op.path}"
+    )
+    out = [
+        {
+            "name": name,
+            "signature": _signature(positional, keywords),
+            "returns": returns,
+            "doc": doc,
+            "body": body.rstrip("\n"),
+        }
+    ]
     if op.paging is not None:
         out.append(_iterator(op, name, method_names, types))
     return out
@@ -152,14 +198,19 @@ def _iterator(op: OpPlan, name: str, method_names: Namer, types: PythonTypes) ->
             over[p.json_name] = "None"
     call = _call(op, idents, over)
     take = "data" if op.page_items == "" else f"data.get({py_str(op.page_items or '')}) or []"
-    body = (f"{start}        while True:\n            data = {call}\n"
-            f"            items = cast({py_str(f'list[{item}]')}, {take})\n"
-            f"            yield from items\n"
-            f"            if len(items) < page_size or not items:\n                return\n{step}")
-    return {"name": method_names("iter:" + op.operation_id, "iter_" + name),
-            "signature": _signature(positional, keywords), "returns": f"Iterator[{item}]",
-            "doc": safe_comment(f"Every item of {name}, page after page."),
-            "body": body.rstrip("\n")}
+    body = (
+        f"{start}        while True:\n            data = {call}\n"
+        f"            items = cast({py_str(f'list[{item}]')}, {take})\n"
+        f"            yield from items\n"
+        f"            if len(items) < page_size or not items:\n                return\n{step}"
+    )
+    return {
+        "name": method_names("iter:" + op.operation_id, "iter_" + name),
+        "signature": _signature(positional, keywords),
+        "returns": f"Iterator[{item}]",
+        "doc": safe_comment(f"Every item of {name}, page after page."),
+        "body": body.rstrip("\n"),
+    }
 
 
 def _literal(value: Any) -> str:
@@ -175,25 +226,37 @@ def _smoke_call(op: OpPlan, method: str, model: ApiModel) -> str | None:
         return None
     args = []
     for p in op.path_params:
-        schema = next((q.schema_ for q in src.parameters if q.name == p.json_name
-                       and q.location == "path"), {})
+        schema = next(
+            (q.schema_ for q in src.parameters if q.name == p.json_name and q.location == "path"),
+            {},
+        )
         args.append(_literal(example(schema, model.schemas, full=False)))
     names = Namer(_PARAM_RESERVED)
     _, _, idents = _params(op, names, PythonTypes(SdkPlan("", "", "")))
     for p in [*op.query_params, *op.header_params]:
         if p.required:
-            schema = next((q.schema_ for q in src.parameters if q.name == p.json_name
-                           and q.location == p.location), {})
+            schema = next(
+                (
+                    q.schema_
+                    for q in src.parameters
+                    if q.name == p.json_name and q.location == p.location
+                ),
+                {},
+            )
             ident = idents[f"{p.location}:{p.json_name}"]
             args.append(f"{ident}={_literal(example(schema, model.schemas, full=False))}")
-    if op.body_kind == "json" and src.request_body is not None and (
-            op.body_required or src.request_body.schema_):
+    if (
+        op.body_kind == "json"
+        and src.request_body is not None
+        and (op.body_required or src.request_body.schema_)
+    ):
         args.append(f"body={_literal(example(src.request_body.schema_, model.schemas))}")
     return f"client.{method}({', '.join(args)})"
 
 
-def generate_python(model: ApiModel, plan: SdkPlan, framework: str = "httpx",
-                    max_smoke: int = 40) -> dict[str, str]:
+def generate_python(
+    model: ApiModel, plan: SdkPlan, framework: str = "httpx", max_smoke: int = 40
+) -> dict[str, str]:
     """The SDK's files (path -> text)."""
     types = PythonTypes(plan)
     method_names = Namer(_PARAM_RESERVED | {"close"})
@@ -207,13 +270,21 @@ def generate_python(model: ApiModel, plan: SdkPlan, framework: str = "httpx",
         fields = []
         for f in m.fields:
             t = types(f.type) + (" | None" if f.nullable and f.type != ANY else "")
-            fields.append({"key": py_str(f.json_name),
-                           "type": py_str(f"Required[{t}]" if f.required else t)})
+            fields.append(
+                {"key": py_str(f.json_name), "type": py_str(f"Required[{t}]" if f.required else t)}
+            )
         models.append({"name": name, "fields": fields, "alias": ""})
     pkg = package_name(plan.title)
-    ctx = {"title": safe_comment(plan.title), "version": safe_comment(plan.version),
-           "framework": framework, "base_url": py_str(plan.base_url),
-           "api_keys": plan.api_keys, "ops": ops, "models": models, "package": pkg}
+    ctx = {
+        "title": safe_comment(plan.title),
+        "version": safe_comment(plan.version),
+        "framework": framework,
+        "base_url": py_str(plan.base_url),
+        "api_keys": plan.api_keys,
+        "ops": ops,
+        "models": models,
+        "package": pkg,
+    }
     calls = []
     for op in plan.ops[:max_smoke]:
         call = _smoke_call(op, method_names.names[op.operation_id], model)
@@ -222,8 +293,8 @@ def generate_python(model: ApiModel, plan: SdkPlan, framework: str = "httpx",
     dep = "httpx>=0.23" if framework == "httpx" else "requests>=2.28"
     return {
         f"{pkg}/__init__.py": f'"""{ctx["title"]} client."""\n\nfrom .client import Client\n'
-                              "from .errors import *  # noqa: F403\nfrom .models import *  # "
-                              'noqa: F403\n\n__all__ = ["Client"]\n',
+        "from .errors import *  # noqa: F403\nfrom .models import *  # "
+        'noqa: F403\n\n__all__ = ["Client"]\n',
         f"{pkg}/client.py": render("python_client.py.j2", **ctx),
         f"{pkg}/errors.py": render("python_errors.py.j2", **ctx),
         f"{pkg}/models.py": render("python_models.py.j2", **ctx),

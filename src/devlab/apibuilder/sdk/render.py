@@ -62,7 +62,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("devlab.apibuilder.sdk", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - source code, not HTML; literals go through filters
+        autoescape=False,
     )
     env.filters.update(pystr=py_str, jsstr=js_str, javastr=java_str, comment=safe_comment)
     return env
