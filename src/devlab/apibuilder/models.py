@@ -106,7 +106,43 @@ class ParseReport(BaseModel):
     openapi: dict[str, Any]
 
 
+class SmokeResult(BaseModel):
+    passed: int = 0
+    failed: int = 0
+    failures: list[dict[str, str]] = Field(default_factory=list)
+
+
+class SdkProof(BaseModel):
+    """How a generated SDK fared in the sandbox: compiled / type-checked, then its
+    smoke test against a mock server of the same spec."""
+
+    checker: str  # "mypy --strict" | "tsc --strict" | "javac"
+    compiled: bool
+    compile_output: str = ""
+    smoke: SmokeResult | None = None
+    status: str = ""  # the sandbox run's status
+    wall_ms: float = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.compiled and self.smoke is not None and self.smoke.failed == 0
+
+
+class GeneratedSdk(BaseModel):
+    language: str
+    framework: str
+    files: dict[str, str]
+    operations: int
+    models: int
+    generate_ms: float
+    proof: SdkProof | None = None
+
+
 __all__ = [
+    "GeneratedSdk",
+    "SdkProof",
+    "SmokeResult",
     "HTTP_METHODS",
     "ApiModel",
     "Body",

@@ -14,22 +14,114 @@ from devlab.apibuilder.sdk.render import java_str, render, safe_comment
 
 PACKAGE = "sdk"
 _KEYWORDS = {
-    "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-    "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally",
-    "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface",
-    "long", "native", "new", "package", "private", "protected", "public", "return", "short",
-    "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws",
-    "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "record",
-    "yield", "sealed", "permits", "_",
+    "abstract",
+    "assert",
+    "boolean",
+    "break",
+    "byte",
+    "case",
+    "catch",
+    "char",
+    "class",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extends",
+    "final",
+    "finally",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "implements",
+    "import",
+    "instanceof",
+    "int",
+    "interface",
+    "long",
+    "native",
+    "new",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "short",
+    "static",
+    "strictfp",
+    "super",
+    "switch",
+    "synchronized",
+    "this",
+    "throw",
+    "throws",
+    "transient",
+    "try",
+    "void",
+    "volatile",
+    "while",
+    "true",
+    "false",
+    "null",
+    "var",
+    "record",
+    "yield",
+    "sealed",
+    "permits",
+    "_",
 }
-_TYPES_RESERVED = {"String", "Object", "Long", "Integer", "Double", "Boolean", "List", "Map",
-                   "Models", "ApiClient", "ApiException", "Smoke", "Override", "Deprecated",
-                   "Number", "Class", "System", "Math", "Exception", "Error", "Thread", "Void",
-                   "Character", "Byte", "Short", "Float", "Iterable", "Record", "Enum",
-                   "JsonProperty", "JsonIgnoreProperties", "JsonInclude", "TypeReference",
-                   "Runtime", "Iterator", "Comparable", "Process", "Package", "Module"}
-_PRIMS = {"string": "String", "integer": "Long", "number": "Double", "boolean": "Boolean",
-          "any": "Object"}
+_TYPES_RESERVED = {
+    "String",
+    "Object",
+    "Long",
+    "Integer",
+    "Double",
+    "Boolean",
+    "List",
+    "Map",
+    "Models",
+    "ApiClient",
+    "ApiException",
+    "Smoke",
+    "Override",
+    "Deprecated",
+    "Number",
+    "Class",
+    "System",
+    "Math",
+    "Exception",
+    "Error",
+    "Thread",
+    "Void",
+    "Character",
+    "Byte",
+    "Short",
+    "Float",
+    "Iterable",
+    "Record",
+    "Enum",
+    "JsonProperty",
+    "JsonIgnoreProperties",
+    "JsonInclude",
+    "TypeReference",
+    "Runtime",
+    "Iterator",
+    "Comparable",
+    "Process",
+    "Package",
+    "Module",
+}
+_PRIMS = {
+    "string": "String",
+    "integer": "Long",
+    "number": "Double",
+    "boolean": "Boolean",
+    "any": "Object",
+}
 
 
 class JavaTypes:
@@ -38,8 +130,11 @@ class JavaTypes:
     def __init__(self, plan: SdkPlan) -> None:
         namer = Namer(_TYPES_RESERVED | _KEYWORDS, fold=True)
         self.aliases = {m.name: m.alias for m in plan.models if m.fields is None}
-        self.names = {m.name: namer(m.name, pascal_name(m.name), "Model")
-                      for m in plan.models if m.fields is not None}
+        self.names = {
+            m.name: namer(m.name, pascal_name(m.name), "Model")
+            for m in plan.models
+            if m.fields is not None
+        }
 
     def __call__(self, t: TypeRef, prefix: str = "Models.", depth: int = 0) -> str:
         kind, arg = t
@@ -90,19 +185,32 @@ def _method(op: OpPlan, method_names: Namer, types: JavaTypes) -> dict[str, str]
     returns = {"json": types(op.result_type), "none": "void", "raw": "String"}[op.result_kind]
     body = "body" if op.body_kind is not None else "null"
     ctype = java_str(op.body_content_type) if op.body_kind not in (None, "json") else "null"
-    rtype = (f"new TypeReference<{returns}>() {{}}" if op.result_kind == "json"
-             else "new TypeReference<String>() {}" if op.result_kind == "raw" else "null")
-    call = (f"call({java_str(op.method)}, {_path_expr(op.path, idents)}, query, headers, "
-            f"{body}, {ctype}, {rtype})")
+    rtype = (
+        f"new TypeReference<{returns}>() {{}}"
+        if op.result_kind == "json"
+        else "new TypeReference<String>() {}"
+        if op.result_kind == "raw"
+        else "null"
+    )
+    call = (
+        f"call({java_str(op.method)}, {_path_expr(op.path, idents)}, query, headers, "
+        f"{body}, {ctype}, {rtype})"
+    )
     if returns == "void":
         lines.append(f"        this.<Object>{call};")
     else:
         lines.append(f"        return {call};")
     name = method_names(op.operation_id, _ident(Namer(set()), "x", op.operation_id))
-    doc = safe_comment(f"{op.method} {op.path}: {op.summary}" if op.summary
-                       else f"{op.method} {op.path}")
-    return {"name": name, "signature": ", ".join(args), "returns": returns, "doc": doc,
-            "body": "\n".join(lines)}
+    doc = safe_comment(
+        f"{op.method} {op.path}: {op.summary}" if op.summary else f"{op.method} {op.path}"
+    )
+    return {
+        "name": name,
+        "signature": ", ".join(args),
+        "returns": returns,
+        "doc": doc,
+        "body": "\n".join(lines),
+    }
 
 
 def _smoke_call(op: OpPlan, method: str, model: ApiModel, types: JavaTypes) -> str | None:
@@ -113,13 +221,14 @@ def _smoke_call(op: OpPlan, method: str, model: ApiModel, types: JavaTypes) -> s
         return None
 
     def value(t: TypeRef, data: object) -> str:
-        return (f"v(client, {java_str(json.dumps(data))}, "
-                f"new TypeReference<{types(t)}>() {{}})")
+        return f"v(client, {java_str(json.dumps(data))}, new TypeReference<{types(t)}>() {{}})"
 
     args = []
     for p in op.path_params:
-        schema = next((q.schema_ for q in src.parameters if q.name == p.json_name
-                       and q.location == "path"), {})
+        schema = next(
+            (q.schema_ for q in src.parameters if q.name == p.json_name and q.location == "path"),
+            {},
+        )
         args.append(value(p.type, example(schema, model.schemas, full=False)))
     if op.body_kind == "json":
         body = example(src.request_body.schema_, model.schemas) if src.request_body else {}
@@ -128,32 +237,73 @@ def _smoke_call(op: OpPlan, method: str, model: ApiModel, types: JavaTypes) -> s
         if not p.required:
             args.append(f"({types(p.type)}) null")
             continue
-        schema = next((q.schema_ for q in src.parameters if q.name == p.json_name
-                       and q.location == p.location), {})
+        schema = next(
+            (
+                q.schema_
+                for q in src.parameters
+                if q.name == p.json_name and q.location == p.location
+            ),
+            {},
+        )
         args.append(value(p.type, example(schema, model.schemas, full=False)))
     return f"client.{method}({', '.join(args)});"
 
 
-def generate_java(model: ApiModel, plan: SdkPlan, framework: str = "okhttp",
-                  max_smoke: int = 40) -> dict[str, str]:
+def generate_java(
+    model: ApiModel, plan: SdkPlan, framework: str = "okhttp", max_smoke: int = 40
+) -> dict[str, str]:
     """The SDK's files (path -> text)."""
     types = JavaTypes(plan)
-    method_names = Namer(_KEYWORDS | {"call", "seg", "mapper", "withToken", "withApiKey",
-                                      "withBasicAuth", "withMaxRetries", "getClass", "hashCode",
-                                      "equals", "toString", "notify", "notifyAll", "wait",
-                                      "clone", "finalize"})
+    method_names = Namer(
+        _KEYWORDS
+        | {
+            "call",
+            "seg",
+            "mapper",
+            "withToken",
+            "withApiKey",
+            "withBasicAuth",
+            "withMaxRetries",
+            "getClass",
+            "hashCode",
+            "equals",
+            "toString",
+            "notify",
+            "notifyAll",
+            "wait",
+            "clone",
+            "finalize",
+        }
+    )
     ops = [_method(op, method_names, types) for op in plan.ops]
     models = []
     for m in plan.models:
         if m.fields is None:
             continue
         names = Namer(_KEYWORDS)
-        models.append({"name": types.names[m.name], "fields": [
-            {"key": java_str(f.json_name), "type": types(f.type, ""),
-             "ident": _ident(names, f.json_name, f.json_name)} for f in m.fields]})
-    ctx = {"title": safe_comment(plan.title), "version": safe_comment(plan.version),
-           "framework": framework, "base_url": java_str(plan.base_url),
-           "api_keys": plan.api_keys, "ops": ops, "models": models, "package": PACKAGE}
+        models.append(
+            {
+                "name": types.names[m.name],
+                "fields": [
+                    {
+                        "key": java_str(f.json_name),
+                        "type": types(f.type, ""),
+                        "ident": _ident(names, f.json_name, f.json_name),
+                    }
+                    for f in m.fields
+                ],
+            }
+        )
+    ctx = {
+        "title": safe_comment(plan.title),
+        "version": safe_comment(plan.version),
+        "framework": framework,
+        "base_url": java_str(plan.base_url),
+        "api_keys": plan.api_keys,
+        "ops": ops,
+        "models": models,
+        "package": PACKAGE,
+    }
     calls = []
     for op in plan.ops[:max_smoke]:
         call = _smoke_call(op, method_names.names[op.operation_id], model, types)
