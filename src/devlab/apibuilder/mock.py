@@ -22,6 +22,9 @@ def _required_fields(schema: Any, schemas: dict[str, Any]) -> list[str]:
 
 def build_routes(model: ApiModel) -> list[dict[str, Any]]:
     """One route per operation: what it checks and the example it answers with."""
+    from urllib.parse import urlsplit
+
+    prefix = urlsplit(model.servers[0]).path.rstrip("/") if model.servers else ""
     routes = []
     for op in model.operations:
         status, ctype, body = 200, "application/json", None
@@ -38,6 +41,7 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
         routes.append(
             {
                 "method": op.method.upper(),
+                "prefix": prefix,
                 "path": op.path,
                 "segments": path.split("/")[1:] if path not in ("", "/") else [],
                 "query": [p.name for p in op.parameters if p.location == "query" and p.required],

@@ -80,7 +80,11 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
 
         def _handle(self) -> None:
             url = urlsplit(self.path)
-            parts = [unquote(p) for p in url.path.split("/")[1:]] if url.path != "/" else []
+            path = url.path
+            prefix = routes[0].get("prefix", "") if routes else ""
+            if prefix and (path == prefix or path.startswith(prefix + "/")):
+                path = path[len(prefix) :] or "/"
+            parts = [unquote(p) for p in path.split("/")[1:]] if path != "/" else []
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
                 self._send(413, {"error": "request body too large", "status": 413})
