@@ -140,16 +140,16 @@ class GeneratedSdk(BaseModel):
 
 
 __all__ = [
-    "GeneratedSdk",
-    "SdkProof",
-    "SmokeResult",
     "HTTP_METHODS",
     "ApiModel",
     "Body",
+    "GeneratedSdk",
     "Operation",
     "Parameter",
     "ParseReport",
     "Problem",
     "Response",
+    "SdkProof",
     "SecurityScheme",
+    "SmokeResult",
 ]
