@@ -97,6 +97,9 @@ def _mount() -> None:
     app.add_typer(llm_app, name="llm")
     app.add_typer(dataset_app, name="dataset")
     app.add_typer(models_app, name="models")
+    from devlab.apibuilder.cli import app as api_app  # issue 16
+
+    app.add_typer(api_app, name="api")
 
 
 _mount()
