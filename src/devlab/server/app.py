@@ -60,6 +60,11 @@ def create_app(settings: Settings) -> FastAPI:
         ui_router,
     ):
         app.include_router(router)
+    from devlab.apibuilder.routes import page_router as api_page_router  # issue 16
+    from devlab.apibuilder.routes import router as apibuilder_router
+
+    app.include_router(apibuilder_router)
+    app.include_router(api_page_router)
     return app
 
 
