@@ -11,8 +11,15 @@ from devlab.apibuilder.openapi import validate
 def test_postgres_tables_become_crud_with_paging_filters_and_nesting(shop_sql):
     report = parse_ddl(shop_sql, "postgres")
     ops = {o.operation_id: o for o in report.model.operations}
-    assert {"listUsers", "createUser", "getUser", "updateUser", "deleteUser", "listOrders",
-            "listUserOrders"} <= set(ops)
+    assert {
+        "listUsers",
+        "createUser",
+        "getUser",
+        "updateUser",
+        "deleteUser",
+        "listOrders",
+        "listUserOrders",
+    } <= set(ops)
     assert ops["listUserOrders"].path == "/users/{user_id}/orders"
     # filters on indexed columns only: PK, unique, FK and CREATE INDEX columns
     filters = [p.name for p in ops["listOrders"].parameters]
@@ -29,14 +36,26 @@ def test_postgres_tables_become_crud_with_paging_filters_and_nesting(shop_sql):
     assert validate(report.openapi, "", "3.1.0") == []
 
 
-@pytest.mark.parametrize("dialect, sql", [
-    ("mysql", "CREATE TABLE `t_items` (`id` INT AUTO_INCREMENT PRIMARY KEY, "
-              "`kind` ENUM('a','b') NOT NULL, `ok` TINYINT(1) DEFAULT 1) ENGINE=InnoDB;"),
-    ("sqlite", "CREATE TABLE t_items (id INTEGER PRIMARY KEY, kind TEXT NOT NULL "
-               "CHECK (kind IN ('a','b')), ok BOOLEAN DEFAULT 1);"),
-    ("tsql", "CREATE TABLE [t_items] ([id] INT IDENTITY(1,1) PRIMARY KEY, "
-             "[kind] NVARCHAR(10) NOT NULL, [ok] BIT DEFAULT 1);"),
-])
+@pytest.mark.parametrize(
+    "dialect, sql",
+    [
+        (
+            "mysql",
+            "CREATE TABLE `t_items` (`id` INT AUTO_INCREMENT PRIMARY KEY, "
+            "`kind` ENUM('a','b') NOT NULL, `ok` TINYINT(1) DEFAULT 1) ENGINE=InnoDB;",
+        ),
+        (
+            "sqlite",
+            "CREATE TABLE t_items (id INTEGER PRIMARY KEY, kind TEXT NOT NULL "
+            "CHECK (kind IN ('a','b')), ok BOOLEAN DEFAULT 1);",
+        ),
+        (
+            "tsql",
+            "CREATE TABLE [t_items] ([id] INT IDENTITY(1,1) PRIMARY KEY, "
+            "[kind] NVARCHAR(10) NOT NULL, [ok] BIT DEFAULT 1);",
+        ),
+    ],
+)
 def test_other_dialects(dialect, sql):
     model = parse_ddl(sql, dialect).model
     props = model.schemas["TItem"]["properties"]

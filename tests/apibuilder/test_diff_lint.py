@@ -7,13 +7,19 @@ from devlab.apibuilder import diff_models, lint_model, parse_openapi
 
 def test_breaking_changes_are_flagged(petstore_text):
     old = parse_openapi(petstore_text).model
-    changed = (petstore_text
-               .replace("        - name: tag\n          in: query\n",
-                        "        - name: tag\n          in: query\n          required: true\n")
-               .replace("maximum: 100", "maximum: 50")
-               .replace('"201":', '"200":')
-               .replace("    delete:\n      operationId: deletePet\n      responses:\n"
-                        "        \"204\":\n          description: Deleted\n", ""))
+    changed = (
+        petstore_text.replace(
+            "        - name: tag\n          in: query\n",
+            "        - name: tag\n          in: query\n          required: true\n",
+        )
+        .replace("maximum: 100", "maximum: 50")
+        .replace('"201":', '"200":')
+        .replace(
+            "    delete:\n      operationId: deletePet\n      responses:\n"
+            '        "204":\n          description: Deleted\n',
+            "",
+        )
+    )
     report = diff_models(old, parse_openapi(changed).model)
     kinds = {(c.kind, c.operation) for c in report.changes if c.breaking}
     assert ("parameter-required", "GET /pets") in kinds
@@ -53,9 +59,17 @@ paths:
         '409': {description: c, content: {application/json: {schema: {type: object}}}}
 """
     rules = {f.rule_id for f in lint_model(parse_openapi(spec).model)}
-    assert {"no-verbs-in-path", "plural-collection", "create-returns-201", "pagination",
-            "idempotency", "error-responses", "error-shape", "versioning",
-            "path-kebab-case"} <= rules
+    assert {
+        "no-verbs-in-path",
+        "plural-collection",
+        "create-returns-201",
+        "pagination",
+        "idempotency",
+        "error-responses",
+        "error-shape",
+        "versioning",
+        "path-kebab-case",
+    } <= rules
 
 
 def test_a_ddl_design_is_mostly_clean(shop_sql):

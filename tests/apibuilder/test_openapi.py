@@ -42,7 +42,8 @@ def test_swagger_20_is_converted():
     assert model.servers == ["https://api.example.com/v2"]
     add = model.operation("addItem")
     assert add.request_body.required and add.request_body.schema_ == {
-        "$ref": "#/components/schemas/Item"}
+        "$ref": "#/components/schemas/Item"
+    }
     photo = next(o for o in model.operations if o.path == "/items/{id}/photo")
     assert photo.request_body.content_type == "multipart/form-data"
     assert photo.request_body.schema_["properties"]["file"]["format"] == "binary"
@@ -65,8 +66,7 @@ def test_invalid_spec_names_pointer_and_line(petstore_text):
     assert err.status_code == 422
     assert err.detail["pointer"] == "/paths/~1pets~1{petId}/delete/responses/204"
     line = err.detail["line"]
-    assert "description: [1]" in bad.splitlines()[line - 1] or "204" in bad.splitlines()[
-        line - 1]
+    assert "description: [1]" in bad.splitlines()[line - 1] or "204" in bad.splitlines()[line - 1]
     assert "line" in err.message
 
 
@@ -128,8 +128,12 @@ paths:
 
 
 def test_too_deep_is_refused_with_the_limit():
-    deep = "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-deep: " + \
-        "[" * 200 + "]" * 200 + "\n"
+    deep = (
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-deep: "
+        + "[" * 200
+        + "]" * 200
+        + "\n"
+    )
     with pytest.raises(SpecTooLarge) as caught:
         parse_openapi(deep)
     assert caught.value.detail["limit"] == "depth"

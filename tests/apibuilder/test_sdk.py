@@ -46,14 +46,30 @@ def _hostile_model():
     from devlab.apibuilder.models import Operation, Parameter, Response
 
     evil = 'x"; System.exit(1); /* */ \\u000a """ ${process.exit()} \u2028'
-    return ApiModel(title=evil, operations=[Operation(
-        operation_id="class", method="get", path="/a/{for}", summary=evil,
-        parameters=[Parameter(name="for", location="path", required=True,
-                              schema={"type": "string"}),
-                    Parameter(name=evil, location="query", schema={"type": "string"})],
-        responses={"200": Response(description=evil)})],
-        schemas={"String": {"type": "object", "properties": {evil: {"type": "string"},
-                                                              "class": {"type": "integer"}}}})
+    return ApiModel(
+        title=evil,
+        operations=[
+            Operation(
+                operation_id="class",
+                method="get",
+                path="/a/{for}",
+                summary=evil,
+                parameters=[
+                    Parameter(
+                        name="for", location="path", required=True, schema={"type": "string"}
+                    ),
+                    Parameter(name=evil, location="query", schema={"type": "string"}),
+                ],
+                responses={"200": Response(description=evil)},
+            )
+        ],
+        schemas={
+            "String": {
+                "type": "object",
+                "properties": {evil: {"type": "string"}, "class": {"type": "integer"}},
+            }
+        },
+    )
 
 
 def test_hostile_names_still_make_valid_python():
@@ -76,16 +92,24 @@ def test_hostile_names_compile_in_every_language(tmp_path, language):
 
 @pytest.mark.sandbox
 @pytest.mark.slow
-@pytest.mark.parametrize("language, framework", [
-    ("python", "httpx"), ("python", "requests"), ("typescript", "fetch"),
-    ("typescript", "axios"), ("java", "okhttp"),
-])
+@pytest.mark.parametrize(
+    "language, framework",
+    [
+        ("python", "httpx"),
+        ("python", "requests"),
+        ("typescript", "fetch"),
+        ("typescript", "axios"),
+        ("java", "okhttp"),
+    ],
+)
 def test_sdk_compiles_and_passes_its_smoke_test(petstore_model, tmp_path, language, framework):
     sdk = generate_sdk(petstore_model, language, framework)
     proof = prove_sdk(sdk, petstore_model, Settings(home=tmp_path))
     assert proof.compiled, proof.compile_output or proof.error
     assert proof.smoke is not None and proof.smoke.passed == 4 and proof.smoke.failed == 0, (
-        proof.smoke, proof.error)
+        proof.smoke,
+        proof.error,
+    )
 
 
 @pytest.mark.sandbox

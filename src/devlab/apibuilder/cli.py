@@ -25,8 +25,10 @@ from devlab.apibuilder import (
 from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
 from devlab.errors import InvalidInput
 
-app = typer.Typer(no_args_is_help=True, help="API Builder: parse specs and DDL, generate "
-                  "SDKs, mock and test APIs.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="API Builder: parse specs and DDL, generate SDKs, mock and test APIs.",
+)
 
 
 def _read(path: Path) -> bytes:
@@ -40,19 +42,28 @@ def _load(path: Path, dialect: str | None = None) -> ParseReport:
 
 
 def _write_spec(report: ParseReport, out: Path) -> None:
-    text = (json.dumps(report.openapi, indent=2) if out.suffix == ".json"
-            else yaml.safe_dump(report.openapi, sort_keys=False, allow_unicode=True))
+    text = (
+        json.dumps(report.openapi, indent=2)
+        if out.suffix == ".json"
+        else yaml.safe_dump(report.openapi, sort_keys=False, allow_unicode=True)
+    )
     out.write_text(text, encoding="utf-8")
     stderr.print(f"wrote {out} (OpenAPI 3.1, {report.operations} operations)")
 
 
 def _summary(report: ParseReport) -> None:
-    stdout.print(f"{report.title} {report.version} ({report.source}): {report.operations} "
-                 f"operations on {report.paths} paths, {report.schemas} schemas",
-                 highlight=False, markup=False)
+    stdout.print(
+        f"{report.title} {report.version} ({report.source}): {report.operations} "
+        f"operations on {report.paths} paths, {report.schemas} schemas",
+        highlight=False,
+        markup=False,
+    )
     for p in report.problems:
-        stdout.print(f"  {p.severity}: {p.pointer} (line {p.line}): {p.message}",
-                     highlight=False, markup=False)
+        stdout.print(
+            f"  {p.severity}: {p.pointer} (line {p.line}): {p.message}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()
@@ -79,15 +90,15 @@ def from_ddl(
     as_json: bool = typer.Option(False, "--json", help="print the full report as JSON"),
 ) -> None:
     """Turn tables into a CRUD API (pagination, filters, nested resources)."""
-    report = parse_ddl(_read(file).decode("utf-8", errors="replace"), dialect,
-                       title=f"{file.stem} API")
+    report = parse_ddl(
+        _read(file).decode("utf-8", errors="replace"), dialect, title=f"{file.stem} API"
+    )
     if out is not None:
         _write_spec(report, out)
     if as_json:
         emit_json(report)
     elif out is None:
-        stdout.print(yaml.safe_dump(report.openapi, sort_keys=False), highlight=False,
-                     markup=False)
+        stdout.print(yaml.safe_dump(report.openapi, sort_keys=False), highlight=False, markup=False)
 
 
 @app.command("from-code")
@@ -102,8 +113,7 @@ def from_code_cmd(
     if out is not None:
         _write_spec(report, out)
     else:
-        stdout.print(yaml.safe_dump(report.openapi, sort_keys=False), highlight=False,
-                     markup=False)
+        stdout.print(yaml.safe_dump(report.openapi, sort_keys=False), highlight=False, markup=False)
 
 
 @app.command()
@@ -111,11 +121,13 @@ def from_code_cmd(
 def sdk(
     file: Path = typer.Argument(..., help="OpenAPI document or DDL"),
     language: str = typer.Option(..., "--language", "-l", help="python, typescript or java"),
-    framework: str = typer.Option(None, "--framework", "-f",
-                                  help="httpx|requests, fetch|axios, okhttp"),
+    framework: str = typer.Option(
+        None, "--framework", "-f", help="httpx|requests, fetch|axios, okhttp"
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="directory to write the SDK into"),
-    prove: bool = typer.Option(True, "--prove/--no-prove",
-                               help="compile and smoke-test the SDK in the sandbox"),
+    prove: bool = typer.Option(
+        True, "--prove/--no-prove", help="compile and smoke-test the SDK in the sandbox"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result (with the proof)"),
 ) -> None:
     """Generate a typed SDK into OUT; by default prove it compiles and passes a smoke test."""
@@ -129,17 +141,26 @@ def sdk(
     if prove:
         result.proof = prove_sdk(result, report.model, settings())
     if as_json:
-        emit_json({**result.model_dump(exclude={"files"}), "files": sorted(result.files),
-                   "out": str(out)})
+        emit_json(
+            {**result.model_dump(exclude={"files"}), "files": sorted(result.files), "out": str(out)}
+        )
     else:
-        stderr.print(f"wrote {len(result.files)} files to {out} ({result.language}/"
-                     f"{result.framework}, {result.operations} operations)")
+        stderr.print(
+            f"wrote {len(result.files)} files to {out} ({result.language}/"
+            f"{result.framework}, {result.operations} operations)"
+        )
         if result.proof is not None:
             p = result.proof
-            smoke = (f"smoke test {p.smoke.passed} passed, {p.smoke.failed} failed"
-                     if p.smoke else p.error[:300])
-            stderr.print(f"{p.checker}: {'ok' if p.compiled else 'FAILED'}; {smoke}",
-                         highlight=False, markup=False)
+            smoke = (
+                f"smoke test {p.smoke.passed} passed, {p.smoke.failed} failed"
+                if p.smoke
+                else p.error[:300]
+            )
+            stderr.print(
+                f"{p.checker}: {'ok' if p.compiled else 'FAILED'}; {smoke}",
+                highlight=False,
+                markup=False,
+            )
             if not p.compiled:
                 stderr.print(p.compile_output[:4000], highlight=False, markup=False)
     if result.proof is not None and not result.proof.ok:
@@ -156,8 +177,10 @@ def mock(
     """Serve example responses for every operation of FILE (Ctrl-C stops)."""
     report = _load(file)
     server = mock_server(report.model, host, port)
-    stderr.print(f"mock of {report.title} on http://{host}:{server.server_address[1]} "
-                 f"({report.operations} operations); Ctrl-C stops")
+    stderr.print(
+        f"mock of {report.title} on http://{host}:{server.server_address[1]} "
+        f"({report.operations} operations); Ctrl-C stops"
+    )
     try:
         server.serve_forever()
     finally:
@@ -171,23 +194,34 @@ def test_cmd(
     base_url: str = typer.Option(..., "--base-url", help="the running service to test"),
     examples: int = typer.Option(10, "--examples", min=1, max=200, help="cases per operation"),
     max_requests: int = typer.Option(500, "--max-requests", min=1, max=10000),
-    allow_private: bool = typer.Option(False, "--allow-private",
-                                       help="allow private/link-local targets"),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="allow private/link-local targets"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Property-test every operation of FILE against BASE_URL (schemathesis)."""
     report = _load(file)
     allow = AllowList(base_urls=[base_url, *report.model.servers], allow_private=allow_private)
-    result = test_spec(report.model, base_url, allow=allow, examples=examples,
-                       budget=Budget(max_requests=max_requests))
+    result = test_spec(
+        report.model,
+        base_url,
+        allow=allow,
+        examples=examples,
+        budget=Budget(max_requests=max_requests),
+    )
     if as_json:
         emit_json(result)
     else:
-        stdout.print(f"{result.passed}/{result.tested} operations passed, "
-                     f"{result.requests} requests", highlight=False)
+        stdout.print(
+            f"{result.passed}/{result.tested} operations passed, {result.requests} requests",
+            highlight=False,
+        )
         for f in result.failures:
-            stdout.print(f"FAIL {f.operation} [{f.check}] {f.message[:300]}\n  {f.curl}",
-                         highlight=False, markup=False)
+            stdout.print(
+                f"FAIL {f.operation} [{f.check}] {f.message[:300]}\n  {f.curl}",
+                highlight=False,
+                markup=False,
+            )
     if result.failures:
         raise typer.Exit(1)
 
@@ -224,5 +258,8 @@ def lint(
         emit_json([f.model_dump() for f in findings])
         return
     for f in findings:
-        stdout.print(f"{f.severity:<8} {f.rule_id:<20} {f.operation}  {f.message}",
-                     highlight=False, markup=False)
+        stdout.print(
+            f"{f.severity:<8} {f.rule_id:<20} {f.operation}  {f.message}",
+            highlight=False,
+            markup=False,
+        )

@@ -67,22 +67,26 @@ def _run_operation(op: Any, base_url: str, budget: Budget, examples: int) -> Pro
         response = case.call(base_url=base_url, allow_redirects=False, timeout=10)
         try:
             case.validate_response(response, checks=_checks())
-        except Exception as exc:
+        except BaseException as exc:  # a FailureGroup is a BaseExceptionGroup
             failing["case"], failing["exc"] = case, exc
             raise
 
     try:
         check()
-    except BudgetExhausted:
+    except (BudgetExhausted, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:
+    except BaseException as exc:  # noqa: BLE001 - hypothesis raises the failure (or a group)
         case, error = failing.get("case"), failing.get("exc", exc)
         curl = case.as_curl_command(base_url=base_url) if case is not None else ""
-        name = type(error).__name__
+        if isinstance(error, BudgetExhausted):
+            raise error
+        parts = getattr(error, "exceptions", None) or [error]
+        name = ", ".join(type(e).__name__ for e in parts)
+        text = str(error).strip() or "; ".join(str(e).strip() for e in parts)
         return PropertyFailure(
             operation=f"{op.method.upper()} {op.path}",
             check=name,
-            message=str(error).strip()[:1500],
+            message=text[:1500],
             curl=curl,
         )
     return None

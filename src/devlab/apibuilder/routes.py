@@ -69,7 +69,7 @@ class SchemaRef(BaseModel):
             return get_design(bench.db, self.design_id).model
         if self.schema_ is None:
             raise InvalidInput("give 'schema' (an OpenAPI document or DDL) or 'design_id'")
-        text = (json.dumps(self.schema_) if isinstance(self.schema_, dict) else self.schema_)
+        text = json.dumps(self.schema_) if isinstance(self.schema_, dict) else self.schema_
         name = "openapi.json" if isinstance(self.schema_, dict) else "schema.yaml"
         return parse_schema(text, name, dialect=self.dialect).model
 
@@ -125,20 +125,29 @@ async def parse_schema_route(request: Request) -> ParseReport:
         raise InvalidInput("multipart upload needs a 'file' field with the OpenAPI or DDL file")
     data = await upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise SpecTooLarge(f"upload larger than {MAX_BYTES} bytes",
-                           detail={"limit": "bytes", "maximum": MAX_BYTES})
+        raise SpecTooLarge(
+            f"upload larger than {MAX_BYTES} bytes", detail={"limit": "bytes", "maximum": MAX_BYTES}
+        )
     dialect = form.get("dialect")
     lenient = str(form.get("lenient") or "").lower() in ("1", "true", "yes")
     import anyio
 
-    return await anyio.to_thread.run_sync(lambda: parse_schema(
-        data, upload.filename or "openapi.yaml",
-        dialect=dialect if isinstance(dialect, str) and dialect else None, strict=not lenient))
+    return await anyio.to_thread.run_sync(
+        lambda: parse_schema(
+            data,
+            upload.filename or "openapi.yaml",
+            dialect=dialect if isinstance(dialect, str) and dialect else None,
+            strict=not lenient,
+        )
+    )
 
 
 @router.post("/generate-sdk", response_model=None)
-def generate_sdk_route(body: SdkRequest, format: Literal["zip", "json"] = "zip",  # noqa: A002
-                       bench: Workbench = Depends(workbench)) -> Response | dict[str, Any]:
+def generate_sdk_route(
+    body: SdkRequest,
+    format: Literal["zip", "json"] = "zip",  # noqa: A002
+    bench: Workbench = Depends(workbench),
+) -> Response | dict[str, Any]:
     model = body.load(bench)
     sdk = generate_sdk(model, body.language, body.framework)
     if body.prove:
@@ -151,14 +160,18 @@ def generate_sdk_route(body: SdkRequest, format: Literal["zip", "json"] = "zip",
             info = zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0))
             archive.writestr(info, sdk.files[path])
         if sdk.proof is not None:
-            archive.writestr(zipfile.ZipInfo("devlab-proof.json", (2020, 1, 1, 0, 0, 0)),
-                             sdk.proof.model_dump_json(indent=2))
+            archive.writestr(
+                zipfile.ZipInfo("devlab-proof.json", (2020, 1, 1, 0, 0, 0)),
+                sdk.proof.model_dump_json(indent=2),
+            )
     headers = {"Content-Disposition": f'attachment; filename="{sdk.language}-sdk.zip"'}
     if sdk.proof is not None:
         headers["X-DevLab-Compiled"] = str(sdk.proof.compiled).lower()
-        headers["X-DevLab-Smoke"] = ("none" if sdk.proof.smoke is None else
-                                     f"{sdk.proof.smoke.passed} passed, "
-                                     f"{sdk.proof.smoke.failed} failed")
+        headers["X-DevLab-Smoke"] = (
+            "none"
+            if sdk.proof.smoke is None
+            else f"{sdk.proof.smoke.passed} passed, {sdk.proof.smoke.failed} failed"
+        )
     return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
 
 
@@ -166,17 +179,29 @@ def generate_sdk_route(body: SdkRequest, format: Literal["zip", "json"] = "zip",
 def live_test_route(body: LiveRequest, bench: Workbench = Depends(workbench)) -> dict[str, Any]:
     """Send one request (SSRF allow-list: 403 names the rule) and check it against the spec."""
     model = body.load(bench) if body.schema_ is not None or body.design_id is not None else None
-    result = send_request(body.endpoint, body.method, body.params,
-                          allow=_allow(bench, model, body.base_url), model=model,
-                          base_url=body.base_url, headers=body.headers, body=body.body)
+    result = send_request(
+        body.endpoint,
+        body.method,
+        body.params,
+        allow=_allow(bench, model, body.base_url),
+        model=model,
+        base_url=body.base_url,
+        headers=body.headers,
+        body=body.body,
+    )
     return result.model_dump(mode="json")
 
 
 @router.post("/test-spec")
 def spec_test_route(body: SpecTestRequest, bench: Workbench = Depends(workbench)) -> dict:
     model = body.load(bench)
-    report = test_spec(model, body.base_url, allow=_allow(bench, model, body.base_url),
-                       examples=body.examples, budget=Budget(max_requests=body.max_requests))
+    report = test_spec(
+        model,
+        body.base_url,
+        allow=_allow(bench, model, body.base_url),
+        examples=body.examples,
+        budget=Budget(max_requests=body.max_requests),
+    )
     return report.model_dump(mode="json")
 
 
@@ -207,13 +232,15 @@ def designs_create(body: DesignCreate, bench: Workbench = Depends(workbench)) ->
         model = ApiModel(title=body.title or body.name, servers=["http://localhost:8080/v1"])
     else:
         model = SchemaRef(schema=body.schema_, dialect=body.dialect).load(bench)
-    return create_design(bench.db, body.name, model,
-                         project_id=body.project_id).model_dump(mode="json", by_alias=True)
+    return create_design(bench.db, body.name, model, project_id=body.project_id).model_dump(
+        mode="json", by_alias=True
+    )
 
 
 @router.get("/designs/{design_id}")
-def designs_get(design_id: int, version: int | None = None,
-                bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def designs_get(
+    design_id: int, version: int | None = None, bench: Workbench = Depends(workbench)
+) -> dict[str, Any]:
     return get_design(bench.db, design_id, version).model_dump(mode="json", by_alias=True)
 
 
@@ -224,8 +251,9 @@ def designs_delete(design_id: int, bench: Workbench = Depends(workbench)) -> Res
 
 
 @router.post("/designs/{design_id}/edits")
-def designs_edit(design_id: int, edit: DesignEdit,
-                 bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def designs_edit(
+    design_id: int, edit: DesignEdit, bench: Workbench = Depends(workbench)
+) -> dict[str, Any]:
     """One builder edit (add/remove resource, field, operation, relation; set info)."""
     return edit_design(bench.db, design_id, edit).model_dump(mode="json", by_alias=True)
 
@@ -236,8 +264,12 @@ def designs_undo(design_id: int, bench: Workbench = Depends(workbench)) -> dict[
 
 
 @router.get("/designs/{design_id}/diff")
-def designs_diff(design_id: int, from_version: int, to_version: int | None = None,
-                 bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def designs_diff(
+    design_id: int,
+    from_version: int,
+    to_version: int | None = None,
+    bench: Workbench = Depends(workbench),
+) -> dict[str, Any]:
     return diff_design(bench.db, design_id, from_version, to_version).model_dump(mode="json")
 
 
@@ -254,8 +286,9 @@ class TryRequest(BaseModel):
 
 
 @router.post("/designs/{design_id}/try")
-def designs_try(design_id: int, body: TryRequest,
-                bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def designs_try(
+    design_id: int, body: TryRequest, bench: Workbench = Depends(workbench)
+) -> dict[str, Any]:
     """The try-it panel: the request against a mock of the design, on loopback."""
     model = get_design(bench.db, design_id).model
     server = mock_server(model, "127.0.0.1", 0, log=False)
@@ -263,8 +296,16 @@ def designs_try(design_id: int, body: TryRequest,
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        result = send_request(body.path, body.method, body.params, allow=AllowList(),
-                              model=model, base_url=base, body=body.body, timeout=5)
+        result = send_request(
+            body.path,
+            body.method,
+            body.params,
+            allow=AllowList(),
+            model=model,
+            base_url=base,
+            body=body.body,
+            timeout=5,
+        )
     finally:
         server.shutdown()
         server.server_close()
