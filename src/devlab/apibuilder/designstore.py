@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from devlab.apibuilder.designs import Design, DesignSummary, DesignVersion, apply_edit
@@ -122,10 +122,8 @@ def get_design(db: Database, ref: int | str, version: int | None = None) -> Desi
 def delete_design(db: Database, ref: int | str) -> None:
     with db.session() as session:
         row = _row(session, ref)
-        for v in session.scalars(
-            select(ApiDesignVersionRow).where(ApiDesignVersionRow.design_id == row.id)
-        ):
-            session.delete(v)
+        session.execute(delete(ApiDesignVersionRow).where(
+            ApiDesignVersionRow.design_id == row.id))
         session.delete(row)
 
 
