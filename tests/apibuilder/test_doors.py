@@ -36,8 +36,9 @@ def test_parse_schema_upload_and_its_errors(tmp_path):
     async def scenario(client: httpx.AsyncClient) -> None:
         ok = await client.post(f"{API}/parse-schema", files={"file": ("p.yaml", petstore)})
         assert ok.status_code == 200 and ok.json()["operations"] == 4
-        ddl = await client.post(f"{API}/parse-schema",
-                                files={"file": ("s.sql", (HERE / "shop.sql").read_bytes())})
+        ddl = await client.post(
+            f"{API}/parse-schema", files={"file": ("s.sql", (HERE / "shop.sql").read_bytes())}
+        )
         assert ddl.status_code == 200 and ddl.json()["kind"] == "ddl"
         bad = petstore.replace(b"description: Deleted", b"description: [1]")
         invalid = await client.post(f"{API}/parse-schema", files={"file": ("p.yaml", bad)})
@@ -47,8 +48,9 @@ def test_parse_schema_upload_and_its_errors(tmp_path):
         url_ref = petstore.replace(b"'#/components/schemas/Error'", b"'http://x.test/e.yaml'")
         refused = await client.post(f"{API}/parse-schema", files={"file": ("p.yaml", url_ref)})
         assert refused.status_code == 422 and "never fetched" in refused.json()["error"]
-        ddl_bad = await client.post(f"{API}/parse-schema",
-                                    files={"file": ("x.sql", b"CREATE TABLE x (\n a int,\n b (")})
+        ddl_bad = await client.post(
+            f"{API}/parse-schema", files={"file": ("x.sql", b"CREATE TABLE x (\n a int,\n b (")}
+        )
         assert ddl_bad.status_code == 422 and ddl_bad.json()["detail"]["line"] == 3
         none = await client.post(f"{API}/parse-schema", data={"x": "1"})
         assert none.status_code == 422 and "'file'" in none.json()["error"]
@@ -57,18 +59,26 @@ def test_parse_schema_upload_and_its_errors(tmp_path):
 
 
 def test_generate_sdk_zip_and_unknown_language(tmp_path):
-    doc = {"openapi": "3.1.0", "info": {"title": "Tiny", "version": "1"},
-           "paths": {"/ping": {"get": {"operationId": "ping",
-                                       "responses": {"204": {"description": "ok"}}}}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tiny", "version": "1"},
+        "paths": {
+            "/ping": {"get": {"operationId": "ping", "responses": {"204": {"description": "ok"}}}}
+        },
+    }
 
     async def scenario(client: httpx.AsyncClient) -> None:
-        res = await client.post(f"{API}/generate-sdk", json={
-            "schema": doc, "language": "typescript", "framework": "axios", "prove": False})
+        res = await client.post(
+            f"{API}/generate-sdk",
+            json={"schema": doc, "language": "typescript", "framework": "axios", "prove": False},
+        )
         assert res.status_code == 200 and res.headers["content-type"] == "application/zip"
         names = zipfile.ZipFile(io.BytesIO(res.content)).namelist()
         assert "src/client.ts" in names and "package.json" in names
-        again = await client.post(f"{API}/generate-sdk", json={
-            "schema": doc, "language": "typescript", "framework": "axios", "prove": False})
+        again = await client.post(
+            f"{API}/generate-sdk",
+            json={"schema": doc, "language": "typescript", "framework": "axios", "prove": False},
+        )
         assert again.content == res.content  # deterministic, byte for byte
         bad = await client.post(f"{API}/generate-sdk", json={"schema": doc, "language": "cobol"})
         assert bad.status_code == 400
@@ -79,9 +89,14 @@ def test_generate_sdk_zip_and_unknown_language(tmp_path):
 
 def test_live_test_refuses_targets_outside_the_allow_list(tmp_path):
     async def scenario(client: httpx.AsyncClient) -> None:
-        res = await client.post(f"{API}/test", json={
-            "endpoint": "http://169.254.169.254/latest/meta-data", "method": "GET",
-            "params": {}})
+        res = await client.post(
+            f"{API}/test",
+            json={
+                "endpoint": "http://169.254.169.254/latest/meta-data",
+                "method": "GET",
+                "params": {},
+            },
+        )
         assert res.status_code == 403 and res.json()["detail"]["rule"] == "metadata"
         res = await client.post(f"{API}/test", json={"endpoint": "http://10.0.0.8/", "params": {}})
         assert res.status_code == 403 and "private-network" in res.json()["error"]
@@ -96,28 +111,44 @@ def test_designs_crud_edits_undo_diff_and_try(tmp_path):
         did = made.json()["id"]
         dup = await client.post(f"{API}/designs", json={"name": "shop"})
         assert dup.status_code == 409
-        edit = await client.post(f"{API}/designs/{did}/edits", json={
-            "op": "add_resource", "name": "users",
-            "fields": [{"name": "email", "type": "email", "required": True}]})
+        edit = await client.post(
+            f"{API}/designs/{did}/edits",
+            json={
+                "op": "add_resource",
+                "name": "users",
+                "fields": [{"name": "email", "type": "email", "required": True}],
+            },
+        )
         assert edit.status_code == 200 and edit.json()["head_version"] == 2
-        await client.post(f"{API}/designs/{did}/edits", json={
-            "op": "add_resource", "name": "orders", "fields": [{"name": "total",
-                                                                 "type": "number"}]})
-        rel = await client.post(f"{API}/designs/{did}/edits", json={
-            "op": "add_relation", "parent": "users", "child": "orders"})
+        await client.post(
+            f"{API}/designs/{did}/edits",
+            json={
+                "op": "add_resource",
+                "name": "orders",
+                "fields": [{"name": "total", "type": "number"}],
+            },
+        )
+        rel = await client.post(
+            f"{API}/designs/{did}/edits",
+            json={"op": "add_relation", "parent": "users", "child": "orders"},
+        )
         assert "/users/{user_id}/orders" in rel.json()["openapi"]["paths"]
-        bad = await client.post(f"{API}/designs/{did}/edits", json={
-            "op": "add_field", "resource": "nope", "field": {"name": "x"}})
+        bad = await client.post(
+            f"{API}/designs/{did}/edits",
+            json={"op": "add_field", "resource": "nope", "field": {"name": "x"}},
+        )
         assert bad.status_code == 422 and "no resource 'nope'" in bad.json()["error"]
         unknown_op = await client.post(f"{API}/designs/{did}/edits", json={"op": "explode"})
         assert unknown_op.status_code == 422
         undo = await client.post(f"{API}/designs/{did}/undo")
         assert undo.json()["head_version"] == 3
-        diff = await client.get(f"{API}/designs/{did}/diff",
-                                params={"from_version": 4, "to_version": 3})
+        diff = await client.get(
+            f"{API}/designs/{did}/diff", params={"from_version": 4, "to_version": 3}
+        )
         assert diff.json()["breaking"] >= 1
-        tried = await client.post(f"{API}/designs/{did}/try",
-                                  json={"method": "GET", "path": "/users/1"})
+        tried = await client.post(
+            f"{API}/designs/{did}/try", json={"method": "GET", "path": "/users/1"}
+        )
         assert tried.status_code == 200 and tried.json()["status"] == 200
         assert tried.json()["conforms"] is True
         listed = await client.get(f"{API}/designs")
@@ -150,8 +181,9 @@ def test_cli_parse_from_ddl_diff_and_sdk(runner, tmp_path):
     same = runner.invoke(cli_app, ["api", "diff", spec, spec])
     assert same.exit_code == 0
     sdk_dir = tmp_path / "sdk"
-    sdk = runner.invoke(cli_app, ["api", "sdk", spec, "-l", "java", "-o", str(sdk_dir),
-                                  "--no-prove"])
+    sdk = runner.invoke(
+        cli_app, ["api", "sdk", spec, "-l", "java", "-o", str(sdk_dir), "--no-prove"]
+    )
     assert sdk.exit_code == 0 and (sdk_dir / "pom.xml").is_file()
     bad = runner.invoke(cli_app, ["api", "sdk", spec, "-l", "cobol", "-o", str(sdk_dir)])
     assert bad.exit_code == 2 and "python" in bad.stderr
