@@ -19,7 +19,7 @@ HERE = Path(__file__).parent
 API = "/api/v1/devlab/api"
 
 
-def _run(home: Path, scenario) -> None:  # noqa: ANN001
+def _run(home: Path, scenario) -> None:
     async def main() -> None:
         application = create_app(Settings(home=home))
         async with application.router.lifespan_context(application):

@@ -53,10 +53,10 @@ def test_one_request_is_checked_against_the_spec(petstore_model, mock_url):
 
 
 class _Redirect(BaseHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: ANN002
+    def log_message(self, *args):
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(302)
         self.send_header("Location", "http://169.254.169.254/latest/meta-data")
         self.send_header("Content-Length", "0")
@@ -80,7 +80,7 @@ def test_budget_bounds_count():
 class _Buggy(BaseHTTPRequestHandler):
     """GET /pets answers 500 for large limits; /pets/{id} a body missing 'id'."""
 
-    def log_message(self, *args):  # noqa: ANN002
+    def log_message(self, *args):
         pass
 
     def _json(self, status, body):
@@ -91,7 +91,7 @@ class _Buggy(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path.startswith("/pets/"):
             self._json(200, {"name": "Rex"})
         elif "limit=" in self.path and int(self.path.split("limit=")[1].split("&")[0]) > 50:
@@ -99,12 +99,12 @@ class _Buggy(BaseHTTPRequestHandler):
         else:
             self._json(200, [])
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self._json(201, {"id": 1, "name": "x"})
 
-    def do_DELETE(self):  # noqa: N802
+    def do_DELETE(self):
         self.send_response(204)
         self.send_header("Content-Length", "0")
         self.end_headers()

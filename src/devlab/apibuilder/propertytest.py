@@ -75,11 +75,11 @@ def _run_operation(op: Any, base_url: str, budget: Budget, examples: int) -> Pro
         check()
     except (BudgetExhausted, KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 - hypothesis raises the failure (or a group)
+    except BaseException as exc:
         case, error = failing.get("case"), failing.get("exc", exc)
         curl = case.as_curl_command(base_url=base_url) if case is not None else ""
         if isinstance(error, BudgetExhausted):
-            raise error
+            raise error from None
         parts = getattr(error, "exceptions", None) or [error]
         name = ", ".join(type(e).__name__ for e in parts)
         text = str(error).strip() or "; ".join(str(e).strip() for e in parts)

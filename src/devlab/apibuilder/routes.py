@@ -45,8 +45,8 @@ from devlab.apibuilder import (
     test_spec,
     undo_design,
 )
-from devlab.apibuilder.loader import MAX_BYTES
 from devlab.apibuilder.errors import SpecTooLarge
+from devlab.apibuilder.loader import MAX_BYTES
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
 from devlab.workbench import Workbench
@@ -145,7 +145,7 @@ async def parse_schema_route(request: Request) -> ParseReport:
 @router.post("/generate-sdk", response_model=None)
 def generate_sdk_route(
     body: SdkRequest,
-    format: Literal["zip", "json"] = "zip",  # noqa: A002
+    format: Literal["zip", "json"] = "zip",
     bench: Workbench = Depends(workbench),
 ) -> Response | dict[str, Any]:
     model = body.load(bench)
