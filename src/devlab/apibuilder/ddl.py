@@ -10,6 +10,7 @@ parent). Statements other than DDL (INSERT, SET, ...) are skipped.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -313,6 +314,8 @@ def read_tables(sql: str, dialect: str = "postgres") -> list[Table]:
             f"the DDL is {len(sql)} bytes; the limit is {MAX_DDL_BYTES}",
             detail={"limit": "bytes", "maximum": MAX_DDL_BYTES},
         )
+    # sqlglot logs each statement it keeps as an opaque Command (functions, triggers)
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     try:
         statements = sqlglot.parse(sql, read=read)
     except ParseError as exc:

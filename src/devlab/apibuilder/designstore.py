@@ -122,8 +122,7 @@ def get_design(db: Database, ref: int | str, version: int | None = None) -> Desi
 def delete_design(db: Database, ref: int | str) -> None:
     with db.session() as session:
         row = _row(session, ref)
-        session.execute(delete(ApiDesignVersionRow).where(
-            ApiDesignVersionRow.design_id == row.id))
+        session.execute(delete(ApiDesignVersionRow).where(ApiDesignVersionRow.design_id == row.id))
         session.delete(row)
 
 

@@ -130,7 +130,26 @@ def read_document(
             detail={"pointer": "", "line": 1, "file": name},
         )
     _check_shape(data, name)
+    data = _string_keys(data)
     return Document(data=data, text=text, name=name, bundle=dict(bundle or {}))
+
+
+def _string_keys(value: Any) -> Any:
+    """YAML reads ``200:`` as an int key; OpenAPI keys are strings (iteratively deep)."""
+    if not isinstance(value, dict | list):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any, Any]] = [(root, 0, value)]
+    while stack:
+        parent, key, node = stack.pop()
+        if isinstance(node, dict):
+            if any(not isinstance(k, str) for k in node):
+                node = {str(k): v for k, v in node.items()}
+                parent[key] = node
+            stack.extend((node, k, v) for k, v in node.items() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((node, i, v) for i, v in enumerate(node) if isinstance(v, dict | list))
+    return root[0]
 
 
 def resolve_pointer(data: Any, ptr: str) -> Any:
@@ -148,7 +167,7 @@ def resolve_pointer(data: Any, ptr: str) -> Any:
 
 def _skip_key(key: str) -> bool:
     # Values under these keys are data, not OpenAPI objects: a "$ref" there is text.
-    return key in ("example", "x-examples", "enum", "default", "const") or key.startswith("x-")
+    return key == "example" or key.startswith("x-")
 
 
 class _Bundler:

@@ -10,7 +10,10 @@ numeric, ``file`` -> binary string); parameters, bodies and responses given by
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from importlib.resources import files
 from typing import Any
 
 from devlab.apibuilder.errors import SpecInvalid
@@ -54,7 +57,75 @@ def spec_version(data: dict[str, Any]) -> str:
     )
 
 
+SEMANTIC_MAX_OPERATIONS = 300  # openapi-spec-validator takes ~6 s at 500 operations
+
+
+@functools.lru_cache(maxsize=8)
+def _meta_validator(key: str) -> Any:
+    """jsonschema-rs validator of the OpenAPI meta-schema ``key`` (offline: the JSON
+    Schema drafts are built in; nothing is fetched). None when it cannot be built."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a dependency of schemathesis and ours
+        return None
+    path = files("openapi_spec_validator").joinpath(f"resources/schemas/{key}/schema.json")
+    try:
+        return jsonschema_rs.validator_for(json.loads(path.read_text("utf-8")), offline=True)
+    except Exception:  # noqa: BLE001 - fall back to openapi-spec-validator alone
+        return None
+
+
+def _count_operations(data: dict[str, Any]) -> int:
+    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+    return sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method in item
+        if method in HTTP_METHODS
+    )
+
+
+def _structural(data: dict[str, Any], text: str, key: str) -> list[Problem] | None:
+    validator = _meta_validator(key)
+    if validator is None:
+        return None
+    problems = []
+    for error in validator.iter_errors(data):
+        ptr = pointer(list(error.instance_path))
+        problems.append(
+            Problem(message=_short(error.message), pointer=ptr, line=line_of(text, ptr))
+        )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
+
+
 def validate(data: dict[str, Any], text: str, version: str) -> list[Problem]:
+    """Problems of the document, each with pointer and line: the OpenAPI meta-schema
+    (jsonschema-rs, fast), then openapi-spec-validator's semantic checks (duplicate
+    operation ids, undeclared path parameters, defaults against schemas...) for
+    documents up to SEMANTIC_MAX_OPERATIONS operations; larger ones get a warning."""
+    key = {"2": "v2.0", "3.0": "v3.0", "3.1": "v3.1", "3.2": "v3.2"}[
+        "2" if version == "2.0" else version[:3]
+    ]
+    structural = _structural(data, text, key)
+    if structural:
+        return structural
+    if structural is not None and _count_operations(data) > SEMANTIC_MAX_OPERATIONS:
+        return [
+            Problem(
+                severity="warning",
+                message=(
+                    f"semantic checks skipped above {SEMANTIC_MAX_OPERATIONS} operations; the "
+                    f"document matches the OpenAPI {version} meta-schema"
+                ),
+            )
+        ]
+    return _semantic(data, text, version)
+
+
+def _semantic(data: dict[str, Any], text: str, version: str) -> list[Problem]:
     """openapi-spec-validator's findings for ``version``, each with pointer and line."""
     from jsonschema.exceptions import ValidationError
     from openapi_spec_validator import (
@@ -113,8 +184,9 @@ def parse_openapi(
     version = spec_version(doc.data)
     bundled = bundle_refs(doc)
     problems = validate(bundled, doc.text, version)
-    if problems and strict:
-        first = problems[0]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and strict:
+        first, problems = errors[0], errors
         where = f"{first.pointer or '/'} (line {first.line})" if first.line else first.pointer
         raise SpecInvalid(
             f"{name} is not valid OpenAPI {version}: {first.message} at {where}"
