@@ -71,7 +71,7 @@ def _meta_validator(key: str) -> Any:
     path = files("openapi_spec_validator").joinpath(f"resources/schemas/{key}/schema.json")
     try:
         return jsonschema_rs.validator_for(json.loads(path.read_text("utf-8")), offline=True)
-    except Exception:  # noqa: BLE001 - fall back to openapi-spec-validator alone
+    except Exception:
         return None
 
 
