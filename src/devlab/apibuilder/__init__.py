@@ -44,7 +44,7 @@ from devlab.apibuilder.mock import build_routes, mock_server
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, ParseReport, SdkProof
 from devlab.apibuilder.openapi import parse_openapi, to_openapi
 from devlab.apibuilder.parse import parse_schema
-from devlab.apibuilder.proof import prove_sdk
+from devlab.apibuilder.proof import prove_sdk, prove_sdks
 from devlab.apibuilder.propertytest import PropertyReport, test_spec
 from devlab.apibuilder.sdk import FRAMEWORKS, generate_sdk, resolve_target
 
@@ -86,6 +86,7 @@ __all__ = [
     "parse_openapi",
     "parse_schema",
     "prove_sdk",
+    "prove_sdks",
     "replace_design",
     "resolve_target",
     "send_request",

@@ -22,23 +22,24 @@ NODE_GLOBAL = "/usr/lib/node_modules"
 PORT = 8765
 MAX_SDK_BYTES = 16_000_000  # an SDK of several thousand operations is a few MB
 
-_PRELUDE = f"""set -u
+_PRELUDE = """set -u
 export HOME=/tmp
-start_mock() {{
-  /usr/bin/python3 mockserver.py routes.json {PORT} > /tmp/mock.log 2>&1 &
+start_mock() {
+  /usr/bin/python3 "$MOCK" routes.json "$PORT" > mock.log 2>&1 &
+  MOCK_PID=$!
   for i in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/{PORT}) 2>/dev/null && return 0
+    (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0
     sleep 0.1
   done
-  echo "mock server did not start:"; cat /tmp/mock.log; exit 3
-}}
+  echo "mock server did not start:"; cat mock.log; exit 3
+}
 """
 
 _CHECKERS = {"python": "mypy --strict", "typescript": "tsc --strict", "java": "javac"}
 
 
-def _script(sdk: GeneratedSdk, title: str) -> str:
-    url = f"http://127.0.0.1:{PORT}"
+def _script(sdk: GeneratedSdk, title: str, port: int = PORT, mock: str = "mockserver.py") -> str:
+    url = f"http://127.0.0.1:{port}"
     if sdk.language == "python":
         pkg = package_name(title)
         compile_cmd = (
@@ -57,17 +58,19 @@ def _script(sdk: GeneratedSdk, title: str) -> str:
         cp = ":".join(f"/usr/share/java/{j}.jar" for j in JAVA_JARS)
         compile_cmd = (
             "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -J-Xmx768m "
-            f"-proc:none -encoding UTF-8 -nowarn -d /tmp/classes -cp {cp} "
+            f"-proc:none -encoding UTF-8 -nowarn -d .classes -cp {cp} "
             "$(find src -name '*.java')"
         )
         run_cmd = (
             f"java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m "
-            f"-cp /tmp/classes:{cp} sdk.Smoke {url}"
+            f"-cp .classes:{cp} sdk.Smoke {url}"
         )
     return (
-        _PRELUDE + f"if {compile_cmd} > /tmp/compile.log 2>&1; then echo COMPILE_OK; "
-        "else echo COMPILE_FAILED; head -c 20000 /tmp/compile.log; exit 2; fi\n"
-        f"start_mock\n{run_cmd}\n"
+        f"MOCK={mock}\nPORT={port}\n"
+        + _PRELUDE
+        + f"if {compile_cmd} > compile.log 2>&1; then echo COMPILE_OK; "
+        "else echo COMPILE_FAILED; head -c 20000 compile.log; exit 2; fi\n"
+        f"start_mock\n{run_cmd}\nrc=$?\nkill $MOCK_PID 2>/dev/null\nexit $rc\n"
     )
 
 
@@ -126,4 +129,55 @@ def prove_sdk(sdk: GeneratedSdk, model: ApiModel, settings: Settings) -> SdkProo
     return _parse(output, sdk, result.status, result.wall_ms)
 
 
-__all__ = ["prove_sdk"]
+def prove_sdks(items: list[tuple[GeneratedSdk, ApiModel]], settings: Settings) -> list[SdkProof]:
+    """Prove several SDKs in one sandbox run (one toolchain start-up, a shared mypy
+    cache): what a benchmark over a corpus needs. Each SDK gets its own mock port."""
+    from devlab.sandbox import Limits, SandboxRequest, run_code
+
+    files = {"mockserver.py": MOCK_SOURCE.read_text(encoding="utf-8")}
+    for i, (sdk, model) in enumerate(items):
+        base = f"sdk_{i:04d}/"
+        files.update({base + k: v for k, v in sdk.files.items()})
+        files[base + "routes.json"] = json.dumps(build_routes(model))
+        files[base + "prove.sh"] = _script(sdk, model.title, 9000 + i, "../mockserver.py")
+    files["run.sh"] = (
+        "for d in sdk_*; do (cd $d && bash prove.sh) > $d.out 2>&1; "
+        'echo "=== $d rc=$?"; head -c 30000 $d.out; echo; done\n'
+    )
+    size = sum(len(v.encode()) for v in files.values())
+    cfg = settings.model_copy(
+        update={"sandbox_max_source_bytes": max(settings.sandbox_max_source_bytes, size + 1000)}
+    )
+    limits = Limits(
+        wall_seconds=settings.sandbox_max_wall_seconds,
+        cpu_seconds=settings.sandbox_max_wall_seconds * settings.sandbox_max_cpus,
+        memory_mb=min(2048, settings.sandbox_max_memory_mb),
+        cpus=settings.sandbox_max_cpus,
+        max_processes=min(256, settings.sandbox_max_processes),
+        max_disk_mb=settings.sandbox_max_disk_mb,
+        max_file_mb=settings.sandbox_max_disk_mb,
+        max_output_bytes=settings.sandbox_max_output_bytes,
+        max_open_files=4096,
+    )
+    result = run_code(
+        SandboxRequest(language="bash", files=files, entry="run.sh", limits=limits), cfg
+    )
+    chunks = result.stdout.split("=== sdk_")[1:]
+    proofs = []
+    for i, (sdk, _model) in enumerate(items):
+        chunk = next((c for c in chunks if c.startswith(f"{i:04d} ")), None)
+        if chunk is None:
+            proofs.append(
+                SdkProof(
+                    checker=_CHECKERS[sdk.language],
+                    compiled=False,
+                    status=result.status,
+                    error=f"not reached ({result.status})",
+                )
+            )
+        else:
+            proofs.append(_parse(chunk.split("\n", 1)[-1], sdk, result.status, 0))
+    return proofs
+
+
+__all__ = ["prove_sdk", "prove_sdks"]
