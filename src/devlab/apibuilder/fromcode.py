@@ -67,29 +67,28 @@ def routes_to_model(routes: list, title: str) -> ApiModel:
     seen: set[tuple[str, str]] = set()
     ids: set[str] = set()
     for r in routes:
-        method = r.method.lower()
-        if method not in _METHODS:
-            method = "get"
         path, params = _template(r.route)
-        if (method, path) in seen:
-            continue
-        seen.add((method, path))
-        base = (r.handler.split(".")[-1] if r.handler else "") or f"{method}_{path}"
-        op_id, n = base, 2
-        while op_id in ids:
-            op_id, n = f"{base}_{n}", n + 1
-        ids.add(op_id)
-        ops.append(
-            Operation(
-                operation_id=op_id,
-                method=method,
-                path=path,
-                parameters=params,
-                summary=f"{r.framework} route in {r.path}:{r.line}",
-                tags=[r.framework],
-                responses={"200": Response(description="OK")},
+        methods = [m for m in r.method.lower().replace(" ", "").split(",") if m in _METHODS]
+        for method in methods or ["get"]:
+            if (method, path) in seen:
+                continue
+            seen.add((method, path))
+            base = (r.handler.split(".")[-1] if r.handler else "") or f"{method}_{path}"
+            op_id, n = base, 2
+            while op_id in ids:
+                op_id, n = f"{base}_{n}", n + 1
+            ids.add(op_id)
+            ops.append(
+                Operation(
+                    operation_id=op_id,
+                    method=method,
+                    path=path,
+                    parameters=params,
+                    summary=f"{r.framework} route in {r.path}:{r.line}",
+                    tags=[r.framework],
+                    responses={"200": Response(description="OK")},
+                )
             )
-        )
     return ApiModel(
         title=title,
         version="0.1.0",
