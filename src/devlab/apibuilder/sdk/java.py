@@ -194,7 +194,7 @@ def _method(op: OpPlan, method_names: Namer, types: JavaTypes) -> dict[str, str]
     )
     call = (
         f"call({java_str(op.method)}, {_path_expr(op.path, idents)}, query, headers, "
-        f"{body}, {ctype}, {rtype})"
+        f"{body}, {ctype}, {rtype}, {'true' if op.result_kind == 'raw' else 'false'})"
     )
     if returns == "void":
         lines.append(f"        this.<Object>{call};")

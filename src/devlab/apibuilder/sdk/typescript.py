@@ -292,9 +292,10 @@ def _smoke_call(op: OpPlan, method: str, model: ApiModel) -> str | None:
             {},
         )
         args.append(js_literal(example(schema, model.schemas, full=False)))
+    body_arg = None
     if op.body_kind == "json":
         body = example(src.request_body.schema_, model.schemas) if src.request_body else {}
-        args.append(f"{js_literal(body)} as never")
+        body_arg = f"{js_literal(body)} as never"
     fields = {
         p.json_name: example(
             next(
@@ -311,8 +312,12 @@ def _smoke_call(op: OpPlan, method: str, model: ApiModel) -> str | None:
         for p in [*op.query_params, *op.header_params]
         if p.required
     }
-    if fields:
-        args.append(f"{js_literal(fields)} as never")
+    params_arg = f"{js_literal(fields)} as never" if fields else None
+    # the signature's order: required arguments first (see _order)
+    if body_arg is not None and not op.body_required and params_arg is not None:
+        args += [params_arg, body_arg]
+    else:
+        args += [a for a in (body_arg, params_arg) if a is not None]
     return f"await client.{method}({', '.join(args)});"
 
 
