@@ -17,7 +17,11 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # not Debian's, so npm is added below when missing
               libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5
               # issue 14: the symbol benchmark's reference extractor and Java corpus
-              universal-ctags openjdk-17-source)
+              universal-ctags openjdk-17-source
+              # API Builder SDK proofs (issue 16): mypy + httpx/requests for the system
+              # python3, OkHttp 3 + Jackson jars for javac; chromium for the page's tests
+              mypy python3-httpx python3-requests libokhttp-java libjackson2-databind-java
+              chromium)
 
 install_system() {
   local missing=()
@@ -38,6 +42,11 @@ install_typescript() {
   if ! npm ls -g typescript >/dev/null 2>&1 || ! npm ls -g @types/node >/dev/null 2>&1; then
     echo "setup: installing typescript and @types/node (npm -g)" >&2
     $SUDO npm install -g -q "typescript@5" "@types/node@20" >/dev/null
+  fi
+  # the axios variant of generated TypeScript SDKs is type-checked against axios (issue 16)
+  if ! npm ls -g axios >/dev/null 2>&1; then
+    echo "setup: installing axios (npm -g) for TypeScript SDK proofs" >&2
+    $SUDO npm install -g -q "axios@1" >/dev/null
   fi
 }
 

@@ -169,6 +169,9 @@ def _mount() -> None:
     app.add_typer(purge_app, name="purge")
     app.add_typer(keys_app, name="keys")
     app.add_typer(testing_app, name="tests")  # issue 15
+    from devlab.apibuilder.cli import app as api_app  # issue 16
+
+    app.add_typer(api_app, name="api")
 
 
 _mount()

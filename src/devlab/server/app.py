@@ -104,6 +104,12 @@ def create_app(
         snippet_router,
     ):
         app.include_router(router)
+    from devlab.apibuilder.routes import page_router as api_page_router  # issue 16
+    from devlab.apibuilder.routes import router as apibuilder_router
+
+    app.include_router(apibuilder_router)
+    app.include_router(api_page_router)
+
     from devlab.auth.openapi import add_security
 
     add_security(app)

@@ -698,4 +698,36 @@ class TestRunRow(Base):
     mutation_score: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     job_id: Mapped[str | None] = mapped_column(String(36))
+# ---------------------------------------------------------------- API Builder (issue 16)
+
+
+class ApiDesignRow(Base):
+    """A stored API design; ``head_version`` is the version edits and reads start from
+    (undo moves it to the head's parent)."""
+
+    __tablename__ = "api_designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    head_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ApiDesignVersionRow(Base):
+    """One version of a design: the whole API model, the edit that made it, its parent."""
+
+    __tablename__ = "api_design_versions"
+    __table_args__ = (UniqueConstraint("design_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("api_designs.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    parent_version: Mapped[int | None]
+    model: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    edit: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,134 @@
+"""Property-based testing of a whole spec against a running service (schemathesis).
+
+For every operation schemathesis generates requests from the spec (hypothesis,
+derandomized, so a run repeats); each response is checked for server errors,
+status-code conformance and response-schema conformance. A failing case is shrunk
+by hypothesis to a minimal one and reported with its curl command. The target
+passes ``livetest.check_target`` once (all requests go to that base URL, redirects
+are not followed) and a ``Budget`` bounds requests, rate and time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from devlab.apibuilder.livetest import AllowList, Budget, BudgetExhausted, check_target
+from devlab.apibuilder.models import ApiModel
+from devlab.apibuilder.openapi import to_openapi
+
+
+class PropertyFailure(BaseModel):
+    operation: str
+    check: str
+    message: str
+    curl: str
+
+
+class PropertyReport(BaseModel):
+    base_url: str
+    operations: int
+    tested: int
+    requests: int
+    passed: int
+    failures: list[PropertyFailure] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)
+    budget_exhausted: bool = False
+
+
+def _checks() -> list[Any]:
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+def _run_operation(op: Any, base_url: str, budget: Budget, examples: int) -> PropertyFailure | None:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    failing: dict[str, Any] = {}
+
+    @given(case=op.as_strategy())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+        report_multiple_bugs=False,
+    )
+    def check(case: Any) -> None:
+        budget.take()
+        response = case.call(base_url=base_url, allow_redirects=False, timeout=10)
+        try:
+            case.validate_response(response, checks=_checks())
+        except BaseException as exc:  # a FailureGroup is a BaseExceptionGroup
+            failing["case"], failing["exc"] = case, exc
+            raise
+
+    try:
+        check()
+    except (BudgetExhausted, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        case, error = failing.get("case"), failing.get("exc", exc)
+        curl = case.as_curl_command(base_url=base_url) if case is not None else ""
+        if isinstance(error, BudgetExhausted):
+            raise error from None
+        parts = getattr(error, "exceptions", None) or [error]
+        name = ", ".join(type(e).__name__ for e in parts)
+        text = str(error).strip() or "; ".join(str(e).strip() for e in parts)
+        return PropertyFailure(
+            operation=f"{op.method.upper()} {op.path}",
+            check=name,
+            message=text[:1500],
+            curl=curl,
+        )
+    return None
+
+
+def test_spec(
+    model: ApiModel,
+    base_url: str,
+    *,
+    allow: AllowList,
+    examples: int = 10,
+    budget: Budget | None = None,
+) -> PropertyReport:
+    """Property-test every operation of ``model`` against ``base_url``."""
+    import schemathesis
+
+    check_target(base_url, allow)
+    budget = budget or Budget()
+    schema = schemathesis.openapi.from_dict(to_openapi(model))
+    report = PropertyReport(
+        base_url=base_url, operations=len(model.operations), tested=0, requests=0, passed=0
+    )
+    for result in schema.get_all_operations():
+        try:
+            op = result.ok()
+        except Exception as exc:
+            report.skipped.append(str(exc)[:200])
+            continue
+        try:
+            failure = _run_operation(op, base_url, budget, examples)
+        except BudgetExhausted:
+            report.budget_exhausted = True
+            break
+        report.tested += 1
+        if failure is None:
+            report.passed += 1
+        else:
+            report.failures.append(failure)
+    report.requests = budget.used
+    return report
+
+
+test_spec.__test__ = False  # type: ignore[attr-defined] - not a pytest test
+
+__all__ = ["PropertyFailure", "PropertyReport", "test_spec"]

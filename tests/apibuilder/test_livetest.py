@@ -1,0 +1,133 @@
+"""Live API tests: the SSRF allow-list, one checked request, whole-spec property tests."""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from devlab.apibuilder import AllowList, Budget, TargetRefused, send_request, test_spec
+from devlab.apibuilder.livetest import BudgetExhausted, check_target
+
+
+@pytest.mark.parametrize(
+    "url, rule",
+    [
+        ("http://169.254.169.254/latest/meta-data", "metadata"),
+        ("http://[fe80::1]/", "link-local"),
+        ("http://169.254.10.10/", "link-local"),
+        ("http://10.1.2.3/", "private-network"),
+        ("http://192.168.0.1/", "private-network"),
+        ("http://public.example.com/", "not-allow-listed"),
+        ("ftp://127.0.0.1/", "scheme"),
+        ("http://user:pw@127.0.0.1/", "credentials-in-url"),
+    ],
+)
+def test_targets_outside_the_allow_list_are_refused_naming_the_rule(url, rule):
+    with pytest.raises(TargetRefused) as caught:
+        check_target(url, AllowList())
+    assert caught.value.status_code == 403 and caught.value.detail["rule"] == rule
+    assert rule in caught.value.message
+
+
+def test_loopback_and_declared_private_urls_are_allowed():
+    check_target("http://127.0.0.1:9/", AllowList())
+    check_target("http://10.1.2.3:8080/x", AllowList(base_urls=["http://10.1.2.3:8080"]))
+    with pytest.raises(TargetRefused):  # metadata stays refused even when declared
+        check_target("http://169.254.169.254/", AllowList(base_urls=["http://169.254.169.254"]))
+    with pytest.raises(TargetRefused):
+        check_target("http://127.0.0.1/", AllowList(allow_loopback=False))
+
+
+def test_one_request_is_checked_against_the_spec(petstore_model, mock_url):
+    result = send_request(
+        "/pets/7", "GET", allow=AllowList(), model=petstore_model, base_url=mock_url
+    )
+    assert result.status == 200 and result.conforms and result.operation == "showPetById"
+    assert result.curl.startswith("curl -X GET")
+    missing = send_request(
+        "/nowhere", "GET", allow=AllowList(), model=petstore_model, base_url=mock_url
+    )
+    assert missing.conforms is False
+
+
+class _Redirect(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_redirects_are_rechecked(serve):
+    url = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Redirect))
+    with pytest.raises(TargetRefused, match="metadata"):
+        send_request(url + "/go", allow=AllowList())
+
+
+def test_budget_bounds_count():
+    budget = Budget(max_requests=2, per_second=1000)
+    budget.take()
+    budget.take()
+    with pytest.raises(BudgetExhausted):
+        budget.take()
+
+
+class _Buggy(BaseHTTPRequestHandler):
+    """GET /pets answers 500 for large limits; /pets/{id} a body missing 'id'."""
+
+    def log_message(self, *args):
+        pass
+
+    def _json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.startswith("/pets/"):
+            self._json(200, {"name": "Rex"})
+        elif "limit=" in self.path and int(self.path.split("limit=")[1].split("&")[0]) > 50:
+            self._json(500, {"error": "boom"})
+        else:
+            self._json(200, [])
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self._json(201, {"id": 1, "name": "x"})
+
+    def do_DELETE(self):
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.mark.slow
+def test_property_tests_find_bugs_with_curl_reproductions(petstore_model, serve):
+    url = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Buggy))
+    report = test_spec(
+        petstore_model,
+        url,
+        allow=AllowList(),
+        examples=25,
+        budget=Budget(max_requests=400, per_second=500),
+    )
+    failing = {f.operation: f for f in report.failures}
+    assert "GET /pets/{petId}" in failing  # response schema: 'id' is required
+    assert "GET /pets" in failing  # a server error for limit > 50
+    assert failing["GET /pets"].curl.startswith("curl")
+    assert "limit=" in failing["GET /pets"].curl
+    assert report.requests <= 400
+
+
+def test_property_test_target_outside_the_allow_list(petstore_model):
+    with pytest.raises(TargetRefused):
+        test_spec(petstore_model, "http://10.9.9.9", allow=AllowList())
