@@ -127,10 +127,10 @@ def _mount() -> None:
     from devlab.reverse.cli import vulndb_app
     from devlab.sandbox.cli import app as sandbox_app
     from devlab.search.cli import app as search_app
+    from devlab.testing.cli import app as testing_app  # issue 15
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
     from devlab.training.datasets.cli import app as dataset_app
-    from devlab.testing.cli import app as testing_app  # issue 15
 
     for sub in (
         codebase_app,

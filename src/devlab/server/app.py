@@ -80,10 +80,10 @@ def create_app(
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
     from devlab.server.ui import router as ui_router
-    from devlab.training.datasets.routes import router as datasets_router
-    from devlab.training.routes import router as training_router
     from devlab.testing.routes import router as testing_router  # issue 15
     from devlab.testing.routes import seed_router as testing_seed_router  # issue 15
+    from devlab.training.datasets.routes import router as datasets_router
+    from devlab.training.routes import router as training_router
 
     for router in (
         health_router,
