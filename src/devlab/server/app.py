@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     from devlab.jobs.routes import router as jobs_router
     from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
+    from devlab.sandbox.history_routes import router as snippets_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
         projects_router,
         search_router,
         sandbox_router,
+        snippets_router,
         reverse_router,
         insights_router,
         companion_router,
