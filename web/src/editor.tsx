@@ -1,0 +1,116 @@
+// CodeMirror 6 in a Preact component: syntax highlighting for every sandbox language,
+// dark/light theme, Ctrl/Cmd+Enter to run, and a handle for selection edits.
+import { basicSetup } from "codemirror";
+import { Compartment, EditorState } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { StreamLanguage } from "@codemirror/language";
+import { python } from "@codemirror/lang-python";
+import { javascript } from "@codemirror/lang-javascript";
+import { sql } from "@codemirror/lang-sql";
+import { java } from "@codemirror/lang-java";
+import { go } from "@codemirror/lang-go";
+import { shell } from "@codemirror/legacy-modes/mode/shell";
+import { oneDark } from "@codemirror/theme-one-dark";
+import { useEffect, useRef } from "preact/hooks";
+
+export function languageSupport(language: string) {
+  switch (language) {
+    case "python":
+      return python();
+    case "javascript":
+      return javascript();
+    case "typescript":
+      return javascript({ typescript: true });
+    case "sql":
+      return sql();
+    case "java":
+      return java();
+    case "go":
+      return go();
+    case "bash":
+      return StreamLanguage.define(shell);
+    default:
+      return [];
+  }
+}
+
+export interface EditorHandle {
+  view: EditorView;
+  selection(): { text: string; from: number; to: number; startLine: number; endLine: number };
+  replace(from: number, to: number, text: string): void;
+}
+
+interface Props {
+  value: string;
+  language: string;
+  dark: boolean;
+  label: string;
+  onChange: (text: string) => void;
+  onRun?: () => void;
+  onReady?: (h: EditorHandle) => void;
+}
+
+export function CodeEditor({ value, language, dark, label, onChange, onRun, onReady }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const lang = useRef(new Compartment());
+  const theme = useRef(new Compartment());
+  const callbacks = useRef({ onChange, onRun });
+  callbacks.current = { onChange, onRun };
+
+  useEffect(() => {
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          keymap.of([{ key: "Mod-Enter", run: () => (callbacks.current.onRun?.(), true) }]),
+          basicSetup,
+          lang.current.of(languageSupport(language)),
+          theme.current.of(dark ? oneDark : []),
+          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    view.current = v;
+    onReady?.({
+      view: v,
+      selection() {
+        const r = v.state.selection.main;
+        const from = r.empty ? 0 : r.from;
+        const to = r.empty ? v.state.doc.length : r.to;
+        return {
+          text: v.state.sliceDoc(from, to),
+          from,
+          to,
+          startLine: v.state.doc.lineAt(from).number,
+          endLine: v.state.doc.lineAt(to).number,
+        };
+      },
+      replace(from, to, text) {
+        v.dispatch({ changes: { from, to, insert: text } });
+      },
+    });
+    return () => v.destroy();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Outside changes (tab switch, restore) replace the document.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    }
+  }, [value]);
+  useEffect(() => {
+    view.current?.dispatch({ effects: lang.current.reconfigure(languageSupport(language)) });
+  }, [language]);
+  useEffect(() => {
+    view.current?.dispatch({ effects: theme.current.reconfigure(dark ? oneDark : []) });
+  }, [dark]);
+
+  return <div class="editor" ref={host} />;
+}

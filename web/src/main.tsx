@@ -1,0 +1,139 @@
+// The shared layout: navigation (one deep-linkable page per module), the project
+// switcher, theme and API token; the page is picked from /devlab/<page>.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import "./styles.css";
+import { api, getToken, setToken } from "./api";
+import { ProjectContext, useStored } from "./ui";
+import { SandboxPage } from "./pages/sandbox";
+import { CompanionPage } from "./pages/companion";
+import { InsightsPage } from "./pages/insights";
+import { ReversePage } from "./pages/reverse";
+import { SearchPage } from "./pages/search";
+import { DatasetsPage } from "./pages/datasets";
+import { ModelsPage } from "./pages/models";
+import { JobsPage } from "./pages/jobs";
+import { ElsewherePage } from "./pages/elsewhere";
+
+const PAGES: { id: string; title: string; render: (dark: boolean) => preact.JSX.Element }[] = [
+  { id: "sandbox", title: "Sandbox", render: (dark) => <SandboxPage dark={dark} /> },
+  { id: "companion", title: "Companion", render: () => <CompanionPage /> },
+  { id: "insights", title: "Insights", render: () => <InsightsPage /> },
+  { id: "reverse", title: "Reverse engineering", render: () => <ReversePage /> },
+  { id: "search", title: "Search", render: () => <SearchPage /> },
+  { id: "testing", title: "Testing", render: () => <ElsewherePage module="testing" /> },
+  { id: "api", title: "API builder", render: () => <ElsewherePage module="api" /> },
+  { id: "datasets", title: "Datasets", render: () => <DatasetsPage /> },
+  { id: "models", title: "Models", render: () => <ModelsPage /> },
+  { id: "jobs", title: "Jobs", render: () => <JobsPage /> },
+];
+
+const pageFromPath = () => location.pathname.replace(/^\/devlab\/?/, "").split("/")[0] || "sandbox";
+
+function App() {
+  const [page, setPage] = useState(pageFromPath());
+  const [theme, setTheme] = useStored<"light" | "dark">(
+    "devlab.theme",
+    matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+  );
+  const [project, setProject] = useStored<string>("devlab.project", "");
+  const [projects, setProjects] = useState<{ name: string }[]>([]);
+  const [projectError, setProjectError] = useState("");
+  const [tick, setTick] = useState(0);
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    const fromUrl = new URLSearchParams(location.search).get("project");
+    if (fromUrl) setProject(fromUrl);
+    const onPop = () => setPage(pageFromPath());
+    addEventListener("popstate", onPop);
+    return () => removeEventListener("popstate", onPop);
+  }, []);
+  useEffect(() => {
+    api<{ name: string }[]>("projects")
+      .then((list) => {
+        setProjects(list);
+        setProjectError("");
+        if (list.length && !list.some((p) => p.name === project)) setProject(list[list.length - 1].name);
+      })
+      .catch((e) => setProjectError(e.message));
+  }, [tick]);
+  const current = PAGES.find((p) => p.id === page) ?? PAGES[0];
+  useEffect(() => {
+    document.title = `${current.title} · DevLab`;
+  }, [current]);
+
+  const go = (e: MouseEvent, id: string) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    history.pushState({}, "", `/devlab/${id}`);
+    setPage(id);
+    setMenuOpen(false);
+    document.getElementById("main")?.focus();
+  };
+  const askToken = () => {
+    const value = prompt("API token for this server (empty to sign out):", getToken());
+    if (value !== null) {
+      setToken(value.trim());
+      setTick((t) => t + 1);
+    }
+  };
+
+  return (
+    <ProjectContext.Provider value={{ project, projects, reload: () => setTick((t) => t + 1) }}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href="/devlab/sandbox" onClick={(e) => go(e as MouseEvent, "sandbox")}>
+          <img src="/devlab/favicon.svg" alt="" width="22" height="22" /> DevLab
+        </a>
+        <button class="menu-btn" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <label class="switcher">
+          <span>Project</span>
+          <select value={project} onChange={(e) => setProject((e.target as HTMLSelectElement).value)}>
+            {projects.length === 0 && <option value="">(none yet)</option>}
+            {projects.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
+          {theme === "dark" ? "Light" : "Dark"}
+        </button>
+        <button onClick={askToken}>Token</button>
+      </header>
+      {projectError && (
+        <p class="error banner" role="alert">
+          Projects: {projectError}
+        </p>
+      )}
+      <div class="layout">
+        <nav id="nav" class={menuOpen ? "open" : ""} aria-label="Modules">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.id}>
+                <a href={`/devlab/${p.id}`} aria-current={p.id === current.id ? "page" : undefined} onClick={(e) => go(e as MouseEvent, p.id)}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          <h1>{current.title}</h1>
+          {current.render(theme === "dark")}
+        </main>
+      </div>
+    </ProjectContext.Provider>
+  );
+}
+
+render(<App />, document.getElementById("app")!);
