@@ -1,7 +1,11 @@
 // CodeMirror 6 in a Preact component: syntax highlighting for every sandbox language,
 // dark/light theme, Ctrl/Cmd+Enter to run, and a handle for selection edits.
-import { basicSetup } from "codemirror";
-import { Compartment, EditorState } from "@codemirror/state";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { drawSelection, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, lineNumbers } from "@codemirror/view";
+import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { StreamLanguage } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
@@ -12,6 +16,8 @@ import { go } from "@codemirror/lang-go";
 import { shell } from "@codemirror/legacy-modes/mode/shell";
 import { oneDark } from "@codemirror/theme-one-dark";
 import { useEffect, useRef } from "preact/hooks";
+
+const outside = Annotation.define<boolean>();
 
 export function languageSupport(language: string) {
   switch (language) {
@@ -42,6 +48,7 @@ export interface EditorHandle {
 
 interface Props {
   value: string;
+  docId: string;
   language: string;
   dark: boolean;
   label: string;
@@ -50,7 +57,7 @@ interface Props {
   onReady?: (h: EditorHandle) => void;
 }
 
-export function CodeEditor({ value, language, dark, label, onChange, onRun, onReady }: Props) {
+export function CodeEditor({ value, docId, language, dark, label, onChange, onRun, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const lang = useRef(new Compartment());
@@ -65,12 +72,26 @@ export function CodeEditor({ value, language, dark, label, onChange, onRun, onRe
         doc: value,
         extensions: [
           keymap.of([{ key: "Mod-Enter", run: () => (callbacks.current.onRun?.(), true) }]),
-          basicSetup,
+          lineNumbers(),
+          highlightActiveLineGutter(),
+          highlightSpecialChars(),
+          history(),
+          foldGutter(),
+          drawSelection(),
+          indentOnInput(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          bracketMatching(),
+          closeBrackets(),
+          highlightActiveLine(),
+          highlightSelectionMatches(),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap]),
           lang.current.of(languageSupport(language)),
           theme.current.of(dark ? oneDark : []),
           EditorView.contentAttributes.of({ "aria-label": label }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
+            if (u.docChanged && !u.transactions.some((t) => t.annotation(outside))) {
+              callbacks.current.onChange(u.state.doc.toString());
+            }
           }),
         ],
       }),
@@ -98,13 +119,14 @@ export function CodeEditor({ value, language, dark, label, onChange, onRun, onRe
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Outside changes (tab switch, restore) replace the document.
+  // The editor owns its text while the user types (renders lag keystrokes); a new
+  // ``docId`` (tab switch, restore) replaces the document with ``value``.
   useEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: outside.of(true) });
     }
-  }, [value]);
+  }, [docId]);
   useEffect(() => {
     view.current?.dispatch({ effects: lang.current.reconfigure(languageSupport(language)) });
   }, [language]);

@@ -55,6 +55,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
   const socket = useRef<WebSocket | null>(null);
   const editor = useRef<EditorHandle | null>(null);
   const [historyTick, setHistoryTick] = useState(0);
+  const [reloads, setReloads] = useState(0); // bumped when the files change from outside the editor
 
   useEffect(() => {
     api<{ languages: string[] }>("languages").then((r) => setLanguages(r.languages)).catch(() => undefined);
@@ -69,6 +70,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
       const [name, body] = STARTERS[lang];
       setFiles({ [name]: body });
       setActive(name);
+      setReloads((n) => n + 1);
     }
   };
 
@@ -77,7 +79,9 @@ export function SandboxPage({ dark }: { dark: boolean }) {
     setOutput([]);
     setResult(null);
     setRunError("");
-    const entry = current;
+    // Test mode runs the test file (test_*.py, *.test.js, *Test.java, ...) when there is one.
+    const testFile = paths.find((p) => /(^|\/)test_|_test\.|\.test\.|Test\.java$/.test(p));
+    const entry = mode === "test" && testFile ? testFile : current;
     try {
       await api("versionSave", { params: { name: snippet }, body: { language, files, entry, note: mode } });
       setHistoryTick((t) => t + 1);
@@ -159,10 +163,11 @@ export function SandboxPage({ dark }: { dark: boolean }) {
             </>
           }
         >
-          <div class="tabs" role="tablist" aria-label="Files">
+          <div class="tabs" role="group" aria-label="Files">
             {paths.map((p) => (
               <span key={p} class="tab-wrap">
-                <button role="tab" aria-selected={p === current} onClick={() => setActive(p)}>
+                {/* a pressed button per file: a tablist may hold only tabs */}
+                <button class="file-tab" aria-pressed={p === current} onClick={() => setActive(p)}>
                   {p}
                 </button>
                 {paths.length > 1 && (
@@ -185,6 +190,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
           </div>
           <CodeEditor
             value={files[current] ?? ""}
+            docId={`${current}#${reloads}`}
             language={language}
             dark={dark}
             label={`Code of ${current}`}
@@ -254,6 +260,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
           snippet={snippet}
           tick={historyTick}
           onRestore={(v) => {
+            setReloads((n) => n + 1);
             setLanguage(v.language);
             setFiles(v.files);
             setActive(v.entry && v.files[v.entry] !== undefined ? v.entry : Object.keys(v.files)[0]);
