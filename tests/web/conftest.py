@@ -125,10 +125,15 @@ def scripted_model() -> Iterator[ScriptedModel]:
 
 def _real_codebase(target: Path) -> Path:
     """h11's own sources (a small real HTTP/1.1 library, MIT), as the team's codebase."""
+    import importlib.metadata
+
     import h11
 
     shutil.copytree(Path(h11.__file__).parent, target / "h11",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    licence = next(f for f in importlib.metadata.distribution("h11").files or []
+                   if f.name == "LICENSE.txt")
+    shutil.copy(licence.locate(), target / "LICENSE.txt")  # MIT: datasets may use it
     return target
 
 

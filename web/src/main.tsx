@@ -95,8 +95,8 @@ function App() {
           Menu
         </button>
         <label class="switcher">
-          <span>Project</span>
-          <select value={project} onChange={(e) => setProject((e.target as HTMLSelectElement).value)}>
+          <span aria-hidden="true">Project </span>
+          <select aria-label="Project" value={project} onChange={(e) => setProject((e.target as HTMLSelectElement).value)}>
             {projects.length === 0 && <option value="">(none yet)</option>}
             {projects.map((p) => (
               <option key={p.name} value={p.name}>

@@ -307,7 +307,7 @@ function GeneratePanel() {
                 Round {r.round}: {r.status}
                 {r.execution ? ` · tests ${r.execution.tests?.passed ?? 0}/${r.execution.tests?.total ?? 0} passed` : ""}
               </summary>
-              {r.error && <pre class="output stderr">{r.error}</pre>}
+              {r.error && <pre class="output stderr" tabIndex={0}>{r.error}</pre>}
               <pre class="code" tabIndex={0} aria-label={`Code of round ${r.round}`}>
                 {r.code || "(no code could be read from the reply)"}
               </pre>

@@ -119,13 +119,13 @@ function DatasetView({ refName }: { refName: string }) {
             <summary>
               {ex.kind} · {ex.path ?? ex.source?.path ?? ""} {ex.symbol ?? ""}
             </summary>
-            <pre class="code">{JSON.stringify(ex, null, 2)}</pre>
+            <pre class="code" tabIndex={0}>{JSON.stringify(ex, null, 2)}</pre>
           </details>
         ))}
       </Panel>
       <Panel title="Data card">
         <ErrorNote error={info.error} />
-        {info.data?.card ? <pre class="prose card">{info.data.card}</pre> : <p class="muted">No card.</p>}
+        {info.data?.card ? <pre class="prose card" tabIndex={0}>{info.data.card}</pre> : <p class="muted">No card.</p>}
       </Panel>
     </div>
   );

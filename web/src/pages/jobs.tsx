@@ -87,7 +87,7 @@ export function JobsPage() {
           {job.result && (
             <details>
               <summary>Result</summary>
-              <pre class="code">{JSON.stringify(job.result, null, 2)}</pre>
+              <pre class="code" tabIndex={0}>{JSON.stringify(job.result, null, 2)}</pre>
             </details>
           )}
         </Panel>

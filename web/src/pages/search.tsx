@@ -77,7 +77,7 @@ export function SearchPage() {
                     </button>
                   )}
                   <span class="muted small"> {r.kind} · {r.score.toFixed(3)}</span>
-                  <pre class="snippet">{r.snippet}</pre>
+                  <pre class="snippet" tabIndex={0}>{r.snippet}</pre>
                 </li>
               ))}
             </ol>
