@@ -307,15 +307,16 @@ def test_bad_input_shows_the_reason_and_keeps_what_was_typed(page, tmp_path):
     assert ".." in error.inner_text() or "outside" in error.inner_text()
     assert page.locator("progress").count() == 0
 
-    # a chat that fails keeps the draft and says why
+    # a chat the server refuses (over the 20,000 character cap) keeps the draft and says why
+    long_draft = "why? " * 4001
     page.goto("/devlab/companion")
-    store(page, {"devlab.project": "no-such-project", "devlab.companion.draft": "keep me"})
+    store(page, {"devlab.companion.draft": long_draft})
     page.get_by_role("button", name="Send").click()
     page.locator("#chat-error").wait_for()
-    assert "no-such-project" in page.locator("#chat-error").inner_text()
-    assert page.get_by_label("Message").input_value() == "keep me"
+    assert "message" in page.locator("#chat-error").inner_text()
+    assert page.get_by_label("Message").input_value() == long_draft
     page.reload()
-    assert page.get_by_label("Message").input_value() == "keep me"
+    assert page.get_by_label("Message").input_value() == long_draft
 
     # a lost WebSocket says so; the code is still there
     page.goto("/devlab/sandbox")

@@ -1,7 +1,7 @@
 // CodeMirror 6 in a Preact component: syntax highlighting for every sandbox language,
 // dark/light theme, Ctrl/Cmd+Enter to run, and a handle for selection edits.
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
-import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { drawSelection, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, lineNumbers } from "@codemirror/view";
@@ -14,10 +14,38 @@ import { sql } from "@codemirror/lang-sql";
 import { java } from "@codemirror/lang-java";
 import { go } from "@codemirror/lang-go";
 import { shell } from "@codemirror/legacy-modes/mode/shell";
-import { oneDark } from "@codemirror/theme-one-dark";
+import { tags as t } from "@lezer/highlight";
 import { useEffect, useRef } from "preact/hooks";
 
 const outside = Annotation.define<boolean>();
+
+// A dark theme whose every colour keeps 4.5:1 contrast on its background (WCAG AA).
+const darkHighlight = HighlightStyle.define([
+  { tag: [t.keyword, t.operatorKeyword, t.modifier], color: "#ff9ecb" },
+  { tag: [t.string, t.special(t.string), t.regexp], color: "#a8e6a1" },
+  { tag: [t.number, t.bool, t.null, t.atom], color: "#ffcb8b" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "#b4bcc6", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName), t.definition(t.function(t.variableName))], color: "#8cc8ff" },
+  { tag: [t.className, t.typeName, t.definition(t.typeName)], color: "#ffd479" },
+  { tag: [t.propertyName, t.attributeName], color: "#9fd8ff" },
+  { tag: [t.variableName, t.definition(t.variableName), t.punctuation, t.operator], color: "#e6edf3" },
+  { tag: t.invalid, color: "#ffaba3" },
+]);
+const darkTheme = [
+  EditorView.theme(
+    {
+      "&": { color: "#e6edf3", backgroundColor: "#0b0f14" },
+      ".cm-content": { caretColor: "#ffffff" },
+      ".cm-gutters": { backgroundColor: "#0b0f14", color: "#a3adb8", borderRight: "1px solid #3a4450" },
+      ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "#17202b" },
+      "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "#264f78" },
+      ".cm-cursor": { borderLeftColor: "#ffffff" },
+    },
+    { dark: true },
+  ),
+  syntaxHighlighting(darkHighlight),
+];
+const lightTheme = EditorView.theme({ ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "#eef2f7" } });
 
 export function languageSupport(language: string) {
   switch (language) {
@@ -86,7 +114,7 @@ export function CodeEditor({ value, docId, language, dark, label, onChange, onRu
           highlightSelectionMatches(),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap]),
           lang.current.of(languageSupport(language)),
-          theme.current.of(dark ? oneDark : []),
+          theme.current.of(dark ? darkTheme : lightTheme),
           EditorView.contentAttributes.of({ "aria-label": label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged && !u.transactions.some((t) => t.annotation(outside))) {
@@ -97,6 +125,8 @@ export function CodeEditor({ value, docId, language, dark, label, onChange, onRu
       }),
     });
     view.current = v;
+    // The editable content takes the keyboard focus of the scrolling region (axe).
+    v.contentDOM.tabIndex = 0;
     onReady?.({
       view: v,
       selection() {
@@ -131,7 +161,7 @@ export function CodeEditor({ value, docId, language, dark, label, onChange, onRu
     view.current?.dispatch({ effects: lang.current.reconfigure(languageSupport(language)) });
   }, [language]);
   useEffect(() => {
-    view.current?.dispatch({ effects: theme.current.reconfigure(dark ? oneDark : []) });
+    view.current?.dispatch({ effects: theme.current.reconfigure(dark ? darkTheme : lightTheme) });
   }, [dark]);
 
   return <div class="editor" ref={host} />;

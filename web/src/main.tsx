@@ -1,7 +1,7 @@
 // The shared layout: navigation (one deep-linkable page per module), the project
 // switcher, theme and API token; the page is picked from /devlab/<page>.
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import "./styles.css";
 import { api, getToken, setToken } from "./api";
 import { ProjectContext, useStored } from "./ui";
@@ -37,6 +37,8 @@ function App() {
     matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
   );
   const [project, setProject] = useStored<string>("devlab.project", "");
+  const projectRef = useRef(project); // the latest choice, for the project-list callback
+  projectRef.current = project;
   const [projects, setProjects] = useState<{ name: string }[]>([]);
   const [projectError, setProjectError] = useState("");
   const [tick, setTick] = useState(0);
@@ -46,8 +48,6 @@ function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useEffect(() => {
-    const fromUrl = new URLSearchParams(location.search).get("project");
-    if (fromUrl) setProject(fromUrl);
     const onPop = () => setPage(pageFromPath());
     addEventListener("popstate", onPop);
     return () => removeEventListener("popstate", onPop);
@@ -57,7 +57,8 @@ function App() {
       .then((list) => {
         setProjects(list);
         setProjectError("");
-        if (list.length && !list.some((p) => p.name === project)) setProject(list[list.length - 1].name);
+        // a choice that no longer exists (or none yet) falls back to the newest project
+        if (list.length && !list.some((p) => p.name === projectRef.current)) setProject(list[list.length - 1].name);
       })
       .catch((e) => setProjectError(e.message));
   }, [tick]);
@@ -136,4 +137,7 @@ function App() {
   );
 }
 
+// A deep link's ?project= wins over the stored choice.
+const linked = new URLSearchParams(location.search).get("project");
+if (linked) localStorage.setItem("devlab.project", JSON.stringify(linked));
 render(<App />, document.getElementById("app")!);

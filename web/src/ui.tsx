@@ -91,7 +91,7 @@ export function Panel({ title, children, actions }: { title: string; children: C
 export function DiffView({ diff, label }: { diff: string; label?: string }) {
   if (!diff.trim()) return <p class="muted">No changes.</p>;
   return (
-    <pre class="diff" aria-label={label ?? "diff"} tabIndex={0}>
+    <pre class="diff" role="region" aria-label={label ?? "diff"} tabIndex={0}>
       {diff.split("\n").map((line, i) => {
         const cls = line.startsWith("+++") || line.startsWith("---") ? "d-file" : line.startsWith("+") ? "d-add" : line.startsWith("-") ? "d-del" : line.startsWith("@@") ? "d-hunk" : "";
         return (
@@ -125,7 +125,7 @@ export function CodeLines({ text, start, end, marks }: { text: string; start: nu
     );
   }
   return (
-    <pre class="code" tabIndex={0} aria-label={`lines ${start} to ${end}`}>
+    <pre class="code" role="region" tabIndex={0} aria-label={`lines ${start} to ${end}`}>
       {rows}
     </pre>
   );

@@ -308,7 +308,7 @@ function GeneratePanel() {
                 {r.execution ? ` · tests ${r.execution.tests?.passed ?? 0}/${r.execution.tests?.total ?? 0} passed` : ""}
               </summary>
               {r.error && <pre class="output stderr" tabIndex={0}>{r.error}</pre>}
-              <pre class="code" tabIndex={0} aria-label={`Code of round ${r.round}`}>
+              <pre class="code" role="region" tabIndex={0} aria-label={`Code of round ${r.round}`}>
                 {r.code || "(no code could be read from the reply)"}
               </pre>
             </details>

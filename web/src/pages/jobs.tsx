@@ -81,7 +81,7 @@ export function JobsPage() {
           <Progress done={job.progress.done} total={job.progress.total} message={job.progress.message} />
           {job.error && <p class="error">{job.error}</p>}
           <h3>Log</h3>
-          <pre class="output" tabIndex={0} aria-label="Job log">
+          <pre class="output" role="log" tabIndex={0} aria-label="Job log">
             {logs.map((l) => `${l.level ?? ""} ${l.message}\n`).join("")}
           </pre>
           {job.result && (

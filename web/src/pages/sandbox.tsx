@@ -232,7 +232,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
       <div class="stack">
         <Panel title="Output">
           <ErrorNote error={runError} id="run-error" />
-          <pre class="output" aria-live="polite" aria-label="Program output" tabIndex={0}>
+          <pre class="output" role="log" aria-live="polite" aria-label="Program output" tabIndex={0}>
             {output.map((c, i) => (
               <span key={i} class={c.stream}>
                 {c.text}
