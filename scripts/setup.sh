@@ -15,7 +15,9 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               bubblewrap graphviz postgresql postgresql-client
               # sandbox toolchains (devlab.sandbox); nodejs ships npm only where it is
               # not Debian's, so npm is added below when missing
-              libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5)
+              libseccomp2 sqlite3 nodejs golang-go openjdk-17-jdk-headless junit5
+              # the web workbench's browser tests (Playwright drives Debian's chromium)
+              chromium)
 
 install_system() {
   local missing=()
@@ -36,6 +38,21 @@ install_typescript() {
   if ! npm ls -g typescript >/dev/null 2>&1 || ! npm ls -g @types/node >/dev/null 2>&1; then
     echo "setup: installing typescript and @types/node (npm -g)" >&2
     $SUDO npm install -g -q "typescript@5" "@types/node@20" >/dev/null
+  fi
+}
+
+build_web() {
+  # The web workbench (issue 20): TypeScript + Vite, built from the committed lockfile
+  # into src/devlab/server/static/dist, which `devlab serve` serves at /devlab/<page>.
+  # Rebuilt only when a source is newer than the last build.
+  local stamp=src/devlab/server/static/dist/index.html
+  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    echo "setup: installing the web workbench's packages (npm ci)" >&2
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -f "$stamp" ] || [ -n "$(find web/src web/index.html web/package-lock.json web/vite.config.ts -newer "$stamp" -print -quit)" ]; then
+    echo "setup: building the web workbench (npm run build)" >&2
+    (cd web && npm run build --silent >/dev/null)
   fi
 }
 
@@ -71,6 +88,7 @@ start_postgres() {
 install_system
 install_typescript
 install_python
+build_web
 
 case "$MODE" in
   serve)

@@ -72,17 +72,26 @@ def _handler(model: ScriptedModel) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # quiet
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
             prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
             reply = model.next(prompt or body.get("prompt", ""))
             if not body.get("stream"):
-                data = json.dumps({
-                    "choices": [{"message": {"role": "assistant", "content": reply},
-                                 "text": reply, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": len(prompt) // 4,
-                              "completion_tokens": len(reply) // 4},
-                }).encode()
+                data = json.dumps(
+                    {
+                        "choices": [
+                            {
+                                "message": {"role": "assistant", "content": reply},
+                                "text": reply,
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {
+                            "prompt_tokens": len(prompt) // 4,
+                            "completion_tokens": len(reply) // 4,
+                        },
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
@@ -129,16 +138,22 @@ def _real_codebase(target: Path) -> Path:
 
     import h11
 
-    shutil.copytree(Path(h11.__file__).parent, target / "h11",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    licence = next(f for f in importlib.metadata.distribution("h11").files or []
-                   if f.name == "LICENSE.txt")
+    shutil.copytree(
+        Path(h11.__file__).parent,
+        target / "h11",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    licence = next(
+        f for f in importlib.metadata.distribution("h11").files or [] if f.name == "LICENSE.txt"
+    )
     shutil.copy(licence.locate(), target / "LICENSE.txt")  # MIT: datasets may use it
     return target
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel) -> Iterator[str]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel
+) -> Iterator[str]:
     """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index)."""
     why = _why_skip()
     if why:
@@ -199,8 +214,14 @@ def browser(server: str) -> Iterator[object]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield chromium
         chromium.close()

@@ -18,15 +18,17 @@ from .conftest import AXE, PROJECT, REPO, SCREENSHOTS
 
 pytestmark = [pytest.mark.slow]
 
-SPEC = json.dumps({
-    "summary": "FizzBuzz for one number",
-    "function": "fizz",
-    "inputs": ["n: a positive int"],
-    "outputs": ["'Fizz', 'Buzz', 'FizzBuzz' or the number"],
-    "constraints": ["n >= 1"],
-    "examples": [{"input": "3", "output": "Fizz"}],
-    "acceptance_tests": ["fizz(3) == 'Fizz'"],
-})
+SPEC = json.dumps(
+    {
+        "summary": "FizzBuzz for one number",
+        "function": "fizz",
+        "inputs": ["n: a positive int"],
+        "outputs": ["'Fizz', 'Buzz', 'FizzBuzz' or the number"],
+        "constraints": ["n >= 1"],
+        "examples": [{"input": "3", "output": "Fizz"}],
+        "acceptance_tests": ["fizz(3) == 'Fizz'"],
+    }
+)
 TESTS = (
     "```python\nfrom solution import fizz\n\n\ndef test_fizz():\n    assert fizz(3) == 'Fizz'\n\n\n"
     "def test_fizzbuzz():\n    assert fizz(15) == 'FizzBuzz'\n\n\n"
@@ -38,7 +40,7 @@ RIGHT = (
     "    if n % 3 == 0:\n        return 'Fizz'\n    if n % 5 == 0:\n        return 'Buzz'\n"
     "    return str(n)\n```"
 )
-VULNERABLE = '''import subprocess
+VULNERABLE = """import subprocess
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -49,7 +51,7 @@ def run():
     cmd = request.args.get("cmd")
     full = "ls " + cmd
     return subprocess.check_output(full, shell=True)
-'''
+"""
 
 
 def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +79,8 @@ def editor_text(page) -> str:  # type: ignore[no-untyped-def]
 def store(page, values: dict) -> None:  # type: ignore[no-untyped-def]
     """Put values in the page's localStorage (as the app stores them) and reload."""
     page.evaluate(
-        "v => { for (const [k, x] of Object.entries(v)) localStorage.setItem(k, JSON.stringify(x)); }",
+        "v => { for (const [k, x] of Object.entries(v))"
+        " localStorage.setItem(k, JSON.stringify(x)); }",
         values,
     )
     page.reload()
@@ -87,14 +90,17 @@ def store(page, values: dict) -> None:  # type: ignore[no-untyped-def]
 def test_sandbox_runs_streams_tests_history_and_companion_edit(page, scripted_model):
     page.goto("/")
     assert page.url.endswith("/devlab/sandbox")
-    store(page, {
-        "devlab.sandbox.snippet": "web-test",
-        "devlab.sandbox.language": "python",
-        "devlab.sandbox.files": {"main.py": "name = input()\nprint(name.upper())\n"},
-        "devlab.sandbox.active": "main.py",
-        "devlab.sandbox.stdin": "devlab",
-        "devlab.sandbox.mode": "run",
-    })
+    store(
+        page,
+        {
+            "devlab.sandbox.snippet": "web-test",
+            "devlab.sandbox.language": "python",
+            "devlab.sandbox.files": {"main.py": "name = input()\nprint(name.upper())\n"},
+            "devlab.sandbox.active": "main.py",
+            "devlab.sandbox.stdin": "devlab",
+            "devlab.sandbox.mode": "run",
+        },
+    )
     page.get_by_role("button", name="Run", exact=True).click()
     output = page.get_by_label("Program output")
     output.get_by_text("DEVLAB").wait_for()
@@ -106,32 +112,38 @@ def test_sandbox_runs_streams_tests_history_and_companion_edit(page, scripted_mo
     page.keyboard.type("print('two')")
     page.get_by_role("button", name="Run", exact=True).click()
     output.get_by_text("two").wait_for()
-    versions = page.locator("ol.versions li")
+    versions = page.locator("ul.versions li")
     versions.nth(1).wait_for()
     assert versions.count() == 2
     page.get_by_role("button", name="Diff").click()
     assert "+print('two')" in page.get_by_label("Diff between versions").inner_text()
     page.get_by_role("button", name="Restore version 1").click()
-    page.locator("ol.versions li").nth(2).wait_for()
+    page.locator("ul.versions li").nth(2).wait_for()
     assert "two" not in editor_text(page) and "upper()" in editor_text(page)
 
     # test mode: per-test results
-    store(page, {
-        "devlab.sandbox.files": {
-            "main.py": "def add(a,b): return a+b\n",
-            "test_main.py": "from main import add\n\ndef test_ok():\n    assert add(1, 2) == 3\n\n"
-                            "def test_bad():\n    assert add(1, 1) == 3\n",
+    store(
+        page,
+        {
+            "devlab.sandbox.files": {
+                "main.py": "def add(a,b): return a+b\n",
+                "test_main.py": "from main import add\n\n"
+                "def test_ok():\n    assert add(1, 2) == 3\n\n"
+                "def test_bad():\n    assert add(1, 1) == 3\n",
+            },
+            "devlab.sandbox.mode": "test",
+            "devlab.sandbox.stdin": "",
         },
-        "devlab.sandbox.mode": "test",
-        "devlab.sandbox.stdin": "",
-    })
+    )
     page.get_by_role("button", name="Run tests").click()
     caption = page.locator(".result caption")
     caption.get_by_text("Tests: 1/2 passed").wait_for(timeout=60_000)
     assert page.locator("td.o-passed").count() == 1 and page.locator("td.o-failed").count() == 1
 
     # refactor through the Companion: diff inline, apply, undo
-    scripted_model.script("```python\ndef add(a, b):\n    return a + b\n```\nOne statement per line.")
+    scripted_model.script(
+        "```python\ndef add(a, b):\n    return a + b\n```\nOne statement per line."
+    )
     page.get_by_role("button", name="main.py", exact=True).click()
     page.get_by_role("button", name="Refactor").click()
     proposed = page.get_by_label("Proposed change")
@@ -147,8 +159,14 @@ def test_sandbox_runs_streams_tests_history_and_companion_edit(page, scripted_mo
 @pytest.mark.sandbox
 def test_companion_chat_citations_feedback_and_generate(page, scripted_model, server):
     page.goto("/devlab/companion")
-    store(page, {"devlab.project": PROJECT, "devlab.companion.draft": "",
-                 "devlab.companion.conversation": None})
+    store(
+        page,
+        {
+            "devlab.project": PROJECT,
+            "devlab.companion.draft": "",
+            "devlab.companion.conversation": None,
+        },
+    )
     scripted_model.script("A Connection tracks both sides' states and turns bytes into events [1].")
     page.get_by_label("Message").fill("How does Connection turn bytes into events?")
     page.get_by_role("button", name="Send").click()
@@ -166,8 +184,9 @@ def test_companion_chat_citations_feedback_and_generate(page, scripted_model, se
     page.get_by_role("button", name="Save correction").click()
     page.get_by_text("may train the team's models").wait_for()
     feedback = httpx.get(f"{server}/api/v1/devlab/feedback").json()
-    assert any(f["training_consent"] and f["correction"] == "It also handles pipelining."
-               for f in feedback)
+    assert any(
+        f["training_consent"] and f["correction"] == "It also handles pipelining." for f in feedback
+    )
     assert page.get_by_label("Conversations").get_by_role("button").count() >= 2
 
     # generate: each round visible, the verdict at the end
@@ -320,8 +339,14 @@ def test_bad_input_shows_the_reason_and_keeps_what_was_typed(page, tmp_path):
 
     # a lost WebSocket says so; the code is still there
     page.goto("/devlab/sandbox")
-    store(page, {"devlab.sandbox.mode": "run", "devlab.sandbox.files": {"main.py": "print(1)\n"},
-                 "devlab.sandbox.active": "main.py"})
+    store(
+        page,
+        {
+            "devlab.sandbox.mode": "run",
+            "devlab.sandbox.files": {"main.py": "print(1)\n"},
+            "devlab.sandbox.active": "main.py",
+        },
+    )
     page.route_web_socket(re.compile(r".*/execute/stream$"), lambda ws: ws.close())
     page.get_by_role("button", name="Run", exact=True).click()
     page.locator("#run-error").get_by_text("connection to the server was lost").wait_for()
@@ -334,8 +359,18 @@ def test_bad_input_shows_the_reason_and_keeps_what_was_typed(page, tmp_path):
     assert "type a symbol name" in page.locator("#nav-error").inner_text()
 
 
-PAGES = ["sandbox", "companion", "insights", "reverse", "search", "testing", "api",
-         "datasets", "models", "jobs"]
+PAGES = [
+    "sandbox",
+    "companion",
+    "insights",
+    "reverse",
+    "search",
+    "testing",
+    "api",
+    "datasets",
+    "models",
+    "jobs",
+]
 
 
 def test_every_page_fits_a_phone_and_the_dark_theme_is_accessible(browser, server):
@@ -380,7 +415,8 @@ def test_every_ui_call_is_a_documented_route(server, api_calls):
     patterns = [(m, _route_pattern(p)) for m, p in documented]
     assert len(api_calls.seen) >= 25, sorted(api_calls.seen)
     undocumented = [
-        f"{m} {p}" for m, p in sorted(api_calls.seen)
+        f"{m} {p}"
+        for m, p in sorted(api_calls.seen)
         if not any(m == dm and rx.match(p) for dm, rx in patterns)
     ]
     assert not undocumented, f"calls the pages made that OpenAPI does not document: {undocumented}"

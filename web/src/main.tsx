@@ -140,4 +140,6 @@ function App() {
 // A deep link's ?project= wins over the stored choice.
 const linked = new URLSearchParams(location.search).get("project");
 if (linked) localStorage.setItem("devlab.project", JSON.stringify(linked));
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+root.textContent = ""; // the "Loading" placeholder
+render(<App />, root);

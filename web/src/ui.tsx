@@ -95,9 +95,8 @@ export function DiffView({ diff, label }: { diff: string; label?: string }) {
       {diff.split("\n").map((line, i) => {
         const cls = line.startsWith("+++") || line.startsWith("---") ? "d-file" : line.startsWith("+") ? "d-add" : line.startsWith("-") ? "d-del" : line.startsWith("@@") ? "d-hunk" : "";
         return (
-          <span key={i} class={cls}>
-            {line}
-            {"\n"}
+          <span key={i} class={`line ${cls}`}>
+            {line || " "}
           </span>
         );
       })}
@@ -114,13 +113,12 @@ export function CodeLines({ text, start, end, marks }: { text: string; start: nu
   for (let n = from; n <= to; n++) {
     const hit = n >= start && n <= end;
     rows.push(
-      <span key={n} class={hit ? "hl" : ""} data-line={n}>
+      <span key={n} class={hit ? "line hl" : "line"} data-line={n}>
         <span class="ln" aria-hidden="true">
           {String(n).padStart(4, " ")}{" "}
         </span>
         {lines[n - 1]}
         {marks?.[n] ? <em class="mark"> ← {marks[n]}</em> : null}
-        {"\n"}
       </span>,
     );
   }

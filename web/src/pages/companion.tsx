@@ -203,11 +203,11 @@ function FeedbackBox({ messageId }: { messageId: number }) {
     });
   return (
     <div class="feedback">
-      <button aria-label="Helpful" onClick={() => send({ rating: "up" })} disabled={busy}>
-        👍
+      <button onClick={() => send({ rating: "up" })} disabled={busy}>
+        Helpful
       </button>
-      <button aria-label="Not helpful" onClick={() => send({ rating: "down" })} disabled={busy}>
-        👎
+      <button onClick={() => send({ rating: "down" })} disabled={busy}>
+        Not helpful
       </button>
       <button onClick={() => setCorrecting(!correcting)}>Correct</button>
       {sent && <span class="ok small">{sent}</span>}

@@ -344,7 +344,7 @@ function HistoryPanel({ snippet, tick, onRestore }: { snippet: string; tick: num
         <p class="muted">Every run saves a version here.</p>
       ) : (
         <>
-          <ol class="versions" reversed>
+          <ul class="plain versions">
             {versions.map((v) => (
               <li key={v.version}>
                 v{v.version} · {v.language} · {v.note || "run"} · {fmtTime(v.created_at)}{" "}
@@ -353,7 +353,7 @@ function HistoryPanel({ snippet, tick, onRestore }: { snippet: string; tick: num
                 </button>
               </li>
             ))}
-          </ol>
+          </ul>
           <div class="row">
             <label>
               From{" "}
