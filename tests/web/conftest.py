@@ -150,6 +150,24 @@ def _real_codebase(target: Path) -> Path:
     return target
 
 
+def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two ready versions in the registry, the second with its run's loss history, as a
+    finished training run leaves them (a real run would load the model for minutes)."""
+    from devlab.training import registry
+
+    run_dir = home / "runs" / "team-coder-v2"
+    run_dir.mkdir(parents=True)
+    losses = [3.1, 2.6, 2.2, 1.9, 1.8]
+    run_dir.joinpath("history.jsonl").write_text(
+        "".join(json.dumps({"step": i + 1, "loss": x}) + "\n" for i, x in enumerate(losses)),
+        encoding="utf-8",
+    )
+    registry.register_version(db, name="team-coder", status="ready", metrics={"last_loss": 2.4})
+    registry.register_version(
+        db, name="team-coder", status="ready", run_dir=str(run_dir), metrics={"last_loss": 1.8}
+    )
+
+
 @pytest.fixture(scope="session")
 def server(
     tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel
@@ -178,6 +196,7 @@ def server(
     db = Database(settings)
     try:
         index_project(db, settings, name=PROJECT, source=str(source), embed=False)
+        _trained_versions(db, home)
     finally:
         db.close()
     port = _free_port()

@@ -286,9 +286,28 @@ def test_datasets_build_and_browse(page):
     check_page(page, "datasets")
 
 
-def test_models_page_errors_next_to_controls(page):
+def test_models_activate_rollback_loss_curve_and_errors(page):
     page.goto("/devlab/models")
-    page.get_by_text("No trained versions yet").wait_for()
+    v1, v2 = (page.locator("tr", has_text=f"team-coder@v{n}") for n in (1, 2))
+    v2.wait_for()
+    page.get_by_label("For task").select_option("chat")
+    page.get_by_role("button", name="Activate team-coder@v1").click()
+    v1.get_by_text("chat").wait_for()
+    page.get_by_role("button", name="Activate team-coder@v2").click()
+    v2.get_by_text("chat").wait_for()
+    assert "chat" not in v1.inner_text()
+    page.get_by_role("button", name="Roll back").click()
+    v1.get_by_text("chat").wait_for()
+    page.get_by_role("button", name="Roll back").click()  # back to the configured model
+    page.wait_for_function("!document.querySelector('tbody').innerText.includes('chat')")
+    page.get_by_role("button", name="Roll back").click()
+    assert "never activated" in page.locator("#models-error").inner_text()
+
+    page.get_by_role("button", name="Training run of team-coder@v2").click()
+    chart = page.get_by_role("img", name=re.compile("Loss from 3.100 to 1.800 over 5 steps"))
+    chart.wait_for()
+    assert page.locator(".chart circle").count() == 5
+
     page.get_by_label("Suite").fill("no-such-dataset")
     page.get_by_role("button", name="Evaluate").click()
     page.locator("#eval-error").wait_for()
@@ -298,8 +317,6 @@ def test_models_page_errors_next_to_controls(page):
     page.get_by_role("button", name="Compare").click()
     page.locator("#compare-error").wait_for()
     assert "998" in page.locator("#compare-error").inner_text()
-    page.get_by_role("button", name="Train").click()
-    assert "pick a dataset" in page.locator("#train-error").inner_text()
     check_page(page, "models")
 
 

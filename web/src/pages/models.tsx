@@ -8,6 +8,7 @@ const TASKS = ["chat", "explain", "generate", "tests", "fix", "refactor", "trans
 
 export function ModelsPage() {
   const [tick, setTick] = useState(0);
+  const [runId, setRunId] = useStored<string | null>("devlab.train.run", null);
   const models = useLoad(() => api<any[]>("models"), [tick]);
   const acceptance = useLoad(() => api<any[]>("acceptance"), [tick]);
   const act = useAction();
@@ -17,10 +18,19 @@ export function ModelsPage() {
       await api("modelActivate", { params: { version: tag }, body: task === "all" ? {} : { tasks: [task] } });
       setTick((t) => t + 1);
     });
+  // Rolling back "all" rolls back every task that was activated (409: never was).
   const rollback = () =>
     act.run(async () => {
-      await api("modelRollback", { params: { task: task === "all" ? "default" : task } });
+      const tasks = task === "all" ? TASKS : [task];
+      const refused: string[] = [];
+      for (const t of tasks) {
+        await api("modelRollback", { params: { task: t } }).catch((e) => {
+          if (e.status !== 409) throw e;
+          refused.push(e.message);
+        });
+      }
       setTick((t) => t + 1);
+      if (refused.length === tasks.length) throw new Error(task === "all" ? "no task was ever activated: nothing to roll back" : refused[0]);
     });
   return (
     <div class="stack">
@@ -71,9 +81,12 @@ export function ModelsPage() {
                     <td>{m.dataset_ref ?? ""}</td>
                     <td>{m.active_tasks.join(", ")}</td>
                     <td class="small">{["last_loss", "best_val_loss", "pass@1"].filter((k) => m.metrics?.[k] != null).map((k) => `${k} ${Number(m.metrics[k]).toFixed(3)}`).join(" · ")}</td>
-                    <td>
-                      <button onClick={() => activate(m.tag)} disabled={act.busy || m.status !== "ready"}>
+                    <td class="row">
+                      <button onClick={() => activate(m.tag)} disabled={act.busy || m.status !== "ready"} aria-label={`Activate ${m.tag}`}>
                         Activate
+                      </button>
+                      <button onClick={() => setRunId(String(m.id))} aria-label={`Training run of ${m.tag}`}>
+                        Run
                       </button>
                     </td>
                   </tr>
@@ -89,7 +102,7 @@ export function ModelsPage() {
         )}
       </Panel>
       <div class="grid-2">
-        <TrainPanel onDone={() => setTick((t) => t + 1)} />
+        <TrainPanel runId={runId} setRunId={setRunId} onDone={() => setTick((t) => t + 1)} />
         <EvaluatePanel />
       </div>
     </div>
@@ -137,10 +150,9 @@ function LossChart({ history }: { history: any[] }) {
   );
 }
 
-function TrainPanel({ onDone }: { onDone: () => void }) {
+function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunId: (id: string) => void; onDone: () => void }) {
   const [dataset, setDataset] = useStored("devlab.train.dataset", "");
   const [steps, setSteps] = useStored("devlab.train.steps", 20);
-  const [runId, setRunId] = useStored<string | null>("devlab.train.run", null);
   const [run, setRun] = useState<any>(null);
   const act = useAction();
   const datasets = useLoad(() => api<any[]>("datasets"), []);
