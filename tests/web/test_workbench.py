@@ -246,8 +246,12 @@ def test_reverse_upload_progress_taint_path_and_diagram(page, tmp_path):
     page.get_by_role("button", name="Render").click()
     diagram = page.locator(".diagram img")
     diagram.wait_for()
+    page.wait_for_function("document.querySelector('.diagram img').complete")
+    fitted = float(re.search(r"scale\(([\d.]+)\)", diagram.get_attribute("style")).group(1))
+    assert 0 < fitted <= 1  # the whole diagram in view first
     page.get_by_role("button", name="Zoom in").click()
-    assert "scale(1.25)" in diagram.get_attribute("style")
+    zoomed = float(re.search(r"scale\(([\d.]+)\)", diagram.get_attribute("style")).group(1))
+    assert zoomed == pytest.approx(fitted * 1.25, rel=1e-3)
     check_page(page, "reverse")
 
 

@@ -5,27 +5,52 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import "./styles.css";
 import { api, getToken, setToken } from "./api";
 import { ProjectContext, useStored } from "./ui";
-import { SandboxPage } from "./pages/sandbox";
-import { CompanionPage } from "./pages/companion";
-import { InsightsPage } from "./pages/insights";
-import { ReversePage } from "./pages/reverse";
-import { SearchPage } from "./pages/search";
-import { DatasetsPage } from "./pages/datasets";
-import { ModelsPage } from "./pages/models";
-import { JobsPage } from "./pages/jobs";
-import { ElsewherePage } from "./pages/elsewhere";
+// Pages load on demand (the editor's code only with the sandbox), so the layout shows at once.
+type PageProps = { dark: boolean };
+type PageComponent = (p: PageProps) => preact.JSX.Element;
+const lazyPage = (load: () => Promise<PageComponent>) => {
+  let cached: PageComponent | null = null;
+  return function LazyPage(props: PageProps) {
+    const [Page, setPage] = useState<PageComponent | null>(() => cached);
+    const [error, setError] = useState("");
+    useEffect(() => {
+      if (!cached)
+        load()
+          .then((c) => setPage(() => (cached = c)))
+          .catch((e) => setError(`this page could not load (${e.message}); reload to try again`));
+    }, []);
+    if (error)
+      return (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      );
+    return Page ? <Page {...props} /> : <p class="muted">Loading…</p>;
+  };
+};
+
+const Sandbox = lazyPage(() => import("./pages/sandbox").then((m) => m.SandboxPage));
+const Companion = lazyPage(() => import("./pages/companion").then((m) => () => <m.CompanionPage />));
+const Insights = lazyPage(() => import("./pages/insights").then((m) => () => <m.InsightsPage />));
+const Reverse = lazyPage(() => import("./pages/reverse").then((m) => () => <m.ReversePage />));
+const Search = lazyPage(() => import("./pages/search").then((m) => () => <m.SearchPage />));
+const Datasets = lazyPage(() => import("./pages/datasets").then((m) => () => <m.DatasetsPage />));
+const Models = lazyPage(() => import("./pages/models").then((m) => () => <m.ModelsPage />));
+const Jobs = lazyPage(() => import("./pages/jobs").then((m) => () => <m.JobsPage />));
+const Testing = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="testing" />));
+const ApiBuilder = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="api" />));
 
 const PAGES: { id: string; title: string; render: (dark: boolean) => preact.JSX.Element }[] = [
-  { id: "sandbox", title: "Sandbox", render: (dark) => <SandboxPage dark={dark} /> },
-  { id: "companion", title: "Companion", render: () => <CompanionPage /> },
-  { id: "insights", title: "Insights", render: () => <InsightsPage /> },
-  { id: "reverse", title: "Reverse engineering", render: () => <ReversePage /> },
-  { id: "search", title: "Search", render: () => <SearchPage /> },
-  { id: "testing", title: "Testing", render: () => <ElsewherePage module="testing" /> },
-  { id: "api", title: "API builder", render: () => <ElsewherePage module="api" /> },
-  { id: "datasets", title: "Datasets", render: () => <DatasetsPage /> },
-  { id: "models", title: "Models", render: () => <ModelsPage /> },
-  { id: "jobs", title: "Jobs", render: () => <JobsPage /> },
+  { id: "sandbox", title: "Sandbox", render: (dark) => <Sandbox dark={dark} /> },
+  { id: "companion", title: "Companion", render: (dark) => <Companion dark={dark} /> },
+  { id: "insights", title: "Insights", render: (dark) => <Insights dark={dark} /> },
+  { id: "reverse", title: "Reverse engineering", render: (dark) => <Reverse dark={dark} /> },
+  { id: "search", title: "Search", render: (dark) => <Search dark={dark} /> },
+  { id: "testing", title: "Testing", render: (dark) => <Testing dark={dark} /> },
+  { id: "api", title: "API builder", render: (dark) => <ApiBuilder dark={dark} /> },
+  { id: "datasets", title: "Datasets", render: (dark) => <Datasets dark={dark} /> },
+  { id: "models", title: "Models", render: (dark) => <Models dark={dark} /> },
+  { id: "jobs", title: "Jobs", render: (dark) => <Jobs dark={dark} /> },
 ];
 
 const pageFromPath = () => location.pathname.replace(/^\/devlab\/?/, "").split("/")[0] || "sandbox";

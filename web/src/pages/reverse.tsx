@@ -121,6 +121,15 @@ function DiagramPanel() {
   const [zoom, setZoom] = useState(1);
   const [pan, setPan] = useState({ x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const image = useRef<HTMLImageElement>(null);
+  // Start (and Reset) with the whole diagram in view.
+  const fit = () => {
+    const img = image.current;
+    const width = box.current?.clientWidth ?? 0;
+    setZoom(img && img.naturalWidth && width ? Math.min(1, width / img.naturalWidth) : 1);
+    setPan({ x: 0, y: 0 });
+  };
   const { busy, error, run } = useAction();
   const render = () =>
     run(async () => {
@@ -130,8 +139,6 @@ function DiagramPanel() {
       // An <img> of a blob keeps any script in the SVG from running.
       if (url) URL.revokeObjectURL(url);
       setUrl(URL.createObjectURL(new Blob([r.text], { type: "image/svg+xml" })));
-      setZoom(1);
-      setPan({ x: 0, y: 0 });
     });
   useEffect(() => () => url && URL.revokeObjectURL(url), [url]);
   const onKey = (e: KeyboardEvent) => {
@@ -177,8 +184,8 @@ function DiagramPanel() {
             <button type="button" aria-label="Zoom out" onClick={() => setZoom((z) => Math.max(z / 1.25, 0.1))}>
               −
             </button>
-            <button type="button" onClick={() => (setZoom(1), setPan({ x: 0, y: 0 }))}>
-              Reset
+            <button type="button" onClick={fit}>
+              Fit
             </button>
           </>
         )}
@@ -186,6 +193,7 @@ function DiagramPanel() {
       <ErrorNote error={error} id="diagram-error" />
       {url && (
         <div
+          ref={box}
           class="diagram"
           tabIndex={0}
           role="img"
@@ -202,7 +210,7 @@ function DiagramPanel() {
           onPointerMove={(e) => drag.current && setPan({ x: e.clientX - drag.current.x, y: e.clientY - drag.current.y })}
           onPointerUp={() => (drag.current = null)}
         >
-          <img src={url} alt="" draggable={false} style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }} />
+          <img ref={image} src={url} alt="" draggable={false} onLoad={fit} style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }} />
         </div>
       )}
     </Panel>
