@@ -446,6 +446,6 @@ def test_every_ui_call_is_a_documented_route(server, api_calls):
     assert sorted(sockets) == ["/api/v1/devlab/companion/stream", "/api/v1/devlab/execute/stream"]
 
 
-def test_screenshots_were_saved():
+def test_screenshots_were_saved(server):
     saved = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
     assert {"sandbox.png", "companion.png", "reverse.png", "search.png"} <= set(saved)
