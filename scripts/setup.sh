@@ -21,6 +21,7 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # API Builder SDK proofs (issue 16): mypy + httpx/requests for the system
               # python3, OkHttp 3 + Jackson jars for javac; chromium for the page's tests
               mypy python3-httpx python3-requests libokhttp-java libjackson2-databind-java
+              # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 
 install_system() {
@@ -47,6 +48,21 @@ install_typescript() {
   if ! npm ls -g axios >/dev/null 2>&1; then
     echo "setup: installing axios (npm -g) for TypeScript SDK proofs" >&2
     $SUDO npm install -g -q "axios@1" >/dev/null
+  fi
+}
+
+build_web() {
+  # The web workbench (issue 20): TypeScript + Vite, built from the committed lockfile
+  # into src/devlab/server/static/dist, which `devlab serve` serves at /devlab/<page>.
+  # Rebuilt only when a source is newer than the last build.
+  local stamp=src/devlab/server/static/dist/index.html
+  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    echo "setup: installing the web workbench's packages (npm ci)" >&2
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -f "$stamp" ] || [ -n "$(find web/src web/index.html web/package-lock.json web/vite.config.ts -newer "$stamp" -print -quit)" ]; then
+    echo "setup: building the web workbench (npm run build)" >&2
+    (cd web && npm run build --silent >/dev/null)
   fi
 }
 
@@ -82,6 +98,7 @@ start_postgres() {
 install_system
 install_typescript
 install_python
+build_web
 
 case "$MODE" in
   serve)

@@ -196,3 +196,19 @@ def snapshot_lockfiles(db: Database, project: str | int) -> list[tuple[str, str]
             .order_by(SkippedFileRow.path)
         )
         return [(path, text) for path, text in rows]
+
+
+def file_text(db: Database, project: str | int, path: str) -> SnapshotText:
+    """One file of the project's current snapshot (scrubbed text): the workbench opens
+    cited lines, findings and search hits with it. 404 when the snapshot lacks it."""
+    snapshot_id = require_snapshot(resolve_project(db, project))
+    with db.session() as s:
+        row = s.execute(
+            select(FileVersion.path, FileVersion.language, FileText.text, FileVersion.parse_error)
+            .join(FileText, FileText.file_id == FileVersion.id)
+            .join(SnapshotFile, SnapshotFile.file_id == FileVersion.id)
+            .where(SnapshotFile.snapshot_id == snapshot_id, FileVersion.path == path)
+        ).first()
+    if row is None:
+        raise NotFound(f"project {project!r} has no file {path[:300]!r} in its current snapshot")
+    return SnapshotText(*row)

@@ -6,13 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbOffset
 from devlab.auth.guard import principal
 from devlab.auth.principal import Principal
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
-from devlab.codebase.projects import list_files, list_projects, list_snapshots, project_info
+from devlab.codebase.projects import (
+    file_text,
+    list_files,
+    list_projects,
+    list_snapshots,
+    project_info,
+)
 from devlab.codebase.removal import ProjectDeleted, delete_project
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
@@ -84,3 +91,20 @@ def get_files(
     bench: Workbench = Depends(workbench),
 ):
     return list_files(bench.db, project, language=language, limit=limit, offset=offset)
+
+
+class FileContent(BaseModel):
+    path: str
+    language: str
+    text: str = Field(description="the file's text, secret values replaced by placeholders")
+
+
+@router.get("/{project}/file", response_model=FileContent)
+def get_file(
+    project: str,
+    path: str = Query(..., min_length=1, max_length=1000, description="the file's path"),
+    bench: Workbench = Depends(workbench),
+):
+    """One file of the current snapshot (the workbench opens cited lines with it)."""
+    row = file_text(bench.db, project, path)
+    return FileContent(path=row.path, language=row.language, text=row.text)

@@ -76,6 +76,7 @@ def create_app(
     from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
     from devlab.reverse.routes import snippet_router
+    from devlab.sandbox.history_routes import router as snippets_router
     from devlab.sandbox.routes import router as sandbox_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
@@ -91,6 +92,7 @@ def create_app(
         projects_router,
         search_router,
         sandbox_router,
+        snippets_router,
         reverse_router,
         insights_router,
         companion_router,

@@ -730,4 +730,19 @@ class ApiDesignVersionRow(Base):
     model: Mapped[dict[str, Any]] = mapped_column(default=dict)
     edit: Mapped[dict[str, Any]] = mapped_column(default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
+class SnippetVersion(Base):
+    """One saved version of a sandbox snippet (issue 20): the workbench saves one per run,
+    so a user can list, diff and restore what they ran. ``files`` maps path -> text."""
+
+    __tablename__ = "snippet_versions"
+    __table_args__ = (UniqueConstraint("snippet", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snippet: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int]
+    language: Mapped[str] = mapped_column(String(32))
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    entry: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,277 @@
+"""Browser tests of the web workbench: Debian's chromium driven by Playwright against a
+real ``devlab serve`` (a subprocess) over a real codebase (h11's sources, MIT, copied
+from the installed package and ingested by the fixture), answering with a scripted
+model behind an OpenAI-compatible HTTP endpoint the fixture runs.
+
+They skip, saying why, only when chromium or the built front end is missing;
+``scripts/setup.sh`` installs and builds both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devlab.config import Settings
+from devlab.server.ui import dist_dir
+
+CHROMIUM = Path(os.environ.get("DEVLAB_CHROMIUM", "/usr/bin/chromium"))
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("DEVLAB_SCREENSHOTS", REPO / "tests" / "web" / "screenshots"))
+PROJECT = "h11"
+
+
+def _why_skip() -> str | None:
+    if not CHROMIUM.is_file():
+        return f"no chromium at {CHROMIUM}: apt-get install chromium (scripts/setup.sh does)"
+    if not (dist_dir() / "index.html").is_file():
+        return "the front end is not built: cd web && npm ci && npm run build (setup.sh does)"
+    if not AXE.is_file():
+        return f"axe-core is missing at {AXE}: cd web && npm ci"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is missing: pip install -e '.[dev]'"
+    return None
+
+
+class ScriptedModel:
+    """An OpenAI-compatible chat endpoint answering from a queue of replies (the last
+    one repeats); streams word by word when asked to. ``prompts`` keeps what it got."""
+
+    def __init__(self) -> None:
+        self.replies: list[str] = ["ok"]
+        self.prompts: list[str] = []
+        self.lock = threading.Lock()
+
+    def script(self, *replies: str) -> None:
+        with self.lock:
+            self.replies = list(replies)
+
+    def next(self, prompt: str) -> str:
+        with self.lock:
+            self.prompts.append(prompt)
+            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+
+def _handler(model: ScriptedModel) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # quiet
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+            prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
+            reply = model.next(prompt or body.get("prompt", ""))
+            if not body.get("stream"):
+                data = json.dumps(
+                    {
+                        "choices": [
+                            {
+                                "message": {"role": "assistant", "content": reply},
+                                "text": reply,
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {
+                            "prompt_tokens": len(prompt) // 4,
+                            "completion_tokens": len(reply) // 4,
+                        },
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.end_headers()
+            words = reply.split(" ")
+            for i, word in enumerate(words):
+                piece = word if i == len(words) - 1 else word + " "
+                chunk = {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+                time.sleep(0.02)
+            end = {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+            self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+
+    return Handler
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def scripted_model() -> Iterator[ScriptedModel]:
+    model = ScriptedModel()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(model))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    model.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    yield model
+    server.shutdown()
+    server.server_close()
+
+
+def _real_codebase(target: Path) -> Path:
+    """h11's own sources (a small real HTTP/1.1 library, MIT), as the team's codebase."""
+    import importlib.metadata
+
+    import h11
+
+    shutil.copytree(
+        Path(h11.__file__).parent,
+        target / "h11",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    licence = next(
+        f for f in importlib.metadata.distribution("h11").files or [] if f.name == "LICENSE.txt"
+    )
+    shutil.copy(licence.locate(), target / "LICENSE.txt")  # MIT: datasets may use it
+    return target
+
+
+def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two ready versions in the registry, the second with its run's loss history, as a
+    finished training run leaves them (a real run would load the model for minutes)."""
+    from devlab.training import registry
+
+    run_dir = home / "runs" / "team-coder-v2"
+    run_dir.mkdir(parents=True)
+    losses = [3.1, 2.6, 2.2, 1.9, 1.8]
+    run_dir.joinpath("history.jsonl").write_text(
+        "".join(json.dumps({"step": i + 1, "loss": x}) + "\n" for i, x in enumerate(losses)),
+        encoding="utf-8",
+    )
+    registry.register_version(db, name="team-coder", status="ready", metrics={"last_loss": 2.4})
+    registry.register_version(
+        db, name="team-coder", status="ready", run_dir=str(run_dir), metrics={"last_loss": 1.8}
+    )
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel
+) -> Iterator[str]:
+    """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index)."""
+    why = _why_skip()
+    if why:
+        pytest.skip(why)
+    home = tmp_path_factory.mktemp("webhome")
+    config = home / "devlab.toml"
+    config.write_text(
+        'llm_default_provider = "scripted"\n'
+        "[llm_providers.scripted]\n"
+        'kind = "openai"\n'
+        f'base_url = "{scripted_model.url}"\n'  # type: ignore[attr-defined]
+        'model = "scripted-1"\n'
+        "timeout_s = 30\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DEVLAB_HOME": str(home), "DEVLAB_CONFIG": str(config)}
+    source = _real_codebase(tmp_path_factory.mktemp("codebase"))
+    from devlab.search import index_project
+    from devlab.store.db import Database
+
+    settings = Settings(home=home)
+    db = Database(settings)
+    try:
+        index_project(db, settings, name=PROJECT, source=str(source), embed=False)
+        _trained_versions(db, home)
+    finally:
+        db.close()
+    port = _free_port()
+    devlab = [sys.executable, "-m", "devlab", "serve", "--port", str(port)]
+    log = open(home / "serve.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(devlab, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if proc.poll() is not None:
+                raise RuntimeError((home / "serve.log").read_text()[-3000:])
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("devlab serve did not start in 30 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class Calls:
+    """Every request the page made to the server's API: (method, path)."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+
+@pytest.fixture(scope="session")
+def api_calls() -> Calls:
+    return Calls()
+
+
+@pytest.fixture
+def page(browser, server: str, api_calls: Calls) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def record(request) -> None:  # type: ignore[no-untyped-def]
+        path = request.url.split(server, 1)[-1].split("?", 1)[0]
+        if path.startswith("/api/"):
+            api_calls.seen.add((request.method, path))
+
+    page.on("request", record)
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"

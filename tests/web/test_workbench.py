@@ -1,0 +1,451 @@
+"""One scenario per workbench page, end to end in headless chromium against a real
+``devlab serve`` (see conftest.py): each drives the page's main flow, saves a
+screenshot (checked for content) and runs axe-core (0 serious/critical violations).
+The last test checks every REST call the pages made against the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from .conftest import AXE, PROJECT, REPO, SCREENSHOTS
+
+pytestmark = [pytest.mark.slow]
+
+SPEC = json.dumps(
+    {
+        "summary": "FizzBuzz for one number",
+        "function": "fizz",
+        "inputs": ["n: a positive int"],
+        "outputs": ["'Fizz', 'Buzz', 'FizzBuzz' or the number"],
+        "constraints": ["n >= 1"],
+        "examples": [{"input": "3", "output": "Fizz"}],
+        "acceptance_tests": ["fizz(3) == 'Fizz'"],
+    }
+)
+TESTS = (
+    "```python\nfrom solution import fizz\n\n\ndef test_fizz():\n    assert fizz(3) == 'Fizz'\n\n\n"
+    "def test_fizzbuzz():\n    assert fizz(15) == 'FizzBuzz'\n\n\n"
+    "def test_number():\n    assert fizz(7) == '7'\n```"
+)
+WRONG = "```python\ndef fizz(n):\n    return str(n)\n```"
+RIGHT = (
+    "```python\ndef fizz(n):\n    if n % 15 == 0:\n        return 'FizzBuzz'\n"
+    "    if n % 3 == 0:\n        return 'Fizz'\n    if n % 5 == 0:\n        return 'Buzz'\n"
+    "    return str(n)\n```"
+)
+VULNERABLE = """import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    cmd = request.args.get("cmd")
+    full = "ls " + cmd
+    return subprocess.check_output(full, shell=True)
+"""
+
+
+def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshot (saved, and not blank) + axe-core with no serious violation."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    image = Image.open(shot).convert("RGB")
+    colours = image.resize((200, 200)).getcolors(200 * 200) or []
+    assert len(colours) > 20, f"{shot} looks blank ({len(colours)} colours)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{name}: accessibility violations {serious}"
+
+
+def editor_text(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(".cm-content").inner_text()
+
+
+def store(page, values: dict) -> None:  # type: ignore[no-untyped-def]
+    """Put values in the page's localStorage (as the app stores them) and reload."""
+    page.evaluate(
+        "v => { for (const [k, x] of Object.entries(v))"
+        " localStorage.setItem(k, JSON.stringify(x)); }",
+        values,
+    )
+    page.reload()
+
+
+@pytest.mark.sandbox
+def test_sandbox_runs_streams_tests_history_and_companion_edit(page, scripted_model):
+    page.goto("/")
+    assert page.url.endswith("/devlab/sandbox")
+    store(
+        page,
+        {
+            "devlab.sandbox.snippet": "web-test",
+            "devlab.sandbox.language": "python",
+            "devlab.sandbox.files": {"main.py": "name = input()\nprint(name.upper())\n"},
+            "devlab.sandbox.active": "main.py",
+            "devlab.sandbox.stdin": "devlab",
+            "devlab.sandbox.mode": "run",
+        },
+    )
+    page.get_by_role("button", name="Run", exact=True).click()
+    output = page.get_by_label("Program output")
+    output.get_by_text("DEVLAB").wait_for()
+    page.locator(".result .status").get_by_text("ok").wait_for()
+
+    # an edit, a second run: two versions, their diff, and a restore
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("print('two')")
+    page.get_by_role("button", name="Run", exact=True).click()
+    output.get_by_text("two").wait_for()
+    versions = page.locator("ul.versions li")
+    versions.nth(1).wait_for()
+    assert versions.count() == 2
+    page.get_by_role("button", name="Diff").click()
+    assert "+print('two')" in page.get_by_label("Diff between versions").inner_text()
+    page.get_by_role("button", name="Restore version 1").click()
+    page.locator("ul.versions li").nth(2).wait_for()
+    assert "two" not in editor_text(page) and "upper()" in editor_text(page)
+
+    # test mode: per-test results
+    store(
+        page,
+        {
+            "devlab.sandbox.files": {
+                "main.py": "def add(a,b): return a+b\n",
+                "test_main.py": "from main import add\n\n"
+                "def test_ok():\n    assert add(1, 2) == 3\n\n"
+                "def test_bad():\n    assert add(1, 1) == 3\n",
+            },
+            "devlab.sandbox.mode": "test",
+            "devlab.sandbox.stdin": "",
+        },
+    )
+    page.get_by_role("button", name="Run tests").click()
+    caption = page.locator(".result caption")
+    caption.get_by_text("Tests: 1/2 passed").wait_for(timeout=60_000)
+    assert page.locator("td.o-passed").count() == 1 and page.locator("td.o-failed").count() == 1
+
+    # refactor through the Companion: diff inline, apply, undo
+    scripted_model.script(
+        "```python\ndef add(a, b):\n    return a + b\n```\nOne statement per line."
+    )
+    page.get_by_role("button", name="main.py", exact=True).click()
+    page.get_by_role("button", name="Refactor").click()
+    proposed = page.get_by_label("Proposed change")
+    proposed.wait_for()
+    assert "+    return a + b" in proposed.inner_text()
+    page.get_by_role("button", name="Apply").click()
+    assert "return a + b" in editor_text(page)
+    page.get_by_role("button", name="Undo apply").click()
+    assert "def add(a,b): return a+b" in editor_text(page)
+    check_page(page, "sandbox")
+
+
+@pytest.mark.sandbox
+def test_companion_chat_citations_feedback_and_generate(page, scripted_model, server):
+    page.goto("/devlab/companion")
+    store(
+        page,
+        {
+            "devlab.project": PROJECT,
+            "devlab.companion.draft": "",
+            "devlab.companion.conversation": None,
+        },
+    )
+    scripted_model.script("A Connection tracks both sides' states and turns bytes into events [1].")
+    page.get_by_label("Message").fill("How does Connection turn bytes into events?")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text("turns bytes into events [1]").wait_for()
+    citation = page.get_by_label("Citations").get_by_role("button").first
+    citation.click()
+    page.locator("pre.code .hl").first.wait_for()
+    assert page.get_by_label("Message").input_value() == ""  # sent: the draft is cleared
+
+    page.get_by_role("button", name="Helpful", exact=True).click()
+    page.get_by_text("marked helpful").wait_for()
+    page.get_by_role("button", name="Correct").click()
+    page.get_by_label("Correction", exact=True).fill("It also handles pipelining.")
+    page.get_by_label("this correction may be used to train").check()
+    page.get_by_role("button", name="Save correction").click()
+    page.get_by_text("may train the team's models").wait_for()
+    feedback = httpx.get(f"{server}/api/v1/devlab/feedback").json()
+    assert any(
+        f["training_consent"] and f["correction"] == "It also handles pipelining." for f in feedback
+    )
+    assert page.get_by_label("Conversations").get_by_role("button").count() >= 2
+
+    # generate: each round visible, the verdict at the end
+    scripted_model.script(SPEC, TESTS, WRONG, RIGHT)
+    page.get_by_label("Requirement").fill("fizzbuzz of one number")
+    page.get_by_role("button", name="Generate").click()
+    page.locator("p", has_text="Verdict:").wait_for(timeout=120_000)
+    assert page.locator(".status.s-passed").first.inner_text() == "passed"
+    summaries = page.locator("details summary").all_inner_texts()
+    assert summaries[0].startswith("Round 1: failed") and summaries[1].startswith("Round 2: passed")
+    assert page.get_by_label("Generation log").locator("li").count() >= 1
+    check_page(page, "companion")
+
+
+def test_insights_feed_analyse_dismiss_reopen(page):
+    page.goto("/devlab/insights")
+    store(page, {"devlab.project": PROJECT})
+    page.get_by_role("button", name="Analyse now").click()
+    page.get_by_role("button", name="Analyse now").wait_for(timeout=120_000)
+    rows = page.locator("table.findings tbody tr")
+    rows.first.wait_for()
+    first = rows.first.locator("button.link")
+    title = first.inner_text()
+    first.click()
+    page.locator(".detail pre.code").wait_for()
+    page.get_by_label("Reason").fill("accepted risk in tests")
+    page.get_by_role("button", name="Dismiss").click()
+    page.get_by_label("Status").select_option("dismissed")
+    page.locator("table.findings").get_by_text("accepted risk in tests").first.wait_for()
+    # the dismissed finding is still the one opened
+    assert page.locator("table.findings button.link").first.inner_text() == title
+    page.get_by_role("button", name="Reopen").click()
+    page.get_by_text("Nothing here.").wait_for()
+    page.get_by_label("Status").select_option("open")
+    check_page(page, "insights")
+
+
+def test_reverse_upload_progress_taint_path_and_diagram(page, tmp_path):
+    archive = tmp_path / "vuln.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("app.py", VULNERABLE)
+        z.writestr("requirements.txt", "flask==0.12\n")
+    page.goto("/devlab/reverse")
+    page.get_by_label("ZIP archive").set_input_files(str(archive))
+    page.get_by_label("Project name").fill("vuln")
+    page.get_by_role("button", name="Upload and analyse").click()
+    page.get_by_role("status").get_by_text("Analysed").wait_for(timeout=120_000)
+    page.get_by_label("Project", exact=True).select_option("vuln")
+    security = page.get_by_label("Security findings", exact=True)
+    security.get_by_role("button", name="OS command injection").first.click()
+    steps = page.get_by_label("Taint path").locator("li")
+    steps.first.wait_for()
+    assert steps.count() >= 3 and "sink" in steps.last.inner_text()
+    assert page.locator(".detail .mark").count() >= 2  # steps marked on the code
+
+    page.get_by_label("Project", exact=True).select_option(PROJECT)
+    page.get_by_role("button", name="Render").click()
+    diagram = page.locator(".diagram img")
+    diagram.wait_for()
+    page.wait_for_function("document.querySelector('.diagram img').complete")
+    fitted = float(re.search(r"scale\(([\d.]+)\)", diagram.get_attribute("style")).group(1))
+    assert 0 < fitted <= 1  # the whole diagram in view first
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = float(re.search(r"scale\(([\d.]+)\)", diagram.get_attribute("style")).group(1))
+    assert zoomed == pytest.approx(fitted * 1.25, rel=1e-3)
+    check_page(page, "reverse")
+
+
+def test_search_and_navigation(page):
+    page.goto(f"/devlab/search?project={PROJECT}")
+    page.get_by_label("Query").fill("Connection")
+    page.get_by_label("Mode").select_option("lexical")
+    page.get_by_role("button", name="Search").click()
+    results = page.locator("ol.results li")
+    results.first.wait_for()
+    results.first.locator("button.link").first.click()
+    page.locator("pre.code .hl").first.wait_for()
+    page.get_by_label("Symbol").fill("Connection")
+    page.get_by_role("button", name="Definition", exact=True).click()
+    page.get_by_text(re.compile(r"definitions of Connection: [1-9]")).wait_for()
+    page.get_by_label("Symbol").fill("Request")
+    page.get_by_role("button", name="References", exact=True).click()
+    page.get_by_text(re.compile(r"references of Request: [1-9]")).wait_for()
+    page.get_by_label("Symbol").fill("_body_framing")
+    page.get_by_role("button", name="Callers", exact=True).click()
+    page.get_by_text(re.compile(r"callers of _body_framing: [1-9]")).wait_for()
+    check_page(page, "search")
+
+
+def test_datasets_build_and_browse(page):
+    page.goto(f"/devlab/datasets?project={PROJECT}")
+    page.get_by_label("Dataset name").fill("webtest")
+    for kind in ("completion", "doc-to-code", "code-to-tests", "bug-fix", "refactor"):
+        page.get_by_label(kind, exact=True).uncheck()
+    page.get_by_label("code-to-doc", exact=True).check()
+    page.get_by_role("button", name="Build").click()
+    page.get_by_role("button", name="webtest@v1").click(timeout=120_000)
+    page.locator("details summary").first.wait_for()
+    assert "code-to-doc" in page.locator("details summary").first.inner_text()
+    page.locator(".card").wait_for()
+    check_page(page, "datasets")
+
+
+def test_models_activate_rollback_loss_curve_and_errors(page):
+    page.goto("/devlab/models")
+    v1, v2 = (page.locator("tr", has_text=f"team-coder@v{n}") for n in (1, 2))
+    v2.wait_for()
+    page.get_by_label("For task").select_option("chat")
+    page.get_by_role("button", name="Activate team-coder@v1").click()
+    v1.get_by_text("chat").wait_for()
+    page.get_by_role("button", name="Activate team-coder@v2").click()
+    v2.get_by_text("chat").wait_for()
+    assert "chat" not in v1.inner_text()
+    page.get_by_role("button", name="Roll back").click()
+    v1.get_by_text("chat").wait_for()
+    page.get_by_role("button", name="Roll back").click()  # back to the configured model
+    page.wait_for_function("!document.querySelector('tbody').innerText.includes('chat')")
+    page.get_by_role("button", name="Roll back").click()
+    assert "never activated" in page.locator("#models-error").inner_text()
+
+    page.get_by_role("button", name="Training run of team-coder@v2").click()
+    chart = page.get_by_role("img", name=re.compile("Loss from 3.100 to 1.800 over 5 steps"))
+    chart.wait_for()
+    assert page.locator(".chart circle").count() == 5
+
+    page.get_by_label("Suite").fill("no-such-dataset")
+    page.get_by_role("button", name="Evaluate").click()
+    page.locator("#eval-error").wait_for()
+    assert "no-such-dataset" in page.locator("#eval-error").inner_text()
+    page.get_by_label("A", exact=True).fill("998")
+    page.get_by_label("B", exact=True).fill("999")
+    page.get_by_role("button", name="Compare").click()
+    page.locator("#compare-error").wait_for()
+    assert "998" in page.locator("#compare-error").inner_text()
+    check_page(page, "models")
+
+
+def test_jobs_list_and_log(page):
+    page.goto("/devlab/jobs")
+    first = page.locator("tbody tr button.link").first
+    first.wait_for()
+    first.click()
+    page.get_by_label("Job log").wait_for()
+    page.locator(".panel strong.status").first.wait_for()
+    check_page(page, "jobs")
+
+
+def test_bad_input_shows_the_reason_and_keeps_what_was_typed(page, tmp_path):
+    # a refused upload (path traversal) shows the server's reason at the upload
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("../escape.py", "print('out')\n")
+    page.goto("/devlab/reverse")
+    page.get_by_label("ZIP archive").set_input_files(str(evil))
+    page.get_by_role("button", name="Upload and analyse").click()
+    error = page.locator("#analyze-error")
+    error.wait_for(timeout=60_000)
+    assert ".." in error.inner_text() or "outside" in error.inner_text()
+    assert page.locator("progress").count() == 0
+
+    # a chat the server refuses (over the 20,000 character cap) keeps the draft and says why
+    long_draft = "why? " * 4001
+    page.goto("/devlab/companion")
+    store(page, {"devlab.companion.draft": long_draft})
+    page.get_by_role("button", name="Send").click()
+    page.locator("#chat-error").wait_for()
+    assert "message" in page.locator("#chat-error").inner_text()
+    assert page.get_by_label("Message").input_value() == long_draft
+    page.reload()
+    assert page.get_by_label("Message").input_value() == long_draft
+
+    # a lost WebSocket says so; the code is still there
+    page.goto("/devlab/sandbox")
+    store(
+        page,
+        {
+            "devlab.sandbox.mode": "run",
+            "devlab.sandbox.files": {"main.py": "print(1)\n"},
+            "devlab.sandbox.active": "main.py",
+        },
+    )
+    page.route_web_socket(re.compile(r".*/execute/stream$"), lambda ws: ws.close())
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.locator("#run-error").get_by_text("connection to the server was lost").wait_for()
+    assert "print(1)" in editor_text(page)
+
+    # a validation error from the server shows its message next to the control
+    page.goto(f"/devlab/search?project={PROJECT}")
+    page.get_by_label("Symbol").fill("")
+    page.get_by_role("button", name="Definition", exact=True).click()
+    assert "type a symbol name" in page.locator("#nav-error").inner_text()
+
+
+PAGES = [
+    "sandbox",
+    "companion",
+    "insights",
+    "reverse",
+    "search",
+    "testing",
+    "api",
+    "datasets",
+    "models",
+    "jobs",
+]
+
+
+def test_every_page_fits_a_phone_and_the_dark_theme_is_accessible(browser, server):
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for name in PAGES:
+            page.goto(f"/devlab/{name}?project={PROJECT}")
+            page.locator("main h1").wait_for()
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"/devlab/{name} overflows sideways at 390 px ({width} px)"
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation").get_by_role("link", name="Search").click()
+        assert page.url.endswith("/devlab/search")
+        page.get_by_role("button", name="Switch to dark theme").click()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        check_page(page, "search-dark-phone")
+        page.goto("/devlab/sandbox")
+        page.locator(".cm-content").wait_for()
+        check_page(page, "sandbox-dark-phone")
+        favicon = httpx.get(f"{server}/favicon.ico")
+        assert favicon.status_code == 200 and b"<svg" in favicon.content
+    finally:
+        context.close()
+
+
+def _route_pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+
+
+def test_every_ui_call_is_a_documented_route(server, api_calls):
+    """The route table of the front end, and every call the pages made in these
+    scenarios, match a path + method of the server's OpenAPI document."""
+    spec = httpx.get(f"{server}/openapi.json").json()
+    documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    source = (REPO / "web" / "src" / "api.ts").read_text(encoding="utf-8")
+    table = re.findall(r'^\s+\w+: \["(GET|POST|PATCH|PUT|DELETE)", "([^"]+)"\]', source, re.M)
+    assert len(table) >= 40
+    missing = [f"{m} {p}" for m, p in table if (m, p) not in documented]
+    assert not missing, f"UI routes not in the OpenAPI document: {missing}"
+    patterns = [(m, _route_pattern(p)) for m, p in documented]
+    assert len(api_calls.seen) >= 25, sorted(api_calls.seen)
+    undocumented = [
+        f"{m} {p}"
+        for m, p in sorted(api_calls.seen)
+        if not any(m == dm and rx.match(p) for dm, rx in patterns)
+    ]
+    assert not undocumented, f"calls the pages made that OpenAPI does not document: {undocumented}"
+    # the two WebSocket doors OpenAPI cannot list are served by the app
+    sockets = re.findall(r'^\s+\w+: "(/api/[^"]+)"', source, re.M)
+    assert sorted(sockets) == ["/api/v1/devlab/companion/stream", "/api/v1/devlab/execute/stream"]
+
+
+def test_screenshots_were_saved(server):
+    saved = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
+    assert {"sandbox.png", "companion.png", "reverse.png", "search.png"} <= set(saved)
