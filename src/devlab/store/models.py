@@ -673,6 +673,8 @@ class AuditEventRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+
+
 class TestRunRow(Base):
     """One Testing & QA Lab result over a snapshot: a coverage run of the project's own
     suite, a test generation, a mutation run or a chaos scenario. ``summary`` holds the
@@ -686,9 +688,7 @@ class TestRunRow(Base):
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
-    snapshot_id: Mapped[int | None] = mapped_column(
-        ForeignKey("snapshots.id", ondelete="CASCADE")
-    )
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # coverage | generate | mutation | chaos
     language: Mapped[str] = mapped_column(String(32), default="python")
     status: Mapped[str] = mapped_column(String(20))
@@ -698,6 +698,9 @@ class TestRunRow(Base):
     mutation_score: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     job_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # ---------------------------------------------------------------- API Builder (issue 16)
 
 
@@ -730,6 +733,9 @@ class ApiDesignVersionRow(Base):
     model: Mapped[dict[str, Any]] = mapped_column(default=dict)
     edit: Mapped[dict[str, Any]] = mapped_column(default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SnippetVersion(Base):
     """One saved version of a sandbox snippet (issue 20): the workbench saves one per run,
     so a user can list, diff and restore what they ran. ``files`` maps path -> text."""

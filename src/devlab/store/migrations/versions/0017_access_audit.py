@@ -2,7 +2,7 @@
 append-only audit log (hash chain), and who started a job or holds a conversation.
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

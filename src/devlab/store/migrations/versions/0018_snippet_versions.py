@@ -1,7 +1,7 @@
 """Snippet versions: every sandbox run from the web workbench saves one (issue 20).
 
 Revision ID: 0018
-Revises: 0010
+Revises: 0017
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0010"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
