@@ -126,6 +126,7 @@ class DesignSummary(BaseModel):
     id: int
     name: str
     head_version: int
+    project_id: int | None = None
     operations: int
     updated_at: str
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -58,7 +60,7 @@ def _design(session, row: ApiDesignRow, version: int | None = None) -> Design:
                 version=h.version,
                 parent_version=h.parent_version,
                 message=h.message,
-                created_at=h.created_at.isoformat() + "Z",
+                created_at=_iso(h.created_at),
             )
             for h in history
         ],
@@ -97,6 +99,11 @@ def create_design(
         raise
 
 
+def _iso(when: datetime) -> str:
+    """An ISO 8601 UTC timestamp with its offset (stored values may be naive UTC)."""
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
+
+
 def list_designs(db: Database) -> list[DesignSummary]:
     with db.session() as session:
         out = []
@@ -107,8 +114,9 @@ def list_designs(db: Database) -> list[DesignSummary]:
                     id=row.id,
                     name=row.name,
                     head_version=row.head_version,
+                    project_id=row.project_id,
                     operations=len(v.model.get("operations", [])),
-                    updated_at=row.updated_at.isoformat() + "Z",
+                    updated_at=_iso(row.updated_at),
                 )
             )
         return out

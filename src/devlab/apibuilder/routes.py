@@ -47,6 +47,9 @@ from devlab.apibuilder import (
 )
 from devlab.apibuilder.errors import SpecTooLarge
 from devlab.apibuilder.loader import MAX_BYTES
+from devlab.apitypes import DbId
+from devlab.auth.guard import principal
+from devlab.auth.principal import Principal
 from devlab.errors import InvalidInput
 from devlab.server.deps import workbench
 from devlab.workbench import Workbench
@@ -59,7 +62,7 @@ class SchemaRef(BaseModel):
     """A spec given inline (an OpenAPI object, or OpenAPI/DDL text) or by stored design."""
 
     schema_: dict[str, Any] | str | None = Field(default=None, alias="schema")
-    design_id: int | None = None
+    design_id: DbId | None = None
     dialect: str | None = Field(default=None, description="SQL dialect when schema is DDL")
 
     model_config = {"populate_by_name": True, "extra": "forbid"}
@@ -105,7 +108,7 @@ class DesignCreate(BaseModel):
     schema_: dict[str, Any] | str | None = Field(default=None, alias="schema")
     dialect: str | None = None
     title: str | None = Field(default=None, max_length=200)
-    project_id: int | None = None
+    project_id: DbId | None = None
 
     model_config = {"populate_by_name": True, "extra": "forbid"}
 
@@ -222,8 +225,15 @@ def lint_route(body: SchemaRef, bench: Workbench = Depends(workbench)) -> list[d
 
 
 @router.get("/designs")
-def designs_list(bench: Workbench = Depends(workbench)) -> list[dict[str, Any]]:
-    return [d.model_dump(mode="json") for d in list_designs(bench.db)]
+def designs_list(
+    bench: Workbench = Depends(workbench), who: Principal = Depends(principal)
+) -> list[dict[str, Any]]:
+    """The stored designs: those of projects the caller can see, and unattached ones."""
+    return [
+        d.model_dump(mode="json")
+        for d in list_designs(bench.db)
+        if d.project_id is None or who.can_see(d.project_id)
+    ]
 
 
 @router.post("/designs", status_code=201)
@@ -239,33 +249,33 @@ def designs_create(body: DesignCreate, bench: Workbench = Depends(workbench)) ->
 
 @router.get("/designs/{design_id}")
 def designs_get(
-    design_id: int, version: int | None = None, bench: Workbench = Depends(workbench)
+    design_id: DbId, version: int | None = None, bench: Workbench = Depends(workbench)
 ) -> dict[str, Any]:
     return get_design(bench.db, design_id, version).model_dump(mode="json", by_alias=True)
 
 
 @router.delete("/designs/{design_id}", status_code=204)
-def designs_delete(design_id: int, bench: Workbench = Depends(workbench)) -> Response:
+def designs_delete(design_id: DbId, bench: Workbench = Depends(workbench)) -> Response:
     delete_design(bench.db, design_id)
     return Response(status_code=204)
 
 
 @router.post("/designs/{design_id}/edits")
 def designs_edit(
-    design_id: int, edit: DesignEdit, bench: Workbench = Depends(workbench)
+    design_id: DbId, edit: DesignEdit, bench: Workbench = Depends(workbench)
 ) -> dict[str, Any]:
     """One builder edit (add/remove resource, field, operation, relation; set info)."""
     return edit_design(bench.db, design_id, edit).model_dump(mode="json", by_alias=True)
 
 
 @router.post("/designs/{design_id}/undo")
-def designs_undo(design_id: int, bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def designs_undo(design_id: DbId, bench: Workbench = Depends(workbench)) -> dict[str, Any]:
     return undo_design(bench.db, design_id).model_dump(mode="json", by_alias=True)
 
 
 @router.get("/designs/{design_id}/diff")
 def designs_diff(
-    design_id: int,
+    design_id: DbId,
     from_version: int,
     to_version: int | None = None,
     bench: Workbench = Depends(workbench),
@@ -274,7 +284,7 @@ def designs_diff(
 
 
 @router.get("/designs/{design_id}/lint")
-def designs_lint(design_id: int, bench: Workbench = Depends(workbench)) -> list[dict]:
+def designs_lint(design_id: DbId, bench: Workbench = Depends(workbench)) -> list[dict]:
     return [f.model_dump() for f in lint_model(get_design(bench.db, design_id).model)]
 
 
@@ -287,7 +297,7 @@ class TryRequest(BaseModel):
 
 @router.post("/designs/{design_id}/try")
 def designs_try(
-    design_id: int, body: TryRequest, bench: Workbench = Depends(workbench)
+    design_id: DbId, body: TryRequest, bench: Workbench = Depends(workbench)
 ) -> dict[str, Any]:
     """The try-it panel: the request against a mock of the design, on loopback."""
     model = get_design(bench.db, design_id).model

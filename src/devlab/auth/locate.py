@@ -285,6 +285,33 @@ def evaluations(*names: str) -> Locator:
     return locate
 
 
+def row(model: Any, name: str, what: str, *, in_body: bool = False) -> Locator:
+    """The project of a row named by its id (a path parameter, or a body field when
+    ``in_body``): its project when it has one, else ``None`` (a role on any project).
+    For tables whose rows carry a nullable ``project_id`` (test runs, API designs)."""
+
+    def locate(w: Where) -> list[int] | None:
+        raw = (w.body or {}).get(name) if in_body else w.path.get(name)
+        if raw in (None, ""):
+            return None
+        if numeric_id(str(raw)) is None:
+            return []  # the route's validation answers 422
+        with w.db.session() as s:
+            found = s.get(model, int(raw))
+            if found is None:
+                if w.who.is_admin:
+                    return []  # the route answers 404 itself
+                raise NotFound(f"no {what} {raw}")
+            project_id = found.project_id
+        if project_id is None:
+            return None
+        if not w.who.can_see(project_id):
+            raise NotFound(f"no {what} {raw}")
+        return [project_id]
+
+    return locate
+
+
 def first(*locators: Locator) -> Locator:
     """Every project the locators find together (``None`` when none names one)."""
 

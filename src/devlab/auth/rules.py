@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from devlab.auth import locate as loc
 from devlab.auth.locate import Locator
+from devlab.store.models import ApiDesignRow, TestRunRow
 
 LEVELS: tuple[str, ...] = ("public", "user", "viewer", "developer", "maintainer", "admin")
 
@@ -38,6 +39,9 @@ class Rule:
 
 
 P = "/api/v1/devlab"
+TEST_RUN = loc.row(TestRunRow, "run_id", "test run")
+DESIGN = loc.row(ApiDesignRow, "design_id", "API design")
+DESIGN_IN_BODY = loc.row(ApiDesignRow, "design_id", "API design", in_body=True)
 PUBLIC = Rule("public")
 USER = Rule("user")
 
@@ -48,6 +52,15 @@ RULES: dict[str, Rule] = {
     "GET /docs": PUBLIC,
     "GET /docs/oauth2-redirect": PUBLIC,
     "GET /redoc": PUBLIC,
+    # the web workbench's pages and assets (the data they show comes through the API)
+    "GET /devlab": PUBLIC,
+    "GET /devlab/": PUBLIC,
+    "GET /devlab/{page}": PUBLIC,
+    "GET /devlab/assets/{name}": PUBLIC,
+    "GET /devlab/favicon.svg": PUBLIC,
+    "GET /favicon.ico": PUBLIC,
+    "GET /devlab/api": PUBLIC,
+    "GET /devlab/api/static/{name}": PUBLIC,
     # access itself (auth/routes.py)
     f"POST {P}/auth/login": PUBLIC,
     f"POST {P}/auth/logout": PUBLIC,
@@ -81,6 +94,7 @@ RULES: dict[str, Rule] = {
     f"DELETE {P}/projects/{{project}}": Rule("maintainer", loc.path()),
     f"GET {P}/projects/{{project}}/snapshots": Rule("viewer", loc.path()),
     f"GET {P}/projects/{{project}}/files": Rule("viewer", loc.path()),
+    f"GET {P}/projects/{{project}}/file": Rule("viewer", loc.path()),
     f"POST {P}/search": Rule("viewer", loc.body("project")),
     f"GET {P}/projects/{{project}}/symbols": Rule("viewer", loc.path()),
     f"GET {P}/projects/{{project}}/repo-map": Rule("viewer", loc.path()),
@@ -93,6 +107,39 @@ RULES: dict[str, Rule] = {
     f"GET {P}/execute/languages": USER,
     f"GET {P}/execute/limits": USER,
     f"WS {P}/execute/stream": Rule("developer", meter="sandbox"),
+    # snippet version history (the workbench's sandbox page): code to run, so developer
+    f"GET {P}/snippets": Rule("developer"),
+    f"GET {P}/snippets/{{name}}/versions": Rule("developer"),
+    f"POST {P}/snippets/{{name}}/versions": Rule("developer"),
+    f"GET {P}/snippets/{{name}}/versions/{{version}}": Rule("developer"),
+    f"GET {P}/snippets/{{name}}/diff": Rule("developer"),
+    f"POST {P}/snippets/{{name}}/versions/{{version}}/restore": Rule("developer"),
+    # Testing & QA Lab: runs the project's tests in the sandbox
+    f"POST {P}/testing/coverage": Rule("developer", loc.body("project"), meter="sandbox"),
+    f"GET {P}/testing/coverage": Rule("viewer", loc.query("project")),
+    f"GET {P}/testing/coverage/{{run_id}}": Rule("viewer", TEST_RUN),
+    f"POST {P}/testing/generate": Rule("developer", loc.body("project"), meter="sandbox"),
+    f"POST {P}/testing/mutation": Rule("developer", loc.body("project"), meter="sandbox"),
+    f"GET {P}/testing/runs": Rule("viewer", loc.query("project")),
+    f"GET {P}/testing/runs/{{run_id}}": Rule("viewer", TEST_RUN),
+    f"POST {P}/generate/tests": Rule("developer", loc.body("project"), meter="sandbox"),
+    # API Builder: parsing and diffs are pure; SDK proofs run in the sandbox; live tests
+    # send requests out (allow-listed), so developer
+    f"POST {P}/api/parse-schema": USER,
+    f"POST {P}/api/diff": USER,
+    f"POST {P}/api/lint": Rule("viewer", DESIGN_IN_BODY),
+    f"POST {P}/api/generate-sdk": Rule("developer", DESIGN_IN_BODY, meter="sandbox"),
+    f"POST {P}/api/test": Rule("developer", DESIGN_IN_BODY),
+    f"POST {P}/api/test-spec": Rule("developer", DESIGN_IN_BODY),
+    f"GET {P}/api/designs": USER,
+    f"POST {P}/api/designs": Rule("developer", loc.body("project_id")),
+    f"GET {P}/api/designs/{{design_id}}": Rule("viewer", DESIGN),
+    f"DELETE {P}/api/designs/{{design_id}}": Rule("developer", DESIGN),
+    f"POST {P}/api/designs/{{design_id}}/edits": Rule("developer", DESIGN),
+    f"POST {P}/api/designs/{{design_id}}/undo": Rule("developer", DESIGN),
+    f"GET {P}/api/designs/{{design_id}}/diff": Rule("viewer", DESIGN),
+    f"GET {P}/api/designs/{{design_id}}/lint": Rule("viewer", DESIGN),
+    f"POST {P}/api/designs/{{design_id}}/try": Rule("developer", DESIGN),
     # analysis and insights
     f"POST {P}/analyze": Rule("developer"),
     f"POST {P}/reverse/analyze": Rule(

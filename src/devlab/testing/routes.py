@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from devlab.apitypes import DbId
 from devlab.errors import NotFound
 from devlab.server.deps import workbench
 from devlab.testing import (
@@ -67,7 +68,7 @@ def read_coverage(
 
 
 @router.get("/coverage/{run_id}", response_model=CoverageReport)
-def read_coverage_run(run_id: int, bench: Workbench = Depends(workbench)) -> CoverageReport:
+def read_coverage_run(run_id: DbId, bench: Workbench = Depends(workbench)) -> CoverageReport:
     return get_coverage(bench.db, run_id)
 
 
@@ -96,7 +97,7 @@ def runs(
 
 
 @router.get("/runs/{run_id}")
-def run(run_id: int, bench: Workbench = Depends(workbench)) -> dict[str, Any]:
+def run(run_id: DbId, bench: Workbench = Depends(workbench)) -> dict[str, Any]:
     return get_run(bench.db, run_id)
 
 
