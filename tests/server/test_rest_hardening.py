@@ -90,7 +90,7 @@ def test_cross_site_origins_and_rebinding_hosts_are_refused(server) -> None:
     port = server.rsplit(":", 1)[1]
     rebound = httpx.get(f"{server}/api/v1/health", headers={"host": f"evil.example:{port}"})
     assert rebound.status_code == 400 and "DNS" in rebound.json()["error"]
-    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "devbox"):
         assert httpx.get(f"{server}/api/v1/health", headers={"host": host}).status_code == 200
 
 
