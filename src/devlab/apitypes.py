@@ -12,9 +12,10 @@ answers 422 and the OpenAPI schema states ``minimum``/``maximum``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import annotated_types as at
+from pydantic import BeforeValidator, WithJsonSchema
 
 SQL_INT_MAX = 2**63 - 1
 
@@ -23,6 +24,25 @@ DbId = Annotated[int, at.Ge(1), at.Le(SQL_INT_MAX)]
 
 DbOffset = Annotated[int, at.Ge(0), at.Le(SQL_INT_MAX)]
 """An offset, a cursor or a count: 0 .. 2**63-1."""
+
+
+def _ref_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+ProjectRef = Annotated[
+    str,
+    BeforeValidator(_ref_text),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "integer"}],
+            "description": "project name or numeric id",
+        }
+    ),
+]
+"""A project (or other) reference: a name, or its id as a string or a JSON number."""
 
 
 def numeric_id(text: str | int) -> int | None:
@@ -40,4 +60,4 @@ def numeric_id(text: str | int) -> int | None:
     return value if 1 <= value <= SQL_INT_MAX else None
 
 
-__all__ = ["SQL_INT_MAX", "DbId", "DbOffset", "numeric_id"]
+__all__ = ["SQL_INT_MAX", "DbId", "DbOffset", "ProjectRef", "numeric_id"]

@@ -90,7 +90,7 @@ def test_cross_site_origins_and_rebinding_hosts_are_refused(server) -> None:
     port = server.rsplit(":", 1)[1]
     rebound = httpx.get(f"{server}/api/v1/health", headers={"host": f"evil.example:{port}"})
     assert rebound.status_code == 400 and "DNS" in rebound.json()["error"]
-    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "devbox"):
         assert httpx.get(f"{server}/api/v1/health", headers={"host": host}).status_code == 200
 
 
@@ -226,3 +226,19 @@ def test_cli_deletes_projects_and_datasets(tmp_path) -> None:
     assert json.loads(listed.output) == []
     missing = runner.invoke(cli_app, ["--home", str(home), "dataset", "delete", "nope", "-y"])
     assert missing.exit_code != 0
+
+
+def test_a_numeric_project_id_is_accepted_as_a_json_number(server, tmp_path) -> None:
+    from helpers import wait_job
+
+    src = write_tree(tmp_path / "repo", SAMPLE)
+    job = httpx.post(f"{server}{API}/projects", json={"name": "shop", "source": str(src)}).json()
+    assert wait_job(server, job["id"])["status"] == "succeeded"
+    pid = httpx.get(f"{server}{API}/projects/shop").json()["id"]
+    by_number = httpx.post(
+        f"{server}{API}/reverse/detect-vulnerabilities", json={"project_id": pid}
+    )
+    by_text = httpx.post(
+        f"{server}{API}/reverse/detect-vulnerabilities", json={"project_id": str(pid)}
+    )
+    assert by_number.status_code == by_text.status_code == 202, by_number.text

@@ -94,7 +94,8 @@ _INTERPRETERS: dict[str, str] = {
 LANGUAGES: frozenset[str] = frozenset(_EXTENSIONS.values()) | frozenset(_FILENAMES.values())
 TEXT_LANGUAGES: frozenset[str] = LANGUAGES - PARSED_LANGUAGES
 
-_VERSION_SUFFIX = re.compile(r"[\d.]+$")
+# issue 13: a match may only start where a run starts (linear, not quadratic)
+_VERSION_SUFFIX = re.compile(r"(?<![\d.])[\d.]+$")
 
 
 def detect_language(path: str, head: bytes = b"") -> str | None:

@@ -14,7 +14,8 @@ SIGNATURE_MAX_CHARS = 300
 
 _STRING_PREFIX = re.compile(r"^[rRuUbBfF]*")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
-_SPACE_BEFORE_CLOSE = re.compile(r"\s+([)\]])")
+# issue 13: a match may only start where a run starts (linear, not quadratic)
+_SPACE_BEFORE_CLOSE = re.compile(r"(?<!\s)\s+([)\]])")
 
 
 def count_lines(text: str) -> int:

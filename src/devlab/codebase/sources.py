@@ -59,7 +59,8 @@ _ZIP_NOISE = ("__MACOSX/",)
 
 _URL_SCHEME = re.compile(r"^(?:https?|git|ssh|file)://", re.IGNORECASE)
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
+# issue 13: a match may only start where a run starts (linear, not quadratic)
+_USERINFO = re.compile(r"(?i)(?<![\w+.-])([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 # Branch, tag or commit names git accepts, minus anything that could read as an option.
 _SAFE_REF = re.compile(r"^(?!-)[A-Za-z0-9._/@{}^~+-]+$")
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")

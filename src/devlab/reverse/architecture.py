@@ -339,7 +339,8 @@ class _Resolver:
         return [], None
 
 
-_JAVA_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)\s*;", re.MULTILINE)
+# issue 13: [ \t] not \s: \s* crossed newlines, quadratic on runs of blank lines
+_JAVA_PACKAGE = re.compile(r"^[ \t]*package[ \t]+([\w.]+)[ \t]*;", re.MULTILINE)
 
 
 def _java_packages(db: Database, project: str | int) -> dict[str, str]:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from devlab.apitypes import ProjectRef
 from devlab.codebase.models import IngestRequest
 from devlab.errors import InvalidInput, describe_validation_errors
 from devlab.insights.jobs import SECURITY_PHASES, submit_analysis
@@ -46,7 +47,7 @@ class AnalyzeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    project_id: str | None = Field(
+    project_id: ProjectRef | None = Field(
         default=None,
         validation_alias=AliasChoices("project_id", "project"),
         description="an ingested project (name or id)",
@@ -71,7 +72,7 @@ class AnalyzeRequest(BaseModel):
 
 
 class VulnerabilityRequest(BaseModel):
-    project_id: str | None = Field(
+    project_id: ProjectRef | None = Field(
         default=None,
         validation_alias=AliasChoices("project_id", "project"),
         description="an ingested project (name or id)",

@@ -387,10 +387,12 @@ class BashScan(Scan):
             self.tls(node, f"{base} runs with certificate verification switched off.", "medium")
 
     def chmod(self, node: Node, words: list[str]) -> None:
-        mode = next((w for w in words if not w.startswith("-") or SYMBOLIC_WW.match(w)), "")
+        # issue 13: words capped (SYMBOLIC_WW is quadratic on long runs of u/g/o/a)
+        mode = next((w for w in words if not w.startswith("-") or SYMBOLIC_WW.match(w[:64])), "")
         mode = mode.strip("'\"")
         numeric = re.fullmatch(r"0?[0-7]?[0-7]{3}", mode)
-        if (numeric and int(mode[-1]) & 2) or SYMBOLIC_WW.match(mode) or mode in ("+w", "a+rwx"):
+        symbolic = SYMBOLIC_WW.match(mode[:64])
+        if (numeric and int(mode[-1]) & 2) or symbolic or mode in ("+w", "a+rwx"):
             self.fa.config(
                 "PERMS",
                 "CWE-732",

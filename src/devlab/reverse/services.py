@@ -130,7 +130,7 @@ def _spring_routes(path: str, lines: list[str]) -> list[Route]:
         rest = match.group("rest") or ""
         if verb == "Request" and (m := re.search(r"RequestMethod\.(\w+)", rest)):
             method = m.group(1)
-        handler = next((m.group(1) for f in following if (m := _JAVA_METHOD.match(f))), "")
+        handler = next((m.group(1) for f in following if (m := _JAVA_METHOD.match(f[:400]))), "")
         joined = (prefix.rstrip("/") + "/" + route.lstrip("/")) if prefix else route
         found.append(
             Route(

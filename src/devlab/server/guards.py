@@ -6,10 +6,11 @@ text/plain``, no preflight) and, through DNS rebinding, even reads answers
 from a host name that resolves to 127.0.0.1. Three checks close that:
 
 1. **Host** (DNS rebinding): on a loopback bind only ``localhost``,
-   ``127.0.0.1`` and ``[::1]`` (plus ``Settings.allowed_hosts``) are accepted as
-   the ``Host`` header; a rebinding page's ``evil.example:8000`` gets 400. On a
-   non-loopback bind the bind address, loopback and ``allowed_hosts`` are
-   accepted (any host when the bind is a wildcard and no list is set).
+   ``127.0.0.1`` and ``[::1]`` (plus ``Settings.allowed_hosts`` and single-label
+   names such as ``devbox``) are accepted as the ``Host`` header; a rebinding
+   page's ``evil.example:8000`` gets 400. On a non-loopback bind the bind
+   address, loopback and ``allowed_hosts`` are accepted (any host when the
+   bind is a wildcard and no list is set).
 2. **Origin** on state-changing requests (POST/PUT/PATCH/DELETE) and on
    WebSocket handshakes: when a browser sends one, it must be the server's own
    origin (the ``Host`` it was reached by) or one of ``Settings.allowed_origins``;
@@ -75,6 +76,11 @@ class RequestGuards:
 
     def host_allowed(self, host: str) -> bool:
         if _is_loopback(host) or host in self.hosts:
+            return True
+        if host and "." not in host and ":" not in host:
+            # A single-label name (``devbox``, an in-process test client's ``test``)
+            # resolves only through the hosts file or local search domains, never
+            # through a rebinding attacker's DNS, which needs a name with a dot.
             return True
         return self.wildcard_bind and not self.hosts
 

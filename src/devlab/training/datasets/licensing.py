@@ -14,8 +14,9 @@ import re
 
 __all__ = ["licence_decision"]
 
-_SPLIT_OR = re.compile(r"\s+OR\s+", re.I)
-_SPLIT_AND = re.compile(r"\s+AND\s+", re.I)
+# issue 13: a match may only start where a run starts (linear, not quadratic)
+_SPLIT_OR = re.compile(r"(?<!\s)\s+OR\s+", re.I)
+_SPLIT_AND = re.compile(r"(?<!\s)\s+AND\s+", re.I)
 
 
 def _allowed(expr: str, allowed: set[str]) -> bool:
