@@ -116,3 +116,32 @@ def test_fast_path_streams_and_stops(packaged_model: Path):
     engine_dir = fastpath.ensure_fast_model(packaged_model.parent, packaged_model)
     assert (engine_dir / "model.bin").is_file()  # converted once, then reused
     assert fastpath.load_fast_model(engine_dir, packaged_model) is fast.engine_model()
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_an_adapter_is_merged_into_its_own_engine_copy(tmp_path, packaged_model: Path):
+    import copy
+
+    import numpy as np
+    from peft import LoraConfig, get_peft_model
+
+    from devlab.llm.providers.local import load_model
+
+    base = load_model(packaged_model).model
+    config = LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    get_peft_model(copy.deepcopy(base), config).save_pretrained(str(tmp_path / "adapter"))
+    tuned = TransformersProvider(
+        "tuned",
+        models_dir=tmp_path / "models",
+        model_dir=packaged_model,
+        adapter_path=tmp_path / "adapter",
+    )
+    plain = TransformersProvider("local", models_dir=packaged_model.parent)
+    assert tuned.uses_fast_engine()
+    a, b = tuned.engine_model(), plain.engine_model()
+    assert a is not b
+    prompt = [[b.pieces[i] for i in b.tokenizer.encode_prompt("def add(a, b):\n")]]
+    logits_a = np.array(a.generator.forward_batch(prompt))
+    logits_b = np.array(b.generator.forward_batch(prompt))
+    assert not np.allclose(logits_a, logits_b, atol=1e-3)  # the adapter changed the weights
