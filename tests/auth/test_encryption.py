@@ -79,3 +79,21 @@ def test_bad_key_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(InvalidInput, match="keys generate"):
         Database(load_settings(home=tmp_path / "h", encryption_key="not-a-key"))
     crypto.configure([])
+
+
+def test_ingested_file_texts_are_encrypted_and_still_analysed(tmp_path, sample_repo) -> None:
+    from devlab.codebase.projects import snapshot_texts
+    from devlab.search.indexer import index_project
+
+    settings = load_settings(home=tmp_path / "home", encryption_key=crypto.new_key())
+    db = Database(settings)
+    try:
+        index_project(db, settings, name="shop", source=str(sample_repo), embed=False)
+        raw = _raw(tmp_path / "home" / "devlab.db", "select text from file_texts")
+        assert raw and all(t.startswith(crypto.MARK) for (t,) in raw)
+        assert not any("apply_discount" in t for (t,) in raw)
+        texts = {t.path: t.text for t in snapshot_texts(db, "shop")}
+        assert "def apply_discount" in texts["shop/pricing.py"]
+    finally:
+        db.close()
+        crypto.configure([])
