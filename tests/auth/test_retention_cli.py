@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
@@ -46,6 +47,7 @@ def test_purge_deletes_what_the_policy_no_longer_keeps(tmp_path) -> None:
         db.close()
 
 
+@pytest.mark.slow
 def test_users_tokens_audit_cli_and_serve_refusal(tmp_path) -> None:
     home = str(tmp_path / "home")
     run = CliRunner().invoke

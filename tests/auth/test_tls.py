@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -71,6 +72,7 @@ def test_tls_flags_are_checked(tmp_path) -> None:
     assert missing.exit_code == 2 and "does not exist" in missing.output
 
 
+@pytest.mark.slow
 def test_https_server_sets_a_secure_session_cookie(tmp_path) -> None:
     cert, key = self_signed(tmp_path)
     settings = load_settings(home=tmp_path / "home")
