@@ -79,3 +79,29 @@ def test_bad_key_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(InvalidInput, match="keys generate"):
         Database(load_settings(home=tmp_path / "h", encryption_key="not-a-key"))
     crypto.configure([])
+
+
+def test_ingested_texts_and_chunks_are_encrypted_and_still_searched(tmp_path, sample_repo) -> None:
+    from devlab.codebase.projects import snapshot_texts
+    from devlab.search.indexer import index_project
+    from devlab.search.models import SearchRequest
+    from devlab.search.retrieval import search
+
+    settings = load_settings(home=tmp_path / "home", encryption_key=crypto.new_key())
+    db = Database(settings)
+    try:
+        index_project(db, settings, name="shop", source=str(sample_repo), embed=False)
+        raw = _raw(tmp_path / "home" / "devlab.db", "select text from file_texts")
+        assert raw and all(t.startswith(crypto.MARK) for (t,) in raw)
+        assert not any("apply_discount" in t for (t,) in raw)
+        texts = {t.path: t.text for t in snapshot_texts(db, "shop")}
+        assert "def apply_discount" in texts["shop/pricing.py"]
+        chunks = _raw(tmp_path / "home" / "devlab.db", "select content from chunks")
+        assert chunks and all(c.startswith(crypto.MARK) for (c,) in chunks)
+        hits = search(
+            db, settings, SearchRequest(project="shop", query="apply discount", mode="lexical")
+        )
+        assert any("def apply_discount" in h.snippet for h in hits)
+    finally:
+        db.close()
+        crypto.configure([])

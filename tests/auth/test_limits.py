@@ -68,3 +68,15 @@ def test_login_throttle_counts_names_case_insensitively() -> None:
         throttle.check("ANN", "10.0.0.3")
     throttle.succeeded("ann")
     throttle.check("ann", "10.0.0.3")
+
+
+def test_production_password_hashes_are_argon2id_with_the_librarys_defaults() -> None:
+    from argon2 import PasswordHasher
+
+    from devlab.auth import passwords
+
+    hashed = PasswordHasher().hash("x" * 12)  # what passwords._HASHER is outside tests
+    assert hashed.startswith("$argon2id$") and "m=65536,t=3" in hashed
+    assert passwords.verify_password(hashed, "x" * 12)
+    assert not passwords.verify_password(hashed, "y" * 12)
+    assert not passwords.verify_password(None, "x" * 12)  # unknown user: still checked

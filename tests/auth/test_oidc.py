@@ -28,6 +28,7 @@ def _sign_in(client: httpx.Client, sub: str) -> httpx.Response:
     return client.get(f"{back.path}?{back.query}")
 
 
+@pytest.mark.slow
 def test_oidc_code_flow_signs_users_in(tmp_path) -> None:
     with oidc_mock.run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"

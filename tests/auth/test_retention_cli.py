@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
@@ -46,6 +47,7 @@ def test_purge_deletes_what_the_policy_no_longer_keeps(tmp_path) -> None:
         db.close()
 
 
+@pytest.mark.slow
 def test_users_tokens_audit_cli_and_serve_refusal(tmp_path) -> None:
     home = str(tmp_path / "home")
     run = CliRunner().invoke
@@ -99,3 +101,13 @@ def test_users_tokens_audit_cli_and_serve_refusal(tmp_path) -> None:
         db.close()
     tampered = run(app, ["--home", home, "audit", "--verify"])
     assert tampered.exit_code == 1
+
+
+def test_config_never_prints_secrets(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DEVLAB_ENCRYPTION_KEY", "k" * 43 + "=")
+    monkeypatch.setenv("DEVLAB_OIDC_CLIENT_SECRET", "oidc-secret-value")
+    shown = CliRunner().invoke(app, ["--home", str(tmp_path / "h"), "config"])
+    assert shown.exit_code == 0, shown.output
+    assert "oidc-secret-value" not in shown.stdout and "k" * 43 not in shown.stdout
+    data = json.loads(shown.stdout)
+    assert data["oidc_client_secret"] == "**********"

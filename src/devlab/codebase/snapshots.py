@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from devlab.codebase.analysis import FileAnalysis
 from devlab.codebase.records import Reference, Symbol
+from devlab.store import crypto
 from devlab.store.db import Database
 from devlab.store.models import (
     ChunkRow,
@@ -58,7 +59,9 @@ def store_analysis(
             "created_at": utcnow(),
         },
     ).scalar_one()
-    _bulk_insert(conn, "file_texts", ("file_id", "text"), [(file_id, analysis.text)])
+    # a raw insert skips the column type: encrypt here (a no-op without a key)
+    text = crypto.encrypt(analysis.text)
+    _bulk_insert(conn, "file_texts", ("file_id", "text"), [(file_id, text)])
     parsed = analysis.parsed
     if parsed.symbols:
         _bulk_insert(

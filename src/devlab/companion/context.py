@@ -30,6 +30,7 @@ from devlab.codebase.projects import ProjectRef, require_snapshot
 from devlab.errors import InvalidInput, NotFound
 from devlab.llm.context import Section
 from devlab.llm.context import fit_context as llm_fit_context
+from devlab.store import crypto
 from devlab.store.db import Database
 from devlab.store.models import FileText, FileVersion, Snapshot, SnapshotFile
 
@@ -116,7 +117,7 @@ def chunk_sources(db: Database, snapshot_id: int, hits: list[Any]) -> list[Chunk
             ).first()
             if row is not None and row[0] not in seen:
                 seen.add(row[0])
-                found.append(ChunkSource(*row))
+                found.append(ChunkSource(*row[:6], crypto.decrypt(row[6]), row[7]))
     return found
 
 

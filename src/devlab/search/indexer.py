@@ -17,6 +17,7 @@ from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.search.embeddings import get_embedder
 from devlab.search.graph import rank_snapshot
+from devlab.store import crypto
 from devlab.store.db import Database
 from devlab.store.models import ChunkRow
 
@@ -50,7 +51,7 @@ def embed_snapshot(
     for start in range(0, total, batch):
         part = todo[start : start + batch]
         vectors = embedder.embed(
-            [embedding_text(c, settings.embedding_max_chars) for _, c, _ in part]
+            [embedding_text(crypto.decrypt(c), settings.embedding_max_chars) for _, c, _ in part]
         )
         with db.engine.begin() as conn:
             stale = [cid for cid, _, old in part if old is not None]

@@ -23,6 +23,7 @@ from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search.embeddings import get_embedder
 from devlab.search.models import SearchRequest, SearchResult
+from devlab.store import crypto
 from devlab.store.db import Database
 from devlab.store.models import Snapshot
 
@@ -55,7 +56,8 @@ def _load_chunks(db: Database, chunk_ids: list[int]) -> dict[int, _ChunkMeta]:
         f"FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN ({marks})"
     )
     with db.engine.connect() as conn:
-        return {int(r[0]): _ChunkMeta(*r) for r in conn.execute(sql)}
+        rows = conn.execute(sql)  # raw SQL skips the column type: decrypt here
+        return {int(r[0]): _ChunkMeta(*r[:7], crypto.decrypt(r[7]), r[8]) for r in rows}
 
 
 def snippet(content: str, limit: int = SNIPPET_LINES) -> str:

@@ -213,7 +213,7 @@ class ChunkRow(Base):
     language: Mapped[str] = mapped_column(String(32))
     symbol: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(EncryptedText)
     content_hash: Mapped[str] = mapped_column(String(64))
     # the embedding model key that produced this chunk's vector, None if not embedded
     embedded_with: Mapped[str | None] = mapped_column(String(255))
