@@ -165,12 +165,18 @@ def test_companion_chat_citations_feedback_and_generate(page, scripted_model, se
             "devlab.project": PROJECT,
             "devlab.companion.draft": "",
             "devlab.companion.conversation": None,
+            "devlab.companion.withFile": True,
+            "devlab.sandbox.files": {"util.py": "def one():\n    return 1\n"},
+            "devlab.sandbox.active": "util.py",
+            "devlab.sandbox.selection": [1, 2],
         },
     )
     scripted_model.script("A Connection tracks both sides' states and turns bytes into events [1].")
     page.get_by_label("Message").fill("How does Connection turn bytes into events?")
     page.get_by_role("button", name="Send").click()
     page.get_by_text("turns bytes into events [1]").wait_for()
+    sent = scripted_model.prompts[-1]  # the sandbox's file and selection went as context
+    assert "Open file util.py" in sent and "Selected code" in sent and "return 1" in sent
     citation = page.get_by_label("Citations").get_by_role("button").first
     citation.click()
     page.locator("pre.code .hl").first.wait_for()

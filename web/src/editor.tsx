@@ -117,6 +117,16 @@ export function CodeEditor({ value, docId, language, dark, label, onChange, onRu
           theme.current.of(dark ? darkTheme : lightTheme),
           EditorView.contentAttributes.of({ "aria-label": label }),
           EditorView.updateListener.of((u) => {
+            if (u.selectionSet || u.docChanged) {
+              // the selected lines, for the Companion's context (none: an empty selection)
+              const r = u.state.selection.main;
+              const lines = r.empty ? null : [u.state.doc.lineAt(r.from).number, u.state.doc.lineAt(r.to).number];
+              try {
+                localStorage.setItem("devlab.sandbox.selection", JSON.stringify(lines));
+              } catch {
+                /* storage full: no selection context */
+              }
+            }
             if (u.docChanged && !u.transactions.some((t) => t.annotation(outside))) {
               callbacks.current.onChange(u.state.doc.toString());
             }

@@ -55,7 +55,11 @@ export function CompanionPage() {
     if (withFile) {
       const files = JSON.parse(localStorage.getItem("devlab.sandbox.files") ?? "{}");
       const active = JSON.parse(localStorage.getItem("devlab.sandbox.active") ?? '""');
-      if (files[active] !== undefined) request.active_file = { path: active, content: files[active] };
+      const lines = JSON.parse(localStorage.getItem("devlab.sandbox.selection") ?? "null");
+      if (files[active] !== undefined) {
+        request.active_file = { path: active, content: files[active] };
+        if (Array.isArray(lines)) request.active_file.selection = { start_line: lines[0], end_line: lines[1] };
+      }
     }
     setMessages((m) => [...m, { role: "user", content: text }, { role: "assistant", content: "" }]);
     setStreaming(true);
@@ -176,7 +180,7 @@ export function CompanionPage() {
                 {streaming ? "Answering…" : "Send"}
               </button>
               <label>
-                <input type="checkbox" checked={withFile} onChange={(e) => setWithFile((e.target as HTMLInputElement).checked)} /> include the sandbox's active file
+                <input type="checkbox" checked={withFile} onChange={(e) => setWithFile((e.target as HTMLInputElement).checked)} /> include the sandbox's active file (and selection)
               </label>
               <span class="muted small">{project ? `project: ${project}` : "no project: answers without retrieval"}</span>
             </div>
