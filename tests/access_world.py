@@ -1,7 +1,8 @@
 """A shared server's world for the access tests: an admin, three members of project
 ``own`` (viewer, developer, maintainer), an outsider, a project ``other`` nobody of them
 is in, and one row of each kind (job, conversation, feedback, insight, dataset, model
-version, evaluation) in each project, written straight into a real store."""
+version, evaluation, test run, API design) in each
+project, written straight into a real store."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from devlab.auth import tokens, users
 from devlab.codebase.ingest import get_or_create_project
 from devlab.store.db import Database
 from devlab.store.models import (
+    ApiDesignRow,
     Conversation,
     DatasetRow,
     EvaluationRow,
@@ -19,6 +21,7 @@ from devlab.store.models import (
     Job,
     MessageRow,
     ModelVersionRow,
+    TestRunRow,
 )
 
 PASSWORD = "correct horse battery"
@@ -39,6 +42,8 @@ class Resources:
     dataset: str = ""
     version: str = ""
     evaluation: int = 0
+    test_run: int = 0
+    design: int = 0
 
 
 @dataclass
@@ -97,7 +102,11 @@ def _rows(db: Database, name: str) -> Resources:
         s.flush()
         evaluation = EvaluationRow(model=f"m-{name}@v1", version_id=version.id, suite="humaneval")
         s.add(evaluation)
+        run = TestRunRow(project_id=pid, kind="coverage", status="succeeded", summary={})
+        design = ApiDesignRow(name=f"api-{name}", project_id=pid)
+        s.add_all([run, design])
         s.flush()
+        res.test_run, res.design = run.id, design.id
         res.job, res.conversation, res.message = job.id, conv.id, msg.id
         res.feedback, res.insight = fb.id, finding.id
         res.dataset, res.version, res.evaluation = data.name, f"m-{name}@v1", evaluation.id

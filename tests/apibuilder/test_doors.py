@@ -52,8 +52,11 @@ def test_parse_schema_upload_and_its_errors(tmp_path):
             f"{API}/parse-schema", files={"file": ("x.sql", b"CREATE TABLE x (\n a int,\n b (")}
         )
         assert ddl_bad.status_code == 422 and ddl_bad.json()["detail"]["line"] == 3
-        none = await client.post(f"{API}/parse-schema", data={"x": "1"})
+        none = await client.post(f"{API}/parse-schema", files={"other": ("a.txt", b"1")})
         assert none.status_code == 422 and "'file'" in none.json()["error"]
+        # a plain HTML form (sendable cross-site without a preflight) is refused
+        form = await client.post(f"{API}/parse-schema", data={"x": "1"})
+        assert form.status_code == 415
 
     _run(tmp_path, scenario)
 

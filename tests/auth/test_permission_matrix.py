@@ -71,7 +71,8 @@ def probe_request(key: str, res: Resources) -> tuple[str, str, dict, dict]:
         "feedback_id": res.feedback,
         "dataset": res.dataset,
         "version": res.version,
-        "run_id": res.version,
+        "run_id": res.test_run if "/testing/" in template else res.version,
+        "design_id": res.design,
         "evaluation_id": res.evaluation,
         "name": "kinds.png",
         "user": "victim",
@@ -94,6 +95,7 @@ def probe_request(key: str, res: Resources) -> tuple[str, str, dict, dict]:
         "message_id": res.message,
         "dataset": res.dataset,
         "suite": res.dataset,
+        "design_id": res.design,
     }
     return method, path, query, body
 
