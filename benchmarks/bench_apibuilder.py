@@ -150,8 +150,12 @@ def main() -> None:
     parser.add_argument("--baseline-venv", type=Path, default=None)
     parser.add_argument("--no-prove", action="store_true")
     parser.add_argument("--chunk", type=int, default=8)
-    parser.add_argument("--only", action="append", default=[],
-                        help="only documents whose name contains this (repeatable)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="only documents whose name contains this (repeatable)",
+    )
     parser.add_argument("--json", type=Path, default=HERE / ".data" / "apibuilder.json")
     args = parser.parse_args()
     from devlab.apibuilder import generate_sdk

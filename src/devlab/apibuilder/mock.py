@@ -44,8 +44,8 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
                 "prefix": prefix,
                 "path": op.path,
                 "segments": path.split("/")[1:] if path not in ("", "/") else [],
-            # AWS-style pseudo paths ("/?Action=X"): the literal query selects the operation
-            "literal_query": dict(parse_qsl(literal, keep_blank_values=True)),
+                # AWS-style pseudo paths ("/?Action=X"): the literal query selects the operation
+                "literal_query": dict(parse_qsl(literal, keep_blank_values=True)),
                 "query": [p.name for p in op.parameters if p.location == "query" and p.required],
                 "headers": [p.name for p in op.parameters if p.location == "header" and p.required],
                 "body_required": bool(rb and rb.required),

@@ -95,8 +95,12 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
                 self._send(404, {"error": f"no route for {url.path}", "status": 404})
                 return
             query = parse_qs(url.query, keep_blank_values=True)
-            same = [r for r in candidates if r["method"] == self.command and all(
-                v in query.get(k, []) for k, v in r.get("literal_query", {}).items())]
+            same = [
+                r
+                for r in candidates
+                if r["method"] == self.command
+                and all(v in query.get(k, []) for k, v in r.get("literal_query", {}).items())
+            ]
             if not same:
                 self._send(405, {"error": f"{self.command} not allowed", "status": 405})
                 return
