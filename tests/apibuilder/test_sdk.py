@@ -123,4 +123,4 @@ def test_ddl_sdk_is_proven_and_a_broken_sdk_is_reported(shop_sql, tmp_path):
     path = next(p for p in broken.files if p.endswith("client.py"))
     broken.files[path] += "\n\ndef oops() -> int:\n    return 'not an int'\n"
     bad = prove_sdk(broken, model, Settings(home=tmp_path))
-    assert not bad.compiled and "incompatible return value" in bad.compile_output
+    assert not bad.compiled and "incompatible return value" in bad.compile_output.lower()

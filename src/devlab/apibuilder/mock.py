@@ -22,7 +22,7 @@ def _required_fields(schema: Any, schemas: dict[str, Any]) -> list[str]:
 
 def build_routes(model: ApiModel) -> list[dict[str, Any]]:
     """One route per operation: what it checks and the example it answers with."""
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qsl, urlsplit
 
     prefix = urlsplit(model.servers[0]).path.rstrip("/") if model.servers else ""
     routes = []
@@ -37,13 +37,15 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
                     body = example(resp.body.schema_, model.schemas) if "json" in ctype else "ok"
                 break
         rb = op.request_body
-        path = op.path.split("?", 1)[0]
+        path, _, literal = op.path.split("#", 1)[0].partition("?")
         routes.append(
             {
                 "method": op.method.upper(),
                 "prefix": prefix,
                 "path": op.path,
                 "segments": path.split("/")[1:] if path not in ("", "/") else [],
+                # AWS-style pseudo paths ("/?Action=X"): the literal query selects the operation
+                "literal_query": dict(parse_qsl(literal, keep_blank_values=True)),
                 "query": [p.name for p in op.parameters if p.location == "query" and p.required],
                 "headers": [p.name for p in op.parameters if p.location == "header" and p.required],
                 "body_required": bool(rb and rb.required),

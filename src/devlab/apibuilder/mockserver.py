@@ -94,13 +94,20 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
             if not candidates:
                 self._send(404, {"error": f"no route for {url.path}", "status": 404})
                 return
-            route = next((r for r in candidates if r["method"] == self.command), None)
-            if route is None:
+            query = parse_qs(url.query, keep_blank_values=True)
+            same = [
+                r
+                for r in candidates
+                if r["method"] == self.command
+                and all(v in query.get(k, []) for k, v in r.get("literal_query", {}).items())
+            ]
+            if not same:
                 self._send(405, {"error": f"{self.command} not allowed", "status": 405})
                 return
-            query = parse_qs(url.query, keep_blank_values=True)
             ctype = self.headers.get("Content-Type") or ""
-            problems = _problems(route, query, self.headers, body, ctype)
+            # several operations on one path (pseudo paths): the first the request satisfies
+            checked = [(r, _problems(r, query, self.headers, body, ctype)) for r in same]
+            route, problems = next(((r, p) for r, p in checked if not p), checked[0])
             if problems:
                 self._send(400, {"error": "; ".join(problems), "status": 400})
                 return

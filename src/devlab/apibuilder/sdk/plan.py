@@ -215,7 +215,7 @@ def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
     return OpPlan(
         operation_id=op.operation_id,
         method=op.method.upper(),
-        path=op.path,
+        path=op.path.split("#", 1)[0] or "/",  # a fragment is never sent
         summary=(op.summary or op.description).strip().splitlines()[0][:200]
         if (op.summary or op.description).strip()
         else "",
