@@ -29,17 +29,24 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 @lru_cache(maxsize=512)
-def body_model(endpoint: Any) -> type[BaseModel] | None:
-    """The request model of a route function (its pydantic-model parameter)."""
+def body_models(endpoint: Any) -> tuple[type[BaseModel], ...]:
+    """The request model(s) of a route function: its pydantic-model parameter, or each
+    member of a union of models (a discriminated union of edit operations, say)."""
     try:
-        hints = typing.get_type_hints(endpoint)
+        hints = typing.get_type_hints(endpoint, include_extras=True)
     except Exception:  # a forward reference we cannot resolve: no check
-        return None
+        return ()
     for name in inspect.signature(endpoint).parameters:
         models = _models_in(hints.get(name))
         if models:
-            return models[0]
-    return None
+            return tuple(models)
+    return ()
+
+
+def body_model(endpoint: Any) -> type[BaseModel] | None:
+    """The first request model of a route function (None: the body is not a model)."""
+    models = body_models(endpoint)
+    return models[0] if models else None
 
 
 def _names(model: type[BaseModel]) -> dict[str, Any]:
@@ -73,21 +80,33 @@ def _walk(model: type[BaseModel], data: dict[str, Any], prefix: str, out: list[s
         if not inner:
             continue
         if isinstance(value, dict):
-            _walk(inner[0], value, f"{prefix}{key}.", out)
+            out += _best_fit(inner, value, f"{prefix}{key}.")
         elif isinstance(value, list):
             for i, item in enumerate(value[:100]):
                 if isinstance(item, dict):
-                    _walk(inner[0], item, f"{prefix}{key}[{i}].", out)
+                    out += _best_fit(inner, item, f"{prefix}{key}[{i}].")
+
+
+def _best_fit(
+    models: typing.Sequence[type[BaseModel]], data: dict[str, Any], prefix: str
+) -> list[str]:
+    """The unknown keys under the union member that knows the most of them (a body meant
+    for one member of a union must not be judged against another member's fields)."""
+    best: list[str] | None = None
+    for model in models:
+        found: list[str] = []
+        _walk(model, data, prefix, found)
+        if best is None or len(found) < len(best):
+            best = found
+        if not found:
+            break
+    return best or []
 
 
 def unknown_fields(endpoint: Any, body: dict[str, Any]) -> list[str]:
     """The body's keys (dotted for nested ones) the route's model does not know."""
-    model = body_model(endpoint)
-    if model is None:
-        return []
-    found: list[str] = []
-    _walk(model, body, "", found)
-    return found
+    models = body_models(endpoint)
+    return _best_fit(models, body, "")[:MAX_REPORTED] if models else []
 
 
-__all__ = ["body_model", "unknown_fields"]
+__all__ = ["body_model", "body_models", "unknown_fields"]
