@@ -68,6 +68,10 @@ def create_app(
 
     app.add_middleware(RequestGuards, settings=settings)
 
+    from devlab.apibuilder.routes import (
+        page_router as api_page_router,
+    )  # before the workbench's /devlab/{page}
+    from devlab.apibuilder.routes import router as apibuilder_router
     from devlab.auth.routes import router as access_router
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router
@@ -85,6 +89,10 @@ def create_app(
     from devlab.testing.routes import seed_router as testing_seed_router  # issue 15
     from devlab.training.datasets.routes import router as datasets_router
     from devlab.training.routes import router as training_router
+
+    # the API Builder page goes before the workbench's catch-all /devlab/{page}
+    app.include_router(apibuilder_router)
+    app.include_router(api_page_router)
 
     for router in (
         health_router,
@@ -106,11 +114,6 @@ def create_app(
         snippet_router,
     ):
         app.include_router(router)
-    from devlab.apibuilder.routes import page_router as api_page_router  # issue 16
-    from devlab.apibuilder.routes import router as apibuilder_router
-
-    app.include_router(apibuilder_router)
-    app.include_router(api_page_router)
 
     from devlab.auth.openapi import add_security
 
