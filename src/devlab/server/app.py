@@ -68,9 +68,7 @@ def create_app(
 
     app.add_middleware(RequestGuards, settings=settings)
 
-    from devlab.apibuilder.routes import (
-        page_router as api_page_router,
-    )  # before the workbench's /devlab/{page}
+    from devlab.apibuilder.routes import page_router as api_page_router
     from devlab.apibuilder.routes import router as apibuilder_router
     from devlab.auth.routes import router as access_router
     from devlab.codebase.routes import router as projects_router
