@@ -268,7 +268,9 @@ def _pair(d: dict | None) -> str:
 
 
 def _passing(d: dict) -> str:
-    return f"{d.get('passed', 0)}/{d.get('tests', 0)}"
+    if not d.get("tests"):
+        return "its file did not load"
+    return f"{d.get('passed', 0)}/{d.get('tests', 0)} pass"
 
 
 def render(results: dict[str, Any]) -> str:
@@ -291,11 +293,11 @@ def render(results: dict[str, Any]) -> str:
                     if wm
                     else "not run"
                 ),
-                f"{_pair(gw)} ({_passing(gw)} pass)",
+                f"{_pair(gw)} ({_passing(gw)})",
                 (
-                    f"{_pair(pg)} ({_passing(pg)} pass)"
+                    f"{_pair(pg)} ({_passing(pg)})"
                     if pg and pg.get("tests")
-                    else (f"failed: {pg['error'][:60]}" if pg else "not run")
+                    else (f"failed: {' '.join(pg['error'].split())[-70:]}" if pg else "not run")
                 ),
                 f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
                 f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
