@@ -44,13 +44,25 @@ from devlab.testing.project import is_test_file
 from devlab.testing.sandboxrun import run_suite
 
 LIBS: dict[str, dict[str, Any]] = {
-    "inflection": {"req": "inflection==0.5.1", "module": "inflection/__init__.py",
-                   "import": "inflection", "tests": ["test_inflection.py"]},
-    "semver": {"req": "semver==2.13.0", "module": "semver.py", "import": "semver",
-               "tests": ["test_semver.py"]},
-    "toolz": {"req": "toolz==1.0.0", "module": "toolz/itertoolz.py",
-              "import": "toolz.itertoolz", "tests": ["toolz/tests/test_itertoolz.py"]},
-}  # fmt: skip
+    "inflection": {
+        "req": "inflection==0.5.1",
+        "module": "inflection/__init__.py",
+        "import": "inflection",
+        "tests": ["test_inflection.py"],
+    },
+    "semver": {
+        "req": "semver==2.13.0",
+        "module": "semver.py",
+        "import": "semver",
+        "tests": ["test_semver.py"],
+    },
+    "toolz": {
+        "req": "toolz==1.0.0",
+        "module": "toolz/itertoolz.py",
+        "import": "toolz.itertoolz",
+        "tests": ["toolz/tests/test_itertoolz.py"],
+    },
+}
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -70,8 +82,10 @@ def _cov(run: Any, path: str) -> tuple[float, float]:
     raw = run.files.get(path, {}).get("summary", {})
     lines, covered = raw.get("num_statements", 0), raw.get("covered_lines", 0)
     branches, bcovered = raw.get("num_branches", 0), raw.get("covered_branches", 0)
-    return (round(100 * covered / lines, 1) if lines else 0.0,
-            round(100 * bcovered / branches, 1) if branches else 0.0)  # fmt: skip
+    return (
+        round(100 * covered / lines, 1) if lines else 0.0,
+        round(100 * bcovered / branches, 1) if branches else 0.0,
+    )
 
 
 def _measure(files: dict[str, str], tests: list[str], module: str, settings: Any) -> dict:
@@ -79,15 +93,24 @@ def _measure(files: dict[str, str], tests: list[str], module: str, settings: Any
     run = run_suite(files, settings, targets=tests, omit=omit, paths=["."], test_timeout=10)
     outcomes = [t.get("outcome") for t in run.tests.values()]
     line, branch = _cov(run, module)
-    return {"line": line, "branch": branch, "tests": len(outcomes),
-            "passed": outcomes.count("passed"), "error": run.error[:200]}  # fmt: skip
+    return {
+        "line": line,
+        "branch": branch,
+        "tests": len(outcomes),
+        "passed": outcomes.count("passed"),
+        "error": run.error[:200],
+    }
 
 
 def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> dict:
     """The kept tests under plain pytest in a new sandbox run: nothing of DevLab's harness."""
-    request = SandboxRequest(language="python", mode="test", files={**files, test_path: code},
-                             args=["-o", "addopts=", test_path], limits=Limits(wall_seconds=120, cpu_seconds=120,
-                                                             memory_mb=1024))  # fmt: skip
+    request = SandboxRequest(
+        language="python",
+        mode="test",
+        files={**files, test_path: code},
+        args=["-o", "addopts=", test_path],
+        limits=Limits(wall_seconds=120, cpu_seconds=120, memory_mb=1024),
+    )
     result = run_code(request, settings)
     passed = sum(t.outcome == "passed" for t in result.tests)
     return {"tests": len(result.tests), "passed": passed, "status": result.status}
@@ -95,18 +118,42 @@ def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> d
 
 def _ghostwriter(root: Path, import_name: str) -> tuple[str, float]:
     started = time.monotonic()
-    cmd = [sys.executable, "-c", "from hypothesis.extra.cli import main; main()", "write",
-           "--style", "pytest", import_name]  # fmt: skip
-    out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300,
-                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-c",
+        "from hypothesis.extra.cli import main; main()",
+        "write",
+        "--style",
+        "pytest",
+        import_name,
+    ]
+    out = subprocess.run(
+        cmd,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
     return (out.stdout if out.returncode == 0 else ""), time.monotonic() - started
 
 
 def _pynguin(python: str, root: Path, import_name: str) -> tuple[str, float, str]:
     started = time.monotonic()
     out_dir = Path(tempfile.mkdtemp(prefix="pynguin-"))
-    cmd = [python, "-m", "pynguin", "--project-path", str(root), "--output-path", str(out_dir),
-           "--module-name", import_name, "--maximum-search-time", "60"]  # fmt: skip
+    cmd = [
+        python,
+        "-m",
+        "pynguin",
+        "--project-path",
+        str(root),
+        "--output-path",
+        str(out_dir),
+        "--module-name",
+        import_name,
+        "--maximum-search-time",
+        "60",
+    ]
     env = {"PYNGUIN_DANGER_AWARE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=400, env=env)
@@ -122,8 +169,11 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
     root = fetch_sdist(spec["req"])
     files = _files(root)
     module = spec["module"]
-    row: dict[str, Any] = {"library": spec["req"], "module": module,
-                           "lines": sum(1 for _ in files[module].splitlines())}  # fmt: skip
+    row: dict[str, Any] = {
+        "library": spec["req"],
+        "module": module,
+        "lines": sum(1 for _ in files[module].splitlines()),
+    }
     print(f"[{name}] project suite", file=sys.stderr)
     row["project"] = _measure(files, spec["tests"], module, settings)
     bare = {p: t for p, t in files.items() if not is_test_file(p)}
@@ -131,20 +181,26 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
     variants = [("no model", None)]
     if args.model:
         from devlab.llm import LLMService
-        from devlab.testing import llm_model
         from devlab.store.db import Database
+        from devlab.testing import llm_model
 
         service = LLMService(settings, Database(settings))
         variants.append(("packaged model", llm_model(service, max_tokens=args.max_tokens)))
     for label, model in variants:
         print(f"[{name}] devlab generate ({label})", file=sys.stderr)
         started = time.monotonic()
-        result = generate_tests(pf, settings, path=module, model=model,
-                                model_targets=args.model_targets)  # fmt: skip
-        entry = {"line": result.after.line_percent, "branch": result.after.branch_percent,
-                 "kept": len(result.kept), "dropped": len(result.dropped),
-                 "strategies": result.strategies, "bugs": len(result.suspected_bugs),
-                 "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+        result = generate_tests(
+            pf, settings, path=module, model=model, model_targets=args.model_targets
+        )
+        entry = {
+            "line": result.after.line_percent,
+            "branch": result.after.branch_percent,
+            "kept": len(result.kept),
+            "dropped": len(result.dropped),
+            "strategies": result.strategies,
+            "bugs": len(result.suspected_bugs),
+            "seconds": round(time.monotonic() - started, 1),
+        }
         entry["fresh"] = _fresh(bare, result.test_path, result.test_code, settings)
         row[label] = entry
         if label == "no model":
@@ -153,8 +209,11 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
     code, seconds = _ghostwriter(root, spec["import"])
     gw = {"seconds": round(seconds, 1)}
     if code:
-        gw.update(_measure({**bare, "test_ghostwriter.py": code}, ["test_ghostwriter.py"],
-                           module, settings))  # fmt: skip
+        gw.update(
+            _measure(
+                {**bare, "test_ghostwriter.py": code}, ["test_ghostwriter.py"], module, settings
+            )
+        )
     else:
         gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
     row["ghostwriter"] = gw
@@ -163,18 +222,35 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         code, seconds, why = _pynguin(args.pynguin, root, spec["import"])
         pg = {"seconds": round(seconds, 1)}
         if code:
-            pg.update(_measure({**bare, "test_pynguin.py": code}, ["test_pynguin.py"], module,
-                               settings))  # fmt: skip
+            pg.update(
+                _measure({**bare, "test_pynguin.py": code}, ["test_pynguin.py"], module, settings)
+            )
         else:
             pg.update(line=0.0, branch=0.0, tests=0, passed=0, error=why)
         row["pynguin"] = pg
     print(f"[{name}] mutation scores", file=sys.stderr)
-    mut_gen, _ = mutation_score(ProjectFiles(name, None, None, {**bare, generated[0]: generated[1]}),
-                                settings, path=module, tests=[generated[0]], per_function=3, timeout=60)  # fmt: skip
-    mut_own, _ = mutation_score(ProjectFiles(name, None, None, files), settings, path=module,
-                                tests=spec["tests"], per_function=3, timeout=60)  # fmt: skip
-    row["mutation"] = {"generated": mut_gen.score, "project": mut_own.score,
-                       "mutants": mut_gen.mutants, "note": mut_own.message or mut_gen.message}  # fmt: skip
+    mut_gen, _ = mutation_score(
+        ProjectFiles(name, None, None, {**bare, generated[0]: generated[1]}),
+        settings,
+        path=module,
+        tests=[generated[0]],
+        per_function=3,
+        timeout=60,
+    )
+    mut_own, _ = mutation_score(
+        ProjectFiles(name, None, None, files),
+        settings,
+        path=module,
+        tests=spec["tests"],
+        per_function=3,
+        timeout=60,
+    )
+    row["mutation"] = {
+        "generated": mut_gen.score,
+        "project": mut_own.score,
+        "mutants": mut_gen.mutants,
+        "note": mut_own.message or mut_gen.message,
+    }
     if code_gw := gw.get("tests"):
         row["ghostwriter"]["tests"] = code_gw
     return row
@@ -187,6 +263,16 @@ def _pct(d: dict | None, key: str) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _pair(d: dict | None) -> str:
+    return f"{_pct(d, 'line')} / {_pct(d, 'branch')}"
+
+
+def _passing(d: dict) -> str:
+    if not d.get("tests"):
+        return "its file did not load"
+    return f"{d.get('passed', 0)}/{d.get('tests', 0)} pass"
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     rows = []
@@ -197,21 +283,39 @@ def render(results: dict[str, Any]) -> str:
             r.get("ghostwriter"),
             r.get("pynguin"),
         )
-        rows.append([
-            f"{r['library']} `{r['module']}`",
-            f"{_pct(r['project'], 'line')} / {_pct(r['project'], 'branch')}",
-            f"{_pct(nm, 'line')} / {_pct(nm, 'branch')} ({nm['kept']} kept, {nm['seconds']:.0f} s)",
-            (f"{_pct(wm, 'line')} / {_pct(wm, 'branch')} ({wm['seconds']:.0f} s)" if wm else "not run"),
-            f"{_pct(gw, 'line')} / {_pct(gw, 'branch')} ({gw.get('passed', 0)}/{gw.get('tests', 0)} pass)",
-            (f"{_pct(pg, 'line')} / {_pct(pg, 'branch')} ({pg.get('passed', 0)}/{pg.get('tests', 0)} pass)"
-             if pg and pg.get("tests") else (f"failed: {pg['error'][:60]}" if pg else "not run")),
-            f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
-            f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
-        ])  # fmt: skip
+        rows.append(
+            [
+                f"{r['library']} `{r['module']}`",
+                f"{_pct(r['project'], 'line')} / {_pct(r['project'], 'branch')}",
+                f"{_pair(nm)} ({nm['kept']} kept, {nm['seconds']:.0f} s)",
+                (
+                    f"{_pct(wm, 'line')} / {_pct(wm, 'branch')} ({wm['seconds']:.0f} s)"
+                    if wm
+                    else "not run"
+                ),
+                f"{_pair(gw)} ({_passing(gw)})",
+                (
+                    f"{_pair(pg)} ({_passing(pg)})"
+                    if pg and pg.get("tests")
+                    else (f"failed: {' '.join(pg['error'].split())[-70:]}" if pg else "not run")
+                ),
+                f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
+                f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
+            ]
+        )
     table = markdown_table(
-        ["module", "project suite line/branch %", "DevLab, no model", "DevLab + packaged model",
-         "Hypothesis ghostwriter", "Pynguin", "kept tests passing in a fresh pytest",
-         "mutation score generated vs project %"], rows)  # fmt: skip
+        [
+            "module",
+            "project suite line/branch %",
+            "DevLab, no model",
+            "DevLab + packaged model",
+            "Hypothesis ghostwriter",
+            "Pynguin",
+            "kept tests passing in a fresh pytest",
+            "mutation score generated vs project %",
+        ],
+        rows,
+    )
     return (
         "## Test generation from zero tests (Testing & QA Lab)\n\n"
         "`python benchmarks/bench_testgen.py --write"
@@ -251,8 +355,9 @@ def main() -> None:
             results = json.loads(path.read_text())
         for name in args.libs.split(","):
             row = bench_lib(name.strip(), args, settings)
-            results["libraries"] = [r for r in results["libraries"]
-                                    if r["library"] != row["library"]] + [row]  # fmt: skip
+            results["libraries"] = [
+                r for r in results["libraries"] if r["library"] != row["library"]
+            ] + [row]
             write_json(path, results)
     print(render(results))
     if args.write:

@@ -56,4 +56,4 @@ def test_coverage_gaps_go_into_the_insights_feed_ranked(calc: Workbench):
     assert shout.rule_id == "DL-COV-UNTESTED" and shout.category == "coverage"
     assert "devlab tests generate calc --path calc/util.py --symbol shout" in shout.fix
     assert shout.metrics["complexity"] > gaps["twice"].metrics["complexity"]
-    assert [i.symbol for i in page.items][0] == "shout"  # the branchy one ranks first
+    assert page.items[0].symbol == "shout"  # the branchy one ranks first

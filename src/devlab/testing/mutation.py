@@ -163,8 +163,12 @@ def mutation_score(
         records[qualname] = {"hash": key, "results": []}
         todo += found
     jobs = []
-    for start in range(0, len(todo), _BATCH):
-        batch = todo[start : start + _BATCH]
+    # every mutant carries a whole copy of the file: keep each run under the source cap
+    shared = sum(len(t.encode()) for t in files.values()) + 20_000
+    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
+    size = max(1, min(_BATCH, room // max(1, len(text.encode()) + 200)))
+    for start in range(0, len(todo), size):
+        batch = todo[start : start + size]
         variants = [("original", {})] + [(m.id, {path: new}) for m, new in batch]
         jobs.append(ValidationJob(f"b{start}", files, variants, list(tests), pf.roots))
     done = {}
