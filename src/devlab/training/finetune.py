@@ -50,10 +50,17 @@ from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.jobs.runner import JobCancelled
 from devlab.progress import ProgressFn, report
 from devlab.training.modeling import TOKENS_FILE, TextCodec, load_base_model, resolve_base_dir
-from devlab.training.runconfig import RunConfig, check_fits, model_shape
+from devlab.training.runconfig import LOSS_CHUNK_TOKENS, RunConfig, check_fits, model_shape
 from devlab.training.trainingdata import Sequence, batch_for_step, load_split, prepare_split
 
-__all__ = ["TrainResult", "find_gguf_converter", "finetune", "latest_checkpoint", "plot_losses"]
+__all__ = [
+    "TrainResult",
+    "find_gguf_converter",
+    "finetune",
+    "latest_checkpoint",
+    "lm_loss",
+    "plot_losses",
+]
 
 LogFn = Callable[[str], None]
 
@@ -139,6 +146,64 @@ def get_lr(step: int, config: RunConfig) -> float:
     return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * progress))
 
 
+def _decoder_and_head(model: Any) -> tuple[Any, Any, Any] | None:
+    """(causal LM, its decoder stack, its output layer) when the model is the usual
+    ``XForCausalLM`` (``.model`` then ``lm_head``), LoRA-wrapped or not; else None."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    decoder = getattr(base, "model", None)
+    head = base.get_output_embeddings() if hasattr(base, "get_output_embeddings") else None
+    if decoder is None or head is None or not callable(decoder):
+        return None
+    return base, decoder, head
+
+
+def _chunk_ce(hidden: Any, targets: Any, head: Any, softcap: float | None) -> Any:
+    import torch.nn.functional as F
+
+    logits = head(hidden).float()
+    if softcap:
+        logits = (logits / softcap).tanh() * softcap
+    return F.cross_entropy(logits, targets, reduction="sum")
+
+
+def lm_loss(
+    model: Any, ids: Any, mask: Any, labels: Any, chunk_tokens: int = LOSS_CHUNK_TOKENS
+) -> tuple[Any, int]:
+    """(mean next-token loss over the labelled positions, their count), the same value
+    as ``model(..., labels=labels).loss``, without ever holding the whole batch's logits.
+
+    The logits are batch x sequence x vocabulary: 4 x 512 x 262,144 floats are 2 GiB
+    for Gemma, and the loss, its log-softmax and their gradients kept about six such
+    copies (13 GB peaks on CPU). Here only the labelled positions go through the output
+    layer, ``chunk_tokens`` at a time, each chunk recomputed in the backward pass
+    (activation checkpointing), so the peak is a few chunk-sized copies."""
+    from torch.utils.checkpoint import checkpoint
+
+    parts = _decoder_and_head(model)
+    targets = labels[:, 1:]
+    keep = targets != -100
+    count = int(keep.sum())
+    if parts is None:  # an unusual architecture: the model's own loss
+        return model(input_ids=ids, attention_mask=mask, labels=labels).loss, count
+    base, decoder, head = parts
+    hidden = decoder(input_ids=ids, attention_mask=mask).last_hidden_state
+    if count == 0:
+        return hidden.sum() * 0.0, 0
+    picked, wanted = hidden[:, :-1, :][keep], targets[keep]
+    softcap = getattr(base.config, "final_logit_softcapping", None)
+    total = None
+    for start in range(0, count, chunk_tokens):
+        end = start + chunk_tokens
+        args = (picked[start:end], wanted[start:end], head, softcap)
+        part = (
+            checkpoint(_chunk_ce, *args, use_reentrant=False)
+            if picked.requires_grad
+            else _chunk_ce(*args)
+        )
+        total = part if total is None else total + part
+    return total / count, count
+
+
 def evaluate_loss(model: Any, sequences: list[Sequence], batch_size: int, pad_id: int) -> float:
     """Mean loss per predicted token over ``sequences``."""
     import torch
@@ -152,11 +217,8 @@ def evaluate_loss(model: Any, sequences: list[Sequence], batch_size: int, pad_id
         for start in range(0, len(sequences), batch_size):
             chunk = sequences[start : start + batch_size]
             ids, mask, labels = batch_for_step(chunk, 0, len(chunk), 0, pad_id)
-            out = model(
-                input_ids=ids.to(device), attention_mask=mask.to(device), labels=labels.to(device)
-            )
-            n = int((labels[:, 1:] != -100).sum())
-            total += float(out.loss) * n
+            loss, n = lm_loss(model, ids.to(device), mask.to(device), labels.to(device))
+            total += float(loss) * n
             count += n
     model.train()
     return total / max(count, 1)
@@ -343,7 +405,8 @@ def finetune(
             raise _gguf_unavailable(reason)
     estimate = check_fits(config, model_shape(base_dir), device)
     say(f"memory estimate {estimate.describe()}")
-    assert config.context_length is not None
+    assert config.context_length is not None and config.batch_size is not None
+    assert config.gradient_accumulation is not None
 
     train_examples = load_split(data_dir, "train", config.kinds, config.max_train_examples)
     if not train_examples:
@@ -402,13 +465,9 @@ def finetune(
                 ids, mask, labels = batch_for_step(
                     train_seqs, index, micro, config.seed, codec.pad_id
                 )
-                out = model(
-                    input_ids=ids.to(device),
-                    attention_mask=mask.to(device),
-                    labels=labels.to(device),
-                )
-                (out.loss / config.gradient_accumulation).backward()
-                loss_sum += float(out.loss) / config.gradient_accumulation
+                loss, _ = lm_loss(model, ids.to(device), mask.to(device), labels.to(device))
+                (loss / config.gradient_accumulation).backward()
+                loss_sum += float(loss) / config.gradient_accumulation
                 step_tokens += int(mask.sum())
             if config.grad_clip:
                 torch.nn.utils.clip_grad_norm_(params, config.grad_clip)

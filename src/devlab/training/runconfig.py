@@ -37,7 +37,8 @@ GIB = 1024**3
 
 class RunConfig(BaseModel):
     """Every knob of a run (defaults: LoRA rank 16, alpha 32, lr 3e-4; context 512 on
-    CPU, 2048 on GPU)."""
+    CPU, 2048 on GPU; on CPU one sequence per micro-batch accumulated 4 times, so the
+    default run of the packaged model peaks under 4 GB there; 4 sequences once on GPU)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -60,8 +61,8 @@ class RunConfig(BaseModel):
     min_lr_ratio: float = Field(default=0.1, ge=0, le=1)  # cosine decays to lr * this
     warmup_steps: int = Field(default=10, ge=0)
     weight_decay: float = Field(default=0.0, ge=0)
-    batch_size: int = Field(default=4, ge=1)
-    gradient_accumulation: int = Field(default=1, ge=1)
+    batch_size: int | None = Field(default=None, ge=1)  # None: 1 on CPU, 4 on GPU
+    gradient_accumulation: int | None = Field(default=None, ge=1)  # None: 4 on CPU, 1 on GPU
     max_steps: int = Field(default=200, ge=1)  # optimiser steps
     grad_clip: float = Field(default=1.0, ge=0)  # 0: off
     seed: int = 0
@@ -77,9 +78,14 @@ class RunConfig(BaseModel):
 
     def resolved(self, device: str) -> RunConfig:
         """This config with the device-dependent defaults filled in."""
-        if self.context_length is not None:
-            return self
-        return self.model_copy(update={"context_length": 2048 if device == "cuda" else 512})
+        gpu = device == "cuda"
+        defaults = {
+            "context_length": 2048 if gpu else 512,
+            "batch_size": 4 if gpu else 1,
+            "gradient_accumulation": 1 if gpu else 4,
+        }
+        update = {k: v for k, v in defaults.items() if getattr(self, k) is None}
+        return self.model_copy(update=update) if update else self
 
 
 def load_run_config(path: Path | None = None, **overrides: Any) -> RunConfig:
@@ -147,12 +153,25 @@ class MemoryEstimate(NamedTuple):
         return f"{self.gib:.2f} GiB ({parts})"
 
 
+# What the process holds before the model: Python, torch, transformers, peft (measured
+# about 0.45 GiB of RSS on CPU).
+RUNTIME_BYTES = int(0.45 * GIB)
+# CPU only: what the allocator keeps across micro-steps (freed blocks it does not return;
+# measured peaks rose about 0.5-0.9 GiB after the first micro-batch).
+ALLOCATOR_SLACK_BYTES = int(0.5 * GIB)
+# Positions whose logits ``finetune.lm_loss`` computes at once (see there).
+LOSS_CHUNK_TOKENS = 256
+
+
 def estimate_memory(config: RunConfig, shape: ModelShape, device: str) -> MemoryEstimate:
-    """Peak memory of one training step, roughly: weights, trainable parameters with
-    their gradients and Adam state, activations (Korthikanti et al.'s 34·s·h + 5·a·s²
-    per layer, no recomputation) and the logits (three vocab-sized copies: logits, their
-    log-softmax and its gradient; large for Gemma's 262K vocabulary)."""
-    assert config.context_length is not None
+    """Peak memory of one training step: the runtime (CPU only), the weights, the
+    trainable parameters with their gradients and Adam state, the activations
+    (Korthikanti et al.'s 34·s·h + 5·a·s² per layer, no recomputation) and the loss's
+    logits, which ``lm_loss`` computes ``LOSS_CHUNK_TOKENS`` positions at a time (three
+    chunk x vocabulary copies: logits, log-softmax, gradient), never batch x sequence x
+    vocabulary. Checked against measured peaks on CPU (docs/benchmarks.md): within 25%."""
+    config = config.resolved(device)
+    assert config.context_length is not None and config.batch_size is not None
     width = 2 if device == "cuda" else 4  # bf16 on GPU, fp32 on CPU
     weight_width = 0.5 if config.method == "qlora" else width
     b, s, h = config.batch_size, config.context_length, shape.hidden
@@ -161,15 +180,15 @@ def estimate_memory(config: RunConfig, shape: ModelShape, device: str) -> Memory
     else:  # q, k, v, o: each an A (h x r) and B (r x h) pair, roughly
         trainable = shape.layers * len(config.target_modules) * 2 * h * config.lora_rank
     parts = {
+        "runtime": 0 if device == "cuda" else RUNTIME_BYTES + ALLOCATOR_SLACK_BYTES,
         "weights": int(shape.params * weight_width),
         "trainable+grads+adam": int(trainable * (4 + 4 + 8)),
         "activations": int(
             shape.layers * (34 * s * b * h + 5 * shape.heads * s * s * b) * width / 2
         ),
-        "logits": int(3 * b * s * shape.vocab * 4),
+        "logits": int(3 * min(LOSS_CHUNK_TOKENS, b * s) * shape.vocab * 4),
     }
-    total = int(sum(parts.values()) * 1.2)  # allocator slack, buffers
-    return MemoryEstimate(total, parts)
+    return MemoryEstimate(sum(parts.values()), parts)
 
 
 def available_memory(device: str) -> int:
