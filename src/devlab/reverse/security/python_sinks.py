@@ -242,6 +242,10 @@ class SinkRules(ConfigRules):
             if target is not None:
                 return self.call_local(target, name, node, pos_t)
             imp = fa.imported.get(name)
+            if imp is not None and fa.project is not None:
+                where = fa.project.resolve_path(imp[0], imp[1], fa.path)
+                if where is not None:  # called from here: not an untraced entry point
+                    fa.project.called.add((where, imp[2]))
             if imp is not None and fa.project is not None and self.worth_following(pos_t):
                 other = fa.project.resolve(imp[0], imp[1], fa.path)
                 if other is None and imp[0]:  # from pkg import module; module.f()
@@ -314,9 +318,9 @@ class SinkRules(ConfigRules):
         reported in that file, with the whole path."""
         fa = self.fa
         other.dependency = True
+        other.called.add(fn.id)
         other.run()
         summary = other.summary(fn)
-        other.called.add(fn.id)
         line = row(call)
         code = fa.code(line)
         note = f"passed to {name}() ({other.path})"
