@@ -144,9 +144,7 @@ def test_presence_only_is_low_and_literal_loops_are_constants() -> None:
     found = scan(src, "click_like.py")
     serious_lines = {f.start_line for f in found if f.severity in SERIOUS}
     assert serious_lines == {14}  # only the untraced parameter (medium, low confidence)
-    assert {f.confidence for f in found if f.start_line == 14 and f.severity in SERIOUS} == {
-        "low"
-    }
+    assert {f.confidence for f in found if f.start_line == 14 and f.severity in SERIOUS} == {"low"}
 
 
 def test_most_specific_cwe_per_finding() -> None:
@@ -272,3 +270,11 @@ def test_deep_long_and_branchy_input_neither_crashes_nor_blows_up() -> None:
     for i, src in enumerate((deep, doubling, branchy)):
         assert scan_python_tree(f"f{i}.py", src) == []
     assert time.process_time() - start < 10
+
+
+def test_vendored_modules_and_settings_signing_keys() -> None:
+    src = "from tablib.packages import yaml\n\ndef load(stream):\n    return yaml.load(stream)\n"
+    assert serious(scan(src, "fmt.py"), "CWE-502")
+    settings = "SECRET_KEY = '$(fefwefwef13;LFK{P!)@#*!)kdsjfWF2l+i5e3t(8a1n'\nDEBUG = False\n"
+    (f,) = serious(scan(settings, "settings/base.py"), "CWE-798")
+    assert f.severity == "high"
