@@ -92,6 +92,7 @@ class PyScan(SinkRules, Scan):
         self.local_fns: dict[str, Node] = {}
         self.facts: dict[str, set[str]] = {}  # name -> what checks proved (rooted, no //)
         self.parsed_from: dict[str, str] = {}  # parsed = urlparse(name)
+        self.value_nodes: dict[str, Node] = {}  # name -> the expression it was last set to
         self.closure = False  # walking a nested function at its call: returns stay ours
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
@@ -205,6 +206,9 @@ class PyScan(SinkRules, Scan):
         if value is not None and self.cond == 0:
             self.note_container(name, value)
             self.note_value(name, value)
+            self.value_nodes[name] = value
+        else:
+            self.value_nodes.pop(name, None)
 
     def note_container(self, name: str, value: Node) -> None:
         """Remember per-key taints of a dict / list / tuple literal (key-sensitive reads)."""

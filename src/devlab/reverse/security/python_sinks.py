@@ -638,6 +638,8 @@ class SinkRules(ConfigRules):
         """The expression a built URL starts with (None: the whole value is one part)."""
         if n is None or depth > 10:
             return None
+        if n.type == "identifier" and self.fa.text(n) in self.value_nodes:
+            return self.first_part(self.value_nodes[self.fa.text(n)], depth + 1)
         if n.type == "binary_operator" and self.fa.text(n.child_by_field_name("operator")) == "+":
             left = n.child_by_field_name("left")
             return self.first_part(left, depth + 1) or left
