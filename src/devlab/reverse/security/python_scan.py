@@ -335,14 +335,29 @@ class PyScan(SinkRules, Scan):
     def h_for(self, node: Node) -> list[Taint]:
         right = node.child_by_field_name("right")
         taints = self.eval(right)
+        before = dict(self.env)
         self.cond += 1
         left = node.child_by_field_name("left")
         if left is not None:
             self.assign_to(left, taints, None)
         self.eval(node.child_by_field_name("body"))
         self.cond -= 1
+        self.join(before)
         self.eval(node.child_by_field_name("alternative"))
         return []
+
+    def bind(self, name: str, taints: list[Taint], node: Node, dynamic: bool = False) -> None:
+        """``name = value`` replaces the variable's taints, in a branch too: the branch's
+        end joins them with what the variable held before it (``branch``/``join``)."""
+        line = row(node)
+        self.env[name] = [t.then(line, self.fa.code(line), f"assigned to {name}") for t in taints]
+
+    def join(self, before: dict[str, list[Taint]]) -> None:
+        """After code that may not run: each variable also keeps what it held before."""
+        for name, taints in list(self.env.items()):
+            old = before.get(name)
+            if old is not None and old is not taints:
+                self.env[name] = union(old, taints)
 
     def h_compfor(self, node: Node) -> list[Taint]:
         """``for x in xs`` inside a comprehension: binds ``x``."""
@@ -558,10 +573,7 @@ class PyScan(SinkRules, Scan):
         before = dict(self.env)
         facts = {k: set(v) for k, v in self.facts.items()}
         super().branch(*nodes)
-        for name, taints in list(self.env.items()):
-            old = before.get(name)
-            if old is not None and old is not taints:
-                self.env[name] = union(old, taints)
+        self.join(before)
         self.facts = facts
 
     def restore(self, saved: dict[str, list[Taint]]) -> None:
