@@ -610,7 +610,9 @@ def render_labelled(
         "",
         "**Scoring**: a case is flagged when a tool reports a finding of the category's "
         "CWE family in the case's files; DevLab counts at its default view (severity >= "
-        "medium: presence-only findings are low and do not count), bandit at every "
+        "medium: presence-only findings, constants reaching an API, are low and do not "
+        "count; a parameter nobody calls reaching a dangerous sink is medium at low "
+        "confidence and counts), bandit at every "
         "severity (its findings say an API is used; at medium+ its average is "
         f"{labelled.average(s['all']['bandit_medium'])['score']:+.1f}). Score = TPR - FPR "
         "(0 = guessing, +100 = perfect), averaged over the categories. Files not analysed "

@@ -84,9 +84,11 @@ def test_helper_in_another_file_is_followed_and_reported_there() -> None:
     (f,) = serious(out.findings, "CWE-89")
     assert f.path == "helpers.py" and f.start_line == 5
     assert any("passed to lookup()" in s.note for s in f.taint_path)
-    # the helper alone: its parameter is untraced, a presence-only (low) finding
+    # the helper alone: its parameter is untraced (low confidence, no taint path)
     alone = scan_project_sources({"helpers.py": files["helpers.py"]})
-    assert serious(alone.findings, "CWE-89") == []
+    assert [(f.confidence, f.taint_path) for f in serious(alone.findings, "CWE-89")] == [
+        ("low", [])
+    ]
 
 
 @pytest.mark.parametrize(
@@ -125,21 +127,24 @@ def test_containers_constants_guards_and_sanitisers(flow: str, vulnerable: bool)
 
 def test_presence_only_is_low_and_literal_loops_are_constants() -> None:
     src = """
-        import os, subprocess, pickle, yaml
-
-        def which(editor):
-            return os.system(f"which {editor}")
+        import os, subprocess, pickle, yaml, sqlite3
+        from lxml import etree
 
         def pick():
             for editor in ("vim", "nano", "vi"):
                 os.system(f"which {editor}")
+            subprocess.run("ls -l", shell=True)
+            sqlite3.connect("x.db").execute("SELECT 1")
+            etree.fromstring("<a/>", etree.XMLParser(resolve_entities=True))
+            return pickle.loads(b"constant"), eval("1 + 1")
 
-        def load(blob):
-            return pickle.loads(blob), yaml.load(blob)
+        def which(editor):
+            return os.system(f"which {editor}")
     """
     found = scan(src, "click_like.py")
-    assert not [f for f in found if f.severity in SERIOUS and f.category == "security"]
-    assert [f for f in found if f.rule_id == "DL-PY-CMDI" and f.start_line == 5]  # low
+    serious_lines = {f.start_line for f in found if f.severity in SERIOUS}
+    assert serious_lines == {14}  # only the untraced parameter (medium, low confidence)
+    assert {f.confidence for f in found if f.start_line == 14 and f.severity in SERIOUS} == {"low"}
 
 
 def test_most_specific_cwe_per_finding() -> None:
@@ -265,3 +270,11 @@ def test_deep_long_and_branchy_input_neither_crashes_nor_blows_up() -> None:
     for i, src in enumerate((deep, doubling, branchy)):
         assert scan_python_tree(f"f{i}.py", src) == []
     assert time.process_time() - start < 10
+
+
+def test_vendored_modules_and_settings_signing_keys() -> None:
+    src = "from tablib.packages import yaml\n\ndef load(stream):\n    return yaml.load(stream)\n"
+    assert serious(scan(src, "fmt.py"), "CWE-502")
+    settings = "SECRET_KEY = '$(fefwefwef13;LFK{P!)@#*!)kdsjfWF2l+i5e3t(8a1n'\nDEBUG = False\n"
+    (f,) = serious(scan(settings, "settings/base.py"), "CWE-798")
+    assert f.severity == "high"

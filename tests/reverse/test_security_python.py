@@ -252,13 +252,16 @@ def _by_cwe(findings, cwe):
     return [f for f in findings if f.cwe == cwe]
 
 
-def test_untraced_sink_is_presence_only() -> None:
-    # DevLab cannot trace `url` (a parameter nobody in the file calls): no data flow,
-    # so the finding is presence-only, low, whatever bandit rates the API.
+def test_untraced_parameter_is_medium_at_low_confidence() -> None:
+    # `url` is a parameter nobody in the file calls (a library's input): non-constant
+    # data reaches a sink dangerous by itself -> medium, low confidence, no taint path
     src = "import os\n\ndef clone(url):\n    os.system('git clone %s' % url)\n"
     (f,) = _by_cwe(scan_python_source("vcs.py", src), "CWE-78")
     assert f.rule_id == "DL-PY-CMDI" and not f.taint_path
-    assert f.severity == "low" and "also bandit" in f.message
+    assert f.severity == "medium" and f.confidence == "low" and "also bandit" in f.message
+    # presence only (constants) stays low
+    const = "import os\n\ndef clone():\n    os.system('git clone https://x.org/r')\n"
+    assert all(f.severity == "low" for f in _by_cwe(scan_python_source("v.py", const), "CWE-78"))
 
 
 def test_parameter_chains_and_sanitised_arguments_are_not_reported_as_tainted() -> None:
@@ -564,7 +567,7 @@ def test_allow_lists_regexes_and_validators_sanitise_every_sink() -> None:
     }
     assert by_symbol == {"release", "prefix_only"}
     (rel,) = [f for f in found if f.symbol == "release"]
-    assert rel.severity == "low" and rel.confidence == "low"  # untraced parameter
+    assert rel.severity == "medium" and rel.confidence == "low"  # untraced parameter
 
 
 def test_eval_of_a_compiled_code_object_is_not_the_sink() -> None:
@@ -610,12 +613,12 @@ def test_pickle_loaders_switched_by_a_keyword() -> None:
             return np.load(stream)
     """)
 
-    def dl(text):  # no data flow into these loaders: presence-only findings (low)
+    def dl(text):  # untraced parameters into these loaders: medium, low confidence
         return [f for f in scan_python_source("d.py", text) if f.rule_id == "DL-PY-DESER"]
 
     on = dl(src.replace("{default}", "True"))
     assert sorted(f.start_line for f in on) == [9, 12]
-    assert "True by default" in on[0].message and {f.severity for f in on} == {"low"}
+    assert "True by default" in on[0].message and {f.confidence for f in on} == {"low"}
     off = dl(src.replace("{default}", "False"))
     assert [f.start_line for f in off] == [12]
 

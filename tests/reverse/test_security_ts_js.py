@@ -293,8 +293,8 @@ def test_helper_parameters_are_judged_at_the_call_sites() -> None:
     assert not at_least(found, "DL-JS-CMDI", "high")
     got = sorted((f.symbol, f.severity, f.confidence) for f in found)
     # constants only -> nothing; a field of unknown origin or an exported function's
-    # parameter -> presence only: low / low confidence
-    assert got == [("exported", "low", "low"), ("runUnknown", "low", "low")]
+    # parameter -> medium / low confidence
+    assert got == [("exported", "medium", "low"), ("runUnknown", "medium", "low")]
 
 
 def test_constants_only_sinks_are_not_reported_high() -> None:
@@ -486,7 +486,7 @@ def test_alias_of_a_module_member_and_a_number_check() -> None:
     )
     found = [f for f in scan(code.replace("{check}", ""), "kill.js") if f.cwe == "CWE-78"]
     assert [(f.rule_id, f.severity, f.confidence) for f in found] == [
-        ("DL-JS-CMDI", "low", "low")  # an exported function's parameter: untraced
+        ("DL-JS-CMDI", "medium", "low")  # an exported function's parameter: untraced
     ]
     checked = code.replace("{check}", "pid = parseInt(pid);")
     assert not [f for f in scan(checked, "kill.js") if f.cwe == "CWE-78"]
@@ -607,10 +607,10 @@ def test_node_eval_in_a_child_process_and_function_constructor_variables() -> No
         """
     )
     raw = code.replace("PAYLOAD", "data.replace(/'/g, \"\\\\'\")")
-    found = {f.start_line: f for f in at_least(scan(raw, "xhr.js"), "DL-JS-CODEI", "low")}
+    found = {f.start_line: f for f in at_least(scan(raw, "xhr.js"), "DL-JS-CODEI", "medium")}
     assert set(found) == {7, 17}
     assert "['-e', code]" in found[7].message and "(Function)" in found[17].message
-    assert all(f.severity == "low" and f.confidence == "low" for f in found.values())
+    assert all(f.severity == "medium" and f.confidence == "low" for f in found.values())
     # a JSON text is a JavaScript literal: the generated code carries it as data
     safe = code.replace("PAYLOAD", "JSON.stringify(data).slice(1, -1)")
     assert 7 not in {f.start_line for f in scan(safe, "xhr.js") if f.cwe == "CWE-94"}

@@ -66,7 +66,7 @@ class AnalysisReport(BaseModel):
     vulndb_loaded: bool = False
     errors: list[AnalysisError] = Field(default_factory=list)
     seconds: dict[str, float] = Field(default_factory=dict)
-    security_coverage: dict[str, float] = Field(
+    security_coverage: dict[str, int | float] = Field(
         default_factory=dict,
         description="files with security rules, unanalysed files, their share (0-1), and "
         "Python files bandit's parser skipped (DevLab's engine still analysed them)",

@@ -21,9 +21,11 @@ Reporting (``Scan.sink``)
 * tainted: the rule's severity, confidence high; weak sources (environment variables)
   report at most medium/medium; component props/state keep the severity at medium
   confidence.
-* unknown (a parameter or free value): a presence-only finding, low severity and low
-  confidence, only for rules whose sink is dangerous by itself (``Rule.unknown``:
-  commands, code, dynamic SQL, deserialisation); ``quiet`` sinks never report it.
+* unknown (a parameter nobody in the project calls, or a free value): non-constant data
+  of untraced origin; ``Rule.unknown`` severity at low confidence, only for rules whose
+  sink is dangerous by itself (commands, code, dynamic SQL, deserialisation: a library's
+  callers are its input); ``quiet`` sinks never report it. Constants (literal loops,
+  re-assigned values) are never reported: that is presence only.
 * sanitised / constants: not reported, except ``Rule.constant`` (``eval`` of a constant).
 
 Every finding goes through ``FileAnalysis.add``, which keeps the strongest finding per
@@ -475,7 +477,7 @@ class FileAnalysis:
             rule.title,
             f"{rule.title}: a value of untraced origin (a parameter or a field) reaches "
             f"{note.removeprefix('sink: ')}; make sure it cannot come from a user.",
-            "low",  # no data flow: presence only, never in the default view
+            min(rule.unknown, severity or rule.unknown, key=SEVERITY_ORDER.__getitem__),
             "low",
             line,
             end,

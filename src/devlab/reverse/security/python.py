@@ -235,6 +235,26 @@ def local_imports(path: str, text: str, index: PythonProject) -> list[str]:
     return out[:50]
 
 
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t]+)", re.M)
+
+
+def called_from_elsewhere(texts: dict[str, str], index: PythonProject) -> set[tuple[str, str]]:
+    """(path, name) of every function another project file imports by name: those are
+    called from inside the project, not untraced entry points."""
+    out: set[tuple[str, str]] = set()
+    for path, text in texts.items():
+        for m in _FROM_IMPORT.finditer(text[:200_000]):
+            mod = m.group(1)
+            level = len(mod) - len(mod.lstrip("."))
+            where = index.resolve_path(mod.lstrip("."), level, path)
+            if where is not None:
+                for name in m.group(2).split(","):
+                    name = name.strip().split(" ")[0]
+                    if name:
+                        out.add((where, name))
+    return out
+
+
 def _own(path: str, project: PythonProject) -> list[Finding]:
     """DevLab's findings located in ``path``, and those its data caused in other files."""
     fa = project.analysis(path)
@@ -272,15 +292,17 @@ def scan_python_source(path: str, text: str) -> list[Finding]:
 
 
 def _scan_python_item(
-    item: tuple[str, str, dict[str, str]],
+    item: tuple[str, str, dict[str, str], frozenset[str]],
 ) -> tuple[str, list[Finding], str | None, list[tuple[str, str]]]:
     """``(path, findings, why it was not analysed or None, bandit's complaints)`` of one
-    ``(path, text, {imported project file: text})``. Runs in a pool worker."""
-    path, text, deps = item
+    ``(path, text, {imported project file: text}, names other files import from it)``.
+    Runs in a pool worker."""
+    path, text, deps, imported_names = item
     if "\x00" in text[:4096]:
         return path, [], "binary file (NUL bytes)", []
     try:
         project = PythonProject({p: unredact(t) for p, t in {path: text, **deps}.items()})
+        project.called |= {(path, n) for n in imported_names}
         own = _own(path, project)
     except (RecursionError, ValueError) as exc:
         return path, [], f"analysis failed: {exc!r}", []
@@ -302,7 +324,13 @@ def analyze_python_security(
     report = SecurityReport(project=ref.name, snapshot_id=require_snapshot(ref))
     texts = {t.path: t.text for t in snapshot_texts(db, project, languages=["python"])}
     index = PythonProject(dict.fromkeys(texts, ""))  # paths only: the import resolver
-    items = ((p, t, {d: texts[d] for d in local_imports(p, t, index)}) for p, t in texts.items())
+    called: dict[str, set[str]] = {}
+    for where, name in called_from_elsewhere(texts, index):
+        called.setdefault(where, set()).add(name)
+    items = (
+        (p, t, {d: texts[d] for d in local_imports(p, t, index)}, frozenset(called.get(p, ())))
+        for p, t in texts.items()
+    )
     bandit_errors: list[tuple[str, str]] = []
     seen: set[tuple[str, str, int, str | None]] = set()
     with shared_pool(pool) as workers:

@@ -196,7 +196,27 @@ class ConfigRules:
             k = self.fold(left.child_by_field_name("subscript"))
             name = k if isinstance(k, str) else ""
         v = self.fold(right)
-        if isinstance(v, str):
+        if (
+            isinstance(v, str)
+            and self.function is None
+            and name.upper().endswith("SECRET_KEY")
+            and len(v) >= 16
+            and not v.startswith(("REDACTED", "<REDACTED"))
+            and " " not in v
+        ):  # a framework's signing key in settings: any literal is a leaked key
+            self.fa.config(
+                "CREDS",
+                "CWE-798",
+                "Hard-coded credential",
+                node,
+                f"'{name}' is a hard-coded signing key: sessions and tokens signed with it "
+                "can be forged.",
+                "high",
+                "high",
+                "Read the key from the environment and rotate the leaked one.",
+                None,
+            )
+        elif isinstance(v, str):
             self.hard_coded(
                 node, name, v, "Read the secret from the environment or a secrets manager."
             )

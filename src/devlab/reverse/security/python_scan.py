@@ -92,6 +92,7 @@ class PyScan(SinkRules, Scan):
         self.local_fns: dict[str, Node] = {}
         self.facts: dict[str, set[str]] = {}  # name -> what checks proved (rooted, no //)
         self.parsed_from: dict[str, str] = {}  # parsed = urlparse(name)
+        self.value_nodes: dict[str, Node] = {}  # name -> the expression it was last set to
         self.closure = False  # walking a nested function at its call: returns stay ours
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
@@ -205,6 +206,9 @@ class PyScan(SinkRules, Scan):
         if value is not None and self.cond == 0:
             self.note_container(name, value)
             self.note_value(name, value)
+            self.value_nodes[name] = value
+        else:
+            self.value_nodes.pop(name, None)
 
     def note_container(self, name: str, value: Node) -> None:
         """Remember per-key taints of a dict / list / tuple literal (key-sensitive reads)."""
@@ -331,14 +335,29 @@ class PyScan(SinkRules, Scan):
     def h_for(self, node: Node) -> list[Taint]:
         right = node.child_by_field_name("right")
         taints = self.eval(right)
+        before = dict(self.env)
         self.cond += 1
         left = node.child_by_field_name("left")
         if left is not None:
             self.assign_to(left, taints, None)
         self.eval(node.child_by_field_name("body"))
         self.cond -= 1
+        self.join(before)
         self.eval(node.child_by_field_name("alternative"))
         return []
+
+    def bind(self, name: str, taints: list[Taint], node: Node, dynamic: bool = False) -> None:
+        """``name = value`` replaces the variable's taints, in a branch too: the branch's
+        end joins them with what the variable held before it (``branch``/``join``)."""
+        line = row(node)
+        self.env[name] = [t.then(line, self.fa.code(line), f"assigned to {name}") for t in taints]
+
+    def join(self, before: dict[str, list[Taint]]) -> None:
+        """After code that may not run: each variable also keeps what it held before."""
+        for name, taints in list(self.env.items()):
+            old = before.get(name)
+            if old is not None and old is not taints:
+                self.env[name] = union(old, taints)
 
     def h_compfor(self, node: Node) -> list[Taint]:
         """``for x in xs`` inside a comprehension: binds ``x``."""
@@ -554,10 +573,7 @@ class PyScan(SinkRules, Scan):
         before = dict(self.env)
         facts = {k: set(v) for k, v in self.facts.items()}
         super().branch(*nodes)
-        for name, taints in list(self.env.items()):
-            old = before.get(name)
-            if old is not None and old is not taints:
-                self.env[name] = union(old, taints)
+        self.join(before)
         self.facts = facts
 
     def restore(self, saved: dict[str, list[Taint]]) -> None:

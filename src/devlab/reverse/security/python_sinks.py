@@ -148,6 +148,7 @@ class SinkRules(ConfigRules):
         if q is None and inner is not None and inner.type == "conditional_expression":
             kids = inner.named_children
             q = self.fa_qual(kids[0]) or self.fa_qual(kids[-1])  # (eval_js6 if es6 else eval_js)
+        q = self.vendored(q)
         method = (
             fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
         )
@@ -242,6 +243,10 @@ class SinkRules(ConfigRules):
             if target is not None:
                 return self.call_local(target, name, node, pos_t)
             imp = fa.imported.get(name)
+            if imp is not None and fa.project is not None:
+                where = fa.project.resolve_path(imp[0], imp[1], fa.path)
+                if where is not None:  # called from here: not an untraced entry point
+                    fa.project.called.add((where, imp[2]))
             if imp is not None and fa.project is not None and self.worth_following(pos_t):
                 other = fa.project.resolve(imp[0], imp[1], fa.path)
                 if other is None and imp[0]:  # from pkg import module; module.f()
@@ -273,6 +278,21 @@ class SinkRules(ConfigRules):
                         if target is not None:
                             return self.call_project(other, target, method, node, pos_t)
         return None
+
+    def vendored(self, q: str | None) -> str | None:
+        """``tablib.packages.yaml.load`` -> ``yaml.load``: a vendored copy of a module the
+        model knows (the last two parts name an API of the tables)."""
+        if not q or q.count(".") < 2:
+            return q
+        model = self.fa.model
+        short = ".".join(q.rsplit(".", 2)[-2:])
+        known = (
+            short in model.sink_calls
+            or short in model.sanitisers
+            or short in model.sink("deser", "yaml_load")
+            or short in model.sink("cmd", "shell_calls")
+        )
+        return short if known and q not in model.sink_calls else q
 
     def worth_following(self, args: list[list[Taint]]) -> bool:
         """Follow a call into another file only when untrusted data goes in (or when this
@@ -314,9 +334,9 @@ class SinkRules(ConfigRules):
         reported in that file, with the whole path."""
         fa = self.fa
         other.dependency = True
+        other.called.add(fn.id)
         other.run()
         summary = other.summary(fn)
-        other.called.add(fn.id)
         line = row(call)
         code = fa.code(line)
         note = f"passed to {name}() ({other.path})"
@@ -618,6 +638,8 @@ class SinkRules(ConfigRules):
         """The expression a built URL starts with (None: the whole value is one part)."""
         if n is None or depth > 10:
             return None
+        if n.type == "identifier" and self.fa.text(n) in self.value_nodes:
+            return self.first_part(self.value_nodes[self.fa.text(n)], depth + 1)
         if n.type == "binary_operator" and self.fa.text(n.child_by_field_name("operator")) == "+":
             left = n.child_by_field_name("left")
             return self.first_part(left, depth + 1) or left

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node, Tree
 
 from devlab.codebase.grammars import get_parser
-from devlab.reverse.models import Finding, Severity
+from devlab.reverse.models import Finding
 from devlab.reverse.security.python_model import python_model
 from devlab.reverse.security_ts_core import (
     FileAnalysis,
@@ -108,6 +108,8 @@ class PythonProject:
     files: dict[str, str]
     analyses: dict[str, PyAnalysis] = field(default_factory=dict)
     by_suffix: dict[str, str] = field(default_factory=dict)
+    #: (path, function name) called from another file: not an untraced entry point
+    called: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for p in self.files:
@@ -128,12 +130,16 @@ class PythonProject:
             self.analyses[path] = fa
         return fa
 
-    def resolve(self, module: str, level: int, from_path: str) -> PyAnalysis | None:
+    def resolve_path(self, module: str, level: int, from_path: str) -> str | None:
         for cand in _module_candidates(module, level, from_path):
             hit = self.by_suffix.get(cand)
             if hit is not None and hit != from_path:
-                return self.analysis(hit)
+                return hit
         return None
+
+    def resolve(self, module: str, level: int, from_path: str) -> PyAnalysis | None:
+        hit = self.resolve_path(module, level, from_path)
+        return self.analysis(hit) if hit is not None else None
 
 
 class PyAnalysis(FileAnalysis):
@@ -158,6 +164,7 @@ class PyAnalysis(FileAnalysis):
         self.cross_file: set[str] = set()  # other files where this one's data hit a sink
         self.prepared = False
         self.ran = False
+        self.untraced_done = False
         from devlab.reverse.security.python_scan import PyScan
 
         self.scan_class = PyScan
@@ -367,24 +374,26 @@ class PyAnalysis(FileAnalysis):
         for node in list(self.functions.values()):
             if node is not None and node.id not in self.analysed:
                 self.summary(node)
-        for fn_id, summary in self.summaries.items():
-            if fn_id not in self.called:
-                for hit in summary.hits:
-                    if not hit.quiet:
-                        self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
         return self.results()
 
-    def untraced(
-        self,
-        key: str,
-        line: int,
-        end: int,
-        note: str,
-        symbol: str | None,
-        severity: Severity | None = None,
-    ) -> None:
-        """No data flow was traced to this sink: a presence-only finding, low at most."""
-        super().untraced(key, line, end, note, symbol, "low")
+    def results(self) -> list[Finding]:
+        """The findings; parameters of functions nobody calls (in this file or, within a
+        project, from another file) reach their sinks untraced: reported now, after every
+        file had the chance to call them."""
+        if self.ran and not self.untraced_done:
+            self.untraced_done = True
+            elsewhere = (
+                {n for p, n in self.project.called if p == self.path} if self.project else set()
+            )
+            called_names = {
+                fn.id for name, fn in self.functions.items() if fn is not None and name in elsewhere
+            }
+            for fn_id, summary in self.summaries.items():
+                if fn_id not in self.called and fn_id not in called_names:
+                    for hit in summary.hits:
+                        if not hit.quiet:
+                            self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+        return super().results()
 
 
 _BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
