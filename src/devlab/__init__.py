@@ -1,3 +1,3 @@
 """DevLab: a self-hosted AI workbench for software teams."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
