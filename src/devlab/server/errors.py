@@ -24,7 +24,9 @@ class ErrorBody(BaseModel):
 
 _DESCRIPTIONS = {
     400: "bad request (a value that cannot be used; the message says what to change)",
-    403: "refused: cross-site Origin, or a server path outside the ingestion roots",
+    401: "not signed in, or an invalid, expired or revoked API token / session",
+    403: "refused: a role too low (named), a cross-site Origin, or a server path outside "
+    "the ingestion roots",
     404: "not found",
     409: "conflict (a job runs on it, or it already exists)",
     413: "too large (the message names the limit)",
