@@ -186,7 +186,7 @@ def test_prefilter_never_hides_a_finding() -> None:
         "\n".join(
             [
                 "jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N'",
-                "npm = '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz1234'",
+                "npm = '//npm.registry.example/:_authToken=npm_abcdefghijklmnopqrstuvwxyz1234'",
                 "hook = 'https://hooks.slack.com/services/T0000AAAA/B0000BBBB/XXXXXXXXabcdefgh'",
                 "art = 'AKCp5bueTFnM2MMmhJkQv'",
                 "hexkey = 'a3f9c1e27b4d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f9'",
