@@ -127,6 +127,13 @@ def _cmdline(pid: int) -> str:
     return f"{pid}: " + raw.replace(b"\0", b" ").decode("utf-8", "replace")[:200]
 
 
+def _pool_helper(pid: int) -> bool:
+    """multiprocessing's forkserver and resource tracker: started once by the first
+    process pool in this test process and kept for its life, not left by a run."""
+    cmd = _cmdline(pid)
+    return "multiprocessing.forkserver" in cmd or "multiprocessing.resource_tracker" in cmd
+
+
 def _children() -> list[int]:
     """Live (non-zombie) processes whose parent is this test process."""
     me = str(os.getpid())
@@ -139,7 +146,7 @@ def _children() -> list[int]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[-1].split()
-        if fields[1] == me and fields[0] != "Z":
+        if fields[1] == me and fields[0] != "Z" and not _pool_helper(int(entry.name)):
             found.append(int(entry.name))
     return found
 
