@@ -58,14 +58,16 @@ def describe_pids(pids: list[int]) -> str:
         except OSError:
             continue
         uid = next((ln.split()[1] for ln in status.splitlines() if ln.startswith("Uid:")), "?")
-        state = next((ln.split(None, 1)[1] for ln in status.splitlines()
-                      if ln.startswith("State:")), "?")
+        state = next(
+            (ln.split(None, 1)[1] for ln in status.splitlines() if ln.startswith("State:")), "?"
+        )
         lines.append(f"pid {pid} uid {uid} state {state}: {cmd[:200]!r}")
     return "; ".join(lines)
 
 
-def wait_no_marked(marker: str, timeout: float = 3.0,
-                   exclude: set[int] | frozenset[int] = frozenset()) -> list[int]:
+def wait_no_marked(
+    marker: str, timeout: float = 3.0, exclude: set[int] | frozenset[int] = frozenset()
+) -> list[int]:
     """Poll until no host process carries ``marker``; return the survivors (empty = clean)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -162,8 +164,9 @@ def hostile_run(hostile_settings: Settings, hostile_db: Database) -> HostileRunn
 
     limit_names = set(Limits.model_fields)
 
-    def run(code: str | None, *, language: str = "python", wall: float = 3.0,
-            **kwargs: Any) -> HostileRun:
+    def run(
+        code: str | None, *, language: str = "python", wall: float = 3.0, **kwargs: Any
+    ) -> HostileRun:
         limit_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in limit_names}
         limits = Limits(wall_seconds=wall, **limit_kw)
         request = SandboxRequest(language=language, code=code, limits=limits, **kwargs)

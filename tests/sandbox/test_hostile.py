@@ -74,7 +74,9 @@ while time.time() < deadline:
 
 
 def test_fork_bomb_is_capped_and_fully_killed(
-        hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host,
+    hostile_run: HostileRunner,
+    hostile_marker: str,
+    hostile_host: Host,
 ) -> None:
     run = hostile_run(FORK_BOMB, wall=4, max_processes=16, args=[hostile_marker])
     r = run.result
@@ -89,11 +91,15 @@ def test_fork_bomb_is_capped_and_fully_killed(
 
 
 def test_bash_fork_bomb_is_contained(
-        hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host,
+    hostile_run: HostileRunner,
+    hostile_marker: str,
+    hostile_host: Host,
 ) -> None:
     # The classic bomb, bounded by depth (2**12) so an escape cannot take the host down.
-    code = ("b() { local d=$1; [ \"$d\" -ge 12 ] && { sleep 20; return; }; "
-            "b $((d+1)) & b $((d+1)); wait; }\nb 0\n")
+    code = (
+        'b() { local d=$1; [ "$d" -ge 12 ] && { sleep 20; return; }; '
+        "b $((d+1)) & b $((d+1)); wait; }\nb 0\n"
+    )
     run = hostile_run(code, language="bash", wall=4, max_processes=16, args=[hostile_marker])
     assert run.result.status in ("killed", "runtime_error", "timeout"), run.explain()
     assert run.elapsed <= 4 + WALL_TOLERANCE_S, run.explain()
@@ -141,8 +147,9 @@ sys.exit(0 if ok == 8 else 3)
     assert run.result.status == "memory_limit", run.explain()
 
 
-def test_infinite_loop_times_out_at_the_wall_limit(hostile_run: HostileRunner,
-                                                   hostile_marker: str, hostile_host: Host) -> None:
+def test_infinite_loop_times_out_at_the_wall_limit(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     run = hostile_run("while True:\n    pass\n", wall=2, args=[hostile_marker])
     r = run.result
     assert r.status == "timeout", run.explain()
@@ -151,27 +158,30 @@ def test_infinite_loop_times_out_at_the_wall_limit(hostile_run: HostileRunner,
     hostile_host.assert_no_survivors(hostile_marker)
 
 
-def test_cpu_time_limit_stops_a_busy_loop_before_the_wall(hostile_run: HostileRunner,
-                                                          hostile_marker: str,
-                                                          hostile_host: Host) -> None:
+def test_cpu_time_limit_stops_a_busy_loop_before_the_wall(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     # 1 CPU-second at half a CPU is about 2 s of wall time; the wall limit is 20 s.
-    run = hostile_run("while True:\n    pass\n", wall=20, cpu_seconds=1, cpus=0.5,
-                      args=[hostile_marker])
+    run = hostile_run(
+        "while True:\n    pass\n", wall=20, cpu_seconds=1, cpus=0.5, args=[hostile_marker]
+    )
     assert run.result.status in ("timeout", "killed"), run.explain()
     assert run.elapsed < 8, run.explain()
     hostile_host.assert_no_survivors(hostile_marker)
 
 
-def test_sleep_past_the_wall_limit_times_out(hostile_run: HostileRunner,
-                                             hostile_marker: str, hostile_host: Host) -> None:
+def test_sleep_past_the_wall_limit_times_out(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     run = hostile_run("import time\ntime.sleep(60)\n", wall=2, args=[hostile_marker])
     assert run.result.status == "timeout", run.explain()
     assert run.elapsed <= 2 + WALL_TOLERANCE_S, run.explain()
     hostile_host.assert_no_survivors(hostile_marker)
 
 
-def test_sigterm_ignoring_process_is_still_killed(hostile_run: HostileRunner,
-                                                  hostile_marker: str, hostile_host: Host) -> None:
+def test_sigterm_ignoring_process_is_still_killed(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     code = "trap '' TERM INT HUP\nwhile :; do sleep 0.2; done\n"
     run = hostile_run(code, language="bash", wall=2, args=[hostile_marker])
     assert run.result.status == "timeout", run.explain()
@@ -179,9 +189,9 @@ def test_sigterm_ignoring_process_is_still_killed(hostile_run: HostileRunner,
     hostile_host.assert_no_survivors(hostile_marker)
 
 
-def test_python_sigterm_ignoring_children_are_killed(hostile_run: HostileRunner,
-                                                     hostile_marker: str,
-                                                     hostile_host: Host) -> None:
+def test_python_sigterm_ignoring_children_are_killed(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     code = r"""
 import os, signal, time
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -223,7 +233,9 @@ print("parent done", flush=True)
 
 
 def test_daemon_does_not_outlive_the_run(
-        hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host,
+    hostile_run: HostileRunner,
+    hostile_marker: str,
+    hostile_host: Host,
 ) -> None:
     run = hostile_run(DAEMON, wall=5, args=[hostile_marker])
     assert run.result.status in ("ok", "killed", "timeout"), run.explain()
@@ -231,8 +243,9 @@ def test_daemon_does_not_outlive_the_run(
     hostile_host.assert_no_survivors(hostile_marker)
 
 
-def test_bash_nohup_setsid_daemon_is_killed(hostile_run: HostileRunner,
-                                            hostile_marker: str, hostile_host: Host) -> None:
+def test_bash_nohup_setsid_daemon_is_killed(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     code = (
         f"nohup setsid bash -c 'exec -a {hostile_marker}-bg sleep 60' >/dev/null 2>&1 &\n"
         f"( exec -a {hostile_marker}-disowned sleep 60 ) </dev/null >/dev/null 2>&1 & disown\n"
@@ -244,8 +257,11 @@ def test_bash_nohup_setsid_daemon_is_killed(hostile_run: HostileRunner,
 
 
 def test_killing_the_parent_and_everything_does_not_reach_the_host(
-        hostile_run: HostileRunner, hostile_marker: str,
-        hostile_victim: subprocess.Popen[bytes], hostile_host: Host) -> None:
+    hostile_run: HostileRunner,
+    hostile_marker: str,
+    hostile_victim: subprocess.Popen[bytes],
+    hostile_host: Host,
+) -> None:
     code = f"""
 import os, signal
 victim = {hostile_victim.pid}
@@ -275,22 +291,31 @@ os.kill(-1, signal.SIGKILL)
     assert hostile_victim.poll() is None, f"the host process was killed from inside: {report}"
     hostile_host.assert_no_survivors(hostile_marker)
     # And the test process itself is obviously still here; so is the bash variant's target.
-    bash = hostile_run("kill -9 -1; kill -9 $PPID; kill -9 1; echo after", language="bash",
-                       wall=4, args=[hostile_marker])
+    bash = hostile_run(
+        "kill -9 -1; kill -9 $PPID; kill -9 1; echo after",
+        language="bash",
+        wall=4,
+        args=[hostile_marker],
+    )
     assert bash.elapsed <= 4 + WALL_TOLERANCE_S, bash.explain()
     assert hostile_victim.poll() is None
     hostile_host.assert_no_survivors(hostile_marker)
 
 
 def test_sandboxed_process_runs_as_unprivileged_host_uid(
-        hostile_settings: Settings, hostile_db: Database, hostile_marker: str,
-        hostile_host: Host) -> None:
+    hostile_settings: Settings, hostile_db: Database, hostile_marker: str, hostile_host: Host
+) -> None:
     """Look at the running sandboxed process from the host: its real uid must not be root."""
-    request = SandboxRequest(language="python", code="import time\ntime.sleep(2.5)\n",
-                             args=[hostile_marker], limits=Limits(wall_seconds=6))
+    request = SandboxRequest(
+        language="python",
+        code="import time\ntime.sleep(2.5)\n",
+        args=[hostile_marker],
+        limits=Limits(wall_seconds=6),
+    )
     box: dict = {}
-    worker = threading.Thread(target=lambda: box.update(r=run_code(request, hostile_settings,
-                                                                  db=hostile_db)))
+    worker = threading.Thread(
+        target=lambda: box.update(r=run_code(request, hostile_settings, db=hostile_db))
+    )
     worker.start()
     seen: dict[int, tuple[str, str, str]] = {}
     deadline = time.monotonic() + 6
@@ -328,8 +353,9 @@ def test_a_hundred_runs_in_a_row_all_succeed(hostile_run: HostileRunner) -> None
 # ------------------------------------------------------------------------ output
 
 
-def test_unbounded_stdout_is_capped_and_flagged(hostile_run: HostileRunner,
-                                                hostile_marker: str, hostile_host: Host) -> None:
+def test_unbounded_stdout_is_capped_and_flagged(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     code = (
         "import sys\nchunk = 'x' * 65536\n"
         "for _ in range(4000):  # safety: 256 MB at most\n"
@@ -356,8 +382,9 @@ def test_unbounded_stderr_is_capped_and_flagged(hostile_run: HostileRunner) -> N
     assert run.elapsed < 10, run.explain()
 
 
-def test_output_from_a_background_child_is_capped(hostile_run: HostileRunner,
-                                                  hostile_marker: str, hostile_host: Host) -> None:
+def test_output_from_a_background_child_is_capped(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     # The main process exits at once; a child keeps the pipe and floods it.
     code = (
         "import os, sys\n"
@@ -403,8 +430,7 @@ if not error:
 
 def test_single_file_larger_than_max_file_mb_fails(hostile_run: HostileRunner) -> None:
     free_before = {p: _free_mb(p) for p in ("/", "/tmp")}
-    run = hostile_run(WRITE_BIG, wall=15, max_file_mb=8, max_disk_mb=64,
-                      args=[".", "200", "200"])
+    run = hostile_run(WRITE_BIG, wall=15, max_file_mb=8, max_disk_mb=64, args=[".", "200", "200"])
     r = run.result
     assert "WROTE_ALL" not in r.stdout, run.explain()
     if "WRITTEN_MB" in r.stdout:
@@ -415,16 +441,18 @@ def test_single_file_larger_than_max_file_mb_fails(hostile_run: HostileRunner) -
 
 
 @pytest.mark.parametrize("where", [".", "/tmp", "/dev/shm", "/dev", "/etc", "/"])
-def test_every_writable_place_is_capped_by_max_disk_mb(hostile_run: HostileRunner,
-                                                       where: str) -> None:
+def test_every_writable_place_is_capped_by_max_disk_mb(
+    hostile_run: HostileRunner, where: str
+) -> None:
     """Files of 4 MB (under max_file_mb) until 200 MB: the disk cap must stop them at 16 MB.
 
     Wherever the sandboxed code can write (its work dir, /tmp, /dev/shm, or the
     sandbox's own root) counts towards the run's disk budget.
     """
     free_before = {p: _free_mb(p) for p in ("/", "/tmp")}
-    run = hostile_run(WRITE_BIG, wall=15, max_file_mb=8, max_disk_mb=16, memory_mb=512,
-                      args=[where, "200", "4"])
+    run = hostile_run(
+        WRITE_BIG, wall=15, max_file_mb=8, max_disk_mb=16, memory_mb=512, args=[where, "200", "4"]
+    )
     r = run.result
     assert "WRITTEN_MB" in r.stdout, run.explain()
     written = int(r.stdout.split("WRITTEN_MB", 1)[1].split()[0])
@@ -462,8 +490,8 @@ MOUNTINFO = {
     "python": "print(open('/proc/self/mountinfo').read())\n",
     "bash": "cat /proc/self/mountinfo\n",
     "go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\n'
-          'func main() {\n\tb, _ := os.ReadFile("/proc/self/mountinfo")\n'
-          '\tfmt.Print(string(b))\n}\n',
+    'func main() {\n\tb, _ := os.ReadFile("/proc/self/mountinfo")\n'
+    "\tfmt.Print(string(b))\n}\n",
     "java": (
         "import java.nio.file.*;\n"
         "public class Main {\n    public static void main(String[] a) throws Exception {\n"
@@ -472,8 +500,20 @@ MOUNTINFO = {
     ),
 }
 # Writable places a program may have: its scratch areas and the usual device nodes.
-ALLOWED_RW = {"/work", "/tmp", "/dev/shm", "/dev/pts", "/proc", "/dev/null", "/dev/zero",
-              "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/mqueue"}
+ALLOWED_RW = {
+    "/work",
+    "/tmp",
+    "/dev/shm",
+    "/dev/pts",
+    "/proc",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/tty",
+    "/dev/mqueue",
+}
 
 
 @pytest.mark.parametrize("language", sorted(MOUNTINFO))
@@ -516,8 +556,11 @@ print(json.dumps(report))
 
 
 def test_cannot_read_shadow_devlab_home_or_host_home(
-        hostile_run: HostileRunner, hostile_settings: Settings,
-        hostile_root_sentinel: tuple[Path, str], tmp_path: Path) -> None:
+    hostile_run: HostileRunner,
+    hostile_settings: Settings,
+    hostile_root_sentinel: tuple[Path, str],
+    tmp_path: Path,
+) -> None:
     sentinel, secret = hostile_root_sentinel
     db_path = hostile_settings.home / "devlab.db"
     assert db_path.is_file()  # created by the hostile_db fixture
@@ -526,9 +569,16 @@ def test_cannot_read_shadow_devlab_home_or_host_home(
     tmp_secret = f"tmp-secret-{uuid.uuid4().hex}"
     (tmp_path / "host-tmp-secret.txt").write_text(tmp_secret)
     targets = [
-        "/etc/shadow", "/etc/gshadow", str(db_path), str(hostile_settings.home),
-        str(hostile_settings.home / "secret.txt"), str(sentinel), "/root", "/root/.ssh",
-        "~/.ssh", str(tmp_path / "host-tmp-secret.txt"),
+        "/etc/shadow",
+        "/etc/gshadow",
+        str(db_path),
+        str(hostile_settings.home),
+        str(hostile_settings.home / "secret.txt"),
+        str(sentinel),
+        "/root",
+        "/root/.ssh",
+        "~/.ssh",
+        str(tmp_path / "host-tmp-secret.txt"),
     ]
     run = hostile_run(READ_PROBE, wall=5, args=[json.dumps(targets)])
     report = last_json(run.result.stdout)
@@ -540,9 +590,7 @@ def test_cannot_read_shadow_devlab_home_or_host_home(
     assert root_line not in everything, f"/etc/shadow readable: {report}"
     for path in targets:
         got = report[os.path.expanduser(path) if path.startswith("~") else path]
-        assert got.startswith("DENIED:") or got in ("LISTED:", "LISTED:."), (
-            f"{path} -> {got[:200]}"
-        )
+        assert got.startswith("DENIED:") or got in ("LISTED:", "LISTED:."), f"{path} -> {got[:200]}"
 
 
 ENV_PROBE = r"""
@@ -558,8 +606,9 @@ print(json.dumps(report))
 """
 
 
-def test_host_environment_does_not_leak(hostile_run: HostileRunner,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_host_environment_does_not_leak(
+    hostile_run: HostileRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Not in the program's environment, nor in any process's /proc/PID/environ inside."""
     secret = f"env-secret-{uuid.uuid4().hex}"
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
@@ -585,8 +634,13 @@ def test_no_host_unix_socket_is_reachable(hostile_run: HostileRunner) -> None:
     pathsock.listen(4)
     for s in (abstract, pathsock):
         s.settimeout(0.5)
-    targets = ["\0devlab-hostile-" + tag, str(run_path), "/run/postgresql/.s.PGSQL.5432",
-               "/var/run/docker.sock", "/run/dbus/system_bus_socket"]
+    targets = [
+        "\0devlab-hostile-" + tag,
+        str(run_path),
+        "/run/postgresql/.s.PGSQL.5432",
+        "/var/run/docker.sock",
+        "/run/dbus/system_bus_socket",
+    ]
     code = r"""
 import json, socket, sys
 report = {}
@@ -644,14 +698,25 @@ print(json.dumps(report))
 
 
 def test_writes_outside_the_work_dir_do_not_reach_the_host(
-        hostile_run: HostileRunner, hostile_settings: Settings, hostile_marker: str,
-        tmp_path: Path, hostile_host: Host) -> None:
+    hostile_run: HostileRunner,
+    hostile_settings: Settings,
+    hostile_marker: str,
+    tmp_path: Path,
+    hostile_host: Host,
+) -> None:
     name = f"{hostile_marker}.txt"
     host_targets = [
-        f"/usr/{name}", f"/etc/{name}", f"/tmp/{name}", f"/var/tmp/{name}",
-        f"/dev/shm/{name}", f"/root/{name}", str(hostile_settings.home / name),
-        str(tmp_path / name), str(Path(__file__).resolve().parent / name),
-        "/etc/passwd", "/usr/bin/env",
+        f"/usr/{name}",
+        f"/etc/{name}",
+        f"/tmp/{name}",
+        f"/var/tmp/{name}",
+        f"/dev/shm/{name}",
+        f"/root/{name}",
+        str(hostile_settings.home / name),
+        str(tmp_path / name),
+        str(Path(__file__).resolve().parent / name),
+        "/etc/passwd",
+        "/usr/bin/env",
     ]
     before = {p: hostile_host.snap(p) for p in [*host_targets, *SYSTEM_FILES]}
     try:
@@ -671,15 +736,16 @@ def test_writes_outside_the_work_dir_do_not_reach_the_host(
                     os.unlink(p)
 
 
-def test_work_dir_is_gone_after_the_run(hostile_run: HostileRunner, hostile_marker: str,
-                                        hostile_settings: Settings) -> None:
+def test_work_dir_is_gone_after_the_run(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_settings: Settings
+) -> None:
     name = f"{hostile_marker}-left-behind"
-    run = hostile_run(f"open({name!r}, 'w').write('x')\nopen('/tmp/' + {name!r}, 'w')\n",
-                      wall=5)
+    run = hostile_run(f"open({name!r}, 'w').write('x')\nopen('/tmp/' + {name!r}, 'w')\n", wall=5)
     assert run.result.status == "ok", run.explain()
     roots = ["/tmp", "/var/tmp", "/dev/shm", str(hostile_settings.home)]
-    found = subprocess.run(["find", *roots, "-xdev", "-name", name],
-                           capture_output=True, text=True, timeout=60).stdout.split()
+    found = subprocess.run(
+        ["find", *roots, "-xdev", "-name", name], capture_output=True, text=True, timeout=60
+    ).stdout.split()
     assert not found, f"run files left on the host: {found}"
 
 
@@ -715,8 +781,12 @@ print(json.dumps(report))
 
 
 def test_symlink_escapes_from_the_work_dir(
-        hostile_run: HostileRunner, hostile_settings: Settings, hostile_marker: str,
-        hostile_root_sentinel: tuple[Path, str], hostile_host: Host) -> None:
+    hostile_run: HostileRunner,
+    hostile_settings: Settings,
+    hostile_marker: str,
+    hostile_root_sentinel: tuple[Path, str],
+    hostile_host: Host,
+) -> None:
     sentinel, secret = hostile_root_sentinel
     home = str(hostile_settings.home)
     passwd = hostile_host.snap("/etc/passwd")
@@ -725,18 +795,29 @@ def test_symlink_escapes_from_the_work_dir(
     assert secret not in run.result.stdout, report
     assert passwd.unchanged()
     # "write etc via up" may land in the sandbox's own /etc; only the host check matters.
-    for key in ("write passwd via link", "read sentinel via link", "read sentinel via up",
-                "list home via link", "read db via up", "write usr via up",
-                "write home via up", "list root via up"):
+    for key in (
+        "write passwd via link",
+        "read sentinel via link",
+        "read sentinel via up",
+        "list home via link",
+        "read db via up",
+        "write usr via up",
+        "write home via up",
+        "list root via up",
+    ):
         assert report[key].startswith("DENIED") or report[key] == "OK:[]", (key, report)
-    for host_path in (f"/etc/{hostile_marker}", f"/usr/{hostile_marker}",
-                      f"{home}/{hostile_marker}", f"/tmp/{hostile_marker}"):
+    for host_path in (
+        f"/etc/{hostile_marker}",
+        f"/usr/{hostile_marker}",
+        f"{home}/{hostile_marker}",
+        f"/tmp/{hostile_marker}",
+    ):
         assert not os.path.exists(host_path), f"{host_path} created on the host: {report}"
 
 
 def test_collected_files_do_not_follow_symlinks_out(
-        hostile_run: HostileRunner, hostile_settings: Settings,
-        hostile_root_sentinel: tuple[Path, str]) -> None:
+    hostile_run: HostileRunner, hostile_settings: Settings, hostile_root_sentinel: tuple[Path, str]
+) -> None:
     """The host-side collector must not read a link the sandboxed code planted."""
     sentinel, secret = hostile_root_sentinel
     home_secret = f"home-secret-{uuid.uuid4().hex}"
@@ -749,13 +830,18 @@ def test_collected_files_do_not_follow_symlinks_out(
         "os.symlink(os.path.dirname(sys.argv[2]), 'leak-dir')\n"
         "open('honest.txt', 'w').write('made inside')\n"
     )
-    run = hostile_run(code, wall=5, collect_files=True,
-                      args=[str(sentinel), str(hostile_settings.home / "secret.txt")])
+    run = hostile_run(
+        code,
+        wall=5,
+        collect_files=True,
+        args=[str(sentinel), str(hostile_settings.home / "secret.txt")],
+    )
     assert run.result.status == "ok", run.explain()
     collected = json.dumps(run.result.files)
     assert secret not in collected and home_secret not in collected, collected[:2000]
-    shadow_root = next(ln for ln in Path("/etc/shadow").read_text().splitlines()
-                       if ln.startswith("root:"))
+    shadow_root = next(
+        ln for ln in Path("/etc/shadow").read_text().splitlines() if ln.startswith("root:")
+    )
     assert shadow_root not in collected
     assert run.result.files.get("honest.txt") == "made inside", run.result.files.keys()
 
@@ -770,8 +856,8 @@ def test_collecting_files_survives_a_fifo_and_a_huge_file(hostile_run: HostileRu
     )
     done: dict = {}
     worker = threading.Thread(
-        target=lambda: done.update(run=hostile_run(code, wall=10, collect_files=True)),
-        daemon=True)
+        target=lambda: done.update(run=hostile_run(code, wall=10, collect_files=True)), daemon=True
+    )
     worker.start()
     worker.join(10 + 20)
     assert "run" in done, "collecting files hung (a FIFO in the work dir?)"
@@ -781,8 +867,9 @@ def test_collecting_files_survives_a_fifo_and_a_huge_file(hostile_run: HostileRu
     assert total < 40 << 20, f"collected {total} bytes: files are not size-capped"
 
 
-def test_request_file_paths_cannot_escape(hostile_run: HostileRunner, hostile_marker: str,
-                                          hostile_settings: Settings) -> None:
+def test_request_file_paths_cannot_escape(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_settings: Settings
+) -> None:
     evil = {
         f"../../../../../../../../tmp/{hostile_marker}-a": "x",
         f"/tmp/{hostile_marker}-b": "x",
@@ -790,8 +877,7 @@ def test_request_file_paths_cannot_escape(hostile_run: HostileRunner, hostile_ma
     }
     for path, body in evil.items():
         try:
-            hostile_run(None, wall=5, files={path: body, "main.py": "print(1)"},
-                        entry="main.py")
+            hostile_run(None, wall=5, files={path: body, "main.py": "print(1)"}, entry="main.py")
         except DevLabError as exc:
             assert exc.status_code < 500, exc
     for suffix in "abc":
@@ -801,17 +887,28 @@ def test_request_file_paths_cannot_escape(hostile_run: HostileRunner, hostile_ma
 
 @pytest.mark.parametrize("language", ["python", "bash", "java"])
 def test_shell_metacharacters_in_args_and_names_are_inert(
-        hostile_run: HostileRunner, hostile_marker: str, language: str) -> None:
+    hostile_run: HostileRunner, hostile_marker: str, language: str
+) -> None:
     """DevLab starts the sandbox through a host-side launcher: nothing a request carries
     may be interpreted by a shell there (or anywhere)."""
     host_file = f"/tmp/{hostile_marker}-injected"
-    evil = [f"$(touch {host_file})", f"`touch {host_file}`", f"; touch {host_file}",
-            f"' ; touch {host_file} ; '", f"\" ; touch {host_file} ; \"", "--help", "*"]
+    evil = [
+        f"$(touch {host_file})",
+        f"`touch {host_file}`",
+        f"; touch {host_file}",
+        f"' ; touch {host_file} ; '",
+        f'" ; touch {host_file} ; "',
+        "--help",
+        "*",
+    ]
     programs = {
         "python": ("import sys\nprint('\\n'.join(sys.argv[1:]))\n", "x$(id).py"),
         "bash": ("printf '%s\\n' \"$@\"\n", "x;id`id`.sh"),
-        "java": ("public class Main { public static void main(String[] a) "
-                 "{ for (String s : a) System.out.println(s); } }\n", None),
+        "java": (
+            "public class Main { public static void main(String[] a) "
+            "{ for (String s : a) System.out.println(s); } }\n",
+            None,
+        ),
     }
     code, name = programs[language]
     kwargs = {"files": {name: code}, "entry": name} if name else {}
@@ -1010,8 +1107,9 @@ print(json.dumps(out), flush=True)
 """
 
 
-def test_dangerous_syscalls_fail_with_eperm(hostile_run: HostileRunner,
-                                            hostile_marker: str, hostile_host: Host) -> None:
+def test_dangerous_syscalls_fail_with_eperm(
+    hostile_run: HostileRunner, hostile_marker: str, hostile_host: Host
+) -> None:
     run = hostile_run(SYSCALL_PROBE, wall=8, args=[hostile_marker])
     lines = [json.loads(ln) for ln in run.result.stdout.splitlines() if ln.startswith("{")]
     assert lines, f"the probe died before reporting: {run.explain()}"
@@ -1026,12 +1124,14 @@ def test_dangerous_syscalls_fail_with_eperm(hostile_run: HostileRunner,
 # ---------------------------------------------------------------------- streaming
 
 
-def test_abandoned_stream_kills_the_run(hostile_settings: Settings, hostile_db: Database,
-                                        hostile_marker: str, hostile_host: Host) -> None:
+def test_abandoned_stream_kills_the_run(
+    hostile_settings: Settings, hostile_db: Database, hostile_marker: str, hostile_host: Host
+) -> None:
     """A client that goes away (generator closed) must not leave the program running."""
     code = "import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.1)\n"
-    request = SandboxRequest(language="python", code=code, args=[hostile_marker],
-                             limits=Limits(wall_seconds=30))
+    request = SandboxRequest(
+        language="python", code=code, args=[hostile_marker], limits=Limits(wall_seconds=30)
+    )
 
     async def consume() -> list[dict]:
         events = []
@@ -1051,8 +1151,9 @@ def test_abandoned_stream_kills_the_run(hostile_settings: Settings, hostile_db: 
     assert time.monotonic() - t0 < 15
 
 
-def test_host_processes_are_invisible(hostile_run: HostileRunner,
-                                      hostile_victim: subprocess.Popen[bytes]) -> None:
+def test_host_processes_are_invisible(
+    hostile_run: HostileRunner, hostile_victim: subprocess.Popen[bytes]
+) -> None:
     code = (
         "import os\n"
         "pids = [p for p in os.listdir('/proc') if p.isdigit()]\n"

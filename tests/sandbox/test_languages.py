@@ -76,7 +76,7 @@ STDIN_ECHO = {
         "import java.io.*;\n"
         "public class Main {\n"
         "    public static void main(String[] args) throws IOException {\n"
-        "        String s = new String(System.in.readAllBytes(), \"UTF-8\");\n"
+        '        String s = new String(System.in.readAllBytes(), "UTF-8");\n'
         "        System.out.print(s.toUpperCase());\n"
         "    }\n"
         "}\n"
@@ -89,7 +89,7 @@ EXIT_3 = {
     "typescript": "const code: number = 3;\nconsole.log('bye');\nprocess.exit(code);\n",
     "bash": "echo bye\nexit 3\n",
     "go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\n'
-          'func main() {\n\tfmt.Println("bye")\n\tos.Exit(3)\n}\n',
+    'func main() {\n\tfmt.Println("bye")\n\tos.Exit(3)\n}\n',
     "java": (
         "public class Main {\n"
         "    public static void main(String[] args) {\n"
@@ -181,8 +181,9 @@ def test_nonzero_exit_is_a_runtime_error(lang_run: HostileRunner, language: str)
         ("duckdb", "SELECT * FROM no_such_table;\n", "no_such_table"),
     ],
 )
-def test_sql_error_is_a_runtime_error(lang_run: HostileRunner, language: str, code: str,
-                                      needle: str) -> None:
+def test_sql_error_is_a_runtime_error(
+    lang_run: HostileRunner, language: str, code: str, needle: str
+) -> None:
     run = lang_run(language, code)
     r = run.result
     assert r.status == "runtime_error", run.explain()
@@ -205,21 +206,34 @@ def test_sql_statements_run_in_order(lang_run: HostileRunner, language: str) -> 
 
 
 COMPILE_ERRORS = [
-    ("go", 'package main\n\nfunc main() {\n\tfmt.Println(undefinedThing)\n}\n',
-     [r"undefined: (fmt|undefinedThing)"]),
-    ("java", "public class Main {\n    public static void main(String[] a) {\n"
-             "        int x = \"text\";\n    }\n}\n",
-     [r"Main\.java:3", r"incompatible types"]),
-    ("typescript", "const n: number = 'not a number';\nconsole.log(n);\n",
-     [r"TS2322", r"not assignable to type 'number'"]),
+    (
+        "go",
+        "package main\n\nfunc main() {\n\tfmt.Println(undefinedThing)\n}\n",
+        [r"undefined: (fmt|undefinedThing)"],
+    ),
+    (
+        "java",
+        "public class Main {\n    public static void main(String[] a) {\n"
+        '        int x = "text";\n    }\n}\n',
+        [r"Main\.java:3", r"incompatible types"],
+    ),
+    (
+        "typescript",
+        "const n: number = 'not a number';\nconsole.log(n);\n",
+        [r"TS2322", r"not assignable to type 'number'"],
+    ),
     ("typescript", "function broken( {\n  return 1;\n", [r"TS\d+"]),
 ]
 
 
-@pytest.mark.parametrize(("language", "code", "patterns"), COMPILE_ERRORS,
-                         ids=["go", "java", "typescript-type", "typescript-syntax"])
-def test_compile_error_is_reported_readably(lang_run: HostileRunner, language: str,
-                                            code: str, patterns: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("language", "code", "patterns"),
+    COMPILE_ERRORS,
+    ids=["go", "java", "typescript-type", "typescript-syntax"],
+)
+def test_compile_error_is_reported_readably(
+    lang_run: HostileRunner, language: str, code: str, patterns: list[str]
+) -> None:
     run = lang_run(language, code)
     r = run.result
     assert r.status == "compile_error", run.explain()
@@ -265,14 +279,14 @@ UNIT_TESTS: dict[str, dict[str, str]] = {
         "calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
         "calc_test.go": (
             'package calc\n\nimport "testing"\n\n'
-            "func TestAdds(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n\n"
+            'func TestAdds(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal("bad")\n\t}\n}\n\n'
             "func TestBreaks(t *testing.T) {\n\tif got := Add(1, 2); got != 4 {\n"
             '\t\tt.Fatalf("one plus two: got %d, want 4", got)\n\t}\n}\n'
         ),
     },
     "java": {
         "Calc.java": "public class Calc {\n    public static int add(int a, int b) "
-                     "{ return a + b; }\n}\n",
+        "{ return a + b; }\n}\n",
         "CalcTest.java": (
             "import org.junit.jupiter.api.Test;\n"
             "import static org.junit.jupiter.api.Assertions.assertEquals;\n\n"
@@ -321,12 +335,11 @@ def test_python_multi_file_project(lang_run: HostileRunner) -> None:
         ),
         "app/shop/__init__.py": "",
         "app/shop/cart.py": "from shop.pricing import tax\n\n"
-                            "def total(prices):\n    return tax(sum(prices))\n",
+        "def total(prices):\n    return tax(sum(prices))\n",
         "app/shop/pricing.py": "def tax(amount):\n    return round(amount * 1.5, 2)\n",
         "data/unused.txt": "not code\n",
     }
-    run = lang_run("python", None, files=files, entry="app/main.py",
-                   args=["two words", "--flag"])
+    run = lang_run("python", None, files=files, entry="app/main.py", args=["two words", "--flag"])
     assert run.result.status == "ok", run.explain()
     assert run.result.stdout.strip() == "total 6.0 ['two words', '--flag']", run.explain()
 
@@ -336,11 +349,11 @@ def test_go_multi_file_project(lang_run: HostileRunner) -> None:
         "go.mod": "module app\n\ngo 1.19\n",
         "main.go": (
             'package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\t"app/greet"\n)\n\n'
-            'func main() {\n\tfmt.Println(greet.Hello(os.Args[1]), helper())\n}\n'
+            "func main() {\n\tfmt.Println(greet.Hello(os.Args[1]), helper())\n}\n"
         ),
         "helper.go": 'package main\n\nfunc helper() string { return "from helper" }\n',
-        "greet/greet.go": 'package greet\n\nfunc Hello(name string) string '
-                          '{ return "hello " + name }\n',
+        "greet/greet.go": "package greet\n\nfunc Hello(name string) string "
+        '{ return "hello " + name }\n',
     }
     run = lang_run("go", None, files=files, entry="main.go", args=["gopher"])
     assert run.result.status == "ok", run.explain()
@@ -362,8 +375,9 @@ def _request(**kwargs: Any) -> SandboxRequest:
     return SandboxRequest(**kwargs)
 
 
-def test_unknown_language_lists_the_supported_ones(hostile_settings: Settings,
-                                                   hostile_db: Database) -> None:
+def test_unknown_language_lists_the_supported_ones(
+    hostile_settings: Settings, hostile_db: Database
+) -> None:
     with pytest.raises(UnsupportedLanguage) as info:
         run_code(_request(language="cobol"), hostile_settings, db=hostile_db)
     assert info.value.status_code == 400
@@ -374,12 +388,18 @@ def test_unknown_language_lists_the_supported_ones(hostile_settings: Settings,
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("wall_seconds", 100_000), ("memory_mb", 1_000_000), ("cpus", 512),
-     ("max_processes", 1_000_000), ("max_output_bytes", 10**12), ("max_disk_mb", 10**9)],
+    [
+        ("wall_seconds", 100_000),
+        ("memory_mb", 1_000_000),
+        ("cpus", 512),
+        ("max_processes", 1_000_000),
+        ("max_output_bytes", 10**12),
+        ("max_disk_mb", 10**9),
+    ],
 )
-def test_limit_above_the_maximum_names_the_maximum(hostile_settings: Settings,
-                                                   hostile_db: Database, field: str,
-                                                   value: float) -> None:
+def test_limit_above_the_maximum_names_the_maximum(
+    hostile_settings: Settings, hostile_db: Database, field: str, value: float
+) -> None:
     with pytest.raises(LimitTooHigh) as info:
         run_code(_request(limits=Limits(**{field: value})), hostile_settings, db=hostile_db)
     assert info.value.status_code == 400
@@ -397,9 +417,9 @@ def test_oversized_source_is_413(hostile_settings: Settings, hostile_db: Databas
     assert re.search(r"\d", info.value.message)
 
 
-def test_oversized_multi_file_project_is_413(hostile_settings: Settings,
-                                             hostile_db: Database) -> None:
+def test_oversized_multi_file_project_is_413(
+    hostile_settings: Settings, hostile_db: Database
+) -> None:
     files = {f"mod{i}.py": "# padding\n" * 100_000 for i in range(40)}  # 40 MB in all
     with pytest.raises(SourceTooLarge):
-        run_code(_request(code=None, files=files, entry="mod0.py"), hostile_settings,
-                 db=hostile_db)
+        run_code(_request(code=None, files=files, entry="mod0.py"), hostile_settings, db=hostile_db)

@@ -53,8 +53,10 @@ FAIL_EXIT = {
 }
 COMPILE_ERRORS = {
     "go": ("package main\nfunc main() { x := 1 }\n", "declared"),
-    "java": ('public class Main { public static void main(String[] a) { int x = "s"; } }',
-             "incompatible types"),
+    "java": (
+        'public class Main { public static void main(String[] a) { int x = "s"; } }',
+        "incompatible types",
+    ),
     "typescript": ('let x: number = "s";\n', "TS2322"),
 }
 TESTS = {
@@ -82,7 +84,14 @@ def run(cfg: Settings, language: str, code: str, **kw) -> object:
 
 def test_supported_languages_are_the_eight_of_the_issue():
     assert set(supported_languages()) == {
-        "python", "javascript", "typescript", "bash", "sqlite", "duckdb", "go", "java"
+        "python",
+        "javascript",
+        "typescript",
+        "bash",
+        "sqlite",
+        "duckdb",
+        "go",
+        "java",
     }
 
 
@@ -146,10 +155,13 @@ def test_compile_cache_skips_the_second_compile(cfg):
 
 
 def test_multi_file_project_with_entry_and_args(cfg):
-    files = {"app/main.py": "import sys\nfrom util import twice\nprint(twice(sys.argv[1]))\n",
-             "app/util.py": "def twice(s):\n    return s * 2\n"}
-    result = run_code(SandboxRequest(language="python", files=files, entry="app/main.py",
-                                     args=["ab"]), cfg)
+    files = {
+        "app/main.py": "import sys\nfrom util import twice\nprint(twice(sys.argv[1]))\n",
+        "app/util.py": "def twice(s):\n    return s * 2\n",
+    }
+    result = run_code(
+        SandboxRequest(language="python", files=files, entry="app/main.py", args=["ab"]), cfg
+    )
     assert result.stdout == "abab\n", result.stderr
 
 
@@ -158,8 +170,9 @@ def test_limits_are_enforced_and_reported(cfg):
     assert slow.status == "timeout" and slow.wall_ms < 3000
     hog = run(cfg, "python", "x = bytearray(400 * 2**20)", limits=Limits(memory_mb=128))
     assert hog.status == "memory_limit"
-    loud = run(cfg, "python", "while True: print('y' * 1000)",
-               limits=Limits(max_output_bytes=10_000))
+    loud = run(
+        cfg, "python", "while True: print('y' * 1000)", limits=Limits(max_output_bytes=10_000)
+    )
     assert loud.status == "output_limit" and loud.stdout_truncated
     assert len(loud.stdout) <= 10_000
     enforced = slow.enforcement
@@ -186,8 +199,9 @@ def test_a_daemonised_child_does_not_survive(cfg):
     result = run(cfg, "bash", code)
     assert result.stdout == "started\n"
     time.sleep(0.2)
-    alive = [p for p in Path("/proc").iterdir() if p.name.isdigit()
-             and token.encode() in _cmdline(p)]
+    alive = [
+        p for p in Path("/proc").iterdir() if p.name.isdigit() and token.encode() in _cmdline(p)
+    ]
     assert not alive
 
 
@@ -227,8 +241,9 @@ def test_max_disk_mb_is_one_budget_for_work_tmp_and_shm(cfg):
         "    tmpdir = os.path.dirname(fh.name)\n"
         "print(alone, total, sorted(os.listdir('.')), os.getcwd(), tmpdir)\n"
     )
-    result = run(cfg, "python", code, entry="main.py",
-                 limits=Limits(max_disk_mb=20, max_file_mb=30))
+    result = run(
+        cfg, "python", code, entry="main.py", limits=Limits(max_disk_mb=20, max_file_mb=30)
+    )
     assert result.status == "ok", result.stderr
     alone, total, listing, cwd, tmpdir = result.stdout.split(maxsplit=4)
     assert 18 <= int(alone) <= 20, result.stdout
@@ -253,8 +268,9 @@ def test_records_keep_source_only_when_opted_in(tmp_path):
     db = Database(cfg)
     try:
         plain = run_code(SandboxRequest(language="python", code="print(1)"), cfg, db=db)
-        kept = run_code(SandboxRequest(language="python", code="print(2)", store_source=True),
-                        cfg, db=db)
+        kept = run_code(
+            SandboxRequest(language="python", code="print(2)", store_source=True), cfg, db=db
+        )
         with db.session() as s:
             rows = {r.id: r for r in s.scalars(select(Execution))}
         assert rows[plain.execution_id].source is None

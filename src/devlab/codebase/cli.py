@@ -125,8 +125,10 @@ def delete_project_command(
     if as_json:
         emit_json(done)
     else:
-        stderr.print(f"deleted project {done.name}: {done.snapshots} snapshots, "
-                     f"{done.files} files, {done.chunks} chunks")
+        stderr.print(
+            f"deleted project {done.name}: {done.snapshots} snapshots, "
+            f"{done.files} files, {done.chunks} chunks"
+        )
 
 
 @app.command()

@@ -76,25 +76,33 @@ def check_source(source: str, settings: Settings, *, confine: bool) -> None:
         return
     path = Path(text).expanduser()
     if not path.exists():
-        raise InvalidInput(f"source {mask_credentials(text)} does not exist: give a directory, "
-                           "a .zip file or a git URL")
+        raise InvalidInput(
+            f"source {mask_credentials(text)} does not exist: give a directory, "
+            "a .zip file or a git URL"
+        )
     if not confine:
         return
     real = path.resolve()
     home = settings.home.expanduser().resolve()
     if any(_inside(real, bad) for bad in _NEVER) or _inside(real, home):
-        raise SourceNotAllowed(f"{real} may not be ingested (system directories and "
-                               "DEVLAB_HOME never are); upload a ZIP instead")
+        raise SourceNotAllowed(
+            f"{real} may not be ingested (system directories and "
+            "DEVLAB_HOME never are); upload a ZIP instead"
+        )
     roots = [Path(r).expanduser().resolve() for r in settings.ingest_roots] or [
-        Path.home().resolve(), Path.cwd().resolve()]
+        Path.home().resolve(),
+        Path.cwd().resolve(),
+    ]
     if not any(_inside(real, root) for root in roots):
         raise SourceNotAllowed(
             f"{real} is outside the ingestion roots ({', '.join(map(str, roots))}); "
-            "set DEVLAB_INGEST_ROOTS to allow it, or upload a ZIP")
+            "set DEVLAB_INGEST_ROOTS to allow it, or upload a ZIP"
+        )
 
 
-def prepare_ingest(bench: Workbench, body: IngestRequest, label: str | None,
-                   *, confine: bool = True) -> int:
+def prepare_ingest(
+    bench: Workbench, body: IngestRequest, label: str | None, *, confine: bool = True
+) -> int:
     """Cheap checks before any work is queued, so the caller gets a 4xx at once (the
     project name, the source (see ``check_source``; an upload, ``label`` set, is the
     server's own file); every archive-safety check for a ZIP). Nothing is created

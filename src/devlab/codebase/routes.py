@@ -63,8 +63,10 @@ def get_projects(bench: Workbench = Depends(workbench), who: Principal = Depends
 @router.delete(
     "/{project}",
     response_model=ProjectDeleted,
-    responses={404: {"description": "no such project"},
-               409: {"description": "a job is running on the project"}},
+    responses={
+        404: {"description": "no such project"},
+        409: {"description": "a job is running on the project"},
+    },
 )
 def remove_project(project: str, bench: Workbench = Depends(workbench)) -> ProjectDeleted:
     """Delete a project with its snapshots, files, index entries and findings (409 while

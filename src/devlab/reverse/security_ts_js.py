@@ -953,8 +953,7 @@ class JSScan(Scan):
                 self.sink("xxe", node, arg(0), f"sink: {q}() with noent: true")
                 # the setting alone (a constant, sanitised or untraced document): low
                 user_doc = any(
-                    t.origin not in ("param", "unknown") and not t.clean_for("xxe")
-                    for t in arg(0)
+                    t.origin not in ("param", "unknown") and not t.clean_for("xxe") for t in arg(0)
                 )
                 fa.config(
                     "XXE",
@@ -973,10 +972,8 @@ class JSScan(Scan):
             method == "set" and recv_text == "ctx.cookies"
         ):
             self.cookie_rule(node, args, koa=method == "set")
-        elif (
-            (q in ("cookie.serialize", "serialize")
-            and q.startswith("cookie"))
-            or (fn.type == "identifier" and fa.aliases.get(fa.text(fn)) == "cookie.serialize")
+        elif (q in ("cookie.serialize", "serialize") and q.startswith("cookie")) or (
+            fn.type == "identifier" and fa.aliases.get(fa.text(fn)) == "cookie.serialize"
         ):
             self.cookie_rule(node, args)
         elif q in ("crypto.createHash", "createHash") or q.endswith("crypto.createHash"):

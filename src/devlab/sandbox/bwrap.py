@@ -121,9 +121,19 @@ def template() -> Template:
     if "--disable-userns" in help_text.stdout:
         args.append("--disable-userns")
     args += [
-        "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-        "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox",
-        "--ro-bind", "/usr", "/usr",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--hostname",
+        "sandbox",
+        "--ro-bind",
+        "/usr",
+        "/usr",
     ]
     for link in ("bin", "lib", "lib32", "lib64", "libx32", "sbin"):
         target = Path("/") / link
@@ -138,12 +148,21 @@ def template() -> Template:
     prefix: list[str] = []
     if os.geteuid() == 0 and shutil.which("setpriv"):
         prefix = [
-            shutil.which("setpriv") or "setpriv", f"--reuid={SANDBOX_UID}",
-            f"--regid={SANDBOX_UID}", "--clear-groups", "--",
+            shutil.which("setpriv") or "setpriv",
+            f"--reuid={SANDBOX_UID}",
+            f"--regid={SANDBOX_UID}",
+            "--clear-groups",
+            "--",
         ]
     version = (out.stdout or out.stderr).strip()
-    return Template(bwrap=bwrap, prefix=prefix, args=args, etc_dir=etc_dir, version=version,
-                    json_status="--json-status-fd" in help_text.stdout)
+    return Template(
+        bwrap=bwrap,
+        prefix=prefix,
+        args=args,
+        etc_dir=etc_dir,
+        version=version,
+        json_status="--json-status-fd" in help_text.stdout,
+    )
 
 
 # Files laid over the read-only /usr and the fresh /proc with neutral content, each
@@ -363,8 +382,17 @@ def spawn(
         pass_fds.append(options_fd)
         _fill(options_fd, b"".join(a.encode() + b"\0" for a in args[:cut]))
         script = wrapper_script(procs_files, ulimits)
-        argv = ["/bin/sh", "-c", script, "sh", *prefix, tpl.bwrap,
-                "--args", str(options_fd), *args[cut:]]
+        argv = [
+            "/bin/sh",
+            "-c",
+            script,
+            "sh",
+            *prefix,
+            tpl.bwrap,
+            "--args",
+            str(options_fd),
+            *args[cut:],
+        ]
         proc = subprocess.Popen(
             argv,
             stdin=stdin_r,
@@ -402,6 +430,12 @@ def _close_all(fds: list[int]) -> None:
 
 
 __all__ = [
-    "BASE_ENV", "WORK", "BwrapUnavailable", "RunSpec", "Spawned", "scratch_args", "spawn",
+    "BASE_ENV",
+    "WORK",
+    "BwrapUnavailable",
+    "RunSpec",
+    "Spawned",
+    "scratch_args",
+    "spawn",
     "template",
 ]

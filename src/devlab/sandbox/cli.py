@@ -80,8 +80,13 @@ def run(
     if memory is not None:
         limits.memory_mb = memory
     request = SandboxRequest(
-        language=language, files=files, entry=entry or default_entry, stdin=stdin_text or "",
-        args=list(args or []), limits=limits, mode="test" if test else "run",
+        language=language,
+        files=files,
+        entry=entry or default_entry,
+        stdin=stdin_text or "",
+        args=list(args or []),
+        limits=limits,
+        mode="test" if test else "run",
     )
     from devlab.store.db import Database
 

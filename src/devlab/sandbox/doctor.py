@@ -36,8 +36,13 @@ def _isolation() -> list[FeatureStatus]:
     features: list[FeatureStatus] = []
     bwrap_path = shutil.which("bwrap")
     if not bwrap_path:
-        return [FeatureStatus(feature="bwrap", works=False,
-                              detail="not installed; install the Debian package bubblewrap")]
+        return [
+            FeatureStatus(
+                feature="bwrap",
+                works=False,
+                detail="not installed; install the Debian package bubblewrap",
+            )
+        ]
     from devlab.sandbox import bwrap
 
     try:
@@ -45,21 +50,41 @@ def _isolation() -> list[FeatureStatus]:
         features.append(FeatureStatus(feature="bwrap", works=True, detail=tpl.version))
     except bwrap.BwrapUnavailable as exc:
         return [FeatureStatus(feature="bwrap", works=False, detail=str(exc))]
-    base = ["--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-            "--proc", "/proc", "--dev", "/dev"]
+    base = [
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+    ]
     checks = {
         "user namespace": (["--unshare-user", "--uid", "65534"], "test $(id -u) = 65534"),
         "pid namespace": (["--unshare-user", "--unshare-pid"], "test $$ -le 3"),
-        "net namespace": (["--unshare-user", "--unshare-net"],
-                          "test $(ls /proc/sys/net/ipv4/conf | wc -l) -le 3"),
-        "ipc/uts namespaces": (["--unshare-user", "--unshare-ipc", "--unshare-uts",
-                                "--hostname", "probe"],
-                               "test $(cat /proc/sys/kernel/hostname) = probe"),
+        "net namespace": (
+            ["--unshare-user", "--unshare-net"],
+            "test $(ls /proc/sys/net/ipv4/conf | wc -l) -le 3",
+        ),
+        "ipc/uts namespaces": (
+            ["--unshare-user", "--unshare-ipc", "--unshare-uts", "--hostname", "probe"],
+            "test $(cat /proc/sys/kernel/hostname) = probe",
+        ),
         # max_disk_mb is a total only while /work, /tmp and /dev/shm are one tmpfs.
-        "shared disk cap": (["--unshare-user", *bwrap.scratch_args(4)],
-                            "d=$(stat -c %d /work) && test $(stat -c %d /tmp) = $d && "
-                            "test $(stat -c %d /dev/shm) = $d && touch /work/p /tmp/p /dev/shm/p"),
+        "shared disk cap": (
+            ["--unshare-user", *bwrap.scratch_args(4)],
+            "d=$(stat -c %d /work) && test $(stat -c %d /tmp) = $d && "
+            "test $(stat -c %d /dev/shm) = $d && touch /work/p /tmp/p /dev/shm/p",
+        ),
     }
     for name, (args, script) in checks.items():
         ok, detail = _probe(base + args, script)
@@ -68,17 +93,25 @@ def _isolation() -> list[FeatureStatus]:
         from devlab.sandbox.seccomp import filter_bytes
 
         size = len(filter_bytes())
-        features.append(FeatureStatus(feature="seccomp", works=True,
-                                      detail=f"libseccomp filter, {size} bytes of BPF"))
+        features.append(
+            FeatureStatus(
+                feature="seccomp", works=True, detail=f"libseccomp filter, {size} bytes of BPF"
+            )
+        )
     except Exception as exc:  # doctor reports, never raises
         features.append(FeatureStatus(feature="seccomp", works=False, detail=str(exc)))
     pool = cgroup_pool()
-    features.append(FeatureStatus(
-        feature="cgroups", works=pool.available,
-        detail=(f"cgroup v{pool.version}: "
-                + ", ".join(f"{k}: {v}" for k, v in pool.roots.items()) if pool.available
-                else f"{pool.reason}; falling back to rlimits (run as root for cgroups)"),
-    ))
+    features.append(
+        FeatureStatus(
+            feature="cgroups",
+            works=pool.available,
+            detail=(
+                f"cgroup v{pool.version}: " + ", ".join(f"{k}: {v}" for k, v in pool.roots.items())
+                if pool.available
+                else f"{pool.reason}; falling back to rlimits (run as root for cgroups)"
+            ),
+        )
+    )
     return features
 
 
@@ -87,13 +120,15 @@ def doctor(settings: Settings) -> DoctorReport:
     langs = []
     for name, lang in languages.LANGUAGES.items():
         reason = languages.missing_reason(name)
-        langs.append(LanguageStatus(
-            language=name,
-            available=not reason,
-            toolchain=languages.toolchain_version(name) if not reason else "",
-            reason=reason,
-            install=lang.package if reason else "",
-        ))
+        langs.append(
+            LanguageStatus(
+                language=name,
+                available=not reason,
+                toolchain=languages.toolchain_version(name) if not reason else "",
+                reason=reason,
+                install=lang.package if reason else "",
+            )
+        )
     if not shutil.which("junit-platform-console-standalone.jar"):
         from pathlib import Path
 
@@ -107,9 +142,9 @@ def doctor(settings: Settings) -> DoctorReport:
         ok=all(f.works for f in isolation if f.feature != "cgroups"),
         languages=langs,
         isolation=isolation,
-        enforcement=enforcement(pool.available,
-                                "cpuacct" in pool.roots or pool.version == 2,
-                                version=pool.version),
+        enforcement=enforcement(
+            pool.available, "cpuacct" in pool.roots or pool.version == 2, version=pool.version
+        ),
     )
 
 

@@ -1,15 +1,15 @@
 """Sandbox errors, each a ``DevLabError`` so one handler renders them everywhere::
 
-    InvalidInput (422)
-    +-- UnsupportedLanguage (400)  language not one of ``supported_languages()``
-    +-- LimitTooHigh (400)         a limit above the configured maximum
-    +-- SourceTooLarge (413)       source bigger than ``sandbox_max_source_bytes``
-    |                              (or more files than ``sandbox_max_files``)
-    +-- BadFileName (400)          a file name that is too long or starts with '@'/'-'
-    ComponentUnavailable (503)
-    +-- ToolchainMissing (503)     compiler/interpreter or bubblewrap not installed
-    DevLabError
-    +-- SandboxBusy (429)          every slot busy and the waiting queue full
+InvalidInput (422)
++-- UnsupportedLanguage (400)  language not one of ``supported_languages()``
++-- LimitTooHigh (400)         a limit above the configured maximum
++-- SourceTooLarge (413)       source bigger than ``sandbox_max_source_bytes``
+|                              (or more files than ``sandbox_max_files``)
++-- BadFileName (400)          a file name that is too long or starts with '@'/'-'
+ComponentUnavailable (503)
++-- ToolchainMissing (503)     compiler/interpreter or bubblewrap not installed
+DevLabError
++-- SandboxBusy (429)          every slot busy and the waiting queue full
 """
 
 from __future__ import annotations

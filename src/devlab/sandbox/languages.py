@@ -41,11 +41,22 @@ from devlab.errors import InvalidInput
 
 JUNIT_JAR = "/usr/share/java/junit-platform-console-standalone.jar"
 PY_HELPERS = "/opt/devlab-py"
-_PYTEST_MODULES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "py",
-                   # the Testing & QA Lab: coverage (line + branch) and Hypothesis property tests
-                   "coverage", "hypothesis", "_hypothesis_pytestplugin", "_hypothesis_globals",
-                   "_hypothesis_ftz_detector",
-                   "sortedcontainers")
+_PYTEST_MODULES = (
+    "pytest",
+    "_pytest",
+    "pluggy",
+    "iniconfig",
+    "packaging",
+    "pygments",
+    "py",
+    # the Testing & QA Lab: coverage (line + branch) and Hypothesis property tests
+    "coverage",
+    "hypothesis",
+    "_hypothesis_pytestplugin",
+    "_hypothesis_globals",
+    "_hypothesis_ftz_detector",
+    "sortedcontainers",
+)
 _DUCKDB_MODULES = ("duckdb", "_duckdb")
 
 DUCKDB_RUNNER = """
@@ -78,24 +89,64 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {
-    "python": Language("python", "python3 (and python3-venv for pytest)", "/usr/bin/python3",
-                       "main.py", "test_main.py"),
+    "python": Language(
+        "python",
+        "python3 (and python3-venv for pytest)",
+        "/usr/bin/python3",
+        "main.py",
+        "test_main.py",
+    ),
     "javascript": Language("javascript", "nodejs", "node", "main.js", "main.test.js"),
-    "typescript": Language("typescript", "nodejs + `npm install -g typescript @types/node`",
-                           "tsc", "main.ts", "main.test.ts", compiled=True),
+    "typescript": Language(
+        "typescript",
+        "nodejs + `npm install -g typescript @types/node`",
+        "tsc",
+        "main.ts",
+        "main.test.ts",
+        compiled=True,
+    ),
     "bash": Language("bash", "bash", "/bin/bash", "main.sh", "main.sh", tests=False),
     "sqlite": Language("sqlite", "sqlite3", "sqlite3", "main.sql", "main.sql", tests=False),
-    "duckdb": Language("duckdb", "python3 + the duckdb PyPI package", "/usr/bin/python3",
-                       "main.sql", "main.sql", tests=False),
+    "duckdb": Language(
+        "duckdb",
+        "python3 + the duckdb PyPI package",
+        "/usr/bin/python3",
+        "main.sql",
+        "main.sql",
+        tests=False,
+    ),
     "go": Language("go", "golang-go", "go", "main.go", "main_test.go", compiled=True),
-    "java": Language("java", "openjdk-17-jdk-headless (and junit5 for tests)", "javac",
-                     "Main.java", "MainTest.java", compiled=True),
+    "java": Language(
+        "java",
+        "openjdk-17-jdk-headless (and junit5 for tests)",
+        "javac",
+        "Main.java",
+        "MainTest.java",
+        compiled=True,
+    ),
 }
-ALIASES = {"py": "python", "python3": "python", "js": "javascript", "node": "javascript",
-           "ts": "typescript", "sh": "bash", "sql": "sqlite", "golang": "go"}
-EXTENSIONS = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
-              ".ts": "typescript", ".sh": "bash", ".bash": "bash", ".sql": "sqlite",
-              ".go": "go", ".java": "java"}
+ALIASES = {
+    "py": "python",
+    "python3": "python",
+    "js": "javascript",
+    "node": "javascript",
+    "ts": "typescript",
+    "sh": "bash",
+    "sql": "sqlite",
+    "golang": "go",
+}
+EXTENSIONS = {
+    ".py": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".sh": "bash",
+    ".bash": "bash",
+    ".sql": "sqlite",
+    ".go": "go",
+    ".java": "java",
+}
 
 
 @dataclass
@@ -261,11 +312,11 @@ def _java_package(source: str) -> str:
         stripped = line.lstrip()
         if not stripped.startswith("package"):
             continue
-        rest = stripped[len("package"):]
+        rest = stripped[len("package") :]
         if not rest[:1].isspace():
             continue
         name = _identifier_prefix(rest.lstrip(), dots=True)
-        if name and rest.lstrip()[len(name):].lstrip().startswith(";"):
+        if name and rest.lstrip()[len(name) :].lstrip().startswith(";"):
             return name
     return ""
 
@@ -303,9 +354,15 @@ def java_filename(source: str, default: str) -> str:
 
 def _jvm_flags(memory_mb: int) -> list[str]:
     heap = max(32, memory_mb * 3 // 4)
-    return ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-            "-Xshare:auto", f"-Xmx{heap}m", "-XX:ReservedCodeCacheSize=64m",
-            "-XX:CompressedClassSpaceSize=64m"]
+    return [
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData",
+        "-Xshare:auto",
+        f"-Xmx{heap}m",
+        "-XX:ReservedCodeCacheSize=64m",
+        "-XX:CompressedClassSpaceSize=64m",
+    ]
 
 
 def _py_env(modules: tuple[str, ...]) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
@@ -313,8 +370,16 @@ def _py_env(modules: tuple[str, ...]) -> tuple[dict[str, str], list[tuple[str, s
     return {"PYTHONPATH": PY_HELPERS}, binds
 
 
-def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str],
-         *, memory_mb: int, cpus: float) -> Plan:
+def plan(
+    name: str,
+    files: dict[str, str],
+    entry: str,
+    mode: str,
+    args: list[str],
+    *,
+    memory_mb: int,
+    cpus: float,
+) -> Plan:
     """The compile step (if any) and the run step for ``files`` with ``entry``."""
     test = mode == "test"
     if test and not LANGUAGES[name].tests:
@@ -327,35 +392,87 @@ def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str
             env, binds = _py_env(_PYTEST_MODULES)
             # Hypothesis' pytest plugin costs ~1.7 s per run at start-up (measured: a
             # trivial test 2.2 s -> 0.5 s without it); @given works without the plugin
-            run = Step(["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "-p", "no:hypothesispytest",
-                        "--junitxml=/proc/self/fd/{REPORT}", *args], env, binds, "junit")
+            run = Step(
+                [
+                    "/usr/bin/python3",
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-p",
+                    "no:hypothesispytest",
+                    "--junitxml=/proc/self/fd/{REPORT}",
+                    *args,
+                ],
+                env,
+                binds,
+                "junit",
+            )
         else:
             run = Step(["/usr/bin/python3", "-u", entry, *args])
     elif name == "javascript":
         if test:
-            run = Step(["node", "--test", "--test-reporter=tap",
-                        "--test-reporter-destination=/proc/self/fd/{REPORT}",
-                        "--test-reporter=spec", "--test-reporter-destination=stdout", *args],
-                       report="tap")
+            run = Step(
+                [
+                    "node",
+                    "--test",
+                    "--test-reporter=tap",
+                    "--test-reporter-destination=/proc/self/fd/{REPORT}",
+                    "--test-reporter=spec",
+                    "--test-reporter-destination=stdout",
+                    *args,
+                ],
+                report="tap",
+            )
         else:
             run = Step(["node", entry, *args])
     elif name == "typescript":
         sources = sorted(p for p in files if p.endswith((".ts", ".tsx", ".mts", ".cts")))
         types = ["--types", "node", "--typeRoots", _types_root()] if _types_root() else []
-        compile_step = Step(["node", _tsc_js(), "--outDir", "/out", "--rootDir", "/work",
-                             "--target", "es2022", "--module", "commonjs",
-                             "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck",
-                             "--pretty", "false", "--noEmitOnError", *types,
-                             *(f"/work/{p}" for p in sources)])
+        compile_step = Step(
+            [
+                "node",
+                _tsc_js(),
+                "--outDir",
+                "/out",
+                "--rootDir",
+                "/work",
+                "--target",
+                "es2022",
+                "--module",
+                "commonjs",
+                "--moduleResolution",
+                "node",
+                "--esModuleInterop",
+                "--skipLibCheck",
+                "--pretty",
+                "false",
+                "--noEmitOnError",
+                *types,
+                *(f"/work/{p}" for p in sources),
+            ]
+        )
         js = re.sub(r"\.[mc]?tsx?$", ".js", entry)
         if test:
-            tests = [f"/app/{re.sub(r'.[mc]?tsx?$', '.js', p)}" for p in sources
-                     if re.search(r"(\.test|_test|-test)\.[mc]?tsx?$|^test", Path(p).name)]
-            run = Step(["node", "--test", "--test-reporter=tap",
-                        "--test-reporter-destination=/proc/self/fd/{REPORT}",
-                        "--test-reporter=spec", "--test-reporter-destination=stdout",
-                        *tests, *args], report="tap")
+            tests = [
+                f"/app/{re.sub(r'.[mc]?tsx?$', '.js', p)}"
+                for p in sources
+                if re.search(r"(\.test|_test|-test)\.[mc]?tsx?$|^test", Path(p).name)
+            ]
+            run = Step(
+                [
+                    "node",
+                    "--test",
+                    "--test-reporter=tap",
+                    "--test-reporter-destination=/proc/self/fd/{REPORT}",
+                    "--test-reporter=spec",
+                    "--test-reporter-destination=stdout",
+                    *tests,
+                    *args,
+                ],
+                report="tap",
+            )
         else:
             run = Step(["node", f"/app/{js}", *args])
     elif name == "bash":
@@ -365,18 +482,37 @@ def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str
     elif name == "duckdb":
         env, binds = _py_env(_DUCKDB_MODULES)
         threads = str(max(1, round(cpus)))
-        run = Step(["/usr/bin/python3", "-c", DUCKDB_RUNNER, entry, threads,
-                    f"{max(16, memory_mb * 3 // 4)}MB"], env, binds)
+        run = Step(
+            [
+                "/usr/bin/python3",
+                "-c",
+                DUCKDB_RUNNER,
+                entry,
+                threads,
+                f"{max(16, memory_mb * 3 // 4)}MB",
+            ],
+            env,
+            binds,
+        )
     elif name == "go":
         files.setdefault("go.mod", "module sandbox\n\ngo 1.19\n")
         out = "/out/main.test" if test else "/out/main"
         build = ["go", "test", "-c", "-o", out, "."] if test else ["go", "build", "-o", out, "."]
-        compile_step = Step(build, {
-            "GOCACHE": "/tmp/gocache", "GOPATH": "/tmp/go", "GOFLAGS": "-mod=mod",
-            "GOPROXY": "off", "GOSUMDB": "off", "CGO_ENABLED": "0", "GOTOOLCHAIN": "local",
-            "GOTELEMETRY": "off", "GO111MODULE": "on",
-            "GOMAXPROCS": str(max(1, round(cpus))),
-        })
+        compile_step = Step(
+            build,
+            {
+                "GOCACHE": "/tmp/gocache",
+                "GOPATH": "/tmp/go",
+                "GOFLAGS": "-mod=mod",
+                "GOPROXY": "off",
+                "GOSUMDB": "off",
+                "CGO_ENABLED": "0",
+                "GOTOOLCHAIN": "local",
+                "GOTELEMETRY": "off",
+                "GO111MODULE": "on",
+                "GOMAXPROCS": str(max(1, round(cpus))),
+            },
+        )
         env = {"GOMAXPROCS": str(max(1, round(cpus)))}
         if test:
             run = Step(["/app/main.test", "-test.v", *args], env, report="gotest")
@@ -385,17 +521,42 @@ def plan(name: str, files: dict[str, str], entry: str, mode: str, args: list[str
     elif name == "java":
         sources = sorted(p for p in files if p.endswith(".java"))
         classpath = ["-cp", JUNIT_JAR] if test else []
-        compile_step = Step(["javac", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1",
-                             "-J-Xshare:auto", "-proc:none", "-encoding", "UTF-8",
-                             "-d", "/out", *classpath, *(f"/work/{p}" for p in sources)])
+        compile_step = Step(
+            [
+                "javac",
+                "-J-XX:+UseSerialGC",
+                "-J-XX:TieredStopAtLevel=1",
+                "-J-Xshare:auto",
+                "-proc:none",
+                "-encoding",
+                "UTF-8",
+                "-d",
+                "/out",
+                *classpath,
+                *(f"/work/{p}" for p in sources),
+            ]
+        )
         jvm = _jvm_flags(memory_mb)
         if test:
-            launcher = ["java", *jvm, "-jar", JUNIT_JAR, "-cp", "/app", "--scan-classpath",
-                        "--disable-banner", "--disable-ansi-colors", "--details=tree",
-                        "--details-theme=ascii",
-                        "--reports-dir=/tmp/junit", *args]
-            post = ('"$@"; rc=$?; cat /tmp/junit/TEST-junit-jupiter.xml '
-                    '> /proc/self/fd/{REPORT} 2>/dev/null; exit $rc')
+            launcher = [
+                "java",
+                *jvm,
+                "-jar",
+                JUNIT_JAR,
+                "-cp",
+                "/app",
+                "--scan-classpath",
+                "--disable-banner",
+                "--disable-ansi-colors",
+                "--details=tree",
+                "--details-theme=ascii",
+                "--reports-dir=/tmp/junit",
+                *args,
+            ]
+            post = (
+                '"$@"; rc=$?; cat /tmp/junit/TEST-junit-jupiter.xml '
+                "> /proc/self/fd/{REPORT} 2>/dev/null; exit $rc"
+            )
             run = Step(["/bin/sh", "-c", post, "sh", *launcher], report="junit")
         else:
             run = Step(["java", *jvm, "-cp", "/app", _java_class(entry, files[entry]), *args])

@@ -57,7 +57,7 @@ def _tap_directive(rest: str) -> tuple[str, str | None]:
     whitespace), itself preceded by whitespace, starts the directive.
     """
     for found in _DIRECTIVE_WORD.finditer(rest):
-        after = rest[found.end():found.end() + 1]
+        after = rest[found.end() : found.end() + 1]
         if after.isalnum() or after == "_":
             continue
         k = found.start() - 1
@@ -80,9 +80,9 @@ def _tap_line(line: str) -> tuple[int, bool, str, str | None] | None:
     else:
         return None
     digits = len(rest) - len(rest.lstrip("0123456789"))  # C speed, linear
-    if not digits or rest[digits:digits + 3] != " - ":
+    if not digits or rest[digits : digits + 3] != " - ":
         return None
-    name, directive = _tap_directive(rest[digits + 3:])
+    name, directive = _tap_directive(rest[digits + 3 :])
     return indent, ok, name, directive
 
 
@@ -98,11 +98,11 @@ def _tap_error(block: list[str]) -> str:
         at = line.find("error:")
         if at == -1:
             continue
-        value = line[at + len("error:"):].strip()
+        value = line[at + len("error:") :].strip()
         if value not in ("", "|", "|-"):
             return value
         taken = []
-        for follow in block[i + 1:]:
+        for follow in block[i + 1 :]:
             if _yaml_key(follow):
                 break
             taken.append(follow)
@@ -135,8 +135,9 @@ def parse_tap(tap: str) -> list[TestCaseResult]:
             continue
         message = "" if ok else _tap_error(block).strip().strip("'\"")
         results.append(
-            TestCaseResult(name=_clip(name), outcome="passed" if ok else "failed",
-                           message=_clip(message))
+            TestCaseResult(
+                name=_clip(name), outcome="passed" if ok else "failed", message=_clip(message)
+            )
         )
     return results
 
@@ -182,8 +183,9 @@ def parse_go_verbose(output: str) -> list[TestCaseResult]:
         if done:
             word, name = done
             message = "\n".join(logs.get(name, [])) if word != "PASS" else ""
-            results.append(TestCaseResult(name=_clip(name), outcome=_GO_OUTCOMES[word],
-                                          message=_clip(message)))
+            results.append(
+                TestCaseResult(name=_clip(name), outcome=_GO_OUTCOMES[word], message=_clip(message))
+            )
             current = None
             continue
         if current is not None and line.startswith("    "):

@@ -67,8 +67,9 @@ def _body_cap(bench: Workbench) -> int:
 
 def _busy(exc: SandboxBusy) -> JSONResponse:
     retry = str(exc.detail.get("retry_after", 1))
-    return JSONResponse(error_body(429, exc.message, exc.detail), status_code=429,
-                        headers={"Retry-After": retry})
+    return JSONResponse(
+        error_body(429, exc.message, exc.detail), status_code=429, headers={"Retry-After": retry}
+    )
 
 
 @router.post("/execute", response_model=SandboxResult)
@@ -176,8 +177,9 @@ async def execute_stream(ws: WebSocket) -> None:
     exc = run_task.exception() if run_task.done() and not run_task.cancelled() else None
     if over_cap.is_set():
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-            await ws.close(code=1009, reason=f"stdin over sandbox_max_stdin_bytes={cap}; "
-                                             "run stopped")
+            await ws.close(
+                code=1009, reason=f"stdin over sandbox_max_stdin_bytes={cap}; run stopped"
+            )
     elif isinstance(exc, DevLabError):
         await _send_error(ws, exc)
     elif not gone.is_set():

@@ -89,19 +89,28 @@ _MAX_PART_BYTES = 255
 
 def _check_path(path: str) -> str:
     pure = PurePosixPath(path)
-    if (not path or "\x00" in path or pure.is_absolute() or ".." in pure.parts
-            or str(pure) in (".", "")):
+    if (
+        not path
+        or "\x00" in path
+        or pure.is_absolute()
+        or ".." in pure.parts
+        or str(pure) in (".", "")
+    ):
         raise InvalidInput(f"bad file path {path!r}: use a relative path without '..'")
     if len(path.encode()) > _MAX_PATH_BYTES or any(
-            len(part.encode()) > _MAX_PART_BYTES for part in pure.parts):
-        raise BadFileName(f"file path {path[:80]!r}... is too long: at most {_MAX_PATH_BYTES} "
-                          f"bytes, {_MAX_PART_BYTES} per name")
+        len(part.encode()) > _MAX_PART_BYTES for part in pure.parts
+    ):
+        raise BadFileName(
+            f"file path {path[:80]!r}... is too long: at most {_MAX_PATH_BYTES} "
+            f"bytes, {_MAX_PART_BYTES} per name"
+        )
     # A leading '@' or '-' turns a name into an option or an options file for
     # compilers (javac @argfile, tsc @file, --watch): refuse it outright.
     for part in pure.parts:
         if part.startswith(("@", "-")):
-            raise BadFileName(f"bad file name {path!r}: a name may not start with '@' or '-'; "
-                              "rename it")
+            raise BadFileName(
+                f"bad file name {path!r}: a name may not start with '@' or '-'; rename it"
+            )
     return str(pure)
 
 
@@ -126,8 +135,10 @@ def _check_sizes(request: SandboxRequest, settings: Settings) -> None:
         raise SourceTooLarge(
             f"source is {size} bytes (file names, contents, stdin and args); the maximum "
             f"is {settings.sandbox_max_source_bytes} (sandbox_max_source_bytes)",
-            detail={"limit": "sandbox_max_source_bytes",
-                    "maximum": settings.sandbox_max_source_bytes},
+            detail={
+                "limit": "sandbox_max_source_bytes",
+                "maximum": settings.sandbox_max_source_bytes,
+            },
         )
 
 
@@ -164,12 +175,20 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
         raise InvalidInput(f"entry {entry!r} is not one of the files: {', '.join(sorted(files))}")
     reason = languages.missing_reason(language)
     if reason:
-        raise ToolchainMissing(f"{language} is not available here: {reason}",
-                               detail={"install": lang.package})
+        raise ToolchainMissing(
+            f"{language} is not available here: {reason}", detail={"install": lang.package}
+        )
     toolchain = languages.toolchain_version(language)
     digest = hashlib.sha256(json.dumps([language, sorted(files.items())]).encode()).hexdigest()
-    plan = languages.plan(language, files, entry, request.mode, request.args,
-                          memory_mb=limits.memory_mb, cpus=limits.cpus)
+    plan = languages.plan(
+        language,
+        files,
+        entry,
+        request.mode,
+        request.args,
+        memory_mb=limits.memory_mb,
+        cpus=limits.cpus,
+    )
     return Prepared(language, plan.files, entry, limits, digest, toolchain, plan)
 
 
@@ -178,16 +197,23 @@ def enforcement(pool_available: bool, cpu_accounting: bool, *, version: int = 1)
     common = {
         "wall": "watchdog in the parent (SIGKILL of the whole sandbox)",
         "output": "byte cap per stream in the parent; run stopped past it",
-        "disk": ("one tmpfs size=max_disk_mb, shared by /work, /tmp and /dev/shm "
-                 "(and a compile step's /out); the rest read-only"),
+        "disk": (
+            "one tmpfs size=max_disk_mb, shared by /work, /tmp and /dev/shm "
+            "(and a compile step's /out); the rest read-only"
+        ),
         "file_size": "rlimit FSIZE",
         "open_files": "rlimit NOFILE",
         "network": "empty network namespace (loopback only)",
-        "syscalls": ("seccomp filter (libseccomp): namespaces, mounts, ptrace, bpf, io_uring, "
-                     "pidfd_getfd/pidfd_open and Linux AIO refused; socket() only "
-                     "AF_UNIX, AF_INET, AF_INET6"),
-        "host_uid": ("one unprivileged host uid per concurrent run (sandbox_uid_base..)"
-                     if os.geteuid() == 0 else "the invoking user (not root)"),
+        "syscalls": (
+            "seccomp filter (libseccomp): namespaces, mounts, ptrace, bpf, io_uring, "
+            "pidfd_getfd/pidfd_open and Linux AIO refused; socket() only "
+            "AF_UNIX, AF_INET, AF_INET6"
+        ),
+        "host_uid": (
+            "one unprivileged host uid per concurrent run (sandbox_uid_base..)"
+            if os.geteuid() == 0
+            else "the invoking user (not root)"
+        ),
         "isolation": "bubblewrap: user/pid/ipc/uts/net/mount namespaces, caps dropped",
     }
     if pool_available and version == 2:
@@ -196,8 +222,11 @@ def enforcement(pool_available: bool, cpu_accounting: bool, *, version: int = 1)
             "memory": "cgroup v2 memory.max (swap 0, OOM kill)",
             "processes": "cgroup v2 pids.max",
             "cpus": "cgroup v2 cpu.max",
-            "cpu": ("cgroup v2 cpu.stat watchdog (all processes) + rlimit CPU"
-                    if cpu_accounting else "rlimit CPU (per process)"),
+            "cpu": (
+                "cgroup v2 cpu.stat watchdog (all processes) + rlimit CPU"
+                if cpu_accounting
+                else "rlimit CPU (per process)"
+            ),
         }
     if pool_available:
         return {
@@ -205,8 +234,11 @@ def enforcement(pool_available: bool, cpu_accounting: bool, *, version: int = 1)
             "memory": "cgroup v1 memory (limit_in_bytes, OOM kill)",
             "processes": "cgroup v1 pids.max",
             "cpus": "cgroup v1 cpu.cfs_quota_us",
-            "cpu": ("cgroup v1 cpuacct watchdog (all processes) + rlimit CPU"
-                    if cpu_accounting else "rlimit CPU (per process)"),
+            "cpu": (
+                "cgroup v1 cpuacct watchdog (all processes) + rlimit CPU"
+                if cpu_accounting
+                else "rlimit CPU (per process)"
+            ),
         }
     return {
         **common,
@@ -259,8 +291,7 @@ def execute_step(
     argv = list(step.argv)
     if collect:
         send = f"tar -C {collect} -cf - . > /proc/self/fd/{{FILES}} 2>/dev/null"
-        post = (f'"$@" && {send}' if collect == "/out"
-                else f'"$@"; rc=$?; {send}; exit $rc')
+        post = f'"$@" && {send}' if collect == "/out" else f'"$@"; rc=$?; {send}; exit $rc'
         argv = ["/bin/sh", "-c", post, "sh", *argv]
     spec = bwrap.RunSpec(
         argv=argv,
@@ -280,8 +311,12 @@ def execute_step(
             group.configure(limits.memory_mb, limits.max_processes, limits.cpus)
         seccomp = filter_fd()
         started = time.monotonic()
-        spawned = bwrap.spawn(spec, seccomp_fd=seccomp,
-                              procs_files=group.procs_files if group else [], ulimits=ulimits)
+        spawned = bwrap.spawn(
+            spec,
+            seccomp_fd=seccomp,
+            procs_files=group.procs_files if group else [],
+            ulimits=ulimits,
+        )
         proc = spawned.proc
 
         def kill() -> None:
@@ -292,8 +327,7 @@ def execute_step(
 
         watch = watch_process(
             proc,
-            Channels(spawned.stdout, spawned.stderr, spawned.stdin, spawned.report,
-                     spawned.files),
+            Channels(spawned.stdout, spawned.stderr, spawned.stdin, spawned.report, spawned.files),
             wall_seconds=limits.wall_seconds,
             max_output_bytes=limits.max_output_bytes,
             stdin=stdin,
@@ -317,8 +351,11 @@ def execute_step(
         cpu_ms=cpu,
         peak_memory_kb=stats.peak_memory_kb if stats else None,
         oom=bool(stats and stats.oom_killed),
-        enforcement=enforcement(group is not None, bool(group and group.cpu_accounting),
-                                version=group.version if group is not None else 1),
+        enforcement=enforcement(
+            group is not None,
+            bool(group and group.cpu_accounting),
+            version=group.version if group is not None else 1,
+        ),
         setup_failed=setup_failed,
     )
 
@@ -337,13 +374,15 @@ def compile_limits(limits: Limits, settings: Settings) -> Limits:
     slot no longer than the run could); memory, CPUs, processes and disk get a
     floor that toolchains need (a JVM, Go's parallel build), within the maxima.
     """
-    return limits.model_copy(update={
-        "memory_mb": min(settings.sandbox_max_memory_mb, max(limits.memory_mb, 1024)),
-        "cpus": min(settings.sandbox_max_cpus, max(limits.cpus, 1.0)),
-        "max_processes": min(settings.sandbox_max_processes, max(limits.max_processes, 128)),
-        "max_output_bytes": 1_000_000,
-        "max_disk_mb": min(settings.sandbox_max_disk_mb, max(limits.max_disk_mb, 256)),
-    })
+    return limits.model_copy(
+        update={
+            "memory_mb": min(settings.sandbox_max_memory_mb, max(limits.memory_mb, 1024)),
+            "cpus": min(settings.sandbox_max_cpus, max(limits.cpus, 1.0)),
+            "max_processes": min(settings.sandbox_max_processes, max(limits.max_processes, 128)),
+            "max_output_bytes": 1_000_000,
+            "max_disk_mb": min(settings.sandbox_max_disk_mb, max(limits.max_disk_mb, 256)),
+        }
+    )
 
 
 @dataclass
@@ -379,13 +418,15 @@ def _bad_artifact_name(names: list[str]) -> str | None:
     for name in names:
         parts = PurePosixPath(name).parts
         if len(name.encode()) > _MAX_PATH_BYTES or any(
-                len(p.encode()) > _MAX_PART_BYTES for p in parts):
+            len(p.encode()) > _MAX_PART_BYTES for p in parts
+        ):
             return name
     return None
 
 
-def compile_cached(prep: Prepared, settings: Settings, mode: str,
-                   host_uid: int | None = None) -> Compiled:
+def compile_cached(
+    prep: Prepared, settings: Settings, mode: str, host_uid: int | None = None
+) -> Compiled:
     """Compile, or reuse the artifact of an identical earlier compile.
 
     The key is the source hash + toolchain version + mode; the artifact lives
@@ -394,15 +435,19 @@ def compile_cached(prep: Prepared, settings: Settings, mode: str,
     """
     assert prep.plan.compile is not None
     key = hashlib.sha256(f"{prep.source_hash}|{prep.toolchain}|{mode}|v2".encode()).hexdigest()
-    cache = compile_cache(settings.compile_cache_dir, settings.sandbox_compile_cache_mb,
-                          settings.sandbox_compile_artifact_mb)
+    cache = compile_cache(
+        settings.compile_cache_dir,
+        settings.sandbox_compile_cache_mb,
+        settings.sandbox_compile_artifact_mb,
+    )
     found = cache.load(prep.language, key)
     if found:
         return Compiled(found, None, 0.0, True)
     start = time.monotonic()
     limits = compile_limits(prep.limits, settings)
-    outcome = execute_step(prep.plan.compile, prep.files, limits, collect="/out", out_dir=True,
-                           host_uid=host_uid)
+    outcome = execute_step(
+        prep.plan.compile, prep.files, limits, collect="/out", out_dir=True, host_uid=host_uid
+    )
     elapsed = (time.monotonic() - start) * 1000
     w = outcome.watch
     if w.returncode != 0 or w.timed_out or w.output_exceeded or w.cpu_exceeded:
@@ -412,8 +457,10 @@ def compile_cached(prep: Prepared, settings: Settings, mode: str,
     if not artifact:
         problem = "compiler produced no output"
     elif (bad := _bad_artifact_name(list(artifact))) is not None:
-        problem = (f"compiler output path {bad[:80]!r}... is too long (at most "
-                   f"{_MAX_PATH_BYTES} bytes, {_MAX_PART_BYTES} per name); use shorter names")
+        problem = (
+            f"compiler output path {bad[:80]!r}... is too long (at most "
+            f"{_MAX_PATH_BYTES} bytes, {_MAX_PART_BYTES} per name); use shorter names"
+        )
     if problem:
         outcome.watch.stderr += f"\n{problem}".encode()
         return Compiled(None, outcome, elapsed, False)
@@ -431,8 +478,9 @@ def _collected(tar_bytes: bytes, inputs: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def to_result(prep: Prepared, outcome: StepOutcome, *, report: str | None,
-              collect: bool) -> SandboxResult:
+def to_result(
+    prep: Prepared, outcome: StepOutcome, *, report: str | None, collect: bool
+) -> SandboxResult:
     """Turn what the parent observed into the public result."""
     w = outcome.watch
     rc = w.returncode
@@ -490,9 +538,15 @@ def _compile_error(prep: Prepared, compiled: Compiled) -> SandboxResult:
     # tsc reports on stdout, javac and go on stderr: show both as the compiler's message.
     message = (w.stdout + w.stderr).decode("utf-8", errors="replace")
     status = "compile_error" if result.status in ("runtime_error", "ok") else result.status
-    return result.model_copy(update={"status": status, "stdout": "", "stderr": message,
-                                     "compile_ms": round(compiled.compile_ms, 2),
-                                     "compile_cached": False})
+    return result.model_copy(
+        update={
+            "status": status,
+            "stdout": "",
+            "stderr": message,
+            "compile_ms": round(compiled.compile_ms, 2),
+            "compile_cached": False,
+        }
+    )
 
 
 def execute(
@@ -520,15 +574,25 @@ def execute(
     if db is not None:
         retain = settings.sandbox_retain_source or request.store_source
         result.execution_id = record_execution(
-            db, request, result, source_hash=prep.source_hash, retain=retain,
+            db,
+            request,
+            result,
+            source_hash=prep.source_hash,
+            retain=retain,
             duration_ms=(time.monotonic() - started) * 1000,
         )
     return result
 
 
-def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
-                  stdin: bytes | StdinFeed | None, on_output: OutputFn | None,
-                  cancel: threading.Event | None, host_uid: int | None = None) -> SandboxResult:
+def _run_prepared(
+    prep: Prepared,
+    request: SandboxRequest,
+    settings: Settings,
+    stdin: bytes | StdinFeed | None,
+    on_output: OutputFn | None,
+    cancel: threading.Event | None,
+    host_uid: int | None = None,
+) -> SandboxResult:
     app_files: dict[str, bytes] = {}
     compile_ms, cached = None, None
     if prep.plan.compile is not None:
@@ -539,17 +603,25 @@ def _run_prepared(prep: Prepared, request: SandboxRequest, settings: Settings,
         app_files = compiled.artifact
         compile_ms, cached = round(compiled.compile_ms, 2), compiled.cached
     feed = stdin if stdin is not None else request.stdin.encode()
-    outcome = execute_step(prep.plan.run, prep.files, prep.limits, stdin=feed,
-                           app_files=app_files,
-                           collect="/work" if request.collect_files else None,
-                           on_output=on_output, cancel=cancel, host_uid=host_uid)
+    outcome = execute_step(
+        prep.plan.run,
+        prep.files,
+        prep.limits,
+        stdin=feed,
+        app_files=app_files,
+        collect="/work" if request.collect_files else None,
+        on_output=on_output,
+        cancel=cancel,
+        host_uid=host_uid,
+    )
     result = to_result(prep, outcome, report=prep.plan.run.report, collect=request.collect_files)
     result.compile_ms, result.compile_cached = compile_ms, cached
     return result
 
 
-def run_code(request: SandboxRequest, settings: Settings, *,
-             db: Database | None = None) -> SandboxResult:
+def run_code(
+    request: SandboxRequest, settings: Settings, *, db: Database | None = None
+) -> SandboxResult:
     """Run ``request`` in the sandbox and return its result; records it when ``db`` is given.
 
     >>> run_code(SandboxRequest(language="python", code="print(6 * 7)"), settings).stdout

@@ -19,23 +19,63 @@ import threading
 
 # Denied outright (EPERM). The issue's list plus the usual container deny-list.
 DENIED_SYSCALLS = (
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-    "mount", "umount2", "mount_setattr", "move_mount", "open_tree", "fsopen",
-    "fsconfig", "fsmount", "fspick", "pivot_root", "chroot",
-    "keyctl", "add_key", "request_key",
-    "bpf", "perf_event_open", "userfaultfd",
-    "unshare", "setns",
-    "kexec_load", "kexec_file_load", "reboot",
-    "init_module", "finit_module", "delete_module", "create_module",
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "acct", "swapon", "swapoff", "syslog", "quotactl", "lookup_dcookie",
-    "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-    "uselib", "vhangup", "nfsservctl",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "mount",
+    "umount2",
+    "mount_setattr",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "pivot_root",
+    "chroot",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "unshare",
+    "setns",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "create_module",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "acct",
+    "swapon",
+    "swapoff",
+    "syslog",
+    "quotactl",
+    "lookup_dcookie",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "iopl",
+    "ioperm",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "uselib",
+    "vhangup",
+    "nfsservctl",
     # Handles on other processes: pidfd_getfd stole bwrap pid 1's exit-status
     # eventfd (a forged verdict); none of these is needed by a program that only
     # waits for its own children.
-    "pidfd_getfd", "pidfd_send_signal", "process_madvise", "process_mrelease",
+    "pidfd_getfd",
+    "pidfd_send_signal",
+    "process_madvise",
+    "process_mrelease",
 )
 
 # Answered ENOSYS, so runtimes take their "old kernel" path: pidfd_open (Go and
@@ -43,7 +83,12 @@ DENIED_SYSCALLS = (
 # machine-wide allowance (fs.aio-max-nr) that one sandbox could use up.
 ENOSYS_SYSCALLS = (
     "pidfd_open",
-    "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents",
+    "io_setup",
+    "io_destroy",
+    "io_submit",
+    "io_cancel",
+    "io_getevents",
+    "io_pgetevents",
 )
 
 # socket(2) families allowed: AF_UNIX (1), AF_INET (2), AF_INET6 (10). Everything
@@ -104,7 +149,11 @@ def _load() -> ctypes.CDLL:
     lib.seccomp_release.argtypes = [ctypes.c_void_p]
     lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
     lib.seccomp_rule_add_array.argtypes = [
-        ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(_ArgCmp)
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.POINTER(_ArgCmp),
     ]
     lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
     return lib
@@ -129,8 +178,13 @@ def _build() -> bytes:
         for name in DENIED_SYSCALLS:
             _rule(lib, ctx, _act_errno(errno.EPERM), name)
         for flag in _NS_FLAGS:
-            _rule(lib, ctx, _act_errno(errno.EPERM), "clone",
-                  _ArgCmp(0, _SCMP_CMP_MASKED_EQ, flag, flag))
+            _rule(
+                lib,
+                ctx,
+                _act_errno(errno.EPERM),
+                "clone",
+                _ArgCmp(0, _SCMP_CMP_MASKED_EQ, flag, flag),
+            )
         _rule(lib, ctx, _act_errno(errno.ENOSYS), "clone3")
         for name in ENOSYS_SYSCALLS:
             _rule(lib, ctx, _act_errno(errno.ENOSYS), name)
@@ -192,6 +246,10 @@ def filter_fd() -> int:
 
 
 __all__ = [
-    "DENIED_SYSCALLS", "ENOSYS_SYSCALLS", "SOCKET_FAMILIES", "SeccompUnavailable", "filter_bytes",
+    "DENIED_SYSCALLS",
+    "ENOSYS_SYSCALLS",
+    "SOCKET_FAMILIES",
+    "SeccompUnavailable",
+    "filter_bytes",
     "filter_fd",
 ]

@@ -52,8 +52,9 @@ async def stream_code(
 
     def work() -> None:
         try:
-            result: SandboxResult = execute(request, settings, db=db, stdin=feed,
-                                            on_output=on_output, cancel=cancel)
+            result: SandboxResult = execute(
+                request, settings, db=db, stdin=feed, on_output=on_output, cancel=cancel
+            )
             loop.call_soon_threadsafe(queue.put_nowait, StreamEvent(type="result", result=result))
         except BaseException as exc:  # handed to the consumer, raised there
             loop.call_soon_threadsafe(queue.put_nowait, exc)

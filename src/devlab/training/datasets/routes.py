@@ -50,8 +50,10 @@ def index(
 @router.delete(
     "/{dataset}",
     response_model=DatasetDeleted,
-    responses={404: {"description": "no such dataset"},
-               409: {"description": "a job builds or uses this version"}},
+    responses={
+        404: {"description": "no such dataset"},
+        409: {"description": "a job builds or uses this version"},
+    },
 )
 def remove_dataset(dataset: str, bench: Workbench = Depends(workbench)) -> DatasetDeleted:
     """Delete one dataset version (id, name = latest, or name@N): its row and files
