@@ -43,12 +43,6 @@ def body_models(endpoint: Any) -> tuple[type[BaseModel], ...]:
     return ()
 
 
-def body_model(endpoint: Any) -> type[BaseModel] | None:
-    """The first request model of a route function (None: the body is not a model)."""
-    models = body_models(endpoint)
-    return models[0] if models else None
-
-
 def _names(model: type[BaseModel]) -> dict[str, Any]:
     """Accepted key -> the field's annotation."""
     accepted: dict[str, Any] = {}
@@ -109,4 +103,4 @@ def unknown_fields(endpoint: Any, body: dict[str, Any]) -> list[str]:
     return _best_fit(models, body, "")[:MAX_REPORTED] if models else []
 
 
-__all__ = ["body_model", "body_models", "unknown_fields"]
+__all__ = ["body_models", "unknown_fields"]
