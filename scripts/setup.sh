@@ -107,6 +107,7 @@ case "$MODE" in
   test)
     start_postgres || echo "setup: PostgreSQL unavailable; PostgreSQL tests will be skipped" >&2
     .venv/bin/ruff check src tests
+    .venv/bin/ruff format --check src tests
     exec .venv/bin/python -m pytest "$@"
     ;;
   install)
