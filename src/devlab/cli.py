@@ -119,6 +119,7 @@ def _mount() -> None:
         return
     from devlab.codebase.cli import app as codebase_app
     from devlab.companion.cli import app as companion_app
+    from devlab.insights.cli import analysis_app
     from devlab.insights.cli import app as insights_app
     from devlab.jobs.cli import app as jobs_app
     from devlab.llm.cli import app as llm_usage_app
@@ -138,6 +139,7 @@ def _mount() -> None:
         jobs_app,
         sandbox_app,
         reverse_app,
+        analysis_app,
         companion_app,
         llm_usage_app,
         training_app,

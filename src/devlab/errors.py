@@ -69,6 +69,31 @@ class ComponentUnavailable(DevLabError):
     exit_code = 1
 
 
+class Unauthorized(DevLabError):
+    """No valid credentials: wrong password, unknown, expired or revoked token (401)."""
+
+    status_code = 401
+    exit_code = 2
+
+
+class Forbidden(DevLabError):
+    """Signed in, but the role is too low (403); the message names the role needed."""
+
+    status_code = 403
+    exit_code = 2
+
+
+class TooManyRequests(DevLabError):
+    """A rate limit or login throttle was hit (429); ``detail.retry_after`` in seconds."""
+
+    status_code = 429
+    exit_code = 5
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, detail={"retry_after": max(1, int(retry_after))})
+        self.retry_after = max(1, int(retry_after))
+
+
 def describe_validation_errors(errors: list, default: str = "input") -> str:
     """One line for pydantic's ``exc.errors()``: "field: problem; other: problem".
 
@@ -86,10 +111,13 @@ __all__ = [
     "ComponentUnavailable",
     "Conflict",
     "DevLabError",
+    "Forbidden",
     "InvalidInput",
     "NotFound",
     "SourceUnavailable",
     "StorageError",
+    "TooManyRequests",
+    "Unauthorized",
     "UnsafeArchive",
     "UnsupportedSource",
     "describe_validation_errors",

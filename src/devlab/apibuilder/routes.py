@@ -48,10 +48,8 @@ from devlab.apibuilder import (
 from devlab.apibuilder.errors import SpecTooLarge
 from devlab.apibuilder.loader import MAX_BYTES
 from devlab.apitypes import DbId
-from devlab.auth.guard import principal
-from devlab.auth.principal import Principal
 from devlab.errors import InvalidInput
-from devlab.server.deps import workbench
+from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/api", tags=["api-builder"])

@@ -22,16 +22,17 @@ from starlette.requests import HTTPConnection, Request
 
 from devlab.actor import set_current_user, start_meter
 from devlab.auth import audit
-from devlab.auth.errors import Forbidden, TooManyRequests, Unauthorized
+from devlab.auth.errors import Forbidden, TooManyRequests
 from devlab.auth.fields import unknown_fields
 from devlab.auth.limits import LoginThrottle, SlidingWindow
 from devlab.auth.locate import Where
 from devlab.auth.models import role_rank
-from devlab.auth.principal import Accounts, Principal, resolve_principal
+from devlab.auth.principal import Accounts, resolve_principal
 from devlab.auth.routetable import iter_routes
 from devlab.auth.rules import RULES, Rule
 from devlab.auth.sessions import COOKIE, csrf_ok
 from devlab.errors import DevLabError, InvalidInput, NotFound
+from devlab.webtools import Principal, principal
 from devlab.workbench import Workbench
 
 PROBE_HEADER = "x-devlab-probe"
@@ -358,19 +359,10 @@ async def authorize_message(conn: HTTPConnection, key: str, body: dict[str, Any]
     await anyio.to_thread.run_sync(check)
 
 
-def principal(conn: HTTPConnection) -> Principal:
-    """A route's dependency for the caller the access check resolved."""
-    who = getattr(conn.state, "principal", None)
-    if who is None:
-        raise Unauthorized("sign in first")
-    return who
-
-
 __all__ = [
     "AccessState",
     "access_state",
     "authorize_message",
     "client_ip",
     "guard",
-    "principal",
 ]

@@ -320,12 +320,3 @@ def first(*locators: Locator) -> Locator:
         return [p for r in results if r for p in r]
 
     return locate
-
-
-def hidden_datasets(db: Database, who: Principal) -> set[int]:
-    """Ids of the datasets built from a project the caller cannot see."""
-    if who.is_admin:
-        return set()
-    with db.session() as s:
-        rows = s.execute(select(DatasetRow.id, DatasetRow.project_ids))
-        return {i for i, pids in rows if not all(who.can_see(int(p)) for p in pids or [])}

@@ -7,16 +7,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from devlab.webtools import ROLES as ROLES  # the roles live with Principal
+from devlab.webtools import role_rank as role_rank
+
 Role = Literal["viewer", "developer", "maintainer"]
-ROLES: tuple[str, ...] = ("viewer", "developer", "maintainer")
 Scope = Literal["read", "write", "admin"]
 SCOPES: tuple[str, ...] = ("read", "write", "admin")
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$"
-
-
-def role_rank(role: str | None) -> int:
-    """viewer 1, developer 2, maintainer 3; anything else 0."""
-    return ROLES.index(role) + 1 if role in ROLES else 0
 
 
 class Strict(BaseModel):

@@ -3,64 +3,12 @@ bearer token, a session cookie, or (with no accounts yet) the single local user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from devlab.auth.errors import Unauthorized
-from devlab.auth.models import role_rank
 from devlab.auth.sessions import find_session
 from devlab.auth.tokens import verify_token
 from devlab.auth.users import get_user, roles_of, users_exist
 from devlab.store.db import Database
-from devlab.store.visibility import Visibility
-
-LOCAL_NAME = "local"
-
-
-@dataclass
-class Principal:
-    """The caller: a user (through a token or a session) or the local single user."""
-
-    name: str
-    user_id: int | None
-    is_admin: bool
-    via: str  # local | token | session
-    token_id: int | None = None
-    scopes: tuple[str, ...] | None = None  # a token's scopes; None: not limited
-    csrf_token: str | None = None
-    roles: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def local(self) -> bool:
-        return self.via == "local"
-
-    def role_on(self, project_id: int) -> str | None:
-        """The caller's role on a project (admins are maintainers everywhere)."""
-        return "maintainer" if self.is_admin else self.roles.get(project_id)
-
-    def can_see(self, project_id: int | None) -> bool:
-        return project_id is None or self.is_admin or project_id in self.roles
-
-    def visible_ids(self) -> set[int] | None:
-        """The project ids this caller may see; None means every project."""
-        return None if self.is_admin else set(self.roles)
-
-    def visibility(self) -> Visibility | None:
-        """The listing filter for this caller (None: an admin sees every row)."""
-        return None if self.is_admin else Visibility(frozenset(self.roles), self.user_id)
-
-    def best_rank(self) -> int:
-        if self.is_admin:
-            return 3
-        return max((role_rank(r) for r in self.roles.values()), default=0)
-
-    @property
-    def key(self) -> str:
-        """The rate-limit key: per token, else per user."""
-        return f"token:{self.token_id}" if self.token_id else f"user:{self.user_id or 0}"
-
-
-def local_principal() -> Principal:
-    return Principal(name=LOCAL_NAME, user_id=None, is_admin=True, via="local")
+from devlab.webtools import LOCAL_NAME, Principal, local_principal
 
 
 class Accounts:

@@ -9,8 +9,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbOffset
-from devlab.auth.guard import principal
-from devlab.auth.principal import Principal
 from devlab.codebase.jobs import submit_ingest
 from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import (
@@ -22,8 +20,7 @@ from devlab.codebase.projects import (
 )
 from devlab.codebase.removal import ProjectDeleted, delete_project
 from devlab.errors import InvalidInput
-from devlab.server.deps import workbench
-from devlab.server.uploads import discard, save_zip_upload
+from devlab.webtools import Principal, discard, principal, save_zip_upload, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/projects", tags=["projects"])
@@ -36,8 +33,9 @@ async def create_project(request: Request, bench: Workbench = Depends(workbench)
     Returns the ingestion job (202); follow it at /api/v1/devlab/jobs/{id}."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        body, label, _ = await save_zip_upload(request, bench)
-        cleanup = body.source
+        upload = await save_zip_upload(request, bench, name_required=True)
+        body = IngestRequest(name=upload.name or "", source=str(upload.path), ref=None)
+        label, cleanup = upload.label, body.source
     else:
         try:
             body = IngestRequest.model_validate(await request.json())

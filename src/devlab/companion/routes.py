@@ -19,7 +19,6 @@ thread pool).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 
@@ -28,8 +27,6 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from devlab.apitypes import DbId
-from devlab.auth.guard import authorize_message, principal
-from devlab.auth.principal import Principal
 from devlab.codebase.projects import resolve_project
 from devlab.companion import (
     ChatAnswer,
@@ -63,7 +60,14 @@ from devlab.companion import (
     translate,
 )
 from devlab.errors import DevLabError, InvalidInput, describe_validation_errors
-from devlab.server.deps import workbench
+from devlab.webtools import (
+    Principal,
+    authorize_message,
+    principal,
+    pump_thread,
+    send_error_frame,
+    workbench,
+)
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["companion"])
@@ -185,51 +189,39 @@ async def chat_stream(ws: WebSocket) -> None:
         request = ChatRequest.model_validate_json(raw)
     except ValidationError as exc:
         problems = describe_validation_errors(exc.errors(), "body")
-        await _send_error(ws, InvalidInput(f"invalid request: {problems}"))
+        await send_error_frame(ws, InvalidInput(f"invalid request: {problems}"))
         return
     try:  # the projects the message names: 404 unseen, 403 role too low
         await authorize_message(ws, "WS /api/v1/devlab/companion/stream", json.loads(raw))
     except DevLabError as exc:
-        await _send_error(ws, exc)
+        await send_error_frame(ws, exc)
         return
-    loop = asyncio.get_running_loop()
-    tokens: asyncio.Queue[str] = asyncio.Queue()
 
-    def on_token(piece: str) -> None:
-        loop.call_soon_threadsafe(tokens.put_nowait, piece)
+    async def send_token(piece: str) -> None:
+        try:
+            await ws.send_json({"type": "token", "data": piece})
+        except (WebSocketDisconnect, RuntimeError) as exc:
+            raise _ClientGone from exc
 
-    work = asyncio.ensure_future(asyncio.to_thread(chat, bench, request, on_token=on_token))
     try:
-        while not work.done():
-            getter = asyncio.ensure_future(tokens.get())
-            await asyncio.wait({getter, work}, return_when=asyncio.FIRST_COMPLETED)
-            if getter.done():
-                await ws.send_json({"type": "token", "data": getter.result()})
-            else:
-                getter.cancel()
-        while not tokens.empty():  # pieces queued before the answer was done
-            await ws.send_json({"type": "token", "data": tokens.get_nowait()})
-        error = work.exception()
-        if isinstance(error, DevLabError):
-            await _send_error(ws, error)
-            return
-        if error is not None:
-            await _send_error(ws, DevLabError(f"internal error: {type(error).__name__}: {error}"))
-            return
-        answer: ChatAnswer = work.result()
+        answer: ChatAnswer = await pump_thread(
+            lambda emit: chat(bench, request, on_token=emit), send_token
+        )
+    except _ClientGone:
+        return  # the client left; the thread finishes and stores the answer
+    except DevLabError as error:
+        await send_error_frame(ws, error)
+        return
+    except Exception as error:  # reported to the client as a 500 frame
+        await send_error_frame(ws, DevLabError(f"internal error: {type(error).__name__}: {error}"))
+        return
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         await ws.send_json({"type": "answer", "answer": answer.model_dump(mode="json")})
         await ws.close()
-    except (WebSocketDisconnect, RuntimeError):
-        return  # the client left; the thread finishes and stores the answer
 
 
-async def _send_error(ws: WebSocket, exc: DevLabError) -> None:
-    frame = {"type": "error", "ok": False, "status": exc.status_code, "error": exc.message}
-    if exc.detail:
-        frame["detail"] = exc.detail
-    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-        await ws.send_json(frame)
-        await ws.close(code=1008 if exc.status_code < 500 else 1011)
+class _ClientGone(Exception):
+    """The WebSocket's client left while an answer streamed."""
 
 
 __all__ = ["router"]

@@ -1,4 +1,5 @@
-"""CLI door for the insights feed: ``devlab insights`` (list), ``dismiss``, ``reopen``."""
+"""CLI door for the insights feed: ``devlab insights`` (list), ``dismiss``, ``reopen``, and
+``devlab analyze`` (run an analysis into the feed)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from pathlib import Path
 
 import typer
 
-from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
+from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
+from devlab.codebase.ingest import project_name_from
+from devlab.codebase.models import IngestRequest
+from devlab.codebase.sources import is_git_url
+from devlab.errors import DevLabError
 from devlab.insights.feed import list_insights, open_findings, update_insight
+from devlab.insights.jobs import run_analysis
 from devlab.insights.models import InsightUpdate
+from devlab.reverse.analyze import PHASES
 from devlab.reverse.sarif import to_sarif
 
+# ``devlab analyze`` (a root command: its commands are mounted at the top level)
+analysis_app = typer.Typer(no_args_is_help=True)
 app = typer.Typer(
     invoke_without_command=True,
     help="The insights feed: every finding of a project, ranked, with status.",
@@ -110,3 +119,71 @@ def reopen(
         emit_json(insight)
     else:
         stdout.print(f"reopened #{insight.id}: {insight.title} ({insight.path})", markup=False)
+
+
+@analysis_app.command()
+@handle_errors
+def analyze(
+    target: str = typer.Argument(
+        ..., help="an ingested project (name or id), or a directory, .zip or git URL to ingest"
+    ),
+    name: str = typer.Option(None, "--name", "-n", help="project name when ingesting"),
+    sarif: Path = typer.Option(None, "--sarif", help="also write the findings as SARIF 2.1.0"),
+    phases: str = typer.Option(
+        ",".join(PHASES), "--phases", help=f"comma-separated subset of {','.join(PHASES)}"
+    ),
+    embed: bool = typer.Option(
+        False, "--embed", help="also embed when ingesting (semantic search)"
+    ),
+    limit: int = typer.Option(20, "--limit", min=0, help="findings to print (without --json)"),
+    as_json: bool = typer.Option(False, "--json", help="print the whole report as JSON"),
+) -> None:
+    """Analyse a project (security in every parsed language, code quality, secrets,
+    dependencies) and fold the findings into its insights feed (`devlab insights`)."""
+    chosen = [p.strip() for p in phases.split(",") if p.strip()]
+    with bench() as wb, progress_bar() as progress:
+        if not Path(target).exists() and not is_git_url(target):
+            job, result = run_analysis(wb, project=target, phases=chosen, progress=progress)
+        else:
+            project = name or project_name_from(target, "project")
+            ingest = IngestRequest(name=project, source=target)
+            job, result = run_analysis(
+                wb, ingest=ingest, phases=chosen, embed=embed, progress=progress
+            )
+    if result is None:
+        raise DevLabError(f"analysis {job.status}: {job.error}")
+    summary = job.result or {}
+    if sarif is not None:
+        sarif.write_text(json.dumps(to_sarif(result.findings), indent=2), encoding="utf-8")
+        stderr.print(f"wrote {sarif} ({len(result.findings)} results)")
+    if as_json:
+        emit_json({**result.model_dump(mode="json"), "analysis": summary})
+        return
+    for category, counts in sorted(result.counts.items()):
+        stdout.print(f"{category}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    cov = result.security_coverage
+    if cov:
+        line = (
+            f"security coverage: {int(cov['files'])} files, {int(cov['unanalysed'])} not "
+            f"analysed ({100 * cov['unanalysed_share']:.1f}%)"
+        )
+        stdout.print(f"[yellow]{line}[/]" if cov["unanalysed"] else line)
+    stdout.print(
+        f"insights: {summary.get('new', 0)} new, {summary.get('fixed', 0)} fixed, "
+        f"{summary.get('open', 0)} open (`devlab insights --project {result.project}`)"
+    )
+    for error in result.errors:
+        stderr.print(
+            f"[yellow]could not analyse[/] {error.path} ({error.analysis}): {error.message}"
+        )
+    if "dependencies" in result.phases and not result.vulndb_loaded:
+        stderr.print(
+            "no vulnerability database loaded: dependency status is 'unknown' "
+            "(import one with `devlab vulndb import FILE`)"
+        )
+    for f in result.findings[:limit]:
+        stdout.print(
+            f"{f.severity:<8} {f.rule_id:<16} {f.path}:{f.start_line}  {f.title}",
+            markup=False,
+            highlight=False,
+        )

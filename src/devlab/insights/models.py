@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
-from devlab.reverse.models import TaintStep
+from devlab.apitypes import ProjectRef
+from devlab.reverse.analyze import PHASES
+from devlab.reverse.models import Finding, TaintStep
 
 FeedType = Literal["security", "performance", "quality", "dependency", "coverage", "all"]
 Status = Literal["open", "dismissed", "fixed"]
@@ -87,3 +89,53 @@ class InsightUpdate(BaseModel):
         description="dismissed (needs a reason) or open again; 'fixed' is set by analysis"
     )
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class AnalyzeRequest(BaseModel):
+    """JSON body of ``/reverse/analyze``: an existing project, or a source to ingest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: ProjectRef | None = Field(
+        default=None,
+        validation_alias=AliasChoices("project_id", "project"),
+        description="an ingested project (name or id)",
+    )
+    source: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("source", "git_url"),
+        description="a directory or .zip on the server, or a git URL, to ingest first",
+    )
+    name: str | None = Field(default=None, description="project name for the source")
+    ref: str | None = Field(default=None, description="git commit, branch or tag")
+    phases: list[str] = Field(default=list(PHASES), description=f"any of {', '.join(PHASES)}")
+    embed: bool = Field(default=False, description="also embed the source (semantic search)")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AnalyzeRequest:
+        if (self.project_id is None) == (self.source is None):
+            raise ValueError("give either 'project_id' (analyse it) or 'source' (ingest it first)")
+        if self.source is not None and not self.name:
+            raise ValueError("'source' needs a 'name' for the project")
+        return self
+
+
+class VulnerabilityRequest(BaseModel):
+    project_id: ProjectRef | None = Field(
+        default=None,
+        validation_alias=AliasChoices("project_id", "project"),
+        description="an ingested project (name or id)",
+    )
+    code: str | None = Field(default=None, description="a snippet to scan now")
+    language: str | None = Field(default=None, description="the snippet's language")
+    path: str | None = Field(default=None, description="the snippet's file name (language)")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> VulnerabilityRequest:
+        if (self.project_id is None) == (self.code is None):
+            raise ValueError("give either 'project_id' (analyse a project) or 'code' (a snippet)")
+        return self
+
+
+class SnippetFindings(BaseModel):
+    findings: list[Finding]

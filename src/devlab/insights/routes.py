@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from devlab.apitypes import DbId, DbOffset
+from devlab.codebase.ingest import project_name_from
+from devlab.codebase.models import IngestRequest
+from devlab.errors import InvalidInput, describe_validation_errors
 from devlab.insights.feed import get_insight, list_insights, open_findings, update_insight
-from devlab.insights.jobs import submit_analysis
-from devlab.insights.models import Insight, InsightPage, InsightUpdate
+from devlab.insights.jobs import SECURITY_PHASES, submit_analysis
+from devlab.insights.models import (
+    AnalyzeRequest,
+    Insight,
+    InsightPage,
+    InsightUpdate,
+    SnippetFindings,
+    VulnerabilityRequest,
+)
 from devlab.reverse.analyze import PHASES
-from devlab.reverse.routes import SnippetFindings, VulnerabilityRequest
 from devlab.reverse.sarif import to_sarif
 from devlab.reverse.security import scan_snippet
-from devlab.server.deps import workbench
+from devlab.webtools import discard, save_zip_upload, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/insights", tags=["insights"])
+# the seed's reverse-engineering paths that start an analysis into the feed
+analysis_router = APIRouter(prefix="/api/v1/devlab/reverse", tags=["reverse"])
 
 
 class GenerateRequest(VulnerabilityRequest):
@@ -92,3 +103,59 @@ def generate(body: GenerateRequest, bench: Workbench = Depends(workbench)) -> JS
         return JSONResponse(SnippetFindings(findings=findings).model_dump(mode="json"))
     job = submit_analysis(bench, project=body.project_id, phases=body.phases)
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
+
+
+def _accepted(job) -> JSONResponse:  # type: ignore[no-untyped-def]
+    return JSONResponse(job.model_dump(mode="json"), status_code=202)
+
+
+@analysis_router.post(
+    "/analyze", status_code=202, responses={202: {"description": "the analysis job"}}
+)
+async def analyze(request: Request, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Analyse code into the insights feed: multipart with a ZIP ``file`` (optional
+    ``name``, ``phases`` comma-separated), or JSON ``{"project_id"}`` / ``{"source",
+    "name"}``. Returns the job (202); its result is the analysis summary."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload = await save_zip_upload(request, bench, name_required=False)
+        name = upload.name or project_name_from(upload.filename, "upload")
+        ingest = IngestRequest(name=name, source=str(upload.path), ref=None)
+        phases = [p.strip() for p in upload.fields.get("phases", ",".join(PHASES)).split(",") if p]
+        try:
+            job = submit_analysis(
+                bench, ingest=ingest, phases=phases, label=upload.label, cleanup=ingest.source
+            )
+        except BaseException:
+            discard(ingest.source)
+            raise
+        return _accepted(job)
+    try:
+        body = AnalyzeRequest.model_validate(await request.json())
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_errors(exc.errors())) from exc
+    except ValueError as exc:
+        raise InvalidInput(f"invalid JSON body: {exc}") from exc
+    if body.project_id is not None:
+        job = submit_analysis(bench, project=body.project_id, phases=body.phases)
+    else:
+        ingest = IngestRequest(name=body.name or "", source=body.source or "", ref=body.ref)
+        job = submit_analysis(bench, ingest=ingest, phases=body.phases, embed=body.embed)
+    return _accepted(job)
+
+
+@analysis_router.post(
+    "/detect-vulnerabilities",
+    responses={
+        200: {"description": "findings of a code snippet", "model": SnippetFindings},
+        202: {"description": "the analysis job for a project"},
+    },
+)
+def detect_vulnerabilities(
+    body: VulnerabilityRequest, bench: Workbench = Depends(workbench)
+) -> JSONResponse:
+    """Security, secrets and dependency analysis of a project (202 with the job), or the
+    security findings of a snippet at once (200)."""
+    if body.code is not None:
+        findings = scan_snippet(body.code, language=body.language, path=body.path)
+        return JSONResponse(SnippetFindings(findings=findings).model_dump(mode="json"))
+    return _accepted(submit_analysis(bench, project=body.project_id, phases=SECURITY_PHASES))

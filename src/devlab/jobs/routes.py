@@ -11,10 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from devlab.apitypes import DbOffset
-from devlab.auth.guard import principal
-from devlab.auth.principal import Principal
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine
-from devlab.server.deps import workbench
+from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/jobs", tags=["jobs"])

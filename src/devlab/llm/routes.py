@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from devlab.llm.models import ProviderInfo, UsageReport
 from devlab.llm.prompts import list_prompts
 from devlab.llm.usage import parse_since, usage_report
-from devlab.server.deps import workbench
+from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["llm"])

@@ -25,7 +25,7 @@ from devlab.sandbox.history import (
     restore_version,
     save_version,
 )
-from devlab.server.deps import workbench
+from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/snippets", tags=["sandbox"])

@@ -24,8 +24,7 @@ from devlab.sandbox import (
     stream_code,
     supported_languages,
 )
-from devlab.server.deps import workbench
-from devlab.server.errors import error_body
+from devlab.webtools import error_body, send_error_frame, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["sandbox"])
@@ -188,12 +187,10 @@ async def execute_stream(ws: WebSocket) -> None:
 
 
 async def _send_error(ws: WebSocket, exc: DevLabError) -> None:
-    frame = {"type": "error", "ok": False, "status": exc.status_code, "error": exc.message}
-    if isinstance(exc, SandboxBusy):
-        frame["retry_after"] = exc.detail.get("retry_after", 1)
-    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-        await ws.send_json(frame)
-        await ws.close(code=1008 if exc.status_code < 500 else 1011)
+    extra = (
+        {"retry_after": exc.detail.get("retry_after", 1)} if isinstance(exc, SandboxBusy) else {}
+    )
+    await send_error_frame(ws, exc, **extra)
 
 
 __all__ = ["router"]

@@ -8,7 +8,7 @@ from devlab.search.models import ReferenceInfo, RepoMap, SearchRequest, SearchRe
 from devlab.search.navigation import callees, callers, definitions, find_symbols, references
 from devlab.search.repomap import repo_map
 from devlab.search.retrieval import search
-from devlab.server.deps import workbench
+from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["search"])

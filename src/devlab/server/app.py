@@ -22,7 +22,7 @@ def create_app(
     no account exists, requests without credentials act as the single local user; by
     default only when the server binds a loopback address (``devlab serve`` refuses a
     public address until an admin exists)."""
-    from devlab.auth.guard import access_state, guard
+    from devlab.auth.guard import access_state, authorize_message, guard
     from devlab.auth.network import is_loopback
 
     # permission_probe (tests): a request with X-DevLab-Probe: 1 is answered 200 right
@@ -60,6 +60,7 @@ def create_app(
         open_local=is_loopback(settings.host) if open_local is None else open_local,
         probe=permission_probe,
     )
+    app.state.authorize_message = authorize_message  # devlab.webtools asks it
     from devlab.server.docs import install_local_docs
 
     install_local_docs(app)
@@ -73,6 +74,7 @@ def create_app(
     from devlab.auth.routes import router as access_router
     from devlab.codebase.routes import router as projects_router
     from devlab.companion.routes import router as companion_router
+    from devlab.insights.routes import analysis_router
     from devlab.insights.routes import router as insights_router
     from devlab.jobs.routes import router as jobs_router
     from devlab.llm.routes import router as llm_router
@@ -100,6 +102,7 @@ def create_app(
         sandbox_router,
         snippets_router,
         reverse_router,
+        analysis_router,
         insights_router,
         companion_router,
         llm_router,

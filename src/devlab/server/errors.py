@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from devlab.errors import DevLabError, describe_validation_errors
+from devlab.webtools import error_body
 
 
 class ErrorBody(BaseModel):
@@ -38,13 +39,6 @@ _DESCRIPTIONS = {
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in _DESCRIPTIONS.items()
 }
-
-
-def error_body(status: int, message: str, detail: object = None) -> dict:
-    body: dict = {"ok": False, "error": message, "status": status}
-    if detail:
-        body["detail"] = detail
-    return body
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends
 
 from devlab import __version__
 from devlab.errors import StorageError
-from devlab.server.deps import workbench
 from devlab.store.db import mask_url
+from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(tags=["health"])

@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbId
 from devlab.errors import NotFound
-from devlab.server.deps import workbench
 from devlab.testing import (
     CoverageReport,
     GenerateRequest,
@@ -26,6 +25,7 @@ from devlab.testing import (
     llm_model,
     submit_testing_job,
 )
+from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/testing", tags=["testing"])

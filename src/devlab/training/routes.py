@@ -11,11 +11,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from devlab.apitypes import DbId
-from devlab.auth.guard import principal
-from devlab.auth.locate import hidden_datasets
-from devlab.auth.principal import Principal
-from devlab.server.deps import workbench
 from devlab.training import registry
+from devlab.training.datasets.catalog import hidden_datasets
 from devlab.training.evaluate import compare_evaluations, get_evaluation
 from devlab.training.jobs import get_run, submit_evaluation, submit_training
 from devlab.training.models import (
@@ -29,6 +26,7 @@ from devlab.training.models import (
     TrainingRunInfo,
     TrainRequest,
 )
+from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["training"])
@@ -74,7 +72,7 @@ def show_evaluation(
 @router.get("/models", response_model=list[ModelVersionInfo])
 def models(bench: Workbench = Depends(workbench), who: Principal = Depends(principal)):
     """Model versions, except those trained on a project the caller cannot see."""
-    hidden = hidden_datasets(bench.db, who)
+    hidden = hidden_datasets(bench.db, who.visible_ids())
     return [m for m in registry.list_versions(bench.db) if m.dataset_id not in hidden]
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "dataset_dir",
     "datasets_root",
     "get_dataset",
+    "hidden_datasets",
     "list_datasets",
     "next_version",
     "record_dataset",
@@ -123,3 +124,13 @@ def list_datasets(db: Database, name: str | None = None) -> list[DatasetInfo]:
         if name:
             q = q.where(DatasetRow.name == name)
         return [_info(r, card=False) for r in s.scalars(q)]
+
+
+def hidden_datasets(db: Database, visible_projects: set[int] | None) -> set[int]:
+    """Ids of the datasets built from a project outside ``visible_projects`` (None: the
+    caller sees every project, so none is hidden)."""
+    if visible_projects is None:
+        return set()
+    with db.session() as s:
+        rows = s.execute(select(DatasetRow.id, DatasetRow.project_ids))
+        return {i for i, pids in rows if not all(int(p) in visible_projects for p in pids or [])}

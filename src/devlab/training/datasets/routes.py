@@ -8,9 +8,6 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
 from devlab.apitypes import DbOffset
-from devlab.auth.guard import principal
-from devlab.auth.principal import Principal
-from devlab.server.deps import workbench
 from devlab.training.datasets import (
     DatasetBuildRequest,
     DatasetInfo,
@@ -24,6 +21,7 @@ from devlab.training.datasets import (
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 from devlab.training.datasets.errors import DatasetNotFound
 from devlab.training.datasets.removal import DatasetDeleted, delete_dataset
+from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/datasets", tags=["datasets"])
