@@ -1,70 +1,15 @@
-"""CLI door for ingestion and projects: ``devlab ingest``, ``projects``, ``files``."""
+"""CLI door for projects: ``devlab projects``, ``project``, ``files`` (``devlab ingest``,
+which snapshots and indexes, is the search package's door)."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
 
-from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
-from devlab.codebase.jobs import run_ingest
-from devlab.codebase.models import IngestRequest
+from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
 from devlab.codebase.projects import list_files, list_projects, project_info
-from devlab.errors import DevLabError
 
 app = typer.Typer(no_args_is_help=True)
-
-
-@app.command()
-@handle_errors
-def ingest(
-    source: str = typer.Argument(
-        ..., help="a directory, a .zip file, a local git repo or a git URL"
-    ),
-    name: str = typer.Option(..., "--name", "-n", help="project name (letters, digits, . _ -)"),
-    ref: str = typer.Option(None, "--ref", help="git commit, branch or tag to ingest"),
-    no_embed: bool = typer.Option(
-        False, "--no-embed", help="skip embeddings (lexical search only)"
-    ),
-    own_code: bool = typer.Option(
-        None,
-        "--own-code/--not-own-code",
-        help="whether this is your team's own code (datasets then keep its files whatever "
-        "their licence); default: decided once from the source (a local directory or "
-        "private git remote: yes; a package from a registry or a public forge: no)",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="print the result as JSON on stdout"),
-) -> None:
-    """Ingest and index a codebase as a new snapshot of project NAME (incremental)."""
-    with bench() as wb, progress_bar(enabled=True) as progress:
-        job = run_ingest(
-            wb,
-            IngestRequest(name=name, source=source, ref=ref, own_code=own_code),
-            progress=progress,
-            embed=not no_embed,
-        )
-    if job.status != "succeeded":
-        raise DevLabError(f"ingestion {job.status}: {job.error}")
-    result = job.result or {}
-    if as_json:
-        emit_json({"job_id": job.id, **result})
-        return
-    if result.get("message"):
-        stderr.print(f"[yellow]{result['message']}[/yellow]")
-    stdout.print(
-        f"[bold]{name}[/bold]: snapshot {result['snapshot_id']} - {result['files']} files "
-        f"({result['parsed']} parsed, {result['reused']} unchanged, {result['removed']} removed, "
-        f"{result['skipped']} skipped), {result['lines']} lines, {result['symbols']} symbols, "
-        f"{result['chunks']} chunks, {result['secrets']} secrets redacted, "
-        f"{result['parse_errors']} parse errors"
-    )
-    if "own_code" in result:
-        own = result["own_code"]
-        keeps = "its files whatever their licence" if own else "only allow-listed licences"
-        stderr.print(
-            f"own code: {'yes' if own else 'no'} ({result['own_code_reason']}): datasets keep "
-            f"{keeps}; change with --{'not-' if own else ''}own-code",
-            markup=False,
-        )
 
 
 # ``devlab projects`` lists; ``devlab projects delete NAME`` deletes (issue 13).

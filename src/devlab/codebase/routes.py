@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbOffset
-from devlab.codebase.jobs import submit_ingest
-from devlab.codebase.models import FileList, IngestRequest, ProjectInfo, SnapshotInfo
+from devlab.codebase.models import FileList, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import (
     file_text,
     list_files,
@@ -19,37 +17,10 @@ from devlab.codebase.projects import (
     project_info,
 )
 from devlab.codebase.removal import ProjectDeleted, delete_project
-from devlab.errors import InvalidInput
-from devlab.webtools import Principal, discard, principal, save_zip_upload, workbench
+from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/projects", tags=["projects"])
-
-
-@router.post("", status_code=202, responses={202: {"description": "the ingestion job"}})
-async def create_project(request: Request, bench: Workbench = Depends(workbench)) -> JSONResponse:
-    """Create (or re-ingest) a project. JSON body ``{"name", "source", "ref"}`` for a
-    server-side directory, ZIP or git URL; or multipart with ``name`` and a ZIP ``file``.
-    Returns the ingestion job (202); follow it at /api/v1/devlab/jobs/{id}."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        upload = await save_zip_upload(request, bench, name_required=True)
-        body = IngestRequest(name=upload.name or "", source=str(upload.path), ref=None)
-        label, cleanup = upload.label, body.source
-    else:
-        try:
-            body = IngestRequest.model_validate(await request.json())
-        except ValueError as exc:
-            raise InvalidInput(
-                f"invalid JSON body: {exc}. Send {{'name': ..., 'source': ...}}"
-            ) from exc
-        label, cleanup = None, None
-    try:
-        job = submit_ingest(bench, body, label=label, cleanup=cleanup)
-    except BaseException:
-        discard(cleanup)
-        raise
-    return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 
 @router.get("", response_model=list[ProjectInfo])

@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from devlab.codebase.jobs import ingest_job, prepare_ingest
-from devlab.codebase.models import IngestRequest
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import IngestRequest, require_snapshot, resolve_project
 from devlab.errors import InvalidInput
 from devlab.insights.feed import record_analysis
-from devlab.jobs.models import JobInfo
-from devlab.jobs.runner import JobContext
+from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
-from devlab.reverse.analyze import PHASES, AnalysisReport, analyze_project, check_phases
+from devlab.reverse import PHASES, AnalysisReport, analyze_project, check_phases
+from devlab.search import ingest_job, prepare_ingest
 from devlab.workbench import Workbench
 
 __all__ = ["SECURITY_PHASES", "run_analysis", "submit_analysis"]

@@ -1,15 +1,20 @@
-"""CLI door for search: ``devlab search``, ``map``, ``symbols``, ``def``, ``refs``, ..."""
+"""CLI door for search: ``devlab ingest`` (snapshot and index), ``search``, ``map``,
+``symbols``, ``def``, ``refs``, ..."""
 
 from __future__ import annotations
 
 import typer
 
-from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
+from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
+from devlab.codebase import IngestRequest
+from devlab.errors import DevLabError
 from devlab.search.models import SearchMode, SearchRequest, SearchResult
 from devlab.search.navigation import callees, callers, definitions, find_symbols, references
 from devlab.search.repomap import repo_map
 
 app = typer.Typer(no_args_is_help=True)
+# ``devlab ingest`` (a root command, mounted apart so `devlab search` does not load it)
+ingest_app = typer.Typer(no_args_is_help=True)
 
 PROJECT = typer.Option(..., "--project", "-p", help="project name or id")
 JSON = typer.Option(False, "--json", help="print JSON on stdout")
@@ -177,3 +182,58 @@ def callees_(
 ) -> None:
     """Calls made inside a function or method."""
     _nav(callees, name, project, as_json)
+
+
+@ingest_app.command()
+@handle_errors
+def ingest(
+    source: str = typer.Argument(
+        ..., help="a directory, a .zip file, a local git repo or a git URL"
+    ),
+    name: str = typer.Option(..., "--name", "-n", help="project name (letters, digits, . _ -)"),
+    ref: str = typer.Option(None, "--ref", help="git commit, branch or tag to ingest"),
+    no_embed: bool = typer.Option(
+        False, "--no-embed", help="skip embeddings (lexical search only)"
+    ),
+    own_code: bool = typer.Option(
+        None,
+        "--own-code/--not-own-code",
+        help="whether this is your team's own code (datasets then keep its files whatever "
+        "their licence); default: decided once from the source (a local directory or "
+        "private git remote: yes; a package from a registry or a public forge: no)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON on stdout"),
+) -> None:
+    """Ingest and index a codebase as a new snapshot of project NAME (incremental)."""
+    from devlab.search.ingest import run_ingest  # not on `devlab search`'s path
+
+    with bench() as wb, progress_bar(enabled=True) as progress:
+        job = run_ingest(
+            wb,
+            IngestRequest(name=name, source=source, ref=ref, own_code=own_code),
+            progress=progress,
+            embed=not no_embed,
+        )
+    if job.status != "succeeded":
+        raise DevLabError(f"ingestion {job.status}: {job.error}")
+    result = job.result or {}
+    if as_json:
+        emit_json({"job_id": job.id, **result})
+        return
+    if result.get("message"):
+        stderr.print(f"[yellow]{result['message']}[/yellow]")
+    stdout.print(
+        f"[bold]{name}[/bold]: snapshot {result['snapshot_id']} - {result['files']} files "
+        f"({result['parsed']} parsed, {result['reused']} unchanged, {result['removed']} removed, "
+        f"{result['skipped']} skipped), {result['lines']} lines, {result['symbols']} symbols, "
+        f"{result['chunks']} chunks, {result['secrets']} secrets redacted, "
+        f"{result['parse_errors']} parse errors"
+    )
+    if "own_code" in result:
+        own = result["own_code"]
+        keeps = "its files whatever their licence" if own else "only allow-listed licences"
+        stderr.print(
+            f"own code: {'yes' if own else 'no'} ({result['own_code_reason']}): datasets keep "
+            f"{keeps}; change with --{'not-' if own else ''}own-code",
+            markup=False,
+        )

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
+from devlab.codebase import IngestRequest
+from devlab.errors import InvalidInput
+from devlab.search.ingest import submit_ingest
 from devlab.search.models import ReferenceInfo, RepoMap, SearchRequest, SearchResult, SymbolInfo
 from devlab.search.navigation import callees, callers, definitions, find_symbols, references
 from devlab.search.repomap import repo_map
 from devlab.search.retrieval import search
-from devlab.webtools import workbench
+from devlab.webtools import discard, save_zip_upload, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["search"])
+# ingestion (snapshot + index) starts at the seed's project path
+ingest_router = APIRouter(prefix="/api/v1/devlab/projects", tags=["projects"])
 
 
 @router.post("/search", response_model=list[SearchResult])
@@ -66,3 +72,29 @@ def get_callees(
     project: str, name: str = Query(min_length=1), bench: Workbench = Depends(workbench)
 ):
     return callees(bench.db, project, name)
+
+
+@ingest_router.post("", status_code=202, responses={202: {"description": "the ingestion job"}})
+async def create_project(request: Request, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Create (or re-ingest) a project. JSON body ``{"name", "source", "ref"}`` for a
+    server-side directory, ZIP or git URL; or multipart with ``name`` and a ZIP ``file``.
+    Returns the ingestion job (202); follow it at /api/v1/devlab/jobs/{id}."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        upload = await save_zip_upload(request, bench, name_required=True)
+        body = IngestRequest(name=upload.name or "", source=str(upload.path), ref=None)
+        label, cleanup = upload.label, body.source
+    else:
+        try:
+            body = IngestRequest.model_validate(await request.json())
+        except ValueError as exc:
+            raise InvalidInput(
+                f"invalid JSON body: {exc}. Send {{'name': ..., 'source': ...}}"
+            ) from exc
+        label, cleanup = None, None
+    try:
+        job = submit_ingest(bench, body, label=label, cleanup=cleanup)
+    except BaseException:
+        discard(cleanup)
+        raise
+    return JSONResponse(job.model_dump(mode="json"), status_code=202)

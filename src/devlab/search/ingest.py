@@ -1,17 +1,24 @@
-"""Ingestion as a job: what the REST door and ``devlab ingest`` start."""
+"""Ingestion as a job: what the REST door and ``devlab ingest`` start. It lives with
+search because it composes search's work: ``codebase`` snapshots the source, then the
+indexer fills the lexical and vector indexes (``index_project``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from devlab.codebase.ingest import get_or_create_project, validate_project_name
-from devlab.codebase.models import IngestRequest
-from devlab.codebase.sources import check_zip_archive, is_remote_source, mask_credentials
+from devlab.codebase import (
+    IngestRequest,
+    check_zip_archive,
+    get_or_create_project,
+    is_remote_source,
+    mask_credentials,
+    validate_project_name,
+)
 from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
-from devlab.jobs.models import JobInfo
-from devlab.jobs.runner import JobContext
+from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
+from devlab.search.indexer import index_project
 from devlab.workbench import Workbench
 
 
@@ -24,7 +31,6 @@ def ingest_job(
     embed: bool = True,
 ):
     """The job function for one ingestion; deletes ``cleanup`` (an upload) when done."""
-    from devlab.search.indexer import index_project
 
     def run(ctx: JobContext) -> dict:
         try:
