@@ -1,4 +1,4 @@
-"""The running pieces of DevLab for one ``Settings``: store and job runner.
+"""The running pieces of DevLab for one ``Settings``: store, job runner, language models.
 
 The server builds one at start-up; each CLI command builds one for its run.
 Everything below takes these explicitly; nothing reads the environment.
@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from devlab.config import Settings
-from devlab.jobs.runner import JobRunner
-from devlab.store.db import Database
+from devlab.jobs import JobRunner
+from devlab.store import Database
 
 if TYPE_CHECKING:
-    from devlab.llm.service import LLMService
+    from devlab.llm import LLMService
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Workbench:
         """The language-model service, built from the settings on first use (loading a
         local model is slow, and most commands never need one)."""
         if self._llm is None:
-            from devlab.llm.service import LLMService
+            from devlab.llm import LLMService
 
             self._llm = LLMService(self.settings, self.db)
         return self._llm
@@ -39,17 +39,11 @@ class Workbench:
         self._llm = service
 
     @classmethod
-    def open(cls, settings: Settings, *, recover: bool = False) -> Workbench:
-        """Open the store (migrating it) and, for a server, recover from a crash."""
+    def open(cls, settings: Settings) -> Workbench:
+        """Open the store (migrating it) and the job runner. The server then recovers
+        from a crash (``devlab.server.app``: jobs and interrupted ingestions)."""
         db = Database(settings)
-        jobs = JobRunner(db, workers=settings.job_workers)
-        bench = cls(settings, db, jobs)
-        if recover:
-            from devlab.codebase.ingest import recover_interrupted
-
-            jobs.recover()
-            recover_interrupted(db, settings)
-        return bench
+        return cls(settings, db, JobRunner(db, workers=settings.job_workers))
 
     def close(self) -> None:
         self.jobs.shutdown(wait=False)

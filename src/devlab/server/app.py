@@ -31,8 +31,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from devlab.auth.retention import PurgeTimer
+        from devlab.codebase.ingest import recover_interrupted
 
-        app.state.workbench = Workbench.open(settings, recover=True)
+        bench = app.state.workbench = Workbench.open(settings)
+        bench.jobs.recover()  # a crash left jobs queued or running: mark them failed
+        recover_interrupted(bench.db, settings)  # and ingestions half-written: roll back
         purger = PurgeTimer(app.state.workbench.db, settings).start()
         try:
             yield
@@ -76,14 +79,15 @@ def create_app(
     from devlab.companion.routes import router as companion_router
     from devlab.insights.routes import analysis_router
     from devlab.insights.routes import router as insights_router
-    from devlab.jobs.routes import router as jobs_router
     from devlab.llm.routes import router as llm_router
     from devlab.reverse.routes import router as reverse_router
     from devlab.reverse.routes import snippet_router
     from devlab.sandbox.history_routes import router as snippets_router
     from devlab.sandbox.routes import router as sandbox_router
+    from devlab.search.routes import ingest_router
     from devlab.search.routes import router as search_router
     from devlab.server.health import router as health_router
+    from devlab.server.jobs import router as jobs_router
     from devlab.server.ui import router as ui_router
     from devlab.testing.routes import router as testing_router  # issue 15
     from devlab.testing.routes import seed_router as testing_seed_router  # issue 15
@@ -97,6 +101,7 @@ def create_app(
     for router in (
         health_router,
         jobs_router,
+        ingest_router,
         projects_router,
         search_router,
         sandbox_router,
