@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from devlab import __version__
-from devlab.clitools import STATE, handle_errors, settings
+from devlab.clitools import STATE, bench, emit_json, handle_errors, settings, stdout
 
 app = typer.Typer(
     name="devlab",
@@ -121,19 +121,20 @@ def _mount() -> None:
     from devlab.companion.cli import app as companion_app
     from devlab.insights.cli import analysis_app
     from devlab.insights.cli import app as insights_app
-    from devlab.jobs.cli import app as jobs_app
     from devlab.llm.cli import app as llm_usage_app
     from devlab.llm.cli import llm_app
     from devlab.reverse.cli import app as reverse_app
     from devlab.reverse.cli import vulndb_app
     from devlab.sandbox.cli import app as sandbox_app
     from devlab.search.cli import app as search_app
+    from devlab.search.cli import ingest_app
     from devlab.testing.cli import app as testing_app  # issue 15
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
     from devlab.training.datasets.cli import app as dataset_app
 
     for sub in (
+        ingest_app,
         codebase_app,
         search_app,
         jobs_app,
@@ -174,6 +175,66 @@ def _mount() -> None:
     from devlab.apibuilder.cli import app as api_app  # issue 16
 
     app.add_typer(api_app, name="api")
+
+
+# ``devlab jobs``, ``job``, ``cancel``: jobs are the plumbing every capability shares
+# (mounted among the capabilities' commands by ``_mount``).
+jobs_app = typer.Typer(no_args_is_help=True)
+
+
+@jobs_app.command()
+@handle_errors
+def jobs(
+    limit: int = typer.Option(20, "--limit", min=1),
+    as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
+) -> None:
+    """List recent jobs."""
+    with bench() as wb:
+        items = wb.jobs.list(limit)
+    if as_json:
+        emit_json([j.model_dump(mode="json") for j in items])
+        return
+    for j in items:
+        stdout.print(
+            f"{j.id}\t{j.kind}\t{j.status}\t{j.progress.done}/{j.progress.total}\t"
+            f"{j.error or j.progress.message}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@jobs_app.command()
+@handle_errors
+def job(
+    job_id: str = typer.Argument(..., help="job id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
+) -> None:
+    """Show one job with its log."""
+    with bench() as wb:
+        info, logs = wb.jobs.get(job_id), wb.jobs.logs(job_id)
+    if as_json:
+        emit_json(
+            {**info.model_dump(mode="json"), "logs": [x.model_dump(mode="json") for x in logs]}
+        )
+        return
+    stdout.print_json(info.model_dump_json())
+    for line in logs:
+        stdout.print(f"{line.created_at:%H:%M:%S} {line.level}: {line.message}", markup=False)
+
+
+@jobs_app.command()
+@handle_errors
+def cancel(
+    job_id: str = typer.Argument(..., help="job id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
+) -> None:
+    """Ask a running job to stop (a queued job stops at once)."""
+    with bench() as wb:
+        info = wb.jobs.cancel(job_id)
+    if as_json:
+        emit_json(info)
+    else:
+        stdout.print(f"{info.id}: {info.status} (cancel requested)")
 
 
 _mount()

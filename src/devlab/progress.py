@@ -1,7 +1,8 @@
 """Progress reporting for long work: library functions take a ``ProgressFn``.
 
 The CLI renders these as a Rich progress bar on stderr; the job runner stores
-them on the job row so ``GET /jobs/{id}`` and its SSE stream can show them.
+them on the job row so ``GET /jobs/{id}`` and its SSE stream can show them, and its
+progress callback raises ``JobCancelled`` when the job was asked to stop.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ class Progress(NamedTuple):
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+class JobCancelled(Exception):
+    """Raised from a ``ProgressFn`` (a job's progress callback) when the job was asked to
+    stop; long work lets it pass, after cleaning up, so the job ends "cancelled"."""
 
 
 def report(

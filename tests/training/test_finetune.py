@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from devlab.config import load_settings
 from devlab.errors import ComponentUnavailable, DevLabError, InvalidInput
-from devlab.jobs.runner import JobCancelled
 from devlab.llm.base import GenerationParams
 from devlab.llm.service import LLMService
+from devlab.progress import JobCancelled
 from devlab.training import registry
 from devlab.training.errors import BaseModelUnloadable, WontFit
 from devlab.training.finetune import finetune, latest_checkpoint
@@ -39,7 +39,7 @@ from training.model_helpers import MODELS_DIR, tiny_examples, write_dataset
 def packaged():
     from pathlib import Path
 
-    from devlab.llm.providers.gemma import ensure_packaged_model
+    from devlab.llm.weights import ensure_packaged_model
 
     return ensure_packaged_model(Path(MODELS_DIR))
 

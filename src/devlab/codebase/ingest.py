@@ -44,9 +44,8 @@ from devlab.codebase.sources import materialize_source
 from devlab.codebase.walk import KEPT_LOCKFILES, MAX_KEPT_LOCKFILE_BYTES, select_files
 from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
-from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import Project, ProjectMemberRow, Snapshot
+from devlab.progress import JobCancelled, ProgressFn, report
+from devlab.store import Database, Project, ProjectMemberRow, Snapshot
 
 # A finaliser runs after the files are stored and before the snapshot becomes
 # current; it returns stats merged into ``snapshot.stats``.
@@ -209,7 +208,7 @@ def ingest_source(
             message = (
                 exc.message if isinstance(exc, DevLabError) else f"{type(exc).__name__}: {exc}"
             )
-            cancelled = type(exc).__name__ == "JobCancelled"
+            cancelled = isinstance(exc, JobCancelled)
             fail_snapshot(
                 db,
                 snapshot_id,

@@ -25,14 +25,8 @@ from sqlalchemy import select, update
 from devlab.actor import current_user_id
 from devlab.errors import Conflict, DevLabError, NotFound
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine, JobProgress
-from devlab.progress import Progress, ProgressFn
-from devlab.store.db import Database
-from devlab.store.models import Job, JobLog, utcnow
-from devlab.store.visibility import Visibility, visible_clause
-
-
-class JobCancelled(Exception):
-    """Raised inside a job when cancellation was requested."""
+from devlab.progress import JobCancelled, Progress, ProgressFn
+from devlab.store import Database, Job, JobLog, Visibility, utcnow, visible_clause
 
 
 class JobContext:

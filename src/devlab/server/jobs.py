@@ -1,4 +1,5 @@
-"""Job endpoints: state, log, events (SSE) and cancel."""
+"""Job endpoints: state, log, events (SSE) and cancel. The server's own routes: jobs are
+plumbing every capability shares (``devlab.jobs`` runs them), not a capability."""
 
 from __future__ import annotations
 

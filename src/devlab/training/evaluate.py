@@ -37,11 +37,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from devlab.errors import InvalidInput
-from devlab.llm.base import GenerationParams
-from devlab.llm.codeblocks import check_syntax, extract_code
-from devlab.llm.service import LLMService
+from devlab.llm import GenerationParams, LLMService, check_syntax, extract_code
 from devlab.progress import ProgressFn, report
-from devlab.store.models import EvaluationResultRow, EvaluationRow, utcnow
+from devlab.store import EvaluationResultRow, EvaluationRow, utcnow
 from devlab.training.errors import EvaluationNotFound
 from devlab.training.metrics import bootstrap_ci, edit_similarity, pass_at_k
 from devlab.training.models import Comparison, EvaluationInfo, EvaluationRequest, MetricDelta
@@ -86,9 +84,8 @@ def resolve_target(bench: Workbench, model: str, provider: str | None = None) ->
     """``base`` (the packaged model, no adapter), a base model path (a Hugging Face
     directory or a GGUF file), ``latest`` / ``NAME@vN`` / id (a registry version), or
     ``provider`` (a configured provider, e.g. an Ollama server)."""
-    from devlab.llm.deployed import DeployedVersion, version_provider
+    from devlab.llm import DeployedVersion, TransformersProvider, version_provider
     from devlab.llm.providers import configured_providers
-    from devlab.llm.providers.local import TransformersProvider
     from devlab.training.registry import resolve_version, version_paths
 
     settings = bench.settings
@@ -542,7 +539,7 @@ def evaluate(
                         )
             report(progress, "evaluate", index + 1, len(units), f"{unit.task_id} {unit.metric}")
     except BaseException as exc:
-        from devlab.jobs.runner import JobCancelled
+        from devlab.progress import JobCancelled
 
         status = "cancelled" if isinstance(exc, JobCancelled) else "failed"
         error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

@@ -47,8 +47,7 @@ from pydantic import BaseModel, Field
 
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
-from devlab.jobs.runner import JobCancelled
-from devlab.progress import ProgressFn, report
+from devlab.progress import JobCancelled, ProgressFn, report
 from devlab.training.modeling import TOKENS_FILE, TextCodec, load_base_model, resolve_base_dir
 from devlab.training.runconfig import LOSS_CHUNK_TOKENS, RunConfig, check_fits, model_shape
 from devlab.training.trainingdata import Sequence, batch_for_step, load_split, prepare_split
@@ -89,7 +88,7 @@ class TrainResult(BaseModel):
 
 
 def _device(config: RunConfig) -> str:
-    from devlab.llm.providers.local import resolve_device
+    from devlab.llm import resolve_device
 
     return resolve_device(config.device)
 

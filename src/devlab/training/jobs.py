@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from devlab.errors import Conflict, DevLabError
-from devlab.jobs.runner import JobCancelled, JobContext
-from devlab.progress import ProgressFn
+from devlab.jobs import JobContext
+from devlab.progress import JobCancelled, ProgressFn
 from devlab.training import registry
 from devlab.training.evaluate import evaluate
 from devlab.training.finetune import finetune
@@ -50,7 +50,7 @@ def prepare_run(
 ) -> tuple[int, RunConfig]:
     """Validate a request and record the version it will produce (or find the run to
     resume); returns (version id, resolved config). Raises before any job starts."""
-    from devlab.llm.providers.local import resolve_device
+    from devlab.llm import resolve_device
     from devlab.training.datasets.catalog import resolve_dataset
     from devlab.training.modeling import resolve_base_dir
 
@@ -76,7 +76,7 @@ def prepare_run(
         base_dir = resolve_base_dir(bench.settings, config.base_model)
         check_fits(config, model_shape(base_dir), device)
     else:
-        from devlab.llm.providers.gemma import is_converted, packaged_model_dir
+        from devlab.llm import is_converted, packaged_model_dir
 
         packaged = packaged_model_dir(bench.settings.models_dir)
         if is_converted(packaged):  # else the job converts it first, then checks
