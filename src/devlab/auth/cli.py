@@ -142,7 +142,7 @@ def member_set(
     role: str = typer.Argument(..., help="viewer | developer | maintainer"),
 ) -> None:
     """Give a user a role on a project."""
-    from devlab.codebase.projects import resolve_project
+    from devlab.codebase import resolve_project
 
     with bench() as wb:
         ref = resolve_project(wb.db, project)
@@ -154,7 +154,7 @@ def member_set(
 @members_app.command("list")
 @handle_errors
 def member_list(project: str = typer.Argument(..., help="project name or id")) -> None:
-    from devlab.codebase.projects import resolve_project
+    from devlab.codebase import resolve_project
 
     with bench() as wb:
         emit_json(users.list_members(wb.db, resolve_project(wb.db, project).id))
@@ -167,7 +167,7 @@ keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys of stored tex
 @handle_errors
 def keys_generate() -> None:
     """Print a new key (put it in DEVLAB_ENCRYPTION_KEY or first in the key file)."""
-    from devlab.store.crypto import new_key
+    from devlab.store import new_key
 
     sys.stdout.write(new_key() + "\n")
 
@@ -177,7 +177,7 @@ def keys_generate() -> None:
 def keys_rotate() -> None:
     """Re-encrypt every stored source text and conversation with the newest key (the
     first one); the older keys must still be configured (after it, in the key file)."""
-    from devlab.store.crypto import rotate_all
+    from devlab.store import rotate_all
 
     with bench() as wb:
         counts = rotate_all(wb.db)

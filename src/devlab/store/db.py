@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from devlab.config import Settings
 from devlab.errors import StorageError
 from devlab.store import crypto
+from devlab.store.search_index import make_lexical_index, make_vector_index
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -137,10 +138,8 @@ class Database:
                 "Check DEVLAB_DATABASE_URL / DEVLAB_HOME."
             ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        from devlab.store.search_index import make_lexical_index, make_vector_index
-
-        self.lexical = make_lexical_index(self)
-        self.vectors = make_vector_index(self)
+        self.lexical = make_lexical_index(self.engine)
+        self.vectors = make_vector_index(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

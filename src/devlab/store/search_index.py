@@ -16,15 +16,12 @@ those whose file version belongs to the snapshot.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from devlab.store.tokens import identifier_tokens, query_tokens
-
-if TYPE_CHECKING:
-    from devlab.store.db import Database
 
 
 class LexicalIndex(Protocol):
@@ -57,10 +54,10 @@ def _batches(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def _in_snapshot(db: Database, snapshot_id: int, chunk_ids: list[int]) -> set[int]:
+def _in_snapshot(engine: Engine, snapshot_id: int, chunk_ids: list[int]) -> set[int]:
     """The subset of ``chunk_ids`` whose file version is in ``snapshot_id``."""
     keep: set[int] = set()
-    with db.engine.connect() as conn:
+    with engine.connect() as conn:
         for batch in _batches(chunk_ids):
             marks = ",".join(str(int(i)) for i in batch)
             rows = conn.execute(
@@ -77,8 +74,8 @@ def _in_snapshot(db: Database, snapshot_id: int, chunk_ids: list[int]) -> set[in
 class Fts5Index:
     """BM25 through SQLite FTS5, with Porter stemming on top of identifier tokens."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def add(self, conn: Connection, items: Sequence[tuple[int, str]]) -> None:
         if items:
@@ -103,7 +100,7 @@ class Fts5Index:
             "JOIN snapshot_files sf ON sf.file_id = c.file_id AND sf.snapshot_id = :snap "
             "WHERE chunks_fts MATCH :q ORDER BY score LIMIT :k"
         )
-        with self.db.engine.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(sql, {"snap": snapshot_id, "q": match, "k": limit}).all()
         # FTS5's bm25() is negative, lower is better: flip it.
         return [(int(cid), -float(score)) for cid, score in rows]
@@ -113,8 +110,8 @@ class PostgresTextIndex:
     """Full-text ranking through PostgreSQL tsvector + GIN (ts_rank_cd), English
     stemming to match FTS5's Porter stemmer."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def add(self, conn: Connection, items: Sequence[tuple[int, str]]) -> None:
         if items:
@@ -143,7 +140,7 @@ class PostgresTextIndex:
             "websearch_to_tsquery('english', :q) q "
             "WHERE l.tsv @@ q ORDER BY score DESC LIMIT :k"
         )
-        with self.db.engine.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(
                 sql, {"snap": snapshot_id, "q": " or ".join(tokens), "k": limit}
             ).all()
@@ -155,8 +152,8 @@ class SqliteVecIndex:
 
     MAX_K = 4096  # vec0's limit on k
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self._dims: set[int] = set()
 
     def _table(self, conn: Connection, dim: int) -> str:
@@ -206,7 +203,7 @@ class SqliteVecIndex:
     ) -> list[tuple[int, float]]:
         dim = int(vector.shape[0])
         table = f"vec_chunks_{dim}"
-        with self.db.engine.connect() as conn:
+        with self.engine.connect() as conn:
             if table not in self._tables(conn):
                 return []
             k = min(max(limit * 4, 64), self.MAX_K)
@@ -218,7 +215,7 @@ class SqliteVecIndex:
                     ),
                     {"v": np.asarray(vector, dtype=np.float32).tobytes(), "k": k, "p": project_id},
                 ).all()
-                keep = _in_snapshot(self.db, snapshot_id, [int(r[0]) for r in rows])
+                keep = _in_snapshot(self.engine, snapshot_id, [int(r[0]) for r in rows])
                 hits = [(int(c), 1.0 - float(d)) for c, d in rows if int(c) in keep]
                 if len(hits) >= limit or len(rows) < k or k >= self.MAX_K:
                     return hits[:limit]
@@ -228,8 +225,8 @@ class SqliteVecIndex:
 class NumpyVectorIndex:
     """Exact cosine search over float32 vectors stored in ``chunk_vectors``."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def add(
         self, conn: Connection, project_id: int, items: Sequence[tuple[int, np.ndarray]]
@@ -256,7 +253,7 @@ class NumpyVectorIndex:
             "JOIN snapshot_files sf ON sf.file_id = c.file_id AND sf.snapshot_id = :s "
             "WHERE v.project_id = :p"
         )
-        with self.db.engine.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(sql, {"s": snapshot_id, "p": project_id}).all()
         if not rows:
             return []
@@ -269,9 +266,11 @@ class NumpyVectorIndex:
         return [(int(ids[i]), float(sims[i])) for i in top]
 
 
-def make_lexical_index(db: Database) -> LexicalIndex:
-    return Fts5Index(db) if db.is_sqlite else PostgresTextIndex(db)
+def make_lexical_index(engine: Engine) -> LexicalIndex:
+    """The lexical index of ``engine``'s dialect: FTS5 on SQLite, else PostgreSQL's."""
+    return Fts5Index(engine) if engine.dialect.name == "sqlite" else PostgresTextIndex(engine)
 
 
-def make_vector_index(db: Database) -> VectorIndex:
-    return SqliteVecIndex(db) if db.is_sqlite else NumpyVectorIndex(db)
+def make_vector_index(engine: Engine) -> VectorIndex:
+    """The vector index of ``engine``'s dialect: sqlite-vec on SQLite, else numpy."""
+    return SqliteVecIndex(engine) if engine.dialect.name == "sqlite" else NumpyVectorIndex(engine)

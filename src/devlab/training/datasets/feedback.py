@@ -19,23 +19,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 
-from devlab.codebase.languages import PARSED_LANGUAGES
-from devlab.codebase.secrets import scrub
-from devlab.llm.codeblocks import fenced_blocks, normalize_language
-from devlab.store.db import Database
-from devlab.store.models import FeedbackRow
+from devlab.codebase import PARSED_LANGUAGES, scrub
+from devlab.llm import fenced_blocks, normalize_language
+from devlab.store import Database, FeedbackRow
 from devlab.training.datasets.annotate import count_tokens
 from devlab.training.datasets.extract import normalised_hash
 from devlab.training.datasets.inputs import ProjectInputs
-from devlab.training.datasets.models import DatasetConfig
+from devlab.training.datasets.models import BuildReport, DatasetConfig
 from devlab.training.datasets.privacy import redact
-
-if TYPE_CHECKING:
-    from devlab.training.datasets.pipeline import BuildReport
 
 __all__ = ["FEEDBACK_KIND", "feedback_examples", "instruction_of"]
 

@@ -3,6 +3,8 @@ its default, in one place) and what the REST and CLI doors return."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -185,9 +187,26 @@ __all__ = [
     "OPERATORS",
     "PERMISSIVE_LICENSES",
     "SPLITS",
+    "BuildReport",
     "DatasetBuildRequest",
     "DatasetConfig",
     "DatasetInfo",
     "EvalSetInfo",
     "ExamplePage",
 ]
+
+
+@dataclass
+class BuildReport:
+    """What happened, for the card and the job log."""
+
+    funnel: list[tuple[str, int, int]] = field(default_factory=list)
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    privacy: Counter[str] = field(default_factory=Counter)
+    stats: Counter[str] = field(default_factory=Counter)
+
+    def step(self, name: str, before: int, after: int, what: str) -> None:
+        self.funnel.append((name, before, after))
+        self.filters.append((name, what))

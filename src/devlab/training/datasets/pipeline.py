@@ -23,17 +23,14 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from devlab.codebase.languages import PARSED_LANGUAGES
-from devlab.codebase.parallel import WorkerPool, default_workers
+from devlab.codebase import PARSED_LANGUAGES, WorkerPool, default_workers
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import DatasetRow, utcnow
+from devlab.store import Database, DatasetRow, utcnow
 from devlab.training.datasets.card import render_card, write_plots
 from devlab.training.datasets.catalog import (
     datasets_root,
@@ -54,6 +51,7 @@ from devlab.training.datasets.models import (
     HISTORY_KINDS,
     KINDS,
     OPERATORS,
+    BuildReport,
     DatasetBuildRequest,
     DatasetConfig,
     DatasetInfo,
@@ -117,22 +115,6 @@ def check_config(cfg: DatasetConfig) -> DatasetConfig:
             )
     check_ratios(cfg.split_ratios)
     return cfg
-
-
-@dataclass
-class BuildReport:
-    """What happened, for the card and the job log."""
-
-    funnel: list[tuple[str, int, int]] = field(default_factory=list)
-    filters: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
-    privacy: Counter[str] = field(default_factory=Counter)
-    stats: Counter[str] = field(default_factory=Counter)
-
-    def step(self, name: str, before: int, after: int, what: str) -> None:
-        self.funnel.append((name, before, after))
-        self.filters.append((name, what))
 
 
 def _batches(tasks: list[FileTask]) -> Iterator[list[FileTask]]:
