@@ -149,6 +149,6 @@ def models_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def packaged_model(models_dir: Path) -> Path:
-    from devlab.llm.providers.gemma import ensure_packaged_model
+    from devlab.llm.weights import ensure_packaged_model
 
     return ensure_packaged_model(models_dir)

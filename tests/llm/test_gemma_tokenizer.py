@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devlab.llm import ChatMessage
-from devlab.llm.providers.gemma import SentencePieceTokenizer, is_converted
+from devlab.llm.weights import SentencePieceTokenizer, is_converted
 
 pytestmark = pytest.mark.slow
 PYTHON_SOURCE = Path(textwrap.__file__).read_text(encoding="utf-8")

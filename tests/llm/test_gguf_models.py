@@ -11,14 +11,14 @@ import pytest
 
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import GenerationParams
-from devlab.llm.providers.gemma import (
+from devlab.llm.providers.local import TransformersProvider
+from devlab.llm.weights import (
     SentencePieceTokenizer,
     ensure_gguf_model,
     gguf_model_dir,
     is_converted,
     read_marker,
 )
-from devlab.llm.providers.local import TransformersProvider
 
 
 def test_a_missing_gguf_file_is_named(tmp_path):

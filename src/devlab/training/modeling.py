@@ -3,7 +3,7 @@
 Two kinds of base model directory:
 
 - a **DevLab model directory** (the packaged Gemma 3 270M converted by
-  ``devlab.llm.providers.gemma``, or any directory with ``devlab-model.json``): the
+  ``devlab.llm.weights``, or any directory with ``devlab-model.json``): the
   tokenizer is the SentencePiece model **rebuilt from the GGUF metadata**, never
   transformers' GGUF tokenizer (which encodes character by character);
 - **any Hugging Face causal-LM directory** (``config.json`` + weights + tokenizer
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from devlab.config import Settings
-from devlab.llm.providers.hf import (
+from devlab.llm import (
     TOKENS_FILE,
     HFTokenizer,
     adapter_vocab_size,
@@ -63,11 +63,11 @@ def resolve_base_dir(settings: Settings, base_model: str) -> Path:
     ``.gguf`` file converted once into ``models_dir``; else ``base_model`` checked to be
     a loadable directory (the error names the path)."""
     if not base_model:
-        from devlab.llm.providers.gemma import ensure_packaged_model
+        from devlab.llm import ensure_packaged_model
 
         return ensure_packaged_model(settings.models_dir)
     from devlab.errors import ComponentUnavailable
-    from devlab.llm.providers.gemma import model_dir_for
+    from devlab.llm import model_dir_for
 
     try:
         path = model_dir_for(settings.models_dir, Path(base_model).expanduser())
@@ -138,8 +138,7 @@ class TextCodec:
     def chat_prompt(self, instruction: str) -> list[int]:
         """The model's input for one user turn, up to where its answer starts (the
         prompt the local provider builds for the same message)."""
-        from devlab.llm.base import ChatMessage
-        from devlab.llm.chat_templates import instruction_prompt, render_chat
+        from devlab.llm import ChatMessage, instruction_prompt, render_chat
 
         message = ChatMessage(role="user", content=instruction)
         if self.hf is not None:
@@ -160,7 +159,7 @@ class TextCodec:
 
 
 def _sp_codec(model_dir: Path, saved: dict[str, int] | None) -> TextCodec:
-    from devlab.llm.providers.gemma import SentencePieceTokenizer, read_marker
+    from devlab.llm import SentencePieceTokenizer, read_marker
 
     meta = read_marker(model_dir)
     sp = SentencePieceTokenizer.from_dir(model_dir)
@@ -190,7 +189,7 @@ def _sp_codec(model_dir: Path, saved: dict[str, int] | None) -> TextCodec:
 
 
 def _template(meta: dict[str, Any]) -> str | None:
-    from devlab.llm.chat_templates import load_chat_template
+    from devlab.llm import load_chat_template
 
     name = meta.get("chat_template")
     return load_chat_template(name) if name else None

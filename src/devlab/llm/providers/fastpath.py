@@ -36,7 +36,7 @@ from typing import Any
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.chat_templates import load_chat_template, render_chat
-from devlab.llm.providers.gemma import SentencePieceTokenizer, _ensure, read_marker
+from devlab.llm.weights import SentencePieceTokenizer, _ensure, read_marker
 from devlab.progress import ProgressFn, report
 
 log = logging.getLogger("devlab.llm")

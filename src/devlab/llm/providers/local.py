@@ -60,18 +60,19 @@ from devlab.llm.providers.fastpath import (
     fast_engine_available,
     load_fast_model,
 )
-from devlab.llm.providers.gemma import (
-    MARKER,
-    SentencePieceTokenizer,
-    ensure_packaged_model,
-    model_dir_for,
-    read_marker,
-)
 from devlab.llm.providers.hf import (
     HFTokenizer,
     adapter_vocab_size,
     grow_vocab,
     serving_tokenizer,
+)
+from devlab.llm.weights import (
+    MARKER,
+    SentencePieceTokenizer,
+    ensure_packaged_model,
+    model_dir_for,
+    read_marker,
+    resolve_device,
 )
 
 PACKAGED = "gemma3-270m"  # the model name the packaged model is reported under
@@ -100,15 +101,6 @@ class LoadedModel:
 
 _models: dict[tuple[str, str, str], LoadedModel] = {}
 _models_lock = threading.Lock()
-
-
-def resolve_device(device: str) -> str:
-    """ "auto" -> "cuda" when a GPU is visible, else "cpu"."""
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def load_model(
