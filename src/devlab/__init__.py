@@ -1,3 +1,8 @@
-"""DevLab: a self-hosted AI workbench for software teams."""
+"""DevLab: a self-hosted AI workbench for software teams.
+
+The layers, bottom to top, and how a request travels through them: docs/architecture.md.
+"""
 
 __version__ = "0.2.0"
+
+__all__ = ["__version__"]

@@ -23,7 +23,7 @@ from fastapi import Request, WebSocket, WebSocketDisconnect
 from starlette.requests import HTTPConnection
 
 from devlab.errors import DevLabError, InvalidInput, Unauthorized
-from devlab.store.visibility import Visibility
+from devlab.store import Visibility
 from devlab.workbench import Workbench
 
 T = TypeVar("T")

@@ -148,7 +148,7 @@ def model(monkeypatch: pytest.MonkeyPatch) -> ScriptedProvider:
             settings, db, providers={"scripted": provider}, routes={"default": ["scripted"]}
         )
 
-    monkeypatch.setattr("devlab.llm.service.LLMService", service)
+    monkeypatch.setattr("devlab.llm.LLMService", service)  # what Workbench.llm builds
     return provider
 
 

@@ -1,6 +1,6 @@
 """The REST, WebSocket and CLI doors over a real server and the real CLI, with the
 scripted model standing in for ``bench.llm`` (the Workbench builds its service through
-``devlab.llm.service.LLMService``, which these tests replace)."""
+``devlab.llm.LLMService``, which these tests replace)."""
 
 from __future__ import annotations
 

@@ -12,8 +12,7 @@ from devlab.apibuilder.diff import DiffReport, diff_models
 from devlab.apibuilder.models import ApiModel
 from devlab.apibuilder.openapi import to_openapi
 from devlab.errors import Conflict, InvalidInput, NotFound
-from devlab.store.db import Database
-from devlab.store.models import ApiDesignRow, ApiDesignVersionRow
+from devlab.store import ApiDesignRow, ApiDesignVersionRow, Database
 
 MAX_VERSIONS_LISTED = 200
 

@@ -101,7 +101,7 @@ def routes_to_model(routes: list, title: str) -> ApiModel:
 def from_code(db: object, project: str | int) -> ParseReport:
     """The OpenAPI document of an ingested project's HTTP routes."""
     from devlab.apibuilder.openapi import report_for
-    from devlab.reverse.services import detect_services
+    from devlab.reverse import detect_services
 
     services = detect_services(db, project)  # type: ignore[arg-type]
     model = routes_to_model(services.routes, f"{services.project} API")

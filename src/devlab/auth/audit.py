@@ -19,8 +19,7 @@ from sqlalchemy import select
 
 from devlab.auth.models import AuditCheck, AuditEvent
 from devlab.errors import StorageError
-from devlab.store.db import Database
-from devlab.store.models import AuditEventRow, utcnow
+from devlab.store import AuditEventRow, Database, utcnow
 
 GENESIS = "0" * 64
 _LOCK = threading.Lock()

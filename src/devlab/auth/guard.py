@@ -238,7 +238,7 @@ def project_storage_mb(bench: Workbench, project_id: int) -> float:
     """The project's stored source: the sizes of all its file versions."""
     from sqlalchemy import func, select
 
-    from devlab.store.models import FileVersion
+    from devlab.store import FileVersion
 
     with bench.db.session() as s:
         total = s.scalar(

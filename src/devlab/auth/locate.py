@@ -17,9 +17,9 @@ from sqlalchemy import select
 from devlab.apitypes import numeric_id
 from devlab.auth.principal import Principal
 from devlab.errors import NotFound
-from devlab.store.db import Database
-from devlab.store.models import (
+from devlab.store import (
     Conversation,
+    Database,
     DatasetRow,
     EvaluationRow,
     FeedbackRow,
@@ -104,7 +104,7 @@ def new_project(w: Where) -> list[int] | None:
     data = w.body if isinstance(w.body, dict) else {}
     name = data.get("name")
     if (not isinstance(name, str) or not name) and data.get("__file__:file"):
-        from devlab.codebase.ingest import project_name_from
+        from devlab.codebase import project_name_from
 
         name = project_name_from(str(data["__file__:file"]), "upload")  # as the route does
     if not isinstance(name, str) or not name:
@@ -207,7 +207,7 @@ def message(name: str = "message_id") -> Locator:
 def _dataset_projects(w: Where, ref: Any) -> list[int] | None:
     if ref in (None, ""):
         return None
-    from devlab.training.datasets.catalog import resolve_dataset
+    from devlab.training import resolve_dataset
 
     row = resolve_dataset(w.db, str(ref))
     ids = [int(p) for p in row.project_ids]
@@ -245,7 +245,7 @@ def model_version(name: str = "version", *, in_body: bool = False) -> Locator:
         ref = (w.body or {}).get(name) if in_body else w.path.get(name)
         if ref in (None, ""):
             return None
-        from devlab.training.registry import resolve_version
+        from devlab.training import resolve_version
 
         return _version_projects(w, resolve_version(w.db, str(ref)).id)
 

@@ -23,8 +23,7 @@ from devlab.auth.models import UserInfo
 from devlab.auth.users import create_user, user_info
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput, SourceUnavailable
-from devlab.store.db import Database
-from devlab.store.models import UserRow, utcnow
+from devlab.store import Database, UserRow, utcnow
 
 STATE_TTL_S = 600
 MAX_PENDING = 10_000

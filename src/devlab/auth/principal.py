@@ -7,7 +7,7 @@ from devlab.auth.errors import Unauthorized
 from devlab.auth.sessions import find_session
 from devlab.auth.tokens import verify_token
 from devlab.auth.users import get_user, roles_of, users_exist
-from devlab.store.db import Database
+from devlab.store import Database
 from devlab.webtools import LOCAL_NAME, Principal, local_principal
 
 

@@ -19,8 +19,7 @@ from sqlalchemy import delete, update
 
 from devlab.auth import audit
 from devlab.config import Settings
-from devlab.store.db import Database
-from devlab.store.models import Conversation, Execution, SessionRow, utcnow
+from devlab.store import Conversation, Database, Execution, SessionRow, utcnow
 
 
 class PurgeReport(BaseModel):

@@ -38,7 +38,7 @@ from devlab.auth.principal import Principal
 from devlab.auth.retention import PurgeReport, purge
 from devlab.auth.sessions import COOKIE, close_session, open_session
 from devlab.errors import NotFound
-from devlab.store.models import Project
+from devlab.store import Project
 from devlab.webtools import workbench
 from devlab.workbench import Workbench
 

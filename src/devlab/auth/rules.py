@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from devlab.auth import locate as loc
 from devlab.auth.locate import Locator
-from devlab.store.models import ApiDesignRow, TestRunRow
+from devlab.store import ApiDesignRow, TestRunRow
 
 LEVELS: tuple[str, ...] = ("public", "user", "viewer", "developer", "maintainer", "admin")
 

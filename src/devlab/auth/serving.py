@@ -9,7 +9,7 @@ from devlab.auth.network import is_loopback
 from devlab.auth.users import admin_exists
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.store.db import Database
+from devlab.store import Database
 
 
 def check_serving(

@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from devlab.store.db import Database
-from devlab.store.models import SessionRow, UserRow, utcnow
+from devlab.store import Database, SessionRow, UserRow, utcnow
 
 COOKIE = "devlab_session"
 

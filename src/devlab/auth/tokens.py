@@ -16,8 +16,7 @@ from devlab.apitypes import numeric_id
 from devlab.auth.errors import Unauthorized
 from devlab.auth.models import SCOPES, NewToken, TokenInfo
 from devlab.errors import InvalidInput, NotFound
-from devlab.store.db import Database
-from devlab.store.models import ApiTokenRow, UserRow, utcnow
+from devlab.store import ApiTokenRow, Database, UserRow, utcnow
 
 PREFIX = "dlt_"
 

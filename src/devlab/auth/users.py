@@ -12,8 +12,7 @@ from devlab.auth.errors import Unauthorized
 from devlab.auth.models import NAME_PATTERN, ROLES, MemberInfo, UserInfo
 from devlab.auth.passwords import hash_password, needs_rehash, verify_password
 from devlab.errors import Conflict, InvalidInput, NotFound
-from devlab.store.db import Database
-from devlab.store.models import Project, ProjectMemberRow, UserRow, utcnow
+from devlab.store import Database, Project, ProjectMemberRow, UserRow, utcnow
 
 MIN_PASSWORD = 8
 

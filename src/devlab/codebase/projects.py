@@ -18,8 +18,8 @@ from devlab.codebase.models import (
     SnapshotInfo,
 )
 from devlab.errors import InvalidInput, NotFound
-from devlab.store.db import Database
-from devlab.store.models import (
+from devlab.store import (
+    Database,
     FileText,
     FileVersion,
     Project,

@@ -18,8 +18,7 @@ from sqlalchemy import delete, select
 from devlab.codebase.projects import resolve_project
 from devlab.config import Settings
 from devlab.errors import Conflict
-from devlab.store.db import Database
-from devlab.store.models import ChunkRow, FileVersion, Job, Project, Snapshot
+from devlab.store import ChunkRow, Database, FileVersion, Job, Project, Snapshot
 
 ACTIVE = ("queued", "running")
 

@@ -14,10 +14,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from devlab.codebase.analysis import FileAnalysis
 from devlab.codebase.records import Reference, Symbol
-from devlab.store import crypto
-from devlab.store.db import Database
-from devlab.store.models import (
+from devlab.store import (
     ChunkRow,
+    Database,
     FileVersion,
     ImportRow,
     Project,
@@ -25,6 +24,7 @@ from devlab.store.models import (
     SkippedFileRow,
     Snapshot,
     SnapshotFile,
+    crypto,
     utcnow,
 )
 

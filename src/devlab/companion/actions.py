@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from devlab.codebase.languages import detect_language
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import detect_language, require_snapshot, resolve_project
 from devlab.companion.context import project_licence, snapshot_file
 from devlab.companion.conversations import add_message, ask_model, open_conversation
 from devlab.companion.diffs import checked_diff
@@ -32,8 +31,8 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt, extract_code, prose, render_prompt
 from devlab.errors import InvalidInput, NotFound
-from devlab.llm.base import Completion, GenerationParams
-from devlab.sandbox.languages import ALIASES
+from devlab.llm import Completion, GenerationParams
+from devlab.sandbox import ALIASES
 from devlab.search import definitions
 from devlab.workbench import Workbench
 

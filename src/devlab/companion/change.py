@@ -21,8 +21,7 @@ import re
 import shlex
 from pathlib import PurePosixPath
 
-from devlab.codebase.languages import detect_language
-from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.codebase import detect_language, require_snapshot, resolve_project, snapshot_texts
 from devlab.companion.conversations import add_message, open_conversation
 from devlab.companion.diffs import checked_diff
 from devlab.companion.generate import (

@@ -18,8 +18,7 @@ import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from devlab.codebase.languages import detect_language
-from devlab.codebase.projects import ProjectRef, require_snapshot, resolve_project
+from devlab.codebase import ProjectRef, detect_language, require_snapshot, resolve_project
 from devlab.companion.context import (
     ChunkSource,
     ContextItem,
@@ -41,9 +40,9 @@ from devlab.companion.errors import EmptyInput
 from devlab.companion.models import ChatAnswer, ChatRequest, Citation
 from devlab.companion.prompting import render_prompt
 from devlab.errors import InvalidInput
-from devlab.llm.base import ChatMessage, GenerationParams
+from devlab.llm import ChatMessage, GenerationParams
 from devlab.search import SearchRequest, repo_map, search
-from devlab.store.models import Project
+from devlab.store import Project
 from devlab.workbench import Workbench
 
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")

@@ -26,13 +26,11 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from devlab.codebase.projects import ProjectRef, require_snapshot
+from devlab.codebase import ProjectRef, require_snapshot
 from devlab.errors import InvalidInput, NotFound
-from devlab.llm.context import Section
-from devlab.llm.context import fit_context as llm_fit_context
-from devlab.store import crypto
-from devlab.store.db import Database
-from devlab.store.models import FileText, FileVersion, Snapshot, SnapshotFile
+from devlab.llm import Section
+from devlab.llm import fit_context as llm_fit_context
+from devlab.store import Database, FileText, FileVersion, Snapshot, SnapshotFile, crypto
 
 PRIORITY = {"selection": 0, "chunk": 1, "history": 2, "file": 3, "changes": 4, "repomap": 5}
 CUTTABLE = frozenset({"file", "changes", "repomap"})

@@ -24,11 +24,17 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt
 from devlab.errors import InvalidInput, NotFound
-from devlab.llm.base import ChatMessage, Completion, GenerationParams, ProviderError
-from devlab.llm.service import LLMService
-from devlab.store.db import Database
-from devlab.store.models import Conversation, FeedbackRow, MessageRow, Project, utcnow
-from devlab.store.visibility import Visibility, visible_clause
+from devlab.llm import ChatMessage, Completion, GenerationParams, LLMService, ProviderError
+from devlab.store import (
+    Conversation,
+    Database,
+    FeedbackRow,
+    MessageRow,
+    Project,
+    Visibility,
+    utcnow,
+    visible_clause,
+)
 
 
 def _not_found(conversation_id: int) -> NotFound:

@@ -34,10 +34,9 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
 from devlab.errors import InvalidInput
-from devlab.llm.base import Completion, GenerationParams
+from devlab.llm import Completion, GenerationParams
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import Limits, SandboxRequest, SandboxResult, run_code
-from devlab.sandbox.runner import resolve_language
+from devlab.sandbox import Limits, SandboxRequest, SandboxResult, resolve_language, run_code
 from devlab.workbench import Workbench
 
 LogFn = Callable[[str], None]

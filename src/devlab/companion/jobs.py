@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project
 from devlab.companion.change import generate_change, runner_arguments
 from devlab.companion.generate import check_request, generate_code
 from devlab.companion.models import ChangeResult, GenerateRequest, GenerationResult
 from devlab.errors import DevLabError
-from devlab.jobs.models import JobInfo
-from devlab.jobs.runner import JobContext
+from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
 from devlab.workbench import Workbench
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from devlab.apitypes import DbId
-from devlab.sandbox.models import TestCaseResult
+from devlab.sandbox import TestCaseResult
 
 Rating = Literal["up", "down"]
 SuggestKind = Literal["optimisation", "security", "refactor"]

@@ -20,10 +20,17 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from devlab.companion.errors import UnparsableCode
-from devlab.llm.base import ChatMessage
-from devlab.llm.codeblocks import check_syntax, fenced_blocks, normalize_language
-from devlab.llm.prompts import SUFFIX, RenderedPrompt, fence, render_prompt_blocks
-from devlab.llm.prompts import template_version as _source_version
+from devlab.llm import (
+    SUFFIX,
+    ChatMessage,
+    RenderedPrompt,
+    check_syntax,
+    fence,
+    fenced_blocks,
+    normalize_language,
+    render_prompt_blocks,
+)
+from devlab.llm import template_version as _source_version
 
 PACKAGE = "devlab.companion"
 _FENCE = re.compile(r"^```[ \t]*([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from devlab.apitypes import DbId
-from devlab.codebase.projects import resolve_project
+from devlab.codebase import resolve_project
 from devlab.companion import (
     ChatAnswer,
     ChatRequest,

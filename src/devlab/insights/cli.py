@@ -9,15 +9,12 @@ from pathlib import Path
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
-from devlab.codebase.ingest import project_name_from
-from devlab.codebase.models import IngestRequest
-from devlab.codebase.sources import is_git_url
+from devlab.codebase import IngestRequest, is_git_url, project_name_from
 from devlab.errors import DevLabError
 from devlab.insights.feed import list_insights, open_findings, update_insight
 from devlab.insights.jobs import run_analysis
 from devlab.insights.models import InsightUpdate
-from devlab.reverse.analyze import PHASES
-from devlab.reverse.sarif import to_sarif
+from devlab.reverse import PHASES, to_sarif
 
 # ``devlab analyze`` (a root command: its commands are mounted at the top level)
 analysis_app = typer.Typer(no_args_is_help=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from devlab.codebase.projects import resolve_project
+from devlab.codebase import resolve_project
 from devlab.errors import InvalidInput, NotFound
 from devlab.insights.models import (
     AnalysisSummary,
@@ -33,10 +33,8 @@ from devlab.insights.models import (
     InsightUpdate,
     StatusFilter,
 )
-from devlab.reverse.analyze import AnalysisReport
-from devlab.reverse.models import SEVERITY_ORDER, Finding
-from devlab.store.db import Database
-from devlab.store.models import AnalysisRow, FindingRow, utcnow
+from devlab.reverse import SEVERITY_ORDER, AnalysisReport, Finding
+from devlab.store import AnalysisRow, Database, FindingRow, utcnow
 
 __all__ = [
     "FEED_TYPES",

@@ -9,8 +9,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from devlab.apitypes import ProjectRef
-from devlab.reverse.analyze import PHASES
-from devlab.reverse.models import Finding, TaintStep
+from devlab.reverse import PHASES, Finding, TaintStep
 
 FeedType = Literal["security", "performance", "quality", "dependency", "coverage", "all"]
 Status = Literal["open", "dismissed", "fixed"]

@@ -9,8 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 
 from devlab.apitypes import DbId, DbOffset
-from devlab.codebase.ingest import project_name_from
-from devlab.codebase.models import IngestRequest
+from devlab.codebase import IngestRequest, project_name_from
 from devlab.errors import InvalidInput, describe_validation_errors
 from devlab.insights.feed import get_insight, list_insights, open_findings, update_insight
 from devlab.insights.jobs import SECURITY_PHASES, submit_analysis
@@ -22,8 +21,7 @@ from devlab.insights.models import (
     SnippetFindings,
     VulnerabilityRequest,
 )
-from devlab.reverse.analyze import PHASES
-from devlab.reverse.sarif import to_sarif
+from devlab.reverse import PHASES, to_sarif
 from devlab.reverse.security import scan_snippet
 from devlab.webtools import discard, save_zip_upload, workbench
 from devlab.workbench import Workbench

@@ -24,6 +24,9 @@ limits, secret scrubbing), ``codeblocks`` (extract and syntax-check code), ``usa
 ``/llm/...``).
 """
 
+from typing import TYPE_CHECKING
+
+from devlab.lazy import lazy_names
 from devlab.llm.base import (
     TASK_KINDS,
     ChatMessage,
@@ -43,13 +46,75 @@ from devlab.llm.models import ProviderInfo, UsageRecord, UsageReport, UsageTotal
 from devlab.llm.prompts import RenderedPrompt, list_prompts, render_prompt
 from devlab.llm.service import LLMService
 
+# Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
+if TYPE_CHECKING:
+    from devlab.llm.chat_templates import instruction_prompt, load_chat_template, render_chat
+    from devlab.llm.codeblocks import fenced_blocks, normalize_language
+    from devlab.llm.deployed import REGISTRY_PROVIDER, DeployedVersion, home_path, version_provider
+    from devlab.llm.prompts import SUFFIX, fence, render_prompt_blocks, template_version
+    from devlab.llm.providers.hf import (
+        TOKENS_FILE,
+        HFTokenizer,
+        adapter_vocab_size,
+        grow_vocab,
+        has_tokenizer,
+        read_tokens_file,
+    )
+    from devlab.llm.providers.local import TransformersProvider, resolve_device
+    from devlab.llm.weights import (
+        SentencePieceTokenizer,
+        assemble_gguf,
+        ensure_packaged_model,
+        is_converted,
+        model_dir_for,
+        packaged_model_dir,
+        read_marker,
+    )
+
+_LAZY = {
+    "DeployedVersion": "devlab.llm.deployed",
+    "HFTokenizer": "devlab.llm.providers.hf",
+    "REGISTRY_PROVIDER": "devlab.llm.deployed",
+    "SUFFIX": "devlab.llm.prompts",
+    "SentencePieceTokenizer": "devlab.llm.weights",
+    "TOKENS_FILE": "devlab.llm.providers.hf",
+    "TransformersProvider": "devlab.llm.providers.local",
+    "assemble_gguf": "devlab.llm.weights",
+    "adapter_vocab_size": "devlab.llm.providers.hf",
+    "ensure_packaged_model": "devlab.llm.weights",
+    "fence": "devlab.llm.prompts",
+    "fenced_blocks": "devlab.llm.codeblocks",
+    "grow_vocab": "devlab.llm.providers.hf",
+    "has_tokenizer": "devlab.llm.providers.hf",
+    "home_path": "devlab.llm.deployed",
+    "instruction_prompt": "devlab.llm.chat_templates",
+    "is_converted": "devlab.llm.weights",
+    "load_chat_template": "devlab.llm.chat_templates",
+    "model_dir_for": "devlab.llm.weights",
+    "normalize_language": "devlab.llm.codeblocks",
+    "packaged_model_dir": "devlab.llm.weights",
+    "read_marker": "devlab.llm.weights",
+    "read_tokens_file": "devlab.llm.providers.hf",
+    "render_chat": "devlab.llm.chat_templates",
+    "render_prompt_blocks": "devlab.llm.prompts",
+    "resolve_device": "devlab.llm.weights",
+    "template_version": "devlab.llm.prompts",
+    "version_provider": "devlab.llm.deployed",
+}
+__getattr__ = lazy_names(__name__, _LAZY)
+
 __all__ = [
+    "REGISTRY_PROVIDER",
+    "SUFFIX",
     "TASK_KINDS",
+    "TOKENS_FILE",
     "ChatMessage",
     "CodeBlock",
     "Completion",
+    "DeployedVersion",
     "FittedContext",
     "GenerationParams",
+    "HFTokenizer",
     "InputTooLong",
     "LLMProvider",
     "LLMService",
@@ -58,15 +123,38 @@ __all__ = [
     "ProviderTimeout",
     "RenderedPrompt",
     "Section",
+    "SentencePieceTokenizer",
     "TextCompletionProvider",
+    "TransformersProvider",
     "Usage",
     "UsageRecord",
     "UsageReport",
     "UsageTotal",
+    "adapter_vocab_size",
+    "assemble_gguf",
     "check_syntax",
+    "ensure_packaged_model",
     "extract_code",
+    "fence",
+    "fenced_blocks",
     "fit_context",
+    "grow_vocab",
+    "has_tokenizer",
+    "home_path",
+    "instruction_prompt",
+    "is_converted",
     "list_prompts",
+    "load_chat_template",
+    "model_dir_for",
+    "normalize_language",
+    "packaged_model_dir",
+    "read_marker",
+    "read_tokens_file",
+    "render_chat",
     "render_prompt",
+    "render_prompt_blocks",
+    "resolve_device",
     "scrub_messages",
+    "template_version",
+    "version_provider",
 ]

@@ -75,7 +75,7 @@ def check_syntax(code: str, language: str | None) -> tuple[bool | None, str | No
         return True, None
     if language not in CHECKED_LANGUAGES:
         return None, None
-    from devlab.codebase.grammars import get_parser
+    from devlab.codebase import get_parser
 
     tree = get_parser(language).parse(code.encode("utf-8"))
     if not tree.root_node.has_error:

@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from devlab.config import Settings
 from devlab.llm.base import LLMProvider
-from devlab.store.db import Database
-from devlab.store.models import ModelVersionRow
+from devlab.store import Database, ModelVersionRow
 
 REGISTRY_PROVIDER = "registry"
 

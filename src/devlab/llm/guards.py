@@ -10,7 +10,7 @@ tokenizer runs, so a pasted 50 MB log is refused at once with a 413.
 
 from __future__ import annotations
 
-from devlab.codebase.secrets import scrub
+from devlab.codebase import scrub
 from devlab.llm.base import ChatMessage, InputTooLong
 
 

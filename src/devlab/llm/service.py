@@ -46,7 +46,7 @@ from devlab.llm.context import FittedContext, Section, fit_context
 from devlab.llm.guards import check_input_size, scrub_messages, scrub_text
 from devlab.llm.models import ProviderInfo
 from devlab.llm.prompts import RenderedPrompt
-from devlab.store.db import Database
+from devlab.store import Database
 
 __all__ = ["LLMService"]
 

@@ -17,8 +17,7 @@ from devlab.actor import note_model_call
 from devlab.errors import DevLabError, InvalidInput
 from devlab.llm.base import Usage
 from devlab.llm.models import UsageRecord, UsageReport, UsageTotal
-from devlab.store.db import Database
-from devlab.store.models import LLMUsageRow, utcnow
+from devlab.store import Database, LLMUsageRow, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from devlab.codebase.parallel import WorkerPool, default_workers
-from devlab.codebase.projects import (
+from devlab.codebase import (
+    WorkerPool,
+    default_workers,
     list_files,
     resolve_project,
     snapshot_lockfiles,
@@ -31,7 +32,7 @@ from devlab.reverse.performance import analyze_performance
 from devlab.reverse.quality import analyze_quality
 from devlab.reverse.security import analyze_security
 from devlab.reverse.vulndb import check_dependencies, dependency_findings, vulndb_status
-from devlab.store.db import Database
+from devlab.store import Database
 
 PHASES: tuple[str, ...] = ("quality", "security", "secrets", "dependencies")
 """Every analysis phase, in the order they run; ``phases=`` picks a subset."""

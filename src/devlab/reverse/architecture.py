@@ -25,10 +25,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.codebase import require_snapshot, resolve_project, snapshot_texts
 from devlab.errors import InvalidInput
-from devlab.store.db import Database
-from devlab.store.models import FileVersion, ImportRow, ReferenceRow, SnapshotFile, SymbolRow
+from devlab.store import Database, FileVersion, ImportRow, ReferenceRow, SnapshotFile, SymbolRow
 
 __all__ = [
     "CallEdge",

@@ -16,7 +16,7 @@ import subprocess
 from collections import defaultdict
 from typing import Literal, NamedTuple
 
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import ComponentUnavailable, DevLabError, InvalidInput, NotFound
 from devlab.reverse.architecture import (
     ClassDiagram,
@@ -32,7 +32,7 @@ from devlab.reverse.architecture import (
 )
 from devlab.reverse.errors import UnknownDiagramType
 from devlab.reverse.services import detect_services
-from devlab.store.db import Database
+from devlab.store import Database
 
 __all__ = ["DIAGRAM_TYPES", "FORMATS", "Drawing", "render_diagram", "render_dot_svg"]
 

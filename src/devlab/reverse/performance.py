@@ -19,10 +19,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from devlab.codebase.parallel import WorkerPool
-from devlab.codebase.projects import snapshot_texts
+from devlab.codebase import WorkerPool, snapshot_texts
 from devlab.reverse.models import Finding
-from devlab.store.db import Database
+from devlab.store import Database
 
 __all__ = ["PERFORMANCE_RULES", "analyze_performance", "scan_python_performance"]
 

@@ -36,13 +36,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from tree_sitter import Query, QueryCursor
 
-from devlab.codebase.grammars import get_language, get_parser
-from devlab.codebase.parallel import WorkerPool, shared_pool
-from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.codebase import (
+    WorkerPool,
+    get_language,
+    get_parser,
+    require_snapshot,
+    resolve_project,
+    shared_pool,
+    snapshot_texts,
+)
 from devlab.reverse.clones import Clone, TokenStream, find_clones, tokenize
 from devlab.reverse.models import Confidence, Finding, Severity
-from devlab.store.db import Database
-from devlab.store.models import FileVersion, ReferenceRow, SnapshotFile, SymbolRow
+from devlab.store import Database, FileVersion, ReferenceRow, SnapshotFile, SymbolRow
 
 # devlab language id -> file extension lizard recognises
 LIZARD_LANGUAGES = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from devlab.codebase.grammars import get_parser
+from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security_ts_bash import BashAnalysis
 from devlab.reverse.security_ts_core import FileAnalysis

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from devlab.codebase.projects import resolve_project, snapshot_texts
-from devlab.store.db import Database
+from devlab.codebase import resolve_project, snapshot_texts
+from devlab.store import Database
 
 __all__ = ["EntryPoint", "Route", "ServiceMap", "Usage", "detect_services"]
 

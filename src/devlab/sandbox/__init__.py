@@ -8,6 +8,9 @@ Public API (the CLI and REST doors import only from here)::
     doctor(settings) -> DoctorReport
 """
 
+from typing import TYPE_CHECKING
+
+from devlab.lazy import lazy_names
 from devlab.sandbox.doctor import doctor
 from devlab.sandbox.errors import (
     LimitTooHigh,
@@ -29,7 +32,19 @@ from devlab.sandbox.models import (
 from devlab.sandbox.runner import run_code, supported_languages
 from devlab.sandbox.streaming import stream_code
 
+# Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
+if TYPE_CHECKING:
+    from devlab.sandbox.languages import ALIASES
+    from devlab.sandbox.runner import resolve_language
+
+_LAZY = {
+    "ALIASES": "devlab.sandbox.languages",
+    "resolve_language": "devlab.sandbox.runner",
+}
+__getattr__ = lazy_names(__name__, _LAZY)
+
 __all__ = [
+    "ALIASES",
     "DoctorReport",
     "FeatureStatus",
     "LanguageStatus",
@@ -44,6 +59,7 @@ __all__ = [
     "ToolchainMissing",
     "UnsupportedLanguage",
     "doctor",
+    "resolve_language",
     "run_code",
     "stream_code",
     "supported_languages",

@@ -88,7 +88,7 @@ def run(
         limits=limits,
         mode="test" if test else "run",
     )
-    from devlab.store.db import Database
+    from devlab.store import Database
 
     db = Database(cfg)
     try:

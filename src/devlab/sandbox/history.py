@@ -20,8 +20,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, func, select
 
 from devlab.errors import InvalidInput, NotFound
-from devlab.store.db import Database
-from devlab.store.models import SnippetVersion
+from devlab.store import Database, SnippetVersion
 
 MAX_VERSIONS = 200
 MAX_FILES = 50

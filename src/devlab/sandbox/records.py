@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from devlab.sandbox.models import SandboxRequest, SandboxResult
-from devlab.store.db import Database
-from devlab.store.models import Execution
+from devlab.store import Database, Execution
 
 
 def source_text(request: SandboxRequest) -> str:

@@ -39,7 +39,7 @@ from devlab.sandbox.records import record_execution
 from devlab.sandbox.reports import parse_report
 from devlab.sandbox.seccomp import SeccompUnavailable, filter_fd
 from devlab.sandbox.uids import run_uid
-from devlab.store.db import Database
+from devlab.store import Database
 
 _MAX_COLLECT_BYTES = 1_000_000
 

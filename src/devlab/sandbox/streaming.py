@@ -18,7 +18,7 @@ from devlab.config import Settings
 from devlab.sandbox.models import SandboxRequest, SandboxResult, StreamEvent
 from devlab.sandbox.process import StdinFeed
 from devlab.sandbox.runner import execute, prepare
-from devlab.store.db import Database
+from devlab.store import Database
 
 _FEED_BUFFER = 1024 * 1024  # stdin bytes a live run may have waiting, at most
 

@@ -6,38 +6,46 @@ The public names are imported on first use (PEP 562), so ``devlab def x`` import
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
-_HOME = {
-    "embed_snapshot": "indexer",
-    "index_project": "indexer",
-    "ReferenceInfo": "models",
-    "RepoMap": "models",
-    "SearchMode": "models",
-    "SearchRequest": "models",
-    "SearchResult": "models",
-    "SymbolInfo": "models",
-    "callees": "navigation",
-    "callers": "navigation",
-    "definitions": "navigation",
-    "find_symbols": "navigation",
-    "references": "navigation",
-    "repo_map": "repomap",
-    "search": "retrieval",
+from devlab.lazy import lazy_names
+
+# Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
+if TYPE_CHECKING:
+    from devlab.search.indexer import embed_snapshot, index_project
+    from devlab.search.ingest import ingest_job, prepare_ingest
+    from devlab.search.models import (
+        ReferenceInfo,
+        RepoMap,
+        SearchMode,
+        SearchRequest,
+        SearchResult,
+        SymbolInfo,
+    )
+    from devlab.search.navigation import callees, callers, definitions, find_symbols, references
+    from devlab.search.repomap import repo_map
+    from devlab.search.retrieval import search
+
+_LAZY = {
+    "ReferenceInfo": "devlab.search.models",
+    "RepoMap": "devlab.search.models",
+    "SearchMode": "devlab.search.models",
+    "SearchRequest": "devlab.search.models",
+    "SearchResult": "devlab.search.models",
+    "SymbolInfo": "devlab.search.models",
+    "callees": "devlab.search.navigation",
+    "callers": "devlab.search.navigation",
+    "definitions": "devlab.search.navigation",
+    "embed_snapshot": "devlab.search.indexer",
+    "find_symbols": "devlab.search.navigation",
+    "index_project": "devlab.search.indexer",
+    "ingest_job": "devlab.search.ingest",
+    "prepare_ingest": "devlab.search.ingest",
+    "references": "devlab.search.navigation",
+    "repo_map": "devlab.search.repomap",
+    "search": "devlab.search.retrieval",
 }
-
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'devlab.search' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"devlab.search.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "ReferenceInfo",
@@ -52,6 +60,8 @@ __all__ = [
     "embed_snapshot",
     "find_symbols",
     "index_project",
+    "ingest_job",
+    "prepare_ingest",
     "references",
     "repo_map",
     "search",

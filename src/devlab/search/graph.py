@@ -23,8 +23,7 @@ from sqlalchemy import bindparam, select, update
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import Project, Snapshot, SymbolRow
+from devlab.store import Database, Project, Snapshot, SymbolRow
 
 MAX_DEFS = 25
 DAMPING = 0.85

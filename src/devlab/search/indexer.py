@@ -12,14 +12,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, text, update
 
-from devlab.codebase.ingest import IngestReport, ingest_source
+from devlab.codebase import IngestReport, ingest_source
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.search.embeddings import get_embedder
 from devlab.search.graph import rank_snapshot
-from devlab.store import crypto
-from devlab.store.db import Database
-from devlab.store.models import ChunkRow
+from devlab.store import ChunkRow, Database, crypto
 
 
 def embedding_text(content: str, max_chars: int) -> str:

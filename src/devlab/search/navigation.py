@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import InvalidInput
 from devlab.search.models import ReferenceInfo, SymbolInfo
-from devlab.store.db import Database
+from devlab.store import Database
 
 _SYMBOL_COLUMNS = (
     "x.name, x.qualname, x.kind, f.path, x.start_line, x.end_line, x.signature, x.docstring, x.rank"

@@ -13,10 +13,10 @@ from collections import defaultdict
 
 from sqlalchemy import text
 
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import InvalidInput
 from devlab.search.models import RepoMap
-from devlab.store.db import Database
+from devlab.store import Database
 
 CHARS_PER_TOKEN = 4
 

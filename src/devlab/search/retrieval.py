@@ -18,14 +18,12 @@ from typing import NamedTuple
 
 from sqlalchemy import text
 
-from devlab.codebase.projects import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search.embeddings import get_embedder
 from devlab.search.models import SearchRequest, SearchResult
-from devlab.store import crypto
-from devlab.store.db import Database
-from devlab.store.models import Snapshot
+from devlab.store import Database, Snapshot, crypto
 
 RRF_K = 10
 LEXICAL_WEIGHT = 0.5

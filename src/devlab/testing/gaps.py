@@ -18,12 +18,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from devlab.insights.feed import record_analysis
-from devlab.insights.models import AnalysisSummary
-from devlab.reverse.analyze import AnalysisReport
-from devlab.reverse.models import Finding
-from devlab.store.db import Database
-from devlab.store.models import FileVersion, FindingRow, SnapshotFile, SymbolRow
+from devlab.insights import AnalysisSummary, record_analysis
+from devlab.reverse import AnalysisReport, Finding
+from devlab.store import Database, FileVersion, FindingRow, SnapshotFile, SymbolRow
 from devlab.testing.models import CoverageReport
 
 __all__ = ["coverage_gaps", "record_coverage_gaps"]

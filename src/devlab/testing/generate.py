@@ -180,7 +180,7 @@ def _verify(
 def _model_candidates(
     model: ModelFn, session: _Session, targets: list[Target], missing: set[int], limit: int
 ) -> list[Candidate]:
-    from devlab.llm.prompts import render_prompt_blocks
+    from devlab.llm import render_prompt_blocks
 
     found: list[Candidate] = []
     example = ""

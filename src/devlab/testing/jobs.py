@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from devlab.codebase.projects import require_snapshot, resolve_project
-from devlab.jobs.models import JobInfo
-from devlab.jobs.runner import JobContext
+from devlab.codebase import require_snapshot, resolve_project
+from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
 from devlab.testing.generate import check_framework
 from devlab.testing.measure import measure_coverage

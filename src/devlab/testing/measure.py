@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from devlab.codebase.projects import resolve_project
+from devlab.codebase import resolve_project
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import TestRunRow
+from devlab.store import Database, TestRunRow
 from devlab.testing.models import (
     CoverageReport,
     CoverageSummary,

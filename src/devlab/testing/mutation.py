@@ -25,16 +25,20 @@ from sqlalchemy import select
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import TestRunRow
+from devlab.store import Database, TestRunRow
 from devlab.testing.errors import NothingToTest
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
 from devlab.testing.targets import find_targets
-from devlab.training.datasets.models import OPERATORS
-from devlab.training.datasets.mutate import mutate_unit
-from devlab.training.datasets.units import FileTask, SymbolInfo, parse_units
-from devlab.training.datasets.validate import ValidationJob, run_validations
+from devlab.training import (
+    OPERATORS,
+    FileTask,
+    SymbolInfo,
+    ValidationJob,
+    mutate_unit,
+    parse_units,
+    run_validations,
+)
 
 __all__ = ["file_mutants", "mutation_score", "run_mutation"]
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from devlab.codebase.projects import require_snapshot, resolve_project
-from devlab.store.db import Database
-from devlab.store.models import FileText, FileVersion, SnapshotFile
+from devlab.codebase import require_snapshot, resolve_project
+from devlab.store import Database, FileText, FileVersion, SnapshotFile
 
 __all__ = ["ProjectFiles", "is_test_file", "load_files", "module_of", "without_addopts"]
 

@@ -7,12 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from devlab.codebase.projects import resolve_project
+from devlab.codebase import resolve_project
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.store.db import Database
-from devlab.store.models import TestRunRow
+from devlab.store import Database, TestRunRow
 from devlab.testing.generate import ModelFn, check_framework, generate_tests
 from devlab.testing.models import GenerateRequest, GenerateResult, SnippetTestsRequest
 from devlab.testing.mutation import mutation_score

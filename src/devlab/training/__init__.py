@@ -16,6 +16,42 @@ Modules in reading order: ``runconfig`` (knobs, memory estimate, accelerate),
 ``registry``, ``jobs``; the doors ``cli.py`` and ``routes.py``.
 """
 
+from typing import TYPE_CHECKING
+
+from devlab.lazy import lazy_names
 from devlab.training.metrics import pass_at_k
 
-__all__ = ["pass_at_k"]
+# Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
+if TYPE_CHECKING:
+    from devlab.training.datasets.catalog import resolve_dataset
+    from devlab.training.datasets.models import OPERATORS
+    from devlab.training.datasets.mutate import mutate_unit
+    from devlab.training.datasets.units import FileTask, SymbolInfo, parse_units
+    from devlab.training.datasets.validate import ValidationJob, run_validations
+    from devlab.training.registry import resolve_version
+
+_LAZY = {
+    "FileTask": "devlab.training.datasets.units",
+    "OPERATORS": "devlab.training.datasets.models",
+    "SymbolInfo": "devlab.training.datasets.units",
+    "ValidationJob": "devlab.training.datasets.validate",
+    "mutate_unit": "devlab.training.datasets.mutate",
+    "parse_units": "devlab.training.datasets.units",
+    "resolve_dataset": "devlab.training.datasets.catalog",
+    "resolve_version": "devlab.training.registry",
+    "run_validations": "devlab.training.datasets.validate",
+}
+__getattr__ = lazy_names(__name__, _LAZY)
+
+__all__ = [
+    "OPERATORS",
+    "FileTask",
+    "SymbolInfo",
+    "ValidationJob",
+    "mutate_unit",
+    "parse_units",
+    "pass_at_k",
+    "resolve_dataset",
+    "resolve_version",
+    "run_validations",
+]

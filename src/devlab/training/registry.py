@@ -25,15 +25,8 @@ from sqlalchemy import func, select
 from devlab.apitypes import numeric_id
 from devlab.config import Settings
 from devlab.errors import Conflict, InvalidInput, NotFound
-from devlab.llm.base import TASK_KINDS
-from devlab.llm.deployed import REGISTRY_PROVIDER, home_path
-from devlab.store.db import Database
-from devlab.store.models import (
-    DatasetRow,
-    FeedbackRow,
-    ModelActivationRow,
-    ModelVersionRow,
-)
+from devlab.llm import REGISTRY_PROVIDER, TASK_KINDS, home_path
+from devlab.store import Database, DatasetRow, FeedbackRow, ModelActivationRow, ModelVersionRow
 from devlab.training.errors import ModelVersionNotFound
 from devlab.training.models import AcceptanceRate, Lineage, ModelVersionInfo
 

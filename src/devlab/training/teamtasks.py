@@ -37,11 +37,8 @@ from typing import Any
 from sqlalchemy import select
 
 from devlab.config import Settings
-from devlab.llm.base import ChatMessage, GenerationParams
-from devlab.llm.codeblocks import extract_code
-from devlab.llm.service import LLMService
-from devlab.store.db import Database
-from devlab.store.models import FileText, FileVersion, SnapshotFile
+from devlab.llm import ChatMessage, GenerationParams, LLMService, extract_code
+from devlab.store import Database, FileText, FileVersion, SnapshotFile
 from devlab.training.datasets.inputs import ProjectInputs, load_project
 from devlab.training.datasets.models import DatasetConfig
 from devlab.training.datasets.pairs import TASK_KINDS, python_closure, splice

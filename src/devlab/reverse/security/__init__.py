@@ -15,9 +15,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from devlab.codebase.languages import detect_language
-from devlab.codebase.parallel import WorkerPool, shared_pool
-from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.codebase import (
+    WorkerPool,
+    detect_language,
+    require_snapshot,
+    resolve_project,
+    shared_pool,
+    snapshot_texts,
+)
 from devlab.errors import InvalidInput
 from devlab.reverse.models import Finding
 from devlab.reverse.security.python import (
@@ -27,7 +32,7 @@ from devlab.reverse.security.python import (
     scan_python_source,
 )
 from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
-from devlab.store.db import Database
+from devlab.store import Database
 
 __all__ = [
     "SECURITY_LANGUAGES",

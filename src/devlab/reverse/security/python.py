@@ -28,11 +28,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from devlab.codebase.parallel import WorkerPool, shared_pool
-from devlab.codebase.projects import require_snapshot, resolve_project, snapshot_texts
+from devlab.codebase import (
+    WorkerPool,
+    require_snapshot,
+    resolve_project,
+    shared_pool,
+    snapshot_texts,
+)
 from devlab.reverse.models import SEVERITY_ORDER, Finding
 from devlab.reverse.security.python_ts import PythonProject, _module_candidates, unredact
-from devlab.store.db import Database
+from devlab.store import Database
 
 __all__ = [
     "SecurityReport",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
 
-from devlab.codebase.grammars import get_parser
+from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security.python_model import python_model
 from devlab.reverse.security_ts_core import (

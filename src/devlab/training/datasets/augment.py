@@ -45,7 +45,7 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from devlab.codebase.grammars import RULES
+from devlab.codebase import RULES
 from devlab.training.datasets.mutate import is_variable_use, param_names
 from devlab.training.datasets.units import Edits, ParsedUnits, Unit
 

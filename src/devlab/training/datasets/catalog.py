@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from devlab.apitypes import numeric_id
 from devlab.config import Settings
 from devlab.errors import Conflict, InvalidInput
-from devlab.store.db import Database
-from devlab.store.models import DatasetRow
+from devlab.store import Database, DatasetRow
 from devlab.training.datasets.errors import DatasetNotFound
 from devlab.training.datasets.models import DatasetInfo
 

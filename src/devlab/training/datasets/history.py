@@ -28,9 +28,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devlab.codebase.languages import PARSED_LANGUAGES, detect_language
-from devlab.codebase.parsing import parse_source
-from devlab.codebase.sources import _git_env, _run_git
+from devlab.codebase import PARSED_LANGUAGES, _git_env, _run_git, detect_language, parse_source
 from devlab.config import Settings
 
 __all__ = ["VERBS", "Commit", "FunctionChange", "accept_message", "read_history"]

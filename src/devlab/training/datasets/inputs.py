@@ -11,12 +11,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from devlab.codebase.languages import PARSED_LANGUAGES
-from devlab.codebase.ownership import is_vendored
-from devlab.codebase.projects import project_own_code, require_snapshot, resolve_project
+from devlab.codebase import (
+    PARSED_LANGUAGES,
+    is_vendored,
+    project_own_code,
+    require_snapshot,
+    resolve_project,
+)
 from devlab.errors import NotFound
-from devlab.store.db import Database
-from devlab.store.models import (
+from devlab.store import (
+    Database,
     FileText,
     FileVersion,
     ImportRow,

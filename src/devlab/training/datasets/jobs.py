@@ -7,9 +7,8 @@ runner's pool, reporting progress and logging what it did.
 
 from __future__ import annotations
 
-from devlab.codebase.projects import require_snapshot, resolve_project
-from devlab.jobs.models import JobInfo
-from devlab.jobs.runner import JobContext
+from devlab.codebase import require_snapshot, resolve_project
+from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
 from devlab.training.datasets.catalog import get_dataset, validate_name
 from devlab.training.datasets.decontam import load_needles

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from devlab.codebase.grammars import get_parser
+from devlab.codebase import get_parser
 from devlab.training.datasets.units import ParsedUnits, Unit
 
 __all__ = ["Mutant", "mutate_unit"]

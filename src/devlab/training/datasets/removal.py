@@ -17,8 +17,7 @@ from sqlalchemy import delete, select
 
 from devlab.config import Settings
 from devlab.errors import Conflict
-from devlab.store.db import Database
-from devlab.store.models import DatasetRow, Job
+from devlab.store import Database, DatasetRow, Job
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 
 

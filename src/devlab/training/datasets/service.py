@@ -8,7 +8,7 @@ from typing import Literal
 
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.store.db import Database
+from devlab.store import Database
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 from devlab.training.datasets.errors import UnknownKind
 from devlab.training.datasets.export import read_examples, write_combined

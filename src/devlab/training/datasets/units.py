@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor, Tree
 
-from devlab.codebase.grammars import RULES, get_language, get_parser
+from devlab.codebase import RULES, get_language, get_parser
 
 __all__ = [
     "Edits",
