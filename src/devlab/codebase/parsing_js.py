@@ -19,12 +19,21 @@ owner (``"res"``) when the qualified name comes from the assignment, not the sco
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tree_sitter import Node
 
-if TYPE_CHECKING:
-    from devlab.codebase.parsing import _FileWalker as Walker
+from devlab.codebase.grammars import LanguageRules
+
+
+class Walker(Protocol):
+    """What these functions use of ``parsing``'s walker (which imports this module)."""
+
+    rules: LanguageRules
+
+    def _text(self, node: Node | None) -> str: ...
+
+    def _header_end(self, node: Node, body: Node | None) -> int: ...
 
 __all__ = ["js_definition"]
 
