@@ -68,12 +68,12 @@ class IngestReport:
     parsed: int
     reused: int
     removed: int
-    lines: int
-    symbols: int
-    chunks: int
-    secrets: int
-    parse_errors: int
-    license: str | None
+    lines: int = 0  # the totals are counted in SQL once the files are stored
+    symbols: int = 0
+    chunks: int = 0
+    secrets: int = 0
+    parse_errors: int = 0
+    license: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     message: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
@@ -257,30 +257,93 @@ def _run(
     timings["walk"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    known = existing_versions(db, project_id)
     with db.session() as s:
         previous = s.scalar(select(Project.current_snapshot_id).where(Project.id == project_id))
     prev_paths = _snapshot_paths(db, previous)
-    counts = {"parsed": 0, "reused": 0}  # snapshot-wide totals are counted in SQL below
-    unreadable: list[tuple[str, str]] = []
-    file_ids: list[int] = []
-    todo: list[tuple[SourceFile, bytes]] = []
-    for f in files:  # hashing is cheap: only changed files are analysed
+    changes = _split_changed(files, existing_versions(db, project_id))
+    with db.engine.begin() as conn:
+        link_files(conn, snapshot_id, changes.file_ids)
+    _store_changed(db, settings, project_id, snapshot_id, changes, dir_licenses, progress)
+    all_skipped = [(s.path, s.reason) for s in skipped] + changes.unreadable
+    with db.engine.begin() as conn:
+        record_skipped(conn, snapshot_id, all_skipped, _kept_lockfiles(tree.root, skipped))
+    timings["parse"] = time.perf_counter() - t0
+
+    stats: dict[str, Any] = {}
+    for finalise in finalisers:
+        t0 = time.perf_counter()
+        stats.update(finalise(db, settings, project_id, snapshot_id, progress))
+        timings[getattr(finalise, "__name__", "finalise")] = time.perf_counter() - t0
+
+    new_paths = {f.path for f in files} - {p for p, _ in changes.unreadable}
+    removed = len(prev_paths - new_paths) if previous is not None else 0
+    counts = {"parsed": changes.parsed, "reused": changes.reused}
+    stats.update(counts, removed=removed, seconds=timings)
+    return _complete(
+        db,
+        IngestReport(
+            project_id=project_id,
+            project=name,
+            snapshot_id=snapshot_id,
+            source_kind=tree.kind,
+            commit=tree.commit,
+            files=len(changes.file_ids),
+            skipped=len(all_skipped),
+            removed=removed,
+            license=dir_licenses.get(""),
+            seconds=timings,
+            own_code=own,
+            own_code_reason=own_reason,
+            **counts,
+        ),
+        dir_licenses,
+        stats,
+        progress,
+    )
+
+
+@dataclass
+class _Changes:
+    """One pass's files: reused from earlier snapshots (their ids) or to analyse now."""
+
+    file_ids: list[int] = field(default_factory=list)
+    todo: list[tuple[SourceFile, bytes]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    parsed: int = 0
+    reused: int = 0
+
+
+def _split_changed(files: Sequence[SourceFile], known: dict[tuple[str, str], int]) -> _Changes:
+    """Hash each file (cheap): a (path, hash) already stored is reused, the rest analysed."""
+    changes = _Changes()
+    for f in files:
         try:
             raw = Path(f.abs_path).read_bytes()
         except OSError as exc:
-            unreadable.append((f.path, f"unreadable: {exc.strerror or exc}"))
+            changes.unreadable.append((f.path, f"unreadable: {exc.strerror or exc}"))
             continue
         key = (f.path, content_hash(raw))
         if key in known:
-            counts["reused"] += 1
-            file_ids.append(known[key])
+            changes.reused += 1
+            changes.file_ids.append(known[key])
         else:
-            todo.append((f, raw))
-    with db.engine.begin() as conn:
-        link_files(conn, snapshot_id, file_ids)
+            changes.todo.append((f, raw))
+    return changes
+
+
+def _store_changed(
+    db: Database,
+    settings: Settings,
+    project_id: int,
+    snapshot_id: int,
+    changes: _Changes,
+    dir_licenses: dict[str, str],
+    progress: ProgressFn | None,
+) -> None:
+    """Analyse the changed files (in parallel) and store them in batches, each batch
+    linked to the snapshot in its own transaction; files that fail are recorded."""
     results = analyse_many(
-        todo,
+        changes.todo,
         max_lines=settings.chunk_max_lines,
         overlap_lines=settings.chunk_overlap_lines,
         workers=default_workers(settings.ingest_workers),
@@ -291,81 +354,53 @@ def _run(
             batch_ids: list[int] = []
             for f, analysis in batch:
                 if isinstance(analysis, str):
-                    unreadable.append((f.path, analysis))
+                    changes.unreadable.append((f.path, analysis))
                     continue
                 lic = license_for(f.path, analysis.spdx, dir_licenses)
                 batch_ids.append(store_analysis(db, conn, project_id, analysis, lic))
-                counts["parsed"] += 1
+                changes.parsed += 1
             link_files(conn, snapshot_id, batch_ids)
-            file_ids.extend(batch_ids)
+            changes.file_ids.extend(batch_ids)
         done += len(batch)
-        report(
-            progress,
-            "parse",
-            done,
-            len(todo),
-            f"{counts['parsed']} parsed, {counts['reused']} unchanged",
-        )
-    all_skipped = [(s.path, s.reason) for s in skipped] + unreadable
-    with db.engine.begin() as conn:
-        record_skipped(conn, snapshot_id, all_skipped, _kept_lockfiles(tree.root, skipped))
-    timings["parse"] = time.perf_counter() - t0
+        message = f"{changes.parsed} parsed, {changes.reused} unchanged"
+        report(progress, "parse", done, len(changes.todo), message)
 
-    totals = _snapshot_totals(db, snapshot_id)
-    stats: dict[str, Any] = {}
-    for finalise in finalisers:
-        t0 = time.perf_counter()
-        stats.update(finalise(db, settings, project_id, snapshot_id, progress))
-        timings[getattr(finalise, "__name__", "finalise")] = time.perf_counter() - t0
 
-    new_paths = {f.path for f in files} - {p for p, _ in unreadable}
-    removed = len(prev_paths - new_paths) if previous is not None else 0
-    license_id = dir_licenses.get("")
-    message = "" if file_ids else "no source files found: the project has zero indexed files"
-    stats.update(counts, removed=removed, seconds=timings)
+def _complete(
+    db: Database,
+    rep: IngestReport,
+    dir_licenses: dict[str, str],
+    stats: dict[str, Any],
+    progress: ProgressFn | None,
+) -> IngestReport:
+    """Count the snapshot's totals in SQL, mark it complete (now the project's current
+    one) and prune file versions no snapshot uses any more."""
+    totals = _snapshot_totals(db, rep.snapshot_id)
+    rep.message = "" if rep.files else "no source files found: the project has zero indexed files"
     complete_snapshot(
         db,
-        snapshot_id,
+        rep.snapshot_id,
         {
-            "file_count": len(file_ids),
-            "skipped_count": len(all_skipped),
+            "file_count": rep.files,
+            "skipped_count": rep.skipped,
             "line_count": totals["lines"],
             "symbol_count": totals["symbols"],
             "chunk_count": totals["chunks"],
             "secret_count": totals["secrets"],
             "parse_error_count": totals["parse_errors"],
-            "license": license_id,
+            "license": rep.license,
             "licenses": dir_licenses,
             "stats": stats,
-            "message": message or None,
+            "message": rep.message or None,
             "embedding_model": stats.get("embedding_model"),
         },
     )
-    pruned = prune_project(db, project_id)
-    report(progress, "done", 1, 1, message or f"{len(file_ids)} files indexed")
-    return IngestReport(
-        project_id=project_id,
-        project=name,
-        snapshot_id=snapshot_id,
-        source_kind=tree.kind,
-        commit=tree.commit,
-        files=len(file_ids),
-        skipped=len(all_skipped),
-        parsed=counts["parsed"],
-        reused=counts["reused"],
-        removed=removed,
-        lines=totals["lines"],
-        symbols=totals["symbols"],
-        chunks=totals["chunks"],
-        secrets=totals["secrets"],
-        parse_errors=totals["parse_errors"],
-        license=license_id,
-        seconds=timings,
-        message=message,
-        stats={**stats, "pruned_file_versions": pruned},
-        own_code=own,
-        own_code_reason=own_reason,
-    )
+    pruned = prune_project(db, rep.project_id)
+    report(progress, "done", 1, 1, rep.message or f"{rep.files} files indexed")
+    rep.lines, rep.symbols, rep.chunks = totals["lines"], totals["symbols"], totals["chunks"]
+    rep.secrets, rep.parse_errors = totals["secrets"], totals["parse_errors"]
+    rep.stats = {**stats, "pruned_file_versions": pruned}
+    return rep
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
