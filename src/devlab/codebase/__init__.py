@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         get_or_create_project,
         ingest_source,
         project_name_from,
+        recover_interrupted,
         validate_project_name,
     )
     from devlab.codebase.languages import PARSED_LANGUAGES, detect_language
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "recover_interrupted": "devlab.codebase.ingest",
     "IngestReport": "devlab.codebase.ingest",
     "IngestRequest": "devlab.codebase.models",
     "PARSED_LANGUAGES": "devlab.codebase.languages",
@@ -96,6 +98,7 @@ __all__ = [
     "parse_source",
     "project_name_from",
     "project_own_code",
+    "recover_interrupted",
     "require_snapshot",
     "resolve_project",
     "scrub",

@@ -35,6 +35,7 @@ class Walker(Protocol):
 
     def _header_end(self, node: Node, body: Node | None) -> int: ...
 
+
 __all__ = ["js_definition"]
 
 # JS/TS values that make ``const name = <value>`` a function or class definition

@@ -34,10 +34,12 @@ from devlab.sandbox.streaming import stream_code
 
 # Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
 if TYPE_CHECKING:
+    from devlab.sandbox.cgroups import shutdown_pool
     from devlab.sandbox.languages import ALIASES
     from devlab.sandbox.runner import resolve_language
 
 _LAZY = {
+    "shutdown_pool": "devlab.sandbox.cgroups",
     "ALIASES": "devlab.sandbox.languages",
     "resolve_language": "devlab.sandbox.runner",
 }
@@ -61,6 +63,7 @@ __all__ = [
     "doctor",
     "resolve_language",
     "run_code",
+    "shutdown_pool",
     "stream_code",
     "supported_languages",
 ]
