@@ -3,6 +3,6 @@
 The layers, bottom to top, and how a request travels through them: docs/architecture.md.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["__version__"]
