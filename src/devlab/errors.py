@@ -37,6 +37,9 @@ class InvalidInput(DevLabError):
 
 
 class UnsafeArchive(InvalidInput):
+    """An archive that cannot be used as given: unreadable (not a ZIP at all, truncated)
+    or dangerous (traversal, links, a bomb); 400 either way, with what to change."""
+
     status_code = 400
 
 

@@ -144,13 +144,22 @@ def test_unsafe_zip_upload_is_refused_with_4xx_and_nothing_left(server, settings
     assert httpx.get(f"{server}/api/v1/devlab/projects").json() == []
 
 
-def test_corrupt_upload_is_a_4xx(server):
+@pytest.mark.parametrize(
+    "filename, content",
+    [("c.zip", b"PK\x03\x04 not really"), ("notes.txt", b"not an archive at all\n")],
+    ids=["truncated-zip", "not-a-zip"],
+)
+@pytest.mark.parametrize("door", ["/projects", "/reverse/analyze"])
+def test_unreadable_upload_is_a_400_like_an_unsafe_one(server, settings, door, filename, content):
+    # Issue 13: a file that is not a ZIP answers as a bad ZIP does (400), on both doors
     resp = httpx.post(
-        f"{server}/api/v1/devlab/projects",
+        f"{server}/api/v1/devlab{door}",
         data={"name": "c"},
-        files={"file": ("c.zip", b"PK\x03\x04 not really", "application/zip")},
+        files={"file": (filename, content, "application/octet-stream")},
     )
-    assert_error_shape(resp, 422)
+    body = assert_error_shape(resp, 400)
+    assert "not a readable zip archive" in body["error"]
+    assert list((settings.home / "uploads").iterdir()) == []
 
 
 def test_errors_have_one_shape(server):

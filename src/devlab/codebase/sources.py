@@ -302,7 +302,7 @@ def check_zip_archive(zip_path: Path, settings: Settings) -> None:
         with zipfile.ZipFile(zip_path) as zf:
             _plan_zip(zf, settings)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise InvalidInput(f"not a readable zip archive ({exc}): give a valid .zip file") from exc
+        raise UnsafeArchive(f"not a readable zip archive ({exc}): give a valid .zip file") from exc
 
 
 def safe_extract_zip(zip_path: Path, dest: Path, settings: Settings) -> list[str]:
@@ -313,7 +313,7 @@ def safe_extract_zip(zip_path: Path, dest: Path, settings: Settings) -> list[str
     try:
         zf = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise InvalidInput(
+        raise UnsafeArchive(
             f"{zip_path} is not a readable zip archive ({exc}): give a valid .zip file"
         ) from exc
     with zf, _staging(Path(dest)) as stage:

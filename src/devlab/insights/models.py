@@ -4,7 +4,7 @@ of the feed, an analysis summary, and the update a person may make."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
@@ -90,10 +90,33 @@ class InsightUpdate(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+def _either(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The schema's ``oneOf`` for a body that takes one target or the other (what the
+    model's validator enforces), so a client reading the OpenAPI document knows too."""
+    return {"oneOf": [first, second]}
+
+
+_NOT_NULL: dict[str, Any] = {"not": {"type": "null"}}
+_NULL: dict[str, Any] = {"type": "null"}
+
+
 class AnalyzeRequest(BaseModel):
     """JSON body of ``/reverse/analyze``: an existing project, or a source to ingest."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_either(
+            {"required": ["project_id"], "properties": {"project_id": _NOT_NULL, "source": _NULL}},
+            {
+                "required": ["source", "name"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "name": {"type": "string", "minLength": 1},
+                    "project_id": _NULL,
+                },
+            },
+        ),
+    )
 
     project_id: ProjectRef | None = Field(
         default=None,
@@ -120,6 +143,15 @@ class AnalyzeRequest(BaseModel):
 
 
 class VulnerabilityRequest(BaseModel):
+    """A project to analyse (a job) or a snippet to scan now: one of the two."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_either(
+            {"required": ["project_id"], "properties": {"project_id": _NOT_NULL, "code": _NULL}},
+            {"required": ["code"], "properties": {"code": {"type": "string"}, "project_id": _NULL}},
+        )
+    )
+
     project_id: ProjectRef | None = Field(
         default=None,
         validation_alias=AliasChoices("project_id", "project"),

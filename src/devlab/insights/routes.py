@@ -107,8 +107,30 @@ def _accepted(job) -> JSONResponse:  # type: ignore[no-untyped-def]
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 
+_UPLOAD_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "a .zip of the code"},
+        "name": {"type": "string", "description": "project name (default: the file's)"},
+        "phases": {"type": "string", "description": f"comma-separated: {','.join(PHASES)}"},
+    },
+}
+
+
 @analysis_router.post(
-    "/analyze", status_code=202, responses={202: {"description": "the analysis job"}}
+    "/analyze",
+    status_code=202,
+    responses={202: {"description": "the analysis job"}},
+    openapi_extra={  # the body is read by hand (JSON or multipart): documented here
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": AnalyzeRequest.model_json_schema()},
+                "multipart/form-data": {"schema": _UPLOAD_FORM},
+            },
+        }
+    },
 )
 async def analyze(request: Request, bench: Workbench = Depends(workbench)) -> JSONResponse:
     """Analyse code into the insights feed: multipart with a ZIP ``file`` (optional
