@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("DEVLAB_SCREENSHOTS", REPO / "tests" / "web" / "screenshots"))
 PROJECT = "h11"
+LAB_PROJECT = "calc"  # a small package with its own pytest tests (the Testing page's)
 
 
 def _why_skip() -> str | None:
@@ -150,6 +151,24 @@ def _real_codebase(target: Path) -> Path:
     return target
 
 
+def _lab_project(home: Path) -> Path:
+    """``calc``: the Testing & QA Lab's small project (helpers, two passing tests)."""
+    from lab_projects import UTIL
+
+    root = home / "calc-src"
+    files = {
+        "calc/__init__.py": "",
+        "calc/util.py": UTIL,
+        "tests/test_util.py": "from calc.util import clamp\n\n\n"
+        "def test_clamp_high():\n    assert clamp(5, 0, 3) == 3\n\n\n"
+        "def test_clamp_low():\n    assert clamp(-1, 0, 3) == 0\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
 def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
     """Two ready versions in the registry, the second with its run's loss history, as a
     finished training run leaves them (a real run would load the model for minutes)."""
@@ -196,6 +215,7 @@ def server(
     db = Database(settings)
     try:
         index_project(db, settings, name=PROJECT, source=str(source), embed=False)
+        index_project(db, settings, name=LAB_PROJECT, source=str(_lab_project(home)), embed=False)
         _trained_versions(db, home)
     finally:
         db.close()

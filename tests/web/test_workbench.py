@@ -14,7 +14,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from .conftest import AXE, PROJECT, REPO, SCREENSHOTS
+from .conftest import AXE, LAB_PROJECT, PROJECT, REPO, SCREENSHOTS
 
 pytestmark = [pytest.mark.slow]
 
@@ -328,6 +328,49 @@ def test_models_activate_rollback_loss_curve_and_errors(page):
     page.locator("#compare-error").wait_for()
     assert "998" in page.locator("#compare-error").inner_text()
     check_page(page, "models")
+
+
+@pytest.mark.sandbox
+def test_testing_console_coverage_generate_with_proof_and_mutation(page):
+    page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+    page.get_by_text("Not measured yet").wait_for()
+    page.get_by_role("button", name="Measure coverage").click()
+    summary = page.get_by_role("status").filter(has_text="branches")
+    summary.wait_for(timeout=120_000)
+    assert summary.locator(".status").inner_text() == "ok"
+    page.get_by_role("button", name="calc/util.py").click()
+    code = page.get_by_label("Coverage of calc/util.py")
+    code.locator(".line.miss").first.wait_for()
+    missed = code.locator(".line.miss").all_inner_texts()
+    assert any("return a / b" in line for line in missed)  # ratio() is never called
+    assert not any("return hi" in line for line in missed)  # test_clamp_high covers it
+    page.get_by_role("button", name="shout", exact=True).click()
+    assert "def shout" in code.locator(".fn-start").inner_text()
+
+    # generate tests for shout(): each kept test's three sandbox runs, the proof, the diff
+    page.get_by_role("button", name="Target shout").click()
+    assert page.get_by_label("Function").input_value() == "shout"
+    page.get_by_role("button", name="Generate tests", exact=True).click()
+    result = page.get_by_role("region", name="Generated tests for calc/util.py")
+    result.wait_for(timeout=240_000)
+    kept = result.get_by_role("table", name="Kept tests").locator("tbody tr")
+    assert kept.count() >= 1
+    assert kept.first.locator("td").nth(2).inner_text().split() == ["passed"] * 3
+    proof = result.get_by_label("Proof run")
+    assert "ok" in proof.inner_text() and "0 generated tests failing" in proof.inner_text()
+    diff = result.get_by_label("Generated tests diff").inner_text()
+    assert "+def test_" in diff and "shout" in diff
+
+    # mutation testing of shout with the project's own tests (which never call it)
+    page.get_by_role("button", name="Run mutation testing").click()
+    mutation = page.get_by_role("region", name="Mutation score of calc/util.py")
+    mutation.wait_for(timeout=240_000)
+    assert re.search(r"\d+/[1-9]\d* mutants killed", mutation.inner_text())
+    assert mutation.locator("details").count() >= 1  # survivors, each with its diff
+    history = page.get_by_role("region", name="History")
+    history.get_by_role("button", name="generate calc/util.py").first.wait_for()
+    page.get_by_role("region", name="Chaos scenarios").get_by_text("no chaos").wait_for()
+    check_page(page, "testing")
 
 
 def test_jobs_list_and_log(page):

@@ -54,6 +54,12 @@ export const ROUTES = {
   evalStart: ["POST", "/api/v1/devlab/evaluations"],
   evaluation: ["GET", "/api/v1/devlab/evaluations/{evaluation_id}"],
   evalCompare: ["GET", "/api/v1/devlab/evaluations/compare"],
+  testingCoverage: ["POST", "/api/v1/devlab/testing/coverage"],
+  testingCoverageLatest: ["GET", "/api/v1/devlab/testing/coverage"],
+  testingGenerate: ["POST", "/api/v1/devlab/testing/generate"],
+  testingMutation: ["POST", "/api/v1/devlab/testing/mutation"],
+  testingRuns: ["GET", "/api/v1/devlab/testing/runs"],
+  testingRun: ["GET", "/api/v1/devlab/testing/runs/{run_id}"],
 } as const;
 
 // WebSocket doors (OpenAPI cannot describe them; the test checks the app serves them).

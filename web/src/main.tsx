@@ -37,7 +37,7 @@ const Search = lazyPage(() => import("./pages/search").then((m) => () => <m.Sear
 const Datasets = lazyPage(() => import("./pages/datasets").then((m) => () => <m.DatasetsPage />));
 const Models = lazyPage(() => import("./pages/models").then((m) => () => <m.ModelsPage />));
 const Jobs = lazyPage(() => import("./pages/jobs").then((m) => () => <m.JobsPage />));
-const Testing = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="testing" />));
+const Testing = lazyPage(() => import("./pages/testing").then((m) => () => <m.TestingPage />));
 const ApiBuilder = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="api" />));
 
 const PAGES: { id: string; title: string; render: (dark: boolean) => preact.JSX.Element }[] = [
