@@ -9,6 +9,7 @@ They skip, saying why, only when chromium or the built front end is missing;
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -219,6 +220,44 @@ def server(
         _trained_versions(db, home)
     finally:
         db.close()
+    with _serve(home, env) as url:
+        yield url
+
+
+PASSWORD = "correct horse battery"  # the auth server's users' password
+
+
+@pytest.fixture(scope="session")
+def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``devlab serve`` whose store has accounts (so it wants a sign-in even on
+    loopback): ``ada`` (instance admin) and ``vic`` (viewer on ``calc``)."""
+    why = _why_skip()
+    if why:
+        pytest.skip(why)
+    from devlab.auth import users
+    from devlab.codebase.projects import resolve_project
+    from devlab.search import index_project
+    from devlab.store.db import Database
+
+    home = tmp_path_factory.mktemp("authhome")
+    settings = Settings(home=home)
+    db = Database(settings)
+    try:
+        index_project(db, settings, name=LAB_PROJECT, source=str(_lab_project(home)), embed=False)
+        users.create_user(db, "ada", PASSWORD, is_admin=True)
+        users.create_user(db, "vic", PASSWORD)
+        users.set_member(db, resolve_project(db, LAB_PROJECT).id, "vic", "viewer")
+    finally:
+        db.close()
+    env = {**os.environ, "DEVLAB_HOME": str(home)}
+    env.pop("DEVLAB_CONFIG", None)
+    with _serve(home, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serve(home: Path, env: dict[str, str]) -> Iterator[str]:
+    """``devlab serve`` as a subprocess on a free loopback port, stopped at the end."""
     port = _free_port()
     devlab = [sys.executable, "-m", "devlab", "serve", "--port", str(port)]
     log = open(home / "serve.log", "wb")  # noqa: SIM115
@@ -278,20 +317,27 @@ def api_calls() -> Calls:
     return Calls()
 
 
-@pytest.fixture
-def page(browser, server: str, api_calls: Calls) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+def open_page(browser, base: str, api_calls: Calls, width: int = 1280):  # type: ignore[no-untyped-def]
+    """A fresh browser context on ``base`` recording the API calls its pages make;
+    returns (context, page, uncaught page errors)."""
+    context = browser.new_context(base_url=base, viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     def record(request) -> None:  # type: ignore[no-untyped-def]
-        path = request.url.split(server, 1)[-1].split("?", 1)[0]
+        path = request.url.split(base, 1)[-1].split("?", 1)[0]
         if path.startswith("/api/"):
             api_calls.seen.add((request.method, path))
 
     page.on("request", record)
     page.set_default_timeout(20_000)
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser, server: str, api_calls: Calls) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context, page, errors = open_page(browser, server, api_calls)
     yield page
     context.close()
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from .conftest import AXE, LAB_PROJECT, PROJECT, REPO, SCREENSHOTS
+from .conftest import AXE, LAB_PROJECT, PASSWORD, PROJECT, REPO, SCREENSHOTS, open_page
 
 pytestmark = [pytest.mark.slow]
 
@@ -371,6 +371,64 @@ def test_testing_console_coverage_generate_with_proof_and_mutation(page):
     history.get_by_role("button", name="generate calc/util.py").first.wait_for()
     page.get_by_role("region", name="Chaos scenarios").get_by_text("no chaos").wait_for()
     check_page(page, "testing")
+
+
+@pytest.mark.sandbox
+def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
+    """A server with accounts: the sign-in form (the server's message on a wrong
+    password), a viewer's controls disabled with the reason, the session kept over a
+    reload, sign-out, and an admin's POST through the session cookie + CSRF token."""
+    context, page, errors = open_page(browser, auth_server, api_calls)
+    try:
+        page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_label("User name").fill("vic")
+        page.get_by_label("Password").fill("wrong password")
+        page.get_by_role("button", name="Sign in").click()
+        error = page.locator("#signin-error")
+        error.wait_for()
+        assert error.inner_text().strip() and page.get_by_label("User name").input_value() == "vic"
+        check_page(page, "signin")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Testing", exact=True).wait_for()
+        page.get_by_text("Signed in as vic (viewer on calc)").wait_for()
+        note = "needs the developer role on calc (you have viewer)"
+        page.get_by_text(note).first.wait_for()  # the roles come with the OpenAPI document
+        assert page.get_by_role("button", name="Measure coverage").is_disabled()
+        assert page.get_by_role("button", name="Generate tests", exact=True).is_disabled()
+        # a viewer reads: the coverage (none yet) loads without an error
+        page.get_by_text("Not measured yet").wait_for()
+
+        page.reload()  # the session cookie keeps the sign-in
+        page.get_by_text("Signed in as vic").wait_for()
+        page.goto("/devlab/models")
+        page.get_by_role("heading", name="Models", exact=True).wait_for()
+        page.get_by_text("needs the maintainer role").first.wait_for()
+        assert page.get_by_role("button", name="Train").is_disabled()
+        assert page.get_by_role("button", name="Roll back").is_disabled()
+        page.goto("/devlab/sandbox")
+        page.locator(".cm-content").wait_for()
+        assert page.get_by_role("button", name="Run", exact=True).is_disabled()
+        assert page.get_by_role("button", name="Refactor").is_disabled()
+        assert page.get_by_role("button", name="Explain").is_enabled()  # viewers may ask
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_label("User name").fill("ada")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in as ada (admin)").wait_for()
+        page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+        page.get_by_role("button", name="Measure coverage").click()  # a POST: cookie + CSRF
+        summary = page.get_by_role("status").filter(has_text="branches")
+        summary.wait_for(timeout=120_000)
+        assert summary.locator(".status").inner_text() == "ok"
+        assert page.locator("#coverage-error").count() == 0
+        check_page(page, "testing-admin")
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 def test_jobs_list_and_log(page):

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followJob, socketUrl, SOCKETS } from "../api";
 import { CodeLines, ErrorNote, Panel, Progress, fmtTime, useAction, useProject, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 interface Citation {
   ref: number;
@@ -22,6 +23,7 @@ interface Message {
 
 export function CompanionPage() {
   const { project } = useProject();
+  const chatWhy = useCan()("ws:chat", project || undefined);
   const [draft, setDraft] = useStored("devlab.companion.draft", "");
   const [conversationId, setConversationId] = useStored<number | null>("devlab.companion.conversation", null);
   const [messages, setMessages] = useState<Message[]>([]);
@@ -176,9 +178,10 @@ export function CompanionPage() {
               />
             </label>
             <div class="row">
-              <button class="primary" type="submit" disabled={streaming}>
+              <button class="primary" type="submit" disabled={streaming || !!chatWhy}>
                 {streaming ? "Answering…" : "Send"}
               </button>
+              <RoleNote why={chatWhy} />
               <label>
                 <input type="checkbox" checked={withFile} onChange={(e) => setWithFile((e.target as HTMLInputElement).checked)} /> include the sandbox's active file (and selection)
               </label>
@@ -239,6 +242,7 @@ function FeedbackBox({ messageId }: { messageId: number }) {
 
 function GeneratePanel() {
   const { project } = useProject();
+  const genWhy = useCan()("generateCode", project || undefined);
   const [requirement, setRequirement] = useStored("devlab.generate.requirement", "");
   const [language, setLanguage] = useStored("devlab.generate.language", "python");
   const [rounds, setRounds] = useStored("devlab.generate.rounds", 3);
@@ -286,9 +290,10 @@ function GeneratePanel() {
           <label>
             <input type="checkbox" checked={inProject} onChange={(e) => setInProject((e.target as HTMLInputElement).checked)} /> change the current project
           </label>
-          <button class="primary" type="submit" disabled={busy || !requirement.trim()}>
+          <button class="primary" type="submit" disabled={busy || !requirement.trim() || !!genWhy}>
             Generate
           </button>
+          <RoleNote why={genWhy} />
         </div>
       </form>
       <ErrorNote error={error} id="generate-error" />

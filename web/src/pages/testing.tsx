@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, followJob } from "../api";
 import { DiffView, ErrorNote, NeedProject, Panel, Progress, fmtTime, useAction, useLoad, useProject, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 type Summary = { lines: number; lines_covered: number; branches: number; branches_covered: number; line_percent: number; branch_percent: number };
 type FnCov = { name: string; start_line: number; summary: Summary; missing_lines: number[] };
@@ -81,6 +82,7 @@ function TestingConsole() {
 
 function CoveragePanel({ project, tick, onTarget, onMeasured }: { project: string; tick: number; onTarget: (t: Target) => void; onMeasured: () => void }) {
   const job = useJob();
+  const why = useCan()("testingCoverage", project);
   const [file, setFile] = useState<string | null>(null);
   const [fn, setFn] = useState<FnCov | null>(null);
   const report = useLoad<Report | null>(
@@ -105,11 +107,12 @@ function CoveragePanel({ project, tick, onTarget, onMeasured }: { project: strin
     <Panel
       title={`Coverage of ${project}`}
       actions={
-        <button class="primary" onClick={measure} disabled={job.busy}>
+        <button class="primary" onClick={measure} disabled={job.busy || !!why}>
           {job.busy ? "Measuring…" : "Measure coverage"}
         </button>
       }
     >
+      <RoleNote why={why} />
       <ErrorNote error={job.error} id="coverage-error" />
       {job.busy && job.progress && <Progress done={job.progress.done} total={job.progress.total} message={job.progress.message} />}
       <ErrorNote error={report.error} />
@@ -259,6 +262,7 @@ function TargetFields({ target, setTarget }: { target: Target; setTarget?: (t: T
 
 function GeneratePanel({ project, target, setTarget, onResult }: { project: string; target: Target; setTarget: (t: Target) => void; onResult: (r: any) => void }) {
   const job = useJob();
+  const why = useCan()("testingGenerate", project);
   const [useModel, setUseModel] = useStored("devlab.testing.useModel", false);
   const [withMutation, setWithMutation] = useStored("devlab.testing.mutation", false);
   const generate = async () => {
@@ -282,10 +286,11 @@ function GeneratePanel({ project, target, setTarget, onResult }: { project: stri
         <label class="check">
           <input type="checkbox" checked={withMutation} onChange={(e) => setWithMutation((e.target as HTMLInputElement).checked)} /> also compare mutation scores
         </label>
-        <button class="primary" type="submit" disabled={job.busy}>
+        <button class="primary" type="submit" disabled={job.busy || !!why}>
           {job.busy ? "Generating…" : "Generate tests"}
         </button>
       </form>
+      <RoleNote why={why} />
       <ErrorNote error={job.error} id="generate-error" />
       {job.busy && job.progress && <Progress done={job.progress.done} total={job.progress.total} message={job.progress.message} />}
       <p class="small muted">Every candidate runs three times in the sandbox; it is kept only if it passes all three, covers the same lines each time and adds coverage.</p>
@@ -295,6 +300,7 @@ function GeneratePanel({ project, target, setTarget, onResult }: { project: stri
 
 function MutationPanel({ project, target, onResult }: { project: string; target: Target; onResult: (r: any) => void }) {
   const job = useJob();
+  const why = useCan()("testingMutation", project);
   const start = async () => {
     if (!target.path.trim()) return job.setError("give a file first (in Generate tests, or pick a function's Target)");
     const result = await job.start("testingMutation", { project, path: target.path.trim(), symbol: target.symbol.trim() || null });
@@ -312,9 +318,10 @@ function MutationPanel({ project, target, onResult }: { project: string; target:
         ) : null}{" "}
         and runs the project's tests against each mutant.
       </p>
-      <button class="primary" onClick={start} disabled={job.busy}>
+      <button class="primary" onClick={start} disabled={job.busy || !!why}>
         {job.busy ? "Mutating…" : "Run mutation testing"}
       </button>
+      <RoleNote why={why} />
       <ErrorNote error={job.error} id="mutation-error" />
       {job.busy && job.progress && <Progress done={job.progress.done} total={job.progress.total} message={job.progress.message} />}
     </Panel>
