@@ -207,6 +207,54 @@ def test_companion_chat_citations_feedback_and_generate(page, scripted_model, se
     check_page(page, "companion")
 
 
+def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
+    """A chat socket that drops before the server got the message reconnects with
+    backoff and sends it once; one that drops mid-answer finds the stored answer."""
+    page.goto("/devlab/companion")
+    fresh = {"devlab.project": PROJECT, "devlab.companion.draft": "", "devlab.companion.conversation": None}
+    store(page, fresh)
+    tries: list[str] = []
+
+    def route(ws) -> None:  # type: ignore[no-untyped-def]
+        tries.append(ws.url)
+        if len(tries) == 1:
+            ws.close()  # the first connection drops at once: nothing reached the server
+            return
+        upstream = ws.connect_to_server()
+        if len(tries) == 3:  # this one drops after the first streamed piece
+
+            def relay(message) -> None:  # type: ignore[no-untyped-def]
+                ws.send(message)
+                if '"token"' in message:
+                    ws.close()
+
+            upstream.on_message(relay)
+
+    page.route_web_socket(re.compile(r".*/companion/stream$"), route)
+    scripted_model.script("A reconnected answer about h11.")
+    page.get_by_label("Message").fill("What does h11 parse?")
+    page.get_by_role("button", name="Send").click()
+    page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
+    page.get_by_text("A reconnected answer about h11.").wait_for(timeout=30_000)
+    assert page.get_by_label("Message").input_value() == ""
+    conversation = page.evaluate("JSON.parse(localStorage.getItem('devlab.companion.conversation'))")
+    stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
+    asked = [m for m in stored["messages"] if m["role"] == "user"]
+    assert [m["content"] for m in asked] == ["What does h11 parse?"]  # sent once
+
+    # dropped mid-answer: the answer the server stored is shown, not asked twice
+    scripted_model.script("The second answer, stored while the client was away.")
+    page.get_by_label("Message").fill("And what does it write?")
+    page.get_by_role("button", name="Send").click()
+    page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
+    page.get_by_text("The second answer, stored while the client was away.").wait_for(timeout=30_000)
+    assert len(tries) == 3
+    stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
+    asked = [m["content"] for m in stored["messages"] if m["role"] == "user"]
+    assert asked == ["What does h11 parse?", "And what does it write?"]
+    assert page.get_by_label("Message").input_value() == ""
+
+
 def test_insights_feed_analyse_dismiss_reopen(page):
     page.goto("/devlab/insights")
     store(page, {"devlab.project": PROJECT})
