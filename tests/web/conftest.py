@@ -189,10 +189,17 @@ def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def server(
+def server(served: tuple[str, Path]) -> str:
+    """The URL of the workbench's server (see ``served``)."""
+    return served[0]
+
+
+@pytest.fixture(scope="session")
+def served(
     tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel
-) -> Iterator[str]:
-    """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index)."""
+) -> Iterator[tuple[str, Path]]:
+    """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index):
+    (its URL, its DEVLAB_HOME)."""
     why = _why_skip()
     if why:
         pytest.skip(why)
@@ -221,7 +228,7 @@ def server(
     finally:
         db.close()
     with _serve(home, env) as url:
-        yield url
+        yield url, home
 
 
 PASSWORD = "correct horse battery"  # the auth server's users' password

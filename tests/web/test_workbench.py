@@ -453,7 +453,7 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         page.goto("/devlab/models")
         page.get_by_role("heading", name="Models", exact=True).wait_for()
         page.get_by_text("needs the maintainer role").first.wait_for()
-        assert page.get_by_role("button", name="Train").is_disabled()
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
         assert page.get_by_role("button", name="Roll back").is_disabled()
         page.goto("/devlab/sandbox")
         page.locator(".cm-content").wait_for()
@@ -477,6 +477,53 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def test_models_page_starts_a_training_run_and_shows_its_live_loss(page, served):
+    """A real LoRA run started from the Train form: a tiny random Llama (built offline,
+    as the training tests do) on a tiny dataset, 6 steps on the CPU; the page shows the
+    run's job, its status and its loss curve, then the new version in the table."""
+    pytest.importorskip("peft")
+    from devlab.config import Settings
+    from devlab.store.db import Database
+    from training.model_helpers import write_dataset, write_hf_model
+
+    _, home = served
+    base = write_hf_model(home / "tiny-llama")
+    db = Database(Settings(home=home))
+    try:
+        write_dataset(Settings(home=home), db, name="tiny")
+    finally:
+        db.close()
+    config = {
+        "base_model": str(base),
+        "device": "cpu",
+        "context_length": 64,
+        "batch_size": 4,
+        "gradient_accumulation": 1,
+        "learning_rate": 0.03,
+        "warmup_steps": 0,
+        "lora_rank": 8,
+        "eval_every": 3,
+        "early_stopping_patience": 0,
+    }
+    page.goto("/devlab/models")
+    store(page, {"devlab.train.run": None, "devlab.train.config": ""})
+    panel = page.get_by_role("region", name="Training run")
+    panel.get_by_label("Dataset").select_option("tiny@1")
+    panel.get_by_label("Steps").fill("6")
+    page.get_by_text("Run config", exact=True).click()
+    page.get_by_label("Run config overrides").fill("[1, 2]")
+    page.get_by_role("button", name="Train", exact=True).click()
+    assert "must be a JSON object" in page.locator("#train-error").inner_text()
+    page.get_by_label("Run config overrides").fill(json.dumps(config))
+    page.get_by_role("button", name="Train", exact=True).click()
+    panel.get_by_role("link", name=re.compile(r"^[0-9a-f]{8}$")).wait_for()  # its job
+    panel.locator(".status.s-succeeded").wait_for(timeout=240_000)
+    chart = panel.get_by_role("img", name=re.compile(r"Loss from [\d.]+ to [\d.]+ over 6 steps"))
+    chart.wait_for()
+    page.locator("tr", has_text="tiny@v1").get_by_text("ready").wait_for()
+    assert page.locator("#train-error").count() == 0
 
 
 def test_jobs_list_and_log(page):

@@ -157,6 +157,7 @@ function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunI
   const trainWhy = useCan()("trainStart");
   const [dataset, setDataset] = useStored("devlab.train.dataset", "");
   const [steps, setSteps] = useStored("devlab.train.steps", 20);
+  const [knobs, setKnobs] = useStored("devlab.train.config", "");
   const [run, setRun] = useState<any>(null);
   const act = useAction();
   const datasets = useLoad(() => api<any[]>("datasets"), []);
@@ -184,7 +185,16 @@ function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunI
   const start = () =>
     act.run(async () => {
       if (!dataset) throw new Error("pick a dataset (build one on the Datasets page)");
-      const r = await api("trainStart", { body: { dataset, max_steps: Number(steps) } });
+      let config: unknown = {};
+      if (knobs.trim()) {
+        try {
+          config = JSON.parse(knobs);
+        } catch (e) {
+          throw new Error(`the run config is not JSON (${(e as Error).message}): write an object such as {"lora_rank": 8}`);
+        }
+        if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error('the run config must be a JSON object of knob: value, such as {"lora_rank": 8}');
+      }
+      const r = await api("trainStart", { body: { dataset, max_steps: Number(steps), config } });
       setRun(r);
       setRunId(String(r.id));
     });
@@ -214,13 +224,29 @@ function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunI
         <button class="primary" type="submit" disabled={act.busy || !!trainWhy}>
           Train
         </button>
+        <details class="grow">
+          <summary>Run config</summary>
+          <label class="block">
+            Run config overrides (JSON: base_model, lora_rank, learning_rate, context_length, device…; empty for the defaults)
+            <textarea rows={3} value={knobs} placeholder='{"lora_rank": 8, "learning_rate": 0.0003}' onInput={(e) => setKnobs((e.target as HTMLTextAreaElement).value)} />
+          </label>
+        </details>
       </form>
       <RoleNote why={trainWhy} />
       <ErrorNote error={act.error} id="train-error" />
       {run && (
         <div>
           <p>
-            {run.tag}: <strong>{run.job_status ?? run.status}</strong>
+            {run.tag}: <strong class={`status s-${run.job_status ?? run.status}`}>{run.job_status ?? run.status}</strong>
+            {run.job_id && (
+              <>
+                {" "}
+                · job{" "}
+                <a href="/devlab/jobs" class="small">
+                  {String(run.job_id).slice(0, 8)}
+                </a>
+              </>
+            )}
           </p>
           {run.progress?.total ? <Progress done={run.progress.done} total={run.progress.total} message={run.progress.message} /> : null}
           <LossChart history={run.loss_history ?? []} />
