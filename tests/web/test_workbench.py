@@ -615,6 +615,16 @@ def test_every_page_fits_a_phone_and_the_dark_theme_is_accessible(browser, serve
         page.goto("/devlab/sandbox")
         page.locator(".cm-content").wait_for()
         check_page(page, "sandbox-dark-phone")
+        # the API Builder's own page (served by its capability, a full navigation from
+        # the menu) fits a phone too
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation").get_by_role("link", name="API builder").click()
+        page.get_by_role("heading", name="API Builder", exact=True).wait_for()
+        assert page.url.endswith("/devlab/api") and page.locator("#canvas").count() == 1
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"/devlab/api overflows sideways at 390 px ({width} px)"
+        check_page(page, "api-phone")
         favicon = httpx.get(f"{server}/favicon.ico")
         assert favicon.status_code == 200 and b"<svg" in favicon.content
     finally:

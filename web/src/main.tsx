@@ -129,6 +129,7 @@ function App() {
 
   const go = (e: MouseEvent, id: string) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    if (id === "api") return; // the API Builder serves its own page: a full navigation
     e.preventDefault();
     history.pushState({}, "", `/devlab/${id}`);
     setPage(id);
