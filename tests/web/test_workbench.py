@@ -16,6 +16,8 @@ from PIL import Image
 
 from .conftest import AXE, LAB_PROJECT, PASSWORD, PROJECT, REPO, SCREENSHOTS, open_page
 
+expect = pytest.importorskip("playwright.sync_api").expect  # skips with conftest's reason
+
 pytestmark = [pytest.mark.slow]
 
 SPEC = json.dumps(
@@ -211,8 +213,14 @@ def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
     """A chat socket that drops before the server got the message reconnects with
     backoff and sends it once; one that drops mid-answer finds the stored answer."""
     page.goto("/devlab/companion")
-    fresh = {"devlab.project": PROJECT, "devlab.companion.draft": "", "devlab.companion.conversation": None}
-    store(page, fresh)
+    store(
+        page,
+        {
+            "devlab.project": PROJECT,
+            "devlab.companion.draft": "",
+            "devlab.companion.conversation": None,
+        },
+    )
     tries: list[str] = []
 
     def route(ws) -> None:  # type: ignore[no-untyped-def]
@@ -237,7 +245,7 @@ def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
     page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
     page.get_by_text("A reconnected answer about h11.").wait_for(timeout=30_000)
     assert page.get_by_label("Message").input_value() == ""
-    conversation = page.evaluate("JSON.parse(localStorage.getItem('devlab.companion.conversation'))")
+    conversation = page.evaluate("localStorage.getItem('devlab.companion.conversation')")
     stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
     asked = [m for m in stored["messages"] if m["role"] == "user"]
     assert [m["content"] for m in asked] == ["What does h11 parse?"]  # sent once
@@ -247,7 +255,8 @@ def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
     page.get_by_label("Message").fill("And what does it write?")
     page.get_by_role("button", name="Send").click()
     page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
-    page.get_by_text("The second answer, stored while the client was away.").wait_for(timeout=30_000)
+    second = "The second answer, stored while the client was away."
+    page.get_by_text(second).wait_for(timeout=30_000)
     assert len(tries) == 3
     stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
     asked = [m["content"] for m in stored["messages"] if m["role"] == "user"]
@@ -443,8 +452,8 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         page.get_by_text("Signed in as vic (viewer on calc)").wait_for()
         note = "needs the developer role on calc (you have viewer)"
         page.get_by_text(note).first.wait_for()  # the roles come with the OpenAPI document
-        assert page.get_by_role("button", name="Measure coverage").is_disabled()
-        assert page.get_by_role("button", name="Generate tests", exact=True).is_disabled()
+        expect(page.get_by_role("button", name="Measure coverage")).to_be_disabled()
+        expect(page.get_by_role("button", name="Generate tests", exact=True)).to_be_disabled()
         # a viewer reads: the coverage (none yet) loads without an error
         page.get_by_text("Not measured yet").wait_for()
 
@@ -453,13 +462,13 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         page.goto("/devlab/models")
         page.get_by_role("heading", name="Models", exact=True).wait_for()
         page.get_by_text("needs the maintainer role").first.wait_for()
-        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
-        assert page.get_by_role("button", name="Roll back").is_disabled()
+        expect(page.get_by_role("button", name="Train", exact=True)).to_be_disabled()
+        expect(page.get_by_role("button", name="Roll back")).to_be_disabled()
         page.goto("/devlab/sandbox")
         page.locator(".cm-content").wait_for()
-        assert page.get_by_role("button", name="Run", exact=True).is_disabled()
-        assert page.get_by_role("button", name="Refactor").is_disabled()
-        assert page.get_by_role("button", name="Explain").is_enabled()  # viewers may ask
+        expect(page.get_by_role("button", name="Explain")).to_be_enabled()  # viewers may ask
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_disabled()
+        expect(page.get_by_role("button", name="Refactor")).to_be_disabled()
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("heading", name="Sign in").wait_for()
@@ -474,6 +483,12 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         assert summary.locator(".status").inner_text() == "ok"
         assert page.locator("#coverage-error").count() == 0
         check_page(page, "testing-admin")
+        # the API Builder's own page works on the same session (its POSTs carry the CSRF token)
+        page.get_by_role("link", name="API builder").click()
+        page.get_by_label("New design name").fill("shop")
+        page.get_by_role("button", name="Create").click()
+        page.locator("#designs li", has_text="shop").wait_for()
+        assert "error" not in (page.locator("#status").get_attribute("class") or "")
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -36,7 +36,9 @@ export async function loadNeeds(): Promise<Record<string, string>> {
   return needs;
 }
 
-export const AuthContext = createContext<{ me: Me | null; needs: Record<string, string> }>({ me: null, needs: {} });
+// needs: null while the OpenAPI document is loading (controls stay disabled meanwhile)
+export const AuthContext = createContext<{ me: Me | null; needs: Record<string, string> | null }>({ me: null, needs: {} });
+const CHECKING = "checking your role";
 
 /** Why the caller may not use a route (or socket) on a project; "" when it may (or
  * when the server has no accounts: the local user may do everything). */
@@ -50,6 +52,7 @@ export function useCan(): (key: RouteKey | `ws:${keyof typeof SOCKETS}`, project
       role = SOCKET_NEEDS[key.slice(3) as keyof typeof SOCKETS];
     } else {
       const [m, path] = ROUTES[key as RouteKey];
+      if (needs === null) return CHECKING;
       method = m;
       role = needs[`${m} ${path}`];
     }
@@ -66,7 +69,7 @@ export function useCan(): (key: RouteKey | `ws:${keyof typeof SOCKETS}`, project
 
 /** The reason a control is disabled, next to it (empty when allowed). */
 export function RoleNote({ why, id }: { why: string; id?: string }) {
-  if (!why) return null;
+  if (!why || why === CHECKING) return null;
   return (
     <p class="small muted role-note" id={id}>
       Not available: {why}.

@@ -72,7 +72,7 @@ function App() {
   // checking: asking /auth/me (pages already load); open: no accounts (the local user);
   // signin: the server wants a sign-in; in: signed in (session cookie or API token)
   const [auth, setAuth] = useState<{ phase: "checking" | "open" | "signin" | "in"; me: Me | null }>({ phase: "checking", me: null });
-  const [needs, setNeeds] = useState<Record<string, string>>({});
+  const [needs, setNeeds] = useState<Record<string, string> | null>({});
   const [authTick, setAuthTick] = useState(0);
 
   useEffect(() => {
@@ -80,7 +80,12 @@ function App() {
       .then((me) => {
         setCsrf(me.csrf_token);
         setAuth({ phase: me.local ? "open" : "in", me });
-        if (!me.local && !me.is_admin) loadNeeds().then(setNeeds).catch(() => setNeeds({}));
+        if (!me.local && !me.is_admin) {
+          setNeeds(null);
+          loadNeeds()
+            .then(setNeeds)
+            .catch(() => setNeeds({})); // unknown: the server still checks each request
+        }
       })
       .catch((e) => setAuth({ phase: e instanceof ApiError && e.status === 401 ? "signin" : "open", me: null }));
   }, [authTick]);
