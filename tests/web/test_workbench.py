@@ -404,6 +404,16 @@ def test_testing_console_coverage_generate_with_proof_and_mutation(page):
     page.get_by_role("button", name="shout", exact=True).click()
     assert "def shout" in code.locator(".fn-start").inner_text()
 
+    # the measurement put coverage gaps in the insights feed; one leads back here
+    page.get_by_role("navigation").get_by_role("link", name="Insights").click()
+    page.get_by_role("tab", name="Coverage gaps").click()
+    page.get_by_role("button", name="ratio is not run by any test").click()
+    page.get_by_role("link", name="Generate tests for it in the Testing console").click()
+    page.get_by_role("heading", name="Testing", exact=True).wait_for()
+    assert page.get_by_label("Function").input_value() == "ratio"
+    assert page.get_by_label("File", exact=True).input_value() == "calc/util.py"
+    page.get_by_role("button", name="calc/util.py").click()
+
     # generate tests for shout(): each kept test's three sandbox runs, the proof, the diff
     page.get_by_role("button", name="Target shout").click()
     assert page.get_by_label("Function").input_value() == "shout"
@@ -425,7 +435,10 @@ def test_testing_console_coverage_generate_with_proof_and_mutation(page):
     assert re.search(r"\d+/[1-9]\d* mutants killed", mutation.inner_text())
     assert mutation.locator("details").count() >= 1  # survivors, each with its diff
     history = page.get_by_role("region", name="History")
-    history.get_by_role("button", name="generate calc/util.py").first.wait_for()
+    history.get_by_role("button", name="mutation calc/util.py").first.click()  # reopened
+    page.get_by_role("region", name="Mutation score of calc/util.py").wait_for()
+    history.get_by_role("button", name="generate calc/util.py").first.click()
+    page.get_by_role("region", name="Generated tests for calc/util.py").wait_for()
     page.get_by_role("region", name="Chaos scenarios").get_by_text("no chaos").wait_for()
     check_page(page, "testing")
 
@@ -668,6 +681,22 @@ def test_every_ui_call_is_a_documented_route(server, api_calls):
         if not any(m == dm and rx.match(p) for dm, rx in patterns)
     ]
     assert not undocumented, f"calls the pages made that OpenAPI does not document: {undocumented}"
+    # the scenarios above reached the Testing console's, sign-in's, training's and the
+    # API Builder page's calls too
+    made = {
+        ("GET", "/api/v1/devlab/auth/me"),
+        ("POST", "/api/v1/devlab/auth/login"),
+        ("POST", "/api/v1/devlab/auth/logout"),
+        ("POST", "/api/v1/devlab/testing/coverage"),
+        ("GET", "/api/v1/devlab/testing/coverage"),
+        ("POST", "/api/v1/devlab/testing/generate"),
+        ("POST", "/api/v1/devlab/testing/mutation"),
+        ("GET", "/api/v1/devlab/testing/runs"),
+        ("POST", "/api/v1/devlab/training/runs"),
+        ("POST", "/api/v1/devlab/api/designs"),
+    }
+    assert made <= api_calls.seen, sorted(made - api_calls.seen)
+    assert any(p.startswith("/api/v1/devlab/testing/runs/") for _, p in api_calls.seen)
     # the two WebSocket doors OpenAPI cannot list are served by the app
     sockets = re.findall(r'^\s+\w+: "(/api/[^"]+)"', source, re.M)
     assert sorted(sockets) == ["/api/v1/devlab/companion/stream", "/api/v1/devlab/execute/stream"]

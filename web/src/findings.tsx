@@ -142,10 +142,23 @@ function FindingDetail({ finding, onChanged }: { finding: any; onChanged: () => 
   return (
     <div class="detail">
       <p>{finding.message}</p>
-      {finding.fix && (
+      {finding.category === "coverage" ? (
         <p>
-          <strong>Fix:</strong> {finding.fix}
+          <a
+            href={`/devlab/testing?project=${encodeURIComponent(project)}`}
+            onClick={() =>
+              localStorage.setItem("devlab.testing.target", JSON.stringify({ path: finding.path, symbol: String(finding.symbol ?? "").split(".").pop() }))
+            }
+          >
+            Generate tests for it in the Testing console
+          </a>
         </p>
+      ) : (
+        finding.fix && (
+          <p>
+            <strong>Fix:</strong> {finding.fix}
+          </p>
+        )
       )}
       {steps.length > 0 && (
         <ol class="taint" aria-label="Taint path">

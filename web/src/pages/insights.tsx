@@ -41,6 +41,7 @@ export function InsightsPage() {
             ["performance", "Performance"],
             ["quality", "Smells & quality"],
             ["dependency", "Dependency updates"],
+            ["coverage", "Coverage gaps"],
           ].map(([id, label]) => (
             <button key={id} role="tab" aria-selected={type === id} onClick={() => setType(id)}>
               {label}

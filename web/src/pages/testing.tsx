@@ -413,12 +413,12 @@ function MutationView({ report }: { report: any }) {
   return (
     <Panel title={`Mutation score of ${report.path}`}>
       <p role="status">
-        Score <strong>{report.score == null ? "–" : `${report.score}%`}</strong> · {report.killed}/{report.mutants} mutants killed · {report.survived.length} survived
+        Score <strong>{report.score == null ? "–" : `${report.score}%`}</strong> · {report.killed}/{report.mutants} mutants killed · {(report.survived ?? []).length} survived
         {report.reused ? ` · ${report.reused} reused from the last run` : ""} · {Number(report.seconds).toFixed(1)} s
       </p>
       {report.message && <p class="notice">{report.message}</p>}
-      {report.survived.length > 0 && <h3>Surviving mutants (the tests did not notice)</h3>}
-      {report.survived.map((m: any) => (
+      {(report.survived ?? []).length > 0 && <h3>Surviving mutants (the tests did not notice)</h3>}
+      {(report.survived ?? []).map((m: any) => (
         <details key={m.id}>
           <summary>
             {m.symbol || m.path}:{m.line} · {m.operator}
@@ -436,7 +436,8 @@ function HistoryPanel({ project, tick, onOpen }: { project: string; tick: number
   const open = (id: number) =>
     act.run(async () => {
       const run = await api<any>("testingRun", { params: { run_id: id } });
-      onOpen(run.kind, run.report);
+      // a stored mutation result keeps its report beside the per-function records
+      onOpen(run.kind, run.kind === "mutation" && run.report?.report ? run.report.report : run.report);
     });
   return (
     <Panel title="History">
