@@ -502,6 +502,24 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         page.get_by_role("button", name="Create").click()
         page.locator("#designs li", has_text="shop").wait_for()
         assert "error" not in (page.locator("#status").get_attribute("class") or "")
+        # the execute WebSocket rides on the session cookie too; the header fits a phone
+        page.goto("/devlab/sandbox")
+        store(
+            page,
+            {
+                "devlab.sandbox.mode": "run",
+                "devlab.sandbox.language": "python",
+                "devlab.sandbox.files": {"main.py": "print('as ada')\n"},
+                "devlab.sandbox.active": "main.py",
+                "devlab.sandbox.stdin": "",
+            },
+        )
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_label("Program output").get_by_text("as ada").wait_for(timeout=60_000)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.get_by_role("button", name="Sign out").wait_for()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the signed-in header overflows at 390 px ({width} px)"
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
