@@ -449,8 +449,9 @@ async function chatWithRetries(
     const found = await findStored(before, text);
     if (found.state === "answered") return on.stored(found.id, found.messages), null;
     absent = found.state === "absent" ? absent + 1 : 0;
-    // "absent" twice in a row: the server never got it; "pending": it is answering
-    resend = found.state === "unknown" || absent >= 2;
+    // "absent" three times in a row (7 s: longer than gathering the context takes before
+    // the server stores the question): it never got it; "pending": it is answering
+    resend = found.state === "unknown" || absent >= 3;
   }
   return {
     error: `The connection to the server was lost and ${RETRY_DELAYS.length} reconnections failed; your message is kept below: Send to try again (an answer the server still finishes will appear in Conversations).`,
