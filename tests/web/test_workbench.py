@@ -482,6 +482,15 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         expect(page.get_by_role("button", name="Explain")).to_be_enabled()  # viewers may ask
         expect(page.get_by_role("button", name="Run", exact=True)).to_be_disabled()
         expect(page.get_by_role("button", name="Refactor")).to_be_disabled()
+        history = page.get_by_role("region", name="Version history")
+        history.get_by_text("needs the developer role").wait_for()  # not a 403 after the fact
+        assert page.get_by_role("alert").count() == 0, page.get_by_role("alert").all_inner_texts()
+        for name in ("companion", "insights", "reverse", "search", "datasets", "jobs"):
+            page.goto(f"/devlab/{name}?project={LAB_PROJECT}")  # a viewer reads every page
+            page.locator("main h1").wait_for()
+            page.wait_for_load_state("networkidle")
+            alerts = page.get_by_role("alert").all_inner_texts()
+            assert not alerts, f"/devlab/{name} as a viewer: {alerts}"
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("heading", name="Sign in").wait_for()

@@ -260,7 +260,12 @@ export function SandboxPage({ dark }: { dark: boolean }) {
           )}
           {result && <ResultView result={result} />}
         </Panel>
-        <HistoryPanel
+        {can("versions") ? (
+          <Panel title="Version history">
+            <RoleNote why={can("versions")} />
+          </Panel>
+        ) : (
+          <HistoryPanel
           snippet={snippet}
           tick={historyTick}
           onRestore={(v) => {
@@ -270,6 +275,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
             setActive(v.entry && v.files[v.entry] !== undefined ? v.entry : Object.keys(v.files)[0]);
           }}
         />
+        )}
       </div>
     </div>
   );
