@@ -451,6 +451,8 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
     context, page, errors = open_page(browser, auth_server, api_calls)
     try:
         page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+        page.evaluate("localStorage.setItem('devlab.token', 'dlt_1_revoked')")  # a stale token
+        page.reload()
         page.get_by_role("heading", name="Sign in").wait_for()
         page.get_by_label("User name").fill("vic")
         page.get_by_label("Password").fill("wrong password")

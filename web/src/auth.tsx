@@ -5,7 +5,7 @@
 // checks every request.
 import { createContext } from "preact";
 import { useContext, useState } from "preact/hooks";
-import { ROUTES, type RouteKey, SOCKETS, api, setCsrf } from "./api";
+import { ROUTES, type RouteKey, SOCKETS, api, setCsrf, setToken } from "./api";
 import { ErrorNote, useAction } from "./ui";
 
 export interface Me {
@@ -87,6 +87,7 @@ export function SignIn({ onSignedIn, onToken }: { onSignedIn: () => void; onToke
     act.run(async () => {
       const answer = await api<{ csrf_token: string }>("login", { body: { name: name.trim(), password } });
       setCsrf(answer.csrf_token);
+      setToken(""); // the session replaces a stored API token (a stale one would win)
       setPassword("");
       onSignedIn();
     });
