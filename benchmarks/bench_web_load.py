@@ -17,7 +17,17 @@ import time
 
 import httpx
 
-PAGES = ["sandbox", "companion", "insights", "reverse", "search", "datasets", "models", "jobs"]
+PAGES = [
+    "sandbox",
+    "companion",
+    "insights",
+    "reverse",
+    "search",
+    "testing",
+    "datasets",
+    "models",
+    "jobs",
+]
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ They skip, saying why, only when chromium or the built front end is missing;
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("DEVLAB_SCREENSHOTS", REPO / "tests" / "web" / "screenshots"))
 PROJECT = "h11"
+LAB_PROJECT = "calc"  # a small package with its own pytest tests (the Testing page's)
 
 
 def _why_skip() -> str | None:
@@ -150,6 +152,24 @@ def _real_codebase(target: Path) -> Path:
     return target
 
 
+def _lab_project(home: Path) -> Path:
+    """``calc``: the Testing & QA Lab's small project (helpers, two passing tests)."""
+    from lab_projects import UTIL
+
+    root = home / "calc-src"
+    files = {
+        "calc/__init__.py": "",
+        "calc/util.py": UTIL,
+        "tests/test_util.py": "from calc.util import clamp\n\n\n"
+        "def test_clamp_high():\n    assert clamp(5, 0, 3) == 3\n\n\n"
+        "def test_clamp_low():\n    assert clamp(-1, 0, 3) == 0\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
 def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
     """Two ready versions in the registry, the second with its run's loss history, as a
     finished training run leaves them (a real run would load the model for minutes)."""
@@ -169,10 +189,17 @@ def _trained_versions(db, home: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def server(
+def server(served: tuple[str, Path]) -> str:
+    """The URL of the workbench's server (see ``served``)."""
+    return served[0]
+
+
+@pytest.fixture(scope="session")
+def served(
     tmp_path_factory: pytest.TempPathFactory, scripted_model: ScriptedModel
-) -> Iterator[str]:
-    """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index)."""
+) -> Iterator[tuple[str, Path]]:
+    """A real ``devlab serve`` over a fresh home with h11 ingested (lexical index):
+    (its URL, its DEVLAB_HOME)."""
     why = _why_skip()
     if why:
         pytest.skip(why)
@@ -196,9 +223,48 @@ def server(
     db = Database(settings)
     try:
         index_project(db, settings, name=PROJECT, source=str(source), embed=False)
+        index_project(db, settings, name=LAB_PROJECT, source=str(_lab_project(home)), embed=False)
         _trained_versions(db, home)
     finally:
         db.close()
+    with _serve(home, env) as url:
+        yield url, home
+
+
+PASSWORD = "correct horse battery"  # the auth server's users' password
+
+
+@pytest.fixture(scope="session")
+def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``devlab serve`` whose store has accounts (so it wants a sign-in even on
+    loopback): ``ada`` (instance admin) and ``vic`` (viewer on ``calc``)."""
+    why = _why_skip()
+    if why:
+        pytest.skip(why)
+    from devlab.auth import users
+    from devlab.codebase.projects import resolve_project
+    from devlab.search import index_project
+    from devlab.store.db import Database
+
+    home = tmp_path_factory.mktemp("authhome")
+    settings = Settings(home=home)
+    db = Database(settings)
+    try:
+        index_project(db, settings, name=LAB_PROJECT, source=str(_lab_project(home)), embed=False)
+        users.create_user(db, "ada", PASSWORD, is_admin=True)
+        users.create_user(db, "vic", PASSWORD)
+        users.set_member(db, resolve_project(db, LAB_PROJECT).id, "vic", "viewer")
+    finally:
+        db.close()
+    env = {**os.environ, "DEVLAB_HOME": str(home)}
+    env.pop("DEVLAB_CONFIG", None)
+    with _serve(home, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serve(home: Path, env: dict[str, str]) -> Iterator[str]:
+    """``devlab serve`` as a subprocess on a free loopback port, stopped at the end."""
     port = _free_port()
     devlab = [sys.executable, "-m", "devlab", "serve", "--port", str(port)]
     log = open(home / "serve.log", "wb")  # noqa: SIM115
@@ -258,20 +324,27 @@ def api_calls() -> Calls:
     return Calls()
 
 
-@pytest.fixture
-def page(browser, server: str, api_calls: Calls) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+def open_page(browser, base: str, api_calls: Calls, width: int = 1280):  # type: ignore[no-untyped-def]
+    """A fresh browser context on ``base`` recording the API calls its pages make;
+    returns (context, page, uncaught page errors)."""
+    context = browser.new_context(base_url=base, viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     def record(request) -> None:  # type: ignore[no-untyped-def]
-        path = request.url.split(server, 1)[-1].split("?", 1)[0]
+        path = request.url.split(base, 1)[-1].split("?", 1)[0]
         if path.startswith("/api/"):
             api_calls.seen.add((request.method, path))
 
     page.on("request", record)
     page.set_default_timeout(20_000)
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser, server: str, api_calls: Calls) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context, page, errors = open_page(browser, server, api_calls)
     yield page
     context.close()
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from .conftest import AXE, PROJECT, REPO, SCREENSHOTS
+from .conftest import AXE, LAB_PROJECT, PASSWORD, PROJECT, REPO, SCREENSHOTS, open_page
+
+expect = pytest.importorskip("playwright.sync_api").expect  # skips with conftest's reason
 
 pytestmark = [pytest.mark.slow]
 
@@ -207,6 +209,61 @@ def test_companion_chat_citations_feedback_and_generate(page, scripted_model, se
     check_page(page, "companion")
 
 
+def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
+    """A chat socket that drops before the server got the message reconnects with
+    backoff and sends it once; one that drops mid-answer finds the stored answer."""
+    page.goto("/devlab/companion")
+    store(
+        page,
+        {
+            "devlab.project": PROJECT,
+            "devlab.companion.draft": "",
+            "devlab.companion.conversation": None,
+        },
+    )
+    tries: list[str] = []
+
+    def route(ws) -> None:  # type: ignore[no-untyped-def]
+        tries.append(ws.url)
+        if len(tries) == 1:
+            ws.close()  # the first connection drops at once: nothing reached the server
+            return
+        upstream = ws.connect_to_server()
+        if len(tries) == 3:  # this one drops after the first streamed piece
+
+            def relay(message) -> None:  # type: ignore[no-untyped-def]
+                ws.send(message)
+                if '"token"' in message:
+                    ws.close()
+
+            upstream.on_message(relay)
+
+    page.route_web_socket(re.compile(r".*/companion/stream$"), route)
+    scripted_model.script("A reconnected answer about h11.")
+    page.get_by_label("Message").fill("What does h11 parse?")
+    page.get_by_role("button", name="Send").click()
+    page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
+    page.get_by_text("A reconnected answer about h11.").wait_for(timeout=30_000)
+    assert page.get_by_label("Message").input_value() == ""
+    conversation = page.evaluate("localStorage.getItem('devlab.companion.conversation')")
+    stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
+    asked = [m for m in stored["messages"] if m["role"] == "user"]
+    assert [m["content"] for m in asked] == ["What does h11 parse?"]  # sent once
+
+    # dropped mid-answer: the answer the server stored is shown, not asked twice
+    scripted_model.script("The second answer, stored while the client was away.")
+    page.get_by_label("Message").fill("And what does it write?")
+    page.get_by_role("button", name="Send").click()
+    page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
+    second = "The second answer, stored while the client was away."
+    page.get_by_text(second).wait_for(timeout=30_000)
+    assert len(tries) == 3
+    stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
+    asked = [m["content"] for m in stored["messages"] if m["role"] == "user"]
+    assert asked == ["What does h11 parse?", "And what does it write?"]
+    assert page.get_by_label("Message").input_value() == ""
+
+
 def test_insights_feed_analyse_dismiss_reopen(page):
     page.goto("/devlab/insights")
     store(page, {"devlab.project": PROJECT})
@@ -330,6 +387,202 @@ def test_models_activate_rollback_loss_curve_and_errors(page):
     check_page(page, "models")
 
 
+@pytest.mark.sandbox
+def test_testing_console_coverage_generate_with_proof_and_mutation(page):
+    page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+    page.get_by_text("Not measured yet").wait_for()
+    page.get_by_role("button", name="Measure coverage").click()
+    summary = page.get_by_role("status").filter(has_text="branches")
+    summary.wait_for(timeout=120_000)
+    assert summary.locator(".status").inner_text() == "ok"
+    page.get_by_role("button", name="calc/util.py").click()
+    code = page.get_by_label("Coverage of calc/util.py")
+    code.locator(".line.miss").first.wait_for()
+    missed = code.locator(".line.miss").all_inner_texts()
+    assert any("return a / b" in line for line in missed)  # ratio() is never called
+    assert not any("return hi" in line for line in missed)  # test_clamp_high covers it
+    page.get_by_role("button", name="shout", exact=True).click()
+    assert "def shout" in code.locator(".fn-start").inner_text()
+
+    # the measurement put coverage gaps in the insights feed; one leads back here
+    page.get_by_role("navigation").get_by_role("link", name="Insights").click()
+    page.get_by_role("tab", name="Coverage gaps").click()
+    page.get_by_role("button", name="ratio is not run by any test").click()
+    page.get_by_role("link", name="Generate tests for it in the Testing console").click()
+    page.get_by_role("heading", name="Testing", exact=True).wait_for()
+    assert page.get_by_label("Function").input_value() == "ratio"
+    assert page.get_by_label("File", exact=True).input_value() == "calc/util.py"
+    page.get_by_role("button", name="calc/util.py").click()
+
+    # generate tests for shout(): each kept test's three sandbox runs, the proof, the diff
+    page.get_by_role("button", name="Target shout").click()
+    assert page.get_by_label("Function").input_value() == "shout"
+    page.get_by_role("button", name="Generate tests", exact=True).click()
+    result = page.get_by_role("region", name="Generated tests for calc/util.py")
+    result.wait_for(timeout=240_000)
+    kept = result.get_by_role("table", name="Kept tests").locator("tbody tr")
+    assert kept.count() >= 1
+    assert kept.first.locator("td").nth(2).inner_text().split() == ["passed"] * 3
+    proof = result.get_by_label("Proof run")
+    assert "ok" in proof.inner_text() and "0 generated tests failing" in proof.inner_text()
+    diff = result.get_by_label("Generated tests diff").inner_text()
+    assert "+def test_" in diff and "shout" in diff
+
+    # mutation testing of shout with the project's own tests (which never call it)
+    page.get_by_role("button", name="Run mutation testing").click()
+    mutation = page.get_by_role("region", name="Mutation score of calc/util.py")
+    mutation.wait_for(timeout=240_000)
+    assert re.search(r"\d+/[1-9]\d* mutants killed", mutation.inner_text())
+    assert mutation.locator("details").count() >= 1  # survivors, each with its diff
+    history = page.get_by_role("region", name="History")
+    history.get_by_role("button", name="mutation calc/util.py").first.click()  # reopened
+    page.get_by_role("region", name="Mutation score of calc/util.py").wait_for()
+    history.get_by_role("button", name="generate calc/util.py").first.click()
+    page.get_by_role("region", name="Generated tests for calc/util.py").wait_for()
+    page.get_by_role("region", name="Chaos scenarios").get_by_text("no chaos").wait_for()
+    check_page(page, "testing")
+
+
+@pytest.mark.sandbox
+def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
+    """A server with accounts: the sign-in form (the server's message on a wrong
+    password), a viewer's controls disabled with the reason, the session kept over a
+    reload, sign-out, and an admin's POST through the session cookie + CSRF token."""
+    context, page, errors = open_page(browser, auth_server, api_calls)
+    try:
+        page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+        page.evaluate("localStorage.setItem('devlab.token', 'dlt_1_revoked')")  # a stale token
+        page.reload()
+        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_label("User name").fill("vic")
+        page.get_by_label("Password").fill("wrong password")
+        page.get_by_role("button", name="Sign in").click()
+        error = page.locator("#signin-error")
+        error.wait_for()
+        assert error.inner_text().strip() and page.get_by_label("User name").input_value() == "vic"
+        check_page(page, "signin")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Testing", exact=True).wait_for()
+        page.get_by_text("Signed in as vic (viewer on calc)").wait_for()
+        note = "needs the developer role on calc (you have viewer)"
+        page.get_by_text(note).first.wait_for()  # the roles come with the OpenAPI document
+        expect(page.get_by_role("button", name="Measure coverage")).to_be_disabled()
+        expect(page.get_by_role("button", name="Generate tests", exact=True)).to_be_disabled()
+        # a viewer reads: the coverage (none yet) loads without an error
+        page.get_by_text("Not measured yet").wait_for()
+
+        page.reload()  # the session cookie keeps the sign-in
+        page.get_by_text("Signed in as vic").wait_for()
+        page.goto("/devlab/models")
+        page.get_by_role("heading", name="Models", exact=True).wait_for()
+        page.get_by_text("needs the maintainer role").first.wait_for()
+        expect(page.get_by_role("button", name="Train", exact=True)).to_be_disabled()
+        expect(page.get_by_role("button", name="Roll back")).to_be_disabled()
+        page.goto("/devlab/sandbox")
+        page.locator(".cm-content").wait_for()
+        expect(page.get_by_role("button", name="Explain")).to_be_enabled()  # viewers may ask
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_disabled()
+        expect(page.get_by_role("button", name="Refactor")).to_be_disabled()
+        history = page.get_by_role("region", name="Version history")
+        history.get_by_text("needs the developer role").wait_for()  # not a 403 after the fact
+        assert page.get_by_role("alert").count() == 0, page.get_by_role("alert").all_inner_texts()
+        for name in ("companion", "insights", "reverse", "search", "datasets", "jobs"):
+            page.goto(f"/devlab/{name}?project={LAB_PROJECT}")  # a viewer reads every page
+            page.locator("main h1").wait_for()
+            page.wait_for_load_state("networkidle")
+            alerts = page.get_by_role("alert").all_inner_texts()
+            assert not alerts, f"/devlab/{name} as a viewer: {alerts}"
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_label("User name").fill("ada")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in as ada (admin)").wait_for()
+        page.goto(f"/devlab/testing?project={LAB_PROJECT}")
+        page.get_by_role("button", name="Measure coverage").click()  # a POST: cookie + CSRF
+        summary = page.get_by_role("status").filter(has_text="branches")
+        summary.wait_for(timeout=120_000)
+        assert summary.locator(".status").inner_text() == "ok"
+        assert page.locator("#coverage-error").count() == 0
+        check_page(page, "testing-admin")
+        # the API Builder's own page works on the same session (its POSTs carry the CSRF token)
+        page.get_by_role("link", name="API builder").click()
+        page.get_by_label("New design name").fill("shop")
+        page.get_by_role("button", name="Create").click()
+        page.locator("#designs li", has_text="shop").wait_for()
+        assert "error" not in (page.locator("#status").get_attribute("class") or "")
+        # the execute WebSocket rides on the session cookie too; the header fits a phone
+        page.goto("/devlab/sandbox")
+        store(
+            page,
+            {
+                "devlab.sandbox.mode": "run",
+                "devlab.sandbox.language": "python",
+                "devlab.sandbox.files": {"main.py": "print('as ada')\n"},
+                "devlab.sandbox.active": "main.py",
+                "devlab.sandbox.stdin": "",
+            },
+        )
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_label("Program output").get_by_text("as ada").wait_for(timeout=60_000)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.get_by_role("button", name="Sign out").wait_for()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the signed-in header overflows at 390 px ({width} px)"
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def test_models_page_starts_a_training_run_and_shows_its_live_loss(page, served):
+    """A real LoRA run started from the Train form: a tiny random Llama (built offline,
+    as the training tests do) on a tiny dataset, 6 steps on the CPU; the page shows the
+    run's job, its status and its loss curve, then the new version in the table."""
+    pytest.importorskip("peft")
+    from devlab.config import Settings
+    from devlab.store.db import Database
+    from training.model_helpers import write_dataset, write_hf_model
+
+    _, home = served
+    base = write_hf_model(home / "tiny-llama")
+    db = Database(Settings(home=home))
+    try:
+        write_dataset(Settings(home=home), db, name="tiny")
+    finally:
+        db.close()
+    config = {
+        "base_model": str(base),
+        "device": "cpu",
+        "context_length": 64,
+        "batch_size": 4,
+        "gradient_accumulation": 1,
+        "learning_rate": 0.03,
+        "warmup_steps": 0,
+        "lora_rank": 8,
+        "eval_every": 3,
+        "early_stopping_patience": 0,
+    }
+    page.goto("/devlab/models")
+    store(page, {"devlab.train.run": None, "devlab.train.config": ""})
+    panel = page.get_by_role("region", name="Training run")
+    panel.get_by_label("Dataset").select_option("tiny@1")
+    panel.get_by_label("Steps").fill("6")
+    page.get_by_text("Run config", exact=True).click()
+    page.get_by_label("Run config overrides").fill("[1, 2]")
+    page.get_by_role("button", name="Train", exact=True).click()
+    assert "must be a JSON object" in page.locator("#train-error").inner_text()
+    page.get_by_label("Run config overrides").fill(json.dumps(config))
+    page.get_by_role("button", name="Train", exact=True).click()
+    panel.get_by_role("link", name=re.compile(r"^[0-9a-f]{8}$")).wait_for()  # its job
+    panel.locator(".status.s-succeeded").wait_for(timeout=240_000)
+    chart = panel.get_by_role("img", name=re.compile(r"Loss from [\d.]+ to [\d.]+ over 6 steps"))
+    chart.wait_for()
+    page.locator("tr", has_text="tiny@v1").get_by_text("ready").wait_for()
+    assert page.locator("#train-error").count() == 0
+
+
 def test_jobs_list_and_log(page):
     page.goto("/devlab/jobs")
     first = page.locator("tbody tr button.link").first
@@ -419,6 +672,16 @@ def test_every_page_fits_a_phone_and_the_dark_theme_is_accessible(browser, serve
         page.goto("/devlab/sandbox")
         page.locator(".cm-content").wait_for()
         check_page(page, "sandbox-dark-phone")
+        # the API Builder's own page (served by its capability, a full navigation from
+        # the menu) fits a phone too
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation").get_by_role("link", name="API builder").click()
+        page.get_by_role("heading", name="API Builder", exact=True).wait_for()
+        assert page.url.endswith("/devlab/api") and page.locator("#canvas").count() == 1
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"/devlab/api overflows sideways at 390 px ({width} px)"
+        check_page(page, "api-phone")
         favicon = httpx.get(f"{server}/favicon.ico")
         assert favicon.status_code == 200 and b"<svg" in favicon.content
     finally:
@@ -447,6 +710,22 @@ def test_every_ui_call_is_a_documented_route(server, api_calls):
         if not any(m == dm and rx.match(p) for dm, rx in patterns)
     ]
     assert not undocumented, f"calls the pages made that OpenAPI does not document: {undocumented}"
+    # the scenarios above reached the Testing console's, sign-in's, training's and the
+    # API Builder page's calls too
+    made = {
+        ("GET", "/api/v1/devlab/auth/me"),
+        ("POST", "/api/v1/devlab/auth/login"),
+        ("POST", "/api/v1/devlab/auth/logout"),
+        ("POST", "/api/v1/devlab/testing/coverage"),
+        ("GET", "/api/v1/devlab/testing/coverage"),
+        ("POST", "/api/v1/devlab/testing/generate"),
+        ("POST", "/api/v1/devlab/testing/mutation"),
+        ("GET", "/api/v1/devlab/testing/runs"),
+        ("POST", "/api/v1/devlab/training/runs"),
+        ("POST", "/api/v1/devlab/api/designs"),
+    }
+    assert made <= api_calls.seen, sorted(made - api_calls.seen)
+    assert any(p.startswith("/api/v1/devlab/testing/runs/") for _, p in api_calls.seen)
     # the two WebSocket doors OpenAPI cannot list are served by the app
     sockets = re.findall(r'^\s+\w+: "(/api/[^"]+)"', source, re.M)
     assert sorted(sockets) == ["/api/v1/devlab/companion/stream", "/api/v1/devlab/execute/stream"]

@@ -3,6 +3,9 @@
 
 export const ROUTES = {
   health: ["GET", "/api/v1/health"],
+  me: ["GET", "/api/v1/devlab/auth/me"],
+  login: ["POST", "/api/v1/devlab/auth/login"],
+  logout: ["POST", "/api/v1/devlab/auth/logout"],
   projects: ["GET", "/api/v1/devlab/projects"],
   projectCreate: ["POST", "/api/v1/devlab/projects"],
   projectFiles: ["GET", "/api/v1/devlab/projects/{project}/files"],
@@ -54,6 +57,12 @@ export const ROUTES = {
   evalStart: ["POST", "/api/v1/devlab/evaluations"],
   evaluation: ["GET", "/api/v1/devlab/evaluations/{evaluation_id}"],
   evalCompare: ["GET", "/api/v1/devlab/evaluations/compare"],
+  testingCoverage: ["POST", "/api/v1/devlab/testing/coverage"],
+  testingCoverageLatest: ["GET", "/api/v1/devlab/testing/coverage"],
+  testingGenerate: ["POST", "/api/v1/devlab/testing/generate"],
+  testingMutation: ["POST", "/api/v1/devlab/testing/mutation"],
+  testingRuns: ["GET", "/api/v1/devlab/testing/runs"],
+  testingRun: ["GET", "/api/v1/devlab/testing/runs/{run_id}"],
 } as const;
 
 // WebSocket doors (OpenAPI cannot describe them; the test checks the app serves them).
@@ -87,6 +96,16 @@ export const setToken = (t: string): void => {
   else localStorage.removeItem(TOKEN_KEY);
 };
 
+// A web session's CSRF token (from the login answer or GET /auth/me): the server wants
+// it as X-CSRF-Token on every state-changing request made with the session cookie.
+let csrfToken = "";
+export const setCsrf = (t: string | null | undefined): void => {
+  csrfToken = t ?? "";
+};
+
+/** Fired when the server answers 401 outside the login form: the layout shows sign-in. */
+export const SIGN_IN_EVENT = "devlab:sign-in";
+
 export function routeUrl(key: RouteKey, opts: CallOptions = {}): string {
   let path: string = ROUTES[key][1];
   for (const [name, value] of Object.entries(opts.params ?? {})) {
@@ -105,6 +124,7 @@ export function headers(json: boolean): Record<string, string> {
   if (json) h["Content-Type"] = "application/json";
   const token = getToken();
   if (token) h["Authorization"] = `Bearer ${token}`;
+  if (csrfToken) h["X-CSRF-Token"] = csrfToken;
   return h;
 }
 
@@ -118,7 +138,7 @@ async function errorMessage(res: Response): Promise<string> {
   } catch {
     /* not JSON */
   }
-  if (res.status === 401) return "sign in: this server needs an API token (Token, top right)";
+  if (res.status === 401) return "sign in first: this server needs an account or an API token";
   return text.slice(0, 300) || `${res.status} ${res.statusText}`;
 }
 
@@ -133,7 +153,10 @@ export async function api<T = any>(key: RouteKey, opts: CallOptions = {}): Promi
   } catch (err) {
     throw new ApiError(0, `the server did not answer (${(err as Error).message}); is devlab serve running?`);
   }
-  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  if (!res.ok) {
+    if (res.status === 401 && key !== "login" && key !== "me") dispatchEvent(new Event(SIGN_IN_EVENT));
+    throw new ApiError(res.status, await errorMessage(res));
+  }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "./api";
 import { CodeLines, ErrorNote, useAction, useLoad, useProject } from "./ui";
+import { RoleNote, useCan } from "./auth";
 
 const SEVERITIES = ["", "info", "low", "medium", "high", "critical"];
 
@@ -125,6 +126,7 @@ export function FindingsTable({ type, title, tick = 0 }: { type: string; title: 
 
 function FindingDetail({ finding, onChanged }: { finding: any; onChanged: () => void }) {
   const { project } = useProject();
+  const why = useCan()("insightPatch", project);
   const [reason, setReason] = useState("");
   const act = useAction();
   const file = useLoad(() => api("projectFile", { params: { project }, query: { path: finding.path } }), [finding.id]);
@@ -140,10 +142,23 @@ function FindingDetail({ finding, onChanged }: { finding: any; onChanged: () => 
   return (
     <div class="detail">
       <p>{finding.message}</p>
-      {finding.fix && (
+      {finding.category === "coverage" ? (
         <p>
-          <strong>Fix:</strong> {finding.fix}
+          <a
+            href={`/devlab/testing?project=${encodeURIComponent(project)}`}
+            onClick={() =>
+              localStorage.setItem("devlab.testing.target", JSON.stringify({ path: finding.path, symbol: String(finding.symbol ?? "").split(".").pop() }))
+            }
+          >
+            Generate tests for it in the Testing console
+          </a>
         </p>
+      ) : (
+        finding.fix && (
+          <p>
+            <strong>Fix:</strong> {finding.fix}
+          </p>
+        )
       )}
       {steps.length > 0 && (
         <ol class="taint" aria-label="Taint path">
@@ -161,11 +176,16 @@ function FindingDetail({ finding, onChanged }: { finding: any; onChanged: () => 
           Reason <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
         </label>
         {finding.status === "open" ? (
-          <button onClick={() => setStatus("dismissed")}>Dismiss</button>
+          <button onClick={() => setStatus("dismissed")} disabled={!!why}>
+            Dismiss
+          </button>
         ) : (
-          <button onClick={() => setStatus("open")}>Reopen</button>
+          <button onClick={() => setStatus("open")} disabled={!!why}>
+            Reopen
+          </button>
         )}
       </div>
+      <RoleNote why={why} />
       <ErrorNote error={act.error} />
     </div>
   );

@@ -3,7 +3,8 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import "./styles.css";
-import { api, getToken, setToken } from "./api";
+import { ApiError, SIGN_IN_EVENT, api, getToken, setCsrf, setToken } from "./api";
+import { AuthContext, type Me, SignIn, loadNeeds } from "./auth";
 import { ProjectContext, useStored } from "./ui";
 // Pages load on demand (the editor's code only with the sandbox), so the layout shows at once.
 type PageProps = { dark: boolean };
@@ -37,7 +38,7 @@ const Search = lazyPage(() => import("./pages/search").then((m) => () => <m.Sear
 const Datasets = lazyPage(() => import("./pages/datasets").then((m) => () => <m.DatasetsPage />));
 const Models = lazyPage(() => import("./pages/models").then((m) => () => <m.ModelsPage />));
 const Jobs = lazyPage(() => import("./pages/jobs").then((m) => () => <m.JobsPage />));
-const Testing = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="testing" />));
+const Testing = lazyPage(() => import("./pages/testing").then((m) => () => <m.TestingPage />));
 const ApiBuilder = lazyPage(() => import("./pages/elsewhere").then((m) => () => <m.ElsewherePage module="api" />));
 
 const PAGES: { id: string; title: string; render: (dark: boolean) => preact.JSX.Element }[] = [
@@ -68,6 +69,45 @@ function App() {
   const [projectError, setProjectError] = useState("");
   const [tick, setTick] = useState(0);
   const [menuOpen, setMenuOpen] = useState(false);
+  // checking: asking /auth/me (pages already load); open: no accounts (the local user);
+  // signin: the server wants a sign-in; in: signed in (session cookie or API token)
+  const [auth, setAuth] = useState<{ phase: "checking" | "open" | "signin" | "in"; me: Me | null }>({ phase: "checking", me: null });
+  const [needs, setNeeds] = useState<Record<string, string> | null>({});
+  const [authTick, setAuthTick] = useState(0);
+
+  useEffect(() => {
+    api<Me>("me")
+      .then((me) => {
+        setCsrf(me.csrf_token);
+        setAuth({ phase: me.local ? "open" : "in", me });
+        if (!me.local && !me.is_admin) {
+          setNeeds(null);
+          loadNeeds()
+            .then(setNeeds)
+            .catch(() => setNeeds({})); // unknown: the server still checks each request
+        }
+      })
+      .catch((e) => setAuth({ phase: e instanceof ApiError && e.status === 401 ? "signin" : "open", me: null }));
+  }, [authTick]);
+  useEffect(() => {
+    const onSignIn = () => setAuth({ phase: "signin", me: null });
+    addEventListener(SIGN_IN_EVENT, onSignIn);
+    return () => removeEventListener(SIGN_IN_EVENT, onSignIn);
+  }, []);
+  const signedIn = () => {
+    setAuthTick((t) => t + 1);
+    setTick((t) => t + 1);
+  };
+  const signOut = () => {
+    api("logout")
+      .catch(() => undefined)
+      .finally(() => {
+        setCsrf("");
+        setToken("");
+        setProjects([]);
+        setAuth({ phase: "signin", me: null });
+      });
+  };
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -94,6 +134,7 @@ function App() {
 
   const go = (e: MouseEvent, id: string) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    if (id === "api") return; // the API Builder serves its own page: a full navigation
     e.preventDefault();
     history.pushState({}, "", `/devlab/${id}`);
     setPage(id);
@@ -104,11 +145,12 @@ function App() {
     const value = prompt("API token for this server (empty to sign out):", getToken());
     if (value !== null) {
       setToken(value.trim());
-      setTick((t) => t + 1);
+      signedIn();
     }
   };
 
   return (
+    <AuthContext.Provider value={{ me: auth.me, needs }}>
     <ProjectContext.Provider value={{ project, projects, reload: () => setTick((t) => t + 1) }}>
       <a class="skip" href="#main">
         Skip to content
@@ -120,7 +162,7 @@ function App() {
         <button class="menu-btn" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
           Menu
         </button>
-        <label class="switcher">
+        <label class="switcher" hidden={auth.phase === "signin"}>
           <span aria-hidden="true">Project </span>
           <select aria-label="Project" value={project} onChange={(e) => setProject((e.target as HTMLSelectElement).value)}>
             {projects.length === 0 && <option value="">(none yet)</option>}
@@ -134,9 +176,19 @@ function App() {
         <button onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
           {theme === "dark" ? "Light" : "Dark"}
         </button>
-        <button onClick={askToken}>Token</button>
+        {auth.me && !auth.me.local ? (
+          <>
+            <span class="who">
+              Signed in as <strong>{auth.me.user}</strong>
+              {auth.me.is_admin ? " (admin)" : project && auth.me.projects[project] ? ` (${auth.me.projects[project]} on ${project})` : ""}
+            </span>
+            <button onClick={signOut}>Sign out</button>
+          </>
+        ) : (
+          <button onClick={askToken}>Token</button>
+        )}
       </header>
-      {projectError && (
+      {projectError && auth.phase !== "signin" && (
         <p class="error banner" role="alert">
           Projects: {projectError}
         </p>
@@ -154,11 +206,21 @@ function App() {
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          <h1>{current.title}</h1>
-          {current.render(theme === "dark")}
+          {auth.phase === "signin" ? (
+            <>
+              <h1>Sign in</h1>
+              <SignIn onSignedIn={signedIn} onToken={askToken} />
+            </>
+          ) : (
+            <>
+              <h1>{current.title}</h1>
+              {current.render(theme === "dark")}
+            </>
+          )}
         </main>
       </div>
     </ProjectContext.Provider>
+    </AuthContext.Provider>
   );
 }
 

@@ -1,9 +1,10 @@
 // The Dev Companion: streaming chat with citations that open the cited lines, the
 // sandbox's active file as context, conversations, feedback (thumbs, correction,
 // training consent), and "generate" with each round visible as it happens.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, followJob, socketUrl, SOCKETS } from "../api";
 import { CodeLines, ErrorNote, Panel, Progress, fmtTime, useAction, useProject, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 interface Citation {
   ref: number;
@@ -22,10 +23,19 @@ interface Message {
 
 export function CompanionPage() {
   const { project } = useProject();
+  const chatWhy = useCan()("ws:chat", project || undefined);
   const [draft, setDraft] = useStored("devlab.companion.draft", "");
   const [conversationId, setConversationId] = useStored<number | null>("devlab.companion.conversation", null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [streaming, setStreaming] = useState(false);
+  const [reconnect, setReconnect] = useState(""); // "connection lost; retrying…" while it does
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
   const [error, setError] = useState("");
   const [withFile, setWithFile] = useStored("devlab.companion.withFile", false);
   const [opened, setOpened] = useState<{ c: Citation; text: string } | null>(null);
@@ -61,36 +71,35 @@ export function CompanionPage() {
         if (Array.isArray(lines)) request.active_file.selection = { start_line: lines[0], end_line: lines[1] };
       }
     }
+    const before: Before = { conversation: conversationId, count: messages.length, ids: new Set(conversations.map((c) => c.id)) };
     setMessages((m) => [...m, { role: "user", content: text }, { role: "assistant", content: "" }]);
     setStreaming(true);
-    const ws = new WebSocket(socketUrl(SOCKETS.chat));
-    let done = false;
-    ws.onopen = () => ws.send(JSON.stringify(request));
-    ws.onmessage = (ev) => {
-      const frame = JSON.parse(ev.data);
-      if (frame.type === "token") {
-        setMessages((m) => [...m.slice(0, -1), { ...m[m.length - 1], content: m[m.length - 1].content + frame.data }]);
-      } else if (frame.type === "answer") {
-        done = true;
-        const a = frame.answer;
-        setMessages((m) => [...m.slice(0, -1), { id: a.message_id, role: "assistant", content: a.answer, citations: a.citations }]);
-        setDraft("");
-        if (conversationId !== a.conversation_id) setConversationId(a.conversation_id);
-        setListTick((t) => t + 1);
-      } else if (frame.type === "error") {
-        done = true;
-        setError(frame.error);
-        setMessages((m) => m.slice(0, -2));
-      }
+    const onToken = (piece: string) => setMessages((m) => [...m.slice(0, -1), { ...m[m.length - 1], content: m[m.length - 1].content + piece }]);
+    const answered = (a: any) => {
+      setMessages((m) => [...m.slice(0, -1), { id: a.message_id, role: "assistant", content: a.answer, citations: a.citations }]);
+      setDraft("");
+      if (conversationId !== a.conversation_id) setConversationId(a.conversation_id);
+      setListTick((t) => t + 1);
     };
-    ws.onclose = () => {
-      setStreaming(false);
-      if (!done) {
-        setError("The connection was lost mid-answer; your message is kept below. The server still stores the answer: reopen the conversation, or send again.");
-        setMessages((m) => m.slice(0, -2));
-        setListTick((t) => t + 1);
-      }
+    const stored = (id: number, all: Message[]) => {
+      setMessages(all);
+      setDraft("");
+      setConversationId(id);
+      setListTick((t) => t + 1);
     };
+    const reset = () => setMessages((m) => [...m.slice(0, -1), { role: "assistant", content: "" }]);
+    chatWithRetries(request, text, before, { onToken, reset, answered, stored, say: setReconnect, alive: () => alive.current })
+      .then((failure) => {
+        if (failure) {
+          setError(failure.error);
+          setMessages((m) => m.slice(0, -2));
+          if (failure.lost) setListTick((t) => t + 1);
+        }
+      })
+      .finally(() => {
+        setStreaming(false);
+        setReconnect("");
+      });
   };
 
   const open = (c: Citation) =>
@@ -176,9 +185,15 @@ export function CompanionPage() {
               />
             </label>
             <div class="row">
-              <button class="primary" type="submit" disabled={streaming}>
+              <button class="primary" type="submit" disabled={streaming || !!chatWhy}>
                 {streaming ? "Answering…" : "Send"}
               </button>
+              <RoleNote why={chatWhy} />
+              {reconnect && (
+                <span role="status" class="notice small" id="chat-reconnect">
+                  {reconnect}
+                </span>
+              )}
               <label>
                 <input type="checkbox" checked={withFile} onChange={(e) => setWithFile((e.target as HTMLInputElement).checked)} /> include the sandbox's active file (and selection)
               </label>
@@ -239,6 +254,7 @@ function FeedbackBox({ messageId }: { messageId: number }) {
 
 function GeneratePanel() {
   const { project } = useProject();
+  const genWhy = useCan()("generateCode", project || undefined);
   const [requirement, setRequirement] = useStored("devlab.generate.requirement", "");
   const [language, setLanguage] = useStored("devlab.generate.language", "python");
   const [rounds, setRounds] = useStored("devlab.generate.rounds", 3);
@@ -286,9 +302,10 @@ function GeneratePanel() {
           <label>
             <input type="checkbox" checked={inProject} onChange={(e) => setInProject((e.target as HTMLInputElement).checked)} /> change the current project
           </label>
-          <button class="primary" type="submit" disabled={busy || !requirement.trim()}>
+          <button class="primary" type="submit" disabled={busy || !requirement.trim() || !!genWhy}>
             Generate
           </button>
+          <RoleNote why={genWhy} />
         </div>
       </form>
       <ErrorNote error={error} id="generate-error" />
@@ -325,4 +342,119 @@ function GeneratePanel() {
       )}
     </Panel>
   );
+}
+
+// ---------------------------------------------------------------- the chat socket
+
+interface Before {
+  conversation: number | null; // the conversation the message goes to (null: a new one)
+  count: number; // its messages before this one
+  ids: Set<number>; // the conversations listed before (to find a new one)
+}
+type Outcome = { kind: "answer"; answer: any } | { kind: "error"; error: string } | { kind: "lost"; opened: boolean };
+type Stored = { state: "answered"; id: number; messages: Message[] } | { state: "pending" } | { state: "absent" } | { state: "unknown" };
+
+const RETRY_DELAYS = [1000, 2000, 4000, 8000, 16000]; // backoff between tries (ms)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One try over the chat WebSocket: streams tokens, ends with the answer, the server's
+ * error, or a lost connection (``opened``: the request may have reached the server). */
+function streamOnce(request: object, onToken: (piece: string) => void): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let opened = false;
+    let settled = false;
+    const finish = (o: Outcome) => {
+      if (!settled) {
+        settled = true;
+        resolve(o);
+      }
+    };
+    const ws = new WebSocket(socketUrl(SOCKETS.chat));
+    ws.onopen = () => {
+      opened = true;
+      ws.send(JSON.stringify(request));
+    };
+    ws.onmessage = (ev) => {
+      const frame = JSON.parse(ev.data);
+      if (frame.type === "token") onToken(frame.data);
+      else if (frame.type === "answer") finish({ kind: "answer", answer: frame.answer });
+      else if (frame.type === "error") finish({ kind: "error", error: frame.error });
+    };
+    ws.onclose = () => finish({ kind: "lost", opened });
+  });
+}
+
+/** Did the server store this question (and its answer)? The server stores the question
+ * before asking the model and the answer even when the client left. */
+async function findStored(before: Before, text: string): Promise<Stored> {
+  const check = (id: number, all: Message[], from: number): Stored => {
+    const rest = all.slice(from);
+    const at = rest.findIndex((m) => m.role === "user" && m.content.trim() === text);
+    if (at < 0) return { state: "absent" };
+    return rest.slice(at + 1).some((m) => m.role === "assistant") ? { state: "answered", id, messages: all } : { state: "pending" };
+  };
+  try {
+    if (before.conversation != null) {
+      const c = await api("conversation", { params: { conversation_id: before.conversation } });
+      return check(before.conversation, c.messages, before.count);
+    }
+    const list = await api<any[]>("conversations", { query: { limit: 50 } });
+    for (const conv of list.filter((c) => !before.ids.has(c.id)).slice(0, 3)) {
+      const c = await api("conversation", { params: { conversation_id: conv.id } });
+      const found = check(conv.id, c.messages, 0);
+      if (found.state !== "absent") return found;
+    }
+    return { state: "absent" };
+  } catch {
+    return { state: "unknown" };
+  }
+}
+
+/** Send a chat message; a lost connection reconnects with backoff. A request that may
+ * have reached the server is looked up first (its stored answer is shown; one still
+ * being answered is waited for) and sent again only when the server does not have it,
+ * so a retry never stores the question twice. Resolves with the failure, if any. */
+async function chatWithRetries(
+  request: object,
+  text: string,
+  before: Before,
+  on: { onToken: (p: string) => void; reset: () => void; answered: (a: any) => void; stored: (id: number, all: Message[]) => void; say: (s: string) => void; alive: () => boolean },
+): Promise<{ error: string; lost?: boolean } | null> {
+  let resend = true;
+  let opened = false;
+  let absent = 0;
+  for (let attempt = 0; ; attempt++) {
+    if (resend) {
+      on.say(attempt ? `Reconnected (try ${attempt + 1})…` : "");
+      if (attempt) on.reset(); // the answer starts again
+      let first = true;
+      const out = await streamOnce(request, (piece) => {
+        if (first) on.say("");
+        first = false;
+        on.onToken(piece);
+      });
+      if (out.kind === "answer") return on.answered(out.answer), null;
+      if (out.kind === "error") return { error: out.error };
+      opened = out.opened;
+      absent = 0;
+    }
+    if (attempt >= RETRY_DELAYS.length || !on.alive()) break;
+    const delay = RETRY_DELAYS[attempt];
+    on.say(`Connection to the server lost; reconnecting in ${delay / 1000} s (try ${attempt + 2} of ${RETRY_DELAYS.length + 1})…`);
+    await sleep(delay);
+    if (!opened) {
+      resend = true; // the request never left: send it again
+      continue;
+    }
+    const found = await findStored(before, text);
+    if (found.state === "answered") return on.stored(found.id, found.messages), null;
+    absent = found.state === "absent" ? absent + 1 : 0;
+    // "absent" three times in a row (7 s: longer than gathering the context takes before
+    // the server stores the question): it never got it; "pending": it is answering
+    resend = found.state === "unknown" || absent >= 3;
+  }
+  return {
+    error: `The connection to the server was lost and ${RETRY_DELAYS.length} reconnections failed; your message is kept below: Send to try again (an answer the server still finishes will appear in Conversations).`,
+    lost: true,
+  };
 }

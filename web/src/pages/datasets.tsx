@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { api, followJob } from "../api";
 import { ErrorNote, NeedProject, Panel, Progress, fmtTime, useAction, useLoad, useProject, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 const KINDS = ["completion", "doc-to-code", "code-to-doc", "code-to-tests", "bug-fix", "refactor"];
 
@@ -14,6 +15,7 @@ export function DatasetsPage() {
   const [tick, setTick] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const build = useAction();
+  const why = useCan()("datasetBuild", project);
   const list = useLoad(() => api<any[]>("datasets"), [tick]);
   const start = () =>
     build.run(async () => {
@@ -50,9 +52,10 @@ export function DatasetsPage() {
                   </label>
                 ))}
               </fieldset>
-              <button class="primary" type="submit" disabled={build.busy}>
+              <button class="primary" type="submit" disabled={build.busy || !!why}>
                 {build.busy ? "Building…" : "Build"}
               </button>
+              <RoleNote why={why} />
             </form>
             <ErrorNote error={build.error} id="build-error" />
             {build.busy && progress && <Progress done={progress.done} total={progress.total} message={progress.message} />}

@@ -1,11 +1,10 @@
-// Testing and API builder: their capabilities (issues 15 and 16) serve their own routes
-// and page; on a server without them this page says so and lists what the server has.
+// The API builder serves its own page at /devlab/api; on a server without that
+// capability the workbench's fallback says so and lists what the server has.
 import { useEffect, useState } from "preact/hooks";
 import { Panel } from "../ui";
 
 const INFO = {
-  testing: { title: "Testing & QA Lab", prefix: "/api/v1/devlab/testing" },
-  api: { title: "API Builder", prefix: "/api/v1/devlab/apibuilder" },
+  api: { title: "API Builder", prefix: "/api/v1/devlab/api/" },
 } as const;
 
 export function ElsewherePage({ module }: { module: keyof typeof INFO }) {

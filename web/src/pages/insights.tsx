@@ -4,9 +4,11 @@ import { useState } from "preact/hooks";
 import { api, followJob } from "../api";
 import { FindingsTable } from "../findings";
 import { ErrorNote, NeedProject, Panel, Progress, useAction, useProject } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 export function InsightsPage() {
   const { project } = useProject();
+  const why = useCan()("insightsGenerate", project);
   const [type, setType] = useState("all");
   const [tick, setTick] = useState(0);
   const [progress, setProgress] = useState<any>(null);
@@ -24,11 +26,12 @@ export function InsightsPage() {
       <Panel
         title={`Feed of ${project}`}
         actions={
-          <button class="primary" onClick={analyse} disabled={busy}>
+          <button class="primary" onClick={analyse} disabled={busy || !!why}>
             {busy ? "Analysing…" : "Analyse now"}
           </button>
         }
       >
+        <RoleNote why={why} />
         <ErrorNote error={error} />
         {busy && progress && <Progress done={progress.done} total={progress.total} message={progress.message} />}
         <div class="tabs" role="tablist" aria-label="Insight types">
@@ -38,6 +41,7 @@ export function InsightsPage() {
             ["performance", "Performance"],
             ["quality", "Smells & quality"],
             ["dependency", "Dependency updates"],
+            ["coverage", "Coverage gaps"],
           ].map(([id, label]) => (
             <button key={id} role="tab" aria-selected={type === id} onClick={() => setType(id)}>
               {label}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type JobInfo } from "../api";
 import { ErrorNote, Panel, Progress, fmtTime, useAction } from "../ui";
+import { useCan } from "../auth";
 
 export function JobsPage() {
   const [jobs, setJobs] = useState<JobInfo[]>([]);
@@ -10,6 +11,7 @@ export function JobsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [logs, setLogs] = useState<any[]>([]);
   const act = useAction();
+  const can = useCan();
   useEffect(() => {
     let live = true;
     const load = () =>
@@ -66,7 +68,8 @@ export function JobsPage() {
         <Panel
           title={`${job.kind} ${job.id.slice(0, 8)}`}
           actions={
-            ["queued", "running"].includes(job.status) && (
+            ["queued", "running"].includes(job.status) &&
+            !can("jobCancel") && (
               <button onClick={() => act.run(() => api("jobCancel", { params: { job_id: job.id } }))} disabled={act.busy}>
                 Cancel
               </button>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followJob } from "../api";
 import { ErrorNote, Panel, Progress, fmtTime, useAction, useLoad, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 const TASKS = ["chat", "explain", "generate", "tests", "fix", "refactor", "translate", "suggest"];
 
@@ -12,6 +13,7 @@ export function ModelsPage() {
   const models = useLoad(() => api<any[]>("models"), [tick]);
   const acceptance = useLoad(() => api<any[]>("acceptance"), [tick]);
   const act = useAction();
+  const can = useCan();
   const [task, setTask] = useState("all");
   const activate = (tag: string) =>
     act.run(async () => {
@@ -47,12 +49,13 @@ export function ModelsPage() {
                 ))}
               </select>
             </label>
-            <button onClick={rollback} disabled={act.busy}>
+            <button onClick={rollback} disabled={act.busy || !!can("modelRollback")}>
               Roll back
             </button>
           </>
         }
       >
+        <RoleNote why={can("modelActivate")} />
         <ErrorNote error={models.error || act.error} id="models-error" />
         {models.data && models.data.length === 0 && <p class="muted">No trained versions yet: the packaged base model serves every task.</p>}
         {models.data && models.data.length > 0 && (
@@ -82,7 +85,7 @@ export function ModelsPage() {
                     <td>{m.active_tasks.join(", ")}</td>
                     <td class="small">{["last_loss", "best_val_loss", "pass@1"].filter((k) => m.metrics?.[k] != null).map((k) => `${k} ${Number(m.metrics[k]).toFixed(3)}`).join(" · ")}</td>
                     <td class="row">
-                      <button onClick={() => activate(m.tag)} disabled={act.busy || m.status !== "ready"} aria-label={`Activate ${m.tag}`}>
+                      <button onClick={() => activate(m.tag)} disabled={act.busy || m.status !== "ready" || !!can("modelActivate")} aria-label={`Activate ${m.tag}`}>
                         Activate
                       </button>
                       <button onClick={() => setRunId(String(m.id))} aria-label={`Training run of ${m.tag}`}>
@@ -151,8 +154,10 @@ function LossChart({ history }: { history: any[] }) {
 }
 
 function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunId: (id: string) => void; onDone: () => void }) {
+  const trainWhy = useCan()("trainStart");
   const [dataset, setDataset] = useStored("devlab.train.dataset", "");
   const [steps, setSteps] = useStored("devlab.train.steps", 20);
+  const [knobs, setKnobs] = useStored("devlab.train.config", "");
   const [run, setRun] = useState<any>(null);
   const act = useAction();
   const datasets = useLoad(() => api<any[]>("datasets"), []);
@@ -180,7 +185,16 @@ function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunI
   const start = () =>
     act.run(async () => {
       if (!dataset) throw new Error("pick a dataset (build one on the Datasets page)");
-      const r = await api("trainStart", { body: { dataset, max_steps: Number(steps) } });
+      let config: unknown = {};
+      if (knobs.trim()) {
+        try {
+          config = JSON.parse(knobs);
+        } catch (e) {
+          throw new Error(`the run config is not JSON (${(e as Error).message}): write an object such as {"lora_rank": 8}`);
+        }
+        if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error('the run config must be a JSON object of knob: value, such as {"lora_rank": 8}');
+      }
+      const r = await api("trainStart", { body: { dataset, max_steps: Number(steps), config } });
       setRun(r);
       setRunId(String(r.id));
     });
@@ -207,15 +221,32 @@ function TrainPanel({ runId, setRunId, onDone }: { runId: string | null; setRunI
         <label>
           Steps <input type="number" min={1} max={100000} value={steps} style="width:6em" onInput={(e) => setSteps(Number((e.target as HTMLInputElement).value))} />
         </label>
-        <button class="primary" type="submit" disabled={act.busy}>
+        <button class="primary" type="submit" disabled={act.busy || !!trainWhy}>
           Train
         </button>
+        <details class="grow">
+          <summary>Run config</summary>
+          <label class="block">
+            Run config overrides (JSON: base_model, lora_rank, learning_rate, context_length, device…; empty for the defaults)
+            <textarea rows={3} value={knobs} placeholder='{"lora_rank": 8, "learning_rate": 0.0003}' onInput={(e) => setKnobs((e.target as HTMLTextAreaElement).value)} />
+          </label>
+        </details>
       </form>
+      <RoleNote why={trainWhy} />
       <ErrorNote error={act.error} id="train-error" />
       {run && (
         <div>
           <p>
-            {run.tag}: <strong>{run.job_status ?? run.status}</strong>
+            {run.tag}: <strong class={`status s-${run.job_status ?? run.status}`}>{run.job_status ?? run.status}</strong>
+            {run.job_id && (
+              <>
+                {" "}
+                · job{" "}
+                <a href="/devlab/jobs" class="small">
+                  {String(run.job_id).slice(0, 8)}
+                </a>
+              </>
+            )}
           </p>
           {run.progress?.total ? <Progress done={run.progress.done} total={run.progress.total} message={run.progress.message} /> : null}
           <LossChart history={run.loss_history ?? []} />
@@ -238,6 +269,7 @@ function EvaluatePanel() {
   const [comparison, setComparison] = useState<any>(null);
   const act = useAction();
   const cmp = useAction();
+  const evalWhy = useCan()("evalStart");
   const start = () =>
     act.run(async () => {
       setProgress(null);
@@ -276,10 +308,11 @@ function EvaluatePanel() {
         <label>
           Samples <input type="number" min={1} max={200} value={samples} style="width:4em" onInput={(e) => setSamples(Number((e.target as HTMLInputElement).value))} />
         </label>
-        <button class="primary" type="submit" disabled={act.busy}>
+        <button class="primary" type="submit" disabled={act.busy || !!evalWhy}>
           Evaluate
         </button>
       </form>
+      <RoleNote why={evalWhy} />
       <ErrorNote error={act.error} id="eval-error" />
       {act.busy && progress && <Progress done={progress.done} total={progress.total} message={progress.message} />}
       {evaluation && (

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, followJob } from "../api";
 import { FindingsTable } from "../findings";
 import { ErrorNote, NeedProject, Panel, Progress, useAction, useProject, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 export function ReversePage() {
   const { project, reload } = useProject();
@@ -15,6 +16,9 @@ export function ReversePage() {
   const [summary, setSummary] = useState<any>(null);
   const [tick, setTick] = useState(0);
   const upload = useAction();
+  const can = useCan();
+  const newWhy = can("analyze");
+  const againWhy = can("analyze", project);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const follow = async (job: any) => {
@@ -62,7 +66,7 @@ export function ReversePage() {
             <label class="block">
               ZIP archive <input type="file" accept=".zip,application/zip" ref={fileInput} />
             </label>
-            <button type="submit" disabled={upload.busy}>
+            <button type="submit" disabled={upload.busy || !!newWhy}>
               Upload and analyse
             </button>
           </form>
@@ -75,7 +79,7 @@ export function ReversePage() {
             <label class="block">
               Git URL or server path <input value={source} placeholder="https://host/org/repo.git" onInput={(e) => setSource((e.target as HTMLInputElement).value)} />
             </label>
-            <button type="submit" disabled={upload.busy}>
+            <button type="submit" disabled={upload.busy || !!newWhy}>
               Ingest and analyse
             </button>
           </form>
@@ -85,11 +89,12 @@ export function ReversePage() {
             Project name <input value={name} placeholder="from the file name" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
           </label>
           {project && (
-            <button onClick={again} disabled={upload.busy}>
+            <button onClick={again} disabled={upload.busy || !!againWhy} title={againWhy || undefined}>
               Re-analyse {project}
             </button>
           )}
         </div>
+        <RoleNote why={newWhy} />
         <ErrorNote error={upload.error} id="analyze-error" />
         {upload.busy && progress && <Progress done={progress.done} total={progress.total} message={progress.message} />}
         {upload.busy && log.length > 0 && <p class="muted small">{log[log.length - 1]}</p>}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, socketUrl, SOCKETS } from "../api";
 import { CodeEditor, type EditorHandle } from "../editor";
 import { DiffView, ErrorNote, Panel, fmtTime, useAction, useStored } from "../ui";
+import { RoleNote, useCan } from "../auth";
 
 const FALLBACK_LANGUAGES = ["python", "javascript", "typescript", "bash", "sql", "go", "java"];
 const STARTERS: Record<string, [string, string]> = {
@@ -37,6 +38,8 @@ interface Suggestion {
 }
 
 export function SandboxPage({ dark }: { dark: boolean }) {
+  const can = useCan();
+  const runWhy = can("ws:execute");
   const [snippet, setSnippet] = useStored("devlab.sandbox.snippet", "scratch");
   const [language, setLanguage] = useStored("devlab.sandbox.language", "python");
   const [files, setFiles] = useStored<Record<string, string>>("devlab.sandbox.files", { "main.py": STARTERS.python[1] });
@@ -199,12 +202,13 @@ export function SandboxPage({ dark }: { dark: boolean }) {
             onReady={(h) => (editor.current = h)}
           />
           <div class="row">
-            <button class="primary" onClick={run} disabled={running} aria-keyshortcuts="Control+Enter">
+            <button class="primary" onClick={run} disabled={running || !!runWhy} aria-keyshortcuts="Control+Enter" aria-describedby={runWhy ? "run-why" : undefined}>
               {running ? "Running…" : mode === "test" ? "Run tests" : "Run"}
             </button>
             <button onClick={stop} disabled={!running}>
               Stop
             </button>
+            <RoleNote why={runWhy} id="run-why" />
             <label>
               Mode{" "}
               <select value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value as "run" | "test")}>
@@ -256,7 +260,12 @@ export function SandboxPage({ dark }: { dark: boolean }) {
           )}
           {result && <ResultView result={result} />}
         </Panel>
-        <HistoryPanel
+        {can("versions") ? (
+          <Panel title="Version history">
+            <RoleNote why={can("versions")} />
+          </Panel>
+        ) : (
+          <HistoryPanel
           snippet={snippet}
           tick={historyTick}
           onRestore={(v) => {
@@ -266,6 +275,7 @@ export function SandboxPage({ dark }: { dark: boolean }) {
             setActive(v.entry && v.files[v.entry] !== undefined ? v.entry : Object.keys(v.files)[0]);
           }}
         />
+        )}
       </div>
     </div>
   );
@@ -399,6 +409,7 @@ function SelectionActions({
   onApply: (from: number, to: number, code: string) => void;
 }) {
   const { busy, error, run } = useAction();
+  const can = useCan();
   const [answer, setAnswer] = useState<Suggestion | null>(null);
   const [undo, setUndo] = useState<{ from: number; to: number; text: string } | null>(null);
   const ask = (action: "explain" | "suggest" | "refactor" | "fix") =>
@@ -427,7 +438,7 @@ function SelectionActions({
       <p class="muted">Select code in the editor (or nothing, for the whole file), then:</p>
       <div class="row">
         {(["explain", "suggest", "refactor", "fix"] as const).map((a) => (
-          <button key={a} onClick={() => ask(a)} disabled={busy}>
+          <button key={a} onClick={() => ask(a)} disabled={busy || !!can(a)} title={can(a) || undefined}>
             {a[0].toUpperCase() + a.slice(1)}
           </button>
         ))}

@@ -20,12 +20,32 @@ function status(text, error = false) {
   s.className = error ? "error" : "";
 }
 
+// On a server with accounts the page rides on the workbench's session cookie; its
+// state-changing requests carry the session's CSRF token (GET /auth/me tells it).
+let csrf = null;
+async function csrfToken() {
+  if (csrf === null) {
+    const res = await fetch("/api/v1/devlab/auth/me").catch(() => null);
+    csrf = res && res.ok ? (await res.json()).csrf_token || "" : "";
+  }
+  return csrf;
+}
+
 async function call(method, path, body) {
+  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  if (method !== "GET") {
+    const token = await csrfToken();
+    if (token) headers["X-CSRF-Token"] = token;
+  }
   const res = await fetch(API + path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (res.status === 401) {
+    status("sign in first: open the workbench (DevLab, top left) and sign in", true);
+    throw new Error("sign in first");
+  }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
@@ -166,8 +186,9 @@ function wire() {
   $("#sdk").addEventListener("click", async () => {
     const language = $("#sdk-lang").value;
     status(`generating the ${language} SDK...`);
+    const token = await csrfToken();
     const res = await fetch(`${API}/generate-sdk`, {
-      method: "POST", headers: { "Content-Type": "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json", ...(token ? { "X-CSRF-Token": token } : {}) },
       body: JSON.stringify({ design_id: current.id, language, prove: $("#sdk-prove").checked }),
     });
     if (!res.ok) { status(`SDK failed: ${res.status}`, true); return; }
