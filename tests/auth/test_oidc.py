@@ -40,6 +40,8 @@ def test_oidc_code_flow_signs_users_in(tmp_path) -> None:
         )
         for hostport in serve_in_thread(settings):
             with httpx.Client(base_url=f"http://{hostport}") as client:
+                methods = client.get(f"{P}/auth/methods").json()
+                assert methods == {"password": True, "oidc": True}
                 done = _sign_in(client, "alice@example.org")
                 assert done.status_code == 303 and done.headers["location"] == "/"
                 assert "httponly" in done.headers["set-cookie"].lower()
@@ -57,3 +59,5 @@ def test_oidc_not_configured_is_503(tmp_path) -> None:
     for hostport in serve_in_thread(load_settings(home=tmp_path / "home")):
         resp = httpx.get(f"http://{hostport}{P}/auth/oidc/login")
         assert "not configured" in assert_error_shape(resp, 503)["error"]
+        methods = httpx.get(f"http://{hostport}{P}/auth/methods").json()
+        assert methods == {"password": True, "oidc": False}  # the page shows no SSO button

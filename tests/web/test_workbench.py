@@ -460,6 +460,7 @@ def test_sign_in_roles_and_sign_out(browser, auth_server, api_calls):
         error = page.locator("#signin-error")
         error.wait_for()
         assert error.inner_text().strip() and page.get_by_label("User name").input_value() == "vic"
+        assert page.locator("#signin-sso").count() == 0  # no single sign-on configured here
         check_page(page, "signin")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
@@ -715,6 +716,7 @@ def test_every_ui_call_is_a_documented_route(server, api_calls):
     made = {
         ("GET", "/api/v1/devlab/auth/me"),
         ("POST", "/api/v1/devlab/auth/login"),
+        ("GET", "/api/v1/devlab/auth/methods"),
         ("POST", "/api/v1/devlab/auth/logout"),
         ("POST", "/api/v1/devlab/testing/coverage"),
         ("GET", "/api/v1/devlab/testing/coverage"),

@@ -5,6 +5,7 @@ export const ROUTES = {
   health: ["GET", "/api/v1/health"],
   me: ["GET", "/api/v1/devlab/auth/me"],
   login: ["POST", "/api/v1/devlab/auth/login"],
+  signInMethods: ["GET", "/api/v1/devlab/auth/methods"],
   logout: ["POST", "/api/v1/devlab/auth/logout"],
   projects: ["GET", "/api/v1/devlab/projects"],
   projectCreate: ["POST", "/api/v1/devlab/projects"],
@@ -154,7 +155,7 @@ export async function api<T = any>(key: RouteKey, opts: CallOptions = {}): Promi
     throw new ApiError(0, `the server did not answer (${(err as Error).message}); is devlab serve running?`);
   }
   if (!res.ok) {
-    if (res.status === 401 && key !== "login" && key !== "me") dispatchEvent(new Event(SIGN_IN_EVENT));
+    if (res.status === 401 && key !== "login" && key !== "me" && key !== "signInMethods") dispatchEvent(new Event(SIGN_IN_EVENT));
     throw new ApiError(res.status, await errorMessage(res));
   }
   if (res.status === 204) return undefined as T;

@@ -4,7 +4,7 @@
 // Controls a caller's role cannot use are disabled with the reason; the server still
 // checks every request.
 import { createContext } from "preact";
-import { useContext, useState } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import { ROUTES, type RouteKey, SOCKETS, api, setCsrf, setToken } from "./api";
 import { ErrorNote, useAction } from "./ui";
 
@@ -81,7 +81,14 @@ export function RoleNote({ why, id }: { why: string; id?: string }) {
 export function SignIn({ onSignedIn, onToken }: { onSignedIn: () => void; onToken: () => void }) {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
+  const [sso, setSso] = useState(false);
   const act = useAction();
+  useEffect(() => {
+    // single sign-on is offered only when the server has a provider configured
+    api<{ oidc: boolean }>("signInMethods")
+      .then((m) => setSso(m.oidc))
+      .catch(() => setSso(false));
+  }, []);
   const submit = (e: Event) => {
     e.preventDefault();
     act.run(async () => {
@@ -107,6 +114,13 @@ export function SignIn({ onSignedIn, onToken }: { onSignedIn: () => void; onToke
           {act.busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      {sso && (
+        <p>
+          <a class="button" href="/api/v1/devlab/auth/oidc/login" id="signin-sso">
+            Sign in with single sign-on
+          </a>
+        </p>
+      )}
       <ErrorNote error={act.error} id="signin-error" />
       <p class="small muted">
         Scripts and tools can use a personal API token instead (<code>devlab tokens create</code>):{" "}

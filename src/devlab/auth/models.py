@@ -48,6 +48,13 @@ class LoginAnswer(BaseModel):
     csrf_token: str = Field(description="send it as X-CSRF-Token on state-changing requests")
 
 
+class SignInMethods(BaseModel):
+    """How a person may sign in here (the sign-in page shows a button per method)."""
+
+    password: bool = Field(description="name + password (POST /auth/login); always on")
+    oidc: bool = Field(description="single sign-on through OpenID Connect (/auth/oidc/login)")
+
+
 class TokenCreate(Strict):
     name: str = Field(default="", max_length=100)
     scopes: list[Scope] = Field(default_factory=lambda: ["read", "write"], min_length=1)

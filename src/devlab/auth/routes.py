@@ -29,6 +29,7 @@ from devlab.auth.models import (
     MemberInfo,
     MemberSet,
     NewToken,
+    SignInMethods,
     TokenCreate,
     TokenInfo,
     UserCreate,
@@ -99,6 +100,14 @@ async def login(
         audit.record, bench.db, "login", actor=user.name, user_id=user.id, ip=ip
     )
     return LoginAnswer(user=user, csrf_token=csrf)
+
+
+@router.get("/auth/methods", response_model=SignInMethods)
+def sign_in_methods(bench: Workbench = Depends(workbench)) -> SignInMethods:
+    """How to sign in here, asked before signing in: passwords always, single sign-on when
+    an OpenID Connect provider is configured (``oidc_issuer`` and ``oidc_client_id``)."""
+    settings = bench.settings
+    return SignInMethods(password=True, oidc=bool(settings.oidc_issuer and settings.oidc_client_id))
 
 
 def _oidc(request: Request, bench: Workbench):  # type: ignore[no-untyped-def]

@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/auth/login": PUBLIC,
     f"POST {P}/auth/logout": PUBLIC,
     f"GET {P}/auth/me": USER,
+    f"GET {P}/auth/methods": PUBLIC,
     f"GET {P}/auth/oidc/login": PUBLIC,
     f"GET {P}/auth/oidc/callback": PUBLIC,
     f"GET {P}/tokens": USER,
