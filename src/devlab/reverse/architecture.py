@@ -66,15 +66,15 @@ class ModuleNode(BaseModel):
     package: str = Field(description="the enclosing package key; diagrams cluster by it")
     language: str
     files: int = 1
-    fan_in: int = Field(0, description="Ca: modules of the project that import this one")
-    fan_out: int = Field(0, description="Ce: modules of the project this one imports")
-    instability: float | None = Field(None, description="Ce/(Ca+Ce); None when both are 0")
+    fan_in: int = Field(default=0, description="Ca: modules of the project that import this one")
+    fan_out: int = Field(default=0, description="Ce: modules of the project this one imports")
+    instability: float | None = Field(default=None, description="Ce/(Ca+Ce); None when both are 0")
 
 
 class ModuleEdge(BaseModel):
     source: str
     target: str
-    weight: int = Field(1, description="import statements behind the edge")
+    weight: int = Field(default=1, description="import statements behind the edge")
 
 
 class ModuleGraph(BaseModel):
@@ -167,8 +167,8 @@ def in_scope(path: str, prefix: str) -> bool:
 def _snapshot_files(db: Database, snapshot_id: int) -> list[tuple[int, str, str]]:
     with db.session() as s:
         return [
-            tuple(r)
-            for r in s.execute(
+            (file_id, path, language)
+            for file_id, path, language in s.execute(
                 select(FileVersion.id, FileVersion.path, FileVersion.language)
                 .join(SnapshotFile, SnapshotFile.file_id == FileVersion.id)
                 .where(SnapshotFile.snapshot_id == snapshot_id)
@@ -558,7 +558,9 @@ _PY_KEYWORDS = frozenset({"else", "try", "finally", "except", "elif", "if", "for
 
 def _split_top(text: str) -> list[str]:
     """Split on commas outside brackets."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in text:
         if ch in "([{<":
             depth += 1
@@ -716,13 +718,13 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
     for node_id in sorted(wanted):
         node = classes[node_id]
         for base in node.bases:
-            kind: Literal["inherits", "implements"] = "inherits"
+            edge_kind: Literal["inherits", "implements"] = "inherits"
             if base.startswith("implements "):
-                kind, base = "implements", base.removeprefix("implements ")
+                edge_kind, base = "implements", base.removeprefix("implements ")
             target = lookup(base, node)
             if target.startswith("ext:") or target not in wanted:
                 shown.add(target)
-            edges.append(ClassEdge(source=node_id, target=target, kind=kind))
+            edges.append(ClassEdge(source=node_id, target=target, kind=edge_kind))
         for attr, type_ in node.attributes:
             for ident in dict.fromkeys(_IDENT.findall(type_)):
                 targets = [c for c in by_name.get(ident, []) if c in wanted and c != node_id]
@@ -793,7 +795,7 @@ def call_graph(
             .group_by(ReferenceRow.file_id, ReferenceRow.scope, ReferenceRow.name)
         ).all()
     nodes: dict[str, CallNode] = {}
-    by_scope: dict[tuple[int, str], str] = {}
+    by_scope: dict[tuple[int, str | None], str] = {}
     by_name: dict[str, list[str]] = defaultdict(list)
     path_of_file: dict[int, str] = {}
     for file_id, path, name, qualname, kind, line, rank in symbols:

@@ -282,7 +282,12 @@ class _Scanner(ast.NodeVisitor):
             k = index.value if isinstance(index, ast.Constant) else None
             if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
                 inner = index.operand
-                k = -inner.value if isinstance(inner, ast.Constant) else None
+                k = (
+                    -inner.value
+                    if isinstance(inner, ast.Constant)
+                    and isinstance(inner.value, int | float | complex)
+                    else None
+                )
             if k in (0, -1):
                 which = "min" if k == 0 else "max"
                 reverse = any(kw.arg == "reverse" for kw in value.keywords)

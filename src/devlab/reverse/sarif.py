@@ -76,7 +76,7 @@ def _location(f: Finding) -> dict[str, Any]:
 
 
 def _rule(f: Finding) -> dict[str, Any]:
-    tags = [f.category]
+    tags: list[str] = [f.category]
     if f.cwe:
         tags.append(f.cwe)
     if f.category == "security" or f.category == "dependency":

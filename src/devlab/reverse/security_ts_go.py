@@ -751,8 +751,8 @@ class GoScan(Scan):
                     self.env[ltext] = t
                     root = left.child_by_field_name("operand")
                     if root is not None and root.type == "identifier" and t:
-                        r = fa.text(root)
-                        self.env[r] = union(self.env.get(r, []), t)
+                        rname = fa.text(root)
+                        self.env[rname] = union(self.env.get(rname, []), t)
 
     def after_assign(self, left: Node, name: str, right: Node) -> None:
         fa = self.fa

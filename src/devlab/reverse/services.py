@@ -31,8 +31,11 @@ class Route(BaseModel):
     line: int
 
 
+UsageCategory = Literal["database", "queue", "http_client"]
+
+
 class Usage(BaseModel):
-    category: Literal["database", "queue", "http_client"]
+    category: UsageCategory
     library: str
     path: str
     line: int
@@ -184,10 +187,10 @@ def _django_routes(path: str, lines: list[str]) -> list[Route]:
 # ---------------------------------------------------------------- usages
 
 # (category, library, import pattern, usage pattern) per language family
-_Rule = tuple[str, str, re.Pattern, re.Pattern]
+_Rule = tuple[UsageCategory, str, re.Pattern, re.Pattern]
 
 
-def _rule(category: str, library: str, imports: str, usage: str) -> _Rule:
+def _rule(category: UsageCategory, library: str, imports: str, usage: str) -> _Rule:
     return category, library, re.compile(imports, re.MULTILINE), re.compile(usage)
 
 

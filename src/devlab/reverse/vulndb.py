@@ -68,12 +68,12 @@ class DependencyVerdict(BaseModel):
         fixes = [a.fixed for a in self.advisories if a.fixed]
         if not fixes:
             return None
-        return max(
-            fixes,
-            key=functools.cmp_to_key(
-                lambda a, b: compare_versions(self.dependency.ecosystem, a, b) or 0
-            ),
-        )
+        ecosystem = self.dependency.ecosystem
+
+        def cmp(a: str, b: str) -> int:
+            return compare_versions(ecosystem, a, b) or 0
+
+        return max(fixes, key=functools.cmp_to_key(cmp))
 
 
 def db_path(settings: Settings) -> Path:
@@ -359,11 +359,11 @@ def _range_affects(eco: str, version: str, events: list[dict]) -> tuple[bool, st
 
     def sort_key(ev: dict) -> Any:
         v = next(iter(ev.values()), "0")
-        return functools.cmp_to_key(
-            lambda x, y: (
-                -1 if x == "0" and y != "0" else 1 if y == "0" and x != "0" else _cmp(eco, x, y)
-            )
-        )(str(v))
+
+        def cmp(x: str, y: str) -> int:
+            return -1 if x == "0" and y != "0" else 1 if y == "0" and x != "0" else _cmp(eco, x, y)
+
+        return functools.cmp_to_key(cmp)(str(v))
 
     events = [
         e

@@ -133,7 +133,9 @@ class SinkRules(ConfigRules):
         elif argl is not None:
             for c in argl.named_children:
                 if c.type == "keyword_argument":
-                    kw[fa.text(c.child_by_field_name("name"))] = c.child_by_field_name("value")
+                    value = c.child_by_field_name("value")  # always there (grammar)
+                    if value is not None:
+                        kw[fa.text(c.child_by_field_name("name"))] = value
                 elif c.type in ("list_splat", "dictionary_splat"):
                     splat = True
                     pos.append(c)
@@ -152,7 +154,7 @@ class SinkRules(ConfigRules):
         method = (
             fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
         )
-        recv = fn.child_by_field_name("object") if method else None
+        recv = fn.child_by_field_name("object") if method and fn is not None else None
         recv_t = self.eval(recv) if recv is not None else []
         if fn is not None and fn.type not in ("identifier", "attribute"):
             recv_t = self.eval(fn)
@@ -563,7 +565,8 @@ class SinkRules(ConfigRules):
             q = self.fa_qual(recv.child_by_field_name("function"))
             return q in self.fa.model.sink("path", "path_objects")
         if recv.type == "binary_operator":
-            return self.is_path_object(recv.child_by_field_name("left"))
+            left = recv.child_by_field_name("left")
+            return left is not None and self.is_path_object(left)
         return self.fa.text(recv) in self.flags.get("pathobj", set())
 
     def note_value(self, name: str, value: Node) -> None:
