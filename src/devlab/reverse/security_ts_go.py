@@ -463,38 +463,13 @@ class GoScan(Scan):
         recv_text = (
             fa.text(recv) if recv is not None and recv.end_byte - recv.start_byte < 80 else ""
         )
-        # sources
-        if recv_text in self.ctx and method in CTX_SOURCES:
-            return self.source(f"{recv_text}.{method}()", node)
-        if recv_text in self.ctx and method in CTX_BINDERS:
-            src = self.source(f"{recv_text}.{method}()", node)
-            self.out_params(args, src, node)
-            return []
-        if q in ("github.com/gorilla/mux.Vars", "github.com/go-chi/chi.URLParam") or (
-            q.endswith(("/chi.URLParam", "/chi/v5.URLParam", "mux.Vars"))
-        ):
-            return self.source(q.rsplit("/", 1)[-1], node)
-        if q in ("os.Getenv", "os.LookupEnv"):
-            return self.source("os.Getenv", node, CLI_PRESET)
-        if q in ("flag.Arg", "flag.Args", "flag.String", "flag.Int"):
-            return self.source("command-line flag", node, CLI_PRESET) if q != "flag.Int" else []
+        src = self.call_source(node, q, method, recv_text, args)
+        if src is not None:
+            return src
         self.check_call(node, fn, q, method, recv, recv_text, recv_t, args, arg_t)
-        # sanitisers
-        kinds = SANITISERS.get(q)
-        if kinds is None and q.endswith(".EscapeFilter") and "ldap" in q:
-            kinds = frozenset({"ldap"})
-        if kinds is None and fn.type == "identifier" and q in NUMERIC_CONVERSIONS:
-            kinds = ALL_KINDS
-        if kinds is None and method == "Encode" and not args:  # url.Values.Encode()
-            return self.sanitise(recv_t, frozenset({"xss", "path", "redirect", "ssrf"}), node, q)
-        if kinds is not None:
-            return self.sanitise(arg_t[0] if arg_t else [], kinds, node, q.rsplit("/", 1)[-1])
-        if q in ("path/filepath.Clean", "path.Clean"):
-            line = row(node)
-            return [
-                t.then(line, fa.code(line), "normalised by filepath.Clean (needs a prefix check)")
-                for t in (arg_t[0] if arg_t else [])
-            ]
+        cleaned = self.call_sanitiser(node, fn, q, method, recv_t, args, arg_t)
+        if cleaned is not None:
+            return cleaned
         # same-file functions
         target = None
         if fn.type == "identifier":
@@ -519,6 +494,57 @@ class GoScan(Scan):
             self.env[v] = union(self.env.get(v, []), all_args)
             self.dyn.add(v)
         return out
+
+    def call_source(
+        self, node: Node, q: str, method: str, recv_text: str, args: list[Node]
+    ) -> list[Taint] | None:
+        """The taints of a call that is a source (request context, route variables,
+        environment, flags); None when it is not one."""
+        if recv_text in self.ctx and method in CTX_SOURCES:
+            return self.source(f"{recv_text}.{method}()", node)
+        if recv_text in self.ctx and method in CTX_BINDERS:
+            src = self.source(f"{recv_text}.{method}()", node)
+            self.out_params(args, src, node)
+            return []
+        if q in ("github.com/gorilla/mux.Vars", "github.com/go-chi/chi.URLParam") or (
+            q.endswith(("/chi.URLParam", "/chi/v5.URLParam", "mux.Vars"))
+        ):
+            return self.source(q.rsplit("/", 1)[-1], node)
+        if q in ("os.Getenv", "os.LookupEnv"):
+            return self.source("os.Getenv", node, CLI_PRESET)
+        if q in ("flag.Arg", "flag.Args", "flag.String", "flag.Int"):
+            return self.source("command-line flag", node, CLI_PRESET) if q != "flag.Int" else []
+        return None
+
+    def call_sanitiser(
+        self,
+        node: Node,
+        fn: Node,
+        q: str,
+        method: str,
+        recv_t: list[Taint],
+        args: list[Node],
+        arg_t: list[list[Taint]],
+    ) -> list[Taint] | None:
+        """The taints of a call that is a sanitiser (escapers, numeric conversions,
+        ``url.Values.Encode``, ``filepath.Clean``); None when it is not one."""
+        fa = self.fa
+        kinds = SANITISERS.get(q)
+        if kinds is None and q.endswith(".EscapeFilter") and "ldap" in q:
+            kinds = frozenset({"ldap"})
+        if kinds is None and fn.type == "identifier" and q in NUMERIC_CONVERSIONS:
+            kinds = ALL_KINDS
+        if kinds is None and method == "Encode" and not args:  # url.Values.Encode()
+            return self.sanitise(recv_t, frozenset({"xss", "path", "redirect", "ssrf"}), node, q)
+        if kinds is not None:
+            return self.sanitise(arg_t[0] if arg_t else [], kinds, node, q.rsplit("/", 1)[-1])
+        if q in ("path/filepath.Clean", "path.Clean"):
+            line = row(node)
+            return [
+                t.then(line, fa.code(line), "normalised by filepath.Clean (needs a prefix check)")
+                for t in (arg_t[0] if arg_t else [])
+            ]
+        return None
 
     def out_params(self, args: list[Node], taints: list[Taint], node: Node) -> None:
         """Decoders and binders write into ``&v`` arguments."""
