@@ -19,7 +19,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -469,6 +470,27 @@ def module_graph(
         key = collapse_key(base, prefix, depth)
         node_of[path] = key
         members[key].append(path)
+    weights, dropped = _module_weights(deps, node_of, external)
+    nodes, adjacency = _module_nodes(members, files, weights)
+    notes = []
+    if dropped:
+        notes.append(f"{dropped} dependencies leave the scope {prefix!r} and are not shown")
+    return ModuleGraph(
+        project=ref.name,
+        scope=prefix or None,
+        depth=depth,
+        nodes=nodes,
+        edges=[ModuleEdge(source=s, target=t, weight=w) for (s, t), w in sorted(weights.items())],
+        cycles=strongly_connected(sorted(members), adjacency),
+        notes=notes,
+    )
+
+
+def _module_weights(
+    deps: dict[str, dict[str, int]], node_of: dict[str, str], external: bool
+) -> tuple[dict[tuple[str, str], int], int]:
+    """Import statements between modules (files mapped to their node by ``node_of``),
+    and how many dependencies leave the scope (not shown)."""
     weights: dict[tuple[str, str], int] = defaultdict(int)
     dropped = 0
     for path, targets in deps.items():
@@ -485,7 +507,14 @@ def module_graph(
                 dropped += 1
             elif dest != source:
                 weights[(source, dest)] += count
+    return weights, dropped
 
+
+def _module_nodes(
+    members: dict[str, list[str]], files: dict[str, str], weights: dict[tuple[str, str], int]
+) -> tuple[list[ModuleNode], dict[str, set[str]]]:
+    """The graph's nodes (project modules with fan-in, fan-out and instability, then
+    the external ones) and the adjacency between project modules."""
     adjacency: dict[str, set[str]] = defaultdict(set)
     reverse: dict[str, set[str]] = defaultdict(set)
     for source, target in weights:
@@ -525,18 +554,7 @@ def module_graph(
                 fan_in=users,
             )
         )
-    notes = []
-    if dropped:
-        notes.append(f"{dropped} dependencies leave the scope {prefix!r} and are not shown")
-    return ModuleGraph(
-        project=ref.name,
-        scope=prefix or None,
-        depth=depth,
-        nodes=nodes,
-        edges=[ModuleEdge(source=s, target=t, weight=w) for (s, t), w in sorted(weights.items())],
-        cycles=strongly_connected(sorted(members), adjacency),
-        notes=notes,
-    )
+    return nodes, adjacency
 
 
 # ---------------------------------------------------------------- class diagram
@@ -642,32 +660,15 @@ def _class_attributes(lines: list[str], start: int, end: int, language: str) -> 
     return list(seen.items())
 
 
-def class_diagram(db: Database, project: str | int, *, scope: str | None = None) -> ClassDiagram:
-    """Classes of the snapshot with methods, inheritance and composition (typed
-    attributes, best effort: Python annotations and ``self.x = Foo(...)``, Java and
-    TypeScript fields)."""
-    ref = resolve_project(db, project)
-    snapshot_id = require_snapshot(ref)
-    prefix = scope_prefix(scope)
-    with db.session() as s:
-        rows = s.execute(
-            select(
-                FileVersion.path,
-                FileVersion.language,
-                SymbolRow.name,
-                SymbolRow.qualname,
-                SymbolRow.kind,
-                SymbolRow.signature,
-                SymbolRow.start_line,
-                SymbolRow.end_line,
-                SymbolRow.parent,
-            )
-            .join(FileVersion, FileVersion.id == SymbolRow.file_id)
-            .join(SnapshotFile, SnapshotFile.file_id == SymbolRow.file_id)
-            .where(SnapshotFile.snapshot_id == snapshot_id)
-            .where(SymbolRow.kind.in_(("class", "method")))
-            .order_by(FileVersion.path, SymbolRow.start_line)
-        ).all()
+# path, language, name, qualname, kind, signature, start line, end line, parent
+_ClassRow = tuple[str, str, str, str, str, str, int, int, str | None]
+
+
+def _class_nodes(
+    rows: Sequence[_ClassRow],
+) -> tuple[dict[str, ClassNode], dict[str, tuple[int, int]], dict[str, list[str]]]:
+    """The classes of the symbol rows with their methods, keyed ``path::qualname``; their
+    line spans; the keys of each class name."""
     classes: dict[str, ClassNode] = {}
     spans: dict[str, tuple[int, int]] = {}
     by_name: dict[str, list[str]] = defaultdict(list)
@@ -693,17 +694,14 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
         owner = classes.get(f"{path}::{parent}") if kind == "method" and parent else None
         if owner is not None and name not in owner.methods:
             owner.methods.append(name)
+    return classes, spans, by_name
 
-    wanted = {k for k, c in classes.items() if in_scope(c.path, prefix)}
-    texts = {c.path for k, c in classes.items() if k in wanted}
-    for item in snapshot_texts(db, ref.id):
-        if item.path not in texts:
-            continue
-        lines = item.text.splitlines()
-        for node_id in wanted:
-            node = classes[node_id]
-            if node.path == item.path:
-                node.attributes = _class_attributes(lines, *spans[node_id], node.language)
+
+def _class_edges(
+    classes: dict[str, ClassNode], by_name: dict[str, list[str]], wanted: set[str]
+) -> tuple[list[ClassEdge], set[str]]:
+    """Inheritance and composition edges of the ``wanted`` classes, and the classes to
+    show (the wanted ones and the bases outside them)."""
 
     def lookup(name: str, near: ClassNode) -> str:
         short = name.split(".")[-1]
@@ -732,6 +730,48 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
                     edges.append(
                         ClassEdge(source=node_id, target=targets[0], kind="composes", label=attr)
                     )
+    return edges, shown
+
+
+def class_diagram(db: Database, project: str | int, *, scope: str | None = None) -> ClassDiagram:
+    """Classes of the snapshot with methods, inheritance and composition (typed
+    attributes, best effort: Python annotations and ``self.x = Foo(...)``, Java and
+    TypeScript fields)."""
+    ref = resolve_project(db, project)
+    snapshot_id = require_snapshot(ref)
+    prefix = scope_prefix(scope)
+    with db.session() as s:
+        rows = s.execute(
+            select(
+                FileVersion.path,
+                FileVersion.language,
+                SymbolRow.name,
+                SymbolRow.qualname,
+                SymbolRow.kind,
+                SymbolRow.signature,
+                SymbolRow.start_line,
+                SymbolRow.end_line,
+                SymbolRow.parent,
+            )
+            .join(FileVersion, FileVersion.id == SymbolRow.file_id)
+            .join(SnapshotFile, SnapshotFile.file_id == SymbolRow.file_id)
+            .where(SnapshotFile.snapshot_id == snapshot_id)
+            .where(SymbolRow.kind.in_(("class", "method")))
+            .order_by(FileVersion.path, SymbolRow.start_line)
+        ).all()
+    classes, spans, by_name = _class_nodes(rows)
+
+    wanted = {k for k, c in classes.items() if in_scope(c.path, prefix)}
+    texts = {c.path for k, c in classes.items() if k in wanted}
+    for item in snapshot_texts(db, ref.id):
+        if item.path not in texts:
+            continue
+        lines = item.text.splitlines()
+        for node_id in wanted:
+            node = classes[node_id]
+            if node.path == item.path:
+                node.attributes = _class_attributes(lines, *spans[node_id], node.language)
+    edges, shown = _class_edges(classes, by_name, wanted)
     result = [classes[k] for k in sorted(wanted)]
     for extra in sorted(shown - wanted):
         if extra.startswith("ext:"):
@@ -754,6 +794,84 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
 # ---------------------------------------------------------------- call graph
 
 _CALLABLE = ("function", "method", "class")
+
+
+@dataclass
+class _CallIndex:
+    """The callables in scope (``path::qualname`` -> node) and the ways to find them:
+    by (file id, qualname) for callers, by name for callees, the path of each file."""
+
+    nodes: dict[str, CallNode] = field(default_factory=dict)
+    by_scope: dict[tuple[int, str | None], str] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    path_of_file: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, symbols: Iterable[tuple[int, str, str, str, str, int, float | None]], prefix: str
+    ) -> _CallIndex:
+        """Index the symbol rows (file id, path, name, qualname, kind, line, rank)."""
+        index = cls()
+        for file_id, path, name, qualname, kind, line, rank in symbols:
+            if not in_scope(path, prefix):
+                continue
+            node_id = f"{path}::{qualname}"
+            index.nodes[node_id] = CallNode(
+                id=node_id,
+                name=name,
+                qualname=qualname,
+                kind=kind,
+                path=path,
+                line=line,
+                rank=rank or 0.0,
+            )
+            index.by_scope[(file_id, qualname)] = node_id
+            index.by_name[name].append(node_id)
+            index.path_of_file[file_id] = path
+        return index
+
+    def resolve(
+        self,
+        calls: Iterable[tuple[int, str | None, str, int]],
+        deps: dict[str, dict[str, int]],
+    ) -> tuple[dict[tuple[str, str], int], int]:
+        """Call counts between callables, from the call references (file id, caller
+        scope, callee name, count); and how many calls had no single target."""
+        nodes = self.nodes
+        weights: dict[tuple[str, str], int] = defaultdict(int)
+        unresolved = 0
+        for file_id, caller_scope, name, count in calls:
+            caller = self.by_scope.get((file_id, caller_scope))
+            if caller is None or nodes[caller].kind == "class":
+                continue
+            candidates = self.by_name.get(name)
+            if not candidates:
+                continue
+            # A call reference has a name, not the receiver's type: ``ctx.params.update()``
+            # must not become a call to some ``ProgressBar.update``. A method is a target
+            # only from inside its own class (``self.update()``); otherwise unresolved.
+            caller_qualname = nodes[caller].qualname
+            candidates = [
+                c
+                for c in candidates
+                if nodes[c].kind != "method"
+                or caller_qualname.startswith(nodes[c].qualname.rpartition(".")[0] + ".")
+            ]
+            if not candidates:
+                unresolved += count
+                continue
+            path = self.path_of_file[file_id]
+            imported = deps.get(path, {})
+            chosen = [c for c in candidates if nodes[c].path == path]
+            chosen = chosen or [c for c in candidates if nodes[c].path in imported]
+            chosen = chosen or (candidates if len(candidates) == 1 else [])
+            if not chosen:
+                unresolved += count
+                continue
+            for target in chosen[:3]:
+                if target != caller:
+                    weights[(caller, target)] += count
+        return weights, unresolved
 
 
 def call_graph(
@@ -794,60 +912,9 @@ def call_graph(
             .where(ReferenceRow.scope.is_not(None))
             .group_by(ReferenceRow.file_id, ReferenceRow.scope, ReferenceRow.name)
         ).all()
-    nodes: dict[str, CallNode] = {}
-    by_scope: dict[tuple[int, str | None], str] = {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    path_of_file: dict[int, str] = {}
-    for file_id, path, name, qualname, kind, line, rank in symbols:
-        if not in_scope(path, prefix):
-            continue
-        node_id = f"{path}::{qualname}"
-        nodes[node_id] = CallNode(
-            id=node_id,
-            name=name,
-            qualname=qualname,
-            kind=kind,
-            path=path,
-            line=line,
-            rank=rank or 0.0,
-        )
-        by_scope[(file_id, qualname)] = node_id
-        by_name[name].append(node_id)
-        path_of_file[file_id] = path
-    deps = file_dependencies(db, ref.id)
-    weights: dict[tuple[str, str], int] = defaultdict(int)
-    unresolved = 0
-    for file_id, caller_scope, name, count in calls:
-        caller = by_scope.get((file_id, caller_scope))
-        if caller is None or nodes[caller].kind == "class":
-            continue
-        candidates = by_name.get(name)
-        if not candidates:
-            continue
-        # A call reference has a name, not the receiver's type: ``ctx.params.update()``
-        # must not become a call to some ``ProgressBar.update``. A method is a target
-        # only from inside its own class (``self.update()``); otherwise unresolved.
-        caller_qualname = nodes[caller].qualname
-        candidates = [
-            c
-            for c in candidates
-            if nodes[c].kind != "method"
-            or caller_qualname.startswith(nodes[c].qualname.rpartition(".")[0] + ".")
-        ]
-        if not candidates:
-            unresolved += count
-            continue
-        path = path_of_file[file_id]
-        imported = deps.get(path, {})
-        chosen = [c for c in candidates if nodes[c].path == path]
-        chosen = chosen or [c for c in candidates if nodes[c].path in imported]
-        chosen = chosen or (candidates if len(candidates) == 1 else [])
-        if not chosen:
-            unresolved += count
-            continue
-        for target in chosen[:3]:
-            if target != caller:
-                weights[(caller, target)] += count
+    index = _CallIndex.of(symbols, prefix)
+    nodes = index.nodes
+    weights, unresolved = index.resolve(calls, file_dependencies(db, ref.id))
     degree: dict[str, int] = defaultdict(int)
     for source, target in weights:
         degree[source] += 1
