@@ -246,6 +246,41 @@ class BashScan(Scan):
         if base == "getopt" or (base == "git" and ("--parseopt" in rest or "--sq-quote" in rest)):
             # their output is shell-quoted for eval / set --
             return self.sanitise(all_t, frozenset({"cmd"}), node, f"{base} (quotes for the shell)")
+        if self.command_rules(node, name, base, rest, rest_t, rest_n, all_t):
+            return []
+        if any(
+            w.startswith("--insecure-skip-tls-verify") or w == "--no-check-certificate"
+            for w in rest
+        ) and base not in ("curl", "wget"):
+            self.tls(node, f"{base} runs with TLS verification switched off.", "medium")
+        if base.startswith("pip") and "--trusted-host" in rest:
+            self.tls(node, "pip --trusted-host skips certificate checks for that host.", "medium")
+        for j, w in enumerate(rest):
+            if FIXED_TMP.match(w.strip("'\"")) and base != "mktemp" and "XXX" not in w:
+                self.tmp(rest_n[j], w.strip("'\""))
+        target = fa.functions.get(name)
+        if target is not None:
+            ext = list(rest_t[:99]) + [[]] * max(0, 99 - len(rest_t)) + [all_t]
+            return self.call_local(target, name, node, ext)
+        self.unquoted(node, base, rest_n, rest_t)
+        if base == "printf" and rest and "%q" in rest[0]:
+            return self.sanitise(all_t, frozenset({"cmd"}), node, "printf '%q'")
+        return all_t
+
+    def command_rules(
+        self,
+        node: Node,
+        name: str,
+        base: str,
+        rest: list[str],
+        rest_t: list[list[Taint]],
+        rest_n: list[Node],
+        all_t: list[Taint],
+    ) -> bool:
+        """The rules of one command by its name (``base``, wrappers skipped): eval and
+        shells with -c, ssh, source, curl/wget, chmod, TLS switches, passwords on the
+        command line, ``printf -v x %q``; True when the command's value is settled
+        (nothing)."""
         if base == "eval":
             self.download_exec(node, rest_n, "eval")
             self.sink("cmd", node, all_t, "sink: eval")
@@ -289,25 +324,8 @@ class BashScan(Scan):
         elif base == "printf" and rest[:1] == ["-v"] and len(rest) > 2 and "%q" in rest[2]:
             t = union([], rest_t[3] if len(rest_t) > 3 else [])
             self.bind(rest[1], self.sanitise(t, frozenset({"cmd"}), node, "printf '%q'"), node)
-            return []
-        if any(
-            w.startswith("--insecure-skip-tls-verify") or w == "--no-check-certificate"
-            for w in rest
-        ) and base not in ("curl", "wget"):
-            self.tls(node, f"{base} runs with TLS verification switched off.", "medium")
-        if base.startswith("pip") and "--trusted-host" in rest:
-            self.tls(node, "pip --trusted-host skips certificate checks for that host.", "medium")
-        for j, w in enumerate(rest):
-            if FIXED_TMP.match(w.strip("'\"")) and base != "mktemp" and "XXX" not in w:
-                self.tmp(rest_n[j], w.strip("'\""))
-        target = fa.functions.get(name)
-        if target is not None:
-            ext = list(rest_t[:99]) + [[]] * max(0, 99 - len(rest_t)) + [all_t]
-            return self.call_local(target, name, node, ext)
-        self.unquoted(node, base, rest_n, rest_t)
-        if base == "printf" and rest and "%q" in rest[0]:
-            return self.sanitise(all_t, frozenset({"cmd"}), node, "printf '%q'")
-        return all_t
+            return True
+        return False
 
     def read(self, node: Node, words: list[str]) -> None:
         skip_next = False
