@@ -544,75 +544,60 @@ def check_dependencies(settings: Settings, deps: Iterable[Dependency]) -> list[D
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         ecosystems = {r[0] for r in conn.execute("SELECT DISTINCT ecosystem FROM affected")}
-        verdicts = []
-        for d in deps:
-            if d.ecosystem not in ecosystems:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"the vulnerability database has no {d.ecosystem} entries",
-                    )
-                )
-                continue
-            entries = _advisories_for(conn, d.ecosystem, d.name)
-            if not entries:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="not affected",
-                        reason=f"no advisory for {d.name} in the database",
-                    )
-                )
-                continue
-            if not d.version:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"only a range ({d.spec or 'none'}) is known and {len(entries)} "
-                        "advisories exist for this package; pin or lock the version",
-                        advisories=[_advisory(e, None) for e in entries],
-                    )
-                )
-                continue
-            hits, undecided = [], []
-            for e in entries:
-                affected, fixed = _match(e, d)
-                if affected:
-                    hits.append(_advisory(e, fixed))
-                elif affected is None:
-                    undecided.append(e["id"])
-            if hits:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="vulnerable",
-                        advisories=hits,
-                        reason=f"{d.name} {d.version} is affected by "
-                        f"{', '.join(a.id for a in hits)}",
-                    )
-                )
-            elif undecided:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"cannot compare version {d.version} with {', '.join(undecided)}",
-                    )
-                )
-            else:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="not affected",
-                        reason=f"{d.version} is outside every affected range "
-                        f"({len(entries)} advisories checked)",
-                    )
-                )
-        return verdicts
+        return [_verdict(conn, ecosystems, d) for d in deps]
     finally:
         conn.close()
+
+
+def _verdict(conn: sqlite3.Connection, ecosystems: set[str], d: Dependency) -> DependencyVerdict:
+    """The verdict on one dependency from the open OSV database (``ecosystems``: the
+    ecosystems it has entries for)."""
+    if d.ecosystem not in ecosystems:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"the vulnerability database has no {d.ecosystem} entries",
+        )
+    entries = _advisories_for(conn, d.ecosystem, d.name)
+    if not entries:
+        return DependencyVerdict(
+            dependency=d,
+            status="not affected",
+            reason=f"no advisory for {d.name} in the database",
+        )
+    if not d.version:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"only a range ({d.spec or 'none'}) is known and {len(entries)} "
+            "advisories exist for this package; pin or lock the version",
+            advisories=[_advisory(e, None) for e in entries],
+        )
+    hits, undecided = [], []
+    for e in entries:
+        affected, fixed = _match(e, d)
+        if affected:
+            hits.append(_advisory(e, fixed))
+        elif affected is None:
+            undecided.append(e["id"])
+    if hits:
+        return DependencyVerdict(
+            dependency=d,
+            status="vulnerable",
+            advisories=hits,
+            reason=f"{d.name} {d.version} is affected by {', '.join(a.id for a in hits)}",
+        )
+    if undecided:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"cannot compare version {d.version} with {', '.join(undecided)}",
+        )
+    return DependencyVerdict(
+        dependency=d,
+        status="not affected",
+        reason=f"{d.version} is outside every affected range ({len(entries)} advisories checked)",
+    )
 
 
 def dependency_findings(verdicts: Iterable[DependencyVerdict]) -> list[Finding]:
