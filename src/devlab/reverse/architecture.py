@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -178,7 +178,7 @@ def _snapshot_files(db: Database, snapshot_id: int) -> list[tuple[int, str, str]
         ]
 
 
-def _snapshot_imports(db: Database, snapshot_id: int) -> list[tuple[int, str, list, int]]:
+def _snapshot_imports(db: Database, snapshot_id: int) -> list[tuple[int, str, list[Any], int]]:
     with db.session() as s:
         return [
             tuple(r)
@@ -252,7 +252,7 @@ class _Resolver:
                 return candidate
         return None
 
-    def python(self, module: str, names: list, importer: str) -> tuple[list[str], str | None]:
+    def python(self, module: str, names: list[Any], importer: str) -> tuple[list[str], str | None]:
         names = [n for n in names if n != "*"]
         if module.startswith("."):
             dots = len(module) - len(module.lstrip("."))
@@ -303,7 +303,7 @@ class _Resolver:
         return [], None
 
     # -- java
-    def java(self, name: str, names: list) -> tuple[list[str], str | None]:
+    def java(self, name: str, names: list[Any]) -> tuple[list[str], str | None]:
         if "*" in names and name in self.java_packages:
             return list(self.java_packages[name]), None
         parts = name.split(".")
@@ -326,7 +326,7 @@ class _Resolver:
         return [], "/".join(parts[:3]) if "." in parts[0] else path
 
     def resolve(
-        self, module: str, names: list, importer: str, language: str
+        self, module: str, names: list[Any], importer: str, language: str
     ) -> tuple[list[str], str | None]:
         """(project files, external module name or None)."""
         if language == "python":
@@ -615,7 +615,9 @@ def parse_bases(signature: str, language: str) -> tuple[list[str], list[str]]:
     return [e for e in ext if e], [i for i in imp if i]
 
 
-def _class_attributes(lines: list[str], start: int, end: int, language: str) -> list:
+def _class_attributes(
+    lines: list[str], start: int, end: int, language: str
+) -> list[tuple[str, str]]:
     """(name, type) of typed attributes in the class body at lines start..end (1-based)."""
     body = lines[start - 1 : end]
     found: list[tuple[str, str]] = []

@@ -181,8 +181,8 @@ class TokenStream(NamedTuple):
 
     path: str
     kinds: bytes  # one code per token (``_CODES``): "$" identifier, "#" literal, else itself
-    line_starts: array  # ascending token indexes where a new line's tokens begin ...
-    line_numbers: array  # ... and that line's 1-based number
+    line_starts: array[int]  # ascending token indexes where a new line's tokens begin ...
+    line_numbers: array[int]  # ... and that line's 1-based number
     todo_count: int  # TODO/FIXME/XXX/HACK markers found in comments
     halstead_volume: float  # over the raw (not normalised) tokens
 

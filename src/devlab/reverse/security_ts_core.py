@@ -254,7 +254,7 @@ def union(a: list[Taint], b: list[Taint]) -> list[Taint]:
         return a
     if not a:
         return b
-    out: dict[tuple, Taint] = {}
+    out: dict[tuple[str, int, frozenset[str]], Taint] = {}
     for t in a + b:
         out.setdefault((t.origin, t.param, t.sanitisers), t)
     return list(out.values())[:6]

@@ -83,7 +83,7 @@ def db_path(settings: Settings) -> Path:
 # ------------------------------------------------------------------ import
 
 
-def _entries_from_json(data: Any, where: str) -> list[dict]:
+def _entries_from_json(data: Any, where: str) -> list[dict[str, Any]]:
     if isinstance(data, dict):
         return [data]
     if isinstance(data, list):
@@ -91,7 +91,7 @@ def _entries_from_json(data: Any, where: str) -> list[dict]:
     raise InvalidInput(f"{where}: not OSV: expected a JSON object or an array of objects")
 
 
-def _load_json(raw: bytes, where: str) -> list[dict]:
+def _load_json(raw: bytes, where: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -99,7 +99,7 @@ def _load_json(raw: bytes, where: str) -> list[dict]:
     return _entries_from_json(data, where)
 
 
-def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]]:
+def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -117,7 +117,7 @@ def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]
             yield f"{path.name}:{m.filename}", _load_json(zf.read(m), f"{path.name}:{m.filename}")
 
 
-def _read_source(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]]:
+def _read_source(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.json") if p.is_file() and not p.is_symlink())
         if not files:
@@ -172,7 +172,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 def import_vulndb(settings: Settings, file: Path, *, replace: bool = False) -> ImportReport:
     """Validate ``file`` whole, then merge it into the database (or swap it in: ``replace``)."""
     file = Path(file)
-    entries: dict[str, dict] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for where, items in _read_source(file, settings):
         for entry in items:
             validate_entry(entry, where)
@@ -269,7 +269,11 @@ _SEMVER = re.compile(
 )
 
 
-def _semver_key(text: str) -> tuple | None:
+# (major, minor, patch, 1 for a release / 0 for a pre-release, pre-release identifiers)
+_SemverKey = tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]
+
+
+def _semver_key(text: str) -> _SemverKey | None:
     m = _SEMVER.match(text.strip())
     if not m:
         return None
@@ -354,10 +358,10 @@ def _cmp(eco: str, a: str, b: str) -> int:
     return r
 
 
-def _range_affects(eco: str, version: str, events: list[dict]) -> tuple[bool, str | None]:
+def _range_affects(eco: str, version: str, events: list[dict[str, Any]]) -> tuple[bool, str | None]:
     """OSV's evaluation of one range's events; returns (affected, next fixed version)."""
 
-    def sort_key(ev: dict) -> Any:
+    def sort_key(ev: dict[str, Any]) -> Any:
         v = next(iter(ev.values()), "0")
 
         def cmp(x: str, y: str) -> int:
@@ -440,7 +444,7 @@ def _score_severity(score: float) -> Severity:
     return "low" if score > 0 else "info"
 
 
-def advisory_severity(entry: dict) -> Severity | None:
+def advisory_severity(entry: dict[str, Any]) -> Severity | None:
     label = (entry.get("database_specific") or {}).get("severity")
     if isinstance(label, str):
         mapped = {
@@ -467,7 +471,7 @@ def advisory_severity(entry: dict) -> Severity | None:
 # ---------------------------------------------------------------- checking
 
 
-def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict]:
+def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT DISTINCT a.data FROM advisories a JOIN affected f ON f.advisory_id = a.id "
         "WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id",
@@ -476,7 +480,7 @@ def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict]
     return [json.loads(r[0]) for r in rows]
 
 
-def _match(entry: dict, dep: Dependency) -> tuple[bool | None, str | None]:
+def _match(entry: dict[str, Any], dep: Dependency) -> tuple[bool | None, str | None]:
     """Whether ``entry`` affects ``dep`` (None: cannot tell) and the fixed version."""
     eco, version = dep.ecosystem, dep.version or ""
     fixed: str | None = None
@@ -514,7 +518,7 @@ def _match(entry: dict, dep: Dependency) -> tuple[bool | None, str | None]:
     return (None if unreadable else False), None
 
 
-def _advisory(entry: dict, fixed: str | None) -> Advisory:
+def _advisory(entry: dict[str, Any], fixed: str | None) -> Advisory:
     db = entry.get("database_specific") or {}
     cwes = [c for c in db.get("cwe_ids") or [] if isinstance(c, str)]
     return Advisory(

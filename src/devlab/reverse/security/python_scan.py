@@ -4,6 +4,7 @@ constant folding, containers; sinks and configuration rules live in ``python_sin
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from tree_sitter import Node
@@ -581,7 +582,7 @@ class PyScan(SinkRules, Scan):
             self.env[name] = union(self.env.get(name, []), taints) if self.cond else taints
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[PyScan, Node], list[Taint]]] = {
     "identifier": PyScan.h_ident,
     "assignment": PyScan.h_assign,
     "augmented_assignment": PyScan.h_augassign,
