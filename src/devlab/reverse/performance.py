@@ -21,12 +21,12 @@ from collections.abc import Iterable
 
 from devlab.codebase.parallel import WorkerPool
 from devlab.codebase.projects import snapshot_texts
-from devlab.reverse.models import Finding
+from devlab.reverse.models import Confidence, Finding, Severity
 from devlab.store.db import Database
 
 __all__ = ["PERFORMANCE_RULES", "analyze_performance", "scan_python_performance"]
 
-PERFORMANCE_RULES: dict[str, tuple[str, str, str, str]] = {
+PERFORMANCE_RULES: dict[str, tuple[str, Severity, Confidence, str]] = {
     # rule id: (title, severity, confidence, fix)
     "DL-PERF-QUERY-IN-LOOP": (
         "Database query inside a loop (N+1)",
@@ -151,8 +151,8 @@ class _Scanner(ast.NodeVisitor):
                 category="performance",
                 title=title,
                 message=message,
-                severity=severity,  # type: ignore[arg-type]
-                confidence=confidence,  # type: ignore[arg-type]
+                severity=severity,
+                confidence=confidence,
                 path=self.path,
                 start_line=line,
                 end_line=end,
@@ -223,8 +223,12 @@ class _Scanner(ast.NodeVisitor):
         self._body([node.test, *node.body], in_loop=True)
         self._body(node.orelse, in_loop=False)
 
-    def _comprehension(self, node: ast.AST, elements: list[ast.AST]) -> None:
-        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+    def _comprehension(
+        self,
+        node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+        elements: list[ast.AST],
+    ) -> None:
+        generators = node.generators
         self.visit(generators[0].iter)  # runs once
         inner: list[ast.AST] = []
         for i, gen in enumerate(generators):

@@ -92,7 +92,7 @@ class SnippetFindings(BaseModel):
     findings: list[Finding]
 
 
-def _accepted(job) -> JSONResponse:  # type: ignore[no-untyped-def]
+def _accepted(job: BaseModel) -> JSONResponse:
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     FileAnalysis,
     Scan,
+    Summary,
     credential_value,
     make_rules,
     row,
@@ -69,8 +70,8 @@ class BashAnalysis(FileAnalysis):
     prefix = "SH"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.assigned: set[str] = set()
         self.tmp_seen: set[str] = set()
         self.unquoted_seen: set[str] = set()
@@ -111,8 +112,14 @@ class BashScan(Scan):
     block_types = words("compound_statement")
     identifier_types = frozenset({"variable_name"})
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.posargs: list[Taint] | None = None  # after `set -- ...`
 
     # values ----------------------------------------------------------------------------------

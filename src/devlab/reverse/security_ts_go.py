@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -33,6 +33,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     make_rules,
     row,
     same,
@@ -180,8 +181,8 @@ class GoAnalysis(FileAnalysis):
     prefix = "GO"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.imports: dict[str, str] = {}  # local name -> import path
 
     def prepare(self) -> None:
@@ -334,8 +335,14 @@ class GoScan(Scan):
     )
     block_types = words("block")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.req: set[str] = set()
         self.writers: set[str] = set()
         self.ctx: set[str] = set()

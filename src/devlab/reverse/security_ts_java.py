@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.models import Severity
 from devlab.reverse.security_ts_core import (
@@ -35,6 +35,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     credential_name,
     make_rules,
     row,
@@ -210,8 +211,8 @@ class JavaAnalysis(FileAnalysis):
     prefix = "JAVA"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.field_types: dict[str, str] = {}
         self.req_names: set[str] = {"request", "req", "httpRequest", "servletRequest"}
         self.resolve_class = False
@@ -394,8 +395,14 @@ class JavaScan(Scan):
     )
     block_types = words("block constructor_body")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.types: dict[str, str] = dict(self.fa.field_types)
         self.writers: set[str] = set()
         self.safe_yaml: set[str] = set()
@@ -824,8 +831,8 @@ class JavaScan(Scan):
             if q in ("Arrays.asList()", "List.of()"):
                 inner = args[0].child_by_field_name("arguments")
                 items = list(inner.named_children) if inner is not None else []
-        if len(items) == 1 and _array_init(items[0]) is not None:
-            items = list(_array_init(items[0]).named_children)  # type: ignore[union-attr]
+        if len(items) == 1 and (init := _array_init(items[0])) is not None:
+            items = list(init.named_children)
         if items is args and len(args) == 1 and args[0].type == "identifier":
             self.sink("cmd", node, arg_t[0], "sink: ProcessBuilder command list", quiet=True)
             return

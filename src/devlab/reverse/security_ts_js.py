@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -42,6 +42,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     make_rules,
     row,
     same,
@@ -293,8 +294,8 @@ class JSAnalysis(FileAnalysis):
     prefix = "JS"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.aliases: dict[str, str] = {}
         self.modules: set[str] = set()
         self.methods: dict[str, Node | None] = {}  # this.name() calls
@@ -531,7 +532,7 @@ class JSAnalysis(FileAnalysis):
         if not self.jsx or fn.type == "method_definition":
             return False
         name = self.function_name(fn)
-        return bool(name) and name[0].isupper()  # type: ignore[index]
+        return bool(name and name[0].isupper())
 
 
 def _pattern_names(fa: FileAnalysis, p: Node) -> list[str]:
@@ -603,8 +604,14 @@ class JSScan(Scan):
     )
     block_types = frozenset({"statement_block"})
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
@@ -1306,9 +1313,10 @@ class JSScan(Scan):
             self.env[ltext] = t
             root = left
             while root.type in ("member_expression", "subscript_expression"):
-                root = root.child_by_field_name("object")  # type: ignore[assignment]
-                if root is None:
+                obj = root.child_by_field_name("object")
+                if obj is None:
                     return
+                root = obj
             if root.type == "identifier" and t:
                 r = fa.text(root)
                 self.env[r] = union(self.env.get(r, []), t)

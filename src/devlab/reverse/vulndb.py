@@ -447,15 +447,16 @@ def _score_severity(score: float) -> Severity:
 def advisory_severity(entry: dict[str, Any]) -> Severity | None:
     label = (entry.get("database_specific") or {}).get("severity")
     if isinstance(label, str):
-        mapped = {
+        labels: dict[str, Severity] = {
             "critical": "critical",
             "high": "high",
             "moderate": "medium",
             "medium": "medium",
             "low": "low",
-        }.get(label.lower())
+        }
+        mapped = labels.get(label.lower())
         if mapped:
-            return mapped  # type: ignore[return-value]
+            return mapped
     for sev in entry.get("severity") or []:
         score = str(sev.get("score", "")) if isinstance(sev, dict) else ""
         value = cvss3_base_score(score)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from devlab.reverse.security.python_sinks import SinkRules
-from devlab.reverse.security_ts_core import Scan, row, union
+from devlab.reverse.security_ts_core import FileAnalysis, Scan, Summary, row, union
 from devlab.reverse.taint import Taint
 
 NOTHING = object()  # "not a compile-time constant"
@@ -82,8 +82,14 @@ class PyScan(SinkRules, Scan):
         {"expression_statement", "return_statement", "block"}
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.consts: dict[str, object] = dict(getattr(self.fa, "consts", {}))
         self.keys: dict[str, dict[object, list[Taint]]] = {}
         self.flags: dict[str, set[str]] = {

@@ -151,8 +151,8 @@ class PyAnalysis(FileAnalysis):
     rules = RULES
     scan_class: ClassVar[type[PyScan]] = PyScan
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.model = python_model()
         self.aliases: dict[str, str] = {}  # local name -> qualified name
         self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, attr)
