@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from devlab.apitypes import DbId, DbOffset
 from devlab.codebase import IngestRequest, project_name_from
@@ -103,7 +103,7 @@ def generate(body: GenerateRequest, bench: Workbench = Depends(workbench)) -> JS
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 
-def _accepted(job) -> JSONResponse:  # type: ignore[no-untyped-def]
+def _accepted(job: BaseModel) -> JSONResponse:
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -65,15 +66,15 @@ class ModuleNode(BaseModel):
     package: str = Field(description="the enclosing package key; diagrams cluster by it")
     language: str
     files: int = 1
-    fan_in: int = Field(0, description="Ca: modules of the project that import this one")
-    fan_out: int = Field(0, description="Ce: modules of the project this one imports")
-    instability: float | None = Field(None, description="Ce/(Ca+Ce); None when both are 0")
+    fan_in: int = Field(default=0, description="Ca: modules of the project that import this one")
+    fan_out: int = Field(default=0, description="Ce: modules of the project this one imports")
+    instability: float | None = Field(default=None, description="Ce/(Ca+Ce); None when both are 0")
 
 
 class ModuleEdge(BaseModel):
     source: str
     target: str
-    weight: int = Field(1, description="import statements behind the edge")
+    weight: int = Field(default=1, description="import statements behind the edge")
 
 
 class ModuleGraph(BaseModel):
@@ -166,8 +167,8 @@ def in_scope(path: str, prefix: str) -> bool:
 def _snapshot_files(db: Database, snapshot_id: int) -> list[tuple[int, str, str]]:
     with db.session() as s:
         return [
-            tuple(r)
-            for r in s.execute(
+            (file_id, path, language)
+            for file_id, path, language in s.execute(
                 select(FileVersion.id, FileVersion.path, FileVersion.language)
                 .join(SnapshotFile, SnapshotFile.file_id == FileVersion.id)
                 .where(SnapshotFile.snapshot_id == snapshot_id)
@@ -176,7 +177,7 @@ def _snapshot_files(db: Database, snapshot_id: int) -> list[tuple[int, str, str]
         ]
 
 
-def _snapshot_imports(db: Database, snapshot_id: int) -> list[tuple[int, str, list, int]]:
+def _snapshot_imports(db: Database, snapshot_id: int) -> list[tuple[int, str, list[Any], int]]:
     with db.session() as s:
         return [
             tuple(r)
@@ -250,7 +251,7 @@ class _Resolver:
                 return candidate
         return None
 
-    def python(self, module: str, names: list, importer: str) -> tuple[list[str], str | None]:
+    def python(self, module: str, names: list[Any], importer: str) -> tuple[list[str], str | None]:
         names = [n for n in names if n != "*"]
         if module.startswith("."):
             dots = len(module) - len(module.lstrip("."))
@@ -301,7 +302,7 @@ class _Resolver:
         return [], None
 
     # -- java
-    def java(self, name: str, names: list) -> tuple[list[str], str | None]:
+    def java(self, name: str, names: list[Any]) -> tuple[list[str], str | None]:
         if "*" in names and name in self.java_packages:
             return list(self.java_packages[name]), None
         parts = name.split(".")
@@ -324,7 +325,7 @@ class _Resolver:
         return [], "/".join(parts[:3]) if "." in parts[0] else path
 
     def resolve(
-        self, module: str, names: list, importer: str, language: str
+        self, module: str, names: list[Any], importer: str, language: str
     ) -> tuple[list[str], str | None]:
         """(project files, external module name or None)."""
         if language == "python":
@@ -468,6 +469,27 @@ def module_graph(
         key = collapse_key(base, prefix, depth)
         node_of[path] = key
         members[key].append(path)
+    weights, dropped = _module_weights(deps, node_of, external)
+    nodes, adjacency = _module_nodes(members, files, weights)
+    notes = []
+    if dropped:
+        notes.append(f"{dropped} dependencies leave the scope {prefix!r} and are not shown")
+    return ModuleGraph(
+        project=ref.name,
+        scope=prefix or None,
+        depth=depth,
+        nodes=nodes,
+        edges=[ModuleEdge(source=s, target=t, weight=w) for (s, t), w in sorted(weights.items())],
+        cycles=strongly_connected(sorted(members), adjacency),
+        notes=notes,
+    )
+
+
+def _module_weights(
+    deps: dict[str, dict[str, int]], node_of: dict[str, str], external: bool
+) -> tuple[dict[tuple[str, str], int], int]:
+    """Import statements between modules (files mapped to their node by ``node_of``),
+    and how many dependencies leave the scope (not shown)."""
     weights: dict[tuple[str, str], int] = defaultdict(int)
     dropped = 0
     for path, targets in deps.items():
@@ -484,7 +506,14 @@ def module_graph(
                 dropped += 1
             elif dest != source:
                 weights[(source, dest)] += count
+    return weights, dropped
 
+
+def _module_nodes(
+    members: dict[str, list[str]], files: dict[str, str], weights: dict[tuple[str, str], int]
+) -> tuple[list[ModuleNode], dict[str, set[str]]]:
+    """The graph's nodes (project modules with fan-in, fan-out and instability, then
+    the external ones) and the adjacency between project modules."""
     adjacency: dict[str, set[str]] = defaultdict(set)
     reverse: dict[str, set[str]] = defaultdict(set)
     for source, target in weights:
@@ -524,18 +553,7 @@ def module_graph(
                 fan_in=users,
             )
         )
-    notes = []
-    if dropped:
-        notes.append(f"{dropped} dependencies leave the scope {prefix!r} and are not shown")
-    return ModuleGraph(
-        project=ref.name,
-        scope=prefix or None,
-        depth=depth,
-        nodes=nodes,
-        edges=[ModuleEdge(source=s, target=t, weight=w) for (s, t), w in sorted(weights.items())],
-        cycles=strongly_connected(sorted(members), adjacency),
-        notes=notes,
-    )
+    return nodes, adjacency
 
 
 # ---------------------------------------------------------------- class diagram
@@ -557,7 +575,9 @@ _PY_KEYWORDS = frozenset({"else", "try", "finally", "except", "elif", "if", "for
 
 def _split_top(text: str) -> list[str]:
     """Split on commas outside brackets."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in text:
         if ch in "([{<":
             depth += 1
@@ -594,7 +614,9 @@ def parse_bases(signature: str, language: str) -> tuple[list[str], list[str]]:
     return [e for e in ext if e], [i for i in imp if i]
 
 
-def _class_attributes(lines: list[str], start: int, end: int, language: str) -> list:
+def _class_attributes(
+    lines: list[str], start: int, end: int, language: str
+) -> list[tuple[str, str]]:
     """(name, type) of typed attributes in the class body at lines start..end (1-based)."""
     body = lines[start - 1 : end]
     found: list[tuple[str, str]] = []
@@ -639,6 +661,79 @@ def _class_attributes(lines: list[str], start: int, end: int, language: str) -> 
     return list(seen.items())
 
 
+# path, language, name, qualname, kind, signature, start line, end line, parent
+_ClassRow = tuple[str, str, str, str, str, str, int, int, str | None]
+
+
+def _class_nodes(
+    rows: Sequence[_ClassRow],
+) -> tuple[dict[str, ClassNode], dict[str, tuple[int, int]], dict[str, list[str]]]:
+    """The classes of the symbol rows with their methods, keyed ``path::qualname``; their
+    line spans; the keys of each class name."""
+    classes: dict[str, ClassNode] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for path, language, name, qualname, kind, signature, start, end, _parent in rows:
+        if kind != "class":
+            continue
+        extends, implements = parse_bases(signature, language)
+        node_id = f"{path}::{qualname}"
+        is_interface = re.search(r"\binterface\b", signature) is not None
+        classes[node_id] = ClassNode(
+            id=node_id,
+            name=name,
+            qualname=qualname,
+            kind="interface" if is_interface else "class",
+            path=path,
+            line=start,
+            language=language,
+            bases=extends + [f"implements {i}" for i in implements],
+        )
+        spans[node_id] = (start, end)
+        by_name[name].append(node_id)
+    for path, _language, name, _qualname, kind, _sig, _s, _e, parent in rows:
+        owner = classes.get(f"{path}::{parent}") if kind == "method" and parent else None
+        if owner is not None and name not in owner.methods:
+            owner.methods.append(name)
+    return classes, spans, by_name
+
+
+def _class_edges(
+    classes: dict[str, ClassNode], by_name: dict[str, list[str]], wanted: set[str]
+) -> tuple[list[ClassEdge], set[str]]:
+    """Inheritance and composition edges of the ``wanted`` classes, and the classes to
+    show (the wanted ones and the bases outside them)."""
+
+    def lookup(name: str, near: ClassNode) -> str:
+        short = name.split(".")[-1]
+        candidates = by_name.get(short, [])
+        same_file = [c for c in candidates if classes[c].path == near.path]
+        same_lang = [c for c in candidates if classes[c].language == near.language]
+        chosen = (same_file or same_lang or [""])[0]
+        return chosen or f"ext:{short}"
+
+    edges: list[ClassEdge] = []
+    shown = set(wanted)
+    for node_id in sorted(wanted):
+        node = classes[node_id]
+        for base in node.bases:
+            edge_kind: Literal["inherits", "implements"] = "inherits"
+            if base.startswith("implements "):
+                edge_kind, base = "implements", base.removeprefix("implements ")
+            target = lookup(base, node)
+            if target.startswith("ext:") or target not in wanted:
+                shown.add(target)
+            edges.append(ClassEdge(source=node_id, target=target, kind=edge_kind))
+        for attr, type_ in node.attributes:
+            for ident in dict.fromkeys(_IDENT.findall(type_)):
+                targets = [c for c in by_name.get(ident, []) if c in wanted and c != node_id]
+                if targets:
+                    edges.append(
+                        ClassEdge(source=node_id, target=targets[0], kind="composes", label=attr)
+                    )
+    return edges, shown
+
+
 def class_diagram(db: Database, project: str | int, *, scope: str | None = None) -> ClassDiagram:
     """Classes of the snapshot with methods, inheritance and composition (typed
     attributes, best effort: Python annotations and ``self.x = Foo(...)``, Java and
@@ -665,31 +760,7 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
             .where(SymbolRow.kind.in_(("class", "method")))
             .order_by(FileVersion.path, SymbolRow.start_line)
         ).all()
-    classes: dict[str, ClassNode] = {}
-    spans: dict[str, tuple[int, int]] = {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for path, language, name, qualname, kind, signature, start, end, _parent in rows:
-        if kind != "class":
-            continue
-        extends, implements = parse_bases(signature, language)
-        node_id = f"{path}::{qualname}"
-        is_interface = re.search(r"\binterface\b", signature) is not None
-        classes[node_id] = ClassNode(
-            id=node_id,
-            name=name,
-            qualname=qualname,
-            kind="interface" if is_interface else "class",
-            path=path,
-            line=start,
-            language=language,
-            bases=extends + [f"implements {i}" for i in implements],
-        )
-        spans[node_id] = (start, end)
-        by_name[name].append(node_id)
-    for path, _language, name, _qualname, kind, _sig, _s, _e, parent in rows:
-        owner = classes.get(f"{path}::{parent}") if kind == "method" and parent else None
-        if owner is not None and name not in owner.methods:
-            owner.methods.append(name)
+    classes, spans, by_name = _class_nodes(rows)
 
     wanted = {k for k, c in classes.items() if in_scope(c.path, prefix)}
     texts = {c.path for k, c in classes.items() if k in wanted}
@@ -701,34 +772,7 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
             node = classes[node_id]
             if node.path == item.path:
                 node.attributes = _class_attributes(lines, *spans[node_id], node.language)
-
-    def lookup(name: str, near: ClassNode) -> str:
-        short = name.split(".")[-1]
-        candidates = by_name.get(short, [])
-        same_file = [c for c in candidates if classes[c].path == near.path]
-        same_lang = [c for c in candidates if classes[c].language == near.language]
-        chosen = (same_file or same_lang or [""])[0]
-        return chosen or f"ext:{short}"
-
-    edges: list[ClassEdge] = []
-    shown = set(wanted)
-    for node_id in sorted(wanted):
-        node = classes[node_id]
-        for base in node.bases:
-            kind: Literal["inherits", "implements"] = "inherits"
-            if base.startswith("implements "):
-                kind, base = "implements", base.removeprefix("implements ")
-            target = lookup(base, node)
-            if target.startswith("ext:") or target not in wanted:
-                shown.add(target)
-            edges.append(ClassEdge(source=node_id, target=target, kind=kind))
-        for attr, type_ in node.attributes:
-            for ident in dict.fromkeys(_IDENT.findall(type_)):
-                targets = [c for c in by_name.get(ident, []) if c in wanted and c != node_id]
-                if targets:
-                    edges.append(
-                        ClassEdge(source=node_id, target=targets[0], kind="composes", label=attr)
-                    )
+    edges, shown = _class_edges(classes, by_name, wanted)
     result = [classes[k] for k in sorted(wanted)]
     for extra in sorted(shown - wanted):
         if extra.startswith("ext:"):
@@ -751,6 +795,84 @@ def class_diagram(db: Database, project: str | int, *, scope: str | None = None)
 # ---------------------------------------------------------------- call graph
 
 _CALLABLE = ("function", "method", "class")
+
+
+@dataclass
+class _CallIndex:
+    """The callables in scope (``path::qualname`` -> node) and the ways to find them:
+    by (file id, qualname) for callers, by name for callees, the path of each file."""
+
+    nodes: dict[str, CallNode] = field(default_factory=dict)
+    by_scope: dict[tuple[int, str | None], str] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    path_of_file: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, symbols: Iterable[tuple[int, str, str, str, str, int, float | None]], prefix: str
+    ) -> _CallIndex:
+        """Index the symbol rows (file id, path, name, qualname, kind, line, rank)."""
+        index = cls()
+        for file_id, path, name, qualname, kind, line, rank in symbols:
+            if not in_scope(path, prefix):
+                continue
+            node_id = f"{path}::{qualname}"
+            index.nodes[node_id] = CallNode(
+                id=node_id,
+                name=name,
+                qualname=qualname,
+                kind=kind,
+                path=path,
+                line=line,
+                rank=rank or 0.0,
+            )
+            index.by_scope[(file_id, qualname)] = node_id
+            index.by_name[name].append(node_id)
+            index.path_of_file[file_id] = path
+        return index
+
+    def resolve(
+        self,
+        calls: Iterable[tuple[int, str | None, str, int]],
+        deps: dict[str, dict[str, int]],
+    ) -> tuple[dict[tuple[str, str], int], int]:
+        """Call counts between callables, from the call references (file id, caller
+        scope, callee name, count); and how many calls had no single target."""
+        nodes = self.nodes
+        weights: dict[tuple[str, str], int] = defaultdict(int)
+        unresolved = 0
+        for file_id, caller_scope, name, count in calls:
+            caller = self.by_scope.get((file_id, caller_scope))
+            if caller is None or nodes[caller].kind == "class":
+                continue
+            candidates = self.by_name.get(name)
+            if not candidates:
+                continue
+            # A call reference has a name, not the receiver's type: ``ctx.params.update()``
+            # must not become a call to some ``ProgressBar.update``. A method is a target
+            # only from inside its own class (``self.update()``); otherwise unresolved.
+            caller_qualname = nodes[caller].qualname
+            candidates = [
+                c
+                for c in candidates
+                if nodes[c].kind != "method"
+                or caller_qualname.startswith(nodes[c].qualname.rpartition(".")[0] + ".")
+            ]
+            if not candidates:
+                unresolved += count
+                continue
+            path = self.path_of_file[file_id]
+            imported = deps.get(path, {})
+            chosen = [c for c in candidates if nodes[c].path == path]
+            chosen = chosen or [c for c in candidates if nodes[c].path in imported]
+            chosen = chosen or (candidates if len(candidates) == 1 else [])
+            if not chosen:
+                unresolved += count
+                continue
+            for target in chosen[:3]:
+                if target != caller:
+                    weights[(caller, target)] += count
+        return weights, unresolved
 
 
 def call_graph(
@@ -791,60 +913,9 @@ def call_graph(
             .where(ReferenceRow.scope.is_not(None))
             .group_by(ReferenceRow.file_id, ReferenceRow.scope, ReferenceRow.name)
         ).all()
-    nodes: dict[str, CallNode] = {}
-    by_scope: dict[tuple[int, str], str] = {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    path_of_file: dict[int, str] = {}
-    for file_id, path, name, qualname, kind, line, rank in symbols:
-        if not in_scope(path, prefix):
-            continue
-        node_id = f"{path}::{qualname}"
-        nodes[node_id] = CallNode(
-            id=node_id,
-            name=name,
-            qualname=qualname,
-            kind=kind,
-            path=path,
-            line=line,
-            rank=rank or 0.0,
-        )
-        by_scope[(file_id, qualname)] = node_id
-        by_name[name].append(node_id)
-        path_of_file[file_id] = path
-    deps = file_dependencies(db, ref.id)
-    weights: dict[tuple[str, str], int] = defaultdict(int)
-    unresolved = 0
-    for file_id, caller_scope, name, count in calls:
-        caller = by_scope.get((file_id, caller_scope))
-        if caller is None or nodes[caller].kind == "class":
-            continue
-        candidates = by_name.get(name)
-        if not candidates:
-            continue
-        # A call reference has a name, not the receiver's type: ``ctx.params.update()``
-        # must not become a call to some ``ProgressBar.update``. A method is a target
-        # only from inside its own class (``self.update()``); otherwise unresolved.
-        caller_qualname = nodes[caller].qualname
-        candidates = [
-            c
-            for c in candidates
-            if nodes[c].kind != "method"
-            or caller_qualname.startswith(nodes[c].qualname.rpartition(".")[0] + ".")
-        ]
-        if not candidates:
-            unresolved += count
-            continue
-        path = path_of_file[file_id]
-        imported = deps.get(path, {})
-        chosen = [c for c in candidates if nodes[c].path == path]
-        chosen = chosen or [c for c in candidates if nodes[c].path in imported]
-        chosen = chosen or (candidates if len(candidates) == 1 else [])
-        if not chosen:
-            unresolved += count
-            continue
-        for target in chosen[:3]:
-            if target != caller:
-                weights[(caller, target)] += count
+    index = _CallIndex.of(symbols, prefix)
+    nodes = index.nodes
+    weights, unresolved = index.resolve(calls, file_dependencies(db, ref.id))
     degree: dict[str, int] = defaultdict(int)
     for source, target in weights:
         degree[source] += 1

@@ -181,8 +181,8 @@ class TokenStream(NamedTuple):
 
     path: str
     kinds: bytes  # one code per token (``_CODES``): "$" identifier, "#" literal, else itself
-    line_starts: array  # ascending token indexes where a new line's tokens begin ...
-    line_numbers: array  # ... and that line's 1-based number
+    line_starts: array[int]  # ascending token indexes where a new line's tokens begin ...
+    line_numbers: array[int]  # ... and that line's 1-based number
     todo_count: int  # TODO/FIXME/XXX/HACK markers found in comments
     halstead_volume: float  # over the raw (not normalised) tokens
 
@@ -300,8 +300,8 @@ def find_clones(
         for fb, pb in occurrences[1:]:
             if fb == fa:
                 continue
-            key = (fa, fb, pa - pb)
-            if any(s <= pa < e for s, e in covered[key]):
+            diagonal = (fa, fb, pa - pb)
+            if any(s <= pa < e for s, e in covered[diagonal]):
                 continue
             sa, sb = streams[fa].kinds, streams[fb].kinds
             if sa[pa : pa + min_tokens] != sb[pb : pb + min_tokens]:
@@ -310,7 +310,7 @@ def find_clones(
             limit = min(len(sa) - pa, len(sb) - pb)
             while n < limit and sa[pa + n] == sb[pb + n]:
                 n += 1
-            covered[key].append((pa, pa + n))
+            covered[diagonal].append((pa, pa + n))
             a, b = streams[fa], streams[fb]
             clones.append(
                 Clone(

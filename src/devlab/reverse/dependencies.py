@@ -37,7 +37,7 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 from pydantic import BaseModel, Field
@@ -279,7 +279,7 @@ def parse_pyproject(path: str, text: str) -> list[Dependency]:
             if isinstance(req, str):
                 add(req, True)
     poetry = data.get("tool", {}).get("poetry", {})
-    tables: list[tuple[dict, bool]] = [
+    tables: list[tuple[dict[str, Any], bool]] = [
         (poetry.get("dependencies", {}), False),
         (poetry.get("dev-dependencies", {}), True),
     ]
@@ -360,7 +360,7 @@ def parse_pipfile_lock(path: str, text: str) -> list[Dependency]:
 # ---------------------------------------------------------------------- npm
 
 
-def _json(path: str, text: str) -> dict:
+def _json(path: str, text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -435,7 +435,7 @@ def parse_package_lock(path: str, text: str) -> list[Dependency]:
             )
         return deps
 
-    def walk(tree: dict, nested: bool) -> None:
+    def walk(tree: dict[str, Any], nested: bool) -> None:
         for name, entry in tree.items():
             if not isinstance(entry, dict):
                 continue
@@ -641,7 +641,7 @@ def parse_manifest(path: str, text: str) -> list[Dependency]:
 
 
 def _mark_direct(
-    report: DependencyReport, local_packages: set[str] | frozenset = frozenset()
+    report: DependencyReport, local_packages: set[str] | frozenset[str] = frozenset()
 ) -> None:
     """Lock-file entries declared by a manifest in the same directory are direct.
 

@@ -20,6 +20,7 @@ from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import ComponentUnavailable, DevLabError, InvalidInput, NotFound
 from devlab.reverse.architecture import (
     ClassDiagram,
+    ClassNode,
     ModuleGraph,
     _snapshot_files,
     call_graph,
@@ -31,7 +32,7 @@ from devlab.reverse.architecture import (
     scope_prefix,
 )
 from devlab.reverse.errors import UnknownDiagramType
-from devlab.reverse.services import detect_services
+from devlab.reverse.services import Usage, detect_services
 from devlab.store import Database
 
 __all__ = ["DIAGRAM_TYPES", "FORMATS", "Drawing", "render_diagram", "render_dot_svg"]
@@ -106,7 +107,9 @@ def _cut_modules(graph: ModuleGraph, limit: int, notes: list[str]) -> set[str]:
     return {n.id for n in ordered[:limit]}
 
 
-def _dependency(db, project, scope, depth, max_nodes) -> Drawing:
+def _dependency(
+    db: Database, project: str | int, scope: str | None, depth: int | None, max_nodes: int
+) -> Drawing:
     graph = module_graph(db, project, scope=scope, depth=depth, external=False)
     notes = list(graph.notes)
     fitted = _fit_depth(graph, max_nodes) if depth is None else depth
@@ -143,7 +146,7 @@ def _dependency(db, project, scope, depth, max_nodes) -> Drawing:
     return Drawing(title, nodes, edges, notes, "LR" if len(nodes) <= 15 else "TB")
 
 
-def _call(db, project, scope, max_nodes) -> Drawing:
+def _call(db: Database, project: str | int, scope: str | None, max_nodes: int) -> Drawing:
     graph = call_graph(db, project, scope=scope, max_nodes=max_nodes)
     nodes = [
         DNode(
@@ -158,7 +161,9 @@ def _call(db, project, scope, max_nodes) -> Drawing:
     return Drawing(f"{graph.project}: call graph", nodes, edges, list(graph.notes), "LR")
 
 
-def _architecture(db, project, scope, depth, max_nodes) -> Drawing:
+def _architecture(
+    db: Database, project: str | int, scope: str | None, depth: int | None, max_nodes: int
+) -> Drawing:
     graph = module_graph(db, project, scope=scope, depth=depth, external=False)
     notes = list(graph.notes)
     if depth is None:
@@ -191,7 +196,7 @@ def _architecture(db, project, scope, depth, max_nodes) -> Drawing:
             details[key].append("entry point")
     extra_nodes: dict[str, DNode] = {}
     extra_edges: dict[tuple[str, str], int] = defaultdict(int)
-    kinds: list[tuple[str, list, Shape]] = [
+    kinds: list[tuple[str, list[Usage], Shape]] = [
         ("Databases", services.database, "store"),
         ("Queues", services.queues, "queue"),
         ("External HTTP", services.outbound_http, "cloud"),
@@ -422,7 +427,7 @@ def _uml_type(text: str) -> str:
     return re.sub(r"[\[<]", "~", re.sub(r"[\]>]", "~", " ".join(text.split())))[:40]
 
 
-def _members(c, limit: int = MAX_METHODS) -> tuple[list[str], list[str]]:
+def _members(c: ClassNode, limit: int = MAX_METHODS) -> tuple[list[str], list[str]]:
     attrs = [f"{name}: {type_}" for name, type_ in c.attributes[:limit]]
     methods = [f"{m}()" for m in c.methods[:limit]]
     if len(c.methods) > limit:
@@ -482,7 +487,7 @@ def _uml_dot(diagram: ClassDiagram, notes: list[str]) -> str:
     ids = _uml_ids(diagram)
     d = Drawing(f"{diagram.project}: classes", [], [], notes, "BT")
     out = _dot_header(d)
-    by_group: dict[str, list] = defaultdict(list)
+    by_group: dict[str, list[ClassNode]] = defaultdict(list)
     for c in diagram.classes:
         by_group[_dotted(posixpath.splitext(c.path)[0]) if c.kind != "external" else ""].append(c)
     for gi, (group, members) in enumerate(sorted(by_group.items())):

@@ -356,8 +356,8 @@ def parse_gradle(path: str, text: str) -> list[Dependency]:
         m = _GRADLE_STRING.match(line)
         if m:
             config, group, artifact, raw = m.groups()
-        elif _GRADLE_MAP.match(line):
-            config = _GRADLE_MAP.match(line).group(1)  # type: ignore[union-attr]
+        elif (gm := _GRADLE_MAP.match(line)) is not None:
+            config = gm.group(1)
             fields = dict(_GRADLE_MAP_FIELD.findall(line))
             group, artifact, raw = fields.get("group"), fields.get("name"), fields.get("version")
             if not group or not artifact:

@@ -20,12 +20,12 @@ import ast
 from collections.abc import Iterable
 
 from devlab.codebase import WorkerPool, snapshot_texts
-from devlab.reverse.models import Finding
+from devlab.reverse.models import Confidence, Finding, Severity
 from devlab.store import Database
 
 __all__ = ["PERFORMANCE_RULES", "analyze_performance", "scan_python_performance"]
 
-PERFORMANCE_RULES: dict[str, tuple[str, str, str, str]] = {
+PERFORMANCE_RULES: dict[str, tuple[str, Severity, Confidence, str]] = {
     # rule id: (title, severity, confidence, fix)
     "DL-PERF-QUERY-IN-LOOP": (
         "Database query inside a loop (N+1)",
@@ -150,8 +150,8 @@ class _Scanner(ast.NodeVisitor):
                 category="performance",
                 title=title,
                 message=message,
-                severity=severity,  # type: ignore[arg-type]
-                confidence=confidence,  # type: ignore[arg-type]
+                severity=severity,
+                confidence=confidence,
                 path=self.path,
                 start_line=line,
                 end_line=end,
@@ -222,8 +222,12 @@ class _Scanner(ast.NodeVisitor):
         self._body([node.test, *node.body], in_loop=True)
         self._body(node.orelse, in_loop=False)
 
-    def _comprehension(self, node: ast.AST, elements: list[ast.AST]) -> None:
-        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+    def _comprehension(
+        self,
+        node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+        elements: list[ast.AST],
+    ) -> None:
+        generators = node.generators
         self.visit(generators[0].iter)  # runs once
         inner: list[ast.AST] = []
         for i, gen in enumerate(generators):
@@ -281,7 +285,12 @@ class _Scanner(ast.NodeVisitor):
             k = index.value if isinstance(index, ast.Constant) else None
             if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
                 inner = index.operand
-                k = -inner.value if isinstance(inner, ast.Constant) else None
+                k = (
+                    -inner.value
+                    if isinstance(inner, ast.Constant)
+                    and isinstance(inner.value, int | float | complex)
+                    else None
+                )
             if k in (0, -1):
                 which = "min" if k == 0 else "max"
                 reverse = any(kw.arg == "reverse" for kw in value.keywords)

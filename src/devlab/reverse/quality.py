@@ -67,18 +67,24 @@ class QualityThresholds(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    max_function_lines: int = Field(60, ge=1, description="long function: NLOC > this")
-    max_parameters: int = Field(5, ge=0, description="long parameter list: > this (no self/cls)")
-    max_nesting: int = Field(4, ge=1, description="deep nesting: control blocks nested > this")
-    max_complexity: int = Field(10, ge=1, description="high complexity: McCabe CC > this")
-    max_class_methods: int = Field(20, ge=1, description="god class: methods > this ...")
-    max_class_lines: int = Field(500, ge=1, description="... or lines > this")
-    min_clone_tokens: int = Field(50, ge=10, description="clones: runs of >= this many tokens")
-    max_todo_density: float = Field(
-        10.0, ge=0, description="TODO/FIXME/XXX/HACK per 1000 lines of code above this ..."
+    max_function_lines: int = Field(default=60, ge=1, description="long function: NLOC > this")
+    max_parameters: int = Field(
+        default=5, ge=0, description="long parameter list: > this (no self/cls)"
     )
-    min_todo_count: int = Field(3, ge=1, description="... and at least this many markers")
-    dead_code: bool = Field(True, description="report never-referenced definitions")
+    max_nesting: int = Field(
+        default=4, ge=1, description="deep nesting: control blocks nested > this"
+    )
+    max_complexity: int = Field(default=10, ge=1, description="high complexity: McCabe CC > this")
+    max_class_methods: int = Field(default=20, ge=1, description="god class: methods > this ...")
+    max_class_lines: int = Field(default=500, ge=1, description="... or lines > this")
+    min_clone_tokens: int = Field(
+        default=50, ge=10, description="clones: runs of >= this many tokens"
+    )
+    max_todo_density: float = Field(
+        default=10.0, ge=0, description="TODO/FIXME/XXX/HACK per 1000 lines of code above this ..."
+    )
+    min_todo_count: int = Field(default=3, ge=1, description="... and at least this many markers")
+    dead_code: bool = Field(default=True, description="report never-referenced definitions")
 
 
 class FunctionMetrics(BaseModel):
@@ -307,7 +313,7 @@ def _finding(
 
 def _function_findings(fn: FunctionMetrics, t: QualityThresholds, snippet: str) -> list[Finding]:
     out = []
-    m = {
+    m: dict[str, float] = {
         "complexity": fn.complexity,
         "length": fn.length,
         "parameters": fn.parameters,
@@ -580,8 +586,8 @@ def _load_index(db: Database, snapshot_id: int) -> tuple[dict[str, list[_Sym]], 
             .join(FileVersion, FileVersion.id == SymbolRow.file_id)
             .where(SymbolRow.file_id.in_(files))
         )
-        for path, *rest in rows:
-            syms[path].append(_Sym(*rest))
+        for path, name, qualname, kind, start, end, parent in rows:
+            syms[path].append(_Sym(name, qualname, kind, start, end, parent))
         referenced = set(
             s.scalars(select(ReferenceRow.name).where(ReferenceRow.file_id.in_(files)).distinct())
         )

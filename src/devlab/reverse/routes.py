@@ -53,7 +53,7 @@ class DiagramResponse(BaseModel):
 
 
 @router.post("/generate-diagram", response_model=DiagramResponse)
-def generate_diagram(req: DiagramRequest, bench: Workbench = Depends(workbench)):
+def generate_diagram(req: DiagramRequest, bench: Workbench = Depends(workbench)) -> DiagramResponse:
     """Render a diagram of an ingested project; an unknown type answers 400 with the
     valid ones."""
     text = render_diagram(

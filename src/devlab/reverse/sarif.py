@@ -76,7 +76,7 @@ def _location(f: Finding) -> dict[str, Any]:
 
 
 def _rule(f: Finding) -> dict[str, Any]:
-    tags = [f.category]
+    tags: list[str] = [f.category]
     if f.cwe:
         tags.append(f.cwe)
     if f.category == "security" or f.category == "dependency":
@@ -111,6 +111,36 @@ def _code_flow(f: Finding) -> dict[str, Any]:
     return {"threadFlows": [{"locations": steps}]}
 
 
+def _result(
+    f: Finding, rule_index: int, cwe_id: str | None, taxa: dict[str, int]
+) -> dict[str, Any]:
+    """The SARIF result of one finding (``taxa``: CWE id -> index in the taxonomy)."""
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": sarif_level(f.severity),
+        "message": {"text": f.message or f.title},
+        "locations": [_location(f)],
+        "partialFingerprints": {"devlabFingerprint/v1": f.fingerprint},
+        "properties": {
+            "confidence": f.confidence,
+            "severity": f.severity,
+            "category": f.category,
+        },
+    }
+    if f.cwe:
+        result["properties"]["cwe"] = f.cwe
+    if cwe_id is not None:
+        result["taxa"] = [_taxon_ref(cwe_id, taxa[cwe_id])]
+    if f.fix:
+        result["properties"]["fix"] = f.fix
+    if f.symbol:
+        result["locations"][0]["logicalLocations"] = [{"name": f.symbol}]
+    if f.taint_path:
+        result["codeFlows"] = [_code_flow(f)]
+    return result
+
+
 def to_sarif(
     findings: list[Finding], tool_name: str = "DevLab", version: str | None = None
 ) -> dict[str, Any]:
@@ -136,30 +166,7 @@ def to_sarif(
             rel = rules[index[f.rule_id]].setdefault("relationships", [])
             if not any(r["target"]["id"] == cwe_id for r in rel):
                 rel.append({"target": _taxon_ref(cwe_id, t), "kinds": ["relevant"]})
-        result: dict[str, Any] = {
-            "ruleId": f.rule_id,
-            "ruleIndex": index[f.rule_id],
-            "level": sarif_level(f.severity),
-            "message": {"text": f.message or f.title},
-            "locations": [_location(f)],
-            "partialFingerprints": {"devlabFingerprint/v1": f.fingerprint},
-            "properties": {
-                "confidence": f.confidence,
-                "severity": f.severity,
-                "category": f.category,
-            },
-        }
-        if f.cwe:
-            result["properties"]["cwe"] = f.cwe
-        if cwe_id is not None:
-            result["taxa"] = [_taxon_ref(cwe_id, taxa[cwe_id])]
-        if f.fix:
-            result["properties"]["fix"] = f.fix
-        if f.symbol:
-            result["locations"][0]["logicalLocations"] = [{"name": f.symbol}]
-        if f.taint_path:
-            result["codeFlows"] = [_code_flow(f)]
-        results.append(result)
+        results.append(_result(f, index[f.rule_id], cwe_id, taxa))
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     FileAnalysis,
     Scan,
+    Summary,
     credential_value,
     make_rules,
     row,
@@ -69,8 +70,8 @@ class BashAnalysis(FileAnalysis):
     prefix = "SH"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.assigned: set[str] = set()
         self.tmp_seen: set[str] = set()
         self.unquoted_seen: set[str] = set()
@@ -111,8 +112,14 @@ class BashScan(Scan):
     block_types = words("compound_statement")
     identifier_types = frozenset({"variable_name"})
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.posargs: list[Taint] | None = None  # after `set -- ...`
 
     # values ----------------------------------------------------------------------------------
@@ -246,6 +253,41 @@ class BashScan(Scan):
         if base == "getopt" or (base == "git" and ("--parseopt" in rest or "--sq-quote" in rest)):
             # their output is shell-quoted for eval / set --
             return self.sanitise(all_t, frozenset({"cmd"}), node, f"{base} (quotes for the shell)")
+        if self.command_rules(node, name, base, rest, rest_t, rest_n, all_t):
+            return []
+        if any(
+            w.startswith("--insecure-skip-tls-verify") or w == "--no-check-certificate"
+            for w in rest
+        ) and base not in ("curl", "wget"):
+            self.tls(node, f"{base} runs with TLS verification switched off.", "medium")
+        if base.startswith("pip") and "--trusted-host" in rest:
+            self.tls(node, "pip --trusted-host skips certificate checks for that host.", "medium")
+        for j, w in enumerate(rest):
+            if FIXED_TMP.match(w.strip("'\"")) and base != "mktemp" and "XXX" not in w:
+                self.tmp(rest_n[j], w.strip("'\""))
+        target = fa.functions.get(name)
+        if target is not None:
+            ext = list(rest_t[:99]) + [[]] * max(0, 99 - len(rest_t)) + [all_t]
+            return self.call_local(target, name, node, ext)
+        self.unquoted(node, base, rest_n, rest_t)
+        if base == "printf" and rest and "%q" in rest[0]:
+            return self.sanitise(all_t, frozenset({"cmd"}), node, "printf '%q'")
+        return all_t
+
+    def command_rules(
+        self,
+        node: Node,
+        name: str,
+        base: str,
+        rest: list[str],
+        rest_t: list[list[Taint]],
+        rest_n: list[Node],
+        all_t: list[Taint],
+    ) -> bool:
+        """The rules of one command by its name (``base``, wrappers skipped): eval and
+        shells with -c, ssh, source, curl/wget, chmod, TLS switches, passwords on the
+        command line, ``printf -v x %q``; True when the command's value is settled
+        (nothing)."""
         if base == "eval":
             self.download_exec(node, rest_n, "eval")
             self.sink("cmd", node, all_t, "sink: eval")
@@ -289,25 +331,8 @@ class BashScan(Scan):
         elif base == "printf" and rest[:1] == ["-v"] and len(rest) > 2 and "%q" in rest[2]:
             t = union([], rest_t[3] if len(rest_t) > 3 else [])
             self.bind(rest[1], self.sanitise(t, frozenset({"cmd"}), node, "printf '%q'"), node)
-            return []
-        if any(
-            w.startswith("--insecure-skip-tls-verify") or w == "--no-check-certificate"
-            for w in rest
-        ) and base not in ("curl", "wget"):
-            self.tls(node, f"{base} runs with TLS verification switched off.", "medium")
-        if base.startswith("pip") and "--trusted-host" in rest:
-            self.tls(node, "pip --trusted-host skips certificate checks for that host.", "medium")
-        for j, w in enumerate(rest):
-            if FIXED_TMP.match(w.strip("'\"")) and base != "mktemp" and "XXX" not in w:
-                self.tmp(rest_n[j], w.strip("'\""))
-        target = fa.functions.get(name)
-        if target is not None:
-            ext = list(rest_t[:99]) + [[]] * max(0, 99 - len(rest_t)) + [all_t]
-            return self.call_local(target, name, node, ext)
-        self.unquoted(node, base, rest_n, rest_t)
-        if base == "printf" and rest and "%q" in rest[0]:
-            return self.sanitise(all_t, frozenset({"cmd"}), node, "printf '%q'")
-        return all_t
+            return True
+        return False
 
     def read(self, node: Node, words: list[str]) -> None:
         skip_next = False

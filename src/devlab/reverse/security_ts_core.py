@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from tree_sitter import Node, Tree
 
@@ -254,7 +254,7 @@ def union(a: list[Taint], b: list[Taint]) -> list[Taint]:
         return a
     if not a:
         return b
-    out: dict[tuple, Taint] = {}
+    out: dict[tuple[str, int, frozenset[str]], Taint] = {}
     for t in a + b:
         out.setdefault((t.origin, t.param, t.sanitisers), t)
     return list(out.values())[:6]
@@ -581,11 +581,12 @@ class FileAnalysis:
 class Scan:
     """Walk one function body in order, keeping an environment name -> taints.
 
-    Subclasses fill ``handlers`` (node type -> method) and the type sets; every other
+    Subclasses fill ``handlers`` (node type -> method of the subclass: ``Self`` binds to
+    it, so ``JSScan.handlers`` holds ``JSScan`` methods) and the type sets; every other
     node evaluates to the union of its named children.
     """
 
-    handlers: ClassVar[dict[str, Callable[[Scan, Node], list[Taint]]]] = {}
+    handlers: ClassVar[dict[str, Callable[[Self, Node], list[Taint]]]] = {}
     literals: ClassVar[frozenset[str]] = frozenset()
     skip: ClassVar[frozenset[str]] = frozenset()
     block_types: ClassVar[frozenset[str]] = frozenset()
@@ -611,7 +612,7 @@ class Scan:
         """Start walking function ``fn`` (nested in ``parent``'s walk, if any): hook."""
 
     # core ------------------------------------------------------------------------------------
-    def eval(self, node: Node | None) -> list[Taint]:
+    def eval(self: Self, node: Node | None) -> list[Taint]:
         """Taints of the value of ``node``; checks the sinks and rules inside it."""
         if node is None:
             return []

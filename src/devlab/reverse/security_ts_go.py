@@ -18,8 +18,10 @@ DES/RC4, ``math/rand`` for secrets, ``net/http/pprof``, hard-coded credentials.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -31,6 +33,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     make_rules,
     row,
     same,
@@ -178,8 +181,8 @@ class GoAnalysis(FileAnalysis):
     prefix = "GO"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.imports: dict[str, str] = {}  # local name -> import path
 
     def prepare(self) -> None:
@@ -286,6 +289,33 @@ def descendants_of(node: Node, typ: str) -> list[Node]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call on its way through ``GoScan.check_call``: the call node, the callee and
+    its qualified name, the method and receiver (node, text, taints), the arguments."""
+
+    node: Node
+    fn: Node
+    q: str
+    method: str
+    recv: Node | None
+    recv_text: str
+    recv_t: list[Taint]
+    args: list[Node]
+    arg_t: list[list[Taint]]
+
+    def arg(self, i: int) -> list[Taint]:
+        """The taints of argument ``i`` (none past the last)."""
+        return self.arg_t[i] if i < len(self.arg_t) else []
+
+    def rest(self, i: int) -> list[Taint]:
+        """The taints of arguments ``i`` and after (a variadic tail)."""
+        out: list[Taint] = []
+        for j in range(i, len(self.args)):
+            out = union(out, self.arg(j))
+        return out
+
+
 class GoScan(Scan):
     """The walk of one Go function body."""
 
@@ -305,8 +335,14 @@ class GoScan(Scan):
     )
     block_types = words("block")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.req: set[str] = set()
         self.writers: set[str] = set()
         self.ctx: set[str] = set()
@@ -434,38 +470,13 @@ class GoScan(Scan):
         recv_text = (
             fa.text(recv) if recv is not None and recv.end_byte - recv.start_byte < 80 else ""
         )
-        # sources
-        if recv_text in self.ctx and method in CTX_SOURCES:
-            return self.source(f"{recv_text}.{method}()", node)
-        if recv_text in self.ctx and method in CTX_BINDERS:
-            src = self.source(f"{recv_text}.{method}()", node)
-            self.out_params(args, src, node)
-            return []
-        if q in ("github.com/gorilla/mux.Vars", "github.com/go-chi/chi.URLParam") or (
-            q.endswith(("/chi.URLParam", "/chi/v5.URLParam", "mux.Vars"))
-        ):
-            return self.source(q.rsplit("/", 1)[-1], node)
-        if q in ("os.Getenv", "os.LookupEnv"):
-            return self.source("os.Getenv", node, CLI_PRESET)
-        if q in ("flag.Arg", "flag.Args", "flag.String", "flag.Int"):
-            return self.source("command-line flag", node, CLI_PRESET) if q != "flag.Int" else []
+        src = self.call_source(node, q, method, recv_text, args)
+        if src is not None:
+            return src
         self.check_call(node, fn, q, method, recv, recv_text, recv_t, args, arg_t)
-        # sanitisers
-        kinds = SANITISERS.get(q)
-        if kinds is None and q.endswith(".EscapeFilter") and "ldap" in q:
-            kinds = frozenset({"ldap"})
-        if kinds is None and fn.type == "identifier" and q in NUMERIC_CONVERSIONS:
-            kinds = ALL_KINDS
-        if kinds is None and method == "Encode" and not args:  # url.Values.Encode()
-            return self.sanitise(recv_t, frozenset({"xss", "path", "redirect", "ssrf"}), node, q)
-        if kinds is not None:
-            return self.sanitise(arg_t[0] if arg_t else [], kinds, node, q.rsplit("/", 1)[-1])
-        if q in ("path/filepath.Clean", "path.Clean"):
-            line = row(node)
-            return [
-                t.then(line, fa.code(line), "normalised by filepath.Clean (needs a prefix check)")
-                for t in (arg_t[0] if arg_t else [])
-            ]
+        cleaned = self.call_sanitiser(node, fn, q, method, recv_t, args, arg_t)
+        if cleaned is not None:
+            return cleaned
         # same-file functions
         target = None
         if fn.type == "identifier":
@@ -491,6 +502,57 @@ class GoScan(Scan):
             self.dyn.add(v)
         return out
 
+    def call_source(
+        self, node: Node, q: str, method: str, recv_text: str, args: list[Node]
+    ) -> list[Taint] | None:
+        """The taints of a call that is a source (request context, route variables,
+        environment, flags); None when it is not one."""
+        if recv_text in self.ctx and method in CTX_SOURCES:
+            return self.source(f"{recv_text}.{method}()", node)
+        if recv_text in self.ctx and method in CTX_BINDERS:
+            src = self.source(f"{recv_text}.{method}()", node)
+            self.out_params(args, src, node)
+            return []
+        if q in ("github.com/gorilla/mux.Vars", "github.com/go-chi/chi.URLParam") or (
+            q.endswith(("/chi.URLParam", "/chi/v5.URLParam", "mux.Vars"))
+        ):
+            return self.source(q.rsplit("/", 1)[-1], node)
+        if q in ("os.Getenv", "os.LookupEnv"):
+            return self.source("os.Getenv", node, CLI_PRESET)
+        if q in ("flag.Arg", "flag.Args", "flag.String", "flag.Int"):
+            return self.source("command-line flag", node, CLI_PRESET) if q != "flag.Int" else []
+        return None
+
+    def call_sanitiser(
+        self,
+        node: Node,
+        fn: Node,
+        q: str,
+        method: str,
+        recv_t: list[Taint],
+        args: list[Node],
+        arg_t: list[list[Taint]],
+    ) -> list[Taint] | None:
+        """The taints of a call that is a sanitiser (escapers, numeric conversions,
+        ``url.Values.Encode``, ``filepath.Clean``); None when it is not one."""
+        fa = self.fa
+        kinds = SANITISERS.get(q)
+        if kinds is None and q.endswith(".EscapeFilter") and "ldap" in q:
+            kinds = frozenset({"ldap"})
+        if kinds is None and fn.type == "identifier" and q in NUMERIC_CONVERSIONS:
+            kinds = ALL_KINDS
+        if kinds is None and method == "Encode" and not args:  # url.Values.Encode()
+            return self.sanitise(recv_t, frozenset({"xss", "path", "redirect", "ssrf"}), node, q)
+        if kinds is not None:
+            return self.sanitise(arg_t[0] if arg_t else [], kinds, node, q.rsplit("/", 1)[-1])
+        if q in ("path/filepath.Clean", "path.Clean"):
+            line = row(node)
+            return [
+                t.then(line, fa.code(line), "normalised by filepath.Clean (needs a prefix check)")
+                for t in (arg_t[0] if arg_t else [])
+            ]
+        return None
+
     def out_params(self, args: list[Node], taints: list[Taint], node: Node) -> None:
         """Decoders and binders write into ``&v`` arguments."""
         for a in args:
@@ -511,18 +573,20 @@ class GoScan(Scan):
         args: list[Node],
         arg_t: list[list[Taint]],
     ) -> None:
-        fa = self.fa
-        n = len(args)
+        """Check one call against the sinks: the families in order (the first that claims
+        the call ends the check), then the configuration rules."""
+        c = _Call(node, fn, q, method, recv, recv_text, recv_t, args, arg_t)
+        for family in (self.exec_path_sinks, self.web_sinks, self.query_sinks):
+            if family(c):
+                return
+        self.config_rules(c)
 
-        def arg(i: int) -> list[Taint]:
-            return arg_t[i] if i < len(arg_t) else []
-
-        def rest(i: int) -> list[Taint]:
-            out: list[Taint] = []
-            for j in range(i, n):
-                out = union(out, arg(j))
-            return out
-
+    def exec_path_sinks(self, c: _Call) -> bool:
+        """Command injection (``exec.Command`` with a shell, ``syscall.Exec``) and path
+        traversal (os, ioutil, ``http.ServeFile``, framework file replies); True when the
+        call was one of them."""
+        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
+        n, arg, rest = len(c.args), c.arg, c.rest
         if q in SHELL_FUNCS and n > SHELL_FUNCS[q]:
             i = SHELL_FUNCS[q]
             prog = fa.text(args[i]).strip('"`')
@@ -538,72 +602,92 @@ class GoScan(Scan):
                     quiet=True,
                     strong_only=True,
                 )
-            return
+            return True
         if q in ("syscall.Exec", "os.StartProcess") and n:
             self.sink("cmd", node, arg(0), f"sink: {q}() program", quiet=True, strong_only=True)
-            return
+            return True
         if q.startswith("os.") and method == "" and q[3:] in OS_PATH_FUNCS and n:
             self.path_sinks(node, q, arg, n)
-            return
+            return True
         if q.startswith(("io/ioutil.", "os.")) and q.rsplit(".", 1)[-1] in OS_PATH_FUNCS and n:
             self.path_sinks(node, q, arg, n)
-            return
+            return True
         if q == "net/http.ServeFile" and n > 2:
             self.sink("path", node, arg(2), "sink: http.ServeFile()")
-            return
+            return True
         if recv_text in self.ctx and method in ("File", "FileAttachment", "SendFile") and n:
             self.sink("path", node, arg(0), f"sink: {recv_text}.{method}()")
-            return
+            return True
+        return False
+
+    def web_sinks(self, c: _Call) -> bool:
+        """SSRF, open redirects, XSS (``template.HTML``, writes to the ResponseWriter),
+        template injection; True when the call was one of them."""
+        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
+        n, arg, rest = len(c.args), c.arg, c.rest
         if q in HTTP_FUNCS and n > HTTP_FUNCS[q]:
             self.sink("ssrf", node, arg(HTTP_FUNCS[q]), f"sink: {_short(q)}() URL")
-            return
+            return True
         if (
             method in ("Get", "Post", "Head", "PostForm")
             and n
             and (recv_text in self.clients or re.search(r"client", recv_text, re.I))
         ):
             self.sink("ssrf", node, arg(0), f"sink: {recv_text}.{method}() URL")
-            return
+            return True
         if q == "net/http.Redirect" and n > 2:
             self.sink("redirect", node, arg(2), "sink: http.Redirect()")
-            return
+            return True
         if method == "Redirect" and recv_text in self.ctx and n:
             self.sink("redirect", node, arg(n - 1), f"sink: {recv_text}.Redirect()")
-            return
+            return True
         if q.startswith("html/template.") and q.rsplit(".", 1)[-1] in HTML_TYPES and n:
             self.sink("xss", node, arg(0), f"sink: {_short(q)}() (trusted, not escaped)")
-            return
+            return True
         if q.startswith("fmt.") and q[4:] in FPRINT and n > 1 and fa.text(args[0]) in self.writers:
             self.sink("xss", node, rest(1), f"sink: {_short(q)}() to the ResponseWriter")
-            return
+            return True
         if q == "io.WriteString" and n > 1 and fa.text(args[0]) in self.writers:
             self.sink("xss", node, arg(1), "sink: io.WriteString() to the ResponseWriter")
-            return
+            return True
         if method == "Write" and n and (recv_text in self.writers or recv_text.endswith(".Writer")):
             self.sink("xss", node, arg(0), f"sink: {recv_text}.Write()")
-            return
+            return True
         if method == "Data" and recv_text in self.ctx and n > 2 and "html" in fa.text(args[1]):
             self.sink("xss", node, arg(2), f"sink: {recv_text}.Data() as HTML")
-            return
+            return True
         if (
             method == "Parse"
             and n
             and ("template.New(" in recv_text or recv_text in self.templates)
         ):
             self.sink("ssti", node, arg(0), "sink: template Parse() of request data", quiet=True)
-            return
+            return True
+        return False
+
+    def query_sinks(self, c: _Call) -> bool:
+        """LDAP filters, XPath expressions, SQL (database/sql, GORM); True when the call
+        was one of them."""
+        node, q, method, recv, recv_text, args = c.node, c.q, c.method, c.recv, c.recv_text, c.args
+        arg_t, n, arg = c.arg_t, len(c.args), c.arg
         if q.endswith("ldap.NewSearchRequest") and n > 6:
             self.sink("ldap", node, arg(6), "sink: ldap.NewSearchRequest() filter")
-            return
+            return True
         if re.search(r"(xmlquery|htmlquery)\.(Find|FindOne|QueryAll|Query)$", q) and n > 1:
             self.sink("xpath", node, arg(1), f"sink: {_short(q)}() expression")
-            return
+            return True
         if re.search(r"(xpath|xmlpath)[\w.]*\.(Compile|MustCompile)$", q) and n:
             self.sink("xpath", node, arg(0), f"sink: {_short(q)}() expression")
-            return
+            return True
         if method in SQL_METHODS or method in GORM_METHODS:
             self.sql_call(node, method, recv, recv_text, args, arg_t)
-            return
+            return True
+        return False
+
+    def config_rules(self, c: _Call) -> None:
+        """The configuration rules: weak hashes and ciphers, math/rand, gin debug mode."""
+        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
+        n = len(c.args)
         # configuration rules
         base = q.rsplit(".", 1)[0]
         name = q.rsplit(".", 1)[-1]
@@ -642,7 +726,7 @@ class GoScan(Scan):
                 self.symbol,
             )
 
-    def path_sinks(self, node: Node, q: str, arg, n: int) -> None:  # type: ignore[no-untyped-def]
+    def path_sinks(self, node: Node, q: str, arg: Callable[[int], list[Taint]], n: int) -> None:
         short = _short(q)
         self.sink("path", node, arg(0), f"sink: {short}()")
         if short.endswith(("Rename", "Symlink", "Link")) and n > 1:
@@ -751,8 +835,8 @@ class GoScan(Scan):
                     self.env[ltext] = t
                     root = left.child_by_field_name("operand")
                     if root is not None and root.type == "identifier" and t:
-                        r = fa.text(root)
-                        self.env[r] = union(self.env.get(r, []), t)
+                        rname = fa.text(root)
+                        self.env[rname] = union(self.env.get(rname, []), t)
 
     def after_assign(self, left: Node, name: str, right: Node) -> None:
         fa = self.fa

@@ -20,8 +20,9 @@ hard-coded credentials, Spring Security debug mode, Jackson default typing.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.models import Severity
 from devlab.reverse.security_ts_core import (
@@ -34,6 +35,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     credential_name,
     make_rules,
     row,
@@ -209,8 +211,8 @@ class JavaAnalysis(FileAnalysis):
     prefix = "JAVA"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.field_types: dict[str, str] = {}
         self.req_names: set[str] = {"request", "req", "httpRequest", "servletRequest"}
         self.resolve_class = False
@@ -349,6 +351,26 @@ class JavaAnalysis(FileAnalysis):
         return "?"
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call on its way through ``JavaScan.check_call``: the call node, its qualified
+    and simple names, the receiver (node, text, declared type, taints), the arguments."""
+
+    node: Node
+    q: str
+    name: str
+    obj: Node | None
+    recv_text: str
+    rtype: str
+    recv_t: list[Taint]
+    args: list[Node]
+    arg_t: list[list[Taint]]
+
+    def arg(self, i: int) -> list[Taint]:
+        """The taints of argument ``i`` (none past the last)."""
+        return self.arg_t[i] if i < len(self.arg_t) else []
+
+
 class JavaScan(Scan):
     """The walk of one Java method / lambda body."""
 
@@ -373,8 +395,14 @@ class JavaScan(Scan):
     )
     block_types = words("block constructor_body")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.types: dict[str, str] = dict(self.fa.field_types)
         self.writers: set[str] = set()
         self.safe_yaml: set[str] = set()
@@ -523,12 +551,24 @@ class JavaScan(Scan):
         args: list[Node],
         arg_t: list[list[Taint]],
     ) -> None:
-        fa = self.fa
+        """Check one call against the sinks: the families in order (the first that claims
+        the call ends the check), then the configuration rules."""
+        c = _Call(node, q, name, obj, recv_text, rtype, recv_t, args, arg_t)
+        for family in (
+            self.code_sinks,
+            self.sql_path_sinks,
+            self.deser_ssrf_sinks,
+            self.output_query_sinks,
+        ):
+            if family(c):
+                return
+        self.config_rules(c)
 
-        def arg(i: int) -> list[Taint]:
-            return arg_t[i] if i < len(arg_t) else []
-
-        n = len(args)
+    def code_sinks(self, c: _Call) -> bool:
+        """Command injection (``Runtime.exec``, ``ProcessBuilder``) and code injection
+        (script engines, SpEL, Groovy, OGNL, MVEL); True when the call was one of them."""
+        node, q, name, recv_text, rtype, args = c.node, c.q, c.name, c.recv_text, c.rtype, c.args
+        arg_t, fa, n, arg = c.arg_t, self.fa, len(c.args), c.arg
         # command injection
         if name == "exec" and (rtype == "Runtime" or "getRuntime()" in recv_text) and n:
             a0 = args[0]
@@ -539,25 +579,32 @@ class JavaScan(Scan):
                 self.command_list(node, init, "Runtime.exec(String[])")
             else:
                 self.sink("cmd", node, arg(0), "sink: Runtime.exec()")
-            return
+            return True
         if name == "command" and "ProcessBuilder" in (rtype or recv_text):
             self.process_builder(node, args, arg_t)
-            return
+            return True
         # code injection
         if name == "eval" and ("ScriptEngine" in rtype or re.search(r"engine", recv_text, re.I)):
             self.sink("code", node, arg(0), "sink: ScriptEngine.eval()")
-            return
+            return True
         if name == "parseExpression" and (
             "ExpressionParser" in rtype or re.search(r"parser|Spel", recv_text, re.I)
         ):
             self.sink("code", node, arg(0), "sink: SpEL parseExpression()")
-            return
+            return True
         if name in ("evaluate", "parse", "run") and "GroovyShell" in (rtype + recv_text):
             self.sink("code", node, arg(0), "sink: GroovyShell." + name + "()")
-            return
+            return True
         if q in ("Ognl.getValue", "Ognl.parseExpression", "MVEL.eval", "MVEL.compileExpression"):
             self.sink("code", node, arg(0), f"sink: {q}()")
-            return
+            return True
+        return False
+
+    def sql_path_sinks(self, c: _Call) -> bool:
+        """SQL queries and path traversal (``Files``, ``File``, ``transferTo``); True when
+        the call was one of them."""
+        node, q, name, recv_text, rtype = c.node, c.q, c.name, c.recv_text, c.rtype
+        recv_t, args, n, arg = c.recv_t, c.args, len(c.args), c.arg
         # SQL
         if n and (
             name in SQL_ALWAYS
@@ -580,19 +627,26 @@ class JavaScan(Scan):
                     f"sink: {name}() query",
                     quiet=not self.dynamic(args[0]),
                 )
-            return
+            return True
         # path traversal
         if q.startswith(("Files.", "java.nio.file.Files.")) and name in FILES_METHODS and n:
             self.sink("path", node, arg(0), f"sink: Files.{name}()")
             if name in ("copy", "move") and n > 1:
                 self.sink("path", node, arg(1), f"sink: Files.{name}() target")
-            return
+            return True
         if name in FILE_METHODS and ("File" in rtype or "new File" in recv_text) and recv_t:
             self.sink("path", node, recv_t, f"sink: File.{name}()")
-            return
+            return True
         if name == "transferTo" and n:
             self.sink("path", node, arg(0), "sink: MultipartFile.transferTo()")
-            return
+            return True
+        return False
+
+    def deser_ssrf_sinks(self, c: _Call) -> bool:
+        """Deserialisation (Java serialisation, SnakeYAML, XStream, Jackson default
+        typing) and SSRF; True when the call was one of them."""
+        node, q, name, obj, recv_text, rtype = c.node, c.q, c.name, c.obj, c.recv_text, c.rtype
+        recv_t, fa, n, arg = c.recv_t, self.fa, len(c.args), c.arg
         # deserialisation
         if name in ("readObject", "readUnshared") and (
             "ObjectInputStream" in rtype or "XMLDecoder" in rtype
@@ -600,7 +654,7 @@ class JavaScan(Scan):
             if not fa.resolve_class:
                 what = "XMLDecoder" if "XMLDecoder" in rtype else "ObjectInputStream"
                 self.sink("deser", node, recv_t, f"sink: {what}.{name}()")
-            return
+            return True
         if name in ("load", "loadAll", "loadAs") and (
             rtype == "Yaml" or re.match(r"new Yaml\(\s*\)", recv_text)
         ):
@@ -608,10 +662,10 @@ class JavaScan(Scan):
                 "SafeConstructor" not in recv_text
             ):
                 self.sink("deser", node, arg(0), "sink: SnakeYAML Yaml.load()")
-            return
+            return True
         if name == "fromXML" and ("XStream" in rtype or re.search(r"xstream", recv_text, re.I)):
             self.sink("deser", node, arg(0), "sink: XStream.fromXML()")
-            return
+            return True
         if name in ("enableDefaultTyping", "activateDefaultTyping"):
             fa.config(
                 "DESER",
@@ -624,32 +678,39 @@ class JavaScan(Scan):
                 "Remove default typing, or restrict it with a PolymorphicTypeValidator allow-list.",
                 self.symbol,
             )
-            return
+            return True
         # SSRF
         if name in ("openConnection", "openStream") and recv_t:
             self.sink("ssrf", node, recv_t, f"sink: URL.{name}()")
-            return
+            return True
         if (
             n
             and name in REST_METHODS
             and ("RestTemplate" in rtype or re.search(r"rest", recv_text, re.I))
         ):
             self.sink("ssrf", node, arg(0), f"sink: RestTemplate.{name}() URL")
-            return
+            return True
         if n and (
             name == "uri"
             or q in ("HttpRequest.newBuilder", "Jsoup.connect")
             or (name == "url" and "Builder" in recv_text)
         ):
             self.sink("ssrf", node, arg(0), f"sink: {q or name}() URL")
-            return
+            return True
+        return False
+
+    def output_query_sinks(self, c: _Call) -> bool:
+        """Redirects, XSS through the response writer, LDAP and XPath queries, the
+        session as a trust boundary; True when the call was one of them."""
+        node, name, obj, recv_text, rtype = c.node, c.name, c.obj, c.recv_text, c.rtype
+        recv_t, args, fa, n, arg = c.recv_t, c.args, self.fa, len(c.args), c.arg
         # redirects
         if name == "sendRedirect" and n:
             self.sink("redirect", node, arg(0), "sink: response.sendRedirect()")
-            return
+            return True
         if name in ("setHeader", "addHeader") and n > 1 and fa.text(args[0]) == '"Location"':
             self.sink("redirect", node, arg(1), "sink: Location header")
-            return
+            return True
         # XSS
         if (
             name in WRITER_METHODS
@@ -665,7 +726,7 @@ class JavaScan(Scan):
             for j in range(i + 1, n):
                 t = union(t, arg(j))
             self.sink("xss", node, t, f"sink: response writer .{name}()")
-            return
+            return True
         # LDAP / XPath
         if (
             name == "search"
@@ -679,18 +740,18 @@ class JavaScan(Scan):
                 fa.text(args[1]).startswith("String.format")
             ):
                 self.sink("ldap", node, arg(1), "sink: LDAP search() filter")
-            return
+            return True
         if (
             name in ("evaluate", "compile")
             and n
             and ("XPath" in rtype or re.search(r"xpath", recv_text, re.I))
         ):
             self.sink("xpath", node, arg(0), f"sink: XPath.{name}() expression")
-            return
+            return True
         if name in ("selectNodes", "selectSingleNode", "valueOf") and n == 1 and recv_t == []:
             if re.search(r"doc|node|root|element", recv_text, re.I):
                 self.sink("xpath", node, arg(0), f"sink: {name}() XPath expression")
-            return
+            return True
         # trust boundary
         if (
             name in ("setAttribute", "putValue")
@@ -702,7 +763,14 @@ class JavaScan(Scan):
             )
         ):
             self.sink("trust", node, arg(1), "sink: session.setAttribute()")
-            return
+            return True
+        return False
+
+    def config_rules(self, c: _Call) -> None:
+        """The configuration rules: XML factories, weak hashes, ciphers and randomness,
+        cookies, TLS host names, hard-coded credentials."""
+        node, q, name, recv_text, rtype, args = c.node, c.q, c.name, c.recv_text, c.rtype, c.args
+        fa, n = self.fa, len(c.args)
         # configuration rules
         if name in ("newInstance", "newFactory", "newDefaultFactory", "createXMLReader") and (
             recv_text in XML_FACTORIES
@@ -763,8 +831,8 @@ class JavaScan(Scan):
             if q in ("Arrays.asList()", "List.of()"):
                 inner = args[0].child_by_field_name("arguments")
                 items = list(inner.named_children) if inner is not None else []
-        if len(items) == 1 and _array_init(items[0]) is not None:
-            items = list(_array_init(items[0]).named_children)  # type: ignore[union-attr]
+        if len(items) == 1 and (init := _array_init(items[0])) is not None:
+            items = list(init.named_children)
         if items is args and len(args) == 1 and args[0].type == "identifier":
             self.sink("cmd", node, arg_t[0], "sink: ProcessBuilder command list", quiet=True)
             return

@@ -27,8 +27,9 @@ hard-coded credentials, TLS verification off, insecure cookies, weak hashes and 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -41,6 +42,7 @@ from devlab.reverse.security_ts_core import (
     SQL_TEXT,
     FileAnalysis,
     Scan,
+    Summary,
     make_rules,
     row,
     same,
@@ -292,8 +294,8 @@ class JSAnalysis(FileAnalysis):
     prefix = "JS"
     rules = RULES
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.aliases: dict[str, str] = {}
         self.modules: set[str] = set()
         self.methods: dict[str, Node | None] = {}  # this.name() calls
@@ -530,7 +532,7 @@ class JSAnalysis(FileAnalysis):
         if not self.jsx or fn.type == "method_definition":
             return False
         name = self.function_name(fn)
-        return bool(name) and name[0].isupper()  # type: ignore[index]
+        return bool(name and name[0].isupper())
 
 
 def _pattern_names(fa: FileAnalysis, p: Node) -> list[str]:
@@ -559,6 +561,27 @@ def _pattern_names(fa: FileAnalysis, p: Node) -> list[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call on its way through ``JSScan.check_call``: the call node, the callee, its
+    qualified and short names, the receiver (node, text, taints) and the arguments."""
+
+    node: Node
+    fn: Node
+    q: str
+    short: str
+    recv: Node | None
+    recv_text: str
+    method: str
+    recv_t: list[Taint]
+    args: list[Node]
+    arg_t: list[list[Taint]]
+
+    def arg(self, i: int) -> list[Taint]:
+        """The taints of argument ``i`` (none past the last)."""
+        return self.arg_t[i] if i < len(self.arg_t) else []
+
+
 class JSScan(Scan):
     """The walk of one JS/TS function body."""
 
@@ -581,8 +604,14 @@ class JSScan(Scan):
     )
     block_types = frozenset({"statement_block"})
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
@@ -777,16 +806,27 @@ class JSScan(Scan):
         args: list[Node],
         arg_t: list[list[Taint]],
     ) -> None:
-        fa = self.fa
-
-        def arg(i: int) -> list[Taint]:
-            return arg_t[i] if i < len(arg_t) else []
-
+        """Check one call against the sinks: the families in order (the first that claims
+        the call ends the check), then the configuration rules."""
         if not args:
             if q == "Math.random":
                 self.random_rule(node)
             return
-        a0 = args[0]
+        c = _Call(node, fn, q, short, recv, recv_text, method, recv_t, args, arg_t)
+        self.zip_slip(c)
+        for family in (
+            self.code_sinks,
+            self.path_deser_ssrf_sinks,
+            self.redirect_xss_sinks,
+            self.query_xxe_sinks,
+        ):
+            if family(c):
+                return
+        self.config_rules(c)
+
+    def zip_slip(self, c: _Call) -> None:
+        """An archive entry's name reaching a call that writes files (CWE-22)."""
+        node, fn, q, arg_t, fa = c.node, c.fn, c.q, c.arg_t, self.fa
         if not q.startswith("fs.") and self.writes_files(fn, q):
             # zip slip: an archive entry's name decides where a file is written
             for t in arg_t[:2]:
@@ -794,21 +834,27 @@ class JSScan(Scan):
                 if entry:
                     self.sink("path", node, entry, f"sink: {fa.text(fn)[:60]}() (writes there)")
                     break
+
+    def code_sinks(self, c: _Call) -> bool:
+        """Command injection, programs run, code evaluation, timers with a string,
+        ``require()`` of a computed module; True when the call was one of them."""
+        node, fn, q, recv_text, method, args = c.node, c.fn, c.q, c.recv_text, c.method, c.args
+        arg_t, fa, a0, arg = c.arg_t, self.fa, c.args[0], c.arg
         # command injection
         if q in CMD_FUNCS or (
             method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
         ):
             self.sink("cmd", node, arg(0), f"sink: {q}()")
-            return
+            return True
         if q in PROGRAM_FUNCS:
             self.program_sink(node, q, args, arg_t)
-            return
+            return True
         if q in CODE_FUNCS:
             self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
-            return
+            return True
         if fn.type == "identifier" and fa.text(fn) in self.code_ctors:
             self.code_sink(node, f"{fa.text(fn)} (Function)", args, arg_t, -1)
-            return
+            return True
         if q in TIMERS:
             if a0.type in ("string", "template_string", "binary_expression") or (
                 a0.type == "identifier" and arg(0)
@@ -821,28 +867,35 @@ class JSScan(Scan):
                     quiet=a0.type == "identifier",
                     constant=a0.type == "string",
                 )
-            return
+            return True
         if fn.type == "identifier" and fa.text(fn) == "require" and a0.type != "string":
             self.sink("code", node, arg(0), "sink: require() of a computed module", quiet=True)
-            return
+            return True
+        return False
+
+    def path_deser_ssrf_sinks(self, c: _Call) -> bool:
+        """Path traversal (fs, ``res.sendFile``), deserialisation, SSRF; True when the
+        call was one of them."""
+        node, q, short, recv_text, method = c.node, c.q, c.short, c.recv_text, c.method
+        args, fa, a0, arg = c.args, self.fa, c.args[0], c.arg
         # path traversal
         if q.startswith("fs.") and short in FS_ONE | FS_TWO:
             self.sink("path", node, arg(0), f"sink: {q}()")
             if short in FS_TWO:
                 self.sink("path", node, arg(1), f"sink: {q}() target")
-            return
+            return True
         if method in ("sendFile", "download", "sendfile") and recv_text in RES_NAMES:
             opts = args[1] if len(args) > 1 else None
             if opts is not None and opts.type == "object" and "root" in fa.text(opts):
-                return
+                return True
             self.sink("path", node, arg(0), f"sink: {recv_text}.{method}()")
-            return
+            return True
         # deserialisation
         if q in ("node-serialize.unserialize", "serialize.unserialize") or (
             method == "unserialize" and "node-serialize" in fa.modules
         ):
             self.sink("deser", node, arg(0), "sink: node-serialize unserialize()")
-            return
+            return True
         if q == "js-yaml.load" or (q == "yaml.load" and "js-yaml" not in fa.modules):
             unsafe = len(args) > 1 and "DEFAULT_FULL_SCHEMA" in fa.text(args[1])
             self.sink(
@@ -854,18 +907,25 @@ class JSScan(Scan):
                 severity=None if unsafe else "medium",
                 confidence=None if unsafe else "medium",
             )
-            return
+            return True
         # SSRF
         if q in SSRF_FUNCS or (
             short in HTTP_VERBS and q.rsplit(".", 1)[0] in SSRF_MODULES | {"http", "https"}
         ):
             i = 1 if q == "needle" and a0.type == "string" else 0
             self.sink("ssrf", node, arg(i), f"sink: {q}() URL")
-            return
+            return True
+        return False
+
+    def redirect_xss_sinks(self, c: _Call) -> bool:
+        """Open redirects (``res.redirect``, Location headers, ``location.assign``) and
+        XSS (``document.write``, jQuery, HTML responses); True when the call was one."""
+        node, fn, q, recv, recv_text, method = c.node, c.fn, c.q, c.recv, c.recv_text, c.method
+        args, fa, a0, arg = c.args, self.fa, c.args[0], c.arg
         # redirects
         if method == "redirect" and (recv_text in RES_NAMES or recv_text == "ctx"):
             self.sink("redirect", node, arg(len(args) - 1), f"sink: {recv_text}.redirect()")
-            return
+            return True
         if method in HEADER_SETTERS and (recv_text in RES_NAMES | {"ctx", "this.res"}):
             if method == "writeHead":
                 for a in args[1:]:
@@ -875,26 +935,26 @@ class JSScan(Scan):
                         self.sink("redirect", node, self.eval(prop), where)
             elif a0.type == "string" and fa.text(a0)[1:-1].lower() == "location" and len(args) > 1:
                 self.sink("redirect", node, arg(1), f"sink: {recv_text}.{method}('Location')")
-            return
+            return True
         if q in ("location.assign", "location.replace", "window.location.assign") or q in (
             "window.location.replace",
             "window.open",
         ):
             self.sink("redirect", node, arg(0), f"sink: {q}()")
-            return
+            return True
         # XSS
         if q in ("document.write", "document.writeln"):
             self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()")
-            return
+            return True
         if method == "insertAdjacentHTML":
             self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()")
-            return
+            return True
         if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
             self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
-            return
+            return True
         if fn.type == "identifier" and fa.text(fn) in ("$", "jQuery") and a0.type != "string":
             self.sink("xss", node, arg(0), "sink: jQuery $() with markup")
-            return
+            return True
         res_chain = recv_text in RES_NAMES or bool(
             re.match(r"^(res|response|reply)\.status\(\d+\)$", recv_text or "")
         )  # res.status(200).send(...)
@@ -903,7 +963,14 @@ class JSScan(Scan):
                 a0.type == "member_expression" and fa.text(a0) in _REQ_WHOLE
             ):
                 self.sink("xss", node, arg(0), f"sink: {recv_text}.{method}() (HTML response)")
-            return
+            return True
+        return False
+
+    def query_xxe_sinks(self, c: _Call) -> bool:
+        """SQL, LDAP and XPath queries, libxmljs with ``noent``; True when the call was
+        one of them."""
+        node, fn, q, short, recv, recv_text = c.node, c.fn, c.q, c.short, c.recv, c.recv_text
+        method, args, fa, a0, arg = c.method, c.args, self.fa, c.args[0], c.arg
         # SQL
         if method in SQL_ALWAYS or (
             method in SQL_DB_METHODS | SQL_TEXT_METHODS
@@ -920,7 +987,7 @@ class JSScan(Scan):
             if a0.type == "object":
                 prop = _object_prop(fa, a0, ("text", "sql", "query"))
                 if prop is None:
-                    return
+                    return True
                 target, taints = prop, self.eval(prop)
             self.sink(
                 "sql",
@@ -929,11 +996,11 @@ class JSScan(Scan):
                 f"sink: {fa.text(fn)[:60]}() query",
                 quiet=not self.dynamic(target),
             )
-            return
+            return True
         # LDAP / XPath
         if method == "search" and "ldapjs" in fa.modules and len(args) > 1:
             self.sink("ldap", node, arg(1), "sink: ldapjs search() filter")
-            return
+            return True
         if q.startswith(("xpath.", "xpath-ts.", "xpath.js.")) and short in (
             "select",
             "select1",
@@ -943,10 +1010,10 @@ class JSScan(Scan):
         ):
             if short != "useNamespaces":
                 self.sink("xpath", node, arg(0), f"sink: {q}() expression")
-            return
+            return True
         if q == "document.evaluate":
             self.sink("xpath", node, arg(0), "sink: document.evaluate() expression")
-            return
+            return True
         # XXE
         if short in ("parseXml", "parseXmlString", "parseXmlAsync") and len(args) > 1:
             if re.search(r"noent\s*:\s*true", fa.text(args[1])):
@@ -966,7 +1033,13 @@ class JSScan(Scan):
                     RULES["xxe"].fix,
                     self.symbol,
                 )
-            return
+            return True
+        return False
+
+    def config_rules(self, c: _Call) -> None:
+        """The configuration rules: cookies, weak hashes and ciphers, debug handlers."""
+        node, fn, q, short, recv, recv_text = c.node, c.fn, c.q, c.short, c.recv, c.recv_text
+        method, args, fa, a0, arg = c.method, c.args, self.fa, c.args[0], c.arg
         # configuration rules
         if (method == "cookie" and recv_text in RES_NAMES) or (
             method == "set" and recv_text == "ctx.cookies"
@@ -1240,9 +1313,10 @@ class JSScan(Scan):
             self.env[ltext] = t
             root = left
             while root.type in ("member_expression", "subscript_expression"):
-                root = root.child_by_field_name("object")  # type: ignore[assignment]
-                if root is None:
+                obj = root.child_by_field_name("object")
+                if obj is None:
                     return
+                root = obj
             if root.type == "identifier" and t:
                 r = fa.text(root)
                 self.env[r] = union(self.env.get(r, []), t)

@@ -31,8 +31,11 @@ class Route(BaseModel):
     line: int
 
 
+UsageCategory = Literal["database", "queue", "http_client"]
+
+
 class Usage(BaseModel):
-    category: Literal["database", "queue", "http_client"]
+    category: UsageCategory
     library: str
     path: str
     line: int
@@ -145,7 +148,9 @@ def _spring_routes(path: str, lines: list[str]) -> list[Route]:
     return found
 
 
-def _pattern_routes(path, lines, pattern, framework, skip_use=True) -> list[Route]:
+def _pattern_routes(
+    path: str, lines: list[str], pattern: re.Pattern[str], framework: str, skip_use: bool = True
+) -> list[Route]:
     found = []
     for number, line in enumerate(lines, 1):
         for match in pattern.finditer(line):
@@ -184,10 +189,10 @@ def _django_routes(path: str, lines: list[str]) -> list[Route]:
 # ---------------------------------------------------------------- usages
 
 # (category, library, import pattern, usage pattern) per language family
-_Rule = tuple[str, str, re.Pattern, re.Pattern]
+_Rule = tuple[UsageCategory, str, re.Pattern[str], re.Pattern[str]]
 
 
-def _rule(category: str, library: str, imports: str, usage: str) -> _Rule:
+def _rule(category: UsageCategory, library: str, imports: str, usage: str) -> _Rule:
     return category, library, re.compile(imports, re.MULTILINE), re.compile(usage)
 
 

@@ -68,12 +68,12 @@ class DependencyVerdict(BaseModel):
         fixes = [a.fixed for a in self.advisories if a.fixed]
         if not fixes:
             return None
-        return max(
-            fixes,
-            key=functools.cmp_to_key(
-                lambda a, b: compare_versions(self.dependency.ecosystem, a, b) or 0
-            ),
-        )
+        ecosystem = self.dependency.ecosystem
+
+        def cmp(a: str, b: str) -> int:
+            return compare_versions(ecosystem, a, b) or 0
+
+        return max(fixes, key=functools.cmp_to_key(cmp))
 
 
 def db_path(settings: Settings) -> Path:
@@ -83,7 +83,7 @@ def db_path(settings: Settings) -> Path:
 # ------------------------------------------------------------------ import
 
 
-def _entries_from_json(data: Any, where: str) -> list[dict]:
+def _entries_from_json(data: Any, where: str) -> list[dict[str, Any]]:
     if isinstance(data, dict):
         return [data]
     if isinstance(data, list):
@@ -91,7 +91,7 @@ def _entries_from_json(data: Any, where: str) -> list[dict]:
     raise InvalidInput(f"{where}: not OSV: expected a JSON object or an array of objects")
 
 
-def _load_json(raw: bytes, where: str) -> list[dict]:
+def _load_json(raw: bytes, where: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -99,7 +99,7 @@ def _load_json(raw: bytes, where: str) -> list[dict]:
     return _entries_from_json(data, where)
 
 
-def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]]:
+def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -117,7 +117,7 @@ def _read_zip(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]
             yield f"{path.name}:{m.filename}", _load_json(zf.read(m), f"{path.name}:{m.filename}")
 
 
-def _read_source(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict]]]:
+def _read_source(path: Path, settings: Settings) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.json") if p.is_file() and not p.is_symlink())
         if not files:
@@ -172,7 +172,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 def import_vulndb(settings: Settings, file: Path, *, replace: bool = False) -> ImportReport:
     """Validate ``file`` whole, then merge it into the database (or swap it in: ``replace``)."""
     file = Path(file)
-    entries: dict[str, dict] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for where, items in _read_source(file, settings):
         for entry in items:
             validate_entry(entry, where)
@@ -269,7 +269,11 @@ _SEMVER = re.compile(
 )
 
 
-def _semver_key(text: str) -> tuple | None:
+# (major, minor, patch, 1 for a release / 0 for a pre-release, pre-release identifiers)
+_SemverKey = tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]
+
+
+def _semver_key(text: str) -> _SemverKey | None:
     m = _SEMVER.match(text.strip())
     if not m:
         return None
@@ -354,16 +358,16 @@ def _cmp(eco: str, a: str, b: str) -> int:
     return r
 
 
-def _range_affects(eco: str, version: str, events: list[dict]) -> tuple[bool, str | None]:
+def _range_affects(eco: str, version: str, events: list[dict[str, Any]]) -> tuple[bool, str | None]:
     """OSV's evaluation of one range's events; returns (affected, next fixed version)."""
 
-    def sort_key(ev: dict) -> Any:
+    def sort_key(ev: dict[str, Any]) -> Any:
         v = next(iter(ev.values()), "0")
-        return functools.cmp_to_key(
-            lambda x, y: (
-                -1 if x == "0" and y != "0" else 1 if y == "0" and x != "0" else _cmp(eco, x, y)
-            )
-        )(str(v))
+
+        def cmp(x: str, y: str) -> int:
+            return -1 if x == "0" and y != "0" else 1 if y == "0" and x != "0" else _cmp(eco, x, y)
+
+        return functools.cmp_to_key(cmp)(str(v))
 
     events = [
         e
@@ -440,18 +444,19 @@ def _score_severity(score: float) -> Severity:
     return "low" if score > 0 else "info"
 
 
-def advisory_severity(entry: dict) -> Severity | None:
+def advisory_severity(entry: dict[str, Any]) -> Severity | None:
     label = (entry.get("database_specific") or {}).get("severity")
     if isinstance(label, str):
-        mapped = {
+        labels: dict[str, Severity] = {
             "critical": "critical",
             "high": "high",
             "moderate": "medium",
             "medium": "medium",
             "low": "low",
-        }.get(label.lower())
+        }
+        mapped = labels.get(label.lower())
         if mapped:
-            return mapped  # type: ignore[return-value]
+            return mapped
     for sev in entry.get("severity") or []:
         score = str(sev.get("score", "")) if isinstance(sev, dict) else ""
         value = cvss3_base_score(score)
@@ -467,7 +472,7 @@ def advisory_severity(entry: dict) -> Severity | None:
 # ---------------------------------------------------------------- checking
 
 
-def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict]:
+def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT DISTINCT a.data FROM advisories a JOIN affected f ON f.advisory_id = a.id "
         "WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id",
@@ -476,7 +481,7 @@ def _advisories_for(conn: sqlite3.Connection, eco: str, name: str) -> list[dict]
     return [json.loads(r[0]) for r in rows]
 
 
-def _match(entry: dict, dep: Dependency) -> tuple[bool | None, str | None]:
+def _match(entry: dict[str, Any], dep: Dependency) -> tuple[bool | None, str | None]:
     """Whether ``entry`` affects ``dep`` (None: cannot tell) and the fixed version."""
     eco, version = dep.ecosystem, dep.version or ""
     fixed: str | None = None
@@ -514,7 +519,7 @@ def _match(entry: dict, dep: Dependency) -> tuple[bool | None, str | None]:
     return (None if unreadable else False), None
 
 
-def _advisory(entry: dict, fixed: str | None) -> Advisory:
+def _advisory(entry: dict[str, Any], fixed: str | None) -> Advisory:
     db = entry.get("database_specific") or {}
     cwes = [c for c in db.get("cwe_ids") or [] if isinstance(c, str)]
     return Advisory(
@@ -544,75 +549,60 @@ def check_dependencies(settings: Settings, deps: Iterable[Dependency]) -> list[D
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         ecosystems = {r[0] for r in conn.execute("SELECT DISTINCT ecosystem FROM affected")}
-        verdicts = []
-        for d in deps:
-            if d.ecosystem not in ecosystems:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"the vulnerability database has no {d.ecosystem} entries",
-                    )
-                )
-                continue
-            entries = _advisories_for(conn, d.ecosystem, d.name)
-            if not entries:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="not affected",
-                        reason=f"no advisory for {d.name} in the database",
-                    )
-                )
-                continue
-            if not d.version:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"only a range ({d.spec or 'none'}) is known and {len(entries)} "
-                        "advisories exist for this package; pin or lock the version",
-                        advisories=[_advisory(e, None) for e in entries],
-                    )
-                )
-                continue
-            hits, undecided = [], []
-            for e in entries:
-                affected, fixed = _match(e, d)
-                if affected:
-                    hits.append(_advisory(e, fixed))
-                elif affected is None:
-                    undecided.append(e["id"])
-            if hits:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="vulnerable",
-                        advisories=hits,
-                        reason=f"{d.name} {d.version} is affected by "
-                        f"{', '.join(a.id for a in hits)}",
-                    )
-                )
-            elif undecided:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="unknown",
-                        reason=f"cannot compare version {d.version} with {', '.join(undecided)}",
-                    )
-                )
-            else:
-                verdicts.append(
-                    DependencyVerdict(
-                        dependency=d,
-                        status="not affected",
-                        reason=f"{d.version} is outside every affected range "
-                        f"({len(entries)} advisories checked)",
-                    )
-                )
-        return verdicts
+        return [_verdict(conn, ecosystems, d) for d in deps]
     finally:
         conn.close()
+
+
+def _verdict(conn: sqlite3.Connection, ecosystems: set[str], d: Dependency) -> DependencyVerdict:
+    """The verdict on one dependency from the open OSV database (``ecosystems``: the
+    ecosystems it has entries for)."""
+    if d.ecosystem not in ecosystems:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"the vulnerability database has no {d.ecosystem} entries",
+        )
+    entries = _advisories_for(conn, d.ecosystem, d.name)
+    if not entries:
+        return DependencyVerdict(
+            dependency=d,
+            status="not affected",
+            reason=f"no advisory for {d.name} in the database",
+        )
+    if not d.version:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"only a range ({d.spec or 'none'}) is known and {len(entries)} "
+            "advisories exist for this package; pin or lock the version",
+            advisories=[_advisory(e, None) for e in entries],
+        )
+    hits, undecided = [], []
+    for e in entries:
+        affected, fixed = _match(e, d)
+        if affected:
+            hits.append(_advisory(e, fixed))
+        elif affected is None:
+            undecided.append(e["id"])
+    if hits:
+        return DependencyVerdict(
+            dependency=d,
+            status="vulnerable",
+            advisories=hits,
+            reason=f"{d.name} {d.version} is affected by {', '.join(a.id for a in hits)}",
+        )
+    if undecided:
+        return DependencyVerdict(
+            dependency=d,
+            status="unknown",
+            reason=f"cannot compare version {d.version} with {', '.join(undecided)}",
+        )
+    return DependencyVerdict(
+        dependency=d,
+        status="not affected",
+        reason=f"{d.version} is outside every affected range ({len(entries)} advisories checked)",
+    )
 
 
 def dependency_findings(verdicts: Iterable[DependencyVerdict]) -> list[Finding]:

@@ -153,18 +153,18 @@ def _bandit(files: dict[str, str]) -> tuple[dict[str, list[Finding]], list[tuple
                 errors.append((names[fname], f"bandit: {why}"))
         split: dict[str, list[str]] = {}
         for issue in mgr.get_issue_list():
-            path = names.get(issue.fname)
-            if path is None:
+            issue_path = names.get(issue.fname)
+            if issue_path is None:
                 continue
-            lines = split.get(path)
+            lines = split.get(issue_path)
             if lines is None:
-                lines = split[path] = files[path].splitlines()
+                lines = split[issue_path] = files[issue_path].splitlines()
             span = issue.linerange or [issue.lineno]
             start, end = min(span), max(span)
             cwe = BANDIT_CWE.get(issue.test_id) or (
                 f"CWE-{issue.cwe.id}" if issue.cwe and issue.cwe.id else None
             )
-            out[path].append(
+            out[issue_path].append(
                 Finding(
                     rule_id=f"BANDIT-{issue.test_id}",
                     category="security",
@@ -177,7 +177,7 @@ def _bandit(files: dict[str, str]) -> tuple[dict[str, list[Finding]], list[tuple
                     if issue.confidence.lower() in {"high", "medium", "low"}
                     else "low",
                     cwe=cwe,
-                    path=path,
+                    path=issue_path,
                     start_line=start,
                     end_line=end,
                     snippet="\n".join(lines[start - 1 : end]).strip(),

@@ -10,20 +10,43 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
+from devlab.reverse.models import Severity
 from devlab.reverse.security_ts_core import PASSWORDISH, RANDOM_SECRET_NAME
 from devlab.reverse.taint import Taint
 
 if TYPE_CHECKING:
     from devlab.reverse.security.python_ts import PyAnalysis
+    from devlab.reverse.security_ts_core import Scan
+
+    # The rules are only ever mixed into ``PyScan``, a ``Scan``: the type checker sees
+    # that base (the walk's state and helpers); at run time the mixin stands alone.
+    _ScanHost = Scan
+else:
+    _ScanHost = object
 
 SECRETISH = re.compile(RANDOM_SECRET_NAME.pattern + r"|session_?key|_key$|^key$", re.I)
 
 
-class ConfigRules:
+class ConfigRules(_ScanHost):
     """Mixed into ``PyScan`` (through ``SinkRules``)."""
 
     fa: PyAnalysis
     NOTHING: Any = None
+    # the state of the Python walk, set by ``PyScan.__init__``
+    consts: dict[str, object]
+    keys: dict[str, dict[object, list[Taint]]]
+    flags: dict[str, set[str]]
+    route: bool
+    local_fns: dict[str, Node]
+    parsed_from: dict[str, str]
+    value_nodes: dict[str, Node]
+    closure: bool
+
+    if TYPE_CHECKING:
+        # defined by ``PyScan`` (constant folding and the walk without second reports)
+        def fold(self, n: Node | None, depth: int = 0) -> Any: ...
+
+        def eval_quiet(self, node: Node | None) -> list[Taint]: ...
 
     # configuration ------------------------------------------------------------------------------
     def call_config(
@@ -109,7 +132,7 @@ class ConfigRules:
         ctx = self.context_text(node)
         pw = bool(PASSWORDISH.search(ctx))
         if live or pw or SECRETISH.search(ctx):
-            sev = "high" if pw else "medium"
+            sev: Severity = "high" if pw else "medium"
             why = "hashes a password" if pw else "hashes data that needs a strong hash"
             if live:
                 why += f" (from {live[0].origin})"

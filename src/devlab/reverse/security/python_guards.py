@@ -142,7 +142,7 @@ def _regex(scan: PyScan, q: str | None, args: list[Node], pol: bool, out: list[C
     if not isinstance(pattern, str) or name is None:
         return
     anchored = (q or "").endswith("fullmatch") or (
-        pattern.endswith(("$", r"\Z")) and (pattern.startswith("^") or q.endswith("match"))
+        pattern.endswith(("$", r"\Z")) and (pattern.startswith("^") or (q or "").endswith("match"))
     )
     if anchored and "." not in pattern.replace(r"\.", ""):
         out.append((name, ALL, pol))

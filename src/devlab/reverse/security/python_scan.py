@@ -4,12 +4,13 @@ constant folding, containers; sinks and configuration rules live in ``python_sin
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from tree_sitter import Node
 
 from devlab.reverse.security.python_sinks import SinkRules
-from devlab.reverse.security_ts_core import Scan, row, union
+from devlab.reverse.security_ts_core import FileAnalysis, Scan, Summary, row, union
 from devlab.reverse.taint import Taint
 
 NOTHING = object()  # "not a compile-time constant"
@@ -81,8 +82,14 @@ class PyScan(SinkRules, Scan):
         {"expression_statement", "return_statement", "block"}
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fa: FileAnalysis,
+        summary: Summary | None,
+        symbol: str | None,
+        env: dict[str, list[Taint]],
+    ) -> None:
+        super().__init__(fa, summary, symbol, env)
         self.consts: dict[str, object] = dict(getattr(self.fa, "consts", {}))
         self.keys: dict[str, dict[object, list[Taint]]] = {}
         self.flags: dict[str, set[str]] = {
@@ -581,7 +588,7 @@ class PyScan(SinkRules, Scan):
             self.env[name] = union(self.env.get(name, []), taints) if self.cond else taints
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[PyScan, Node], list[Taint]]] = {
     "identifier": PyScan.h_ident,
     "assignment": PyScan.h_assign,
     "augmented_assignment": PyScan.h_augassign,

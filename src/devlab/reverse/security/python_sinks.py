@@ -124,35 +124,12 @@ class SinkRules(ConfigRules):
     def h_call(self, node: Node) -> list[Taint]:
         fa = self.fa
         fn = node.child_by_field_name("function")
-        argl = node.child_by_field_name("arguments")
-        pos: list[Node] = []
-        kw: dict[str, Node] = {}
-        splat = False
-        if argl is not None and argl.type == "generator_expression":
-            pos = [argl]
-        elif argl is not None:
-            for c in argl.named_children:
-                if c.type == "keyword_argument":
-                    kw[fa.text(c.child_by_field_name("name"))] = c.child_by_field_name("value")
-                elif c.type in ("list_splat", "dictionary_splat"):
-                    splat = True
-                    pos.append(c)
-                elif c.type != "comment":
-                    pos.append(c)
-        q = self.fa_qual(fn)
-        inner = fn
-        while (
-            inner is not None and inner.type == "parenthesized_expression" and inner.named_children
-        ):
-            inner = inner.named_children[0]
-        if q is None and inner is not None and inner.type == "conditional_expression":
-            kids = inner.named_children
-            q = self.fa_qual(kids[0]) or self.fa_qual(kids[-1])  # (eval_js6 if es6 else eval_js)
-        q = self.vendored(q)
+        pos, kw, splat = self.call_args(node.child_by_field_name("arguments"))
+        q = self.vendored(self.callee(fn))
         method = (
             fa.text(fn.child_by_field_name("attribute")) if fn and fn.type == "attribute" else None
         )
-        recv = fn.child_by_field_name("object") if method else None
+        recv = fn.child_by_field_name("object") if method and fn is not None else None
         recv_t = self.eval(recv) if recv is not None else []
         if fn is not None and fn.type not in ("identifier", "attribute"):
             recv_t = self.eval(fn)
@@ -219,6 +196,41 @@ class SinkRules(ConfigRules):
                 self.keys.pop(name, None)
             return []
         return union(recv_t, every)
+
+    def call_args(self, argl: Node | None) -> tuple[list[Node], dict[str, Node], bool]:
+        """A call's positional arguments (splats included), keyword arguments by name,
+        and whether there was a splat."""
+        fa = self.fa
+        pos: list[Node] = []
+        kw: dict[str, Node] = {}
+        splat = False
+        if argl is not None and argl.type == "generator_expression":
+            pos = [argl]
+        elif argl is not None:
+            for c in argl.named_children:
+                if c.type == "keyword_argument":
+                    value = c.child_by_field_name("value")  # always there (grammar)
+                    if value is not None:
+                        kw[fa.text(c.child_by_field_name("name"))] = value
+                elif c.type in ("list_splat", "dictionary_splat"):
+                    splat = True
+                    pos.append(c)
+                elif c.type != "comment":
+                    pos.append(c)
+        return pos, kw, splat
+
+    def callee(self, fn: Node | None) -> str | None:
+        """The qualified name of the callee; of a conditional one, either branch's."""
+        q = self.fa_qual(fn)
+        inner = fn
+        while (
+            inner is not None and inner.type == "parenthesized_expression" and inner.named_children
+        ):
+            inner = inner.named_children[0]
+        if q is None and inner is not None and inner.type == "conditional_expression":
+            kids = inner.named_children
+            q = self.fa_qual(kids[0]) or self.fa_qual(kids[-1])  # (eval_js6 if es6 else eval_js)
+        return q
 
     def call_functions(
         self,
@@ -391,38 +403,7 @@ class SinkRules(ConfigRules):
     ) -> None:
         fa = self.fa
         model = fa.model
-
-        def arg(spec: int | str) -> tuple[Node | None, list[Taint]]:
-            if isinstance(spec, int):
-                return (pos[spec], pos_t[spec]) if spec < len(pos) else (None, [])
-            return kw.get(spec), kw_t.get(spec, [])
-
-        specs = model.sink_calls.get(q or "")
-        if specs is None and method and q not in model.sink_calls:
-            specs = model.sink_methods.get(method)
-            if (
-                specs
-                and method == "search"
-                and (
-                    recv is None
-                    or not model.ldap_receivers.search(fa.text(recv))
-                    or (q or "").startswith("re.")
-                )
-            ):
-                specs = None
-        label = q or method or "call"
-        if kind_blocked := self.hardened(q):
-            specs = [sp for sp in specs or [] if sp[0] != kind_blocked]
-        for kind, args in specs or []:
-            for spec in args:
-                n, taints = arg(spec)
-                if n is None:
-                    continue
-                if kind in ("redirect", "ssrf") and self.fixed_prefix(n):
-                    continue
-                if kind == "xss" and n.type in ("dictionary", "list"):
-                    continue
-                self.sink(kind, n, taints, f"sink: {label}()", constant=kind in ("code", "exec"))
+        self.table_sinks(q, method, recv, pos, pos_t, kw, kw_t)
         if q in model.sink("cmd", "shell_calls"):
             shell = kw.get("shell")
             if shell is not None and self.fold(shell) is True and pos:
@@ -461,6 +442,53 @@ class SinkRules(ConfigRules):
         if method in model.sink("trust", "signed_cookie_methods") and len(pos) > 1:
             self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
         self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
+
+    def table_sinks(
+        self,
+        q: str | None,
+        method: str | None,
+        recv: Node | None,
+        pos: list[Node],
+        pos_t: list[list[Taint]],
+        kw: dict[str, Node],
+        kw_t: dict[str, list[Taint]],
+    ) -> None:
+        """The sinks of the rule table (``sink_calls`` by qualified name, else
+        ``sink_methods`` by method name): each listed argument is checked."""
+        fa = self.fa
+        model = fa.model
+
+        def arg(spec: int | str) -> tuple[Node | None, list[Taint]]:
+            if isinstance(spec, int):
+                return (pos[spec], pos_t[spec]) if spec < len(pos) else (None, [])
+            return kw.get(spec), kw_t.get(spec, [])
+
+        specs = model.sink_calls.get(q or "")
+        if specs is None and method and q not in model.sink_calls:
+            specs = model.sink_methods.get(method)
+            if (
+                specs
+                and method == "search"
+                and (
+                    recv is None
+                    or not model.ldap_receivers.search(fa.text(recv))
+                    or (q or "").startswith("re.")
+                )
+            ):
+                specs = None
+        label = q or method or "call"
+        if kind_blocked := self.hardened(q):
+            specs = [sp for sp in specs or [] if sp[0] != kind_blocked]
+        for kind, args in specs or []:
+            for spec in args:
+                n, taints = arg(spec)
+                if n is None:
+                    continue
+                if kind in ("redirect", "ssrf") and self.fixed_prefix(n):
+                    continue
+                if kind == "xss" and n.type in ("dictionary", "list"):
+                    continue
+                self.sink(kind, n, taints, f"sink: {label}()", constant=kind in ("code", "exec"))
 
     def hardened(self, q: str | None) -> str | None:
         """The sink kind an API loses when the module hardens it (js2py.disable_pyimport)."""
@@ -563,7 +591,8 @@ class SinkRules(ConfigRules):
             q = self.fa_qual(recv.child_by_field_name("function"))
             return q in self.fa.model.sink("path", "path_objects")
         if recv.type == "binary_operator":
-            return self.is_path_object(recv.child_by_field_name("left"))
+            left = recv.child_by_field_name("left")
+            return left is not None and self.is_path_object(left)
         return self.fa.text(recv) in self.flags.get("pathobj", set())
 
     def note_value(self, name: str, value: Node) -> None:

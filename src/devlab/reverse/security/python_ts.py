@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from tree_sitter import Node, Tree
 
 from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security.python_model import python_model
+from devlab.reverse.security.python_scan import PyScan
 from devlab.reverse.security_ts_core import (
     FileAnalysis,
     Summary,
@@ -147,9 +149,10 @@ class PyAnalysis(FileAnalysis):
 
     prefix = "PY"
     rules = RULES
+    scan_class: ClassVar[type[PyScan]] = PyScan
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
+        super().__init__(path, text, src, tree, language)
         self.model = python_model()
         self.aliases: dict[str, str] = {}  # local name -> qualified name
         self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, attr)
@@ -165,9 +168,6 @@ class PyAnalysis(FileAnalysis):
         self.prepared = False
         self.ran = False
         self.untraced_done = False
-        from devlab.reverse.security.python_scan import PyScan
-
-        self.scan_class = PyScan
 
     # imports, definitions -------------------------------------------------------------------
     def prepare(self) -> None:
