@@ -37,14 +37,19 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
-
-from packaging.requirements import InvalidRequirement, Requirement
-from pydantic import BaseModel, Field
+from typing import Any
 
 from devlab.errors import InvalidInput
-
-Ecosystem = Literal["PyPI", "npm", "Go", "Maven"]
+from devlab.reverse.dependency_types import (
+    Dependency,
+    DependencyReport,
+    ManifestError,
+    ManifestParseError,
+    from_requirement,
+    line_of,
+    normalize_name,
+)
+from devlab.reverse.manifests import EXTRA_PARSERS
 
 SKIP_DIRS = frozenset(
     {
@@ -87,39 +92,6 @@ _REQ_NAME = re.compile(r"^requirements.*\.(txt|in)$|.*requirements\.txt$", re.IG
 _EXACT_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
-class Dependency(BaseModel):
-    ecosystem: Ecosystem
-    name: str
-    version: str | None = Field(default=None, description="exact version, when pinned or locked")
-    spec: str | None = Field(default=None, description="the declared range when not exact")
-    direct: bool = True
-    dev: bool = False
-    manifest: str
-    line: int | None = None
-
-
-class ManifestError(BaseModel):
-    path: str
-    message: str
-
-
-class DependencyReport(BaseModel):
-    dependencies: list[Dependency] = Field(default_factory=list)
-    errors: list[ManifestError] = Field(default_factory=list)
-    manifests: list[str] = Field(default_factory=list)
-
-
-class ManifestParseError(InvalidInput):
-    """A manifest that cannot be read; ``scan_dependencies`` records it and goes on."""
-
-
-def normalize_name(ecosystem: str, name: str) -> str:
-    name = name.strip()
-    if ecosystem == "PyPI":
-        return re.sub(r"[-_.]+", "-", name).lower()
-    return name
-
-
 def manifest_kind(path: str) -> str | None:
     """Which parser reads ``path`` (by file name), or None."""
     name = PurePosixPath(path).name
@@ -142,40 +114,7 @@ def manifest_kind(path: str) -> str | None:
     return None
 
 
-def _line_of(text: str, needle: str, start: int = 0) -> int | None:
-    pos = text.find(needle, start)
-    return None if pos < 0 else text.count("\n", 0, pos) + 1
-
-
 # --------------------------------------------------------------------- PyPI
-
-
-def _from_requirement(
-    req_text: str, path: str, line: int | None, *, dev: bool = False, direct: bool = True
-) -> Dependency:
-    try:
-        req = Requirement(req_text)
-    except InvalidRequirement as exc:
-        raise ManifestParseError(
-            f"{path}:{line or '?'}: bad requirement {req_text!r}: {exc}"
-        ) from exc
-    version = None
-    specs = list(req.specifier)
-    if len(specs) == 1 and specs[0].operator in {"==", "==="} and "*" not in specs[0].version:
-        version = specs[0].version
-    spec = None if version else (str(req.specifier) or None)
-    if req.url and not spec:
-        spec = req.url
-    return Dependency(
-        ecosystem="PyPI",
-        name=normalize_name("PyPI", req.name),
-        version=version,
-        spec=spec,
-        direct=direct,
-        dev=dev,
-        manifest=path,
-        line=line,
-    )
 
 
 def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
@@ -232,7 +171,7 @@ def parse_requirements(
         line = re.sub(r"\s--[a-z-]+(?:[=\s]\S+)?", "", line).strip()
         if not line:
             continue
-        deps.append(_from_requirement(line, path, no, dev=dev))
+        deps.append(from_requirement(line, path, no, dev=dev))
     for dep in deps:
         if dep.version is None and dep.name in pins:
             dep.version, dep.spec = pins[dep.name], dep.spec
@@ -256,7 +195,7 @@ def _poetry_dep(name: str, value: object, path: str, text: str, dev: bool) -> De
         spec=spec,
         dev=dev,
         manifest=path,
-        line=_line_of(text, f"\n{name}") or _line_of(text, name),
+        line=line_of(text, f"\n{name}") or line_of(text, name),
     )
 
 
@@ -265,7 +204,7 @@ def parse_pyproject(path: str, text: str) -> list[Dependency]:
     deps: list[Dependency] = []
 
     def add(req: str, dev: bool) -> None:
-        deps.append(_from_requirement(req, path, _line_of(text, req), dev=dev))
+        deps.append(from_requirement(req, path, line_of(text, req), dev=dev))
 
     project = data.get("project", {})
     for req in project.get("dependencies", []) or []:
@@ -314,7 +253,7 @@ def parse_poetry_lock(path: str, text: str) -> list[Dependency]:
         if not name or not version:
             raise ManifestParseError(f"{path}: a [[package]] lacks name or version")
         needle = f'name = "{name}"'
-        line = _line_of(text, needle, pos)
+        line = line_of(text, needle, pos)
         if line is not None:
             pos = text.find(needle, pos) + 1
         groups = pkg.get("groups")
@@ -351,7 +290,7 @@ def parse_pipfile_lock(path: str, text: str) -> list[Dependency]:
                     direct=False,
                     dev=dev,
                     manifest=path,
-                    line=_line_of(text, f'"{name}": {{'),
+                    line=line_of(text, f'"{name}": {{'),
                 )
             )
     return deps
@@ -397,7 +336,7 @@ def parse_package_json(path: str, text: str) -> list[Dependency]:
                     spec=spec,
                     dev=dev,
                     manifest=path,
-                    line=_line_of(text, f'"{name}"'),
+                    line=line_of(text, f'"{name}"'),
                 )
             )
     return deps
@@ -430,7 +369,7 @@ def parse_package_lock(path: str, text: str) -> list[Dependency]:
                     direct=top and name in direct_names,
                     dev=bool(entry.get("dev") or entry.get("devOptional")),
                     manifest=path,
-                    line=_line_of(text, f'"{key}"'),
+                    line=line_of(text, f'"{key}"'),
                 )
             )
         return deps
@@ -451,7 +390,7 @@ def parse_package_lock(path: str, text: str) -> list[Dependency]:
                         direct=False,
                         dev=bool(entry.get("dev")),
                         manifest=path,
-                        line=_line_of(text, f'"{name}": {{'),
+                        line=line_of(text, f'"{name}": {{'),
                     )
                 )
             walk(entry.get("dependencies") or {}, True)
@@ -592,7 +531,7 @@ def parse_pom(path: str, text: str) -> list[Dependency]:
                 spec=spec,
                 dev=_text(d, "scope") == "test",
                 manifest=path,
-                line=_line_of(text, f"<artifactId>{artifact}</artifactId>"),
+                line=line_of(text, f"<artifactId>{artifact}</artifactId>"),
             )
         )
     return deps
@@ -622,8 +561,6 @@ def parse_manifest(path: str, text: str) -> list[Dependency]:
         raise InvalidInput(f"{path}: not a known dependency manifest")
     parser = _PARSERS.get(kind)
     if parser is None:
-        from devlab.reverse.manifests import EXTRA_PARSERS  # reads this module's helpers
-
         parser = EXTRA_PARSERS[kind]
     try:
         return parser(path, text)

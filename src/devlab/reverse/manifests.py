@@ -26,11 +26,11 @@ from collections.abc import Iterator
 
 import yaml
 
-from devlab.reverse.dependencies import (
+from devlab.reverse.dependency_types import (
     Dependency,
     ManifestParseError,
-    _from_requirement,
-    _line_of,
+    from_requirement,
+    line_of,
     normalize_name,
 )
 
@@ -120,7 +120,7 @@ def parse_setup_py(path: str, text: str) -> list[Dependency]:
     def add(req: str, dev: bool) -> None:
         req = req.split("#", 1)[0].strip()
         if req and not req.startswith("-"):
-            deps.append(_from_requirement(req, path, _line_of(text, req), dev=dev))
+            deps.append(from_requirement(req, path, line_of(text, req), dev=dev))
 
     for req in _literal_strings(kwargs.get("install_requires"), names):
         add(req, False)
@@ -148,7 +148,7 @@ def parse_setup_cfg(path: str, text: str) -> list[Dependency]:
         for raw in value.splitlines():
             req = raw.split("#", 1)[0].strip()
             if req and not req.startswith(("file:", "-", "attr:")):
-                deps.append(_from_requirement(req, path, _line_of(text, req), dev=dev))
+                deps.append(from_requirement(req, path, line_of(text, req), dev=dev))
 
     if cfg.has_section("options"):
         add_lines(cfg.get("options", "install_requires", fallback=""), False)
@@ -187,11 +187,11 @@ def parse_pipfile(path: str, text: str) -> list[Dependency]:
                         spec=source,
                         dev=dev,
                         manifest=path,
-                        line=_line_of(text, name),
+                        line=line_of(text, name),
                     )
                 )
                 continue
-            deps.append(_from_requirement(req, path, _line_of(text, f"\n{name}"), dev=dev))
+            deps.append(from_requirement(req, path, line_of(text, f"\n{name}"), dev=dev))
     return deps
 
 
@@ -271,7 +271,7 @@ def parse_pnpm_lock(path: str, text: str) -> list[Dependency]:
                 direct=name in direct,
                 dev=dev_only[name],
                 manifest=path,
-                line=_line_of(text, str(key)),
+                line=line_of(text, str(key)),
             )
         )
     return deps

@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from devlab.config import Settings
 from devlab.errors import InvalidInput, StorageError, UnsafeArchive
-from devlab.reverse.dependencies import Dependency, normalize_name
+from devlab.reverse.dependency_types import Dependency, normalize_name
 from devlab.reverse.models import Finding, Severity
 
 DB_NAME = "osv.db"
