@@ -36,6 +36,7 @@ from devlab.codebase import (
     snapshot_texts,
 )
 from devlab.reverse.models import SEVERITY_ORDER, Finding
+from devlab.reverse.security import python_scan  # noqa: F401 - registers PyAnalysis.scan_class
 from devlab.reverse.security.python_ts import PythonProject, _module_candidates, unredact
 from devlab.store import Database
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 if TYPE_CHECKING:
-    from devlab.reverse.security.python_scan import PyScan
+    from devlab.reverse.security.python_sinks import SinkRules
 
 ALL = frozenset({"all"})
 PREFIX_KINDS = frozenset({"path", "redirect", "ssrf"})
@@ -20,20 +20,20 @@ SCHEMES = ("http", "https", "ftp", "//", "file")
 Check = tuple[str, frozenset[str], bool]
 
 
-def collect_checks(scan: PyScan, cond: Node | None) -> list[Check]:
+def collect_checks(scan: SinkRules, cond: Node | None) -> list[Check]:
     out: list[Check] = []
     if cond is not None:
         _walk(scan, cond, True, out, 0)
     return out
 
 
-def _name(scan: PyScan, n: Node | None) -> str | None:
+def _name(scan: SinkRules, n: Node | None) -> str | None:
     if n is not None and n.type in ("identifier", "attribute"):
         return scan.fa.text(n)
     return None
 
 
-def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> None:
+def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> None:
     if depth > 20:
         return
     fa = scan.fa
@@ -105,7 +105,7 @@ def _walk(scan: PyScan, n: Node, pol: bool, out: list[Check], depth: int) -> Non
                 out.append((name, ALL, pol))
 
 
-def _startswith(scan: PyScan, recv: str, arg: Node, pol: bool, out: list[Check]) -> None:
+def _startswith(scan: SinkRules, recv: str, arg: Node, pol: bool, out: list[Check]) -> None:
     """``x.startswith(p)``: a base directory / allowed origin (when true), a rooted path,
     or (when false) no protocol-relative ``//`` or ``/\\`` start."""
     items = arg.named_children if arg.type == "tuple" else [arg]
@@ -123,7 +123,7 @@ def _startswith(scan: PyScan, recv: str, arg: Node, pol: bool, out: list[Check])
         out.append((recv, frozenset({"path-if-normal", "redirect", "ssrf"}), pol))
 
 
-def _path_args(scan: PyScan, n: Node | None) -> list[str]:
+def _path_args(scan: SinkRules, n: Node | None) -> list[str]:
     """Names inside ``Path(BASE, name).resolve()``."""
     out: list[str] = []
     while n is not None and n.type == "call":
@@ -136,7 +136,7 @@ def _path_args(scan: PyScan, n: Node | None) -> list[str]:
     return out
 
 
-def _regex(scan: PyScan, q: str | None, args: list[Node], pol: bool, out: list[Check]) -> None:
+def _regex(scan: SinkRules, q: str | None, args: list[Node], pol: bool, out: list[Check]) -> None:
     pattern = scan.fold(args[0])
     name = _name(scan, args[1])
     if not isinstance(pattern, str) or name is None:

@@ -9,7 +9,9 @@ from typing import Any, ClassVar
 
 from tree_sitter import Node
 
+from devlab.reverse.security.python_guards import collect_checks
 from devlab.reverse.security.python_sinks import SinkRules
+from devlab.reverse.security.python_ts import PyAnalysis
 from devlab.reverse.security_ts_core import FileAnalysis, Scan, Summary, row, union
 from devlab.reverse.taint import Taint
 
@@ -541,8 +543,6 @@ class PyScan(SinkRules, Scan):
     def checks(self, cond: Node | None) -> list[tuple[str, frozenset[str], bool]]:
         """(variable, sink kinds it is clean for when the check holds, polarity) of each
         atomic check in a condition; polarity False under ``not`` / ``not in``."""
-        from devlab.reverse.security.python_guards import collect_checks
-
         return collect_checks(self, cond)
 
     def apply_checks(
@@ -616,3 +616,4 @@ HANDLERS: dict[str, Callable[[PyScan, Node], list[Taint]]] = {
     "subscript": lambda s, n: s.h_subscript(n),
 }
 PyScan.NOTHING = NOTHING
+PyAnalysis.scan_class = PyScan  # as the other languages register their scans

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Protocol, cast
 
 from tree_sitter import Node, Tree
 
 from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security.python_model import python_model
-from devlab.reverse.security.python_scan import PyScan
 from devlab.reverse.security_ts_core import (
     FileAnalysis,
     Summary,
@@ -144,12 +143,19 @@ class PythonProject:
         return self.analysis(hit) if hit is not None else None
 
 
+class _ModuleState(Protocol):
+    """What ``run`` keeps of the module body's scan (a ``PyScan``)."""
+
+    consts: dict[str, object]
+    flags: dict[str, set[str]]
+
+
 class PyAnalysis(FileAnalysis):
     """One Python file: imports, functions (incl. methods and nested), summaries."""
 
     prefix = "PY"
     rules = RULES
-    scan_class: ClassVar[type[PyScan]] = PyScan
+    # scan_class: PyScan, set by python_scan (which reads this module's PyAnalysis)
 
     def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
         super().__init__(path, text, src, tree, language)
@@ -369,8 +375,9 @@ class PyAnalysis(FileAnalysis):
         self.prepare()
         scan = self.scan_class(self, None, None, self.module_env)
         scan.eval(self.tree.root_node)
-        self.consts = dict(scan.consts)
-        self.module_flags = {k: set(v) for k, v in scan.flags.items()}
+        folded = cast(_ModuleState, scan)  # a PyScan: constants and flags of the module
+        self.consts = dict(folded.consts)
+        self.module_flags = {k: set(v) for k, v in folded.flags.items()}
         for node in list(self.functions.values()):
             if node is not None and node.id not in self.analysed:
                 self.summary(node)
