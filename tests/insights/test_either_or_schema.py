@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from devlab.config import Settings
 from devlab.insights.models import AnalyzeRequest, VulnerabilityRequest
-from devlab.insights.routes import GenerateRequest
+from devlab.insights.models import GenerateRequest
 from devlab.server.app import create_app
 
 CASES: dict[type[BaseModel], list[dict[str, object]]] = {
@@ -60,7 +60,7 @@ def test_openapi_document_carries_the_either_or_rules(settings: Settings) -> Non
     spec = create_app(settings).openapi()
     schemas = spec["components"]["schemas"]
     assert len(schemas["VulnerabilityRequest"]["oneOf"]) == 2
-    assert len(schemas["devlab__insights__routes__GenerateRequest"]["oneOf"]) == 2
+    assert len(schemas["devlab__insights__models__GenerateRequest"]["oneOf"]) == 2
     analyze = spec["paths"]["/api/v1/devlab/reverse/analyze"]["post"]["requestBody"]["content"]
     assert len(analyze["application/json"]["schema"]["oneOf"]) == 2
     assert "file" in analyze["multipart/form-data"]["schema"]["required"]

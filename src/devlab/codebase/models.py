@@ -88,3 +88,9 @@ class FileList(BaseModel):
     files: list[FileInfo]
     skipped: list[SkippedInfo]
     secrets: list[SecretInfo]
+
+
+class FileContent(BaseModel):
+    path: str
+    language: str
+    text: str = Field(description="the file's text, secret values replaced by placeholders")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbOffset
-from devlab.codebase.models import FileList, ProjectInfo, SnapshotInfo
+from devlab.codebase.models import FileContent, FileList, ProjectInfo, SnapshotInfo
 from devlab.codebase.projects import (
     file_text,
     list_files,
@@ -62,12 +61,6 @@ def get_files(
     bench: Workbench = Depends(workbench),
 ):
     return list_files(bench.db, project, language=language, limit=limit, offset=offset)
-
-
-class FileContent(BaseModel):
-    path: str
-    language: str
-    text: str = Field(description="the file's text, secret values replaced by placeholders")
 
 
 @router.get("/{project}/file", response_model=FileContent)

@@ -170,3 +170,10 @@ class VulnerabilityRequest(BaseModel):
 
 class SnippetFindings(BaseModel):
     findings: list[Finding]
+
+
+class GenerateRequest(VulnerabilityRequest):
+    """Either a project to analyse (a job, with the phases to run) or a piece of code to
+    scan now."""
+
+    phases: list[str] = Field(default=list(PHASES), description=f"any of {', '.join(PHASES)}")

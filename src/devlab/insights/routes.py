@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from devlab.apitypes import DbId, DbOffset
 from devlab.codebase import IngestRequest, project_name_from
@@ -15,6 +15,7 @@ from devlab.insights.feed import get_insight, list_insights, open_findings, upda
 from devlab.insights.jobs import SECURITY_PHASES, submit_analysis
 from devlab.insights.models import (
     AnalyzeRequest,
+    GenerateRequest,
     Insight,
     InsightPage,
     InsightUpdate,
@@ -29,13 +30,6 @@ from devlab.workbench import Workbench
 router = APIRouter(prefix="/api/v1/devlab/insights", tags=["insights"])
 # the seed's reverse-engineering paths that start an analysis into the feed
 analysis_router = APIRouter(prefix="/api/v1/devlab/reverse", tags=["reverse"])
-
-
-class GenerateRequest(VulnerabilityRequest):
-    """Either a project to analyse (a job, with the phases to run) or a piece of code to
-    scan now."""
-
-    phases: list[str] = Field(default=list(PHASES), description=f"any of {', '.join(PHASES)}")
 
 
 @router.get("", response_model=InsightPage)

@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import AliasChoices, BaseModel, Field, computed_field
 
 Category = Literal["security", "quality", "dependency", "performance", "coverage"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -51,3 +51,22 @@ class Finding(BaseModel):
         code = re.sub(r"\s+", " ", self.snippet).strip()
         key = f"{self.rule_id}\0{self.path}\0{self.symbol or ''}\0{code}"
         return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class DiagramRequest(BaseModel):
+    project: str = Field(
+        validation_alias=AliasChoices("project", "project_id"), description="project name or id"
+    )
+    diagram_type: str = Field(
+        default="dependency", description="uml | dependency | architecture | call"
+    )
+    format: Literal["mermaid", "plantuml", "svg", "dot"] = "mermaid"
+    scope: str | None = Field(default=None, description="only this subtree (path prefix)")
+    depth: int | None = Field(default=None, ge=1, description="collapse modules to this depth")
+
+
+class DiagramResponse(BaseModel):
+    project: str
+    diagram_type: str
+    format: str
+    text: str

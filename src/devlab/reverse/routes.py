@@ -11,12 +11,10 @@ Analyses land in the insights feed (``/api/v1/devlab/insights``).
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends
-from pydantic import AliasChoices, BaseModel, Field
 
 from devlab.reverse.diagrams import render_diagram
+from devlab.reverse.models import DiagramRequest, DiagramResponse
 from devlab.reverse.snippets import SnippetAnalysis, SnippetAnalysisRequest, analyze_snippet
 from devlab.webtools import workbench
 from devlab.workbench import Workbench
@@ -31,25 +29,6 @@ def analyze_code(body: SnippetAnalysisRequest) -> SnippetAnalysis:
     """Security, performance or quality findings of one snippet, at once (the seed's
     ``{code, language, analysis_type}``)."""
     return analyze_snippet(body)
-
-
-class DiagramRequest(BaseModel):
-    project: str = Field(
-        validation_alias=AliasChoices("project", "project_id"), description="project name or id"
-    )
-    diagram_type: str = Field(
-        default="dependency", description="uml | dependency | architecture | call"
-    )
-    format: Literal["mermaid", "plantuml", "svg", "dot"] = "mermaid"
-    scope: str | None = Field(default=None, description="only this subtree (path prefix)")
-    depth: int | None = Field(default=None, ge=1, description="collapse modules to this depth")
-
-
-class DiagramResponse(BaseModel):
-    project: str
-    diagram_type: str
-    format: str
-    text: str
 
 
 @router.post("/generate-diagram", response_model=DiagramResponse)

@@ -7,6 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+
+class CoverageRequest(BaseModel):
+    project: str = Field(min_length=1, max_length=300, description="project name or id")
+    test_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per test")
+
+
+class MutationRequest(BaseModel):
+    project: str = Field(min_length=1, max_length=300)
+    path: str = Field(min_length=1, max_length=1000)
+    symbol: str | None = Field(default=None, max_length=300)
+
+
 __all__ = [
     "FRAMEWORKS",
     "CandidateResult",

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from devlab.apitypes import DbId
 from devlab.errors import NotFound
@@ -25,22 +24,12 @@ from devlab.testing import (
     llm_model,
     submit_testing_job,
 )
+from devlab.testing.models import CoverageRequest, MutationRequest
 from devlab.webtools import workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab/testing", tags=["testing"])
 seed_router = APIRouter(prefix="/api/v1/devlab/generate", tags=["testing"])
-
-
-class CoverageRequest(BaseModel):
-    project: str = Field(min_length=1, max_length=300, description="project name or id")
-    test_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per test")
-
-
-class MutationRequest(BaseModel):
-    project: str = Field(min_length=1, max_length=300)
-    path: str = Field(min_length=1, max_length=1000)
-    symbol: str | None = Field(default=None, max_length=300)
 
 
 def _queued(job: Any) -> JSONResponse:
