@@ -360,7 +360,7 @@ async def authorize_message(conn: HTTPConnection, key: str, body: dict[str, Any]
 
 def principal(conn: HTTPConnection) -> Principal:
     """A route's dependency for the caller the access check resolved."""
-    who = getattr(conn.state, "principal", None)
+    who: Principal | None = getattr(conn.state, "principal", None)
     if who is None:
         raise Unauthorized("sign in first")
     return who

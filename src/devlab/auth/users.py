@@ -168,7 +168,7 @@ def set_member(db: Database, project_id: int, user_name: str, role: str) -> Memb
             s.add(ProjectMemberRow(project_id=project_id, user_id=user.id, role=role))
         else:
             row.role = role
-    return MemberInfo(project_id=project_id, user=user.name, role=role)  # type: ignore[arg-type]
+    return MemberInfo(project_id=project_id, user=user.name, role=role)
 
 
 def remove_member(db: Database, project_id: int, user_name: str) -> None:

@@ -271,7 +271,7 @@ def _job_info(job: Job) -> JobInfo:
     return JobInfo(
         id=job.id,
         kind=job.kind,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         project_id=job.project_id,
         params=job.params or {},
         progress=JobProgress(

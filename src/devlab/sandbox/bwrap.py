@@ -197,7 +197,7 @@ class RunSpec:
 
 @dataclass
 class Spawned:
-    proc: subprocess.Popen
+    proc: subprocess.Popen[bytes]
     stdout: int
     stderr: int
     stdin: int
@@ -406,7 +406,7 @@ def _substitute(args: list[str], tokens: dict[str, str]) -> list[str]:
 
 def _popen(
     argv: list[str], stdin_r: int, out_w: int, err_w: int, pass_fds: list[int]
-) -> subprocess.Popen:
+) -> subprocess.Popen[bytes]:
     """Start ``argv`` in a session of its own with only ``pass_fds`` beside stdio."""
     return subprocess.Popen(
         argv,

@@ -110,7 +110,7 @@ class Channels:
 
 
 def watch_process(
-    proc: subprocess.Popen,
+    proc: subprocess.Popen[bytes],
     channels: Channels,
     *,
     wall_seconds: float,

@@ -73,7 +73,9 @@ def _busy(exc: SandboxBusy) -> JSONResponse:
 
 
 @router.post("/execute", response_model=SandboxResult)
-async def execute(request: Request, bench: Workbench = Depends(workbench)):
+async def execute(
+    request: Request, bench: Workbench = Depends(workbench)
+) -> SandboxResult | JSONResponse:
     """Run code in the sandbox and return its result (recorded in ``executions``)."""
     cap = _body_cap(bench)
     length = request.headers.get("content-length")
@@ -178,7 +180,7 @@ async def execute_stream(ws: WebSocket) -> None:
 
 
 async def _close_run(
-    ws: WebSocket, run_task: asyncio.Task, *, over_cap: bool, gone: bool, cap: int
+    ws: WebSocket, run_task: asyncio.Task[None], *, over_cap: bool, gone: bool, cap: int
 ) -> None:
     """The socket's last word after the run: stdin over the cap (1009), the run's
     error frame, or a normal close (nothing when the client left)."""

@@ -47,7 +47,7 @@ async def stream_code(
         feed.feed(request.stdin.encode())
 
     def on_output(name: str, data: bytes) -> None:
-        event = StreamEvent(type=name, data=data.decode("utf-8", errors="replace"))  # type: ignore[arg-type]
+        event = StreamEvent(type=name, data=data.decode("utf-8", errors="replace"))
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
     def work() -> None:
