@@ -97,14 +97,14 @@ class _TomlSource(PydanticBaseSettingsSource):
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise InvalidInput(f"cannot read config file {self.path}: {exc}") from exc
         # Allow either top-level keys or a [devlab] table.
-        data = data.get("devlab", data)
-        unknown = sorted(set(data) - set(self.settings_cls.model_fields))
+        table: dict[str, Any] = data.get("devlab", data)
+        unknown = sorted(set(table) - set(self.settings_cls.model_fields))
         if unknown:
             raise InvalidInput(
                 f"unknown setting(s) {', '.join(unknown)} in {self.path}; "
                 f"known settings: {', '.join(sorted(self.settings_cls.model_fields))}"
             )
-        return data
+        return table
 
 
 def _config_path() -> Path | None:

@@ -18,6 +18,8 @@ Library code raises these and never ``HTTPException`` or ``typer.Exit``.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DevLabError(Exception):
     """Base of every DevLab error; ``message`` says what to change."""
@@ -25,7 +27,7 @@ class DevLabError(Exception):
     status_code = 500
     exit_code = 1
 
-    def __init__(self, message: str, *, detail: dict | None = None) -> None:
+    def __init__(self, message: str, *, detail: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail or {}
@@ -97,7 +99,7 @@ class TooManyRequests(DevLabError):
         self.retry_after = max(1, int(retry_after))
 
 
-def describe_validation_errors(errors: list, default: str = "input") -> str:
+def describe_validation_errors(errors: list[Any], default: str = "input") -> str:
     """One line for pydantic's ``exc.errors()``: "field: problem; other: problem".
 
     The REST door, the CLI and the settings loader all phrase validation errors

@@ -8,8 +8,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from devlab.config import Settings
-from devlab.insights.models import AnalyzeRequest, VulnerabilityRequest
-from devlab.insights.models import GenerateRequest
+from devlab.insights.models import AnalyzeRequest, GenerateRequest, VulnerabilityRequest
 from devlab.server.app import create_app
 
 CASES: dict[type[BaseModel], list[dict[str, object]]] = {

@@ -24,7 +24,7 @@ def _read_password(password_stdin: bool) -> str:
         if not text:
             raise InvalidInput("no password on standard input")
         return text
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
 
 
 def _record(action: str, target: str, **kw) -> None:  # type: ignore[no-untyped-def]

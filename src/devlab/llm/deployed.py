@@ -58,6 +58,7 @@ def version_provider(settings: Settings, version: DeployedVersion) -> LLMProvide
     """A local provider serving ``version`` (merged weights, or base + adapter)."""
     from devlab.llm.providers.local import TransformersProvider
 
+    model_dir: Path | None
     if version.weights_path is not None:
         model_dir, adapter = version.weights_path, None
     else:

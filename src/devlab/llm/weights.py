@@ -185,8 +185,8 @@ def _convert_gguf(work: Path, gguf_path: Path, source: dict[str, Any]) -> None:
         AutoTokenizer.from_pretrained(where, gguf_file=name).save_pretrained(str(work))
     model = AutoModelForCausalLM.from_pretrained(where, gguf_file=name)
     # The weights are dequantised already; drop the GGUF "quantizer" that refuses to save.
-    model.hf_quantizer = None
-    model.is_quantized = False
+    model.hf_quantizer = None  # type: ignore[assignment]  # stubs: attributes are Tensor|Module
+    model.is_quantized = False  # type: ignore[assignment]  # (nn.Module.__getattr__)
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(str(work))
@@ -244,7 +244,7 @@ def build_sentencepiece_proto(
     """SentencePiece BPE model from GGUF vocabulary arrays (see the module docstring)."""
     from sentencepiece import sentencepiece_model_pb2 as sp_pb2
 
-    piece_type = sp_pb2.ModelProto.SentencePiece
+    piece_type = sp_pb2.ModelProto.SentencePiece  # type: ignore[attr-defined]  # protobuf, no stubs
     # GGUF token types (llama.cpp): 1 normal, 2 unknown, 3 control, 4 user defined,
     # 5 unused, 6 byte.
     kinds = {
@@ -255,9 +255,9 @@ def build_sentencepiece_proto(
         5: piece_type.UNUSED,
         6: piece_type.BYTE,
     }
-    model = sp_pb2.ModelProto()
+    model = sp_pb2.ModelProto()  # type: ignore[attr-defined]  # protobuf-generated, no stubs
     spec = model.trainer_spec
-    spec.model_type = sp_pb2.TrainerSpec.BPE
+    spec.model_type = sp_pb2.TrainerSpec.BPE  # type: ignore[attr-defined]
     spec.vocab_size = len(tokens)
     spec.byte_fallback = True
     spec.unk_id, spec.bos_id = ids["unknown"], ids["bos"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,6 +22,10 @@ from devlab.sandbox import (
     doctor as sandbox_doctor,
 )
 from devlab.sandbox.languages import EXTENSIONS
+
+if TYPE_CHECKING:
+    from devlab.config import Settings
+    from devlab.store import Database
 
 app = typer.Typer(no_args_is_help=True)
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv"}
@@ -108,7 +113,9 @@ def run(
     raise typer.Exit(_exit_code(result))
 
 
-async def _stream(request: SandboxRequest, cfg, db, *, live: bool) -> SandboxResult:
+async def _stream(
+    request: SandboxRequest, cfg: Settings, db: Database, *, live: bool
+) -> SandboxResult:
     async for event in stream_code(request, cfg, db=db):
         if event.type == "result":
             assert event.result is not None

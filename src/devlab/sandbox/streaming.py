@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from devlab.config import Settings
 from devlab.sandbox.models import SandboxRequest, SandboxResult, StreamEvent
@@ -29,7 +29,7 @@ async def stream_code(
     *,
     db: Database | None = None,
     stdin: AsyncIterator[bytes] | None = None,
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     """Yield ``StreamEvent``s: stdout/stderr chunks, then one ``result`` event.
 
     Bad requests raise before the first event (the same 4xx errors as ``run_code``).
@@ -47,7 +47,7 @@ async def stream_code(
         feed.feed(request.stdin.encode())
 
     def on_output(name: str, data: bytes) -> None:
-        event = StreamEvent(type=name, data=data.decode("utf-8", errors="replace"))  # type: ignore[arg-type]
+        event = StreamEvent(type=name, data=data.decode("utf-8", errors="replace"))
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
     def work() -> None:

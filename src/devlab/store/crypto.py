@@ -81,7 +81,7 @@ def decrypt(value: str) -> str:
         raise StorageError("encrypted text does not open with the configured key(s)") from exc
 
 
-class EncryptedText(TypeDecorator):
+class EncryptedText(TypeDecorator[str]):
     """Text encrypted at rest when a key is configured."""
 
     impl = Text
@@ -94,7 +94,7 @@ class EncryptedText(TypeDecorator):
         return decrypt(value) if isinstance(value, str) else value
 
 
-class EncryptedJSON(TypeDecorator):
+class EncryptedJSON(TypeDecorator[Any]):
     """JSON encrypted at rest when a key is configured (stored as a JSON string)."""
 
     impl = JSON

@@ -37,7 +37,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Stored as naive UTC (as always: no migration), read back timezone-aware.
 
     The API's schemas say ``date-time``, which requires an offset; a naive value

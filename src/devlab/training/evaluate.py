@@ -114,8 +114,8 @@ def resolve_target(bench: Workbench, model: str, provider: str | None = None) ->
         settings, bench.db, providers={"registry": version_provider(settings, deployed)}
     )
     base = Path(info.base_model) if info.base_model else None
-    local = (paths["weights"], None) if paths["weights"] else (base, paths["adapter"])
-    return Target(info.tag, info.id, llm, local)
+    weights = (paths["weights"], None) if paths["weights"] else (base, paths["adapter"])
+    return Target(info.tag, info.id, llm, weights)
 
 
 # -- HumanEval ------------------------------------------------------------------------------
@@ -220,7 +220,8 @@ class _LocalModel:
     encoding of training); loaded on first use."""
 
     def __init__(self, bench: Workbench, local: tuple[Path | None, Path | None]) -> None:
-        self.bench, self.local, self._loaded = bench, local, None
+        self.bench, self.local = bench, local
+        self._loaded: tuple[Any, Any] | None = None
 
     def get(self) -> tuple[Any, Any]:
         if self._loaded is None:
@@ -514,7 +515,7 @@ def evaluate(
             s.flush()
             evaluation_id = row.id
         else:
-            row = s.get(EvaluationRow, evaluation_id)
+            row = s.get_one(EvaluationRow, evaluation_id)
             row.status, row.error, row.job_id = "running", None, job_id or row.job_id
     done = {(r.task_id, r.metric, r.sample) for r in _results(bench, evaluation_id)}
     status, error = "succeeded", None
@@ -547,7 +548,7 @@ def evaluate(
     finally:
         metrics = summarise(_results(bench, evaluation_id), request.k)
         with bench.db.session() as s:
-            row = s.get(EvaluationRow, evaluation_id)
+            row = s.get_one(EvaluationRow, evaluation_id)
             row.status, row.error, row.metrics = status, error, metrics
             row.finished_at = utcnow()
     return get_evaluation(bench, evaluation_id)
@@ -603,7 +604,10 @@ def compare_evaluations(
     lower is better)."""
     info_a, info_b = get_evaluation(bench, a), get_evaluation(bench, b)
     per_a, per_b = _per_task(_results(bench, a)), _per_task(_results(bench, b))
-    deltas, wins, losses, ties = [], [], [], 0
+    deltas: list[MetricDelta] = []
+    wins: list[str] = []
+    losses: list[str] = []
+    ties = 0
     for metric in sorted(set(per_a) & set(per_b)):
         shared = sorted(set(per_a[metric]) & set(per_b[metric]))
         if not shared:

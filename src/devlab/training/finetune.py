@@ -49,7 +49,13 @@ from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.progress import JobCancelled, ProgressFn, report
 from devlab.training.modeling import TOKENS_FILE, TextCodec, load_base_model, resolve_base_dir
-from devlab.training.runconfig import LOSS_CHUNK_TOKENS, RunConfig, check_fits, model_shape
+from devlab.training.runconfig import (
+    LOSS_CHUNK_TOKENS,
+    MemoryEstimate,
+    RunConfig,
+    check_fits,
+    model_shape,
+)
 from devlab.training.trainingdata import Sequence, batch_for_step, load_split, prepare_split
 
 __all__ = [
@@ -200,6 +206,7 @@ def lm_loss(
             else _chunk_ce(*args)
         )
         total = part if total is None else total + part
+    assert total is not None  # count > 0, so the loop ran
     return total / count, count
 
 
@@ -394,16 +401,7 @@ def finetune(
     import torch
 
     say = log or (lambda _m: None)
-    device = _device(config)
-    config = config.resolved(device)
-    _check_method(config, device)
-    base_dir = resolve_base_dir(settings, config.base_model)
-    if config.export_gguf:  # refused before any training, not after
-        reason = _gguf_route(base_dir)
-        if reason is not None and find_gguf_converter() is None:
-            raise _gguf_unavailable(reason)
-    estimate = check_fits(config, model_shape(base_dir), device)
-    say(f"memory estimate {estimate.describe()}")
+    config, device, base_dir, estimate = _preflight(settings, config, say)
     assert config.context_length is not None and config.batch_size is not None
     assert config.gradient_accumulation is not None
 
@@ -432,129 +430,209 @@ def finetune(
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
-
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.yaml").write_text(_yaml(config), encoding="utf-8")
-    state: dict[str, Any] = {"step": 0, "best_val_loss": None, "bad_evals": 0, "history": []}
-    resumed_from = None
-    checkpoint = latest_checkpoint(run_dir)
-    if checkpoint is not None:
-        state = _load_checkpoint(checkpoint, model, optimizer)
-        resumed_from = state["step"]
-        say(f"resuming from {checkpoint.name}")
-    history: list[dict[str, Any]] = state["history"]
-    best_dir = run_dir / ("weights" if config.method == "full" else "adapter")
-    micro = config.batch_size
-    tokens_total, seconds_total, stopped_early = 0, 0.0, False
-
-    def save() -> None:
-        state["history"] = history
-        _save_checkpoint(run_dir, model, optimizer, state, config.keep_checkpoints)
-
-    step = state["step"]
-    try:
-        while step < config.max_steps:
-            started = time.perf_counter()
-            lr = get_lr(step, config)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            loss_sum, step_tokens = 0.0, 0
-            for k in range(config.gradient_accumulation):
-                index = step * config.gradient_accumulation + k
-                ids, mask, labels = batch_for_step(
-                    train_seqs, index, micro, config.seed, codec.pad_id
-                )
-                loss, _ = lm_loss(model, ids.to(device), mask.to(device), labels.to(device))
-                (loss / config.gradient_accumulation).backward()
-                loss_sum += float(loss) / config.gradient_accumulation
-                step_tokens += int(mask.sum())
-            if config.grad_clip:
-                torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            step += 1
-            elapsed = time.perf_counter() - started
-            tokens_total += step_tokens
-            seconds_total += elapsed
-            record: dict[str, Any] = {
-                "step": step,
-                "loss": round(loss_sum, 4),
-                "lr": lr,
-                "ms": round(elapsed * 1000, 1),
-                "tokens_per_s": round(step_tokens / elapsed, 1),
-            }
-            state["step"] = step
-            if val_seqs and (step % config.eval_every == 0 or step == config.max_steps):
-                val = evaluate_loss(model, val_seqs, micro, codec.pad_id)
-                record["val_loss"] = round(val, 4)
-                best = state["best_val_loss"]
-                if best is None or val < best:
-                    state["best_val_loss"], state["bad_evals"] = val, 0
-                    _export_best(model, codec, base_dir, best_dir, config)
-                else:
-                    state["bad_evals"] += 1
-                    patience = config.early_stopping_patience
-                    stopped_early = bool(patience) and state["bad_evals"] >= patience
-            history.append(record)
-            _append_history(run_dir, record)
-            eta = (config.max_steps - step) * seconds_total / max(1, step - (resumed_from or 0))
-            say(
-                f"step {step} loss {loss_sum:.4f} lr {lr:.2e} {record['ms']:.0f} ms "
-                f"{record['tokens_per_s']:.0f} tok/s"
-                + (f" val {record['val_loss']:.4f}" if "val_loss" in record else "")
-            )
-            if step % config.checkpoint_every == 0 or stopped_early:
-                save()
-            report(
-                progress,
-                "train",
-                step,
-                config.max_steps,
-                f"loss {loss_sum:.3f} {record['tokens_per_s']:.0f} tok/s ETA {eta:.0f}s",
-            )
-            if stopped_early:
-                say(
-                    "early stop: validation loss did not improve in "
-                    f"{config.early_stopping_patience} evaluations"
-                )
-                break
-    except JobCancelled:
-        save()  # the last good state, resumable
-        say(f"cancelled at step {step}: checkpoint kept")
-        raise
-    if not val_seqs or not best_dir.is_dir():
-        _export_best(model, codec, base_dir, best_dir, config)
-    if latest_checkpoint(run_dir) is None or state["step"] % config.checkpoint_every:
-        save()  # the final state is always resumable (e.g. to train further)
-    plot_losses(history, run_dir / "loss.png")
+    run = _Run(config, device, base_dir, run_dir, model, codec, optimizer, params, say, progress)
+    run.train(train_seqs, val_seqs)
     result = TrainResult(
         run_dir=str(run_dir),
-        adapter_dir=None if config.method == "full" else str(best_dir),
-        weights_dir=str(best_dir) if config.method == "full" else None,
-        steps=step,
-        resumed_from=resumed_from,
-        stopped_early=stopped_early,
-        first_loss=history[0]["loss"] if history else None,
-        last_loss=history[-1]["loss"] if history else None,
-        best_val_loss=state["best_val_loss"],
-        tokens_per_s=round(tokens_total / seconds_total, 1) if seconds_total else 0.0,
-        train_tokens=tokens_total,
+        adapter_dir=None if config.method == "full" else str(run.best_dir),
+        weights_dir=str(run.best_dir) if config.method == "full" else None,
+        steps=run.step,
+        resumed_from=run.resumed_from,
+        stopped_early=run.stopped_early,
+        first_loss=run.history[0]["loss"] if run.history else None,
+        last_loss=run.history[-1]["loss"] if run.history else None,
+        best_val_loss=run.state["best_val_loss"],
+        tokens_per_s=(round(run.tokens_total / run.seconds_total, 1) if run.seconds_total else 0.0),
+        train_tokens=run.tokens_total,
         memory_estimate_gb=round(estimate.gib, 2),
         peak_rss_gb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
-        history=history,
+        history=run.history,
         config=config.model_dump(mode="json"),
     )
     if config.export_merged or config.export_gguf:
-        if config.method == "full":  # the weights are already a standalone model
-            merged = best_dir
-        else:
-            merged = _export_merged(model, best_dir, codec, base_dir)
-            result.weights_dir = str(merged)
-        result.merged_dir = str(merged)
-        if config.export_gguf:
-            say("writing the GGUF file (checked by loading it back)")
-            result.gguf_path = str(export_gguf(merged, run_dir / "model.gguf", base_dir))
+        _export_after(result, run)
     return result
+
+
+def _preflight(
+    settings: Settings, config: RunConfig, say: LogFn
+) -> tuple[RunConfig, str, Path, MemoryEstimate]:
+    """The config resolved for the device, the base model's directory and the memory
+    estimate; refuses (before loading anything) what cannot run or fit here."""
+    device = _device(config)
+    config = config.resolved(device)
+    _check_method(config, device)
+    base_dir = resolve_base_dir(settings, config.base_model)
+    if config.export_gguf:  # refused before any training, not after
+        reason = _gguf_route(base_dir)
+        if reason is not None and find_gguf_converter() is None:
+            raise _gguf_unavailable(reason)
+    estimate = check_fits(config, model_shape(base_dir), device)
+    say(f"memory estimate {estimate.describe()}")
+    return config, device, base_dir, estimate
+
+
+class _Run:
+    """One training run's loop: steps with gradient accumulation, evaluation with early
+    stopping and export of the best weights, checkpoints, history, progress."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        device: str,
+        base_dir: Path,
+        run_dir: Path,
+        model: Any,
+        codec: TextCodec,
+        optimizer: Any,
+        params: list[Any],
+        say: LogFn,
+        progress: ProgressFn | None,
+    ) -> None:
+        self.config, self.device, self.base_dir, self.run_dir = config, device, base_dir, run_dir
+        self.model, self.codec, self.optimizer, self.params = model, codec, optimizer, params
+        self.say, self.progress = say, progress
+        self.best_dir = run_dir / ("weights" if config.method == "full" else "adapter")
+        self.tokens_total, self.seconds_total, self.stopped_early = 0, 0.0, False
+        self.state: dict[str, Any] = {}
+        self.history: list[dict[str, Any]] = []
+        self.resumed_from: int | None = None
+        self.step = 0
+
+    def save(self) -> None:
+        self.state["history"] = self.history
+        _save_checkpoint(
+            self.run_dir, self.model, self.optimizer, self.state, self.config.keep_checkpoints
+        )
+
+    def train(self, train_seqs: list[Sequence], val_seqs: list[Sequence]) -> None:
+        """Train to ``max_steps`` (or an early stop) from the newest checkpoint, if any;
+        a cancel keeps a resumable checkpoint; the end state is always saved."""
+        config, run_dir = self.config, self.run_dir
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "config.yaml").write_text(_yaml(config), encoding="utf-8")
+        self.state = {"step": 0, "best_val_loss": None, "bad_evals": 0, "history": []}
+        checkpoint = latest_checkpoint(run_dir)
+        if checkpoint is not None:
+            self.state = _load_checkpoint(checkpoint, self.model, self.optimizer)
+            self.resumed_from = self.state["step"]
+            self.say(f"resuming from {checkpoint.name}")
+        self.history = self.state["history"]
+        self.step = self.state["step"]
+        try:
+            while self.step < config.max_steps:
+                if self._one_step(train_seqs, val_seqs):
+                    break
+        except JobCancelled:
+            self.save()  # the last good state, resumable
+            self.say(f"cancelled at step {self.step}: checkpoint kept")
+            raise
+        if not val_seqs or not self.best_dir.is_dir():
+            _export_best(self.model, self.codec, self.base_dir, self.best_dir, config)
+        if latest_checkpoint(run_dir) is None or self.state["step"] % config.checkpoint_every:
+            self.save()  # the final state is always resumable (e.g. to train further)
+        plot_losses(self.history, run_dir / "loss.png")
+
+    def _one_step(self, train_seqs: list[Sequence], val_seqs: list[Sequence]) -> bool:
+        """One optimiser step with its evaluation, logging and checkpoint; True to stop."""
+        config, state = self.config, self.state
+        started = time.perf_counter()
+        lr = get_lr(self.step, config)
+        loss_sum, step_tokens = self._accumulate(train_seqs, lr)
+        self.step += 1
+        step = self.step
+        elapsed = time.perf_counter() - started
+        self.tokens_total += step_tokens
+        self.seconds_total += elapsed
+        record: dict[str, Any] = {
+            "step": step,
+            "loss": round(loss_sum, 4),
+            "lr": lr,
+            "ms": round(elapsed * 1000, 1),
+            "tokens_per_s": round(step_tokens / elapsed, 1),
+        }
+        state["step"] = step
+        if val_seqs and (step % config.eval_every == 0 or step == config.max_steps):
+            self._evaluate(val_seqs, record)
+        self.history.append(record)
+        _append_history(self.run_dir, record)
+        done = max(1, step - (self.resumed_from or 0))
+        eta = (config.max_steps - step) * self.seconds_total / done
+        self.say(
+            f"step {step} loss {loss_sum:.4f} lr {lr:.2e} {record['ms']:.0f} ms "
+            f"{record['tokens_per_s']:.0f} tok/s"
+            + (f" val {record['val_loss']:.4f}" if "val_loss" in record else "")
+        )
+        if step % config.checkpoint_every == 0 or self.stopped_early:
+            self.save()
+        report(
+            self.progress,
+            "train",
+            step,
+            config.max_steps,
+            f"loss {loss_sum:.3f} {record['tokens_per_s']:.0f} tok/s ETA {eta:.0f}s",
+        )
+        if self.stopped_early:
+            self.say(
+                "early stop: validation loss did not improve in "
+                f"{config.early_stopping_patience} evaluations"
+            )
+        return self.stopped_early
+
+    def _accumulate(self, train_seqs: list[Sequence], lr: float) -> tuple[float, int]:
+        """Set ``lr``, accumulate the gradients of the step's micro-batches and step the
+        optimiser; the step's mean loss and its token count."""
+        import torch
+
+        config, device = self.config, self.device
+        accumulation = config.gradient_accumulation
+        assert accumulation is not None and config.batch_size is not None
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        loss_sum, step_tokens = 0.0, 0
+        for k in range(accumulation):
+            index = self.step * accumulation + k
+            ids, mask, labels = batch_for_step(
+                train_seqs, index, config.batch_size, config.seed, self.codec.pad_id
+            )
+            loss, _ = lm_loss(self.model, ids.to(device), mask.to(device), labels.to(device))
+            (loss / accumulation).backward()
+            loss_sum += float(loss) / accumulation
+            step_tokens += int(mask.sum())
+        if config.grad_clip:
+            torch.nn.utils.clip_grad_norm_(self.params, config.grad_clip)
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        return loss_sum, step_tokens
+
+    def _evaluate(self, val_seqs: list[Sequence], record: dict[str, Any]) -> None:
+        """Validation loss into ``record``; a new best is exported, else patience runs."""
+        config, state = self.config, self.state
+        assert config.batch_size is not None
+        val = evaluate_loss(self.model, val_seqs, config.batch_size, self.codec.pad_id)
+        record["val_loss"] = round(val, 4)
+        best = state["best_val_loss"]
+        if best is None or val < best:
+            state["best_val_loss"], state["bad_evals"] = val, 0
+            _export_best(self.model, self.codec, self.base_dir, self.best_dir, config)
+        else:
+            state["bad_evals"] += 1
+            patience = config.early_stopping_patience
+            self.stopped_early = bool(patience) and state["bad_evals"] >= patience
+
+
+def _export_after(result: TrainResult, run: _Run) -> None:
+    """The merged standalone model (and the GGUF file) the config asks for."""
+    config = run.config
+    if config.method == "full":  # the weights are already a standalone model
+        merged = run.best_dir
+    else:
+        merged = _export_merged(run.model, run.best_dir, run.codec, run.base_dir)
+        result.weights_dir = str(merged)
+    result.merged_dir = str(merged)
+    if config.export_gguf:
+        run.say("writing the GGUF file (checked by loading it back)")
+        result.gguf_path = str(export_gguf(merged, run.run_dir / "model.gguf", run.base_dir))
 
 
 def export_gguf(merged_dir: Path, target: Path, base_dir: Path) -> Path:

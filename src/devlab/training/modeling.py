@@ -275,7 +275,8 @@ def load_base_model(
         if adapter_dir is not None:
             rows = adapter_vocab_size(adapter_dir, rows)
     grow_vocab(model, rows)
-    codec.vocab_size = int(model.get_input_embeddings().weight.shape[0])
+    embeddings = model.get_input_embeddings()
+    codec.vocab_size = int(embeddings.weight.shape[0])  # type: ignore[index]  # Tensor|Module stub
     if not quantize_4bit:
-        model.to(device)
+        model.to(device)  # type: ignore[arg-type]  # transformers' wrapped .to() stub drops device
     return model, codec

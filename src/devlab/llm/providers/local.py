@@ -153,7 +153,7 @@ def _load(model_dir: Path, adapter_path: Path | None, device: str) -> LoadedMode
         rows = len(tokenizer) if isinstance(tokenizer, HFTokenizer) else 0
         grow_vocab(model, adapter_vocab_size(adapter_path, rows))
         model = _apply_adapter(model, adapter_path)
-    model.to(device)
+    model.to(device)  # type: ignore[arg-type]  # transformers' wrapped .to() stub drops device
     model.eval()
     return LoadedModel(model, tokenizer, template, device, pad_id=pad_id)
 

@@ -259,9 +259,9 @@ def rename_edits(
                 break
     edits = Edits()
     for node in idents:
-        new = mapping.get(node.text or b"")
-        if new is not None and is_variable_use(node):
-            edits.add(node.start_byte - unit.start, node.end_byte - unit.start, new)
+        renamed = mapping.get(node.text or b"")
+        if renamed is not None and is_variable_use(node):
+            edits.add(node.start_byte - unit.start, node.end_byte - unit.start, renamed)
     return edits if edits.items else None
 
 

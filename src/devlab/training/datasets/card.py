@@ -134,6 +134,46 @@ def render_card(
     """The card's Markdown. ``funnel`` is ``(step, items in, items out)`` in order;
     ``filters`` is ``(step, what it removed)``; ``stats`` the build's counters (the
     user-corrections section reads its ``feedback_*`` ones)."""
+    out = _header(name, version, created, sources, funnel)
+    out += _contents(examples, funnel)
+    if "feedback" in config.get("kinds", []):
+        out += _corrections(examples, stats or {})
+    out += _filters_and_privacy(funnel, filters, privacy)
+    out += _provenance(licences)
+    if plots:
+        out += ["## Plots", ""] + [f"![{p.split('.')[0]}](plots/{p})" for p in plots] + [""]
+    if notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    out += [
+        "## Configuration",
+        "",
+        "```json",
+        json.dumps(config, indent=2, sort_keys=True),
+        "```",
+        "",
+    ]
+    out += [
+        "## Format",
+        "",
+        "`data/{train,validation,test}.{jsonl,parquet}`, columns: `id`, `kind`, `split`, "
+        "`language`, `category`, `source_path`, `symbol`, `prompt`, `completion` (raw "
+        "input and target; FIM prompts use `<fim_prefix>`, `<fim_suffix>`, "
+        "`<fim_middle>`), `instruction`, `response` (the chat form), `format`, "
+        "`operator`, `validated`, `validation`, `augmented`, `origin_id`, `complexity`, "
+        "`tokens`, `quality`, `quality_flags`, `provenance`.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _header(
+    name: str,
+    version: int,
+    created: str,
+    sources: list[dict[str, Any]],
+    funnel: list[tuple[str, int, int]],
+) -> list[str]:
+    """Title, licence line and the projects the dataset was built from."""
     out = [f"# {name} (version {version})", "", _licence_line(funnel), ""]
     out.append(f"Training dataset built by DevLab on {created} from:")
     for src in sources:
@@ -142,6 +182,12 @@ def render_card(
             f"- project `{src['project']}`, snapshot {src['snapshot_id']}{commit} ({src['source']})"
         )
     out.append("")
+    return out
+
+
+def _contents(examples: list[dict[str, Any]], funnel: list[tuple[str, int, int]]) -> list[str]:
+    """Counts by split, the kinds table and the per-field counts."""
+    out: list[str] = []
     total = len(examples)
     if not total:
         out += ["## No examples", "",
@@ -169,6 +215,15 @@ def render_card(
         for k in kinds
     ]
     out += [_table(["kind", *SPLITS, "total", "median tokens", "p95 tokens"], rows), ""]
+    out += _counts(examples)
+    out.append("")
+    return out
+
+
+def _counts(examples: list[dict[str, Any]]) -> list[str]:
+    """One bold line each: languages, categories, formats, augmentation, pairs'
+    validation, mutation operators, quality."""
+    out: list[str] = []
     for label, key in (("Languages", "language"), ("Categories", "category")):
         found = Counter(e[key] for e in examples if e[key])
         if found:
@@ -213,9 +268,14 @@ def render_card(
             f"**Quality** (0-1, see `annotate.py`): mean {sum(quality) / len(quality):.2f}"
             f", below 0.5: {sum(q < 0.5 for q in quality):,}."
         )
-    out.append("")
-    if "feedback" in config.get("kinds", []):
-        out += _corrections(examples, stats or {})
+    return out
+
+
+def _filters_and_privacy(
+    funnel: list[tuple[str, int, int]], filters: list[tuple[str, str]], privacy: dict[str, int]
+) -> list[str]:
+    """What each step kept and removed, and what was redacted (counts by type)."""
+    out: list[str] = []
     out += ["## Filters", "", "What each step kept, in order:", ""]
     out += [_table(["step", "in", "out"], [[s, f"{a:,}", f"{b:,}"] for s, a, b in funnel]), ""]
     out += [f"- **{step}**: {what}" for step, what in filters]
@@ -230,6 +290,12 @@ def render_card(
         else "Nothing was redacted.",
         "",
     ]
+    return out
+
+
+def _provenance(licences: dict[str, dict[str, int]]) -> list[str]:
+    """Where provenance lives, and the files kept and dropped per licence."""
+    out: list[str] = []
     out += [
         "## Licences and provenance",
         "",
@@ -245,27 +311,4 @@ def render_card(
         else "No file was considered.",
         "",
     ]
-    if plots:
-        out += ["## Plots", ""] + [f"![{p.split('.')[0]}](plots/{p})" for p in plots] + [""]
-    if notes:
-        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    out += [
-        "## Configuration",
-        "",
-        "```json",
-        json.dumps(config, indent=2, sort_keys=True),
-        "```",
-        "",
-    ]
-    out += [
-        "## Format",
-        "",
-        "`data/{train,validation,test}.{jsonl,parquet}`, columns: `id`, `kind`, `split`, "
-        "`language`, `category`, `source_path`, `symbol`, `prompt`, `completion` (raw "
-        "input and target; FIM prompts use `<fim_prefix>`, `<fim_suffix>`, "
-        "`<fim_middle>`), `instruction`, `response` (the chat form), `format`, "
-        "`operator`, `validated`, `validation`, `augmented`, `origin_id`, `complexity`, "
-        "`tokens`, `quality`, `quality_flags`, `provenance`.",
-        "",
-    ]
-    return "\n".join(out)
+    return out

@@ -131,7 +131,8 @@ def read_examples(
     import pyarrow.parquet as pq
 
     splits = [split] if split else list(SPLITS)
-    total, page = 0, []
+    total = 0
+    page: list[dict[str, Any]] = []
     for name in splits:
         path = data_dir / f"{name}.parquet"
         if not path.is_file():

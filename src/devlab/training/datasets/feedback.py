@@ -136,8 +136,11 @@ def feedback_examples(
     )
     with db.session() as s:
         # left out for lack of consent: counted, never read
-        tally["without_consent"] = s.scalar(
-            select(func.count()).where(*corrected, FeedbackRow.training_consent.is_(False))
+        tally["without_consent"] = (
+            s.scalar(
+                select(func.count()).where(*corrected, FeedbackRow.training_consent.is_(False))
+            )
+            or 0
         )
         rows = s.scalars(
             select(FeedbackRow)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from devlab.codebase import (
     PARSED_LANGUAGES,
@@ -115,37 +116,8 @@ def load_project(
             })  # fmt: skip
             if keep:
                 kept[file_id] = (path, language, licence, text)
-        symbols: dict[int, list[SymbolInfo]] = defaultdict(list)
-        rows = s.execute(
-            select(SymbolRow.file_id, SymbolRow.name, SymbolRow.qualname, SymbolRow.kind,
-                   SymbolRow.signature, SymbolRow.docstring, SymbolRow.start_line,
-                   SymbolRow.end_line, SymbolRow.parent)
-            .join(SnapshotFile, SnapshotFile.file_id == SymbolRow.file_id)
-            .where(SnapshotFile.snapshot_id == snapshot_id,
-                   SymbolRow.kind.in_(("function", "method", "class")))
-            .order_by(SymbolRow.file_id, SymbolRow.start_line)
-        )  # fmt: skip
-        for file_id, *rest in rows:
-            if file_id in kept:
-                symbols[file_id].append(SymbolInfo(*rest))
-        imports = s.execute(
-            select(ImportRow.file_id, ImportRow.module, ImportRow.names)
-            .join(SnapshotFile, SnapshotFile.file_id == ImportRow.file_id)
-            .where(SnapshotFile.snapshot_id == snapshot_id)
-        )
-        for file_id, module, names in imports:
-            if file_id in kept:
-                out.imports.setdefault(kept[file_id][0], []).append((module, tuple(names or ())))
-        test_ids = [i for i, (path, *_) in kept.items() if is_test_path(path)]
-        for start in range(0, len(test_ids), 500):
-            calls = s.execute(
-                select(ReferenceRow.file_id, ReferenceRow.name, ReferenceRow.scope).where(
-                    ReferenceRow.file_id.in_(test_ids[start : start + 500]),
-                    ReferenceRow.kind == "call",
-                )
-            )
-            for file_id, name, scope in calls:
-                out.test_calls.setdefault((kept[file_id][0], scope), set()).add(name)
+        symbols = _symbols(s, snapshot_id, kept)
+        _imports_and_calls(s, snapshot_id, kept, out)
     for file_id, (path, language, licence, text) in kept.items():
         out.texts[path] = text
         out.tasks.append(
@@ -153,6 +125,53 @@ def load_project(
                      module_name(path), is_test_path(path), tuple(symbols.get(file_id, ())))
         )  # fmt: skip
     return out
+
+
+def _symbols(
+    s: Session, snapshot_id: int, kept: dict[int, tuple[str, str, str | None, str]]
+) -> dict[int, list[SymbolInfo]]:
+    """The functions, methods and classes of the kept files, by file id, in line order."""
+    symbols: dict[int, list[SymbolInfo]] = defaultdict(list)
+    rows = s.execute(
+        select(SymbolRow.file_id, SymbolRow.name, SymbolRow.qualname, SymbolRow.kind,
+               SymbolRow.signature, SymbolRow.docstring, SymbolRow.start_line,
+               SymbolRow.end_line, SymbolRow.parent)
+        .join(SnapshotFile, SnapshotFile.file_id == SymbolRow.file_id)
+        .where(SnapshotFile.snapshot_id == snapshot_id,
+               SymbolRow.kind.in_(("function", "method", "class")))
+        .order_by(SymbolRow.file_id, SymbolRow.start_line)
+    )  # fmt: skip
+    for file_id, *rest in rows:
+        if file_id in kept:
+            symbols[file_id].append(SymbolInfo._make(rest))
+    return symbols
+
+
+def _imports_and_calls(
+    s: Session,
+    snapshot_id: int,
+    kept: dict[int, tuple[str, str, str | None, str]],
+    out: ProjectInputs,
+) -> None:
+    """Fill ``out.imports`` (per kept file) and ``out.test_calls`` (per kept test file)."""
+    imports = s.execute(
+        select(ImportRow.file_id, ImportRow.module, ImportRow.names)
+        .join(SnapshotFile, SnapshotFile.file_id == ImportRow.file_id)
+        .where(SnapshotFile.snapshot_id == snapshot_id)
+    )
+    for file_id, module, names in imports:
+        if file_id in kept:
+            out.imports.setdefault(kept[file_id][0], []).append((module, tuple(names or ())))
+    test_ids = [i for i, (path, *_) in kept.items() if is_test_path(path)]
+    for start in range(0, len(test_ids), 500):
+        calls = s.execute(
+            select(ReferenceRow.file_id, ReferenceRow.name, ReferenceRow.scope).where(
+                ReferenceRow.file_id.in_(test_ids[start : start + 500]),
+                ReferenceRow.kind == "call",
+            )
+        )
+        for file_id, name, scope in calls:
+            out.test_calls.setdefault((kept[file_id][0], scope), set()).add(name)
 
 
 def relative_module(path: str, module: str) -> str:

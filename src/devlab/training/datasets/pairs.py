@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from devlab.training.datasets.annotate import (
@@ -69,7 +70,8 @@ def code_to_tests(units: list[UnitMeta], links: TestLinks) -> list[dict[str, Any
         test_ids = links.by_unit.get(meta.id)
         if not test_ids:
             continue
-        tests, lines = [], 0
+        tests: list[str] = []
+        lines = 0
         for test_id in test_ids:
             code = links.tests[test_id].code
             if lines + code.count("\n") > MAX_TEST_LINES and tests:
@@ -189,7 +191,9 @@ def bugfix_jobs(
     for example in examples:
         if example["kind"] == "bug-fix" and example["language"] == "python":
             pairs.setdefault(example["_unit"], []).append(example)
-    jobs, chosen, skipped = [], {}, Counter()
+    jobs: list[ValidationJob] = []
+    chosen: dict[str, list[dict[str, Any]]] = {}
+    skipped: Counter[str] = Counter()
     for unit_id in sorted(pairs):
         meta = units.get(unit_id)
         tests = python_tests(links, unit_id)
@@ -349,38 +353,52 @@ def history_examples(
                     {"message": subject, "before": before_text, "diff": diff},
                 )
             )
-        if "refactor" not in kinds:
-            continue
-        for change in commit.changes:
-            before, after = clean(change.before), clean(change.after)
-            base = _history_base(
-                project, change.path, change.language, after, commit.sha, change.qualname
+        if "refactor" in kinds:
+            found += _refactor_examples(commit, project, uid, subject, licences, clean)
+    return found
+
+
+def _refactor_examples(
+    commit: Commit,
+    project: ProjectInputs,
+    uid: str,
+    subject: str,
+    licences: dict[str, str | None],
+    clean: Callable[[str], str],
+) -> list[dict[str, Any]]:
+    """One refactor example per function the commit changed: message and code before
+    -> code after."""
+    found: list[dict[str, Any]] = []
+    for change in commit.changes:
+        before, after = clean(change.before), clean(change.after)
+        base = _history_base(
+            project, change.path, change.language, after, commit.sha, change.qualname
+        )
+        base["provenance"].update(
+            licence=licences.get(change.path),
+            start_line=change.start_line,
+            end_line=change.end_line,
+        )
+        fac = ExampleFactory(
+            unit_id=f"{uid}:{change.path}:{change.qualname}",
+            group=f"{project.name}\x00{change.path}",
+            base=base,
+            unit_kind=change.kind,
+            name=change.qualname,
+            docstring="",
+            context="",
+        )
+        found.append(
+            fac.emit(
+                "refactor",
+                (),
+                f"{subject}\n\n{before}",
+                after,
+                "refactor",
+                {"message": subject, "before": before, "after": after},
+                validation=f"commit {commit.sha[:12]}",
             )
-            base["provenance"].update(
-                licence=licences.get(change.path),
-                start_line=change.start_line,
-                end_line=change.end_line,
-            )
-            fac = ExampleFactory(
-                unit_id=f"{uid}:{change.path}:{change.qualname}",
-                group=f"{project.name}\x00{change.path}",
-                base=base,
-                unit_kind=change.kind,
-                name=change.qualname,
-                docstring="",
-                context="",
-            )
-            found.append(
-                fac.emit(
-                    "refactor",
-                    (),
-                    f"{subject}\n\n{before}",
-                    after,
-                    "refactor",
-                    {"message": subject, "before": before, "after": after},
-                    validation=f"commit {commit.sha[:12]}",
-                )
-            )
+        )
     return found
 
 
@@ -390,14 +408,15 @@ def refactor_jobs(
     units: dict[tuple[str, str], UnitMeta],
     links: TestLinks,
     project: ProjectInputs,
-    files_at,  # type: ignore[no-untyped-def]  (rev, paths) -> {path: text}
+    files_at: Callable[[str, list[str]], dict[str, str]],
     *,
     limit: int,
     max_bytes: int,
 ) -> tuple[list[ValidationJob], dict[str, list[dict[str, Any]]]]:
     """Sandbox jobs for refactor pairs of Python functions whose tests are linked now:
     the tests run at the commit against the file before and after."""
-    jobs, chosen = [], {}
+    jobs: list[ValidationJob] = []
+    chosen: dict[str, list[dict[str, Any]]] = {}
     for example in examples:
         if example["kind"] != "refactor" or example["language"] != "python" or len(jobs) >= limit:
             continue

@@ -66,7 +66,7 @@ from devlab.training.datasets.pairs import (
 )
 from devlab.training.datasets.splits import assign_splits, check_ratios
 from devlab.training.datasets.units import FileTask
-from devlab.training.datasets.validate import run_validations
+from devlab.training.datasets.validate import ValidationJob, run_validations
 from devlab.training.datasets.worker import BatchResult, UnitMeta, WorkerConfig, process_batch
 
 __all__ = ["BuildReport", "build_dataset", "check_config"]
@@ -246,11 +246,7 @@ def build_dataset(
     rep = BuildReport()
     timer = _Timer(rep)
     needles, eval_sets = load_needles(settings, cfg.eval_sets) if cfg.decontaminate else ([], [])
-    loaded = {}
-    for i, project in enumerate(projects, 1):
-        inputs = load_project(db, project, cfg)
-        loaded[inputs.name] = inputs
-        report(progress, "load", i, len(projects), inputs.name)
+    loaded = _load_projects(db, projects, cfg, progress)
     timer.lap("load")
     decisions = [d for p in loaded.values() for d in p.decisions]
     kept_files = sum(d["decision"] == "kept" for d in decisions)
@@ -268,20 +264,8 @@ def build_dataset(
     timer.lap("extract")
     units_by_id = {u.id: u for u in merged.units}
     examples = merged.examples
-    links: dict[str, TestLinks] = {}
     kinds = set(cfg.kinds)
-    for project in loaded.values():
-        units = [u for u in merged.units if u.project == project.name]
-        links[project.name] = link_tests(
-            units,
-            project.imports,
-            project.test_calls,
-            _test_files(project),
-            max_tests=cfg.max_tests_per_unit,
-        )
-        attach_tests(examples, links[project.name])
-        if "code-to-tests" in kinds:
-            examples += code_to_tests(units, links[project.name])
+    links = _link(loaded, merged, examples, cfg)
     timer.lap("link")
     history: dict[str, Any] = {}
     if kinds & HISTORY_KINDS:
@@ -322,6 +306,42 @@ def build_dataset(
         f"{sum(rep.seconds.values()):.1f} s"
     )
     return info
+
+
+def _load_projects(
+    db: Database, projects: list[str], cfg: DatasetConfig, progress: ProgressFn | None
+) -> dict[str, ProjectInputs]:
+    """Each project's inputs by name, in the order given, reporting progress per project."""
+    loaded: dict[str, ProjectInputs] = {}
+    for i, project in enumerate(projects, 1):
+        inputs = load_project(db, project, cfg)
+        loaded[inputs.name] = inputs
+        report(progress, "load", i, len(projects), inputs.name)
+    return loaded
+
+
+def _link(
+    loaded: dict[str, ProjectInputs],
+    merged: BatchResult,
+    examples: list[dict[str, Any]],
+    cfg: DatasetConfig,
+) -> dict[str, TestLinks]:
+    """Link each project's units to its tests, attach them to ``examples`` and (when the
+    kind is asked) append the code-to-tests examples to ``examples`` in place."""
+    links: dict[str, TestLinks] = {}
+    for project in loaded.values():
+        units = [u for u in merged.units if u.project == project.name]
+        links[project.name] = link_tests(
+            units,
+            project.imports,
+            project.test_calls,
+            _test_files(project),
+            max_tests=cfg.max_tests_per_unit,
+        )
+        attach_tests(examples, links[project.name])
+        if "code-to-tests" in cfg.kinds:
+            examples += code_to_tests(units, links[project.name])
+    return links
 
 
 def _history(
@@ -463,21 +483,8 @@ def _validate(
         redact_ips=cfg.redact_ips,
     )
     refactor = [e for e in examples if e["kind"] == "refactor"]
-    ref_chosen: dict[str, list[dict[str, Any]]] = {}
-    for project_name, (repo, commits) in history.items():
-        by_name = {(u.path, u.qualname): u for u in merged.units if u.project == project_name}
-        more, picked = refactor_jobs(
-            [e for e in refactor if e["provenance"]["project"] == project_name],
-            commits,
-            by_name,
-            links[project_name],
-            loaded[project_name],
-            partial(files_at, repo),
-            limit=cfg.max_validations,
-            max_bytes=max_bytes,
-        )
-        jobs += more
-        ref_chosen.update(picked)
+    more, ref_chosen = _refactor_jobs(refactor, merged, links, loaded, history, cfg, max_bytes)
+    jobs += more
 
     def done(n: int, total: int) -> None:
         report(progress, "validate", n, total)
@@ -504,6 +511,35 @@ def _validate(
     if failing:
         examples[:] = [e for e in examples if e["id"] not in failing]
         rep.funnel.append(("refactor tests", len(refactor), len(refactor) - len(failing)))
+
+
+def _refactor_jobs(
+    refactor: list[dict[str, Any]],
+    merged: BatchResult,
+    links: dict[str, TestLinks],
+    loaded: dict[str, ProjectInputs],
+    history: dict[str, Any],
+    cfg: DatasetConfig,
+    max_bytes: int,
+) -> tuple[list[ValidationJob], dict[str, list[dict[str, Any]]]]:
+    """Sandbox jobs for the refactor pairs of every project whose history was read."""
+    jobs: list[ValidationJob] = []
+    ref_chosen: dict[str, list[dict[str, Any]]] = {}
+    for project_name, (repo, commits) in history.items():
+        by_name = {(u.path, u.qualname): u for u in merged.units if u.project == project_name}
+        more, picked = refactor_jobs(
+            [e for e in refactor if e["provenance"]["project"] == project_name],
+            commits,
+            by_name,
+            links[project_name],
+            loaded[project_name],
+            partial(files_at, repo),
+            limit=cfg.max_validations,
+            max_bytes=max_bytes,
+        )
+        jobs += more
+        ref_chosen.update(picked)
+    return jobs, ref_chosen
 
 
 def _write(

@@ -199,7 +199,7 @@ class _FileWork:
             code, count_tokens(code), comment_chars,
             parses=unit.parse_ok, file_level=self.file_level,
         )  # fmt: skip
-        base = {
+        base: dict[str, Any] = {
             "split": None,
             "language": task.language,
             "category": category,
