@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 
 from devlab.auth import audit, tokens, users
 from devlab.auth.errors import Unauthorized
-from devlab.auth.guard import AccessState, client_ip, principal
+from devlab.auth.guard import AccessState, client_ip
 from devlab.auth.locate import project_id_of
 from devlab.auth.models import (
     AuditCheck,
@@ -40,7 +40,7 @@ from devlab.auth.retention import PurgeReport, purge
 from devlab.auth.sessions import COOKIE, close_session, open_session
 from devlab.errors import NotFound
 from devlab.store import Project
-from devlab.webtools import workbench
+from devlab.webtools import principal, workbench
 from devlab.workbench import Workbench
 
 router = APIRouter(prefix="/api/v1/devlab", tags=["access"])
