@@ -33,11 +33,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("testing",),
     ("auth",),  # the server's access check: locates every capability's rows
     ("<doors>",),  # each capability's cli.py / routes.py
-    ("server", "cli", "__main__"),  # the composition root
+    ("server", "cli", "cli_llm", "__main__"),  # the composition root
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 DOOR_FILES = {"cli.py", "routes.py", "history_routes.py"}
-ROOT = {"server", "cli", "__main__"}
+ROOT = {"server", "cli", "cli_llm", "__main__"}
 
 
 def module_name(path: Path) -> str:

@@ -118,12 +118,12 @@ def _mount() -> None:
 
         app.registered_commands.extend(search_app.registered_commands)
         return
+    from devlab.cli_llm import app as llm_usage_app
+    from devlab.cli_llm import llm_app
     from devlab.codebase.cli import app as codebase_app
     from devlab.companion.cli import app as companion_app
     from devlab.insights.cli import analysis_app
     from devlab.insights.cli import app as insights_app
-    from devlab.llm.cli import app as llm_usage_app
-    from devlab.llm.cli import llm_app
     from devlab.reverse.cli import app as reverse_app
     from devlab.reverse.cli import vulndb_app
     from devlab.sandbox.cli import app as sandbox_app

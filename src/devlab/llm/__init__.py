@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         read_tokens_file,
     )
     from devlab.llm.providers.local import TransformersProvider, resolve_device
+    from devlab.llm.usage import parse_since, usage_report
     from devlab.llm.weights import (
         SentencePieceTokenizer,
         assemble_gguf,
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "usage_report": "devlab.llm.usage",
+    "parse_since": "devlab.llm.usage",
     "DeployedVersion": "devlab.llm.deployed",
     "HFTokenizer": "devlab.llm.providers.hf",
     "REGISTRY_PROVIDER": "devlab.llm.deployed",
@@ -148,6 +151,7 @@ __all__ = [
     "model_dir_for",
     "normalize_language",
     "packaged_model_dir",
+    "parse_since",
     "read_marker",
     "read_tokens_file",
     "render_chat",
@@ -156,5 +160,6 @@ __all__ = [
     "resolve_device",
     "scrub_messages",
     "template_version",
+    "usage_report",
     "version_provider",
 ]

@@ -89,12 +89,11 @@ def _routers() -> list[APIRouter]:
     from devlab.codebase import routes as projects
     from devlab.companion import routes as companion
     from devlab.insights import routes as insights
-    from devlab.llm import routes as llm
     from devlab.reverse import routes as reverse
     from devlab.sandbox import history_routes as snippets
     from devlab.sandbox import routes as sandbox
     from devlab.search import routes as search
-    from devlab.server import health, jobs, ui
+    from devlab.server import health, jobs, llm, ui
     from devlab.testing import routes as testing
     from devlab.training import routes as training
     from devlab.training.datasets import routes as datasets

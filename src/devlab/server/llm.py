@@ -1,12 +1,12 @@
-"""REST doors of the LLM layer: ``GET /usage``, ``GET /llm/providers``, ``GET /llm/prompts``."""
+"""REST doors of the language-model layer: ``GET /usage``, ``GET /llm/providers``,
+``GET /llm/prompts``. The server's own routes: ``devlab.llm`` is plumbing every
+capability shares (as ``devlab.jobs`` is), with no doors of its own."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from devlab.llm.models import ProviderInfo, UsageReport
-from devlab.llm.prompts import list_prompts
-from devlab.llm.usage import parse_since, usage_report
+from devlab.llm import ProviderInfo, UsageReport, list_prompts, parse_since, usage_report
 from devlab.webtools import workbench
 from devlab.workbench import Workbench
 

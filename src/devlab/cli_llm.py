@@ -1,4 +1,5 @@
-"""CLI doors of the LLM layer: ``devlab usage`` and ``devlab llm providers|prompts|ask``."""
+"""The root CLI's language-model commands: ``devlab usage`` and ``devlab llm
+providers|prompts|ask`` (``devlab.llm`` is plumbing with no doors of its own)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import sys
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
-from devlab.llm.base import ChatMessage, GenerationParams
-from devlab.llm.prompts import list_prompts, render_prompt
-from devlab.llm.usage import parse_since, usage_report
+from devlab.llm import (
+    ChatMessage,
+    GenerationParams,
+    list_prompts,
+    parse_since,
+    render_prompt,
+    usage_report,
+)
 
 # ``usage`` is mounted at the top level (``devlab usage``); ``llm_app`` as ``devlab llm``.
 app = typer.Typer()
