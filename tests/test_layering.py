@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("server", "cli", "cli_llm", "__main__"),  # the composition root
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
-DOOR_FILES = {"cli.py", "routes.py", "history_routes.py"}
+DOOR_FILES = {"cli.py", "routes.py", "history_routes.py", "project_cli.py", "project_routes.py"}
 ROOT = {"server", "cli", "cli_llm", "__main__"}
 
 

@@ -120,7 +120,6 @@ def _mount() -> None:
         return
     from devlab.cli_llm import app as llm_usage_app
     from devlab.cli_llm import llm_app
-    from devlab.codebase.cli import app as codebase_app
     from devlab.companion.cli import app as companion_app
     from devlab.insights.cli import analysis_app
     from devlab.insights.cli import app as insights_app
@@ -129,6 +128,7 @@ def _mount() -> None:
     from devlab.sandbox.cli import app as sandbox_app
     from devlab.search.cli import app as search_app
     from devlab.search.cli import ingest_app
+    from devlab.search.project_cli import app as codebase_app
     from devlab.testing.cli import app as testing_app  # issue 15
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
@@ -152,7 +152,7 @@ def _mount() -> None:
     app.add_typer(insights_app, name="insights")
     app.add_typer(llm_app, name="llm")
     app.add_typer(dataset_app, name="dataset")
-    from devlab.codebase.cli import projects_app  # issue 13: `projects` + `projects delete`
+    from devlab.search.project_cli import projects_app  # `projects` + `projects delete`
 
     app.add_typer(projects_app, name="projects")
     app.add_typer(models_app, name="models")

@@ -70,7 +70,7 @@ def providers(
     as_json: bool = typer.Option(False, "--json", help="print the providers as JSON"),
 ) -> None:
     """The configured language models and the tasks routed to each first."""
-    from devlab.llm.service import LLMService
+    from devlab.llm import LLMService
 
     service = LLMService(settings())
     infos = service.describe()

@@ -16,19 +16,30 @@ if TYPE_CHECKING:
         validate_project_name,
     )
     from devlab.codebase.languages import PARSED_LANGUAGES, detect_language
-    from devlab.codebase.models import IngestRequest
+    from devlab.codebase.models import (
+        FileContent,
+        FileList,
+        IngestRequest,
+        ProjectInfo,
+        SnapshotInfo,
+    )
     from devlab.codebase.ownership import is_vendored
     from devlab.codebase.parallel import WorkerPool, default_workers, shared_pool
     from devlab.codebase.parsing import parse_source
     from devlab.codebase.projects import (
         ProjectRef,
+        file_text,
         list_files,
+        list_projects,
+        list_snapshots,
+        project_info,
         project_own_code,
         require_snapshot,
         resolve_project,
         snapshot_lockfiles,
         snapshot_texts,
     )
+    from devlab.codebase.removal import ProjectDeleted, delete_project
     from devlab.codebase.secrets import scrub
     from devlab.codebase.sources import (
         _git_env,
@@ -40,6 +51,16 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "ProjectDeleted": "devlab.codebase.removal",
+    "list_snapshots": "devlab.codebase.projects",
+    "file_text": "devlab.codebase.projects",
+    "SnapshotInfo": "devlab.codebase.models",
+    "ProjectInfo": "devlab.codebase.models",
+    "FileList": "devlab.codebase.models",
+    "FileContent": "devlab.codebase.models",
+    "delete_project": "devlab.codebase.removal",
+    "project_info": "devlab.codebase.projects",
+    "list_projects": "devlab.codebase.projects",
     "recover_interrupted": "devlab.codebase.ingest",
     "IngestReport": "devlab.codebase.ingest",
     "IngestRequest": "devlab.codebase.models",
@@ -77,15 +98,22 @@ __getattr__ = lazy_names(__name__, _LAZY)
 __all__ = [
     "PARSED_LANGUAGES",
     "RULES",
+    "FileContent",
+    "FileList",
     "IngestReport",
     "IngestRequest",
+    "ProjectDeleted",
+    "ProjectInfo",
     "ProjectRef",
+    "SnapshotInfo",
     "WorkerPool",
     "_git_env",
     "_run_git",
     "check_zip_archive",
     "default_workers",
+    "delete_project",
     "detect_language",
+    "file_text",
     "get_language",
     "get_or_create_project",
     "get_parser",
@@ -94,8 +122,11 @@ __all__ = [
     "is_remote_source",
     "is_vendored",
     "list_files",
+    "list_projects",
+    "list_snapshots",
     "mask_credentials",
     "parse_source",
+    "project_info",
     "project_name_from",
     "project_own_code",
     "recover_interrupted",

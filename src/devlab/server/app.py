@@ -86,12 +86,12 @@ def _routers() -> list[APIRouter]:
     catch-all ``/devlab/{page}``)."""
     from devlab.apibuilder import routes as apibuilder
     from devlab.auth import routes as access
-    from devlab.codebase import routes as projects
     from devlab.companion import routes as companion
     from devlab.insights import routes as insights
     from devlab.reverse import routes as reverse
     from devlab.sandbox import history_routes as snippets
     from devlab.sandbox import routes as sandbox
+    from devlab.search import project_routes as projects
     from devlab.search import routes as search
     from devlab.server import health, jobs, llm, ui
     from devlab.testing import routes as testing

@@ -1,4 +1,7 @@
-"""Project endpoints: create-and-ingest (JSON or ZIP upload), list, show, files."""
+"""Project endpoints: list, show, snapshots, files, one file, delete (creating one, which
+ingests and indexes it, is ``routes.ingest_router``). Doors of the ``codebase`` library
+(which sits below the language models and has no doors of its own), kept with search,
+the package that composes ingestion."""
 
 from __future__ import annotations
 
@@ -7,15 +10,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from devlab.apitypes import DbOffset
-from devlab.codebase.models import FileContent, FileList, ProjectInfo, SnapshotInfo
-from devlab.codebase.projects import (
+from devlab.codebase import (
+    FileContent,
+    FileList,
+    ProjectDeleted,
+    ProjectInfo,
+    SnapshotInfo,
+    delete_project,
     file_text,
     list_files,
     list_projects,
     list_snapshots,
     project_info,
 )
-from devlab.codebase.removal import ProjectDeleted, delete_project
 from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
 

@@ -1,5 +1,5 @@
-"""CLI door for projects: ``devlab projects``, ``project``, ``files`` (``devlab ingest``,
-which snapshots and indexes, is the search package's door)."""
+"""CLI doors for projects: ``devlab projects``, ``project``, ``files`` (``devlab ingest``
+is in ``cli.py`` here). Doors of the ``codebase`` library, which has none of its own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typer
 from rich.table import Table
 
 from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
-from devlab.codebase.projects import list_files, list_projects, project_info
+from devlab.codebase import list_files, list_projects, project_info
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -61,7 +61,7 @@ def delete_project_command(
 ) -> None:
     """Delete a project: snapshots, files, index entries, findings (refused while a job
     runs on it)."""
-    from devlab.codebase.removal import delete_project
+    from devlab.codebase import delete_project
 
     if not yes and not typer.confirm(f"delete project {project} and everything indexed?"):
         raise typer.Exit(1)
