@@ -15,8 +15,15 @@ from devlab.config import Settings, load_settings
 from devlab.workbench import Workbench
 from helpers import SAMPLE, write_tree
 
+# marker_rules keeps slow/sandbox/model/postgres true; schema_template migrates SQLite once
+pytest_plugins = ["marker_rules", "schema_template"]
+
 POSTGRES_URL = os.environ.get("DEVLAB_TEST_POSTGRES_URL", "")
-ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+# the PostgreSQL case of every engine-parametrized test is marked, so `-m postgres` picks it
+ENGINES = [
+    "sqlite",
+    *([pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else []),
+]
 
 
 @pytest.fixture(autouse=True)

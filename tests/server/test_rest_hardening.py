@@ -61,6 +61,7 @@ def test_integers_beyond_64_bits_are_4xx_never_500(server, method, path, body) -
     assert resp.status_code < 500, (path, resp.status_code, resp.text[:300])
 
 
+@pytest.mark.sandbox
 def test_state_changing_requests_need_json_or_multipart(server, tmp_path) -> None:
     src = write_tree(tmp_path / "repo", SAMPLE)
     for path, body in (
@@ -79,6 +80,7 @@ def test_state_changing_requests_need_json_or_multipart(server, tmp_path) -> Non
     assert ok.status_code == 200, ok.text
 
 
+@pytest.mark.sandbox
 def test_cross_site_origins_and_rebinding_hosts_are_refused(server) -> None:
     body = {"language": "python", "code": "print(1)"}
     url = f"{server}{API}/execute"
@@ -150,6 +152,7 @@ def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
             assert resp.status_code == 200 and len(resp.content) > 100, asset
 
 
+@pytest.mark.model
 def test_delete_project_removes_rows_and_index_entries_and_refuses_while_a_job_runs(
     server, settings, tmp_path
 ) -> None:
@@ -228,6 +231,7 @@ def test_cli_deletes_projects_and_datasets(tmp_path) -> None:
     assert missing.exit_code != 0
 
 
+@pytest.mark.model
 def test_a_numeric_project_id_is_accepted_as_a_json_number(server, tmp_path) -> None:
     from helpers import wait_job
 

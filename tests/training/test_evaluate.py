@@ -66,6 +66,7 @@ def _scripted_target(wb, replies):
     return Target("scripted", None, llm, None), provider
 
 
+@pytest.mark.sandbox
 def test_humaneval_samples_run_in_the_sandbox_and_pass_at_1_is_exact(wb):
     problems = load_humaneval(3)
     replies = [

@@ -37,6 +37,8 @@ from training.model_helpers import (
     write_splits,
 )
 
+pytestmark = [pytest.mark.slow]
+
 GREEDY = GenerationParams(max_tokens=6, temperature=0)
 QUICK = {
     "context_length": 64,
