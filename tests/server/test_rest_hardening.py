@@ -30,6 +30,14 @@ def server(settings: Settings) -> Iterator[str]:
         yield f"http://{hostport}"
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the requests that must be refused (they change nothing)."""
+    home = tmp_path_factory.mktemp("shared") / "home"
+    for hostport in serve_in_thread(load_settings(home=home)):
+        yield f"http://{hostport}"
+
+
 OVERFLOW_CASES = [
     ("GET", f"{API}/insights/{HUGE}", None),
     ("PATCH", f"{API}/insights/{HUGE}", {"status": "dismissed"}),
@@ -56,8 +64,8 @@ OVERFLOW_CASES = [
 
 
 @pytest.mark.parametrize(("method", "path", "body"), OVERFLOW_CASES)
-def test_integers_beyond_64_bits_are_4xx_never_500(server, method, path, body) -> None:
-    resp = httpx.request(method, f"{server}{path}", json=body, timeout=30)
+def test_integers_beyond_64_bits_are_4xx_never_500(shared_server, method, path, body) -> None:
+    resp = httpx.request(method, f"{shared_server}{path}", json=body, timeout=30)
     assert resp.status_code < 500, (path, resp.status_code, resp.text[:300])
 
 

@@ -76,7 +76,6 @@ def test_accelerate_config_for_two_nodes_of_four_gpus(tmp_path):
         write_accelerate_config(tmp_path / "bad.yaml", gpus=0)
 
 
-@pytest.mark.model
 def test_a_run_that_will_not_fit_is_refused_with_the_estimate(packaged, tmp_path):
     settings = load_settings(home=tmp_path / "home", llm_models_dir=MODELS_DIR)
     huge = RunConfig(batch_size=64, context_length=8192)
