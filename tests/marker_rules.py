@@ -107,7 +107,9 @@ def _watch_all() -> list[Callable[[], None]]:
         _watch(gemma, "_ensure", "model", on_return=True),
     ]
     for cls in ("SentenceTransformerEmbedder", "OnnxEmbedder", "Model2VecEmbedder"):
-        undo.append(_watch(getattr(embeddings, cls), "embed", "model", on_return=True))
+        # loading (the constructor) and use (embed: the instance may be cached per process)
+        for method in ("__init__", "embed"):
+            undo.append(_watch(getattr(embeddings, cls), method, "model", on_return=True))
     return undo
 
 
