@@ -19,10 +19,16 @@ from helpers import SAMPLE, write_tree
 pytest_plugins = ["marker_rules", "schema_template"]
 
 POSTGRES_URL = os.environ.get("DEVLAB_TEST_POSTGRES_URL", "")
-# the PostgreSQL case of every engine-parametrized test is marked, so `-m postgres` picks it
+# The PostgreSQL case of every engine-parametrized test is marked `postgres` (`-m postgres`
+# picks it) and `slow`: each creates and migrates a database, so the fast subset
+# (`-m "not slow and not model"`) checks SQLite only and the full suite checks both.
 ENGINES = [
     "sqlite",
-    *([pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else []),
+    *(
+        [pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
+        if POSTGRES_URL
+        else []
+    ),
 ]
 
 
