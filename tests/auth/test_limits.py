@@ -47,6 +47,7 @@ def test_project_storage_quota_refuses_more_ingestion(tmp_path) -> None:
         assert "quota_project_storage_mb" in body["error"] and "2.0 MB" in body["error"]
 
 
+@pytest.mark.slow
 def test_sliding_window_says_when_to_retry() -> None:
     window = SlidingWindow(limit=3, window=2.0)
     for _ in range(3):

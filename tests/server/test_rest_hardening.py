@@ -116,6 +116,7 @@ def test_websocket_from_another_origin_is_refused(server) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_ingestion_of_server_paths_is_limited_to_the_roots(tmp_path) -> None:
     inside = write_tree(tmp_path / "allowed" / "repo", SAMPLE)
     outside = write_tree(tmp_path / "elsewhere" / "repo", SAMPLE)
@@ -146,6 +147,7 @@ def test_cli_ingest_of_a_missing_path_creates_nothing(tmp_path) -> None:
     assert listed.exit_code == 0 and json.loads(listed.output or "[]") == [], listed.output
 
 
+@pytest.mark.slow
 def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
     import re
 

@@ -40,6 +40,7 @@ def server(shop_settings: Settings) -> Iterator[str]:
         yield f"http://{hostport}/api/v1/devlab"
 
 
+@pytest.mark.slow
 def test_build_show_examples_and_export_over_rest(server):
     resp = httpx.post(
         f"{server}/datasets",
