@@ -71,6 +71,7 @@ def test_login_throttle_counts_names_case_insensitively() -> None:
     throttle.check("ann", "10.0.0.3")
 
 
+@pytest.mark.slow
 def test_production_password_hashes_are_argon2id_with_the_librarys_defaults() -> None:
     from argon2 import PasswordHasher
 

@@ -248,6 +248,7 @@ def test_index_project_embeds_every_chunk_once(bench, sample_repo):
     assert 0 < changed < first.chunks  # only the changed file's chunks
 
 
+@pytest.mark.slow
 def test_process_pool_gives_the_same_index_as_inline(bench, sample_repo, tmp_path, monkeypatch):
     from devlab.codebase import parallel
 
