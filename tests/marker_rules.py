@@ -9,10 +9,13 @@ Loaded by ``tests/conftest.py`` (``pytest_plugins``). Three rules:
 2. **By what the test did, at run time.** While the session runs, the sandbox's single
    launch point (``devlab.sandbox.bwrap.spawn``, and the doctor's probe) and the packaged
    models' loaders (``devlab.llm.providers.gemma._ensure``, the local embedders' ``embed``)
-   are wrapped to note that they ran. A test that launched bubblewrap without the
-   ``sandbox`` marker, or used a packaged model without ``model``, fails at teardown with
-   a message that says which marker to add. Work done in another process (a ``devlab``
-   CLI or server started with ``subprocess``) is not seen; such tests are ``slow`` anyway.
+   are wrapped to note that they ran. A fast-subset test (not ``slow``) that launched
+   bubblewrap without the ``sandbox`` marker, or used a packaged model without ``model``,
+   fails at teardown with a message that says which marker to add. A ``slow`` test that
+   did so is listed at the end of the run ("marker rules" summary) and fails only with
+   ``--strict-marker-rules``: it cannot slow the fast subset, and an audit run fixes the
+   list. Work done in another process (a ``devlab`` CLI or server started with
+   ``subprocess``) is not seen; such tests are ``slow`` anyway.
 3. **Implied markers.** ``model`` implies ``slow`` (a real model is never part of the
    fast subset), and so does ``sandbox`` on a case parametrized with a compiled language
    (:data:`COMPILED_LANGUAGES`).
@@ -147,6 +150,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     SEEN.take()  # whatever ran between tests (a module fixture's teardown) is no one's
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--strict-marker-rules",
+        action="store_true",
+        help="fail slow tests too that ran the sandbox or a packaged model unmarked",
+    )
+
+
+LAPSES = pytest.StashKey[list[str]]()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
@@ -154,6 +168,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     report = outcome.get_result()
     missing = [k for k in sorted(SEEN.take()) if item.get_closest_marker(k) is None]
-    if missing and report.outcome != "failed":
-        report.outcome = "failed"
-        report.longrepr = "\n".join(MESSAGES[k] for k in missing)
+    if not missing or report.outcome == "failed":
+        return
+    strict = item.config.getoption("strict_marker_rules")
+    if item.get_closest_marker("slow") is not None and not strict:
+        lapses = item.config.stash.setdefault(LAPSES, [])
+        lapses.append(f"{item.nodeid}: add {', '.join(missing)}")
+        return
+    report.outcome = "failed"
+    report.longrepr = "\n".join(MESSAGES[k] for k in missing)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lapses = config.stash.get(LAPSES, [])
+    if lapses:
+        terminalreporter.section("marker rules: slow tests with a missing marker")
+        for line in lapses:
+            terminalreporter.write_line(line)

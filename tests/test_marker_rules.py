@@ -25,6 +25,10 @@ def test_launches_unmarked():
 def test_launches_marked():
     _launch()
 
+@pytest.mark.slow
+def test_slow_launches_unmarked():
+    _launch()
+
 def test_plain():
     pass
 
@@ -65,9 +69,20 @@ def inner(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_an_unmarked_sandbox_launch_fails_and_says_which_marker_to_add(inner) -> None:
     result = inner.runpytest_inprocess("-p", "no:cacheprovider", "--strict-markers")
-    result.assert_outcomes(passed=7, errors=1)
+    result.assert_outcomes(passed=8, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_launches_unmarked*"])
     result.stdout.fnmatch_lines(["*not marked `sandbox`*"])
+    # a slow one is listed, not failed (it cannot slow the fast subset) ...
+    result.stdout.fnmatch_lines(["*marker rules: slow tests with a missing marker*"])
+    result.stdout.fnmatch_lines(["test_inner.py::test_slow_launches_unmarked: add sandbox"])
+
+
+def test_strict_marker_rules_fail_slow_tests_too(inner) -> None:
+    result = inner.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--strict-markers", "--strict-marker-rules"
+    )
+    result.assert_outcomes(passed=8, errors=2)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_slow_launches_unmarked*"])
 
 
 def test_fixture_language_and_model_rules_keep_tests_out_of_the_fast_subset(inner) -> None:
