@@ -16,7 +16,7 @@ from devlab.workbench import Workbench
 from helpers import SAMPLE, write_tree
 
 # marker_rules keeps slow/sandbox/model/postgres true; schema_template migrates SQLite once
-pytest_plugins = ["marker_rules", "schema_template"]
+pytest_plugins = ["marker_rules", "schema_template", "http_speedup"]
 
 POSTGRES_URL = os.environ.get("DEVLAB_TEST_POSTGRES_URL", "")
 # The PostgreSQL case of every engine-parametrized test is marked `postgres` (`-m postgres`
