@@ -40,6 +40,7 @@ FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
     "hostile_run": ("sandbox", "slow"),  # tests/sandbox: hostile code in the real sandbox
     "packaged_model": ("model", "slow"),  # tests/llm: the packaged Gemma, converted once
     "packaged": ("model", "slow"),  # tests/training/test_finetune.py: the same model
+    "indexed": ("model", "slow"),  # tests/search/test_search.py: ingested with embeddings
     "built": ("sandbox", "slow"),  # tests/training: dataset build with sandbox validation
 }
 # marker -> markers it brings along
