@@ -238,6 +238,7 @@ def test_bad_project_names_and_sources_are_rejected(bench, tmp_path):
         project_info(bench.db, "never-ingested")
 
 
+@pytest.mark.model
 @pytest.mark.slow
 def test_index_project_embeds_every_chunk_once(bench, sample_repo):
     first = index_project(bench.db, bench.settings, name="shop", source=str(sample_repo))
