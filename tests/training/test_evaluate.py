@@ -110,6 +110,8 @@ def test_a_whole_function_in_a_code_block_is_run_as_written():
     assert program.count(f"def {problem['entry_point']}(") == 1
 
 
+@pytest.mark.model
+@pytest.mark.sandbox
 @pytest.mark.slow
 def test_real_model_generates_and_runs_one_humaneval_task(tmp_path):
     settings = load_settings(home=tmp_path / "home", llm_models_dir=MODELS_DIR)
