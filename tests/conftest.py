@@ -15,8 +15,21 @@ from devlab.config import Settings, load_settings
 from devlab.workbench import Workbench
 from helpers import SAMPLE, write_tree
 
+# marker_rules keeps slow/sandbox/model/postgres true; schema_template migrates SQLite once
+pytest_plugins = ["marker_rules", "schema_template", "http_speedup"]
+
 POSTGRES_URL = os.environ.get("DEVLAB_TEST_POSTGRES_URL", "")
-ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+# The PostgreSQL case of every engine-parametrized test is marked `postgres` (`-m postgres`
+# picks it) and `slow`: each creates and migrates a database, so the fast subset
+# (`-m "not slow and not model"`) checks SQLite only and the full suite checks both.
+ENGINES = [
+    "sqlite",
+    *(
+        [pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
+        if POSTGRES_URL
+        else []
+    ),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ def _invoke(home, *args):
     return runner.invoke(app, ["--home", str(home), *args])
 
 
+@pytest.mark.slow
 def test_every_command_has_help():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0

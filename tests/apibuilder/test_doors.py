@@ -107,6 +107,7 @@ def test_live_test_refuses_targets_outside_the_allow_list(tmp_path):
     _run(tmp_path, scenario)
 
 
+@pytest.mark.slow
 def test_designs_crud_edits_undo_diff_and_try(tmp_path):
     async def scenario(client: httpx.AsyncClient) -> None:
         made = await client.post(f"{API}/designs", json={"name": "shop"})

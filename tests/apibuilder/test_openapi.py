@@ -145,6 +145,7 @@ def test_too_large_is_refused_with_413():
     assert caught.value.status_code == 413 and "20000000" in caught.value.message
 
 
+@pytest.mark.slow
 def test_yaml_alias_bomb_is_bounded():
     lines = ["openapi: 3.1.0", "info: {title: x, version: '1'}", "paths: {}", "a0: &a0 [1, 1]"]
     for i in range(1, 40):

@@ -209,6 +209,7 @@ def test_new_project_of_a_signed_in_user_is_theirs(sqlite_settings) -> None:
         db.close()
 
 
+@pytest.mark.slow
 def test_rate_limit_answers_429_with_retry_after(tmp_path) -> None:
     settings = load_settings(home=tmp_path / "home", rate_limit_requests_per_minute=3)
     db = Database(settings)

@@ -47,6 +47,7 @@ def test_project_storage_quota_refuses_more_ingestion(tmp_path) -> None:
         assert "quota_project_storage_mb" in body["error"] and "2.0 MB" in body["error"]
 
 
+@pytest.mark.slow
 def test_sliding_window_says_when_to_retry() -> None:
     window = SlidingWindow(limit=3, window=2.0)
     for _ in range(3):
@@ -70,6 +71,7 @@ def test_login_throttle_counts_names_case_insensitively() -> None:
     throttle.check("ann", "10.0.0.3")
 
 
+@pytest.mark.slow
 def test_production_password_hashes_are_argon2id_with_the_librarys_defaults() -> None:
     from argon2 import PasswordHasher
 

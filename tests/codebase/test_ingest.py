@@ -238,6 +238,7 @@ def test_bad_project_names_and_sources_are_rejected(bench, tmp_path):
         project_info(bench.db, "never-ingested")
 
 
+@pytest.mark.model
 @pytest.mark.slow
 def test_index_project_embeds_every_chunk_once(bench, sample_repo):
     first = index_project(bench.db, bench.settings, name="shop", source=str(sample_repo))
@@ -248,6 +249,7 @@ def test_index_project_embeds_every_chunk_once(bench, sample_repo):
     assert 0 < changed < first.chunks  # only the changed file's chunks
 
 
+@pytest.mark.slow
 def test_process_pool_gives_the_same_index_as_inline(bench, sample_repo, tmp_path, monkeypatch):
     from devlab.codebase import parallel
 

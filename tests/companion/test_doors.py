@@ -158,6 +158,8 @@ def test_rest_feedback_stores_rating_correction_prompt_and_model(server, model, 
     )
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_rest_generate_code_is_a_job_with_an_event_per_round(server, model):
     model.replies += [SPEC, TESTS, WRONG, RIGHT]
     resp = httpx.post(
@@ -259,6 +261,8 @@ def test_cli_explain_and_fix(shop, model, tmp_path):
     assert source.read_text() == "def half(x):\n    return x / 2\n"
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_cli_generate_json_has_verdict_code_tests_and_rounds(shop, model):
     model.replies += [SPEC, TESTS, WRONG, RIGHT]
     result = _cli(

@@ -23,6 +23,8 @@ from helpers import write_tree
 
 from .conftest import TESTED_PROJECT
 
+pytestmark = [pytest.mark.sandbox]
+
 SPEC = json.dumps(
     {
         "summary": "FizzBuzz for one number",
@@ -67,6 +69,7 @@ def fizz(n):
 ```"""
 
 
+@pytest.mark.slow
 def test_loop_fails_twice_then_passes_and_keeps_every_round(bench, scripted):
     model = scripted(SPEC, TESTS, WRONG, CRASHES, RIGHT)
     events: list[str] = []
@@ -112,6 +115,7 @@ def test_unparsable_code_is_a_failed_round_not_a_crash(bench, scripted):
     assert result.verdict == "passed"
 
 
+@pytest.mark.slow
 def test_verdict_is_failed_after_max_rounds(bench, scripted):
     scripted(SPEC, TESTS, WRONG, WRONG)
     result = generate_code(bench, GenerateRequest(requirement="fizzbuzz", max_rounds=2))
@@ -120,6 +124,7 @@ def test_verdict_is_failed_after_max_rounds(bench, scripted):
     assert result.code.strip() == "def fizz(n):\n    return str(n)"
 
 
+@pytest.mark.slow
 def test_given_tests_are_used_and_a_hanging_program_times_out(bench, scripted):
     hang = "```python\ndef fizz(n):\n    while True:\n        pass\n```"
     model = scripted(SPEC, hang, RIGHT)
@@ -154,6 +159,7 @@ def test_provider_down_mid_loop_names_it_and_keeps_the_conversation(bench, scrip
     assert kept.messages[0].content == "fizzbuzz"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_loop_in_javascript(bench, scripted):
     tests = """```javascript
@@ -203,6 +209,7 @@ REPAIRED_CHANGE = BROKEN_CHANGE.split("FILE: tests/")[0].replace(
 )
 
 
+@pytest.mark.slow
 def test_change_on_an_existing_project_runs_its_tests_and_repairs(calc, scripted, tmp_path):
     model = scripted(BROKEN_CHANGE, REPAIRED_CHANGE)
     result = generate_change(
@@ -235,6 +242,7 @@ def test_change_on_an_existing_project_runs_its_tests_and_repairs(calc, scripted
         assert (tree / path).read_text() == text
 
 
+@pytest.mark.slow
 def test_change_with_unparsable_reply_fails_the_round(calc, scripted):
     scripted("I changed it for you.", "FILE: calc/ops.py\n```python\ndef add(:\n```")
     result = generate_change(
@@ -245,6 +253,7 @@ def test_change_with_unparsable_reply_fails_the_round(calc, scripted):
     assert result.verdict == "failed" and result.files == {} and result.diff == ""
 
 
+@pytest.mark.slow
 def test_loop_as_a_job_logs_and_reports_each_round(bench, scripted):
     scripted(SPEC, TESTS, WRONG, RIGHT)
     job = submit_generation(bench, GenerateRequest(requirement="fizzbuzz", max_rounds=3))

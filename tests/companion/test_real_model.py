@@ -54,6 +54,7 @@ PACKAGED = "gemma3-270m"
 TOKENS = 24
 
 pytestmark = [
+    pytest.mark.model,
     pytest.mark.slow,
     pytest.mark.skipif(not HAS_LOCAL, reason="devlab.llm.providers has no local provider yet"),
 ]

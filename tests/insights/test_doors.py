@@ -37,6 +37,7 @@ def _zip(members: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_zip_upload_is_analysed_into_the_feed(server, settings):
     resp = httpx.post(
         f"{server}/api/v1/devlab/reverse/analyze",
@@ -95,6 +96,7 @@ def test_zip_upload_is_analysed_into_the_feed(server, settings):
     assert len(sarif.json()["runs"][0]["results"]) == second["open"]
 
 
+@pytest.mark.slow
 def test_detect_vulnerabilities_for_a_project_and_for_a_snippet(server, tmp_path):
     root = write_tree(tmp_path / "svc", APP)
     resp = httpx.post(

@@ -50,6 +50,7 @@ def _by_rule(page, rule_prefix="DL-PY"):
     return {i.cwe: i for i in page.items if i.rule_id.startswith(rule_prefix)}
 
 
+@pytest.mark.slow
 def test_feed_tracks_new_fixed_reopened_and_dismissed_across_snapshots(bench, tmp_path):
     root = write_tree(tmp_path / "app", {"app.py": CMDI, "loader.py": PICKLE})
     first, _ = _analyse(bench, root)

@@ -101,6 +101,7 @@ def project(bench, tmp_path):
     return src
 
 
+@pytest.mark.slow
 def test_quality_and_security_are_the_same_inline_and_in_a_pool(bench, project) -> None:
     t = QualityThresholds(min_clone_tokens=20)
     with WorkerPool(1) as one:
@@ -124,6 +125,7 @@ def test_quality_and_security_are_the_same_inline_and_in_a_pool(bench, project) 
     assert security.errors == [] and security.unanalysed == [] and security.bandit_skipped == 1
 
 
+@pytest.mark.slow
 def test_analyze_project_is_the_same_with_one_worker_and_with_a_pool(
     bench, project, monkeypatch
 ) -> None:
@@ -153,6 +155,7 @@ def test_analyze_project_is_the_same_with_one_worker_and_with_a_pool(
     assert pooled.findings and {f.category for f in pooled.findings} >= {"quality", "security"}
 
 
+@pytest.mark.slow
 def test_pooled_performance_scan_matches_analyze_performance(bench, project) -> None:
     """The performance rules run per file in analyze_project's pool; the pooled scan must
     give what the inline one gives."""

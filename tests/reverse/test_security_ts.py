@@ -119,6 +119,7 @@ def test_deeply_nested_and_long_expressions_do_not_overflow() -> None:
     assert "DL-JS-CODEI" in {f.rule_id for f in found}
 
 
+@pytest.mark.slow
 def test_large_file_is_analysed_quickly() -> None:
     unit = textwrap.dedent(
         """\

@@ -302,6 +302,8 @@ os.kill(-1, signal.SIGKILL)
     hostile_host.assert_no_survivors(hostile_marker)
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_sandboxed_process_runs_as_unprivileged_host_uid(
     hostile_settings: Settings, hostile_db: Database, hostile_marker: str, hostile_host: Host
 ) -> None:
@@ -1124,6 +1126,8 @@ def test_dangerous_syscalls_fail_with_eperm(
 # ---------------------------------------------------------------------- streaming
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_abandoned_stream_kills_the_run(
     hostile_settings: Settings, hostile_db: Database, hostile_marker: str, hostile_host: Host
 ) -> None:

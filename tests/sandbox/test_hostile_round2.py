@@ -64,6 +64,7 @@ def _hello(settings: Settings) -> None:
 # ------------------------------------------------------------ 1. fd flood, caps
 
 
+@pytest.mark.slow
 @pytest.mark.sandbox
 def test_file_flood_is_refused_with_413_and_the_server_keeps_working(server: str) -> None:
     url = f"http://{server}/api/v1/devlab/execute"

@@ -17,6 +17,8 @@ from devlab.cli import app as cli_app
 from devlab.config import Settings, load_settings
 from helpers import serve_in_thread
 
+pytestmark = [pytest.mark.sandbox]
+
 
 def _serve(settings: Settings) -> Iterator[str]:
     yield from serve_in_thread(settings)
@@ -39,6 +41,7 @@ def _error(resp: httpx.Response, status: int) -> dict:
     return body
 
 
+@pytest.mark.slow
 def test_execute_returns_the_result_and_records_it(server):
     resp = httpx.post(
         f"http://{server}/api/v1/devlab/execute",
@@ -59,6 +62,7 @@ def test_execute_returns_the_result_and_records_it(server):
     assert body["enforcement"]["wall"]
 
 
+@pytest.mark.slow
 def test_timeout_in_milliseconds_maps_to_the_wall_limit(server):
     resp = httpx.post(
         f"http://{server}/api/v1/devlab/execute",
@@ -85,6 +89,7 @@ def test_bad_input_gets_400_and_413(server):
     _error(httpx.post(url, json={"language": "python", "files": {"../x.py": "1"}}), 422)
 
 
+@pytest.mark.slow
 def test_a_full_queue_answers_429_with_retry_after(busy_server):
     url = f"http://{busy_server}/api/v1/devlab/execute"
     with ThreadPoolExecutor(1) as pool:
@@ -98,6 +103,7 @@ def test_a_full_queue_answers_429_with_retry_after(busy_server):
         assert slow.result().json()["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_websocket_streams_output_takes_stdin_and_ends_with_the_result(server):
     code = (
         "import sys\nprint('ready', flush=True)\n"
@@ -135,6 +141,7 @@ def test_websocket_bad_request_gets_an_error_frame(server):
     assert frame["type"] == "error" and frame["status"] == 400
 
 
+@pytest.mark.slow
 def test_websocket_disconnect_kills_the_run(server, tmp_path):
     token = f"devlab-ws-{time.monotonic_ns()}"
     with connect(f"ws://{server}/api/v1/devlab/execute/stream") as ws:

@@ -30,6 +30,8 @@ from devlab.sandbox.reports import parse_go_verbose, parse_junit, parse_tap
 from devlab.store.db import Database
 from devlab.store.models import Execution
 
+pytestmark = [pytest.mark.sandbox]
+
 ECHO = {
     "python": "import sys\nprint('hello', sys.stdin.read().strip())\n",
     "javascript": "const d = require('fs').readFileSync(0, 'utf8');\n"
@@ -165,6 +167,7 @@ def test_multi_file_project_with_entry_and_args(cfg):
     assert result.stdout == "abab\n", result.stderr
 
 
+@pytest.mark.slow
 def test_limits_are_enforced_and_reported(cfg):
     slow = run(cfg, "python", "while True: pass", limits=Limits(wall_seconds=1))
     assert slow.status == "timeout" and slow.wall_ms < 3000
@@ -298,6 +301,7 @@ def test_report_parsers_are_lenient():
     assert parse_go_verbose(go)[0].message == "a_test.go:3: boom"
 
 
+@pytest.mark.slow
 def test_pooled_cgroups_come_back_empty_after_many_runs(cfg):
     """Regression: bwrap's sandbox pid 1 is left a zombie charged to the run's pids
     group (reparented to host init); a reused group then started the next run with

@@ -177,6 +177,7 @@ def test_openai_backend_needs_a_url():
         load_settings(embedding_backend="openai")
 
 
+@pytest.mark.slow
 def test_small_changes_keep_ranks_until_drift_passes_one_percent(bench, tmp_path):
     from devlab.codebase.ingest import ingest_source
     from devlab.search.graph import rank_snapshot

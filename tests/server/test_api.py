@@ -30,6 +30,7 @@ def test_health_reports_version_database_and_components(server):
     assert "DevLab" in httpx.get(f"{server}/", follow_redirects=True).text
 
 
+@pytest.mark.model
 @pytest.mark.slow
 def test_create_project_ingests_and_search_returns_cited_results(server, sample_repo):
     resp = httpx.post(
@@ -97,6 +98,7 @@ def test_create_project_ingests_and_search_returns_cited_results(server, sample_
     assert [(c["path"], c["scope"]) for c in callers] == [("shop/cart.py", "Cart.total")]
 
 
+@pytest.mark.model
 @pytest.mark.slow
 def test_zip_upload_is_ingested(server):
     buf = io.BytesIO()

@@ -30,6 +30,14 @@ def server(settings: Settings) -> Iterator[str]:
         yield f"http://{hostport}"
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the requests that must be refused (they change nothing)."""
+    home = tmp_path_factory.mktemp("shared") / "home"
+    for hostport in serve_in_thread(load_settings(home=home)):
+        yield f"http://{hostport}"
+
+
 OVERFLOW_CASES = [
     ("GET", f"{API}/insights/{HUGE}", None),
     ("PATCH", f"{API}/insights/{HUGE}", {"status": "dismissed"}),
@@ -56,11 +64,12 @@ OVERFLOW_CASES = [
 
 
 @pytest.mark.parametrize(("method", "path", "body"), OVERFLOW_CASES)
-def test_integers_beyond_64_bits_are_4xx_never_500(server, method, path, body) -> None:
-    resp = httpx.request(method, f"{server}{path}", json=body, timeout=30)
+def test_integers_beyond_64_bits_are_4xx_never_500(shared_server, method, path, body) -> None:
+    resp = httpx.request(method, f"{shared_server}{path}", json=body, timeout=30)
     assert resp.status_code < 500, (path, resp.status_code, resp.text[:300])
 
 
+@pytest.mark.sandbox
 def test_state_changing_requests_need_json_or_multipart(server, tmp_path) -> None:
     src = write_tree(tmp_path / "repo", SAMPLE)
     for path, body in (
@@ -79,6 +88,7 @@ def test_state_changing_requests_need_json_or_multipart(server, tmp_path) -> Non
     assert ok.status_code == 200, ok.text
 
 
+@pytest.mark.sandbox
 def test_cross_site_origins_and_rebinding_hosts_are_refused(server) -> None:
     body = {"language": "python", "code": "print(1)"}
     url = f"{server}{API}/execute"
@@ -106,6 +116,7 @@ def test_websocket_from_another_origin_is_refused(server) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_ingestion_of_server_paths_is_limited_to_the_roots(tmp_path) -> None:
     inside = write_tree(tmp_path / "allowed" / "repo", SAMPLE)
     outside = write_tree(tmp_path / "elsewhere" / "repo", SAMPLE)
@@ -136,6 +147,7 @@ def test_cli_ingest_of_a_missing_path_creates_nothing(tmp_path) -> None:
     assert listed.exit_code == 0 and json.loads(listed.output or "[]") == [], listed.output
 
 
+@pytest.mark.slow
 def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
     import re
 
@@ -150,6 +162,7 @@ def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
             assert resp.status_code == 200 and len(resp.content) > 100, asset
 
 
+@pytest.mark.model
 def test_delete_project_removes_rows_and_index_entries_and_refuses_while_a_job_runs(
     server, settings, tmp_path
 ) -> None:
@@ -228,6 +241,7 @@ def test_cli_deletes_projects_and_datasets(tmp_path) -> None:
     assert missing.exit_code != 0
 
 
+@pytest.mark.model
 def test_a_numeric_project_id_is_accepted_as_a_json_number(server, tmp_path) -> None:
     from helpers import wait_job
 

@@ -40,6 +40,7 @@ def server(shop_settings: Settings) -> Iterator[str]:
         yield f"http://{hostport}/api/v1/devlab"
 
 
+@pytest.mark.slow
 def test_build_show_examples_and_export_over_rest(server):
     resp = httpx.post(
         f"{server}/datasets",
@@ -117,6 +118,7 @@ def test_bad_dataset_requests_answer_with_the_reason(server):
     assert_error_shape(httpx.get(f"{server}/datasets/1/examples?kind=poetry"), 400)
 
 
+@pytest.mark.slow
 def test_cli_build_show_export(shop_settings, tmp_path):
     home = ["--home", str(shop_settings.home)]
     built = runner.invoke(

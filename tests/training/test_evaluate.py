@@ -66,6 +66,7 @@ def _scripted_target(wb, replies):
     return Target("scripted", None, llm, None), provider
 
 
+@pytest.mark.sandbox
 def test_humaneval_samples_run_in_the_sandbox_and_pass_at_1_is_exact(wb):
     problems = load_humaneval(3)
     replies = [
@@ -109,6 +110,8 @@ def test_a_whole_function_in_a_code_block_is_run_as_written():
     assert program.count(f"def {problem['entry_point']}(") == 1
 
 
+@pytest.mark.model
+@pytest.mark.sandbox
 @pytest.mark.slow
 def test_real_model_generates_and_runs_one_humaneval_task(tmp_path):
     settings = load_settings(home=tmp_path / "home", llm_models_dir=MODELS_DIR)

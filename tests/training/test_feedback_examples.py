@@ -90,6 +90,7 @@ def test_instruction_is_the_system_message_and_the_last_user_message():
     assert instruction_of([]) == ""
 
 
+@pytest.mark.slow
 def test_only_consented_corrections_of_the_project_become_train_examples(two_projects):
     settings, wb, ids = two_projects
     chat = [

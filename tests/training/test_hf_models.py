@@ -12,7 +12,6 @@ import math
 from pathlib import Path
 
 import pytest
-from safetensors.torch import load_file
 
 from devlab.config import load_settings
 from devlab.errors import ComponentUnavailable
@@ -36,6 +35,8 @@ from training.model_helpers import (
     write_hf_model,
     write_splits,
 )
+
+pytestmark = [pytest.mark.slow]
 
 GREEDY = GenerationParams(max_tokens=6, temperature=0)
 QUICK = {
@@ -124,6 +125,8 @@ def test_lora_on_a_hf_base_trains_the_added_fim_tokens_and_reloads(hf_base, data
     assert (adapter / "tokenizer.json").is_file()
     assert HFTokenizer.from_dir(adapter).tok.convert_tokens_to_ids("<fim_middle>") == 402
     # the new embedding and (untied) output rows are trained and saved, nothing else
+    from safetensors.torch import load_file  # here, not at the top: torch costs collection 2 s
+
     saved = load_file(str(adapter / "adapter_model.safetensors"))
     rows = {k: v for k, v in saved.items() if "trainable_tokens" in k}
     assert sorted(k.split(".")[-3] for k in rows) == ["embed_tokens", "lm_head"]

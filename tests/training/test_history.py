@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 
+import pytest
+
 from devlab.codebase.ingest import ingest_source
 from devlab.config import load_settings
 from devlab.training.datasets import DatasetBuildRequest, build_dataset
@@ -75,6 +77,8 @@ def test_octopack_style_message_filter():
     assert not accept_message("Fix bug, see https://example.org/issue/1 for details")[0]
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_refactor_and_commit_pairs_from_the_projects_git_history(tmp_path):
     repo = _repo(tmp_path)
     settings = load_settings(home=tmp_path / "home")

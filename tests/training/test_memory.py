@@ -45,6 +45,7 @@ def _batch():
     return ids, mask, labels
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("softcap", [None, 30.0])
 def test_chunked_loss_equals_the_models_loss_and_gradients(softcap):
     model = _tiny_gemma(softcap)

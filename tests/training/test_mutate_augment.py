@@ -91,6 +91,8 @@ def test_a_mutant_that_does_not_parse_is_dropped(monkeypatch):
     assert mutate_unit(pu, unit, ["operator-swap"], 1, random.Random(0)) == []
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_sandbox_validates_a_killing_mutant_and_not_a_surviving_one(tmp_path):
     settings = load_settings(home=tmp_path / "home")
     original = "def add(a, b):\n    return a + b\n"
@@ -171,6 +173,7 @@ def test_rename_is_consistent_and_scope_aware():
     assert view.transforms == ("rename",)
 
 
+@pytest.mark.sandbox
 def test_renamed_code_behaves_the_same_in_the_sandbox(tmp_path):
     pu, unit = _units(RENAME, "python", "tally", RENAME.count("\n"))
     renamed = unit.view.edited(rename_edits(pu, unit, random.Random(5)), "rename").text.decode()

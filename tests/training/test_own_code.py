@@ -67,6 +67,7 @@ def _build(wb, name: str, **config):
     return build_dataset(wb.db, wb.settings, request)
 
 
+@pytest.mark.slow
 def test_own_project_without_a_licence_yields_examples(wb, tmp_path) -> None:
     root = write_tree(tmp_path / "svc", PRIVATE)
     report = ingest_source(wb.db, wb.settings, name="svc", source=str(root))

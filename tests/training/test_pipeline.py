@@ -147,6 +147,7 @@ def test_an_example_containing_a_humaneval_prompt_is_dropped(built):
     assert step["in"] > step["out"]
 
 
+@pytest.mark.slow
 def test_fim_formats_rate_and_statement_boundaries(shop):
     settings, wb = shop
     common = {
@@ -200,6 +201,7 @@ def test_fim_formats_rate_and_statement_boundaries(shop):
     assert formats["l2r"] and formats["fim-psm"] + formats["fim-spm"]
 
 
+@pytest.mark.slow
 def test_splits_are_by_file_and_reproducible_with_a_seed(shop):
     settings, wb = shop
     common = {

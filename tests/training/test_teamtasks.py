@@ -21,6 +21,8 @@ from devlab.training.teamtasks import (
 )
 from training.dataset_helpers import rows
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
 
 class Oracle(ScriptedProvider):
     """Answers from the dataset itself: the expected body / fixed function (``right``),

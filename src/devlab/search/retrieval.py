@@ -96,12 +96,12 @@ def _semantic(
         model = snap.embedding_model if snap else None
     if model is None and not required:
         return []
-    embedder = get_embedder(settings)
-    if model is None:
+    if model is None:  # refused before the model is loaded (seconds on a cold process)
         raise InvalidInput(
             "this project was ingested without embeddings: use --mode lexical, "
             "or re-ingest it with embeddings"
         )
+    embedder = get_embedder(settings)
     if model != embedder.key:
         raise InvalidInput(
             f"this project was embedded with {model} but DevLab is configured for "
