@@ -8,7 +8,7 @@ Loaded by ``tests/conftest.py`` (``pytest_plugins``). Three rules:
    One line here instead of a marker on every test.
 2. **By what the test did, at run time.** While the session runs, the sandbox's single
    launch point (``devlab.sandbox.bwrap.spawn``, and the doctor's probe) and the packaged
-   models' loaders (``devlab.llm.providers.gemma._ensure``, the local embedders' ``embed``)
+   models' loaders (``devlab.llm.weights._ensure``, the local embedders' ``embed``)
    are wrapped to note that they ran. A fast-subset test (not ``slow``) that launched
    bubblewrap without the ``sandbox`` marker, or used a packaged model without ``model``,
    fails at teardown with a message that says which marker to add. A ``slow`` test that
@@ -103,12 +103,12 @@ def _watch_all() -> list[Callable[[], None]]:
     # by module path: a package may export a function of the same name (sandbox.doctor)
     bwrap = importlib.import_module("devlab.sandbox.bwrap")
     doctor = importlib.import_module("devlab.sandbox.doctor")
-    gemma = importlib.import_module("devlab.llm.providers.gemma")
+    weights = importlib.import_module("devlab.llm.weights")
     embeddings = importlib.import_module("devlab.search.embeddings")
     undo = [
         _watch(bwrap, "spawn", "sandbox"),
         _watch(doctor, "_probe", "sandbox"),
-        _watch(gemma, "_ensure", "model", on_return=True),
+        _watch(weights, "_ensure", "model", on_return=True),
     ]
     for cls in ("SentenceTransformerEmbedder", "OnnxEmbedder", "Model2VecEmbedder"):
         # loading (the constructor) and use (embed: the instance may be cached per process)
