@@ -380,7 +380,7 @@ _GIT_LOCATION_VARS = frozenset(
 )
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
     """The environment git runs with: never prompt, never be steered by the caller's
     GIT_DIR & co., only the transports we accept (no ``ext::`` command execution)."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
@@ -396,7 +396,7 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _run_git(
+def run_git(
     args: list[str],
     settings: Settings,
     *,
@@ -406,7 +406,7 @@ def _run_git(
 ) -> subprocess.CompletedProcess[str]:
     """Run git with the settings' timeout; the whole process group dies on timeout
     (git's helpers, e.g. ``git-remote-https``, included)."""
-    env = _git_env() | (extra_env or {})
+    env = git_env() | (extra_env or {})
     try:
         proc = subprocess.Popen(
             ["git", *args],
@@ -442,7 +442,7 @@ def _git_error(stderr: str) -> str:
 
 def _git_out(args: list[str], settings: Settings, cwd: Path) -> str | None:
     """stdout of a git query, or None if git said no."""
-    proc = _run_git(args, settings, cwd=cwd, what=f"git {args[0]}")
+    proc = run_git(args, settings, cwd=cwd, what=f"git {args[0]}")
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
@@ -473,7 +473,7 @@ def _export_tree(git_dir: Path, treeish: str, stage: Path, settings: Settings) -
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         base = [f"--git-dir={git_dir}", f"--work-tree={stage}"]
         for args in (["read-tree", treeish], ["checkout-index", "--all", "--force"]):
-            proc = _run_git([*base, *args], settings, cwd=stage, what="git export", extra_env=env)
+            proc = run_git([*base, *args], settings, cwd=stage, what="git export", extra_env=env)
             if proc.returncode != 0:
                 raise SourceUnavailable(f"cannot export {treeish}: {_git_error(proc.stderr)}")
 
@@ -482,7 +482,7 @@ def _local_directory(
     path: Path, dest: Path, settings: Settings, ref: str | None
 ) -> MaterializedSource:
     path = path.resolve()
-    probe = _run_git(
+    probe = run_git(
         ["rev-parse", "--is-inside-git-dir", "--absolute-git-dir", "--show-prefix"],
         settings,
         cwd=path,
@@ -562,10 +562,10 @@ def _clone_remote(url: str, dest: Path, settings: Settings, ref: str | None) -> 
                 url,
                 str(target),
             ]
-        proc = _run_git(args, settings, what=f"git clone of {shown}")
+        proc = run_git(args, settings, what=f"git clone of {shown}")
         if proc.returncode != 0 and ref is not None and "not found in upstream" in proc.stderr:
             shutil.rmtree(target, ignore_errors=True)
-            proc = _run_git(
+            proc = run_git(
                 [
                     "clone",
                     "--quiet",
@@ -587,7 +587,7 @@ def _clone_remote(url: str, dest: Path, settings: Settings, ref: str | None) -> 
                 raise SourceUnavailable(
                     f"unknown ref {ref!r} in {shown}: give a branch, tag or commit that exists"
                 )
-            proc = _run_git(
+            proc = run_git(
                 ["checkout", "--quiet", "--detach", commit],
                 settings,
                 cwd=target,
@@ -609,9 +609,12 @@ def _clone_remote(url: str, dest: Path, settings: Settings, ref: str | None) -> 
 __all__ = [
     "MaterializedSource",
     "SourceKind",
+    "check_zip_archive",
+    "git_env",
     "is_git_url",
     "is_remote_source",
     "mask_credentials",
     "materialize_source",
+    "run_git",
     "safe_extract_zip",
 ]

@@ -73,8 +73,6 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    "usage_report": "devlab.llm.usage",
-    "parse_since": "devlab.llm.usage",
     "DeployedVersion": "devlab.llm.deployed",
     "HFTokenizer": "devlab.llm.providers.hf",
     "REGISTRY_PROVIDER": "devlab.llm.deployed",
@@ -82,8 +80,8 @@ _LAZY = {
     "SentencePieceTokenizer": "devlab.llm.weights",
     "TOKENS_FILE": "devlab.llm.providers.hf",
     "TransformersProvider": "devlab.llm.providers.local",
-    "assemble_gguf": "devlab.llm.weights",
     "adapter_vocab_size": "devlab.llm.providers.hf",
+    "assemble_gguf": "devlab.llm.weights",
     "ensure_packaged_model": "devlab.llm.weights",
     "fence": "devlab.llm.prompts",
     "fenced_blocks": "devlab.llm.codeblocks",
@@ -96,12 +94,14 @@ _LAZY = {
     "model_dir_for": "devlab.llm.weights",
     "normalize_language": "devlab.llm.codeblocks",
     "packaged_model_dir": "devlab.llm.weights",
+    "parse_since": "devlab.llm.usage",
     "read_marker": "devlab.llm.weights",
     "read_tokens_file": "devlab.llm.providers.hf",
     "render_chat": "devlab.llm.chat_templates",
     "render_prompt_blocks": "devlab.llm.prompts",
     "resolve_device": "devlab.llm.weights",
     "template_version": "devlab.llm.prompts",
+    "usage_report": "devlab.llm.usage",
     "version_provider": "devlab.llm.deployed",
 }
 __getattr__ = lazy_names(__name__, _LAZY)

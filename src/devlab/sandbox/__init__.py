@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from devlab.sandbox.runner import resolve_language
 
 _LAZY = {
-    "shutdown_pool": "devlab.sandbox.cgroups",
     "ALIASES": "devlab.sandbox.languages",
     "resolve_language": "devlab.sandbox.runner",
+    "shutdown_pool": "devlab.sandbox.cgroups",
 }
 __getattr__ = lazy_names(__name__, _LAZY)
 

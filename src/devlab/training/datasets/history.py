@@ -28,7 +28,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devlab.codebase import PARSED_LANGUAGES, _git_env, _run_git, detect_language, parse_source
+from devlab.codebase import PARSED_LANGUAGES, detect_language, git_env, parse_source, run_git
 from devlab.config import Settings
 
 __all__ = ["VERBS", "Commit", "FunctionChange", "accept_message", "read_history"]
@@ -95,12 +95,12 @@ def find_repo(path: str | None, settings: Settings) -> Path | None:
     """The work tree of the git repository at ``path``, or None."""
     if not path or not Path(path).is_dir():
         return None
-    proc = _run_git(["rev-parse", "--show-toplevel"], settings, cwd=Path(path), what="git")
+    proc = run_git(["rev-parse", "--show-toplevel"], settings, cwd=Path(path), what="git")
     return Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
 
 
 def _log(repo: Path, settings: Settings, limit: int) -> list[tuple[str, str, str, list]]:
-    proc = _run_git(
+    proc = run_git(
         ["log", "--no-merges", f"-n{limit}", "--format=%x1e%H%x00%P%x00%s%x00", "--numstat",
          "--no-renames", "HEAD"],
         settings, cwd=repo, what="git log",
@@ -133,7 +133,7 @@ def _cat_files(repo: Path, specs: list[str]) -> dict[str, str | None]:
         return {}
     proc = subprocess.run(
         ["git", "-C", str(repo), "cat-file", "--batch"],
-        input=("\n".join(specs) + "\n").encode(), capture_output=True, env=_git_env(),
+        input=("\n".join(specs) + "\n").encode(), capture_output=True, env=git_env(),
         timeout=120, check=False,
     )  # fmt: skip
     out: dict[str, str | None] = {}
@@ -215,7 +215,7 @@ def read_history(
     blobs = _cat_files(repo, specs)
     commits = []
     for sha, parent, subject, paths in chosen:
-        proc = _run_git(
+        proc = run_git(
             ["show", "--format=", "--no-color", "--no-renames", "--unified=3", sha, "--", *paths],
             settings,
             cwd=repo,
