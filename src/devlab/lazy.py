@@ -27,9 +27,9 @@ def lazy_names(package: str, table: Mapping[str, str]) -> Callable[[str], Any]:
         home = table.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        module_name, _, whole = home.partition(":")
+        module_name, whole, _ = home.partition(":")  # "module:" names the module itself
         module = importlib.import_module(module_name)
-        value = module if whole == "" and home.endswith(":") else getattr(module, name)
+        value = module if whole else getattr(module, name)
         setattr(sys.modules[package], name, value)
         return value
 
