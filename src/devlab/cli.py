@@ -67,7 +67,8 @@ def serve(
             port=cfg.port,
             log_level="info",
             proxy_headers=True,
-            **tls,
+            ssl_certfile=tls.get("ssl_certfile"),
+            ssl_keyfile=tls.get("ssl_keyfile"),
         )
 
 

@@ -144,10 +144,10 @@ def _table_ops(table: Table, name: str, seg: str) -> list[Operation]:
             name=c,
             location="query",
             description=f"only rows with this {c}",
-            schema=dict(table.column(c).schema),
-        )  # type: ignore[union-attr]
+            schema=dict(col.schema),
+        )
         for c in _indexed(table)
-        if table.column(c) is not None
+        if (col := table.column(c)) is not None
     ]
     ops = [
         Operation(
@@ -179,7 +179,7 @@ def _table_ops(table: Table, name: str, seg: str) -> list[Operation]:
             name=k,
             location="path",
             required=True,
-            schema=dict(table.column(k).schema) if table.column(k) else {},
+            schema=dict(col.schema) if (col := table.column(k)) else {},
         )
         for k in table.primary_key
     ]
@@ -231,7 +231,7 @@ def _nested_ops(
                 name=c,
                 location="path",
                 required=True,
-                schema=dict(table.column(c).schema) if table.column(c) else {},
+                schema=dict(col.schema) if (col := table.column(c)) else {},
             )
             for c in cols
         ]

@@ -279,13 +279,13 @@ def _statement(stmt: Any, tables: dict[str, Table], enums: dict[str, list[str]])
             values = [e.name for e in stmt.expression.expressions]
             enums[stmt.this.name.lower()] = values
         elif kind == "TABLE" and isinstance(stmt.this, exp.Schema):
-            table = Table(stmt.this.this.name)
-            tables[table.name.lower()] = table
+            created = Table(stmt.this.this.name)
+            tables[created.name.lower()] = created
             for node in stmt.this.expressions:
                 if isinstance(node, exp.ColumnDef):
-                    _column(table, node, enums)
+                    _column(created, node, enums)
                 else:
-                    _table_constraint(table, node)
+                    _table_constraint(created, node)
         elif kind == "INDEX" and isinstance(stmt.this, exp.Index):
             target = stmt.this.args.get("table")
             table = tables.get(target.name.lower()) if target is not None else None

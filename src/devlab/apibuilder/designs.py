@@ -10,6 +10,7 @@ failed edit changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -292,7 +293,7 @@ def _page_body(name: str) -> Any:
 def apply_edit(model: ApiModel, edit: Any) -> ApiModel:
     """A new model with ``edit`` applied and validated; raises and leaves ``model`` as is."""
     new = model.model_copy(deep=True)
-    handlers = {
+    handlers: dict[str, Callable[[ApiModel, Any], None]] = {
         "add_resource": _add_resource,
         "remove_resource": _remove_resource,
         "add_field": _add_field,

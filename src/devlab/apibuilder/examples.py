@@ -118,7 +118,7 @@ def example(
     if kind == "null":
         return None
     if kind == "array":
-        count = schema.get("minItems") if isinstance(schema.get("minItems"), int) else 1
+        count = n if isinstance(n := schema.get("minItems"), int) else 1
         if schema.get("maxItems") == 0 or depth >= MAX_DEPTH:
             count = 0
         return [
@@ -126,8 +126,8 @@ def example(
             for _ in range(min(max(count, 0), 3))
         ]
     if kind == "object":
-        required = schema.get("required") if isinstance(schema.get("required"), list) else []
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        required = req if isinstance(req := schema.get("required"), list) else []
+        props = pr if isinstance(pr := schema.get("properties"), dict) else {}
         out = {}
         for name, sub in props.items():
             if name in required or (full and depth < MAX_DEPTH):

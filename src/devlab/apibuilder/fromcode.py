@@ -21,7 +21,9 @@ _METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 
 def _template(route: str) -> tuple[str, list[Parameter]]:
     """'/users/<int:id>/:name' -> ('/users/{id}/{name}', params), linear scan."""
-    out, params, i = [], [], 0
+    out: list[str] = []
+    params: list[Parameter] = []
+    i = 0
     route = route if route.startswith("/") else "/" + route.lstrip("^")
     route = route.rstrip("$")
     while i < len(route):

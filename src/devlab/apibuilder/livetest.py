@@ -263,16 +263,7 @@ def send_request(
         else:
             raise InvalidInput(f"more than {MAX_REDIRECTS} redirects")
     elapsed = (time.perf_counter() - start) * 1000
-    try:
-        import json as _json
-
-        parsed: Any = (
-            _json.loads(data)
-            if data and "json" in response.headers.get("content-type", "")
-            else data[:MAX_BODY].decode("utf-8", errors="replace")
-        )
-    except ValueError:
-        parsed = data[:MAX_BODY].decode("utf-8", errors="replace")
+    parsed = _parse_body(data, response.headers.get("content-type", ""))
     result = LiveResult(
         url=str(request.url),
         method=method,
@@ -283,20 +274,44 @@ def send_request(
         curl=_curl(method, str(request.url), head, content),
     )
     if model is not None:
-        op = _find_operation(
-            model,
-            method,
-            urlsplit(str(request.url)).path[len(urlsplit(base_url or "").path.rstrip("/")) :]
-            if base_url
-            else urlsplit(str(request.url)).path,
-        )
-        if op is None:
-            result.conforms, result.problems = False, ["no operation of the spec matches"]
-        else:
-            result.operation = op.operation_id
-            result.problems = check_response(model, op, response.status_code, parsed)
-            result.conforms = not result.problems
+        _check_conformance(result, model, base_url, response.status_code, parsed)
     return result
+
+
+def _parse_body(data: bytes, content_type: str) -> Any:
+    """JSON when the response says so and parses, else the (capped) text."""
+    try:
+        import json as _json
+
+        parsed: Any = (
+            _json.loads(data)
+            if data and "json" in content_type
+            else data[:MAX_BODY].decode("utf-8", errors="replace")
+        )
+    except ValueError:
+        parsed = data[:MAX_BODY].decode("utf-8", errors="replace")
+    return parsed
+
+
+def _check_conformance(
+    result: LiveResult, model: ApiModel, base_url: str | None, status: int, parsed: Any
+) -> None:
+    """Mark ``result`` with the spec operation its URL matches and the problems of the
+    response against it (the path is taken relative to ``base_url``'s path)."""
+    url = result.url
+    op = _find_operation(
+        model,
+        result.method,
+        urlsplit(url).path[len(urlsplit(base_url or "").path.rstrip("/")) :]
+        if base_url
+        else urlsplit(url).path,
+    )
+    if op is None:
+        result.conforms, result.problems = False, ["no operation of the spec matches"]
+    else:
+        result.operation = op.operation_id
+        result.problems = check_response(model, op, status, parsed)
+        result.conforms = not result.problems
 
 
 __all__ = [

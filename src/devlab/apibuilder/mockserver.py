@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -34,7 +35,7 @@ def _match(segments: list[str], parts: list[str]) -> bool:
     return True
 
 
-def _problems(route: dict, query: dict, headers: object, body: bytes, ctype: str) -> list[str]:
+def _problems(route: dict, query: dict, headers: Message, body: bytes, ctype: str) -> list[str]:
     problems = [
         f"missing query parameter {name!r}" for name in route.get("query", []) if name not in query
     ]

@@ -76,7 +76,7 @@ def _meta_validator(key: str) -> Any:
 
 
 def _count_operations(data: dict[str, Any]) -> int:
-    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+    paths = found if isinstance(found := data.get("paths"), dict) else {}
     return sum(
         1
         for item in paths.values()
@@ -407,14 +407,14 @@ def _responses(conv: _Converter, raw: Any, produces: list[str]) -> dict[str, Res
         body = None
         if conv.v2:
             if "schema" in r:
-                media = next((c for c in produces if "json" in c), None)
+                json_type = next((c for c in produces if "json" in c), None)
                 body = Body(
-                    content_type=media or "application/json", schema=conv.schema(r["schema"])
+                    content_type=json_type or "application/json", schema=conv.schema(r["schema"])
                 )
         else:
             media = _media(r.get("content"))
             if media is not None:
-                m = media[1] if isinstance(media[1], dict) else {}
+                m: dict[str, Any] = media[1] if isinstance(media[1], dict) else {}
                 body = Body(
                     content_type=media[0],
                     schema=conv.schema(m.get("schema")),
@@ -445,7 +445,7 @@ def _operations(conv: _Converter) -> list[Operation]:
                 media = _media(rb.get("content")) if rb else None
                 body = None
                 if media is not None and rb is not None:
-                    m = media[1] if isinstance(media[1], dict) else {}
+                    m: dict[str, Any] = media[1] if isinstance(media[1], dict) else {}
                     body = Body(
                         content_type=media[0],
                         schema=conv.schema(m.get("schema")),
@@ -519,7 +519,7 @@ def _servers(conv: _Converter) -> list[str]:
 def to_model(data: dict[str, Any], version: str, doc: Document | None = None) -> ApiModel:
     """Convert a bundled OpenAPI document of ``version`` to the internal model."""
     conv = _Converter(data, version)
-    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    info = found if isinstance(found := data.get("info"), dict) else {}
     raw_schemas = (
         data.get("definitions") if conv.v2 else (data.get("components") or {}).get("schemas")
     ) or {}

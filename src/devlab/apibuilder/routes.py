@@ -239,7 +239,7 @@ def designs_create(body: DesignCreate, bench: Workbench = Depends(workbench)) ->
     if body.schema_ is None:
         model = ApiModel(title=body.title or body.name, servers=["http://localhost:8080/v1"])
     else:
-        model = SchemaRef(schema=body.schema_, dialect=body.dialect).load(bench)
+        model = SchemaRef(schema_=body.schema_, dialect=body.dialect).load(bench)
     return create_design(bench.db, body.name, model, project_id=body.project_id).model_dump(
         mode="json", by_alias=True
     )

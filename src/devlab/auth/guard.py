@@ -180,7 +180,7 @@ def _authorize(
         who.via == "session"
         and state_changing
         and not csrf_ok(who, conn.headers.get("x-csrf-token"))
-    ):  # type: ignore[arg-type]
+    ):
         raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
     if not who.local:
         state.requests.take(who.key, 1, "requests")

@@ -12,6 +12,7 @@ from devlab.webtools import role_rank as role_rank
 
 Role = Literal["viewer", "developer", "maintainer"]
 Scope = Literal["read", "write", "admin"]
+DEFAULT_SCOPES: tuple[Scope, ...] = ("read", "write")  # a new token's, when none are named
 SCOPES: tuple[str, ...] = ("read", "write", "admin")
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$"
 
@@ -50,7 +51,7 @@ class LoginAnswer(BaseModel):
 
 class TokenCreate(Strict):
     name: str = Field(default="", max_length=100)
-    scopes: list[Scope] = Field(default_factory=lambda: ["read", "write"], min_length=1)
+    scopes: list[Scope] = Field(default_factory=lambda: list(DEFAULT_SCOPES), min_length=1)
     expires_days: int | None = Field(default=90, ge=1, le=3650, description="None: never")
 
 

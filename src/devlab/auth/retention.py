@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, Result, delete, update
 
 from devlab.auth import audit
 from devlab.config import Settings
@@ -30,6 +31,12 @@ class PurgeReport(BaseModel):
     sources_before: datetime | None
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """Rows a DELETE/UPDATE touched: such a statement answers a CursorResult (the
+    Session's execute is typed for any statement)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def purge(db: Database, settings: Settings, *, actor: str = "retention") -> PurgeReport:
     """Delete what the retention policy no longer keeps; returns what went."""
     now = utcnow()
@@ -42,15 +49,17 @@ def purge(db: Database, settings: Settings, *, actor: str = "retention") -> Purg
     with db.session() as s:
         conversations = 0
         if conv_cut is not None:
-            conversations = s.execute(
-                delete(Conversation).where(Conversation.updated_at < conv_cut)
-            ).rowcount
-        sources = s.execute(
-            update(Execution)
-            .where(Execution.source.is_not(None), Execution.created_at < src_cut)
-            .values(source=None)
-        ).rowcount
-        sessions = s.execute(delete(SessionRow).where(SessionRow.expires_at <= now)).rowcount
+            conversations = _rowcount(
+                s.execute(delete(Conversation).where(Conversation.updated_at < conv_cut))
+            )
+        sources = _rowcount(
+            s.execute(
+                update(Execution)
+                .where(Execution.source.is_not(None), Execution.created_at < src_cut)
+                .values(source=None)
+            )
+        )
+        sessions = _rowcount(s.execute(delete(SessionRow).where(SessionRow.expires_at <= now)))
     report = PurgeReport(
         conversations=conversations or 0,
         sandbox_sources=sources or 0,

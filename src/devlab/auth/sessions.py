@@ -8,6 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import delete
 
@@ -20,6 +21,13 @@ COOKIE = "devlab_session"
 class WebSession:
     user_id: int
     csrf_token: str
+
+
+class HasCsrfToken(Protocol):
+    """What the CSRF check reads: a WebSession, or the Principal a session made."""
+
+    @property
+    def csrf_token(self) -> str | None: ...
 
 
 def _digest(value: str) -> str:
@@ -56,8 +64,8 @@ def find_session(db: Database, cookie: str) -> WebSession | None:
         return WebSession(row.user_id, row.csrf_token)
 
 
-def csrf_ok(session: WebSession, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(session.csrf_token, sent or "")
+def csrf_ok(session: HasCsrfToken, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(session.csrf_token or "", sent or "")
 
 
 def close_session(db: Database, cookie: str) -> None:

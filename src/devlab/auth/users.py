@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from devlab.auth.errors import Unauthorized
@@ -172,10 +173,14 @@ def set_member(db: Database, project_id: int, user_name: str, role: str) -> Memb
 def remove_member(db: Database, project_id: int, user_name: str) -> None:
     user = find_user(db, user_name)
     with db.session() as s:
-        gone = s.execute(
-            delete(ProjectMemberRow).where(
-                ProjectMemberRow.project_id == project_id, ProjectMemberRow.user_id == user.id
-            )
+        # a DELETE answers a CursorResult (Session.execute is typed for any statement)
+        gone = cast(
+            CursorResult[Any],
+            s.execute(
+                delete(ProjectMemberRow).where(
+                    ProjectMemberRow.project_id == project_id, ProjectMemberRow.user_id == user.id
+                )
+            ),
         )
         if not gone.rowcount:
             raise NotFound(f"user {user_name!r} is not a member of project {project_id}")

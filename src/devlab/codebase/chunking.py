@@ -80,7 +80,7 @@ class _Owner:
     def __init__(self, symbol: Symbol, container: _Owner | None) -> None:
         self.symbol = symbol
         self.container = container
-        self.owns = container is None or (container.owns and container.symbol.kind == "class")
+        self.owns: bool = container is None or (container.owns and container.symbol.kind == "class")
         self.first_line = symbol.start_line  # moves up over the doc comment above it
         self.children: list[_Owner] = []  # owning members (for class stubs)
 

@@ -89,11 +89,13 @@ def statement_lines(text: str, language: str) -> dict[int, int]:
     parent_is_block = [False]
     depth = 0
     while True:
-        node_type = cursor.node.type
+        node = cursor.node
+        assert node is not None  # a cursor over a tree always stands on a node
+        node_type = node.type
         level = nesting[depth - 1] if depth else 0
         if depth and parent_is_block[depth - 1]:
             # a statement of the outermost block (the file itself) is at depth 0
-            line = cursor.node.start_point.row + 1
+            line = node.start_point.row + 1
             if found.get(line, 1 << 30) > level - 1:
                 found[line] = level - 1
         is_block = node_type in blocks
@@ -194,6 +196,7 @@ class _FileWalker:
         depth = 0
         while True:
             node = cursor.node
+            assert node is not None  # a cursor over a tree always stands on a node
             node_type = node.type
             if len(types) > depth:
                 types[depth] = node_type
@@ -333,7 +336,9 @@ class _FileWalker:
             qualname = f"{receiver}.{name}" if receiver else name
         elif owner:
             prefix = enclosing.qualname + "." if enclosing is not None else ""
-            parent = prefix + owner if prefix and enclosing.kind != "class" else owner
+            parent = (
+                prefix + owner if enclosing is not None and enclosing.kind != "class" else owner
+            )
             qualname = f"{parent}.{name}"
         else:
             parent = enclosing.qualname if enclosing is not None else None

@@ -108,10 +108,11 @@ def _js_assignment(w: Walker, node: Node, depth: int, types, nodes):
     path = _js_member_path(w, left)
     if path is None:
         return None  # a computed name: Route.prototype[method] = ...
-    owner, _, last = path.rpartition(".")
+    prefix, _, last = path.rpartition(".")
+    owner: str | None = prefix
     name = left.child_by_field_name("property") if left.type == "member_expression" else left
     kind = "class" if value.type == "class" else "function"
-    if owner in ("module.exports", "exports", "module") or owner.startswith("this"):
+    if prefix in ("module.exports", "exports", "module") or prefix.startswith("this"):
         owner = None  # exports.foo is the module's foo; this.x belongs to the scope
         if last == "exports" and value_name is not None:
             name = value_name  # module.exports = function query() {}: it is "query"

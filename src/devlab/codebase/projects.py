@@ -195,7 +195,7 @@ def snapshot_lockfiles(db: Database, project: str | int) -> list[tuple[str, str]
             .where(SkippedFileRow.snapshot_id == snapshot_id, SkippedFileRow.text.is_not(None))
             .order_by(SkippedFileRow.path)
         )
-        return [(path, text) for path, text in rows]
+        return [(path, text) for path, text in rows if text is not None]
 
 
 def file_text(db: Database, project: str | int, path: str) -> SnapshotText:

@@ -64,7 +64,7 @@ scrub runs at about 170-250k lines/s (rich, sqlalchemy, httpx sources).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -169,7 +169,9 @@ def _plugins() -> tuple[tuple[BasePlugin, int], ...]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     plugins: list[tuple[BasePlugin, int]] = []
-    for cls in get_mapping_from_secret_type_to_class().values():
+    # the library annotates the values with a TypeVar; they are plugin classes
+    by_type: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
+    for cls in by_type.values():
         if cls.__name__ in EXCLUDED_PLUGINS:
             continue
         plugin = cls()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from devlab.codebase import detect_language, require_snapshot, resolve_project, snapshot_texts
@@ -33,7 +34,7 @@ from devlab.companion.generate import (
     run_in_sandbox,
 )
 from devlab.companion.models import ChangeResult, Execution, GenerateRequest, Round
-from devlab.companion.prompting import code_blocks, fence, render_prompt, syntax_error
+from devlab.companion.prompting import Prompt, code_blocks, fence, render_prompt, syntax_error
 from devlab.errors import InvalidInput
 from devlab.progress import ProgressFn, report
 from devlab.search import SearchRequest, repo_map, search
@@ -138,12 +139,7 @@ def generate_change(
     require_snapshot(ref)
     args = runner_arguments(req.test_command, language)
     original = {t.path: t.text for t in snapshot_texts(bench.db, ref.id)}
-    size = sum(len(t.encode()) for t in original.values())
-    if size > bench.settings.sandbox_max_source_bytes:
-        raise InvalidInput(
-            f"project {ref.name!r} is {size} bytes of text, above the sandbox's source cap of "
-            f"{bench.settings.sandbox_max_source_bytes} (sandbox_max_source_bytes)"
-        )
+    _check_size(bench, ref.name, original)
     say = log or (lambda _m: None)
     conversation_id = open_conversation(
         bench.db, None, project_id=ref.id, kind="change", title=request[:120]
@@ -173,34 +169,9 @@ def generate_change(
         shown = _fit_files(
             bench, [*changed, *(p for p in relevant if p not in changed)], current, budget
         )
-        prompt = render_prompt(
-            "change",
-            language=language,
-            repo_map=outline,
-            files=[{"path": p, "text": current[p]} for p in shown],
-            request=request,
-            feedback=feedback,
-            round=n - 1,
-        )
-        new, error = parse_changes(loop.ask("generate" if n == 1 else "fix", prompt))
-        last = loop.last
-        this = Round(
-            round=n,
-            status="unparsable",
-            code="",
-            error=error,
-            provider=last.provider if last else "",
-            model=last.model if last else "",
-        )
-        if not error:
-            changed.update(new)
-            this.code = "".join(f"FILE: {p}\n{fence(t, language)}" for p, t in new.items())
-            this.execution = run({**original, **changed})
-            this.status = "passed" if this.execution.passed else "failed"
-            feedback = describe_failure(this.execution)
-            this.error = None if this.execution.passed else this.execution.status
-        else:
-            feedback = error
+        files = [{"path": p, "text": current[p]} for p in shown]
+        prompt = _prompt(language, outline, files, request, feedback, n)
+        this, feedback = _attempt(loop, n, prompt, language, run, original, changed)
         rounds.append(this)
         say(f"round {n}: {this.status}" + (f": {this.error}" if this.error else ""))
         report(progress, "round", n, req.max_rounds, f"round {n}: {this.status}")
@@ -213,17 +184,7 @@ def generate_change(
         else f"failed after {len(rounds)} round{'s' * (len(rounds) != 1)}"
     )
     diff = "".join(checked_diff(original.get(p, ""), changed[p], p) for p in sorted(changed))
-    message_id = add_message(
-        bench.db,
-        conversation_id,
-        "assistant",
-        f"{summary}\n\n{fence(diff, 'diff')}",
-        action="change",
-        context_ids=[f"execution:{r.execution.execution_id}" for r in rounds if r.execution],
-        prompt=loop.last_prompt.messages if loop.last_prompt else None,
-        prompt_version=loop.last_prompt.version if loop.last_prompt else None,
-        completion=loop.last,
-    )
+    message_id = _record(bench, conversation_id, loop, rounds, summary, diff)
     return ChangeResult(
         verdict="passed" if passed else "failed",
         summary=summary,
@@ -238,6 +199,93 @@ def generate_change(
         max_rounds=req.max_rounds,
         conversation_id=conversation_id,
         message_id=message_id,
+    )
+
+
+def _prompt(
+    language: str,
+    outline: str,
+    files: list[dict[str, str]],
+    request: str,
+    feedback: str,
+    n: int,
+) -> Prompt:
+    """Round ``n``'s prompt: the repository map, the files shown, the request and the
+    last round's feedback."""
+    return render_prompt(
+        "change",
+        language=language,
+        repo_map=outline,
+        files=files,
+        request=request,
+        feedback=feedback,
+        round=n - 1,
+    )
+
+
+def _check_size(bench: Workbench, name: str, original: dict[str, str]) -> None:
+    """Refuse a project whose text is above the sandbox's source cap."""
+    size = sum(len(t.encode()) for t in original.values())
+    if size > bench.settings.sandbox_max_source_bytes:
+        raise InvalidInput(
+            f"project {name!r} is {size} bytes of text, above the sandbox's source cap of "
+            f"{bench.settings.sandbox_max_source_bytes} (sandbox_max_source_bytes)"
+        )
+
+
+def _attempt(
+    loop: Loop,
+    n: int,
+    prompt: Prompt,
+    language: str,
+    run: Callable[[dict[str, str]], Execution],
+    original: dict[str, str],
+    changed: dict[str, str],
+) -> tuple[Round, str]:
+    """Round ``n``: ask for the changes, apply them to ``changed`` and run the tests;
+    the round and the feedback for the next one (the failure, or the parse error)."""
+    new, error = parse_changes(loop.ask("generate" if n == 1 else "fix", prompt))
+    last = loop.last
+    this = Round(
+        round=n,
+        status="unparsable",
+        code="",
+        error=error,
+        provider=last.provider if last else "",
+        model=last.model if last else "",
+    )
+    if not error:
+        changed.update(new)
+        this.code = "".join(f"FILE: {p}\n{fence(t, language)}" for p, t in new.items())
+        this.execution = run({**original, **changed})
+        this.status = "passed" if this.execution.passed else "failed"
+        feedback = describe_failure(this.execution)
+        this.error = None if this.execution.passed else this.execution.status
+    else:
+        feedback = error
+    return this, feedback
+
+
+def _record(
+    bench: Workbench,
+    conversation_id: int,
+    loop: Loop,
+    rounds: list[Round],
+    summary: str,
+    diff: str,
+) -> int:
+    """The assistant's answer (summary and diff) in the conversation, citing each
+    round's execution."""
+    return add_message(
+        bench.db,
+        conversation_id,
+        "assistant",
+        f"{summary}\n\n{fence(diff, 'diff')}",
+        action="change",
+        context_ids=[f"execution:{r.execution.execution_id}" for r in rounds if r.execution],
+        prompt=loop.last_prompt.messages if loop.last_prompt else None,
+        prompt_version=loop.last_prompt.version if loop.last_prompt else None,
+        completion=loop.last,
     )
 
 

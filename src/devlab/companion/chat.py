@@ -244,8 +244,8 @@ def _template_values(
     by_kind: dict[str, list[ContextItem]] = {}
     for item in kept:
         by_kind.setdefault(item.kind, []).append(item)
-    file_item = (by_kind.get("file") or [None])[0]
-    selection = (by_kind.get("selection") or [None])[0]
+    file_item = next(iter(by_kind.get("file", ())), None)
+    selection = next(iter(by_kind.get("selection", ())), None)
     return {
         "project": ref.name if ref else None,
         "question": question,

@@ -115,7 +115,11 @@ def chunk_sources(db: Database, snapshot_id: int, hits: list[Any]) -> list[Chunk
             ).first()
             if row is not None and row[0] not in seen:
                 seen.add(row[0])
-                found.append(ChunkSource(*row[:6], crypto.decrypt(row[6]), row[7]))
+                chunk_id, path, start, end, symbol, language = row[:6]
+                content = crypto.decrypt(row[6])
+                found.append(
+                    ChunkSource(chunk_id, path, start, end, symbol, language, content, row[7])
+                )
     return found
 
 

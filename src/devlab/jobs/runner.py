@@ -18,9 +18,9 @@ import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from devlab.actor import current_user_id
 from devlab.errors import Conflict, DevLabError, NotFound
@@ -96,14 +96,18 @@ class JobRunner:
     def recover(self) -> int:
         """Mark jobs left queued/running by a previous process as failed."""
         with self.db.session() as s:
-            result = s.execute(
-                update(Job)
-                .where(Job.status.in_(("queued", "running")))
-                .values(
-                    status="failed",
-                    error="interrupted: the process running this job stopped",
-                    finished_at=utcnow(),
-                )
+            # an UPDATE answers a CursorResult (Session.execute is typed for any statement)
+            result = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Job)
+                    .where(Job.status.in_(("queued", "running")))
+                    .values(
+                        status="failed",
+                        error="interrupted: the process running this job stopped",
+                        finished_at=utcnow(),
+                    ),
+                ),
             )
             return int(result.rowcount or 0)
 

@@ -329,12 +329,7 @@ def spawn(
     parent_ends: list[int] = []  # handed to the caller on success, closed on failure
     status_fd = None
     try:
-        args = list(tpl.args) + _layout(spec, owned)
-        if seccomp_fd is not None:
-            args += ["--seccomp", str(seccomp_fd)]
-        env = {**BASE_ENV, **spec.env}
-        for key, value in env.items():
-            args += ["--setenv", key, value]
+        args = _options(tpl, spec, owned, seccomp_fd)
         if tpl.json_status:
             status_fd = os.memfd_create("bwrap-status", os.MFD_CLOEXEC)
             parent_ends.append(status_fd)
@@ -367,13 +362,7 @@ def spawn(
             pass_fds.append(child_ends[-1])
             tokens["{FILES}"] = str(child_ends[-1])
         if tokens:
-            cut = args.index("--")
-            tail = []
-            for arg in args[cut:]:
-                for token, value in tokens.items():
-                    arg = arg.replace(token, value)
-                tail.append(arg)
-            args = args[:cut] + tail
+            args = _substitute(args, tokens)
         # Options travel in a memfd (``--args``): bwrap's pid 1 inside keeps its
         # command line (/proc/1/cmdline), which then shows no host path.
         cut = args.index("--")
@@ -382,37 +371,57 @@ def spawn(
         pass_fds.append(options_fd)
         _fill(options_fd, b"".join(a.encode() + b"\0" for a in args[:cut]))
         script = wrapper_script(procs_files, ulimits)
-        argv = [
-            "/bin/sh",
-            "-c",
-            script,
-            "sh",
-            *prefix,
-            tpl.bwrap,
-            "--args",
-            str(options_fd),
-            *args[cut:],
-        ]
-        proc = subprocess.Popen(
-            argv,
-            stdin=stdin_r,
-            stdout=out_w,
-            stderr=err_w,
-            pass_fds=pass_fds,
-            close_fds=True,
-            start_new_session=True,
-            # bwrap's own pid 1 inside keeps this environment (readable as
-            # /proc/1/environ): give it nothing of the host's, not even its
-            # cwd (the shell exports PWD).
-            env={"PATH": "/usr/bin:/bin"},
-            cwd="/",
-        )
+        argv = ["/bin/sh", "-c", script, "sh", *prefix, tpl.bwrap, "--args", str(options_fd)]
+        proc = _popen([*argv, *args[cut:]], stdin_r, out_w, err_w, pass_fds)
     except BaseException:
         _close_all(parent_ends)
         raise
     finally:
         _close_all(owned + child_ends)
     return Spawned(proc, out_r, err_r, stdin_w, report_r, files_r, status_fd)
+
+
+def _options(tpl: Template, spec: RunSpec, owned: list[int], seccomp_fd: int | None) -> list[str]:
+    """bwrap's options up to the status fd: the template's, the layout (whose fds it
+    adds to ``owned``), the seccomp filter and the run's environment."""
+    args = list(tpl.args) + _layout(spec, owned)
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
+    env = {**BASE_ENV, **spec.env}
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    return args
+
+
+def _substitute(args: list[str], tokens: dict[str, str]) -> list[str]:
+    """``args`` with the {REPORT}/{FILES} tokens replaced in the command (after ``--``)."""
+    cut = args.index("--")
+    tail = []
+    for arg in args[cut:]:
+        for token, value in tokens.items():
+            arg = arg.replace(token, value)
+        tail.append(arg)
+    return args[:cut] + tail
+
+
+def _popen(
+    argv: list[str], stdin_r: int, out_w: int, err_w: int, pass_fds: list[int]
+) -> subprocess.Popen:
+    """Start ``argv`` in a session of its own with only ``pass_fds`` beside stdio."""
+    return subprocess.Popen(
+        argv,
+        stdin=stdin_r,
+        stdout=out_w,
+        stderr=err_w,
+        pass_fds=pass_fds,
+        close_fds=True,
+        start_new_session=True,
+        # bwrap's own pid 1 inside keeps this environment (readable as
+        # /proc/1/environ): give it nothing of the host's, not even its
+        # cwd (the shell exports PWD).
+        env={"PATH": "/usr/bin:/bin"},
+        cwd="/",
+    )
 
 
 def _fill(fd: int, data: bytes) -> None:

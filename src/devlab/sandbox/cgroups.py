@@ -484,7 +484,7 @@ def sweep_stale_roots(parent: Path) -> list[Path]:
     ``atexit`` never runs) or by SIGKILL leaves its roots behind; the next start
     kills whatever is left in them and removes them. Roots of live servers stay.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(parent.glob("devlab-sandbox-*"))
     except OSError:

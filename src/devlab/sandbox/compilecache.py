@@ -100,7 +100,7 @@ class CompileCache:
             return self._total
 
     def _entries(self) -> list[_Entry]:
-        found = []
+        found: list[_Entry] = []
         if not self.root.is_dir():
             return found
         for lang in self.root.iterdir():

@@ -89,30 +89,34 @@ def _isolation() -> list[FeatureStatus]:
     for name, (args, script) in checks.items():
         ok, detail = _probe(base + args, script)
         features.append(FeatureStatus(feature=name, works=ok, detail="" if ok else detail))
+    features.append(_seccomp_status())
+    features.append(_cgroups_status())
+    return features
+
+
+def _seccomp_status() -> FeatureStatus:
     try:
         from devlab.sandbox.seccomp import filter_bytes
 
         size = len(filter_bytes())
-        features.append(
-            FeatureStatus(
-                feature="seccomp", works=True, detail=f"libseccomp filter, {size} bytes of BPF"
-            )
+        return FeatureStatus(
+            feature="seccomp", works=True, detail=f"libseccomp filter, {size} bytes of BPF"
         )
     except Exception as exc:  # doctor reports, never raises
-        features.append(FeatureStatus(feature="seccomp", works=False, detail=str(exc)))
+        return FeatureStatus(feature="seccomp", works=False, detail=str(exc))
+
+
+def _cgroups_status() -> FeatureStatus:
     pool = cgroup_pool()
-    features.append(
-        FeatureStatus(
-            feature="cgroups",
-            works=pool.available,
-            detail=(
-                f"cgroup v{pool.version}: " + ", ".join(f"{k}: {v}" for k, v in pool.roots.items())
-                if pool.available
-                else f"{pool.reason}; falling back to rlimits (run as root for cgroups)"
-            ),
-        )
+    return FeatureStatus(
+        feature="cgroups",
+        works=pool.available,
+        detail=(
+            f"cgroup v{pool.version}: " + ", ".join(f"{k}: {v}" for k, v in pool.roots.items())
+            if pool.available
+            else f"{pool.reason}; falling back to rlimits (run as root for cgroups)"
+        ),
     )
-    return features
 
 
 def doctor(settings: Settings) -> DoctorReport:

@@ -388,181 +388,218 @@ def plan(
     files = dict(files)
     compile_step: Step | None = None
     if name == "python":
-        if test:
-            env, binds = _py_env(_PYTEST_MODULES)
-            # Hypothesis' pytest plugin costs ~1.7 s per run at start-up (measured: a
-            # trivial test 2.2 s -> 0.5 s without it); @given works without the plugin
-            run = Step(
-                [
-                    "/usr/bin/python3",
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "-p",
-                    "no:hypothesispytest",
-                    "--junitxml=/proc/self/fd/{REPORT}",
-                    *args,
-                ],
-                env,
-                binds,
-                "junit",
-            )
-        else:
-            run = Step(["/usr/bin/python3", "-u", entry, *args])
+        run = _python_run(entry, args, test)
     elif name == "javascript":
-        if test:
-            run = Step(
-                [
-                    "node",
-                    "--test",
-                    "--test-reporter=tap",
-                    "--test-reporter-destination=/proc/self/fd/{REPORT}",
-                    "--test-reporter=spec",
-                    "--test-reporter-destination=stdout",
-                    *args,
-                ],
-                report="tap",
-            )
-        else:
-            run = Step(["node", entry, *args])
+        run = _javascript_run(entry, args, test)
     elif name == "typescript":
-        sources = sorted(p for p in files if p.endswith((".ts", ".tsx", ".mts", ".cts")))
-        types = ["--types", "node", "--typeRoots", _types_root()] if _types_root() else []
-        compile_step = Step(
-            [
-                "node",
-                _tsc_js(),
-                "--outDir",
-                "/out",
-                "--rootDir",
-                "/work",
-                "--target",
-                "es2022",
-                "--module",
-                "commonjs",
-                "--moduleResolution",
-                "node",
-                "--esModuleInterop",
-                "--skipLibCheck",
-                "--pretty",
-                "false",
-                "--noEmitOnError",
-                *types,
-                *(f"/work/{p}" for p in sources),
-            ]
-        )
-        js = re.sub(r"\.[mc]?tsx?$", ".js", entry)
-        if test:
-            tests = [
-                f"/app/{re.sub(r'.[mc]?tsx?$', '.js', p)}"
-                for p in sources
-                if re.search(r"(\.test|_test|-test)\.[mc]?tsx?$|^test", Path(p).name)
-            ]
-            run = Step(
-                [
-                    "node",
-                    "--test",
-                    "--test-reporter=tap",
-                    "--test-reporter-destination=/proc/self/fd/{REPORT}",
-                    "--test-reporter=spec",
-                    "--test-reporter-destination=stdout",
-                    *tests,
-                    *args,
-                ],
-                report="tap",
-            )
-        else:
-            run = Step(["node", f"/app/{js}", *args])
+        compile_step, run = _typescript_steps(files, entry, args, test)
     elif name == "bash":
         run = Step(["/bin/bash", entry, *args])
     elif name == "sqlite":
         run = Step(["sqlite3", "-batch", "-bail", ":memory:", f".read {entry}"])
     elif name == "duckdb":
-        env, binds = _py_env(_DUCKDB_MODULES)
-        threads = str(max(1, round(cpus)))
-        run = Step(
-            [
-                "/usr/bin/python3",
-                "-c",
-                DUCKDB_RUNNER,
-                entry,
-                threads,
-                f"{max(16, memory_mb * 3 // 4)}MB",
-            ],
-            env,
-            binds,
-        )
+        run = _duckdb_run(entry, memory_mb=memory_mb, cpus=cpus)
     elif name == "go":
-        files.setdefault("go.mod", "module sandbox\n\ngo 1.19\n")
-        out = "/out/main.test" if test else "/out/main"
-        build = ["go", "test", "-c", "-o", out, "."] if test else ["go", "build", "-o", out, "."]
-        compile_step = Step(
-            build,
-            {
-                "GOCACHE": "/tmp/gocache",
-                "GOPATH": "/tmp/go",
-                "GOFLAGS": "-mod=mod",
-                "GOPROXY": "off",
-                "GOSUMDB": "off",
-                "CGO_ENABLED": "0",
-                "GOTOOLCHAIN": "local",
-                "GOTELEMETRY": "off",
-                "GO111MODULE": "on",
-                "GOMAXPROCS": str(max(1, round(cpus))),
-            },
-        )
-        env = {"GOMAXPROCS": str(max(1, round(cpus)))}
-        if test:
-            run = Step(["/app/main.test", "-test.v", *args], env, report="gotest")
-        else:
-            run = Step(["/app/main", *args], env)
+        compile_step, run = _go_steps(files, args, test, cpus=cpus)
     elif name == "java":
-        sources = sorted(p for p in files if p.endswith(".java"))
-        classpath = ["-cp", JUNIT_JAR] if test else []
-        compile_step = Step(
-            [
-                "javac",
-                "-J-XX:+UseSerialGC",
-                "-J-XX:TieredStopAtLevel=1",
-                "-J-Xshare:auto",
-                "-proc:none",
-                "-encoding",
-                "UTF-8",
-                "-d",
-                "/out",
-                *classpath,
-                *(f"/work/{p}" for p in sources),
-            ]
-        )
-        jvm = _jvm_flags(memory_mb)
-        if test:
-            launcher = [
-                "java",
-                *jvm,
-                "-jar",
-                JUNIT_JAR,
-                "-cp",
-                "/app",
-                "--scan-classpath",
-                "--disable-banner",
-                "--disable-ansi-colors",
-                "--details=tree",
-                "--details-theme=ascii",
-                "--reports-dir=/tmp/junit",
-                *args,
-            ]
-            post = (
-                '"$@"; rc=$?; cat /tmp/junit/TEST-junit-jupiter.xml '
-                "> /proc/self/fd/{REPORT} 2>/dev/null; exit $rc"
-            )
-            run = Step(["/bin/sh", "-c", post, "sh", *launcher], report="junit")
-        else:
-            run = Step(["java", *jvm, "-cp", "/app", _java_class(entry, files[entry]), *args])
+        compile_step, run = _java_steps(files, entry, args, test, memory_mb=memory_mb)
     else:  # pragma: no cover - guarded by the caller
         raise InvalidInput(f"unknown language {name}")
     return Plan(files, compile_step, run)
+
+
+def _python_run(entry: str, args: list[str], test: bool) -> Step:
+    """pytest with a JUnit report in test mode, else the entry script unbuffered."""
+    if test:
+        env, binds = _py_env(_PYTEST_MODULES)
+        # Hypothesis' pytest plugin costs ~1.7 s per run at start-up (measured: a
+        # trivial test 2.2 s -> 0.5 s without it); @given works without the plugin
+        return Step(
+            [
+                "/usr/bin/python3",
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:hypothesispytest",
+                "--junitxml=/proc/self/fd/{REPORT}",
+                *args,
+            ],
+            env,
+            binds,
+            "junit",
+        )
+    return Step(["/usr/bin/python3", "-u", entry, *args])
+
+
+def _javascript_run(entry: str, args: list[str], test: bool) -> Step:
+    """node --test with a TAP report in test mode, else node on the entry file."""
+    if test:
+        return Step(
+            [
+                "node",
+                "--test",
+                "--test-reporter=tap",
+                "--test-reporter-destination=/proc/self/fd/{REPORT}",
+                "--test-reporter=spec",
+                "--test-reporter-destination=stdout",
+                *args,
+            ],
+            report="tap",
+        )
+    return Step(["node", entry, *args])
+
+
+def _typescript_steps(
+    files: dict[str, str], entry: str, args: list[str], test: bool
+) -> tuple[Step, Step]:
+    """tsc of every TypeScript source into /out, then node on the entry (or the tests)."""
+    sources = sorted(p for p in files if p.endswith((".ts", ".tsx", ".mts", ".cts")))
+    types = ["--types", "node", "--typeRoots", _types_root()] if _types_root() else []
+    compile_step = Step(
+        [
+            "node",
+            _tsc_js(),
+            "--outDir",
+            "/out",
+            "--rootDir",
+            "/work",
+            "--target",
+            "es2022",
+            "--module",
+            "commonjs",
+            "--moduleResolution",
+            "node",
+            "--esModuleInterop",
+            "--skipLibCheck",
+            "--pretty",
+            "false",
+            "--noEmitOnError",
+            *types,
+            *(f"/work/{p}" for p in sources),
+        ]
+    )
+    js = re.sub(r"\.[mc]?tsx?$", ".js", entry)
+    if test:
+        tests = [
+            f"/app/{re.sub(r'.[mc]?tsx?$', '.js', p)}"
+            for p in sources
+            if re.search(r"(\.test|_test|-test)\.[mc]?tsx?$|^test", Path(p).name)
+        ]
+        run = Step(
+            [
+                "node",
+                "--test",
+                "--test-reporter=tap",
+                "--test-reporter-destination=/proc/self/fd/{REPORT}",
+                "--test-reporter=spec",
+                "--test-reporter-destination=stdout",
+                *tests,
+                *args,
+            ],
+            report="tap",
+        )
+    else:
+        run = Step(["node", f"/app/{js}", *args])
+    return compile_step, run
+
+
+def _duckdb_run(entry: str, *, memory_mb: int, cpus: float) -> Step:
+    """The DuckDB runner script on the entry, its threads and memory from the limits."""
+    env, binds = _py_env(_DUCKDB_MODULES)
+    threads = str(max(1, round(cpus)))
+    return Step(
+        [
+            "/usr/bin/python3",
+            "-c",
+            DUCKDB_RUNNER,
+            entry,
+            threads,
+            f"{max(16, memory_mb * 3 // 4)}MB",
+        ],
+        env,
+        binds,
+    )
+
+
+def _go_steps(
+    files: dict[str, str], args: list[str], test: bool, *, cpus: float
+) -> tuple[Step, Step]:
+    """go build (or go test -c) offline into /out, then the binary; adds a go.mod."""
+    files.setdefault("go.mod", "module sandbox\n\ngo 1.19\n")
+    out = "/out/main.test" if test else "/out/main"
+    build = ["go", "test", "-c", "-o", out, "."] if test else ["go", "build", "-o", out, "."]
+    compile_step = Step(
+        build,
+        {
+            "GOCACHE": "/tmp/gocache",
+            "GOPATH": "/tmp/go",
+            "GOFLAGS": "-mod=mod",
+            "GOPROXY": "off",
+            "GOSUMDB": "off",
+            "CGO_ENABLED": "0",
+            "GOTOOLCHAIN": "local",
+            "GOTELEMETRY": "off",
+            "GO111MODULE": "on",
+            "GOMAXPROCS": str(max(1, round(cpus))),
+        },
+    )
+    env = {"GOMAXPROCS": str(max(1, round(cpus)))}
+    if test:
+        run = Step(["/app/main.test", "-test.v", *args], env, report="gotest")
+    else:
+        run = Step(["/app/main", *args], env)
+    return compile_step, run
+
+
+def _java_steps(
+    files: dict[str, str], entry: str, args: list[str], test: bool, *, memory_mb: int
+) -> tuple[Step, Step]:
+    """javac into /out, then java on the entry's class (or the JUnit console launcher)."""
+    sources = sorted(p for p in files if p.endswith(".java"))
+    classpath = ["-cp", JUNIT_JAR] if test else []
+    compile_step = Step(
+        [
+            "javac",
+            "-J-XX:+UseSerialGC",
+            "-J-XX:TieredStopAtLevel=1",
+            "-J-Xshare:auto",
+            "-proc:none",
+            "-encoding",
+            "UTF-8",
+            "-d",
+            "/out",
+            *classpath,
+            *(f"/work/{p}" for p in sources),
+        ]
+    )
+    jvm = _jvm_flags(memory_mb)
+    if test:
+        launcher = [
+            "java",
+            *jvm,
+            "-jar",
+            JUNIT_JAR,
+            "-cp",
+            "/app",
+            "--scan-classpath",
+            "--disable-banner",
+            "--disable-ansi-colors",
+            "--details=tree",
+            "--details-theme=ascii",
+            "--reports-dir=/tmp/junit",
+            *args,
+        ]
+        post = (
+            '"$@"; rc=$?; cat /tmp/junit/TEST-junit-jupiter.xml '
+            "> /proc/self/fd/{REPORT} 2>/dev/null; exit $rc"
+        )
+        run = Step(["/bin/sh", "-c", post, "sh", *launcher], report="junit")
+    else:
+        run = Step(["java", *jvm, "-cp", "/app", _java_class(entry, files[entry]), *args])
+    return compile_step, run
 
 
 __all__ = [

@@ -138,131 +138,173 @@ def watch_process(
     for fd, name in names.items():
         os.set_blocking(fd, False)
         sel.register(fd, selectors.EVENT_READ, name)
-    feed = stdin if isinstance(stdin, StdinFeed) else None
-    pending = b"" if feed is not None else stdin
-    stdin_fd = channels.stdin
-    stdin_eof = feed is None
-    if stdin_fd is not None:
-        os.set_blocking(stdin_fd, False)
-    if feed is not None:
-        sel.register(feed._wake_r, selectors.EVENT_READ, "wake")
-    stdin_registered = False
-    last_cpu_check = 0.0
-
-    def sync_stdin() -> None:
-        nonlocal pending, stdin_eof, stdin_fd, stdin_registered
-        if stdin_fd is None:
-            return
-        if feed is not None and len(pending) < _PENDING_MAX:
-            more, closed = feed.take(_PENDING_MAX - len(pending))
-            pending += more
-            stdin_eof = closed
-        while pending:
-            try:
-                n = os.write(stdin_fd, pending[:_CHUNK])
-            except BlockingIOError:
-                break
-            except (BrokenPipeError, OSError):
-                pending, stdin_eof = b"", True
-                break
-            pending = pending[n:]
-        if not pending and feed is not None and feed.buffered():
-            feed.wake()  # more was fed than taken: come back for it
-        want = bool(pending)
-        if want and not stdin_registered:
-            sel.register(stdin_fd, selectors.EVENT_WRITE, "stdin")
-            stdin_registered = True
-        elif not want and stdin_registered:
-            sel.unregister(stdin_fd)
-            stdin_registered = False
-        if not pending and stdin_eof:
-            os.close(stdin_fd)
-            stdin_fd = None
+    pump = _StdinPump(sel, channels.stdin, stdin)
 
     def read(fd: int, name: str) -> bool:
-        """Read what is there; False at EOF."""
-        try:
-            data = os.read(fd, _CHUNK)
-        except BlockingIOError:
-            return True
-        except OSError:
-            return False
-        if not data:
-            return False
-        if name in ("stdout", "stderr"):
-            buf: bytearray = getattr(watch, name)
-            room = max_output_bytes - len(buf)
-            kept = data[: max(room, 0)]
-            buf += kept
-            if kept and on_output is not None:
-                on_output(name, kept)
-            if len(data) > room:
-                setattr(watch, f"{name}_truncated", True)
-                watch.output_exceeded = True
-        else:
-            side = watch.report if name == "report" else watch.files_tar
-            if len(side) < _SIDE_CAP:
-                side += data[: _SIDE_CAP - len(side)]
-        return True
+        return _read(watch, fd, name, max_output_bytes, on_output)
 
-    sync_stdin()
-    exited = False
+    pump.sync()
     try:
-        while not exited:
-            now = time.monotonic()
-            if now >= deadline:
-                watch.timed_out = True
-                break
-            if cancel is not None and cancel.is_set():
-                watch.cancelled = True
-                break
-            if watch.output_exceeded:
-                break
-            if cpu_ms is not None and cpu_seconds is not None and now - last_cpu_check > 0.05:
-                last_cpu_check = now
-                used = cpu_ms()
-                if used is not None and used > cpu_seconds * 1000:
-                    watch.cpu_exceeded = True
-                    break
-            timeout = min(deadline - now, 0.1 if cancel is not None or cpu_ms else deadline - now)
-            for key, _ in sel.select(timeout):
-                tag = key.data
-                if tag == "exit":
-                    exited = True
-                elif tag == "wake":
-                    with contextlib.suppress(BlockingIOError, OSError):
-                        os.read(key.fd, 4096)
-                    sync_stdin()
-                elif tag == "stdin":
-                    sync_stdin()
-                elif not read(key.fd, tag):
-                    sel.unregister(key.fd)
+        _watch_loop(sel, watch, deadline, pump, read, cancel, cpu_ms, cpu_seconds)
     finally:
         watch.wall_ms = (time.monotonic() - start) * 1000
         kill()  # the run is over: nothing it started may outlive it
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
         watch.returncode = proc.poll()
-        # Drain: every writer is dead now, so EOF comes quickly; cap the wait anyway.
-        drain_deadline = time.monotonic() + 2.0
-        readers = [k for k in sel.get_map().values() if k.data in names.values()]
-        while readers and time.monotonic() < drain_deadline:
-            ready = sel.select(0.05)
-            if not ready:
-                continue
-            for key, _ in ready:
-                if key.data in names.values() and not read(key.fd, key.data):
-                    sel.unregister(key.fd)
-            readers = [k for k in sel.get_map().values() if k.data in names.values()]
+        _drain(sel, names, read)
         sel.close()
         os.close(pidfd)
         for fd in names:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        if stdin_fd is not None:
+        if pump.fd is not None:
             with contextlib.suppress(OSError):
-                os.close(stdin_fd)
+                os.close(pump.fd)
     return watch
+
+
+class _StdinPump:
+    """The parent's side of the run's stdin: bytes given up front, or what a
+    ``StdinFeed`` hands over, written as the pipe takes them; the pipe is closed at
+    EOF (``fd`` is then None). At most ``_PENDING_MAX`` bytes wait in the parent."""
+
+    def __init__(
+        self, sel: selectors.BaseSelector, fd: int | None, stdin: bytes | StdinFeed
+    ) -> None:
+        self.sel = sel
+        self.feed: StdinFeed | None
+        if isinstance(stdin, StdinFeed):
+            self.feed, self.pending = stdin, b""
+        else:
+            self.feed, self.pending = None, stdin
+        self.fd = fd
+        self.eof = self.feed is None
+        if fd is not None:
+            os.set_blocking(fd, False)
+        if self.feed is not None:
+            sel.register(self.feed._wake_r, selectors.EVENT_READ, "wake")
+        self.registered = False
+
+    def sync(self) -> None:
+        """Write what the pipe takes now; watch it for room while bytes wait."""
+        feed = self.feed
+        if self.fd is None:
+            return
+        if feed is not None and len(self.pending) < _PENDING_MAX:
+            more, closed = feed.take(_PENDING_MAX - len(self.pending))
+            self.pending += more
+            self.eof = closed
+        while self.pending:
+            try:
+                n = os.write(self.fd, self.pending[:_CHUNK])
+            except BlockingIOError:
+                break
+            except (BrokenPipeError, OSError):
+                self.pending, self.eof = b"", True
+                break
+            self.pending = self.pending[n:]
+        if not self.pending and feed is not None and feed.buffered():
+            feed.wake()  # more was fed than taken: come back for it
+        want = bool(self.pending)
+        if want and not self.registered:
+            self.sel.register(self.fd, selectors.EVENT_WRITE, "stdin")
+            self.registered = True
+        elif not want and self.registered:
+            self.sel.unregister(self.fd)
+            self.registered = False
+        if not self.pending and self.eof:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _read(
+    watch: Watch, fd: int, name: str, max_output_bytes: int, on_output: OutputFn | None
+) -> bool:
+    """Read what is there into ``watch`` (capped); False at EOF."""
+    try:
+        data = os.read(fd, _CHUNK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    if not data:
+        return False
+    if name in ("stdout", "stderr"):
+        buf: bytearray = getattr(watch, name)
+        room = max_output_bytes - len(buf)
+        kept = data[: max(room, 0)]
+        buf += kept
+        if kept and on_output is not None:
+            on_output(name, kept)
+        if len(data) > room:
+            setattr(watch, f"{name}_truncated", True)
+            watch.output_exceeded = True
+    else:
+        side = watch.report if name == "report" else watch.files_tar
+        if len(side) < _SIDE_CAP:
+            side += data[: _SIDE_CAP - len(side)]
+    return True
+
+
+def _watch_loop(
+    sel: selectors.BaseSelector,
+    watch: Watch,
+    deadline: float,
+    pump: _StdinPump,
+    read: Callable[[int, str], bool],
+    cancel: threading.Event | None,
+    cpu_ms: Callable[[], float | None] | None,
+    cpu_seconds: float | None,
+) -> None:
+    """Serve the run until it exits or a limit (wall, cancel, output, CPU) stops it."""
+    last_cpu_check = 0.0
+    exited = False
+    while not exited:
+        now = time.monotonic()
+        if now >= deadline:
+            watch.timed_out = True
+            break
+        if cancel is not None and cancel.is_set():
+            watch.cancelled = True
+            break
+        if watch.output_exceeded:
+            break
+        if cpu_ms is not None and cpu_seconds is not None and now - last_cpu_check > 0.05:
+            last_cpu_check = now
+            used = cpu_ms()
+            if used is not None and used > cpu_seconds * 1000:
+                watch.cpu_exceeded = True
+                break
+        timeout = min(deadline - now, 0.1 if cancel is not None or cpu_ms else deadline - now)
+        for key, _ in sel.select(timeout):
+            tag = key.data
+            if tag == "exit":
+                exited = True
+            elif tag == "wake":
+                with contextlib.suppress(BlockingIOError, OSError):
+                    os.read(key.fd, 4096)
+                pump.sync()
+            elif tag == "stdin":
+                pump.sync()
+            elif not read(key.fd, tag):
+                sel.unregister(key.fd)
+
+
+def _drain(
+    sel: selectors.BaseSelector, names: dict[int, str], read: Callable[[int, str], bool]
+) -> None:
+    """Every writer is dead now, so EOF comes quickly; cap the wait anyway."""
+    drain_deadline = time.monotonic() + 2.0
+    readers = [k for k in sel.get_map().values() if k.data in names.values()]
+    while readers and time.monotonic() < drain_deadline:
+        ready = sel.select(0.05)
+        if not ready:
+            continue
+        for key, _ in ready:
+            if key.data in names.values() and not read(key.fd, key.data):
+                sel.unregister(key.fd)
+        readers = [k for k in sel.get_map().values() if k.data in names.values()]
 
 
 __all__ = ["Channels", "OutputFn", "StdinFeed", "Watch", "watch_process"]

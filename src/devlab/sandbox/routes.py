@@ -173,15 +173,23 @@ async def execute_stream(ws: WebSocket) -> None:
     finally:
         for task in (read_task, gone_task):
             task.cancel()
-    exc = run_task.exception() if run_task.done() and not run_task.cancelled() else None
-    if over_cap.is_set():
+    await _close_run(ws, run_task, over_cap=over_cap.is_set(), gone=gone.is_set(), cap=cap)
+
+
+async def _close_run(
+    ws: WebSocket, run_task: asyncio.Task, *, over_cap: bool, gone: bool, cap: int
+) -> None:
+    """The socket's last word after the run: stdin over the cap (1009), the run's
+    error frame, or a normal close (nothing when the client left)."""
+    failure = run_task.exception() if run_task.done() and not run_task.cancelled() else None
+    if over_cap:
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await ws.close(
                 code=1009, reason=f"stdin over sandbox_max_stdin_bytes={cap}; run stopped"
             )
-    elif isinstance(exc, DevLabError):
-        await _send_error(ws, exc)
-    elif not gone.is_set():
+    elif isinstance(failure, DevLabError):
+        await _send_error(ws, failure)
+    elif not gone:
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await ws.close()
 

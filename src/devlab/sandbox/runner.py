@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.sandbox import bwrap, languages
-from devlab.sandbox.cgroups import Cgroup, cgroup_pool
+from devlab.sandbox.cgroups import Cgroup, CgroupStats, cgroup_pool
 from devlab.sandbox.compilecache import compile_cache
 from devlab.sandbox.errors import (
     BadFileName,
@@ -279,20 +279,8 @@ def execute_step(
     """
     pool = cgroup_pool()
     group: Cgroup | None = pool.acquire() if pool.available else None
-    ulimits = {
-        "c": 0,
-        "n": limits.max_open_files,
-        "f": limits.max_file_mb * 2048,  # 512-byte blocks
-        "t": math.ceil(limits.cpu_seconds) + 1,
-    }
-    if group is None:
-        ulimits["d"] = limits.memory_mb * 1024
-        ulimits["p"] = limits.max_processes
-    argv = list(step.argv)
-    if collect:
-        send = f"tar -C {collect} -cf - . > /proc/self/fd/{{FILES}} 2>/dev/null"
-        post = f'"$@" && {send}' if collect == "/out" else f'"$@"; rc=$?; {send}; exit $rc'
-        argv = ["/bin/sh", "-c", post, "sh", *argv]
+    ulimits = _ulimits(limits, cgroup=group is not None)
+    argv = _collecting(list(step.argv), collect)
     spec = bwrap.RunSpec(
         argv=argv,
         env=step.env,
@@ -345,6 +333,37 @@ def execute_step(
             spawned.close_status()
         if group is not None:
             pool.release(group)
+    return _outcome(watch, group, stats, setup_failed)
+
+
+def _ulimits(limits: Limits, *, cgroup: bool) -> dict[str, int]:
+    """The shell's ulimit values; memory and processes only where no cgroup caps them."""
+    ulimits = {
+        "c": 0,
+        "n": limits.max_open_files,
+        "f": limits.max_file_mb * 2048,  # 512-byte blocks
+        "t": math.ceil(limits.cpu_seconds) + 1,
+    }
+    if not cgroup:
+        ulimits["d"] = limits.memory_mb * 1024
+        ulimits["p"] = limits.max_processes
+    return ulimits
+
+
+def _collecting(argv: list[str], collect: str | None) -> list[str]:
+    """``argv`` wrapped to send ``collect`` back as a tar stream on the FILES channel
+    (for /out only after success)."""
+    if collect:
+        send = f"tar -C {collect} -cf - . > /proc/self/fd/{{FILES}} 2>/dev/null"
+        post = f'"$@" && {send}' if collect == "/out" else f'"$@"; rc=$?; {send}; exit $rc'
+        argv = ["/bin/sh", "-c", post, "sh", *argv]
+    return argv
+
+
+def _outcome(
+    watch: Watch, group: Cgroup | None, stats: CgroupStats | None, setup_failed: bool
+) -> StepOutcome:
+    """The step's outcome: CPU from the cgroup where it counts, else from rusage."""
     cpu = stats.cpu_ms if stats and stats.cpu_ms is not None else _rusage_cpu_ms()
     return StepOutcome(
         watch=watch,

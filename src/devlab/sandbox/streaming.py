@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from devlab.config import Settings
 from devlab.sandbox.models import SandboxRequest, SandboxResult, StreamEvent
@@ -29,7 +29,7 @@ async def stream_code(
     *,
     db: Database | None = None,
     stdin: AsyncIterator[bytes] | None = None,
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     """Yield ``StreamEvent``s: stdout/stderr chunks, then one ``result`` event.
 
     Bad requests raise before the first event (the same 4xx errors as ``run_code``).

@@ -41,7 +41,7 @@ def search(
         language=language,
         path=path,
         kind=kind,
-    )  # type: ignore[arg-type]
+    )
     results = _search_on_server(req)
     if results is None:
         # imported here: the embedding runtime is not needed by def/refs/callers

@@ -78,7 +78,13 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(str(model_dir), device="cpu")
         self.model.max_seq_length = min(self.model.max_seq_length or 256, 256)
         self.batch_size = batch_size
-        self.dim = int(self.model.get_embedding_dimension())
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise InvalidInput(
+                f"embedding model {model_dir} does not say its vector size: "
+                "give a sentence-transformers model directory (DEVLAB_EMBEDDING_MODEL)"
+            )
+        self.dim = int(dim)
         name = "all-MiniLM-L6-v2" if model_dir == packaged_minilm_dir() else model_dir.name
         self.key = f"sentence-transformers:{name}:{self.dim}"
 

@@ -16,6 +16,7 @@ and ranking take about a second, which keeps re-ingestion of one file fast.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -36,7 +37,7 @@ class SymbolGraph(NamedTuple):
     weight: np.ndarray
 
 
-def _rows(db: Database, sql: str, snapshot_id: int) -> list[tuple]:
+def _rows(db: Database, sql: str, snapshot_id: int) -> Sequence[tuple]:
     """Plain tuples straight from the DB-API cursor: these queries return hundreds of
     thousands of rows, and SQLAlchemy's row objects would double the cost."""
     with db.engine.connect() as conn:

@@ -59,7 +59,8 @@ def find_symbols(
     substring), best-ranked first."""
     _check_limit(limit)
     snap = require_snapshot(resolve_project(db, project))
-    where, params = "AND x.kind != 'module'", {"s": snap}
+    where = "AND x.kind != 'module'"
+    params: dict[str, object] = {"s": snap}
     if kind:
         where, params = "AND x.kind = :kind", {**params, "kind": kind}
     if pattern:

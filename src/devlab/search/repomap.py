@@ -38,7 +38,7 @@ def _ranked_symbols(db: Database, snapshot_id: int) -> list[tuple[str, int, str,
     for r in rows:
         file_rank[r[0]] += r[4]
     # Best file first, then best symbol; ties by position so the output is stable.
-    rows.sort(key=lambda r: (-file_rank[r[0]], -r[4], r[0], r[1]))
+    rows = sorted(rows, key=lambda r: (-file_rank[r[0]], -r[4], r[0], r[1]))
     return [(r[0], r[1], r[2], ("  " if r[5] else "") + r[3], r[4]) for r in rows]
 
 

@@ -55,7 +55,7 @@ def _load_chunks(db: Database, chunk_ids: list[int]) -> dict[int, _ChunkMeta]:
     )
     with db.engine.connect() as conn:
         rows = conn.execute(sql)  # raw SQL skips the column type: decrypt here
-        return {int(r[0]): _ChunkMeta(*r[:7], crypto.decrypt(r[7]), r[8]) for r in rows}
+        return {int(r[0]): _ChunkMeta._make((*r[:7], crypto.decrypt(r[7]), r[8])) for r in rows}
 
 
 def snippet(content: str, limit: int = SNIPPET_LINES) -> str:

@@ -270,14 +270,9 @@ def generate_tests(
     report(progress, "baseline", 0, 5, "the project's own tests")
     existing = [t for t in pf.test_files if t != path]
     base = session.run({}, existing or [_PROBE_FILE], contexts=False) if existing else None
-    by_name = {t.qualname: t for t in targets}
     names = sorted({t.cls or t.name for t in targets})
     imports = [f"from {session.module} import {', '.join(names)}"] if names else []
-    calls: list[Call] = []
-    for t in targets:
-        calls += boundary_calls(t)
-    for i, call in enumerate(calls):
-        call.id = f"c{i}"
+    calls = _numbered_calls(targets)
     report(progress, "probe", 1, 5, f"{len(calls)} boundary calls")
     probe = session.run({_PROBE_FILE: probe_file(calls, imports)}, [_PROBE_FILE], contexts=True)
     branches = _branch_arcs(probe, path)
@@ -292,25 +287,10 @@ def generate_tests(
     before = _summary(base, path) if base else _zero(_summary(probe, path))
     if probe.error and not probe.files:
         message.append(f"the module did not run in the sandbox: {probe.error}")
-    per_call = {
-        c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in calls
-    }
     taken: set[str] = set()
-    probe_lines = set(probe.files.get(path, {}).get("missing_lines", [])) | set(
-        probe.files.get(path, {}).get("executed_lines", [])
+    groups, bugs = _candidates(
+        session, targets, calls, probe, path, branches, covered, imports, taken
     )
-    doctests = _unique(doctest_candidates(targets, session.module), taken)
-    estimate = Coverage(set(covered.lines), set(covered.arcs))
-    boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
-    boundary = _unique(boundary, taken)
-    # Hypothesis is the dearest model-free strategy: only where the probe left lines
-    short = [
-        t
-        for t in targets
-        if set(range(t.start_line + 1, t.end_line + 1)) & (probe_lines - estimate.lines)
-    ]
-    properties = _unique(property_candidates(short, session.module), taken)
-    groups = [doctests, boundary, properties]
     report(progress, "verify", 2, 5, f"{sum(map(len, groups))} candidates, {_RUNS} runs each")
     kept, dropped = _verify(session, groups, covered, branches)
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
@@ -318,25 +298,11 @@ def generate_tests(
     line_pct = 100.0 * len(covered.lines) / statements if statements else 100.0
     if model is not None and line_pct < target_coverage and targets:
         report(progress, "model", 3, 5, "asking the language model for the rest")
-        all_lines = set(probe.files.get(path, {}).get("executed_lines", [])) | set(
-            probe.files.get(path, {}).get("missing_lines", [])
+        more_kept, more_dropped = _model_round(
+            model, session, targets, probe, path, branches, covered, model_targets, taken, message
         )
-        try:
-            model_cands = _unique(
-                _model_candidates(
-                    model, session, targets, all_lines - covered.lines, model_targets
-                ),
-                taken,
-            )
-        except Exception as exc:  # a provider failure must not lose the verified tests
-            model_cands = []
-            message.append(f"the language model failed: {exc}")
-        if model_cands:
-            more_kept, more_dropped = _verify(
-                session, [[c] for c in model_cands], covered, branches
-            )
-            kept += more_kept
-            dropped += more_dropped
+        kept += more_kept
+        dropped += more_dropped
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
     return _finish(
         session,
@@ -351,6 +317,80 @@ def generate_tests(
         message,
         started,
     )
+
+
+def _numbered_calls(targets: list[Target]) -> list[Call]:
+    """The boundary calls of every target, with ids c0, c1, ... (the probe's test names)."""
+    calls: list[Call] = []
+    for t in targets:
+        calls += boundary_calls(t)
+    for i, call in enumerate(calls):
+        call.id = f"c{i}"
+    return calls
+
+
+def _candidates(
+    session: _Session,
+    targets: list[Target],
+    calls: list[Call],
+    probe: SuiteRun,
+    path: str,
+    branches: set,
+    covered: Coverage,
+    imports: list[str],
+    taken: set[str],
+) -> tuple[list[list[Candidate]], list[SuspectedBug]]:
+    """The model-free candidate groups (doctests, boundary calls that reach new code,
+    Hypothesis properties where the probe left lines) and the calls that look like bugs."""
+    per_call = {
+        c.id: _context_cov(probe, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in calls
+    }
+    by_name = {t.qualname: t for t in targets}
+    probe_lines = set(probe.files.get(path, {}).get("missing_lines", [])) | set(
+        probe.files.get(path, {}).get("executed_lines", [])
+    )
+    doctests = _unique(doctest_candidates(targets, session.module), taken)
+    estimate = Coverage(set(covered.lines), set(covered.arcs))
+    boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
+    boundary = _unique(boundary, taken)
+    # Hypothesis is the dearest model-free strategy: only where the probe left lines
+    short = [
+        t
+        for t in targets
+        if set(range(t.start_line + 1, t.end_line + 1)) & (probe_lines - estimate.lines)
+    ]
+    properties = _unique(property_candidates(short, session.module), taken)
+    return [doctests, boundary, properties], bugs
+
+
+def _model_round(
+    model: ModelFn,
+    session: _Session,
+    targets: list[Target],
+    probe: SuiteRun,
+    path: str,
+    branches: set,
+    covered: Coverage,
+    model_targets: int,
+    taken: set[str],
+    message: list[str],
+) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:
+    """Ask the model for tests of the lines still missed and verify them one by one; a
+    provider failure is noted in ``message`` and loses nothing verified so far."""
+    all_lines = set(probe.files.get(path, {}).get("executed_lines", [])) | set(
+        probe.files.get(path, {}).get("missing_lines", [])
+    )
+    try:
+        model_cands = _unique(
+            _model_candidates(model, session, targets, all_lines - covered.lines, model_targets),
+            taken,
+        )
+    except Exception as exc:  # a provider failure must not lose the verified tests
+        model_cands = []
+        message.append(f"the language model failed: {exc}")
+    if model_cands:
+        return _verify(session, [[c] for c in model_cands], covered, branches)
+    return [], []
 
 
 def _zero(summary: CoverageSummary) -> CoverageSummary:

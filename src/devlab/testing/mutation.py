@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import random
 import time
+from typing import Literal
 
 from sqlalchemy import select
 
@@ -166,40 +167,10 @@ def mutation_score(
             continue
         records[qualname] = {"hash": key, "results": []}
         todo += found
-    jobs = []
-    # every mutant carries a whole copy of the file: keep each run under the source cap
-    shared = sum(len(t.encode()) for t in files.values()) + 20_000
-    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
-    size = max(1, min(_BATCH, room // max(1, len(text.encode()) + 200)))
-    for start in range(0, len(todo), size):
-        batch = todo[start : start + size]
-        variants = [("original", {})] + [(m.id, {path: new}) for m, new in batch]
-        jobs.append(ValidationJob(f"b{start}", files, variants, list(tests), pf.roots))
-    done = {}
-    message = ""
-
-    def tick(n: int, total: int) -> None:
-        report(progress, "mutants", n, total, f"batch {n} of {total}")
-
-    for res in run_validations(jobs, settings, timeout=timeout, on_done=tick):
-        if res.outcomes.get("original") != "passed":
-            message = (
-                f"the tests do not pass on the original code "
-                f"({res.outcomes.get('original') or res.error}); mutants not judged"
-            )
-            continue
-        done.update(res.outcomes)
+    jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
+    done, message = _run_jobs(jobs, settings, timeout, progress)
     for m, _ in todo:
-        outcome = done.get(m.id)
-        m.outcome = (
-            "survived"
-            if outcome == "passed"
-            else "timeout"
-            if outcome == "timeout"
-            else "killed"
-            if outcome in ("failed", "error")
-            else "error"
-        )
+        m.outcome = _judge(done.get(m.id))
         results.append(m)
         records[m.symbol]["results"].append(m.model_dump(mode="json"))
     judged = [r for r in results if r.outcome != "error"]
@@ -219,6 +190,65 @@ def mutation_score(
         seconds=round(time.monotonic() - started, 2),
     )
     return rep, records
+
+
+def _jobs(
+    todo: list[tuple[MutantResult, str]],
+    files: dict[str, str],
+    path: str,
+    text: str,
+    tests: list[str],
+    roots: list[str],
+    settings: Settings,
+) -> list[ValidationJob]:
+    """Sandbox runs of the mutants in batches, each run with the original as variant 0."""
+    jobs = []
+    # every mutant carries a whole copy of the file: keep each run under the source cap
+    shared = sum(len(t.encode()) for t in files.values()) + 20_000
+    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
+    size = max(1, min(_BATCH, room // max(1, len(text.encode()) + 200)))
+    for start in range(0, len(todo), size):
+        batch = todo[start : start + size]
+        variants: list[tuple[str, dict[str, str]]] = [("original", {})] + [
+            (m.id, {path: new}) for m, new in batch
+        ]
+        jobs.append(ValidationJob(f"b{start}", files, variants, list(tests), roots))
+    return jobs
+
+
+def _run_jobs(
+    jobs: list[ValidationJob], settings: Settings, timeout: float, progress: ProgressFn | None
+) -> tuple[dict[str, str], str]:
+    """Each mutant's test outcome by id, from the batches whose original passed; and
+    why the others were not judged."""
+    done: dict[str, str] = {}
+    message = ""
+
+    def tick(n: int, total: int) -> None:
+        report(progress, "mutants", n, total, f"batch {n} of {total}")
+
+    for res in run_validations(jobs, settings, timeout=timeout, on_done=tick):
+        if res.outcomes.get("original") != "passed":
+            message = (
+                f"the tests do not pass on the original code "
+                f"({res.outcomes.get('original') or res.error}); mutants not judged"
+            )
+            continue
+        done.update(res.outcomes)
+    return done, message
+
+
+def _judge(outcome: str | None) -> Literal["killed", "survived", "timeout", "error"]:
+    """A mutant's verdict from its tests' outcome (passing tests: it survived)."""
+    return (
+        "survived"
+        if outcome == "passed"
+        else "timeout"
+        if outcome == "timeout"
+        else "killed"
+        if outcome in ("failed", "error")
+        else "error"
+    )
 
 
 def _previous(db: Database, project_id: int | None, path: str) -> dict[str, dict] | None:

@@ -184,12 +184,12 @@ def boundary_calls(target: Target, seed: int = 0) -> list[Call]:
     elif target.cls is not None and target.name != "__init__":
         receiver = f"{target.cls}."
     name = target.cls if target.name == "__init__" else target.name
-    for values in _combos(pools, rng, _MAX_CALLS):
+    for combo in _combos(pools, rng, _MAX_CALLS):
         calls.append(
             Call(
                 "",
                 target.qualname,
-                f"{receiver}{name}({_args(required, values)})",
+                f"{receiver}{name}({_args(required, combo)})",
                 all(typed) and bool(typed),
             )
         )

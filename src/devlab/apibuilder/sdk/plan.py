@@ -142,7 +142,7 @@ def _object_fields(
             fields.update({f.json_name: f for f in sub})
     elif schema_type(schema) != "object" or not isinstance(schema.get("properties"), dict):
         return None
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    required = req if isinstance(req := schema.get("required"), list) else []
     for name, sub in (schema.get("properties") or {}).items():
         fields[str(name)] = FieldPlan(
             json_name=str(name),

@@ -88,11 +88,13 @@ def _path_expr(path: str, idents: dict[str, str]) -> str:
 
 
 def _params(
-    op: OpPlan, names: Namer, types: PythonTypes, skip: set[str] = frozenset()
+    op: OpPlan, names: Namer, types: PythonTypes, skip: frozenset[str] | set[str] = frozenset()
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """(positional, keyword) parameter declarations, and json name -> identifier."""
     idents: dict[str, str] = {}
-    positional, required, optional = [], [], []
+    positional: list[str] = []
+    required: list[str] = []
+    optional: list[str] = []
     for p in op.path_params:
         ident = names(f"path:{p.json_name}", snake(p.json_name))
         idents[p.json_name] = ident
@@ -261,7 +263,7 @@ def generate_python(
     types = PythonTypes(plan)
     method_names = Namer(_PARAM_RESERVED | {"close"})
     ops = [m for op in plan.ops for m in _op_methods(op, method_names, types)]
-    models = []
+    models: list[dict[str, Any]] = []
     for m in plan.models:
         name = types.names[m.name]
         if m.fields is None:

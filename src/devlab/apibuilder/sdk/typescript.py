@@ -154,7 +154,9 @@ def _path_expr(path: str, idents: dict[str, str]) -> str:
     return " + ".join(parts) or '""'
 
 
-def _signature(op: OpPlan, types: TsTypes, skip: set[str] = frozenset()) -> tuple[str, dict]:
+def _signature(
+    op: OpPlan, types: TsTypes, skip: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, dict]:
     names = Namer(_TS_RESERVED)
     idents: dict[str, str] = {}
     args = []
@@ -336,7 +338,7 @@ def generate_typescript(
         _TS_RESERVED | {"request", "url", "headers", "baseUrl", "options", "http", "constructor"}
     )
     ops = [m for op in plan.ops for m in _methods(op, method_names, types)]
-    models = []
+    models: list[dict[str, Any]] = []
     for m in plan.models:
         name = types.names[m.name]
         if m.fields is None:
