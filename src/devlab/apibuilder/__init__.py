@@ -10,6 +10,7 @@ Public API (the CLI and REST doors import only from here)::
     prove_sdk(sdk, model, settings) -> SdkProof                     compile + smoke test
     mock_server(model, host, port)                                  a mock of the spec
     diff_models(old, new) -> DiffReport; lint_model(model) -> [LintFinding]
+    record_lint(db, project, model, source=...) -> LintRecord       lint into the insights feed
     send_request(...) -> LiveResult; test_spec(...) -> PropertyReport   (SSRF allow-list)
     designs: create_design, list_designs, get_design, edit_design, undo_design, ...
 """
@@ -39,6 +40,7 @@ from devlab.apibuilder.errors import (
 )
 from devlab.apibuilder.fromcode import from_code
 from devlab.apibuilder.lint import LintFinding, lint_model
+from devlab.apibuilder.lintfeed import LintRecord, design_source, record_lint
 from devlab.apibuilder.livetest import AllowList, Budget, LiveResult, send_request
 from devlab.apibuilder.mock import build_routes, mock_server
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, ParseReport, SdkProof
@@ -59,6 +61,7 @@ __all__ = [
     "EditRejected",
     "GeneratedSdk",
     "LintFinding",
+    "LintRecord",
     "LiveResult",
     "ParseReport",
     "PropertyReport",
@@ -73,6 +76,7 @@ __all__ = [
     "build_routes",
     "create_design",
     "delete_design",
+    "design_source",
     "diff_design",
     "diff_models",
     "edit_design",
@@ -87,6 +91,7 @@ __all__ = [
     "parse_schema",
     "prove_sdk",
     "prove_sdks",
+    "record_lint",
     "replace_design",
     "resolve_target",
     "send_request",

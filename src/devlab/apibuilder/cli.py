@@ -10,16 +10,21 @@ import yaml
 
 from devlab.apibuilder import (
     AllowList,
+    ApiModel,
     Budget,
+    LintFinding,
     ParseReport,
+    design_source,
     diff_models,
     from_code,
     generate_sdk,
+    get_design,
     lint_model,
     mock_server,
     parse_ddl,
     parse_schema,
     prove_sdk,
+    record_lint,
     test_spec,
 )
 from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
@@ -246,17 +251,68 @@ def diff(
         raise typer.Exit(1)
 
 
+def _lint_target(
+    file: Path | None, design: str | None, name: str | None
+) -> tuple[ApiModel, str, str | None, int | None]:
+    """(model, its path in the feed, its text for lines, the design's project)."""
+    if (file is None) == (design is None):
+        raise InvalidInput("give a spec FILE or --design NAME|ID (one of them)")
+    if design is not None:
+        with bench() as wb:
+            d = get_design(wb.db, design)
+        return d.model, name or design_source(d.name), None, d.project_id
+    assert file is not None
+    data = _read(file)
+    text = data.decode("utf-8", "replace") if file.suffix in (".yaml", ".yml", ".json") else None
+    return parse_schema(data, file.name).model, name or file.name, text, None
+
+
 @app.command()
 @handle_errors
 def lint(
-    file: Path = typer.Argument(..., help="OpenAPI document or DDL"),
+    file: Path = typer.Argument(None, help="OpenAPI document or DDL (or give --design)"),
+    design: str = typer.Option(None, "--design", "-d", help="a stored design (name or id)"),
+    project: str = typer.Option(
+        None,
+        "--project",
+        "-p",
+        help="also record the findings in this project's insights feed (a design's "
+        "project is the default)",
+    ),
+    name: str = typer.Option(
+        None, "--name", help="the spec's path in the feed (default: the file name)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the findings as JSON"),
 ) -> None:
-    """REST convention findings: naming, plurals, status codes, pagination, errors, versions."""
-    findings = lint_model(_load(file).model)
-    if as_json:
-        emit_json([f.model_dump() for f in findings])
+    """REST convention findings: naming, plurals, status codes, pagination, errors, versions.
+    With --project (or a design of a project) they go into the project's insights feed:
+    new ones added, repeated ones kept once, ones no longer reported marked fixed."""
+    model, source, text, design_project = _lint_target(file, design, name)
+    target = project or design_project
+    if target is None:
+        findings = lint_model(model)
+        if as_json:
+            emit_json([f.model_dump() for f in findings])
+            return
+        _print_lint(findings)
         return
+    with bench() as wb:
+        record = record_lint(wb.db, target, model, source=source, text=text)
+    if as_json:
+        emit_json(record)
+        return
+    _print_lint(record.findings)
+    a = record.analysis
+    stdout.print(
+        f"insights of {record.project} ({record.source}): {a.new} new, {a.fixed} fixed, "
+        f"{a.reopened} reopened; see `devlab insights -p {record.project} --path "
+        f"{record.source}`",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _print_lint(findings: list[LintFinding]) -> None:
     for f in findings:
         stdout.print(
             f"{f.severity:<8} {f.rule_id:<20} {f.operation}  {f.message}",

@@ -6,8 +6,9 @@ visual builder page at ``/devlab/api``:
   sandbox proof in ``devlab-proof.json``), or JSON with ``?format=json``;
 * ``POST /test``: ``{endpoint, method, params}`` -> one live request checked against the
   spec; ``POST /test-spec``: property tests of a whole spec (schemathesis);
-* ``POST /diff``, ``POST /lint``; designs CRUD, builder edits, undo and diff under
-  ``/designs``.
+* ``POST /diff``, ``POST /lint``; ``POST /lint/insights`` and
+  ``POST /designs/{id}/lint`` also fold the lint into the project's insights feed;
+  designs CRUD, builder edits, undo and diff under ``/designs``.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from devlab.apibuilder import (
     ApiModel,
     Budget,
     DesignEdit,
+    LintRecord,
     ParseReport,
     create_design,
     delete_design,
+    design_source,
     diff_design,
     diff_models,
     edit_design,
@@ -41,6 +44,7 @@ from devlab.apibuilder import (
     mock_server,
     parse_schema,
     prove_sdk,
+    record_lint,
     send_request,
     test_spec,
     undo_design,
@@ -94,6 +98,17 @@ class SpecTestRequest(SchemaRef):
     base_url: str = Field(max_length=2000)
     examples: int = Field(default=10, ge=1, le=100)
     max_requests: int = Field(default=300, ge=1, le=5000)
+
+
+class LintIntoFeed(SchemaRef):
+    project_id: DbId | str | None = Field(
+        default=None, description="the project (id or name); default: the design's project"
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=300,
+        description="the spec's path in the feed (default: openapi.yaml, or the design's)",
+    )
 
 
 class DiffRequest(BaseModel):
@@ -219,6 +234,25 @@ def lint_route(body: SchemaRef, bench: Workbench = Depends(workbench)) -> list[d
     return [f.model_dump() for f in lint_model(body.load(bench))]
 
 
+@router.post("/lint/insights", response_model=LintRecord)
+def lint_insights_route(body: LintIntoFeed, bench: Workbench = Depends(workbench)) -> LintRecord:
+    """Lint a spec (or a stored design) into a project's insights feed: new findings are
+    added, repeated ones kept (no duplicates), ones no longer reported marked fixed."""
+    design = get_design(bench.db, body.design_id) if body.design_id is not None else None
+    project = body.project_id
+    if project is None and design is not None:
+        project = design.project_id
+    if project is None:
+        raise InvalidInput("give 'project_id': the project whose insights feed gets the lint")
+    if design is not None:
+        model, source, text = design.model, body.name or design_source(design.name), None
+    else:
+        model = body.load(bench)
+        source = body.name or "openapi.yaml"
+        text = body.schema_ if isinstance(body.schema_, str) else None
+    return record_lint(bench.db, project, model, source=source, text=text)
+
+
 # ---------------------------------------------------------------- designs
 
 
@@ -284,6 +318,19 @@ def designs_diff(
 @router.get("/designs/{design_id}/lint")
 def designs_lint(design_id: DbId, bench: Workbench = Depends(workbench)) -> list[dict]:
     return [f.model_dump() for f in lint_model(get_design(bench.db, design_id).model)]
+
+
+@router.post("/designs/{design_id}/lint", response_model=LintRecord)
+def designs_lint_record(design_id: DbId, bench: Workbench = Depends(workbench)) -> LintRecord:
+    """Lint the head version into the design's project's insights feed."""
+    design = get_design(bench.db, design_id)
+    if design.project_id is None:
+        raise InvalidInput(
+            f"design {design.name!r} belongs to no project, so it has no insights feed; "
+            "create it with 'project_id', or lint it with POST /lint/insights and a project_id"
+        )
+    source = design_source(design.name)
+    return record_lint(bench.db, design.project_id, design.model, source=source)
 
 
 class TryRequest(BaseModel):
