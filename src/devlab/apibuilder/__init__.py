@@ -42,7 +42,7 @@ from devlab.apibuilder.fromcode import from_code
 from devlab.apibuilder.lint import LintFinding, lint_model
 from devlab.apibuilder.lintfeed import LintRecord, design_source, record_lint
 from devlab.apibuilder.livetest import AllowList, Budget, LiveResult, send_request
-from devlab.apibuilder.mock import build_routes, mock_server
+from devlab.apibuilder.mock import build_routes, mock_server, route_table
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, ParseReport, SdkProof
 from devlab.apibuilder.openapi import parse_openapi, to_openapi
 from devlab.apibuilder.parse import parse_schema
@@ -94,6 +94,7 @@ __all__ = [
     "record_lint",
     "replace_design",
     "resolve_target",
+    "route_table",
     "send_request",
     "test_spec",
     "to_openapi",
