@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from devlab.apibuilder import AllowList, Budget, TargetRefused, send_request, test_spec
-from devlab.apibuilder.livetest import BudgetExhausted, check_target
+from devlab.apibuilder.livetest import BudgetExhausted, check_target, pin
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,80 @@ def test_property_tests_find_bugs_with_curl_reproductions(petstore_model, serve)
 def test_property_test_target_outside_the_allow_list(petstore_model):
     with pytest.raises(TargetRefused):
         test_spec(petstore_model, "http://10.9.9.9", allow=AllowList())
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers every GET with the Host header it received."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        data = json.dumps({"host": self.headers.get("Host")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _rebinding_resolver(monkeypatch) -> list[str]:
+    """``rebind.test`` resolves to loopback the first time and to the cloud metadata
+    address on every later lookup (a DNS rebinding attack); other names as usual."""
+    real = socket.getaddrinfo
+    calls: list[str] = []
+
+    def resolve(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        calls.append(host)
+        ip = "127.0.0.1" if len(calls) == 1 else "169.254.169.254"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (ip, port or 80))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return calls
+
+
+def test_a_request_connects_to_the_address_that_was_checked(monkeypatch, serve):
+    port = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Echo)).rsplit(":", 1)[1]
+    calls = _rebinding_resolver(monkeypatch)
+    base = f"http://rebind.test:{port}"
+    result = send_request(
+        f"{base}/echo", params={"q": "1"}, allow=AllowList(base_urls=[base]), timeout=3
+    )
+    assert result.status == 200 and result.body == {"host": f"rebind.test:{port}"}
+    assert result.url == f"{base}/echo?q=1" and base in result.curl
+    assert calls == ["rebind.test"]  # resolved once, by the check; never again
+    # a second request checks again, and the rebinding answer is refused
+    with pytest.raises(TargetRefused, match="metadata"):
+        send_request(f"{base}/echo", allow=AllowList(base_urls=[base]), timeout=3)
+
+
+def test_property_tests_connect_to_the_address_that_was_checked(
+    monkeypatch, petstore_model, mock_url
+):
+    port = mock_url.rsplit(":", 1)[1]
+    calls = _rebinding_resolver(monkeypatch)
+    base = f"http://rebind.test:{port}/v1"
+    report = test_spec(
+        petstore_model,
+        base,
+        allow=AllowList(base_urls=[base]),
+        examples=2,
+        budget=Budget(max_requests=40, per_second=500, seconds=30),
+    )
+    assert calls == ["rebind.test"] and report.tested == 4 and report.requests >= 4
+    assert report.failures == [], report.failures
+
+
+def test_pin_keeps_the_host_for_the_header_and_tls():
+    assert pin("https://api.example.com:8443/v1/x?a=1", "203.0.113.5") == (
+        "https://203.0.113.5:8443/v1/x?a=1",
+        "api.example.com:8443",
+        "api.example.com",
+    )
+    assert pin("http://bücher.example/", "2001:db8::1") == (
+        "http://[2001:db8::1]/",
+        "xn--bcher-kva.example",
+        "xn--bcher-kva.example",
+    )
