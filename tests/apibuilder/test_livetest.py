@@ -209,3 +209,62 @@ def test_pin_keeps_the_host_for_the_header_and_tls():
         "xn--bcher-kva.example",
         "xn--bcher-kva.example",
     )
+
+
+def test_spec_tests_run_as_a_job_with_progress(tmp_path, petstore_text, mock_url):
+    import asyncio
+
+    import httpx as client_lib
+
+    from devlab.config import Settings
+    from devlab.server.app import create_app
+
+    api = "/api/v1/devlab/api"
+
+    async def scenario(client) -> None:
+        body = {"schema": petstore_text, "base_url": mock_url + "/v1", "examples": 2}
+        res = await client.post(f"{api}/test-spec", json=body)
+        assert res.status_code == 202, res.text
+        job = res.json()
+        assert job["kind"] == "api-test-spec" and job["events"].endswith("/events")
+        assert job["params"]["operations"] == 4
+        for _ in range(300):
+            job = (await client.get(f"/api/v1/devlab/jobs/{job['id']}")).json()
+            if job["status"] in ("succeeded", "failed", "cancelled"):
+                break
+            await asyncio.sleep(0.1)
+        assert job["status"] == "succeeded", job
+        assert job["progress"]["done"] == job["progress"]["total"] == 4
+        assert job["result"]["tested"] == 4 and job["result"]["requests"] >= 4
+        refused = await client.post(
+            f"{api}/test-spec", json={**body, "base_url": "http://169.254.169.254/"}
+        )
+        assert refused.status_code == 403 and "metadata" in refused.json()["error"]
+
+    async def main() -> None:
+        application = create_app(Settings(home=tmp_path / "home"))
+        async with application.router.lifespan_context(application):
+            transport = client_lib.ASGITransport(app=application)
+            async with client_lib.AsyncClient(transport=transport, base_url="http://t") as c:
+                await scenario(c)
+
+    asyncio.run(main())
+
+
+def test_cli_spec_test_shows_progress_and_records_a_job(tmp_path, petstore_text, mock_url):
+    from typer.testing import CliRunner
+
+    from devlab.cli import app
+
+    spec = tmp_path / "petstore.yaml"
+    spec.write_text(petstore_text)
+    home = ["--home", str(tmp_path / "home")]
+    args = [*home, "api", "test", str(spec), "--base-url", mock_url + "/v1", "--examples", "2"]
+    runner = CliRunner()
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "4/4 operations passed" in shown.stdout and "operations" in shown.stderr
+    as_json = runner.invoke(app, [*args, "--json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["tested"] == 4
+    jobs = runner.invoke(app, [*home, "jobs", "--json"])
+    assert jobs.stdout.count("api-test-spec") == 2, jobs.output

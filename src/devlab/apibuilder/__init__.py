@@ -12,6 +12,7 @@ Public API (the CLI and REST doors import only from here)::
     diff_models(old, new) -> DiffReport; lint_model(model) -> [LintFinding]
     record_lint(db, project, model, source=...) -> LintRecord       lint into the insights feed
     send_request(...) -> LiveResult; test_spec(...) -> PropertyReport   (SSRF allow-list)
+    submit_spec_test(bench, ...) -> JobInfo; run_spec_test(...)     the same, as a job
     designs: create_design, list_designs, get_design, edit_design, undo_design, ...
 """
 
@@ -49,6 +50,7 @@ from devlab.apibuilder.parse import parse_schema
 from devlab.apibuilder.proof import prove_sdk, prove_sdks
 from devlab.apibuilder.propertytest import PropertyReport, test_spec
 from devlab.apibuilder.sdk import FRAMEWORKS, generate_sdk, resolve_target
+from devlab.apibuilder.specjobs import run_spec_test, submit_spec_test
 
 __all__ = [
     "FRAMEWORKS",
@@ -95,7 +97,9 @@ __all__ = [
     "replace_design",
     "resolve_target",
     "route_table",
+    "run_spec_test",
     "send_request",
+    "submit_spec_test",
     "test_spec",
     "to_openapi",
     "undo_design",

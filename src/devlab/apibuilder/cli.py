@@ -11,7 +11,6 @@ import yaml
 from devlab.apibuilder import (
     AllowList,
     ApiModel,
-    Budget,
     LintFinding,
     ParseReport,
     design_source,
@@ -25,10 +24,18 @@ from devlab.apibuilder import (
     parse_schema,
     prove_sdk,
     record_lint,
-    test_spec,
+    run_spec_test,
 )
-from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
-from devlab.errors import InvalidInput
+from devlab.clitools import (
+    bench,
+    emit_json,
+    handle_errors,
+    progress_bar,
+    settings,
+    stderr,
+    stdout,
+)
+from devlab.errors import DevLabError, InvalidInput
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -207,18 +214,24 @@ def test_cmd(
     """Property-test every operation of FILE against BASE_URL (schemathesis)."""
     report = _load(file)
     allow = AllowList(base_urls=[base_url, *report.model.servers], allow_private=allow_private)
-    result = test_spec(
-        report.model,
-        base_url,
-        allow=allow,
-        examples=examples,
-        budget=Budget(max_requests=max_requests),
-    )
+    with bench() as wb, progress_bar(not as_json) as progress:
+        job, result = run_spec_test(
+            wb,
+            report.model,
+            base_url,
+            allow=allow,
+            examples=examples,
+            max_requests=max_requests,
+            progress=progress,
+        )
+    if result is None:
+        raise DevLabError(f"property tests {job.status}: {job.error}")
     if as_json:
         emit_json(result)
     else:
         stdout.print(
-            f"{result.passed}/{result.tested} operations passed, {result.requests} requests",
+            f"{result.passed}/{result.tested} operations passed, {result.requests} requests"
+            f" (job {job.id})",
             highlight=False,
         )
         for f in result.failures:

@@ -20,6 +20,8 @@ from pydantic import BaseModel, Field
 from devlab.apibuilder.livetest import AllowList, Budget, BudgetExhausted, check_target, pin
 from devlab.apibuilder.models import ApiModel
 from devlab.apibuilder.openapi import to_openapi
+from devlab.progress import ProgressFn
+from devlab.progress import report as report_progress
 
 
 class PropertyFailure(BaseModel):
@@ -134,8 +136,10 @@ def test_spec(
     allow: AllowList,
     examples: int = 10,
     budget: Budget | None = None,
+    progress: ProgressFn | None = None,
 ) -> PropertyReport:
-    """Property-test every operation of ``model`` against ``base_url``."""
+    """Property-test every operation of ``model`` against ``base_url``; ``progress``
+    hears of each operation as it finishes (stage ``operations``)."""
     import schemathesis
     from schemathesis.core.result import Err
 
@@ -145,22 +149,28 @@ def test_spec(
     report = PropertyReport(
         base_url=base_url, operations=len(model.operations), tested=0, requests=0, passed=0
     )
-    for result in schema.get_all_operations():
-        if isinstance(result, Err):
-            report.skipped.append(str(result.err())[:200])
-            continue
-        op = result.ok()
-        try:
-            failure = _run_operation(op, target, budget, examples)
-        except BudgetExhausted:
-            report.budget_exhausted = True
-            break
-        report.tested += 1
-        if failure is None:
-            report.passed += 1
-        else:
-            report.failures.append(failure)
-    target.session.close()
+    total = len(model.operations)
+    report_progress(progress, "operations", 0, total, base_url)
+    try:
+        for done, result in enumerate(schema.get_all_operations(), start=1):
+            if isinstance(result, Err):
+                report.skipped.append(str(result.err())[:200])
+                continue
+            op = result.ok()
+            try:
+                failure = _run_operation(op, target, budget, examples)
+            except BudgetExhausted:
+                report.budget_exhausted = True
+                break
+            report.tested += 1
+            if failure is None:
+                report.passed += 1
+            else:
+                report.failures.append(failure)
+            message = f"{op.method.upper()} {op.path}: {'FAIL' if failure else 'ok'}"
+            report_progress(progress, "operations", min(done, total), total, message)
+    finally:
+        target.session.close()
     report.requests = budget.used
     return report
 

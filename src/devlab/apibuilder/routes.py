@@ -5,7 +5,7 @@ visual builder page at ``/devlab/api``:
 * ``POST /generate-sdk``: ``{schema, language, framework}`` -> a ZIP of the SDK (with its
   sandbox proof in ``devlab-proof.json``), or JSON with ``?format=json``;
 * ``POST /test``: ``{endpoint, method, params}`` -> one live request checked against the
-  spec; ``POST /test-spec``: property tests of a whole spec (schemathesis);
+  spec; ``POST /test-spec``: property tests of a whole spec (schemathesis), a job (202);
 * ``POST /diff``, ``POST /lint``; ``POST /lint/insights`` and
   ``POST /designs/{id}/lint`` also fold the lint into the project's insights feed;
   designs CRUD, builder edits, undo and diff under ``/designs``.
@@ -21,13 +21,12 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from devlab.apibuilder import (
     AllowList,
     ApiModel,
-    Budget,
     DesignEdit,
     LintRecord,
     ParseReport,
@@ -46,7 +45,7 @@ from devlab.apibuilder import (
     prove_sdk,
     record_lint,
     send_request,
-    test_spec,
+    submit_spec_test,
     undo_design,
 )
 from devlab.apibuilder.errors import SpecTooLarge
@@ -208,17 +207,24 @@ def live_test_route(body: LiveRequest, bench: Workbench = Depends(workbench)) ->
     return result.model_dump(mode="json")
 
 
-@router.post("/test-spec")
-def spec_test_route(body: SpecTestRequest, bench: Workbench = Depends(workbench)) -> dict:
+@router.post("/test-spec", status_code=202)
+def spec_test_route(body: SpecTestRequest, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Property tests of every operation, as a job (202; follow ``events``); the job's
+    result is the report. A target outside the allow-list is a 403 at once."""
     model = body.load(bench)
-    report = test_spec(
+    project_id = get_design(bench.db, body.design_id).project_id if body.design_id else None
+    job = submit_spec_test(
+        bench,
         model,
         body.base_url,
         allow=_allow(bench, model, body.base_url),
         examples=body.examples,
-        budget=Budget(max_requests=body.max_requests),
+        max_requests=body.max_requests,
+        project_id=project_id,
     )
-    return report.model_dump(mode="json")
+    answer = job.model_dump(mode="json")
+    answer["events"] = f"/api/v1/devlab/jobs/{job.id}/events"
+    return JSONResponse(answer, status_code=202)
 
 
 @router.post("/diff")
