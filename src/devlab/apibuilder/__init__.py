@@ -13,6 +13,7 @@ Public API (the CLI and REST doors import only from here)::
     record_lint(db, project, model, source=...) -> LintRecord       lint into the insights feed
     send_request(...) -> LiveResult; test_spec(...) -> PropertyReport   (SSRF allow-list)
     submit_spec_test(bench, ...) -> JobInfo; run_spec_test(...)     the same, as a job
+    write_overview(llm, model, sdk) / suggest_design(llm, model)     model-written docs, advice
     designs: create_design, list_designs, get_design, edit_design, undo_design, ...
 """
 
@@ -44,6 +45,7 @@ from devlab.apibuilder.lint import LintFinding, lint_model
 from devlab.apibuilder.lintfeed import LintRecord, design_source, record_lint
 from devlab.apibuilder.livetest import AllowList, Budget, LiveResult, send_request
 from devlab.apibuilder.mock import build_routes, mock_server, route_table
+from devlab.apibuilder.modeldocs import DesignSuggestions, ModelText, suggest_design, write_overview
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, ParseReport, SdkProof
 from devlab.apibuilder.openapi import parse_openapi, to_openapi
 from devlab.apibuilder.parse import parse_schema
@@ -59,12 +61,14 @@ __all__ = [
     "Budget",
     "DDLInvalid",
     "DesignEdit",
+    "DesignSuggestions",
     "DiffReport",
     "EditRejected",
     "GeneratedSdk",
     "LintFinding",
     "LintRecord",
     "LiveResult",
+    "ModelText",
     "ParseReport",
     "PropertyReport",
     "RefRefused",
@@ -100,7 +104,9 @@ __all__ = [
     "run_spec_test",
     "send_request",
     "submit_spec_test",
+    "suggest_design",
     "test_spec",
     "to_openapi",
     "undo_design",
+    "write_overview",
 ]

@@ -1,4 +1,4 @@
-"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint``."""
+"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint|suggest``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from devlab.apibuilder import (
     prove_sdk,
     record_lint,
     run_spec_test,
+    suggest_design,
+    write_overview,
 )
 from devlab.clitools import (
     bench,
@@ -140,11 +142,18 @@ def sdk(
     prove: bool = typer.Option(
         True, "--prove/--no-prove", help="compile and smoke-test the SDK in the sandbox"
     ),
+    docs: bool = typer.Option(
+        False, "--docs", help="add an overview written by the language model to the README"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result (with the proof)"),
 ) -> None:
-    """Generate a typed SDK into OUT; by default prove it compiles and passes a smoke test."""
+    """Generate a typed SDK into OUT; by default prove it compiles and passes a smoke test.
+    Without --docs the SDK is template-only (same spec, same bytes)."""
     report = _load(file)
     result = generate_sdk(report.model, language, framework)
+    if docs:
+        with bench() as wb:
+            write_overview(wb.llm, report.model, result)
     out.mkdir(parents=True, exist_ok=True)
     for rel, text in result.files.items():
         target = out / rel
@@ -262,6 +271,26 @@ def diff(
         stdout.print(f"{report.breaking} breaking change(s)", highlight=False)
     if report.breaking:
         raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def suggest(
+    file: Path = typer.Argument(None, help="OpenAPI document or DDL (or give --design)"),
+    design: str = typer.Option(None, "--design", "-d", help="a stored design (name or id)"),
+    max_tokens: int = typer.Option(300, "--max-tokens", min=1, max=1024),
+    as_json: bool = typer.Option(False, "--json", help="print the suggestions as JSON"),
+) -> None:
+    """Design suggestions from the language model (it is shown the lint findings)."""
+    model = _lint_target(file, design, None)[0]
+    with bench() as wb:
+        answer = suggest_design(wb.llm, model, max_tokens=max_tokens)
+    if as_json:
+        emit_json(answer)
+        return
+    for item in answer.items or [answer.text]:
+        stdout.print(f"- {item}", highlight=False, markup=False)
+    stderr.print(f"(written by {answer.provider}/{answer.model}; check before acting on it)")
 
 
 def _lint_target(

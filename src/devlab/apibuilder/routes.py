@@ -6,6 +6,7 @@ visual builder page at ``/devlab/api``:
   sandbox proof in ``devlab-proof.json``), or JSON with ``?format=json``;
 * ``POST /test``: ``{endpoint, method, params}`` -> one live request checked against the
   spec; ``POST /test-spec``: property tests of a whole spec (schemathesis), a job (202);
+* ``POST /suggest``: design suggestions from the language model;
 * ``POST /diff``, ``POST /lint``; ``POST /lint/insights`` and
   ``POST /designs/{id}/lint`` also fold the lint into the project's insights feed;
   designs CRUD, builder edits, undo and diff under ``/designs``.
@@ -28,6 +29,7 @@ from devlab.apibuilder import (
     AllowList,
     ApiModel,
     DesignEdit,
+    DesignSuggestions,
     LintRecord,
     ParseReport,
     create_design,
@@ -46,7 +48,9 @@ from devlab.apibuilder import (
     record_lint,
     send_request,
     submit_spec_test,
+    suggest_design,
     undo_design,
+    write_overview,
 )
 from devlab.apibuilder.errors import SpecTooLarge
 from devlab.apibuilder.loader import MAX_BYTES
@@ -82,6 +86,16 @@ class SdkRequest(SchemaRef):
     language: str = Field(description="typescript | python | java")
     framework: str | None = Field(default=None, description="axios|fetch, requests|httpx, okhttp")
     prove: bool = Field(default=True, description="compile + smoke-test it in the sandbox")
+    docs: bool = Field(
+        default=False,
+        description="add an overview written by the language model to the README "
+        "(off: the SDK is template-only, same spec, same bytes)",
+    )
+    docs_max_tokens: int = Field(default=300, ge=1, le=1024)
+
+
+class SuggestRequest(SchemaRef):
+    max_tokens: int = Field(default=300, ge=1, le=1024, description="the reply's length cap")
 
 
 class LiveRequest(SchemaRef):
@@ -165,6 +179,8 @@ def generate_sdk_route(
 ) -> Response | dict[str, Any]:
     model = body.load(bench)
     sdk = generate_sdk(model, body.language, body.framework)
+    if body.docs:
+        write_overview(bench.llm, model, sdk, max_tokens=body.docs_max_tokens)
     if body.prove:
         sdk.proof = prove_sdk(sdk, model, bench.settings)
     if format == "json":
@@ -180,6 +196,8 @@ def generate_sdk_route(
                 sdk.proof.model_dump_json(indent=2),
             )
     headers = {"Content-Disposition": f'attachment; filename="{sdk.language}-sdk.zip"'}
+    if sdk.docs_model:
+        headers["X-DevLab-Docs-Model"] = sdk.docs_model
     if sdk.proof is not None:
         headers["X-DevLab-Compiled"] = str(sdk.proof.compiled).lower()
         headers["X-DevLab-Smoke"] = (
@@ -238,6 +256,13 @@ def diff_route(body: DiffRequest) -> dict[str, Any]:
 @router.post("/lint")
 def lint_route(body: SchemaRef, bench: Workbench = Depends(workbench)) -> list[dict[str, Any]]:
     return [f.model_dump() for f in lint_model(body.load(bench))]
+
+
+@router.post("/suggest", response_model=DesignSuggestions)
+def suggest_route(body: SuggestRequest, bench: Workbench = Depends(workbench)) -> DesignSuggestions:
+    """Design suggestions from the language model (shown the lint findings, which come
+    back in ``lint``)."""
+    return suggest_design(bench.llm, body.load(bench), max_tokens=body.max_tokens)
 
 
 @router.post("/lint/insights", response_model=LintRecord)

@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/api/generate-sdk": Rule("developer", DESIGN_IN_BODY, meter="sandbox"),
     f"POST {P}/api/test": Rule("developer", DESIGN_IN_BODY),
     f"POST {P}/api/test-spec": Rule("developer", DESIGN_IN_BODY),
+    f"POST {P}/api/suggest": Rule("developer", DESIGN_IN_BODY),  # a language-model request
     f"GET {P}/api/designs": USER,
     f"POST {P}/api/designs": Rule("developer", loc.body("project_id")),
     f"GET {P}/api/designs/{{design_id}}": Rule("viewer", DESIGN),
