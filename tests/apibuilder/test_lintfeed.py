@@ -160,6 +160,16 @@ def test_rest_lints_designs_and_specs_into_the_feed(tmp_path, petstore_text):
             f"{API}/lint/insights", json={"schema": FIXED, "project_id": "ghost"}
         )
         assert unknown.status_code == 404
+        mine = await client.get(f"{API}/designs", params={"project_id": "svc"})
+        assert [d["name"] for d in mine.json()] == ["pets"]
+        every = await client.get(f"{API}/designs")
+        assert [d["name"] for d in every.json()] == ["pets", "loose"]
+        nobody = await client.get(f"{API}/designs", params={"project_id": "ghost"})
+        assert nobody.status_code == 404
+        orphan = await client.post(
+            f"{API}/designs", json={"name": "orphan", "schema": FIXED, "project_id": 999999}
+        )
+        assert orphan.status_code == 404 and "no project 999999" in orphan.json()["error"]
 
     _run(home, scenario)
 
@@ -189,5 +199,7 @@ def test_cli_lint_records_into_the_feed(tmp_path, petstore_text):
         ["--home", str(home), "insights", "-p", "svc", "--path", "openapi.yaml", "--json"],
     )
     assert [i["symbol"] for i in json.loads(feed.stdout)["items"]] == ["DELETE /pets/{petId}"]
+    listed = runner.invoke(cli_app, ["--home", str(home), "api", "designs", "-p", "svc"])
+    assert listed.exit_code == 0 and listed.stdout == ""  # no designs of svc yet
     neither = runner.invoke(cli_app, ["--home", str(home), "api", "lint"])
     assert neither.exit_code != 0 and "--design" in neither.output

@@ -1,4 +1,4 @@
-"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint|suggest``."""
+"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint|suggest|designs``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from devlab.apibuilder import (
     generate_sdk,
     get_design,
     lint_model,
+    list_designs,
     mock_server,
     parse_ddl,
     parse_schema,
@@ -37,6 +38,7 @@ from devlab.clitools import (
     stderr,
     stdout,
 )
+from devlab.codebase import resolve_project
 from devlab.errors import DevLabError, InvalidInput
 
 app = typer.Typer(
@@ -271,6 +273,28 @@ def diff(
         stdout.print(f"{report.breaking} breaking change(s)", highlight=False)
     if report.breaking:
         raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def designs(
+    project: str = typer.Option(None, "--project", "-p", help="only this project's designs"),
+    as_json: bool = typer.Option(False, "--json", help="print the designs as JSON"),
+) -> None:
+    """List the stored API designs (the visual builder's), newest version of each."""
+    with bench() as wb:
+        only = resolve_project(wb.db, project).id if project else None
+        found = list_designs(wb.db, project_id=only)
+    if as_json:
+        emit_json([d.model_dump(mode="json") for d in found])
+        return
+    for d in found:
+        stdout.print(
+            f"#{d.id} {d.name}  v{d.head_version}, {d.operations} operations"
+            + (f", project {d.project_id}" if d.project_id else ""),
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()

@@ -21,7 +21,7 @@ import zipfile
 from importlib.resources import files
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -55,6 +55,7 @@ from devlab.apibuilder import (
 from devlab.apibuilder.errors import SpecTooLarge
 from devlab.apibuilder.loader import MAX_BYTES
 from devlab.apitypes import DbId
+from devlab.codebase import resolve_project
 from devlab.errors import InvalidInput
 from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
@@ -289,12 +290,17 @@ def lint_insights_route(body: LintIntoFeed, bench: Workbench = Depends(workbench
 
 @router.get("/designs")
 def designs_list(
-    bench: Workbench = Depends(workbench), who: Principal = Depends(principal)
+    project_id: str | None = Query(
+        None, max_length=300, description="only this project's designs (name or id)"
+    ),
+    bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[dict[str, Any]]:
     """The stored designs: those of projects the caller can see, and unattached ones."""
+    only = resolve_project(bench.db, project_id).id if project_id else None
     return [
         d.model_dump(mode="json")
-        for d in list_designs(bench.db)
+        for d in list_designs(bench.db, project_id=only)
         if d.project_id is None or who.can_see(d.project_id)
     ]
 

@@ -136,7 +136,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/api/test": Rule("developer", DESIGN_IN_BODY),
     f"POST {P}/api/test-spec": Rule("developer", DESIGN_IN_BODY),
     f"POST {P}/api/suggest": Rule("developer", DESIGN_IN_BODY),  # a language-model request
-    f"GET {P}/api/designs": USER,
+    f"GET {P}/api/designs": Rule("user", loc.query("project_id")),
     f"POST {P}/api/designs": Rule("developer", loc.body("project_id")),
     f"GET {P}/api/designs/{{design_id}}": Rule("viewer", DESIGN),
     f"DELETE {P}/api/designs/{{design_id}}": Rule("developer", DESIGN),
