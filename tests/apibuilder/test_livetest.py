@@ -268,3 +268,29 @@ def test_cli_spec_test_shows_progress_and_records_a_job(tmp_path, petstore_text,
     assert as_json.exit_code == 0 and json.loads(as_json.stdout)["tested"] == 4
     jobs = runner.invoke(app, [*home, "jobs", "--json"])
     assert jobs.stdout.count("api-test-spec") == 2, jobs.output
+
+
+class _Slow(_Buggy):
+    """The buggy service, a quarter second per answer."""
+
+    def do_GET(self):
+        import time
+
+        time.sleep(0.25)
+        super().do_GET()
+
+
+def test_a_spec_test_job_cancels_between_operations(bench, petstore_model, serve):
+    import time
+
+    from devlab.apibuilder import submit_spec_test
+
+    url = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Slow))
+    job = submit_spec_test(bench, petstore_model, url, allow=AllowList(), examples=5)
+    deadline = time.monotonic() + 60
+    while bench.jobs.get(job.id).progress.done < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    bench.jobs.cancel(job.id)
+    done = bench.jobs.wait(job.id, timeout=60)
+    assert done.status == "cancelled" and done.result is None
+    assert 1 <= done.progress.done < done.progress.total == 4
