@@ -163,3 +163,67 @@ def test_without_jsonschema_only_required_fields_are_checked(monkeypatch, petsto
     assert httpx.get(url + "/v1/pets", params={"limit": "abc"}).status_code == 200
     missing = httpx.post(url + "/v1/pets", json={})
     assert missing.status_code == 422 and "'name'" in missing.json()["error"]
+
+
+def test_parameters_inside_a_segment_are_split_and_checked(serve):
+    from devlab.apibuilder.models import Parameter
+
+    model = ApiModel(
+        operations=[
+            Operation(
+                operation_id="at",
+                method="get",
+                path="/at/{heading}.{ext}",
+                parameters=[
+                    Parameter(
+                        name="heading", location="path", required=True, schema={"type": "number"}
+                    ),
+                    Parameter(
+                        name="ext", location="path", required=True, schema={"enum": ["json", "xml"]}
+                    ),
+                ],
+                responses={"204": Response(description="ok")},
+            )
+        ]
+    )
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    assert httpx.get(url + "/at/1.5.json").status_code == 204  # 1.5 and json
+    bad = httpx.get(url + "/at/1.5.yaml")
+    assert bad.status_code == 400 and "path parameter 'ext'" in bad.json()["error"]
+
+
+def test_examples_satisfy_patterns_deep_required_fields_and_non_empty_maps():
+    import re
+
+    import jsonschema
+
+    from devlab.apibuilder.examples import example, pattern_example
+
+    for pattern in [r"oo-[a-f0-9]{17}$", r"^[^\s]+$", r"^\d{3}-\d{4}$", r"^[\w.-]+@[\w-]+\.\w+$"]:
+        assert re.search(pattern, pattern_example(pattern) or "")
+    assert pattern_example(r"(?=a)b") is None and pattern_example(r"\p{L}") is None
+    chain = {f"L{i}": {"type": "object", "required": ["next"],
+                       "properties": {"next": {"$ref": f"#/components/schemas/L{i + 1}"}}}
+             for i in range(9)}  # fmt: skip
+    chain["L9"] = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    schemas = {
+        **chain,
+        "Code": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "Thing": {
+            "type": "object",
+            "required": ["deep", "code", "tags"],
+            "properties": {
+                "deep": {"$ref": "#/components/schemas/L0"},
+                "code": {"allOf": [{"$ref": "#/components/schemas/Code"}, {"description": "x"}]},
+                "tags": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "string"},
+                },
+            },
+        },
+    }
+    value = example({"$ref": "#/components/schemas/Thing"}, schemas)
+    root = {"$ref": "#/components/schemas/Thing", "components": {"schemas": schemas}}
+    jsonschema.Draft202012Validator(root).validate(value)
+    assert value["code"] == "AA" and len(value["tags"]) == 1

@@ -19,6 +19,7 @@ python3) only required parameters and body fields are checked.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ except ImportError:  # pragma: no cover - a python3 without jsonschema: required
 
 MAX_BODY = 1_000_000
 MAX_ERRORS = 5
+MAX_SEGMENT = 2000  # longest path segment split into several parameters
 
 
 def _match(segments: list[str], parts: list[str]) -> bool:
@@ -194,11 +196,21 @@ def _body_problems(route: dict, body: bytes, ctype: str, schemas: Schemas) -> li
 
 
 def _path_args(segments: list[str], parts: list[str]) -> dict[str, str]:
-    return {
-        seg[1:-1]: part
-        for seg, part in zip(segments, parts, strict=False)
-        if seg.startswith("{") and seg.endswith("}")
-    }
+    """Path parameter values, whole segments ("{id}") or inside one ("{name}.{ext}": the
+    earlier parameters take the most, so "1.5.json" is 1.5 and json)."""
+    args: dict[str, str] = {}
+    for seg, part in zip(segments, parts, strict=False):
+        if "{" not in seg or len(part) > MAX_SEGMENT:
+            continue  # a long segment: not split (the groups backtrack: quadratic)
+        pieces = re.split(r"(\{[^{}/]+\})", seg)
+        names = [p[1:-1] for p in pieces if p.startswith("{") and p.endswith("}")]
+        pattern = "".join(
+            "(.+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in pieces
+        )
+        found = re.fullmatch(pattern, part, re.DOTALL)
+        if found is not None:
+            args.update(zip(names, found.groups(), strict=True))
+    return args
 
 
 def _problems(
