@@ -102,7 +102,7 @@ def prove_sdk(sdk: GeneratedSdk, model: ApiModel, settings: Settings) -> SdkProo
     files["routes.json"] = json.dumps(route_table(model))
     files["mockserver.py"] = MOCK_SOURCE.read_text(encoding="utf-8")
     files["prove.sh"] = _script(sdk, model.title)
-    size = sum(len(v.encode()) for v in files.values())
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in files.items())  # as counted
     if size > MAX_SDK_BYTES:
         return SdkProof(
             checker=_CHECKERS[sdk.language],
@@ -144,7 +144,7 @@ def prove_sdks(items: list[tuple[GeneratedSdk, ApiModel]], settings: Settings) -
         "for d in sdk_*; do (cd $d && bash prove.sh) > $d.out 2>&1; "
         'echo "=== $d rc=$?"; head -c 30000 $d.out; echo; done\n'
     )
-    size = sum(len(v.encode()) for v in files.values())
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in files.items())  # as counted
     cfg = settings.model_copy(
         update={"sandbox_max_source_bytes": max(settings.sandbox_max_source_bytes, size + 1000)}
     )
