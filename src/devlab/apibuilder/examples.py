@@ -158,12 +158,14 @@ def pattern_example(pattern: str) -> str | None:
 
 def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
-    if isinstance(fmt, str) and fmt in _STRING_FORMATS:
-        return _STRING_FORMATS[fmt]
     given = schema.get("example")
     pattern = schema.get("pattern")
     shaped = pattern_example(pattern) if isinstance(pattern, str) and not given else None
     text = given if isinstance(given, str) else shaped if shaped is not None else "string"
+    if isinstance(fmt, str) and fmt in _STRING_FORMATS:
+        text = _STRING_FORMATS[fmt]
+        if fmt != "password":  # a date or a URL padded with "x" is no longer one
+            return text
     low, high = schema.get("minLength"), schema.get("maxLength")
     if isinstance(low, int) and len(text) < low:
         text = text + "x" * (low - len(text))

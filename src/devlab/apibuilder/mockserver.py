@@ -274,11 +274,12 @@ def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestH
                 self._send(405, {"error": f"{self.command} not allowed", "status": 405})
                 return
             ctype = self.headers.get("Content-Type") or ""
-            # several operations on one path (pseudo paths): the first the request satisfies
+            # several operations on one path (pseudo paths): the first the request satisfies;
             checked = [
                 (r, _problems(r, query, self.headers, body, ctype, parts, schemas)) for r in same
             ]
-            route, problems = next(((r, p) for r, p in checked if not p), checked[0])
+            # none passes: report the one that came closest (the request's own operation)
+            route, problems = min(checked, key=lambda pair: len(pair[1]))
             if problems:
                 status = 400 if any(p["status"] == 400 for p in problems) else 422
                 error = "; ".join(p["message"] for p in problems)
