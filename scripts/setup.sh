@@ -20,7 +20,9 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               universal-ctags openjdk-17-source
               # API Builder SDK proofs (issue 16): mypy + httpx/requests for the system
               # python3, OkHttp 3 + Jackson jars for javac; chromium for the page's tests
-              mypy python3-httpx python3-requests libokhttp-java libjackson2-databind-java
+              # python3-jsonschema: the mock server checks request schemas in the sandbox too
+              mypy python3-httpx python3-requests python3-jsonschema libokhttp-java
+              libjackson2-databind-java
               # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from devlab.apibuilder import AllowList, Budget, TargetRefused, send_request, test_spec
-from devlab.apibuilder.livetest import BudgetExhausted, check_target
+from devlab.apibuilder.livetest import BudgetExhausted, check_target, pin
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,165 @@ def test_property_tests_find_bugs_with_curl_reproductions(petstore_model, serve)
 def test_property_test_target_outside_the_allow_list(petstore_model):
     with pytest.raises(TargetRefused):
         test_spec(petstore_model, "http://10.9.9.9", allow=AllowList())
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers every GET with the Host header it received."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        data = json.dumps({"host": self.headers.get("Host")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _rebinding_resolver(monkeypatch) -> list[str]:
+    """``rebind.test`` resolves to loopback the first time and to the cloud metadata
+    address on every later lookup (a DNS rebinding attack); other names as usual."""
+    real = socket.getaddrinfo
+    calls: list[str] = []
+
+    def resolve(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        calls.append(host)
+        ip = "127.0.0.1" if len(calls) == 1 else "169.254.169.254"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (ip, port or 80))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return calls
+
+
+def test_a_request_connects_to_the_address_that_was_checked(monkeypatch, serve):
+    port = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Echo)).rsplit(":", 1)[1]
+    calls = _rebinding_resolver(monkeypatch)
+    base = f"http://rebind.test:{port}"
+    result = send_request(
+        f"{base}/echo", params={"q": "1"}, allow=AllowList(base_urls=[base]), timeout=3
+    )
+    assert result.status == 200 and result.body == {"host": f"rebind.test:{port}"}
+    assert result.url == f"{base}/echo?q=1" and base in result.curl
+    assert calls == ["rebind.test"]  # resolved once, by the check; never again
+    # a second request checks again, and the rebinding answer is refused
+    with pytest.raises(TargetRefused, match="metadata"):
+        send_request(f"{base}/echo", allow=AllowList(base_urls=[base]), timeout=3)
+
+
+def test_property_tests_connect_to_the_address_that_was_checked(
+    monkeypatch, petstore_model, mock_url
+):
+    port = mock_url.rsplit(":", 1)[1]
+    calls = _rebinding_resolver(monkeypatch)
+    base = f"http://rebind.test:{port}/v1"
+    report = test_spec(
+        petstore_model,
+        base,
+        allow=AllowList(base_urls=[base]),
+        examples=2,
+        budget=Budget(max_requests=40, per_second=500, seconds=30),
+    )
+    assert calls == ["rebind.test"] and report.tested == 4 and report.requests >= 4
+    assert report.failures == [], report.failures
+
+
+def test_pin_keeps_the_host_for_the_header_and_tls():
+    assert pin("https://api.example.com:8443/v1/x?a=1", "203.0.113.5") == (
+        "https://203.0.113.5:8443/v1/x?a=1",
+        "api.example.com:8443",
+        "api.example.com",
+    )
+    assert pin("http://bücher.example/", "2001:db8::1") == (
+        "http://[2001:db8::1]/",
+        "xn--bcher-kva.example",
+        "xn--bcher-kva.example",
+    )
+
+
+def test_spec_tests_run_as_a_job_with_progress(tmp_path, petstore_text, mock_url):
+    import asyncio
+
+    import httpx as client_lib
+
+    from devlab.config import Settings
+    from devlab.server.app import create_app
+
+    api = "/api/v1/devlab/api"
+
+    async def scenario(client) -> None:
+        body = {"schema": petstore_text, "base_url": mock_url + "/v1", "examples": 2}
+        res = await client.post(f"{api}/test-spec", json=body)
+        assert res.status_code == 202, res.text
+        job = res.json()
+        assert job["kind"] == "api-test-spec" and job["events"].endswith("/events")
+        assert job["params"]["operations"] == 4
+        for _ in range(300):
+            job = (await client.get(f"/api/v1/devlab/jobs/{job['id']}")).json()
+            if job["status"] in ("succeeded", "failed", "cancelled"):
+                break
+            await asyncio.sleep(0.1)
+        assert job["status"] == "succeeded", job
+        assert job["progress"]["done"] == job["progress"]["total"] == 4
+        assert job["result"]["tested"] == 4 and job["result"]["requests"] >= 4
+        refused = await client.post(
+            f"{api}/test-spec", json={**body, "base_url": "http://169.254.169.254/"}
+        )
+        assert refused.status_code == 403 and "metadata" in refused.json()["error"]
+
+    async def main() -> None:
+        application = create_app(Settings(home=tmp_path / "home"))
+        async with application.router.lifespan_context(application):
+            transport = client_lib.ASGITransport(app=application)
+            async with client_lib.AsyncClient(transport=transport, base_url="http://t") as c:
+                await scenario(c)
+
+    asyncio.run(main())
+
+
+def test_cli_spec_test_shows_progress_and_records_a_job(tmp_path, petstore_text, mock_url):
+    from typer.testing import CliRunner
+
+    from devlab.cli import app
+
+    spec = tmp_path / "petstore.yaml"
+    spec.write_text(petstore_text)
+    home = ["--home", str(tmp_path / "home")]
+    args = [*home, "api", "test", str(spec), "--base-url", mock_url + "/v1", "--examples", "2"]
+    runner = CliRunner()
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "4/4 operations passed" in shown.stdout and "operations" in shown.stderr
+    as_json = runner.invoke(app, [*args, "--json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["tested"] == 4
+    jobs = runner.invoke(app, [*home, "jobs", "--json"])
+    assert jobs.stdout.count("api-test-spec") == 2, jobs.output
+
+
+class _Slow(_Buggy):
+    """The buggy service, a quarter second per answer."""
+
+    def do_GET(self):
+        import time
+
+        time.sleep(0.25)
+        super().do_GET()
+
+
+def test_a_spec_test_job_cancels_between_operations(bench, petstore_model, serve):
+    import time
+
+    from devlab.apibuilder import submit_spec_test
+
+    url = serve(ThreadingHTTPServer(("127.0.0.1", 0), _Slow))
+    job = submit_spec_test(bench, petstore_model, url, allow=AllowList(), examples=5)
+    deadline = time.monotonic() + 60
+    while bench.jobs.get(job.id).progress.done < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    bench.jobs.cancel(job.id)
+    done = bench.jobs.wait(job.id, timeout=60)
+    assert done.status == "cancelled" and done.result is None
+    assert 1 <= done.progress.done < done.progress.total == 4

@@ -49,7 +49,7 @@ def test_pseudo_paths_pick_the_operation(serve):
     assert httpx.post(url + "/?Action=B", json={"b": "1"}).json() == {"op": "B"}
     assert httpx.post(url + "/", json={"y": "1"}).json() == {"op": "Y"}
     missing = httpx.post(url + "/?Action=A", json={})
-    assert missing.status_code == 400 and "'a'" in missing.json()["error"]
+    assert missing.status_code == 422 and "missing body field 'a'" in missing.json()["error"]
 
 
 def test_unknown_path_and_method(petstore_model, serve):
@@ -63,3 +63,167 @@ def test_unknown_path_and_method(petstore_model, serve):
         == 400
     )
     assert httpx.get(url + "/v1/pets/3").json()["id"] == 1
+
+
+def test_parameters_are_checked_against_their_schemas(mock_url):
+    ok = httpx.get(mock_url + "/v1/pets", params={"limit": "5", "tag": "x"})
+    assert ok.status_code == 200
+    word = httpx.get(mock_url + "/v1/pets", params={"limit": "abc"})
+    assert word.status_code == 400
+    assert word.json()["error"] == "query parameter 'limit': 'abc' is not an integer"
+    assert word.json()["errors"][0] | {"message": ""} == {
+        "in": "query", "field": "limit", "message": "", "status": 400
+    }  # fmt: skip
+    big = httpx.get(mock_url + "/v1/pets", params={"limit": "500"})
+    assert (
+        big.status_code == 400
+        and "'limit': 500 is greater than the maximum of 100" in (big.json()["error"])
+    )
+    path = httpx.get(mock_url + "/v1/pets/abc")
+    assert path.status_code == 400 and "path parameter 'petId'" in path.json()["error"]
+
+
+def test_bodies_are_checked_against_the_schema_naming_each_field(mock_url):
+    created = httpx.post(mock_url + "/v1/pets", json={"name": "Rex", "tag": None})
+    assert created.status_code == 201
+    wrong = httpx.post(mock_url + "/v1/pets", json={"name": 5})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"] == "body field 'name': 5 is not of type 'string'"
+    assert wrong.json()["errors"][0]["field"] == "name"
+    missing = httpx.post(mock_url + "/v1/pets", json={"tag": "x"})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "name"
+    not_object = httpx.post(mock_url + "/v1/pets", json=[1])
+    assert not_object.status_code == 422 and "request body: [1]" in not_object.json()["error"]
+
+
+def _nested_model() -> ApiModel:
+    from devlab.apibuilder.models import Parameter
+
+    owner = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    return ApiModel(
+        schemas={"Owner": owner},
+        operations=[
+            Operation(
+                operation_id="put",
+                method="put",
+                path="/things",
+                parameters=[
+                    Parameter(
+                        name="ids",
+                        location="query",
+                        schema={"type": "array", "items": {"type": "integer"}},
+                    ),
+                    Parameter(
+                        name="X-Mode",
+                        location="header",
+                        required=True,
+                        schema={"enum": ["fast", "slow"]},
+                    ),
+                ],
+                request_body=Body(
+                    required=True,
+                    schema={
+                        "type": "object",
+                        "properties": {
+                            "owner": {"$ref": "#/components/schemas/Owner"},
+                            "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+                        },
+                    },
+                ),
+                responses={"204": Response(description="done")},
+            )
+        ],
+    )
+
+
+def test_nested_fields_arrays_headers_and_refs(serve):
+    url = serve(mock_server(_nested_model(), "127.0.0.1", 0, log=False))
+    head = {"X-Mode": "fast"}
+    good = {"owner": {"name": "a"}, "tags": ["ab"]}
+    assert httpx.put(url + "/things?ids=1,2", json=good, headers=head).status_code == 204
+    assert httpx.put(url + "/things?ids=1&ids=2", json=good, headers=head).status_code == 204
+    bad_ids = httpx.put(url + "/things?ids=1,x", json=good, headers=head)
+    assert bad_ids.status_code == 400 and "query parameter 'ids': 'x'" in bad_ids.json()["error"]
+    no_mode = httpx.put(url + "/things", json=good)
+    assert no_mode.status_code == 400 and "missing header parameter 'X-Mode'" in no_mode.text
+    mode = httpx.put(url + "/things", json=good, headers={"X-Mode": "warp"})
+    assert mode.status_code == 400 and "header parameter 'X-Mode'" in mode.json()["error"]
+    deep = httpx.put(url + "/things", json={"owner": {}, "tags": ["ok", "long"]}, headers=head)
+    fields = [e["field"] for e in deep.json()["errors"]]
+    assert deep.status_code == 422 and fields == ["owner.name", "tags[1]"]
+    assert "body field 'tags[1]': 'long' is too long" in deep.json()["error"]
+
+
+def test_without_jsonschema_only_required_fields_are_checked(monkeypatch, petstore_model, serve):
+    from devlab.apibuilder import mockserver
+
+    monkeypatch.setattr(mockserver, "jsonschema", None)
+    url = serve(mock_server(petstore_model, "127.0.0.1", 0, log=False))
+    assert httpx.post(url + "/v1/pets", json={"name": 5}).status_code == 201
+    assert httpx.get(url + "/v1/pets", params={"limit": "abc"}).status_code == 200
+    missing = httpx.post(url + "/v1/pets", json={})
+    assert missing.status_code == 422 and "'name'" in missing.json()["error"]
+
+
+def test_parameters_inside_a_segment_are_split_and_checked(serve):
+    from devlab.apibuilder.models import Parameter
+
+    model = ApiModel(
+        operations=[
+            Operation(
+                operation_id="at",
+                method="get",
+                path="/at/{heading}.{ext}",
+                parameters=[
+                    Parameter(
+                        name="heading", location="path", required=True, schema={"type": "number"}
+                    ),
+                    Parameter(
+                        name="ext", location="path", required=True, schema={"enum": ["json", "xml"]}
+                    ),
+                ],
+                responses={"204": Response(description="ok")},
+            )
+        ]
+    )
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    assert httpx.get(url + "/at/1.5.json").status_code == 204  # 1.5 and json
+    bad = httpx.get(url + "/at/1.5.yaml")
+    assert bad.status_code == 400 and "path parameter 'ext'" in bad.json()["error"]
+
+
+def test_examples_satisfy_patterns_deep_required_fields_and_non_empty_maps():
+    import re
+
+    import jsonschema
+
+    from devlab.apibuilder.examples import example, pattern_example
+
+    for pattern in [r"oo-[a-f0-9]{17}$", r"^[^\s]+$", r"^\d{3}-\d{4}$", r"^[\w.-]+@[\w-]+\.\w+$"]:
+        assert re.search(pattern, pattern_example(pattern) or "")
+    assert pattern_example(r"(?=a)b") is None and pattern_example(r"\p{L}") is None
+    chain = {f"L{i}": {"type": "object", "required": ["next"],
+                       "properties": {"next": {"$ref": f"#/components/schemas/L{i + 1}"}}}
+             for i in range(9)}  # fmt: skip
+    chain["L9"] = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    schemas = {
+        **chain,
+        "Code": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "Thing": {
+            "type": "object",
+            "required": ["deep", "code", "tags"],
+            "properties": {
+                "deep": {"$ref": "#/components/schemas/L0"},
+                "code": {"allOf": [{"$ref": "#/components/schemas/Code"}, {"description": "x"}]},
+                "tags": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "string"},
+                },
+            },
+        },
+    }
+    value = example({"$ref": "#/components/schemas/Thing"}, schemas)
+    root = {"$ref": "#/components/schemas/Thing", "components": {"schemas": schemas}}
+    jsonschema.Draft202012Validator(root).validate(value)
+    assert value["code"] == "AA" and len(value["tags"]) == 1

@@ -31,6 +31,36 @@ def test_python_sdk_shape(petstore_model):
     assert "'owner': 'Person'" in files["pet_store_client/models.py"]
 
 
+def test_java_ships_maven_and_gradle_builds_naming_the_tested_versions(petstore_model):
+    import re
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    from devlab.apibuilder.sdk.java import JACKSON_VERSION, OKHTTP_VERSION
+
+    hostile = petstore_model.model_copy(update={"version": "2.0 beta'\n<x>&"})
+    files = generate_sdk(hostile, "java").files
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    pom = ET.fromstring(files["pom.xml"])
+    deps = {
+        d.findtext("m:artifactId", namespaces=ns): d.findtext("m:version", namespaces=ns)
+        for d in pom.iterfind("m:dependencies/m:dependency", ns)
+    }
+    assert deps == {"okhttp": OKHTTP_VERSION, "jackson-databind": JACKSON_VERSION}
+    assert pom.findtext("m:version", namespaces=ns) == "2.0betax"
+    gradle = files["build.gradle"]
+    found = dict(re.findall(r"implementation '[\w.]+:([\w-]+):([\w.]+)'", gradle))
+    assert found == deps and "version = '2.0betax'" in gradle
+    assert "mainClass = 'sdk.Smoke'" in gradle
+    assert files["settings.gradle"] == "rootProject.name = 'pet-store-client'\n"
+    assert "build.gradle" in files["README.md"] and OKHTTP_VERSION in files["README.md"]
+    # the versions are the jars the proofs compile against (Debian's maven-repo)
+    repo = Path("/usr/share/maven-repo")
+    if repo.is_dir():
+        assert (repo / "com/squareup/okhttp3/okhttp" / OKHTTP_VERSION).is_dir()
+        assert (repo / "com/fasterxml/jackson/core/jackson-databind" / JACKSON_VERSION).is_dir()
+
+
 def test_unknown_language_lists_the_supported(petstore_model):
     with pytest.raises(UnsupportedSDKLanguage) as caught:
         generate_sdk(petstore_model, "cobol")

@@ -10,7 +10,10 @@ Public API (the CLI and REST doors import only from here)::
     prove_sdk(sdk, model, settings) -> SdkProof                     compile + smoke test
     mock_server(model, host, port)                                  a mock of the spec
     diff_models(old, new) -> DiffReport; lint_model(model) -> [LintFinding]
+    record_lint(db, project, model, source=...) -> LintRecord       lint into the insights feed
     send_request(...) -> LiveResult; test_spec(...) -> PropertyReport   (SSRF allow-list)
+    submit_spec_test(bench, ...) -> JobInfo; run_spec_test(...)     the same, as a job
+    write_overview(llm, model, sdk) / suggest_design(llm, model)     model-written docs, advice
     designs: create_design, list_designs, get_design, edit_design, undo_design, ...
 """
 
@@ -39,14 +42,17 @@ from devlab.apibuilder.errors import (
 )
 from devlab.apibuilder.fromcode import from_code
 from devlab.apibuilder.lint import LintFinding, lint_model
+from devlab.apibuilder.lintfeed import LintRecord, design_source, record_lint
 from devlab.apibuilder.livetest import AllowList, Budget, LiveResult, send_request
-from devlab.apibuilder.mock import build_routes, mock_server
+from devlab.apibuilder.mock import build_routes, mock_server, route_table
+from devlab.apibuilder.modeldocs import DesignSuggestions, ModelText, suggest_design, write_overview
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, ParseReport, SdkProof
 from devlab.apibuilder.openapi import parse_openapi, to_openapi
 from devlab.apibuilder.parse import parse_schema
 from devlab.apibuilder.proof import prove_sdk, prove_sdks
 from devlab.apibuilder.propertytest import PropertyReport, test_spec
 from devlab.apibuilder.sdk import FRAMEWORKS, generate_sdk, resolve_target
+from devlab.apibuilder.specjobs import run_spec_test, submit_spec_test
 
 __all__ = [
     "FRAMEWORKS",
@@ -55,11 +61,14 @@ __all__ = [
     "Budget",
     "DDLInvalid",
     "DesignEdit",
+    "DesignSuggestions",
     "DiffReport",
     "EditRejected",
     "GeneratedSdk",
     "LintFinding",
+    "LintRecord",
     "LiveResult",
+    "ModelText",
     "ParseReport",
     "PropertyReport",
     "RefRefused",
@@ -73,6 +82,7 @@ __all__ = [
     "build_routes",
     "create_design",
     "delete_design",
+    "design_source",
     "diff_design",
     "diff_models",
     "edit_design",
@@ -87,10 +97,16 @@ __all__ = [
     "parse_schema",
     "prove_sdk",
     "prove_sdks",
+    "record_lint",
     "replace_design",
     "resolve_target",
+    "route_table",
+    "run_spec_test",
     "send_request",
+    "submit_spec_test",
+    "suggest_design",
     "test_spec",
     "to_openapi",
     "undo_design",
+    "write_overview",
 ]

@@ -1,4 +1,4 @@
-"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint``."""
+"""CLI door: ``devlab api parse|from-ddl|from-code|sdk|mock|test|diff|lint|suggest|designs``."""
 
 from __future__ import annotations
 
@@ -10,20 +10,36 @@ import yaml
 
 from devlab.apibuilder import (
     AllowList,
-    Budget,
+    ApiModel,
+    LintFinding,
     ParseReport,
+    design_source,
     diff_models,
     from_code,
     generate_sdk,
+    get_design,
     lint_model,
+    list_designs,
     mock_server,
     parse_ddl,
     parse_schema,
     prove_sdk,
-    test_spec,
+    record_lint,
+    run_spec_test,
+    suggest_design,
+    write_overview,
 )
-from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
-from devlab.errors import InvalidInput
+from devlab.clitools import (
+    bench,
+    emit_json,
+    handle_errors,
+    progress_bar,
+    settings,
+    stderr,
+    stdout,
+)
+from devlab.codebase import resolve_project
+from devlab.errors import DevLabError, InvalidInput
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -128,11 +144,18 @@ def sdk(
     prove: bool = typer.Option(
         True, "--prove/--no-prove", help="compile and smoke-test the SDK in the sandbox"
     ),
+    docs: bool = typer.Option(
+        False, "--docs", help="add an overview written by the language model to the README"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result (with the proof)"),
 ) -> None:
-    """Generate a typed SDK into OUT; by default prove it compiles and passes a smoke test."""
+    """Generate a typed SDK into OUT; by default prove it compiles and passes a smoke test.
+    Without --docs the SDK is template-only (same spec, same bytes)."""
     report = _load(file)
     result = generate_sdk(report.model, language, framework)
+    if docs:
+        with bench() as wb:
+            write_overview(wb.llm, report.model, result)
     out.mkdir(parents=True, exist_ok=True)
     for rel, text in result.files.items():
         target = out / rel
@@ -202,18 +225,24 @@ def test_cmd(
     """Property-test every operation of FILE against BASE_URL (schemathesis)."""
     report = _load(file)
     allow = AllowList(base_urls=[base_url, *report.model.servers], allow_private=allow_private)
-    result = test_spec(
-        report.model,
-        base_url,
-        allow=allow,
-        examples=examples,
-        budget=Budget(max_requests=max_requests),
-    )
+    with bench() as wb, progress_bar(not as_json) as progress:
+        job, result = run_spec_test(
+            wb,
+            report.model,
+            base_url,
+            allow=allow,
+            examples=examples,
+            max_requests=max_requests,
+            progress=progress,
+        )
+    if result is None:
+        raise DevLabError(f"property tests {job.status}: {job.error}")
     if as_json:
         emit_json(result)
     else:
         stdout.print(
-            f"{result.passed}/{result.tested} operations passed, {result.requests} requests",
+            f"{result.passed}/{result.tested} operations passed, {result.requests} requests"
+            f" (job {job.id})",
             highlight=False,
         )
         for f in result.failures:
@@ -248,15 +277,108 @@ def diff(
 
 @app.command()
 @handle_errors
+def designs(
+    project: str = typer.Option(None, "--project", "-p", help="only this project's designs"),
+    as_json: bool = typer.Option(False, "--json", help="print the designs as JSON"),
+) -> None:
+    """List the stored API designs (the visual builder's), newest version of each."""
+    with bench() as wb:
+        only = resolve_project(wb.db, project).id if project else None
+        found = list_designs(wb.db, project_id=only)
+    if as_json:
+        emit_json([d.model_dump(mode="json") for d in found])
+        return
+    for d in found:
+        stdout.print(
+            f"#{d.id} {d.name}  v{d.head_version}, {d.operations} operations"
+            + (f", project {d.project_id}" if d.project_id else ""),
+            highlight=False,
+            markup=False,
+        )
+
+
+@app.command()
+@handle_errors
+def suggest(
+    file: Path = typer.Argument(None, help="OpenAPI document or DDL (or give --design)"),
+    design: str = typer.Option(None, "--design", "-d", help="a stored design (name or id)"),
+    max_tokens: int = typer.Option(300, "--max-tokens", min=1, max=1024),
+    as_json: bool = typer.Option(False, "--json", help="print the suggestions as JSON"),
+) -> None:
+    """Design suggestions from the language model (it is shown the lint findings)."""
+    model = _lint_target(file, design, None)[0]
+    with bench() as wb:
+        answer = suggest_design(wb.llm, model, max_tokens=max_tokens)
+    if as_json:
+        emit_json(answer)
+        return
+    for item in answer.items or [answer.text]:
+        stdout.print(f"- {item}", highlight=False, markup=False)
+    stderr.print(f"(written by {answer.provider}/{answer.model}; check before acting on it)")
+
+
+def _lint_target(
+    file: Path | None, design: str | None, name: str | None
+) -> tuple[ApiModel, str, str | None, int | None]:
+    """(model, its path in the feed, its text for lines, the design's project)."""
+    if (file is None) == (design is None):
+        raise InvalidInput("give a spec FILE or --design NAME|ID (one of them)")
+    if design is not None:
+        with bench() as wb:
+            d = get_design(wb.db, design)
+        return d.model, name or design_source(d.name), None, d.project_id
+    assert file is not None
+    data = _read(file)
+    text = data.decode("utf-8", "replace") if file.suffix in (".yaml", ".yml", ".json") else None
+    return parse_schema(data, file.name).model, name or file.name, text, None
+
+
+@app.command()
+@handle_errors
 def lint(
-    file: Path = typer.Argument(..., help="OpenAPI document or DDL"),
+    file: Path = typer.Argument(None, help="OpenAPI document or DDL (or give --design)"),
+    design: str = typer.Option(None, "--design", "-d", help="a stored design (name or id)"),
+    project: str = typer.Option(
+        None,
+        "--project",
+        "-p",
+        help="also record the findings in this project's insights feed (a design's "
+        "project is the default)",
+    ),
+    name: str = typer.Option(
+        None, "--name", help="the spec's path in the feed (default: the file name)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the findings as JSON"),
 ) -> None:
-    """REST convention findings: naming, plurals, status codes, pagination, errors, versions."""
-    findings = lint_model(_load(file).model)
-    if as_json:
-        emit_json([f.model_dump() for f in findings])
+    """REST convention findings: naming, plurals, status codes, pagination, errors, versions.
+    With --project (or a design of a project) they go into the project's insights feed:
+    new ones added, repeated ones kept once, ones no longer reported marked fixed."""
+    model, source, text, design_project = _lint_target(file, design, name)
+    target = project or design_project
+    if target is None:
+        findings = lint_model(model)
+        if as_json:
+            emit_json([f.model_dump() for f in findings])
+            return
+        _print_lint(findings)
         return
+    with bench() as wb:
+        record = record_lint(wb.db, target, model, source=source, text=text)
+    if as_json:
+        emit_json(record)
+        return
+    _print_lint(record.findings)
+    a = record.analysis
+    stdout.print(
+        f"insights of {record.project} ({record.source}): {a.new} new, {a.fixed} fixed, "
+        f"{a.reopened} reopened; see `devlab insights -p {record.project} --path "
+        f"{record.source}`",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _print_lint(findings: list[LintFinding]) -> None:
     for f in findings:
         stdout.print(
             f"{f.severity:<8} {f.rule_id:<20} {f.operation}  {f.message}",

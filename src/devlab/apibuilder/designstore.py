@@ -11,6 +11,7 @@ from devlab.apibuilder.designs import Design, DesignSummary, DesignVersion, appl
 from devlab.apibuilder.diff import DiffReport, diff_models
 from devlab.apibuilder.models import ApiModel
 from devlab.apibuilder.openapi import to_openapi
+from devlab.codebase import resolve_project
 from devlab.errors import Conflict, InvalidInput, NotFound
 from devlab.store import ApiDesignRow, ApiDesignVersionRow, Database
 
@@ -73,6 +74,8 @@ def create_design(
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput("a design needs a name of 1-200 characters")
+    if project_id is not None:
+        project_id = resolve_project(db, project_id).id  # NotFound names how to list them
     try:
         with db.session() as session:
             row = ApiDesignRow(name=name, project_id=project_id, head_version=1)
@@ -103,10 +106,14 @@ def _iso(when: datetime) -> str:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
 
 
-def list_designs(db: Database) -> list[DesignSummary]:
+def list_designs(db: Database, *, project_id: int | None = None) -> list[DesignSummary]:
+    """The stored designs, oldest first; only ``project_id``'s when given."""
+    query = select(ApiDesignRow).order_by(ApiDesignRow.id)
+    if project_id is not None:
+        query = query.where(ApiDesignRow.project_id == project_id)
     with db.session() as session:
         out = []
-        for row in session.scalars(select(ApiDesignRow).order_by(ApiDesignRow.id)):
+        for row in session.scalars(query):
             v = _version(session, row.id, row.head_version)
             out.append(
                 DesignSummary(

@@ -8,9 +8,11 @@ fixed depth (optional properties are dropped first).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MAX_DEPTH = 6
+MAX_REQUIRED_DEPTH = 24  # required properties (and their $refs) are followed this deep
 
 _STRING_FORMATS = {
     "date": "2024-01-02",
@@ -61,12 +63,109 @@ def _number(schema: dict[str, Any], base: float) -> float:
     return value
 
 
+MAX_PATTERN = 1000  # longer patterns are not read
+MAX_REPEAT_SHOWN = 64
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdigit,
+    "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
+    "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_NOT_SPACE": lambda c: not c.isspace(),
+    "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
+    "CATEGORY_NOT_WORD": lambda c: not (c.isalnum() or c == "_"),
+}
+
+
+def _in_class(char: str, items: list[Any]) -> bool | None:
+    """Whether ``char`` is in a ``[...]`` class (None: a part we do not read)."""
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and chr(arg) == char:
+            return True
+        if name == "RANGE" and arg[0] <= ord(char) <= arg[1]:
+            return True
+        if name == "CATEGORY":
+            test = _CATEGORIES.get(str(arg))
+            if test is None:
+                return None
+            if test(char):
+                return True
+        elif name not in ("LITERAL", "RANGE", "NEGATE"):
+            return None
+    return False
+
+
+def _class_char(items: list[Any]) -> str | None:
+    """A character of a ``[...]`` class: the first of a few plain ones it accepts."""
+    negated = bool(items) and str(items[0][0]) == "NEGATE"
+    body = items[1:] if negated else items
+    for op, arg in body[:1]:  # the class's own first member, when it names one
+        if not negated and str(op) in ("LITERAL", "RANGE"):
+            return chr(arg if str(op) == "LITERAL" else arg[0])
+    for char in "a0A_-. ":
+        inside = _in_class(char, body)
+        if inside is None:
+            return None
+        if inside != negated:
+            return char
+    return None
+
+
+def _emit(nodes: Any, out: list[str]) -> bool:
+    """Append the shortest text ``nodes`` (a parsed regex) matches; False if unsure."""
+    for op, arg in nodes:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if chr(arg) != "a" else "b")
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            char = _class_char(arg)
+            if char is None:
+                return False
+            out.append(char)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, sub = arg
+            for _ in range(min(low, MAX_REPEAT_SHOWN)):
+                if not _emit(sub, out):
+                    return False
+        elif name == "SUBPATTERN":
+            if not _emit(arg[-1], out):
+                return False
+        elif name == "BRANCH":
+            if not _emit(arg[1][0], out):
+                return False
+        elif name not in ("AT",):  # anchors add nothing; lookarounds, backrefs: unsure
+            return False
+    return True
+
+
+def pattern_example(pattern: str) -> str | None:
+    """A short string that matches ``pattern`` (built from its parse, never by running
+    it), or None when the pattern is not one Python reads or uses what we do not cover."""
+    import re._parser as sre_parse  # type: ignore[import-not-found]  # no matching happens
+
+    if len(pattern) > MAX_PATTERN:
+        return None
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    out: list[str] = []
+    return "".join(out) if _emit(parsed, out) else None
+
+
 def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
-    if isinstance(fmt, str) and fmt in _STRING_FORMATS:
-        return _STRING_FORMATS[fmt]
     given = schema.get("example")
-    text = given if isinstance(given, str) else "string"
+    pattern = schema.get("pattern")
+    shaped = pattern_example(pattern) if isinstance(pattern, str) and not given else None
+    text = given if isinstance(given, str) else shaped if shaped is not None else "string"
+    if isinstance(fmt, str) and fmt in _STRING_FORMATS:
+        text = _STRING_FORMATS[fmt]
+        if fmt != "password":  # a date or a URL padded with "x" is no longer one
+            return text
     low, high = schema.get("minLength"), schema.get("maxLength")
     if isinstance(low, int) and len(text) < low:
         text = text + "x" * (low - len(text))
@@ -83,7 +182,7 @@ def example(
         return "string"
     if "$ref" in schema:
         target = schemas.get(_ref_name(str(schema["$ref"])))
-        if target is None or depth >= MAX_DEPTH:
+        if target is None or depth >= MAX_REQUIRED_DEPTH:
             return {} if target is None or schema_type(target) == "object" else None
         return example(target, schemas, depth + 1, full=full and depth < 3)
     if "const" in schema:
@@ -92,14 +191,17 @@ def example(
         return schema["enum"][0]
     if "allOf" in schema and isinstance(schema["allOf"], list):
         merged: dict[str, Any] = {}
+        scalar: list[Any] = []  # allOf of a non-object (a $ref to a string plus a description)
         for part in schema["allOf"]:
             value = example(part, schemas, depth + 1, full=full)
             if isinstance(value, dict):
                 merged.update(value)
+            elif value is not None:
+                scalar.append(value)
         own = {k: v for k, v in schema.items() if k != "allOf"}
         if schema_type(own) == "object":
             merged.update(example(own, schemas, depth, full=full))
-        return merged
+        return scalar[0] if scalar and not merged else merged
     for key in ("oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and schema[key]:
             options = [
@@ -118,8 +220,9 @@ def example(
     if kind == "null":
         return None
     if kind == "array":
-        count = n if isinstance(n := schema.get("minItems"), int) else 1
-        if schema.get("maxItems") == 0 or depth >= MAX_DEPTH:
+        # minItems is honoured as deep as required properties are; else one item, none deep
+        count = n if isinstance(n := schema.get("minItems"), int) else int(depth < MAX_DEPTH)
+        if schema.get("maxItems") == 0 or depth >= MAX_REQUIRED_DEPTH:
             count = 0
         return [
             example(schema.get("items", {}), schemas, depth + 1, full=full)
@@ -130,10 +233,21 @@ def example(
         props = pr if isinstance(pr := schema.get("properties"), dict) else {}
         out = {}
         for name, sub in props.items():
-            if name in required or (full and depth < MAX_DEPTH):
+            if name in required and depth < MAX_REQUIRED_DEPTH:
+                # required properties are followed deeper (a conformant request or answer)
+                out[name] = example(sub, schemas, depth + 1, full=full and depth < MAX_DEPTH)
+            elif full and depth < MAX_DEPTH:
                 out[name] = example(sub, schemas, depth + 1, full=full)
+        extra = schema.get("additionalProperties")
+        wanted = schema.get("minProperties")
+        if isinstance(wanted, int) and extra is not False and depth < MAX_REQUIRED_DEPTH:
+            value_schema = extra if isinstance(extra, dict) else {}
+            for i in range(1, min(wanted, 3) + 1):  # a map that must not be empty
+                if len(out) >= wanted:
+                    break
+                out.setdefault(f"key{i}", example(value_schema, schemas, depth + 1, full=False))
         return out
     return "string"
 
 
-__all__ = ["example", "schema_type"]
+__all__ = ["example", "pattern_example", "schema_type"]

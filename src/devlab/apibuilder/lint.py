@@ -56,6 +56,12 @@ class LintFinding(BaseModel):
     operation: str = ""
     message: str
     fix: str = ""
+    pointer: str = ""  # JSON pointer of what it is about in the OpenAPI document
+
+
+def _ptr(path: str, method: str = "") -> str:
+    ptr = "/paths/" + path.replace("~", "~0").replace("/", "~1")
+    return f"{ptr}/{method}" if method else ptr
 
 
 def _static(path: str) -> list[str]:
@@ -68,7 +74,14 @@ def _op_findings(op: Operation, model: ApiModel) -> list[LintFinding]:
 
     def add(rule: str, message: str, fix: str, severity: str = "warning") -> None:
         out.append(
-            LintFinding(rule_id=rule, severity=severity, operation=key, message=message, fix=fix)
+            LintFinding(
+                rule_id=rule,
+                severity=severity,
+                operation=key,
+                message=message,
+                fix=fix,
+                pointer=_ptr(op.path, op.method),
+            )
         )
 
     is_collection = not op.path.rstrip("/").endswith("}")
@@ -130,6 +143,7 @@ def lint_model(model: ApiModel) -> list[LintFinding]:
                             operation=op.path,
                             message=f"segment {seg!r} is not lowercase kebab-case",
                             fix="use lowercase-hyphenated",
+                            pointer=_ptr(op.path),
                         )
                     )
                     break
@@ -146,6 +160,7 @@ def lint_model(model: ApiModel) -> list[LintFinding]:
                         operation=op.path,
                         message=f"{op.path} names an action",
                         fix="let the HTTP method say it: GET/POST /things",
+                        pointer=_ptr(op.path),
                     )
                 )
         if op.method == "post" and not op.path.rstrip("/").endswith("}"):
@@ -165,6 +180,7 @@ def lint_model(model: ApiModel) -> list[LintFinding]:
                         operation=f"POST {op.path}",
                         message=f"collection {last!r} is singular",
                         fix=f"name collections in the plural: /{last}s",
+                        pointer=_ptr(op.path, op.method),
                     )
                 )
         out += _op_findings(op, model)
@@ -181,6 +197,7 @@ def lint_model(model: ApiModel) -> list[LintFinding]:
                 severity="warning",
                 message=f"4xx responses use {len(shapes)} different schemas",
                 fix="use one error schema (e.g. RFC 9457 problem details)",
+                pointer="/components/schemas",
             )
         )
     urls = " ".join(model.servers) + " " + " ".join(o.path for o in model.operations[:50])
@@ -191,6 +208,7 @@ def lint_model(model: ApiModel) -> list[LintFinding]:
                 severity="info",
                 message="no version in the server URL or the paths",
                 fix="serve under /v1 (or version by media type)",
+                pointer="/servers" if model.servers else "/paths",
             )
         )
     return out

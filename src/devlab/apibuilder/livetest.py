@@ -7,6 +7,12 @@ a declared base URL (or ``allow_private``); any other host only when it is a
 declared base URL. Loopback is allowed by default. Refusals are 403s that name
 the rule. ``Budget`` bounds request count, rate and total time.
 
+DNS rebinding: a name is resolved once, by the check, and the request connects to
+the address that was checked (``pin``: the URL's host becomes that address, the
+``Host`` header and the TLS server name stay the original host, so virtual hosts and
+certificate checks work), so a resolver that answers differently on a second lookup
+cannot move the request. Environment proxies are ignored for the same reason.
+
 ``send_request`` is the seed's ``POST /api/test``: one request, its response
 checked against the spec's operation (declared status, response schema).
 ``test_spec`` runs schemathesis as a library over every operation: property-based
@@ -55,14 +61,29 @@ class AllowList:
         return False
 
 
+def pin(url: str, address: str) -> tuple[str, str, str]:
+    """(``url`` with its host replaced by the checked ``address``, the original
+    ``Host`` header value, the original host name for TLS)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    ip = f"[{address}]" if ":" in address else address
+    netloc = f"{ip}:{parts.port}" if parts.port else ip
+    named = f"[{host}]" if ":" in host else host
+    header = f"{named}:{parts.port}" if parts.port else named
+    return parts._replace(netloc=netloc).geturl(), header, host
+
+
 def _refuse(rule: str, message: str, url: str) -> TargetRefused:
     return TargetRefused(
         f"target {url} refused by rule '{rule}': {message}", detail={"rule": rule, "url": url}
     )
 
 
-def check_target(url: str, allow: AllowList) -> None:
-    """Raise TargetRefused (403, naming the rule) unless ``url`` may be requested."""
+def check_target(url: str, allow: AllowList) -> str:
+    """Raise TargetRefused (403, naming the rule) unless ``url`` may be requested;
+    return the checked address to connect to (the first one the host resolved to)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refuse("scheme", "only http:// and https:// URLs with a host", url)
@@ -86,31 +107,41 @@ def check_target(url: str, allow: AllowList) -> None:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise _refuse("unresolvable", f"cannot resolve {parts.hostname}: {exc}", url) from None
+    if not infos:
+        raise _refuse("unresolvable", f"{parts.hostname} resolves to no address", url)
     for info in infos:
         ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if ip in METADATA:
-            if not allow.allow_private:
-                raise _refuse("metadata", f"{ip} is a cloud metadata address", url)
-        elif ip.is_loopback:
-            if not (allow.allow_loopback or declared):
-                raise _refuse("loopback", "loopback targets are disabled", url)
-        elif ip.is_link_local:
-            if not allow.allow_private:
-                raise _refuse("link-local", f"{ip} is link-local", url)
-        elif ip.is_private or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
-            if not (allow.allow_private or declared):
-                raise _refuse(
-                    "private-network",
-                    f"{ip} is a private or reserved address; declare the base URL to allow it",
-                    url,
-                )
-        elif not declared:
+        _check_address(ip, allow, declared, url)
+    return str(infos[0][4][0]).split("%")[0]
+
+
+def _check_address(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow: AllowList, declared: bool, url: str
+) -> None:
+    """Refuse ``ip`` by the first rule it breaks (see the module doc)."""
+    if ip in METADATA:
+        if not allow.allow_private:
+            raise _refuse("metadata", f"{ip} is a cloud metadata address", url)
+    elif ip.is_loopback:
+        if not (allow.allow_loopback or declared):
+            raise _refuse("loopback", "loopback targets are disabled", url)
+    elif ip.is_link_local:
+        if not allow.allow_private:
+            raise _refuse("link-local", f"{ip} is link-local", url)
+    elif ip.is_private or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+        if not (allow.allow_private or declared):
             raise _refuse(
-                "not-allow-listed",
-                "only loopback and the declared base URLs "
-                f"({', '.join(allow.base_urls) or 'none'}) may be tested",
+                "private-network",
+                f"{ip} is a private or reserved address; declare the base URL to allow it",
                 url,
             )
+    elif not declared:
+        raise _refuse(
+            "not-allow-listed",
+            "only loopback and the declared base URLs "
+            f"({', '.join(allow.base_urls) or 'none'}) may be tested",
+            url,
+        )
 
 
 @dataclass
@@ -241,12 +272,21 @@ def send_request(
         content = json.dumps(body).encode()
         head.setdefault("Content-Type", "application/json")
     start = time.perf_counter()
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+    # trust_env=False: a proxy from the environment would resolve the name again
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_target(url, allow)
+            address = check_target(url, allow)
+            target, host_header, server_name = pin(url, address)
             request = client.build_request(
-                method, url, params=params or None, headers=head, content=content
+                method,
+                target,
+                params=params or None,
+                headers={**head, "Host": host_header},
+                content=content,
+                extensions={"sni_hostname": server_name},
             )
+            # the URL as the user wrote it (with the query), for the result and redirects
+            shown = str(request.url.copy_with(netloc=host_header.encode("ascii")))
             response = client.send(request, stream=True)
             try:
                 data = b""
@@ -257,7 +297,7 @@ def send_request(
             finally:
                 response.close()
             if response.is_redirect and "location" in response.headers:
-                url = urljoin(str(request.url), response.headers["location"])
+                url = urljoin(shown, response.headers["location"])
                 continue
             break
         else:
@@ -265,13 +305,13 @@ def send_request(
     elapsed = (time.perf_counter() - start) * 1000
     parsed = _parse_body(data, response.headers.get("content-type", ""))
     result = LiveResult(
-        url=str(request.url),
+        url=shown,
         method=method,
         status=response.status_code,
         elapsed_ms=round(elapsed, 1),
         headers=dict(response.headers),
         body=parsed,
-        curl=_curl(method, str(request.url), head, content),
+        curl=_curl(method, shown, head, content),
     )
     if model is not None:
         _check_conformance(result, model, base_url, response.status_code, parsed)
@@ -321,6 +361,7 @@ __all__ = [
     "LiveResult",
     "check_response",
     "check_target",
+    "pin",
     "send_request",
     "validate_body",
 ]

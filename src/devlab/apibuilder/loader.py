@@ -250,10 +250,20 @@ def bundle_refs(doc: Document) -> dict[str, Any]:
 
 def line_of(text: str, ptr: str) -> int | None:
     """1-based line of the node at JSON pointer ``ptr`` in ``text`` (None if unknown)."""
+    return lines_of(text, [ptr]).get(ptr)
+
+
+def lines_of(text: str, ptrs: list[str]) -> dict[str, int]:
+    """1-based line of each JSON pointer in ``text``, parsing the text once (empty when
+    it is not YAML/JSON)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
-        return None
+        return {}
+    return {ptr: _line_in(root, ptr) for ptr in ptrs}
+
+
+def _line_in(node: Any, ptr: str) -> int:
     best = 1
     for part in split_pointer(ptr):
         if node is None:
@@ -281,6 +291,7 @@ __all__ = [
     "Document",
     "bundle_refs",
     "line_of",
+    "lines_of",
     "pointer",
     "read_document",
     "resolve_pointer",

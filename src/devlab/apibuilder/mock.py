@@ -1,4 +1,9 @@
-"""The mock server's route table, built from the API model (see ``mockserver``)."""
+"""The mock server's route table, built from the API model (see ``mockserver``).
+
+``route_table(model)`` is ``{"schemas": ..., "routes": [...]}``: the named schemas once
+(the routes' ``$ref``s point at ``#/components/schemas/<Name>``), and per operation
+what it checks (every parameter with its schema, the request body's schema) and the
+example it answers with."""
 
 from __future__ import annotations
 
@@ -51,6 +56,13 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
                 "body_required": bool(rb and rb.required),
                 "body_kind": "json" if rb is not None and "json" in rb.content_type else "other",
                 "fields": _required_fields(rb.schema_, model.schemas) if rb is not None else [],
+                # full checks (jsonschema): every parameter's schema and the body's
+                "params": [
+                    {"name": p.name, "in": p.location, "required": p.required, "schema": p.schema_}
+                    for p in op.parameters
+                    if p.location in ("path", "query", "header")
+                ],
+                "body_schema": rb.schema_ if rb is not None and "json" in rb.content_type else None,
                 "status": status,
                 "content_type": ctype,
                 "body": body if status != 204 else None,
@@ -59,13 +71,18 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
     return routes
 
 
+def route_table(model: ApiModel) -> dict[str, Any]:
+    """What the mock server serves: the named schemas and ``build_routes(model)``."""
+    return {"schemas": model.schemas, "routes": build_routes(model)}
+
+
 def mock_server(
     model: ApiModel, host: str = "127.0.0.1", port: int = 8765, *, log: bool = True
 ) -> Any:
     """A ``ThreadingHTTPServer`` answering for ``model`` (call ``serve_forever``)."""
     from devlab.apibuilder.mockserver import serve
 
-    return serve(build_routes(model), host, port, log)
+    return serve(route_table(model), host, port, log)
 
 
-__all__ = ["MOCK_SOURCE", "build_routes", "mock_server"]
+__all__ = ["MOCK_SOURCE", "build_routes", "mock_server", "route_table"]

@@ -1,22 +1,39 @@
-"""A mock HTTP server for one spec, standard library only.
+"""A mock HTTP server for one spec, standard library (and jsonschema when present).
 
 It runs in two places: inside the sandbox next to a generated SDK's smoke test
 (``python3 mockserver.py routes.json PORT``), and behind ``devlab api mock``.
-Routes come from ``devlab.apibuilder.mock.build_routes``: per operation the path
-template, the required query/header parameters and body fields it checks (a
-request missing one gets a 400 naming it), and the example response it answers
-(schema-conformant, deterministic). Unknown paths get 404, unknown methods 405.
+Routes come from ``devlab.apibuilder.mock.route_table``: per operation the path
+template, its parameters and request body with their schemas, and the example
+response it answers (schema-conformant, deterministic). Unknown paths get 404,
+unknown methods 405.
+
+Requests are checked against the operation: a missing required parameter or body, a
+body that is not JSON, or a parameter whose value breaks its schema (``limit=abc`` for
+an integer, ``limit=500`` over a maximum of 100) is a 400; a JSON body that breaks the
+body schema is a 422. Both name each field (``query parameter 'limit'``, ``body field
+'owner.name'``) in ``error`` and list them in ``errors``. Schemas are checked with
+jsonschema (Draft 2020-12, the model's dialect); where it is not installed (a bare
+python3) only required parameters and body fields are checked.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover - a python3 without jsonschema: required checks only
+    jsonschema = None
+
 MAX_BODY = 1_000_000
+MAX_ERRORS = 5
+MAX_SEGMENT = 2000  # longest path segment split into several parameters
 
 
 def _match(segments: list[str], parts: list[str]) -> bool:
@@ -35,31 +52,182 @@ def _match(segments: list[str], parts: list[str]) -> bool:
     return True
 
 
-def _problems(route: dict, query: dict, headers: Message, body: bytes, ctype: str) -> list[str]:
-    problems = [
-        f"missing query parameter {name!r}" for name in route.get("query", []) if name not in query
-    ]
-    problems += [
-        f"missing header {name!r}" for name in route.get("headers", []) if headers.get(name) is None
-    ]
-    if route.get("body_required") and not body:
-        problems.append("missing request body")
-    if body and route.get("body_kind") == "json":
-        if "json" not in ctype:
-            problems.append(f"request body must be JSON, got Content-Type {ctype!r}")
+def _problem(where: str, field: str, message: str, status: int = 400) -> dict[str, Any]:
+    return {"in": where, "field": field, "message": message, "status": status}
+
+
+class Schemas:
+    """jsonschema validators of one table's schemas (``$ref``s resolve against the named
+    schemas), built once per schema."""
+
+    def __init__(self, named: dict[str, Any]) -> None:
+        self.named = named
+        self.cache: dict[int, Any] = {}
+
+    def resolve(self, schema: Any) -> Any:
+        for _ in range(8):
+            if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
+                break
+            schema = self.named.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        return schema
+
+    def errors(self, schema: Any, value: Any) -> list[Any]:
+        if jsonschema is None or not isinstance(schema, dict) or not schema:
+            return []
+        validator = self.cache.get(id(schema))
+        if validator is None:
+            root = {**schema, "components": {"schemas": self.named}}
+            validator = jsonschema.Draft202012Validator(root)
+            self.cache[id(schema)] = validator
+        found = validator.iter_errors(value)
+        return sorted(found, key=lambda e: [str(p) for p in e.absolute_path])[:MAX_ERRORS]
+
+
+def _kind(schema: Any) -> str | None:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _scalar(text: str, kind: str | None) -> tuple[Any, str | None]:
+    """``text`` as the schema's type, or why it is not one."""
+    if kind == "integer":
+        try:
+            return int(text), None
+        except ValueError:
+            return None, f"{text!r} is not an integer"
+    if kind == "number":
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"{text!r} is not a number"
+        return (
+            (None, f"{text!r} is not a finite number")
+            if value != value or abs(value) == float("inf")
+            else (value, None)
+        )
+    if kind == "boolean":
+        if text in ("true", "false"):
+            return text == "true", None
+        return None, f"{text!r} is not true or false"
+    return text, None
+
+
+def _param_value(raw: list[str], schema: Any, schemas: Schemas) -> tuple[Any, str | None]:
+    """A parameter's text values as its schema's type (arrays: repeated or comma-separated)."""
+    kind = _kind(schemas.resolve(schema))
+    if kind == "object":
+        return None, None  # deepObject / form objects: not checked
+    if kind == "array":
+        items_kind = _kind(schemas.resolve(schemas.resolve(schema).get("items")))
+        texts = raw if len(raw) > 1 else [t for t in raw[0].split(",") if t] if raw[0] else []
+        out = []
+        for text in texts:
+            value, why = _scalar(text, items_kind)
+            if why:
+                return None, why
+            out.append(value)
+        return out, None
+    return _scalar(raw[-1], kind)
+
+
+def _field(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _param_problems(
+    route: dict, query: dict, headers: Message, path_args: dict, schemas: Schemas
+) -> list[dict[str, Any]]:
+    problems = []
+    for p in route.get("params", []):
+        name, where = p["name"], p["in"]
+        if where == "query":
+            raw = query.get(name)
+        elif where == "header":
+            raw = headers.get_all(name)
         else:
-            try:
-                data = json.loads(body)
-            except ValueError:
-                return [*problems, "request body is not valid JSON"]
-            if isinstance(data, dict):
-                problems += [
-                    f"missing body field {f!r}" for f in route.get("fields", []) if f not in data
-                ]
+            raw = [path_args[name]] if name in path_args else None
+        if not raw:
+            if p.get("required"):
+                problems.append(_problem(where, name, f"missing {where} parameter {name!r}"))
+            continue
+        if jsonschema is None:
+            continue
+        value, why = _param_value(list(raw), p.get("schema"), schemas)
+        if why is None and value is not None:
+            errors = schemas.errors(p.get("schema"), value)
+            why = errors[0].message if errors else None
+        if why:
+            problems.append(_problem(where, name, f"{where} parameter {name!r}: {why}"))
     return problems
 
 
-def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestHandler]:
+def _body_problems(route: dict, body: bytes, ctype: str, schemas: Schemas) -> list[dict]:
+    if not body:
+        return [_problem("body", "", "missing request body")] if route.get("body_required") else []
+    if route.get("body_kind") != "json":
+        return []
+    if "json" not in ctype:
+        return [_problem("body", "", f"request body must be JSON, got Content-Type {ctype!r}")]
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return [_problem("body", "", "request body is not valid JSON")]
+    if jsonschema is None:
+        fields = route.get("fields", []) if isinstance(data, dict) else []
+        return [
+            _problem("body", f, f"missing body field {f!r}", 422) for f in fields if f not in data
+        ]
+    out = []
+    for e in schemas.errors(route.get("body_schema"), data):
+        field = _field(e.absolute_path)
+        if e.validator == "required" and e.message.startswith("'"):
+            field = _field([*e.absolute_path, e.message.split("'")[1]])
+            out.append(_problem("body", field, f"missing body field {field!r}", 422))
+        elif field:
+            out.append(_problem("body", field, f"body field {field!r}: {e.message}", 422))
+        else:
+            out.append(_problem("body", "", f"request body: {e.message}", 422))
+    return out
+
+
+def _path_args(segments: list[str], parts: list[str]) -> dict[str, str]:
+    """Path parameter values, whole segments ("{id}") or inside one ("{name}.{ext}": the
+    earlier parameters take the most, so "1.5.json" is 1.5 and json)."""
+    args: dict[str, str] = {}
+    for seg, part in zip(segments, parts, strict=False):
+        if "{" not in seg or len(part) > MAX_SEGMENT:
+            continue  # a long segment: not split (the groups backtrack: quadratic)
+        pieces = re.split(r"(\{[^{}/]+\})", seg)
+        names = [p[1:-1] for p in pieces if p.startswith("{") and p.endswith("}")]
+        pattern = "".join(
+            "(.+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in pieces
+        )
+        found = re.fullmatch(pattern, part, re.DOTALL)
+        if found is not None:
+            args.update(zip(names, found.groups(), strict=True))
+    return args
+
+
+def _problems(
+    route: dict, query: dict, headers: Message, body: bytes, ctype: str, parts: list[str],
+    schemas: Schemas,
+) -> list[dict[str, Any]]:  # fmt: skip
+    args = _path_args(route["segments"], parts)
+    found = _param_problems(route, query, headers, args, schemas)
+    return found + _body_problems(route, body, ctype, schemas)
+
+
+def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestHandler]:
+    """The request handler of a route table (``route_table``'s dict, or a bare list of
+    routes, checked for required fields only)."""
+    routes: list[dict] = table["routes"] if isinstance(table, dict) else table
+    schemas = Schemas(table.get("schemas", {}) if isinstance(table, dict) else {})
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -106,11 +274,16 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
                 self._send(405, {"error": f"{self.command} not allowed", "status": 405})
                 return
             ctype = self.headers.get("Content-Type") or ""
-            # several operations on one path (pseudo paths): the first the request satisfies
-            checked = [(r, _problems(r, query, self.headers, body, ctype)) for r in same]
-            route, problems = next(((r, p) for r, p in checked if not p), checked[0])
+            # several operations on one path (pseudo paths): the first the request satisfies;
+            checked = [
+                (r, _problems(r, query, self.headers, body, ctype, parts, schemas)) for r in same
+            ]
+            # none passes: report the one that came closest (the request's own operation)
+            route, problems = min(checked, key=lambda pair: len(pair[1]))
             if problems:
-                self._send(400, {"error": "; ".join(problems), "status": 400})
+                status = 400 if any(p["status"] == 400 for p in problems) else 422
+                error = "; ".join(p["message"] for p in problems)
+                self._send(status, {"error": error, "status": status, "errors": problems})
                 return
             self._send(
                 route["status"], route.get("body"), route.get("content_type") or "application/json"
@@ -122,10 +295,10 @@ def make_handler(routes: list[dict], log: bool = False) -> type[BaseHTTPRequestH
 
 
 def serve(
-    routes: list[dict], host: str = "127.0.0.1", port: int = 8765, log: bool = False
+    table: list | dict, host: str = "127.0.0.1", port: int = 8765, log: bool = False
 ) -> ThreadingHTTPServer:
     """A started-but-not-serving server; call ``serve_forever()`` on it."""
-    server = ThreadingHTTPServer((host, port), make_handler(routes, log))
+    server = ThreadingHTTPServer((host, port), make_handler(table, log))
     server.daemon_threads = True
     return server
 

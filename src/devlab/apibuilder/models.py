@@ -137,6 +137,10 @@ class GeneratedSdk(BaseModel):
     models: int
     generate_ms: float
     proof: SdkProof | None = None
+    docs_model: str | None = Field(
+        default=None,
+        description="provider/model that wrote the README's overview; none: templates only",
+    )
 
 
 __all__ = [

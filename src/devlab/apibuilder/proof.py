@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from devlab.apibuilder.mock import MOCK_SOURCE, build_routes
+from devlab.apibuilder.mock import MOCK_SOURCE, route_table
 from devlab.apibuilder.models import ApiModel, GeneratedSdk, SdkProof, SmokeResult
 from devlab.apibuilder.sdk.python import package_name
 from devlab.config import Settings
@@ -99,10 +99,10 @@ def prove_sdk(sdk: GeneratedSdk, model: ApiModel, settings: Settings) -> SdkProo
     from devlab.sandbox import Limits, SandboxRequest, run_code
 
     files = dict(sdk.files)
-    files["routes.json"] = json.dumps(build_routes(model))
+    files["routes.json"] = json.dumps(route_table(model))
     files["mockserver.py"] = MOCK_SOURCE.read_text(encoding="utf-8")
     files["prove.sh"] = _script(sdk, model.title)
-    size = sum(len(v.encode()) for v in files.values())
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in files.items())  # as counted
     if size > MAX_SDK_BYTES:
         return SdkProof(
             checker=_CHECKERS[sdk.language],
@@ -138,13 +138,13 @@ def prove_sdks(items: list[tuple[GeneratedSdk, ApiModel]], settings: Settings) -
     for i, (sdk, model) in enumerate(items):
         base = f"sdk_{i:04d}/"
         files.update({base + k: v for k, v in sdk.files.items()})
-        files[base + "routes.json"] = json.dumps(build_routes(model))
+        files[base + "routes.json"] = json.dumps(route_table(model))
         files[base + "prove.sh"] = _script(sdk, model.title, 9000 + i, "../mockserver.py")
     files["run.sh"] = (
         "for d in sdk_*; do (cd $d && bash prove.sh) > $d.out 2>&1; "
         'echo "=== $d rc=$?"; head -c 30000 $d.out; echo; done\n'
     )
-    size = sum(len(v.encode()) for v in files.values())
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in files.items())  # as counted
     cfg = settings.model_copy(
         update={"sandbox_max_source_bytes": max(settings.sandbox_max_source_bytes, size + 1000)}
     )

@@ -5,9 +5,11 @@ visual builder page at ``/devlab/api``:
 * ``POST /generate-sdk``: ``{schema, language, framework}`` -> a ZIP of the SDK (with its
   sandbox proof in ``devlab-proof.json``), or JSON with ``?format=json``;
 * ``POST /test``: ``{endpoint, method, params}`` -> one live request checked against the
-  spec; ``POST /test-spec``: property tests of a whole spec (schemathesis);
-* ``POST /diff``, ``POST /lint``; designs CRUD, builder edits, undo and diff under
-  ``/designs``.
+  spec; ``POST /test-spec``: property tests of a whole spec (schemathesis), a job (202);
+* ``POST /suggest``: design suggestions from the language model;
+* ``POST /diff``, ``POST /lint``; ``POST /lint/insights`` and
+  ``POST /designs/{id}/lint`` also fold the lint into the project's insights feed;
+  designs CRUD, builder edits, undo and diff under ``/designs``.
 """
 
 from __future__ import annotations
@@ -19,18 +21,20 @@ import zipfile
 from importlib.resources import files
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from devlab.apibuilder import (
     AllowList,
     ApiModel,
-    Budget,
     DesignEdit,
+    DesignSuggestions,
+    LintRecord,
     ParseReport,
     create_design,
     delete_design,
+    design_source,
     diff_design,
     diff_models,
     edit_design,
@@ -41,13 +45,17 @@ from devlab.apibuilder import (
     mock_server,
     parse_schema,
     prove_sdk,
+    record_lint,
     send_request,
-    test_spec,
+    submit_spec_test,
+    suggest_design,
     undo_design,
+    write_overview,
 )
 from devlab.apibuilder.errors import SpecTooLarge
 from devlab.apibuilder.loader import MAX_BYTES
 from devlab.apitypes import DbId
+from devlab.codebase import resolve_project
 from devlab.errors import InvalidInput
 from devlab.webtools import Principal, principal, workbench
 from devlab.workbench import Workbench
@@ -79,6 +87,16 @@ class SdkRequest(SchemaRef):
     language: str = Field(description="typescript | python | java")
     framework: str | None = Field(default=None, description="axios|fetch, requests|httpx, okhttp")
     prove: bool = Field(default=True, description="compile + smoke-test it in the sandbox")
+    docs: bool = Field(
+        default=False,
+        description="add an overview written by the language model to the README "
+        "(off: the SDK is template-only, same spec, same bytes)",
+    )
+    docs_max_tokens: int = Field(default=300, ge=1, le=1024)
+
+
+class SuggestRequest(SchemaRef):
+    max_tokens: int = Field(default=300, ge=1, le=1024, description="the reply's length cap")
 
 
 class LiveRequest(SchemaRef):
@@ -94,6 +112,17 @@ class SpecTestRequest(SchemaRef):
     base_url: str = Field(max_length=2000)
     examples: int = Field(default=10, ge=1, le=100)
     max_requests: int = Field(default=300, ge=1, le=5000)
+
+
+class LintIntoFeed(SchemaRef):
+    project_id: DbId | str | None = Field(
+        default=None, description="the project (id or name); default: the design's project"
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=300,
+        description="the spec's path in the feed (default: openapi.yaml, or the design's)",
+    )
 
 
 class DiffRequest(BaseModel):
@@ -151,6 +180,8 @@ def generate_sdk_route(
 ) -> Response | dict[str, Any]:
     model = body.load(bench)
     sdk = generate_sdk(model, body.language, body.framework)
+    if body.docs:
+        write_overview(bench.llm, model, sdk, max_tokens=body.docs_max_tokens)
     if body.prove:
         sdk.proof = prove_sdk(sdk, model, bench.settings)
     if format == "json":
@@ -166,6 +197,8 @@ def generate_sdk_route(
                 sdk.proof.model_dump_json(indent=2),
             )
     headers = {"Content-Disposition": f'attachment; filename="{sdk.language}-sdk.zip"'}
+    if sdk.docs_model:
+        headers["X-DevLab-Docs-Model"] = sdk.docs_model
     if sdk.proof is not None:
         headers["X-DevLab-Compiled"] = str(sdk.proof.compiled).lower()
         headers["X-DevLab-Smoke"] = (
@@ -193,17 +226,24 @@ def live_test_route(body: LiveRequest, bench: Workbench = Depends(workbench)) ->
     return result.model_dump(mode="json")
 
 
-@router.post("/test-spec")
-def spec_test_route(body: SpecTestRequest, bench: Workbench = Depends(workbench)) -> dict:
+@router.post("/test-spec", status_code=202)
+def spec_test_route(body: SpecTestRequest, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Property tests of every operation, as a job (202; follow ``events``); the job's
+    result is the report. A target outside the allow-list is a 403 at once."""
     model = body.load(bench)
-    report = test_spec(
+    project_id = get_design(bench.db, body.design_id).project_id if body.design_id else None
+    job = submit_spec_test(
+        bench,
         model,
         body.base_url,
         allow=_allow(bench, model, body.base_url),
         examples=body.examples,
-        budget=Budget(max_requests=body.max_requests),
+        max_requests=body.max_requests,
+        project_id=project_id,
     )
-    return report.model_dump(mode="json")
+    answer = job.model_dump(mode="json")
+    answer["events"] = f"/api/v1/devlab/jobs/{job.id}/events"
+    return JSONResponse(answer, status_code=202)
 
 
 @router.post("/diff")
@@ -219,17 +259,48 @@ def lint_route(body: SchemaRef, bench: Workbench = Depends(workbench)) -> list[d
     return [f.model_dump() for f in lint_model(body.load(bench))]
 
 
+@router.post("/suggest", response_model=DesignSuggestions)
+def suggest_route(body: SuggestRequest, bench: Workbench = Depends(workbench)) -> DesignSuggestions:
+    """Design suggestions from the language model (shown the lint findings, which come
+    back in ``lint``)."""
+    return suggest_design(bench.llm, body.load(bench), max_tokens=body.max_tokens)
+
+
+@router.post("/lint/insights", response_model=LintRecord)
+def lint_insights_route(body: LintIntoFeed, bench: Workbench = Depends(workbench)) -> LintRecord:
+    """Lint a spec (or a stored design) into a project's insights feed: new findings are
+    added, repeated ones kept (no duplicates), ones no longer reported marked fixed."""
+    design = get_design(bench.db, body.design_id) if body.design_id is not None else None
+    project = body.project_id
+    if project is None and design is not None:
+        project = design.project_id
+    if project is None:
+        raise InvalidInput("give 'project_id': the project whose insights feed gets the lint")
+    if design is not None:
+        model, source, text = design.model, body.name or design_source(design.name), None
+    else:
+        model = body.load(bench)
+        source = body.name or "openapi.yaml"
+        text = body.schema_ if isinstance(body.schema_, str) else None
+    return record_lint(bench.db, project, model, source=source, text=text)
+
+
 # ---------------------------------------------------------------- designs
 
 
 @router.get("/designs")
 def designs_list(
-    bench: Workbench = Depends(workbench), who: Principal = Depends(principal)
+    project_id: str | None = Query(
+        None, max_length=300, description="only this project's designs (name or id)"
+    ),
+    bench: Workbench = Depends(workbench),
+    who: Principal = Depends(principal),
 ) -> list[dict[str, Any]]:
     """The stored designs: those of projects the caller can see, and unattached ones."""
+    only = resolve_project(bench.db, project_id).id if project_id else None
     return [
         d.model_dump(mode="json")
-        for d in list_designs(bench.db)
+        for d in list_designs(bench.db, project_id=only)
         if d.project_id is None or who.can_see(d.project_id)
     ]
 
@@ -284,6 +355,19 @@ def designs_diff(
 @router.get("/designs/{design_id}/lint")
 def designs_lint(design_id: DbId, bench: Workbench = Depends(workbench)) -> list[dict]:
     return [f.model_dump() for f in lint_model(get_design(bench.db, design_id).model)]
+
+
+@router.post("/designs/{design_id}/lint", response_model=LintRecord)
+def designs_lint_record(design_id: DbId, bench: Workbench = Depends(workbench)) -> LintRecord:
+    """Lint the head version into the design's project's insights feed."""
+    design = get_design(bench.db, design_id)
+    if design.project_id is None:
+        raise InvalidInput(
+            f"design {design.name!r} belongs to no project, so it has no insights feed; "
+            "create it with 'project_id', or lint it with POST /lint/insights and a project_id"
+        )
+    source = design_source(design.name)
+    return record_lint(bench.db, design.project_id, design.model, source=source)
 
 
 class TryRequest(BaseModel):

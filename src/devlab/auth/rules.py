@@ -129,10 +129,15 @@ RULES: dict[str, Rule] = {
     f"POST {P}/api/parse-schema": USER,
     f"POST {P}/api/diff": USER,
     f"POST {P}/api/lint": Rule("viewer", DESIGN_IN_BODY),
+    # writes the lint into the project's insights feed (like an analysis)
+    f"POST {P}/api/lint/insights": Rule(
+        "developer", loc.first(DESIGN_IN_BODY, loc.body("project_id"))
+    ),
     f"POST {P}/api/generate-sdk": Rule("developer", DESIGN_IN_BODY, meter="sandbox"),
     f"POST {P}/api/test": Rule("developer", DESIGN_IN_BODY),
     f"POST {P}/api/test-spec": Rule("developer", DESIGN_IN_BODY),
-    f"GET {P}/api/designs": USER,
+    f"POST {P}/api/suggest": Rule("developer", DESIGN_IN_BODY),  # a language-model request
+    f"GET {P}/api/designs": Rule("user", loc.query("project_id")),
     f"POST {P}/api/designs": Rule("developer", loc.body("project_id")),
     f"GET {P}/api/designs/{{design_id}}": Rule("viewer", DESIGN),
     f"DELETE {P}/api/designs/{{design_id}}": Rule("developer", DESIGN),
@@ -140,6 +145,7 @@ RULES: dict[str, Rule] = {
     f"POST {P}/api/designs/{{design_id}}/undo": Rule("developer", DESIGN),
     f"GET {P}/api/designs/{{design_id}}/diff": Rule("viewer", DESIGN),
     f"GET {P}/api/designs/{{design_id}}/lint": Rule("viewer", DESIGN),
+    f"POST {P}/api/designs/{{design_id}}/lint": Rule("developer", DESIGN),
     f"POST {P}/api/designs/{{design_id}}/try": Rule("developer", DESIGN),
     # analysis and insights
     f"POST {P}/analyze": Rule("developer"),

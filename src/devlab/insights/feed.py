@@ -9,7 +9,9 @@ with a status a person can change.
 * an open finding that an analysis of its phase no longer reports becomes *fixed*
   (unless its file failed to analyse this time: a crash is not a fix);
 * a fixed finding that comes back is *open* again (counted as reopened); a dismissed one
-  stays dismissed, which is the point of dismissing it.
+  stays dismissed, which is the point of dismissing it;
+* an analysis that covers only some paths (the API Builder lints one spec or design at a
+  time) passes ``scope_paths``: only findings under those paths can become fixed.
 
 The rank is severity x confidence x reachability: untrusted input proven to reach the
 sink ranks above unknown origin, which ranks above code under tests/, docs/ or examples/.
@@ -70,6 +72,8 @@ def finding_phase(f: Finding) -> str:
     """The analysis phase that reports ``f`` (see ``devlab.reverse.analyze.PHASES``)."""
     if f.rule_id == "DL-SECRET":
         return "secrets"
+    if f.rule_id.startswith("DL-API-"):
+        return "api"  # the API Builder's REST lint of a spec or design (issue 16)
     if f.category == "coverage":
         return "coverage"  # the Testing & QA Lab's coverage runs (issue 15)
     if f.category == "dependency":
@@ -140,9 +144,16 @@ def _dedupe(findings: list[Finding]) -> dict[str, tuple[Finding, int]]:
 
 
 def record_analysis(
-    db: Database, project: str | int, report: AnalysisReport, *, job_id: str | None = None
+    db: Database,
+    project: str | int,
+    report: AnalysisReport,
+    *,
+    job_id: str | None = None,
+    scope_paths: set[str] | None = None,
 ) -> AnalysisSummary:
-    """Fold ``report`` into the project's feed; returns what changed (one transaction)."""
+    """Fold ``report`` into the project's feed; returns what changed (one transaction).
+    With ``scope_paths`` the report covers only those paths: an open finding elsewhere is
+    not marked fixed for being absent."""
     ref = resolve_project(db, project)
     current = _dedupe(report.findings)
     failed: dict[str, set[str]] = {}
@@ -205,6 +216,7 @@ def record_analysis(
                 and row.status == "open"
                 and row.phase in phases
                 and row.path not in failed.get(row.phase, ())
+                and (scope_paths is None or row.path in scope_paths)
             ):
                 fixed += 1
                 row.status = "fixed"

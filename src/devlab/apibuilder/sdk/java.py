@@ -13,6 +13,10 @@ from devlab.apibuilder.sdk.plan import ANY, Namer, OpPlan, SdkPlan, TypeRef, cam
 from devlab.apibuilder.sdk.render import java_str, render, safe_comment
 
 PACKAGE = "sdk"
+# what the SDK is compiled and smoke-tested against here (Debian's libokhttp-java and
+# libjackson2-databind-java); pom.xml and build.gradle name the same versions for users
+OKHTTP_VERSION = "3.13.1"
+JACKSON_VERSION = "2.14.0"
 _KEYWORDS = {
     "abstract",
     "assert",
@@ -310,15 +314,24 @@ def generate_java(
         if call is not None:
             calls.append({"name": op.operation_id, "call": call})
     artifact = re.sub(r"[^a-z0-9-]+", "-", plan.title.lower()).strip("-")[:40] or "api"
+    build = {
+        "artifact": artifact + "-client",
+        # a Maven/Gradle version: the spec's version with only safe characters
+        "artifact_version": re.sub(r"[^A-Za-z0-9._+-]+", "", plan.version)[:40] or "1.0.0",
+        "okhttp_version": OKHTTP_VERSION,
+        "jackson_version": JACKSON_VERSION,
+    }
     base = f"src/main/java/{PACKAGE}"
     return {
         f"{base}/ApiClient.java": render("java_client.java.j2", **ctx),
         f"{base}/ApiException.java": render("java_exception.java.j2", **ctx),
         f"{base}/Models.java": render("java_models.java.j2", **ctx),
         f"src/test/java/{PACKAGE}/Smoke.java": render("java_smoke.java.j2", **ctx, calls=calls),
-        "pom.xml": render("java_pom.xml.j2", **ctx, artifact=artifact + "-client"),
-        "README.md": render("java_readme.md.j2", **ctx, example=ops[0] if ops else None),
+        "pom.xml": render("java_pom.xml.j2", **ctx, **build),
+        "build.gradle": render("java_build.gradle.j2", **ctx, **build),
+        "settings.gradle": render("java_settings.gradle.j2", **build),
+        "README.md": render("java_readme.md.j2", **ctx, **build, example=ops[0] if ops else None),
     }
 
 
-__all__ = ["PACKAGE", "generate_java"]
+__all__ = ["JACKSON_VERSION", "OKHTTP_VERSION", "PACKAGE", "generate_java"]
