@@ -181,6 +181,7 @@ def test_a_request_connects_to_the_address_that_was_checked(monkeypatch, serve):
         send_request(f"{base}/echo", allow=AllowList(base_urls=[base]), timeout=3)
 
 
+@pytest.mark.slow
 def test_property_tests_connect_to_the_address_that_was_checked(
     monkeypatch, petstore_model, mock_url
 ):
@@ -280,6 +281,7 @@ class _Slow(_Buggy):
         super().do_GET()
 
 
+@pytest.mark.slow
 def test_a_spec_test_job_cancels_between_operations(bench, petstore_model, serve):
     import time
 

@@ -164,6 +164,7 @@ def test_cli_build_show_export(shop_settings, tmp_path):
     assert bad.exit_code == 2 and "sonnets" in bad.output and "completion" in bad.output
 
 
+@pytest.mark.slow
 def test_exports_load_with_pyarrow_and_datasets(shop_settings, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
