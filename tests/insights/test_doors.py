@@ -191,3 +191,20 @@ def test_insights_cli_lists_dismisses_and_reopens(tmp_path):
     assert missing.exit_code == 2 and "--project" in missing.output
     unknown = runner.invoke(app, ["--home", str(home), "insights", "dismiss", "999", "-r", "x"])
     assert unknown.exit_code == 2 and "999" in unknown.stderr
+
+
+def test_cli_analyze_is_not_confined_to_the_ingestion_roots(tmp_path, monkeypatch):
+    # The roots confine the server's doors; the CLI's user can read the files anyway (as
+    # `devlab ingest` is not confined, `devlab analyze DIR` is not either).
+    src = write_tree(tmp_path / "elsewhere" / "pinger", APP)
+    for place in ("user", "cwd"):
+        (tmp_path / place).mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.chdir(tmp_path / "cwd")
+    home = tmp_path / "home"
+    result = runner.invoke(
+        app, ["--home", str(home), "analyze", str(src), "--phases", "security", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["project"] == "pinger" and any(f["cwe"] == "CWE-78" for f in report["findings"])

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from devlab.cli import app as cli_app
 from devlab.config import Settings, load_settings
-from helpers import SAMPLE, serve_in_thread, write_tree
+from helpers import SAMPLE, serve_in_thread, wait_job, write_tree
 
 HUGE = str(2**64)
 API = "/api/v1/devlab"
@@ -116,7 +116,7 @@ def test_websocket_from_another_origin_is_refused(server) -> None:
         pass
 
 
-@pytest.mark.slow
+@pytest.mark.model  # the allowed ingestion embeds (the packaged embedding model)
 def test_ingestion_of_server_paths_is_limited_to_the_roots(tmp_path) -> None:
     inside = write_tree(tmp_path / "allowed" / "repo", SAMPLE)
     outside = write_tree(tmp_path / "elsewhere" / "repo", SAMPLE)
@@ -128,7 +128,10 @@ def test_ingestion_of_server_paths_is_limited_to_the_roots(tmp_path) -> None:
             resp = httpx.post(url, json={"name": "x", "source": source})
             assert resp.status_code == 403, (source, resp.text)
         assert httpx.get(url).json() == []
-        assert httpx.post(url, json={"name": "ok", "source": str(inside)}).status_code == 202
+        accepted = httpx.post(url, json={"name": "ok", "source": str(inside)})
+        assert accepted.status_code == 202
+        # ends here, not in the next test's time (its embedding would be charged there)
+        assert wait_job(f"http://{base}", accepted.json()["id"])["status"] == "succeeded"
 
 
 def test_405_names_the_allowed_methods(server) -> None:

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from devlab.config import load_settings
 from helpers import SAMPLE, serve_in_thread, wait_job, write_tree
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.model]  # semantic search embeds queries
 
 # Operations that load or train a language model, or start long jobs of one (chat,
 # actions, generation, fine-tuning, evaluation, dataset builds, whole analyses): these

@@ -303,7 +303,9 @@ def test_reverse_upload_progress_taint_path_and_diagram(page, tmp_path):
     steps = page.get_by_label("Taint path").locator("li")
     steps.first.wait_for()
     assert steps.count() >= 3 and "sink" in steps.last.inner_text()
-    assert page.locator(".detail .mark").count() >= 2  # steps marked on the code
+    marks = page.locator(".detail .mark")
+    marks.first.wait_for()  # the code arrives after the finding (GET .../file)
+    assert marks.count() >= 2  # steps marked on the code
 
     page.get_by_label("Project", exact=True).select_option(PROJECT)
     page.get_by_role("button", name="Render").click()

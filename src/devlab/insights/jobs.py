@@ -66,14 +66,20 @@ def _analysis_job(
 
 
 def _prepare(
-    bench: Workbench, project: str | int | None, ingest: IngestRequest | None, label: str | None
+    bench: Workbench,
+    project: str | int | None,
+    ingest: IngestRequest | None,
+    label: str | None,
+    *,
+    confine: bool = True,
 ) -> tuple[str | None, int]:
     """Cheap checks before queuing (4xx at once): exactly one of project / source, the
-    project exists and has a snapshot, or the source passes ingestion's checks."""
+    project exists and has a snapshot, or the source passes ingestion's checks (confined
+    to the ingestion roots for the server's doors, not for the CLI's own user)."""
     if (project is None) == (ingest is None):
         raise InvalidInput("give either an existing project or a source to ingest, not both")
     if ingest is not None:
-        return None, prepare_ingest(bench, ingest, label)
+        return None, prepare_ingest(bench, ingest, label, confine=confine)
     ref = resolve_project(bench.db, project)  # type: ignore[arg-type]
     require_snapshot(ref)
     return ref.name, ref.id
@@ -118,7 +124,7 @@ def run_analysis(
     """Run an analysis in this thread (the CLI), recorded as a job like any other.
     Returns the job and, when it succeeded, the full report (every finding)."""
     chosen = list(check_phases(phases))
-    name, project_id = _prepare(bench, project, ingest, None)
+    name, project_id = _prepare(bench, project, ingest, None, confine=False)  # the CLI's user
     keep: list[AnalysisReport] = []
     job = bench.jobs.run_inline(
         "analyze" if "quality" in chosen else "detect-vulnerabilities",
