@@ -34,7 +34,11 @@ def serve():
     servers = []
 
     def start(server) -> str:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # a short poll interval: shutdown() waits up to one interval (0.5 s by default)
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        thread.start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 

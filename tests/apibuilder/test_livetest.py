@@ -212,6 +212,7 @@ def test_pin_keeps_the_host_for_the_header_and_tls():
     )
 
 
+@pytest.mark.slow
 def test_spec_tests_run_as_a_job_with_progress(tmp_path, petstore_text, mock_url):
     import asyncio
 
@@ -252,6 +253,7 @@ def test_spec_tests_run_as_a_job_with_progress(tmp_path, petstore_text, mock_url
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_cli_spec_test_shows_progress_and_records_a_job(tmp_path, petstore_text, mock_url):
     from typer.testing import CliRunner
 

@@ -227,6 +227,7 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path) -> None:
         assert 1 <= int(last.headers["retry-after"]) <= 60
 
 
+@pytest.mark.slow
 def test_no_accounts_and_not_loopback_refuses_anonymous_requests(tmp_path) -> None:
     settings = load_settings(home=tmp_path / "home")
     for hostport in serve_in_thread(settings, open_local=False):

@@ -229,6 +229,7 @@ def test_unreachable_remote_fails_fast_and_masks_credentials(
     assert_nothing_left(dest)
 
 
+@pytest.mark.slow
 def test_clone_timeout_kills_git(tmp_path: Path) -> None:
     """A server that accepts the connection and never answers: git_timeout ends it."""
     settings = Settings(home=tmp_path / "home", git_timeout=1)

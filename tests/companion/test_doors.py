@@ -228,6 +228,7 @@ def _cli(shop, *args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, ["--home", str(shop.settings.home), *args], env=env)
 
 
+@pytest.mark.slow
 def test_cli_chat_json_has_answer_and_citations(shop, model):
     model.replies += ["apply_discount [1].", "Still apply_discount."]
     result = _cli(shop, "chat", "where is the discount?", "--project", "shop", "--json")

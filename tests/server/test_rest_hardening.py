@@ -204,6 +204,7 @@ def test_delete_project_removes_rows_and_index_entries_and_refuses_while_a_job_r
         db.close()
 
 
+@pytest.mark.slow
 def test_delete_dataset_removes_its_row_and_files(server, settings) -> None:
     from devlab.store.db import Database
     from devlab.store.models import DatasetRow, Job

@@ -158,6 +158,7 @@ def test_only_consented_corrections_of_the_project_become_train_examples(two_pro
     assert all(r["split"] == "train" for r in both)
 
 
+@pytest.mark.slow
 def test_a_build_without_the_feedback_kind_reads_no_feedback(two_projects):
     settings, wb, ids = two_projects
     message = _answer(wb, ids["alpha"], [ChatMessage(role="user", content=ASKED)])
