@@ -9,7 +9,16 @@ import re
 
 from devlab.apibuilder.examples import example
 from devlab.apibuilder.models import ApiModel
-from devlab.apibuilder.sdk.plan import ANY, Namer, OpPlan, SdkPlan, TypeRef, camel, pascal_name
+from devlab.apibuilder.sdk.plan import (
+    ANY,
+    Namer,
+    OpPlan,
+    SdkPlan,
+    TypeRef,
+    camel,
+    pascal_name,
+    path_expr,
+)
 from devlab.apibuilder.sdk.render import java_str, render, safe_comment
 
 PACKAGE = "sdk"
@@ -156,13 +165,9 @@ class JavaTypes:
 
 
 def _path_expr(path: str, idents: dict[str, str]) -> str:
-    parts: list[str] = []
-    for piece in re.split(r"(\{[^{}]*\})", path):
-        if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in idents:
-            parts.append(f"seg({idents[piece[1:-1]]})")
-        elif piece:
-            parts.append(java_str(piece))
-    return " + ".join(parts) or '""'
+    return path_expr(
+        path, idents, segment=lambda ident: f"seg({ident})", literal=java_str, empty='""'
+    )
 
 
 def _ident(names: Namer, key: str, text: str) -> str:

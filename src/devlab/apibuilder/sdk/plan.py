@@ -10,6 +10,7 @@ limit/offset or page pagination helpers, and auth from the security schemes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,6 +264,26 @@ def build_plan(model: ApiModel) -> SdkPlan:
 
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def path_expr(
+    path: str,
+    idents: dict[str, str],
+    *,
+    segment: Callable[[str], str],
+    literal: Callable[[str], str],
+    empty: str,
+) -> str:
+    """An SDK's expression for an operation's path: literal pieces quoted by ``literal``,
+    each ``{param}`` with an identifier in ``idents`` encoded by ``segment`` (the target
+    language's escaping call), joined with ``+``; ``empty`` for an empty path."""
+    parts: list[str] = []
+    for piece in re.split(r"(\{[^{}]*\})", path):
+        if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in idents:
+            parts.append(segment(idents[piece[1:-1]]))
+        elif piece:
+            parts.append(literal(piece))
+    return " + ".join(parts) or empty
 
 
 def words(text: str) -> list[str]:

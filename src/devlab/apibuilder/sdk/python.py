@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import re
 from typing import Any
 
 from devlab.apibuilder.examples import example
@@ -18,6 +17,7 @@ from devlab.apibuilder.sdk.plan import (
     SdkPlan,
     TypeRef,
     pascal_name,
+    path_expr,
     snake,
 )
 from devlab.apibuilder.sdk.render import py_str, render, safe_comment
@@ -78,13 +78,9 @@ class PythonTypes:
 
 
 def _path_expr(path: str, idents: dict[str, str]) -> str:
-    parts: list[str] = []
-    for piece in re.split(r"(\{[^{}]*\})", path):
-        if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in idents:
-            parts.append(f"_seg({idents[piece[1:-1]]})")
-        elif piece:
-            parts.append(py_str(piece))
-    return " + ".join(parts) or "''"
+    return path_expr(
+        path, idents, segment=lambda ident: f"_seg({ident})", literal=py_str, empty="''"
+    )
 
 
 def _params(

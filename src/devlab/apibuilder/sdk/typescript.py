@@ -9,7 +9,16 @@ from typing import Any
 
 from devlab.apibuilder.examples import example
 from devlab.apibuilder.models import ApiModel
-from devlab.apibuilder.sdk.plan import ANY, Namer, OpPlan, SdkPlan, TypeRef, camel, pascal_name
+from devlab.apibuilder.sdk.plan import (
+    ANY,
+    Namer,
+    OpPlan,
+    SdkPlan,
+    TypeRef,
+    camel,
+    pascal_name,
+    path_expr,
+)
 from devlab.apibuilder.sdk.render import js_str, render, safe_comment
 
 _PRIMS = {
@@ -145,13 +154,13 @@ class TsTypes:
 
 
 def _path_expr(path: str, idents: dict[str, str]) -> str:
-    parts: list[str] = []
-    for piece in re.split(r"(\{[^{}]*\})", path):
-        if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in idents:
-            parts.append(f"encodeURIComponent(String({idents[piece[1:-1]]}))")
-        elif piece:
-            parts.append(js_str(piece))
-    return " + ".join(parts) or '""'
+    return path_expr(
+        path,
+        idents,
+        segment=lambda ident: f"encodeURIComponent(String({ident}))",
+        literal=js_str,
+        empty='""',
+    )
 
 
 def _signature(
