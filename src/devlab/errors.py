@@ -99,6 +99,33 @@ class TooManyRequests(DevLabError):
         self.retry_after = max(1, int(retry_after))
 
 
+_BY_STATUS: dict[int, type[DevLabError]] = {
+    400: UnsupportedSource,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: InvalidInput,
+    415: InvalidInput,
+    422: InvalidInput,
+    503: ComponentUnavailable,
+}
+
+
+def error_for_status(status: int, message: str, detail: Any = None) -> DevLabError:
+    """The error a REST answer of ``status`` stands for, so a CLI command answered by the
+    server exits as it would have answering locally (404 exits 2, 409 exits 3, ...)."""
+    details = detail if isinstance(detail, dict) else ({"detail": detail} if detail else None)
+    if status == 429:
+        retry = details.get("retry_after", 1) if details else 1
+        return TooManyRequests(message, retry_after=int(retry) if str(retry).isdigit() else 1)
+    cls = _BY_STATUS.get(status, DevLabError)
+    error = cls(message, detail=details)
+    if cls is DevLabError:
+        error.status_code = status if 400 <= status <= 599 else 500
+    return error
+
+
 def describe_validation_errors(errors: list[Any], default: str = "input") -> str:
     """One line for pydantic's ``exc.errors()``: "field: problem; other: problem".
 
@@ -126,4 +153,5 @@ __all__ = [
     "UnsafeArchive",
     "UnsupportedSource",
     "describe_validation_errors",
+    "error_for_status",
 ]

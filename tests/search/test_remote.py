@@ -95,3 +95,73 @@ def test_cli_search_is_answered_by_the_running_server(tmp_path: Path) -> None:
     # uvicorn re-raises SIGTERM after its graceful shutdown, so the record may outlive
     # the process; a record whose process is gone is ignored
     assert running_server(home) is None
+
+
+class _Answering:
+    """A loopback HTTP server answering every POST with (status, body) after ``delay``."""
+
+    def __init__(self, status: int, body: dict, delay: float = 0.0) -> None:  # type: ignore[type-arg]
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+        self.hits = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                outer.hits += 1
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                time.sleep(delay)
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_ask_server_falls_back_only_when_nothing_was_done() -> None:
+    from devlab.errors import Conflict, DevLabError, NotFound, error_for_status
+    from devlab.search import ask_server
+
+    # nothing listening, or credentials refused: answer locally (None)
+    assert ask_server(f"http://127.0.0.1:{_free_port()}", "/x", {}, timeout=2) is None
+    refused = _Answering(401, {"ok": False, "error": "sign in", "status": 401})
+    try:
+        assert ask_server(refused.url, "/x", {"a": 1}, timeout=2) is None
+    finally:
+        refused.close()
+    # the server's error is the command's, with its message and exit code
+    missing = _Answering(404, {"ok": False, "error": "no project 'x'", "status": 404})
+    try:
+        with pytest.raises(NotFound, match="no project 'x'") as caught:
+            ask_server(missing.url, "/x", {}, timeout=2)
+        assert caught.value.exit_code == 2
+    finally:
+        missing.close()
+    # accepted but slow: an error saying it may still be working, never a second answer
+    slow = _Answering(200, {"answer": "late"}, delay=0.6)
+    try:
+        with pytest.raises(DevLabError, match="may still be working"):
+            ask_server(slow.url, "/x", {}, timeout=0.2)
+        assert slow.hits == 1
+    finally:
+        slow.close()
+    assert isinstance(error_for_status(409, "busy"), Conflict)
+    assert error_for_status(429, "slow down", {"retry_after": 7}).detail == {"retry_after": 7}
+    odd = error_for_status(502, "bad gateway")
+    assert odd.status_code == 502 and odd.exit_code == 1

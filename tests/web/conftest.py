@@ -9,24 +9,18 @@ They skip, saying why, only when chromium or the built front end is missing;
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
 from devlab.config import Settings
 from devlab.server.ui import dist_dir
+from scripted import ScriptedModel, scripted_config, scripted_model_server
+from scripted import serve_devlab as _serve
 
 CHROMIUM = Path(os.environ.get("DEVLAB_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[2]
@@ -50,88 +44,10 @@ def _why_skip() -> str | None:
     return None
 
 
-class ScriptedModel:
-    """An OpenAI-compatible chat endpoint answering from a queue of replies (the last
-    one repeats); streams word by word when asked to. ``prompts`` keeps what it got."""
-
-    def __init__(self) -> None:
-        self.replies: list[str] = ["ok"]
-        self.prompts: list[str] = []
-        self.lock = threading.Lock()
-
-    def script(self, *replies: str) -> None:
-        with self.lock:
-            self.replies = list(replies)
-
-    def next(self, prompt: str) -> str:
-        with self.lock:
-            self.prompts.append(prompt)
-            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-
-
-def _handler(model: ScriptedModel) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:  # quiet
-            pass
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
-            prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
-            reply = model.next(prompt or body.get("prompt", ""))
-            if not body.get("stream"):
-                data = json.dumps(
-                    {
-                        "choices": [
-                            {
-                                "message": {"role": "assistant", "content": reply},
-                                "text": reply,
-                                "finish_reason": "stop",
-                            }
-                        ],
-                        "usage": {
-                            "prompt_tokens": len(prompt) // 4,
-                            "completion_tokens": len(reply) // 4,
-                        },
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                return
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.end_headers()
-            words = reply.split(" ")
-            for i, word in enumerate(words):
-                piece = word if i == len(words) - 1 else word + " "
-                chunk = {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
-                time.sleep(0.02)
-            end = {"choices": [{"delta": {}, "finish_reason": "stop"}]}
-            self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
-
-    return Handler
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def scripted_model() -> Iterator[ScriptedModel]:
-    model = ScriptedModel()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(model))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    model.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
-    yield model
-    server.shutdown()
-    server.server_close()
+    with scripted_model_server() as model:
+        yield model
 
 
 def _real_codebase(target: Path) -> Path:
@@ -204,16 +120,7 @@ def served(
     if why:
         pytest.skip(why)
     home = tmp_path_factory.mktemp("webhome")
-    config = home / "devlab.toml"
-    config.write_text(
-        'llm_default_provider = "scripted"\n'
-        "[llm_providers.scripted]\n"
-        'kind = "openai"\n'
-        f'base_url = "{scripted_model.url}"\n'  # type: ignore[attr-defined]
-        'model = "scripted-1"\n'
-        "timeout_s = 30\n",
-        encoding="utf-8",
-    )
+    config = scripted_config(home / "devlab.toml", scripted_model)
     env = {**os.environ, "DEVLAB_HOME": str(home), "DEVLAB_CONFIG": str(config)}
     source = _real_codebase(tmp_path_factory.mktemp("codebase"))
     from devlab.search import index_project
@@ -260,36 +167,6 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("DEVLAB_CONFIG", None)
     with _serve(home, env) as url:
         yield url
-
-
-@contextlib.contextmanager
-def _serve(home: Path, env: dict[str, str]) -> Iterator[str]:
-    """``devlab serve`` as a subprocess on a free loopback port, stopped at the end."""
-    port = _free_port()
-    devlab = [sys.executable, "-m", "devlab", "serve", "--port", str(port)]
-    log = open(home / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(devlab, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                raise RuntimeError((home / "serve.log").read_text()[-3000:])
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("devlab serve did not start in 30 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
+from pydantic import BaseModel
 
 from devlab import companion
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
 from devlab.companion import (
     ActiveFile,
+    ChatAnswer,
     ChatRequest,
     CodeAnswer,
     CodeInput,
@@ -27,8 +31,10 @@ from devlab.companion import (
     TranslateRequest,
 )
 from devlab.errors import InvalidInput
+from devlab.search import ask_server, stream_from_server
 
 app = typer.Typer(no_args_is_help=True)
+A = TypeVar("A", bound=BaseModel)
 
 JSON = typer.Option(False, "--json", help="print JSON on stdout")
 MAX_TOKENS = typer.Option(512, "--max-tokens", min=1, max=8192, help="reply budget (tokens)")
@@ -92,16 +98,18 @@ def chat(
         working_tree=str(working_tree) if working_tree else None,
         max_tokens=max_tokens,
     )
-    with bench() as wb:
-        if as_json:
-            emit_json(companion.chat(wb, req))
-            return
 
-        def live(piece: str) -> None:
-            sys.stdout.write(piece)
-            sys.stdout.flush()
+    def live(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
 
-        answer = companion.chat(wb, req, on_token=live)
+    answer = _chat_on_server(req, None if as_json else live)
+    if answer is None:
+        with bench() as wb:
+            answer = companion.chat(wb, req, on_token=None if as_json else live)
+    if as_json:
+        emit_json(answer)
+        return
     sys.stdout.write("\n")
     _print_sources(answer.citations)
     stderr.print(
@@ -109,6 +117,55 @@ def chat(
         f"({answer.provider}/{answer.model})[/dim]",
         highlight=False,
     )
+
+
+def _running_server() -> tuple[str, float] | None:
+    """The server running for this DEVLAB_HOME (its model is already loaded) and how long
+    to wait for its next token, or None to answer here."""
+    from devlab.clitools import settings
+    from devlab.search import running_server
+
+    config = settings()
+    url = running_server(config.home)
+    return None if url is None else (url, config.llm_local_timeout_s)
+
+
+def _answered_by(url: str) -> None:
+    stderr.print(f"answered by the server at {url}", markup=False, highlight=False)
+
+
+def _chat_on_server(req: ChatRequest, live: Callable[[str], None] | None) -> ChatAnswer | None:
+    """The running server's answer (streamed to ``live`` when given), or None when there is
+    no server to ask (or it refused the credentials): then the CLI answers itself. A
+    request naming a local working tree stays local (the path is this process's)."""
+    server = None if req.working_tree else _running_server()
+    if server is None:
+        return None
+    url, wait = server
+    body = req.model_dump(mode="json", exclude_none=True)
+    if live is None:
+        data = ask_server(url, "/api/v1/devlab/companion/chat", body, timeout=wait)
+    else:
+        data = stream_from_server(
+            url, "/api/v1/devlab/companion/stream", body, live, gap_timeout=wait
+        )
+    if data is None:
+        return None
+    _answered_by(url)
+    return ChatAnswer.model_validate(data)
+
+
+def _ask_on_server(path: str, req: BaseModel, answer: type[A]) -> A | None:
+    """POST ``req`` to the running server's ``path`` (see ``_chat_on_server``)."""
+    server = _running_server()
+    if server is None:
+        return None
+    url, wait = server
+    data = ask_server(url, path, req.model_dump(mode="json", exclude_none=True), timeout=wait)
+    if data is None:
+        return None
+    _answered_by(url)
+    return answer.model_validate(data)
 
 
 def _text_out(answer: TextAnswer, as_json: bool) -> None:
@@ -167,8 +224,11 @@ def explain(
     req = _code_input(
         ExplainRequest, file, project, symbol, language, max_tokens, question=question
     )
-    with bench() as wb:
-        _text_out(companion.explain(wb, req), as_json)
+    answer = _ask_on_server("/api/v1/devlab/explain", req, TextAnswer)
+    if answer is None:
+        with bench() as wb:
+            answer = companion.explain(wb, req)
+    _text_out(answer, as_json)
 
 
 @app.command()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         SymbolInfo,
     )
     from devlab.search.navigation import callees, callers, definitions, find_symbols, references
+    from devlab.search.remote import ask_server, running_server, stream_from_server
     from devlab.search.repomap import repo_map
     from devlab.search.retrieval import search
 
@@ -43,6 +44,9 @@ _LAZY = {
     "prepare_ingest": "devlab.search.ingest",
     "references": "devlab.search.navigation",
     "repo_map": "devlab.search.repomap",
+    "ask_server": "devlab.search.remote",
+    "running_server": "devlab.search.remote",
+    "stream_from_server": "devlab.search.remote",
     "search": "devlab.search.retrieval",
 }
 __getattr__ = lazy_names(__name__, _LAZY)
@@ -54,6 +58,7 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SymbolInfo",
+    "ask_server",
     "callees",
     "callers",
     "definitions",
@@ -64,5 +69,7 @@ __all__ = [
     "prepare_ingest",
     "references",
     "repo_map",
+    "running_server",
     "search",
+    "stream_from_server",
 ]
