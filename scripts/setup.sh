@@ -23,6 +23,9 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # python3-jsonschema: the mock server checks request schemas in the sandbox too
               mypy python3-httpx python3-requests python3-jsonschema libokhttp-java
               libjackson2-databind-java
+              # chaos scenarios (issue 15): the common Python web stacks for services
+              # run in the sandbox (its python3 sees Debian's dist-packages)
+              python3-flask python3-fastapi
               # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 

@@ -130,6 +130,7 @@ def _mount() -> None:
     from devlab.search.cli import ingest_app
     from devlab.search.project_cli import app as codebase_app
     from devlab.testing.cli import app as testing_app  # issue 15
+    from devlab.testing.cli import chaos_app
     from devlab.training.cli import app as training_app
     from devlab.training.cli import models_app
     from devlab.training.datasets.cli import app as dataset_app
@@ -173,6 +174,7 @@ def _mount() -> None:
     app.add_typer(purge_app, name="purge")
     app.add_typer(keys_app, name="keys")
     app.add_typer(testing_app, name="tests")  # issue 15
+    app.add_typer(chaos_app, name="chaos")
     from devlab.apibuilder.cli import app as api_app  # issue 16
 
     app.add_typer(api_app, name="api")

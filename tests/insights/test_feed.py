@@ -158,7 +158,7 @@ def test_reachability_ranks_tainted_above_unknown_above_tests():
 def test_bad_feed_requests_say_what_to_change(bench, tmp_path):
     root = write_tree(tmp_path / "app", {"app.py": CMDI})
     _analyse(bench, root)
-    valid = "security, performance, quality, dependency, coverage, all"
+    valid = "security, performance, quality, dependency, coverage, resilience, all"
     with pytest.raises(InvalidInput, match=valid):
         list_insights(bench.db, "app", type="style")
     with pytest.raises(InvalidInput, match="open, dismissed, fixed, all"):

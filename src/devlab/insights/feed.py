@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 FEED_TYPES: tuple[str, ...] = (
-    "security", "performance", "quality", "dependency", "coverage", "all"
+    "security", "performance", "quality", "dependency", "coverage", "resilience", "all"
 )  # fmt: skip
 TYPE_ALIASES = {"optimization": "performance", "optimisation": "performance"}
 SEVERITY_WEIGHT = {"critical": 10.0, "high": 7.0, "medium": 4.0, "low": 2.0, "info": 1.0}
@@ -70,6 +70,8 @@ NON_PRODUCTION = re.compile(
 
 def finding_phase(f: Finding) -> str:
     """The analysis phase that reports ``f`` (see ``devlab.reverse.analyze.PHASES``)."""
+    if f.phase:
+        return f.phase  # e.g. "chaos:<scenario>" (the Testing & QA Lab's chaos runs)
     if f.rule_id == "DL-SECRET":
         return "secrets"
     if f.rule_id.startswith("DL-API-"):

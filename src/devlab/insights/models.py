@@ -11,7 +11,9 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from devlab.apitypes import ProjectRef
 from devlab.reverse import PHASES, Finding, TaintStep
 
-FeedType = Literal["security", "performance", "quality", "dependency", "coverage", "all"]
+FeedType = Literal[
+    "security", "performance", "quality", "dependency", "coverage", "resilience", "all"
+]
 Status = Literal["open", "dismissed", "fixed"]
 StatusFilter = Literal["open", "dismissed", "fixed", "all"]
 

@@ -36,7 +36,8 @@ analysis_router = APIRouter(prefix="/api/v1/devlab/reverse", tags=["reverse"])
 def get_feed(
     project_id: str = Query(..., description="project name or id"),
     type: str = Query(
-        "all", description="security | performance | quality | dependency | coverage | all"
+        "all",
+        description="security | performance | quality | dependency | coverage | resilience | all",
     ),
     status: str = Query("open", description="open | dismissed | fixed | all"),
     new: bool | None = Query(None, description="only insights new in the latest analysis"),

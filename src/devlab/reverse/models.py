@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, computed_field
 
-Category = Literal["security", "quality", "dependency", "performance", "coverage"]
+Category = Literal["security", "quality", "dependency", "performance", "coverage", "resilience"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Confidence = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
@@ -43,6 +43,12 @@ class Finding(BaseModel):
     fix: str = Field(default="", description="a suggested fix")
     taint_path: list[TaintStep] = Field(default_factory=list)
     metrics: dict[str, float] = Field(default_factory=dict)
+    phase: str | None = Field(
+        default=None,
+        exclude=True,
+        description="the analysis phase that reports it, when not the category's own "
+        "(a chaos scenario's findings are fixed only by a later run of that scenario)",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -1,5 +1,5 @@
 """The Testing & QA Lab: coverage of a project's own tests, verified test generation,
-mutation score.
+mutation score, chaos scenarios.
 
 Public API (the CLI and REST doors import only from here)::
 
@@ -8,6 +8,7 @@ Public API (the CLI and REST doors import only from here)::
     generate_for_project(db, settings, GenerateRequest, model=...) -> GenerateResult
     generate_for_snippet(settings, SnippetTestsRequest, model=...) -> GenerateResult
     run_mutation(db, settings, files, path=...) -> MutationReport     # incremental
+    run_chaos(db, settings, ChaosRequest) -> ChaosReport              # faults, verdict
     submit_testing_job(bench, kind, params) / run_testing_job(...)    # jobs
 
 Where things live: ``sandboxrun.py`` (pytest + coverage.py inside the sandbox),
@@ -16,6 +17,8 @@ Where things live: ``sandboxrun.py`` (pytest + coverage.py inside the sandbox),
 pipeline's mutants), ``service.py`` and ``jobs.py`` (what the doors call).
 """
 
+from devlab.testing.chaos import find_app, list_scenarios, load_scenario, run_chaos
+from devlab.testing.chaos_models import ChaosReport, ChaosRequest, Scenario, ScenarioInfo
 from devlab.testing.errors import NothingToTest, ScenarioInvalid, UnsupportedFramework
 from devlab.testing.generate import check_framework, generate_tests
 from devlab.testing.jobs import run_testing_job, submit_testing_job
@@ -48,6 +51,8 @@ from devlab.testing.service import (
 __all__ = [
     "FRAMEWORKS",
     "CandidateResult",
+    "ChaosReport",
+    "ChaosRequest",
     "CoverageReport",
     "CoverageSummary",
     "FileCoverage",
@@ -58,12 +63,15 @@ __all__ = [
     "MutationReport",
     "NothingToTest",
     "ProjectFiles",
+    "Scenario",
+    "ScenarioInfo",
     "ScenarioInvalid",
     "SnippetTestsRequest",
     "SuspectedBug",
     "TestOutcome",
     "UnsupportedFramework",
     "check_framework",
+    "find_app",
     "generate_for_project",
     "generate_for_snippet",
     "generate_tests",
@@ -71,10 +79,13 @@ __all__ = [
     "get_run",
     "latest_coverage",
     "list_runs",
+    "list_scenarios",
     "llm_model",
     "load_files",
+    "load_scenario",
     "measure_coverage",
     "mutation_score",
+    "run_chaos",
     "run_mutation",
     "run_testing_job",
     "submit_testing_job",

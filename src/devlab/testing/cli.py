@@ -1,4 +1,5 @@
-"""CLI door: ``devlab tests coverage | generate | mutate``."""
+"""CLI doors: ``devlab tests coverage | generate | mutate`` and ``devlab chaos run |
+scenarios``."""
 
 from __future__ import annotations
 
@@ -7,18 +8,28 @@ from pathlib import Path
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
+from devlab.errors import InvalidInput
 from devlab.testing import (
+    ChaosReport,
     CoverageReport,
     GenerateRequest,
     GenerateResult,
     MutationReport,
     check_framework,
+    list_scenarios,
+    load_scenario,
     run_testing_job,
 )
 
 app = typer.Typer(
     no_args_is_help=True,
     help="Testing & QA Lab: coverage, generated tests, mutation score (all run in the sandbox).",
+)
+
+
+chaos_app = typer.Typer(
+    no_args_is_help=True,
+    help="Chaos engineering: run the project's web service in the sandbox under faults.",
 )
 
 
@@ -149,3 +160,69 @@ def mutate(
     for m in result.survived:
         stdout.print(f"survived {m.id} ({m.operator}, line {m.line})", markup=False)
         stdout.print(m.diff, markup=False, highlight=False)
+
+
+@chaos_app.command("scenarios")
+@handle_errors
+def chaos_scenarios(
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """The ready scenarios (`devlab chaos run PROJECT --scenario NAME`)."""
+    found = list_scenarios()
+    if as_json:
+        emit_json(found)
+        return
+    for s in found:
+        stdout.print(f"{s.name:<22} {', '.join(s.faults):<16} {s.title}", markup=False)
+
+
+@chaos_app.command("run")
+@handle_errors
+def chaos_run(
+    project: str = typer.Argument(..., help="project name or id (ingested)"),
+    scenario: str = typer.Option(
+        ..., "--scenario", "-s", help="a ready scenario's name, or a YAML/JSON scenario file"
+    ),
+    wall_seconds: float = typer.Option(120, "--wall-seconds", min=1, max=600),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Run a scenario: steady state before, during and after the faults; exit 1 when the
+    service did not hold (degraded, no recovery), 0 when it held."""
+    params: dict[str, object] = {"project": project, "wall_seconds": wall_seconds}
+    file = Path(scenario)
+    if file.suffix in (".yaml", ".yml", ".json") or file.is_file():
+        if not file.is_file():
+            raise InvalidInput(f"no scenario file {scenario}")
+        text = file.read_text(encoding="utf-8", errors="replace")
+        params["definition"] = load_scenario(text, source=str(file)).model_dump(mode="json")
+    else:
+        params["scenario"] = scenario
+    with bench() as wb, progress_bar(not as_json) as progress:
+        report: ChaosReport = run_testing_job(wb, "chaos", params, progress=progress)
+    result = report.results[0]
+    if as_json:
+        emit_json(report)
+    else:
+        _print_chaos(report)
+    if result.verdict in ("degraded", "no-recovery", "error"):
+        raise typer.Exit(1)
+
+
+def _print_chaos(report: ChaosReport) -> None:
+    result = report.results[0]
+    stdout.print(f"{result.title} on {result.app} ({', '.join(result.probes)})", markup=False)
+    for phase, st in result.phases.items():
+        stdout.print(
+            f"  {phase:<7} {'held' if st.held else 'BROKE':<6} errors {st.errors}/{st.requests}"
+            f"  p50 {st.p50_ms:.0f} ms  p95 {st.p95_ms:.0f} ms  p99 {st.p99_ms:.0f} ms"
+            f"  {st.statuses}",
+            markup=False,
+        )
+    stdout.print(f"verdict: {result.verdict}: {result.message}", markup=False)
+    for failure in result.failures[:2]:
+        where = f" at {failure.path}:{failure.line}" if failure.path else ""
+        stdout.print(f"  first failure ({failure.phase}){where}: {failure.error}", markup=False)
+    for f in result.findings:
+        stdout.print(f"  finding [{f.severity}] {f.title}", markup=False)
+        stdout.print(f"    fix: {f.fix}", markup=False)
+    stdout.print(f"stored as test run {report.run_id}", markup=False)

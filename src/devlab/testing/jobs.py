@@ -1,4 +1,4 @@
-"""Coverage, generation and mutation as jobs (REST: queued, 202; CLI: inline with a
+"""Coverage, generation, mutation and chaos scenarios as jobs (REST: queued, 202; CLI: inline with a
 progress bar). Each job's result is its report's JSON."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from typing import Any
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.jobs import JobContext, JobInfo
 from devlab.progress import ProgressFn
+from devlab.testing.chaos import ready_scenario, run_chaos
+from devlab.testing.chaos_models import ChaosRequest
 from devlab.testing.generate import check_framework
 from devlab.testing.measure import measure_coverage
 from devlab.testing.models import GenerateRequest
@@ -56,7 +58,19 @@ def _mutation(project: str, path: str, symbol: str | None) -> Work:
     return work
 
 
+def _chaos(request: ChaosRequest) -> Work:
+    def work(bench: Workbench, progress: ProgressFn | None, job_id: str | None) -> Any:
+        return run_chaos(bench.db, bench.settings, request, progress=progress, job_id=job_id)
+
+    return work
+
+
 def _work(kind: str, params: dict[str, Any]) -> Work:
+    if kind == "chaos":
+        chaos = ChaosRequest.model_validate(params)
+        if chaos.scenario is not None:
+            ready_scenario(chaos.scenario)  # an unknown name is a 422 before queueing
+        return _chaos(chaos)
     if kind == "coverage":
         return _coverage(params["project"], float(params.get("test_timeout", 10.0)))
     if kind == "generate":
@@ -76,7 +90,8 @@ def _job(bench: Workbench, work: Work, label: str):  # type: ignore[no-untyped-d
 
 
 def submit_testing_job(bench: Workbench, kind: str, params: dict[str, Any]) -> JobInfo:
-    """Queue a ``coverage`` / ``generate`` / ``mutation`` job (checks first: 4xx at once)."""
+    """Queue a ``coverage`` / ``generate`` / ``mutation`` / ``chaos`` job (checks first:
+    4xx at once)."""
     ref = resolve_project(bench.db, params["project"])
     require_snapshot(ref)
     params = {**params, "project": ref.name}

@@ -116,12 +116,19 @@ class ProjectFiles:
         return sorted(set(found))
 
 
-def load_files(db: Database, project: str | int, *, max_bytes: int = 900_000) -> ProjectFiles:
+def load_files(
+    db: Database,
+    project: str | int,
+    *,
+    max_bytes: int = 900_000,
+    also: tuple[str, ...] = (),
+) -> ProjectFiles:
     """The project's current snapshot: Python sources and test configuration.
 
     Only what a Python test run reads is sent to the sandbox (``.py`` files and the
     pytest configuration files); ``max_bytes`` keeps the request under the sandbox's
-    source cap, sources first, so a huge project is measured on what fits.
+    source cap, sources first, so a huge project is measured on what fits. ``also``
+    adds files by suffix (a chaos run's service needs its templates and SQL).
     """
     ref = resolve_project(db, project)
     snapshot_id = require_snapshot(ref)
@@ -135,7 +142,9 @@ def load_files(db: Database, project: str | int, *, max_bytes: int = 900_000) ->
             .order_by(FileVersion.path)
         ).all()
     total = 0
-    wanted = [(p, t) for p, t in rows if p.endswith(".py") or posixpath.basename(p) in _CONFIG]
+    wanted = [
+        (p, t) for p, t in rows if p.endswith((".py", *also)) or posixpath.basename(p) in _CONFIG
+    ]
     wanted.sort(key=lambda pt: (is_test_file(pt[0]), pt[0]))
     for path, text in wanted:
         size = len(text.encode())

@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from devlab.apitypes import DbId
 from devlab.errors import NotFound
 from devlab.testing import (
+    ChaosRequest,
     CoverageReport,
     GenerateRequest,
     GenerateResult,
+    ScenarioInfo,
     SnippetTestsRequest,
     check_framework,
     generate_for_snippet,
@@ -21,6 +23,7 @@ from devlab.testing import (
     get_run,
     latest_coverage,
     list_runs,
+    list_scenarios,
     llm_model,
     submit_testing_job,
 )
@@ -72,6 +75,22 @@ def start_generate(body: GenerateRequest, bench: Workbench = Depends(workbench))
 def start_mutation(body: MutationRequest, bench: Workbench = Depends(workbench)) -> JSONResponse:
     """Mutation score of the project's tests on a file (a job; 202; incremental)."""
     return _queued(submit_testing_job(bench, "mutation", body.model_dump()))
+
+
+@router.post("/chaos", status_code=202)
+def start_chaos(body: ChaosRequest, bench: Workbench = Depends(workbench)) -> JSONResponse:
+    """Run a chaos scenario (a ready one by ``scenario``, or your own ``definition``)
+    against the project's web service in the sandbox (a job; 202). The job's result is
+    the report: steady state and latency percentiles before/during/after the faults, the
+    verdict, the first failure with its stack, and resilience findings (also in the
+    insights feed, type ``resilience``)."""
+    return _queued(submit_testing_job(bench, "chaos", body.model_dump(mode="json")))
+
+
+@router.get("/chaos/scenarios", response_model=list[ScenarioInfo])
+def chaos_scenarios() -> list[ScenarioInfo]:
+    """The ready scenarios (they probe the project's own routes; no YAML to write)."""
+    return list_scenarios()
 
 
 @router.get("/runs")

@@ -42,6 +42,7 @@ export function InsightsPage() {
             ["quality", "Smells & quality"],
             ["dependency", "Dependency updates"],
             ["coverage", "Coverage gaps"],
+            ["resilience", "Resilience"],
           ].map(([id, label]) => (
             <button key={id} role="tab" aria-selected={type === id} onClick={() => setType(id)}>
               {label}
