@@ -15,6 +15,8 @@ from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.insights.feed import list_insights
 from devlab.testing import ChaosRequest, find_app, list_scenarios, load_scenario, run_chaos
+from devlab.testing.chaos import ready_scenario
+from devlab.testing.chaos_models import Probe
 from devlab.testing.project import load_files
 from devlab.workbench import Workbench
 from helpers import assert_error_shape, serve_in_thread, wait_job
@@ -75,6 +77,18 @@ def safe_prices():
 @app.route("/hour")
 def hour():
     return jsonify(hour=datetime.now().hour)
+
+
+READY = []
+
+
+def init_db():
+    READY.append(app.name)  # inside the app's context: current_app works here
+
+
+@app.route("/ready/<int:n>")
+def ready(n):
+    return ("ready", 200) if READY else ("not initialised", 500)
 ''',
 }
 
@@ -107,6 +121,8 @@ def test_ready_scenarios_validate_and_bad_ones_name_the_field() -> None:
         load_scenario('{"title": "x", "method": [{"type": "exception"}]}')
     with pytest.raises(InvalidInput, match=r"steady_state\.requestz"):
         load_scenario("title: x\nsteady_state: {requestz: 3}\nmethod: [{type: disk_full}]\n")
+    with pytest.raises(InvalidInput, match=r"target\.setup"):
+        load_scenario("title: x\ntarget: {setup: ['rm -rf /']}\nmethod: [{type: disk_full}]\n")
     with pytest.raises(InvalidInput, match="not valid YAML"):
         load_scenario("title: [unclosed\n")
     with pytest.raises(InvalidInput, match="over 64 KB"):
@@ -172,6 +188,15 @@ def test_faults_break_what_is_unhandled_and_findings_reach_the_feed(
     result = run_chaos(db, settings, ChaosRequest(project="shop", definition=slow)).results[0]
     assert result.phases["during"].p95_ms >= 1000 > result.phases["before"].p95_ms
     assert "DL-CHAOS-NO-TIMEOUT" in {f.rule_id for f in result.findings}
+
+    # a service that needs a set-up step does not hold before it: inconclusive, no finding
+    needs = ready_scenario("disk-full")
+    needs.steady_state.probes = [Probe(path="/ready/1")]
+    result = run_chaos(db, settings, ChaosRequest(project="shop", definition=needs)).results[0]
+    assert result.verdict == "inconclusive" and not result.findings
+    needs.target.setup = ["shop.app:init_db"]  # run inside the app's context
+    result = run_chaos(db, settings, ChaosRequest(project="shop", definition=needs)).results[0]
+    assert result.verdict == "resilient", result.message
 
     # the clock: datetime imported by name into the module is skewed too
     clock = load_scenario(

@@ -142,7 +142,7 @@ def find_app(pf: ProjectFiles) -> str | None:
 
 
 def _default_probes(db: Database, project: str) -> list[Probe]:
-    """GET routes without parameters (up to 5), else ``/``."""
+    """GET routes without parameters (up to 8), else ``/``."""
     probes: list[Probe] = []
     for route in detect_services(db, project).routes:
         if route.method not in ("GET", "ANY") or is_test_file(route.path):
@@ -151,7 +151,7 @@ def _default_probes(db: Database, project: str) -> list[Probe]:
         if any(c in path for c in "<{:*(^$\\") or path in {p.path for p in probes}:
             continue
         probes.append(Probe(name=f"GET {path}", path=path))
-        if len(probes) == 5:
+        if len(probes) == 8:
             break
     return probes or [Probe(name="GET /", path="/")]
 
@@ -174,6 +174,7 @@ def run_scenario(
     steady = scenario.steady_state.model_copy(update={"probes": probes})
     spec = {
         "app": app,
+        "setup": scenario.target.setup,
         "paths": pf.roots,
         "steady_state": steady.model_dump(mode="json"),
         "method": [f.model_dump(mode="json") for f in scenario.method],
@@ -338,6 +339,11 @@ def scenario_findings(result: ScenarioResult, scenario: Scenario) -> list[Findin
 # ---------------------------------------------------------------- the job
 
 
+def _slug(title: str) -> str:
+    words = "".join(c.lower() if c.isalnum() else " " for c in title).split()
+    return "-".join(words)[:60] or "custom"
+
+
 def run_chaos(
     db: Database,
     settings: Settings,
@@ -347,8 +353,8 @@ def run_chaos(
     job_id: str | None = None,
 ) -> ChaosReport:
     """Run a scenario over a project's current snapshot; store it and its findings."""
-    if request.definition is not None:
-        scenario, name = request.definition, "custom"
+    if request.definition is not None:  # named after its title (findings are per name)
+        scenario, name = request.definition, _slug(request.definition.title)
     else:
         assert request.scenario is not None
         scenario, name = ready_scenario(request.scenario), request.scenario

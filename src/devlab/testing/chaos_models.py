@@ -9,9 +9,9 @@ scenario is a 422 naming the field rather than a fault silently not injected.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from devlab.reverse import Finding
 
@@ -43,6 +43,7 @@ FaultType = Literal[
 ]
 FAULT_TYPES: tuple[str, ...] = FaultType.__args__  # type: ignore[attr-defined]
 _NEEDS_TARGET = ("exception", "latency")
+_CALLABLE = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class _Strict(BaseModel):
@@ -70,7 +71,7 @@ class SteadyState(_Strict):
     probes: list[Probe] = Field(
         default_factory=list,
         max_length=20,
-        description="empty: the project's GET routes without parameters (up to 5)",
+        description="empty: the project's GET routes without parameters (up to 8)",
     )
     requests: int = Field(default=12, ge=1, le=200, description="calls per phase")
     tolerance: float = Field(
@@ -106,9 +107,15 @@ class Target(_Strict):
     app: str | None = Field(
         default=None,
         max_length=300,
-        pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*(\(\))?$",
+        pattern=_CALLABLE + r"|" + _CALLABLE[:-1] + r"\(\)$",
         description="module:attribute of a WSGI/ASGI app, or module:factory() "
         "(default: found in the project)",
+    )
+    setup: list[Annotated[str, StringConstraints(pattern=_CALLABLE, max_length=300)]] = Field(
+        default_factory=list,
+        max_length=5,
+        description="module:function callables run once before the steady state, inside "
+        "the app's context when it has one (e.g. a database initialiser)",
     )
 
 

@@ -528,6 +528,19 @@ def _load_app(spec: dict[str, Any]) -> Any:
     return found() if factory else found
 
 
+def _set_up(app: Any, calls: list[str]) -> None:
+    """Run the scenario's set-up callables, inside the app's context when it has one."""
+    for call in calls:
+        module, _, name = call.partition(":")
+        fn = getattr(importlib.import_module(module), name)
+        context = getattr(app, "app_context", None)
+        if context is not None:
+            with context():
+                fn()
+        else:
+            fn()
+
+
 def main() -> dict[str, Any]:
     with open(os.path.join(HERE, "_devlab_chaos.json"), encoding="utf-8") as handle:
         spec = json.load(handle)
@@ -546,6 +559,13 @@ def main() -> dict[str, Any]:
     except BaseException as exc:  # the service does not even import
         stack, path, line = _frames(exc.__traceback__)
         report["error"] = f"the app {spec['app']} did not load: {type(exc).__name__}: {exc}"
+        report["failure"] = {"stack": stack, "path": path, "line": line}
+        return report
+    try:
+        _set_up(app, spec.get("setup") or [])
+    except BaseException as exc:
+        stack, path, line = _frames(exc.__traceback__)
+        report["error"] = f"set-up failed: {type(exc).__name__}: {exc}"
         report["failure"] = {"stack": stack, "path": path, "line": line}
         return report
     ctx = {"app": app, "asgi": _is_asgi(app), "steady": spec["steady_state"],

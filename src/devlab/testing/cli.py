@@ -186,8 +186,8 @@ def chaos_run(
     wall_seconds: float = typer.Option(120, "--wall-seconds", min=1, max=600),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
-    """Run a scenario: steady state before, during and after the faults; exit 1 when the
-    service did not hold (degraded, no recovery), 0 when it held."""
+    """Run a scenario: steady state before, during and after the faults; exit 0 when the
+    service held (resilient), 1 otherwise (degraded, no recovery, inconclusive, error)."""
     params: dict[str, object] = {"project": project, "wall_seconds": wall_seconds}
     file = Path(scenario)
     if file.suffix in (".yaml", ".yml", ".json") or file.is_file():
@@ -204,7 +204,7 @@ def chaos_run(
         emit_json(report)
     else:
         _print_chaos(report)
-    if result.verdict in ("degraded", "no-recovery", "error"):
+    if result.verdict != "resilient":
         raise typer.Exit(1)
 
 
