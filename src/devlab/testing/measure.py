@@ -18,6 +18,7 @@ from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
+from devlab.testing.jsrun import JS_SUFFIXES, code_lines, js_sources, js_tests, run_js_suite
 from devlab.testing.models import (
     CoverageReport,
     CoverageSummary,
@@ -184,6 +185,39 @@ def measure_files(
     return result, run
 
 
+def measure_js_files(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    test_timeout: float = 10.0,
+    wall_seconds: float | None = None,
+) -> CoverageReport:
+    """Run ``pf``'s node:test suite under node's coverage (no store access)."""
+    tests = js_tests(pf.files)
+    run = run_js_suite(pf.files, settings, tests=tests, test_timeout=test_timeout,
+                       wall_seconds=wall_seconds)  # fmt: skip
+    files = list(run.files)
+    seen = {f.path for f in files}
+    for path in js_sources(pf.files):  # never loaded by a test
+        if path not in seen and not path.startswith("_devlab"):
+            lines = len(code_lines(pf.files[path]))
+            files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
+    failed = [t for t in run.tests if t.outcome in ("failed", "error", "timeout")]
+    if run.error and not run.files:
+        status, message = "error", run.error
+    elif failed:
+        status = "tests_failed"
+        message = f"{len(failed)} of {len(run.tests)} tests did not pass; coverage counts what ran"
+    else:
+        status, message = "ok", f"{len(run.tests)} tests passed"
+    return CoverageReport(
+        project=pf.name, snapshot_id=pf.snapshot_id, language="javascript",
+        framework="node:test", status=status, message=message,
+        summary=total_summary(files), files=sorted(files, key=lambda f: f.path),
+        tests=run.tests, seconds=run.seconds, sandbox_status=run.status,
+    )  # fmt: skip
+
+
 def measure_coverage(
     db: Database,
     settings: Settings,
@@ -197,14 +231,27 @@ def measure_coverage(
     """Measure and record the coverage of ``project``'s own suite on its current snapshot."""
     report(progress, "load", 0, 2, "reading the snapshot")
     pf = load_files(db, project)
-    report(progress, "run", 1, 2, f"running {len(pf.test_files)} test files under coverage")
-    result, _ = measure_files(pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds)
+    if not pf.test_files:  # no Python tests: a JavaScript project's node:test suite?
+        js = load_files(db, project, also=JS_SUFFIXES)
+        if js_tests(js.files):
+            pf = js
+    if js_tests(pf.files):
+        tests = js_tests(pf.files)
+        report(progress, "run", 1, 2, f"running {len(tests)} node:test files under coverage")
+        result = measure_js_files(
+            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds
+        )
+    else:
+        report(progress, "run", 1, 2, f"running {len(pf.test_files)} test files under coverage")
+        result, _ = measure_files(
+            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds
+        )
     with db.session() as s:
         row = TestRunRow(
             project_id=pf.project_id,
             snapshot_id=pf.snapshot_id,
             kind="coverage",
-            language="python",
+            language=result.language,
             status=result.status,
             line_percent=result.summary.line_percent,
             branch_percent=result.summary.branch_percent,
