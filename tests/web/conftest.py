@@ -69,13 +69,17 @@ def _real_codebase(target: Path) -> Path:
 
 
 def _lab_project(home: Path) -> Path:
-    """``calc``: the Testing & QA Lab's small project (helpers, two passing tests)."""
+    """``calc``: the Testing & QA Lab's small project (helpers, two passing tests, and a
+    small Flask service for the chaos panel)."""
     from lab_projects import UTIL
 
     root = home / "calc-src"
     files = {
         "calc/__init__.py": "",
         "calc/util.py": UTIL,
+        "calc/web.py": "import sqlite3\n\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        '@app.route("/count")\ndef count():\n    conn = sqlite3.connect(":memory:")\n'
+        '    return str(conn.execute("select 1").fetchone()[0])\n',
         "tests/test_util.py": "from calc.util import clamp\n\n\n"
         "def test_clamp_high():\n    assert clamp(5, 0, 3) == 3\n\n\n"
         "def test_clamp_low():\n    assert clamp(-1, 0, 3) == 0\n",

@@ -441,7 +441,16 @@ def test_testing_console_coverage_generate_with_proof_and_mutation(page):
     page.get_by_role("region", name="Mutation score of calc/util.py").wait_for()
     history.get_by_role("button", name="generate calc/util.py").first.click()
     page.get_by_role("region", name="Generated tests for calc/util.py").wait_for()
-    page.get_by_role("region", name="Chaos scenarios").get_by_text("no chaos").wait_for()
+
+    # a chaos scenario against the project's Flask service (calc/web.py) in the sandbox
+    panel = page.get_by_role("region", name="Chaos scenarios")
+    panel.get_by_label("Scenario").select_option("database-down")
+    panel.get_by_role("button", name="Run scenario").click()
+    chaos = page.get_by_role("region", name="The database refuses connections: degraded")
+    chaos.wait_for(timeout=120_000)
+    assert "First failure (during) at calc/web.py:10" in chaos.inner_text()
+    phases = chaos.get_by_role("table", name="Steady state per phase").locator("tbody tr")
+    assert phases.count() == 3
     check_page(page, "testing")
 
 

@@ -62,6 +62,8 @@ export const ROUTES = {
   testingCoverageLatest: ["GET", "/api/v1/devlab/testing/coverage"],
   testingGenerate: ["POST", "/api/v1/devlab/testing/generate"],
   testingMutation: ["POST", "/api/v1/devlab/testing/mutation"],
+  testingChaos: ["POST", "/api/v1/devlab/testing/chaos"],
+  testingChaosScenarios: ["GET", "/api/v1/devlab/testing/chaos/scenarios"],
   testingRuns: ["GET", "/api/v1/devlab/testing/runs"],
   testingRun: ["GET", "/api/v1/devlab/testing/runs/{run_id}"],
 } as const;

@@ -2,7 +2,9 @@
 // project's coverage per file and function with the uncovered lines highlighted on the
 // code, verified test generation for a function (each kept test's three sandbox runs,
 // the final proof run and the diff), mutation scores with the surviving mutants, and
-// the stored history. Long work runs as jobs followed over SSE with progress.
+// the stored history, and chaos scenarios (the service under faults: steady state and
+// latency per phase, the verdict, the first failure, resilience findings). Long work
+// runs as jobs followed over SSE with progress.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, followJob } from "../api";
 import { DiffView, ErrorNote, NeedProject, Panel, Progress, fmtTime, useAction, useLoad, useProject, useStored } from "../ui";
@@ -29,7 +31,9 @@ const pct = (s: Summary | undefined, kind: "line" | "branch" = "line") =>
 const MAX_LINES = 3000;
 
 /** Run a testing job and follow it; its result is the report. */
-async function runJob(key: "testingCoverage" | "testingGenerate" | "testingMutation", body: object, onProgress: (p: any) => void): Promise<any> {
+type JobKey = "testingCoverage" | "testingGenerate" | "testingMutation" | "testingChaos";
+
+async function runJob(key: JobKey, body: object, onProgress: (p: any) => void): Promise<any> {
   const job = await api(key, { body });
   const end = await followJob(job.id, { onProgress });
   if (end.status !== "succeeded") throw new Error(end.error || `the job ${end.status}`);
@@ -39,7 +43,7 @@ async function runJob(key: "testingCoverage" | "testingGenerate" | "testingMutat
 function useJob() {
   const act = useAction();
   const [progress, setProgress] = useState<any>(null);
-  const start = (key: "testingCoverage" | "testingGenerate" | "testingMutation", body: object) =>
+  const start = (key: JobKey, body: object) =>
     act.run(async () => {
       setProgress(null);
       return await runJob(key, body, setProgress);
@@ -60,10 +64,12 @@ function TestingConsole() {
   const [target, setTarget] = useStored<Target>("devlab.testing.target", { path: "", symbol: "" });
   const [generated, setGenerated] = useState<any>(null);
   const [mutation, setMutation] = useState<any>(null);
+  const [chaos, setChaos] = useState<any>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     setGenerated(null);
     setMutation(null);
+    setChaos(null);
   }, [project]);
   return (
     <div class="stack">
@@ -74,8 +80,13 @@ function TestingConsole() {
       </div>
       {generated && <GeneratedView result={generated} />}
       {mutation && <MutationView report={mutation} />}
-      <HistoryPanel project={project} tick={tick} onOpen={(kind, report) => (kind === "generate" ? setGenerated(report) : kind === "mutation" ? setMutation(report) : null)} />
-      <ChaosNotice />
+      <ChaosPanel project={project} onResult={(r) => (setChaos(r), setTick((t) => t + 1))} />
+      {chaos && <ChaosView report={chaos} />}
+      <HistoryPanel
+        project={project}
+        tick={tick}
+        onOpen={(kind, report) => (kind === "generate" ? setGenerated(report) : kind === "mutation" ? setMutation(report) : kind === "chaos" ? setChaos(report) : null)}
+      />
     </div>
   );
 }
@@ -465,24 +476,102 @@ function HistoryPanel({ project, tick, onOpen }: { project: string; tick: number
   );
 }
 
-/** Chaos scenarios: shown only when the server has routes for them. */
-function ChaosNotice() {
-  const [paths, setPaths] = useState<string[] | null>(null);
-  useEffect(() => {
-    fetch("/openapi.json")
-      .then((r) => r.json())
-      .then((doc) => setPaths(Object.keys(doc.paths ?? {}).filter((p) => p.includes("/chaos"))))
-      .catch(() => setPaths(null));
-  }, []);
-  if (paths === null) return null;
+/** Chaos scenarios: pick a ready one, run it against the project's service in the sandbox. */
+function ChaosPanel({ project, onResult }: { project: string; onResult: (r: any) => void }) {
+  const scenarios = useLoad(() => api<any[]>("testingChaosScenarios"), []);
+  const [name, setName] = useStored<string>("devlab.testing.chaos", "outbound-http-down");
+  const job = useJob();
+  const why = useCan()("testingChaos", project);
+  const chosen = (scenarios.data ?? []).find((s) => s.name === name);
+  const start = async () => {
+    const result = await job.start("testingChaos", { project, scenario: name });
+    if (result) onResult(result);
+  };
   return (
     <Panel title="Chaos scenarios">
-      {paths.length === 0 ? (
-        <p class="notice">This server has no chaos engineering routes: the Testing &amp; QA Lab does not run chaos scenarios yet.</p>
-      ) : (
-        <p>
-          Chaos routes on this server: {paths.map((p) => <code key={p}>{p} </code>)} (see the <a href="/docs">API docs</a>).
-        </p>
+      <ErrorNote error={scenarios.error} />
+      <label>
+        Scenario{" "}
+        <select value={name} onChange={(e) => setName((e.target as HTMLSelectElement).value)}>
+          {(scenarios.data ?? []).map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen && <p class="small muted">{chosen.description}</p>}
+      <button class="primary" onClick={start} disabled={job.busy || !!why}>
+        {job.busy ? "Running…" : "Run scenario"}
+      </button>
+      <RoleNote why={why} />
+      <ErrorNote error={job.error} id="chaos-error" />
+      {job.busy && job.progress && <Progress done={job.progress.done} total={job.progress.total} message={job.progress.message} />}
+      <p class="small muted">
+        The project's web service runs in the sandbox; its GET routes are called before, during and after the faults. Your own scenarios (YAML):{" "}
+        <code>devlab chaos run {project} -s FILE</code>.
+      </p>
+    </Panel>
+  );
+}
+
+function ChaosView({ report }: { report: any }) {
+  const r = report.results?.[0];
+  if (!r) return null;
+  return (
+    <Panel title={`${r.title}: ${r.verdict}`}>
+      <p role="status" class={r.verdict === "resilient" ? "ok" : "notice"}>
+        {r.message} <span class="muted small">({r.app}; {r.probes.join(", ")})</span>
+      </p>
+      <table>
+        <caption class="sr-only">Steady state per phase</caption>
+        <thead>
+          <tr>
+            <th scope="col">Phase</th>
+            <th scope="col">Held</th>
+            <th scope="col">Errors</th>
+            <th scope="col">p50</th>
+            <th scope="col">p95</th>
+            <th scope="col">p99</th>
+            <th scope="col">Statuses</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(r.phases).map(([phase, st]: [string, any]) => (
+            <tr key={phase}>
+              <th scope="row">{phase}</th>
+              <td>{st.held ? "yes" : "no"}</td>
+              <td>
+                {st.errors}/{st.requests}
+              </td>
+              <td>{st.p50_ms.toFixed(0)} ms</td>
+              <td>{st.p95_ms.toFixed(0)} ms</td>
+              <td>{st.p99_ms.toFixed(0)} ms</td>
+              <td>
+                {Object.entries(st.statuses)
+                  .map(([k, v]) => `${k}×${v}`)
+                  .join(" ")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.failures.map((f: any, i: number) => (
+        <details key={i} class="chaos-failure">
+          <summary>
+            First failure ({f.phase}){f.path ? ` at ${f.path}:${f.line}` : ""}: {f.error}
+          </summary>
+          <pre>{f.stack.join("\n")}</pre>
+        </details>
+      ))}
+      {r.findings.length > 0 && (
+        <ul class="plain">
+          {r.findings.map((f: any) => (
+            <li key={f.fingerprint}>
+              <strong>{f.title}</strong> <span class="muted small">{f.fix}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </Panel>
   );
