@@ -121,3 +121,28 @@ def test_snippet_generation_and_unsupported_framework(lab_settings):
             lab_settings, SnippetTestsRequest(code=STACK, framework="mocha"), model=None
         )
     assert info.value.status_code == 400 and "pytest" in info.value.message
+
+
+WEAK = {
+    "clip/__init__.py": "",
+    "clip/core.py": "def clip(x: int, lo: int, hi: int) -> int:\n"
+    '    """Bound x to [lo, hi].\n\n    >>> clip(-1, 0, 3)\n    0\n    >>> clip(5, 0, 3)\n'
+    '    3\n    """\n'
+    "    if x < lo:\n        return lo\n    if x > hi:\n        return hi\n    return x\n\n\n"
+    "def double(x: int) -> int:\n    return x * 2\n",
+    # every line and branch of clip runs, nothing is checked: its mutants all survive
+    "tests/test_core.py": "from clip.core import clip\n\n\n"
+    "def test_runs():\n    clip(-1, 0, 3)\n    clip(5, 0, 3)\n    clip(1, 0, 3)\n",
+}
+
+
+def test_a_test_that_adds_no_coverage_is_kept_when_it_kills_a_surviving_mutant(lab_settings):
+    files = {k: v for k, v in WEAK.items()}
+    pf = ProjectFiles("clip", None, None, files)
+    result = generate_tests(pf, lab_settings, path="clip/core.py", model=None)
+    by_mutants = [k for k in result.kept if "kills" in k.reason]
+    assert by_mutants, [(d.name, d.reason) for d in result.dropped]
+    assert all(k.new_lines == k.new_branches == 0 for k in by_mutants)
+    assert all(k.target == "clip" for k in by_mutants)
+    assert "kept for killing surviving mutants" in result.message
+    assert result.proof["failing_generated"] == []
