@@ -42,7 +42,7 @@ from devlab.testing.chaos_models import (
     ScenarioResult,
 )
 from devlab.testing.errors import ScenarioInvalid
-from devlab.testing.project import ProjectFiles, is_test_file, load_files
+from devlab.testing.project import ProjectFiles, is_test_file, load_files, module_of
 
 __all__ = [
     "find_app",
@@ -115,15 +115,6 @@ def ready_scenario(name: str) -> Scenario:
 # ---------------------------------------------------------------- the service
 
 
-def _module_of(path: str, roots: list[str]) -> str:
-    for root in sorted(roots, key=len, reverse=True):
-        if root != "." and path.startswith(root + "/"):
-            path = path[len(root) + 1 :]
-            break
-    module = path[: -len(".py")].replace("/", ".")
-    return module[: -len(".__init__")] if module.endswith(".__init__") else module
-
-
 def find_app(pf: ProjectFiles) -> str | None:
     """``module:app`` (or ``module:create_app()``) of the project's web service, found in
     its text (module-level ``x = Flask(...)`` and the like, else an app factory)."""
@@ -132,12 +123,12 @@ def find_app(pf: ProjectFiles) -> str | None:
         for line in pf.files[path].splitlines():
             if line[:1].isspace() or "=" not in line:
                 if line.startswith("def create_app(") or line.startswith("def make_app("):
-                    factories.append(f"{_module_of(path, pf.roots)}:{line[4 : line.index('(')]}()")
+                    factories.append(f"{module_of(path, pf.roots)}:{line[4 : line.index('(')]}()")
                 continue
             name, _, value = line.partition("=")
             name = name.strip().split(":")[0].strip()
             if name.isidentifier() and any(call in value for call in _APP_CALLS):
-                return f"{_module_of(path, pf.roots)}:{name}"
+                return f"{module_of(path, pf.roots)}:{name}"
     return factories[0] if factories else None
 
 
