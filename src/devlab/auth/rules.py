@@ -121,6 +121,7 @@ RULES: dict[str, Rule] = {
     f"GET {P}/testing/coverage/{{run_id}}": Rule("viewer", TEST_RUN),
     f"POST {P}/testing/generate": Rule("developer", loc.body("project"), meter="sandbox"),
     f"POST {P}/testing/mutation": Rule("developer", loc.body("project"), meter="sandbox"),
+    f"POST {P}/testing/plan": Rule("developer", loc.body("project")),
     f"POST {P}/testing/chaos": Rule("developer", loc.body("project"), meter="sandbox"),
     f"GET {P}/testing/chaos/scenarios": USER,
     f"GET {P}/testing/runs": Rule("viewer", loc.query("project")),

@@ -7,6 +7,7 @@ Public API (the CLI and REST doors import only from here)::
     generate_tests(files, settings, path=..., model=...) -> GenerateResult
     generate_for_project(db, settings, GenerateRequest, model=...) -> GenerateResult
     generate_for_snippet(settings, SnippetTestsRequest, model=...) -> GenerateResult
+    plan_tests(db, PlanRequest, model) -> TestPlan                   # structured cases
     run_mutation(db, settings, files, path=...) -> MutationReport     # incremental
     run_chaos(db, settings, ChaosRequest) -> ChaosReport              # faults, verdict
     submit_testing_job(bench, kind, params) / run_testing_job(...)    # jobs
@@ -34,9 +35,12 @@ from devlab.testing.models import (
     GenerateResult,
     MutantResult,
     MutationReport,
+    PlannedCase,
+    PlanRequest,
     SnippetTestsRequest,
     SuspectedBug,
     TestOutcome,
+    TestPlan,
 )
 from devlab.testing.mutation import mutation_score, run_mutation
 from devlab.testing.project import ProjectFiles, load_files
@@ -46,6 +50,7 @@ from devlab.testing.service import (
     get_run,
     list_runs,
     llm_model,
+    plan_tests,
 )
 
 __all__ = [
@@ -62,6 +67,8 @@ __all__ = [
     "MutantResult",
     "MutationReport",
     "NothingToTest",
+    "PlanRequest",
+    "PlannedCase",
     "ProjectFiles",
     "Scenario",
     "ScenarioInfo",
@@ -69,6 +76,7 @@ __all__ = [
     "SnippetTestsRequest",
     "SuspectedBug",
     "TestOutcome",
+    "TestPlan",
     "UnsupportedFramework",
     "check_framework",
     "find_app",
@@ -85,6 +93,7 @@ __all__ = [
     "load_scenario",
     "measure_coverage",
     "mutation_score",
+    "plan_tests",
     "run_chaos",
     "run_mutation",
     "run_testing_job",

@@ -15,9 +15,13 @@ from devlab.testing import (
     GenerateRequest,
     GenerateResult,
     MutationReport,
+    PlanRequest,
+    TestPlan,
     check_framework,
     list_scenarios,
+    llm_model,
     load_scenario,
+    plan_tests,
     run_testing_job,
 )
 
@@ -160,6 +164,40 @@ def mutate(
     for m in result.survived:
         stdout.print(f"survived {m.id} ({m.operator}, line {m.line})", markup=False)
         stdout.print(m.diff, markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def plan(
+    project: str = typer.Argument(None, help="project name or id (with --path)"),
+    path: str = typer.Option(None, "--path", help="the project's file to plan tests for"),
+    symbol: str = typer.Option(None, "--symbol", help="only this function or method"),
+    file: Path = typer.Option(None, "--file", help="a local Python file instead of a project"),
+    requirement: str = typer.Option(None, "--requirement", "-r", help="what the code must do"),
+    use_model: bool = typer.Option(True, "--model/--no-model", help="cases from the model"),
+    as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
+) -> None:
+    """A test plan: structured cases (examples, boundaries, errors; with a requirement
+    and the model, cases from its words) that generation then aims at."""
+    code = None
+    if file is not None:
+        if not file.is_file():
+            raise InvalidInput(f"no file {file}")
+        code = file.read_text(encoding="utf-8", errors="replace")
+    request = PlanRequest(project=project, path=path or (file.name if file else None),
+                          symbol=symbol, code=code, requirement=requirement,
+                          use_model=use_model)  # fmt: skip
+    with bench() as wb:
+        model = llm_model(wb.llm) if use_model and requirement else None
+        result: TestPlan = plan_tests(wb.db, request, model)
+    if as_json:
+        emit_json(result)
+        return
+    stdout.print(f"test plan of {result.subject}: {len(result.cases)} cases", markup=False)
+    for c in result.cases:
+        stdout.print(f"  [{c.kind}] {c.name}: {c.inputs} -> {c.expected}", markup=False)
+    if result.message:
+        stderr.print(result.message, markup=False)
 
 
 @chaos_app.command("scenarios")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CoverageRequest(BaseModel):
@@ -162,6 +162,43 @@ class SnippetTestsRequest(BaseModel):
     use_model: bool = True
 
 
+class PlannedCase(BaseModel):
+    """One case of a test plan."""
+
+    name: str
+    kind: Literal["example", "boundary", "error", "requirement"]
+    target: str = ""
+    inputs: str = ""
+    expected: str = ""
+    source: Literal["docstring", "signature", "branch", "model"]
+
+
+class TestPlan(BaseModel):
+    """Structured test cases for code and/or a requirement (see ``testing.plan``)."""
+
+    __test__ = False  # not a pytest class
+
+    subject: str
+    requirement: str | None = None
+    cases: list[PlannedCase] = Field(default_factory=list)
+    model_used: bool = False
+    message: str = ""
+
+
+class PlanRequest(BaseModel):
+    """``POST /api/v1/devlab/testing/plan``: a project's file (``project`` + ``path``),
+    a snippet (``code``), or only a requirement (needs the model)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project: str | None = Field(default=None, max_length=300)
+    path: str | None = Field(default=None, max_length=1000)
+    symbol: str | None = Field(default=None, max_length=300)
+    code: str | None = Field(default=None, max_length=200_000)
+    requirement: str | None = Field(default=None, max_length=20_000)
+    use_model: bool = True
+
+
 class GenerateResult(BaseModel):
     project: str | None = None
     path: str
@@ -180,6 +217,9 @@ class GenerateResult(BaseModel):
     strategies: dict[str, int] = Field(default_factory=dict)
     proof: dict[str, object] = Field(
         default_factory=dict, description="the final sandbox run of the kept tests"
+    )
+    plan: TestPlan | None = Field(
+        default=None, description="the test plan of the target (what the tests aim at)"
     )
     message: str = ""
     seconds: float = 0.0

@@ -15,8 +15,10 @@ from devlab.testing import (
     CoverageReport,
     GenerateRequest,
     GenerateResult,
+    PlanRequest,
     ScenarioInfo,
     SnippetTestsRequest,
+    TestPlan,
     check_framework,
     generate_for_snippet,
     get_coverage,
@@ -25,6 +27,7 @@ from devlab.testing import (
     list_runs,
     list_scenarios,
     llm_model,
+    plan_tests,
     submit_testing_job,
 )
 from devlab.testing.models import CoverageRequest, MutationRequest
@@ -75,6 +78,16 @@ def start_generate(body: GenerateRequest, bench: Workbench = Depends(workbench))
 def start_mutation(body: MutationRequest, bench: Workbench = Depends(workbench)) -> JSONResponse:
     """Mutation score of the project's tests on a file (a job; 202; incremental)."""
     return _queued(submit_testing_job(bench, "mutation", body.model_dump()))
+
+
+@router.post("/plan", response_model=TestPlan)
+def plan_route(body: PlanRequest, bench: Workbench = Depends(workbench)) -> TestPlan:
+    """A test plan: structured cases (docstring examples, boundary inputs, the errors
+    raised on purpose; with ``use_model`` and a ``requirement``, cases from the
+    requirement's words) for a project's file (``project`` + ``path``), a snippet
+    (``code``), or a requirement alone (needs the model)."""
+    model = llm_model(bench.llm) if body.use_model else None
+    return plan_tests(bench.db, body, model)
 
 
 @router.post("/chaos", status_code=202)

@@ -1,5 +1,5 @@
 """What the doors call: generation for a project's file or a snippet (with the model the
-settings configure), stored results, and the model adapter."""
+settings configure), test plans, stored results, and the model adapter."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ from sqlalchemy import select
 
 from devlab.codebase import resolve_project
 from devlab.config import Settings
-from devlab.errors import NotFound
+from devlab.errors import InvalidInput, NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.generate import ModelFn, check_framework, generate_tests
-from devlab.testing.models import GenerateRequest, GenerateResult, SnippetTestsRequest
+from devlab.testing.models import (
+    GenerateRequest,
+    GenerateResult,
+    PlanRequest,
+    SnippetTestsRequest,
+    TestPlan,
+)
 from devlab.testing.mutation import mutation_score
+from devlab.testing.plan import plan_for_code, plan_for_requirement
 from devlab.testing.project import ProjectFiles, load_files
 
 __all__ = ["generate_for_project", "generate_for_snippet", "get_run", "list_runs", "llm_model"]
@@ -165,3 +172,23 @@ def get_run(db: Database, run_id: int) -> dict[str, Any]:
             "created_at": row.created_at.isoformat(),
             "report": row.summary,
         }
+
+
+def plan_tests(db: Database, request: PlanRequest, model: ModelFn | None) -> TestPlan:
+    """A test plan for a project's file, a snippet, or a requirement alone."""
+    if request.code is not None:
+        return plan_for_code(
+            request.code, path=request.path or "snippet.py", symbol=request.symbol,
+            requirement=request.requirement, model=model,
+        )  # fmt: skip
+    if request.project and request.path:
+        pf = load_files(db, request.project)
+        if request.path not in pf.files:
+            raise NotFound(f"{request.path!r} is not a Python file of project {pf.name!r}")
+        return plan_for_code(
+            pf.files[request.path], path=request.path, symbol=request.symbol,
+            requirement=request.requirement, model=model,
+        )  # fmt: skip
+    if request.requirement:
+        return plan_for_requirement(request.requirement, model)
+    raise InvalidInput("give 'code', or 'project' and 'path', or a 'requirement'")
