@@ -227,3 +227,111 @@ def test_examples_satisfy_patterns_deep_required_fields_and_non_empty_maps():
     root = {"$ref": "#/components/schemas/Thing", "components": {"schemas": schemas}}
     jsonschema.Draft202012Validator(root).validate(value)
     assert value["code"] == "AA" and len(value["tags"]) == 1
+
+
+# Fragments of two corpus documents whose smoke calls the full request checks refused:
+# AWS WorkSpaces (a property = allOf [$ref to an object, {description}]: the description
+# part alone was taken for a string) and GitHub's gists/update (anyOf of bare `required`
+# lists beside the schema's own type and properties: the choice alone was a string).
+_FRAGMENTS = """
+openapi: 3.0.0
+info: {title: fragments, version: "1"}
+paths:
+  /#X-Amz-Target=WorkspacesService.DeleteWorkspaceBundle:
+    post:
+      operationId: DeleteWorkspaceBundle
+      parameters:
+        - {name: X-Amz-Target, in: header, required: true,
+           schema: {type: string, enum: [WorkspacesService.DeleteWorkspaceBundle]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {BundleId: {type: string}}}
+      responses: {"200": {description: ok}}
+  /#X-Amz-Target=WorkspacesService.ImportClientBranding:
+    post:
+      operationId: ImportClientBranding
+      parameters:
+        - {name: X-Amz-Target, in: header, required: true,
+           schema: {type: string, enum: [WorkspacesService.ImportClientBranding]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ImportClientBrandingRequest"}
+      responses: {"200": {description: ok}}
+  /gists/{gist_id}:
+    patch:
+      operationId: gists/update
+      parameters:
+        - {name: gist_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              nullable: true
+              anyOf: [{required: [description]}, {required: [files]}]
+              properties:
+                description: {type: string, example: Example Ruby script}
+                files:
+                  type: object
+                  additionalProperties:
+                    type: object
+                    nullable: true
+                    anyOf: [{required: [content]}, {required: [filename]},
+                            {type: object, maxProperties: 0}]
+                    properties:
+                      content: {type: string}
+                      filename: {type: string, nullable: true}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    DirectoryId: {type: string, pattern: "^d-[0-9a-f]{8,63}$", minLength: 10, maxLength: 65}
+    ClientUrl: {type: string, pattern: "^(http|https)\\\\://\\\\S+", minLength: 1}
+    DefaultImportClientBrandingAttributes:
+      type: object
+      properties:
+        SupportLink:
+          allOf: [{$ref: "#/components/schemas/ClientUrl"}, {description: The support link.}]
+    ImportClientBrandingRequest:
+      type: object
+      required: [ResourceId]
+      properties:
+        ResourceId:
+          allOf: [{$ref: "#/components/schemas/DirectoryId"}, {description: The directory.}]
+        DeviceTypeWindows:
+          allOf:
+            - {$ref: "#/components/schemas/DefaultImportClientBrandingAttributes"}
+            - {description: The branding information to import for Windows devices.}
+"""
+
+
+def test_examples_of_described_refs_and_constrained_choices_pass_the_mock(serve):
+    import jsonschema
+
+    from devlab.apibuilder import parse_openapi
+    from devlab.apibuilder.examples import example
+
+    model = parse_openapi(_FRAGMENTS).model
+    ops = {op.operation_id: op for op in model.operations}
+    branding = example(ops["ImportClientBranding"].request_body.schema_, model.schemas)
+    assert isinstance(branding["DeviceTypeWindows"], dict), branding
+    assert branding["ResourceId"].startswith("d-")
+    gist = example(ops["gists/update"].request_body.schema_, model.schemas)
+    assert isinstance(gist, dict) and gist["description"] == "Example Ruby script"
+    for op, value in (("ImportClientBranding", branding), ("gists/update", gist)):
+        schema = ops[op].request_body.schema_
+        root = {**schema, "components": {"schemas": model.schemas}}
+        jsonschema.Draft202012Validator(root).validate(value)
+    # the same bodies through a real mock server: each reaches its own operation
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    target = {"X-Amz-Target": "WorkspacesService.ImportClientBranding"}
+    assert httpx.post(url + "/", json=branding, headers=target).status_code == 200
+    assert httpx.patch(url + "/gists/1", json=gist).status_code == 200
+    wrong = httpx.patch(url + "/gists/1", json="string")
+    assert wrong.status_code == 422 and "is not of type 'object'" in wrong.json()["error"]
+    described = {"allOf": [{"$ref": "#/components/schemas/DirectoryId"}, {"description": "d"}]}
+    assert example(described, model.schemas).startswith("d-")  # a scalar part still wins
