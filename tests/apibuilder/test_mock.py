@@ -112,6 +112,7 @@ def _nested_model() -> ApiModel:
                         name="ids",
                         location="query",
                         schema={"type": "array", "items": {"type": "integer"}},
+                        explode=False,  # ids=1,2 (and, leniently, ids=1&ids=2)
                     ),
                     Parameter(
                         name="X-Mode",
@@ -335,3 +336,94 @@ def test_examples_of_described_refs_and_constrained_choices_pass_the_mock(serve)
     assert wrong.status_code == 422 and "is not of type 'object'" in wrong.json()["error"]
     described = {"allOf": [{"$ref": "#/components/schemas/DirectoryId"}, {"description": "d"}]}
     assert example(described, model.schemas).startswith("d-")  # a scalar part still wins
+
+
+_STYLES = """
+openapi: 3.0.3
+info: {title: styles, version: "1"}
+paths:
+  /items/{sel}/{coords}:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: sel, in: path, required: true, style: label, explode: true,
+           schema: {type: array, items: {type: integer}, maxItems: 3}}
+        - {name: coords, in: path, required: true, style: matrix, explode: true,
+           schema: {type: object, properties: {lat: {type: number}, lon: {type: number}}}}
+        - {name: filter, in: query, required: true, style: deepObject, explode: true,
+           schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: point, in: query, schema: {type: object, required: [x],
+           properties: {x: {type: integer}, y: {type: integer}}}}
+        - {name: color, in: query, explode: false,
+           schema: {type: object, additionalProperties: {type: integer, maximum: 255}}}
+        - {name: tags, in: query, style: pipeDelimited, explode: false,
+           schema: {type: array, items: {type: string, maxLength: 3}}}
+        - {name: X-Opts, in: header, explode: true,
+           schema: {type: object, properties: {depth: {type: integer, minimum: 1}}}}
+        - {name: session, in: cookie, required: true,
+           schema: {type: string, pattern: "^s-[0-9]+$"}}
+        - {name: page, in: cookie, schema: {type: integer, maximum: 10}}
+        - name: where
+          in: query
+          content:
+            application/json:
+              schema: {type: object, required: [q], properties: {q: {type: string}}}
+      responses: {"204": {description: none}}
+components:
+  schemas:
+    Filter:
+      type: object
+      required: [status]
+      properties:
+        status: {type: string, enum: [open, closed]}
+        min: {type: integer, minimum: 0}
+"""
+
+
+def test_object_cookie_and_styled_parameters_are_read_by_style_then_checked(serve):
+    from devlab.apibuilder import parse_openapi
+
+    model = parse_openapi(_STYLES).model
+    by_name = {p.name: p for p in model.operations[0].parameters}
+    assert by_name["filter"].serialization() == ("deepObject", True)
+    assert by_name["color"].serialization() == ("form", False)
+    assert by_name["where"].content_type == "application/json"
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    good = {
+        "filter[status]": "open",
+        "filter[min]": "2",
+        "x": "1",
+        "y": "2",
+        "color": "R,100,G,200",
+        "tags": "a|bc",
+        "where": '{"q": "x"}',
+    }
+    path = "/items/.1.2/;lat=1.5;lon=2"
+    head = {"X-Opts": "depth=2", "Cookie": "session=s-42; page=3"}
+
+    def call(params: dict, headers: dict = head, at: str = path) -> httpx.Response:
+        return httpx.get(url + at, params=params, headers=headers)
+
+    assert call(good).status_code == 204
+
+    def refused(response: httpx.Response, text: str) -> None:
+        assert response.status_code == 400, response.text
+        assert text in response.json()["error"], response.json()["error"]
+
+    refused(call({**good, "filter[status]": "gone"}), "query parameter 'filter': status: 'gone'")
+    refused(call({**good, "filter[min]": "x"}), "query parameter 'filter': property 'min'")
+    missing = {k: v for k, v in good.items() if not k.startswith("filter")}
+    refused(call(missing), "missing query parameter 'filter'")
+    refused(call({**good, "x": "a"}), "query parameter 'point': property 'x'")
+    refused(call({**good, "color": "R,300"}), "query parameter 'color'")
+    refused(call({**good, "color": "R,100,G,999"}), "query parameter 'color': G: 999")
+    refused(call({**good, "tags": "a|long"}), "query parameter 'tags'")
+    refused(call({**good, "where": "{"}), "query parameter 'where': '{' is not JSON")
+    refused(call({**good, "where": "{}"}), "query parameter 'where': 'q' is a required")
+    refused(call(good, {**head, "X-Opts": "depth=0"}), "header parameter 'X-Opts': depth: 0")
+    refused(call(good, {"X-Opts": "depth=2"}), "missing cookie parameter 'session'")
+    refused(call(good, {**head, "Cookie": "session=t-1"}), "cookie parameter 'session'")
+    refused(call(good, {**head, "Cookie": "session=s-1; page=11"}), "cookie parameter 'page'")
+    refused(call(good, at="/items/1.2/;lat=1.5;lon=2"), "path parameter 'sel'")
+    refused(call(good, at="/items/.1.2.3.4/;lat=1.5;lon=2"), "path parameter 'sel'")
+    refused(call(good, at="/items/.1/;lat=north;lon=2"), "path parameter 'coords'")
