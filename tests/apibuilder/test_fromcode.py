@@ -111,7 +111,7 @@ class Item(ItemIn):
 class Owner(BaseModel):
     login: str
 '''
-FASTAPI = '''from fastapi import Depends, FastAPI, Query, status
+FASTAPI = """from fastapi import Depends, FastAPI, Query, status
 
 from .models import Item, ItemIn
 
@@ -132,8 +132,8 @@ def list_items(q: str | None = None, limit: int = Query(20), kind: str = Query(.
 @app.get("/items/{item_id}")
 def get_item(item_id: int) -> Item:
     ...
-'''
-SPRING = '''package shop;
+"""
+SPRING = """package shop;
 
 import java.util.List;
 import org.springframework.web.bind.annotation.*;
@@ -152,10 +152,11 @@ class OrderController {
     public ResponseEntity<OrderLine> add(@RequestBody OrderLine line) { return null; }
 
     @GetMapping("/{id}/lines")
-    public List<OrderLine> lines(@PathVariable long id, @RequestParam(required = false) Integer page,
+    public List<OrderLine> lines(@PathVariable long id,
+                                 @RequestParam(required = false) Integer page,
                                  @RequestParam("q") String query) { return null; }
 }
-'''
+"""
 
 
 def test_fastapi_and_spring_types_fill_bodies_answers_and_queries(bench, tmp_path):
