@@ -14,7 +14,7 @@ from devlab.apibuilder import (
 from devlab.config import Settings
 
 
-@pytest.mark.parametrize("language", ["python", "typescript", "java"])
+@pytest.mark.parametrize("language", ["python", "typescript", "java", "go"])
 def test_same_spec_same_sdk(petstore_model, language):
     first = generate_sdk(petstore_model, language).files
     again = generate_sdk(petstore_model.model_copy(deep=True), language).files
@@ -112,7 +112,7 @@ def test_hostile_names_still_make_valid_python():
 
 @pytest.mark.sandbox
 @pytest.mark.slow
-@pytest.mark.parametrize("language", ["python", "typescript", "java"])
+@pytest.mark.parametrize("language", ["python", "typescript", "java", "go"])
 def test_hostile_names_compile_in_every_language(tmp_path, language):
     model = _hostile_model()
     proof = prove_sdk(generate_sdk(model, language), model, Settings(home=tmp_path))
@@ -130,6 +130,7 @@ def test_hostile_names_compile_in_every_language(tmp_path, language):
         ("typescript", "fetch"),
         ("typescript", "axios"),
         ("java", "okhttp"),
+        ("go", "net/http"),
     ],
 )
 def test_sdk_compiles_and_passes_its_smoke_test(petstore_model, tmp_path, language, framework):
@@ -223,10 +224,12 @@ def test_styled_query_parameters_are_written_by_their_style():
 @pytest.mark.sandbox
 @pytest.mark.slow
 def test_styled_query_sdks_pass_the_mock_in_every_language(tmp_path):
+    """Each SDK writes deepObject, form objects and delimited arrays as the mock reads them."""
     from devlab.apibuilder import parse_openapi, prove_sdks
 
     model = parse_openapi(_STYLED_QUERY).model
-    items = [(generate_sdk(model, lang), model) for lang in ("python", "typescript", "java")]
+    languages = ("python", "typescript", "java", "go")
+    items = [(generate_sdk(model, lang), model) for lang in languages]
     for proof in prove_sdks(items, Settings(home=tmp_path)):
         assert proof.compiled, proof.compile_output or proof.error
         assert proof.smoke is not None and (proof.smoke.passed, proof.smoke.failed) == (1, 0), (
