@@ -4,9 +4,10 @@ For every document: parse + validate (share parsed, or refused with a reason), t
 time to generate the SDKs (Python/httpx, TypeScript/fetch, Java/OkHttp, Go/net/http;
 ``--language`` picks), then every SDK proven in the sandbox (mypy --strict, tsc --strict,
 javac, go vet + go build; then its smoke test against a mock server of the same spec).
-Side by side, in the same run: openapi-python-client (Python clients) and datamodel-code-generator (models), run
-from their own virtual environment (``--baseline-venv``), checked with a byte-compile
-(their output is not executed outside the sandbox).
+Side by side, in the same run: openapi-python-client (Python clients) and
+datamodel-code-generator (models), run from their own virtual environment
+(``--baseline-venv``), checked with a byte-compile (their output is not executed
+outside the sandbox).
 
     python benchmarks/bench_apibuilder.py [--baseline-venv /tmp/base] [--no-prove]
     python benchmarks/bench_apibuilder.py --from-code DIR   # code -> API on a real project
@@ -308,7 +309,8 @@ def render(rows: list[dict], args: argparse.Namespace) -> str:
         + " | ".join(_MARKS[lang] for lang, _ in LANGS)
         + " |"
         + (" opc | dcg |" if any("baseline" in r for r in rows) else ""),
-        "|---|---|---|---|---|" + "---|" * len(LANGS)
+        "|---|---|---|---|---|"
+        + "---|" * len(LANGS)
         + ("---|---|" if any("baseline" in r for r in rows) else ""),
     ]
     for r in rows:
