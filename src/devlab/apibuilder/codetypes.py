@@ -3,10 +3,12 @@
 Nothing of the user's code is imported or run: Python files are read with ``ast``,
 Java files with tree-sitter. What is read:
 
-- pydantic models (classes deriving from ``BaseModel`` or from another such class in the
-  project): each annotated field becomes a property (``int``/``str``/``float``/``bool``,
-  ``Optional``/``X | None``, ``list[...]``, ``dict[str, ...]``, ``Literal``, dates,
-  nested models as ``$ref``s); a field without a default (or ``Field(...)``) is required.
+- pydantic models (classes deriving from ``BaseModel`` or from another such class, in
+  the project's files that name ``BaseModel`` and its route files; module and class
+  level, not inside functions): each annotated field becomes a property (``int``,
+  ``str``, ``float``, ``bool``, ``Optional``/``X | None``, ``list[...]``,
+  ``dict[str, ...]``, ``Literal``, dates, nested models as ``$ref``s); a field
+  without a default (or with ``Field(...)``) is required.
 - FastAPI handlers: a parameter typed with a model (or ``list[Model]``) is the JSON body;
   a primitive one not in the path is a query parameter (required without a default);
   ``response_model=`` or the return annotation is the response; ``status_code=`` its code.
@@ -156,10 +158,23 @@ def _py_model(cls: ast.ClassDef, models: set[str]) -> dict[str, Any]:
     return schema
 
 
+def _classes(body: list[ast.stmt], depth: int = 0) -> list[ast.ClassDef]:
+    """The module's classes and the classes inside them (not those inside functions)."""
+    out = []
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            out.append(node)
+            if depth < 4:
+                out += _classes(node.body, depth + 1)
+        elif isinstance(node, ast.If | ast.Try) and depth < 4:  # if TYPE_CHECKING / try
+            out += _classes(node.body, depth + 1)
+    return out
+
+
 def python_models(trees: dict[str, ast.Module]) -> dict[str, dict[str, Any]]:
     """The pydantic models of the project's Python files (``BaseModel`` subclasses, also
     through other models of the project), as named JSON schemas."""
-    classes = [n for t in trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)]
+    classes = [n for t in trees.values() for n in _classes(t.body)]
     names: set[str] = set()
     changed = True
     while changed and len(names) < MAX_MODELS:  # subclasses of subclasses

@@ -83,11 +83,11 @@ def _template(route: str) -> tuple[str, list[Parameter]]:
 class _Types:
     """The project's models and parsed files, by language."""
 
-    def __init__(self, sources: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, sources: dict[str, tuple[str, str]], routed: set[str]) -> None:
         self.py: dict[str, Any] = {}
         self.java: dict[str, Any] = {}
         for path, (language, text) in list(sources.items())[:MAX_TYPED_FILES]:
-            if language == "python" and ("BaseModel" in text or "@" in text):
+            if language == "python" and ("BaseModel" in text or path in routed):
                 tree = parse_python(text)
                 if tree is not None:
                     self.py[path] = tree
@@ -95,8 +95,9 @@ class _Types:
                 jtree = parse_java(text)
                 if jtree is not None:
                     self.java[path] = jtree
-        self.schemas = {**java_models(self.java), **python_models(self.py)}
-        self.py_names = set(python_models(self.py))
+        py_models = python_models(self.py)
+        self.schemas = {**java_models(self.java), **py_models}
+        self.py_names = set(py_models)
         self.java_names = set(self.schemas) - self.py_names
 
     def shape(self, route: Any, path: str) -> Shape | None:
@@ -136,7 +137,7 @@ def routes_to_model(
 ) -> ApiModel:
     """``reverse.services.Route`` records -> the API model (one operation per route);
     ``sources`` (path -> (language, text)) lets the code's types fill bodies and answers."""
-    types = _Types(sources or {})
+    types = _Types(sources or {}, {r.path for r in routes if r.framework == "fastapi"})
     ops: list[Operation] = []
     seen: set[tuple[str, str]] = set()
     ids: set[str] = set()
