@@ -427,3 +427,52 @@ def test_object_cookie_and_styled_parameters_are_read_by_style_then_checked(serv
     refused(call(good, at="/items/1.2/;lat=1.5;lon=2"), "path parameter 'sel'")
     refused(call(good, at="/items/.1.2.3.4/;lat=1.5;lon=2"), "path parameter 'sel'")
     refused(call(good, at="/items/.1/;lat=north;lon=2"), "path parameter 'coords'")
+
+
+def test_a_required_query_object_needing_no_property_may_be_empty(serve):
+    """EC2's `IamInstanceProfile` (required, form exploded, no required properties): an
+    empty object has no text in the query, so its absence is that object."""
+    from devlab.apibuilder.models import Parameter
+
+    def op(op_id: str, required: list[str]) -> Operation:
+        schema = {"type": "object", "properties": {"Arn": {"type": "string"}}}
+        return Operation(
+            operation_id=op_id,
+            method="get",
+            path=f"/{op_id}",
+            parameters=[
+                Parameter(
+                    name="Profile",
+                    location="query",
+                    required=True,
+                    schema={**schema, "required": required} if required else schema,
+                )
+            ],
+            responses={"204": Response(description="none")},
+        )
+
+    url = serve(mock_server(ApiModel(operations=[op("a", []), op("b", ["Arn"])]), "127.0.0.1", 0))
+    assert httpx.get(url + "/a").status_code == 204
+    assert httpx.get(url + "/a?Arn=x").status_code == 204
+    missing = httpx.get(url + "/b")
+    assert missing.status_code == 400 and "missing query parameter 'Profile'" in missing.text
+    assert httpx.get(url + "/b?Arn=x").status_code == 204
+    # on a shared pseudo path, the error named is the operation whose sent parameters hold
+    shared = [
+        Operation(
+            operation_id=action,
+            method="get",
+            path=f"/#Action={action}",
+            parameters=[
+                Parameter(name="Action", location="query", required=True,
+                          schema={"type": "string", "enum": [action]}),
+                Parameter(name=f"{action}Id", location="query", required=True,
+                          schema={"type": "string"}),
+            ],
+            responses={"204": Response(description="none")},
+        )
+        for action in ("First", "Second")
+    ]  # fmt: skip
+    url = serve(mock_server(ApiModel(operations=shared), "127.0.0.1", 0))
+    wrong = httpx.get(url + "/?Action=Second&FirstId=1")  # First: its Action breaks
+    assert wrong.json()["error"] == "missing query parameter 'SecondId'", wrong.text

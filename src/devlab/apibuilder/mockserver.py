@@ -268,7 +268,10 @@ def _param_problems(
             raw = cookies.get(name)
         else:
             raw = [path_args[name]] if name in path_args else None
-        if not raw:
+        # an object without properties has no text in the query (form exploded or
+        # deepObject): a required one that needs none of its properties is satisfied
+        empty = pairs == [] and not schemas.resolve(p.get("schema")).get("required")
+        if not raw and not empty:
             if p.get("required"):
                 problems.append(_problem(where, name, f"missing {where} parameter {name!r}"))
             continue
@@ -347,6 +350,14 @@ def _problems(
     return found + _body_problems(route, body, ctype, schemas)
 
 
+def _distance(problems: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """How far a request is from an operation: parameters it sent that break the
+    operation's schemas, then parameters missing, then body problems."""
+    params = [p for p in problems if p["in"] != "body"]
+    sent = sum(not p["message"].startswith("missing") for p in params)
+    return sent, len(params), len(problems)
+
+
 def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestHandler]:
     """The request handler of a route table (``route_table``'s dict, or a bare list of
     routes, checked for required fields only)."""
@@ -404,10 +415,9 @@ def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestH
                 (r, _problems(r, query, self.headers, body, ctype, parts, schemas)) for r in same
             ]
             # none passes: report the one that came closest (the request's own operation:
-            # its selecting parameters, such as X-Amz-Target, hold; only its body fails)
-            route, problems = min(
-                checked, key=lambda pair: (sum(p["in"] != "body" for p in pair[1]), len(pair[1]))
-            )
+            # the parameters it sent, such as X-Amz-Target, hold; something is missing or
+            # only its body fails)
+            route, problems = min(checked, key=lambda pair: _distance(pair[1]))
             if problems:
                 status = 400 if any(p["status"] == 400 for p in problems) else 422
                 error = "; ".join(p["message"] for p in problems)
