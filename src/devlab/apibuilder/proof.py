@@ -65,7 +65,7 @@ def _script(sdk: GeneratedSdk, title: str, port: int = PORT, mock: str = "mockse
         )
         run_cmd = f"node dist/smoke.js {url}"
     elif sdk.language == "go":
-        compile_cmd = f"{_GO_ENV}go vet ./... && go build -o smoke.bin ./smoke"
+        compile_cmd = f"{{ {_GO_ENV}go vet ./... && go build -o smoke.bin ./smoke; }}"
         run_cmd = f"./smoke.bin {url}"
     else:
         cp = ":".join(f"/usr/share/java/{j}.jar" for j in JAVA_JARS)
