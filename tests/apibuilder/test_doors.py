@@ -85,7 +85,7 @@ def test_generate_sdk_zip_and_unknown_language(tmp_path):
         assert again.content == res.content  # deterministic, byte for byte
         bad = await client.post(f"{API}/generate-sdk", json={"schema": doc, "language": "cobol"})
         assert bad.status_code == 400
-        assert set(bad.json()["detail"]["supported"]) == {"python", "typescript", "java"}
+        assert set(bad.json()["detail"]["supported"]) == {"python", "typescript", "java", "go"}
 
     _run(tmp_path, scenario)
 

@@ -112,6 +112,7 @@ def _nested_model() -> ApiModel:
                         name="ids",
                         location="query",
                         schema={"type": "array", "items": {"type": "integer"}},
+                        explode=False,  # ids=1,2 (and, leniently, ids=1&ids=2)
                     ),
                     Parameter(
                         name="X-Mode",
@@ -227,3 +228,251 @@ def test_examples_satisfy_patterns_deep_required_fields_and_non_empty_maps():
     root = {"$ref": "#/components/schemas/Thing", "components": {"schemas": schemas}}
     jsonschema.Draft202012Validator(root).validate(value)
     assert value["code"] == "AA" and len(value["tags"]) == 1
+
+
+# Fragments of two corpus documents whose smoke calls the full request checks refused:
+# AWS WorkSpaces (a property = allOf [$ref to an object, {description}]: the description
+# part alone was taken for a string) and GitHub's gists/update (anyOf of bare `required`
+# lists beside the schema's own type and properties: the choice alone was a string).
+_FRAGMENTS = """
+openapi: 3.0.0
+info: {title: fragments, version: "1"}
+paths:
+  /#X-Amz-Target=WorkspacesService.DeleteWorkspaceBundle:
+    post:
+      operationId: DeleteWorkspaceBundle
+      parameters:
+        - {name: X-Amz-Target, in: header, required: true,
+           schema: {type: string, enum: [WorkspacesService.DeleteWorkspaceBundle]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {BundleId: {type: string}}}
+      responses: {"200": {description: ok}}
+  /#X-Amz-Target=WorkspacesService.ImportClientBranding:
+    post:
+      operationId: ImportClientBranding
+      parameters:
+        - {name: X-Amz-Target, in: header, required: true,
+           schema: {type: string, enum: [WorkspacesService.ImportClientBranding]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ImportClientBrandingRequest"}
+      responses: {"200": {description: ok}}
+  /gists/{gist_id}:
+    patch:
+      operationId: gists/update
+      parameters:
+        - {name: gist_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              nullable: true
+              anyOf: [{required: [description]}, {required: [files]}]
+              properties:
+                description: {type: string, example: Example Ruby script}
+                files:
+                  type: object
+                  additionalProperties:
+                    type: object
+                    nullable: true
+                    anyOf: [{required: [content]}, {required: [filename]},
+                            {type: object, maxProperties: 0}]
+                    properties:
+                      content: {type: string}
+                      filename: {type: string, nullable: true}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    DirectoryId: {type: string, pattern: "^d-[0-9a-f]{8,63}$", minLength: 10, maxLength: 65}
+    ClientUrl: {type: string, pattern: "^(http|https)\\\\://\\\\S+", minLength: 1}
+    DefaultImportClientBrandingAttributes:
+      type: object
+      properties:
+        SupportLink:
+          allOf: [{$ref: "#/components/schemas/ClientUrl"}, {description: The support link.}]
+    ImportClientBrandingRequest:
+      type: object
+      required: [ResourceId]
+      properties:
+        ResourceId:
+          allOf: [{$ref: "#/components/schemas/DirectoryId"}, {description: The directory.}]
+        DeviceTypeWindows:
+          allOf:
+            - {$ref: "#/components/schemas/DefaultImportClientBrandingAttributes"}
+            - {description: The branding information to import for Windows devices.}
+"""
+
+
+def test_examples_of_described_refs_and_constrained_choices_pass_the_mock(serve):
+    import jsonschema
+
+    from devlab.apibuilder import parse_openapi
+    from devlab.apibuilder.examples import example
+
+    model = parse_openapi(_FRAGMENTS).model
+    ops = {op.operation_id: op for op in model.operations}
+    branding = example(ops["ImportClientBranding"].request_body.schema_, model.schemas)
+    assert isinstance(branding["DeviceTypeWindows"], dict), branding
+    assert branding["ResourceId"].startswith("d-")
+    gist = example(ops["gists/update"].request_body.schema_, model.schemas)
+    assert isinstance(gist, dict) and gist["description"] == "Example Ruby script"
+    for op, value in (("ImportClientBranding", branding), ("gists/update", gist)):
+        schema = ops[op].request_body.schema_
+        root = {**schema, "components": {"schemas": model.schemas}}
+        jsonschema.Draft202012Validator(root).validate(value)
+    # the same bodies through a real mock server: each reaches its own operation
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    target = {"X-Amz-Target": "WorkspacesService.ImportClientBranding"}
+    assert httpx.post(url + "/", json=branding, headers=target).status_code == 200
+    assert httpx.patch(url + "/gists/1", json=gist).status_code == 200
+    wrong = httpx.patch(url + "/gists/1", json="string")
+    assert wrong.status_code == 422 and "is not of type 'object'" in wrong.json()["error"]
+    described = {"allOf": [{"$ref": "#/components/schemas/DirectoryId"}, {"description": "d"}]}
+    assert example(described, model.schemas).startswith("d-")  # a scalar part still wins
+
+
+_STYLES = """
+openapi: 3.0.3
+info: {title: styles, version: "1"}
+paths:
+  /items/{sel}/{coords}:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: sel, in: path, required: true, style: label, explode: true,
+           schema: {type: array, items: {type: integer}, maxItems: 3}}
+        - {name: coords, in: path, required: true, style: matrix, explode: true,
+           schema: {type: object, properties: {lat: {type: number}, lon: {type: number}}}}
+        - {name: filter, in: query, required: true, style: deepObject, explode: true,
+           schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: point, in: query, schema: {type: object, required: [x],
+           properties: {x: {type: integer}, y: {type: integer}}}}
+        - {name: color, in: query, explode: false,
+           schema: {type: object, additionalProperties: {type: integer, maximum: 255}}}
+        - {name: tags, in: query, style: pipeDelimited, explode: false,
+           schema: {type: array, items: {type: string, maxLength: 3}}}
+        - {name: X-Opts, in: header, explode: true,
+           schema: {type: object, properties: {depth: {type: integer, minimum: 1}}}}
+        - {name: session, in: cookie, required: true,
+           schema: {type: string, pattern: "^s-[0-9]+$"}}
+        - {name: page, in: cookie, schema: {type: integer, maximum: 10}}
+        - name: where
+          in: query
+          content:
+            application/json:
+              schema: {type: object, required: [q], properties: {q: {type: string}}}
+      responses: {"204": {description: none}}
+components:
+  schemas:
+    Filter:
+      type: object
+      required: [status]
+      properties:
+        status: {type: string, enum: [open, closed]}
+        min: {type: integer, minimum: 0}
+"""
+
+
+def test_object_cookie_and_styled_parameters_are_read_by_style_then_checked(serve):
+    from devlab.apibuilder import parse_openapi
+
+    model = parse_openapi(_STYLES).model
+    by_name = {p.name: p for p in model.operations[0].parameters}
+    assert by_name["filter"].serialization() == ("deepObject", True)
+    assert by_name["color"].serialization() == ("form", False)
+    assert by_name["where"].content_type == "application/json"
+    url = serve(mock_server(model, "127.0.0.1", 0, log=False))
+    good = {
+        "filter[status]": "open",
+        "filter[min]": "2",
+        "x": "1",
+        "y": "2",
+        "color": "R,100,G,200",
+        "tags": "a|bc",
+        "where": '{"q": "x"}',
+    }
+    path = "/items/.1.2/;lat=1.5;lon=2"
+    head = {"X-Opts": "depth=2", "Cookie": "session=s-42; page=3"}
+
+    def call(params: dict, headers: dict = head, at: str = path) -> httpx.Response:
+        return httpx.get(url + at, params=params, headers=headers)
+
+    assert call(good).status_code == 204
+
+    def refused(response: httpx.Response, text: str) -> None:
+        assert response.status_code == 400, response.text
+        assert text in response.json()["error"], response.json()["error"]
+
+    refused(call({**good, "filter[status]": "gone"}), "query parameter 'filter': status: 'gone'")
+    refused(call({**good, "filter[min]": "x"}), "query parameter 'filter': property 'min'")
+    missing = {k: v for k, v in good.items() if not k.startswith("filter")}
+    refused(call(missing), "missing query parameter 'filter'")
+    refused(call({**good, "x": "a"}), "query parameter 'point': property 'x'")
+    refused(call({**good, "color": "R,300"}), "query parameter 'color'")
+    refused(call({**good, "color": "R,100,G,999"}), "query parameter 'color': G: 999")
+    refused(call({**good, "tags": "a|long"}), "query parameter 'tags'")
+    refused(call({**good, "where": "{"}), "query parameter 'where': '{' is not JSON")
+    refused(call({**good, "where": "{}"}), "query parameter 'where': 'q' is a required")
+    refused(call(good, {**head, "X-Opts": "depth=0"}), "header parameter 'X-Opts': depth: 0")
+    refused(call(good, {"X-Opts": "depth=2"}), "missing cookie parameter 'session'")
+    refused(call(good, {**head, "Cookie": "session=t-1"}), "cookie parameter 'session'")
+    refused(call(good, {**head, "Cookie": "session=s-1; page=11"}), "cookie parameter 'page'")
+    refused(call(good, at="/items/1.2/;lat=1.5;lon=2"), "path parameter 'sel'")
+    refused(call(good, at="/items/.1.2.3.4/;lat=1.5;lon=2"), "path parameter 'sel'")
+    refused(call(good, at="/items/.1/;lat=north;lon=2"), "path parameter 'coords'")
+
+
+def test_a_required_query_object_needing_no_property_may_be_empty(serve):
+    """EC2's `IamInstanceProfile` (required, form exploded, no required properties): an
+    empty object has no text in the query, so its absence is that object."""
+    from devlab.apibuilder.models import Parameter
+
+    def op(op_id: str, required: list[str]) -> Operation:
+        schema = {"type": "object", "properties": {"Arn": {"type": "string"}}}
+        return Operation(
+            operation_id=op_id,
+            method="get",
+            path=f"/{op_id}",
+            parameters=[
+                Parameter(
+                    name="Profile",
+                    location="query",
+                    required=True,
+                    schema={**schema, "required": required} if required else schema,
+                )
+            ],
+            responses={"204": Response(description="none")},
+        )
+
+    url = serve(mock_server(ApiModel(operations=[op("a", []), op("b", ["Arn"])]), "127.0.0.1", 0))
+    assert httpx.get(url + "/a").status_code == 204
+    assert httpx.get(url + "/a?Arn=x").status_code == 204
+    missing = httpx.get(url + "/b")
+    assert missing.status_code == 400 and "missing query parameter 'Profile'" in missing.text
+    assert httpx.get(url + "/b?Arn=x").status_code == 204
+    # on a shared pseudo path, the error named is the operation whose sent parameters hold
+    shared = [
+        Operation(
+            operation_id=action,
+            method="get",
+            path=f"/#Action={action}",
+            parameters=[
+                Parameter(name="Action", location="query", required=True,
+                          schema={"type": "string", "enum": [action]}),
+                Parameter(name=f"{action}Id", location="query", required=True,
+                          schema={"type": "string"}),
+            ],
+            responses={"204": Response(description="none")},
+        )
+        for action in ("First", "Second")
+    ]  # fmt: skip
+    url = serve(mock_server(ApiModel(operations=shared), "127.0.0.1", 0))
+    wrong = httpx.get(url + "/?Action=Second&FirstId=1")  # First: its Action breaks
+    assert wrong.json()["error"] == "missing query parameter 'SecondId'", wrong.text

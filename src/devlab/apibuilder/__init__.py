@@ -6,7 +6,7 @@ Public API (the CLI and REST doors import only from here)::
     parse_openapi(text, name, bundle) / parse_ddl(sql, dialect) -> ParseReport
     from_code(db, project) -> ParseReport                           routes found in code
     to_openapi(model) -> dict                                       OpenAPI 3.1
-    generate_sdk(model, language, framework) -> GeneratedSdk        python|typescript|java
+    generate_sdk(model, language, framework) -> GeneratedSdk        python|typescript|java|go
     prove_sdk(sdk, model, settings) -> SdkProof                     compile + smoke test
     mock_server(model, host, port)                                  a mock of the spec
     diff_models(old, new) -> DiffReport; lint_model(model) -> [LintFinding]

@@ -136,9 +136,9 @@ def from_code_cmd(
 @handle_errors
 def sdk(
     file: Path = typer.Argument(..., help="OpenAPI document or DDL"),
-    language: str = typer.Option(..., "--language", "-l", help="python, typescript or java"),
+    language: str = typer.Option(..., "--language", "-l", help="python, typescript, java or go"),
     framework: str = typer.Option(
-        None, "--framework", "-f", help="httpx|requests, fetch|axios, okhttp"
+        None, "--framework", "-f", help="httpx|requests, fetch|axios, okhttp, net/http"
     ),
     out: Path = typer.Option(..., "--out", "-o", help="directory to write the SDK into"),
     prove: bool = typer.Option(

@@ -174,6 +174,63 @@ def _string(schema: dict[str, Any]) -> str:
     return text
 
 
+_CHOOSING = ("$ref", "allOf", "oneOf", "anyOf", "enum", "const")
+
+
+def _typeless(schema: Any) -> bool:
+    """A schema that names no type of its own: annotations (a description) or bare
+    constraints (``required``) that only narrow what the other parts say."""
+    return (
+        isinstance(schema, dict)
+        and schema_type(schema) is None
+        and not any(k in schema for k in _CHOOSING)
+    )
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``base`` narrowed by ``extra`` (required lists and properties joined)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if key == "required" and isinstance(value, list):
+            given = out.get("required")
+            known: list[Any] = given if isinstance(given, list) else []
+            out["required"] = [*known, *(v for v in value if v not in known)]
+        elif key == "properties" and isinstance(value, dict):
+            props = out.get("properties")
+            out["properties"] = {**(props if isinstance(props, dict) else {}), **value}
+        elif key == "type" and key in out:
+            continue  # the sibling's type stands (the part may only repeat it)
+        else:
+            out[key] = value
+    return out
+
+
+def _all_of(schema: dict[str, Any], schemas: dict[str, Any], depth: int, full: bool) -> Any:
+    """An example of every part of an ``allOf`` at once: object parts merged, a scalar
+    part (a ``$ref`` to a string) kept; parts that name no type (a description, a
+    ``required`` list) narrow the schema's own keywords instead of standing alone."""
+    own = {k: v for k, v in schema.items() if k != "allOf"}
+    typed = []
+    for part in schema["allOf"]:
+        if _typeless(part):
+            own = _merge(own, part)
+        else:
+            typed.append(part)
+    merged: dict[str, Any] = {}
+    scalar: list[Any] = []
+    is_object = schema_type(own) == "object"
+    for part in typed:
+        value = example(part, schemas, depth + 1, full=full)
+        if isinstance(value, dict):
+            merged.update(value)
+            is_object = True
+        elif value is not None:
+            scalar.append(value)
+    if schema_type(own) == "object":
+        merged.update(example(own, schemas, depth, full=full))
+    return scalar[0] if scalar and not is_object else merged
+
+
 def example(
     schema: Any, schemas: dict[str, dict[str, Any]], depth: int = 0, *, full: bool = True
 ) -> Any:
@@ -190,24 +247,21 @@ def example(
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     if "allOf" in schema and isinstance(schema["allOf"], list):
-        merged: dict[str, Any] = {}
-        scalar: list[Any] = []  # allOf of a non-object (a $ref to a string plus a description)
-        for part in schema["allOf"]:
-            value = example(part, schemas, depth + 1, full=full)
-            if isinstance(value, dict):
-                merged.update(value)
-            elif value is not None:
-                scalar.append(value)
-        own = {k: v for k, v in schema.items() if k != "allOf"}
-        if schema_type(own) == "object":
-            merged.update(example(own, schemas, depth, full=full))
-        return scalar[0] if scalar and not merged else merged
+        return _all_of(schema, schemas, depth, full)
     for key in ("oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and schema[key]:
             options = [
                 o for o in schema[key] if not (isinstance(o, dict) and o.get("type") == "null")
             ]
-            return example(options[0] if options else schema[key][0], schemas, depth + 1, full=full)
+            option = options[0] if options else schema[key][0]
+            own = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+            if schema_type(own) is not None and isinstance(option, dict):
+                # siblings of the choice constrain it too ({type: object, properties,
+                # anyOf: [{required: [a]}, {required: [b]}]}): one schema of both
+                if "$ref" in option and depth < MAX_REQUIRED_DEPTH:
+                    option = schemas.get(_ref_name(str(option["$ref"])), {})
+                return example(_merge(own, option), schemas, depth + 1, full=full)
+            return example(option, schemas, depth + 1, full=full)
     kind = schema_type(schema)
     if kind == "string":
         return _string(schema)

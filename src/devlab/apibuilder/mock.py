@@ -58,9 +58,16 @@ def build_routes(model: ApiModel) -> list[dict[str, Any]]:
                 "fields": _required_fields(rb.schema_, model.schemas) if rb is not None else [],
                 # full checks (jsonschema): every parameter's schema and the body's
                 "params": [
-                    {"name": p.name, "in": p.location, "required": p.required, "schema": p.schema_}
+                    {
+                        "name": p.name,
+                        "in": p.location,
+                        "required": p.required,
+                        "schema": p.schema_,
+                        "style": p.serialization()[0],
+                        "explode": p.serialization()[1],
+                        "content_type": p.content_type,
+                    }
                     for p in op.parameters
-                    if p.location in ("path", "query", "header")
                 ],
                 "body_schema": rb.schema_ if rb is not None and "json" in rb.content_type else None,
                 "status": status,

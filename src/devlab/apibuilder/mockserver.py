@@ -9,7 +9,11 @@ unknown methods 405.
 
 Requests are checked against the operation: a missing required parameter or body, a
 body that is not JSON, or a parameter whose value breaks its schema (``limit=abc`` for
-an integer, ``limit=500`` over a maximum of 100) is a 400; a JSON body that breaks the
+an integer, ``limit=500`` over a maximum of 100) is a 400. Parameters (path, query,
+header, cookie) are read by their OpenAPI style and explode before the schema check:
+form (exploded arrays repeated, objects as their properties' own parameters), deepObject
+(``filter[k]=v``), space/pipe delimited, simple, label and matrix, and ``content``
+(JSON) parameters; a JSON body that breaks the
 body schema is a 422. Both name each field (``query parameter 'limit'``, ``body field
 'owner.name'``) in ``error`` and list them in ``errors``. Schemas are checked with
 jsonschema (Draft 2020-12, the model's dialect); where it is not installed (a bare
@@ -34,6 +38,7 @@ except ImportError:  # pragma: no cover - a python3 without jsonschema: required
 MAX_BODY = 1_000_000
 MAX_ERRORS = 5
 MAX_SEGMENT = 2000  # longest path segment split into several parameters
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def _match(segments: list[str], parts: list[str]) -> bool:
@@ -114,22 +119,125 @@ def _scalar(text: str, kind: str | None) -> tuple[Any, str | None]:
     return text, None
 
 
-def _param_value(raw: list[str], schema: Any, schemas: Schemas) -> tuple[Any, str | None]:
-    """A parameter's text values as its schema's type (arrays: repeated or comma-separated)."""
-    kind = _kind(schemas.resolve(schema))
-    if kind == "object":
-        return None, None  # deepObject / form objects: not checked
+def _type_of(schema: Any, schemas: Schemas, depth: int = 0) -> str | None:
+    """The type a parameter's schema names, through ``$ref``s and ``allOf`` parts."""
+    schema = schemas.resolve(schema)
+    kind = _kind(schema)
+    if kind is None and isinstance(schema, dict) and depth < 8:
+        if "properties" in schema or "additionalProperties" in schema:
+            return "object"
+        for part in schema.get("allOf") or []:
+            kind = kind or _type_of(part, schemas, depth + 1)
+    return kind
+
+
+def _property(schema: Any, name: str, schemas: Schemas) -> Any:
+    schema = schemas.resolve(schema)
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if isinstance(props, dict) and name in props:
+        return props[name]
+    extra = schema.get("additionalProperties") if isinstance(schema, dict) else None
+    return extra if isinstance(extra, dict) else {}
+
+
+def _items(texts: list[str], schema: Any, schemas: Schemas) -> tuple[Any, str | None]:
+    items_schema = schemas.resolve(schema).get("items")
+    out = []
+    for text in texts:
+        value, why = _scalar(text, _type_of(items_schema, schemas))
+        if why:
+            return None, why
+        out.append(value)
+    return out, None
+
+
+def _object(pairs: list[tuple[str, str]], schema: Any, schemas: Schemas) -> tuple[Any, str | None]:
+    out = {}
+    for key, text in pairs:
+        value, why = _scalar(text, _type_of(_property(schema, key, schemas), schemas))
+        if why:
+            return None, f"property {key!r}: {why}"
+        out[key] = value
+    return out, None
+
+
+def _split(text: str, delimiter: str) -> list[str]:
+    return text.split(delimiter) if text else []
+
+
+def _path_text(text: str, name: str, style: str) -> tuple[str, str | None]:
+    """A label (``.v``) or matrix (``;name=v``) path value without its prefix."""
+    if style == "label":
+        return (text[1:], None) if text.startswith(".") else ("", "does not start with '.'")
+    if style == "matrix":
+        return (text[1:], None) if text.startswith(";") else ("", "does not start with ';'")
+    return text, None
+
+
+def _decode(texts: list[str], p: dict, schemas: Schemas) -> tuple[Any, str | None]:
+    """A parameter's text as its schema's type, by its OpenAPI style: arrays and
+    objects delimited (``,`` / space / ``|``; exploded arrays repeated), objects as
+    ``k,v`` pairs or exploded ``k=v`` items, label and matrix prefixes in paths."""
+    name, style, explode, schema = p["name"], p["style"], p["explode"], p.get("schema")
+    kind = _type_of(schema, schemas)
+    if "json" in (p.get("content_type") or ""):
+        try:
+            return json.loads(texts[-1]), None
+        except ValueError:
+            return None, f"{texts[-1][:80]!r} is not JSON"
+    text, why = _path_text(texts[-1], name, style) if p["in"] == "path" else (texts[-1], None)
+    if why:
+        return None, f"{texts[-1][:80]!r} {why} (style {style})"
+    if style == "matrix":  # ";name=v", ";name=a,b", ";name=a;name=b", ";k=v;k2=v2"
+        items = [i.partition("=") for i in text.split(";")]
+        if kind == "object" and explode:
+            return _object([(k, v) for k, _, v in items], schema, schemas)
+        text = ",".join(v for _, _, v in items) if kind == "array" and explode else items[0][2]
+    delimiter = _DELIMITERS.get(style, ",")
     if kind == "array":
-        items_kind = _kind(schemas.resolve(schemas.resolve(schema).get("items")))
-        texts = raw if len(raw) > 1 else [t for t in raw[0].split(",") if t] if raw[0] else []
-        out = []
-        for text in texts:
-            value, why = _scalar(text, items_kind)
-            if why:
-                return None, why
-            out.append(value)
-        return out, None
-    return _scalar(raw[-1], kind)
+        if p["in"] == "query" and len(texts) > 1:
+            parts = texts  # repeated (form exploded; also taken for the unexploded styles)
+        elif p["in"] == "query" and explode and style == "form":
+            parts = [text]
+        else:
+            parts = _split(text, "." if style == "label" and explode else delimiter)
+        return _items(parts, schema, schemas)
+    if kind == "object":
+        parts = _split(text, "." if style == "label" and explode else delimiter)
+        if explode:  # simple/label exploded: k=v items
+            return _object(
+                [(k, v) for k, _, v in (i.partition("=") for i in parts)], schema, schemas
+            )
+        if len(parts) % 2:
+            return None, f"{text[:80]!r} is not key,value pairs (style {style})"
+        return _object(list(zip(parts[::2], parts[1::2], strict=True)), schema, schemas)
+    return _scalar(text, kind)
+
+
+def _object_in_query(p: dict, query: dict, schemas: Schemas) -> list[tuple[str, str]] | None:
+    """A query object written as ``name[k]=v`` (deepObject) or, form exploded, as its
+    properties' own parameters; None when the parameter is written as one value."""
+    name, schema = p["name"], p.get("schema")
+    if _type_of(schema, schemas) != "object" or p.get("content_type"):
+        return None
+    if p["style"] == "deepObject":
+        head = name + "["
+        return [(k[len(head) : -1], v[-1]) for k, v in query.items()
+                if k.startswith(head) and k.endswith("]")]  # fmt: skip
+    if p["style"] == "form" and p["explode"]:
+        props = schemas.resolve(schema).get("properties")
+        return [(k, query[k][-1]) for k in props if k in query] if isinstance(props, dict) else []
+    return None
+
+
+def _cookies(headers: Message) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in headers.get_all("Cookie") or []:
+        for part in line.split(";"):
+            key, sep, value = part.strip().partition("=")
+            if sep:
+                out.setdefault(key, []).append(unquote(value.strip('"')))
+    return out
 
 
 def _field(path: Any) -> str:
@@ -143,27 +251,47 @@ def _param_problems(
     route: dict, query: dict, headers: Message, path_args: dict, schemas: Schemas
 ) -> list[dict[str, Any]]:
     problems = []
+    cookies = _cookies(headers)
     for p in route.get("params", []):
         name, where = p["name"], p["in"]
-        if where == "query":
+        p = {"style": "form" if where in ("query", "cookie") else "simple", **p}
+        p.setdefault("explode", p["style"] == "form")
+        pairs = _object_in_query(p, query, schemas) if where == "query" else None
+        if pairs is not None:
+            raw: Any = pairs or None
+        elif where == "query":
             raw = query.get(name)
         elif where == "header":
-            raw = headers.get_all(name)
+            found = headers.get_all(name)
+            raw = [",".join(found)] if found else None
+        elif where == "cookie":
+            raw = cookies.get(name)
         else:
             raw = [path_args[name]] if name in path_args else None
-        if not raw:
+        # an object without properties has no text in the query (form exploded or
+        # deepObject): a required one that needs none of its properties is satisfied
+        empty = pairs == [] and not schemas.resolve(p.get("schema")).get("required")
+        if not raw and not empty:
             if p.get("required"):
                 problems.append(_problem(where, name, f"missing {where} parameter {name!r}"))
             continue
         if jsonschema is None:
             continue
-        value, why = _param_value(list(raw), p.get("schema"), schemas)
+        if pairs is not None:
+            value, why = _object(pairs, p.get("schema"), schemas)
+        else:
+            value, why = _decode(list(raw), p, schemas)
         if why is None and value is not None:
             errors = schemas.errors(p.get("schema"), value)
-            why = errors[0].message if errors else None
+            why = _error_text(errors[0]) if errors else None
         if why:
             problems.append(_problem(where, name, f"{where} parameter {name!r}: {why}"))
     return problems
+
+
+def _error_text(error: Any) -> str:
+    where = _field(error.absolute_path)
+    return f"{where}: {error.message}" if where else error.message
 
 
 def _body_problems(route: dict, body: bytes, ctype: str, schemas: Schemas) -> list[dict]:
@@ -222,6 +350,14 @@ def _problems(
     return found + _body_problems(route, body, ctype, schemas)
 
 
+def _distance(problems: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """How far a request is from an operation: parameters it sent that break the
+    operation's schemas, then parameters missing, then body problems."""
+    params = [p for p in problems if p["in"] != "body"]
+    sent = sum(not p["message"].startswith("missing") for p in params)
+    return sent, len(params), len(problems)
+
+
 def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestHandler]:
     """The request handler of a route table (``route_table``'s dict, or a bare list of
     routes, checked for required fields only)."""
@@ -278,8 +414,10 @@ def make_handler(table: list | dict, log: bool = False) -> type[BaseHTTPRequestH
             checked = [
                 (r, _problems(r, query, self.headers, body, ctype, parts, schemas)) for r in same
             ]
-            # none passes: report the one that came closest (the request's own operation)
-            route, problems = min(checked, key=lambda pair: len(pair[1]))
+            # none passes: report the one that came closest (the request's own operation:
+            # the parameters it sent, such as X-Amz-Target, hold; something is missing or
+            # only its body fails)
+            route, problems = min(checked, key=lambda pair: _distance(pair[1]))
             if problems:
                 status = 400 if any(p["status"] == 400 for p in problems) else 422
                 error = "; ".join(p["message"] for p in problems)

@@ -24,6 +24,16 @@ class Parameter(BaseModel):
     required: bool = False
     schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
     description: str = ""
+    # how the value is written (OpenAPI's style/explode; None: the location's default)
+    style: str | None = None
+    explode: bool | None = None
+    content_type: str | None = None  # a parameter given by `content` (JSON text)
+
+    def serialization(self) -> tuple[str, bool]:
+        """The effective (style, explode): form for query and cookie, simple for path
+        and header; explode defaults to true for form only (OpenAPI 3)."""
+        style = self.style or ("form" if self.location in ("query", "cookie") else "simple")
+        return style, self.explode if self.explode is not None else style == "form"
 
 
 class Body(BaseModel):

@@ -338,6 +338,27 @@ def _v2_param_schema(param: dict[str, Any], conv: _Converter) -> dict[str, Any]:
     return conv.schema({k: param[k] for k in keys if k in param})
 
 
+_V2_FORMATS = {"ssv": "spaceDelimited", "pipes": "pipeDelimited"}  # tsv: as csv
+
+
+def _style(p: dict, where: str, v2: bool) -> tuple[str | None, bool | None, None]:
+    """A parameter's style and explode as written (Swagger 2.0's collectionFormat
+    mapped: csv is form/simple unexploded, multi is form exploded)."""
+    if v2:
+        if p.get("type") != "array":
+            return None, None, None
+        fmt = p.get("collectionFormat") or "csv"
+        if fmt == "multi":
+            return "form", True, None
+        return _V2_FORMATS.get(fmt), False, None
+    style, explode = p.get("style"), p.get("explode")
+    return (
+        style if isinstance(style, str) else None,
+        explode if isinstance(explode, bool) else None,
+        None,
+    )
+
+
 def _parameters(conv: _Converter, raw: list[Any]) -> tuple[list[Parameter], list[dict]]:
     params: dict[tuple[str, str], Parameter] = {}
     v2_extra: list[dict] = []
@@ -356,6 +377,7 @@ def _parameters(conv: _Converter, raw: list[Any]) -> tuple[list[Parameter], list
         if where in ("body", "formData"):
             v2_extra.append(p)
             continue
+        style, explode, ctype = _style(p, where, conv.v2)
         if conv.v2:
             schema = _v2_param_schema(p, conv)
         else:
@@ -363,12 +385,16 @@ def _parameters(conv: _Converter, raw: list[Any]) -> tuple[list[Parameter], list
             if not schema and "content" in p:
                 media = _media(p["content"])
                 schema = conv.schema(media[1].get("schema")) if media else {}
+                ctype = media[0] if media else None
         params[(where, name)] = Parameter(
             name=name,
             location=where,
             required=bool(p.get("required")) or where == "path",
             schema=schema,
             description=str(p.get("description") or ""),
+            style=style,
+            explode=explode,
+            content_type=ctype,
         )
     return list(params.values()), v2_extra
 
@@ -568,6 +594,8 @@ def _operation_out(op: Operation) -> dict[str, Any]:
                 "required": p.required,
                 "schema": p.schema_,
                 **({"description": p.description} if p.description else {}),
+                **({"style": p.style} if p.style else {}),
+                **({"explode": p.explode} if p.explode is not None else {}),
             }
             for p in op.parameters
         ]

@@ -35,7 +35,17 @@ start_mock() {
 }
 """
 
-_CHECKERS = {"python": "mypy --strict", "typescript": "tsc --strict", "java": "javac"}
+_CHECKERS = {
+    "python": "mypy --strict",
+    "typescript": "tsc --strict",
+    "java": "javac",
+    "go": "go vet + go build",
+}
+# Go without network or module downloads, caches inside the sandbox's /tmp
+_GO_ENV = (
+    "export GOPATH=/tmp/gopath GOCACHE=/tmp/gocache GOPROXY=off GOFLAGS=-mod=mod "
+    "CGO_ENABLED=0 GO111MODULE=on GOTELEMETRY=off && "
+)
 
 
 def _script(sdk: GeneratedSdk, title: str, port: int = PORT, mock: str = "mockserver.py") -> str:
@@ -54,6 +64,9 @@ def _script(sdk: GeneratedSdk, title: str, port: int = PORT, mock: str = "mockse
             f" && node {NODE_GLOBAL}/typescript/lib/tsc.js -p . --pretty false"
         )
         run_cmd = f"node dist/smoke.js {url}"
+    elif sdk.language == "go":
+        compile_cmd = f"{{ {_GO_ENV}go vet ./... && go build -o smoke.bin ./smoke; }}"
+        run_cmd = f"./smoke.bin {url}"
     else:
         cp = ":".join(f"/usr/share/java/{j}.jar" for j in JAVA_JARS)
         compile_cmd = (

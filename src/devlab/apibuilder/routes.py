@@ -84,8 +84,10 @@ class SchemaRef(BaseModel):
 
 
 class SdkRequest(SchemaRef):
-    language: str = Field(description="typescript | python | java")
-    framework: str | None = Field(default=None, description="axios|fetch, requests|httpx, okhttp")
+    language: str = Field(description="typescript | python | java | go")
+    framework: str | None = Field(
+        default=None, description="axios|fetch, requests|httpx, okhttp, net/http"
+    )
     prove: bool = Field(default=True, description="compile + smoke-test it in the sandbox")
     docs: bool = Field(
         default=False,

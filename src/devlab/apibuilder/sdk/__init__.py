@@ -12,8 +12,15 @@ FRAMEWORKS: dict[str, tuple[str, ...]] = {
     "python": ("httpx", "requests"),
     "typescript": ("fetch", "axios"),
     "java": ("okhttp",),
+    "go": ("net/http",),
 }
-_ALIASES = {"py": "python", "ts": "typescript", "javascript": "typescript", "js": "typescript"}
+_ALIASES = {
+    "py": "python",
+    "ts": "typescript",
+    "javascript": "typescript",
+    "js": "typescript",
+    "golang": "go",
+}
 
 
 def resolve_target(language: str, framework: str | None = None) -> tuple[str, str]:
@@ -48,10 +55,14 @@ def generate_sdk(model: ApiModel, language: str, framework: str | None = None) -
         from devlab.apibuilder.sdk.typescript import generate_typescript
 
         files = generate_typescript(model, plan, fw)
-    else:
+    elif lang == "java":
         from devlab.apibuilder.sdk.java import generate_java
 
         files = generate_java(model, plan, fw)
+    else:
+        from devlab.apibuilder.sdk.golang import generate_go
+
+        files = generate_go(model, plan, fw)
     return GeneratedSdk(
         language=lang,
         framework=fw,

@@ -190,7 +190,8 @@ def _method(op: OpPlan, method_names: Namer, types: JavaTypes) -> dict[str, str]
         ident = _ident(names, f"{p.location}:{p.json_name}", p.json_name)
         args.append(f"{types(p.type)} {ident}")
         target = "query" if p.location == "query" else "headers"
-        lines.append(f"        {target}.put({java_str(p.json_name)}, {ident});")
+        key = p.query_key() if p.location == "query" else p.json_name
+        lines.append(f"        {target}.put({java_str(key)}, {ident});")
     returns = {"json": types(op.result_type), "none": "void", "raw": "String"}[op.result_kind]
     body = "body" if op.body_kind is not None else "null"
     ctype = java_str(op.body_content_type) if op.body_kind not in (None, "json") else "null"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devlab.apibuilder.examples import schema_type
-from devlab.apibuilder.models import ApiModel, Operation
+from devlab.apibuilder.models import ApiModel, Operation, Parameter
 
 # A type: ("prim", "string"|"integer"|"number"|"boolean"|"any"), ("ref", name),
 # ("list", T) or ("map", T).
@@ -46,6 +46,13 @@ class ParamPlan:
     location: str
     type: TypeRef
     required: bool
+    style: str = ""  # a query parameter's non-default serialisation (see query_key)
+
+    def query_key(self) -> str:
+        """The key the generated call puts the value under: the name, then a NUL and
+        the style when it is not form-exploded (``deepObject``, ``form`` for comma-joined,
+        ``spaceDelimited``, ``pipeDelimited``); the clients' query writers split it."""
+        return self.json_name + ("\x00" + self.style if self.style else "")
 
 
 @dataclass
@@ -186,6 +193,16 @@ def _paging(
     return None, None, ANY
 
 
+def _query_style(p: Parameter) -> str:
+    style, explode = p.serialization()
+    if p.content_type or (style == "form" and explode) or style not in _QUERY_STYLES:
+        return ""
+    return "deepObject" if style == "deepObject" else style if not explode else ""
+
+
+_QUERY_STYLES = ("form", "deepObject", "spaceDelimited", "pipeDelimited")
+
+
 def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
     groups: dict[str, list[ParamPlan]] = {"path": [], "query": [], "header": []}
     for p in op.parameters:
@@ -196,6 +213,7 @@ def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
                     p.location,
                     type_of(p.schema_, schemas),
                     p.required or p.location == "path",
+                    _query_style(p) if p.location == "query" else "",
                 )
             )
     body = op.request_body

@@ -119,7 +119,7 @@ def _params(
 
 def _call(op: OpPlan, idents: dict[str, str], overrides: dict[str, str]) -> str:
     query = ", ".join(
-        f"{py_str(p.json_name)}: {overrides.get(p.json_name) or idents[f'query:{p.json_name}']}"
+        f"{py_str(p.query_key())}: {overrides.get(p.json_name) or idents[f'query:{p.json_name}']}"
         for p in op.query_params
     )
     headers = ", ".join(

@@ -210,7 +210,7 @@ def _call(op: OpPlan, idents: dict[str, str], over: dict[str, str]) -> str:
     if op.query_params:
         opts.append(
             "query: { "
-            + ", ".join(f"{js_str(p.json_name)}: {source(p)}" for p in op.query_params)
+            + ", ".join(f"{js_str(p.query_key())}: {source(p)}" for p in op.query_params)
             + " }"
         )
     if op.header_params:
