@@ -7,6 +7,7 @@ a refused syscall, a linear parser) rather than the exact repro only.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -261,36 +262,71 @@ def test_socket_families_other_than_unix_and_inet_are_refused(settings: Settings
 
 
 FORGE_VERDICT = r"""
-import ctypes, os, sys
+import ctypes, json, os, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
+me = os.getpid()
 tried = []
-for target in (1, os.getppid()):
+others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != me]
+for target in [1, os.getppid(), *others]:
     pidfd = libc.syscall(434, target, 0)          # pidfd_open
     tried.append(("pidfd_open", target, pidfd, ctypes.get_errno()))
     for fd in range(0, 64):
         got = libc.syscall(438, max(pidfd, 0), fd, 0)   # pidfd_getfd
-        if got >= 0:
+        if got >= 0 and target != me:
             os.write(got, (1).to_bytes(8, "little"))    # exit status 0 for bwrap
             tried.append(("stole", fd))
-for fd in os.listdir("/proc/1/fd"):
+for pid in others:
+    # bwrap's own pid 1 was a process of the sandbox's uid and dumpable: its eventfd
+    # could be reopened, and its code rewritten through /proc/PID/mem to report 0.
+    for n in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            w = os.open(f"/proc/{pid}/fd/{n}", os.O_WRONLY)
+            os.write(w, (1).to_bytes(8, "little"))
+            tried.append(("reopened", pid, n))
+        except OSError:
+            pass
     try:
-        if "eventfd" not in os.readlink(f"/proc/1/fd/{fd}"):
-            continue  # stdin/stdout/stderr: the program's own pipes
-        w = os.open(f"/proc/1/fd/{fd}", os.O_WRONLY)
-        os.write(w, (1).to_bytes(8, "little"))
-        tried.append(("reopened", fd))
-    except OSError:
+        efd = next(int(n) for n in os.listdir(f"/proc/{pid}/fd")
+                   if "eventfd" in os.readlink(f"/proc/{pid}/fd/{n}"))
+        pc = int(open(f"/proc/{pid}/syscall").read().split()[-1], 16)
+        # write(efd, &one, 8); exit(0): runs when pid's blocked syscall returns
+        code = (b"\xbf" + struct.pack("<I", efd) + b"\x48\x8d\x35\x15\x00\x00\x00"
+                b"\xba\x08\x00\x00\x00\xb8\x01\x00\x00\x00\x0f\x05"
+                b"\x31\xff\xb8\x3c\x00\x00\x00\x0f\x05" + struct.pack("<Q", 1))
+        mem = os.open(f"/proc/{pid}/mem", os.O_RDWR)
+        os.lseek(mem, pc, 0)
+        os.write(mem, code)
+        tried.append(("patched", pid))
+    except (OSError, StopIteration, ValueError, IndexError):
         pass
-print(tried, flush=True)
+# Every inherited descriptor beyond stdio: an eventfd count, a JSON status line.
+for n in os.listdir("/proc/self/fd"):
+    fd = int(n)
+    if fd > 2:
+        for junk in ((1).to_bytes(8, "little"), b'{"exit-code": 0}\n'):
+            try:
+                os.write(fd, junk)
+                tried.append(("inherited", fd))
+            except OSError:
+                pass
+print(json.dumps({"others": others, "tried": tried}), flush=True)
 sys.exit(3)
 """
 
 
 @pytest.mark.sandbox
 def test_a_program_cannot_forge_its_verdict(settings: Settings) -> None:
+    """Exit 3 stays exit 3 whatever the program tries: the pidfd route, another
+    process's fds and memory (bwrap's old pid 1 could be rewritten through
+    /proc/1/mem to report 0: it was, before ``--as-pid-1``), and writing a
+    status into every descriptor it inherited. No other process is in sight: the
+    status is the kernel's wait status of the program, read outside the sandbox."""
     r = run_code(SandboxRequest(language="python", code=FORGE_VERDICT), settings)
     assert r.status == "runtime_error" and r.exit_code == 3, (r.status, r.stdout, r.stderr)
-    assert "stole" not in r.stdout and "reopened" not in r.stdout
+    report = json.loads(r.stdout.strip().splitlines()[-1])
+    assert report["others"] == [], report  # nothing but the program's own tree
+    kinds = {entry[0] for entry in report["tried"]}
+    assert not kinds & {"stole", "reopened", "patched"}, report
 
 
 AIO_PROBE = r"""

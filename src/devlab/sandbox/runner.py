@@ -302,7 +302,7 @@ def execute_step(
         spawned = bwrap.spawn(
             spec,
             seccomp_fd=seccomp,
-            procs_files=group.procs_files if group else [],
+            procs_files=group.join_files if group else [],
             ulimits=ulimits,
         )
         proc = spawned.proc
