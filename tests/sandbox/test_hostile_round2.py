@@ -481,6 +481,34 @@ def test_host_paths_and_boot_line_are_not_visible_inside(settings: Settings) -> 
 
 
 @pytest.mark.sandbox
+@pytest.mark.slow
+def test_helper_packages_show_no_host_path_in_mountinfo(settings: Settings) -> None:
+    """pytest (test mode) and duckdb are bound from copies on a tmpfs, so the
+    sandbox's mountinfo names neither the venv nor the host's temp directory."""
+    import sys
+    import tempfile
+
+    from devlab.sandbox.languages import _stage_parent, helper_modules
+
+    if _stage_parent() != Path("/dev/shm"):
+        pytest.skip("no writable tmpfs at /dev/shm: copies live in the temp directory")
+    forbidden = [tempfile.gettempdir() + "/", sys.prefix, "site-packages", str(settings.home)]
+    for host, _dest in helper_modules(("duckdb",)):
+        assert host.startswith("/dev/shm/devlab-py-"), host
+    test = (
+        "def test_mountinfo():\n"
+        "    text = open('/proc/self/mountinfo').read()\n"
+        "    assert '/opt/devlab-py/pytest' in text\n"
+        f"    for needle in {forbidden!r}:\n"
+        "        assert needle not in text, (needle, text)\n"
+    )
+    request = SandboxRequest(language="python", mode="test", files={"test_mi.py": test})
+    r = run_code(request, settings)
+    assert r.status == "ok", (r.stdout[-3000:], r.stderr[-2000:])
+    assert [t.outcome for t in r.tests] == ["passed"], r.tests
+
+
+@pytest.mark.sandbox
 def test_stale_cgroup_roots_of_dead_servers_are_swept_at_start() -> None:
     from devlab.sandbox.cgroups import shutdown_pool, sweep_stale_roots
 
