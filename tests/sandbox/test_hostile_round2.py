@@ -703,7 +703,7 @@ def test_concurrent_sandboxes_have_their_own_host_uid_and_per_uid_limits(
 
 
 @pytest.fixture
-def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
+def unified_hierarchy() -> Iterator[Path]:
     """A cgroup2 mount of our own (root only). On a v1 host its controllers are bound
     to v1, so it exercises the v2 mechanics (join, cpu.stat, cgroup.kill, rmdir)
     but not memory/pids limits; a v2 host runs the whole sandbox suite on v2."""
@@ -711,9 +711,14 @@ def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
 
     if os.geteuid() != 0:
         pytest.skip("mounting a cgroup2 hierarchy needs root")
-    mount = tmp_path / "cg2"
-    mount.mkdir()
+    import tempfile
+
+    # Under /tmp itself, not pytest's 0700 tmp_path: the delegated-subtree test's
+    # unprivileged uid must traverse it.
+    mount = Path(tempfile.mkdtemp(prefix="devlab-cg2-"))
+    mount.chmod(0o755)
     if subprocess.run(["mount", "-t", "cgroup2", "none", str(mount)]).returncode != 0:
+        mount.rmdir()
         pytest.skip("cannot mount cgroup2 here")
     try:
         yield mount
@@ -723,6 +728,8 @@ def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
                 with contextlib.suppress(OSError):
                     d.rmdir()
         subprocess.run(["umount", str(mount)], check=False)
+        with contextlib.suppress(OSError):
+            mount.rmdir()
 
 
 def test_cgroup_v2_group_joins_accounts_kills_and_goes(unified_hierarchy: Path) -> None:
@@ -753,3 +760,66 @@ def test_cgroup_v2_group_joins_accounts_kills_and_goes(unified_hierarchy: Path) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+DELEGATED_V2 = r"""
+import importlib.util, json, os, subprocess, sys, time
+spec = importlib.util.spec_from_file_location("cg", sys.argv[1])
+cg = sys.modules["cg"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cg)
+mount = sys.argv[2]
+own = [l for l in open("/proc/self/cgroup").read().splitlines() if l.startswith("0::")][0][3:]
+root = os.path.join(mount, own.lstrip("/"), f"devlab-sandbox-{os.getpid()}")
+os.mkdir(root)
+run = os.path.join(root, "run-0")
+os.mkdir(run)
+group = cg.CgroupV2({"unified": cg.Path(run)})
+group.configure(memory_mb=64, max_processes=8, cpus=0.5)  # writes what exists
+burn = "import time\nt=time.process_time()\nwhile time.process_time()-t<0.3: pass\ntime.sleep(60)"
+wrapper = " && ".join(f"echo 0 > {p}" for p in group.join_files)
+proc = subprocess.Popen(["/bin/sh", "-c", f'{wrapper} && exec /usr/bin/python3 -c "{burn}"'])
+deadline = time.monotonic() + 10
+while (group.cpu_ms() or 0) < 250 and time.monotonic() < deadline and proc.poll() is None:
+    time.sleep(0.05)
+report = {"uid": os.getuid(), "own": own, "joined": group.pids() == [proc.pid],
+          "cpu_ms": group.cpu_ms(), "killed": group.kill_all()}
+report["exit"] = proc.wait(timeout=5)
+report["reusable"] = group.reusable()
+report["removed"] = group.remove() and not os.path.exists(run)
+os.rmdir(root)
+print(json.dumps(report))
+"""
+
+
+def test_cgroup_v2_delegated_subtree_works_for_an_unprivileged_server(
+    unified_hierarchy: Path,
+) -> None:
+    """The delegated-subtree mode (systemd ``Delegate=yes``): a server running as an
+    unprivileged uid inside a subtree it owns creates its root and a run group,
+    the spawn wrapper joins it by writing ``0`` (itself), CPU is accounted,
+    ``cgroup.kill`` ends it and everything is removed, all without root. On a v1
+    host the v2 memory/pids/cpu controllers stay bound to v1, so their limits are
+    not exercised here (docs/sandbox-cgroups.md)."""
+    import subprocess
+
+    from devlab.sandbox import cgroups
+
+    uid = 65533
+    deleg = unified_hierarchy / "devlab-delegated"
+    deleg.mkdir()
+    for name in ("", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"):
+        os.chown(deleg / name if name else deleg, uid, uid)
+    helper = (
+        f"echo 0 > {deleg / 'cgroup.procs'} && exec setpriv --reuid={uid} --regid={uid} "
+        f"--clear-groups -- /usr/bin/python3 - {cgroups.__file__} {unified_hierarchy}"
+    )
+    done = subprocess.run(
+        ["/bin/sh", "-c", helper], input=DELEGATED_V2, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["uid"] == uid and report["own"] == "/devlab-delegated", report
+    assert report["joined"] and (report["cpu_ms"] or 0) >= 250, report
+    assert report["killed"] and report["exit"] == -9, report
+    assert report["reusable"] and report["removed"], report
+    assert not any(p.is_dir() for p in deleg.iterdir()), list(deleg.iterdir())
