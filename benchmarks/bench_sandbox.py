@@ -519,7 +519,36 @@ def compare_with(ref: str, runs: int, seconds: float, rounds: int, tmp: Path) ->
         for name in order:
             print(f"round {r + 1}/{rounds}: {name}", file=sys.stderr)
             chunks[name].append(child_measure(trees[name], per_runs, per_secs, tmp / "c.json"))
-    return {"ref": ref, "rounds": rounds, **{k: pool_samples(v) for k, v in chunks.items()}}
+    out: dict[str, Any] = {"ref": ref, "rounds": rounds}
+    for name, tree_chunks in chunks.items():
+        out[name] = pool_samples(tree_chunks)
+        out[name]["cpu_ms_per_run"] = cpu_per_run(trees[name], max(10, runs))
+    return out
+
+
+def child_cpu_runs(settings: Settings, runs: int) -> None:
+    """``runs`` Python hello worlds, nothing else (for ``perf stat`` of the tree)."""
+    request = SandboxRequest(language="python", code=HELLO["python"][1])
+    for _ in range(runs):
+        timed_run(request, settings, None)
+
+
+def cpu_per_run(src: Path, runs: int) -> float | None:
+    """CPU ms one Python hello world costs the whole process tree (DevLab, the
+    launcher, bwrap, the program; not kernel threads), from ``perf stat``'s
+    task-clock of a child doing ``runs`` runs minus one doing none. Load on the
+    machine barely moves it, unlike wall times. None without ``perf``."""
+    if shutil.which("perf") is None:
+        return None
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    clocks = []
+    for n in (0, runs):
+        cmd = ["perf", "stat", "-x,", "-e", "task-clock", "--", sys.executable, __file__,
+               "--child-cpu", str(n)]  # fmt: skip
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+        line = next(x for x in done.stderr.splitlines() if "task-clock" in x)
+        clocks.append(float(line.split(",")[0]))
+    return round((clocks[1] - clocks[0]) / runs, 2)
 
 
 def render_compare(cmp: dict[str, Any]) -> str:
@@ -530,6 +559,8 @@ def render_compare(cmp: dict[str, Any]) -> str:
             for rb, ra in zip(b["overhead"], a["overhead"], strict=True)]  # fmt: skip
     rows.append(["python runs/s at concurrency 2", "", "", f"**{b['throughput']['runs_per_s']}**",
                  "", "", f"**{a['throughput']['runs_per_s']}**"])  # fmt: skip
+    rows.append(["CPU ms per python run (perf stat)", "", "", f"{b.get('cpu_ms_per_run')}",
+                 "", "", f"{a.get('cpu_ms_per_run')}"])  # fmt: skip
     return markdown_table(
         ["language", "before: bare", "before: sandbox", "before: overhead", "after: bare",
          "after: sandbox", "after: overhead"], rows)  # fmt: skip
@@ -701,6 +732,7 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="REF", help="also measure git REF's sources")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (--baseline)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-cpu", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite the docs page")
     args = parser.parse_args()
     if shutil.which("bwrap") is None:
@@ -712,6 +744,9 @@ def main() -> None:
     try:
         settings = load_settings(home=home)
         db = Database(settings)
+        if args.child_cpu is not None:  # runs only, under perf stat (cpu_per_run)
+            child_cpu_runs(settings, args.child_cpu)
+            return
         if args.child is not None:  # one chunk of a --baseline comparison
             chunk = {"overhead": measure_overhead(settings, db, args.runs, scratch),
                      "throughput": measure_throughput(settings, db, args.seconds)}  # fmt: skip
