@@ -97,9 +97,9 @@ def _local_literals() -> list[tuple[str, str, re.Pattern[str]]]:
 
 def _run(method: str, pattern: re.Pattern[str], text: str) -> None:
     """Use the pattern the way its call does: anchored calls try one start only."""
-    if method in ("match", "fullmatch"):
-        getattr(pattern, method)(text)
-    else:  # search, finditer, findall, sub, split: every start is tried
+    if method in ("search", "match", "fullmatch"):
+        getattr(pattern, method)(text)  # up to the first match (search: every start)
+    else:  # finditer, findall, sub, split: every match
         list(pattern.finditer(text))
 
 
@@ -127,4 +127,6 @@ def test_security_local_pattern_is_linear_on_long_runs(
             start = time.perf_counter()
             _run(method, pattern, text)
             worst = max(worst, time.perf_counter() - start)
-    assert worst < 0.5, f"{where} {pattern.pattern!r} took {worst:.2f} s on a long run"
+    # A quadratic pattern takes 30 s or more here; linear ones milliseconds. The
+    # bound leaves room for a loaded machine.
+    assert worst < 3.0, f"{where} {pattern.pattern!r} took {worst:.2f} s on a long run"
