@@ -278,7 +278,16 @@ for target in [1, os.getppid(), *others]:
 for pid in others:
     # bwrap's own pid 1 was a process of the sandbox's uid and dumpable: its eventfd
     # could be reopened, and its code rewritten through /proc/PID/mem to report 0.
-    for n in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        os.close(os.open(f"/proc/{pid}/mem", os.O_RDWR))
+        tried.append(("mem", pid))
+    except OSError:
+        pass
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        fds = []
+    for n in fds:
         try:
             w = os.open(f"/proc/{pid}/fd/{n}", os.O_WRONLY)
             os.write(w, (1).to_bytes(8, "little"))
@@ -315,18 +324,24 @@ sys.exit(3)
 
 
 @pytest.mark.sandbox
-def test_a_program_cannot_forge_its_verdict(settings: Settings) -> None:
+@pytest.mark.parametrize("collect", [False, True])
+def test_a_program_cannot_forge_its_verdict(settings: Settings, collect: bool) -> None:
     """Exit 3 stays exit 3 whatever the program tries: the pidfd route, another
     process's fds and memory (bwrap's old pid 1 could be rewritten through
     /proc/1/mem to report 0: it was, before ``--as-pid-1``), and writing a
     status into every descriptor it inherited. No other process is in sight: the
-    status is the kernel's wait status of the program, read outside the sandbox."""
-    r = run_code(SandboxRequest(language="python", code=FORGE_VERDICT), settings)
+    status is the kernel's wait status of the program, read outside the sandbox.
+    Collecting files puts DevLab's wrapper shell at pid 1 (it relays the exit
+    status): it runs from an execute-only copy, so it is not dumpable, and its
+    memory and descriptors are as closed as another user's."""
+    request = SandboxRequest(language="python", code=FORGE_VERDICT, collect_files=collect)
+    r = run_code(request, settings)
     assert r.status == "runtime_error" and r.exit_code == 3, (r.status, r.stdout, r.stderr)
     report = json.loads(r.stdout.strip().splitlines()[-1])
-    assert report["others"] == [], report  # nothing but the program's own tree
+    # Nothing but the program's own tree (and, collecting, the wrapper at pid 1).
+    assert report["others"] == ([1] if collect else []), report
     kinds = {entry[0] for entry in report["tried"]}
-    assert not kinds & {"stole", "reopened", "patched"}, report
+    assert not kinds & {"stole", "reopened", "patched", "mem"}, report
 
 
 AIO_PROBE = r"""

@@ -51,6 +51,8 @@ from pathlib import Path
 
 SANDBOX_UID = 65534
 WORK = "/work"
+# DevLab's own wrapper shell inside the sandbox (see ``_wrapper_shell``).
+WRAPPER_SH = "/.devlab-sh"
 STDIN_MAX_PIPE = 65536
 # The per-run tmpfs is first mounted at /work; these directories on it become
 # /work, /tmp, /dev/shm and /out, and the last bind covers it, so they are unreachable.
@@ -196,6 +198,15 @@ def _masks() -> dict[str, str]:
     return masks
 
 
+@functools.lru_cache(maxsize=1)
+def _wrapper_shell() -> bytes:
+    """The host's /bin/sh, placed at ``WRAPPER_SH`` with mode 0111 when a run's
+    command uses it. Exec'ing a file its user cannot read makes the kernel mark
+    the process non-dumpable: no process of the sandbox's uid can then open its
+    /proc/PID/mem or /proc/PID/fd (the root is read-only, so no chmod)."""
+    return Path(os.path.realpath("/bin/sh")).read_bytes()
+
+
 def _etc_files() -> dict[str, str]:
     """The synthetic /etc files: plain files on the sandbox's root tmpfs (``--file``),
     read-only once the root is remounted read-only. Not mounts: each bind costs
@@ -326,6 +337,11 @@ def _layout(spec: RunSpec, owned: list[int]) -> list[str]:
         fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
         owned.append(fd)
         args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
+    if WRAPPER_SH in spec.argv[:1]:
+        fd = os.memfd_create("sh", os.MFD_CLOEXEC)
+        owned.append(fd)
+        _fill(fd, _wrapper_shell())
+        args += ["--perms", "0111", "--file", str(fd), WRAPPER_SH]
     for dest, text in _etc_files().items():
         fd = os.memfd_create("etc", os.MFD_CLOEXEC)
         owned.append(fd)
