@@ -7,6 +7,7 @@ a refused syscall, a linear parser) rather than the exact repro only.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -261,36 +262,86 @@ def test_socket_families_other_than_unix_and_inet_are_refused(settings: Settings
 
 
 FORGE_VERDICT = r"""
-import ctypes, os, sys
+import ctypes, json, os, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
+me = os.getpid()
 tried = []
-for target in (1, os.getppid()):
+others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != me]
+for target in [1, os.getppid(), *others]:
     pidfd = libc.syscall(434, target, 0)          # pidfd_open
     tried.append(("pidfd_open", target, pidfd, ctypes.get_errno()))
     for fd in range(0, 64):
         got = libc.syscall(438, max(pidfd, 0), fd, 0)   # pidfd_getfd
-        if got >= 0:
+        if got >= 0 and target != me:
             os.write(got, (1).to_bytes(8, "little"))    # exit status 0 for bwrap
             tried.append(("stole", fd))
-for fd in os.listdir("/proc/1/fd"):
+for pid in others:
+    # bwrap's own pid 1 was a process of the sandbox's uid and dumpable: its eventfd
+    # could be reopened, and its code rewritten through /proc/PID/mem to report 0.
     try:
-        if "eventfd" not in os.readlink(f"/proc/1/fd/{fd}"):
-            continue  # stdin/stdout/stderr: the program's own pipes
-        w = os.open(f"/proc/1/fd/{fd}", os.O_WRONLY)
-        os.write(w, (1).to_bytes(8, "little"))
-        tried.append(("reopened", fd))
+        os.close(os.open(f"/proc/{pid}/mem", os.O_RDWR))
+        tried.append(("mem", pid))
     except OSError:
         pass
-print(tried, flush=True)
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        fds = []
+    for n in fds:
+        try:
+            w = os.open(f"/proc/{pid}/fd/{n}", os.O_WRONLY)
+            os.write(w, (1).to_bytes(8, "little"))
+            tried.append(("reopened", pid, n))
+        except OSError:
+            pass
+    try:
+        efd = next(int(n) for n in os.listdir(f"/proc/{pid}/fd")
+                   if "eventfd" in os.readlink(f"/proc/{pid}/fd/{n}"))
+        pc = int(open(f"/proc/{pid}/syscall").read().split()[-1], 16)
+        # write(efd, &one, 8); exit(0): runs when pid's blocked syscall returns
+        code = (b"\xbf" + struct.pack("<I", efd) + b"\x48\x8d\x35\x15\x00\x00\x00"
+                b"\xba\x08\x00\x00\x00\xb8\x01\x00\x00\x00\x0f\x05"
+                b"\x31\xff\xb8\x3c\x00\x00\x00\x0f\x05" + struct.pack("<Q", 1))
+        mem = os.open(f"/proc/{pid}/mem", os.O_RDWR)
+        os.lseek(mem, pc, 0)
+        os.write(mem, code)
+        tried.append(("patched", pid))
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
+# Every inherited descriptor beyond stdio: an eventfd count, a JSON status line.
+for n in os.listdir("/proc/self/fd"):
+    fd = int(n)
+    if fd > 2:
+        for junk in ((1).to_bytes(8, "little"), b'{"exit-code": 0}\n'):
+            try:
+                os.write(fd, junk)
+                tried.append(("inherited", fd))
+            except OSError:
+                pass
+print(json.dumps({"others": others, "tried": tried}), flush=True)
 sys.exit(3)
 """
 
 
 @pytest.mark.sandbox
-def test_a_program_cannot_forge_its_verdict(settings: Settings) -> None:
-    r = run_code(SandboxRequest(language="python", code=FORGE_VERDICT), settings)
+@pytest.mark.parametrize("collect", [False, True])
+def test_a_program_cannot_forge_its_verdict(settings: Settings, collect: bool) -> None:
+    """Exit 3 stays exit 3 whatever the program tries: the pidfd route, another
+    process's fds and memory (bwrap's old pid 1 could be rewritten through
+    /proc/1/mem to report 0: it was, before ``--as-pid-1``), and writing a
+    status into every descriptor it inherited. No other process is in sight: the
+    status is the kernel's wait status of the program, read outside the sandbox.
+    Collecting files puts DevLab's wrapper shell at pid 1 (it relays the exit
+    status): it runs from an execute-only copy, so it is not dumpable, and its
+    memory and descriptors are as closed as another user's."""
+    request = SandboxRequest(language="python", code=FORGE_VERDICT, collect_files=collect)
+    r = run_code(request, settings)
     assert r.status == "runtime_error" and r.exit_code == 3, (r.status, r.stdout, r.stderr)
-    assert "stole" not in r.stdout and "reopened" not in r.stdout
+    report = json.loads(r.stdout.strip().splitlines()[-1])
+    # Nothing but the program's own tree (and, collecting, the wrapper at pid 1).
+    assert report["others"] == ([1] if collect else []), report
+    kinds = {entry[0] for entry in report["tried"]}
+    assert not kinds & {"stole", "reopened", "patched", "mem"}, report
 
 
 AIO_PROBE = r"""
@@ -442,6 +493,34 @@ def test_host_paths_and_boot_line_are_not_visible_inside(settings: Settings) -> 
         for needle in forbidden:
             assert needle not in seen[path], (path, needle, seen[path][:2000])
     assert seen["/usr/local/etc/npmrc"] in ("", "DENIED:FileNotFoundError")
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_helper_packages_show_no_host_path_in_mountinfo(settings: Settings) -> None:
+    """pytest (test mode) and duckdb are bound from copies on a tmpfs, so the
+    sandbox's mountinfo names neither the venv nor the host's temp directory."""
+    import sys
+    import tempfile
+
+    from devlab.sandbox.languages import _stage_parent, helper_modules
+
+    if _stage_parent() != Path("/dev/shm"):
+        pytest.skip("no writable tmpfs at /dev/shm: copies live in the temp directory")
+    forbidden = [tempfile.gettempdir() + "/", sys.prefix, "site-packages", str(settings.home)]
+    for host, _dest in helper_modules(("duckdb",)):
+        assert host.startswith("/dev/shm/devlab-py-"), host
+    test = (
+        "def test_mountinfo():\n"
+        "    text = open('/proc/self/mountinfo').read()\n"
+        "    assert '/opt/devlab-py/pytest' in text\n"
+        f"    for needle in {forbidden!r}:\n"
+        "        assert needle not in text, (needle, text)\n"
+    )
+    request = SandboxRequest(language="python", mode="test", files={"test_mi.py": test})
+    r = run_code(request, settings)
+    assert r.status == "ok", (r.stdout[-3000:], r.stderr[-2000:])
+    assert [t.outcome for t in r.tests] == ["passed"], r.tests
 
 
 @pytest.mark.sandbox
@@ -639,7 +718,7 @@ def test_concurrent_sandboxes_have_their_own_host_uid_and_per_uid_limits(
 
 
 @pytest.fixture
-def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
+def unified_hierarchy() -> Iterator[Path]:
     """A cgroup2 mount of our own (root only). On a v1 host its controllers are bound
     to v1, so it exercises the v2 mechanics (join, cpu.stat, cgroup.kill, rmdir)
     but not memory/pids limits; a v2 host runs the whole sandbox suite on v2."""
@@ -647,9 +726,14 @@ def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
 
     if os.geteuid() != 0:
         pytest.skip("mounting a cgroup2 hierarchy needs root")
-    mount = tmp_path / "cg2"
-    mount.mkdir()
+    import tempfile
+
+    # Under /tmp itself, not pytest's 0700 tmp_path: the delegated-subtree test's
+    # unprivileged uid must traverse it.
+    mount = Path(tempfile.mkdtemp(prefix="devlab-cg2-"))
+    mount.chmod(0o755)
     if subprocess.run(["mount", "-t", "cgroup2", "none", str(mount)]).returncode != 0:
+        mount.rmdir()
         pytest.skip("cannot mount cgroup2 here")
     try:
         yield mount
@@ -659,6 +743,8 @@ def unified_hierarchy(tmp_path: Path) -> Iterator[Path]:
                 with contextlib.suppress(OSError):
                     d.rmdir()
         subprocess.run(["umount", str(mount)], check=False)
+        with contextlib.suppress(OSError):
+            mount.rmdir()
 
 
 def test_cgroup_v2_group_joins_accounts_kills_and_goes(unified_hierarchy: Path) -> None:
@@ -689,3 +775,66 @@ def test_cgroup_v2_group_joins_accounts_kills_and_goes(unified_hierarchy: Path) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+DELEGATED_V2 = r"""
+import importlib.util, json, os, subprocess, sys, time
+spec = importlib.util.spec_from_file_location("cg", sys.argv[1])
+cg = sys.modules["cg"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cg)
+mount = sys.argv[2]
+own = [l for l in open("/proc/self/cgroup").read().splitlines() if l.startswith("0::")][0][3:]
+root = os.path.join(mount, own.lstrip("/"), f"devlab-sandbox-{os.getpid()}")
+os.mkdir(root)
+run = os.path.join(root, "run-0")
+os.mkdir(run)
+group = cg.CgroupV2({"unified": cg.Path(run)})
+group.configure(memory_mb=64, max_processes=8, cpus=0.5)  # writes what exists
+burn = "import time\nt=time.process_time()\nwhile time.process_time()-t<0.3: pass\ntime.sleep(60)"
+wrapper = " && ".join(f"echo 0 > {p}" for p in group.join_files)
+proc = subprocess.Popen(["/bin/sh", "-c", f'{wrapper} && exec /usr/bin/python3 -c "{burn}"'])
+deadline = time.monotonic() + 10
+while (group.cpu_ms() or 0) < 250 and time.monotonic() < deadline and proc.poll() is None:
+    time.sleep(0.05)
+report = {"uid": os.getuid(), "own": own, "joined": group.pids() == [proc.pid],
+          "cpu_ms": group.cpu_ms(), "killed": group.kill_all()}
+report["exit"] = proc.wait(timeout=5)
+report["reusable"] = group.reusable()
+report["removed"] = group.remove() and not os.path.exists(run)
+os.rmdir(root)
+print(json.dumps(report))
+"""
+
+
+def test_cgroup_v2_delegated_subtree_works_for_an_unprivileged_server(
+    unified_hierarchy: Path,
+) -> None:
+    """The delegated-subtree mode (systemd ``Delegate=yes``): a server running as an
+    unprivileged uid inside a subtree it owns creates its root and a run group,
+    the spawn wrapper joins it by writing ``0`` (itself), CPU is accounted,
+    ``cgroup.kill`` ends it and everything is removed, all without root. On a v1
+    host the v2 memory/pids/cpu controllers stay bound to v1, so their limits are
+    not exercised here (docs/sandbox-cgroups.md)."""
+    import subprocess
+
+    from devlab.sandbox import cgroups
+
+    uid = 65533
+    deleg = unified_hierarchy / "devlab-delegated"
+    deleg.mkdir()
+    for name in ("", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"):
+        os.chown(deleg / name if name else deleg, uid, uid)
+    helper = (
+        f"echo 0 > {deleg / 'cgroup.procs'} && exec setpriv --reuid={uid} --regid={uid} "
+        f"--clear-groups -- /usr/bin/python3 - {cgroups.__file__} {unified_hierarchy}"
+    )
+    done = subprocess.run(
+        ["/bin/sh", "-c", helper], input=DELEGATED_V2, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["uid"] == uid and report["own"] == "/devlab-delegated", report
+    assert report["joined"] and (report["cpu_ms"] or 0) >= 250, report
+    assert report["killed"] and report["exit"] == -9, report
+    assert report["reusable"] and report["removed"], report
+    assert not any(p.is_dir() for p in deleg.iterdir()), list(deleg.iterdir())

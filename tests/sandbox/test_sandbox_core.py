@@ -25,6 +25,7 @@ from devlab.sandbox import (
     run_code,
     supported_languages,
 )
+from devlab.sandbox.bwrap import BASE_ENV
 from devlab.sandbox.gate import Gate
 from devlab.sandbox.reports import parse_go_verbose, parse_junit, parse_tap
 from devlab.store.db import Database
@@ -364,9 +365,12 @@ def test_machinery_failure_is_an_internal_error_not_a_runtime_error(cfg):
 
 
 def test_sandbox_pid_1_environment_has_nothing_of_the_host(cfg):
-    result = run(cfg, "bash", "tr '\\0' '\\n' < /proc/1/environ\n")
+    # pid 1 is the program itself (bwrap --as-pid-1): its environment is the
+    # sandbox's own, nothing inherited from the host or from bwrap's parent.
+    result = run(cfg, "bash", "tr '\\0' '\\n' < /proc/1/environ\necho pid=$$\n")
     assert result.status == "ok", result.stderr
+    assert "pid=1" in result.stdout
     env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
-    assert env.get("PWD", "/") == "/", env
-    assert os.getcwd() not in result.stdout or os.getcwd() == "/"
-    assert set(env) <= {"PATH", "PWD", "SHLVL", "_"}, env
+    assert env.get("PWD", "/work") == "/work", env
+    assert os.getcwd() not in result.stdout or os.getcwd() in ("/", "/work")
+    assert set(env) <= set(BASE_ENV) | {"PWD", "SHLVL", "_", "pid"}, env

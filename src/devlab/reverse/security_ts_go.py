@@ -224,7 +224,9 @@ class GoAnalysis(FileAnalysis):
         name = self.text(fn.child_by_field_name("name"))
         if fn.type == "method_declaration":
             recv = self.text(fn.child_by_field_name("receiver"))
-            m = re.search(r"\*?\s*(\w+)(\[[^\]]*\])?\s*\)\s*$", recv)
+            # A match may start only where a word starts (quadratic on a long
+            # identifier otherwise: issue 13's sweep of the analysers' literals).
+            m = re.search(r"(?<!\w)(\w+)(\[[^\]]{0,256}\])?\s*\)\s*$", recv)
             if m:
                 return f"{m.group(1)}.{name}"
         return name

@@ -12,7 +12,18 @@ Inside every sandbox:
   directory ``/work``, ``/tmp``, ``/dev/shm`` (and a compile step's ``/out``), so
   the cap is a total across every writable place; everything else, the root
   included, is read-only (see ``scratch_args``);
-- the seccomp filter from ``seccomp.py``; ``--new-session``, ``--die-with-parent``.
+- the seccomp filter from ``seccomp.py``; ``--new-session``, ``--die-with-parent``;
+- ``--as-pid-1``: the program itself is pid 1 of its pid namespace, with no
+  bwrap init beside it. bwrap's init was a process of the sandbox's own uid,
+  dumpable, holding the eventfd its exit status travelled on: a program could
+  write its code through ``/proc/1/mem`` and report any exit code it liked
+  (tested). Now the only process outside the program's own tree is bwrap's
+  host-side parent, in no namespace of the sandbox, and the exit status is the
+  kernel's ``waitpid`` of the program, reported on ``--json-status-fd`` (held
+  by DevLab) and as bwrap's own exit code. It also leaves no zombie behind, so
+  the run's cgroups can be reused. As pid 1 the program ignores signals it
+  sends itself without a handler (``kill -TERM $$``), like any container's
+  first process; kernel signals (SIGSEGV) and the host's SIGKILL still kill it.
 
 When DevLab runs as root the sandbox is started as the unprivileged host user
 65534 too (``setpriv``), so even the host sees a nobody process, never root.
@@ -40,6 +51,8 @@ from pathlib import Path
 
 SANDBOX_UID = 65534
 WORK = "/work"
+# DevLab's own wrapper shell inside the sandbox (see ``_wrapper_shell``).
+WRAPPER_SH = "/.devlab-sh"
 STDIN_MAX_PIPE = 65536
 # The per-run tmpfs is first mounted at /work; these directories on it become
 # /work, /tmp, /dev/shm and /out, and the last bind covers it, so they are unreachable.
@@ -56,7 +69,6 @@ _ETC_SYSTEM = (
     "/etc/ld.so.cache",
     "/etc/ld.so.conf",
     "/etc/ld.so.conf.d",
-    "/etc/localtime",
     "/etc/java-17-openjdk",
     "/etc/ssl/certs/java",
     "/etc/mime.types",
@@ -120,6 +132,8 @@ def template() -> Template:
     args = ["--unshare-all", "--unshare-user"]
     if "--disable-userns" in help_text.stdout:
         args.append("--disable-userns")
+    if "--as-pid-1" in help_text.stdout:
+        args.append("--as-pid-1")
     args += [
         "--die-with-parent",
         "--new-session",
@@ -143,6 +157,12 @@ def template() -> Template:
             args += ["--ro-bind", str(target), f"/{link}"]
     for path in _ETC_SYSTEM:
         args += ["--ro-bind-try", path, path]
+    # /etc/localtime is a symlink into /usr/share/zoneinfo on Debian: a symlink
+    # inside too (no mount), else a bind of the file itself.
+    if os.path.islink("/etc/localtime") and os.readlink("/etc/localtime").startswith("/usr/"):
+        args += ["--symlink", os.readlink("/etc/localtime"), "/etc/localtime"]
+    else:
+        args += ["--ro-bind-try", "/etc/localtime", "/etc/localtime"]
     # /dev read-only (device nodes still work); /dev/shm is bound from the run's tmpfs.
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--clearenv"]
     prefix: list[str] = []
@@ -173,10 +193,25 @@ _MASK_IF_PRESENT = ("/usr/local/etc/npmrc", "/usr/etc/npmrc")
 
 
 def _masks() -> dict[str, str]:
-    masks = {f"/etc/{name}": text for name, text in _ETC_SYNTHETIC.items()}
-    masks.update(_MASKED)
+    masks = dict(_MASKED)
     masks.update({path: "" for path in _MASK_IF_PRESENT if os.path.isfile(path)})
     return masks
+
+
+@functools.lru_cache(maxsize=1)
+def _wrapper_shell() -> bytes:
+    """The host's /bin/sh, placed at ``WRAPPER_SH`` with mode 0111 when a run's
+    command uses it. Exec'ing a file its user cannot read makes the kernel mark
+    the process non-dumpable: no process of the sandbox's uid can then open its
+    /proc/PID/mem or /proc/PID/fd (the root is read-only, so no chmod)."""
+    return Path(os.path.realpath("/bin/sh")).read_bytes()
+
+
+def _etc_files() -> dict[str, str]:
+    """The synthetic /etc files: plain files on the sandbox's root tmpfs (``--file``),
+    read-only once the root is remounted read-only. Not mounts: each bind costs
+    bwrap a full read of /proc/self/mountinfo, and they show nowhere."""
+    return {f"/etc/{name}": text for name, text in _ETC_SYNTHETIC.items()}
 
 
 @dataclass
@@ -210,7 +245,7 @@ class Spawned:
 
         bwrap reports ``{"exit-code": N}`` on its status fd only when its setup
         finished and the command was started; without it, the sandbox machinery
-        itself failed (the wrapper, ``Can't fork for pid 1``, a mount...). The fd is
+        itself failed (the wrapper, ``Can't fork``, a mount...). The fd is
         close-on-exec inside bwrap, so the sandboxed program cannot write to it.
         """
         if self.status is None:
@@ -260,8 +295,11 @@ def _side_pipe(child_end: int = 1, uid: int = SANDBOX_UID) -> tuple[int, int]:
 
 
 def wrapper_script(procs_files: list[str], ulimits: dict[str, int]) -> str:
-    """The ``sh -c`` text that joins cgroups, sets rlimits and execs bwrap."""
-    steps = [f"echo $$ > {shlex.quote(p)}" for p in procs_files]
+    """The ``sh -c`` text that joins cgroups, sets rlimits and execs bwrap.
+
+    ``0`` names the writer itself (``cgroups.Cgroup.join_files`` says why the
+    files are v1's ``tasks``)."""
+    steps = [f"echo 0 > {shlex.quote(p)}" for p in procs_files]
     steps += [f"ulimit -{flag} {value}" for flag, value in ulimits.items()]
     steps.append('exec "$@"')
     return " && ".join(steps)
@@ -299,6 +337,16 @@ def _layout(spec: RunSpec, owned: list[int]) -> list[str]:
         fd = os.open(host, os.O_PATH | os.O_CLOEXEC)
         owned.append(fd)
         args += ["--bind-fd" if writable else "--ro-bind-fd", str(fd), dest]
+    if WRAPPER_SH in spec.argv[:1]:
+        fd = os.memfd_create("sh", os.MFD_CLOEXEC)
+        owned.append(fd)
+        _fill(fd, _wrapper_shell())
+        args += ["--perms", "0111", "--file", str(fd), WRAPPER_SH]
+    for dest, text in _etc_files().items():
+        fd = os.memfd_create("etc", os.MFD_CLOEXEC)
+        owned.append(fd)
+        _fill(fd, text.encode())
+        args += ["--perms", "0444", "--file", str(fd), dest]
     for dest, text in _masks().items():
         fd = os.memfd_create("mask", os.MFD_CLOEXEC)
         owned.append(fd)

@@ -24,8 +24,9 @@ group is retired instead (rmdir works: zombies do not pin a v1 cgroup; the
 kernel drops the charge when init reaps them) and the next run gets a fresh one.
 Where rmdir fails (a process that would not die) it is retried later.
 
-The sandbox joins its groups before bwrap starts (the spawn wrapper writes its
-own pid into each ``cgroup.procs``), so no process of the run is ever outside.
+The sandbox joins its groups before bwrap starts (the spawn wrapper moves
+itself into each group, see ``Cgroup.join_files``), so no process of the run is
+ever outside.
 Without writable cgroups ``CgroupPool.available`` is false and the caller falls
 back to rlimits.
 """
@@ -128,8 +129,22 @@ class Cgroup:
 
     @property
     def procs_files(self) -> list[str]:
-        """The ``cgroup.procs`` files the spawn wrapper writes its pid into."""
+        """The groups' ``cgroup.procs`` files (every process of the run is listed)."""
         return [str(d / "cgroup.procs") for d in self.dirs.values()]
+
+    @property
+    def join_files(self) -> list[str]:
+        """The files the spawn wrapper writes ``0`` (itself) into to join the groups.
+
+        v1's ``tasks``, not ``cgroup.procs``: the kernel moves a whole thread group
+        under the global ``cgroup_threadgroup_rwsem``, whose write side waits for an
+        RCU grace period (measured: 6-8 ms per run on an idle HZ=250 host, the
+        largest single cost of a hello world), while a thread moving itself
+        (``0`` into ``tasks``) skips that lock (Linux >= 5.17). The wrapper is a
+        single-threaded ``sh``, so moving its one thread moves the whole process
+        before it execs bwrap; everything of the run descends from it.
+        """
+        return [str(d / "tasks") for d in self.dirs.values()]
 
     def configure(self, memory_mb: int, max_processes: int, cpus: float) -> None:
         """Set this run's limits and reset the peak, failure and CPU counters."""
@@ -259,6 +274,12 @@ class CgroupV2(Cgroup):
     @property
     def procs_files(self) -> list[str]:
         return [str(self.dir / "cgroup.procs")]
+
+    @property
+    def join_files(self) -> list[str]:
+        # v2 has no per-thread move into a domain group: ``0`` (the writer) into
+        # cgroup.procs, with the usual lock (see ``Cgroup.join_files``).
+        return self.procs_files
 
     def configure(self, memory_mb: int, max_processes: int, cpus: float) -> None:
         d = self.dir

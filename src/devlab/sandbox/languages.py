@@ -34,6 +34,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -242,38 +243,83 @@ def helper_modules(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(binds)
 
 
-def _world_reachable(path: Path) -> bool:
-    """Can uid 65534 (the sandbox's host user) reach ``path``? bwrap resolves it as them."""
-    for parent in path.parents:
-        if not os.stat(parent).st_mode & 0o001:
-            return False
-    return bool(os.stat(path).st_mode & 0o004)
+_STAGE_PREFIX = "devlab-py-"
+
+
+def _stage_parent() -> Path:
+    """Where helper copies live: a tmpfs (``/dev/shm``) when there is a writable one.
+
+    A bind mount's source shows in the sandbox's /proc/self/mountinfo as its path
+    *within its own filesystem*: the venv's path, or /tmp/..., if bound from there.
+    On a tmpfs mounted elsewhere it is just ``/devlab-py-<pid>/pytest``: nothing
+    of the host's temp directory or virtual environment. Else the temp directory.
+    """
+    shm = Path("/dev/shm")
+    try:
+        if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+            for line in Path("/proc/self/mounts").read_text().splitlines():
+                parts = line.split()
+                if len(parts) > 2 and parts[1] == str(shm) and parts[2] == "tmpfs":
+                    return shm
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
+
+
+def _sweep_stale_stages(parent: Path) -> None:
+    """Remove ``devlab-py-<pid>`` copies of servers that died without cleaning up."""
+    for old in parent.glob(f"{_STAGE_PREFIX}*"):
+        pid = old.name[len(_STAGE_PREFIX) :]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:
+            continue
 
 
 @functools.lru_cache(maxsize=1)
 def _stage_dir() -> Path:
-    stage = Path(tempfile.mkdtemp(prefix="devlab-sandbox-py-"))
+    parent = _stage_parent()
+    _sweep_stale_stages(parent)
+    stage = parent / f"{_STAGE_PREFIX}{os.getpid()}"
+    stage.mkdir(mode=0o755, exist_ok=True)
     stage.chmod(0o755)
     atexit.register(shutil.rmtree, stage, True)
     return stage
 
 
 def _reachable(path: Path) -> str:
-    """``path`` itself, or a world-readable copy of it (once per process)."""
-    if os.geteuid() != 0 or _world_reachable(path):
-        return str(path)
-    target = _stage_dir() / path.name
+    """A world-readable copy of ``path`` in the stage directory (once per process).
+
+    Always a copy, whoever runs DevLab: the sandbox's host uid may not traverse the
+    venv, and a bind of the venv itself would name it in the sandbox's mountinfo.
+    Byte-code caches come along (mtimes kept), so the sandbox need not compile.
+    """
+    with _stage_lock:
+        return _copy_once(path, _stage_dir() / path.name)
+
+
+_stage_lock = threading.Lock()
+
+
+def _copy_once(path: Path, target: Path) -> str:
     if not target.exists():
+        partial = target.with_name(f".{target.name}.partial")
         if path.is_dir():
-            shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(path, partial)
         else:
-            shutil.copy2(path, target)
-        for root, _dirs, files in os.walk(target):
+            shutil.copy2(path, partial)
+        for root, _dirs, files in os.walk(partial):
             os.chmod(root, 0o755)
             for f in files:
                 os.chmod(os.path.join(root, f), 0o644 if not f.endswith(".so") else 0o755)
-        if target.is_file():
-            target.chmod(0o755)
+        if partial.is_file():
+            partial.chmod(0o755)
+        os.replace(partial, target)
     return str(target)
 
 

@@ -302,7 +302,7 @@ def execute_step(
         spawned = bwrap.spawn(
             spec,
             seccomp_fd=seccomp,
-            procs_files=group.procs_files if group else [],
+            procs_files=group.join_files if group else [],
             ulimits=ulimits,
         )
         proc = spawned.proc
@@ -352,11 +352,16 @@ def _ulimits(limits: Limits, *, cgroup: bool) -> dict[str, int]:
 
 def _collecting(argv: list[str], collect: str | None) -> list[str]:
     """``argv`` wrapped to send ``collect`` back as a tar stream on the FILES channel
-    (for /out only after success)."""
+    (for /out only after success).
+
+    The wrapper is pid 1 and the program's parent, and its exit status is the
+    run's: it runs from an execute-only copy of the shell (``bwrap.WRAPPER_SH``),
+    which the kernel marks non-dumpable, so the program can neither rewrite it
+    through /proc/1/mem nor reach its descriptors."""
     if collect:
         send = f"tar -C {collect} -cf - . > /proc/self/fd/{{FILES}} 2>/dev/null"
         post = f'"$@" && {send}' if collect == "/out" else f'"$@"; rc=$?; {send}; exit $rc'
-        argv = ["/bin/sh", "-c", post, "sh", *argv]
+        argv = [bwrap.WRAPPER_SH, "-c", post, "sh", *argv]
     return argv
 
 
