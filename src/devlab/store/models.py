@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Float,
     ForeignKey,
     Index,
@@ -752,3 +753,30 @@ class SnippetVersion(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateCounterRow(Base):
+    """One time bucket of a rate-limit or quota counter (issue 19): what ``key`` spent
+    in bucket number ``bucket`` (its window's length / 60 wide). Every event is one
+    atomic upsert; rows are deleted once ``expires_at`` (epoch seconds, when the bucket
+    has left its window) has passed. Shared by every server process on the database."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class OidcStateRow(Base):
+    """A single sign-on in progress: its one-time ``state``, the ID token's ``nonce``
+    and the callback it was sent to, until ``expires_at`` (any server process may
+    receive the provider's answer)."""
+
+    __tablename__ = "oidc_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    redirect: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
