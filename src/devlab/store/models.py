@@ -173,8 +173,9 @@ class SymbolRow(Base):
     name: Mapped[str] = mapped_column(String(255))
     qualname: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
-    signature: Mapped[str] = mapped_column(Text)
-    docstring: Mapped[str] = mapped_column(Text)
+    # the header and the docstring are the code's own text: encrypted at rest (#19)
+    signature: Mapped[str] = mapped_column(EncryptedText)
+    docstring: Mapped[str] = mapped_column(EncryptedText)
     start_line: Mapped[int]
     end_line: Mapped[int]
     parent: Mapped[str | None] = mapped_column(Text)
@@ -239,11 +240,12 @@ class Job(Base):
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
-    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # a job's input and answer may hold code, prompts, generated tests: encrypted (#19)
+    params: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
     progress_message: Mapped[str] = mapped_column(Text, default="")
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     error: Mapped[str | None] = mapped_column(Text)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -302,7 +304,7 @@ class Execution(Base):
     peak_memory_kb: Mapped[int | None]
     stdout_truncated: Mapped[bool] = mapped_column(default=False)
     stderr_truncated: Mapped[bool] = mapped_column(default=False)
-    test_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    test_summary: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # #19
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     duration_ms: Mapped[float] = mapped_column(Float, default=0.0)
 
@@ -349,17 +351,18 @@ class FindingRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     rule_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
-    message: Mapped[str] = mapped_column(Text)
+    # message, snippet, fix and taint path quote the code: encrypted at rest (#19)
+    message: Mapped[str] = mapped_column(EncryptedText)
     severity: Mapped[str] = mapped_column(String(10))
     confidence: Mapped[str] = mapped_column(String(10))
     cwe: Mapped[str | None] = mapped_column(String(20))
     path: Mapped[str] = mapped_column(Text)
     start_line: Mapped[int]
     end_line: Mapped[int]
-    snippet: Mapped[str] = mapped_column(Text, default="")
+    snippet: Mapped[str] = mapped_column(EncryptedText, default="")
     symbol: Mapped[str | None] = mapped_column(Text)
-    fix: Mapped[str] = mapped_column(Text, default="")
-    taint_path: Mapped[list[Any]] = mapped_column(default=list)
+    fix: Mapped[str] = mapped_column(EncryptedText, default="")
+    taint_path: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     occurrences: Mapped[int] = mapped_column(default=1)
     reachability: Mapped[str] = mapped_column(String(20))
@@ -586,8 +589,9 @@ class EvaluationResultRow(Base):
     sample: Mapped[int] = mapped_column(default=0)
     passed: Mapped[bool | None]
     score: Mapped[float | None] = mapped_column(Float)
-    completion: Mapped[str] = mapped_column(Text, default="")
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the model's answer and its test output: encrypted at rest (#19)
+    completion: Mapped[str] = mapped_column(EncryptedText, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -697,7 +701,7 @@ class TestRunRow(Base):
     line_percent: Mapped[float | None] = mapped_column(Float)
     branch_percent: Mapped[float | None] = mapped_column(Float)
     mutation_score: Mapped[float | None] = mapped_column(Float)
-    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # #19
     job_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -748,7 +752,7 @@ class SnippetVersion(Base):
     snippet: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int]
     language: Mapped[str] = mapped_column(String(32))
-    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    files: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # #19
     entry: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str] = mapped_column(String(200), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
