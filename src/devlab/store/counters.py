@@ -25,8 +25,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from devlab.errors import StorageError
 from devlab.store.db import Database
 from devlab.store.models import OidcStateRow, RateCounterRow, utcnow
 
@@ -138,6 +140,9 @@ def take(db: Database, key: str, amount: float, limit: float, window: float) -> 
             return _verdict(others, limit, window, amount, now)
         s.commit()
         return Verdict(verdict.spent, 0)
+    except SQLAlchemyError as exc:
+        s.rollback()
+        raise StorageError(f"database error: {exc}") from exc
     except BaseException:
         s.rollback()
         raise
