@@ -9,7 +9,7 @@ warm-up levels off).
     python benchmarks/bench_server_load.py --users 10 --duration 600 --think 2 6 --trace
 
 ``--trace`` runs the server under tracemalloc (benchmarks/_traced_serve.py) and prints
-the Python heap at each minute and the source lines whose allocations grew most: the
+the Python heap and live objects each minute and the object types that grew: the
 diagnosis of a memory rise (its latencies are not comparable: tracing slows the server).
 
 The server is `devlab serve` in a subprocess on 127.0.0.1; the model is a scripted
@@ -112,7 +112,11 @@ def rss_mb(pid: int) -> float:
 
 
 def run(
-    users: int, duration: int, think: tuple[float, float], trace: Path | None
+    users: int,
+    duration: int,
+    think: tuple[float, float],
+    trace: Path | None,
+    arena_max: int = 0,
 ) -> tuple[list[dict], list[tuple[float, float]]]:
     """Run the load; answers locust's per-route rows and (seconds, RSS MB) samples."""
     home = Path(tempfile.mkdtemp(prefix="devlab-load-"))
@@ -120,6 +124,8 @@ def run(
     scripted_model(model_port)
     token_list = prepare(home, users, model_port)
     env = {**os.environ, "DEVLAB_HOME": str(home)}
+    if arena_max:
+        env["MALLOC_ARENA_MAX"] = str(arena_max)  # glibc: at most this many malloc arenas
     if trace is not None:
         env["DEVLAB_TRACE_OUT"] = str(trace)
         argv = [sys.executable, str(Path(__file__).parent / "_traced_serve.py")]
@@ -201,10 +207,10 @@ def table(
     out = [
         SECTION,
         "",
-        f"`python benchmarks/bench_server_load.py --users {users} --duration {duration} --write`"
-        f" ({users} users, {duration} s, think time {think[0]:g}-{think[1]:g} s; each user with"
-        " an API token and the",
-        "developer role; chat answered by a scripted OpenAI-compatible model on loopback;",
+        f"`python benchmarks/bench_server_load.py --users {users} --duration {duration} --write`",
+        f"({users} users, {duration} s, think time {think[0]:g}-{think[1]:g} s; each user with"
+        " an API token and the developer",
+        "role; chat answered by a scripted OpenAI-compatible model on loopback;",
         "execute in the real sandbox; search on the itsdangerous 2.2.0 sdist). Measured on the",
         "2-core development machine shared with other agents' work, so absolute figures are",
         "pessimistic and noisy.",
@@ -241,17 +247,20 @@ def write_section(text: str) -> None:
 
 
 def print_trace(path: Path) -> None:
-    """The traced heap at each snapshot, and the lines that grew most by the last one."""
+    """The Python heap and live objects at each snapshot, and the types that grew."""
     import json
 
     records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    print("\ntracemalloc (Python heap) per snapshot:")
+    print("\ntraced server, per snapshot (about a minute apart):")
     for r in records:
-        print(f"  t={r['t']:>6} s  rss {r['rss_mb']:>7} MB  python heap {r['traced_mb']:>7} MB")
+        print(
+            f"  t={r['t']:>6} s  rss {r['rss_mb']:>7} MB  python heap "
+            f"{r['python_heap_mb']:>7} MB  objects {r['objects']:>9}  malloc {r.get('malloc')}"
+        )
     if records:
-        print("grown most since the first snapshot (last snapshot):")
-        for g in records[-1]["growth"][:15]:
-            print(f"  {g['kb']:>8} KiB {g['n']:>+8} blocks  {g['where']}")
+        print("object types grown most since the first snapshot (last snapshot):")
+        for name, n in records[-1]["grown_types"]:
+            print(f"  {n:>+9}  {name}")
 
 
 def main() -> None:
@@ -260,6 +269,9 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=300, help="seconds (at most 1800)")
     ap.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
     ap.add_argument("--trace", action="store_true", help="tracemalloc the server (diagnosis)")
+    ap.add_argument(
+        "--malloc-arena-max", type=int, default=0, help="MALLOC_ARENA_MAX for the server"
+    )
     ap.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     ns = ap.parse_args()
     if not 1 <= ns.users <= 500 or not 10 <= ns.duration <= 1800:
@@ -269,7 +281,7 @@ def main() -> None:
     if ns.trace and ns.write:
         raise SystemExit("--trace slows the server: its figures are not written")
     trace = Path(tempfile.mkdtemp(prefix="devlab-trace-")) / "trace.jsonl" if ns.trace else None
-    rows, memory = run(ns.users, ns.duration, tuple(ns.think), trace)
+    rows, memory = run(ns.users, ns.duration, tuple(ns.think), trace, ns.malloc_arena_max)
     text = table(rows, memory, ns.users, ns.duration, tuple(ns.think))
     print(text)
     if trace is not None:
