@@ -240,7 +240,8 @@ def write_section(text: str) -> None:
     if SECTION in doc:
         start = doc.index(SECTION)
         nxt = doc.find("\n## ", start + len(SECTION))
-        doc = doc[:start] + text + (doc[nxt + 1 :] if nxt != -1 else "")
+        rest = doc[nxt + 1 :] if nxt != -1 else ""
+        doc = doc[:start] + text.rstrip("\n") + ("\n\n" + rest if rest else "\n")
     else:
         doc = doc.rstrip("\n") + "\n\n" + text
     DOCS.write_text(doc, encoding="utf-8")
