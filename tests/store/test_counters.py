@@ -102,3 +102,20 @@ def test_a_sign_in_state_is_used_once_and_expires(settings) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_a_used_up_limit_checked_alongside_refuses_and_spends_nothing(settings) -> None:
+    db = Database(settings)
+    try:
+        counters.add(db, "tok:ann", 500, window=60)
+        also = [("sbx:ann", 10, 60), ("tok:ann", 400, 60)]
+        refused = counters.take(db, "req:ann", 1, limit=100, window=60, also=also)
+        assert refused.which == 2 and refused.retry_after >= 1 and refused.spent == 500
+        assert counters.check(db, "req:ann", 100, 60).spent == 0  # the request not counted
+        fine = counters.take(db, "req:ann", 1, limit=100, window=60, also=also[:1])
+        assert (fine.which, fine.retry_after, fine.spent) == (0, 0, 1)
+        # a limit that is off is skipped (and not counted in ``which``)
+        off = [("x", 0, 60), ("tok:ann", 400, 60)]
+        assert counters.take(db, "req:ann", 1, limit=100, window=60, also=off).which == 1
+    finally:
+        db.close()

@@ -185,10 +185,11 @@ def _authorize(
     ):
         raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
     if not who.local:
-        state.requests.take(bench.db, who.key, 1, "requests")
+        # one round trip: count the request, and refuse while a used-up limit waits
+        also = [(state.model_tokens, who.key, "model tokens")]
         if rule.meter == "sandbox":
-            _must_fit(bench, state.sandbox_seconds, who.key, "sandbox seconds")
-        _must_fit(bench, state.model_tokens, who.key, "model tokens")
+            also.insert(0, (state.sandbox_seconds, who.key, "sandbox seconds"))
+        state.requests.take(bench.db, who.key, 1, "requests", also=also)
     where = Where(
         db=bench.db,
         who=who,
@@ -249,15 +250,6 @@ def project_storage_mb(bench: Workbench, project_id: int) -> float:
             )
         )
     return float(total or 0) / 1e6
-
-
-def _must_fit(bench: Workbench, window: SlidingWindow, key: str, what: str) -> None:
-    wait = window.retry_after(bench.db, key, 0)
-    if wait:
-        raise TooManyRequests(
-            f"rate limit: more than {window.limit:g} {what} per minute; retry in {wait} s",
-            retry_after=wait,
-        )
 
 
 def sandbox_charge(

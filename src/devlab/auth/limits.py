@@ -6,6 +6,8 @@ still refused after the server comes back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from devlab.auth.errors import TooManyRequests
 from devlab.store import Database, counters
 
@@ -29,14 +31,33 @@ class SlidingWindow:
         if self.limit > 0 and amount > 0:
             counters.add(db, self._key(key), amount, self.window)
 
-    def take(self, db: Database, key: str, amount: float, what: str) -> None:
-        """Spend ``amount`` or raise ``TooManyRequests`` with the seconds to wait."""
-        wait = counters.take(db, self._key(key), amount, self.limit, self.window).retry_after
-        if wait:
+    def take(
+        self,
+        db: Database,
+        key: str,
+        amount: float,
+        what: str,
+        also: Sequence[tuple[SlidingWindow, str, str]] = (),
+    ) -> None:
+        """Spend ``amount`` or raise ``TooManyRequests`` with the seconds to wait.
+        ``also``: (window, key, what) limits that must not be used up already, checked
+        in the same database round trip."""
+        verdict = counters.take(
+            db,
+            self._key(key),
+            amount,
+            self.limit,
+            self.window,
+            also=[(w._key(k), w.limit, w.window) for w, k, _ in also],
+        )
+        if verdict.retry_after:
+            # ``which`` counts the limits that are on (counters skips the others)
+            live = [(self, what), *((w, w_what) for w, _, w_what in also if w.limit > 0)]
+            window, name = live[min(verdict.which, len(live) - 1)]
             raise TooManyRequests(
-                f"rate limit: more than {self.limit:g} {what} per {self.window:g} s; "
-                f"retry in {wait} s",
-                retry_after=wait,
+                f"rate limit: more than {window.limit:g} {name} per {window.window:g} s; "
+                f"retry in {verdict.retry_after} s",
+                retry_after=verdict.retry_after,
             )
 
     def reset(self, db: Database, key: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -47,6 +48,7 @@ class Verdict:
 
     spent: float
     retry_after: int
+    which: int = 0  # the refusing limit: 0 the one taken from, i the i-th of ``also``
 
 
 def _bucket_size(window: float) -> float:
@@ -119,27 +121,40 @@ def add(db: Database, key: str, amount: float, window: float) -> None:
     _maybe_prune(db, now)
 
 
-def take(db: Database, key: str, amount: float, limit: float, window: float) -> Verdict:
+def take(
+    db: Database,
+    key: str,
+    amount: float,
+    limit: float,
+    window: float,
+    *,
+    also: Sequence[tuple[str, float, float]] = (),
+) -> Verdict:
     """Spend ``amount`` if it fits under ``limit``: added and checked in one transaction,
-    rolled back (nothing spent) when it does not fit; the verdict says how long to wait."""
-    if limit <= 0 or amount <= 0:
+    rolled back (nothing spent) when it does not fit; the verdict says how long to wait.
+    ``also``: (key, limit, window) limits that must not be used up already, checked in
+    the same transaction (one round trip per request for all of a caller's limits)."""
+    checks = [(_key(k), lim, w) for k, lim, w in also if lim > 0]
+    spend = limit > 0 and amount > 0
+    if not spend and not checks:
         return Verdict(0.0, 0)
     now = time.time()
-    size = _bucket_size(window)
-    bucket = math.floor(now / size)
-    key = _key(key)
-    s = db._sessions()  # one transaction: the upsert, the sum, then commit or roll back
+    s = db._sessions()  # one transaction: the checks, the upsert, the sum, then the end
     try:
-        s.execute(_upsert(db, key, bucket, amount, (bucket + 1) * size + window))
-        buckets = _buckets(s, key, window, now)
-        verdict = _verdict(buckets, limit, window, 0.0, now)
-        if verdict.retry_after and sum(a for _, a in buckets) > amount:
+        for i, (other, lim, w) in enumerate(checks, 1):
+            verdict = _verdict(_buckets(s, other, w, now), lim, w, 0.0, now)
+            if verdict.retry_after:
+                s.rollback()
+                return Verdict(verdict.spent, verdict.retry_after, which=i)
+        if not spend:
             s.rollback()
-            # the wait is for this amount on top of what others spent
-            others = [(b, a - (amount if b == bucket else 0.0)) for b, a in buckets]
-            return _verdict(others, limit, window, amount, now)
-        s.commit()
-        return Verdict(verdict.spent, 0)
+            return Verdict(0.0, 0)
+        verdict = _spend(db, s, _key(key), amount, limit, window, now)
+        if verdict.retry_after:
+            s.rollback()
+        else:
+            s.commit()
+        return verdict
     except SQLAlchemyError as exc:
         s.rollback()
         raise StorageError(f"database error: {exc}") from exc
@@ -149,6 +164,21 @@ def take(db: Database, key: str, amount: float, limit: float, window: float) -> 
     finally:
         s.close()
         _maybe_prune(db, now)
+
+
+def _spend(
+    db: Database, s: Session, key: str, amount: float, limit: float, window: float, now: float
+) -> Verdict:
+    size = _bucket_size(window)
+    bucket = math.floor(now / size)
+    s.execute(_upsert(db, key, bucket, amount, (bucket + 1) * size + window))
+    buckets = _buckets(s, key, window, now)
+    verdict = _verdict(buckets, limit, window, 0.0, now)
+    if verdict.retry_after and sum(a for _, a in buckets) > amount:
+        # the wait is for this amount on top of what others spent
+        others = [(b, a - (amount if b == bucket else 0.0)) for b, a in buckets]
+        return _verdict(others, limit, window, amount, now)
+    return Verdict(verdict.spent, 0)
 
 
 def reset(db: Database, key: str) -> None:
