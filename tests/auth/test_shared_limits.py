@@ -133,3 +133,25 @@ def test_sandbox_time_is_the_runs_own_and_a_used_quota_survives_a_restart(tmp_pa
         assert_error_shape(refused, 429)
         # the day's window, rounded up to its bucket (a 60th of it)
         assert 86400 <= int(refused.headers["Retry-After"]) <= 86400 + 1441
+
+
+@pytest.mark.sandbox
+def test_a_streamed_run_is_charged_its_own_time_to_the_callers_meter(tmp_path) -> None:
+    import asyncio
+    import contextvars
+
+    from devlab.actor import use_sandbox_meter
+    from devlab.sandbox import SandboxRequest, stream_code
+
+    settings = load_settings(home=tmp_path / "home")
+    charged: list[float] = []
+
+    async def stream() -> float:
+        use_sandbox_meter(charged.append)  # what the access check sets for a request
+        request = SandboxRequest(language="python", code="print(1)")
+        events = [e async for e in stream_code(request, settings)]
+        assert events[-1].result is not None
+        return events[-1].result.wall_ms
+
+    wall_ms = contextvars.copy_context().run(asyncio.run, stream())
+    assert charged == [pytest.approx(wall_ms / 1000)]
