@@ -1,9 +1,16 @@
 """Load test of a shared server (loopback only, bounded): N concurrent users, each with
 its own API token and the developer role, mix search, chat with a scripted model,
 execute in the real sandbox, and the insights feed for a fixed time. Reports requests,
-failures and latency percentiles per route and the server's memory over the run.
+failures and latency percentiles per route and the server's memory over the run
+(RSS sampled every 10 s, and the slope of its second half: a leak keeps climbing,
+warm-up levels off).
 
     python benchmarks/bench_server_load.py --users 50 --duration 300 [--write]
+    python benchmarks/bench_server_load.py --users 10 --duration 600 --think 2 6 --trace
+
+``--trace`` runs the server under tracemalloc (benchmarks/_traced_serve.py) and prints
+the Python heap and live objects each minute and the object types that grew: the
+diagnosis of a memory rise (its latencies are not comparable: tracing slows the server).
 
 The server is `devlab serve` in a subprocess on 127.0.0.1; the model is a scripted
 OpenAI-compatible server in this process (so the figures measure DevLab, not a model);
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -103,19 +111,30 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run(users: int, duration: int) -> tuple[list[dict], list[float]]:
+def run(
+    users: int,
+    duration: int,
+    think: tuple[float, float],
+    trace: Path | None,
+    arena_max: int = 0,
+) -> tuple[list[dict], list[tuple[float, float]]]:
+    """Run the load; answers locust's per-route rows and (seconds, RSS MB) samples."""
     home = Path(tempfile.mkdtemp(prefix="devlab-load-"))
     model_port, port = free_port(), free_port()
     scripted_model(model_port)
     token_list = prepare(home, users, model_port)
     env = {**os.environ, "DEVLAB_HOME": str(home)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "devlab", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    memory: list[float] = []
+    if arena_max:
+        env["MALLOC_ARENA_MAX"] = str(arena_max)  # glibc: at most this many malloc arenas
+    if trace is not None:
+        env["DEVLAB_TRACE_OUT"] = str(trace)
+        argv = [sys.executable, str(Path(__file__).parent / "_traced_serve.py")]
+        argv += ["127.0.0.1", str(port)]
+    else:
+        argv = [sys.executable, "-m", "devlab", "serve", "--host", "127.0.0.1"]
+        argv += ["--port", str(port)]
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    memory: list[tuple[float, float]] = []
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
@@ -131,12 +150,16 @@ def run(users: int, duration: int) -> tuple[list[dict], list[float]]:
             headers=warm,
             timeout=300,
         )
-        memory.append(rss_mb(server.pid))
+        started = time.monotonic()
+        memory.append((0.0, rss_mb(server.pid)))
+        if trace is not None:
+            os.kill(server.pid, signal.SIGUSR1)  # the baseline snapshot
         prefix = home / "locust"
         locust_env = {
             **env,
             "DEVLAB_LOAD_TOKENS": ",".join(token_list),
             "DEVLAB_LOAD_PROJECT": "itsdangerous",
+            "DEVLAB_LOAD_THINK": f"{think[0]},{think[1]}",
         }
         cmd = [
             sys.executable, "-m", "locust", "-f", str(Path(__file__).parent / "locust_server.py"),
@@ -147,7 +170,12 @@ def run(users: int, duration: int) -> tuple[list[dict], list[float]]:
         load = subprocess.Popen(cmd, env=locust_env, stdout=subprocess.DEVNULL)
         while load.poll() is None:
             time.sleep(10)
-            memory.append(rss_mb(server.pid))
+            memory.append((time.monotonic() - started, rss_mb(server.pid)))
+            if trace is not None and len(memory) % 6 == 1:
+                os.kill(server.pid, signal.SIGUSR1)  # a snapshot a minute
+        if trace is not None:
+            os.kill(server.pid, signal.SIGUSR1)
+            time.sleep(5)
         with open(f"{prefix}_stats.csv", newline="") as fh:
             rows = list(csv.DictReader(fh))
         return rows, memory
@@ -156,13 +184,33 @@ def run(users: int, duration: int) -> tuple[list[dict], list[float]]:
         server.wait(30)
 
 
-def table(rows: list[dict], memory: list[float], users: int, duration: int) -> str:
+def slope_mb_per_min(memory: list[tuple[float, float]]) -> float:
+    """Least-squares slope of RSS over the second half of the run (MB per minute)."""
+    half = memory[len(memory) // 2 :]
+    if len(half) < 2:
+        return 0.0
+    n = len(half)
+    mt = sum(t for t, _ in half) / n
+    mm = sum(m for _, m in half) / n
+    var = sum((t - mt) ** 2 for t, _ in half)
+    return 0.0 if var == 0 else 60 * sum((t - mt) * (m - mm) for t, m in half) / var
+
+
+def table(
+    rows: list[dict],
+    memory: list[tuple[float, float]],
+    users: int,
+    duration: int,
+    think: tuple[float, float],
+) -> str:
+    series = ", ".join(f"{m:.0f}" for t, m in memory if round(t) % 60 < 10)
     out = [
         SECTION,
         "",
-        f"`python benchmarks/bench_server_load.py --users {users} --duration {duration} --write`"
-        f" ({users} users, {duration} s, think time 1-3 s; each user with an API token and the",
-        "developer role; chat answered by a scripted OpenAI-compatible model on loopback;",
+        f"`python benchmarks/bench_server_load.py --users {users} --duration {duration} --write`",
+        f"({users} users, {duration} s, think time {think[0]:g}-{think[1]:g} s; each user with"
+        " an API token and the developer",
+        "role; chat answered by a scripted OpenAI-compatible model on loopback;",
         "execute in the real sandbox; search on the itsdangerous 2.2.0 sdist). Measured on the",
         "2-core development machine shared with other agents' work, so absolute figures are",
         "pessimistic and noisy.",
@@ -178,8 +226,10 @@ def table(rows: list[dict], memory: list[float], users: int, duration: int) -> s
         )
     out += [
         "",
-        f"Server memory (RSS): {memory[0]:.0f} MB after warm-up, {max(memory):.0f} MB peak, "
-        f"{memory[-1]:.0f} MB at the end (sampled every 10 s).",
+        f"Server memory (RSS): {memory[0][1]:.0f} MB after warm-up, "
+        f"{max(m for _, m in memory):.0f} MB peak, {memory[-1][1]:.0f} MB at the end "
+        f"(sampled every 10 s); each minute: {series} MB; slope over the second half "
+        f"{slope_mb_per_min(memory):+.1f} MB/min.",
         "",
     ]
     return "\n".join(out)
@@ -190,23 +240,53 @@ def write_section(text: str) -> None:
     if SECTION in doc:
         start = doc.index(SECTION)
         nxt = doc.find("\n## ", start + len(SECTION))
-        doc = doc[:start] + text + (doc[nxt + 1 :] if nxt != -1 else "")
+        rest = doc[nxt + 1 :] if nxt != -1 else ""
+        doc = doc[:start] + text.rstrip("\n") + ("\n\n" + rest if rest else "\n")
     else:
         doc = doc.rstrip("\n") + "\n\n" + text
     DOCS.write_text(doc, encoding="utf-8")
 
 
+def print_trace(path: Path) -> None:
+    """The Python heap and live objects at each snapshot, and the types that grew."""
+    import json
+
+    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    print("\ntraced server, per snapshot (about a minute apart):")
+    for r in records:
+        print(
+            f"  t={r['t']:>6} s  rss {r['rss_mb']:>7} MB  python heap "
+            f"{r['python_heap_mb']:>7} MB  objects {r['objects']:>9}  malloc {r.get('malloc')}"
+        )
+    if records:
+        print("object types grown most since the first snapshot (last snapshot):")
+        for name, n in records[-1]["grown_types"]:
+            print(f"  {n:>+9}  {name}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=50)
-    ap.add_argument("--duration", type=int, default=300, help="seconds (at most 900)")
+    ap.add_argument("--duration", type=int, default=300, help="seconds (at most 1800)")
+    ap.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
+    ap.add_argument("--trace", action="store_true", help="tracemalloc the server (diagnosis)")
+    ap.add_argument(
+        "--malloc-arena-max", type=int, default=0, help="MALLOC_ARENA_MAX for the server"
+    )
     ap.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     ns = ap.parse_args()
-    if not 1 <= ns.users <= 500 or not 10 <= ns.duration <= 900:
-        raise SystemExit("--users 1..500, --duration 10..900 seconds")
-    rows, memory = run(ns.users, ns.duration)
-    text = table(rows, memory, ns.users, ns.duration)
+    if not 1 <= ns.users <= 500 or not 10 <= ns.duration <= 1800:
+        raise SystemExit("--users 1..500, --duration 10..1800 seconds")
+    if not 0 <= ns.think[0] <= ns.think[1] <= 60:
+        raise SystemExit("--think MIN MAX: 0 <= MIN <= MAX <= 60 seconds")
+    if ns.trace and ns.write:
+        raise SystemExit("--trace slows the server: its figures are not written")
+    trace = Path(tempfile.mkdtemp(prefix="devlab-trace-")) / "trace.jsonl" if ns.trace else None
+    rows, memory = run(ns.users, ns.duration, tuple(ns.think), trace, ns.malloc_arena_max)
+    text = table(rows, memory, ns.users, ns.duration, tuple(ns.think))
     print(text)
+    if trace is not None:
+        print_trace(trace)
     if ns.write:
         write_section(text)
 

@@ -15,8 +15,11 @@ QUERIES = ["sign a value", "timestamp expired", "serializer dumps", "bad signatu
 P = "/api/v1/devlab"
 
 
+THINK = [float(x) for x in os.environ.get("DEVLAB_LOAD_THINK", "1,3").split(",")]
+
+
 class TeamMember(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(THINK[0], THINK[1])
 
     def on_start(self) -> None:
         token = TOKENS[random.randrange(len(TOKENS))]

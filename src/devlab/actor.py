@@ -5,6 +5,8 @@ single-user mode."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 
 _current_user: ContextVar[int | None] = ContextVar("devlab_current_user", default=None)
@@ -21,11 +23,12 @@ def set_current_user(user_id: int | None) -> None:
 
 
 class RequestMeter:
-    """What one request spent on language models: the server's access check reads it
-    after the request (model-token rate limits, the audit log's model-call entries)."""
+    """What one request spent on language models and sandbox time: the server's access
+    check reads it after the request (model-token rate limits, the audit log's entry)."""
 
     def __init__(self) -> None:
         self.model_calls: list[dict[str, object]] = []
+        self.sandbox_seconds = 0.0  # runs measured while this meter was current
 
     @property
     def tokens(self) -> int:
@@ -55,10 +58,42 @@ def note_model_call(provider: str, model: str, prompt_tokens: int, completion_to
         )
 
 
+# -- sandbox time ------------------------------------------------------------
+SandboxCharge = Callable[[float], None]
+_sandbox_meter: ContextVar[SandboxCharge | None] = ContextVar("devlab_sandbox_meter", default=None)
+
+
+def use_sandbox_meter(charge: SandboxCharge | None) -> None:
+    """Set by the server's access check: ``charge(seconds)`` is called with each sandbox
+    run's own measured time for the rest of the request, and in the jobs it starts (the
+    job runner carries the context into its worker), so the user/token and the projects
+    that started the work pay for it."""
+    _sandbox_meter.set(charge)
+
+
+def note_sandbox_run(seconds: float) -> None:
+    """Called by the sandbox after every run with the run's own measured time (compile
+    + run); charged to the current meter, if any. A failing meter (the database gone)
+    never fails the run: the charge is logged and dropped."""
+    charge = _sandbox_meter.get()
+    meter = _meter.get()
+    if meter is not None:
+        meter.sandbox_seconds += seconds
+    if charge is None or seconds <= 0:
+        return
+    try:
+        charge(seconds)
+    except Exception:  # metering must not break the work it measures
+        logging.getLogger(__name__).warning("sandbox time not charged", exc_info=True)
+
+
 __all__ = [
     "RequestMeter",
+    "SandboxCharge",
     "current_user_id",
     "note_model_call",
+    "note_sandbox_run",
     "set_current_user",
     "start_meter",
+    "use_sandbox_meter",
 ]

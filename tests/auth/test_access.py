@@ -224,7 +224,7 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path) -> None:
         ]
         assert codes == [200, 200, 200, 429]
         last = httpx.get(f"http://{hostport}{P}/projects", headers=headers)
-        assert 1 <= int(last.headers["retry-after"]) <= 60
+        assert 1 <= int(last.headers["retry-after"]) <= 61  # a 60th of the window: its buckets
 
 
 @pytest.mark.slow

@@ -48,27 +48,35 @@ def test_project_storage_quota_refuses_more_ingestion(tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_sliding_window_says_when_to_retry() -> None:
-    window = SlidingWindow(limit=3, window=2.0)
-    for _ in range(3):
-        window.take("k", 1, "requests")
-    with pytest.raises(TooManyRequests) as hit:
-        window.take("k", 1, "requests")
-    assert 1 <= hit.value.retry_after <= 2
-    assert window.retry_after("other", 1) == 0  # keys are separate
-    time.sleep(2.05)
-    window.take("k", 1, "requests")  # the window moved on
-    assert SlidingWindow(limit=0).retry_after("k", 10**9) == 0  # 0: no limit
+def test_sliding_window_says_when_to_retry(tmp_path) -> None:
+    db = Database(load_settings(home=tmp_path / "home"))
+    try:
+        window = SlidingWindow("t", limit=3, window=2.0)
+        for _ in range(3):
+            window.take(db, "k", 1, "requests")
+        with pytest.raises(TooManyRequests) as hit:
+            window.take(db, "k", 1, "requests")
+        assert 1 <= hit.value.retry_after <= 3
+        assert window.retry_after(db, "other", 1) == 0  # keys are separate
+        time.sleep(2.1)
+        window.take(db, "k", 1, "requests")  # the window moved on
+        assert SlidingWindow("t", limit=0).retry_after(db, "k", 10**9) == 0  # 0: no limit
+    finally:
+        db.close()
 
 
-def test_login_throttle_counts_names_case_insensitively() -> None:
-    throttle = LoginThrottle(failures=2, window=60)
-    throttle.failed("Ann", "10.0.0.1")
-    throttle.failed("ann", "10.0.0.2")
-    with pytest.raises(TooManyRequests):
-        throttle.check("ANN", "10.0.0.3")
-    throttle.succeeded("ann")
-    throttle.check("ann", "10.0.0.3")
+def test_login_throttle_counts_names_case_insensitively(tmp_path) -> None:
+    db = Database(load_settings(home=tmp_path / "home"))
+    try:
+        throttle = LoginThrottle(failures=2, window=60)
+        throttle.failed(db, "Ann", "10.0.0.1")
+        throttle.failed(db, "ann", "10.0.0.2")
+        with pytest.raises(TooManyRequests):
+            throttle.check(db, "ANN", "10.0.0.3")
+        throttle.succeeded(db, "ann")
+        throttle.check(db, "ann", "10.0.0.3")
+    finally:
+        db.close()
 
 
 @pytest.mark.slow

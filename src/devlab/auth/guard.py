@@ -20,7 +20,7 @@ import anyio
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection, Request
 
-from devlab.actor import set_current_user, start_meter
+from devlab.actor import set_current_user, start_meter, use_sandbox_meter
 from devlab.auth import audit
 from devlab.auth.errors import Forbidden, TooManyRequests
 from devlab.auth.fields import unknown_fields
@@ -49,7 +49,7 @@ class AccessState:
     sandbox_seconds: SlidingWindow
     model_tokens: SlidingWindow
     logins: LoginThrottle
-    project_sandbox: SlidingWindow = field(default_factory=lambda: SlidingWindow(0, 86400))
+    project_sandbox: SlidingWindow = field(default_factory=lambda: SlidingWindow("psbx", 0, 86400))
     storage_quota_mb: int = 0
     accounts: Accounts = field(default_factory=Accounts)
     # answer PROBE_HEADER requests right after the access check (the permission matrix)
@@ -85,11 +85,13 @@ def access_state(settings: Any, *, open_local: bool, probe: bool = False) -> Acc
     return AccessState(
         open_local=open_local,
         probe=probe,
-        requests=SlidingWindow(settings.rate_limit_requests_per_minute),
-        sandbox_seconds=SlidingWindow(settings.rate_limit_sandbox_seconds_per_minute),
-        model_tokens=SlidingWindow(settings.rate_limit_model_tokens_per_minute),
+        requests=SlidingWindow("req", settings.rate_limit_requests_per_minute),
+        sandbox_seconds=SlidingWindow("sbx", settings.rate_limit_sandbox_seconds_per_minute),
+        model_tokens=SlidingWindow("tok", settings.rate_limit_model_tokens_per_minute),
         logins=LoginThrottle(settings.login_max_failures),
-        project_sandbox=SlidingWindow(settings.quota_project_sandbox_seconds_per_day, 86400),
+        project_sandbox=SlidingWindow(
+            "psbx", settings.quota_project_sandbox_seconds_per_day, 86400
+        ),
         storage_quota_mb=settings.quota_project_storage_mb,
     )
 
@@ -183,10 +185,11 @@ def _authorize(
     ):
         raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
     if not who.local:
-        state.requests.take(who.key, 1, "requests")
+        # one round trip: count the request, and refuse while a used-up limit waits
+        also = [(state.model_tokens, who.key, "model tokens")]
         if rule.meter == "sandbox":
-            _must_fit(state.sandbox_seconds, who.key, "sandbox seconds")
-        _must_fit(state.model_tokens, who.key, "model tokens")
+            also.insert(0, (state.sandbox_seconds, who.key, "sandbox seconds"))
+        state.requests.take(bench.db, who.key, 1, "requests", also=also)
     where = Where(
         db=bench.db,
         who=who,
@@ -212,7 +215,7 @@ def _check_quotas(
     (routes that ingest into an existing project)."""
     for pid in projects or []:
         if rule.meter == "sandbox":
-            wait = state.project_sandbox.retry_after(f"project:{pid}", 0)
+            wait = state.project_sandbox.retry_after(bench.db, f"project:{pid}", 0)
             if wait:
                 raise TooManyRequests(
                     f"project {pid} used its {state.project_sandbox.limit:g} sandbox seconds "
@@ -249,13 +252,26 @@ def project_storage_mb(bench: Workbench, project_id: int) -> float:
     return float(total or 0) / 1e6
 
 
-def _must_fit(window: SlidingWindow, key: str, what: str) -> None:
-    wait = window.retry_after(key, 0)
-    if wait:
-        raise TooManyRequests(
-            f"rate limit: more than {window.limit:g} {what} per minute; retry in {wait} s",
-            retry_after=wait,
-        )
+def sandbox_charge(
+    bench: Workbench, state: AccessState, who: Principal, projects: list[int] | None
+) -> Callable[[float], None] | None:
+    """What a sandbox run started by this request (or by a job it starts) costs: its
+    measured seconds go to the caller's per-minute window and to each project's daily
+    quota, in the shared counter table. None when neither is limited."""
+    user_limited = not who.local and state.sandbox_seconds.limit > 0
+    quota_keys = [f"project:{pid}" for pid in projects or []]
+    if state.project_sandbox.limit <= 0:
+        quota_keys = []
+    if not user_limited and not quota_keys:
+        return None
+
+    def charge(seconds: float) -> None:
+        if user_limited:
+            state.sandbox_seconds.add(bench.db, who.key, seconds)
+        for key in quota_keys:
+            state.project_sandbox.add(bench.db, key, seconds)
+
+    return charge
 
 
 async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
@@ -278,6 +294,7 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
     )
     conn.state.principal = who
     set_current_user(who.user_id)
+    use_sandbox_meter(sandbox_charge(bench, state, who, projects))
     if state.probe and conn.headers.get(PROBE_HEADER) == "1":
         raise ProbeAllowed("allowed")
     if body is not None and endpoint is not None:
@@ -295,13 +312,10 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
         raise
     finally:
         seconds = time.monotonic() - started
-        if not who.local:
-            state.model_tokens.add(who.key, meter.tokens)
-            if rule.meter == "sandbox":
-                state.sandbox_seconds.add(who.key, seconds)
-        if rule.meter == "sandbox":
-            for pid in projects or []:
-                state.project_sandbox.add(f"project:{pid}", seconds)
+        if not who.local and meter.tokens and state.model_tokens.limit > 0:
+            await anyio.to_thread.run_sync(
+                state.model_tokens.add, bench.db, who.key, float(meter.tokens)
+            )
         # state-changing work and model calls are audited; reads (search is a POST) not
         changing = method not in READ_METHODS and rule.role not in ("viewer", "user")
         if changing or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
@@ -321,6 +335,8 @@ def _audit_request(
     seconds: float,
 ) -> None:
     detail: dict[str, Any] = {"seconds": round(seconds, 3)}
+    if meter.sandbox_seconds:
+        detail["sandbox_seconds"] = round(meter.sandbox_seconds, 3)
     if meter.model_calls:
         detail["model_calls"] = meter.model_calls[:20]
         detail["model_tokens"] = meter.tokens

@@ -2,17 +2,16 @@
 the OAuth 2 client and joserfc for the ID token's signature and claims.
 
 ``start`` answers the provider's authorization URL (with a one-time ``state`` and
-``nonce`` kept in memory for 10 minutes); ``finish`` exchanges the code, checks the ID
-token (signature against the provider's JWKS, issuer, audience, expiry, nonce) and
-answers the DevLab user for that issuer + subject, creating one (no roles) on first
-sign-in. One server process holds the pending states."""
+``nonce`` kept in the database for 10 minutes, so any server process on it may receive
+the provider's answer, and a restart does not lose sign-ins in progress); ``finish``
+exchanges the code, checks the ID token (signature against the provider's JWKS,
+issuer, audience, expiry, nonce) and answers the DevLab user for that issuer +
+subject, creating one (no roles) on first sign-in."""
 
 from __future__ import annotations
 
 import re
 import secrets
-import threading
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from devlab.auth.models import UserInfo
 from devlab.auth.users import create_user, user_info
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput, SourceUnavailable
-from devlab.store import Database, UserRow, utcnow
+from devlab.store import Database, UserRow, counters, utcnow
 
 STATE_TTL_S = 600
 MAX_PENDING = 10_000
@@ -42,8 +41,6 @@ class OIDCClient:
         self.secret = settings.oidc_client_secret.get_secret_value()
         self.redirect_url = settings.oidc_redirect_url
         self._meta: dict[str, Any] | None = None
-        self._pending: dict[str, tuple[str, str, float]] = {}
-        self._lock = threading.Lock()
 
     def metadata(self) -> dict[str, Any]:
         if self._meta is None:
@@ -56,18 +53,13 @@ class OIDCClient:
                 raise SourceUnavailable(f"cannot read the OIDC provider at {url}: {exc}") from exc
         return self._meta
 
-    def start(self, default_redirect: str) -> str:
+    def start(self, db: Database, default_redirect: str) -> str:
         """The provider's authorization URL for a new sign-in."""
         meta = self.metadata()
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         redirect = self.redirect_url or default_redirect
-        now = time.monotonic()
-        with self._lock:
-            for key in [k for k, (_, _, t) in self._pending.items() if now - t > STATE_TTL_S]:
-                del self._pending[key]
-            if len(self._pending) >= MAX_PENDING:
-                raise InvalidInput("too many sign-ins in progress; retry in a few minutes")
-            self._pending[state] = (nonce, redirect, now)
+        if not counters.put_state(db, state, nonce, redirect, STATE_TTL_S, MAX_PENDING):
+            raise InvalidInput("too many sign-ins in progress; retry in a few minutes")
         query = {
             "response_type": "code",
             "client_id": self.client_id,
@@ -81,11 +73,10 @@ class OIDCClient:
     def finish(self, db: Database, code: str, state: str) -> UserInfo:
         """The signed-in user for the provider's answer; ``Unauthorized`` when the state
         is unknown or expired, the exchange fails, or the ID token does not check out."""
-        with self._lock:
-            pending = self._pending.pop(state, None)
-        if pending is None or time.monotonic() - pending[2] > STATE_TTL_S:
+        pending = counters.pop_state(db, state)
+        if pending is None:
             raise Unauthorized("unknown or expired sign-in: start again at /auth/oidc/login")
-        nonce, redirect, _ = pending
+        nonce, redirect = pending
         claims = self._exchange(code, redirect, nonce)
         return _user_for(db, self.issuer, claims)
 

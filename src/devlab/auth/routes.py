@@ -74,16 +74,16 @@ async def login(
     failures: 429 with Retry-After."""
     state: AccessState = request.app.state.access
     ip = client_ip(request)
-    state.logins.check(body.name, ip)
+    await run_in_threadpool(state.logins.check, bench.db, body.name, ip)
     try:
         user = await run_in_threadpool(users.authenticate, bench.db, body.name, body.password)
     except Unauthorized:
-        state.logins.failed(body.name, ip)
+        await run_in_threadpool(state.logins.failed, bench.db, body.name, ip)
         await run_in_threadpool(
             audit.record, bench.db, "login", actor=body.name[:100], ip=ip, outcome="denied"
         )
         raise
-    state.logins.succeeded(body.name)
+    await run_in_threadpool(state.logins.succeeded, bench.db, body.name)
     cookie, csrf = await run_in_threadpool(
         open_session, bench.db, user.id, bench.settings.session_hours
     )
@@ -123,7 +123,7 @@ def oidc_login(request: Request, bench: Workbench = Depends(workbench)) -> Redir
     """Single sign-on: redirects to the configured OpenID Connect provider (503 when
     none is configured)."""
     callback = str(request.url_for("oidc_callback"))
-    url = _oidc(request, bench).start(callback)
+    url = _oidc(request, bench).start(bench.db, callback)
     return RedirectResponse(url, status_code=302)
 
 

@@ -29,8 +29,9 @@ LEVELS: tuple[str, ...] = ("public", "user", "viewer", "developer", "maintainer"
 class Rule:
     role: str
     project: Locator | None = None
-    # what the request spends besides itself: "sandbox" (its seconds count against the
-    # user's and the project's sandbox limits) or "ingest" (the project's storage quota)
+    # what the request spends besides itself: "sandbox" (refused while the user's or the
+    # project's sandbox time is used up; every sandbox run on any route, and in the jobs
+    # it starts, is charged its measured time) or "ingest" (the project's storage quota)
     meter: str | None = None
 
     def __post_init__(self) -> None:
@@ -185,7 +186,7 @@ RULES: dict[str, Rule] = {
     f"GET {P}/llm/providers": USER,
     f"GET {P}/llm/prompts": USER,
     # datasets, training, evaluation, registry
-    f"POST {P}/datasets": Rule("developer", loc.body("project", "projects")),
+    f"POST {P}/datasets": Rule("developer", loc.body("project", "projects"), meter="sandbox"),
     f"GET {P}/datasets": USER,
     f"GET {P}/datasets/{{dataset}}": Rule("viewer", loc.dataset()),
     f"DELETE {P}/datasets/{{dataset}}": Rule("maintainer", loc.dataset()),
@@ -194,7 +195,9 @@ RULES: dict[str, Rule] = {
     f"GET {P}/datasets/{{dataset}}/plots/{{name}}": Rule("viewer", loc.dataset()),
     f"POST {P}/training/runs": Rule("maintainer", loc.training),
     f"GET {P}/training/runs/{{run_id}}": Rule("viewer", loc.model_version("run_id")),
-    f"POST {P}/evaluations": Rule("maintainer", loc.dataset("suite", in_body=True)),
+    f"POST {P}/evaluations": Rule(
+        "maintainer", loc.dataset("suite", in_body=True), meter="sandbox"
+    ),
     f"GET {P}/evaluations/compare": Rule("viewer", loc.evaluations("a", "b")),
     f"GET {P}/evaluations/{{evaluation_id}}": Rule("viewer", loc.evaluation()),
     f"GET {P}/models": USER,

@@ -59,8 +59,10 @@ def store_analysis(
             "created_at": utcnow(),
         },
     ).scalar_one()
-    # a raw insert skips the column type: encrypt here (a no-op without a key)
-    text = crypto.encrypt(analysis.text)
+    # a raw insert skips the column type: encrypt here (a no-op without a key); the
+    # symbols' signatures and docstrings too (names stay plain: queries match them)
+    seal = crypto.encrypt
+    text = seal(analysis.text)
     _bulk_insert(conn, "file_texts", ("file_id", "text"), [(file_id, text)])
     parsed = analysis.parsed
     if parsed.symbols:
@@ -68,7 +70,10 @@ def store_analysis(
             conn,
             "symbols",
             ("file_id", *Symbol._fields, "rank"),
-            [(file_id, *s, 0.0) for s in parsed.symbols],
+            [
+                (file_id, *x._replace(signature=seal(x.signature), docstring=seal(x.docstring)), 0)
+                for x in parsed.symbols
+            ],
         )
     if parsed.references:
         _bulk_insert(

@@ -12,6 +12,7 @@ between units of work (progress updates do it too).
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 import traceback
@@ -144,7 +145,10 @@ class JobRunner:
         """Queue ``fn`` in the worker pool; returns the job id at once."""
         job_id = self.create(kind, params=params, project_id=project_id)
         self._cancel_event(job_id)
-        future = self._pool.submit(self._execute, job_id, fn, None)
+        # the submitter's context goes with the job: who started it and the sandbox meter
+        # that charges its runs to them (devlab.actor, issue 19)
+        context = contextvars.copy_context()
+        future = self._pool.submit(context.run, self._execute, job_id, fn, None)
         with self._lock:
             self._futures[job_id] = future
         return job_id

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from devlab.actor import note_sandbox_run
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.sandbox import bwrap, languages
@@ -595,6 +596,7 @@ def execute(
                 f"the sandbox could not start: {exc.strerror or exc}; retry later",
                 detail={"errno": exc.errno},
             ) from exc
+    _meter_run(result)
     if db is not None:
         retain = settings.sandbox_retain_source or request.store_source
         result.execution_id = record_execution(
@@ -606,6 +608,13 @@ def execute(
             duration_ms=(time.monotonic() - started) * 1000,
         )
     return result
+
+
+def _meter_run(result: SandboxResult) -> None:
+    """Metering hook (issue 19): the run's own measured time (run + a compile that was
+    not cached) goes to whoever the caller's context charges (``devlab.actor``)."""
+    compiled = 0.0 if result.compile_cached else (result.compile_ms or 0.0)
+    note_sandbox_run((result.wall_ms + compiled) / 1000)
 
 
 def _run_prepared(

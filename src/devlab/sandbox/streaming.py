@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator
 
@@ -72,7 +73,8 @@ async def stream_code(
         finally:
             feed.close()
 
-    worker = loop.run_in_executor(None, work)
+    # the caller's context goes with the run: its sandbox meter (devlab.actor, issue 19)
+    worker = loop.run_in_executor(None, contextvars.copy_context().run, work)
     pumper = asyncio.ensure_future(pump()) if stdin is not None else None
     try:
         while True:

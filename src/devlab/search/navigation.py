@@ -8,7 +8,7 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import InvalidInput
 from devlab.search.models import ReferenceInfo, SymbolInfo
-from devlab.store import Database
+from devlab.store import Database, crypto
 
 _SYMBOL_COLUMNS = (
     "x.name, x.qualname, x.kind, f.path, x.start_line, x.end_line, x.signature, x.docstring, x.rank"
@@ -34,8 +34,8 @@ def _symbols(db: Database, where: str, params: dict, limit: int) -> list[SymbolI
                 path=r[3],
                 start_line=r[4],
                 end_line=r[5],
-                signature=r[6],
-                docstring=r[7],
+                signature=crypto.decrypt(r[6]),  # encrypted at rest (#19)
+                docstring=crypto.decrypt(r[7]),
                 rank=r[8],
             )
             for r in rows

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.errors import InvalidInput
 from devlab.search.models import RepoMap
-from devlab.store import Database
+from devlab.store import Database, crypto
 
 CHARS_PER_TOKEN = 4
 
@@ -39,7 +39,8 @@ def _ranked_symbols(db: Database, snapshot_id: int) -> list[tuple[str, int, str,
         file_rank[r[0]] += r[4]
     # Best file first, then best symbol; ties by position so the output is stable.
     rows = sorted(rows, key=lambda r: (-file_rank[r[0]], -r[4], r[0], r[1]))
-    return [(r[0], r[1], r[2], ("  " if r[5] else "") + r[3], r[4]) for r in rows]
+    # the signature is encrypted at rest (#19)
+    return [(r[0], r[1], r[2], ("  " if r[5] else "") + crypto.decrypt(r[3]), r[4]) for r in rows]
 
 
 def render(symbols: list[tuple[str, int, str, str, float]]) -> str:

@@ -5,7 +5,7 @@ from devlab.store.models import Base
 
 # Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
 if TYPE_CHECKING:
-    from devlab.store import crypto
+    from devlab.store import counters, crypto
     from devlab.store.crypto import new_key
     from devlab.store.db import Database
     from devlab.store.models import (
@@ -31,8 +31,10 @@ if TYPE_CHECKING:
         MessageRow,
         ModelActivationRow,
         ModelVersionRow,
+        OidcStateRow,
         Project,
         ProjectMemberRow,
+        RateCounterRow,
         ReferenceRow,
         SecretFindingRow,
         SessionRow,
@@ -72,8 +74,10 @@ _LAZY = {
     "MessageRow": "devlab.store.models",
     "ModelActivationRow": "devlab.store.models",
     "ModelVersionRow": "devlab.store.models",
+    "OidcStateRow": "devlab.store.models",
     "Project": "devlab.store.models",
     "ProjectMemberRow": "devlab.store.models",
+    "RateCounterRow": "devlab.store.models",
     "ReferenceRow": "devlab.store.models",
     "SecretFindingRow": "devlab.store.models",
     "SessionRow": "devlab.store.models",
@@ -85,6 +89,7 @@ _LAZY = {
     "TestRunRow": "devlab.store.models",
     "UserRow": "devlab.store.models",
     "Visibility": "devlab.store.visibility",
+    "counters": "devlab.store.counters:",
     "crypto": "devlab.store.crypto:",
     "new_key": "devlab.store.crypto",
     "rotate_all": "devlab.store.rotation",
@@ -118,8 +123,10 @@ __all__ = [
     "MessageRow",
     "ModelActivationRow",
     "ModelVersionRow",
+    "OidcStateRow",
     "Project",
     "ProjectMemberRow",
+    "RateCounterRow",
     "ReferenceRow",
     "SecretFindingRow",
     "SessionRow",
@@ -131,6 +138,7 @@ __all__ = [
     "TestRunRow",
     "UserRow",
     "Visibility",
+    "counters",
     "crypto",
     "new_key",
     "rotate_all",

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Float,
     ForeignKey,
     Index,
@@ -172,8 +173,9 @@ class SymbolRow(Base):
     name: Mapped[str] = mapped_column(String(255))
     qualname: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
-    signature: Mapped[str] = mapped_column(Text)
-    docstring: Mapped[str] = mapped_column(Text)
+    # the header and the docstring are the code's own text: encrypted at rest (#19)
+    signature: Mapped[str] = mapped_column(EncryptedText)
+    docstring: Mapped[str] = mapped_column(EncryptedText)
     start_line: Mapped[int]
     end_line: Mapped[int]
     parent: Mapped[str | None] = mapped_column(Text)
@@ -238,11 +240,12 @@ class Job(Base):
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
-    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # a job's input and answer may hold code, prompts, generated tests: encrypted (#19)
+    params: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
     progress_message: Mapped[str] = mapped_column(Text, default="")
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     error: Mapped[str | None] = mapped_column(Text)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -301,7 +304,7 @@ class Execution(Base):
     peak_memory_kb: Mapped[int | None]
     stdout_truncated: Mapped[bool] = mapped_column(default=False)
     stderr_truncated: Mapped[bool] = mapped_column(default=False)
-    test_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    test_summary: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # #19
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     duration_ms: Mapped[float] = mapped_column(Float, default=0.0)
 
@@ -348,17 +351,18 @@ class FindingRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     rule_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
-    message: Mapped[str] = mapped_column(Text)
+    # message, snippet, fix and taint path quote the code: encrypted at rest (#19)
+    message: Mapped[str] = mapped_column(EncryptedText)
     severity: Mapped[str] = mapped_column(String(10))
     confidence: Mapped[str] = mapped_column(String(10))
     cwe: Mapped[str | None] = mapped_column(String(20))
     path: Mapped[str] = mapped_column(Text)
     start_line: Mapped[int]
     end_line: Mapped[int]
-    snippet: Mapped[str] = mapped_column(Text, default="")
+    snippet: Mapped[str] = mapped_column(EncryptedText, default="")
     symbol: Mapped[str | None] = mapped_column(Text)
-    fix: Mapped[str] = mapped_column(Text, default="")
-    taint_path: Mapped[list[Any]] = mapped_column(default=list)
+    fix: Mapped[str] = mapped_column(EncryptedText, default="")
+    taint_path: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     occurrences: Mapped[int] = mapped_column(default=1)
     reachability: Mapped[str] = mapped_column(String(20))
@@ -585,8 +589,9 @@ class EvaluationResultRow(Base):
     sample: Mapped[int] = mapped_column(default=0)
     passed: Mapped[bool | None]
     score: Mapped[float | None] = mapped_column(Float)
-    completion: Mapped[str] = mapped_column(Text, default="")
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the model's answer and its test output: encrypted at rest (#19)
+    completion: Mapped[str] = mapped_column(EncryptedText, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -696,7 +701,7 @@ class TestRunRow(Base):
     line_percent: Mapped[float | None] = mapped_column(Float)
     branch_percent: Mapped[float | None] = mapped_column(Float)
     mutation_score: Mapped[float | None] = mapped_column(Float)
-    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # #19
     job_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -747,8 +752,35 @@ class SnippetVersion(Base):
     snippet: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int]
     language: Mapped[str] = mapped_column(String(32))
-    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    files: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # #19
     entry: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str] = mapped_column(String(200), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateCounterRow(Base):
+    """One time bucket of a rate-limit or quota counter (issue 19): what ``key`` spent
+    in bucket number ``bucket`` (its window's length / 60 wide). Every event is one
+    atomic upsert; rows are deleted once ``expires_at`` (epoch seconds, when the bucket
+    has left its window) has passed. Shared by every server process on the database."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class OidcStateRow(Base):
+    """A single sign-on in progress: its one-time ``state``, the ID token's ``nonce``
+    and the callback it was sent to, until ``expires_at`` (any server process may
+    receive the provider's answer)."""
+
+    __tablename__ = "oidc_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    redirect: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

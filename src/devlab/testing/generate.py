@@ -13,6 +13,7 @@ the project's tests, once more, for coverage after) -> a unified diff.
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import posixpath
 import time
@@ -130,7 +131,9 @@ def _verify(
     # one sandbox run per group, so a slow or broken group cannot sink the others
     busy = [i for i, g in enumerate(groups) if g]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(zip(busy, pool.map(run_group, busy), strict=True))
+        # each run in a copy of this context: the sandbox meter charges the caller (#19)
+        futures = [pool.submit(contextvars.copy_context().run, run_group, i) for i in busy]
+        runs = {i: future.result() for i, future in zip(busy, futures, strict=True)}
     kept: list[tuple[Candidate, CandidateResult]] = []
     dropped: list[CandidateResult] = []
     for i, group in enumerate(groups):

@@ -18,6 +18,7 @@ subset does not carry. Pairs of other languages keep ``validated: null``.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import time
 from collections.abc import Callable
@@ -175,7 +176,11 @@ def run_validations(
         return []
     results: list[ValidationResult] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_run_one, job, timeout, settings) for job in jobs]
+        # each run in a copy of this context: the sandbox meter charges the caller (#19)
+        futures = [
+            pool.submit(contextvars.copy_context().run, _run_one, job, timeout, settings)
+            for job in jobs
+        ]
         for done, future in enumerate(futures, 1):
             results.append(future.result())
             if on_done is not None:
