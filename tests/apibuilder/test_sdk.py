@@ -175,6 +175,9 @@ paths:
            schema: {type: array, minItems: 2, items: {type: string, enum: [a]}}}
         - {name: ids, in: query, required: true, explode: false,
            schema: {type: array, minItems: 2, maxItems: 2, items: {type: integer}}}
+        - {name: session, in: cookie, required: true, schema: {type: string, pattern: "^s-[0-9]+$"}}
+        - {name: theme, in: cookie, required: true, schema: {type: string, enum: [dark night]}}
+        - {name: page, in: cookie, schema: {type: integer}}
       responses:
         "200":
           description: ok
@@ -219,6 +222,8 @@ def test_styled_query_parameters_are_written_by_their_style():
     assert str(httpx.QueryParams(query)) == (
         "filter%5Bstatus%5D=open&filter%5Bmin%5D=1&x=1&color=R%2C1%2CG%2C2&tags=a%7Ca&ids=1%2C2"
     )
+    headers = {"X-A": 1, "Cookie\x00session": "s-1", "Cookie\x00theme": "dark night"}
+    assert scope["_headers"](headers) == {"X-A": "1", "Cookie": "session=s-1; theme=dark%20night"}
 
 
 @pytest.mark.sandbox

@@ -146,7 +146,7 @@ def _method(op: OpPlan, method_names: Namer, types: GoTypes) -> dict[str, str]:
         if p.location == "query":
             lines.append(f"\tq = append(q, queryParam{{{go_str(p.query_key())}, {ident}}})")
         else:
-            lines.append(f"\th[{go_str(p.json_name)}] = {ident}")
+            lines.append(f"\th[{go_str(p.header_key())}] = {ident}")
     body = "body" if op.body_kind is not None else "nil"
     ctype = go_str(op.body_content_type) if op.body_kind not in (None, "json") else '""'
     call = f"c.call(ctx, {go_str(op.method)}, {_path_expr(op.path, idents)}, q, h, {body}, {ctype}"

@@ -190,7 +190,7 @@ def _method(op: OpPlan, method_names: Namer, types: JavaTypes) -> dict[str, str]
         ident = _ident(names, f"{p.location}:{p.json_name}", p.json_name)
         args.append(f"{types(p.type)} {ident}")
         target = "query" if p.location == "query" else "headers"
-        key = p.query_key() if p.location == "query" else p.json_name
+        key = p.query_key() if p.location == "query" else p.header_key()
         lines.append(f"        {target}.put({java_str(key)}, {ident});")
     returns = {"json": types(op.result_type), "none": "void", "raw": "String"}[op.result_kind]
     body = "body" if op.body_kind is not None else "null"

@@ -54,6 +54,11 @@ class ParamPlan:
         ``spaceDelimited``, ``pipeDelimited``); the clients' query writers split it."""
         return self.json_name + ("\x00" + self.style if self.style else "")
 
+    def header_key(self) -> str:
+        """A header parameter's key in the generated call; a cookie parameter's is
+        ``Cookie`` NUL name (the clients fold them into one ``Cookie`` header)."""
+        return ("Cookie\x00" if self.location == "cookie" else "") + self.json_name
+
 
 @dataclass
 class OpPlan:
@@ -205,9 +210,9 @@ _QUERY_STYLES = ("form", "deepObject", "spaceDelimited", "pipeDelimited")
 
 def _op_plan(op: Operation, schemas: dict[str, Any]) -> OpPlan:
     groups: dict[str, list[ParamPlan]] = {"path": [], "query": [], "header": []}
-    for p in op.parameters:
-        if p.location in groups:
-            groups[p.location].append(
+    for p in op.parameters:  # cookie parameters go with the headers (``header_key``)
+        if p.location in ("path", "query", "header", "cookie"):
+            groups["header" if p.location == "cookie" else p.location].append(
                 ParamPlan(
                     p.name,
                     p.location,

@@ -123,7 +123,8 @@ def _call(op: OpPlan, idents: dict[str, str], overrides: dict[str, str]) -> str:
         for p in op.query_params
     )
     headers = ", ".join(
-        f"{py_str(p.json_name)}: {idents[f'header:{p.json_name}']}" for p in op.header_params
+        f"{py_str(p.header_key())}: {idents[f'{p.location}:{p.json_name}']}"
+        for p in op.header_params
     )
     args = [py_str(op.method), _path_expr(op.path, idents)]
     if query:

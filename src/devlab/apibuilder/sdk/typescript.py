@@ -217,7 +217,7 @@ def _call(op: OpPlan, idents: dict[str, str], over: dict[str, str]) -> str:
         opts.append(
             "headers: { "
             + ", ".join(
-                f"{js_str(p.json_name)}: params[{js_str(p.json_name)}]" for p in op.header_params
+                f"{js_str(p.header_key())}: params[{js_str(p.json_name)}]" for p in op.header_params
             )
             + " }"
         )
