@@ -26,10 +26,12 @@ def test_signature_comes_from_the_requirement():
 
 def test_continuations_end_where_the_model_writes_on():
     tests = acceptance_continuation(PALINDROME)
-    assert tests.text.endswith("def test_is_palindrome():\n    assert is_palindrome(")
+    # a string argument starts as a literal (a small model otherwise passes ``s``)
+    assert tests.text.endswith('def test_is_palindrome():\n    assert is_palindrome("')
+    assert acceptance_continuation("Write total(xs) summing a list").prefix.endswith("total([")
     assert tests.prefix.startswith("from solution import is_palindrome")
     assert "count_vowels" in tests.text and "\n\n" in tests.stop
-    code = solution_continuation(PALINDROME, tests.prefix + '"Aba") is True\n', "AssertionError")
+    code = solution_continuation(PALINDROME, tests.prefix + 'Aba") is True\n', "AssertionError")
     assert code.text.endswith(
         '# It passes: assert is_palindrome("Aba") is True\n'
         "# An earlier version failed: AssertionError\n"
@@ -78,7 +80,7 @@ def test_loop_on_a_base_model_continues_files_and_reaches_a_verdict(bench):
     from devlab.llm import LLMService
 
     model = BaseScripted(
-        '"Racecar") is True\n    assert is_palindrome("abc") is False',  # tests
+        'Racecar") is True\n    assert is_palindrome("abc") is False',  # tests
         "    return s == s[::-1]",  # round 1: case is not ignored
         "    s = s.lower()\n    return s == s[::-1]",  # round 2
     )

@@ -81,10 +81,22 @@ def _header(file: str, requirement: str) -> str:
     return f"# {file}\n# Requirement: {one_line}\n"
 
 
+def _first_argument(requirement: str) -> str:
+    """How a literal first argument starts, from the requirement's words: a small model
+    otherwise passes the parameter's name (``is_palindrome(s)``), which is undefined."""
+    words = set(re.findall(r"[a-z]+", requirement.lower()))
+    if words & {"string", "strings", "text", "word", "sentence", "str"}:
+        return '"'
+    if words & {"list", "lists", "array", "sequence"}:
+        return "["
+    return ""
+
+
 def acceptance_continuation(requirement: str) -> Continuation:
     """The test file to continue: the worked example, then this requirement's."""
     name, _ = signature(requirement)
-    prefix = f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}("
+    start = _first_argument(requirement)
+    prefix = f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}({start}"
     text = (
         _header("test_solution.py", EXAMPLE_REQUIREMENT)
         + EXAMPLE_TESTS
