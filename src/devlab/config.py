@@ -159,10 +159,12 @@ class Settings(BaseSettings):
     chunk_max_lines: int = Field(default=60, ge=5)
     chunk_overlap_lines: int = Field(default=5, ge=0)
 
-    # Embeddings. "model2vec" is a static model distilled (once, offline) from
-    # the packaged all-MiniLM-L6-v2; "sentence-transformers" runs the
-    # transformer itself; "openai" calls an OpenAI-compatible /embeddings.
-    embedding_backend: EmbeddingBackend = "sentence-transformers"
+    # Embeddings. "onnx" (the default) runs the packaged all-MiniLM-L6-v2 exported once
+    # to ONNX (fp32: sentence-transformers' vectors, without torch at run time);
+    # "onnx-int8" its int8 weights (about 1.6x less CPU, vectors a little off, own key);
+    # "sentence-transformers" runs it through torch; "model2vec" is a static model
+    # distilled from it; "openai" calls an OpenAI-compatible /embeddings.
+    embedding_backend: EmbeddingBackend = "onnx"
     # Model directory (sentence-transformers) or model name (openai); empty
     # means the packaged all-MiniLM-L6-v2.
     embedding_model: str = ""
