@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from devlab.companion import GenerateRequest, generate_code
-from devlab.companion.base_prompts import solution_continuation, signature, acceptance_continuation
+from devlab.companion.base_prompts import acceptance_continuation, signature, solution_continuation
 from devlab.llm import GenerationParams
 
 PALINDROME = (
