@@ -128,4 +128,4 @@ def solution_continuation(requirement: str, tests: str, failure: str = "") -> Co
     return Continuation(text, prefix, CODE_STOPS, "base-code")
 
 
-__all__ = ["Continuation", "solution_continuation", "signature", "acceptance_continuation"]
+__all__ = ["Continuation", "acceptance_continuation", "signature", "solution_continuation"]
