@@ -40,7 +40,7 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
 from devlab.errors import InvalidInput
-from devlab.llm import Completion, GenerationParams
+from devlab.llm import Completion, GenerationParams, ProviderError
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import Limits, SandboxRequest, SandboxResult, resolve_language, run_code
 from devlab.workbench import Workbench
@@ -273,6 +273,7 @@ class Loop:
     last: Completion | None = None
     last_prompt: Prompt | None = None
     base: bool = False  # a base model: completion-style prompts (base_prompts.py)
+    tests: str | None = None  # the acceptance tests once written
 
     def continue_file(self, task: str, given: base_prompts.Continuation, temperature: float) -> str:
         """The file ``given`` starts, continued by the model (a base model's way)."""
@@ -378,26 +379,12 @@ def generate_code(
         say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
 
     rounds: list[Round] = []
-    code, feedback = "", ""
-    for n in range(1, req.max_rounds + 1):
-        report(progress, "round", n - 1, req.max_rounds, f"round {n}")
-        if tests is None:
-            tests, tests_error = make_tests(loop, spec)
-        if tests is None:
-            rounds.append(_round(loop, n, "unparsable", "", tests_error))
-        else:
-            this = _round_code(loop, n, spec, tests, code, feedback)
-            rounds.append(this)
-            if this.code:
-                code = this.code
-        last = rounds[-1]
-        feedback = last.error or ""
-        if last.execution is not None and not last.execution.passed:
-            feedback = describe_failure(last.execution)
-        say(_round_line(last))
-        report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
-        if last.status == "passed":
-            break
+    try:
+        code = _rounds(loop, spec, tests, tests_error, rounds, progress, say)
+    except ProviderError as exc:
+        _keep_finished_rounds(loop, rounds, tests, exc)
+        raise
+    tests = loop.tests
     passed = rounds[-1].status == "passed"
     summary = (
         f"passed in round {len(rounds)} of {req.max_rounds}"
@@ -430,6 +417,63 @@ def generate_code(
         conversation_id=conversation_id,
         message_id=message_id,
     )
+
+
+def _rounds(
+    loop: Loop,
+    spec: Spec,
+    tests: str | None,
+    tests_error: str | None,
+    rounds: list[Round],
+    progress: ProgressFn | None,
+    say: LogFn,
+) -> str:
+    """The rounds, appended to ``rounds`` as they finish; returns the last code."""
+    req = loop.req
+    code, feedback = "", ""
+    loop.tests = tests
+    for n in range(1, req.max_rounds + 1):
+        report(progress, "round", n - 1, req.max_rounds, f"round {n}")
+        if tests is None:
+            tests, tests_error = make_tests(loop, spec)
+            loop.tests = tests
+        if tests is None:
+            rounds.append(_round(loop, n, "unparsable", "", tests_error))
+        else:
+            this = _round_code(loop, n, spec, tests, code, feedback)
+            rounds.append(this)
+            if this.code:
+                code = this.code
+        last = rounds[-1]
+        feedback = last.error or ""
+        if last.execution is not None and not last.execution.passed:
+            feedback = describe_failure(last.execution)
+        say(_round_line(last))
+        report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
+        if last.status == "passed":
+            break
+    return code
+
+
+def _keep_finished_rounds(
+    loop: Loop, rounds: list[Round], tests: str | None, exc: ProviderError
+) -> None:
+    """A provider failed mid-loop: the rounds that finished are stored in the
+    conversation and carried by the error (``detail["rounds"]``), so they are not lost."""
+    if not rounds:
+        return
+    kept = [r.model_dump(mode="json") for r in rounds]
+    code = next((r.code for r in reversed(rounds) if r.code), "")
+    add_message(
+        loop.bench.db,
+        loop.conversation_id,
+        "assistant",
+        f"stopped after {len(rounds)} round{'s' * (len(rounds) != 1)}: {exc.message}\n\n"
+        f"{loop.layout.solution}:\n{fence(code, loop.language)}",
+        action="generate",
+        context_ids=[f"execution:{r.execution.execution_id}" for r in rounds if r.execution],
+    )
+    exc.detail = {**exc.detail, "rounds": kept, "code": code, "tests": loop.tests or tests or ""}
 
 
 def _round(loop: Loop, n: int, status: str, code: str, error: str | None) -> Round:
