@@ -10,9 +10,11 @@
 2. **Verified loop**: ``devlab generate``'s loop on the issue's is_palindrome request
    (2 rounds at most), on the new path: each round's duration and the verdict.
 3. **Embeddings**: the sdist's chunks (ingested lexically first, so the same texts go to
-   both) embedded with sentence-transformers (the old path, on the first
-   ``--old-embed-chunks`` chunks) and with the ONNX int8 runtime (all chunks); chunks/s
-   and the peak RSS of this process tree.
+   each) embedded with sentence-transformers (the old path), the fp32 ONNX export
+   (``onnx``) and the int8 one (``onnx-int8``), each on the first ``--old-embed-chunks``
+   chunks (``--embed-all``: the ONNX runtimes on all of them): chunks/s, chunks per
+   CPU-second (what the runtime costs whatever else runs on the machine), the cosine
+   of each vector with sentence-transformers', and the peak RSS of the process.
 
 Prints a table and writes benchmarks/.data/local-inference.json and a section of
 docs/benchmarks.md. The machine is shared: the load average is recorded with the figures.
@@ -118,7 +120,9 @@ def bench_loop(home: Path, models_dir: Path) -> dict[str, Any]:
     }
 
 
-def bench_embeddings(package: str, home: Path, old_chunks: int, skip_old: bool) -> dict:
+def bench_embeddings(
+    package: str, home: Path, old_chunks: int, skip_old: bool, all_chunks: bool = False
+) -> dict:
     from devlab.config import load_settings
     from devlab.search.embeddings import get_embedder
     from devlab.search.indexer import embedding_text, index_project
@@ -137,19 +141,28 @@ def bench_embeddings(package: str, home: Path, old_chunks: int, skip_old: bool) 
     db.close()
     texts = [embedding_text(r[0], settings.embedding_max_chars) for r in rows]
     out: dict[str, Any] = {"package": package, "chunks": len(texts), "lexical_s": round(lexical_s)}
-    for backend, sample in (("sentence-transformers", old_chunks), ("onnx", len(texts))):
-        if skip_old and backend != "onnx":
+    reference = None
+    for backend in ("sentence-transformers", "onnx", "onnx-int8"):
+        if skip_old and backend == "sentence-transformers":
             continue
         embedder = get_embedder(load_settings(home=home, embedding_backend=backend))
         embedder.embed(texts[:8])  # warm up (and the one-time export for onnx)
-        part = texts[:sample]
-        t = time.perf_counter()
-        embedder.embed(part)
-        seconds = time.perf_counter() - t
+        part = texts[:old_chunks] if backend == "sentence-transformers" or not all_chunks else texts
+        t, cpu = time.perf_counter(), time.process_time()
+        vectors = embedder.embed(part)
+        seconds, cpu_s = time.perf_counter() - t, time.process_time() - cpu
+        if reference is None:
+            reference = vectors
+        n = min(len(reference), len(vectors))
+        cosines = (reference[:n] * vectors[:n]).sum(axis=1)
         out[backend] = {
+            "key": embedder.key,
             "chunks": len(part),
             "seconds": round(seconds, 1),
             "chunks_per_s": round(len(part) / seconds, 1),
+            "chunks_per_cpu_s": round(len(part) / cpu_s, 1),
+            "cosine_mean": round(float(cosines.mean()), 5),
+            "cosine_min": round(float(cosines.min()), 5),
             "peak_rss_mib": peak_rss_mib(),
             "load_avg": load_avg(),
         }
@@ -195,7 +208,7 @@ def render(results: dict[str, Any]) -> str:
     emb = results.get("embeddings")
     if emb:
         rows = []
-        for backend in ("sentence-transformers", "onnx"):
+        for backend in ("sentence-transformers", "onnx", "onnx-int8"):
             if backend in emb:
                 e = emb[backend]
                 rows.append(
@@ -204,6 +217,8 @@ def render(results: dict[str, Any]) -> str:
                         e["chunks"],
                         e["seconds"],
                         e["chunks_per_s"],
+                        e.get("chunks_per_cpu_s", ""),
+                        e.get("cosine_mean", ""),
                         e["peak_rss_mib"],
                         e["load_avg"],
                     ]
@@ -213,7 +228,17 @@ def render(results: dict[str, Any]) -> str:
             f"{emb['lexical_s']} s):",
             "",
             markdown_table(
-                ["runtime", "chunks", "s", "chunks/s", "peak RSS MiB", "load avg"], rows
+                [
+                    "runtime",
+                    "chunks",
+                    "s",
+                    "chunks/s",
+                    "chunks/CPU-s",
+                    "cosine vs s-t",
+                    "peak RSS MiB",
+                    "load avg",
+                ],
+                rows,
             ),
             "",
         ]
@@ -231,6 +256,7 @@ def main() -> None:
     ap.add_argument("--skip-embeddings", action="store_true")
     ap.add_argument("--embed-package", default="django==5.1.4")
     ap.add_argument("--old-embed-chunks", type=int, default=256)
+    ap.add_argument("--embed-all", action="store_true", help="ONNX runtimes on every chunk")
     ap.add_argument("--models-dir", help="converted models (default: a fresh DEVLAB_HOME's)")
     ap.add_argument("--out", default=str(DATA_DIR / "local-inference.json"))
     ap.add_argument("--no-docs", action="store_true")
@@ -251,7 +277,7 @@ def main() -> None:
             print(results["loop"], file=sys.stderr)
         if not ns.skip_embeddings:
             results["embeddings"] = bench_embeddings(
-                ns.embed_package, home / "embed", ns.old_embed_chunks, ns.skip_old
+                ns.embed_package, home / "embed", ns.old_embed_chunks, ns.skip_old, ns.embed_all
             )
             print(results["embeddings"], file=sys.stderr)
     write_json(Path(ns.out), results)

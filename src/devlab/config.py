@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from devlab.errors import InvalidInput, describe_validation_errors
 
-EmbeddingBackend = Literal["onnx", "sentence-transformers", "model2vec", "openai"]
+EmbeddingBackend = Literal["onnx", "onnx-int8", "sentence-transformers", "model2vec", "openai"]
 LLMProviderKind = Literal["local", "openai", "llamacpp"]
 # The task kinds routes may name (the same list as ``devlab.llm.base.TASK_KINDS``;
 # repeated here because config.py sits below every package; a test pins them equal).
@@ -71,6 +71,10 @@ class LLMProviderConfig(BaseModel):
     # local: "auto" (CTranslate2 int8 on CPU for DevLab models, else transformers),
     # "ctranslate2" or "transformers" (issue 18)
     engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
+    # whether the model follows instructions (chat) or only continues text (a base
+    # model: DevLab then writes completion-style prompts). None: detect it (a local
+    # model from its GGUF/tokenizer metadata; a server model is taken as tuned).
+    instruction_tuned: bool | None = None
 
     @model_validator(mode="after")
     def _check(self) -> LLMProviderConfig:
@@ -155,10 +159,12 @@ class Settings(BaseSettings):
     chunk_max_lines: int = Field(default=60, ge=5)
     chunk_overlap_lines: int = Field(default=5, ge=0)
 
-    # Embeddings. "model2vec" is a static model distilled (once, offline) from
-    # the packaged all-MiniLM-L6-v2; "sentence-transformers" runs the
-    # transformer itself; "openai" calls an OpenAI-compatible /embeddings.
-    embedding_backend: EmbeddingBackend = "sentence-transformers"
+    # Embeddings. "onnx" (the default) runs the packaged all-MiniLM-L6-v2 exported once
+    # to ONNX (fp32: sentence-transformers' vectors, without torch at run time);
+    # "onnx-int8" its int8 weights (about 1.6x less CPU, vectors a little off, own key);
+    # "sentence-transformers" runs it through torch; "model2vec" is a static model
+    # distilled from it; "openai" calls an OpenAI-compatible /embeddings.
+    embedding_backend: EmbeddingBackend = "onnx"
     # Model directory (sentence-transformers) or model name (openai); empty
     # means the packaged all-MiniLM-L6-v2.
     embedding_model: str = ""

@@ -160,6 +160,22 @@ def test_provider_down_mid_loop_names_it_and_keeps_the_conversation(bench, scrip
 
 
 @pytest.mark.slow
+def test_provider_timeout_after_a_round_keeps_the_finished_rounds(bench, scripted):
+    from devlab.llm.base import ProviderTimeout
+
+    scripted(SPEC, TESTS, WRONG, ProviderTimeout("no token for 600 s"))
+    with pytest.raises(ProviderTimeout) as err:
+        generate_code(bench, GenerateRequest(requirement="fizzbuzz", max_rounds=3))
+    detail = err.value.detail
+    assert [r["status"] for r in detail["rounds"]] == ["failed"]  # round 1 ran, is kept
+    assert detail["code"].startswith("def fizz(n):") and "def test_fizz" in detail["tests"]
+    kept = get_conversation(bench.db, detail["conversation_id"])
+    last = kept.messages[-1]
+    assert last.role == "assistant" and last.content.startswith("stopped after 1 round:")
+    assert "def fizz(n):" in last.content
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_loop_in_javascript(bench, scripted):
     tests = """```javascript

@@ -161,8 +161,11 @@ def test_code_actions(real, action, request_):
     _stored_reply(real, answer.conversation_id, answer.message_id)
 
 
+@pytest.mark.sandbox
 def test_generation_loop(real):
-    # the acceptance tests are given, to keep it to two model calls (spec, code)
+    # the acceptance tests are given, to keep it to few model calls; the packaged model
+    # is a base model, so the loop continues the solution file (no spec call) and the
+    # code reaches the sandbox
     result = generate_code(
         real,
         GenerateRequest(

@@ -24,7 +24,14 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt
 from devlab.errors import InvalidInput, NotFound
-from devlab.llm import ChatMessage, Completion, GenerationParams, LLMService, ProviderError
+from devlab.llm import (
+    ChatMessage,
+    Completion,
+    GenerationParams,
+    LLMService,
+    ProviderError,
+    RenderedPrompt,
+)
 from devlab.store import (
     Conversation,
     Database,
@@ -143,15 +150,38 @@ def ask_model(
     try:
         return llm.chat(task, messages, params, on_token=on_token, prompt=rendered)
     except ProviderError as exc:
-        names = [p.name for p in llm.chain(task)]
-        message = exc.message
-        if not any(name in message for name in names):
-            message = f"language model provider {', '.join(names)} failed: {message}"
-        # the same exception (its class carries the 502/504), told more
-        exc.message = f"{message} (conversation {conversation_id} is kept; retry later)"
-        exc.detail = {**exc.detail, "providers": names, "conversation_id": conversation_id}
-        exc.args = (exc.message,)
-        raise
+        raise _explained(exc, llm, task, conversation_id)  # noqa: B904 (the same exception)
+
+
+def complete_model(
+    llm: LLMService,
+    task: str,
+    text: str,
+    params: GenerationParams,
+    *,
+    conversation_id: int,
+    prompt: RenderedPrompt | None = None,
+) -> Completion:
+    """``llm.complete`` (text continued, no chat turns: a base model's way), with
+    provider failures explained as ``ask_model`` does."""
+    try:
+        return llm.complete(task, text, params, prompt=prompt)
+    except ProviderError as exc:
+        raise _explained(exc, llm, task, conversation_id)  # noqa: B904 (the same exception)
+
+
+def _explained(
+    exc: ProviderError, llm: LLMService, task: str, conversation_id: int
+) -> ProviderError:
+    names = [p.name for p in llm.chain(task)]
+    message = exc.message
+    if not any(name in message for name in names):
+        message = f"language model provider {', '.join(names)} failed: {message}"
+    # the same exception (its class carries the 502/504), told more
+    exc.message = f"{message} (conversation {conversation_id} is kept; retry later)"
+    exc.detail = {**exc.detail, "providers": names, "conversation_id": conversation_id}
+    exc.args = (exc.message,)
+    return exc
 
 
 # -- reading conversations --------------------------------------------------------

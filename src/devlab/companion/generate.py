@@ -22,7 +22,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from devlab.companion.conversations import add_message, ask_model, open_conversation
+from devlab.companion import base_prompts
+from devlab.companion.conversations import (
+    add_message,
+    ask_model,
+    complete_model,
+    open_conversation,
+)
 from devlab.companion.errors import EmptyInput, UnparsableCode
 from devlab.companion.models import (
     Execution,
@@ -34,7 +40,7 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
 from devlab.errors import InvalidInput
-from devlab.llm import Completion, GenerationParams
+from devlab.llm import Completion, GenerationParams, ProviderError
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import Limits, SandboxRequest, SandboxResult, resolve_language, run_code
 from devlab.workbench import Workbench
@@ -266,6 +272,24 @@ class Loop:
     conversation_id: int
     last: Completion | None = None
     last_prompt: Prompt | None = None
+    base: bool = False  # a base model: completion-style prompts (base_prompts.py)
+    tests: str | None = None  # the acceptance tests once written
+
+    def continue_file(self, task: str, given: base_prompts.Continuation, temperature: float) -> str:
+        """The file ``given`` starts, continued by the model (a base model's way)."""
+        params = GenerationParams(
+            max_tokens=self.req.max_tokens, temperature=temperature, stop=given.stop, seed=0
+        )
+        completion = complete_model(
+            self.bench.llm,
+            task,
+            given.text,
+            params,
+            conversation_id=self.conversation_id,
+            prompt=given.rendered(),
+        )
+        self.last = completion
+        return given.prefix + completion.text
 
     def ask(self, task: str, prompt: Prompt, stop: list[str] | None = None) -> str:
         params = GenerationParams(
@@ -294,6 +318,13 @@ class Loop:
 
 def make_tests(loop: Loop, spec: Spec) -> tuple[str | None, str | None]:
     """``(tests, None)``, or ``(None, why)`` when the model's tests do not parse."""
+    if loop.base:
+        given = base_prompts.acceptance_continuation(loop.req.requirement)
+        reply = loop.continue_file("tests", given, loop.req.temperature)
+        try:
+            return extract_code(fence(reply, loop.language), loop.language), None
+        except UnparsableCode as exc:
+            return None, f"the acceptance tests did not parse: {exc.message}"
     prompt = render_prompt(
         "tests",
         **loop.values(
@@ -333,36 +364,27 @@ def generate_code(
     conversation_id = open_conversation(bench.db, None, kind="generate", title=requirement[:120])
     add_message(bench.db, conversation_id, "user", requirement, action="generate")
     loop = Loop(bench, req, language, layout, conversation_id)
+    loop.base = language == "python" and bench.llm.base_model("generate")
 
     report(progress, "spec", 0, 1, "writing the specification")
-    spec_prompt = render_prompt("spec", **loop.values())
-    spec = parse_spec(loop.ask("generate", spec_prompt, SPEC_STOPS), requirement)
+    if loop.base:  # a base model writes no JSON spec worth reading: the requirement is it
+        name, _ = base_prompts.signature(requirement)
+        spec = Spec(summary=requirement, function=name, source="requirement")
+    else:
+        spec_prompt = render_prompt("spec", **loop.values())
+        spec = parse_spec(loop.ask("generate", spec_prompt, SPEC_STOPS), requirement)
     say(f"spec ({spec.source}): {spec.summary[:200]}")
     tests, tests_error = (given, None) if given else make_tests(loop, spec)
     if tests:
         say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
 
     rounds: list[Round] = []
-    code, feedback = "", ""
-    for n in range(1, req.max_rounds + 1):
-        report(progress, "round", n - 1, req.max_rounds, f"round {n}")
-        if tests is None:
-            tests, tests_error = make_tests(loop, spec)
-        if tests is None:
-            rounds.append(_round(loop, n, "unparsable", "", tests_error))
-        else:
-            this = _round_code(loop, n, spec, tests, code, feedback)
-            rounds.append(this)
-            if this.code:
-                code = this.code
-        last = rounds[-1]
-        feedback = last.error or ""
-        if last.execution is not None and not last.execution.passed:
-            feedback = describe_failure(last.execution)
-        say(_round_line(last))
-        report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
-        if last.status == "passed":
-            break
+    try:
+        code = _rounds(loop, spec, tests, tests_error, rounds, progress, say)
+    except ProviderError as exc:
+        _keep_finished_rounds(loop, rounds, tests, exc)
+        raise
+    tests = loop.tests
     passed = rounds[-1].status == "passed"
     summary = (
         f"passed in round {len(rounds)} of {req.max_rounds}"
@@ -397,6 +419,63 @@ def generate_code(
     )
 
 
+def _rounds(
+    loop: Loop,
+    spec: Spec,
+    tests: str | None,
+    tests_error: str | None,
+    rounds: list[Round],
+    progress: ProgressFn | None,
+    say: LogFn,
+) -> str:
+    """The rounds, appended to ``rounds`` as they finish; returns the last code."""
+    req = loop.req
+    code, feedback = "", ""
+    loop.tests = tests
+    for n in range(1, req.max_rounds + 1):
+        report(progress, "round", n - 1, req.max_rounds, f"round {n}")
+        if tests is None:
+            tests, tests_error = make_tests(loop, spec)
+            loop.tests = tests
+        if tests is None:
+            rounds.append(_round(loop, n, "unparsable", "", tests_error))
+        else:
+            this = _round_code(loop, n, spec, tests, code, feedback)
+            rounds.append(this)
+            if this.code:
+                code = this.code
+        last = rounds[-1]
+        feedback = last.error or ""
+        if last.execution is not None and not last.execution.passed:
+            feedback = describe_failure(last.execution)
+        say(_round_line(last))
+        report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
+        if last.status == "passed":
+            break
+    return code
+
+
+def _keep_finished_rounds(
+    loop: Loop, rounds: list[Round], tests: str | None, exc: ProviderError
+) -> None:
+    """A provider failed mid-loop: the rounds that finished are stored in the
+    conversation and carried by the error (``detail["rounds"]``), so they are not lost."""
+    if not rounds:
+        return
+    kept = [r.model_dump(mode="json") for r in rounds]
+    code = next((r.code for r in reversed(rounds) if r.code), "")
+    add_message(
+        loop.bench.db,
+        loop.conversation_id,
+        "assistant",
+        f"stopped after {len(rounds)} round{'s' * (len(rounds) != 1)}: {exc.message}\n\n"
+        f"{loop.layout.solution}:\n{fence(code, loop.language)}",
+        action="generate",
+        context_ids=[f"execution:{r.execution.execution_id}" for r in rounds if r.execution],
+    )
+    exc.detail = {**exc.detail, "rounds": kept, "code": code, "tests": loop.tests or tests or ""}
+
+
 def _round(loop: Loop, n: int, status: str, code: str, error: str | None) -> Round:
     last = loop.last
     return Round(
@@ -409,8 +488,32 @@ def _round(loop: Loop, n: int, status: str, code: str, error: str | None) -> Rou
     )
 
 
+def _ask_base_code(loop: Loop, n: int, tests: str, feedback: str) -> str:
+    """A base model's code: the solution file continued from its ``def`` line; later
+    rounds name the failure and sample (temperature 0.7) instead of repeating round 1."""
+    given = base_prompts.solution_continuation(
+        loop.req.requirement, tests, feedback if n > 1 else ""
+    )
+    temperature = loop.req.temperature if n == 1 else max(loop.req.temperature, 0.7)
+    return fence(loop.continue_file("generate", given, temperature), loop.language)
+
+
 def _round_code(loop: Loop, n: int, spec: Spec, tests: str, code: str, feedback: str) -> Round:
     """One round: ask for code (or a repair), check it parses, run it with the tests."""
+    try:
+        reply = (
+            _ask_base_code(loop, n, tests, feedback)
+            if loop.base
+            else _ask_code(loop, n, spec, tests, code, feedback)
+        )
+        new_code = extract_code(reply, loop.language)
+    except UnparsableCode as exc:
+        return _round(loop, n, "unparsable", "", exc.message)
+    return _run_round(loop, n, tests, new_code)
+
+
+def _ask_code(loop: Loop, n: int, spec: Spec, tests: str, code: str, feedback: str) -> str:
+    """An instruction-tuned model's code: the code prompt, or the repair prompt."""
     if not code:
         prompt = render_prompt("code", **loop.values(spec=spec_text(spec), tests=tests))
         task = "generate"
@@ -421,10 +524,11 @@ def _round_code(loop: Loop, n: int, spec: Spec, tests: str, code: str, feedback:
         task = "fix"
     if n > 1 and not code:  # the previous round's reply did not parse: say so
         prompt.messages[-1].content += f"\n\nYour previous reply failed: {feedback}"
-    try:
-        new_code = extract_code(loop.ask(task, prompt, CODE_STOPS), loop.language)
-    except UnparsableCode as exc:
-        return _round(loop, n, "unparsable", "", exc.message)
+    return loop.ask(task, prompt, CODE_STOPS)
+
+
+def _run_round(loop: Loop, n: int, tests: str, new_code: str) -> Round:
+    """Run ``new_code`` with the tests in the sandbox: the round's verdict."""
     layout = loop.layout
     files = {layout.solution: new_code, layout.tests: tests}
     execution = run_in_sandbox(

@@ -292,7 +292,9 @@ class Spec(BaseModel):
     constraints: list[str] = Field(default_factory=list)
     examples: list[dict[str, Any]] = Field(default_factory=list)
     acceptance_tests: list[str] = Field(default_factory=list)
-    source: Literal["model", "fallback"] = "model"
+    # model: the model's JSON; fallback: its reply was not JSON; requirement: a base
+    # model's loop, which asks for no spec (the requirement is the spec)
+    source: Literal["model", "fallback", "requirement"] = "model"
 
 
 class TestSummary(BaseModel):

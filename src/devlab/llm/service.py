@@ -144,6 +144,14 @@ class LLMService:
         budget = provider.context_window - reserve - overhead
         return fit_context(items, budget, provider.count_tokens)
 
+    def base_model(self, task: str) -> bool:
+        """Whether the first provider of ``task``'s chain serves a base model (one that
+        continues text and does not follow instructions): callers then write
+        completion-style prompts (a code prefix, few-shot examples, stop sequences)
+        and send them with ``complete``. Providers that do not say are taken as tuned."""
+        chain = self.chain(task)
+        return bool(chain) and bool(getattr(chain[0], "base_model", False))
+
     def describe(self) -> list[ProviderInfo]:
         """The providers and which tasks go to each first (for ``devlab llm providers``)."""
         from devlab.config import LLM_TASKS

@@ -190,7 +190,12 @@ def _convert_gguf(work: Path, gguf_path: Path, source: dict[str, Any]) -> None:
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(str(work))
-    marker: dict[str, Any] = {"format": CONVERSION_VERSION, "family": arch, "source": source}
+    marker: dict[str, Any] = {
+        "format": CONVERSION_VERSION,
+        "family": arch,
+        "source": source,
+        "instruction_tuned": gguf_instruction_tuned(gguf_path),
+    }
     if gemma:  # Gemma 1-3 share the turn format of the gemma3 template
         marker |= {
             "tokenizer": TOKENIZER_FILE,
@@ -351,6 +356,51 @@ def _load_tokenizer(model_dir: str) -> SentencePieceTokenizer:
     return SentencePieceTokenizer(proto, bos_id=meta["bos_id"], eos_ids=meta["eos_ids"])
 
 
+def gguf_instruction_tuned(gguf_path: Path) -> bool:
+    """Whether a GGUF file holds an instruction-tuned model: it ships a chat template
+    (``tokenizer.chat_template``) or its ``general.name`` says so (``-it``, ``instruct``,
+    ``chat``). The packaged Gemma 3 270M has neither: it is the base model."""
+    import gguf
+
+    reader = gguf.GGUFReader(str(gguf_path))
+    if reader.fields.get("tokenizer.chat_template") is not None:
+        return True
+    return _names_tuned(str(_field(reader, "general.name") or ""))
+
+
+def _names_tuned(name: str) -> bool:
+    lowered = name.lower().replace("_", "-")
+    return (
+        lowered.endswith("-it") or "-it-" in lowered or "instruct" in lowered or ("chat" in lowered)
+    )
+
+
+@lru_cache(maxsize=32)
+def model_instruction_tuned(model_dir: Path) -> bool:
+    """Whether the model in ``model_dir`` follows instructions or only continues text.
+
+    A DevLab model directory: its marker's ``instruction_tuned`` when a conversion
+    wrote it; the packaged model is the base Gemma 3 270M (its GGUF's ``general.name``
+    is "Gemma 3 270m" with no chat template); a converted GGUF file is read again. A
+    Hugging Face directory: tuned when its tokenizer has a chat template."""
+    if (model_dir / MARKER).is_file():
+        marker = read_marker(model_dir)
+        if isinstance(marker.get("instruction_tuned"), bool):
+            return bool(marker["instruction_tuned"])
+        source = marker.get("source") or {}
+        if source.get("package") == PACKAGE:
+            return False
+        gguf_file = Path(str(source.get("file") or ""))
+        if gguf_file.suffix == ".gguf" and gguf_file.is_file():
+            return gguf_instruction_tuned(gguf_file)
+        return _names_tuned(model_dir.name)
+    config = model_dir / "tokenizer_config.json"
+    try:
+        return bool(json.loads(config.read_text(encoding="utf-8")).get("chat_template"))
+    except (OSError, ValueError):
+        return _names_tuned(model_dir.name)
+
+
 def read_marker(model_dir: Path) -> dict[str, Any]:
     """The DevLab metadata of a model directory (tokenizer, chat template, ids)."""
     try:
@@ -369,9 +419,11 @@ __all__ = [
     "build_sentencepiece_proto",
     "ensure_gguf_model",
     "ensure_packaged_model",
+    "gguf_instruction_tuned",
     "gguf_model_dir",
     "is_converted",
     "model_dir_for",
+    "model_instruction_tuned",
     "packaged_model_dir",
     "read_marker",
     "tokenizer_proto_from_gguf",

@@ -54,6 +54,12 @@ def search(
         return
     if not results:
         stderr.print("no results")
+    if results and results[0].semantic_coverage is not None:
+        stderr.print(
+            f"semantic vectors cover {results[0].semantic_coverage:.0%} of this project "
+            "so far (the most important code first; the fill goes on in the ingestion job)",
+            markup=False,
+        )
     for i, r in enumerate(results, 1):
         ranks = f"lexical #{r.lexical_rank or '-'}, semantic #{r.semantic_rank or '-'}"
         stdout.print(

@@ -1,28 +1,122 @@
-"""Ingest and index a project: the codebase pipeline plus search finalisers.
+"""Ingest and index a project: the codebase pipeline plus search's work on it.
 
-``index_project`` is the one function the CLI, the REST API and jobs call. It
-runs ``codebase.ingest_source`` with two finalisers that run before the new
-snapshot becomes current: ``embed_snapshot`` (vectors for every chunk not yet
-embedded with the configured model) and ``graph.rank_snapshot`` (PageRank).
+``index_project`` is the one function the CLI, the REST API and jobs call. It runs
+``codebase.ingest_source`` with two finalisers that run before the new snapshot
+becomes current: ``graph.rank_snapshot`` (PageRank) and ``embedding_plan`` (which
+loads the embedder, so a bad embedding setting fails the ingestion, and records its
+key). The snapshot is then current: lexical and graph search work at once. Only then
+``embed_snapshot`` fills the vectors, most important code first (the chunk's symbol
+PageRank), one committed batch at a time, writing its coverage into the snapshot's
+``stats["semantic"]`` (the project's status shows it; semantic and hybrid searches
+say when it is partial). An interrupted fill leaves the vectors it wrote; ingesting
+again embeds only the rest.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, select, text, update
 
 from devlab.codebase import IngestReport, ingest_source
 from devlab.config import Settings
-from devlab.progress import ProgressFn, report
+from devlab.progress import JobCancelled, ProgressFn, report
 from devlab.search.embeddings import get_embedder
 from devlab.search.graph import rank_snapshot
-from devlab.store import ChunkRow, Database, crypto
+from devlab.store import ChunkRow, Database, Project, Snapshot, crypto
 
 
 def embedding_text(content: str, max_chars: int) -> str:
     """What gets embedded: the chunk's head (header, signature, docstring, first lines)."""
     return content[:max_chars]
+
+
+def _chunks_by_importance(db: Database, snapshot_id: int, key: str) -> tuple[list[int], int]:
+    """The snapshot's chunks that lack a ``key`` vector, most important first, and the
+    snapshot's chunk count. Importance is the PageRank of the chunk's symbol, else of
+    its file's module (code outside any definition), else 0; ties keep chunk order."""
+    with db.engine.connect() as conn:
+        ranks: dict[tuple[int, str], float] = {}
+        modules: dict[int, float] = {}
+        for fid, qualname, kind, rank in conn.execute(
+            text(
+                "SELECT x.file_id, x.qualname, x.kind, x.rank FROM symbols x "
+                "JOIN snapshot_files sf ON sf.file_id = x.file_id WHERE sf.snapshot_id = :s"
+            ),
+            {"s": snapshot_id},
+        ):
+            r = float(rank or 0.0)
+            ranks[(fid, qualname)] = max(r, ranks.get((fid, qualname), 0.0))
+            if kind == "module":
+                modules[fid] = max(r, modules.get(fid, 0.0))
+        chunks = conn.execute(
+            text(
+                "SELECT c.id, c.file_id, c.symbol, c.embedded_with FROM chunks c "
+                "JOIN snapshot_files sf ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s"
+            ),
+            {"s": snapshot_id},
+        ).all()
+    todo = [
+        (-ranks.get((fid, sym), modules.get(fid, 0.0)) if sym else -modules.get(fid, 0.0), cid)
+        for cid, fid, sym, done in chunks
+        if done != key
+    ]
+    todo.sort()
+    return [cid for _, cid in todo], len(chunks)
+
+
+def _set_coverage(db: Database, snapshot_id: int, coverage: dict[str, Any]) -> None:
+    """Write the fill's coverage into the snapshot's stats (what the status shows)."""
+    with db.session() as s:
+        snap = s.get(Snapshot, snapshot_id)
+        if snap is not None:
+            snap.stats = {**(snap.stats or {}), "semantic": coverage}
+
+
+def _is_current(db: Database, project_id: int, snapshot_id: int) -> bool:
+    with db.session() as s:
+        current = s.scalar(select(Project.current_snapshot_id).where(Project.id == project_id))
+    return current == snapshot_id
+
+
+def _embed_batch(
+    db: Database, settings: Settings, project_id: int, key: str, ids: list[int], embedder: Any
+) -> None:
+    """Embed chunks ``ids`` and store their vectors in one transaction. Any older vector
+    of these chunks is deleted first, so two fills that meet never leave two."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(ChunkRow.id, ChunkRow.content).where(ChunkRow.id.in_(ids))).all()
+    texts = {
+        cid: embedding_text(crypto.decrypt(c), settings.embedding_max_chars) for cid, c in rows
+    }
+    kept = [cid for cid in ids if cid in texts]  # a chunk pruned meanwhile is skipped
+    if not kept:
+        return
+    vectors = embedder.embed([texts[cid] for cid in kept])
+    with db.engine.begin() as conn:
+        db.vectors.delete(conn, kept)
+        db.vectors.add(conn, project_id, [(cid, vectors[i]) for i, cid in enumerate(kept)])
+        conn.execute(
+            update(ChunkRow).where(ChunkRow.id == bindparam("cid")).values(embedded_with=key),
+            [{"cid": cid} for cid in kept],
+        )
+
+
+def embedding_plan(
+    db: Database,
+    settings: Settings,
+    project_id: int,
+    snapshot_id: int,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Ingestion finaliser: load the embedder (a bad setting fails the ingestion before
+    the snapshot is current) and record its key and the coverage so far."""
+    embedder = get_embedder(settings)
+    todo, total = _chunks_by_importance(db, snapshot_id, embedder.key)
+    state = "complete" if not todo else "pending"
+    semantic = {"embedded": total - len(todo), "total": total, "state": state}
+    return {"embedding_model": embedder.key, "semantic": semantic}
 
 
 def embed_snapshot(
@@ -32,40 +126,45 @@ def embed_snapshot(
     snapshot_id: int,
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
-    """Ingestion finaliser: embed the snapshot's chunks that lack a current vector."""
+    """Embed the snapshot's chunks that lack a current vector, by PageRank, one
+    committed batch at a time, keeping ``stats["semantic"]`` up to date. Stops early
+    (state ``superseded``) when a newer snapshot became current: that one's fill
+    covers the chunks the two share."""
     embedder = get_embedder(settings)
-    with db.engine.connect() as conn:
-        todo = conn.execute(
-            text(
-                "SELECT c.id, c.content, c.embedded_with FROM chunks c "
-                "JOIN snapshot_files sf ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s "
-                "AND (c.embedded_with IS NULL OR c.embedded_with != :k) ORDER BY c.id"
-            ),
-            {"s": snapshot_id, "k": embedder.key},
-        ).all()
-    total = len(todo)
-    report(progress, "embed", 0, total, f"embedding {total} chunks with {embedder.key}")
+    todo, total = _chunks_by_importance(db, snapshot_id, embedder.key)
+    done = total - len(todo)
+    coverage: dict[str, Any] = {"embedded": done, "total": total, "state": "filling"}
+    report(progress, "embed", done, total, f"embedding {len(todo)} chunks with {embedder.key}")
     batch = settings.embedding_batch_size * 4
-    for start in range(0, total, batch):
-        part = todo[start : start + batch]
-        vectors = embedder.embed(
-            [embedding_text(crypto.decrypt(c), settings.embedding_max_chars) for _, c, _ in part]
-        )
-        with db.engine.begin() as conn:
-            stale = [cid for cid, _, old in part if old is not None]
-            if stale:
-                db.vectors.delete(conn, stale)
-            db.vectors.add(
-                conn, project_id, [(cid, vectors[i]) for i, (cid, _, _) in enumerate(part)]
+    try:
+        for start in range(0, len(todo), batch):
+            if start and not _is_current(db, project_id, snapshot_id):
+                coverage["state"] = "superseded"
+                break
+            _set_coverage(db, snapshot_id, coverage)
+            _embed_batch(
+                db, settings, project_id, embedder.key, todo[start : start + batch], embedder
             )
-            conn.execute(
-                update(ChunkRow)
-                .where(ChunkRow.id == bindparam("cid"))
-                .values(embedded_with=embedder.key),
-                [{"cid": cid} for cid, _, _ in part],
-            )
-        report(progress, "embed", min(start + batch, total), total, f"{embedder.key}")
-    return {"embedded": total, "embedding_model": embedder.key}
+            coverage["embedded"] = done = min(done + batch, total)
+            report(progress, "embed", done, total, f"{embedder.key}, most important first")
+        else:
+            coverage["state"] = "complete"
+    except BaseException as exc:
+        cancelled = isinstance(exc, JobCancelled)
+        coverage["state"] = "cancelled" if cancelled else f"failed: {type(exc).__name__}"
+        raise
+    finally:
+        _set_coverage(db, snapshot_id, coverage)
+    return {"embedded": len(todo), "embedding_model": embedder.key, "semantic": coverage}
+
+
+def semantic_coverage(stats: dict[str, Any] | None) -> float | None:
+    """The share of a snapshot's chunks that have vectors, from its stats; None when
+    the snapshot predates the background fill (its vectors were complete)."""
+    semantic = (stats or {}).get("semantic")
+    if not isinstance(semantic, dict) or not semantic.get("total"):
+        return None
+    return min(1.0, float(semantic.get("embedded", 0)) / float(semantic["total"]))
 
 
 def index_project(
@@ -80,9 +179,11 @@ def index_project(
     embed: bool = True,
     own_code: bool | None = None,
 ) -> IngestReport:
-    """Ingest ``source`` into project ``name``; index it for lexical, semantic, graph search."""
-    finalisers = [embed_snapshot, rank_snapshot] if embed else [rank_snapshot]
-    return ingest_source(
+    """Ingest ``source`` into project ``name``; index it for lexical, graph and (``embed``)
+    semantic search. The snapshot becomes current before its vectors are filled (see the
+    module's docstring); the report's ``stats["semantic"]`` says how far the fill got."""
+    finalisers = [rank_snapshot, embedding_plan] if embed else [rank_snapshot]
+    rep = ingest_source(
         db,
         settings,
         name=name,
@@ -93,3 +194,8 @@ def index_project(
         finalisers=finalisers,
         own_code=own_code,
     )
+    if embed:
+        started = time.perf_counter()
+        rep.stats.update(embed_snapshot(db, settings, rep.project_id, rep.snapshot_id, progress))
+        rep.seconds["embed_snapshot"] = time.perf_counter() - started
+    return rep

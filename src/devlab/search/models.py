@@ -33,6 +33,11 @@ class SearchResult(BaseModel):
     score: float
     lexical_rank: int | None = None
     semantic_rank: int | None = None
+    semantic_coverage: float | None = Field(
+        default=None,
+        description="set while the project's vectors are still being filled (most "
+        "important code first): the share of its chunks a semantic ranking could see",
+    )
 
 
 class SymbolInfo(BaseModel):

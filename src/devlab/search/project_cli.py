@@ -8,6 +8,7 @@ from rich.table import Table
 
 from devlab.clitools import bench, emit_json, handle_errors, stderr, stdout
 from devlab.codebase import list_files, list_projects, project_info
+from devlab.search.indexer import semantic_coverage
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -34,7 +35,16 @@ def projects(
         stderr.print("no projects yet: run `devlab ingest SOURCE --name NAME`")
         return
     table = Table(
-        "id", "name", "files", "lines", "symbols", "chunks", "licence", "latest", "source"
+        "id",
+        "name",
+        "files",
+        "lines",
+        "symbols",
+        "chunks",
+        "semantic",
+        "licence",
+        "latest",
+        "source",
     )
     for p in items:
         s = p.current_snapshot
@@ -45,11 +55,23 @@ def projects(
                 str(getattr(s, k)) if s else "-"
                 for k in ("file_count", "line_count", "symbol_count", "chunk_count")
             ),
+            _semantic_cell(s.stats if s else None, s.embedding_model if s else None),
             (s.license or "") if s else "",
             p.latest_snapshot.status if p.latest_snapshot else "",
             p.source,
         )
     stdout.print(table)
+
+
+def _semantic_cell(stats: dict | None, model: str | None) -> str:
+    """The share of chunks with vectors while the fill runs (or stopped), else yes/no."""
+    if model is None:
+        return "-" if stats is None else "no"
+    share = semantic_coverage(stats)
+    if share is None or share >= 1.0:
+        return "yes"
+    state = (stats or {}).get("semantic", {}).get("state", "")
+    return f"{share:.0%} {state}".strip()
 
 
 @projects_app.command("delete")

@@ -22,6 +22,7 @@ from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search.embeddings import get_embedder
+from devlab.search.indexer import semantic_coverage
 from devlab.search.models import SearchRequest, SearchResult
 from devlab.store import Database, Snapshot, crypto
 
@@ -87,15 +88,19 @@ def _semantic(
     query: str,
     k: int,
     required: bool,
-) -> list[tuple[int, float]]:
-    """Nearest chunks to ``query``. A project indexed without embeddings gives an
-    empty list in hybrid mode (``required`` False): hybrid is then lexical alone,
-    and every result's ``semantic_rank`` is None."""
+) -> tuple[list[tuple[int, float]], float | None]:
+    """Nearest chunks to ``query`` and the snapshot's semantic coverage (None: all
+    chunks have vectors). A project indexed without embeddings gives an empty list in
+    hybrid mode (``required`` False): hybrid is then lexical alone, and every result's
+    ``semantic_rank`` is None."""
     with db.session() as s:
         snap = s.get(Snapshot, snapshot_id)
         model = snap.embedding_model if snap else None
+        coverage = semantic_coverage(snap.stats if snap else None)
+    if coverage is not None and coverage >= 1.0:
+        coverage = None
     if model is None and not required:
-        return []
+        return [], None
     if model is None:  # refused before the model is loaded (seconds on a cold process)
         raise InvalidInput(
             "this project was ingested without embeddings: use --mode lexical, "
@@ -107,7 +112,7 @@ def _semantic(
             f"this project was embedded with {model} but DevLab is configured for "
             f"{embedder.key}: re-ingest the project or change the embedding settings back"
         )
-    return db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k)
+    return db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k), coverage
 
 
 def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchResult]:
@@ -119,12 +124,12 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     filtered = bool(req.language or req.kind or req.path)
     k = max(req.limit * 5, 50) * (20 if filtered else 1)
     lexical = db.lexical.search(snapshot_id, req.query, k) if req.mode != "semantic" else []
-    semantic = (
+    semantic, coverage = (
         _semantic(
             db, settings, ref.id, snapshot_id, req.query, min(k, 4096), req.mode == "semantic"
         )
         if req.mode != "lexical"
-        else []
+        else ([], None)
     )
     lex_rank = {cid: i + 1 for i, (cid, _) in enumerate(lexical)}
     sem_rank = {cid: i + 1 for i, (cid, _) in enumerate(semantic)}
@@ -159,6 +164,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
                 score=round(score, 6),
                 lexical_rank=lex_rank.get(cid),
                 semantic_rank=sem_rank.get(cid),
+                semantic_coverage=None if coverage is None else round(coverage, 4),
             )
         )
     return results

@@ -50,6 +50,7 @@ def build_provider(
             timeout_s=config.timeout_s,
             prices=prices,
             transport=transport,
+            base_model=config.instruction_tuned is False,
         )
     if config.kind == "llamacpp":
         from devlab.llm.providers.llamacpp import LlamaCppProvider
@@ -73,6 +74,7 @@ def build_provider(
         timeout_s=config.timeout_s,
         prices=prices,
         engine=config.engine,
+        instruction_tuned=config.instruction_tuned,
     )
 
 

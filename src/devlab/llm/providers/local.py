@@ -71,6 +71,7 @@ from devlab.llm.weights import (
     SentencePieceTokenizer,
     ensure_packaged_model,
     model_dir_for,
+    model_instruction_tuned,
     read_marker,
     resolve_device,
 )
@@ -204,9 +205,11 @@ class TransformersProvider:
         timeout_s: float = 600.0,
         prices: tuple[float, float] = (0.0, 0.0),
         engine: Engine = "auto",
+        instruction_tuned: bool | None = None,
     ) -> None:
         self.name = name
         self.engine = engine
+        self.instruction_tuned = instruction_tuned
         self.models_dir = models_dir
         self.model_dir = model_dir
         self.adapter_path = adapter_path
@@ -235,6 +238,15 @@ class TransformersProvider:
         return load_model(
             self._dir(), adapter_path=self.adapter_path, device=resolve_device(self.device)
         )
+
+    @property
+    def base_model(self) -> bool:
+        """True when the model only continues text (not instruction-tuned): callers then
+        write completion-style prompts (``LLMService.base_model``). The configured
+        ``instruction_tuned`` wins; else it is read from the model's metadata."""
+        if self.instruction_tuned is not None:
+            return not self.instruction_tuned
+        return not model_instruction_tuned(self._dir())
 
     def uses_fast_engine(self) -> bool:
         """Whether generation runs on the fast engine (see the module docstring)."""

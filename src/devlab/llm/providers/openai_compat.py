@@ -58,9 +58,13 @@ class OpenAICompatibleProvider:
         timeout_s: float = 120.0,
         prices: tuple[float, float] = (0.0, 0.0),
         transport: httpx.BaseTransport | None = None,
+        base_model: bool = False,
     ) -> None:
         self.name = name
         self.model = model
+        # a server applies its model's chat template, so it is taken as tuned unless the
+        # configuration says instruction_tuned = false (then completion-style prompts)
+        self.base_model = base_model
         self.base_url = server_root(base_url)
         self.context_window = context_window
         self.timeout_s = timeout_s

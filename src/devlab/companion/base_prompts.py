@@ -1,0 +1,131 @@
+"""Completion-style prompts for a base model in the verified loop (issue 18).
+
+A base model (the packaged Gemma 3 270M is one: its GGUF has no chat template and
+its name no ``-it``) does not follow instructions: asked in chat turns, it echoes the
+prompt. What it does well is continue a file. So for such a model the loop writes
+files for it to continue:
+
+- **tests**: one worked example (a requirement comment, the import, a test function
+  with asserts), then the same header for the requirement and ``assert name(`` for the
+  model to go on from;
+- **code**: one worked example, then the requirement, the checks it must pass as
+  comments, and the function's ``def`` line taken from the requirement
+  (``is_palindrome(s)``), so the model writes only the body;
+- **stop sequences** end the continuation where the file would go on to something
+  else (two blank lines, a top-level comment, a ``__main__`` block).
+
+There is no spec step (a base model writes no JSON spec worth parsing): the spec is
+the requirement itself. Python only; other languages keep the instruction prompts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from devlab.llm import RenderedPrompt
+
+PACKAGE = "devlab.companion"
+VERSION = 1
+EXAMPLE_REQUIREMENT = (
+    "Write a Python function count_vowels(text) that returns how many vowels "
+    "(a, e, i, o, u) the string text holds, ignoring case."
+)
+EXAMPLE_TESTS = """from solution import count_vowels
+
+
+def test_count_vowels():
+    assert count_vowels("banana") == 3
+    assert count_vowels("AEIOU") == 5
+    assert count_vowels("xyz") == 0
+"""
+EXAMPLE_CODE = """def count_vowels(text):
+    return sum(1 for ch in text.lower() if ch in "aeiou")
+"""
+TEST_STOPS = ["\n\n", "\n# ", "\nif __name__"]
+CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef test"]
+_SIGNATURE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(([^()\n]{0,200})\)")
+_ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """A text for the model to continue: the prompt, the part of the file it already
+    holds (``prefix``, kept in front of the model's continuation) and where to stop."""
+
+    text: str
+    prefix: str
+    stop: list[str]
+    name: str
+
+    def rendered(self) -> RenderedPrompt:
+        """The usage record's prompt (its name and version)."""
+        return RenderedPrompt(self.text, self.name, VERSION, PACKAGE)
+
+
+def signature(requirement: str) -> tuple[str, str]:
+    """The function name and parameter list the requirement gives (``is_palindrome``,
+    ``s``); ``("solve", "*args")`` when it names none."""
+    match = _SIGNATURE.search(requirement[:2000])
+    if match is None:
+        return "solve", "*args"
+    params = match.group(2).strip()
+    valid = all(
+        p.strip().split("=")[0].strip().lstrip("*").isidentifier() for p in params.split(",")
+    )
+    return match.group(1), params if params and valid else "*args"
+
+
+def _header(file: str, requirement: str) -> str:
+    one_line = " ".join(requirement.split())
+    return f"# {file}\n# Requirement: {one_line}\n"
+
+
+def _first_argument(requirement: str) -> str:
+    """How a literal first argument starts, from the requirement's words: a small model
+    otherwise passes the parameter's name (``is_palindrome(s)``), which is undefined."""
+    words = set(re.findall(r"[a-z]+", requirement.lower()))
+    if words & {"string", "strings", "text", "word", "sentence", "str"}:
+        return '"'
+    if words & {"list", "lists", "array", "sequence"}:
+        return "["
+    return ""
+
+
+def acceptance_continuation(requirement: str) -> Continuation:
+    """The test file to continue: the worked example, then this requirement's."""
+    name, _ = signature(requirement)
+    start = _first_argument(requirement)
+    prefix = f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}({start}"
+    text = (
+        _header("test_solution.py", EXAMPLE_REQUIREMENT)
+        + EXAMPLE_TESTS
+        + "\n\n"
+        + _header("test_solution.py", requirement)
+        + prefix
+    )
+    return Continuation(text, prefix, TEST_STOPS, "base-tests")
+
+
+def solution_continuation(requirement: str, tests: str, failure: str = "") -> Continuation:
+    """The solution file to continue: the worked example (with the checks it passes as
+    comments), then this requirement, its tests' asserts and the ``def`` line. A failed
+    earlier attempt is named in a comment (``failure``)."""
+    name, params = signature(requirement)
+    checks = _ASSERT.findall(tests)[:8]
+    example_checks = _ASSERT.findall(EXAMPLE_TESTS)
+    prefix = f"def {name}({params}):\n"
+    text = (
+        _header("solution.py", EXAMPLE_REQUIREMENT)
+        + "".join(f"# It passes: {c}\n" for c in example_checks)
+        + EXAMPLE_CODE
+        + "\n\n"
+        + _header("solution.py", requirement)
+        + "".join(f"# It passes: {c}\n" for c in checks)
+        + (f"# An earlier version failed: {' '.join(failure.split())[:300]}\n" if failure else "")
+        + prefix
+    )
+    return Continuation(text, prefix, CODE_STOPS, "base-code")
+
+
+__all__ = ["Continuation", "acceptance_continuation", "signature", "solution_continuation"]

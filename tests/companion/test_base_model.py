@@ -1,0 +1,99 @@
+"""The verified loop on a base model (issue 18): completion-style prompts (a worked
+example, the requirement as a comment, the ``def`` line), stop sequences, no spec step."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from devlab.companion import GenerateRequest, generate_code
+from devlab.companion.base_prompts import acceptance_continuation, signature, solution_continuation
+from devlab.llm import GenerationParams
+
+PALINDROME = (
+    "Write a Python function is_palindrome(s) that returns True when the string s reads "
+    "the same backwards, ignoring case."
+)
+
+
+def test_signature_comes_from_the_requirement():
+    assert signature(PALINDROME) == ("is_palindrome", "s")
+    assert signature("Write add(a, b=0) returning a + b") == ("add", "a, b=0")
+    assert signature("Sort a list") == ("solve", "*args")
+    assert signature("call f(x + 1) twice") == ("f", "*args")  # not a parameter list
+
+
+def test_continuations_end_where_the_model_writes_on():
+    tests = acceptance_continuation(PALINDROME)
+    # a string argument starts as a literal (a small model otherwise passes ``s``)
+    assert tests.text.endswith('def test_is_palindrome():\n    assert is_palindrome("')
+    assert acceptance_continuation("Write total(xs) summing a list").prefix.endswith("total([")
+    assert tests.prefix.startswith("from solution import is_palindrome")
+    assert "count_vowels" in tests.text and "\n\n" in tests.stop
+    code = solution_continuation(PALINDROME, tests.prefix + 'Aba") is True\n', "AssertionError")
+    assert code.text.endswith(
+        '# It passes: assert is_palindrome("Aba") is True\n'
+        "# An earlier version failed: AssertionError\n"
+        "def is_palindrome(s):\n"
+    )
+    assert code.prefix == "def is_palindrome(s):\n"
+    example = code.text.split("\n\n\n# solution.py")[0].split("\n", 2)[2]
+    ast.parse(example.replace("# It passes:", "#"))  # the worked example is valid Python
+
+
+class BaseScripted:
+    """A base model in a test: it continues text (``complete``) and says it is base."""
+
+    base_model = True
+
+    def __init__(self, *replies: str) -> None:
+        from devlab.llm.providers.scripted import ScriptedProvider
+
+        self.inner = ScriptedProvider("base", list(replies))
+        self.name, self.model, self.context_window = "base", "base", 8192
+        self.prompts: list[str] = []
+        self.params: list[GenerationParams] = []
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def chat(self, messages, params):  # type: ignore[no-untyped-def]
+        raise AssertionError("a base model is never sent chat turns by the loop")
+
+    stream = chat
+
+    def complete(self, prompt, params):  # type: ignore[no-untyped-def]
+        self.prompts.append(prompt)
+        self.params.append(params)
+        from devlab.llm.base import ChatMessage
+
+        return self.inner.chat([ChatMessage(role="user", content=prompt)], params)
+
+    def stream_complete(self, prompt, params):  # type: ignore[no-untyped-def]
+        return iter([self.complete(prompt, params)])
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_loop_on_a_base_model_continues_files_and_reaches_a_verdict(bench):
+    from devlab.llm import LLMService
+
+    model = BaseScripted(
+        'Racecar") is True\n    assert is_palindrome("abc") is False',  # tests
+        "    return s == s[::-1]",  # round 1: case is not ignored
+        "    s = s.lower()\n    return s == s[::-1]",  # round 2
+    )
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    result = generate_code(bench, GenerateRequest(requirement=PALINDROME, max_rounds=2))
+    assert result.spec.source == "requirement" and result.spec.function == "is_palindrome"
+    assert result.tests.startswith("from solution import is_palindrome")
+    assert [r.status for r in result.rounds] == ["failed", "passed"]
+    assert result.verdict == "passed"
+    assert result.code.startswith("def is_palindrome(s):\n    s = s.lower()")
+    assert len(model.prompts) == 3  # tests, code, code again (no spec call)
+    assert model.prompts[1].endswith("def is_palindrome(s):\n")
+    assert "# An earlier version failed" in model.prompts[2]
+    assert model.params[1].stop and model.params[2].temperature >= 0.7
