@@ -83,7 +83,8 @@ FAMILIES = [
     {"CWE-295"},
 ]
 LEVELS = ("all", "medium+", "high")
-TOOLS = ("devlab", "bandit")
+TOOLS = ("before", "devlab", "bandit")
+TOOL_NAMES = {"devlab": "DevLab", "bandit": "bandit alone", "before": "DevLab before"}
 
 
 # corpus -----------------------------------------------------------------------------------
@@ -297,7 +298,8 @@ def score_side(
     return sorted(set(matched)), other
 
 
-def evaluate(cases: list[Case]) -> dict[str, Any]:
+def corpus_files(cases: list[Case]) -> dict[str, Path]:
+    """The labelled files of every case, keyed "case|side|path" (releases fetched once)."""
     roots: dict[tuple[str, str], Path] = {}
     for c in cases:
         for version in (c.vulnerable_version, c.fixed_version):
@@ -317,13 +319,40 @@ def evaluate(cases: list[Case]) -> dict[str, Any]:
                 if not p.is_file():
                     raise SystemExit(f"{c.id}: {loc.path} not found in {version}")
                 files[f"{c.id}|{side}|{loc.path}"] = p
+    return files
+
+
+def run_before(files: dict[str, Path], before_src: str) -> tuple[dict[str, list[Hit]], float]:
+    """DevLab's findings from another copy of its src/ (an earlier commit), in a child
+    process whose PYTHONPATH is that copy, on the same files in the same run."""
+    env = {**os.environ, "PYTHONPATH": before_src}
+    keys = json.dumps({k: str(p) for k, p in files.items()})
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--hits-json"],
+        input=keys, capture_output=True, text=True, env=env, check=True, cwd="/",
+    )  # fmt: skip
+    took = time.perf_counter() - t0
+    raw = json.loads(done.stdout)
+    hits = {k: [Hit("before", *h[1:]) for h in v] for k, v in raw.items()}
+    return hits, took
+
+
+def evaluate(cases: list[Case], before_src: str | None = None) -> dict[str, Any]:
+    files = corpus_files(cases)
     devlab, dl_errors, dl_s = run_devlab(files)
+    before, before_s = run_before(files, before_src) if before_src else ({}, 0.0)
     py_files = {k: p for k, p in files.items() if p.suffix == ".py"}
     bandit, b_errors, b_s = run_bandit(py_files)
     results: dict[str, Any] = {
         "cases": [],
         "errors": {"devlab": dl_errors, "bandit": b_errors},
-        "seconds": {"devlab": round(dl_s, 1), "bandit": round(b_s, 1)},
+        "seconds": {
+            "devlab": round(dl_s, 1),
+            "bandit": round(b_s, 1),
+            "before": round(before_s, 1),
+        },
+        "before_src": before_src,
         "files": len(files),
         "lines": sum(
             len(p.read_text(encoding="utf-8", errors="replace").splitlines())
@@ -341,8 +370,10 @@ def evaluate(cases: list[Case]) -> dict[str, Any]:
             "has_fix": bool(c.fixed_version),
             "tools": {},
         }
-        for tool, hits in (("devlab", devlab), ("bandit", bandit)):
+        for tool, hits in (("devlab", devlab), ("bandit", bandit), ("before", before)):
             if tool == "bandit" and c.language != "python":
+                continue
+            if tool == "before" and not before_src:
                 continue
             per: dict[str, Any] = {}
             for level in LEVELS:
@@ -422,7 +453,7 @@ def summary_table(rows: list[dict[str, Any]]) -> str:
         ],
         [
             [
-                "DevLab" if r["tool"] == "devlab" else "bandit alone",
+                TOOL_NAMES[r["tool"]],
                 r["language"],
                 r["cases"],
                 r["tp"],
@@ -492,9 +523,15 @@ def headline(results: dict[str, Any]) -> str:
         dl, bd = rows.get(("devlab", "python")), rows.get(("bandit", "python"))
         if not (dl and bd):
             continue
+        bf = rows.get(("before", "python"))
+        was = (
+            f" (before: {_pct(bf['recall'])} / {_pct(bf['fp_rate'])} / {_pct(bf['precision'])})"
+            if bf
+            else ""
+        )
         out.append(
             f"{level}: {_pct(dl['recall'])} / {_pct(dl['fp_rate'])} / "
-            f"{_pct(dl['precision'])} vs {_pct(bd['recall'])} / {_pct(bd['fp_rate'])} / "
+            f"{_pct(dl['precision'])}{was} vs {_pct(bd['recall'])} / {_pct(bd['fp_rate'])} / "
             f"{_pct(bd['precision'])};"
         )
     return " ".join(out).rstrip(";") + "."
@@ -673,9 +710,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labelled", action="store_true", help="run DevLab's labelled benchmark only")
     ap.add_argument(
         "--before-src",
-        help="with --labelled: also score another copy of DevLab's src/ (an earlier commit)",
+        help="also score another copy of DevLab's src/ (an earlier commit) in the same run",
     )
+    ap.add_argument("--hits-json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.hits_json:  # child of run_before: {key: path} on stdin, DevLab's hits out
+        files = {k: Path(v) for k, v in json.loads(sys.stdin.read()).items()}
+        hits, _errors, _s = run_devlab(files)
+        print(json.dumps({k: [list(vars(h).values()) for h in v] for k, v in hits.items()}))
+        return 0
     if args.labelled:
         res = labelled.evaluate("python")
         js = labelled.evaluate("js")
@@ -706,12 +749,16 @@ def main(argv: list[str] | None = None) -> int:
         show(cases)
         return 0
     t0 = time.perf_counter()
-    results = evaluate(cases)
+    results = evaluate(cases, args.before_src)
     results["machine"] = machine()
     results["date"] = dt.date.today().isoformat()
     results["wall_s"] = round(time.perf_counter() - t0, 1)
     write_json(SEC_DIR / "results.json", results)
-    command = ".venv/bin/python benchmarks/bench_security.py" + (" --write" if args.write else "")
+    command = (
+        ".venv/bin/python benchmarks/bench_security.py"
+        + (" --before-src /tmp/before/src" if args.before_src else "")
+        + (" --write" if args.write else "")
+    )
     text = render(results, command)
     print(text)
     if args.write:
