@@ -39,6 +39,7 @@ FAMILY = {
     "cookie": {"CWE-614", "CWE-1004", "CWE-315"},
     "codeinj": {"CWE-94", "CWE-95"},
     "deser": {"CWE-502"},
+    "ssti": {"CWE-1336", "CWE-94"},
 }
 
 
