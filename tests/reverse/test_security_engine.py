@@ -278,3 +278,89 @@ def test_vendored_modules_and_settings_signing_keys() -> None:
     settings = "SECRET_KEY = '$(fefwefwef13;LFK{P!)@#*!)kdsjfWF2l+i5e3t(8a1n'\nDEBUG = False\n"
     (f,) = serious(scan(settings, "settings/base.py"), "CWE-798")
     assert f.severity == "high"
+
+
+# --- real-CVE corpus root causes (#17 continued) -------------------------------------------
+def test_fields_are_untraced_unless_the_class_only_assigns_constants() -> None:
+    src = textwrap.dedent("""
+        class Parallel:
+            mode = "fast"
+
+            def __init__(self, pre_dispatch="2 * n_jobs"):
+                self.pre_dispatch = pre_dispatch
+                self.fixed = "1 + 1"
+                self.fixed += pre_dispatch
+
+            def run(self):
+                a = eval(self.pre_dispatch)
+                b = eval(self.fixed)
+                c = eval(self.mode)
+                return a, b, c
+    """)
+    by_line = {f.start_line: f for f in scan_source("p.py", src) if f.cwe == "CWE-95"}
+    assert by_line[11].severity == "medium" and by_line[11].confidence == "low"
+    assert by_line[12].severity == "medium"  # an augmented assignment of a parameter
+    assert by_line[13].severity in {"info", "low"}  # a class constant
+
+
+def test_validator_statement_on_a_field_guards_it() -> None:
+    src = textwrap.dedent("""
+        class Savepoint:
+            def __init__(self, name, conn):
+                self.name = name
+                self.conn = conn
+
+            def release(self):
+                validate_savepoint_name(self.name)
+                self.conn.execute(f"RELEASE SAVEPOINT {self.name}")
+
+            def rollback(self):
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {self.name}")
+    """)
+    found = [f for f in scan_source("s.py", src) if f.cwe == "CWE-89"]
+    assert [f.start_line for f in found if f.severity == "medium"] == [12]
+
+
+def test_import_fallback_in_except_does_not_hide_the_real_module() -> None:
+    src = textwrap.dedent("""
+        try:
+            import yaml
+        except ImportError:
+            import mypkg.packages.yaml3 as yaml
+
+        def import_book(book, in_stream):
+            for sheet in yaml.load(in_stream):
+                book.add(sheet)
+    """)
+    found = [f for f in scan_source("y.py", src) if f.cwe == "CWE-502"]
+    assert found and found[0].rule_id == "DL-PY-DESER" and found[0].severity == "medium"
+
+
+def test_lxml_parser_resolving_entities_by_default_is_reported_where_it_is_built() -> None:
+    src = textwrap.dedent("""
+        from lxml import etree
+
+        oxml_parser = etree.XMLParser(remove_blank_text=True)
+        safe_parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+        unused = etree.XMLParser(recover=True)
+
+        def parse_xml(xml):
+            return etree.fromstring(xml, oxml_parser)
+
+        def parse_safe(xml):
+            return etree.fromstring(xml, safe_parser)
+
+        def parse_constant():
+            return etree.fromstring("<a/>", unused)
+    """)
+    found = [f for f in scan_source("x.py", src) if f.cwe == "CWE-611"]
+    assert [(f.start_line, f.severity, f.confidence) for f in found] == [(4, "medium", "low")]
+
+
+def test_compile_alone_of_an_untraced_value_is_not_reported() -> None:
+    src = textwrap.dedent("""
+        class Rule:
+            def __init__(self, expression):
+                self.code = compile(expression, "<rule>", "eval")
+    """)
+    assert not [f for f in scan_source("r.py", src) if f.severity in ("medium", "high")]
