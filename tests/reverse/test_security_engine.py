@@ -364,3 +364,117 @@ def test_compile_alone_of_an_untraced_value_is_not_reported() -> None:
                 self.code = compile(expression, "<rule>", "eval")
     """)
     assert not [f for f in scan_source("r.py", src) if f.severity in ("medium", "high")]
+
+
+# --- Java / Go models (#17 continued) -------------------------------------------------------
+SEVERITIES = ["info", "low", "medium", "high", "critical"]
+SPRING = """\
+import org.springframework.web.bind.annotation.*;
+import javax.xml.parsers.*;
+import java.security.MessageDigest;
+import java.util.Set;
+
+@RestController
+public class Api {{
+    @PostMapping("/x")
+    public String handle(@RequestParam("v") String input) throws Exception {{
+        {body}
+    }}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "cwe", "severity"),
+    [
+        ('return "<p>" + input + "</p>";', "CWE-79", "high"),  # @RestController body
+        ('return "plain " + input;', "CWE-79", None),  # not HTML
+        (
+            'Set<String> ok = Set.of("a", "b");\n'
+            '        String v = ok.contains(input) ? input : "a";\n'
+            '        return "<p>" + v + "</p>";',
+            "CWE-79",
+            None,
+        ),
+        (
+            "DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();\n"
+            "        f.newDocumentBuilder()"
+            ".parse(new java.io.ByteArrayInputStream(input.getBytes()));"
+            '\n        return "ok";',
+            "CWE-611",
+            "high",
+        ),
+        (
+            "DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();\n"
+            '        f.newDocumentBuilder().parse("/etc/app/config.xml");\n        return input;',
+            "CWE-611",
+            "low",
+        ),
+        (
+            'byte[] d = MessageDigest.getInstance("MD5").digest(input.getBytes());\n'
+            '        return "ok";',
+            "CWE-328",
+            "medium",
+        ),
+        (
+            'Object o = new org.yaml.snakeyaml.Yaml().load(input);\n        return "ok";',
+            "CWE-502",
+            "critical",
+        ),
+    ],
+)
+def test_spring_models(body: str, cwe: str, severity: str | None) -> None:
+    found = [f for f in scan_source("Api.java", SPRING.format(body=body)) if f.cwe == cwe]
+    assert (max((f.severity for f in found), key=SEVERITIES.index) if found else None) == severity
+
+
+GIN = """\
+package main
+
+import (
+\t"crypto/md5"
+\t"fmt"
+\t"os/exec"
+
+\t"github.com/gin-gonic/gin"
+\t"github.com/go-ldap/ldap/v3"
+)
+
+var conn *ldap.Conn
+
+func handle(c *gin.Context) {{
+\tv := c.Query("v")
+\t{body}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "cwe", "reported"),
+    [
+        ('fmt.Fprintf(c.Writer, "<p>%s</p>", v)', "CWE-79", True),
+        (
+            'req := ldap.NewSearchRequest("dc=x", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,'
+            ' 0, 0, false, "(uid="+v+")", nil, nil)\n\t_, _ = conn.Search(req)',
+            "CWE-90",
+            True,
+        ),
+        ("sum := md5.Sum([]byte(v))\n\t_ = sum", "CWE-328", True),
+        ('c.SetCookie("sid", v, 3600, "/", "", false, true)', "CWE-614", True),
+        ('c.SetCookie("sid", v, 3600, "/", "", true, true)', "CWE-614", False),
+        (
+            'w := "localhost"\n\tswitch v {\n\tcase "localhost", "example.org":\n\t\tw = v\n\t}\n'
+            '\t_ = exec.Command("sh", "-c", "ping "+w).Run()',
+            "CWE-78",
+            False,
+        ),
+        ('_ = exec.Command("sh", "-c", "ping "+v).Run()', "CWE-78", True),
+    ],
+)
+def test_gin_models(body: str, cwe: str, reported: bool) -> None:
+    found = [
+        f
+        for f in scan_source("main.go", GIN.format(body=body))
+        if f.cwe == cwe and f.severity in ("medium", "high", "critical")
+    ]
+    assert bool(found) is reported, body

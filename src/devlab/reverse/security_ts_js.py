@@ -1599,23 +1599,6 @@ class JSScan(Scan):
             "(or NODE_EXTRA_CA_CERTS).",
         )
 
-    def hashed_input(self, node: Node, alg: str, taints: list[Taint]) -> None:
-        """A weak hash of request data (it needs a strong hash): CWE-328, medium."""
-        live = [t for t in taints if t.origin not in ("param", "unknown")]
-        if not live:
-            return
-        self.fa.config(
-            "WEAKHASH",
-            "CWE-328",
-            "Weak hash",
-            node,
-            f"{alg.upper()} hashes data from {live[0].origin}: MD5/SHA-1 are unfit for it.",
-            "medium",
-            "high",
-            "Use SHA-256 or better; for passwords scrypt/argon2/bcrypt.",
-            self.symbol,
-        )
-
     def cookie_rule(self, node: Node, args: list[Node], koa: bool = False) -> None:
         fa = self.fa
         opts = args[2] if len(args) > 2 else None
