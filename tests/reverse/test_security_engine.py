@@ -478,3 +478,47 @@ def test_gin_models(body: str, cwe: str, reported: bool) -> None:
         if f.cwe == cwe and f.severity in ("medium", "high", "critical")
     ]
     assert bool(found) is reported, body
+
+
+BASH_CGI = """\
+#!/usr/bin/env bash
+echo "Content-Type: text/plain"
+echo
+NAME=$(printf '%s' "$QUERY_STRING" | sed -n 's/^.*name=\\([^&]*\\).*$/\\1/p')
+{body}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "cwe", "reported"),
+    [
+        ("sqlite3 /var/lib/app.db \"SELECT * FROM users WHERE name = '$NAME';\"", "CWE-89", True),
+        ("psql -d app -c \"DELETE FROM carts WHERE owner = '$NAME'\"", "CWE-89", True),
+        ('psql -d app -v owner="$NAME" -f /opt/app/delete.sql', "CWE-89", False),
+        ('cat "/srv/files/$NAME"', "CWE-22", True),
+        ('cat "/srv/files/$(basename -- "$NAME")"', "CWE-22", False),
+        ('cat "/srv/files/${NAME##*/}"', "CWE-22", False),
+        ('cat "$NAME"', "CWE-22", False),  # the caller names the file: no base directory
+        ('python3 -c "print($NAME)"', "CWE-94", True),
+        ("python3 -c 'import sys; print(sys.argv[1])' \"$NAME\"", "CWE-94", False),
+        ('awk "BEGIN { print $NAME }"', "CWE-94", True),
+        ("awk -v x=\"$NAME\" 'BEGIN { print x }'", "CWE-94", False),
+        ('eval "ping -c 1 $HTTP_X_HOST"', "CWE-78", True),
+        (
+            'case "$NAME" in\n  alice|bob) ;;\n  *) NAME="alice" ;;\nesac\n'
+            "sqlite3 /var/lib/app.db \"SELECT 1 FROM users WHERE name = '$NAME';\"",
+            "CWE-89",
+            False,
+        ),
+        ('args=("$NAME")\neval "ping ${args[0]}"', "CWE-78", True),
+        ('session_token="$RANDOM$RANDOM"\necho "$session_token" > /run/t', "CWE-330", True),
+        ('session_token=$(openssl rand -hex 16)\necho "$session_token" > /run/t', "CWE-330", False),
+    ],
+)
+def test_bash_cgi_and_script_models(body: str, cwe: str, reported: bool) -> None:
+    found = [
+        f
+        for f in scan_source("index.cgi", BASH_CGI.format(body=body))
+        if f.cwe == cwe and f.severity in ("medium", "high", "critical")
+    ]
+    assert bool(found) is reported, body
