@@ -178,7 +178,7 @@ def per_file_scores() -> dict[str, Any]:
     from devlab.reverse.security import scan_source
 
     out: dict[str, Any] = {}
-    for lang in ("python", "js"):
+    for lang in ("python", "js", "java", "go", "bash"):
         labels = load(lang)
         hits: dict[str, list] = {}
         unanalysed = 0

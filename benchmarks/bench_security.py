@@ -611,12 +611,43 @@ def show(cases: list[Case]) -> None:
                     print(f"{n:6d} {line}")
 
 
+OTHER_LANGUAGES = {
+    "js": (
+        "JavaScript",
+        "`gen_js.py`: Express, Koa and Next.js API-route handlers, the same 14 categories, "
+        "16 vulnerable and 16 safe per category",
+    ),
+    "java": (
+        "Java",
+        "`gen_java.py`: Spring MVC controllers (`@RestController` / `@Controller`, "
+        "`@RequestParam`, `@PathVariable`, `@RequestHeader`, `@CookieValue`) and Servlets "
+        "(`doGet` / `doPost`, parameters, headers, cookies), the same 14 categories, 8 "
+        "vulnerable and 8 safe per category",
+    ),
+    "go": (
+        "Go",
+        "`gen_go.py`: net/http handlers and Gin handlers, 12 categories (no XXE: Go's "
+        "encoding/xml resolves no external entities; no eval-style code injection or gadget "
+        "deserialisation in Go's standard library; template injection, CWE-1336, instead), 8 "
+        "vulnerable and 8 safe per category",
+    ),
+    "bash": (
+        "Bash",
+        "`gen_bash.py`: scripts taking positional arguments, getopts options, `read` input, "
+        "and CGI scripts reading `QUERY_STRING` / `HTTP_*`; 5 categories shell code meets "
+        "(commands, code, SQL text, paths under a base directory, `$RANDOM` secrets), 8 "
+        "vulnerable and 8 safe per category",
+    ),
+}
+
+
 def render_labelled(
     res: dict[str, Any],
     command: str,
-    js: dict[str, Any] | None = None,
+    others: dict[str, dict[str, Any]] | None = None,
     before: dict[str, Any] | None = None,
 ) -> str:
+    others = others or {}
     m = machine()
     s = res["splits"]
     parts = [
@@ -668,10 +699,10 @@ def render_labelled(
     if before is not None:
         rows = ["| DevLab | language | tuning half | held-out half | files not analysed |",
                 "|---|---|---:|---:|---:|"]  # fmt: skip
-        for lang, now in (("python", res), ("js", js)):
-            if now is None:
+        for lang, now in (("python", res), *others.items()):
+            b = before.get(lang)
+            if b is None:
                 continue
-            b = before[lang]
             rows.append(
                 f"| before (`--before-src`) | {lang} | {b['tune']['score']:+.1f} "
                 f"| {b['heldout']['score']:+.1f} | {b['unanalysed_files']} |"
@@ -686,18 +717,22 @@ def render_labelled(
                   "\n".join(rows), ""]  # fmt: skip
     for split, title in (("heldout", "held-out half"), ("tune", "tuning half"), ("all", "all")):
         parts += [f"### Python, {title}", "", labelled.table(res, split), ""]
-    if js is not None:
+    for lang, other in others.items():
+        name, what = OTHER_LANGUAGES[lang]
+        a = other["splits"]
         parts += [
-            "### JavaScript",
+            f"### {name}",
             "",
-            f"{js['cases']} cases (`security_cases/js/`, `gen_js.py`): Express, Koa and "
-            "Next.js API-route handlers, the same 14 categories, 16 vulnerable and 16 safe "
-            f"per category, split the same way; scanned in {js['seconds']['devlab']} s. "
-            "bandit does not read JavaScript (its columns are 0).",
+            f"{other['cases']} cases (`security_cases/{lang}/`, {what}), split the same way; "
+            f"scanned in {other['seconds']['devlab']} s; files not analysed: "
+            f"{len(other['unanalysed'])}. Averaged score: tuning half "
+            f"{labelled.average(a['tune']['devlab'])['score']:+.1f}, held-out half "
+            f"{labelled.average(a['heldout']['devlab'])['score']:+.1f}. bandit reads only "
+            f"Python: on {name} it reports nothing (its columns are 0).",
             "",
         ]
         for split, title in (("heldout", "held-out half"), ("tune", "tuning half")):
-            parts += [f"#### JavaScript, {title}", "", labelled.table(js, split), ""]
+            parts += [f"#### {name}, {title}", "", labelled.table(other, split), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -721,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.labelled:
         res = labelled.evaluate("python")
-        js = labelled.evaluate("js")
+        others = {lang: labelled.evaluate(lang) for lang in OTHER_LANGUAGES}
         before = None
         if args.before_src:
             env = {**os.environ, "PYTHONPATH": args.before_src}
@@ -730,13 +765,13 @@ def main(argv: list[str] | None = None) -> int:
                 capture_output=True, text=True, env=env, check=True, cwd="/",
             )  # fmt: skip
             before = json.loads(done.stdout)
-        write_json(SEC_DIR / "labelled-results.json", {"python": res, "js": js, "before": before})
+        write_json(SEC_DIR / "labelled-results.json", {"python": res, **others, "before": before})
         cmd = (
             ".venv/bin/python benchmarks/bench_security.py --labelled"
             + (" --before-src /tmp/before/src" if args.before_src else "")
             + (" --write" if args.write else "")
         )
-        text = render_labelled(res, cmd, js, before)
+        text = render_labelled(res, cmd, others, before)
         print(text)
         if args.write:
             write_docs_section(LABELLED_SECTION, text)

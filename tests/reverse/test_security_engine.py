@@ -204,16 +204,27 @@ def _labelled():
 
 
 @pytest.mark.slow
-def test_labelled_benchmark_targets_on_both_halves() -> None:
+@pytest.mark.parametrize(
+    ("language", "categories", "per_category"),
+    [("python", 14, 48), ("js", 14, 32), ("java", 14, 16), ("go", 12, 16), ("bash", 5, 16)],
+)
+def test_labelled_benchmark_targets_on_both_halves(
+    language: str, categories: int, per_category: int
+) -> None:
     """The repository's labelled cases (written before tuning): every category TPR >=
-    80% and FPR <= 15%, averaged score >= +60, on the tuning half and the held-out half."""
+    80% and FPR <= 15%, averaged score >= +60, on the tuning half and the held-out half;
+    at least 15 cases per category for every language (40 for Python)."""
     bench = _labelled()
-    labels = bench.load("python")
-    hits, unanalysed, _ = bench.run_devlab("python", labels)
+    labels = bench.load(language)
+    counts: dict[str, int] = {}
+    for lab in labels.values():
+        counts[lab["category"]] = counts.get(lab["category"], 0) + 1
+    assert len(counts) == categories and min(counts.values()) == per_category >= 15
+    hits, unanalysed, _ = bench.run_devlab(language, labels)
     assert unanalysed == {}
     for split in ("tune", "heldout"):
         per = bench.score(labels, hits, 2, split)
-        assert len(per) == 14
+        assert len(per) == categories
         for cat, d in per.items():
             assert d["tpr"] >= 80 and d["fpr"] <= 15, (split, cat, d)
         assert bench.average(per)["score"] >= 60
