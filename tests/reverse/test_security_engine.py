@@ -533,3 +533,56 @@ def test_bash_cgi_and_script_models(body: str, cwe: str, reported: bool) -> None
         if f.cwe == cwe and f.severity in ("medium", "high", "critical")
     ]
     assert bool(found) is reported, body
+
+
+NEXT_ROUTE = """\
+import {{ NextRequest, NextResponse }} from "next/server";
+import {{ exec }} from "child_process";
+
+export async function {verb}(request: NextRequest, {{ params }}) {{
+  {body}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("verb", "body", "cwe", "reported"),
+    [
+        (
+            "GET",
+            'const host = request.nextUrl.searchParams.get("host");\n  exec(`ping ${host}`);',
+            "CWE-78",
+            True,
+        ),
+        ("DELETE", 'exec("rm -rf /srv/" + params.slug);', "CWE-78", True),
+        (
+            "GET",
+            'return NextResponse.redirect(request.nextUrl.searchParams.get("next"));',
+            "CWE-601",
+            True,
+        ),
+        ("GET", 'return NextResponse.redirect(new URL("/login", request.url));', "CWE-601", False),
+        (
+            "POST",
+            "const body = await request.json();\n"
+            "  return new Response(`<p>${body.c}</p>`,\n"
+            '    { headers: { "Content-Type": "text/html" } });',
+            "CWE-79",
+            True,
+        ),
+        (
+            "POST",
+            "const body = await request.json();\n  return NextResponse.json({ c: body.c });",
+            "CWE-79",
+            False,
+        ),
+    ],
+)
+def test_nextjs_app_router_route_handlers(verb: str, body: str, cwe: str, reported: bool) -> None:
+    src = NEXT_ROUTE.format(verb=verb, body=body)
+    found = [
+        f
+        for f in scan_source("app/api/item/route.ts", src)
+        if f.cwe == cwe and f.severity in ("medium", "high", "critical")
+    ]
+    assert bool(found) is reported, body
