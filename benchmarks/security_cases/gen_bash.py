@@ -27,8 +27,20 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "bash"
 PER_SIDE = 8
-CWE = {"cmdi": "CWE-78", "codeinj": "CWE-94", "sqli": "CWE-89", "path": "CWE-22", "weakrand": "CWE-330"}
-CONST = {"cmdi": "localhost", "codeinj": "1 + 1", "sqli": "alice", "path": "report.txt", "weakrand": "x"}
+CWE = {
+    "cmdi": "CWE-78",
+    "codeinj": "CWE-94",
+    "sqli": "CWE-89",
+    "path": "CWE-22",
+    "weakrand": "CWE-330",
+}
+CONST = {
+    "cmdi": "localhost",
+    "codeinj": "1 + 1",
+    "sqli": "alice",
+    "path": "report.txt",
+    "weakrand": "x",
+}
 NAMES = {"cmdi": "host", "codeinj": "expr", "sqli": "name", "path": "file", "weakrand": "email"}
 
 # source kind -> (preamble, expression); "{n}" is the parameter's name
@@ -41,7 +53,7 @@ SOURCES = {
     ),
     "read": ('read -r -p "{n}: " INPUT_LINE\n', '"$INPUT_LINE"'),
     "cgi_query": (
-        'echo "Content-Type: text/plain"\necho\nQS_VALUE=$(printf \'%s\' "$QUERY_STRING" | sed -n \'s/^.*{n}=\\([^&]*\\).*$/\\1/p\')\n',
+        "echo \"Content-Type: text/plain\"\necho\nQS_VALUE=$(printf '%s' \"$QUERY_STRING\" | sed -n 's/^.*{n}=\\([^&]*\\).*$/\\1/p')\n",
         '"$QS_VALUE"',
     ),
     "cgi_header": ('echo "Content-Type: text/plain"\necho\n', '"$HTTP_X_{N}"'),
@@ -53,33 +65,82 @@ def sinks(cat: str, vuln: bool) -> list[str]:
     v = "$value"
     if cat == "cmdi":
         return (
-            [f'eval "ping -c 1 {v}"', f'sh -c "nslookup {v}"', f'bash -c "dig +short {v} | head -n 1"', f'ssh deploy@build.internal "ls /srv/{v}"']
+            [
+                f'eval "ping -c 1 {v}"',
+                f'sh -c "nslookup {v}"',
+                f'bash -c "dig +short {v} | head -n 1"',
+                f'ssh deploy@build.internal "ls /srv/{v}"',
+            ]
             if vuln
-            else [f'ping -c 1 -- "{v}"', f'nslookup -- "{v}"', f'printf -v quoted \'%q\' "{v}"\neval "ping -c 1 $quoted"']
+            else [
+                f'ping -c 1 -- "{v}"',
+                f'nslookup -- "{v}"',
+                f'printf -v quoted \'%q\' "{v}"\neval "ping -c 1 $quoted"',
+            ]
         )
     if cat == "codeinj":
         return (
-            [f'source "/opt/plugins/{v}"', f'python3 -c "print({v})"', f'awk "BEGIN {{ print {v} }}"', f'perl -e "print {v}"']
+            [
+                f'source "/opt/plugins/{v}"',
+                f'python3 -c "print({v})"',
+                f'awk "BEGIN {{ print {v} }}"',
+                f'perl -e "print {v}"',
+            ]
             if vuln
-            else [f'python3 -c \'import sys; print(len(sys.argv[1]))\' "{v}"', f'awk -v x="{v}" \'BEGIN {{ print length(x) }}\'', 'source "/opt/plugins/default.sh"\necho "' + v + '" >/dev/null']
+            else [
+                f"python3 -c 'import sys; print(len(sys.argv[1]))' \"{v}\"",
+                f"awk -v x=\"{v}\" 'BEGIN {{ print length(x) }}'",
+                'source "/opt/plugins/default.sh"\necho "' + v + '" >/dev/null',
+            ]
         )
     if cat == "sqli":
         return (
-            [f'sqlite3 /var/lib/app/app.db "SELECT id FROM users WHERE name = \'{v}\';"', f'psql -d app -c "DELETE FROM carts WHERE owner = \'{v}\'"', f'mysql app -e "SELECT * FROM orders WHERE customer = \'{v}\'"']
+            [
+                f"sqlite3 /var/lib/app/app.db \"SELECT id FROM users WHERE name = '{v}';\"",
+                f"psql -d app -c \"DELETE FROM carts WHERE owner = '{v}'\"",
+                f"mysql app -e \"SELECT * FROM orders WHERE customer = '{v}'\"",
+            ]
             if vuln
-            else [f'psql -d app -v owner="{v}" -f /opt/app/delete_cart.sql', 'sqlite3 /var/lib/app/app.db "SELECT id FROM users WHERE name = \'alice\';"\necho "' + v + '" >/dev/null']
+            else [
+                f'psql -d app -v owner="{v}" -f /opt/app/delete_cart.sql',
+                'sqlite3 /var/lib/app/app.db "SELECT id FROM users WHERE name = \'alice\';"\necho "'
+                + v
+                + '" >/dev/null',
+            ]
         )
     if cat == "path":
         return (
-            [f'cat "/srv/files/{v}"', f'rm -f -- "/var/uploads/{v}"', f'cp "/srv/reports/{v}" /tmp/outbox/', f'tail -n 20 "/var/log/app/{v}"']
+            [
+                f'cat "/srv/files/{v}"',
+                f'rm -f -- "/var/uploads/{v}"',
+                f'cp "/srv/reports/{v}" /tmp/outbox/',
+                f'tail -n 20 "/var/log/app/{v}"',
+            ]
             if vuln
-            else [f'cat "/srv/files/$(basename -- "{v}")"', f'rm -f -- "/var/uploads/${{value##*/}}"']
+            else [
+                f'cat "/srv/files/$(basename -- "{v}")"',
+                f'rm -f -- "/var/uploads/${{value##*/}}"',
+            ]
         )
     if cat == "weakrand":
         return (
-            ['session_token="$RANDOM$RANDOM$RANDOM"\necho "$session_token" > "/run/app/session"\necho "' + v + '" >/dev/null', 'reset_code=$((RANDOM % 900000 + 100000))\necho "$reset_code" > "/run/app/reset"\necho "' + v + '" >/dev/null']
+            [
+                'session_token="$RANDOM$RANDOM$RANDOM"\necho "$session_token" > "/run/app/session"\necho "'
+                + v
+                + '" >/dev/null',
+                'reset_code=$((RANDOM % 900000 + 100000))\necho "$reset_code" > "/run/app/reset"\necho "'
+                + v
+                + '" >/dev/null',
+            ]
             if vuln
-            else ['session_token=$(openssl rand -hex 16)\necho "$session_token" > "/run/app/session"\necho "' + v + '" >/dev/null', 'reset_code=$(od -An -N4 -tu4 /dev/urandom | tr -d \' \')\necho "$reset_code" > "/run/app/reset"\necho "' + v + '" >/dev/null']
+            else [
+                'session_token=$(openssl rand -hex 16)\necho "$session_token" > "/run/app/session"\necho "'
+                + v
+                + '" >/dev/null',
+                'reset_code=$(od -An -N4 -tu4 /dev/urandom | tr -d \' \')\necho "$reset_code" > "/run/app/reset"\necho "'
+                + v
+                + '" >/dev/null',
+            ]
         )
     raise KeyError(cat)
 
@@ -115,12 +176,28 @@ def build(cat: str, vuln: bool, rng: random.Random) -> tuple[str, dict]:
         flow = rng.choice(SAFE_FLOWS)
         safe_kind = "safe_flow"
     if flow == "FUNC":  # the sink in a function, the input passed as its argument
-        body = "run_step() {\n  local value=$1\n  " + sink.replace("\n", "\n  ") + "\n}\n\nrun_step " + src + "\n"
+        body = (
+            "run_step() {\n  local value=$1\n  "
+            + sink.replace("\n", "\n  ")
+            + "\n}\n\nrun_step "
+            + src
+            + "\n"
+        )
     else:
         body = flow.replace("{S}", src).replace("{C}", CONST[cat]) + "\n" + sink + "\n"
-    head = "#!/usr/bin/env bash\n# " + rng.choice(["deploy helper", "ops task", "report job", "cgi endpoint"]) + "\nset -euo pipefail\n\n"
+    head = (
+        "#!/usr/bin/env bash\n# "
+        + rng.choice(["deploy helper", "ops task", "report job", "cgi endpoint"])
+        + "\nset -euo pipefail\n\n"
+    )
     text = head + pre + ("\n" if pre else "") + body
-    label = {"category": cat, "cwe": CWE[cat], "vulnerable": vuln, "framework": kind, "safe_kind": safe_kind}
+    label = {
+        "category": cat,
+        "cwe": CWE[cat],
+        "vulnerable": vuln,
+        "framework": kind,
+        "safe_kind": safe_kind,
+    }
     return text, label
 
 
@@ -138,7 +215,9 @@ def main() -> int:
                 (OUT / cid).mkdir()
                 name = "index.cgi" if label["framework"].startswith("cgi") else "run.sh"
                 (OUT / cid / name).write_text(text)
-                label["split"] = "heldout" if hashlib.sha256(cid.encode()).digest()[0] % 2 else "tune"
+                label["split"] = (
+                    "heldout" if hashlib.sha256(cid.encode()).digest()[0] % 2 else "tune"
+                )
                 labels[cid] = label
     (OUT / "labels.json").write_text(json.dumps(labels, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(labels)} cases to {OUT}")
