@@ -165,6 +165,7 @@ class PyAnalysis(FileAnalysis):
         self.module_alias: dict[str, tuple[str, int]] = {}  # import pkg.mod as m
         self.fallbacks: set[str] = set()  # names bound only by an `except ImportError` import
         self._fields: dict[str, bool] | None = None  # self.<field> -> constant-like
+        self.assignments: list[Node] = []  # assignment statements (prepare)
         self.xml_default: dict[str, Node] = {}  # lxml parser name -> its construction
         self.xml_default_used: dict[str, str] = {}  # ... parsing a non-constant document
         self.class_of: dict[int, str] = {}
@@ -185,8 +186,8 @@ class PyAnalysis(FileAnalysis):
             return
         self.prepared = True
         stack = [self.tree.root_node]
-        while stack:
-            n = stack.pop()
+        while stack:  # statements only: imports, defs and assignments are never inside
+            n = stack.pop()  # expressions (lambdas cannot hold them), so those are skipped
             t = n.type
             if t == "import_statement":
                 self.import_(n)
@@ -194,9 +195,13 @@ class PyAnalysis(FileAnalysis):
             if t == "import_from_statement":
                 self.import_from(n)
                 continue
+            if t in ("assignment", "augmented_assignment"):
+                self.assignments.append(n)
+                continue
             if t == "function_definition":
                 self.define(n)
-            stack.extend(n.named_children)
+            if t in _STATEMENT_CONTAINERS:
+                stack.extend(n.named_children)
 
     def fallback_import(self, n: Node, alias: str) -> bool:
         """True when this import only stands in for another binding of ``alias``:
@@ -386,12 +391,7 @@ class PyAnalysis(FileAnalysis):
         origin, like parameters."""
         if self._fields is None:
             fields: dict[str, bool] = {}
-            stack = [self.tree.root_node]
-            while stack:
-                n = stack.pop()
-                stack.extend(n.named_children)
-                if n.type not in ("assignment", "augmented_assignment"):
-                    continue
+            for n in self.assignments:  # collected by prepare()
                 left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                 if left is None or right is None:
                     continue
@@ -529,6 +529,16 @@ def parse_tree(text: str) -> Tree:
 
 
 _LITERALS = frozenset({"integer", "float", "true", "false", "none"})
+#: nodes whose children can be statements (walked by prepare)
+_STATEMENT_CONTAINERS = frozenset(
+    {
+        "module", "block", "class_definition", "function_definition",
+        "decorated_definition", "if_statement", "elif_clause", "else_clause",
+        "try_statement", "except_clause", "except_group_clause", "finally_clause",
+        "with_statement", "for_statement", "while_statement", "match_statement",
+        "case_clause", "expression_statement", "future_import_statement",
+    }
+)  # fmt: skip
 
 
 def _descendants(n: Node) -> list[Node]:
