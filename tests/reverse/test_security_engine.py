@@ -586,3 +586,23 @@ def test_nextjs_app_router_route_handlers(verb: str, body: str, cwe: str, report
         if f.cwe == cwe and f.severity in ("medium", "high", "critical")
     ]
     assert bool(found) is reported, body
+
+
+def test_sql_identifier_quoting_sanitises_by_method_name() -> None:
+    src = textwrap.dedent("""
+        class Cache:
+            def __init__(self, table):
+                self._table = table
+
+            def get(self, connection, key):
+                quote_name = connection.ops.quote_name
+                table = quote_name(self._table)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT v FROM %s WHERE k = %%s" % table, [key])
+
+            def raw(self, connection):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT v FROM %s" % self._table)
+    """)
+    found = [f for f in scan_source("c.py", src) if f.cwe == "CWE-89" and f.severity == "medium"]
+    assert [f.start_line for f in found] == [14]

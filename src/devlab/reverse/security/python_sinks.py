@@ -180,6 +180,9 @@ class SinkRules(ConfigRules):
                     self.guard(name, frozenset({"all"}), node, f"{last}()")
             return []
         san = model.sanitisers.get(q or "")
+        if san is None and q:  # identifier quoting by method name (connection.ops.quote_name)
+            kinds = model.raw.get("sanitiser_methods", {}).get(q.rsplit(".", 1)[-1])
+            san = frozenset(kinds) if kinds else None
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
         ctx = (q, method, recv, recv_t, pos, pos_t, kw, kw_t, splat)
