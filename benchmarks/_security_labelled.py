@@ -39,6 +39,7 @@ FAMILY = {
     "cookie": {"CWE-614", "CWE-1004", "CWE-315"},
     "codeinj": {"CWE-94", "CWE-95"},
     "deser": {"CWE-502"},
+    "ssti": {"CWE-1336", "CWE-94"},
 }
 
 
@@ -177,7 +178,7 @@ def per_file_scores() -> dict[str, Any]:
     from devlab.reverse.security import scan_source
 
     out: dict[str, Any] = {}
-    for lang in ("python", "js"):
+    for lang in ("python", "js", "java", "go", "bash"):
         labels = load(lang)
         hits: dict[str, list] = {}
         unanalysed = 0

@@ -69,6 +69,11 @@ def main() -> int:
     ap.add_argument("--package", default="Django==5.1.4")
     ap.add_argument("--before-src", required="--child" not in sys.argv)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--before-label",
+        default="the source before issue #17 (ast-based Python rules)",
+        help="what --before-src holds (for the docs)",
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -103,8 +108,8 @@ def main() -> int:
             f"process (DevLab's rules + bandit). Machine: {m['cpu']}, {m['cores']} cores "
             f"shared with other work (load average {load0:.1f} at the start, "
             f"{os.getloadavg()[0]:.1f} at the end); {m['date']}. CPU s is the child's user + "
-            "system time; wall s moves with the other load. *before*: the source before "
-            "issue #17 (ast-based Python rules).",
+            "system time; wall s moves with the other load. *before*: "
+            f"{args.before_label}.",
             "",
             *rows,
             "",

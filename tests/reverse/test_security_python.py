@@ -588,8 +588,11 @@ def test_eval_of_a_compiled_code_object_is_not_the_sink() -> None:
     """)
     found = scan_python_source("menu.py", src)
     evals = {f.start_line: f for f in found if f.cwe == "CWE-95"}
-    # no data flow reaches either eval(): presence only, never in the default view
-    assert evals[7].severity in {"info", "low"} and evals[14].severity in {"info", "low"}
+    # a code object from compile() is judged where it was compiled: presence only here
+    assert evals[7].severity in {"info", "low"}
+    # a field set from a constructor parameter is of untraced origin, like a parameter:
+    # medium at low confidence (a library's callers are its input; pyxdg's CVE-2019-12761)
+    assert evals[14].severity == "medium" and evals[14].confidence == "low"
     fed = src + "\nfrom flask import request\n\ndef h():\n    return Legacy(request.data).rule\n"
     fed += "\ndef g():\n    return eval(request.args['e'])\n"
     assert serious(scan_python_source("menu.py", fed), "CWE-95")

@@ -44,9 +44,32 @@ RULES = make_rules(
         "cmd": "Do not eval or 'sh -c' untrusted data: call the command directly with quoted "
         'arguments ("$var"), validate values against an allow-list, or quote with '
         "printf '%q'.",
-        "code": "Only source files from fixed, trusted paths.",
+        "code": "Only source files from fixed, trusted paths; pass values to python -c / "
+        "awk / perl programs as separate arguments (sys.argv, awk -v), never inside the "
+        "program text.",
+        "sql": "Do not put values into SQL text: validate them against an allow-list or an "
+        "anchored [[ =~ ]] pattern, or pass them as psql variables (-v name=value, :'name').",
+        "path": 'Keep only the file name (basename -- "$x" or ${x##*/}) or reject values '
+        "containing '..' or '/' before joining them to the base directory.",
     },
 )
+#: CGI request data (RFC 3875 meta-variables and HTTP_* headers): the request's input
+CGI_VARS = words(
+    "QUERY_STRING PATH_INFO PATH_TRANSLATED REQUEST_URI SCRIPT_NAME CONTENT_TYPE "
+    "CONTENT_LENGTH REMOTE_USER REMOTE_IDENT AUTH_TYPE"
+)
+#: interpreters whose -c / -e / -r option takes program text
+CODE_FLAGS = {"python": "-c", "python3": "-c", "perl": "-e", "ruby": "-e", "node": "-e",
+              "php": "-r"}  # fmt: skip
+AWKS = words("awk gawk mawk nawk")
+SQL_CLIENTS = {"psql": ("-c", "--command"), "mysql": ("-e", "--execute"),
+               "mariadb": ("-e", "--execute")}  # fmt: skip
+FILE_COMMANDS = words(
+    "cat head tail less more rm cp mv ln touch mkdir rmdir tee truncate shred install "
+    "chmod chown stat wc sort uniq base64 xxd od file source"
+)
+#: a word that names a file under a fixed directory and then expands input
+FIXED_DIR_WORD = re.compile(r"""^["']?/[\w.-]+(/[\w.-]+)*/[^$`]*\$""")
 SHELL_VARS = words(
     "HOME PATH PWD OLDPWD USER LOGNAME SHELL HOSTNAME HOSTTYPE OSTYPE MACHTYPE UID EUID PPID "
     "RANDOM LINENO SECONDS IFS TMPDIR LANG LC_ALL TERM BASH BASH_SOURCE BASH_VERSION "
@@ -141,6 +164,10 @@ class BashScan(Scan):
             return t
         if name in fa.assigned:
             return self.unknown()
+        if name in CGI_VARS or name.startswith("HTTP_"):
+            return self.source(f"CGI {name}", node)
+        if name == "OPTARG":
+            return self.source("command-line option ($OPTARG)", node)
         if name.isupper() and name not in SHELL_VARS and not name.startswith("BASH_"):
             line = row(node)
             return [Taint("environment").then(line, fa.code(line), f"source: environment ${name}")]
@@ -152,8 +179,14 @@ class BashScan(Scan):
             if c.type in ("variable_name", "special_variable_name"):
                 if not out:
                     out = self.variable(self.fa.text(c), c)
+            elif c.type == "subscript" and c.named_children:  # ${args[0]}: the array's taint
+                first = c.named_children[0]
+                if first.type == "variable_name" and not out:
+                    out = self.variable(self.fa.text(first), first)
             else:
                 out = union(out, self.eval(c))
+        if out and re.search(r"##\*/\}$", self.fa.text(node)):  # ${x##*/}: the file name
+            out = self.sanitise(out, frozenset({"path"}), node, "${x##*/} (file name only)")
         return out
 
     def h_string(self, node: Node) -> list[Taint]:
@@ -174,6 +207,14 @@ class BashScan(Scan):
         if value is None:
             return t
         vtext = fa.text(value)
+        if re.search(r"\bRANDOM\b", vtext[:500]) and not re.search(r"urandom|SRANDOM", vtext):
+            self.target = name
+            self.random_secret(
+                node,
+                "$RANDOM (15 bits, predictable)",
+                "Use openssl rand -hex 16, or read /dev/urandom (od -An -N16 -tx1 /dev/urandom).",
+            )
+            self.target = saved
         literal = value.type in ("word", "raw_string", "number") or (
             value.type == "string"
             and not any(c.type != "string_content" for c in value.named_children)
@@ -250,6 +291,9 @@ class BashScan(Scan):
         if base == "set" and rest[:1] == ["--"]:
             self.posargs = union([], all_t)
             return []
+        if base == "basename":
+            return self.sanitise(all_t, frozenset({"path"}), node, "basename (file name only)")
+        self.data_sinks(node, base, rest, rest_t)
         if base == "getopt" or (base == "git" and ("--parseopt" in rest or "--sq-quote" in rest)):
             # their output is shell-quoted for eval / set --
             return self.sanitise(all_t, frozenset({"cmd"}), node, f"{base} (quotes for the shell)")
@@ -333,6 +377,34 @@ class BashScan(Scan):
             self.bind(rest[1], self.sanitise(t, frozenset({"cmd"}), node, "printf '%q'"), node)
             return True
         return False
+
+    def data_sinks(self, node: Node, base: str, rest: list[str], rest_t: list[list[Taint]]) -> None:
+        """Input inside SQL text (sqlite3 / psql -c / mysql -e), inside program text
+        (python -c, perl -e, awk programs) or joined to a fixed directory (file commands)."""
+        positional = [j for j, w in enumerate(rest) if not w.startswith("-")]
+        if base == "sqlite3" and len(positional) > 1:
+            for j in positional[1:]:
+                self.sink("sql", node, rest_t[j], "sink: sqlite3 SQL text")
+        flags = SQL_CLIENTS.get(base)
+        code_flag = CODE_FLAGS.get(base)
+        for j, w in enumerate(rest):
+            if flags and (w in flags or w.startswith(tuple(f + "=" for f in flags))):
+                k = j if "=" in w else j + 1
+                if k < len(rest_t):
+                    self.sink("sql", node, rest_t[k], f"sink: {base} {flags[0]} SQL text")
+            if code_flag and w == code_flag and j + 1 < len(rest_t):
+                self.sink("code", node, rest_t[j + 1], f"sink: {base} {code_flag} program text")
+                break
+        if base in AWKS:
+            prog = next((j for j in positional if rest[j - 1] not in ("-v", "-f", "-F")), None)
+            if prog is not None:
+                self.sink("code", node, rest_t[prog], f"sink: {base} program text")
+        if base in FILE_COMMANDS and base != "source":
+            for j in positional:
+                if FIXED_DIR_WORD.match(rest[j]):
+                    self.sink(
+                        "path", node, rest_t[j], f"sink: {base} on a path under a fixed directory"
+                    )
 
     def read(self, node: Node, words: list[str]) -> None:
         skip_next = False
@@ -534,6 +606,41 @@ class BashScan(Scan):
         self.branch(*[k for k in kids if cond is None or k.id != cond.id])
         return []
 
+    def h_case(self, node: Node) -> list[Taint]:
+        """``case "$v" in a|b) ;; *) v=default ;; esac``: afterwards ``v`` is one of the
+        literal patterns or the constant the catch-all sets (or the script left): an
+        allow-list."""
+        self.h_branchy(node)
+        kids = node.named_children
+        subject = kids[0] if kids else None
+        names = [
+            self.fa.text(v)
+            for e in (subject.named_children if subject is not None else [])
+            if e.type == "simple_expansion"
+            for v in e.named_children
+            if v.type == "variable_name"
+        ]
+        if subject is None or len(names) != 1:
+            return []
+        name = names[0]
+        items = [k for k in kids[1:] if k.type == "case_item"]
+        for item in items:
+            pats = [c for c in item.named_children if c.type in ("word", "extglob_pattern")]
+            body = [c for c in item.named_children if c.type not in ("word", "extglob_pattern")]
+            if all(not re.search(r"[*?\[$]", self.fa.text(p)) for p in pats):
+                continue  # literal patterns: the value is one of them
+            if [self.fa.text(p) for p in pats] == ["*"] and any(
+                (c.type == "variable_assignment" and self.fa.text(c).startswith(name + "=")
+                 and "$" not in self.fa.text(c))
+                or (c.type == "command" and self.fa.text(c).split()[0] in ("exit", "return"))
+                for c in body
+            ):  # fmt: skip
+                continue
+            return []
+        if items:
+            self.guard(name, ALL_KINDS, node, "a case allow-list")
+        return []
+
     def h_test(self, node: Node) -> list[Taint]:
         fa = self.fa
         stack = list(node.named_children)
@@ -573,7 +680,7 @@ BashScan.handlers = {
     "for_statement": BashScan.h_for,
     "if_statement": BashScan.h_branchy,
     "while_statement": BashScan.h_branchy,
-    "case_statement": BashScan.h_branchy,
+    "case_statement": BashScan.h_case,
     "test_command": BashScan.h_test,
     "function_definition": BashScan.h_function,
 }

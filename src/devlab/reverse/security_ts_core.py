@@ -116,6 +116,7 @@ _PLACEHOLDER = re.compile(
     r"^token$|\$\{|\{\{)",
     re.I,
 )
+ALLOW_CALL = re.compile(r"^[\w.]+\.(\w+)\(\s*([\w.]+)\s*\)$")  # allowed.contains(x)
 SQL_TEXT = re.compile(
     r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset\b|delete\s+from|"
     r"where\s+[\w.\"`]+\s*(=|<|>|like|in\b)|order\s+by|create\s+(table|index)|drop\s+table)",
@@ -882,6 +883,33 @@ class Scan:
         self.fa.config(
             "WEAKHASH", "CWE-328", "Weak hash", node, f"{alg} {why}.", sev, conf, fix, self.symbol
         )
+
+    def hashed_input(self, node: Node, alg: str, taints: list[Taint]) -> None:
+        """A weak hash of request data (it needs a strong hash): CWE-328, medium."""
+        live = [t for t in taints if t.origin not in ("param", "unknown")]
+        if not live:
+            return
+        self.fa.config(
+            "WEAKHASH",
+            "CWE-328",
+            "Weak hash",
+            node,
+            f"{alg.upper()} hashes data from {live[0].origin}: MD5/SHA-1 are unfit for it.",
+            "medium",
+            "high",
+            "Use SHA-256 or better; for passwords a password hash (bcrypt/scrypt/argon2).",
+            self.symbol,
+        )
+
+    def allow_listed(self, cond: Node | None, cons: Node | None, methods: frozenset[str]) -> bool:
+        """``ALLOWED.contains(x) ? x : "default"`` (any language): the condition is a
+        membership call (``methods``) on the very expression the branch picks."""
+        while cond is not None and cond.type == "parenthesized_expression" and cond.named_children:
+            cond = cond.named_children[0]
+        if cond is None or cons is None:
+            return False
+        m = ALLOW_CALL.match(self.fa.text(cond)[:300])
+        return bool(m and m.group(1) in methods and m.group(2) == self.fa.text(cons))
 
     def random_secret(
         self, node: Node, how: str, fix: str, to_snake: Callable[[str], str] = snake

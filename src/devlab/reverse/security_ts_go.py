@@ -264,12 +264,15 @@ class GoAnalysis(FileAnalysis):
             field = self.text(node.child_by_field_name("field"))
             if op is not None and op.type == "identifier":
                 path = self.imports.get(self.text(op))
-                if path is not None:
-                    return f"{path}.{field}"
+                if path is not None:  # github.com/go-ldap/ldap/v3 -> .../ldap (major version)
+                    return f"{MAJOR_VERSION.sub('', path)}.{field}"
             return f"{self.text(op)[:60]}.{field}"
         if node.type == "identifier":
             return self.text(node)
         return "?"
+
+
+MAJOR_VERSION = re.compile(r"/v\d+$")
 
 
 def _package_name(path: str) -> str:
@@ -646,10 +649,10 @@ class GoScan(Scan):
         if q.startswith("html/template.") and q.rsplit(".", 1)[-1] in HTML_TYPES and n:
             self.sink("xss", node, arg(0), f"sink: {_short(q)}() (trusted, not escaped)")
             return True
-        if q.startswith("fmt.") and q[4:] in FPRINT and n > 1 and fa.text(args[0]) in self.writers:
+        if q.startswith("fmt.") and q[4:] in FPRINT and n > 1 and self.is_writer(args[0]):
             self.sink("xss", node, rest(1), f"sink: {_short(q)}() to the ResponseWriter")
             return True
-        if q == "io.WriteString" and n > 1 and fa.text(args[0]) in self.writers:
+        if q == "io.WriteString" and n > 1 and self.is_writer(args[0]):
             self.sink("xss", node, arg(1), "sink: io.WriteString() to the ResponseWriter")
             return True
         if method == "Write" and n and (recv_text in self.writers or recv_text.endswith(".Writer")):
@@ -698,9 +701,14 @@ class GoScan(Scan):
             self.hash_rule(node, alg, fa.text(args[0])[:200] if args else "")
             if self.target and name == "New":
                 self.digests[self.target] = alg
+            if name == "Sum":
+                self.hashed_input(node, alg, c.arg(0))
+        elif method == "SetCookie" and recv_text in self.ctx and n >= 7:
+            self.gin_cookie(node, args)
         elif method == "Write" and recv_text in self.digests and n:
             if PASSWORDISH.search(fa.text(args[0])[:200]):
                 self.hash_rule(node, self.digests[recv_text], fa.text(args[0]))
+            self.hashed_input(node, self.digests[recv_text], c.arg(0))
         elif base in ("crypto/des", "crypto/rc4") and name.startswith("New"):
             self.fa.config(
                 "WEAKCRYPTO",
@@ -924,6 +932,38 @@ class GoScan(Scan):
         self.branch(node.child_by_field_name("body"))
         return []
 
+    def is_writer(self, node: Node) -> bool:
+        """An ``http.ResponseWriter`` parameter, or a Gin / Echo context's ``c.Writer``."""
+        text = self.fa.text(node)
+        return text in self.writers or (
+            text.endswith(".Writer") and text.rsplit(".", 1)[0] in self.ctx
+        )
+
+    def h_case(self, node: Node) -> list[Taint]:
+        """``case "a", "b":`` of a switch on a variable: inside the case the variable is
+        one of the listed constants (an allow-list); outside it keeps its taint."""
+        sw = node.parent
+        value = sw.child_by_field_name("value") if sw is not None else None
+        lits = node.children_by_field_name("value")
+        if (
+            value is None
+            or value.type != "identifier"
+            or not lits
+            or not all(
+                x.type.endswith("literal")
+                for v in lits
+                for x in (v.named_children if v.type == "expression_list" else [v])
+            )
+        ):
+            return self.children(node)
+        name = self.fa.text(value)
+        before = self.env.get(name)
+        self.guard(name, ALL_KINDS, node, "a switch case allow-list")
+        self.children(node)
+        if before is not None:
+            self.env[name] = before
+        return []
+
     def h_switch(self, node: Node) -> list[Taint]:
         self.eval(node.child_by_field_name("initializer"))
         t = self.eval(node.child_by_field_name("value"))
@@ -985,6 +1025,29 @@ class GoScan(Scan):
                     self.symbol,
                 )
         return t
+
+    def gin_cookie(self, node: Node, args: list[Node]) -> None:
+        """Gin's ``c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)``."""
+        fa = self.fa
+        missing = [
+            f for f, a in (("Secure", args[5]), ("HttpOnly", args[6])) if fa.text(a) != "true"
+        ]
+        if not missing:
+            return
+        explicit = any(fa.text(a) == "false" for a in args[5:7])
+        name = fa.text(args[0]).strip('"')
+        fa.config(
+            "COOKIE",
+            "CWE-614",
+            "Insecure cookie",
+            node,
+            f"c.SetCookie({name[:40]}) is set without {' and '.join(missing)}: the cookie can "
+            "leak over plain HTTP or to scripts.",
+            "medium" if explicit or COOKIEISH.search(name) else "low",
+            "high" if explicit else "medium",
+            "Pass secure=true and httpOnly=true (and c.SetSameSite(http.SameSiteLaxMode)).",
+            self.symbol,
+        )
 
     def h_keyed(self, node: Node) -> list[Taint]:
         fa = self.fa
@@ -1117,6 +1180,7 @@ GoScan.handlers = {
     "if_statement": GoScan.h_if,
     "for_statement": GoScan.h_for,
     "expression_switch_statement": GoScan.h_switch,
+    "expression_case": GoScan.h_case,
     "type_switch_statement": GoScan.h_switch,
     "select_statement": GoScan.h_switch,
     "binary_expression": GoScan.h_binary,

@@ -49,6 +49,9 @@ from devlab.reverse.taint import Taint
 __all__ = ["JavaAnalysis"]
 
 
+WEAK_GETINSTANCE = re.compile(r'^MessageDigest\.getInstance\(\s*"([\w-]+)"\s*\)$')
+HTML_TEXT = re.compile(r'"\s*<[A-Za-z!/]')  # a string literal that starts with a tag
+ALLOW_METHODS = words("contains containsKey containsValue")
 FUNCTION_TYPES = words("method_declaration constructor_declaration lambda_expression")
 RULES = make_rules(
     "JAVA",
@@ -216,6 +219,10 @@ class JavaAnalysis(FileAnalysis):
         self.field_types: dict[str, str] = {}
         self.req_names: set[str] = {"request", "req", "httpRequest", "servletRequest"}
         self.resolve_class = False
+        # XML factories without XXE protection: (node, factory, symbol), and per method
+        # what its parse calls read: "source" (user data), "untraced" or "constant"
+        self.xxe_pending: list[tuple[Node, str, str | None]] = []
+        self.xxe_parsed: dict[str | None, str] = {}
 
     def prepare(self) -> None:
         stack = [self.tree.root_node]
@@ -242,6 +249,7 @@ class JavaAnalysis(FileAnalysis):
             stack.extend(n.named_children)
 
     def finish(self) -> None:
+        _xxe_findings(self)
         for m in re.finditer(
             r"@EnableWebSecurity\s*\(\s*debug\s*=\s*true", self.src.decode("utf-8", "replace")
         ):
@@ -349,6 +357,36 @@ class JavaAnalysis(FileAnalysis):
         if t == "parenthesized_expression" and node.named_children:
             return self.qual(node.named_children[0], depth + 1)
         return "?"
+
+
+XXE_LEVEL = {
+    # what the method parses -> (severity, confidence, message tail)
+    "source": ("high", "medium", "and parses user data in this method"),
+    "untraced": ("medium", "low", "and parses a document of untraced origin in this method"),
+    None: ("low", "low", "(no document from a user reaches its parser in this method)"),
+}
+XML_PARSERS = words("DocumentBuilder SAXParser XMLReader Unmarshaller XMLStreamReader")
+
+
+def _xxe_findings(fa: JavaAnalysis) -> None:
+    """One finding per unprotected XML factory, its severity from what the method parses:
+    user data -> high; a parameter or field -> medium at low confidence; constants or
+    nothing -> low (the configuration alone is not a vulnerability in the default view)."""
+    for node, factory, symbol in fa.xxe_pending:
+        sev, conf, tail = XXE_LEVEL[fa.xxe_parsed.get(symbol)]
+        fa.config(
+            "XXE",
+            "CWE-611",
+            "XML external entities",
+            node,
+            f"{factory} is created without disallowing DOCTYPEs or external entities {tail}: "
+            "parsing untrusted XML can read local files or reach internal hosts.",
+            sev,  # type: ignore[arg-type]
+            conf,  # type: ignore[arg-type]
+            'Call factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", '
+            'true) (or XMLInputFactory.SUPPORT_DTD=false, XMLConstants.ACCESS_EXTERNAL_DTD="").',
+            symbol,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,6 +592,7 @@ class JavaScan(Scan):
         """Check one call against the sinks: the families in order (the first that claims
         the call ends the check), then the configuration rules."""
         c = _Call(node, q, name, obj, recv_text, rtype, recv_t, args, arg_t)
+        self.xml_parse(c)
         for family in (
             self.code_sinks,
             self.sql_path_sinks,
@@ -656,10 +695,10 @@ class JavaScan(Scan):
                 self.sink("deser", node, recv_t, f"sink: {what}.{name}()")
             return True
         if name in ("load", "loadAll", "loadAs") and (
-            rtype == "Yaml" or re.match(r"new Yaml\(\s*\)", recv_text)
+            rtype.rsplit(".", 1)[-1] == "Yaml" or re.match(r"new ([\w.]+\.)?Yaml\(\s*\)", recv_text)
         ):
             if not (obj is not None and fa.text(obj) in self.safe_yaml) and (
-                "SafeConstructor" not in recv_text
+                "SafeConstructor" not in (fa.text(obj) if obj is not None else recv_text)
             ):
                 self.sink("deser", node, arg(0), "sink: SnakeYAML Yaml.load()")
             return True
@@ -785,10 +824,15 @@ class JavaScan(Scan):
         elif name in ("update", "digest") and n and recv_text in self.digests:
             if PASSWORDISH.search(fa.text(args[0])[:200]):
                 self.hash_rule(node, self.digests[recv_text])
+            self.hashed_input(node, self.digests[recv_text], c.arg(0))
+        elif name in ("update", "digest") and n and (m := WEAK_GETINSTANCE.match(recv_text)):
+            if m.group(1).upper() in WEAK_DIGESTS:
+                self.hashed_input(node, m.group(1), c.arg(0))
         elif (recv_text == "DigestUtils" and re.match(r"(md5|sha1|sha|md2)(Hex)?$", name)) or (
             recv_text == "Hashing" and name in ("md5", "sha1")
         ):
             self.hash_rule(node, name)
+            self.hashed_input(node, name, c.arg(0))
         elif q == "Cipher.getInstance" and n and args[0].type == "string_literal":
             alg = fa.text(args[0]).strip('"')
             if WEAK_CIPHER.search(alg) and not alg.upper().startswith("RSA"):
@@ -1011,6 +1055,16 @@ class JavaScan(Scan):
         self.branch(*node.named_children)
         return []
 
+    def h_java_ternary(self, node: Node) -> list[Taint]:
+        """``allowed.contains(x) ? x : "default"``: the picked branch is allow-listed."""
+        cond = node.child_by_field_name("condition")
+        cons = node.child_by_field_name("consequence")
+        self.eval(cond)
+        t = self.eval(cons)
+        if self.allow_listed(cond, cons, ALLOW_METHODS):
+            t = self.sanitise(t, ALL_KINDS, node, "an allow-list")
+        return union(t, self.eval(node.child_by_field_name("alternative")))
+
     def h_binary(self, node: Node) -> list[Taint]:
         op = self.fa.text(node.child_by_field_name("operator"))
         left = self.eval(node.child_by_field_name("left"))
@@ -1035,8 +1089,27 @@ class JavaScan(Scan):
             and self.fa.text(kids[0]).startswith('"redirect:')
         ):
             self.sink("redirect", node, t, 'sink: "redirect:" view name')
+        elif kids and t and HTML_TEXT.search(self.fa.text(kids[0])[:2000]) and self.body_method():
+            self.sink("xss", node, t, "sink: HTML returned as the response body (@ResponseBody)")
         self.returned(t, node)
         return []
+
+    def body_method(self) -> bool:
+        """A Spring handler whose return value is the response body: a request-mapping
+        method with ``@ResponseBody`` or in a ``@RestController`` class."""
+        fn = self.function
+        if fn is None or fn.type != "method_declaration":
+            return False
+        mods = next((c for c in fn.children if c.type == "modifiers"), None)
+        text = self.fa.text(mods) if mods is not None else ""
+        if not any(f"@{m}" in text for m in MAPPINGS):
+            return False
+        if "@ResponseBody" in text:
+            return True
+        cls = fn.parent.parent if fn.parent is not None else None
+        cmods = next((c for c in cls.children if c.type == "modifiers"), None) if cls else None
+        ctext = self.fa.text(cmods) if cmods is not None else ""
+        return "@RestController" in ctext or "@ResponseBody" in ctext
 
     # guards ----------------------------------------------------------------------------------
     def guards(self, cond: Node | None) -> None:
@@ -1119,19 +1192,33 @@ class JavaScan(Scan):
         text = self.fn_text() or self.fa.src.decode("utf-8", "replace")
         if XXE_SAFE.search(text):
             return
-        self.fa.config(
-            "XXE",
-            "CWE-611",
-            "XML external entities",
-            node,
-            f"{factory} is created without disallowing DOCTYPEs or external entities in this "
-            "method: parsing untrusted XML can read local files or reach internal hosts.",
-            "high",
-            "medium",
-            'Call factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", '
-            'true) (or XMLInputFactory.SUPPORT_DTD=false, XMLConstants.ACCESS_EXTERNAL_DTD="").',
-            self.symbol,
+        self.fa.xxe_pending.append((node, factory, self.symbol))
+
+    def xml_parse(self, c: _Call) -> None:
+        """A parse call on a DOM/SAX/StAX parser: what its document is, for the method's
+        unprotected factories (``_xxe_findings``)."""
+        if c.name not in ("parse", "unmarshal", "createXMLStreamReader") or not c.args:
+            return
+        if not (
+            c.rtype in XML_PARSERS
+            or re.search(r"new(DocumentBuilder|SAXParser|XMLReader)\(\)|Unmarshaller", c.recv_text)
+        ):
+            return
+        live = [
+            t
+            for t in union(c.arg(0), c.arg(1) if c.name == "parse" else [])
+            if not t.clean_for("xxe")
+        ]
+        level = (
+            "source"
+            if any(t.origin not in ("param", "unknown") for t in live)
+            else "untraced"
+            if live
+            else None
         )
+        seen = self.fa.xxe_parsed.get(self.symbol)
+        if level == "source" or (level == "untraced" and seen is None):
+            self.fa.xxe_parsed[self.symbol] = level
 
     def cookie_var(self, creation: Node, name: str) -> None:
         text = self.fn_text()
@@ -1263,7 +1350,7 @@ JavaScan.handlers = {
     "resource": JavaScan.h_resource,
     "catch_clause": JavaScan.h_branch,
     "switch_block": JavaScan.h_branch,
-    "ternary_expression": JavaScan.h_ternary,
+    "ternary_expression": JavaScan.h_java_ternary,
     "binary_expression": JavaScan.h_binary,
     "unary_expression": JavaScan.h_unary,
     "cast_expression": JavaScan.h_cast,

@@ -102,9 +102,14 @@ SERVER_MODULES = words(
 )
 REQ_PROPS = words(
     "query params body headers cookies signedCookies files file url originalUrl path "
-    "hostname rawBody fields"
+    "hostname rawBody fields nextUrl"
 )
-REQ_METHODS = frozenset({"get", "header", "param", "cookie"})
+# get/header/param/cookie (Express); json/formData/text: a Fetch API Request's body
+# (Next.js App Router, Hono, workers)
+REQ_METHODS = frozenset({"get", "header", "param", "cookie", "json", "formData", "text"})
+ROOTED_LITERAL = re.compile(r"""^["'`]/(?![/\\])""")  # "/path", not "//host"
+NEXT_VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+NEXT_ROUTE_FILE = re.compile(r"(^|/)route\.(js|ts|mjs)$")
 KOA_PROPS = frozenset({"query", "params", "body", "headers", "cookies", "querystring", "url"})
 DOM_SOURCES = {
     "location": frozenset({"search", "hash", "href", "pathname"}),
@@ -495,6 +500,16 @@ class JSAnalysis(FileAnalysis):
             p = p.parent
         return None
 
+    def next_route_handler(self, fn: Node) -> bool:
+        """A Next.js App Router route handler: an exported ``GET``/``POST``/... function
+        in a file that imports ``next/server`` or is named ``route.js``/``route.ts``."""
+        name = fn.child_by_field_name("name")
+        if name is None or self.text(name) not in NEXT_VERBS:
+            return False
+        if fn.parent is None or fn.parent.type != "export_statement":
+            return False
+        return "next/server" in self.modules or bool(NEXT_ROUTE_FILE.search(self.path))
+
     def params(self, fn: Node) -> list[tuple[int, str, Node, Taint | None]]:
         out: list[tuple[int, str, Node, Taint | None]] = []
         single = fn.child_by_field_name("parameter")
@@ -503,6 +518,7 @@ class JSAnalysis(FileAnalysis):
             ps = fn.child_by_field_name("parameters")
             plist = [p for p in ps.named_children if p.type != "comment"] if ps else []
         component = self.is_component(fn)
+        next_route = self.next_route_handler(fn)
         for i, p in enumerate(plist):
             src: Taint | None = None
             decorator = None
@@ -518,8 +534,14 @@ class JSAnalysis(FileAnalysis):
             if decorator in NEST_SOURCES:
                 label = f"@{decorator}()"
                 src = Taint(label).then(line, self.code(line), f"source: {label} parameter")
-            elif decorator in ("Req", "Request") or re.search(r"\bRequest\b", typ):
+            elif (
+                decorator in ("Req", "Request")
+                or re.search(r"\b(Next)?Request\b", typ)
+                or (next_route and i == 0)
+            ):
                 self.req_names.update(names)
+            elif next_route and i == 1:  # export async function GET(req, { params })
+                src = Taint("route params").then(line, self.code(line), "source: route params")
             elif component and i == 0:
                 src = Taint("component props", -1, (), CLIENT_PRESET).then(
                     line, self.code(line), "source: component props"
@@ -723,6 +745,15 @@ class JSScan(Scan):
             self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
         elif ctor is not None and ctor.type == "identifier" and fa.text(ctor) in self.code_ctors:
             self.code_sink(node, f"{fa.text(ctor)} (Function)", args, arg_t, -1)
+        elif q == "URL" and args and ROOTED_LITERAL.match(fa.text(args[0])):
+            # new URL("/login", request.url): the request only gives the origin back
+            return self.sanitise(all_t, frozenset({"redirect", "ssrf"}), node, "a rooted path")
+        elif (
+            q in ("Response", "NextResponse")
+            and len(args) > 1
+            and "text/html" in fa.text(args[1])[:500]
+        ):
+            self.sink("xss", node, arg_t[0], f"sink: new {q}() with an HTML body")
         return all_t
 
     def call(
@@ -935,6 +966,13 @@ class JSScan(Scan):
                         self.sink("redirect", node, self.eval(prop), where)
             elif a0.type == "string" and fa.text(a0)[1:-1].lower() == "location" and len(args) > 1:
                 self.sink("redirect", node, arg(1), f"sink: {recv_text}.{method}('Location')")
+            return True
+        if q.endswith(("NextResponse.redirect", "Response.redirect")) or (
+            fn.type == "identifier"
+            and fa.text(fn) in ("redirect", "permanentRedirect")
+            and "next/navigation" in fa.modules
+        ):
+            self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
         if q in ("location.assign", "location.replace", "window.location.assign") or q in (
             "window.location.replace",
@@ -1597,23 +1635,6 @@ class JSScan(Scan):
             "high",
             "Keep certificate verification on; for a private CA pass it with the ca option "
             "(or NODE_EXTRA_CA_CERTS).",
-        )
-
-    def hashed_input(self, node: Node, alg: str, taints: list[Taint]) -> None:
-        """A weak hash of request data (it needs a strong hash): CWE-328, medium."""
-        live = [t for t in taints if t.origin not in ("param", "unknown")]
-        if not live:
-            return
-        self.fa.config(
-            "WEAKHASH",
-            "CWE-328",
-            "Weak hash",
-            node,
-            f"{alg.upper()} hashes data from {live[0].origin}: MD5/SHA-1 are unfit for it.",
-            "medium",
-            "high",
-            "Use SHA-256 or better; for passwords scrypt/argon2/bcrypt.",
-            self.symbol,
         )
 
     def cookie_rule(self, node: Node, args: list[Node], koa: bool = False) -> None:

@@ -105,6 +105,15 @@ class SinkRules(ConfigRules):
             return self.source(label, node, CLI_PRESET if label != "environment" else frozenset())
         if self.is_request(obj) and attr in fa.model.request_attrs:
             return self.source(f"request.{attr}", node)
+        if (
+            obj is not None
+            and obj.type == "identifier"
+            and fa.text(obj) in ("self", "cls")
+            and fa.text(obj) not in self.env
+            and not self.is_request(node)
+            and not fa.field_is_constant(attr)
+        ):
+            return self.unknown()  # a field set from parameters or outside: untraced
         return self.eval(obj)
 
     def h_subscript(self, node: Node) -> list[Taint]:
@@ -164,10 +173,16 @@ class SinkRules(ConfigRules):
             and last.startswith(tuple(guards["validator_prefixes"]))
         ):
             for a in pos:
-                if a.type == "identifier":
-                    self.guard(fa.text(a), frozenset({"all"}), node, f"{last}()")
+                if a.type in ("identifier", "attribute"):  # validate(self.name) too
+                    name = fa.text(a)
+                    if name not in self.env:
+                        self.env[name] = self.eval(a)
+                    self.guard(name, frozenset({"all"}), node, f"{last}()")
             return []
         san = model.sanitisers.get(q or "")
+        if san is None and q:  # identifier quoting by method name (connection.ops.quote_name)
+            kinds = model.raw.get("sanitiser_methods", {}).get(q.rsplit(".", 1)[-1])
+            san = frozenset(kinds) if kinds else None
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
         ctx = (q, method, recv, recv_t, pos, pos_t, kw, kw_t, splat)
@@ -488,7 +503,13 @@ class SinkRules(ConfigRules):
                     continue
                 if kind == "xss" and n.type in ("dictionary", "list"):
                     continue
-                self.sink(kind, n, taints, f"sink: {label}()", constant=kind in ("code", "exec"))
+                # compile() runs nothing: a parameter (often an AST) is judged where the
+                # code object is run, only traced input is reported here
+                quiet = label in model.raw["sinks"][kind].get("quiet_untraced", ())
+                self.sink(
+                    kind, n, taints, f"sink: {label}()", constant=kind in ("code", "exec"),
+                    quiet=quiet,
+                )  # fmt: skip
 
     def hardened(self, q: str | None) -> str | None:
         """The sink kind an API loses when the module hardens it (js2py.disable_pyimport)."""
@@ -543,6 +564,8 @@ class SinkRules(ConfigRules):
         xxe = self.flags.setdefault("xxe", set())
         if q in cfg("xml_parse_calls") and pos:
             parser = kw.get("parser") or (pos[1] if len(pos) > 1 else None)
+            if parser is not None and parser.type == "identifier":
+                self.default_parser_use(fa.text(parser), pos_t[0])
             if parser is not None and self.dangerous_parser(parser):
                 self.sink(
                     "xxe",
@@ -563,6 +586,20 @@ class SinkRules(ConfigRules):
                 self.sink(
                     "xxe", pos[0], pos_t[0], f"sink: {name}.{method}() (external entities on)"
                 )
+
+    def default_parser_use(self, name: str, doc: list[Taint]) -> None:
+        """An lxml parser built without ``resolve_entities`` (lxml before 5.0 resolves
+        entities by default) parsing a document that is not constant: remembered, and
+        reported at the parser's construction at the end of the file (``finish``)."""
+        fa = self.fa
+        if name not in fa.xml_default or name in fa.xml_default_used:
+            return
+        live = [t for t in doc if not t.clean_for("xxe")]
+        if live:
+            src = next((t for t in live if t.origin not in ("param", "unknown")), None)
+            fa.xml_default_used[name] = f"a document from {src.origin}" if src else (
+                "a document of untraced origin (a parameter or a field)"
+            )  # fmt: skip
 
     def dangerous_parser(self, parser: Node) -> bool:
         if parser.type == "identifier":
@@ -586,6 +623,15 @@ class SinkRules(ConfigRules):
             return kws.get("no_network") is False
         return any(kws.get(k) is v for k, v in XML_DANGER.items())
 
+    def resolves_by_default(self, call: Node) -> bool:
+        """An lxml parser whose call does not set ``resolve_entities`` at all."""
+        argl = call.child_by_field_name("arguments")
+        return not any(
+            c.type == "keyword_argument"
+            and self.fa.text(c.child_by_field_name("name")) == "resolve_entities"
+            for c in (argl.named_children if argl is not None else [])
+        ) and not any(c.type == "dictionary_splat" for c in (argl.named_children if argl else []))
+
     def is_path_object(self, recv: Node) -> bool:
         if recv.type == "call":
             q = self.fa_qual(recv.child_by_field_name("function"))
@@ -604,6 +650,8 @@ class SinkRules(ConfigRules):
             q = self.fa_qual(v.child_by_field_name("function"))
             if q in self.fa.model.config("xml_parsers") and self.xml_parser_danger(v):
                 self.flags.setdefault("xxe", set()).add(name)
+            elif q in self.fa.model.config("xml_parsers") and self.resolves_by_default(v):
+                self.fa.xml_default.setdefault(name, v)
             if q in self.fa.model.config("sax_parsers"):
                 self.flags.setdefault("sax", set()).add(name)
         if self.is_path_object(v):
@@ -660,8 +708,8 @@ class SinkRules(ConfigRules):
         first = self.first_part(n)
         if first is None or first.type == "string" or self.fold(first) is not self.NOTHING:
             return False
-        taints = self.eval_quiet(first)
-        return all(t.clean_for("redirect") for t in taints)
+        taints = self.eval_quiet(first)  # a field (self.base_url) is no user's data
+        return all(t.clean_for("redirect") or t.origin == "unknown" for t in taints)
 
     def first_part(self, n: Node | None, depth: int = 0) -> Node | None:
         """The expression a built URL starts with (None: the whole value is one part)."""

@@ -163,6 +163,11 @@ class PyAnalysis(FileAnalysis):
         self.aliases: dict[str, str] = {}  # local name -> qualified name
         self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, attr)
         self.module_alias: dict[str, tuple[str, int]] = {}  # import pkg.mod as m
+        self.fallbacks: set[str] = set()  # names bound only by an `except ImportError` import
+        self._fields: dict[str, bool] | None = None  # self.<field> -> constant-like
+        self.assignments: list[Node] = []  # assignment statements (prepare)
+        self.xml_default: dict[str, Node] = {}  # lxml parser name -> its construction
+        self.xml_default_used: dict[str, str] = {}  # ... parsing a non-constant document
         self.class_of: dict[int, str] = {}
         self.closure_env: dict[int, dict[str, list[Taint]]] = {}
         self.consts: dict[str, object] = {}
@@ -181,8 +186,8 @@ class PyAnalysis(FileAnalysis):
             return
         self.prepared = True
         stack = [self.tree.root_node]
-        while stack:
-            n = stack.pop()
+        while stack:  # statements only: imports, defs and assignments are never inside
+            n = stack.pop()  # expressions (lambdas cannot hold them), so those are skipped
             t = n.type
             if t == "import_statement":
                 self.import_(n)
@@ -190,19 +195,48 @@ class PyAnalysis(FileAnalysis):
             if t == "import_from_statement":
                 self.import_from(n)
                 continue
+            if t in ("assignment", "augmented_assignment"):
+                self.assignments.append(n)
+                continue
             if t == "function_definition":
                 self.define(n)
-            stack.extend(n.named_children)
+            if t in _STATEMENT_CONTAINERS:
+                stack.extend(n.named_children)
+
+    def fallback_import(self, n: Node, alias: str) -> bool:
+        """True when this import only stands in for another binding of ``alias``:
+        ``try: import yaml`` / ``except ImportError: import vendored.yaml3 as yaml`` names
+        the real module first, so the ``except`` fallback (walked in any order) does not
+        replace it; a primary import replaces a fallback seen before it."""
+        p = n.parent
+        while p is not None and p.type not in ("function_definition", "class_definition"):
+            if p.type == "except_clause":
+                if alias in self.aliases:
+                    return True
+                self.fallbacks.add(alias)
+                return False
+            p = p.parent
+        if alias in self.fallbacks:
+            self.fallbacks.discard(alias)
+            self.aliases.pop(alias, None)
+            self.module_alias.pop(alias, None)
+            self.imported.pop(alias, None)
+        return False
 
     def import_(self, n: Node) -> None:
         for c in n.named_children:
             if c.type == "dotted_name":
                 name = self.text(c)
-                self.aliases.setdefault(name.split(".")[0], name.split(".")[0])
+                top = name.split(".")[0]
+                if self.fallback_import(n, top):
+                    continue
+                self.aliases.setdefault(top, top)
                 self.module_alias[name] = (name, 0)
             elif c.type == "aliased_import":
                 name = self.text(c.child_by_field_name("name"))
                 alias = self.text(c.child_by_field_name("alias"))
+                if self.fallback_import(n, alias):
+                    continue
                 self.aliases[alias] = name
                 self.module_alias[alias] = (name, 0)
 
@@ -220,6 +254,8 @@ class PyAnalysis(FileAnalysis):
                 name = self.text(c.child_by_field_name("name"))
                 alias = self.text(c.child_by_field_name("alias"))
             else:
+                continue
+            if self.fallback_import(n, alias):
                 continue
             self.aliases[alias] = f"{mod}.{name}" if mod else name
             self.imported[alias] = (mod, level, name)
@@ -326,6 +362,64 @@ class PyAnalysis(FileAnalysis):
             i += 1
         return out
 
+    def finish(self) -> None:
+        """lxml parsers that resolve entities by default and parse a non-constant
+        document in this file: one XXE finding at the parser's construction (where the
+        fix goes), medium at low confidence (lxml 5 no longer resolves them by default)."""
+        rule = self.rules["xxe"]
+        for name, how in self.xml_default_used.items():
+            node = self.xml_default[name]
+            self.add(
+                rule.rule_id,
+                rule.cwe,
+                rule.title,
+                f"{rule.title}: lxml parser {name} is built without resolve_entities=False "
+                f"(lxml before 5.0 resolves entities by default) and parses {how}.",
+                "medium",
+                "low",
+                row(node),
+                row(node),
+                None,
+                rule.fix,
+            )
+
+    def field_is_constant(self, name: str) -> bool:
+        """Whether ``self.<name>`` holds only constants in this file: every assignment to
+        it (``self.name = ...`` in any method, ``name = ...`` in a class body) is a
+        literal, or a code object from ``compile()`` (judged where it was compiled).
+        Other fields (set from parameters, or from outside the file) are of untraced
+        origin, like parameters."""
+        if self._fields is None:
+            fields: dict[str, bool] = {}
+            for n in self.assignments:  # collected by prepare()
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                if left is None or right is None:
+                    continue
+                if left.type == "attribute":
+                    obj = left.child_by_field_name("object")
+                    if obj is None or self.text(obj) not in ("self", "cls"):
+                        continue
+                    key = self.text(left.child_by_field_name("attribute"))
+                elif left.type == "identifier" and _in_class_body(n):
+                    key = self.text(left)
+                else:
+                    continue
+                fields[key] = fields.get(key, True) and self._constant_like(right)
+            self._fields = fields
+        return self._fields.get(name, False)
+
+    def _constant_like(self, v: Node) -> bool:
+        if v.type in _LITERALS:
+            return True
+        if v.type in ("string", "concatenated_string"):
+            return b"{" not in self.src[v.start_byte : v.end_byte] or not any(
+                c.type == "interpolation" for c in _descendants(v)
+            )
+        if v.type == "call":
+            fn = v.child_by_field_name("function")
+            return fn is not None and self.text(fn) == "compile"
+        return False
+
     def self_defaults(self) -> dict[str, object]:
         """``self.x = param`` in an ``__init__`` whose parameter has a constant default."""
         out: dict[str, object] = {}
@@ -400,6 +494,7 @@ class PyAnalysis(FileAnalysis):
                     for hit in summary.hits:
                         if not hit.quiet:
                             self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+            self.finish()
         return super().results()
 
 
@@ -431,3 +526,37 @@ def scan_python_tree(path: str, text: str, project: PythonProject | None = None)
 
 def parse_tree(text: str) -> Tree:
     return get_parser("python").parse(text.encode("utf-8", "replace"))
+
+
+_LITERALS = frozenset({"integer", "float", "true", "false", "none"})
+#: nodes whose children can be statements (walked by prepare)
+_STATEMENT_CONTAINERS = frozenset(
+    {
+        "module", "block", "class_definition", "function_definition",
+        "decorated_definition", "if_statement", "elif_clause", "else_clause",
+        "try_statement", "except_clause", "except_group_clause", "finally_clause",
+        "with_statement", "for_statement", "while_statement", "match_statement",
+        "case_clause", "expression_statement", "future_import_statement",
+    }
+)  # fmt: skip
+
+
+def _descendants(n: Node) -> list[Node]:
+    out, stack = [], list(n.named_children)
+    while stack:
+        c = stack.pop()
+        out.append(c)
+        stack.extend(c.named_children)
+    return out
+
+
+def _in_class_body(n: Node) -> bool:
+    """An assignment statement directly in a class body (a class attribute)."""
+    p = n.parent
+    if p is not None and p.type == "expression_statement":
+        p = p.parent
+    return (
+        p is not None
+        and p.type == "block"
+        and (p.parent is not None and p.parent.type == "class_definition")
+    )

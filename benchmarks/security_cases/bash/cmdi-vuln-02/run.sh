@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# report job
+set -euo pipefail
+
+while getopts "h:" opt; do
+  case $opt in
+    h) OPT_VALUE=$OPTARG ;;
+    *) exit 2 ;;
+  esac
+done
+
+value="$OPT_VALUE"
+value=${value,,}
+eval "ping -c 1 $value"

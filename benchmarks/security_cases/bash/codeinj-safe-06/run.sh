@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# deploy helper
+set -euo pipefail
+
+value="$1"
+value="1 + 1"
+source "/opt/plugins/$value"

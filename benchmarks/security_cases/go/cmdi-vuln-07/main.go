@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "localhost"
+}
+
+type form struct {
+	Value string
+}
+
+func cookieValue(r *http.Request) string {
+	ck, err := r.Cookie("host")
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	value := normalise(r.URL.Query().Get("host"))
+	out, _ := exec.Command("sh", "-c", "ping -c 1 "+value).CombinedOutput()
+	w.Write(out)
+}
+
+func main() {
+	http.HandleFunc("/cmdi", handle)
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "anon"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	var sb strings.Builder
+	sb.WriteString(c.PostForm("pref"))
+	value := sb.String()
+	c.SetCookie("session_id", value, 3600, "/", "", true, true)
+	c.String(200, "ok")
+}
+
+func main() {
+	r := gin.Default()
+	r.GET("/cookie", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

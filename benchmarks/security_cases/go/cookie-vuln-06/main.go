@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "anon"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	f := form{Value: c.Param("pref")}
+	value := f.Value
+	c.SetCookie("session_id", value, 3600, "/", "", false, true)
+	c.String(200, "ok")
+}
+
+func main() {
+	r := gin.Default()
+	r.POST("/cookie/:pref", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

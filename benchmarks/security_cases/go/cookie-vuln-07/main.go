@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "anon"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	value := normalise(c.DefaultQuery("pref", ""))
+	http.SetCookie(c.Writer, &http.Cookie{Name: "session_id", Value: value, Secure: false, HttpOnly: true})
+	c.String(200, "ok")
+}
+
+func main() {
+	r := gin.Default()
+	r.POST("/cookie", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

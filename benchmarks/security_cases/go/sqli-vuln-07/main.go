@@ -1,0 +1,46 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+var db *sql.DB
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "alice"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	value := c.Query("name")
+	if value == "" {
+		value = "alice"
+	}
+	rows, _ := db.Query("SELECT id FROM users WHERE name = '" + value + "'")
+	defer rows.Close()
+	c.String(200, "ok")
+}
+
+func main() {
+	r := gin.Default()
+	r.POST("/sqli", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/sessions"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+var store = sessions.NewCookieStore([]byte(os.Getenv("SESSION_KEY")))
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "guest"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	value := normalise(c.Param("role"))
+	log.Println(value)
+	sess, _ := store.Get(c.Request, "app")
+	sess.Values["user"] = "guest"
+	_ = sess.Save(c.Request, c.Writer)
+	c.String(200, "ok")
+}
+
+func main() {
+	r := gin.Default()
+	r.POST("/trust/:role", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"github.com/gin-gonic/gin"
+	"html"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "guest"
+}
+
+type form struct {
+	Value string
+}
+
+func handle(c *gin.Context) {
+	value := pick(c.DefaultQuery("comment", ""))
+	page := template.HTML("<p>" + value + "</p>")
+	_ = template.Must(template.New("p").Parse("{{.}}")).Execute(c.Writer, page)
+}
+
+func main() {
+	r := gin.Default()
+	r.POST("/xss", handle)
+	_ = r.Run(":8080")
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

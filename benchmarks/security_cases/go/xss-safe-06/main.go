@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+
+func normalise(s string) string {
+	return strings.TrimSpace(s)
+}
+
+func pick(raw string) string {
+	return "guest"
+}
+
+type form struct {
+	Value string
+}
+
+func cookieValue(r *http.Request) string {
+	ck, err := r.Cookie("comment")
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	value := "guest"
+	switch raw := r.Header.Get("X-Comment"); raw {
+	case "guest", "other":
+		value = raw
+	}
+	page := template.HTML("<p>" + value + "</p>")
+	_ = template.Must(template.New("p").Parse("{{.}}")).Execute(w, page)
+}
+
+func main() {
+	http.HandleFunc("/xss", handle)
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+
+var _ = os.Getenv
+var _ = strconv.Itoa
+var _ = log.Println

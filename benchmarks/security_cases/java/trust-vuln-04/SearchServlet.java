@@ -1,0 +1,56 @@
+import java.io.*;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.security.*;
+import java.sql.*;
+import java.util.*;
+import javax.naming.directory.*;
+import javax.xml.parsers.*;
+import javax.xml.xpath.*;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+import javax.servlet.ServletException;
+import javax.servlet.annotation.WebServlet;
+import javax.servlet.http.*;
+
+@WebServlet("/trust")
+public class SearchServlet extends HttpServlet {
+    private javax.sql.DataSource dataSource;
+    private org.springframework.jdbc.core.JdbcTemplate jdbc;
+    private DirContext ldap;
+    private Document usersDoc;
+
+    private static String normalise(String s) {
+        return s == null ? "" : s.trim();
+    }
+
+    private static String pick(String raw) {
+        return "guest";
+    }
+
+    private static String readCookie(HttpServletRequest request) {
+        for (Cookie c : request.getCookies()) {
+            if ("role".equals(c.getName())) {
+                return c.getValue();
+            }
+        }
+        return "";
+    }
+
+    private void log(String s) {
+        getServletContext().log(s);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        try {
+            String value = normalise(request.getHeader("X-Role"));
+            request.getSession().setAttribute("role", "role:" + value);
+            response.getWriter().println("ok");
+        } catch (Exception e) {
+            throw new ServletException(e);
+        }
+    }
+}
