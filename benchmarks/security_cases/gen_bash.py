@@ -119,7 +119,7 @@ def sinks(cat: str, vuln: bool) -> list[str]:
             if vuln
             else [
                 f'cat "/srv/files/$(basename -- "{v}")"',
-                f'rm -f -- "/var/uploads/${{value##*/}}"',
+                'rm -f -- "/var/uploads/${value##*/}"',
             ]
         )
     if cat == "weakrand":
