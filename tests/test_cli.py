@@ -34,6 +34,7 @@ def test_every_command_has_help():
         assert "Usage" in sub.output
 
 
+@pytest.mark.slow  # 2-3 s: git clones and a whole ingestion
 def test_ingest_then_query_with_json(tmp_path, sample_repo):
     home = tmp_path / "home"
     result = _invoke(home, "ingest", str(sample_repo), "--name", "shop", "--no-embed", "--json")

@@ -122,6 +122,7 @@ def test_refactor_and_commit_pairs_from_the_projects_git_history(tmp_path):
     assert "1 merge/revert/WIP/fixup" in info.card and "1 no source file changed" in info.card
 
 
+@pytest.mark.slow  # 2-3 s: git clones and a whole ingestion
 def test_git_history_from_a_repository_given_at_build_time(tmp_path):
     repo = _repo(tmp_path)
     copy = tmp_path / "plain-copy"
