@@ -134,7 +134,7 @@ def test_ready_scenarios_validate_and_bad_ones_name_the_field() -> None:
 def test_the_app_is_found_in_the_project_text(lab_bench: Workbench, tmp_path) -> None:
     ingest(lab_bench, tmp_path, "shop", SHOP)
     assert find_app(load_files(lab_bench.db, "shop")) == "shop.app:app"
-    factory = {"svc/__init__.py": "", "svc/web.py": "def create_app():\n    pass\n"}
+    factory = {"svc/__init__.py": "", "svc/web.py": "def create_app(config=None):\n    pass\n"}
     ingest(lab_bench, tmp_path, "svc", factory)
     assert find_app(load_files(lab_bench.db, "svc")) == "svc.web:create_app()"
 

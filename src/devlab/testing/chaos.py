@@ -41,6 +41,7 @@ from devlab.testing.chaos_models import (
     ScenarioInfo,
     ScenarioResult,
 )
+from devlab.testing.chaos_runner import MARK
 from devlab.testing.errors import ScenarioInvalid
 from devlab.testing.project import ProjectFiles, is_test_file, load_files, module_of
 
@@ -54,7 +55,6 @@ __all__ = [
     "scenario_findings",
 ]
 
-MARK = "@@DEVLAB_CHAOS@@"
 MAX_SCENARIO_BYTES = 64 * 1024
 _SERVICE_FILES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".sql", ".json", ".txt", ".cfg")
 _APP_CALLS = ("Flask(", "FastAPI(", "Starlette(", "Quart(", "get_wsgi_application(")
@@ -121,9 +121,10 @@ def find_app(pf: ProjectFiles) -> str | None:
     factories = []
     for path in sorted(pf.python_sources, key=lambda p: (p.count("/"), p)):
         for line in pf.files[path].splitlines():
+            if line.startswith(("def create_app(", "def make_app(")):  # defaults may hold "="
+                factories.append(f"{module_of(path, pf.roots)}:{line[4 : line.index('(')]}()")
+                continue
             if line[:1].isspace() or "=" not in line:
-                if line.startswith("def create_app(") or line.startswith("def make_app("):
-                    factories.append(f"{module_of(path, pf.roots)}:{line[4 : line.index('(')]}()")
                 continue
             name, _, value = line.partition("=")
             name = name.strip().split(":")[0].strip()
@@ -172,9 +173,7 @@ def run_scenario(
     }
     files = {**pf.files, "_devlab_chaos.py": runner, "_devlab_chaos.json": json.dumps(spec)}
     wall = min(wall_seconds, settings.sandbox_max_wall_seconds)
-    memory = max(f.megabytes for f in scenario.method if f.type == "memory_pressure") if any(
-        f.type == "memory_pressure" for f in scenario.method
-    ) else 0  # fmt: skip
+    memory = max((f.megabytes for f in scenario.method if f.type == "memory_pressure"), default=0)
     limits = Limits(
         wall_seconds=wall,
         cpu_seconds=wall * 2,

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from devlab.reverse import Finding
 
 __all__ = [
-    "FAULT_TYPES",
     "ChaosReport",
     "ChaosRequest",
     "FailureInfo",
@@ -41,7 +40,6 @@ FaultType = Literal[
     "cpu_pressure",  # busy processes beside the service
     "memory_pressure",  # memory held while the service runs
 ]
-FAULT_TYPES: tuple[str, ...] = FaultType.__args__  # type: ignore[attr-defined]
 _NEEDS_TARGET = ("exception", "latency")
 _CALLABLE = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$"
 

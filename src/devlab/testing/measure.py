@@ -231,12 +231,12 @@ def measure_coverage(
     """Measure and record the coverage of ``project``'s own suite on its current snapshot."""
     report(progress, "load", 0, 2, "reading the snapshot")
     pf = load_files(db, project)
+    tests: list[str] = []
     if not pf.test_files:  # no Python tests: a JavaScript project's node:test suite?
         js = load_files(db, project, also=JS_SUFFIXES)
-        if js_tests(js.files):
-            pf = js
-    if js_tests(pf.files):
-        tests = js_tests(pf.files)
+        tests = js_tests(js.files)
+        pf = js if tests else pf
+    if tests:
         report(progress, "run", 1, 2, f"running {len(tests)} node:test files under coverage")
         result = measure_js_files(
             pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds

@@ -121,7 +121,7 @@ def plan_for_code(
     for t in targets:
         plan.cases += _target_cases(t)
     if requirement and model is not None:
-        code = "\n\n".join(t.source for t in targets)[:4000]
+        code = "\n\n".join(t.source for t in targets)
         try:
             plan.cases += _ask(model, requirement, code)
             plan.model_used = True
