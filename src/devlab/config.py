@@ -206,6 +206,11 @@ class Settings(BaseSettings):
     # Compiled artifacts (Go, Java, TypeScript) keyed by source hash + toolchain;
     # empty means ``home/cache/compile``.
     sandbox_compile_cache: Path | None = None
+    # The Testing Lab's per-project dependency environments (issue 15), bound read-only
+    # into runs. Empty means ``home/envs`` when DevLab runs as a user, and
+    # ``/var/cache/devlab/envs`` as root (each run then has a host uid of its own, which
+    # must be able to reach the directory: ``home`` is usually private).
+    sandbox_env_cache: Path | None = None
 
     # Language models (devlab.llm). Providers by name; "local" (the packaged Gemma 3
     # 270M on CPU, or CUDA when available) always exists unless redefined here.

@@ -41,7 +41,7 @@ from devlab.codebase.snapshots import (
     store_analysis,
 )
 from devlab.codebase.sources import materialize_source
-from devlab.codebase.walk import KEPT_LOCKFILES, MAX_KEPT_LOCKFILE_BYTES, select_files
+from devlab.codebase.walk import MAX_KEPT_LOCKFILE_BYTES, kept_text, select_files
 from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
 from devlab.progress import JobCancelled, ProgressFn, report
@@ -135,11 +135,11 @@ _URL_CREDENTIALS = re.compile(r"(://)[^/\s:@\"']+:[^/\s@\"']+@")
 
 
 def _kept_lockfiles(root: Path, skipped: Iterable[SkippedFile]) -> dict[str, str]:
-    """path -> text of the skipped lock files the dependency analysis reads
-    (``KEPT_LOCKFILES``), with any ``user:password@`` in URLs removed."""
+    """path -> text of the skipped lock files and manifests the dependency analysis reads
+    (``walk.kept_text``), with any ``user:password@`` in URLs removed."""
     out: dict[str, str] = {}
     for item in skipped:
-        if Path(item.path).name not in KEPT_LOCKFILES:
+        if not kept_text(Path(item.path).name):
             continue
         path = root / item.path
         try:

@@ -187,7 +187,7 @@ def snapshot_texts(
 
 def snapshot_lockfiles(db: Database, project: str | int) -> list[tuple[str, str]]:
     """``(path, text)`` of the lock files the current snapshot skipped but kept the text
-    of (see ``walk.KEPT_LOCKFILES``): the dependency analysis reads them."""
+    of (see ``walk.kept_text``): the dependency analysis reads them."""
     snapshot_id = require_snapshot(resolve_project(db, project))
     with db.session() as s:
         rows = s.execute(

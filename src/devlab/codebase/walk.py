@@ -105,6 +105,20 @@ KEPT_LOCKFILES = frozenset(
 )
 """Lock files not indexed (generated) whose text is still kept with the snapshot, so the
 dependency analysis can list transitive versions after the source tree is gone."""
+_KEPT_MANIFEST = re.compile(
+    r"^(?:requirements[^/]*|constraints[^/]*|[^/]*requirements)\.(?:txt|in)$|^Pipfile$|^setup\.cfg$",
+    re.IGNORECASE,
+)
+
+
+def kept_text(name: str) -> bool:
+    """Whether a skipped file's text is kept with the snapshot: the lock files above and
+    the dependency manifests no parser indexes (requirements/constraints files, Pipfile,
+    setup.cfg), which the dependency analysis and the Testing Lab's environment cache
+    read after the source tree is gone."""
+    return name in KEPT_LOCKFILES or bool(_KEPT_MANIFEST.match(name))
+
+
 MAX_KEPT_LOCKFILE_BYTES = 32 << 20
 # (regex on the file name, what kind of generated file it is)
 _GENERATED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -326,5 +340,6 @@ __all__ = [
     "MAX_KEPT_LOCKFILE_BYTES",
     "VCS_DIRS",
     "VENDORED_DIRS",
+    "kept_text",
     "select_files",
 ]

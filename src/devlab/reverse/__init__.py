@@ -8,6 +8,7 @@ from devlab.reverse.models import Finding, TaintStep
 # Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
 if TYPE_CHECKING:
     from devlab.reverse.analyze import PHASES, AnalysisReport, analyze_project, check_phases
+    from devlab.reverse.dependencies import manifest_kind, scan_texts
     from devlab.reverse.models import SEVERITY_ORDER
     from devlab.reverse.sarif import to_sarif
     from devlab.reverse.services import detect_services
@@ -19,6 +20,8 @@ _LAZY = {
     "analyze_project": "devlab.reverse.analyze",
     "check_phases": "devlab.reverse.analyze",
     "detect_services": "devlab.reverse.services",
+    "manifest_kind": "devlab.reverse.dependencies",
+    "scan_texts": "devlab.reverse.dependencies",
     "to_sarif": "devlab.reverse.sarif",
 }
 __getattr__ = lazy_names(__name__, _LAZY)
@@ -32,5 +35,7 @@ __all__ = [
     "analyze_project",
     "check_phases",
     "detect_services",
+    "manifest_kind",
+    "scan_texts",
     "to_sarif",
 ]

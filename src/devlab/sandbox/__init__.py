@@ -2,7 +2,7 @@
 
 Public API (the CLI and REST doors import only from here)::
 
-    run_code(request, settings, db=None) -> SandboxResult
+    run_code(request, settings, db=None, mounts=()) -> SandboxResult
     stream_code(request, settings, db=None, stdin=None) -> AsyncIterator[StreamEvent]
     supported_languages() -> list[str]
     doctor(settings) -> DoctorReport
@@ -20,6 +20,7 @@ from devlab.sandbox.errors import (
     UnsupportedLanguage,
 )
 from devlab.sandbox.models import (
+    DependencyMount,
     DoctorReport,
     FeatureStatus,
     LanguageStatus,
@@ -47,6 +48,7 @@ __getattr__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "ALIASES",
+    "DependencyMount",
     "DoctorReport",
     "FeatureStatus",
     "LanguageStatus",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -30,6 +31,23 @@ class Limits(BaseModel):
     max_file_mb: int = Field(default=64, ge=1)
     max_disk_mb: int = Field(default=128, ge=1)
     max_output_bytes: int = Field(default=1_000_000, ge=1)
+
+
+@dataclass(frozen=True)
+class DependencyMount:
+    """A read-only tree of a project's installed dependencies, bound into a run.
+
+    Made on the host by DevLab's own code (the Testing Lab's environment cache), never
+    from a request body: ``host`` is a directory DevLab prepared, ``dest`` one of
+    ``MOUNT_POINTS`` (``/work/node_modules`` for node's module resolution), ``env`` the
+    variables that make the run see it (``PYTHONPATH`` is appended to, not replaced),
+    and ``key`` the content hash that names it (part of the run's compile-cache key).
+    """
+
+    host: str
+    dest: str
+    key: str
+    env: tuple[tuple[str, str], ...] = ()
 
 
 class SandboxRequest(BaseModel):

@@ -17,6 +17,7 @@ import os
 import tarfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -34,7 +35,7 @@ from devlab.sandbox.errors import (
     UnsupportedLanguage,
 )
 from devlab.sandbox.gate import gate_for
-from devlab.sandbox.models import Limits, SandboxRequest, SandboxResult
+from devlab.sandbox.models import DependencyMount, Limits, SandboxRequest, SandboxResult
 from devlab.sandbox.process import Channels, OutputFn, StdinFeed, Watch, watch_process
 from devlab.sandbox.records import record_execution
 from devlab.sandbox.reports import parse_report
@@ -153,8 +154,37 @@ def resolve_language(name: str) -> str:
     return key
 
 
-def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
-    """Validate the request and lay out its files; raises 4xx/503 errors."""
+MOUNT_POINTS = ("/opt/devlab-env/", "/work/node_modules")
+
+
+def _with_mounts(plan: languages.Plan, mounts: Sequence[DependencyMount]) -> None:
+    """Bind each dependency tree read-only into every step of ``plan``.
+
+    A mount's destination must be under ``/opt/devlab-env/`` or be
+    ``/work/node_modules``, and its host side an existing directory: these trees come
+    from DevLab's own environment cache, and a wrong one is a bug, not user input.
+    """
+    for mount in mounts:
+        if not (mount.dest.startswith(MOUNT_POINTS[0]) or mount.dest == MOUNT_POINTS[1]):
+            raise ValueError(f"dependency mount at {mount.dest!r}: not a mount point")
+        if ".." in PurePosixPath(mount.dest).parts or not os.path.isdir(mount.host):
+            raise ValueError(f"dependency mount {mount.host!r} -> {mount.dest!r} is not usable")
+        for step in (plan.compile, plan.run):
+            if step is None:
+                continue
+            step.binds = [*step.binds, (mount.host, mount.dest, False)]
+            for name, value in mount.env:
+                old = step.env.get(name)
+                step.env[name] = f"{old}:{value}" if old and name == "PYTHONPATH" else value
+
+
+def prepare(
+    request: SandboxRequest, settings: Settings, mounts: Sequence[DependencyMount] = ()
+) -> Prepared:
+    """Validate the request and lay out its files; raises 4xx/503 errors.
+
+    ``mounts`` are read-only dependency trees (``DependencyMount``) bound into the run.
+    """
     language = resolve_language(request.language)
     limits = _check_limits(request.limits, settings)
     _check_sizes(request, settings)
@@ -180,7 +210,10 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
             f"{language} is not available here: {reason}", detail={"install": lang.package}
         )
     toolchain = languages.toolchain_version(language)
-    digest = hashlib.sha256(json.dumps([language, sorted(files.items())]).encode()).hexdigest()
+    keys = [m.key for m in mounts]
+    digest = hashlib.sha256(
+        json.dumps([language, sorted(files.items()), *keys]).encode()
+    ).hexdigest()
     plan = languages.plan(
         language,
         files,
@@ -190,6 +223,7 @@ def prepare(request: SandboxRequest, settings: Settings) -> Prepared:
         memory_mb=limits.memory_mb,
         cpus=limits.cpus,
     )
+    _with_mounts(plan, mounts)
     return Prepared(language, plan.files, entry, limits, digest, toolchain, plan)
 
 
@@ -582,10 +616,11 @@ def execute(
     stdin: bytes | StdinFeed | None = None,
     on_output: OutputFn | None = None,
     cancel: threading.Event | None = None,
+    mounts: Sequence[DependencyMount] = (),
 ) -> SandboxResult:
     """The shared body of ``run_code`` and ``stream_code`` (already validated or not)."""
     started = time.monotonic()
-    prep = prepare(request, settings)
+    prep = prepare(request, settings, mounts)
     with gate_for(settings).slot(), run_uid(settings) as host_uid:
         try:
             result = _run_prepared(prep, request, settings, stdin, on_output, cancel, host_uid)
@@ -653,14 +688,20 @@ def _run_prepared(
 
 
 def run_code(
-    request: SandboxRequest, settings: Settings, *, db: Database | None = None
+    request: SandboxRequest,
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    mounts: Sequence[DependencyMount] = (),
 ) -> SandboxResult:
     """Run ``request`` in the sandbox and return its result; records it when ``db`` is given.
+
+    ``mounts``: read-only dependency trees (the Testing Lab's environment cache).
 
     >>> run_code(SandboxRequest(language="python", code="print(6 * 7)"), settings).stdout
     '42\\n'
     """
-    return execute(request, settings, db=db)
+    return execute(request, settings, db=db, mounts=mounts)
 
 
 __all__ = ["enforcement", "execute", "prepare", "run_code", "supported_languages"]

@@ -52,13 +52,18 @@ def coverage(
         max=600,
         help="seconds per test before it counts as hanging",
     ),
+    install: bool = typer.Option(
+        True,
+        "--install/--no-install",
+        help="install the project's declared dependencies first (wheels and npm packages "
+        "only, no build or install scripts on the host; cached in DEVLAB_HOME/envs)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Run the project's own tests under coverage (line + branch) in the sandbox."""
+    params = {"project": project, "test_timeout": test_timeout, "install_dependencies": install}
     with bench() as wb, progress_bar(not as_json) as progress:
-        result: CoverageReport = run_testing_job(
-            wb, "coverage", {"project": project, "test_timeout": test_timeout}, progress=progress
-        )
+        result: CoverageReport = run_testing_job(wb, "coverage", params, progress=progress)
     if as_json:
         emit_json(result)
         return
@@ -69,6 +74,10 @@ def coverage(
         f"- {result.message}",
         markup=False,
     )
+    env = result.dependencies
+    for dep in env.dependencies if env else []:
+        if dep.status in ("failed", "skipped"):
+            stdout.print(f"  not installed: {dep.spec}: {dep.reason}", markup=False)
     for f in sorted(result.files, key=lambda f: f.summary.line_percent)[:30]:
         stdout.print(
             f"  {f.summary.line_percent:6.1f}%  {f.summary.branch_percent:6.1f}%  {f.path}",

@@ -13,7 +13,7 @@ from devlab.testing.chaos import ready_scenario, run_chaos
 from devlab.testing.chaos_models import ChaosRequest
 from devlab.testing.generate import check_framework
 from devlab.testing.measure import measure_coverage
-from devlab.testing.models import GenerateRequest
+from devlab.testing.models import CoverageRequest, GenerateRequest
 from devlab.testing.mutation import run_mutation
 from devlab.testing.project import load_files
 from devlab.testing.service import generate_for_project, llm_model
@@ -24,7 +24,7 @@ __all__ = ["run_testing_job", "submit_testing_job"]
 Work = Callable[[Workbench, ProgressFn | None, str | None], Any]
 
 
-def _coverage(project: str, test_timeout: float) -> Work:
+def _coverage(project: str, test_timeout: float, install: bool) -> Work:
     def work(bench: Workbench, progress: ProgressFn | None, job_id: str | None) -> Any:
         return measure_coverage(
             bench.db,
@@ -33,6 +33,7 @@ def _coverage(project: str, test_timeout: float) -> Work:
             test_timeout=test_timeout,
             progress=progress,
             job_id=job_id,
+            install=install,
         )
 
     return work
@@ -72,7 +73,8 @@ def _work(kind: str, params: dict[str, Any]) -> Work:
             ready_scenario(chaos.scenario)  # an unknown name is a 422 before queueing
         return _chaos(chaos)
     if kind == "coverage":
-        return _coverage(params["project"], float(params.get("test_timeout", 10.0)))
+        wanted = CoverageRequest.model_validate(params)
+        return _coverage(wanted.project, wanted.test_timeout, wanted.install_dependencies)
     if kind == "generate":
         request = GenerateRequest.model_validate(params)
         check_framework(request.framework)

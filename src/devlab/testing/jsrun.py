@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 import posixpath
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from devlab.config import Settings
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.testing.models import CoverageSummary, FileCoverage, FunctionCoverage, TestOutcome
 
 __all__ = [
@@ -239,8 +240,10 @@ def run_js_suite(
     tests: list[str],
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    mounts: Sequence[DependencyMount] = (),
 ) -> JsRun:
-    """Run ``tests`` (node:test files) over ``files`` under node's coverage."""
+    """Run ``tests`` (node:test files) over ``files`` under node's coverage, with the
+    project's installed npm dependencies (``mounts``) at ``/work/node_modules``."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     spec = {"tests": tests, "timeout_ms": int(test_timeout * 1000), "wall_ms": int(wall * 900)}
     run_files = {**files, "_devlab_cov.js": DRIVER, "_devlab_spec.json": json.dumps(spec)}
@@ -254,7 +257,7 @@ def run_js_suite(
         language="javascript", files=run_files, entry="_devlab_cov.js", limits=limits
     )
     started = time.monotonic()
-    result = run_code(request, settings)
+    result = run_code(request, settings, mounts=mounts)
     out = JsRun(status=result.status, seconds=round(time.monotonic() - started, 3))
     at = result.stdout.rfind(MARK)
     if at < 0:

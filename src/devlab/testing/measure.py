@@ -18,6 +18,7 @@ from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
+from devlab.testing.envcache import node_env, python_env
 from devlab.testing.jsrun import JS_SUFFIXES, code_lines, js_sources, js_tests, run_js_suite
 from devlab.testing.models import (
     CoverageReport,
@@ -121,11 +122,17 @@ def measure_files(
     *,
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    install: bool = True,
+    progress: ProgressFn | None = None,
 ) -> tuple[CoverageReport, SuiteRun]:
-    """Run ``pf``'s own suite under coverage (no store access)."""
+    """Run ``pf``'s own suite under coverage (no store access).
+
+    ``install``: the project's declared dependencies are installed (wheels only, on the
+    host) into the environment cache and bound read-only into the run."""
     sources = set(pf.python_sources)
     tests = pf.test_files
     started = time.monotonic()
+    env, mounts = python_env(pf.manifests if install else {}, settings, progress=progress)
     run = run_suite(
         pf.files,
         settings,
@@ -134,6 +141,7 @@ def measure_files(
         paths=pf.roots,
         test_timeout=test_timeout,
         wall_seconds=wall_seconds,
+        mounts=mounts,
     )
     files = coverage_from_run(run, sources)
     seen = {f.path for f in files}
@@ -181,7 +189,10 @@ def measure_files(
         tests=outcomes,
         seconds=round(time.monotonic() - started, 3),
         sandbox_status=run.status,
+        dependencies=env,
     )
+    if env.message:
+        result.message += f"; {env.message} (see dependencies)"
     return result, run
 
 
@@ -191,11 +202,15 @@ def measure_js_files(
     *,
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    install: bool = True,
+    progress: ProgressFn | None = None,
 ) -> CoverageReport:
-    """Run ``pf``'s node:test suite under node's coverage (no store access)."""
+    """Run ``pf``'s node:test suite under node's coverage (no store access); its npm
+    dependencies are installed (scripts never run) and bound when ``install``."""
     tests = js_tests(pf.files)
+    env, mounts = node_env(pf.manifests if install else {}, settings, progress=progress)
     run = run_js_suite(pf.files, settings, tests=tests, test_timeout=test_timeout,
-                       wall_seconds=wall_seconds)  # fmt: skip
+                       wall_seconds=wall_seconds, mounts=mounts)  # fmt: skip
     files = list(run.files)
     seen = {f.path for f in files}
     for path in js_sources(pf.files):  # never loaded by a test
@@ -210,11 +225,14 @@ def measure_js_files(
         message = f"{len(failed)} of {len(run.tests)} tests did not pass; coverage counts what ran"
     else:
         status, message = "ok", f"{len(run.tests)} tests passed"
+    if env.message:
+        message += f"; {env.message} (see dependencies)"
     return CoverageReport(
         project=pf.name, snapshot_id=pf.snapshot_id, language="javascript",
         framework="node:test", status=status, message=message,
         summary=total_summary(files), files=sorted(files, key=lambda f: f.path),
         tests=run.tests, seconds=run.seconds, sandbox_status=run.status,
+        dependencies=env,
     )  # fmt: skip
 
 
@@ -227,8 +245,11 @@ def measure_coverage(
     wall_seconds: float | None = None,
     progress: ProgressFn | None = None,
     job_id: str | None = None,
+    install: bool = True,
 ) -> CoverageReport:
-    """Measure and record the coverage of ``project``'s own suite on its current snapshot."""
+    """Measure and record the coverage of ``project``'s own suite on its current snapshot.
+
+    ``install=False`` skips installing the project's declared dependencies."""
     report(progress, "load", 0, 2, "reading the snapshot")
     pf = load_files(db, project)
     tests: list[str] = []
@@ -239,13 +260,15 @@ def measure_coverage(
     if tests:
         report(progress, "run", 1, 2, f"running {len(tests)} node:test files under coverage")
         result = measure_js_files(
-            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds
-        )
+            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds,
+            install=install, progress=progress,
+        )  # fmt: skip
     else:
         report(progress, "run", 1, 2, f"running {len(pf.test_files)} test files under coverage")
         result, _ = measure_files(
-            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds
-        )
+            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds,
+            install=install, progress=progress,
+        )  # fmt: skip
     with db.session() as s:
         row = TestRunRow(
             project_id=pf.project_id,

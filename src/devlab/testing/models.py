@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class CoverageRequest(BaseModel):
     project: str = Field(min_length=1, max_length=300, description="project name or id")
     test_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per test")
+    install_dependencies: bool = Field(
+        default=True,
+        description="install the project's declared dependencies (prebuilt wheels / npm "
+        "packages without install scripts) into the environment cache first",
+    )
 
 
 class MutationRequest(BaseModel):
@@ -39,6 +44,28 @@ FRAMEWORKS: dict[str, str] = {
     "pytest": "python",
 }
 """Frameworks the lab generates tests for, and the language each one tests."""
+
+
+class DependencyStatus(BaseModel):
+    """One declared dependency and what became of it."""
+
+    ecosystem: Literal["PyPI", "npm"]
+    name: str
+    spec: str = Field(description="what was asked of the installer (name and version range)")
+    status: Literal["installed", "failed", "provided", "skipped"]
+    reason: str = ""
+
+
+class DependencyEnv(BaseModel):
+    """The environment a test run got: its content key, state and per-dependency fate."""
+
+    ecosystem: Literal["PyPI", "npm"]
+    status: Literal["none", "ready", "partial", "failed", "disabled"]
+    key: str = ""
+    cached: bool = False
+    seconds: float = 0.0
+    message: str = ""
+    dependencies: list[DependencyStatus] = Field(default_factory=list)
 
 
 class CoverageSummary(BaseModel):
@@ -91,6 +118,9 @@ class CoverageReport(BaseModel):
     tests: list[TestOutcome] = Field(default_factory=list)
     seconds: float = 0.0
     sandbox_status: str = ""
+    dependencies: DependencyEnv | None = Field(
+        default=None, description="the declared dependencies installed for the run, and why not"
+    )
     created_at: datetime | None = None
 
 

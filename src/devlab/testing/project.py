@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from devlab.codebase import require_snapshot, resolve_project
+from devlab.codebase import require_snapshot, resolve_project, snapshot_lockfiles
+from devlab.reverse import manifest_kind
 from devlab.store import Database, FileText, FileVersion, SnapshotFile
 
 __all__ = ["ProjectFiles", "is_test_file", "load_files", "module_of", "without_addopts"]
@@ -23,6 +24,7 @@ _TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
 _TEST_DIR = re.compile(r"(^|/)(tests?|testing)/")
 # What a pytest run needs besides Python sources: its configuration and data files.
 _CONFIG = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py")
+MAX_MANIFEST_BYTES = 8_000_000  # lock files can be large; beyond this they are not read
 
 
 def is_test_file(path: str) -> bool:
@@ -73,6 +75,9 @@ class ProjectFiles:
     project_id: int | None
     snapshot_id: int | None
     files: dict[str, str] = field(default_factory=dict)
+    # Dependency manifests at the project's root (and under ``requirements/``): read on
+    # the host to prepare the environment cache, never sent to the sandbox for that.
+    manifests: dict[str, str] = field(default_factory=dict)
 
     @property
     def python_sources(self) -> list[str]:
@@ -142,6 +147,12 @@ def load_files(
             .order_by(FileVersion.path)
         ).all()
     total = 0
+    manifest_bytes = 0
+    for path, text in [*rows, *snapshot_lockfiles(db, ref.id)]:
+        root_level = "/" not in path or path.startswith("requirements/")
+        if root_level and manifest_kind(path) and manifest_bytes + len(text) <= MAX_MANIFEST_BYTES:
+            out.manifests[path] = text
+            manifest_bytes += len(text)
     wanted = [
         (p, t) for p, t in rows if p.endswith((".py", *also)) or posixpath.basename(p) in _CONFIG
     ]

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from devlab.config import Settings
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 
 __all__ = ["SuiteRun", "run_suite"]
 
@@ -203,11 +204,13 @@ def run_suite(
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
     memory_mb: int = 1024,
+    mounts: Sequence[DependencyMount] = (),
 ) -> SuiteRun:
     """Run ``targets`` (pytest paths / node ids) over ``files`` under coverage.
 
     ``omit`` are coverage omit patterns (the test files: they are not the code under
-    test); ``paths`` extra import roots (``src`` for a src layout).
+    test); ``paths`` extra import roots (``src`` for a src layout); ``mounts`` the
+    project's installed dependencies (``envcache``), bound read-only.
     """
     spec = {
         "timeout": test_timeout,
@@ -243,7 +246,7 @@ def run_suite(
         language="python", files=run_files, mode="test", limits=limits, args=args
     )
     started = time.monotonic()
-    result = run_code(request, settings)
+    result = run_code(request, settings, mounts=mounts)
     run = SuiteRun(
         status=result.status,
         exit_code=result.exit_code,

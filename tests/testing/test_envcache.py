@@ -1,0 +1,213 @@
+"""The dependency environment cache (issue 15): a project's declared dependencies are
+installed on the host from prebuilt artefacts only, cached by content, and bound read-only
+into the sandbox; what cannot be installed is named per dependency, and no package's
+build or install code ever runs on the host.
+
+Offline and self-contained: pip reads a local folder of wheels and sdists made here
+(``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``), npm installs local tarballs (``file:``)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devlab.config import Settings, load_settings
+from devlab.sandbox import DependencyMount, SandboxRequest, run_code
+from devlab.testing import measure_coverage
+from devlab.testing.envcache import node_env, python_env
+from devlab.workbench import Workbench
+from lab_projects import ingest
+
+
+def _wheel(folder: Path, name: str, version: str, module: str) -> Path:
+    """A minimal pure-Python wheel (PEP 427) holding one module."""
+    dist = f"{name}-{version}.dist-info"
+    files = {
+        f"{name}.py": module,
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{dist}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
+    files[f"{dist}/RECORD"] = "\n".join([*record, f"{dist}/RECORD,,"]) + "\n"
+    out = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(out, "w") as zf:
+        for path, text in files.items():
+            zf.writestr(path, text)
+    return out
+
+
+def _sdist(folder: Path, name: str, version: str, marker: Path) -> Path:
+    """An sdist whose setup.py, if it ever ran, would leave ``marker`` on the host."""
+    setup = (
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n"
+        f"from setuptools import setup\nsetup(name={name!r}, version={version!r})\n"
+    )
+    out = folder / f"{name}-{version}.tar.gz"
+    with tarfile.open(out, "w:gz") as tar:
+        for rel, text in {"setup.py": setup, "PKG-INFO": f"Name: {name}\n"}.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{name}-{version}/{rel}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out
+
+
+@pytest.fixture
+def lab_settings(tmp_path: Path) -> Iterator[Settings]:
+    """A home of its own and an environment cache the sandbox's run uids can reach
+    (``tmp_path`` is private to root; ``/var/tmp`` is not)."""
+    cache = Path(tempfile.mkdtemp(prefix="devlab-envs-", dir="/var/tmp"))
+    cache.chmod(0o755)
+    yield load_settings(home=tmp_path / "home", sandbox_env_cache=cache)
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+@pytest.fixture
+def local_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    index = tmp_path / "index"
+    index.mkdir()
+    _wheel(index, "tinylib", "1.0", "def double(x):\n    return 2 * x\n")
+    marker = tmp_path / "BUILD-CODE-RAN"
+    _sdist(index, "needsbuild", "1.0", marker)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(index))
+    return index, marker
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_python_dependencies_are_wheels_only_cached_and_visible_in_the_sandbox(
+    lab_bench: Workbench, tmp_path: Path, local_index: tuple[Path, Path]
+) -> None:
+    _, marker = local_index
+    ingest(
+        lab_bench,
+        tmp_path,
+        "uses",
+        {
+            "requirements.txt": "tinylib==1.0\nneedsbuild==1.0\npytest>=7\n",
+            "uses/__init__.py": "",
+            "uses/calc.py": "from tinylib import double\n\n"
+            "def quad(x):\n    return double(double(x))\n",
+            "tests/test_calc.py": "from uses.calc import quad\n\ndef test_quad():\n"
+            "    assert quad(3) == 12\n",
+        },
+    )
+    report = measure_coverage(lab_bench.db, lab_bench.settings, "uses")
+    assert report.status == "ok", report.message
+    assert report.summary.line_percent == 100.0
+    env = report.dependencies
+    assert env is not None and env.status == "partial" and not env.cached
+    fate = {d.name: d for d in env.dependencies}
+    assert fate["tinylib"].status == "installed"
+    assert fate["needsbuild"].status == "failed"
+    assert "no prebuilt wheel" in fate["needsbuild"].reason
+    assert fate["pytest"].status == "provided"
+    assert not marker.exists(), "an sdist's setup.py ran on the host"
+    assert "needsbuild" in report.message
+    again = measure_coverage(lab_bench.db, lab_bench.settings, "uses")
+    assert again.dependencies is not None and again.dependencies.cached
+    assert again.status == "ok"
+    without = measure_coverage(lab_bench.db, lab_bench.settings, "uses", install=False)
+    assert without.status != "ok"  # tinylib is really needed: the test cannot import it
+
+
+def test_nothing_declared_means_no_environment(lab_settings: Settings) -> None:
+    env, mounts = python_env({"setup.py": "from setuptools import setup\nsetup(name='x')\n"},
+                             lab_settings)  # fmt: skip
+    assert env.status == "none" and mounts == []
+    env, mounts = node_env({"package.json": '{"name": "x"}'}, lab_settings)
+    assert env.status == "none" and mounts == []
+    env, _ = node_env({"package.json": "not json"}, lab_settings)
+    assert env.status == "none"
+
+
+@pytest.mark.slow
+def test_an_unreachable_dependency_is_named_and_nothing_is_cached(
+    lab_settings: Settings, local_index: tuple[Path, Path]
+) -> None:
+    manifests = {"pyproject.toml": '[project]\nname = "p"\ndependencies = ["nosuchpkg>=1"]\n'}
+    env, mounts = python_env(manifests, lab_settings)
+    assert env.status == "failed" and mounts == []
+    (dep,) = env.dependencies
+    assert dep.name == "nosuchpkg" and dep.status == "failed" and dep.reason
+    assert lab_settings.sandbox_env_cache is not None
+    assert not list(lab_settings.sandbox_env_cache.glob("python-*/env.json"))
+
+
+def test_a_mount_outside_the_mount_points_is_refused(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    for dest in ("/etc", "/opt/devlab-env/../../etc", "/work/x"):
+        request = SandboxRequest(language="python", code="print(1)")
+        with pytest.raises(ValueError, match="mount"):
+            run_code(request, settings, mounts=[DependencyMount(str(tmp_path), dest, "k")])
+
+
+def _npm_tarball(folder: Path, name: str, marker: Path) -> Path:
+    pkg = folder / name
+    pkg.mkdir()
+    (pkg / "package.json").write_text(
+        json.dumps(
+            {
+                "name": name,
+                "version": "1.0.0",
+                "main": "index.js",
+                "scripts": {
+                    "postinstall": f"node -e \"require('fs').writeFileSync('{marker}', 'x')\""
+                },
+            }
+        )
+    )
+    (pkg / "index.js").write_text("module.exports = (s) => s.padStart(5, '*');\n")
+    out = subprocess.run(
+        ["npm", "pack", "--silent", "--pack-destination", str(folder)],
+        cwd=pkg, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    return folder / out.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_npm_dependencies_install_without_scripts_and_node_resolves_them(
+    lab_bench: Workbench, tmp_path: Path
+) -> None:
+    marker = tmp_path / "INSTALL-SCRIPT-RAN"
+    tarball = _npm_tarball(tmp_path, "padder", marker)
+    package = {"name": "app", "version": "1.0.0", "dependencies": {"padder": f"file:{tarball}"}}
+    ingest(
+        lab_bench,
+        tmp_path / "src",
+        "app",
+        {
+            "package.json": json.dumps(package),
+            "lib/show.js": "const pad = require('padder');\nmodule.exports = (s) => pad(s);\n",
+            "test/show.test.js": "const test = require('node:test');\n"
+            "const assert = require('node:assert');\nconst show = require('../lib/show');\n"
+            "test('pads', () => assert.strictEqual(show('ab'), '***ab'));\n",
+        },
+    )
+    report = measure_coverage(lab_bench.db, lab_bench.settings, "app")
+    assert report.status == "ok", report.message
+    env = report.dependencies
+    assert env is not None and env.status == "ready"
+    (dep,) = env.dependencies
+    assert dep.status == "installed" and "install script was not run" in dep.reason
+    assert not marker.exists(), "an install script ran on the host"
+    cached = measure_coverage(lab_bench.db, lab_bench.settings, "app")
+    assert cached.dependencies is not None and cached.dependencies.cached
