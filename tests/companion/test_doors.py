@@ -189,6 +189,11 @@ def test_rest_generate_code_is_a_job_with_an_event_per_round(server, model):
     assert any(m.startswith("round 1: failed") for m in logs)
     assert any(m.startswith("round 2: passed") for m in logs)
     assert_error_shape(httpx.post(f"{server}{API}/generate/code", json={"requirement": " "}), 400)
+    # The loop passed: resuming it is a 409; more rounds for it change nothing.
+    resume = f"{server}{API}/generate/code/{result['conversation_id']}/resume"
+    assert_error_shape(httpx.post(resume, json={"max_rounds": 5}), 409)
+    assert_error_shape(httpx.post(resume, json={"rounds": 5}), 422)  # unknown field
+    assert_error_shape(httpx.post(f"{server}{API}/generate/code/99999/resume", json={}), 404)
     assert_error_shape(
         httpx.post(f"{server}{API}/generate/code", json={"requirement": "x", "project": "nope"}),
         404,
@@ -277,6 +282,14 @@ def test_cli_generate_json_has_verdict_code_tests_and_rounds(shop, model):
     model.replies += [SPEC, TESTS, WRONG]
     failed = _cli(shop, "generate", "fizzbuzz", "--max-rounds", "1", "--json")
     assert failed.exit_code == 1 and json.loads(failed.stdout)["verdict"] == "failed"
+    # The failed loop is given a second round: same tests, the model asked for a repair.
+    conversation = json.loads(failed.stdout)["conversation_id"]
+    model.replies += [RIGHT]
+    more = _cli(shop, "generate", "--resume", str(conversation), "--max-rounds", "2", "--json")
+    assert more.exit_code == 0, more.output
+    assert [r["status"] for r in json.loads(more.stdout)["rounds"]] == ["failed", "passed"]
+    assert _cli(shop, "generate", "--resume", str(conversation)).exit_code == 3  # passed: 409
+    assert _cli(shop, "generate").exit_code == 2  # neither a requirement nor --resume
 
 
 def test_cli_feedback(shop, model):

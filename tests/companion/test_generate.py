@@ -11,12 +11,15 @@ import pytest
 from devlab.companion import (
     EmptyInput,
     GenerateRequest,
+    GenerationResult,
     generate_change,
     generate_code,
     get_conversation,
+    resume_generation_job,
     submit_generation,
 )
-from devlab.errors import InvalidInput
+from devlab.companion.conversations import open_conversation, save_state
+from devlab.errors import Conflict, InvalidInput, NotFound
 from devlab.llm.base import ProviderError
 from devlab.store.models import Execution as ExecutionRow
 from helpers import write_tree
@@ -173,6 +176,32 @@ def test_provider_timeout_after_a_round_keeps_the_finished_rounds(bench, scripte
     last = kept.messages[-1]
     assert last.role == "assistant" and last.content.startswith("stopped after 1 round:")
     assert "def fizz(n):" in last.content
+
+    # Resumed by its conversation id: round 2 on, with the same spec and tests (the
+    # model is asked only for the repair), and the finished round kept.
+    conversation_id = detail["conversation_id"]
+    scripted(RIGHT)
+    resumed = resume_generation_job(bench, conversation_id, wait=True)
+    assert isinstance(resumed, GenerationResult) and resumed.verdict == "passed"
+    assert [r.status for r in resumed.rounds] == ["failed", "passed"]
+    assert resumed.conversation_id == conversation_id and "def test_fizz" in resumed.tests
+    with pytest.raises(Conflict, match="passed already"):
+        resume_generation_job(bench, conversation_id)
+
+
+def test_resume_refuses_what_cannot_go_on(bench, scripted):
+    with pytest.raises(NotFound):
+        resume_generation_job(bench, 9999)
+    chat_id = open_conversation(bench.db, None, kind="chat")
+    with pytest.raises(NotFound, match="no resumable generation"):
+        resume_generation_job(bench, chat_id)
+    save_state(bench.db, chat_id, {
+        "kind": "generate", "request": GenerateRequest(requirement="x", max_rounds=1).model_dump(),
+        "spec": {"summary": "x"}, "tests": None, "rounds": [{"round": 1, "status": "failed",
+                                                              "code": "x = 1"}],
+    })  # fmt: skip
+    with pytest.raises(Conflict, match="used 1 of its 1 rounds"):
+        resume_generation_job(bench, chat_id)
 
 
 @pytest.mark.slow

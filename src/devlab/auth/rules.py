@@ -178,6 +178,9 @@ RULES: dict[str, Rule] = {
     f"POST {P}/generate/refactor": Rule("developer", loc.body("project")),
     f"POST {P}/generate/translate": Rule("developer", loc.body("project")),
     f"POST {P}/generate/code": Rule("developer", loc.body("project"), meter="sandbox"),
+    f"POST {P}/generate/code/{{conversation_id}}/resume": Rule(
+        "developer", loc.conversation(), meter="sandbox"
+    ),
     f"POST {P}/feedback": Rule("viewer", loc.message()),
     f"PATCH {P}/feedback/{{feedback_id}}": Rule("viewer", loc.feedback()),
     f"GET {P}/feedback": USER,

@@ -9,6 +9,7 @@ Public API (the CLI and REST doors import only from here)::
     generate_code(bench, GenerateRequest) -> GenerationResult      (new code)
     generate_change(bench, GenerateRequest) -> ChangeResult        (an existing project)
     submit_generation / run_generation(bench, GenerateRequest)     (as a job)
+    resume_generation_job(bench, conversation_id, max_rounds=None, wait=False)
     record_feedback(db, FeedbackRequest) -> FeedbackInfo
     set_training_consent(db, feedback_id, consent) -> FeedbackInfo   (give / withdraw)
     get_conversation / list_conversations / delete_conversation(db, ...)
@@ -28,7 +29,7 @@ from devlab.companion.conversations import (
 from devlab.companion.diffs import apply_diff, unified_diff
 from devlab.companion.errors import EmptyInput, UnparsableCode
 from devlab.companion.generate import generate_code
-from devlab.companion.jobs import run_generation, submit_generation
+from devlab.companion.jobs import resume_generation_job, run_generation, submit_generation
 from devlab.companion.models import (
     ActiveFile,
     ChangeResult,
@@ -48,6 +49,7 @@ from devlab.companion.models import (
     GenerationResult,
     MessageInfo,
     RefactorRequest,
+    ResumeRequest,
     Round,
     Selection,
     Spec,
@@ -76,6 +78,7 @@ __all__ = [
     "GenerationResult",
     "MessageInfo",
     "RefactorRequest",
+    "ResumeRequest",
     "Round",
     "Selection",
     "Spec",
@@ -96,6 +99,7 @@ __all__ = [
     "list_feedback",
     "record_feedback",
     "refactor",
+    "resume_generation_job",
     "run_generation",
     "set_training_consent",
     "submit_generation",

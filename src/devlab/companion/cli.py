@@ -15,6 +15,7 @@ from devlab import companion
 from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stderr, stdout
 from devlab.companion import (
     ActiveFile,
+    ChangeResult,
     ChatAnswer,
     ChatRequest,
     CodeAnswer,
@@ -338,21 +339,44 @@ def translate(
 @app.command()
 @handle_errors
 def generate(
-    requirement: str = typer.Argument(..., help="what the code must do"),
+    requirement: str = typer.Argument(
+        None, help="what the code must do (leave out with --resume)", show_default=False
+    ),
     language: str = typer.Option("python", "--language", "-l", help="language of the code"),
-    max_rounds: int = typer.Option(3, "--max-rounds", min=1, max=10, help="repair rounds"),
+    max_rounds: int = typer.Option(
+        None, "--max-rounds", min=1, max=10, help="repair rounds [default: 3]"
+    ),
     tests: Path = typer.Option(None, "--tests", help="acceptance tests to use as given"),
     project: str = typer.Option(None, "--project", "-p", help="change this project instead"),
     test_command: str = typer.Option(None, "--test-command", help="test runner arguments"),
     max_tokens: int = typer.Option(1024, "--max-tokens", min=16, max=8192),
+    resume: int = typer.Option(
+        None,
+        "--resume",
+        help="go on with the stopped generation of this conversation id (its spec and "
+        "tests; --max-rounds sets the new total)",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Write code that is proven by running: spec -> code + tests -> sandbox -> repair.
-    Exits 0 when the tests pass, 1 when they still fail after --max-rounds."""
+    Exits 0 when the tests pass, 1 when they still fail after --max-rounds. Every round
+    is saved: a generation that stopped goes on with --resume CONVERSATION_ID."""
+    if resume is not None:
+        if requirement:
+            raise InvalidInput("give either a requirement or --resume ID, not both")
+        with bench() as wb, progress_bar(enabled=not as_json) as progress:
+            resumed = companion.resume_generation_job(
+                wb, resume, max_rounds=max_rounds, wait=True, progress=progress
+            )
+        assert isinstance(resumed, GenerationResult)
+        _show_generation(resumed, as_json)
+        return
+    if not requirement:
+        raise InvalidInput("say what the code must do, or give --resume CONVERSATION_ID")
     req = GenerateRequest(
         requirement=requirement,
         language=language,
-        max_rounds=max_rounds,
+        max_rounds=max_rounds or 3,
         tests=_read(tests),
         project=project,
         test_command=test_command,
@@ -360,6 +384,11 @@ def generate(
     )
     with bench() as wb, progress_bar(enabled=not as_json) as progress:
         result = companion.run_generation(wb, req, progress=progress)
+    _show_generation(result, as_json)
+
+
+def _show_generation(result: GenerationResult | ChangeResult, as_json: bool) -> None:
+    """Print a loop's result (rounds on stderr, code on stdout); exit 0 when it passed."""
     if as_json:
         emit_json(result)
     else:

@@ -73,6 +73,25 @@ def open_conversation(
         return row.id
 
 
+def save_state(db: Database, conversation_id: int, state: dict[str, Any]) -> None:
+    """Record a long action's resumable state on its conversation (encrypted at rest
+    like its messages); the verified loop saves its rounds here."""
+    with db.session() as s:
+        row = s.get(Conversation, conversation_id)
+        if row is None:
+            raise _not_found(conversation_id)
+        row.state = state
+
+
+def load_state(db: Database, conversation_id: int) -> dict[str, Any] | None:
+    """The state ``save_state`` recorded (None when there is none); 404 when unknown."""
+    with db.session() as s:
+        row = s.get(Conversation, conversation_id)
+        if row is None:
+            raise _not_found(conversation_id)
+        return dict(row.state) if row.state else None
+
+
 def conversation_project(db: Database, conversation_id: int) -> int | None:
     """The project of conversation ``conversation_id`` (404 when there is no such one)."""
     with db.session() as s:

@@ -27,22 +27,23 @@ from devlab.companion.conversations import (
     add_message,
     ask_model,
     complete_model,
+    load_state,
     open_conversation,
+    save_state,
 )
 from devlab.companion.errors import EmptyInput, UnparsableCode
 from devlab.companion.models import (
-    Execution,
     GenerateRequest,
     GenerationResult,
     Round,
     Spec,
-    TestSummary,
 )
 from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
-from devlab.errors import InvalidInput
+from devlab.companion.runs import describe_failure, run_in_sandbox, summarise
+from devlab.errors import Conflict, InvalidInput, NotFound
 from devlab.llm import Completion, GenerationParams, ProviderError
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import Limits, SandboxRequest, SandboxResult, resolve_language, run_code
+from devlab.sandbox import resolve_language
 from devlab.workbench import Workbench
 
 LogFn = Callable[[str], None]
@@ -54,8 +55,6 @@ LogFn = Callable[[str], None]
 # for a fence with the language name.
 SPEC_STOPS = ["\nRequirement ("]
 CODE_STOPS = ["\n```\n"]
-TAIL_CHARS = 4000
-FEEDBACK_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -134,76 +133,6 @@ def check_request(bench: Workbench, req: GenerateRequest) -> str:
             f"{most:g} s (sandbox_max_wall_seconds)"
         )
     return language
-
-
-# -- running in the sandbox ------------------------------------------------------------
-
-
-def _tail(text: str, chars: int = TAIL_CHARS) -> str:
-    return text if len(text) <= chars else "..." + text[-chars:]
-
-
-def summarise(result: SandboxResult, *, needs_tests: bool = True) -> Execution:
-    """A sandbox result as a round keeps it; ``passed`` needs a clean exit and, in test
-    mode, at least one test and no failures."""
-    summary = TestSummary(total=len(result.tests))
-    for test in result.tests:
-        setattr(summary, test.outcome, getattr(summary, test.outcome) + 1)
-    passed = result.status == "ok" and not summary.failed and not summary.error
-    if needs_tests:
-        passed = passed and summary.total > 0
-    return Execution(
-        status=result.status,
-        exit_code=result.exit_code,
-        passed=passed,
-        wall_ms=result.wall_ms,
-        stdout_tail=_tail(result.stdout),
-        stderr_tail=_tail(result.stderr),
-        tests=summary,
-        failures=[t for t in result.tests if t.outcome in ("failed", "error")][:20],
-        execution_id=result.execution_id,
-    )
-
-
-def run_in_sandbox(
-    bench: Workbench,
-    language: str,
-    files: dict[str, str],
-    *,
-    mode: str,
-    entry: str | None = None,
-    args: list[str] | None = None,
-    timeout: float = 30,
-) -> Execution:
-    """Run ``files`` (tests in ``mode="test"``, ``entry`` as a script in "run") in the
-    sandbox; the run is recorded in ``executions``."""
-    request = SandboxRequest(
-        language=language,
-        files=files,
-        entry=entry,
-        mode=mode,  # type: ignore[arg-type]
-        args=args or [],
-        limits=Limits(wall_seconds=timeout, cpu_seconds=timeout),
-    )
-    result = run_code(request, bench.settings, db=bench.db)
-    return summarise(result, needs_tests=mode == "test")
-
-
-def describe_failure(execution: Execution) -> str:
-    """What a failed run is fed back to the model as: status, failing tests, output."""
-    parts = [f"status: {execution.status}, exit code: {execution.exit_code}"]
-    t = execution.tests
-    if t.total:
-        parts.append(f"tests: {t.passed} passed, {t.failed} failed, {t.error} errors")
-    elif execution.status == "ok":
-        parts.append("no test ran")
-    for failure in execution.failures[:5]:
-        parts.append(f"FAILED {failure.name}: {failure.message[:500]}")
-    if execution.stdout_tail.strip():
-        parts.append("stdout:\n" + _tail(execution.stdout_tail, FEEDBACK_CHARS))
-    if execution.stderr_tail.strip():
-        parts.append("stderr:\n" + _tail(execution.stderr_tail, FEEDBACK_CHARS))
-    return "\n".join(parts)
 
 
 # -- the model's parts ---------------------------------------------------------------
@@ -355,7 +284,10 @@ def generate_code(
     progress: ProgressFn | None = None,
     log: LogFn | None = None,
 ) -> GenerationResult:
-    """Requirement -> spec -> tests -> code, run and repaired up to ``max_rounds``."""
+    """Requirement -> spec -> tests -> code, run and repaired up to ``max_rounds``.
+
+    The loop's state is saved on its conversation after every round, so
+    ``resume_generation`` picks up a loop that stopped (see there)."""
     language = check_request(bench, req)
     layout = LAYOUTS[language]
     requirement = req.requirement.strip()
@@ -377,8 +309,69 @@ def generate_code(
     tests, tests_error = (given, None) if given else make_tests(loop, spec)
     if tests:
         say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
+    return _run_loop(loop, spec, tests, tests_error, [], progress, say)
 
-    rounds: list[Round] = []
+
+def resume_generation(
+    bench: Workbench,
+    conversation_id: int,
+    *,
+    max_rounds: int | None = None,
+    progress: ProgressFn | None = None,
+    log: LogFn | None = None,
+) -> GenerationResult:
+    """Go on with the verified loop of conversation ``conversation_id`` from its last
+    finished round (same requirement, spec, tests and settings). ``max_rounds`` raises
+    the total of rounds allowed, so a loop that failed can be given more rounds.
+
+    409 when the loop passed already or has no rounds left; 404 when the conversation
+    is not a generation that recorded its state (one from before this existed)."""
+    state, req, rounds = check_resume(bench, conversation_id, max_rounds)
+    language = check_request(bench, req)
+    loop = Loop(bench, req, language, LAYOUTS[language], conversation_id)
+    loop.base = bool(state.get("base"))
+    add_message(bench.db, conversation_id, "user", f"resume from round {len(rounds) + 1}",
+                action="generate")  # fmt: skip
+    spec = Spec.model_validate(state["spec"])
+    tests = state.get("tests")
+    say = log or (lambda _m: None)
+    say(f"resuming after {len(rounds)} finished round{'s' * (len(rounds) != 1)}")
+    return _run_loop(loop, spec, tests, state.get("tests_error"), rounds, progress, say)
+
+
+def check_resume(
+    bench: Workbench, conversation_id: int, max_rounds: int | None = None
+) -> tuple[dict, GenerateRequest, list[Round]]:
+    """The saved state, request and rounds of a loop that can go on; 404/409/400 else."""
+    state = load_state(bench.db, conversation_id)
+    if not state or state.get("kind") != "generate":
+        raise NotFound(f"conversation {conversation_id} holds no resumable generation")
+    req = GenerateRequest.model_validate(state["request"])
+    rounds = [Round.model_validate(r) for r in state.get("rounds", [])]
+    if rounds and rounds[-1].status == "passed":
+        raise Conflict(f"the generation of conversation {conversation_id} passed already")
+    if max_rounds is not None:
+        req.max_rounds = max_rounds
+    if len(rounds) >= req.max_rounds:
+        raise Conflict(
+            f"the generation of conversation {conversation_id} used {len(rounds)} of its "
+            f"{req.max_rounds} rounds: give a larger max_rounds (at most 10) to go on"
+        )
+    check_request(bench, req)
+    return state, req, rounds
+
+
+def _run_loop(
+    loop: Loop,
+    spec: Spec,
+    tests: str | None,
+    tests_error: str | None,
+    rounds: list[Round],
+    progress: ProgressFn | None,
+    say: LogFn,
+) -> GenerationResult:
+    """The rounds from ``len(rounds) + 1`` on, and the result with its final message."""
+    req, language, layout = loop.req, loop.language, loop.layout
     try:
         code = _rounds(loop, spec, tests, tests_error, rounds, progress, say)
     except ProviderError as exc:
@@ -393,8 +386,8 @@ def generate_code(
     )
     files = {layout.solution: code, layout.tests: tests or ""}
     message_id = add_message(
-        bench.db,
-        conversation_id,
+        loop.bench.db,
+        loop.conversation_id,
         "assistant",
         f"{summary}\n\n{layout.solution}:\n{fence(code, language)}",
         action="generate",
@@ -406,7 +399,7 @@ def generate_code(
     return GenerationResult(
         verdict="passed" if passed else "failed",
         summary=summary,
-        requirement=requirement,
+        requirement=req.requirement.strip(),
         language=language,
         spec=spec,
         code=code,
@@ -414,9 +407,18 @@ def generate_code(
         files=files,
         rounds=rounds,
         max_rounds=req.max_rounds,
-        conversation_id=conversation_id,
+        conversation_id=loop.conversation_id,
         message_id=message_id,
     )
+
+
+def _checkpoint(loop: Loop, spec: Spec, rounds: list[Round], tests_error: str | None) -> None:
+    """Save what a resume needs after a round (or before the first one)."""
+    save_state(loop.bench.db, loop.conversation_id, {
+        "kind": "generate", "request": loop.req.model_dump(mode="json"), "base": loop.base,
+        "spec": spec.model_dump(mode="json"), "tests": loop.tests, "tests_error": tests_error,
+        "rounds": [r.model_dump(mode="json") for r in rounds],
+    })  # fmt: skip
 
 
 def _rounds(
@@ -428,11 +430,14 @@ def _rounds(
     progress: ProgressFn | None,
     say: LogFn,
 ) -> str:
-    """The rounds, appended to ``rounds`` as they finish; returns the last code."""
+    """The rounds after those in ``rounds``, appended as they finish (the state saved
+    after each); returns the last code."""
     req = loop.req
-    code, feedback = "", ""
+    code = next((r.code for r in reversed(rounds) if r.code), "")
+    feedback = _feedback(rounds[-1]) if rounds else ""
     loop.tests = tests
-    for n in range(1, req.max_rounds + 1):
+    _checkpoint(loop, spec, rounds, tests_error)
+    for n in range(len(rounds) + 1, req.max_rounds + 1):
         report(progress, "round", n - 1, req.max_rounds, f"round {n}")
         if tests is None:
             tests, tests_error = make_tests(loop, spec)
@@ -445,14 +450,20 @@ def _rounds(
             if this.code:
                 code = this.code
         last = rounds[-1]
-        feedback = last.error or ""
-        if last.execution is not None and not last.execution.passed:
-            feedback = describe_failure(last.execution)
+        feedback = _feedback(last)
+        _checkpoint(loop, spec, rounds, tests_error)
         say(_round_line(last))
         report(progress, "round", n, req.max_rounds, f"round {n}: {last.status}")
         if last.status == "passed":
             break
     return code
+
+
+def _feedback(last: Round) -> str:
+    """What the next round is told about ``last``."""
+    if last.execution is not None and not last.execution.passed:
+        return describe_failure(last.execution)
+    return last.error or ""
 
 
 def _keep_finished_rounds(
@@ -563,10 +574,12 @@ __all__ = [
     "LAYOUTS",
     "Layout",
     "check_request",
+    "check_resume",
     "describe_failure",
     "generate_code",
     "layout_for",
     "parse_spec",
+    "resume_generation",
     "run_in_sandbox",
     "summarise",
 ]

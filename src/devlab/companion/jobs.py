@@ -12,7 +12,13 @@ from typing import Any
 
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.companion.change import generate_change, runner_arguments
-from devlab.companion.generate import check_request, generate_code
+from devlab.companion.conversations import conversation_project
+from devlab.companion.generate import (
+    check_request,
+    check_resume,
+    generate_code,
+    resume_generation,
+)
 from devlab.companion.models import ChangeResult, GenerateRequest, GenerationResult
 from devlab.errors import DevLabError
 from devlab.jobs import JobContext, JobInfo
@@ -85,4 +91,43 @@ def run_generation(
     return keep[0]
 
 
-__all__ = ["run_generation", "submit_generation"]
+def _resume_job(bench: Workbench, conversation_id: int, max_rounds: int | None, keep: list):  # type: ignore[no-untyped-def]
+    def run(ctx: JobContext) -> dict[str, Any]:
+        ctx.log(f"resuming the generation of conversation {conversation_id}")
+        result = resume_generation(
+            bench, conversation_id, max_rounds=max_rounds, progress=ctx.progress, log=ctx.log
+        )
+        ctx.log(f"verdict: {result.verdict} ({result.summary})")
+        keep.append(result)
+        return result.model_dump(mode="json")
+
+    return run
+
+
+def resume_generation_job(
+    bench: Workbench,
+    conversation_id: int,
+    *,
+    max_rounds: int | None = None,
+    wait: bool = False,
+    progress: ProgressFn | None = None,
+) -> JobInfo | GenerationResult:
+    """Resume a stopped verified loop as a job: queued (REST) or run here (``wait``: the
+    CLI's way, returning the result)."""
+    check_resume(bench, conversation_id, max_rounds)  # 404 / 409 before queuing
+    project_id = conversation_project(bench.db, conversation_id)
+    keep: list[GenerationResult] = []
+    work = _resume_job(bench, conversation_id, max_rounds, keep)
+    params = {"resume": conversation_id, "max_rounds": max_rounds}
+    if not wait:
+        job_id = bench.jobs.submit("generate", work, params=params, project_id=project_id)
+        return bench.jobs.get(job_id)
+    info = bench.jobs.run_inline(
+        "generate", work, params=params, project_id=project_id, listener=progress
+    )
+    if not keep:
+        raise DevLabError(f"generation job {info.id} {info.status}: {info.error}")
+    return keep[0]
+
+
+__all__ = ["resume_generation_job", "run_generation", "submit_generation"]

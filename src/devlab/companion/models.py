@@ -284,6 +284,16 @@ class GenerateRequest(BaseModel):
     timeout_seconds: float = Field(default=30, gt=0, le=600, description="per sandbox run")
 
 
+class ResumeRequest(BaseModel):
+    """Go on with a stopped verified loop (``POST .../generate/code/{id}/resume``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_rounds: int | None = Field(
+        default=None, ge=1, le=10, description="total rounds allowed (more than it had: go on)"
+    )
+
+
 class Spec(BaseModel):
     summary: str
     function: str | None = None

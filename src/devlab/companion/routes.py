@@ -41,6 +41,7 @@ from devlab.companion import (
     FixRequest,
     GenerateRequest,
     RefactorRequest,
+    ResumeRequest,
     SuggestRequest,
     TextAnswer,
     TranslateRequest,
@@ -54,6 +55,7 @@ from devlab.companion import (
     list_feedback,
     record_feedback,
     refactor,
+    resume_generation_job,
     set_training_consent,
     submit_generation,
     suggest,
@@ -145,6 +147,22 @@ def generate_route(body: GenerateRequest, bench: Workbench = Depends(workbench))
     to ``max_rounds`` (with ``project``: change that project, run its tests). Returns
     the job (202); its result holds the verdict, the code, the tests and every round."""
     job = submit_generation(bench, body)
+    return JSONResponse(job.model_dump(mode="json"), status_code=202)
+
+
+@router.post(
+    "/generate/code/{conversation_id}/resume",
+    status_code=202,
+    responses={202: {"description": "the job"}},
+)
+def resume_route(
+    conversation_id: DbId, body: ResumeRequest, bench: Workbench = Depends(workbench)
+) -> JSONResponse:
+    """Go on with a verified loop that stopped (a provider timeout, a crash) from its last
+    finished round, with the same spec and tests; ``max_rounds`` gives a failed loop more
+    rounds. 404 when the conversation holds no generation, 409 when it passed already or
+    has no rounds left. Returns the job (202), like ``POST /generate/code``."""
+    job = resume_generation_job(bench, conversation_id, max_rounds=body.max_rounds)
     return JSONResponse(job.model_dump(mode="json"), status_code=202)
 
 

@@ -392,6 +392,8 @@ class Conversation(Base):
     title: Mapped[str] = mapped_column(EncryptedText, default="")
     # who holds it (None: the local single user or the CLI); set from devlab.actor
     user_id: Mapped[int | None] = mapped_column(index=True)
+    # A verified generation's resumable state (spec, tests, finished rounds; issue 18).
+    state: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
