@@ -84,6 +84,15 @@ def test_loop_fails_twice_then_passes_and_keeps_every_round(bench, scripted):
     )
     assert result.verdict == "passed" and result.summary == "passed in round 3 of 3"
     assert result.spec.function == "fizz" and result.spec.source == "model"
+    # the test plan made from the spec, and the tests prompt asked to cover it
+    assert result.plan is not None
+    assert [(c.kind, c.inputs) for c in result.plan.cases] == [
+        ("example", "3"),
+        ("requirement", "fizz(3) == 'Fizz'"),
+        ("requirement", "fizz(15) == 'FizzBuzz'"),
+        ("boundary", "n >= 1"),
+    ]
+    assert "- example 1: 3 -> returns Fizz" in model.prompt(1)
     assert "def test_fizzbuzz" in result.tests and 'return "FizzBuzz"' in result.code
     assert result.files == {"solution.py": result.code, "test_solution.py": result.tests}
     assert [r.status for r in result.rounds] == ["failed", "failed", "passed"]

@@ -25,7 +25,7 @@ def test_every_template_has_a_version_header_and_both_blocks():
     assert {"chat", "explain", "bugs", "refactor", "fix", "translate", "suggest"} <= set(names)
     for name in names:
         assert (PROMPTS / f"{name}.jinja").read_text().startswith("{# version: ")
-        assert template_version(name) == (2 if name == "spec" else 1)
+        assert template_version(name) == (2 if name in ("spec", "tests") else 1)
 
 
 def test_render_prompt_gives_system_and_user_messages_with_fenced_code():

@@ -10,6 +10,7 @@ Public API (the CLI and REST doors import only from here)::
     generate_change(bench, GenerateRequest) -> ChangeResult        (an existing project)
     submit_generation / run_generation(bench, GenerateRequest)     (as a job)
     resume_generation_job(bench, conversation_id, max_rounds=None, wait=False)
+    plan_from_spec(spec, requirement) -> TestPlan     (the loop's test plan; testing's shape)
     record_feedback(db, FeedbackRequest) -> FeedbackInfo
     set_training_consent(db, feedback_id, consent) -> FeedbackInfo   (give / withdraw)
     get_conversation / list_conversations / delete_conversation(db, ...)
@@ -48,15 +49,18 @@ from devlab.companion.models import (
     GenerateRequest,
     GenerationResult,
     MessageInfo,
+    PlannedCase,
     RefactorRequest,
     ResumeRequest,
     Round,
     Selection,
     Spec,
     SuggestRequest,
+    TestPlan,
     TextAnswer,
     TranslateRequest,
 )
+from devlab.companion.plans import plan_from_spec
 
 __all__ = [
     "ActiveFile",
@@ -77,12 +81,14 @@ __all__ = [
     "GenerateRequest",
     "GenerationResult",
     "MessageInfo",
+    "PlannedCase",
     "RefactorRequest",
     "ResumeRequest",
     "Round",
     "Selection",
     "Spec",
     "SuggestRequest",
+    "TestPlan",
     "TextAnswer",
     "TranslateRequest",
     "UnparsableCode",
@@ -97,6 +103,7 @@ __all__ = [
     "get_conversation",
     "list_conversations",
     "list_feedback",
+    "plan_from_spec",
     "record_feedback",
     "refactor",
     "resume_generation_job",

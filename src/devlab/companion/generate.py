@@ -37,7 +37,9 @@ from devlab.companion.models import (
     GenerationResult,
     Round,
     Spec,
+    TestPlan,
 )
+from devlab.companion.plans import plan_from_spec, plan_lines
 from devlab.companion.prompting import Prompt, extract_code, fence, render_prompt
 from devlab.companion.runs import describe_failure, run_in_sandbox, summarise
 from devlab.errors import Conflict, InvalidInput, NotFound
@@ -203,6 +205,7 @@ class Loop:
     last_prompt: Prompt | None = None
     base: bool = False  # a base model: completion-style prompts (base_prompts.py)
     tests: str | None = None  # the acceptance tests once written
+    plan: TestPlan | None = None  # what the acceptance tests are written to (plans.py)
 
     def continue_file(self, task: str, given: base_prompts.Continuation, temperature: float) -> str:
         """The file ``given`` starts, continued by the model (a base model's way)."""
@@ -260,6 +263,7 @@ def make_tests(loop: Loop, spec: Spec) -> tuple[str | None, str | None]:
             spec=spec_text(spec),
             framework=loop.layout.framework,
             import_hint=loop.layout.import_hint,
+            plan=plan_lines(loop.plan) if loop.plan else "",
         ),
     )
     try:
@@ -306,6 +310,9 @@ def generate_code(
         spec_prompt = render_prompt("spec", **loop.values())
         spec = parse_spec(loop.ask("generate", spec_prompt, SPEC_STOPS), requirement)
     say(f"spec ({spec.source}): {spec.summary[:200]}")
+    if not loop.base:
+        loop.plan = plan_from_spec(spec, requirement)
+        say(f"test plan: {len(loop.plan.cases)} cases")
     tests, tests_error = (given, None) if given else make_tests(loop, spec)
     if tests:
         say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
@@ -333,6 +340,7 @@ def resume_generation(
     add_message(bench.db, conversation_id, "user", f"resume from round {len(rounds) + 1}",
                 action="generate")  # fmt: skip
     spec = Spec.model_validate(state["spec"])
+    loop.plan = TestPlan.model_validate(state["plan"]) if state.get("plan") else None
     tests = state.get("tests")
     say = log or (lambda _m: None)
     say(f"resuming after {len(rounds)} finished round{'s' * (len(rounds) != 1)}")
@@ -405,6 +413,7 @@ def _run_loop(
         code=code,
         tests=tests or "",
         files=files,
+        plan=loop.plan,
         rounds=rounds,
         max_rounds=req.max_rounds,
         conversation_id=loop.conversation_id,
@@ -418,6 +427,7 @@ def _checkpoint(loop: Loop, spec: Spec, rounds: list[Round], tests_error: str | 
         "kind": "generate", "request": loop.req.model_dump(mode="json"), "base": loop.base,
         "spec": spec.model_dump(mode="json"), "tests": loop.tests, "tests_error": tests_error,
         "rounds": [r.model_dump(mode="json") for r in rounds],
+        "plan": loop.plan.model_dump(mode="json") if loop.plan else None,
     })  # fmt: skip
 
 

@@ -284,6 +284,31 @@ class GenerateRequest(BaseModel):
     timeout_seconds: float = Field(default=30, gt=0, le=600, description="per sandbox run")
 
 
+class PlannedCase(BaseModel):
+    """One case of a test plan."""
+
+    name: str
+    kind: Literal["example", "boundary", "error", "requirement"]
+    target: str = ""
+    inputs: str = ""
+    expected: str = ""
+    source: Literal["docstring", "signature", "branch", "model", "spec"]
+
+
+class TestPlan(BaseModel):
+    """Structured test cases for code and/or a requirement: what the verified loop writes
+    its acceptance tests to (``companion.plans``) and what the Testing Lab plans and
+    generates tests from (``testing.plan``)."""
+
+    __test__ = False  # not a pytest class
+
+    subject: str
+    requirement: str | None = None
+    cases: list[PlannedCase] = Field(default_factory=list)
+    model_used: bool = False
+    message: str = ""
+
+
 class ResumeRequest(BaseModel):
     """Go on with a stopped verified loop (``POST .../generate/code/{id}/resume``)."""
 
@@ -350,6 +375,9 @@ class GenerationResult(BaseModel):
     code: str
     tests: str
     files: dict[str, str] = Field(description="file name -> content of the code and tests")
+    plan: TestPlan | None = Field(
+        default=None, description="the test plan the acceptance tests were written to"
+    )
     rounds: list[Round]
     max_rounds: int
     conversation_id: int

@@ -7,6 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The plan's shape is shared with the verified loop (devlab.companion.plans).
+from devlab.companion import PlannedCase as PlannedCase
+from devlab.companion import TestPlan as TestPlan
+
 
 class CoverageRequest(BaseModel):
     project: str = Field(min_length=1, max_length=300, description="project name or id")
@@ -190,29 +194,6 @@ class SnippetTestsRequest(BaseModel):
     framework: str = "pytest"
     coverage: float = Field(default=90.0, ge=0, le=100, description="target line coverage, %")
     use_model: bool = True
-
-
-class PlannedCase(BaseModel):
-    """One case of a test plan."""
-
-    name: str
-    kind: Literal["example", "boundary", "error", "requirement"]
-    target: str = ""
-    inputs: str = ""
-    expected: str = ""
-    source: Literal["docstring", "signature", "branch", "model"]
-
-
-class TestPlan(BaseModel):
-    """Structured test cases for code and/or a requirement (see ``testing.plan``)."""
-
-    __test__ = False  # not a pytest class
-
-    subject: str
-    requirement: str | None = None
-    cases: list[PlannedCase] = Field(default_factory=list)
-    model_used: bool = False
-    message: str = ""
 
 
 class PlanRequest(BaseModel):
