@@ -25,7 +25,7 @@ import pytest
 from devlab.config import Settings, load_settings
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing import measure_coverage
-from devlab.testing.envcache import node_env, python_env
+from devlab.testing.envcache import go_env, node_env, python_env
 from devlab.workbench import Workbench
 from lab_projects import ingest
 
@@ -211,3 +211,47 @@ def test_npm_dependencies_install_without_scripts_and_node_resolves_them(
     assert not marker.exists(), "an install script ran on the host"
     cached = measure_coverage(lab_bench.db, lab_bench.settings, "app")
     assert cached.dependencies is not None and cached.dependencies.cached
+
+
+def _go_proxy(folder: Path) -> str:
+    """A file-based Go module proxy holding example.com/greet v1.0.0 (GOPROXY=file://)."""
+    module, version = "example.com/greet", "v1.0.0"
+    at = folder / module / "@v"
+    at.mkdir(parents=True)
+    mod = f"module {module}\n\ngo 1.19\n"
+    (at / "list").write_text(f"{version}\n")
+    (at / f"{version}.info").write_text(json.dumps({"Version": version}))
+    (at / f"{version}.mod").write_text(mod)
+    with zipfile.ZipFile(at / f"{version}.zip", "w") as zf:
+        zf.writestr(f"{module}@{version}/go.mod", mod)
+        zf.writestr(
+            f"{module}@{version}/greet.go",
+            'package greet\n\nfunc Hello(name string) string { return "hello " + name }\n',
+        )
+    return f"file://{folder}"
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_go_modules_download_into_a_cache_the_offline_build_reads(
+    lab_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOPROXY", _go_proxy(tmp_path / "proxy"))
+    monkeypatch.setenv("GOSUMDB", "off")
+    go_mod = "module app\n\ngo 1.19\n\nrequire example.com/greet v1.0.0\n"
+    env, mounts = go_env({"go.mod": go_mod}, lab_settings)
+    assert env.status == "ready", env
+    files = {
+        "go.mod": go_mod,
+        "main.go": 'package main\n\nimport "example.com/greet"\n\n'
+        'func Greeting() string { return greet.Hello("go") }\n\nfunc main() {}\n',
+        "main_test.go": 'package main\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n'
+        '\tif Greeting() != "hello go" {\n\t\tt.Fatal(Greeting())\n\t}\n}\n',
+    }
+    request = SandboxRequest(language="go", mode="test", files=files)
+    result = run_code(request, lab_settings, mounts=mounts)
+    assert result.status == "ok", result.stderr[-2000:]
+    assert [t.outcome for t in result.tests] == ["passed"]
+    missing, _ = go_env({"go.mod": go_mod.replace("greet v1.0.0", "greet v9.9.9")}, lab_settings)
+    assert missing.status == "failed" and "v9.9.9" in missing.dependencies[0].reason

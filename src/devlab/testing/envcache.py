@@ -12,6 +12,8 @@ read-only ``DependencyMount``:
   reason and the rest is installed.
 - JavaScript: ``npm ci --ignore-scripts`` (``npm install --ignore-scripts`` without a
   lock file): install scripts never run on the host; a package that has one is named.
+- Go: ``go mod download`` into a module cache of its own (module downloads run no code;
+  the proxy is the user's ``GOPROXY``), bound as ``GOMODCACHE`` for the offline build.
 
 The environment is made once per content key under a file lock (two runs for the same
 project wait for one install) in a temporary directory renamed into place, so a crash
@@ -49,6 +51,7 @@ from devlab.testing.models import DependencyEnv, DependencyStatus
 
 __all__ = [
     "env_cache_root",
+    "go_env",
     "node_env",
     "python_env",
 ]
@@ -61,6 +64,7 @@ MAX_ENV_BYTES = 2 * 1024**3
 ENV_FORMAT = 1
 _PY_MOUNT = "/opt/devlab-env/python"
 _NODE_MOUNT = "/work/node_modules"
+_GO_MOUNT = "/opt/devlab-env/gomod"
 _NO_WHEEL = (
     "no prebuilt wheel for the sandbox's Python {py} on this platform: DevLab installs "
     "only wheels on the host (building a package would run its code), so it is missing"
@@ -412,4 +416,97 @@ def node_env(
     mounts = []
     if cached.status in ("ready", "partial") and (root / "node_modules").is_dir():
         mounts.append(DependencyMount(str(root / "node_modules"), _NODE_MOUNT, cached.key))
+    return cached, mounts
+
+
+# ---------------------------------------------------------------------------- Go
+
+
+def _go_results(output: str) -> dict[str, str]:
+    """``go mod download -json`` objects -> module path -> error ('' when downloaded)."""
+    out: dict[str, str] = {}
+    decoder = json.JSONDecoder()
+    pos = 0
+    while pos < len(output):
+        start = output.find("{", pos)
+        if start < 0:
+            break
+        try:
+            item, pos = decoder.raw_decode(output, start)
+        except ValueError:
+            break
+        if isinstance(item, dict) and isinstance(item.get("Path"), str):
+            out[item["Path"]] = str(item.get("Error") or "")
+    return out
+
+
+def _go_download(tmp: Path, manifests: dict[str, str], env: DependencyEnv) -> None:
+    src = tmp / "src"
+    src.mkdir()
+    for name in ("go.mod", "go.sum"):
+        if name in manifests:
+            (src / name).write_text(manifests[name])
+    go_vars = {
+        "GOMODCACHE": str(tmp / "gomod"), "GOPATH": str(tmp / "gopath"),
+        "GOCACHE": str(tmp / "gocache"), "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local",
+        "GOTELEMETRY": "off", "CGO_ENABLED": "0", "HOME": str(tmp),
+    }  # fmt: skip
+    argv = ["go", "mod", "download", "-json", *(d.name for d in env.dependencies)]
+    code, output = _run(argv, cwd=src, timeout=INSTALL_SECONDS, env=go_vars)
+    results = _go_results(output)
+    for dep in env.dependencies:
+        error = results.get(dep.name)
+        if error is None and code != 0:
+            error = _error_line(output)
+        if error:
+            dep.status, dep.reason = "failed", f"go mod download: {error[:400]}"
+    for name in ("gopath", "gocache", "src"):
+        _remove(tmp / name)
+
+
+def _remove(path: Path) -> None:
+    """Remove a tree even where Go made it read-only."""
+    for base, dirs, _files in os.walk(path):
+        for name in dirs:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(base, name), 0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def go_env(
+    manifests: dict[str, str], settings: Settings, *, progress: ProgressFn | None = None
+) -> tuple[DependencyEnv, list[DependencyMount]]:
+    """The Go module's requirements (root go.mod) in a module cache ready to mount."""
+    deps = [
+        DependencyStatus(
+            ecosystem="Go", name=d.name, spec=f"{d.name}@{d.version}", status="installed"
+        )
+        for d in scan_texts([("go.mod", manifests.get("go.mod", ""))]).dependencies
+        if d.ecosystem == "Go"
+    ][:MAX_DEPENDENCIES]
+    env = DependencyEnv(ecosystem="Go", status="none", dependencies=deps)
+    if not deps:
+        return env, []
+    if shutil.which("go") is None:
+        for dep in deps:
+            dep.status, dep.reason = "failed", "Go is not installed on the server"
+        return _settle(env), []
+    env.key = _key("Go", platform.machine(), manifests["go.mod"], manifests.get("go.sum", ""))
+    root = env_cache_root(settings) / f"go-{env.key[:32]}"
+    started = time.monotonic()
+    with _locked(root):
+        cached = _load_cached(root, env)
+        if cached is None:
+            report(progress, "dependencies", 0, len(deps), f"downloading {len(deps)} modules")
+            tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
+            try:
+                _go_download(tmp, manifests, env)
+                cached = _finish(tmp, root, _settle(env))
+            finally:
+                _remove(tmp)
+    cached.seconds = round(time.monotonic() - started, 3)
+    mounts = []
+    if cached.status in ("ready", "partial") and (root / "gomod").is_dir():
+        env_vars = (("GOMODCACHE", _GO_MOUNT),)
+        mounts.append(DependencyMount(str(root / "gomod"), _GO_MOUNT, cached.key, env_vars))
     return cached, mounts

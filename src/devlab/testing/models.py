@@ -53,7 +53,7 @@ FRAMEWORKS: dict[str, str] = {
 class DependencyStatus(BaseModel):
     """One declared dependency and what became of it."""
 
-    ecosystem: Literal["PyPI", "npm"]
+    ecosystem: Literal["PyPI", "npm", "Go"]
     name: str
     spec: str = Field(description="what was asked of the installer (name and version range)")
     status: Literal["installed", "failed", "provided", "skipped"]
@@ -63,7 +63,7 @@ class DependencyStatus(BaseModel):
 class DependencyEnv(BaseModel):
     """The environment a test run got: its content key, state and per-dependency fate."""
 
-    ecosystem: Literal["PyPI", "npm"]
+    ecosystem: Literal["PyPI", "npm", "Go"]
     status: Literal["none", "ready", "partial", "failed", "disabled"]
     key: str = ""
     cached: bool = False
