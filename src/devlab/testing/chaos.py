@@ -42,11 +42,14 @@ from devlab.testing.chaos_models import (
     ScenarioResult,
 )
 from devlab.testing.chaos_runner import MARK
+from devlab.testing.envcache import node_env
 from devlab.testing.errors import ScenarioInvalid
+from devlab.testing.jsrun import JS_SUFFIXES
 from devlab.testing.project import ProjectFiles, is_test_file, load_files, module_of
 
 __all__ = [
     "find_app",
+    "find_js_app",
     "list_scenarios",
     "load_scenario",
     "ready_scenario",
@@ -133,6 +136,33 @@ def find_app(pf: ProjectFiles) -> str | None:
     return factories[0] if factories else None
 
 
+_JS_APP_CALLS = ("express(", "new Koa(", "Koa()", "fastify(", "Fastify(", "createServer(")
+_JS_ENTRIES = ("app.js", "server.js", "index.js", "src/app.js", "src/server.js", "src/index.js")
+
+
+def find_js_app(pf: ProjectFiles) -> str | None:
+    """The file of the project's JavaScript web service: package.json's ``main`` or a
+    usual entry file (``app.js``, ``server.js``, ``index.js``, under ``src/`` too) whose
+    text makes an Express, Koa, Fastify or plain http server."""
+    candidates = list(_JS_ENTRIES)
+    try:
+        main = json.loads(pf.files.get("package.json") or "{}").get("main")
+    except (ValueError, AttributeError):
+        main = None
+    if isinstance(main, str) and main.strip():
+        main = main.strip().removeprefix("./")
+        candidates.insert(0, main if main.endswith((".js", ".cjs")) else f"{main}.js")
+    for path in candidates:
+        text = pf.files.get(path)
+        if text and any(call in text for call in _JS_APP_CALLS):
+            return path
+    return None
+
+
+def _js_service(app: str) -> bool:
+    return app.endswith((".js", ".cjs"))
+
+
 def _default_probes(db: Database, project: str) -> list[Probe]:
     """GET routes without parameters (up to 8), else ``/``."""
     probes: list[Probe] = []
@@ -161,8 +191,12 @@ def run_scenario(
     app: str,
     wall_seconds: float = 120,
 ) -> ScenarioResult:
-    """Run one scenario over the project's files in the sandbox."""
-    runner = (resources.files("devlab.testing") / "chaos_runner.py").read_text("utf-8")
+    """Run one scenario over the project's files in the sandbox (a Python service with
+    ``chaos_runner.py``, a JavaScript one, ``app`` being its file, with
+    ``chaos_runner.js`` and its npm dependencies from the environment cache)."""
+    js = _js_service(app)
+    runner_name = "chaos_runner.js" if js else "chaos_runner.py"
+    runner = (resources.files("devlab.testing") / runner_name).read_text("utf-8")
     steady = scenario.steady_state.model_copy(update={"probes": probes})
     spec = {
         "app": app,
@@ -171,7 +205,9 @@ def run_scenario(
         "steady_state": steady.model_dump(mode="json"),
         "method": [f.model_dump(mode="json") for f in scenario.method],
     }
-    files = {**pf.files, "_devlab_chaos.py": runner, "_devlab_chaos.json": json.dumps(spec)}
+    entry = "_devlab_chaos.js" if js else "_devlab_chaos.py"
+    files = {**pf.files, entry: runner, "_devlab_chaos.json": json.dumps(spec)}
+    env, mounts = node_env(pf.manifests, settings) if js else (None, [])
     wall = min(wall_seconds, settings.sandbox_max_wall_seconds)
     memory = max((f.megabytes for f in scenario.method if f.type == "memory_pressure"), default=0)
     limits = Limits(
@@ -183,16 +219,18 @@ def run_scenario(
         max_disk_mb=min(128, settings.sandbox_max_disk_mb),
     )
     request = SandboxRequest(
-        language="python", files=files, entry="_devlab_chaos.py", limits=limits
+        language="javascript" if js else "python", files=files, entry=entry, limits=limits
     )
     started = time.monotonic()
-    result = run_code(request, settings)
+    result = run_code(request, settings, mounts=mounts)
     out = ScenarioResult(name=name, title=scenario.title, app=app, probes=[p.path for p in probes])
     out.seconds = round(time.monotonic() - started, 3)
     at = result.stdout.rfind(MARK)
     if at < 0:
         tail = (result.stderr or result.stdout)[-800:]
         out.message = f"the sandbox run ended {result.status} before the runner reported: {tail}"
+        if env is not None and env.message:
+            out.message += f" ({env.message})"
         return out
     data = json.loads(result.stdout[at + len(MARK) :].split("\n", 1)[0])
     return _read_report(out, data)
@@ -348,12 +386,14 @@ def run_chaos(
     else:
         assert request.scenario is not None
         scenario, name = ready_scenario(request.scenario), request.scenario
-    pf = load_files(db, request.project, also=_SERVICE_FILES)
-    app = scenario.target.app or find_app(pf)
+    pf = load_files(db, request.project, also=(*_SERVICE_FILES, *JS_SUFFIXES))
+    app = scenario.target.app or find_app(pf) or find_js_app(pf)
     if app is None:
         raise NotFound(
             f"no web service found in project {pf.name!r} (no module-level Flask(), FastAPI() "
-            "or Starlette() app, no create_app()); name it with target.app: module:attribute"
+            "or Starlette() app, no create_app(), no Express/Koa/Fastify/http server in "
+            "package.json's main, app.js, server.js or index.js); name it with target.app: "
+            "module:attribute, or the JavaScript file"
         )
     probes = scenario.steady_state.probes or _default_probes(db, pf.name)
     report(progress, "run", 0, 1, f"{scenario.title}: {app}, {len(probes)} probe(s)")
@@ -363,7 +403,8 @@ def run_chaos(
     out = ChaosReport(project=pf.name, snapshot_id=pf.snapshot_id, results=[result])
     with db.session() as s:
         row = TestRunRow(project_id=pf.project_id, snapshot_id=pf.snapshot_id, kind="chaos",
-                         language="python", status=result.verdict, path=app,
+                         language="javascript" if _js_service(app) else "python",
+                         status=result.verdict, path=app,
                          summary=out.model_dump(mode="json"), job_id=job_id)  # fmt: skip
         s.add(row)
         s.flush()

@@ -42,6 +42,7 @@ FaultType = Literal[
 ]
 _NEEDS_TARGET = ("exception", "latency")
 _CALLABLE = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$"
+_JS_FILE = r"^(?:[A-Za-z0-9_@-][A-Za-z0-9_.@-]*/)*[A-Za-z0-9_@-][A-Za-z0-9_.@-]*\.c?js$"
 
 
 class _Strict(BaseModel):
@@ -105,9 +106,9 @@ class Target(_Strict):
     app: str | None = Field(
         default=None,
         max_length=300,
-        pattern=_CALLABLE + r"|" + _CALLABLE[:-1] + r"\(\)$",
-        description="module:attribute of a WSGI/ASGI app, or module:factory() "
-        "(default: found in the project)",
+        pattern=_CALLABLE + r"|" + _CALLABLE[:-1] + r"\(\)$|" + _JS_FILE,
+        description="module:attribute of a WSGI/ASGI app, or module:factory(), or the "
+        "JavaScript file that starts (or exports) the service (default: found in the project)",
     )
     setup: list[Annotated[str, StringConstraints(pattern=_CALLABLE, max_length=300)]] = Field(
         default_factory=list,
