@@ -22,6 +22,7 @@ SERVICE = {
     "module.exports = { load };\n",
     "server.js": """const http = require('http');
 const store = require('./lib/store');
+const write = require('fs').writeFileSync;  // a reference taken at load time
 
 const server = http.createServer((req, res) => {
   if (req.url === '/items') {
@@ -31,6 +32,14 @@ const server = http.createServer((req, res) => {
       up.resume();
       up.on('end', () => res.end('ok'));
     }).on('error', () => { res.statusCode = 503; res.end('prices are down'); });
+  } else if (req.url === '/save') {
+    try {
+      write('saved.txt', 'x');
+      res.end('saved');
+    } catch (err) {
+      res.statusCode = 507;
+      res.end(err.code);
+    }
   } else if (req.url === '/year') {
     res.end(String(new Date().getFullYear()));
   } else {
@@ -71,7 +80,7 @@ def test_faults_on_a_node_service(lab_bench: Workbench, tmp_path) -> None:
     first = result.failures[0]
     assert first.error.startswith("uncaught TypeError") and (first.path, first.line) == (
         "server.js",
-        6,
+        7,
     )
     assert "DL-CHAOS-UNHANDLED" in {f.rule_id for f in result.findings}
 
@@ -91,6 +100,13 @@ def test_faults_on_a_node_service(lab_bench: Workbench, tmp_path) -> None:
     )
     result = run_chaos(db, settings, ChaosRequest(project="catalog", definition=clock)).results[0]
     assert result.verdict == "resilient" and result.fault_hits == {"clock_skew": 1}
+    full = load_scenario(
+        "title: Disk\nsteady_state: {probes: [{path: /save}, {path: /items}], requests: 4}\n"
+        "method:\n  - {type: disk_full}\n"
+    )
+    result = run_chaos(db, settings, ChaosRequest(project="catalog", definition=full)).results[0]
+    assert result.verdict == "degraded" and result.fault_hits == {"disk_full": 2}
+    assert result.phases["during"].statuses == {"507": 2, "200": 2}  # reads go on
     database = load_scenario("title: DB\nmethod:\n  - {type: db_failure}\n")
     result = run_chaos(db, settings, ChaosRequest(project="catalog", definition=database))
     assert "not available for JavaScript services" in result.results[0].message

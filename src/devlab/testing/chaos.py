@@ -136,14 +136,14 @@ def find_app(pf: ProjectFiles) -> str | None:
     return factories[0] if factories else None
 
 
-_JS_APP_CALLS = ("express(", "new Koa(", "Koa()", "fastify(", "Fastify(", "createServer(")
+_JS_APP_CALLS = ("express(", "new Koa(", "Koa()", "fastify(", "Fastify(", "createServer(", ".listen(")
 _JS_ENTRIES = ("app.js", "server.js", "index.js", "src/app.js", "src/server.js", "src/index.js")
 
 
 def find_js_app(pf: ProjectFiles) -> str | None:
     """The file of the project's JavaScript web service: package.json's ``main`` or a
     usual entry file (``app.js``, ``server.js``, ``index.js``, under ``src/`` too) whose
-    text makes an Express, Koa, Fastify or plain http server."""
+    text makes an Express, Koa, Fastify or plain http server, or listens."""
     candidates = list(_JS_ENTRIES)
     try:
         main = json.loads(pf.files.get("package.json") or "{}").get("main")

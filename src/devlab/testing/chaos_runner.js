@@ -169,7 +169,6 @@ function errorOf(fault) {
 }
 
 const realDate = Date;
-const fsNames = ['writeFile', 'appendFile'];
 const installers = {
   exception(fault) { wrapFunction(fault, () => { throw errorOf(fault); }); },
   latency(fault) {
@@ -193,21 +192,34 @@ const installers = {
     undo.push(() => { globalThis.Date = realDate; });
   },
   disk_full(fault) {
+    // Below fs's functions, in the internal binding every open and file write goes
+    // through: references to fs.writeFileSync taken at load time (graceful-fs, lowdb)
+    // see the fault too. Only opens for writing fail; reads go on.
+    const binding = process.binding('fs');
+    const c = fs.constants;
+    const WRITE = c.O_WRONLY | c.O_RDWR | c.O_CREAT | c.O_APPEND;
     const nospc = () => Object.assign(new Error('ENOSPC: no space left on device (devlab chaos)'),
-      { code: 'ENOSPC', errno: -28 });
-    const swap = (owner, name, value) => {
-      const old = owner[name];
-      owner[name] = value;
-      undo.push(() => { owner[name] = old; });
+      { code: 'ENOSPC', errno: -28, syscall: 'open' });
+    const wrap = (name, flagAt) => {
+      const real = binding[name];
+      if (typeof real !== 'function') return;
+      binding[name] = function (...args) {
+        const flags = args[flagAt];
+        if (typeof flags === 'number' && (flags & WRITE) && hit('disk_full', fault.probability)) {
+          const req = args[args.length - 1];
+          if (req && typeof req === 'object' && typeof req.oncomplete === 'function') {
+            process.nextTick(() => req.oncomplete(nospc()));  // a callback-style call
+            return undefined;
+          }
+          throw nospc();
+        }
+        return real.apply(this, args);
+      };
+      undo.push(() => { binding[name] = real; });
     };
-    for (const name of fsNames) {
-      swap(fs, `${name}Sync`, () => { if (hit('disk_full', fault.probability)) throw nospc(); });
-      swap(fs, name, (...args) => {
-        const cb = args[args.length - 1];
-        if (typeof cb === 'function') process.nextTick(cb, nospc());
-      });
-      swap(fs.promises, name, () => Promise.reject(nospc()));
-    }
+    wrap('open', 1);
+    wrap('openFileHandle', 1);
+    wrap('writeFileUtf8', 2);
   },
   cpu_pressure(fault) {
     const workers = [];
