@@ -26,6 +26,9 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # chaos scenarios (issue 15): the common Python web stacks for services
               # run in the sandbox (its python3 sees Debian's dist-packages)
               python3-flask python3-fastapi
+              # the Testing Lab builds dependencies without wheels from their sdists
+              # in the sandbox with Debian's pip, setuptools and wheel
+              python3-pip python3-setuptools python3-wheel
               # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 

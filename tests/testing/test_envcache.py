@@ -51,15 +51,24 @@ def _wheel(folder: Path, name: str, version: str, module: str) -> Path:
     return out
 
 
-def _sdist(folder: Path, name: str, version: str, marker: Path) -> Path:
-    """An sdist whose setup.py, if it ever ran, would leave ``marker`` on the host."""
+def _sdist(folder: Path, name: str, version: str, marker: Path, *, breaks: bool = False) -> Path:
+    """An sdist whose setup.py, if it ever ran on the host, would leave ``marker`` there
+    (in the sandbox that path does not exist); ``breaks``: its build fails."""
     setup = (
-        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n"
-        f"from setuptools import setup\nsetup(name={name!r}, version={version!r})\n"
+        f"import pathlib\ntry:\n    pathlib.Path({str(marker)!r}).write_text('ran')\n"
+        "except OSError:\n    pass\n"
+        + ("raise SystemExit('this package does not build')\n" if breaks else "")
+        + f"from setuptools import setup\nsetup(name={name!r}, version={version!r}, "
+        f"py_modules=[{name!r}])\n"
     )
     out = folder / f"{name}-{version}.tar.gz"
+    files = {
+        "setup.py": setup,
+        f"{name}.py": "ANSWER = 42\n",
+        "PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+    }
     with tarfile.open(out, "w:gz") as tar:
-        for rel, text in {"setup.py": setup, "PKG-INFO": f"Name: {name}\n"}.items():
+        for rel, text in files.items():
             data = text.encode()
             info = tarfile.TarInfo(f"{name}-{version}/{rel}")
             info.size = len(data)
@@ -84,6 +93,7 @@ def local_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     _wheel(index, "tinylib", "1.0", "def double(x):\n    return 2 * x\n")
     marker = tmp_path / "BUILD-CODE-RAN"
     _sdist(index, "needsbuild", "1.0", marker)
+    _sdist(index, "badbuild", "1.0", marker, breaks=True)
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(index))
     return index, marker
@@ -100,10 +110,10 @@ def test_python_dependencies_are_wheels_only_cached_and_visible_in_the_sandbox(
         tmp_path,
         "uses",
         {
-            "requirements.txt": "tinylib==1.0\nneedsbuild==1.0\npytest>=7\n",
+            "requirements.txt": "tinylib==1.0\nneedsbuild==1.0\nbadbuild==1.0\npytest>=7\n",
             "uses/__init__.py": "",
-            "uses/calc.py": "from tinylib import double\n\n"
-            "def quad(x):\n    return double(double(x))\n",
+            "uses/calc.py": "from tinylib import double\nfrom needsbuild import ANSWER\n\n"
+            "def quad(x):\n    return double(double(x)) + ANSWER - 42\n",
             "tests/test_calc.py": "from uses.calc import quad\n\ndef test_quad():\n"
             "    assert quad(3) == 12\n",
         },
@@ -115,11 +125,15 @@ def test_python_dependencies_are_wheels_only_cached_and_visible_in_the_sandbox(
     assert env is not None and env.status == "partial" and not env.cached
     fate = {d.name: d for d in env.dependencies}
     assert fate["tinylib"].status == "installed"
-    assert fate["needsbuild"].status == "failed"
-    assert "no prebuilt wheel" in fate["needsbuild"].reason
+    # no wheel: built from its sdist inside the sandbox, installed like a wheel
+    assert fate["needsbuild"].status == "installed", fate["needsbuild"].reason
+    assert "built from its sdist in the sandbox" in fate["needsbuild"].reason
+    assert fate["badbuild"].status == "failed"
+    assert "building it in the sandbox failed" in fate["badbuild"].reason
+    assert "does not build" in fate["badbuild"].reason
     assert fate["pytest"].status == "provided"
     assert not marker.exists(), "an sdist's setup.py ran on the host"
-    assert "needsbuild" in report.message
+    assert "badbuild" in report.message
     again = measure_coverage(lab_bench.db, lab_bench.settings, "uses")
     assert again.dependencies is not None and again.dependencies.cached
     assert again.status == "ok"

@@ -136,7 +136,15 @@ def find_app(pf: ProjectFiles) -> str | None:
     return factories[0] if factories else None
 
 
-_JS_APP_CALLS = ("express(", "new Koa(", "Koa()", "fastify(", "Fastify(", "createServer(", ".listen(")
+_JS_APP_CALLS = (
+    "express(",
+    "new Koa(",
+    "Koa()",
+    "fastify(",
+    "Fastify(",
+    "createServer(",
+    ".listen(",
+)
 _JS_ENTRIES = ("app.js", "server.js", "index.js", "src/app.js", "src/server.js", "src/index.js")
 
 

@@ -8,8 +8,9 @@ read-only ``DependencyMount``:
 
 - Python: ``pip install --only-binary :all: --target ...`` on the host. Only prebuilt
   wheels are fetched, so no package's build code (``setup.py``, build backends) ever runs
-  on the host; a dependency that has no wheel for the sandbox's Python is named with the
-  reason and the rest is installed.
+  on the host; a dependency that has no wheel for the sandbox's Python is built from its
+  sdist inside the sandbox (``sdistbuild``), else named with the reason, and the rest
+  is installed.
 - JavaScript: ``npm ci --ignore-scripts`` (``npm install --ignore-scripts`` without a
   lock file): install scripts never run on the host; a package that has one is named.
 - Go: ``go mod download`` into a module cache of its own (module downloads run no code;
@@ -48,6 +49,7 @@ from devlab.progress import ProgressFn, report
 from devlab.reverse import scan_texts
 from devlab.sandbox import DependencyMount
 from devlab.testing.models import DependencyEnv, DependencyStatus
+from devlab.testing.sdistbuild import BuildFailed, build_wheel, fetch_sdist
 
 __all__ = [
     "env_cache_root",
@@ -252,18 +254,46 @@ def _python_wanted(manifests: dict[str, str]) -> list[DependencyStatus]:
     return list(out.values())
 
 
-def _pip(target: Path, specs: list[str], timeout: float) -> tuple[int, str]:
+def _pip(
+    target: Path, specs: list[str], timeout: float, links: Path | None = None
+) -> tuple[int, str]:
     argv = [
         sys.executable, "-m", "pip", "install", "--target", str(target),
         "--only-binary", ":all:", "--python-version", _sandbox_python(),
         "--no-input", "--disable-pip-version-check", "--no-warn-script-location",
         "--no-compile", "--progress-bar", "off", "--quiet", *specs,
     ]  # fmt: skip
-    return _run(argv, cwd=target.parent, timeout=timeout, env={"PIP_NO_INPUT": "1"})
+    env = {"PIP_NO_INPUT": "1"}
+    if links is not None:  # wheels built in the sandbox (sdistbuild), beside the user's
+        env["PIP_FIND_LINKS"] = f"{os.environ.get('PIP_FIND_LINKS', '')} {links}".strip()
+    return _run(argv, cwd=target.parent, timeout=timeout, env=env)
 
 
-def _pip_install(tmp: Path, deps: list[DependencyStatus], progress: ProgressFn | None) -> None:
-    """Install ``deps`` into ``tmp/python``; on failure find which ones fail and why."""
+def _build_missing(
+    tmp: Path, deps: list[DependencyStatus], settings: Settings, progress: ProgressFn | None
+) -> Path:
+    """Build the dependencies that have no wheel from their sdists, in the sandbox."""
+    built = tmp / "built"
+    missing = [d for d in deps if d.status == "failed" and d.reason.startswith(_NO_WHEEL[:20])]
+    for i, dep in enumerate(missing):
+        report(progress, "dependencies", i, len(missing), f"building {dep.spec} in the sandbox")
+        try:
+            build_wheel(fetch_sdist(dep.spec, tmp / "sdists"), settings, built)
+        except BuildFailed as exc:
+            dep.reason = f"no prebuilt wheel for Python {_sandbox_python()}, and {exc}"
+            continue
+        dep.status, dep.reason = (
+            "installed",
+            "no prebuilt wheel: built from its sdist in the sandbox",
+        )
+    return built
+
+
+def _pip_install(
+    tmp: Path, deps: list[DependencyStatus], settings: Settings, progress: ProgressFn | None
+) -> None:
+    """Install ``deps`` into ``tmp/python``; on failure find which ones fail and why
+    (those without a wheel are built from their sdists in the sandbox, ``sdistbuild``)."""
     target = tmp / "python"
     specs = [d.spec for d in deps]
     code, output = _pip(target, specs, INSTALL_SECONDS)
@@ -282,10 +312,11 @@ def _pip_install(tmp: Path, deps: list[DependencyStatus], progress: ProgressFn |
                 if "No matching distribution" in one_out or "from versions: none" in one_out
                 else line
             )
+    built = _build_missing(tmp, deps, settings, progress)
     good = [d for d in deps if d.status == "installed"]
     shutil.rmtree(target, ignore_errors=True)
     if good:
-        code, output = _pip(target, [d.spec for d in good], INSTALL_SECONDS)
+        code, output = _pip(target, [d.spec for d in good], INSTALL_SECONDS, links=built)
     if good and code != 0:  # each installs alone, not together: a version conflict
         for dep in good:
             dep.status = "failed"
@@ -310,7 +341,7 @@ def python_env(
             report(progress, "dependencies", 0, len(wanted), f"installing {len(wanted)} wheels")
             tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
             try:
-                _pip_install(tmp, wanted, progress)
+                _pip_install(tmp, wanted, settings, progress)
                 cached = _finish(tmp, root, _settle(env))
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
