@@ -198,7 +198,44 @@ def per_file_scores() -> dict[str, Any]:
     return out
 
 
+SNAPSHOT = CASES_DIR / "flagged.json"
+LANGUAGES = ("python", "js", "java", "go", "bash")
+
+
+def flagged(labels: dict[str, dict], hits: dict[str, list]) -> list[str]:
+    """The cases DevLab flags at its default view (a finding of the case's CWE family at
+    severity >= medium): every score of the labelled benchmark follows from this list."""
+    out = []
+    for cid, lab in labels.items():
+        fam = FAMILY[lab["category"]]
+        if any(c in fam and SEVERITY.get(s, 2) >= 2 for c, s in hits.get(cid, [])):
+            out.append(cid)
+    return sorted(out)
+
+
+def snapshot() -> dict[str, list[str]]:
+    """language -> flagged case ids, with the DevLab on ``sys.path`` (project scans)."""
+    out = {}
+    for lang in LANGUAGES:
+        labels = load(lang)
+        out[lang] = flagged(labels, run_devlab(lang, labels)[0])
+    return out
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] in (["--write-snapshot"], ["--check-snapshot"]):
+        # --write-snapshot: record which cases are flagged (security_cases/flagged.json);
+        # --check-snapshot: compare this DevLab's flags with the record (e.g. after a
+        # refactoring that must not change results); exit 1 on a difference
+        now = snapshot()
+        if sys.argv[1] == "--write-snapshot":
+            SNAPSHOT.write_text(json.dumps(now, indent=0) + "\n")
+            print(f"wrote {SNAPSHOT}: " + ", ".join(f"{k} {len(v)}" for k, v in now.items()))
+            raise SystemExit(0)
+        old = json.loads(SNAPSHOT.read_text())
+        diff = {k: sorted(set(old.get(k, [])) ^ set(v)) for k, v in now.items()}
+        print(json.dumps({k: v for k, v in diff.items() if v} or "unchanged"))
+        raise SystemExit(1 if any(diff.values()) else 0)
     if sys.argv[1:] == ["--per-file-json"]:
         print(json.dumps(per_file_scores()))
         raise SystemExit(0)

@@ -31,8 +31,12 @@ case's CWE family (``FAMILIES`` below, plus the case's ``accept`` list) overlapp
 labelled vulnerable range +-``SLACK`` lines, else **FN**; **FP** when it still reports
 that family in a labelled range of the fixed release. Every other finding of severity
 >= medium in the labelled files is counted as an "other alarm" (not scored: it may be
-real). Alarm levels: ``all`` (every finding), ``medium+`` (severity >= medium) and
-``high`` (severity >= high with high confidence).
+real). Alarm levels: ``all`` (every finding), ``medium+`` (severity >= medium),
+``traced`` (medium+ at medium/high confidence: without findings on values of untraced
+origin) and ``high`` (severity >= high with high confidence).
+
+``--corpus benchmarks/security_heldout.toml`` scores the held-out set (advisories not in
+the corpus, labelled and committed before DevLab was first run on them; never tuned on).
 
 ``--show`` prints the labelled code of each case (to review the labels), ``--write``
 replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
@@ -82,7 +86,7 @@ FAMILIES = [
     {"CWE-798", "CWE-259"},
     {"CWE-295"},
 ]
-LEVELS = ("all", "medium+", "high")
+LEVELS = ("all", "medium+", "traced", "high")
 TOOLS = ("before", "devlab", "bandit")
 TOOL_NAMES = {"devlab": "DevLab", "bandit": "bandit alone", "before": "DevLab before"}
 
@@ -271,6 +275,8 @@ def passes(hit: Hit, level: str) -> bool:
         return True
     if level == "medium+":
         return SEVERITY.get(hit.severity, 2) >= 2
+    if level == "traced":  # medium+ without the low-confidence (untraced-origin) findings
+        return SEVERITY.get(hit.severity, 2) >= 2 and hit.confidence != "low"
     return SEVERITY.get(hit.severity, 2) >= 3 and hit.confidence == "high"
 
 
@@ -537,6 +543,14 @@ def headline(results: dict[str, Any]) -> str:
     return " ".join(out).rstrip(";") + "."
 
 
+def _rel(path: Path) -> str:
+    """A corpus path as written in the docs (relative to the repository when inside it)."""
+    try:
+        return str(path.resolve().relative_to(BENCH_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
 def render(results: dict[str, Any], command: str) -> str:
     m = machine()
     by_lang: dict[str, int] = {}
@@ -556,7 +570,8 @@ def render(results: dict[str, Any], command: str) -> str:
         f"{results['seconds']['devlab']} s by DevLab and {results['seconds']['bandit']} s "
         "by bandit alone.",
         "",
-        f"**Corpus** (`benchmarks/security_corpus.toml`): {len(results['cases'])} published "
+        f"**Corpus** (`{results.get('corpus', 'benchmarks/security_corpus.toml')}`): "
+        f"{len(results['cases'])} published "
         f"vulnerabilities ({langs}) in real PyPI and npm releases. Each case names the "
         "release with the flaw and the release that fixed it in code, and labels the "
         "flawed lines and the fixing lines, read from a diff of the two releases and the "
@@ -575,8 +590,10 @@ def render(results: dict[str, Any], command: str) -> str:
         "real). DevLab's Python analysis includes bandit's findings (merged, and "
         "downgraded to low/low where DevLab's data flow shows only constants or "
         "sanitised or guarded data reach the sink, or that eval() runs a code object "
-        "made by compile()), so it is compared at three alarm levels: "
-        "**all** findings, **medium+** (severity ≥ medium, DevLab's default view) and "
+        "made by compile()), so it is compared at four alarm levels: "
+        "**all** findings, **medium+** (severity ≥ medium, DevLab's default view), "
+        "**traced** (medium+ at medium or high confidence: without the findings on a "
+        "value of untraced origin, a parameter or field nobody in the file sets) and "
         "**high** (severity ≥ high with high confidence).",
         "",
     ]
@@ -798,15 +815,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         show(cases)
         return 0
+    if args.write and args.corpus.resolve() != CORPUS:
+        # the docs section is the corpus's; another set (the held-out one) is reported by hand
+        raise SystemExit("--write updates the real-CVE corpus section only; drop --write")
     t0 = time.perf_counter()
     results = evaluate(cases, args.before_src)
     results["before_label"] = args.before_label
+    results["corpus"] = _rel(args.corpus)
     results["machine"] = machine()
     results["date"] = dt.date.today().isoformat()
     results["wall_s"] = round(time.perf_counter() - t0, 1)
     write_json(SEC_DIR / "results.json", results)
     command = (
         ".venv/bin/python benchmarks/bench_security.py"
+        + (f" --corpus {_rel(args.corpus)}" if args.corpus.resolve() != CORPUS else "")
         + (" --before-src /tmp/before/src" if args.before_src else "")
         + (" --write" if args.write else "")
     )

@@ -5,6 +5,7 @@ precision, the rule tables as data, SARIF taxonomy, and the labelled benchmark."
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -222,6 +223,10 @@ def test_labelled_benchmark_targets_on_both_halves(
     assert len(counts) == categories and min(counts.values()) == per_category >= 15
     hits, unanalysed, _ = bench.run_devlab(language, labels)
     assert unanalysed == {}
+    # exactly the recorded cases are flagged (security_cases/flagged.json; after an
+    # intended change: python benchmarks/_security_labelled.py --write-snapshot)
+    recorded = json.loads(bench.SNAPSHOT.read_text())[language]
+    assert bench.flagged(labels, hits) == recorded
     for split in ("tune", "heldout"):
         per = bench.score(labels, hits, 2, split)
         assert len(per) == categories

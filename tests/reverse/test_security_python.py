@@ -446,6 +446,24 @@ def test_cookie_options_passed_through_and_debug_outside_settings() -> None:
             "        self.redirect(nxt)",
             False,
         ),
+        # the host alone: "https:///evil.example" has no netloc for urllib (a host for
+        # browsers) and passes the check (CVE-2023-39968's vulnerable form)
+        (
+            'nxt = self.get_argument("next")\n'
+            "        parsed = urlparse(nxt)\n"
+            "        if parsed.netloc:\n"
+            "            return\n"
+            "        self.redirect(nxt)",
+            True,
+        ),
+        (
+            'nxt = self.get_argument("next")\n'
+            "        parsed = urlparse(nxt)\n"
+            "        if (parsed.scheme or parsed.netloc) or not parsed.path.startswith('/app'):\n"
+            "            return\n"
+            "        self.redirect(nxt)",
+            False,
+        ),
         # "/" + a value stripped of its leading slashes (notebook's TrailingSlashHandler)
         (
             'path, *rest = self.request.uri.partition("?")\n'

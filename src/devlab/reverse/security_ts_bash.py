@@ -21,6 +21,7 @@ import re
 
 from tree_sitter import Node, Tree
 
+from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     FileAnalysis,
@@ -54,37 +55,25 @@ RULES = make_rules(
     },
 )
 #: CGI request data (RFC 3875 meta-variables and HTTP_* headers): the request's input
-CGI_VARS = words(
-    "QUERY_STRING PATH_INFO PATH_TRANSLATED REQUEST_URI SCRIPT_NAME CONTENT_TYPE "
-    "CONTENT_LENGTH REMOTE_USER REMOTE_IDENT AUTH_TYPE"
-)
+#: the rule tables (sources, sinks, sanitisers, propagators) as data
+T = load_table("bash")
+#: commands whose output is safe for these categories (basename: a file name only)
+SANITISERS = T.kinds("sanitisers")
+CGI_VARS = T.names("sources.cgi_variables")
 #: interpreters whose -c / -e / -r option takes program text
-CODE_FLAGS = {"python": "-c", "python3": "-c", "perl": "-e", "ruby": "-e", "node": "-e",
-              "php": "-r"}  # fmt: skip
-AWKS = words("awk gawk mawk nawk")
-SQL_CLIENTS = {"psql": ("-c", "--command"), "mysql": ("-e", "--execute"),
-               "mariadb": ("-e", "--execute")}  # fmt: skip
-FILE_COMMANDS = words(
-    "cat head tail less more rm cp mv ln touch mkdir rmdir tee truncate shred install "
-    "chmod chown stat wc sort uniq base64 xxd od file source"
-)
+CODE_FLAGS = T.mapping("sinks.code.program_flags")
+AWKS = T.names("sinks.code.awks")
+SQL_CLIENTS = T.options("sinks.sql.clients")
+FILE_COMMANDS = T.names("sinks.path.file_commands")
 #: a word that names a file under a fixed directory and then expands input
-FIXED_DIR_WORD = re.compile(r"""^["']?/[\w.-]+(/[\w.-]+)*/[^$`]*\$""")
-SHELL_VARS = words(
-    "HOME PATH PWD OLDPWD USER LOGNAME SHELL HOSTNAME HOSTTYPE OSTYPE MACHTYPE UID EUID PPID "
-    "RANDOM LINENO SECONDS IFS TMPDIR LANG LC_ALL TERM BASH BASH_SOURCE BASH_VERSION "
-    "BASHPID FUNCNAME PIPESTATUS OPTARG OPTIND REPLY EPOCHSECONDS SHLVL DISPLAY EDITOR "
-    "GROUPS BASH_REMATCH CI GITHUB_WORKSPACE GITHUB_SHA GITHUB_REF XDG_RUNTIME_DIR PS1 PS4"
-)
-SHELLS = words("sh bash zsh dash ksh ash /bin/sh /bin/bash /usr/bin/bash /bin/zsh")
-INTERPRETERS = SHELLS | words("python python3 perl ruby node php")
-WRAPPERS = words("sudo env nice nohup time command exec doas")
-NO_UNQUOTED = words(
-    "echo printf test [ [[ local export declare readonly read eval shift return exit : "
-    "unset set let true false printf"
-)
-FIXED_TMP = re.compile(r"^/(var/)?tmp/[^\s$`]+$")
-SYMBOLIC_WW = re.compile(r"^[ugoa]*[oa][ugoa]*[+=][rwxXst]*w")
+FIXED_DIR_WORD = T.pattern("guards.fixed_directory_word")
+SHELL_VARS = T.names("sources.not_input_variables")
+SHELLS = T.names("sinks.cmd.shells")
+INTERPRETERS = T.names("sinks.cmd.interpreters")
+WRAPPERS = T.names("sinks.cmd.wrappers")
+NO_UNQUOTED = T.names("config.quoting_exempt_commands")
+FIXED_TMP = T.pattern("config.fixed_tmp_path")
+SYMBOLIC_WW = T.pattern("config.world_writable_mode")
 
 
 class BashAnalysis(FileAnalysis):
@@ -291,12 +280,13 @@ class BashScan(Scan):
         if base == "set" and rest[:1] == ["--"]:
             self.posargs = union([], all_t)
             return []
-        if base == "basename":
-            return self.sanitise(all_t, frozenset({"path"}), node, "basename (file name only)")
+        if base in SANITISERS and "cmd" not in SANITISERS[base]:
+            return self.sanitise(all_t, SANITISERS[base], node, f"{base} (sanitiser)")
         self.data_sinks(node, base, rest, rest_t)
-        if base == "getopt" or (base == "git" and ("--parseopt" in rest or "--sq-quote" in rest)):
+        if base in SANITISERS or (base == "git" and ("--parseopt" in rest or "--sq-quote" in rest)):
             # their output is shell-quoted for eval / set --
-            return self.sanitise(all_t, frozenset({"cmd"}), node, f"{base} (quotes for the shell)")
+            kinds = SANITISERS.get(base, frozenset({"cmd"}))
+            return self.sanitise(all_t, kinds, node, f"{base} (quotes for the shell)")
         if self.command_rules(node, name, base, rest, rest_t, rest_n, all_t):
             return []
         if any(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
+from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
@@ -74,105 +75,29 @@ GO_BUILTINS = words(
     "complex real imag nil true false iota string int int64 int32 uint uint64 uint32 byte "
     "rune float64 float32 bool error any"
 )
-REQ_FIELDS = words(
-    "URL Form PostForm MultipartForm Header Body Host RequestURI Trailer FormValue "
-    "PostFormValue FormFile Cookie Cookies Referer UserAgent MultipartReader BasicAuth "
-    "PathValue GetBody"
-)
-CTX_SOURCES = words(
-    "Query DefaultQuery Param Params PostForm DefaultPostForm GetHeader Cookie Cookies "
-    "GetQuery QueryArray QueryMap PostFormArray PostFormMap GetPostForm FormFile GetRawData "
-    "QueryParam QueryParams ParamValues FormValue FormParams QueryString Body Get "
-    "OriginalURL ByName"
-)
-CTX_BINDERS = words(
-    "Bind BindJSON BindQuery BindUri ShouldBind ShouldBindJSON ShouldBindQuery ShouldBindUri "
-    "ShouldBindWith BodyParser QueryParser ParamsParser"
-)
-CTX_TYPES = re.compile(r"(gin\.Context|echo\.Context|fiber\.Ctx)")
-SANITISERS: dict[str, frozenset[str]] = {
-    **{
-        f"strconv.{m}": ALL_KINDS
-        for m in ["Atoi", "ParseInt", "ParseUint", "ParseFloat", "ParseBool"]
-    },
-    "path/filepath.Base": frozenset({"path"}),
-    "path.Base": frozenset({"path"}),
-    "html.EscapeString": frozenset({"xss"}),
-    "html/template.HTMLEscapeString": frozenset({"xss"}),
-    "html/template.JSEscapeString": frozenset({"xss"}),
-    "html/template.HTMLEscaper": frozenset({"xss"}),
-    "text/template.HTMLEscapeString": frozenset({"xss"}),
-    "net/url.QueryEscape": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "net/url.PathEscape": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "github.com/google/uuid.Parse": ALL_KINDS,
-}
-NUMERIC_CONVERSIONS = words(
-    "int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 float32 float64 uintptr"
-)
-CLEAN_FUNCS = words(
-    "strings.HasPrefix strings.HasSuffix strings.Contains strings.EqualFold strings.Index "
-    "strings.Count utf8.RuneCountInString errors.Is bytes.Equal"
-)
-SHELL_FUNCS = {"os/exec.Command": 0, "os/exec.CommandContext": 1}
-OS_PATH_FUNCS = words(
-    "Open OpenFile ReadFile WriteFile Create Remove RemoveAll Mkdir MkdirAll ReadDir Chmod "
-    "Chown Truncate Symlink Link Rename DirFS"
-)
-SQL_METHODS = {
-    "Query": 0,
-    "QueryRow": 0,
-    "Exec": 0,
-    "Prepare": 0,
-    "QueryContext": 1,
-    "QueryRowContext": 1,
-    "ExecContext": 1,
-    "PrepareContext": 1,
-    "Queryx": 0,
-    "QueryRowx": 0,
-    "MustExec": 0,
-    "NamedExec": 0,
-    "NamedQuery": 0,
-    "Raw": 0,
-}
-GORM_METHODS = words("Where Order Group Having Joins Select Get Not Or Pluck Find First")
-DB_RECV = re.compile(r"(db|tx|conn|sql|gorm|orm|repo|store|pool|database)", re.I)
-HTTP_FUNCS = {
-    "net/http.Get": 0,
-    "net/http.Post": 0,
-    "net/http.Head": 0,
-    "net/http.PostForm": 0,
-    "net/http.NewRequest": 1,
-    "net/http.NewRequestWithContext": 2,
-    "net.Dial": 1,
-    "net.DialTimeout": 1,
-}
-HTML_TYPES = words("HTML JS HTMLAttr URL CSS JSStr Srcset")
-FPRINT = words("Fprintf Fprint Fprintln")
-RAND_FUNCS = words(
-    "Int Intn Int31 Int31n Int63 Int63n Read Uint32 Uint64 Float64 Float32 Perm IntN N "
-    "Int64 Int64N Int32N UintN"
-)
-COOKIEISH = re.compile(r"(sess|auth|token|jwt|sid|login|remember|csrf|xsrf|secret|user)", re.I)
+#: the rule tables (sources, sinks, sanitisers, propagators) as data
+T = load_table("go")
+REQ_FIELDS = T.names("sources.request_fields")
+CTX_SOURCES = T.names("sources.context_methods")
+CTX_BINDERS = T.names("sources.context_binders")
+CTX_TYPES = T.pattern("sources.context_types")
+SANITISERS = T.kinds("sanitisers")
+NUMERIC_CONVERSIONS = T.names("propagators.numeric_conversions")
+CLEAN_FUNCS = T.names("propagators.clean_calls")
+SHELL_FUNCS = T.positions("sinks.cmd.calls")
+OS_PATH_FUNCS = T.names("sinks.path.os_functions")
+SQL_METHODS = T.positions("sinks.sql.methods")
+GORM_METHODS = T.names("sinks.sql.gorm_methods")
+DB_RECV = T.pattern("sinks.sql.receivers")
+HTTP_FUNCS = T.positions("sinks.ssrf.calls")
+HTML_TYPES = T.names("sinks.xss.template_types")
+FPRINT = T.names("sinks.xss.fprint")
+RAND_FUNCS = T.names("config.math_rand_functions")
+COOKIEISH = T.pattern("config.cookie_names")
 
 
 # package names read as these import paths when a file (or snippet) does not import them
-DEFAULT_IMPORTS = {
-    "exec": "os/exec",
-    "http": "net/http",
-    "filepath": "path/filepath",
-    "url": "net/url",
-    "md5": "crypto/md5",
-    "sha1": "crypto/sha1",
-    "des": "crypto/des",
-    "rc4": "crypto/rc4",
-    "ioutil": "io/ioutil",
-    "os": "os",
-    "fmt": "fmt",
-    "strconv": "strconv",
-    "strings": "strings",
-    "html": "html",
-    "io": "io",
-}
+DEFAULT_IMPORTS = T.mapping("modules.default_imports")
 
 
 class GoAnalysis(FileAnalysis):

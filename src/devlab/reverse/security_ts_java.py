@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from devlab.reverse.models import Severity
+from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
@@ -51,7 +52,9 @@ __all__ = ["JavaAnalysis"]
 
 WEAK_GETINSTANCE = re.compile(r'^MessageDigest\.getInstance\(\s*"([\w-]+)"\s*\)$')
 HTML_TEXT = re.compile(r'"\s*<[A-Za-z!/]')  # a string literal that starts with a tag
-ALLOW_METHODS = words("contains containsKey containsValue")
+#: the rule tables (sources, sinks, sanitisers, propagators) as data
+T = load_table("java")
+ALLOW_METHODS = T.names("guards.allow_list_methods")
 FUNCTION_TYPES = words("method_declaration constructor_declaration lambda_expression")
 RULES = make_rules(
     "JAVA",
@@ -80,132 +83,32 @@ RULES = make_rules(
     },
 )
 
-REQ_TYPES = re.compile(r"\b(Http)?(Servlet)?Request(Wrapper)?\b|ServerHttpRequest|WebRequest")
-REQ_METHODS = words(
-    "getParameter getParameterValues getParameterMap getParameterNames getHeader getHeaders "
-    "getHeaderNames getQueryString getCookies getInputStream getReader getRequestURI "
-    "getRequestURL getPathInfo getPart getParts getServletPath getRemoteUser"
-)
-SOURCE_ANNOTATIONS = words(
-    "RequestParam PathVariable RequestBody RequestHeader CookieValue ModelAttribute "
-    "MatrixVariable RequestPart QueryParam PathParam FormParam HeaderParam CookieParam "
-    "BeanParam"
-)
-MAPPINGS = words("GetMapping PostMapping PutMapping DeleteMapping PatchMapping RequestMapping")
-SIMPLE_TYPES = words("String Integer Long int long Optional<String> String[] List<String>")
-SANITISER_QUALS: dict[str, frozenset[str]] = {
-    **{
-        f"{c}.{m}": ALL_KINDS
-        for c, ms in (
-            ("Integer", "parseInt valueOf decode"),
-            ("Long", "parseLong valueOf"),
-            ("Double", "parseDouble valueOf"),
-            ("Float", "parseFloat valueOf"),
-            ("Short", "parseShort valueOf"),
-            ("Boolean", "parseBoolean valueOf"),
-            ("UUID", "fromString"),
-        )
-        for m in ms.split()
-    },
-    "URLEncoder.encode": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "FilenameUtils.getName": frozenset({"path"}),
-    "FilenameUtils.getBaseName": frozenset({"path"}),
-    "HtmlUtils.htmlEscape": frozenset({"xss"}),
-    "Jsoup.clean": frozenset({"xss"}),
-    "LdapEncoder.filterEncode": frozenset({"ldap"}),
-    "LdapEncoder.nameEncode": frozenset({"ldap"}),
-}
-SANITISER_METHODS: dict[str, frozenset[str]] = {
-    **{
-        m: frozenset({"xss"})
-        for m in [
-            "encodeForHTML",
-            "encodeForHTMLAttribute",
-            "encodeForJavaScript",
-            "encodeForCSS",
-            "forHtml",
-            "forHtmlContent",
-            "forHtmlAttribute",
-            "forJavaScript",
-            "forJavaScriptBlock",
-            "escapeHtml4",
-            "escapeHtml3",
-            "escapeHtml",
-            "escapeXml",
-            "escapeXml10",
-            "escapeXml11",
-            "escapeEcmaScript",
-            "htmlEscape",
-        ]
-    },
-    "encodeForURL": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "forUriComponent": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "encodeForSQL": frozenset({"sql"}),
-    "escapeSql": frozenset({"sql"}),
-    "encodeForLDAP": frozenset({"ldap"}),
-    "encodeForDN": frozenset({"ldap"}),
-    "filterEncode": frozenset({"ldap"}),
-    "encodeForXPath": frozenset({"xpath"}),
-    "encodeForOS": frozenset({"cmd"}),
-    "getFileName": frozenset({"path"}),
-}
-CLEAN_METHODS = words(
-    "equals equalsIgnoreCase isEmpty isBlank contains containsKey startsWith endsWith "
-    "matches length size hashCode compareTo indexOf lastIndexOf exists isFile isDirectory "
-    "hasNext getClass"
-)
-MUTATORS = words("append add addAll put putAll insert push offer set setLength")
-CALLBACK_METHODS = words("forEach map filter flatMap ifPresent computeIfAbsent")
-PATH_CTORS = words(
-    "FileInputStream FileOutputStream FileReader FileWriter RandomAccessFile PrintWriter "
-    "FileSystemResource ZipFile PrintStream"
-)
-FILES_METHODS = words(
-    "newInputStream newOutputStream readAllBytes readAllLines readString lines write "
-    "writeString delete deleteIfExists copy move newBufferedReader newBufferedWriter list "
-    "walk createFile createDirectories createDirectory newByteChannel"
-)
-FILE_METHODS = words("delete createNewFile mkdir mkdirs renameTo listFiles deleteOnExit")
-SQL_ALWAYS = words(
-    "executeQuery executeUpdate executeLargeUpdate addBatch prepareStatement prepareCall "
-    "nativeSQL createQuery createNativeQuery createSQLQuery"
-)
-JDBC_TEMPLATE = words(
-    "query queryForObject queryForList queryForMap queryForRowSet queryForStream update "
-    "batchUpdate execute"
-)
-SQL_RECV = re.compile(r"(stmt|statement|jdbc|template|conn|connection|session|em\b|entity)", re.I)
-REST_METHODS = words(
-    "getForObject getForEntity postForObject postForEntity exchange put delete "
-    "headForHeaders patchForObject postForLocation"
-)
-HTTP_CTORS = words("HttpGet HttpPost HttpPut HttpDelete HttpHead HttpPatch HttpOptions URL")
-WRITER_METHODS = words("print println write printf format append")
-RANDOM_METHODS = words("nextInt nextLong nextDouble nextBytes nextFloat nextBoolean ints longs")
-XML_FACTORIES = words(
-    "DocumentBuilderFactory SAXParserFactory XMLInputFactory TransformerFactory "
-    "SchemaFactory SAXTransformerFactory XMLReaderFactory"
-)
-XXE_SAFE = re.compile(
-    r"(disallow-doctype-decl|FEATURE_SECURE_PROCESSING|SUPPORT_DTD|ACCESS_EXTERNAL_DTD|"
-    r"IS_SUPPORTING_EXTERNAL_ENTITIES|external-general-entities|setExpandEntityReferences"
-    r"\s*\(\s*false|load-external-dtd)"
-)
-WEAK_DIGESTS = words("MD5 MD4 MD2 SHA1 SHA-1 SHA")
-WEAK_CIPHER = re.compile(r"^(DES|DESede|TripleDES|RC4|RC2|ARCFOUR|Blowfish)\b|/ECB/|^AES$", re.I)
-COOKIEISH = re.compile(r"(sess|auth|token|jwt|sid|login|remember|csrf|xsrf|secret|user)", re.I)
-RETURN_TYPES = {
-    "getWriter": "PrintWriter",
-    "getOutputStream": "ServletOutputStream",
-    "getSession": "HttpSession",
-    "createStatement": "Statement",
-    "prepareStatement": "PreparedStatement",
-    "getRuntime": "Runtime",
-    "openConnection": "URLConnection",
-    "newXPath": "XPath",
-    "getEngineByName": "ScriptEngine",
-    "getEngineByExtension": "ScriptEngine",
-}
+REQ_TYPES = T.pattern("sources.request_types")
+REQ_METHODS = T.names("sources.request_methods")
+SOURCE_ANNOTATIONS = T.names("sources.parameter_annotations")
+MAPPINGS = T.names("sources.mapping_annotations")
+SIMPLE_TYPES = T.names("sources.simple_types")
+SANITISER_QUALS = T.kinds("sanitisers")
+SANITISER_METHODS = T.kinds("sanitiser_methods")
+CLEAN_METHODS = T.names("propagators.clean_methods")
+MUTATORS = T.names("propagators.mutators")
+CALLBACK_METHODS = T.names("propagators.callbacks")
+PATH_CTORS = T.names("sinks.path.constructors")
+FILES_METHODS = T.names("sinks.path.files_methods")
+FILE_METHODS = T.names("sinks.path.file_methods")
+SQL_ALWAYS = T.names("sinks.sql.always")
+JDBC_TEMPLATE = T.names("sinks.sql.jdbc_template")
+SQL_RECV = T.pattern("sinks.sql.receivers")
+REST_METHODS = T.names("sinks.ssrf.rest_template")
+HTTP_CTORS = T.names("sinks.ssrf.constructors")
+WRITER_METHODS = T.names("sinks.xss.writer_methods")
+RANDOM_METHODS = T.names("config.random_methods")
+XML_FACTORIES = T.names("sinks.xxe.factories")
+XXE_SAFE = T.pattern("sinks.xxe.safe_features")
+WEAK_DIGESTS = T.names("config.weak_digests")
+WEAK_CIPHER = T.pattern("config.weak_ciphers")
+COOKIEISH = T.pattern("config.cookie_names")
+RETURN_TYPES = T.mapping("propagators.return_types")
 
 
 class JavaAnalysis(FileAnalysis):
@@ -365,7 +268,7 @@ XXE_LEVEL = {
     "untraced": ("medium", "low", "and parses a document of untraced origin in this method"),
     None: ("low", "low", "(no document from a user reaches its parser in this method)"),
 }
-XML_PARSERS = words("DocumentBuilder SAXParser XMLReader Unmarshaller XMLStreamReader")
+XML_PARSERS = T.names("sinks.xxe.parsers")
 
 
 def _xxe_findings(fa: JavaAnalysis) -> None:

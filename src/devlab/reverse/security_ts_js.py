@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
+from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
@@ -95,190 +96,68 @@ JS_GLOBALS = words(
     "require Symbol Error RegExp Map Set URL URLSearchParams globalThis navigator "
     "crypto React arguments"
 )
-REQ_NAMES = frozenset({"req"})
-SERVER_MODULES = words(
-    "express koa fastify @hapi/hapi hapi restify @nestjs/common next/server next connect "
-    "polka micro @koa/router koa-router"
-)
-REQ_PROPS = words(
-    "query params body headers cookies signedCookies files file url originalUrl path "
-    "hostname rawBody fields nextUrl"
-)
+#: the rule tables (sources, sinks, sanitisers, propagators) as data
+T = load_table("javascript")
+REQ_NAMES = T.names("sources.request_names")
+SERVER_MODULES = T.names("sources.server_modules")
+REQ_PROPS = T.names("sources.request_props")
 # get/header/param/cookie (Express); json/formData/text: a Fetch API Request's body
 # (Next.js App Router, Hono, workers)
-REQ_METHODS = frozenset({"get", "header", "param", "cookie", "json", "formData", "text"})
+REQ_METHODS = T.names("sources.request_methods")
 ROOTED_LITERAL = re.compile(r"""^["'`]/(?![/\\])""")  # "/path", not "//host"
-NEXT_VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+NEXT_VERBS = T.names("sources.next_route_verbs")
 NEXT_ROUTE_FILE = re.compile(r"(^|/)route\.(js|ts|mjs)$")
-KOA_PROPS = frozenset({"query", "params", "body", "headers", "cookies", "querystring", "url"})
-DOM_SOURCES = {
-    "location": frozenset({"search", "hash", "href", "pathname"}),
-    "window.location": frozenset({"search", "hash", "href", "pathname"}),
-    "document.location": frozenset({"search", "hash", "href", "pathname"}),
-    "document": frozenset({"URL", "documentURI", "referrer", "cookie", "baseURI"}),
-    "window": frozenset({"name"}),
-}
-EVENT_NAMES = frozenset({"event", "evt", "ev", "e", "msg", "messageEvent"})
-NEST_SOURCES = frozenset({"Query", "Param", "Body", "Headers", "Cookies", "UploadedFile"})
+KOA_PROPS = T.names("sources.koa_props")
+DOM_SOURCES = T.names_map("sources.dom")
+EVENT_NAMES = T.names("sources.event_names")
+NEST_SOURCES = T.names("sources.nest_decorators")
 
-SANITISERS: dict[str, frozenset[str]] = {
-    "parseInt": ALL_KINDS,
-    "parseFloat": ALL_KINDS,
-    "Number": ALL_KINDS,
-    "Number.parseInt": ALL_KINDS,
-    "Number.parseFloat": ALL_KINDS,
-    "Boolean": ALL_KINDS,
-    "Math.floor": ALL_KINDS,
-    "Math.round": ALL_KINDS,
-    "Math.abs": ALL_KINDS,
-    # a JSON text is a JavaScript literal: generated code embeds it as data
-    "JSON.stringify": frozenset({"code"}),
-    "encodeURIComponent": frozenset({"xss", "path", "redirect", "ssrf"}),
-    "escape-html": frozenset({"xss"}),
-    "escapeHtml": frozenset({"xss"}),
-    "he.encode": frozenset({"xss"}),
-    "he.escape": frozenset({"xss"}),
-    "validator.escape": frozenset({"xss"}),
-    "lodash.escape": frozenset({"xss"}),
-    "_.escape": frozenset({"xss"}),
-    "xss": frozenset({"xss"}),
-    "xss.filterXSS": frozenset({"xss"}),
-    "filterXSS": frozenset({"xss"}),
-    "sanitize-html": frozenset({"xss"}),
-    "sanitizeHtml": frozenset({"xss"}),
-    "DOMPurify.sanitize": frozenset({"xss"}),
-    "dompurify.sanitize": frozenset({"xss"}),
-    "isomorphic-dompurify.sanitize": frozenset({"xss"}),
-    "path.basename": frozenset({"path"}),
-    "sanitize-filename": frozenset({"path"}),
-    "shell-quote.quote": frozenset({"cmd"}),
-    "shell-escape": frozenset({"cmd"}),
-    "shellescape": frozenset({"cmd"}),
-    "mysql.escape": frozenset({"sql"}),
-    "mysql.escapeId": frozenset({"sql"}),
-    "sqlstring.escape": frozenset({"sql"}),
-    "SqlString.escape": frozenset({"sql"}),
-    "pg-format": frozenset({"sql"}),
-    "ldap-escape.filter": frozenset({"ldap"}),
-    "ldapEscape.filter": frozenset({"ldap"}),
-}
-SANITISER_METHODS = {  # receiver-independent method names
-    "escape": frozenset({"sql", "xss"}),  # connection.escape(), validator.escape()
-    "escapeId": frozenset({"sql"}),
-    "sanitize": frozenset({"xss"}),
-}
-CLEAN_METHODS = words(
-    "includes startsWith endsWith indexOf lastIndexOf test has some every isArray "
-    "localeCompare charCodeAt hasOwnProperty findIndex isInteger isSafeInteger isNaN "
-    "isFinite getTime valueOf compare"
-)
-CLEAN_PROPS = frozenset({"length", "size", "byteLength"})
-MUTATORS = frozenset({"push", "unshift", "append", "set", "add", "concat", "write"})
-CALLBACK_METHODS = frozenset(
-    {"forEach", "map", "filter", "reduce", "find", "flatMap", "then", "some", "every", "on"}
-)
-CMD_FUNCS = words(
-    "child_process.exec child_process.execSync shelljs.exec execa.command "
-    "execa.commandSync execa.execaCommand execa.execaCommandSync"
-)
-PROGRAM_FUNCS = words(
-    "child_process.spawn child_process.spawnSync child_process.execFile "
-    "child_process.execFileSync child_process.fork execa execa.execa execa.sync "
-    "execa.execaSync cross-spawn"
-)
-CODE_FUNCS = {
-    "eval": 0,
-    "Function": -1,
-    "vm.runInNewContext": 0,
-    "vm.runInThisContext": 0,
-    "vm.runInContext": 0,
-    "vm.compileFunction": 0,
-    "vm.Script": 0,
-    "vm.SourceTextModule": 0,
-    "window.eval": 0,
-    "globalThis.eval": 0,
-}
-NODE_PROGRAMS = frozenset({"node", "nodejs", "node.exe"})
-NODE_PROGRAM_EXPRS = frozenset({"process.execPath", "process.argv[0]", "process.argv0"})
-NODE_EVAL_FLAGS = frozenset({"-e", "--eval", "-p", "--print"})
-TIMERS = frozenset(
-    {"setTimeout", "setInterval", "setImmediate", "window.setTimeout", "window.setInterval"}
-)
-FS_ONE = words(
-    "readFile readFileSync writeFile writeFileSync appendFile appendFileSync "
-    "createReadStream createWriteStream unlink unlinkSync rm rmSync rmdir rmdirSync "
-    "readdir readdirSync open openSync mkdir mkdirSync readJson readJsonSync readJSON "
-    "outputFile outputFileSync remove removeSync writeJson writeJsonSync truncate "
-    "truncateSync chmod chmodSync"
-)
-FS_TWO = words(
-    "rename renameSync copyFile copyFileSync copy copySync move moveSync symlink "
-    "symlinkSync link linkSync cp cpSync"
-)
-HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-SSRF_FUNCS = words(
-    "fetch window.fetch node-fetch axios got request needle superagent undici.request "
-    "undici.fetch http.get http.request https.get https.request phin bent"
-)
-SSRF_MODULES = frozenset({"axios", "got", "request", "superagent", "needle", "ky"})
-RES_NAMES = frozenset({"res", "response", "reply", "resp"})
-HEADER_SETTERS = frozenset({"setHeader", "set", "header", "append", "writeHead"})
+SANITISERS = T.kinds("sanitisers")
+SANITISER_METHODS = T.kinds("sanitiser_methods")
+CLEAN_METHODS = T.names("propagators.clean_methods")
+CLEAN_PROPS = T.names("propagators.clean_props")
+MUTATORS = T.names("propagators.mutators")
+CALLBACK_METHODS = T.names("propagators.callbacks")
+CMD_FUNCS = T.names("sinks.cmd.shell_calls")
+PROGRAM_FUNCS = T.names("sinks.cmd.program_calls")
+CODE_FUNCS = T.positions("sinks.code.calls")
+NODE_PROGRAMS = T.names("sinks.code.node_programs")
+NODE_PROGRAM_EXPRS = T.names("sinks.code.node_program_exprs")
+NODE_EVAL_FLAGS = T.names("sinks.code.node_eval_flags")
+TIMERS = T.names("sinks.code.timers")
+FS_ONE = T.names("sinks.path.fs_one_path")
+FS_TWO = T.names("sinks.path.fs_two_paths")
+HTTP_VERBS = T.names("sinks.ssrf.http_verbs")
+SSRF_FUNCS = T.names("sinks.ssrf.calls")
+SSRF_MODULES = T.names("sinks.ssrf.modules")
+RES_NAMES = T.names("sinks.xss.response_names")
+HEADER_SETTERS = T.names("sinks.redirect.header_setters")
 REGEX_HOLDERS = frozenset({"regex", "identifier", "member_expression"})
 #: modules that read archives: their entries' names are chosen by the archive's author
-ARCHIVE_MODULE = re.compile(
-    r"(^|[-/@.])(\w*zip\w*|tar|tar-\w+|decompress[-\w]*|yauzl|node-7z|unrar\w*|libarchive\w*)"
-    r"($|[-/])",
-    re.I,
-)
-ARCHIVE_NAME_PROPS = words("path name fileName filename entryName linkname linkpath relativePath")
-ARCHIVE_ENTRIES = words("entry header file x item child f e zipEntry fileEntry member")
+ARCHIVE_MODULE = T.pattern("sources.archive.modules")
+ARCHIVE_NAME_PROPS = T.names("sources.archive.name_props")
+ARCHIVE_ENTRIES = T.names("sources.archive.entries")
 ARCHIVE_ORIGIN = "archive entry name"
 #: calls that create a file, directory or link at a path (zip-slip sinks, besides fs.*)
-WRITE_CALL = re.compile(
-    r"^(write\w*|mkdir\w*|makeDir\w*|mkdirp\w*|ensureDir\w*|ensureFile\w*|outputFile\w*|"
-    r"createWriteStream|symlink\w*|link|copyFile\w*|rename\w*|move\w*)$"
-)
-DB_RECV = re.compile(
-    r"(db|database|conn|connection|pool|client|sql|knex|sequelize|mysql|pg|postgres|sqlite|"
-    r"stmt|statement|tx|trx|transaction|prisma|repo|manager|queryRunner|dataSource|orm)",
-    re.I,
-)
-SQL_ALWAYS = words(
-    "$queryRawUnsafe $executeRawUnsafe whereRaw orderByRaw havingRaw joinRaw groupByRaw fromRaw"
-)
-SQL_DB_METHODS = frozenset({"query", "execute", "raw", "unsafe"})
-SQL_TEXT_METHODS = frozenset({"prepare", "all", "get", "run", "each", "exec", "sql"})
-JQ_HTML = frozenset({"html", "append", "prepend", "after", "before", "replaceWith", "wrap"})
-HTML_PROPS = frozenset({"innerHTML", "outerHTML", "srcdoc"})
-LOCATION_TARGETS = words(
-    "location location.href window.location window.location.href document.location "
-    "document.location.href top.location top.location.href"
-)
-COOKIEISH = re.compile(r"(sess|auth|token|jwt|sid|login|remember|csrf|xsrf|secret|user)", re.I)
-WEAK_HASHES = frozenset({"md5", "sha1", "md4", "md2", "sha-1", "ripemd160", "rmd160"})
-WEAK_CIPHER = re.compile(r"(^des|-des|des-|rc4|rc2|^bf|blowfish|-ecb$|^ecb)", re.I)
-MODULE_RENAMES = {
-    "fs/promises": "fs",
-    "fs-extra": "fs",
-    "graceful-fs": "fs",
-    "fs.promises": "fs",
-    "mz/fs": "fs",
-    "node-fetch": "fetch",
-    "isomorphic-fetch": "fetch",
-    "cross-fetch": "fetch",
-    "child-process-promise": "child_process",
-    "js-yaml": "js-yaml",
-    "lodash": "lodash",
-    "underscore": "lodash",
-    "escape-html": "escape-html",
-}
+WRITE_CALL = T.pattern("sinks.path.archive_write_calls")
+DB_RECV = T.pattern("sinks.sql.receivers")
+SQL_ALWAYS = T.names("sinks.sql.always")
+SQL_DB_METHODS = T.names("sinks.sql.db_methods")
+SQL_TEXT_METHODS = T.names("sinks.sql.text_methods")
+JQ_HTML = T.names("sinks.xss.jquery_methods")
+HTML_PROPS = T.names("sinks.xss.html_props")
+LOCATION_TARGETS = T.names("sinks.redirect.location_targets")
+COOKIEISH = T.pattern("config.cookie_names")
+WEAK_HASHES = T.names("config.weak_hashes")
+WEAK_CIPHER = T.pattern("config.weak_ciphers")
+MODULE_RENAMES = T.mapping("modules.aliases")
 STMT_TYPES = words(
     "expression_statement lexical_declaration variable_declaration return_statement "
     "public_field_definition field_definition"
 )
 
 
-PROMISIFY = frozenset({"promisify", "util.promisify", "pify"})
+PROMISIFY = T.names("propagators.promisify")
 
 
 def _module(name: str) -> str:

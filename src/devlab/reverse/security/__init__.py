@@ -5,10 +5,12 @@
   snapshot.
 
 Python goes through ``devlab.reverse.security_python`` (DevLab's tree-sitter taint
-engine in ``devlab.reverse.security.python_ts``, its model in ``tables/python.json``,
-plus bandit where bandit's parser accepts the file); JavaScript, TypeScript, Java, Go and
-Bash through ``devlab.reverse.security_ts`` (DevLab's rules over the tree-sitter syntax
-trees, on the same flow core ``devlab.reverse.security_ts_core``).
+engine in ``devlab.reverse.security.python_ts``, plus bandit where bandit's parser
+accepts the file); JavaScript, TypeScript, Java, Go and Bash through
+``devlab.reverse.security_ts`` (DevLab's rules over the tree-sitter syntax trees, on the
+same flow core ``devlab.reverse.security_ts_core``). Every language's sources, sinks,
+sanitisers and propagators are data: ``tables/<language>.json``, one schema, loaded and
+checked by ``devlab.reverse.security_tables``.
 """
 
 from __future__ import annotations

@@ -18,13 +18,42 @@ ALL = frozenset({"all"})
 PREFIX_KINDS = frozenset({"path", "redirect", "ssrf"})
 SCHEMES = ("http", "https", "ftp", "//", "file")
 Check = tuple[str, frozenset[str], bool]
+NETLOC_KINDS = frozenset({"redirect", "ssrf", "fact:netloc"})  # a parsed URL's host tested
+SCHEME_AND_NETLOC = frozenset({"redirect", "ssrf"})  # ... and its scheme: both guarded
+NETLOC_ONLY_KINDS = frozenset({"ssrf"})  # ... without its scheme: no redirect guard
 
 
 def collect_checks(scan: SinkRules, cond: Node | None) -> list[Check]:
     out: list[Check] = []
     if cond is not None:
         _walk(scan, cond, True, out, 0)
+        out = _complete_url_checks(scan, cond, out)
     return out
+
+
+def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[Check]:
+    """A test of a parsed URL's ``netloc`` alone is no redirect guard: ``https:///evil``
+    (no netloc for urllib, a host for browsers) and ``javascript:`` URLs pass it; with the
+    ``scheme`` tested in the same condition it is one (``if p.scheme or p.netloc``)."""
+    if not any(kinds == NETLOC_KINDS for _, kinds, _ in out):
+        return out
+    schemes: set[str] = set()
+    stack, seen = [cond], 0
+    while stack and seen < 5000:  # a condition's nodes (bounded on pathological input)
+        n = stack.pop()
+        seen += 1
+        if n.type == "attribute" and scan.fa.text(n.child_by_field_name("attribute")) == "scheme":
+            obj = n.child_by_field_name("object")
+            orig = scan.parsed_from.get(scan.fa.text(obj)) if obj is not None else None
+            if orig is not None:
+                schemes.add(orig)
+        stack.extend(n.named_children)
+    return [
+        (name, SCHEME_AND_NETLOC if name in schemes else NETLOC_ONLY_KINDS, pol)
+        if kinds == NETLOC_KINDS
+        else (name, kinds, pol)
+        for name, kinds, pol in out
+    ]
 
 
 def _name(scan: SinkRules, n: Node | None) -> str | None:
@@ -67,7 +96,7 @@ def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> 
         attr = fa.text(n.child_by_field_name("attribute"))
         orig = scan.parsed_from.get(fa.text(obj)) if obj is not None else None
         if orig is not None and attr in ("netloc", "hostname"):
-            out.append((orig, frozenset({"redirect", "ssrf"}), not pol))
+            out.append((orig, NETLOC_KINDS, not pol))
     elif t == "call":
         fn = n.child_by_field_name("function")
         argl = n.child_by_field_name("arguments")

@@ -1,5 +1,6 @@
 """The Python taint model as data: ``tables/python.json`` (sources, sinks, sanitisers,
-guards, configuration APIs), loaded once with ``importlib.resources``.
+guards, configuration APIs), loaded and checked once by ``devlab.reverse.security_tables``
+(the schema every language's table follows).
 
 The tables have the shape Semgrep and CodeQL use for their models: an API name (fully
 qualified after import resolution, or a method name on any receiver) mapped to a
@@ -9,12 +10,14 @@ source, a sink or a sanitiser is a change to the JSON file, not to the engine.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from devlab.reverse.security_tables import KNOWN_KINDS, load_table
+
+ALL_MARKER = frozenset({"all"})
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,8 @@ class PythonModel:
 @lru_cache(maxsize=1)
 def python_model() -> PythonModel:
     """The Python tables (read once per process)."""
-    text = resources.files("devlab.reverse.security").joinpath("tables/python.json").read_text()
-    raw = json.loads(text)
+    table = load_table("python")
+    raw = table.raw
     src = raw["sources"]
     calls: dict[str, list[tuple[str, list[int | str]]]] = {}
     methods: dict[str, list[tuple[str, list[int | str]]]] = {}
@@ -72,6 +75,9 @@ def python_model() -> PythonModel:
         source_attrs=dict(src["attributes"]),
         sink_calls=calls,
         sink_methods=methods,
-        sanitisers={k: frozenset(v) for k, v in raw["sanitisers"].items()},
-        ldap_receivers=re.compile(raw["sinks"]["ldap"]["receivers"], re.I),
+        # "*" (every category) is the engine's {"all"} marker
+        sanitisers={
+            k: ALL_MARKER if v == KNOWN_KINDS else v for k, v in table.kinds("sanitisers").items()
+        },
+        ldap_receivers=re.compile(table.text("sinks.ldap.receivers"), re.I),
     )
