@@ -12,6 +12,8 @@ key shows ciphertext for these columns.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import threading
 from pathlib import Path
@@ -26,6 +28,8 @@ from devlab.errors import InvalidInput, StorageError
 MARK = "enc1:"
 _lock = threading.Lock()
 _keyring: MultiFernet | None = None
+_token_keys: tuple[bytes, ...] = ()
+TOKEN_KEY_LABEL = b"devlab full-text tokens v1"
 
 
 def load_keys(key: str, key_file: Path | None) -> list[str]:
@@ -42,19 +46,41 @@ def load_keys(key: str, key_file: Path | None) -> list[str]:
 
 def configure(keys: list[str]) -> None:
     """Use these keys (newest first) from now on in this process; none turns it off."""
-    global _keyring
+    global _keyring, _token_keys
     try:
         ring = MultiFernet([Fernet(k.encode()) for k in keys]) if keys else None
     except (ValueError, TypeError) as exc:
         raise InvalidInput(
             "invalid encryption key: use `devlab keys generate` (32 url-safe base64 bytes)"
         ) from exc
+    derived = tuple(_token_key(k) for k in keys)
     with _lock:
         _keyring = ring
+        _token_keys = derived
 
 
 def enabled() -> bool:
     return _keyring is not None
+
+
+def _token_key(key: str) -> bytes:
+    """The full-text index's HMAC key, derived from one Fernet key (its own label, so
+    the hashes say nothing about the encryption key itself)."""
+    raw = base64.urlsafe_b64decode(key.encode())
+    return hmac.digest(raw, TOKEN_KEY_LABEL, "sha256")
+
+
+def token_keys() -> tuple[bytes, ...]:
+    """The HMAC keys for full-text tokens, newest first; empty when no key is set."""
+    return _token_keys
+
+
+def hash_token(token: str, key: bytes) -> str:
+    """A keyed hash of one index token: HMAC-SHA256 truncated to 64 bits, written as
+    decimal digits so no tokenizer or stemmer changes it. Deterministic per key, so the
+    same word hashes the same at index and at query time."""
+    digest = hmac.digest(key, token.encode(), "sha256")
+    return "h" + str(int.from_bytes(digest[:8], "big"))
 
 
 def new_key() -> str:
@@ -118,6 +144,8 @@ __all__ = [
     "decrypt",
     "enabled",
     "encrypt",
+    "hash_token",
     "load_keys",
     "new_key",
+    "token_keys",
 ]
