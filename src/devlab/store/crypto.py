@@ -7,7 +7,9 @@ a line, newest first) and decrypted on read with any of the keys, so a key can b
 rotated: put the new key first, run ``devlab keys rotate`` (every row is rewritten
 with it), then drop the old one. Rows written before a key was set stay readable as
 plain text until the next rotation encrypts them. A copied database file without the
-key shows ciphertext for these columns.
+key shows ciphertext for these columns. Files kept on disk (datasets) are sealed the
+same way, whole (``write_sealed`` / ``read_sealed``, marked ``FILE_MARK``); the
+full-text index keeps keyed hashes of words (``hash_token``, see ``search_index``).
 """
 
 from __future__ import annotations
@@ -107,6 +109,63 @@ def decrypt(value: str) -> str:
         raise StorageError("encrypted text does not open with the configured key(s)") from exc
 
 
+FILE_MARK = b"DEVLAB-SEALED-1\n"
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """A file's bytes as stored at rest: ``FILE_MARK`` + a Fernet token under the newest
+    key when a key is configured, else the bytes unchanged."""
+    ring = _keyring
+    return data if ring is None else FILE_MARK + ring.encrypt(data)
+
+
+def open_bytes(data: bytes) -> bytes:
+    """The plain bytes of a file read from disk (sealed or written before a key was set)."""
+    if not data.startswith(FILE_MARK):
+        return data
+    ring = _keyring
+    if ring is None:
+        raise StorageError(
+            "this file is encrypted: set DEVLAB_ENCRYPTION_KEY or DEVLAB_ENCRYPTION_KEY_FILE "
+            "to the key it was written with"
+        )
+    try:
+        return ring.decrypt(data[len(FILE_MARK) :])
+    except InvalidToken as exc:
+        raise StorageError("an encrypted file does not open with the configured key(s)") from exc
+
+
+def write_sealed(path: Path, data: bytes | str) -> int:
+    """Write ``data`` to ``path`` sealed (see ``seal_bytes``); returns the bytes written.
+    Written whole, so a crash leaves the old file or none: callers stage files anyway."""
+    raw = seal_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    path.write_bytes(raw)
+    return len(raw)
+
+
+def read_sealed(path: Path) -> bytes:
+    """A file's plain bytes, whether it was sealed or not."""
+    return open_bytes(path.read_bytes())
+
+
+def reseal_files(root: Path, skip: tuple[str, ...] = ()) -> int:
+    """Re-encrypt every file under ``root`` with the newest key (plain ones get sealed),
+    except those under a folder named in ``skip``; returns how many were rewritten. Part
+    of key rotation for data kept as files (datasets)."""
+    if _keyring is None:
+        raise InvalidInput("no encryption key configured: set DEVLAB_ENCRYPTION_KEY(_FILE)")
+    done = 0
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        rel = path.relative_to(root).parts
+        if path.is_symlink() or not path.is_file() or any(p in skip for p in rel[:-1]):
+            continue
+        tmp = path.with_name(path.name + ".reseal")
+        write_sealed(tmp, read_sealed(path))
+        tmp.replace(path)
+        done += 1
+    return done
+
+
 class EncryptedText(TypeDecorator[str]):
     """Text encrypted at rest when a key is configured."""
 
@@ -147,5 +206,10 @@ __all__ = [
     "hash_token",
     "load_keys",
     "new_key",
+    "open_bytes",
+    "read_sealed",
+    "reseal_files",
+    "seal_bytes",
     "token_keys",
+    "write_sealed",
 ]
