@@ -120,3 +120,46 @@ def test_model_tokens_inside_a_job_are_charged_and_rate_limited(tmp_path) -> Non
     assert entry["detail"]["model_tokens"] == spent > 2  # the scripted reply: 3 tokens
     (call,) = entry["detail"]["model_calls"]
     assert (call["provider"], call["model"]) == ("scripted", "scripted-1")
+
+
+@pytest.mark.sandbox
+def test_a_job_stops_between_runs_when_the_projects_daily_quota_is_used_up(tmp_path) -> None:
+    """The project quota path, on a real job runner and the real sandbox: what the access
+    check hands a request (charge + budget) goes with the job it starts."""
+    import contextvars
+
+    from devlab.actor import use_sandbox_meter
+    from devlab.auth.guard import access_state, sandbox_budget, sandbox_charge
+    from devlab.sandbox import SandboxRequest, run_code
+    from devlab.webtools import Principal
+    from devlab.workbench import Workbench
+
+    settings = load_settings(home=tmp_path / "home", quota_project_sandbox_seconds_per_day=0.001)
+    bench = Workbench.open(settings)
+    try:
+        state = access_state(settings, open_local=False)
+        who = Principal(name="dev", user_id=1, is_admin=False, via="token", token_id=7)
+        runs: list[str] = []
+
+        def job(ctx) -> dict:  # a long job: three sandbox runs, each result kept as it goes
+            for n in range(3):
+                out = run_code(SandboxRequest(language="python", code=f"print({n})"), settings)
+                runs.append(out.stdout.strip())
+                ctx.log(f"run {n}: {out.stdout.strip()}")
+            return {"runs": runs}
+
+        def request() -> str:  # what the guard does for a request on project 1
+            use_sandbox_meter(
+                sandbox_charge(bench, state, who, [1]), sandbox_budget(bench, state, who, [1])
+            )
+            return bench.jobs.submit("long", job, project_id=None)
+
+        job_id = contextvars.copy_context().run(request)
+        info = bench.jobs.wait(job_id, timeout=120)
+        assert info.status == "quota_used_up", info
+        assert "quota_project_sandbox_seconds_per_day" in (info.error or "")
+        assert runs == ["0"]  # stopped before the second run; the first one's log is kept
+        logs = [line.message for line in bench.jobs.logs(job_id)]
+        assert "run 0: 0" in logs and any("quota" in m for m in logs)
+    finally:
+        bench.close()
