@@ -76,6 +76,17 @@ def test_dataset_files_are_sealed_on_disk_and_read_plain(tmp_path) -> None:
             import pyarrow.parquet as pq
 
             assert pq.read_table(io.BytesIO(parquet.content)).num_rows == len(examples)
+        # each download is audited (an export), with who and which dataset
+        from devlab.auth import audit
+        from devlab.store.db import Database
+
+        db = Database(settings)
+        try:
+            action = "GET /api/v1/devlab/datasets/{dataset}/export"
+            events = audit.list_events(db, action=action)
+        finally:
+            db.close()
+        assert [e.target for e in events] == ["/api/v1/devlab/datasets/stepsds/export"] * 2
         # the export cache beside the data is sealed too
         cached = list((settings.home / info.path / "export").iterdir())
         assert cached and all(PLANT.encode() not in p.read_bytes() for p in cached)

@@ -408,9 +408,10 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
         raise
     finally:
         seconds = time.monotonic() - started  # model tokens: charged per call (model_meter)
-        # state-changing work and model calls are audited; reads (search is a POST) not
+        # state-changing work, model calls and exports are audited; other reads not
         changing = method not in READ_METHODS and rule.role not in ("viewer", "user")
-        if changing or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
+        exported = (key or "").endswith("/export")  # a dataset or the audit log taken away
+        if changing or exported or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
             await anyio.to_thread.run_sync(
                 _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds
             )
