@@ -79,6 +79,8 @@ _model_charge: ContextVar[Callable[[float], None] | None] = ContextVar(
 _model_budget: ContextVar[Budget | None] = ContextVar("devlab_model_budget", default=None)
 _job_report: ContextVar[JobReport | None] = ContextVar("devlab_job_report", default=None)
 _in_job: ContextVar[bool] = ContextVar("devlab_in_job", default=False)
+# why the current job was stopped by a budget (shared with its worker threads' copies)
+_stopped: ContextVar[list[str] | None] = ContextVar("devlab_job_stopped", default=None)
 
 
 def use_sandbox_meter(charge: SandboxCharge | None, budget: Budget | None = None) -> None:
@@ -109,7 +111,15 @@ def begin_job() -> RequestMeter:
     """Called by the job runner in the job's own copy of the submitter's context: the
     budgets apply from now on, and the job gets its own meter."""
     _in_job.set(True)
+    _stopped.set([])
     return start_meter()
+
+
+def job_stopped() -> str | None:
+    """Why a budget stopped the current job (even where the job's code caught the
+    exception and went on with what it had), None if none did."""
+    reasons = _stopped.get()
+    return reasons[0] if reasons else None
 
 
 def end_job(job_id: str, status: str, meter: RequestMeter) -> None:
@@ -126,7 +136,13 @@ def end_job(job_id: str, status: str, meter: RequestMeter) -> None:
 def _check(budget: ContextVar[Budget | None]) -> None:
     ask = budget.get()
     if _in_job.get() and ask is not None:
-        ask()  # raises QuotaUsedUp when used up
+        try:
+            ask()  # raises QuotaUsedUp when used up
+        except Exception as exc:
+            reasons = _stopped.get()
+            if reasons is not None and len(reasons) < 10:
+                reasons.append(getattr(exc, "message", str(exc)))
+            raise
 
 
 def check_sandbox_budget() -> None:
@@ -167,6 +183,7 @@ __all__ = [
     "check_sandbox_budget",
     "current_user_id",
     "end_job",
+    "job_stopped",
     "note_model_call",
     "note_sandbox_run",
     "set_current_user",

@@ -161,5 +161,26 @@ def test_a_job_stops_between_runs_when_the_projects_daily_quota_is_used_up(tmp_p
         assert runs == ["0"]  # stopped before the second run; the first one's log is kept
         logs = [line.message for line in bench.jobs.logs(job_id)]
         assert "run 0: 0" in logs and any("quota" in m for m in logs)
+
+        def tolerant(ctx) -> dict:  # job code that catches every error and goes on
+            done: list[str] = []
+            for n in range(2):
+                try:
+                    run_code(SandboxRequest(language="python", code=f"print({n})"), settings)
+                    done.append(str(n))
+                except Exception as exc:
+                    done.append(f"skipped: {exc}")
+            return {"runs": done}
+
+        def second() -> str:
+            use_sandbox_meter(
+                sandbox_charge(bench, state, who, [1]), sandbox_budget(bench, state, who, [1])
+            )
+            return bench.jobs.submit("tolerant", tolerant)
+
+        info = bench.jobs.wait(contextvars.copy_context().run(second), timeout=120)
+        # still marked as stopped by the quota, and its own result is kept
+        assert info.status == "quota_used_up" and "quota" in (info.error or "")
+        assert [r[:8] for r in info.result["runs"]] == ["skipped:", "skipped:"]
     finally:
         bench.close()

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
-from devlab.actor import begin_job, current_user_id, end_job
+from devlab.actor import begin_job, current_user_id, end_job, job_stopped
 from devlab.errors import Conflict, DevLabError, NotFound
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine, JobProgress
 from devlab.progress import JobCancelled, Progress, ProgressFn, QuotaUsedUp
@@ -207,6 +207,10 @@ class JobRunner:
         except Exception as exc:  # a bug: keep the traceback in the job's log
             status, error, raised = "failed", f"{type(exc).__name__}: {exc}", exc
             ctx.log(traceback.format_exc(), level="error")
+        reason = job_stopped()
+        if reason and status in ("succeeded", "failed"):  # the job's code caught the stop
+            status, error = "quota_used_up", reason  # and ended with what it had: kept
+            ctx.log(f"stopped early: {reason}; its result so far is kept", level="warning")
         with self.db.session() as s:
             job = s.get(Job, job_id)
             if job is not None:
