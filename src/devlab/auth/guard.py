@@ -194,10 +194,11 @@ def _authorize(
         raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
     if not who.local:
         # one round trip: count the request, and refuse while a used-up limit waits
-        also = [(state.model_tokens, who.key, "model tokens")]
-        if rule.meter == "sandbox":
-            also.insert(0, (state.sandbox_seconds, who.key, "sandbox seconds"))
-        state.requests.take(bench.db, who.key, 1, "requests", also=also)
+        for key in limit_keys(who):  # the token's own limits, then its user's
+            also = [(state.model_tokens, key, "model tokens")]
+            if rule.meter == "sandbox":
+                also.insert(0, (state.sandbox_seconds, key, "sandbox seconds"))
+            state.requests.take(bench.db, key, 1, "requests", also=also)
     where = Where(
         db=bench.db,
         who=who,
@@ -214,6 +215,16 @@ def _authorize(
     _check_role(who, rule, projects)
     _check_quotas(bench, state, rule, projects)
     return who, projects
+
+
+def limit_keys(who: Principal) -> list[str]:
+    """The rate-limit windows a caller spends from: its own (a token's, or a signed-in
+    user's), and for a token also its user's, so limits hold per token and per user
+    (a user with five tokens does not get five times the user's limits)."""
+    keys = [who.key]
+    if who.token_id and who.user_id:
+        keys.append(f"user:{who.user_id}")
+    return keys
 
 
 def _check_quotas(
@@ -275,7 +286,8 @@ def sandbox_charge(
 
     def charge(seconds: float) -> None:
         if user_limited:
-            state.sandbox_seconds.add(bench.db, who.key, seconds)
+            for k in limit_keys(who):
+                state.sandbox_seconds.add(bench.db, k, seconds)
         for key in quota_keys:
             state.project_sandbox.add(bench.db, key, seconds)
 
@@ -295,7 +307,8 @@ def sandbox_budget(
 
     def check() -> None:
         if user_limited:
-            wait = state.sandbox_seconds.retry_after(bench.db, who.key, 0)
+            keys = limit_keys(who)
+            wait = max(state.sandbox_seconds.retry_after(bench.db, k, 0) for k in keys)
             if wait:
                 raise QuotaUsedUp(
                     f"sandbox time used up: {state.sandbox_seconds.limit:g} s a minute "
@@ -323,10 +336,11 @@ def model_meter(
         return None, None
 
     def charge(tokens: float) -> None:
-        state.model_tokens.add(bench.db, who.key, tokens)
+        for k in limit_keys(who):
+            state.model_tokens.add(bench.db, k, tokens)
 
     def check() -> None:
-        wait = state.model_tokens.retry_after(bench.db, who.key, 0)
+        wait = max(state.model_tokens.retry_after(bench.db, k, 0) for k in limit_keys(who))
         if wait:
             raise QuotaUsedUp(
                 f"model tokens used up: {state.model_tokens.limit:g} a minute "
