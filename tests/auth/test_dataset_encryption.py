@@ -20,7 +20,9 @@ from devlab.training.datasets import (
     DatasetBuildRequest,
     build_dataset,
     export_dataset,
+    list_eval_sets,
     list_examples,
+    register_eval_set,
 )
 from devlab.training.trainingdata import load_split
 from devlab.workbench import Workbench
@@ -46,13 +48,24 @@ def test_dataset_files_are_sealed_on_disk_and_read_plain(tmp_path) -> None:
     wb = Workbench.open(settings)
     try:
         ingest_source(wb.db, settings, name="steps", source=str(src))
+        # a registered evaluation set is sealed too, and still read by every build
+        evalset = tmp_path / "eval.jsonl"
+        evalset.write_text(json.dumps({"prompt": f"def secret_eval(): '{PLANT}'"}) + "\n")
+        assert register_eval_set(settings, "mine", evalset).items == 1
+        assert [s.items for s in list_eval_sets(settings)] == [1]
         request = DatasetBuildRequest(
             name="stepsds", project="steps", validate_pairs=False, augmentations=[]
         )
         info = build_dataset(wb.db, settings, request)
         files = _files(settings.home / "datasets")
         names = {p.name for p in files}
-        assert {"train.jsonl", "train.parquet", "README.md", "provenance.jsonl"} <= names
+        assert {
+            "train.jsonl",
+            "train.parquet",
+            "README.md",
+            "provenance.jsonl",
+            "mine.jsonl",
+        } <= names
         leaks = [p.name for p in files if PLANT.encode() in p.read_bytes()]
         assert leaks == [] and all(p.read_bytes().startswith(crypto.FILE_MARK) for p in files)
         # training's and evaluation's reader, the examples page: plain
@@ -94,6 +107,7 @@ def test_dataset_files_are_sealed_on_disk_and_read_plain(tmp_path) -> None:
         crypto.configure([new_key, old_key])
         assert reseal_datasets(settings) == len(_files(settings.home / "datasets"))
         crypto.configure([new_key])
+        assert [s.items for s in list_eval_sets(settings)] == [1]
         assert len(load_split(data, "train")) + len(load_split(data, "validation")) + len(
             load_split(data, "test")
         ) == len(examples)
