@@ -26,6 +26,16 @@ class JobCancelled(Exception):
     stop; long work lets it pass, after cleaning up, so the job ends "cancelled"."""
 
 
+class QuotaUsedUp(JobCancelled):
+    """Raised inside a job before a sandbox run or a model call once the caller's quota
+    or rate limit for it is used up (issue 19): the job stops like a cancelled one (what
+    it stored so far is kept) and ends with status ``quota_used_up`` and this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def report(
     progress: ProgressFn | None, stage: str, done: int, total: int, message: str = ""
 ) -> None:

@@ -215,6 +215,7 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path) -> None:
     db = Database(settings)
     users.create_user(db, "bob", PASSWORD)
     token = tokens.create_token(db, "bob").token
+    second = tokens.create_token(db, "bob").token
     db.close()
     for hostport in serve_in_thread(settings):
         headers = {"Authorization": f"Bearer {token}"}
@@ -225,6 +226,11 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path) -> None:
         assert codes == [200, 200, 200, 429]
         last = httpx.get(f"http://{hostport}{P}/projects", headers=headers)
         assert 1 <= int(last.headers["retry-after"]) <= 61  # a 60th of the window: its buckets
+        # per user too: bob's other token shares bob's window, already used up
+        other = httpx.get(
+            f"http://{hostport}{P}/projects", headers={"Authorization": f"Bearer {second}"}
+        )
+        assert_error_shape(other, 429)
 
 
 @pytest.mark.slow

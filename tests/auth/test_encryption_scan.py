@@ -3,19 +3,18 @@ in a string literal, a comment, a docstring and a finding's line is ingested and
 analysed (every phase) with a key set; the database file and its write-ahead log, read
 as raw bytes, contain none of them, while the store still reads them back.
 
-What the file still reveals, by design: the full-text index (FTS5, contentless) keeps
-each chunk's words as lower-cased, Porter-stemmed tokens with their positions, because
-BM25 search matches query tokens against them; names (symbols, paths, imports,
-references) stay plain because queries match them in SQL. The last part of the test
-shows that the FTS index is the only place the lower-cased words remain: drop it from a
-copy of the file and none is left.
+The full-text index holds keyed hashes of the words (not the words), so the planted
+strings are not in the file lower-cased either, yet keyword search through a real
+server still finds each of them. What the file still reveals, by design: names
+(symbols, paths, imports, references) stay plain because queries match them in SQL,
+and the index's hashed tokens keep their counts and positions (frequency analysis).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from devlab.codebase.models import IngestRequest
@@ -25,7 +24,7 @@ from devlab.insights.jobs import run_analysis
 from devlab.search import find_symbols
 from devlab.store import crypto
 from devlab.workbench import Workbench
-from helpers import write_tree
+from helpers import serve_in_thread, write_tree
 
 PLANTS = {
     "literal": "KiwiLiteralQuartz",
@@ -75,7 +74,9 @@ def test_a_copied_database_file_shows_no_planted_text(tmp_path) -> None:
         bench.close()
     assert set(_scan([plain / "devlab.db"], list(PLANTS.values()))) == set(PLANTS.values())
     home = tmp_path / "home"
-    bench = Workbench.open(load_settings(home=home, encryption_key=crypto.new_key()))
+    settings = load_settings(home=home, encryption_key=crypto.new_key())
+    bench = Workbench.open(settings)
+    lowered = [p.lower() for p in PLANTS.values()]
     try:
         job, _ = run_analysis(bench, ingest=IngestRequest(name="app", source=str(root)))
         assert job.status == "succeeded", job.error
@@ -86,27 +87,31 @@ def test_a_copied_database_file_shows_no_planted_text(tmp_path) -> None:
         assert PLANTS["docstring"] in ping.docstring and "def ping" in ping.signature
         files = [home / "devlab.db", home / "devlab.db-wal"]
         assert files[1].exists()  # the server's state: the log not yet checkpointed
-        leaks = _scan(files, list(PLANTS.values()))
+        # neither as written nor lower-cased (the full-text index holds keyed hashes)
+        leaks = _scan(files, list(PLANTS.values()) + lowered)
         assert leaks == {}, f"plain text at rest: {leaks}"
     finally:
         bench.close()
+    try:
+        # keyword search still finds each planted word, through a real server
+        for hostport in serve_in_thread(settings):
+            for word in PLANTS.values():
+                resp = httpx.post(
+                    f"http://{hostport}/api/v1/devlab/search",
+                    json={"project": "app", "query": word.lower(), "mode": "lexical"},
+                    timeout=30,
+                )
+                assert resp.status_code == 200, resp.text
+                assert any(word in hit["snippet"] for hit in resp.json()), (word, resp.json())
+    finally:
         crypto.configure([])
-    # what the full-text index keeps: lower-cased, stemmed words; nothing else has them
-    assert _scan([home / "devlab.db"], list(PLANTS.values())) == {}  # checkpointed too
-    lowered = [p.lower() for p in PLANTS.values()]
+    assert _scan([home / "devlab.db"], list(PLANTS.values()) + lowered) == {}  # checkpointed
     import sqlean
 
-    copy = tmp_path / "copy.db"
-    shutil.copy(home / "devlab.db", copy)
-    conn = sqlean.connect(copy)
+    conn = sqlean.connect(home / "devlab.db")
     try:
         conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, chunks_fts, row)")
         terms = {row[0] for row in conn.execute("SELECT term FROM temp.vocab")}
-        assert {"kiwiliteralquartz", "mangocommentquartz"} <= terms  # revealed by the index
-        conn.execute("DROP TABLE temp.vocab")
-        conn.execute("DROP TABLE chunks_fts")
-        conn.commit()
-        conn.execute("VACUUM")
     finally:
         conn.close()
-    assert _scan([copy], lowered) == {}
+    assert terms and all(t[0] == "h" and t[1:].isdigit() for t in terms), sorted(terms)[:20]

@@ -186,7 +186,7 @@ export interface JobWatch {
   signal?: AbortSignal;
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+const TERMINAL = new Set(["succeeded", "failed", "cancelled", "quota_used_up"]);
 
 /** Follow a job over its SSE stream until it ends; a dropped stream reconnects (and
  * falls back to polling), so progress keeps coming. Resolves with the finished job. */

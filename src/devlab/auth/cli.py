@@ -175,12 +175,15 @@ def keys_generate() -> None:
 @keys_app.command("rotate")
 @handle_errors
 def keys_rotate() -> None:
-    """Re-encrypt every stored source text and conversation with the newest key (the
-    first one); the older keys must still be configured (after it, in the key file)."""
+    """Re-encrypt every stored source text and conversation, re-hash the full-text index
+    and re-encrypt the dataset files with the newest key (the first one); the older keys
+    must still be configured (after it, in the key file)."""
     from devlab.store import rotate_all
+    from devlab.training import reseal_datasets
 
     with bench() as wb:
         counts = rotate_all(wb.db)
+        counts["dataset_files"] = reseal_datasets(wb.settings)
     _record("keys.rotate", "encrypted columns", detail=counts)
     emit_json(counts)
 

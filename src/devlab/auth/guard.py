@@ -20,7 +20,14 @@ import anyio
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection, Request
 
-from devlab.actor import set_current_user, start_meter, use_sandbox_meter
+from devlab.actor import (
+    RequestMeter,
+    set_current_user,
+    start_meter,
+    use_job_report,
+    use_model_meter,
+    use_sandbox_meter,
+)
 from devlab.auth import audit
 from devlab.auth.errors import Forbidden, TooManyRequests
 from devlab.auth.fields import unknown_fields
@@ -32,6 +39,7 @@ from devlab.auth.routetable import iter_routes
 from devlab.auth.rules import RULES, Rule
 from devlab.auth.sessions import COOKIE, csrf_ok
 from devlab.errors import DevLabError, InvalidInput, NotFound
+from devlab.progress import QuotaUsedUp
 from devlab.webtools import Principal, principal
 from devlab.workbench import Workbench
 
@@ -186,10 +194,11 @@ def _authorize(
         raise Forbidden("missing or wrong X-CSRF-Token header (from the login answer)")
     if not who.local:
         # one round trip: count the request, and refuse while a used-up limit waits
-        also = [(state.model_tokens, who.key, "model tokens")]
-        if rule.meter == "sandbox":
-            also.insert(0, (state.sandbox_seconds, who.key, "sandbox seconds"))
-        state.requests.take(bench.db, who.key, 1, "requests", also=also)
+        for key in limit_keys(who):  # the token's own limits, then its user's
+            also = [(state.model_tokens, key, "model tokens")]
+            if rule.meter == "sandbox":
+                also.insert(0, (state.sandbox_seconds, key, "sandbox seconds"))
+            state.requests.take(bench.db, key, 1, "requests", also=also)
     where = Where(
         db=bench.db,
         who=who,
@@ -206,6 +215,16 @@ def _authorize(
     _check_role(who, rule, projects)
     _check_quotas(bench, state, rule, projects)
     return who, projects
+
+
+def limit_keys(who: Principal) -> list[str]:
+    """The rate-limit windows a caller spends from: its own (a token's, or a signed-in
+    user's), and for a token also its user's, so limits hold per token and per user
+    (a user with five tokens does not get five times the user's limits)."""
+    keys = [who.key]
+    if who.token_id and who.user_id:
+        keys.append(f"user:{who.user_id}")
+    return keys
 
 
 def _check_quotas(
@@ -267,11 +286,98 @@ def sandbox_charge(
 
     def charge(seconds: float) -> None:
         if user_limited:
-            state.sandbox_seconds.add(bench.db, who.key, seconds)
+            for k in limit_keys(who):
+                state.sandbox_seconds.add(bench.db, k, seconds)
         for key in quota_keys:
             state.project_sandbox.add(bench.db, key, seconds)
 
     return charge
+
+
+def sandbox_budget(
+    bench: Workbench, state: AccessState, who: Principal, projects: list[int] | None
+) -> Callable[[], None] | None:
+    """Asked before each sandbox run inside a job this request starts: raises
+    ``QuotaUsedUp`` once the caller's per-minute sandbox window or a touched project's
+    daily quota is used up, so a long job stops instead of running past them."""
+    user_limited = not who.local and state.sandbox_seconds.limit > 0
+    quota_keys = [f"project:{pid}" for pid in projects or []] if state.project_sandbox.limit else []
+    if not user_limited and not quota_keys:
+        return None
+
+    def check() -> None:
+        if user_limited:
+            keys = limit_keys(who)
+            wait = max(state.sandbox_seconds.retry_after(bench.db, k, 0) for k in keys)
+            if wait:
+                raise QuotaUsedUp(
+                    f"sandbox time used up: {state.sandbox_seconds.limit:g} s a minute "
+                    f"(rate_limit_sandbox_seconds_per_minute); run again in {wait} s"
+                )
+        for key in quota_keys:
+            wait = state.project_sandbox.retry_after(bench.db, key, 0)
+            if wait:
+                raise QuotaUsedUp(
+                    f"sandbox time quota used up: {key.replace(':', ' ')} used its "
+                    f"{state.project_sandbox.limit:g} s of the day "
+                    f"(quota_project_sandbox_seconds_per_day); run again in {wait} s"
+                )
+
+    return check
+
+
+def model_meter(
+    bench: Workbench, state: AccessState, who: Principal
+) -> tuple[Callable[[float], None] | None, Callable[[], None] | None]:
+    """``(charge, budget)`` for model tokens: every call of the request and of its jobs
+    is charged at once to the caller's per-minute window; inside a job, a call is
+    refused (``QuotaUsedUp``) while the window is used up."""
+    if who.local or state.model_tokens.limit <= 0:
+        return None, None
+
+    def charge(tokens: float) -> None:
+        for k in limit_keys(who):
+            state.model_tokens.add(bench.db, k, tokens)
+
+    def check() -> None:
+        wait = max(state.model_tokens.retry_after(bench.db, k, 0) for k in limit_keys(who))
+        if wait:
+            raise QuotaUsedUp(
+                f"model tokens used up: {state.model_tokens.limit:g} a minute "
+                f"(rate_limit_model_tokens_per_minute); run again in {wait} s"
+            )
+
+    return charge, check
+
+
+def job_report(
+    bench: Workbench, who: Principal, projects: list[int] | None
+) -> Callable[[str, str, RequestMeter], None]:
+    """Audits what a job started by this request spent (model calls with provider,
+    model and tokens; sandbox seconds), charged to the same user, token and project."""
+
+    def report(job_id: str, status: str, meter: RequestMeter) -> None:
+        if not meter.model_calls and not meter.sandbox_seconds:
+            return
+        detail: dict[str, Any] = {"status": status}
+        if meter.sandbox_seconds:
+            detail["sandbox_seconds"] = round(meter.sandbox_seconds, 3)
+        if meter.model_calls:
+            detail["model_calls"] = meter.model_calls[:20]
+            detail["model_tokens"] = meter.tokens
+        audit.record(
+            bench.db,
+            "job.usage",
+            actor=who.name,
+            user_id=who.user_id,
+            token_id=who.token_id,
+            project_id=projects[0] if projects else None,
+            target=f"job:{job_id}",
+            outcome="ok" if status == "succeeded" else status,
+            detail=detail,
+        )
+
+    return report
 
 
 async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
@@ -294,7 +400,11 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
     )
     conn.state.principal = who
     set_current_user(who.user_id)
-    use_sandbox_meter(sandbox_charge(bench, state, who, projects))
+    use_sandbox_meter(
+        sandbox_charge(bench, state, who, projects), sandbox_budget(bench, state, who, projects)
+    )
+    use_model_meter(*model_meter(bench, state, who))
+    use_job_report(job_report(bench, who, projects))
     if state.probe and conn.headers.get(PROBE_HEADER) == "1":
         raise ProbeAllowed("allowed")
     if body is not None and endpoint is not None:
@@ -311,14 +421,11 @@ async def guard(conn: HTTPConnection) -> AsyncIterator[None]:
         outcome = f"error:{getattr(exc, 'status_code', 500)}"
         raise
     finally:
-        seconds = time.monotonic() - started
-        if not who.local and meter.tokens and state.model_tokens.limit > 0:
-            await anyio.to_thread.run_sync(
-                state.model_tokens.add, bench.db, who.key, float(meter.tokens)
-            )
-        # state-changing work and model calls are audited; reads (search is a POST) not
+        seconds = time.monotonic() - started  # model tokens: charged per call (model_meter)
+        # state-changing work, model calls and exports are audited; other reads not
         changing = method not in READ_METHODS and rule.role not in ("viewer", "user")
-        if changing or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
+        exported = (key or "").endswith("/export")  # a dataset or the audit log taken away
+        if changing or exported or meter.model_calls or method in ("PUT", "PATCH", "DELETE"):
             await anyio.to_thread.run_sync(
                 _audit_request, bench, conn, who, key or "", projects, outcome, meter, seconds
             )

@@ -221,6 +221,8 @@ def dataset(name: str = "dataset", *, in_body: bool = False) -> Locator:
 
     def locate(w: Where) -> list[int] | None:
         ref = (w.body or {}).get(name) if in_body else w.path.get(name)
+        if in_body and name == "suite" and ref in (None, "humaneval"):
+            return None  # the built-in suite (the default), not a dataset
         return _dataset_projects(w, ref)
 
     return locate

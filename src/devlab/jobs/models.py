@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "quota_used_up"]
+# quota_used_up: stopped because the caller's sandbox/model quota ran out (issue 19)
+TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "quota_used_up"})
 
 
 class JobProgress(BaseModel):

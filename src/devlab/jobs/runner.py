@@ -23,10 +23,10 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
-from devlab.actor import current_user_id
+from devlab.actor import begin_job, current_user_id, end_job, job_stopped
 from devlab.errors import Conflict, DevLabError, NotFound
 from devlab.jobs.models import TERMINAL, JobInfo, JobLogLine, JobProgress
-from devlab.progress import JobCancelled, Progress, ProgressFn
+from devlab.progress import JobCancelled, Progress, ProgressFn, QuotaUsedUp
 from devlab.store import Database, Job, JobLog, Visibility, utcnow, visible_clause
 
 
@@ -193,9 +193,13 @@ class JobRunner:
         ctx = JobContext(self, job_id, listener)
         status, result, error = "succeeded", None, None
         raised: Exception | None = None
+        meter = begin_job()  # the caller's budgets apply; the job's own spending (#19)
         try:
             ctx.check_cancelled()
             result = fn(ctx)
+        except QuotaUsedUp as exc:  # before JobCancelled, its parent
+            status, error, raised = "quota_used_up", exc.message, exc
+            ctx.log(f"stopped: {exc.message}; what was done so far is kept", level="warning")
         except JobCancelled as exc:
             status, error, raised = "cancelled", "cancelled on request", exc
         except DevLabError as exc:
@@ -203,6 +207,10 @@ class JobRunner:
         except Exception as exc:  # a bug: keep the traceback in the job's log
             status, error, raised = "failed", f"{type(exc).__name__}: {exc}", exc
             ctx.log(traceback.format_exc(), level="error")
+        reason = job_stopped()
+        if reason and status in ("succeeded", "failed"):  # the job's code caught the stop
+            status, error = "quota_used_up", reason  # and ended with what it had: kept
+            ctx.log(f"stopped early: {reason}; its result so far is kept", level="warning")
         with self.db.session() as s:
             job = s.get(Job, job_id)
             if job is not None:
@@ -210,6 +218,7 @@ class JobRunner:
                 job.finished_at = utcnow()
                 if status == "succeeded" and job.progress_total:
                     job.progress_done = job.progress_total
+        end_job(job_id, status, meter)
         with self._lock:
             self._events.pop(job_id, None)
             self._futures.pop(job_id, None)

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from devlab.actor import check_model_budget
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.llm.base import (
@@ -292,6 +293,7 @@ class LLMService:
         attempt: _Attempt,
         streamed: bool,
     ) -> Iterator[str | Completion]:
+        check_model_budget()  # issue 19: a job stops once its caller's token limit is used
         failures: list[tuple[LLMProvider, Exception]] = []
         too_long: list[tuple[LLMProvider, int]] = []
         for provider in self.chain(task):

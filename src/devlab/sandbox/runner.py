@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from devlab.actor import note_sandbox_run
+from devlab.actor import check_sandbox_budget, note_sandbox_run
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.sandbox import bwrap, languages
@@ -619,6 +619,7 @@ def execute(
     mounts: Sequence[DependencyMount] = (),
 ) -> SandboxResult:
     """The shared body of ``run_code`` and ``stream_code`` (already validated or not)."""
+    check_sandbox_budget()  # issue 19: a job stops here once its caller's quota is used up
     started = time.monotonic()
     prep = prepare(request, settings, mounts)
     with gate_for(settings).slot(), run_uid(settings) as host_uid:

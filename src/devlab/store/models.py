@@ -496,7 +496,7 @@ class DatasetRow(Base):
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # {"total": n, "by_kind": {...}, "by_split": {...}, "by_kind_split": {...}, "filtered": {...}}
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    card: Mapped[str] = mapped_column(Text, default="")
+    card: Mapped[str] = mapped_column(EncryptedText, default="")  # #19: may quote examples
     path: Mapped[str] = mapped_column(Text)  # the version's directory, relative to home
     job_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,6 @@
-"""Key rotation: rewrite every encrypted column with the newest key (``devlab keys
-rotate``). Apart from ``crypto`` because it walks the models, which use ``crypto``'s
-column types."""
+"""Key rotation: rewrite every encrypted column with the newest key and rebuild the
+full-text index's keyed token hashes under it (``devlab keys rotate``). Apart from
+``crypto`` because it walks the models, which use ``crypto``'s column types."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from devlab.errors import InvalidInput
 from devlab.store.crypto import EncryptedJSON, EncryptedText, enabled
 from devlab.store.db import Database
-from devlab.store.models import Base
+from devlab.store.models import Base, ChunkRow
 
 
 def encrypted_columns() -> list[tuple[Any, Any, Any]]:
@@ -45,7 +45,30 @@ def rotate_all(db: Database, batch: int = 500) -> dict[str, int]:
                 break
             done, last = done + len(rows), rows[-1][0]
         counts[f"{table.name}.{column.name}"] = done
+    counts["lexical_index.chunks"] = reindex_lexical(db, batch)
     return counts
 
 
-__all__ = ["encrypted_columns", "rotate_all"]
+def reindex_lexical(db: Database, batch: int = 500) -> int:
+    """Rebuild the full-text index from the chunks' (decrypted) text, so its tokens are
+    hashed under the newest key (or plain again when no key is set); returns the number
+    of chunks re-indexed. Part of ``rotate_all``: hashes under a dropped key would no
+    longer match any query."""
+    done, last = 0, 0
+    while True:
+        with db.session() as s:
+            rows = s.execute(
+                select(ChunkRow.id, ChunkRow.content)
+                .where(ChunkRow.id > last)
+                .order_by(ChunkRow.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            conn = s.connection()
+            db.lexical.delete(conn, [r[0] for r in rows])
+            db.lexical.add(conn, [(int(r[0]), r[1]) for r in rows])
+        done, last = done + len(rows), rows[-1][0]
+
+
+__all__ = ["encrypted_columns", "reindex_lexical", "rotate_all"]

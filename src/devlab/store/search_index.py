@@ -11,17 +11,60 @@ enough for a few hundred thousand chunks.
 
 Both search only chunks of one snapshot: they over-fetch candidates and keep
 those whose file version belongs to the snapshot.
+
+With encryption at rest on (``store.crypto``), the lexical index holds no words:
+each token is Porter-stemmed in Python and replaced by a keyed hash (HMAC-SHA256
+under a key derived from the newest encryption key, 64 bits, ``h`` + digits, which
+neither FTS5's Porter tokenizer nor PostgreSQL's ``simple`` configuration changes).
+Queries hash their tokens the same way under every configured key (so search keeps
+working between a key change and ``devlab keys rotate``, which re-indexes every
+chunk under the newest key). BM25 still works: it needs only equal tokens, their
+counts and the document lengths. What a copied file still shows: how often each
+(hashed) token occurs, in which chunks and at which positions, so frequency analysis
+can guess the commonest words (``self``, ``def``...); prefix queries on words cannot
+work on hashes (DevLab's search never used them); exact-token and phrase matching do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
+import snowballstemmer  # type: ignore[import-untyped]  # no type information
 from sqlalchemy import Connection, Engine, text
 
+from devlab.store import crypto
 from devlab.store.tokens import identifier_tokens, query_tokens
+
+_STEMMER = snowballstemmer.stemmer("porter")  # the algorithm of FTS5's "porter"
+
+
+@lru_cache(maxsize=262_144)
+def _sealed(token: str, key: bytes) -> str:
+    """One token as the encrypted index stores it: stemmed, then keyed-hashed."""
+    return crypto.hash_token(_STEMMER.stemWord(token), key)
+
+
+def index_terms(body: str) -> str:
+    """The text handed to the lexical index for one chunk: its identifier tokens, or
+    their keyed hashes under the newest key when encryption at rest is on."""
+    tokens = identifier_tokens(body)
+    keys = crypto.token_keys()
+    if not keys:
+        return " ".join(tokens)
+    return " ".join(_sealed(t, keys[0]) for t in tokens)
+
+
+def search_terms(query: str) -> tuple[list[str], bool]:
+    """A query's terms and whether they are hashed: each token hashed under every
+    configured key (newest first) when encryption is on, else the plain tokens."""
+    tokens = query_tokens(query)
+    keys = crypto.token_keys()
+    if not keys:
+        return tokens, False
+    return list(dict.fromkeys(_sealed(t, k) for k in keys for t in tokens)), True
 
 
 class LexicalIndex(Protocol):
@@ -81,7 +124,7 @@ class Fts5Index:
         if items:
             conn.execute(
                 text("INSERT INTO chunks_fts(rowid, tokens) VALUES (:id, :tokens)"),
-                [{"id": cid, "tokens": " ".join(identifier_tokens(body))} for cid, body in items],
+                [{"id": cid, "tokens": index_terms(body)} for cid, body in items],
             )
 
     def delete(self, conn: Connection, chunk_ids: Sequence[int]) -> None:
@@ -90,7 +133,7 @@ class Fts5Index:
             conn.execute(text(f"DELETE FROM chunks_fts WHERE rowid IN ({marks})"))
 
     def search(self, snapshot_id: int, query: str, limit: int) -> list[tuple[int, float]]:
-        tokens = query_tokens(query)
+        tokens, _ = search_terms(query)
         if not tokens:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
@@ -114,13 +157,15 @@ class PostgresTextIndex:
         self.engine = engine
 
     def add(self, conn: Connection, items: Sequence[tuple[int, str]]) -> None:
+        # hashed tokens are already stemmed: 'simple' keeps them as they are
+        config = "simple" if crypto.token_keys() else "english"
         if items:
             conn.execute(
                 text(
                     "INSERT INTO chunk_lexemes(chunk_id, tsv) "
-                    "VALUES (:id, to_tsvector('english', :tokens))"
+                    "VALUES (:id, to_tsvector(CAST(:config AS regconfig), :tokens))"
                 ),
-                [{"id": cid, "tokens": " ".join(identifier_tokens(body))} for cid, body in items],
+                [{"id": cid, "tokens": index_terms(body), "config": config} for cid, body in items],
             )
 
     def delete(self, conn: Connection, chunk_ids: Sequence[int]) -> None:
@@ -130,20 +175,22 @@ class PostgresTextIndex:
             )
 
     def search(self, snapshot_id: int, query: str, limit: int) -> list[tuple[int, float]]:
-        tokens = query_tokens(query)
+        tokens, hashed = search_terms(query)
         if not tokens:
             return []
+        # hashed terms are 'h' + digits: safe in to_tsquery's syntax as they are
+        query_sql = (
+            "to_tsquery('simple', :q) q" if hashed else "websearch_to_tsquery('english', :q) q"
+        )
         sql = text(
             "SELECT l.chunk_id, ts_rank_cd(l.tsv, q) AS score "
             "FROM chunk_lexemes l JOIN chunks c ON c.id = l.chunk_id "
             "JOIN snapshot_files sf ON sf.file_id = c.file_id AND sf.snapshot_id = :snap, "
-            "websearch_to_tsquery('english', :q) q "
-            "WHERE l.tsv @@ q ORDER BY score DESC LIMIT :k"
+            f"{query_sql} WHERE l.tsv @@ q ORDER BY score DESC LIMIT :k"
         )
+        joined = (" | " if hashed else " or ").join(tokens)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sql, {"snap": snapshot_id, "q": " or ".join(tokens), "k": limit}
-            ).all()
+            rows = conn.execute(sql, {"snap": snapshot_id, "q": joined, "k": limit}).all()
         return [(int(cid), float(score)) for cid, score in rows]
 
 

@@ -23,7 +23,7 @@ from devlab.training.metrics import pass_at_k
 
 # Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
 if TYPE_CHECKING:
-    from devlab.training.datasets.catalog import resolve_dataset
+    from devlab.training.datasets.catalog import reseal_datasets, resolve_dataset
     from devlab.training.datasets.models import OPERATORS
     from devlab.training.datasets.mutate import mutate_unit
     from devlab.training.datasets.units import FileTask, SymbolInfo, parse_units
@@ -37,6 +37,7 @@ _LAZY = {
     "ValidationJob": "devlab.training.datasets.validate",
     "mutate_unit": "devlab.training.datasets.mutate",
     "parse_units": "devlab.training.datasets.units",
+    "reseal_datasets": "devlab.training.datasets.catalog",
     "resolve_dataset": "devlab.training.datasets.catalog",
     "resolve_version": "devlab.training.registry",
     "run_validations": "devlab.training.datasets.validate",
@@ -51,6 +52,7 @@ __all__ = [
     "mutate_unit",
     "parse_units",
     "pass_at_k",
+    "reseal_datasets",
     "resolve_dataset",
     "resolve_version",
     "run_validations",

@@ -540,9 +540,15 @@ def evaluate(
                         )
             report(progress, "evaluate", index + 1, len(units), f"{unit.task_id} {unit.metric}")
     except BaseException as exc:
-        from devlab.progress import JobCancelled
+        from devlab.progress import JobCancelled, QuotaUsedUp
 
-        status = "cancelled" if isinstance(exc, JobCancelled) else "failed"
+        status = (
+            "quota_used_up"  # the caller's sandbox/model quota ran out (#19): results kept
+            if isinstance(exc, QuotaUsedUp)
+            else "cancelled"
+            if isinstance(exc, JobCancelled)
+            else "failed"
+        )
         error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         raise
     finally:

@@ -20,6 +20,7 @@ import random
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from devlab.store import crypto
 from devlab.training.modeling import TextCodec
 
 __all__ = [
@@ -48,16 +49,16 @@ def load_split(
     if not path.is_file():
         return []
     examples = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            example = json.loads(line)
-            if kinds and example.get("kind") not in kinds:
-                continue
-            examples.append(example)
-            if limit is not None and len(examples) >= limit:
-                break
+    # sealed when encryption at rest is on (store.crypto): read whole, then line by line
+    for line in crypto.read_sealed(path).decode("utf-8").splitlines():
+        if not line.strip():
+            continue
+        example = json.loads(line)
+        if kinds and example.get("kind") not in kinds:
+            continue
+        examples.append(example)
+        if limit is not None and len(examples) >= limit:
+            break
     return examples
 
 

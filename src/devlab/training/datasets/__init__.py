@@ -33,7 +33,12 @@ from devlab.training.datasets.models import (
     ExamplePage,
 )
 from devlab.training.datasets.pipeline import build_dataset, check_config
-from devlab.training.datasets.service import export_dataset, export_file, list_examples
+from devlab.training.datasets.service import (
+    export_bytes,
+    export_dataset,
+    export_file,
+    list_examples,
+)
 
 __all__ = [
     "AUGMENTATIONS",
@@ -49,6 +54,7 @@ __all__ = [
     "UnknownKind",
     "build_dataset",
     "check_config",
+    "export_bytes",
     "export_dataset",
     "export_file",
     "get_dataset",

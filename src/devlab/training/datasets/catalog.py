@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from devlab.apitypes import numeric_id
 from devlab.config import Settings
 from devlab.errors import Conflict, InvalidInput
-from devlab.store import Database, DatasetRow
+from devlab.store import Database, DatasetRow, crypto
 from devlab.training.datasets.errors import DatasetNotFound
 from devlab.training.datasets.models import DatasetInfo
 
@@ -45,6 +45,14 @@ def validate_name(name: str) -> str:
 
 def datasets_root(settings: Settings) -> Path:
     return settings.home / "datasets"
+
+
+def reseal_datasets(settings: Settings) -> int:
+    """Re-encrypt every dataset file (splits, exports, card, provenance, config, stats;
+    not the plots) with the newest key: the files' part of ``devlab keys rotate``.
+    Returns the number of files rewritten."""
+
+    return crypto.reseal_files(datasets_root(settings), skip=("plots",))
 
 
 def dataset_dir(settings: Settings, info: DatasetInfo | DatasetRow) -> Path:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from devlab.config import Settings
 from devlab.errors import InvalidInput
+from devlab.store import crypto
 from devlab.training.datasets.errors import DatasetNotFound
 from devlab.training.datasets.models import EvalSetInfo
 
@@ -63,21 +63,21 @@ def _eval_dir(settings: Settings) -> Path:
 
 def _read_jsonl(path: Path) -> list[str]:
     texts = []
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InvalidInput(f"{path}: line {number} is not JSON: {exc.msg}") from exc
-                if isinstance(row, dict):
-                    texts += [_norm(str(row[f])) for f in _FIELDS if row.get(f)]
-                elif isinstance(row, str):
-                    texts.append(_norm(row))
+    try:  # a registered copy is sealed when encryption at rest is on (store.crypto)
+        lines = crypto.read_sealed(path).decode("utf-8", "replace").splitlines()
     except OSError as exc:
         raise InvalidInput(f"cannot read evaluation set {path}: {exc.strerror}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}: line {number} is not JSON: {exc.msg}") from exc
+        if isinstance(row, dict):
+            texts += [_norm(str(row[f])) for f in _FIELDS if row.get(f)]
+        elif isinstance(row, str):
+            texts.append(_norm(row))
     return texts
 
 
@@ -91,7 +91,7 @@ def register_eval_set(settings: Settings, name: str, path: Path) -> EvalSetInfo:
         raise InvalidInput(f"{path} has no rows with any of {', '.join(_FIELDS)}")
     target = _eval_dir(settings) / f"{name}.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
+    crypto.write_sealed(target, Path(path).read_bytes())  # sealed at rest with a key
     return EvalSetInfo(name=name, path=str(target), items=len(texts))
 
 

@@ -6,6 +6,10 @@ A version's directory holds ``data/{split}.jsonl`` and ``data/{split}.parquet`` 
 (the resolved build config) and ``stats.json``. Both formats carry the same columns
 (``extract.COLUMNS``); the Parquet schema is explicit so that a column that is null in
 every row of one split still has its type.
+
+With encryption at rest on, every one of these files except the plots is sealed
+(``store.crypto.write_sealed``: Fernet under the newest key) and read back through
+``read_sealed``; exports hand out plain files to whoever may read the dataset.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from devlab.store import crypto
 from devlab.training.datasets.extract import COLUMNS
 from devlab.training.datasets.models import SPLITS
 
@@ -68,23 +73,36 @@ def write_split_files(examples: list[dict[str, Any]], data_dir: Path) -> dict[st
     """Write ``{split}.jsonl`` and ``{split}.parquet`` for every split (empty splits get
     empty files, so loaders always find all three). Returns bytes written by format."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     data_dir.mkdir(parents=True, exist_ok=True)
     schema = _schema()
     sizes = {"jsonl": 0, "parquet": 0}
     for split in SPLITS:
         rows = [_public(e) for e in examples if e["split"] == split]
-        path = data_dir / f"{split}.jsonl"
-        with path.open("w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False))
-                handle.write("\n")
-        sizes["jsonl"] += path.stat().st_size
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        sizes["jsonl"] += crypto.write_sealed(data_dir / f"{split}.jsonl", lines)
         table = pa.Table.from_pylist(rows, schema=schema)
-        pq.write_table(table, data_dir / f"{split}.parquet", compression="zstd")
-        sizes["parquet"] += (data_dir / f"{split}.parquet").stat().st_size
+        sizes["parquet"] += crypto.write_sealed(
+            data_dir / f"{split}.parquet", _parquet_bytes(table)
+        )
     return sizes
+
+
+def _parquet_bytes(table) -> bytes:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _read_parquet(path: Path, filters=None):  # type: ignore[no-untyped-def]
+    """A (possibly sealed) Parquet file as a table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pq.read_table(pa.BufferReader(crypto.read_sealed(path)), filters=filters)
 
 
 def iter_jsonl(data_dir: Path) -> Iterator[bytes]:
@@ -92,29 +110,25 @@ def iter_jsonl(data_dir: Path) -> Iterator[bytes]:
     for split in SPLITS:
         path = data_dir / f"{split}.jsonl"
         if path.is_file():
-            with path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    yield chunk
+            yield crypto.read_sealed(path)
 
 
 def write_combined(data_dir: Path, fmt: str, target: Path) -> Path:
-    """One file with every split (``split`` column kept) at ``target``."""
+    """One file with every split (``split`` column kept) at ``target``, sealed like the
+    split files (the export cache lives beside them)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
-        with target.open("wb") as handle:
-            for chunk in iter_jsonl(data_dir):
-                handle.write(chunk)
+        crypto.write_sealed(target, b"".join(iter_jsonl(data_dir)))
         return target
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     tables = [
-        pq.read_table(data_dir / f"{s}.parquet")
+        _read_parquet(data_dir / f"{s}.parquet")
         for s in SPLITS
         if (data_dir / f"{s}.parquet").is_file()
     ]
     table = pa.concat_tables(tables) if tables else pa.Table.from_pylist([], schema=_schema())
-    pq.write_table(table, target, compression="zstd")
+    crypto.write_sealed(target, _parquet_bytes(table))
     return target
 
 
@@ -128,8 +142,6 @@ def read_examples(
 ) -> tuple[int, list[dict[str, Any]]]:
     """``(total matching, one page of examples)`` read from the Parquet files with the
     filters pushed down."""
-    import pyarrow.parquet as pq
-
     splits = [split] if split else list(SPLITS)
     total = 0
     page: list[dict[str, Any]] = []
@@ -137,7 +149,7 @@ def read_examples(
         path = data_dir / f"{name}.parquet"
         if not path.is_file():
             continue
-        table = pq.read_table(path, filters=[("kind", "=", kind)] if kind else None)
+        table = _read_parquet(path, filters=[("kind", "=", kind)] if kind else None)
         n = table.num_rows
         if offset < total + n and len(page) < limit:
             start = max(0, offset - total)

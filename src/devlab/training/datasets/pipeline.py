@@ -30,7 +30,7 @@ from devlab.codebase import PARSED_LANGUAGES, WorkerPool, default_workers
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.progress import ProgressFn, report
-from devlab.store import Database, DatasetRow, utcnow
+from devlab.store import Database, DatasetRow, crypto, utcnow
 from devlab.training.datasets.card import render_card, write_plots
 from devlab.training.datasets.catalog import (
     datasets_root,
@@ -561,11 +561,12 @@ def _write(
     created = utcnow()
     try:
         sizes = write_split_files(examples, stage / "data")
-        with (stage / "provenance.jsonl").open("w", encoding="utf-8") as handle:
-            for decision in decisions:
-                handle.write(json.dumps(decision) + "\n")
+        # sealed when encryption at rest is on, like the split files (export.py)
+        crypto.write_sealed(
+            stage / "provenance.jsonl", "".join(json.dumps(d) + "\n" for d in decisions)
+        )
         config = cfg.model_dump(mode="json")
-        (stage / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        crypto.write_sealed(stage / "config.json", json.dumps(config, indent=2))
         plots = write_plots(examples, stage / "plots", cfg.plots)
         timer.lap("write")
         licences: dict[str, Counter[str]] = {}
@@ -580,8 +581,8 @@ def _write(
             privacy=dict(rep.privacy), licences={k: dict(v) for k, v in licences.items()},
             notes=rep.notes, config=config, plots=plots, stats=dict(rep.stats),
         )  # fmt: skip
-        (stage / "README.md").write_text(card, encoding="utf-8")
-        (stage / "stats.json").write_text(json.dumps(counts, indent=2), encoding="utf-8")
+        crypto.write_sealed(stage / "README.md", card)
+        crypto.write_sealed(stage / "stats.json", json.dumps(counts, indent=2))
         if final.exists():  # a leftover of a crash after the rename: never recorded
             shutil.rmtree(final)
         stage.rename(final)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from devlab.apitypes import DbOffset
 from devlab.training.datasets import (
     DatasetBuildRequest,
     DatasetInfo,
     ExamplePage,
-    export_file,
+    export_bytes,
     get_dataset,
     list_datasets,
     list_examples,
@@ -84,11 +84,13 @@ def export(
     dataset: str,
     format: Literal["jsonl", "parquet"] = Query("jsonl"),
     bench: Workbench = Depends(workbench),
-) -> FileResponse:
-    """Every example of every split in one JSONL or Parquet file."""
-    path = export_file(bench.db, bench.settings, dataset, format)
+) -> Response:
+    """Every example of every split in one JSONL or Parquet file (plain, also when the
+    files are encrypted at rest)."""
+    name, content = export_bytes(bench.db, bench.settings, dataset, format)
     media = "application/x-ndjson" if format == "jsonl" else "application/vnd.apache.parquet"
-    return FileResponse(path, media_type=media, filename=path.name)
+    disposition = f'attachment; filename="{name}"'
+    return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @router.get("/{dataset}/plots/{name}")

@@ -8,13 +8,13 @@ from typing import Literal
 
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.store import Database
+from devlab.store import Database, crypto
 from devlab.training.datasets.catalog import dataset_dir, resolve_dataset
 from devlab.training.datasets.errors import UnknownKind
 from devlab.training.datasets.export import read_examples, write_combined
 from devlab.training.datasets.models import KINDS, SPLITS, ExamplePage
 
-__all__ = ["ExportFormat", "export_dataset", "export_file", "list_examples"]
+__all__ = ["ExportFormat", "export_bytes", "export_dataset", "export_file", "list_examples"]
 
 ExportFormat = Literal["jsonl", "parquet"]
 
@@ -63,13 +63,12 @@ def export_dataset(
         raise InvalidInput(f"{out} exists and is not a directory: give a directory")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for split in SPLITS:
-        src = source / "data" / f"{split}.{fmt}"
-        if src.is_file():
-            written.append(Path(shutil.copyfile(src, out / src.name)))
-    for name in ("README.md", "provenance.jsonl", "config.json", "stats.json"):
-        if (source / name).is_file():
-            written.append(Path(shutil.copyfile(source / name, out / name)))
+    names = [f"data/{split}.{fmt}" for split in SPLITS]
+    for name in [*names, "README.md", "provenance.jsonl", "config.json", "stats.json"]:
+        src = source / name
+        if src.is_file():  # the user's export: plain, as the user asked for it
+            (out / src.name).write_bytes(crypto.read_sealed(src))
+            written.append(out / src.name)
     if (source / "plots").is_dir():
         shutil.copytree(source / "plots", out / "plots", dirs_exist_ok=True)
         written += sorted((out / "plots").iterdir())
@@ -77,7 +76,8 @@ def export_dataset(
 
 
 def export_file(db: Database, settings: Settings, ref: str | int, fmt: str) -> Path:
-    """Every split in one file of ``fmt`` (cached beside the data), for the REST export."""
+    """Every split in one file of ``fmt`` (cached beside the data, sealed like it when
+    encryption at rest is on: ``export_bytes`` gives its plain content)."""
     _check_format(fmt)
     row = resolve_dataset(db, ref)
     source = dataset_dir(settings, row)
@@ -87,3 +87,9 @@ def export_file(db: Database, settings: Settings, ref: str | int, fmt: str) -> P
         write_combined(source / "data", fmt, tmp)
         tmp.replace(target)
     return target
+
+
+def export_bytes(db: Database, settings: Settings, ref: str | int, fmt: str) -> tuple[str, bytes]:
+    """``(file name, plain content)`` of ``export_file``: the REST download."""
+    path = export_file(db, settings, ref, fmt)
+    return path.name, crypto.read_sealed(path)
