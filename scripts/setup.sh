@@ -26,6 +26,8 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # chaos scenarios (issue 15): the common Python web stacks for services
               # run in the sandbox (its python3 sees Debian's dist-packages)
               python3-flask python3-fastapi
+              # Java coverage (issue 15): the JaCoCo agent and core under JUnit 5
+              libjacoco-java
               # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 

@@ -1,0 +1,238 @@
+"""Go, Java and TypeScript coverage (issue 15): a project's own suite measured in the
+real sandbox (go test -cover, JUnit 5 + JaCoCo, tsc + node:test), per file and per
+function, stored like a Python run. One tiny real project per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from devlab.testing import measure_coverage
+from devlab.testing.gorun import go_module, parse_go_events, parse_profile
+from devlab.testing.javarun import is_java_test, java_sources, java_tests, parse_junit_xml
+from devlab.testing.jsrun import is_js_omitted, js_sources, ts_sources
+from devlab.testing.measure import language_layout
+from devlab.workbench import Workbench
+from lab_projects import ingest
+
+GO_CALC = """package calc
+
+import "errors"
+
+// Abs returns the absolute value of x.
+func Abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+type Acc struct{ total int }
+
+// Div divides, refusing zero.
+func (a *Acc) Div(x, y int) (int, error) {
+	if y == 0 {
+		return 0, errors.New("division by zero")
+	}
+	return x / y, nil
+}
+"""
+
+GO_PROJECT = {
+    "go.mod": "module example.com/calc\n\ngo 1.19\n",
+    "calc.go": GO_CALC,
+    "calc_test.go": """package calc
+
+import "testing"
+
+func TestAbs(t *testing.T) {
+	if Abs(-2) != 2 {
+		t.Fatal("abs")
+	}
+}
+
+func TestWrong(t *testing.T) {
+	if Abs(3) != 4 {
+		t.Fatal("wrong on purpose")
+	}
+}
+""",
+    "strutil/twice.go": "package strutil\n\n// Twice repeats s.\nfunc Twice(s string) string {\n"
+    "\treturn s + s\n}\n",
+}
+
+JAVA_CALC = """package demo;
+
+public class Calc {
+    public static int abs(int x) {
+        if (x < 0) {
+            return -x;
+        }
+        return x;
+    }
+
+    public static int div(int a, int b) {
+        if (b == 0) {
+            throw new IllegalArgumentException("b is zero");
+        }
+        return a / b;
+    }
+}
+"""
+
+JAVA_PROJECT = {
+    "src/main/java/demo/Calc.java": JAVA_CALC,
+    "src/test/java/demo/CalcTest.java": """package demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class CalcTest {
+    @Test
+    void absOfNegative() { assertEquals(2, Calc.abs(-2)); }
+
+    @Test
+    void wrong() { assertEquals(1, Calc.abs(2)); }
+
+    @Test
+    void hangs() { while (true) { Thread.onSpinWait(); } }
+}
+""",
+}
+
+TS_PROJECT = {
+    "package.json": '{"name": "tsmath", "version": "1.0.0"}\n',
+    "src/sign.ts": """// Sign of a number.
+export function sign(x: number): number {
+  if (x < 0) {
+    return -1;
+  }
+  return 1;
+}
+
+export function unused(a: string): string {
+  return a + a;
+}
+""",
+    "test/sign.test.ts": """import { test } from "node:test";
+import assert from "node:assert";
+import { sign } from "../src/sign";
+
+test("negative", () => {
+  assert.strictEqual(sign(-3), -1);
+});
+""",
+    "eslint.config.js": "module.exports = [];\n",
+    "benchmarks/bench.ts": "export const n: number = 1;\n",
+}
+
+
+def test_layout_picks_the_language_its_tests_are_written_in() -> None:
+    assert language_layout(GO_PROJECT)[0] == "go"
+    assert language_layout(JAVA_PROJECT)[0] == "java"
+    lang, sources, tests = language_layout(TS_PROJECT)
+    assert lang == "typescript" and sources == ["src/sign.ts"] and tests == ["test/sign.test.ts"]
+    assert go_module({"svc/go.mod": "module x.io/svc\n", "svc/a/go.mod": ""}) == ("svc", "x.io/svc")
+    assert is_java_test("src/test/java/a/B.java", "") and is_java_test(
+        "x/FooTest.java", "org.junit"
+    )
+    assert not is_java_test("src/main/java/a/Tester.java", "class Tester {}")
+    assert java_tests({"ATest.java": "class ATest {}"}) == []  # not JUnit: not run
+    assert java_sources(JAVA_PROJECT) == ["src/main/java/demo/Calc.java"]
+
+
+def test_benchmarks_configs_and_dependencies_are_not_the_projects_code() -> None:
+    """Item 3: the JavaScript omit list mirrors Python's (tests, docs, set-up)."""
+    files = {p: "" for p in (
+        "index.js", "lib/a.js", "eslint.config.js", "vite.config.mjs", "Gruntfile.js",
+        "benchmarks/run.js", "bench/x.js", "benchmark/y.js", "docs/conf.js", "examples/e.js",
+        "node_modules/dep/index.js", "test/a.test.js", "dist/index.js", "types/index.d.ts",
+        "src/x.ts",
+    )}  # fmt: skip
+    assert js_sources(files) == ["index.js", "lib/a.js"]
+    assert ts_sources(files) == ["src/x.ts"]
+    assert is_js_omitted(".eslintrc.js") and not is_js_omitted("lib/config.js")
+
+
+def test_go_profile_and_events_are_read_back() -> None:
+    profile = (
+        "mode: count\nexample.com/calc/calc.go:6.21,7.11 1 2\n"
+        "example.com/calc/calc.go:6.21,7.11 1 1\n"  # a second test binary's copy: added
+        "example.com/calc/calc.go:10.2,10.10 1 0\nother.org/x/y.go:1.1,2.2 1 1\nbroken line\n"
+    )
+    blocks = parse_profile(profile, "example.com/calc", "svc")
+    assert blocks == {"svc/calc.go": [(6, 7, 3), (10, 10, 0)]}
+    events = "\n".join([
+        '{"Action":"run","Package":"example.com/calc","Test":"TestA"}',
+        '{"Action":"pass","Package":"example.com/calc","Test":"TestA","Elapsed":0.5}',
+        '{"Action":"run","Package":"example.com/calc/sub","Test":"TestHang"}',
+        '{"Action":"output","Package":"example.com/calc/sub","Output":"panic: test timed out"}',
+        "not json", "[1]",
+    ])  # fmt: skip
+    outcomes = {t.name: (t.outcome, t.seconds) for t in parse_go_events(events, "example.com/calc")}
+    assert outcomes == {".::TestA": ("passed", 0.5), "sub::TestHang": ("timeout", 0.0)}
+
+
+def test_junit_reports_with_entities_are_refused() -> None:
+    xml = (
+        '<?xml version="1.0"?><testsuite><testcase classname="a.B" name="t()">'
+        '<failure message="x() timed out after 1 second"/></testcase></testsuite>'
+    )
+    [t] = parse_junit_xml(xml)
+    assert (t.name, t.outcome) == ("a.B::t", "timeout")
+    assert parse_junit_xml('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>') == []
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_a_go_module_is_measured_with_go_test_cover(lab_bench: Workbench, tmp_path) -> None:
+    ingest(lab_bench, tmp_path, "gocalc", GO_PROJECT)
+    result = measure_coverage(lab_bench.db, lab_bench.settings, "gocalc")
+    assert (result.language, result.framework) == ("go", "go test")
+    assert {t.name: t.outcome for t in result.tests} == {
+        ".::TestAbs": "passed", ".::TestWrong": "failed",
+    }  # fmt: skip
+    assert result.status == "tests_failed" and "no branch figures" in result.message
+    files = {f.path: f for f in result.files}
+    assert set(files) == {"calc.go", "strutil/twice.go"}  # a package without tests: 0%
+    assert files["strutil/twice.go"].summary.lines_covered == 0
+    funcs = {fn.name: fn for fn in files["calc.go"].functions}
+    assert funcs["Abs"].summary.line_percent == 100.0  # -2 and 3: both ways
+    assert funcs["Acc.Div"].summary.lines_covered == 0
+    assert 17 in files["calc.go"].missing_lines  # `if y == 0 {` never ran
+    assert result.id is not None
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_a_java_project_is_measured_with_junit_and_jacoco(lab_bench: Workbench, tmp_path) -> None:
+    ingest(lab_bench, tmp_path, "jcalc", JAVA_PROJECT)
+    result = measure_coverage(lab_bench.db, lab_bench.settings, "jcalc", test_timeout=1)
+    assert (result.language, result.framework) == ("java", "junit")
+    assert {t.name: t.outcome for t in result.tests} == {
+        "demo.CalcTest::absOfNegative": "passed", "demo.CalcTest::wrong": "failed",
+        "demo.CalcTest::hangs": "timeout",  # abandoned after 1 s; the rest still ran
+    }  # fmt: skip
+    [f] = result.files
+    assert f.path == "src/main/java/demo/Calc.java"
+    funcs = {fn.name: fn.summary for fn in f.functions}
+    assert funcs["Calc.abs"].branches == 2 and funcs["Calc.abs"].branches_covered == 2
+    assert funcs["Calc.div"].lines_covered == 0 and funcs["Calc.div"].branches == 2
+    assert f.missing_lines == [3, 12, 13, 15]  # the implicit constructor is line 3
+    assert result.id is not None
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_a_typescript_suite_runs_after_tsc(lab_bench: Workbench, tmp_path) -> None:
+    ingest(lab_bench, tmp_path, "tsmath", TS_PROJECT)
+    result = measure_coverage(lab_bench.db, lab_bench.settings, "tsmath")
+    assert (result.language, result.framework) == ("typescript", "node:test")
+    assert [(t.name, t.outcome) for t in result.tests] == [("negative", "passed")]
+    [f] = result.files  # eslint.config.js and benchmarks/ are not counted
+    assert f.path == "src/sign.ts"
+    funcs = {fn.name: fn for fn in f.functions}
+    assert funcs["unused"].missing_lines == [10, 11]  # its declaration line maps as run
+    assert funcs["sign"].summary.lines_covered >= 3
+    assert {10, 11} <= set(f.missing_lines)  # .ts lines via source maps (node maps `return 1`
+    assert f.summary.lines < 12  # at the block end a line late: 7, not 6)
