@@ -1,13 +1,22 @@
-"""Go, Java and TypeScript coverage (issue 15): a project's own suite measured in the
-real sandbox (go test -cover, JUnit 5 + JaCoCo, tsc + node:test), per file and per
-function, stored like a Python run. One tiny real project per language."""
+"""Go, Java and TypeScript (issue 15): a project's own suite measured in the real
+sandbox (go test -cover, JUnit 5 + JaCoCo, tsc + node:test), per file and per function,
+stored like a Python run; go test generation with Python's keep rules. One tiny real
+project per language."""
 
 from __future__ import annotations
 
 import pytest
 
-from devlab.testing import measure_coverage
+from devlab.testing import (
+    FRAMEWORKS,
+    GenerateRequest,
+    UnsupportedFramework,
+    check_framework,
+    generate_for_project,
+    measure_coverage,
+)
 from devlab.testing.gorun import go_module, parse_go_events, parse_profile
+from devlab.testing.gosig import go_calls, go_functions, go_quote
 from devlab.testing.javarun import is_java_test, java_sources, java_tests, parse_junit_xml
 from devlab.testing.jsrun import is_js_omitted, js_sources, ts_sources
 from devlab.testing.measure import language_layout
@@ -236,3 +245,44 @@ def test_a_typescript_suite_runs_after_tsc(lab_bench: Workbench, tmp_path) -> No
     assert funcs["sign"].summary.lines_covered >= 3
     assert {10, 11} <= set(f.missing_lines)  # .ts lines via source maps (node maps `return 1`
     assert f.summary.lines < 12  # at the block end a line late: 7, not 6)
+
+
+def test_go_signatures_give_boundary_calls() -> None:
+    funcs, skipped = go_functions(
+        GO_CALC + "\nfunc Apply(f func(int) int) int { return f(1) }\n"
+        "\nfunc Map[T any](xs []T) []T { return xs }\n"
+    )
+    by_name = {f.label: f for f in funcs}
+    assert by_name["Acc.Div"].params == [("x", "int"), ("y", "int")]
+    assert by_name["Acc.Div"].results == ["int", "error"] and by_name["Acc.Div"].pointer
+    assert any(s.startswith("Map") for s in skipped)  # generics are left out, said why
+    calls, why = go_calls(funcs, {"Acc"})
+    exprs = {c.expr for c in calls}
+    assert "(&Acc{}).Div(1, 0)" in exprs and "Abs(-1)" in exprs
+    assert any("Apply" in w and "func(int) int" in w for w in why)
+    assert go_quote('a"\\é') == '"a\\"\\\\\\U000000e9"'
+
+
+def test_unsupported_frameworks_are_refused_listing_the_supported_ones() -> None:
+    assert check_framework("go") == check_framework("Go Test") == "go"
+    with pytest.raises(UnsupportedFramework) as info:
+        check_framework("jest")
+    assert info.value.status_code == 400
+    assert info.value.detail["supported"] == list(FRAMEWORKS)
+    assert "pytest" in info.value.message and "go test" in info.value.message
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_go_tests_are_generated_verified_and_kept_by_coverage(lab_bench: Workbench, tmp_path):
+    ingest(lab_bench, tmp_path, "gocalc", GO_PROJECT)
+    request = GenerateRequest(project="gocalc", path="calc.go", framework="go", use_model=False)
+    result = generate_for_project(lab_bench.db, lab_bench.settings, request, model=None)
+    assert result.framework == "go test" and result.test_path == "calc_generated_test.go"
+    assert {c.target for c in result.kept} == {"Acc.Div"}  # Abs: the project's tests cover it
+    assert all(c.runs == ["passed"] * 3 for c in result.kept)
+    dropped = {c.target: c.reason for c in result.dropped}
+    assert "adds no coverage" in dropped["Abs"]
+    assert result.before.line_percent < 60 and result.after.line_percent == 100.0
+    assert result.proof["failing_generated"] == [] and result.diff.startswith("--- /dev/null")
+    assert "division by zero" in result.test_code  # the error path, asserted by its text

@@ -37,6 +37,7 @@ __all__ = [
 
 FRAMEWORKS: dict[str, str] = {
     "pytest": "python",
+    "go test": "go",
 }
 """Frameworks the lab generates tests for, and the language each one tests."""
 
