@@ -10,14 +10,17 @@ import pytest
 from devlab.testing import (
     FRAMEWORKS,
     GenerateRequest,
+    SnippetTestsRequest,
     UnsupportedFramework,
     check_framework,
     generate_for_project,
+    generate_for_snippet,
     measure_coverage,
 )
 from devlab.testing.gorun import go_module, parse_go_events, parse_profile
 from devlab.testing.gosig import go_calls, go_functions, go_quote
 from devlab.testing.javarun import is_java_test, java_sources, java_tests, parse_junit_xml
+from devlab.testing.javasig import java_calls, java_methods, java_quote
 from devlab.testing.jsrun import is_js_omitted, js_sources, ts_sources
 from devlab.testing.measure import language_layout
 from devlab.workbench import Workbench
@@ -269,7 +272,7 @@ def test_unsupported_frameworks_are_refused_listing_the_supported_ones() -> None
         check_framework("jest")
     assert info.value.status_code == 400
     assert info.value.detail["supported"] == list(FRAMEWORKS)
-    assert "pytest" in info.value.message and "go test" in info.value.message
+    assert all(name in info.value.message for name in ("pytest", "go test", "junit"))
 
 
 @pytest.mark.sandbox
@@ -286,3 +289,45 @@ def test_go_tests_are_generated_verified_and_kept_by_coverage(lab_bench: Workben
     assert result.before.line_percent < 60 and result.after.line_percent == 100.0
     assert result.proof["failing_generated"] == [] and result.diff.startswith("--- /dev/null")
     assert "division by zero" in result.test_code  # the error path, asserted by its text
+
+
+def test_java_signatures_give_boundary_calls() -> None:
+    source = JAVA_CALC.replace(
+        "\n}\n",
+        "\n    public int at(int[] xs, int i) {\n        return xs[i];\n    }\n\n"
+        "    private static int hidden(int x) {\n        return x;\n    }\n\n"
+        "    public static <T> T same(T x) {\n        return x;\n    }\n}\n",
+    )
+    methods, skipped = java_methods("src/main/java/demo/Calc.java", source)
+    assert any(s.startswith("Calc.same") for s in skipped)
+    by_name = {m.label: m for m in methods}
+    assert set(by_name) == {"Calc.abs", "Calc.div", "Calc.at"}  # not private, not generic
+    assert by_name["Calc.div"].throws == ["IllegalArgumentException"]
+    assert by_name["Calc.at"].params == [("int[]", "xs"), ("int", "i")]
+    calls, _ = java_calls(methods)
+    exprs = {c.expr for c in calls}
+    assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 1)" in exprs
+    assert java_quote('a"\\\né😀') == '"a\\"\\\\\\012\\u00e9\\ud83d\\ude00"'
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settings) -> None:
+    code = JAVA_CALC.replace(
+        "\n}\n",
+        "\n    public int at(int[] xs, int i) {\n        return xs[i];\n    }\n\n"
+        "    public static String grade(int score) {\n        if (score >= 90) {\n"
+        '            return "A";\n        }\n        return score >= 50 ? "B" : "C";\n'
+        "    }\n}\n",
+    )
+    body = SnippetTestsRequest(code=code, framework="junit", use_model=False)
+    result = generate_for_snippet(lab_settings, body, model=None)
+    assert result.framework == "junit" and result.test_path == "CalcGeneratedTest.java"
+    assert result.before.line_percent == 0 and result.after.line_percent == 100.0
+    assert result.after.branch_percent == 100.0  # `? "B" : "C"`: both edges of one line
+    assert all(c.runs == ["passed"] * 3 for c in result.kept)
+    assert "assertThrows(java.lang.IllegalArgumentException.class" in result.test_code
+    assert {(b.target, b.exception) for b in result.suspected_bugs} == {
+        ("Calc.at", "ArrayIndexOutOfBoundsException"),
+    }  # fmt: skip
+    assert result.proof["failing_generated"] == [] and result.proof["generated"] == len(result.kept)

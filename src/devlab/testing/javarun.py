@@ -34,8 +34,13 @@ from devlab.testing.jsrun import JsRun, summary_of_lines
 from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
 
 __all__ = [
+    "JACOCO_CP",
     "JAVA_SUFFIXES",
+    "JVM",
+    "TEST_CP",
+    "includes_of",
     "is_java_test",
+    "java_package",
     "java_sources",
     "java_tests",
     "parse_jacoco",
@@ -46,10 +51,10 @@ __all__ = [
 JAVA_SUFFIXES = (".java",)
 MARK = "@@DEVLAB_JAVA_COVERAGE@@"
 _J = "/usr/share/java"
-_TEST_CP = ":".join(
+TEST_CP = ":".join(
     f"{_J}/{jar}" for jar in ("junit-platform-console-standalone.jar", "junit4.jar", "hamcrest.jar")
 )
-_JACOCO_CP = " ".join(
+JACOCO_CP = " ".join(
     f"{_J}/{jar}"
     for jar in (
         "org.jacoco.agent.rt.jar",
@@ -59,7 +64,7 @@ _JACOCO_CP = " ".join(
         "asm-tree.jar",
     )
 )
-_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m"
+JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m"
 DRIVER = """cd "$(dirname "$0")" || exit 3
 J=/usr/share/java; T=/tmp/devlab-java; mkdir -p $T/main $T/test $T/tool $T/empty
 section() { printf '\\n%s %s\\n' "@@MARK@@" "$1"; }
@@ -90,9 +95,9 @@ javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -nowarn -d $T/to
   -cp $J/org.jacoco.core.jar _devlab_jacoco/DevlabJacoco.java || exit 5
 section jacoco
 java @@JVM@@ -cp "$T/tool:$J/org.jacoco.core.jar:$J/asm.jar:$J/asm-commons.jar:$J/asm-tree.jar" \\
-  DevlabJacoco $T/jacoco.exec $T/main
-""".replace("@@MARK@@", MARK).replace("@@TEST_CP@@", _TEST_CP)
-DRIVER = DRIVER.replace("@@JACOCO_CP@@", _JACOCO_CP).replace("@@JVM@@", _JVM)
+  DevlabJacoco $T/main $T/jacoco.exec
+""".replace("@@MARK@@", MARK).replace("@@TEST_CP@@", TEST_CP)
+DRIVER = DRIVER.replace("@@JACOCO_CP@@", JACOCO_CP).replace("@@JVM@@", JVM)
 
 
 def is_java_test(path: str, text: str) -> bool:
@@ -125,7 +130,7 @@ def java_tests(files: dict[str, str]) -> list[str]:
     )
 
 
-def _package(text: str) -> str:
+def java_package(text: str) -> str:
     for line in text[:200_000].splitlines():
         words = line.strip().rstrip(";").split()
         if len(words) == 2 and words[0] == "package":
@@ -133,11 +138,11 @@ def _package(text: str) -> str:
     return ""
 
 
-def _includes(files: dict[str, str], sources: list[str]) -> str:
+def includes_of(files: dict[str, str], sources: list[str]) -> str:
     """JaCoCo's ``includes``: each main class (and its nested classes)."""
     names = set()
     for path in sources:
-        package = _package(files[path])
+        package = java_package(files[path])
         stem = posixpath.basename(path).removesuffix(".java")
         names.add(f"{package}.{stem}*" if package else f"{stem}*")
     return ":".join(sorted(names)) or "*"
@@ -176,7 +181,7 @@ def parse_jacoco(
     """The reader's JSON as file and method coverage of the project's paths."""
     by_key: dict[str, str] = {}
     for path in sources:
-        package = _package(files[path]).replace(".", "/")
+        package = java_package(files[path]).replace(".", "/")
         by_key[f"{package}/{posixpath.basename(path)}"] = path
     methods: dict[str, list[tuple[str, int, int]]] = {}
     for key, name, first, last in data.get("methods", []):
@@ -245,7 +250,7 @@ def run_java_suite(
         "_devlab_java.sh": f"export DEVLAB_TEST_TIMEOUT='{max(1, int(test_timeout))} s'\n" + DRIVER,
         "_devlab_main.txt": "\n".join(sources) + "\n",
         "_devlab_tests.txt": "\n".join(tests) + ("\n" if tests else ""),
-        "_devlab_includes.txt": _includes(files, sources),
+        "_devlab_includes.txt": includes_of(files, sources),
         "_devlab_jacoco/DevlabJacoco.java": reader,
     }
     limits = Limits(

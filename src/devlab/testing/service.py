@@ -15,6 +15,8 @@ from devlab.store import Database, TestRunRow
 from devlab.testing.generate import ModelFn, check_framework, generate_tests
 from devlab.testing.gogen import generate_go_tests
 from devlab.testing.gorun import GO_SUFFIXES
+from devlab.testing.javagen import generate_junit_tests
+from devlab.testing.javarun import JAVA_SUFFIXES
 from devlab.testing.models import (
     GenerateRequest,
     GenerateResult,
@@ -84,7 +86,7 @@ def generate_for_project(
     """Generate verified tests for a file (or symbol) of an ingested project; stored."""
     language = check_framework(request.framework)
     if language != "python":
-        pf = load_files(db, request.project, also=GO_SUFFIXES)
+        pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES))
         result = _generate_other(pf, settings, language, request.path, request.symbol,
                                  request.target_coverage, progress)  # fmt: skip
         if request.mutation:
@@ -137,12 +139,12 @@ def _generate_other(
     target: float,
     progress: ProgressFn | None,
 ) -> GenerateResult:
-    """Generation in a language other than Python (model-free strategies only)."""
-    result = generate_go_tests(
-        pf, settings, path=path, symbol=symbol, target_coverage=target, progress=progress
-    )
+    """Generation in Go or Java (the model-free strategies: boundary and error-path
+    cases from the signatures; the language model is not asked for these yet)."""
+    make = generate_go_tests if language == "go" else generate_junit_tests
+    result = make(pf, settings, path=path, symbol=symbol, target_coverage=target, progress=progress)
     result.message += ("; " if result.message else "") + (
-        "boundary and error-path cases from the signatures (no language model for Go yet)"
+        f"boundary and error-path cases from the signatures (no language model for {language} yet)"
     )
     return result
 
@@ -153,6 +155,11 @@ def _snippet_files(language: str, code: str) -> tuple[str, dict[str, str]]:
         if not any(line.split()[:1] == ["package"] for line in code.splitlines()):
             code = "package snippet\n\n" + code
         return "snippet.go", {"go.mod": "module snippet\n\ngo 1.19\n", "snippet.go": code}
+    if language == "java":
+        words = code.split()
+        names = [words[i + 1].split("{")[0] for i, w in enumerate(words[:-1]) if w == "class"]
+        path = f"{names[0]}.java" if names and names[0].isidentifier() else "Snippet.java"
+        return path, {path: code}
     return SNIPPET_PATH, {SNIPPET_PATH: code}
 
 

@@ -9,9 +9,13 @@ import org.jacoco.core.analysis.ICounter;
 import org.jacoco.core.analysis.ILine;
 import org.jacoco.core.analysis.IMethodCoverage;
 import org.jacoco.core.analysis.ISourceFileCoverage;
+import org.jacoco.core.data.ExecutionData;
 import org.jacoco.core.tools.ExecFileLoader;
 
-/** DevLab's JaCoCo reader: execution data + class files -> one JSON line (see devlab/testing/javarun.py). */
+/**
+ * DevLab's JaCoCo reader (see devlab/testing/javarun.py): class files + execution data
+ * files -> one JSON line per execution data file (args: classes dir, exec files...).
+ */
 public class DevlabJacoco {
   static String q(String s) {
     StringBuilder b = new StringBuilder("\"");
@@ -24,11 +28,17 @@ public class DevlabJacoco {
   }
 
   public static void main(String[] args) throws IOException {
+    for (int i = 1; i < args.length; i++) {
+      System.out.println(report(new File(args[0]), new File(args[i])));
+    }
+  }
+
+  static String report(File classes, File exec) throws IOException {
     ExecFileLoader loader = new ExecFileLoader();
-    if (new File(args[0]).isFile()) loader.load(new File(args[0]));
+    if (exec.isFile()) loader.load(exec);
     CoverageBuilder builder = new CoverageBuilder();
-    new Analyzer(loader.getExecutionDataStore(), builder).analyzeAll(new File(args[1]));
-    StringBuilder out = new StringBuilder("{\"files\":[");
+    new Analyzer(loader.getExecutionDataStore(), builder).analyzeAll(classes);
+    StringBuilder out = new StringBuilder("{\"exec\":").append(q(exec.getName())).append(",\"files\":[");
     boolean first = true;
     for (ISourceFileCoverage f : builder.getSourceFiles()) {
       if (!first) out.append(',');
@@ -59,7 +69,23 @@ public class DevlabJacoco {
            .append(m.getFirstLine()).append(',').append(m.getLastLine()).append(']');
       }
     }
+    out.append("],\"probes\":[");
+    first = true;
+    for (ExecutionData d : loader.getExecutionDataStore().getContents()) {
+      if (!first) out.append(',');
+      first = false;
+      out.append('[').append(q(d.getName())).append(",[");
+      boolean[] probes = d.getProbes();
+      boolean firstProbe = true;
+      for (int i = 0; i < probes.length; i++) {
+        if (!probes[i]) continue;
+        if (!firstProbe) out.append(',');
+        firstProbe = false;
+        out.append(i);
+      }
+      out.append("]]");
+    }
     out.append("]}");
-    System.out.println(out);
+    return out.toString();
   }
 }
