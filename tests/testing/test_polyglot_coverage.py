@@ -145,6 +145,14 @@ def test_layout_picks_the_language_its_tests_are_written_in() -> None:
     lang, sources, tests = language_layout(TS_PROJECT)
     assert lang == "typescript" and sources == ["src/sign.ts"] and tests == ["test/sign.test.ts"]
     assert go_module({"svc/go.mod": "module x.io/svc\n", "svc/a/go.mod": ""}) == ("svc", "x.io/svc")
+    # no go.mod (ingestion keeps only code): the module path from the code's own imports
+    sub = 'package english\n\nimport (\n\t"fmt"\n\t"github.com/d/go-humanize"\n)\n'
+    assert go_module({"h.go": "package humanize\n", "english/w.go": sub}) == (
+        "",
+        "github.com/d/go-humanize",
+    )
+    uses = 'package main\n\nimport "x.io/tool/internal/util"\n'
+    assert go_module({"m.go": uses, "internal/util/u.go": "package util\n"})[1] == "x.io/tool"
     assert is_java_test("src/test/java/a/B.java", "") and is_java_test(
         "x/FooTest.java", "org.junit"
     )

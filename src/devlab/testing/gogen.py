@@ -110,8 +110,7 @@ class _Go:
         self.package = go_package(pf.files[path])
         self.files = dict(pf.files)
         if not any(posixpath.basename(p) == "go.mod" for p in pf.files):
-            self.files["go.mod"] = "module sandbox\n\ngo 1.19\n"
-            self.cover_name = f"sandbox/{path}"
+            self.files["go.mod"] = f"module {module}\n\ngo 1.19\n"
         self.cd = f'cd "$(dirname "$0")/{self.dir or "."}" || exit 3\n'
 
     def blocks(self, profile: str) -> dict[tuple[str, str], int]:

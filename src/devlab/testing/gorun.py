@@ -30,6 +30,7 @@ from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
 
 __all__ = [
     "GO_SUFFIXES",
+    "go_code_lines",
     "go_module",
     "go_sources",
     "go_tests",
@@ -67,13 +68,59 @@ def go_module(files: dict[str, str]) -> tuple[str, str]:
         key=lambda p: (p.count("/"), p),
     )
     if not mods:
-        return "", "sandbox"
+        return "", _inferred_module(files)
     root = posixpath.dirname(mods[0])
     for line in files[mods[0]].splitlines():
         words = line.split()
         if len(words) >= 2 and words[0] == "module":
             return root, words[1].strip('"')
     return root, "sandbox"
+
+
+def _imports(text: str) -> list[str]:
+    """Import paths of a Go file (single and block form), and the package clause's
+    import comment (``package x // import "path"``)."""
+    out, block = [], False
+    for raw in text.splitlines()[:400]:
+        line = raw.strip()
+        if line.startswith("package ") and '// import "' in line:
+            out.append(line.split('// import "', 1)[1].split('"', 1)[0] + "/")
+        elif block and line.startswith(")"):
+            break
+        elif line.startswith("import (") or block:
+            block = True
+            if '"' in line:
+                out.append(line.split('"')[1])
+        elif line.startswith("import ") and '"' in line:
+            out.append(line.split('"')[1])
+        elif line.startswith(("func ", "type ", "var ", "const ")):
+            break
+    return out
+
+
+def _inferred_module(files: dict[str, str]) -> str:
+    """The module path of a project without a go.mod (ingestion may not keep it): the
+    import comment of a root package, or an import of one of the project's own
+    directories (``x.io/m/english`` with a folder ``english`` -> ``x.io/m``)."""
+    dirs = {posixpath.dirname(p) for p in files if p.endswith(".go") and "/" in p}
+    for path in sorted(files):
+        if not path.endswith(".go") or _skipped(path):
+            continue
+        for imported in _imports(files[path]):
+            if imported.endswith("/") and "/" not in path:
+                return imported.rstrip("/")
+            for d in dirs:
+                if imported.endswith("/" + d):
+                    return imported[: -len(d) - 1]
+    roots = [p for p in sorted(files) if p.endswith(".go") and "/" not in p]
+    package = next((w[1] for w in (line.split() for line in files[roots[0]].splitlines())
+                    if len(w) > 1 and w[0] == "package"), "") if roots else ""  # fmt: skip
+    for path in sorted(p for p in files if p.endswith(".go") and "/" in p and not _skipped(p)):
+        for imported in _imports(files[path]):  # a sub-package importing the root one,
+            last = imported.rsplit("/", 1)[-1].removeprefix("go-").removesuffix("-go")
+            if package and last.replace("-", "").replace(".", "") == package:  # by its name
+                return imported
+    return "sandbox"
 
 
 def _in_root(path: str, root: str) -> bool:
@@ -160,6 +207,16 @@ def _functions(text: str) -> list[tuple[str, int]]:
         if name:
             out.append((f"{receiver}.{name}" if receiver else name, number))
     return out
+
+
+def go_code_lines(text: str) -> int:
+    """Code lines inside the file's function bodies: where Go's statements are (a file
+    with only declarations has none, as Go's cover tool counts it)."""
+    code, source = code_lines(text), text.splitlines()
+    inside: set[int] = set()
+    for _, start in _functions(text):
+        inside |= set(range(start, block_end(source, start, start + 5000) + 1))
+    return len(code & inside)
 
 
 def _file(path: str, blocks: list[tuple[int, int, int]], text: str) -> FileCoverage:
@@ -263,7 +320,7 @@ def run_go_suite(
     tests = go_tests(files, root)
     run_files = dict(files)
     if not any(posixpath.basename(p) == "go.mod" for p in files):
-        run_files["go.mod"] = "module sandbox\n\ngo 1.19\n"
+        run_files["go.mod"] = f"module {module}\n\ngo 1.19\n"
     vendored = posixpath.join(root, "vendor/modules.txt") if root else "vendor/modules.txt"
     budget = min(wall * 0.85, max(test_timeout * max(1, len(tests)) * 3, 30.0))
     env = (

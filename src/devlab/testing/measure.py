@@ -18,7 +18,14 @@ from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
-from devlab.testing.gorun import GO_SUFFIXES, go_module, go_sources, go_tests, run_go_suite
+from devlab.testing.gorun import (
+    GO_SUFFIXES,
+    go_code_lines,
+    go_module,
+    go_sources,
+    go_tests,
+    run_go_suite,
+)
 from devlab.testing.javarun import JAVA_SUFFIXES, java_sources, java_tests, run_java_suite
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
@@ -264,7 +271,8 @@ def measure_js_files(
     seen = {f.path for f in files}
     for path in sources:  # never loaded by a test
         if path not in seen and not path.startswith("_devlab"):
-            lines = len(code_lines(pf.files[path]))
+            text = pf.files[path]
+            lines = go_code_lines(text) if language == "go" else len(code_lines(text))
             files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
     failed = [t for t in run.tests if t.outcome in ("failed", "error", "timeout")]
     if run.error and not run.files:
