@@ -273,7 +273,9 @@ def measure_js_files(
         if path not in seen and not path.startswith("_devlab"):
             text = pf.files[path]
             lines = go_code_lines(text) if language == "go" else len(code_lines(text))
-            files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
+            empty = 0.0 if lines else 100.0  # nothing to cover is 100%, as coverage.py says
+            summary = CoverageSummary(lines=lines, line_percent=empty, branch_percent=empty)
+            files.append(FileCoverage(path=path, summary=summary))
     failed = [t for t in run.tests if t.outcome in ("failed", "error", "timeout")]
     if run.error and not run.files:
         status, message = "error", run.error
