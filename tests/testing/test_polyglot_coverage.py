@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from devlab.insights.feed import list_insights
 from devlab.testing import (
     FRAMEWORKS,
     GenerateRequest,
@@ -221,6 +222,9 @@ def test_a_go_module_is_measured_with_go_test_cover(lab_bench: Workbench, tmp_pa
     assert funcs["Acc.Div"].summary.lines_covered == 0
     assert 17 in files["calc.go"].missing_lines  # `if y == 0 {` never ran
     assert result.id is not None
+    gaps = list_insights(lab_bench.db, "gocalc", type="coverage").items
+    div = next(g for g in gaps if g.symbol == "Acc.Div")
+    assert '--symbol Div --framework "go test"' in div.fix  # the gap's command works for Go
 
 
 @pytest.mark.sandbox
@@ -339,3 +343,25 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
         ("Calc.at", "ArrayIndexOutOfBoundsException"),
     }  # fmt: skip
     assert result.proof["failing_generated"] == [] and result.proof["generated"] == len(result.kept)
+
+
+def test_missing_dependencies_are_named_one_by_one() -> None:
+    from devlab.testing.gorun import _dependency_message
+    from devlab.testing.javarun import _missing_packages
+
+    mod = (
+        "module x.io/app\n\ngo 1.19\n\nrequire github.com/a/b v1.2.0 // indirect\n\n"
+        "require (\n\tgolang.org/x/text v0.3.0\n\t// a comment\n)\n"
+    )
+    message = _dependency_message(
+        {"go.mod": mod}, "", "app.go:3:2: ... module lookup disabled by GOPROXY=off"
+    )
+    assert "github.com/a/b v1.2.0: not in the sandbox's module cache" in message
+    assert "golang.org/x/text v0.3.0" in message and "go mod vendor" in message
+    assert _dependency_message({"go.mod": mod}, "", "calc_test.go:9: wrong") == ""
+    javac = (
+        "src/A.java:3: error: package org.apache.commons.lang3 does not exist\n"
+        "src/B.java:4: error: package org.apache.commons.lang3 does not exist\n"
+        "src/B.java:5: error: package com.google.gson does not exist\n"
+    )
+    assert _missing_packages(javac) == ["org.apache.commons.lang3", "com.google.gson"]
