@@ -18,12 +18,14 @@ from devlab.testing import (
     generate_for_snippet,
     measure_coverage,
 )
+from devlab.testing.gogen import generate_go_tests
 from devlab.testing.gorun import go_module, parse_go_events, parse_profile
 from devlab.testing.gosig import go_calls, go_functions, go_quote
 from devlab.testing.javarun import is_java_test, java_sources, java_tests, parse_junit_xml
 from devlab.testing.javasig import java_calls, java_methods, java_quote
 from devlab.testing.jsrun import is_js_omitted, js_sources, ts_sources
 from devlab.testing.measure import language_layout
+from devlab.testing.project import ProjectFiles
 from devlab.workbench import Workbench
 from lab_projects import ingest
 
@@ -365,3 +367,71 @@ def test_missing_dependencies_are_named_one_by_one() -> None:
         "src/B.java:5: error: package com.google.gson does not exist\n"
     )
     assert _missing_packages(javac) == ["org.apache.commons.lang3", "com.google.gson"]
+
+
+SHAPES = """package shapes
+
+type Rect struct{ W, H int }
+
+// Area is 0 when a side is negative.
+func Area(r Rect) int {
+	if r.W < 0 || r.H < 0 {
+		return 0
+	}
+	return r.W * r.H
+}
+"""
+MODEL_REPLY = """```go
+package shapes
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestArea(t *testing.T) {
+	if got := Area(Rect{W: 2, H: 3}); got != 6 {
+		t.Fatalf("got %d", got)
+	}
+}
+
+func TestNegative(t *testing.T) {
+	if Area(Rect{W: -1, H: 3}) != 0 {
+		t.Fatal("negative side")
+	}
+}
+
+func TestWrong(t *testing.T) {
+	if Area(Rect{W: 1, H: 1}) != 2 {
+		t.Fatal("wrong on purpose")
+	}
+}
+
+func TestBroken(t *testing.T) {
+	Area("not a rect")
+}
+```"""
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_the_model_writes_go_tests_the_signatures_cannot(lab_settings) -> None:
+    """A scripted model (orchestration only): its tests are verified like any other;
+    the one that does not compile and its unused import are taken out, the wrong one
+    fails and is dropped."""
+    asked: list[str] = []
+
+    def model(system: str, user: str) -> str:
+        asked.append(user)
+        return MODEL_REPLY
+
+    pf = ProjectFiles("shapes", None, None, {"go.mod": "module x.io/shapes\n", "shapes.go": SHAPES})
+    result = generate_go_tests(pf, lab_settings, path="shapes.go", model=model)
+    assert len(asked) == 1 and "type Rect struct" in asked[0] and "package shapes" in asked[0]
+    assert "Area: no values for parameter type Rect" in result.message
+    assert [c.strategy for c in result.kept] == ["model", "model"]
+    reasons = {c.name: c.reason for c in result.dropped}
+    assert "did not compile" in reasons["TestDevlabModel_3"]
+    assert "failed in the sandbox" in reasons["TestDevlabModel_2"]
+    assert result.after.line_percent == 100.0 and '"strings"' not in result.test_code
+    assert result.proof["failing_generated"] == [] and result.strategies == {"model": 2}

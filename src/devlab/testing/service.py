@@ -88,7 +88,8 @@ def generate_for_project(
     if language != "python":
         pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES))
         result = _generate_other(pf, settings, language, request.path, request.symbol,
-                                 request.target_coverage, progress)  # fmt: skip
+                                 request.target_coverage, progress,
+                                 model if request.use_model else None)  # fmt: skip
         if request.mutation:
             result.message += "; mutation scores are measured for Python only"
         _store(db, pf, request.path, result, job_id)
@@ -138,13 +139,19 @@ def _generate_other(
     symbol: str | None,
     target: float,
     progress: ProgressFn | None,
+    model: ModelFn | None,
 ) -> GenerateResult:
-    """Generation in Go or Java (the model-free strategies: boundary and error-path
-    cases from the signatures; the language model is not asked for these yet)."""
-    make = generate_go_tests if language == "go" else generate_junit_tests
-    result = make(pf, settings, path=path, symbol=symbol, target_coverage=target, progress=progress)
+    """Generation in Go (boundary and error-path cases from the signatures, then the
+    language model when the target is not reached) or Java (the signature cases)."""
+    if language == "go":
+        return generate_go_tests(pf, settings, path=path, symbol=symbol, target_coverage=target,
+                                 progress=progress, model=model)  # fmt: skip
+    result = generate_junit_tests(
+        pf, settings, path=path, symbol=symbol, target_coverage=target, progress=progress
+    )
     result.message += ("; " if result.message else "") + (
-        f"boundary and error-path cases from the signatures (no language model for {language} yet)"
+        "boundary and error-path cases from the signatures (the language model is not asked "
+        "for JUnit tests yet)"
     )
     return result
 
@@ -171,7 +178,8 @@ def generate_for_snippet(
     path, files = _snippet_files(language, request.code)
     pf = ProjectFiles("snippet", None, None, files)
     if language != "python":
-        result = _generate_other(pf, settings, language, path, None, request.coverage, None)
+        result = _generate_other(pf, settings, language, path, None, request.coverage, None,
+                                 model if request.use_model else None)  # fmt: skip
         result.project = None
         return result
     result = generate_tests(
