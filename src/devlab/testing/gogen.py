@@ -10,7 +10,9 @@ three times with its own profile), the proof (the package's whole suite with the
 tests, ``go test -cover``). A runtime panic (nil map, index out of range, division by
 zero) on a boundary call is a suspected bug, not a test; an explicit ``panic(...)``
 becomes a test that expects it. Values printed with an address (``0xc000...``) are
-not asserted, only that the call returns.
+not asserted, only that the call returns. When a model is given and the target is not
+reached, ``gomodel.go_model_candidates`` asks it for tests of the functions still
+short, verified the same way (strategy ``model``).
 """
 
 from __future__ import annotations
