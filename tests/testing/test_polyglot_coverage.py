@@ -327,15 +327,26 @@ def test_java_signatures_give_boundary_calls() -> None:
 @pytest.mark.sandbox
 @pytest.mark.slow
 def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settings) -> None:
+    """Boundary calls for what the signatures allow, a scripted model (orchestration
+    only) for the method taking a Map: its method javac refuses and its import that does
+    not resolve are taken out, its wrong test dropped, its right one kept."""
+    asked: list[str] = []
+
+    def model(system: str, user: str) -> str:
+        asked.append(system + user)
+        return JAVA_REPLY
+
     code = JAVA_CALC.replace(
         "\n}\n",
         "\n    public int at(int[] xs, int i) {\n        return xs[i];\n    }\n\n"
         "    public static String grade(int score) {\n        if (score >= 90) {\n"
         '            return "A";\n        }\n        return score >= 50 ? "B" : "C";\n'
-        "    }\n}\n",
+        "    }\n\n    public static int total(java.util.Map<String, Integer> m) {\n"
+        "        int sum = 0;\n        for (int v : m.values()) {\n            sum += v;\n"
+        "        }\n        return sum;\n    }\n}\n",
     )
-    body = SnippetTestsRequest(code=code, framework="junit", use_model=False)
-    result = generate_for_snippet(lab_settings, body, model=None)
+    body = SnippetTestsRequest(code=code, framework="junit", coverage=100)
+    result = generate_for_snippet(lab_settings, body, model=model)
     assert result.framework == "junit" and result.test_path == "CalcGeneratedTest.java"
     assert result.before.line_percent == 0 and result.after.line_percent == 100.0
     assert result.after.branch_percent == 100.0  # `? "B" : "C"`: both edges of one line
@@ -344,7 +355,15 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
     assert {(b.target, b.exception) for b in result.suspected_bugs} == {
         ("Calc.at", "ArrayIndexOutOfBoundsException"),
     }  # fmt: skip
-    assert result.proof["failing_generated"] == [] and result.proof["generated"] == len(result.kept)
+    assert "Calc.total: no values for parameter type java.util.Map" in result.message
+    assert len(asked) == 1 and "package demo" in asked[0] and "m.values()" in asked[0]
+    model_tests = {c.name: c for c in [*result.kept, *result.dropped] if c.strategy == "model"}
+    assert model_tests["model_0"].kept  # the right one
+    assert "failed" in model_tests["model_1"].reason
+    assert "did not compile" in model_tests["model_2"].reason
+    assert "does.not.Exist" not in result.test_code and "import java.util.Map;" in result.test_code
+    assert result.proof["failing_generated"] == []
+    assert result.proof["generated"] == len(result.kept)
 
 
 def test_missing_dependencies_are_named_one_by_one() -> None:
@@ -435,3 +454,30 @@ def test_the_model_writes_go_tests_the_signatures_cannot(lab_settings) -> None:
     assert "failed in the sandbox" in reasons["TestDevlabModel_2"]
     assert result.after.line_percent == 100.0 and '"strings"' not in result.test_code
     assert result.proof["failing_generated"] == [] and result.strategies == {"model": 2}
+
+
+JAVA_REPLY = """```java
+package demo;
+
+import java.util.Map;
+import does.not.Exist;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
+
+class CalcTest {
+    @Test
+    void sums() {
+        assertEquals(3, Calc.total(Map.of("a", 1, "b", 2)));
+    }
+
+    @Test
+    void wrong() {
+        assertEquals(5, Calc.total(Map.of("a", 1)));
+    }
+
+    @Test
+    void broken() {
+        Calc.total(42);
+    }
+}
+```"""

@@ -141,19 +141,11 @@ def _generate_other(
     progress: ProgressFn | None,
     model: ModelFn | None,
 ) -> GenerateResult:
-    """Generation in Go (boundary and error-path cases from the signatures, then the
-    language model when the target is not reached) or Java (the signature cases)."""
-    if language == "go":
-        return generate_go_tests(pf, settings, path=path, symbol=symbol, target_coverage=target,
-                                 progress=progress, model=model)  # fmt: skip
-    result = generate_junit_tests(
-        pf, settings, path=path, symbol=symbol, target_coverage=target, progress=progress
-    )
-    result.message += ("; " if result.message else "") + (
-        "boundary and error-path cases from the signatures (the language model is not asked "
-        "for JUnit tests yet)"
-    )
-    return result
+    """Generation in Go or Java: boundary and error-path cases from the signatures,
+    then the language model when the target is not reached."""
+    make = generate_go_tests if language == "go" else generate_junit_tests
+    return make(pf, settings, path=path, symbol=symbol, target_coverage=target,
+                progress=progress, model=model)  # fmt: skip
 
 
 def _snippet_files(language: str, code: str) -> tuple[str, dict[str, str]]:
