@@ -259,8 +259,11 @@ def measure_js_files(
     if not tests:
         files = [FileCoverage(path=p, summary=CoverageSummary(lines=len(code_lines(pf.files[p]))))
                  for p in sources]  # fmt: skip
-        message = (f"the project has no {_FRAMEWORK[language]} tests: coverage is 0%. Generate "
-                   "some with `devlab tests generate PROJECT --path FILE`")  # fmt: skip
+        flag = {"go": ' --framework "go test"', "java": " --framework junit"}.get(language)
+        message = f"the project has no {language} tests: coverage is 0%" + (
+            f". Generate some with `devlab tests generate PROJECT --path FILE{flag}`"
+            if flag else f" (write {_FRAMEWORK[language]} tests; generated: Go, Java, Python)"
+        )  # fmt: skip
         summary = total_summary(files)
         summary.line_percent = summary.branch_percent = 0.0
         return CoverageReport(**report_args, status="no_tests", message=message, summary=summary,
