@@ -29,6 +29,8 @@ APT_PACKAGES=(git ca-certificates build-essential python3 python3-venv python3-d
               # the Testing Lab builds dependencies without wheels from their sdists
               # in the sandbox with Debian's pip, setuptools and wheel
               python3-pip python3-setuptools python3-wheel
+              # Java coverage (issue 15): the JaCoCo agent and core under JUnit 5
+              libjacoco-java
               # the web workbench's browser tests (Playwright drives Debian's chromium) too
               chromium)
 

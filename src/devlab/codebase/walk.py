@@ -106,7 +106,8 @@ KEPT_LOCKFILES = frozenset(
 """Lock files not indexed (generated) whose text is still kept with the snapshot, so the
 dependency analysis can list transitive versions after the source tree is gone."""
 _KEPT_MANIFEST = re.compile(
-    r"^(?:requirements[^/]*|constraints[^/]*|[^/]*requirements)\.(?:txt|in)$|^Pipfile$|^setup\.cfg$",
+    r"^(?:requirements[^/]*|constraints[^/]*|[^/]*requirements)\.(?:txt|in)$"
+    r"|^Pipfile$|^setup\.cfg$|^go\.(?:mod|sum)$",
     re.IGNORECASE,
 )
 

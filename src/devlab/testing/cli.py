@@ -91,7 +91,9 @@ def generate(
     project: str = typer.Argument(..., help="project name or id (ingested)"),
     path: str = typer.Option(..., "--path", help="the file to test, relative to the project"),
     symbol: str = typer.Option(None, "--symbol", help="only this function, class or method"),
-    framework: str = typer.Option("pytest", "--framework", help="test framework (pytest)"),
+    framework: str = typer.Option(
+        "pytest", "--framework", help="test framework: pytest, go test, junit"
+    ),
     target_coverage: float = typer.Option(
         95.0, "--target-coverage", min=0, max=100, help="line coverage %% to aim for"
     ),

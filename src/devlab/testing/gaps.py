@@ -66,6 +66,16 @@ def _severity(importance: float) -> str:
     return "high" if importance >= 0.5 else "medium" if importance >= 0.25 else "low"
 
 
+def _fix(report: CoverageReport, path: str, symbol: str) -> str:
+    """The command that generates tests for a gap, in the framework of its language."""
+    flag = {"pytest": "", "go test": ' --framework "go test"', "junit": " --framework junit"}
+    if report.framework not in flag:
+        return (f"write {report.framework} tests for {symbol}: generation supports "
+                "pytest, go test and junit")  # fmt: skip
+    return (f"devlab tests generate {report.project} --path {path} --symbol {symbol}"
+            f"{flag[report.framework]}  (POST /api/v1/devlab/testing/generate)")  # fmt: skip
+
+
 def coverage_gaps(db: Database, report: CoverageReport, project_id: int) -> list[Finding]:
     """The gaps of ``report`` as findings, most important first."""
     ranks, churn, security = _signals(db, report, project_id)
@@ -101,8 +111,7 @@ def coverage_gaps(db: Database, report: CoverageReport, project_id: int) -> list
                 confidence="high",
                 path=f.path, start_line=fn.start_line, end_line=end, snippet=fn.name,
                 symbol=fn.name,
-                fix=(f"devlab tests generate {report.project} --path {f.path} --symbol {symbol}"
-                     f"  (POST /api/v1/devlab/testing/generate)"),
+                fix=_fix(report, f.path, symbol),
                 metrics=metrics,
             )  # fmt: skip
             found.append((importance, finding))

@@ -48,7 +48,7 @@ from devlab.testing.strategies import (
 )
 from devlab.testing.targets import Target, find_targets
 
-__all__ = ["ModelFn", "check_framework", "generate_tests"]
+__all__ = ["ModelFn", "check_framework", "framework_key", "generate_tests"]
 
 ModelFn = Callable[[str, str], str]
 """``(system, user) -> reply``: the language model, or None for no model."""
@@ -57,9 +57,18 @@ _RUNS = 3
 _PROBE_FILE = "test_devlab_probe.py"
 
 
+_ALIASES = {"go": "go test", "gotest": "go test", "go-test": "go test", "go_test": "go test"}
+
+
+def framework_key(framework: str) -> str:
+    """The framework's canonical name (``go``, ``gotest`` -> ``go test``)."""
+    key = " ".join(framework.lower().split())
+    return _ALIASES.get(key, key)
+
+
 def check_framework(framework: str) -> str:
     """The framework's language; ``UnsupportedFramework`` (400) lists the supported ones."""
-    key = framework.lower().strip()
+    key = framework_key(framework)
     if key not in FRAMEWORKS:
         raise UnsupportedFramework(
             f"unsupported framework {framework!r}; supported: {', '.join(FRAMEWORKS)}",

@@ -15,33 +15,53 @@ line only; its last is the line closing the brace block opened there.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import posixpath
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from devlab.config import Settings
+from devlab.errors import InvalidInput
 from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.testing.models import CoverageSummary, FileCoverage, FunctionCoverage, TestOutcome
 
 __all__ = [
     "JS_SUFFIXES",
+    "TS_SUFFIXES",
     "JsRun",
+    "block_end",
     "code_lines",
+    "is_js_omitted",
     "is_js_test",
     "js_sources",
     "js_tests",
     "parse_lcov",
     "parse_tap",
     "run_js_suite",
+    "summary_of_lines",
+    "ts_sources",
+    "ts_tests",
+    "tsc_paths",
 ]
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs")
+TS_SUFFIXES = (".ts", ".mts", ".cts")
+TS_OUT = "/tmp/devlab-ts"  # where tsc writes the compiled project inside the sandbox
 MARK = "@@DEVLAB_JS_COVERAGE@@"
 SANDBOX_ROOT = "/work/"  # where the sandbox lays out the project
 _TEST_DIRS = ("test", "tests", "__tests__", "spec")
+# Not the project's code, so not in its coverage (as Python's omit list drops tests,
+# docs and setup.py): benchmarks, docs, examples, build output, tool configuration.
+_OMIT_DIRS = ("node_modules", "bench", "benchmark", "benchmarks", "docs", "doc", "example",
+              "examples", "coverage", "dist", "build", "out", "fixtures")  # fmt: skip
+_OMIT_NAMES = ("gruntfile", "gulpfile", "jakefile", ".eslintrc", ".prettierrc", ".mocharc",
+               ".babelrc", "karma.conf", "protractor.conf", "wdio.conf")  # fmt: skip
 DRIVER = r"""'use strict';
 // DevLab's node:test coverage driver (see devlab/testing/jsrun.py).
 const { spawnSync } = require('node:child_process');
@@ -49,8 +69,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_spec.json'), 'utf8'));
 const lcov = '/tmp/devlab-lcov.info';
-const run = spawnSync(process.execPath, [
-  '--test', '--experimental-test-coverage', '--test-timeout=' + spec.timeout_ms,
+let compiled = { status: 0, stdout: '', stderr: '' };
+if (spec.tsc) {  // TypeScript: tsc with source maps, node maps coverage back to the .ts lines
+  compiled = spawnSync(process.execPath, [spec.tsc, ...spec.tsc_args],
+    { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms });
+}
+const built = compiled.status === 0 || compiled.status === 2;  // 2: type errors, JS emitted
+const run = !built ? { status: null, signal: null, stdout: '', stderr: '' }
+  : spawnSync(process.execPath, [
+  '--test', '--enable-source-maps', '--experimental-test-coverage',
+  '--test-timeout=' + spec.timeout_ms,
   '--test-reporter=tap', '--test-reporter-destination=stdout',
   '--test-reporter=lcov', '--test-reporter-destination=' + lcov,
   ...spec.tests,
@@ -59,7 +87,9 @@ let coverage = '';
 try { coverage = fs.readFileSync(lcov, 'utf8'); } catch (e) { coverage = ''; }
 const out = { status: run.status, signal: run.signal, tap: run.stdout || '',
   stderr: (run.stderr || '').slice(-4000), lcov: coverage,
-  error: run.error ? String(run.error) : '' };
+  error: run.error ? String(run.error) : '',
+  built, compile: compiled.status !== 0 ? ((compiled.stdout || '') + (compiled.stderr || '') +
+    (compiled.error ? String(compiled.error) : '')).slice(-4000) : '' };
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n');
 """.replace("@@MARK@@", MARK)
 
@@ -72,12 +102,37 @@ def is_js_test(path: str) -> bool:
     return any(part in _TEST_DIRS for part in path.split("/")[:-1])
 
 
+def is_js_omitted(path: str) -> bool:
+    """Benchmarks, docs, examples, dependencies, build output and tool configuration
+    (``*.config.js``, ``.eslintrc.js``, ``Gruntfile.js``): not counted as sources."""
+    parts = path.split("/")
+    if any(part in _OMIT_DIRS or part.startswith(".") for part in parts[:-1]):
+        return True
+    stem = parts[-1].rsplit(".", 1)[0].lower()
+    return stem.endswith(".config") or stem.endswith(".d") or stem in _OMIT_NAMES
+
+
 def _js(path: str) -> bool:
     return path.endswith(JS_SUFFIXES) and "node_modules/" not in path
 
 
+def _ts(path: str) -> bool:
+    return path.endswith(TS_SUFFIXES) and "node_modules/" not in path
+
+
 def js_sources(files: dict[str, str]) -> list[str]:
-    return sorted(p for p in files if _js(p) and not is_js_test(p))
+    """The project's own JavaScript code: not tests, not in the omit list."""
+    return sorted(p for p in files if _js(p) and not is_js_test(p) and not is_js_omitted(p))
+
+
+def ts_sources(files: dict[str, str]) -> list[str]:
+    """The project's own TypeScript code (declaration files and the omit list aside)."""
+    return sorted(p for p in files if _ts(p) and not is_js_test(p) and not is_js_omitted(p))
+
+
+def ts_tests(files: dict[str, str]) -> list[str]:
+    """TypeScript test files written for node's test runner (run after tsc)."""
+    return sorted(p for p in files if _ts(p) and is_js_test(p) and "node:test" in files[p])
 
 
 def js_tests(files: dict[str, str]) -> list[str]:
@@ -91,6 +146,7 @@ class JsRun:
     tests: list[TestOutcome] = field(default_factory=list)
     status: str = ""
     error: str = ""
+    warning: str = ""
     seconds: float = 0.0
 
 
@@ -115,7 +171,7 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 2) if whole else 100.0
 
 
-def _summary(lines: dict[int, int], branches: list[tuple[int, int]]) -> CoverageSummary:
+def summary_of_lines(lines: dict[int, int], branches: list[tuple[int, int]]) -> CoverageSummary:
     covered = sum(1 for c in lines.values() if c > 0)
     taken = sum(1 for _, c in branches if c > 0)
     return CoverageSummary(
@@ -151,7 +207,7 @@ def parse_lcov(text: str, sources: dict[str, str]) -> list[FileCoverage]:
     return out
 
 
-def _block_end(lines: list[str], start: int, limit: int) -> int:
+def block_end(lines: list[str], start: int, limit: int) -> int:
     """The line closing the brace block that opens on line ``start`` (1-based), by
     counting braces outside string literals; ``limit`` when none closes first."""
     depth, quote, opened = 0, "", False
@@ -186,16 +242,16 @@ def _file(path: str, record: dict[str, Any], text: str) -> FileCoverage:
     functions = []
     source = text.splitlines()
     for start, name in starts:
-        end = _block_end(source, start, start + 2000)
+        end = block_end(source, start, start + 2000)
         own = {n: c for n, c in lines.items() if start <= n <= end}
         own_branches = [b for b in branches if start <= b[0] <= end]
         functions.append(FunctionCoverage(
-            name=name, start_line=start, summary=_summary(own, own_branches),
+            name=name, start_line=start, summary=summary_of_lines(own, own_branches),
             missing_lines=sorted(n for n, c in own.items() if c == 0),
         ))  # fmt: skip
     return FileCoverage(
         path=path,
-        summary=_summary(lines, branches),
+        summary=summary_of_lines(lines, branches),
         missing_lines=sorted(n for n, c in lines.items() if c == 0),
         missing_branches=sorted({(line, line) for line, c in branches if c == 0}),
         functions=functions,
@@ -233,6 +289,35 @@ def parse_tap(text: str) -> list[TestOutcome]:
     return outcomes
 
 
+@functools.lru_cache(maxsize=1)
+def tsc_paths() -> tuple[str, str]:
+    """(tsc.js, the @types root) of the global ``typescript`` install ('' when missing)."""
+    tsc = shutil.which("tsc")
+    if not tsc:
+        return "", ""
+    script = Path(os.path.realpath(tsc)).parent.parent / "lib" / "tsc.js"
+    if not script.is_file():
+        return "", ""
+    types = script.parents[2] / "@types"
+    return str(script), str(types) if types.is_dir() else ""
+
+
+def _ts_spec(files: dict[str, str], tests: list[str]) -> dict[str, Any]:
+    script, types = tsc_paths()
+    if not script:
+        raise InvalidInput(
+            "TypeScript tests need tsc: `npm install -g typescript @types/node` "
+            "(scripts/setup.sh does it)"
+        )
+    compiled = sorted(p for p in files if (_ts(p) or _js(p)) and not p.startswith("_devlab"))
+    args = ["--outDir", TS_OUT, "--rootDir", ".", "--target", "es2022", "--module", "commonjs",
+            "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck", "--allowJs",
+            "--sourceMap", "--pretty", "false", "--noEmitOnError", "false",
+            *(["--types", "node", "--typeRoots", types] if types else []), *compiled]  # fmt: skip
+    js = [f"{TS_OUT}/{p.rsplit('.', 1)[0]}.js" for p in tests]
+    return {"tsc": script, "tsc_args": args, "tests": js}
+
+
 def run_js_suite(
     files: dict[str, str],
     settings: Settings,
@@ -240,12 +325,18 @@ def run_js_suite(
     tests: list[str],
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    typescript: bool = False,
     mounts: Sequence[DependencyMount] = (),
 ) -> JsRun:
     """Run ``tests`` (node:test files) over ``files`` under node's coverage, with the
-    project's installed npm dependencies (``mounts``) at ``/work/node_modules``."""
+    project's installed npm dependencies (``mounts``) at ``/work/node_modules``; with
+    ``typescript`` the project is compiled by tsc first (source maps on, so node
+    reports the ``.ts`` lines) and the compiled tests run."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
-    spec = {"tests": tests, "timeout_ms": int(test_timeout * 1000), "wall_ms": int(wall * 900)}
+    spec: dict[str, Any] = {"tests": tests, "timeout_ms": int(test_timeout * 1000),
+                            "wall_ms": int(wall * 900)}  # fmt: skip
+    if typescript:
+        spec.update(_ts_spec(files, tests))
     run_files = {**files, "_devlab_cov.js": DRIVER, "_devlab_spec.json": json.dumps(spec)}
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
@@ -267,11 +358,15 @@ def run_js_suite(
         )
         return out
     data = json.loads(result.stdout[at + len(MARK) :].split("\n", 1)[0])
-    sources = {p: files[p] for p in js_sources(files)}
-    out.files = parse_lcov(data.get("lcov") or "", sources)
+    names = (ts_sources(files) + js_sources(files)) if typescript else js_sources(files)
+    out.files = parse_lcov(data.get("lcov") or "", {p: files[p] for p in names})
     out.tests = parse_tap(data.get("tap") or "")
-    if data.get("error") or (data.get("signal") and not out.tests):
+    if typescript and not data.get("built", True):
+        out.error = f"tsc did not compile the project: {data.get('compile', '')[-600:]}"
+    elif data.get("error") or (data.get("signal") and not out.tests):
         out.error = f"node's test runner did not finish: {data.get('error') or data['signal']}"
     elif not out.files and not out.tests:
         out.error = f"node's test runner reported nothing: {data.get('stderr', '')[-600:]}"
+    elif typescript and data.get("compile"):
+        out.warning = f"tsc reported type errors (its JavaScript ran): {data['compile'][-400:]}"
     return out

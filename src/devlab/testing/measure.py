@@ -17,12 +17,33 @@ from devlab.codebase import resolve_project
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
+from devlab.sandbox import DependencyMount
 from devlab.store import Database, TestRunRow
-from devlab.testing.envcache import node_env, python_env
-from devlab.testing.jsrun import JS_SUFFIXES, code_lines, js_sources, js_tests, run_js_suite
+from devlab.testing.envcache import go_env, node_env, python_env
+from devlab.testing.gorun import (
+    GO_SUFFIXES,
+    go_code_lines,
+    go_module,
+    go_sources,
+    go_tests,
+    run_go_suite,
+)
+from devlab.testing.javarun import JAVA_SUFFIXES, java_sources, java_tests, run_java_suite
+from devlab.testing.jsrun import (
+    JS_SUFFIXES,
+    TS_SUFFIXES,
+    JsRun,
+    code_lines,
+    js_sources,
+    js_tests,
+    run_js_suite,
+    ts_sources,
+    ts_tests,
+)
 from devlab.testing.models import (
     CoverageReport,
     CoverageSummary,
+    DependencyEnv,
     FileCoverage,
     FunctionCoverage,
     TestOutcome,
@@ -33,6 +54,7 @@ from devlab.testing.sandboxrun import SuiteRun, run_suite
 __all__ = [
     "coverage_from_run",
     "get_coverage",
+    "language_layout",
     "latest_coverage",
     "measure_coverage",
     "measure_files",
@@ -196,40 +218,125 @@ def measure_files(
     return result, run
 
 
+_FRAMEWORK = {"javascript": "node:test", "typescript": "node:test", "go": "go test",
+              "java": "junit"}  # fmt: skip
+_ALSO = (*JS_SUFFIXES, *TS_SUFFIXES, *GO_SUFFIXES, *JAVA_SUFFIXES)
+
+
+def language_layout(files: dict[str, str]) -> tuple[str, list[str], list[str]]:
+    """(language, source paths, test paths) of a project without Python tests: the
+    first of Go, Java, TypeScript, JavaScript that has tests, else the one with the
+    most sources (then it has none: coverage 0 with a message)."""
+    root, _ = go_module(files)
+    layouts = [
+        ("go", go_sources(files, root), go_tests(files, root)),
+        ("java", java_sources(files), java_tests(files)),
+        ("typescript", ts_sources(files), ts_tests(files)),
+        ("javascript", js_sources(files), js_tests(files)),
+    ]
+    for layout in layouts:
+        if layout[2]:
+            return layout
+    return max(layouts, key=lambda layout: len(layout[1]))
+
+
+def _dependencies(
+    language: str, manifests: dict[str, str], settings: Settings, progress: ProgressFn | None
+) -> tuple[DependencyEnv | None, list[DependencyMount]]:
+    """The environment cache's part for a non-Python suite (Java: none, no Maven here)."""
+    if language == "go":
+        return go_env(manifests, settings, progress=progress)
+    if language in ("javascript", "typescript"):
+        return node_env(manifests, settings, progress=progress)
+    return None, []
+
+
+def _run_language(
+    language: str,
+    pf: ProjectFiles,
+    settings: Settings,
+    tests: list[str],
+    mounts: list[DependencyMount],
+    **limits: Any,
+) -> JsRun:
+    if language == "go":  # go.mod / go.sum are kept with the snapshot, not indexed
+        kept = {p: t for p, t in pf.manifests.items() if p in ("go.mod", "go.sum")}
+        return run_go_suite({**kept, **pf.files}, settings, mounts=mounts, **limits)
+    if language == "java":
+        return run_java_suite(pf.files, settings, **limits)
+    return run_js_suite(pf.files, settings, tests=tests, typescript=language == "typescript",
+                        mounts=mounts, **limits)  # fmt: skip
+
+
 def measure_js_files(
     pf: ProjectFiles,
     settings: Settings,
     *,
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    language: str | None = None,
     install: bool = True,
     progress: ProgressFn | None = None,
 ) -> CoverageReport:
-    """Run ``pf``'s node:test suite under node's coverage (no store access); its npm
-    dependencies are installed (scripts never run) and bound when ``install``."""
-    tests = js_tests(pf.files)
-    env, mounts = node_env(pf.manifests if install else {}, settings, progress=progress)
-    run = run_js_suite(pf.files, settings, tests=tests, test_timeout=test_timeout,
-                       wall_seconds=wall_seconds, mounts=mounts)  # fmt: skip
+    """Run ``pf``'s Go, Java, TypeScript or JavaScript suite under that language's
+    coverage tool (no store access); sources no test loaded count at 0%. The
+    project's npm packages / Go modules are installed (no scripts, no build code on
+    the host) and bound when ``install``."""
+    detected, sources, tests = language_layout(pf.files)
+    language = language or detected
+    if language != detected:
+        sources, tests = [], []
+    report_args: dict[str, Any] = dict(
+        project=pf.name, snapshot_id=pf.snapshot_id, language=language,
+        framework=_FRAMEWORK[language],
+    )  # fmt: skip
+    if not tests:
+        files = [FileCoverage(path=p, summary=CoverageSummary(lines=len(code_lines(pf.files[p]))))
+                 for p in sources]  # fmt: skip
+        flag = {"go": ' --framework "go test"', "java": " --framework junit"}.get(language)
+        message = f"the project has no {language} tests: coverage is 0%" + (
+            f". Generate some with `devlab tests generate PROJECT --path FILE{flag}`"
+            if flag else f" (write {_FRAMEWORK[language]} tests; generated: Go, Java, Python)"
+        )  # fmt: skip
+        summary = total_summary(files)
+        summary.line_percent = summary.branch_percent = 0.0
+        return CoverageReport(**report_args, status="no_tests", message=message, summary=summary,
+                              files=files)  # fmt: skip
+    env, mounts = _dependencies(language, pf.manifests if install else {}, settings, progress)
+    run = _run_language(language, pf, settings, tests, mounts, test_timeout=test_timeout,
+                        wall_seconds=wall_seconds)  # fmt: skip
     files = list(run.files)
     seen = {f.path for f in files}
-    for path in js_sources(pf.files):  # never loaded by a test
+    for path in sources:  # never loaded by a test
         if path not in seen and not path.startswith("_devlab"):
-            lines = len(code_lines(pf.files[path]))
-            files.append(FileCoverage(path=path, summary=CoverageSummary(lines=lines)))
+            text = pf.files[path]
+            lines = go_code_lines(text) if language == "go" else len(code_lines(text))
+            empty = 0.0 if lines else 100.0  # nothing to cover is 100%, as coverage.py says
+            summary = CoverageSummary(lines=lines, line_percent=empty, branch_percent=empty)
+            files.append(FileCoverage(path=path, summary=summary))
     failed = [t for t in run.tests if t.outcome in ("failed", "error", "timeout")]
     if run.error and not run.files:
         status, message = "error", run.error
     elif failed:
+        timeouts = sum(t.outcome == "timeout" for t in failed)
         status = "tests_failed"
-        message = f"{len(failed)} of {len(run.tests)} tests did not pass; coverage counts what ran"
+        message = (
+            f"{len(failed)} of {len(run.tests)} tests did not pass"
+            + (f" ({timeouts} ran past the time limit)" if timeouts else "")
+            + "; coverage counts what ran"
+        )
     else:
         status, message = "ok", f"{len(run.tests)} tests passed"
-    if env.message:
+    if run.error and run.files:
+        message += f"; {run.error}"
+    if run.warning:
+        message += f"; {run.warning}"
+    if language == "go":
+        message += "; Go's cover tool counts statement blocks: no branch figures"
+    if env is not None and env.message:
         message += f"; {env.message} (see dependencies)"
     return CoverageReport(
-        project=pf.name, snapshot_id=pf.snapshot_id, language="javascript",
-        framework="node:test", status=status, message=message,
+        **report_args, status=status, message=message,
         summary=total_summary(files), files=sorted(files, key=lambda f: f.path),
         tests=run.tests, seconds=run.seconds, sandbox_status=run.status,
         dependencies=env,
@@ -249,18 +356,22 @@ def measure_coverage(
 ) -> CoverageReport:
     """Measure and record the coverage of ``project``'s own suite on its current snapshot.
 
+    Python first (pytest + coverage.py); a project without Python tests is measured in
+    the language its tests are written in: Go (``go test -cover``), Java (JUnit 5 +
+    JaCoCo), TypeScript (tsc, then node:test) or JavaScript (node:test).
     ``install=False`` skips installing the project's declared dependencies."""
     report(progress, "load", 0, 2, "reading the snapshot")
     pf = load_files(db, project)
-    tests: list[str] = []
-    if not pf.test_files:  # no Python tests: a JavaScript project's node:test suite?
-        js = load_files(db, project, also=JS_SUFFIXES)
-        tests = js_tests(js.files)
-        pf = js if tests else pf
-    if tests:
-        report(progress, "run", 1, 2, f"running {len(tests)} node:test files under coverage")
+    other = ""
+    if not pf.test_files:  # no Python tests: Go, Java, TypeScript, JavaScript?
+        every = load_files(db, project, also=_ALSO)
+        language, sources, tests = language_layout(every.files)
+        if tests or (sources and not pf.python_sources):
+            pf, other = every, language
+    if other:
+        report(progress, "run", 1, 2, f"running the {_FRAMEWORK[other]} suite under coverage")
         result = measure_js_files(
-            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds,
+            pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds, language=other,
             install=install, progress=progress,
         )  # fmt: skip
     else:

@@ -46,6 +46,8 @@ __all__ = [
 
 FRAMEWORKS: dict[str, str] = {
     "pytest": "python",
+    "go test": "go",
+    "junit": "java",
 }
 """Frameworks the lab generates tests for, and the language each one tests."""
 

@@ -13,6 +13,10 @@ from devlab.errors import InvalidInput, NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.generate import ModelFn, check_framework, generate_tests
+from devlab.testing.gogen import generate_go_tests
+from devlab.testing.gorun import GO_SUFFIXES
+from devlab.testing.javagen import generate_junit_tests
+from devlab.testing.javarun import JAVA_SUFFIXES
 from devlab.testing.models import (
     GenerateRequest,
     GenerateResult,
@@ -80,7 +84,16 @@ def generate_for_project(
     job_id: str | None = None,
 ) -> GenerateResult:
     """Generate verified tests for a file (or symbol) of an ingested project; stored."""
-    check_framework(request.framework)
+    language = check_framework(request.framework)
+    if language != "python":
+        pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES))
+        result = _generate_other(pf, settings, language, request.path, request.symbol,
+                                 request.target_coverage, progress,
+                                 model if request.use_model else None)  # fmt: skip
+        if request.mutation:
+            result.message += "; mutation scores are measured for Python only"
+        _store(db, pf, request.path, result, job_id)
+        return result
     pf = load_files(db, request.project)
     result = generate_tests(
         pf,
@@ -94,6 +107,13 @@ def generate_for_project(
     )
     if request.mutation:
         _with_mutation(pf, settings, result, progress)
+    _store(db, pf, request.path, result, job_id)
+    return result
+
+
+def _store(
+    db: Database, pf: ProjectFiles, path: str, result: GenerateResult, job_id: str | None
+) -> None:
     with db.session() as s:
         s.add(
             TestRunRow(
@@ -101,7 +121,7 @@ def generate_for_project(
                 snapshot_id=pf.snapshot_id,
                 kind="generate",
                 status="ok" if result.kept else "nothing_kept",
-                path=request.path,
+                path=path,
                 line_percent=result.after.line_percent,
                 branch_percent=result.after.branch_percent,
                 mutation_score=result.mutation_after,
@@ -109,15 +129,51 @@ def generate_for_project(
                 summary=result.model_dump(mode="json"),
             )
         )
-    return result
+
+
+def _generate_other(
+    pf: ProjectFiles,
+    settings: Settings,
+    language: str,
+    path: str,
+    symbol: str | None,
+    target: float,
+    progress: ProgressFn | None,
+    model: ModelFn | None,
+) -> GenerateResult:
+    """Generation in Go or Java: boundary and error-path cases from the signatures,
+    then the language model when the target is not reached."""
+    make = generate_go_tests if language == "go" else generate_junit_tests
+    return make(pf, settings, path=path, symbol=symbol, target_coverage=target,
+                progress=progress, model=model)  # fmt: skip
+
+
+def _snippet_files(language: str, code: str) -> tuple[str, dict[str, str]]:
+    """A snippet as a one-file project of its language: (its path, the files)."""
+    if language == "go":
+        if not any(line.split()[:1] == ["package"] for line in code.splitlines()):
+            code = "package snippet\n\n" + code
+        return "snippet.go", {"go.mod": "module snippet\n\ngo 1.19\n", "snippet.go": code}
+    if language == "java":
+        words = code.split()
+        names = [words[i + 1].split("{")[0] for i, w in enumerate(words[:-1]) if w == "class"]
+        path = f"{names[0]}.java" if names and names[0].isidentifier() else "Snippet.java"
+        return path, {path: code}
+    return SNIPPET_PATH, {SNIPPET_PATH: code}
 
 
 def generate_for_snippet(
     settings: Settings, request: SnippetTestsRequest, *, model: ModelFn | None
 ) -> GenerateResult:
     """The seed's ``POST /generate/tests``: the snippet is a module ``snippet``."""
-    check_framework(request.framework)
-    pf = ProjectFiles("snippet", None, None, {SNIPPET_PATH: request.code})
+    language = check_framework(request.framework)
+    path, files = _snippet_files(language, request.code)
+    pf = ProjectFiles("snippet", None, None, files)
+    if language != "python":
+        result = _generate_other(pf, settings, language, path, None, request.coverage, None,
+                                 model if request.use_model else None)  # fmt: skip
+        result.project = None
+        return result
     result = generate_tests(
         pf,
         settings,
