@@ -269,3 +269,30 @@ def test_go_modules_download_into_a_cache_the_offline_build_reads(
     assert [t.outcome for t in result.tests] == ["passed"]
     missing, _ = go_env({"go.mod": go_mod.replace("greet v1.0.0", "greet v9.9.9")}, lab_settings)
     assert missing.status == "failed" and "v9.9.9" in missing.dependencies[0].reason
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_a_go_projects_coverage_runs_with_its_required_modules(
+    lab_bench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOPROXY", _go_proxy(tmp_path / "proxy"))
+    monkeypatch.setenv("GOSUMDB", "off")
+    ingest(
+        lab_bench,
+        tmp_path / "src",
+        "hello",
+        {
+            "go.mod": "module example.com/hello\n\ngo 1.19\n\nrequire example.com/greet v1.0.0\n",
+            "hello.go": 'package hello\n\nimport "example.com/greet"\n\n'
+            'func Greeting() string { return greet.Hello("go") }\n',
+            "hello_test.go": 'package hello\n\nimport "testing"\n\n'
+            "func TestGreeting(t *testing.T) {\n"
+            '\tif Greeting() != "hello go" {\n\t\tt.Fatal(Greeting())\n\t}\n}\n',
+        },
+    )
+    report = measure_coverage(lab_bench.db, lab_bench.settings, "hello")
+    assert report.language == "go" and report.status == "ok", report.message
+    assert report.summary.line_percent == 100.0
+    assert report.dependencies is not None and report.dependencies.status == "ready"
