@@ -8,7 +8,9 @@ codebase nobody here wrote, asked through the Dev Companion, scored on three thi
   the files that answer the question (chat, code requests) or is the symbol's own file
   (explain);
 - **code parses**: for code requests, the first fenced block (else the whole answer)
-  parses as Python.
+  parses as Python;
+- **readable**: at least six different words, and not one line repeated over and over
+  (a small model's loop: at least half of the non-blank lines are different).
 
 The questions are ``benchmarks/answers/<package>.json`` (written before any run; the
 note in the file says how). The model is whatever ``devlab.toml`` / ``DEVLAB_*`` route
@@ -75,6 +77,12 @@ def code_parses(answer: str) -> bool:
     return bool(code.strip())
 
 
+def readable(answer: str) -> bool:
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", answer)}
+    lines = [ln.strip() for ln in answer.splitlines() if ln.strip()]
+    return len(words) >= 6 and (not lines or len(set(lines)) >= len(lines) / 2)
+
+
 def ask(bench: Workbench, project: str, q: dict[str, Any], max_tokens: int) -> dict[str, Any]:
     started = time.monotonic()
     if q["kind"] == "explain":
@@ -96,6 +104,7 @@ def ask(bench: Workbench, project: str, q: dict[str, Any], max_tokens: int) -> d
         "echo": echoes(text, prompt_text(bench, got.message_id)),
         "cites_correct": any(path in files for path in cited),
         "code_parses": code_parses(text) if q["kind"] == "code" else None,
+        "readable": readable(text),
         "model": got.model,
     }
 
@@ -108,6 +117,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "no_echo": sum(not r["echo"] for r in known) / len(known) if known else None,
         "cites_correct": sum(r["cites_correct"] for r in rows) / len(rows) if rows else None,
         "code_parses": sum(r["code_parses"] for r in code) / len(code) if code else None,
+        "readable": sum(readable(r["answer"]) for r in rows) / len(rows) if rows else None,
         "median_seconds": sorted(r["seconds"] for r in rows)[len(rows) // 2] if rows else None,
     }
 
@@ -120,7 +130,12 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N")
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write every answer and the summary here")
+    parser.add_argument("--rescore", type=Path, help="score the answers of an earlier --json")
     args = parser.parse_args()
+    if args.rescore:
+        rows = json.loads(args.rescore.read_text())["answers"]
+        print(json.dumps({"model": rows[0]["model"] if rows else None, **summary(rows)}, indent=2))
+        return 0
     questions = json.loads(args.questions.read_text())["questions"]
     if args.limit:
         questions = questions[: args.limit]
