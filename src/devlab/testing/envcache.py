@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -212,6 +212,36 @@ def _settle(env: DependencyEnv) -> DependencyEnv:
     return env
 
 
+def _prepared(
+    env: DependencyEnv,
+    root: Path,
+    install: Callable[[Path], None],
+    mount: tuple[str, str, tuple[tuple[str, str], ...]],
+    progress: ProgressFn | None,
+    what: str,
+) -> tuple[DependencyEnv, list[DependencyMount]]:
+    """The environment at ``root``: found cached, or made by ``install`` into a temporary
+    directory moved into place under the key's lock; then its mount (``mount`` is the
+    tree inside the environment, where it goes in the sandbox, and its variables)."""
+    started = time.monotonic()
+    with _locked(root):
+        cached = _load_cached(root, env)
+        if cached is None:
+            wanted = sum(d.status == "installed" for d in env.dependencies)
+            report(progress, "dependencies", 0, wanted, what)
+            tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
+            try:
+                install(tmp)
+                cached = _finish(tmp, root, _settle(env))
+            finally:
+                _remove(tmp)
+    cached.seconds = round(time.monotonic() - started, 3)
+    tree, dest, variables = mount
+    if cached.status not in ("ready", "partial") or not (root / tree).is_dir():
+        return cached, []
+    return cached, [DependencyMount(str(root / tree), dest, cached.key, variables)]
+
+
 # ------------------------------------------------------------------------- Python
 
 
@@ -334,23 +364,11 @@ def python_env(
         return env, []
     env.key = _key("PyPI", _sandbox_python(), platform.machine(), sorted(d.spec for d in wanted))
     root = env_cache_root(settings) / f"python-{env.key[:32]}"
-    started = time.monotonic()
-    with _locked(root):
-        cached = _load_cached(root, env)
-        if cached is None:
-            report(progress, "dependencies", 0, len(wanted), f"installing {len(wanted)} wheels")
-            tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
-            try:
-                _pip_install(tmp, wanted, settings, progress)
-                cached = _finish(tmp, root, _settle(env))
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-    cached.seconds = round(time.monotonic() - started, 3)
-    mounts = []
-    if cached.status in ("ready", "partial") and (root / "python").is_dir():
-        env_vars = (("PYTHONPATH", _PY_MOUNT),)
-        mounts.append(DependencyMount(str(root / "python"), _PY_MOUNT, cached.key, env_vars))
-    return cached, mounts
+    return _prepared(
+        env, root, lambda tmp: _pip_install(tmp, wanted, settings, progress),
+        ("python", _PY_MOUNT, (("PYTHONPATH", _PY_MOUNT),)), progress,
+        f"installing {len(wanted)} wheels",
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------- JavaScript
@@ -432,22 +450,10 @@ def node_env(
     lock = manifests.get("package-lock.json") or manifests.get("npm-shrinkwrap.json")
     env.key = _key("npm", platform.machine(), clean, lock)
     root = env_cache_root(settings) / f"node-{env.key[:32]}"
-    started = time.monotonic()
-    with _locked(root):
-        cached = _load_cached(root, env)
-        if cached is None:
-            report(progress, "dependencies", 0, len(wanted), f"installing {len(wanted)} packages")
-            tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
-            try:
-                _npm_install(tmp, clean, lock, env)
-                cached = _finish(tmp, root, _settle(env))
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-    cached.seconds = round(time.monotonic() - started, 3)
-    mounts = []
-    if cached.status in ("ready", "partial") and (root / "node_modules").is_dir():
-        mounts.append(DependencyMount(str(root / "node_modules"), _NODE_MOUNT, cached.key))
-    return cached, mounts
+    return _prepared(
+        env, root, lambda tmp: _npm_install(tmp, clean, lock, env),
+        ("node_modules", _NODE_MOUNT, ()), progress, f"installing {len(wanted)} packages",
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- Go
@@ -524,20 +530,8 @@ def go_env(
         return _settle(env), []
     env.key = _key("Go", platform.machine(), manifests["go.mod"], manifests.get("go.sum", ""))
     root = env_cache_root(settings) / f"go-{env.key[:32]}"
-    started = time.monotonic()
-    with _locked(root):
-        cached = _load_cached(root, env)
-        if cached is None:
-            report(progress, "dependencies", 0, len(deps), f"downloading {len(deps)} modules")
-            tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
-            try:
-                _go_download(tmp, manifests, env)
-                cached = _finish(tmp, root, _settle(env))
-            finally:
-                _remove(tmp)
-    cached.seconds = round(time.monotonic() - started, 3)
-    mounts = []
-    if cached.status in ("ready", "partial") and (root / "gomod").is_dir():
-        env_vars = (("GOMODCACHE", _GO_MOUNT),)
-        mounts.append(DependencyMount(str(root / "gomod"), _GO_MOUNT, cached.key, env_vars))
-    return cached, mounts
+    return _prepared(
+        env, root, lambda tmp: _go_download(tmp, manifests, env),
+        ("gomod", _GO_MOUNT, (("GOMODCACHE", _GO_MOUNT),)), progress,
+        f"downloading {len(deps)} modules",
+    )  # fmt: skip

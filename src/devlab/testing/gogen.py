@@ -25,7 +25,7 @@ import time
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
 from devlab.testing.gomodel import ModelFn, go_model_candidates, unused_imports, used_imports
 from devlab.testing.gorun import go_module, run_go_suite
@@ -33,6 +33,7 @@ from devlab.testing.gosig import GoCall, go_calls, go_functions, go_package, go_
 from devlab.testing.jsrun import code_lines
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
+from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = ["generate_go_tests"]
 
@@ -70,12 +71,7 @@ _STEP = 'printf "\\n%s %s\\n" "@@MARK@@" "$1"'.replace("@@MARK@@", MARK)
 
 
 def _sandbox(files: dict[str, str], script: str, settings: Settings, wall: float) -> dict[str, str]:
-    limits = Limits(
-        wall_seconds=wall, cpu_seconds=wall * 2, cpus=1.0,
-        memory_mb=min(1536, settings.sandbox_max_memory_mb), max_processes=128,
-        max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
-        max_disk_mb=min(512, settings.sandbox_max_disk_mb),
-    )  # fmt: skip
+    limits = toolchain_limits(settings, wall)
     body = _ENV + f"section() {{ {_STEP}; }}\n" + script
     request = SandboxRequest(
         language="bash", files={**files, "_devlab_gogen.sh": body}, entry="_devlab_gogen.sh",

@@ -25,9 +25,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from devlab.config import Settings
-from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.jsrun import JsRun, block_end, code_lines, summary_of_lines
 from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
+from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = [
     "GO_SUFFIXES",
@@ -331,12 +332,7 @@ def run_go_suite(
         f"DEVLAB_GOFLAGS={'-mod=vendor' if vendored in files else '-mod=mod'}\n"
     )
     run_files["_devlab_go.sh"] = "export " + env + DRIVER
-    limits = Limits(
-        wall_seconds=wall, cpu_seconds=wall * 2, cpus=1.0,
-        memory_mb=min(1536, settings.sandbox_max_memory_mb), max_processes=128,
-        max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
-        max_disk_mb=min(512, settings.sandbox_max_disk_mb),
-    )  # fmt: skip
+    limits = toolchain_limits(settings, wall)
     request = SandboxRequest(language="bash", files=run_files, entry="_devlab_go.sh", limits=limits)
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)

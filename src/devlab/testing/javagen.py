@@ -27,7 +27,7 @@ from importlib import resources
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
 from devlab.testing.javarun import (
     JACOCO_CP,
@@ -49,6 +49,7 @@ from devlab.testing.javasig import (
 from devlab.testing.jsrun import block_end
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
+from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = ["generate_junit_tests", "junit_model_candidates", "split_junit_tests"]
 
@@ -105,12 +106,7 @@ _PROBE = """public class DevlabProbe {
 
 
 def _sandbox(files: dict[str, str], script: str, settings: Settings, wall: float) -> dict[str, str]:
-    limits = Limits(
-        wall_seconds=wall, cpu_seconds=wall * 2, cpus=1.0,
-        memory_mb=min(1536, settings.sandbox_max_memory_mb), max_processes=128,
-        max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
-        max_disk_mb=min(512, settings.sandbox_max_disk_mb),
-    )  # fmt: skip
+    limits = toolchain_limits(settings, wall)
     head = f"section() {{ printf '\\n%s %s\\n' '{MARK}' \"$1\"; }}\n"
     request = SandboxRequest(
         language="bash", files={**files, "_devlab_javagen.sh": head + script},

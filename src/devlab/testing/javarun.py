@@ -29,9 +29,10 @@ from importlib import resources
 from typing import Any
 
 from devlab.config import Settings
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import SandboxRequest, run_code
 from devlab.testing.jsrun import JsRun, summary_of_lines
 from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
+from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = [
     "JACOCO_CP",
@@ -253,12 +254,7 @@ def run_java_suite(
         "_devlab_includes.txt": includes_of(files, sources),
         "_devlab_jacoco/DevlabJacoco.java": reader,
     }
-    limits = Limits(
-        wall_seconds=wall, cpu_seconds=wall * 2, cpus=1.0,
-        memory_mb=min(1536, settings.sandbox_max_memory_mb), max_processes=128,
-        max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
-        max_disk_mb=min(512, settings.sandbox_max_disk_mb),
-    )  # fmt: skip
+    limits = toolchain_limits(settings, wall)
     request = SandboxRequest(
         language="bash", files=run_files, entry="_devlab_java.sh", limits=limits
     )

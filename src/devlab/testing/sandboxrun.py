@@ -23,7 +23,7 @@ from typing import Any
 from devlab.config import Settings
 from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 
-__all__ = ["SuiteRun", "run_suite"]
+__all__ = ["SuiteRun", "run_suite", "toolchain_limits"]
 
 MARK = "@@DEVLAB_COVERAGE@@"
 PLUGIN = (
@@ -191,6 +191,17 @@ def _parse(stdout: str) -> dict[str, Any] | None:
         return json.loads(line)
     except ValueError:
         return None
+
+
+def toolchain_limits(settings: Settings, wall: float) -> Limits:
+    """Limits of a compiled language's test run (Go, Java: the compiler and the JVM need
+    more memory, processes and disk than a Python run), capped by the settings."""
+    return Limits(
+        wall_seconds=wall, cpu_seconds=wall * 2, cpus=1.0,
+        memory_mb=min(1536, settings.sandbox_max_memory_mb), max_processes=128,
+        max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
+        max_disk_mb=min(512, settings.sandbox_max_disk_mb),
+    )  # fmt: skip
 
 
 def run_suite(
