@@ -144,9 +144,11 @@ def bench_loop(home: Path, models_dir: Path, engine: str = "auto") -> dict[str, 
     settings = load_settings(home=home, llm_models_dir=models_dir, llm_local_engine=engine)
     bench = Workbench.open(settings)
     stamps: list[float] = [time.perf_counter()]
+    seen: set[int] = set()
 
-    def progress(p: Any) -> None:
-        if p.stage == "round" and p.done > 0:
+    def progress(p: Any) -> None:  # one stamp per finished round (reported more than once)
+        if p.stage == "round" and p.done > 0 and p.done not in seen:
+            seen.add(p.done)
             stamps.append(time.perf_counter())
 
     started = time.perf_counter()

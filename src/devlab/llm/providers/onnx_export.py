@@ -26,6 +26,9 @@ Settings (measured on the packaged Gemma 3 270M, docs/benchmarks.md): int8 weigh
 blocks of 32 (``MatMulNBits``) with int8 activations (``accuracy_level=4``). int4 was
 twice as fast again but its greedy continuations left the fp32 reference after one
 token on most prompts; int8 in blocks of 32 follows it for 11-32 tokens.
+``prune_lm_head`` computes the 262k-word output layer for the last prompt position
+only: the time to the first token of a 500-token prompt fell 2.5x (7.9 -> 3.2 s at
+load 12), the tokens unchanged.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-BUILD_OPTIONS = ["accuracy_level=4", "block_size=32"]
+BUILD_OPTIONS = ["accuracy_level=4", "block_size=32", "prune_lm_head=true"]
 PRECISION = "int8"
 
 

@@ -49,7 +49,7 @@ log = logging.getLogger("devlab.llm")
 ENGINE = "onnxruntime-genai"
 QUANTIZATION = "int8"
 # Bump when the export changes: the cache directory name carries it.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 # GroupQueryAttention wants a KV cache at least as long as Gemma 3's sliding window.
 MIN_CACHE_TOKENS = 1024
 EXPORT_TIMEOUT_S = 1800.0
