@@ -121,9 +121,13 @@ def bench_engine_child(engine: str, models_dir: Path, tokens: int) -> dict[str, 
         str(tokens),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"engine": engine, "error": done.stderr.strip()[-600:], "load_avg": load_avg()}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    if lines and lines[-1].startswith("{"):  # measured, even if the exit then crashed
+        figures = json.loads(lines[-1])
+        if done.returncode != 0:
+            figures["exit"] = f"{done.returncode}: {done.stderr.strip()[-200:]}"
+        return figures
+    return {"engine": engine, "error": done.stderr.strip()[-600:], "load_avg": load_avg()}
 
 
 def leading_equal(a: list[int], b: list[int]) -> int:
