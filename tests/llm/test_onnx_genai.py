@@ -148,3 +148,34 @@ def test_the_fast_path_streams_stops_and_samples(packaged_model: Path):
     assert first.text == again.text  # a seed makes sampling repeatable
     short = fast.complete("def add(a, b):\n", GenerationParams(max_tokens=3, temperature=0))
     assert short.usage.completion_tokens == 3 and short.finish_reason == "length"
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_an_adapter_is_merged_into_its_own_export(tmp_path, packaged_model: Path):
+    import copy
+
+    from peft import LoraConfig, get_peft_model
+
+    from devlab.llm.providers.local import load_model
+
+    base = load_model(packaged_model).model
+    config = LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    get_peft_model(copy.deepcopy(base), config).save_pretrained(str(tmp_path / "adapter"))
+    tuned = TransformersProvider(
+        "tuned",
+        models_dir=tmp_path / "models",
+        model_dir=packaged_model,
+        adapter_path=tmp_path / "adapter",
+        device="cpu",
+    )
+    plain = TransformersProvider("local", models_dir=packaged_model.parent, device="cpu")
+    a, b = tuned.engine_model(), plain.engine_model()
+    assert a.engine == b.engine == "onnxruntime-genai" and a is not b
+    assert (
+        onnx_genai.onnx_model_dir(tmp_path / "models", packaged_model, tmp_path / "adapter")
+        / "genai_config.json"
+    ).is_file()
+    params = GenerationParams(max_tokens=12, temperature=0)
+    prompt = "def add(a, b):\n"
+    assert tuned.complete(prompt, params).text != plain.complete(prompt, params).text
