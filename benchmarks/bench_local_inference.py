@@ -1,14 +1,19 @@
 """Local inference, old path vs new path in one run (issue 18).
 
     python benchmarks/bench_local_inference.py [--tokens 64] [--skip-loop]
+        [--engines transformers,ctranslate2,onnxruntime-genai] [--loop-engines ...]
         [--embed-package django==5.1.4] [--old-embed-chunks 256] [--skip-old]
 
-1. **Generation** with the packaged Gemma 3 270M, the same greedy requests on both
-   engines, one after the other in this process: transformers fp32 (the old path) and
-   CTranslate2 int8 (the new default on CPU). Decoding speed is completion tokens over
-   the time after the first token; TTFT is measured on a 500-token prompt.
+1. **Generation** with the packaged Gemma 3 270M, the same greedy requests on every
+   engine, each engine in its own child process (so each has its own peak RSS), one
+   after the other: transformers fp32 (the old path), CTranslate2 int8 (the previous
+   fast path) and ONNX Runtime GenAI int8 (the default on CPU since #18 d). Decoding
+   speed is completion tokens over the time after the first token (median of the
+   prompts); TTFT is measured on a 500-token prompt; the greedy texts are compared
+   with the first engine's (leading tokens equal).
 2. **Verified loop**: ``devlab generate``'s loop on the issue's is_palindrome request
-   (2 rounds at most), on the new path: each round's duration and the verdict.
+   (2 rounds at most), on each of ``--loop-engines``: each round's duration and the
+   verdict.
 3. **Embeddings**: the sdist's chunks (ingested lexically first, so the same texts go to
    each) embedded with sentence-transformers (the old path), the fp32 ONNX export
    (``onnx``) and the int8 one (``onnx-int8``), each on the first ``--old-embed-chunks``
@@ -54,6 +59,9 @@ PALINDROME = (
     "the same backwards, ignoring case."
 )
 HEADING = "## Local inference (issue 18)"
+# The generation engines' run (#18 d) has its own section, so an embeddings run does not
+# overwrite it (and this one leaves the earlier #18 figures alone).
+ENGINES_HEADING = "## Local generation engines (issue 18 d)"
 
 
 def load_avg() -> float:
@@ -61,45 +69,90 @@ def load_avg() -> float:
 
 
 def bench_engine(engine: str, models_dir: Path, tokens: int) -> dict[str, Any]:
+    """One engine's figures, measured in this process (run it in a child: peak RSS)."""
     from devlab.llm import GenerationParams
     from devlab.llm.providers.local import TransformersProvider
 
-    provider = TransformersProvider("local", models_dir=models_dir, engine=engine)
+    provider = TransformersProvider("local", models_dir=models_dir, engine=engine, device="cpu")
     started = time.perf_counter()
     provider.complete("x", GenerationParams(max_tokens=1, temperature=0))  # load + warm up
     load_s = time.perf_counter() - started
-    rates = []
+    rates, texts = [], []
     for prompt in PROMPTS:
         c = provider.complete(prompt, GenerationParams(max_tokens=tokens, temperature=0))
         decode_s = (c.usage.latency_ms - (c.usage.time_to_first_token_ms or 0)) / 1000
+        texts.append(c.text)
         if c.usage.completion_tokens > 1 and decode_s > 0:
             rates.append((c.usage.completion_tokens - 1) / decode_s)
     tokenizer = provider.engine_model().tokenizer
     source = Path(__file__).read_text(encoding="utf-8")
     long_prompt = tokenizer.decode(tokenizer.encode(source)[:499])
-    c = provider.complete(long_prompt, GenerationParams(max_tokens=2, temperature=0))
+    ttfts = []
+    for _ in range(3):
+        c = provider.complete(long_prompt, GenerationParams(max_tokens=2, temperature=0))
+        ttfts.append(c.usage.time_to_first_token_ms or 0.0)
     return {
         "engine": engine,
         "load_s": round(load_s, 1),
         "tokens_per_s": round(statistics.median(rates), 1) if rates else None,
-        "ttft_500_ms": c.usage.time_to_first_token_ms,
+        "tokens_per_s_each": [round(r, 1) for r in rates],
+        "ttft_500_ms": round(statistics.median(ttfts)),
         "prompt_tokens": c.usage.prompt_tokens,
+        "peak_rss_mib": peak_rss_mib(),
+        "texts": texts,
+        "token_ids": [tokenizer.encode(t) for t in texts],
         "load_avg": load_avg(),
     }
 
 
-def bench_loop(home: Path, models_dir: Path) -> dict[str, Any]:
+def bench_engine_child(engine: str, models_dir: Path, tokens: int) -> dict[str, Any]:
+    """``bench_engine`` in a child process: its own memory, its own peak RSS."""
+    import json
+    import subprocess
+
+    command = [
+        sys.executable,
+        __file__,
+        "--engine-worker",
+        engine,
+        "--models-dir",
+        str(models_dir),
+        "--tokens",
+        str(tokens),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    if lines and lines[-1].startswith("{"):  # measured, even if the exit then crashed
+        figures = json.loads(lines[-1])
+        if done.returncode != 0:
+            figures["exit"] = f"{done.returncode}: {done.stderr.strip()[-200:]}"
+        return figures
+    return {"engine": engine, "error": done.stderr.strip()[-600:], "load_avg": load_avg()}
+
+
+def leading_equal(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def bench_loop(home: Path, models_dir: Path, engine: str = "auto") -> dict[str, Any]:
     from devlab.companion.generate import generate_code
     from devlab.companion.models import GenerateRequest
     from devlab.config import load_settings
     from devlab.workbench import Workbench
 
-    settings = load_settings(home=home, llm_models_dir=models_dir)
+    settings = load_settings(home=home, llm_models_dir=models_dir, llm_local_engine=engine)
     bench = Workbench.open(settings)
     stamps: list[float] = [time.perf_counter()]
+    seen: set[int] = set()
 
-    def progress(p: Any) -> None:
-        if p.stage == "round" and p.done > 0:
+    def progress(p: Any) -> None:  # one stamp per finished round (reported more than once)
+        if p.stage == "round" and p.done > 0 and p.done not in seen:
+            seen.add(p.done)
             stamps.append(time.perf_counter())
 
     started = time.perf_counter()
@@ -111,6 +164,7 @@ def bench_loop(home: Path, models_dir: Path) -> dict[str, Any]:
     total = time.perf_counter() - started
     rounds = [round(b - a, 1) for a, b in itertools.pairwise(stamps)]
     return {
+        "engine": engine,
         "verdict": result.verdict,
         "rounds": [r.status for r in result.rounds],
         "round_s": rounds,
@@ -169,42 +223,73 @@ def bench_embeddings(
     return out
 
 
-def render(results: dict[str, Any]) -> str:
-    gen = results.get("generation", [])
-    lines = [
-        HEADING,
-        "",
-        "```",
-        results["command"],
-        "```",
-        "",
-        f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
-        f"{results['machine']['date']}; **shared with other sessions** (the load average "
-        "next to each figure; 2.0 would be both cores busy).",
-        "",
-    ]
+def machine_line(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    return (
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['date']}; **shared with other "
+        "sessions** (the load average next to each figure; 2.0 would be both cores busy)."
+    )
+
+
+def render_engines(results: dict[str, Any]) -> str:
+    """The generation engines and the verified loop (their own docs section)."""
+    gen = [g for g in results.get("generation", []) if "error" not in g]
+    lines = [ENGINES_HEADING, "", "```", results["command"], "```", "", machine_line(results), ""]
     if gen:
-        rows = [
-            [g["engine"], g["load_s"], g["tokens_per_s"], g["ttft_500_ms"], g["load_avg"]]
-            for g in gen
-        ]
+        ref = gen[0]
+        rows = []
+        for g in gen:
+            agree = [
+                leading_equal(a, b) for a, b in zip(ref["token_ids"], g["token_ids"], strict=False)
+            ]
+            rows.append(
+                [
+                    g["engine"],
+                    g["load_s"],
+                    g["tokens_per_s"],
+                    " / ".join(str(r) for r in g["tokens_per_s_each"]),
+                    g["ttft_500_ms"],
+                    g["peak_rss_mib"],
+                    " / ".join(str(n) for n in agree),
+                    g["load_avg"],
+                ]
+            )
         lines += [
-            "Generation, packaged Gemma 3 270M, greedy, same prompts on both engines:",
+            f"Generation, packaged Gemma 3 270M, greedy, {results['tokens']} new tokens, "
+            "the same 3 prompts on every engine, each engine in its own process:",
             "",
             markdown_table(
-                ["engine", "load s", "tokens/s", "TTFT 500-token prompt (ms)", "load avg"], rows
+                [
+                    "engine",
+                    "load s",
+                    "tokens/s (median)",
+                    "tokens/s per prompt",
+                    f"TTFT {gen[0]['prompt_tokens']}-token prompt (ms)",
+                    "peak RSS MiB",
+                    f"tokens equal to {ref['engine']}'s",
+                    "load avg",
+                ],
+                rows,
             ),
             "",
         ]
-    loop = results.get("loop")
-    if loop:
+    for g in results.get("generation", []):
+        if "error" in g:
+            lines += [f"{g['engine']}: failed: {g['error']}", ""]
+    for loop in results.get("loops", []):
         lines += [
-            f"Verified loop, is_palindrome request, new path: verdict **{loop['verdict']}**, "
-            f"rounds {loop['rounds']}, round durations {loop['round_s']} s (median "
-            f"{loop['round_median_s']} s; spec + tests are in round 1), total "
-            f"{loop['total_s']} s (load avg {loop['load_avg']}).",
+            f"Verified loop, is_palindrome request, engine {loop['engine']}: verdict "
+            f"**{loop['verdict']}**, rounds {loop['rounds']}, round durations "
+            f"{loop['round_s']} s (median {loop['round_median_s']} s; spec + tests are in "
+            f"round 1), total {loop['total_s']} s (load avg {loop['load_avg']}).",
             "",
         ]
+    return "\n".join(lines)
+
+
+def render(results: dict[str, Any]) -> str:
+    """The embeddings runtimes (the original #18 section)."""
+    lines = [HEADING, "", "```", results["command"], "```", "", machine_line(results), ""]
     emb = results.get("embeddings")
     if emb:
         rows = []
@@ -250,6 +335,9 @@ def render(results: dict[str, Any]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tokens", type=int, default=64)
+    ap.add_argument("--engines", default="transformers,ctranslate2,onnxruntime-genai")
+    ap.add_argument("--loop-engines", default="onnxruntime-genai,ctranslate2")
+    ap.add_argument("--engine-worker", help=argparse.SUPPRESS)  # one engine, JSON out
     ap.add_argument("--skip-old", action="store_true", help="new paths only")
     ap.add_argument("--skip-generation", action="store_true")
     ap.add_argument("--skip-loop", action="store_true")
@@ -261,30 +349,49 @@ def main() -> None:
     ap.add_argument("--out", default=str(DATA_DIR / "local-inference.json"))
     ap.add_argument("--no-docs", action="store_true")
     ns = ap.parse_args()
+    if ns.engine_worker:
+        import json
+
+        figures = bench_engine(ns.engine_worker, Path(ns.models_dir), ns.tokens)
+        print(json.dumps(figures))
+        return
     results: dict[str, Any] = {
         "machine": machine(),
         "command": "python benchmarks/bench_local_inference.py " + " ".join(sys.argv[1:]),
+        "tokens": ns.tokens,
     }
     with tempfile.TemporaryDirectory(prefix="devlab-bench-llm-") as scratch:
         home = Path(scratch)
         models_dir = Path(ns.models_dir) if ns.models_dir else home / "models"
         if not ns.skip_generation:
-            engines = ["ctranslate2"] if ns.skip_old else ["transformers", "ctranslate2"]
-            results["generation"] = [bench_engine(e, models_dir, ns.tokens) for e in engines]
-            print(results["generation"], file=sys.stderr)
+            engines = [e for e in ns.engines.split(",") if e]
+            if ns.skip_old:
+                engines = [e for e in engines if e != "transformers"]
+            results["generation"] = []
+            for engine in engines:
+                results["generation"].append(bench_engine_child(engine, models_dir, ns.tokens))
+                print(results["generation"][-1], file=sys.stderr)
         if not ns.skip_loop:
-            results["loop"] = bench_loop(home / "loop", models_dir)
-            print(results["loop"], file=sys.stderr)
+            results["loops"] = []
+            for engine in [e for e in ns.loop_engines.split(",") if e]:
+                loop = bench_loop(home / f"loop-{engine}", models_dir, engine)
+                results["loops"].append(loop)
+                print(loop, file=sys.stderr)
         if not ns.skip_embeddings:
             results["embeddings"] = bench_embeddings(
                 ns.embed_package, home / "embed", ns.old_embed_chunks, ns.skip_old, ns.embed_all
             )
             print(results["embeddings"], file=sys.stderr)
     write_json(Path(ns.out), results)
-    section = render(results)
-    print(section)
-    if not ns.no_docs:
-        write_docs_section(HEADING, section)
+    sections = []
+    if results.get("generation") or results.get("loops"):
+        sections.append((ENGINES_HEADING, render_engines(results)))
+    if results.get("embeddings"):
+        sections.append((HEADING, render(results)))
+    for heading, section in sections:
+        print(section)
+        if not ns.no_docs:
+            write_docs_section(heading, section)
 
 
 if __name__ == "__main__":

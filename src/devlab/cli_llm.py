@@ -80,12 +80,15 @@ def providers(
         return
     for p in infos:
         where = f" at {p.base_url}" if p.base_url else ""
+        engine = f"  engine {p.engine}" if p.engine else ""
         stdout.print(
-            f"{p.name:<12} {p.kind:<9} {p.model}{where}  window {p.context_window}  "
+            f"{p.name:<12} {p.kind:<9} {p.model}{where}{engine}  window {p.context_window}  "
             f"tasks: {', '.join(p.tasks) or '-'}",
             markup=False,
             highlight=False,
         )
+        if p.engine_note:
+            stdout.print(f"{'':<12} fell back: {p.engine_note}", markup=False, highlight=False)
 
 
 @llm_app.command("prompts")

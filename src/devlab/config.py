@@ -68,9 +68,9 @@ class LLMProviderConfig(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     # local: a LoRA adapter directory (peft) applied on top of the model
     adapter_path: Path | None = None
-    # local: "auto" (CTranslate2 int8 on CPU for DevLab models, else transformers),
-    # "ctranslate2" or "transformers" (issue 18)
-    engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
+    # local: "auto" (on CPU for DevLab models: ONNX Runtime GenAI int8, else CTranslate2
+    # int8, else transformers), "onnxruntime-genai", "ctranslate2" or "transformers"
+    engine: Literal["auto", "onnxruntime-genai", "ctranslate2", "transformers"] = "auto"
     # whether the model follows instructions (chat) or only continues text (a base
     # model: DevLab then writes completion-style prompts). None: detect it (a local
     # model from its GGUF/tokenizer metadata; a server model is taken as tuned).
@@ -238,9 +238,9 @@ class Settings(BaseSettings):
     # Seconds the built-in local provider may wait for the next token (a stall; the
     # whole answer is bounded by max_tokens, not by time).
     llm_local_timeout_s: float = Field(default=600.0, gt=0)
-    # Engine of the built-in local provider: "auto" (CTranslate2 int8 on CPU),
-    # "ctranslate2" or "transformers".
-    llm_local_engine: Literal["auto", "ctranslate2", "transformers"] = "auto"
+    # Engine of the built-in local provider: "auto" (ONNX Runtime GenAI int8 on CPU,
+    # falling back to CTranslate2, then transformers), or one of them by name.
+    llm_local_engine: Literal["auto", "onnxruntime-genai", "ctranslate2", "transformers"] = "auto"
 
     # -- access control (issue 19) ------------------------------------------------
     # Per user or token, per minute; 0 turns a limit off. Over one: 429 + Retry-After.

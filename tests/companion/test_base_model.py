@@ -97,3 +97,26 @@ def test_loop_on_a_base_model_continues_files_and_reaches_a_verdict(bench):
     assert model.prompts[1].endswith("def is_palindrome(s):\n")
     assert "# An earlier version failed" in model.prompts[2]
     assert model.params[1].stop and model.params[2].temperature >= 0.7
+
+
+def test_chat_and_explain_on_a_base_model_continue_a_question_page(bench):
+    """No chat turns, no system prompt: a Q&A page that ends in ``Answer:``, with stops."""
+    from devlab.companion import ChatRequest, ExplainRequest, chat, explain
+    from devlab.companion.base_prompts import ANSWER_STOPS
+    from devlab.llm import LLMService
+
+    model = BaseScripted(" It averages the values.", " It raises ZeroDivisionError.")
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    code = "def average(values):\n    return sum(values) / len(values)\n"
+    answer = chat(bench, ChatRequest(message="What does average do?"))
+    assert answer.answer == "It averages the values."  # stripped
+    explained = explain(bench, ExplainRequest(code=code, language="python", question="Empty list?"))
+    assert explained.text == "It raises ZeroDivisionError."
+    chat_page, explain_page = model.prompts
+    assert chat_page.endswith("Question: What does average do?\nAnswer:")
+    assert explain_page.endswith("Question: Empty list?\nAnswer:")
+    assert "```python\n" + code + "```\n" in explain_page
+    assert "You are" not in chat_page + explain_page  # no system prompt to echo
+    assert model.params[0].stop == ANSWER_STOPS == model.params[1].stop

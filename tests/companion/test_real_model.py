@@ -107,6 +107,41 @@ def test_chat(real):
     assert _stored_reply(real, answer.conversation_id, answer.message_id) == answer.answer
 
 
+ECHO_MARKERS = (
+    "You are",  # the chat and explain system prompts start so
+    "Answer the developer's question",
+    "senior engineer",
+    "Question:",
+    "Answer:",
+)
+
+
+def test_the_base_model_answers_instead_of_echoing(real):
+    """The packaged model is a base model: chat and explain give it a Q&A page to
+    continue, and what comes back is an answer, not the prompt (issue 18)."""
+    assert real.llm.base_model("chat") and real.llm.base_model("explain")
+    replies = [
+        chat(
+            real,
+            ChatRequest(message=question, project="shop", retrieve=2, max_tokens=40, temperature=0),
+        ).answer
+        for question in ("What does apply_discount do?", "Where is the cart total computed?")
+    ]
+    for question in ("", "What happens with an empty list?"):
+        replies.append(
+            explain(
+                real,
+                ExplainRequest(
+                    code=CODE, language="python", question=question, max_tokens=40, temperature=0
+                ),
+            ).text
+        )
+    for reply in replies:
+        assert reply.strip(), replies
+        assert not any(marker in reply for marker in ECHO_MARKERS), reply
+        assert "def average(values):" not in reply  # not the code given back
+
+
 @pytest.mark.parametrize(
     ("action", "request_"),
     [

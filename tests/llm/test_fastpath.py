@@ -1,4 +1,5 @@
-"""The fast CPU engine (CTranslate2 int8) of the local provider.
+"""The CTranslate2 int8 engine of the local provider (the fallback after ONNX Runtime
+GenAI, ``test_onnx_genai.py``; named explicitly here).
 
 Agreement with the transformers path (fp32), same rebuilt tokenizer, same chat template,
 on fixed texts, with a stated tolerance:
@@ -136,8 +137,9 @@ def test_an_adapter_is_merged_into_its_own_engine_copy(tmp_path, packaged_model:
         models_dir=tmp_path / "models",
         model_dir=packaged_model,
         adapter_path=tmp_path / "adapter",
+        engine="ctranslate2",
     )
-    plain = TransformersProvider("local", models_dir=packaged_model.parent)
+    plain = TransformersProvider("local", models_dir=packaged_model.parent, engine="ctranslate2")
     assert tuned.uses_fast_engine()
     a, b = tuned.engine_model(), plain.engine_model()
     assert a is not b

@@ -14,8 +14,14 @@ import re
 from dataclasses import dataclass
 
 from devlab.codebase import detect_language, require_snapshot, resolve_project
+from devlab.companion.base_prompts import Continuation, answer_continuation
 from devlab.companion.context import project_licence, snapshot_file
-from devlab.companion.conversations import add_message, ask_model, open_conversation
+from devlab.companion.conversations import (
+    add_message,
+    ask_model,
+    complete_model,
+    open_conversation,
+)
 from devlab.companion.diffs import checked_diff
 from devlab.companion.errors import EmptyInput, UnparsableCode
 from devlab.companion.models import (
@@ -124,8 +130,10 @@ def _exchange(
     prompt: Prompt,
     req_params: CodeInput,
     subject: CodeSubject,
+    base: Continuation | None = None,
 ) -> tuple[int, int, Completion]:
-    """Store the request, ask the model, store the answer: (conversation, message, reply)."""
+    """Store the request, ask the model, store the answer: (conversation, message, reply).
+    ``base``: a page for a base model to continue instead of the chat prompt."""
     user_text = prompt.messages[-1].content
     conversation_id = open_conversation(
         bench.db,
@@ -136,9 +144,20 @@ def _exchange(
     )
     add_message(bench.db, conversation_id, "user", user_text, action=action)
     params = GenerationParams(max_tokens=req_params.max_tokens, temperature=req_params.temperature)
-    completion = ask_model(
-        bench.llm, task, prompt.messages, params, conversation_id=conversation_id, prompt=prompt
-    )
+    if base is not None:
+        completion = complete_model(
+            bench.llm,
+            task,
+            base.text,
+            params.model_copy(update={"stop": base.stop}),
+            conversation_id=conversation_id,
+            prompt=base.rendered(),
+        )
+        completion = completion.model_copy(update={"text": completion.text.strip()})
+    else:
+        completion = ask_model(
+            bench.llm, task, prompt.messages, params, conversation_id=conversation_id, prompt=prompt
+        )
     context = [f"file:{subject.path}"] if subject.project_id and subject.path else []
     message_id = add_message(
         bench.db,
@@ -156,9 +175,17 @@ def _exchange(
 
 
 def _text_answer(
-    bench: Workbench, action: str, task: str, prompt: Prompt, req: CodeInput, subject: CodeSubject
+    bench: Workbench,
+    action: str,
+    task: str,
+    prompt: Prompt,
+    req: CodeInput,
+    subject: CodeSubject,
+    base: Continuation | None = None,
 ) -> TextAnswer:
-    conversation_id, message_id, completion = _exchange(bench, action, task, prompt, req, subject)
+    conversation_id, message_id, completion = _exchange(
+        bench, action, task, prompt, req, subject, base
+    )
     items = [m.group(1) for line in completion.text.splitlines() if (m := _BULLET.match(line))]
     return TextAnswer(
         conversation_id=conversation_id,
@@ -183,7 +210,12 @@ def explain(bench: Workbench, req: ExplainRequest) -> TextAnswer:
         where=subject.where,
         question=(req.question or "").strip(),
     )
-    return _text_answer(bench, "explain", "explain", prompt, req, subject)
+    base = None
+    if bench.llm.base_model("explain"):  # a base model continues a Q&A page
+        question = (req.question or "").strip() or "What does this code do?"
+        code = [(subject.where or "", subject.language or "", subject.code)]
+        base = answer_continuation(question, code, "base-explain")
+    return _text_answer(bench, "explain", "explain", prompt, req, subject, base)
 
 
 def find_bugs(bench: Workbench, req: CodeInput) -> TextAnswer:

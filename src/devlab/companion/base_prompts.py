@@ -16,6 +16,11 @@ files for it to continue:
 
 There is no spec step (a base model writes no JSON spec worth parsing): the spec is
 the requirement itself. Python only; other languages keep the instruction prompts.
+
+**Questions** (``chat``, ``explain``) on a base model are a question-and-answer page
+to continue (:func:`answer_continuation`): a one-line title, the code in question, the
+question and ``Answer:``. Given the chat template instead, the packaged model echoes
+the system prompt; given a worked example first, it copies the example's answer.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ EXAMPLE_CODE = """def count_vowels(text):
 """
 TEST_STOPS = ["\n\n", "\n# ", "\nif __name__"]
 CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef test"]
+ANSWER_STOPS = ["\n\n", "\nQuestion:", "\nCode ", "\nCode:", "\n```"]
 _SIGNATURE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(([^()\n]{0,200})\)")
 _ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
 
@@ -128,4 +134,30 @@ def solution_continuation(requirement: str, tests: str, failure: str = "") -> Co
     return Continuation(text, prefix, CODE_STOPS, "base-code")
 
 
-__all__ = ["Continuation", "acceptance_continuation", "signature", "solution_continuation"]
+def answer_continuation(
+    question: str, sources: list[tuple[str, str, str]], name: str = "base-answer"
+) -> Continuation:
+    """A question about code as a Q&A page for a base model to continue. ``sources``
+    are ``(label, language, code)``; the answer ends at a blank line or where the page
+    would go on to the next question. No worked example: the packaged model copied
+    its answer onto questions of the same form ("What does X do?")."""
+    text = "Questions about code, each answered in one or two sentences.\n\n" + _qa_block(
+        sources, question
+    )
+    return Continuation(text, "", ANSWER_STOPS, name)
+
+
+def _qa_block(sources: list[tuple[str, str, str]], question: str) -> str:
+    parts = [
+        f"Code {label}:\n```{language}\n{code.rstrip()}\n```\n" for label, language, code in sources
+    ]
+    return "".join(parts) + f"Question: {' '.join(question.split())}\nAnswer:"
+
+
+__all__ = [
+    "Continuation",
+    "acceptance_continuation",
+    "answer_continuation",
+    "signature",
+    "solution_continuation",
+]

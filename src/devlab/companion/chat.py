@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from devlab.codebase import ProjectRef, detect_language, require_snapshot, resolve_project
+from devlab.companion.base_prompts import answer_continuation
 from devlab.companion.context import (
     ChunkSource,
     ContextItem,
@@ -32,6 +33,7 @@ from devlab.companion.context import (
 from devlab.companion.conversations import (
     add_message,
     ask_model,
+    complete_model,
     conversation_project,
     history,
     open_conversation,
@@ -90,15 +92,29 @@ def chat(
         title=question[:120],
     )
     add_message(bench.db, conversation_id, "user", question, action="chat")
-    completion = ask_model(
-        bench.llm,
-        "chat",
-        messages,
-        params,
-        conversation_id=conversation_id,
-        on_token=on_token,
-        prompt=prompt,
-    )
+    if bench.llm.base_model("chat"):  # a base model continues a Q&A page (base_prompts)
+        page = answer_continuation(question, _base_sources(kept), "base-chat")
+        messages = [ChatMessage(role="user", content=page.text)]
+        completion = complete_model(
+            bench.llm,
+            "chat",
+            page.text,
+            params.model_copy(update={"stop": page.stop}),
+            conversation_id=conversation_id,
+            prompt=page.rendered(),
+            on_token=on_token,
+        )
+        completion = completion.model_copy(update={"text": completion.text.strip()})
+    else:
+        completion = ask_model(
+            bench.llm,
+            "chat",
+            messages,
+            params,
+            conversation_id=conversation_id,
+            on_token=on_token,
+            prompt=prompt,
+        )
     kept_refs = {i.data["ref"] for i in kept if i.kind == "chunk"}
     citations = cite(completion.text, [s for s in sources if s[0] in kept_refs], licence)
     context_ids = [i.id for i in kept]
@@ -267,6 +283,23 @@ def _template_values(
         else None,
         "sources": [_source_values(i) for i in by_kind.get("chunk", [])],
     }
+
+
+def _base_sources(kept: list[ContextItem]) -> list[tuple[str, str, str]]:
+    """The code a base model is shown: ``(label, language, text)`` per kept source,
+    the open file and the selection."""
+    out = []
+    for item in kept:
+        if item.kind == "chunk":
+            meta = item.data.get("meta", {})
+            where = (
+                f"{meta.get('path', '')}:{meta.get('start_line', '')}-{meta.get('end_line', '')}"
+            )
+            out.append((f"[{item.data['ref']}] {where}", meta.get("language", ""), item.text))
+        elif item.kind in ("file", "selection"):
+            label = item.data.get("where") or item.id.removeprefix("file:")
+            out.append((label, item.data.get("language", ""), item.text))
+    return out
 
 
 def _source_values(item: ContextItem) -> dict:

@@ -180,11 +180,12 @@ def complete_model(
     *,
     conversation_id: int,
     prompt: RenderedPrompt | None = None,
+    on_token: Callable[[str], None] | None = None,
 ) -> Completion:
     """``llm.complete`` (text continued, no chat turns: a base model's way), with
     provider failures explained as ``ask_model`` does."""
     try:
-        return llm.complete(task, text, params, prompt=prompt)
+        return llm.complete(task, text, params, prompt=prompt, on_token=on_token)
     except ProviderError as exc:
         raise _explained(exc, llm, task, conversation_id)  # noqa: B904 (the same exception)
 

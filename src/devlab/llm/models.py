@@ -68,6 +68,10 @@ class ProviderInfo(BaseModel):
     timeout_s: float
     priced: bool
     tasks: list[str]
+    # local providers: the engine that generates ("onnxruntime-genai", "ctranslate2",
+    # "transformers") and, after a fallback, why not a faster one
+    engine: str | None = None
+    engine_note: str | None = None
 
 
 __all__ = ["ProviderInfo", "UsageRecord", "UsageReport", "UsageTotal"]

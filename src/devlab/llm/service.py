@@ -167,6 +167,8 @@ class LLMService:
         infos = []
         for name, provider in self.providers.items():
             config = configs.get(name)
+            engine_info = getattr(provider, "engine_info", None)
+            engine, note = engine_info() if engine_info else (None, None)
             infos.append(
                 ProviderInfo(
                     name=name,
@@ -177,6 +179,8 @@ class LLMService:
                     timeout_s=float(getattr(provider, "timeout_s", 0.0)),
                     priced=bool(any(getattr(provider, "prices", (0.0, 0.0)))),
                     tasks=first.get(name, []),
+                    engine=engine,
+                    engine_note=note,
                 )
             )
         return infos

@@ -18,10 +18,15 @@ tokens added to the vocabulary (FIM markers) grows the base to its vocabulary fi
 and the tokenizer saved beside it is the one that serves.
 
 **Engines.** On a CPU, a DevLab model directory (the packaged model, a converted GGUF,
-a fine-tuned version with or without its LoRA adapter) is served by the fast engine
-(``fastpath.py``: CTranslate2, int8, converted once) unless ``engine="transformers"``;
-transformers serves GPUs, other Hugging Face directories, and ``engine="transformers"``.
-Both share the tokenizer, the chat template and this streaming loop.
+a fine-tuned version with or without its LoRA adapter, merged at conversion) is served
+by a fast engine, converted once: ONNX Runtime GenAI int8 (``onnx_genai.py``, the
+default), else CTranslate2 int8 (``fastpath.py``). ``engine="auto"`` tries them in that
+order and falls back, with a logged warning kept in :meth:`engine_info` (``devlab llm
+providers`` shows it), to the next one and finally to transformers when one is not
+installed or its conversion fails. A named engine is used or fails loudly.
+transformers serves GPUs, other Hugging Face directories, training and
+``engine="transformers"``. All share the tokenizer, the chat template and this
+streaming loop.
 
 **Timeouts** are per token gap: ``timeout_s`` bounds the wait for the *next* token (a
 stall), not the whole answer (``max_tokens`` bounds that). A stall raises
@@ -37,6 +42,7 @@ ends the generation early (a stopping criterion watches a cancel flag).
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -66,18 +72,30 @@ from devlab.llm.providers.hf import (
     grow_vocab,
     serving_tokenizer,
 )
+from devlab.llm.providers.onnx_genai import (
+    OnnxModel,
+    ensure_onnx_model,
+    load_onnx_model,
+    onnx_engine_available,
+    onnx_model_dir,
+    recorded_failure,
+)
 from devlab.llm.weights import (
     MARKER,
     SentencePieceTokenizer,
     ensure_packaged_model,
     model_dir_for,
     model_instruction_tuned,
+    packaged_model_dir,
     read_marker,
     resolve_device,
 )
 
 PACKAGED = "gemma3-270m"  # the model name the packaged model is reported under
-Engine = Literal["auto", "ctranslate2", "transformers"]
+Engine = Literal["auto", "onnxruntime-genai", "ctranslate2", "transformers"]
+FAST_ENGINES = ("onnxruntime-genai", "ctranslate2")  # the order "auto" tries them in
+_INSTALL = {"onnxruntime-genai": "onnxruntime-genai onnx-ir", "ctranslate2": "ctranslate2"}
+log = logging.getLogger("devlab.llm")
 
 
 @dataclass
@@ -218,6 +236,8 @@ class TransformersProvider:
         self.timeout_s = timeout_s
         self.prices = prices
         self.model = model_dir.name if model_dir else PACKAGED
+        self._engine_model: FastModel | OnnxModel | None = None
+        self._fallbacks: list[str] = []
         if adapter_path is not None:
             self.model += f"+{adapter_path.name}"
 
@@ -248,28 +268,80 @@ class TransformersProvider:
             return not self.instruction_tuned
         return not model_instruction_tuned(self._dir())
 
-    def uses_fast_engine(self) -> bool:
-        """Whether generation runs on the fast engine (see the module docstring)."""
+    def _fast_candidates(self) -> list[str]:
+        """The fast engines to try, in order (empty: transformers serves)."""
         if self.engine == "transformers":
-            return False
-        if self.engine == "ctranslate2":
-            if not fast_engine_available():
+            return []
+        if self.engine != "auto":
+            if not _installed(self.engine):
                 raise ComponentUnavailable(
-                    f"provider {self.name!r}: engine 'ctranslate2' is not installed "
-                    "(pip install ctranslate2), or set engine = 'transformers'"
+                    f"provider {self.name!r}: engine {self.engine!r} is not installed "
+                    f"(pip install {_INSTALL[self.engine]}), or set engine = 'transformers'"
                 )
-            return True
-        if not fast_engine_available() or not is_devlab_model(self._dir()):
-            return False
-        return self.device == "cpu" or resolve_device(self.device) == "cpu"
+            return [self.engine]
+        if self.model_dir is not None and not is_devlab_model(self._dir()):
+            return []
+        if self.device != "cpu" and resolve_device(self.device) != "cpu":
+            return []
+        return [engine for engine in FAST_ENGINES if _installed(engine)]
 
-    def engine_model(self) -> LoadedModel | FastModel:
-        """What generates: the fast engine's model, or the transformers one."""
-        if not self.uses_fast_engine():
-            return self.loaded()
+    def uses_fast_engine(self) -> bool:
+        """Whether generation runs on a fast engine (see the module docstring)."""
+        return bool(self._fast_candidates())
+
+    def engine_model(self) -> LoadedModel | FastModel | OnnxModel:
+        """What generates: the first fast engine that converts and loads (each one
+        converted once), or the transformers model. With ``engine="auto"`` a failing
+        engine is logged, kept in :meth:`engine_info`, and the next one is tried."""
+        if self._engine_model is not None:
+            return self._engine_model
+        for engine in self._fast_candidates():
+            try:
+                model = self._load_fast(engine)
+            except (ComponentUnavailable, RuntimeError, OSError, ValueError) as exc:
+                if self.engine != "auto":
+                    raise
+                reason = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                self._fallbacks.append(f"{engine}: {reason}")
+                log.warning("provider %r: engine %s unavailable (%s)", self.name, engine, reason)
+                continue
+            self._engine_model = model
+            return model
+        return self.loaded()
+
+    def _load_fast(self, engine: str) -> FastModel | OnnxModel:
         model_dir = self._dir()
+        if engine == "onnxruntime-genai":
+            engine_dir = ensure_onnx_model(self.models_dir, model_dir, self.adapter_path)
+            return load_onnx_model(engine_dir, model_dir)
         engine_dir = ensure_fast_model(self.models_dir, model_dir, self.adapter_path)
         return load_fast_model(engine_dir, model_dir)
+
+    def engine_info(self) -> tuple[str, str | None]:
+        """The engine that generates (or will, by what is installed and remembered on
+        disk; nothing is loaded) and, after a fallback, why the faster ones did not."""
+        notes = list(self._fallbacks)
+        if self._engine_model is not None:
+            return self._engine_model.engine, "; ".join(notes) or None
+        try:
+            candidates = self._fast_candidates() if self._dir_known() else []
+        except ComponentUnavailable as exc:
+            return "none", exc.message
+        for engine in candidates:
+            failed = None
+            if engine == "onnxruntime-genai" and self.model_dir is None:
+                target = onnx_model_dir(
+                    self.models_dir, packaged_model_dir(self.models_dir), self.adapter_path
+                )
+                failed = recorded_failure(target)
+            if failed is None:
+                return engine, "; ".join(notes) or None
+            notes.append(f"{engine}: {failed}")
+        return "transformers", "; ".join(notes) or None
+
+    def _dir_known(self) -> bool:
+        """Whether the engine choice can be made without converting anything."""
+        return self.model_dir is None or self.model_dir.suffix != ".gguf"
 
     # -- the provider interface ---------------------------------------------------------
 
@@ -307,7 +379,7 @@ class TransformersProvider:
         max_new = min(params.max_tokens, max(1, self.context_window - len(ids)))
         pieces: queue.Queue = queue.Queue()
         cancel = threading.Event()
-        run = self._run_fast if isinstance(loaded, FastModel) else self._run_generate
+        run = self._run_fast if isinstance(loaded, FastModel | OnnxModel) else self._run_generate
         worker = threading.Thread(
             target=run,
             args=(loaded, ids, params, max_new, pieces, cancel),
@@ -425,7 +497,7 @@ class TransformersProvider:
 
     def _run_fast(
         self,
-        loaded: FastModel,
+        loaded: FastModel | OnnxModel,
         ids: list[int],
         params: GenerationParams,
         max_new: int,
@@ -447,6 +519,12 @@ class TransformersProvider:
             pieces.put(None)
         except BaseException as exc:  # handed to the caller's thread
             pieces.put(exc)
+
+
+def _installed(engine: str) -> bool:
+    if engine == "onnxruntime-genai":
+        return onnx_engine_available()
+    return fast_engine_available()
 
 
 def _cut_at_stop(text: str, stops: list[str]) -> str:
