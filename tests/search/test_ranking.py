@@ -57,9 +57,7 @@ class HashEmbedder:
 def test_context_line_names_kind_class_and_module_in_words():
     assert words("QuerySet.select_related") == "query set select related"
     line = context_line(METHOD_CHUNK)
-    assert line == (
-        "method: select related, of class query set, in module django db models query"
-    )
+    assert line == ("method: select related, of class query set, in module django db models query")
     module_chunk = "# File: pkg/http_client.py\n# Module-level code\nimport os\n"
     assert context_line(module_chunk) == "code in module pkg http client"
     assert context_line("no header here\n") == ""

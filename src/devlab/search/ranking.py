@@ -16,13 +16,15 @@ codebases"); which ones are on by default is decided there.
   first ranking. No model beyond the configured embedder is loaded.
 * **Symbol-graph expansion** (``search_graph = "expand"``): a candidate that shares
   its class (or, for a module-level function, its file) with other strong candidates
-  gains a share of the best one's score (the hits agree on where the answer lives), a class whose members score is added when it
-  was missed, and the PageRank prior weighs more than its tie-breaking default.
+  gains a share of the best one's score (the hits agree on where the answer lives);
+  a class whose members score is added when it was missed; and the PageRank prior
+  weighs more than its tie-breaking default.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -35,11 +37,16 @@ RERANK_DEPTH = 50
 FEEDBACK_HITS = 3  # semantic hits whose names join the lexical query
 RERANK_K = 10  # RRF constant of the rerank fusion
 RERANK_WEIGHT = 1.0  # weight of the summary ranking against the first ranking
-SUMMARY_CHARS = 400
+SUMMARY_CHARS = 300
+SUMMARY_CACHE = 50_000  # summary vectors kept per process (a warm server reuses them)
 FAMILY_SHARE = 0.3  # share of its family's best other score a candidate gains
 PARENT_SHARE = 0.5  # score of a missed class, as a share of its best member's
 PAGERANK_WEIGHT = 0.02
 
+# (embedder key, summary text) -> vector: a candidate's summary is embedded once per
+# process (a warm server reuses them); cleared when it fills.
+_SUMMARY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_LOCK = threading.Lock()
 _HEADER_LINE = re.compile(r"^\W*(File|Class|Symbol|Section|Module-level code)\b")
 
 
@@ -83,15 +90,23 @@ def rerank(
     query: str,
     embed: Callable[[list[str]], np.ndarray],
     depth: int = RERANK_DEPTH,
+    model: str = "",
 ) -> list[tuple[float, int]]:
     """``order`` (best first) with its top ``depth`` reordered by weighted RRF of the
     first ranking and the summaries' similarity to the query; the rest keep their
-    place below. Returns (score, chunk id) best first."""
+    place below. Summary vectors are cached per process under ``model`` (the
+    embedder's key). Returns (score, chunk id) best first."""
     top = order[:depth]
     if not top:
         return []
-    vectors = embed([query] + [summary(metas[cid].content) for cid in top])
-    sims = vectors[1:] @ vectors[0]
+    texts = [(model, summary(metas[cid].content)) for cid in top]
+    missing = list(dict.fromkeys(t for t in texts if t not in _SUMMARY_VECTORS))
+    vectors = embed([query, *(t for _, t in missing)])
+    with _LOCK:
+        if len(_SUMMARY_VECTORS) + len(missing) > SUMMARY_CACHE:
+            _SUMMARY_VECTORS.clear()
+        _SUMMARY_VECTORS.update(zip(missing, vectors[1:], strict=True))
+        sims = np.array([float(_SUMMARY_VECTORS[t] @ vectors[0]) for t in texts])
     by_sim = {cid: i + 1 for i, cid in enumerate(top[j] for j in np.argsort(-sims, kind="stable"))}
     scored = [
         (1.0 / (RERANK_K + i + 1) + RERANK_WEIGHT / (RERANK_K + by_sim[cid]), cid)

@@ -216,6 +216,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
             metas,  # type: ignore[arg-type]
             req.query,
             lambda texts: embedder.embed(texts),
+            model=embedder.key,
         )
     return [
         _result(metas[cid], score, lex_rank, sem_rank, coverage)
