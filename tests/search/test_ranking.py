@@ -216,3 +216,12 @@ def test_another_model_is_still_refused(hashed, monkeypatch):
     monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: other)
     with pytest.raises(InvalidInput, match="re-ingest"):
         _search(bench, bench.settings, "receipt", mode="semantic")
+
+
+def test_unknown_stage_or_style_is_a_clear_settings_error():
+    from devlab.config import load_settings
+
+    with pytest.raises(InvalidInput, match="search_rerank"):
+        load_settings(search_rerank="cross-encoder")
+    with pytest.raises(InvalidInput, match="embedding_text"):
+        load_settings(embedding_text="everything")
