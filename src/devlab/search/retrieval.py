@@ -209,7 +209,8 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
         ((score, cid) for cid, score in raw.items() if _matches(metas[cid], req)),
         key=lambda x: (-x[0], x[1]),
     )
-    if req.mode == "hybrid" and settings.search_rerank == "summary" and scored:
+    # a project without vectors stays lexical: no model is loaded for it
+    if req.mode == "hybrid" and settings.search_rerank == "summary" and semantic and scored:
         embedder = get_embedder(settings)
         scored = ranking.rerank(
             [cid for _, cid in scored],
