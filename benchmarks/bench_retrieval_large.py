@@ -8,7 +8,7 @@ queries in file order. The codebase is the package's own Python files from its s
 (fetched with pip once into benchmarks/.data), docstrings kept (as users have them).
 
 The tree is indexed once per embedding-text style ("head", "context"; see
-devlab.search.embedtext) into ``--home`` (default /work/cache14 style: reuse it
+devlab.search.embedtext) into ``--home`` (default benchmarks/.data/retrieval-large: reuse it
 between runs, a re-index of an unchanged tree embeds nothing). Every variant of
 ``devlab.search.retrieval`` then answers every query from the same indexes in one
 run: recall@10, MRR@10 and mean latency per query, per split.
@@ -194,7 +194,9 @@ def main() -> None:
     ap.add_argument(
         "--backend", default="onnx-int8", help="embedding backend (onnx-int8 saves CPU)"
     )
-    ap.add_argument("--home", default=os.environ.get("DEVLAB_BENCH_HOME", "/work/cache14/home"))
+    ap.add_argument(
+        "--home", default=os.environ.get("DEVLAB_BENCH_HOME", str(DATA_DIR / "retrieval-large"))
+    )
     ap.add_argument("--variants", help="comma-separated labels to run (default all)")
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
     ns = ap.parse_args()
