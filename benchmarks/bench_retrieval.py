@@ -211,6 +211,8 @@ def evaluate_backend(
     max_chars: int | None,
     rrf_ks: list[int],
     boosts: list[float],
+    stages: list[str] = [],  # noqa: B006 - read only
+    embedding_text: str | None = None,
 ) -> dict[str, Any]:
     from devlab.config import load_settings
     from devlab.search import SearchRequest, index_project, retrieval, search
@@ -219,7 +221,12 @@ def evaluate_backend(
     home = scratch / f"home-{backend}-{max_chars}"
     if backend == "model2vec":
         ensure_model2vec(home)
-    settings = load_settings(home=home, embedding_backend=backend, embedding_max_chars=max_chars)
+    settings = load_settings(
+        home=home,
+        embedding_backend=backend,
+        embedding_max_chars=max_chars,
+        embedding_text=embedding_text,
+    )
     wb = Workbench.open(settings)
     try:
         print(
@@ -239,10 +246,10 @@ def evaluate_backend(
             "modes": {},
         }
 
-        def runner(mode: str, limit: int = LIMIT):  # type: ignore[no-untyped-def]
+        def runner(mode: str, limit: int = LIMIT, settings=None):  # type: ignore[no-untyped-def]
             def run(text: str) -> list[Any]:
                 req = SearchRequest(project="bench", query=text, mode=mode, limit=limit)
-                return search(wb.db, wb.settings, req)
+                return search(wb.db, settings or wb.settings, req)
 
             return run
 
@@ -263,6 +270,11 @@ def evaluate_backend(
                     )
         finally:
             retrieval.RRF_K, retrieval.GRAPH_BOOST = shipped
+        for stage in stages:  # ranking stages (devlab.search.ranking), e.g. search_graph=expand
+            update = dict(kv.split("=", 1) for kv in stage.split("+"))
+            variants[f"hybrid {stage}"] = score(
+                queries, runner("hybrid", settings=wb.settings.model_copy(update=update))
+            )
         out["hybrid_variants"] = variants
         out["shipped"] = {"rrf_k": shipped[0], "graph_boost": shipped[1]}
         out["peak_rss_mib"] = peak_rss_mib()
@@ -285,6 +297,12 @@ def main() -> None:
     ap.add_argument("--rrf-k", help="extra RRF_K values to try for hybrid, e.g. 10,30")
     ap.add_argument("--graph-boost", help="extra GRAPH_BOOST values to try, e.g. 0,0.001")
     ap.add_argument("--max-chars", help="extra embedding_max_chars values to index with")
+    ap.add_argument(
+        "--stages",
+        help="hybrid runs with ranking settings, ';'-separated, '+' joins settings: "
+        "search_graph=expand;search_rewrite=feedback+search_rerank=summary",
+    )
+    ap.add_argument("--embedding-text", choices=["head", "context"], default=None)
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-results.json"))
     ns = ap.parse_args()
 
@@ -316,7 +334,17 @@ def main() -> None:
         for backend in [b.strip() for b in ns.backends.split(",") if b.strip()]:
             for max_chars in [None, *_floats(ns.max_chars, int)]:
                 runs.append(
-                    evaluate_backend(tree, queries, backend, scratch, max_chars, rrf_ks, boosts)
+                    evaluate_backend(
+                        tree,
+                        queries,
+                        backend,
+                        scratch,
+                        max_chars,
+                        rrf_ks,
+                        boosts,
+                        [x for x in (ns.stages or "").split(";") if x],
+                        ns.embedding_text,
+                    )
                 )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -173,6 +173,19 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     # Characters of each chunk that are embedded (signature + docstring + head).
     embedding_max_chars: int = Field(default=1200, ge=64)
+    # What each chunk's vector is computed from: "head" (the chunk as stored) or
+    # "context" (a line of plain words naming the symbol, its class and module, then
+    # the chunk); see devlab.search.embedtext and docs/benchmarks.md (issue 14).
+    embedding_text: Literal["head", "context"] = "head"
+    # Optional stages of hybrid search (devlab.search.ranking): query rewriting into
+    # the code's vocabulary, reranking the top 50 by summary similarity, symbol-graph
+    # expansion of hits ("boost" keeps PageRank as a tie-breaker only). Rerank + expand
+    # are on: chosen on the Django tuning questions, they raised held-out recall@10 on
+    # Django and MRR@10 on requests and Flask (docs/benchmarks.md, issue 14 item 7);
+    # the rerank costs one embedding of up to 50 short summaries per query.
+    search_rewrite: Literal["off", "feedback"] = "off"
+    search_rerank: Literal["off", "summary"] = "summary"
+    search_graph: Literal["boost", "expand"] = "expand"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None

@@ -23,13 +23,9 @@ from devlab.codebase import IngestReport, ingest_source
 from devlab.config import Settings
 from devlab.progress import JobCancelled, ProgressFn, report
 from devlab.search.embeddings import get_embedder
+from devlab.search.embedtext import embedding_text, index_key
 from devlab.search.graph import rank_snapshot
 from devlab.store import ChunkRow, Database, Project, Snapshot, crypto
-
-
-def embedding_text(content: str, max_chars: int) -> str:
-    """What gets embedded: the chunk's head (header, signature, docstring, first lines)."""
-    return content[:max_chars]
 
 
 def _chunks_by_importance(db: Database, snapshot_id: int, key: str) -> tuple[list[int], int]:
@@ -87,9 +83,8 @@ def _embed_batch(
     of these chunks is deleted first, so two fills that meet never leave two."""
     with db.engine.connect() as conn:
         rows = conn.execute(select(ChunkRow.id, ChunkRow.content).where(ChunkRow.id.in_(ids))).all()
-    texts = {
-        cid: embedding_text(crypto.decrypt(c), settings.embedding_max_chars) for cid, c in rows
-    }
+    limit, style = settings.embedding_max_chars, settings.embedding_text
+    texts = {cid: embedding_text(crypto.decrypt(c), limit, style) for cid, c in rows}
     kept = [cid for cid in ids if cid in texts]  # a chunk pruned meanwhile is skipped
     if not kept:
         return
@@ -112,11 +107,11 @@ def embedding_plan(
 ) -> dict[str, Any]:
     """Ingestion finaliser: load the embedder (a bad setting fails the ingestion before
     the snapshot is current) and record its key and the coverage so far."""
-    embedder = get_embedder(settings)
-    todo, total = _chunks_by_importance(db, snapshot_id, embedder.key)
+    key = index_key(get_embedder(settings).key, settings.embedding_text)
+    todo, total = _chunks_by_importance(db, snapshot_id, key)
     state = "complete" if not todo else "pending"
     semantic = {"embedded": total - len(todo), "total": total, "state": state}
-    return {"embedding_model": embedder.key, "semantic": semantic}
+    return {"embedding_model": key, "semantic": semantic}
 
 
 def embed_snapshot(
@@ -131,10 +126,11 @@ def embed_snapshot(
     (state ``superseded``) when a newer snapshot became current: that one's fill
     covers the chunks the two share."""
     embedder = get_embedder(settings)
-    todo, total = _chunks_by_importance(db, snapshot_id, embedder.key)
+    key = index_key(embedder.key, settings.embedding_text)
+    todo, total = _chunks_by_importance(db, snapshot_id, key)
     done = total - len(todo)
     coverage: dict[str, Any] = {"embedded": done, "total": total, "state": "filling"}
-    report(progress, "embed", done, total, f"embedding {len(todo)} chunks with {embedder.key}")
+    report(progress, "embed", done, total, f"embedding {len(todo)} chunks with {key}")
     batch = settings.embedding_batch_size * 4
     try:
         for start in range(0, len(todo), batch):
@@ -142,11 +138,9 @@ def embed_snapshot(
                 coverage["state"] = "superseded"
                 break
             _set_coverage(db, snapshot_id, coverage)
-            _embed_batch(
-                db, settings, project_id, embedder.key, todo[start : start + batch], embedder
-            )
+            _embed_batch(db, settings, project_id, key, todo[start : start + batch], embedder)
             coverage["embedded"] = done = min(done + batch, total)
-            report(progress, "embed", done, total, f"{embedder.key}, most important first")
+            report(progress, "embed", done, total, f"{key}, most important first")
         else:
             coverage["state"] = "complete"
     except BaseException as exc:
@@ -155,7 +149,7 @@ def embed_snapshot(
         raise
     finally:
         _set_coverage(db, snapshot_id, coverage)
-    return {"embedded": len(todo), "embedding_model": embedder.key, "semantic": coverage}
+    return {"embedded": len(todo), "embedding_model": key, "semantic": coverage}
 
 
 def semantic_coverage(stats: dict[str, Any] | None) -> float | None:

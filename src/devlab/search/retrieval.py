@@ -21,7 +21,9 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
+from devlab.search import ranking
 from devlab.search.embeddings import get_embedder
+from devlab.search.embedtext import model_of_key
 from devlab.search.indexer import semantic_coverage
 from devlab.search.models import SearchRequest, SearchResult
 from devlab.store import Database, Snapshot, crypto
@@ -107,12 +109,75 @@ def _semantic(
             "or re-ingest it with embeddings"
         )
     embedder = get_embedder(settings)
-    if model != embedder.key:
+    if model_of_key(model) != embedder.key:  # another text style of the same model is fine
         raise InvalidInput(
             f"this project was embedded with {model} but DevLab is configured for "
             f"{embedder.key}: re-ingest the project or change the embedding settings back"
         )
     return db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k), coverage
+
+
+def _class_chunks(
+    db: Database, snapshot_id: int, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, _ChunkMeta]]:
+    """The first chunk of each (path, class qualname) in the snapshot (graph expansion)."""
+    found: dict[tuple[str, str], int] = {}
+    sql = text(
+        "SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id "
+        "JOIN snapshot_files sf ON sf.file_id = c.file_id AND sf.snapshot_id = :s "
+        "WHERE f.path = :p AND c.symbol = :q ORDER BY c.start_line LIMIT 1"
+    )
+    with db.engine.connect() as conn:
+        for path, qualname in wanted[:20]:
+            cid = conn.execute(sql, {"s": snapshot_id, "p": path, "q": qualname}).scalar()
+            if cid is not None:
+                found[(path, qualname)] = int(cid)
+    metas = _load_chunks(db, list(found.values()))
+    return {key: (cid, metas[cid]) for key, cid in found.items() if cid in metas}
+
+
+def _lexical(
+    db: Database,
+    settings: Settings,
+    req: SearchRequest,
+    snapshot_id: int,
+    semantic: list[tuple[int, float]],
+    k: int,
+) -> list[tuple[int, float]]:
+    """The lexical list; with ``search_rewrite = "feedback"`` (hybrid), its query
+    carries the best semantic hits' names (ranking.feedback_terms)."""
+    if req.mode == "semantic":
+        return []
+    query = req.query
+    if req.mode == "hybrid" and settings.search_rewrite == "feedback" and semantic:
+        head = [cid for cid, _ in semantic[: ranking.FEEDBACK_HITS * 3]]
+        metas = _load_chunks(db, head)
+        query = ranking.feedback_terms([metas[c].symbol for c in head if c in metas], query)
+    return db.lexical.search(snapshot_id, query, k)
+
+
+def _hybrid_scores(
+    db: Database,
+    settings: Settings,
+    snapshot_id: int,
+    metas: dict[int, _ChunkMeta],
+    lex_rank: dict[int, int],
+    sem_rank: dict[int, int],
+) -> dict[int, float]:
+    """Weighted RRF of the two lists, then the symbol graph (a PageRank tie-breaker,
+    or ranking.expand with ``search_graph = "expand"``)."""
+    scores = {}
+    for cid in metas:
+        score = LEXICAL_WEIGHT / (RRF_K + lex_rank[cid]) if cid in lex_rank else 0.0
+        score += 1.0 / (RRF_K + sem_rank[cid]) if cid in sem_rank else 0.0
+        scores[cid] = score
+    if settings.search_graph == "expand":
+        return ranking.expand(
+            scores,
+            metas,  # type: ignore[arg-type]
+            lambda wanted: _class_chunks(db, snapshot_id, wanted),  # type: ignore[arg-type,return-value]
+        )
+    return {cid: s + GRAPH_BOOST * metas[cid].rank for cid, s in scores.items()}
 
 
 def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchResult]:
@@ -123,7 +188,6 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     snapshot_id = require_snapshot(ref)
     filtered = bool(req.language or req.kind or req.path)
     k = max(req.limit * 5, 50) * (20 if filtered else 1)
-    lexical = db.lexical.search(snapshot_id, req.query, k) if req.mode != "semantic" else []
     semantic, coverage = (
         _semantic(
             db, settings, ref.id, snapshot_id, req.query, min(k, 4096), req.mode == "semantic"
@@ -131,40 +195,53 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
         if req.mode != "lexical"
         else ([], None)
     )
+    lexical = _lexical(db, settings, req, snapshot_id, semantic, k)
     lex_rank = {cid: i + 1 for i, (cid, _) in enumerate(lexical)}
     sem_rank = {cid: i + 1 for i, (cid, _) in enumerate(semantic)}
     metas = _load_chunks(
         db, list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in semantic]))
     )
-    raw = dict(lexical) if req.mode == "lexical" else dict(semantic)
-    scored: list[tuple[float, int]] = []
-    for cid, meta in metas.items():
-        if not _matches(meta, req):
-            continue
-        if req.mode == "hybrid":
-            score = LEXICAL_WEIGHT / (RRF_K + lex_rank[cid]) if cid in lex_rank else 0.0
-            score += 1.0 / (RRF_K + sem_rank[cid]) if cid in sem_rank else 0.0
-            score += GRAPH_BOOST * meta.rank
-        else:
-            score = raw[cid]
-        scored.append((score, cid))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    results = []
-    for score, cid in scored[: req.limit]:
-        m = metas[cid]
-        results.append(
-            SearchResult(
-                path=m.path,
-                start_line=m.start_line,
-                end_line=m.end_line,
-                symbol=m.symbol,
-                kind=m.kind,
-                language=m.language,
-                snippet=snippet(m.content),
-                score=round(score, 6),
-                lexical_rank=lex_rank.get(cid),
-                semantic_rank=sem_rank.get(cid),
-                semantic_coverage=None if coverage is None else round(coverage, 4),
-            )
+    if req.mode == "hybrid":
+        raw = _hybrid_scores(db, settings, snapshot_id, metas, lex_rank, sem_rank)
+    else:
+        raw = dict(lexical) if req.mode == "lexical" else dict(semantic)
+    scored = sorted(
+        ((score, cid) for cid, score in raw.items() if _matches(metas[cid], req)),
+        key=lambda x: (-x[0], x[1]),
+    )
+    # a project without vectors stays lexical: no model is loaded for it
+    if req.mode == "hybrid" and settings.search_rerank == "summary" and semantic and scored:
+        embedder = get_embedder(settings)
+        scored = ranking.rerank(
+            [cid for _, cid in scored],
+            metas,  # type: ignore[arg-type]
+            req.query,
+            lambda texts: embedder.embed(texts),
+            model=embedder.key,
         )
-    return results
+    return [
+        _result(metas[cid], score, lex_rank, sem_rank, coverage)
+        for score, cid in scored[: req.limit]
+    ]
+
+
+def _result(
+    m: _ChunkMeta,
+    score: float,
+    lex_rank: dict[int, int],
+    sem_rank: dict[int, int],
+    coverage: float | None,
+) -> SearchResult:
+    return SearchResult(
+        path=m.path,
+        start_line=m.start_line,
+        end_line=m.end_line,
+        symbol=m.symbol,
+        kind=m.kind,
+        language=m.language,
+        snippet=snippet(m.content),
+        score=round(score, 6),
+        lexical_rank=lex_rank.get(m.id),
+        semantic_rank=sem_rank.get(m.id),
+        semantic_coverage=None if coverage is None else round(coverage, 4),
+    )

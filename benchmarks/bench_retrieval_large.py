@@ -1,0 +1,248 @@
+"""Retrieval on large codebases: developer questions, every ranking variant side by side.
+
+    python benchmarks/bench_retrieval_large.py [--codebase django,sqlalchemy] [--home DIR]
+
+Query sets are hand-written developer questions (benchmarks/retrieval_queries/*.toml),
+each labelled with the symbol(s) that answer it; each set alternates tuning / held-out
+queries in file order. The codebase is the package's own Python files from its sdist
+(fetched with pip once into benchmarks/.data), docstrings kept (as users have them).
+
+The tree is indexed once per embedding-text style ("head", "context"; see
+devlab.search.embedtext) into ``--home`` (default benchmarks/.data/retrieval-large: reuse it
+between runs, a re-index of an unchanged tree embeds nothing). Every variant of
+``devlab.search.retrieval`` then answers every query from the same indexes in one
+run: recall@10, MRR@10 and mean latency per query, per split.
+
+A hit: a result in a target's file whose line span contains the target's def line,
+or whose symbol is the target's qualified name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import statistics
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DATA_DIR, fetch_sdist, machine, write_json
+
+QUERY_DIR = Path(__file__).resolve().parent / "retrieval_queries"
+LIMIT = 10
+CODEBASES = {  # name -> (requirement, package directory inside the sdist)
+    "django": ("Django==5.1.4", "django"),
+    "sqlalchemy": ("SQLAlchemy==2.0.36", "lib/sqlalchemy"),
+}
+STYLES = ("head", "context")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    qualname: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    split: str
+    targets: tuple[Target, ...]
+
+
+def _def_lines(path: Path) -> dict[str, int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: dict[str, int] = {}
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, prefix = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                qual = f"{prefix}.{child.name}" if prefix else child.name
+                out.setdefault(qual, child.lineno)
+                if isinstance(child, ast.ClassDef):
+                    stack.append((child, qual))
+    return out
+
+
+def load_queries(name: str, tree: Path) -> list[Query]:
+    """The codebase's labelled questions; every target must exist in ``tree``."""
+    data = tomllib.loads((QUERY_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+    cache: dict[str, dict[str, int]] = {}
+    out = []
+    for i, item in enumerate(data["query"]):
+        targets = []
+        for label in item["targets"]:
+            path, _, qual = label.partition("::")
+            if path not in cache:
+                cache[path] = _def_lines(tree / path)
+            if qual not in cache[path]:
+                raise SystemExit(f"{name}.toml: {label} names no class or function")
+            targets.append(Target(path, qual, cache[path][qual]))
+        out.append(Query(item["q"], "tune" if i % 2 == 0 else "heldout", tuple(targets)))
+    return out
+
+
+def build_tree(name: str, dest: Path) -> Path:
+    """The package's Python files (tests and docs are outside the package dirs)."""
+    requirement, package = CODEBASES[name]
+    root = fetch_sdist(requirement) / package
+    tree = dest / name
+    if not tree.exists():
+        for src in sorted(root.rglob("*.py")):
+            out = tree / root.name / src.relative_to(root)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, out)
+    return tree
+
+
+def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> Any:
+    """A workbench whose project ``name`` indexes ``tree`` in ``style`` (reused)."""
+    from devlab.config import load_settings
+    from devlab.search import index_project
+    from devlab.workbench import Workbench
+
+    settings = load_settings(
+        home=home / f"home-{name}-{style}-{backend}",
+        embedding_backend=backend,
+        embedding_text=style,
+        embedding_cache_dir=home / "embedding-cache",
+        ingest_workers=1,
+    )
+    wb = Workbench.open(settings)
+    t0 = time.perf_counter()
+    rep = index_project(wb.db, wb.settings, name=name, source=str(tree), embed=True)
+    print(
+        f"{name}/{style}: {rep.files} files, {rep.chunks} chunks, "
+        f"{time.perf_counter() - t0:.0f} s ({rep.stats.get('embedded')} embedded)",
+        file=sys.stderr,
+    )
+    wb.index_report = rep
+    return wb
+
+
+# (label, mode, settings overrides): every variant, all answered from the same index
+VARIANTS: list[tuple[str, str, dict[str, str]]] = [
+    ("lexical (BM25)", "lexical", {}),
+    ("semantic", "semantic", {}),
+    ("hybrid", "hybrid", {}),
+    ("hybrid + rewrite", "hybrid", {"search_rewrite": "feedback"}),
+    ("hybrid + rerank", "hybrid", {"search_rerank": "summary"}),
+    ("hybrid + graph", "hybrid", {"search_graph": "expand"}),
+    (
+        "hybrid + rewrite + graph",
+        "hybrid",
+        {"search_rewrite": "feedback", "search_graph": "expand"},
+    ),
+    ("hybrid + rerank + graph", "hybrid", {"search_rerank": "summary", "search_graph": "expand"}),
+    (
+        "hybrid + all three",
+        "hybrid",
+        {"search_rewrite": "feedback", "search_rerank": "summary", "search_graph": "expand"},
+    ),
+]
+OFF = {"search_rewrite": "off", "search_rerank": "off", "search_graph": "boost"}
+
+
+def is_hit(result: Any, query: Query) -> bool:
+    return any(
+        result.path == t.path
+        and (result.symbol == t.qualname or result.start_line <= t.line <= result.end_line)
+        for t in query.targets
+    )
+
+
+def evaluate(
+    wb: Any, name: str, queries: list[Query], overrides: dict[str, str], mode: str
+) -> dict[str, Any]:
+    """Ranks, recall@10, MRR@10 and latency of one variant, per split."""
+    from devlab.search import SearchRequest, search
+
+    settings = wb.settings.model_copy(update={**OFF, **overrides})
+    ranks: list[int | None] = []
+    took: list[float] = []
+    for q in queries:
+        t0 = time.perf_counter()
+        results = search(
+            wb.db, settings, SearchRequest(project=name, query=q.text, mode=mode, limit=LIMIT)
+        )
+        took.append(time.perf_counter() - t0)
+        ranks.append(next((i + 1 for i, r in enumerate(results) if is_hit(r, q)), None))
+    out: dict[str, Any] = {"ranks": ranks, "ms_per_query": 1000 * statistics.fmean(took)}
+    for split in ("tune", "heldout", "all"):
+        picked = [r for r, q in zip(ranks, queries, strict=True) if split in ("all", q.split)]
+        out[split] = {
+            "n": len(picked),
+            "recall@10": sum(r is not None for r in picked) / len(picked),
+            "mrr@10": statistics.fmean(1.0 / r if r else 0.0 for r in picked),
+        }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--codebase", default="django,sqlalchemy")
+    ap.add_argument("--styles", default=",".join(STYLES))
+    ap.add_argument(
+        "--backend", default="onnx-int8", help="embedding backend (onnx-int8 saves CPU)"
+    )
+    ap.add_argument(
+        "--home", default=os.environ.get("DEVLAB_BENCH_HOME", str(DATA_DIR / "retrieval-large"))
+    )
+    ap.add_argument("--variants", help="comma-separated labels to run (default all)")
+    ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
+    ns = ap.parse_args()
+    home = Path(ns.home)
+    chosen = [v for v in VARIANTS if not ns.variants or v[0] in ns.variants.split(",")]
+    runs = []
+    for name in ns.codebase.split(","):
+        tree = build_tree(name, home / "trees")
+        queries = load_queries(name, tree)
+        for style in ns.styles.split(","):
+            wb = open_index(name, tree, home, style, ns.backend)
+            try:
+                for label, mode, overrides in chosen:
+                    res = evaluate(wb, name, queries, overrides, mode)
+                    runs.append({"codebase": name, "style": style, "variant": label, **res})
+                    print(render_row(runs[-1]), file=sys.stderr, flush=True)
+            finally:
+                wb.close()
+    results = {
+        "machine": machine(),
+        "load_after": os.getloadavg(),
+        "backend": ns.backend,
+        "runs": runs,
+    }
+    print(render(results))
+    write_json(Path(ns.out), results)
+
+
+def render_row(run: dict[str, Any]) -> str:
+    cells = [
+        f"{run[s]['recall@10']:.2f} / {run[s]['mrr@10']:.2f}" for s in ("tune", "heldout", "all")
+    ]
+    return (
+        f"| {run['codebase']} | {run['style']} | {run['variant']} | "
+        + " | ".join(cells)
+        + f" | {run['ms_per_query']:.0f} |"
+    )
+
+
+def render(results: dict[str, Any]) -> str:
+    head = (
+        "| codebase | embedding text | variant | tuning R@10 / MRR@10 | held-out R@10 / MRR@10 "
+        "| all R@10 / MRR@10 | ms/query |\n|---|---|---|---|---|---|---|"
+    )
+    return "\n".join([head, *(render_row(r) for r in results["runs"])])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The optional ranking stages (devlab.search.ranking) and the embedding-text styles
+(devlab.search.embedtext): pure functions, then a tiny real index (SQLite, real
+parser and chunker) searched with each stage on.
+
+The index's embedder is a bag-of-words hashing embedder patched in for speed: these
+tests check how the stages combine rankings, not the model's quality (the packaged
+model's ranking is measured by benchmarks/bench_retrieval_large.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from devlab.errors import InvalidInput
+from devlab.search import SearchRequest, index_project, search
+from devlab.search import indexer as indexer_mod
+from devlab.search import retrieval as retrieval_mod
+from devlab.search.embedtext import (
+    context_line,
+    embedding_text,
+    index_key,
+    model_of_key,
+    words,
+)
+from devlab.search.ranking import expand, feedback_terms, rerank, summary
+from helpers import write_tree
+
+METHOD_CHUNK = (
+    "# File: django/db/models/query.py\n# Class: QuerySet\n"
+    "# Symbol: QuerySet.select_related (method)\n"
+    "def select_related(self, *fields):\n"
+    '    """Return a new QuerySet instance that will select related objects."""\n'
+    "    obj = self._chain()\n"
+)
+
+
+class HashEmbedder:
+    """Unit bag-of-words vectors (identifier parts hashed into 256 dimensions)."""
+
+    key = "hash:test:256"
+    dim = 256
+
+    def embed(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", words(text)):
+                if len(word) > 2:
+                    out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] /= norm if norm else 1.0
+        return out
+
+
+def test_context_line_names_kind_class_and_module_in_words():
+    assert words("QuerySet.select_related") == "query set select related"
+    line = context_line(METHOD_CHUNK)
+    assert line == ("method: select related, of class query set, in module django db models query")
+    module_chunk = "# File: pkg/http_client.py\n# Module-level code\nimport os\n"
+    assert context_line(module_chunk) == "code in module pkg http client"
+    assert context_line("no header here\n") == ""
+
+
+def test_embedding_text_styles_and_index_keys():
+    assert embedding_text(METHOD_CHUNK, 60, "head") == METHOD_CHUNK[:60]
+    ctx = embedding_text(METHOD_CHUNK, 2000, "context")
+    assert ctx.startswith("method: select related") and ctx.endswith(METHOD_CHUNK)
+    assert len(embedding_text(METHOD_CHUNK, 50, "context")) == 50
+    assert embedding_text("plain text", 100, "context") == "plain text"
+    assert index_key("onnx:m:384", "head") == "onnx:m:384"  # old indexes keep their key
+    assert model_of_key(index_key("onnx:m:384", "context")) == "onnx:m:384"
+
+
+def test_feedback_terms_adds_the_first_distinct_leaf_names():
+    syms = ["QuerySet.select_related", None, "QuerySet.select_related", "Query.add_q", "_private"]
+    assert feedback_terms(syms, "follow keys", hits=2) == "follow keys select_related add_q"
+    assert feedback_terms([None], "q") == "q"
+
+
+def test_summary_keeps_signature_and_doc_without_header():
+    text = summary(METHOD_CHUNK, chars=2000)
+    assert text.startswith("method: select related, of class query set")
+    assert "def select_related(self, *fields):" in text and "# File:" not in text
+    assert len(summary(METHOD_CHUNK, chars=40)) == 40
+
+
+class _Meta:
+    def __init__(self, path, symbol, content="", rank=0.0, kind="method"):
+        self.path, self.symbol, self.content, self.rank, self.kind = (
+            path,
+            symbol,
+            content,
+            rank,
+            kind,
+        )
+
+
+def test_rerank_moves_the_candidate_whose_summary_matches_up_and_keeps_the_tail():
+    metas = {
+        1: _Meta("a.py", "parse_header", "# File: a.py\n# Symbol: parse_header (function)\n"),
+        2: _Meta("b.py", "send_mail", "# File: b.py\n# Symbol: send_mail (function)\n"),
+        3: _Meta("c.py", "unrelated", "# File: c.py\n# Symbol: unrelated (function)\n"),
+    }
+    out = rerank([1, 3, 2], metas, "send mail", HashEmbedder().embed, depth=2)
+    assert [cid for _, cid in out] == [1, 3, 2]  # 2 is below the depth: left in place
+    out = rerank([1, 3, 2], metas, "send mail", HashEmbedder().embed, depth=3)
+    assert [cid for _, cid in out] == [1, 2, 3]  # fused: first rank 3 + summary rank 1
+    assert [s for s, _ in out] == sorted((s for s, _ in out), reverse=True)
+    assert rerank([], metas, "x", HashEmbedder().embed) == []
+
+
+def test_expand_rewards_agreeing_family_and_adds_the_missed_class():
+    metas = {
+        1: _Meta("q.py", "QuerySet.filter"),
+        2: _Meta("q.py", "QuerySet.exclude"),
+        3: _Meta("x.py", "other"),
+    }
+    scores = {1: 0.10, 2: 0.08, 3: 0.12}
+    asked = []
+
+    def class_chunks(wanted):
+        asked.extend(wanted)
+        return {("q.py", "QuerySet"): (9, _Meta("q.py", "QuerySet", kind="class"))}
+
+    out = expand(scores, metas, class_chunks)
+    assert asked == [("q.py", "QuerySet")]
+    assert out[1] > out[3] and out[2] > 0.08  # the two QuerySet methods agree
+    assert 9 in out and 9 in metas and out[9] == pytest.approx(0.5 * 0.10)
+
+
+LIB = {
+    "shop/cart.py": '''"""Shopping cart."""
+
+
+class Cart:
+    """Items a customer intends to buy."""
+
+    def add_item(self, product, quantity=1):
+        """Put a product in the cart."""
+        self.items[product] = self.items.get(product, 0) + quantity
+
+    def total_price(self):
+        """Sum of item prices times quantities."""
+        return sum(p.price * q for p, q in self.items.items())
+''',
+    "shop/mail.py": '''"""Outgoing messages."""
+
+
+def send_receipt(address, order):
+    """Email the customer a receipt for the order."""
+    return deliver(address, str(order))
+
+
+def deliver(address, body):
+    return (address, body)
+''',
+}
+
+
+@pytest.fixture
+def hashed(bench, tmp_path, monkeypatch):
+    embedder = HashEmbedder()
+    monkeypatch.setattr(indexer_mod, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: embedder)
+    repo = write_tree(tmp_path / "shop-src", LIB)
+    return bench, repo
+
+
+def _search(bench, settings, query, **kw):
+    return search(bench.db, settings, SearchRequest(project="shop", query=query, **kw))
+
+
+def test_each_stage_answers_from_a_real_index(hashed):
+    bench, repo = hashed
+    rep = index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    assert rep.stats["embedding_model"] == "hash:test:256"
+    stages = [
+        {},
+        {"search_rewrite": "feedback"},
+        {"search_rerank": "summary"},
+        {"search_graph": "expand"},
+        {"search_rewrite": "feedback", "search_rerank": "summary", "search_graph": "expand"},
+    ]
+    for update in stages:
+        settings = bench.settings.model_copy(update=update)
+        top = _search(bench, settings, "send the receipt email for an order", limit=3)
+        assert top and top[0].symbol == "send_receipt", (update, top)
+        assert len({(r.path, r.start_line) for r in top}) == len(top)
+    expanded = bench.settings.model_copy(update={"search_graph": "expand"})
+    hits = _search(bench, expanded, "add item total price", limit=5)
+    assert "Cart" in [r.symbol for r in hits]  # the class of the two methods that matched
+    kinds = _search(bench, expanded, "add item total price", kind="method", limit=5)
+    assert {r.kind for r in kinds} == {"method"}  # filters still apply to added chunks
+
+
+def test_a_new_text_style_reembeds_and_old_indexes_stay_searchable(hashed):
+    bench, repo = hashed
+    index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    context = bench.settings.model_copy(update={"embedding_text": "context"})
+    assert _search(bench, context, "receipt")  # same model, other style: usable
+    rep = index_project(bench.db, context, name="shop", source=str(repo))
+    assert rep.stats["embedding_model"] == "hash:test:256+text=context"
+    assert rep.stats["embedded"] == rep.chunks  # every vector recomputed in the new style
+    again = index_project(bench.db, context, name="shop", source=str(repo))
+    assert again.stats["embedded"] == 0
+    assert _search(bench, bench.settings, "receipt")[0].symbol == "send_receipt"
+
+
+def test_another_model_is_still_refused(hashed, monkeypatch):
+    bench, repo = hashed
+    index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    other = HashEmbedder()
+    other.key = "hash:other:256"
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: other)
+    with pytest.raises(InvalidInput, match="re-ingest"):
+        _search(bench, bench.settings, "receipt", mode="semantic")
+
+
+def test_unknown_stage_or_style_is_a_clear_settings_error():
+    from devlab.config import load_settings
+
+    with pytest.raises(InvalidInput, match="search_rerank"):
+        load_settings(search_rerank="cross-encoder")
+    with pytest.raises(InvalidInput, match="embedding_text"):
+        load_settings(embedding_text="everything")
