@@ -128,6 +128,7 @@ def main() -> int:
     parser.add_argument("--questions", type=Path,
                         default=HERE / "answers" / "itsdangerous-2.2.0.json")  # fmt: skip
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N")
+    parser.add_argument("--kind", choices=["chat", "explain", "code"], help="only this kind")
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write every answer and the summary here")
     parser.add_argument("--rescore", type=Path, help="score the answers of an earlier --json")
@@ -137,6 +138,8 @@ def main() -> int:
         print(json.dumps({"model": rows[0]["model"] if rows else None, **summary(rows)}, indent=2))
         return 0
     questions = json.loads(args.questions.read_text())["questions"]
+    if args.kind:
+        questions = [q for q in questions if q["kind"] == args.kind]
     if args.limit:
         questions = questions[: args.limit]
     home = Path(tempfile.mkdtemp(prefix="bench-answers-"))

@@ -120,3 +120,23 @@ def test_chat_and_explain_on_a_base_model_continue_a_question_page(bench):
     assert "```python\n" + code + "```\n" in explain_page
     assert "You are" not in chat_page + explain_page  # no system prompt to echo
     assert model.params[0].stop == ANSWER_STOPS == model.params[1].stop
+
+
+def test_a_request_for_code_on_a_base_model_opens_a_code_block(bench):
+    """ "Write ..." gets a page whose answer is an open fence: the model writes code (the
+    plain Q&A page stopped at once at the fence, giving empty answers)."""
+    from devlab.companion import ChatRequest, chat
+    from devlab.companion.base_prompts import CODE_ANSWER_STOPS, asks_for_code
+    from devlab.llm import LLMService
+
+    assert asks_for_code("Write a function that adds") and asks_for_code("please implement x")
+    assert not asks_for_code("What does add do?") and not asks_for_code("")
+    model = BaseScripted("def add(a, b):\n    return a + b\n")
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    answer = chat(bench, ChatRequest(message="Write a Python function add(a, b)."))
+    assert answer.answer == "```python\ndef add(a, b):\n    return a + b\n```"
+    ast.parse(answer.answer.split("```python\n")[1].split("```")[0])
+    assert model.prompts[0].endswith("Answer:\n```python\n")
+    assert model.params[0].stop == CODE_ANSWER_STOPS

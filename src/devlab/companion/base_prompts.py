@@ -50,6 +50,7 @@ EXAMPLE_CODE = """def count_vowels(text):
 TEST_STOPS = ["\n\n", "\n# ", "\nif __name__"]
 CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef test"]
 ANSWER_STOPS = ["\n\n", "\nQuestion:", "\nCode ", "\nCode:", "\n```"]
+CODE_ANSWER_STOPS = ["\n```", "\nQuestion:", "\n\n\n\n"]
 _SIGNATURE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(([^()\n]{0,200})\)")
 _ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
 
@@ -141,10 +142,27 @@ def answer_continuation(
     are ``(label, language, code)``; the answer ends at a blank line or where the page
     would go on to the next question. No worked example: the packaged model copied
     its answer onto questions of the same form ("What does X do?")."""
+    if asks_for_code(question):  # the answer is a code block: open it for the model
+        languages = [lang for _label, lang, _code in sources if lang not in ("rst", "markdown")]
+        language = "python" if "python" in languages or not languages else languages[0]
+        fence = f"```{language}\n"
+        text = "Questions about code, each answered with code.\n\n" + _qa_block(sources, question)
+        return Continuation(f"{text}\n{fence}", fence, CODE_ANSWER_STOPS, name)
     text = "Questions about code, each answered in one or two sentences.\n\n" + _qa_block(
         sources, question
     )
     return Continuation(text, "", ANSWER_STOPS, name)
+
+
+_CODE_VERBS = {"write", "implement", "create", "generate", "make", "add", "code", "show"}
+
+
+def asks_for_code(question: str) -> bool:
+    """A request for code ("Write a function that ...", "Implement ..."), not a question."""
+    words = question.strip().lower().split()
+    if words and words[0] == "please":
+        words = words[1:]
+    return bool(words) and words[0].strip(":,") in _CODE_VERBS
 
 
 def _qa_block(sources: list[tuple[str, str, str]], question: str) -> str:
@@ -158,6 +176,7 @@ __all__ = [
     "Continuation",
     "acceptance_continuation",
     "answer_continuation",
+    "asks_for_code",
     "signature",
     "solution_continuation",
 ]

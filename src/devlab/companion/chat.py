@@ -104,7 +104,10 @@ def chat(
             prompt=page.rendered(),
             on_token=on_token,
         )
-        completion = completion.model_copy(update={"text": completion.text.strip()})
+        text = completion.text.strip()
+        if page.prefix:  # a code answer: the fence the page opened, closed
+            text = f"{page.prefix}{completion.text.rstrip()}\n```"
+        completion = completion.model_copy(update={"text": text})
     else:
         completion = ask_model(
             bench.llm,
