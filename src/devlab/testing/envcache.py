@@ -67,6 +67,7 @@ ENV_FORMAT = 1
 _PY_MOUNT = "/opt/devlab-env/python"
 _NODE_MOUNT = "/work/node_modules"
 _GO_MOUNT = "/opt/devlab-env/gomod"
+_SHARED_CACHE = Path("/var/cache/devlab/envs")
 _NO_WHEEL = (
     "no prebuilt wheel for the sandbox's Python {py} on this platform: DevLab installs "
     "only wheels on the host (building a package would run its code), so it is missing"
@@ -81,9 +82,12 @@ def env_cache_root(settings: Settings) -> Path:
     refuse the bind with "Permission denied" and the tests would fail for no visible reason.
     """
     root = settings.sandbox_env_cache
-    if root is None:
-        root = Path("/var/cache/devlab/envs") if os.geteuid() == 0 else settings.home / "envs"
-    root = root.resolve()
+    if root is None and os.geteuid() == 0:
+        root = _SHARED_CACHE
+        for part in (root.parent, root):  # ours: open them whatever the umask
+            part.mkdir(exist_ok=True)
+            part.chmod(0o755)
+    root = (root or settings.home / "envs").resolve()
     root.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         root.chmod(0o755)
