@@ -296,3 +296,15 @@ def test_a_go_projects_coverage_runs_with_its_required_modules(
     assert report.language == "go" and report.status == "ok", report.message
     assert report.summary.line_percent == 100.0
     assert report.dependencies is not None and report.dependencies.status == "ready"
+
+
+def test_the_sdist_picked_is_the_newest_final_release_the_spec_allows() -> None:
+    from packaging.requirements import Requirement
+
+    from devlab.testing.sdistbuild import _pick
+
+    files = [("pkg-1.0.tar.gz", "a"), ("pkg-2.0rc1.tar.gz", "b"), ("pkg-1.5.zip", "c"),
+             ("pkg_other-9.0.tar.gz", "d"), ("pkg-1.7-py3-none-any.whl", "e")]  # fmt: skip
+    assert _pick(Requirement("pkg>=1"), files) == ("pkg-1.5.zip", "c")
+    assert _pick(Requirement("pkg==2.0rc1"), files) == ("pkg-2.0rc1.tar.gz", "b")
+    assert _pick(Requirement("pkg>3"), files) is None

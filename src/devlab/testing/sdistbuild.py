@@ -90,12 +90,14 @@ def _index_url() -> str:
 def _pick(req: Requirement, names: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The newest (filename, url) among sdists of ``req`` its specifier allows."""
     best = None
+    allow = bool(req.specifier.prereleases)  # a pre-release only when the spec names one
     for filename, url in names:
         try:
             name, version = parse_sdist_filename(filename)
         except InvalidSdistFilename:
             continue
-        if name != canonicalize_name(req.name) or not req.specifier.contains(version, True):
+        wanted = name == canonicalize_name(req.name)
+        if not wanted or not req.specifier.contains(version, prereleases=allow):
             continue
         if best is None or version > best[0]:
             best = (version, filename, url)
