@@ -69,7 +69,9 @@ def test_lora_adapter_is_applied(tmp_path, packaged_model: Path):
 def test_local_generation_past_its_time_is_a_504_and_frees_the_model(packaged_model: Path):
     from devlab.llm import ProviderTimeout
 
-    hurried = TransformersProvider("local", models_dir=packaged_model.parent, timeout_s=0.01)
+    # the timeout is per token gap: 0.1 ms is shorter than any first token takes (0.01 s
+    # was not, on a quiet machine with the fast engine's cached export)
+    hurried = TransformersProvider("local", models_dir=packaged_model.parent, timeout_s=0.0001)
     with pytest.raises(ProviderTimeout) as info:
         hurried.complete("def fibonacci(n):\n", GenerationParams(max_tokens=200, temperature=0))
     assert info.value.status_code == 504 and "'local'" in info.value.message
