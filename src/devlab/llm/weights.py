@@ -412,11 +412,27 @@ def read_marker(model_dir: Path) -> dict[str, Any]:
         ) from exc
 
 
+def engine_copy_dir(
+    models_dir: Path, model_dir: Path, adapter_path: Path | None, prefix: str, suffix: str
+) -> Path:
+    """Where an inference engine's converted copy of ``model_dir`` (+ ``adapter_path``)
+    is cached: ``<prefix>-<model>-<hash>-<suffix>``; the hash covers the model's path and
+    the adapter's path and weights' mtime, so a retrained adapter gets a new copy."""
+    key = str(model_dir.resolve())
+    if adapter_path is not None:
+        weights = adapter_path / "adapter_model.safetensors"
+        stamp = weights.stat().st_mtime_ns if weights.is_file() else 0
+        key += f"|{adapter_path.resolve()}|{stamp}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+    return models_dir / f"{prefix}-{model_dir.name[:40]}-{digest}-{suffix}"
+
+
 __all__ = [
     "CONVERSION_VERSION",
     "MODEL_ID",
     "SentencePieceTokenizer",
     "build_sentencepiece_proto",
+    "engine_copy_dir",
     "ensure_gguf_model",
     "ensure_packaged_model",
     "gguf_instruction_tuned",

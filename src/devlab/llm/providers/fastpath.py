@@ -24,7 +24,6 @@ fast path and the transformers path share one tokenizer and one chat template.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -36,7 +35,7 @@ from typing import Any
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.chat_templates import load_chat_template, render_chat
-from devlab.llm.weights import SentencePieceTokenizer, _ensure, read_marker
+from devlab.llm.weights import SentencePieceTokenizer, _ensure, engine_copy_dir, read_marker
 from devlab.progress import ProgressFn, report
 
 log = logging.getLogger("devlab.llm")
@@ -58,13 +57,8 @@ def fast_engine_available() -> bool:
 
 def fast_model_dir(models_dir: Path, model_dir: Path, adapter_path: Path | None = None) -> Path:
     """Where the int8 engine copy of ``model_dir`` (+ ``adapter_path``) is cached."""
-    key = str(model_dir.resolve())
-    if adapter_path is not None:
-        config = adapter_path / "adapter_model.safetensors"
-        stamp = config.stat().st_mtime_ns if config.is_file() else 0
-        key += f"|{adapter_path.resolve()}|{stamp}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
-    return models_dir / f"ct2-{model_dir.name[:40]}-{digest}-{QUANTIZATION}-v{FAST_VERSION}"
+    suffix = f"{QUANTIZATION}-v{FAST_VERSION}"
+    return engine_copy_dir(models_dir, model_dir, adapter_path, "ct2", suffix)
 
 
 def ensure_fast_model(

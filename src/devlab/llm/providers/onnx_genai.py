@@ -25,7 +25,6 @@ and the chat template with the transformers path.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -41,7 +40,13 @@ from typing import Any
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.chat_templates import load_chat_template, render_chat
-from devlab.llm.weights import MARKER, SentencePieceTokenizer, _ensure, read_marker
+from devlab.llm.weights import (
+    MARKER,
+    SentencePieceTokenizer,
+    _ensure,
+    engine_copy_dir,
+    read_marker,
+)
 from devlab.progress import ProgressFn, report
 
 log = logging.getLogger("devlab.llm")
@@ -68,14 +73,8 @@ def onnx_engine_available() -> bool:
 
 def onnx_model_dir(models_dir: Path, model_dir: Path, adapter_path: Path | None = None) -> Path:
     """Where the ONNX Runtime GenAI copy of ``model_dir`` (+ ``adapter_path``) is cached."""
-    key = str(model_dir.resolve())
-    if adapter_path is not None:
-        weights = adapter_path / "adapter_model.safetensors"
-        stamp = weights.stat().st_mtime_ns if weights.is_file() else 0
-        key += f"|{adapter_path.resolve()}|{stamp}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
-    name = f"ortgenai-{model_dir.name[:40]}-{digest}-{QUANTIZATION}-v{EXPORT_VERSION}"
-    return models_dir / name
+    suffix = f"{QUANTIZATION}-v{EXPORT_VERSION}"
+    return engine_copy_dir(models_dir, model_dir, adapter_path, "ortgenai", suffix)
 
 
 def failure_file(target: Path) -> Path:
