@@ -47,7 +47,7 @@ __all__ = [
 TABLE_LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go", "bash")
 SECTIONS_REQUIRED = ("sources", "sinks", "sanitisers")
 SECTIONS_OPTIONAL = ("sanitiser_methods", "propagators", "guards", "modules", "config")
-#: every category a table may name (kept equal to ``security_ts_core.ALL_KINDS``, test-checked)
+#: every category a table may name (``security_ts_core.ALL_KINDS`` is this set)
 KNOWN_KINDS = frozenset(
     [
         "cmd",

@@ -42,25 +42,11 @@ from typing import ClassVar, Self
 from tree_sitter import Node, Tree
 
 from devlab.reverse.models import SEVERITY_ORDER, Confidence, Finding, Severity, TaintStep
+from devlab.reverse.security_tables import KNOWN_KINDS
 from devlab.reverse.taint import Taint
 
-ALL_KINDS: frozenset[str] = frozenset(
-    {
-        "cmd",
-        "code",
-        "sql",
-        "path",
-        "deser",
-        "ssrf",
-        "redirect",
-        "xss",
-        "xxe",
-        "ldap",
-        "xpath",
-        "trust",
-        "ssti",
-    }
-)
+# The categories a rule table may name, defined once with the tables' loader.
+ALL_KINDS: frozenset[str] = KNOWN_KINDS
 #: command-line input is the user's own: reading the file or URL they name is the point
 CLI_PRESET: frozenset[str] = frozenset({"path", "ssrf", "redirect", "xss", "trust"})
 #: browser input (location, props, message data) only matters for client-side sinks
