@@ -350,6 +350,18 @@ def model_meter(
     return charge, check
 
 
+def _usage_detail(meter: Any, **first: Any) -> dict[str, Any]:
+    """An audit entry's detail for what a request or job spent (sandbox seconds, the
+    first 20 model calls and the tokens), after the fields given."""
+    detail: dict[str, Any] = dict(first)
+    if meter.sandbox_seconds:
+        detail["sandbox_seconds"] = round(meter.sandbox_seconds, 3)
+    if meter.model_calls:
+        detail["model_calls"] = meter.model_calls[:20]
+        detail["model_tokens"] = meter.tokens
+    return detail
+
+
 def job_report(
     bench: Workbench, who: Principal, projects: list[int] | None
 ) -> Callable[[str, str, RequestMeter], None]:
@@ -359,12 +371,7 @@ def job_report(
     def report(job_id: str, status: str, meter: RequestMeter) -> None:
         if not meter.model_calls and not meter.sandbox_seconds:
             return
-        detail: dict[str, Any] = {"status": status}
-        if meter.sandbox_seconds:
-            detail["sandbox_seconds"] = round(meter.sandbox_seconds, 3)
-        if meter.model_calls:
-            detail["model_calls"] = meter.model_calls[:20]
-            detail["model_tokens"] = meter.tokens
+        detail = _usage_detail(meter, status=status)
         audit.record(
             bench.db,
             "job.usage",
@@ -441,12 +448,7 @@ def _audit_request(
     meter: Any,
     seconds: float,
 ) -> None:
-    detail: dict[str, Any] = {"seconds": round(seconds, 3)}
-    if meter.sandbox_seconds:
-        detail["sandbox_seconds"] = round(meter.sandbox_seconds, 3)
-    if meter.model_calls:
-        detail["model_calls"] = meter.model_calls[:20]
-        detail["model_tokens"] = meter.tokens
+    detail = _usage_detail(meter, seconds=round(seconds, 3))
     audit.record(
         bench.db,
         key,
