@@ -67,14 +67,28 @@ def test_lora_adapter_is_applied(tmp_path, packaged_model: Path):
 
 
 def test_local_generation_past_its_time_is_a_504_and_frees_the_model(packaged_model: Path):
+    import time
+
     from devlab.llm import ProviderTimeout
 
-    # the timeout is per token gap: 0.1 ms is shorter than any first token takes (0.01 s
-    # was not, on a quiet machine with the fast engine's cached export)
-    hurried = TransformersProvider("local", models_dir=packaged_model.parent, timeout_s=0.0001)
+    # The timeout is per token gap. A real stall is made certain by holding the real engine's
+    # worker back before its first token: a short timeout alone raced the engine on a quiet
+    # machine (the fast engines' tokens can come quicker than the main thread asks for them).
+    hurried = TransformersProvider("local", models_dir=packaged_model.parent, timeout_s=0.2)
+
+    def stalled(run):
+        def run_late(*args, **kwargs):
+            time.sleep(1.0)
+            return run(*args, **kwargs)
+
+        return run_late
+
+    hurried._run_fast = stalled(hurried._run_fast)  # type: ignore[method-assign]
+    hurried._run_generate = stalled(hurried._run_generate)  # type: ignore[method-assign]
     with pytest.raises(ProviderTimeout) as info:
         hurried.complete("def fibonacci(n):\n", GenerationParams(max_tokens=200, temperature=0))
     assert info.value.status_code == 504 and "'local'" in info.value.message
+    assert info.value.detail["partial_text"] == ""
     patient = TransformersProvider("local", models_dir=packaged_model.parent)
     params = GenerationParams(max_tokens=2, temperature=0)
     assert patient.complete("x = ", params).usage.completion_tokens <= 2  # lock released
