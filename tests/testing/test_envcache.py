@@ -24,7 +24,7 @@ import pytest
 
 from devlab.config import Settings, load_settings
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
-from devlab.testing import measure_coverage
+from devlab.testing import ChaosRequest, load_scenario, measure_coverage, run_chaos
 from devlab.testing.envcache import go_env, node_env, python_env
 from devlab.workbench import Workbench
 from lab_projects import ingest
@@ -139,6 +139,35 @@ def test_python_dependencies_are_wheels_only_cached_and_visible_in_the_sandbox(
     assert again.status == "ok"
     without = measure_coverage(lab_bench.db, lab_bench.settings, "uses", install=False)
     assert without.status != "ok"  # tinylib is really needed: the test cannot import it
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_a_python_service_under_chaos_gets_its_declared_dependencies(
+    lab_bench: Workbench, tmp_path: Path, local_index: tuple[Path, Path]
+) -> None:
+    app = (
+        "from flask import Flask\nfrom tinylib import double\n\napp = Flask(__name__)\n\n\n"
+        "def load():\n    return double(21)\n\n\n"
+        "@app.route('/answer')\ndef answer():\n    return str(load())\n"
+    )
+    ingest(lab_bench, tmp_path, "svc", {"requirements.txt": "tinylib==1.0\n",
+                                         "svc/__init__.py": "", "svc/app.py": app})  # fmt: skip
+    scenario = load_scenario(
+        "title: load fails\nsteady_state: {probes: [{path: /answer}], requests: 2}\n"
+        "method:\n  - {type: exception, target: svc.app.load}\n"
+    )
+    request = ChaosRequest(project="svc", definition=scenario)
+    result = run_chaos(lab_bench.db, lab_bench.settings, request).results[0]
+    assert result.dependencies is not None and result.dependencies.status == "ready"
+    assert [d.status for d in result.dependencies.dependencies] == ["installed"]
+    assert result.phases["before"].statuses == {"200": 2}, result.message
+    assert result.phases["during"].errors == 2 and result.verdict != "error"
+    # without the environment the service cannot even import: said, not a crash
+    request = request.model_copy(update={"install_dependencies": False})
+    bare = run_chaos(lab_bench.db, lab_bench.settings, request).results[0]
+    assert bare.dependencies is None and bare.verdict == "error"
+    assert "tinylib" in bare.message, bare.message
 
 
 def test_nothing_declared_means_no_environment(lab_settings: Settings) -> None:

@@ -29,7 +29,7 @@ from devlab.config import Settings
 from devlab.errors import InvalidInput, NotFound, describe_validation_errors
 from devlab.progress import ProgressFn, report
 from devlab.reverse import Finding, detect_services
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.store import Database, TestRunRow
 from devlab.testing.chaos_models import (
     ChaosReport,
@@ -42,9 +42,10 @@ from devlab.testing.chaos_models import (
     ScenarioResult,
 )
 from devlab.testing.chaos_runner import MARK
-from devlab.testing.envcache import node_env
+from devlab.testing.envcache import node_env, python_env
 from devlab.testing.errors import ScenarioInvalid
 from devlab.testing.jsrun import JS_SUFFIXES
+from devlab.testing.models import DependencyEnv
 from devlab.testing.project import ProjectFiles, is_test_file, load_files, module_of
 
 __all__ = [
@@ -198,10 +199,13 @@ def run_scenario(
     probes: list[Probe],
     app: str,
     wall_seconds: float = 120,
+    install: bool = True,
+    progress: ProgressFn | None = None,
 ) -> ScenarioResult:
     """Run one scenario over the project's files in the sandbox (a Python service with
     ``chaos_runner.py``, a JavaScript one, ``app`` being its file, with
-    ``chaos_runner.js`` and its npm dependencies from the environment cache)."""
+    ``chaos_runner.js``). With ``install``, the service's declared dependencies (wheels
+    or npm packages) come from the environment cache, mounted read-only."""
     js = _js_service(app)
     runner_name = "chaos_runner.js" if js else "chaos_runner.py"
     runner = (resources.files("devlab.testing") / runner_name).read_text("utf-8")
@@ -215,7 +219,11 @@ def run_scenario(
     }
     entry = "_devlab_chaos.js" if js else "_devlab_chaos.py"
     files = {**pf.files, entry: runner, "_devlab_chaos.json": json.dumps(spec)}
-    env, mounts = node_env(pf.manifests, settings) if js else (None, [])
+    env: DependencyEnv | None = None
+    mounts: list[DependencyMount] = []
+    if install:
+        prepare = node_env if js else python_env
+        env, mounts = prepare(pf.manifests, settings, progress=progress)
     wall = min(wall_seconds, settings.sandbox_max_wall_seconds)
     memory = max((f.megabytes for f in scenario.method if f.type == "memory_pressure"), default=0)
     limits = Limits(
@@ -231,7 +239,8 @@ def run_scenario(
     )
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)
-    out = ScenarioResult(name=name, title=scenario.title, app=app, probes=[p.path for p in probes])
+    out = ScenarioResult(name=name, title=scenario.title, app=app, probes=[p.path for p in probes],
+                         dependencies=env)  # fmt: skip
     out.seconds = round(time.monotonic() - started, 3)
     at = result.stdout.rfind(MARK)
     if at < 0:
@@ -406,7 +415,8 @@ def run_chaos(
     probes = scenario.steady_state.probes or _default_probes(db, pf.name)
     report(progress, "run", 0, 1, f"{scenario.title}: {app}, {len(probes)} probe(s)")
     result = run_scenario(pf, settings, scenario, name=name, probes=probes, app=app,
-                          wall_seconds=request.wall_seconds)  # fmt: skip
+                          wall_seconds=request.wall_seconds,
+                          install=request.install_dependencies, progress=progress)  # fmt: skip
     result.findings = scenario_findings(result, scenario)
     out = ChaosReport(project=pf.name, snapshot_id=pf.snapshot_id, results=[result])
     with db.session() as s:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from devlab.reverse import Finding
+from devlab.testing.models import DependencyEnv
 
 __all__ = [
     "ChaosReport",
@@ -141,6 +142,11 @@ class ChaosRequest(_Strict):
     scenario: str | None = Field(default=None, description="a ready scenario's name")
     definition: Scenario | None = Field(default=None, description="a scenario of your own")
     wall_seconds: float = Field(default=120, gt=0, le=600)
+    install_dependencies: bool = Field(
+        default=True,
+        description="install the service's declared dependencies (prebuilt wheels / npm "
+        "packages without install scripts) into the environment cache first",
+    )
 
     @model_validator(mode="after")
     def _one_scenario(self) -> ChaosRequest:
@@ -185,6 +191,9 @@ class ScenarioResult(BaseModel):
     message: str = ""
     findings: list[Finding] = Field(default_factory=list)
     seconds: float = 0.0
+    dependencies: DependencyEnv | None = Field(
+        default=None, description="the declared dependencies installed for the run, and why not"
+    )
 
 
 class ChaosReport(BaseModel):

@@ -12,6 +12,7 @@ from devlab.errors import InvalidInput
 from devlab.testing import (
     ChaosReport,
     CoverageReport,
+    DependencyEnv,
     GenerateRequest,
     GenerateResult,
     MutationReport,
@@ -31,6 +32,12 @@ app = typer.Typer(
 )
 
 
+_INSTALL = typer.Option(
+    True,
+    "--install/--no-install",
+    help="install the project's declared dependencies first (wheels and npm packages "
+    "only, no build or install scripts on the host; cached in DEVLAB_HOME/envs)",
+)
 chaos_app = typer.Typer(
     no_args_is_help=True,
     help="Chaos engineering: run the project's web service in the sandbox under faults.",
@@ -52,12 +59,7 @@ def coverage(
         max=600,
         help="seconds per test before it counts as hanging",
     ),
-    install: bool = typer.Option(
-        True,
-        "--install/--no-install",
-        help="install the project's declared dependencies first (wheels and npm packages "
-        "only, no build or install scripts on the host; cached in DEVLAB_HOME/envs)",
-    ),
+    install: bool = _INSTALL,
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Run the project's own tests under coverage (line + branch) in the sandbox."""
@@ -74,10 +76,7 @@ def coverage(
         f"- {result.message}",
         markup=False,
     )
-    env = result.dependencies
-    for dep in env.dependencies if env else []:
-        if dep.status in ("failed", "skipped"):
-            stdout.print(f"  not installed: {dep.spec}: {dep.reason}", markup=False)
+    _print_not_installed(result.dependencies)
     for f in sorted(result.files, key=lambda f: f.summary.line_percent)[:30]:
         stdout.print(
             f"  {f.summary.line_percent:6.1f}%  {f.summary.branch_percent:6.1f}%  {f.path}",
@@ -233,11 +232,16 @@ def chaos_run(
         ..., "--scenario", "-s", help="a ready scenario's name, or a YAML/JSON scenario file"
     ),
     wall_seconds: float = typer.Option(120, "--wall-seconds", min=1, max=600),
+    install: bool = _INSTALL,
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Run a scenario: steady state before, during and after the faults; exit 0 when the
     service held (resilient), 1 otherwise (degraded, no recovery, inconclusive, error)."""
-    params: dict[str, object] = {"project": project, "wall_seconds": wall_seconds}
+    params: dict[str, object] = {
+        "project": project,
+        "wall_seconds": wall_seconds,
+        "install_dependencies": install,
+    }
     file = Path(scenario)
     if file.suffix in (".yaml", ".yml", ".json") or file.is_file():
         if not file.is_file():
@@ -268,6 +272,7 @@ def _print_chaos(report: ChaosReport) -> None:
             markup=False,
         )
     stdout.print(f"verdict: {result.verdict}: {result.message}", markup=False)
+    _print_not_installed(result.dependencies)
     for failure in result.failures[:2]:
         where = f" at {failure.path}:{failure.line}" if failure.path else ""
         stdout.print(f"  first failure ({failure.phase}){where}: {failure.error}", markup=False)
@@ -275,3 +280,10 @@ def _print_chaos(report: ChaosReport) -> None:
         stdout.print(f"  finding [{f.severity}] {f.title}", markup=False)
         stdout.print(f"    fix: {f.fix}", markup=False)
     stdout.print(f"stored as test run {report.run_id}", markup=False)
+
+
+def _print_not_installed(env: DependencyEnv | None) -> None:
+    """One line per declared dependency that the run went without, with the reason."""
+    for dep in env.dependencies if env else []:
+        if dep.status in ("failed", "skipped"):
+            stdout.print(f"  not installed: {dep.spec}: {dep.reason}", markup=False)
