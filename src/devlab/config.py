@@ -224,6 +224,10 @@ class Settings(BaseSettings):
     # ``/var/cache/devlab/envs`` as root (each run then has a host uid of its own, which
     # must be able to reach the directory: ``home`` is usually private).
     sandbox_env_cache: Path | None = None
+    # The local Maven repository Java projects' dependencies are resolved in (read as
+    # data, jars copied into the environment cache): Debian's /usr/share/maven-repo by
+    # default, or e.g. a ~/.m2/repository the team fills with its own Maven.
+    maven_repo: Path | None = None
 
     # Language models (devlab.llm). Providers by name; "local" (the packaged Gemma 3
     # 270M on CPU, or CUDA when available) always exists unless redefined here.

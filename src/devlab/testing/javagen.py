@@ -27,9 +27,10 @@ from importlib import resources
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
 from devlab.testing.javarun import (
+    DEPS_CP,
     JACOCO_CP,
     JVM,
     TEST_CP,
@@ -47,6 +48,7 @@ from devlab.testing.javasig import (
     java_quote,
 )
 from devlab.testing.jsrun import block_end
+from devlab.testing.mavenenv import DEPS_EXPORT, maven_env
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
@@ -105,14 +107,19 @@ _PROBE = """public class DevlabProbe {
 """.replace("@@SHOW@@", _SHOW)
 
 
-def _sandbox(files: dict[str, str], script: str, settings: Settings, wall: float) -> dict[str, str]:
+def _sandbox(
+    files: dict[str, str], script: str, settings: Settings, wall: float,
+    mounts: list[DependencyMount],
+) -> dict[str, str]:  # fmt: skip
     limits = toolchain_limits(settings, wall)
     head = f"section() {{ printf '\\n%s %s\\n' '{MARK}' \"$1\"; }}\n"
+    if mounts:  # the dependency jars (maven_env), on every class path through DEPS_CP
+        head += DEPS_EXPORT
     request = SandboxRequest(
         language="bash", files={**files, "_devlab_javagen.sh": head + script},
         entry="_devlab_javagen.sh", limits=limits,
     )  # fmt: skip
-    result = run_code(request, settings)
+    result = run_code(request, settings, mounts=mounts)
     out = {"_status": result.status, "_stderr": result.stderr[-2000:]}
     for chunk in result.stdout.split("\n" + MARK + " ")[1:]:
         key, _, body = chunk.partition("\n")
@@ -135,6 +142,7 @@ class _Java:
         self.sources = java_sources(pf.files)
         self.tests = java_tests(pf.files)
         self.main = {p: pf.files[p] for p in self.sources}
+        self.env, self.mounts = maven_env(pf.manifests, settings)
 
     def name(self, cls: str) -> str:
         return f"{self.package}.{cls}" if self.package else cls
@@ -162,11 +170,13 @@ def _observe(java: _Java, calls: list[JavaCall], wall: float, message: list[str]
         listed = "\n".join([*java.sources, "_devlab_gen/DevlabProbe.java"])
         files = {**java.main, "_devlab_gen/DevlabProbe.java": probe, "_devlab_main.txt": listed}
         script = (
-            f"T=/tmp/dj; mkdir -p $T; {_JAVAC} -d $T @_devlab_main.txt > $T/err 2>&1; rc=$?\n"
+            f'T=/tmp/dj; mkdir -p $T; {_JAVAC} -d $T -cp "$T{DEPS_CP}" @_devlab_main.txt '
+            "> $T/err 2>&1; rc=$?\n"
             "section build; tail -c 20000 $T/err; [ $rc -eq 0 ] || exit 0\n"
-            f"section probe; java {JVM} -cp $T {java.name('DevlabProbe')} | tail -c 4000000\n"
+            f'section probe; java {JVM} -cp "$T{DEPS_CP}" {java.name("DevlabProbe")} '
+            "| tail -c 4000000\n"
         )
-        out = _sandbox(files, script, java.settings, wall)
+        out = _sandbox(files, script, java.settings, wall, java.mounts)
         if "probe" in out:
             return _observations(out["probe"])
         numbers = [
@@ -383,27 +393,30 @@ def _run_candidates(
     agent = f"-javaagent:$T/agent.jar=includes={includes_of(java.pf.files, java.sources)}"
     base = (
         f"java {JVM} {agent},destfile=$T/base.exec -jar /usr/share/java/junit-platform-console-"
-        f"standalone.jar -cp \"$T/main:$T/test:{TEST_CP}\" --scan-classpath --disable-banner "
-        "--details=none --exclude-classname '.*Devlab.*' --config=junit.jupiter.execution."
+        f"standalone.jar -cp \"$T/main:$T/test:{TEST_CP}{DEPS_CP}\" --scan-classpath "
+        "--disable-banner --details=none --exclude-classname '.*Devlab.*' "
+        "--config=junit.jupiter.execution."
         f"timeout.default='{timeout} s' --config=junit.jupiter.execution.timeout.thread.mode."
         "default=SEPARATE_THREAD > /dev/null 2>&1\n"
         if java.tests else ""
     )  # fmt: skip
     script = (
         f"T=/tmp/dj; mkdir -p $T/main $T/test $T/tool $T/empty\n"
-        f"{_JAVAC} -d $T/main @_devlab_main.txt > $T/err 2>&1 && {_JAVAC} -d $T/test "
-        f"-cp \"$T/main:{TEST_CP}:{rt}\" @_devlab_tests.txt >> $T/err 2>&1; rc=$?\n"
+        f"{_JAVAC} -d $T/main -cp \"$T/main{DEPS_CP}\" @_devlab_main.txt > $T/err 2>&1 && "
+        f"{_JAVAC} -d $T/test -cp \"$T/main:{TEST_CP}:{rt}{DEPS_CP}\" @_devlab_tests.txt "
+        ">> $T/err 2>&1; rc=$?\n"
         "section build; tail -c 20000 $T/err; [ $rc -eq 0 ] || exit 0\n"
         f"printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n' "
         f"'{JACOCO_CP}' > $T/m.txt; jar cfm $T/agent.jar $T/m.txt -C $T/empty .\n" + base
-        + f"section each; java {JVM} {agent},output=none -cp \"$T/main:$T/test:{TEST_CP}:{rt}\" "
+        + f"section each; java {JVM} {agent},output=none "
+        f"-cp \"$T/main:$T/test:{TEST_CP}:{rt}{DEPS_CP}\" "
         f"DevlabEach {java.name(cls)} $T/each {_RUNS} '{timeout} s' 2>&1 | tail -c 200000\n"
         f"{_JAVAC} -d $T/tool -cp /usr/share/java/org.jacoco.core.jar "
         "_devlab_jacoco/DevlabJacoco.java\nsection cov; java -cp \"$T/tool:/usr/share/java/"
         "org.jacoco.core.jar:/usr/share/java/asm.jar:/usr/share/java/asm-commons.jar:"
         "/usr/share/java/asm-tree.jar\" DevlabJacoco $T/main $T/base.exec $T/each/*.exec\n"
     )  # fmt: skip
-    return _sandbox(files, script, java.settings, wall), text
+    return _sandbox(files, script, java.settings, wall, java.mounts), text
 
 
 def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) -> tuple:
@@ -479,8 +492,9 @@ def _finish(
     after, proof = before, {}
     if kept:
         run = run_java_suite(
-            {**java.pf.files, test_path: code}, java.settings, wall_seconds=wall, test_timeout=5
-        )
+            {**java.pf.files, test_path: code}, java.settings, wall_seconds=wall, test_timeout=5,
+            mounts=java.mounts,
+        )  # fmt: skip
         mine = next((f for f in run.files if f.path == java.path), None)
         after = mine.summary if mine else before
         ours = [t for t in run.tests if t.name.startswith(java.name(cls) + "::")]

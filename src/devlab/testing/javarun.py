@@ -2,7 +2,8 @@
 read back as per-file and per-method line + branch coverage (the same report as
 Python's).
 
-One sandboxed shell run, everything from Debian's packages (no Maven, no network):
+One sandboxed shell run, everything from Debian's packages (no network), the project's
+jars from the environment cache (``mavenenv``) when it declares dependencies:
 ``javac --release 11`` of the main sources, then of the tests against JUnit 5's console
 launcher jar (``junit5``; JUnit 4 tests run on its vintage engine with ``junit4.jar``);
 the tests run on the console launcher with the JaCoCo agent (``libjacoco-java``
@@ -15,8 +16,8 @@ Debian's agent jar is not shaded and has no ``Premain-Class``: the driver writes
 one-line manifest jar whose ``Class-Path`` names the runtime, JaCoCo's core and ASM.
 The per-test limit is JUnit's own default timeout, run in a separate thread so that
 a test stuck in a loop is abandoned and the rest still run. A project whose code
-imports packages that are not there (a Maven dependency) does not compile: the
-missing packages are named.
+imports packages that are not there (a dependency not declared or not resolved) does
+not compile: the missing packages are named.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from importlib import resources
 from typing import Any
 
 from devlab.config import Settings
-from devlab.sandbox import SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.jsrun import JsRun, summary_of_lines
+from devlab.testing.mavenenv import DEPS_EXPORT
 from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
 from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = [
+    "DEPS_CP",
     "JACOCO_CP",
     "JAVA_SUFFIXES",
     "JVM",
@@ -65,16 +68,21 @@ JACOCO_CP = " ".join(
         "asm-tree.jar",
     )
 )
+# The dependency jars' class path entry, when a run has them (DEVLAB_DEPS set by the
+# driver's first line): appended to every -cp, empty otherwise.
+DEPS_CP = "${DEVLAB_DEPS:+:$DEVLAB_DEPS}"
 JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m"
 DRIVER = """cd "$(dirname "$0")" || exit 3
 J=/usr/share/java; T=/tmp/devlab-java; mkdir -p $T/main $T/test $T/tool $T/empty
 section() { printf '\\n%s %s\\n' "@@MARK@@" "$1"; }
 javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn \\
-  -encoding UTF-8 -d $T/main @_devlab_main.txt > $T/javac.txt 2>&1
+  -encoding UTF-8 -d $T/main -cp "$T/main@@DEPS_CP@@" @_devlab_main.txt \\
+  > $T/javac.txt 2>&1
 main=$?
 if [ $main -eq 0 ] && [ -s _devlab_tests.txt ]; then
   javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn \\
-    -encoding UTF-8 -d $T/test -cp "$T/main:@@TEST_CP@@" @_devlab_tests.txt >> $T/javac.txt 2>&1
+    -encoding UTF-8 -d $T/test -cp "$T/main:@@TEST_CP@@@@DEPS_CP@@" \\
+    @_devlab_tests.txt >> $T/javac.txt 2>&1
   main=$?
 fi
 section compile; tail -c 8000 $T/javac.txt
@@ -85,7 +93,8 @@ printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n'
 jar cfm $T/agent.jar $T/manifest.txt -C $T/empty . || exit 4
 java @@JVM@@ \\
   -javaagent:$T/agent.jar=destfile=$T/jacoco.exec,includes="$(cat _devlab_includes.txt)" \\
-  -jar $J/junit-platform-console-standalone.jar -cp "$T/main:$T/test:@@TEST_CP@@" \\
+  -jar $J/junit-platform-console-standalone.jar \\
+  -cp "$T/main:$T/test:@@TEST_CP@@@@DEPS_CP@@" \\
   --scan-classpath --disable-banner --disable-ansi-colors --details=none \\
   --config=junit.jupiter.execution.timeout.default="$DEVLAB_TEST_TIMEOUT" \\
   --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \\
@@ -99,6 +108,7 @@ java @@JVM@@ -cp "$T/tool:$J/org.jacoco.core.jar:$J/asm.jar:$J/asm-commons.jar:$
   DevlabJacoco $T/main $T/jacoco.exec
 """.replace("@@MARK@@", MARK).replace("@@TEST_CP@@", TEST_CP)
 DRIVER = DRIVER.replace("@@JACOCO_CP@@", JACOCO_CP).replace("@@JVM@@", JVM)
+DRIVER = DRIVER.replace("@@DEPS_CP@@", DEPS_CP)
 
 
 def is_java_test(path: str, text: str) -> bool:
@@ -241,14 +251,18 @@ def run_java_suite(
     *,
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
+    mounts: list[DependencyMount] | None = None,
 ) -> JsRun:
-    """Compile the project, run its JUnit tests under JaCoCo, read the coverage back."""
+    """Compile the project, run its JUnit tests under JaCoCo, read the coverage back;
+    ``mounts``: the dependency jars (``maven_env``), put on every class path."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     sources, tests = java_sources(files), java_tests(files)
     reader = resources.files("devlab.testing").joinpath("java/DevlabJacoco.java").read_text()
     run_files = {
         **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tests},
-        "_devlab_java.sh": f"export DEVLAB_TEST_TIMEOUT='{max(1, int(test_timeout))} s'\n" + DRIVER,
+        "_devlab_java.sh": f"export DEVLAB_TEST_TIMEOUT='{max(1, int(test_timeout))} s'\n"
+        + (DEPS_EXPORT if mounts else "")
+        + DRIVER,
         "_devlab_main.txt": "\n".join(sources) + "\n",
         "_devlab_tests.txt": "\n".join(tests) + ("\n" if tests else ""),
         "_devlab_includes.txt": includes_of(files, sources),
@@ -259,14 +273,18 @@ def run_java_suite(
         language="bash", files=run_files, entry="_devlab_java.sh", limits=limits
     )
     started = time.monotonic()
-    result = run_code(request, settings)
+    result = run_code(request, settings, mounts=mounts or [])
     out = JsRun(status=result.status, seconds=round(time.monotonic() - started, 3))
     parts = _sections(result.stdout)
     if parts.get("rc", "").strip() not in ("0", ""):
         javac = parts.get("compile", "")
         missing = _missing_packages(javac)
         out.error = (
-            "; ".join(f"package {m}: not in the sandbox (a dependency; no Maven)" for m in missing)
+            "; ".join(
+                f"package {m}: not in the sandbox (a dependency not declared, or not resolved: "
+                "see the run's dependencies)"
+                for m in missing
+            )
             if missing else f"javac failed: {javac[-800:]}"
         )  # fmt: skip
         return out

@@ -40,6 +40,7 @@ from devlab.testing.jsrun import (
     ts_sources,
     ts_tests,
 )
+from devlab.testing.mavenenv import maven_env
 from devlab.testing.models import (
     CoverageReport,
     CoverageSummary,
@@ -243,7 +244,9 @@ def language_layout(files: dict[str, str]) -> tuple[str, list[str], list[str]]:
 def _dependencies(
     language: str, manifests: dict[str, str], settings: Settings, progress: ProgressFn | None
 ) -> tuple[DependencyEnv | None, list[DependencyMount]]:
-    """The environment cache's part for a non-Python suite (Java: none, no Maven here)."""
+    """The environment cache's part for a non-Python suite."""
+    if language == "java":
+        return maven_env(manifests, settings, progress=progress)
     if language == "go":
         return go_env(manifests, settings, progress=progress)
     if language in ("javascript", "typescript"):
@@ -263,7 +266,7 @@ def _run_language(
         kept = {p: t for p, t in pf.manifests.items() if p in ("go.mod", "go.sum")}
         return run_go_suite({**kept, **pf.files}, settings, mounts=mounts, **limits)
     if language == "java":
-        return run_java_suite(pf.files, settings, **limits)
+        return run_java_suite(pf.files, settings, mounts=mounts, **limits)
     return run_js_suite(pf.files, settings, tests=tests, typescript=language == "typescript",
                         mounts=mounts, **limits)  # fmt: skip
 

@@ -55,7 +55,7 @@ FRAMEWORKS: dict[str, str] = {
 class DependencyStatus(BaseModel):
     """One declared dependency and what became of it."""
 
-    ecosystem: Literal["PyPI", "npm", "Go"]
+    ecosystem: Literal["PyPI", "npm", "Go", "Maven"]
     name: str
     spec: str = Field(description="what was asked of the installer (name and version range)")
     status: Literal["installed", "failed", "provided", "skipped"]
@@ -65,7 +65,7 @@ class DependencyStatus(BaseModel):
 class DependencyEnv(BaseModel):
     """The environment a test run got: its content key, state and per-dependency fate."""
 
-    ecosystem: Literal["PyPI", "npm", "Go"]
+    ecosystem: Literal["PyPI", "npm", "Go", "Maven"]
     status: Literal["none", "ready", "partial", "failed", "disabled"]
     key: str = ""
     cached: bool = False
