@@ -162,6 +162,8 @@ def test_layout_picks_the_language_its_tests_are_written_in() -> None:
     assert not is_java_test("src/main/java/a/Tester.java", "class Tester {}")
     assert java_tests({"ATest.java": "class ATest {}"}) == []  # not JUnit: not run
     assert java_sources(JAVA_PROJECT) == ["src/main/java/demo/Calc.java"]
+    declared = {"src/main/java/demo/package-info.java": "/** Demo. */\npackage demo;\n"}
+    assert java_sources({**JAVA_PROJECT, **declared}) == ["src/main/java/demo/Calc.java"]
 
 
 def test_benchmarks_configs_and_dependencies_are_not_the_projects_code() -> None:

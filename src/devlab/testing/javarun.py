@@ -130,7 +130,9 @@ def java_sources(files: dict[str, str]) -> list[str]:
     return sorted(
         p
         for p in files
-        if _java(p) and not is_java_test(p, files[p]) and not p.endswith("module-info.java")
+        if _java(p)
+        and not is_java_test(p, files[p])
+        and not p.endswith(("module-info.java", "package-info.java"))  # declarations only
     )
 
 

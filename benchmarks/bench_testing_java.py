@@ -1,0 +1,139 @@
+"""Java coverage and JUnit generation on a real Java library nobody here wrote (issue 15).
+
+The library: Apache Commons CLI 1.6.0 as Debian's source package ships it
+(``apt-get source libcommons-cli-java`` with a deb-src line; the upstream tree with its
+own JUnit 4/5 suite). Its pom.xml declares JUnit only, which the sandbox provides.
+
+Prints one markdown table:
+
+1. ``devlab tests coverage`` of the library's own suite in the sandbox: tests passed /
+   failed / skipped, line and branch coverage (JaCoCo), wall time.
+2. ``devlab tests generate --framework junit`` from zero tests (``src/test`` removed) on
+   each file named with ``--files``, without a model: line and branch coverage before ->
+   after, kept / dropped, suspected bugs, seconds; then the kept tests compiled and run
+   by javac and JUnit's console launcher directly on the host, outside DevLab (they must
+   all pass).
+
+    nice -n 10 python benchmarks/bench_testing_java.py --source DIR [--files Util.java ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from devlab.config import load_settings
+from devlab.search import index_project
+from devlab.testing import GenerateRequest, generate_for_project, measure_coverage
+from devlab.workbench import Workbench
+
+PACKAGE = "src/main/java/org/apache/commons/cli"
+LAUNCHER = "/usr/share/java/junit-platform-console-standalone.jar"
+TEST_CP = f"{LAUNCHER}:/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar"
+
+
+def _coverage(bench: Workbench, source: Path) -> list[str]:
+    index_project(bench.db, bench.settings, name="cli", source=str(source), embed=False)
+    started = time.monotonic()
+    report = measure_coverage(bench.db, bench.settings, "cli", test_timeout=30)
+    seconds = time.monotonic() - started
+    outcomes: dict[str, int] = {}
+    for t in report.tests:
+        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
+    s = report.summary
+    rows = [
+        f"| coverage, own suite | {report.status}: {outcomes} | {s.line_percent}% lines "
+        f"({s.lines_covered}/{s.lines}), {s.branch_percent}% branches "
+        f"({s.branches_covered}/{s.branches}) | {seconds:.1f} s |"
+    ]
+    for t in report.tests:
+        if t.outcome in ("failed", "error"):
+            rows.append(f"| &nbsp; {t.outcome}: {t.name} | {t.message[:90]} | | |")
+    return rows
+
+
+def _outside(root: Path, test_path: str, code: str, work: Path) -> str:
+    """The kept tests compiled and run by javac + JUnit's launcher on the host."""
+    (root / test_path).parent.mkdir(parents=True, exist_ok=True)
+    (root / test_path).write_text(code)
+    classes = work / "outside"
+    shutil.rmtree(classes, ignore_errors=True)
+    classes.mkdir()
+    mains = [str(p) for p in (root / "src/main/java").rglob("*.java")]
+    javac = ["javac", "--release", "11", "-nowarn", "-d", str(classes), "-cp", TEST_CP,
+             *mains, str(root / test_path)]  # fmt: skip
+    try:
+        built = subprocess.run(javac, capture_output=True, text=True, timeout=300, check=False)
+        if built.returncode:
+            return f"javac failed: {built.stderr.strip().splitlines()[-1:]}"
+        launch = ["java", "-jar", LAUNCHER, "-cp", f"{classes}:{TEST_CP}", "--scan-classpath",
+                  "--disable-banner", "--details=summary"]  # fmt: skip
+        run = subprocess.run(launch, capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        (root / test_path).unlink()
+    # the launcher's summary lines read "[  5 tests found  ]", "[  5 tests successful  ]"
+    words = [ln.strip(" []").split() for ln in run.stdout.splitlines() if " tests " in ln]
+    summary = {w[2]: w[0] for w in words if len(w) >= 3 and w[1] == "tests"}
+    return f"{summary.get('successful', '?')} of {summary.get('found', '?')} passed"
+
+
+def _generate(bench: Workbench, source: Path, work: Path, files: list[str]) -> list[str]:
+    root = work / "bare"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("test", "debian"))
+    index_project(bench.db, bench.settings, name="bare", source=str(root), embed=False)
+    rows = []
+    for name in files:
+        path = f"{PACKAGE}/{name}"
+        started = time.monotonic()
+        request = GenerateRequest(project="bare", path=path, framework="junit", use_model=False)
+        result = generate_for_project(bench.db, bench.settings, request, model=None)
+        seconds = time.monotonic() - started
+        outside = (
+            _outside(root, result.test_path, result.test_code, work)
+            if result.test_code
+            else "no tests kept"
+        )
+        b, a = result.before, result.after
+        rows.append(
+            f"| generate {name} (no model) | {len(result.kept)} kept, {len(result.dropped)} "
+            f"dropped, {len(result.suspected_bugs)} suspected bugs; outside DevLab: {outside} | "
+            f"{b.line_percent}% -> {a.line_percent}% lines, {b.branch_percent}% -> "
+            f"{a.branch_percent}% branches | {seconds:.1f} s |"
+        )
+        for bug in result.suspected_bugs[:3]:
+            rows.append(f"| &nbsp; suspected bug | `{bug.call[:80]}`: {bug.message[:80]} | | |")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--source", type=Path, required=True,
+        help="the unpacked source tree (apt-get source libcommons-cli-java)",
+    )  # fmt: skip
+    files = ["Util.java", "OptionValidator.java", "TypeHandler.java"]
+    parser.add_argument("--files", nargs="*", default=files)
+    args = parser.parse_args()
+    if not (args.source / PACKAGE).is_dir():
+        raise SystemExit(f"{args.source} has no {PACKAGE}: give Commons CLI's source tree")
+    work = Path(tempfile.mkdtemp(prefix="bench-testing-java-"))
+    bench = Workbench.open(load_settings(home=work / "home"))
+    try:
+        rows = ["| what | result | coverage | wall |", "|---|---|---|---|"]
+        rows += _coverage(bench, args.source)
+        rows += _generate(bench, args.source, work, args.files)
+    finally:
+        bench.close()
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n".join(rows))
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
