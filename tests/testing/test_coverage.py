@@ -57,3 +57,30 @@ def test_coverage_gaps_go_into_the_insights_feed_ranked(calc: Workbench):
     assert "devlab tests generate calc --path calc/util.py --symbol shout" in shout.fix
     assert shout.metrics["complexity"] > gaps["twice"].metrics["complexity"]
     assert page.items[0].symbol == "shout"  # the branchy one ranks first
+
+
+def test_the_data_a_suite_reads_is_kept_with_the_snapshot(lab_bench: Workbench, tmp_path):
+    """Test data (tests/data/, src/test/resources/, testdata/) is not code, so no parser
+    indexes it; its text is still kept, secrets scrubbed, and sent with the tests."""
+    from devlab.codebase import snapshot_lockfiles
+    from lab_projects import ingest
+
+    key = "AKIA" + "Q3EGRZ7YWXKJ5N2P"  # an AWS key id shape: scrubbed like in code
+    ingest(lab_bench, tmp_path, "reader", {
+        "reader/__init__.py": "",
+        "reader/words.py": "def count(path):\n    with open(path) as f:\n"
+        "        return len(f.read().split())\n",
+        "tests/test_words.py": "import pathlib\nfrom reader.words import count\n\n"
+        "def test_count():\n"
+        "    assert count(pathlib.Path(__file__).parent / 'data' / 'five.words') == 5\n",
+        "tests/data/five.words": "one two three four five\n",
+        "tests/data/creds.txt": f"aws_access_key_id = {key}\n",
+        "docs/notes.words": "not test data\n",
+    })  # fmt: skip
+    kept = dict(snapshot_lockfiles(lab_bench.db, "reader"))
+    assert kept["tests/data/five.words"] == "one two three four five\n"
+    assert key not in kept["tests/data/creds.txt"]
+    assert "docs/notes.words" not in kept
+    report = measure_coverage(lab_bench.db, lab_bench.settings, "reader")
+    assert report.status == "ok", report.message
+    assert [t.outcome for t in report.tests] == ["passed"]

@@ -49,8 +49,10 @@ if TYPE_CHECKING:
         mask_credentials,
         run_git,
     )
+    from devlab.codebase.walk import kept_test_data
 
 _LAZY = {
+    "kept_test_data": "devlab.codebase.walk",
     "FileContent": "devlab.codebase.models",
     "FileList": "devlab.codebase.models",
     "IngestReport": "devlab.codebase.ingest",
@@ -120,6 +122,7 @@ __all__ = [
     "is_git_url",
     "is_remote_source",
     "is_vendored",
+    "kept_test_data",
     "list_files",
     "list_projects",
     "list_snapshots",

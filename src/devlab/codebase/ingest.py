@@ -31,6 +31,7 @@ from devlab.codebase.licenses import find_project_licenses, license_for
 from devlab.codebase.ownership import default_own_code
 from devlab.codebase.parallel import analyse_many, default_workers
 from devlab.codebase.records import SkippedFile, SourceFile
+from devlab.codebase.secrets import scrub_secrets
 from devlab.codebase.snapshots import (
     complete_snapshot,
     existing_versions,
@@ -41,7 +42,14 @@ from devlab.codebase.snapshots import (
     store_analysis,
 )
 from devlab.codebase.sources import materialize_source
-from devlab.codebase.walk import MAX_KEPT_LOCKFILE_BYTES, kept_text, select_files
+from devlab.codebase.walk import (
+    MAX_KEPT_LOCKFILE_BYTES,
+    MAX_KEPT_TEST_DATA_BYTES,
+    MAX_KEPT_TEST_DATA_TOTAL,
+    kept_test_data,
+    kept_text,
+    select_files,
+)
 from devlab.config import Settings
 from devlab.errors import DevLabError, InvalidInput
 from devlab.progress import JobCancelled, ProgressFn, report
@@ -135,20 +143,29 @@ _URL_CREDENTIALS = re.compile(r"(://)[^/\s:@\"']+:[^/\s@\"']+@")
 
 
 def _kept_lockfiles(root: Path, skipped: Iterable[SkippedFile]) -> dict[str, str]:
-    """path -> text of the skipped lock files and manifests the dependency analysis reads
-    (``walk.kept_text``), with any ``user:password@`` in URLs removed."""
+    """path -> text of the skipped files whose text is kept: the lock files and manifests
+    the dependency analysis reads (``walk.kept_text``, any ``user:password@`` in URLs
+    removed), and the test data the project's own tests read (``walk.kept_test_data``,
+    secrets scrubbed as in code, within their size caps). Binary files are not kept."""
     out: dict[str, str] = {}
+    data_bytes = 0
     for item in skipped:
-        if not kept_text(Path(item.path).name):
+        lockfile = kept_text(Path(item.path).name)
+        if not lockfile and not kept_test_data(item.path):
             continue
+        cap = MAX_KEPT_LOCKFILE_BYTES if lockfile else MAX_KEPT_TEST_DATA_BYTES
         path = root / item.path
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_KEPT_LOCKFILE_BYTES:
+            if path.is_symlink() or path.stat().st_size > cap:
                 continue
             text_ = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        out[item.path] = _URL_CREDENTIALS.sub(r"\1<REDACTED>@", text_)
+        if lockfile:
+            out[item.path] = _URL_CREDENTIALS.sub(r"\1<REDACTED>@", text_)
+        elif data_bytes + len(text_) <= MAX_KEPT_TEST_DATA_TOTAL and "\x00" not in text_:
+            out[item.path] = scrub_secrets(text_, item.path)
+            data_bytes += len(text_)
     return out
 
 

@@ -121,6 +121,22 @@ def kept_text(name: str) -> bool:
 
 
 MAX_KEPT_LOCKFILE_BYTES = 32 << 20
+# Test data: files a project's own tests read at run time (Maven's src/test/resources,
+# Go's testdata/, tests/data/, fixtures/). No parser indexes them, but the Testing Lab's
+# sandbox runs need them to be there; their text is kept (secrets scrubbed) up to these caps.
+_TEST_DATA = re.compile(
+    r"(?:^|/)(?:src/test/resources|testdata|test_?data|fixtures|__fixtures__|__snapshots__)/"
+    r"|(?:^|/)tests?/(?:[^/]+/)*(?:data|resources|files)/"
+)
+MAX_KEPT_TEST_DATA_BYTES = 1 << 20  # per file
+MAX_KEPT_TEST_DATA_TOTAL = 16 << 20  # per snapshot
+
+
+def kept_test_data(path: str) -> bool:
+    """Whether ``path`` (relative, POSIX) is test data whose text is kept (see above)."""
+    return bool(_TEST_DATA.search(path[:4096]))
+
+
 # (regex on the file name, what kind of generated file it is)
 _GENERATED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.min\.(?:js|css|mjs)$"), "minified"),
@@ -339,8 +355,11 @@ __all__ = [
     "KEPT_LOCKFILES",
     "LOCKFILES",
     "MAX_KEPT_LOCKFILE_BYTES",
+    "MAX_KEPT_TEST_DATA_BYTES",
+    "MAX_KEPT_TEST_DATA_TOTAL",
     "VCS_DIRS",
     "VENDORED_DIRS",
+    "kept_test_data",
     "kept_text",
     "select_files",
 ]

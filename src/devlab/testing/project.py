@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from devlab.codebase import require_snapshot, resolve_project, snapshot_lockfiles
+from devlab.codebase import (
+    kept_test_data,
+    require_snapshot,
+    resolve_project,
+    snapshot_lockfiles,
+)
 from devlab.reverse import manifest_kind
 from devlab.store import Database, FileText, FileVersion, SnapshotFile
 
@@ -133,7 +138,9 @@ def load_files(
     Only what a Python test run reads is sent to the sandbox (``.py`` files and the
     pytest configuration files); ``max_bytes`` keeps the request under the sandbox's
     source cap, sources first, so a huge project is measured on what fits. ``also``
-    adds files by suffix (a chaos run's service needs its templates and SQL).
+    adds files by suffix (a chaos run's service needs its templates and SQL). The test
+    data the snapshot kept (``src/test/resources``, ``testdata/``, ``tests/data/``...)
+    comes last, for the tests that read it.
     """
     ref = resolve_project(db, project)
     snapshot_id = require_snapshot(ref)
@@ -148,7 +155,8 @@ def load_files(
         ).all()
     total = 0
     manifest_bytes = 0
-    for path, text in [*rows, *snapshot_lockfiles(db, ref.id)]:
+    kept = snapshot_lockfiles(db, ref.id)
+    for path, text in [*rows, *kept]:
         root_level = "/" not in path or path.startswith("requirements/")
         if root_level and manifest_kind(path) and manifest_bytes + len(text) <= MAX_MANIFEST_BYTES:
             out.manifests[path] = text
@@ -157,6 +165,8 @@ def load_files(
         (p, t) for p, t in rows if p.endswith((".py", *also)) or posixpath.basename(p) in _CONFIG
     ]
     wanted.sort(key=lambda pt: (is_test_file(pt[0]), pt[0]))
+    chosen = {p for p, _ in wanted}  # then the data the tests read, if it fits
+    wanted += sorted((p, t) for p, t in [*rows, *kept] if kept_test_data(p) and p not in chosen)
     for path, text in wanted:
         size = len(text.encode())
         if total + size > max_bytes:
