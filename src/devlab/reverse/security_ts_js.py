@@ -531,12 +531,12 @@ class JSScan(Scan):
         fa = self.fa
         obj = node.child_by_field_name("object")
         prop = fa.text(node.child_by_field_name("property"))
+        key = fa.text(node)
+        if len(key) < 80 and key in self.env:
+            return self.env[key]  # assigned, or guarded by a check (guard_root)
         found = self.member_source(obj, prop)
         if found:
             return self.source(found[0], node, found[1])
-        key = fa.text(node)
-        if len(key) < 80 and key in self.env:
-            return self.env[key]
         t = self.eval(obj)
         if prop in CLEAN_PROPS:
             return []
@@ -1485,6 +1485,15 @@ class JSScan(Scan):
                 key = self.fa.text(node)
                 if key in self.env:
                     self.guard(key, kinds, at, label)
+                    return
+                if len(key) < 80:
+                    # a property read (req.query.name, opts.name): the value read there is
+                    # bound under its text and guarded, not the whole object it comes from
+                    value = self.eval(node)
+                    if value:
+                        self.env[key] = value
+                        self.guard(key, kinds, at, label)
+                        return
                 node = node.child_by_field_name("object")
         if node is not None and node.type == "identifier":
             self.guard(self.fa.text(node), kinds, at, label)

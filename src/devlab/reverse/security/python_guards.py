@@ -57,9 +57,44 @@ def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[
 
 
 def _name(scan: SinkRules, n: Node | None) -> str | None:
-    if n is not None and n.type in ("identifier", "attribute"):
+    """The variable a check is about: a name, an attribute, or a read of one constant key
+    (``request.args["q"]``, ``form.get("q")``); expressions other than names are kept in
+    ``scan.check_nodes`` so that the walk can bind the checked value under that text."""
+    if n is None:
+        return None
+    if n.type == "identifier":
         return scan.fa.text(n)
+    if n.type == "attribute" or _keyed_read(scan, n):
+        text = scan.fa.text(n)
+        if len(text) <= 120:
+            scan.check_nodes[text] = n
+            return text
     return None
+
+
+def _keyed_read(scan: SinkRules, n: Node) -> bool:
+    """``x[CONST]`` or ``x.get(CONST[, default])`` on a name or an attribute."""
+    if n.type == "subscript":
+        value, sub = n.child_by_field_name("value"), n.child_by_field_name("subscript")
+        return (
+            value is not None
+            and value.type in ("identifier", "attribute")
+            and sub is not None
+            and scan.fold(sub) is not scan.NOTHING
+        )
+    if n.type == "call":
+        fn = n.child_by_field_name("function")
+        argl = n.child_by_field_name("arguments")
+        args = argl.named_children if argl is not None else []
+        return (
+            fn is not None
+            and fn.type == "attribute"
+            and scan.fa.text(fn.child_by_field_name("attribute")) == "get"
+            and (fn.child_by_field_name("object") or fn).type in ("identifier", "attribute")
+            and 1 <= len(args) <= 2
+            and scan.fold(args[0]) is not scan.NOTHING
+        )
+    return False
 
 
 def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> None:

@@ -58,6 +58,7 @@ class SinkRules(ConfigRules):
 
     fa: PyAnalysis
     env: dict[str, list[Taint]]
+    check_nodes: dict[str, Node]  # checked expressions (python_guards), by their text
 
     # names ------------------------------------------------------------------------------------
     def fa_qual(self, node: Node | None) -> str | None:
@@ -117,6 +118,9 @@ class SinkRules(ConfigRules):
         return self.eval(obj)
 
     def h_subscript(self, node: Node) -> list[Taint]:
+        text = self.fa.text(node)
+        if text in self.check_nodes and text in self.env:
+            return self.env[text]  # the value a check guarded (request.args["q"])
         value = node.child_by_field_name("value")
         base = self.eval(value)
         sub = node.child_by_field_name("subscript")
@@ -194,6 +198,9 @@ class SinkRules(ConfigRules):
         if method in BOOLEAN_METHODS:
             return []
         if method in GETTERS and recv is not None:
+            text = fa.text(node)
+            if text in self.check_nodes and text in self.env:
+                return self.env[text]  # the value a check guarded (form.get("q"))
             keys = self.keys.get(fa.text(recv))
             k = self.fold(pos[0]) if pos else self.NOTHING
             if keys is not None and k is not self.NOTHING and k in keys:

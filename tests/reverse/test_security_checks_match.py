@@ -1,0 +1,88 @@
+"""Python ``match`` statements and checks made on the read itself (``if
+request.args["q"] not in ALLOWED``, ``if (!/^\\w+$/.test(req.query.q))``) in the
+security taint engines: captures carry the subject's taint, constant-only captures and
+checked reads are clean, and a check on one property guards that property only."""
+
+from __future__ import annotations
+
+import textwrap
+
+from devlab.reverse.security import scan_source
+
+SERIOUS = {"medium", "high", "critical"}
+
+
+def serious_lines(path: str, src: str, cwe: str) -> list[int]:
+    found = scan_source(path, textwrap.dedent(src))
+    return sorted(f.start_line for f in found if f.cwe == cwe and f.severity in SERIOUS)
+
+
+def test_match_captures_carry_the_subject_and_constants_do_not() -> None:
+    src = """\
+        import subprocess
+        from flask import Flask, request
+        app = Flask(__name__)
+        ALLOWED = {"ls"}
+
+        @app.post("/m")
+        def m():
+            match request.json:
+                case {"cmd": str(cmd)}:
+                    subprocess.run(cmd, shell=True)
+                case {"n": int(n)}:
+                    subprocess.run(f"seq {n}", shell=True)
+                case "ls" | "pwd" as tool:
+                    subprocess.run(tool, shell=True)
+                case {"c": str(c)} if c in ALLOWED:
+                    subprocess.run(c, shell=True)
+                case [first, *rest]:
+                    subprocess.run(rest[0], shell=True)
+                case Point(x=px):
+                    subprocess.run(px, shell=True)
+    """
+    # tainted captures: str(cmd) (line 10), *rest (18), keyword px (20); clean: int(n),
+    # the literal alternatives bound by "as", a capture checked by the case guard
+    assert serious_lines("app.py", src, "CWE-78") == [10, 18, 20]
+
+
+def test_a_check_on_the_request_read_itself_guards_that_read_only() -> None:
+    src = """\
+        import subprocess
+        from flask import Flask, request, abort
+        app = Flask(__name__)
+        ALLOWED = {"ls", "pwd"}
+
+        @app.get("/a")
+        def a():
+            if request.args.get("tool") not in ALLOWED:
+                abort(400)
+            subprocess.run(request.args.get("tool"), shell=True)
+            subprocess.run(request.args.get("other"), shell=True)
+
+        @app.get("/b")
+        def b():
+            if request.args["tool"] in ALLOWED:
+                print("allowed")
+            subprocess.run(request.args["tool"], shell=True)
+    """
+    # /a: the checked key is clean, another key is not; /b: the check did not leave
+    assert serious_lines("app.py", src, "CWE-78") == [11, 17]
+
+
+def test_js_check_on_a_property_guards_that_property_not_its_object() -> None:
+    src = """\
+        const express = require('express');
+        const cp = require('child_process');
+        const app = express();
+        app.get('/a', (req, res) => {
+          if (!/^[a-z]+$/.test(req.query.name)) { return res.status(400).end(); }
+          cp.exec('ls ' + req.query.name);
+          cp.exec('ls ' + req.query.dir);
+        });
+        module.exports.run = function run(opts) {
+          if (!/^[a-z]+$/.test(opts.name)) throw new Error('bad');
+          cp.exec('ls ' + opts.name);
+          cp.exec('ls ' + opts.dir);
+        };
+    """
+    assert serious_lines("app.js", src, "CWE-78") == [7, 12]
