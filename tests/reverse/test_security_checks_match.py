@@ -86,3 +86,30 @@ def test_js_check_on_a_property_guards_that_property_not_its_object() -> None:
         };
     """
     assert serious_lines("app.js", src, "CWE-78") == [7, 12]
+
+
+def test_java_pattern_bindings_carry_the_tested_value() -> None:
+    src = """\
+        import org.springframework.web.bind.annotation.*;
+        import org.springframework.jdbc.core.JdbcTemplate;
+        @RestController
+        public class Q {
+          private final JdbcTemplate jdbc;
+          Q(JdbcTemplate j) { this.jdbc = j; }
+          record Filter(String col, Integer limit) {}
+          @PostMapping("/w")
+          public Object w(@RequestBody Filter f, @RequestParam Object o) {
+            if (f instanceof Filter(String col, Integer limit)) {
+              jdbc.queryForList("SELECT " + col + " FROM t");
+              jdbc.queryForList("SELECT a FROM t LIMIT " + limit);
+            }
+            if (o instanceof String s) {
+              jdbc.queryForList("SELECT a FROM t WHERE b = '" + s + "'");
+            }
+            return null;
+          }
+        }
+    """
+    found = scan_source("Q.java", textwrap.dedent(src))
+    high = sorted(f.start_line for f in found if f.cwe == "CWE-89" and f.severity == "high")
+    assert high == [11, 15]  # the Integer component holds no text
