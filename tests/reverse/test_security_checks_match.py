@@ -113,3 +113,24 @@ def test_java_pattern_bindings_carry_the_tested_value() -> None:
     found = scan_source("Q.java", textwrap.dedent(src))
     high = sorted(f.start_line for f in found if f.cwe == "CWE-89" and f.severity == "high")
     assert high == [11, 15]  # the Integer component holds no text
+
+
+def test_flask_uploads_saved_by_their_filename_and_view_args_are_input() -> None:
+    src = """\
+        import os
+        from flask import Flask, request, send_from_directory
+        from werkzeug.utils import secure_filename
+        app = Flask(__name__)
+
+        @app.post("/up")
+        def up():
+            f = request.files["doc"]
+            f.save(os.path.join("/srv/up", f.filename))
+            f.save(os.path.join("/srv/up", secure_filename(f.filename)))
+            return send_from_directory("/srv/files", request.args["p"])
+
+        @app.get("/v/<name>")
+        def v(name):
+            return open(os.path.join("/srv", request.view_args["name"])).read()
+    """
+    assert serious_lines("app.py", src, "CWE-22") == [9, 15]

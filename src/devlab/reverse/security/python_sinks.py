@@ -454,6 +454,11 @@ class SinkRules(ConfigRules):
             and self.is_path_object(recv)
         ):
             self.sink("path", node, recv_t, f"sink: Path.{method}()")
+        upload = model.sink("path", "upload_save")
+        uploaded = any(t.origin in upload["origins"] for t in recv_t)
+        if method in upload["methods"] and pos and uploaded:
+            # an uploaded file saved where the request says (FileStorage.save(dst))
+            self.sink("path", pos[0], pos_t[0], f"sink: <uploaded file>.{method}()")
         if method and recv is not None and fa.text(recv) == "self" and self.tornado():
             xss_methods = model.sink("xss", "self_methods")
             if method in xss_methods and pos and pos[0].type not in ("dictionary", "list"):
