@@ -134,3 +134,46 @@ def test_flask_uploads_saved_by_their_filename_and_view_args_are_input() -> None
             return open(os.path.join("/srv", request.view_args["name"])).read()
     """
     assert serious_lines("app.py", src, "CWE-22") == [9, 15]
+
+
+def test_inline_parsed_url_checks_follow_the_variable_policy() -> None:
+    src = """\
+        from flask import Flask, request, redirect
+        from urllib.parse import urlparse
+        app = Flask(__name__)
+
+        @app.get("/a")
+        def a():
+            nxt = request.args.get("next", "")
+            if urlparse(nxt).netloc or urlparse(nxt).scheme:
+                return redirect("/")
+            return redirect(nxt)
+
+        @app.get("/b")
+        def b():
+            nxt = request.args.get("next", "")
+            if urlparse(nxt).netloc:
+                return redirect("/")
+            return redirect(nxt)
+    """
+    # scheme and host tested: a guard; the host alone is not (javascript:, https:///x)
+    assert serious_lines("app.py", src, "CWE-601") == [17]
+
+
+def test_js_origin_check_guards_redirects_and_host_check_only_requests() -> None:
+    src = """\
+        const express = require('express');
+        const app = express();
+        const BASE = 'https://me.example';
+        app.get('/a', (req, res) => {
+          const u = new URL(req.query.next, BASE);
+          if (u.origin !== BASE) return res.sendStatus(400);
+          res.redirect(u.href);
+        });
+        app.get('/b', (req, res) => {
+          const u = new URL(req.query.next, BASE);
+          if (u.hostname !== 'me.example') return res.sendStatus(400);
+          res.redirect(u.href);
+        });
+    """
+    assert serious_lines("app.js", src, "CWE-601") == [12]

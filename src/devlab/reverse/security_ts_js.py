@@ -483,6 +483,9 @@ class _Call:
         return self.arg_t[i] if i < len(self.arg_t) else []
 
 
+URL_PARTS = frozenset({"origin", "host", "hostname"})  # of a parsed URL, in checks
+
+
 class JSScan(Scan):
     """The walk of one JS/TS function body."""
 
@@ -1428,6 +1431,8 @@ class JSScan(Scan):
         while stack:
             n = stack.pop()
             stack.extend(n.named_children)
+            if n.type == "binary_expression":
+                self.url_part_check(n)
             if n.type != "call_expression":
                 continue
             fn = n.child_by_field_name("function")
@@ -1460,6 +1465,26 @@ class JSScan(Scan):
                 self.guard_root(args[0], ALL_KINDS, n, "a regular expression")
             elif fa.qual(fn).startswith("validator.") and args:
                 self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
+
+    def url_part_check(self, n: Node) -> None:
+        """``u.origin === ALLOWED`` / ``u.host !== cfg.host`` on a parsed URL ``u``: its
+        origin pins scheme and host (a redirect or request target checked); its host alone
+        does not pin the scheme (``javascript://host/...``): a request target only."""
+        op = self.fa.text(n.child_by_field_name("operator"))
+        if op not in ("===", "==", "!==", "!="):
+            return
+        sides = [n.child_by_field_name("left"), n.child_by_field_name("right")]
+        for side, other in (sides, sides[::-1]):
+            if side is None or other is None or side.type != "member_expression":
+                continue
+            part = self.fa.text(side.child_by_field_name("property"))
+            obj = side.child_by_field_name("object")
+            if part not in URL_PARTS or obj is None or obj.type != "identifier":
+                continue
+            if other.type not in ("string", "identifier", "member_expression"):
+                continue
+            kinds = frozenset({"redirect", "ssrf"}) if part == "origin" else frozenset({"ssrf"})
+            self.guard(self.fa.text(obj), kinds, n, f"a check of .{part}")
 
     def guard_root(self, node: Node | None, kinds: frozenset[str], at: Node, label: str) -> None:
         while node is not None and node.type in ("call_expression", "member_expression"):

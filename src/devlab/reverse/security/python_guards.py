@@ -43,8 +43,7 @@ def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[
         n = stack.pop()
         seen += 1
         if n.type == "attribute" and scan.fa.text(n.child_by_field_name("attribute")) == "scheme":
-            obj = n.child_by_field_name("object")
-            orig = scan.parsed_from.get(scan.fa.text(obj)) if obj is not None else None
+            orig = _parsed_origin(scan, n.child_by_field_name("object"))
             if orig is not None:
                 schemes.add(orig)
         stack.extend(n.named_children)
@@ -54,6 +53,22 @@ def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[
         else (name, kinds, pol)
         for name, kinds, pol in out
     ]
+
+
+def _parsed_origin(scan: SinkRules, obj: Node | None) -> str | None:
+    """The variable a parsed URL comes from: ``parsed`` after ``parsed = urlparse(x)``,
+    or the call itself (``urlparse(x).netloc``)."""
+    if obj is None:
+        return None
+    if obj.type == "call":
+        argl = obj.child_by_field_name("arguments")
+        args = argl.named_children if argl is not None else []
+        q = scan.fa_qual(obj.child_by_field_name("function")) or ""
+        parser = q in scan.fa.model.raw["guards"]["url_parsers"]
+        if parser and args and args[0].type == "identifier":
+            return scan.fa.text(args[0])
+        return None
+    return scan.parsed_from.get(scan.fa.text(obj))
 
 
 def _name(scan: SinkRules, n: Node | None) -> str | None:
@@ -127,9 +142,8 @@ def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> 
                 if other is not None:  # ".." in x -> leaving: x has no ".."
                     out.append((other, frozenset({"path"}), not pol if op == "in" else pol))
     elif t == "attribute":
-        obj = n.child_by_field_name("object")
         attr = fa.text(n.child_by_field_name("attribute"))
-        orig = scan.parsed_from.get(fa.text(obj)) if obj is not None else None
+        orig = _parsed_origin(scan, n.child_by_field_name("object"))
         if orig is not None and attr in ("netloc", "hostname"):
             out.append((orig, NETLOC_KINDS, not pol))
     elif t == "call":
