@@ -177,3 +177,35 @@ def test_js_origin_check_guards_redirects_and_host_check_only_requests() -> None
         });
     """
     assert serious_lines("app.js", src, "CWE-601") == [12]
+
+
+def test_responses_with_a_constant_non_html_type_are_no_xss_sinks() -> None:
+    py = """\
+        from flask import Flask, request, Response, make_response
+        from psycopg2 import sql
+        app = Flask(__name__)
+
+        @app.get("/a")
+        def a(cur):
+            q = request.args["q"]
+            cur.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(q)))
+            if q:
+                return Response(q, mimetype="text/plain")
+            if len(q) > 3:
+                return Response(q, content_type="application/json")
+            return make_response(q)
+    """
+    assert serious_lines("app.py", py, "CWE-79") == [13]
+    assert serious_lines("app.py", py, "CWE-89") == []
+    js = """\
+        const express = require('express');
+        const app = express();
+        app.get('/a', (req, res) => { res.type('text/plain'); res.send(req.query.q); });
+        app.get('/b', (req, res) => {
+          res.set('Content-Type', 'application/json'); res.send(req.query.q); });
+        app.get('/c', (req, res) => { res.type('html'); res.send(req.query.q); });
+        app.get('/d', (req, res) => {
+          res.writeHead(200, {'Content-Type': 'text/plain'}); res.end(req.query.q); });
+        app.get('/e', (req, res) => res.send(req.query.q));
+    """
+    assert serious_lines("app.js", js, "CWE-79") == [6, 9]

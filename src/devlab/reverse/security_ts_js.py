@@ -519,6 +519,7 @@ class JSScan(Scan):
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
+        self.plain_responses: set[str] = set()  # res objects given a non-HTML content type
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -840,6 +841,7 @@ class JSScan(Scan):
             self.sink("redirect", node, arg(len(args) - 1), f"sink: {recv_text}.redirect()")
             return True
         if method in HEADER_SETTERS and (recv_text in RES_NAMES | {"ctx", "this.res"}):
+            self.note_content_type(c)
             if method == "writeHead":
                 for a in args[1:]:
                     prop = _object_prop(fa, a, ("Location", "location"))
@@ -878,13 +880,36 @@ class JSScan(Scan):
         res_chain = recv_text in RES_NAMES or bool(
             re.match(r"^(res|response|reply)\.status\(\d+\)$", recv_text or "")
         )  # res.status(200).send(...)
-        if method in ("send", "write", "end") and res_chain:
+        if method in ("type", "contentType") and recv_text in RES_NAMES:
+            self.note_content_type(c)
+            return True
+        plain = (recv_text or "").split(".")[0] in self.plain_responses
+        if method in ("send", "write", "end") and res_chain and not plain:
             if a0.type not in ("object", "array") and not (
                 a0.type == "member_expression" and fa.text(a0) in _REQ_WHOLE
             ):
                 self.sink("xss", node, arg(0), f"sink: {recv_text}.{method}() (HTML response)")
             return True
         return False
+
+    def note_content_type(self, c: _Call) -> None:
+        """``res.type('text/plain')``, ``res.set('Content-Type', 'application/json')``,
+        ``res.writeHead(200, {'Content-Type': ...})``: a constant non-HTML type makes what
+        this response object sends afterwards text, not markup (no XSS sink)."""
+        fa, args = self.fa, c.args
+        value: Node | None = None
+        if c.method in ("type", "contentType"):
+            value = args[0] if args else None
+        elif c.method == "writeHead":
+            for a in args[1:]:
+                value = value or _object_prop(fa, a, ("Content-Type", "content-type"))
+        elif len(args) > 1 and fa.text(args[0])[1:-1].lower() == "content-type":
+            value = args[1]
+        if value is None or value.type != "string":
+            return
+        ctype = fa.text(value)[1:-1].lower()
+        if ctype and not any(w in ctype for w in ("html", "xml", "svg")):
+            self.plain_responses.add((c.recv_text or "").split(".")[0])
 
     def query_xxe_sinks(self, c: _Call) -> bool:
         """SQL, LDAP and XPath queries, libxmljs with ``noent``; True when the call was

@@ -470,6 +470,16 @@ class SinkRules(ConfigRules):
             self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
         self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
 
+    def not_html(self, kw: dict[str, Node]) -> bool:
+        """A response built with a constant non-HTML type (``mimetype="text/plain"``,
+        ``content_type="application/json"``, ``media_type=...``): no markup is read."""
+        for key in ("mimetype", "content_type", "media_type"):
+            v = self.fold(kw[key]) if key in kw else None
+            if isinstance(v, str) and v.strip():
+                low = v.lower()
+                return "html" not in low and "xml" not in low and "svg" not in low
+        return False
+
     def table_sinks(
         self,
         q: str | None,
@@ -513,7 +523,7 @@ class SinkRules(ConfigRules):
                     continue
                 if kind in ("redirect", "ssrf") and self.fixed_prefix(n):
                     continue
-                if kind == "xss" and n.type in ("dictionary", "list"):
+                if kind == "xss" and (n.type in ("dictionary", "list") or self.not_html(kw)):
                     continue
                 # compile() runs nothing: a parameter (often an AST) is judged where the
                 # code object is run, only traced input is reported here
