@@ -209,3 +209,21 @@ def test_responses_with_a_constant_non_html_type_are_no_xss_sinks() -> None:
         app.get('/e', (req, res) => res.send(req.query.q));
     """
     assert serious_lines("app.js", js, "CWE-79") == [6, 9]
+
+
+def test_spring_parameters_bound_as_numbers_hold_no_text() -> None:
+    src = """\
+        import org.springframework.web.bind.annotation.*;
+        import org.springframework.jdbc.core.JdbcTemplate;
+        @RestController
+        public class H {
+          private JdbcTemplate jdbc;
+          @GetMapping("/u/{id}")
+          public Object u(@PathVariable Long id, @RequestParam String name) {
+            jdbc.queryForList("SELECT * FROM t WHERE id = " + id);
+            return jdbc.queryForList("SELECT * FROM t WHERE name = '" + name + "'");
+          }
+        }
+    """
+    found = scan_source("H.java", textwrap.dedent(src))
+    assert sorted(f.start_line for f in found if f.cwe == "CWE-89" and f.severity in SERIOUS) == [9]

@@ -88,6 +88,7 @@ REQ_METHODS = T.names("sources.request_methods")
 SOURCE_ANNOTATIONS = T.names("sources.parameter_annotations")
 MAPPINGS = T.names("sources.mapping_annotations")
 SIMPLE_TYPES = T.names("sources.simple_types")
+NON_TEXT_TYPES = T.names("sources.non_text_types")  # bound values that hold no text
 SANITISER_QUALS = T.kinds("sanitisers")
 SANITISER_METHODS = T.kinds("sanitiser_methods")
 CLEAN_METHODS = T.names("propagators.clean_methods")
@@ -219,7 +220,11 @@ class JavaAnalysis(FileAnalysis):
             line = row(p)
             src: Taint | None = None
             label = next((a for a in anns if a in SOURCE_ANNOTATIONS), None)
-            if label:
+            if typ in NON_TEXT_TYPES and (label or mapping):
+                # @PathVariable Long id: the framework bound a number, not text (a value
+                # that reaches no sink, rather than a parameter of untraced origin)
+                src = Taint(f"{typ} {name}", -1, (), ALL_KINDS)
+            elif label:
                 src = Taint(f"@{label} {name}").then(
                     line, self.code(line), f"source: @{label} parameter {name}"
                 )
