@@ -227,3 +227,26 @@ def test_spring_parameters_bound_as_numbers_hold_no_text() -> None:
     """
     found = scan_source("H.java", textwrap.dedent(src))
     assert sorted(f.start_line for f in found if f.cwe == "CWE-89" and f.severity in SERIOUS) == [9]
+
+
+def test_python_route_parameters_typed_or_converted_to_numbers_hold_no_text() -> None:
+    src = """\
+        import sqlite3, uuid
+        from typing import Annotated
+        from fastapi import FastAPI, Path
+        from flask import Flask
+        db = sqlite3.connect("x")
+        api = FastAPI()
+        app = Flask(__name__)
+
+        @api.get("/i/{item_id}")
+        def item(item_id: int, u: uuid.UUID, k: Annotated[int, Path()], q: str):
+            db.execute(f"SELECT * FROM t WHERE id = {item_id} AND k = {k} AND u = '{u}'")
+            return db.execute(f"SELECT * FROM t WHERE q = '{q}'")
+
+        @app.route("/p/<int:pid>/<slug>")
+        def p(pid, slug):
+            db.execute(f"SELECT * FROM t WHERE id = {pid}")
+            return str(db.execute(f"SELECT * FROM t WHERE s = '{slug}'").fetchall())
+    """
+    assert serious_lines("app.py", src, "CWE-89") == [12, 17]
