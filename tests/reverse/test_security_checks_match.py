@@ -250,3 +250,23 @@ def test_python_route_parameters_typed_or_converted_to_numbers_hold_no_text() ->
             return str(db.execute(f"SELECT * FROM t WHERE s = '{slug}'").fetchall())
     """
     assert serious_lines("app.py", src, "CWE-89") == [12, 17]
+
+
+def test_template_files_rendered_with_autoescape_are_no_xss_sinks() -> None:
+    src = """\
+        import tornado.web
+        from flask import Flask, request, render_template, render_template_string
+        app = Flask(__name__)
+
+        class H(tornado.web.RequestHandler):
+            def get(self):
+                self.write(self.render_string("x.html", n=self.get_argument("n")))
+                self.write("<p>%s</p>" % self.get_argument("n"))
+
+        @app.get("/a")
+        def a():
+            if request.args.get("raw"):
+                return render_template_string("<p>" + request.args["q"] + "</p>")
+            return render_template("a.html", q=request.args["q"])
+    """
+    assert serious_lines("app.py", src, "CWE-79") == [8, 13]
