@@ -270,3 +270,16 @@ def test_template_files_rendered_with_autoescape_are_no_xss_sinks() -> None:
             return render_template("a.html", q=request.args["q"])
     """
     assert serious_lines("app.py", src, "CWE-79") == [8, 13]
+
+
+def test_a_tokenizers_token_kind_is_no_hard_coded_credential() -> None:
+    src = """\
+        function tokenBase(stream, state) {
+          var token = "keyword";
+          if (stream.match(/^\\d+/)) token = "variable-2";
+          return token;
+        }
+        const token = "ghp_1a2B3c4D5e6F7g8H";
+    """
+    found = scan_source("mode.js", textwrap.dedent(src))
+    assert sorted(f.start_line for f in found if f.cwe == "CWE-798") == [6]
