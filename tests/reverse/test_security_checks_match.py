@@ -283,3 +283,19 @@ def test_a_tokenizers_token_kind_is_no_hard_coded_credential() -> None:
     """
     found = scan_source("mode.js", textwrap.dedent(src))
     assert sorted(f.start_line for f in found if f.cwe == "CWE-798") == [6]
+
+
+def test_jquery_selectors_and_page_reloads_are_no_sinks() -> None:
+    src = """\
+        window.addEventListener('message', function (e) {
+          var d = e.data;
+          $("#" + d.id).css("display", "none");
+          $(`.item-${d.cls}`).hide();
+          $("<div>" + d.html + "</div>").appendTo("body");
+          $(d.html).appendTo("body");
+          window.location.assign(window.location.href);
+          window.location.assign(d.url);
+        });
+    """
+    assert serious_lines("page.js", src, "CWE-79") == [5, 6]
+    assert serious_lines("page.js", src, "CWE-601") == [8]

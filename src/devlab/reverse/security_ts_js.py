@@ -483,6 +483,12 @@ class _Call:
         return self.arg_t[i] if i < len(self.arg_t) else []
 
 
+CURRENT_PAGE = frozenset(
+    {"location.href", "window.location.href", "document.location.href", "document.URL"}
+    | {"location.pathname", "window.location.pathname"}
+)  # navigating to the page itself
+SELECTOR_START = re.compile(r"\s*[^\s<]")  # jQuery: markup only when the text starts with <
+
 URL_PARTS = frozenset({"origin", "host", "hostname"})  # of a parsed URL, in checks
 
 
@@ -858,10 +864,10 @@ class JSScan(Scan):
         ):
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
-        if q in ("location.assign", "location.replace", "window.location.assign") or q in (
-            "window.location.replace",
-            "window.open",
-        ):
+        if (
+            q in ("location.assign", "location.replace", "window.location.assign")
+            or q in ("window.location.replace", "window.open")
+        ) and fa.text(a0) not in CURRENT_PAGE:  # location.assign(location.href): a reload
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
         # XSS
@@ -874,7 +880,12 @@ class JSScan(Scan):
         if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
             self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
             return True
-        if fn.type == "identifier" and fa.text(fn) in ("$", "jQuery") and a0.type != "string":
+        if (
+            fn.type == "identifier"
+            and fa.text(fn) in ("$", "jQuery")
+            and a0.type != "string"
+            and not SELECTOR_START.match(self.leading_constant(a0))
+        ):  # $("#" + id): a string not starting with "<" is a selector to jQuery, not markup
             self.sink("xss", node, arg(0), "sink: jQuery $() with markup")
             return True
         res_chain = recv_text in RES_NAMES or bool(
@@ -891,6 +902,24 @@ class JSScan(Scan):
                 self.sink("xss", node, arg(0), f"sink: {recv_text}.{method}() (HTML response)")
             return True
         return False
+
+    def leading_constant(self, n: Node, depth: int = 0) -> str:
+        """The constant text a string-building expression starts with ("" if unknown)."""
+        if depth > 20:
+            return ""
+        if n.type == "string":
+            return self.fa.text(n)[1:-1]
+        if n.type == "template_string":
+            kids = n.named_children
+            if kids and kids[0].type == "string_fragment":
+                return self.fa.text(kids[0])
+            return ""
+        if n.type == "binary_expression" and self.fa.text(n.child_by_field_name("operator")) == "+":
+            left = n.child_by_field_name("left")
+            return self.leading_constant(left, depth + 1) if left is not None else ""
+        if n.type == "parenthesized_expression" and n.named_children:
+            return self.leading_constant(n.named_children[0], depth + 1)
+        return ""
 
     def note_content_type(self, c: _Call) -> None:
         """``res.type('text/plain')``, ``res.set('Content-Type', 'application/json')``,
