@@ -419,6 +419,7 @@ def evaluate(cases: list[Case], before_src: str | None = None) -> dict[str, Any]
         row: dict[str, Any] = {
             "id": c.id,
             "language": c.language,
+            "ecosystem": c.ecosystem,
             "advisory": c.advisory,
             "package": c.package,
             "versions": [c.vulnerable_version, c.fixed_version],
@@ -607,6 +608,8 @@ def render(results: dict[str, Any], command: str) -> str:
     for c in results["cases"]:
         by_lang[c["language"]] = by_lang.get(c["language"], 0) + 1
     langs = ", ".join(f"{n} {lang}" for lang, n in sorted(by_lang.items()))
+    debian = any(c.get("ecosystem") == "debian" for c in results["cases"])
+    sources = "PyPI, npm and Debian source-package" if debian else "PyPI and npm"
     errors = results["errors"]
     parts = [
         SECTION,
@@ -622,14 +625,18 @@ def render(results: dict[str, Any], command: str) -> str:
         "",
         f"**Corpus** (`{results.get('corpus', 'benchmarks/security_corpus.toml')}`): "
         f"{len(results['cases'])} published "
-        f"vulnerabilities ({langs}) in real PyPI and npm releases. Each case names the "
+        f"vulnerabilities ({langs}) in real {sources} releases. Each case names the "
         "release with the flaw and the release that fixed it in code, and labels the "
         "flawed lines and the fixing lines, read from a diff of the two releases and the "
-        "advisory (never from a tool's output). Only PyPI and npm are reachable from the "
-        "benchmark machine: the corpus has no Java, Go or Bash case (no advisory with "
-        "both releases was found whose package ships such sources there), and no "
-        "TypeScript case (the npm tarballs of the advisories used ship compiled "
-        "JavaScript).",
+        "advisory (never from a tool's output)."
+        + (
+            ""
+            if debian
+            else " This corpus has no Java, Go or Bash case (only PyPI and npm releases"
+            " are in it; benchmarks/security_outside.toml takes Go and Java from Debian"
+            " source packages), and no TypeScript case (the npm tarballs of the"
+            " advisories used ship compiled JavaScript)."
+        ),
         "",
         "**Scoring**: a tool catches a case (TP) when it reports a finding of the case's "
         f"CWE family on the labelled vulnerable lines (±{SLACK}); otherwise FN. On the fixed "
