@@ -455,8 +455,11 @@ class SinkRules(ConfigRules):
         ):
             self.sink("path", node, recv_t, f"sink: Path.{method}()")
         upload = model.sink("path", "upload_save")
-        uploaded = any(t.origin in upload["origins"] for t in recv_t)
-        if method in upload["methods"] and pos and uploaded:
+        if (
+            method in upload["methods"]
+            and pos
+            and any(t.origin in upload["origins"] for t in recv_t)
+        ):
             # an uploaded file saved where the request says (FileStorage.save(dst))
             self.sink("path", pos[0], pos_t[0], f"sink: <uploaded file>.{method}()")
         if method and recv is not None and fa.text(recv) == "self" and self.tornado():
