@@ -37,6 +37,9 @@ origin) and ``high`` (severity >= high with high confidence).
 
 ``--corpus benchmarks/security_heldout.toml`` scores the held-out set (advisories not in
 the corpus, labelled and committed before DevLab was first run on them; never tuned on).
+``--corpus benchmarks/security_outside.toml`` scores the second outside set (PyPI, npm
+and Debian source packages: Go and Java; ecosystem ``debian`` needs a deb-src line for
+bookworm, bookworm-security and trixie, see that file's header).
 
 ``--show`` prints the labelled code of each case (to review the labels), ``--write``
 replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
@@ -167,6 +170,10 @@ def fetch(ecosystem: str, name: str, version: str, dist: str = "sdist") -> Path:
             _run([*cmd, f"{name}=={version}", "-d", str(archive_dir)])
         elif ecosystem == "npm":
             _run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=archive_dir)
+        elif ecosystem == "debian":
+            _fetch_debian(name, version, archive_dir, dest)
+            (dest / ".complete").write_text(f"{name} {version}")
+            return _single_root(dest)
         else:
             raise SystemExit(f"unknown ecosystem {ecosystem!r}")
         archives = [p for p in archive_dir.iterdir() if p.is_file()]
@@ -183,10 +190,53 @@ def fetch(ecosystem: str, name: str, version: str, dist: str = "sdist") -> Path:
             with tarfile.open(archive) as tf:
                 tf.extractall(dest, filter="data")
         (dest / ".complete").write_text(archive.name)
+    return _single_root(dest)
+
+
+def _single_root(dest: Path) -> Path:
     entries = [p for p in dest.iterdir() if p.name != ".complete"]
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return dest
+
+
+def _fetch_debian(name: str, version: str, archive_dir: Path, dest: Path) -> None:
+    """A Debian source package: ``VER`` is the package as Debian ships it (upstream
+    tarball + every patch of debian/patches/series applied, e.g. a security fix);
+    ``VER~orig`` is the same package's upstream tarball alone (no Debian patch)."""
+    orig_only = version.endswith("~orig")
+    ver = version.removesuffix("~orig")
+    # --download-only fetches the .dsc, the upstream tarball and debian.tar; apt's exit
+    # status is ignored when the two tarballs arrived (a mirror may miss only the .dsc)
+    cmd = ["apt-get", "source", "--download-only", f"{name}={ver}"]
+    print("$", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, cwd=archive_dir, capture_output=True, text=True)
+    files = [p for p in archive_dir.iterdir() if p.is_file()]
+    upstream = [p for p in files if ".orig.tar." in p.name]
+    debian = [p for p in files if ".debian.tar." in p.name]
+    if len(upstream) != 1 or len(debian) != 1:
+        raise RuntimeError(f"apt-get source {name}={ver}: got {[p.name for p in files]}")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    with tarfile.open(upstream[0]) as tf:
+        tf.extractall(dest, filter="data")
+    root = _single_root(dest)
+    if orig_only:
+        return
+    with tarfile.open(debian[0]) as tf:
+        tf.extractall(root, filter="data")
+    series = root / "debian" / "patches" / "series"
+    names = series.read_text().split("\n") if series.exists() else []
+    for line in names:
+        patch = line.split("#")[0].strip().split(" ")[0]
+        if patch:
+            done = subprocess.run(
+                ["patch", "-p1", "--forward", "--batch", "-i", str(series.parent / patch)],
+                cwd=root, capture_output=True, text=True,
+            )  # fmt: skip
+            if done.returncode != 0:
+                raise RuntimeError(f"{name} {ver}: patch {patch} failed: {done.stdout[-500:]}")
 
 
 # tools ----------------------------------------------------------------------------------------
@@ -369,6 +419,7 @@ def evaluate(cases: list[Case], before_src: str | None = None) -> dict[str, Any]
         row: dict[str, Any] = {
             "id": c.id,
             "language": c.language,
+            "ecosystem": c.ecosystem,
             "advisory": c.advisory,
             "package": c.package,
             "versions": [c.vulnerable_version, c.fixed_version],
@@ -557,6 +608,8 @@ def render(results: dict[str, Any], command: str) -> str:
     for c in results["cases"]:
         by_lang[c["language"]] = by_lang.get(c["language"], 0) + 1
     langs = ", ".join(f"{n} {lang}" for lang, n in sorted(by_lang.items()))
+    debian = any(c.get("ecosystem") == "debian" for c in results["cases"])
+    sources = "PyPI, npm and Debian source-package" if debian else "PyPI and npm"
     errors = results["errors"]
     parts = [
         SECTION,
@@ -572,14 +625,18 @@ def render(results: dict[str, Any], command: str) -> str:
         "",
         f"**Corpus** (`{results.get('corpus', 'benchmarks/security_corpus.toml')}`): "
         f"{len(results['cases'])} published "
-        f"vulnerabilities ({langs}) in real PyPI and npm releases. Each case names the "
+        f"vulnerabilities ({langs}) in real {sources} releases. Each case names the "
         "release with the flaw and the release that fixed it in code, and labels the "
         "flawed lines and the fixing lines, read from a diff of the two releases and the "
-        "advisory (never from a tool's output). Only PyPI and npm are reachable from the "
-        "benchmark machine: the corpus has no Java, Go or Bash case (no advisory with "
-        "both releases was found whose package ships such sources there), and no "
-        "TypeScript case (the npm tarballs of the advisories used ship compiled "
-        "JavaScript).",
+        "advisory (never from a tool's output)."
+        + (
+            ""
+            if debian
+            else " This corpus has no Java, Go or Bash case (only PyPI and npm releases"
+            " are in it; benchmarks/security_outside.toml takes Go and Java from Debian"
+            " source packages), and no TypeScript case (the npm tarballs of the"
+            " advisories used ship compiled JavaScript)."
+        ),
         "",
         "**Scoring**: a tool catches a case (TP) when it reports a finding of the case's "
         f"CWE family on the labelled vulnerable lines (±{SLACK}); otherwise FN. On the fixed "

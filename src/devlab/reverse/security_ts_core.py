@@ -149,6 +149,10 @@ def credential_name(name: str) -> bool:
     return bool(CRED_NAME.search(s)) and not CRED_NOT.search(s)
 
 
+LEXER_NAME = re.compile(r"(?i)(token|tok|token_?type|token_?kind)")
+LEXER_VALUE = re.compile(r"[a-z]+(?:[-_.][a-z0-9]+)*")
+
+
 def credential_value(name: str, value: str) -> tuple[Severity, Confidence, str] | None:
     """(severity, confidence, why) when ``value`` looks like a real hard-coded secret for a
     credential-named ``name``; None for empty values, placeholders and key names. A value
@@ -165,6 +169,8 @@ def credential_value(name: str, value: str) -> tuple[Severity, Confidence, str] 
     low = v.lower()
     if low == name.lower() or low == snake(name):
         return None
+    if LEXER_NAME.fullmatch(name) and LEXER_VALUE.fullmatch(v):
+        return None  # a tokenizer's token kind (token = "keyword", tok = "variable-2")
     if low.startswith(("http://", "https://", "/", "./", "../")) and "@" not in low:
         return None
     # values that name a key rather than hold one: "access_token", "auth.password"

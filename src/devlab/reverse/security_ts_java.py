@@ -88,6 +88,7 @@ REQ_METHODS = T.names("sources.request_methods")
 SOURCE_ANNOTATIONS = T.names("sources.parameter_annotations")
 MAPPINGS = T.names("sources.mapping_annotations")
 SIMPLE_TYPES = T.names("sources.simple_types")
+NON_TEXT_TYPES = T.names("sources.non_text_types")  # bound values that hold no text
 SANITISER_QUALS = T.kinds("sanitisers")
 SANITISER_METHODS = T.kinds("sanitiser_methods")
 CLEAN_METHODS = T.names("propagators.clean_methods")
@@ -219,7 +220,11 @@ class JavaAnalysis(FileAnalysis):
             line = row(p)
             src: Taint | None = None
             label = next((a for a in anns if a in SOURCE_ANNOTATIONS), None)
-            if label:
+            if typ in NON_TEXT_TYPES and (label or mapping):
+                # @PathVariable Long id: the framework bound a number, not text (a value
+                # that reaches no sink, rather than a parameter of untraced origin)
+                src = Taint(f"{typ} {name}", -1, (), ALL_KINDS)
+            elif label:
                 src = Taint(f"@{label} {name}").then(
                     line, self.code(line), f"source: @{label} parameter {name}"
                 )
@@ -312,6 +317,12 @@ class _Call:
         return self.arg_t[i] if i < len(self.arg_t) else []
 
 
+SCALAR_BOXES = frozenset(
+    {"int", "long", "short", "byte", "double", "float", "boolean", "Integer", "Long", "Short"}
+    | {"Byte", "Double", "Float", "Boolean"}
+)  # pattern components of these types hold no text
+
+
 class JavaScan(Scan):
     """The walk of one Java method / lambda body."""
 
@@ -324,7 +335,7 @@ class JavaScan(Scan):
         "string_literal character_literal decimal_integer_literal hex_integer_literal "
         "octal_integer_literal binary_integer_literal decimal_floating_point_literal "
         "hex_floating_point_literal true false null_literal class_literal text_block "
-        "line_comment block_comment this super method_reference instanceof_expression "
+        "line_comment block_comment this super method_reference "
         "update_expression string_fragment multiline_string_fragment"
     )
     skip = words(
@@ -978,6 +989,32 @@ class JavaScan(Scan):
         self.children(node)
         return []
 
+    def h_instanceof(self, node: Node) -> list[Taint]:
+        """``x instanceof String s`` / ``x instanceof Filter(String col, var n)`` (Java 16 /
+        21 patterns): the names the pattern binds hold ``x``'s value (a boxed number or a
+        boolean component holds none of it); the test itself is a boolean."""
+        kids = node.named_children
+        if not kids:
+            return []
+        taints = self.eval(kids[0])
+        stack = list(kids[1:])
+        seen = 0
+        while stack and seen < 200:
+            n = stack.pop()
+            seen += 1
+            if n.type == "record_pattern_component" or n is kids[-1]:
+                parts = n.named_children
+                typ = self.fa.text(parts[0]) if len(parts) == 2 else ""
+                if len(parts) == 2 and parts[1].type == "identifier":
+                    clean = typ in SCALAR_BOXES
+                    self.bind(self.fa.text(parts[1]), [] if clean else taints, n)
+                    continue
+            if n.type == "identifier" and n is kids[-1]:
+                self.bind(self.fa.text(n), taints, n)  # x instanceof String s
+                continue
+            stack.extend(n.named_children)
+        return []
+
     def h_cast(self, node: Node) -> list[Taint]:
         t = self.eval(node.child_by_field_name("value"))
         typ = self.fa.text(node.child_by_field_name("type"))
@@ -1257,6 +1294,7 @@ JavaScan.handlers = {
     "binary_expression": JavaScan.h_binary,
     "unary_expression": JavaScan.h_unary,
     "cast_expression": JavaScan.h_cast,
+    "instanceof_expression": JavaScan.h_instanceof,
     "return_statement": JavaScan.h_return,
     **{t: JavaScan.h_function for t in FUNCTION_TYPES},
 }

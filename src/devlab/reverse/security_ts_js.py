@@ -483,6 +483,15 @@ class _Call:
         return self.arg_t[i] if i < len(self.arg_t) else []
 
 
+CURRENT_PAGE = frozenset(
+    {"location.href", "window.location.href", "document.location.href", "document.URL"}
+    | {"location.pathname", "window.location.pathname"}
+)  # navigating to the page itself
+SELECTOR_START = re.compile(r"\s*[^\s<]")  # jQuery: markup only when the text starts with <
+
+URL_PARTS = frozenset({"origin", "host", "hostname"})  # of a parsed URL, in checks
+
+
 class JSScan(Scan):
     """The walk of one JS/TS function body."""
 
@@ -516,6 +525,7 @@ class JSScan(Scan):
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
+        self.plain_responses: set[str] = set()  # res objects given a non-HTML content type
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -531,12 +541,12 @@ class JSScan(Scan):
         fa = self.fa
         obj = node.child_by_field_name("object")
         prop = fa.text(node.child_by_field_name("property"))
+        key = fa.text(node)
+        if len(key) < 80 and key in self.env:
+            return self.env[key]  # assigned, or guarded by a check (guard_root)
         found = self.member_source(obj, prop)
         if found:
             return self.source(found[0], node, found[1])
-        key = fa.text(node)
-        if len(key) < 80 and key in self.env:
-            return self.env[key]
         t = self.eval(obj)
         if prop in CLEAN_PROPS:
             return []
@@ -837,6 +847,7 @@ class JSScan(Scan):
             self.sink("redirect", node, arg(len(args) - 1), f"sink: {recv_text}.redirect()")
             return True
         if method in HEADER_SETTERS and (recv_text in RES_NAMES | {"ctx", "this.res"}):
+            self.note_content_type(c)
             if method == "writeHead":
                 for a in args[1:]:
                     prop = _object_prop(fa, a, ("Location", "location"))
@@ -853,10 +864,10 @@ class JSScan(Scan):
         ):
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
-        if q in ("location.assign", "location.replace", "window.location.assign") or q in (
-            "window.location.replace",
-            "window.open",
-        ):
+        if (
+            q in ("location.assign", "location.replace", "window.location.assign")
+            or q in ("window.location.replace", "window.open")
+        ) and fa.text(a0) not in CURRENT_PAGE:  # location.assign(location.href): a reload
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
         # XSS
@@ -869,19 +880,65 @@ class JSScan(Scan):
         if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
             self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
             return True
-        if fn.type == "identifier" and fa.text(fn) in ("$", "jQuery") and a0.type != "string":
+        if (
+            fn.type == "identifier"
+            and fa.text(fn) in ("$", "jQuery")
+            and a0.type != "string"
+            and not SELECTOR_START.match(self.leading_constant(a0))
+        ):  # $("#" + id): a string not starting with "<" is a selector to jQuery, not markup
             self.sink("xss", node, arg(0), "sink: jQuery $() with markup")
             return True
         res_chain = recv_text in RES_NAMES or bool(
             re.match(r"^(res|response|reply)\.status\(\d+\)$", recv_text or "")
         )  # res.status(200).send(...)
-        if method in ("send", "write", "end") and res_chain:
+        if method in ("type", "contentType") and recv_text in RES_NAMES:
+            self.note_content_type(c)
+            return True
+        plain = (recv_text or "").split(".")[0] in self.plain_responses
+        if method in ("send", "write", "end") and res_chain and not plain:
             if a0.type not in ("object", "array") and not (
                 a0.type == "member_expression" and fa.text(a0) in _REQ_WHOLE
             ):
                 self.sink("xss", node, arg(0), f"sink: {recv_text}.{method}() (HTML response)")
             return True
         return False
+
+    def leading_constant(self, n: Node, depth: int = 0) -> str:
+        """The constant text a string-building expression starts with ("" if unknown)."""
+        if depth > 20:
+            return ""
+        if n.type == "string":
+            return self.fa.text(n)[1:-1]
+        if n.type == "template_string":
+            kids = n.named_children
+            if kids and kids[0].type == "string_fragment":
+                return self.fa.text(kids[0])
+            return ""
+        if n.type == "binary_expression" and self.fa.text(n.child_by_field_name("operator")) == "+":
+            left = n.child_by_field_name("left")
+            return self.leading_constant(left, depth + 1) if left is not None else ""
+        if n.type == "parenthesized_expression" and n.named_children:
+            return self.leading_constant(n.named_children[0], depth + 1)
+        return ""
+
+    def note_content_type(self, c: _Call) -> None:
+        """``res.type('text/plain')``, ``res.set('Content-Type', 'application/json')``,
+        ``res.writeHead(200, {'Content-Type': ...})``: a constant non-HTML type makes what
+        this response object sends afterwards text, not markup (no XSS sink)."""
+        fa, args = self.fa, c.args
+        value: Node | None = None
+        if c.method in ("type", "contentType"):
+            value = args[0] if args else None
+        elif c.method == "writeHead":
+            for a in args[1:]:
+                value = value or _object_prop(fa, a, ("Content-Type", "content-type"))
+        elif len(args) > 1 and fa.text(args[0])[1:-1].lower() == "content-type":
+            value = args[1]
+        if value is None or value.type != "string":
+            return
+        ctype = fa.text(value)[1:-1].lower()
+        if ctype and not any(w in ctype for w in ("html", "xml", "svg")):
+            self.plain_responses.add((c.recv_text or "").split(".")[0])
 
     def query_xxe_sinks(self, c: _Call) -> bool:
         """SQL, LDAP and XPath queries, libxmljs with ``noent``; True when the call was
@@ -1428,6 +1485,8 @@ class JSScan(Scan):
         while stack:
             n = stack.pop()
             stack.extend(n.named_children)
+            if n.type == "binary_expression":
+                self.url_part_check(n)
             if n.type != "call_expression":
                 continue
             fn = n.child_by_field_name("function")
@@ -1461,6 +1520,26 @@ class JSScan(Scan):
             elif fa.qual(fn).startswith("validator.") and args:
                 self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
 
+    def url_part_check(self, n: Node) -> None:
+        """``u.origin === ALLOWED`` / ``u.host !== cfg.host`` on a parsed URL ``u``: its
+        origin pins scheme and host (a redirect or request target checked); its host alone
+        does not pin the scheme (``javascript://host/...``): a request target only."""
+        op = self.fa.text(n.child_by_field_name("operator"))
+        if op not in ("===", "==", "!==", "!="):
+            return
+        sides = [n.child_by_field_name("left"), n.child_by_field_name("right")]
+        for side, other in (sides, sides[::-1]):
+            if side is None or other is None or side.type != "member_expression":
+                continue
+            part = self.fa.text(side.child_by_field_name("property"))
+            obj = side.child_by_field_name("object")
+            if part not in URL_PARTS or obj is None or obj.type != "identifier":
+                continue
+            if other.type not in ("string", "identifier", "member_expression"):
+                continue
+            kinds = frozenset({"redirect", "ssrf"}) if part == "origin" else frozenset({"ssrf"})
+            self.guard(self.fa.text(obj), kinds, n, f"a check of .{part}")
+
     def guard_root(self, node: Node | None, kinds: frozenset[str], at: Node, label: str) -> None:
         while node is not None and node.type in ("call_expression", "member_expression"):
             if node.type == "call_expression":
@@ -1485,6 +1564,15 @@ class JSScan(Scan):
                 key = self.fa.text(node)
                 if key in self.env:
                     self.guard(key, kinds, at, label)
+                    return
+                if len(key) < 80:
+                    # a property read (req.query.name, opts.name): the value read there is
+                    # bound under its text and guarded, not the whole object it comes from
+                    value = self.eval(node)
+                    if value:
+                        self.env[key] = value
+                        self.guard(key, kinds, at, label)
+                        return
                 node = node.child_by_field_name("object")
         if node is not None and node.type == "identifier":
             self.guard(self.fa.text(node), kinds, at, label)

@@ -43,8 +43,7 @@ def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[
         n = stack.pop()
         seen += 1
         if n.type == "attribute" and scan.fa.text(n.child_by_field_name("attribute")) == "scheme":
-            obj = n.child_by_field_name("object")
-            orig = scan.parsed_from.get(scan.fa.text(obj)) if obj is not None else None
+            orig = _parsed_origin(scan, n.child_by_field_name("object"))
             if orig is not None:
                 schemes.add(orig)
         stack.extend(n.named_children)
@@ -56,10 +55,61 @@ def _complete_url_checks(scan: SinkRules, cond: Node, out: list[Check]) -> list[
     ]
 
 
+def _parsed_origin(scan: SinkRules, obj: Node | None) -> str | None:
+    """The variable a parsed URL comes from: ``parsed`` after ``parsed = urlparse(x)``,
+    or the call itself (``urlparse(x).netloc``)."""
+    if obj is None:
+        return None
+    if obj.type == "call":
+        argl = obj.child_by_field_name("arguments")
+        args = argl.named_children if argl is not None else []
+        q = scan.fa_qual(obj.child_by_field_name("function")) or ""
+        parser = q in scan.fa.model.raw["guards"]["url_parsers"]
+        if parser and args and args[0].type == "identifier":
+            return scan.fa.text(args[0])
+        return None
+    return scan.parsed_from.get(scan.fa.text(obj))
+
+
 def _name(scan: SinkRules, n: Node | None) -> str | None:
-    if n is not None and n.type in ("identifier", "attribute"):
+    """The variable a check is about: a name, an attribute, or a read of one constant key
+    (``request.args["q"]``, ``form.get("q")``); expressions other than names are kept in
+    ``scan.check_nodes`` so that the walk can bind the checked value under that text."""
+    if n is None:
+        return None
+    if n.type == "identifier":
         return scan.fa.text(n)
+    if n.type == "attribute" or _keyed_read(scan, n):
+        text = scan.fa.text(n)
+        if len(text) <= 120:
+            scan.check_nodes[text] = n
+            return text
     return None
+
+
+def _keyed_read(scan: SinkRules, n: Node) -> bool:
+    """``x[CONST]`` or ``x.get(CONST[, default])`` on a name or an attribute."""
+    if n.type == "subscript":
+        value, sub = n.child_by_field_name("value"), n.child_by_field_name("subscript")
+        return (
+            value is not None
+            and value.type in ("identifier", "attribute")
+            and sub is not None
+            and scan.fold(sub) is not scan.NOTHING
+        )
+    if n.type == "call":
+        fn = n.child_by_field_name("function")
+        argl = n.child_by_field_name("arguments")
+        args = argl.named_children if argl is not None else []
+        return (
+            fn is not None
+            and fn.type == "attribute"
+            and scan.fa.text(fn.child_by_field_name("attribute")) == "get"
+            and (fn.child_by_field_name("object") or fn).type in ("identifier", "attribute")
+            and 1 <= len(args) <= 2
+            and scan.fold(args[0]) is not scan.NOTHING
+        )
+    return False
 
 
 def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> None:
@@ -92,9 +142,8 @@ def _walk(scan: SinkRules, n: Node, pol: bool, out: list[Check], depth: int) -> 
                 if other is not None:  # ".." in x -> leaving: x has no ".."
                     out.append((other, frozenset({"path"}), not pol if op == "in" else pol))
     elif t == "attribute":
-        obj = n.child_by_field_name("object")
         attr = fa.text(n.child_by_field_name("attribute"))
-        orig = scan.parsed_from.get(fa.text(obj)) if obj is not None else None
+        orig = _parsed_origin(scan, n.child_by_field_name("object"))
         if orig is not None and attr in ("netloc", "hostname"):
             out.append((orig, NETLOC_KINDS, not pol))
     elif t == "call":

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from tree_sitter import Node
 
+from devlab.reverse.security import python_match
 from devlab.reverse.security.python_guards import collect_checks
 from devlab.reverse.security.python_sinks import SinkRules
 from devlab.reverse.security.python_ts import PyAnalysis
@@ -103,6 +104,8 @@ class PyScan(SinkRules, Scan):
         self.parsed_from: dict[str, str] = {}  # parsed = urlparse(name)
         self.value_nodes: dict[str, Node] = {}  # name -> the expression it was last set to
         self.closure = False  # walking a nested function at its call: returns stay ours
+        self.match_subjects: list[list[Taint]] = []  # taints of the enclosing match subjects
+        self.check_nodes: dict[str, Node] = {}  # checked expression text -> its node
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
         fa = self.fa
@@ -553,6 +556,13 @@ class PyScan(SinkRules, Scan):
         for name, kinds, pol in checks:
             if pol != positive:
                 continue
+            node = self.check_nodes.get(name)
+            if name not in self.env and node is not None:
+                # a checked attribute / keyed read (request.args["q"]): bind the value
+                # read there under its text, so that the same read afterwards is guarded
+                value = self.eval_quiet(node)
+                if value:
+                    self.env[name] = value
             if name not in self.env and "." in name:
                 attr = name.rsplit(".", 1)[-1]
                 owner = name.rsplit(".", 1)[0]
@@ -608,6 +618,8 @@ HANDLERS: dict[str, Callable[[PyScan, Node], list[Taint]]] = {
     "conditional_expression": PyScan.h_ternary,
     "while_statement": PyScan.h_loop,
     "try_statement": PyScan.h_try,
+    "match_statement": python_match.h_match,
+    "case_clause": python_match.h_case,
     "comparison_operator": PyScan.h_bool_result,
     "binary_operator": PyScan.h_binary,
     "not_operator": PyScan.h_bool_result,

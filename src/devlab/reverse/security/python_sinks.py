@@ -58,6 +58,7 @@ class SinkRules(ConfigRules):
 
     fa: PyAnalysis
     env: dict[str, list[Taint]]
+    check_nodes: dict[str, Node]  # checked expressions (python_guards), by their text
 
     # names ------------------------------------------------------------------------------------
     def fa_qual(self, node: Node | None) -> str | None:
@@ -117,6 +118,9 @@ class SinkRules(ConfigRules):
         return self.eval(obj)
 
     def h_subscript(self, node: Node) -> list[Taint]:
+        text = self.fa.text(node)
+        if text in self.check_nodes and text in self.env:
+            return self.env[text]  # the value a check guarded (request.args["q"])
         value = node.child_by_field_name("value")
         base = self.eval(value)
         sub = node.child_by_field_name("subscript")
@@ -194,6 +198,9 @@ class SinkRules(ConfigRules):
         if method in BOOLEAN_METHODS:
             return []
         if method in GETTERS and recv is not None:
+            text = fa.text(node)
+            if text in self.check_nodes and text in self.env:
+                return self.env[text]  # the value a check guarded (form.get("q"))
             keys = self.keys.get(fa.text(recv))
             k = self.fold(pos[0]) if pos else self.NOTHING
             if keys is not None and k is not self.NOTHING and k in keys:
@@ -447,6 +454,14 @@ class SinkRules(ConfigRules):
             and self.is_path_object(recv)
         ):
             self.sink("path", node, recv_t, f"sink: Path.{method}()")
+        upload = model.sink("path", "upload_save")
+        if (
+            method in upload["methods"]
+            and pos
+            and any(t.origin in upload["origins"] for t in recv_t)
+        ):
+            # an uploaded file saved where the request says (FileStorage.save(dst))
+            self.sink("path", pos[0], pos_t[0], f"sink: <uploaded file>.{method}()")
         if method and recv is not None and fa.text(recv) == "self" and self.tornado():
             xss_methods = model.sink("xss", "self_methods")
             if method in xss_methods and pos and pos[0].type not in ("dictionary", "list"):
@@ -457,6 +472,16 @@ class SinkRules(ConfigRules):
         if method in model.sink("trust", "signed_cookie_methods") and len(pos) > 1:
             self.sink("trust", pos[1], pos_t[1], f"sink: {method}() (signed client state)")
         self.xml_sinks(node, q, method, recv, pos, pos_t, kw)
+
+    def not_html(self, kw: dict[str, Node]) -> bool:
+        """A response built with a constant non-HTML type (``mimetype="text/plain"``,
+        ``content_type="application/json"``, ``media_type=...``): no markup is read."""
+        for key in ("mimetype", "content_type", "media_type"):
+            v = self.fold(kw[key]) if key in kw else None
+            if isinstance(v, str) and v.strip():
+                low = v.lower()
+                return "html" not in low and "xml" not in low and "svg" not in low
+        return False
 
     def table_sinks(
         self,
@@ -501,7 +526,7 @@ class SinkRules(ConfigRules):
                     continue
                 if kind in ("redirect", "ssrf") and self.fixed_prefix(n):
                     continue
-                if kind == "xss" and n.type in ("dictionary", "list"):
+                if kind == "xss" and (n.type in ("dictionary", "list") or self.not_html(kw)):
                     continue
                 # compile() runs nothing: a parameter (often an AST) is judged where the
                 # code object is run, only traced input is reported here

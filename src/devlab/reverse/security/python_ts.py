@@ -83,6 +83,13 @@ RULES["exec"] = _Rule(
 FUNCTION_TYPES = frozenset({"function_definition"})
 
 
+NON_TEXT = frozenset(
+    {"int", "float", "bool", "uuid.UUID", "UUID", "datetime", "date", "datetime.datetime"}
+    | {"datetime.date", "Decimal", "decimal.Decimal", "PositiveInt", "NonNegativeInt"}
+)  # route parameter types that hold no text
+TYPE_HEAD = re.compile(r"\s*(?:typing\.)?(?:(?:Annotated|Optional)\[\s*)?([\w.]+)")
+
+
 def _module_candidates(module: str, level: int, from_path: str) -> list[str]:
     """Project paths a (possibly relative) import of ``module`` may name."""
     parts = [p for p in module.split(".") if p]
@@ -355,12 +362,35 @@ class PyAnalysis(FileAnalysis):
                 and "Request" not in self.text(p)
             ):
                 line = row(p)
-                src = Taint("route parameter", -1).then(
-                    line, self.code(line), f"source: route parameter {name}"
-                )
+                if self.non_text_param(fn, p, name):
+                    # item_id: int (FastAPI validates it), <int:pid> (a Flask converter):
+                    # the framework hands over a number, not text
+                    src = Taint(f"typed route parameter {name}", -1, (), frozenset({"all"}))
+                else:
+                    src = Taint("route parameter", -1).then(
+                        line, self.code(line), f"source: route parameter {name}"
+                    )
             out.append((i, name, name_node, src))
             i += 1
         return out
+
+    def non_text_param(self, fn: Node, p: Node, name: str) -> bool:
+        """A route parameter annotated with a number / bool / UUID / date type (also inside
+        ``Annotated[...]``/``Optional[...]``), or bound by a Flask ``<int:name>``,
+        ``<float:name>`` or ``<uuid:name>`` converter."""
+        typ = p.child_by_field_name("type")
+        if typ is not None:
+            first = TYPE_HEAD.match(self.text(typ))
+            if first is not None and first.group(1) in NON_TEXT:
+                return True
+        dec = fn.parent
+        if dec is not None and dec.type == "decorated_definition":
+            for d in dec.named_children:
+                if d.type == "decorator" and re.search(
+                    rf"<(?:int|float|uuid):{re.escape(name)}>", self.text(d)
+                ):
+                    return True
+        return False
 
     def finish(self) -> None:
         """lxml parsers that resolve entities by default and parse a non-constant
