@@ -43,7 +43,7 @@ from devlab.testing.envcache import node_env
 from devlab.testing.errors import NothingToTest
 from devlab.testing.jestrun import jest_tests, run_jest_suite
 from devlab.testing.jsrun import JS_SUFFIXES, JsRun, code_lines, js_tests, run_js_suite
-from devlab.testing.jssig import js_functions, jsdoc_of, test_layout
+from devlab.testing.jssig import generated_test_layout, js_functions, jsdoc_of
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
@@ -269,7 +269,7 @@ def generate_js_tests(
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
     if not path.endswith(JS_SUFFIXES):
         raise NothingToTest(f"{path!r} is not a JavaScript file (.js, .mjs, .cjs)")
-    test_path, esm, binding, header = test_layout(pf.files, pf.manifests, path, framework)
+    test_path, esm, binding, header = generated_test_layout(pf.files, pf.manifests, path, framework)
     if esm and framework == "jest":
         raise NothingToTest(f"{path!r} is an ES module: jest runs CommonJS here; "
                             "use --framework node:test")  # fmt: skip

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from devlab.testing.jsrun import block_end
 
-__all__ = ["JsDoc", "JsFunc", "js_functions", "jsdoc_of", "test_layout"]
+__all__ = ["JsDoc", "JsFunc", "generated_test_layout", "js_functions", "jsdoc_of"]
 
 _MAX_EXAMPLES = 40
 
@@ -194,7 +194,7 @@ def _module_type(files: dict[str, str], manifests: dict[str, str], path: str) ->
         folder = posixpath.dirname(folder)
 
 
-def test_layout(
+def generated_test_layout(
     files: dict[str, str], manifests: dict[str, str], path: str, framework: str
 ) -> tuple[str, bool, str, str]:
     """(test file path, ES module?, the binding name, the header lines of the file)."""

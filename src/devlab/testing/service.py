@@ -185,8 +185,15 @@ def _export_all(code: str) -> str:
         for word in ("function ", "async function ", "class "):
             if line.startswith(word):
                 rest = line[len(word) :].lstrip("* ")
-                name = "".join(ch for ch in rest.split("(")[0].split("{")[0].split()[0:1][0]
-                               if ch.isalnum() or ch in "_$") if rest.split() else ""
+                name = (
+                    "".join(
+                        ch
+                        for ch in rest.split("(")[0].split("{")[0].split()[0:1][0]
+                        if ch.isalnum() or ch in "_$"
+                    )
+                    if rest.split()
+                    else ""
+                )
                 if name and name not in names:
                     names.append(name)
     return f"module.exports = {{ {', '.join(names)} }};\n" if names else ""
