@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from devlab.cli import app
 from devlab.config import Settings
-from devlab.testing import ProjectFiles
+from devlab.testing import ProjectFiles, measure_coverage
 from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
@@ -184,3 +184,29 @@ def test_the_model_is_asked_for_what_the_boundary_calls_miss(lab_settings: Setti
     assert not bad.kept and bad.reason.startswith("failed in the sandbox")
     assert "'deep'" in result.test_code and result.strategies["model"] == 1
     assert Path(result.test_path).name == "text.generated.test.js"
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(not jest_available(), reason="jest is not installed (scripts/setup.sh)")
+def test_a_jest_suite_is_measured_with_jests_coverage(lab_bench: Workbench, tmp_path) -> None:
+    project = {
+        "package.json": '{"name": "jestdemo", "scripts": {"test": "jest"}}\n',
+        "lib/text.js": TEXT,
+        "__tests__/text.test.js": """const { pad, clamp } = require('../lib/text');
+describe('text', () => {
+  test('pads', () => { expect(pad('a', 3)).toBe('  a'); });
+  test('wrong', () => { expect(clamp(1)).toBe(2); });
+});
+""",
+    }
+    ingest(lab_bench, tmp_path, "jestdemo", project)
+    result = measure_coverage(lab_bench.db, lab_bench.settings, "jestdemo", test_timeout=5)
+    assert (result.language, result.framework) == ("javascript", "jest")
+    assert {t.name: t.outcome for t in result.tests} == {
+        "text pads": "passed", "text wrong": "failed",
+    }  # fmt: skip
+    assert result.status == "tests_failed"
+    [f] = result.files
+    assert f.path == "lib/text.js" and 0 < f.summary.line_percent < 100
+    assert f.summary.branches > 0 and {fn.name for fn in f.functions} >= {"clamp", "mode"}
