@@ -296,7 +296,7 @@ def generate_js_tests(
                 if not symbol or n == symbol]  # fmt: skip
     report(progress, "probe", 1, 5, "exports, documented examples and boundary calls")
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
-            "jsdoc": doc.types, "pools": _POOLS, "max_calls": 16, "max_total": 600,
+            "jsdoc": doc.types, "pools": _POOLS, "max_calls": 64, "max_total": 600,
             "call_timeout_ms": 2000, "examples": examples}  # fmt: skip
     probe = js.sandbox(spec, {})
     if probe.get("error"):

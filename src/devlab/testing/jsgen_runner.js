@@ -19,6 +19,7 @@ const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_gen.json')
 const targetFile = path.join(__dirname, spec.target);
 const source = fs.readFileSync(targetFile, 'utf8');
 const sourceLines = source.split('\n');
+let fileConstants = [];  // the whole file's literals (helpers' branch constants), set by probe()
 
 async function load(file, esm) {
   if (esm) return import(url.pathToFileURL(file).href);
@@ -159,16 +160,69 @@ function kindOf(p, jsdoc) {
   return 'any';
 }
 
+function propsOf(text, name) {
+  // the properties the body reads from a parameter (`options.long` -> long)
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  const found = new Set();
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
+    if (!['length', 'constructor', 'hasOwnProperty', 'toString'].includes(m[1])) found.add(m[1]);
+  }
+  return [...found].slice(0, 6);
+}
+
+// values whose property types are guesses: a crash on them is no evidence of a bug
+const guessed = new Set();
+
+function shaped(props) {
+  // objects with the properties the body reads: each alone, then all of them
+  if (!props.length) return [];
+  const out = [];
+  for (const p of props) out.push(`{ ${p}: true }`, `{ ${p}: 1 }`, `{ ${p}: "a" }`);
+  out.push(`{ ${props.map((p) => `${p}: true`).join(', ')} }`);
+  out.forEach((v) => guessed.add(v));
+  return out;
+}
+
+function mixed(consts) {
+  // numbers written with the body's short words: "2" + "days" -> "2days", "1.5 days"
+  const words = consts.filter((c) => /^"[A-Za-z]{1,10}"$/.test(c)).slice(0, 24);
+  const codes = consts.filter((c) => /^\d+$/.test(c) && +c > 32 && +c < 127).slice(0, 12);
+  return words.map((w, i) => JSON.stringify((i % 2 ? '1.5 ' : '2') + JSON.parse(w)))
+    .concat(codes.map((c) => JSON.stringify(`a${String.fromCharCode(+c)}b`)));  // charCodeAt cases
+}
+
+function typeofsOf(text, name) {
+  // the types the body tests a parameter for: `typeof val === 'number'` -> number
+  const found = new Set();
+  let at = text.indexOf(`typeof ${name}`);
+  while (at >= 0 && found.size < 4) {
+    const rest = text.slice(at + 7 + name.length, at + 7 + name.length + 24);
+    const quote = rest.search(/['"]/);
+    if (quote >= 0 && /^\s*[!=]==?\s*$/.test(rest.slice(0, quote))) {
+      found.add(rest.slice(quote + 1).split(/['"]/)[0]);
+    }
+    at = text.indexOf(`typeof ${name}`, at + 1);
+  }
+  return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
+}
+
 function callsOf(entry, pools, jsdoc, maxCalls) {
   // boundary calls of one function: a base call, then one parameter varied at a time
   const params = entry.params.slice(0, 6);
-  const consts = entry.constants;
+  const consts = [...new Set([...entry.constants, ...fileConstants])];
   const options = params.map((p) => {
     const kind = kindOf(p, jsdoc);
     let values = [...(pools[kind] || pools.any)];
-    if (kind === 'string') values = values.concat(consts.filter((c) => c.startsWith('"')));
+    const shapes = shaped(propsOf(entry.text, p.name));
+    if (kind === 'string') {  // and a few numbers: many string functions also take numbers
+      values = values.concat(consts.filter((c) => c.startsWith('"')), mixed(consts), ['2', '1.5', '-100']);
+    }
     if (kind === 'number') values = values.concat(consts.filter((c) => !c.startsWith('"')));
-    if (kind === 'any') values = values.concat(consts.slice(0, 6));
+    if (kind === 'any') values = values.concat(consts.slice(0, 6), mixed(consts).slice(0, 4));
+    if (kind === 'object' || kind === 'any') values = values.concat(shapes);
+    for (const other of typeofsOf(entry.text, p.name)) {  // `typeof val === 'number'`
+      if (other !== kind && pools[other]) values = values.concat(pools[other].slice(0, 4));
+    }
     if (p.dflt !== null && p.dflt.length < 60) values.unshift(p.dflt);
     return [...new Set(values)];
   });
@@ -184,6 +238,12 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
   options.forEach((choices, i) => {
     for (const c of choices) add([...base.slice(0, i), c, ...base.slice(i + 1)]);
   });
+  if (params.length >= 2) {  // the first parameter's values with each shaped second one
+    const second = options[1].filter((v) => v.startsWith('{ ') && v.includes(': true'));
+    const step = Math.max(1, Math.floor(options[0].length / 10));
+    const spread = options[0].filter((_, k) => k % step === 0 || k >= options[0].length - 3);
+    for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
+  }
   return out;
 }
 
@@ -271,6 +331,7 @@ function observe(value) {
 async function probe() {
   const mod = await load(targetFile, spec.esm);
   const entries = entriesOf(mod, spec.binding);
+  fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
   const calls = [];
   for (const entry of entries) {
     const jsdoc = spec.jsdoc[entry.label.replace(/^new /, '').split('.').pop()] || {};
@@ -283,7 +344,7 @@ async function probe() {
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: Object.keys(jsdoc).length > 0 });
+        typed: Object.keys(jsdoc).length > 0 && !args.some((a) => guessed.has(a)) });
     }
   }
   for (const ex of spec.examples) {
@@ -423,6 +484,6 @@ process.on('unhandledRejection', () => {});
   } catch (e) {
     out = { error: String((e && e.stack) || e).slice(0, 3000) };
   }
-  process.stdout.write('\n' + MARK + JSON.stringify(out) + '\n');
-  process.exit(0);
+  // exit only once the pipe took everything (an early exit cuts a pipe write at 64 KiB)
+  process.stdout.write('\n' + MARK + JSON.stringify(out) + '\n', () => process.exit(0));
 })();
