@@ -7,8 +7,9 @@ tests removed (the tarballs ship none), ingested, and ``devlab tests generate PR
 (``--model`` adds a second column with the configured/packaged model). Printed per
 package: line and branch coverage of the target after (node's coverage in the sandbox,
 the proof run), tests kept / dropped, suspected bugs, seconds; then the kept tests are
-run by plain ``node --test`` outside DevLab, in a fresh copy of the package (they must
-all pass), and their coverage there by ``node --test --experimental-test-coverage``.
+run by plain ``node --test`` (or plain jest) outside DevLab, in a fresh copy of the
+package (they must all pass), and their coverage there by ``node --test
+--experimental-test-coverage`` (or ``jest --coverage``).
 
     nice -n 10 python benchmarks/bench_testing_js.py [--packages bytes@3.1.2 ms@2.1.3]
         [--model] [--framework node:test|jest]
@@ -27,6 +28,7 @@ from pathlib import Path
 from devlab.config import load_settings
 from devlab.search import index_project
 from devlab.testing import GenerateRequest, generate_for_project, llm_model
+from devlab.testing.jestrun import GLOBAL_JEST
 from devlab.workbench import Workbench
 
 PACKAGES = ["bytes@3.1.2", "ms@2.1.3", "camelcase@6.3.0", "escape-html@1.0.3"]
@@ -49,11 +51,29 @@ def _fetch(spec: str, dest: Path) -> Path:
     return root
 
 
-def _outside(root: Path, test_path: str, code: str) -> tuple[str, str]:
+def _outside_jest(root: Path, test_path: str) -> tuple[str, str]:
+    """(pass/fail counts, jest's line/branch % of index.js) under plain jest."""
+    (root / "package.json").write_text('{"name": "bench", "private": true}\n')
+    run = subprocess.run(["node", GLOBAL_JEST, "--ci", "--coverage", "--coverageReporters=text",
+                          "--rootDir", ".", test_path], cwd=root, capture_output=True, text=True,
+                         timeout=300)  # fmt: skip
+    counts, cover = "", ""
+    for line in (run.stdout + run.stderr).splitlines():
+        if line.startswith("Tests:"):
+            counts = line.removeprefix("Tests:").strip()
+        if line.strip().startswith("index.js") and "|" in line:
+            cells = [c.strip() for c in line.split("|")]
+            cover = f"{cells[4]} / {cells[2]}"
+    return counts, cover
+
+
+def _outside(root: Path, test_path: str, code: str, framework: str) -> tuple[str, str]:
     """(pass/fail counts, node's own line/branch % of index.js) under plain node --test."""
     target = root / test_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(code)
+    if framework == "jest":
+        return _outside_jest(root, test_path)
     run = subprocess.run(["node", "--test", "--experimental-test-coverage", test_path],
                          cwd=root, capture_output=True, text=True, timeout=300)  # fmt: skip
     counts = {k: 0 for k in ("pass", "fail")}
@@ -80,7 +100,7 @@ def _row(bench: Workbench, spec: str, work: Path, framework: str, model: bool) -
     seconds = time.monotonic() - started
     fresh = _fetch(spec, work / (spec.replace("/", "_") + "-fresh"))
     outside, cover = (
-        _outside(fresh, result.test_path, result.test_code) if result.kept else ("", "")
+        _outside(fresh, result.test_path, result.test_code, framework) if result.kept else ("", "")
     )
     a = result.after
     return (
