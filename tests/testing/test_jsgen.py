@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from devlab.cli import app
 from devlab.config import Settings
-from devlab.testing import ProjectFiles, measure_coverage
+from devlab.testing import ProjectFiles, measure_coverage, mutation_score
 from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
@@ -210,3 +210,29 @@ describe('text', () => {
     [f] = result.files
     assert f.path == "lib/text.js" and 0 < f.summary.line_percent < 100
     assert f.summary.branches > 0 and {fn.name for fn in f.functions} >= {"clamp", "mode"}
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_javascript_mutants_run_against_node_tests(lab_settings: Settings) -> None:
+    files = {k: v for k, v in PROJECT.items() if k != "package.json"}
+    pf = ProjectFiles("demo", None, None, files)
+    none, _ = mutation_score(pf, lab_settings, path="lib/text.js", tests=["test/text.test.js"],
+                             symbol="clamp")  # fmt: skip
+    assert none.mutants >= 5 and none.score == 0.0  # the project's test never calls clamp
+    assert all(m.diff.startswith("--- a/lib/text.js") for m in none.survived)
+    bounds = """const test = require('node:test');
+const assert = require('node:assert');
+const { clamp } = require('../lib/text');
+test('bounds', () => {
+  assert.strictEqual(clamp(-1), 0);
+  assert.strictEqual(clamp(11), 10);
+  assert.strictEqual(clamp(10), 10);
+  assert.strictEqual(clamp(0), 0);
+  assert.strictEqual(clamp(5, 0, 3), 3);
+});
+"""
+    some, _ = mutation_score(pf, lab_settings, path="lib/text.js", symbol="clamp",
+                             tests=["test/bounds.test.js"],
+                             extra_files={"test/bounds.test.js": bounds})  # fmt: skip
+    assert some.mutants == none.mutants and some.score is not None and some.score > 50

@@ -12,6 +12,7 @@ from devlab.progress import ProgressFn
 from devlab.testing.chaos import ready_scenario, run_chaos
 from devlab.testing.chaos_models import ChaosRequest
 from devlab.testing.generate import check_framework
+from devlab.testing.jsrun import JS_SUFFIXES
 from devlab.testing.measure import measure_coverage
 from devlab.testing.models import CoverageRequest, GenerateRequest
 from devlab.testing.mutation import run_mutation
@@ -51,7 +52,8 @@ def _generate(request: GenerateRequest) -> Work:
 
 def _mutation(project: str, path: str, symbol: str | None) -> Work:
     def work(bench: Workbench, progress: ProgressFn | None, job_id: str | None) -> Any:
-        pf = load_files(bench.db, project)
+        also = JS_SUFFIXES if path.endswith(JS_SUFFIXES) else ()
+        pf = load_files(bench.db, project, also=also)
         return run_mutation(
             bench.db, bench.settings, pf, path=path, symbol=symbol, progress=progress, job_id=job_id
         )

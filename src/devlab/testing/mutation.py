@@ -28,6 +28,9 @@ from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.errors import NothingToTest
+from devlab.testing.jsmutate import run_js_mutants
+from devlab.testing.jsrun import JS_SUFFIXES, js_tests
+from devlab.testing.jssig import js_functions
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
 from devlab.testing.targets import find_targets
@@ -47,16 +50,19 @@ _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 
-def file_mutants(
-    path: str, text: str, symbol: str | None = None, per_function: int = 12
-) -> dict[str, list[tuple[MutantResult, str]]]:
-    """qualname -> mutants of that function: (the mutant with its diff, not yet run;
-    the whole mutated file)."""
+def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[SymbolInfo, ...]:
+    """The functions to mutate: Python's from its ``ast``; JavaScript's from a line scan
+    of its function declarations (``jssig.js_functions``)."""
+    if language == "javascript":
+        funcs = [f for f in js_functions(text) if not symbol or f.name == symbol]
+        inner = {f.name for f in funcs for g in funcs if g is not f and g.start < f.start <= g.end}
+        return tuple(SymbolInfo(f.name, f.name, "function", "", "", f.start, f.end, None)
+                     for f in funcs if f.name not in inner)  # fmt: skip
     try:
         targets = find_targets(text, symbol)
     except SyntaxError as exc:
         raise NothingToTest(f"Python 3.11 cannot parse {path} (line {exc.lineno})") from exc
-    symbols = tuple(
+    return tuple(
         SymbolInfo(
             t.name,
             t.qualname,
@@ -69,7 +75,16 @@ def file_mutants(
         )
         for t in targets
     )
-    task = FileTask("lab", 0, None, path, "python", text, None, path, False, symbols)
+
+
+def file_mutants(
+    path: str, text: str, symbol: str | None = None, per_function: int = 12
+) -> dict[str, list[tuple[MutantResult, str]]]:
+    """qualname -> mutants of that function: (the mutant with its diff, not yet run;
+    the whole mutated file). Python, or JavaScript for ``.js``/``.mjs``/``.cjs``."""
+    language = "javascript" if path.endswith(JS_SUFFIXES) else "python"
+    symbols = _symbols(path, text, symbol, language)
+    task = FileTask("lab", 0, None, path, language, text, None, path, False, symbols)
     pu = parse_units(task, 1, 10_000)
     out: dict[str, list[tuple[MutantResult, str]]] = {}
     for unit in pu.units:
@@ -112,10 +127,14 @@ def file_mutants(
     return out
 
 
-def _function_hash(text: str, qualname: str, tests_hash: str) -> str:
+def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") -> str:
     try:
-        target = next(t for t in find_targets(text, None) if t.qualname == qualname)
-        source = target.source
+        if path.endswith(JS_SUFFIXES):
+            f = next(f for f in js_functions(text) if f.name == qualname)
+            source = "\n".join(text.splitlines()[f.start - 1 : f.end])
+        else:
+            target = next(t for t in find_targets(text, None) if t.qualname == qualname)
+            source = target.source
     except (SyntaxError, StopIteration):
         source = ""
     return hashlib.sha256(f"{source}\0{tests_hash}".encode()).hexdigest()[:32]
@@ -157,7 +176,7 @@ def mutation_score(
     todo: list[tuple[MutantResult, str]] = []
     reused = 0
     for qualname, found in mutants.items():
-        key = _function_hash(text, qualname, tests_hash)
+        key = _function_hash(text, qualname, tests_hash, path)
         old = (previous or {}).get(qualname)
         if old and old.get("hash") == key:
             kept = [MutantResult.model_validate(r) for r in old["results"]]
@@ -167,8 +186,13 @@ def mutation_score(
             continue
         records[qualname] = {"hash": key, "results": []}
         todo += found
-    jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
-    done, message = _run_jobs(jobs, settings, timeout, progress)
+    if path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
+        done, message = run_js_mutants(files, settings, path=path, tests=tests,
+                                       mutants=[(m.id, new) for m, new in todo],
+                                       timeout=timeout, progress=progress)  # fmt: skip
+    else:
+        jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
+        done, message = _run_jobs(jobs, settings, timeout, progress)
     for m, _ in todo:
         m.outcome = _judge(done.get(m.id))
         results.append(m)
@@ -278,11 +302,12 @@ def run_mutation(
 ) -> MutationReport:
     """Mutation score of the project's own tests on ``path``, stored (incremental)."""
     previous = _previous(db, pf.project_id, path)
+    tests = js_tests(pf.files) if path.endswith(JS_SUFFIXES) else pf.test_files
     rep, records = mutation_score(
         pf,
         settings,
         path=path,
-        tests=pf.test_files,
+        tests=tests,
         symbol=symbol,
         previous=previous,
         progress=progress,

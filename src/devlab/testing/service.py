@@ -18,7 +18,7 @@ from devlab.testing.gorun import GO_SUFFIXES
 from devlab.testing.javagen import generate_junit_tests
 from devlab.testing.javarun import JAVA_SUFFIXES
 from devlab.testing.jsgen import generate_js_tests
-from devlab.testing.jsrun import JS_SUFFIXES
+from devlab.testing.jsrun import JS_SUFFIXES, js_tests
 from devlab.testing.models import (
     FRAMEWORKS,
     GenerateRequest,
@@ -56,7 +56,8 @@ def _with_mutation(
 ) -> None:
     """Mutation score of the project's tests before, and with the kept tests after."""
     report(progress, "mutation", 0, 2, "the project's own tests")
-    existing = [t for t in pf.test_files if t != result.path]
+    tests = js_tests(pf.files) if result.path.endswith(JS_SUFFIXES) else pf.test_files
+    existing = [t for t in tests if t != result.path]
     before, _ = mutation_score(pf, settings, path=result.path, tests=existing)
     result.mutation_before = before.score if existing else 0.0
     if result.test_code:
@@ -93,8 +94,14 @@ def generate_for_project(
         result = _generate_other(pf, settings, request.framework, request.path,
                                  request.symbol, request.target_coverage, progress,
                                  model if request.use_model else None)  # fmt: skip
-        if request.mutation:
-            result.message += "; mutation scores are measured for Python only"
+        if (
+            request.mutation
+            and language == "javascript"
+            and framework_key(request.framework) != "jest"
+        ):
+            _with_mutation(pf, settings, result, progress)
+        elif request.mutation:
+            result.message += "; mutation scores are measured for Python and node:test only"
         _store(db, pf, request.path, result, job_id)
         return result
     pf = load_files(db, request.project)
