@@ -12,7 +12,7 @@ package (they must all pass), and their coverage there by ``node --test
 --experimental-test-coverage`` (or ``jest --coverage``).
 
     nice -n 10 python benchmarks/bench_testing_js.py [--packages bytes@3.1.2 ms@2.1.3]
-        [--model] [--framework node:test|jest]
+        [--model] [--mutation] [--framework node:test|jest]
 """
 
 from __future__ import annotations
@@ -88,12 +88,15 @@ def _outside(root: Path, test_path: str, code: str, framework: str) -> tuple[str
     return f"{counts['pass']} passed, {counts['fail']} failed", cover
 
 
-def _row(bench: Workbench, spec: str, work: Path, framework: str, model: bool) -> str:
+def _row(
+    bench: Workbench, spec: str, work: Path, framework: str, model: bool, mutation: bool
+) -> str:
     root = _fetch(spec, work / spec.replace("/", "_"))
     name = spec.replace("@", "-").replace("/", "-").lstrip("-")
     index_project(bench.db, bench.settings, name=name, source=str(root), embed=False)
     request = GenerateRequest(project=name, path="index.js", framework=framework,
-                              use_model=model, target_coverage=100)  # fmt: skip
+                              use_model=model, target_coverage=100,
+                              mutation=mutation)  # fmt: skip
     ask = llm_model(bench.llm) if model else None
     started = time.monotonic()
     result = generate_for_project(bench.db, bench.settings, request, model=ask)
@@ -107,7 +110,7 @@ def _row(bench: Workbench, spec: str, work: Path, framework: str, model: bool) -
         f"| {spec} | {'model' if model else 'no model'} | {a.line_percent:.1f}% "
         f"| {a.branch_percent:.1f}% | {len(result.kept)} ({result.strategies}) "
         f"| {len(result.dropped)} | {len(result.suspected_bugs)} | {seconds:.1f} s "
-        f"| {outside} | {cover} |"
+        f"| {outside} | {cover} |" + (f" {result.mutation_after} |" if mutation else "")
     )
 
 
@@ -116,18 +119,22 @@ def main() -> None:
     parser.add_argument("--packages", nargs="+", default=PACKAGES)
     parser.add_argument("--framework", default="node:test")
     parser.add_argument("--model", action="store_true", help="also with the language model")
+    parser.add_argument("--mutation", action="store_true",
+                        help="also the kept tests' mutation score (node:test)")  # fmt: skip
     args = parser.parse_args()
     print("| package | model | line | branch | kept (strategies) | dropped | suspected bugs "
           "| generation | kept tests under plain node --test "
-          "| node's own line / branch % |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| node's own line / branch % |"
+          + (" mutation score |" if args.mutation else ""))  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|" + ("---|" if args.mutation else ""))
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(home=Path(tmp) / "home")
         bench = Workbench.open(settings)
         try:
             for spec in args.packages:
                 for model in [False, True] if args.model else [False]:
-                    print(_row(bench, spec, Path(tmp), args.framework, model), flush=True)
+                    row = _row(bench, spec, Path(tmp), args.framework, model, args.mutation)
+                    print(row, flush=True)
         finally:
             bench.close()
 
