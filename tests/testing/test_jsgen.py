@@ -15,7 +15,15 @@ from typer.testing import CliRunner
 
 from devlab.cli import app
 from devlab.config import Settings
-from devlab.testing import ProjectFiles, measure_coverage, mutation_score
+from devlab.errors import NotFound
+from devlab.testing import (
+    NothingToTest,
+    ProjectFiles,
+    SnippetTestsRequest,
+    generate_for_snippet,
+    measure_coverage,
+    mutation_score,
+)
 from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
@@ -236,3 +244,22 @@ test('bounds', () => {
                              tests=["test/bounds.test.js"],
                              extra_files={"test/bounds.test.js": bounds})  # fmt: skip
     assert some.mutants == none.mutants and some.score is not None and some.score > 50
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_bad_javascript_input_is_answered_clearly(lab_settings: Settings) -> None:
+    request = SnippetTestsRequest(code="function f(x) { return x +; }", framework="node:test",
+                                  use_model=False)  # fmt: skip
+    result = generate_for_snippet(lab_settings, request, model=None)
+    assert not result.kept and "did not load in the sandbox" in result.message
+    assert "SyntaxError" in result.message
+    pf = ProjectFiles("p", None, None, {"a.js": "module.exports = { f(x) { return x; } };",
+                                        "b.py": "x = 1\n"})  # fmt: skip
+    with pytest.raises(NothingToTest):
+        generate_js_tests(pf, lab_settings, path="b.py")
+    with pytest.raises(NotFound, match="exports: f"):
+        generate_js_tests(pf, lab_settings, path="a.js", symbol="g")
+    esm = SnippetTestsRequest(code="export const f = (x) => x;", framework="jest", use_model=False)
+    with pytest.raises(NothingToTest, match="ES module"):
+        generate_for_snippet(lab_settings, esm, model=None)

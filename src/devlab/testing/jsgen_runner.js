@@ -23,7 +23,7 @@ let fileConstants = [];  // the whole file's literals (helpers' branch constants
 
 async function load(file, esm) {
   if (esm) return import(url.pathToFileURL(file).href);
-  return require(file);
+  return withTimeout(() => require(file), 10000);  // a module that loops on load stops here
 }
 
 // ---- values as JavaScript source (null: not expressible) --------------------------
