@@ -369,8 +369,8 @@ def split_js_tests(code: str) -> list[str]:
     out = []
     number = 1
     while number <= len(lines):
-        line = lines[number - 1]
-        if line.startswith(("test(", "it(")) and "{" in line:
+        line = lines[number - 1].lstrip()  # also inside a describe(...) block
+        if line.startswith(("test(", "it(", "test.only(")) and "{" in line:
             end = block_end(lines, number, number + 200)
             body = lines[number : end - 1]
             if body:
