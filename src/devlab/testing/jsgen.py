@@ -42,10 +42,12 @@ from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.testing.envcache import node_env
 from devlab.testing.errors import NothingToTest
 from devlab.testing.jestrun import jest_tests, run_jest_suite
+from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsrun import JS_SUFFIXES, JsRun, code_lines, js_tests, run_js_suite
 from devlab.testing.jssig import generated_test_layout, js_functions, jsdoc_of
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
+from devlab.testing.mutation import file_mutants, mutation_score
 from devlab.testing.project import ProjectFiles
 
 __all__ = ["JS_FRAMEWORKS", "generate_js_tests"]
@@ -320,10 +322,65 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
+    if kept and not js.esm:  # the second rule: kills a mutant the kept tests let survive
+        report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
+        kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
     result = _finish(js, kept, dropped, bugs, before, existing, target_coverage, message)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _node_file(js: _Js, cands: list[Cand]) -> str:
+    """A CommonJS node:test file of ``cands`` (their bodies use only node's assert, so a
+    jest candidate runs the same under node)."""
+    head = js.header.replace("const test = require('node:test');\n", "")
+    return "const test = require('node:test');\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
+
+
+def _mutant_killers(
+    js: _Js, kept: list[tuple[Cand, CandidateResult]], dropped: list[CandidateResult],
+    message: list[str], symbol: str | None = None,
+) -> tuple[list[tuple[Cand, CandidateResult]], list[CandidateResult]]:  # fmt: skip
+    """Keep, among the candidates that passed 3/3 but added no coverage, the fewest that
+    kill the mutants the kept tests let survive (greedy, most kills first). Two mutation
+    runs: the kept tests against every mutant, then all those candidates against the
+    survivors, with each mutant's failing tests named."""
+    tries = {d.name: d for d in dropped if d.reason.startswith("adds no coverage")}
+    if not tries:
+        return kept, dropped
+    folder = js.test_path.rsplit("/", 1)[0]
+    kept_path, tries_path = f"{folder}/_devlab_kept.test.js", f"{folder}/_devlab_tries.test.js"
+    kept_file = _node_file(js, [c for c, _ in kept])
+    base, _ = mutation_score(js.pf, js.settings, path=js.path, tests=[kept_path],
+                             extra_files={kept_path: kept_file}, symbol=symbol)  # fmt: skip
+    survivors = {m.id for m in base.survived}
+    if not survivors:
+        message.append("no mutant survived the kept tests" if base.mutants else base.message)
+        return kept, dropped
+    texts = {m.id: new for found in file_mutants(js.path, js.pf.files[js.path], symbol).values()
+             for m, new in found if m.id in survivors}  # fmt: skip
+    cands: list[Cand] = [(d.name, d.target, d.code, d.strategy) for d in tries.values()]
+    failing: dict[str, list[str]] = {}
+    run_js_mutants({**js.pf.files, tries_path: _node_file(js, cands)}, js.settings, path=js.path,
+                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing)  # fmt: skip
+    kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
+    gained = 0
+    while True:
+        name = max(kills, key=lambda n: len(kills[n] & survivors), default="")
+        won = sorted(kills.get(name, set()) & survivors)
+        if not won:
+            break
+        survivors -= set(won)
+        res = tries[name]
+        res.kept, res.kills = True, won
+        res.reason = (f"passed 3/3; no new coverage, but kills {len(won)} mutant(s) the other "
+                      f"tests miss ({', '.join(won[:5])})")  # fmt: skip
+        kept.append(((res.name, res.target, res.code, res.strategy), res))
+        gained += 1
+    message.append(f"{gained} test(s) kept for killing mutants the other kept tests miss; "
+                   f"{len(survivors)} mutant(s) still survive")  # fmt: skip
+    return kept, [d for d in dropped if not d.kept]
 
 
 def _wanted(call: dict[str, Any], symbol: str | None) -> bool:

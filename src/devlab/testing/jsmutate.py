@@ -30,21 +30,28 @@ const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_mut.json'), 'utf8'));
 const target = path.join(__dirname, spec.target);
 const original = fs.readFileSync(target, 'utf8');
-function tests() {
-  const run = spawnSync(process.execPath, ['--test', '--test-reporter=dot',
+const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
+function tests(id) {
+  const reporter = '--test-reporter=' + (spec.names ? 'tap' : 'dot');
+  const run = spawnSync(process.execPath, ['--test', reporter,
     '--test-timeout=' + spec.timeout_ms, ...spec.tests],
     { cwd: __dirname, encoding: 'utf8', timeout: spec.timeout_ms * 3, killSignal: 'SIGKILL',
       maxBuffer: 4 * 1024 * 1024 });
+  if (spec.names) {
+    failing[id] = (run.stdout || '').split('\n').filter((l) => l.startsWith('not ok '))
+      .map((l) => l.replace(/^not ok \d+ - /, '').split(' # ')[0].replace(/\\(.)/g, '$1'));
+  }
   if (run.signal || (run.error && run.error.code === 'ETIMEDOUT')) return 'timeout';
   return run.status === 0 ? 'passed' : 'failed';
 }
-const out = { original: tests() };
+const out = { original: tests('original') };
 if (out.original === 'passed') {
   for (const [id, text] of spec.mutants) {
     fs.writeFileSync(target, text);
-    out[id] = tests();
+    out[id] = tests(id);
   }
 }
+out['@failing'] = failing;
 fs.writeFileSync(target, original);
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n', () => process.exit(0));
 """.replace("@@MARK@@", MARK)
@@ -59,9 +66,11 @@ def run_js_mutants(
     mutants: list[tuple[str, str]],
     timeout: float = 10.0,
     progress: ProgressFn | None = None,
+    failing: dict[str, list[str]] | None = None,
 ) -> tuple[dict[str, str], str]:
     """``{mutant id: passed|failed|timeout}`` of the batches whose original passed, and
-    why the others were not judged (empty when every batch was)."""
+    why the others were not judged (empty when every batch was). With ``failing`` (a
+    dict), it is filled with each mutant's failing top-level test names."""
     done: dict[str, str] = {}
     message = ""
     batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
@@ -69,7 +78,7 @@ def run_js_mutants(
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
         spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
-                "mutants": batch}  # fmt: skip
+                "mutants": batch, "names": failing is not None}  # fmt: skip
         request = SandboxRequest(
             language="javascript", entry="_devlab_mut.js",
             files={**files, "_devlab_mut.js": DRIVER, "_devlab_mut.json": json.dumps(spec)},
@@ -88,6 +97,9 @@ def run_js_mutants(
             message = (f"the tests do not pass on the original code ({outcomes.get('original')}"
                        "); mutants not judged")  # fmt: skip
             continue
+        names = outcomes.pop("@failing", {})
+        if failing is not None:
+            failing.update({k: v for k, v in names.items() if k != "original"})
         done.update({k: v for k, v in outcomes.items() if k != "original"})
     report(progress, "mutants", len(batches), len(batches), "done")
     return done, message
