@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import posixpath
 import random
 import time
 from typing import Literal
@@ -28,6 +29,8 @@ from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.errors import NothingToTest
+from devlab.testing.gomutate import run_go_mutants
+from devlab.testing.gosig import go_functions
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsrun import JS_SUFFIXES, js_tests
 from devlab.testing.jssig import js_functions
@@ -44,15 +47,38 @@ from devlab.training import (
     run_validations,
 )
 
-__all__ = ["file_mutants", "mutation_score", "run_mutation"]
+__all__ = ["file_mutants", "mutant_language", "mutant_tests", "mutation_score", "run_mutation"]
 
 _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 
+def mutant_language(path: str) -> str:
+    """The language whose mutants ``path`` gets (by suffix; Python otherwise)."""
+    return (
+        "go" if path.endswith(".go") else "javascript" if path.endswith(JS_SUFFIXES) else "python"
+    )
+
+
+def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
+    """The tests a file's mutants run against: node:test files for JavaScript, the
+    package's ``_test.go`` files for Go, the project's pytest files otherwise."""
+    language = mutant_language(path)
+    if language == "go":
+        folder = posixpath.dirname(path)
+        return sorted(p for p in pf.files
+                      if p.endswith("_test.go") and posixpath.dirname(p) == folder)  # fmt: skip
+    return js_tests(pf.files) if language == "javascript" else pf.test_files
+
+
 def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[SymbolInfo, ...]:
-    """The functions to mutate: Python's from its ``ast``; JavaScript's from a line scan
-    of its function declarations (``jssig.js_functions``)."""
+    """The functions to mutate: Python's from its ``ast``; Go's and JavaScript's from a
+    line scan of their declarations (``gosig.go_functions``, ``jssig.js_functions``)."""
+    if language == "go":
+        gofuncs = [f for f in go_functions(text)[0] if not symbol or symbol in (f.name, f.label)]
+        return tuple(SymbolInfo(f.name, f.label, "method" if f.receiver else "function",
+                                "", "", f.line, f.end, f.receiver or None)
+                     for f in gofuncs)  # fmt: skip
     if language == "javascript":
         funcs = [f for f in js_functions(text) if not symbol or f.name == symbol]
         inner = {f.name for f in funcs for g in funcs if g is not f and g.start < f.start <= g.end}
@@ -82,7 +108,7 @@ def file_mutants(
 ) -> dict[str, list[tuple[MutantResult, str]]]:
     """qualname -> mutants of that function: (the mutant with its diff, not yet run;
     the whole mutated file). Python, or JavaScript for ``.js``/``.mjs``/``.cjs``."""
-    language = "javascript" if path.endswith(JS_SUFFIXES) else "python"
+    language = mutant_language(path)
     symbols = _symbols(path, text, symbol, language)
     task = FileTask("lab", 0, None, path, language, text, None, path, False, symbols)
     pu = parse_units(task, 1, 10_000)
@@ -129,7 +155,10 @@ def file_mutants(
 
 def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") -> str:
     try:
-        if path.endswith(JS_SUFFIXES):
+        if path.endswith(".go"):
+            g = next(f for f in go_functions(text)[0] if f.label == qualname)
+            source = "\n".join(text.splitlines()[g.line - 1 : g.end])
+        elif path.endswith(JS_SUFFIXES):
             f = next(f for f in js_functions(text) if f.name == qualname)
             source = "\n".join(text.splitlines()[f.start - 1 : f.end])
         else:
@@ -186,7 +215,11 @@ def mutation_score(
             continue
         records[qualname] = {"hash": key, "results": []}
         todo += found
-    if path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
+    if path.endswith(".go"):  # the package's go test, one compile and run per mutant
+        done, message = run_go_mutants(files, settings, path=path,
+                                       mutants=[(m.id, new) for m, new in todo],
+                                       timeout=max(timeout, 30.0), progress=progress)  # fmt: skip
+    elif path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
         done, message = run_js_mutants(files, settings, path=path, tests=tests,
                                        mutants=[(m.id, new) for m, new in todo],
                                        timeout=timeout, progress=progress)  # fmt: skip
@@ -302,7 +335,7 @@ def run_mutation(
 ) -> MutationReport:
     """Mutation score of the project's own tests on ``path``, stored (incremental)."""
     previous = _previous(db, pf.project_id, path)
-    tests = js_tests(pf.files) if path.endswith(JS_SUFFIXES) else pf.test_files
+    tests = mutant_tests(pf, path)
     rep, records = mutation_score(
         pf,
         settings,

@@ -18,7 +18,7 @@ from devlab.testing.gorun import GO_SUFFIXES
 from devlab.testing.javagen import generate_junit_tests
 from devlab.testing.javarun import JAVA_SUFFIXES
 from devlab.testing.jsgen import generate_js_tests
-from devlab.testing.jsrun import JS_SUFFIXES, js_tests
+from devlab.testing.jsrun import JS_SUFFIXES
 from devlab.testing.models import (
     FRAMEWORKS,
     GenerateRequest,
@@ -27,7 +27,7 @@ from devlab.testing.models import (
     SnippetTestsRequest,
     TestPlan,
 )
-from devlab.testing.mutation import mutation_score
+from devlab.testing.mutation import mutant_tests, mutation_score
 from devlab.testing.plan import plan_for_code, plan_for_requirement
 from devlab.testing.project import ProjectFiles, load_files
 
@@ -56,8 +56,7 @@ def _with_mutation(
 ) -> None:
     """Mutation score of the project's tests before, and with the kept tests after."""
     report(progress, "mutation", 0, 2, "the project's own tests")
-    tests = js_tests(pf.files) if result.path.endswith(JS_SUFFIXES) else pf.test_files
-    existing = [t for t in tests if t != result.path]
+    existing = [t for t in mutant_tests(pf, result.path) if t != result.path]
     before, _ = mutation_score(pf, settings, path=result.path, tests=existing)
     result.mutation_before = before.score if existing else 0.0
     if result.test_code:
@@ -94,14 +93,10 @@ def generate_for_project(
         result = _generate_other(pf, settings, request.framework, request.path,
                                  request.symbol, request.target_coverage, progress,
                                  model if request.use_model else None)  # fmt: skip
-        if (
-            request.mutation
-            and language == "javascript"
-            and framework_key(request.framework) != "jest"
-        ):
+        if request.mutation and language != "java" and framework_key(request.framework) != "jest":
             _with_mutation(pf, settings, result, progress)
         elif request.mutation:
-            result.message += "; mutation scores are measured for Python and node:test only"
+            result.message += "; mutation scores are measured for Python, Go and node:test only"
         _store(db, pf, request.path, result, job_id)
         return result
     pf = load_files(db, request.project)
