@@ -12,6 +12,7 @@ A mutant is *killed* when the tests fail, do not build or time out.
 from __future__ import annotations
 
 import posixpath
+import shlex
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
@@ -51,17 +52,18 @@ def run_go_mutants(
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
         extra = {f"_devlab_mutants/{i}.txt": text for i, (_, text) in enumerate(batch)}
+        target, where = shlex.quote(path), shlex.quote(folder)  # the project's names, quoted
         steps = "".join(
-            f'cp "$R/_devlab_mutants/{i}.txt" "$R/{path}"; one {mid}\n'
+            f'cp "$R/_devlab_mutants/{i}.txt" "$R"/{target}; one {shlex.quote(mid)}\n'
             for i, (mid, _) in enumerate(batch)
         )
         script = (
-            _ENV + 'R="$(cd "$(dirname "$0")" && pwd)"; cp "$R/' + path + '" /tmp/original.go\n'
-            f'one() {{ (cd "$R/{folder}" && timeout {int(timeout)} go test -count=1 . '
+            _ENV + f'R="$(cd "$(dirname "$0")" && pwd)"; cp "$R"/{target} /tmp/original.go\n'
+            f'one() {{ (cd "$R"/{where} && timeout {int(timeout)} go test -count=1 . '
             f'> /dev/null 2>&1); rc=$?; echo "{MARK} $1 $rc"; }}\n'
             "one original\n"
             + steps
-            + f'cp /tmp/original.go "$R/{path}"\n'
+            + f'cp /tmp/original.go "$R"/{target}\n'
         )  # fmt: skip
         request = SandboxRequest(
             language="bash", files={**run_files, **extra, "_devlab_mut.sh": script},

@@ -226,7 +226,8 @@ def _verify(
     loading the module covers (part of every test's coverage, so never 'new')."""
     if not cands:
         return [], [], set()
-    name = js.test_path.rsplit("/", 1)[0] + "/_devlab_candidates" + js.test_path[-4:]
+    ext = "." + js.test_path.rsplit(".", 1)[-1]
+    name = js.test_path.rsplit("/", 1)[0] + "/_devlab_candidates" + ext
     head = js.header.replace("const test = require('node:test');", "").replace(
         "import test from 'node:test';", "")  # fmt: skip
     text = (
