@@ -16,6 +16,7 @@ Prints one markdown table:
    outside DevLab (they must all pass).
 
     nice -n 10 python benchmarks/bench_testing_go.py [--files comma.go bytes.go ...]
+        [--mutation ordinals.go comma.go]   # 3. mutation score, own suite vs generated
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ from pathlib import Path
 
 from devlab.config import load_settings
 from devlab.search import index_project
-from devlab.testing import GenerateRequest, generate_for_project, measure_coverage
+from devlab.testing import (
+    GenerateRequest,
+    generate_for_project,
+    load_files,
+    measure_coverage,
+    mutation_score,
+)
 from devlab.workbench import Workbench
 
 SOURCE = Path("/usr/share/gocode/src/github.com/dustin/go-humanize")
@@ -101,9 +108,33 @@ def _generate(bench: Workbench, work: Path, cache: Path, files: list[str]) -> li
     return rows
 
 
+def _mutation(bench: Workbench, work: Path, files: list[str]) -> list[str]:
+    """Mutation score of the module's own tests and of the generated tests (from zero
+    tests, no model) on each file: the same tree-sitter mutants, run by go test in the
+    sandbox (``--mutation``)."""
+    from devlab.testing.mutation import mutant_tests
+
+    rows = []
+    own = load_files(bench.db, "humanize", also=(".go",))
+    for path in files:
+        started = time.monotonic()
+        mine, _ = mutation_score(own, bench.settings, path=path, tests=mutant_tests(own, path))
+        request = GenerateRequest(project="bare", path=path, framework="go test",
+                                  use_model=False, mutation=True)  # fmt: skip
+        result = generate_for_project(bench.db, bench.settings, request, model=None)
+        rows.append(
+            f"| mutation score {path} | own suite {mine.score}% ({mine.killed}/{mine.mutants}); "
+            f"generated tests {result.mutation_after}% | {result.after.line_percent}% lines "
+            f"(generated) | {time.monotonic() - started:.1f} s |"
+        )
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", nargs="*", default=["comma.go", "bytes.go", "ordinals.go"])
+    parser.add_argument("--mutation", nargs="*", default=None, metavar="FILE",
+                        help="mutation scores, own suite vs generated")  # fmt: skip
     args = parser.parse_args()
     if not SOURCE.is_dir():
         raise SystemExit(
@@ -116,6 +147,8 @@ def main() -> int:
         rows = ["| what | result | coverage | wall |", "|---|---|---|---|"]
         rows += _coverage(bench, work, cache)
         rows += _generate(bench, work, cache, args.files)
+        if args.mutation:
+            rows += _mutation(bench, work, args.mutation)
     finally:
         bench.close()
         shutil.rmtree(work, ignore_errors=True)

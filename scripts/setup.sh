@@ -59,6 +59,12 @@ install_typescript() {
     echo "setup: installing axios (npm -g) for TypeScript SDK proofs" >&2
     $SUDO npm install -g -q "axios@1" >/dev/null
   fi
+  # jest for the Testing Lab (issue 15): projects whose tests run with jest, and generated
+  # jest tests, use this copy (read-only in the sandbox) when they do not install their own
+  if ! npm ls -g jest >/dev/null 2>&1; then
+    echo "setup: installing jest (npm -g) for jest suites in the sandbox" >&2
+    $SUDO npm install -g -q "jest@29" >/dev/null
+  fi
 }
 
 build_web() {

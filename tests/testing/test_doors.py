@@ -48,7 +48,7 @@ def test_cli_bad_input_exits_2_with_a_message(lab_bench: Workbench):
     out = runner.invoke(app, ["--home", home, "tests", "coverage", "nope"])
     assert out.exit_code == 2 and "no project 'nope'" in out.output
     out = runner.invoke(app, ["--home", home, "tests", "generate", "nope", "--path", "a.py",
-                              "--framework", "jest"])  # fmt: skip
+                              "--framework", "mocha"])  # fmt: skip
     assert out.exit_code == 2 and "supported: pytest" in out.output
 
 
@@ -82,7 +82,7 @@ def test_rest_coverage_job_and_snippet_tests(server: str, lab_settings: Settings
 def test_rest_bad_input(server: str):
     api = f"{server}/api/v1/devlab"
     body = assert_error_shape(
-        httpx.post(f"{api}/generate/tests", json={"code": SNIPPET, "framework": "jest"}), 400
+        httpx.post(f"{api}/generate/tests", json={"code": SNIPPET, "framework": "mocha"}), 400
     )
     assert "supported: pytest" in body["error"]
     assert_error_shape(httpx.post(f"{api}/generate/tests", json={"framework": "pytest"}), 422)

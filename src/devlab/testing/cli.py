@@ -91,7 +91,7 @@ def generate(
     path: str = typer.Option(..., "--path", help="the file to test, relative to the project"),
     symbol: str = typer.Option(None, "--symbol", help="only this function, class or method"),
     framework: str = typer.Option(
-        "pytest", "--framework", help="test framework: pytest, go test, junit"
+        "pytest", "--framework", help="test framework: pytest, go test, junit, node:test, jest"
     ),
     target_coverage: float = typer.Option(
         95.0, "--target-coverage", min=0, max=100, help="line coverage %% to aim for"
@@ -135,8 +135,10 @@ def generate(
             f"mutation score {_pct(result.mutation_before)} -> {_pct(result.mutation_after)}",
             markup=False,
         )
-    for d in result.dropped:
+    for d in result.dropped[:40]:
         stdout.print(f"  dropped {d.name} ({d.strategy}): {d.reason}", markup=False)
+    if len(result.dropped) > 40:
+        stdout.print(f"  ... {len(result.dropped) - 40} more dropped (see --json)", markup=False)
     for bug in result.suspected_bugs:
         stdout.print(
             f"  suspected bug: {bug.call} raises {bug.exception}: {bug.message}", markup=False

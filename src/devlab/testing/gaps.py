@@ -68,10 +68,11 @@ def _severity(importance: float) -> str:
 
 def _fix(report: CoverageReport, path: str, symbol: str) -> str:
     """The command that generates tests for a gap, in the framework of its language."""
-    flag = {"pytest": "", "go test": ' --framework "go test"', "junit": " --framework junit"}
-    if report.framework not in flag:
+    flag = {"pytest": "", "go test": ' --framework "go test"', "junit": " --framework junit",
+            "node:test": " --framework node:test", "jest": " --framework jest"}  # fmt: skip
+    if report.framework not in flag or report.language == "typescript":
         return (f"write {report.framework} tests for {symbol}: generation supports "
-                "pytest, go test and junit")  # fmt: skip
+                "pytest, go test, junit, and node:test/jest for JavaScript")  # fmt: skip
     return (f"devlab tests generate {report.project} --path {path} --symbol {symbol}"
             f"{flag[report.framework]}  (POST /api/v1/devlab/testing/generate)")  # fmt: skip
 

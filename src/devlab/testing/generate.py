@@ -57,7 +57,15 @@ _RUNS = 3
 _PROBE_FILE = "test_devlab_probe.py"
 
 
-_ALIASES = {"go": "go test", "gotest": "go test", "go-test": "go test", "go_test": "go test"}
+_ALIASES = {
+    "go": "go test",
+    "gotest": "go test",
+    "go-test": "go test",
+    "go_test": "go test",
+    "node": "node:test",
+    "node-test": "node:test",
+    "nodetest": "node:test",
+}
 
 
 def framework_key(framework: str) -> str:

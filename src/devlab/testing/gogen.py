@@ -31,6 +31,7 @@ from devlab.testing.gomodel import ModelFn, go_model_candidates, unused_imports,
 from devlab.testing.gorun import go_module, run_go_suite
 from devlab.testing.gosig import GoCall, go_calls, go_functions, go_package, go_quote, struct_types
 from devlab.testing.jsrun import code_lines
+from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
@@ -38,7 +39,7 @@ from devlab.testing.sandboxrun import toolchain_limits
 __all__ = ["generate_go_tests"]
 
 MARK = "@@DEVLAB_GOGEN@@"
-_RUNS = 3
+_RUNS = RUNS
 _ENV = (
     "export GOCACHE=/tmp/gocache GOPATH=/tmp/go GOPROXY=off GOSUMDB=off CGO_ENABLED=0 "
     "GOTOOLCHAIN=local GOTELEMETRY=off GO111MODULE=on HOME=/tmp GOFLAGS=-mod=mod\n"
@@ -396,36 +397,24 @@ def _verify(
 
 
 def _judge(go: _Go, cands: list, covered: set, out: dict[str, str]) -> tuple[list, list]:
-    kept, dropped = [], []
-    for name, label, code, strategy in cands:
-        runs, sets, messages = [], [], []
-        for i in range(1, _RUNS + 1):
-            key = next((k for k in out if k.startswith(f"case {name} {i} ")), "")
-            text, _, profile = out.get(key, "").partition(MARK + "-profile")
-            runs.append("passed" if key.endswith(" 0") else "failed")
-            sets.append(frozenset(k for k, c in go.blocks(profile).items() if c > 0))
-            messages.append(text[-300:])
-        res = CandidateResult(name=name, strategy=strategy, target=label, kept=False,
-                              reason="", runs=runs, code=code)  # fmt: skip
-        if "build" in out and not any(k.startswith("case ") for k in out):
-            res.reason = f"the candidates did not build: {out['build'][-300:]}"
-        elif runs != ["passed"] * _RUNS:
-            res.reason = "failed in the sandbox: " + next(
-                m for m, r in zip(messages, runs, strict=True) if r != "passed"
-            )
-        elif len(set(sets)) != 1:
-            res.reason = "not deterministic: covered different blocks across runs"
-        elif not sets[0] - covered:
-            res.reason = "adds no coverage over the project's tests and the tests kept before"
-        else:
-            new = sets[0] - covered
-            res.kept, res.reason = True, f"adds {len(new)} statement blocks"
-            res.new_lines = len(go.lines(set(new)) - go.lines(covered))
-            covered |= new
-            kept.append((name, code, res))
-            continue
-        dropped.append(res)
-    return kept, dropped
+    """Each candidate's three runs (exit status, output, covered blocks) by the shared
+    keep rule (``keeprule.judge_runs``); the kept ones as ``(name, code, result)``."""
+    runs: dict[str, list[Run]] = {}
+    if any(k.startswith("case ") for k in out):
+        for name, _label, _code, _strategy in cands:
+            for i in range(1, _RUNS + 1):
+                key = next((k for k in out if k.startswith(f"case {name} {i} ")), "")
+                text, _, profile = out.get(key, "").partition(MARK + "-profile")
+                blocks = frozenset(k for k, c in go.blocks(profile).items() if c > 0)
+                runs.setdefault(name, []).append(Run(key.endswith(" 0"), text[-300:], blocks))
+    why = f"the candidates did not build: {out.get('build', out.get('_stderr', ''))[-300:]}"
+
+    def describe(new: set) -> tuple[int, int, str]:
+        lines = len(go.lines(new) - go.lines(covered))
+        return lines, 0, f"adds {len(new)} statement blocks"
+
+    judged, dropped = judge_runs(cands, runs, covered, describe, not_run=why)
+    return [(c[0], c[2], res) for c, res in judged], dropped
 
 
 def _finish(

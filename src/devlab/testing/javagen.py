@@ -48,6 +48,7 @@ from devlab.testing.javasig import (
     java_quote,
 )
 from devlab.testing.jsrun import block_end
+from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.mavenenv import DEPS_EXPORT, maven_env
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
@@ -58,7 +59,7 @@ __all__ = ["generate_junit_tests", "junit_model_candidates", "split_junit_tests"
 ModelFn = Callable[[str, str], str]
 
 MARK = "@@DEVLAB_JAVAGEN@@"
-_RUNS = 3
+_RUNS = RUNS
 _BUGS = ("ArithmeticException", "ArrayIndexOutOfBoundsException", "ClassCastException",
          "StringIndexOutOfBoundsException", "NegativeArraySizeException",
          "IndexOutOfBoundsException", "NullPointerException", "StackOverflowError")  # fmt: skip
@@ -436,37 +437,22 @@ def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) ->
             outcomes[(parts[2], int(parts[1]))] = (parts[3], parts[4] if len(parts) > 4 else "")
     # "covered" grows with each kept test (the next round starts from it); "before" stays
     base_state = state or {"every": every, "covered": covered, "before": set(covered)}
-    kept, dropped = [], []
-    for name, label, code, strategy in cands:
-        runs = [outcomes.get((name, i), ("MISSING", ""))[0] for i in range(1, _RUNS + 1)]
-        sets = [
-            frozenset(reports.get(f"{i}-{name}", (set(), set()))[1]) for i in range(1, _RUNS + 1)
-        ]
-        shown = ["passed" if r == "SUCCESSFUL" else "failed" for r in runs]
-        res = CandidateResult(name=name, strategy=strategy, target=label,
-                              kept=False, reason="", code=code, runs=shown)  # fmt: skip
-        if "each" not in out:
-            res.reason = f"the candidates did not compile: {out.get('build', '')[-300:]}"
-        elif runs != ["SUCCESSFUL"] * _RUNS:
-            res.reason = "failed in the sandbox: " + next(
-                outcomes.get((name, i), ("", "did not run"))[1] for i in range(1, _RUNS + 1)
-                if runs[i - 1] != "SUCCESSFUL"
-            )  # fmt: skip
-        elif len(set(sets)) != 1:
-            res.reason = "not deterministic: covered different lines or branches across runs"
-        elif not sets[0] - covered:
-            res.reason = "adds no coverage over the project's tests and the tests kept before"
-        else:
-            new = sets[0] - covered
-            res.new_lines = sum(1 for u in new if u[0] == "L")
-            res.new_branches = sum(1 for u in new if u[0] == "P")
-            res.kept = True
-            res.reason = f"adds {res.new_lines} lines, {res.new_branches} control-flow edges"
-            covered |= new
-            kept.append((name, label, res))
-            continue
-        dropped.append(res)
-    return kept, dropped, base_state
+    runs: dict[str, list[Run]] = {}
+    if "each" in out:
+        for name, _label, _code, _strategy in cands:
+            for i in range(1, _RUNS + 1):
+                status, text = outcomes.get((name, i), ("MISSING", "did not run"))
+                units = frozenset(reports.get(f"{i}-{name}", (set(), set()))[1])
+                runs.setdefault(name, []).append(Run(status == "SUCCESSFUL", text, units))
+    why = f"the candidates did not compile: {out.get('build', '')[-300:]}"
+
+    def describe(new: set) -> tuple[int, int, str]:
+        lines = sum(1 for u in new if u[0] == "L")
+        edges = sum(1 for u in new if u[0] == "P")
+        return lines, edges, f"adds {lines} lines, {edges} control-flow edges"
+
+    judged, dropped = judge_runs(cands, runs, covered, describe, not_run=why)
+    return [(c[0], c[1], res) for c, res in judged], dropped, base_state
 
 
 def _summary(every: set, covered: set) -> CoverageSummary:

@@ -29,6 +29,7 @@ from devlab.testing.gorun import (
     run_go_suite,
 )
 from devlab.testing.javarun import JAVA_SUFFIXES, java_sources, java_tests, run_java_suite
+from devlab.testing.jestrun import jest_tests, run_jest_suite, uses_jest
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
     TS_SUFFIXES,
@@ -267,6 +268,9 @@ def _run_language(
         return run_go_suite({**kept, **pf.files}, settings, mounts=mounts, **limits)
     if language == "java":
         return run_java_suite(pf.files, settings, mounts=mounts, **limits)
+    if language == "jest":  # its settings live in package.json
+        kept = {p: t for p, t in pf.manifests.items() if p == "package.json"}
+        return run_jest_suite({**kept, **pf.files}, settings, tests=tests, mounts=mounts, **limits)
     return run_js_suite(pf.files, settings, tests=tests, typescript=language == "typescript",
                         mounts=mounts, **limits)  # fmt: skip
 
@@ -289,25 +293,30 @@ def measure_js_files(
     language = language or detected
     if language != detected:
         sources, tests = [], []
+    jest = language == "javascript" and uses_jest(pf.manifests) and bool(jest_tests(pf.files))
+    if jest:  # the project's test script runs jest: its jest suite, under jest's coverage
+        sources, tests = js_sources(pf.files), jest_tests(pf.files)
     report_args: dict[str, Any] = dict(
         project=pf.name, snapshot_id=pf.snapshot_id, language=language,
-        framework=_FRAMEWORK[language],
+        framework="jest" if jest else _FRAMEWORK[language],
     )  # fmt: skip
     if not tests:
         files = [FileCoverage(path=p, summary=CoverageSummary(lines=len(code_lines(pf.files[p]))))
                  for p in sources]  # fmt: skip
-        flag = {"go": ' --framework "go test"', "java": " --framework junit"}.get(language)
+        flag = {"go": ' --framework "go test"', "java": " --framework junit",
+                "javascript": " --framework node:test"}.get(language)  # fmt: skip
         message = f"the project has no {language} tests: coverage is 0%" + (
             f". Generate some with `devlab tests generate PROJECT --path FILE{flag}`"
-            if flag else f" (write {_FRAMEWORK[language]} tests; generated: Go, Java, Python)"
+            if flag
+            else f" (write {_FRAMEWORK[language]} tests; generated: Go, Java, JavaScript, Python)"
         )  # fmt: skip
         summary = total_summary(files)
         summary.line_percent = summary.branch_percent = 0.0
         return CoverageReport(**report_args, status="no_tests", message=message, summary=summary,
                               files=files)  # fmt: skip
     env, mounts = _dependencies(language, pf.manifests if install else {}, settings, progress)
-    run = _run_language(language, pf, settings, tests, mounts, test_timeout=test_timeout,
-                        wall_seconds=wall_seconds)  # fmt: skip
+    run = _run_language("jest" if jest else language, pf, settings, tests, mounts,
+                        test_timeout=test_timeout, wall_seconds=wall_seconds)  # fmt: skip
     files = list(run.files)
     seen = {f.path for f in files}
     for path in sources:  # never loaded by a test

@@ -48,6 +48,8 @@ FRAMEWORKS: dict[str, str] = {
     "pytest": "python",
     "go test": "go",
     "junit": "java",
+    "node:test": "javascript",
+    "jest": "javascript",
 }
 """Frameworks the lab generates tests for, and the language each one tests."""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import posixpath
 import random
 import time
 from typing import Literal
@@ -28,6 +29,11 @@ from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.errors import NothingToTest
+from devlab.testing.gomutate import run_go_mutants
+from devlab.testing.gosig import go_functions
+from devlab.testing.jsmutate import run_js_mutants
+from devlab.testing.jsrun import JS_SUFFIXES, js_tests
+from devlab.testing.jssig import js_functions
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
 from devlab.testing.targets import find_targets
@@ -41,22 +47,48 @@ from devlab.training import (
     run_validations,
 )
 
-__all__ = ["file_mutants", "mutation_score", "run_mutation"]
+__all__ = ["file_mutants", "mutant_language", "mutant_tests", "mutation_score", "run_mutation"]
 
 _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 
-def file_mutants(
-    path: str, text: str, symbol: str | None = None, per_function: int = 12
-) -> dict[str, list[tuple[MutantResult, str]]]:
-    """qualname -> mutants of that function: (the mutant with its diff, not yet run;
-    the whole mutated file)."""
+def mutant_language(path: str) -> str:
+    """The language whose mutants ``path`` gets (by suffix; Python otherwise)."""
+    return (
+        "go" if path.endswith(".go") else "javascript" if path.endswith(JS_SUFFIXES) else "python"
+    )
+
+
+def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
+    """The tests a file's mutants run against: node:test files for JavaScript, the
+    package's ``_test.go`` files for Go, the project's pytest files otherwise."""
+    language = mutant_language(path)
+    if language == "go":
+        folder = posixpath.dirname(path)
+        return sorted(p for p in pf.files
+                      if p.endswith("_test.go") and posixpath.dirname(p) == folder)  # fmt: skip
+    return js_tests(pf.files) if language == "javascript" else pf.test_files
+
+
+def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[SymbolInfo, ...]:
+    """The functions to mutate: Python's from its ``ast``; Go's and JavaScript's from a
+    line scan of their declarations (``gosig.go_functions``, ``jssig.js_functions``)."""
+    if language == "go":
+        gofuncs = [f for f in go_functions(text)[0] if not symbol or symbol in (f.name, f.label)]
+        return tuple(SymbolInfo(f.name, f.label, "method" if f.receiver else "function",
+                                "", "", f.line, f.end, f.receiver or None)
+                     for f in gofuncs)  # fmt: skip
+    if language == "javascript":
+        funcs = [f for f in js_functions(text) if not symbol or f.name == symbol]
+        inner = {f.name for f in funcs for g in funcs if g is not f and g.start < f.start <= g.end}
+        return tuple(SymbolInfo(f.name, f.name, "function", "", "", f.start, f.end, None)
+                     for f in funcs if f.name not in inner)  # fmt: skip
     try:
         targets = find_targets(text, symbol)
     except SyntaxError as exc:
         raise NothingToTest(f"Python 3.11 cannot parse {path} (line {exc.lineno})") from exc
-    symbols = tuple(
+    return tuple(
         SymbolInfo(
             t.name,
             t.qualname,
@@ -69,7 +101,16 @@ def file_mutants(
         )
         for t in targets
     )
-    task = FileTask("lab", 0, None, path, "python", text, None, path, False, symbols)
+
+
+def file_mutants(
+    path: str, text: str, symbol: str | None = None, per_function: int = 12
+) -> dict[str, list[tuple[MutantResult, str]]]:
+    """qualname -> mutants of that function: (the mutant with its diff, not yet run;
+    the whole mutated file). Python, or JavaScript for ``.js``/``.mjs``/``.cjs``."""
+    language = mutant_language(path)
+    symbols = _symbols(path, text, symbol, language)
+    task = FileTask("lab", 0, None, path, language, text, None, path, False, symbols)
     pu = parse_units(task, 1, 10_000)
     out: dict[str, list[tuple[MutantResult, str]]] = {}
     for unit in pu.units:
@@ -112,10 +153,17 @@ def file_mutants(
     return out
 
 
-def _function_hash(text: str, qualname: str, tests_hash: str) -> str:
+def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") -> str:
     try:
-        target = next(t for t in find_targets(text, None) if t.qualname == qualname)
-        source = target.source
+        if path.endswith(".go"):
+            g = next(f for f in go_functions(text)[0] if f.label == qualname)
+            source = "\n".join(text.splitlines()[g.line - 1 : g.end])
+        elif path.endswith(JS_SUFFIXES):
+            f = next(f for f in js_functions(text) if f.name == qualname)
+            source = "\n".join(text.splitlines()[f.start - 1 : f.end])
+        else:
+            target = next(t for t in find_targets(text, None) if t.qualname == qualname)
+            source = target.source
     except (SyntaxError, StopIteration):
         source = ""
     return hashlib.sha256(f"{source}\0{tests_hash}".encode()).hexdigest()[:32]
@@ -157,7 +205,7 @@ def mutation_score(
     todo: list[tuple[MutantResult, str]] = []
     reused = 0
     for qualname, found in mutants.items():
-        key = _function_hash(text, qualname, tests_hash)
+        key = _function_hash(text, qualname, tests_hash, path)
         old = (previous or {}).get(qualname)
         if old and old.get("hash") == key:
             kept = [MutantResult.model_validate(r) for r in old["results"]]
@@ -167,8 +215,17 @@ def mutation_score(
             continue
         records[qualname] = {"hash": key, "results": []}
         todo += found
-    jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
-    done, message = _run_jobs(jobs, settings, timeout, progress)
+    if path.endswith(".go"):  # the package's go test, one compile and run per mutant
+        done, message = run_go_mutants(files, settings, path=path,
+                                       mutants=[(m.id, new) for m, new in todo],
+                                       timeout=max(timeout, 30.0), progress=progress)  # fmt: skip
+    elif path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
+        done, message = run_js_mutants(files, settings, path=path, tests=tests,
+                                       mutants=[(m.id, new) for m, new in todo],
+                                       timeout=timeout, progress=progress)  # fmt: skip
+    else:
+        jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
+        done, message = _run_jobs(jobs, settings, timeout, progress)
     for m, _ in todo:
         m.outcome = _judge(done.get(m.id))
         results.append(m)
@@ -278,11 +335,12 @@ def run_mutation(
 ) -> MutationReport:
     """Mutation score of the project's own tests on ``path``, stored (incremental)."""
     previous = _previous(db, pf.project_id, path)
+    tests = mutant_tests(pf, path)
     rep, records = mutation_score(
         pf,
         settings,
         path=path,
-        tests=pf.test_files,
+        tests=tests,
         symbol=symbol,
         previous=previous,
         progress=progress,

@@ -12,19 +12,22 @@ from devlab.config import Settings
 from devlab.errors import InvalidInput, NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
-from devlab.testing.generate import ModelFn, check_framework, generate_tests
+from devlab.testing.generate import ModelFn, check_framework, framework_key, generate_tests
 from devlab.testing.gogen import generate_go_tests
 from devlab.testing.gorun import GO_SUFFIXES
 from devlab.testing.javagen import generate_junit_tests
 from devlab.testing.javarun import JAVA_SUFFIXES
+from devlab.testing.jsgen import generate_js_tests
+from devlab.testing.jsrun import JS_SUFFIXES
 from devlab.testing.models import (
+    FRAMEWORKS,
     GenerateRequest,
     GenerateResult,
     PlanRequest,
     SnippetTestsRequest,
     TestPlan,
 )
-from devlab.testing.mutation import mutation_score
+from devlab.testing.mutation import mutant_tests, mutation_score
 from devlab.testing.plan import plan_for_code, plan_for_requirement
 from devlab.testing.project import ProjectFiles, load_files
 
@@ -53,7 +56,7 @@ def _with_mutation(
 ) -> None:
     """Mutation score of the project's tests before, and with the kept tests after."""
     report(progress, "mutation", 0, 2, "the project's own tests")
-    existing = [t for t in pf.test_files if t != result.path]
+    existing = [t for t in mutant_tests(pf, result.path) if t != result.path]
     before, _ = mutation_score(pf, settings, path=result.path, tests=existing)
     result.mutation_before = before.score if existing else 0.0
     if result.test_code:
@@ -86,12 +89,14 @@ def generate_for_project(
     """Generate verified tests for a file (or symbol) of an ingested project; stored."""
     language = check_framework(request.framework)
     if language != "python":
-        pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES))
-        result = _generate_other(pf, settings, language, request.path, request.symbol,
-                                 request.target_coverage, progress,
+        pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES, *JS_SUFFIXES))
+        result = _generate_other(pf, settings, request.framework, request.path,
+                                 request.symbol, request.target_coverage, progress,
                                  model if request.use_model else None)  # fmt: skip
-        if request.mutation:
-            result.message += "; mutation scores are measured for Python only"
+        if request.mutation and language != "java" and framework_key(request.framework) != "jest":
+            _with_mutation(pf, settings, result, progress)
+        elif request.mutation:
+            result.message += "; mutation scores are measured for Python, Go and node:test only"
         _store(db, pf, request.path, result, job_id)
         return result
     pf = load_files(db, request.project)
@@ -134,16 +139,22 @@ def _store(
 def _generate_other(
     pf: ProjectFiles,
     settings: Settings,
-    language: str,
+    framework: str,
     path: str,
     symbol: str | None,
     target: float,
     progress: ProgressFn | None,
     model: ModelFn | None,
 ) -> GenerateResult:
-    """Generation in Go or Java: boundary and error-path cases from the signatures,
-    then the language model when the target is not reached."""
-    make = generate_go_tests if language == "go" else generate_junit_tests
+    """Generation in Go, Java or JavaScript: documented examples (JavaScript), boundary
+    and error-path cases from the signatures, then the language model when the target
+    is not reached."""
+    key = framework_key(framework)
+    if FRAMEWORKS[key] == "javascript":
+        return generate_js_tests(pf, settings, path=path, symbol=symbol, framework=key,
+                                 target_coverage=target, progress=progress,
+                                 model=model)  # fmt: skip
+    make = generate_go_tests if FRAMEWORKS[key] == "go" else generate_junit_tests
     return make(pf, settings, path=path, symbol=symbol, target_coverage=target,
                 progress=progress, model=model)  # fmt: skip
 
@@ -159,7 +170,35 @@ def _snippet_files(language: str, code: str) -> tuple[str, dict[str, str]]:
         names = [words[i + 1].split("{")[0] for i, w in enumerate(words[:-1]) if w == "class"]
         path = f"{names[0]}.java" if names and names[0].isidentifier() else "Snippet.java"
         return path, {path: code}
+    if language == "javascript":
+        esm = any(line.startswith(("export ", "import ")) for line in code.splitlines())
+        path = "snippet.mjs" if esm else "snippet.js"
+        if not esm and "module.exports" not in code and "exports." not in code:
+            code += "\n" + _export_all(code)
+        return path, {path: code}
     return SNIPPET_PATH, {SNIPPET_PATH: code}
+
+
+def _export_all(code: str) -> str:
+    """``module.exports = { ... }`` of a CommonJS snippet's top-level functions and
+    classes (a snippet pasted without exports is still testable)."""
+    names = []
+    for line in code.splitlines():
+        for word in ("function ", "async function ", "class "):
+            if line.startswith(word):
+                rest = line[len(word) :].lstrip("* ")
+                name = (
+                    "".join(
+                        ch
+                        for ch in rest.split("(")[0].split("{")[0].split()[0:1][0]
+                        if ch.isalnum() or ch in "_$"
+                    )
+                    if rest.split()
+                    else ""
+                )
+                if name and name not in names:
+                    names.append(name)
+    return f"module.exports = {{ {', '.join(names)} }};\n" if names else ""
 
 
 def generate_for_snippet(
@@ -170,7 +209,8 @@ def generate_for_snippet(
     path, files = _snippet_files(language, request.code)
     pf = ProjectFiles("snippet", None, None, files)
     if language != "python":
-        result = _generate_other(pf, settings, language, path, None, request.coverage, None,
+        result = _generate_other(pf, settings, request.framework, path, None,
+                                 request.coverage, None,
                                  model if request.use_model else None)  # fmt: skip
         result.project = None
         return result

@@ -1,0 +1,489 @@
+'use strict';
+// DevLab's JavaScript test-generation runner (see devlab/testing/jsgen.py). Two modes,
+// read from _devlab_gen.json next to this file:
+//   probe:  load the target module, list its exported functions and classes, build
+//           boundary calls from each signature (one parameter varied at a time), run
+//           each once under a watchdog and print what it returned or threw;
+//   verify: run each candidate test three times (all candidates, then again twice),
+//           alone, with V8's precise block coverage reset before and taken after it,
+//           and print per run its outcome and the target file's covered lines/blocks.
+// Everything is printed as one JSON line after a marker; nothing else is trusted.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const url = require('node:url');
+const inspector = require('node:inspector');
+
+const MARK = '@@DEVLAB_JSGEN@@';
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_gen.json'), 'utf8'));
+const targetFile = path.join(__dirname, spec.target);
+const source = fs.readFileSync(targetFile, 'utf8');
+const sourceLines = source.split('\n');
+let fileConstants = [];  // the whole file's literals (helpers' branch constants), set by probe()
+
+async function load(file, esm) {
+  if (esm) return import(url.pathToFileURL(file).href);
+  return withTimeout(() => require(file), 10000);  // a module that loops on load stops here
+}
+
+// ---- values as JavaScript source (null: not expressible) --------------------------
+function lit(v, depth = 0) {
+  if (depth > 6) return null;
+  switch (typeof v) {
+    case 'undefined': return 'undefined';
+    case 'boolean': return String(v);
+    case 'bigint': return `${v}n`;
+    case 'string': return JSON.stringify(v);
+    case 'number':
+      if (Object.is(v, -0)) return '-0';
+      if (Number.isNaN(v)) return 'NaN';
+      if (v === Infinity) return 'Infinity';
+      if (v === -Infinity) return '-Infinity';
+      return String(v);
+    case 'object': break;
+    default: return null;
+  }
+  if (v === null) return 'null';
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v) && proto === Array.prototype) {
+    if (v.length > 200 || Object.keys(v).length !== v.length) return null;
+    const items = v.map((x) => lit(x, depth + 1));
+    return items.includes(null) ? null : `[${items.join(', ')}]`;
+  }
+  if (v instanceof Date) return `new Date(${Number.isNaN(v.getTime()) ? 'NaN' : v.getTime()})`;
+  if (v instanceof RegExp) return v.lastIndex === 0 ? String(v) : null;
+  if (Buffer.isBuffer(v)) return v.length <= 200 ? `Buffer.from(${JSON.stringify([...v])})` : null;
+  if (v instanceof Map || v instanceof Set) {
+    if (v.size > 100 || Object.getPrototypeOf(proto) !== Object.prototype) return null;
+    const entries = [...v].map((e) => lit(e, depth + 1));
+    return entries.includes(null) ? null : `new ${v instanceof Map ? 'Map' : 'Set'}([${entries.join(', ')}])`;
+  }
+  if (proto !== Object.prototype && proto !== null) return null;
+  if (Object.getOwnPropertySymbols(v).length) return null;
+  const keys = Object.getOwnPropertyNames(v);
+  if (keys.length > 100) return null;
+  const parts = [];
+  for (const k of keys) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (!d.enumerable || !('value' in d)) return null;
+    const s = lit(d.value, depth + 1);
+    if (s === null) return null;
+    parts.push(`${JSON.stringify(k)}: ${s}`);
+  }
+  const body = `{ ${parts.join(', ')} }`;
+  return proto === null ? `Object.assign(Object.create(null), ${body})` : body;
+}
+
+// ---- signatures --------------------------------------------------------------------
+function splitTop(text) {
+  const out = []; let depth = 0; let cur = ''; let quote = '';
+  for (const ch of text) {
+    if (quote) { if (ch === quote) quote = ''; cur += ch; continue; }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    if (ch === ',' && depth === 0) { out.push(cur.trim()); cur = ''; } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+function paramsOf(text) {
+  // the parameter list of a function's or a class constructor's source
+  let at = 0;
+  if (/^class\b/.test(text)) {
+    const c = text.indexOf('constructor(');
+    if (c < 0) return [];
+    at = c + 'constructor'.length;
+  } else {
+    const arrow = text.indexOf('=>');
+    const paren = text.indexOf('(');
+    if (paren < 0 || (arrow >= 0 && arrow < paren)) {
+      const head = text.slice(0, arrow).replace(/^async\s+/, '').trim();
+      return head ? [{ name: head, dflt: null, kind: '' }] : [];
+    }
+    at = paren;
+  }
+  let depth = 0; let end = at;
+  for (; end < text.length; end++) {
+    if (text[end] === '(') depth++;
+    else if (text[end] === ')' && --depth === 0) break;
+  }
+  return splitTop(text.slice(at + 1, end)).map((p) => {
+    const eq = p.indexOf('=');
+    const head = (eq >= 0 ? p.slice(0, eq) : p).trim();
+    const kind = head.startsWith('{') ? 'object' : head.startsWith('[') ? 'array' : '';
+    return { name: head.replace(/^\.\.\./, ''), dflt: eq >= 0 ? p.slice(eq + 1).trim() : null,
+      kind, rest: head.startsWith('...') };
+  });
+}
+
+function constantsOf(text) {
+  // string and number literals of a body: the branch constants
+  const found = [];
+  for (const m of text.matchAll(/(["'])((?:(?!\1)[^\\\n]){0,40})\1|(?<![\w.$])(\d{1,9})(?![\w.])/g)) {
+    if (m[3] !== undefined) { const n = Number(m[3]); found.push(String(n - 1), String(n), String(n + 1)); }
+    else found.push(JSON.stringify(m[2]));
+  }
+  return [...new Set(found)].slice(0, 24);
+}
+
+const HINTS = [
+  [/^(str|string|s|text|name|word|key|prefix|suffix|sep|separator|char|chars|path|url|input|pattern|format|fmt|label|title|id|value|val)$/i, 'string'],
+  [/(str|text|name|word|char|path|url|prefix|suffix|separator)/i, 'string'],
+  [/^(n|i|j|k|x|y|num|number|count|len|length|size|index|idx|max|min|start|end|from|to|limit|amount|width|height|precision|digits|base|radix|depth|times|step|ms|seconds|a|b)$/i, 'number'],
+  [/(count|num|size|index|length|width|max|min|limit|depth|offset|amount)/i, 'number'],
+  [/^(arr|array|list|items|values|xs|elements|collection|entries)$/i, 'array'],
+  [/^(obj|object|opts|options|config|settings|source|target|props|params|map|dict)$/i, 'object'],
+  [/^(fn|func|callback|cb|predicate|iteratee|comparator|mapper|handler|transform|reducer)$/i, 'function'],
+  [/^(is|has|should|can|flag|enable|strict|loose|deep)/i, 'boolean'],
+];
+
+function kindOf(p, jsdoc) {
+  const t = (jsdoc && jsdoc[p.name]) || '';
+  if (t) {
+    const low = t.toLowerCase();
+    for (const k of ['string', 'number', 'boolean', 'function', 'array', 'object']) {
+      if (low.includes(k) || (k === 'array' && low.includes('[]'))) return k;
+    }
+  }
+  if (p.kind) return p.kind;
+  if (p.dflt !== null) {
+    const d = p.dflt;
+    if (/^["'`]/.test(d)) return 'string';
+    if (/^-?\d/.test(d)) return 'number';
+    if (d === 'true' || d === 'false') return 'boolean';
+    if (d.startsWith('[')) return 'array';
+    if (d.startsWith('{')) return 'object';
+  }
+  for (const [re, k] of HINTS) if (re.test(p.name)) return k;
+  return 'any';
+}
+
+function propsOf(text, name) {
+  // the properties the body reads from a parameter (`options.long` -> long)
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  const found = new Set();
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
+    if (!['length', 'constructor', 'hasOwnProperty', 'toString'].includes(m[1])) found.add(m[1]);
+  }
+  return [...found].slice(0, 6);
+}
+
+// values whose property types are guesses: a crash on them is no evidence of a bug
+const guessed = new Set();
+
+function shaped(props) {
+  // objects with the properties the body reads: each alone, then all of them
+  if (!props.length) return [];
+  const out = [];
+  for (const p of props) out.push(`{ ${p}: true }`, `{ ${p}: 1 }`, `{ ${p}: "a" }`);
+  out.push(`{ ${props.map((p) => `${p}: true`).join(', ')} }`);
+  out.forEach((v) => guessed.add(v));
+  return out;
+}
+
+function mixed(consts) {
+  // numbers written with the body's short words: "2" + "days" -> "2days", "1.5 days"
+  const words = consts.filter((c) => /^"[A-Za-z]{1,10}"$/.test(c)).slice(0, 24);
+  const codes = consts.filter((c) => /^\d+$/.test(c) && +c > 32 && +c < 127).slice(0, 12);
+  return words.map((w, i) => JSON.stringify((i % 2 ? '1.5 ' : '2') + JSON.parse(w)))
+    .concat(codes.map((c) => JSON.stringify(`a${String.fromCharCode(+c)}b`)));  // charCodeAt cases
+}
+
+function typeofsOf(text, name) {
+  // the types the body tests a parameter for: `typeof val === 'number'` -> number
+  const found = new Set();
+  let at = text.indexOf(`typeof ${name}`);
+  while (at >= 0 && found.size < 4) {
+    const rest = text.slice(at + 7 + name.length, at + 7 + name.length + 24);
+    const quote = rest.search(/['"]/);
+    if (quote >= 0 && /^\s*[!=]==?\s*$/.test(rest.slice(0, quote))) {
+      found.add(rest.slice(quote + 1).split(/['"]/)[0]);
+    }
+    at = text.indexOf(`typeof ${name}`, at + 1);
+  }
+  return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
+}
+
+function callsOf(entry, pools, jsdoc, maxCalls) {
+  // boundary calls of one function: a base call, then one parameter varied at a time
+  const params = entry.params.slice(0, 6);
+  const consts = [...new Set([...entry.constants, ...fileConstants])];
+  const options = params.map((p) => {
+    const kind = kindOf(p, jsdoc);
+    let values = [...(pools[kind] || pools.any)];
+    const shapes = shaped(propsOf(entry.text, p.name));
+    if (kind === 'string') {  // and a few numbers: many string functions also take numbers
+      values = values.concat(consts.filter((c) => c.startsWith('"')), mixed(consts), ['2', '1.5', '-100']);
+    }
+    if (kind === 'number') values = values.concat(consts.filter((c) => !c.startsWith('"')));
+    if (kind === 'any') values = values.concat(consts.slice(0, 6), mixed(consts).slice(0, 4));
+    if (kind === 'object' || kind === 'any') values = values.concat(shapes);
+    for (const other of typeofsOf(entry.text, p.name)) {  // `typeof val === 'number'`
+      if (other !== kind && pools[other]) values = values.concat(pools[other].slice(0, 4));
+    }
+    if (p.dflt !== null && p.dflt.length < 60) values.unshift(p.dflt);
+    return [...new Set(values)];
+  });
+  const base = options.map((o, i) => (params[i].dflt !== null || o.length < 2 ? o[0] : o[1]));
+  const seen = new Set();
+  const out = [];
+  const add = (args) => {
+    const key = args.join('\u0000');
+    if (!seen.has(key) && out.length < maxCalls) { seen.add(key); out.push(args); }
+  };
+  add([]);
+  add(base);
+  options.forEach((choices, i) => {
+    for (const c of choices) add([...base.slice(0, i), c, ...base.slice(i + 1)]);
+  });
+  if (params.length >= 2) {  // the first parameter's values with each shaped second one
+    const second = options[1].filter((v) => v.startsWith('{ ') && v.includes(': true'));
+    const step = Math.max(1, Math.floor(options[0].length / 10));
+    const spread = options[0].filter((_, k) => k % step === 0 || k >= options[0].length - 3);
+    for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
+  }
+  return out;
+}
+
+function entriesOf(mod, binding) {
+  const out = [];
+  const seen = new Set();
+  const visit = (value, access, label, depth) => {
+    if (out.length >= 80 || value === null || seen.has(value)) return;
+    if (typeof value === 'function') {
+      seen.add(value);
+      const text = Function.prototype.toString.call(value);
+      if (text.includes('[native code]')) return;
+      if (/^class\b/.test(text)) {
+        out.push({ label: `new ${label}`, expr: `new ${access}`, params: paramsOf(text), text });
+        const proto = value.prototype || {};
+        for (const m of Object.getOwnPropertyNames(proto)) {
+          const d = Object.getOwnPropertyDescriptor(proto, m);
+          if (m === 'constructor' || !d || typeof d.value !== 'function') continue;
+          const mt = Function.prototype.toString.call(d.value);
+          out.push({ label: `${label}.${m}`, expr: `@CTOR@.${m}`, params: paramsOf(mt), text: mt,
+            ctor: { expr: `new ${access}`, params: paramsOf(text), text } });
+        }
+      } else {
+        out.push({ label, expr: access, params: paramsOf(text), text });
+      }
+      if (depth > 0) return;
+    } else if (typeof value !== 'object' || depth > 0) {
+      return;
+    }
+    for (const k of Object.keys(value).slice(0, 120)) {
+      if (k === '__esModule') continue;
+      let v; try { v = value[k]; } catch (e) { continue; }
+      const acc = /^[A-Za-z_$][\w$]*$/.test(k) ? `${access}.${k}` : `${access}[${JSON.stringify(k)}]`;
+      visit(v, acc, label === binding ? k : `${label}.${k}`, depth + 1);
+    }
+  };
+  visit(mod, binding, binding, 0);
+  return out;
+}
+
+function thrownInfo(e) {
+  // how an exception looks, and whether the target's own code threw it on purpose
+  if (!(e instanceof Error)) return { name: typeof e, message: lit(e) || String(e), explicit: true, literal: lit(e) };
+  const stack = String(e.stack || '');
+  let explicit = true;
+  let where = '';
+  for (const line of stack.split('\n').slice(1)) {
+    const at = line.indexOf(targetFile + ':');
+    if (at < 0) continue;
+    const n = Number(line.slice(at + targetFile.length + 1).split(':')[0]);
+    const code = sourceLines[n - 1] || '';
+    where = `${spec.target}:${n}`;
+    explicit = /\bthrow\b|Error\s*\(|reject\s*\(/.test(code);
+    break;
+  }
+  if (!where) explicit = !['TypeError', 'RangeError', 'ReferenceError'].includes(e.name);
+  return { name: e.name, message: String(e.message).slice(0, 500), explicit, where,
+    code: e.code === undefined ? null : lit(e.code) };
+}
+
+function withTimeout(thunk, ms) {
+  const ctx = vm.createContext({ __f: thunk });
+  return vm.runInContext('__f()', ctx, { timeout: ms });
+}
+
+async function settle(value, ms) {
+  if (!value || typeof value.then !== 'function') return { value };
+  let timer;
+  const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('@@timeout')), ms); });
+  try {
+    return { value: await Promise.race([value, limit]), async: true };
+  } catch (e) {
+    if (e && e.message === '@@timeout') throw e;
+    throw { __devlabAsync: true, error: e };
+  } finally { clearTimeout(timer); }
+}
+
+function observe(value) {
+  const shown = lit(value);
+  if (shown !== null && shown.length <= 4000) return { kind: 'value', literal: shown };
+  return { kind: 'opaque', type: typeof value,
+    ctor: value && value.constructor && typeof value.constructor.name === 'string' ? value.constructor.name : '' };
+}
+
+async function probe() {
+  const mod = await load(targetFile, spec.esm);
+  const entries = entriesOf(mod, spec.binding);
+  fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
+  const calls = [];
+  for (const entry of entries) {
+    const jsdoc = spec.jsdoc[entry.label.replace(/^new /, '').split('.').pop()] || {};
+    entry.constants = constantsOf(entry.text);
+    let prefix = '';
+    if (entry.ctor) {
+      const ctorArgs = callsOf({ ...entry.ctor, constants: constantsOf(entry.ctor.text) }, spec.pools, {}, 2);
+      prefix = `${entry.ctor.expr}(${(ctorArgs[1] || ctorArgs[0]).join(', ')})`;
+    }
+    for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
+      const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
+      calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
+        typed: Object.keys(jsdoc).length > 0 && !args.some((a) => guessed.has(a)) });
+    }
+  }
+  for (const ex of spec.examples) {
+    // a documented example names the function bare: bind it to what the module exports
+    const entry = entries.find((e) => !e.ctor && e.label.split('.').pop() === ex.target);
+    if (!entry) continue;
+    calls.push({ target: entry.label, expr: ex.expr, prelude: `const ${ex.target} = ${entry.expr};`,
+      args: [], doc: true, expected: ex.expected });
+  }
+  const results = [];
+  for (const call of calls.slice(0, spec.max_total)) {
+    const r = { ...call };
+    try {
+      const thunk = new Function(spec.binding, `${call.prelude || ''} return (${call.expr});`);
+      const got = await settle(withTimeout(() => thunk(mod), spec.call_timeout_ms), spec.call_timeout_ms);
+      Object.assign(r, observe(got.value), { async: !!got.async });
+      if (call.doc && call.expected) {
+        let same = false;
+        try {
+          const want = new Function(`return (${call.expected});`)();
+          require('node:assert').deepStrictEqual(got.value, want);
+          same = true;
+        } catch (e) { same = false; }
+        r.documented = same;
+      }
+    } catch (caught) {
+      const wrapped = !!(caught && caught.__devlabAsync);
+      const e = wrapped ? caught.error : caught;
+      if (e && (e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || e.message === '@@timeout')) {
+        r.kind = 'timeout';
+      } else if (e instanceof SyntaxError && !String(e.stack).includes(targetFile)) {
+        r.kind = 'invalid';
+        r.message = e.message;
+      } else {
+        Object.assign(r, { kind: 'throw' }, thrownInfo(e));
+        r.async = wrapped;
+      }
+    }
+    results.push(r);
+  }
+  return { entries: entries.map((e) => e.label), results };
+}
+
+// ---- coverage ---------------------------------------------------------------------
+function post(session, method, params) {
+  let out; let err;
+  session.post(method, params || {}, (e, r) => { err = e; out = r; });
+  if (err) throw err;
+  return out;
+}
+
+function targetRanges(session) {
+  const taken = post(session, 'Profiler.takePreciseCoverage');
+  const want = url.pathToFileURL(targetFile).href;
+  const out = [];
+  for (const script of taken.result) {
+    if (script.url !== want && script.url !== targetFile) continue;
+    for (const fn of script.functions) {
+      fn.ranges.forEach((r, i) => out.push([r.startOffset, r.endOffset, r.count, i === 0 ? 1 : 0]));
+    }
+  }
+  return out;
+}
+
+function lineOffsets() {
+  const starts = [];
+  let at = 0;
+  for (const line of sourceLines) {
+    const lead = line.length - line.trimStart().length;
+    starts.push(at + lead);
+    at += line.length + 1;
+  }
+  return starts;
+}
+
+function units(ranges, blocks, offsets) {
+  const count = (o) => {
+    let best = null;
+    for (const r of ranges) {
+      if (r[0] <= o && o < r[1] && (best === null || r[1] - r[0] <= best[1] - best[0])) best = r;
+    }
+    return best ? best[2] : 0;
+  };
+  const lines = spec.code_lines.filter((n) => count(offsets[n - 1]) > 0);
+  const hit = [...blocks].filter((k) => count(Number(k.split(':')[0])) > 0);
+  return { lines, blocks: hit };
+}
+
+async function runOne(test, ms) {
+  const started = Date.now();
+  try {
+    const got = withTimeout(() => test.fn(), ms);
+    await settle(got, ms);
+    return { outcome: 'passed', ms: Date.now() - started };
+  } catch (caught) {
+    const e = caught && caught.__devlabAsync ? caught.error : caught;
+    const timeout = e && (e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || e.message === '@@timeout');
+    return { outcome: timeout ? 'timeout' : 'failed', message: String((e && e.stack) || e).slice(0, 1200) };
+  }
+}
+
+async function verify() {
+  const session = new inspector.Session();
+  session.connect();
+  post(session, 'Profiler.enable');
+  post(session, 'Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+  const registry = [];
+  globalThis.__devlabTest = (name, fn) => { registry.push({ name, fn }); };
+  await load(targetFile, spec.esm);
+  const loadRanges = targetRanges(session);
+  await load(path.join(__dirname, spec.candidates), spec.esm);
+  targetRanges(session);
+  const raw = [];
+  for (let run = 1; run <= spec.runs; run++) {
+    for (const test of registry) {
+      targetRanges(session);
+      const result = await runOne(test, spec.timeout_ms);
+      raw.push({ name: test.name, run, ...result, ranges: targetRanges(session) });
+    }
+  }
+  const blocks = new Set();
+  for (const r of [{ ranges: loadRanges }, ...raw]) {
+    for (const x of r.ranges) blocks.add(`${x[0]}:${x[1]}`);
+  }
+  const offsets = lineOffsets();
+  const loaded = units(loadRanges, blocks, offsets);
+  const runs = raw.map(({ ranges, ...rest }) => ({ ...rest, ...units(ranges, blocks, offsets) }));
+  return { load: loaded, blocks: [...blocks], runs };
+}
+
+process.on('uncaughtException', () => {});  // a stray timer's error must not end the run
+process.on('unhandledRejection', () => {});
+(async () => {
+  let out;
+  try {
+    out = spec.mode === 'probe' ? await probe() : await verify();
+  } catch (e) {
+    out = { error: String((e && e.stack) || e).slice(0, 3000) };
+  }
+  // exit only once the pipe took everything (an early exit cuts a pipe write at 64 KiB)
+  process.stdout.write('\n' + MARK + JSON.stringify(out) + '\n', () => process.exit(0));
+})();

@@ -1,0 +1,105 @@
+"""JavaScript mutants run against a project's ``node:test`` suite in the sandbox.
+
+The mutants themselves are the dataset pipeline's (``mutation.file_mutants``: the same
+tree-sitter operators as Python's, re-parsed so each is valid JavaScript). Here they
+are only run: one sandbox run per batch, where a small driver runs ``node --test`` on
+the tests against the original file first (when the tests fail on it, the batch says
+nothing), then writes each mutant over the target file in the sandbox's copy of the
+project and runs the tests again, under a per-mutant time limit. A mutant is *killed*
+when the tests fail or time out on it; the verdicts are judged by ``mutation._judge``
+like Python's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from devlab.config import Settings
+from devlab.progress import ProgressFn, report
+from devlab.sandbox import Limits, SandboxRequest, run_code
+
+__all__ = ["run_js_mutants"]
+
+MARK = "@@DEVLAB_JS_MUTANTS@@"
+_BATCH = 25
+DRIVER = r"""'use strict';
+// DevLab's JavaScript mutant runner (see devlab/testing/jsmutate.py).
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_mut.json'), 'utf8'));
+const target = path.join(__dirname, spec.target);
+const original = fs.readFileSync(target, 'utf8');
+const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
+function tests(id) {
+  const reporter = '--test-reporter=' + (spec.names ? 'tap' : 'dot');
+  const run = spawnSync(process.execPath, ['--test', reporter,
+    '--test-timeout=' + spec.timeout_ms, ...spec.tests],
+    { cwd: __dirname, encoding: 'utf8', timeout: spec.timeout_ms * 3, killSignal: 'SIGKILL',
+      maxBuffer: 4 * 1024 * 1024 });
+  if (spec.names) {
+    failing[id] = (run.stdout || '').split('\n').filter((l) => l.startsWith('not ok '))
+      .map((l) => l.replace(/^not ok \d+ - /, '').split(' # ')[0].replace(/\\(.)/g, '$1'));
+  }
+  if (run.signal || (run.error && run.error.code === 'ETIMEDOUT')) return 'timeout';
+  return run.status === 0 ? 'passed' : 'failed';
+}
+const out = { original: tests('original') };
+if (out.original === 'passed') {
+  for (const [id, text] of spec.mutants) {
+    fs.writeFileSync(target, text);
+    out[id] = tests(id);
+  }
+}
+out['@failing'] = failing;
+fs.writeFileSync(target, original);
+process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n', () => process.exit(0));
+""".replace("@@MARK@@", MARK)
+
+
+def run_js_mutants(
+    files: dict[str, str],
+    settings: Settings,
+    *,
+    path: str,
+    tests: list[str],
+    mutants: list[tuple[str, str]],
+    timeout: float = 10.0,
+    progress: ProgressFn | None = None,
+    failing: dict[str, list[str]] | None = None,
+) -> tuple[dict[str, str], str]:
+    """``{mutant id: passed|failed|timeout}`` of the batches whose original passed, and
+    why the others were not judged (empty when every batch was). With ``failing`` (a
+    dict), it is filled with each mutant's failing top-level test names."""
+    done: dict[str, str] = {}
+    message = ""
+    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    wall = settings.sandbox_max_wall_seconds
+    for n, batch in enumerate(batches, 1):
+        report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
+        spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
+                "mutants": batch, "names": failing is not None}  # fmt: skip
+        request = SandboxRequest(
+            language="javascript", entry="_devlab_mut.js",
+            files={**files, "_devlab_mut.js": DRIVER, "_devlab_mut.json": json.dumps(spec)},
+            limits=Limits(wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
+                          memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
+                          max_output_bytes=min(1_000_000, settings.sandbox_max_output_bytes),
+                          max_disk_mb=min(256, settings.sandbox_max_disk_mb)),
+        )  # fmt: skip
+        result = run_code(request, settings)
+        at = result.stdout.rfind(MARK)
+        if at < 0:
+            message = f"a batch ended {result.status}: {(result.stderr or result.stdout)[-300:]}"
+            continue
+        outcomes = json.loads(result.stdout[at + len(MARK) :].split("\n", 1)[0])
+        if outcomes.get("original") != "passed":
+            message = (f"the tests do not pass on the original code ({outcomes.get('original')}"
+                       "); mutants not judged")  # fmt: skip
+            continue
+        names = outcomes.pop("@failing", {})
+        if failing is not None:
+            failing.update({k: v for k, v in names.items() if k != "original"})
+        done.update({k: v for k, v in outcomes.items() if k != "original"})
+    report(progress, "mutants", len(batches), len(batches), "done")
+    return done, message

@@ -1,0 +1,44 @@
+"""Mutation score for Go (issue 15): the dataset pipeline's tree-sitter mutants of a Go
+function, each run against its package's tests by `go test` in the real sandbox."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from devlab.config import Settings
+from devlab.testing import ProjectFiles, mutation_score
+from devlab.testing.mutation import mutant_tests
+
+CALC = """package calc
+
+// Abs returns the absolute value of x.
+func Abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+"""
+WEAK = 'package calc\n\nimport "testing"\n\nfunc TestAbs(t *testing.T) {\n\tAbs(3)\n}\n'
+STRONG = (
+    'package calc\n\nimport "testing"\n\nfunc TestAbs(t *testing.T) {\n'
+    '\tif Abs(-2) != 2 || Abs(3) != 3 || Abs(0) != 0 {\n\t\tt.Fatal("abs")\n\t}\n}\n'
+)
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_go_mutants_run_against_the_packages_tests(lab_settings: Settings) -> None:
+    files = {"go.mod": "module example.com/calc\n\ngo 1.19\n", "calc.go": CALC,
+             "calc_test.go": WEAK, "other/x_test.go": "package other\n"}  # fmt: skip
+    pf = ProjectFiles("calc", None, None, files)
+    assert mutant_tests(pf, "calc.go") == ["calc_test.go"]  # the package's tests only
+    weak, _ = mutation_score(pf, lab_settings, path="calc.go", tests=["calc_test.go"])
+    assert weak.symbols == ["Abs"] and weak.mutants >= 3 and weak.score == 0.0
+    assert all(m.diff.startswith("--- a/calc.go") for m in weak.survived)
+    strong, _ = mutation_score(pf, lab_settings, path="calc.go", tests=["calc_test.go"],
+                               extra_files={"calc_test.go": STRONG})  # fmt: skip
+    assert strong.mutants == weak.mutants and strong.score is not None and strong.score > 50
