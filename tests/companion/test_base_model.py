@@ -211,3 +211,18 @@ def test_the_other_actions_on_a_base_model_continue_a_page(bench):
     with stored() as s:
         row = s.get(MessageRow, bugs.message_id)
         assert row is not None and row.prompt[0]["content"] == bugs_page
+
+
+def test_a_method_is_shown_dedented_and_put_back_at_its_indentation(bench):
+    from devlab.companion import RefactorRequest, refactor
+    from devlab.llm import LLMService
+
+    method = "    def total(self):\n        return sum(self.items)\n"
+    model = BaseScripted("def total(self):\n    return sum(self.items or [])\n")
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    answer = refactor(bench, RefactorRequest(code=method, language="python", kind="simplify"))
+    assert "```python\ndef total(self):\n    return sum(self.items)\n```" in model.prompts[0]
+    assert answer.code == "    def total(self):\n        return sum(self.items or [])\n"
+    assert "+        return sum(self.items or [])" in answer.diff

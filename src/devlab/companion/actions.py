@@ -11,6 +11,7 @@ unified diff from the original that is proven to apply.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from devlab.codebase import detect_language, require_snapshot, resolve_project
@@ -281,6 +282,8 @@ def _code_answer(
     except UnparsableCode as exc:  # 422; the reply stays stored, open to feedback
         exc.detail.update(conversation_id=conversation_id, message_id=message_id)
         raise
+    if diff:
+        code = reindented(code, subject.code)
     if not subject.code.endswith("\n"):
         code = code.rstrip("\n")  # keep the original's (missing) final newline
     patch = ""
@@ -299,6 +302,20 @@ def _code_answer(
         model=completion.model,
         prompt_version=prompt.version,
     )
+
+
+def reindented(code: str, original: str) -> str:
+    """``code`` at the original's indentation when it came back at column 0 (a method
+    refactored or fixed on its own), so the diff puts it back in its class."""
+    indent = _indent(original)
+    if not indent or _indent(code):
+        return code
+    return textwrap.indent(code, indent)
+
+
+def _indent(code: str) -> str:
+    first = next((line for line in code.splitlines() if line.strip()), "")
+    return first[: len(first) - len(first.lstrip())]
 
 
 def _need_language(subject: CodeSubject, action: str) -> str:

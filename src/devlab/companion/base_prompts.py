@@ -26,6 +26,7 @@ the system prompt; given a worked example first, it copies the example's answer.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from devlab.llm import RenderedPrompt
@@ -211,8 +212,10 @@ def rewrite_continuation(
     error it gives,) a line that says what the next version is (``after``), and an
     open code block in the target language for the model to fill. ``first_line``
     starts the new version with the original's first line (a fix keeps the
-    signature). The reply is read from that block (``prefix`` = its opening)."""
+    signature). The reply is read from that block (``prefix`` = its opening). A method's
+    code is shown dedented (the model writes from column 0; the caller re-indents)."""
     target = target or language
+    code = textwrap.dedent(code)
     where_error = ""
     if error:
         tail = "\n".join(error.strip().splitlines()[-12:])[-1500:]
