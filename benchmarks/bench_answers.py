@@ -37,6 +37,7 @@ import json
 import re
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,8 @@ def act(bench: Workbench, project: str, q: dict[str, Any], max_tokens: int) -> d
         message_id = exc.detail.get("message_id")
         return {"text": stored_text(bench, message_id), "message_id": message_id,
                 "model": None, "citations": [], "code": None, "parses": False}  # fmt: skip
-    parses = code_parses(f"```\n{code.code}\n```") if code.language == "python" else True
+    python = code.language == "python"  # a method comes back indented: parse it dedented
+    parses = code_parses(f"```\n{textwrap.dedent(code.code)}\n```") if python else True
     return {"text": stored_text(bench, code.message_id), "message_id": code.message_id,
             "model": code.model, "citations": [], "code": code.code, "parses": parses}  # fmt: skip
 
