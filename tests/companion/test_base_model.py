@@ -172,8 +172,9 @@ def test_the_other_actions_on_a_base_model_continue_a_page(bench):
 
     code = "def average(values):\n    return sum(values) / len(values)\n"
     model = BaseScripted(
-        "2: divides by zero for an empty list\n- line 2: no type check",
-        "use statistics.mean",
+        "2: divides by zero for an empty list\n- line 2: no type check\n"
+        "- line 3: no type check\n- line 4: no type check",  # a base model's loop, cut
+        "use statistics.mean\n" + "".join(f"- idea {n}: {w}\n" for n, w in enumerate("abcdefg")),
         "    return sum(values) / max(len(values), 1)\n",
         "def average(values):\n    total = sum(values)\n    return total / len(values)\n",
         "  return values.reduce((a, b) => a + b, 0) / values.length;\n}\n",
@@ -185,7 +186,8 @@ def test_the_other_actions_on_a_base_model_continue_a_page(bench):
     bugs = find_bugs(bench, CodeInput(**given))
     assert bugs.items == ["line 2: divides by zero for an empty list", "line 2: no type check"]
     ideas = suggest(bench, SuggestRequest(**given, kind="optimisation"))
-    assert ideas.text == "- use statistics.mean" and ideas.items == ["use statistics.mean"]
+    assert ideas.items == ["use statistics.mean", "idea 0: a", "idea 1: b", "idea 2: c",
+                           "idea 3: d"]  # fmt: skip
     fixed = fix(bench, FixRequest(**given, error="ZeroDivisionError: division by zero"))
     assert fixed.code == "def average(values):\n    return sum(values) / max(len(values), 1)\n"
     assert "+    return sum(values) / max(len(values), 1)" in fixed.diff

@@ -186,7 +186,30 @@ def base_reply(page: Continuation, text: str) -> str:
     (an opened list, an opened code block, closed again) in front of its text."""
     if page.prefix.startswith("```"):
         return f"{page.prefix}{text.rstrip()}\n```"
-    return (page.prefix + text).strip()
+    answer = (page.prefix + text).strip()
+    most = REVIEW_ITEMS.get(page.name)
+    return _distinct_lines(answer, most) if most else answer
+
+
+# A base model's review list goes on until max_tokens, mostly repeating its first item
+# with the next line number ("- line 28: x", "- line 29: x", ...): keep the distinct items.
+REVIEW_ITEMS = {"base-bugs": 10, "base-suggest": 5}
+
+
+def _distinct_lines(answer: str, most: int) -> str:
+    """The first ``most`` lines of ``answer`` that differ in more than numbers and
+    punctuation from every earlier one."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in answer.splitlines():
+        key = " ".join(re.sub(r"[\W\d_]+", " ", line).lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+        if len(kept) == most:
+            break
+    return "\n".join(kept)
 
 
 def _text_answer(
