@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 # A schema larger than this is refused (the grammar compiler's work grows with it).
 MAX_SCHEMA_CHARS = 20_000
-_SPECIAL = b"\xff"
 _tables: dict[int, Any] = {}
 _tables_lock = threading.Lock()
 
@@ -81,18 +80,7 @@ def token_table(tokenizer: SentencePieceTokenizer) -> Any:
 
 def _build_table(tokenizer: SentencePieceTokenizer) -> Any:
     llg = _llguidance()
-    sp = tokenizer._sp
-    pieces: list[bytes] = []
-    special: list[int] = []
-    for i in range(sp.get_piece_size()):
-        piece = sp.id_to_piece(i)
-        if sp.is_control(i) or sp.is_unknown(i):
-            pieces.append(_SPECIAL + piece.encode("utf-8"))
-            special.append(i)
-        elif sp.is_byte(i):  # "<0x0A>"
-            pieces.append(bytes([int(piece[3:-1], 16)]))
-        else:
-            pieces.append(piece.replace("\u2581", " ").encode("utf-8"))
+    pieces, special = tokenizer.vocabulary_bytes()
 
     class _Vocabulary:
         eos_token_id = tokenizer.eos_ids[0]
