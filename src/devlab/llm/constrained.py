@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from devlab.errors import ComponentUnavailable, InvalidInput
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
 
 # A schema larger than this is refused (the grammar compiler's work grows with it).
 MAX_SCHEMA_CHARS = 20_000
-_tables: dict[int, Any] = {}
+# Keyed by the tokenizer object itself (weakly): a table never outlives its tokenizer,
+# and a new tokenizer at a recycled address never finds an old table.
+_tables: weakref.WeakKeyDictionary[SentencePieceTokenizer, Any] = weakref.WeakKeyDictionary()
 _tables_lock = threading.Lock()
 
 
@@ -70,11 +73,10 @@ def check_schema(schema: dict[str, Any]) -> str:
 
 def token_table(tokenizer: SentencePieceTokenizer) -> Any:
     """llguidance's view of ``tokenizer`` (an ``LLTokenizer``), built once per tokenizer."""
-    key = id(tokenizer)
     with _tables_lock:
-        table = _tables.get(key)
+        table = _tables.get(tokenizer)
         if table is None:
-            table = _tables[key] = _build_table(tokenizer)
+            table = _tables[tokenizer] = _build_table(tokenizer)
     return table
 
 
