@@ -3,11 +3,14 @@ providers|prompts|ask`` (``devlab.llm`` is plumbing with no doors of its own).""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import typer
 
 from devlab.clitools import bench, emit_json, handle_errors, settings, stderr, stdout
+from devlab.errors import InvalidInput
 from devlab.llm import (
     ChatMessage,
     GenerationParams,
@@ -114,15 +117,23 @@ def ask(
     max_tokens: int = typer.Option(256, "--max-tokens", min=1, help="longest answer"),
     temperature: float = typer.Option(0.2, "--temperature", min=0.0, max=2.0),
     as_json: bool = typer.Option(False, "--json", help="print the completion as JSON"),
+    schema: Path | None = typer.Option(
+        None,
+        "--schema",
+        help="a JSON Schema file: the local engines answer with JSON that matches it",
+    ),
 ) -> None:
     """Ask a language model one question (streams the answer; usage is recorded)."""
+    json_schema = _read_schema(schema) if schema is not None else None
     text = sys.stdin.read() if question == "-" else question
     system = render_prompt("system")
     messages = [
         ChatMessage(role="system", content=system.text),
         ChatMessage(role="user", content=text),
     ]
-    params = GenerationParams(max_tokens=max_tokens, temperature=temperature)
+    params = GenerationParams(
+        max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
+    )
     with bench() as wb:
         on_token = None if as_json else _write
         completion = wb.llm.chat(task, messages, params, on_token=on_token, prompt=system)
@@ -139,6 +150,19 @@ def ask(
         markup=False,
         highlight=False,
     )
+
+
+def _read_schema(path: Path) -> dict:
+    """The JSON Schema in ``path`` (an object), or an error that names the file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"--schema {path}: cannot read it ({exc.strerror})") from exc
+    except ValueError as exc:
+        raise InvalidInput(f"--schema {path}: not JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(f"--schema {path}: a JSON Schema is a JSON object")
+    return data
 
 
 def _write(piece: str) -> None:

@@ -140,3 +140,91 @@ def test_a_request_for_code_on_a_base_model_opens_a_code_block(bench):
     ast.parse(answer.answer.split("```python\n")[1].split("```")[0])
     assert model.prompts[0].endswith("Answer:\n```python\n")
     assert model.params[0].stop == CODE_ANSWER_STOPS
+
+
+def test_a_translation_starts_from_the_function_line():
+    from devlab.companion.base_prompts import translated_header
+
+    code = "class S:\n    def sign(self, value: str | bytes, *, sep: str = '.') -> bytes:\n"
+    assert translated_header(code, "python", "typescript") == "function sign(value, sep) {\n"
+    assert translated_header(code, "python", "go") == ""
+    assert translated_header("x = 1\n", "python", "javascript") == ""
+
+
+def test_the_other_actions_on_a_base_model_continue_a_page(bench):
+    """bugs/suggest continue a code review whose list has begun; refactor/fix/translate
+    fill the open "after" code block of a before/after page. No chat turns, and the
+    page (what the model saw) is the stored prompt."""
+    from devlab.companion import (
+        CodeInput,
+        FixRequest,
+        RefactorRequest,
+        SuggestRequest,
+        TranslateRequest,
+        find_bugs,
+        fix,
+        refactor,
+        suggest,
+        translate,
+    )
+    from devlab.companion.base_prompts import REVIEW_STOPS, REWRITE_STOPS
+    from devlab.llm import LLMService
+
+    code = "def average(values):\n    return sum(values) / len(values)\n"
+    model = BaseScripted(
+        "2: divides by zero for an empty list\n- line 2: no type check\n"
+        "- line 3: no type check\n- line 4: no type check",  # a base model's loop, cut
+        "use statistics.mean\n" + "".join(f"- idea {n}: {w}\n" for n, w in enumerate("abcdefg")),
+        "    return sum(values) / max(len(values), 1)\n",
+        "def average(values):\n    total = sum(values)\n    return total / len(values)\n",
+        "  return values.reduce((a, b) => a + b, 0) / values.length;\n}\n",
+    )
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    given = {"code": code, "language": "python"}
+    bugs = find_bugs(bench, CodeInput(**given))
+    assert bugs.items == ["line 2: divides by zero for an empty list", "line 2: no type check"]
+    ideas = suggest(bench, SuggestRequest(**given, kind="optimisation"))
+    assert ideas.items == ["use statistics.mean", "idea 0: a", "idea 1: b", "idea 2: c",
+                           "idea 3: d"]  # fmt: skip
+    fixed = fix(bench, FixRequest(**given, error="ZeroDivisionError: division by zero"))
+    assert fixed.code == "def average(values):\n    return sum(values) / max(len(values), 1)\n"
+    assert "+    return sum(values) / max(len(values), 1)" in fixed.diff
+    simpler = refactor(bench, RefactorRequest(**given, kind="simplify"))
+    assert "    total = sum(values)\n" in simpler.code and simpler.diff
+    js = translate(bench, TranslateRequest(**given, target_language="javascript"))
+    assert js.code.startswith("function average(values) {\n  return values.reduce(")
+
+    bugs_page, suggest_page, fix_page, refactor_page, translate_page = model.prompts
+    assert bugs_page.endswith("```\nBugs:\n- line ") and "   2      return sum" in bugs_page
+    assert suggest_page.endswith("Suggestions (optimisation):\n- ")
+    assert "It fails with:\n```\nZeroDivisionError: division by zero\n```\n" in fix_page
+    assert fix_page.endswith("# After: the fixed code.\n```python\ndef average(values):\n")
+    assert refactor_page.endswith("# After: make it simpler and clearer\n```python\n")
+    assert translate_page.endswith(
+        "# After: the same code in javascript.\n```javascript\nfunction average(values) {\n"
+    )
+    assert "You " not in "".join(model.prompts)  # no system prompt to echo
+    assert [p.stop for p in model.params] == [REVIEW_STOPS] * 2 + [REWRITE_STOPS] * 3
+    stored = bench.db.session
+    from devlab.store.models import MessageRow
+
+    with stored() as s:
+        row = s.get(MessageRow, bugs.message_id)
+        assert row is not None and row.prompt[0]["content"] == bugs_page
+
+
+def test_a_method_is_shown_dedented_and_put_back_at_its_indentation(bench):
+    from devlab.companion import RefactorRequest, refactor
+    from devlab.llm import LLMService
+
+    method = "    def total(self):\n        return sum(self.items)\n"
+    model = BaseScripted("def total(self):\n    return sum(self.items or [])\n")
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    answer = refactor(bench, RefactorRequest(code=method, language="python", kind="simplify"))
+    assert "```python\ndef total(self):\n    return sum(self.items)\n```" in model.prompts[0]
+    assert answer.code == "    def total(self):\n        return sum(self.items or [])\n"
+    assert "+        return sum(self.items or [])" in answer.diff

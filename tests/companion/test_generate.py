@@ -324,6 +324,7 @@ def test_loop_as_a_job_logs_and_reports_each_round(bench, scripted):
 
 def test_loop_asks_with_stop_sequences_so_a_model_that_runs_on_is_cut(bench):
     from devlab.companion.generate import CODE_STOPS, SPEC_STOPS
+    from devlab.companion.models import SPEC_SCHEMA
     from devlab.llm import LLMService
     from devlab.llm.providers.scripted import ScriptedProvider
 
@@ -333,3 +334,6 @@ def test_loop_asks_with_stop_sequences_so_a_model_that_runs_on_is_cut(bench):
     result = generate_code(bench, GenerateRequest(requirement="fizzbuzz", max_rounds=1))
     assert [p.stop for p in model.params] == [SPEC_STOPS, CODE_STOPS, CODE_STOPS]
     assert result.spec.function == "fizz" and result.verdict == "passed"
+    # Only the spec is structured: its request carries the schema the local engines
+    # decode under (llm/constrained.py); code and tests are free text.
+    assert [p.json_schema for p in model.params] == [SPEC_SCHEMA, None, None]

@@ -178,3 +178,19 @@ def test_test_command_gives_runner_arguments_and_refuses_shell():
     assert runner_arguments("tests/test_ops.py", "python") == ["tests/test_ops.py"]
     with pytest.raises(InvalidInput):
         runner_arguments("pytest; rm -rf /", "python")
+
+
+def test_the_spec_schema_asks_for_every_field_of_a_spec_and_parses_back():
+    import json
+
+    from devlab.companion.generate import parse_spec
+    from devlab.companion.models import SPEC_SCHEMA, Spec
+
+    assert set(SPEC_SCHEMA["properties"]) == set(Spec.model_fields) - {"source"}
+    assert set(SPEC_SCHEMA["required"]) == set(SPEC_SCHEMA["properties"])
+    reply = {"summary": "", "function": "add", "inputs": ["a: int"], "outputs": [],
+             "constraints": [], "examples": [{"input": "add(1, 2)", "output": "3"}],
+             "acceptance_tests": ["add(1, 2) == 3"]}  # fmt: skip
+    spec = parse_spec(json.dumps(reply), "Write add(a, b)")
+    assert spec.source == "model" and spec.summary == "Write add(a, b)"  # empty -> requirement
+    assert spec.examples == [{"input": "add(1, 2)", "output": "3"}]

@@ -129,3 +129,21 @@ def test_llamacpp_provider_is_built_from_settings(tmp_path):
     service = LLMService(settings)
     assert isinstance(service.providers["cpp"], LlamaCppProvider)
     assert service.providers["cpp"].model == "x.gguf"
+
+
+def test_cli_llm_ask_refuses_a_bad_schema_file_before_any_model_loads(tmp_path):
+    home = ["--home", str(tmp_path / "h")]
+    (tmp_path / "list.json").write_text("[1, 2]")
+    (tmp_path / "broken.json").write_text("{")
+    (tmp_path / "huge.json").write_text(json.dumps({"description": "x" * 30_000}))
+    cases = {
+        "missing.json": "cannot read it",
+        "list.json": "a JSON Schema is a JSON object",
+        "broken.json": "not JSON",
+        "huge.json": "at most 20000",
+    }
+    for name, message in cases.items():
+        args = [*home, "llm", "ask", "hi", "--schema", str(tmp_path / name)]
+        result = runner.invoke(app, args)
+        said = " ".join(result.output.split())  # the error is wrapped to the terminal
+        assert result.exit_code == 2 and message in said, (name, result.output)

@@ -11,10 +11,16 @@ unified diff from the original that is proven to apply.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from devlab.codebase import detect_language, require_snapshot, resolve_project
-from devlab.companion.base_prompts import Continuation, answer_continuation
+from devlab.companion.base_prompts import (
+    Continuation,
+    answer_continuation,
+    review_continuation,
+    rewrite_continuation,
+)
 from devlab.companion.context import project_licence, snapshot_file
 from devlab.companion.conversations import (
     add_message,
@@ -37,7 +43,7 @@ from devlab.companion.models import (
 )
 from devlab.companion.prompting import Prompt, extract_code, prose, render_prompt
 from devlab.errors import InvalidInput, NotFound
-from devlab.llm import Completion, GenerationParams
+from devlab.llm import ChatMessage, Completion, GenerationParams
 from devlab.sandbox import ALIASES
 from devlab.search import definitions
 from devlab.workbench import Workbench
@@ -133,7 +139,8 @@ def _exchange(
     base: Continuation | None = None,
 ) -> tuple[int, int, Completion]:
     """Store the request, ask the model, store the answer: (conversation, message, reply).
-    ``base``: a page for a base model to continue instead of the chat prompt."""
+    ``base``: a page for a base model to continue instead of the chat prompt (stored as
+    the prompt, since it is what the model saw)."""
     user_text = prompt.messages[-1].content
     conversation_id = open_conversation(
         bench.db,
@@ -153,7 +160,7 @@ def _exchange(
             conversation_id=conversation_id,
             prompt=base.rendered(),
         )
-        completion = completion.model_copy(update={"text": completion.text.strip()})
+        completion = completion.model_copy(update={"text": base_reply(base, completion.text)})
     else:
         completion = ask_model(
             bench.llm, task, prompt.messages, params, conversation_id=conversation_id, prompt=prompt
@@ -167,11 +174,42 @@ def _exchange(
         action=action,
         citations=[subject.citation.model_dump()] if subject.citation else [],
         context_ids=context,
-        prompt=prompt.messages,
+        prompt=[ChatMessage(role="user", content=base.text)] if base else prompt.messages,
         prompt_version=prompt.version,
         completion=completion,
     )
     return conversation_id, message_id, completion
+
+
+def base_reply(page: Continuation, text: str) -> str:
+    """A base model's continuation as an answer: the part of the page it continued
+    (an opened list, an opened code block, closed again) in front of its text."""
+    if page.prefix.startswith("```"):
+        return f"{page.prefix}{text.rstrip()}\n```"
+    answer = (page.prefix + text).strip()
+    most = REVIEW_ITEMS.get(page.name)
+    return _distinct_lines(answer, most) if most else answer
+
+
+# A base model's review list goes on until max_tokens, mostly repeating its first item
+# with the next line number ("- line 28: x", "- line 29: x", ...): keep the distinct items.
+REVIEW_ITEMS = {"base-bugs": 10, "base-suggest": 5}
+
+
+def _distinct_lines(answer: str, most: int) -> str:
+    """The first ``most`` lines of ``answer`` that differ in more than numbers and
+    punctuation from every earlier one."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in answer.splitlines():
+        key = " ".join(re.sub(r"[\W\d_]+", " ", line).lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+        if len(kept) == most:
+            break
+    return "\n".join(kept)
 
 
 def _text_answer(
@@ -227,7 +265,10 @@ def find_bugs(bench: Workbench, req: CodeInput) -> TextAnswer:
     prompt = render_prompt(
         "bugs", numbered=numbered, language=subject.language, where=subject.where
     )
-    return _text_answer(bench, "bugs", "explain", prompt, req, subject)
+    base = None
+    if bench.llm.base_model("explain"):  # a base model continues a code review
+        base = review_continuation("bugs", numbered, subject.language, subject.where)
+    return _text_answer(bench, "bugs", "explain", prompt, req, subject, base)
 
 
 def suggest(bench: Workbench, req: SuggestRequest) -> TextAnswer:
@@ -237,7 +278,12 @@ def suggest(bench: Workbench, req: SuggestRequest) -> TextAnswer:
         req.kind, "refactoring (readability, structure)"
     )
     prompt = render_prompt("suggest", code=subject.code, language=subject.language, kind=kind)
-    return _text_answer(bench, "suggest", "suggest", prompt, req, subject)
+    base = None
+    if bench.llm.base_model("suggest"):
+        base = review_continuation(
+            "suggest", subject.code, subject.language, subject.where, kind.split(" (")[0]
+        )
+    return _text_answer(bench, "suggest", "suggest", prompt, req, subject, base)
 
 
 def _code_answer(
@@ -249,13 +295,18 @@ def _code_answer(
     language: str,
     *,
     diff: bool,
+    base: Continuation | None = None,
 ) -> CodeAnswer:
-    conversation_id, message_id, completion = _exchange(bench, action, action, prompt, req, subject)
+    conversation_id, message_id, completion = _exchange(
+        bench, action, action, prompt, req, subject, base
+    )
     try:
         code = extract_code(completion.text, language)
     except UnparsableCode as exc:  # 422; the reply stays stored, open to feedback
         exc.detail.update(conversation_id=conversation_id, message_id=message_id)
         raise
+    if diff:
+        code = reindented(code, subject.code)
     if not subject.code.endswith("\n"):
         code = code.rstrip("\n")  # keep the original's (missing) final newline
     patch = ""
@@ -276,6 +327,20 @@ def _code_answer(
     )
 
 
+def reindented(code: str, original: str) -> str:
+    """``code`` at the original's indentation when it came back at column 0 (a method
+    refactored or fixed on its own), so the diff puts it back in its class."""
+    indent = _indent(original)
+    if not indent or _indent(code):
+        return code
+    return textwrap.indent(code, indent)
+
+
+def _indent(code: str) -> str:
+    first = next((line for line in code.splitlines() if line.strip()), "")
+    return first[: len(first) - len(first.lstrip())]
+
+
 def _need_language(subject: CodeSubject, action: str) -> str:
     if not subject.language:
         raise InvalidInput(f"{action} needs the code's 'language' (or a 'path' that tells it)")
@@ -293,7 +358,11 @@ def refactor(bench: Workbench, req: RefactorRequest) -> CodeAnswer:
         goal=REFACTOR_GOALS[req.kind],
         instructions=(req.instructions or "").strip(),
     )
-    return _code_answer(bench, "refactor", prompt, req, subject, language, diff=True)
+    base = None
+    if bench.llm.base_model("refactor"):  # a base model fills a before/after page
+        goal = (req.instructions or "").strip() or REFACTOR_GOALS[req.kind].split(" (")[0]
+        base = rewrite_continuation("refactor", subject.code, language, after=goal)
+    return _code_answer(bench, "refactor", prompt, req, subject, language, diff=True, base=base)
 
 
 def fix(bench: Workbench, req: FixRequest) -> CodeAnswer:
@@ -303,7 +372,13 @@ def fix(bench: Workbench, req: FixRequest) -> CodeAnswer:
     subject = code_subject(bench, req)
     language = _need_language(subject, "fix")
     prompt = render_prompt("fix", code=subject.code, language=language, error=req.error.strip())
-    return _code_answer(bench, "fix", prompt, req, subject, language, diff=True)
+    base = None
+    if bench.llm.base_model("fix"):
+        base = rewrite_continuation(
+            "fix", subject.code, language, after="the fixed code.", error=req.error,
+            first_line=True,
+        )  # fmt: skip
+    return _code_answer(bench, "fix", prompt, req, subject, language, diff=True, base=base)
 
 
 def translate(bench: Workbench, req: TranslateRequest) -> CodeAnswer:
@@ -314,7 +389,12 @@ def translate(bench: Workbench, req: TranslateRequest) -> CodeAnswer:
     if target == source:
         raise InvalidInput(f"the code is already {source}; pick another target_language")
     prompt = render_prompt("translate", code=subject.code, source=source, target=target)
-    return _code_answer(bench, "translate", prompt, req, subject, target, diff=False)
+    base = None
+    if bench.llm.base_model("translate"):
+        base = rewrite_continuation(
+            "translate", subject.code, source, after=f"the same code in {target}.", target=target
+        )
+    return _code_answer(bench, "translate", prompt, req, subject, target, diff=False, base=base)
 
 
 __all__ = [

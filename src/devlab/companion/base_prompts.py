@@ -26,6 +26,7 @@ the system prompt; given a worked example first, it copies the example's answer.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from devlab.llm import RenderedPrompt
@@ -172,11 +173,87 @@ def _qa_block(sources: list[tuple[str, str, str]], question: str) -> str:
     return "".join(parts) + f"Question: {' '.join(question.split())}\nAnswer:"
 
 
+# -- the other actions on a base model (bugs, suggest, refactor, fix, translate) ---------
+
+REVIEW_STOPS = ["\n\n", "\n```", "\nCode review", "\nCode:"]
+REWRITE_STOPS = ["\n```", "\nCode review", "\n# Before"]
+_REVIEW_TITLES = {
+    "bugs": ("Code review: each bug in one line, with its line number.", "Bugs:\n- line "),
+    "suggest": ("Code review: one suggestion per line, specific to this code.", "Suggestions"),
+}
+
+
+def review_continuation(
+    action: str, code: str, language: str, where: str = "", kind: str = ""
+) -> Continuation:
+    """Bugs or suggestions as a code-review page to continue: the code, then a list
+    the page has begun ("- line " for bugs, "- " for suggestions), so the answer is
+    list items; it ends at a blank line or where the page would go on."""
+    title, opening = _REVIEW_TITLES[action]
+    if action == "suggest":
+        opening = f"Suggestions ({kind}):\n- " if kind else "Suggestions:\n- "
+    label = f"Code: {where}\n" if where else "Code:\n"
+    text = f"{title}\n\n{label}```{language}\n{code.rstrip()}\n```\n{opening}"
+    prefix = opening.split("\n", 1)[1]
+    return Continuation(text, prefix, REVIEW_STOPS, f"base-{action}")
+
+
+def rewrite_continuation(
+    action: str,
+    code: str,
+    language: str,
+    *,
+    after: str,
+    target: str | None = None,
+    error: str = "",
+    first_line: bool = False,
+) -> Continuation:
+    """Refactor, fix or translate as a before/after page: the code in a block, (the
+    error it gives,) a line that says what the next version is (``after``), and an
+    open code block in the target language for the model to fill. ``first_line``
+    starts the new version with the original's first line (a fix keeps the
+    signature). The reply is read from that block (``prefix`` = its opening). A method's
+    code is shown dedented (the model writes from column 0; the caller re-indents)."""
+    target = target or language
+    code = textwrap.dedent(code)
+    where_error = ""
+    if error:
+        tail = "\n".join(error.strip().splitlines()[-12:])[-1500:]
+        where_error = f"It fails with:\n```\n{tail}\n```\n"
+    fence = f"```{target}\n"
+    start = code.lstrip("\n").splitlines()[0] + "\n" if first_line and code.strip() else ""
+    if target != language:
+        start = translated_header(code, language, target)
+    text = (
+        f"Code review: {action}.\n\n# Before\n```{language}\n{code.rstrip()}\n```\n"
+        f"{where_error}# After: {after}\n{fence}{start}"
+    )
+    return Continuation(text, fence + start, REWRITE_STOPS, f"base-{action}")
+
+
+_PY_DEF = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_][A-Za-z0-9_]{0,80})[ \t]*\(([^)]{0,400})\)", re.M)
+
+
+def translated_header(code: str, source: str, target: str) -> str:
+    """The first line of a Python function in JavaScript/TypeScript (``function
+    name(a, b) {``) for a translation to start from: without it the packaged model
+    writes the body alone. Empty for other pairs."""
+    match = _PY_DEF.search(code) if source == "python" else None
+    if match is None or target not in ("javascript", "typescript"):
+        return ""
+    names = [p.split(":")[0].split("=")[0].strip().lstrip("*") for p in match.group(2).split(",")]
+    params = ", ".join(n for n in names if n.isidentifier() and n not in ("self", "cls"))
+    return f"function {match.group(1)}({params}) {{\n"
+
+
 __all__ = [
     "Continuation",
     "acceptance_continuation",
     "answer_continuation",
     "asks_for_code",
+    "review_continuation",
+    "rewrite_continuation",
     "signature",
     "solution_continuation",
+    "translated_header",
 ]

@@ -33,6 +33,7 @@ from devlab.companion.conversations import (
 )
 from devlab.companion.errors import EmptyInput, UnparsableCode
 from devlab.companion.models import (
+    SPEC_SCHEMA,
     GenerateRequest,
     GenerationResult,
     Round,
@@ -223,9 +224,14 @@ class Loop:
         self.last = completion
         return given.prefix + completion.text
 
-    def ask(self, task: str, prompt: Prompt, stop: list[str] | None = None) -> str:
+    def ask(
+        self, task: str, prompt: Prompt, stop: list[str] | None = None, schema: dict | None = None
+    ) -> str:
         params = GenerationParams(
-            max_tokens=self.req.max_tokens, temperature=self.req.temperature, stop=stop or []
+            max_tokens=self.req.max_tokens,
+            temperature=self.req.temperature,
+            stop=stop or [],
+            json_schema=schema,
         )
         completion = ask_model(
             self.bench.llm,
@@ -308,7 +314,8 @@ def generate_code(
         spec = Spec(summary=requirement, function=name, source="requirement")
     else:
         spec_prompt = render_prompt("spec", **loop.values())
-        spec = parse_spec(loop.ask("generate", spec_prompt, SPEC_STOPS), requirement)
+        reply = loop.ask("generate", spec_prompt, SPEC_STOPS, SPEC_SCHEMA)
+        spec = parse_spec(reply, requirement)
     say(f"spec ({spec.source}): {spec.summary[:200]}")
     if not loop.base:
         loop.plan = plan_from_spec(spec, requirement)

@@ -319,6 +319,43 @@ class ResumeRequest(BaseModel):
     )
 
 
+def _strings(most: int, chars: int) -> dict:
+    return {"type": "array", "items": {"type": "string", "maxLength": chars}, "maxItems": most}
+
+
+# The spec's shape (issue 18): the local engines decode the spec request under this
+# schema (llm/constrained.py), so even a small model's spec parses; the bounds keep a
+# reply that loops inside a string finite. Other providers are asked as before.
+SPEC_SCHEMA: dict = {
+    "type": "object",
+    "properties": {
+        "summary": {"type": "string", "maxLength": 300},
+        "function": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"},
+        "inputs": _strings(8, 120),
+        "outputs": _strings(8, 120),
+        "constraints": _strings(8, 160),
+        "examples": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "input": {"type": "string", "maxLength": 160},
+                    "output": {"type": "string", "maxLength": 160},
+                },
+                "required": ["input", "output"],
+                "additionalProperties": False,
+            },
+            "maxItems": 6,
+        },
+        "acceptance_tests": _strings(8, 160),
+    },
+    "required": [
+        "summary", "function", "inputs", "outputs", "constraints", "examples", "acceptance_tests"
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
+
+
 class Spec(BaseModel):
     summary: str
     function: str | None = None
@@ -466,6 +503,7 @@ class FeedbackInfo(BaseModel):
 
 
 __all__ = [
+    "SPEC_SCHEMA",
     "ActiveFile",
     "ChangeResult",
     "ChatAnswer",

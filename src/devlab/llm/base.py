@@ -20,9 +20,9 @@ Errors::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from devlab.errors import DevLabError, InvalidInput
 
@@ -53,6 +53,21 @@ class GenerationParams(BaseModel):
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     stop: list[str] = Field(default_factory=list)
     seed: int | None = None
+    json_schema: dict[str, Any] | None = Field(
+        default=None,
+        description="constrain the reply to JSON matching this JSON Schema (the local "
+        "engines decode under it, llm/constrained.py; other providers ignore it and the "
+        "caller parses as usual)",
+    )
+
+    @field_validator("json_schema")
+    @classmethod
+    def _schema_size(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        from devlab.llm.constrained import check_schema
+
+        if value is not None:
+            check_schema(value)
+        return value
 
 
 class Usage(BaseModel):

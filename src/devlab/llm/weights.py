@@ -331,6 +331,24 @@ class SentencePieceTokenizer:
         """The vocabulary entry of ``token_id`` (what the fast engine is given)."""
         return str(self._sp.id_to_piece(token_id))
 
+    def vocabulary_bytes(self) -> tuple[list[bytes], list[int]]:
+        """Every token's bytes by id, and the ids of control tokens, in the convention
+        of grammar engines (llguidance): a control or unknown piece is ``0xff`` + its
+        name, a byte piece (``<0x0A>``) its byte, ``▁`` a space."""
+        sp = self._sp
+        pieces: list[bytes] = []
+        special: list[int] = []
+        for i in range(sp.get_piece_size()):
+            piece = sp.id_to_piece(i)
+            if sp.is_control(i) or sp.is_unknown(i):
+                pieces.append(b"\xff" + piece.encode("utf-8"))
+                special.append(i)
+            elif sp.is_byte(i):
+                pieces.append(bytes([int(piece[3:-1], 16)]))
+            else:
+                pieces.append(piece.replace("\u2581", " ").encode("utf-8"))
+        return pieces, special
+
     def encode_segments(self, segments: Iterable[tuple[bool, str]]) -> list[int]:
         """Ids of a rendered chat template: ``(True, text)`` is message content (plain
         text), ``(False, text)`` is template text, where control tokens are parsed."""

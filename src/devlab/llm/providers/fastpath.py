@@ -30,13 +30,17 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.constrained import JsonConstraint
 from devlab.llm.weights import SentencePieceTokenizer, _ensure, engine_copy_dir, read_marker
 from devlab.progress import ProgressFn, report
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("devlab.llm")
 
@@ -151,9 +155,19 @@ class FastModel:
         segments = render_chat(self.chat_template, messages, bos_token="<bos>")
         return self.tokenizer.encode_segments(segments)
 
-    def generate(self, ids: list[int], params: GenerationParams, max_new: int) -> Iterator[int]:
+    def generate(
+        self,
+        ids: list[int],
+        params: GenerationParams,
+        max_new: int,
+        constraint: JsonConstraint | None = None,
+    ) -> Iterator[int]:
         """New token ids, one at a time (closing the iterator stops the engine)."""
         import ctranslate2
+
+        if constraint is not None:
+            yield from self._constrained(ids, params, max_new, constraint)
+            return
 
         sampling: dict[str, Any] = {"sampling_topk": 1}
         if params.temperature > 0:
@@ -170,6 +184,42 @@ class FastModel:
         )
         for step in steps:
             yield int(step.token_id)
+
+    def _constrained(
+        self, ids: list[int], params: GenerationParams, max_new: int, constraint: JsonConstraint
+    ) -> Iterator[int]:
+        """Decoding under ``constraint``: ``generate_tokens`` has no logits hook, so each
+        token costs a forward pass over the whole sequence (no KV cache). Slower than
+        the engine's own loop; structured replies are short, and ONNX Runtime GenAI
+        (the default engine) masks within its own loop."""
+        import numpy as np
+
+        rng = np.random.default_rng(params.seed)
+        sequence = [self.pieces[i] for i in ids]
+        for _ in range(max_new):
+            logits = np.asarray(self.generator.forward_batch([sequence]))[0, -1]
+            token = pick_token(constraint.mask(logits)[0], params, rng)
+            yield token
+            if token in self.tokenizer.eos_ids:
+                return
+            constraint.accept(token)
+            if constraint.done:
+                return
+            sequence.append(self.pieces[token])
+
+
+def pick_token(logits: np.ndarray, params: GenerationParams, rng: np.random.Generator) -> int:
+    """Greedy at temperature 0, else a top-p sample of ``logits`` (masked entries -inf)."""
+    import numpy as np
+
+    if params.temperature <= 0:
+        return int(np.argmax(logits))
+    scaled = logits / params.temperature
+    probs = np.exp(scaled - np.max(scaled))
+    probs /= probs.sum()
+    order = np.argsort(-probs)
+    keep = order[: int(np.searchsorted(np.cumsum(probs[order]), params.top_p)) + 1]
+    return int(rng.choice(keep, p=probs[keep] / probs[keep].sum()))
 
 
 _fast: dict[str, FastModel] = {}

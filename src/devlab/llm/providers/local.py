@@ -59,6 +59,7 @@ from devlab.llm.base import (
     ProviderTimeout,
 )
 from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.constrained import JsonConstraint, hf_processor
 from devlab.llm.providers.common import StopScanner, StreamMeter, collect
 from devlab.llm.providers.fastpath import (
     FastModel,
@@ -377,12 +378,13 @@ class TransformersProvider:
         meter = StreamMeter()
         loaded = self.engine_model()
         max_new = min(params.max_tokens, max(1, self.context_window - len(ids)))
+        constraint = self._constraint(loaded.tokenizer, params)
         pieces: queue.Queue = queue.Queue()
         cancel = threading.Event()
         run = self._run_fast if isinstance(loaded, FastModel | OnnxModel) else self._run_generate
         worker = threading.Thread(
             target=run,
-            args=(loaded, ids, params, max_new, pieces, cancel),
+            args=(loaded, ids, params, max_new, pieces, cancel, constraint),
             name=f"devlab-llm-{self.name}",
             daemon=True,
         )
@@ -432,6 +434,24 @@ class TransformersProvider:
             text=text, provider=self.name, model=self.model, finish_reason=finish, usage=usage
         )
 
+    def _constraint(
+        self, tokenizer: SentencePieceTokenizer | HFTokenizer, params: GenerationParams
+    ) -> JsonConstraint | None:
+        """The grammar a structured request (``params.json_schema``) is decoded under.
+        A Hugging Face tokenizer (a model directory DevLab did not convert) has no token
+        table here: such a request runs unconstrained, with a warning."""
+        if params.json_schema is None:
+            return None
+        if not isinstance(tokenizer, SentencePieceTokenizer):
+            log.warning(
+                "provider %r: no constrained decoding with %s's tokenizer; the reply is "
+                "not guaranteed to be valid JSON",
+                self.name,
+                self.model,
+            )
+            return None
+        return JsonConstraint(tokenizer, params.json_schema)
+
     def _next(self, pieces: queue.Queue, partial: Callable[[], str]) -> list[int] | None:
         """The next token ids from the worker; None at the end. Raises on the worker's
         error, or when no token came for ``timeout_s`` (a stall): the timeout's
@@ -460,17 +480,17 @@ class TransformersProvider:
         max_new: int,
         pieces: queue.Queue,
         cancel: threading.Event,
+        constraint: JsonConstraint | None = None,
     ) -> None:
         """``model.generate`` in the worker thread; ends the queue with None or an error."""
         try:
             import torch
-            from transformers import StoppingCriteria, StoppingCriteriaList
+            from transformers import LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
 
             class Cancelled(StoppingCriteria):
                 def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-                    return torch.full(
-                        (input_ids.shape[0],), cancel.is_set(), device=input_ids.device
-                    )
+                    done = cancel.is_set() or (constraint is not None and constraint.done)
+                    return torch.full((input_ids.shape[0],), done, device=input_ids.device)
 
             if params.seed is not None:
                 torch.manual_seed(params.seed)
@@ -489,6 +509,9 @@ class TransformersProvider:
                     pad_token_id=loaded.pad_id,
                     streamer=_QueueStreamer(pieces),
                     stopping_criteria=StoppingCriteriaList([Cancelled()]),
+                    logits_processor=LogitsProcessorList(
+                        [hf_processor(constraint)] if constraint is not None else []
+                    ),
                     **sampling,
                 )
             pieces.put(None)
@@ -503,10 +526,11 @@ class TransformersProvider:
         max_new: int,
         pieces: queue.Queue,
         cancel: threading.Event,
+        constraint: JsonConstraint | None = None,
     ) -> None:
         """The fast engine in the worker thread, one token id per queue item."""
         try:
-            steps = loaded.generate(ids, params, max_new)
+            steps = loaded.generate(ids, params, max_new, constraint)
             try:
                 for token_id in steps:
                     pieces.put([token_id])

@@ -40,6 +40,7 @@ from typing import Any
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
 from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.constrained import JsonConstraint
 from devlab.llm.weights import (
     MARKER,
     SentencePieceTokenizer,
@@ -187,8 +188,16 @@ class OnnxModel:
         segments = render_chat(self.chat_template, messages, bos_token="<bos>")
         return self.tokenizer.encode_segments(segments)
 
-    def generate(self, ids: list[int], params: GenerationParams, max_new: int) -> Iterator[int]:
-        """New token ids, one at a time, ending after an end token or ``max_new``."""
+    def generate(
+        self,
+        ids: list[int],
+        params: GenerationParams,
+        max_new: int,
+        constraint: JsonConstraint | None = None,
+    ) -> Iterator[int]:
+        """New token ids, one at a time, ending after an end token or ``max_new``. With
+        a ``constraint`` (``llm/constrained.py``) every step's logits are masked to the
+        tokens its grammar allows, and generation ends when the value is complete."""
         import onnxruntime_genai as og
 
         wanted = len(ids) + max_new
@@ -207,11 +216,19 @@ class OnnxModel:
         for _ in range(max_new):
             if generator.is_done():
                 return
+            if constraint is not None:
+                logits = generator.get_logits()
+                masked = constraint.mask(logits)
+                generator.set_logits(masked.reshape((1,) * (len(logits.shape) - 1) + (-1,)))
             generator.generate_next_token()
             token = int(generator.get_next_tokens()[0])
             yield token
             if token in self.tokenizer.eos_ids:
                 return
+            if constraint is not None:
+                constraint.accept(token)
+                if constraint.done:
+                    return
 
 
 _loaded: dict[str, OnnxModel] = {}
