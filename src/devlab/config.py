@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     search_rewrite: Literal["off", "feedback"] = "off"
     search_rerank: Literal["off", "summary"] = "summary"
     search_graph: Literal["boost", "expand"] = "expand"
+    # The name field (a third list fused in: how much of each candidate's own name the
+    # question covers; module-level chunks weigh less) and per-family diversity (one
+    # class's or file's further chunks keep a decaying share): devlab.search.ranking.
+    search_names: Literal["off", "field"] = "off"
+    search_diversity: Literal["off", "family"] = "off"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None
