@@ -197,6 +197,7 @@ def test_each_stage_answers_from_a_real_index(hashed):
         {"search_names": "field"},
         {"search_diversity": "family"},
         {"search_names": "field", "search_diversity": "family", "search_rerank": "summary"},
+        {"search_definitions": "prefer"},
     ]
     for update in stages:
         settings = bench.settings.model_copy(update=update)

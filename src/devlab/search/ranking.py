@@ -24,8 +24,10 @@ codebases"); which ones are on by default is decided there.
   (the symbol's last part, split and stemmed; its class and module count less)
   the question's words cover. BM25 over a whole chunk drowns the name among the body's
   words; code search engines weigh the name field apart (BM25F) for this reason.
-  Module-level chunks (imports, ``__all__`` lists) lose a share of their score: a
-  question asks for the code that does something, not the lines that import it.
+* **Definitions first** (``search_definitions = "prefer"``): module-level chunks
+  (imports, ``__all__`` lists) and test files' code lose a share of their score: a
+  question asks for the code that does something, not the lines that import it or
+  the tests that exercise it.
 * **Diversity** (``search_diversity = "family"``): each further candidate of one
   family (the same class, or the same file's module-level functions, or the same
   symbol's continuation chunks) keeps only a share of its score, so one class's many

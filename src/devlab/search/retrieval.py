@@ -167,9 +167,11 @@ def _hybrid_scores(
 ) -> dict[int, float]:
     """Weighted RRF of the two lists, then the symbol graph (a PageRank tie-breaker,
     or ranking.expand with ``search_graph = "expand"``). With ``search_names =
-    "field"`` the name-field ranking is a third list (ranking.name_ranks) and
-    module-level chunks keep ranking.MODULE_FACTOR of their score."""
+    "field"`` the name-field ranking is a third list (ranking.name_ranks); with
+    ``search_definitions = "prefer"`` module-level code and test files weigh less
+    (ranking.definition_factor)."""
     names = settings.search_names == "field"
+    prefer = settings.search_definitions == "prefer"
     name_rank = ranking.name_ranks(metas, query) if names else {}  # type: ignore[arg-type]
     scores = {}
     for cid in metas:
@@ -177,7 +179,7 @@ def _hybrid_scores(
         score += 1.0 / (RRF_K + sem_rank[cid]) if cid in sem_rank else 0.0
         if cid in name_rank:
             score += ranking.NAME_WEIGHT / (RRF_K + name_rank[cid])
-        factor = ranking.definition_factor(metas[cid]) if names else 1.0  # type: ignore[arg-type]
+        factor = ranking.definition_factor(metas[cid]) if prefer else 1.0  # type: ignore[arg-type]
         scores[cid] = score * factor
     if settings.search_graph == "expand":
         return ranking.expand(
