@@ -322,3 +322,28 @@ def test_an_unusable_summary_store_only_costs_time(tmp_path):
     kept.put("m", [("x", np.ones(4, dtype=np.float32))])
     assert list(kept.get("m", ["x", "y"])) == ["x"] and kept.get("other", ["x"]) == {}
     kept.close()
+
+
+def test_definitions_preference_puts_the_code_above_its_test(bench, tmp_path, monkeypatch):
+    embedder = HashEmbedder()
+    monkeypatch.setattr(indexer_mod, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: embedder)
+    tree = {
+        **LIB,
+        "tests/test_mail.py": (
+            "from shop.mail import send_receipt\n\n\n"
+            "def test_send_receipt_email_order():\n"
+            '    """Send the receipt email for an order: the receipt reaches the address."""\n'
+            "    receipt = send_receipt('a@b.c', 'order')  # receipt email order\n"
+            "    assert receipt\n"
+        ),
+    }
+    repo = write_tree(tmp_path / "shop-src", tree)
+    index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    plain = bench.settings.model_copy(update={"search_rerank": "off"})
+    query = "send the receipt email for an order"
+    before = [r.path for r in _search(bench, plain, query, limit=2)]
+    assert "tests/test_mail.py" in before  # the test repeats every word (first on SQLite)
+    prefer = plain.model_copy(update={"search_definitions": "prefer"})
+    after = _search(bench, prefer, query, limit=2)
+    assert (after[0].path, after[0].symbol) == ("shop/mail.py", "send_receipt")
