@@ -340,7 +340,7 @@ def test_definitions_preference_puts_the_code_above_its_test(bench, tmp_path, mo
     }
     repo = write_tree(tmp_path / "shop-src", tree)
     index_project(bench.db, bench.settings, name="shop", source=str(repo))
-    plain = bench.settings.model_copy(update={"search_rerank": "off"})
+    plain = bench.settings.model_copy(update={"search_rerank": "off", "search_definitions": "off"})
     query = "send the receipt email for an order"
     before = [r.path for r in _search(bench, plain, query, limit=2)]
     assert "tests/test_mail.py" in before  # the test repeats every word (first on SQLite)
