@@ -13,7 +13,9 @@ codebases"); which ones are on by default is decided there.
   ``RERANK_DEPTH`` fused candidates is embedded again as a short summary (what it
   is, its class and module in words, its signature and the start of its docstring,
   without the body), and the summary's similarity to the query is fused with the
-  first ranking. No model beyond the configured embedder is loaded.
+  first ranking. No model beyond the configured embedder is loaded; the summaries'
+  vectors are embedded at ingestion and read back from the home's store
+  (devlab.search.summaries), so a question embeds only itself.
 * **Symbol-graph expansion** (``search_graph = "expand"``): a candidate that shares
   its class (or, for a module-level function, its file) with other strong candidates
   gains a share of the best one's score (the hits agree on where the answer lives);
