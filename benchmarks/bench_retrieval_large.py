@@ -14,7 +14,8 @@ between runs, a re-index of an unchanged tree embeds nothing). Every variant of
 run: recall@10, MRR@10 and mean latency per query, per split.
 
 A hit: a result in a target's file whose line span contains the target's def line,
-or whose symbol is the target's qualified name.
+or whose symbol is the target's qualified name (lenient: a class chunk spans its whole
+class). The strict MRR counts only results that are a target symbol's own chunks.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> A
     rep = index_project(wb.db, wb.settings, name=name, source=str(tree), embed=True)
     print(
         f"{name}/{style}: {rep.files} files, {rep.chunks} chunks, "
-        f"{time.perf_counter() - t0:.0f} s ({rep.stats.get('embedded')} embedded)",
+        f"{time.perf_counter() - t0:.0f} s ({rep.stats.get('embedded')} embedded, "
+        f"{rep.stats.get('summaries_embedded')} summaries embedded)",
         file=sys.stderr,
     )
     wb.index_report = rep
@@ -148,16 +150,46 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
         "hybrid",
         {"search_rewrite": "feedback", "search_rerank": "summary", "search_graph": "expand"},
     ),
+    ("hybrid + names", "hybrid", {"search_names": "field"}),
+    (
+        "hybrid + rerank + graph + names",
+        "hybrid",
+        {"search_rerank": "summary", "search_graph": "expand", "search_names": "field"},
+    ),
+    (
+        "hybrid + rerank + graph + definitions",
+        "hybrid",
+        {"search_rerank": "summary", "search_graph": "expand", "search_definitions": "prefer"},
+    ),
+    (
+        "hybrid + rerank + graph + diversity",
+        "hybrid",
+        {"search_rerank": "summary", "search_graph": "expand", "search_diversity": "family"},
+    ),
 ]
-OFF = {"search_rewrite": "off", "search_rerank": "off", "search_graph": "boost"}
+OFF = {
+    "search_rewrite": "off",
+    "search_rerank": "off",
+    "search_graph": "boost",
+    "search_names": "off",
+    "search_diversity": "off",
+    "search_definitions": "off",
+}
 
 
 def is_hit(result: Any, query: Query) -> bool:
+    """Lenient: the result's line span contains a target's def line (a class chunk
+    spans its whole class, so it counts for any of its methods) or names it."""
     return any(
         result.path == t.path
         and (result.symbol == t.qualname or result.start_line <= t.line <= result.end_line)
         for t in query.targets
     )
+
+
+def is_strict_hit(result: Any, query: Query) -> bool:
+    """Strict: the result is (a chunk of) a target symbol itself."""
+    return any(result.path == t.path and result.symbol == t.qualname for t in query.targets)
 
 
 def evaluate(
@@ -168,6 +200,7 @@ def evaluate(
 
     settings = wb.settings.model_copy(update={**OFF, **overrides})
     ranks: list[int | None] = []
+    strict: list[int | None] = []
     took: list[float] = []
     for q in queries:
         t0 = time.perf_counter()
@@ -176,13 +209,21 @@ def evaluate(
         )
         took.append(time.perf_counter() - t0)
         ranks.append(next((i + 1 for i, r in enumerate(results) if is_hit(r, q)), None))
-    out: dict[str, Any] = {"ranks": ranks, "ms_per_query": 1000 * statistics.fmean(took)}
+        strict.append(next((i + 1 for i, r in enumerate(results) if is_strict_hit(r, q)), None))
+    out: dict[str, Any] = {
+        "ranks": ranks,
+        "strict_ranks": strict,
+        "ms_per_query": 1000 * statistics.fmean(took),
+        "ms_median": 1000 * statistics.median(took),
+    }
     for split in ("tune", "heldout", "all"):
         picked = [r for r, q in zip(ranks, queries, strict=True) if split in ("all", q.split)]
+        tight = [r for r, q in zip(strict, queries, strict=True) if split in ("all", q.split)]
         out[split] = {
             "n": len(picked),
             "recall@10": sum(r is not None for r in picked) / len(picked),
             "mrr@10": statistics.fmean(1.0 / r if r else 0.0 for r in picked),
+            "strict_mrr@10": statistics.fmean(1.0 / r if r else 0.0 for r in tight),
         }
     return out
 
@@ -211,7 +252,10 @@ def main() -> None:
             try:
                 for label, mode, overrides in chosen:
                     res = evaluate(wb, name, queries, overrides, mode)
-                    runs.append({"codebase": name, "style": style, "variant": label, **res})
+                    load = os.getloadavg()[0]
+                    runs.append(
+                        {"codebase": name, "style": style, "variant": label, "load": load, **res}
+                    )
                     print(render_row(runs[-1]), file=sys.stderr, flush=True)
             finally:
                 wb.close()
@@ -229,17 +273,19 @@ def render_row(run: dict[str, Any]) -> str:
     cells = [
         f"{run[s]['recall@10']:.2f} / {run[s]['mrr@10']:.2f}" for s in ("tune", "heldout", "all")
     ]
+    strict = f"{run['tune']['strict_mrr@10']:.2f} / {run['heldout']['strict_mrr@10']:.2f}"
     return (
         f"| {run['codebase']} | {run['style']} | {run['variant']} | "
         + " | ".join(cells)
-        + f" | {run['ms_per_query']:.0f} |"
+        + f" | {strict} | {run['ms_per_query']:.0f} / {run['ms_median']:.0f} |"
     )
 
 
 def render(results: dict[str, Any]) -> str:
     head = (
         "| codebase | embedding text | variant | tuning R@10 / MRR@10 | held-out R@10 / MRR@10 "
-        "| all R@10 / MRR@10 | ms/query |\n|---|---|---|---|---|---|---|"
+        "| all R@10 / MRR@10 | strict MRR@10 tuning / held-out | ms/query mean / median |"
+        "\n|---|---|---|---|---|---|---|---|"
     )
     return "\n".join([head, *(render_row(r) for r in results["runs"])])
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -23,7 +23,9 @@ from devlab.config import Settings, load_settings
 from devlab.errors import DevLabError, describe_validation_errors
 from devlab.progress import Progress as ProgressEvent
 from devlab.progress import ProgressFn
-from devlab.workbench import Workbench
+
+if TYPE_CHECKING:  # imported on use: a CLI call answered by the server never opens the store
+    from devlab.workbench import Workbench
 
 stderr = Console(stderr=True)
 stdout = Console(soft_wrap=True)
@@ -38,6 +40,8 @@ def settings() -> Settings:
 
 @contextmanager
 def bench() -> Iterator[Workbench]:
+    from devlab.workbench import Workbench
+
     wb = Workbench.open(settings())
     try:
         yield wb

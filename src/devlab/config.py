@@ -186,6 +186,15 @@ class Settings(BaseSettings):
     search_rewrite: Literal["off", "feedback"] = "off"
     search_rerank: Literal["off", "summary"] = "summary"
     search_graph: Literal["boost", "expand"] = "expand"
+    # The name field (a third list fused in: how much of each candidate's own name the
+    # question covers), per-family diversity (one class's or file's further chunks keep
+    # a decaying share) and the preference for definitions (module-level code and test
+    # files weigh half): devlab.search.ranking, measured in docs/benchmarks.md (i14e).
+    # Only "prefer" is on: it was the one to gain on both tuning halves (Django and
+    # SQLAlchemy); the name field and diversity lost there.
+    search_names: Literal["off", "field"] = "off"
+    search_diversity: Literal["off", "family"] = "off"
+    search_definitions: Literal["off", "prefer"] = "prefer"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None

@@ -17,7 +17,9 @@ import pytest
 from devlab.errors import InvalidInput
 from devlab.search import SearchRequest, index_project, search
 from devlab.search import indexer as indexer_mod
+from devlab.search import ranking as ranking_mod
 from devlab.search import retrieval as retrieval_mod
+from devlab.search import summaries as summaries_mod
 from devlab.search.embedtext import (
     context_line,
     embedding_text,
@@ -25,7 +27,17 @@ from devlab.search.embedtext import (
     model_of_key,
     words,
 )
-from devlab.search.ranking import expand, feedback_terms, rerank, summary
+from devlab.search.ranking import (
+    definition_factor,
+    diversify,
+    expand,
+    feedback_terms,
+    name_ranks,
+    name_score,
+    query_stems,
+    rerank,
+    summary,
+)
 from helpers import write_tree
 
 METHOD_CHUNK = (
@@ -182,6 +194,10 @@ def test_each_stage_answers_from_a_real_index(hashed):
         {"search_rerank": "summary"},
         {"search_graph": "expand"},
         {"search_rewrite": "feedback", "search_rerank": "summary", "search_graph": "expand"},
+        {"search_names": "field"},
+        {"search_diversity": "family"},
+        {"search_names": "field", "search_diversity": "family", "search_rerank": "summary"},
+        {"search_definitions": "prefer"},
     ]
     for update in stages:
         settings = bench.settings.model_copy(update=update)
@@ -229,3 +245,105 @@ def test_unknown_stage_or_style_is_a_clear_settings_error():
         load_settings(search_rerank="cross-encoder")
     with pytest.raises(InvalidInput, match="embedding_text"):
         load_settings(embedding_text="everything")
+
+
+def test_name_field_scores_the_leaf_name_first_then_class_and_module():
+    stems = query_stems("how are passwords hashed and checked against the stored hash")
+    assert {"password", "hash", "check"} <= stems and "how" not in stems
+    check = _Meta("auth/hashers.py", "check_password", kind="function")
+    encode = _Meta("auth/hashers.py", "MD5PasswordHasher.encode")
+    other = _Meta("core/paginator.py", "Paginator.page")
+    assert name_score(check, stems) > name_score(encode, stems) > 0  # class part counts less
+    assert name_score(other, stems) == 0
+    assert name_ranks({1: encode, 2: check, 3: other}, "passwords checked") == {2: 1, 1: 2}
+    assert name_ranks({1: check}, "the of") == {}  # nothing but stop words: no list
+
+
+def test_definition_factor_lowers_module_code_and_test_files():
+    assert definition_factor(_Meta("pkg/core.py", "run", kind="function")) == 1.0
+    assert definition_factor(_Meta("pkg/__init__.py", None, kind="module")) == 0.5
+    for path in ("tests/test_core.py", "pkg/test_core.py", "src/core_test.go", "a/b.spec.ts"):
+        assert definition_factor(_Meta(path, "f", kind="function")) == 0.5, path
+    assert definition_factor(_Meta("django/test/testcases.py", "f", kind="function")) == 1.0
+
+
+def test_diversify_lowers_each_further_member_of_a_family():
+    metas = {
+        1: _Meta("p.py", "Page.a"),
+        2: _Meta("p.py", "Page.b"),
+        3: _Meta("p.py", "Page.c"),
+        4: _Meta("q.py", "Paginator", kind="class"),
+    }
+    out = diversify([(1.0, 1), (0.9, 2), (0.8, 3), (0.7, 4)], metas, decay=0.5)
+    assert [cid for _, cid in out] == [1, 4, 2, 3]
+    assert [s for s, _ in out] == pytest.approx([1.0, 0.7, 0.45, 0.2])
+
+
+class _CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        self.calls: list[int] = []
+
+    def embed(self, texts):
+        self.calls.append(len(texts))
+        return super().embed(texts)
+
+
+def test_summaries_are_embedded_at_index_time_and_read_by_the_rerank(bench, tmp_path, monkeypatch):
+    embedder = _CountingEmbedder()
+    monkeypatch.setattr(indexer_mod, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: embedder)
+    repo = write_tree(tmp_path / "shop-src", LIB)
+    rep = index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    assert rep.stats["summaries_embedded"] > 0
+    assert (bench.settings.cache_dir / summaries_mod.STORE_NAME).is_file()
+    monkeypatch.setattr(ranking_mod, "_SUMMARY_VECTORS", {})  # a new process: nothing in memory
+    embedder.calls.clear()
+    top = _search(bench, bench.settings, "send the receipt email for an order", limit=3)
+    assert top[0].symbol == "send_receipt"
+    assert embedder.calls == [1, 1]  # the query for the vector search and for the rerank
+    again = index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    assert again.stats["summaries_embedded"] == 0  # content-addressed: nothing new
+
+
+def test_an_unusable_summary_store_only_costs_time(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the store's directory should be")
+    store = summaries_mod.SummaryStore(blocker / "summary-vectors.sqlite")
+    assert store.get("m", ["x"]) == {}
+    store.put("m", [("x", np.ones(4, dtype=np.float32))])  # no error, nothing kept
+    metas = {
+        1: _Meta("a.py", "parse_header", "# File: a.py\n# Symbol: parse_header (function)\n"),
+        2: _Meta("b.py", "send_mail", "# File: b.py\n# Symbol: send_mail (function)\n"),
+        3: _Meta("c.py", "unrelated", "# File: c.py\n# Symbol: unrelated (function)\n"),
+    }
+    out = rerank([1, 3, 2], metas, "send mail", HashEmbedder().embed, model="m2", store=store)
+    assert [cid for _, cid in out] == [1, 2, 3]  # embedded per query, as without a store
+    kept = summaries_mod.SummaryStore(tmp_path / "ok.sqlite")
+    kept.put("m", [("x", np.ones(4, dtype=np.float32))])
+    assert list(kept.get("m", ["x", "y"])) == ["x"] and kept.get("other", ["x"]) == {}
+    kept.close()
+
+
+def test_definitions_preference_puts_the_code_above_its_test(bench, tmp_path, monkeypatch):
+    embedder = HashEmbedder()
+    monkeypatch.setattr(indexer_mod, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: embedder)
+    tree = {
+        **LIB,
+        "tests/test_mail.py": (
+            "from shop.mail import send_receipt\n\n\n"
+            "def test_send_receipt_email_order():\n"
+            '    """Send the receipt email for an order: the receipt reaches the address."""\n'
+            "    receipt = send_receipt('a@b.c', 'order')  # receipt email order\n"
+            "    assert receipt\n"
+        ),
+    }
+    repo = write_tree(tmp_path / "shop-src", tree)
+    index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    plain = bench.settings.model_copy(update={"search_rerank": "off", "search_definitions": "off"})
+    query = "send the receipt email for an order"
+    before = [r.path for r in _search(bench, plain, query, limit=2)]
+    assert "tests/test_mail.py" in before  # the test repeats every word (first on SQLite)
+    prefer = plain.model_copy(update={"search_definitions": "prefer"})
+    after = _search(bench, prefer, query, limit=2)
+    assert (after[0].path, after[0].symbol) == ("shop/mail.py", "send_receipt")

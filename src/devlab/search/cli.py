@@ -9,8 +9,6 @@ from devlab.clitools import bench, emit_json, handle_errors, progress_bar, stder
 from devlab.codebase import IngestRequest
 from devlab.errors import DevLabError
 from devlab.search.models import SearchMode, SearchRequest, SearchResult
-from devlab.search.navigation import callees, callers, definitions, find_symbols, references
-from devlab.search.repomap import repo_map
 
 app = typer.Typer(no_args_is_help=True)
 # ``devlab ingest`` (a root command, mounted apart so `devlab search` does not load it)
@@ -94,6 +92,8 @@ def map_(
 ) -> None:
     """Print the repo map: the most referenced files and symbols within a token budget."""
     with bench() as wb:
+        from devlab.search.repomap import repo_map
+
         result = repo_map(wb.db, project, tokens)
     if as_json:
         emit_json(result)
@@ -112,6 +112,8 @@ def symbols(
 ) -> None:
     """List symbols (best-ranked first), optionally filtered by a name pattern."""
     with bench() as wb:
+        from devlab.search.navigation import find_symbols
+
         items = find_symbols(wb.db, project, pattern, kind=kind, limit=limit)
     if as_json:
         emit_json([s.model_dump(mode="json") for s in items])
@@ -129,9 +131,13 @@ def symbols(
         )
 
 
-def _nav(fn, name: str, project: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _nav(which: str, name: str, project: str, as_json: bool) -> None:
+    """Run navigation function ``which`` (imported here: only the command that asks
+    for it pays for the store's import)."""
+    from devlab.search import navigation
+
     with bench() as wb:
-        items = fn(wb.db, project, name)
+        items = getattr(navigation, which)(wb.db, project, name)
     if as_json:
         emit_json([i.model_dump(mode="json") for i in items])
         return
@@ -154,7 +160,7 @@ def def_(
     as_json: bool = JSON,
 ) -> None:
     """Where a symbol is defined."""
-    _nav(definitions, name, project, as_json)
+    _nav("definitions", name, project, as_json)
 
 
 @app.command()
@@ -165,7 +171,7 @@ def refs(
     as_json: bool = JSON,
 ) -> None:
     """Every reference to a name."""
-    _nav(references, name, project, as_json)
+    _nav("references", name, project, as_json)
 
 
 @app.command("callers")
@@ -176,7 +182,7 @@ def callers_(
     as_json: bool = JSON,
 ) -> None:
     """Call sites of a function or method."""
-    _nav(callers, name, project, as_json)
+    _nav("callers", name, project, as_json)
 
 
 @app.command("callees")
@@ -187,7 +193,7 @@ def callees_(
     as_json: bool = JSON,
 ) -> None:
     """Calls made inside a function or method."""
-    _nav(callees, name, project, as_json)
+    _nav("callees", name, project, as_json)
 
 
 @ingest_app.command()

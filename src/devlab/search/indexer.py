@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, select, text, update
 from devlab.codebase import IngestReport, ingest_source
 from devlab.config import Settings
 from devlab.progress import JobCancelled, ProgressFn, report
+from devlab.search import summaries
 from devlab.search.embeddings import get_embedder
 from devlab.search.embedtext import embedding_text, index_key
 from devlab.search.graph import rank_snapshot
@@ -149,7 +150,13 @@ def embed_snapshot(
         raise
     finally:
         _set_coverage(db, snapshot_id, coverage)
-    return {"embedded": len(todo), "embedding_model": key, "semantic": coverage}
+    out = {"embedded": len(todo), "embedding_model": key, "semantic": coverage}
+    if coverage["state"] == "complete" and settings.search_rerank == "summary":
+        # the rerank's summary vectors, once here rather than per query (summaries.py)
+        out["summaries_embedded"] = summaries.fill(
+            db, settings, snapshot_id, embedder.key, embedder.embed, progress
+        )
+    return out
 
 
 def semantic_coverage(stats: dict[str, Any] | None) -> float | None:

@@ -13,12 +13,27 @@ codebases"); which ones are on by default is decided there.
   ``RERANK_DEPTH`` fused candidates is embedded again as a short summary (what it
   is, its class and module in words, its signature and the start of its docstring,
   without the body), and the summary's similarity to the query is fused with the
-  first ranking. No model beyond the configured embedder is loaded.
+  first ranking. No model beyond the configured embedder is loaded; the summaries'
+  vectors are embedded at ingestion and read back from the home's store
+  (devlab.search.summaries), so a question embeds only itself.
 * **Symbol-graph expansion** (``search_graph = "expand"``): a candidate that shares
   its class (or, for a module-level function, its file) with other strong candidates
   gains a share of the best one's score (the hits agree on where the answer lives);
   a class whose members score is added when it was missed; and the PageRank prior
   weighs more than its tie-breaking default.
+* **Name field** (``search_names = "field"``): a third ranked list fused with the
+  lexical and semantic ones, ranking the candidates by how much of their own name
+  (the symbol's last part, split and stemmed; its class and module count less)
+  the question's words cover. BM25 over a whole chunk drowns the name among the body's
+  words; code search engines weigh the name field apart (BM25F) for this reason.
+* **Definitions first** (``search_definitions = "prefer"``): module-level chunks
+  (imports, ``__all__`` lists) and test files' code lose a share of their score: a
+  question asks for the code that does something, not the lines that import it or
+  the tests that exercise it.
+* **Diversity** (``search_diversity = "family"``): each further candidate of one
+  family (the same class, or the same file's module-level functions, or the same
+  symbol's continuation chunks) keeps only a share of its score, so one class's many
+  methods do not fill the top 10.
 """
 
 from __future__ import annotations
@@ -26,12 +41,14 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 import numpy as np
+import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
 from devlab.search.embedtext import context_line
+from devlab.store import query_tokens, split_identifier
 
 RERANK_DEPTH = 50
 FEEDBACK_HITS = 3  # semantic hits whose names join the lexical query
@@ -42,12 +59,29 @@ SUMMARY_CACHE = 50_000  # summary vectors kept per process (a warm server reuses
 FAMILY_SHARE = 0.3  # share of its family's best other score a candidate gains
 PARENT_SHARE = 0.5  # score of a missed class, as a share of its best member's
 PAGERANK_WEIGHT = 0.02
+NAME_WEIGHT = 1.0  # weight of the name-field ranking in the hybrid fusion
+NAME_CLASS_SHARE = 0.3  # a name part matched in the class counts this much
+NAME_MODULE_SHARE = 0.2  # ... and in the module's file name
+MODULE_FACTOR = 0.5  # score kept by a module-level chunk
+TEST_FACTOR = 0.5  # score kept by a chunk of a test file (test_*.py, tests/, ...)
+DIVERSITY_DECAY = 0.6  # score kept by each further member of a family, compounding
+# question words that name no code (beyond the index's English stop words)
+_QUESTION_WORDS = frozenset({"how", "what", "where", "why", "which", "way", "some", "there"})
+_STEMMER = snowballstemmer.stemmer("porter")
 
 # (embedder key, summary text) -> vector: a candidate's summary is embedded once per
 # process (a warm server reuses them); cleared when it fills.
 _SUMMARY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
 _LOCK = threading.Lock()
 _HEADER_LINE = re.compile(r"^\W*(File|Class|Symbol|Section|Module-level code)\b")
+
+
+class SummaryVectors(Protocol):
+    """A persistent summary-vector store (devlab.search.summaries.SummaryStore fits)."""
+
+    def get(self, model: str, texts: Iterable[str]) -> dict[str, np.ndarray]: ...
+
+    def put(self, model: str, pairs: Sequence[tuple[str, np.ndarray]]) -> None: ...
 
 
 class Candidate(Protocol):
@@ -91,22 +125,33 @@ def rerank(
     embed: Callable[[list[str]], np.ndarray],
     depth: int = RERANK_DEPTH,
     model: str = "",
+    store: SummaryVectors | None = None,
 ) -> list[tuple[float, int]]:
     """``order`` (best first) with its top ``depth`` reordered by weighted RRF of the
     first ranking and the summaries' similarity to the query; the rest keep their
-    place below. Summary vectors are cached per process under ``model`` (the
-    embedder's key). Returns (score, chunk id) best first."""
+    place below. Summary vectors come from the process's cache, then ``store`` (filled
+    at index time, see devlab.search.summaries), and are embedded (and saved to both)
+    only when neither has them. Returns (score, chunk id) best first."""
     top = order[:depth]
     if not top:
         return []
-    texts = [(model, summary(metas[cid].content)) for cid in top]
-    missing = list(dict.fromkeys(t for t in texts if t not in _SUMMARY_VECTORS))
-    vectors = embed([query, *(t for _, t in missing)])
+    texts = [summary(metas[cid].content) for cid in top]
     with _LOCK:
-        if len(_SUMMARY_VECTORS) + len(missing) > SUMMARY_CACHE:
+        vecs = {t: _SUMMARY_VECTORS[(model, t)] for t in texts if (model, t) in _SUMMARY_VECTORS}
+    missing = [t for t in dict.fromkeys(texts) if t not in vecs]
+    if missing and store is not None:
+        vecs.update(store.get(model, missing))
+        missing = [t for t in missing if t not in vecs]
+    vectors = embed([query, *missing])
+    fresh = list(zip(missing, vectors[1:], strict=True))
+    if fresh and store is not None:
+        store.put(model, fresh)
+    vecs.update(fresh)
+    with _LOCK:
+        if len(_SUMMARY_VECTORS) + len(vecs) > SUMMARY_CACHE:
             _SUMMARY_VECTORS.clear()
-        _SUMMARY_VECTORS.update(zip(missing, vectors[1:], strict=True))
-        sims = np.array([float(_SUMMARY_VECTORS[t] @ vectors[0]) for t in texts])
+        _SUMMARY_VECTORS.update(((model, t), v) for t, v in vecs.items())
+    sims = np.array([float(vecs[t] @ vectors[0]) for t in texts])
     by_sim = {cid: i + 1 for i, cid in enumerate(top[j] for j in np.argsort(-sims, kind="stable"))}
     scored = [
         (1.0 / (RERANK_K + i + 1) + RERANK_WEIGHT / (RERANK_K + by_sim[cid]), cid)
@@ -158,4 +203,72 @@ def expand(
         out[cid] = PARENT_SHARE * best
     for cid in out:
         out[cid] += PAGERANK_WEIGHT * metas[cid].rank
+    return out
+
+
+def _stems(words: list[str]) -> set[str]:
+    return {_STEMMER.stemWord(w) for w in words if len(w) > 1 and not w.isdigit()}
+
+
+def query_stems(query: str) -> set[str]:
+    """The question's content words, stemmed (what the name field is matched with)."""
+    parts: list[str] = []
+    for token in query_tokens(query):
+        parts.extend(split_identifier(token.replace(".", "_")))
+    return _stems([p for p in parts if p not in _QUESTION_WORDS])
+
+
+def name_score(meta: Candidate, stems: set[str]) -> float:
+    """How much of a candidate's own name the question covers: the share of its leaf
+    name's parts found among ``stems`` (plus 0.1 per part, so longer full matches
+    win), and smaller shares for its class's and module file's parts."""
+    symbol = meta.symbol or ""
+    leaf = symbol.rsplit(".", 1)[-1]
+    owner = symbol.split(".", 1)[0] if "." in symbol else ""
+    module = meta.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    score = 0.0
+    for share, name in ((1.0, leaf), (NAME_CLASS_SHARE, owner), (NAME_MODULE_SHARE, module)):
+        parts = _stems(split_identifier(name))
+        if parts:
+            hit = len(parts & stems)
+            score += share * (hit / len(parts) + 0.1 * hit)
+    return score
+
+
+def name_ranks(metas: dict[int, Candidate], query: str) -> dict[int, int]:
+    """Rank (1 = best) of each candidate whose name the question touches."""
+    stems = query_stems(query)
+    if not stems:
+        return {}
+    scored = [(name_score(m, stems), cid) for cid, m in metas.items()]
+    ordered = sorted(((s, c) for s, c in scored if s > 0), key=lambda x: (-x[0], x[1]))
+    return {cid: i + 1 for i, (_, cid) in enumerate(ordered)}
+
+
+_TEST_PATH = re.compile(
+    r"(^|/)(tests|__tests__)/|(^|/)(test_[^/]*|[^/]*_test\.\w+|conftest\.py|[^/]*\.(test|spec)\.\w+)$"
+)
+
+
+def definition_factor(meta: Candidate) -> float:
+    """Score kept by a candidate: module-level code keeps MODULE_FACTOR and a test
+    file's code TEST_FACTOR (a question asks how the code does something, so the code
+    that does it comes before the lines importing it and the tests exercising it)."""
+    factor = MODULE_FACTOR if meta.kind == "module" else 1.0
+    return factor * (TEST_FACTOR if _TEST_PATH.search(meta.path) else 1.0)
+
+
+def diversify(
+    scored: list[tuple[float, int]], metas: dict[int, Candidate], decay: float | None = None
+) -> list[tuple[float, int]]:
+    """``scored`` (best first) with each candidate's score times ``decay`` to the power
+    of the number of better candidates of its family (see ``_family``), re-sorted."""
+    decay = DIVERSITY_DECAY if decay is None else decay
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    out = []
+    for score, cid in scored:
+        family = _family(metas[cid])
+        out.append((score * decay ** seen[family], cid))
+        seen[family] += 1
+    out.sort(key=lambda x: (-x[0], x[1]))
     return out

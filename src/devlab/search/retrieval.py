@@ -21,7 +21,7 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.search import ranking
+from devlab.search import ranking, summaries
 from devlab.search.embeddings import get_embedder
 from devlab.search.embedtext import model_of_key
 from devlab.search.indexer import semantic_coverage
@@ -163,14 +163,24 @@ def _hybrid_scores(
     metas: dict[int, _ChunkMeta],
     lex_rank: dict[int, int],
     sem_rank: dict[int, int],
+    query: str,
 ) -> dict[int, float]:
     """Weighted RRF of the two lists, then the symbol graph (a PageRank tie-breaker,
-    or ranking.expand with ``search_graph = "expand"``)."""
+    or ranking.expand with ``search_graph = "expand"``). With ``search_names =
+    "field"`` the name-field ranking is a third list (ranking.name_ranks); with
+    ``search_definitions = "prefer"`` module-level code and test files weigh less
+    (ranking.definition_factor)."""
+    names = settings.search_names == "field"
+    prefer = settings.search_definitions == "prefer"
+    name_rank = ranking.name_ranks(metas, query) if names else {}  # type: ignore[arg-type]
     scores = {}
     for cid in metas:
         score = LEXICAL_WEIGHT / (RRF_K + lex_rank[cid]) if cid in lex_rank else 0.0
         score += 1.0 / (RRF_K + sem_rank[cid]) if cid in sem_rank else 0.0
-        scores[cid] = score
+        if cid in name_rank:
+            score += ranking.NAME_WEIGHT / (RRF_K + name_rank[cid])
+        factor = ranking.definition_factor(metas[cid]) if prefer else 1.0  # type: ignore[arg-type]
+        scores[cid] = score * factor
     if settings.search_graph == "expand":
         return ranking.expand(
             scores,
@@ -202,7 +212,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
         db, list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in semantic]))
     )
     if req.mode == "hybrid":
-        raw = _hybrid_scores(db, settings, snapshot_id, metas, lex_rank, sem_rank)
+        raw = _hybrid_scores(db, settings, snapshot_id, metas, lex_rank, sem_rank, req.query)
     else:
         raw = dict(lexical) if req.mode == "lexical" else dict(semantic)
     scored = sorted(
@@ -218,7 +228,10 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
             req.query,
             lambda texts: embedder.embed(texts),
             model=embedder.key,
+            store=summaries.store_for(settings),
         )
+    if req.mode == "hybrid" and settings.search_diversity == "family":
+        scored = ranking.diversify(scored, metas)  # type: ignore[arg-type]
     return [
         _result(metas[cid], score, lex_rank, sem_rank, coverage)
         for score, cid in scored[: req.limit]

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         utcnow,
     )
     from devlab.store.rotation import rotate_all
+    from devlab.store.tokens import query_tokens, split_identifier
     from devlab.store.visibility import Visibility, visible_clause
 
 _LAZY = {
@@ -59,6 +60,8 @@ _LAZY = {
     "ChunkRow": "devlab.store.models",
     "Conversation": "devlab.store.models",
     "Database": "devlab.store.db",
+    "query_tokens": "devlab.store.tokens",
+    "split_identifier": "devlab.store.tokens",
     "DatasetRow": "devlab.store.models",
     "EvaluationResultRow": "devlab.store.models",
     "EvaluationRow": "devlab.store.models",
@@ -141,7 +144,9 @@ __all__ = [
     "counters",
     "crypto",
     "new_key",
+    "query_tokens",
     "rotate_all",
+    "split_identifier",
     "utcnow",
     "visible_clause",
 ]

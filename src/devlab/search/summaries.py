@@ -1,0 +1,160 @@
+"""Summary vectors for the rerank stage, embedded at index time and kept on disk.
+
+The summary rerank (``ranking.rerank``, on by default) compares the question with a
+short summary of each of the top 50 candidates. Embedding those summaries per query
+cost 1-4 s on a large codebase's first questions (docs/benchmarks.md, issue 14), most
+of a CLI search's time. So ``fill`` embeds every chunk's summary once, when the
+snapshot's chunk vectors are filled, and ``SummaryStore`` keeps them in a small SQLite
+file in the home's cache directory (``summary-vectors.sqlite``), keyed by a hash of
+(model key, summary text): content-addressed, so a changed chunk simply has a new key,
+unchanged code in a new snapshot reuses its vector, and nothing needs invalidating. A
+summary missing from the store (an index filled before this store existed, a store
+that cannot be opened) is embedded at query time as before, then saved.
+
+The file holds half-precision vectors (768 bytes for MiniLM's 384 dimensions; a
+cosine moves by under 0.0001, measured on Django's summaries) and 16-byte hashes, no
+text. A store that cannot be read or written (read-only home, a corrupt file) acts as
+empty: the rerank still works, only slower; the first failure is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import text
+
+from devlab.config import Settings
+from devlab.progress import ProgressFn, report
+from devlab.search import ranking
+from devlab.store import Database, crypto
+
+log = logging.getLogger(__name__)
+
+STORE_NAME = "summary-vectors-v2.sqlite"  # v2: half-precision vectors, rowid table
+FILL_BATCH = 256  # summaries embedded (and committed) at a time
+_LOOKUP_BATCH = 500  # keys per SELECT (under SQLite's variable limit)
+
+
+def _key(model: str, summary_text: str) -> bytes:
+    return hashlib.blake2b(f"{model}\0{summary_text}".encode(), digest_size=16).digest()
+
+
+class SummaryStore:
+    """(model, summary text) -> unit vector, in one SQLite file (thread-safe)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is None and not self._broken:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS summary_vectors "
+                    "(key BLOB PRIMARY KEY, vec BLOB NOT NULL)"
+                )
+                self._conn = conn
+            except (OSError, sqlite3.Error) as exc:
+                self._fail(exc)
+        return self._conn
+
+    def _fail(self, exc: Exception) -> None:
+        if not self._broken:
+            log.warning("summary store %s unusable (%s): embedding per query", self.path, exc)
+        self._broken = True
+        self._conn = None
+
+    def get(self, model: str, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those ``texts`` that have one."""
+        keys = {_key(model, t): t for t in dict.fromkeys(texts)}
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            conn = self._connect()
+            if conn is None:
+                return found
+            try:
+                items = list(keys)
+                for i in range(0, len(items), _LOOKUP_BATCH):
+                    part = items[i : i + _LOOKUP_BATCH]
+                    marks = ",".join("?" * len(part))
+                    sql = f"SELECT key, vec FROM summary_vectors WHERE key IN ({marks})"
+                    for key, vec in conn.execute(sql, part):
+                        found[keys[key]] = np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+            except sqlite3.Error as exc:
+                self._fail(exc)
+        return found
+
+    def put(self, model: str, pairs: Sequence[tuple[str, np.ndarray]]) -> None:
+        """Save (summary text, vector) pairs; existing keys are kept."""
+        if not pairs:
+            return
+        rows = [(_key(model, t), np.asarray(v, dtype=np.float16).tobytes()) for t, v in pairs]
+        with self._lock:
+            conn = self._connect()
+            if conn is None:
+                return
+            try:
+                with conn:
+                    conn.executemany("INSERT OR IGNORE INTO summary_vectors VALUES (?, ?)", rows)
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+_STORES: dict[Path, SummaryStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def store_for(settings: Settings) -> SummaryStore:
+    """The home's summary store, opened once per process."""
+    path = settings.cache_dir / STORE_NAME
+    with _STORES_LOCK:
+        if path not in _STORES:
+            _STORES[path] = SummaryStore(path)
+        return _STORES[path]
+
+
+def fill(
+    db: Database,
+    settings: Settings,
+    snapshot_id: int,
+    model: str,
+    embed: Callable[[list[str]], np.ndarray],
+    progress: ProgressFn | None = None,
+) -> int:
+    """Embed the summaries of the snapshot's chunks that the store lacks (see the
+    module docstring); returns how many were embedded."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.content FROM chunks c JOIN snapshot_files sf "
+                "ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s ORDER BY c.id"
+            ),
+            {"s": snapshot_id},
+        ).all()
+    texts = list(dict.fromkeys(ranking.summary(crypto.decrypt(r[0])) for r in rows))
+    store = store_for(settings)
+    have = store.get(model, texts)
+    todo = [t for t in texts if t not in have]
+    for start in range(0, len(todo), FILL_BATCH):
+        part = todo[start : start + FILL_BATCH]
+        store.put(model, list(zip(part, embed(part), strict=True)))
+        done = min(start + FILL_BATCH, len(todo))
+        report(progress, "summaries", done, len(todo), f"rerank summaries, {model}")
+    return len(todo)
