@@ -78,7 +78,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pom_deps="<dependency><groupId>org.example</groupId><artifactId>rounding</artifactId>"
         "<version>${project.version}</version></dependency>"
         "<dependency><groupId>org.example</groupId><artifactId>optional-thing</artifactId>"
-        "<version>1</version><optional>true</optional></dependency>",
+        "<version>1</version><optional>true</optional></dependency>"
+        "<dependency><groupId>..</groupId><artifactId>..</artifactId><version>1</version>"
+        "</dependency>",  # a repository POM naming a path: never followed
         classpath=str(repo / "org/example/rounding/1.1/rounding-1.1.jar"),
     )  # fmt: skip
     return repo

@@ -119,6 +119,8 @@ def _resolve(
         name = f"{group}:{artifact}"
         if name in seen or _provided(group):
             continue
+        if not (_COORD.fullmatch(group) and _COORD.fullmatch(artifact)):
+            continue  # a repository POM naming something that is not a coordinate
         seen.add(name)
         where = _version_dir(repo, group, artifact, version)
         if where is None:
@@ -131,6 +133,14 @@ def _resolve(
         pom = where / f"{artifact}-{where.name}.pom"
         queue.extend((g, a, v, False) for g, a, v in _pom_dependencies(pom) if g and a)
     return jars, missing
+
+
+def _identity(name: str, jar: Path) -> str:
+    """What names a jar in the cache key: its coordinate, real path, size and mtime (a
+    package upgrade that replaces the file in place makes a new environment)."""
+    real = jar.resolve()
+    st = real.stat()
+    return f"{name}={real}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _coordinate(spec: str) -> tuple[str, str, str | None]:
@@ -190,13 +200,15 @@ def maven_env(
                 f"{missing[dep.name]}: install the Debian package that ships it "
                 "(lib*-java) or point maven_repo at a repository that has it"
             )
-        elif dep.name in jars:
+        elif dep.name not in jars:  # resolved, but a POM-only artifact (a BOM, a parent)
+            dep.reason = f"a POM without a jar in {repo}: its dependencies were followed"
+        else:
             used = jars[dep.name].parent.name
             asked = _coordinate(dep.spec)[2] or "any"
             dep.reason = f"version {used} from {repo}"
             if asked != used:
                 dep.reason += f" ({asked} asked)"
-    env.key = _key("Maven", str(repo), sorted(f"{n}={p.resolve()}" for n, p in jars.items()))
+    env.key = _key("Maven", str(repo), sorted(_identity(n, p) for n, p in jars.items()))
     root = env_cache_root(settings) / f"maven-{env.key[:32]}"
 
     def copy(tmp: Path) -> None:
