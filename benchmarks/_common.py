@@ -12,9 +12,12 @@ import os
 import platform
 import re
 import resource
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -232,3 +235,24 @@ def write_docs_section(heading: str, section: str, docs: Path = DOCS) -> None:
         text = text.rstrip("\n") + "\n\n" + body
     docs.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     print(f"wrote {docs}", file=sys.stderr)
+
+
+def serve_devlab(env: dict[str, str], *, wait_s: float) -> tuple[subprocess.Popen, int]:
+    """``devlab serve`` on a free loopback port, returned once /api/v1/health answers
+    (the server and its port); stopped and SystemExit after ``wait_s`` seconds."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "devlab", "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            return server, port
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit(f"devlab serve did not answer within {wait_s:g} s")

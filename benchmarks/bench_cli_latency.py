@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, DOCS, machine, markdown_table, write_json
+from _common import DATA_DIR, DOCS, machine, markdown_table, serve_devlab, write_json
 from bench_symbols import _npm
 
 RESULTS = DATA_DIR / "cli-latency-results.json"
@@ -55,25 +53,6 @@ def _median(args: list[str], env: dict[str, str], runs: int) -> dict[str, Any]:
     return {"median_s": round(statistics.median(times), 2), "runs": [round(t, 2) for t in times]}
 
 
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [*DEVLAB, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-            return server, port
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("devlab serve did not answer within 120 s")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--runs", type=int, default=7)
@@ -91,7 +70,7 @@ def main() -> None:
         for label, command in COMMANDS.items():
             results["commands"][label] = _median(command, env, args.runs)
             print(label, results["commands"][label], file=sys.stderr)
-        server, _ = _serve(env)
+        server, _ = serve_devlab(env, wait_s=120)
         try:
             _time(COMMANDS["search (hybrid), no server"], env)  # the server loads its model
             label = "search (hybrid), server running"

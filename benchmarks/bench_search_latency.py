@@ -23,19 +23,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, machine, write_json
+from _common import DATA_DIR, machine, serve_devlab, write_json
 
 QUERY_DIR = Path(__file__).resolve().parent / "retrieval_queries"
 DEVLAB = [sys.executable, "-m", "devlab"]
@@ -108,32 +106,13 @@ def _cli(env: dict[str, str], project: str, query: str) -> float:
     return time.perf_counter() - t0
 
 
-def _serve(env: dict[str, str]) -> subprocess.Popen:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [*DEVLAB, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("devlab serve did not answer within 180 s")
-
-
 def cli(env: dict[str, str], project: str, n: int) -> dict[str, Any]:
     """Phase 2: ``devlab search`` processes, without then with a server."""
     out: dict[str, Any] = {}
     out["devlab search, no server"] = _ms(
         [_cli(env, project, q) for q in _questions(project, n, 0)]
     )
-    server = _serve(env)
+    server, _ = serve_devlab(env, wait_s=180)
     try:
         _cli(env, project, "warm the server's model")
         took = [_cli(env, project, q) for q in _questions(project, n, n)]
