@@ -18,8 +18,10 @@ message that *contains* ``<end_of_turn>`` cannot end its turn early.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
+from typing import Protocol
 
 from devlab.errors import InvalidInput
 from devlab.llm.base import ChatMessage
@@ -98,4 +100,23 @@ def chat_text(segments: list[tuple[bool, str]]) -> str:
     return "".join(text for _, text in segments)
 
 
-__all__ = ["chat_text", "instruction_prompt", "load_chat_template", "render_chat"]
+class SegmentEncoder(Protocol):
+    """A tokenizer that reads rendered template segments (``weights.SentencePieceTokenizer``)."""
+
+    def encode_segments(self, segments: Iterable[tuple[bool, str]]) -> list[int]: ...
+
+
+def chat_ids(template: str, tokenizer: SegmentEncoder, messages: list[ChatMessage]) -> list[int]:
+    """The model input for ``messages`` under ``template``, up to where the answer starts:
+    message content stays plain text, control tokens come only from the template."""
+    return tokenizer.encode_segments(render_chat(template, messages, bos_token="<bos>"))
+
+
+__all__ = [
+    "SegmentEncoder",
+    "chat_ids",
+    "chat_text",
+    "instruction_prompt",
+    "load_chat_template",
+    "render_chat",
+]

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from devlab.errors import ComponentUnavailable
 from devlab.llm.base import ChatMessage, GenerationParams
-from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.chat_templates import chat_ids, load_chat_template
 from devlab.llm.constrained import JsonConstraint
 from devlab.llm.weights import SentencePieceTokenizer, _ensure, engine_copy_dir, read_marker
 from devlab.progress import ProgressFn, report
@@ -152,8 +152,7 @@ class FastModel:
     engine: str = ENGINE
 
     def chat_ids(self, messages: list[ChatMessage]) -> list[int]:
-        segments = render_chat(self.chat_template, messages, bos_token="<bos>")
-        return self.tokenizer.encode_segments(segments)
+        return chat_ids(self.chat_template, self.tokenizer, messages)
 
     def generate(
         self,

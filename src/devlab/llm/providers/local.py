@@ -58,7 +58,7 @@ from devlab.llm.base import (
     ProviderError,
     ProviderTimeout,
 )
-from devlab.llm.chat_templates import load_chat_template, render_chat
+from devlab.llm.chat_templates import chat_ids, load_chat_template
 from devlab.llm.constrained import JsonConstraint, hf_processor
 from devlab.llm.providers.common import StopScanner, StreamMeter, collect
 from devlab.llm.providers.fastpath import (
@@ -115,8 +115,7 @@ class LoadedModel:
         if isinstance(self.tokenizer, HFTokenizer):
             return self.tokenizer.chat_ids(messages)
         assert self.chat_template is not None
-        segments = render_chat(self.chat_template, messages, bos_token="<bos>")
-        return self.tokenizer.encode_segments(segments)
+        return chat_ids(self.chat_template, self.tokenizer, messages)
 
 
 _models: dict[tuple[str, str, str], LoadedModel] = {}
