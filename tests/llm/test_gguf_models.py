@@ -69,6 +69,7 @@ def test_the_packaged_gguf_given_as_a_file_converts_once_and_tokenizes_alike(
     assert ensure_gguf_model(models, gguf) == converted  # cached: no second conversion
     assert time.perf_counter() - started < 1
     # the local provider serves a GGUF path (e.g. a registry version's base) the same way
-    provider = TransformersProvider("g", models_dir=models, model_dir=gguf)
+    # (on the transformers engine: the fast engines' exports are tested on their own)
+    provider = TransformersProvider("g", models_dir=models, model_dir=gguf, engine="transformers")
     out = provider.complete("def add(a, b):\n", GenerationParams(max_tokens=4, temperature=0))
     assert out.text and provider.loaded().tokenizer.encode(text) == mine

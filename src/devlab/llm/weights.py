@@ -173,11 +173,14 @@ def _convert_gguf(work: Path, gguf_path: Path, source: dict[str, Any]) -> None:
     import gguf
     from transformers import AutoModelForCausalLM
 
-    arch = str(_field(gguf.GGUFReader(str(gguf_path)), "general.architecture") or "")
+    # One reader for all our metadata: gguf's reader builds an object per element of
+    # the 262k-entry tokenizer arrays, so each construction costs seconds.
+    reader = gguf.GGUFReader(str(gguf_path))
+    arch = str(_field(reader, "general.architecture") or "")
     where, name = str(gguf_path.parent), gguf_path.name
     gemma = arch.startswith("gemma")
     if gemma:
-        proto, meta = tokenizer_proto_from_gguf(gguf_path)
+        proto, meta = tokenizer_proto_from_gguf(gguf_path, reader)
         (work / TOKENIZER_FILE).write_bytes(proto)
     else:
         from transformers import AutoTokenizer
@@ -194,7 +197,7 @@ def _convert_gguf(work: Path, gguf_path: Path, source: dict[str, Any]) -> None:
         "format": CONVERSION_VERSION,
         "family": arch,
         "source": source,
-        "instruction_tuned": gguf_instruction_tuned(gguf_path),
+        "instruction_tuned": gguf_instruction_tuned(gguf_path, reader),
     }
     if gemma:  # Gemma 1-3 share the turn format of the gemma3 template
         marker |= {
@@ -214,12 +217,15 @@ def _field(reader: Any, key: str) -> Any:
     return None if field is None else field.contents()
 
 
-def tokenizer_proto_from_gguf(gguf_path: Path) -> tuple[bytes, dict[str, Any]]:
+def tokenizer_proto_from_gguf(
+    gguf_path: Path, reader: Any | None = None
+) -> tuple[bytes, dict[str, Any]]:
     """A serialised SentencePiece ``ModelProto`` rebuilt from a GGUF's tokenizer metadata,
-    and the ids and sizes the model needs (bos, eos, end of turn, context length)."""
+    and the ids and sizes the model needs (bos, eos, end of turn, context length).
+    ``reader``: the file's ``gguf.GGUFReader`` when the caller has one already."""
     import gguf
 
-    reader = gguf.GGUFReader(str(gguf_path))
+    reader = reader if reader is not None else gguf.GGUFReader(str(gguf_path))
     tokens_field = reader.fields["tokenizer.ggml.tokens"]
     tokens = [bytes(tokens_field.parts[i]).decode("utf-8") for i in tokens_field.data]
     scores_field = reader.fields["tokenizer.ggml.scores"]
@@ -374,13 +380,14 @@ def _load_tokenizer(model_dir: str) -> SentencePieceTokenizer:
     return SentencePieceTokenizer(proto, bos_id=meta["bos_id"], eos_ids=meta["eos_ids"])
 
 
-def gguf_instruction_tuned(gguf_path: Path) -> bool:
+def gguf_instruction_tuned(gguf_path: Path, reader: Any | None = None) -> bool:
     """Whether a GGUF file holds an instruction-tuned model: it ships a chat template
     (``tokenizer.chat_template``) or its ``general.name`` says so (``-it``, ``instruct``,
-    ``chat``). The packaged Gemma 3 270M has neither: it is the base model."""
+    ``chat``). The packaged Gemma 3 270M has neither: it is the base model. ``reader``:
+    the file's ``gguf.GGUFReader`` when the caller has one already."""
     import gguf
 
-    reader = gguf.GGUFReader(str(gguf_path))
+    reader = reader if reader is not None else gguf.GGUFReader(str(gguf_path))
     if reader.fields.get("tokenizer.chat_template") is not None:
         return True
     return _names_tuned(str(_field(reader, "general.name") or ""))
