@@ -13,8 +13,12 @@ Prints one markdown table:
    after, kept / dropped, suspected bugs, seconds; then the kept tests compiled and run
    by javac and JUnit's console launcher directly on the host, outside DevLab (they must
    all pass).
+3. With ``--mutation``: the mutation score (the dataset pipeline's mutants, each compiled
+   over the original classes and run against JUnit in the sandbox) of the library's own
+   suite and of the generated tests, on each file, side by side.
 
     nice -n 10 python benchmarks/bench_testing_java.py --source DIR [--files Util.java ...]
+        [--mutation]
 """
 
 from __future__ import annotations
@@ -29,7 +33,15 @@ from pathlib import Path
 
 from devlab.config import load_settings
 from devlab.search import index_project
-from devlab.testing import GenerateRequest, generate_for_project, measure_coverage
+from devlab.testing import (
+    GenerateRequest,
+    MutationReport,
+    generate_for_project,
+    load_files,
+    measure_coverage,
+    mutation_score,
+    run_mutation,
+)
 from devlab.workbench import Workbench
 
 PACKAGE = "src/main/java/org/apache/commons/cli"
@@ -82,7 +94,27 @@ def _outside(root: Path, test_path: str, code: str, work: Path) -> str:
     return f"{summary.get('successful', '?')} of {summary.get('found', '?')} passed"
 
 
-def _generate(bench: Workbench, source: Path, work: Path, files: list[str]) -> list[str]:
+def _score(rep: MutationReport) -> str:
+    if rep.score is None:
+        return f"no score: {rep.message[:80]}"
+    return f"{rep.score}% ({rep.killed}/{rep.mutants} killed, {rep.seconds:.0f} s)"
+
+
+def _mutation(bench: Workbench, name: str, path: str, test_path: str, code: str) -> str:
+    """The own suite's and the generated tests' mutation scores on ``path``."""
+    own = run_mutation(bench.db, bench.settings, load_files(bench.db, "cli"), path=path)
+    if not code:
+        return f"| mutation {name} | own suite {_score(own)}; generated: no tests kept | | |"
+    bare = load_files(bench.db, "bare")
+    generated, _ = mutation_score(
+        bare, bench.settings, path=path, tests=[test_path], extra_files={test_path: code}
+    )
+    return f"| mutation {name} | own suite {_score(own)}; generated {_score(generated)} | | |"
+
+
+def _generate(
+    bench: Workbench, source: Path, work: Path, files: list[str], mutation: bool
+) -> list[str]:
     root = work / "bare"
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("test", "debian"))
     index_project(bench.db, bench.settings, name="bare", source=str(root), embed=False)
@@ -107,6 +139,8 @@ def _generate(bench: Workbench, source: Path, work: Path, files: list[str]) -> l
         )
         for bug in result.suspected_bugs[:3]:
             rows.append(f"| &nbsp; suspected bug | `{bug.call[:80]}`: {bug.message[:80]} | | |")
+        if mutation:
+            rows.append(_mutation(bench, name, path, result.test_path, result.test_code))
     return rows
 
 
@@ -118,6 +152,9 @@ def main() -> int:
     )  # fmt: skip
     files = ["Util.java", "OptionValidator.java", "TypeHandler.java"]
     parser.add_argument("--files", nargs="*", default=files)
+    parser.add_argument(
+        "--mutation", action="store_true", help="also the mutation scores, own vs generated"
+    )
     args = parser.parse_args()
     if not (args.source / PACKAGE).is_dir():
         raise SystemExit(f"{args.source} has no {PACKAGE}: give Commons CLI's source tree")
@@ -126,7 +163,7 @@ def main() -> int:
     try:
         rows = ["| what | result | coverage | wall |", "|---|---|---|---|"]
         rows += _coverage(bench, args.source)
-        rows += _generate(bench, args.source, work, args.files)
+        rows += _generate(bench, args.source, work, args.files, args.mutation)
     finally:
         bench.close()
         shutil.rmtree(work, ignore_errors=True)

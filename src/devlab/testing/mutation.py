@@ -24,6 +24,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from devlab.codebase import parse_source
 from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
@@ -31,9 +32,12 @@ from devlab.store import Database, TestRunRow
 from devlab.testing.errors import NothingToTest
 from devlab.testing.gomutate import run_go_mutants
 from devlab.testing.gosig import go_functions
+from devlab.testing.javamutate import run_java_mutants
+from devlab.testing.javarun import java_tests
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsrun import JS_SUFFIXES, js_tests
 from devlab.testing.jssig import js_functions
+from devlab.testing.mavenenv import maven_env
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
 from devlab.testing.targets import find_targets
@@ -55,6 +59,8 @@ _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 def mutant_language(path: str) -> str:
     """The language whose mutants ``path`` gets (by suffix; Python otherwise)."""
+    if path.endswith(".java"):
+        return "java"
     return (
         "go" if path.endswith(".go") else "javascript" if path.endswith(JS_SUFFIXES) else "python"
     )
@@ -62,8 +68,11 @@ def mutant_language(path: str) -> str:
 
 def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
     """The tests a file's mutants run against: node:test files for JavaScript, the
-    package's ``_test.go`` files for Go, the project's pytest files otherwise."""
+    package's ``_test.go`` files for Go, the JUnit classes for Java, the project's
+    pytest files otherwise."""
     language = mutant_language(path)
+    if language == "java":
+        return java_tests(pf.files)
     if language == "go":
         folder = posixpath.dirname(path)
         return sorted(p for p in pf.files
@@ -73,7 +82,15 @@ def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
 
 def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[SymbolInfo, ...]:
     """The functions to mutate: Python's from its ``ast``; Go's and JavaScript's from a
-    line scan of their declarations (``gosig.go_functions``, ``jssig.js_functions``)."""
+    line scan of their declarations (``gosig.go_functions``, ``jssig.js_functions``);
+    Java's methods and constructors from the code index's tree-sitter parser."""
+    if language == "java":
+        return tuple(
+            SymbolInfo(m.name, m.qualname, "method", m.signature, "", m.start_line,
+                       m.end_line, m.parent)
+            for m in _java_methods(text)
+            if not symbol or symbol in (m.name, m.qualname)
+        )  # fmt: skip
     if language == "go":
         gofuncs = [f for f in go_functions(text)[0] if not symbol or symbol in (f.name, f.label)]
         return tuple(SymbolInfo(f.name, f.label, "method" if f.receiver else "function",
@@ -107,7 +124,7 @@ def file_mutants(
     path: str, text: str, symbol: str | None = None, per_function: int = 12
 ) -> dict[str, list[tuple[MutantResult, str]]]:
     """qualname -> mutants of that function: (the mutant with its diff, not yet run;
-    the whole mutated file). Python, or JavaScript for ``.js``/``.mjs``/``.cjs``."""
+    the whole mutated file). Python, Go (``.go``), Java (``.java``) or JavaScript."""
     language = mutant_language(path)
     symbols = _symbols(path, text, symbol, language)
     task = FileTask("lab", 0, None, path, language, text, None, path, False, symbols)
@@ -161,6 +178,9 @@ def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") ->
         elif path.endswith(JS_SUFFIXES):
             f = next(f for f in js_functions(text) if f.name == qualname)
             source = "\n".join(text.splitlines()[f.start - 1 : f.end])
+        elif path.endswith(".java"):
+            m = next(m for m in _java_methods(text) if m.qualname == qualname)
+            source = "\n".join(text.splitlines()[m.start_line - 1 : m.end_line])
         else:
             target = next(t for t in find_targets(text, None) if t.qualname == qualname)
             source = target.source
@@ -219,6 +239,12 @@ def mutation_score(
         done, message = run_go_mutants(files, settings, path=path,
                                        mutants=[(m.id, new) for m, new in todo],
                                        timeout=max(timeout, 30.0), progress=progress)  # fmt: skip
+    elif path.endswith(".java"):  # JUnit: the mutated file compiled over the original classes
+        _, mounts = maven_env(pf.manifests, settings, progress=progress)
+        done, message = run_java_mutants(files, settings, path=path,
+                                          mutants=[(m.id, new) for m, new in todo],
+                                          timeout=max(timeout, 20.0), mounts=mounts,
+                                          progress=progress)  # fmt: skip
     elif path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
         done, message = run_js_mutants(files, settings, path=path, tests=tests,
                                        mutants=[(m.id, new) for m, new in todo],
@@ -295,8 +321,14 @@ def _run_jobs(
     return done, message
 
 
+def _java_methods(text: str) -> list:
+    """A Java file's methods and constructors (the parser never raises)."""
+    return [s for s in parse_source(text, "java").symbols if s.kind == "method"]
+
+
 def _judge(outcome: str | None) -> Literal["killed", "survived", "timeout", "error"]:
-    """A mutant's verdict from its tests' outcome (passing tests: it survived)."""
+    """A mutant's verdict from its tests' outcome (passing tests: it survived; a Java
+    mutant that does not compile, ``unviable``, is an error: it counts neither way)."""
     return (
         "survived"
         if outcome == "passed"

@@ -1,0 +1,137 @@
+"""Java mutants run against the project's JUnit tests, in the sandbox.
+
+The mutants are the dataset pipeline's (``mutation.file_mutants``: the same tree-sitter
+operators as the other languages', each re-parsed so it is valid Java syntax). One
+sandbox run per batch: the main sources and the tests are compiled once and the tests
+run on the original (when they fail, the batch says nothing); then for each mutant only
+the mutated file is compiled, against the original classes, into an overlay directory
+that comes first on the class path, and JUnit's console launcher runs the tests again
+under a per-mutant ``timeout``. A test class compiled against the original stays valid:
+mutants change method bodies, never signatures.
+
+A mutant is *killed* when a test fails or the run times out. A mutant that does not
+compile (the syntax is valid, the types are not: ``f(a, b)`` -> ``f(b, a)`` with two
+types) is *unviable*, as PIT calls it: it counts neither way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+
+from devlab.config import Settings
+from devlab.progress import ProgressFn, report
+from devlab.sandbox import DependencyMount, SandboxRequest, run_code
+from devlab.testing.javarun import DEPS_CP, JVM, TEST_CP, java_sources, java_tests
+from devlab.testing.mavenenv import DEPS_EXPORT
+from devlab.testing.sandboxrun import toolchain_limits
+
+__all__ = ["UNVIABLE", "run_java_mutants"]
+
+MARK = "@@DEVLAB_JAVA_MUTANT@@"
+UNVIABLE = "unviable"
+_BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
+_JAVAC = "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn"
+_PRELUDE = f"""R="$(cd "$(dirname "$0")" && pwd)"; cd "$R" || exit 3
+T=/tmp/devlab-java; mkdir -p $T/main $T/test
+{_JAVAC} -encoding UTF-8 -d $T/main -cp "$T/main{DEPS_CP}" @_devlab_main.txt > $T/javac.txt 2>&1 \\
+  && {_JAVAC} -encoding UTF-8 -d $T/test -cp "$T/main:{TEST_CP}{DEPS_CP}" \\
+  @_devlab_tests.txt >> $T/javac.txt 2>&1
+built=$?
+tests() {{
+  timeout "$2" java {JVM} -jar /usr/share/java/junit-platform-console-standalone.jar \\
+    -cp "$1$T/main:$T/test:{TEST_CP}{DEPS_CP}" --scan-classpath --disable-banner \\
+    --disable-ansi-colors --details=none --fail-if-no-tests > /dev/null 2>&1
+}}
+one() {{  # one mutant: $1 its id, $2 its text's file, $3 its per-mutant limit
+  rm -rf $T/m $T/src && mkdir -p $T/m $T/src && cp "$R/$2" "$T/src/$NAME"
+  if ! {_JAVAC} -encoding UTF-8 -d $T/m -cp "$T/main{DEPS_CP}" "$T/src/$NAME" \\
+      > /dev/null 2>&1; then echo "{MARK} $1 {UNVIABLE}"; return; fi
+  tests "$T/m:" "$3"; echo "{MARK} $1 $?"
+}}
+"""
+
+
+def _script(path: str, batch: list[tuple[str, str]], timeout: float, deps: bool) -> str:
+    """The batch's driver: compile once, the original's run, then each mutant."""
+    limit = max(1, int(timeout))
+    lines = [
+        f"NAME={shlex.quote(posixpath.basename(path))}",
+        DEPS_EXPORT.rstrip("\n") if deps else "",
+        _PRELUDE,
+        f'if [ $built -ne 0 ]; then echo "{MARK} original {UNVIABLE}"; exit 0; fi',
+        f'tests "" {limit * 3}; rc=$?; echo "{MARK} original $rc"; [ $rc -eq 0 ] || exit 0',
+    ]
+    lines += [
+        f"one {shlex.quote(mid)} _devlab_mutants/{i}.txt {limit}"
+        for i, (mid, _) in enumerate(batch)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _outcomes(stdout: str) -> dict[str, str]:
+    """``{id: passed|failed|timeout|unviable}`` from the driver's marked lines."""
+    out: dict[str, str] = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if len(words) != 3 or words[0] != MARK:
+            continue
+        code = words[2]
+        out[words[1]] = (
+            UNVIABLE if code == UNVIABLE
+            else "passed" if code == "0"
+            else "timeout" if code == "124"
+            else "failed"
+        )  # fmt: skip
+    return out
+
+
+def run_java_mutants(
+    files: dict[str, str],
+    settings: Settings,
+    *,
+    path: str,
+    mutants: list[tuple[str, str]],
+    timeout: float = 30.0,
+    mounts: list[DependencyMount] | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[dict[str, str], str]:
+    """``{mutant id: passed|failed|timeout|unviable}`` of the batches whose original
+    passed, and why the others were not judged (empty when every batch was).
+    ``mounts``: the project's dependency jars (``maven_env``), as for coverage."""
+    sources, tests = java_sources(files), java_tests(files)
+    if path not in sources:
+        return {}, f"{path} is not a main Java source of the project (tests are not mutated)"
+    if not tests:
+        return {}, "no JUnit tests to run the mutants against"
+    base = {
+        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tests},
+        "_devlab_main.txt": "\n".join(sources) + "\n",
+        "_devlab_tests.txt": "\n".join(tests) + "\n",
+    }
+    done: dict[str, str] = {}
+    message = ""
+    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    wall = settings.sandbox_max_wall_seconds
+    for n, batch in enumerate(batches, 1):
+        report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
+        extra = {f"_devlab_mutants/{i}.txt": text for i, (_, text) in enumerate(batch)}
+        request = SandboxRequest(
+            language="bash",
+            files={**base, **extra, "_devlab_mut.sh": _script(path, batch, timeout, bool(mounts))},
+            entry="_devlab_mut.sh",
+            limits=toolchain_limits(settings, wall),
+        )
+        result = run_code(request, settings, mounts=mounts or [])
+        outcomes = _outcomes(result.stdout)
+        original = outcomes.pop("original", None)
+        if original != "passed":
+            why = (
+                "the project does not compile" if original == UNVIABLE
+                else original or f"the run ended {result.status}"
+            )  # fmt: skip
+            message = f"the tests do not pass on the original code ({why}); mutants not judged"
+            continue
+        done.update(outcomes)
+    report(progress, "mutants", len(batches), len(batches), "done")
+    return done, message

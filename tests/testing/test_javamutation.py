@@ -1,0 +1,79 @@
+"""Mutation score for Java (issue 15): the dataset pipeline's tree-sitter mutants of a
+Java method, each compiled over the original classes and run against the project's
+JUnit tests by the console launcher in the real sandbox."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from devlab.config import Settings
+from devlab.testing import ProjectFiles, mutation_score
+from devlab.testing.javamutate import _outcomes
+from devlab.testing.mutation import file_mutants, mutant_tests
+
+CALC = """package demo;
+
+public class Calc {
+    /** The absolute value of x. */
+    public static int abs(int x) {
+        if (x < 0) {
+            return -x;
+        }
+        return x;
+    }
+
+    static String pick(String a, int n) {
+        return n > 0 ? a : "";
+    }
+}
+"""
+TEST = """package demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+
+class CalcTest {
+    @Test
+    void abs() {
+        %s
+    }
+}
+"""
+WEAK = TEST % "Calc.abs(3);"
+STRONG = (
+    TEST
+    % "assertEquals(2, Calc.abs(-2)); assertEquals(3, Calc.abs(3)); assertEquals(0, Calc.abs(0));"
+)
+MAIN, TESTS = "src/main/java/demo/Calc.java", "src/test/java/demo/CalcTest.java"
+
+
+def test_java_mutants_come_from_the_parsers_methods() -> None:
+    found = file_mutants(MAIN, CALC, symbol="abs")
+    assert list(found) == ["Calc.abs"] and len(found["Calc.abs"]) >= 3
+    assert all(text.startswith("package demo;") for _, text in found["Calc.abs"])
+    # the driver's lines: a killed, a surviving, a timed-out and an unviable mutant
+    mark = "@@DEVLAB_JAVA_MUTANT@@"
+    out = _outcomes(f"{mark} a 1\n{mark} b 0\nnoise\n{mark} c 124\n{mark} d unviable\n")
+    assert out == {"a": "failed", "b": "passed", "c": "timeout", "d": "unviable"}
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("javac") is None, reason="javac is not installed")
+def test_java_mutants_run_against_the_projects_junit_tests(lab_settings: Settings) -> None:
+    pf = ProjectFiles("calc", None, None, {MAIN: CALC, TESTS: WEAK})
+    assert mutant_tests(pf, MAIN) == [TESTS]
+    weak, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs")
+    assert weak.message == "" and weak.symbols == ["Calc.abs"]
+    assert weak.mutants >= 3 and weak.score == 0.0
+    assert all(m.diff.startswith(f"--- a/{MAIN}") for m in weak.survived)
+    strong, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs",
+                               extra_files={TESTS: STRONG})  # fmt: skip
+    assert strong.mutants == weak.mutants and strong.score is not None and strong.score > 50
+    # a suite that fails on the original judges nothing, and says why
+    broken = TEST % "assertEquals(1, Calc.abs(3));"
+    none, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs",
+                             extra_files={TESTS: broken})  # fmt: skip
+    assert none.score is None and "do not pass on the original" in none.message
