@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from devlab.config import Settings
-from devlab.testing import ProjectFiles, mutation_score
+from devlab.testing import ProjectFiles, SnippetTestsRequest, generate_for_snippet, mutation_score
 from devlab.testing.javamutate import _outcomes
 from devlab.testing.mutation import file_mutants, mutant_tests
 
@@ -77,3 +77,22 @@ def test_java_mutants_run_against_the_projects_junit_tests(lab_settings: Setting
     none, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs",
                              extra_files={TESTS: broken})  # fmt: skip
     assert none.score is None and "do not pass on the original" in none.message
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("javac") is None, reason="javac is not installed")
+def test_a_junit_test_adding_no_coverage_is_kept_when_it_kills_a_mutant(
+    lab_settings: Settings,
+) -> None:
+    """``square(1)``, the first boundary call, covers the whole method and lets
+    ``x * x`` -> ``x / x`` survive (both give 1); the other calls add no coverage but
+    kill it, so the fewest of them that do are kept for that."""
+    code = "package demo;\n\npublic class Square {\n    public static int square(int x) {\n"
+    code += "        return x * x;\n    }\n}\n"
+    body = SnippetTestsRequest(code=code, framework="junit", coverage=100)
+    result = generate_for_snippet(lab_settings, body, model=None)
+    killers = [c for c in result.kept if "kills" in c.reason]
+    assert killers and all(c.kills for c in killers), (result.message, result.dropped)
+    assert "kept for killing mutants" in result.message
+    assert result.proof["failing_generated"] == [] and result.proof["generated"] == len(result.kept)

@@ -29,6 +29,7 @@ from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
+from devlab.testing.javakeep import java_mutant_killers
 from devlab.testing.javarun import (
     DEPS_CP,
     JACOCO_CP,
@@ -295,6 +296,14 @@ def generate_junit_tests(
         proposed, imports = junit_model_candidates(model, asked, missing, java=java)
         more_kept, more_dropped, _ = _verify(java, proposed, wall, timeout, base, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
+    if kept and any(d.reason.startswith("adds no coverage") for d in dropped):
+        report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
+        kept, dropped, note = java_mutant_killers(
+            pf, settings, path=path, package=java.package, kept=kept, dropped=dropped,
+            render=lambda cls, tests: _test_class(java, cls, tests, imports),
+            mounts=java.mounts, symbol=symbol,
+        )  # fmt: skip
+        message += [note] if note else []
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
     result.proof["test_timeout"] = test_timeout

@@ -22,13 +22,21 @@ import shlex
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
-from devlab.testing.javarun import DEPS_CP, JVM, TEST_CP, java_sources, java_tests
+from devlab.testing.javarun import (
+    DEPS_CP,
+    JVM,
+    TEST_CP,
+    java_sources,
+    java_tests,
+    parse_junit_xml,
+)
 from devlab.testing.mavenenv import DEPS_EXPORT
 from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = ["UNVIABLE", "run_java_mutants"]
 
 MARK = "@@DEVLAB_JAVA_MUTANT@@"
+XML_MARK = "@@DEVLAB_JAVA_MUTANT_XML@@"
 UNVIABLE = "unviable"
 _BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
 _JAVAC = "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn"
@@ -38,25 +46,32 @@ T=/tmp/devlab-java; mkdir -p $T/main $T/test
   && {_JAVAC} -encoding UTF-8 -d $T/test -cp "$T/main:{TEST_CP}{DEPS_CP}" \\
   @_devlab_tests.txt >> $T/javac.txt 2>&1
 built=$?
-tests() {{
+tests() {{  # $1 the overlay's class path entry, $2 the time limit
+  rm -rf $T/r
   timeout "$2" java {JVM} -jar /usr/share/java/junit-platform-console-standalone.jar \\
-    -cp "$1$T/main:$T/test:{TEST_CP}{DEPS_CP}" --scan-classpath --disable-banner \\
-    --disable-ansi-colors --details=none --fail-if-no-tests > /dev/null 2>&1
+    -cp "$1$T/main:$T/test:{TEST_CP}{DEPS_CP}" $SELECT --disable-banner \\
+    --disable-ansi-colors --details=none --fail-if-no-tests --reports-dir=$T/r > /dev/null 2>&1
 }}
 one() {{  # one mutant: $1 its id, $2 its text's file, $3 its per-mutant limit
   rm -rf $T/m $T/src && mkdir -p $T/m $T/src && cp "$R/$2" "$T/src/$NAME"
   if ! {_JAVAC} -encoding UTF-8 -d $T/m -cp "$T/main{DEPS_CP}" "$T/src/$NAME" \\
       > /dev/null 2>&1; then echo "{MARK} $1 {UNVIABLE}"; return; fi
   tests "$T/m:" "$3"; echo "{MARK} $1 $?"
+  if [ -n "$XML" ]; then echo "{XML_MARK} $1"; cat $T/r/TEST-junit-*.xml 2>/dev/null; fi
 }}
 """
 
 
-def _script(path: str, batch: list[tuple[str, str]], timeout: float, deps: bool) -> str:
+def _script(
+    path: str, batch: list[tuple[str, str]], timeout: float, deps: bool, select: str | None,
+    xml: bool,
+) -> str:  # fmt: skip
     """The batch's driver: compile once, the original's run, then each mutant."""
     limit = max(1, int(timeout))
+    chosen = f"--select-class={shlex.quote(select)}" if select else "--scan-classpath"
     lines = [
         f"NAME={shlex.quote(posixpath.basename(path))}",
+        f"SELECT={shlex.quote(chosen)}; XML={'1' if xml else ''}",
         DEPS_EXPORT.rstrip("\n") if deps else "",
         _PRELUDE,
         f'if [ $built -ne 0 ]; then echo "{MARK} original {UNVIABLE}"; exit 0; fi',
@@ -67,6 +82,18 @@ def _script(path: str, batch: list[tuple[str, str]], timeout: float, deps: bool)
         for i, (mid, _) in enumerate(batch)
     ]
     return "\n".join(lines) + "\n"
+
+
+def _failing(stdout: str) -> dict[str, list[str]]:
+    """``{mutant id: the test methods that failed on it}`` from the driver's reports."""
+    out: dict[str, list[str]] = {}
+    for chunk in stdout.split("\n" + XML_MARK + " ")[1:]:
+        head, _, body = chunk.partition("\n")
+        names = [t.name.rsplit("::", 1)[-1] for t in parse_junit_xml(body.split("\n" + MARK)[0])
+                 if t.outcome in ("failed", "error", "timeout")]  # fmt: skip
+        if names:
+            out[head.strip()] = names
+    return out
 
 
 def _outcomes(stdout: str) -> dict[str, str]:
@@ -94,11 +121,15 @@ def run_java_mutants(
     mutants: list[tuple[str, str]],
     timeout: float = 30.0,
     mounts: list[DependencyMount] | None = None,
+    select: str | None = None,
+    failing: dict[str, list[str]] | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[dict[str, str], str]:
     """``{mutant id: passed|failed|timeout|unviable}`` of the batches whose original
     passed, and why the others were not judged (empty when every batch was).
-    ``mounts``: the project's dependency jars (``maven_env``), as for coverage."""
+    ``mounts``: the project's dependency jars (``maven_env``), as for coverage;
+    ``select``: run only this test class (fully qualified), not every test found;
+    ``failing``: filled with each mutant's failing test methods (JUnit's reports)."""
     sources, tests = java_sources(files), java_tests(files)
     if path not in sources:
         return {}, f"{path} is not a main Java source of the project (tests are not mutated)"
@@ -118,7 +149,13 @@ def run_java_mutants(
         extra = {f"_devlab_mutants/{i}.txt": text for i, (_, text) in enumerate(batch)}
         request = SandboxRequest(
             language="bash",
-            files={**base, **extra, "_devlab_mut.sh": _script(path, batch, timeout, bool(mounts))},
+            files={
+                **base,
+                **extra,
+                "_devlab_mut.sh": _script(
+                    path, batch, timeout, bool(mounts), select, failing is not None
+                ),
+            },
             entry="_devlab_mut.sh",
             limits=toolchain_limits(settings, wall),
         )
@@ -133,5 +170,7 @@ def run_java_mutants(
             message = f"the tests do not pass on the original code ({why}); mutants not judged"
             continue
         done.update(outcomes)
+        if failing is not None:
+            failing.update(_failing(result.stdout))
     report(progress, "mutants", len(batches), len(batches), "done")
     return done, message
