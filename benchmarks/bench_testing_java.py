@@ -102,7 +102,9 @@ def _score(rep: MutationReport) -> str:
 
 def _mutation(bench: Workbench, name: str, path: str, test_path: str, code: str) -> str:
     """The own suite's and the generated tests' mutation scores on ``path``."""
-    own = run_mutation(bench.db, bench.settings, load_files(bench.db, "cli", also=(".java",)), path=path)
+    own = run_mutation(
+        bench.db, bench.settings, load_files(bench.db, "cli", also=(".java",)), path=path
+    )
     if not code:
         return f"| mutation {name} | own suite {_score(own)}; generated: no tests kept | | |"
     bare = load_files(bench.db, "bare", also=(".java",))
