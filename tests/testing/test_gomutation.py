@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from devlab.config import Settings
-from devlab.testing import ProjectFiles, mutation_score
+from devlab.testing import ProjectFiles, SnippetTestsRequest, generate_for_snippet, mutation_score
 from devlab.testing.mutation import mutant_tests
 
 CALC = """package calc
@@ -42,3 +42,21 @@ def test_go_mutants_run_against_the_packages_tests(lab_settings: Settings) -> No
     strong, _ = mutation_score(pf, lab_settings, path="calc.go", tests=["calc_test.go"],
                                extra_files={"calc_test.go": STRONG})  # fmt: skip
     assert strong.mutants == weak.mutants and strong.score is not None and strong.score > 50
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_a_go_test_adding_no_coverage_is_kept_when_it_kills_a_mutant(
+    lab_settings: Settings,
+) -> None:
+    """``Square(1)``, the first boundary call, covers the whole function and lets
+    ``x * x`` -> ``x / x`` survive (both give 1); a later call adds no coverage but
+    kills it, so it is kept for that."""
+    code = "package calc\n\n// Square is x times x.\nfunc Square(x int) int {\n\treturn x * x\n}\n"
+    body = SnippetTestsRequest(code=code, framework="go test", coverage=100)
+    result = generate_for_snippet(lab_settings, body, model=None)
+    killers = [c for c in result.kept if "kills" in c.reason]
+    assert killers and all(c.kills for c in killers), (result.message, result.dropped)
+    assert "kept for killing mutants" in result.message
+    assert result.proof["failing_generated"] == []

@@ -28,10 +28,12 @@ from devlab.progress import ProgressFn, report
 from devlab.sandbox import SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
 from devlab.testing.gomodel import ModelFn, go_model_candidates, unused_imports, used_imports
+from devlab.testing.gomutate import run_go_mutants
 from devlab.testing.gorun import go_module, run_go_suite
 from devlab.testing.gosig import GoCall, go_calls, go_functions, go_package, go_quote, struct_types
 from devlab.testing.jsrun import code_lines
 from devlab.testing.keeprule import RUNS, Run, judge_runs
+from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
@@ -331,12 +333,40 @@ def generate_go_tests(
         cands = [(name, label, code, "model") for name, label, code in proposed]
         more_kept, more_dropped = _verify(go, cands, covered, wall, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
+    if kept and any(d.reason.startswith(NO_COVERAGE) for d in dropped):
+        report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
+        kept, dropped = _mutant_killers(go, kept, dropped, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(go, kept, dropped, bugs, base, target_coverage, message, wall, imports)
     if skipped:
         result.message += ("; " if result.message else "") + "left out: " + "; ".join(skipped[:8])
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _mutant_killers(
+    go: _Go, kept: list, dropped: list[CandidateResult], message: list[str],
+    symbol: str | None, imports: list[str],
+) -> tuple[list, list[CandidateResult]]:  # fmt: skip
+    """Keep the no-coverage candidates that kill a mutant the kept tests let survive
+    (``killkeep``): only the tries run (``go test -run``), failures read from ``-v``."""
+    tries = {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE) and d.code}
+    stem = posixpath.join(go.dir, posixpath.basename(go.path).removesuffix(".go"))
+
+    def run_tries(files: dict[str, str], mutants: list, failing: dict) -> None:
+        run_go_mutants(files, go.settings, path=go.path, mutants=mutants, only=sorted(tries),
+                       failing=failing)  # fmt: skip
+
+    won, note = keep_mutant_killers(
+        go.pf, go.settings, path=go.path, symbol=symbol, tries=tries,
+        kept_file=(f"{stem}_devlab_kept_test.go", _file(go, [c for _, c, _ in kept], imports)),
+        tries_file=(f"{stem}_devlab_tries_test.go",
+                    _file(go, [d.code for d in tries.values()], imports)),
+        run_tries=run_tries, timeout=30.0,
+    )  # fmt: skip
+    message.append(note)
+    kept = kept + [(r.name, r.code, r) for r in won]
+    return kept, [d for d in dropped if not d.kept]
 
 
 def _build_fixes(build: str, cands: list, test_file: str) -> tuple[set, set]:

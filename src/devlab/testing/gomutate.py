@@ -23,11 +23,27 @@ from devlab.testing.sandboxrun import toolchain_limits
 __all__ = ["run_go_mutants"]
 
 MARK = "@@DEVLAB_GO_MUTANT@@"
+FAIL_MARK = "@@DEVLAB_GO_FAILED@@"
 _BATCH = 12  # one package compile per mutant: a run's wall limit holds about this many
 _ENV = (
     "export GOCACHE=/tmp/gocache GOPATH=/tmp/go GOPROXY=off GOSUMDB=off CGO_ENABLED=0 "
     "GOTOOLCHAIN=local GOTELEMETRY=off GO111MODULE=on HOME=/tmp GOFLAGS=-mod=mod\n"
 )
+
+
+def _failing(stdout: str) -> dict[str, list[str]]:
+    """``{mutant id: its failing test functions}``: the names precede the id's line."""
+    out: dict[str, list[str]] = {}
+    names: list[str] = []
+    for line in stdout.splitlines():
+        words = line.split()
+        if len(words) == 2 and words[0] == FAIL_MARK:
+            names.append(words[1])
+        elif len(words) == 3 and words[0] == MARK:
+            if names and words[1] != "original":
+                out[words[1]] = names
+            names = []
+    return out
 
 
 def run_go_mutants(
@@ -37,10 +53,23 @@ def run_go_mutants(
     path: str,
     mutants: list[tuple[str, str]],
     timeout: float = 30.0,
+    only: list[str] | None = None,
+    failing: dict[str, list[str]] | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[dict[str, str], str]:
     """``{mutant id: passed|failed|timeout}`` of the batches whose original passed, and
-    why the others were not judged (empty when every batch was)."""
+    why the others were not judged (empty when every batch was). ``only``: run just
+    these test functions (``go test -run``); ``failing``: filled with each mutant's
+    failing test functions (``go test -v``'s ``--- FAIL:`` lines)."""
+    pick = ""
+    if only:  # generated names (TestDevlab_...): letters, digits and underscores
+        pick = " -run " + shlex.quote("^(" + "|".join(only) + ")$")
+    verbose = " -v" if failing is not None else ""
+    # the failing tests' names, each on a line of its own before the mutant's own line
+    keep = (
+        '2>&1 | sed -n "s/^ *--- FAIL: \\([A-Za-z0-9_]*\\).*/' + FAIL_MARK + ' \\1/p"'
+        if failing is not None else "> /dev/null 2>&1"
+    )  # fmt: skip
     done: dict[str, str] = {}
     message = ""
     folder = posixpath.dirname(path) or "."
@@ -59,8 +88,9 @@ def run_go_mutants(
         )
         script = (
             _ENV + f'R="$(cd "$(dirname "$0")" && pwd)"; cp "$R"/{target} /tmp/original.go\n'
-            f'one() {{ (cd "$R"/{where} && timeout {int(timeout)} go test -count=1 . '
-            f'> /dev/null 2>&1); rc=$?; echo "{MARK} $1 $rc"; }}\n'
+            f'one() {{ (set -o pipefail; cd "$R"/{where} && timeout {int(timeout)} '
+            f"go test -count=1{verbose}{pick} . {keep}); rc=$?; "
+            f'echo "{MARK} $1 $rc"; }}\n'
             "one original\n"
             + steps
             + f'cp /tmp/original.go "$R"/{target}\n'
@@ -81,5 +111,7 @@ def run_go_mutants(
             message = f"the tests do not pass on the original code ({why}); mutants not judged"
             continue
         done.update({k: v for k, v in outcomes.items() if k != "original"})
+        if failing is not None:
+            failing.update(_failing(result.stdout))
     report(progress, "mutants", len(batches), len(batches), "done")
     return done, message

@@ -29,7 +29,7 @@ from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
-from devlab.testing.javakeep import java_mutant_killers
+from devlab.testing.javamutate import run_java_mutants
 from devlab.testing.javarun import (
     DEPS_CP,
     JACOCO_CP,
@@ -50,6 +50,7 @@ from devlab.testing.javasig import (
 )
 from devlab.testing.jsrun import block_end
 from devlab.testing.keeprule import RUNS, Run, judge_runs
+from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
 from devlab.testing.mavenenv import DEPS_EXPORT, maven_env
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
@@ -296,14 +297,9 @@ def generate_junit_tests(
         proposed, imports = junit_model_candidates(model, asked, missing, java=java)
         more_kept, more_dropped, _ = _verify(java, proposed, wall, timeout, base, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and any(d.reason.startswith("adds no coverage") for d in dropped):
+    if kept and any(d.reason.startswith(NO_COVERAGE) for d in dropped):
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
-        kept, dropped, note = java_mutant_killers(
-            pf, settings, path=path, package=java.package, kept=kept, dropped=dropped,
-            render=lambda cls, tests: _test_class(java, cls, tests, imports),
-            mounts=java.mounts, symbol=symbol,
-        )  # fmt: skip
-        message += [note] if note else []
+        kept, dropped = _mutant_killers(java, kept, dropped, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
     result.proof["test_timeout"] = test_timeout
@@ -311,6 +307,34 @@ def generate_junit_tests(
         result.message += ("; " if result.message else "") + "left out: " + "; ".join(skipped[:8])
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _mutant_killers(
+    java: _Java, kept: list, dropped: list[CandidateResult], message: list[str],
+    symbol: str | None, imports: list[str],
+) -> tuple[list, list[CandidateResult]]:  # fmt: skip
+    """Keep the no-coverage candidates that kill a mutant the kept tests let survive
+    (``killkeep``): the tries' class alone, its failing methods read from JUnit."""
+    tries = {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE) and d.code}
+    folder = posixpath.dirname(java.path).replace("src/main/", "src/test/", 1)
+    kept_cls, tries_cls = f"{java.cls}DevlabKeptTest", f"{java.cls}DevlabTriesTest"
+
+    def run_tries(files: dict[str, str], mutants: list, failing: dict) -> None:
+        select = java.name(tries_cls)
+        run_java_mutants(files, java.settings, path=java.path, mutants=mutants,
+                         mounts=java.mounts, select=select, failing=failing)  # fmt: skip
+
+    won, note = keep_mutant_killers(
+        java.pf, java.settings, path=java.path, symbol=symbol, tries=tries,
+        kept_file=(posixpath.join(folder, f"{kept_cls}.java"),
+                   _test_class(java, kept_cls, [r.code for _, _, r in kept], imports)),
+        tries_file=(posixpath.join(folder, f"{tries_cls}.java"),
+                    _test_class(java, tries_cls, [d.code for d in tries.values()], imports)),
+        run_tries=run_tries,
+    )  # fmt: skip
+    message.append(note)
+    kept = kept + [(r.name, r.target, r) for r in won]
+    return kept, [d for d in dropped if not d.kept]
 
 
 def _units(data: dict, key: str, vm_name: str) -> tuple[set, set]:

@@ -1,0 +1,71 @@
+"""The second keep rule for generated Go and JUnit tests: a candidate that passed three
+times but added no line or branch coverage is still kept when it kills a mutant that
+the project's tests and the tests kept so far let survive (Python's and JavaScript's
+rule too).
+
+Two mutation runs: the project's tests plus the kept tests against every mutant of the
+target file gives the survivors (``mutation_score``); then the file of no-coverage
+candidates alone against the survivors, with each mutant's failing tests named by the
+language's runner (``go test -v``, JUnit's reports). The fewest candidates that kill
+the most survivors are kept (greedy, most kills first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from devlab.config import Settings
+from devlab.testing.models import CandidateResult
+from devlab.testing.mutation import file_mutants, mutation_score
+from devlab.testing.project import ProjectFiles
+
+__all__ = ["NO_COVERAGE", "TriesRunner", "keep_mutant_killers"]
+
+NO_COVERAGE = "adds no coverage"
+# (files with the tries' test file, [(mutant id, mutated file)], failing to fill) -> None
+TriesRunner = Callable[[dict[str, str], list[tuple[str, str]], dict[str, list[str]]], None]
+
+
+def keep_mutant_killers(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    symbol: str | None,
+    kept_file: tuple[str, str],
+    tries_file: tuple[str, str],
+    tries: dict[str, CandidateResult],
+    run_tries: TriesRunner,
+    timeout: float = 20.0,
+) -> tuple[list[CandidateResult], str]:
+    """The candidates of ``tries`` (by test name) that kill a surviving mutant, marked
+    kept with the mutants they kill, and a note for the result's message.
+    ``kept_file``/``tries_file``: (path, text) of the kept tests and of the tries."""
+    kept_path, kept_text = kept_file
+    base, _ = mutation_score(pf, settings, path=path, tests=[kept_path],
+                             extra_files={kept_path: kept_text}, symbol=symbol,
+                             timeout=timeout)  # fmt: skip
+    survivors = {m.id for m in base.survived}
+    if not survivors:
+        return [], ("no mutant survived the kept tests" if base.mutants else base.message)
+    texts = {m.id: new for found in file_mutants(path, pf.files[path], symbol).values()
+             for m, new in found if m.id in survivors}  # fmt: skip
+    failing: dict[str, list[str]] = {}
+    run_tries({**pf.files, kept_path: kept_text, tries_file[0]: tries_file[1]},
+              sorted(texts.items()), failing)  # fmt: skip
+    kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
+    won_by: list[CandidateResult] = []
+    while True:
+        name = max(kills, key=lambda n: len(kills[n] & survivors), default="")
+        won = sorted(kills.get(name, set()) & survivors)
+        if not won:
+            break
+        survivors -= set(won)
+        res = tries[name]
+        res.kept, res.kills = True, won
+        res.reason = (f"passed 3/3; no new coverage, but kills {len(won)} mutant(s) the other "
+                      f"tests miss ({', '.join(won[:5])})")  # fmt: skip
+        won_by.append(res)
+    note = (f"{len(won_by)} test(s) kept for killing mutants the other kept tests miss; "
+            f"{len(survivors)} mutant(s) still survive")  # fmt: skip
+    return won_by, note
