@@ -14,12 +14,23 @@ const vm = require('node:vm');
 const url = require('node:url');
 const inspector = require('node:inspector');
 
+const T = require('./_devlab_types.js');
+
 const MARK = '@@DEVLAB_JSGEN@@';
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_gen.json'), 'utf8'));
 const targetFile = path.join(__dirname, spec.target);
 const source = fs.readFileSync(targetFile, 'utf8');
 const sourceLines = source.split('\n');
 let fileConstants = [];  // the whole file's literals (helpers' branch constants), set by probe()
+if (spec.node_path) {  // tools installed once for the sandbox (fast-check) resolve by name
+  process.env.NODE_PATH = spec.node_path;
+  require('node:module')._initPaths();
+}
+let ts = null;  // the TypeScript compiler: loads .ts files (typescript) and reads types
+try {
+  if (spec.ts_root) ts = spec.typescript ? T.tsHook(spec.ts_root) : require(spec.ts_root);
+} catch (e) { ts = null; }
+let sigs = {};  // function name -> parameter and return type descriptors
 
 async function load(file, esm) {
   if (esm) return import(url.pathToFileURL(file).href);
@@ -206,11 +217,26 @@ function typeofsOf(text, name) {
   return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
 }
 
+function typedOf(entry) {
+  // TypeScript: the declared parameter types of an entry (by its last name), or null
+  if (!spec.typescript) return null;
+  const sig = sigs[entry.label.replace(/^new /, '').split('.').pop()];
+  return sig && sig.params.length === entry.params.length ? sig.params : null;
+}
+
 function callsOf(entry, pools, jsdoc, maxCalls) {
   // boundary calls of one function: a base call, then one parameter varied at a time
   const params = entry.params.slice(0, 6);
   const consts = [...new Set([...entry.constants, ...fileConstants])];
-  const options = params.map((p) => {
+  const declared = typedOf(entry);
+  const options = params.map((p, i) => {
+    const d = declared && declared[i];
+    if (d && d.t) {  // TypeScript's declared type: values of that type only
+      const values = T.valuesOf(d.t, pools, consts);
+      if (d.opt) values.push('undefined');
+      if (d.dflt !== null && d.dflt.length < 60) values.unshift(d.dflt);
+      return [...new Set(values)];
+    }
     const kind = kindOf(p, jsdoc);
     let values = [...(pools[kind] || pools.any)];
     const shapes = shaped(propsOf(entry.text, p.name));
@@ -226,7 +252,7 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     if (p.dflt !== null && p.dflt.length < 60) values.unshift(p.dflt);
     return [...new Set(values)];
   });
-  const base = options.map((o, i) => (params[i].dflt !== null || o.length < 2 ? o[0] : o[1]));
+  const base = options.map((o, i) => (params[i].dflt !== null || o.length < 2 || (declared && declared[i] && declared[i].t) ? o[0] : o[1]));
   const seen = new Set();
   const out = [];
   const add = (args) => {
@@ -331,6 +357,7 @@ function observe(value) {
 async function probe() {
   const mod = await load(targetFile, spec.esm);
   const entries = entriesOf(mod, spec.binding);
+  try { sigs = ts ? T.signatures(ts, source, targetFile) : {}; } catch (e) { sigs = {}; }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
   const calls = [];
   for (const entry of entries) {
@@ -343,8 +370,10 @@ async function probe() {
     }
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
+      const declared = typedOf(entry);
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: Object.keys(jsdoc).length > 0 && !args.some((a) => guessed.has(a)) });
+        typed: (declared ? declared.every((d) => T.typed(d.t)) : Object.keys(jsdoc).length > 0) &&
+          !args.some((a) => guessed.has(a)) });
     }
   }
   for (const ex of spec.examples) {
@@ -385,7 +414,45 @@ async function probe() {
     }
     results.push(r);
   }
-  return { entries: entries.map((e) => e.label), results };
+  const props = spec.fc ? await checkProperties(mod, entries) : [];
+  return { entries: entries.map((e) => e.label), results, properties: props,
+    code_lines: spec.typescript ? mappedLines() : null };
+}
+
+async function checkProperties(mod, entries) {
+  // each property once with the fixed seed: it holds (a candidate), or its shrunk
+  // counterexample and the error (a suspected bug when the engine threw on valid input)
+  let fc;
+  try { fc = require(spec.fc); } catch (e) { return [{ error: `fast-check did not load: ${e.message}` }]; }
+  const out = [];
+  for (const p of T.properties(entries, sigs, spec.binding)) {
+    const r = { ...p };
+    try {
+      const prop = new Function(spec.binding, 'fc', 'assert', `return (${p.prop});`)(mod, fc, require('node:assert/strict'));
+      const params = { seed: spec.seed, numRuns: spec.num_runs, endOnFailure: true, interruptAfterTimeLimit: spec.call_timeout_ms * 2 };
+      const details = await settle(withTimeout(() => fc.check(prop, params), spec.call_timeout_ms * 3), spec.call_timeout_ms * 3);
+      const d = details.value;
+      r.holds = !d.failed && !d.interrupted && d.numRuns > 0;
+      if (d.failed) {
+        r.counterexample = (lit(d.counterexample) || fc.stringify(d.counterexample)).slice(0, 500);
+        const e = d.errorInstance;
+        if (e instanceof Error && !(e instanceof require('node:assert').AssertionError)) Object.assign(r, { thrown: thrownInfo(e) });
+        else r.message = String((e && e.message) || d.error || '').split('\n')[0].slice(0, 300);
+      } else if (d.interrupted) r.message = 'ran out of time';
+    } catch (caught) {
+      const e = caught && caught.__devlabAsync ? caught.error : caught;
+      r.holds = false;
+      r.message = String((e && e.message) || e).slice(0, 300);
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+function mappedLines() {
+  // the TypeScript lines that compiled to code (type-only lines are not)
+  const offsets = T.tsOffsets(targetFile);
+  return offsets ? spec.code_lines.filter((n) => offsets[n - 1] !== undefined) : spec.code_lines;
 }
 
 // ---- coverage ---------------------------------------------------------------------
@@ -410,6 +477,7 @@ function targetRanges(session) {
 }
 
 function lineOffsets() {
+  if (spec.typescript) return T.tsOffsets(targetFile) || [];
   const starts = [];
   let at = 0;
   for (const line of sourceLines) {
@@ -428,7 +496,7 @@ function units(ranges, blocks, offsets) {
     }
     return best ? best[2] : 0;
   };
-  const lines = spec.code_lines.filter((n) => count(offsets[n - 1]) > 0);
+  const lines = spec.code_lines.filter((n) => offsets[n - 1] !== undefined && count(offsets[n - 1]) > 0);
   const hit = [...blocks].filter((k) => count(Number(k.split(':')[0])) > 0);
   return { lines, blocks: hit };
 }
@@ -472,7 +540,7 @@ async function verify() {
   const offsets = lineOffsets();
   const loaded = units(loadRanges, blocks, offsets);
   const runs = raw.map(({ ranges, ...rest }) => ({ ...rest, ...units(ranges, blocks, offsets) }));
-  return { load: loaded, blocks: [...blocks], runs };
+  return { load: loaded, blocks: [...blocks], runs, code_lines: spec.typescript ? mappedLines() : null };
 }
 
 process.on('uncaughtException', () => {});  // a stray timer's error must not end the run

@@ -82,7 +82,8 @@ const run = !built ? { status: null, signal: null, stdout: '', stderr: '' }
   '--test-reporter=tap', '--test-reporter-destination=stdout',
   '--test-reporter=lcov', '--test-reporter-destination=' + lcov,
   ...spec.tests,
-], { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms });
+], { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms,
+  env: spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env });
 let coverage = '';
 try { coverage = fs.readFileSync(lcov, 'utf8'); } catch (e) { coverage = ''; }
 const out = { status: run.status, signal: run.signal, tap: run.stdout || '',
@@ -327,14 +328,16 @@ def run_js_suite(
     wall_seconds: float | None = None,
     typescript: bool = False,
     mounts: Sequence[DependencyMount] = (),
+    node_path: str = "",
 ) -> JsRun:
     """Run ``tests`` (node:test files) over ``files`` under node's coverage, with the
     project's installed npm dependencies (``mounts``) at ``/work/node_modules``; with
     ``typescript`` the project is compiled by tsc first (source maps on, so node
-    reports the ``.ts`` lines) and the compiled tests run."""
+    reports the ``.ts`` lines) and the compiled tests run. ``node_path``: where the
+    tests find the sandbox's own tools by name (fast-check), as NODE_PATH."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     spec: dict[str, Any] = {"tests": tests, "timeout_ms": int(test_timeout * 1000),
-                            "wall_ms": int(wall * 900)}  # fmt: skip
+                            "wall_ms": int(wall * 900), "node_path": node_path}  # fmt: skip
     if typescript:
         spec.update(_ts_spec(files, tests))
     run_files = {**files, "_devlab_cov.js": DRIVER, "_devlab_spec.json": json.dumps(spec)}

@@ -197,7 +197,15 @@ def _module_type(files: dict[str, str], manifests: dict[str, str], path: str) ->
 def generated_test_layout(
     files: dict[str, str], manifests: dict[str, str], path: str, framework: str
 ) -> tuple[str, bool, str, str]:
-    """(test file path, ES module?, the binding name, the header lines of the file)."""
+    """(test file path, ES module?, the binding name, the header lines of the file).
+
+    TypeScript (``.ts``/``.mts``/``.cts``): a ``.test.ts`` file with ``import`` lines and
+    an extensionless import of the target, as tsc (CommonJS output) resolves it; never an
+    ES module for the runner, which loads TypeScript through the compiler's CommonJS
+    output. ``// @ts-nocheck`` heads it: boundary calls pass values outside the declared
+    types on purpose (the error paths), and a type check must not reject the file."""
+    if path.endswith((".ts", ".mts", ".cts")):
+        return _ts_layout(files, path, framework)
     esm = path.endswith(".mjs") or (
         not path.endswith(".cjs") and _module_type(files, manifests, path) == "module"
     )
@@ -225,3 +233,28 @@ def generated_test_layout(
         if framework == "node:test":
             head.insert(0, "const test = require('node:test');")
     return test_path, esm, binding, "\n".join(head)
+
+
+def _test_folder(files: dict[str, str]) -> str:
+    dirs = [d for d in ("test", "tests", "__tests__", "spec") if any(
+        p.startswith(d + "/") for p in files)]  # fmt: skip
+    return dirs[0] if dirs else "test"
+
+
+def _ts_layout(files: dict[str, str], path: str, framework: str) -> tuple[str, bool, str, str]:
+    folder = _test_folder(files)
+    stem = posixpath.basename(path).split(".", 1)[0]
+    test_path = posixpath.join(folder, f"{stem}.generated.test.ts")
+    n = 2
+    while test_path in files:
+        test_path = posixpath.join(folder, f"{stem}.generated-{n}.test.ts")
+        n += 1
+    rel = posixpath.relpath(path.rsplit(".", 1)[0], folder)
+    rel = rel if rel.startswith(".") else "./" + rel
+    binding = _binding(path)
+    head = ["// @ts-nocheck (boundary calls pass values outside the declared types on purpose)",
+            "import assert from 'node:assert/strict';",
+            f"import * as {binding} from {json.dumps(rel)};"]  # fmt: skip
+    if framework == "node:test":
+        head.insert(1, "import test from 'node:test';")
+    return test_path, False, binding, "\n".join(head)
