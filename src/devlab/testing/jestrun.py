@@ -51,6 +51,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_jest.json'), 'utf8'));
 const own = path.join(__dirname, 'node_modules', 'jest', 'bin', 'jest.js');
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
 const jest = fs.existsSync(own) ? own : spec.global_jest;
 const run = spawnSync(process.execPath, [...spec.node_args, jest, '--ci', '--runInBand',
   '--coverage',  '--coverageReporters=lcovonly', '--coverageDirectory=/tmp/devlab-jest-cov',
@@ -198,7 +206,7 @@ def run_jest_suite(
             "global_jest": GLOBAL_JEST, "node_path": node_path,
             **_esm_ts_args(files, typescript, esm)}  # fmt: skip
     run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files,
-                 "_devlab_jest.js": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
+                 "_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
     if typescript:
         run_files["_devlab_ts_jest.js"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
     limits = Limits(
@@ -207,7 +215,7 @@ def run_jest_suite(
         max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )  # fmt: skip
-    request = SandboxRequest(language="javascript", files=run_files, entry="_devlab_jest.js",
+    request = SandboxRequest(language="javascript", files=run_files, entry="_devlab_jest.cjs",
                              limits=limits)  # fmt: skip
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)

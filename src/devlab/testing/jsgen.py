@@ -106,7 +106,7 @@ class _Js:
         spec = {**spec, "typescript": self.typescript, "fc": self.fc, "node_path": self.node_path,
                 "ts_root": script.rsplit("/lib/", 1)[0] if script else "", "seed": FC_SEED,
                 "num_runs": 100}  # fmt: skip
-        files = {**self.pf.files, **extra, "_devlab_gen.js": runner, "_devlab_types.js": types,
+        files = {**self.pf.files, **extra, "_devlab_gen.cjs": runner, "_devlab_types.cjs": types,
                  "_devlab_gen.json": json.dumps(spec)}  # fmt: skip
         limits = Limits(
             wall_seconds=self.wall, cpu_seconds=self.wall, cpus=1.0,
@@ -114,7 +114,7 @@ class _Js:
             max_output_bytes=min(20_000_000, self.settings.sandbox_max_output_bytes),
             max_disk_mb=min(256, self.settings.sandbox_max_disk_mb),
         )  # fmt: skip
-        request = SandboxRequest(language="javascript", files=files, entry="_devlab_gen.js",
+        request = SandboxRequest(language="javascript", files=files, entry="_devlab_gen.cjs",
                                  limits=limits)  # fmt: skip
         result = run_code(request, self.settings, mounts=self.mounts)
         at = result.stdout.rfind(MARK)
@@ -379,10 +379,10 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and (js.esm or js.typescript):
-        message.append("the mutant-killing keep rule runs on CommonJS JavaScript only "
-                       "(no TypeScript mutants; ES-module test files not yet)")  # fmt: skip
-    if kept and not js.esm and not js.typescript:  # the second rule: kills a surviving mutant
+    if kept and js.typescript:
+        message.append("the mutant-killing keep rule runs on JavaScript only (the dataset "
+                       "pipeline has no TypeScript mutants)")  # fmt: skip
+    if kept and not js.typescript:  # the second rule: kills a mutant the kept tests miss
         report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
@@ -403,6 +403,12 @@ def _node_file(js: _Js, cands: list[Cand]) -> str:
     """A CommonJS node:test file of ``cands`` (their bodies use only node's assert, so a
     jest candidate runs the same under node)."""
     head = _with_fc(js.header, cands).replace("const test = require('node:test');\n", "")
+    if js.node_path:  # the mutant runner sets no NODE_PATH: the shared copy by its path
+        entry = "fast-check/lib/esm/fast-check.js" if js.esm else "fast-check"
+        head = head.replace("'fast-check'", json.dumps(f"{js.node_path}/{entry}"))
+    if js.esm:
+        head = head.replace("import test from 'node:test';\n", "")
+        return "import test from 'node:test';\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
     return "const test = require('node:test');\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
 
 
@@ -418,7 +424,8 @@ def _mutant_killers(
     if not tries:
         return kept, dropped
     folder = js.test_path.rsplit("/", 1)[0]
-    kept_path, tries_path = f"{folder}/_devlab_kept.test.js", f"{folder}/_devlab_tries.test.js"
+    ext = ".mjs" if js.esm else ".js"
+    kept_path, tries_path = f"{folder}/_devlab_kept.test{ext}", f"{folder}/_devlab_tries.test{ext}"
     kept_file = _node_file(js, [c for c, _ in kept])
     base, _ = mutation_score(js.pf, js.settings, path=js.path, tests=[kept_path],
                              extra_files={kept_path: kept_file}, symbol=symbol)  # fmt: skip

@@ -14,7 +14,7 @@ const vm = require('node:vm');
 const url = require('node:url');
 const inspector = require('node:inspector');
 
-const T = require('./_devlab_types.js');
+const T = require('./_devlab_types.cjs');
 
 const MARK = '@@DEVLAB_JSGEN@@';
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_gen.json'), 'utf8'));
@@ -25,6 +25,14 @@ let fileConstants = [];  // the whole file's literals (helpers' branch constants
 if (spec.node_path) {  // tools installed once for the sandbox (fast-check) resolve by name
   process.env.NODE_PATH = spec.node_path;
   require('node:module')._initPaths();
+}
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
 }
 let ts = null;  // the TypeScript compiler: loads .ts files (typescript) and reads types
 try {
@@ -217,6 +225,16 @@ function typeofsOf(text, name) {
   return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
 }
 
+function wellTyped(entry, args, jsdoc) {
+  // every argument is a value of its parameter's declared type (TypeScript or JSDoc)
+  if (args.some((a) => guessed.has(a))) return false;
+  const sig = sigs[entry.label.replace(/^new /, '').split('.').pop()];
+  if (!sig || sig.params.length !== args.length && !spec.typescript) {
+    return Object.keys(jsdoc).length > 0 && !spec.typescript;
+  }
+  return sig.params.every((p, i) => (p.t ? i >= args.length ? p.opt : T.fits(p.t, args[i]) : !spec.typescript));
+}
+
 function typedOf(entry) {
   // TypeScript: the declared parameter types of an entry (by its last name), or null
   if (!spec.typescript) return null;
@@ -370,10 +388,8 @@ async function probe() {
     }
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
-      const declared = typedOf(entry);
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: (declared ? declared.every((d) => T.typed(d.t)) : Object.keys(jsdoc).length > 0) &&
-          !args.some((a) => guessed.has(a)) });
+        typed: wellTyped(entry, args, jsdoc) });
     }
   }
   for (const ex of spec.examples) {

@@ -1,6 +1,6 @@
 'use strict';
 // DevLab's TypeScript and type helpers for the test-generation runner (see
-// devlab/testing/jsgen.py; shipped beside jsgen_runner.js as _devlab_types.js).
+// devlab/testing/jsgen.py; shipped beside jsgen_runner.js as _devlab_types.cjs).
 //   - tsHook: loads .ts/.mts/.cts files through the TypeScript compiler's transpileModule
 //     (the copy scripts/setup.sh installs, read-only in the sandbox; no type check, so a
 //     file with type errors still runs), CommonJS output with a source map, so stack
@@ -206,6 +206,27 @@ function signatures(ts, text, fileName) {
   return out;
 }
 
+function fits(t, v) {
+  // whether argument source `v` is a value of declared type `t` (a boundary call on
+  // other values is no evidence of a bug when it crashes)
+  if (!t) return true;
+  switch (t.k) {
+    case 'number': return /^-?(\d|Infinity)/.test(v) || v === 'NaN';
+    case 'string': return /^["'`]/.test(v);
+    case 'boolean': return v === 'true' || v === 'false';
+    case 'bigint': return /^-?\d+n$/.test(v);
+    case 'null': return v === 'null';
+    case 'undefined': return v === 'undefined';
+    case 'lit': return v === (typeof t.v === 'string' ? JSON.stringify(t.v) : String(t.v));
+    case 'array': case 'tuple': return v.startsWith('[');
+    case 'object': case 'record': return v.startsWith('{');
+    case 'date': return v.startsWith('new Date(');
+    case 'fn': return v.includes('=>') || v.startsWith('function');
+    case 'union': return t.of.some((x) => fits(x, v));
+    default: return true;
+  }
+}
+
 function typed(t) {
   // whether a descriptor names a type values can be built for (no unresolved names)
   if (!t) return false;
@@ -361,4 +382,4 @@ function describe(t) {
   return t.k === 'object' || t.k === 'record' ? 'an object' : t.k === 'array' || t.k === 'tuple' ? 'an array' : `a ${t.k}`;
 }
 
-module.exports = { tsHook, tsOffsets, signatures, typed, valuesOf, arbOf, properties, compiled };
+module.exports = { tsHook, tsOffsets, signatures, typed, fits, valuesOf, arbOf, properties, compiled };

@@ -80,8 +80,8 @@ def run_js_mutants(
         spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
                 "mutants": batch, "names": failing is not None}  # fmt: skip
         request = SandboxRequest(
-            language="javascript", entry="_devlab_mut.js",
-            files={**files, "_devlab_mut.js": DRIVER, "_devlab_mut.json": json.dumps(spec)},
+            language="javascript", entry="_devlab_mut.cjs",
+            files={**files, "_devlab_mut.cjs": DRIVER, "_devlab_mut.json": json.dumps(spec)},
             limits=Limits(wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
                           memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
                           max_output_bytes=min(1_000_000, settings.sandbox_max_output_bytes),

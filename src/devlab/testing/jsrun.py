@@ -2,7 +2,7 @@
 coverage, in the sandbox, read back as the same per-file and per-function report as
 Python's.
 
-A small driver (``_devlab_cov.js``) runs ``node --test --experimental-test-coverage``
+A small driver (``_devlab_cov.cjs``) runs ``node --test --experimental-test-coverage``
 with two reporters: TAP on stdout (each test's outcome) and lcov into a file (lines,
 branches, functions per file, the format every coverage tool speaks), then prints both
 after a marker line. The host parses them (line by line, no regular expressions on the
@@ -69,6 +69,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_spec.json'), 'utf8'));
 const lcov = '/tmp/devlab-lcov.info';
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
 let compiled = { status: 0, stdout: '', stderr: '' };
 if (spec.tsc) {  // TypeScript: tsc with source maps, node maps coverage back to the .ts lines
   compiled = spawnSync(process.execPath, [spec.tsc, ...spec.tsc_args],
@@ -340,7 +348,7 @@ def run_js_suite(
                             "wall_ms": int(wall * 900), "node_path": node_path}  # fmt: skip
     if typescript:
         spec.update(_ts_spec(files, tests))
-    run_files = {**files, "_devlab_cov.js": DRIVER, "_devlab_spec.json": json.dumps(spec)}
+    run_files = {**files, "_devlab_cov.cjs": DRIVER, "_devlab_spec.json": json.dumps(spec)}
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
         memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
@@ -348,7 +356,7 @@ def run_js_suite(
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )  # fmt: skip
     request = SandboxRequest(
-        language="javascript", files=run_files, entry="_devlab_cov.js", limits=limits
+        language="javascript", files=run_files, entry="_devlab_cov.cjs", limits=limits
     )
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)
