@@ -17,6 +17,7 @@ import json
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.testing.jsprops import GLOBAL_ROOT, shared_fast_check
 
 __all__ = ["run_js_mutants"]
 
@@ -30,13 +31,22 @@ const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_mut.json'), 'utf8'));
 const target = path.join(__dirname, spec.target);
 const original = fs.readFileSync(target, 'utf8');
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
+const env = spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env;
 const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
 function tests(id) {
   const reporter = '--test-reporter=' + (spec.names ? 'tap' : 'dot');
   const run = spawnSync(process.execPath, ['--test', reporter,
     '--test-timeout=' + spec.timeout_ms, ...spec.tests],
     { cwd: __dirname, encoding: 'utf8', timeout: spec.timeout_ms * 3, killSignal: 'SIGKILL',
-      maxBuffer: 4 * 1024 * 1024 });
+      maxBuffer: 4 * 1024 * 1024, env });
   if (spec.names) {
     failing[id] = (run.stdout || '').split('\n').filter((l) => l.startsWith('not ok '))
       .map((l) => l.replace(/^not ok \d+ - /, '').split(' # ')[0].replace(/\\(.)/g, '$1'));
@@ -78,7 +88,8 @@ def run_js_mutants(
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
         spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
-                "mutants": batch, "names": failing is not None}  # fmt: skip
+                "mutants": batch, "names": failing is not None,
+                "node_path": GLOBAL_ROOT if shared_fast_check() else ""}  # fmt: skip
         request = SandboxRequest(
             language="javascript", entry="_devlab_mut.cjs",
             files={**files, "_devlab_mut.cjs": DRIVER, "_devlab_mut.json": json.dumps(spec)},

@@ -27,13 +27,25 @@ from typing import Any
 
 from devlab.testing.models import CandidateResult, SuspectedBug
 
-__all__ = ["FC_SEED", "GLOBAL_ROOT", "fast_check", "fc_import", "property_candidates"]
+__all__ = [
+    "FC_SEED",
+    "GLOBAL_ROOT",
+    "fast_check",
+    "fc_import",
+    "property_candidates",
+    "shared_fast_check",
+]
 
 FC_SEED = 42
 FC_RUNS = 100
 GLOBAL_ROOT = "/usr/lib/node_modules"
 _ENGINE_ERRORS = ("TypeError", "RangeError", "ReferenceError")
 Cand = tuple[str, str, str, str]
+
+
+def shared_fast_check() -> bool:
+    """Whether the copy scripts/setup.sh installs is here."""
+    return os.path.isfile(os.path.join(GLOBAL_ROOT, "fast-check", "package.json"))
 
 
 def fast_check(manifests: dict[str, str], installed: bool) -> tuple[str, str, str]:
@@ -51,7 +63,7 @@ def fast_check(manifests: dict[str, str], installed: bool) -> tuple[str, str, st
             deps.update(found if isinstance(found, dict) else {})
     if "fast-check" in deps and installed:
         return "fast-check", "", ""
-    if os.path.isfile(os.path.join(GLOBAL_ROOT, "fast-check", "package.json")):
+    if shared_fast_check():
         note = ("" if "fast-check" in deps else
                 "property tests use fast-check: add it to devDependencies "
                 "(`npm install --save-dev fast-check`) to run them outside DevLab")  # fmt: skip
