@@ -200,14 +200,17 @@ def parse_lcov(text: str, sources: dict[str, str]) -> list[FileCoverage]:
             record = {"path": value, "lines": {}, "branches": [], "fns": []}
         elif key == "DA" and record:
             line, _, count = value.partition(",")
-            record["lines"][int(line)] = int(count.split(",")[0] or 0)
+            if line.isdigit():
+                record["lines"][int(line)] = int(count.split(",")[0] or 0)
         elif key == "BRDA" and record:
             parts = value.split(",")
             taken = 0 if parts[-1] in ("-", "") else int(parts[-1])
-            record["branches"].append((int(parts[0]), taken))
+            if parts[0].isdigit():
+                record["branches"].append((int(parts[0]), taken))
         elif key == "FN" and record:
             line, _, name = value.partition(",")
-            record["fns"].append((int(line), name))
+            if line.isdigit():  # source-mapped TypeScript can give "undefined"
+                record["fns"].append((int(line), name))
         elif raw == "end_of_record" and record:
             path = posixpath.normpath(record["path"])
             if path in sources:

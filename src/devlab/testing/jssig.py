@@ -88,7 +88,7 @@ def _examples(name: str, lines: list[str]) -> list[tuple[str, str, str]]:
     for raw in lines:
         line = raw.strip()
         result = ""
-        for arrow in ("// =>", "//=>", "// ->", "// returns"):
+        for arrow in ("// =>", "//=>", "// ->", "// returns", "// return"):
             at = line.find(arrow)
             if at >= 0:
                 result = line[at + len(arrow) :].strip()
