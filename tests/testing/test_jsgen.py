@@ -274,6 +274,10 @@ def test_bad_javascript_input_is_answered_clearly(lab_settings: Settings) -> Non
         generate_js_tests(pf, lab_settings, path="b.py")
     with pytest.raises(NotFound, match="exports: f"):
         generate_js_tests(pf, lab_settings, path="a.js", symbol="g")
-    esm = SnippetTestsRequest(code="export const f = (x) => x;", framework="jest", use_model=False)
-    with pytest.raises(NothingToTest, match="ES module"):
-        generate_for_snippet(lab_settings, esm, model=None)
+    # an ES module under jest: node's --experimental-vm-modules, no transform, V8 coverage
+    esm = SnippetTestsRequest(code="export const f = (x) => (x > 1 ? 'big' : 'small');",
+                              framework="jest", use_model=False)  # fmt: skip
+    result = generate_for_snippet(lab_settings, esm, model=None)
+    assert result.kept and result.test_path.endswith(".test.mjs")
+    assert result.proof["sandbox_status"] == "ok" and not result.proof["failing_generated"]
+    assert result.proof["tests"] == len(result.kept) and result.after.line_percent == 100.0

@@ -344,8 +344,9 @@ def generate_js_tests(
     examples = [{"target": n, "expr": e, "expected": r} for n, e, r in doc.examples
                 if not symbol or n == symbol]  # fmt: skip
     report(progress, "probe", 1, 5, "exports, documented examples and boundary calls")
+    pools = {**_POOLS, "doc": doc_strings(pf.files, path)} if typescript else _POOLS
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
-            "jsdoc": doc.types, "pools": _POOLS, "max_calls": 64, "max_total": 600,
+            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 600,
             "call_timeout_ms": 2000, "examples": examples, "code_lines": lines}  # fmt: skip
     probe = js.sandbox(spec, {})
     if probe.get("error"):
@@ -397,6 +398,40 @@ def _with_fc(header: str, cands: list[Cand]) -> str:
     if not any(c[3] == "property" for c in cands):
         return header
     return header + "\n" + fc_import(header)
+
+
+def doc_strings(files: dict[str, str], path: str, limit: int = 12) -> list[str]:
+    """String literals of the documented examples of the target's package (its own file
+    first, then the other sources beside it): realistic inputs (``'1.0.0-rc.1'``) that
+    the boundary calls put first for string parameters."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    near = [p for p in files if p.rsplit("/", 1)[0] == folder or (not folder and "/" not in p)]
+    code = (*JS_SUFFIXES, *TS_SUFFIXES)
+    order = [path, *sorted(p for p in near if p != path and p.endswith(code))]
+    found: list[str] = []
+    for name in order[:40]:
+        for _, expr, _ in jsdoc_of(files[name]).examples:
+            for literal in _quoted(expr):
+                if literal not in found and len(found) < limit:
+                    found.append(literal)
+    return found
+
+
+def _quoted(expr: str) -> list[str]:
+    """The quoted string literals of an expression, as JSON strings (a character scan)."""
+    out, quote, cur = [], "", ""
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                out.append(json.dumps(cur))
+                quote, cur = "", ""
+            elif ch == "\\" or len(cur) > 80:
+                quote, cur = "", ""  # escapes and long strings are left out
+            else:
+                cur += ch
+        elif ch in "'\"":
+            quote = ch
+    return out
 
 
 def _node_file(js: _Js, cands: list[Cand]) -> str:

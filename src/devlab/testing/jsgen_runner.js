@@ -328,6 +328,25 @@ function entriesOf(mod, binding) {
   return out;
 }
 
+const otherSources = {};
+
+function topFrame(stack) {
+  // the innermost frame in the project's own files (not node's, not node_modules)
+  const root = __dirname + path.sep;
+  for (const line of stack.split('\n').slice(1)) {
+    const at = line.indexOf(root);
+    if (at < 0) continue;
+    const rest = line.slice(at).replace(/\)$/, '');
+    const m = /^(.*):(\d+):\d+$/.exec(rest.trim());
+    if (!m || m[1].includes(`${path.sep}node_modules${path.sep}`) || path.basename(m[1]).startsWith('_devlab')) return null;
+    if (!(m[1] in otherSources)) {
+      try { otherSources[m[1]] = fs.readFileSync(m[1], 'utf8').split('\n'); } catch (err) { otherSources[m[1]] = []; }
+    }
+    return { file: m[1], code: otherSources[m[1]][Number(m[2]) - 1] || '' };
+  }
+  return null;
+}
+
 function thrownInfo(e) {
   // how an exception looks, and whether the target's own code threw it on purpose
   if (!(e instanceof Error)) return { name: typeof e, message: lit(e) || String(e), explicit: true, literal: lit(e) };
@@ -344,6 +363,8 @@ function thrownInfo(e) {
     break;
   }
   if (!where) explicit = !['TypeError', 'RangeError', 'ReferenceError'].includes(e.name);
+  const top = topFrame(stack);  // thrown in another file of the project (a helper)
+  if (top && top.file !== targetFile) explicit = /\bthrow\b|Error\s*\(|reject\s*\(/.test(top.code);
   return { name: e.name, message: String(e.message).slice(0, 500), explicit, where,
     code: e.code === undefined ? null : lit(e.code) };
 }

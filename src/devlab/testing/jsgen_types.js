@@ -243,7 +243,7 @@ function valuesOf(t, pools, consts, depth = 0) {
   const lit = (v) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   switch (t.k) {
     case 'number': return pools.number.filter((v) => v !== 'NaN').concat(consts.filter((c) => !c.startsWith('"')));
-    case 'string': return pools.string.concat(consts.filter((c) => c.startsWith('"')));
+    case 'string': return (pools.doc || []).concat(pools.string, consts.filter((c) => c.startsWith('"')));
     case 'boolean': return ['true', 'false'];
     case 'bigint': return ['0n', '1n', '-1n', '12345678901234567890n'];
     case 'lit': return [lit(t.v)];
