@@ -54,7 +54,7 @@ from devlab.testing.jsrun import (
     ts_tests,
     tsc_paths,
 )
-from devlab.testing.jssig import generated_test_layout, js_functions, jsdoc_of
+from devlab.testing.jssig import doc_strings, generated_test_layout, js_functions, jsdoc_of
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.mutation import file_mutants, mutation_score
@@ -398,40 +398,6 @@ def _with_fc(header: str, cands: list[Cand]) -> str:
     if not any(c[3] == "property" for c in cands):
         return header
     return header + "\n" + fc_import(header)
-
-
-def doc_strings(files: dict[str, str], path: str, limit: int = 12) -> list[str]:
-    """String literals of the documented examples of the target's package (its own file
-    first, then the other sources beside it): realistic inputs (``'1.0.0-rc.1'``) that
-    the boundary calls put first for string parameters."""
-    folder = path.rsplit("/", 1)[0] if "/" in path else ""
-    near = [p for p in files if p.rsplit("/", 1)[0] == folder or (not folder and "/" not in p)]
-    code = (*JS_SUFFIXES, *TS_SUFFIXES)
-    order = [path, *sorted(p for p in near if p != path and p.endswith(code))]
-    found: list[str] = []
-    for name in order[:40]:
-        for _, expr, _ in jsdoc_of(files[name]).examples:
-            for literal in _quoted(expr):
-                if literal not in found and len(found) < limit:
-                    found.append(literal)
-    return found
-
-
-def _quoted(expr: str) -> list[str]:
-    """The quoted string literals of an expression, as JSON strings (a character scan)."""
-    out, quote, cur = [], "", ""
-    for ch in expr:
-        if quote:
-            if ch == quote:
-                out.append(json.dumps(cur))
-                quote, cur = "", ""
-            elif ch == "\\" or len(cur) > 80:
-                quote, cur = "", ""  # escapes and long strings are left out
-            else:
-                cur += ch
-        elif ch in "'\"":
-            quote = ch
-    return out
 
 
 def _node_file(js: _Js, cands: list[Cand]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from devlab.testing.jsrun import block_end
 
-__all__ = ["JsDoc", "JsFunc", "generated_test_layout", "js_functions", "jsdoc_of"]
+__all__ = ["JsDoc", "JsFunc", "doc_strings", "generated_test_layout", "js_functions", "jsdoc_of"]
 
 _MAX_EXAMPLES = 40
 
@@ -258,3 +258,37 @@ def _ts_layout(files: dict[str, str], path: str, framework: str) -> tuple[str, b
     if framework == "node:test":
         head.insert(1, "import test from 'node:test';")
     return test_path, False, binding, "\n".join(head)
+
+
+def doc_strings(files: dict[str, str], path: str, limit: int = 12) -> list[str]:
+    """String literals of the documented examples of the target's package (its own file
+    first, then the other sources beside it): realistic inputs (``'1.0.0-rc.1'``) that
+    the boundary calls put first for string parameters."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    near = [p for p in files if p.rsplit("/", 1)[0] == folder or (not folder and "/" not in p)]
+    code = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+    order = [path, *sorted(p for p in near if p != path and p.endswith(code))]
+    found: list[str] = []
+    for name in order[:40]:
+        for _, expr, _ in jsdoc_of(files[name]).examples:
+            for literal in _quoted(expr):
+                if literal not in found and len(found) < limit:
+                    found.append(literal)
+    return found
+
+
+def _quoted(expr: str) -> list[str]:
+    """The quoted string literals of an expression, as JSON strings (a character scan)."""
+    out, quote, cur = [], "", ""
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                out.append(json.dumps(cur))
+                quote, cur = "", ""
+            elif ch == "\\" or len(cur) > 80:
+                quote, cur = "", ""  # escapes and long strings are left out
+            else:
+                cur += ch
+        elif ch in "'\"":
+            quote = ch
+    return out
