@@ -54,7 +54,13 @@ from devlab.testing.jsrun import (
     ts_tests,
     tsc_paths,
 )
-from devlab.testing.jssig import doc_strings, generated_test_layout, js_functions, jsdoc_of
+from devlab.testing.jssig import (
+    doc_strings,
+    generated_test_layout,
+    import_lines,
+    js_functions,
+    jsdoc_of,
+)
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.mutation import file_mutants, mutation_score
@@ -272,18 +278,23 @@ def _verify(
     return kept, dropped, loaded
 
 
-def _code_only(run: JsRun, path: str, lines: list[int]) -> CoverageSummary | None:
+def _code_only(run: JsRun, path: str, lines: list[int], text: str) -> CoverageSummary | None:
     """TypeScript: node's source-mapped report counts type-only lines (interfaces, type
-    aliases) as never run; they compile to nothing, so they leave the line count."""
+    aliases) as never run; they compile to nothing, so they leave the line count, and so
+    do import declarations (hoisted ``require`` calls that node's source-mapped report
+    marks run or not depending on where tsc put them). Node reports every code line of
+    a loaded file, so the lines left out are known."""
     mine = next((f for f in run.files if f.path == path), None)
     if mine is None:
         return None
-    code = set(lines)
-    typeonly = [n for n in mine.missing_lines if n not in code]
-    total = mine.summary.lines - len(typeonly)
-    covered = mine.summary.lines_covered
-    pct = round(100.0 * covered / total, 2) if total else 100.0
-    return mine.summary.model_copy(update={"lines": total, "line_percent": pct})
+    code, missing = set(lines), set(mine.missing_lines)
+    left_out = {n for n in code_lines(text) if n not in code}
+    total = mine.summary.lines - len(left_out)
+    covered = mine.summary.lines_covered - len(left_out - missing)
+    pct = round(100.0 * covered / total, 2) if total > 0 else 100.0
+    return mine.summary.model_copy(
+        update={"lines": total, "lines_covered": covered, "line_percent": pct}
+    )
 
 
 def _summary_of(run: JsRun, path: str, text: str) -> CoverageSummary | None:
@@ -356,7 +367,8 @@ def generate_js_tests(
         raise NotFound(f"no exported function, class or method {symbol!r} in {path} "
                        f"(exports: {', '.join(probe.get('entries', [])[:20])})")  # fmt: skip
     if typescript and probe.get("code_lines"):  # type-only lines compile to nothing
-        lines = sorted(probe["code_lines"])
+        wiring = import_lines(text)
+        lines = sorted(n for n in probe["code_lines"] if n not in wiring)
         before = before if base_run else CoverageSummary(lines=len(lines))
     cands, bugs, notes = _from_probe(results)
     found = [p for p in probe.get("properties", []) if p.get("error") or _wanted(p, symbol)]
@@ -529,7 +541,7 @@ def _finish(
         run = js.suite({js.test_path: code}, [*existing, js.test_path])
         after = _summary_of(run, js.path, js.pf.files[js.path]) or before
         if js.typescript:
-            after = _code_only(run, js.path, lines) or after
+            after = _code_only(run, js.path, lines, js.pf.files[js.path]) or after
         ours = [t for t in run.tests if t.name.startswith("devlab: ") or js.test_path in t.name]
         proof = {"sandbox_status": run.status, "tests": len(run.tests),
                  "failing_generated": [t.name for t in ours if t.outcome != "passed"],

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 from devlab.testing.jsrun import block_end
 
-__all__ = ["JsDoc", "JsFunc", "doc_strings", "generated_test_layout", "js_functions", "jsdoc_of"]
+__all__ = [
+    "JsDoc",
+    "JsFunc",
+    "doc_strings",
+    "generated_test_layout",
+    "import_lines",
+    "js_functions",
+    "jsdoc_of",
+]
 
 _MAX_EXAMPLES = 40
 
@@ -292,3 +300,17 @@ def _quoted(expr: str) -> list[str]:
         elif ch in "'\"":
             quote = ch
     return out
+
+
+def import_lines(text: str) -> set[int]:
+    """The lines of top-level ``import`` declarations (to the line naming the module)."""
+    found: set[int] = set()
+    inside = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not inside and not (line.startswith("import ") or line.startswith("import{")):
+            continue
+        found.add(number)
+        inside = not (" from " in line or line.endswith(";") or line.startswith("import '")
+                      or line.startswith('import "'))  # fmt: skip
+    return found
