@@ -4,6 +4,7 @@ CLI/REST doors; a scripted model only in the orchestration test of the model rou
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from devlab.testing import (
 )
 from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
+from devlab.testing.jsprops import GLOBAL_ROOT
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
 from devlab.workbench import Workbench
 from helpers import serve_in_thread
@@ -139,10 +141,12 @@ def test_node_tests_are_generated_verified_and_pass_outside(lab_bench: Workbench
     assert all("no new coverage, but kills" in k["reason"] for k in killers)
     reasons = [d["reason"] for d in result["dropped"]]
     assert any("adds no coverage" in r for r in reasons)
-    # the kept tests pass under plain node --test outside DevLab
+    # the kept tests pass under plain node --test outside DevLab (a kept fast-check
+    # property finds the shared copy, as a devDependency would be found)
     root = tmp_path / "jsdemo"
     (root / result["test_path"]).write_text(result["test_code"])
-    run = subprocess.run(["node", "--test", result["test_path"]], cwd=root,
+    env = {**os.environ, "NODE_PATH": GLOBAL_ROOT}
+    run = subprocess.run(["node", "--test", result["test_path"]], cwd=root, env=env,
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert diff.read_text().startswith("--- /dev/null")
