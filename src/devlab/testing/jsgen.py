@@ -392,10 +392,7 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and js.typescript:
-        message.append("the mutant-killing keep rule runs on JavaScript only (the dataset "
-                       "pipeline has no TypeScript mutants)")  # fmt: skip
-    if kept and not js.typescript:  # the second rule: kills a mutant the kept tests miss
+    if kept:  # the second rule: kills a mutant the kept tests let survive
         report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
@@ -419,7 +416,7 @@ def _node_file(js: _Js, cands: list[Cand]) -> str:
     if js.node_path:  # the mutant runner sets no NODE_PATH: the shared copy by its path
         entry = "fast-check/lib/esm/fast-check.js" if js.esm else "fast-check"
         head = head.replace("'fast-check'", json.dumps(f"{js.node_path}/{entry}"))
-    if js.esm:
+    if js.esm or js.typescript:
         head = head.replace("import test from 'node:test';\n", "")
         return "import test from 'node:test';\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
     return "const test = require('node:test');\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
@@ -437,7 +434,7 @@ def _mutant_killers(
     if not tries:
         return kept, dropped
     folder = js.test_path.rsplit("/", 1)[0]
-    ext = ".mjs" if js.esm else ".js"
+    ext = ".ts" if js.typescript else ".mjs" if js.esm else ".js"
     kept_path, tries_path = f"{folder}/_devlab_kept.test{ext}", f"{folder}/_devlab_tries.test{ext}"
     kept_file = _node_file(js, [c for c, _ in kept])
     base, _ = mutation_score(js.pf, js.settings, path=js.path, tests=[kept_path],
@@ -451,7 +448,8 @@ def _mutant_killers(
     cands: list[Cand] = [(d.name, d.target, d.code, d.strategy) for d in tries.values()]
     failing: dict[str, list[str]] = {}
     run_js_mutants({**js.pf.files, tries_path: _node_file(js, cands)}, js.settings, path=js.path,
-                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing)  # fmt: skip
+                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing,
+                   typescript=js.typescript)  # fmt: skip
     kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
     gained = 0
     while True:

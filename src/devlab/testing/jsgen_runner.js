@@ -36,7 +36,8 @@ if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modu
 }
 let ts = null;  // the TypeScript compiler: loads .ts files (typescript) and reads types
 try {
-  if (spec.ts_root) ts = spec.typescript ? T.tsHook(spec.ts_root) : require(spec.ts_root);
+  if (spec.ts_root && spec.typescript) T.tsHook(spec.ts_root);
+  if (spec.ts_root) ts = require(spec.ts_root);
 } catch (e) { ts = null; }
 let sigs = {};  // function name -> parameter and return type descriptors
 

@@ -15,20 +15,42 @@ const Module = require('node:module');
 
 const compiled = {};  // file -> { map } of each TypeScript file loaded
 
-function tsHook(tsRoot) {
+const CACHE = '/tmp/devlab-tscache';  // transpiled files by content (the mutant runs)
+
+function transpile(tsRoot, filename, text) {
+  // { code, map } of a TypeScript file: from the cache when this text was transpiled
+  // before (a mutant run's processes then never load the compiler), else transpiled
+  const key = require('node:crypto').createHash('sha1').update(filename + '\0' + text).digest('hex');
+  const file = require('node:path').join(CACHE, key + '.json');
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { /* not cached */ }
   const ts = require(tsRoot);
+  const out = ts.transpileModule(text, { fileName: filename, reportDiagnostics: false,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true, sourceMap: true, experimentalDecorators: true,
+      jsx: ts.JsxEmit.React, removeComments: false } });
+  const map = JSON.parse(out.sourceMapText);
+  map.sources = [filename];
+  const code = out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '') +
+    '\n//# sourceMappingURL=data:application/json;base64,' +
+    Buffer.from(JSON.stringify(map)).toString('base64') + '\n';
+  try {
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ code, map }));
+  } catch (e) { /* a read-only /tmp: no cache */ }
+  return { code, map };
+}
+
+function warm(tsRoot, files) {
+  // transpile ``files`` into the cache (one compiler load for many test processes)
+  for (const f of files) {
+    try { transpile(tsRoot, f, fs.readFileSync(f, 'utf8')); } catch (e) { /* reported when loaded */ }
+  }
+}
+
+function tsHook(tsRoot) {
   process.setSourceMapsEnabled(true);
   const compile = (module, filename) => {
-    const text = fs.readFileSync(filename, 'utf8');
-    const out = ts.transpileModule(text, { fileName: filename, reportDiagnostics: false,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true, sourceMap: true, experimentalDecorators: true,
-        jsx: ts.JsxEmit.React, removeComments: false } });
-    const map = JSON.parse(out.sourceMapText);
-    map.sources = [filename];
-    const code = out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '') +
-      '\n//# sourceMappingURL=data:application/json;base64,' +
-      Buffer.from(JSON.stringify(map)).toString('base64') + '\n';
+    const { code, map } = transpile(tsRoot, filename, fs.readFileSync(filename, 'utf8'));
     compiled[filename] = { map, code };
     module._compile(code, filename);
   };
@@ -44,7 +66,6 @@ function tsHook(tsRoot) {
       throw e;
     }
   };
-  return ts;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -382,4 +403,4 @@ function describe(t) {
   return t.k === 'object' || t.k === 'record' ? 'an object' : t.k === 'array' || t.k === 'tuple' ? 'an array' : `a ${t.k}`;
 }
 
-module.exports = { tsHook, tsOffsets, signatures, typed, fits, valuesOf, arbOf, properties, compiled };
+module.exports = { tsHook, warm, tsOffsets, signatures, typed, fits, valuesOf, arbOf, properties, compiled };

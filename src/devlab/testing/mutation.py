@@ -32,7 +32,7 @@ from devlab.testing.errors import NothingToTest
 from devlab.testing.gomutate import run_go_mutants
 from devlab.testing.gosig import go_functions
 from devlab.testing.jsmutate import run_js_mutants
-from devlab.testing.jsrun import JS_SUFFIXES, js_tests
+from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES, js_tests, ts_tests
 from devlab.testing.jssig import js_functions
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
@@ -55,6 +55,8 @@ _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 
 def mutant_language(path: str) -> str:
     """The language whose mutants ``path`` gets (by suffix; Python otherwise)."""
+    if path.endswith(TS_SUFFIXES):
+        return "typescript"
     return (
         "go" if path.endswith(".go") else "javascript" if path.endswith(JS_SUFFIXES) else "python"
     )
@@ -68,6 +70,8 @@ def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
         folder = posixpath.dirname(path)
         return sorted(p for p in pf.files
                       if p.endswith("_test.go") and posixpath.dirname(p) == folder)  # fmt: skip
+    if language == "typescript":
+        return js_tests(pf.files) + ts_tests(pf.files)
     return js_tests(pf.files) if language == "javascript" else pf.test_files
 
 
@@ -79,7 +83,7 @@ def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[S
         return tuple(SymbolInfo(f.name, f.label, "method" if f.receiver else "function",
                                 "", "", f.line, f.end, f.receiver or None)
                      for f in gofuncs)  # fmt: skip
-    if language == "javascript":
+    if language in ("javascript", "typescript"):
         funcs = [f for f in js_functions(text) if not symbol or f.name == symbol]
         inner = {f.name for f in funcs for g in funcs if g is not f and g.start < f.start <= g.end}
         return tuple(SymbolInfo(f.name, f.name, "function", "", "", f.start, f.end, None)
@@ -219,10 +223,11 @@ def mutation_score(
         done, message = run_go_mutants(files, settings, path=path,
                                        mutants=[(m.id, new) for m, new in todo],
                                        timeout=max(timeout, 30.0), progress=progress)  # fmt: skip
-    elif path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
+    elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):  # node:test, one node --test per mutant
         done, message = run_js_mutants(files, settings, path=path, tests=tests,
                                        mutants=[(m.id, new) for m, new in todo],
-                                       timeout=timeout, progress=progress)  # fmt: skip
+                                       timeout=timeout, progress=progress,
+                                       typescript=path.endswith(TS_SUFFIXES))  # fmt: skip
     else:
         jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
         done, message = _run_jobs(jobs, settings, timeout, progress)

@@ -94,10 +94,7 @@ def generate_for_project(
         result = _generate_other(pf, settings, request.framework, request.path,
                                  request.symbol, request.target_coverage, progress,
                                  model if request.use_model else None)  # fmt: skip
-        typescript = request.path.endswith(TS_SUFFIXES)
-        if request.mutation and typescript:
-            result.message += "; no mutation score for TypeScript (no TypeScript mutants yet)"
-        elif request.mutation and language != "java" and framework_key(request.framework) != "jest":
+        if request.mutation and language != "java" and framework_key(request.framework) != "jest":
             _with_mutation(pf, settings, result, progress)
         elif request.mutation:
             result.message += "; mutation scores are measured for Python, Go and node:test only"
