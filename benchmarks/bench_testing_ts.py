@@ -14,7 +14,8 @@ compiled by plain ``tsc``), jest files by plain jest (TypeScript through a 10-li
 transform calling the TypeScript compiler; ES modules under
 ``--experimental-vm-modules``); fast-check is linked into the copy's node_modules, as
 ``npm install --save-dev fast-check`` would put it. Last column: the kept tests'
-mutation score (JavaScript only: the dataset pipeline has no TypeScript mutants).
+mutation score (node:test; the dataset pipeline's mutants of every function of the
+target, each run against the kept file in the sandbox).
 
     nice -n 10 python benchmarks/bench_testing_ts.py [--framework node:test|jest]
         [--packages compare-versions@6.1.1:src/satisfies.ts,src/utils.ts ...]
@@ -135,7 +136,7 @@ def _row(bench: Workbench, spec: str, target: str, work: Path, framework: str, f
     result = generate_js_tests(pf, bench.settings, path=target, framework=framework,
                                target_coverage=100, properties=fc)  # fmt: skip
     seconds = time.monotonic() - started
-    outside, cover, score = "", "", "n/a (TypeScript)"
+    outside, cover, score = "", "", "n/a"
     if result.kept:
         fresh = _fetch(pkg, work / f"{name}-{int(time.monotonic() * 1000)}")
         _link_fast_check(fresh)
@@ -146,7 +147,7 @@ def _row(bench: Workbench, spec: str, target: str, work: Path, framework: str, f
                                            .endswith(".mjs") or _esm(fresh))  # fmt: skip
         else:
             outside, cover = _outside_node(fresh, result.test_path, target)
-    if not target.endswith(TS_SUFFIXES) and framework == "node:test" and result.kept:
+    if framework == "node:test" and result.kept:
         found, _ = mutation_score(pf, bench.settings, path=target, tests=[result.test_path],
                                   extra_files={result.test_path: result.test_code})  # fmt: skip
         score = f"{found.score}%"
