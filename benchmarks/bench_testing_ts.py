@@ -36,7 +36,7 @@ from pathlib import Path
 from devlab.config import load_settings
 from devlab.search import index_project
 from devlab.testing import mutation_score
-from devlab.testing.jestrun import GLOBAL_JEST, TS_TRANSFORM
+from devlab.testing.jestrun import GLOBAL_JEST, TS_JS_IMPORTS, TS_TRANSFORM
 from devlab.testing.jsgen import generate_js_tests
 from devlab.testing.jsprops import GLOBAL_ROOT
 from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES, tsc_paths
@@ -112,6 +112,7 @@ def _outside_jest(root: Path, test_path: str, target: str, esm: bool) -> tuple[s
         ts_root = tsc_paths()[0].rsplit("/lib/", 1)[0]
         (root / "ts-transform.cjs").write_text(TS_TRANSFORM.replace("@@TS@@", json.dumps(ts_root)))
         config["transform"] = {"\\.[cm]?tsx?$": "<rootDir>/ts-transform.cjs"}
+        config["moduleNameMapper"] = TS_JS_IMPORTS
     args = ["node", *(["--experimental-vm-modules"] if esm else []), GLOBAL_JEST, "--ci",
             "--coverage", "--coverageReporters=text", "--rootDir", ".",
             "--config", json.dumps(config), *(["--coverageProvider=v8"] if esm else []),

@@ -4,6 +4,7 @@ the kept file compiled by plain tsc and run by plain ``node --test`` outside Dev
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from devlab.config import Settings
 from devlab.testing import ProjectFiles
-from devlab.testing.jestrun import has_jest_config, jest_tests
+from devlab.testing.jestrun import _esm_ts_args, has_jest_config, jest_tests
 from devlab.testing.jsgen import generate_js_tests
 from devlab.testing.jsprops import GLOBAL_ROOT, fast_check, property_candidates
 from devlab.testing.jsrun import tsc_paths
@@ -71,6 +72,14 @@ def test_typescript_layout_fast_check_and_jest_settings() -> None:
     assert not has_jest_config({"package.json": "{}"})
     assert has_jest_config({"package.json": '{"jest": {}}'})
     assert has_jest_config({"jest.config.js": ""})
+    ts_args = _esm_ts_args({"package.json": "{}"}, typescript=True, esm=False)
+    config = json.loads(ts_args["jest_args"][0].removeprefix("--config="))
+    assert config["transform"] == {"\\.[cm]?tsx?$": "<rootDir>/_devlab_ts_jest.cjs"}
+    assert config["moduleNameMapper"] and ts_args["node_args"] == []
+    esm_args = _esm_ts_args({}, typescript=False, esm=True)
+    assert esm_args["node_args"] == ["--experimental-vm-modules"]
+    assert "--coverageProvider=v8" in esm_args["jest_args"]
+    assert _esm_ts_args({"jest.config.js": ""}, typescript=True, esm=True)["jest_args"] == []
     found = [
         {"target": "f", "title": "returns a string", "prop": "fc.property()", "holds": True},
         {"target": "g", "title": "does not throw on valid input", "prop": "p", "holds": False,

@@ -90,6 +90,7 @@ module.exports = {
   },
 };
 """
+TS_JS_IMPORTS = {"^(\\.{1,2}/.*)\\.[cm]?js$": "$1"}
 _CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs",
             "jest.config.json")  # fmt: skip
 
@@ -118,7 +119,8 @@ def _esm_ts_args(files: dict[str, str], typescript: bool, esm: bool) -> dict[str
         return {"node_args": node_args, "jest_args": []}
     config: dict[str, object] = {"transform": {}}
     if typescript:
-        config["transform"] = {"\\.[cm]?tsx?$": "<rootDir>/_devlab_ts_jest.js"}
+        config["transform"] = {"\\.[cm]?tsx?$": "<rootDir>/_devlab_ts_jest.cjs"}
+        config["moduleNameMapper"] = TS_JS_IMPORTS  # `import './util.js'` names util.ts
     if esm:  # jest's default testMatch leaves .mjs test files out
         config["testMatch"] = ["**/?(*.)+(spec|test).?([cm])[jt]s?(x)",
                                "**/__tests__/**/*.?([cm])[jt]s?(x)"]  # fmt: skip
@@ -196,7 +198,7 @@ def run_jest_suite(
     its ``jest`` settings apply) under jest's coverage; npm packages from ``mounts``.
 
     A project without a jest configuration of its own gets one here: TypeScript files
-    go through ``_devlab_ts_jest.js`` (the TypeScript compiler's transpileModule with a
+    go through ``_devlab_ts_jest.cjs`` (the TypeScript compiler's transpileModule with a
     source map, so istanbul reports the .ts lines); ES modules (``esm``) run natively
     under node's ``--experimental-vm-modules`` with no transform and V8's coverage
     (babel-jest, jest's default transform, cannot turn them into CommonJS here: the
@@ -208,7 +210,7 @@ def run_jest_suite(
     run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files,
                  "_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
     if typescript:
-        run_files["_devlab_ts_jest.js"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
+        run_files["_devlab_ts_jest.cjs"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
         memory_mb=min(2048, settings.sandbox_max_memory_mb), max_processes=64,
