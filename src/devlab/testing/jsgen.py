@@ -538,7 +538,7 @@ def _finish(
     if kept:
         run = js.suite({js.test_path: code}, [*existing, js.test_path])
         after = _summary_of(run, js.path, js.pf.files[js.path]) or before
-        if js.typescript:
+        if js.typescript and js.framework == "node:test":  # jest's istanbul: statements only
             after = _code_only(run, js.path, lines, js.pf.files[js.path]) or after
         ours = [t for t in run.tests if t.name.startswith("devlab: ") or js.test_path in t.name]
         proof = {"sandbox_status": run.status, "tests": len(run.tests),
