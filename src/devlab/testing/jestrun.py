@@ -16,6 +16,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from devlab.config import Settings
@@ -112,10 +113,23 @@ def has_jest_config(files: dict[str, str]) -> bool:
     return isinstance(data, dict) and "jest" in data
 
 
-def _esm_ts_args(files: dict[str, str], typescript: bool, esm: bool) -> dict[str, list[str]]:
+def _transform_missing(files: dict[str, str], mounts: Sequence[DependencyMount]) -> bool:
+    """Whether the project's jest configuration names ts-jest or babel-jest's TypeScript
+    preset while its installed packages (``mounts``) lack it: DevLab's transform then
+    stands in (a project whose devDependencies could not be installed still runs)."""
+    text = " ".join(files.get(n, "") for n in ("package.json", *_CONFIGS))
+    wanted = [m for m in ("ts-jest", "@babel/preset-typescript") if m in text]
+    roots = [Path(m.host) for m in mounts if m.dest.endswith("node_modules")]
+    return bool(wanted) and not any((r / w).is_dir() for r in roots for w in wanted)
+
+
+def _esm_ts_args(
+    files: dict[str, str], typescript: bool, esm: bool, mounts: Sequence[DependencyMount] = ()
+) -> dict[str, list[str]]:
     """Node's and jest's extra arguments for ES modules and TypeScript."""
     node_args = ["--experimental-vm-modules"] if esm else []
-    if has_jest_config(files) or not (typescript or esm):
+    own = has_jest_config(files) and not (typescript and _transform_missing(files, mounts))
+    if own or not (typescript or esm):
         return {"node_args": node_args, "jest_args": []}
     config: dict[str, object] = {"transform": {}}
     if typescript:
@@ -206,7 +220,7 @@ def run_jest_suite(
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     spec = {"tests": tests, "timeout_ms": int(test_timeout * 1000), "wall_ms": int(wall * 900),
             "global_jest": GLOBAL_JEST, "node_path": node_path,
-            **_esm_ts_args(files, typescript, esm)}  # fmt: skip
+            **_esm_ts_args(files, typescript, esm, mounts)}  # fmt: skip
     run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files,
                  "_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
     if typescript:
