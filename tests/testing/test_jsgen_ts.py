@@ -130,3 +130,29 @@ def test_typescript_tests_with_properties_pass_outside(lab_settings: Settings, t
     run = subprocess.run(["node", "--test", "out/test/fmt.generated.test.js"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0 and f"# pass {len(result.kept)}" in run.stdout, run.stdout
+
+
+@pytest.mark.skipif(not tsc_paths()[0], reason="tsc is not installed (scripts/setup.sh)")
+def test_declared_types_are_read_from_sources_and_declaration_files(tmp_path) -> None:
+    """The TypeScript parser's descriptors: literal unions, optional properties, arrays,
+    and a ``.d.ts`` default export (a .js file's types) under ``default``."""
+    types = Path(__file__).parents[2] / "src/devlab/testing/jsgen_types.js"
+    (tmp_path / "a.d.ts").write_text(
+        "export type Options = { readonly unit?: 'b' | 'kb'; digits: number };\n"
+        "export default function fmt(n: number, xs: readonly string[], o?: Options): string;\n"
+    )
+    script = (
+        f"const T = require({json.dumps(str(types))}); "
+        f"const ts = require({json.dumps(tsc_paths()[0].rsplit('/lib/', 1)[0])}); "
+        "const fs = require('fs'); const f = process.argv[1]; "
+        "console.log(JSON.stringify(T.signatures(ts, fs.readFileSync(f, 'utf8'), f)));"
+    )
+    out = subprocess.run(["node", "-e", script, str(tmp_path / "a.d.ts")], capture_output=True,
+                         text=True, timeout=60, check=True)  # fmt: skip
+    sigs = json.loads(out.stdout)
+    assert sigs["default"] == sigs["fmt"] and sigs["fmt"]["ret"] == {"k": "string"}
+    n, xs, o = sigs["fmt"]["params"]
+    assert n["t"] == {"k": "number"} and xs["t"] == {"k": "array", "of": {"k": "string"}}
+    unit, digits = o["t"]["props"]
+    assert o["opt"] and unit["opt"] and not digits["opt"]
+    assert unit["t"] == {"k": "union", "of": [{"k": "lit", "v": "b"}, {"k": "lit", "v": "kb"}]}

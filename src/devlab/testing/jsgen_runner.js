@@ -398,6 +398,15 @@ async function probe() {
   const mod = await load(targetFile, spec.esm);
   const entries = entriesOf(mod, spec.binding);
   try { sigs = ts ? T.signatures(ts, source, targetFile) : {}; } catch (e) { sigs = {}; }
+  const dts = targetFile.replace(/\.([cm]?)js$/, '.d.$1ts');  // a .js file's declared types
+  if (ts && !spec.typescript && dts !== targetFile && fs.existsSync(dts)) {
+    try {
+      const declared = T.signatures(ts, fs.readFileSync(dts, 'utf8'), dts);
+      for (const [k, v] of Object.entries(declared)) {
+        if (!sigs[k] || sigs[k].params.every((p) => !p.t)) sigs[k] = v;
+      }
+    } catch (e) { /* a declaration file the parser cannot read: JSDoc only */ }
+  }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
   const calls = [];
   for (const entry of entries) {

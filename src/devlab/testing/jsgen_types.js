@@ -202,13 +202,18 @@ function signatures(ts, text, fileName) {
     return node ? desc(node, 0) : null;
   };
   const out = {};
+  const defaults = [];
   const add = (name, fn) => {
     if (name && !out[name]) out[name] = { params: paramsOf(fn), ret: retOf(fn), async: !!(fn.modifiers || []).some((m) => m.kind === K.AsyncKeyword) };
   };
   const visit = (node, depth) => {
     if (depth > 3) return;
-    if (node.kind === K.FunctionDeclaration && node.body) add(node.name && node.name.text, node);
-    else if (node.kind === K.VariableDeclaration && node.initializer &&
+    if (node.kind === K.FunctionDeclaration && (node.body || sf.isDeclarationFile)) {
+      add(node.name && node.name.text, node);
+      if ((node.modifiers || []).some((m) => m.kind === K.DefaultKeyword)) add('default', node);
+    } else if (node.kind === K.ExportAssignment && node.expression.kind === K.Identifier) {
+      defaults.push(node.expression.text);  // `export default name;`
+    } else if (node.kind === K.VariableDeclaration && node.initializer &&
       (node.initializer.kind === K.ArrowFunction || node.initializer.kind === K.FunctionExpression)) {
       add(node.name.getText(sf), node.initializer);
     } else if (node.kind === K.ClassDeclaration && node.name) {
@@ -224,6 +229,7 @@ function signatures(ts, text, fileName) {
     ts.forEachChild(node, (child) => visit(child, node.kind === K.Block ? depth + 1 : depth));
   };
   visit(sf, 0);
+  for (const name of defaults) if (out[name] && !out.default) out.default = out[name];
   return out;
 }
 
