@@ -13,7 +13,7 @@ from devlab.testing.chaos import ready_scenario, run_chaos
 from devlab.testing.chaos_models import ChaosRequest
 from devlab.testing.generate import check_framework
 from devlab.testing.gorun import GO_SUFFIXES
-from devlab.testing.jsrun import JS_SUFFIXES
+from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES
 from devlab.testing.measure import measure_coverage
 from devlab.testing.models import CoverageRequest, GenerateRequest
 from devlab.testing.mutation import run_mutation
@@ -54,8 +54,10 @@ def _generate(request: GenerateRequest) -> Work:
 def _mutation(project: str, path: str, symbol: str | None) -> Work:
     def work(bench: Workbench, progress: ProgressFn | None, job_id: str | None) -> Any:
         also: tuple[str, ...] = ()
-        if path.endswith((*JS_SUFFIXES, ".go")):  # the file and its tests are not Python
-            also = JS_SUFFIXES if path.endswith(JS_SUFFIXES) else GO_SUFFIXES
+        if path.endswith((*JS_SUFFIXES, *TS_SUFFIXES)):  # the file and its tests: JS/TS
+            also = (*JS_SUFFIXES, *TS_SUFFIXES)
+        elif path.endswith(".go"):
+            also = GO_SUFFIXES
         pf = load_files(bench.db, project, also=also)
         return run_mutation(
             bench.db, bench.settings, pf, path=path, symbol=symbol, progress=progress, job_id=job_id

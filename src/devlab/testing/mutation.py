@@ -162,7 +162,7 @@ def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") ->
         if path.endswith(".go"):
             g = next(f for f in go_functions(text)[0] if f.label == qualname)
             source = "\n".join(text.splitlines()[g.line - 1 : g.end])
-        elif path.endswith(JS_SUFFIXES):
+        elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):
             f = next(f for f in js_functions(text) if f.name == qualname)
             source = "\n".join(text.splitlines()[f.start - 1 : f.end])
         else:
