@@ -60,10 +60,11 @@ install_typescript() {
     $SUDO npm install -g -q "axios@1" >/dev/null
   fi
   # jest for the Testing Lab (issue 15): projects whose tests run with jest, and generated
-  # jest tests, use this copy (read-only in the sandbox) when they do not install their own
-  if ! npm ls -g jest >/dev/null 2>&1; then
-    echo "setup: installing jest (npm -g) for jest suites in the sandbox" >&2
-    $SUDO npm install -g -q "jest@29" >/dev/null
+  # jest tests, use this copy (read-only in the sandbox) when they do not install their own;
+  # fast-check for generated property tests (JS/TS)
+  if ! npm ls -g jest >/dev/null 2>&1 || ! npm ls -g fast-check >/dev/null 2>&1; then
+    echo "setup: installing jest and fast-check (npm -g) for the sandbox" >&2
+    $SUDO npm install -g -q "jest@29" "fast-check@3" >/dev/null
   fi
 }
 

@@ -4,6 +4,7 @@ CLI/REST doors; a scripted model only in the orchestration test of the model rou
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from devlab.testing import (
 )
 from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
+from devlab.testing.jsprops import GLOBAL_ROOT
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
 from devlab.workbench import Workbench
 from helpers import serve_in_thread
@@ -139,10 +141,12 @@ def test_node_tests_are_generated_verified_and_pass_outside(lab_bench: Workbench
     assert all("no new coverage, but kills" in k["reason"] for k in killers)
     reasons = [d["reason"] for d in result["dropped"]]
     assert any("adds no coverage" in r for r in reasons)
-    # the kept tests pass under plain node --test outside DevLab
+    # the kept tests pass under plain node --test outside DevLab (a kept fast-check
+    # property finds the shared copy, as a devDependency would be found)
     root = tmp_path / "jsdemo"
     (root / result["test_path"]).write_text(result["test_code"])
-    run = subprocess.run(["node", "--test", result["test_path"]], cwd=root,
+    env = {**os.environ, "NODE_PATH": GLOBAL_ROOT}
+    run = subprocess.run(["node", "--test", result["test_path"]], cwd=root, env=env,
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert diff.read_text().startswith("--- /dev/null")
@@ -274,6 +278,10 @@ def test_bad_javascript_input_is_answered_clearly(lab_settings: Settings) -> Non
         generate_js_tests(pf, lab_settings, path="b.py")
     with pytest.raises(NotFound, match="exports: f"):
         generate_js_tests(pf, lab_settings, path="a.js", symbol="g")
-    esm = SnippetTestsRequest(code="export const f = (x) => x;", framework="jest", use_model=False)
-    with pytest.raises(NothingToTest, match="ES module"):
-        generate_for_snippet(lab_settings, esm, model=None)
+    # an ES module under jest: node's --experimental-vm-modules, no transform, V8 coverage
+    esm = SnippetTestsRequest(code="export const f = (x) => (x > 1 ? 'big' : 'small');",
+                              framework="jest", use_model=False)  # fmt: skip
+    result = generate_for_snippet(lab_settings, esm, model=None)
+    assert result.kept and result.test_path.endswith(".test.mjs")
+    assert result.proof["sandbox_status"] == "ok" and not result.proof["failing_generated"]
+    assert result.proof["tests"] == len(result.kept) and result.after.line_percent == 100.0

@@ -16,21 +16,32 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from devlab.config import Settings
 from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
+    TS_SUFFIXES,
     JsRun,
     is_js_omitted,
     is_js_test,
     js_sources,
     parse_lcov,
+    ts_sources,
+    tsc_paths,
 )
 from devlab.testing.models import TestOutcome
 
-__all__ = ["GLOBAL_JEST", "jest_available", "jest_tests", "run_jest_suite", "uses_jest"]
+__all__ = [
+    "GLOBAL_JEST",
+    "has_jest_config",
+    "jest_available",
+    "jest_tests",
+    "run_jest_suite",
+    "uses_jest",
+]
 
 GLOBAL_JEST = "/usr/lib/node_modules/jest/bin/jest.js"
 MARK = "@@DEVLAB_JEST@@"
@@ -41,20 +52,96 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_jest.json'), 'utf8'));
 const own = path.join(__dirname, 'node_modules', 'jest', 'bin', 'jest.js');
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
 const jest = fs.existsSync(own) ? own : spec.global_jest;
-const run = spawnSync(process.execPath, [jest, '--ci', '--runInBand', '--coverage',
-  '--coverageReporters=lcovonly', '--coverageDirectory=/tmp/devlab-jest-cov',
+const run = spawnSync(process.execPath, [...spec.node_args, jest, '--ci', '--runInBand',
+  '--coverage',  '--coverageReporters=lcovonly', '--coverageDirectory=/tmp/devlab-jest-cov',
   '--json', '--outputFile=/tmp/devlab-jest.json', '--watchman=false',
   '--cacheDirectory=/tmp/devlab-jest-cache', '--testTimeout=' + spec.timeout_ms,
-  '--rootDir=' + __dirname, '--runTestsByPath', ...spec.tests],
+  '--rootDir=' + __dirname, ...spec.jest_args, '--runTestsByPath', ...spec.tests],
   { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms,
-    env: { ...process.env, CI: 'true', NODE_ENV: 'test' } });
+    env: { ...process.env, CI: 'true', NODE_ENV: 'test',
+      ...(spec.node_path ? { NODE_PATH: spec.node_path } : {}) } });
 const read = (f) => { try { return fs.readFileSync(f, 'utf8'); } catch (e) { return ''; } };
 const out = { status: run.status, signal: run.signal, jest: jest === own ? 'project' : 'global',
   report: read('/tmp/devlab-jest.json'), lcov: read('/tmp/devlab-jest-cov/lcov.info'),
   stderr: (run.stderr || '').slice(-4000), error: run.error ? String(run.error) : '' };
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n');
 """.replace("@@MARK@@", MARK)
+
+
+TS_TRANSFORM = r"""'use strict';
+// DevLab's TypeScript transform for jest: the TypeScript compiler's transpileModule
+// (no type check), CommonJS output with a source map (see devlab/testing/jestrun.py).
+const ts = require(@@TS@@);
+module.exports = {
+  process(src, filename) {
+    const out = ts.transpileModule(src, { fileName: filename, compilerOptions: {
+      module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
+      sourceMap: true, inlineSources: true } });
+    return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, ''),
+      map: out.sourceMapText };
+  },
+};
+"""
+TS_JS_IMPORTS = {"^(\\.{1,2}/.*)\\.[cm]?js$": "$1"}
+_CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs",
+            "jest.config.json")  # fmt: skip
+
+
+def _ts_root() -> str:
+    script = tsc_paths()[0]
+    return json.dumps(script.rsplit("/lib/", 1)[0] if script else "typescript")
+
+
+def has_jest_config(files: dict[str, str]) -> bool:
+    """Whether the project configures jest itself (package.json's ``jest`` or a
+    jest.config file): then its own transforms and settings apply, not DevLab's."""
+    if any(name in files for name in _CONFIGS):
+        return True
+    try:
+        data = json.loads(files.get("package.json") or "{}")
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "jest" in data
+
+
+def _transform_missing(files: dict[str, str], mounts: Sequence[DependencyMount]) -> bool:
+    """Whether the project's jest configuration names ts-jest or babel-jest's TypeScript
+    preset while its installed packages (``mounts``) lack it: DevLab's transform then
+    stands in (a project whose devDependencies could not be installed still runs)."""
+    text = " ".join(files.get(n, "") for n in ("package.json", *_CONFIGS))
+    wanted = [m for m in ("ts-jest", "@babel/preset-typescript") if m in text]
+    roots = [Path(m.host) for m in mounts if m.dest.endswith("node_modules")]
+    return bool(wanted) and not any((r / w).is_dir() for r in roots for w in wanted)
+
+
+def _esm_ts_args(
+    files: dict[str, str], typescript: bool, esm: bool, mounts: Sequence[DependencyMount] = ()
+) -> dict[str, list[str]]:
+    """Node's and jest's extra arguments for ES modules and TypeScript."""
+    node_args = ["--experimental-vm-modules"] if esm else []
+    own = has_jest_config(files) and not (typescript and _transform_missing(files, mounts))
+    if own or not (typescript or esm):
+        return {"node_args": node_args, "jest_args": []}
+    config: dict[str, object] = {"transform": {}}
+    if typescript:
+        config["transform"] = {"\\.[cm]?tsx?$": "<rootDir>/_devlab_ts_jest.cjs"}
+        config["moduleNameMapper"] = TS_JS_IMPORTS  # `import './util.js'` names util.ts
+    if esm:  # jest's default testMatch leaves .mjs test files out
+        config["testMatch"] = ["**/?(*.)+(spec|test).?([cm])[jt]s?(x)",
+                               "**/__tests__/**/*.?([cm])[jt]s?(x)"]  # fmt: skip
+    jest_args = ["--config=" + json.dumps(config)]
+    if esm:
+        jest_args.append("--coverageProvider=v8")
+    return {"node_args": node_args, "jest_args": jest_args}
 
 
 def jest_available() -> bool:
@@ -78,11 +165,13 @@ def uses_jest(manifests: dict[str, str]) -> bool:
     return "jest" in test.split() or "jest" in test or "jest" in deps
 
 
-def jest_tests(files: dict[str, str]) -> list[str]:
-    """JavaScript test files written for jest (tests that do not use node's runner)."""
+def jest_tests(files: dict[str, str], typescript: bool = False) -> list[str]:
+    """JavaScript test files written for jest (tests that do not use node's runner);
+    with ``typescript``, TypeScript ones too."""
+    suffixes = JS_SUFFIXES + (TS_SUFFIXES if typescript else ())
     return sorted(
         p for p in files
-        if p.endswith(JS_SUFFIXES) and "node_modules/" not in p and is_js_test(p)
+        if p.endswith(suffixes) and "node_modules/" not in p and is_js_test(p)
         and not is_js_omitted(p) and "node:test" not in files[p] and not p.startswith("_devlab")
     )  # fmt: skip
 
@@ -115,21 +204,34 @@ def run_jest_suite(
     test_timeout: float = 10.0,
     wall_seconds: float | None = None,
     mounts: Sequence[DependencyMount] = (),
+    typescript: bool = False,
+    esm: bool = False,
+    node_path: str = "",
 ) -> JsRun:
     """Run ``tests`` with jest over ``files`` (the project's package.json among them, so
-    its ``jest`` settings apply) under jest's coverage; npm packages from ``mounts``."""
+    its ``jest`` settings apply) under jest's coverage; npm packages from ``mounts``.
+
+    A project without a jest configuration of its own gets one here: TypeScript files
+    go through ``_devlab_ts_jest.cjs`` (the TypeScript compiler's transpileModule with a
+    source map, so istanbul reports the .ts lines); ES modules (``esm``) run natively
+    under node's ``--experimental-vm-modules`` with no transform and V8's coverage
+    (babel-jest, jest's default transform, cannot turn them into CommonJS here: the
+    babel plugins for that are not installed with jest)."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     spec = {"tests": tests, "timeout_ms": int(test_timeout * 1000), "wall_ms": int(wall * 900),
-            "global_jest": GLOBAL_JEST}  # fmt: skip
+            "global_jest": GLOBAL_JEST, "node_path": node_path,
+            **_esm_ts_args(files, typescript, esm, mounts)}  # fmt: skip
     run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files,
-                 "_devlab_jest.js": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
+                 "_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
+    if typescript:
+        run_files["_devlab_ts_jest.cjs"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
         memory_mb=min(2048, settings.sandbox_max_memory_mb), max_processes=64,
         max_output_bytes=min(20_000_000, settings.sandbox_max_output_bytes),
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )  # fmt: skip
-    request = SandboxRequest(language="javascript", files=run_files, entry="_devlab_jest.js",
+    request = SandboxRequest(language="javascript", files=run_files, entry="_devlab_jest.cjs",
                              limits=limits)  # fmt: skip
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)
@@ -141,7 +243,7 @@ def run_jest_suite(
         return out
     data = json.loads(result.stdout[at + len(MARK) :].split("\n", 1)[0])
     lcov = str(data.get("lcov") or "").replace("SF:/work/", "SF:")
-    names = js_sources(files)
+    names = js_sources(files) + (ts_sources(files) if typescript else [])
     out.files = parse_lcov(lcov, {p: files[p] for p in names})
     try:
         report = json.loads(data.get("report") or "{}")

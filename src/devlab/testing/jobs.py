@@ -14,7 +14,7 @@ from devlab.testing.chaos_models import ChaosRequest
 from devlab.testing.generate import check_framework
 from devlab.testing.gorun import GO_SUFFIXES
 from devlab.testing.javarun import JAVA_SUFFIXES
-from devlab.testing.jsrun import JS_SUFFIXES
+from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES
 from devlab.testing.measure import measure_coverage
 from devlab.testing.models import CoverageRequest, GenerateRequest
 from devlab.testing.mutation import run_mutation
@@ -55,8 +55,8 @@ def _generate(request: GenerateRequest) -> Work:
 def _mutation(project: str, path: str, symbol: str | None) -> Work:
     def work(bench: Workbench, progress: ProgressFn | None, job_id: str | None) -> Any:
         also: tuple[str, ...] = ()
-        for suffixes in (JS_SUFFIXES, GO_SUFFIXES, JAVA_SUFFIXES):  # the file and its tests
-            if path.endswith(suffixes):  # are not Python: send them (and only them)
+        for suffixes in ((*JS_SUFFIXES, *TS_SUFFIXES), GO_SUFFIXES, JAVA_SUFFIXES):
+            if path.endswith(suffixes):  # the file and its tests are not Python: send them
                 also = suffixes
         pf = load_files(bench.db, project, also=also)
         return run_mutation(

@@ -43,8 +43,24 @@ from devlab.testing.envcache import node_env
 from devlab.testing.errors import NothingToTest
 from devlab.testing.jestrun import jest_tests, run_jest_suite
 from devlab.testing.jsmutate import run_js_mutants
-from devlab.testing.jsrun import JS_SUFFIXES, JsRun, code_lines, js_tests, run_js_suite
-from devlab.testing.jssig import generated_test_layout, js_functions, jsdoc_of
+from devlab.testing.jsprops import FC_SEED, fast_check, fc_import, property_candidates
+from devlab.testing.jsrun import (
+    JS_SUFFIXES,
+    TS_SUFFIXES,
+    JsRun,
+    code_lines,
+    js_tests,
+    run_js_suite,
+    ts_tests,
+    tsc_paths,
+)
+from devlab.testing.jssig import (
+    doc_strings,
+    generated_test_layout,
+    import_lines,
+    js_functions,
+    jsdoc_of,
+)
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.mutation import file_mutants, mutation_score
@@ -84,10 +100,19 @@ class _Js:
     header: str
     mounts: list[DependencyMount]
     wall: float
+    typescript: bool = False
+    fc: str = ""  # how fast-check is required in the sandbox ('' when not installable)
+    node_path: str = ""  # NODE_PATH for the sandbox's own tools (fast-check)
 
     def sandbox(self, spec: dict[str, Any], extra: dict[str, str]) -> dict[str, Any]:
-        runner = resources.files("devlab.testing").joinpath("jsgen_runner.js").read_text()
-        files = {**self.pf.files, **extra, "_devlab_gen.js": runner,
+        here = resources.files("devlab.testing")
+        runner = here.joinpath("jsgen_runner.js").read_text()
+        types = here.joinpath("jsgen_types.js").read_text()
+        script = tsc_paths()[0]
+        spec = {**spec, "typescript": self.typescript, "fc": self.fc, "node_path": self.node_path,
+                "ts_root": script.rsplit("/lib/", 1)[0] if script else "", "seed": FC_SEED,
+                "num_runs": 100}  # fmt: skip
+        files = {**self.pf.files, **extra, "_devlab_gen.cjs": runner, "_devlab_types.cjs": types,
                  "_devlab_gen.json": json.dumps(spec)}  # fmt: skip
         limits = Limits(
             wall_seconds=self.wall, cpu_seconds=self.wall, cpus=1.0,
@@ -95,7 +120,7 @@ class _Js:
             max_output_bytes=min(20_000_000, self.settings.sandbox_max_output_bytes),
             max_disk_mb=min(256, self.settings.sandbox_max_disk_mb),
         )  # fmt: skip
-        request = SandboxRequest(language="javascript", files=files, entry="_devlab_gen.js",
+        request = SandboxRequest(language="javascript", files=files, entry="_devlab_gen.cjs",
                                  limits=limits)  # fmt: skip
         result = run_code(request, self.settings, mounts=self.mounts)
         at = result.stdout.rfind(MARK)
@@ -110,13 +135,18 @@ class _Js:
         if self.framework == "jest":  # its settings live in package.json
             files = {**{k: v for k, v in self.pf.manifests.items() if k == "package.json"}, **files}
             return run_jest_suite(files, self.settings, tests=tests, mounts=self.mounts,
-                                  wall_seconds=self.wall)  # fmt: skip
+                                  wall_seconds=self.wall, typescript=self.typescript,
+                                  esm=self.esm, node_path=self.node_path)  # fmt: skip
         return run_js_suite(files, self.settings, tests=tests, mounts=self.mounts,
-                            wall_seconds=self.wall)  # fmt: skip
+                            wall_seconds=self.wall, typescript=self.typescript,
+                            node_path=self.node_path)  # fmt: skip
 
     def existing(self) -> list[str]:
-        finder = jest_tests if self.framework == "jest" else js_tests
-        return [t for t in finder(self.pf.files) if t != self.path]
+        if self.framework == "jest":
+            found = jest_tests(self.pf.files, self.typescript)
+        else:
+            found = js_tests(self.pf.files) + (ts_tests(self.pf.files) if self.typescript else [])
+        return [t for t in found if t != self.path]
 
 
 def _title(i: int, call: dict[str, Any]) -> str:
@@ -228,7 +258,7 @@ def _verify(
         return [], [], set()
     ext = "." + js.test_path.rsplit(".", 1)[-1]
     name = js.test_path.rsplit("/", 1)[0] + "/_devlab_candidates" + ext
-    head = js.header.replace("const test = require('node:test');", "").replace(
+    head = _with_fc(js.header, cands).replace("const test = require('node:test');", "").replace(
         "import test from 'node:test';", "")  # fmt: skip
     text = (
         "const test = globalThis.__devlabTest;\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
@@ -248,6 +278,25 @@ def _verify(
     return kept, dropped, loaded
 
 
+def _code_only(run: JsRun, path: str, lines: list[int], text: str) -> CoverageSummary | None:
+    """TypeScript: node's source-mapped report counts type-only lines (interfaces, type
+    aliases) as never run; they compile to nothing, so they leave the line count, and so
+    do import declarations (hoisted ``require`` calls that node's source-mapped report
+    marks run or not depending on where tsc put them). Node reports every code line of
+    a loaded file, so the lines left out are known."""
+    mine = next((f for f in run.files if f.path == path), None)
+    if mine is None:
+        return None
+    code, missing = set(lines), set(mine.missing_lines)
+    left_out = {n for n in code_lines(text) if n not in code}
+    total = mine.summary.lines - len(left_out)
+    covered = mine.summary.lines_covered - len(left_out - missing)
+    pct = round(100.0 * covered / total, 2) if total > 0 else 100.0
+    return mine.summary.model_copy(
+        update={"lines": total, "lines_covered": covered, "line_percent": pct}
+    )
+
+
 def _summary_of(run: JsRun, path: str, text: str) -> CoverageSummary | None:
     mine = next((f for f in run.files if f.path == path), None)
     return mine.summary if mine else None
@@ -265,22 +314,30 @@ def generate_js_tests(
     wall_seconds: float = 240.0,
     model: ModelFn | None = None,
     install: bool = True,
+    properties: bool = True,
 ) -> GenerateResult:
-    """Generate verified node:test or jest tests for ``path`` (see the module doc)."""
+    """Generate verified node:test or jest tests for ``path`` (see the module doc);
+    ``properties=False`` leaves fast-check out (the benchmark's comparison)."""
     started, message = time.monotonic(), list[str]()
     if path not in pf.files:
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
-    if not path.endswith(JS_SUFFIXES):
-        raise NothingToTest(f"{path!r} is not a JavaScript file (.js, .mjs, .cjs)")
+    typescript = path.endswith(TS_SUFFIXES)
+    if not path.endswith(JS_SUFFIXES) and not typescript:
+        raise NothingToTest(f"{path!r} is not a JavaScript or TypeScript file "
+                            "(.js, .mjs, .cjs, .ts, .mts, .cts)")  # fmt: skip
+    if typescript and not tsc_paths()[0]:
+        raise NothingToTest("TypeScript needs the TypeScript compiler: `npm install -g "
+                            "typescript @types/node` (scripts/setup.sh does it)")  # fmt: skip
     test_path, esm, binding, header = generated_test_layout(pf.files, pf.manifests, path, framework)
-    if esm and framework == "jest":
-        raise NothingToTest(f"{path!r} is an ES module: jest runs CommonJS here; "
-                            "use --framework node:test")  # fmt: skip
     env, mounts = node_env(pf.manifests, settings, progress=progress) if install else (None, [])
     wall = min(wall_seconds, settings.sandbox_max_wall_seconds)
-    js = _Js(pf, settings, path, framework, test_path, esm, binding, header, mounts, wall)
+    fc, node_path, fc_note = fast_check(pf.manifests, bool(mounts)) if properties else ("", "", "")
+    js = _Js(pf, settings, path, framework, test_path, esm, binding, header, mounts, wall,
+             typescript, fc, node_path)  # fmt: skip
     if env is not None and env.message:
         message.append(env.message)
+    if fc_note:
+        message.append(fc_note)
     existing = js.existing()
     report(progress, "baseline", 0, 5, f"{len(existing)} test files of the project")
     base_run = js.suite({}, existing) if existing else None
@@ -298,9 +355,10 @@ def generate_js_tests(
     examples = [{"target": n, "expr": e, "expected": r} for n, e, r in doc.examples
                 if not symbol or n == symbol]  # fmt: skip
     report(progress, "probe", 1, 5, "exports, documented examples and boundary calls")
+    pools = {**_POOLS, "doc": doc_strings(pf.files, path)} if typescript else _POOLS
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
-            "jsdoc": doc.types, "pools": _POOLS, "max_calls": 64, "max_total": 600,
-            "call_timeout_ms": 2000, "examples": examples}  # fmt: skip
+            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 600,
+            "call_timeout_ms": 2000, "examples": examples, "code_lines": lines}  # fmt: skip
     probe = js.sandbox(spec, {})
     if probe.get("error"):
         message.append(f"the module did not load in the sandbox: {probe['error'][:600]}")
@@ -308,10 +366,21 @@ def generate_js_tests(
     if symbol and not results and not probe.get("error"):
         raise NotFound(f"no exported function, class or method {symbol!r} in {path} "
                        f"(exports: {', '.join(probe.get('entries', [])[:20])})")  # fmt: skip
+    if typescript and probe.get("code_lines"):  # type-only lines compile to nothing
+        wiring = import_lines(text)
+        lines = sorted(n for n in probe["code_lines"] if n not in wiring)
+        before = before if base_run else CoverageSummary(lines=len(lines))
     cands, bugs, notes = _from_probe(results)
-    message += notes
+    found = [p for p in probe.get("properties", []) if p.get("error") or _wanted(p, symbol)]
+    props, prop_dropped, prop_bugs, prop_notes = property_candidates(found)
+    docs = [c for c in cands if c[3] == "doctest"]  # cheapest first: examples, properties
+    cands = docs + props + [c for c in cands if c[3] != "doctest"]
+    bugs += [b for b in prop_bugs if (b.target, b.exception) not in
+             {(k.target.removeprefix("new "), k.exception) for k in bugs}]  # fmt: skip
+    message += notes + prop_notes
     report(progress, "verify", 2, 5, f"{len(cands)} candidates, {RUNS} runs each")
     kept, dropped, _ = _verify(js, cands, covered, lines)
+    dropped += prop_dropped
     reached = 100.0 * len({u for u in covered if u[0] == "L"}) / len(lines) if lines else 100.0
     if model is not None and reached < target_coverage:
         report(progress, "model", 3, 5, "asking the language model for the rest")
@@ -323,19 +392,33 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and not js.esm:  # the second rule: kills a mutant the kept tests let survive
+    if kept:  # the second rule: kills a mutant the kept tests let survive
         report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
-    result = _finish(js, kept, dropped, bugs, before, existing, target_coverage, message)
+    result = _finish(js, kept, dropped, bugs, before, existing, target_coverage, message, lines)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _with_fc(header: str, cands: list[Cand]) -> str:
+    """``header`` with the line binding fast-check's ``fc`` when a property test is among
+    ``cands``."""
+    if not any(c[3] == "property" for c in cands):
+        return header
+    return header + "\n" + fc_import(header)
 
 
 def _node_file(js: _Js, cands: list[Cand]) -> str:
     """A CommonJS node:test file of ``cands`` (their bodies use only node's assert, so a
     jest candidate runs the same under node)."""
-    head = js.header.replace("const test = require('node:test');\n", "")
+    head = _with_fc(js.header, cands).replace("const test = require('node:test');\n", "")
+    if js.node_path:  # the mutant runner sets no NODE_PATH: the shared copy by its path
+        entry = "fast-check/lib/esm/fast-check.js" if js.esm else "fast-check"
+        head = head.replace("'fast-check'", json.dumps(f"{js.node_path}/{entry}"))
+    if js.esm or js.typescript:
+        head = head.replace("import test from 'node:test';\n", "")
+        return "import test from 'node:test';\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
     return "const test = require('node:test');\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
 
 
@@ -351,7 +434,8 @@ def _mutant_killers(
     if not tries:
         return kept, dropped
     folder = js.test_path.rsplit("/", 1)[0]
-    kept_path, tries_path = f"{folder}/_devlab_kept.test.js", f"{folder}/_devlab_tries.test.js"
+    ext = ".ts" if js.typescript else ".mjs" if js.esm else ".js"
+    kept_path, tries_path = f"{folder}/_devlab_kept.test{ext}", f"{folder}/_devlab_tries.test{ext}"
     kept_file = _node_file(js, [c for c, _ in kept])
     base, _ = mutation_score(js.pf, js.settings, path=js.path, tests=[kept_path],
                              extra_files={kept_path: kept_file}, symbol=symbol)  # fmt: skip
@@ -364,7 +448,8 @@ def _mutant_killers(
     cands: list[Cand] = [(d.name, d.target, d.code, d.strategy) for d in tries.values()]
     failing: dict[str, list[str]] = {}
     run_js_mutants({**js.pf.files, tries_path: _node_file(js, cands)}, js.settings, path=js.path,
-                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing)  # fmt: skip
+                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing,
+                   typescript=js.typescript)  # fmt: skip
     kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
     gained = 0
     while True:
@@ -412,6 +497,8 @@ def _model_candidates(
         )  # fmt: skip
         reply = model(texts["system"], texts["user"])
         blocks = [*extract_code(reply, "javascript"), *extract_code(reply, "js")]
+        if js.typescript:
+            blocks += [*extract_code(reply, "typescript"), *extract_code(reply, "ts")]
         for block in blocks[:1]:
             for body in split_js_tests(block.code):
                 title = f"devlab: model {fn.name} #{len(found)}"
@@ -442,14 +529,17 @@ def split_js_tests(code: str) -> list[str]:
 def _finish(
     js: _Js, kept: list[tuple[Cand, CandidateResult]], dropped: list[CandidateResult],
     bugs: list[SuspectedBug], before: CoverageSummary, existing: list[str], target: float,
-    message: list[str],
+    message: list[str], lines: list[int],
 ) -> GenerateResult:  # fmt: skip
     head = f"// Tests generated by DevLab and verified in its sandbox ({js.framework}).\n"
-    code = head + js.header + "\n\n" + "\n".join(c[2] for c, _ in kept) if kept else ""
+    header = _with_fc(js.header, [c for c, _ in kept])
+    code = head + header + "\n\n" + "\n".join(c[2] for c, _ in kept) if kept else ""
     after, proof = before, {}
     if kept:
         run = js.suite({js.test_path: code}, [*existing, js.test_path])
         after = _summary_of(run, js.path, js.pf.files[js.path]) or before
+        if js.typescript and js.framework == "node:test":  # jest's istanbul: statements only
+            after = _code_only(run, js.path, lines, js.pf.files[js.path]) or after
         ours = [t for t in run.tests if t.name.startswith("devlab: ") or js.test_path in t.name]
         proof = {"sandbox_status": run.status, "tests": len(run.tests),
                  "failing_generated": [t.name for t in ours if t.outcome != "passed"],

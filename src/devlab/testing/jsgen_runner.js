@@ -14,12 +14,32 @@ const vm = require('node:vm');
 const url = require('node:url');
 const inspector = require('node:inspector');
 
+const T = require('./_devlab_types.cjs');
+
 const MARK = '@@DEVLAB_JSGEN@@';
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_gen.json'), 'utf8'));
 const targetFile = path.join(__dirname, spec.target);
 const source = fs.readFileSync(targetFile, 'utf8');
 const sourceLines = source.split('\n');
 let fileConstants = [];  // the whole file's literals (helpers' branch constants), set by probe()
+if (spec.node_path) {  // tools installed once for the sandbox (fast-check) resolve by name
+  process.env.NODE_PATH = spec.node_path;
+  require('node:module')._initPaths();
+}
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
+let ts = null;  // the TypeScript compiler: loads .ts files (typescript) and reads types
+try {
+  if (spec.ts_root && spec.typescript) T.tsHook(spec.ts_root);
+  if (spec.ts_root) ts = require(spec.ts_root);
+} catch (e) { ts = null; }
+let sigs = {};  // function name -> parameter and return type descriptors
 
 async function load(file, esm) {
   if (esm) return import(url.pathToFileURL(file).href);
@@ -206,11 +226,36 @@ function typeofsOf(text, name) {
   return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
 }
 
+function wellTyped(entry, args, jsdoc) {
+  // every argument is a value of its parameter's declared type (TypeScript or JSDoc)
+  if (args.some((a) => guessed.has(a))) return false;
+  const sig = sigs[entry.label.replace(/^new /, '').split('.').pop()];
+  if (!sig || sig.params.length !== args.length && !spec.typescript) {
+    return Object.keys(jsdoc).length > 0 && !spec.typescript;
+  }
+  return sig.params.every((p, i) => (p.t ? i >= args.length ? p.opt : T.fits(p.t, args[i]) : !spec.typescript));
+}
+
+function typedOf(entry) {
+  // TypeScript: the declared parameter types of an entry (by its last name), or null
+  if (!spec.typescript) return null;
+  const sig = sigs[entry.label.replace(/^new /, '').split('.').pop()];
+  return sig && sig.params.length === entry.params.length ? sig.params : null;
+}
+
 function callsOf(entry, pools, jsdoc, maxCalls) {
   // boundary calls of one function: a base call, then one parameter varied at a time
   const params = entry.params.slice(0, 6);
   const consts = [...new Set([...entry.constants, ...fileConstants])];
-  const options = params.map((p) => {
+  const declared = typedOf(entry);
+  const options = params.map((p, i) => {
+    const d = declared && declared[i];
+    if (d && d.t) {  // TypeScript's declared type: values of that type only
+      const values = T.valuesOf(d.t, pools, consts);
+      if (d.opt) values.push('undefined');
+      if (d.dflt !== null && d.dflt.length < 60) values.unshift(d.dflt);
+      return [...new Set(values)];
+    }
     const kind = kindOf(p, jsdoc);
     let values = [...(pools[kind] || pools.any)];
     const shapes = shaped(propsOf(entry.text, p.name));
@@ -226,7 +271,7 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     if (p.dflt !== null && p.dflt.length < 60) values.unshift(p.dflt);
     return [...new Set(values)];
   });
-  const base = options.map((o, i) => (params[i].dflt !== null || o.length < 2 ? o[0] : o[1]));
+  const base = options.map((o, i) => (params[i].dflt !== null || o.length < 2 || (declared && declared[i] && declared[i].t) ? o[0] : o[1]));
   const seen = new Set();
   const out = [];
   const add = (args) => {
@@ -284,6 +329,25 @@ function entriesOf(mod, binding) {
   return out;
 }
 
+const otherSources = {};
+
+function topFrame(stack) {
+  // the innermost frame in the project's own files (not node's, not node_modules)
+  const root = __dirname + path.sep;
+  for (const line of stack.split('\n').slice(1)) {
+    const at = line.indexOf(root);
+    if (at < 0) continue;
+    const rest = line.slice(at).replace(/\)$/, '');
+    const m = /^(.*):(\d+):\d+$/.exec(rest.trim());
+    if (!m || m[1].includes(`${path.sep}node_modules${path.sep}`) || path.basename(m[1]).startsWith('_devlab')) return null;
+    if (!(m[1] in otherSources)) {
+      try { otherSources[m[1]] = fs.readFileSync(m[1], 'utf8').split('\n'); } catch (err) { otherSources[m[1]] = []; }
+    }
+    return { file: m[1], code: otherSources[m[1]][Number(m[2]) - 1] || '' };
+  }
+  return null;
+}
+
 function thrownInfo(e) {
   // how an exception looks, and whether the target's own code threw it on purpose
   if (!(e instanceof Error)) return { name: typeof e, message: lit(e) || String(e), explicit: true, literal: lit(e) };
@@ -300,6 +364,8 @@ function thrownInfo(e) {
     break;
   }
   if (!where) explicit = !['TypeError', 'RangeError', 'ReferenceError'].includes(e.name);
+  const top = topFrame(stack);  // thrown in another file of the project (a helper)
+  if (top && top.file !== targetFile) explicit = /\bthrow\b|Error\s*\(|reject\s*\(/.test(top.code);
   return { name: e.name, message: String(e.message).slice(0, 500), explicit, where,
     code: e.code === undefined ? null : lit(e.code) };
 }
@@ -331,6 +397,16 @@ function observe(value) {
 async function probe() {
   const mod = await load(targetFile, spec.esm);
   const entries = entriesOf(mod, spec.binding);
+  try { sigs = ts ? T.signatures(ts, source, targetFile) : {}; } catch (e) { sigs = {}; }
+  const dts = targetFile.replace(/\.([cm]?)js$/, '.d.$1ts');  // a .js file's declared types
+  if (ts && !spec.typescript && dts !== targetFile && fs.existsSync(dts)) {
+    try {
+      const declared = T.signatures(ts, fs.readFileSync(dts, 'utf8'), dts);
+      for (const [k, v] of Object.entries(declared)) {
+        if (!sigs[k] || sigs[k].params.every((p) => !p.t)) sigs[k] = v;
+      }
+    } catch (e) { /* a declaration file the parser cannot read: JSDoc only */ }
+  }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
   const calls = [];
   for (const entry of entries) {
@@ -344,7 +420,7 @@ async function probe() {
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: Object.keys(jsdoc).length > 0 && !args.some((a) => guessed.has(a)) });
+        typed: wellTyped(entry, args, jsdoc) });
     }
   }
   for (const ex of spec.examples) {
@@ -385,7 +461,45 @@ async function probe() {
     }
     results.push(r);
   }
-  return { entries: entries.map((e) => e.label), results };
+  const props = spec.fc ? await checkProperties(mod, entries) : [];
+  return { entries: entries.map((e) => e.label), results, properties: props,
+    code_lines: spec.typescript ? mappedLines() : null };
+}
+
+async function checkProperties(mod, entries) {
+  // each property once with the fixed seed: it holds (a candidate), or its shrunk
+  // counterexample and the error (a suspected bug when the engine threw on valid input)
+  let fc;
+  try { fc = require(spec.fc); } catch (e) { return [{ error: `fast-check did not load: ${e.message}` }]; }
+  const out = [];
+  for (const p of T.properties(entries, sigs, spec.binding)) {
+    const r = { ...p };
+    try {
+      const prop = new Function(spec.binding, 'fc', 'assert', `return (${p.prop});`)(mod, fc, require('node:assert/strict'));
+      const params = { seed: spec.seed, numRuns: spec.num_runs, endOnFailure: true, interruptAfterTimeLimit: spec.call_timeout_ms * 2 };
+      const details = await settle(withTimeout(() => fc.check(prop, params), spec.call_timeout_ms * 3), spec.call_timeout_ms * 3);
+      const d = details.value;
+      r.holds = !d.failed && !d.interrupted && d.numRuns > 0;
+      if (d.failed) {
+        r.counterexample = (lit(d.counterexample) || fc.stringify(d.counterexample)).slice(0, 500);
+        const e = d.errorInstance;
+        if (e instanceof Error && !(e instanceof require('node:assert').AssertionError)) Object.assign(r, { thrown: thrownInfo(e) });
+        else r.message = String((e && e.message) || d.error || '').split('\n')[0].slice(0, 300);
+      } else if (d.interrupted) r.message = 'ran out of time';
+    } catch (caught) {
+      const e = caught && caught.__devlabAsync ? caught.error : caught;
+      r.holds = false;
+      r.message = String((e && e.message) || e).slice(0, 300);
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+function mappedLines() {
+  // the TypeScript lines that compiled to code (type-only lines are not)
+  const offsets = T.tsOffsets(targetFile);
+  return offsets ? spec.code_lines.filter((n) => offsets[n - 1] !== undefined) : spec.code_lines;
 }
 
 // ---- coverage ---------------------------------------------------------------------
@@ -410,6 +524,7 @@ function targetRanges(session) {
 }
 
 function lineOffsets() {
+  if (spec.typescript) return T.tsOffsets(targetFile) || [];
   const starts = [];
   let at = 0;
   for (const line of sourceLines) {
@@ -428,7 +543,7 @@ function units(ranges, blocks, offsets) {
     }
     return best ? best[2] : 0;
   };
-  const lines = spec.code_lines.filter((n) => count(offsets[n - 1]) > 0);
+  const lines = spec.code_lines.filter((n) => offsets[n - 1] !== undefined && count(offsets[n - 1]) > 0);
   const hit = [...blocks].filter((k) => count(Number(k.split(':')[0])) > 0);
   return { lines, blocks: hit };
 }
@@ -472,7 +587,7 @@ async function verify() {
   const offsets = lineOffsets();
   const loaded = units(loadRanges, blocks, offsets);
   const runs = raw.map(({ ranges, ...rest }) => ({ ...rest, ...units(ranges, blocks, offsets) }));
-  return { load: loaded, blocks: [...blocks], runs };
+  return { load: loaded, blocks: [...blocks], runs, code_lines: spec.typescript ? mappedLines() : null };
 }
 
 process.on('uncaughtException', () => {});  // a stray timer's error must not end the run

@@ -13,14 +13,18 @@ like Python's.
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.testing.jsprops import GLOBAL_ROOT, shared_fast_check
+from devlab.testing.jsrun import TS_SUFFIXES, tsc_paths
 
 __all__ = ["run_js_mutants"]
 
 MARK = "@@DEVLAB_JS_MUTANTS@@"
+HOOK = "/work/_devlab_tshook.cjs"  # loads .ts files through the TypeScript compiler
 _BATCH = 25
 DRIVER = r"""'use strict';
 // DevLab's JavaScript mutant runner (see devlab/testing/jsmutate.py).
@@ -30,13 +34,22 @@ const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_mut.json'), 'utf8'));
 const target = path.join(__dirname, spec.target);
 const original = fs.readFileSync(target, 'utf8');
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
+const env = spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env;
 const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
 function tests(id) {
   const reporter = '--test-reporter=' + (spec.names ? 'tap' : 'dot');
-  const run = spawnSync(process.execPath, ['--test', reporter,
+  const run = spawnSync(process.execPath, [...spec.node_args, '--test', reporter,
     '--test-timeout=' + spec.timeout_ms, ...spec.tests],
     { cwd: __dirname, encoding: 'utf8', timeout: spec.timeout_ms * 3, killSignal: 'SIGKILL',
-      maxBuffer: 4 * 1024 * 1024 });
+      maxBuffer: 4 * 1024 * 1024, env });
   if (spec.names) {
     failing[id] = (run.stdout || '').split('\n').filter((l) => l.startsWith('not ok '))
       .map((l) => l.replace(/^not ok \d+ - /, '').split(' # ')[0].replace(/\\(.)/g, '$1'));
@@ -44,10 +57,14 @@ function tests(id) {
   if (run.signal || (run.error && run.error.code === 'ETIMEDOUT')) return 'timeout';
   return run.status === 0 ? 'passed' : 'failed';
 }
+const warm = spec.ts_root ? (files) => require('./_devlab_types.cjs').warm(spec.ts_root,
+  files.map((f) => path.join(__dirname, f))) : () => {};
+warm(spec.ts_files || []);  // TypeScript: transpiled once here, read from the cache by the tests
 const out = { original: tests('original') };
 if (out.original === 'passed') {
   for (const [id, text] of spec.mutants) {
     fs.writeFileSync(target, text);
+    warm([spec.target]);
     out[id] = tests(id);
   }
 }
@@ -55,6 +72,17 @@ out['@failing'] = failing;
 fs.writeFileSync(target, original);
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n', () => process.exit(0));
 """.replace("@@MARK@@", MARK)
+
+
+def _ts_root() -> str:
+    script = tsc_paths()[0]
+    return script.rsplit("/lib/", 1)[0] if script else "typescript"
+
+
+def _ts_hook_files() -> dict[str, str]:
+    types = resources.files("devlab.testing").joinpath("jsgen_types.js").read_text()
+    hook = f"require('/work/_devlab_types.cjs').tsHook({json.dumps(_ts_root())});\n"
+    return {"_devlab_types.cjs": types, "_devlab_tshook.cjs": hook}
 
 
 def run_js_mutants(
@@ -67,10 +95,14 @@ def run_js_mutants(
     timeout: float = 10.0,
     progress: ProgressFn | None = None,
     failing: dict[str, list[str]] | None = None,
+    typescript: bool = False,
 ) -> tuple[dict[str, str], str]:
     """``{mutant id: passed|failed|timeout}`` of the batches whose original passed, and
     why the others were not judged (empty when every batch was). With ``failing`` (a
-    dict), it is filled with each mutant's failing top-level test names."""
+    dict), it is filled with each mutant's failing top-level test names. With
+    ``typescript``, node loads the ``.ts`` files (target and tests) through the TypeScript
+    compiler's transpileModule (``jsgen_types.js``'s hook, ``--require``d in every test
+    process), so each mutant costs no tsc run."""
     done: dict[str, str] = {}
     message = ""
     batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
@@ -78,10 +110,16 @@ def run_js_mutants(
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
         spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
-                "mutants": batch, "names": failing is not None}  # fmt: skip
+                "mutants": batch, "names": failing is not None,
+                "node_path": GLOBAL_ROOT if shared_fast_check() else "",
+                "node_args": ["--require", HOOK] if typescript else [],
+                "ts_root": _ts_root() if typescript else "",
+                "ts_files": sorted(p for p in files if p.endswith(TS_SUFFIXES))[:400]}  # fmt: skip
+        extra = _ts_hook_files() if typescript else {}
         request = SandboxRequest(
-            language="javascript", entry="_devlab_mut.js",
-            files={**files, "_devlab_mut.js": DRIVER, "_devlab_mut.json": json.dumps(spec)},
+            language="javascript", entry="_devlab_mut.cjs",
+            files={**files, **extra, "_devlab_mut.cjs": DRIVER,
+                   "_devlab_mut.json": json.dumps(spec)},
             limits=Limits(wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
                           memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
                           max_output_bytes=min(1_000_000, settings.sandbox_max_output_bytes),

@@ -2,7 +2,7 @@
 coverage, in the sandbox, read back as the same per-file and per-function report as
 Python's.
 
-A small driver (``_devlab_cov.js``) runs ``node --test --experimental-test-coverage``
+A small driver (``_devlab_cov.cjs``) runs ``node --test --experimental-test-coverage``
 with two reporters: TAP on stdout (each test's outcome) and lcov into a file (lines,
 branches, functions per file, the format every coverage tool speaks), then prints both
 after a marker line. The host parses them (line by line, no regular expressions on the
@@ -69,6 +69,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_spec.json'), 'utf8'));
 const lcov = '/tmp/devlab-lcov.info';
+if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+  try {
+    const nm = path.join(__dirname, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    const dst = path.join(nm, 'fast-check');
+    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
+  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
+}
 let compiled = { status: 0, stdout: '', stderr: '' };
 if (spec.tsc) {  // TypeScript: tsc with source maps, node maps coverage back to the .ts lines
   compiled = spawnSync(process.execPath, [spec.tsc, ...spec.tsc_args],
@@ -82,7 +90,8 @@ const run = !built ? { status: null, signal: null, stdout: '', stderr: '' }
   '--test-reporter=tap', '--test-reporter-destination=stdout',
   '--test-reporter=lcov', '--test-reporter-destination=' + lcov,
   ...spec.tests,
-], { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms });
+], { cwd: __dirname, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: spec.wall_ms,
+  env: spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env });
 let coverage = '';
 try { coverage = fs.readFileSync(lcov, 'utf8'); } catch (e) { coverage = ''; }
 const out = { status: run.status, signal: run.signal, tap: run.stdout || '',
@@ -191,14 +200,17 @@ def parse_lcov(text: str, sources: dict[str, str]) -> list[FileCoverage]:
             record = {"path": value, "lines": {}, "branches": [], "fns": []}
         elif key == "DA" and record:
             line, _, count = value.partition(",")
-            record["lines"][int(line)] = int(count.split(",")[0] or 0)
+            if line.isdigit():
+                record["lines"][int(line)] = int(count.split(",")[0] or 0)
         elif key == "BRDA" and record:
             parts = value.split(",")
             taken = 0 if parts[-1] in ("-", "") else int(parts[-1])
-            record["branches"].append((int(parts[0]), taken))
+            if parts[0].isdigit():
+                record["branches"].append((int(parts[0]), taken))
         elif key == "FN" and record:
             line, _, name = value.partition(",")
-            record["fns"].append((int(line), name))
+            if line.isdigit():  # source-mapped TypeScript can give "undefined"
+                record["fns"].append((int(line), name))
         elif raw == "end_of_record" and record:
             path = posixpath.normpath(record["path"])
             if path in sources:
@@ -327,17 +339,19 @@ def run_js_suite(
     wall_seconds: float | None = None,
     typescript: bool = False,
     mounts: Sequence[DependencyMount] = (),
+    node_path: str = "",
 ) -> JsRun:
     """Run ``tests`` (node:test files) over ``files`` under node's coverage, with the
     project's installed npm dependencies (``mounts``) at ``/work/node_modules``; with
     ``typescript`` the project is compiled by tsc first (source maps on, so node
-    reports the ``.ts`` lines) and the compiled tests run."""
+    reports the ``.ts`` lines) and the compiled tests run. ``node_path``: where the
+    tests find the sandbox's own tools by name (fast-check), as NODE_PATH."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
     spec: dict[str, Any] = {"tests": tests, "timeout_ms": int(test_timeout * 1000),
-                            "wall_ms": int(wall * 900)}  # fmt: skip
+                            "wall_ms": int(wall * 900), "node_path": node_path}  # fmt: skip
     if typescript:
         spec.update(_ts_spec(files, tests))
-    run_files = {**files, "_devlab_cov.js": DRIVER, "_devlab_spec.json": json.dumps(spec)}
+    run_files = {**files, "_devlab_cov.cjs": DRIVER, "_devlab_spec.json": json.dumps(spec)}
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
         memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
@@ -345,7 +359,7 @@ def run_js_suite(
         max_disk_mb=min(256, settings.sandbox_max_disk_mb),
     )  # fmt: skip
     request = SandboxRequest(
-        language="javascript", files=run_files, entry="_devlab_cov.js", limits=limits
+        language="javascript", files=run_files, entry="_devlab_cov.cjs", limits=limits
     )
     started = time.monotonic()
     result = run_code(request, settings, mounts=mounts)

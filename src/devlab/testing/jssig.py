@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 from devlab.testing.jsrun import block_end
 
-__all__ = ["JsDoc", "JsFunc", "generated_test_layout", "js_functions", "jsdoc_of"]
+__all__ = [
+    "JsDoc",
+    "JsFunc",
+    "doc_strings",
+    "generated_test_layout",
+    "import_lines",
+    "js_functions",
+    "jsdoc_of",
+]
 
 _MAX_EXAMPLES = 40
 
@@ -88,7 +96,7 @@ def _examples(name: str, lines: list[str]) -> list[tuple[str, str, str]]:
     for raw in lines:
         line = raw.strip()
         result = ""
-        for arrow in ("// =>", "//=>", "// ->", "// returns"):
+        for arrow in ("// =>", "//=>", "// ->", "// returns", "// return"):
             at = line.find(arrow)
             if at >= 0:
                 result = line[at + len(arrow) :].strip()
@@ -197,7 +205,15 @@ def _module_type(files: dict[str, str], manifests: dict[str, str], path: str) ->
 def generated_test_layout(
     files: dict[str, str], manifests: dict[str, str], path: str, framework: str
 ) -> tuple[str, bool, str, str]:
-    """(test file path, ES module?, the binding name, the header lines of the file)."""
+    """(test file path, ES module?, the binding name, the header lines of the file).
+
+    TypeScript (``.ts``/``.mts``/``.cts``): a ``.test.ts`` file with ``import`` lines and
+    an extensionless import of the target, as tsc (CommonJS output) resolves it; never an
+    ES module for the runner, which loads TypeScript through the compiler's CommonJS
+    output. ``// @ts-nocheck`` heads it: boundary calls pass values outside the declared
+    types on purpose (the error paths), and a type check must not reject the file."""
+    if path.endswith((".ts", ".mts", ".cts")):
+        return _ts_layout(files, path, framework)
     esm = path.endswith(".mjs") or (
         not path.endswith(".cjs") and _module_type(files, manifests, path) == "module"
     )
@@ -225,3 +241,76 @@ def generated_test_layout(
         if framework == "node:test":
             head.insert(0, "const test = require('node:test');")
     return test_path, esm, binding, "\n".join(head)
+
+
+def _test_folder(files: dict[str, str]) -> str:
+    dirs = [d for d in ("test", "tests", "__tests__", "spec") if any(
+        p.startswith(d + "/") for p in files)]  # fmt: skip
+    return dirs[0] if dirs else "test"
+
+
+def _ts_layout(files: dict[str, str], path: str, framework: str) -> tuple[str, bool, str, str]:
+    folder = _test_folder(files)
+    stem = posixpath.basename(path).split(".", 1)[0]
+    test_path = posixpath.join(folder, f"{stem}.generated.test.ts")
+    n = 2
+    while test_path in files:
+        test_path = posixpath.join(folder, f"{stem}.generated-{n}.test.ts")
+        n += 1
+    rel = posixpath.relpath(path.rsplit(".", 1)[0], folder)
+    rel = rel if rel.startswith(".") else "./" + rel
+    binding = _binding(path)
+    head = ["// @ts-nocheck (boundary calls pass values outside the declared types on purpose)",
+            "import assert from 'node:assert/strict';",
+            f"import * as {binding} from {json.dumps(rel)};"]  # fmt: skip
+    if framework == "node:test":
+        head.insert(1, "import test from 'node:test';")
+    return test_path, False, binding, "\n".join(head)
+
+
+def doc_strings(files: dict[str, str], path: str, limit: int = 12) -> list[str]:
+    """String literals of the documented examples of the target's package (its own file
+    first, then the other sources beside it): realistic inputs (``'1.0.0-rc.1'``) that
+    the boundary calls put first for string parameters."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    near = [p for p in files if p.rsplit("/", 1)[0] == folder or (not folder and "/" not in p)]
+    code = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+    order = [path, *sorted(p for p in near if p != path and p.endswith(code))]
+    found: list[str] = []
+    for name in order[:40]:
+        for _, expr, _ in jsdoc_of(files[name]).examples:
+            for literal in _quoted(expr):
+                if literal not in found and len(found) < limit:
+                    found.append(literal)
+    return found
+
+
+def _quoted(expr: str) -> list[str]:
+    """The quoted string literals of an expression, as JSON strings (a character scan)."""
+    out, quote, cur = [], "", ""
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                out.append(json.dumps(cur))
+                quote, cur = "", ""
+            elif ch == "\\" or len(cur) > 80:
+                quote, cur = "", ""  # escapes and long strings are left out
+            else:
+                cur += ch
+        elif ch in "'\"":
+            quote = ch
+    return out
+
+
+def import_lines(text: str) -> set[int]:
+    """The lines of top-level ``import`` declarations (to the line naming the module)."""
+    found: set[int] = set()
+    inside = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not inside and not (line.startswith("import ") or line.startswith("import{")):
+            continue
+        found.add(number)
+        inside = not (" from " in line or line.endswith(";") or line.startswith("import '")
+                      or line.startswith('import "'))  # fmt: skip
+    return found

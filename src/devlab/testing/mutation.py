@@ -35,7 +35,7 @@ from devlab.testing.gosig import go_functions
 from devlab.testing.javamutate import run_java_mutants
 from devlab.testing.javarun import java_tests
 from devlab.testing.jsmutate import run_js_mutants
-from devlab.testing.jsrun import JS_SUFFIXES, js_tests
+from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES, js_tests, ts_tests
 from devlab.testing.jssig import js_functions
 from devlab.testing.mavenenv import maven_env
 from devlab.testing.models import MutantResult, MutationReport
@@ -61,6 +61,8 @@ def mutant_language(path: str) -> str:
     """The language whose mutants ``path`` gets (by suffix; Python otherwise)."""
     if path.endswith(".java"):
         return "java"
+    if path.endswith(TS_SUFFIXES):
+        return "typescript"
     return (
         "go" if path.endswith(".go") else "javascript" if path.endswith(JS_SUFFIXES) else "python"
     )
@@ -77,6 +79,8 @@ def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
         folder = posixpath.dirname(path)
         return sorted(p for p in pf.files
                       if p.endswith("_test.go") and posixpath.dirname(p) == folder)  # fmt: skip
+    if language == "typescript":
+        return js_tests(pf.files) + ts_tests(pf.files)
     return js_tests(pf.files) if language == "javascript" else pf.test_files
 
 
@@ -96,7 +100,7 @@ def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[S
         return tuple(SymbolInfo(f.name, f.label, "method" if f.receiver else "function",
                                 "", "", f.line, f.end, f.receiver or None)
                      for f in gofuncs)  # fmt: skip
-    if language == "javascript":
+    if language in ("javascript", "typescript"):
         funcs = [f for f in js_functions(text) if not symbol or f.name == symbol]
         inner = {f.name for f in funcs for g in funcs if g is not f and g.start < f.start <= g.end}
         return tuple(SymbolInfo(f.name, f.name, "function", "", "", f.start, f.end, None)
@@ -175,7 +179,7 @@ def _function_hash(text: str, qualname: str, tests_hash: str, path: str = "") ->
         if path.endswith(".go"):
             g = next(f for f in go_functions(text)[0] if f.label == qualname)
             source = "\n".join(text.splitlines()[g.line - 1 : g.end])
-        elif path.endswith(JS_SUFFIXES):
+        elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):
             f = next(f for f in js_functions(text) if f.name == qualname)
             source = "\n".join(text.splitlines()[f.start - 1 : f.end])
         elif path.endswith(".java"):
@@ -245,10 +249,11 @@ def mutation_score(
                                           mutants=[(m.id, new) for m, new in todo],
                                           timeout=max(timeout, 20.0), mounts=mounts,
                                           progress=progress)  # fmt: skip
-    elif path.endswith(JS_SUFFIXES):  # node:test suites, one node --test run per mutant
+    elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):  # node:test, one node --test per mutant
         done, message = run_js_mutants(files, settings, path=path, tests=tests,
                                        mutants=[(m.id, new) for m, new in todo],
-                                       timeout=timeout, progress=progress)  # fmt: skip
+                                       timeout=timeout, progress=progress,
+                                       typescript=path.endswith(TS_SUFFIXES))  # fmt: skip
     else:
         jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
         done, message = _run_jobs(jobs, settings, timeout, progress)

@@ -18,7 +18,7 @@ from devlab.testing.gorun import GO_SUFFIXES
 from devlab.testing.javagen import generate_junit_tests
 from devlab.testing.javarun import JAVA_SUFFIXES
 from devlab.testing.jsgen import generate_js_tests
-from devlab.testing.jsrun import JS_SUFFIXES
+from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES
 from devlab.testing.models import (
     FRAMEWORKS,
     GenerateRequest,
@@ -89,7 +89,8 @@ def generate_for_project(
     """Generate verified tests for a file (or symbol) of an ingested project; stored."""
     language = check_framework(request.framework)
     if language != "python":
-        pf = load_files(db, request.project, also=(*GO_SUFFIXES, *JAVA_SUFFIXES, *JS_SUFFIXES))
+        also = (*GO_SUFFIXES, *JAVA_SUFFIXES, *JS_SUFFIXES, *TS_SUFFIXES)
+        pf = load_files(db, request.project, also=also)
         result = _generate_other(pf, settings, request.framework, request.path,
                                  request.symbol, request.target_coverage, progress,
                                  model if request.use_model else None)  # fmt: skip
