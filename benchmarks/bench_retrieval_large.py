@@ -131,6 +131,8 @@ def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> A
     return wb
 
 
+# the default stages (docs/benchmarks.md, i14e): rerank + graph expansion + definitions
+DEFAULT = {"search_rerank": "summary", "search_graph": "expand", "search_definitions": "prefer"}
 # (label, mode, settings overrides): every variant, all answered from the same index
 VARIANTS: list[tuple[str, str, dict[str, str]]] = [
     ("lexical (BM25)", "lexical", {}),
@@ -165,6 +167,19 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
         "hybrid + rerank + graph + diversity",
         "hybrid",
         {"search_rerank": "summary", "search_graph": "expand", "search_diversity": "family"},
+    ),
+    # i14f: the code's own vocabulary, consensus feedback and call-graph neighbours,
+    # alone and on top of the default (rerank + graph + definitions)
+    ("hybrid + vocabulary", "hybrid", {"search_rewrite": "vocabulary"}),
+    ("hybrid + consensus", "hybrid", {"search_rewrite": "consensus"}),
+    ("hybrid + calls", "hybrid", {"search_graph": "calls"}),
+    ("default + vocabulary", "hybrid", {**DEFAULT, "search_rewrite": "vocabulary"}),
+    ("default + consensus", "hybrid", {**DEFAULT, "search_rewrite": "consensus"}),
+    ("default + calls", "hybrid", {**DEFAULT, "search_graph": "calls"}),
+    (
+        "default + consensus + calls",
+        "hybrid",
+        {**DEFAULT, "search_rewrite": "consensus", "search_graph": "calls"},
     ),
 ]
 OFF = {
@@ -219,6 +234,10 @@ def evaluate(
     for split in ("tune", "heldout", "all"):
         picked = [r for r, q in zip(ranks, queries, strict=True) if split in ("all", q.split)]
         tight = [r for r, q in zip(strict, queries, strict=True) if split in ("all", q.split)]
+        if not picked:  # --split asked for the other half only
+            out[split] = {"n": 0, "recall@10": float("nan"), "mrr@10": float("nan")}
+            out[split]["strict_mrr@10"] = float("nan")
+            continue
         out[split] = {
             "n": len(picked),
             "recall@10": sum(r is not None for r in picked) / len(picked),
@@ -239,6 +258,12 @@ def main() -> None:
         "--home", default=os.environ.get("DEVLAB_BENCH_HOME", str(DATA_DIR / "retrieval-large"))
     )
     ap.add_argument("--variants", help="comma-separated labels to run (default all)")
+    ap.add_argument(
+        "--split",
+        choices=["tune", "heldout", "all"],
+        default="all",
+        help="ask only this half's questions (choose variants on 'tune' before any held-out run)",
+    )
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
     ns = ap.parse_args()
     home = Path(ns.home)
@@ -246,7 +271,7 @@ def main() -> None:
     runs = []
     for name in ns.codebase.split(","):
         tree = build_tree(name, home / "trees")
-        queries = load_queries(name, tree)
+        queries = [q for q in load_queries(name, tree) if ns.split in ("all", q.split)]
         for style in ns.styles.split(","):
             wb = open_index(name, tree, home, style, ns.backend)
             try:
