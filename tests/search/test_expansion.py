@@ -9,8 +9,7 @@ from collections import Counter
 import pytest
 
 from devlab.codebase import require_snapshot, resolve_project
-from devlab.search import SearchRequest, index_project, search
-from devlab.search import expansion
+from devlab.search import SearchRequest, expansion, index_project, search
 from devlab.search.ranking import add_neighbours
 from helpers import write_tree
 
