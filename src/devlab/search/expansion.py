@@ -197,11 +197,18 @@ def call_neighbours(
     snap = {"s": snapshot_id}
     leaf_of = {hit: hit[1].rsplit(".", 1)[-1] for hit in hits}
     with db.engine.connect() as conn:
+        files = conn.execute(  # the hits' file versions: symbol_refs is indexed by file
+            text(
+                "SELECT f.id FROM files f JOIN snapshot_files sf ON sf.file_id = f.id "
+                "AND sf.snapshot_id = :s WHERE f.path IN :paths"
+            ).bindparams(bindparam("paths", expanding=True)),
+            {**snap, "paths": sorted({p for p, _ in hits})},
+        ).all()
         callees = conn.execute(
-            text(_REFS + "WHERE r.scope IN :scopes").bindparams(
-                bindparam("scopes", expanding=True)
+            text(_REFS + "WHERE r.file_id IN :fids AND r.scope IN :scopes").bindparams(
+                bindparam("fids", expanding=True), bindparam("scopes", expanding=True)
             ),
-            {**snap, "scopes": sorted({q for _, q in hits})},
+            {**snap, "fids": [int(r[0]) for r in files], "scopes": sorted({q for _, q in hits})},
         ).all()
         callers = conn.execute(
             text(_REFS + "WHERE r.name IN :names AND r.scope IS NOT NULL").bindparams(
