@@ -95,8 +95,10 @@ def load_queries(name: str, tree: Path) -> list[Query]:
 def build_tree(name: str, dest: Path) -> Path:
     """The package's Python files (tests and docs are outside the package dirs)."""
     requirement, package = CODEBASES[name]
-    root = fetch_sdist(requirement) / package
     tree = dest / name
+    if tree.exists():  # built before: no sdist needed (pip may build its metadata)
+        return tree
+    root = fetch_sdist(requirement) / package
     if not tree.exists():
         for src in sorted(root.rglob("*.py")):
             out = tree / root.name / src.relative_to(root)
