@@ -261,6 +261,10 @@ def main() -> None:
     )
     ap.add_argument("--variants", help="comma-separated labels to run (default all)")
     ap.add_argument(
+        "--pairs",
+        help="only these codebase:style indexes, e.g. django:head,django:context,sqlalchemy:head",
+    )
+    ap.add_argument(
         "--split",
         choices=["tune", "heldout", "all"],
         default="all",
@@ -275,6 +279,8 @@ def main() -> None:
         tree = build_tree(name, home / "trees")
         queries = [q for q in load_queries(name, tree) if ns.split in ("all", q.split)]
         for style in ns.styles.split(","):
+            if ns.pairs and f"{name}:{style}" not in ns.pairs.split(","):
+                continue
             wb = open_index(name, tree, home, style, ns.backend)
             try:
                 for label, mode, overrides in chosen:
