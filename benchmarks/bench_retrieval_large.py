@@ -262,7 +262,8 @@ def main() -> None:
     ap.add_argument("--variants", help="comma-separated labels to run (default all)")
     ap.add_argument(
         "--pairs",
-        help="only these codebase:style indexes, e.g. django:head,django:context,sqlalchemy:head",
+        help="these codebase:style indexes in this order, e.g. django:head,django:context "
+        "(instead of --codebase x --styles)",
     )
     ap.add_argument(
         "--split",
@@ -275,23 +276,23 @@ def main() -> None:
     home = Path(ns.home)
     chosen = [v for v in VARIANTS if not ns.variants or v[0] in ns.variants.split(",")]
     runs = []
-    for name in ns.codebase.split(","):
+    pairs = [p.split(":", 1) for p in ns.pairs.split(",")] if ns.pairs else [
+        [name, style] for name in ns.codebase.split(",") for style in ns.styles.split(",")
+    ]  # fmt: skip
+    for name, style in pairs:  # in the order given
         tree = build_tree(name, home / "trees")
         queries = [q for q in load_queries(name, tree) if ns.split in ("all", q.split)]
-        for style in ns.styles.split(","):
-            if ns.pairs and f"{name}:{style}" not in ns.pairs.split(","):
-                continue
-            wb = open_index(name, tree, home, style, ns.backend)
-            try:
-                for label, mode, overrides in chosen:
-                    res = evaluate(wb, name, queries, overrides, mode)
-                    load = os.getloadavg()[0]
-                    runs.append(
-                        {"codebase": name, "style": style, "variant": label, "load": load, **res}
-                    )
-                    print(render_row(runs[-1]), file=sys.stderr, flush=True)
-            finally:
-                wb.close()
+        wb = open_index(name, tree, home, style, ns.backend)
+        try:
+            for label, mode, overrides in chosen:
+                res = evaluate(wb, name, queries, overrides, mode)
+                load = os.getloadavg()[0]
+                runs.append(
+                    {"codebase": name, "style": style, "variant": label, "load": load, **res}
+                )
+                print(render_row(runs[-1]), file=sys.stderr, flush=True)
+        finally:
+            wb.close()
     results = {
         "machine": machine(),
         "load_after": os.getloadavg(),
