@@ -95,8 +95,10 @@ def load_queries(name: str, tree: Path) -> list[Query]:
 def build_tree(name: str, dest: Path) -> Path:
     """The package's Python files (tests and docs are outside the package dirs)."""
     requirement, package = CODEBASES[name]
-    root = fetch_sdist(requirement) / package
     tree = dest / name
+    if tree.exists():  # built before: no sdist needed (pip may build its metadata)
+        return tree
+    root = fetch_sdist(requirement) / package
     if not tree.exists():
         for src in sorted(root.rglob("*.py")):
             out = tree / root.name / src.relative_to(root)
@@ -131,6 +133,8 @@ def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> A
     return wb
 
 
+# the default stages (docs/benchmarks.md, i14e): rerank + graph expansion + definitions
+DEFAULT = {"search_rerank": "summary", "search_graph": "expand", "search_definitions": "prefer"}
 # (label, mode, settings overrides): every variant, all answered from the same index
 VARIANTS: list[tuple[str, str, dict[str, str]]] = [
     ("lexical (BM25)", "lexical", {}),
@@ -165,6 +169,19 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
         "hybrid + rerank + graph + diversity",
         "hybrid",
         {"search_rerank": "summary", "search_graph": "expand", "search_diversity": "family"},
+    ),
+    # i14f: the code's own vocabulary, consensus feedback and call-graph neighbours,
+    # alone and on top of the default (rerank + graph + definitions)
+    ("hybrid + vocabulary", "hybrid", {"search_rewrite": "vocabulary"}),
+    ("hybrid + consensus", "hybrid", {"search_rewrite": "consensus"}),
+    ("hybrid + calls", "hybrid", {"search_graph": "calls"}),
+    ("default + vocabulary", "hybrid", {**DEFAULT, "search_rewrite": "vocabulary"}),
+    ("default + consensus", "hybrid", {**DEFAULT, "search_rewrite": "consensus"}),
+    ("default + calls", "hybrid", {**DEFAULT, "search_graph": "calls"}),
+    (
+        "default + consensus + calls",
+        "hybrid",
+        {**DEFAULT, "search_rewrite": "consensus", "search_graph": "calls"},
     ),
 ]
 OFF = {
@@ -219,6 +236,10 @@ def evaluate(
     for split in ("tune", "heldout", "all"):
         picked = [r for r, q in zip(ranks, queries, strict=True) if split in ("all", q.split)]
         tight = [r for r, q in zip(strict, queries, strict=True) if split in ("all", q.split)]
+        if not picked:  # --split asked for the other half only
+            out[split] = {"n": 0, "recall@10": float("nan"), "mrr@10": float("nan")}
+            out[split]["strict_mrr@10"] = float("nan")
+            continue
         out[split] = {
             "n": len(picked),
             "recall@10": sum(r is not None for r in picked) / len(picked),
@@ -239,26 +260,39 @@ def main() -> None:
         "--home", default=os.environ.get("DEVLAB_BENCH_HOME", str(DATA_DIR / "retrieval-large"))
     )
     ap.add_argument("--variants", help="comma-separated labels to run (default all)")
+    ap.add_argument(
+        "--pairs",
+        help="these codebase:style indexes in this order, e.g. django:head,django:context "
+        "(instead of --codebase x --styles)",
+    )
+    ap.add_argument(
+        "--split",
+        choices=["tune", "heldout", "all"],
+        default="all",
+        help="ask only this half's questions (choose variants on 'tune' before any held-out run)",
+    )
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
     ns = ap.parse_args()
     home = Path(ns.home)
     chosen = [v for v in VARIANTS if not ns.variants or v[0] in ns.variants.split(",")]
     runs = []
-    for name in ns.codebase.split(","):
+    pairs = [p.split(":", 1) for p in ns.pairs.split(",")] if ns.pairs else [
+        [name, style] for name in ns.codebase.split(",") for style in ns.styles.split(",")
+    ]  # fmt: skip
+    for name, style in pairs:  # in the order given
         tree = build_tree(name, home / "trees")
-        queries = load_queries(name, tree)
-        for style in ns.styles.split(","):
-            wb = open_index(name, tree, home, style, ns.backend)
-            try:
-                for label, mode, overrides in chosen:
-                    res = evaluate(wb, name, queries, overrides, mode)
-                    load = os.getloadavg()[0]
-                    runs.append(
-                        {"codebase": name, "style": style, "variant": label, "load": load, **res}
-                    )
-                    print(render_row(runs[-1]), file=sys.stderr, flush=True)
-            finally:
-                wb.close()
+        queries = [q for q in load_queries(name, tree) if ns.split in ("all", q.split)]
+        wb = open_index(name, tree, home, style, ns.backend)
+        try:
+            for label, mode, overrides in chosen:
+                res = evaluate(wb, name, queries, overrides, mode)
+                load = os.getloadavg()[0]
+                runs.append(
+                    {"codebase": name, "style": style, "variant": label, "load": load, **res}
+                )
+                print(render_row(runs[-1]), file=sys.stderr, flush=True)
+        finally:
+            wb.close()
     results = {
         "machine": machine(),
         "load_after": os.getloadavg(),

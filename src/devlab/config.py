@@ -183,9 +183,13 @@ class Settings(BaseSettings):
     # are on: chosen on the Django tuning questions, they raised held-out recall@10 on
     # Django and MRR@10 on requests and Flask (docs/benchmarks.md, issue 14 item 7);
     # the rerank costs one embedding of up to 50 short summaries per query.
-    search_rewrite: Literal["off", "feedback"] = "off"
+    # Measured and left off (i14f, docs/benchmarks.md): rewrite "vocabulary" (the
+    # code's own docstring-to-name vocabulary) and "consensus" (name parts shared by
+    # both lists' first hits), graph "calls" (the best hits' callers and callees):
+    # devlab.search.expansion.
+    search_rewrite: Literal["off", "feedback", "vocabulary", "consensus"] = "off"
     search_rerank: Literal["off", "summary"] = "summary"
-    search_graph: Literal["boost", "expand"] = "expand"
+    search_graph: Literal["boost", "expand", "calls"] = "expand"
     # The name field (a third list fused in: how much of each candidate's own name the
     # question covers), per-family diversity (one class's or file's further chunks keep
     # a decaying share) and the preference for definitions (module-level code and test

@@ -26,6 +26,9 @@ codebases"); which ones are on by default is decided there.
   (the symbol's last part, split and stemmed; its class and module count less)
   the question's words cover. BM25 over a whole chunk drowns the name among the body's
   words; code search engines weigh the name field apart (BM25F) for this reason.
+* **Call-graph neighbours** (``search_graph = "calls"``, with expansion): the best
+  hits' callers and callees join the candidates with a share of the hit's score
+  (``add_neighbours``; the look-up is devlab.search.expansion's).
 * **Definitions first** (``search_definitions = "prefer"``): module-level chunks
   (imports, ``__all__`` lists) and test files' code lose a share of their score: a
   question asks for the code that does something, not the lines that import it or
@@ -59,6 +62,8 @@ SUMMARY_CACHE = 50_000  # summary vectors kept per process (a warm server reuses
 FAMILY_SHARE = 0.3  # share of its family's best other score a candidate gains
 PARENT_SHARE = 0.5  # score of a missed class, as a share of its best member's
 PAGERANK_WEIGHT = 0.02
+CALL_SHARE = 0.3  # score a caller/callee of a hit gains, as a share of the hit's
+CALL_HITS = 10  # hits whose call-graph neighbours are added
 NAME_WEIGHT = 1.0  # weight of the name-field ranking in the hybrid fusion
 NAME_CLASS_SHARE = 0.3  # a name part matched in the class counts this much
 NAME_MODULE_SHARE = 0.2  # ... and in the module's file name
@@ -203,6 +208,29 @@ def expand(
         out[cid] = PARENT_SHARE * best
     for cid in out:
         out[cid] += PAGERANK_WEIGHT * metas[cid].rank
+    return out
+
+
+def add_neighbours(
+    scores: dict[int, float],
+    metas: dict[int, Candidate],
+    neighbours: Callable[[list[tuple[str, str]]], dict[tuple[str, str], list[int]]],
+    load: Callable[[list[int]], dict[int, Candidate]],
+    hits: int = CALL_HITS,
+) -> dict[int, float]:
+    """Call-graph expansion: each of the best ``hits`` candidates with a symbol passes
+    ``CALL_SHARE`` of its score to the chunks ``neighbours`` names for it (its callers
+    and callees); chunks not yet candidates are loaded with ``load`` into ``metas``."""
+    top = [c for c in sorted(scores, key=lambda c: (-scores[c], c)) if metas[c].symbol][:hits]
+    keys = {(metas[c].path, str(metas[c].symbol)): c for c in reversed(top)}
+    found = neighbours(list(dict.fromkeys((metas[c].path, str(metas[c].symbol)) for c in top)))
+    missing = [cid for ids in found.values() for cid in ids if cid not in metas]
+    metas.update(load(list(dict.fromkeys(missing))))
+    out = dict(scores)
+    for key, ids in found.items():
+        for cid in ids:
+            if cid in metas and cid != keys[key]:
+                out[cid] = out.get(cid, 0.0) + CALL_SHARE * scores[keys[key]]
     return out
 
 

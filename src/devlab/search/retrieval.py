@@ -21,7 +21,7 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.search import ranking, summaries
+from devlab.search import expansion, ranking, summaries
 from devlab.search.embeddings import get_embedder
 from devlab.search.embedtext import model_of_key
 from devlab.search.indexer import semantic_coverage
@@ -153,6 +153,20 @@ def _lexical(
         head = [cid for cid, _ in semantic[: ranking.FEEDBACK_HITS * 3]]
         metas = _load_chunks(db, head)
         query = ranking.feedback_terms([metas[c].symbol for c in head if c in metas], query)
+    elif req.mode == "hybrid" and settings.search_rewrite == "vocabulary":
+        query = expansion.rewrite(db, snapshot_id, query)
+    elif req.mode == "hybrid" and settings.search_rewrite == "consensus":
+        first = db.lexical.search(snapshot_id, query, k)
+        depth = expansion.FEEDBACK_DEPTH
+        head = list(dict.fromkeys([c for c, _ in first[:depth]] + [c for c, _ in semantic[:depth]]))
+        metas = _load_chunks(db, head)
+        vocab = expansion.vocabulary(db, snapshot_id)
+        terms = expansion.consensus_terms(
+            vocab, [metas[c].symbol for c in head if c in metas], query
+        )
+        if not terms:
+            return first
+        query = " ".join([query, *terms])
     return db.lexical.search(snapshot_id, query, k)
 
 
@@ -181,7 +195,14 @@ def _hybrid_scores(
             score += ranking.NAME_WEIGHT / (RRF_K + name_rank[cid])
         factor = ranking.definition_factor(metas[cid]) if prefer else 1.0  # type: ignore[arg-type]
         scores[cid] = score * factor
-    if settings.search_graph == "expand":
+    if settings.search_graph == "calls":
+        scores = ranking.add_neighbours(
+            scores,
+            metas,  # type: ignore[arg-type]
+            lambda hits: expansion.call_neighbours(db, snapshot_id, hits),
+            lambda ids: _load_chunks(db, ids),  # type: ignore[arg-type,return-value]
+        )
+    if settings.search_graph in ("expand", "calls"):
         return ranking.expand(
             scores,
             metas,  # type: ignore[arg-type]

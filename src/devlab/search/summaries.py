@@ -5,11 +5,21 @@ short summary of each of the top 50 candidates. Embedding those summaries per qu
 cost 1-4 s on a large codebase's first questions (docs/benchmarks.md, issue 14), most
 of a CLI search's time. So ``fill`` embeds every chunk's summary once, when the
 snapshot's chunk vectors are filled, and ``SummaryStore`` keeps them in a small SQLite
-file in the home's cache directory (``summary-vectors.sqlite``), keyed by a hash of
+file in the home's cache directory (``summary-vectors-v2.sqlite``), keyed by a hash of
 (model key, summary text): content-addressed, so a changed chunk simply has a new key,
 unchanged code in a new snapshot reuses its vector, and nothing needs invalidating. A
 summary missing from the store (an index filled before this store existed, a store
 that cannot be opened) is embedded at query time as before, then saved.
+
+Re-ingesting an unchanged tree must not redo that work: computing 12,000 summaries
+and looking each up took a second at load 1 and ~10 s at load 10 on Django, most of an
+unchanged re-index. So the store also records which chunks are done: a second table
+keyed by a hash of (model, summary format, the chunk's ``content_hash``), written once
+a chunk's summary vector is stored. ``fill`` reads only the snapshot's chunk hashes,
+skips the chunks marked done and reads, summarises and looks up only the rest (new
+or changed files' chunks). A marker can only be stale if ``ranking.summary`` changes
+without ``SUMMARY_FORMAT`` changing; the rerank then embeds the missing summary per
+query, as for any miss: slower, never wrong.
 
 The file holds half-precision vectors (768 bytes for MiniLM's 384 dimensions; a
 cosine moves by under 0.0001, measured on Django's summaries) and 16-byte hashes, no
@@ -27,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
@@ -39,10 +49,18 @@ log = logging.getLogger(__name__)
 STORE_NAME = "summary-vectors-v2.sqlite"  # v2: half-precision vectors, rowid table
 FILL_BATCH = 256  # summaries embedded (and committed) at a time
 _LOOKUP_BATCH = 500  # keys per SELECT (under SQLite's variable limit)
+# what ranking.summary makes of a chunk: change it when the summary's text changes
+SUMMARY_FORMAT = f"summary-v1:{ranking.SUMMARY_CHARS}"
 
 
 def _key(model: str, summary_text: str) -> bytes:
     return hashlib.blake2b(f"{model}\0{summary_text}".encode(), digest_size=16).digest()
+
+
+def _chunk_key(model: str, content_hash: str) -> bytes:
+    """The done-marker key of a chunk (by its stored content's hash) for ``model``."""
+    data = f"{model}\0{SUMMARY_FORMAT}\0{content_hash}".encode()
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class SummaryStore:
@@ -63,6 +81,9 @@ class SummaryStore:
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS summary_vectors "
                     "(key BLOB PRIMARY KEY, vec BLOB NOT NULL)"
+                )
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS filled_chunks (key BLOB PRIMARY KEY) WITHOUT ROWID"
                 )
                 self._conn = conn
             except (OSError, sqlite3.Error) as exc:
@@ -110,6 +131,41 @@ class SummaryStore:
             except sqlite3.Error as exc:
                 self._fail(exc)
 
+    def filled(self, model: str, content_hashes: Iterable[str]) -> set[str]:
+        """Those chunk ``content_hashes`` whose summary vector for ``model`` is stored
+        (marked by ``mark_filled``); an unusable store has none."""
+        keys = {_chunk_key(model, h): h for h in dict.fromkeys(content_hashes)}
+        found: set[str] = set()
+        with self._lock:
+            conn = self._connect()
+            if conn is None:
+                return found
+            try:
+                items = list(keys)
+                for i in range(0, len(items), _LOOKUP_BATCH):
+                    part = items[i : i + _LOOKUP_BATCH]
+                    marks = ",".join("?" * len(part))
+                    sql = f"SELECT key FROM filled_chunks WHERE key IN ({marks})"
+                    found.update(keys[row[0]] for row in conn.execute(sql, part))
+            except sqlite3.Error as exc:
+                self._fail(exc)
+        return found
+
+    def mark_filled(self, model: str, content_hashes: Iterable[str]) -> None:
+        """Record that these chunks' summary vectors for ``model`` are stored."""
+        rows = [(_chunk_key(model, h),) for h in dict.fromkeys(content_hashes)]
+        if not rows:
+            return
+        with self._lock:
+            conn = self._connect()
+            if conn is None:
+                return
+            try:
+                with conn:
+                    conn.executemany("INSERT OR IGNORE INTO filled_chunks VALUES (?)", rows)
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -130,6 +186,35 @@ def store_for(settings: Settings) -> SummaryStore:
         return _STORES[path]
 
 
+def _snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
+    """(chunk id, content hash) of the snapshot's chunks, in chunk order."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.id, c.content_hash FROM chunks c JOIN snapshot_files sf "
+                "ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s ORDER BY c.id"
+            ),
+            {"s": snapshot_id},
+        ).all()
+    return [(int(cid), str(digest)) for cid, digest in rows]
+
+
+def _summaries(db: Database, chunk_ids: list[int]) -> list[str]:
+    """The distinct summaries of chunks ``chunk_ids`` (their content decrypted)."""
+    out: dict[str, None] = {}
+    with db.engine.connect() as conn:
+        for i in range(0, len(chunk_ids), _LOOKUP_BATCH):
+            part = chunk_ids[i : i + _LOOKUP_BATCH]
+            rows = conn.execute(
+                text("SELECT content FROM chunks WHERE id IN :ids ORDER BY id").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": part},
+            )
+            out.update((ranking.summary(crypto.decrypt(r[0])), None) for r in rows)
+    return list(out)
+
+
 def fill(
     db: Database,
     settings: Settings,
@@ -139,22 +224,21 @@ def fill(
     progress: ProgressFn | None = None,
 ) -> int:
     """Embed the summaries of the snapshot's chunks that the store lacks (see the
-    module docstring); returns how many were embedded."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT c.content FROM chunks c JOIN snapshot_files sf "
-                "ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s ORDER BY c.id"
-            ),
-            {"s": snapshot_id},
-        ).all()
-    texts = list(dict.fromkeys(ranking.summary(crypto.decrypt(r[0])) for r in rows))
+    module docstring); chunks marked done are not read at all. Returns how many
+    summaries were embedded."""
+    chunks = _snapshot_chunks(db, snapshot_id)
     store = store_for(settings)
+    done = store.filled(model, (digest for _, digest in chunks))
+    pending = [(cid, digest) for cid, digest in chunks if digest not in done]
+    if not pending:
+        return 0
+    texts = _summaries(db, [cid for cid, _ in pending])
     have = store.get(model, texts)
     todo = [t for t in texts if t not in have]
     for start in range(0, len(todo), FILL_BATCH):
         part = todo[start : start + FILL_BATCH]
         store.put(model, list(zip(part, embed(part), strict=True)))
-        done = min(start + FILL_BATCH, len(todo))
-        report(progress, "summaries", done, len(todo), f"rerank summaries, {model}")
+        finished = min(start + FILL_BATCH, len(todo))
+        report(progress, "summaries", finished, len(todo), f"rerank summaries, {model}")
+    store.mark_filled(model, (digest for _, digest in pending))
     return len(todo)
