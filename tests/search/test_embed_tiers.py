@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from devlab.codebase import project_info
-from devlab.errors import ComponentUnavailable
+from devlab.errors import ComponentUnavailable, InvalidInput
 from devlab.search import SearchRequest, index_project, search
 from devlab.search import embeddings as emb
 from devlab.search.indexer import semantic_tier
@@ -214,3 +214,12 @@ def test_two_tiers_cover_all_code_at_once_then_minilm_replaces_them(bench, tmp_p
         assert [(h.path, h.start_line, h.score) for h in one] == [
             (h.path, h.start_line, h.score) for h in two
         ]
+
+    # an index of the fp32 runtime keeps serving when onnx-int8 is configured (its
+    # queries are embedded by fp32); another model's index is refused, saying why
+    bench.settings.embedding_backend = "onnx-int8"
+    served = _semantic(bench, "great circle distance between two points")
+    assert [h.symbol for h in served] == [h.symbol for h in full]
+    bench.settings.embedding_backend = "model2vec"
+    with pytest.raises(InvalidInput, match="re-ingest the project"):
+        _semantic(bench, "great circle distance between two points")

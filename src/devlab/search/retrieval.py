@@ -22,7 +22,7 @@ from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search import ranking, summaries
-from devlab.search.embeddings import get_embedder, static_embedder
+from devlab.search.embeddings import Embedder, get_embedder, static_embedder
 from devlab.search.embedtext import model_of_key
 from devlab.search.indexer import semantic_coverage
 from devlab.search.models import SearchRequest, SearchResult
@@ -120,12 +120,7 @@ def _semantic(
             "this project was ingested without embeddings: use --mode lexical, "
             "or re-ingest it with embeddings"
         )
-    embedder = get_embedder(settings)
-    if model_of_key(model) != embedder.key:  # another text style of the same model is fine
-        raise InvalidInput(
-            f"this project was embedded with {model} but DevLab is configured for "
-            f"{embedder.key}: re-ingest the project or change the embedding settings back"
-        )
+    embedder = _query_embedder(settings, model_of_key(model))
     hits = db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k)
     semantic = (stats or {}).get("semantic") or {}
     if coverage is None or not semantic.get("static") or not semantic.get("static_model"):
@@ -138,6 +133,24 @@ def _semantic(
         [(hits, int(semantic.get("embedded", 0))), (static_hits, int(semantic["static"]))], k
     )
     return _Semantic(merged, coverage, "mixed" if semantic.get("embedded") else "static")
+
+
+def _query_embedder(settings: Settings, model: str) -> Embedder:
+    """The embedder whose vectors the snapshot holds (``model``, its key without the
+    text style). The configured one, or, for an index made with the fp32 runtime of
+    the same packaged model while ``onnx-int8`` is configured (the default before
+    it), the fp32 runtime: such an index keeps serving until it is re-ingested."""
+    embedder = get_embedder(settings)
+    if model == embedder.key:
+        return embedder
+    if settings.embedding_backend == "onnx-int8" and model.startswith("sentence-transformers:"):
+        fp32 = get_embedder(settings.model_copy(update={"embedding_backend": "onnx"}))
+        if fp32.key == model:
+            return fp32
+    raise InvalidInput(
+        f"this project was embedded with {model} but DevLab is configured for "
+        f"{embedder.key}: re-ingest the project or change the embedding settings back"
+    )
 
 
 def merge_tiers(
