@@ -118,7 +118,11 @@ def django_first_index(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
             if "minilm fill starts" not in clock.marks:
                 clock.mark("minilm fill starts")
                 ask("static")
-            elif p.done * 2 >= p.total and "minilm half" not in clock.marks:
+            if ns.minilm_chunks and p.done >= ns.minilm_chunks:
+                clock.mark("minilm stopped")
+                seen["minilm_done"] = p.done
+                raise Stop(f"MiniLM's fill stopped after {p.done} chunks (--minilm-chunks)")
+            if p.done * 2 >= p.total and "minilm half" not in clock.marks:
                 clock.mark("minilm half")
                 seen["mixed_share"] = round(p.done / p.total, 3)
                 ask("mixed")
@@ -142,14 +146,16 @@ def django_first_index(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
                 index_project(
                     wb.db, wb.settings, name="django", source=str(tree), progress=progress
                 )
-            clock.mark("minilm complete")
-        tree_peak = sampler.peak_mib()
+            if "minilm stopped" not in clock.marks:
+                clock.mark("minilm complete")
+        tree_peak = sampler.peak_mib
         ask("full")
     finally:
         indexer.embed_snapshot = fill  # type: ignore[assignment]
     marks = clock.marks
     static_s = marks.get("every chunk has a vector", 0) - marks.get("first embed-static", 0)
-    fill_s = marks["minilm complete"] - marks.get("minilm fill starts", 0)
+    end = marks.get("minilm complete", marks.get("minilm stopped", 0))  # stopped: a rate
+    fill_s = end - marks.get("minilm fill starts", 0)
     from devlab.codebase import project_info
 
     snap = project_info(wb.db, "django").current_snapshot
@@ -163,7 +169,8 @@ def django_first_index(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
         "marks_s": marks,
         "static_chunks_per_s": chunks / static_s if static_s else None,
         "minilm_fill_s": fill_s,
-        "minilm_chunks_per_s": chunks / fill_s if fill_s else None,
+        "minilm_chunks": seen.get("minilm_done", chunks),
+        "minilm_chunks_per_s": seen.get("minilm_done", chunks) / fill_s if fill_s else None,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "tree_peak_rss_mib": tree_peak,
         "semantic_stats": snap.stats.get("semantic"),
@@ -275,7 +282,10 @@ def render(results: dict[str, Any]) -> str:
                     ["static tier, chunks/s", _r(d["static_chunks_per_s"], 0)],
                     ["MiniLM half, s", m.get("minilm half")],
                     ["MiniLM complete, s", m.get("minilm complete")],
-                    [f"MiniLM fill ({d['runtime']}), s", _r(d["minilm_fill_s"], 1)],
+                    [
+                        f"MiniLM fill ({d['runtime']}, {d['minilm_chunks']} chunks), s",
+                        _r(d["minilm_fill_s"], 1),
+                    ],
                     ["MiniLM fill, chunks/s", _r(d["minilm_chunks_per_s"], 1)],
                     ["MiniLM share at the 'mixed' questions", d.get("mixed_share")],
                     ["peak RSS, this process, MiB", _r(d["peak_rss_mib"], 0)],
@@ -341,6 +351,9 @@ def main() -> None:
     ap.add_argument("--skip-django", action="store_true")
     ap.add_argument("--skip-retrieval", action="store_true")
     ap.add_argument("--no-questions", action="store_true", help="Django: timings only")
+    ap.add_argument(
+        "--minilm-chunks", type=int, default=0, help="Django: stop MiniLM's fill after N chunks"
+    )
     ap.add_argument(
         "--with-summaries", action="store_true", help="Django: time the rerank's summaries too"
     )
