@@ -246,27 +246,30 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, precision: str = "fp32")
         partial = target / f".{wanted.name}.tmp-{uuid.uuid4().hex[:8]}"
         try:
             if not fp32.is_file():
-                if not _copy_earlier_export(model_dir, partial):
+                if not _copy_earlier_export(model_dir, fp32.name, partial):
                     _export_onnx(model_dir, partial)
                 partial.rename(fp32)
-                _EXPORTED[model_dir.resolve()] = fp32
+                _EXPORTED[(model_dir.resolve(), fp32.name)] = fp32
             if wanted != fp32:
-                quantize_int8(fp32, partial)
+                if not _copy_earlier_export(model_dir, wanted.name, partial):
+                    quantize_int8(fp32, partial)
                 partial.rename(wanted)
+                _EXPORTED[(model_dir.resolve(), wanted.name)] = wanted
         finally:
             partial.unlink(missing_ok=True)
     return wanted
 
 
-# model directory -> an fp32 export made by this process: another cache directory (a
-# second DEVLAB_HOME, each test's) links or copies it instead of exporting again.
-_EXPORTED: dict[Path, Path] = {}
+# (model directory, file name) -> an export (fp32) or its int8 copy made by this
+# process: another cache directory (a second DEVLAB_HOME, each test's) links or copies
+# it instead of exporting or quantising again.
+_EXPORTED: dict[tuple[Path, str], Path] = {}
 
 
-def _copy_earlier_export(model_dir: Path, dest: Path) -> bool:
+def _copy_earlier_export(model_dir: Path, name: str, dest: Path) -> bool:
     import shutil
 
-    earlier = _EXPORTED.get(model_dir.resolve())
+    earlier = _EXPORTED.get((model_dir.resolve(), name))
     if earlier is None or not earlier.is_file():
         return False
     try:
