@@ -202,6 +202,13 @@ class Settings(BaseSettings):
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None
+    # The first index of a large codebase (issue 18): every chunk first gets a vector
+    # from a static model distilled once from the configured one (model2vec), then the
+    # configured model replaces them in the background, most important code first;
+    # searches in between rank each chunk by its own model's vector. Only for fills of
+    # at least embedding_static_min_chunks chunks (a small one is soon done without).
+    embedding_first_tier: Literal["static", "off"] = "static"
+    embedding_static_min_chunks: int = Field(default=1000, ge=0)
 
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)

@@ -65,6 +65,10 @@ def test_onnx_vectors_match_sentence_transformers_fp32_exactly_int8_closely(tmp_
 
     other = OnnxEmbedder(packaged_minilm_dir(), tmp_path / "second-home-cache")
     assert np.allclose(other.embed(TEXTS), vectors, atol=1e-6)  # linked, not re-exported
+    OnnxEmbedder(packaged_minilm_dir(), tmp_path / "second-home-cache", precision="int8")
+    copied = tmp_path / "second-home-cache" / "onnx-model-v3" / "model.int8.onnx"
+    first = cache / "onnx-model-v3" / "model.int8.onnx"
+    assert copied.samefile(first)  # hard-linked (one filesystem), not quantised again
 
 
 def test_length_batches_cap_texts_and_padded_tokens():

@@ -53,9 +53,11 @@ def search(
     if not results:
         stderr.print("no results")
     if results and results[0].semantic_coverage is not None:
+        rest = "; the rest by the static first tier's" if results[0].semantic_tier else ""
         stderr.print(
             f"semantic vectors cover {results[0].semantic_coverage:.0%} of this project "
-            "so far (the most important code first; the fill goes on in the ingestion job)",
+            f"so far{rest} (the most important code first; the fill goes on in the "
+            "ingestion job)",
             markup=False,
         )
     for i, r in enumerate(results, 1):

@@ -11,7 +11,8 @@ Backends (``Settings.embedding_backend``):
 - ``sentence-transformers``: any sentence-transformers model directory through torch.
 - ``model2vec``: a static embedding model distilled once, offline, from the same
   packaged MiniLM and cached in ``DEVLAB_HOME`` (much faster on CPU; see
-  docs/benchmarks.md for what it costs in recall).
+  docs/benchmarks.md for what it costs in recall). The same static model is the
+  first tier of a large first index (``static_embedder``, search/indexer.py).
 - ``openai``: any OpenAI-compatible ``/embeddings`` endpoint (vLLM, Ollama, ...).
 
 Vectors come back L2-normalised float32, so a dot product is cosine similarity.
@@ -245,27 +246,30 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, precision: str = "fp32")
         partial = target / f".{wanted.name}.tmp-{uuid.uuid4().hex[:8]}"
         try:
             if not fp32.is_file():
-                if not _copy_earlier_export(model_dir, partial):
+                if not _copy_earlier_export(model_dir, fp32.name, partial):
                     _export_onnx(model_dir, partial)
                 partial.rename(fp32)
-                _EXPORTED[model_dir.resolve()] = fp32
+                _EXPORTED[(model_dir.resolve(), fp32.name)] = fp32
             if wanted != fp32:
-                quantize_int8(fp32, partial)
+                if not _copy_earlier_export(model_dir, wanted.name, partial):
+                    quantize_int8(fp32, partial)
                 partial.rename(wanted)
+                _EXPORTED[(model_dir.resolve(), wanted.name)] = wanted
         finally:
             partial.unlink(missing_ok=True)
     return wanted
 
 
-# model directory -> an fp32 export made by this process: another cache directory (a
-# second DEVLAB_HOME, each test's) links or copies it instead of exporting again.
-_EXPORTED: dict[Path, Path] = {}
+# (model directory, file name) -> an export (fp32) or its int8 copy made by this
+# process: another cache directory (a second DEVLAB_HOME, each test's) links or copies
+# it instead of exporting or quantising again.
+_EXPORTED: dict[tuple[Path, str], Path] = {}
 
 
-def _copy_earlier_export(model_dir: Path, dest: Path) -> bool:
+def _copy_earlier_export(model_dir: Path, name: str, dest: Path) -> bool:
     import shutil
 
-    earlier = _EXPORTED.get(model_dir.resolve())
+    earlier = _EXPORTED.get((model_dir.resolve(), name))
     if earlier is None or not earlier.is_file():
         return False
     try:
@@ -342,21 +346,21 @@ def _export_onnx(model_dir: Path, out: Path) -> None:
         )
 
 
+M2V_DIMS = 256  # PCA dimensions of the distilled static model (MiniLM's are 384)
+
+
 class Model2VecEmbedder:
-    """A static model distilled from a sentence-transformers model, cached on disk."""
+    """A static model distilled from a sentence-transformers model, cached on disk.
+
+    The backend ``model2vec`` and the static first tier of the first index (see
+    ``static_embedder``) both use it. Distillation runs once per cache directory
+    (``ensure_model2vec``), in a child process: torch and the teacher model stay out
+    of this process's memory."""
 
     def __init__(self, source_dir: Path, cache_dir: Path) -> None:
         from model2vec import StaticModel
 
-        target = cache_dir / f"model2vec-{source_dir.name}"
-        if not (target / "config.json").is_file():
-            from model2vec.distill import distill
-
-            model = distill(model_name=str(source_dir), pca_dims=256)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            model.save_pretrained(str(tmp))
-            tmp.rename(target)
+        target = ensure_model2vec(source_dir, cache_dir)
         self.model = StaticModel.from_pretrained(str(target))
         self.dim = int(self.model.dim)
         self.key = f"model2vec:{source_dir.name}:{self.dim}"
@@ -365,6 +369,58 @@ class Model2VecEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(self.model.encode(list(texts)))
+
+
+# source model directory -> a distilled directory made (or found) by this process: a
+# second cache directory (another DEVLAB_HOME, each test's) copies it instead.
+_DISTILLED: dict[Path, Path] = {}
+
+_DISTILL = (
+    "import sys\n"
+    "from model2vec.distill import distill\n"
+    "distill(model_name=sys.argv[1], pca_dims=int(sys.argv[3])).save_pretrained(sys.argv[2])\n"
+)
+
+
+def ensure_model2vec(source_dir: Path, cache_dir: Path) -> Path:
+    """The static model distilled from ``source_dir`` (model2vec, ``M2V_DIMS`` PCA
+    dimensions), made once per cache directory under a file lock, written aside and
+    renamed when complete. The distillation (~1 minute on two cores: every vocabulary
+    token through the teacher) runs in a child process; a failure is
+    ``ComponentUnavailable`` with the child's last words."""
+    import shutil
+    import subprocess
+    import sys
+    import uuid
+
+    from filelock import FileLock
+
+    target = cache_dir / f"model2vec-{source_dir.name}"
+    if (target / "config.json").is_file():
+        _DISTILLED.setdefault(source_dir.resolve(), target)
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cache_dir / f".{target.name}.lock")):
+        if (target / "config.json").is_file():
+            return target
+        tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
+        try:
+            earlier = _DISTILLED.get(source_dir.resolve())
+            if earlier is not None and (earlier / "config.json").is_file():
+                shutil.copytree(earlier, tmp)
+            else:
+                args = [sys.executable, "-c", _DISTILL, str(source_dir), str(tmp), str(M2V_DIMS)]
+                done = subprocess.run(args, capture_output=True, text=True, check=False)
+                if done.returncode != 0 or not (tmp / "config.json").is_file():
+                    raise ComponentUnavailable(
+                        f"distilling a static model from {source_dir} failed (model2vec's "
+                        f"distill extra is needed): {done.stderr.strip()[-600:]}"
+                    )
+            tmp.rename(target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    _DISTILLED[source_dir.resolve()] = target
+    return target
 
 
 class OpenAIEmbedder:
@@ -414,6 +470,20 @@ def get_embedder(settings: Settings) -> Embedder:
         if key not in _CACHE:
             _CACHE[key] = _load(settings)
         return _CACHE[key]
+
+
+def static_embedder(settings: Settings, chunks: int) -> Embedder | None:
+    """The static first tier of a first index (``embedding_first_tier = "static"``):
+    model2vec distilled from the configured local model, for a snapshot of ``chunks``
+    chunks, at least ``embedding_static_min_chunks``. None when the tier does not
+    apply: turned off, a small snapshot (the configured model alone is done soon), or a
+    backend with no local model to distil (``openai``) or already static
+    (``model2vec``). Loaded once per process and configuration."""
+    if settings.embedding_first_tier != "static" or chunks < settings.embedding_static_min_chunks:
+        return None
+    if settings.embedding_backend not in ("onnx", "onnx-int8", "sentence-transformers"):
+        return None
+    return get_embedder(settings.model_copy(update={"embedding_backend": "model2vec"}))
 
 
 def embedding_cache_dir(settings: Settings) -> Path:

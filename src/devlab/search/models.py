@@ -36,7 +36,14 @@ class SearchResult(BaseModel):
     semantic_coverage: float | None = Field(
         default=None,
         description="set while the project's vectors are still being filled (most "
-        "important code first): the share of its chunks a semantic ranking could see",
+        "important code first): the share of its chunks with the configured model's "
+        "vectors",
+    )
+    semantic_tier: Literal["static", "mixed"] | None = Field(
+        default=None,
+        description="set while a large first index fills: the chunks without the "
+        "configured model's vectors were ranked by the static first-tier model's "
+        '("static": all of them; "mixed": each chunk by its own model\'s vector)',
     )
 
 

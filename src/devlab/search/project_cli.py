@@ -70,8 +70,10 @@ def _semantic_cell(stats: dict | None, model: str | None) -> str:
     share = semantic_coverage(stats)
     if share is None or share >= 1.0:
         return "yes"
-    state = (stats or {}).get("semantic", {}).get("state", "")
-    return f"{share:.0%} {state}".strip()
+    semantic = (stats or {}).get("semantic", {})
+    state = semantic.get("state", "")
+    rest = ", rest static" if semantic.get("tier") in ("static", "mixed") else ""
+    return f"{share:.0%} {state}{rest}".strip()
 
 
 @projects_app.command("delete")

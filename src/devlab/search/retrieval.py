@@ -22,7 +22,7 @@ from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search import expansion, ranking, summaries
-from devlab.search.embeddings import get_embedder
+from devlab.search.embeddings import Embedder, get_embedder, static_embedder
 from devlab.search.embedtext import model_of_key
 from devlab.search.indexer import semantic_coverage
 from devlab.search.models import SearchRequest, SearchResult
@@ -82,6 +82,16 @@ def _matches(meta: _ChunkMeta, req: SearchRequest) -> bool:
     return not (req.path and not fnmatch(meta.path, req.path))
 
 
+class _Semantic(NamedTuple):
+    """The semantic list and what it saw: ``coverage`` is the share of chunks with the
+    configured model's vectors (None: all), ``tier`` the static tier's part in the
+    ranking (None: none; "static" or "mixed" during a two-tier first index)."""
+
+    hits: list[tuple[int, float]]
+    coverage: float | None = None
+    tier: str | None = None
+
+
 def _semantic(
     db: Database,
     settings: Settings,
@@ -90,31 +100,73 @@ def _semantic(
     query: str,
     k: int,
     required: bool,
-) -> tuple[list[tuple[int, float]], float | None]:
-    """Nearest chunks to ``query`` and the snapshot's semantic coverage (None: all
-    chunks have vectors). A project indexed without embeddings gives an empty list in
-    hybrid mode (``required`` False): hybrid is then lexical alone, and every result's
-    ``semantic_rank`` is None."""
+) -> _Semantic:
+    """Nearest chunks to ``query``. A project indexed without embeddings gives an
+    empty list in hybrid mode (``required`` False): hybrid is then lexical alone, and
+    every result's ``semantic_rank`` is None. While a two-tier first index fills
+    (search/indexer.py), each chunk is ranked by its own model's vector
+    (``_two_tiers``)."""
     with db.session() as s:
         snap = s.get(Snapshot, snapshot_id)
         model = snap.embedding_model if snap else None
-        coverage = semantic_coverage(snap.stats if snap else None)
+        stats = snap.stats if snap else None
+    coverage = semantic_coverage(stats)
     if coverage is not None and coverage >= 1.0:
         coverage = None
     if model is None and not required:
-        return [], None
+        return _Semantic([])
     if model is None:  # refused before the model is loaded (seconds on a cold process)
         raise InvalidInput(
             "this project was ingested without embeddings: use --mode lexical, "
             "or re-ingest it with embeddings"
         )
+    embedder = _query_embedder(settings, model_of_key(model))
+    hits = db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k)
+    semantic = (stats or {}).get("semantic") or {}
+    if coverage is None or not semantic.get("static") or not semantic.get("static_model"):
+        return _Semantic(hits, coverage)
+    static = static_embedder(settings, int(semantic["total"]))
+    if static is None or model_of_key(str(semantic["static_model"])) != static.key:
+        return _Semantic(hits, coverage)  # the tier is off now: the configured model alone
+    static_hits = db.vectors.search(project_id, snapshot_id, static.embed([query])[0], k)
+    merged = merge_tiers(
+        [(hits, int(semantic.get("embedded", 0))), (static_hits, int(semantic["static"]))], k
+    )
+    return _Semantic(merged, coverage, "mixed" if semantic.get("embedded") else "static")
+
+
+def _query_embedder(settings: Settings, model: str) -> Embedder:
+    """The embedder whose vectors the snapshot holds (``model``, its key without the
+    text style). The configured one, or, for an index made with the fp32 runtime of
+    the same packaged model while ``onnx-int8`` is configured (the default before
+    it), the fp32 runtime: such an index keeps serving until it is re-ingested."""
     embedder = get_embedder(settings)
-    if model_of_key(model) != embedder.key:  # another text style of the same model is fine
-        raise InvalidInput(
-            f"this project was embedded with {model} but DevLab is configured for "
-            f"{embedder.key}: re-ingest the project or change the embedding settings back"
-        )
-    return db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k), coverage
+    if model == embedder.key:
+        return embedder
+    if settings.embedding_backend == "onnx-int8" and model.startswith("sentence-transformers:"):
+        fp32 = get_embedder(settings.model_copy(update={"embedding_backend": "onnx"}))
+        if fp32.key == model:
+            return fp32
+    raise InvalidInput(
+        f"this project was embedded with {model} but DevLab is configured for "
+        f"{embedder.key}: re-ingest the project or change the embedding settings back"
+    )
+
+
+def merge_tiers(
+    lists: list[tuple[list[tuple[int, float]], int]], k: int
+) -> list[tuple[int, float]]:
+    """One ranking from rankings of disjoint parts of the snapshot: ``(hits, n)``, the
+    hits of a model over the ``n`` chunks that hold its vectors. Cosines of two models
+    are not comparable (a static model's run higher and flatter), so each hit is placed
+    by its estimated place among all chunks: rank ``r`` of ``n`` is the quantile
+    ``(r - 0.5) / n``. The score is ``1 - quantile`` (higher first)."""
+    placed = []
+    for hits, n in lists:
+        for rank, (cid, _) in enumerate(hits, 1):
+            placed.append(((rank - 0.5) / max(n, rank), cid))
+    placed.sort()
+    return [(cid, 1.0 - q) for q, cid in placed[:k]]
 
 
 def _class_chunks(
@@ -219,13 +271,14 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     snapshot_id = require_snapshot(ref)
     filtered = bool(req.language or req.kind or req.path)
     k = max(req.limit * 5, 50) * (20 if filtered else 1)
-    semantic, coverage = (
+    sem = (
         _semantic(
             db, settings, ref.id, snapshot_id, req.query, min(k, 4096), req.mode == "semantic"
         )
         if req.mode != "lexical"
-        else ([], None)
+        else _Semantic([])
     )
+    semantic = sem.hits
     lexical = _lexical(db, settings, req, snapshot_id, semantic, k)
     lex_rank = {cid: i + 1 for i, (cid, _) in enumerate(lexical)}
     sem_rank = {cid: i + 1 for i, (cid, _) in enumerate(semantic)}
@@ -254,8 +307,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     if req.mode == "hybrid" and settings.search_diversity == "family":
         scored = ranking.diversify(scored, metas)  # type: ignore[arg-type]
     return [
-        _result(metas[cid], score, lex_rank, sem_rank, coverage)
-        for score, cid in scored[: req.limit]
+        _result(metas[cid], score, lex_rank, sem_rank, sem) for score, cid in scored[: req.limit]
     ]
 
 
@@ -264,7 +316,7 @@ def _result(
     score: float,
     lex_rank: dict[int, int],
     sem_rank: dict[int, int],
-    coverage: float | None,
+    sem: _Semantic,
 ) -> SearchResult:
     return SearchResult(
         path=m.path,
@@ -277,5 +329,6 @@ def _result(
         score=round(score, 6),
         lexical_rank=lex_rank.get(m.id),
         semantic_rank=sem_rank.get(m.id),
-        semantic_coverage=None if coverage is None else round(coverage, 4),
+        semantic_coverage=None if sem.coverage is None else round(sem.coverage, 4),
+        semantic_tier=sem.tier,
     )

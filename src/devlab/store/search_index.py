@@ -302,12 +302,12 @@ class NumpyVectorIndex:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(sql, {"s": snapshot_id, "p": project_id}).all()
+        size = 4 * int(vector.shape[0])  # a chunk's vector may be another model's (tiers)
+        rows = [r for r in rows if len(r[1]) == size]
         if not rows:
             return []
         ids = np.array([r[0] for r in rows])
         mat = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-        if mat.shape[1] != vector.shape[0]:
-            return []
         sims = mat @ np.asarray(vector, dtype=np.float32)
         top = np.argsort(-sims)[:limit]
         return [(int(ids[i]), float(sims[i])) for i in top]
