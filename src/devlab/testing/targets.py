@@ -48,6 +48,8 @@ class Target:
     is_static: bool = False
     init_params: list[Param] = field(default_factory=list)
     is_generator: bool = False
+    varargs: str | None = None  # the name of ``*args`` when it has one
+    varkw: str | None = None  # the name of ``**kwargs`` when it has one
 
     @property
     def annotated(self) -> bool:
@@ -148,6 +150,8 @@ def _target(
         is_static=is_static,
         init_params=init,
         is_generator=_is_generator(fn),
+        varargs=fn.args.vararg.arg if fn.args.vararg else None,
+        varkw=fn.args.kwarg.arg if fn.args.kwarg else None,
     )
 
 
