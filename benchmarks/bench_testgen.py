@@ -351,8 +351,14 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
     parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
+    parser.add_argument(
+        "--section",
+        default="## Test generation from zero tests",
+        help="the docs/benchmarks.md heading --write replaces (a new one is appended)",
+    )
+    parser.add_argument("--out", default="testgen-results.json", help="results file name")
     args = parser.parse_args()
-    path = DATA_DIR / "testgen-results.json"
+    path = DATA_DIR / args.out
     if args.from_json:
         import json
 
@@ -371,9 +377,13 @@ def main() -> None:
                 r for r in results["libraries"] if r["library"] != row["library"]
             ] + [row]
             write_json(path, results)
-    print(render(results))
+    text = render(results)
+    if args.section != parser.get_default("section"):
+        old = "## Test generation from zero tests (Testing & QA Lab)"
+        text = text.replace(old, args.section, 1)
+    print(text)
     if args.write:
-        write_docs_section("## Test generation from zero tests", render(results))
+        write_docs_section(args.section, text)
 
 
 if __name__ == "__main__":

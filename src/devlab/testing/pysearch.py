@@ -28,6 +28,8 @@ __all__ = ["CallPlanner"]
 _MAX_FIRST = 1200  # calls in the first probe
 _MAX_ROUND = 500  # calls in each later round
 _MAX_RECEIVERS = 6
+_CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
+_CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", ""]
 _STR = re.compile(r"'[^'\\]{1,40}'")
 
 
@@ -52,12 +54,14 @@ class CallPlanner:
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
         names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
         literals = list(dict.fromkeys([*t.constants, *self.constants]))
-        ctx = Context(self.commands, [c for c in literals if c[:1] in "'\""], seed)
+        strings = [c for c in literals if c[:1] in "'\""]
+        ctx = Context(self.commands, strings, seed, self.builder_args)
         shapes = usage_pools(t.source, names, self.builders, ctx)
         for name, values in shapes.items():
             # a parameter that takes an instance also takes what builds one ('1.2.3-rc.1')
             if any(v in self.builders.get(c, []) for c in self.builders for v in values):
-                shapes[name] = list(dict.fromkeys([*values, *self.builder_args]))
+                both = [*values[:2], *self.builder_args[:4], *values[2:], *self.builder_args]
+                shapes[name] = list(dict.fromkeys(both))
             if any(v.startswith("['") or v == "[]" for v in values[:1]):
                 self.argv.add(t.qualname)
         if t.varkw:  # ``kwargs.get('key')`` -> the keyword names to pass
@@ -99,19 +103,35 @@ class CallPlanner:
         per = max(_MAX_ROUND // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
-            shapes = {k: [*v, *self.constants[:6]] for k, v in shaped.items()}
+            mixed = list(dict.fromkeys([*t.constants[:6], *self.constants[:6]]))
+            shapes = {k: [*v, *mixed[:6]] for k, v in shaped.items()}
             for p in t.params:
-                shapes.setdefault(p.name, self.constants[:8])
+                shapes.setdefault(p.name, mixed[:8])
             built = self.builders.get(t.cls or "", [])
             recv = list(dict.fromkeys([*made.get(t.cls or "", [])[:_MAX_RECEIVERS], *built]))
             recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)
+        calls += self._call_results(needy, outcomes)
         for name, info in self.infos.items():
             if any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+
+    def _call_results(
+        self, needy: list[Target], outcomes: dict[str, tuple[str, dict]]
+    ) -> list[Call]:
+        """A call that returned a function (a decorator, a getter) is called in turn."""
+        names = {t.qualname for t in needy} | {t.name for t in needy}
+        out = []
+        for expr, (target, res) in sorted(outcomes.items(), key=lambda kv: len(kv[0]))[:4000]:
+            if res.get("type") not in _CALLABLE_TYPES or len(expr) > 80:
+                continue
+            if target in names or any(f"{n}(" in expr for n in names):
+                for args in _CALL_ARGS:
+                    out.append(Call("", target, f"({expr})({args})", False))
+        return out[:120]
 
     def _made(self, outcomes: dict[str, tuple[str, dict]]) -> dict[str, list[str]]:
         """Per class: the shortest probed expressions that returned an instance of it."""

@@ -29,11 +29,19 @@ _CALLABLES = {
     3: ["(lambda a, b, c: a + b + c)"],
 }
 _NESTED = ["[[1, 2], [3, 4]]", "[[1, 3, 5], [2, 4]]", "[[], [1]]", "[(1, 'a'), (2, 'b')]"]
-_ITERABLE = ["[1, 2, 3]", "[3, 1, 2, 1]", "[]", "(1, 2)", "'abc'", "iter([1, 2, 1])"]
+_ITERABLE = [
+    "[1, 2, 3]",
+    "[3, 1, 2, 1]",
+    "[]",
+    "'abc'",
+    "iter([1, 2, 1])",
+    "iter([1, 2])",
+    "(1, 2)",
+]
 _INDEXED = ["[1, 2, 3]", "(10, 20, 30)", "{'a': 1, 0: 'x'}"]
 _BY_TYPE = {
     "dict": ["{'a': 1, 'b': 2}", "{}"],
-    "list": ["[1, 2]", "[]"],
+    "list": ["[1, 2]", "[0]", "[]"],
     "tuple": ["(1, 2, 3)", "()"],
     "str": ["'1.2.3'", "''", "'abc'"],
     "bytes": ["b'1.2.3'", "b''"],
@@ -41,6 +49,7 @@ _BY_TYPE = {
     "float": ["1.5"],
     "bool": ["True", "False"],
     "set": ["{1, 2}"],
+    "slice": ["slice(0, 2)", "slice(-1, None)", "slice(3, 5)"],
 }
 _STR_METHODS = frozenset({
     "split", "strip", "startswith", "endswith", "lower", "upper", "replace", "encode",
@@ -240,11 +249,13 @@ class Context:
     commands: list[str] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)  # sources of str literals
     seed: int = 0
+    examples: list[str] = field(default_factory=list)  # valid inputs the docs show
 
 
 def _argv(ctx: Context, rng: random.Random) -> list[str]:
     words = [repr(c) for c in ctx.commands]
-    values = [v for v in ctx.literals if v.startswith(("'", '"'))][:6] or ["'x'"]
+    found = [*ctx.examples[:4], *ctx.literals]
+    values = [v for v in dict.fromkeys(found) if v.startswith(("'", '"'))][:6] or ["'x'"]
     out = ["[]", "['--help']", "['--version']"] if ctx.seed == 0 else []
     for w in words:
         out.append(f"[{w}]")

@@ -181,7 +181,8 @@ _DUNDER_FORMS = {
 def _spread(pool: list[str], nested: bool) -> list[str]:
     """Argument lists for ``*args``: none, one, two (items of a nested value apart)."""
     if nested:
-        return ["", "[1, 3, 5], [2, 4]", "[1, 2]", "[3, 1], [], [2]", "[1, 4], [2, 5], [3], [0, 6]"]
+        return ["", "[1, 3, 5], [2, 4]", "[1, 2], []", "[3, 1], [], [2]",
+                "[1, 4], [2, 5], [3], [0, 6]", "[1, 2]"]  # fmt: skip
     return ["", *pool[:2], ", ".join(pool[:2])]
 
 
@@ -196,11 +197,11 @@ def _extras(target: Target, shapes: dict[str, list[str]]) -> list[str]:
         keys = shapes.get(f"**{target.varkw}") or [p.name for p in target.init_params][:2]
         if target.cls and not shapes.get(f"**{target.varkw}"):
             keys.append("unknown")  # an unexpected keyword: the error path
-        spread = [x for x in out if x][:2]
+        spread = [x for x in out if x][:4]
         for key in keys:
             values, _ = _pool(Param(key), target.constants)
             out += [f"{key}={v}" for v in values[:2]]
-            out += [f"{x}, {key}={values[0]}" for x in spread if values]
+            out += [f"{x}, {key}={v}" for x in spread for v in values[:2]]
     return list(dict.fromkeys(out))
 
 
@@ -232,7 +233,7 @@ def boundary_calls(
     for p in required:
         values, t = _pool(p, target.constants)
         shaped = shapes.get(p.name, [])
-        pools.append(list(dict.fromkeys([*shaped[:6], *values]))[:10])
+        pools.append(list(dict.fromkeys([*shaped[:7], *values]))[:10])
         typed.append(t and not shaped)
     calls: list[Call] = []
     recvs = [""]
@@ -248,9 +249,11 @@ def boundary_calls(
     extras = _extras(target, shapes)
     opt_calls = _optional_calls(target, optional, pools, shapes, recvs[0], name, rng)
     room = max(limit - len(opt_calls), 12)
-    per = max(room // len(recvs), 6)
+    # a method of one parameter: every receiver with every value (bump on rc and final)
+    width = len(pools[0]) if len(pools) == 1 and len(recvs) > 1 else 6
+    per = max(room // len(recvs), width)
     for n, recv in enumerate(recvs):
-        combos = _combos(pools, rng, per if n == 0 else max(per // 2, 4))
+        combos = _combos(pools, rng, per if n == 0 else max(per // 2, width))
         for i, combo in enumerate(combos):
             args = _args(required, combo)
             for extra in extras if i < 3 else extras[:1]:

@@ -199,7 +199,9 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
                     out.append(found)
     examples = _example_literals(out)
     for t in out:  # values the docs show are valid inputs (a version string, a date, ...)
-        t.constants = list(dict.fromkeys([*t.constants, *examples]))[: _MAX_CONSTANTS * 2]
+        own = _example_literals([t])  # its own examples first, then its branch constants
+        t.constants = list(dict.fromkeys([*own[:4], *t.constants, *examples]))
+        t.constants = t.constants[: _MAX_CONSTANTS * 2]
     if symbol:
         out = [t for t in out if symbol in (t.qualname, t.name, t.cls)]
     return out
