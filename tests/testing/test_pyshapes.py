@@ -12,7 +12,7 @@ from devlab.testing.pyshapes import analyse_usage, usage_pools
 from devlab.testing.strategies import boundary_calls
 from devlab.testing.targets import find_targets
 
-TOOLZ_LIKE = '''
+TOOLZ_LIKE = """
 import itertools
 
 def interleave(seqs):
@@ -37,7 +37,7 @@ def merge_sorted(*seqs, **kwargs):
 
 def pick(d):
     return d['name'], isinstance(d, dict)
-'''
+"""
 
 SEMVER_LIKE = '''
 """Versions.
@@ -131,3 +131,37 @@ def test_later_rounds_grow_sequences_from_returned_objects() -> None:
     assert exprs and all(c.id.startswith("r1c") for c in more)
     assert any(e.startswith("Version(7).compare(") for e in exprs)
     assert not {c.expr for c in first} & set(exprs)
+
+
+def test_assertions_read_like_a_person_wrote_them() -> None:
+    from devlab.testing.generate import _tidy_import
+    from devlab.testing.probe import _assertion
+    from devlab.testing.strategies import Call
+
+    lazy = Call("c1", "diff", "diff([1, 2])", False)
+    raised = {"kind": "raised", "type": "TypeError", "module": "builtins", "during": "iteration"}
+    body, needs_pytest = _assertion(lazy, raised) or ("", False)
+    assert (
+        body == "    with pytest.raises(TypeError):\n        list(diff([1, 2]))\n" and needs_pytest
+    )
+    less = Call("c2", "V.__lt__", "V(1) < V(2)", False)
+    assert _assertion(less, {"kind": "value", "repr": "False"}) == (
+        "    assert not (V(1) < V(2))\n",
+        False,
+    )
+    assert _assertion(less, {"kind": "value", "repr": "True"}) == (
+        "    assert V(1) < V(2)\n",
+        False,
+    )
+    flag = Call("c3", "isvalid", "isvalid('')", False)
+    assert _assertion(flag, {"kind": "value", "repr": "False"}) == (
+        "    assert isvalid('') is False\n",
+        False,
+    )
+    body = "def test_a():\n    assert alpha(1) == beta\n"
+    assert _tidy_import("from lib import alpha, beta, gamma", body) == "from lib import alpha, beta"
+    many = ", ".join(f"function_number_{i}" for i in range(8))
+    wrapped = _tidy_import(f"from lib import {many}", many)
+    assert wrapped.startswith("from lib import (\n    function_number_0,\n") and wrapped.endswith(
+        ")"
+    )
