@@ -439,6 +439,8 @@ class _Search:
                                           tuple(imports))  # fmt: skip
             found += new
             bugs += new_bugs
+            if not new:
+                break  # this round reached nothing new: another one would not either
         return found, bugs
 
 
