@@ -109,6 +109,14 @@ class _Reader(ast.NodeVisitor):
         self._iterates(node.iter, node.target)
         self.generic_visit(node)
 
+    def _comp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        for gen in node.generators:  # the loop first: its variable names the items
+            self.visit(gen)
+        for part in (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,):
+            self.visit(part)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comp
+
     def visit_comprehension(self, node: ast.comprehension) -> None:
         self._iterates(node.iter, node.target)
         self.generic_visit(node)
