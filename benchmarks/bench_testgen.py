@@ -62,7 +62,19 @@ LIBS: dict[str, dict[str, Any]] = {
         "import": "toolz.itertoolz",
         "tests": ["toolz/tests/test_itertoolz.py"],
     },
-}
+    # chosen before the first run of the i15f strategies as the outside measure (never
+    # tuned on): semver and toolz served as tuning sets
+    "parse": {
+        "req": "parse==1.20.2",
+        "module": "parse.py",
+        "import": "parse",
+        "tests": [
+            "tests/test_bugs.py", "tests/test_findall.py", "tests/test_parse.py",
+            "tests/test_parsetype.py", "tests/test_pattern.py", "tests/test_result.py",
+            "tests/test_search.py",
+        ],
+    },
+}  # fmt: skip
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -339,8 +351,14 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
     parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
+    parser.add_argument(
+        "--section",
+        default="## Test generation from zero tests",
+        help="the docs/benchmarks.md heading --write replaces (a new one is appended)",
+    )
+    parser.add_argument("--out", default="testgen-results.json", help="results file name")
     args = parser.parse_args()
-    path = DATA_DIR / "testgen-results.json"
+    path = DATA_DIR / args.out
     if args.from_json:
         import json
 
@@ -359,9 +377,13 @@ def main() -> None:
                 r for r in results["libraries"] if r["library"] != row["library"]
             ] + [row]
             write_json(path, results)
-    print(render(results))
+    text = render(results)
+    if args.section != parser.get_default("section"):
+        old = "## Test generation from zero tests (Testing & QA Lab)"
+        text = text.replace(old, args.section, 1)
+    print(text)
     if args.write:
-        write_docs_section("## Test generation from zero tests", render(results))
+        write_docs_section(args.section, text)
 
 
 if __name__ == "__main__":

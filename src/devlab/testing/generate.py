@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import difflib
 import posixpath
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,11 +38,11 @@ from devlab.testing.mutantkeep import keep_mutant_killers
 from devlab.testing.plan import plan_for_code
 from devlab.testing.probe import Coverage, probe_file, to_candidates
 from devlab.testing.project import ProjectFiles, module_of
+from devlab.testing.pysearch import CallPlanner
 from devlab.testing.sandboxrun import SuiteRun, run_suite
 from devlab.testing.strategies import (
     Call,
     Candidate,
-    boundary_calls,
     doctest_candidates,
     model_candidates_from_reply,
     property_candidates,
@@ -54,6 +55,7 @@ ModelFn = Callable[[str, str], str]
 """``(system, user) -> reply``: the language model, or None for no model."""
 
 _RUNS = 3
+_MAX_ROUNDS = 4
 _PROBE_FILE = "test_devlab_probe.py"
 
 
@@ -125,7 +127,20 @@ class _Session:
 def _file(candidates: list[Candidate], header: tuple[str, ...] = ()) -> str:
     imports = list(dict.fromkeys([*header, *(i for c in candidates for i in c.imports)]))
     body = "\n\n".join(c.code.rstrip() + "\n" for c in candidates)
-    return "\n".join(imports) + "\n\n\n" + body
+    return "\n".join(_tidy_import(i, body) for i in imports) + "\n\n\n" + body
+
+
+def _tidy_import(line: str, body: str) -> str:
+    """``from m import a, b, c``: only the names the tests use, wrapped when long."""
+    head, sep, names = line.partition(" import ")
+    if not head.startswith("from ") or not sep or "(" in names or " as " in names:
+        return line
+    words = set(re.findall(r"\w+", body))
+    used = [n.strip() for n in names.split(",") if n.strip() in words] or [names.split(",")[0]]
+    text = f"{head} import {', '.join(used)}"
+    if len(text) <= 100:
+        return text
+    return f"{head} import (\n" + "".join(f"    {n},\n" for n in used) + ")"
 
 
 def _verify(
@@ -283,8 +298,10 @@ def generate_tests(
     progress: ProgressFn | None = None,
     test_timeout: float = 5.0,
     model_targets: int = 4,
+    search_seconds: float = 150.0,
 ) -> GenerateResult:
-    """Generate verified tests for ``path`` in ``pf`` (see the module doc)."""
+    """Generate verified tests for ``path`` in ``pf`` (see the module doc);
+    ``search_seconds`` bounds the coverage-guided probe rounds (from the start)."""
     started = time.monotonic()
     check_framework(framework)
     if path not in pf.files:
@@ -299,7 +316,8 @@ def generate_tests(
     base = session.run({}, existing or [_PROBE_FILE], contexts=False) if existing else None
     names = sorted({t.cls or t.name for t in targets})
     imports = [f"from {session.module} import {', '.join(names)}"] if names else []
-    calls = _numbered_calls(targets)
+    planner = CallPlanner(targets, pf.files[path], session.module)
+    calls = planner.first_calls()
     report(progress, "probe", 1, 5, f"{len(calls)} boundary calls")
     probe = session.run({_PROBE_FILE: probe_file(calls, imports)}, [_PROBE_FILE], contexts=True)
     branches = _branch_arcs(probe, path)
@@ -316,8 +334,9 @@ def generate_tests(
         message.append(f"the module did not run in the sandbox: {probe.error}")
     taken: set[str] = set()
     groups, bugs = _candidates(
-        session, targets, calls, probe, path, branches, covered, imports, taken
-    )
+        session, targets, calls, probe, path, branches, covered, imports, taken,
+        _Search(planner, started + search_seconds, progress),
+    )  # fmt: skip
     report(progress, "verify", 2, 5, f"{sum(map(len, groups))} candidates, {_RUNS} runs each")
     kept, dropped = _verify(session, groups, covered, branches)
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
@@ -379,14 +398,50 @@ def _second_rule(
     return kept, dropped
 
 
-def _numbered_calls(targets: list[Target]) -> list[Call]:
-    """The boundary calls of every target, with ids c0, c1, ... (the probe's test names)."""
-    calls: list[Call] = []
-    for t in targets:
-        calls += boundary_calls(t)
-    for i, call in enumerate(calls):
-        call.id = f"c{i}"
-    return calls
+class _Search:
+    """The coverage-guided probe rounds after the first probe (``pysearch``)."""
+
+    def __init__(self, planner: CallPlanner, deadline: float, progress: ProgressFn | None):
+        self.planner, self.deadline, self.progress = planner, deadline, progress
+        self.rounds_run = 0
+
+    def rounds(
+        self,
+        session: _Session,
+        calls: list[Call],
+        probe: SuiteRun,
+        estimate: Coverage,
+        branches: set,
+        by_name: dict[str, Target],
+        imports: list[str],
+    ) -> tuple[list[Candidate], list[SuspectedBug]]:
+        path = session.path
+        raw = probe.files.get(path, {})
+        lines = set(raw.get("missing_lines", [])) | set(raw.get("executed_lines", []))
+        outcomes = {c.expr: (c.target, probe.probe[c.id]) for c in calls if c.id in probe.probe}
+        found: list[Candidate] = []
+        bugs: list[SuspectedBug] = []
+        for rnd in range(1, _MAX_ROUNDS + 1):
+            missing = (lines - estimate.lines) | {a for a, _ in branches - estimate.arcs}
+            if not missing or time.monotonic() > self.deadline:
+                break
+            more = self.planner.more_calls(rnd, missing, outcomes)
+            if not more:
+                break
+            report(self.progress, "probe", 1, 5, f"round {rnd + 1}: {len(more)} calls")
+            run = session.run({_PROBE_FILE: probe_file(more, imports)}, [_PROBE_FILE], True)
+            self.rounds_run = rnd
+            per_call = {
+                c.id: _context_cov(run, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in more
+            }
+            outcomes |= {c.expr: (c.target, run.probe[c.id]) for c in more if c.id in run.probe}
+            new, new_bugs = to_candidates(more, run.probe, per_call, estimate, by_name,
+                                          tuple(imports))  # fmt: skip
+            found += new
+            bugs += new_bugs
+            if not new:
+                break  # this round reached nothing new: another one would not either
+        return found, bugs
 
 
 def _candidates(
@@ -399,6 +454,7 @@ def _candidates(
     covered: Coverage,
     imports: list[str],
     taken: set[str],
+    search: _Search | None = None,
 ) -> tuple[list[list[Candidate]], list[SuspectedBug]]:
     """The model-free candidate groups (doctests, boundary calls that reach new code,
     Hypothesis properties where the probe left lines) and the calls that look like bugs."""
@@ -412,6 +468,11 @@ def _candidates(
     doctests = _unique(doctest_candidates(targets, session.module), taken)
     estimate = Coverage(set(covered.lines), set(covered.arcs))
     boundary, bugs = to_candidates(calls, probe.probe, per_call, estimate, by_name, tuple(imports))
+    if search is not None:
+        more, more_bugs = search.rounds(session, calls, probe, estimate, branches, by_name, imports)
+        boundary += more
+        bugs += [b for b in more_bugs if (b.target, b.exception) not in
+                 {(x.target, x.exception) for x in bugs}]  # fmt: skip
     boundary = _unique(boundary, taken)
     # Hypothesis is the dearest model-free strategy: only where the probe left lines
     short = [

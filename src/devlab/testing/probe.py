@@ -10,10 +10,12 @@ that reach something new, and ``suspected_bugs`` names crashes on well-typed inp
 
 from __future__ import annotations
 
+import ast
 import builtins
 from dataclasses import dataclass
 
 from devlab.testing.models import SuspectedBug
+from devlab.testing.pyobjects import operand
 from devlab.testing.strategies import Call, Candidate
 from devlab.testing.targets import Target
 
@@ -25,6 +27,7 @@ import itertools as _itertools
 import json as _json
 import os as _os
 import types as _types
+from types import SimpleNamespace
 
 _DIR = "/tmp/devlab-probe"
 
@@ -32,10 +35,12 @@ _DIR = "/tmp/devlab-probe"
 def _rec(key, fn):
     _os.makedirs(_DIR, exist_ok=True)
     out = {}
+    during = "call"
     try:
         value = fn()
         if isinstance(value, _types.GeneratorType) or (
                 hasattr(value, "__next__") and hasattr(value, "__iter__")):
+            during = "iteration"  # a lazy function raises only when its items are taken
             items = list(_itertools.islice(value, 101))
             if len(items) > 100:
                 out = {"kind": "object", "type": type(value).__name__}
@@ -44,16 +49,21 @@ def _rec(key, fn):
         if "kind" not in out:
             text = repr(value)
             try:
-                literal = (len(text) < 1500 and _ast.literal_eval(text) == value
+                literal = (len(text) < 500 and _ast.literal_eval(text) == value
                            and repr(_ast.literal_eval(text)) == text)
             except Exception:
                 literal = False
+            if not literal and len(text) < 200 and " at 0x" not in text:
+                try:  # an object whose repr rebuilds an equal one: VersionInfo(major=1, ...)
+                    literal = bool(eval(text, globals()) == value)
+                except Exception:
+                    literal = False
             out.update(kind="value" if literal else "object", repr=text[:1500],
                        type=type(value).__name__, none=value is None)
     except BaseException as exc:
         if type(exc).__name__ == "DevLabTestTimeout":
             raise
-        out = {"kind": "raised", "type": type(exc).__name__,
+        out = {"kind": "raised", "type": type(exc).__name__, "during": during,
                "module": type(exc).__module__, "message": str(exc)[:300]}
     with open(_os.path.join(_DIR, key + ".json"), "w", encoding="utf-8") as handle:
         _json.dump(out, handle)
@@ -101,13 +111,26 @@ def _is_builtin_exception(name: str) -> bool:
     return isinstance(obj, type) and issubclass(obj, BaseException)
 
 
+def _is_comparison(expr: str) -> bool:
+    try:
+        return isinstance(ast.parse(expr, mode="eval").body, ast.Compare)
+    except SyntaxError:
+        return False
+
+
 def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
     """The test body for one probed call, and whether it needs ``pytest``."""
     kind = out.get("kind")
+    expr = operand(call.expr)
     if kind == "value":
         if out.get("none"):
-            return f"    assert {call.expr} is None\n", False
-        wrap = f"list({call.expr})" if out.get("iter") else call.expr
+            return f"    assert {expr} is None\n", False
+        if out.get("repr") in ("True", "False") and not out.get("iter"):
+            if _is_comparison(call.expr):  # assert a < b / assert not (a < b)
+                shown = call.expr if out["repr"] == "True" else f"not {expr}"
+                return f"    assert {shown}\n", False
+            return f"    assert {expr} is {out['repr']}\n", False
+        wrap = f"list({call.expr})" if out.get("iter") else expr
         return f"    assert {wrap} == {out['repr']}\n", False
     if kind == "object":
         if " at 0x" in out.get("repr", "") and out.get("iter"):
@@ -115,6 +138,8 @@ def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
         return f"    assert type({call.expr}).__name__ == {out['type']!r}\n", False
     if kind == "raised":
         name = out["type"]
+        if out.get("during") == "iteration":
+            call = Call(call.id, call.target, f"list({call.expr})", call.annotated)
         builtin = _is_builtin_exception(name) and out.get("module") == "builtins"
         if builtin and issubclass(getattr(builtins, name), Exception):
             return f"    with pytest.raises({name}):\n        {call.expr}\n", True
@@ -172,5 +197,7 @@ def to_candidates(
         counters[slug] = counters.get(slug, 0) + 1
         name = f"test_{slug}_{'raises' if out['kind'] == 'raised' else 'case'}_{counters[slug]}"
         needs = (("import pytest",) if body[1] else ()) + imports
+        if "SimpleNamespace(" in call.expr:
+            needs += ("from types import SimpleNamespace",)
         found.append(Candidate(name, "boundary", call.target, f"def {name}():\n{body[0]}", needs))
     return found, bugs

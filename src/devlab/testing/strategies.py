@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
+from devlab.testing.pyobjects import operand
 from devlab.testing.targets import Param, Target
 
 __all__ = [
@@ -71,7 +72,8 @@ _BY_NAME: list[tuple[str, list[str]]] = [
         ["''", "'abc'", "'a b'", "'x'"],
     ),
     (
-        r"^(seq|seqs|items|values|lst|xs|coll|iterable|data|elements|it|iter|sequence|ys)$",
+        r"^(seq|seqs|items|values|lst|xs|coll|iterable|data|elements|it|iter|sequence|ys"
+        r"|\w+seq|\w+seqs|\w+_items)$",
         ["[]", "[1, 2, 3]", "[3, 1, 2, 3]", "(1, 2)", "'ab'"],
     ),
     (r"^(d|dct|dict|mapping|m|kwargs|dicts)$", ["{}", "{'a': 1}", "{'a': 1, 'b': 2}"]),
@@ -164,50 +166,134 @@ def _combos(pools: list[list[str]], rng: random.Random, limit: int) -> list[tupl
     return list(dict.fromkeys(found))[:limit]
 
 
-def boundary_calls(target: Target, seed: int = 0) -> list[Call]:
-    """Calls of ``target`` at boundary and error-path inputs (see the module doc)."""
+_DUNDER_FORMS = {
+    "__getitem__": "{r}[{a}]",
+    "__iter__": "list({r})",
+    "__str__": "str({r})",
+    "__repr__": "repr({r})",
+    "__len__": "len({r})",
+    "__hash__": "hash({r}) == hash({r})",  # str hashes vary per process: never a value
+    "__contains__": "{a} in {r}",
+    "__call__": "{r}({a})",
+}
+
+
+def _spread(pool: list[str], nested: bool) -> list[str]:
+    """Argument lists for ``*args``: none, one, two (items of a nested value apart)."""
+    if nested:
+        return ["", "[1, 3, 5], [2, 4]", "[1, 2], []", "[3, 1], [], [2]",
+                "[1, 4], [2, 5], [3], [0, 6]", "[1, 2]"]  # fmt: skip
+    return ["", *pool[:2], ", ".join(pool[:2])]
+
+
+def _extras(target: Target, shapes: dict[str, list[str]]) -> list[str]:
+    """Trailing ``*args`` / ``**kwargs`` argument texts to try (first: none)."""
+    out = [""]
+    if target.varargs:
+        pool = shapes.get(target.varargs) or _ANY[:4]
+        nested = bool(pool) and pool[0].startswith("[[")
+        out += [x for x in _spread(pool, nested) if x]
+    if target.varkw:
+        keys = shapes.get(f"**{target.varkw}") or [p.name for p in target.init_params][:2]
+        if target.cls and not shapes.get(f"**{target.varkw}"):
+            keys.append("unknown")  # an unexpected keyword: the error path
+        spread = [x for x in out if x][:4]
+        for key in keys:
+            values, _ = _pool(Param(key), target.constants)
+            out += [f"{key}={v}" for v in values[:2]]
+            out += [f"{x}, {key}={v}" for x in spread for v in values[:2]]
+    return list(dict.fromkeys(out))
+
+
+def _form(name: str, receiver: str, args: str) -> str:
+    form = _DUNDER_FORMS.get(name)
+    if form and receiver:
+        return form.format(r=receiver.removesuffix("."), a=args)
+    return f"{receiver}{name}({args})"
+
+
+def boundary_calls(
+    target: Target,
+    seed: int = 0,
+    *,
+    shapes: dict[str, list[str]] | None = None,
+    receivers: list[str] | None = None,
+    limit: int = _MAX_CALLS,
+) -> list[Call]:
+    """Calls of ``target`` at boundary and error-path inputs (see the module doc).
+
+    ``shapes`` are the values each parameter's usage asks for (``pyshapes``), tried
+    first; ``receivers`` are expressions building instances for a method (``pyobjects``);
+    without them the method is called on one instance built from the constructor."""
+    shapes = shapes or {}
     rng = random.Random(f"{seed}:{target.qualname}")
     required = [p for p in target.params if p.default is None]
-    optional = [p for p in target.params if p.default is not None][:2]
+    optional = [p for p in target.params if p.default is not None][:3]
     pools, typed = [], []
     for p in required:
         values, t = _pool(p, target.constants)
-        pools.append(values[:10])
-        typed.append(t)
+        shaped = shapes.get(p.name, [])
+        pools.append(list(dict.fromkeys([*shaped[:7], *values]))[:10])
+        typed.append(t and not shaped)
     calls: list[Call] = []
-    receiver = ""
+    recvs = [""]
     if target.cls is not None and target.name != "__init__" and not target.is_static:
         init_required = [p for p in target.init_params if p.default is None]
         init_pools = [_pool(p, [])[0][:3] for p in init_required]
         init_values = _combos(init_pools, rng, 3)
-        receiver = f"{target.cls}({_args(init_required, init_values[0])})."
+        built = f"{target.cls}({_args(init_required, init_values[0])})"
+        recvs = [f"{operand(r)}." for r in dict.fromkeys([*(receivers or [])[:4], built])]
     elif target.cls is not None and target.name != "__init__":
-        receiver = f"{target.cls}."
-    name = target.cls if target.name == "__init__" else target.name
-    for combo in _combos(pools, rng, _MAX_CALLS):
-        calls.append(
-            Call(
-                "",
-                target.qualname,
-                f"{receiver}{name}({_args(required, combo)})",
-                all(typed) and bool(typed),
-            )
-        )
-    for p in optional:  # the optional parameters too, one at a time
-        values, _ = _pool(p, target.constants)
-        base = tuple(pool[0] for pool in pools)
-        for v in values[1:4]:
-            args = _args(required, base)
-            extra = f"{p.name}={v}"
-            calls.append(
-                Call(
-                    "",
-                    target.qualname,
-                    f"{receiver}{name}({args + ', ' if args else ''}{extra})",
-                    False,
+        recvs = [f"{target.cls}."]
+    name = (target.cls or target.name) if target.name == "__init__" else target.name
+    extras = _extras(target, shapes)
+    opt_calls = _optional_calls(target, optional, pools, shapes, recvs[0], name, rng)
+    room = max(limit - len(opt_calls), 12)
+    # a method of one parameter: every receiver with every value (bump on rc and final)
+    width = len(pools[0]) if len(pools) == 1 and len(recvs) > 1 else 6
+    per = max(room // len(recvs), width)
+    for n, recv in enumerate(recvs):
+        combos = _combos(pools, rng, per if n == 0 else max(per // 2, width))
+        for i, combo in enumerate(combos):
+            args = _args(required, combo)
+            for extra in extras if i < 3 else extras[:1]:
+                both = ", ".join(a for a in (args, extra) if a)
+                calls.append(
+                    Call("", target.qualname, _form(name, recv, both), all(typed) and bool(typed))
                 )
-            )
-    return calls[: _MAX_CALLS + 8]
+    return [*calls[:1], *opt_calls, *calls[1:]][: limit + 12]
+
+
+def _optional_calls(
+    target: Target,
+    optional: list[Param],
+    pools: list[list[str]],
+    shapes: dict[str, list[str]],
+    recv: str,
+    name: str,
+    rng: random.Random,
+) -> list[Call]:
+    """The optional parameters: one at a time (on the first values of the required ones
+    and on a random mix), then all of them at once."""
+    required = [p for p in target.params if p.default is None]
+    bases = list(dict.fromkeys([tuple(pool[0] for pool in pools),
+                                tuple(rng.choice(pool) for pool in pools)]))  # fmt: skip
+    out: list[Call] = []
+    firsts = []
+    for p in optional:
+        values, _ = _pool(p, target.constants)
+        shaped = shapes.get(p.name, [])
+        options = [v for v in dict.fromkeys([*shaped[:12], *values[1:4]]) if v != p.default]
+        firsts += [f"{p.name}={options[0]}"] if options else []
+        for base in bases:
+            args = _args(required, base)
+            for v in options if base == bases[0] else options[:2]:
+                both = ", ".join(a for a in (args, f"{p.name}={v}") if a)
+                out.append(Call("", target.qualname, f"{recv}{name}({both})", False))
+    if len(firsts) > 1:
+        both = ", ".join(a for a in (_args(required, bases[0]), *firsts) if a)
+        out.append(Call("", target.qualname, f"{recv}{name}({both})", False))
+    return out
 
 
 def doctest_candidates(targets: list[Target], module: str) -> list[Candidate]:

@@ -48,6 +48,8 @@ class Target:
     is_static: bool = False
     init_params: list[Param] = field(default_factory=list)
     is_generator: bool = False
+    varargs: str | None = None  # the name of ``*args`` when it has one
+    varkw: str | None = None  # the name of ``**kwargs`` when it has one
 
     @property
     def annotated(self) -> bool:
@@ -148,6 +150,8 @@ def _target(
         is_static=is_static,
         init_params=init,
         is_generator=_is_generator(fn),
+        varargs=fn.args.vararg.arg if fn.args.vararg else None,
+        varkw=fn.args.kwarg.arg if fn.args.kwarg else None,
     )
 
 
@@ -195,7 +199,9 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
                     out.append(found)
     examples = _example_literals(out)
     for t in out:  # values the docs show are valid inputs (a version string, a date, ...)
-        t.constants = list(dict.fromkeys([*t.constants, *examples]))[: _MAX_CONSTANTS * 2]
+        own = _example_literals([t])  # its own examples first, then its branch constants
+        t.constants = list(dict.fromkeys([*own[:4], *t.constants, *examples]))
+        t.constants = t.constants[: _MAX_CONSTANTS * 2]
     if symbol:
         out = [t for t in out if symbol in (t.qualname, t.name, t.cls)]
     return out

@@ -1,0 +1,151 @@
+"""The calls the probe tries, and coverage-guided rounds for what they left uncovered.
+
+Round one (``first_calls``): every target's boundary calls, with the values each
+parameter's usage asks for (``pyshapes``) and, for methods, several receivers built the
+ways the module's own docstrings build them (``pyobjects``), plus operators, property
+reads and writes on those receivers.
+
+Later rounds (``more_calls``, driven by ``generate``): only the targets whose lines or
+branches are still missed get calls, with (a) the objects earlier calls returned as new
+receivers (a sequence grows one call at a time: ``VersionInfo.parse('1.2.3')`` ->
+``VersionInfo.parse('1.2.3').bump_prerelease()`` -> its ``.compare(...)``), (b) wider
+value pools (literals from the whole module, another random seed), and nothing already
+probed. The rounds stop when a round reaches nothing new or the time budget is spent;
+each call's outcome still goes through the probe and the three-run keep rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from devlab.testing.pyobjects import class_infos, docstring_builders, object_calls
+from devlab.testing.pyshapes import Context, subcommands, usage_pools
+from devlab.testing.strategies import Call, boundary_calls
+from devlab.testing.targets import Target
+
+__all__ = ["CallPlanner"]
+
+_MAX_FIRST = 1200  # calls in the first probe
+_MAX_ROUND = 500  # calls in each later round
+_MAX_RECEIVERS = 6
+_CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
+_CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", ""]
+_STR = re.compile(r"'[^'\\]{1,40}'")
+
+
+class CallPlanner:
+    """Plans the probe's calls for one module (see the module doc)."""
+
+    def __init__(self, targets: list[Target], source: str, module: str) -> None:
+        self.targets = targets
+        self.infos = class_infos(source)
+        names = {t.cls for t in targets if t.cls}
+        self.infos = {k: v for k, v in self.infos.items() if k in names}
+        self.builders = docstring_builders(source, module, set(self.infos))
+        self.seen: set[str] = set()
+        self.constants = list(dict.fromkeys(c for t in targets for c in t.constants))[:24]
+        self.commands = subcommands(source)
+        self.argv: set[str] = set()  # targets taking a command line: never called without
+        self.builder_args = [
+            m.group(0) for b in self.builders.values() for m in _STR.finditer(" ".join(b))
+        ]
+        self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
+
+    def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
+        names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
+        literals = list(dict.fromkeys([*t.constants, *self.constants]))
+        strings = [c for c in literals if c[:1] in "'\""]
+        ctx = Context(self.commands, strings, seed, self.builder_args)
+        shapes = usage_pools(t.source, names, self.builders, ctx)
+        for name, values in shapes.items():
+            # a parameter that takes an instance also takes what builds one ('1.2.3-rc.1')
+            if any(v in self.builders.get(c, []) for c in self.builders for v in values):
+                both = [*values[:2], *self.builder_args[:4], *values[2:], *self.builder_args]
+                shapes[name] = list(dict.fromkeys(both))
+            if any(v.startswith("['") or v == "[]" for v in values[:1]):
+                self.argv.add(t.qualname)
+        if t.varkw:  # ``kwargs.get('key')`` -> the keyword names to pass
+            from devlab.testing.pyshapes import analyse_usage
+
+            use = analyse_usage(t.source, [t.varkw]).get(t.varkw)
+            shapes[f"**{t.varkw}"] = list(dict.fromkeys(use.keys))[:3] if use else []
+        return shapes
+
+    def _fresh(self, calls: list[Call], limit: int) -> list[Call]:
+        out = []
+        for call in calls:
+            if call.target in self.argv and call.expr.endswith("()"):
+                continue  # argparse would read the test runner's own sys.argv
+            if call.expr not in self.seen and len(call.expr) < 200:
+                self.seen.add(call.expr)
+                out.append(call)
+        return out[:limit]
+
+    def first_calls(self) -> list[Call]:
+        calls: list[Call] = []
+        for name, info in self.infos.items():
+            recv = self.builders.get(name, [])[:4]
+            for target, expr in object_calls(info, recv, list(reversed(recv))):
+                calls.append(Call("", target, expr, False))
+        for t in self.targets:
+            recv = self.builders.get(t.cls or "", [])
+            calls += boundary_calls(t, shapes=self.shapes[t.qualname], receivers=recv)
+        return self._number(self._fresh(calls, _MAX_FIRST), "c")
+
+    def more_calls(
+        self, rnd: int, missing: set[int], outcomes: dict[str, tuple[str, dict]]
+    ) -> list[Call]:
+        """Calls for the targets with ``missing`` lines (branch sources count too);
+        ``outcomes`` maps every probed call's expression to (target, its outcome)."""
+        needy = [t for t in self.targets if set(range(t.start_line, t.end_line + 1)) & missing]
+        made = self._made(outcomes)
+        calls: list[Call] = []
+        per = max(_MAX_ROUND // max(len(needy), 1), 12)
+        for t in needy:
+            shaped = self._shapes(t, rnd)
+            mixed = list(dict.fromkeys([*t.constants[:6], *self.constants[:6]]))
+            shapes = {k: [*v, *mixed[:6]] for k, v in shaped.items()}
+            for p in t.params:
+                shapes.setdefault(p.name, mixed[:8])
+            built = self.builders.get(t.cls or "", [])
+            recv = list(dict.fromkeys([*made.get(t.cls or "", [])[:_MAX_RECEIVERS], *built]))
+            recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
+            calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)
+        calls += self._call_results(needy, outcomes)
+        for name, info in self.infos.items():
+            if any(t.cls == name for t in needy):
+                recv = made.get(name, [])[:4]
+                others = self.builders.get(name, [])[:2]
+                calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
+        return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+
+    def _call_results(
+        self, needy: list[Target], outcomes: dict[str, tuple[str, dict]]
+    ) -> list[Call]:
+        """A call that returned a function (a decorator, a getter) is called in turn."""
+        names = {t.qualname for t in needy} | {t.name for t in needy}
+        out = []
+        for expr, (target, res) in sorted(outcomes.items(), key=lambda kv: len(kv[0]))[:4000]:
+            if res.get("type") not in _CALLABLE_TYPES or len(expr) > 80:
+                continue
+            if target in names or any(f"{n}(" in expr for n in names):
+                for args in _CALL_ARGS:
+                    out.append(Call("", target, f"({expr})({args})", False))
+        return out[:120]
+
+    def _made(self, outcomes: dict[str, tuple[str, dict]]) -> dict[str, list[str]]:
+        """Per class: the shortest probed expressions that returned an instance of it."""
+        made: dict[str, list[str]] = {}
+        for expr, (_, out) in sorted(outcomes.items(), key=lambda kv: len(kv[0])):
+            kind, typ = out.get("kind"), out.get("type", "")
+            if kind in ("object", "value") and typ in self.infos and not out.get("iter"):
+                if re.search(r"\bsetattr\(|==|<|>", expr):
+                    continue
+                made.setdefault(typ, []).append(expr)
+        return made
+
+    @staticmethod
+    def _number(calls: list[Call], prefix: str) -> list[Call]:
+        for i, call in enumerate(calls):
+            call.id = f"{prefix}{i}"
+        return calls

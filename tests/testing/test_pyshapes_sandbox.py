@@ -1,0 +1,92 @@
+"""The shaped inputs, docstring receivers and coverage-guided rounds end to end: a small
+module whose lines are reachable only through them, generated from zero tests in the
+real sandbox; the kept tests then pass under plain pytest outside DevLab."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from devlab.testing import ProjectFiles, generate_tests
+from helpers import write_tree
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
+SHAPES = '''"""Small tools.
+
+>>> Version.parse('1.2.3-rc.1')
+Version(1, 2, 3, 'rc.1')
+"""
+
+
+def interleave(seqs):
+    """Items of each sequence in turn."""
+    iters = [iter(s) for s in seqs]
+    out = []
+    while iters:
+        for it in list(iters):
+            try:
+                out.append(next(it))
+            except StopIteration:
+                iters.remove(it)
+    return out
+
+
+def fold(binop, seq):
+    result = None
+    for item in seq:
+        result = item if result is None else binop(result, item)
+    return result
+
+
+def describe(args):
+    if args.verbose:
+        return "verbose " + args.name
+    return args.name
+
+
+class Version:
+    def __init__(self, major, minor=0, patch=0, pre=None):
+        self.parts = (major, minor, patch)
+        self.pre = pre
+
+    def __repr__(self):
+        return f"Version({self.parts[0]}, {self.parts[1]}, {self.parts[2]}, {self.pre!r})"
+
+    def __eq__(self, other):
+        return (self.parts, self.pre) == (other.parts, other.pre)
+
+    @classmethod
+    def parse(cls, text):
+        core, _, pre = text.partition("-")
+        return cls(*[int(p) for p in core.split(".")], pre=pre or None)
+
+    def final(self):
+        return Version(*self.parts)
+
+    def is_final(self):
+        if self.pre is None:
+            return True
+        return False
+'''
+
+
+def test_shaped_calls_and_sequences_reach_what_plain_values_miss(lab_settings, tmp_path):
+    pf = ProjectFiles("shapes", None, None, {"shapes.py": SHAPES})
+    result = generate_tests(pf, lab_settings, path="shapes.py", search_seconds=60)
+    code = result.test_code
+    assert result.after.line_percent >= 90 and result.after.branch_percent >= 90, code
+    assert "interleave([[" in code or "interleave([(" in code, code  # iterable of iterables
+    assert "fold((lambda a, b" in code or "fold(max" in code, code  # a two-argument callable
+    assert "describe(SimpleNamespace(" in code, code  # an attribute bag for describe(args)
+    assert "Version.parse(" in code, code  # the docstring's own construction
+    assert " at 0x" not in code
+    root = write_tree(tmp_path / "fresh", {"shapes.py": SHAPES, result.test_path: code})
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", result.test_path],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(result.kept)} passed" in run.stdout
