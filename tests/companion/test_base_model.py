@@ -4,6 +4,7 @@ example, the requirement as a comment, the ``def`` line), stop sequences, no spe
 from __future__ import annotations
 
 import ast
+import json
 
 import pytest
 
@@ -228,3 +229,62 @@ def test_a_method_is_shown_dedented_and_put_back_at_its_indentation(bench):
     assert "```python\ndef total(self):\n    return sum(self.items)\n```" in model.prompts[0]
     assert answer.code == "    def total(self):\n        return sum(self.items or [])\n"
     assert "+        return sum(self.items or [])" in answer.diff
+
+
+def test_spec_examples_become_asserts_only_when_they_call_the_function():
+    from devlab.companion.base_prompts import spec_asserts, spec_continuation
+
+    examples = [
+        {"input": 'is_palindrome("Aba")', "output": "True"},
+        {"input": 'count_vowels("banana")', "output": "3"},  # the worked example's, copied
+        {"input": "is_palindrome(", "output": "True"},  # does not parse
+        {"input": "print(1)", "output": "None"},  # not the function
+        "is_palindrome('x')",  # not an input/output pair
+    ]
+    checks = ['is_palindrome("abc") == False', 'count_vowels("AEIOU") == 5', "is_palindrome"]
+    assert spec_asserts("is_palindrome", examples, checks) == [
+        'assert is_palindrome("Aba") == True',
+        'assert is_palindrome("abc") == False',
+    ]
+    many = [{"input": f"f({i})", "output": str(i)} for i in range(9)]
+    assert len(spec_asserts("f", many, [])) == 4
+    page = spec_continuation(PALINDROME)
+    assert page.text.endswith(f"# Requirement: {PALINDROME}\n")
+    assert json.loads(page.text.splitlines()[2])["function"] == "count_vowels"
+    tests = acceptance_continuation(PALINDROME, ['assert is_palindrome("Aba") == True'])
+    assert tests.prefix.endswith(
+        'def test_is_palindrome():\n    assert is_palindrome("Aba") == True\n'
+        '    assert is_palindrome("'
+    )
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_a_base_model_spec_is_asked_under_the_schema_only_when_switched_on(
+    bench, monkeypatch, asked
+):
+    from devlab.companion import generate as loop_module
+    from devlab.companion.models import SPEC_SCHEMA
+    from devlab.llm import LLMService
+
+    spec = {"summary": "s", "function": "wrong_name", "inputs": [], "outputs": [],
+            "constraints": [], "examples": [{"input": 'is_palindrome("Aba")', "output": "True"}],
+            "acceptance_tests": []}  # fmt: skip
+    replies = [json.dumps(spec)] if asked else []
+    model = BaseScripted(*replies, 'abc") is False')
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    monkeypatch.setattr(loop_module, "BASE_MODEL_SPEC", asked)
+    loop = loop_module.Loop(bench, GenerateRequest(requirement=PALINDROME), "python",
+                            loop_module.LAYOUTS["python"], 1, base=True)  # fmt: skip
+    got = loop_module._base_spec(loop, PALINDROME)
+    assert got.function == "is_palindrome"  # the requirement's name wins
+    tests, error = loop_module.make_tests(loop, got)
+    assert error is None and tests is not None
+    if asked:
+        assert got.source == "model" and model.params[0].json_schema == SPEC_SCHEMA
+        assert model.prompts[0].endswith(f"# Requirement: {PALINDROME}\n")
+        assert 'assert is_palindrome("Aba") == True\n    assert is_palindrome("abc")' in tests
+    else:
+        assert got.source == "requirement" and len(model.prompts) == 1
+        assert 'def test_is_palindrome():\n    assert is_palindrome("abc") is False' in tests

@@ -14,8 +14,11 @@ files for it to continue:
 - **stop sequences** end the continuation where the file would go on to something
   else (two blank lines, a top-level comment, a ``__main__`` block).
 
-There is no spec step (a base model writes no JSON spec worth parsing): the spec is
-the requirement itself. Python only; other languages keep the instruction prompts.
+By default there is no spec step: the spec is the requirement itself. Measured with
+the spec (:func:`spec_continuation`: a page with a worked example, decoded under the
+spec's JSON schema so it always parses; its examples put in front of the test file's
+asserts by :func:`spec_asserts`), see ``generate.BASE_MODEL_SPEC``. Python only; other
+languages keep the instruction prompts.
 
 **Questions** (``chat``, ``explain``) on a base model are a question-and-answer page
 to continue (:func:`answer_continuation`): a one-line title, the code in question, the
@@ -25,6 +28,8 @@ the system prompt; given a worked example first, it copies the example's answer.
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import textwrap
 from dataclasses import dataclass
@@ -48,6 +53,19 @@ def test_count_vowels():
 EXAMPLE_CODE = """def count_vowels(text):
     return sum(1 for ch in text.lower() if ch in "aeiou")
 """
+EXAMPLE_SPEC = {
+    "summary": "Count the vowels of a string, ignoring case.",
+    "function": "count_vowels",
+    "inputs": ["text: str"],
+    "outputs": ["int: how many of a, e, i, o, u text holds"],
+    "constraints": ["upper-case vowels count too"],
+    "examples": [
+        {"input": 'count_vowels("banana")', "output": "3"},
+        {"input": 'count_vowels("xyz")', "output": "0"},
+    ],
+    "acceptance_tests": ['count_vowels("AEIOU") == 5'],
+}
+SPEC_STOPS = ["\n\n", "\n# "]
 TEST_STOPS = ["\n\n", "\n# ", "\nif __name__"]
 CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef test"]
 ANSWER_STOPS = ["\n\n", "\nQuestion:", "\nCode ", "\nCode:", "\n```"]
@@ -100,11 +118,50 @@ def _first_argument(requirement: str) -> str:
     return ""
 
 
-def acceptance_continuation(requirement: str) -> Continuation:
-    """The test file to continue: the worked example, then this requirement's."""
+def spec_continuation(requirement: str) -> Continuation:
+    """The spec as a page to continue: the worked example's requirement and its JSON
+    spec, then this requirement and an empty line for its spec (the caller decodes it
+    under the spec's JSON schema, so it parses; the content is the model's)."""
+    text = (
+        _header("spec.json", EXAMPLE_REQUIREMENT)
+        + json.dumps(EXAMPLE_SPEC)
+        + "\n\n"
+        + _header("spec.json", requirement)
+    )
+    return Continuation(text, "", SPEC_STOPS, "base-spec")
+
+
+def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int = 4) -> list[str]:
+    """A spec's examples (``{"input": "f(x)", "output": "y"}``) and acceptance checks
+    (``"f(x) == y"``) as ``assert`` lines: only those that call ``name`` and parse as
+    Python; the worked example's own are dropped (copied, not written for this one)."""
+    copied = {f"{e['input']} == {e['output']}" for e in EXAMPLE_SPEC["examples"]}  # type: ignore[index]
+    copied.update(EXAMPLE_SPEC["acceptance_tests"])  # type: ignore[arg-type]
+    claims = [f"{e.get('input')} == {e.get('output')}" for e in examples if isinstance(e, dict)]
+    out: list[str] = []
+    for claim in [*claims, *checks]:
+        claim = " ".join(str(claim).split())
+        if claim in copied or not claim.startswith(f"{name}(") or len(claim) > 300:
+            continue
+        try:
+            tree = ast.parse(f"assert {claim}")
+        except SyntaxError:
+            continue
+        test = tree.body[0].test  # type: ignore[attr-defined]
+        if isinstance(test, ast.Compare) and f"assert {claim}" not in out:
+            out.append(f"assert {claim}")
+    return out[:most]
+
+
+def acceptance_continuation(requirement: str, given: list[str] | None = None) -> Continuation:
+    """The test file to continue: the worked example, then this requirement's (its
+    test function starting with the ``given`` assert lines, e.g. from a spec)."""
     name, _ = signature(requirement)
     start = _first_argument(requirement)
-    prefix = f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}({start}"
+    lines = "".join(f"    {line}\n" for line in given or [])
+    prefix = (
+        f"from solution import {name}\n\n\ndef test_{name}():\n{lines}    assert {name}({start}"
+    )
     text = (
         _header("test_solution.py", EXAMPLE_REQUIREMENT)
         + EXAMPLE_TESTS
@@ -255,5 +312,7 @@ __all__ = [
     "rewrite_continuation",
     "signature",
     "solution_continuation",
+    "spec_asserts",
+    "spec_continuation",
     "translated_header",
 ]

@@ -58,6 +58,10 @@ LogFn = Callable[[str], None]
 # for a fence with the language name.
 SPEC_STOPS = ["\nRequirement ("]
 CODE_STOPS = ["\n```\n"]
+# On a base model the loop asks no spec by default (the requirement is the spec): a
+# constrained spec parses, but measured on the packaged model it did not help the
+# verdicts (docs/benchmarks.md, "#18 (i18g)"). True asks for one (base_prompts).
+BASE_MODEL_SPEC = False
 
 
 @dataclass(frozen=True)
@@ -208,10 +212,20 @@ class Loop:
     tests: str | None = None  # the acceptance tests once written
     plan: TestPlan | None = None  # what the acceptance tests are written to (plans.py)
 
-    def continue_file(self, task: str, given: base_prompts.Continuation, temperature: float) -> str:
+    def continue_file(
+        self,
+        task: str,
+        given: base_prompts.Continuation,
+        temperature: float,
+        schema: dict | None = None,
+    ) -> str:
         """The file ``given`` starts, continued by the model (a base model's way)."""
         params = GenerationParams(
-            max_tokens=self.req.max_tokens, temperature=temperature, stop=given.stop, seed=0
+            max_tokens=self.req.max_tokens,
+            temperature=temperature,
+            stop=given.stop,
+            seed=0,
+            json_schema=schema,
         )
         completion = complete_model(
             self.bench.llm,
@@ -257,7 +271,10 @@ class Loop:
 def make_tests(loop: Loop, spec: Spec) -> tuple[str | None, str | None]:
     """``(tests, None)``, or ``(None, why)`` when the model's tests do not parse."""
     if loop.base:
-        given = base_prompts.acceptance_continuation(loop.req.requirement)
+        asserts = base_prompts.spec_asserts(
+            spec.function or "", spec.examples, spec.acceptance_tests
+        )
+        given = base_prompts.acceptance_continuation(loop.req.requirement, asserts)
         reply = loop.continue_file("tests", given, loop.req.temperature)
         try:
             return extract_code(fence(reply, loop.language), loop.language), None
@@ -309,9 +326,8 @@ def generate_code(
     loop.base = language == "python" and bench.llm.base_model("generate")
 
     report(progress, "spec", 0, 1, "writing the specification")
-    if loop.base:  # a base model writes no JSON spec worth reading: the requirement is it
-        name, _ = base_prompts.signature(requirement)
-        spec = Spec(summary=requirement, function=name, source="requirement")
+    if loop.base:
+        spec = _base_spec(loop, requirement)
     else:
         spec_prompt = render_prompt("spec", **loop.values())
         reply = loop.ask("generate", spec_prompt, SPEC_STOPS, SPEC_SCHEMA)
@@ -324,6 +340,19 @@ def generate_code(
     if tests:
         say(f"acceptance tests: {tests.count(chr(10))} lines in {layout.tests}")
     return _run_loop(loop, spec, tests, tests_error, [], progress, say)
+
+
+def _base_spec(loop: Loop, requirement: str) -> Spec:
+    """A base model's spec: the requirement itself, or (``BASE_MODEL_SPEC``) a spec
+    page continued under the spec's JSON schema; the function is the requirement's."""
+    name, _ = base_prompts.signature(requirement)
+    if not BASE_MODEL_SPEC:
+        return Spec(summary=requirement, function=name, source="requirement")
+    given = base_prompts.spec_continuation(requirement)
+    spec = parse_spec(loop.continue_file("generate", given, loop.req.temperature, SPEC_SCHEMA),
+                      requirement)  # fmt: skip
+    spec.function = name
+    return spec
 
 
 def resume_generation(
