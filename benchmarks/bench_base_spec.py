@@ -93,8 +93,9 @@ def one_run(bench: Workbench, requirement: str, checks: list[str], rounds: int) 
     head = result.tests.split("assert", 1)
     return {
         "function": result.spec.function,
-        "spec": result.spec.source,
-        "spec_examples": [e for e in result.spec.examples][:4],
+        "spec_source": result.spec.source,
+        "spec_examples": result.spec.examples[:4],
+        "spec_summary": result.spec.summary[:120],
         "tests_head": ("assert" + head[1])[:300] if len(head) > 1 else result.tests[:300],
         "verdict": result.verdict,
         "rounds": len(result.rounds),
@@ -120,7 +121,7 @@ def main() -> None:
                 loop_module.BASE_MODEL_SPEC = way == "on"
                 row = one_run(bench, requirement, checks, args.max_rounds)
                 runs[way].append(row)
-                print(json.dumps({"spec": way, **row}), file=sys.stderr, flush=True)
+                print(json.dumps({"way": way, **row}), file=sys.stderr, flush=True)
     finally:
         bench.close()
     summary = {}

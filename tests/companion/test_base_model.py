@@ -238,12 +238,14 @@ def test_spec_examples_become_asserts_only_when_they_call_the_function():
         {"input": 'is_palindrome("Aba")', "output": "True"},
         {"input": 'count_vowels("banana")', "output": "3"},  # the worked example's, copied
         {"input": "is_palindrome(", "output": "True"},  # does not parse
-        {"input": "print(1)", "output": "None"},  # not the function
+        {"input": '"xyx"', "output": "True"},  # bare arguments
+        {"input": "print(1)", "output": "None"},  # a call, not the function's
         "is_palindrome('x')",  # not an input/output pair
     ]
     checks = ['is_palindrome("abc") == False', 'count_vowels("AEIOU") == 5', "is_palindrome"]
     assert spec_asserts("is_palindrome", examples, checks) == [
         'assert is_palindrome("Aba") == True',
+        'assert is_palindrome("xyx") == True',
         'assert is_palindrome("abc") == False',
     ]
     many = [{"input": f"f({i})", "output": str(i)} for i in range(9)]
@@ -282,7 +284,10 @@ def test_a_base_model_spec_is_asked_under_the_schema_only_when_switched_on(
     tests, error = loop_module.make_tests(loop, got)
     assert error is None and tests is not None
     if asked:
-        assert got.source == "model" and model.params[0].json_schema == SPEC_SCHEMA
+        assert got.source == "model"
+        schema = model.params[0].json_schema
+        assert schema["properties"]["examples"]["minItems"] == 2
+        assert {**schema, "properties": SPEC_SCHEMA["properties"]} == SPEC_SCHEMA
         assert model.prompts[0].endswith(f"# Requirement: {PALINDROME}\n")
         assert 'assert is_palindrome("Aba") == True\n    assert is_palindrome("abc")' in tests
     else:

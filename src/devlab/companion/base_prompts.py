@@ -71,6 +71,7 @@ CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef
 ANSWER_STOPS = ["\n\n", "\nQuestion:", "\nCode ", "\nCode:", "\n```"]
 CODE_ANSWER_STOPS = ["\n```", "\nQuestion:", "\n\n\n\n"]
 _SIGNATURE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(([^()\n]{0,200})\)")
+_CALLED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,80}\(")
 _ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
 
 
@@ -133,11 +134,17 @@ def spec_continuation(requirement: str) -> Continuation:
 
 def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int = 4) -> list[str]:
     """A spec's examples (``{"input": "f(x)", "output": "y"}``) and acceptance checks
-    (``"f(x) == y"``) as ``assert`` lines: only those that call ``name`` and parse as
-    Python; the worked example's own are dropped (copied, not written for this one)."""
+    (``"f(x) == y"``) as ``assert`` lines: only those that call ``name`` (an example's
+    bare arguments are called with it) and parse as Python; the worked example's own
+    are dropped (copied, not written for this one)."""
     copied = {f"{e['input']} == {e['output']}" for e in EXAMPLE_SPEC["examples"]}  # type: ignore[index]
     copied.update(EXAMPLE_SPEC["acceptance_tests"])  # type: ignore[arg-type]
-    claims = [f"{e.get('input')} == {e.get('output')}" for e in examples if isinstance(e, dict)]
+    claims = []
+    for e in examples:
+        if isinstance(e, dict):
+            given = " ".join(str(e.get("input")).split())  # a bare argument list: call it
+            call = given if _CALLED.match(given) else f"{name}({given})"
+            claims.append(f"{call} == {e.get('output')}")
     out: list[str] = []
     for claim in [*claims, *checks]:
         claim = " ".join(str(claim).split())

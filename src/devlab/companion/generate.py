@@ -62,6 +62,12 @@ CODE_STOPS = ["\n```\n"]
 # constrained spec parses, but measured on the packaged model it did not help the
 # verdicts (docs/benchmarks.md, "#18 (i18g)"). True asks for one (base_prompts).
 BASE_MODEL_SPEC = False
+# Its examples are the only part of a base model's spec the loop uses: two at least.
+_EXAMPLES = {**SPEC_SCHEMA["properties"]["examples"], "minItems": 2}
+BASE_SPEC_SCHEMA = {
+    **SPEC_SCHEMA,
+    "properties": {**SPEC_SCHEMA["properties"], "examples": _EXAMPLES},
+}
 
 
 @dataclass(frozen=True)
@@ -349,7 +355,7 @@ def _base_spec(loop: Loop, requirement: str) -> Spec:
     if not BASE_MODEL_SPEC:
         return Spec(summary=requirement, function=name, source="requirement")
     given = base_prompts.spec_continuation(requirement)
-    spec = parse_spec(loop.continue_file("generate", given, loop.req.temperature, SPEC_SCHEMA),
+    spec = parse_spec(loop.continue_file("generate", given, loop.req.temperature, BASE_SPEC_SCHEMA),
                       requirement)  # fmt: skip
     spec.function = name
     return spec
