@@ -5,6 +5,10 @@ its name no ``-it``) does not follow instructions: asked in chat turns, it echoe
 prompt. What it does well is continue a file. So for such a model the loop writes
 files for it to continue:
 
+- **spec**: a page with a worked example's requirement and JSON spec, then this
+  requirement (:func:`spec_continuation`), decoded under the spec's JSON schema so it
+  always parses; its examples begin the test file's asserts (:func:`spec_asserts`).
+  ``generate.BASE_MODEL_SPEC`` switches it off (the requirement is then the spec).
 - **tests**: one worked example (a requirement comment, the import, a test function
   with asserts), then the same header for the requirement and ``assert name(`` for the
   model to go on from;
@@ -14,11 +18,7 @@ files for it to continue:
 - **stop sequences** end the continuation where the file would go on to something
   else (two blank lines, a top-level comment, a ``__main__`` block).
 
-By default there is no spec step: the spec is the requirement itself. Measured with
-the spec (:func:`spec_continuation`: a page with a worked example, decoded under the
-spec's JSON schema so it always parses; its examples put in front of the test file's
-asserts by :func:`spec_asserts`), see ``generate.BASE_MODEL_SPEC``. Python only; other
-languages keep the instruction prompts.
+Python only; other languages keep the instruction prompts.
 
 **Questions** (``chat``, ``explain``) on a base model are a question-and-answer page
 to continue (:func:`answer_continuation`): a one-line title, the code in question, the
