@@ -258,6 +258,13 @@ def test_spec_examples_become_asserts_only_when_they_call_the_function():
         'assert is_palindrome("xyx") == True',
         'assert is_palindrome("abc") == False',
     ]
+    contradicting = [{"input": 'is_palindrome("abc")', "output": out} for out in ("True", "False")]
+    assert spec_asserts("is_palindrome", contradicting + examples[:1], []) == [
+        'assert is_palindrome("Aba") == True'
+    ]
+    assert spec_asserts("f", [{"input": "f(1)", "output": "2"}] * 2, ["f(1) == 2"]) == [
+        "assert f(1) == 2"
+    ]
     many = [{"input": f"f({i})", "output": str(i)} for i in range(9)]
     assert len(spec_asserts("f", many, [])) == 4
     page = spec_continuation(PALINDROME)

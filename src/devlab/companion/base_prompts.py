@@ -136,7 +136,8 @@ def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int =
     """A spec's examples (``{"input": "f(x)", "output": "y"}``) and acceptance checks
     (``"f(x) == y"``) as ``assert`` lines: only those that call ``name`` (an example's
     bare arguments are called with it) and parse as Python; the worked example's own
-    are dropped (copied, not written for this one)."""
+    are dropped (copied, not written for this one), and so is every claim about a call
+    the spec gives two different results for (such tests could never pass)."""
     copied = {f"{e['input']} == {e['output']}" for e in EXAMPLE_SPEC["examples"]}  # type: ignore[index]
     copied.update(EXAMPLE_SPEC["acceptance_tests"])  # type: ignore[arg-type]
     claims = []
@@ -145,19 +146,20 @@ def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int =
             given = " ".join(str(e.get("input")).split())  # a bare argument list: call it
             call = given if _CALLED.match(given) else f"{name}({given})"
             claims.append(f"{call} == {e.get('output')}")
-    out: list[str] = []
+    kept: dict[str, tuple[str, set[str]]] = {}  # the call -> (its first claim, results)
     for claim in [*claims, *checks]:
         claim = " ".join(str(claim).split())
         if claim in copied or not claim.startswith(f"{name}(") or len(claim) > 300:
             continue
         try:
-            tree = ast.parse(f"assert {claim}")
+            test = ast.parse(f"assert {claim}").body[0].test  # type: ignore[attr-defined]
         except SyntaxError:
             continue
-        test = tree.body[0].test  # type: ignore[attr-defined]
-        if isinstance(test, ast.Compare) and f"assert {claim}" not in out:
-            out.append(f"assert {claim}")
-    return out[:most]
+        if isinstance(test, ast.Compare) and len(test.comparators) == 1:
+            call = ast.unparse(test.left)
+            result = ast.dump(test.ops[0]) + ast.unparse(test.comparators[0])
+            kept.setdefault(call, (claim, set()))[1].add(result)
+    return [f"assert {claim}" for claim, results in kept.values() if len(results) == 1][:most]
 
 
 def acceptance_continuation(requirement: str, given: list[str] | None = None) -> Continuation:
