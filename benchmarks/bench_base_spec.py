@@ -9,7 +9,8 @@ verdict, whether the final code passes reference checks written here (which the 
 never sees), the rounds' durations, and the spec's examples that became asserts.
 
     DEVLAB_LLM_MODELS_DIR=/tmp/devlab-test-models PYTHONPATH=src nice -n 10 \\
-        python benchmarks/bench_base_spec.py --home /tmp/bench-base-spec [--max-rounds 2]
+        python benchmarks/bench_base_spec.py --home /tmp/bench-base-spec [--max-rounds 2] \
+        [--ways off,on]
 """
 
 from __future__ import annotations
@@ -110,14 +111,18 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--max-rounds", type=int, default=2)
     parser.add_argument("--cases", type=int, default=len(CASES))
+    parser.add_argument("--ways", default="off,on", help="off (no spec), on (the spec), or both")
     args = parser.parse_args()
     bench = Workbench.open(load_settings(home=args.home))
     if not bench.llm.base_model("generate"):
         raise SystemExit("the generate route's model is not a base model: nothing to compare")
-    runs: dict[str, list[dict]] = {"off": [], "on": []}
+    ways = [w for w in args.ways.split(",") if w in ("off", "on")]
+    if not ways:
+        raise SystemExit("--ways takes off, on or off,on")
+    runs: dict[str, list[dict]] = {way: [] for way in ways}
     try:
         for requirement, checks in CASES[: args.cases]:
-            for way in ("off", "on"):
+            for way in ways:
                 loop_module.BASE_MODEL_SPEC = way == "on"
                 row = one_run(bench, requirement, checks, args.max_rounds)
                 runs[way].append(row)
