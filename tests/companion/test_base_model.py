@@ -250,6 +250,7 @@ def test_spec_examples_become_asserts_only_when_they_call_the_function():
         {"input": "is_palindrome(", "output": "True"},  # does not parse
         {"input": '"xyx"', "output": "True"},  # bare arguments
         {"input": "print(1)", "output": "None"},  # a call, not the function's
+        {"input": 'is_palindrome("a", "b")', "output": '"a", "b"'},  # an assert with a message
         "is_palindrome('x')",  # not an input/output pair
     ]
     checks = ['is_palindrome("abc") == False', 'count_vowels("AEIOU") == 5', "is_palindrome"]

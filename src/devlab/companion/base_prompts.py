@@ -152,9 +152,12 @@ def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int =
         if claim in copied or not claim.startswith(f"{name}(") or len(claim) > 300:
             continue
         try:
-            test = ast.parse(f"assert {claim}").body[0].test  # type: ignore[attr-defined]
+            line = ast.parse(f"assert {claim}").body[0]
         except SyntaxError:
             continue
+        if not isinstance(line, ast.Assert) or line.msg is not None:  # "== 'a', 'b'"
+            continue
+        test = line.test
         if isinstance(test, ast.Compare) and len(test.comparators) == 1:
             call = ast.unparse(test.left)
             result = ast.dump(test.ops[0]) + ast.unparse(test.comparators[0])
