@@ -61,9 +61,9 @@ CODE_STOPS = ["\n```\n"]
 # On a base model the loop asks a spec page decoded under the spec's schema, and puts
 # the spec's examples in front of the acceptance tests (base_prompts). Measured on the
 # packaged model against no spec (docs/benchmarks.md, "#18 (i18g)"): the same verdicts
-# (0 of 6 both ways), the rounds shorter (median 22 s against 87 s, load 12-17: the test
-# file, begun with the examples, ended instead of running to max_tokens). False: the
-# requirement alone is the spec. Given tests skip it (its examples would go unused).
+# (0 of 6 every way), no more tokens (5,548 and 8,606 in two runs against 9,339), round
+# median 22 s against 87 s in the paired run (load 12-17; the second, at load 14-22:
+# 73 s). False: the requirement alone is the spec. Given tests skip it.
 BASE_MODEL_SPEC = True
 BASE_SPEC_TOKENS = 400  # the specs that parsed took 110-219 tokens; one looped to 1024
 # Its examples are the only part of a base model's spec the loop uses: two at least.
