@@ -1,9 +1,11 @@
 """The verified loop on a base model (issue 18): completion-style prompts (a worked
-example, the requirement as a comment, the ``def`` line), stop sequences, no spec step."""
+example, the requirement as a comment, the ``def`` line), stop sequences, a spec page
+decoded under the spec's JSON schema whose examples begin the tests."""
 
 from __future__ import annotations
 
 import ast
+import json
 
 import pytest
 
@@ -79,7 +81,12 @@ class BaseScripted:
 def test_loop_on_a_base_model_continues_files_and_reaches_a_verdict(bench):
     from devlab.llm import LLMService
 
+    spec = {"summary": "", "function": "is_palindrome", "inputs": [], "outputs": [],
+            "constraints": [], "acceptance_tests": [],
+            "examples": [{"input": '"Aba"', "output": "True"},
+                         {"input": '"ab"', "output": "False"}]}  # fmt: skip
     model = BaseScripted(
+        json.dumps(spec),  # the spec page, decoded under the schema
         'Racecar") is True\n    assert is_palindrome("abc") is False',  # tests
         "    return s == s[::-1]",  # round 1: case is not ignored
         "    s = s.lower()\n    return s == s[::-1]",  # round 2
@@ -88,15 +95,19 @@ def test_loop_on_a_base_model_continues_files_and_reaches_a_verdict(bench):
         bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
     )
     result = generate_code(bench, GenerateRequest(requirement=PALINDROME, max_rounds=2))
-    assert result.spec.source == "requirement" and result.spec.function == "is_palindrome"
+    assert result.spec.source == "model" and result.spec.function == "is_palindrome"
+    assert model.params[0].json_schema is not None
     assert result.tests.startswith("from solution import is_palindrome")
+    assert 'assert is_palindrome("Aba") == True\n    assert is_palindrome("ab") == False' in (
+        result.tests
+    )
     assert [r.status for r in result.rounds] == ["failed", "passed"]
     assert result.verdict == "passed"
     assert result.code.startswith("def is_palindrome(s):\n    s = s.lower()")
-    assert len(model.prompts) == 3  # tests, code, code again (no spec call)
-    assert model.prompts[1].endswith("def is_palindrome(s):\n")
-    assert "# An earlier version failed" in model.prompts[2]
-    assert model.params[1].stop and model.params[2].temperature >= 0.7
+    assert len(model.prompts) == 4  # spec, tests, code, code again
+    assert model.prompts[2].endswith("def is_palindrome(s):\n")
+    assert "# An earlier version failed" in model.prompts[3]
+    assert model.params[2].stop and model.params[3].temperature >= 0.7
 
 
 def test_chat_and_explain_on_a_base_model_continue_a_question_page(bench):
@@ -228,3 +239,75 @@ def test_a_method_is_shown_dedented_and_put_back_at_its_indentation(bench):
     assert "```python\ndef total(self):\n    return sum(self.items)\n```" in model.prompts[0]
     assert answer.code == "    def total(self):\n        return sum(self.items or [])\n"
     assert "+        return sum(self.items or [])" in answer.diff
+
+
+def test_spec_examples_become_asserts_only_when_they_call_the_function():
+    from devlab.companion.base_prompts import spec_asserts, spec_continuation
+
+    examples = [
+        {"input": 'is_palindrome("Aba")', "output": "True"},
+        {"input": 'count_vowels("banana")', "output": "3"},  # the worked example's, copied
+        {"input": "is_palindrome(", "output": "True"},  # does not parse
+        {"input": '"xyx"', "output": "True"},  # bare arguments
+        {"input": "print(1)", "output": "None"},  # a call, not the function's
+        {"input": 'is_palindrome("a", "b")', "output": '"a", "b"'},  # an assert with a message
+        "is_palindrome('x')",  # not an input/output pair
+    ]
+    checks = ['is_palindrome("abc") == False', 'count_vowels("AEIOU") == 5', "is_palindrome"]
+    assert spec_asserts("is_palindrome", examples, checks) == [
+        'assert is_palindrome("Aba") == True',
+        'assert is_palindrome("xyx") == True',
+        'assert is_palindrome("abc") == False',
+    ]
+    contradicting = [{"input": 'is_palindrome("abc")', "output": out} for out in ("True", "False")]
+    assert spec_asserts("is_palindrome", contradicting + examples[:1], []) == [
+        'assert is_palindrome("Aba") == True'
+    ]
+    assert spec_asserts("f", [{"input": "f(1)", "output": "2"}] * 2, ["f(1) == 2"]) == [
+        "assert f(1) == 2"
+    ]
+    many = [{"input": f"f({i})", "output": str(i)} for i in range(9)]
+    assert len(spec_asserts("f", many, [])) == 4
+    page = spec_continuation(PALINDROME)
+    assert page.text.endswith(f"# Requirement: {PALINDROME}\n")
+    assert json.loads(page.text.splitlines()[2])["function"] == "count_vowels"
+    tests = acceptance_continuation(PALINDROME, ['assert is_palindrome("Aba") == True'])
+    assert tests.prefix.endswith(
+        'def test_is_palindrome():\n    assert is_palindrome("Aba") == True\n'
+        '    assert is_palindrome("'
+    )
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_a_base_model_spec_is_asked_under_the_schema_only_when_switched_on(
+    bench, monkeypatch, asked
+):
+    from devlab.companion import generate as loop_module
+    from devlab.companion.models import SPEC_SCHEMA
+    from devlab.llm import LLMService
+
+    spec = {"summary": "s", "function": "wrong_name", "inputs": [], "outputs": [],
+            "constraints": [], "examples": [{"input": 'is_palindrome("Aba")', "output": "True"}],
+            "acceptance_tests": []}  # fmt: skip
+    replies = [json.dumps(spec)] if asked else []
+    model = BaseScripted(*replies, 'abc") is False')
+    bench.llm = LLMService(
+        bench.settings, bench.db, providers={"base": model}, routes={"default": ["base"]}
+    )
+    monkeypatch.setattr(loop_module, "BASE_MODEL_SPEC", asked)
+    loop = loop_module.Loop(bench, GenerateRequest(requirement=PALINDROME), "python",
+                            loop_module.LAYOUTS["python"], 1, base=True)  # fmt: skip
+    got = loop_module._base_spec(loop, PALINDROME, tests_given=False)
+    assert got.function == "is_palindrome"  # the requirement's name wins
+    tests, error = loop_module.make_tests(loop, got)
+    assert error is None and tests is not None
+    if asked:
+        assert got.source == "model" and model.params[0].max_tokens == 400
+        schema = model.params[0].json_schema
+        assert schema["properties"]["examples"]["minItems"] == 2
+        assert {**schema, "properties": SPEC_SCHEMA["properties"]} == SPEC_SCHEMA
+        assert model.prompts[0].endswith(f"# Requirement: {PALINDROME}\n")
+        assert 'assert is_palindrome("Aba") == True\n    assert is_palindrome("abc")' in tests
+    else:
+        assert got.source == "requirement" and len(model.prompts) == 1
+        assert 'def test_is_palindrome():\n    assert is_palindrome("abc") is False' in tests

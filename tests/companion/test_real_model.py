@@ -232,3 +232,21 @@ def test_rest_chat_uses_the_packaged_model(real):
         body = resp.json()
         _from_packaged_model(body["provider"], body["model"])
         assert body["answer"].strip()
+
+
+def test_the_base_model_spec_page_parses_under_the_schema(real):
+    # the verified loop's spec on the packaged base model: a page continued under the
+    # spec's JSON Schema parses, with the two examples the schema asks for
+    from devlab.companion import generate as loop_module
+
+    requirement = (
+        "Write a Python function is_palindrome(s) that returns True when the string s "
+        "reads the same backwards, ignoring case."
+    )
+    req = GenerateRequest(requirement=requirement, temperature=0.0)
+    loop = loop_module.Loop(real, req, "python", loop_module.LAYOUTS["python"], 0, base=True)
+    spec = loop_module._base_spec(loop, requirement, tests_given=False)
+    assert spec.source == "model" and spec.function == "is_palindrome"
+    assert len(spec.examples) >= 2 and all("input" in e for e in spec.examples)
+    assert loop.last is not None and loop.last.usage.completion_tokens <= 400
+    _from_packaged_model(loop.last.provider, loop.last.model)

@@ -5,6 +5,10 @@ its name no ``-it``) does not follow instructions: asked in chat turns, it echoe
 prompt. What it does well is continue a file. So for such a model the loop writes
 files for it to continue:
 
+- **spec**: a page with a worked example's requirement and JSON spec, then this
+  requirement (:func:`spec_continuation`), decoded under the spec's JSON schema so it
+  always parses; its examples begin the test file's asserts (:func:`spec_asserts`).
+  ``generate.BASE_MODEL_SPEC`` switches it off (the requirement is then the spec).
 - **tests**: one worked example (a requirement comment, the import, a test function
   with asserts), then the same header for the requirement and ``assert name(`` for the
   model to go on from;
@@ -14,8 +18,7 @@ files for it to continue:
 - **stop sequences** end the continuation where the file would go on to something
   else (two blank lines, a top-level comment, a ``__main__`` block).
 
-There is no spec step (a base model writes no JSON spec worth parsing): the spec is
-the requirement itself. Python only; other languages keep the instruction prompts.
+Python only; other languages keep the instruction prompts.
 
 **Questions** (``chat``, ``explain``) on a base model are a question-and-answer page
 to continue (:func:`answer_continuation`): a one-line title, the code in question, the
@@ -25,6 +28,8 @@ the system prompt; given a worked example first, it copies the example's answer.
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import textwrap
 from dataclasses import dataclass
@@ -48,11 +53,25 @@ def test_count_vowels():
 EXAMPLE_CODE = """def count_vowels(text):
     return sum(1 for ch in text.lower() if ch in "aeiou")
 """
+EXAMPLE_SPEC = {
+    "summary": "Count the vowels of a string, ignoring case.",
+    "function": "count_vowels",
+    "inputs": ["text: str"],
+    "outputs": ["int: how many of a, e, i, o, u text holds"],
+    "constraints": ["upper-case vowels count too"],
+    "examples": [
+        {"input": 'count_vowels("banana")', "output": "3"},
+        {"input": 'count_vowels("xyz")', "output": "0"},
+    ],
+    "acceptance_tests": ['count_vowels("AEIOU") == 5'],
+}
+SPEC_STOPS = ["\n\n", "\n# "]
 TEST_STOPS = ["\n\n", "\n# ", "\nif __name__"]
 CODE_STOPS = ["\n\n\n", "\n# ", "\nif __name__", "\nprint(", "\nassert ", "\ndef test"]
 ANSWER_STOPS = ["\n\n", "\nQuestion:", "\nCode ", "\nCode:", "\n```"]
 CODE_ANSWER_STOPS = ["\n```", "\nQuestion:", "\n\n\n\n"]
 _SIGNATURE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]{0,80})\s*\(([^()\n]{0,200})\)")
+_CALLED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,80}\(")
 _ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
 
 
@@ -100,11 +119,61 @@ def _first_argument(requirement: str) -> str:
     return ""
 
 
-def acceptance_continuation(requirement: str) -> Continuation:
-    """The test file to continue: the worked example, then this requirement's."""
+def spec_continuation(requirement: str) -> Continuation:
+    """The spec as a page to continue: the worked example's requirement and its JSON
+    spec, then this requirement and an empty line for its spec (the caller decodes it
+    under the spec's JSON schema, so it parses; the content is the model's)."""
+    text = (
+        _header("spec.json", EXAMPLE_REQUIREMENT)
+        + json.dumps(EXAMPLE_SPEC)
+        + "\n\n"
+        + _header("spec.json", requirement)
+    )
+    return Continuation(text, "", SPEC_STOPS, "base-spec")
+
+
+def spec_asserts(name: str, examples: list[dict], checks: list[str], most: int = 4) -> list[str]:
+    """A spec's examples (``{"input": "f(x)", "output": "y"}``) and acceptance checks
+    (``"f(x) == y"``) as ``assert`` lines: only those that call ``name`` (an example's
+    bare arguments are called with it) and parse as Python; the worked example's own
+    are dropped (copied, not written for this one), and so is every claim about a call
+    the spec gives two different results for (such tests could never pass)."""
+    copied = {f"{e['input']} == {e['output']}" for e in EXAMPLE_SPEC["examples"]}  # type: ignore[index]
+    copied.update(EXAMPLE_SPEC["acceptance_tests"])  # type: ignore[arg-type]
+    claims = []
+    for e in examples:
+        if isinstance(e, dict):
+            given = " ".join(str(e.get("input")).split())  # a bare argument list: call it
+            call = given if _CALLED.match(given) else f"{name}({given})"
+            claims.append(f"{call} == {e.get('output')}")
+    kept: dict[str, tuple[str, set[str]]] = {}  # the call -> (its first claim, results)
+    for claim in [*claims, *checks]:
+        claim = " ".join(str(claim).split())
+        if claim in copied or not claim.startswith(f"{name}(") or len(claim) > 300:
+            continue
+        try:
+            line = ast.parse(f"assert {claim}").body[0]
+        except SyntaxError:
+            continue
+        if not isinstance(line, ast.Assert) or line.msg is not None:  # "== 'a', 'b'"
+            continue
+        test = line.test
+        if isinstance(test, ast.Compare) and len(test.comparators) == 1:
+            call = ast.unparse(test.left)
+            result = ast.dump(test.ops[0]) + ast.unparse(test.comparators[0])
+            kept.setdefault(call, (claim, set()))[1].add(result)
+    return [f"assert {claim}" for claim, results in kept.values() if len(results) == 1][:most]
+
+
+def acceptance_continuation(requirement: str, given: list[str] | None = None) -> Continuation:
+    """The test file to continue: the worked example, then this requirement's (its
+    test function starting with the ``given`` assert lines, e.g. from a spec)."""
     name, _ = signature(requirement)
     start = _first_argument(requirement)
-    prefix = f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}({start}"
+    lines = "".join(f"    {line}\n" for line in given or [])
+    prefix = (
+        f"from solution import {name}\n\n\ndef test_{name}():\n{lines}    assert {name}({start}"
+    )
     text = (
         _header("test_solution.py", EXAMPLE_REQUIREMENT)
         + EXAMPLE_TESTS
@@ -255,5 +324,7 @@ __all__ = [
     "rewrite_continuation",
     "signature",
     "solution_continuation",
+    "spec_asserts",
+    "spec_continuation",
     "translated_header",
 ]

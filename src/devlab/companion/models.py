@@ -365,7 +365,7 @@ class Spec(BaseModel):
     examples: list[dict[str, Any]] = Field(default_factory=list)
     acceptance_tests: list[str] = Field(default_factory=list)
     # model: the model's JSON; fallback: its reply was not JSON; requirement: a base
-    # model's loop, which asks for no spec (the requirement is the spec)
+    # model's loop without a spec (given tests, or generate.BASE_MODEL_SPEC off)
     source: Literal["model", "fallback", "requirement"] = "model"
 
 
