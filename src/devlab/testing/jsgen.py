@@ -62,8 +62,8 @@ from devlab.testing.jssig import (
     jsdoc_of,
 )
 from devlab.testing.keeprule import RUNS, Run, judge_runs
+from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
-from devlab.testing.mutation import file_mutants, mutation_score
 from devlab.testing.project import ProjectFiles
 
 __all__ = ["JS_FRAMEWORKS", "generate_js_tests"]
@@ -430,42 +430,25 @@ def _mutant_killers(
     kill the mutants the kept tests let survive (greedy, most kills first). Two mutation
     runs: the kept tests against every mutant, then all those candidates against the
     survivors, with each mutant's failing tests named."""
-    tries = {d.name: d for d in dropped if d.reason.startswith("adds no coverage")}
+    tries = {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE)}
     if not tries:
         return kept, dropped
     folder = js.test_path.rsplit("/", 1)[0]
     ext = ".ts" if js.typescript else ".mjs" if js.esm else ".js"
     kept_path, tries_path = f"{folder}/_devlab_kept.test{ext}", f"{folder}/_devlab_tries.test{ext}"
-    kept_file = _node_file(js, [c for c, _ in kept])
-    base, _ = mutation_score(js.pf, js.settings, path=js.path, tests=[kept_path],
-                             extra_files={kept_path: kept_file}, symbol=symbol)  # fmt: skip
-    survivors = {m.id for m in base.survived}
-    if not survivors:
-        message.append("no mutant survived the kept tests" if base.mutants else base.message)
-        return kept, dropped
-    texts = {m.id: new for found in file_mutants(js.path, js.pf.files[js.path], symbol).values()
-             for m, new in found if m.id in survivors}  # fmt: skip
     cands: list[Cand] = [(d.name, d.target, d.code, d.strategy) for d in tries.values()]
-    failing: dict[str, list[str]] = {}
-    run_js_mutants({**js.pf.files, tries_path: _node_file(js, cands)}, js.settings, path=js.path,
-                   tests=[tries_path], mutants=sorted(texts.items()), failing=failing,
-                   typescript=js.typescript)  # fmt: skip
-    kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
-    gained = 0
-    while True:
-        name = max(kills, key=lambda n: len(kills[n] & survivors), default="")
-        won = sorted(kills.get(name, set()) & survivors)
-        if not won:
-            break
-        survivors -= set(won)
-        res = tries[name]
-        res.kept, res.kills = True, won
-        res.reason = (f"passed 3/3; no new coverage, but kills {len(won)} mutant(s) the other "
-                      f"tests miss ({', '.join(won[:5])})")  # fmt: skip
-        kept.append(((res.name, res.target, res.code, res.strategy), res))
-        gained += 1
-    message.append(f"{gained} test(s) kept for killing mutants the other kept tests miss; "
-                   f"{len(survivors)} mutant(s) still survive")  # fmt: skip
+
+    def run_tries(files: dict[str, str], mutants: list, failing: dict) -> None:
+        run_js_mutants(files, js.settings, path=js.path, tests=[tries_path], mutants=mutants,
+                       failing=failing, typescript=js.typescript)  # fmt: skip
+
+    won, note = keep_mutant_killers(
+        js.pf, js.settings, path=js.path, symbol=symbol, tries=tries,
+        kept_file=(kept_path, _node_file(js, [c for c, _ in kept])),
+        tries_file=(tries_path, _node_file(js, cands)), run_tries=run_tries, timeout=10.0,
+    )  # fmt: skip
+    message.append(note)
+    kept = kept + [((r.name, r.target, r.code, r.strategy), r) for r in won]
     return kept, [d for d in dropped if not d.kept]
 
 
