@@ -33,7 +33,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,16 @@ log = logging.getLogger(__name__)
 STORE_NAME = "summary-vectors-v2.sqlite"  # v2: half-precision vectors, rowid table
 FILL_BATCH = 256  # summaries embedded (and committed) at a time
 _LOOKUP_BATCH = 500  # keys per SELECT (under SQLite's variable limit)
+
+
+def _select_in(conn: sqlite3.Connection, select: str, keys: Iterable[bytes]) -> Iterator[tuple]:
+    """The rows of ``select ... WHERE key IN (...)`` over ``keys``, a batch at a time."""
+    items = list(keys)
+    for i in range(0, len(items), _LOOKUP_BATCH):
+        part = items[i : i + _LOOKUP_BATCH]
+        yield from conn.execute(f"{select} WHERE key IN ({','.join('?' * len(part))})", part)
+
+
 # what ranking.summary makes of a chunk: change it when the summary's text changes
 SUMMARY_FORMAT = f"summary-v1:{ranking.SUMMARY_CHARS}"
 
@@ -105,13 +115,8 @@ class SummaryStore:
             if conn is None:
                 return found
             try:
-                items = list(keys)
-                for i in range(0, len(items), _LOOKUP_BATCH):
-                    part = items[i : i + _LOOKUP_BATCH]
-                    marks = ",".join("?" * len(part))
-                    sql = f"SELECT key, vec FROM summary_vectors WHERE key IN ({marks})"
-                    for key, vec in conn.execute(sql, part):
-                        found[keys[key]] = np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+                for key, vec in _select_in(conn, "SELECT key, vec FROM summary_vectors", keys):
+                    found[keys[key]] = np.frombuffer(vec, dtype=np.float16).astype(np.float32)
             except sqlite3.Error as exc:
                 self._fail(exc)
         return found
@@ -141,12 +146,8 @@ class SummaryStore:
             if conn is None:
                 return found
             try:
-                items = list(keys)
-                for i in range(0, len(items), _LOOKUP_BATCH):
-                    part = items[i : i + _LOOKUP_BATCH]
-                    marks = ",".join("?" * len(part))
-                    sql = f"SELECT key FROM filled_chunks WHERE key IN ({marks})"
-                    found.update(keys[row[0]] for row in conn.execute(sql, part))
+                rows = _select_in(conn, "SELECT key FROM filled_chunks", keys)
+                found.update(keys[row[0]] for row in rows)
             except sqlite3.Error as exc:
                 self._fail(exc)
         return found
