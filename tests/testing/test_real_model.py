@@ -21,12 +21,13 @@ pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.sandbox]
 MODELS_DIR = os.environ.get("DEVLAB_TEST_MODELS_DIR") or str(
     Path(tempfile.gettempdir()) / "devlab-test-models"
 )
-# One branch the model-free strategies cannot reach (`x` must be a str with a prefix),
-# so the model is asked.
+# One branch the model-free strategies cannot reach (a str whose characters' codes sum
+# to 1000: the shaped inputs now build prefixed strings from the body's literals), so the
+# model is asked.
 CODE = (
     "def describe(x):\n"
-    "    if isinstance(x, str) and x.startswith('#'):\n"
-    "        return 'comment'\n"
+    "    if isinstance(x, str) and sum(map(ord, x)) == 1000:\n"
+    "        return 'magic'\n"
     "    return 'other'\n"
 )
 
