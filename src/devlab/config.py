@@ -210,6 +210,11 @@ class Settings(BaseSettings):
     embedding_first_tier: Literal["static", "off"] = "static"
     embedding_static_min_chunks: int = Field(default=1000, ge=0)
 
+    # Testing lab: the second keep rule of generated tests (a candidate that adds no
+    # coverage is kept when it kills a mutant the other tests miss) costs two mutation
+    # runs per generation; off, generation keeps by coverage alone (faster).
+    testing_mutant_keep: bool = True
+
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)
     sandbox_max_memory_mb: int = Field(default=2048, ge=64)

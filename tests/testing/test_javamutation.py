@@ -65,17 +65,16 @@ def test_java_mutants_come_from_the_parsers_methods() -> None:
 def test_java_mutants_run_against_the_projects_junit_tests(lab_settings: Settings) -> None:
     pf = ProjectFiles("calc", None, None, {MAIN: CALC, TESTS: WEAK})
     assert mutant_tests(pf, MAIN) == [TESTS]
-    weak, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs")
+    args = {"path": MAIN, "tests": [TESTS], "symbol": "abs", "per_function": 6}
+    weak, _ = mutation_score(pf, lab_settings, **args)
     assert weak.message == "" and weak.symbols == ["Calc.abs"]
     assert weak.mutants >= 3 and weak.score == 0.0
     assert all(m.diff.startswith(f"--- a/{MAIN}") for m in weak.survived)
-    strong, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs",
-                               extra_files={TESTS: STRONG})  # fmt: skip
+    strong, _ = mutation_score(pf, lab_settings, **args, extra_files={TESTS: STRONG})
     assert strong.mutants == weak.mutants and strong.score is not None and strong.score > 50
     # a suite that fails on the original judges nothing, and says why
     broken = TEST % "assertEquals(1, Calc.abs(3));"
-    none, _ = mutation_score(pf, lab_settings, path=MAIN, tests=[TESTS], symbol="abs",
-                             extra_files={TESTS: broken})  # fmt: skip
+    none, _ = mutation_score(pf, lab_settings, **args, extra_files={TESTS: broken})
     assert none.score is None and "do not pass on the original" in none.message
 
 

@@ -90,7 +90,13 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lab_settings(tmp_path: Path, repo: Path) -> Iterator[Settings]:
     cache = Path(tempfile.mkdtemp(prefix="devlab-envs-", dir="/var/tmp"))
     cache.chmod(0o755)
-    yield load_settings(home=tmp_path / "home", sandbox_env_cache=cache, maven_repo=repo)
+    # the mutant-killing keep rule has tests of its own (test_javamutation.py)
+    yield load_settings(
+        home=tmp_path / "home",
+        sandbox_env_cache=cache,
+        maven_repo=repo,
+        testing_mutant_keep=False,
+    )
     shutil.rmtree(cache, ignore_errors=True)
 
 

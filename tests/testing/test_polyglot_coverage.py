@@ -349,7 +349,8 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
         "        }\n        return sum;\n    }\n}\n",
     )
     body = SnippetTestsRequest(code=code, framework="junit", coverage=100)
-    result = generate_for_snippet(lab_settings, body, model=model)
+    settings = lab_settings.model_copy(update={"testing_mutant_keep": False})  # tested apart
+    result = generate_for_snippet(settings, body, model=model)
     assert result.framework == "junit" and result.test_path == "CalcGeneratedTest.java"
     assert result.before.line_percent == 0 and result.after.line_percent == 100.0
     assert result.after.branch_percent == 100.0  # `? "B" : "C"`: both edges of one line

@@ -75,7 +75,8 @@ class Version:
 
 def test_shaped_calls_and_sequences_reach_what_plain_values_miss(lab_settings, tmp_path):
     pf = ProjectFiles("shapes", None, None, {"shapes.py": SHAPES})
-    result = generate_tests(pf, lab_settings, path="shapes.py", search_seconds=60)
+    settings = lab_settings.model_copy(update={"testing_mutant_keep": False})  # tested apart
+    result = generate_tests(pf, settings, path="shapes.py", search_seconds=60)
     code = result.test_code
     assert result.after.line_percent >= 90 and result.after.branch_percent >= 90, code
     assert "interleave([[" in code or "interleave([(" in code, code  # iterable of iterables

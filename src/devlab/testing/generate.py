@@ -350,7 +350,7 @@ def generate_tests(
         )  # fmt: skip
         kept += more_kept
         dropped += more_dropped
-    if kept:  # the second rule: kills a mutant the kept tests and the project's miss
+    if kept and session.settings.testing_mutant_keep:  # the second rule: kills a mutant
         kept, dropped = _second_rule(
             session, kept, dropped, groups, existing, symbol, message, progress
         )

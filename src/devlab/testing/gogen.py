@@ -333,7 +333,11 @@ def generate_go_tests(
         cands = [(name, label, code, "model") for name, label, code in proposed]
         more_kept, more_dropped = _verify(go, cands, covered, wall, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and any(d.reason.startswith(NO_COVERAGE) for d in dropped):
+    if (
+        kept
+        and settings.testing_mutant_keep
+        and any(d.reason.startswith(NO_COVERAGE) for d in dropped)
+    ):
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(go, kept, dropped, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
@@ -362,7 +366,7 @@ def _mutant_killers(
         kept_file=(f"{stem}_devlab_kept_test.go", _file(go, [c for _, c, _ in kept], imports)),
         tries_file=(f"{stem}_devlab_tries_test.go",
                     _file(go, [d.code for d in tries.values()], imports)),
-        run_tries=run_tries, timeout=30.0,
+        run_tries=run_tries, timeout=30.0, targets_only=True,
     )  # fmt: skip
     message.append(note)
     kept = kept + [(r.name, r.code, r) for r in won]

@@ -297,7 +297,11 @@ def generate_junit_tests(
         proposed, imports = junit_model_candidates(model, asked, missing, java=java)
         more_kept, more_dropped, _ = _verify(java, proposed, wall, timeout, base, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept and any(d.reason.startswith(NO_COVERAGE) for d in dropped):
+    if (
+        kept
+        and settings.testing_mutant_keep
+        and any(d.reason.startswith(NO_COVERAGE) for d in dropped)
+    ):
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(java, kept, dropped, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
@@ -330,7 +334,7 @@ def _mutant_killers(
                    _test_class(java, kept_cls, [r.code for _, _, r in kept], imports)),
         tries_file=(posixpath.join(folder, f"{tries_cls}.java"),
                     _test_class(java, tries_cls, [d.code for d in tries.values()], imports)),
-        run_tries=run_tries,
+        run_tries=run_tries, targets_only=True,
     )  # fmt: skip
     message.append(note)
     kept = kept + [(r.name, r.target, r) for r in won]

@@ -392,7 +392,7 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if kept:  # the second rule: kills a mutant the kept tests let survive
+    if kept and js.settings.testing_mutant_keep:  # the second rule: kills a survivor
         report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
         kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")

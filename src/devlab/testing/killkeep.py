@@ -19,9 +19,12 @@ from devlab.testing.models import CandidateResult
 from devlab.testing.mutation import file_mutants, mutation_score
 from devlab.testing.project import ProjectFiles
 
-__all__ = ["NO_COVERAGE", "TriesRunner", "keep_mutant_killers"]
+__all__ = ["NO_COVERAGE", "PER_FUNCTION", "TriesRunner", "keep_mutant_killers"]
 
 NO_COVERAGE = "adds no coverage"
+# Mutants per function in this step (the mutation report's own runs take 12): two
+# mutation runs during generation, each mutant a compile and a test run in Go and Java.
+PER_FUNCTION = 4
 # (files with the tries' test file, [(mutant id, mutated file)], failing to fill) -> None
 TriesRunner = Callable[[dict[str, str], list[tuple[str, str]], dict[str, list[str]]], None]
 
@@ -37,19 +40,23 @@ def keep_mutant_killers(
     tries: dict[str, CandidateResult],
     run_tries: TriesRunner,
     timeout: float = 20.0,
+    targets_only: bool = False,
 ) -> tuple[list[CandidateResult], str]:
     """The candidates of ``tries`` (by test name) that kill a surviving mutant, marked
     kept with the mutants they kill, and a note for the result's message.
-    ``kept_file``/``tries_file``: (path, text) of the kept tests and of the tries."""
+    ``kept_file``/``tries_file``: (path, text) of the kept tests and of the tries;
+    ``targets_only``: mutate only the functions the tries call (their ``target`` is the
+    function's qualified name, as in Go and Java), which bounds the two runs."""
     kept_path, kept_text = kept_file
+    only = {d.target for d in tries.values()} if targets_only else None
     base, _ = mutation_score(pf, settings, path=path, tests=[kept_path],
                              extra_files={kept_path: kept_text}, symbol=symbol,
-                             timeout=timeout)  # fmt: skip
+                             timeout=timeout, per_function=PER_FUNCTION, only=only)  # fmt: skip
     survivors = {m.id for m in base.survived}
     if not survivors:
         return [], ("no mutant survived the kept tests" if base.mutants else base.message)
-    texts = {m.id: new for found in file_mutants(path, pf.files[path], symbol).values()
-             for m, new in found if m.id in survivors}  # fmt: skip
+    found_all = file_mutants(path, pf.files[path], symbol, PER_FUNCTION).values()
+    texts = {m.id: new for found in found_all for m, new in found if m.id in survivors}
     failing: dict[str, list[str]] = {}
     run_tries({**pf.files, kept_path: kept_text, tries_file[0]: tries_file[1]},
               sorted(texts.items()), failing)  # fmt: skip

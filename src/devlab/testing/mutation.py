@@ -20,6 +20,7 @@ import hashlib
 import posixpath
 import random
 import time
+from collections.abc import Collection
 from typing import Literal
 
 from sqlalchemy import select
@@ -204,10 +205,12 @@ def mutation_score(
     previous: dict[str, dict] | None = None,
     timeout: float = 10.0,
     per_function: int = 12,
+    only: Collection[str] | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[MutationReport, dict[str, dict]]:
     """Run the mutants of ``path`` against ``tests``; returns the report and the
-    per-function records to store (``previous`` records are reused when unchanged)."""
+    per-function records to store (``previous`` records are reused when unchanged);
+    ``only``: the qualified names of the functions to mutate (all when None)."""
     started = time.monotonic()
     if path not in pf.files:
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
@@ -224,6 +227,8 @@ def mutation_score(
     text = pf.files[path]
     tests_hash = hashlib.sha256("\0".join(files[t] for t in sorted(tests)).encode()).hexdigest()
     mutants = file_mutants(path, text, symbol, per_function)
+    if only is not None:  # just these functions' mutants (qualified names)
+        mutants = {q: found for q, found in mutants.items() if q in only}
     records: dict[str, dict] = {}
     results: list[MutantResult] = []
     todo: list[tuple[MutantResult, str]] = []
