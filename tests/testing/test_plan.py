@@ -3,6 +3,8 @@ requirement through the model (a scripted model where the orchestration is teste
 
 from __future__ import annotations
 
+import functools
+
 import httpx
 import pytest
 from typer.testing import CliRunner
@@ -79,17 +81,16 @@ def test_doors(lab_settings: Settings, tmp_path) -> None:
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "[example] clip example 1: clip(5, 0, 3) -> returns 3" in done.output
+    post = functools.partial(httpx.post, timeout=60)  # not httpx's 5 s: a loaded host is slow
     for hostport in serve_in_thread(lab_settings):
         api = f"http://{hostport}/api/v1/devlab/testing/plan"
-        resp = httpx.post(api, json={"code": CODE, "use_model": False})
+        resp = post(api, json={"code": CODE, "use_model": False})
         assert resp.status_code == 200 and resp.json()["cases"], resp.text
-        body = assert_error_shape(httpx.post(api, json={"use_model": False}), 422)
+        body = assert_error_shape(post(api, json={"use_model": False}), 422)
         assert "requirement" in body["error"]
-        body = assert_error_shape(
-            httpx.post(api, json={"requirement": "x", "use_model": False}), 422
-        )
+        body = assert_error_shape(post(api, json={"requirement": "x", "use_model": False}), 422)
         assert "needs the language model" in body["error"]
-        assert_error_shape(httpx.post(api, json={"code": CODE, "colour": 1}), 422)
+        assert_error_shape(post(api, json={"code": CODE, "colour": 1}), 422)
         assert_error_shape(
-            httpx.post(api, json={"project": "nope", "path": "a.py", "use_model": False}), 404
+            post(api, json={"project": "nope", "path": "a.py", "use_model": False}), 404
         )

@@ -23,6 +23,7 @@ from devlab.config import Settings
 from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
+    LINK_FAST_CHECK,
     TS_SUFFIXES,
     JsRun,
     is_js_omitted,
@@ -52,14 +53,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_jest.json'), 'utf8'));
 const own = path.join(__dirname, 'node_modules', 'jest', 'bin', 'jest.js');
-if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
-  try {
-    const nm = path.join(__dirname, 'node_modules');
-    fs.mkdirSync(nm, { recursive: true });
-    const dst = path.join(nm, 'fast-check');
-    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
-  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
-}
+@@LINK_FAST_CHECK@@
 const jest = fs.existsSync(own) ? own : spec.global_jest;
 const run = spawnSync(process.execPath, [...spec.node_args, jest, '--ci', '--runInBand',
   '--coverage',  '--coverageReporters=lcovonly', '--coverageDirectory=/tmp/devlab-jest-cov',
@@ -74,7 +68,7 @@ const out = { status: run.status, signal: run.signal, jest: jest === own ? 'proj
   report: read('/tmp/devlab-jest.json'), lcov: read('/tmp/devlab-jest-cov/lcov.info'),
   stderr: (run.stderr || '').slice(-4000), error: run.error ? String(run.error) : '' };
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n');
-""".replace("@@MARK@@", MARK)
+""".replace("@@MARK@@", MARK).replace("@@LINK_FAST_CHECK@@\n", LINK_FAST_CHECK)
 
 
 TS_TRANSFORM = r"""'use strict';

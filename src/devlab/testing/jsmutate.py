@@ -19,7 +19,7 @@ from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import Limits, SandboxRequest, run_code
 from devlab.testing.jsprops import GLOBAL_ROOT, shared_fast_check
-from devlab.testing.jsrun import TS_SUFFIXES, tsc_paths
+from devlab.testing.jsrun import LINK_FAST_CHECK, TS_SUFFIXES, tsc_paths
 
 __all__ = ["run_js_mutants"]
 
@@ -34,14 +34,7 @@ const path = require('node:path');
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_mut.json'), 'utf8'));
 const target = path.join(__dirname, spec.target);
 const original = fs.readFileSync(target, 'utf8');
-if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
-  try {
-    const nm = path.join(__dirname, 'node_modules');
-    fs.mkdirSync(nm, { recursive: true });
-    const dst = path.join(nm, 'fast-check');
-    if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
-  } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
-}
+@@LINK_FAST_CHECK@@
 const env = spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env;
 const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
 function tests(id) {
@@ -71,7 +64,7 @@ if (out.original === 'passed') {
 out['@failing'] = failing;
 fs.writeFileSync(target, original);
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n', () => process.exit(0));
-""".replace("@@MARK@@", MARK)
+""".replace("@@MARK@@", MARK).replace("@@LINK_FAST_CHECK@@\n", LINK_FAST_CHECK)
 
 
 def _ts_root() -> str:

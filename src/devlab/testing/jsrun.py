@@ -33,6 +33,7 @@ from devlab.testing.models import CoverageSummary, FileCoverage, FunctionCoverag
 
 __all__ = [
     "JS_SUFFIXES",
+    "LINK_FAST_CHECK",
     "TS_SUFFIXES",
     "JsRun",
     "block_end",
@@ -62,14 +63,9 @@ _OMIT_DIRS = ("node_modules", "bench", "benchmark", "benchmarks", "docs", "doc",
               "examples", "coverage", "dist", "build", "out", "fixtures")  # fmt: skip
 _OMIT_NAMES = ("gruntfile", "gulpfile", "jakefile", ".eslintrc", ".prettierrc", ".mocharc",
                ".babelrc", "karma.conf", "protractor.conf", "wdio.conf")  # fmt: skip
-DRIVER = r"""'use strict';
-// DevLab's node:test coverage driver (see devlab/testing/jsrun.py).
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_spec.json'), 'utf8'));
-const lcov = '/tmp/devlab-lcov.info';
-if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modules
+# Drivers' lines that give the sandbox's own fast-check (NODE_PATH) a name in the
+# project's node_modules, which ES modules need (they ignore NODE_PATH).
+LINK_FAST_CHECK = r"""if (spec.node_path) {  // the shared fast-check, by name also for ES modules
   try {
     const nm = path.join(__dirname, 'node_modules');
     fs.mkdirSync(nm, { recursive: true });
@@ -77,6 +73,15 @@ if (spec.node_path) {  // the sandbox's own fast-check, by name also for ES modu
     if (!fs.existsSync(dst)) fs.symlinkSync(path.join(spec.node_path, 'fast-check'), dst);
   } catch (e) { /* a read-only node_modules: NODE_PATH serves CommonJS */ }
 }
+"""
+DRIVER = r"""'use strict';
+// DevLab's node:test coverage driver (see devlab/testing/jsrun.py).
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '_devlab_spec.json'), 'utf8'));
+const lcov = '/tmp/devlab-lcov.info';
+@@LINK_FAST_CHECK@@
 let compiled = { status: 0, stdout: '', stderr: '' };
 if (spec.tsc) {  // TypeScript: tsc with source maps, node maps coverage back to the .ts lines
   compiled = spawnSync(process.execPath, [spec.tsc, ...spec.tsc_args],
@@ -100,7 +105,7 @@ const out = { status: run.status, signal: run.signal, tap: run.stdout || '',
   built, compile: compiled.status !== 0 ? ((compiled.stdout || '') + (compiled.stderr || '') +
     (compiled.error ? String(compiled.error) : '')).slice(-4000) : '' };
 process.stdout.write('\n' + '@@MARK@@' + JSON.stringify(out) + '\n');
-""".replace("@@MARK@@", MARK)
+""".replace("@@MARK@@", MARK).replace("@@LINK_FAST_CHECK@@\n", LINK_FAST_CHECK)
 
 
 def is_js_test(path: str) -> bool:
