@@ -33,7 +33,7 @@ from devlab.testing.gorun import go_module, run_go_suite
 from devlab.testing.gosig import GoCall, go_calls, go_functions, go_package, go_quote, struct_types
 from devlab.testing.jsrun import code_lines
 from devlab.testing.keeprule import RUNS, Run, judge_runs
-from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
+from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
@@ -333,13 +333,10 @@ def generate_go_tests(
         cands = [(name, label, code, "model") for name, label, code in proposed]
         more_kept, more_dropped = _verify(go, cands, covered, wall, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if (
-        kept
-        and settings.testing_mutant_keep
-        and any(d.reason.startswith(NO_COVERAGE) for d in dropped)
-    ):
+    tries = mutant_tries(settings, kept, dropped)
+    if tries:
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
-        kept, dropped = _mutant_killers(go, kept, dropped, message, symbol, imports)
+        kept, dropped = _mutant_killers(go, kept, dropped, tries, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(go, kept, dropped, bugs, base, target_coverage, message, wall, imports)
     if skipped:
@@ -349,12 +346,12 @@ def generate_go_tests(
 
 
 def _mutant_killers(
-    go: _Go, kept: list, dropped: list[CandidateResult], message: list[str],
+    go: _Go, kept: list, dropped: list[CandidateResult],
+    tries: dict[str, CandidateResult], message: list[str],
     symbol: str | None, imports: list[str],
 ) -> tuple[list, list[CandidateResult]]:  # fmt: skip
     """Keep the no-coverage candidates that kill a mutant the kept tests let survive
     (``killkeep``): only the tries run (``go test -run``), failures read from ``-v``."""
-    tries = {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE) and d.code}
     stem = posixpath.join(go.dir, posixpath.basename(go.path).removesuffix(".go"))
 
     def run_tries(files: dict[str, str], mutants: list, failing: dict) -> None:

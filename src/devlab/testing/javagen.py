@@ -50,7 +50,7 @@ from devlab.testing.javasig import (
 )
 from devlab.testing.jsrun import block_end
 from devlab.testing.keeprule import RUNS, Run, judge_runs
-from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
+from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
 from devlab.testing.mavenenv import DEPS_EXPORT, maven_env
 from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
 from devlab.testing.project import ProjectFiles
@@ -297,13 +297,10 @@ def generate_junit_tests(
         proposed, imports = junit_model_candidates(model, asked, missing, java=java)
         more_kept, more_dropped, _ = _verify(java, proposed, wall, timeout, base, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
-    if (
-        kept
-        and settings.testing_mutant_keep
-        and any(d.reason.startswith(NO_COVERAGE) for d in dropped)
-    ):
+    tries = mutant_tries(settings, kept, dropped)
+    if tries:
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
-        kept, dropped = _mutant_killers(java, kept, dropped, message, symbol, imports)
+        kept, dropped = _mutant_killers(java, kept, dropped, tries, message, symbol, imports)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
     result.proof["test_timeout"] = test_timeout
@@ -314,12 +311,12 @@ def generate_junit_tests(
 
 
 def _mutant_killers(
-    java: _Java, kept: list, dropped: list[CandidateResult], message: list[str],
+    java: _Java, kept: list, dropped: list[CandidateResult],
+    tries: dict[str, CandidateResult], message: list[str],
     symbol: str | None, imports: list[str],
 ) -> tuple[list, list[CandidateResult]]:  # fmt: skip
     """Keep the no-coverage candidates that kill a mutant the kept tests let survive
     (``killkeep``): the tries' class alone, its failing methods read from JUnit."""
-    tries = {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE) and d.code}
     folder = posixpath.dirname(java.path).replace("src/main/", "src/test/", 1)
     kept_cls, tries_cls = f"{java.cls}DevlabKeptTest", f"{java.cls}DevlabTriesTest"
 

@@ -19,7 +19,7 @@ from devlab.testing.models import CandidateResult
 from devlab.testing.mutation import file_mutants, mutation_score
 from devlab.testing.project import ProjectFiles
 
-__all__ = ["NO_COVERAGE", "PER_FUNCTION", "TriesRunner", "keep_mutant_killers"]
+__all__ = ["NO_COVERAGE", "PER_FUNCTION", "TriesRunner", "keep_mutant_killers", "mutant_tries"]
 
 NO_COVERAGE = "adds no coverage"
 # Mutants per function in this step (the mutation report's own runs take 12): two
@@ -27,6 +27,16 @@ NO_COVERAGE = "adds no coverage"
 PER_FUNCTION = 4
 # (files with the tries' test file, [(mutant id, mutated file)], failing to fill) -> None
 TriesRunner = Callable[[dict[str, str], list[tuple[str, str]], dict[str, list[str]]], None]
+
+
+def mutant_tries(
+    settings: Settings, kept: list, dropped: list[CandidateResult]
+) -> dict[str, CandidateResult]:
+    """The candidates the rule tries, by test name: those that passed but added no
+    coverage; none when nothing is kept yet or ``testing_mutant_keep`` is off."""
+    if not kept or not settings.testing_mutant_keep:
+        return {}
+    return {d.name: d for d in dropped if d.reason.startswith(NO_COVERAGE) and d.code}
 
 
 def keep_mutant_killers(
