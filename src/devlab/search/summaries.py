@@ -126,13 +126,17 @@ class SummaryStore:
         if not pairs:
             return
         rows = [(_key(model, t), np.asarray(v, dtype=np.float16).tobytes()) for t, v in pairs]
+        self._insert("INSERT OR IGNORE INTO summary_vectors VALUES (?, ?)", rows)
+
+    def _insert(self, sql: str, rows: list[tuple]) -> None:
+        """``sql`` over ``rows`` in one transaction; an unusable store drops them."""
         with self._lock:
             conn = self._connect()
             if conn is None:
                 return
             try:
                 with conn:
-                    conn.executemany("INSERT OR IGNORE INTO summary_vectors VALUES (?, ?)", rows)
+                    conn.executemany(sql, rows)
             except sqlite3.Error as exc:
                 self._fail(exc)
 
@@ -155,17 +159,8 @@ class SummaryStore:
     def mark_filled(self, model: str, content_hashes: Iterable[str]) -> None:
         """Record that these chunks' summary vectors for ``model`` are stored."""
         rows = [(_chunk_key(model, h),) for h in dict.fromkeys(content_hashes)]
-        if not rows:
-            return
-        with self._lock:
-            conn = self._connect()
-            if conn is None:
-                return
-            try:
-                with conn:
-                    conn.executemany("INSERT OR IGNORE INTO filled_chunks VALUES (?)", rows)
-            except sqlite3.Error as exc:
-                self._fail(exc)
+        if rows:
+            self._insert("INSERT OR IGNORE INTO filled_chunks VALUES (?)", rows)
 
     def close(self) -> None:
         with self._lock:
