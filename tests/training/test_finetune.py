@@ -122,7 +122,12 @@ def test_objectives_fim_tokens_and_packing(packaged):
 
 @pytest.mark.slow
 def test_lora_run_cancel_resume_export_activate_and_serve(packaged, tmp_path):
-    settings = load_settings(home=tmp_path / "home", llm_models_dir=MODELS_DIR)
+    # served on the transformers engine (with the adapter through peft): merging an
+    # adapter into the fast engines' exports is tested on its own (test_onnx_genai,
+    # test_fastpath) and costs a minute more here
+    settings = load_settings(
+        home=tmp_path / "home", llm_models_dir=MODELS_DIR, llm_local_engine="transformers"
+    )
     bench = Workbench.open(settings)
     try:
         dataset = write_dataset(settings, bench.db)
