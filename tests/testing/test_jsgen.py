@@ -29,6 +29,7 @@ from devlab.testing.jestrun import jest_available, jest_tests, uses_jest
 from devlab.testing.jsgen import generate_js_tests, split_js_tests
 from devlab.testing.jsprops import GLOBAL_ROOT
 from devlab.testing.jssig import generated_test_layout, jsdoc_of
+from devlab.testing.mutation import mutant_tests
 from devlab.workbench import Workbench
 from helpers import serve_in_thread
 from lab_projects import ingest
@@ -252,6 +253,41 @@ test('bounds', () => {
                              tests=["test/bounds.test.js"],
                              extra_files={"test/bounds.test.js": bounds})  # fmt: skip
     assert some.mutants == none.mutants and some.score is not None and some.score > 50
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(not jest_available(), reason="jest is not installed (scripts/setup.sh)")
+def test_a_jest_suite_kills_mutants_through_jest(lab_settings: Settings) -> None:
+    manifest = '{"name": "jestdemo", "scripts": {"test": "jest"}}\n'
+    files = {
+        "package.json": manifest,
+        "lib/text.js": TEXT,
+        "__tests__/clamp.test.js": """const { clamp } = require('../lib/text');
+describe('clamp', () => {
+  test('bounds', () => {
+    expect(clamp(-1)).toBe(0);
+    expect(clamp(11)).toBe(10);
+    expect(clamp(10)).toBe(10);
+    expect(clamp(0)).toBe(0);
+    expect(clamp(5, 0, 3)).toBe(3);
+  });
+});
+""",
+    }
+    pf = ProjectFiles("jestdemo", None, None, files, {"package.json": manifest})
+    tests = mutant_tests(pf, "lib/text.js")
+    assert tests == ["__tests__/clamp.test.js"]  # no node:test files: the jest suite
+    report, _ = mutation_score(pf, lab_settings, path="lib/text.js", tests=tests, symbol="clamp",
+                               per_function=4)  # fmt: skip
+    assert report.mutants >= 3 and report.score is not None and report.score > 50
+    # a suite failing on the original judges nothing, and says so
+    broken = {**files, "__tests__/clamp.test.js": files["__tests__/clamp.test.js"].replace(
+        "toBe(0);", "toBe(1);", 1)}  # fmt: skip
+    pf = ProjectFiles("jestdemo", None, None, broken, {"package.json": manifest})
+    none, _ = mutation_score(pf, lab_settings, path="lib/text.js", tests=tests, symbol="clamp",
+                             per_function=1)  # fmt: skip
+    assert none.mutants == 0 and "do not pass on the original" in none.message
 
 
 @pytest.mark.sandbox

@@ -39,6 +39,7 @@ __all__ = [
     "GLOBAL_JEST",
     "has_jest_config",
     "jest_available",
+    "jest_setup",
     "jest_tests",
     "run_jest_suite",
     "uses_jest",
@@ -190,6 +191,25 @@ def _outcomes(report: dict[str, Any]) -> list[TestOutcome]:
     return out
 
 
+def jest_setup(
+    files: dict[str, str],
+    *,
+    typescript: bool = False,
+    esm: bool = False,
+    mounts: Sequence[DependencyMount] = (),
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """How to start jest over ``files`` in the sandbox: the spec fields a driver reads
+    (``global_jest``, ``node_args``, ``jest_args``) and the files to run with (``files``
+    plus a package.json when there is none, and DevLab's TypeScript transform when a
+    project without its own jest configuration has TypeScript)."""
+    how: dict[str, Any] = {"global_jest": GLOBAL_JEST,
+                           **_esm_ts_args(files, typescript, esm, mounts)}  # fmt: skip
+    run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files}
+    if typescript:
+        run_files["_devlab_ts_jest.cjs"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
+    return how, run_files
+
+
 def run_jest_suite(
     files: dict[str, str],
     settings: Settings,
@@ -212,13 +232,10 @@ def run_jest_suite(
     (babel-jest, jest's default transform, cannot turn them into CommonJS here: the
     babel plugins for that are not installed with jest)."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
+    how, run_files = jest_setup(files, typescript=typescript, esm=esm, mounts=mounts)
     spec = {"tests": tests, "timeout_ms": int(test_timeout * 1000), "wall_ms": int(wall * 900),
-            "global_jest": GLOBAL_JEST, "node_path": node_path,
-            **_esm_ts_args(files, typescript, esm, mounts)}  # fmt: skip
-    run_files = {"package.json": '{"name": "devlab-project", "private": true}\n', **files,
-                 "_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)}  # fmt: skip
-    if typescript:
-        run_files["_devlab_ts_jest.cjs"] = TS_TRANSFORM.replace("@@TS@@", _ts_root())
+            "node_path": node_path, **how}  # fmt: skip
+    run_files.update({"_devlab_jest.cjs": DRIVER, "_devlab_jest.json": json.dumps(spec)})
     limits = Limits(
         wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
         memory_mb=min(2048, settings.sandbox_max_memory_mb), max_processes=64,

@@ -1,23 +1,28 @@
-"""JavaScript mutants run against a project's ``node:test`` suite in the sandbox.
+"""JavaScript mutants run against a project's ``node:test`` or jest suite in the sandbox.
 
 The mutants themselves are the dataset pipeline's (``mutation.file_mutants``: the same
 tree-sitter operators as Python's, re-parsed so each is valid JavaScript). Here they
 are only run: one sandbox run per batch, where a small driver runs ``node --test`` on
 the tests against the original file first (when the tests fail on it, the batch says
 nothing), then writes each mutant over the target file in the sandbox's copy of the
-project and runs the tests again, under a per-mutant time limit. A mutant is *killed*
-when the tests fail or time out on it; the verdicts are judged by ``mutation._judge``
-like Python's.
+project and runs the tests again, under a per-mutant time limit. A jest suite runs the
+same way through jest (``jestrun.jest_setup``: the project's jest or the shared one,
+its configuration or DevLab's TypeScript transform), one ``jest --runTestsByPath`` per
+mutant, stopping at the first failing test unless the failing tests are asked for. A
+mutant is *killed* when the tests fail or time out on it; the verdicts are judged by
+``mutation._judge`` like Python's.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import resources
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
-from devlab.sandbox import Limits, SandboxRequest, run_code
+from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
+from devlab.testing.jestrun import jest_setup
 from devlab.testing.jsprops import GLOBAL_ROOT, shared_fast_check
 from devlab.testing.jsrun import LINK_FAST_CHECK, TS_SUFFIXES, tsc_paths
 
@@ -37,7 +42,29 @@ const original = fs.readFileSync(target, 'utf8');
 @@LINK_FAST_CHECK@@
 const env = spec.node_path ? { ...process.env, NODE_PATH: spec.node_path } : process.env;
 const failing = {};  // mutant id -> the top-level tests that failed on it (spec.names)
+function jestTests(id) {  // the project's jest (or the shared one) on the same tests
+  const own = path.join(__dirname, 'node_modules', 'jest', 'bin', 'jest.js');
+  const report = '/tmp/devlab-mut-jest.json';
+  try { fs.unlinkSync(report); } catch (e) { /* first run */ }
+  const run = spawnSync(process.execPath, [...spec.jest.node_args,
+    fs.existsSync(own) ? own : spec.jest.global_jest, '--ci', '--runInBand', '--watchman=false',
+    '--cacheDirectory=/tmp/devlab-jest-cache', '--testTimeout=' + spec.timeout_ms,
+    '--rootDir=' + __dirname, '--json', '--outputFile=' + report, ...(spec.names ? [] : ['--bail']),
+    ...spec.jest.jest_args, '--runTestsByPath', ...spec.tests],
+    { cwd: __dirname, encoding: 'utf8', timeout: spec.timeout_ms * 3 + 30000,
+      killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024,
+      env: { ...env, CI: 'true', NODE_ENV: 'test' } });
+  if (spec.names) {
+    let data = {};
+    try { data = JSON.parse(fs.readFileSync(report, 'utf8')); } catch (e) { /* no report */ }
+    failing[id] = (data.testResults || []).flatMap((s) => s.assertionResults || [])
+      .filter((t) => t.status === 'failed').map((t) => (t.ancestorTitles || [])[0] || t.title);
+  }
+  if (run.signal || (run.error && run.error.code === 'ETIMEDOUT')) return 'timeout';
+  return run.status === 0 ? 'passed' : 'failed';
+}
 function tests(id) {
+  if (spec.jest) return jestTests(id);
   const reporter = '--test-reporter=' + (spec.names ? 'tap' : 'dot');
   const run = spawnSync(process.execPath, [...spec.node_args, '--test', reporter,
     '--test-timeout=' + spec.timeout_ms, ...spec.tests],
@@ -89,36 +116,46 @@ def run_js_mutants(
     progress: ProgressFn | None = None,
     failing: dict[str, list[str]] | None = None,
     typescript: bool = False,
+    jest: bool = False,
+    esm: bool = False,
+    mounts: Sequence[DependencyMount] = (),
 ) -> tuple[dict[str, str], str]:
     """``{mutant id: passed|failed|timeout}`` of the batches whose original passed, and
     why the others were not judged (empty when every batch was). With ``failing`` (a
     dict), it is filled with each mutant's failing top-level test names. With
     ``typescript``, node loads the ``.ts`` files (target and tests) through the TypeScript
     compiler's transpileModule (``jsgen_types.js``'s hook, ``--require``d in every test
-    process), so each mutant costs no tsc run."""
+    process), so each mutant costs no tsc run. With ``jest``, ``tests`` are jest test
+    files run by jest (``esm``: the project is ES modules); npm packages from
+    ``mounts``."""
     done: dict[str, str] = {}
     message = ""
     batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
     wall = settings.sandbox_max_wall_seconds
+    jest_how, run_files = (
+        jest_setup(files, typescript=typescript, esm=esm, mounts=mounts) if jest else (None, files)
+    )
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
+        hooked = typescript and not jest  # jest transforms TypeScript itself
         spec = {"target": path, "tests": tests, "timeout_ms": int(timeout * 1000),
-                "mutants": batch, "names": failing is not None,
+                "mutants": batch, "names": failing is not None, "jest": jest_how,
                 "node_path": GLOBAL_ROOT if shared_fast_check() else "",
-                "node_args": ["--require", HOOK] if typescript else [],
-                "ts_root": _ts_root() if typescript else "",
+                "node_args": ["--require", HOOK] if hooked else [],
+                "ts_root": _ts_root() if hooked else "",
                 "ts_files": sorted(p for p in files if p.endswith(TS_SUFFIXES))[:400]}  # fmt: skip
-        extra = _ts_hook_files() if typescript else {}
+        extra = _ts_hook_files() if hooked else {}
         request = SandboxRequest(
             language="javascript", entry="_devlab_mut.cjs",
-            files={**files, **extra, "_devlab_mut.cjs": DRIVER,
+            files={**run_files, **extra, "_devlab_mut.cjs": DRIVER,
                    "_devlab_mut.json": json.dumps(spec)},
             limits=Limits(wall_seconds=wall, cpu_seconds=wall, cpus=1.0,
-                          memory_mb=min(1024, settings.sandbox_max_memory_mb), max_processes=64,
+                          memory_mb=min(2048 if jest else 1024, settings.sandbox_max_memory_mb),
+                          max_processes=64,
                           max_output_bytes=min(1_000_000, settings.sandbox_max_output_bytes),
                           max_disk_mb=min(256, settings.sandbox_max_disk_mb)),
         )  # fmt: skip
-        result = run_code(request, settings)
+        result = run_code(request, settings, mounts=mounts)
         at = result.stdout.rfind(MARK)
         if at < 0:
             message = f"a batch ended {result.status}: {(result.stderr or result.stdout)[-300:]}"

@@ -30,14 +30,16 @@ from devlab.config import Settings
 from devlab.errors import NotFound
 from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
+from devlab.testing.envcache import node_env
 from devlab.testing.errors import NothingToTest
 from devlab.testing.gomutate import run_go_mutants
 from devlab.testing.gosig import go_functions
 from devlab.testing.javamutate import run_java_mutants
 from devlab.testing.javarun import java_tests
+from devlab.testing.jestrun import has_jest_config, jest_tests, uses_jest
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES, js_tests, ts_tests
-from devlab.testing.jssig import js_functions
+from devlab.testing.jssig import generated_test_layout, js_functions
 from devlab.testing.mavenenv import maven_env
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
@@ -70,7 +72,8 @@ def mutant_language(path: str) -> str:
 
 
 def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
-    """The tests a file's mutants run against: node:test files for JavaScript, the
+    """The tests a file's mutants run against: node:test files for JavaScript (the
+    jest suite of a project that has no node:test files and runs jest), the
     package's ``_test.go`` files for Go, the JUnit classes for Java, the project's
     pytest files otherwise."""
     language = mutant_language(path)
@@ -80,9 +83,13 @@ def mutant_tests(pf: ProjectFiles, path: str) -> list[str]:
         folder = posixpath.dirname(path)
         return sorted(p for p in pf.files
                       if p.endswith("_test.go") and posixpath.dirname(p) == folder)  # fmt: skip
-    if language == "typescript":
-        return js_tests(pf.files) + ts_tests(pf.files)
-    return js_tests(pf.files) if language == "javascript" else pf.test_files
+    if language in ("javascript", "typescript"):
+        typescript = language == "typescript"
+        node = js_tests(pf.files) + (ts_tests(pf.files) if typescript else [])
+        if node or not (uses_jest(pf.manifests) or has_jest_config(pf.files)):
+            return node
+        return jest_tests(pf.files, typescript)  # a jest project: its jest suite
+    return pf.test_files
 
 
 def _symbols(path: str, text: str, symbol: str | None, language: str) -> tuple[SymbolInfo, ...]:
@@ -254,11 +261,15 @@ def mutation_score(
                                           mutants=[(m.id, new) for m, new in todo],
                                           timeout=max(timeout, 20.0), mounts=mounts,
                                           progress=progress)  # fmt: skip
-    elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):  # node:test, one node --test per mutant
+    elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):  # node --test (or jest) per mutant
+        jest = all("node:test" not in files.get(t, "") for t in tests)
+        _, mounts = node_env(pf.manifests, settings, progress=progress)
+        esm = generated_test_layout(files, pf.manifests, path, "jest")[1]
         done, message = run_js_mutants(files, settings, path=path, tests=tests,
                                        mutants=[(m.id, new) for m, new in todo],
                                        timeout=timeout, progress=progress,
-                                       typescript=path.endswith(TS_SUFFIXES))  # fmt: skip
+                                       typescript=path.endswith(TS_SUFFIXES), jest=jest,
+                                       esm=esm, mounts=mounts)  # fmt: skip
     else:
         jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
         done, message = _run_jobs(jobs, settings, timeout, progress)
