@@ -14,15 +14,19 @@ scoring reads only that file, so the labels are fixed before DevLab is run. The 
 (``tune`` / ``heldout``) is a hash of each line's id, fixed with the labels.
 
 Scoring per labelled line: *flagged* when the tool reports a finding of the rule's CWE
-family whose line range covers the line (no slack: neighbouring lines carry the opposite
-label). DevLab counts at its default view (severity >= medium), bandit at every severity
-(also shown at medium+). Per category: TPR, FPR, score = TPR - FPR, averaged.
+family that starts or ends in the line's block: the annotated line up to the next
+annotation, blank line or end of its function (a rule's authors sometimes annotate the
+assignment of the value and call the sink on the next line); no other slack, since
+neighbouring blocks carry the opposite label. DevLab counts at its default view
+(severity >= medium), bandit at every severity (also shown at medium+). Per category:
+TPR, FPR, score = TPR - FPR, averaged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -139,6 +143,28 @@ def load() -> list[dict[str, Any]]:
     return list(json.loads(LABELS.read_text(encoding="utf-8"))["labels"])
 
 
+def blocks(root: Path, labels: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Each label's block: its line up to the line before the next annotation, blank
+    line or line at a lower indent (1-based, inclusive)."""
+    out: dict[str, tuple[int, int]] = {}
+    cache: dict[str, list[str]] = {}
+    for lb in labels:
+        lines = cache.setdefault(lb["file"], (root / lb["file"]).read_text("utf-8").splitlines())
+        start = lb["line"]
+        indent = len(lines[start - 1]) - len(lines[start - 1].lstrip())
+        end = start
+        for j in range(start, len(lines)):
+            text = lines[j]
+            stripped = text.strip()
+            if not stripped or ANNOTATION.match(text):
+                break
+            if len(text) - len(text.lstrip()) < indent:
+                break
+            end = j + 1
+        out[lb["id"]] = (start, end)
+    return out
+
+
 def _hits_devlab(root: Path, files: list[str]) -> tuple[dict[str, list], dict[str, str], float]:
     from devlab.reverse.security import scan_source
 
@@ -178,10 +204,13 @@ def _hits_bandit(root: Path, files: list[str]) -> tuple[dict[str, list], float]:
     return out, took
 
 
-def flagged(label: dict[str, Any], hits: list, min_sev: int) -> bool:
+def flagged(label: dict[str, Any], block: tuple[int, int], hits: list, min_sev: int) -> bool:
     fam = FAMILY.get(label["category"], {label["cwe"]}) | RULE_ALSO.get(label["rule"], set())
+    lo, hi = block
     return any(
-        cwe in fam and SEVERITY.get(sev, 2) >= min_sev and start <= label["line"] <= end
+        cwe in fam
+        and SEVERITY.get(sev, 2) >= min_sev
+        and (lo <= start <= hi or lo <= end <= hi or start <= lo <= end)
         for cwe, sev, start, end in hits
     )
 
@@ -204,17 +233,35 @@ def average(per: dict[str, dict[str, float]]) -> dict[str, float]:
     return {k: sum(v[k] for v in per.values()) / n for k in ("tpr", "fpr", "score")}
 
 
-def evaluate() -> dict[str, Any]:
+def _hits_before(root: Path, files: list[str], before_src: str) -> dict[str, list]:
+    """DevLab's hits from another copy of its src/ (an earlier commit), in a child process."""
+    env = {**os.environ, "PYTHONPATH": before_src}
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--hits-json"],
+        capture_output=True, text=True, env=env, check=True, cwd="/",
+    )  # fmt: skip
+    return {k: [tuple(h) for h in v] for k, v in json.loads(done.stdout).items()}
+
+
+def evaluate(before_src: str | None = None) -> dict[str, Any]:
     root = source_root()
     labels = load()
+    block = blocks(root, labels)
     files = sorted({lb["file"] for lb in labels})
     devlab, errors, dl_s = _hits_devlab(root, files)
     bandit, b_s = _hits_bandit(root, files)
     tools = {
-        "devlab": {lb["id"]: flagged(lb, devlab[lb["file"]], 2) for lb in labels},
-        "bandit": {lb["id"]: flagged(lb, bandit[lb["file"]], 0) for lb in labels},
-        "bandit_medium": {lb["id"]: flagged(lb, bandit[lb["file"]], 2) for lb in labels},
+        "devlab": {lb["id"]: flagged(lb, block[lb["id"]], devlab[lb["file"]], 2) for lb in labels},
+        "bandit": {lb["id"]: flagged(lb, block[lb["id"]], bandit[lb["file"]], 0) for lb in labels},
+        "bandit_medium": {
+            lb["id"]: flagged(lb, block[lb["id"]], bandit[lb["file"]], 2) for lb in labels
+        },
     }
+    if before_src:
+        before = _hits_before(root, files, before_src)
+        tools["before"] = {
+            lb["id"]: flagged(lb, block[lb["id"]], before[lb["file"]], 2) for lb in labels
+        }
     res: dict[str, Any] = {"labels": len(labels), "files": len(files), "errors": errors,
                            "seconds": {"devlab": round(dl_s, 2), "bandit": round(b_s, 2)},
                            "flags": tools, "splits": {}}  # fmt: skip
@@ -234,29 +281,28 @@ def evaluate() -> dict[str, Any]:
     return res
 
 
+def _cells(d: dict[str, float]) -> str:
+    return f"{d['tpr']:.0f}% | {d['fpr']:.0f}% | {d['score']:+.1f}"
+
+
 def table(res: dict[str, Any], key: str, bandit: bool = True) -> str:
     s = res["splits"][key]
-    head = "| category | lines (vuln/safe) | DevLab TPR | DevLab FPR | DevLab score |"
-    sep = "|---|---:|---:|---:|---:|"
+    tools = [t for t in ("before", "devlab") if t in s]
     if bandit:
-        head += " bandit TPR | bandit FPR | bandit score | bandit medium+ score |"
-        sep += "---:|---:|---:|---:|"
-    rows = [head, sep]
+        tools += ["bandit", "bandit_medium"]
+    names = {"before": "DevLab before", "devlab": "DevLab", "bandit": "bandit",
+             "bandit_medium": "bandit medium+"}  # fmt: skip
+    head = "| category | lines (vuln/safe) |" + "".join(
+        f" {names[t]} TPR | {names[t]} FPR | {names[t]} score |" for t in tools
+    )
+    rows = [head, "|---|---:|" + "---:|---:|---:|" * len(tools)]
     for cat, d in s["devlab"].items():
-        row = (f"| {cat} | {int(d['vul'])}/{int(d['safe'])} | {d['tpr']:.0f}% | "
-               f"{d['fpr']:.0f}% | {d['score']:+.1f} |")  # fmt: skip
-        if bandit:
-            b, bm = s["bandit"][cat], s["bandit_medium"][cat]
-            row += f" {b['tpr']:.0f}% | {b['fpr']:.0f}% | {b['score']:+.1f} | {bm['score']:+.1f} |"
-        rows.append(row)
-    ad = average(s["devlab"])
-    row = f"| **average** | | {ad['tpr']:.1f}% | {ad['fpr']:.1f}% | **{ad['score']:+.1f}** |"
-    if bandit:
-        ab, abm = average(s["bandit"]), average(s["bandit_medium"])
-        row += (
-            f" {ab['tpr']:.1f}% | {ab['fpr']:.1f}% | **{ab['score']:+.1f}** | {abm['score']:+.1f} |"
-        )
-    rows.append(row)
+        cells = " | ".join(_cells(s[t][cat]) for t in tools)
+        rows.append(f"| {cat} | {int(d['vul'])}/{int(d['safe'])} | {cells} |")
+    avg = " | ".join(
+        "{tpr:.1f}% | {fpr:.1f}% | **{score:+.1f}**".format(**average(s[t])) for t in tools
+    )
+    rows.append(f"| **average** | | {avg} |")
     return "\n".join(rows)
 
 
@@ -267,7 +313,8 @@ def render(res: dict[str, Any]) -> str:
             parts += [f"{title}, {split}:", "", table(res, f"{lang}/{split}", lang == "python"), ""]
     if res["misses"]:
         parts.append("DevLab's wrong lines: " + ", ".join(
-            f"{m['id']} ({'missed' if m['vulnerable'] else 'false alarm'}, {m['split']})"
+            f"{m['id'].split('/')[-1]} ({'missed' if m['vulnerable'] else 'false alarm'}, "
+            f"{m['split']})"
             for m in res["misses"]
         ))  # fmt: skip
     return "\n".join(parts)
@@ -276,5 +323,12 @@ def render(res: dict[str, Any]) -> str:
 if __name__ == "__main__":
     if "--write-labels" in sys.argv:
         print(write_labels())
+    elif "--hits-json" in sys.argv:  # child of _hits_before
+        root = source_root()
+        hits, _errors, _s = _hits_devlab(root, sorted({lb["file"] for lb in load()}))
+        print(json.dumps(hits))
     else:
-        print(render(evaluate()))
+        before = (
+            sys.argv[sys.argv.index("--before-src") + 1] if "--before-src" in sys.argv else None
+        )
+        print(render(evaluate(before)))
