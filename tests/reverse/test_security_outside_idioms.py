@@ -88,3 +88,42 @@ def test_js_object_member_holding_an_imported_api() -> None:
         });
     """
     assert serious_lines("app.js", src, {"CWE-78"}) == [6]
+
+
+def test_js_message_handler_without_origin_check() -> None:
+    src = """\
+        window.addEventListener("message", (event) => {
+          document.title = event.data;
+        });
+        window.addEventListener("message", function (e) {
+          if (e.origin !== "https://example.org") return;
+          document.title = e.data;
+        });
+        window.addEventListener("message", ({ origin, data }) => {
+          if (origin === "https://example.org") document.title = data;
+        });
+        function onMsg(ev) {
+          run(ev.data);
+        }
+        window.onmessage = onMsg;
+        self.onmessage = (e) => postMessage(e.data * 2);
+        window.addEventListener("resize", (e) => draw(e));
+    """
+    assert serious_lines("page.js", src, {"CWE-940"}) == [1, 14]
+
+
+def test_js_cleartext_fetch_of_a_literal_http_url() -> None:
+    src = """\
+        const axios = require("axios");
+        fetch("http://cdn.example.org/lib.js");
+        fetch("https://cdn.example.org/lib.js");
+        fetch("http://localhost:8080/api");
+        fetch("http://127.0.0.1/x");
+        fetch(`http://${host}/x`);
+        fetch(`http://api.example.org/items/${id}`);
+        axios.get("http://api.example.org/v1");
+        const xhr = new XMLHttpRequest();
+        xhr.open("GET", "http://api.example.org/data");
+        xhr.open("GET", "/relative/data");
+    """
+    assert serious_lines("page.js", src, {"CWE-319"}) == [2, 7, 8, 10]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
+from devlab.reverse import security_ts_js_web as web
 from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -766,6 +767,14 @@ class JSScan(Scan):
             return
         c = _Call(node, fn, q, short, recv, recv_text, method, recv_t, args, arg_t)
         self.zip_slip(c)
+        web.cleartext_call(self.fa, node, q, method, recv_text, args)
+        if (
+            method == "addEventListener"
+            and recv_text == "window"
+            and len(args) > 1
+            and self.fa.text(args[0])[1:-1] == "message"
+        ):
+            web.message_handler(self.fa, node, args[1], "window.addEventListener('message')")
         for family in (
             self.code_sinks,
             self.path_deser_ssrf_sinks,
@@ -1256,6 +1265,8 @@ class JSScan(Scan):
         right = node.child_by_field_name("right")
         if left is None or right is None:
             return []
+        if fa.text(left) == "window.onmessage":
+            web.message_handler(fa, node, right, "window.onmessage")
         if right.type in FUNCTION_TYPES:
             self.function_node(right)
             return []
