@@ -108,6 +108,14 @@ def test_js_message_handler_without_origin_check() -> None:
         window.onmessage = onMsg;
         self.onmessage = (e) => postMessage(e.data * 2);
         window.addEventListener("resize", (e) => draw(e));
+        window.addEventListener("message", (msg) => {
+          const { origin, data } = msg;
+          if (ALLOWED.includes(origin)) show(data);
+        });
+        window.addEventListener("message", (e) => {
+          if (e.source !== frame.contentWindow) return;
+          show(e.data);
+        });
     """
     assert serious_lines("page.js", src, {"CWE-940"}) == [1, 14]
 

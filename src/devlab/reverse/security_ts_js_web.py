@@ -80,22 +80,12 @@ def _function_of(fa: FileAnalysis, handler: Node) -> Node | None:
 
 
 def reads_origin(fa: FileAnalysis, fn: Node) -> bool:
-    """Whether the handler reads ``<event>.origin`` (or destructures ``origin``)."""
-    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
-    if params is None:
-        return False
-    text = fa.text(params)
-    if re.search(r"\borigin\b", text):  # ({ origin, data }) => ...
-        return True
-    first = params if params.type == "identifier" else None
-    if first is None:
-        names = [c for c in params.named_children if c.type == "identifier"]
-        first = names[0] if names else None
-    if first is None:
-        return False
-    body = fn.child_by_field_name("body")
-    name = re.escape(fa.text(first))
-    return body is not None and re.search(rf"\b{name}\s*\.\s*origin\b", fa.text(body)) is not None
+    """Whether the handler looks at who sent the message: it reads an ``origin`` (the
+    event's, destructured, a helper's argument) or compares the event's ``source`` window
+    (``e.source !== frame.contentWindow``). Any mention counts: a handler that names the
+    origin at all is left to review, not reported."""
+    text = fa.text(fn)
+    return re.search(r"\borigin\b|\.source\s*[!=]==?|[!=]==?\s*\w+\.source\b", text) is not None
 
 
 def message_handler(fa: FileAnalysis, node: Node, handler: Node | None, how: str) -> None:
