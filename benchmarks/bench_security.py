@@ -41,6 +41,10 @@ the corpus, labelled and committed before DevLab was first run on them; never tu
 and Debian source packages: Go and Java; ecosystem ``debian`` needs a deb-src line for
 bookworm, bookworm-security and trixie, see that file's header).
 
+``--rule-tests [--before-src DIR]`` scores an outside labelled set: the rule tests
+CodeShield 1.0.1 ships (``_security_rule_tests.py``; lines its authors annotated
+``ruleid`` / ``ok``), per category beside bandit.
+
 ``--show`` prints the labelled code of each case (to review the labels), ``--write``
 replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
 """
@@ -836,12 +840,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--before-label", default="an earlier commit", help="what --before-src holds (docs)"
     )
+    ap.add_argument(
+        "--rule-tests",
+        action="store_true",
+        help="score the outside rule-test set (CodeShield's annotated semgrep tests)",
+    )
     ap.add_argument("--hits-json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.hits_json:  # child of run_before: {key: path} on stdin, DevLab's hits out
         files = {k: Path(v) for k, v in json.loads(sys.stdin.read()).items()}
         hits, _errors, _s = run_devlab(files)
         print(json.dumps({k: [list(vars(h).values()) for h in v] for k, v in hits.items()}))
+        return 0
+    if args.rule_tests:
+        import _security_rule_tests as rule_tests
+
+        rt = rule_tests.evaluate(args.before_src)
+        write_json(SEC_DIR / "rule-tests-results.json", rt)
+        print(rule_tests.render(rt))
         return 0
     if args.labelled:
         res = labelled.evaluate("python")

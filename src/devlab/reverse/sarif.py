@@ -24,6 +24,7 @@ CWE_NAMES = {
     "94": "Code Injection",
     "95": "Eval Injection",
     "295": "Improper Certificate Validation",
+    "319": "Cleartext Transmission of Sensitive Information",
     "327": "Broken or Risky Cryptographic Algorithm",
     "328": "Use of Weak Hash",
     "330": "Use of Insufficiently Random Values",
@@ -36,6 +37,7 @@ CWE_NAMES = {
     "643": "XPath Injection",
     "798": "Use of Hard-coded Credentials",
     "918": "Server-Side Request Forgery",
+    "940": "Improper Verification of Source of a Communication Channel",
     "1004": "Sensitive Cookie Without 'HttpOnly'",
     "1336": "Server-Side Template Injection",
 }

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
+from devlab.reverse import security_ts_js_web as web
 from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -202,7 +203,8 @@ class JSAnalysis(FileAnalysis):
         if t == "member_expression":
             obj = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
-            return _norm(f"{self.qual(obj, depth + 1)}.{self.text(prop)}")
+            full = _norm(f"{self.qual(obj, depth + 1)}.{self.text(prop)}")
+            return self.aliases.get(full, full)  # o.eval where o = { eval }
         if t == "call_expression":
             fn = node.child_by_field_name("function")
             mod = self.require_of(node)
@@ -212,6 +214,9 @@ class JSAnalysis(FileAnalysis):
         if t in ("parenthesized_expression", "await_expression", "non_null_expression"):
             inner = node.named_children
             return self.qual(inner[0], depth + 1) if inner else "?"
+        if t == "sequence_expression":  # (0, eval)(x): the comma operator's last value
+            kids = node.named_children
+            return self.qual(kids[-1], depth + 1) if kids else "?"
         if t == "as_expression":
             return self.qual(node.named_children[0], depth + 1)
         if t == "new_expression":
@@ -326,6 +331,12 @@ class JSAnalysis(FileAnalysis):
             args = value.child_by_field_name("arguments")
             if fn in PROMISIFY and args is not None and args.named_children:
                 mod = self.qual(args.named_children[0])
+        if mod is None and value.type == "identifier":  # const run = exec; const e = eval
+            text = self.text(value)
+            mod = self.aliases.get(text) or (text if text in CODE_FUNCS else None)
+        if mod is None and value.type == "object" and name.type == "identifier":
+            self.alias_members(self.text(name), value)
+            return
         if mod is None:
             return
         if name.type == "identifier":
@@ -338,6 +349,28 @@ class JSAnalysis(FileAnalysis):
                     k, v = p.child_by_field_name("key"), p.child_by_field_name("value")
                     if v is not None and v.type == "identifier":
                         self.aliases[self.text(v)] = f"{mod}.{self.text(k)}"
+
+    def alias_members(self, name: str, obj: Node) -> None:
+        """``const o = { eval }`` / ``{ run: cp.exec }``: ``o.eval`` / ``o.run`` call what
+        the member holds (an imported API or a global code sink)."""
+        for p in obj.named_children:
+            key: str | None = None
+            value: Node | None = p
+            if p.type == "shorthand_property_identifier":
+                key = self.text(p)
+            elif p.type == "pair":
+                k, value = p.child_by_field_name("key"), p.child_by_field_name("value")
+                key = self.text(k) if k is not None and k.type == "property_identifier" else None
+            if key is None or value is None:
+                continue
+            text = self.text(value)
+            if value.type == "member_expression":
+                q = self.qual(value)
+                target = q if "." in q and not q.startswith(("?", "this.")) else None
+            else:
+                target = self.aliases.get(text) or (text if text in CODE_FUNCS else None)
+            if target is not None and (target in CODE_FUNCS or target != text):
+                self.aliases[f"{name}.{key}"] = target
 
     # functions -----------------------------------------------------------------------------
     def function_name(self, fn: Node) -> str | None:
@@ -734,6 +767,14 @@ class JSScan(Scan):
             return
         c = _Call(node, fn, q, short, recv, recv_text, method, recv_t, args, arg_t)
         self.zip_slip(c)
+        web.cleartext_call(self.fa, node, q, method, recv_text, args)
+        if (
+            method == "addEventListener"
+            and recv_text == "window"
+            and len(args) > 1
+            and self.fa.text(args[0])[1:-1] == "message"
+        ):
+            web.message_handler(self.fa, node, args[1], "window.addEventListener('message')")
         for family in (
             self.code_sinks,
             self.path_deser_ssrf_sinks,
@@ -1224,6 +1265,8 @@ class JSScan(Scan):
         right = node.child_by_field_name("right")
         if left is None or right is None:
             return []
+        if fa.text(left) == "window.onmessage":
+            web.message_handler(fa, node, right, "window.onmessage")
         if right.type in FUNCTION_TYPES:
             self.function_node(right)
             return []

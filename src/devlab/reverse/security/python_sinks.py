@@ -67,7 +67,12 @@ class SinkRules(ConfigRules):
             return None
         if node.type == "identifier":
             name = self.fa.text(node)
-            return self.fa.aliases.get(name, name)
+            alias = self.fa.aliases.get(name)
+            if alias is not None:
+                return alias
+            if name in self.local_fns or name in self.fa.functions:
+                return None  # a function of this file named like a builtin (def eval(...))
+            return name
         if node.type == "attribute":
             base = self.fa_qual(node.child_by_field_name("object"))
             if base is None:
