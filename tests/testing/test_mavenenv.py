@@ -145,13 +145,28 @@ def test_a_java_project_with_maven_dependencies_is_measured(
         "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
         "import org.junit.jupiter.api.Test;\nimport org.example.money.Money;\n"
         "class PriceTest {\n    @Test void adds() { assertEquals(350, Price.total(1.25, 2.25)); }\n"
-        "    @Test void direct() { assertEquals(5, Money.cents(0.05)); }\n}\n",
+        "    @Test void direct() { assertEquals(Amounts.FIVE, Money.cents(0.05)); }\n"
+        "    @Test void resource() throws Exception {\n"
+        "        assertEquals('7',\n"
+        "            ClassLoader.getSystemResourceAsStream(\"shop/rate.txt\").read());\n"
+        "    }\n}\n",
+        # a helper of the tests that imports no JUnit: compiled with them
+        "src/test/java/shop/Amounts.java":
+            "package shop;\nclass Amounts { static final long FIVE = 5; }\n",
+        "src/test/resources/shop/rate.txt": "7\n",  # read through the system class loader
+        # a dependency that is not installed: this file is left out, the rest runs
+        "src/test/java/shop/MockedTest.java": "package shop;\nimport org.mockito.Mockito;\n"
+        "import org.junit.jupiter.api.Test;\nclass MockedTest {\n"
+        "    @Test void mocks() { Mockito.mock(Price.class); }\n}\n",
     })  # fmt: skip
     result = measure_coverage(lab_bench.db, lab_bench.settings, "shop")
     assert result.status == "ok", result.message
     assert {t.name: t.outcome for t in result.tests} == {
-        "shop.PriceTest::adds": "passed", "shop.PriceTest::direct": "passed"
+        "shop.PriceTest::adds": "passed", "shop.PriceTest::direct": "passed",
+        "shop.PriceTest::resource": "passed",
     }  # fmt: skip
+    assert "1 of 3 test files did not compile and were left out" in result.message
+    assert "src/test/java/shop/MockedTest.java" in result.message
     [f] = result.files
     total = next(fn.summary for fn in f.functions if fn.name == "Price.total")
     assert total.lines_covered == total.lines == 1  # the implicit constructor never ran

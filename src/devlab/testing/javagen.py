@@ -31,13 +31,16 @@ from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.errors import NothingToTest
 from devlab.testing.javamutate import run_java_mutants
 from devlab.testing.javarun import (
+    COMPILE_TESTS,
     DEPS_CP,
     JACOCO_CP,
     JVM,
+    RESOURCES_CP,
     TEST_CP,
     includes_of,
     java_package,
     java_sources,
+    java_test_tree,
     java_tests,
     run_java_suite,
 )
@@ -422,13 +425,16 @@ def _run_candidates(
         **java.pf.files, gen: text,
         "_devlab_gen/DevlabEach.java": each, "_devlab_jacoco/DevlabJacoco.java": reader,
         "_devlab_main.txt": "\n".join(java.sources),
-        "_devlab_tests.txt": "\n".join([*java.tests, gen, "_devlab_gen/DevlabEach.java"]),
+        "_devlab_tests.txt": "\n".join(
+            [*java_test_tree(java.pf.files), gen, "_devlab_gen/DevlabEach.java"]
+        ),
     }  # fmt: skip
     rt = "/usr/share/java/org.jacoco.agent.rt.jar"
     agent = f"-javaagent:$T/agent.jar=includes={includes_of(java.pf.files, java.sources)}"
     base = (
-        f"java {JVM} {agent},destfile=$T/base.exec -jar /usr/share/java/junit-platform-console-"
-        f"standalone.jar -cp \"$T/main:$T/test:{TEST_CP}{DEPS_CP}\" --scan-classpath "
+        f"java {JVM} {agent},destfile=$T/base.exec -cp \"/usr/share/java/junit-platform-"
+        f"console-standalone.jar:$T/main:$T/test:{RESOURCES_CP}{TEST_CP}{DEPS_CP}\" "
+        "org.junit.platform.console.ConsoleLauncher --scan-classpath $T/test "
         "--disable-banner --details=none --exclude-classname '.*Devlab.*' "
         "--config=junit.jupiter.execution."
         f"timeout.default='{timeout} s' --config=junit.jupiter.execution.timeout.thread.mode."
@@ -437,14 +443,13 @@ def _run_candidates(
     )  # fmt: skip
     script = (
         f"T=/tmp/dj; mkdir -p $T/main $T/test $T/tool $T/empty\n"
-        f"{_JAVAC} -d $T/main -cp \"$T/main{DEPS_CP}\" @_devlab_main.txt > $T/err 2>&1 && "
-        f"{_JAVAC} -d $T/test -cp \"$T/main:{TEST_CP}:{rt}{DEPS_CP}\" @_devlab_tests.txt "
-        ">> $T/err 2>&1; rc=$?\n"
-        "section build; tail -c 20000 $T/err; [ $rc -eq 0 ] || exit 0\n"
+        f"{_JAVAC} -d $T/main -cp \"$T/main{DEPS_CP}\" @_devlab_main.txt > $T/javac.txt 2>&1\n"
+        f"main=$?; EXTRA_CP=:{rt}\n{COMPILE_TESTS}"  # project tests javac rejects: left out
+        "section build; tail -c 20000 $T/javac.txt; [ $main -eq 0 ] || exit 0\n"
         f"printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n' "
         f"'{JACOCO_CP}' > $T/m.txt; jar cfm $T/agent.jar $T/m.txt -C $T/empty .\n" + base
         + f"section each; java {JVM} {agent},output=none "
-        f"-cp \"$T/main:$T/test:{TEST_CP}:{rt}{DEPS_CP}\" "
+        f"-cp \"$T/main:$T/test:{RESOURCES_CP}{TEST_CP}:{rt}{DEPS_CP}\" "
         f"DevlabEach {java.name(cls)} $T/each {_RUNS} '{timeout} s' 2>&1 | tail -c 200000\n"
         f"{_JAVAC} -d $T/tool -cp /usr/share/java/org.jacoco.core.jar "
         "_devlab_jacoco/DevlabJacoco.java\nsection cov; java -cp \"$T/tool:/usr/share/java/"

@@ -23,10 +23,13 @@ from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.sandbox import DependencyMount, SandboxRequest, run_code
 from devlab.testing.javarun import (
+    COMPILE_TESTS,
     DEPS_CP,
     JVM,
+    RESOURCES_CP,
     TEST_CP,
     java_sources,
+    java_test_tree,
     java_tests,
     parse_junit_xml,
 )
@@ -42,14 +45,14 @@ _BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall lim
 _JAVAC = "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn"
 _PRELUDE = f"""R="$(cd "$(dirname "$0")" && pwd)"; cd "$R" || exit 3
 T=/tmp/devlab-java; mkdir -p $T/main $T/test
-{_JAVAC} -encoding UTF-8 -d $T/main -cp "$T/main{DEPS_CP}" @_devlab_main.txt > $T/javac.txt 2>&1 \\
-  && {_JAVAC} -encoding UTF-8 -d $T/test -cp "$T/main:{TEST_CP}{DEPS_CP}" \\
-  @_devlab_tests.txt >> $T/javac.txt 2>&1
-built=$?
+{_JAVAC} -encoding UTF-8 -d $T/main -cp "$T/main{DEPS_CP}" @_devlab_main.txt > $T/javac.txt 2>&1
+main=$?
+{COMPILE_TESTS}built=$main
+LAUNCHER=/usr/share/java/junit-platform-console-standalone.jar
 tests() {{  # $1 the overlay's class path entry, $2 the time limit
   rm -rf $T/r
-  timeout "$2" java {JVM} -jar /usr/share/java/junit-platform-console-standalone.jar \\
-    -cp "$1$T/main:$T/test:{TEST_CP}{DEPS_CP}" $SELECT --disable-banner \\
+  timeout "$2" java {JVM} -cp "$LAUNCHER:$1$T/main:$T/test:{RESOURCES_CP}{TEST_CP}{DEPS_CP}" \\
+    org.junit.platform.console.ConsoleLauncher $SELECT --disable-banner \\
     --disable-ansi-colors --details=none --fail-if-no-tests --reports-dir=$T/r > /dev/null 2>&1
 }}
 one() {{  # one mutant: $1 its id, $2 its text's file, $3 its per-mutant limit
@@ -68,7 +71,7 @@ def _script(
 ) -> str:  # fmt: skip
     """The batch's driver: compile once, the original's run, then each mutant."""
     limit = max(1, int(timeout))
-    chosen = f"--select-class={shlex.quote(select)}" if select else "--scan-classpath"
+    chosen = f"--select-class={select}" if select else "--scan-classpath /tmp/devlab-java/test"
     lines = [
         f"NAME={shlex.quote(posixpath.basename(path))}",
         f"SELECT={shlex.quote(chosen)}; XML={'1' if xml else ''}",
@@ -135,10 +138,11 @@ def run_java_mutants(
         return {}, f"{path} is not a main Java source of the project (tests are not mutated)"
     if not tests:
         return {}, "no JUnit tests to run the mutants against"
+    tree = java_test_tree(files)  # the tests and their helpers
     base = {
-        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tests},
+        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tree},
         "_devlab_main.txt": "\n".join(sources) + "\n",
-        "_devlab_tests.txt": "\n".join(tests) + "\n",
+        "_devlab_tests.txt": "\n".join(tree) + "\n",
     }
     done: dict[str, str] = {}
     message = ""

@@ -37,15 +37,18 @@ from devlab.testing.models import FileCoverage, FunctionCoverage, TestOutcome
 from devlab.testing.sandboxrun import toolchain_limits
 
 __all__ = [
+    "COMPILE_TESTS",
     "DEPS_CP",
     "JACOCO_CP",
     "JAVA_SUFFIXES",
     "JVM",
+    "RESOURCES_CP",
     "TEST_CP",
     "includes_of",
     "is_java_test",
     "java_package",
     "java_sources",
+    "java_test_tree",
     "java_tests",
     "parse_jacoco",
     "parse_junit_xml",
@@ -72,6 +75,43 @@ JACOCO_CP = " ".join(
 # driver's first line): appended to every -cp, empty otherwise.
 DEPS_CP = "${DEVLAB_DEPS:+:$DEVLAB_DEPS}"
 JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m"
+# Maven's resource folders, put on the JVM's own class path with the classes (the JUnit
+# launcher runs as a main class, not `-jar` with its own -cp): tests read resources
+# through the system class loader (ClassLoader.getSystemResourceAsStream) too.
+RESOURCES_CP = "src/main/resources:src/test/resources:"
+# The test tree's compile (after the main sources', whose status is $main): the files of
+# _devlab_tests.txt into $T/test. Files javac rejects (a dependency that could not be
+# installed, a benchmark needing a tool the sandbox lacks) are left out and the rest
+# compiled again, a few rounds at most; $main is 0 when what is left compiled, and
+# $T/dropped.txt names the files left out (then the first round's first errors).
+# $EXTRA_CP (":jar..."), when set, joins the class path.
+COMPILE_TESTS = """: > $T/dropped.txt
+if [ $main -eq 0 ] && [ -s _devlab_tests.txt ]; then
+  cp _devlab_tests.txt $T/tests.txt
+  for round in 1 2 3 4 5; do
+    javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn \\
+      -Xmaxerrs 100000 -encoding UTF-8 -d $T/test \\
+      -cp "$T/main:@@TEST_CP@@${EXTRA_CP:-}@@DEPS_CP@@" @$T/tests.txt > $T/testc.txt 2>&1
+    main=$?
+    [ $main -eq 0 ] && break
+    # files naming a package that is not there first (their errors cascade into others);
+    # DevLab's own files (_devlab*) are never left out: their errors end the compile
+    grep -o '^[^ :]*[.]java:[0-9]*: error: package [^ ]* does not exist' $T/testc.txt \\
+      | cut -d: -f1 | grep -v '^_devlab' | sort -u > $T/bad.txt
+    [ -s $T/bad.txt ] || grep -o '^[^ :]*[.]java:[0-9]*: error' $T/testc.txt \\
+      | cut -d: -f1 | sort -u > $T/bad.txt
+    grep -q '^_devlab' $T/bad.txt && break
+    grep -v -x -F -f $T/bad.txt $T/tests.txt > $T/keep.txt
+    if [ ! -s $T/bad.txt ] || [ ! -s $T/keep.txt ] || cmp -s $T/keep.txt $T/tests.txt; then
+      break
+    fi
+    [ -s $T/dropped.txt ] || head -c 1500 $T/testc.txt > $T/first-error.txt
+    cat $T/bad.txt >> $T/dropped.txt; mv $T/keep.txt $T/tests.txt
+    rm -rf $T/test; mkdir -p $T/test
+  done
+  cat $T/testc.txt >> $T/javac.txt
+fi
+""".replace("@@TEST_CP@@", TEST_CP).replace("@@DEPS_CP@@", DEPS_CP)
 DRIVER = """cd "$(dirname "$0")" || exit 3
 J=/usr/share/java; T=/tmp/devlab-java; mkdir -p $T/main $T/test $T/tool $T/empty
 section() { printf '\\n%s %s\\n' "@@MARK@@" "$1"; }
@@ -79,13 +119,8 @@ javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowa
   -encoding UTF-8 -d $T/main -cp "$T/main@@DEPS_CP@@" @_devlab_main.txt \\
   > $T/javac.txt 2>&1
 main=$?
-if [ $main -eq 0 ] && [ -s _devlab_tests.txt ]; then
-  javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn \\
-    -encoding UTF-8 -d $T/test -cp "$T/main:@@TEST_CP@@@@DEPS_CP@@" \\
-    @_devlab_tests.txt >> $T/javac.txt 2>&1
-  main=$?
-fi
-section compile; tail -c 8000 $T/javac.txt
+@@COMPILE_TESTS@@section compile; tail -c 8000 $T/javac.txt
+section dropped; cat $T/dropped.txt $T/first-error.txt 2>/dev/null
 section rc; echo $main
 [ $main -eq 0 ] || exit 0
 printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n' \\
@@ -93,9 +128,9 @@ printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n'
 jar cfm $T/agent.jar $T/manifest.txt -C $T/empty . || exit 4
 java @@JVM@@ \\
   -javaagent:$T/agent.jar=destfile=$T/jacoco.exec,includes="$(cat _devlab_includes.txt)" \\
-  -jar $J/junit-platform-console-standalone.jar \\
-  -cp "$T/main:$T/test:@@TEST_CP@@@@DEPS_CP@@" \\
-  --scan-classpath --disable-banner --disable-ansi-colors --details=none \\
+  -cp "$J/junit-platform-console-standalone.jar:$T/main:$T/test:@@RES@@@@TEST_CP@@@@DEPS_CP@@" \\
+  org.junit.platform.console.ConsoleLauncher \\
+  --scan-classpath $T/test --disable-banner --disable-ansi-colors --details=none \\
   --config=junit.jupiter.execution.timeout.default="$DEVLAB_TEST_TIMEOUT" \\
   --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \\
   --reports-dir=$T/junit > $T/junit.txt 2>&1
@@ -108,7 +143,8 @@ java @@JVM@@ -cp "$T/tool:$J/org.jacoco.core.jar:$J/asm.jar:$J/asm-commons.jar:$
   DevlabJacoco $T/main $T/jacoco.exec
 """.replace("@@MARK@@", MARK).replace("@@TEST_CP@@", TEST_CP)
 DRIVER = DRIVER.replace("@@JACOCO_CP@@", JACOCO_CP).replace("@@JVM@@", JVM)
-DRIVER = DRIVER.replace("@@DEPS_CP@@", DEPS_CP)
+DRIVER = DRIVER.replace("@@COMPILE_TESTS@@", COMPILE_TESTS).replace("@@DEPS_CP@@", DEPS_CP)
+DRIVER = DRIVER.replace("@@RES@@", RESOURCES_CP)
 
 
 def is_java_test(path: str, text: str) -> bool:
@@ -141,6 +177,16 @@ def java_tests(files: dict[str, str]) -> list[str]:
     return sorted(
         p for p in files if _java(p) and is_java_test(p, files[p]) and "org.junit" in files[p]
     )
+
+
+def java_test_tree(files: dict[str, str]) -> list[str]:
+    """Every Java file of the test trees, compiled with the tests: the JUnit classes and
+    the helpers they use (matchers, fixtures, builders) that import no JUnit."""
+    return sorted(
+        p for p in files
+        if _java(p) and is_java_test(p, files[p])
+        and not p.endswith(("module-info.java", "package-info.java"))
+    )  # fmt: skip
 
 
 def java_package(text: str) -> str:
@@ -247,6 +293,21 @@ def _missing_packages(javac: str) -> list[str]:
     return found
 
 
+def _dropped_tests(section: str, tests: list[str]) -> str:
+    """The warning for test files left out because javac rejected them (the ``dropped``
+    section: their paths, then the first round's first errors), or ''."""
+    known = set(tests)
+    paths = [line for line in section.splitlines() if line in known]
+    if not paths:
+        return ""
+    error = "\n".join(line for line in section.splitlines() if line not in known)
+    return (
+        f"{len(paths)} of {len(tests)} test files did not compile and were left out "
+        f"(the rest ran): {', '.join(paths[:10])}{' ...' if len(paths) > 10 else ''}; "
+        f"javac said: {error[:600]}"
+    )
+
+
 def run_java_suite(
     files: dict[str, str],
     settings: Settings,
@@ -258,15 +319,15 @@ def run_java_suite(
     """Compile the project, run its JUnit tests under JaCoCo, read the coverage back;
     ``mounts``: the dependency jars (``maven_env``), put on every class path."""
     wall = min(wall_seconds or settings.sandbox_max_wall_seconds, settings.sandbox_max_wall_seconds)
-    sources, tests = java_sources(files), java_tests(files)
+    sources, tests, tree = java_sources(files), java_tests(files), java_test_tree(files)
     reader = resources.files("devlab.testing").joinpath("java/DevlabJacoco.java").read_text()
     run_files = {
-        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tests},
+        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tree},
         "_devlab_java.sh": f"export DEVLAB_TEST_TIMEOUT='{max(1, int(test_timeout))} s'\n"
         + (DEPS_EXPORT if mounts else "")
         + DRIVER,
         "_devlab_main.txt": "\n".join(sources) + "\n",
-        "_devlab_tests.txt": "\n".join(tests) + ("\n" if tests else ""),
+        "_devlab_tests.txt": "\n".join(tree) + "\n" if tests else "",
         "_devlab_includes.txt": includes_of(files, sources),
         "_devlab_jacoco/DevlabJacoco.java": reader,
     }
@@ -301,6 +362,7 @@ def run_java_suite(
     data = json.loads(line[-1]) if line and line[-1].startswith("{") else {}
     out.files = parse_jacoco(data, files, sources)
     out.tests = parse_junit_xml(parts.get("junit", ""))
+    out.warning = _dropped_tests(parts.get("dropped", ""), tree)
     if not out.tests and tests:
         out.error = f"the JUnit launcher reported no tests: {parts.get('console', '')[-600:]}"
     return out
