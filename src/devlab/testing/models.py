@@ -17,8 +17,9 @@ class CoverageRequest(BaseModel):
     test_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per test")
     install_dependencies: bool = Field(
         default=True,
-        description="install the project's declared dependencies (prebuilt wheels / npm "
-        "packages without install scripts) into the environment cache first",
+        description="install the project's declared dependencies (prebuilt wheels and npm "
+        "packages on the host; sdists and install scripts built in the sandbox) into the "
+        "environment cache first",
     )
 
 
