@@ -25,8 +25,7 @@ CLIP = (
 KEPT = {"test_kept.py": "from clip import clip\n\n\ndef test_runs():\n"
         "    clip(-1, 0, 3)\n    clip(5, 0, 3)\n    clip(1, 0, 3)\n"}  # fmt: skip
 EXACT = Candidate("test_clip_exact", "boundary", "clip",
-                  "def test_clip_exact():\n    assert clip(-1, 0, 3) == 0\n"
-                  "    assert clip(5, 0, 3) == 3\n    assert clip(1, 0, 3) == 1\n",
+                  "def test_clip_exact():\n    assert clip(-1, 0, 3) == 0\n",
                   ("from clip import clip",))  # fmt: skip
 WEAK = Candidate("test_clip_weak", "boundary", "clip", "def test_clip_weak():\n    clip(2, 0, 3)\n",
                  ("from clip import clip",))  # fmt: skip
@@ -71,17 +70,14 @@ def test_go_java_js_step_shares_the_budget(lab_settings: Settings) -> None:
 
 @pytest.mark.sandbox
 @pytest.mark.slow
-def test_the_step_keeps_a_killer_and_stops_when_its_budget_runs_out(lab_settings) -> None:
-    kept, dropped, rep = _step(lab_settings)
-    assert rep is not None and rep.skipped == 0 and rep.survivors == 4
-    assert [r.name for _, r in kept] == ["test_clip_exact"] and kept[0][1].kills
-    assert [d.name for d in dropped] == ["test_clip_weak"]
-    assert rep.tried == 4 + 4 * 2 and rep.kept == 1  # the base run, then every pair
-    # each mutant run takes 100 s on this clock: the base run spends the 50 s budget
+def test_the_step_stops_when_its_budget_runs_out_midway(lab_settings: Settings) -> None:
+    # each mutant run takes 100 s on this clock: the kept tests' run against the 4
+    # mutants spends the 50 s budget, so no (survivor, candidate) pair is run
+    # (test_generate.py keeps a killer through the whole step with the default budget)
     holder: list[MutantBudget] = []
     budget = MutantBudget(50, clock=lambda: 100.0 * bool(holder and holder[0].tried))
     holder.append(budget)
     kept, dropped, rep = _step(lab_settings, budget)
     assert kept == [] and len(dropped) == 2
-    assert rep is not None and rep.tried == 4 and rep.survivors == 4
-    assert rep.skipped == 4 * 2 and "8 skipped" in rep.note
+    assert rep is not None and rep.tried == 4 and rep.survivors == 4  # nothing asserted
+    assert rep.skipped == 4 * 2 and "8 skipped" in rep.note and rep.kept == 0

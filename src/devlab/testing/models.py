@@ -223,7 +223,9 @@ class MutantKeepReport(BaseModel):
     budget_seconds: float
     seconds: float = 0.0
     candidates: int = Field(default=0, description="no-coverage candidates tried")
-    mutants: int = Field(default=0, description="mutants of the functions they call")
+    mutants: int = Field(
+        default=0, description="mutants considered: the called functions' first, then the rest"
+    )
     tried: int = Field(default=0, description="mutant runs done (kept tests, then each try)")
     skipped: int = Field(default=0, description="mutant runs left out: the budget ran out")
     survivors: int = Field(default=0, description="mutants the kept tests let survive")

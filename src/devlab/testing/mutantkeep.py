@@ -5,11 +5,11 @@ project's tests and the tests kept so far let survive.
 Coverage says which lines ran, not whether anything checked them: a test that asserts
 a boundary value exactly can kill ``<`` -> ``<=`` where a test that merely ran the line
 cannot. The mutants are the dataset pipeline's AST mutants (``mutation_score``), at
-most ``PER_FUNCTION`` per function and only of the functions the candidates call, run
-in the sandbox in two steps: the project's tests plus the kept ones against them (the
-survivors), then every (survivor, candidate) pair as a variant of the forked-pytest
-driver, many pairs per sandbox run. The fewest candidates that kill the most survivors
-are kept (greedy, most kills first).
+most ``PER_FUNCTION`` per function, those of the functions the candidates call first,
+then the rest of the file while time is left; each set in two sandbox steps: the
+project's tests plus the kept ones against them (the survivors), then every (survivor,
+candidate) pair as a variant of the forked-pytest driver, many pairs per sandbox run.
+The fewest candidates that kill the most survivors are kept (greedy, most kills first).
 
 Bounded in time: the whole step shares one ``MutantBudget`` (``settings.
 testing_mutant_keep_seconds``); no sandbox run starts once it is spent and the driver
@@ -108,43 +108,66 @@ def keep_mutant_killers(
         return kept, dropped, None
     budget = budget or MutantBudget(settings.testing_mutant_keep_seconds)
     rep = MutantKeepReport(budget_seconds=budget.seconds, candidates=len(tries_res))
-    text = pf.files[path]
-    found = file_mutants(path, text, symbol, PER_FUNCTION)
-    only = _called({d.target for d in tries_res}, list(found))
-    rep.mutants = sum(len(found[q]) for q in only)
-    report(progress, "mutants", 0, 2, f"{rep.mutants} mutants the kept tests may let survive")
-    base, _ = mutation_score(
-        pf, settings, path=path, tests=[*existing, *render], extra_files=render,
-        symbol=symbol, timeout=test_timeout, per_function=PER_FUNCTION, only=only,
-        budget=budget,
-    )  # fmt: skip
-    alive = {m.id for m in base.survived}
-    survivors = {m.id: new for q in only for m, new in found[q] if m.id in alive}
-    rep.survivors = len(survivors)
-    won: list[CandidateResult] = []
-    if survivors and not budget.spent():
-        report(
-            progress, "mutants", 1, 2, f"{len(tries_res)} candidates x {len(survivors)} survivors"
-        )
-        tries = [candidates[d.name] for d in tries_res]
-        files = without_addopts({**pf.files, **render})
-        jobs, ids = _pair_jobs(pf, files, path, survivors, tries, settings.sandbox_max_source_bytes)
-        done, _ = run_python_variants(jobs, settings, test_timeout, budget)
-        kills: dict[str, set[str]] = {}
-        for vid, outcome in done.items():
-            if vid in ids and outcome in _KILLED:
-                mid, name = ids[vid]
-                kills.setdefault(name, set()).add(mid)
-        won = _greedy(kills, set(survivors), {d.name: d for d in tries_res})
-    elif survivors:
-        budget.skipped += len(survivors) * len(tries_res)
+    found = file_mutants(path, pf.files[path], symbol, PER_FUNCTION)
+    called = _called({d.target for d in tries_res}, list(found))
+    tries = [candidates[d.name] for d in tries_res]
+    kills: dict[str, set[str]] = {}
+    alive: set[str] = set()
+    judged = 0
+    # the functions the candidates call first, then the rest of the file while time is left
+    for only in (called, set(found) - called):
+        count = sum(len(found[q]) for q in only)
+        rep.mutants += count
+        if not count or budget.spent():
+            budget.skipped += count
+            continue
+        report(progress, "mutants", 0, 2, f"{count} mutants the kept tests may let survive")
+        base, _ = mutation_score(
+            pf, settings, path=path, tests=[*existing, *render], extra_files=render,
+            symbol=symbol, timeout=test_timeout, per_function=PER_FUNCTION, only=only,
+            budget=budget,
+        )  # fmt: skip
+        judged += base.mutants
+        survived = {m.id for m in base.survived}
+        survivors = {m.id: new for q in only for m, new in found[q] if m.id in survived}
+        alive |= set(survivors)
+        if survivors and budget.spent():
+            budget.skipped += len(survivors) * len(tries)
+        elif survivors:
+            pairs = f"{len(tries)} candidates x {len(survivors)} survivors"
+            report(progress, "mutants", 1, 2, pairs)
+            _run_pairs(pf, settings, path, render, survivors, tries, test_timeout, budget, kills)
+    rep.survivors = len(alive)
+    won = _greedy(kills, alive, {d.name: d for d in tries_res})
     for res in won:
         kept.append((candidates[res.name], res))
     dropped = [d for d in dropped if not d.kept]
     rep.tried, rep.skipped, rep.kept = budget.tried, budget.skipped, len(won)
     rep.seconds = round(time.monotonic() - started, 2)
-    rep.note = _note(rep, base.mutants)
+    rep.note = _note(rep, judged)
     return kept, dropped, rep
+
+
+def _run_pairs(
+    pf: ProjectFiles,
+    settings: Settings,
+    path: str,
+    render: dict[str, str],
+    survivors: dict[str, str],
+    tries: list[Candidate],
+    timeout: float,
+    budget: MutantBudget,
+    kills: dict[str, set[str]],
+) -> None:
+    """Every (survivor, candidate) pair in the sandbox; ``kills`` gets, per candidate,
+    the survivors it kills (its test fails, errors or times out on the mutant)."""
+    files = without_addopts({**pf.files, **render})
+    jobs, ids = _pair_jobs(pf, files, path, survivors, tries, settings.sandbox_max_source_bytes)
+    done, _ = run_python_variants(jobs, settings, timeout, budget)
+    for vid, outcome in done.items():
+        if vid in ids and outcome in _KILLED:
+            mid, name = ids[vid]
+            kills.setdefault(name, set()).add(mid)
 
 
 def _greedy(
