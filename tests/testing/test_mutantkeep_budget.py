@@ -10,7 +10,7 @@ import pytest
 from devlab.config import Settings
 from devlab.testing import ProjectFiles
 from devlab.testing.killkeep import keep_mutant_killers as keep_other
-from devlab.testing.models import CandidateResult
+from devlab.testing.models import CandidateResult, MutantKeepReport
 from devlab.testing.mutantkeep import keep_mutant_killers
 from devlab.testing.mutation import MutantBudget
 from devlab.testing.strategies import Candidate
@@ -59,13 +59,15 @@ def test_go_java_js_step_shares_the_budget(lab_settings: Settings) -> None:
     files = {"sq.js": "function sq(x) {\n  return x * x;\n}\nmodule.exports = { sq };\n"}
     tries = {"t": CandidateResult(name="t", strategy="boundary", target="sq", kept=False,
                                   reason="adds no coverage", code="test('t');")}  # fmt: skip
+    rep = MutantKeepReport(budget_seconds=0)
     won, note = keep_other(
         ProjectFiles("sq", None, None, files), lab_settings, path="sq.js", symbol=None,
         kept_file=("k.test.js", "// kept\n"), tries_file=("t.test.js", "// tries\n"),
-        tries=tries, run_tries=lambda *a: ran.append(1), budget=MutantBudget(0),
+        tries=tries, run_tries=lambda *a: ran.append(1), budget=MutantBudget(0), report=rep,
     )  # fmt: skip
     assert won == [] and ran == []
     assert "not run: the time budget ran out" in note and "skipped" in note
+    assert rep.tried == 0 and rep.skipped == rep.mutants > 0 and rep.note == note
 
 
 @pytest.mark.sandbox

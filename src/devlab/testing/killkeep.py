@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from devlab.config import Settings
-from devlab.testing.models import CandidateResult
+from devlab.testing.models import CandidateResult, MutantKeepReport
 from devlab.testing.mutation import MutantBudget, file_mutants, mutation_score
 from devlab.testing.project import ProjectFiles
 
@@ -55,20 +55,48 @@ def keep_mutant_killers(
     timeout: float = 20.0,
     targets_only: bool = False,
     budget: MutantBudget | None = None,
+    report: MutantKeepReport | None = None,
 ) -> tuple[list[CandidateResult], str]:
     """The candidates of ``tries`` (by test name) that kill a surviving mutant, marked
     kept with the mutants they kill, and a note for the result's message.
     ``kept_file``/``tries_file``: (path, text) of the kept tests and of the tries;
     ``targets_only``: mutate only the functions the tries call (their ``target`` is the
-    function's qualified name, as in Go and Java), which bounds the two runs."""
-    kept_path, kept_text = kept_file
+    function's qualified name, as in Go and Java), which bounds the two runs;
+    ``report``: filled with what the step did (the result's ``mutant_keep``)."""
     budget = budget or MutantBudget(settings.testing_mutant_keep_seconds)
+    rep = report or MutantKeepReport(budget_seconds=budget.seconds)
+    won, note = _keep(pf, settings, path=path, symbol=symbol, kept_file=kept_file,
+                      tries_file=tries_file, tries=tries, run_tries=run_tries, timeout=timeout,
+                      targets_only=targets_only, budget=budget, rep=rep)  # fmt: skip
+    rep.budget_seconds, rep.candidates, rep.kept = budget.seconds, len(tries), len(won)
+    rep.note, rep.tried, rep.skipped = note, budget.tried, budget.skipped
+    rep.seconds = round(budget.clock() - budget.started, 2)
+    return won, note
+
+
+def _keep(
+    pf: ProjectFiles,
+    settings: Settings,
+    *,
+    path: str,
+    symbol: str | None,
+    kept_file: tuple[str, str],
+    tries_file: tuple[str, str],
+    tries: dict[str, CandidateResult],
+    run_tries: TriesRunner,
+    timeout: float,
+    targets_only: bool,
+    budget: MutantBudget,
+    rep: MutantKeepReport,
+) -> tuple[list[CandidateResult], str]:
+    kept_path, kept_text = kept_file
     only = {d.target for d in tries.values()} if targets_only else None
     base, _ = mutation_score(pf, settings, path=path, tests=[kept_path],
                              extra_files={kept_path: kept_text}, symbol=symbol,
                              timeout=timeout, per_function=PER_FUNCTION, only=only,
                              budget=budget)  # fmt: skip
     survivors = {m.id for m in base.survived}
+    rep.mutants, rep.survivors = base.mutants + base.skipped, len(survivors)
     if not survivors:
         why = "no mutant survived the kept tests" if base.mutants else base.message
         return [], why + _spent(budget)
