@@ -214,6 +214,9 @@ class Settings(BaseSettings):
     # coverage is kept when it kills a mutant the other tests miss) costs two mutation
     # runs per generation; off, generation keeps by coverage alone (faster).
     testing_mutant_keep: bool = True
+    # Its time budget in seconds per generation (every language): no mutant run starts
+    # once it is spent; the result says how many were tried and skipped.
+    testing_mutant_keep_seconds: float = Field(default=60, ge=0)
 
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)

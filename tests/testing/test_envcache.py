@@ -201,22 +201,23 @@ def test_a_mount_outside_the_mount_points_is_refused(tmp_path: Path) -> None:
             run_code(request, settings, mounts=[DependencyMount(str(tmp_path), dest, "k")])
 
 
-def _npm_tarball(folder: Path, name: str, marker: Path) -> Path:
+def _npm_tarball(folder: Path, name: str, marker: Path, postinstall: str = "") -> Path:
+    """A package whose postinstall writes ``star.txt`` (which ``index.js`` reads) and,
+    were it run on the host, ``marker`` (a path the sandbox does not have)."""
     pkg = folder / name
     pkg.mkdir()
-    (pkg / "package.json").write_text(
-        json.dumps(
-            {
-                "name": name,
-                "version": "1.0.0",
-                "main": "index.js",
-                "scripts": {
-                    "postinstall": f"node -e \"require('fs').writeFileSync('{marker}', 'x')\""
-                },
-            }
-        )
+    script = postinstall or (
+        f"node -e \"try {{ require('fs').writeFileSync('{marker}', 'x') }} catch (e) {{}}\" && "
+        "node -e \"require('fs').writeFileSync('star.txt', '*')\""
     )
-    (pkg / "index.js").write_text("module.exports = (s) => s.padStart(5, '*');\n")
+    (pkg / "package.json").write_text(json.dumps(
+        {"name": name, "version": "1.0.0", "main": "index.js",
+         "scripts": {"postinstall": script}}
+    ))  # fmt: skip
+    (pkg / "index.js").write_text(
+        "const star = require('fs').readFileSync(__dirname + '/star.txt', 'utf8');\n"
+        "module.exports = (s) => s.padStart(5, star);\n"
+    )
     out = subprocess.run(
         ["npm", "pack", "--silent", "--pack-destination", str(folder)],
         cwd=pkg, capture_output=True, text=True, check=True, timeout=120,
@@ -227,12 +228,14 @@ def _npm_tarball(folder: Path, name: str, marker: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.sandbox
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
-def test_npm_dependencies_install_without_scripts_and_node_resolves_them(
+def test_npm_install_scripts_run_in_the_sandbox_and_node_resolves_the_built_packages(
     lab_bench: Workbench, tmp_path: Path
 ) -> None:
     marker = tmp_path / "INSTALL-SCRIPT-RAN"
     tarball = _npm_tarball(tmp_path, "padder", marker)
-    package = {"name": "app", "version": "1.0.0", "dependencies": {"padder": f"file:{tarball}"}}
+    broken = _npm_tarball(tmp_path, "broken", marker, "echo cannot build >&2; exit 3")
+    deps = {"padder": f"file:{tarball}", "broken": f"file:{broken}"}
+    package = {"name": "app", "version": "1.0.0", "dependencies": deps}
     ingest(
         lab_bench,
         tmp_path / "src",
@@ -246,12 +249,19 @@ def test_npm_dependencies_install_without_scripts_and_node_resolves_them(
         },
     )
     report = measure_coverage(lab_bench.db, lab_bench.settings, "app")
-    assert report.status == "ok", report.message
+    assert report.status == "ok", report.message  # padder reads the star its script wrote
     env = report.dependencies
-    assert env is not None and env.status == "ready"
-    (dep,) = env.dependencies
-    assert dep.status == "installed" and "install script was not run" in dep.reason
+    assert env is not None and env.status == "partial"
+    fate = {d.name: d for d in env.dependencies}
+    assert fate["padder"].status == "installed"
+    assert "install script ran in the sandbox" in fate["padder"].reason
+    assert fate["broken"].status == "failed"
+    assert "postinstall script exited with 3 in the sandbox: cannot build" in fate["broken"].reason
     assert not marker.exists(), "an install script ran on the host"
+    cache = lab_bench.settings.sandbox_env_cache or lab_bench.settings.home / "envs"
+    (star,) = cache.glob("node-*/node_modules/padder/star.txt")
+    assert star.read_text() == "*" and not star.stat().st_mode & 0o222  # frozen read-only
+    assert not star.parent.stat().st_mode & 0o222
     cached = measure_coverage(lab_bench.db, lab_bench.settings, "app")
     assert cached.dependencies is not None and cached.dependencies.cached
 
@@ -337,3 +347,20 @@ def test_the_sdist_picked_is_the_newest_final_release_the_spec_allows() -> None:
     assert _pick(Requirement("pkg>=1"), files) == ("pkg-1.5.zip", "c")
     assert _pick(Requirement("pkg==2.0rc1"), files) == ("pkg-2.0rc1.tar.gz", "b")
     assert _pick(Requirement("pkg>3"), files) is None
+
+
+def test_a_built_package_comes_back_only_as_plain_files_in_order(tmp_path: Path) -> None:
+    from devlab.testing.npmscripts import _unpack, installable_order
+
+    bad = io.BytesIO()
+    with tarfile.open(fileobj=bad, mode="w:gz") as tar:
+        link = tarfile.TarInfo("./passwd")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    with pytest.raises(tarfile.TarError):  # a link out of the package is refused
+        _unpack(bad.getvalue(), tmp_path / "out")
+    modules = tmp_path / "node_modules"
+    for name, deps in (("a", {"b": "1"}), ("b", {"c": "1", "x": "1"}), ("c", {})):
+        (modules / name).mkdir(parents=True)
+        (modules / name / "package.json").write_text(json.dumps({"dependencies": deps}))
+    assert installable_order(modules, {"a", "b", "c"}) == ["c", "b", "a"]

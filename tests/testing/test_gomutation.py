@@ -59,4 +59,6 @@ def test_a_go_test_adding_no_coverage_is_kept_when_it_kills_a_mutant(
     killers = [c for c in result.kept if "kills" in c.reason]
     assert killers and all(c.kills for c in killers), (result.message, result.dropped)
     assert "kept for killing mutants" in result.message
+    keep = result.mutant_keep  # what the step did, within its time budget
+    assert keep is not None and keep.kept == len(killers) and keep.tried and not keep.skipped
     assert result.proof["failing_generated"] == []

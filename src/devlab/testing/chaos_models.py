@@ -144,8 +144,9 @@ class ChaosRequest(_Strict):
     wall_seconds: float = Field(default=120, gt=0, le=600)
     install_dependencies: bool = Field(
         default=True,
-        description="install the service's declared dependencies (prebuilt wheels / npm "
-        "packages without install scripts) into the environment cache first",
+        description="install the service's declared dependencies (prebuilt wheels and npm "
+        "packages on the host; sdists and install scripts built in the sandbox) into the "
+        "environment cache first",
     )
 
     @model_validator(mode="after")

@@ -12,7 +12,9 @@ read-only ``DependencyMount``:
   sdist inside the sandbox (``sdistbuild``), else named with the reason, and the rest
   is installed.
 - JavaScript: ``npm ci --ignore-scripts`` (``npm install --ignore-scripts`` without a
-  lock file): install scripts never run on the host; a package that has one is named.
+  lock file): install scripts never run on the host; the packages that have one are
+  then built in the sandbox (``npmscripts``: their scripts run there against the
+  installed tree, the built packages come back), and the tree is frozen read-only.
 - Go: ``go mod download`` into a module cache of its own (module downloads run no code;
   the proxy is the user's ``GOPROXY``), bound as ``GOMODCACHE`` for the offline build.
 
@@ -49,6 +51,7 @@ from devlab.progress import ProgressFn, report
 from devlab.reverse import scan_texts
 from devlab.sandbox import DependencyMount
 from devlab.testing.models import DependencyEnv, DependencyStatus
+from devlab.testing.npmscripts import installable_order, run_install_scripts, scripted_packages
 from devlab.testing.sdistbuild import BuildFailed, build_wheel, fetch_sdist
 
 __all__ = [
@@ -169,22 +172,26 @@ def _load_cached(root: Path, env: DependencyEnv) -> DependencyEnv | None:
     return stored if stored.key == env.key else None
 
 
-def _world_readable(root: Path) -> None:
+def _world_readable(root: Path, frozen: bool = False) -> None:
     """Directories 0755 and files readable by all: each sandbox run has a host uid of its
     own (``devlab.sandbox`` uid pool), which must read the bound tree; nothing in it is
-    writable by anyone but the server, and it holds only public packages."""
+    writable by anyone but the server, and it holds only public packages. ``frozen``:
+    writable by no one (0555 / 0444): a built environment is never changed, only
+    replaced (``_remove`` opens the directories again)."""
+    dir_mode, file_mode = (0o555, 0o444) if frozen else (0o755, 0o644)
     for base, _dirs, files in os.walk(root):
-        os.chmod(base, 0o755)
         for name in files:
             path = os.path.join(base, name)
             with contextlib.suppress(OSError):
                 mode = os.lstat(path).st_mode
                 if stat.S_ISREG(mode):
                     executable = 0o111 if mode & stat.S_IXUSR else 0
-                    os.chmod(path, 0o644 | executable)
+                    os.chmod(path, file_mode | executable)
+    for base, _dirs, _files in os.walk(root, topdown=False):
+        os.chmod(base, dir_mode)
 
 
-def _finish(tmp: Path, root: Path, env: DependencyEnv) -> DependencyEnv:
+def _finish(tmp: Path, root: Path, env: DependencyEnv, frozen: bool = False) -> DependencyEnv:
     """Record ``env`` in ``tmp`` and move it into place (or report the size cap)."""
     if _size(tmp) > MAX_ENV_BYTES:
         for dep in env.dependencies:
@@ -195,9 +202,9 @@ def _finish(tmp: Path, root: Path, env: DependencyEnv) -> DependencyEnv:
     if env.status == "failed":  # nothing to keep: the next run tries again
         return env
     (tmp / "env.json").write_text(env.model_dump_json())
-    _world_readable(tmp)
+    _world_readable(tmp, frozen)
     if root.exists():
-        shutil.rmtree(root)
+        _remove(root)
     os.rename(tmp, root)
     return env
 
@@ -212,7 +219,8 @@ def _settle(env: DependencyEnv) -> DependencyEnv:
     else:
         env.status = "failed" if len(failed) == len(wanted) else "partial"
         names = ", ".join(d.name for d in failed[:10])
-        env.message = f"{len(failed)} of {len(wanted)} dependencies not installed: {names}"
+        said = f"{len(failed)} of {len(wanted)} dependencies not installed: {names}"
+        env.message = f"{said}; {env.message}" if env.message else said
     return env
 
 
@@ -223,6 +231,7 @@ def _prepared(
     mount: tuple[str, str, tuple[tuple[str, str], ...]],
     progress: ProgressFn | None,
     what: str,
+    frozen: bool = False,
 ) -> tuple[DependencyEnv, list[DependencyMount]]:
     """The environment at ``root``: found cached, or made by ``install`` into a temporary
     directory moved into place under the key's lock; then its mount (``mount`` is the
@@ -236,7 +245,7 @@ def _prepared(
             tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tmp-"))
             try:
                 install(tmp)
-                cached = _finish(tmp, root, _settle(env))
+                cached = _finish(tmp, root, _settle(env), frozen)
             finally:
                 _remove(tmp)
     cached.seconds = round(time.monotonic() - started, 3)
@@ -404,20 +413,11 @@ def _node_wanted(package_json: str) -> tuple[dict[str, object], list[DependencyS
     return clean, out
 
 
-def _install_scripts(modules: Path) -> set[str]:
-    """Installed packages that declare an install script (which was not run)."""
-    found = set()
-    for pkg in [*modules.glob("*/package.json"), *modules.glob("@*/*/package.json")]:
-        try:
-            scripts = json.loads(pkg.read_text()).get("scripts") or {}
-        except (OSError, ValueError, AttributeError):
-            continue
-        if isinstance(scripts, dict) and {"preinstall", "install", "postinstall"} & set(scripts):
-            found.add(pkg.parent.relative_to(modules).as_posix())
-    return found
-
-
-def _npm_install(tmp: Path, clean: dict[str, object], lock: str | None, env: DependencyEnv) -> None:
+def _npm_install(
+    tmp: Path, clean: dict[str, object], lock: str | None, env: DependencyEnv, settings: Settings
+) -> None:
+    """``npm ci``/``npm install`` without scripts on the host, then the packages with
+    install scripts built in the sandbox (``npmscripts``)."""
     (tmp / "package.json").write_text(json.dumps(clean))
     argv = ["npm", "install", "--no-package-lock"]
     if lock is not None:
@@ -430,12 +430,26 @@ def _npm_install(tmp: Path, clean: dict[str, object], lock: str | None, env: Dep
         for dep in wanted:
             dep.status, dep.reason = "failed", f"npm could not install: {_error_line(output)}"
         return
-    scripted = _install_scripts(tmp / "node_modules")
+    modules = tmp / "node_modules"
+    scripted = scripted_packages(modules)
+    ran: dict[str, str] = {}
+    if scripted:
+        _world_readable(tmp)  # the sandbox's run uid reads the tree (and reaches it)
+        ran = run_install_scripts(modules, installable_order(modules, scripted), settings,
+                                  env.key)  # fmt: skip
     for dep in wanted:
-        if not (tmp / "node_modules" / dep.name).is_dir():
+        if not (modules / dep.name).is_dir():
             dep.status, dep.reason = "failed", "npm did not install it (an optional dependency?)"
-        elif dep.name in scripted:
-            dep.reason = "installed; its install script was not run (never on the host)"
+        elif ran.get(dep.name):
+            dep.status, dep.reason = "failed", f"installed, but {ran[dep.name]}"
+        elif dep.name in ran:
+            dep.reason = "installed; its install script ran in the sandbox (never on the host)"
+    direct = {d.name for d in wanted}
+    others = [f"{n} ({why})" for n, why in ran.items() if why and n not in direct]
+    built = [n for n, why in ran.items() if not why and n not in direct]
+    notes = [f"install scripts run in the sandbox for {', '.join(built[:10])}"] if built else []
+    notes += [f"not built: {'; '.join(others[:5])}"] if others else []
+    env.message = "; ".join(notes)
 
 
 def node_env(
@@ -452,11 +466,12 @@ def node_env(
             dep.status, dep.reason = "failed", "npm is not installed on the server"
         return _settle(env), []
     lock = manifests.get("package-lock.json") or manifests.get("npm-shrinkwrap.json")
-    env.key = _key("npm", platform.machine(), clean, lock)
+    env.key = _key("npm", platform.machine(), clean, lock, "scripts built in the sandbox")
     root = env_cache_root(settings) / f"node-{env.key[:32]}"
     return _prepared(
-        env, root, lambda tmp: _npm_install(tmp, clean, lock, env),
+        env, root, lambda tmp: _npm_install(tmp, clean, lock, env, settings),
         ("node_modules", _NODE_MOUNT, ()), progress, f"installing {len(wanted)} packages",
+        frozen=True,
     )  # fmt: skip
 
 

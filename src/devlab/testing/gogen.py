@@ -34,7 +34,13 @@ from devlab.testing.gosig import GoCall, go_calls, go_functions, go_package, go_
 from devlab.testing.jsrun import code_lines
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
-from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
+from devlab.testing.models import (
+    CandidateResult,
+    CoverageSummary,
+    GenerateResult,
+    MutantKeepReport,
+    SuspectedBug,
+)
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
 
@@ -334,11 +340,14 @@ def generate_go_tests(
         more_kept, more_dropped = _verify(go, cands, covered, wall, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
     tries = mutant_tries(settings, kept, dropped)
+    keep: MutantKeepReport | None = None
     if tries:
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
-        kept, dropped = _mutant_killers(go, kept, dropped, tries, message, symbol, imports)
+        keep = MutantKeepReport(budget_seconds=settings.testing_mutant_keep_seconds)
+        kept, dropped = _mutant_killers(go, kept, dropped, tries, message, symbol, imports, keep)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(go, kept, dropped, bugs, base, target_coverage, message, wall, imports)
+    result.mutant_keep = keep
     if skipped:
         result.message += ("; " if result.message else "") + "left out: " + "; ".join(skipped[:8])
     result.seconds = round(time.monotonic() - started, 2)
@@ -348,7 +357,7 @@ def generate_go_tests(
 def _mutant_killers(
     go: _Go, kept: list, dropped: list[CandidateResult],
     tries: dict[str, CandidateResult], message: list[str],
-    symbol: str | None, imports: list[str],
+    symbol: str | None, imports: list[str], keep: MutantKeepReport,
 ) -> tuple[list, list[CandidateResult]]:  # fmt: skip
     """Keep the no-coverage candidates that kill a mutant the kept tests let survive
     (``killkeep``): only the tries run (``go test -run``), failures read from ``-v``."""
@@ -364,6 +373,7 @@ def _mutant_killers(
         tries_file=(f"{stem}_devlab_tries_test.go",
                     _file(go, [d.code for d in tries.values()], imports)),
         run_tries=run_tries, timeout=30.0, targets_only=True,
+        report=keep,
     )  # fmt: skip
     message.append(note)
     kept = kept + [(r.name, r.code, r) for r in won]

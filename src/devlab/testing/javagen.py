@@ -55,7 +55,13 @@ from devlab.testing.jsrun import block_end
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
 from devlab.testing.mavenenv import DEPS_EXPORT, maven_env
-from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
+from devlab.testing.models import (
+    CandidateResult,
+    CoverageSummary,
+    GenerateResult,
+    MutantKeepReport,
+    SuspectedBug,
+)
 from devlab.testing.project import ProjectFiles
 from devlab.testing.sandboxrun import toolchain_limits
 
@@ -301,11 +307,14 @@ def generate_junit_tests(
         more_kept, more_dropped, _ = _verify(java, proposed, wall, timeout, base, imports)
         kept, dropped = kept + more_kept, dropped + more_dropped
     tries = mutant_tries(settings, kept, dropped)
+    keep: MutantKeepReport | None = None
     if tries:
         report(progress, "mutants", 3, 4, "mutants the kept tests let survive")
-        kept, dropped = _mutant_killers(java, kept, dropped, tries, message, symbol, imports)
+        keep = MutantKeepReport(budget_seconds=settings.testing_mutant_keep_seconds)
+        kept, dropped = _mutant_killers(java, kept, dropped, tries, message, symbol, imports, keep)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
+    result.mutant_keep = keep
     result.proof["test_timeout"] = test_timeout
     if skipped:
         result.message += ("; " if result.message else "") + "left out: " + "; ".join(skipped[:8])
@@ -316,7 +325,7 @@ def generate_junit_tests(
 def _mutant_killers(
     java: _Java, kept: list, dropped: list[CandidateResult],
     tries: dict[str, CandidateResult], message: list[str],
-    symbol: str | None, imports: list[str],
+    symbol: str | None, imports: list[str], keep: MutantKeepReport,
 ) -> tuple[list, list[CandidateResult]]:  # fmt: skip
     """Keep the no-coverage candidates that kill a mutant the kept tests let survive
     (``killkeep``): the tries' class alone, its failing methods read from JUnit."""
@@ -335,6 +344,7 @@ def _mutant_killers(
         tries_file=(posixpath.join(folder, f"{tries_cls}.java"),
                     _test_class(java, tries_cls, [d.code for d in tries.values()], imports)),
         run_tries=run_tries, targets_only=True,
+        report=keep,
     )  # fmt: skip
     message.append(note)
     kept = kept + [(r.name, r.target, r) for r in won]

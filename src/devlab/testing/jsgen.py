@@ -63,7 +63,13 @@ from devlab.testing.jssig import (
 )
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.killkeep import NO_COVERAGE, keep_mutant_killers
-from devlab.testing.models import CandidateResult, CoverageSummary, GenerateResult, SuspectedBug
+from devlab.testing.models import (
+    CandidateResult,
+    CoverageSummary,
+    GenerateResult,
+    MutantKeepReport,
+    SuspectedBug,
+)
 from devlab.testing.project import ProjectFiles
 
 __all__ = ["JS_FRAMEWORKS", "generate_js_tests"]
@@ -392,11 +398,14 @@ def generate_js_tests(
             message.append(f"the language model failed: {exc}")
         more_kept, more_dropped, _ = _verify(js, asked, covered, lines)
         kept, dropped = kept + more_kept, dropped + more_dropped
+    keep: MutantKeepReport | None = None
     if kept and js.settings.testing_mutant_keep:  # the second rule: kills a survivor
         report(progress, "mutants", 4, 5, "mutants the kept tests let survive")
-        kept, dropped = _mutant_killers(js, kept, dropped, message, symbol)
+        keep = MutantKeepReport(budget_seconds=js.settings.testing_mutant_keep_seconds)
+        kept, dropped = _mutant_killers(js, kept, dropped, message, symbol, keep)
     report(progress, "prove", 4, 5, f"{len(kept)} tests kept")
     result = _finish(js, kept, dropped, bugs, before, existing, target_coverage, message, lines)
+    result.mutant_keep = keep if keep is not None and keep.candidates else None
     result.seconds = round(time.monotonic() - started, 2)
     return result
 
@@ -424,7 +433,7 @@ def _node_file(js: _Js, cands: list[Cand]) -> str:
 
 def _mutant_killers(
     js: _Js, kept: list[tuple[Cand, CandidateResult]], dropped: list[CandidateResult],
-    message: list[str], symbol: str | None = None,
+    message: list[str], symbol: str | None = None, keep: MutantKeepReport | None = None,
 ) -> tuple[list[tuple[Cand, CandidateResult]], list[CandidateResult]]:  # fmt: skip
     """Keep, among the candidates that passed 3/3 but added no coverage, the fewest that
     kill the mutants the kept tests let survive (greedy, most kills first). Two mutation
@@ -446,6 +455,7 @@ def _mutant_killers(
         js.pf, js.settings, path=js.path, symbol=symbol, tries=tries,
         kept_file=(kept_path, _node_file(js, [c for c, _ in kept])),
         tries_file=(tries_path, _node_file(js, cands)), run_tries=run_tries, timeout=10.0,
+        report=keep,
     )  # fmt: skip
     message.append(note)
     kept = kept + [((r.name, r.target, r.code, r.strategy), r) for r in won]

@@ -17,8 +17,9 @@ class CoverageRequest(BaseModel):
     test_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per test")
     install_dependencies: bool = Field(
         default=True,
-        description="install the project's declared dependencies (prebuilt wheels / npm "
-        "packages without install scripts) into the environment cache first",
+        description="install the project's declared dependencies (prebuilt wheels and npm "
+        "packages on the host; sdists and install scripts built in the sandbox) into the "
+        "environment cache first",
     )
 
 
@@ -152,6 +153,7 @@ class MutationReport(BaseModel):
     survived: list[MutantResult] = Field(default_factory=list)
     results: list[MutantResult] = Field(default_factory=list)
     reused: int = Field(default=0, description="mutants whose function did not change: reused")
+    skipped: int = Field(default=0, description="mutants not run: the time budget ran out")
     tests: list[str] = Field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
@@ -214,6 +216,23 @@ class PlanRequest(BaseModel):
     use_model: bool = True
 
 
+class MutantKeepReport(BaseModel):
+    """What the second keep rule (a no-coverage candidate kept for killing a mutant the
+    other tests miss) did within its time budget (``testing_mutant_keep_seconds``)."""
+
+    budget_seconds: float
+    seconds: float = 0.0
+    candidates: int = Field(default=0, description="no-coverage candidates tried")
+    mutants: int = Field(
+        default=0, description="mutants considered: the called functions' first, then the rest"
+    )
+    tried: int = Field(default=0, description="mutant runs done (kept tests, then each try)")
+    skipped: int = Field(default=0, description="mutant runs left out: the budget ran out")
+    survivors: int = Field(default=0, description="mutants the kept tests let survive")
+    kept: int = Field(default=0, description="candidates kept for killing one")
+    note: str = ""
+
+
 class GenerateResult(BaseModel):
     project: str | None = None
     path: str
@@ -238,3 +257,6 @@ class GenerateResult(BaseModel):
     )
     message: str = ""
     seconds: float = 0.0
+    mutant_keep: MutantKeepReport | None = Field(
+        default=None, description="the mutant-killing keep step, when it ran"
+    )

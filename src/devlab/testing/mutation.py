@@ -20,7 +20,8 @@ import hashlib
 import posixpath
 import random
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import Literal
 
 from sqlalchemy import select
@@ -54,10 +55,78 @@ from devlab.training import (
     run_validations,
 )
 
-__all__ = ["file_mutants", "mutant_language", "mutant_tests", "mutation_score", "run_mutation"]
+__all__ = [
+    "MutantBudget",
+    "file_mutants",
+    "mutant_language",
+    "mutant_tests",
+    "mutation_score",
+    "run_mutation",
+    "run_python_variants",
+]
 
 _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
+_CHUNK = {"go": 12, "java": 12, "javascript": 25, "typescript": 25}  # mutants per check
+
+
+@dataclass
+class MutantBudget:
+    """A time budget for mutant runs (the mutant-killing keep step's): a sandbox run
+    starts only while time is left, and Python's variant driver stops starting mutants
+    once it is spent, so the step ends about one mutant's time limit after the budget.
+    ``tried``/``skipped`` count the mutant runs done and those left out for lack of
+    time. ``clock`` is injectable so that tests can make the budget run out for sure."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    tried: int = 0
+    skipped: int = 0
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def left(self) -> float:
+        """Seconds left (<= 0: spent)."""
+        return self.seconds - (self.clock() - self.started)
+
+    def spent(self) -> bool:
+        return self.left() <= 0
+
+
+def run_python_variants(
+    jobs: list[ValidationJob],
+    settings: Settings,
+    timeout: float,
+    budget: MutantBudget | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[dict[str, str], str]:
+    """Python mutant runs (``validate.run_validations``, two sandbox runs at a time):
+    each variant's outcome by id from the runs whose reference passed, and why the
+    others were not judged. With a ``budget``, no run starts once it is spent and each
+    run's driver stops at it: the variants left out are ``not-run`` and counted in
+    ``budget.skipped``."""
+    done: dict[str, str] = {}
+    message = ""
+    step = 2 if budget is not None else max(1, len(jobs))
+    for at in range(0, len(jobs), step):
+        part = jobs[at : at + step]
+        if budget is not None:
+            left = budget.left()
+            if left <= 0:
+                budget.skipped += sum(len(j.variants) - 1 for j in jobs[at:])
+                break
+            for job in part:
+                job.budget = left
+        part_done, part_message = _run_jobs(part, settings, timeout, progress)
+        message = part_message or message
+        if budget is not None:
+            outcomes = [v for k, v in part_done.items() if k != "original"]
+            budget.skipped += outcomes.count("not-run")
+            budget.tried += len(outcomes) - outcomes.count("not-run")
+        done.update(part_done)
+    return done, message
 
 
 def mutant_language(path: str) -> str:
@@ -214,10 +283,13 @@ def mutation_score(
     per_function: int = 12,
     only: Collection[str] | None = None,
     progress: ProgressFn | None = None,
+    budget: MutantBudget | None = None,
 ) -> tuple[MutationReport, dict[str, dict]]:
     """Run the mutants of ``path`` against ``tests``; returns the report and the
     per-function records to store (``previous`` records are reused when unchanged);
-    ``only``: the qualified names of the functions to mutate (all when None)."""
+    ``only``: the qualified names of the functions to mutate (all when None);
+    ``budget``: mutants left out when it is spent (``skipped``, neither killed nor
+    survived)."""
     started = time.monotonic()
     if path not in pf.files:
         raise NotFound(f"{path!r} is not a file of project {pf.name!r}")
@@ -251,32 +323,25 @@ def mutation_score(
             continue
         records[qualname] = {"hash": key, "results": []}
         todo += found
-    if path.endswith(".go"):  # the package's go test, one compile and run per mutant
-        done, message = run_go_mutants(files, settings, path=path,
-                                       mutants=[(m.id, new) for m, new in todo],
-                                       timeout=max(timeout, 30.0), progress=progress)  # fmt: skip
-    elif path.endswith(".java"):  # JUnit: the mutated file compiled over the original classes
-        _, mounts = maven_env(pf.manifests, settings, progress=progress)
-        done, message = run_java_mutants(files, settings, path=path,
-                                          mutants=[(m.id, new) for m, new in todo],
-                                          timeout=max(timeout, 20.0), mounts=mounts,
-                                          progress=progress)  # fmt: skip
-    elif path.endswith(JS_SUFFIXES + TS_SUFFIXES):  # node --test (or jest) per mutant
-        jest = all("node:test" not in files.get(t, "") for t in tests)
-        _, mounts = node_env(pf.manifests, settings, progress=progress)
-        esm = generated_test_layout(files, pf.manifests, path, "jest")[1]
-        done, message = run_js_mutants(files, settings, path=path, tests=tests,
-                                       mutants=[(m.id, new) for m, new in todo],
-                                       timeout=timeout, progress=progress,
-                                       typescript=path.endswith(TS_SUFFIXES), jest=jest,
-                                       esm=esm, mounts=mounts)  # fmt: skip
-    else:
+    language = mutant_language(path)
+    if language == "python":
         jobs = _jobs(todo, files, path, text, tests, pf.roots, settings)
-        done, message = _run_jobs(jobs, settings, timeout, progress)
+        done, message = run_python_variants(jobs, settings, timeout, budget, progress)
+    else:
+        run = _runner(language, pf, files, settings, path, tests, timeout, progress)
+        done, message = _run_budgeted(run, todo, _CHUNK[language], budget)
+    skipped = 0
     for m, _ in todo:
+        if budget is not None and done.get(m.id, "not-run") == "not-run":
+            skipped += 1  # left out for lack of time: neither killed nor survived
+            continue
         m.outcome = _judge(done.get(m.id))
         results.append(m)
         records[m.symbol]["results"].append(m.model_dump(mode="json"))
+    if skipped:
+        message = "; ".join(
+            x for x in (message, f"{skipped} mutant(s) not run: the time budget ran out") if x
+        )
     judged = [r for r in results if r.outcome != "error"]
     killed = sum(r.outcome in ("killed", "timeout") for r in judged)
     rep = MutationReport(
@@ -291,9 +356,67 @@ def mutation_score(
         reused=reused,
         tests=list(tests),
         message=message,
+        skipped=skipped,
         seconds=round(time.monotonic() - started, 2),
     )
     return rep, records
+
+
+_Runner = Callable[[list[tuple[str, str]]], tuple[dict[str, str], str]]
+
+
+def _runner(
+    language: str,
+    pf: ProjectFiles,
+    files: dict[str, str],
+    settings: Settings,
+    path: str,
+    tests: list[str],
+    timeout: float,
+    progress: ProgressFn | None,
+) -> _Runner:
+    """The Go, Java or JavaScript/TypeScript runner of ``[(mutant id, mutated file)]``."""
+    if language == "go":  # the package's go test, one compile and run per mutant
+        return lambda mutants: run_go_mutants(files, settings, path=path, mutants=mutants,
+                                              timeout=max(timeout, 30.0),
+                                              progress=progress)  # fmt: skip
+    if language == "java":  # JUnit: the mutated file compiled over the original classes
+        _, mounts = maven_env(pf.manifests, settings, progress=progress)
+        return lambda mutants: run_java_mutants(files, settings, path=path, mutants=mutants,
+                                                timeout=max(timeout, 20.0), mounts=mounts,
+                                                progress=progress)  # fmt: skip
+    # node --test (or a jest project's jest) per mutant, its npm packages mounted
+    jest = all("node:test" not in files.get(t, "") for t in tests)
+    _, mounts = node_env(pf.manifests, settings, progress=progress)
+    esm = generated_test_layout(files, pf.manifests, path, "jest")[1]
+    return lambda mutants: run_js_mutants(files, settings, path=path, tests=tests,
+                                          mutants=mutants, timeout=timeout, progress=progress,
+                                          typescript=language == "typescript", jest=jest,
+                                          esm=esm, mounts=mounts)  # fmt: skip
+
+
+def _run_budgeted(
+    run: _Runner,
+    todo: list[tuple[MutantResult, str]],
+    chunk: int,
+    budget: MutantBudget | None,
+) -> tuple[dict[str, str], str]:
+    """All of ``todo`` in one call without a budget; with one, ``chunk`` mutants (one
+    sandbox run) at a time while time is left, the rest counted as skipped."""
+    pairs = [(m.id, new) for m, new in todo]
+    if budget is None:
+        return run(pairs)
+    done: dict[str, str] = {}
+    message = ""
+    for at in range(0, len(pairs), chunk):
+        if budget.spent():
+            budget.skipped += len(pairs) - at
+            break
+        part_done, part_message = run(pairs[at : at + chunk])
+        message = part_message or message
+        done.update(part_done)
+        budget.tried += len(part_done)
+    return done, message
 
 
 def _jobs(

@@ -30,6 +30,7 @@ from devlab.testing.models import (
 from devlab.testing.mutation import mutant_tests, mutation_score
 from devlab.testing.plan import plan_for_code, plan_for_requirement
 from devlab.testing.project import ProjectFiles, load_files
+from devlab.testing.snippetlang import is_typescript, with_exports
 
 __all__ = ["generate_for_project", "generate_for_snippet", "get_run", "list_runs", "llm_model"]
 
@@ -171,6 +172,8 @@ def _snippet_files(language: str, code: str) -> tuple[str, dict[str, str]]:
         names = [words[i + 1].split("{")[0] for i, w in enumerate(words[:-1]) if w == "class"]
         path = f"{names[0]}.java" if names and names[0].isidentifier() else "Snippet.java"
         return path, {path: code}
+    if language == "javascript" and is_typescript(code):  # tree-sitter's two grammars
+        return "snippet.ts", {"snippet.ts": with_exports(code)}
     if language == "javascript":
         esm = any(line.startswith(("export ", "import ")) for line in code.splitlines())
         path = "snippet.mjs" if esm else "snippet.js"
