@@ -559,6 +559,9 @@ class JSScan(Scan):
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
         self.plain_responses: set[str] = set()  # res objects given a non-HTML content type
+        # object -> taint key -> the property paths it was stored under (``q.yaml = v``):
+        # a read of another property (``q.root``) does not see it
+        self.stored: dict[str, dict[tuple[str, int, frozenset[str]], set[str]]] = {}
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -585,7 +588,37 @@ class JSScan(Scan):
             return []
         if obj is not None and obj.type == "this":
             return self.unknown()
-        return t
+        return self.other_fields_dropped(node, key, t)
+
+    def other_fields_dropped(self, node: Node, key: str, t: list[Taint]) -> list[Taint]:
+        """``q.yaml = v`` taints the object ``q`` as a whole (passed on, spread, indexed)
+        but not a read of another property ``q.root``: drop the taints that reached the
+        object only through stores under other property paths."""
+        root: Node | None = node
+        while root is not None and root.type in ("member_expression", "subscript_expression"):
+            root = root.child_by_field_name("object")
+        if root is None or root.type != "identifier" or not t:
+            return t
+        stored = self.stored.get(self.fa.text(root))
+        if not stored:
+            return t
+        return [
+            x
+            for x in t
+            if (paths := stored.get((x.origin, x.param, x.sanitisers))) is None
+            or any(p == key or p.startswith((key + ".", key + "[")) for p in paths)
+        ]
+
+    def bind(self, name: str, taints: list[Taint], node: Node, dynamic: bool = False) -> None:
+        super().bind(name, taints, node, dynamic)
+        stored = self.stored.get(name)
+        if stored is None:
+            return
+        if self.cond == 0:
+            del self.stored[name]  # a new object: no stores under it yet
+        else:
+            for x in taints:  # the object itself may now carry these
+                stored.pop((x.origin, x.param, x.sanitisers), None)
 
     def member_source(self, obj: Node | None, prop: str) -> tuple[str, frozenset[str]] | None:
         """(label, sink kinds it cannot reach) when ``obj.prop`` reads untrusted input."""
@@ -1336,6 +1369,12 @@ class JSScan(Scan):
                 root = obj
             if root.type == "identifier" and t:
                 r = fa.text(root)
+                before = {(x.origin, x.param, x.sanitisers) for x in self.env.get(r, [])}
+                stored = self.stored.setdefault(r, {})
+                for x in t:
+                    k = (x.origin, x.param, x.sanitisers)
+                    if k not in before or k in stored:
+                        stored.setdefault(k, set()).add(ltext)
                 self.env[r] = union(self.env.get(r, []), t)
 
     def h_augassign(self, node: Node) -> list[Taint]:
