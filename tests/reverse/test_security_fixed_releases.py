@@ -51,3 +51,35 @@ def test_a_store_under_one_property_does_not_taint_a_read_of_another() -> None:
     # the old engine also reported line 6 (query.root, never set) as reached by process.env
     assert sorted(lines) == [7, 8, 9, 13, 19, 23], lines
     assert "process.env" in lines[7] and "req.body" in lines[19] and "req.query" in lines[23]
+
+
+def test_index_of_compared_to_zero_is_a_prefix_check_of_the_receiver() -> None:
+    src = """\
+        const fs = require('fs');
+        const path = require('path');
+        const BASE = '/srv/files';
+        function a(req, res) {
+          const p = path.resolve(BASE, req.query.f);
+          if (p.indexOf(BASE) !== 0) { return res.sendStatus(403); }
+          fs.readFile(p, () => {});
+        }
+        function b(req, res) {
+          const p = path.resolve(BASE, req.query.f);
+          if (0 === (p).indexOf(BASE)) { fs.readFile(p, () => {}); }
+        }
+        function c(req, res) {
+          const p = path.resolve(BASE, req.query.f);
+          if (p.indexOf(BASE) !== -1) { fs.readFile(p, () => {}); }
+        }
+        function d(req, res) {
+          const u = req.query.next;
+          if (u.indexOf('https://') === 0) { res.redirect(u); }
+        }
+        """
+    found = scan_source("app.js", textwrap.dedent(src))
+    lines = sorted(
+        f.start_line for f in found if f.cwe in ("CWE-22", "CWE-601") and f.severity != "info"
+    )
+    # a and b check the resolved path's prefix (the old engine reported both); c only
+    # tests that the base occurs somewhere; d pins the scheme, not the host
+    assert lines == [15, 19], lines

@@ -1586,6 +1586,12 @@ class JSScan(Scan):
                 self.guard_root(recv, PREFIX_GUARD, n, ".startsWith()")
             elif method in ("includes", "indexOf") and args and ".." in fa.text(args[0]):
                 self.guard_root(recv, frozenset({"path"}), n, f".{method}('..')")
+            elif method == "indexOf" and args and self.compared_to_zero(n):
+                if args[0].type == "string" and scheme_only_prefix(fa.text(args[0])[1:-1]):
+                    continue
+                # x.indexOf(base) === 0 / !== 0: the pre-ES6 x.startsWith(base)
+                if recv is not None:
+                    self.guard_root(unwrap(recv), PREFIX_GUARD, n, ".indexOf() === 0")
             elif method in ("includes", "has", "indexOf") and args:
                 self.guard_root(args[0], ALL_KINDS, n, f"allow-list .{method}()")
             elif method == "test" and args and recv is not None and recv.type in REGEX_HOLDERS:
@@ -1601,6 +1607,19 @@ class JSScan(Scan):
                 self.guard_root(args[0], ALL_KINDS, n, "a regular expression")
             elif fa.qual(fn).startswith("validator.") and args:
                 self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
+
+    def compared_to_zero(self, call: Node) -> bool:
+        """``call === 0`` / ``call !== 0`` (either side, parentheses allowed)."""
+        node, parent = call, call.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            node, parent = parent, parent.parent
+        if parent is None or parent.type != "binary_expression":
+            return False
+        if self.fa.text(parent.child_by_field_name("operator")) not in ("===", "!==", "==", "!="):
+            return False
+        left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+        other = right if same(left, node) else left
+        return other is not None and self.fa.text(other) == "0"
 
     def url_part_check(self, n: Node) -> None:
         """``u.origin === ALLOWED`` / ``u.host !== cfg.host`` on a parsed URL ``u``: its
