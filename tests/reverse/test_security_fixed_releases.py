@@ -45,11 +45,15 @@ def test_a_store_under_one_property_does_not_taint_a_read_of_another() -> None:
           w.x = req.query.w;
           if (req.query.k) { w = req.query.v; }
           cp.exec('ls ' + w.other);
+          var r = {};
+          r.list = req.query.items;
+          cp.exec('cat ' + r.list[0].pid);
+          cp.exec('cat ' + r.list.name);
         }
         """
     lines = traced_cmdi(src)
     # the old engine also reported line 6 (query.root, never set) as reached by process.env
-    assert sorted(lines) == [7, 8, 9, 13, 19, 23], lines
+    assert sorted(lines) == [7, 8, 9, 13, 19, 23, 26, 27], lines
     assert "process.env" in lines[7] and "req.body" in lines[19] and "req.query" in lines[23]
 
 

@@ -606,7 +606,7 @@ class JSScan(Scan):
             x
             for x in t
             if (paths := stored.get((x.origin, x.param, x.sanitisers))) is None
-            or any(p == key or p.startswith((key + ".", key + "[")) for p in paths)
+            or any(_on_path(p, key) or _on_path(key, p) for p in paths)
         ]
 
     def bind(self, name: str, taints: list[Taint], node: Node, dynamic: bool = False) -> None:
@@ -1751,6 +1751,11 @@ class JSScan(Scan):
             "browsers).",
             snake_name,
         )
+
+
+def _on_path(outer: str, inner: str) -> bool:
+    """``inner`` is ``outer`` or a property path under it (``q.a`` / ``q.a.b`` / ``q.a[0]``)."""
+    return outer == inner or outer.startswith((inner + ".", inner + "["))
 
 
 def snake_name(name: str) -> str:
