@@ -559,6 +559,9 @@ class JSScan(Scan):
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
         self.plain_responses: set[str] = set()  # res objects given a non-HTML content type
+        # object -> taint key -> the property paths it was stored under (``q.yaml = v``):
+        # a read of another property (``q.root``) does not see it
+        self.stored: dict[str, dict[tuple[str, int, frozenset[str]], set[str]]] = {}
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -585,7 +588,37 @@ class JSScan(Scan):
             return []
         if obj is not None and obj.type == "this":
             return self.unknown()
-        return t
+        return self.other_fields_dropped(node, key, t)
+
+    def other_fields_dropped(self, node: Node, key: str, t: list[Taint]) -> list[Taint]:
+        """``q.yaml = v`` taints the object ``q`` as a whole (passed on, spread, indexed)
+        but not a read of another property ``q.root``: drop the taints that reached the
+        object only through stores under other property paths."""
+        root: Node | None = node
+        while root is not None and root.type in ("member_expression", "subscript_expression"):
+            root = root.child_by_field_name("object")
+        if root is None or root.type != "identifier" or not t:
+            return t
+        stored = self.stored.get(self.fa.text(root))
+        if not stored:
+            return t
+        return [
+            x
+            for x in t
+            if (paths := stored.get((x.origin, x.param, x.sanitisers))) is None
+            or any(_on_path(p, key) or _on_path(key, p) for p in paths)
+        ]
+
+    def bind(self, name: str, taints: list[Taint], node: Node, dynamic: bool = False) -> None:
+        super().bind(name, taints, node, dynamic)
+        stored = self.stored.get(name)
+        if stored is None:
+            return
+        if self.cond == 0:
+            del self.stored[name]  # a new object: no stores under it yet
+        else:
+            for x in taints:  # the object itself may now carry these
+                stored.pop((x.origin, x.param, x.sanitisers), None)
 
     def member_source(self, obj: Node | None, prop: str) -> tuple[str, frozenset[str]] | None:
         """(label, sink kinds it cannot reach) when ``obj.prop`` reads untrusted input."""
@@ -1336,6 +1369,12 @@ class JSScan(Scan):
                 root = obj
             if root.type == "identifier" and t:
                 r = fa.text(root)
+                before = {(x.origin, x.param, x.sanitisers) for x in self.env.get(r, [])}
+                stored = self.stored.setdefault(r, {})
+                for x in t:
+                    k = (x.origin, x.param, x.sanitisers)
+                    if k not in before or k in stored:
+                        stored.setdefault(k, set()).add(ltext)
                 self.env[r] = union(self.env.get(r, []), t)
 
     def h_augassign(self, node: Node) -> list[Taint]:
@@ -1547,6 +1586,12 @@ class JSScan(Scan):
                 self.guard_root(recv, PREFIX_GUARD, n, ".startsWith()")
             elif method in ("includes", "indexOf") and args and ".." in fa.text(args[0]):
                 self.guard_root(recv, frozenset({"path"}), n, f".{method}('..')")
+            elif method == "indexOf" and args and self.compared_to_zero(n):
+                if args[0].type == "string" and scheme_only_prefix(fa.text(args[0])[1:-1]):
+                    continue
+                # x.indexOf(base) === 0 / !== 0: the pre-ES6 x.startsWith(base)
+                if recv is not None:
+                    self.guard_root(unwrap(recv), PREFIX_GUARD, n, ".indexOf() === 0")
             elif method in ("includes", "has", "indexOf") and args:
                 self.guard_root(args[0], ALL_KINDS, n, f"allow-list .{method}()")
             elif method == "test" and args and recv is not None and recv.type in REGEX_HOLDERS:
@@ -1562,6 +1607,19 @@ class JSScan(Scan):
                 self.guard_root(args[0], ALL_KINDS, n, "a regular expression")
             elif fa.qual(fn).startswith("validator.") and args:
                 self.guard_root(args[0], ALL_KINDS, n, fa.qual(fn))
+
+    def compared_to_zero(self, call: Node) -> bool:
+        """``call === 0`` / ``call !== 0`` (either side, parentheses allowed)."""
+        node, parent = call, call.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            node, parent = parent, parent.parent
+        if parent is None or parent.type != "binary_expression":
+            return False
+        if self.fa.text(parent.child_by_field_name("operator")) not in ("===", "!==", "==", "!="):
+            return False
+        left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+        other = right if same(left, node) else left
+        return other is not None and self.fa.text(other) == "0"
 
     def url_part_check(self, n: Node) -> None:
         """``u.origin === ALLOWED`` / ``u.host !== cfg.host`` on a parsed URL ``u``: its
@@ -1693,6 +1751,11 @@ class JSScan(Scan):
             "browsers).",
             snake_name,
         )
+
+
+def _on_path(outer: str, inner: str) -> bool:
+    """``inner`` is ``outer`` or a property path under it (``q.a`` / ``q.a.b`` / ``q.a[0]``)."""
+    return outer == inner or outer.startswith((inner + ".", inner + "["))
 
 
 def snake_name(name: str) -> str:
