@@ -35,7 +35,36 @@ _VALUES: dict[str, list[str]] = {
     "Boolean": ["true", "null", "false"],
     "List<Integer>": ["java.util.List.of(1, 2, 3)", "null", "java.util.List.of()"],
     "List<String>": ['java.util.List.of("a", "b")', "null", "java.util.List.of()"],
+    "Character": ["'a'", "null", "' '"],
+    "Object": ['"a"', "null", "1", "new Object()"],
+    "CharSequence": ['"a"', "null", '""', 'new StringBuilder("a b")'],
+    "char[]": ["new char[]{'a', 'b', 'c'}", "null", "new char[0]", "new char[]{' '}"],
+    "byte[]": ['"abc".getBytes()', "null", "new byte[0]", "new byte[]{-1, 0, 127}"],
+    # the JDK's text and stream types, built over in-memory data (no files, no network)
+    "Reader": [
+        'new java.io.StringReader("a,b\\nc")',
+        "null",
+        'new java.io.StringReader("")',
+        'new java.io.StringReader("x\\r\\n\\"y\\"")',
+    ],
+    "BufferedReader": [
+        'new java.io.BufferedReader(new java.io.StringReader("a\\nb"))',
+        "null",
+        'new java.io.BufferedReader(new java.io.StringReader(""))',
+    ],
+    "InputStream": [
+        'new java.io.ByteArrayInputStream("a,b\\nc".getBytes())',
+        "null",
+        "new java.io.ByteArrayInputStream(new byte[0])",
+    ],
+    "Writer": ["new java.io.StringWriter()", "null"],
+    "StringWriter": ["new java.io.StringWriter()", "null"],
+    "OutputStream": ["new java.io.ByteArrayOutputStream()", "null"],
+    "Appendable": ["new StringBuilder()", "null", "new java.io.StringWriter()"],
+    "StringBuilder": ["new StringBuilder()", "null", 'new StringBuilder("ab")'],
+    "CharBuffer": ["java.nio.CharBuffer.allocate(16)", "null", "java.nio.CharBuffer.allocate(0)"],
 }
+_JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.")
 _MAX_CALLS = 14
 
 
@@ -197,6 +226,8 @@ def _values(kind: str, constants: list[str]) -> list[str] | None:
         prefix = _INTS[kind]
         return [f"{n}L" if prefix == "L" else f"{prefix}{n}"
                 for n in dict.fromkeys(numbers) if low <= n <= high]  # fmt: skip
+    for prefix in _JDK_PREFIXES:  # java.io.Reader is Reader
+        kind = kind.removeprefix(prefix)
     return _VALUES.get(kind)
 
 
