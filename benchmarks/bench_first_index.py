@@ -193,8 +193,37 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def set_merge(spec: str) -> None:
+    """The mixed state's semantic merge for the next queries (``--merges``):
+    ``quantile`` (the first merge), ``rrf`` (the default), ``static`` (the static
+    ranking of every candidate alone), options ``:w=2`` (the MiniLM vote's weight) and
+    ``:k=60`` (the reciprocal-rank constant), ``:i=1`` (a still-static chunk's static rank
+    stands in for the MiniLM vote it lacks)."""
+    import devlab.search.retrieval as retrieval
+
+    name, _, options = spec.partition(":")
+    retrieval.MIXED_MERGE = "quantile" if name == "quantile" else "rrf"
+    retrieval.MIXED_MODEL_WEIGHT = 0.0 if name == "static" else 1.0
+    retrieval.MIXED_RRF_K = 10
+    retrieval.MIXED_IMPUTE = False
+    for option in filter(None, options.split(",")):
+        key, _, value = option.partition("=")
+        if key == "w":
+            retrieval.MIXED_MODEL_WEIGHT = float(value)
+        elif key == "k":
+            retrieval.MIXED_RRF_K = int(value)
+        elif key == "i":
+            retrieval.MIXED_IMPUTE = value == "1"
+
+
 def package_states(
-    label: str, tree: Path, queries: list[Any], cache: Path, runtime: str, tiers: bool
+    label: str,
+    tree: Path,
+    queries: list[Any],
+    cache: Path,
+    runtime: str,
+    tiers: bool,
+    merges: tuple[str, ...] = ("rrf",),
 ) -> dict[str, Any]:
     """Scores of one package's index at static / mixed / full (``tiers``), or full only."""
     from devlab.search import SearchRequest, index_project, search
@@ -209,15 +238,22 @@ def package_states(
 
     def run_all(state: str) -> None:
         out[state] = {}
-        for mode in MODES:
+        # the mixed state: semantic mode under each merge (the first one's is the row;
+        # hybrid under the first only)
+        asks = [(m, merges[0]) for m in MODES]
+        asks += [("semantic", merge) for merge in merges[1:] if state == "mixed"]
+        for mode, merge in asks:
 
             def run(text: str, mode: str = mode) -> list[Any]:
                 req = SearchRequest(project="p", query=text, mode=mode, limit=br.LIMIT)
                 return search(wb.db, wb.settings, req)
 
+            set_merge(merge)
             scored = br.score(queries, run)
             scored.pop("ranks")
-            out[state][mode] = scored
+            name = mode if merge == merges[0] else f"{mode} ({merge})"
+            out[state][name] = scored
+        set_merge(merges[0])
         print(f"  {label} {runtime} {state}: {_brief(out[state])}", file=sys.stderr)
 
     def progress(p: Any) -> None:
@@ -256,10 +292,12 @@ def retrieval_states(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
                 random.Random(0).sample(queries, ns.max_queries), key=lambda q: (q.path, q.line)
             )
         print(f"{req}: {len(queries)} queries", file=sys.stderr)
-        runs = [package_states(req, tree, queries, cache, "onnx", True)]
+        merges = tuple(ns.merges.split(","))
+        runs = [package_states(req, tree, queries, cache, "onnx", True, merges)]
         if ns.check_unchanged:
             runs.append(package_states(req, tree, queries, cache, "onnx", False))
-        runs.append(package_states(req, tree, queries, cache, "onnx-int8", False))
+        if not ns.no_int8:
+            runs.append(package_states(req, tree, queries, cache, "onnx-int8", False))
         results[req] = {"queries": len(queries), "runs": runs}
     return results
 
@@ -325,6 +363,16 @@ def render(results: dict[str, Any]) -> str:
                         run["load_after"].split()[0],
                     ]
                 )
+                for name, r in run[state].items():  # the mixed state's other merges
+                    if name.startswith("semantic ("):
+                        merge = name[len("semantic (") : -1]
+                        hyb = run[state].get(f"hybrid ({merge})")
+                        rows.append(
+                            [pkg, data["queries"], run["runtime"], f"{state}, merge {merge}",
+                             f"{r['mrr@10']:.3f} / {r['recall@10']:.3f}",
+                             f"{hyb['mrr@10']:.3f} / {hyb['recall@10']:.3f}" if hyb else "",
+                             run["load_after"].split()[0]]
+                        )  # fmt: skip
     if rows:
         headers = [
             "package",
@@ -358,12 +406,19 @@ def main() -> None:
         "--with-summaries", action="store_true", help="Django: time the rerank's summaries too"
     )
     ap.add_argument("--check-unchanged", action="store_true", help="also index with the tier off")
+    ap.add_argument(
+        "--merges",
+        default="rrf",
+        help="the mixed state's semantic merges to score (set_merge): e.g. rrf,quantile,static",
+    )
+    ap.add_argument("--no-int8", action="store_true", help="skip the onnx-int8 runs")
     ap.add_argument("--cache", default=str(DATA_DIR / "first-index-cache"))
     ap.add_argument("--out", default=str(DATA_DIR / "first-index-results.json"))
     ns = ap.parse_args()
     cache = Path(ns.cache)
     results: dict[str, Any] = {"machine": machine(), "load_before": _load()}
-    runtimes = [ns.runtime] + ([] if ns.skip_retrieval else ["onnx", "onnx-int8"])
+    runtimes = [ns.runtime] + ([] if ns.skip_retrieval else ["onnx"])
+    runtimes += [] if ns.skip_retrieval or ns.no_int8 else ["onnx-int8"]
     results["conversions_s"] = warm_conversions(cache, list(dict.fromkeys(runtimes)))
     print(f"conversions: {results['conversions_s']}", file=sys.stderr)
     if not ns.skip_django:

@@ -93,6 +93,21 @@ def test_merge_places_each_hit_by_its_quantile_in_its_own_part():
     assert all(s > 0 for _, s in merge_tiers([(static, 1)], k=3))
 
 
+def test_mixed_merge_ranks_every_candidate_by_static_and_adds_the_minilm_vote():
+    from devlab.search.retrieval import merge_mixed
+
+    minilm = [(1, 0.61), (2, 0.55)]  # MiniLM's best among the chunks it filled
+    static = [(7, 0.90), (8, 0.85)]  # the static tier's best among the rest
+    again = [(1, 0.88), (2, 0.80)]  # the static cosines of MiniLM's hits, computed now
+    # static order 7, 1, 8, 2 (one scale); MiniLM's vote lifts 1 and 2 (k = 10):
+    # 1: 1/12 + 1/11, 2: 1/14 + 1/12, 7: 1/11, 8: 1/13
+    merged = merge_mixed(minilm, static, again, k=3)
+    assert [cid for cid, _ in merged] == [1, 2, 7]
+    assert merged[0][1] == pytest.approx(1 / 12 + 1 / 11)
+    # no MiniLM vectors yet: the static ranking itself
+    assert [c for c, _ in merge_mixed([], static, [], 5)] == [7, 8]
+
+
 def test_tier_of_a_snapshot_from_its_coverage():
     assert semantic_tier({"embedded": 10, "total": 10}) == "full"
     assert semantic_tier({"embedded": 4, "static": 6, "total": 10}) == "mixed"
