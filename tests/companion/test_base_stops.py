@@ -43,6 +43,9 @@ def test_a_test_file_ends_at_a_repeated_assert_a_dedent_or_the_assert_limit():
     assert tests.finish(again).endswith(
         'def test_is_palindrome():\n    assert is_palindrome("aba") == True\n'
     )
+    # the packaged model's next line contradicts the spec's claim: it goes too
+    contradiction = 'abc") == True\n    assert is_palindrome("abc") == False\n'
+    assert tests.finish(contradiction).count('is_palindrome("abc")') == 1
     many = "".join(f'{i}") == True\n    assert is_palindrome("' for i in range(20))
     assert tests.finish(many).count("assert ") == 8
     dedent = 'a") == True\nprint(is_palindrome("a"))\n'

@@ -149,6 +149,34 @@ def test_a_distilled_model_is_copied_to_another_cache_not_distilled_again(tmp_pa
     assert (copied / "model.safetensors").read_bytes() == (found / "model.safetensors").read_bytes()
 
 
+def test_warm_distils_once_and_a_second_call_finds_the_cache(tmp_path, monkeypatch):
+    """`devlab warm` (run by `setup.sh serve` in the background) makes the static
+    model ahead of a first large index; the second run distils nothing."""
+    from typer.testing import CliRunner
+
+    from devlab.search.project_cli import app  # mounted at the root: `devlab warm`
+
+    count = tmp_path / "distillations"
+    fake = (  # what a distillation leaves, and one line per child run
+        "import os, pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[2]); out.mkdir(parents=True)\n"
+        "(out / 'config.json').write_text('{}')\n"
+        "open(os.environ['DISTILL_COUNT'], 'a').write('run\\n')\n"
+    )
+    monkeypatch.setattr(emb, "_DISTILLED", {})
+    monkeypatch.setattr(emb, "_DISTILL", fake)
+    monkeypatch.setenv("DISTILL_COUNT", str(count))
+    runner = CliRunner()
+    first = runner.invoke(app, ["warm"])
+    assert first.exit_code == 0, first.output
+    assert "distilled in" in first.output
+    second = runner.invoke(app, ["warm"])
+    assert second.exit_code == 0 and "ready (cached)" in second.output
+    assert count.read_text() == "run\n"  # one distillation for both calls
+    monkeypatch.setenv("DEVLAB_EMBEDDING_FIRST_TIER", "off")
+    assert "nothing to prepare" in runner.invoke(app, ["warm"]).output
+
+
 # --- the real packaged model ---------------------------------------------------------
 
 

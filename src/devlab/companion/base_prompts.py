@@ -133,8 +133,8 @@ _TOP_LEVEL_OK = ("def ", "async def ", "class ", "@")  # a helper after the func
 
 def file_end(kind: str, text: str) -> int | None:
     """Where a base model's test file (``kind="tests"``) or solution file (``"code"``)
-    should end: the offset in ``text`` of the first line that repeats, leaves the
-    function, or passes the size limit; None while it looks like it is going on well.
+    should end: the offset in ``text`` of the first line that repeats (in a test: a
+    second claim about the same call), leaves the function, or passes the size limit; None while it looks like it is going on well.
     Only finished lines are judged, except an unfinished one of ``LONGEST_LINE``
     characters (cut at its start). The first line (the ``def``) and everything before
     the test function are the prompt's, never judged."""
@@ -151,7 +151,7 @@ def file_end(kind: str, text: str) -> int | None:
         if not line[0].isspace() and not (kind == "code" and line.startswith(_TOP_LEVEL_OK)):
             return starts[i]  # back at column 0: the function is complete
         if kind == "tests":
-            key = line.strip()
+            key = _claimed_call(line.strip())
             asserts += key.startswith("assert ")
             if key in seen or asserts > TEST_MOST_ASSERTS:
                 return starts[i]
@@ -164,6 +164,20 @@ def file_end(kind: str, text: str) -> int | None:
                 return starts[i]
         seen[key] = seen.get(key, 0) + 1
     return None
+
+
+def _claimed_call(line: str) -> str:
+    """What an assert line claims something about: ``assert f("abc")`` for ``assert
+    f("abc") == False``, so a second claim about the same call (a repeat, or the
+    contradiction the packaged model writes next: ``== True`` then ``== False``) ends
+    the test file before it; other lines are themselves."""
+    try:
+        node = ast.parse(line).body[0] if line.startswith("assert ") else None
+    except SyntaxError:
+        return line
+    if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare):
+        return f"assert {ast.unparse(node.test.left)}"
+    return line
 
 
 def _lines(text: str) -> tuple[list[int], list[str]]:
