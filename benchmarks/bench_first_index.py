@@ -197,23 +197,19 @@ def set_merge(spec: str) -> None:
     """The mixed state's semantic merge for the next queries (``--merges``):
     ``quantile`` (the first merge), ``rrf`` (the default), ``static`` (the static
     ranking of every candidate alone), options ``:w=2`` (the MiniLM vote's weight) and
-    ``:k=60`` (the reciprocal-rank constant), ``:i=1`` (a still-static chunk's static rank
-    stands in for the MiniLM vote it lacks)."""
+    ``:k=60`` (the reciprocal-rank constant)."""
     import devlab.search.retrieval as retrieval
 
     name, _, options = spec.partition(":")
     retrieval.MIXED_MERGE = "quantile" if name == "quantile" else "rrf"
     retrieval.MIXED_MODEL_WEIGHT = 0.0 if name == "static" else 1.0
     retrieval.MIXED_RRF_K = 10
-    retrieval.MIXED_IMPUTE = False
     for option in filter(None, options.split(",")):
         key, _, value = option.partition("=")
         if key == "w":
             retrieval.MIXED_MODEL_WEIGHT = float(value)
         elif key == "k":
             retrieval.MIXED_RRF_K = int(value)
-        elif key == "i":
-            retrieval.MIXED_IMPUTE = value == "1"
 
 
 def package_states(
@@ -224,6 +220,7 @@ def package_states(
     runtime: str,
     tiers: bool,
     merges: tuple[str, ...] = ("rrf",),
+    until_mixed: bool = False,
 ) -> dict[str, Any]:
     """Scores of one package's index at static / mixed / full (``tiers``), or full only."""
     from devlab.search import SearchRequest, index_project, search
@@ -264,12 +261,16 @@ def package_states(
         elif p.done * 2 >= p.total and "mixed" not in out:
             out["mixed_share"] = round(p.done / p.total, 3)
             run_all("mixed")
+            if until_mixed:
+                raise Stop("--until-mixed: the full state is the one-tier search")
 
     t0 = time.perf_counter()
     try:
         rep = index_project(wb.db, wb.settings, name="p", source=str(tree), progress=progress)
         out["chunks"], out["index_s"] = rep.chunks, time.perf_counter() - t0
         run_all("full")
+    except Stop:
+        out["index_s"] = time.perf_counter() - t0
     finally:
         wb.close()
     out["load_after"] = _load()
@@ -293,7 +294,7 @@ def retrieval_states(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
             )
         print(f"{req}: {len(queries)} queries", file=sys.stderr)
         merges = tuple(ns.merges.split(","))
-        runs = [package_states(req, tree, queries, cache, "onnx", True, merges)]
+        runs = [package_states(req, tree, queries, cache, "onnx", True, merges, ns.until_mixed)]
         if ns.check_unchanged:
             runs.append(package_states(req, tree, queries, cache, "onnx", False))
         if not ns.no_int8:
@@ -412,6 +413,12 @@ def main() -> None:
         help="the mixed state's semantic merges to score (set_merge): e.g. rrf,quantile,static",
     )
     ap.add_argument("--no-int8", action="store_true", help="skip the onnx-int8 runs")
+    ap.add_argument(
+        "--until-mixed",
+        action="store_true",
+        help="stop each package's fill after the mixed state (its full state is the one-tier "
+        "search, unchanged by the merge)",
+    )
     ap.add_argument("--cache", default=str(DATA_DIR / "first-index-cache"))
     ap.add_argument("--out", default=str(DATA_DIR / "first-index-results.json"))
     ns = ap.parse_args()
