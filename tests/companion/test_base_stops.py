@@ -46,6 +46,9 @@ def test_a_test_file_ends_at_a_repeated_assert_a_dedent_or_the_assert_limit():
     # the packaged model's next line contradicts the spec's claim: it goes too
     contradiction = 'abc") == True\n    assert is_palindrome("abc") == False\n'
     assert tests.finish(contradiction).count('is_palindrome("abc")') == 1
+    given = acceptance_continuation(PALINDROME, ['assert is_palindrome("abc") == True'])
+    ended = given.finish('abc") == False')  # the stop string "\n\n" took the newline
+    assert ended.count('is_palindrome("abc")') == 1 and ended.rstrip().endswith("== True")
     many = "".join(f'{i}") == True\n    assert is_palindrome("' for i in range(20))
     assert tests.finish(many).count("assert ") == 8
     dedent = 'a") == True\nprint(is_palindrome("a"))\n'

@@ -109,7 +109,9 @@ class Continuation:
         if not self.kind:
             return self.prefix + generated
         whole = self.prefix + generated
-        cut = file_end(self.kind, whole)
+        # ended by a stop string or the model: its last line is finished, judge it too
+        finished = whole if cut_short or whole.endswith("\n") else whole + "\n"
+        cut = file_end(self.kind, finished)
         if cut is not None:
             whole = whole[:cut]
         elif cut_short:
