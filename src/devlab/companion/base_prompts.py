@@ -136,10 +136,11 @@ _TOP_LEVEL_OK = ("def ", "async def ", "class ", "@")  # a helper after the func
 def file_end(kind: str, text: str) -> int | None:
     """Where a base model's test file (``kind="tests"``) or solution file (``"code"``)
     should end: the offset in ``text`` of the first line that repeats (in a test: a
-    second claim about the same call), leaves the function, or passes the size limit; None while it looks like it is going on well.
-    Only finished lines are judged, except an unfinished one of ``LONGEST_LINE``
-    characters (cut at its start). The first line (the ``def``) and everything before
-    the test function are the prompt's, never judged."""
+    second claim about the same call), leaves the function, or passes the size limit;
+    None while it looks like it is going on well. Only finished lines are judged,
+    except an unfinished one of ``LONGEST_LINE`` characters (cut at its start). The
+    first line (the ``def``) and everything before the test function are the prompt's,
+    never judged."""
     starts, lines = _lines(text)
     body = next((i + 1 for i, line in enumerate(lines) if line.startswith("def ")), len(lines))
     seen: dict[str, int] = {}
