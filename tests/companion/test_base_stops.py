@@ -43,12 +43,14 @@ def test_a_test_file_ends_at_a_repeated_assert_a_dedent_or_the_assert_limit():
     assert tests.finish(again).endswith(
         'def test_is_palindrome():\n    assert is_palindrome("aba") == True\n'
     )
-    # the packaged model's next line contradicts the spec's claim: it goes too
+    # the packaged model's next line contradicts a claim: both go (neither is trusted)
     contradiction = 'abc") == True\n    assert is_palindrome("abc") == False\n'
-    assert tests.finish(contradiction).count('is_palindrome("abc")') == 1
+    assert 'is_palindrome("abc")' not in tests.finish(contradiction)
+    assert tests.finish(contradiction).rstrip().endswith('assert is_palindrome("aba") == True')
     given = acceptance_continuation(PALINDROME, ['assert is_palindrome("abc") == True'])
     ended = given.finish('abc") == False')  # the stop string "\n\n" took the newline
-    assert ended.count('is_palindrome("abc")') == 1 and ended.rstrip().endswith("== True")
+    # nothing trustworthy is left: the file stays as written (its tests fail: no false pass)
+    assert ended.count('is_palindrome("abc")') == 2
     many = "".join(f'{i}") == True\n    assert is_palindrome("' for i in range(20))
     assert tests.finish(many).count("assert ") == 8
     dedent = 'a") == True\nprint(is_palindrome("a"))\n'

@@ -113,10 +113,22 @@ class Continuation:
         finished = whole if cut_short or whole.endswith("\n") else whole + "\n"
         cut = file_end(self.kind, finished)
         if cut is not None:
-            whole = whole[:cut]
+            whole = _without_contradicted(whole[:cut], finished[cut:].split("\n", 1)[0])
         elif cut_short:
             whole = whole[: whole.rfind("\n") + 1]
         return parsing_head(whole) or self.prefix + generated
+
+
+def _without_contradicted(head: str, line: str) -> str:
+    """``head`` without its claims about the call ``line`` claims something else about
+    (``== True`` kept, then ``== False`` written: neither can be trusted, as
+    ``spec_asserts`` drops a spec's contradicting examples); a repeat keeps its first."""
+    key = _claimed_call(line.strip())
+    if key == line.strip():  # not a claim about a call
+        return head
+    lines = head.split("\n")
+    kept = [x for x in lines if x.strip() == line.strip() or _claimed_call(x.strip()) != key]
+    return "\n".join(kept)
 
 
 # -- where a base model's file ends (issue 18) ---------------------------------------------
