@@ -112,8 +112,10 @@ class Continuation:
         # ended by a stop string or the model: its last line is finished, judge it too
         finished = whole if cut_short or whole.endswith("\n") else whole + "\n"
         cut = file_end(self.kind, finished)
-        if cut is not None:
+        if cut is not None and self.kind == "tests":
             whole = _without_contradicted(whole[:cut], finished[cut:].split("\n", 1)[0])
+        elif cut is not None:
+            whole = whole[:cut]
         elif cut_short:
             whole = whole[: whole.rfind("\n") + 1]
         return parsing_head(whole) or self.prefix + generated
