@@ -10,7 +10,10 @@ never sees), the rounds' durations, and the spec's examples that became asserts.
 
     DEVLAB_LLM_MODELS_DIR=/tmp/devlab-test-models PYTHONPATH=src nice -n 10 \\
         python benchmarks/bench_base_spec.py --home /tmp/bench-base-spec [--max-rounds 2] \
-        [--ways off,on]
+        [--ways off,on] [--rules off,on]
+
+``--rules off,on`` alternates the base model's file stop rules (``BASE_STOP_RULES``,
+issue 18 i18h) per requirement in one process: before/after under the same load.
 """
 
 from __future__ import annotations
@@ -79,7 +82,26 @@ def reference_passes(code: str, checks: list[str], settings: Any) -> bool:
     return result.status == "ok" and result.exit_code == 0
 
 
-def one_run(bench: Workbench, requirement: str, checks: list[str], rounds: int) -> dict:
+def count_calls(bench: Workbench) -> list[dict]:
+    """Every ``llm.complete`` call's tokens and finish reason, appended as they end."""
+    calls: list[dict] = []
+    complete = bench.llm.complete
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        completion = complete(*args, **kwargs)
+        calls.append(
+            {"tokens": completion.usage.completion_tokens, "finish": completion.finish_reason}
+        )
+        return completion
+
+    bench.llm.complete = counted  # type: ignore[method-assign]
+    return calls
+
+
+def one_run(
+    bench: Workbench, requirement: str, checks: list[str], rounds: int, calls: list[dict]
+) -> dict:
+    first = len(calls)
     stamps: list[float] = [time.perf_counter()]
     seen: set[int] = set()
 
@@ -102,6 +124,8 @@ def one_run(bench: Workbench, requirement: str, checks: list[str], rounds: int) 
         "rounds": len(result.rounds),
         "reference": reference_passes(result.code, checks, bench.settings),
         "round_s": durations,
+        "tokens": sum(c["tokens"] for c in calls[first:]),
+        "cut_at_limit": sum(c["finish"] == "length" for c in calls[first:]),
         "load": round(os.getloadavg()[0], 2),
     }
 
@@ -112,6 +136,12 @@ def main() -> None:
     parser.add_argument("--max-rounds", type=int, default=2)
     parser.add_argument("--cases", type=int, default=len(CASES))
     parser.add_argument("--ways", default="off,on", help="off (no spec), on (the spec), or both")
+    parser.add_argument(
+        "--rules",
+        default="on",
+        help="the base model's file stop rules (generate.BASE_STOP_RULES): off, on or off,on "
+        "(alternated per requirement in one process)",
+    )
     args = parser.parse_args()
     bench = Workbench.open(load_settings(home=args.home))
     if not bench.llm.base_model("generate"):
@@ -119,14 +149,20 @@ def main() -> None:
     ways = [w for w in args.ways.split(",") if w in ("off", "on")]
     if not ways:
         raise SystemExit("--ways takes off, on or off,on")
-    runs: dict[str, list[dict]] = {way: [] for way in ways}
+    rules = [r for r in args.rules.split(",") if r in ("off", "on")]
+    if not rules:
+        raise SystemExit("--rules takes off, on or off,on")
+    combos = [(way, rule) for way in ways for rule in rules]
+    runs: dict[str, list[dict]] = {f"spec {w}, rules {r}": [] for w, r in combos}
+    calls = count_calls(bench)
     try:
         for requirement, checks in CASES[: args.cases]:
-            for way in ways:
+            for way, rule in combos:
                 loop_module.BASE_MODEL_SPEC = way == "on"
-                row = one_run(bench, requirement, checks, args.max_rounds)
-                runs[way].append(row)
-                print(json.dumps({"way": way, **row}), file=sys.stderr, flush=True)
+                loop_module.BASE_STOP_RULES = rule == "on"
+                row = one_run(bench, requirement, checks, args.max_rounds, calls)
+                runs[f"spec {way}, rules {rule}"].append(row)
+                print(json.dumps({"way": way, "rules": rule, **row}), file=sys.stderr, flush=True)
     finally:
         bench.close()
     summary = {}
@@ -138,6 +174,8 @@ def main() -> None:
             "runs": len(rows),
             "round median s": round(statistics.median(all_rounds), 1) if all_rounds else None,
             "round max s": max(all_rounds) if all_rounds else None,
+            "tokens": sum(r["tokens"] for r in rows),
+            "calls cut at the token limit": sum(r["cut_at_limit"] for r in rows),
             "load": [min(r["load"] for r in rows), max(r["load"] for r in rows)],
         }
     print(json.dumps(summary, indent=2))

@@ -193,8 +193,34 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def set_merge(spec: str) -> None:
+    """The mixed state's semantic merge for the next queries (``--merges``):
+    ``quantile`` (the first merge), ``rrf`` (the default), ``static`` (the static
+    ranking of every candidate alone), options ``:w=2`` (the MiniLM vote's weight) and
+    ``:k=60`` (the reciprocal-rank constant)."""
+    import devlab.search.retrieval as retrieval
+
+    name, _, options = spec.partition(":")
+    retrieval.MIXED_MERGE = "quantile" if name == "quantile" else "rrf"
+    retrieval.MIXED_MODEL_WEIGHT = 0.0 if name == "static" else 1.0
+    retrieval.MIXED_RRF_K = 10
+    for option in filter(None, options.split(",")):
+        key, _, value = option.partition("=")
+        if key == "w":
+            retrieval.MIXED_MODEL_WEIGHT = float(value)
+        elif key == "k":
+            retrieval.MIXED_RRF_K = int(value)
+
+
 def package_states(
-    label: str, tree: Path, queries: list[Any], cache: Path, runtime: str, tiers: bool
+    label: str,
+    tree: Path,
+    queries: list[Any],
+    cache: Path,
+    runtime: str,
+    tiers: bool,
+    merges: tuple[str, ...] = ("rrf",),
+    until_mixed: bool = False,
 ) -> dict[str, Any]:
     """Scores of one package's index at static / mixed / full (``tiers``), or full only."""
     from devlab.search import SearchRequest, index_project, search
@@ -209,15 +235,22 @@ def package_states(
 
     def run_all(state: str) -> None:
         out[state] = {}
-        for mode in MODES:
+        # the mixed state: semantic mode under each merge (the first one's is the row;
+        # hybrid under the first only)
+        asks = [(m, merges[0]) for m in MODES]
+        asks += [("semantic", merge) for merge in merges[1:] if state == "mixed"]
+        for mode, merge in asks:
 
             def run(text: str, mode: str = mode) -> list[Any]:
                 req = SearchRequest(project="p", query=text, mode=mode, limit=br.LIMIT)
                 return search(wb.db, wb.settings, req)
 
+            set_merge(merge)
             scored = br.score(queries, run)
             scored.pop("ranks")
-            out[state][mode] = scored
+            name = mode if merge == merges[0] else f"{mode} ({merge})"
+            out[state][name] = scored
+        set_merge(merges[0])
         print(f"  {label} {runtime} {state}: {_brief(out[state])}", file=sys.stderr)
 
     def progress(p: Any) -> None:
@@ -228,12 +261,16 @@ def package_states(
         elif p.done * 2 >= p.total and "mixed" not in out:
             out["mixed_share"] = round(p.done / p.total, 3)
             run_all("mixed")
+            if until_mixed:
+                raise Stop("--until-mixed: the full state is the one-tier search")
 
     t0 = time.perf_counter()
     try:
         rep = index_project(wb.db, wb.settings, name="p", source=str(tree), progress=progress)
         out["chunks"], out["index_s"] = rep.chunks, time.perf_counter() - t0
         run_all("full")
+    except Stop:
+        out["index_s"] = time.perf_counter() - t0
     finally:
         wb.close()
     out["load_after"] = _load()
@@ -256,10 +293,12 @@ def retrieval_states(ns: argparse.Namespace, cache: Path) -> dict[str, Any]:
                 random.Random(0).sample(queries, ns.max_queries), key=lambda q: (q.path, q.line)
             )
         print(f"{req}: {len(queries)} queries", file=sys.stderr)
-        runs = [package_states(req, tree, queries, cache, "onnx", True)]
+        merges = tuple(ns.merges.split(","))
+        runs = [package_states(req, tree, queries, cache, "onnx", True, merges, ns.until_mixed)]
         if ns.check_unchanged:
             runs.append(package_states(req, tree, queries, cache, "onnx", False))
-        runs.append(package_states(req, tree, queries, cache, "onnx-int8", False))
+        if not ns.no_int8:
+            runs.append(package_states(req, tree, queries, cache, "onnx-int8", False))
         results[req] = {"queries": len(queries), "runs": runs}
     return results
 
@@ -325,6 +364,16 @@ def render(results: dict[str, Any]) -> str:
                         run["load_after"].split()[0],
                     ]
                 )
+                for name, r in run[state].items():  # the mixed state's other merges
+                    if name.startswith("semantic ("):
+                        merge = name[len("semantic (") : -1]
+                        hyb = run[state].get(f"hybrid ({merge})")
+                        rows.append(
+                            [pkg, data["queries"], run["runtime"], f"{state}, merge {merge}",
+                             f"{r['mrr@10']:.3f} / {r['recall@10']:.3f}",
+                             f"{hyb['mrr@10']:.3f} / {hyb['recall@10']:.3f}" if hyb else "",
+                             run["load_after"].split()[0]]
+                        )  # fmt: skip
     if rows:
         headers = [
             "package",
@@ -358,12 +407,25 @@ def main() -> None:
         "--with-summaries", action="store_true", help="Django: time the rerank's summaries too"
     )
     ap.add_argument("--check-unchanged", action="store_true", help="also index with the tier off")
+    ap.add_argument(
+        "--merges",
+        default="rrf",
+        help="the mixed state's semantic merges to score (set_merge): e.g. rrf,quantile,static",
+    )
+    ap.add_argument("--no-int8", action="store_true", help="skip the onnx-int8 runs")
+    ap.add_argument(
+        "--until-mixed",
+        action="store_true",
+        help="stop each package's fill after the mixed state (its full state is the one-tier "
+        "search, unchanged by the merge)",
+    )
     ap.add_argument("--cache", default=str(DATA_DIR / "first-index-cache"))
     ap.add_argument("--out", default=str(DATA_DIR / "first-index-results.json"))
     ns = ap.parse_args()
     cache = Path(ns.cache)
     results: dict[str, Any] = {"machine": machine(), "load_before": _load()}
-    runtimes = [ns.runtime] + ([] if ns.skip_retrieval else ["onnx", "onnx-int8"])
+    runtimes = [ns.runtime] + ([] if ns.skip_retrieval else ["onnx"])
+    runtimes += [] if ns.skip_retrieval or ns.no_int8 else ["onnx-int8"]
     results["conversions_s"] = warm_conversions(cache, list(dict.fromkeys(runtimes)))
     print(f"conversions: {results['conversions_s']}", file=sys.stderr)
     if not ns.skip_django:

@@ -126,6 +126,10 @@ build_web
 
 case "$MODE" in
   serve)
+    # Issue 18: the static first tier's one-time model (a distillation, minutes under
+    # load) is made beside the server, niced and in the background, so the server starts
+    # at once and a first large index finds it ready; a no-op once it is cached.
+    nice -n 10 .venv/bin/devlab warm >"${TMPDIR:-/tmp}/devlab-warm.log" 2>&1 &
     exec .venv/bin/devlab serve "$@"
     ;;
   test)

@@ -93,6 +93,22 @@ def test_merge_places_each_hit_by_its_quantile_in_its_own_part():
     assert all(s > 0 for _, s in merge_tiers([(static, 1)], k=3))
 
 
+def test_mixed_merge_ranks_every_candidate_by_static_and_adds_the_minilm_vote():
+    from devlab.search.retrieval import MIXED_MODEL_WEIGHT, merge_mixed
+
+    minilm = [(1, 0.61), (2, 0.55)]  # MiniLM's best among the chunks it filled
+    static = [(7, 0.90), (8, 0.85)]  # the static tier's best among the rest
+    again = [(1, 0.88), (2, 0.80)]  # the static cosines of MiniLM's hits, computed now
+    # static order 7, 1, 8, 2 (one scale); MiniLM's vote (weight w) lifts 1 and 2 (k = 10):
+    # 1: 1/12 + w/11, 2: 1/14 + w/12, 7: 1/11, 8: 1/13
+    merged = merge_mixed(minilm, static, again, k=3)
+    assert [cid for cid, _ in merged] == [1, 2, 7]
+    assert merged[0][1] == pytest.approx(1 / 12 + MIXED_MODEL_WEIGHT / 11)
+    assert MIXED_MODEL_WEIGHT == 2.0  # the measured choice (docs/benchmarks.md, #18 i18h)
+    # no MiniLM vectors yet: the static ranking itself
+    assert [c for c, _ in merge_mixed([], static, [], 5)] == [7, 8]
+
+
 def test_tier_of_a_snapshot_from_its_coverage():
     assert semantic_tier({"embedded": 10, "total": 10}) == "full"
     assert semantic_tier({"embedded": 4, "static": 6, "total": 10}) == "mixed"
@@ -132,6 +148,34 @@ def test_a_distilled_model_is_copied_to_another_cache_not_distilled_again(tmp_pa
     copied = emb.ensure_model2vec(emb.packaged_minilm_dir(), second)
     assert copied.parent == second and (copied / "config.json").is_file()
     assert (copied / "model.safetensors").read_bytes() == (found / "model.safetensors").read_bytes()
+
+
+def test_warm_distils_once_and_a_second_call_finds_the_cache(tmp_path, monkeypatch):
+    """`devlab warm` (run by `setup.sh serve` in the background) makes the static
+    model ahead of a first large index; the second run distils nothing."""
+    from typer.testing import CliRunner
+
+    from devlab.search.project_cli import app  # mounted at the root: `devlab warm`
+
+    count = tmp_path / "distillations"
+    fake = (  # what a distillation leaves, and one line per child run
+        "import os, pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[2]); out.mkdir(parents=True)\n"
+        "(out / 'config.json').write_text('{}')\n"
+        "open(os.environ['DISTILL_COUNT'], 'a').write('run\\n')\n"
+    )
+    monkeypatch.setattr(emb, "_DISTILLED", {})
+    monkeypatch.setattr(emb, "_DISTILL", fake)
+    monkeypatch.setenv("DISTILL_COUNT", str(count))
+    runner = CliRunner()
+    first = runner.invoke(app, ["warm"])
+    assert first.exit_code == 0, first.output
+    assert "distilled in" in first.output
+    second = runner.invoke(app, ["warm"])
+    assert second.exit_code == 0 and "ready (cached)" in second.output
+    assert count.read_text() == "run\n"  # one distillation for both calls
+    monkeypatch.setenv("DEVLAB_EMBEDDING_FIRST_TIER", "off")
+    assert "nothing to prepare" in runner.invoke(app, ["warm"]).output
 
 
 # --- the real packaged model ---------------------------------------------------------

@@ -78,16 +78,149 @@ _ASSERT = re.compile(r"^\s*(assert .{1,300})$", re.M)
 @dataclass(frozen=True)
 class Continuation:
     """A text for the model to continue: the prompt, the part of the file it already
-    holds (``prefix``, kept in front of the model's continuation) and where to stop."""
+    holds (``prefix``, kept in front of the model's continuation) and where to stop.
+    ``kind`` (``"tests"``/``"code"``) names the file rule that ends it early
+    (:func:`file_end`); ``max_tokens`` caps it below the request's limit."""
 
     text: str
     prefix: str
     stop: list[str]
     name: str
+    kind: str = ""
+    max_tokens: int | None = None
 
     def rendered(self) -> RenderedPrompt:
         """The usage record's prompt (its name and version)."""
         return RenderedPrompt(self.text, self.name, VERSION, PACKAGE)
+
+    def end(self, generated: str) -> int | None:
+        """The stop rule while streaming: where ``generated`` (the model's text so far)
+        should be cut, or None to go on."""
+        if not self.kind:
+            return None
+        cut = file_end(self.kind, self.prefix + generated)
+        return None if cut is None else max(0, cut - len(self.prefix))
+
+    def finish(self, generated: str, cut_short: bool = False) -> str:
+        """The file: the prefix and the model's text, cut where :func:`file_end` says
+        (a provider that answered whole was not cut while streaming); ``cut_short``
+        (the token limit ended it) drops the unfinished last line; then trailing lines
+        that do not parse are dropped (:func:`parsing_head`)."""
+        if not self.kind:
+            return self.prefix + generated
+        whole = self.prefix + generated
+        # ended by a stop string or the model: its last line is finished, judge it too
+        finished = whole if cut_short or whole.endswith("\n") else whole + "\n"
+        cut = file_end(self.kind, finished)
+        if cut is not None and self.kind == "tests":
+            whole = _without_contradicted(whole[:cut], finished[cut:].split("\n", 1)[0])
+        elif cut is not None:
+            whole = whole[:cut]
+        elif cut_short:
+            whole = whole[: whole.rfind("\n") + 1]
+        return parsing_head(whole) or self.prefix + generated
+
+
+def _without_contradicted(head: str, line: str) -> str:
+    """``head`` without its claims about the call ``line`` claims something else about
+    (``== True`` kept, then ``== False`` written: neither can be trusted, as
+    ``spec_asserts`` drops a spec's contradicting examples); a repeat keeps its first."""
+    key = _claimed_call(line.strip())
+    if key == line.strip():  # not a claim about a call
+        return head
+    lines = head.split("\n")
+    kept = [x for x in lines if x.strip() == line.strip() or _claimed_call(x.strip()) != key]
+    return "\n".join(kept)
+
+
+# -- where a base model's file ends (issue 18) ---------------------------------------------
+# A base model does not stop when the function or its test is complete: it repeats the
+# last assert, writes the same line again and again, or goes on with module code until
+# max_tokens (the round time of the verified loop was decided by these). The rules cut
+# before the first line that shows it; measured in docs/benchmarks.md "#18 (i18h)".
+TEST_MOST_ASSERTS = 8  # asserts in the test function, the spec's included
+CODE_MOST_LINES = 40  # lines of a function body: the loop asks for small functions
+LINE_REPEATS = 3  # a code line (same indentation) seen this often ends the code before it
+LONGEST_LINE = 240  # an unfinished line this long is a loop inside one line
+TESTS_TOKENS = 192  # about eight assert lines
+CODE_TOKENS = 384  # a small function; the worked example's body is one line
+_TOP_LEVEL_OK = ("def ", "async def ", "class ", "@")  # a helper after the function
+
+
+def file_end(kind: str, text: str) -> int | None:
+    """Where a base model's test file (``kind="tests"``) or solution file (``"code"``)
+    should end: the offset in ``text`` of the first line that repeats (in a test: a
+    second claim about the same call), leaves the function, or passes the size limit;
+    None while it looks like it is going on well. Only finished lines are judged,
+    except an unfinished one of ``LONGEST_LINE`` characters (cut at its start). The
+    first line (the ``def``) and everything before the test function are the prompt's,
+    never judged."""
+    starts, lines = _lines(text)
+    body = next((i + 1 for i, line in enumerate(lines) if line.startswith("def ")), len(lines))
+    seen: dict[str, int] = {}
+    asserts = 0
+    for i in range(body, len(lines)):
+        line = lines[i]
+        if i == len(lines) - 1:  # unfinished
+            return starts[i] if len(line) >= LONGEST_LINE else None
+        if not line.strip():
+            continue
+        if not line[0].isspace() and not (kind == "code" and line.startswith(_TOP_LEVEL_OK)):
+            return starts[i]  # back at column 0: the function is complete
+        if kind == "tests":
+            key = _claimed_call(line.strip())
+            asserts += key.startswith("assert ")
+            if key in seen or asserts > TEST_MOST_ASSERTS:
+                return starts[i]
+        else:
+            key = line.rstrip()
+            previous = next((lines[j] for j in range(i - 1, body - 1, -1) if lines[j].strip()), "")
+            if key == previous.rstrip() or seen.get(key, 0) >= LINE_REPEATS:
+                return starts[i]
+            if i - body >= CODE_MOST_LINES:
+                return starts[i]
+        seen[key] = seen.get(key, 0) + 1
+    return None
+
+
+def _claimed_call(line: str) -> str:
+    """What an assert line claims something about: ``assert f("abc")`` for ``assert
+    f("abc") == False``, so a second claim about the same call (a repeat, or the
+    contradiction the packaged model writes next: ``== True`` then ``== False``) ends
+    the test file before it; other lines are themselves."""
+    try:
+        node = ast.parse(line).body[0] if line.startswith("assert ") else None
+    except SyntaxError:
+        return line
+    if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare):
+        return f"assert {ast.unparse(node.test.left)}"
+    return line
+
+
+def _lines(text: str) -> tuple[list[int], list[str]]:
+    """The lines of ``text`` and their start offsets (the last one unfinished, maybe empty)."""
+    lines = text.split("\n")
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return starts, lines
+
+
+def parsing_head(text: str, most: int = 12) -> str:
+    """``text`` without the fewest trailing lines (at most ``most``) that leave Python
+    which parses and still defines a function (a cut ``if`` header or a half assert
+    goes; the function stays); "" when none does."""
+    lines = text.rstrip("\n").split("\n")
+    for drop in range(min(most, len(lines) - 1) + 1):
+        head = "\n".join(lines[: len(lines) - drop]) + "\n"
+        try:
+            tree = ast.parse(head)
+        except SyntaxError:
+            continue
+        if any(isinstance(node, ast.FunctionDef) for node in tree.body):
+            return head
+    return ""
 
 
 def signature(requirement: str) -> tuple[str, str]:
@@ -181,7 +314,7 @@ def acceptance_continuation(requirement: str, given: list[str] | None = None) ->
         + _header("test_solution.py", requirement)
         + prefix
     )
-    return Continuation(text, prefix, TEST_STOPS, "base-tests")
+    return Continuation(text, prefix, TEST_STOPS, "base-tests", "tests", TESTS_TOKENS)
 
 
 def solution_continuation(requirement: str, tests: str, failure: str = "") -> Continuation:
@@ -202,7 +335,7 @@ def solution_continuation(requirement: str, tests: str, failure: str = "") -> Co
         + (f"# An earlier version failed: {' '.join(failure.split())[:300]}\n" if failure else "")
         + prefix
     )
-    return Continuation(text, prefix, CODE_STOPS, "base-code")
+    return Continuation(text, prefix, CODE_STOPS, "base-code", "code", CODE_TOKENS)
 
 
 def answer_continuation(
@@ -320,6 +453,8 @@ __all__ = [
     "acceptance_continuation",
     "answer_continuation",
     "asks_for_code",
+    "file_end",
+    "parsing_head",
     "review_continuation",
     "rewrite_continuation",
     "signature",

@@ -181,11 +181,14 @@ def complete_model(
     conversation_id: int,
     prompt: RenderedPrompt | None = None,
     on_token: Callable[[str], None] | None = None,
+    stop_when: Callable[[str], int | None] | None = None,
 ) -> Completion:
     """``llm.complete`` (text continued, no chat turns: a base model's way), with
-    provider failures explained as ``ask_model`` does."""
+    provider failures explained as ``ask_model`` does; ``stop_when`` see there."""
     try:
-        return llm.complete(task, text, params, prompt=prompt, on_token=on_token)
+        return llm.complete(
+            task, text, params, prompt=prompt, on_token=on_token, stop_when=stop_when
+        )
     except ProviderError as exc:
         raise _explained(exc, llm, task, conversation_id)  # noqa: B904 (the same exception)
 

@@ -47,6 +47,7 @@ from devlab.llm.context import FittedContext, Section, fit_context
 from devlab.llm.guards import check_input_size, scrub_messages, scrub_text
 from devlab.llm.models import ProviderInfo
 from devlab.llm.prompts import RenderedPrompt
+from devlab.llm.providers.common import StreamMeter
 from devlab.store import Database
 
 __all__ = ["LLMService"]
@@ -54,6 +55,8 @@ __all__ = ["LLMService"]
 # Tokens a chat template adds per message (turn markers, role names), for planning.
 MESSAGE_OVERHEAD_TOKENS = 4
 _Attempt = Callable[[LLMProvider, GenerationParams], Iterator["str | Completion"]]
+# Where a streamed completion should end: the text so far -> a length to cut it to, or None.
+StopRule = Callable[[str], "int | None"]
 
 
 class LLMService:
@@ -238,24 +241,34 @@ class LLMService:
         *,
         on_token: Callable[[str], None] | None = None,
         prompt: RenderedPrompt | None = None,
+        stop_when: StopRule | None = None,
     ) -> Completion:
         """Continue ``text`` without a chat template (providers that cannot are sent it as
-        one user message)."""
+        one user message). ``stop_when`` (issue 18) is asked after each streamed piece
+        with the text so far: a length ends the generation there (the text is cut to
+        it), None goes on. It catches what stop strings cannot, such as a base model
+        repeating lines until ``max_tokens``; a provider that returns its answer whole
+        is not cut here (the caller applies its rule to the text itself)."""
         check_input_size([text], self.settings.llm_max_input_chars)
         clean, _ = scrub_text(text)
         as_chat = [ChatMessage(role="user", content=clean)]
+        streamed = on_token is not None or stop_when is not None
 
         def attempt(provider: LLMProvider, fitted: GenerationParams) -> Iterator[str | Completion]:
             if not isinstance(provider, TextCompletionProvider):
-                if on_token is None:
+                if not streamed:
                     return iter([provider.chat(as_chat, fitted)])
-                return provider.stream(as_chat, fitted)
-            if on_token is None:
+                pieces = provider.stream(as_chat, fitted)
+            elif not streamed:
                 return iter([provider.complete(clean, fitted)])
-            return provider.stream_complete(clean, fitted)
+            else:
+                pieces = provider.stream_complete(clean, fitted)
+            if stop_when is None:
+                return pieces
+            return _cut_stream(pieces, stop_when, provider, provider.count_tokens(clean))
 
         params = params or GenerationParams()
-        pieces = self._attempts(task, [clean], params, prompt, attempt, on_token is not None)
+        pieces = self._attempts(task, [clean], params, prompt, attempt, streamed)
         completion: Completion | None = None
         for piece in pieces:
             if isinstance(piece, Completion):
@@ -390,6 +403,39 @@ def _prompt_fields(prompt: RenderedPrompt | None) -> dict[str, Any]:
     if prompt is None:
         return {}
     return {"prompt_name": prompt.ref, "prompt_version": prompt.version}
+
+
+def _cut_stream(
+    pieces: Iterator[str | Completion], stop_when: StopRule, provider: LLMProvider, prompt: int
+) -> Iterator[str | Completion]:
+    """``pieces`` until ``stop_when`` gives a length: then the provider's stream is
+    closed (a local engine stops generating at once) and the Completion is made here,
+    the text cut at that length, its tokens counted by the provider's tokenizer."""
+    meter = StreamMeter()
+    text = ""
+    for piece in pieces:
+        if isinstance(piece, Completion):
+            yield piece
+            return
+        meter.token()
+        cut = stop_when(text + piece)
+        if cut is None:
+            text += piece
+            yield piece
+            continue
+        whole = text + piece
+        cut = min(max(cut, 0), len(whole))
+        if cut > len(text):
+            yield whole[len(text) : cut]
+        text = whole[:cut]
+        break
+    else:
+        raise ProviderError(f"provider {provider.name!r} returned no result")
+    close = getattr(pieces, "close", None)
+    if close is not None:
+        close()  # the engine's cancel flag: no token is generated after the cut
+    usage = meter.usage(prompt, provider.count_tokens(text), estimated=True)
+    yield Completion(text=text, provider=provider.name, model=provider.model, usage=usage)
 
 
 def _last(pieces: Iterator[str | Completion]) -> Completion:

@@ -12,6 +12,7 @@ from devlab.lazy import lazy_names
 
 # Public names imported on first use (PEP 562, devlab.lazy): the package stays cheap to import.
 if TYPE_CHECKING:
+    from devlab.search.embeddings import prepare_static_model
     from devlab.search.indexer import embed_snapshot, index_project
     from devlab.search.ingest import ingest_job, prepare_ingest
     from devlab.search.models import (
@@ -42,6 +43,7 @@ _LAZY = {
     "index_project": "devlab.search.indexer",
     "ingest_job": "devlab.search.ingest",
     "prepare_ingest": "devlab.search.ingest",
+    "prepare_static_model": "devlab.search.embeddings",
     "references": "devlab.search.navigation",
     "repo_map": "devlab.search.repomap",
     "ask_server": "devlab.search.remote",
@@ -67,6 +69,7 @@ __all__ = [
     "index_project",
     "ingest_job",
     "prepare_ingest",
+    "prepare_static_model",
     "references",
     "repo_map",
     "running_server",

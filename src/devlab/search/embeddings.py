@@ -479,11 +479,38 @@ def static_embedder(settings: Settings, chunks: int) -> Embedder | None:
     apply: turned off, a small snapshot (the configured model alone is done soon), or a
     backend with no local model to distil (``openai``) or already static
     (``model2vec``). Loaded once per process and configuration."""
-    if settings.embedding_first_tier != "static" or chunks < settings.embedding_static_min_chunks:
-        return None
-    if settings.embedding_backend not in ("onnx", "onnx-int8", "sentence-transformers"):
+    if not static_embedder_applies(settings) or chunks < settings.embedding_static_min_chunks:
         return None
     return get_embedder(settings.model_copy(update={"embedding_backend": "model2vec"}))
+
+
+def prepare_static_model(settings: Settings) -> tuple[Path | None, bool]:
+    """Make the static first tier's model ready ahead of a first large index (issue 18:
+    ``bash scripts/setup.sh serve`` runs ``devlab search warm`` beside the server), so
+    that index does not wait for the one-time distillation (a minute on quiet cores, a
+    quarter of an hour under load). Returns ``(its directory, whether it had to be
+    made now)``, or ``(None, False)`` when this configuration has no static tier (off,
+    a remote or already static backend). A second call, in this process or another,
+    finds the cache (a concurrent one waits on the same file lock)."""
+    if not static_embedder_applies(settings):
+        return None, False
+    model_dir = (
+        Path(settings.embedding_model).expanduser()
+        if settings.embedding_model
+        else packaged_minilm_dir()
+    )
+    cache = embedding_cache_dir(settings)
+    ready = (cache / f"model2vec-{model_dir.name}" / "config.json").is_file()
+    return ensure_model2vec(model_dir, cache), not ready
+
+
+def static_embedder_applies(settings: Settings) -> bool:
+    """Whether this configuration's large first indexes have a static tier at all."""
+    return settings.embedding_first_tier == "static" and settings.embedding_backend in (
+        "onnx",
+        "onnx-int8",
+        "sentence-transformers",
+    )
 
 
 def embedding_cache_dir(settings: Settings) -> Path:

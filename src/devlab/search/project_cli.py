@@ -138,3 +138,26 @@ def files(
         stdout.print(
             f"{f.path}\t{f.language}\t{f.line_count} lines\t{f.license or ''}{err}", highlight=False
         )
+
+
+@app.command()
+@handle_errors
+def warm() -> None:
+    """Prepare the models a first large index uses, ahead of it: the static first
+    tier's model (distilled once from the embedding model, a minute or more) is made
+    now if missing, so the index does not wait for it. `bash scripts/setup.sh serve`
+    runs this in the background beside the server; a second run finds the cache."""
+    import time
+
+    from devlab.clitools import settings
+    from devlab.search.embeddings import prepare_static_model
+
+    started = time.perf_counter()
+    path, made = prepare_static_model(settings())
+    if path is None:
+        stdout.print("no static first tier in this configuration: nothing to prepare")
+    elif made:
+        took = time.perf_counter() - started
+        stdout.print(f"static first-tier model distilled in {took:.0f} s: {path}", markup=False)
+    else:
+        stdout.print(f"static first-tier model ready (cached): {path}", markup=False)

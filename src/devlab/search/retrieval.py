@@ -16,6 +16,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from typing import NamedTuple
 
+import numpy as np
 from sqlalchemy import text
 
 from devlab.codebase import require_snapshot, resolve_project
@@ -23,7 +24,7 @@ from devlab.config import Settings
 from devlab.errors import InvalidInput
 from devlab.search import expansion, ranking, summaries
 from devlab.search.embeddings import Embedder, get_embedder, static_embedder
-from devlab.search.embedtext import model_of_key
+from devlab.search.embedtext import embedding_text, model_of_key
 from devlab.search.indexer import semantic_coverage
 from devlab.search.models import SearchRequest, SearchResult
 from devlab.store import Database, Snapshot, crypto
@@ -32,6 +33,11 @@ RRF_K = 10
 LEXICAL_WEIGHT = 0.5
 GRAPH_BOOST = 0.005  # a tie-breaker: a first-rank semantic vote is worth 1/11
 SNIPPET_LINES = 12
+# A two-tier first index's mixed state (semantic mode): "rrf" (merge_mixed) or the
+# first merge, "quantile" (merge_tiers); measured in docs/benchmarks.md "#18 (i18h)".
+MIXED_MERGE = "rrf"
+MIXED_RRF_K = 10
+MIXED_MODEL_WEIGHT = 2.0  # MiniLM's vote counts twice: best on Werkzeug (tuning)
 
 
 class _ChunkMeta(NamedTuple):
@@ -128,11 +134,56 @@ def _semantic(
     static = static_embedder(settings, int(semantic["total"]))
     if static is None or model_of_key(str(semantic["static_model"])) != static.key:
         return _Semantic(hits, coverage)  # the tier is off now: the configured model alone
-    static_hits = db.vectors.search(project_id, snapshot_id, static.embed([query])[0], k)
-    merged = merge_tiers(
-        [(hits, int(semantic.get("embedded", 0))), (static_hits, int(semantic["static"]))], k
-    )
+    q_static = static.embed([query])[0]
+    static_hits = db.vectors.search(project_id, snapshot_id, q_static, k)
+    if MIXED_MERGE == "quantile":
+        merged = merge_tiers(
+            [(hits, int(semantic.get("embedded", 0))), (static_hits, int(semantic["static"]))], k
+        )
+    else:
+        again = _static_scores(db, settings, static, q_static, hits)
+        merged = merge_mixed(hits, static_hits, again, k)
     return _Semantic(merged, coverage, "mixed" if semantic.get("embedded") else "static")
+
+
+def _static_scores(
+    db: Database,
+    settings: Settings,
+    static: Embedder,
+    q_static: np.ndarray,
+    hits: list[tuple[int, float]],
+) -> list[tuple[int, float]]:
+    """The static model's cosine to the query for the chunks in ``hits`` (the configured
+    model's best, whose static vectors the fill replaced), computed from their text as
+    the indexer embedded it: model2vec does thousands of texts a second."""
+    metas = _load_chunks(db, [cid for cid, _ in hits])
+    ids = [cid for cid, _ in hits if cid in metas]
+    if not ids:
+        return []
+    limit, style = settings.embedding_max_chars, settings.embedding_text
+    vectors = static.embed([embedding_text(metas[cid].content, limit, style) for cid in ids])
+    return [(cid, float(np.dot(vectors[i], q_static))) for i, cid in enumerate(ids)]
+
+
+def merge_mixed(
+    model_hits: list[tuple[int, float]],
+    static_hits: list[tuple[int, float]],
+    static_again: list[tuple[int, float]],
+    k: int,
+) -> list[tuple[int, float]]:
+    """The semantic ranking while a two-tier first index fills (issue 18, i18h): one
+    static ranking of every candidate, the chunks still static (``static_hits``, from
+    the store) and the configured model's best (``static_again``: their static cosines
+    computed now), fused with the configured model's own ranking of its chunks by
+    reciprocal rank (``MIXED_RRF_K``). Unlike ``merge_tiers`` (each model's part
+    interleaved by quantile), a good chunk of either part competes on one scale, and
+    the better model's vote (``MIXED_MODEL_WEIGHT``) is added where it has one."""
+    static_rank = {**dict(static_hits), **dict(static_again)}
+    ordered = sorted(static_rank.items(), key=lambda x: (-x[1], x[0]))
+    scores = {cid: 1.0 / (MIXED_RRF_K + r) for r, (cid, _) in enumerate(ordered, 1)}
+    for r, (cid, _) in enumerate(model_hits, 1):
+        scores[cid] = scores.get(cid, 0.0) + MIXED_MODEL_WEIGHT / (MIXED_RRF_K + r)
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:k]
 
 
 def _query_embedder(settings: Settings, model: str) -> Embedder:
