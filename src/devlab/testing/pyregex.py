@@ -179,15 +179,22 @@ def module_regexes(source: str, limit: int = 24) -> list[str]:
     return list(dict.fromkeys(found))[:limit]
 
 
-def type_letters(source: str, limit: int = 24) -> list[str]:
-    """Short codes the module compares strings with (``type == "ti"``, ``c in "<>"``): the
-    letters of its own format or type mini-language, for ``format_fields``."""
+def type_letters(source: str, limit: int = 32) -> list[str]:
+    """Short codes the module compares strings with (``type == "ti"``) or keys its lookup
+    tables with (``{"%Y": ...}``): the letters of its own format or type mini-language,
+    for ``format_fields``."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
     found: list[str] = []
+    table: list[str] = []  # keys of the module's lookup tables ({"%Y": ..., "%m": ...})
     for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            codes = [k for k in keys if isinstance(k, str) and 1 <= len(k) <= 3]
+            table += [k for k in codes if k.strip() and not k.isalpha()]  # '%Y', not 'Jan'
+
         if not isinstance(node, ast.Compare):
             continue
         for part in [node.left, *node.comparators]:
@@ -195,6 +202,8 @@ def type_letters(source: str, limit: int = 24) -> list[str]:
                 text = part.value
                 if 1 <= len(text) <= 2 and (text.isalnum() or text == "%"):
                     found.append(text)
+    if len(table) >= 3:  # a few keys alone, and three together (a composite spec)
+        found += [*table[:4], "-".join(table[:3])]
     return list(dict.fromkeys(found))[:limit]
 
 
