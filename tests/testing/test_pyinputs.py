@@ -125,3 +125,14 @@ def test_probe_repr_is_untraced_and_lazy_objects_are_iterated(tmp_path):
     lazy = {"kind": "object", "type": "list", "iter": True, "items": ["Thing"]}
     body = _assertion(Call("c1", "f", "f()", False), lazy)
     assert body == ("    assert [type(x).__name__ for x in f()] == ['Thing']\n", False)
+
+
+def test_a_verbose_regex_keeps_its_flag_and_its_witnesses_match():
+    source = (
+        'import re\nDATE = re.compile(r"""\n  (?P<y>[0-9]{4}) - (?P<m>[0-9]{2})  # year, month\n'
+        '""", re.VERBOSE | re.I)\n'
+    )
+    (pattern,) = module_regexes(source)
+    assert pattern.startswith("(?ix)")
+    found = witnesses(pattern, 4)
+    assert "1111-11" in found and all(re.fullmatch(r"\d{4}-\d\d", w) for w in found)

@@ -150,6 +150,19 @@ def _looks_like_regex(text: str) -> bool:
     return True
 
 
+_FLAGS = {"VERBOSE": "x", "X": "x", "IGNORECASE": "i", "I": "i", "DOTALL": "s", "S": "s",
+          "MULTILINE": "m", "M": "m", "ASCII": "a", "A": "a"}  # fmt: skip
+
+
+def _inline_flags(call: ast.Call) -> str:
+    """The flags a ``re`` call passes (``re.VERBOSE | re.I``), as an inline prefix
+    (``(?xi)``): a verbose pattern read without its flag matches nothing it documents."""
+    args = [*call.args[1:], *(k.value for k in call.keywords if k.arg == "flags")]
+    names = {n.attr for a in args for n in ast.walk(a) if isinstance(n, ast.Attribute)}
+    letters = "".join(sorted({_FLAGS[n] for n in names if n in _FLAGS}))
+    return f"(?{letters})" if letters else ""
+
+
 def module_regexes(source: str, limit: int = 24) -> list[str]:
     """The regex sources of a module: string arguments of ``re.compile``/``re.match`` ...
     and string constants that look like patterns (escapes, classes, named groups)."""
@@ -163,10 +176,10 @@ def module_regexes(source: str, limit: int = 24) -> list[str]:
             if node.func.attr in _RE_FUNCS and node.args:
                 first = node.args[0]
                 text = first.value if isinstance(first, ast.Constant) else None
-                if isinstance(text, str) and (
-                    _looks_like_regex(text) or node.func.attr == "compile"
-                ):
-                    found.append(text)
+                if isinstance(text, str):
+                    text = _inline_flags(node) + text  # re.VERBOSE -> (?x)...
+                    if _looks_like_regex(text) or node.func.attr == "compile":
+                        found.append(text)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
             if (

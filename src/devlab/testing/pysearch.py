@@ -52,7 +52,9 @@ class CallPlanner:
             m.group(0) for b in self.builders.values() for m in _STR.finditer(" ".join(b))
         ]
         self.formats = format_fields(type_letters(source))
-        texts = [repr(w) for r in module_regexes(source) for w in witnesses(r, 2)]
+        regexes = module_regexes(source)  # a module of one regex: more texts from it
+        each = min(max(40 // max(len(regexes), 1), 2), 8)
+        texts = [repr(w) for r in regexes for w in witnesses(r, each)]
         self.texts = list(dict.fromkeys(texts))[:40]
         self.reach = reach(source, targets)
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
@@ -68,6 +70,9 @@ class CallPlanner:
                 turn = (seed * 7) % max(len(self.formats), 1)
                 rotated = self.formats[turn:] + self.formats[:turn]
                 shapes[name] = list(dict.fromkeys([*rotated[:7], *shapes.get(name, [])]))
+        for p in t.params:  # a str parameter: texts the module's regexes match (dates ...)
+            if p.annotation.removeprefix("Optional[").startswith("str") and self.texts:
+                shapes.setdefault(p.name, self.texts[seed * 4 :][:4] or self.texts[:4])
         for name, values in shapes.items():
             # a parameter that takes an instance also takes what builds one ('1.2.3-rc.1')
             if any(v in self.builders.get(c, []) for c in self.builders for v in values):
@@ -123,9 +128,9 @@ class CallPlanner:
             turn = (rnd * 4) % max(len(self.texts), 1)  # strings the module's regexes match
             texts = (self.texts[turn:] + self.texts[:turn])[:4]
             mixed = list(dict.fromkeys([*t.constants[:6], *self.constants[:6]]))
-            shapes = {k: [*v, *mixed[:6], *texts] for k, v in shaped.items()}
-            for p in t.params:
-                shapes.setdefault(p.name, [*mixed[:8], *texts])
+            shapes = {k: [*v[:3], *texts[:2], *v[3:], *mixed[:6]] for k, v in shaped.items()}
+            for p in t.params:  # no usage shape: texts the module's regexes match first
+                shapes.setdefault(p.name, [*texts, *mixed[:8]])
             built = self.builders.get(t.cls or "", [])
             recv = list(dict.fromkeys([*made.get(t.cls or "", [])[:_MAX_RECEIVERS], *built]))
             recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
