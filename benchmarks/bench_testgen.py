@@ -87,6 +87,13 @@ LIBS: dict[str, dict[str, Any]] = {
         "import": "iso8601.iso8601",
         "tests": ["iso8601/test_iso8601.py"],
     },
+    # a third outside library, chosen at 07:38 UTC before any DevLab run on it (i15i)
+    "pytimeparse": {
+        "req": "pytimeparse==1.1.10",
+        "module": "pytimeparse/timeparse.py",
+        "import": "pytimeparse.timeparse",
+        "tests": ["pytimeparse/tests/testtimeparse.py", "pytimeparse/tests/testdayclock.py"],
+    },
 }  # fmt: skip
 
 
