@@ -8,7 +8,7 @@ import re
 import sys
 
 from devlab.testing.probe import PROBE_HEADER, _assertion
-from devlab.testing.pyinputs import format_calls, reach, regex_calls
+from devlab.testing.pyinputs import format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.strategies import Call
 from devlab.testing.targets import find_targets
@@ -136,3 +136,9 @@ def test_a_verbose_regex_keeps_its_flag_and_its_witnesses_match():
     assert pattern.startswith("(?ix)")
     found = witnesses(pattern, 4)
     assert "1111-11" in found and all(re.fullmatch(r"\d{4}-\d\d", w) for w in found)
+
+
+def test_text_calls_put_every_witness_in_a_str_parameter():
+    source = "def parse_date(datestring: str, strict=True):\n    return datestring\n"
+    exprs = [c.expr for c in text_calls(find_targets(source), ["'1111-11-11'", "'11:11'"], {})]
+    assert exprs == ["parse_date('1111-11-11')", "parse_date('11:11')"]

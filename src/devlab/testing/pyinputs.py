@@ -29,7 +29,7 @@ from devlab.testing.pyregex import witnesses
 from devlab.testing.strategies import Call
 from devlab.testing.targets import Target
 
-__all__ = ["FORMAT_NAME", "format_calls", "reach", "regex_calls"]
+__all__ = ["FORMAT_NAME", "format_calls", "reach", "regex_calls", "text_calls"]
 
 FORMAT_NAME = re.compile(r"^(format|fmt|format_string|format_spec|fmt_string|template|spec)$")
 _MAX_REGEX_CALLS = 400
@@ -65,6 +65,28 @@ def _flips(t: Target, i: int) -> list[str]:
         return [""]
     flags = [p for p in t.params if p.default in ("True", "False")][:3]
     return ["", *(f", {p.name}={p.default != 'True'}" for p in flags)]
+
+
+def text_calls(targets: list[Target], texts: list[str], shapes: dict) -> list[Call]:
+    """Each text the module's regexes match in each ``str``-annotated required parameter's
+    place (the others at their first shaped value), one call each: a pool of ten values
+    would keep only a few of them."""
+    out: list[Call] = []
+    for t in targets:
+        if t.cls and (t.name == "__init__" or not t.is_static):
+            continue  # methods need receivers: the rounds' regex pairs cover them
+        names = _required(t)
+        spots = [
+            i for i, p in enumerate(t.params)
+            if p.default is None and p.annotation.removeprefix("Optional[").startswith("str")
+        ]  # fmt: skip
+        base = [(shapes.get(t.qualname, {}).get(n) or ["''"])[0] for n in names]
+        head = f"{t.cls}.{t.name}" if t.cls else t.name
+        for i in spots:
+            for value in texts:
+                args = [*base[:i], value, *base[i + 1 :]]
+                out.append(Call("", t.qualname, f"{head}({', '.join(args)})", False))
+    return out
 
 
 def _first_literal(expr: str, cls: str) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls
+from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyobjects import class_infos, docstring_builders, object_calls
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
@@ -104,6 +104,7 @@ class CallPlanner:
             for target, expr in object_calls(info, recv, list(reversed(recv))):
                 calls.append(Call("", target, expr, False))
         calls += format_calls(self.targets, self.formats, self.shapes)
+        calls += text_calls(self.targets, self.texts, self.shapes)
         for t in self.targets:
             recv = self.builders.get(t.cls or "", [])
             calls += boundary_calls(t, shapes=self.shapes[t.qualname], receivers=recv)
