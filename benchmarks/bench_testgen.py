@@ -74,6 +74,26 @@ LIBS: dict[str, dict[str, Any]] = {
             "tests/test_search.py",
         ],
     },
+    # chosen before any DevLab run on them (i15i, 06:27 UTC 2026-12-07), never tuned on
+    "ordered-set": {
+        "req": "ordered-set==4.1.0",
+        "module": "ordered_set/__init__.py",
+        "import": "ordered_set",
+        "tests": ["test/test_ordered_set.py"],
+    },
+    "iso8601": {
+        "req": "iso8601==2.1.0",
+        "module": "iso8601/iso8601.py",
+        "import": "iso8601.iso8601",
+        "tests": ["iso8601/test_iso8601.py"],
+    },
+    # a third outside library, chosen at 07:38 UTC before any DevLab run on it (i15i)
+    "pytimeparse": {
+        "req": "pytimeparse==1.1.10",
+        "module": "pytimeparse/timeparse.py",
+        "import": "pytimeparse.timeparse",
+        "tests": ["pytimeparse/tests/testtimeparse.py", "pytimeparse/tests/testdayclock.py"],
+    },
 }  # fmt: skip
 
 
@@ -332,6 +352,7 @@ def render(results: dict[str, Any]) -> str:
         "## Test generation from zero tests (Testing & QA Lab)\n\n"
         "`python benchmarks/bench_testgen.py --write"
         + (" --model" if results.get("model") else "")
+        + (" --no-mutant-keep" if results.get("mutant_keep") is False else "")
         + "` on "
         f"{m['cpu']}, {m['cores']} cores shared with other agents' work ({m['date']}). "
         "Every figure is line / branch coverage of the module, measured by coverage.py in "
@@ -348,6 +369,11 @@ def main() -> None:
     parser.add_argument("--model-targets", type=int, default=1)
     parser.add_argument("--max-tokens", type=int, default=384)
     parser.add_argument("--pynguin", default="", help="python of a venv with pynguin installed")
+    parser.add_argument(
+        "--no-mutant-keep",
+        action="store_true",
+        help="generate without the mutant-killing second keep rule (coverage rule only)",
+    )
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
     parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
@@ -365,8 +391,11 @@ def main() -> None:
         results = json.loads(path.read_text())
     else:
         home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
-        settings = load_settings(home=home, sandbox_max_wall_seconds=600)
-        results = {"machine": machine(), "model": args.model, "libraries": [], "reading": ""}
+        settings = load_settings(
+            home=home, sandbox_max_wall_seconds=600, testing_mutant_keep=not args.no_mutant_keep
+        )
+        results = {"machine": machine(), "model": args.model, "libraries": [], "reading": "",
+                   "mutant_keep": not args.no_mutant_keep}  # fmt: skip
         if args.merge and path.exists():  # rerun some libraries, keep the others' rows
             import json
 

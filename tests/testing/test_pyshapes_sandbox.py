@@ -1,9 +1,11 @@
-"""The shaped inputs, docstring receivers and coverage-guided rounds end to end: a small
-module whose lines are reachable only through them, generated from zero tests in the
-real sandbox; the kept tests then pass under plain pytest outside DevLab."""
+"""The shaped inputs, docstring receivers, correlated format/text pairs and coverage-guided
+rounds end to end: a small module whose lines are reachable only through them, generated
+from zero tests in the real sandbox; the kept tests then pass under plain pytest outside
+DevLab."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -19,6 +21,7 @@ SHAPES = '''"""Small tools.
 >>> Version.parse('1.2.3-rc.1')
 Version(1, 2, 3, 'rc.1')
 """
+import re
 
 
 def interleave(seqs):
@@ -70,6 +73,32 @@ class Version:
         if self.pre is None:
             return True
         return False
+
+
+_FIELD = re.compile(r"{(\\w*)(?::(\\w))?}")
+
+
+class Template:
+    def __init__(self, format):
+        self.format = format
+        self._regex = _FIELD.sub(self._field, format)
+
+    def _field(self, m):
+        if m.group(2) == "d":
+            return r"(?P<number>-?\\d+)"
+        return r"(.+?)"
+
+    def match(self, text):
+        m = re.fullmatch(self._regex, text)
+        if m is None:
+            return None
+        if "number" in m.groupdict():
+            return int(m.group("number"))
+        return m.groups()
+
+
+def match(format, text):
+    return Template(format).match(text)
 '''
 
 
@@ -83,6 +112,9 @@ def test_shaped_calls_and_sequences_reach_what_plain_values_miss(lab_settings, t
     assert "fold((lambda a, b" in code or "fold(max" in code, code  # a two-argument callable
     assert "describe(SimpleNamespace(" in code, code  # an attribute bag for describe(args)
     assert "Version.parse(" in code, code  # the docstring's own construction
+    # a format and a text that agree: the text written from the regex Template built
+    pair = r"(Template\('[^']*\{\w*:d\}[^']*'\)\.match\(|match\('[^']*\{\w*:d\}[^']*', )'\S*\d"
+    assert re.search(pair, code), code
     assert " at 0x" not in code
     root = write_tree(tmp_path / "fresh", {"shapes.py": SHAPES, result.test_path: code})
     run = subprocess.run(

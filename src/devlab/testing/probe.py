@@ -26,10 +26,53 @@ import ast as _ast
 import itertools as _itertools
 import json as _json
 import os as _os
+import sys as _sys
 import types as _types
 from types import SimpleNamespace
 
 _DIR = "/tmp/devlab-probe"
+
+
+def _regexes(value):
+    """Patterns an object built for itself (compiled, or regex-like strings): the
+    planner writes strings they match, for the object's methods (pyregex)."""
+    found = []
+    marks = ("(?P<", ".+", "[^", ".*", chr(92) + "d", chr(92) + "s")
+    try:
+        for item in list(vars(value).values())[:40]:
+            pattern = item if isinstance(item, str) else getattr(item, "pattern", None)
+            if isinstance(pattern, str) and 2 < len(pattern) < 2000 and any(
+                    t in pattern for t in marks):
+                found.append(pattern)
+    except Exception:
+        pass
+    return found[:3]
+
+
+def _describe(value):
+    text = repr(value)
+    try:
+        literal = (len(text) < 500 and _ast.literal_eval(text) == value
+                   and repr(_ast.literal_eval(text)) == text)
+    except Exception:
+        literal = False
+    if not literal and len(text) < 200 and " at 0x" not in text:
+        try:  # an object whose repr rebuilds an equal one: VersionInfo(major=1, ...)
+            literal = bool(eval(text, globals()) == value)
+        except Exception:
+            literal = False
+    return text, literal
+
+
+def _quiet(fn, *args):
+    """Run ``fn`` untraced: the probe's own ``repr``/``==`` of a result must not count as
+    lines the call reached (a test asserting the type never runs ``__repr__``)."""
+    trace = _sys.gettrace()
+    _sys.settrace(None)
+    try:
+        return fn(*args)
+    finally:
+        _sys.settrace(trace)
 
 
 def _rec(key, fn):
@@ -47,19 +90,13 @@ def _rec(key, fn):
             else:
                 value, out["iter"] = items, True
         if "kind" not in out:
-            text = repr(value)
-            try:
-                literal = (len(text) < 500 and _ast.literal_eval(text) == value
-                           and repr(_ast.literal_eval(text)) == text)
-            except Exception:
-                literal = False
-            if not literal and len(text) < 200 and " at 0x" not in text:
-                try:  # an object whose repr rebuilds an equal one: VersionInfo(major=1, ...)
-                    literal = bool(eval(text, globals()) == value)
-                except Exception:
-                    literal = False
+            text, literal = _quiet(_describe, value)
             out.update(kind="value" if literal else "object", repr=text[:1500],
                        type=type(value).__name__, none=value is None)
+            if out.get("iter") and not literal:  # the items' types: iterated in the test
+                out["items"] = [type(item).__name__ for item in value][:20]
+            if not literal:
+                out["regexes"] = _regexes(value)
     except BaseException as exc:
         if type(exc).__name__ == "DevLabTestTimeout":
             raise
@@ -133,6 +170,10 @@ def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
         wrap = f"list({call.expr})" if out.get("iter") else expr
         return f"    assert {wrap} == {out['repr']}\n", False
     if kind == "object":
+        if out.get("iter") and out.get("items") is not None and len(out["items"]) <= 20:
+            # lazy results of objects: take the items, as a caller does (``__next__`` runs)
+            names = out["items"]
+            return f"    assert [type(x).__name__ for x in {call.expr}] == {names!r}\n", False
         if " at 0x" in out.get("repr", "") and out.get("iter"):
             return None
         return f"    assert type({call.expr}).__name__ == {out['type']!r}\n", False

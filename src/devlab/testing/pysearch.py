@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 
+from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyobjects import class_infos, docstring_builders, object_calls
+from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
 from devlab.testing.strategies import Call, boundary_calls
 from devlab.testing.targets import Target
@@ -26,7 +28,7 @@ from devlab.testing.targets import Target
 __all__ = ["CallPlanner"]
 
 _MAX_FIRST = 1200  # calls in the first probe
-_MAX_ROUND = 500  # calls in each later round
+_MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
 _MAX_RECEIVERS = 6
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 _CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", ""]
@@ -49,6 +51,12 @@ class CallPlanner:
         self.builder_args = [
             m.group(0) for b in self.builders.values() for m in _STR.finditer(" ".join(b))
         ]
+        self.formats = format_fields(type_letters(source))
+        regexes = module_regexes(source)  # a module of one regex: more texts from it
+        each = min(max(40 // max(len(regexes), 1), 2), 8)
+        texts = [repr(w) for r in regexes for w in witnesses(r, each)]
+        self.texts = list(dict.fromkeys(texts))[:40]
+        self.reach = reach(source, targets)
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
@@ -57,6 +65,14 @@ class CallPlanner:
         strings = [c for c in literals if c[:1] in "'\""]
         ctx = Context(self.commands, strings, seed, self.builder_args)
         shapes = usage_pools(t.source, names, self.builders, ctx)
+        for name in names:  # a format: str.format fields, a different few each round
+            if FORMAT_NAME.match(name):
+                turn = (seed * 7) % max(len(self.formats), 1)
+                rotated = self.formats[turn:] + self.formats[:turn]
+                shapes[name] = list(dict.fromkeys([*rotated[:7], *shapes.get(name, [])]))
+        for p in t.params:  # a str parameter: texts the module's regexes match (dates ...)
+            if p.annotation.removeprefix("Optional[").startswith("str") and self.texts:
+                shapes.setdefault(p.name, self.texts[seed * 4 :][:4] or self.texts[:4])
         for name, values in shapes.items():
             # a parameter that takes an instance also takes what builds one ('1.2.3-rc.1')
             if any(v in self.builders.get(c, []) for c in self.builders for v in values):
@@ -87,6 +103,8 @@ class CallPlanner:
             recv = self.builders.get(name, [])[:4]
             for target, expr in object_calls(info, recv, list(reversed(recv))):
                 calls.append(Call("", target, expr, False))
+        calls += format_calls(self.targets, self.formats, self.shapes)
+        calls += text_calls(self.targets, self.texts, self.shapes)
         for t in self.targets:
             recv = self.builders.get(t.cls or "", [])
             calls += boundary_calls(t, shapes=self.shapes[t.qualname], receivers=recv)
@@ -97,26 +115,28 @@ class CallPlanner:
     ) -> list[Call]:
         """Calls for the targets with ``missing`` lines (branch sources count too);
         ``outcomes`` maps every probed call's expression to (target, its outcome)."""
-        needy = [t for t in self.targets if set(range(t.start_line, t.end_line + 1)) & missing]
+        needy = [t for t in self.targets if self.reach[t.qualname] & missing]
         made = self._made(outcomes)
-        calls: list[Call] = []
-        per = max(_MAX_ROUND // max(len(needy), 1), 12)
-        for t in needy:
-            shaped = self._shapes(t, rnd)
-            mixed = list(dict.fromkeys([*t.constants[:6], *self.constants[:6]]))
-            shapes = {k: [*v, *mixed[:6]] for k, v in shaped.items()}
-            for p in t.params:
-                shapes.setdefault(p.name, mixed[:8])
-            built = self.builders.get(t.cls or "", [])
-            recv = list(dict.fromkeys([*made.get(t.cls or "", [])[:_MAX_RECEIVERS], *built]))
-            recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
-            calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)
-        calls += self._call_results(needy, outcomes)
+        calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
         for name, info in self.infos.items():
             if any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
+        per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
+        for t in needy:
+            shaped = self._shapes(t, rnd)
+            turn = (rnd * 4) % max(len(self.texts), 1)  # strings the module's regexes match
+            texts = (self.texts[turn:] + self.texts[:turn])[:4]
+            mixed = list(dict.fromkeys([*t.constants[:6], *self.constants[:6]]))
+            shapes = {k: [*v[:3], *texts[:2], *v[3:], *mixed[:6]] for k, v in shaped.items()}
+            for p in t.params:  # no usage shape: texts the module's regexes match first
+                shapes.setdefault(p.name, [*texts, *mixed[:8]])
+            built = self.builders.get(t.cls or "", [])
+            recv = list(dict.fromkeys([*made.get(t.cls or "", [])[:_MAX_RECEIVERS], *built]))
+            recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
+            calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
+        calls += self._call_results(needy, outcomes)
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
 
     def _call_results(

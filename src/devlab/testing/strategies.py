@@ -82,6 +82,10 @@ _BY_NAME: list[tuple[str, list[str]]] = [
         ["len", "str", "bool", "abs", "(lambda x: x)"],
     ),
     (r"^(flag|strict|reverse|default)$", ["True", "False", "None"]),
+    (  # a format string: str.format fields (pyregex.format_fields has the full set)
+        r"^(format|fmt|format_string|format_spec|fmt_string|template|spec)$",
+        ["'{}'", "'{name}'", "'a {} b'", "'{:d}'"],
+    ),
 ]
 _MAX_CALLS = 48
 
