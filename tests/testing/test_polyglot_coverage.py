@@ -324,6 +324,16 @@ def test_java_signatures_give_boundary_calls() -> None:
     calls, _ = java_calls(methods)
     exprs = {c.expr for c in calls}
     assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 1)" in exprs
+    # no no-argument constructor: an instance from one whose types have values (JDK readers)
+    reader = (
+        "package demo;\nclass Lines {\n    private final java.io.Reader in;\n"
+        "    private Lines() {\n        this(null);\n    }\n\n"
+        "    Lines(final java.io.Reader in) {\n        this.in = in;\n    }\n\n"
+        "    int first() throws java.io.IOException {\n        return in.read();\n    }\n}\n"
+    )
+    [first], skipped = java_methods("src/main/java/demo/Lines.java", reader)
+    assert first.owner == 'new Lines(new java.io.StringReader("a,b\\nc"))' and not skipped
+    assert java_calls([first])[0][0].expr == first.owner + ".first()"
     assert java_quote('a"\\\né😀') == '"a\\"\\\\\\012\\u00e9\\ud83d\\ude00"'
 
 
@@ -344,7 +354,10 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
         "\n    public int at(int[] xs, int i) {\n        return xs[i];\n    }\n\n"
         "    public static String grade(int score) {\n        if (score >= 90) {\n"
         '            return "A";\n        }\n        return score >= 50 ? "B" : "C";\n'
-        "    }\n\n    public static int total(java.util.Map<String, Integer> m) {\n"
+        "    }\n\n    public static int drain(java.io.Reader r, char[] buf) throws Exception {\n"
+        "        int n = 0;\n        while (r.read(buf) != -1) {\n            n++;\n        }\n"
+        "        return n;\n    }\n\n"  # never returns with buf = new char[0]: probed apart
+        "    public static int total(java.util.Map<String, Integer> m) {\n"
         "        int sum = 0;\n        for (int v : m.values()) {\n            sum += v;\n"
         "        }\n        return sum;\n    }\n}\n",
     )

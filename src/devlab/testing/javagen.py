@@ -101,8 +101,19 @@ _PROBE = """public class DevlabProbe {
     }
 
     static void call(int i, Call c) {
+        // each call on a daemon thread, 2 s at most: a call that never returns (a loop
+        // over an empty buffer) is reported as hanging (no test), not the probe's end
+        final Object[] box = new Object[2];
+        Thread runner = new Thread(() -> {
+            try { box[0] = c.run(); } catch (Throwable e) { box[1] = e; }
+        });
+        runner.setDaemon(true);
+        runner.start();
+        try { runner.join(2000); } catch (InterruptedException e) { return; }
+        if (runner.isAlive()) { System.out.println("@@H " + i); return; }
         try {
-            Object v = c.run();
+            if (box[1] != null) throw (Throwable) box[1];
+            Object v = box[0];
             String s = show(v);
             boolean opaque = v != null && s.startsWith(v.getClass().getName() + "@");
             System.out.println("@@R " + i + " " + (opaque ? "\\"\\\\u0000opaque\\"" : quote(s)));
@@ -233,7 +244,8 @@ def _test(name: str, call: JavaCall, seen: tuple[str, str, str]) -> str:
         body = f"assertDoesNotThrow(() -> {call.expr});"
     else:
         body = f"assertEquals({java_quote(value)}, show({call.expr}));"
-    return f"    @Test\n    void {name}() {{\n        {body}\n    }}\n"
+    # `throws Exception`: the method under test may declare checked exceptions
+    return f"    @Test\n    void {name}() throws Exception {{\n        {body}\n    }}\n"
 
 
 def _test_class(java: _Java, cls: str, tests: list[str], imports: list[str] | None = None) -> str:

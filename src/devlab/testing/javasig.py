@@ -79,6 +79,7 @@ class JavaMethod:
     end: int
     throws: list[str] = field(default_factory=list)  # exception names thrown on purpose
     constants: list[str] = field(default_factory=list)
+    owner: str = ""  # how an instance is made (``new Cls(...)``), for instance methods
 
     @property
     def label(self) -> str:
@@ -92,7 +93,8 @@ class JavaCall:
 
     @property
     def expr(self) -> str:
-        owner = self.method.cls if self.method.static else f"new {self.method.cls}()"
+        m = self.method
+        owner = m.cls if m.static else (m.owner or f"new {m.cls}()")
         return f"{owner}.{self.method.name}({', '.join(self.args)})"
 
 
@@ -158,12 +160,25 @@ def _params(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def _constructible(cls: str, lines: list[str], depths: list[int]) -> bool:
+def _constructible(cls: str, lines: list[str], depths: list[int]) -> str:
+    """How a test makes an instance: ``new Cls()`` when there is no constructor or a
+    visible one without arguments, else the first visible constructor whose parameter
+    types all have values (``new Cls(new java.io.StringReader("a,b\\nc"))``); '' when
+    none is usable."""
     declared = [
         line.strip() for line, d in zip(lines, depths, strict=True)
         if d == 1 and f"{cls}(" in line and line.rstrip().endswith("{") and "new " not in line
     ]  # fmt: skip
-    return not declared or any(f"{cls}()" in d and "private" not in d for d in declared)
+    visible = [d for d in declared if "private" not in d.split(f"{cls}(", 1)[0].split()]
+    if not declared or any(f"{cls}()" in d for d in visible):
+        return f"new {cls}()"
+    for head in visible:
+        params = _params(head.split(f"{cls}(", 1)[1].rsplit(")", 1)[0])
+        values = [_values(kind, []) for kind, _ in params or []]
+        if params and all(values):
+            args = [next((v for v in vs or [] if v != "null"), "null") for vs in values]
+            return f"new {cls}({', '.join(args)})"
+    return ""
 
 
 def java_methods(path: str, text: str) -> tuple[list[JavaMethod], list[str]]:
@@ -195,13 +210,13 @@ def java_methods(path: str, text: str) -> tuple[list[JavaMethod], list[str]]:
             continue
         static = "static" in mods
         if not static and not instances:
-            skipped.append(f"{cls}.{name}: {cls} has no no-argument constructor")
+            skipped.append(f"{cls}.{name}: no constructor of {cls} has values for its types")
             continue
         end = block_end(lines, number, number + 5000)
         body = "\n".join(lines[number:end])
         throws = [w.split("(", 1)[0] for w in body.split("throw new ")[1:]]
         methods.append(JavaMethod(cls, name, static, params, returns, number, end, throws,
-                                  _int_constants(body)))  # fmt: skip
+                                  _int_constants(body), instances))  # fmt: skip
     return methods, skipped
 
 
