@@ -70,8 +70,13 @@ def test_java_mutants_run_against_the_projects_junit_tests(lab_settings: Setting
     assert weak.message == "" and weak.symbols == ["Calc.abs"]
     assert weak.mutants >= 3 and weak.score == 0.0
     assert all(m.diff.startswith(f"--- a/{MAIN}") for m in weak.survived)
-    strong, _ = mutation_score(pf, lab_settings, **args, extra_files={TESTS: STRONG})
+    # a test class failing on the original code is left out (named), the rest judges
+    red = "src/test/java/demo/RedTest.java"
+    red_class = TEST.replace("class CalcTest", "class RedTest") % "assertEquals(1, Calc.abs(3));"
+    strong, _ = mutation_score(pf, lab_settings, **{**args, "tests": [TESTS, red]},
+                               extra_files={TESTS: STRONG, red: red_class})  # fmt: skip
     assert strong.mutants == weak.mutants and strong.score is not None and strong.score > 50
+    assert "1 test class failing on the original code left out: demo.RedTest" in (strong.message)
     # a suite that fails on the original judges nothing, and says why
     broken = TEST % "assertEquals(1, Calc.abs(3));"
     none, _ = mutation_score(pf, lab_settings, **args, extra_files={TESTS: broken})

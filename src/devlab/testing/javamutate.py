@@ -17,6 +17,7 @@ types) is *unviable*, as PIT calls it: it counts neither way.
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 
 from devlab.config import Settings
@@ -32,6 +33,7 @@ from devlab.testing.javarun import (
     java_test_tree,
     java_tests,
     parse_junit_xml,
+    run_java_suite,
 )
 from devlab.testing.mavenenv import DEPS_EXPORT
 from devlab.testing.sandboxrun import toolchain_limits
@@ -67,11 +69,14 @@ one() {{  # one mutant: $1 its id, $2 its text's file, $3 its per-mutant limit
 
 def _script(
     path: str, batch: list[tuple[str, str]], timeout: float, deps: bool, select: str | None,
-    xml: bool,
+    xml: bool, exclude: list[str] | None = None,
 ) -> str:  # fmt: skip
-    """The batch's driver: compile once, the original's run, then each mutant."""
+    """The batch's driver: compile once, the original's run, then each mutant;
+    ``exclude``: test classes (fully qualified) left out of every run."""
     limit = max(1, int(timeout))
     chosen = f"--select-class={select}" if select else "--scan-classpath /tmp/devlab-java/test"
+    if exclude and not select:  # one word: $SELECT is split on spaces only
+        chosen += f" --exclude-classname=^({'|'.join(re.escape(c) for c in exclude)})$"
     lines = [
         f"NAME={shlex.quote(posixpath.basename(path))}",
         f"SELECT={shlex.quote(chosen)}; XML={'1' if xml else ''}",
@@ -148,33 +153,49 @@ def run_java_mutants(
     message = ""
     batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
     wall = settings.sandbox_max_wall_seconds
+    red: list[str] = []  # test classes failing on the original code, left out
+
+    def run_batch(batch: list[tuple[str, str]]) -> tuple[dict[str, str], str]:
+        extra = {f"_devlab_mutants/{i}.txt": text for i, (_, text) in enumerate(batch)}
+        script = _script(path, batch, timeout, bool(mounts), select, failing is not None, red)
+        request = SandboxRequest(
+            language="bash", files={**base, **extra, "_devlab_mut.sh": script},
+            entry="_devlab_mut.sh", limits=toolchain_limits(settings, wall),
+        )  # fmt: skip
+        result = run_code(request, settings, mounts=mounts or [])
+        return _outcomes(result.stdout), result.stdout or f"the run ended {result.status}"
+
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")
-        extra = {f"_devlab_mutants/{i}.txt": text for i, (_, text) in enumerate(batch)}
-        request = SandboxRequest(
-            language="bash",
-            files={
-                **base,
-                **extra,
-                "_devlab_mut.sh": _script(
-                    path, batch, timeout, bool(mounts), select, failing is not None
-                ),
-            },
-            entry="_devlab_mut.sh",
-            limits=toolchain_limits(settings, wall),
-        )
-        result = run_code(request, settings, mounts=mounts or [])
-        outcomes = _outcomes(result.stdout)
+        outcomes, stdout = run_batch(batch)
+        if n == 1 and outcomes.get("original") == "failed" and not select:
+            red[:] = _red_classes(files, settings, mounts)  # like PIT: a green suite only
+            if red:
+                outcomes, stdout = run_batch(batch)
         original = outcomes.pop("original", None)
         if original != "passed":
             why = (
                 "the project does not compile" if original == UNVIABLE
-                else original or f"the run ended {result.status}"
+                else original or stdout[-200:]
             )  # fmt: skip
             message = f"the tests do not pass on the original code ({why}); mutants not judged"
             continue
         done.update(outcomes)
         if failing is not None:
-            failing.update(_failing(result.stdout))
+            failing.update(_failing(stdout))
     report(progress, "mutants", len(batches), len(batches), "done")
+    if red:
+        classes = "test class" if len(red) == 1 else "test classes"
+        left = f"{len(red)} {classes} failing on the original code left out: "
+        message = "; ".join(filter(None, [left + ", ".join(red[:10]), message]))
     return done, message
+
+
+def _red_classes(
+    files: dict[str, str], settings: Settings, mounts: list[DependencyMount] | None
+) -> list[str]:
+    """The test classes with a test that fails (or errs, or times out) on the original
+    code, from one run of the suite."""
+    run = run_java_suite(files, settings, mounts=mounts)
+    bad = ("failed", "error", "timeout")
+    return sorted({t.name.split("::", 1)[0] for t in run.tests if t.outcome in bad})
