@@ -104,12 +104,9 @@ def _keep(
     texts = sorted((m.id, new) for found in found_all for m, new in found if m.id in survivors)
     failing: dict[str, list[str]] = {}
     files = {**pf.files, kept_path: kept_text, tries_file[0]: tries_file[1]}
-    for at in range(0, len(texts), _CHUNK):  # one sandbox run's worth at a time
-        if budget.spent():
-            budget.skipped += len(texts) - at
-            break
-        run_tries(files, texts[at : at + _CHUNK], failing)
-        budget.tried += len(texts[at : at + _CHUNK])
+    for part in budget.chunks(texts, _CHUNK):  # one sandbox run's worth at a time
+        run_tries(files, part, failing)
+        budget.tried += len(part)
     kills = {name: {m for m, names in failing.items() if name in names} for name in tries}
     won_by: list[CandidateResult] = []
     while True:

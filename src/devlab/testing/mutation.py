@@ -20,9 +20,9 @@ import hashlib
 import posixpath
 import random
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sqlalchemy import select
 
@@ -65,6 +65,8 @@ __all__ = [
     "run_python_variants",
 ]
 
+T = TypeVar("T")
+
 _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
 _CHUNK = {"go": 12, "java": 12, "javascript": 25, "typescript": 25}  # mutants per check
@@ -93,6 +95,15 @@ class MutantBudget:
 
     def spent(self) -> bool:
         return self.left() <= 0
+
+    def chunks(self, items: list[T], size: int) -> Iterator[list[T]]:
+        """``items``, ``size`` at a time (about one sandbox run each), while time is
+        left; once it is spent, the rest are counted as skipped."""
+        for at in range(0, len(items), size):
+            if self.spent():
+                self.skipped += len(items) - at
+                return
+            yield items[at : at + size]
 
 
 def run_python_variants(
@@ -408,11 +419,8 @@ def _run_budgeted(
         return run(pairs)
     done: dict[str, str] = {}
     message = ""
-    for at in range(0, len(pairs), chunk):
-        if budget.spent():
-            budget.skipped += len(pairs) - at
-            break
-        part_done, part_message = run(pairs[at : at + chunk])
+    for part in budget.chunks(pairs, chunk):
+        part_done, part_message = run(part)
         message = part_message or message
         done.update(part_done)
         budget.tried += len(part_done)
