@@ -71,6 +71,7 @@ def version_provider(settings: Settings, version: DeployedVersion) -> LLMProvide
         adapter_path=adapter,
         context_window=settings.llm_local_context_window,
         timeout_s=settings.llm_local_timeout_s,
+        engine=settings.llm_local_engine,
     )
     provider.model = version.tag
     return provider

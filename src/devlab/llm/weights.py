@@ -49,6 +49,7 @@ CONVERSION_VERSION = 1
 MARKER = "devlab-model.json"
 CONVERTED = "devlab-converted.json"  # a GGUF converted to a plain Hugging Face directory
 TOKENIZER_FILE = "tokenizer.model"
+SOURCES = "devlab-sources.json"  # what an engine copy was made from (for pruning)
 SPACE = "\u2581"  # SentencePiece's visible space
 
 _convert_lock = threading.Lock()
@@ -131,9 +132,20 @@ def model_dir_for(models_dir: Path, path: Path) -> Path:
     return path
 
 
-def _ensure(models_dir: Path, target: Path, lock_name: str, convert: Any) -> Path:
+def _ensure(
+    models_dir: Path,
+    target: Path,
+    lock_name: str,
+    convert: Any,
+    sources: Iterable[Path | None] = (),
+) -> Path:
     """``target``, made by ``convert(work_dir)`` once: under a thread and a file lock,
-    written aside and renamed when complete."""
+    written aside and renamed when complete.
+
+    ``sources`` are the paths the copy was made from (a model directory, an adapter):
+    they are recorded in the copy, and before each new conversion the copies whose
+    sources are gone are removed (:func:`prune_engine_copies`), so a deleted registry
+    version or a retrained adapter does not leave a ~1 GB copy behind for good."""
     if is_converted(target):
         return target
     from filelock import FileLock
@@ -142,15 +154,39 @@ def _ensure(models_dir: Path, target: Path, lock_name: str, convert: Any) -> Pat
     with _convert_lock, FileLock(str(models_dir / f".{lock_name}.lock")):
         if is_converted(target):
             return target
+        prune_engine_copies(models_dir)
         work = models_dir / f".{lock_name}.tmp-{uuid.uuid4().hex[:8]}"
         try:
             convert(work)
+            made_from = [str(Path(p).resolve()) for p in sources if p is not None]
+            if made_from:
+                (work / SOURCES).write_text(json.dumps({"sources": made_from}), "utf-8")
             if target.exists():  # an incomplete leftover (no marker): replace it
                 shutil.rmtree(target)
             work.rename(target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def prune_engine_copies(models_dir: Path) -> list[Path]:
+    """Remove the engine copies in ``models_dir`` whose recorded sources no longer
+    exist (their registry version was deleted, their adapter retrained elsewhere);
+    returns what was removed. Copies without a record (older ones, the packaged
+    model itself) are kept."""
+    removed = []
+    for record in models_dir.glob(f"*/{SOURCES}"):
+        try:
+            sources = json.loads(record.read_text(encoding="utf-8"))["sources"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if all(Path(str(source)).exists() for source in sources):
+            continue
+        copy = record.parent
+        shutil.rmtree(copy, ignore_errors=True)
+        (models_dir / f".{copy.name}.failed").unlink(missing_ok=True)
+        removed.append(copy)
+    return removed
 
 
 def assemble_gguf(directory: Path) -> tuple[Path, dict[str, str]]:
@@ -466,6 +502,7 @@ __all__ = [
     "model_dir_for",
     "model_instruction_tuned",
     "packaged_model_dir",
+    "prune_engine_copies",
     "read_marker",
     "tokenizer_proto_from_gguf",
 ]

@@ -88,7 +88,7 @@ def ensure_fast_model(
         )
         report(progress, "convert", 1, 1, "converted")
 
-    return _ensure(models_dir, target, f"ct2-{target.name}", convert)
+    return _ensure(models_dir, target, f"ct2-{target.name}", convert, (model_dir, adapter_path))
 
 
 def _convert(model_dir: Path, adapter_path: Path | None, out: Path) -> None:

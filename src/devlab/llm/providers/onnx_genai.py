@@ -89,6 +89,12 @@ def recorded_failure(target: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
+def _transient(message: str) -> bool:
+    """Whether an export failed for a reason of the moment (disk full, memory), which
+    must not be remembered as this model's failure."""
+    return any(mark in message for mark in ("No space left on device", "Cannot allocate memory"))
+
+
 def ensure_onnx_model(
     models_dir: Path,
     model_dir: Path,
@@ -112,13 +118,14 @@ def ensure_onnx_model(
         try:
             _export(model_dir, adapter_path, work, progress)
         except ComponentUnavailable as exc:
-            failure_file(target).write_text(exc.message + "\n", encoding="utf-8")
+            if not _transient(exc.message):  # a full disk is not this model's fault
+                failure_file(target).write_text(exc.message + "\n", encoding="utf-8")
             raise
         _set_end_tokens(work, SentencePieceTokenizer.from_dir(model_dir))
         (work / MARKER).write_text((model_dir / MARKER).read_text(encoding="utf-8"), "utf-8")
         report(progress, "convert", 1, 1, "converted")
 
-    return _ensure(models_dir, target, target.name, convert)
+    return _ensure(models_dir, target, target.name, convert, (model_dir, adapter_path))
 
 
 def _export(
