@@ -88,7 +88,7 @@ RULES: dict[tuple[str, str], str] = {
     (
         "eslint-plugin-security-node",
         "detect-option-unsafe-in-serialize-javascript-npm-package",
-    ): "xss",  # noqa: E501
+    ): "xss",
     ("eslint-plugin-security-node", "detect-dangerous-redirects"): "redirect",
     ("eslint-plugin-security-node", "detect-insecure-randomness"): "weakrand",
     ("eslint-plugin-security-node", "detect-sql-injection"): "sqli",
@@ -96,7 +96,7 @@ RULES: dict[tuple[str, str], str] = {
     (
         "eslint-plugin-security-node",
         "detect-option-rejectunauthorized-in-nodejs-httpsrequest",
-    ): "tls",  # noqa: E501
+    ): "tls",
     ("eslint-plugin-security-node", "disable-ssl-across-node-server"): "tls",
     ("eslint-plugin-no-unsanitized", "method"): "xss",
     ("eslint-plugin-no-unsanitized", "property"): "xss",
@@ -146,14 +146,16 @@ const Module = require('module');
 const path = require('path');
 const load = Module._load;
 let current = null;
+let runs = 0;
 const out = [];
 class RuleTester {
   constructor() {}
   run(name, _rule, tests) {
+    runs += 1;
     for (const kind of ['valid', 'invalid']) {
       (tests[kind] || []).forEach((c, i) => {
         const o = typeof c === 'string' ? { code: c } : c;
-        out.push({ file: current, name, kind, index: i, code: o.code,
+        out.push({ file: current, name, run: runs, kind, index: i, code: o.code,
           options: o.options !== undefined,
           errors: (o.errors || []).map(e => typeof e === 'string' ? e : (e.message || '')) });
       });
@@ -167,6 +169,7 @@ Module._load = function (request) {
 };
 for (const f of process.argv.slice(1)) {
   current = f;
+  runs = 0;
   try { require(path.resolve(f)); } catch (e) { out.push({ file: f, error: String(e) }); }
 }
 process.stdout.write(JSON.stringify(out));
@@ -194,8 +197,12 @@ def raw_cases() -> list[dict[str, Any]]:
                 raise RuntimeError(f"{name}: {case['file']}: {case['error']}")
             stem = Path(case["file"]).stem
             case.update(package=name, stem=stem)
-            case["id"] = f"{name}/{stem}/{case['name']}/{case['kind']}/{case['index']}"
+            run = f"{case['name']}#{case['run']}"
+            case["id"] = f"{name}/{stem}/{run}/{case['kind']}/{case['index']}"
             out.append(case)
+    ids = [c["id"] for c in out]
+    if len(set(ids)) != len(ids):
+        raise RuntimeError("two RuleTester cases share an id")
     return out
 
 
