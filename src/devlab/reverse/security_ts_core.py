@@ -233,6 +233,7 @@ class SinkHit:
     taint: Taint  # origin "param"
     symbol: str | None
     quiet: bool = False  # no "untraced origin" report for this sink
+    unknown: Severity | None = None  # this sink's own severity for untraced values
 
 
 @dataclass
@@ -458,11 +459,14 @@ class FileAnalysis:
         note: str,
         symbol: str | None,
         severity: Severity | None = None,
+        unknown: Severity | None = None,
     ) -> None:
         """A value of unknown origin reaches a sink: reported (low confidence) only for
-        rules whose sink is dangerous by itself."""
+        rules whose sink is dangerous by itself, or for a sink that says it is
+        (``unknown``: an injection sink of the browser, see ``Scan.sink``)."""
         rule = self.rules[key]
-        if not rule.unknown:
+        base = unknown or rule.unknown
+        if not base:
             return
         self.add(
             rule.rule_id,
@@ -470,7 +474,7 @@ class FileAnalysis:
             rule.title,
             f"{rule.title}: a value of untraced origin (a parameter or a field) reaches "
             f"{note.removeprefix('sink: ')}; make sure it cannot come from a user.",
-            min(rule.unknown, severity or rule.unknown, key=SEVERITY_ORDER.__getitem__),
+            min(base, severity or base, key=SEVERITY_ORDER.__getitem__),
             "low",
             line,
             end,
@@ -496,7 +500,9 @@ class FileAnalysis:
             if fn_id not in self.called:  # an entry point / exported API: params untraced
                 for hit in summary.hits:
                     if not hit.quiet:
-                        self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+                        self.untraced(
+                            hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
+                        )
         self.finish()
         return self.results()
 
@@ -710,12 +716,16 @@ class Scan:
         severity: Severity | None = None,
         confidence: Confidence | None = None,
         strong_only: bool = False,
+        unknown: Severity | None = None,
     ) -> None:
         """Data ``taints`` reaches a ``key`` sink at ``node``: report or summarise it.
 
         ``quiet``: no report for untraced values; ``constant``: report constants at the
         rule's ``constant`` severity; ``strong_only``: weak sources (environment) do not
-        count (a program chosen by $SHELL or %ComSpec% is normal)."""
+        count (a program chosen by $SHELL or %ComSpec% is normal); ``unknown``: this sink
+        reports values of untraced origin at that severity (low confidence) even when its
+        rule does not (the browser's HTML injection sinks: W3C Trusted Types treat any
+        string reaching them as a violation)."""
         fa = self.fa
         rule = fa.rules.get(key)
         if rule is None:
@@ -740,10 +750,12 @@ class Scan:
             # parameters of a summarised function: judged at its call sites (or, when the
             # file never calls it, at the end as untraced)
             for t in params:
-                self.summary.hits.append(SinkHit(key, line, end, note, t, self.symbol, quiet))
+                self.summary.hits.append(
+                    SinkHit(key, line, end, note, t, self.symbol, quiet, unknown)
+                )
             live = [t for t in live if t.origin != "param"]
         if live and not quiet:
-            fa.untraced(key, line, end, note, self.symbol, severity)
+            fa.untraced(key, line, end, note, self.symbol, severity, unknown)
         elif not taints and constant and rule.constant:
             fa.add(
                 rule.rule_id,
@@ -782,7 +794,9 @@ class Scan:
             for t in arg(hit.taint.param):
                 if t.origin == "unknown":
                     if not hit.quiet and not t.clean_for(fa.rules[hit.key].key):
-                        fa.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+                        fa.untraced(
+                            hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
+                        )
                     continue
                 combined = Taint(
                     t.origin,
@@ -804,6 +818,7 @@ class Scan:
                                 combined,
                                 hit.symbol,
                                 hit.quiet,
+                                hit.unknown,
                             )
                         )
                     continue

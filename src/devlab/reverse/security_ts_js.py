@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from devlab.reverse import security_ts_js_web as web
+from devlab.reverse.models import Severity
 from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -166,6 +167,29 @@ def _module(name: str) -> str:
     return MODULE_RENAMES.get(name, name)
 
 
+#: a local declaration with one of these values hides a module-level alias of its name
+SHADOWING_VALUES = frozenset(
+    {"regex", "string", "number", "template_string", "object", "array", "new_expression",
+     "true", "false", "null", "undefined", "class", "arrow_function", "function_expression",
+     "function"}
+)  # fmt: skip
+SESSION_MODULES = frozenset({"express-session", "cookie-session"})
+GLOBAL_OBJECTS = ("window.", "globalThis.", "global.")
+#: the browser's HTML injection sinks (innerHTML, outerHTML, insertAdjacentHTML,
+#: document.write) report a value of untraced origin at this severity, low confidence:
+#: W3C Trusted Types reject any plain string there, whatever its origin
+DOM_UNKNOWN: Severity = "medium"
+
+
+def _global(q: str) -> str:
+    """``window.setTimeout`` / ``global.eval`` / ``window.document.write``: the global
+    itself."""
+    for prefix in GLOBAL_OBJECTS:
+        if q.startswith(prefix):
+            return q[len(prefix) :]
+    return q
+
+
 def _norm(q: str) -> str:
     """fs.promises.readFile / fs-extra.readFile -> fs.readFile."""
     if q.startswith("fs.promises."):
@@ -188,6 +212,7 @@ class JSAnalysis(FileAnalysis):
         self.jsx = self.language == "tsx" or self.path.endswith((".jsx", ".tsx"))
 
         self.class_names: dict[int, str] = {}
+        self.shadow_cache: dict[int, frozenset[str]] = {}
         self.archive = False  # the file uses a module that reads archives
 
     # qualified names -----------------------------------------------------------------------
@@ -197,6 +222,8 @@ class JSAnalysis(FileAnalysis):
         t = node.type
         if t == "identifier":
             n = self.text(node)
+            if n in self.aliases and self.shadowed(node, n):
+                return n
             return self.aliases.get(n, n)
         if t == "this":
             return "this"
@@ -222,6 +249,45 @@ class JSAnalysis(FileAnalysis):
         if t == "new_expression":
             return self.qual(node.child_by_field_name("constructor"), depth + 1) + "()"
         return "?"
+
+    def shadowed(self, node: Node, name: str) -> bool:
+        """An enclosing function declares ``name`` itself (a parameter, or a local
+        ``var``/``let``/``const`` bound to a value that is no module API), so the
+        module-level alias of that name (``const foo = require('child_process')``)
+        does not apply here."""
+        p = node.parent
+        while p is not None:
+            if p.type in FUNCTION_TYPES and name in self.local_names(p):
+                return True
+            p = p.parent
+        return False
+
+    def local_names(self, fn: Node) -> frozenset[str]:
+        """Parameter names of ``fn`` and the names its body declares with a value that
+        creates no alias (not descending into nested functions); cached per function."""
+        got = self.shadow_cache.get(fn.id)
+        if got is not None:
+            return got
+        names: set[str] = set()
+        ps = fn.child_by_field_name("parameters")
+        single = fn.child_by_field_name("parameter")
+        for p in [single] if single is not None else (ps.named_children if ps else []):
+            if p.type in ("required_parameter", "optional_parameter"):
+                p = p.child_by_field_name("pattern") or p
+            names.update(_pattern_names(self, p))
+        stack = [c for c in [fn.child_by_field_name("body")] if c is not None]
+        while stack:
+            n = stack.pop()
+            if n.type in FUNCTION_TYPES or n.type == "class_declaration":
+                continue
+            if n.type == "variable_declarator":
+                name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+                if name is not None and (value is None or value.type in SHADOWING_VALUES):
+                    names.update(_pattern_names(self, name))
+            stack.extend(n.named_children)
+        out = frozenset(names)
+        self.shadow_cache[fn.id] = out
+        return out
 
     def require_of(self, node: Node | None) -> str | None:
         """Module name of ``require('m')`` / ``await import('m')``, else None."""
@@ -696,8 +762,8 @@ class JSScan(Scan):
         all_t: list[Taint] = []
         for t in arg_t:
             all_t = union(all_t, t)
-        if q in CODE_FUNCS:
-            self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+        if _global(q) in CODE_FUNCS:
+            self.code_sink(node, q, args, arg_t, CODE_FUNCS[_global(q)])
         elif ctor is not None and ctor.type == "identifier" and fa.text(ctor) in self.code_ctors:
             self.code_sink(node, f"{fa.text(ctor)} (Function)", args, arg_t, -1)
         elif q == "URL" and args and ROOTED_LITERAL.match(fa.text(args[0])):
@@ -834,6 +900,7 @@ class JSScan(Scan):
         ``require()`` of a computed module; True when the call was one of them."""
         node, fn, q, recv_text, method, args = c.node, c.fn, c.q, c.recv_text, c.method, c.args
         arg_t, fa, a0, arg = c.arg_t, self.fa, c.args[0], c.arg
+        q = _global(q)  # global.setTimeout, window.eval: the global itself
         # command injection
         if q in CMD_FUNCS or (
             method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
@@ -945,11 +1012,11 @@ class JSScan(Scan):
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
         # XSS
-        if q in ("document.write", "document.writeln"):
-            self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()")
+        if _global(q) in ("document.write", "document.writeln"):
+            self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()", unknown=DOM_UNKNOWN)
             return True
         if method == "insertAdjacentHTML":
-            self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()")
+            self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()", unknown=DOM_UNKNOWN)
             return True
         if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
             self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
@@ -1333,11 +1400,11 @@ class JSScan(Scan):
             return
         prop = ltext.rsplit(".", 1)[-1]
         if prop in HTML_PROPS:
-            self.sink("xss", node, t, f"sink: .{prop} assignment")
+            self.sink("xss", node, t, f"sink: .{prop} assignment", unknown=DOM_UNKNOWN)
         elif ltext == "ctx.body" and right.type in ("template_string", "binary_expression"):
             # Koa sends a string body as text/html
             self.sink("xss", node, t, "sink: ctx.body (HTML response)")
-        elif ltext in LOCATION_TARGETS:
+        elif ltext in LOCATION_TARGETS or _global(ltext) in LOCATION_TARGETS:
             self.sink("redirect", node, t, f"sink: {ltext} assignment")
         elif re.match(r"^(req|request|ctx)\.session\b", ltext):
             self.sink("trust", node, t, f"sink: {ltext} (stored in the session)")
@@ -1417,11 +1484,43 @@ class JSScan(Scan):
                 "Set secure: true, httpOnly: true and sameSite: 'lax' (or 'strict').",
                 self.symbol,
             )
+        elif (
+            k == "cookie"
+            and value.type == "object"
+            and self.session_options(node)
+            and not re.search(r"\bsecure\s*:", fa.text(value))
+        ):
+            fa.config(
+                "COOKIE",
+                "CWE-614",
+                "Insecure cookie",
+                node,
+                "The session cookie's options leave out secure (the session middleware's "
+                "default is false): the session id also travels over plain HTTP.",
+                "medium",
+                "medium",
+                "Set secure: true, httpOnly: true and sameSite: 'lax' (or 'strict').",
+                self.symbol,
+            )
         saved, self.target = self.target, k
         t = self.eval(value)
         self.target = saved
         self.credential(node, k, value)
         return t
+
+    def session_options(self, pair: Node) -> bool:
+        """The pair is an option of ``session({...})`` (express-session / cookie-session)."""
+        obj = pair.parent
+        args = obj.parent if obj is not None else None
+        call = args.parent if args is not None else None
+        if (
+            call is None
+            or args is None
+            or call.type != "call_expression"
+            or args.type != "arguments"
+        ):
+            return False
+        return self.fa.qual(call.child_by_field_name("function")) in SESSION_MODULES
 
     def in_cookie_options(self, pair: Node) -> bool:
         obj = pair.parent
