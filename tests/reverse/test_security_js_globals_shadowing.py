@@ -2,7 +2,8 @@
 RuleTester cases of eslint security plugins, ``bench_security.py --eslint-tests``),
 written here as small cases of their own: globals reached through ``window.`` /
 ``global.`` / ``globalThis.``, IE's ``execScript``; a local declaration or parameter
-hides a module-level alias of the same name; the browser's HTML injection sinks report
+hides a module-level alias of the same name; ``this.eval`` in a plain function is the
+global ``eval``; the browser's HTML injection sinks report
 values of untraced origin; a session middleware's cookie options without ``secure``."""
 
 from __future__ import annotations
@@ -80,3 +81,17 @@ def test_session_cookie_options_without_secure() -> None:
         app.use(other({ cookie: { path: "/" } }));
     """
     assert [line for line, _ in serious(src, {"CWE-614"})] == [2]
+
+
+def test_this_eval_in_a_plain_function_is_the_global_eval() -> None:
+    src = """\
+        window.run = function (name) {
+          this.eval("log('" + name + "')");
+        };
+        class A {
+          eval(x) { return x; }
+          run(name) { this.eval("log('" + name + "')"); }
+        }
+        const o = { run(name) { this.eval("x" + name); } };
+    """
+    assert [line for line, _ in serious(src, {"CWE-94", "CWE-95"})] == [2]

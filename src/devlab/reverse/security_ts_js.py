@@ -901,6 +901,8 @@ class JSScan(Scan):
         node, fn, q, recv_text, method, args = c.node, c.fn, c.q, c.recv_text, c.method, c.args
         arg_t, fa, a0, arg = c.arg_t, self.fa, c.args[0], c.arg
         q = _global(q)  # global.setTimeout, window.eval: the global itself
+        if q.startswith("this.") and self.this_is_global(node):
+            q = q[len("this.") :]  # this.eval() in a plain function: the global eval
         # command injection
         if q in CMD_FUNCS or (
             method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
@@ -1231,6 +1233,33 @@ class JSScan(Scan):
             if parts and WRITE_CALL.match(parts[-1]):
                 return True
         return False
+
+    def this_is_global(self, node: Node) -> bool:
+        """``this`` at ``node`` is the global object: the nearest enclosing non-arrow
+        function is a plain function (declared, or assigned to a variable or to a member
+        of ``window``/``global``/``globalThis``), not a method of a class or of an object
+        literal, nor a constructor's prototype member; or there is none (script top level,
+        where ``this`` is the global object in a browser script)."""
+        p = node.parent
+        while p is not None and (p.type not in FUNCTION_TYPES or p.type == "arrow_function"):
+            if p.type in ("class_body", "class_declaration", "class"):
+                return False
+            p = p.parent
+        if p is None:
+            return True
+        if p.type == "method_definition":
+            return False
+        up = p.parent
+        if up is None:
+            return False
+        if up.type == "pair":
+            return False
+        if up.type == "assignment_expression":
+            left = self.fa.text(up.child_by_field_name("left"))
+            return left.startswith(GLOBAL_OBJECTS) and left.count(".") == 1
+        return p.type in ("function_declaration", "generator_function_declaration") or (
+            up.type == "variable_declarator"
+        )
 
     def program_sink(self, node: Node, q: str, args: list[Node], arg_t: list[list[Taint]]) -> None:
         fa = self.fa
