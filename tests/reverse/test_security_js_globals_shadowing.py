@@ -4,7 +4,9 @@ written here as small cases of their own: globals reached through ``window.`` /
 ``global.`` / ``globalThis.``, IE's ``execScript``; a local declaration or parameter
 hides a module-level alias of the same name; ``this.eval`` in a plain function is the
 global ``eval``; the browser's HTML injection sinks report
-values of untraced origin; a session middleware's cookie options without ``secure``."""
+values of untraced origin; a session middleware's cookie options without ``secure``.
+And one seen on an outside browser library (bootstrap 5.3.3): a selector or event
+namespace in a constant named like a key is no credential."""
 
 from __future__ import annotations
 
@@ -95,3 +97,12 @@ def test_this_eval_in_a_plain_function_is_the_global_eval() -> None:
         const o = { run(name) { this.eval("x" + name); } };
     """
     assert [line for line, _ in serious(src, {"CWE-94", "CWE-95"})] == [2]
+
+
+def test_selector_or_event_namespace_named_like_a_key_is_no_credential() -> None:
+    src = """\
+        const DATA_API_KEY = ".data-api";
+        const TOGGLE_KEY = "#menu-toggle";
+        const API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    """
+    assert [line for line, _ in serious(src, {"CWE-798"})] == [3]

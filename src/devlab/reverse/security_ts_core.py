@@ -173,6 +173,8 @@ def credential_value(name: str, value: str) -> tuple[Severity, Confidence, str] 
         return None  # a tokenizer's token kind (token = "keyword", tok = "variable-2")
     if low.startswith(("http://", "https://", "/", "./", "../")) and "@" not in low:
         return None
+    if re.fullmatch(r"[.#][a-z][\w.\-]*", low):
+        return None  # a CSS selector or an event namespace (DATA_API_KEY = ".data-api")
     # values that name a key rather than hold one: "access_token", "auth.password"
     if re.search(r"[._:\-]", v) and CRED_NAME.search(low) and re.fullmatch(r"[\w.:\-]+", v):
         return None
