@@ -282,22 +282,37 @@ def flagged(lb: dict[str, Any], hits: list) -> bool:
     return any(cwe in fam and SEVERITY.get(sev, 2) >= 2 for cwe, sev in hits)
 
 
-def score(labels: list[dict[str, Any]], flags: dict[str, bool]) -> dict[str, dict[str, float]]:
-    per: dict[str, dict[str, float]] = {}
+def score(labels: list[dict[str, Any]], flags: dict[str, bool]) -> dict[str, dict[str, Any]]:
+    """Per category: TPR, FPR and score; a rate without cases (a split may hold only safe
+    or only vulnerable cases of a small category) is None, and so is the score then."""
+    per: dict[str, dict[str, Any]] = {}
     for cat in sorted({lb["category"] for lb in labels}):
         mine = [lb for lb in labels if lb["category"] == cat]
         vul = [lb for lb in mine if lb["vulnerable"]]
         safe = [lb for lb in mine if not lb["vulnerable"]]
-        tpr = 100.0 * sum(flags[lb["id"]] for lb in vul) / len(vul) if vul else 0.0
-        fpr = 100.0 * sum(flags[lb["id"]] for lb in safe) / len(safe) if safe else 0.0
+        tpr = 100.0 * sum(flags[lb["id"]] for lb in vul) / len(vul) if vul else None
+        fpr = 100.0 * sum(flags[lb["id"]] for lb in safe) / len(safe) if safe else None
+        both = tpr is not None and fpr is not None
         per[cat] = {"n": len(mine), "vul": len(vul), "safe": len(safe), "tpr": tpr,
-                    "fpr": fpr, "score": tpr - fpr}  # fmt: skip
+                    "fpr": fpr, "score": tpr - fpr if both else None}  # fmt: skip
     return per
 
 
-def average(per: dict[str, dict[str, float]]) -> dict[str, float]:
-    n = len(per) or 1
-    return {k: sum(v[k] for v in per.values()) / n for k in ("tpr", "fpr", "score")}
+def average(per: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The mean over the categories that have both vulnerable and safe cases."""
+    full = [v for v in per.values() if v["score"] is not None]
+    n = len(full) or 1
+    out = {k: sum(v[k] for v in full) / n for k in ("tpr", "fpr", "score")}
+    out["categories"] = len(full)
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0f}%"
+
+
+def _signed(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:+.1f}"
 
 
 def _hits_before(code: dict[str, str], before_src: str) -> dict[str, list]:
@@ -341,14 +356,15 @@ def table(res: dict[str, Any], split: str) -> str:
     rows = [head, "|---|---:|" + "---:|---:|---:|" * len(tools)]
     for cat, d in s["devlab"].items():
         cells = " | ".join(
-            f"{s[t][cat]['tpr']:.0f}% | {s[t][cat]['fpr']:.0f}% | {s[t][cat]['score']:+.1f}"
+            f"{_pct(s[t][cat]['tpr'])} | {_pct(s[t][cat]['fpr'])} | {_signed(s[t][cat]['score'])}"
             for t in tools
         )
         rows.append(f"| {cat} | {int(d['vul'])}/{int(d['safe'])} | {cells} |")
     avg = " | ".join(
         "{tpr:.1f}% | {fpr:.1f}% | **{score:+.1f}**".format(**average(s[t])) for t in tools
     )
-    rows.append(f"| **average** | | {avg} |")
+    ncat = average(s["devlab"])["categories"]
+    rows.append(f"| **average** ({ncat} categories with both kinds) | | {avg} |")
     return "\n".join(rows)
 
 
