@@ -181,6 +181,68 @@ def credential_value(name: str, value: str) -> tuple[Severity, Confidence, str] 
     return "medium", "medium", "a string literal"
 
 
+NEGATED_CLASS = re.compile(r"^\[\^((?:\\.|[^\]\\])+)\][+*]?$")
+WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+CLASS_ESCAPES = {"w": WORD, "d": frozenset("0123456789"), "s": frozenset(" \t\n\r\f\v")}
+#: the characters that must not survive a filter for it to protect each sink kind
+FILTER_FORBIDDEN: dict[str, frozenset[str]] = {
+    "path": frozenset("/\\."),
+    "xss": frozenset("<>\"'&`"),
+    "cmd": frozenset(";&|$`()<>\n\r\t \"'\\*?~{}[]!#%^"),
+    "sql": frozenset("'\"\\;` \t\n\r-#/"),
+    "redirect": frozenset(":/\\"),
+    "ldap": frozenset("()*\\\0"),
+    "xpath": frozenset("'\"[]()/@="),
+}
+
+
+def _class_chars(body: str) -> frozenset[str] | None:
+    """The characters a regex character class (its body, without ``[^``/``]``) names;
+    None when it uses a construct this does not read (unicode escapes, classes)."""
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body):
+                return None
+            e = body[i + 1]
+            if e in CLASS_ESCAPES:
+                out |= CLASS_ESCAPES[e]
+            elif e.isalnum():
+                return None  # \u, \x, \p, \W, \S ...
+            else:
+                out.add(e)
+            i += 2
+            continue
+        if i + 2 < len(body) and body[i + 1] == "-" and body[i + 2] != "\\":
+            lo, hi = ord(c), ord(body[i + 2])
+            if hi < lo or hi - lo > 256:
+                return None
+            out.update(chr(x) for x in range(lo, hi + 1))
+            i += 3
+            continue
+        out.add(c)
+        i += 1
+    return frozenset(out)
+
+
+def filter_kinds(pattern: str, replacement: str) -> frozenset[str]:
+    """Sink kinds that replacing every match of ``pattern`` (a regex: one negated character
+    class, ``[^ALLOWED]``) by ``replacement`` protects: the kinds none of whose dangerous
+    characters is allowed or in the replacement (``[^a-z0-9]`` protects every kind, ``[^\\w.-]``
+    leaves ``.`` and so does not protect paths). Empty for any other pattern."""
+    m = NEGATED_CLASS.match(pattern)
+    kept = _class_chars(m.group(1)) if m else None
+    if kept is None:
+        return frozenset()
+    chars = kept | set(replacement)
+    out = {k for k, bad in FILTER_FORBIDDEN.items() if not chars & bad}
+    if chars <= WORD:
+        out.add("code")
+    return frozenset(out)
+
+
 # rules --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
