@@ -175,6 +175,7 @@ SHADOWING_VALUES = frozenset(
      "function"}
 )  # fmt: skip
 SESSION_MODULES = frozenset({"express-session", "cookie-session"})
+PROMISE_LINKS = frozenset({"then", "catch", "finally"})
 GLOBAL_OBJECTS = ("window.", "globalThis.", "global.")
 #: the browser's HTML injection sinks (innerHTML, outerHTML, insertAdjacentHTML,
 #: document.write) report a value of untraced origin at this severity, low confidence:
@@ -640,6 +641,9 @@ class JSScan(Scan):
         # object -> taint key -> the property paths it was stored under (``q.yaml = v``):
         # a read of another property (``q.root``) does not see it
         self.stored: dict[str, dict[tuple[str, int, frozenset[str]], set[str]]] = {}
+        # promise chain link (call node id) -> this function's variables as its callback
+        # left them, for the chain's later links
+        self.chains: dict[int, dict[str, list[Taint]]] = {}
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -760,9 +764,38 @@ class JSScan(Scan):
             recv_t = self.eval(fn)
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
         seed = recv_t if method in CALLBACK_METHODS and recv_t else None
-        arg_t = [self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args]
+        if method in PROMISE_LINKS and recv is not None:
+            arg_t = [
+                self.chain_link(node, recv, a, seed) if a.type in FUNCTION_TYPES else self.eval(a)
+                for a in args
+            ]
+        else:
+            arg_t = [
+                self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args
+            ]
         q = fa.qual(fn)
         return self.call(node, fn, q, recv, method, recv_t, args, arg_t)
+
+    def chain_link(self, node: Node, recv: Node, fn: Node, seed: list[Taint] | None) -> list[Taint]:
+        """A callback of ``p.then(cb)`` / ``.catch`` / ``.finally``: it runs after the earlier
+        callbacks of the same chain, so it starts from what they left in the variables of
+        this function (a check that throws in one ``.then`` guards the next ones); what it
+        leaves is recorded for the chain's later links. The rest of this function does not
+        see it (it runs before the callbacks do)."""
+        fa = self.fa
+        if fn.id in fa.analysed:
+            return []
+        before = self.chains.get(recv.id, {})
+        start = {**self.env, **before}
+        scan = fa.analyse(fn, None, dict(start), seed, fa.symbol_of(fn, self.symbol), self)
+        local = fa.local_names(fn)
+        after = dict(before)
+        for name, taints in scan.env.items():
+            if name in start and name not in local and taints is not start[name]:
+                after[name] = taints
+        if after:
+            self.chains[node.id] = after
+        return [t for t in scan.returns if t.origin != "param"]
 
     def h_new(self, node: Node) -> list[Taint]:
         fa = self.fa
