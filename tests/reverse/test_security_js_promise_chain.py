@@ -34,3 +34,22 @@ def test_it_does_not_guard_earlier_links_other_chains_or_code_after_the_chain() 
   fs.readFile(p, done);
 """
     assert path_lines(body) == [7, 9, 10]
+
+
+def test_a_checked_real_path_of_the_directory_confines_the_path() -> None:
+    """decompress 4.2.1's fix: the real path of the destination's directory, checked in an
+    inner chain the link returns, guards the write in the next link."""
+    body = """\
+  const dest = require('path').join('/srv/out', p);
+  load()
+    .then(base => {
+      return fs.promises.realpath(require('path').dirname(dest)).then(real => {
+        if (real.indexOf(base) !== 0) throw new Error('outside');
+      });
+    })
+    .then(() => fs.promises.writeFile(dest, 'x'));
+  load()
+    .then(base => fs.promises.realpath(dest).then(real => real.length))
+    .then(() => fs.promises.writeFile(dest, 'x'));
+"""
+    assert path_lines(body) == [16]

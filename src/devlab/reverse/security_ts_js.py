@@ -790,12 +790,76 @@ class JSScan(Scan):
         scan = fa.analyse(fn, None, dict(start), seed, fa.symbol_of(fn, self.symbol), self)
         local = fa.local_names(fn)
         after = dict(before)
-        for name, taints in scan.env.items():
+        ends = {**scan.env, **self.returned_chains(fn, scan)}
+        for name, taints in ends.items():
             if name in start and name not in local and taints is not start[name]:
                 after[name] = taints
+        self.realpath_guard(recv, fn, scan, start, after)
         if after:
             self.chains[node.id] = after
         return [t for t in scan.returns if t.origin != "param"]
+
+    def returned_chains(self, fn: Node, scan: Scan) -> dict[str, list[Taint]]:
+        """What the promise chain a callback returns left in the variables (the outer chain
+        waits for it): the record of the chain every ``return`` of ``fn`` gives back (or its
+        expression body), else nothing."""
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return {}
+        if body.type != "statement_block":
+            returned = [body]
+        else:
+            returned = []
+            stack = list(body.named_children)
+            while stack:
+                n = stack.pop()
+                if n.type in FUNCTION_TYPES or n.type == "class_declaration":
+                    continue
+                if n.type == "return_statement":
+                    returned.append(n.named_children[0] if n.named_children else n)
+                    continue
+                stack.extend(n.named_children)
+        chains = getattr(scan, "chains", {})
+        records = [chains.get(unwrap(r).id) for r in returned]
+        if not records or any(r is None for r in records):
+            return {}
+        out: dict[str, list[Taint]] = {}
+        for r in records:
+            out.update(r or {})
+        return out
+
+    def realpath_guard(
+        self,
+        recv: Node,
+        fn: Node,
+        scan: Scan,
+        start: dict[str, list[Taint]],
+        after: dict[str, list[Taint]],
+    ) -> None:
+        """``fs.realpath(x)`` / ``fs.realpath(path.dirname(x)).then(real => check(real))``: a
+        prefix check of the resolved path (or of its directory) confines ``x`` for paths."""
+        fa = self.fa
+        if recv.type != "call_expression":
+            return
+        if not re.search(r"(^|\.)realpath(Sync)?$", fa.qual(recv.child_by_field_name("function"))):
+            return
+        args = recv.child_by_field_name("arguments")
+        arg = unwrap(args.named_children[0]) if args is not None and args.named_children else None
+        if (
+            arg is not None
+            and arg.type == "call_expression"
+            and re.search(r"(^|\.)dirname$", fa.qual(arg.child_by_field_name("function")))
+        ):
+            inner = arg.child_by_field_name("arguments")
+            arg = unwrap(inner.named_children[0]) if inner and inner.named_children else None
+        params = fa.params(fn)
+        if arg is None or arg.type != "identifier" or not params:
+            return
+        name, real = fa.text(arg), params[0][1]
+        checked = scan.env.get(real) or []
+        if name in start and checked and all(t.clean_for("path") for t in checked):
+            after[name] = self.sanitise(after.get(name, start[name]), frozenset({"path"}), fn,
+                                        "a prefix check of its real path")  # fmt: skip
 
     def h_new(self, node: Node) -> list[Taint]:
         fa = self.fa
