@@ -45,6 +45,10 @@ bookworm, bookworm-security and trixie, see that file's header).
 CodeShield 1.0.1 ships (``_security_rule_tests.py``; lines its authors annotated
 ``ruleid`` / ``ok``), per category beside bandit.
 
+``--eslint-tests [--before-src DIR]`` scores a third outside set: the RuleTester cases of
+five eslint security plugins (``_security_eslint_tests.py``; valid = safe, invalid =
+vulnerable), per category.
+
 ``--show`` prints the labelled code of each case (to review the labels), ``--write``
 replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
 """
@@ -845,6 +849,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="score the outside rule-test set (CodeShield's annotated semgrep tests)",
     )
+    ap.add_argument(
+        "--eslint-tests",
+        action="store_true",
+        help="score the outside eslint-plugin RuleTester set (_security_eslint_tests.py)",
+    )
     ap.add_argument("--hits-json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.hits_json:  # child of run_before: {key: path} on stdin, DevLab's hits out
@@ -858,6 +867,13 @@ def main(argv: list[str] | None = None) -> int:
         rt = rule_tests.evaluate(args.before_src)
         write_json(SEC_DIR / "rule-tests-results.json", rt)
         print(rule_tests.render(rt))
+        return 0
+    if args.eslint_tests:
+        import _security_eslint_tests as eslint_tests
+
+        et = eslint_tests.evaluate(args.before_src)
+        write_json(SEC_DIR / "eslint-tests-results.json", et)
+        print(eslint_tests.render(et))
         return 0
     if args.labelled:
         res = labelled.evaluate("python")

@@ -173,10 +173,74 @@ def credential_value(name: str, value: str) -> tuple[Severity, Confidence, str] 
         return None  # a tokenizer's token kind (token = "keyword", tok = "variable-2")
     if low.startswith(("http://", "https://", "/", "./", "../")) and "@" not in low:
         return None
+    if re.fullmatch(r"[.#][a-z][\w.\-]*", low):
+        return None  # a CSS selector or an event namespace (DATA_API_KEY = ".data-api")
     # values that name a key rather than hold one: "access_token", "auth.password"
     if re.search(r"[._:\-]", v) and CRED_NAME.search(low) and re.fullmatch(r"[\w.:\-]+", v):
         return None
     return "medium", "medium", "a string literal"
+
+
+NEGATED_CLASS = re.compile(r"^\[\^((?:\\.|[^\]\\])+)\][+*]?$")
+WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+CLASS_ESCAPES = {"w": WORD, "d": frozenset("0123456789"), "s": frozenset(" \t\n\r\f\v")}
+#: the characters that must not survive a filter for it to protect each sink kind
+FILTER_FORBIDDEN: dict[str, frozenset[str]] = {
+    "path": frozenset("/\\."),
+    "xss": frozenset("<>\"'&`"),
+    "cmd": frozenset(";&|$`()<>\n\r\t \"'\\*?~{}[]!#%^"),
+    "sql": frozenset("'\"\\;` \t\n\r-#/"),
+    "redirect": frozenset(":/\\"),
+    "ldap": frozenset("()*\\\0"),
+    "xpath": frozenset("'\"[]()/@="),
+}
+
+
+def _class_chars(body: str) -> frozenset[str] | None:
+    """The characters a regex character class (its body, without ``[^``/``]``) names;
+    None when it uses a construct this does not read (unicode escapes, classes)."""
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body):
+                return None
+            e = body[i + 1]
+            if e in CLASS_ESCAPES:
+                out |= CLASS_ESCAPES[e]
+            elif e.isalnum():
+                return None  # \u, \x, \p, \W, \S ...
+            else:
+                out.add(e)
+            i += 2
+            continue
+        if i + 2 < len(body) and body[i + 1] == "-" and body[i + 2] != "\\":
+            lo, hi = ord(c), ord(body[i + 2])
+            if hi < lo or hi - lo > 256:
+                return None
+            out.update(chr(x) for x in range(lo, hi + 1))
+            i += 3
+            continue
+        out.add(c)
+        i += 1
+    return frozenset(out)
+
+
+def filter_kinds(pattern: str, replacement: str) -> frozenset[str]:
+    """Sink kinds that replacing every match of ``pattern`` (a regex: one negated character
+    class, ``[^ALLOWED]``) by ``replacement`` protects: the kinds none of whose dangerous
+    characters is allowed or in the replacement (``[^a-z0-9]`` protects every kind, ``[^\\w.-]``
+    leaves ``.`` and so does not protect paths). Empty for any other pattern."""
+    m = NEGATED_CLASS.match(pattern)
+    kept = _class_chars(m.group(1)) if m else None
+    if kept is None:
+        return frozenset()
+    chars = kept | set(replacement)
+    out = {k for k, bad in FILTER_FORBIDDEN.items() if not chars & bad}
+    if chars <= WORD:
+        out.add("code")
+    return frozenset(out)
 
 
 # rules --------------------------------------------------------------------------------------
@@ -233,6 +297,7 @@ class SinkHit:
     taint: Taint  # origin "param"
     symbol: str | None
     quiet: bool = False  # no "untraced origin" report for this sink
+    unknown: Severity | None = None  # this sink's own severity for untraced values
 
 
 @dataclass
@@ -458,11 +523,14 @@ class FileAnalysis:
         note: str,
         symbol: str | None,
         severity: Severity | None = None,
+        unknown: Severity | None = None,
     ) -> None:
         """A value of unknown origin reaches a sink: reported (low confidence) only for
-        rules whose sink is dangerous by itself."""
+        rules whose sink is dangerous by itself, or for a sink that says it is
+        (``unknown``: an injection sink of the browser, see ``Scan.sink``)."""
         rule = self.rules[key]
-        if not rule.unknown:
+        base = unknown or rule.unknown
+        if not base:
             return
         self.add(
             rule.rule_id,
@@ -470,7 +538,7 @@ class FileAnalysis:
             rule.title,
             f"{rule.title}: a value of untraced origin (a parameter or a field) reaches "
             f"{note.removeprefix('sink: ')}; make sure it cannot come from a user.",
-            min(rule.unknown, severity or rule.unknown, key=SEVERITY_ORDER.__getitem__),
+            min(base, severity or base, key=SEVERITY_ORDER.__getitem__),
             "low",
             line,
             end,
@@ -496,7 +564,9 @@ class FileAnalysis:
             if fn_id not in self.called:  # an entry point / exported API: params untraced
                 for hit in summary.hits:
                     if not hit.quiet:
-                        self.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+                        self.untraced(
+                            hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
+                        )
         self.finish()
         return self.results()
 
@@ -710,12 +780,16 @@ class Scan:
         severity: Severity | None = None,
         confidence: Confidence | None = None,
         strong_only: bool = False,
+        unknown: Severity | None = None,
     ) -> None:
         """Data ``taints`` reaches a ``key`` sink at ``node``: report or summarise it.
 
         ``quiet``: no report for untraced values; ``constant``: report constants at the
         rule's ``constant`` severity; ``strong_only``: weak sources (environment) do not
-        count (a program chosen by $SHELL or %ComSpec% is normal)."""
+        count (a program chosen by $SHELL or %ComSpec% is normal); ``unknown``: this sink
+        reports values of untraced origin at that severity (low confidence) even when its
+        rule does not (the browser's HTML injection sinks: W3C Trusted Types treat any
+        string reaching them as a violation)."""
         fa = self.fa
         rule = fa.rules.get(key)
         if rule is None:
@@ -740,10 +814,12 @@ class Scan:
             # parameters of a summarised function: judged at its call sites (or, when the
             # file never calls it, at the end as untraced)
             for t in params:
-                self.summary.hits.append(SinkHit(key, line, end, note, t, self.symbol, quiet))
+                self.summary.hits.append(
+                    SinkHit(key, line, end, note, t, self.symbol, quiet, unknown)
+                )
             live = [t for t in live if t.origin != "param"]
         if live and not quiet:
-            fa.untraced(key, line, end, note, self.symbol, severity)
+            fa.untraced(key, line, end, note, self.symbol, severity, unknown)
         elif not taints and constant and rule.constant:
             fa.add(
                 rule.rule_id,
@@ -782,7 +858,9 @@ class Scan:
             for t in arg(hit.taint.param):
                 if t.origin == "unknown":
                     if not hit.quiet and not t.clean_for(fa.rules[hit.key].key):
-                        fa.untraced(hit.key, hit.line, hit.end, hit.note, hit.symbol)
+                        fa.untraced(
+                            hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
+                        )
                     continue
                 combined = Taint(
                     t.origin,
@@ -804,6 +882,7 @@ class Scan:
                                 combined,
                                 hit.symbol,
                                 hit.quiet,
+                                hit.unknown,
                             )
                         )
                     continue

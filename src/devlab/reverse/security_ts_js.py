@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from devlab.reverse import security_ts_js_web as web
+from devlab.reverse.models import Severity
 from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
@@ -45,6 +46,7 @@ from devlab.reverse.security_ts_core import (
     FileAnalysis,
     Scan,
     Summary,
+    filter_kinds,
     make_rules,
     row,
     same,
@@ -166,6 +168,41 @@ def _module(name: str) -> str:
     return MODULE_RENAMES.get(name, name)
 
 
+#: a local declaration with one of these values hides a module-level alias of its name
+SHADOWING_VALUES = frozenset(
+    {"regex", "string", "number", "template_string", "object", "array", "new_expression",
+     "true", "false", "null", "undefined", "class", "arrow_function", "function_expression",
+     "function"}
+)  # fmt: skip
+SESSION_MODULES = frozenset({"express-session", "cookie-session"})
+PROMISE_LINKS = frozenset({"then", "catch", "finally"})
+GLOBAL_OBJECTS = ("window.", "globalThis.", "global.")
+#: the browser's HTML injection sinks (innerHTML, outerHTML, insertAdjacentHTML,
+#: document.write) report a value of untraced origin at this severity, low confidence:
+#: W3C Trusted Types reject any plain string there, whatever its origin
+DOM_UNKNOWN: Severity = "medium"
+
+
+def _global(q: str) -> str:
+    """``window.setTimeout`` / ``global.eval`` / ``window.document.write``: the global
+    itself."""
+    for prefix in GLOBAL_OBJECTS:
+        if q.startswith(prefix):
+            return q[len(prefix) :]
+    return q
+
+
+def _filter_kinds(fa: FileAnalysis, args: list[Node]) -> frozenset[str]:
+    """Sink kinds that ``s.replace(/[^ALLOWED]/g, "x")`` protects: the kinds none of whose
+    dangerous characters is in the allowed class or in the replacement."""
+    if len(args) < 2 or args[0].type != "regex" or args[1].type != "string":
+        return frozenset()
+    pattern = fa.text(args[0].child_by_field_name("pattern"))
+    if "g" not in fa.text(args[0].child_by_field_name("flags")):
+        return frozenset()  # only the first match is replaced
+    return filter_kinds(pattern, fa.text(args[1])[1:-1])
+
+
 def _norm(q: str) -> str:
     """fs.promises.readFile / fs-extra.readFile -> fs.readFile."""
     if q.startswith("fs.promises."):
@@ -188,6 +225,7 @@ class JSAnalysis(FileAnalysis):
         self.jsx = self.language == "tsx" or self.path.endswith((".jsx", ".tsx"))
 
         self.class_names: dict[int, str] = {}
+        self.shadow_cache: dict[int, frozenset[str]] = {}
         self.archive = False  # the file uses a module that reads archives
 
     # qualified names -----------------------------------------------------------------------
@@ -197,6 +235,8 @@ class JSAnalysis(FileAnalysis):
         t = node.type
         if t == "identifier":
             n = self.text(node)
+            if n in self.aliases and self.shadowed(node, n):
+                return n
             return self.aliases.get(n, n)
         if t == "this":
             return "this"
@@ -222,6 +262,45 @@ class JSAnalysis(FileAnalysis):
         if t == "new_expression":
             return self.qual(node.child_by_field_name("constructor"), depth + 1) + "()"
         return "?"
+
+    def shadowed(self, node: Node, name: str) -> bool:
+        """An enclosing function declares ``name`` itself (a parameter, or a local
+        ``var``/``let``/``const`` bound to a value that is no module API), so the
+        module-level alias of that name (``const foo = require('child_process')``)
+        does not apply here."""
+        p = node.parent
+        while p is not None:
+            if p.type in FUNCTION_TYPES and name in self.local_names(p):
+                return True
+            p = p.parent
+        return False
+
+    def local_names(self, fn: Node) -> frozenset[str]:
+        """Parameter names of ``fn`` and the names its body declares with a value that
+        creates no alias (not descending into nested functions); cached per function."""
+        got = self.shadow_cache.get(fn.id)
+        if got is not None:
+            return got
+        names: set[str] = set()
+        ps = fn.child_by_field_name("parameters")
+        single = fn.child_by_field_name("parameter")
+        for p in [single] if single is not None else (ps.named_children if ps else []):
+            if p.type in ("required_parameter", "optional_parameter"):
+                p = p.child_by_field_name("pattern") or p
+            names.update(_pattern_names(self, p))
+        stack = [c for c in [fn.child_by_field_name("body")] if c is not None]
+        while stack:
+            n = stack.pop()
+            if n.type in FUNCTION_TYPES or n.type == "class_declaration":
+                continue
+            if n.type == "variable_declarator":
+                name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+                if name is not None and (value is None or value.type in SHADOWING_VALUES):
+                    names.update(_pattern_names(self, name))
+            stack.extend(n.named_children)
+        out = frozenset(names)
+        self.shadow_cache[fn.id] = out
+        return out
 
     def require_of(self, node: Node | None) -> str | None:
         """Module name of ``require('m')`` / ``await import('m')``, else None."""
@@ -562,6 +641,9 @@ class JSScan(Scan):
         # object -> taint key -> the property paths it was stored under (``q.yaml = v``):
         # a read of another property (``q.root``) does not see it
         self.stored: dict[str, dict[tuple[str, int, frozenset[str]], set[str]]] = {}
+        # promise chain link (call node id) -> this function's variables as its callback
+        # left them, for the chain's later links
+        self.chains: dict[int, dict[str, list[Taint]]] = {}
 
     # names ---------------------------------------------------------------------------------
     def h_ident(self, node: Node) -> list[Taint]:
@@ -682,9 +764,102 @@ class JSScan(Scan):
             recv_t = self.eval(fn)
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
         seed = recv_t if method in CALLBACK_METHODS and recv_t else None
-        arg_t = [self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args]
+        if method in PROMISE_LINKS and recv is not None:
+            arg_t = [
+                self.chain_link(node, recv, a, seed) if a.type in FUNCTION_TYPES else self.eval(a)
+                for a in args
+            ]
+        else:
+            arg_t = [
+                self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args
+            ]
         q = fa.qual(fn)
         return self.call(node, fn, q, recv, method, recv_t, args, arg_t)
+
+    def chain_link(self, node: Node, recv: Node, fn: Node, seed: list[Taint] | None) -> list[Taint]:
+        """A callback of ``p.then(cb)`` / ``.catch`` / ``.finally``: it runs after the earlier
+        callbacks of the same chain, so it starts from what they left in the variables of
+        this function (a check that throws in one ``.then`` guards the next ones); what it
+        leaves is recorded for the chain's later links. The rest of this function does not
+        see it (it runs before the callbacks do)."""
+        fa = self.fa
+        if fn.id in fa.analysed:
+            return []
+        before = self.chains.get(recv.id, {})
+        start = {**self.env, **before}
+        scan = fa.analyse(fn, None, dict(start), seed, fa.symbol_of(fn, self.symbol), self)
+        local = fa.local_names(fn)
+        after = dict(before)
+        ends = {**scan.env, **self.returned_chains(fn, scan)}
+        for name, taints in ends.items():
+            if name in start and name not in local and taints is not start[name]:
+                after[name] = taints
+        self.realpath_guard(recv, fn, scan, start, after)
+        if after:
+            self.chains[node.id] = after
+        return [t for t in scan.returns if t.origin != "param"]
+
+    def returned_chains(self, fn: Node, scan: Scan) -> dict[str, list[Taint]]:
+        """What the promise chain a callback returns left in the variables (the outer chain
+        waits for it): the record of the chain every ``return`` of ``fn`` gives back (or its
+        expression body), else nothing."""
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return {}
+        if body.type != "statement_block":
+            returned = [body]
+        else:
+            returned = []
+            stack = list(body.named_children)
+            while stack:
+                n = stack.pop()
+                if n.type in FUNCTION_TYPES or n.type == "class_declaration":
+                    continue
+                if n.type == "return_statement":
+                    returned.append(n.named_children[0] if n.named_children else n)
+                    continue
+                stack.extend(n.named_children)
+        chains = getattr(scan, "chains", {})
+        records = [chains.get(unwrap(r).id) for r in returned]
+        if not records or any(r is None for r in records):
+            return {}
+        out: dict[str, list[Taint]] = {}
+        for r in records:
+            out.update(r or {})
+        return out
+
+    def realpath_guard(
+        self,
+        recv: Node,
+        fn: Node,
+        scan: Scan,
+        start: dict[str, list[Taint]],
+        after: dict[str, list[Taint]],
+    ) -> None:
+        """``fs.realpath(x)`` / ``fs.realpath(path.dirname(x)).then(real => check(real))``: a
+        prefix check of the resolved path (or of its directory) confines ``x`` for paths."""
+        fa = self.fa
+        if recv.type != "call_expression":
+            return
+        if not re.search(r"(^|\.)realpath(Sync)?$", fa.qual(recv.child_by_field_name("function"))):
+            return
+        args = recv.child_by_field_name("arguments")
+        arg = unwrap(args.named_children[0]) if args is not None and args.named_children else None
+        if (
+            arg is not None
+            and arg.type == "call_expression"
+            and re.search(r"(^|\.)dirname$", fa.qual(arg.child_by_field_name("function")))
+        ):
+            inner = arg.child_by_field_name("arguments")
+            arg = unwrap(inner.named_children[0]) if inner and inner.named_children else None
+        params = fa.params(fn)
+        if arg is None or arg.type != "identifier" or not params:
+            return
+        name, real = fa.text(arg), params[0][1]
+        checked = scan.env.get(real) or []
+        if name in start and checked and all(t.clean_for("path") for t in checked):
+            after[name] = self.sanitise(after.get(name, start[name]), frozenset({"path"}), fn,
+                                        "a prefix check of its real path")  # fmt: skip
 
     def h_new(self, node: Node) -> list[Taint]:
         fa = self.fa
@@ -696,8 +871,8 @@ class JSScan(Scan):
         all_t: list[Taint] = []
         for t in arg_t:
             all_t = union(all_t, t)
-        if q in CODE_FUNCS:
-            self.code_sink(node, q, args, arg_t, CODE_FUNCS[q])
+        if _global(q) in CODE_FUNCS:
+            self.code_sink(node, q, args, arg_t, CODE_FUNCS[_global(q)])
         elif ctor is not None and ctor.type == "identifier" and fa.text(ctor) in self.code_ctors:
             self.code_sink(node, f"{fa.text(ctor)} (Function)", args, arg_t, -1)
         elif q == "URL" and args and ROOTED_LITERAL.match(fa.text(args[0])):
@@ -747,6 +922,10 @@ class JSScan(Scan):
             kinds = SANITISER_METHODS[method]
         if kinds is not None:
             return self.sanitise(all_args, kinds, node, q)
+        if method in ("replace", "replaceAll") and recv is not None:
+            kept = _filter_kinds(fa, args)
+            if kept:  # s.replace(/[^a-z0-9]/g, ""): only an allow-listed alphabet is left
+                return self.sanitise(recv_t, kept, node, f".{method}() to an allow-list")
         # a module function given the whole request returns request data: parseurl(req)
         if (
             (fa.aliases.get(fa.text(fn)) or (recv is not None and fa.aliases.get(recv_text)))
@@ -834,6 +1013,9 @@ class JSScan(Scan):
         ``require()`` of a computed module; True when the call was one of them."""
         node, fn, q, recv_text, method, args = c.node, c.fn, c.q, c.recv_text, c.method, c.args
         arg_t, fa, a0, arg = c.arg_t, self.fa, c.args[0], c.arg
+        q = _global(q)  # global.setTimeout, window.eval: the global itself
+        if q.startswith("this.") and self.this_is_global(node):
+            q = q[len("this.") :]  # this.eval() in a plain function: the global eval
         # command injection
         if q in CMD_FUNCS or (
             method == "exec" and "shelljs" in fa.modules and recv_text in ("shell", "shelljs", "sh")
@@ -945,11 +1127,11 @@ class JSScan(Scan):
             self.sink("redirect", node, arg(0), f"sink: {q}()")
             return True
         # XSS
-        if q in ("document.write", "document.writeln"):
-            self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()")
+        if _global(q) in ("document.write", "document.writeln"):
+            self.sink("xss", node, union(arg(0), arg(1)), f"sink: {q}()", unknown=DOM_UNKNOWN)
             return True
         if method == "insertAdjacentHTML":
-            self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()")
+            self.sink("xss", node, arg(1), "sink: insertAdjacentHTML()", unknown=DOM_UNKNOWN)
             return True
         if method in JQ_HTML and re.match(r"^(\$|jQuery)\(", recv_text or fa.qual(recv) + "("):
             self.sink("xss", node, arg(0), f"sink: jQuery .{method}()")
@@ -1165,6 +1347,33 @@ class JSScan(Scan):
                 return True
         return False
 
+    def this_is_global(self, node: Node) -> bool:
+        """``this`` at ``node`` is the global object: the nearest enclosing non-arrow
+        function is a plain function (declared, or assigned to a variable or to a member
+        of ``window``/``global``/``globalThis``), not a method of a class or of an object
+        literal, nor a constructor's prototype member; or there is none (script top level,
+        where ``this`` is the global object in a browser script)."""
+        p = node.parent
+        while p is not None and (p.type not in FUNCTION_TYPES or p.type == "arrow_function"):
+            if p.type in ("class_body", "class_declaration", "class"):
+                return False
+            p = p.parent
+        if p is None:
+            return True
+        if p.type == "method_definition":
+            return False
+        up = p.parent
+        if up is None:
+            return False
+        if up.type == "pair":
+            return False
+        if up.type == "assignment_expression":
+            left = self.fa.text(up.child_by_field_name("left"))
+            return left.startswith(GLOBAL_OBJECTS) and left.count(".") == 1
+        return p.type in ("function_declaration", "generator_function_declaration") or (
+            up.type == "variable_declarator"
+        )
+
     def program_sink(self, node: Node, q: str, args: list[Node], arg_t: list[list[Taint]]) -> None:
         fa = self.fa
         shell = any(
@@ -1333,11 +1542,11 @@ class JSScan(Scan):
             return
         prop = ltext.rsplit(".", 1)[-1]
         if prop in HTML_PROPS:
-            self.sink("xss", node, t, f"sink: .{prop} assignment")
+            self.sink("xss", node, t, f"sink: .{prop} assignment", unknown=DOM_UNKNOWN)
         elif ltext == "ctx.body" and right.type in ("template_string", "binary_expression"):
             # Koa sends a string body as text/html
             self.sink("xss", node, t, "sink: ctx.body (HTML response)")
-        elif ltext in LOCATION_TARGETS:
+        elif ltext in LOCATION_TARGETS or _global(ltext) in LOCATION_TARGETS:
             self.sink("redirect", node, t, f"sink: {ltext} assignment")
         elif re.match(r"^(req|request|ctx)\.session\b", ltext):
             self.sink("trust", node, t, f"sink: {ltext} (stored in the session)")
@@ -1417,11 +1626,43 @@ class JSScan(Scan):
                 "Set secure: true, httpOnly: true and sameSite: 'lax' (or 'strict').",
                 self.symbol,
             )
+        elif (
+            k == "cookie"
+            and value.type == "object"
+            and self.session_options(node)
+            and not re.search(r"\bsecure\s*:", fa.text(value))
+        ):
+            fa.config(
+                "COOKIE",
+                "CWE-614",
+                "Insecure cookie",
+                node,
+                "The session cookie's options leave out secure (the session middleware's "
+                "default is false): the session id also travels over plain HTTP.",
+                "medium",
+                "medium",
+                "Set secure: true, httpOnly: true and sameSite: 'lax' (or 'strict').",
+                self.symbol,
+            )
         saved, self.target = self.target, k
         t = self.eval(value)
         self.target = saved
         self.credential(node, k, value)
         return t
+
+    def session_options(self, pair: Node) -> bool:
+        """The pair is an option of ``session({...})`` (express-session / cookie-session)."""
+        obj = pair.parent
+        args = obj.parent if obj is not None else None
+        call = args.parent if args is not None else None
+        if (
+            call is None
+            or args is None
+            or call.type != "call_expression"
+            or args.type != "arguments"
+        ):
+            return False
+        return self.fa.qual(call.child_by_field_name("function")) in SESSION_MODULES
 
     def in_cookie_options(self, pair: Node) -> bool:
         obj = pair.parent

@@ -15,6 +15,7 @@ from devlab.reverse.security_ts_core import (
     SHELL_FLAGS,
     SHELLS,
     SinkHit,
+    filter_kinds,
     row,
     union,
 )
@@ -194,6 +195,17 @@ class SinkRules(ConfigRules):
             san = frozenset(kinds) if kinds else None
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
+        if q == "re.sub" and len(pos) == 3 and set(kw) <= {"flags"} and not splat:
+            # re.sub(r"[^a-z0-9]", "", s): only an allow-listed alphabet is left
+            pattern, repl = self.fold(pos[0]), self.fold(pos[1])
+            kept = (
+                filter_kinds(pattern, repl)
+                if isinstance(pattern, str) and isinstance(repl, str)
+                else frozenset()
+            )
+            if kept:
+                kept |= {"exec"} if "code" in kept else set()
+                return self.sanitise(pos_t[2], kept, node, "re.sub() to an allow-list")
         ctx = (q, method, recv, recv_t, pos, pos_t, kw, kw_t, splat)
         self.call_sinks(node, *ctx)
         self.call_config(node, *ctx)
