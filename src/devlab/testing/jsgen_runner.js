@@ -180,14 +180,14 @@ function kindOf(p, jsdoc) {
   return 'any';
 }
 
-function propsOf(text, name) {
+function propsOf(text, name, cap = 6) {
   // the properties the body reads from a parameter (`options.long` -> long)
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const found = new Set();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
     if (!['length', 'constructor', 'hasOwnProperty', 'toString'].includes(m[1])) found.add(m[1]);
   }
-  return [...found].slice(0, 6);
+  return [...found].slice(0, cap);
 }
 
 // values whose property types are guesses: a crash on them is no evidence of a bug
@@ -224,6 +224,155 @@ function typeofsOf(text, name) {
     at = text.indexOf(`typeof ${name}`, at + 1);
   }
   return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
+}
+
+// ---- what the body does with a parameter: its helpers, regexes, option properties ----
+const esc = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+let fileFunctions = {};  // name -> { params, text } of the file's own `function NAME(...)`
+
+function localFunctions() {
+  // the file's named function declarations, bodies cut by brace depth (strings skipped)
+  const out = {};
+  for (const m of source.matchAll(/\bfunction\s+([A-Za-z_$][\w$]*)\s*\(/g)) {
+    if (Object.keys(out).length >= 200) break;
+    let depth = 0; let quote = ''; let i = m.index; let opened = false;
+    for (; i < source.length && i - m.index < 20000; i++) {
+      const ch = source[i];
+      if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+      if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+      else if (ch === '{') { depth++; opened = true; } else if (ch === '}' && --depth === 0 && opened) break;
+    }
+    const text = source.slice(m.index, i + 1);
+    out[m[1]] = { params: paramsOf(text), text };
+  }
+  return out;
+}
+
+function scopesOf(text, name, depth = 0) {
+  // [text, name] pairs: the body itself, then the file's helpers the parameter is passed
+  // to (`getcontenttype(string)` reads `obj.getHeader` of the same value)
+  const out = [[text, name]];
+  if (depth > 1 || !/^[A-Za-z_$][\w$]*$/.test(name)) return out;
+  for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
+    const fn = fileFunctions[m[1]];
+    if (!fn || fn.text === text) continue;
+    const i = splitTop(m[2]).indexOf(name);
+    if (i >= 0 && fn.params[i] && !fn.params[i].kind) out.push(...scopesOf(fn.text, fn.params[i].name, depth + 1));
+  }
+  return out.slice(0, 6);
+}
+
+function regexesIn(text) {
+  // the file's regexes this text uses (by bound name or by its literal), in order of use
+  const found = [];
+  for (const r of spec.regexes || []) {
+    const at = r.name ? text.search(new RegExp(`(?<![\\w$])${esc(r.name)}(?![\\w$])`)) : text.indexOf(r.raw);
+    const raw = text.indexOf(r.raw);
+    const first = [at, raw].filter((x) => x >= 0);
+    if (first.length) found.push([Math.min(...first), r]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+}
+
+function witnessValues(scopes) {
+  // strings the body's regexes match: each alone, two in the order they are used
+  // (`type` then `; param=value`), and near misses (a character no class takes)
+  const used = [];
+  for (const [text] of scopes) for (const r of regexesIn(text)) if (!used.includes(r)) used.push(r);
+  const out = [];
+  used.forEach((r) => r.witnesses.slice(0, 3).forEach((w) => out.push(w)));
+  for (let i = 0; i < used.length; i++) {
+    for (let j = i + 1; j < used.length && j < i + 3; j++) {
+      const a = used[i].witnesses[0]; const b = used[j].witnesses;
+      out.push(a + b[0], a + b[0] + '\u0001', a + '\u0001' + b[0], a + b[0] + '\u0001' + b[0]);
+      b.slice(1).forEach((w) => out.push(a + w));
+    }
+  }
+  used.forEach((r) => out.push(r.witnesses[0] + '\u0001'));
+  return [...new Set(out)].slice(0, 32).map((w) => JSON.stringify(w));
+}
+
+function kindsOf(scopes, names) {
+  // how the body tests a value: typeof, Array.isArray, Number.isFinite, instanceof
+  const kinds = new Set();
+  for (const [text] of scopes) {
+    for (const n of names) {
+      const v = esc(n);
+      for (const m of text.matchAll(new RegExp(`typeof\\s+${v}\\s*[!=]==?\\s*['"](\\w+)['"]`, 'g'))) kinds.add(m[1]);
+      for (const m of text.matchAll(new RegExp(`['"](\\w+)['"]\\s*[!=]==?\\s*typeof\\s+${v}(?![\\w$.])`, 'g'))) kinds.add(m[1]);
+      if (new RegExp(`Array\\.isArray\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('array');
+      if (new RegExp(`Number\\.is(Finite|Integer|SafeInteger|NaN)\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('number');
+      for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${v}\\s+instanceof\\s+(Date|RegExp|Map|Set|Error|Array|Buffer)\\b`, 'g'))) kinds.add(m[1]);
+    }
+  }
+  return [...kinds];
+}
+
+const INSTANCES = { Date: ['new Date(0)'], RegExp: ['/a/'], Map: ['new Map([["a", 1]])'], Set: ['new Set([1])'],
+  Error: ['new Error("a")'], Array: ['[1]'], Buffer: ['Buffer.from("a")'] };
+
+// objects whose keys or values are not plain words (quoting, escaping, validation paths)
+const ODD_KEYS = ['{ "a b": 1 }', '{ a: "x y" }', '{ a: "\\"q\\"" }', '{ a: "\\u0001" }'];
+
+function valuesOfKinds(kinds, pools, n) {
+  return kinds.flatMap((k) => (INSTANCES[k] || (pools[k] || []).slice(0, n)));
+}
+
+function aliasesOf(scopes, access) {
+  // `var type = obj.type` -> type: names the body gives a property's value
+  const out = [access];
+  for (const [text] of scopes) {
+    const re = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*${esc(access)}(?![\\w$.(\\[])`, 'g');
+    for (const m of text.matchAll(re)) out.push(m[1]);
+  }
+  return [...new Set(out)].slice(0, 4);
+}
+
+function propValues(scopes, prop, pools) {
+  // the values worth trying for one option property, from how the body uses it
+  const out = [];
+  for (const [text, p] of scopes) {
+    const names = aliasesOf([[text, p]], `${p}.${prop}`);
+    for (const r of regexesIn(text)) {
+      const key = esc(r.name || r.raw);
+      if (names.some((n) => new RegExp(`${key}\\.(test|exec)\\(\\s*${esc(n)}\\s*\\)|${esc(n)}\\.(match|search|replace|split)\\(\\s*${key}`).test(text))) {
+        r.witnesses.slice(0, 2).forEach((w) => out.push(JSON.stringify(w)));
+        out.push(JSON.stringify(r.witnesses[0] + '\u0001'));
+      }
+    }
+    for (const n of names) {
+      for (const m of text.matchAll(new RegExp(`(?<![\\w$.]|typeof\\s+)${esc(n)}\\s*[!=]==?\\s*(["'][^"'\\n]{0,40}["']|-?\\d+(?:\\.\\d+)?)`, 'g'))) {
+        out.push(/^["']/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
+      }
+    }
+    const kinds = kindsOf([[text, p]], names);
+    out.push(...valuesOfKinds(kinds, pools, 3));
+    if (kinds.includes('object')) out.push(...ODD_KEYS);
+  }
+  return [...new Set(out)].slice(0, 12);
+}
+
+function optionObjects(scopes, pools) {
+  // objects with the properties the body (and the helpers it passes them to) reads, each
+  // given the values its use suggests: all of them at once, then each varied or left out
+  const props = [];
+  for (const [text, p] of scopes) for (const k of propsOf(text, p, 12)) if (!props.includes(k)) props.push(k);
+  if (!props.length) return [];
+  const values = Object.fromEntries(props.map((k) => [k, propValues(scopes, k, pools)]));
+  const known = props.filter((k) => values[k].length);
+  const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+  const obj = (m) => `{ ${Object.entries(m).map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+  const base = Object.fromEntries(known.map((k) => [k, values[k][0]]));
+  const out = [obj(base)];
+  for (const k of known) {
+    for (const v of values[k].slice(1, 8)) out.push(obj({ ...base, [k]: v }));
+    const { [k]: _, ...rest } = base;
+    out.push(obj(rest));
+  }
+  for (const k of props.filter((x) => !known.includes(x))) out.push(obj({ ...base, [k]: 'true' }), obj({ ...base, [k]: '1' }));
+  const found = [...new Set(out)].slice(0, 32);
+  found.forEach((v) => guessed.add(v));
+  return found;
 }
 
 function wellTyped(entry, args, jsdoc) {
@@ -288,6 +437,40 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     const step = Math.max(1, Math.floor(options[0].length / 10));
     const spread = options[0].filter((_, k) => k % step === 0 || k >= options[0].length - 3);
     for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
+  }
+  return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 2 - out.length));
+}
+
+function usedCalls(params, declared, pools, entry, base, seen, room) {
+  // more calls from what the body does with each parameter (after the calls above, which
+  // they never displace): strings its regexes match, the kinds it tests for (typeof,
+  // Array.isArray, instanceof, Number.isFinite), objects with the properties it reads;
+  // each varied over the base call, then over a base of these values themselves
+  const extra = params.map((p, i) => {
+    const scopes = scopesOf(entry.text, p.name);
+    const d = declared && declared[i];
+    const kinds = kindsOf(scopes, [p.name]);
+    const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
+    const values = [];
+    if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes));
+    if (!(d && d.t)) {
+      values.push(...valuesOfKinds(kinds.filter((k) => k !== kind), pools, 4));
+      if (['object', 'any'].includes(kind) || kinds.includes('object')) {
+        values.push(...optionObjects(scopes, pools), ...ODD_KEYS);
+      }
+    }
+    return [...new Set(values)];
+  });
+  const out = [];
+  const add = (args) => {
+    const key = args.join('\u0000');
+    if (!seen.has(key) && out.length < room) { seen.add(key); out.push(args); }
+  };
+  const rich = base.map((b, i) => extra[i][0] || b);
+  for (const start of [base, rich]) {
+    extra.forEach((choices, i) => {
+      for (const c of choices) add([...start.slice(0, i), c, ...start.slice(i + 1)]);
+    });
   }
   return out;
 }
@@ -408,6 +591,7 @@ async function probe() {
     } catch (e) { /* a declaration file the parser cannot read: JSDoc only */ }
   }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
+  fileFunctions = localFunctions();
   const calls = [];
   for (const entry of entries) {
     const jsdoc = spec.jsdoc[entry.label.replace(/^new /, '').split('.').pop()] || {};
