@@ -228,12 +228,14 @@ function typeofsOf(text, name) {
 
 // ---- what the body does with a parameter: its helpers, regexes, option properties ----
 const esc = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-let fileFunctions = {};  // name -> { params, text } of the file's own `function NAME(...)`
+let fileFunctions = Object.create(null);  // name -> { params, text } of the file's own `function NAME(...)`
 
 function localFunctions() {
-  // the file's named function declarations, bodies cut by brace depth (strings skipped)
-  const out = {};
-  for (const m of source.matchAll(/\bfunction\s+([A-Za-z_$][\w$]*)\s*\(/g)) {
+  // the file's named functions (`function f(...) {`, `const f = (...) => ...`), bodies
+  // cut by brace depth (strings skipped); an arrow without braces ends with its line
+  const out = Object.create(null);
+  const starts = /\bfunction\s+([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?(?:function\b[^(]{0,40})?\((?=[^()]{0,200}\)\s*(?:=>|\{))/g;
+  for (const m of source.matchAll(starts)) {
     if (Object.keys(out).length >= 200) break;
     let depth = 0; let quote = ''; let i = m.index; let opened = false;
     for (; i < source.length && i - m.index < 20000; i++) {
@@ -241,9 +243,10 @@ function localFunctions() {
       if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
       if (ch === '"' || ch === "'" || ch === '`') quote = ch;
       else if (ch === '{') { depth++; opened = true; } else if (ch === '}' && --depth === 0 && opened) break;
+      else if (ch === '\n' && !opened && depth === 0 && source.slice(m.index, i).includes('=>')) break;
     }
-    const text = source.slice(m.index, i + 1);
-    out[m[1]] = { params: paramsOf(text), text };
+    const text = source.slice(m.index, i + 1).replace(/^(?:const|let|var)\s+[\w$]+\s*=\s*/, '');
+    out[m[1] || m[2]] = { params: paramsOf(text), text };
   }
   return out;
 }
@@ -346,7 +349,14 @@ function propValues(scopes, prop, pools) {
       }
     }
     const kinds = kindsOf([[text, p]], names);
-    out.push(...valuesOfKinds(kinds, pools, 3));
+    for (const n of names) {  // passed on to a helper: how the helper tests it
+      for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
+        const fn = fileFunctions[m[1]];
+        const i = fn ? splitTop(m[2]).indexOf(n) : -1;
+        if (i >= 0 && fn.params[i] && fn.text !== text) kinds.push(...kindsOf([[fn.text, fn.params[i].name]], [fn.params[i].name]));
+      }
+    }
+    out.push(...valuesOfKinds([...new Set(kinds)], pools, 3));
     if (kinds.includes('object')) out.push(...ODD_KEYS);
   }
   return [...new Set(out)].slice(0, 12);
@@ -438,7 +448,11 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     const spread = options[0].filter((_, k) => k % step === 0 || k >= options[0].length - 3);
     for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
   }
-  return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 2 - out.length));
+  try {
+    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 2 - out.length));
+  } catch (e) {  // a reading of the body these heuristics get wrong costs its calls only
+    return out;
+  }
 }
 
 function usedCalls(params, declared, pools, entry, base, seen, room) {
@@ -467,12 +481,30 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
     if (!seen.has(key) && out.length < room) { seen.add(key); out.push(args); }
   };
   const rich = base.map((b, i) => extra[i][0] || b);
-  for (const start of [base, rich]) {
+  const starts = [base, rich];
+  params.forEach((p, j) => {  // `options.signed && number === 0`: the others at each literal
+    for (const l of comparedTo(entry.text, p.name)) starts.push([...base.slice(0, j), l, ...base.slice(j + 1)]);
+  });
+  for (const start of starts) {
     extra.forEach((choices, i) => {
+      if (start !== base && start !== rich && start[i] !== base[i]) return;
       for (const c of choices) add([...start.slice(0, i), c, ...start.slice(i + 1)]);
     });
   }
   return out;
+}
+
+function comparedTo(text, name) {
+  // the literals the body compares a parameter with (`number === 0`, `n < 1`)
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  const v = esc(name);
+  const lit = `(-?\\d+(?:\\.\\d+)?|"[^"\\n]{0,40}"|'[^'\\n]{0,40}')`;
+  const found = [];
+  for (const re of [new RegExp(`(?<![\\w$.]|typeof\\s+)${v}\\s*(?:[!=]==?|[<>]=?)\\s*${lit}`, 'g'),
+    new RegExp(`${lit}\\s*(?:[!=]==?|[<>]=?)\\s*${v}(?![\\w$.])`, 'g')]) {
+    for (const m of text.matchAll(re)) found.push(/^'/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
+  }
+  return [...new Set(found)].slice(0, 3);
 }
 
 function entriesOf(mod, binding) {
