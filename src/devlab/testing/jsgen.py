@@ -44,7 +44,7 @@ from devlab.testing.errors import NothingToTest
 from devlab.testing.jestrun import jest_tests, run_jest_suite
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsprops import FC_SEED, fast_check, fc_import, property_candidates
-from devlab.testing.jsregex import js_regexes
+from devlab.testing.jsregex import project_regexes
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
     TS_SUFFIXES,
@@ -365,7 +365,7 @@ def generate_js_tests(
     pools = {**_POOLS, "doc": doc_strings(pf.files, path)} if typescript else _POOLS
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
             "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 900,
-            "regexes": js_regexes(text, typescript),
+            "regexes": project_regexes(pf.files, path),
             "call_timeout_ms": 2000, "examples": examples, "code_lines": lines}  # fmt: skip
     probe = js.sandbox(spec, {})
     if probe.get("error"):

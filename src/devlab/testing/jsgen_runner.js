@@ -269,6 +269,7 @@ function regexesIn(text) {
   // the file's regexes this text uses (by bound name or by its literal), in order of use
   const found = [];
   for (const r of spec.regexes || []) {
+    if (r.imported) continue;
     const at = r.name ? text.search(new RegExp(`(?<![\\w$])${esc(r.name)}(?![\\w$])`)) : text.indexOf(r.raw);
     const raw = text.indexOf(r.raw);
     const first = [at, raw].filter((x) => x >= 0);
@@ -282,6 +283,7 @@ function witnessValues(scopes) {
   // (`type` then `; param=value`), and near misses (a character no class takes)
   const used = [];
   for (const [text] of scopes) for (const r of regexesIn(text)) if (!used.includes(r)) used.push(r);
+  if (!used.length) used.push(...(spec.regexes || []).filter((r) => r.imported).slice(0, 4));
   const out = [];
   used.forEach((r) => r.witnesses.slice(0, 3).forEach((w) => out.push(w)));
   for (let i = 0; i < used.length; i++) {

@@ -24,7 +24,7 @@ from typing import Any
 from devlab.codebase import get_parser
 from devlab.testing.pyregex import witnesses
 
-__all__ = ["js_regexes", "to_python"]
+__all__ = ["imported_files", "js_regexes", "project_regexes", "to_python"]
 
 _MAX_FILE = 400_000
 _MAX_NODES = 200_000
@@ -122,3 +122,46 @@ def js_regexes(source: str, typescript: bool = False, limit: int = 24) -> list[d
         if len(out) >= limit:
             break
     return out
+
+
+_IMPORT = re.compile(
+    r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(["'])(\.{1,2}/[^"'\n]{1,200})\1"""
+)
+_SUFFIXES = ("", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", "/index.js", "/index.ts")
+
+
+def imported_files(files: dict[str, str], path: str, text: str, limit: int = 8) -> list[str]:
+    """The project files ``text`` (the file at ``path``) imports by a relative specifier
+    (``./utils.js`` also names ``utils.ts``, as TypeScript resolves it)."""
+    folder = path.rsplit("/", 1)[0].split("/") if "/" in path else []
+    found: list[str] = []
+    for match in _IMPORT.finditer(text):
+        parts = list(folder)
+        for piece in match[2].split("/"):
+            if piece == "..":
+                if not parts:
+                    break
+                parts.pop()
+            elif piece not in ("", "."):
+                parts.append(piece)
+        else:
+            stem = "/".join(parts)
+            bare = re.sub(r"\.[cm]?js$", "", stem)
+            for name in [stem + s for s in _SUFFIXES] + [bare + s for s in _SUFFIXES[1:]]:
+                if name in files and name != path and name not in found:
+                    found.append(name)
+                    break
+        if len(found) >= limit:
+            break
+    return found
+
+
+def project_regexes(files: dict[str, str], path: str) -> list[dict[str, Any]]:
+    """``js_regexes`` of the target, then of the project files it imports (marked
+    ``imported``: the probe uses them for a parameter whose own body uses no regex)."""
+    text = files.get(path, "")
+    found = js_regexes(text, path.endswith((".ts", ".mts", ".cts")))
+    for other in imported_files(files, path, text):
+        for regex in js_regexes(files[other], other.endswith((".ts", ".mts", ".cts")), limit=8):
+            found.append({**regex, "imported": True})
+    return found[:40]
