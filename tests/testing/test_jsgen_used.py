@@ -66,16 +66,17 @@ module.exports = { parseSpec, render };
 def test_regexes_are_found_translated_and_witnessed() -> None:
     assert to_python(r"^(?<y>\d{4})-\k<y>$", "i") == r"(?i)^(?P<y>\d{4})-(?P=y)$"
     assert to_python(r"a[^]b\u{41}") == r"a[\s\S]b\U00000041"
-    assert to_python(r"\p{L}+", "u") is None and to_python(r"\cJ") is None
+    assert to_python(r"[\p{Lu}\d]\p{L}+", "u") == r"[A-Z\d][A-Za-z]+"
+    assert to_python(r"\p{Script=Greek}", "u") is None is to_python(r"\cJ") is to_python(r"\P{L}")
     source = (
         "const A = /^[a-z]+-\\d$/i; let x = y / 2 / z;\n"
         'const B = new RegExp("^v(\\\\d+)\\\\.x$");\n'
-        "const o = { dot: /\\p{L}/u, tail: /ab+c/ };\n"
+        "const o = { greek: /\\p{Script=Greek}/u, up: /[\\p{Lu}]/u, tail: /ab+c/ };\n"
         "if (/^\\s*$/.test(s)) {}\n"
     )
     found = js_regexes(source)
-    assert [r["name"] for r in found] == ["A", "B", "tail", ""]  # \p{L}: no witnesses
-    assert found[3]["raw"] == "/^\\s*$/"
+    assert [r["name"] for r in found] == ["A", "B", "up", "tail", ""]  # no Greek witnesses
+    assert found[4]["raw"] == "/^\\s*$/"
     # every witness is matched by the regex as JavaScript reads it
     checks = {r["raw"] if r["raw"].startswith("/") else "/^v(\\d+)\\.x$/": r["witnesses"]
               for r in found}  # fmt: skip

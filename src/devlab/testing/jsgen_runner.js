@@ -251,16 +251,16 @@ function localFunctions() {
   return out;
 }
 
-function scopesOf(text, name, depth = 0) {
+function scopesOf(text, name, depth = 0, self = '') {
   // [text, name] pairs: the body itself, then the file's helpers the parameter is passed
   // to (`getcontenttype(string)` reads `obj.getHeader` of the same value)
   const out = [[text, name]];
   if (depth > 1 || !/^[A-Za-z_$][\w$]*$/.test(name)) return out;
   for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
     const fn = fileFunctions[m[1]];
-    if (!fn || fn.text === text) continue;
+    if (!fn || fn.text === text || m[1] === self) continue;  // not the function itself again
     const i = splitTop(m[2]).indexOf(name);
-    if (i >= 0 && fn.params[i] && !fn.params[i].kind) out.push(...scopesOf(fn.text, fn.params[i].name, depth + 1));
+    if (i >= 0 && fn.params[i] && !fn.params[i].kind) out.push(...scopesOf(fn.text, fn.params[i].name, depth + 1, m[1]));
   }
   return out.slice(0, 6);
 }
@@ -278,23 +278,52 @@ function regexesIn(text) {
   return found.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
 }
 
+function appliedTo(text, r, name) {
+  // whether the body runs regex `r` on `name` itself (RE.test(name), name.match(RE), ...)
+  const key = esc(r.name || r.raw); const v = esc(name);
+  return new RegExp(`${key}\\.(test|exec)\\(\\s*${v}\\s*\\)|(?<![\\w$.])${v}\\.(match|matchAll|search|replace|replaceAll|split)\\(\\s*${key}`).test(text);
+}
+
+function passedOut(text, name) {
+  // whether `name` is passed to a function the file does not define (an imported helper)
+  const v = esc(name);
+  // (a compiled import is called as `(0, utils_js_1.f)(name)`)
+  for (const m of text.matchAll(new RegExp(`([A-Za-z_$][\\w$]*)\\)?\\s*\\(([^()]{0,200})\\)`, 'g'))) {
+    if (!(m[1] in fileFunctions) && new RegExp(`(?<![\\w$.])${v}(?![\\w$])`).test(m[2])) return true;
+  }
+  return false;
+}
+
 function witnessValues(scopes) {
   // strings the body's regexes match: each alone, two in the order they are used
-  // (`type` then `; param=value`), and near misses (a character no class takes)
+  // (`type` then `; param=value`), and near misses (a character no class takes); the
+  // imported files' regexes when the parameter goes to an imported helper (or nothing
+  // here tests it), alone and after each of the body's own (`^` + a version)
+  const [text0, name] = scopes[0];
   const used = [];
   for (const [text] of scopes) for (const r of regexesIn(text)) if (!used.includes(r)) used.push(r);
-  if (!used.length) used.push(...(spec.regexes || []).filter((r) => r.imported).slice(0, 4));
+  const imported = (spec.regexes || []).filter((r) => r.imported).slice(0, 4);
+  const direct = used.filter((r) => scopes.some(([t, n]) => appliedTo(t, r, n)));
+  const own = [...direct, ...used.filter((r) => !direct.includes(r))];
+  const outward = imported.length && (!own.length || passedOut(text0, name));
   const out = [];
-  used.forEach((r) => r.witnesses.slice(0, 3).forEach((w) => out.push(w)));
-  for (let i = 0; i < used.length; i++) {
-    for (let j = i + 1; j < used.length && j < i + 3; j++) {
-      const a = used[i].witnesses[0]; const b = used[j].witnesses;
-      out.push(a + b[0], a + b[0] + '\u0001', a + '\u0001' + b[0], a + b[0] + '\u0001' + b[0]);
+  const wit = (rs) => rs.forEach((r) => r.witnesses.slice(0, 3).forEach((w) => out.push(w)));
+  if (outward && !direct.length) wit(imported);
+  wit(own);
+  for (let i = 0; i < own.length; i++) {
+    for (let j = i + 1; j < own.length && j < i + 3; j++) {
+      const a = own[i].witnesses[0]; const b = own[j].witnesses;
+      out.push(a + b[0], a + b[0] + '\u0001', a + '\u0001' + b[0], a + b[0] + '\u0001' + b[0],
+        a + b[0] + a, a + a + b[0]);  // and the two interleaved (`aBa`, `AAb`)
       b.slice(1).forEach((w) => out.push(a + w));
     }
   }
-  used.forEach((r) => out.push(r.witnesses[0] + '\u0001'));
-  return [...new Set(out)].slice(0, 32).map((w) => JSON.stringify(w));
+  own.forEach((r) => out.push(r.witnesses[0] + '\u0001'));
+  if (outward) {
+    wit(imported);
+    for (const r of own) for (const w of r.witnesses.slice(0, 3)) for (const m of imported) out.push(w + m.witnesses[0], w + m.witnesses.slice(-1)[0]);
+  }
+  return [...new Set(out)].slice(0, 40).map((w) => JSON.stringify(w));
 }
 
 function kindsOf(scopes, names) {
@@ -463,7 +492,7 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
   // Array.isArray, instanceof, Number.isFinite), objects with the properties it reads;
   // each varied over the base call, then over a base of these values themselves
   const extra = params.map((p, i) => {
-    const scopes = scopesOf(entry.text, p.name);
+    const scopes = scopesOf(entry.text, p.name, 0, entry.label.replace(/^new /, '').split('.').pop());
     const d = declared && declared[i];
     const kinds = kindsOf(scopes, [p.name]);
     const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
@@ -487,12 +516,14 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
   params.forEach((p, j) => {  // `options.signed && number === 0`: the others at each literal
     for (const l of comparedTo(entry.text, p.name)) starts.push([...base.slice(0, j), l, ...base.slice(j + 1)]);
   });
-  for (const start of starts) {
-    extra.forEach((choices, i) => {
-      if (start !== base && start !== rich && start[i] !== base[i]) return;
-      for (const c of choices) add([...start.slice(0, i), c, ...start.slice(i + 1)]);
-    });
+  for (const start of starts) {  // the parameters' values taken in turn: none crowds out
+    const lists = extra.map((choices, i) => (start !== base && start !== rich && start[i] !== base[i] ? [] : choices));
+    const longest = Math.max(0, ...lists.map((l) => l.length));
+    for (let k = 0; k < longest; k++) {
+      lists.forEach((choices, i) => { if (k < choices.length) add([...start.slice(0, i), choices[k], ...start.slice(i + 1)]); });
+    }
   }
+  out.forEach((args) => { args.guess = true; });  // shaped by guesses: no evidence of bugs
   return out;
 }
 
@@ -638,7 +669,7 @@ async function probe() {
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: wellTyped(entry, args, jsdoc) });
+        typed: !args.guess && wellTyped(entry, args, jsdoc) });
     }
   }
   for (const ex of spec.examples) {

@@ -35,11 +35,57 @@ _STRING_ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "f": "\f", "0": "\0"}
 
 
+# Unicode property classes (``u`` flag) as the ASCII part of them: every string written
+# from the narrower class is matched by the real one, which is all a witness needs
+_PROPERTIES = {
+    "Lu": "A-Z", "Uppercase_Letter": "A-Z", "Uppercase": "A-Z",
+    "Ll": "a-z", "Lowercase_Letter": "a-z", "Lowercase": "a-z",
+    "L": "A-Za-z", "Letter": "A-Za-z", "Alpha": "A-Za-z", "Alphabetic": "A-Za-z",
+    "N": "0-9", "Nd": "0-9", "Number": "0-9", "Decimal_Number": "0-9",
+}  # fmt: skip
+_PROPERTY = re.compile(r"\\p\{([A-Za-z_]+)\}")
+
+
+def _properties(pattern: str) -> str | None:
+    """``\\p{Lu}`` as ``[A-Z]`` (inside a class: ``A-Z``); None for other properties."""
+    out, at = [], 0
+    for match in _PROPERTY.finditer(pattern):
+        ranges = _PROPERTIES.get(match[1])
+        if ranges is None:
+            return None
+        before = pattern[at : match.start()]
+        depth = _class_depth(pattern[: match.start()])
+        out.append(before + (ranges if depth else f"[{ranges}]"))
+        at = match.end()
+    return "".join(out) + pattern[at:]
+
+
+def _class_depth(prefix: str) -> int:
+    """1 when the end of ``prefix`` is inside a ``[...]`` class, else 0."""
+    inside, i = 0, 0
+    while i < len(prefix):
+        ch = prefix[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[" and not inside:
+            inside = 1
+        elif ch == "]" and inside:
+            inside = 0
+        i += 1
+    return inside
+
+
 def to_python(pattern: str, flags: str = "") -> str | None:
     """``pattern`` (JavaScript syntax) in Python's syntax, or None where the two cannot
-    agree (a control escape, Unicode property classes)."""
-    if "\\c" in pattern or "\\p{" in pattern or "\\P{" in pattern:
+    agree (a control escape, negated or unknown Unicode property classes)."""
+    if "\\c" in pattern or "\\P{" in pattern:
         return None
+    if "\\p{" in pattern:
+        replaced = _properties(pattern)
+        if replaced is None or "\\p{" in replaced:
+            return None
+        pattern = replaced
     out = _NAMED.sub("(?P<", pattern)
     out = _BACKREF.sub(r"(?P=\1)", out)
     out = _BRACED.sub(lambda m: f"\\U{int(m[1], 16):08x}", out)
