@@ -307,9 +307,10 @@ function witnessValues(scopes) {
   const own = [...direct, ...used.filter((r) => !direct.includes(r))];
   const outward = imported.length && (!own.length || passedOut(text0, name));
   const out = [];
-  const wit = (rs) => rs.forEach((r) => r.witnesses.slice(0, 3).forEach((w) => out.push(w)));
+  const per = Math.max(3, Math.floor(12 / Math.max(1, own.length)));  // one regex: its alternatives
+  const wit = (rs, n = 3) => rs.forEach((r) => r.witnesses.slice(0, n).forEach((w) => out.push(w)));
   if (outward && !direct.length) wit(imported);
-  wit(own);
+  wit(own, per);
   for (let i = 0; i < own.length; i++) {
     for (let j = i + 1; j < own.length && j < i + 3; j++) {
       const a = own[i].witnesses[0]; const b = own[j].witnesses;
@@ -319,6 +320,7 @@ function witnessValues(scopes) {
     }
   }
   own.forEach((r) => out.push(r.witnesses[0] + '\u0001'));
+  if (own.length) out.push(own[0].witnesses[0].repeat(Math.ceil(120 / own[0].witnesses[0].length)).slice(0, 240));  // past a length cap
   if (outward) {
     wit(imported);
     for (const r of own) for (const w of r.witnesses.slice(0, 3)) for (const m of imported) out.push(w + m.witnesses[0], w + m.witnesses.slice(-1)[0]);
@@ -333,6 +335,10 @@ function kindsOf(scopes, names) {
     for (const n of names) {
       const v = esc(n);
       for (const m of text.matchAll(new RegExp(`typeof\\s+${v}\\s*[!=]==?\\s*['"](\\w+)['"]`, 'g'))) kinds.add(m[1]);
+      const alias = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*typeof\\s+${v}(?![\\w$.])`).exec(text);
+      if (alias) {  // `var type = typeof val; if (type === 'string')`
+        for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${esc(alias[1])}\\s*[!=]==?\\s*['"](\\w+)['"]`, 'g'))) kinds.add(m[1]);
+      }
       for (const m of text.matchAll(new RegExp(`['"](\\w+)['"]\\s*[!=]==?\\s*typeof\\s+${v}(?![\\w$.])`, 'g'))) kinds.add(m[1]);
       if (new RegExp(`Array\\.isArray\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('array');
       if (new RegExp(`Number\\.is(Finite|Integer|SafeInteger|NaN)\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('number');
@@ -347,6 +353,10 @@ const INSTANCES = { Date: ['new Date(0)'], RegExp: ['/a/'], Map: ['new Map([["a"
 
 // objects whose keys or values are not plain words (quoting, escaping, validation paths)
 const ODD_KEYS = ['{ "a b": 1 }', '{ a: "x y" }', '{ a: "\\"q\\"" }', '{ a: "\\u0001" }'];
+
+// numbers by orders of magnitude: past thresholds a body compares with but computes
+// (`msAbs >= d` where `d = h * 24`), and half-way ones (`>= n * 1.5`)
+const MAGNITUDES = ['1000', '100000', '10000000', '1000000000', '150000', '-100000', '1e15'];
 
 function valuesOfKinds(kinds, pools, n) {
   return kinds.flatMap((k) => (INSTANCES[k] || (pools[k] || []).slice(0, n)));
@@ -498,6 +508,8 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
     const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
     const values = [];
     if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes));
+    const numeric = d && d.t ? T.fits(d.t, '1') : kind === 'number' || kinds.includes('number');
+    if (numeric) values.push(...MAGNITUDES);  // thresholds the file computes (`var d = h * 24`)
     if (!(d && d.t)) {
       values.push(...valuesOfKinds(kinds.filter((k) => k !== kind), pools, 4));
       if (['object', 'any'].includes(kind) || kinds.includes('object')) {
@@ -516,12 +528,23 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
   params.forEach((p, j) => {  // `options.signed && number === 0`: the others at each literal
     for (const l of comparedTo(entry.text, p.name)) starts.push([...base.slice(0, j), l, ...base.slice(j + 1)]);
   });
-  for (const start of starts) {  // the parameters' values taken in turn: none crowds out
+  extra.forEach((choices, j) => {  // an option object's first shapes with the others varied
+    for (const o of choices.filter((v) => v.startsWith('{')).slice(0, 2)) starts.push([...base.slice(0, j), o, ...base.slice(j + 1)]);
+  });
+  // the parameters' values taken in turn within a start, the starts taken in turn (the
+  // base call's first): no parameter and no start crowds out the others
+  const queues = starts.map((start) => {
     const lists = extra.map((choices, i) => (start !== base && start !== rich && start[i] !== base[i] ? [] : choices));
+    const q = [];
     const longest = Math.max(0, ...lists.map((l) => l.length));
     for (let k = 0; k < longest; k++) {
-      lists.forEach((choices, i) => { if (k < choices.length) add([...start.slice(0, i), choices[k], ...start.slice(i + 1)]); });
+      lists.forEach((choices, i) => { if (k < choices.length) q.push([...start.slice(0, i), choices[k], ...start.slice(i + 1)]); });
     }
+    return q;
+  });
+  const longest = Math.max(0, ...queues.map((q) => q.length));
+  for (let k = 0; k < longest && out.length < room; k++) {
+    for (const q of queues) if (k < q.length) add(q[k]);
   }
   out.forEach((args) => { args.guess = true; });  // shaped by guesses: no evidence of bugs
   return out;

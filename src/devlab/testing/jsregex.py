@@ -151,7 +151,8 @@ def _found(root: Any) -> list[tuple[str, str, str, str]]:
 
 def js_regexes(source: str, typescript: bool = False, limit: int = 24) -> list[dict[str, Any]]:
     """The file's regexes in source order: ``{"name", "raw", "witnesses"}`` (at most
-    ``limit`` regexes, 4 witnesses each; regexes without witnesses are left out)."""
+    ``limit`` regexes, 4 witnesses each, 12 for one with alternatives ``a|b``: each is
+    a branch of the code that follows; regexes without witnesses are left out)."""
     if not source or len(source) > _MAX_FILE:
         return []
     tree = get_parser("typescript" if typescript else "javascript").parse(source.encode())
@@ -162,7 +163,7 @@ def js_regexes(source: str, typescript: bool = False, limit: int = 24) -> list[d
             continue
         with warnings.catch_warnings():  # "possible nested set" FutureWarnings
             warnings.simplefilter("ignore")
-            found = witnesses(python, limit=4)
+            found = witnesses(python, limit=12 if "|" in python else 4)  # alternatives
         if found:
             out.append({"name": name, "raw": raw[:400], "witnesses": found})
         if len(out) >= limit:
