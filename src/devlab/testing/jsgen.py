@@ -364,7 +364,7 @@ def generate_js_tests(
     report(progress, "probe", 1, 5, "exports, documented examples and boundary calls")
     pools = {**_POOLS, "doc": doc_strings(pf.files, path)} if typescript else _POOLS
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
-            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 900,
+            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 1200,
             "regexes": project_regexes(pf.files, path),
             "call_timeout_ms": 2000, "examples": examples, "code_lines": lines}  # fmt: skip
     probe = js.sandbox(spec, {})

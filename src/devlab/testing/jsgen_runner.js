@@ -256,6 +256,8 @@ function scopesOf(text, name, depth = 0, self = '') {
   // to (`getcontenttype(string)` reads `obj.getHeader` of the same value)
   const out = [[text, name]];
   if (depth > 1 || !/^[A-Za-z_$][\w$]*$/.test(name)) return out;
+  const alias = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*${esc(name)}\\s*(?:\\|\\||\\?\\?|;|,|\\n)`, 'g');
+  for (const m of text.matchAll(alias)) out.push([text, m[1]]);  // `var opt = options || {}`
   for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
     const fn = fileFunctions[m[1]];
     if (!fn || fn.text === text || m[1] === self) continue;  // not the function itself again
@@ -292,6 +294,20 @@ function passedOut(text, name) {
     if (!(m[1] in fileFunctions) && new RegExp(`(?<![\\w$.])${v}(?![\\w$])`).test(m[2])) return true;
   }
   return false;
+}
+
+function separatorValues(scopes) {
+  // the short literals the body looks for in a string (`str.indexOf('=')`, `split(';')`)
+  // put between words, in the order it looks for them, quoted and %-escaped once
+  const seps = [];
+  for (const [text, name] of scopes) {
+    const re = new RegExp(`(?<![\\w$.])${esc(name)}\\.(?:indexOf|lastIndexOf|split|includes|startsWith|endsWith)\\(\\s*(["'])([^"'\\n]{1,3})\\1`, 'g');
+    for (const m of text.matchAll(re)) if (!seps.includes(m[2])) seps.push(m[2]);
+  }
+  if (!seps.length) return [];
+  const [a, b = a] = seps;
+  return [`x${a}1${b}y${a}2`, `x${a}1`, `x${b}y${a}2`, `x${a}"1"${b} y${a}%41${b}z${a}%E0`, `${a}${b}x${a}1${b}${b}x${a}2`]
+    .map((v) => JSON.stringify(v));
 }
 
 function witnessValues(scopes) {
@@ -348,7 +364,7 @@ function kindsOf(scopes, names) {
   return [...kinds];
 }
 
-const INSTANCES = { Date: ['new Date(0)'], RegExp: ['/a/'], Map: ['new Map([["a", 1]])'], Set: ['new Set([1])'],
+const INSTANCES = { Date: ['new Date(0)', 'new Date(NaN)'], RegExp: ['/a/'], Map: ['new Map([["a", 1]])'], Set: ['new Set([1])'],
   Error: ['new Error("a")'], Array: ['[1]'], Buffer: ['Buffer.from("a")'] };
 
 // objects whose keys or values are not plain words (quoting, escaping, validation paths)
@@ -363,10 +379,11 @@ function valuesOfKinds(kinds, pools, n) {
 }
 
 function aliasesOf(scopes, access) {
-  // `var type = obj.type` -> type: names the body gives a property's value
+  // `var type = obj.type`, `var p = typeof o.p === 'string' ? o.p.toLowerCase() : o.p`:
+  // names the body gives a property's value
   const out = [access];
   for (const [text] of scopes) {
-    const re = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*${esc(access)}(?![\\w$.(\\[])`, 'g');
+    const re = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=[^;=\\n]{0,80}?${esc(access)}(?![\\w$(\\[])`, 'g');
     for (const m of text.matchAll(re)) out.push(m[1]);
   }
   return [...new Set(out)].slice(0, 4);
@@ -385,6 +402,11 @@ function propValues(scopes, prop, pools) {
       }
     }
     for (const n of names) {
+      for (const m of text.matchAll(new RegExp(`switch\\s*\\(\\s*${esc(n)}\\s*\\)`, 'g'))) {  // its cases
+        for (const c of text.slice(m.index, m.index + 2000).matchAll(/\bcase\s+(["'][^"'\n]{0,40}["']|-?\d+(?:\.\d+)?|true|false|null)\s*:/g)) {
+          out.push(/^'/.test(c[1]) ? JSON.stringify(c[1].slice(1, -1)) : c[1]);
+        }
+      }
       for (const m of text.matchAll(new RegExp(`(?<![\\w$.]|typeof\\s+)${esc(n)}\\s*[!=]==?\\s*(["'][^"'\\n]{0,40}["']|-?\\d+(?:\\.\\d+)?)`, 'g'))) {
         out.push(/^["']/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
       }
@@ -400,6 +422,7 @@ function propValues(scopes, prop, pools) {
     out.push(...valuesOfKinds([...new Set(kinds)], pools, 3));
     if (kinds.includes('object')) out.push(...ODD_KEYS);
   }
+  if (out.length) out.push('1', '"a"');  // and a value of another kind (the error path)
   return [...new Set(out)].slice(0, 12);
 }
 
@@ -414,14 +437,14 @@ function optionObjects(scopes, pools) {
   const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
   const obj = (m) => `{ ${Object.entries(m).map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
   const base = Object.fromEntries(known.map((k) => [k, values[k][0]]));
-  const out = [obj(base)];
-  for (const k of known) {
-    for (const v of values[k].slice(1, 8)) out.push(obj({ ...base, [k]: v }));
+  const lists = known.map((k) => {
     const { [k]: _, ...rest } = base;
-    out.push(obj(rest));
-  }
-  for (const k of props.filter((x) => !known.includes(x))) out.push(obj({ ...base, [k]: 'true' }), obj({ ...base, [k]: '1' }));
-  const found = [...new Set(out)].slice(0, 32);
+    return [...values[k].slice(1, 10).map((v) => obj({ ...base, [k]: v })), obj(rest)];
+  });
+  for (const k of props.filter((x) => !known.includes(x))) lists.push([obj({ ...base, [k]: 'true' }), obj({ ...base, [k]: '1' })]);
+  const out = [obj(base)];
+  for (let i = 0; i < 10; i++) for (const l of lists) if (i < l.length) out.push(l[i]);  // each property in turn
+  const found = [...new Set(out)].slice(0, 48);
   found.forEach((v) => guessed.add(v));
   return found;
 }
@@ -490,7 +513,7 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
   }
   try {
-    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 2 - out.length));
+    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 3 - out.length));
   } catch (e) {  // a reading of the body these heuristics get wrong costs its calls only
     return out;
   }
@@ -507,7 +530,7 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
     const kinds = kindsOf(scopes, [p.name]);
     const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
     const values = [];
-    if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes));
+    if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes), ...separatorValues(scopes));
     const numeric = d && d.t ? T.fits(d.t, '1') : kind === 'number' || kinds.includes('number');
     if (numeric) values.push(...MAGNITUDES);  // thresholds the file computes (`var d = h * 24`)
     if (!(d && d.t)) {
