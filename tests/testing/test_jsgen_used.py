@@ -49,14 +49,22 @@ function parseSpec(text) {
   return out;
 }
 
-function render(spec) {
+function render(spec, options) {
   if (!spec || typeof spec !== 'object') throw new TypeError('spec is required');
+  var opt = options || {};
   var name = spec.name;
   if (!KEY.test(name)) throw new TypeError('bad name');
   var out = name;
   if (Array.isArray(spec.tags)) out += '[' + spec.tags.join(',') + ']';
   if (spec.level === 'high') out += '!';
-  return out;
+  switch (opt.style) {
+    case 'upper':
+      return out.toUpperCase();
+    case 'quoted':
+      return '"' + out + '"';
+    default:
+      return out;
+  }
 }
 
 module.exports = { parseSpec, render };
@@ -102,4 +110,5 @@ def test_regex_witnesses_and_option_objects_reach_every_branch(lab_settings: Set
         assert message in code
     assert "tags: [" in code  # an option property the body tests with Array.isArray
     assert "get: (" in code  # the helper's typeof obj.get === 'function'
+    assert 'style: "quoted"' in code  # a case of a property read through `var opt = options`
     assert result.suspected_bugs == []

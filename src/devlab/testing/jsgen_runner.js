@@ -180,14 +180,24 @@ function kindOf(p, jsdoc) {
   return 'any';
 }
 
-function propsOf(text, name, cap = 6) {
-  // the properties the body reads from a parameter (`options.long` -> long)
+function propsOf(text, name, cap = 6, brackets = false) {
+  // the properties the body reads from a parameter (`options.long` -> long; with
+  // `brackets`, also `headers['if-none-match']`)
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const found = new Set();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
     if (!['length', 'constructor', 'hasOwnProperty', 'toString'].includes(m[1])) found.add(m[1]);
   }
+  if (brackets) {
+    for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${esc(name)}\\[\\s*(["'])([^"'\\n\\\\]{1,40})\\1\\s*\\]`, 'g'))) found.add(m[2]);
+  }
   return [...found].slice(0, cap);
+}
+
+function accessesOf(p, prop) {
+  // how the body may write a read of property `prop` of `p`
+  const ident = /^[A-Za-z_$][\w$]*$/.test(prop);
+  return [...(ident ? [`${p}.${prop}`] : []), `${p}['${prop}']`, `${p}["${prop}"]`];
 }
 
 // values whose property types are guesses: a crash on them is no evidence of a bug
@@ -393,7 +403,7 @@ function propValues(scopes, prop, pools) {
   // the values worth trying for one option property, from how the body uses it
   const out = [];
   for (const [text, p] of scopes) {
-    const names = aliasesOf([[text, p]], `${p}.${prop}`);
+    const names = [...new Set(accessesOf(p, prop).flatMap((a) => aliasesOf([[text, p]], a)))].filter((n) => text.includes(n));
     for (const r of regexesIn(text)) {
       const key = esc(r.name || r.raw);
       if (names.some((n) => new RegExp(`${key}\\.(test|exec)\\(\\s*${esc(n)}\\s*\\)|${esc(n)}\\.(match|search|replace|split)\\(\\s*${key}`).test(text))) {
@@ -430,7 +440,7 @@ function optionObjects(scopes, pools) {
   // objects with the properties the body (and the helpers it passes them to) reads, each
   // given the values its use suggests: all of them at once, then each varied or left out
   const props = [];
-  for (const [text, p] of scopes) for (const k of propsOf(text, p, 12)) if (!props.includes(k)) props.push(k);
+  for (const [text, p] of scopes) for (const k of propsOf(text, p, 12, true)) if (!props.includes(k)) props.push(k);
   if (!props.length) return [];
   const values = Object.fromEntries(props.map((k) => [k, propValues(scopes, k, pools)]));
   const known = props.filter((k) => values[k].length);
