@@ -29,6 +29,7 @@ from devlab.config import load_settings
 from devlab.search import index_project
 from devlab.testing import GenerateRequest, generate_for_project, llm_model
 from devlab.testing.jestrun import GLOBAL_JEST
+from devlab.testing.jsprops import GLOBAL_ROOT
 from devlab.workbench import Workbench
 
 PACKAGES = ["bytes@3.1.2", "ms@2.1.3", "camelcase@6.3.0", "escape-html@1.0.3"]
@@ -72,6 +73,10 @@ def _outside(root: Path, test_path: str, code: str, framework: str) -> tuple[str
     target = root / test_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(code)
+    modules = root / "node_modules"  # a kept fast-check property finds it as a devDependency
+    modules.mkdir(exist_ok=True)
+    if not (modules / "fast-check").exists():
+        (modules / "fast-check").symlink_to(Path(GLOBAL_ROOT) / "fast-check")
     if framework == "jest":
         return _outside_jest(root, test_path)
     run = subprocess.run(["node", "--test", "--experimental-test-coverage", test_path],

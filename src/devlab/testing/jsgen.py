@@ -44,6 +44,7 @@ from devlab.testing.errors import NothingToTest
 from devlab.testing.jestrun import jest_tests, run_jest_suite
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsprops import FC_SEED, fast_check, fc_import, property_candidates
+from devlab.testing.jsregex import project_regexes
 from devlab.testing.jsrun import (
     JS_SUFFIXES,
     TS_SUFFIXES,
@@ -266,6 +267,7 @@ def _verify(
     name = js.test_path.rsplit("/", 1)[0] + "/_devlab_candidates" + ext
     head = _with_fc(js.header, cands).replace("const test = require('node:test');", "").replace(
         "import test from 'node:test';", "")  # fmt: skip
+    head = _fc_by_path(js, head)
     text = (
         "const test = globalThis.__devlabTest;\n" + head + "\n\n" + "\n".join(c[2] for c in cands)
     )
@@ -363,7 +365,8 @@ def generate_js_tests(
     report(progress, "probe", 1, 5, "exports, documented examples and boundary calls")
     pools = {**_POOLS, "doc": doc_strings(pf.files, path)} if typescript else _POOLS
     spec = {"mode": "probe", "target": path, "esm": esm, "binding": binding,
-            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 600,
+            "jsdoc": doc.types, "pools": pools, "max_calls": 64, "max_total": 1200,
+            "regexes": project_regexes(pf.files, path),
             "call_timeout_ms": 2000, "examples": examples, "code_lines": lines}  # fmt: skip
     probe = js.sandbox(spec, {})
     if probe.get("error"):
@@ -416,6 +419,17 @@ def _with_fc(header: str, cands: list[Cand]) -> str:
     if not any(c[3] == "property" for c in cands):
         return header
     return header + "\n" + fc_import(header)
+
+
+def _fc_by_path(js: _Js, text: str) -> str:
+    """``text`` importing the sandbox's shared fast-check by its path in an ES module: the
+    runner's ``node_modules/fast-check`` link cannot be made where the project's installed
+    packages are mounted read-only there, and ES modules ignore NODE_PATH (the file
+    handed to the user keeps ``'fast-check'``, a devDependency)."""
+    if not (js.esm and js.node_path) or "import fc from 'fast-check';" not in text:
+        return text
+    entry = json.dumps(f"{js.node_path}/fast-check/lib/esm/fast-check.js")
+    return text.replace("import fc from 'fast-check';", f"import fc from {entry};")
 
 
 def _node_file(js: _Js, cands: list[Cand]) -> str:
@@ -529,7 +543,7 @@ def _finish(
     code = head + header + "\n\n" + "\n".join(c[2] for c, _ in kept) if kept else ""
     after, proof = before, {}
     if kept:
-        run = js.suite({js.test_path: code}, [*existing, js.test_path])
+        run = js.suite({js.test_path: _fc_by_path(js, code)}, [*existing, js.test_path])
         after = _summary_of(run, js.path, js.pf.files[js.path]) or before
         if js.typescript and js.framework == "node:test":  # jest's istanbul: statements only
             after = _code_only(run, js.path, lines, js.pf.files[js.path]) or after

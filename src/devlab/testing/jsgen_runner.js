@@ -180,14 +180,24 @@ function kindOf(p, jsdoc) {
   return 'any';
 }
 
-function propsOf(text, name) {
-  // the properties the body reads from a parameter (`options.long` -> long)
+function propsOf(text, name, cap = 6, brackets = false) {
+  // the properties the body reads from a parameter (`options.long` -> long; with
+  // `brackets`, also `headers['if-none-match']`)
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const found = new Set();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
     if (!['length', 'constructor', 'hasOwnProperty', 'toString'].includes(m[1])) found.add(m[1]);
   }
-  return [...found].slice(0, 6);
+  if (brackets) {
+    for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${esc(name)}\\[\\s*(["'])([^"'\\n\\\\]{1,40})\\1\\s*\\]`, 'g'))) found.add(m[2]);
+  }
+  return [...found].slice(0, cap);
+}
+
+function accessesOf(p, prop) {
+  // how the body may write a read of property `prop` of `p`
+  const ident = /^[A-Za-z_$][\w$]*$/.test(prop);
+  return [...(ident ? [`${p}.${prop}`] : []), `${p}['${prop}']`, `${p}["${prop}"]`];
 }
 
 // values whose property types are guesses: a crash on them is no evidence of a bug
@@ -224,6 +234,229 @@ function typeofsOf(text, name) {
     at = text.indexOf(`typeof ${name}`, at + 1);
   }
   return [...found].filter((k) => ['string', 'number', 'boolean', 'object', 'function'].includes(k));
+}
+
+// ---- what the body does with a parameter: its helpers, regexes, option properties ----
+const esc = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+let fileFunctions = Object.create(null);  // name -> { params, text } of the file's own `function NAME(...)`
+
+function localFunctions() {
+  // the file's named functions (`function f(...) {`, `const f = (...) => ...`), bodies
+  // cut by brace depth (strings skipped); an arrow without braces ends with its line
+  const out = Object.create(null);
+  const starts = /\bfunction\s+([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?(?:function\b[^(]{0,40})?\((?=[^()]{0,200}\)\s*(?:=>|\{))/g;
+  for (const m of source.matchAll(starts)) {
+    if (Object.keys(out).length >= 200) break;
+    let depth = 0; let quote = ''; let i = m.index; let opened = false;
+    for (; i < source.length && i - m.index < 20000; i++) {
+      const ch = source[i];
+      if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+      if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+      else if (ch === '{') { depth++; opened = true; } else if (ch === '}' && --depth === 0 && opened) break;
+      else if (ch === '\n' && !opened && depth === 0 && source.slice(m.index, i).includes('=>')) break;
+    }
+    const text = source.slice(m.index, i + 1).replace(/^(?:const|let|var)\s+[\w$]+\s*=\s*/, '');
+    out[m[1] || m[2]] = { params: paramsOf(text), text };
+  }
+  return out;
+}
+
+function scopesOf(text, name, depth = 0, self = '') {
+  // [text, name] pairs: the body itself, then the file's helpers the parameter is passed
+  // to (`getcontenttype(string)` reads `obj.getHeader` of the same value)
+  const out = [[text, name]];
+  if (depth > 1 || !/^[A-Za-z_$][\w$]*$/.test(name)) return out;
+  const alias = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*${esc(name)}\\s*(?:\\|\\||\\?\\?|;|,|\\n)`, 'g');
+  for (const m of text.matchAll(alias)) out.push([text, m[1]]);  // `var opt = options || {}`
+  for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
+    const fn = fileFunctions[m[1]];
+    if (!fn || fn.text === text || m[1] === self) continue;  // not the function itself again
+    const i = splitTop(m[2]).indexOf(name);
+    if (i >= 0 && fn.params[i] && !fn.params[i].kind) out.push(...scopesOf(fn.text, fn.params[i].name, depth + 1, m[1]));
+  }
+  return out.slice(0, 6);
+}
+
+function regexesIn(text) {
+  // the file's regexes this text uses (by bound name or by its literal), in order of use
+  const found = [];
+  for (const r of spec.regexes || []) {
+    if (r.imported) continue;
+    const at = r.name ? text.search(new RegExp(`(?<![\\w$])${esc(r.name)}(?![\\w$])`)) : text.indexOf(r.raw);
+    const raw = text.indexOf(r.raw);
+    const first = [at, raw].filter((x) => x >= 0);
+    if (first.length) found.push([Math.min(...first), r]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+}
+
+function appliedTo(text, r, name) {
+  // whether the body runs regex `r` on `name` itself (RE.test(name), name.match(RE), ...)
+  const key = esc(r.name || r.raw); const v = esc(name);
+  return new RegExp(`${key}\\.(test|exec)\\(\\s*${v}\\s*\\)|(?<![\\w$.])${v}\\.(match|matchAll|search|replace|replaceAll|split)\\(\\s*${key}`).test(text);
+}
+
+function passedOut(text, name) {
+  // whether `name` is passed to a function the file does not define (an imported helper)
+  const v = esc(name);
+  // (a compiled import is called as `(0, utils_js_1.f)(name)`)
+  for (const m of text.matchAll(new RegExp(`([A-Za-z_$][\\w$]*)\\)?\\s*\\(([^()]{0,200})\\)`, 'g'))) {
+    if (!(m[1] in fileFunctions) && new RegExp(`(?<![\\w$.])${v}(?![\\w$])`).test(m[2])) return true;
+  }
+  return false;
+}
+
+function separatorValues(scopes) {
+  // the short literals the body looks for in a string (`str.indexOf('=')`, `split(';')`)
+  // put between words, in the order it looks for them, quoted and %-escaped once
+  const seps = [];
+  for (const [text, name] of scopes) {
+    const re = new RegExp(`(?<![\\w$.])${esc(name)}\\.(?:indexOf|lastIndexOf|split|includes|startsWith|endsWith)\\(\\s*(["'])([^"'\\n]{1,3})\\1`, 'g');
+    for (const m of text.matchAll(re)) if (!seps.includes(m[2])) seps.push(m[2]);
+  }
+  if (!seps.length) return [];
+  const [a, b = a] = seps;
+  return [`x${a}1${b}y${a}2`, `x${a}1`, `x${b}y${a}2`, `x${a}"1"${b} y${a}%41${b}z${a}%E0`, `${a}${b}x${a}1${b}${b}x${a}2`]
+    .map((v) => JSON.stringify(v));
+}
+
+function witnessValues(scopes) {
+  // strings the body's regexes match: each alone, two in the order they are used
+  // (`type` then `; param=value`), and near misses (a character no class takes); the
+  // imported files' regexes when the parameter goes to an imported helper (or nothing
+  // here tests it), alone and after each of the body's own (`^` + a version)
+  const [text0, name] = scopes[0];
+  const used = [];
+  for (const [text] of scopes) for (const r of regexesIn(text)) if (!used.includes(r)) used.push(r);
+  const imported = (spec.regexes || []).filter((r) => r.imported).slice(0, 4);
+  const direct = used.filter((r) => scopes.some(([t, n]) => appliedTo(t, r, n)));
+  const own = [...direct, ...used.filter((r) => !direct.includes(r))];
+  const outward = imported.length && (!own.length || passedOut(text0, name));
+  const out = [];
+  const per = Math.max(3, Math.floor(12 / Math.max(1, own.length)));  // one regex: its alternatives
+  const wit = (rs, n = 3) => rs.forEach((r) => r.witnesses.slice(0, n).forEach((w) => out.push(w)));
+  if (outward && !direct.length) wit(imported);
+  wit(own, per);
+  for (let i = 0; i < own.length; i++) {
+    for (let j = i + 1; j < own.length && j < i + 3; j++) {
+      const a = own[i].witnesses[0]; const b = own[j].witnesses;
+      out.push(a + b[0], a + b[0] + '\u0001', a + '\u0001' + b[0], a + b[0] + '\u0001' + b[0],
+        a + b[0] + a, a + a + b[0]);  // and the two interleaved (`aBa`, `AAb`)
+      b.slice(1).forEach((w) => out.push(a + w));
+    }
+  }
+  own.forEach((r) => out.push(r.witnesses[0] + '\u0001'));
+  if (own.length) out.push(own[0].witnesses[0].repeat(Math.ceil(120 / own[0].witnesses[0].length)).slice(0, 240));  // past a length cap
+  if (outward) {
+    wit(imported);
+    for (const r of own) for (const w of r.witnesses.slice(0, 3)) for (const m of imported) out.push(w + m.witnesses[0], w + m.witnesses.slice(-1)[0]);
+  }
+  return [...new Set(out)].slice(0, 40).map((w) => JSON.stringify(w));
+}
+
+function kindsOf(scopes, names) {
+  // how the body tests a value: typeof, Array.isArray, Number.isFinite, instanceof
+  const kinds = new Set();
+  for (const [text] of scopes) {
+    for (const n of names) {
+      const v = esc(n);
+      for (const m of text.matchAll(new RegExp(`typeof\\s+${v}\\s*[!=]==?\\s*['"](\\w+)['"]`, 'g'))) kinds.add(m[1]);
+      const alias = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*typeof\\s+${v}(?![\\w$.])`).exec(text);
+      if (alias) {  // `var type = typeof val; if (type === 'string')`
+        for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${esc(alias[1])}\\s*[!=]==?\\s*['"](\\w+)['"]`, 'g'))) kinds.add(m[1]);
+      }
+      for (const m of text.matchAll(new RegExp(`['"](\\w+)['"]\\s*[!=]==?\\s*typeof\\s+${v}(?![\\w$.])`, 'g'))) kinds.add(m[1]);
+      if (new RegExp(`Array\\.isArray\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('array');
+      if (new RegExp(`Number\\.is(Finite|Integer|SafeInteger|NaN)\\(\\s*${v}\\s*\\)`).test(text)) kinds.add('number');
+      for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${v}\\s+instanceof\\s+(Date|RegExp|Map|Set|Error|Array|Buffer)\\b`, 'g'))) kinds.add(m[1]);
+    }
+  }
+  return [...kinds];
+}
+
+const INSTANCES = { Date: ['new Date(0)', 'new Date(NaN)'], RegExp: ['/a/'], Map: ['new Map([["a", 1]])'], Set: ['new Set([1])'],
+  Error: ['new Error("a")'], Array: ['[1]'], Buffer: ['Buffer.from("a")'] };
+
+// objects whose keys or values are not plain words (quoting, escaping, validation paths)
+const ODD_KEYS = ['{ "a b": 1 }', '{ a: "x y" }', '{ a: "\\"q\\"" }', '{ a: "\\u0001" }'];
+
+// numbers by orders of magnitude: past thresholds a body compares with but computes
+// (`msAbs >= d` where `d = h * 24`), and half-way ones (`>= n * 1.5`)
+const MAGNITUDES = ['1000', '100000', '10000000', '1000000000', '150000', '-100000', '1e15'];
+
+function valuesOfKinds(kinds, pools, n) {
+  return kinds.flatMap((k) => (INSTANCES[k] || (pools[k] || []).slice(0, n)));
+}
+
+function aliasesOf(scopes, access) {
+  // `var type = obj.type`, `var p = typeof o.p === 'string' ? o.p.toLowerCase() : o.p`:
+  // names the body gives a property's value
+  const out = [access];
+  for (const [text] of scopes) {
+    const re = new RegExp(`(?:var|let|const)\\s+([A-Za-z_$][\\w$]*)\\s*=[^;=\\n]{0,80}?${esc(access)}(?![\\w$(\\[])`, 'g');
+    for (const m of text.matchAll(re)) out.push(m[1]);
+  }
+  return [...new Set(out)].slice(0, 4);
+}
+
+function propValues(scopes, prop, pools) {
+  // the values worth trying for one option property, from how the body uses it
+  const out = [];
+  for (const [text, p] of scopes) {
+    const names = [...new Set(accessesOf(p, prop).flatMap((a) => aliasesOf([[text, p]], a)))].filter((n) => text.includes(n));
+    for (const r of regexesIn(text)) {
+      const key = esc(r.name || r.raw);
+      if (names.some((n) => new RegExp(`${key}\\.(test|exec)\\(\\s*${esc(n)}\\s*\\)|${esc(n)}\\.(match|search|replace|split)\\(\\s*${key}`).test(text))) {
+        r.witnesses.slice(0, 2).forEach((w) => out.push(JSON.stringify(w)));
+        out.push(JSON.stringify(r.witnesses[0] + '\u0001'));
+      }
+    }
+    for (const n of names) {
+      for (const m of text.matchAll(new RegExp(`switch\\s*\\(\\s*${esc(n)}\\s*\\)`, 'g'))) {  // its cases
+        for (const c of text.slice(m.index, m.index + 2000).matchAll(/\bcase\s+(["'][^"'\n]{0,40}["']|-?\d+(?:\.\d+)?|true|false|null)\s*:/g)) {
+          out.push(/^'/.test(c[1]) ? JSON.stringify(c[1].slice(1, -1)) : c[1]);
+        }
+      }
+      for (const m of text.matchAll(new RegExp(`(?<![\\w$.]|typeof\\s+)${esc(n)}\\s*[!=]==?\\s*(["'][^"'\\n]{0,40}["']|-?\\d+(?:\\.\\d+)?)`, 'g'))) {
+        out.push(/^["']/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
+      }
+    }
+    const kinds = kindsOf([[text, p]], names);
+    for (const n of names) {  // passed on to a helper: how the helper tests it
+      for (const m of text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]{0,200})\)/g)) {
+        const fn = fileFunctions[m[1]];
+        const i = fn ? splitTop(m[2]).indexOf(n) : -1;
+        if (i >= 0 && fn.params[i] && fn.text !== text) kinds.push(...kindsOf([[fn.text, fn.params[i].name]], [fn.params[i].name]));
+      }
+    }
+    out.push(...valuesOfKinds([...new Set(kinds)], pools, 3));
+    if (kinds.includes('object')) out.push(...ODD_KEYS);
+  }
+  if (out.length) out.push('1', '"a"');  // and a value of another kind (the error path)
+  return [...new Set(out)].slice(0, 12);
+}
+
+function optionObjects(scopes, pools) {
+  // objects with the properties the body (and the helpers it passes them to) reads, each
+  // given the values its use suggests: all of them at once, then each varied or left out
+  const props = [];
+  for (const [text, p] of scopes) for (const k of propsOf(text, p, 12, true)) if (!props.includes(k)) props.push(k);
+  if (!props.length) return [];
+  const values = Object.fromEntries(props.map((k) => [k, propValues(scopes, k, pools)]));
+  const known = props.filter((k) => values[k].length);
+  const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+  const obj = (m) => `{ ${Object.entries(m).map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+  const base = Object.fromEntries(known.map((k) => [k, values[k][0]]));
+  const lists = known.map((k) => {
+    const { [k]: _, ...rest } = base;
+    return [...values[k].slice(1, 10).map((v) => obj({ ...base, [k]: v })), obj(rest)];
+  });
+  for (const k of props.filter((x) => !known.includes(x))) lists.push([obj({ ...base, [k]: 'true' }), obj({ ...base, [k]: '1' })]);
+  const out = [obj(base)];
+  for (let i = 0; i < 10; i++) for (const l of lists) if (i < l.length) out.push(l[i]);  // each property in turn
+  const found = [...new Set(out)].slice(0, 48);
+  found.forEach((v) => guessed.add(v));
+  return found;
 }
 
 function wellTyped(entry, args, jsdoc) {
@@ -289,7 +522,78 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     const spread = options[0].filter((_, k) => k % step === 0 || k >= options[0].length - 3);
     for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
   }
+  try {
+    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 3 - out.length));
+  } catch (e) {  // a reading of the body these heuristics get wrong costs its calls only
+    return out;
+  }
+}
+
+function usedCalls(params, declared, pools, entry, base, seen, room) {
+  // more calls from what the body does with each parameter (after the calls above, which
+  // they never displace): strings its regexes match, the kinds it tests for (typeof,
+  // Array.isArray, instanceof, Number.isFinite), objects with the properties it reads;
+  // each varied over the base call, then over a base of these values themselves
+  const extra = params.map((p, i) => {
+    const scopes = scopesOf(entry.text, p.name, 0, entry.label.replace(/^new /, '').split('.').pop());
+    const d = declared && declared[i];
+    const kinds = kindsOf(scopes, [p.name]);
+    const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
+    const values = [];
+    if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes), ...separatorValues(scopes));
+    const numeric = d && d.t ? T.fits(d.t, '1') : kind === 'number' || kinds.includes('number');
+    if (numeric) values.push(...MAGNITUDES);  // thresholds the file computes (`var d = h * 24`)
+    if (!(d && d.t)) {
+      values.push(...valuesOfKinds(kinds.filter((k) => k !== kind), pools, 4));
+      if (['object', 'any'].includes(kind) || kinds.includes('object')) {
+        values.push(...optionObjects(scopes, pools), ...ODD_KEYS);
+      }
+    }
+    return [...new Set(values)];
+  });
+  const out = [];
+  const add = (args) => {
+    const key = args.join('\u0000');
+    if (!seen.has(key) && out.length < room) { seen.add(key); out.push(args); }
+  };
+  const rich = base.map((b, i) => extra[i][0] || b);
+  const starts = [base, rich];
+  params.forEach((p, j) => {  // `options.signed && number === 0`: the others at each literal
+    for (const l of comparedTo(entry.text, p.name)) starts.push([...base.slice(0, j), l, ...base.slice(j + 1)]);
+  });
+  extra.forEach((choices, j) => {  // an option object's first shapes with the others varied
+    for (const o of choices.filter((v) => v.startsWith('{')).slice(0, 2)) starts.push([...base.slice(0, j), o, ...base.slice(j + 1)]);
+  });
+  // the parameters' values taken in turn within a start, the starts taken in turn (the
+  // base call's first): no parameter and no start crowds out the others
+  const queues = starts.map((start) => {
+    const lists = extra.map((choices, i) => (start !== base && start !== rich && start[i] !== base[i] ? [] : choices));
+    const q = [];
+    const longest = Math.max(0, ...lists.map((l) => l.length));
+    for (let k = 0; k < longest; k++) {
+      lists.forEach((choices, i) => { if (k < choices.length) q.push([...start.slice(0, i), choices[k], ...start.slice(i + 1)]); });
+    }
+    return q;
+  });
+  const longest = Math.max(0, ...queues.map((q) => q.length));
+  for (let k = 0; k < longest && out.length < room; k++) {
+    for (const q of queues) if (k < q.length) add(q[k]);
+  }
+  out.forEach((args) => { args.guess = true; });  // shaped by guesses: no evidence of bugs
   return out;
+}
+
+function comparedTo(text, name) {
+  // the literals the body compares a parameter with (`number === 0`, `n < 1`)
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  const v = esc(name);
+  const lit = `(-?\\d+(?:\\.\\d+)?|"[^"\\n]{0,40}"|'[^'\\n]{0,40}')`;
+  const found = [];
+  for (const re of [new RegExp(`(?<![\\w$.]|typeof\\s+)${v}\\s*(?:[!=]==?|[<>]=?)\\s*${lit}`, 'g'),
+    new RegExp(`${lit}\\s*(?:[!=]==?|[<>]=?)\\s*${v}(?![\\w$.])`, 'g')]) {
+    for (const m of text.matchAll(re)) found.push(/^'/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
+  }
+  return [...new Set(found)].slice(0, 3);
 }
 
 function entriesOf(mod, binding) {
@@ -408,6 +712,7 @@ async function probe() {
     } catch (e) { /* a declaration file the parser cannot read: JSDoc only */ }
   }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
+  fileFunctions = localFunctions();
   const calls = [];
   for (const entry of entries) {
     const jsdoc = spec.jsdoc[entry.label.replace(/^new /, '').split('.').pop()] || {};
@@ -420,7 +725,7 @@ async function probe() {
     for (const args of callsOf(entry, spec.pools, jsdoc, spec.max_calls)) {
       const callee = entry.ctor ? entry.expr.replace('@CTOR@', `(${prefix})`) : entry.expr;
       calls.push({ target: entry.label, expr: `${callee}(${args.join(', ')})`, args, doc: false,
-        typed: wellTyped(entry, args, jsdoc) });
+        typed: !args.guess && wellTyped(entry, args, jsdoc) });
     }
   }
   for (const ex of spec.examples) {
