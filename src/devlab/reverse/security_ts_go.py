@@ -13,279 +13,53 @@ queries built with ``fmt.Sprintf`` or ``+``, ``os`` file functions and
 filters, XPath queries, session values. Configuration rules: ``InsecureSkipVerify``,
 old TLS versions, cookies without ``Secure``/``HttpOnly``, ``crypto/md5``/``sha1``,
 DES/RC4, ``math/rand`` for secrets, ``net/http/pprof``, hard-coded credentials.
+
+The parts: ``security_ts_go_tables`` (rule tables, helpers), ``security_ts_go_names``
+(``GoAnalysis``) and the scan in layers: ``security_ts_go_scan_base`` (state, names),
+``_scan_config`` (configuration rules), ``_scan_sinks`` (sink families), and here
+``GoScan``: calls (sources, sanitisers), assignments, statements, composite literals,
+guards and the handler table.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from tree_sitter import Node, Tree
+from tree_sitter import Node
 
-from devlab.reverse.security_tables import load_table
 from devlab.reverse.security_ts_core import (
     ALL_KINDS,
     CLI_PRESET,
-    PASSWORDISH,
     PREFIX_GUARD,
-    SHELL_FLAGS,
-    SHELLS,
-    SQL_TEXT,
-    FileAnalysis,
     Scan,
-    Summary,
-    make_rules,
     row,
     same,
     union,
-    unwrap,
-    words,
+)
+from devlab.reverse.security_ts_go_names import GoAnalysis
+from devlab.reverse.security_ts_go_scan_sinks import GoSinks
+from devlab.reverse.security_ts_go_tables import (
+    CLEAN_FUNCS,
+    COOKIEISH,
+    CTX_BINDERS,
+    CTX_SOURCES,
+    CTX_TYPES,
+    DB_RECV,
+    FUNCTION_TYPES,
+    NUMERIC_CONVERSIONS,
+    REQ_FIELDS,
+    SANITISERS,
+    SQL_METHODS,
+    descendants_of_params,
+    variadic_index,
 )
 from devlab.reverse.taint import Taint
 
-__all__ = ["GoAnalysis"]
+__all__ = ["DB_RECV", "SQL_METHODS", "GoAnalysis", "GoScan"]
 
 
-FUNCTION_TYPES = words("function_declaration method_declaration func_literal")
-RULES = make_rules(
-    "GO",
-    {
-        "cmd": 'Run a fixed program with exec.Command("prog", args...) (no "sh -c") and '
-        "validate user values against an allow-list.",
-        "sql": 'Use placeholders: db.Query("SELECT ... WHERE id = ?", id) ($1 for '
-        "PostgreSQL), never fmt.Sprintf or + to build queries.",
-        "path": "Keep only filepath.Base(name), or filepath.Join(base, name) followed by a "
-        "strings.HasPrefix(filepath.Clean(p), base) check (or filepath.IsLocal).",
-        "ssrf": "Parse the URL (url.Parse), check scheme and host against an allow-list and "
-        "block internal addresses before requesting it.",
-        "redirect": "Redirect only to relative paths or allow-listed hosts.",
-        "xss": "Render with html/template (it escapes), escape with html.EscapeString(), and "
-        "never convert user data to template.HTML.",
-        "ldap": "Escape filter values with ldap.EscapeFilter().",
-        "xpath": "Do not concatenate input into XPath expressions; validate it strictly.",
-        "trust": "Validate the value before storing it in the session.",
-        "ssti": "Parse templates only from trusted files/constants; pass user data as the "
-        "template's data argument.",
-    },
-)
-
-GO_BUILTINS = words(
-    "len cap append make new panic recover print println copy delete close min max clear "
-    "complex real imag nil true false iota string int int64 int32 uint uint64 uint32 byte "
-    "rune float64 float32 bool error any"
-)
-#: the rule tables (sources, sinks, sanitisers, propagators) as data
-T = load_table("go")
-REQ_FIELDS = T.names("sources.request_fields")
-CTX_SOURCES = T.names("sources.context_methods")
-CTX_BINDERS = T.names("sources.context_binders")
-CTX_TYPES = T.pattern("sources.context_types")
-SANITISERS = T.kinds("sanitisers")
-NUMERIC_CONVERSIONS = T.names("propagators.numeric_conversions")
-CLEAN_FUNCS = T.names("propagators.clean_calls")
-SHELL_FUNCS = T.positions("sinks.cmd.calls")
-OS_PATH_FUNCS = T.names("sinks.path.os_functions")
-SQL_METHODS = T.positions("sinks.sql.methods")
-GORM_METHODS = T.names("sinks.sql.gorm_methods")
-DB_RECV = T.pattern("sinks.sql.receivers")
-HTTP_FUNCS = T.positions("sinks.ssrf.calls")
-HTML_TYPES = T.names("sinks.xss.template_types")
-FPRINT = T.names("sinks.xss.fprint")
-RAND_FUNCS = T.names("config.math_rand_functions")
-COOKIEISH = T.pattern("config.cookie_names")
-
-
-# package names read as these import paths when a file (or snippet) does not import them
-DEFAULT_IMPORTS = T.mapping("modules.default_imports")
-
-
-class GoAnalysis(FileAnalysis):
-    """Go file analysis: imports (alias -> path), functions and methods, package vars."""
-
-    prefix = "GO"
-    rules = RULES
-
-    def __init__(self, path: str, text: str, src: bytes, tree: Tree, language: str) -> None:
-        super().__init__(path, text, src, tree, language)
-        self.imports: dict[str, str] = {}  # local name -> import path
-
-    def prepare(self) -> None:
-        for name, path in DEFAULT_IMPORTS.items():  # snippets and broken import blocks
-            self.imports.setdefault(name, path)
-        for node in self.tree.root_node.named_children:
-            if node.type == "import_declaration":
-                for spec in descendants_of(node, "import_spec"):
-                    path = self.text(spec.child_by_field_name("path")).strip('"`')
-                    name_node = spec.child_by_field_name("name")
-                    name = self.text(name_node) if name_node is not None else ""
-                    if path == "net/http/pprof":
-                        self.config(
-                            "DEBUG",
-                            "CWE-489",
-                            "Profiling endpoints exposed",
-                            spec,
-                            "Importing net/http/pprof registers /debug/pprof/ handlers on the "
-                            "default mux: heap dumps, goroutine stacks and CPU profiles "
-                            "become reachable.",
-                            "medium",
-                            "high",
-                            "Serve pprof only on a separate, internal-only listener (or remove "
-                            "the import from production builds).",
-                            None,
-                        )
-                    if name in ("_", "."):
-                        continue
-                    local = name or _package_name(path)
-                    self.imports[local] = path
-            elif node.type == "function_declaration":
-                self.register(self.text(node.child_by_field_name("name")), node)
-            elif node.type == "method_declaration":
-                self.register("." + self.text(node.child_by_field_name("name")), node)
-
-    def symbol_of(self, fn: Node, parent: str | None) -> str | None:
-        if fn.type == "func_literal":
-            return parent
-        name = self.text(fn.child_by_field_name("name"))
-        if fn.type == "method_declaration":
-            recv = self.text(fn.child_by_field_name("receiver"))
-            # A match may start only where a word starts (quadratic on a long
-            # identifier otherwise: issue 13's sweep of the analysers' literals).
-            m = re.search(r"(?<!\w)(\w+)(\[[^\]]{0,256}\])?\s*\)\s*$", recv)
-            if m:
-                return f"{m.group(1)}.{name}"
-        return name
-
-    def params(self, fn: Node) -> list[tuple[int, str, Node, Taint | None]]:
-        ps = fn.child_by_field_name("parameters")
-        out: list[tuple[int, str, Node, Taint | None]] = []
-        if ps is None:
-            return out
-        i = 0
-        for p in ps.named_children:
-            if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-                continue
-            typ = self.text(p.child_by_field_name("type"))
-            names = p.children_by_field_name("name")
-            for n in names or [p]:
-                name = self.text(n) if names else ""
-                src: Taint | None = None
-                if "httprouter.Params" in typ:
-                    line = row(p)
-                    src = Taint("httprouter params").then(
-                        line, self.code(line), f"source: route parameters {name}"
-                    )
-                if name:
-                    out.append((i, name, p, src))
-                i += 1
-        return out
-
-    def qual(self, node: Node | None) -> str:
-        """``exec.Command`` -> ``os/exec.Command`` (import path resolved), else the text."""
-        if node is None:
-            return "?"
-        if node.type == "selector_expression":
-            op = node.child_by_field_name("operand")
-            field = self.text(node.child_by_field_name("field"))
-            if op is not None and op.type == "identifier":
-                path = self.imports.get(self.text(op))
-                if path is not None:  # github.com/go-ldap/ldap/v3 -> .../ldap (major version)
-                    return f"{MAJOR_VERSION.sub('', path)}.{field}"
-            return f"{self.text(op)[:60]}.{field}"
-        if node.type == "identifier":
-            return self.text(node)
-        return "?"
-
-
-MAJOR_VERSION = re.compile(r"/v\d+$")
-
-
-def _package_name(path: str) -> str:
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    if re.fullmatch(r"v\d+", last) and "/" in path:
-        last = path.rstrip("/").rsplit("/", 2)[-2]
-    return last.removeprefix("go-").split(".")[0].replace("-", "_")
-
-
-def descendants_of(node: Node, typ: str) -> list[Node]:
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.type == typ:
-            out.append(n)
-        else:
-            stack.extend(n.named_children)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """One call on its way through ``GoScan.check_call``: the call node, the callee and
-    its qualified name, the method and receiver (node, text, taints), the arguments."""
-
-    node: Node
-    fn: Node
-    q: str
-    method: str
-    recv: Node | None
-    recv_text: str
-    recv_t: list[Taint]
-    args: list[Node]
-    arg_t: list[list[Taint]]
-
-    def arg(self, i: int) -> list[Taint]:
-        """The taints of argument ``i`` (none past the last)."""
-        return self.arg_t[i] if i < len(self.arg_t) else []
-
-    def rest(self, i: int) -> list[Taint]:
-        """The taints of arguments ``i`` and after (a variadic tail)."""
-        out: list[Taint] = []
-        for j in range(i, len(self.args)):
-            out = union(out, self.arg(j))
-        return out
-
-
-class GoScan(Scan):
+class GoScan(GoSinks):
     """The walk of one Go function body."""
-
-    fa: GoAnalysis
-
-    literals = words(
-        "interpreted_string_literal raw_string_literal int_literal float_literal "
-        "imaginary_literal rune_literal true false nil iota comment field_identifier "
-        "package_identifier type_identifier label_name inc_statement dec_statement "
-        "interpreted_string_literal_content escape_sequence"
-    )
-    skip = words(
-        "import_declaration package_clause type_declaration pointer_type slice_type map_type "
-        "qualified_type function_type interface_type struct_type channel_type array_type "
-        "generic_type type_arguments break_statement continue_statement goto_statement "
-        "fallthrough_statement empty_statement"
-    )
-    block_types = words("block")
-
-    def __init__(
-        self,
-        fa: FileAnalysis,
-        summary: Summary | None,
-        symbol: str | None,
-        env: dict[str, list[Taint]],
-    ) -> None:
-        super().__init__(fa, summary, symbol, env)
-        self.req: set[str] = set()
-        self.writers: set[str] = set()
-        self.ctx: set[str] = set()
-        self.stmts: set[str] = set()  # prepared statements
-        self.templates: set[str] = set()
-        self.digests: dict[str, str] = {}
-        self.clients: set[str] = set()
-        self._fn_text: str | None = None
-
-    def fn_text(self) -> str:
-        if self._fn_text is None:
-            self._fn_text = self.fa.text(self.function) if self.function is not None else ""
-        return self._fn_text
 
     def enter(self, fn: Node, parent: Scan | None) -> None:
         """Remember which parameters are the request, the response writer, a context
@@ -309,62 +83,6 @@ class GoScan(Scan):
                 self.ctx.update(names)
             elif "http.Client" in typ:
                 self.clients.update(names)
-
-    # names -----------------------------------------------------------------------------------
-    def h_ident(self, node: Node) -> list[Taint]:
-        fa = self.fa
-        name = fa.text(node)
-        t = self.env.get(name)
-        if t is not None:
-            return t
-        if name in fa.imports or name in GO_BUILTINS or name in fa.functions or name == "_":
-            return []
-        if name[:1].isupper():
-            return []
-        return self.unknown()
-
-    def is_package(self, name: str) -> bool:
-        return name in self.fa.imports and name not in self.env
-
-    def is_request(self, node: Node | None) -> bool:
-        if node is None:
-            return False
-        if node.type == "identifier":
-            return self.fa.text(node) in self.req
-        if node.type == "selector_expression":
-            op = node.child_by_field_name("operand")
-            return (
-                self.fa.text(node.child_by_field_name("field")) == "Request"
-                and op is not None
-                and self.fa.text(op) in self.ctx
-            )
-        return False
-
-    def h_selector(self, node: Node) -> list[Taint]:
-        fa = self.fa
-        op = node.child_by_field_name("operand")
-        field = fa.text(node.child_by_field_name("field"))
-        if self.is_request(op) and field in REQ_FIELDS:
-            return self.source(f"{fa.text(op)}.{field}", node)
-        q = fa.qual(node)
-        if q == "os.Args":
-            return self.source("os.Args", node, CLI_PRESET)
-        if q == "os.Stdin":
-            return self.source("os.Stdin", node, CLI_PRESET)
-        text = fa.text(node)
-        if len(text) < 80 and text in self.env:
-            return self.env[text]
-        if op is not None and op.type == "identifier" and self.is_package(fa.text(op)):
-            return []
-        return self.eval(op)
-
-    def h_index(self, node: Node) -> list[Taint]:
-        index = node.child_by_field_name("index")
-        operand = node.child_by_field_name("operand")
-        if self.fa.text(index) == "0" and self.fa.text(operand) == "os.Args":
-            return []  # the program's own path
-        self.eval(index)
-        return self.eval(node.child_by_field_name("operand"))
 
     # calls -----------------------------------------------------------------------------------
     def h_call(self, node: Node) -> list[Taint]:
@@ -414,7 +132,7 @@ class GoScan(Scan):
         elif recv is not None and method:
             target = fa.functions.get("." + method)
         if target is not None:
-            return self.call_local(target, fa.text(fn), node, arg_t, _variadic(args))
+            return self.call_local(target, fa.text(fn), node, arg_t, variadic_index(args))
         if q in CLEAN_FUNCS or q in ("len", "cap") or q.startswith("errors."):
             return []
         out = union(recv_t, all_args)
@@ -490,240 +208,6 @@ class GoScan(Scan):
                 op = a.child_by_field_name("operand")
                 if op is not None and op.type == "identifier":
                     self.bind(self.fa.text(op), taints, node)
-
-    def check_call(
-        self,
-        node: Node,
-        fn: Node,
-        q: str,
-        method: str,
-        recv: Node | None,
-        recv_text: str,
-        recv_t: list[Taint],
-        args: list[Node],
-        arg_t: list[list[Taint]],
-    ) -> None:
-        """Check one call against the sinks: the families in order (the first that claims
-        the call ends the check), then the configuration rules."""
-        c = _Call(node, fn, q, method, recv, recv_text, recv_t, args, arg_t)
-        for family in (self.exec_path_sinks, self.web_sinks, self.query_sinks):
-            if family(c):
-                return
-        self.config_rules(c)
-
-    def exec_path_sinks(self, c: _Call) -> bool:
-        """Command injection (``exec.Command`` with a shell, ``syscall.Exec``) and path
-        traversal (os, ioutil, ``http.ServeFile``, framework file replies); True when the
-        call was one of them."""
-        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
-        n, arg, rest = len(c.args), c.arg, c.rest
-        if q in SHELL_FUNCS and n > SHELL_FUNCS[q]:
-            i = SHELL_FUNCS[q]
-            prog = fa.text(args[i]).strip('"`')
-            short = q.rsplit("/", 1)[-1]
-            if prog in SHELLS and n > i + 2 and fa.text(args[i + 1]).strip('"`') in SHELL_FLAGS:
-                self.sink("cmd", node, rest(i + 2), f'sink: {short}("{prog}", "-c", ...)')
-            else:
-                self.sink(
-                    "cmd",
-                    node,
-                    arg(i),
-                    f"sink: {short}() program name",
-                    quiet=True,
-                    strong_only=True,
-                )
-            return True
-        if q in ("syscall.Exec", "os.StartProcess") and n:
-            self.sink("cmd", node, arg(0), f"sink: {q}() program", quiet=True, strong_only=True)
-            return True
-        if q.startswith("os.") and method == "" and q[3:] in OS_PATH_FUNCS and n:
-            self.path_sinks(node, q, arg, n)
-            return True
-        if q.startswith(("io/ioutil.", "os.")) and q.rsplit(".", 1)[-1] in OS_PATH_FUNCS and n:
-            self.path_sinks(node, q, arg, n)
-            return True
-        if q == "net/http.ServeFile" and n > 2:
-            self.sink("path", node, arg(2), "sink: http.ServeFile()")
-            return True
-        if recv_text in self.ctx and method in ("File", "FileAttachment", "SendFile") and n:
-            self.sink("path", node, arg(0), f"sink: {recv_text}.{method}()")
-            return True
-        return False
-
-    def web_sinks(self, c: _Call) -> bool:
-        """SSRF, open redirects, XSS (``template.HTML``, writes to the ResponseWriter),
-        template injection; True when the call was one of them."""
-        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
-        n, arg, rest = len(c.args), c.arg, c.rest
-        if q in HTTP_FUNCS and n > HTTP_FUNCS[q]:
-            self.sink("ssrf", node, arg(HTTP_FUNCS[q]), f"sink: {_short(q)}() URL")
-            return True
-        if (
-            method in ("Get", "Post", "Head", "PostForm")
-            and n
-            and (recv_text in self.clients or re.search(r"client", recv_text, re.I))
-        ):
-            self.sink("ssrf", node, arg(0), f"sink: {recv_text}.{method}() URL")
-            return True
-        if q == "net/http.Redirect" and n > 2:
-            self.sink("redirect", node, arg(2), "sink: http.Redirect()")
-            return True
-        if method == "Redirect" and recv_text in self.ctx and n:
-            self.sink("redirect", node, arg(n - 1), f"sink: {recv_text}.Redirect()")
-            return True
-        if q.startswith("html/template.") and q.rsplit(".", 1)[-1] in HTML_TYPES and n:
-            self.sink("xss", node, arg(0), f"sink: {_short(q)}() (trusted, not escaped)")
-            return True
-        if q.startswith("fmt.") and q[4:] in FPRINT and n > 1 and self.is_writer(args[0]):
-            self.sink("xss", node, rest(1), f"sink: {_short(q)}() to the ResponseWriter")
-            return True
-        if q == "io.WriteString" and n > 1 and self.is_writer(args[0]):
-            self.sink("xss", node, arg(1), "sink: io.WriteString() to the ResponseWriter")
-            return True
-        if method == "Write" and n and (recv_text in self.writers or recv_text.endswith(".Writer")):
-            self.sink("xss", node, arg(0), f"sink: {recv_text}.Write()")
-            return True
-        if method == "Data" and recv_text in self.ctx and n > 2 and "html" in fa.text(args[1]):
-            self.sink("xss", node, arg(2), f"sink: {recv_text}.Data() as HTML")
-            return True
-        if (
-            method == "Parse"
-            and n
-            and ("template.New(" in recv_text or recv_text in self.templates)
-        ):
-            self.sink("ssti", node, arg(0), "sink: template Parse() of request data", quiet=True)
-            return True
-        return False
-
-    def query_sinks(self, c: _Call) -> bool:
-        """LDAP filters, XPath expressions, SQL (database/sql, GORM); True when the call
-        was one of them."""
-        node, q, method, recv, recv_text, args = c.node, c.q, c.method, c.recv, c.recv_text, c.args
-        arg_t, n, arg = c.arg_t, len(c.args), c.arg
-        if q.endswith("ldap.NewSearchRequest") and n > 6:
-            self.sink("ldap", node, arg(6), "sink: ldap.NewSearchRequest() filter")
-            return True
-        if re.search(r"(xmlquery|htmlquery)\.(Find|FindOne|QueryAll|Query)$", q) and n > 1:
-            self.sink("xpath", node, arg(1), f"sink: {_short(q)}() expression")
-            return True
-        if re.search(r"(xpath|xmlpath)[\w.]*\.(Compile|MustCompile)$", q) and n:
-            self.sink("xpath", node, arg(0), f"sink: {_short(q)}() expression")
-            return True
-        if method in SQL_METHODS or method in GORM_METHODS:
-            self.sql_call(node, method, recv, recv_text, args, arg_t)
-            return True
-        return False
-
-    def config_rules(self, c: _Call) -> None:
-        """The configuration rules: weak hashes and ciphers, math/rand, gin debug mode."""
-        node, q, method, recv_text, args, fa = c.node, c.q, c.method, c.recv_text, c.args, self.fa
-        n = len(c.args)
-        # configuration rules
-        base = q.rsplit(".", 1)[0]
-        name = q.rsplit(".", 1)[-1]
-        if base in ("crypto/md5", "crypto/sha1") and name in ("New", "Sum"):
-            alg = base.rsplit("/", 1)[-1].upper()
-            self.hash_rule(node, alg, fa.text(args[0])[:200] if args else "")
-            if self.target and name == "New":
-                self.digests[self.target] = alg
-            if name == "Sum":
-                self.hashed_input(node, alg, c.arg(0))
-        elif method == "SetCookie" and recv_text in self.ctx and n >= 7:
-            self.gin_cookie(node, args)
-        elif method == "Write" and recv_text in self.digests and n:
-            if PASSWORDISH.search(fa.text(args[0])[:200]):
-                self.hash_rule(node, self.digests[recv_text], fa.text(args[0]))
-            self.hashed_input(node, self.digests[recv_text], c.arg(0))
-        elif base in ("crypto/des", "crypto/rc4") and name.startswith("New"):
-            self.fa.config(
-                "WEAKCRYPTO",
-                "CWE-327",
-                "Weak or broken cipher",
-                node,
-                f"{_short(q)}() uses a broken cipher.",
-                "medium",
-                "high",
-                "Use AES-GCM (crypto/aes + cipher.NewGCM) or chacha20poly1305.",
-                self.symbol,
-            )
-        elif base in ("math/rand", "math/rand/v2") and name in RAND_FUNCS:
-            self.random_rule(node, _short(q))
-        elif q == "github.com/gin-gonic/gin.SetMode" and n and "Debug" in fa.text(args[0]):
-            fa.config(
-                "DEBUG",
-                "CWE-489",
-                "Debug mode enabled",
-                node,
-                "gin runs in debug mode.",
-                "low",
-                "high",
-                "Use gin.ReleaseMode in production (GIN_MODE=release).",
-                self.symbol,
-            )
-
-    def path_sinks(self, node: Node, q: str, arg: Callable[[int], list[Taint]], n: int) -> None:
-        short = _short(q)
-        self.sink("path", node, arg(0), f"sink: {short}()")
-        if short.endswith(("Rename", "Symlink", "Link")) and n > 1:
-            self.sink("path", node, arg(1), f"sink: {short}() target")
-
-    def sql_call(
-        self,
-        node: Node,
-        method: str,
-        recv: Node | None,
-        recv_text: str,
-        args: list[Node],
-        arg_t: list[list[Taint]],
-    ) -> None:
-        fa = self.fa
-        if recv is None or recv_text in self.stmts or re.search(r"stmt", recv_text, re.I):
-            return
-        if method in GORM_METHODS and not DB_RECV.search(recv_text):
-            return
-        i = SQL_METHODS.get(method, 0)
-        if method in ("Select", "Get") and args and fa.text(args[0]).startswith("&"):
-            i = 1  # sqlx: Select(&dest, query, args...)
-        if len(args) <= i:
-            return
-        a = args[i]
-        if method in GORM_METHODS and a.type not in (
-            "call_expression",
-            "binary_expression",
-            "identifier",
-        ):
-            return
-        if (
-            method in ("Exec", "Query", "QueryRow")
-            and a.type == "identifier"
-            and not (DB_RECV.search(recv_text) or self.sqlish(a) or self.fa.text(a) in self.dyn)
-        ):
-            return
-        self.sink(
-            "sql", node, arg_t[i], f"sink: {recv_text}.{method}() query", quiet=not self.dynamic(a)
-        )
-
-    def sqlish(self, node: Node) -> bool:
-        if node.type == "identifier":
-            return self.fa.text(node) in self.sql_vars
-        return node.end_byte - node.start_byte < 2000 and bool(SQL_TEXT.search(self.fa.text(node)))
-
-    def dynamic(self, node: Node) -> bool:
-        node = unwrap(node)
-        t = node.type
-        if t == "identifier":
-            return self.fa.text(node) in self.dyn
-        if t == "binary_expression":
-            return self.fa.text(node.child_by_field_name("operator")) == "+"
-        if t == "call_expression":
-            q = self.fa.qual(node.child_by_field_name("function"))
-            return q in (
-                "fmt.Sprintf",
-                "strings.Join",
-                "strings.Replace",
-                "strings.ReplaceAll",
-            ) or (q.endswith(".String"))
-        return False
 
     # statements ------------------------------------------------------------------------------
     def assign(self, lefts: list[Node], rights: list[Node], node: Node, op: str = "=") -> None:
@@ -857,13 +341,6 @@ class GoScan(Scan):
         self.branch(node.child_by_field_name("body"))
         return []
 
-    def is_writer(self, node: Node) -> bool:
-        """An ``http.ResponseWriter`` parameter, or a Gin / Echo context's ``c.Writer``."""
-        text = self.fa.text(node)
-        return text in self.writers or (
-            text.endswith(".Writer") and text.rsplit(".", 1)[0] in self.ctx
-        )
-
     def h_case(self, node: Node) -> list[Taint]:
         """``case "a", "b":`` of a switch on a variable: inside the case the variable is
         one of the listed constants (an allow-list); outside it keeps its taint."""
@@ -951,29 +428,6 @@ class GoScan(Scan):
                 )
         return t
 
-    def gin_cookie(self, node: Node, args: list[Node]) -> None:
-        """Gin's ``c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)``."""
-        fa = self.fa
-        missing = [
-            f for f, a in (("Secure", args[5]), ("HttpOnly", args[6])) if fa.text(a) != "true"
-        ]
-        if not missing:
-            return
-        explicit = any(fa.text(a) == "false" for a in args[5:7])
-        name = fa.text(args[0]).strip('"')
-        fa.config(
-            "COOKIE",
-            "CWE-614",
-            "Insecure cookie",
-            node,
-            f"c.SetCookie({name[:40]}) is set without {' and '.join(missing)}: the cookie can "
-            "leak over plain HTTP or to scripts.",
-            "medium" if explicit or COOKIEISH.search(name) else "low",
-            "high" if explicit else "medium",
-            "Pass secure=true and httpOnly=true (and c.SetSameSite(http.SameSiteLaxMode)).",
-            self.symbol,
-        )
-
     def h_keyed(self, node: Node) -> list[Taint]:
         fa = self.fa
         kids = node.named_children
@@ -1036,61 +490,6 @@ class GoScan(Scan):
             node = args.named_children[-1] if args is not None and args.named_children else None
         if node is not None and node.type == "identifier":
             self.guard(self.fa.text(node), kinds, at, label)
-
-    # configuration rules ---------------------------------------------------------------------
-    def tls(self, node: Node) -> None:
-        self.tls_off(
-            node,
-            "InsecureSkipVerify: true accepts any certificate: traffic can be intercepted.",
-            "high",
-            "Remove InsecureSkipVerify; trust a private CA through tls.Config.RootCAs.",
-        )
-
-    def hash_rule(self, node: Node, alg: str, data: str) -> None:
-        self.weak_hash(
-            node,
-            f"{self.target} {self.symbol or ''} {data}",
-            alg,
-            "Hash passwords with golang.org/x/crypto/bcrypt or argon2; use crypto/sha256 "
-            "elsewhere.",
-            "(crypto/" + alg.lower() + ") is broken for security uses",
-        )
-
-    def random_rule(self, node: Node, what: str) -> None:
-        self.random_secret(
-            node,
-            f"{what} (math/rand)",
-            "Use crypto/rand (rand.Read, rand.Text) for tokens, keys and passwords.",
-        )
-
-    def credential(self, node: Node, name: str, value: Node) -> None:
-        if value.type not in ("interpreted_string_literal", "raw_string_literal"):
-            return
-        self.hard_coded(
-            node,
-            name,
-            self.fa.text(value)[1:-1],
-            "Read the secret from the environment (os.Getenv) or a secrets manager; rotate it "
-            "if it was committed.",
-        )
-
-
-def descendants_of_params(fn: Node) -> list[Node]:
-    ps = fn.child_by_field_name("parameters")
-    if ps is None:
-        return []
-    return [p for p in ps.named_children if p.type.endswith("parameter_declaration")]
-
-
-def _variadic(args: list[Node]) -> int:
-    for i, a in enumerate(args):
-        if a.type == "variadic_argument":
-            return i
-    return -1
-
-
-def _short(q: str) -> str:
-    return q.rsplit("/", 1)[-1]
 
 
 GoScan.handlers = {

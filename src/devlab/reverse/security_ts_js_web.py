@@ -10,7 +10,8 @@
   ``http://`` URL to a host other than the loopback one: anyone on the network path can
   read or change what is loaded.
 
-Used by ``security_ts_js.JSScan``; kept apart so that module stays the taint walk.
+Used by the JS scan (``security_ts_js.JSScan`` and its sink layer); kept apart so the
+scan stays the taint walk.
 """
 
 from __future__ import annotations

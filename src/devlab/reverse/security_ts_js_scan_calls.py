@@ -1,0 +1,171 @@
+"""JavaScript / TypeScript scan, calls: ``f(...)`` and ``new C(...)``.
+
+Evaluates the callee and arguments (callbacks as nested functions, promise-chain links
+in order), then tries in turn: request sources (``req.get()``, Koa ``ctx.get()``),
+the sinks, sanitisers (also ``.replace()`` to an allow-listed alphabet), module
+functions given the whole request, same-file functions (summaries) and propagation.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from devlab.reverse.security_ts_core import (
+    union,
+)
+from devlab.reverse.security_ts_js_scan_sinks import JSSinks
+from devlab.reverse.security_ts_js_tables import (
+    CALLBACK_METHODS,
+    CLEAN_METHODS,
+    CODE_FUNCS,
+    FUNCTION_TYPES,
+    MUTATORS,
+    PROMISE_LINKS,
+    REQ_METHODS,
+    ROOTED_LITERAL,
+    SANITISER_METHODS,
+    SANITISERS,
+    global_name,
+    replace_filter_kinds,
+)
+from devlab.reverse.taint import Taint
+
+__all__ = ["JSCalls"]
+
+
+class JSCalls(JSSinks):
+    """Calls and constructor calls of the JS/TS scan."""
+
+    # calls ---------------------------------------------------------------------------------
+    def h_call(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        fn = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        if fn is None:
+            return self.children(node)
+        if args_node is not None and args_node.type == "template_string":
+            self.eval(fn)
+            self.eval(args_node)
+            return []  # tagged template (sql`...`): the tag gets the values separately
+        if fa.require_of(node) is not None:
+            return []
+        recv: Node | None = None
+        method = ""
+        recv_t: list[Taint] = []
+        if fn.type == "member_expression":
+            recv = fn.child_by_field_name("object")
+            method = fa.text(fn.child_by_field_name("property"))
+            recv_t = self.eval(recv)
+        elif fn.type in FUNCTION_TYPES:
+            recv_t = self.nested(fn)
+        elif fn.type != "identifier":
+            recv_t = self.eval(fn)
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+        seed = recv_t if method in CALLBACK_METHODS and recv_t else None
+        if method in PROMISE_LINKS and recv is not None:
+            arg_t = [
+                self.chain_link(node, recv, a, seed) if a.type in FUNCTION_TYPES else self.eval(a)
+                for a in args
+            ]
+        else:
+            arg_t = [
+                self.nested(a, seed) if a.type in FUNCTION_TYPES else self.eval(a) for a in args
+            ]
+        q = fa.qual(fn)
+        return self.call(node, fn, q, recv, method, recv_t, args, arg_t)
+
+    def h_new(self, node: Node) -> list[Taint]:
+        fa = self.fa
+        ctor = node.child_by_field_name("constructor")
+        args_node = node.child_by_field_name("arguments")
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+        arg_t = [self.nested(a) if a.type in FUNCTION_TYPES else self.eval(a) for a in args]
+        q = fa.qual(ctor)
+        all_t: list[Taint] = []
+        for t in arg_t:
+            all_t = union(all_t, t)
+        if global_name(q) in CODE_FUNCS:
+            self.code_sink(node, q, args, arg_t, CODE_FUNCS[global_name(q)])
+        elif ctor is not None and ctor.type == "identifier" and fa.text(ctor) in self.code_ctors:
+            self.code_sink(node, f"{fa.text(ctor)} (Function)", args, arg_t, -1)
+        elif q == "URL" and args and ROOTED_LITERAL.match(fa.text(args[0])):
+            # new URL("/login", request.url): the request only gives the origin back
+            return self.sanitise(all_t, frozenset({"redirect", "ssrf"}), node, "a rooted path")
+        elif (
+            q in ("Response", "NextResponse")
+            and len(args) > 1
+            and "text/html" in fa.text(args[1])[:500]
+        ):
+            self.sink("xss", node, arg_t[0], f"sink: new {q}() with an HTML body")
+        return all_t
+
+    def call(
+        self,
+        node: Node,
+        fn: Node,
+        q: str,
+        recv: Node | None,
+        method: str,
+        recv_t: list[Taint],
+        args: list[Node],
+        arg_t: list[list[Taint]],
+    ) -> list[Taint]:
+        fa = self.fa
+        all_args: list[Taint] = []
+        for t in arg_t:
+            all_args = union(all_args, t)
+        short = q.rsplit(".", 1)[-1]
+        recv_text = (
+            fa.text(recv) if recv is not None and recv.end_byte - recv.start_byte < 60 else ""
+        )
+        # sources
+        if recv_text in fa.req_names and method in REQ_METHODS:
+            return self.source(f"{recv_text}.{method}()", node)
+        if recv_text in ("ctx.cookies", "ctx") and method == "get" and recv_text == "ctx.cookies":
+            return self.source("ctx.cookies.get()", node)
+        if recv_text == "ctx" and method == "get":  # Koa: a request header
+            return self.source("ctx.get()", node)
+        if q in ("prompt", "window.prompt"):
+            return self.source("prompt()", node)
+        # sinks and configuration rules
+        self.check_call(node, fn, q, short, recv, recv_text, method, recv_t, args, arg_t)
+        # sanitisers
+        kinds = SANITISERS.get(q)
+        if kinds is None and method in SANITISER_METHODS and recv_text:
+            kinds = SANITISER_METHODS[method]
+        if kinds is not None:
+            return self.sanitise(all_args, kinds, node, q)
+        if method in ("replace", "replaceAll") and recv is not None:
+            kept = replace_filter_kinds(fa, args)
+            if kept:  # s.replace(/[^a-z0-9]/g, ""): only an allow-listed alphabet is left
+                return self.sanitise(recv_t, kept, node, f".{method}() to an allow-list")
+        # a module function given the whole request returns request data: parseurl(req)
+        if (
+            (fa.aliases.get(fa.text(fn)) or (recv is not None and fa.aliases.get(recv_text)))
+            and fn.type in ("identifier", "member_expression")
+            and any(a.type == "identifier" and fa.text(a) in fa.req_names for a in args)
+        ):
+            req = next(fa.text(a) for a in args if fa.text(a) in fa.req_names)
+            return union(self.source(f"{fa.text(fn)[:40]}({req})", node), all_args)
+        # same-file functions
+        target = None
+        if fn.type == "identifier":
+            target = fa.functions.get(fa.text(fn))
+        elif recv is not None and recv.type == "this":
+            target = fa.methods.get(method)
+        if target is not None:
+            return self.call_local(target, fa.text(fn), node, arg_t, self.spread_index(args))
+        if method in CLEAN_METHODS or q in ("isNaN", "Number.isInteger", "Array.isArray"):
+            return []
+        if method in MUTATORS and recv is not None and recv.type == "identifier" and all_args:
+            name = fa.text(recv)
+            self.env[name] = union(self.env.get(name, []), all_args)
+        if recv is not None and fa.aliases.get(recv_text) is not None:
+            return all_args  # module function: the result carries its arguments
+        return union(recv_t, all_args)
+
+    def spread_index(self, args: list[Node]) -> int:
+        for i, a in enumerate(args):
+            if a.type == "spread_element":
+                return i
+        return -1
