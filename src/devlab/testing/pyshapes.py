@@ -89,6 +89,7 @@ class Usage:
     keys: list[str] = field(default_factory=list)  # string keys it is indexed with
     types: list[str] = field(default_factory=list)  # isinstance(p, T): T's names
     item_types: list[str] = field(default_factory=list)  # for x in p: isinstance(x, T)
+    compared: list[str] = field(default_factory=list)  # p == 'min', p in ('a', 'b'): strings
     kinds: set[str] = field(default_factory=set)  # str / dict by the methods called
     numeric: bool = False  # range(p), p + 1, p < 0 ...
     argv: bool = False  # handed to ``parse_args``: a command line
@@ -229,7 +230,19 @@ class _Reader(ast.NodeVisitor):
             q = self._param(right)
             if q and isinstance(op, ast.In | ast.NotIn):
                 self.use[q].iterated = True
+        self._compared(parts)
         self.generic_visit(node)
+
+    def _compared(self, parts: list[ast.expr]) -> None:
+        """Literals a parameter is compared with: each one is a value it is meant to take."""
+        params = [q for part in parts if (q := self._param(part))]
+        for q in params[:1]:
+            for part in parts:
+                elts = part.elts if isinstance(part, ast.Tuple | ast.List | ast.Set) else [part]
+                for e in elts:  # strings: numbers are the numeric pools' business
+                    text = e.value if isinstance(e, ast.Constant) else None
+                    if isinstance(text, str) and len(text) < 40:
+                        self.use[q].compared.append(repr(text))
 
 
 def analyse_usage(source: str, names: list[str]) -> dict[str, Usage]:
@@ -303,6 +316,7 @@ def pools_for(
     ctx = ctx or Context()
     rng = random.Random(f"{ctx.seed}:{name}")
     values: list[str] = _argv(ctx, rng) if use.argv else []
+    values += list(dict.fromkeys(use.compared))[:6]  # the literals it is compared with
     for t in use.types:
         if t in classes:
             values += classes[t][:2]

@@ -25,6 +25,7 @@ leaves no record, so no test.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from devlab.testing.pyobjects import ClassInfo, operand
 from devlab.testing.strategies import Call
@@ -49,6 +50,8 @@ _PICKLE = frozenset({"__getstate__", "__setstate__", "__reduce__", "__reduce_ex_
                      "__getnewargs__", "__getnewargs_ex__"})  # fmt: skip
 _PARTNERS = ["{'a': 1}", "[1, 2]", "{1, 2}", "1"]  # foreign values on the other side
 _MAX_STATE = 240
+_SETITEM = "operator.setitem(obj, 'zz', 1)"
+_SETATTR = "setattr(obj, 'zz', 1)"
 _PER_METHOD = 2  # mutating calls kept per method
 
 
@@ -146,10 +149,13 @@ def state_calls(info: ClassInfo, outcomes: dict[str, tuple[str, dict]]) -> list[
         for other, (_, m2, args2) in firsts.items():
             calls.append(_seq(f"{info.name}.{other}", recv, *steps, expr=f"obj.{m2}({args2})"))
         d = info.dunders
-        if "__setitem__" in d:
+        if "__setitem__" in d:  # the write observed, and its own outcome (it may raise)
             calls.append(_seq(f"{info.name}.__setitem__", recv, *steps, "obj['zz'] = 1"))
+            write = _seq(f"{info.name}.__setitem__", recv, *steps, expr=_SETITEM)
+            calls.append(replace(write, imports=("import operator",)))
         if "__setattr__" in d:
             calls.append(_seq(f"{info.name}.__setattr__", recv, *steps, "obj.zz = 1"))
+            calls.append(_seq(f"{info.name}.__setattr__", recv, *steps, expr=_SETATTR))
         if d & {"__missing__", "__getitem__"}:  # a read of what is not there, after the change
             calls.append(_seq(f"{info.name}.__getitem__", recv, *steps, expr="obj['zz']"))
         if d & {"__getattr__", "__getattribute__"}:

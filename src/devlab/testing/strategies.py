@@ -297,7 +297,9 @@ def _optional_calls(
         shaped = shapes.get(p.name, [])
         options = [v for v in dict.fromkeys([*shaped[:12], *values[1:4]]) if v != p.default]
         firsts += [f"{p.name}={options[0]}"] if options else []
-        for base in bases:
+        # an option the body reads (a shaped one) with several first arguments too
+        more = [(v, *bases[0][1:]) for v in pools[0][1:8]] if shaped and pools else []
+        for base in [*bases, *more]:
             args = _args(required, base)
             for v in options if base == bases[0] else options[:2]:
                 both = ", ".join(a for a in (args, f"{p.name}={v}") if a)
