@@ -136,7 +136,7 @@ def _files(root: Path, src: str = "") -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith(("build/", "bench", "docs/")) or "/." in rel or rel == "noxfile.py":
+        if rel.startswith(("build/", "bench")) or "/." in rel:
             continue
         if src and rel.startswith(src):
             rel = rel[len(src) :]  # a src/ layout: the package importable from the root
