@@ -422,7 +422,8 @@ class _Search:
         path = session.path
         raw = probe.files.get(path, {})
         lines = set(raw.get("missing_lines", [])) | set(raw.get("executed_lines", []))
-        outcomes = {c.expr: (c.target, probe.probe[c.id]) for c in calls if c.id in probe.probe}
+        # sequences (calls with a setup) are not expressions later rounds can build on
+        outcomes = {c.expr: (c.target, probe.probe[c.id]) for c in _plain(calls, probe)}
         found: list[Candidate] = []
         bugs: list[SuspectedBug] = []
         for rnd in range(1, _MAX_ROUNDS + 1):
@@ -438,7 +439,7 @@ class _Search:
             per_call = {
                 c.id: _context_cov(run, f"{_PROBE_FILE}::test_{c.id}", path, branches) for c in more
             }
-            outcomes |= {c.expr: (c.target, run.probe[c.id]) for c in more if c.id in run.probe}
+            outcomes |= {c.expr: (c.target, run.probe[c.id]) for c in _plain(more, run)}
             new, new_bugs = to_candidates(more, run.probe, per_call, estimate, by_name,
                                           tuple(imports))  # fmt: skip
             found += new
@@ -446,6 +447,11 @@ class _Search:
             if not new:
                 break  # this round reached nothing new: another one would not either
         return found, bugs
+
+
+def _plain(calls: list[Call], run: SuiteRun) -> list[Call]:
+    """The probed calls without a setup (single expressions) that left a record."""
+    return [c for c in calls if c.id in run.probe and not c.setup]
 
 
 def _candidates(

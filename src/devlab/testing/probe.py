@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from devlab.testing.models import SuspectedBug
 from devlab.testing.pyobjects import operand
@@ -81,8 +81,9 @@ def _rec(key, fn):
     during = "call"
     try:
         value = fn()
+        kind = type(value)  # the class, not the object: a __getattr__ answers any name
         if isinstance(value, _types.GeneratorType) or (
-                hasattr(value, "__next__") and hasattr(value, "__iter__")):
+                hasattr(kind, "__next__") and hasattr(kind, "__iter__")):
             during = "iteration"  # a lazy function raises only when its items are taken
             items = list(_itertools.islice(value, 101))
             if len(items) > 100:
@@ -137,9 +138,11 @@ class Coverage:
 
 
 def probe_file(calls: list[Call], imports: list[str]) -> str:
-    body = [PROBE_HEADER, *imports, ""]
+    extra = list(dict.fromkeys(i for c in calls for i in c.imports))
+    body = [PROBE_HEADER, *imports, *extra, ""]
     for call in calls:
-        body.append(f"\ndef test_{call.id}():\n    _rec({call.id!r}, lambda: {call.expr})\n")
+        setup = "".join(f"    {line}\n" for line in call.setup)  # a failing setup: no record
+        body.append(f"\ndef test_{call.id}():\n{setup}    _rec({call.id!r}, lambda: {call.expr})\n")
     return "\n".join(body)
 
 
@@ -180,7 +183,7 @@ def _assertion(call: Call, out: dict) -> tuple[str, bool] | None:
     if kind == "raised":
         name = out["type"]
         if out.get("during") == "iteration":
-            call = Call(call.id, call.target, f"list({call.expr})", call.annotated)
+            call = replace(call, expr=f"list({call.expr})")
         builtin = _is_builtin_exception(name) and out.get("module") == "builtins"
         if builtin and issubclass(getattr(builtins, name), Exception):
             return f"    with pytest.raises({name}):\n        {call.expr}\n", True
@@ -233,11 +236,13 @@ def to_candidates(
         body = _assertion(call, out)
         if body is None:
             continue
+        if call.setup:  # a sequence: its statements first, then the observed call
+            body = ("".join(f"    {line}\n" for line in call.setup) + body[0], body[1])
         covered.add(cov)
         slug = call.target.replace(".", "_").lower().strip("_")
         counters[slug] = counters.get(slug, 0) + 1
         name = f"test_{slug}_{'raises' if out['kind'] == 'raised' else 'case'}_{counters[slug]}"
-        needs = (("import pytest",) if body[1] else ()) + imports
+        needs = (("import pytest",) if body[1] else ()) + imports + call.imports
         if "SimpleNamespace(" in call.expr:
             needs += ("from types import SimpleNamespace",)
         found.append(Candidate(name, "boundary", call.target, f"def {name}():\n{body[0]}", needs))

@@ -41,10 +41,17 @@ class ClassInfo:
         self.operators: list[str] = []
         self.properties: list[str] = []
         self.setters: list[str] = []
+        self.dunders: set[str] = set()  # every ``__x__`` it defines (``pystate``'s protocols)
+        self.methods: list[str] = []  # its public plain methods
+        self.lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
         for item in node.body:
             if not isinstance(item, ast.FunctionDef):
                 continue
             decos = {ast.unparse(d) for d in item.decorator_list}
+            if item.name.startswith("__") and item.name.endswith("__"):
+                self.dunders.add(item.name)
+            elif not item.name.startswith("_") and not decos:
+                self.methods.append(item.name)
             if item.name in _OPERATORS:
                 self.operators.append(item.name)
             if "property" in decos and not item.name.startswith("_"):

@@ -16,12 +16,14 @@ each call's outcome still goes through the probe and the three-run keep rule.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyobjects import class_infos, docstring_builders, object_calls
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
+from devlab.testing.pystate import protocol_calls, state_calls, unbound_calls
 from devlab.testing.strategies import Call, boundary_calls
 from devlab.testing.targets import Target
 
@@ -33,6 +35,15 @@ _MAX_RECEIVERS = 6
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 _CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", ""]
 _STR = re.compile(r"'[^'\\]{1,40}'")
+
+
+def _parses(call: Call) -> bool:
+    """One call that is not Python would fail the whole probe file: left out."""
+    try:
+        ast.parse("\n".join([*call.setup, f"_ = lambda: {call.expr}"]))
+    except SyntaxError:
+        return False
+    return True
 
 
 class CallPlanner:
@@ -64,7 +75,7 @@ class CallPlanner:
         literals = list(dict.fromkeys([*t.constants, *self.constants]))
         strings = [c for c in literals if c[:1] in "'\""]
         ctx = Context(self.commands, strings, seed, self.builder_args)
-        shapes = usage_pools(t.source, names, self.builders, ctx)
+        shapes = usage_pools(t.source, names, self.builders, ctx, star=t.varargs)
         for name in names:  # a format: str.format fields, a different few each round
             if FORMAT_NAME.match(name):
                 turn = (seed * 7) % max(len(self.formats), 1)
@@ -92,8 +103,8 @@ class CallPlanner:
         for call in calls:
             if call.target in self.argv and call.expr.endswith("()"):
                 continue  # argparse would read the test runner's own sys.argv
-            if call.expr not in self.seen and len(call.expr) < 200:
-                self.seen.add(call.expr)
+            if call.key not in self.seen and len(call.expr) < 200 and _parses(call):
+                self.seen.add(call.key)
                 out.append(call)
         return out[:limit]
 
@@ -103,6 +114,8 @@ class CallPlanner:
             recv = self.builders.get(name, [])[:4]
             for target, expr in object_calls(info, recv, list(reversed(recv))):
                 calls.append(Call("", target, expr, False))
+            calls += protocol_calls(info, recv[:2], list(reversed(recv)))
+        calls += unbound_calls(self.targets)
         calls += format_calls(self.targets, self.formats, self.shapes)
         calls += text_calls(self.targets, self.texts, self.shapes)
         for t in self.targets:
@@ -119,10 +132,12 @@ class CallPlanner:
         made = self._made(outcomes)
         calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
         for name, info in self.infos.items():
-            if any(t.cls == name for t in needy):
+            if info.lines & missing or any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
+                calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
+                calls += state_calls(info, outcomes)
         per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
@@ -156,12 +171,21 @@ class CallPlanner:
     def _made(self, outcomes: dict[str, tuple[str, dict]]) -> dict[str, list[str]]:
         """Per class: the shortest probed expressions that returned an instance of it."""
         made: dict[str, list[str]] = {}
+        states: set[tuple[str, str]] = set()  # one receiver per distinct state (its repr)
+        richest: dict[str, tuple[str, str]] = {}
         for expr, (_, out) in sorted(outcomes.items(), key=lambda kv: len(kv[0])):
             kind, typ = out.get("kind"), out.get("type", "")
             if kind in ("object", "value") and typ in self.infos and not out.get("iter"):
-                if re.search(r"\bsetattr\(|==|<|>", expr):
+                if re.search(r"\bsetattr\(|==|<|>", expr) or (typ, out.get("repr", "")) in states:
                     continue
+                states.add((typ, out.get("repr", "")))
                 made.setdefault(typ, []).append(expr)
+                richest.setdefault(typ, (expr, out.get("repr", "")))
+                if len(out.get("repr", "")) > len(richest[typ][1]):
+                    richest[typ] = (expr, out.get("repr", ""))
+        for typ, (expr, _) in richest.items():  # the fullest state among the first receivers
+            exprs = made[typ]
+            made[typ] = [*exprs[:1], expr, *(e for e in exprs[1:] if e != expr)]
         return made
 
     @staticmethod

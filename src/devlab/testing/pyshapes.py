@@ -19,7 +19,7 @@ import random
 import textwrap
 from dataclasses import dataclass, field
 
-__all__ = ["Context", "Usage", "analyse_usage", "subcommands", "usage_pools"]
+__all__ = ["Context", "Usage", "analyse_usage", "item_values", "subcommands", "usage_pools"]
 
 # Callables by arity: plain builtins and lambdas a reader understands at a glance.
 _CALLABLES = {
@@ -49,7 +49,14 @@ _BY_TYPE = {
     "float": ["1.5"],
     "bool": ["True", "False"],
     "set": ["{1, 2}"],
-    "slice": ["slice(0, 2)", "slice(-1, None)", "slice(3, 5)"],
+    "slice": ["slice(0, 2)", "slice(None)", "slice(-1, None)", "slice(3, 5)"],
+}
+# Items of a parameter iterated in a loop whose variable is checked with isinstance: the
+# richer values (nested containers reach a converter's recursive branches).
+_ITEMS_BY_TYPE = {
+    "dict": ["{'a': 1, 'b': {'c': 2}}", "{'a': [{'b': 1}, 2], 'c': (3,)}", "{}"],
+    "tuple": ["('a', 1)", "(1, 2, 3)"],
+    "list": ["[('a', 1), ('b', 2)]", "[]"],
 }
 _STR_METHODS = frozenset({
     "split", "strip", "startswith", "endswith", "lower", "upper", "replace", "encode",
@@ -81,6 +88,8 @@ class Usage:
     indexed: bool = False
     keys: list[str] = field(default_factory=list)  # string keys it is indexed with
     types: list[str] = field(default_factory=list)  # isinstance(p, T): T's names
+    item_types: list[str] = field(default_factory=list)  # for x in p: isinstance(x, T)
+    compared: list[str] = field(default_factory=list)  # p == 'min', p in ('a', 'b'): strings
     kinds: set[str] = field(default_factory=set)  # str / dict by the methods called
     numeric: bool = False  # range(p), p + 1, p < 0 ...
     argv: bool = False  # handed to ``parse_args``: a command line
@@ -170,6 +179,9 @@ class _Reader(ast.NodeVisitor):
             elts = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
             if q:
                 self.use[q].types += [_name(e) for e in elts if _name(e)]
+            elif isinstance(node.args[0], ast.Name) and node.args[0].id in self.loop_of:
+                owner = self.use[self.loop_of[node.args[0].id]]
+                owner.item_types += [_name(e) for e in elts if _name(e)]
         if isinstance(node.func, ast.Attribute):
             q = self._param(node.func.value)
             if q and node.func.attr in _STR_METHODS:
@@ -218,7 +230,19 @@ class _Reader(ast.NodeVisitor):
             q = self._param(right)
             if q and isinstance(op, ast.In | ast.NotIn):
                 self.use[q].iterated = True
+        self._compared(parts)
         self.generic_visit(node)
+
+    def _compared(self, parts: list[ast.expr]) -> None:
+        """Literals a parameter is compared with: each one is a value it is meant to take."""
+        params = [q for part in parts if (q := self._param(part))]
+        for q in params[:1]:
+            for part in parts:
+                elts = part.elts if isinstance(part, ast.Tuple | ast.List | ast.Set) else [part]
+                for e in elts:  # strings: numbers are the numeric pools' business
+                    text = e.value if isinstance(e, ast.Constant) else None
+                    if isinstance(text, str) and len(text) < 40:
+                        self.use[q].compared.append(repr(text))
 
 
 def analyse_usage(source: str, names: list[str]) -> dict[str, Usage]:
@@ -292,6 +316,7 @@ def pools_for(
     ctx = ctx or Context()
     rng = random.Random(f"{ctx.seed}:{name}")
     values: list[str] = _argv(ctx, rng) if use.argv else []
+    values += list(dict.fromkeys(use.compared))[:6]  # the literals it is compared with
     for t in use.types:
         if t in classes:
             values += classes[t][:2]
@@ -308,10 +333,12 @@ def pools_for(
     if use.keys:
         mapping = ", ".join(f"{k!r}: {i + 1}" for i, k in enumerate(dict.fromkeys(use.keys)))
         values += [f"{{{mapping}}}", "{}"]
+    if use.types:  # and a value of none of them: the else / error path of the checks
+        values.append("None")
     if use.nested:
         values += _NESTED
     elif use.iterated:
-        values += _ITERABLE
+        values += [*_ITERABLE, "None"]  # the last one not iterable at all: the error path
     if "dict" in use.kinds:
         values += _BY_TYPE["dict"]
     if "str" in use.kinds:
@@ -327,9 +354,27 @@ def pools_for(
     return list(dict.fromkeys(values))
 
 
+def item_values(use: Usage, classes: dict[str, list[str]]) -> list[str]:
+    """Values for the items of an iterated parameter (``*args``) by the isinstance checks
+    on its loop variable, then one of none of those types (the ``else`` branch)."""
+    values: list[str] = []
+    for t in dict.fromkeys(use.item_types):
+        values += classes.get(t, [])[:1] + _ITEMS_BY_TYPE.get(t, _BY_TYPE.get(t, []))[:3]
+    # none of the types: a number (the error path) and pairs (a dict-like iterable)
+    return [*values, "1", "[('a', 1), ('b', 2)]"] if values else []
+
+
 def usage_pools(
-    source: str, names: list[str], classes: dict[str, list[str]], ctx: Context | None = None
+    source: str,
+    names: list[str],
+    classes: dict[str, list[str]],
+    ctx: Context | None = None,
+    star: str | None = None,
 ) -> dict[str, list[str]]:
-    """Per parameter of the function in ``source``: the values its usage asks for first."""
+    """Per parameter of the function in ``source``: the values its usage asks for first;
+    ``star`` names ``*args``, whose pool is of its items when the body checks their types."""
     found = analyse_usage(source, names)
-    return {n: v for n, u in found.items() if (v := pools_for(u, classes, ctx, n))}
+    out = {n: v for n, u in found.items() if (v := pools_for(u, classes, ctx, n))}
+    if star and star in found and (items := item_values(found[star], classes)):
+        out[star] = items
+    return out

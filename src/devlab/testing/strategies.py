@@ -98,6 +98,13 @@ class Call:
     target: str
     expr: str
     annotated: bool  # every argument came from the parameter's own annotation
+    setup: tuple[str, ...] = ()  # statements run first (``obj = C(1)``, ``obj.freeze()``)
+    imports: tuple[str, ...] = ()  # what ``setup``/``expr`` need (``import pickle``)
+
+    @property
+    def key(self) -> str:
+        """The call with its setup: what makes two calls the same."""
+        return "; ".join([*self.setup, self.expr])
 
 
 @dataclass
@@ -187,7 +194,7 @@ def _spread(pool: list[str], nested: bool) -> list[str]:
     if nested:
         return ["", "[1, 3, 5], [2, 4]", "[1, 2], []", "[3, 1], [], [2]",
                 "[1, 4], [2, 5], [3], [0, 6]", "[1, 2]"]  # fmt: skip
-    return ["", *pool[:2], ", ".join(pool[:2])]
+    return ["", *pool[:8], ", ".join(pool[:2])]
 
 
 def _extras(target: Target, shapes: dict[str, list[str]]) -> list[str]:
@@ -199,8 +206,9 @@ def _extras(target: Target, shapes: dict[str, list[str]]) -> list[str]:
         out += [x for x in _spread(pool, nested) if x]
     if target.varkw:
         keys = shapes.get(f"**{target.varkw}") or [p.name for p in target.init_params][:2]
-        if target.cls and not shapes.get(f"**{target.varkw}"):
-            keys.append("unknown")  # an unexpected keyword: the error path
+        keys = [k for k in keys if k.isidentifier()]  # a pool mixed with literals: names only
+        if target.cls:
+            keys.append("unknown")  # an unexpected keyword: the error path, or a plain entry
         spread = [x for x in out if x][:4]
         for key in keys:
             values, _ = _pool(Param(key), target.constants)
@@ -237,7 +245,7 @@ def boundary_calls(
     for p in required:
         values, t = _pool(p, target.constants)
         shaped = shapes.get(p.name, [])
-        pools.append(list(dict.fromkeys([*shaped[:7], *values]))[:10])
+        pools.append(list(dict.fromkeys([*shaped[:8], *values]))[:10])
         typed.append(t and not shaped)
     calls: list[Call] = []
     recvs = [""]
@@ -289,7 +297,9 @@ def _optional_calls(
         shaped = shapes.get(p.name, [])
         options = [v for v in dict.fromkeys([*shaped[:12], *values[1:4]]) if v != p.default]
         firsts += [f"{p.name}={options[0]}"] if options else []
-        for base in bases:
+        # an option the body reads (a shaped one) with several first arguments too
+        more = [(v, *bases[0][1:]) for v in pools[0][1:8]] if shaped and pools else []
+        for base in [*bases, *more]:
             args = _args(required, base)
             for v in options if base == bases[0] else options[:2]:
                 both = ", ".join(a for a in (args, f"{p.name}={v}") if a)

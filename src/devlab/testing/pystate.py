@@ -1,0 +1,180 @@
+"""Objects in states, and the protocols a class defines: calls read from the class itself.
+
+Three general strategies for ``pysearch.CallPlanner``, none written for one library:
+
+* **Protocols** (``protocol_calls``): every special method a class defines is reached the
+  way Python reaches it, on receivers the probe already built: binary operators against
+  other receivers and foreign values (``s & [1, 2]``), the reflected ones with the foreign
+  value on the left (``{'a': 1} | d``), in-place ones as a short sequence (``obj = ...``,
+  ``obj |= {1, 2}``, then ``obj`` is observed), ``reversed``, ``bool``, a ``pickle`` and a
+  ``copy``/``deepcopy`` round trip, attribute and item writes and deletes (a fresh name,
+  and the name of one of its methods: the read-only error path), a missing key or
+  attribute read, and a chained write through an object that creates what it lacks.
+* **States** (``state_calls``): a method call that returned ``None`` on a receiver changed
+  it (``d.freeze()``, ``s.clear()``); each such call becomes a setup (``obj = R``,
+  ``obj.m(args)``) after which the object itself, every other method's first probed call
+  and an item/attribute write are observed: the branches that depend on what was done
+  to the object before (a frozen mapping refusing a new key) are reached.
+* **Unbound calls** (``unbound_calls``): a method whose body asks ``isinstance(self, ...)``
+  is also called through the class with a plain list as ``self`` (the other branch).
+
+Every call still goes through the probe and the three-run keep rule; a setup that raises
+leaves no record, so no test.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from devlab.testing.pyobjects import ClassInfo, operand
+from devlab.testing.strategies import Call
+from devlab.testing.targets import Target
+
+__all__ = ["protocol_calls", "state_calls", "unbound_calls"]
+
+_BINARY = {
+    "__and__": "&", "__or__": "|", "__xor__": "^", "__mul__": "*", "__truediv__": "/",
+    "__floordiv__": "//", "__mod__": "%", "__lshift__": "<<", "__rshift__": ">>",
+    "__matmul__": "@", "__pow__": "**",
+}  # fmt: skip
+_REFLECTED = {
+    "__radd__": "+", "__rsub__": "-", "__rand__": "&", "__ror__": "|", "__rxor__": "^",
+    "__rmul__": "*",
+}  # fmt: skip
+_INPLACE = {
+    "__iadd__": "+", "__isub__": "-", "__iand__": "&", "__ior__": "|", "__ixor__": "^",
+    "__imul__": "*",
+}  # fmt: skip
+_PICKLE = frozenset({"__getstate__", "__setstate__", "__reduce__", "__reduce_ex__",
+                     "__getnewargs__", "__getnewargs_ex__"})  # fmt: skip
+_PARTNERS = ["{'a': 1}", "[1, 2]", "{1, 2}", "1"]  # foreign values on the other side
+_MAX_STATE = 240
+_SETITEM = "operator.setitem(obj, 'zz', 1)"
+_SETATTR = "setattr(obj, 'zz', 1)"
+_PER_METHOD = 2  # mutating calls kept per method
+
+
+def _seq(target: str, recv: str, *steps: str, expr: str = "obj") -> Call:
+    return Call("", target, expr, False, setup=(f"obj = {recv}", *steps))
+
+
+def _attribute_calls(info: ClassInfo, recv: str) -> list[Call]:
+    """Attribute and item reads, writes and deletes on one receiver."""
+    r, d, name = operand(recv), info.dunders, info.name
+    out: list[Call] = []
+    if "__setattr__" in d:
+        out.append(_seq(f"{name}.__setattr__", recv, "obj.a = 1"))
+        for method in info.methods[:1]:  # a name the class already has: read-only?
+            out.append(Call("", f"{name}.__setattr__", f"setattr({recv}, {method!r}, 1)", False))
+    if d & {"__getattr__", "__getattribute__"}:
+        out.append(Call("", f"{name}.__getattr__", f"{r}.a", False))
+        if d & {"__setattr__", "__setitem__"}:  # an object creating what it lacks
+            out.append(_seq(f"{name}.__getattr__", recv, "obj.a.b = 1"))
+    if "__delattr__" in d:
+        out.append(Call("", f"{name}.__delattr__", f"delattr({recv}, 'a')", False))
+        out.append(_seq(f"{name}.__delattr__", recv, "obj.a = 1", "del obj.a"))
+    if "__setitem__" in d:
+        out.append(_seq(f"{name}.__setitem__", recv, "obj['a'] = 1"))
+    if "__delitem__" in d:
+        out.append(Call("", f"{name}.__delitem__", f"{r}.__delitem__('a')", False))
+    if d & {"__missing__", "__getitem__"}:
+        out.append(Call("", f"{name}.__getitem__", f"{r}['a']", False))
+    return out
+
+
+def protocol_calls(info: ClassInfo, receivers: list[str], others: list[str]) -> list[Call]:
+    """Calls reaching the special methods ``info`` defines (see the module doc)."""
+    out: list[Call] = []
+    d, name = info.dunders, info.name
+    partners = list(dict.fromkeys([*others[:2], *_PARTNERS]))
+    for recv in receivers:
+        r = operand(recv)
+        for dunder, sym in _BINARY.items():
+            if dunder in d:
+                out += [Call("", f"{name}.{dunder}", f"{r} {sym} {operand(o)}", False)
+                        for o in partners]  # fmt: skip
+        for dunder, sym in _REFLECTED.items():
+            if dunder in d:
+                out += [Call("", f"{name}.{dunder}", f"{o} {sym} {r}", False) for o in _PARTNERS]
+        for dunder, sym in _INPLACE.items():
+            if dunder in d:
+                out += [_seq(f"{name}.{dunder}", recv, f"obj {sym}= {o}") for o in partners]
+        if "__reversed__" in d:
+            out.append(Call("", f"{name}.__reversed__", f"list(reversed({recv}))", False))
+        if "__bool__" in d:
+            out.append(Call("", f"{name}.__bool__", f"bool({recv})", False))
+        if d & _PICKLE:
+            expr = f"pickle.loads(pickle.dumps({recv}))"
+            out.append(Call("", f"{name}.__setstate__", expr, False, imports=("import pickle",)))
+        for dunder, fn in (("__copy__", "copy"), ("__deepcopy__", "deepcopy")):
+            if dunder in d:
+                expr = f"copy.{fn}({recv})"
+                out.append(Call("", f"{name}.{dunder}", expr, False, imports=("import copy",)))
+        out += _attribute_calls(info, recv)
+    return out
+
+
+def _method_call(expr: str) -> tuple[str, str, str] | None:
+    """``R.m(a, b=1)`` -> ``(R, m, 'a, b=1')`` (None for any other expression)."""
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    args = [ast.unparse(a) for a in node.args]
+    args += [f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords if k.arg]
+    return ast.unparse(node.func.value), node.func.attr, ", ".join(args)
+
+
+def state_calls(info: ClassInfo, outcomes: dict[str, tuple[str, dict]]) -> list[Call]:
+    """Setups from the calls that changed an object, each followed by observations."""
+    mutators: list[tuple[str, str, str]] = []
+    firsts: dict[str, tuple[str, str, str]] = {}
+    per: dict[str, int] = {}
+    for expr, (target, out) in sorted(outcomes.items(), key=lambda kv: len(kv[0])):
+        found = _method_call(expr) if target.startswith(f"{info.name}.") else None
+        if found is None or found[1] not in info.methods:
+            continue
+        firsts.setdefault(found[1], found)
+        changed = out.get("kind") == "value" and out.get("none")
+        if changed and per.get(found[1], 0) < _PER_METHOD:
+            per[found[1]] = per.get(found[1], 0) + 1
+            mutators.append(found)
+    calls: list[Call] = []
+    for recv, method, args in mutators:
+        steps = (f"obj.{method}({args})",)
+        calls.append(_seq(f"{info.name}.{method}", recv, *steps))
+        for other, (_, m2, args2) in firsts.items():
+            calls.append(_seq(f"{info.name}.{other}", recv, *steps, expr=f"obj.{m2}({args2})"))
+        d = info.dunders
+        if "__setitem__" in d:  # the write observed, and its own outcome (it may raise)
+            calls.append(_seq(f"{info.name}.__setitem__", recv, *steps, "obj['zz'] = 1"))
+            write = _seq(f"{info.name}.__setitem__", recv, *steps, expr=_SETITEM)
+            calls.append(replace(write, imports=("import operator",)))
+        if "__setattr__" in d:
+            calls.append(_seq(f"{info.name}.__setattr__", recv, *steps, "obj.zz = 1"))
+            calls.append(_seq(f"{info.name}.__setattr__", recv, *steps, expr=_SETATTR))
+        if d & {"__missing__", "__getitem__"}:  # a read of what is not there, after the change
+            calls.append(_seq(f"{info.name}.__getitem__", recv, *steps, expr="obj['zz']"))
+        if d & {"__getattr__", "__getattribute__"}:
+            calls.append(_seq(f"{info.name}.__getattr__", recv, *steps, expr="obj.zz"))
+    return calls[:_MAX_STATE]
+
+
+def unbound_calls(targets: list[Target]) -> list[Call]:
+    """``C.m([1, 2, 3], ...)`` for methods that check ``isinstance(self, ...)``."""
+    out: list[Call] = []
+    for t in targets:
+        if not t.cls or t.is_static or "isinstance(self," not in t.source.replace(" ", ""):
+            continue
+        required = [p for p in t.params if p.default is None]
+        tails = ["", ", [2, 3]"] if t.varargs or len(required) == 1 else [""]
+        if len(required) > 1:
+            continue
+        for tail in tails if required or t.varargs else [""]:
+            if required and not tail:
+                continue
+            out.append(Call("", t.qualname, f"{t.cls}.{t.name}([1, 2, 3]{tail})", False))
+    return out
