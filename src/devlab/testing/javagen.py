@@ -51,6 +51,7 @@ from devlab.testing.javasig import (
     java_methods,
     java_quote,
 )
+from devlab.testing.javatypes import JavaTypes
 from devlab.testing.jsrun import block_end
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
@@ -84,6 +85,20 @@ _SHOW = """    static String show(Object v) {
         if (v instanceof boolean[]) return java.util.Arrays.toString((boolean[]) v);
         if (v instanceof Object[]) return java.util.Arrays.deepToString((Object[]) v);
         return String.valueOf(v);
+    }
+
+    interface Step<R> { Object run(R o) throws Exception; }
+
+    // n calls in a row on one receiver; an identity-hash value is written by its type
+    static <R> String times(int n, R o, Step<R> step) throws Exception {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Object v = step.run(o);
+            String s = show(v);
+            seen.add(v != null && s.startsWith(v.getClass().getName() + "@")
+                ? "@" + v.getClass().getSimpleName() : s);
+        }
+        return seen.toString();
     }
 """
 _PROBE = """public class DevlabProbe {
@@ -166,6 +181,7 @@ class _Java:
         self.tests = java_tests(pf.files)
         self.main = {p: pf.files[p] for p in self.sources}
         self.env, self.mounts = maven_env(pf.manifests, settings)
+        self.types = JavaTypes(pf.files, self.sources)  # values for the project's types
 
     def name(self, cls: str) -> str:
         return f"{self.package}.{cls}" if self.package else cls
@@ -278,8 +294,8 @@ def generate_junit_tests(
     java = _Java(pf, settings, path)
     if path not in java.sources:
         raise NothingToTest(f"{path!r} is not a Java source file; junit generation tests .java")
-    methods, skipped = java_methods(path, pf.files[path])
-    calls, more = java_calls(methods, symbol)
+    methods, skipped = java_methods(path, pf.files[path], java.types)
+    calls, more = java_calls(methods, symbol, java.types, path)
     skipped += more
     if symbol and not calls:
         raise NothingToTest(f"no method {symbol!r} with parameters the lab can build in {path}")
@@ -476,7 +492,9 @@ def _run_candidates(
         f"{_JAVAC} -d $T/tool -cp /usr/share/java/org.jacoco.core.jar "
         "_devlab_jacoco/DevlabJacoco.java\nsection cov; java -cp \"$T/tool:/usr/share/java/"
         "org.jacoco.core.jar:/usr/share/java/asm.jar:/usr/share/java/asm-commons.jar:"
-        "/usr/share/java/asm-tree.jar\" DevlabJacoco $T/main $T/base.exec $T/each/*.exec\n"
+        f"/usr/share/java/asm-tree.jar\" '-Ddevlab.only={java.key()}' "
+        f"'-Ddevlab.class={java.fq.replace('.', '/')}' DevlabJacoco $T/main "
+        "$T/base.exec $T/each/*.exec\n"
     )  # fmt: skip
     return _sandbox(files, script, java.settings, wall, java.mounts), text
 
@@ -486,7 +504,10 @@ def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) ->
     vm = java.fq.replace(".", "/")
     for line in out.get("cov", "").splitlines():
         if line.startswith("{"):
-            data = json.loads(line)
+            try:
+                data = json.loads(line)
+            except ValueError:  # cut short (the output cap): that run counts as not measured
+                continue
             reports[data["exec"].removesuffix(".exec")] = _units(data, java.key(), vm)
     every, covered = reports.get("base", (set(), set()))
     if state is not None:
