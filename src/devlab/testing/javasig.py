@@ -74,7 +74,7 @@ _VALUES: dict[str, list[str]] = {
 _JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.")
 _MAX_CALLS = 14
 _REPEATS = 6  # calls in a row on one receiver (a reader's next tokens), per receiver
-_MAX_REPEATED = 12  # receivers per method called that way
+_MAX_REPEATED = 24  # receivers per method called that way
 
 
 @dataclass
@@ -339,18 +339,17 @@ def java_calls(
             continue
         options = [_values(kind, m.constants) for kind, _ in m.params]
         for i, (kind, _) in enumerate(m.params):
-            mine = types.values(kind, path) if options[i] is None and types is not None else []
-            options[i] = [mine[0], "null", *mine[1:]] if mine else options[i]
+            found = types.values(kind, path) if options[i] is None and types is not None else []
+            options[i] = [found[0], "null", *found[1:]] if found else options[i]
         if any(o is None for o in options):
             kinds = [k for (k, _), o in zip(m.params, options, strict=True) if o is None]
             skipped.append(f"{m.label}: no values for parameter type {', '.join(kinds)}")
             continue
         owners = [] if m.static else [m.owners or [m.owner]]
-        mine = vary([*owners, *[o or [] for o in options]], _MAX_CALLS)
-        for args in mine:
-            owner, args = (args[0], args[1:]) if owners else ("", args)
-            calls.append(JavaCall(m, args, owner))
-        if owners and mine and m.returns != "void":  # state: the same call again and again
-            args = mine[0][1:]
-            calls += [JavaCall(m, args, o, _REPEATS) for o in owners[0][:_MAX_REPEATED]]
+        lists = vary([*owners, *[o or [] for o in options]], _MAX_CALLS)
+        for args in lists:
+            owner, rest = (args[0], args[1:]) if owners else ("", args)
+            calls.append(JavaCall(m, rest, owner))
+        if owners and lists and m.returns != "void":  # state: the same call again and again
+            calls += [JavaCall(m, lists[0][1:], o, _REPEATS) for o in owners[0][:_MAX_REPEATED]]
     return calls, skipped

@@ -12,10 +12,15 @@ extends or implements. An instance of type ``T`` comes from, in order:
 3. static factory methods returning ``T`` whose parameters have values
    (``CSVFormat.newFormat('a')``), and a builder chain when ``T`` or its nested class
    offers a static no-argument method returning a builder whose ``build()`` returns ``T``;
-4. constructors whose parameter types have values (JDK values from ``javasig``, project
+4. the first value modified by ``T``'s own instance methods returning ``T`` (the
+   with-style modifiers of an immutable value: ``CSVFormat.DEFAULT.withTrim()``);
+5. constructors whose parameter types have values (JDK values from ``javasig``, project
    types recursively, at most ``DEPTH`` levels), one argument varied at a time;
-5. the same from the concrete types that extend or implement ``T`` (an interface or an
+6. the same from the concrete types that extend or implement ``T`` (an interface or an
    abstract class gets its values this way).
+
+Each source gives at most half of ``MAX_VALUES`` before the next is heard, then the
+rest fill up in order.
 
 What a generated test (in the target class's package) may not reach is left out:
 private members, and package-private ones of another package. Another package's types
@@ -24,6 +29,7 @@ are written fully qualified. Nothing is run here: javac and the probe judge each
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -34,8 +40,8 @@ from devlab.testing.jsrun import block_end
 __all__ = ["DEPTH", "MAX_VALUES", "JavaTypes", "vary"]
 
 DEPTH = 3  # constructor arguments built from constructors, at most this deep
-MAX_VALUES = 8  # values per project type
-MAX_OWNERS = 12  # instances of the class under test (its receivers)
+MAX_VALUES = 10  # values per project type
+MAX_OWNERS = 24  # instances of the class under test (its receivers)
 _MAX_FILES = 2000
 _MAX_FILE_BYTES = 1_000_000
 _DECL = re.compile(r"\b(class|interface|enum|record)\s+([A-Za-z_$][\w$]*)")
@@ -81,6 +87,19 @@ class _Type:
     @property
     def fq(self) -> str:
         return f"{self.package}.{self.local}" if self.package else self.local
+
+
+def combine(options: list[list[str]], cap: int) -> list[list[str]]:
+    """``vary``'s lists, then every other combination (pairs of modified arguments:
+    a format that ignores spaces reading a text with spaces), up to ``cap``."""
+    out = vary(options, cap)
+    seen = {tuple(a) for a in out}
+    for args in itertools.product(*options):
+        if len(out) >= cap:
+            break
+        if args not in seen:
+            out.append(list(args))
+    return out
 
 
 def vary(options: list[list[str]], cap: int) -> list[list[str]]:
@@ -170,6 +189,9 @@ class JavaTypes:
         self, decl: _Type, lines: list[str], depths: list[int], start: int, end: int, at: int
     ) -> None:
         constants = decl.kind == "enum"  # an enum's body starts with its constants
+        if constants and "{" in lines[start]:  # ``enum Mode { UP, DOWN }`` on one line
+            head = lines[start].split("{", 1)[1].split("}", 1)[0].strip()
+            constants = self._constants(decl, head) if head else constants
         for number in range(start + 1, min(end, len(lines))):
             if depths[number] != at:
                 continue
@@ -177,13 +199,18 @@ class JavaTypes:
             if not text or text.startswith(("@", "}")):
                 continue
             if constants:
-                for part in text.split(","):
-                    m = _CONST.match(part.strip())
-                    if m and m.group(1)[0].isupper():
-                        decl.constants.append(m.group(1))
-                constants = ";" not in text.split("(", 1)[0] and not text.endswith(";")
+                constants = self._constants(decl, text)
                 continue
             self._member(decl, _joined(lines, number), _joined(self._source, number))
+
+    @staticmethod
+    def _constants(decl: _Type, text: str) -> bool:
+        """Read an enum's constants from one line; False once the list has ended."""
+        for part in text.split(","):
+            m = _CONST.match(part.strip())
+            if m and m.group(1)[0].isupper():
+                decl.constants.append(m.group(1))
+        return ";" not in text.split("(", 1)[0] and not text.endswith(";")
 
     def _member(self, decl: _Type, sig: str, source: str) -> None:
         from devlab.testing.javasig import _params
@@ -201,8 +228,9 @@ class JavaTypes:
                                             _visibility(mods), value))  # fmt: skip
             return
         rest = [w for w in words if w not in _MEMBER_MODS and not w.startswith("@")]
-        if not rest or any("<" in w for w in rest[:-1]) or not sig.rstrip().endswith("{"):
+        if not rest or any("<" in w for w in rest[:-1]) or "{" not in sig:
             return
+        sig = sig.split("{", 1)[0]  # a body on the same line: not the signature
         params = _params(sig.split("(", 1)[1].rsplit(")", 1)[0])
         if params is None:
             return
@@ -274,31 +302,58 @@ class JavaTypes:
         return out
 
     def _values_of(self, t: _Type, package: str, context: str, depth: int, cap: int) -> list[str]:
-        out: list[str] = []
+        """Each source's values (module doc), merged in order: at most half of ``cap``
+        from each source first, so that twelve predefined constants leave room for a
+        modified one and a constructed one; then the rest in order."""
         owners = [t] + [o for ts in self.types.values() for o in ts if o is not t]
-        for owner in owners:  # 1. static final fields of the type, its own first
-            for m in owner.members:
-                if (m.kind == "field" and self.resolve(m.returns, owner.path) is t
-                        and self._reach(owner, m.visibility, package)):  # fmt: skip
-                    out.append(f"{self._ref(owner, package)}.{m.name}")
+        fields = [  # 1. static final fields of the type, its own first
+            f"{self._ref(owner, package)}.{m.name}" for owner in owners for m in owner.members
+            if m.kind == "field" and self.resolve(m.returns, owner.path) is t
+            and self._reach(owner, m.visibility, package)
+        ]  # fmt: skip
+        constants = []  # 2. enum constants
         if t.kind == "enum" and self._reach(t, t.access, package):
-            out += [f"{self._ref(t, package)}.{c}" for c in t.constants]  # 2. constants
-        for owner in owners:  # 3. static factories, then builder chains
+            constants = [f"{self._ref(t, package)}.{c}" for c in t.constants]
+        factories: list[str] = []  # 3. static factories, then builder chains
+        for owner in owners:
             for m in owner.members:
-                if (m.kind == "method" and m.static and len(out) < cap
+                if (m.kind == "method" and m.static and len(factories) < cap
                         and self.resolve(m.returns, owner.path) is t
                         and self._reach(owner, m.visibility, package)):  # fmt: skip
                     args = self._args(m.params, owner.path, context, depth, 1)
-                    out += [f"{self._ref(owner, package)}.{m.name}({', '.join(a)})" for a in args]
-        if len(out) < cap:
-            out += self._builders(t, package)
-        if not t.abstract and t.kind in ("class", "record") and len(out) < cap:
-            out += self._constructed(t, package, context, depth, cap - len(out))
-        if len(out) < cap:  # 5. the project's subtypes
-            for sub in [s for ts in self.types.values() for s in ts if s is not t]:
-                if any(self.resolve(x, sub.path) is t for x in sub.supers) and len(out) < cap:
-                    out += self.values(sub.fq, context, depth, cap - len(out))
+                    factories += [f"{self._ref(owner, package)}.{m.name}({', '.join(a)})"
+                                  for a in args]  # fmt: skip
+        factories += self._builders(t, package)
+        built = []  # 5. constructors (4. modified values: below)
+        if not t.abstract and t.kind in ("class", "record"):
+            built = self._constructed(t, package, context, depth, cap)
+        first = (fields + constants + factories + built)[:1]
+        modified = self._modified(t, first[0], package, context, depth, cap) if first else []
+        subs: list[str] = []  # 6. the project's subtypes
+        for sub in [s for ts in self.types.values() for s in ts if s is not t]:
+            if any(self.resolve(x, sub.path) is t for x in sub.supers) and len(subs) < cap:
+                subs += self.values(sub.fq, context, depth, cap)
+        sources = [fields, constants, factories, modified, built, subs]
+        share = max(1, (cap + 1) // 2)
+        out = [v for source in sources for v in source[:share]]
+        out += [v for source in sources for v in source[share:]]
         return out
+
+    def _modified(
+        self, t: _Type, base: str, package: str, context: str, depth: int, cap: int
+    ) -> list[str]:
+        """``base.withX(...)``: instance methods of ``T`` returning ``T`` (the with-style
+        and fluent modifiers of an immutable value), called on its first value with the
+        first value of each parameter; those without parameters first."""
+        found: list[str] = []
+        for m in sorted(t.members, key=lambda m: len(m.params)):
+            if (m.kind == "method" and not m.static and len(found) < cap
+                    and m.name not in ("clone", "copy", "build")
+                    and self.resolve(m.returns, t.path) is t
+                    and self._reach(t, m.visibility, package)):  # fmt: skip
+                args = self._args(m.params, t.path, context, depth - 1, 1)
+                found += [f"{base}.{m.name}({', '.join(a)})" for a in args]
+        return found
 
     def _builders(self, t: _Type, package: str) -> list[str]:
         """``T.builder().build()`` / ``T.Builder.create().build()``: a static method
@@ -319,22 +374,26 @@ class JavaTypes:
                     return [f"{self._ref(owner, package)}.{m.name}().build()"]
         return []
 
-    def _constructed(self, t: _Type, package: str, context: str, depth: int, cap: int) -> list[str]:
+    def _constructed(
+        self, t: _Type, package: str, context: str, depth: int, cap: int, every: bool = False
+    ) -> list[str]:
         ctors = [m for m in t.members if m.kind == "ctor"]
         if not ctors and self._reach(t, t.access, package):
             return [f"new {self._ref(t, package)}()"]
         out: list[str] = []
         for m in sorted(ctors, key=lambda m: len(m.params)):
             if self._reach(t, m.visibility, package) and len(out) < cap:
-                args = self._args(m.params, t.path, context, depth, cap - len(out))
+                args = self._args(m.params, t.path, context, depth, cap - len(out), every)
                 out += [f"new {self._ref(t, package)}({', '.join(a)})" for a in args]
         return out
 
     def _args(
-        self, params: list[tuple[str, str]], where: str, context: str, depth: int, cap: int
-    ) -> list[list[str]]:
+        self, params: list[tuple[str, str]], where: str, context: str, depth: int, cap: int,
+        every: bool = False,
+    ) -> list[list[str]]:  # fmt: skip
         """Argument lists for ``params`` (declared in ``where``): no nulls, one argument
-        varied at a time; ``[]`` when a parameter has no value."""
+        varied at a time (``every``: then the other combinations); ``[]`` when a
+        parameter has no value."""
         from devlab.testing.javasig import _values
 
         options = []
@@ -347,16 +406,17 @@ class JavaTypes:
             if not choices:
                 return []
             options.append(choices)
-        return vary(options, cap)
+        return combine(options, cap) if every else vary(options, cap)
 
     def owners(self, cls: str, context: str) -> list[str]:
         """Instances of the class under test: its constructors' (not its fields'), so
-        the receivers differ in what they were built from."""
+        the receivers differ in what they were built from, every combination of the
+        arguments' values up to ``MAX_OWNERS``."""
         t = self.resolve(cls, context)
         if t is None or t.abstract or t.kind not in ("class", "record"):
             return []
         package = java_package(self.files.get(context, ""))
-        return self._constructed(t, package, context, DEPTH, MAX_OWNERS)
+        return self._constructed(t, package, context, DEPTH, MAX_OWNERS, every=True)
 
     def char_constants(self, body: str) -> list[str]:
         """The values of the project's ``static final char`` / ``int`` constants the
