@@ -38,12 +38,12 @@ from devlab.testing.javarun import (
 from devlab.testing.mavenenv import DEPS_EXPORT
 from devlab.testing.sandboxrun import toolchain_limits
 
-__all__ = ["UNVIABLE", "run_java_mutants"]
+__all__ = ["BATCH", "UNVIABLE", "run_java_mutants"]
 
 MARK = "@@DEVLAB_JAVA_MUTANT@@"
 XML_MARK = "@@DEVLAB_JAVA_MUTANT_XML@@"
 UNVIABLE = "unviable"
-_BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
+BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
 _JAVAC = "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn"
 _PRELUDE = f"""R="$(cd "$(dirname "$0")" && pwd)"; cd "$R" || exit 3
 T=/tmp/devlab-java; mkdir -p $T/main $T/test
@@ -151,7 +151,7 @@ def run_java_mutants(
     }
     done: dict[str, str] = {}
     message = ""
-    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    batches = [mutants[i : i + BATCH] for i in range(0, len(mutants), BATCH)]
     wall = settings.sandbox_max_wall_seconds
     red: list[str] = []  # test classes failing on the original code, left out
 
