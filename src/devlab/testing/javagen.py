@@ -39,9 +39,11 @@ from devlab.testing.javarun import (
     TEST_CP,
     includes_of,
     java_package,
+    java_run_files,
     java_sources,
     java_test_tree,
     java_tests,
+    left_out_tests,
     run_java_suite,
 )
 from devlab.testing.javasig import (
@@ -341,7 +343,10 @@ def generate_junit_tests(
         keep = MutantKeepReport(budget_seconds=settings.testing_mutant_keep_seconds)
         kept, dropped = _mutant_killers(java, kept, dropped, tries, message, symbol, imports, keep)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
+    left_out, warning = base["left_out"]
+    message += [warning] if warning else []  # as the coverage run names them
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
+    result.proof["left_out_tests"] = left_out
     result.mutant_keep = keep
     result.proof["test_timeout"] = test_timeout
     if skipped:
@@ -460,7 +465,7 @@ def _run_candidates(
     each = resources.files("devlab.testing").joinpath("java/DevlabEach.java").read_text()
     reader = resources.files("devlab.testing").joinpath("java/DevlabJacoco.java").read_text()
     files = {
-        **java.pf.files, gen: text,
+        **java_run_files(java.pf.files), gen: text,
         "_devlab_gen/DevlabEach.java": each, "_devlab_jacoco/DevlabJacoco.java": reader,
         "_devlab_main.txt": "\n".join(java.sources),
         "_devlab_tests.txt": "\n".join(
@@ -483,6 +488,7 @@ def _run_candidates(
         f"T=/tmp/dj; mkdir -p $T/main $T/test $T/tool $T/empty\n"
         f"{_JAVAC} -d $T/main -cp \"$T/main{DEPS_CP}\" @_devlab_main.txt > $T/javac.txt 2>&1\n"
         f"main=$?; EXTRA_CP=:{rt}\n{COMPILE_TESTS}"  # project tests javac rejects: left out
+        "section dropped; cat $T/dropped.txt $T/first-error.txt 2>/dev/null\n"
         "section build; tail -c 20000 $T/javac.txt; [ $main -eq 0 ] || exit 0\n"
         f"printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n' "
         f"'{JACOCO_CP}' > $T/m.txt; jar cfm $T/agent.jar $T/m.txt -C $T/empty .\n" + base
@@ -517,8 +523,11 @@ def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) ->
         parts = line.split(" ", 4)
         if parts[0] == "@@E" and len(parts) >= 4 and parts[1].isdigit():
             outcomes[(parts[2], int(parts[1]))] = (parts[3], parts[4] if len(parts) > 4 else "")
-    # "covered" grows with each kept test (the next round starts from it); "before" stays
-    base_state = state or {"every": every, "covered": covered, "before": set(covered)}
+    # "covered" grows with each kept test (the next round starts from it); "before" stays;
+    # "left_out": the project's test files javac rejected (COMPILE_TESTS), named
+    base_state = state or {"every": every, "covered": covered, "before": set(covered),
+                           "left_out": left_out_tests(out.get("dropped", ""),
+                                                      java_test_tree(java.pf.files))}  # fmt: skip
     runs: dict[str, list[Run]] = {}
     if "each" in out:
         for name, _label, _code, _strategy in cands:

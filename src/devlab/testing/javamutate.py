@@ -29,6 +29,7 @@ from devlab.testing.javarun import (
     JVM,
     RESOURCES_CP,
     TEST_CP,
+    java_run_files,
     java_sources,
     java_test_tree,
     java_tests,
@@ -145,13 +146,29 @@ def run_java_mutants(
         return {}, "no JUnit tests to run the mutants against"
     tree = java_test_tree(files)  # the tests and their helpers
     base = {
-        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tree},
+        **{
+            p: t
+            for p, t in java_run_files(files).items()
+            if not p.endswith(".java") or p in sources or p in tree
+        },
         "_devlab_main.txt": "\n".join(sources) + "\n",
         "_devlab_tests.txt": "\n".join(tree) + "\n",
     }
     done: dict[str, str] = {}
     message = ""
-    batches = [mutants[i : i + BATCH] for i in range(0, len(mutants), BATCH)]
+    # every mutant carries a whole copy of the file: a run stays under the source cap
+    # (a large project's files leave room for fewer than BATCH of them)
+    shared = sum(len(p.encode()) + len(t.encode()) for p, t in base.items()) + 20_000
+    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
+    each = max((len(t.encode()) for _, t in mutants), default=1) + 200
+    if mutants and room < each:
+        return {}, (
+            f"the project's files ({shared // 1000} kB) leave no room for a mutant within "
+            f"the sandbox's source limit (sandbox_max_source_bytes = "
+            f"{settings.sandbox_max_source_bytes}); mutants not judged"
+        )
+    size = max(1, min(BATCH, room // each))
+    batches = [mutants[i : i + size] for i in range(0, len(mutants), size)]
     wall = settings.sandbox_max_wall_seconds
     red: list[str] = []  # test classes failing on the original code, left out
 
