@@ -130,7 +130,13 @@ def _generate(
         path = f"{package}/{name}"
         started = time.monotonic()
         request = GenerateRequest(project="bare", path=path, framework="junit", use_model=False)
-        result = generate_for_project(bench.db, bench.settings, request, model=None)
+        try:
+            result = generate_for_project(bench.db, bench.settings, request, model=None)
+        except Exception as exc:  # a failure is a figure: the next file still runs
+            rows.append(f"| generate {name} (no model) | failed: {type(exc).__name__}: "
+                        f"{str(exc)[:160]} | | {time.monotonic() - started:.1f} s |")  # fmt: skip
+            print(rows[-1], flush=True)
+            continue
         seconds = time.monotonic() - started
         outside = (
             _outside(root, result.test_path, result.test_code, work)
@@ -144,10 +150,16 @@ def _generate(
             f"{b.line_percent}% -> {a.line_percent}% lines, {b.branch_percent}% -> "
             f"{a.branch_percent}% branches | {seconds:.1f} s |"
         )
+        print(rows[-1], flush=True)  # as it comes: a later failure loses nothing
         for bug in result.suspected_bugs[:3]:
             rows.append(f"| &nbsp; suspected bug | `{bug.call[:80]}`: {bug.message[:80]} | | |")
         if mutation:
-            rows.append(_mutation(bench, name, path, result.test_path, result.test_code))
+            try:
+                rows.append(_mutation(bench, name, path, result.test_path, result.test_code))
+            except Exception as exc:
+                rows.append(f"| mutation {name} | failed: {type(exc).__name__}: "
+                            f"{str(exc)[:160]} | | |")  # fmt: skip
+            print(rows[-1], flush=True)
     return rows
 
 

@@ -9,9 +9,17 @@ import shutil
 import pytest
 
 from devlab.config import Settings
-from devlab.testing import ProjectFiles, SnippetTestsRequest, generate_for_snippet, mutation_score
+from devlab.testing import (
+    ProjectFiles,
+    SnippetTestsRequest,
+    generate_for_snippet,
+    gomutate,
+    javamutate,
+    jsmutate,
+    mutation_score,
+)
 from devlab.testing.javamutate import _outcomes
-from devlab.testing.mutation import file_mutants, mutant_tests
+from devlab.testing.mutation import _CHUNK, file_mutants, mutant_tests
 
 CALC = """package demo;
 
@@ -57,6 +65,9 @@ def test_java_mutants_come_from_the_parsers_methods() -> None:
     mark = "@@DEVLAB_JAVA_MUTANT@@"
     out = _outcomes(f"{mark} a 1\n{mark} b 0\nnoise\n{mark} c 124\n{mark} d unviable\n")
     assert out == {"a": "failed", "b": "passed", "c": "timeout", "d": "unviable"}
+    # a budget check spans one sandbox run of each runner: its own batch size
+    assert _CHUNK == {"go": gomutate.BATCH, "java": javamutate.BATCH,
+                      "javascript": jsmutate.BATCH, "typescript": jsmutate.BATCH}  # fmt: skip
 
 
 @pytest.mark.sandbox

@@ -177,5 +177,8 @@ def test_a_java_project_with_maven_dependencies_is_measured(
     generated = generate_for_project(lab_bench.db, lab_bench.settings, request, model=None)
     assert {c.target for c in generated.kept} >= {"Price.discounted"}, generated.message
     assert generated.after.line_percent > generated.before.line_percent
+    # the project test file javac rejected is named in the generation's result too
+    assert generated.proof["left_out_tests"] == ["src/test/java/shop/MockedTest.java"]
+    assert "1 of 3 test files did not compile and were left out" in generated.message
     without = measure_coverage(lab_bench.db, lab_bench.settings, "shop", install=False)
     assert without.status == "error" and "org.example.money" in without.message

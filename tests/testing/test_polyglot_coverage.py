@@ -357,6 +357,9 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
         "    }\n\n    public static int drain(java.io.Reader r, char[] buf) throws Exception {\n"
         "        int n = 0;\n        while (r.read(buf) != -1) {\n            n++;\n        }\n"
         "        return n;\n    }\n\n"  # never returns with buf = new char[0]: probed apart
+        "    public enum Mode { UP, DOWN }\n\n"  # a project type: its constants are values
+        "    public static int round(int x, Mode mode) {\n        if (mode == Mode.UP) {\n"
+        "            return x + 1;\n        }\n        return x;\n    }\n\n"
         "    public static int total(java.util.Map<String, Integer> m) {\n"
         "        int sum = 0;\n        for (int v : m.values()) {\n            sum += v;\n"
         "        }\n        return sum;\n    }\n}\n",
@@ -369,6 +372,7 @@ def test_junit_tests_are_generated_for_a_snippet_and_kept_by_coverage(lab_settin
     assert result.after.branch_percent == 100.0  # `? "B" : "C"`: both edges of one line
     assert all(c.runs == ["passed"] * 3 for c in result.kept)
     assert "assertThrows(java.lang.IllegalArgumentException.class" in result.test_code
+    assert ", Calc.Mode.UP)));" in result.test_code  # the nested enum's constant, compiled
     assert {(b.target, b.exception) for b in result.suspected_bugs} == {
         ("Calc.at", "ArrayIndexOutOfBoundsException"),
     }  # fmt: skip

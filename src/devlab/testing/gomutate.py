@@ -20,11 +20,11 @@ from devlab.sandbox import SandboxRequest, run_code
 from devlab.testing.gorun import go_module
 from devlab.testing.sandboxrun import toolchain_limits
 
-__all__ = ["run_go_mutants"]
+__all__ = ["BATCH", "run_go_mutants"]
 
 MARK = "@@DEVLAB_GO_MUTANT@@"
 FAIL_MARK = "@@DEVLAB_GO_FAILED@@"
-_BATCH = 12  # one package compile per mutant: a run's wall limit holds about this many
+BATCH = 12  # one package compile per mutant: a run's wall limit holds about this many
 _ENV = (
     "export GOCACHE=/tmp/gocache GOPATH=/tmp/go GOPROXY=off GOSUMDB=off CGO_ENABLED=0 "
     "GOTOOLCHAIN=local GOTELEMETRY=off GO111MODULE=on HOME=/tmp GOFLAGS=-mod=mod\n"
@@ -76,7 +76,7 @@ def run_go_mutants(
     run_files = dict(files)
     if not any(posixpath.basename(p) == "go.mod" for p in files):
         run_files["go.mod"] = f"module {go_module(files)[1]}\n\ngo 1.19\n"
-    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    batches = [mutants[i : i + BATCH] for i in range(0, len(mutants), BATCH)]
     wall = settings.sandbox_max_wall_seconds
     for n, batch in enumerate(batches, 1):
         report(progress, "mutants", n - 1, len(batches), f"batch {n} of {len(batches)}")

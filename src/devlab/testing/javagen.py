@@ -39,9 +39,11 @@ from devlab.testing.javarun import (
     TEST_CP,
     includes_of,
     java_package,
+    java_run_files,
     java_sources,
     java_test_tree,
     java_tests,
+    left_out_tests,
     run_java_suite,
 )
 from devlab.testing.javasig import (
@@ -51,6 +53,7 @@ from devlab.testing.javasig import (
     java_methods,
     java_quote,
 )
+from devlab.testing.javatypes import JavaTypes
 from devlab.testing.jsrun import block_end
 from devlab.testing.keeprule import RUNS, Run, judge_runs
 from devlab.testing.killkeep import keep_mutant_killers, mutant_tries
@@ -84,6 +87,20 @@ _SHOW = """    static String show(Object v) {
         if (v instanceof boolean[]) return java.util.Arrays.toString((boolean[]) v);
         if (v instanceof Object[]) return java.util.Arrays.deepToString((Object[]) v);
         return String.valueOf(v);
+    }
+
+    interface Step<R> { Object run(R o) throws Exception; }
+
+    // n calls in a row on one receiver; an identity-hash value is written by its type
+    static <R> String times(int n, R o, Step<R> step) throws Exception {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Object v = step.run(o);
+            String s = show(v);
+            seen.add(v != null && s.startsWith(v.getClass().getName() + "@")
+                ? "@" + v.getClass().getSimpleName() : s);
+        }
+        return seen.toString();
     }
 """
 _PROBE = """public class DevlabProbe {
@@ -166,6 +183,7 @@ class _Java:
         self.tests = java_tests(pf.files)
         self.main = {p: pf.files[p] for p in self.sources}
         self.env, self.mounts = maven_env(pf.manifests, settings)
+        self.types = JavaTypes(pf.files, self.sources)  # values for the project's types
 
     def name(self, cls: str) -> str:
         return f"{self.package}.{cls}" if self.package else cls
@@ -278,8 +296,8 @@ def generate_junit_tests(
     java = _Java(pf, settings, path)
     if path not in java.sources:
         raise NothingToTest(f"{path!r} is not a Java source file; junit generation tests .java")
-    methods, skipped = java_methods(path, pf.files[path])
-    calls, more = java_calls(methods, symbol)
+    methods, skipped = java_methods(path, pf.files[path], java.types)
+    calls, more = java_calls(methods, symbol, java.types, path)
     skipped += more
     if symbol and not calls:
         raise NothingToTest(f"no method {symbol!r} with parameters the lab can build in {path}")
@@ -325,7 +343,10 @@ def generate_junit_tests(
         keep = MutantKeepReport(budget_seconds=settings.testing_mutant_keep_seconds)
         kept, dropped = _mutant_killers(java, kept, dropped, tries, message, symbol, imports, keep)
     report(progress, "prove", 3, 4, f"{len(kept)} tests kept")
+    left_out, warning = base["left_out"]
+    message += [warning] if warning else []  # as the coverage run names them
     result = _finish(java, kept, dropped, bugs, base, target_coverage, message, wall, imports)
+    result.proof["left_out_tests"] = left_out
     result.mutant_keep = keep
     result.proof["test_timeout"] = test_timeout
     if skipped:
@@ -444,7 +465,7 @@ def _run_candidates(
     each = resources.files("devlab.testing").joinpath("java/DevlabEach.java").read_text()
     reader = resources.files("devlab.testing").joinpath("java/DevlabJacoco.java").read_text()
     files = {
-        **java.pf.files, gen: text,
+        **java_run_files(java.pf.files), gen: text,
         "_devlab_gen/DevlabEach.java": each, "_devlab_jacoco/DevlabJacoco.java": reader,
         "_devlab_main.txt": "\n".join(java.sources),
         "_devlab_tests.txt": "\n".join(
@@ -467,6 +488,7 @@ def _run_candidates(
         f"T=/tmp/dj; mkdir -p $T/main $T/test $T/tool $T/empty\n"
         f"{_JAVAC} -d $T/main -cp \"$T/main{DEPS_CP}\" @_devlab_main.txt > $T/javac.txt 2>&1\n"
         f"main=$?; EXTRA_CP=:{rt}\n{COMPILE_TESTS}"  # project tests javac rejects: left out
+        "section dropped; cat $T/dropped.txt $T/first-error.txt 2>/dev/null\n"
         "section build; tail -c 20000 $T/javac.txt; [ $main -eq 0 ] || exit 0\n"
         f"printf 'Premain-Class: org.jacoco.agent.rt.internal.PreMain\\nClass-Path: %s\\n' "
         f"'{JACOCO_CP}' > $T/m.txt; jar cfm $T/agent.jar $T/m.txt -C $T/empty .\n" + base
@@ -476,7 +498,9 @@ def _run_candidates(
         f"{_JAVAC} -d $T/tool -cp /usr/share/java/org.jacoco.core.jar "
         "_devlab_jacoco/DevlabJacoco.java\nsection cov; java -cp \"$T/tool:/usr/share/java/"
         "org.jacoco.core.jar:/usr/share/java/asm.jar:/usr/share/java/asm-commons.jar:"
-        "/usr/share/java/asm-tree.jar\" DevlabJacoco $T/main $T/base.exec $T/each/*.exec\n"
+        f"/usr/share/java/asm-tree.jar\" '-Ddevlab.only={java.key()}' "
+        f"'-Ddevlab.class={java.fq.replace('.', '/')}' DevlabJacoco $T/main "
+        "$T/base.exec $T/each/*.exec\n"
     )  # fmt: skip
     return _sandbox(files, script, java.settings, wall, java.mounts), text
 
@@ -486,7 +510,10 @@ def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) ->
     vm = java.fq.replace(".", "/")
     for line in out.get("cov", "").splitlines():
         if line.startswith("{"):
-            data = json.loads(line)
+            try:
+                data = json.loads(line)
+            except ValueError:  # cut short (the output cap): that run counts as not measured
+                continue
             reports[data["exec"].removesuffix(".exec")] = _units(data, java.key(), vm)
     every, covered = reports.get("base", (set(), set()))
     if state is not None:
@@ -496,8 +523,11 @@ def _judge(java: _Java, cands: list, out: dict[str, str], state: dict | None) ->
         parts = line.split(" ", 4)
         if parts[0] == "@@E" and len(parts) >= 4 and parts[1].isdigit():
             outcomes[(parts[2], int(parts[1]))] = (parts[3], parts[4] if len(parts) > 4 else "")
-    # "covered" grows with each kept test (the next round starts from it); "before" stays
-    base_state = state or {"every": every, "covered": covered, "before": set(covered)}
+    # "covered" grows with each kept test (the next round starts from it); "before" stays;
+    # "left_out": the project's test files javac rejected (COMPILE_TESTS), named
+    base_state = state or {"every": every, "covered": covered, "before": set(covered),
+                           "left_out": left_out_tests(out.get("dropped", ""),
+                                                      java_test_tree(java.pf.files))}  # fmt: skip
     runs: dict[str, list[Run]] = {}
     if "each" in out:
         for name, _label, _code, _strategy in cands:

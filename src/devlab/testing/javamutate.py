@@ -29,6 +29,7 @@ from devlab.testing.javarun import (
     JVM,
     RESOURCES_CP,
     TEST_CP,
+    java_run_files,
     java_sources,
     java_test_tree,
     java_tests,
@@ -38,12 +39,12 @@ from devlab.testing.javarun import (
 from devlab.testing.mavenenv import DEPS_EXPORT
 from devlab.testing.sandboxrun import toolchain_limits
 
-__all__ = ["UNVIABLE", "run_java_mutants"]
+__all__ = ["BATCH", "UNVIABLE", "run_java_mutants"]
 
 MARK = "@@DEVLAB_JAVA_MUTANT@@"
 XML_MARK = "@@DEVLAB_JAVA_MUTANT_XML@@"
 UNVIABLE = "unviable"
-_BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
+BATCH = 10  # two JVM starts per mutant (javac, the launcher): a run's wall limit holds these
 _JAVAC = "javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 11 -proc:none -nowarn"
 _PRELUDE = f"""R="$(cd "$(dirname "$0")" && pwd)"; cd "$R" || exit 3
 T=/tmp/devlab-java; mkdir -p $T/main $T/test
@@ -145,13 +146,29 @@ def run_java_mutants(
         return {}, "no JUnit tests to run the mutants against"
     tree = java_test_tree(files)  # the tests and their helpers
     base = {
-        **{p: files[p] for p in files if not p.endswith(".java") or p in sources or p in tree},
+        **{
+            p: t
+            for p, t in java_run_files(files).items()
+            if not p.endswith(".java") or p in sources or p in tree
+        },
         "_devlab_main.txt": "\n".join(sources) + "\n",
         "_devlab_tests.txt": "\n".join(tree) + "\n",
     }
     done: dict[str, str] = {}
     message = ""
-    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    # every mutant carries a whole copy of the file: a run stays under the source cap
+    # (a large project's files leave room for fewer than BATCH of them)
+    shared = sum(len(p.encode()) + len(t.encode()) for p, t in base.items()) + 20_000
+    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
+    each = max((len(t.encode()) for _, t in mutants), default=1) + 200
+    if mutants and room < each:
+        return {}, (
+            f"the project's files ({shared // 1000} kB) leave no room for a mutant within "
+            f"the sandbox's source limit (sandbox_max_source_bytes = "
+            f"{settings.sandbox_max_source_bytes}); mutants not judged"
+        )
+    size = max(1, min(BATCH, room // each))
+    batches = [mutants[i : i + size] for i in range(0, len(mutants), size)]
     wall = settings.sandbox_max_wall_seconds
     red: list[str] = []  # test classes failing on the original code, left out
 

@@ -47,9 +47,11 @@ __all__ = [
     "includes_of",
     "is_java_test",
     "java_package",
+    "java_run_files",
     "java_sources",
     "java_test_tree",
     "java_tests",
+    "left_out_tests",
     "parse_jacoco",
     "parse_junit_xml",
     "run_java_suite",
@@ -189,6 +191,18 @@ def java_test_tree(files: dict[str, str]) -> list[str]:
     )  # fmt: skip
 
 
+def java_run_files(files: dict[str, str]) -> dict[str, str]:
+    """The files a run of the classes and tests needs: in a Maven layout (``src/main/``)
+    what is under ``src/main/`` and ``src/test/`` (sources, resources, test data) and
+    the Java files elsewhere; the site, docs and build files stay out, so that a large
+    project leaves room under the sandbox's source limit for generated tests and
+    mutants. Any other layout: every file."""
+    if not any(p.startswith("src/main/") for p in files):
+        return dict(files)
+    return {p: t for p, t in files.items()
+            if p.startswith(("src/main/", "src/test/")) or _java(p)}  # fmt: skip
+
+
 def java_package(text: str) -> str:
     for line in text[:200_000].splitlines():
         words = line.strip().rstrip(";").split()
@@ -293,15 +307,16 @@ def _missing_packages(javac: str) -> list[str]:
     return found
 
 
-def _dropped_tests(section: str, tests: list[str]) -> str:
-    """The warning for test files left out because javac rejected them (the ``dropped``
-    section: their paths, then the first round's first errors), or ''."""
+def left_out_tests(section: str, tests: list[str]) -> tuple[list[str], str]:
+    """The test files left out because javac rejected them (``COMPILE_TESTS``'
+    ``dropped.txt``: their paths, then the first round's first errors) and the warning
+    that names them, or ``([], "")``. Shared by the coverage run and JUnit generation."""
     known = set(tests)
     paths = [line for line in section.splitlines() if line in known]
     if not paths:
-        return ""
+        return [], ""
     error = "\n".join(line for line in section.splitlines() if line not in known)
-    return (
+    return paths, (
         f"{len(paths)} of {len(tests)} test files did not compile and were left out "
         f"(the rest ran): {', '.join(paths[:10])}{' ...' if len(paths) > 10 else ''}; "
         f"javac said: {error[:600]}"
@@ -362,7 +377,7 @@ def run_java_suite(
     data = json.loads(line[-1]) if line and line[-1].startswith("{") else {}
     out.files = parse_jacoco(data, files, sources)
     out.tests = parse_junit_xml(parts.get("junit", ""))
-    out.warning = _dropped_tests(parts.get("dropped", ""), tree)
+    out.warning = left_out_tests(parts.get("dropped", ""), tree)[1]
     if not out.tests and tests:
         out.error = f"the JUnit launcher reported no tests: {parts.get('console', '')[-600:]}"
     return out

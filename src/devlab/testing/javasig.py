@@ -11,9 +11,14 @@ and from the body's integer constants; one parameter varied at a time, capped.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devlab.testing.jsrun import block_end
+
+if TYPE_CHECKING:
+    from devlab.testing.javatypes import JavaTypes
 
 __all__ = ["JavaCall", "JavaMethod", "java_calls", "java_methods", "java_quote"]
 
@@ -46,6 +51,8 @@ _VALUES: dict[str, list[str]] = {
         "null",
         'new java.io.StringReader("")',
         'new java.io.StringReader("x\\r\\n\\"y\\"")',
+        # a quoted field with a doubled quote, an escape, a comment line, blank lines
+        'new java.io.StringReader("\\"a\\"\\"b\\",\\\\c \\n\\n# d\\n")',
     ],
     "BufferedReader": [
         'new java.io.BufferedReader(new java.io.StringReader("a\\nb"))',
@@ -66,6 +73,8 @@ _VALUES: dict[str, list[str]] = {
 }
 _JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.")
 _MAX_CALLS = 14
+_REPEATS = 6  # calls in a row on one receiver (a reader's next tokens), per receiver
+_MAX_REPEATED = 24  # receivers per method called that way
 
 
 @dataclass
@@ -80,6 +89,7 @@ class JavaMethod:
     throws: list[str] = field(default_factory=list)  # exception names thrown on purpose
     constants: list[str] = field(default_factory=list)
     owner: str = ""  # how an instance is made (``new Cls(...)``), for instance methods
+    owners: list[str] = field(default_factory=list)  # more receivers (the owner first)
 
     @property
     def label(self) -> str:
@@ -90,11 +100,15 @@ class JavaMethod:
 class JavaCall:
     method: JavaMethod
     args: list[str]
+    owner: str = ""  # the receiver when not the method's first owner
+    times: int = 1  # > 1: that many calls on one receiver, their values in a list
 
     @property
     def expr(self) -> str:
         m = self.method
-        owner = m.cls if m.static else (m.owner or f"new {m.cls}()")
+        owner = m.cls if m.static else (self.owner or m.owner or f"new {m.cls}()")
+        if self.times > 1:  # ``times`` is the probe's and the test class's helper
+            return f"times({self.times}, {owner}, o -> o.{m.name}({', '.join(self.args)}))"
         return f"{owner}.{self.method.name}({', '.join(self.args)})"
 
 
@@ -116,6 +130,38 @@ def java_quote(text: str) -> str:
         else:
             out.append(f"\\u{code:04x}")
     return "".join(out) + '"'
+
+
+def java_code(lines: list[str]) -> list[str]:
+    """The lines with comments removed and string and char literals emptied (``""``,
+    ``' '``), so that braces and apostrophes in javadoc (``{@code '\\'}``) or in
+    strings do not move the brace depth. One line out per line in."""
+    out, comment = [], False
+    for line in lines:
+        kept, i, n = [], 0, len(line)
+        while i < n:
+            ch = line[i]
+            if comment:
+                end = line.find("*/", i)
+                i, comment = (n, True) if end < 0 else (end + 2, False)
+                continue
+            if line.startswith("//", i):
+                break
+            if line.startswith("/*", i):
+                comment, i = True, i + 2
+                kept.append(" ")
+                continue
+            if ch in "\"'":
+                j = i + 1
+                while j < n and line[j] != ch:
+                    j += 2 if line[j] == "\\" else 1
+                kept.append(ch + (" " if ch == "'" else "") + ch)
+                i = j + 1
+                continue
+            kept.append(ch)
+            i += 1
+        out.append("".join(kept))
+    return out
 
 
 def _depths(lines: list[str]) -> list[int]:
@@ -181,15 +227,21 @@ def _constructible(cls: str, lines: list[str], depths: list[int]) -> str:
     return ""
 
 
-def java_methods(path: str, text: str) -> tuple[list[JavaMethod], list[str]]:
-    """Methods of the file's top-level class, and why others were left out."""
+def java_methods(
+    path: str, text: str, types: JavaTypes | None = None
+) -> tuple[list[JavaMethod], list[str]]:
+    """Methods of the file's top-level class, and why others were left out; with the
+    project's ``types``, receivers from every constructor whose types have values
+    (project types too) and the project's named constants the bodies use."""
     cls = posixpath.basename(path).removesuffix(".java")
-    lines = text.splitlines()
+    source = text.splitlines()
+    lines = java_code(source)  # the structure from the code alone; bodies from the source
     depths = _depths(lines)
     header = " ".join(lines[: next((i for i, d in enumerate(depths) if d), len(lines))])
     if f"class {cls}" not in header or "abstract class" in header:
         return [], [f"{cls}: not a concrete class"]
-    instances = _constructible(cls, lines, depths)
+    owners = types.owners(cls, path) if types is not None else []
+    instances = owners[0] if owners else _constructible(cls, lines, depths)
     methods, skipped = [], []
     for number, (raw, depth) in enumerate(zip(lines, depths, strict=True), 1):
         line = raw.strip()
@@ -213,10 +265,14 @@ def java_methods(path: str, text: str) -> tuple[list[JavaMethod], list[str]]:
             skipped.append(f"{cls}.{name}: no constructor of {cls} has values for its types")
             continue
         end = block_end(lines, number, number + 5000)
-        body = "\n".join(lines[number:end])
+        body = "\n".join(source[number:end])
         throws = [w.split("(", 1)[0] for w in body.split("throw new ")[1:]]
+        constants = _int_constants(body) + _char_codes(body)
+        if types is not None:
+            constants += types.char_constants(body)
         methods.append(JavaMethod(cls, name, static, params, returns, number, end, throws,
-                                  _int_constants(body), instances))  # fmt: skip
+                                  list(dict.fromkeys(constants))[:12], instances,
+                                  owners or [instances]))  # fmt: skip
     return methods, skipped
 
 
@@ -232,41 +288,68 @@ def _int_constants(body: str) -> list[str]:
     return list(dict.fromkeys(found))[:10]
 
 
+_CHAR_LITERAL = re.compile(r"'([^'\\]|\\[nrtbf0'\"\\])'")
+_ESCAPES = {"n": 10, "r": 13, "t": 9, "b": 8, "f": 12, "0": 0}
+
+
+def _char_codes(body: str) -> list[str]:
+    """The codes of the body's char literals (``'\\r'`` -> 13): int parameters that
+    take characters (``isDelimiter(int ch)``) compare against them."""
+    codes = []
+    for text in _CHAR_LITERAL.findall(body):
+        code = _ESCAPES.get(text[1]) if len(text) == 2 and text[1] in _ESCAPES else ord(text[-1])
+        codes.append(str(code))
+    return list(dict.fromkeys(codes))[:8]
+
+
 def _values(kind: str, constants: list[str]) -> list[str] | None:
     if kind in _INTS:
-        numbers = [1, 0, -1, 2, 7, -100, 100]
+        # the body's constants right after the first three, their neighbours last
+        numbers = [1, 0, -1, *(int(c) for c in constants), 2, 7, -100, 100]
         for c in constants:
-            numbers += [int(c) - 1, int(c), int(c) + 1]
+            numbers += [int(c) - 1, int(c) + 1]
         low, high = {"byte": (-128, 127), "short": (-32768, 32767)}.get(kind, (-(2**31), 2**31 - 1))
         prefix = _INTS[kind]
         return [f"{n}L" if prefix == "L" else f"{prefix}{n}"
                 for n in dict.fromkeys(numbers) if low <= n <= high]  # fmt: skip
+    if kind == "char":  # the body's characters too
+        codes = [int(c) for c in constants if 0 <= int(c) < 0xFFFF]
+        return _VALUES["char"] + [f"(char) {c}" for c in codes]
     for prefix in _JDK_PREFIXES:  # java.io.Reader is Reader
         kind = kind.removeprefix(prefix)
     return _VALUES.get(kind)
 
 
 def java_calls(
-    methods: list[JavaMethod], symbol: str | None = None
+    methods: list[JavaMethod],
+    symbol: str | None = None,
+    types: JavaTypes | None = None,
+    path: str = "",
 ) -> tuple[list[JavaCall], list[str]]:
-    """Boundary calls of each method (one parameter varied at a time)."""
+    """Boundary calls of each method: the receiver and one parameter varied at a time,
+    in turn (``javatypes.vary``); an instance method returning a value is also called
+    ``_REPEATS`` times in a row on each receiver (the values of all, in a list). A
+    parameter of a project type takes the project's values for it (``types``, as
+    written in the file ``path``) and null."""
+    from devlab.testing.javatypes import vary
+
     calls, skipped = [], []
     for m in methods:
         if symbol and symbol not in (m.name, m.label):
             continue
         options = [_values(kind, m.constants) for kind, _ in m.params]
+        for i, (kind, _) in enumerate(m.params):
+            found = types.values(kind, path) if options[i] is None and types is not None else []
+            options[i] = [found[0], "null", *found[1:]] if found else options[i]
         if any(o is None for o in options):
             kinds = [k for (k, _), o in zip(m.params, options, strict=True) if o is None]
             skipped.append(f"{m.label}: no values for parameter type {', '.join(kinds)}")
             continue
-        values = [o or [] for o in options]
-        base = [v[0] for v in values]
-        seen, mine = {tuple(base)}, [JavaCall(m, base)]
-        for i, choices in enumerate(values):
-            for choice in choices:
-                args = [*base[:i], choice, *base[i + 1 :]]
-                if tuple(args) not in seen and len(mine) < _MAX_CALLS:
-                    seen.add(tuple(args))
-                    mine.append(JavaCall(m, args))
-        calls += mine
+        owners = [] if m.static else [m.owners or [m.owner]]
+        lists = vary([*owners, *[o or [] for o in options]], _MAX_CALLS)
+        for args in lists:
+            owner, rest = (args[0], args[1:]) if owners else ("", args)
+            calls.append(JavaCall(m, rest, owner))
+        if owners and lists and m.returns != "void":  # state: the same call again and again
+            calls += [JavaCall(m, lists[0][1:], o, _REPEATS) for o in owners[0][:_MAX_REPEATED]]
     return calls, skipped

@@ -26,11 +26,11 @@ from devlab.testing.jestrun import jest_setup
 from devlab.testing.jsprops import GLOBAL_ROOT, shared_fast_check
 from devlab.testing.jsrun import LINK_FAST_CHECK, TS_SUFFIXES, tsc_paths
 
-__all__ = ["run_js_mutants"]
+__all__ = ["BATCH", "run_js_mutants"]
 
 MARK = "@@DEVLAB_JS_MUTANTS@@"
 HOOK = "/work/_devlab_tshook.cjs"  # loads .ts files through the TypeScript compiler
-_BATCH = 25
+BATCH = 25  # mutants per sandbox run (mutation.py checks its budget after each)
 DRIVER = r"""'use strict';
 // DevLab's JavaScript mutant runner (see devlab/testing/jsmutate.py).
 const { spawnSync } = require('node:child_process');
@@ -130,7 +130,7 @@ def run_js_mutants(
     ``mounts``."""
     done: dict[str, str] = {}
     message = ""
-    batches = [mutants[i : i + _BATCH] for i in range(0, len(mutants), _BATCH)]
+    batches = [mutants[i : i + BATCH] for i in range(0, len(mutants), BATCH)]
     wall = settings.sandbox_max_wall_seconds
     jest_how, run_files = (
         jest_setup(files, typescript=typescript, esm=esm, mounts=mounts) if jest else (None, files)

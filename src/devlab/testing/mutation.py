@@ -33,11 +33,14 @@ from devlab.progress import ProgressFn, report
 from devlab.store import Database, TestRunRow
 from devlab.testing.envcache import node_env
 from devlab.testing.errors import NothingToTest
+from devlab.testing.gomutate import BATCH as GO_BATCH
 from devlab.testing.gomutate import run_go_mutants
 from devlab.testing.gosig import go_functions
+from devlab.testing.javamutate import BATCH as JAVA_BATCH
 from devlab.testing.javamutate import run_java_mutants
 from devlab.testing.javarun import java_tests
 from devlab.testing.jestrun import has_jest_config, jest_tests, uses_jest
+from devlab.testing.jsmutate import BATCH as JS_BATCH
 from devlab.testing.jsmutate import run_js_mutants
 from devlab.testing.jsrun import JS_SUFFIXES, TS_SUFFIXES, js_tests, ts_tests
 from devlab.testing.jssig import generated_test_layout, js_functions
@@ -69,7 +72,8 @@ T = TypeVar("T")
 
 _BATCH = 25  # mutants per sandbox run (the run's wall limit grows with it)
 _SEEDS = 3  # mutate_unit gives one mutant per operator; more seeds, more sites
-_CHUNK = {"go": 12, "java": 12, "javascript": 25, "typescript": 25}  # mutants per check
+# mutants per budget check: one sandbox run of the language's runner (its own batch size)
+_CHUNK = {"go": GO_BATCH, "java": JAVA_BATCH, "javascript": JS_BATCH, "typescript": JS_BATCH}
 
 
 @dataclass

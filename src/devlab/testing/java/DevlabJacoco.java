@@ -15,6 +15,8 @@ import org.jacoco.core.tools.ExecFileLoader;
 /**
  * DevLab's JaCoCo reader (see devlab/testing/javarun.py): class files + execution data
  * files -> one JSON line per execution data file (args: classes dir, exec files...).
+ * With -Ddevlab.only=pkg/Cls.java -Ddevlab.class=pkg/Cls (JUnit generation, hundreds of
+ * execution files): that source file's lines and that class's probes only, no methods.
  */
 public class DevlabJacoco {
   static String q(String s) {
@@ -33,6 +35,8 @@ public class DevlabJacoco {
     }
   }
 
+  static final String ONLY = System.getProperty("devlab.only", "");
+
   static String report(File classes, File exec) throws IOException {
     ExecFileLoader loader = new ExecFileLoader();
     if (exec.isFile()) loader.load(exec);
@@ -41,6 +45,7 @@ public class DevlabJacoco {
     StringBuilder out = new StringBuilder("{\"exec\":").append(q(exec.getName())).append(",\"files\":[");
     boolean first = true;
     for (ISourceFileCoverage f : builder.getSourceFiles()) {
+      if (!ONLY.isEmpty() && !ONLY.equals(f.getPackageName() + "/" + f.getName())) continue;
       if (!first) out.append(',');
       first = false;
       out.append("{\"path\":").append(q(f.getPackageName() + "/" + f.getName())).append(",\"lines\":[");
@@ -59,6 +64,7 @@ public class DevlabJacoco {
     out.append("],\"methods\":[");
     first = true;
     for (IClassCoverage c : builder.getClasses()) {
+      if (!ONLY.isEmpty()) break;
       for (IMethodCoverage m : c.getMethods()) {
         if (m.getFirstLine() < 0) continue;
         if (!first) out.append(',');
@@ -71,7 +77,10 @@ public class DevlabJacoco {
     }
     out.append("],\"probes\":[");
     first = true;
+    String prefix = System.getProperty("devlab.class", "");
     for (ExecutionData d : loader.getExecutionDataStore().getContents()) {
+      String name = d.getName();
+      if (!ONLY.isEmpty() && !name.equals(prefix) && !name.startsWith(prefix + "$")) continue;
       if (!first) out.append(',');
       first = false;
       out.append('[').append(q(d.getName())).append(",[");
