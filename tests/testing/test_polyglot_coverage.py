@@ -252,6 +252,22 @@ def test_a_java_project_is_measured_with_junit_and_jacoco(lab_bench: Workbench, 
 
 @pytest.mark.sandbox
 @pytest.mark.slow
+def test_junit_classes_with_no_tests_are_an_error_not_ok(lab_bench: Workbench, tmp_path) -> None:
+    # a test file the launcher finds nothing in (no @Test): never "ok" with 0 tests
+    project = {
+        "src/main/java/demo/Calc.java": JAVA_CALC,
+        "src/test/java/demo/CalcTest.java": "package demo;\n\n"
+        "import static org.junit.jupiter.api.Assertions.assertEquals;\n\n"
+        "class CalcTest {\n    void notATest() { assertEquals(2, Calc.abs(-2)); }\n}\n",
+    }
+    ingest(lab_bench, tmp_path, "jnone", project)
+    result = measure_coverage(lab_bench.db, lab_bench.settings, "jnone", test_timeout=1)
+    assert result.status == "error" and not result.tests
+    assert "reported no tests" in result.message and "tests passed" not in result.message
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
 def test_a_typescript_suite_runs_after_tsc(lab_bench: Workbench, tmp_path) -> None:
     ingest(lab_bench, tmp_path, "tsmath", TS_PROJECT)
     result = measure_coverage(lab_bench.db, lab_bench.settings, "tsmath")

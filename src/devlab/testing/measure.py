@@ -327,7 +327,8 @@ def measure_js_files(
             summary = CoverageSummary(lines=lines, line_percent=empty, branch_percent=empty)
             files.append(FileCoverage(path=path, summary=summary))
     failed = [t for t in run.tests if t.outcome in ("failed", "error", "timeout")]
-    if run.error and not run.files:
+    if run.error and (not run.files or not run.tests):
+        # no report, or a report of code no test ran (the launcher found no tests)
         status, message = "error", run.error
     elif failed:
         timeouts = sum(t.outcome == "timeout" for t in failed)
@@ -339,7 +340,7 @@ def measure_js_files(
         )
     else:
         status, message = "ok", f"{len(run.tests)} tests passed"
-    if run.error and run.files:
+    if run.error and run.files and run.tests:
         message += f"; {run.error}"
     if run.warning:
         message += f"; {run.warning}"
