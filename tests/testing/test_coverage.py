@@ -84,3 +84,22 @@ def test_the_data_a_suite_reads_is_kept_with_the_snapshot(lab_bench: Workbench, 
     report = measure_coverage(lab_bench.db, lab_bench.settings, "reader")
     assert report.status == "ok", report.message
     assert [t.outcome for t in report.tests] == ["passed"]
+
+
+def test_test_files_that_do_not_fit_the_source_limit_are_named(tmp_path):
+    # a huge project is measured on what fits, and the report says what was left out
+    from devlab.config import load_settings
+    from lab_projects import CALC, ingest
+
+    settings = load_settings(home=tmp_path / "home", sandbox_max_source_bytes=40_000)
+    bench = Workbench.open(settings)
+    try:
+        huge = "# padding\n" * 5_000 + "def test_never_sent():\n    assert True\n"
+        ingest(bench, tmp_path / "src", "calc", {**CALC, "tests/test_huge.py": huge})
+        report = measure_coverage(bench.db, settings, "calc", test_timeout=2)
+    finally:
+        bench.close()
+    assert {t.name.split("::")[-1] for t in report.tests} >= {"test_clamp_high"}
+    assert not any("never_sent" in t.name for t in report.tests)
+    assert "1 files did not fit the sandbox's source limit" in report.message
+    assert "tests/test_huge.py" in report.message and "sandbox_max_source_bytes" in report.message

@@ -374,10 +374,11 @@ def measure_coverage(
     JaCoCo), TypeScript (tsc, then node:test) or JavaScript (node:test).
     ``install=False`` skips installing the project's declared dependencies."""
     report(progress, "load", 0, 2, "reading the snapshot")
-    pf = load_files(db, project)
+    fits = int(settings.sandbox_max_source_bytes * 0.9)  # room for DevLab's own files
+    pf = load_files(db, project, max_bytes=fits)
     other = ""
     if not pf.test_files:  # no Python tests: Go, Java, TypeScript, JavaScript?
-        every = load_files(db, project, also=_ALSO)
+        every = load_files(db, project, also=_ALSO, max_bytes=fits)
         language, sources, tests = language_layout(every.files)
         if tests or (sources and not pf.python_sources):
             pf, other = every, language
@@ -393,6 +394,9 @@ def measure_coverage(
             pf, settings, test_timeout=test_timeout, wall_seconds=wall_seconds,
             install=install, progress=progress,
         )  # fmt: skip
+    note = pf.left_out_note(settings.sandbox_max_source_bytes)
+    if note:  # a huge project is measured on what fits, and says so
+        result.message += f"; {note}"
     with db.session() as s:
         row = TestRunRow(
             project_id=pf.project_id,

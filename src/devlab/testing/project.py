@@ -83,6 +83,24 @@ class ProjectFiles:
     # Dependency manifests at the project's root (and under ``requirements/``): read on
     # the host to prepare the environment cache, never sent to the sandbox for that.
     manifests: dict[str, str] = field(default_factory=dict)
+    # Files a run wanted that did not fit under ``max_bytes`` (not sent to the sandbox).
+    left_out: list[str] = field(default_factory=list)
+
+    def left_out_note(self, limit: int) -> str:
+        """What did not fit under the sandbox's source limit, for a run's message ("" when
+        everything fit): the count, the test files among them first, and what to raise."""
+        if not self.left_out:
+            return ""
+        # Python's test files, src/test/, __tests__/, x.test.js, x_test.go, XTest.java
+        tests = [p for p in self.left_out if is_test_file(p) or "test" in p.lower()]
+        named = (tests or self.left_out)[:5]
+        more = " ..." if len(tests or self.left_out) > len(named) else ""
+        kind = f"{len(tests)} test files among them: " if tests else ""
+        return (
+            f"{len(self.left_out)} files did not fit the sandbox's source limit and were "
+            f"not run ({kind}{', '.join(named)}{more}); raise sandbox_max_source_bytes "
+            f"(now {limit}) to include them"
+        )
 
     @property
     def python_sources(self) -> list[str]:
@@ -170,6 +188,7 @@ def load_files(
     for path, text in wanted:
         size = len(text.encode())
         if total + size > max_bytes:
+            out.left_out.append(path)
             continue
         out.files[path] = text
         total += size
