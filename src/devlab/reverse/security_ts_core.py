@@ -38,7 +38,7 @@ heuristics, node helpers), ``security_ts_core_file`` (``FileAnalysis``) and here
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ClassVar, Self
 
 from tree_sitter import Node
@@ -261,6 +261,24 @@ class Scan:
         self.env[name] = [
             with_sanitisers(t, kinds, line, code, f"checked by {label} (guard)") for t in taints
         ]
+
+    def condition_nodes(self, cond: Node | None) -> Iterator[Node]:
+        """Every node of a condition (none for one over 2,000 bytes): what each language's
+        ``guards`` looks through for checks."""
+        if cond is None or cond.end_byte - cond.start_byte > 2000:
+            return
+        stack = [cond]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.named_children)
+            yield n
+
+    def sqlish(self, node: Node) -> bool:
+        """Whether ``node`` is SQL text: a variable known to hold some, or text that reads
+        as SQL (up to 2,000 bytes)."""
+        if node.type == "identifier":
+            return self.fa.text(node) in self.sql_vars
+        return node.end_byte - node.start_byte < 2000 and bool(SQL_TEXT.search(self.fa.text(node)))
 
     def returned(self, taints: list[Taint], node: Node) -> None:
         if not taints:

@@ -459,13 +459,8 @@ class GoScan(GoSinks):
 
     # guards ----------------------------------------------------------------------------------
     def guards(self, cond: Node | None) -> None:
-        if cond is None or cond.end_byte - cond.start_byte > 2000:
-            return
         fa = self.fa
-        stack = [cond]
-        while stack:
-            n = stack.pop()
-            stack.extend(n.named_children)
+        for n in self.condition_nodes(cond):
             if n.type != "call_expression":
                 continue
             q = fa.qual(n.child_by_field_name("function"))

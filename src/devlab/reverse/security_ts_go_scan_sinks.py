@@ -15,7 +15,6 @@ from tree_sitter import Node
 from devlab.reverse.security_ts_core import (
     SHELL_FLAGS,
     SHELLS,
-    SQL_TEXT,
     unwrap,
 )
 from devlab.reverse.security_ts_go_scan_config import GoConfigRules
@@ -203,11 +202,6 @@ class GoSinks(GoConfigRules):
         self.sink(
             "sql", node, arg_t[i], f"sink: {recv_text}.{method}() query", quiet=not self.dynamic(a)
         )
-
-    def sqlish(self, node: Node) -> bool:
-        if node.type == "identifier":
-            return self.fa.text(node) in self.sql_vars
-        return node.end_byte - node.start_byte < 2000 and bool(SQL_TEXT.search(self.fa.text(node)))
 
     def dynamic(self, node: Node) -> bool:
         node = unwrap(node)

@@ -15,7 +15,6 @@ from tree_sitter import Node
 from devlab.reverse.security_ts_core import (
     SHELL_FLAGS,
     SHELLS,
-    SQL_TEXT,
     union,
     unwrap,
 )
@@ -304,11 +303,6 @@ class JavaSinks(JavaConfigRules):
             quiet=True,
             strong_only=True,
         )
-
-    def sqlish(self, node: Node) -> bool:
-        if node.type == "identifier":
-            return self.fa.text(node) in self.sql_vars
-        return node.end_byte - node.start_byte < 2000 and bool(SQL_TEXT.search(self.fa.text(node)))
 
     def dynamic(self, node: Node) -> bool:
         node = unwrap(node)

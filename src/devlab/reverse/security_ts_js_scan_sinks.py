@@ -17,7 +17,6 @@ from devlab.reverse import security_ts_js_web as web
 from devlab.reverse.security_ts_core import (
     SHELL_FLAGS,
     SHELLS,
-    SQL_TEXT,
     union,
     unwrap,
 )
@@ -463,12 +462,6 @@ class JSSinks(JSGuards):
             f"sink: {q}()",
             constant=a.type in ("string", "template_string"),
         )
-
-    def sqlish(self, node: Node) -> bool:
-        if node.type == "identifier":
-            return self.fa.text(node) in self.sql_vars
-        text = self.fa.text(node) if node.end_byte - node.start_byte < 2000 else ""
-        return bool(SQL_TEXT.search(text))
 
     def dynamic(self, node: Node) -> bool:
         node = unwrap(node)
