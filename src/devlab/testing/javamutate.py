@@ -37,7 +37,7 @@ from devlab.testing.javarun import (
     run_java_suite,
 )
 from devlab.testing.mavenenv import DEPS_EXPORT
-from devlab.testing.sandboxrun import toolchain_limits
+from devlab.testing.sandboxrun import toolchain_limits, variants_per_run
 
 __all__ = ["BATCH", "UNVIABLE", "run_java_mutants"]
 
@@ -159,15 +159,15 @@ def run_java_mutants(
     # every mutant carries a whole copy of the file: a run stays under the source cap
     # (a large project's files leave room for fewer than BATCH of them)
     shared = sum(len(p.encode()) + len(t.encode()) for p, t in base.items()) + 20_000
-    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
     each = max((len(t.encode()) for _, t in mutants), default=1) + 200
-    if mutants and room < each:
+    fit = variants_per_run(settings.sandbox_max_source_bytes, shared, each, BATCH)
+    if mutants and fit == 0:
         return {}, (
             f"the project's files ({shared // 1000} kB) leave no room for a mutant within "
             f"the sandbox's source limit (sandbox_max_source_bytes = "
             f"{settings.sandbox_max_source_bytes}); mutants not judged"
         )
-    size = max(1, min(BATCH, room // each))
+    size = max(1, fit)
     batches = [mutants[i : i + size] for i in range(0, len(mutants), size)]
     wall = settings.sandbox_max_wall_seconds
     red: list[str] = []  # test classes failing on the original code, left out

@@ -32,6 +32,7 @@ from devlab.testing.mutation import (
     run_python_variants,
 )
 from devlab.testing.project import ProjectFiles, without_addopts
+from devlab.testing.sandboxrun import variants_per_run
 from devlab.testing.strategies import Candidate
 from devlab.training import ValidationJob
 
@@ -71,8 +72,7 @@ def _pair_jobs(
     pairs = [(mid, c.name) for mid in sorted(survivors) for c in tries]
     shared = sum(len(t.encode()) for t in base.values()) + 20_000
     each = len(files[path].encode()) + max(len(t.encode()) for t in one.values()) + 300
-    room = int(max_bytes * 0.95) - shared  # each run under the sandbox's source cap
-    size = max(1, min(_PAIRS_PER_RUN, room // each))
+    size = max(1, variants_per_run(max_bytes, shared, each, _PAIRS_PER_RUN))
     jobs, ids = [], {}
     for start in range(0, len(pairs), size):
         variants: list[tuple[str, dict[str, str]]] = [("original", {})]

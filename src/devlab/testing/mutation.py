@@ -47,6 +47,7 @@ from devlab.testing.jssig import generated_test_layout, js_functions
 from devlab.testing.mavenenv import maven_env
 from devlab.testing.models import MutantResult, MutationReport
 from devlab.testing.project import ProjectFiles, without_addopts
+from devlab.testing.sandboxrun import variants_per_run
 from devlab.testing.targets import find_targets
 from devlab.training import (
     OPERATORS,
@@ -444,8 +445,8 @@ def _jobs(
     jobs = []
     # every mutant carries a whole copy of the file: keep each run under the source cap
     shared = sum(len(t.encode()) for t in files.values()) + 20_000
-    room = int(settings.sandbox_max_source_bytes * 0.95) - shared
-    size = max(1, min(_BATCH, room // max(1, len(text.encode()) + 200)))
+    each = len(text.encode()) + 200
+    size = max(1, variants_per_run(settings.sandbox_max_source_bytes, shared, each, _BATCH))
     for start in range(0, len(todo), size):
         batch = todo[start : start + size]
         variants: list[tuple[str, dict[str, str]]] = [("original", {})] + [

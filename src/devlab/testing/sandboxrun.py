@@ -23,7 +23,7 @@ from typing import Any
 from devlab.config import Settings
 from devlab.sandbox import DependencyMount, Limits, SandboxRequest, run_code
 
-__all__ = ["SuiteRun", "run_suite", "toolchain_limits"]
+__all__ = ["SuiteRun", "run_suite", "toolchain_limits", "variants_per_run"]
 
 MARK = "@@DEVLAB_COVERAGE@@"
 PLUGIN = (
@@ -191,6 +191,14 @@ def _parse(stdout: str) -> dict[str, Any] | None:
         return json.loads(line)
     except ValueError:
         return None
+
+
+def variants_per_run(max_bytes: int, shared: int, each: int, cap: int) -> int:
+    """How many variants of ``each`` bytes (a mutant, a mutant and a candidate) one sandbox
+    run holds beside ``shared`` bytes of common files, under 95% of the source cap
+    ``max_bytes``: at most ``cap``, 0 when not even one fits."""
+    room = int(max_bytes * 0.95) - shared
+    return max(0, min(cap, room // max(1, each)))
 
 
 def toolchain_limits(settings: Settings, wall: float) -> Limits:
