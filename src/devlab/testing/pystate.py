@@ -170,11 +170,10 @@ def unbound_calls(targets: list[Target]) -> list[Call]:
         if not t.cls or t.is_static or "isinstance(self," not in t.source.replace(" ", ""):
             continue
         required = [p for p in t.params if p.default is None]
-        tails = ["", ", [2, 3]"] if t.varargs or len(required) == 1 else [""]
         if len(required) > 1:
             continue
-        for tail in tails if required or t.varargs else [""]:
-            if required and not tail:
-                continue
+        # one required argument: always passed; only *args: with and without one
+        tails = [", [2, 3]"] if required else ["", ", [2, 3]"] if t.varargs else [""]
+        for tail in tails:
             out.append(Call("", t.qualname, f"{t.cls}.{t.name}([1, 2, 3]{tail})", False))
     return out
