@@ -23,12 +23,11 @@ lines and columns do not move.
 
 from __future__ import annotations
 
-import re
-
 from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security_ts_bash import BashAnalysis
 from devlab.reverse.security_ts_core import FileAnalysis
+from devlab.reverse.security_ts_core_rules import unredact
 from devlab.reverse.security_ts_go import GoAnalysis
 from devlab.reverse.security_ts_java import JavaAnalysis
 from devlab.reverse.security_ts_js import JSAnalysis
@@ -45,16 +44,6 @@ _ANALYSES: dict[str, type[FileAnalysis]] = {
 }
 TREESITTER_SECURITY_LANGUAGES: frozenset[str] = frozenset(_ANALYSES)
 
-# a redaction marker not already inside quotes: <REDACTED:AWS Access Key>
-_BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
-
-
-def _unredact(text: str) -> str:
-    """``<REDACTED:x>`` -> ``"REDACTED:x"`` (same length) where it stands as a value."""
-    if "REDACTED:" not in text:
-        return text
-    return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)
-
 
 def scan_treesitter_source(path: str, text: str, language: str) -> list[Finding]:
     """Security findings of one JavaScript/TypeScript/TSX/Java/Go/Bash file.
@@ -69,6 +58,6 @@ def scan_treesitter_source(path: str, text: str, language: str) -> list[Finding]
         raise ValueError(f"expected source text, got {type(text).__name__}")
     if "\x00" in text[:4096]:
         raise ValueError(f"{path} looks binary (NUL bytes), not {language} source")
-    src = _unredact(text).encode("utf-8", "replace")
+    src = unredact(text).encode("utf-8", "replace")
     tree = get_parser(language).parse(src)
     return analysis(path, text, src, tree, language).run()

@@ -1,0 +1,412 @@
+"""JavaScript / TypeScript across the files of one project: imports resolved, the other
+file's function summaries followed.
+
+* ``scan_js_project(files)`` -> the findings of a set of JS/TS files analysed together
+  (the small-project scan: every file walked, dependencies first, then each file's
+  untraced entry points reported, once every caller had its say);
+* ``scan_js_file(path, files)`` -> the findings of one file analysed with the project files
+  it imports (directly or through them: ``js_dependencies``), and those its data caused in
+  them (``analyze_security``'s per-file work, one pool task per file).
+
+A call resolves when its callee is a name bound by a relative ``require('./x')`` /
+``import ... from './x'`` (``x``, ``x.js``/``.ts``/``.mjs``/``.cjs``/``.jsx``/``.tsx``/
+``.mts``/``.cts``, ``x/index.*``; ``./x.js`` also finds ``x.ts``) to a function the file
+exports: ``module.exports = f`` / ``= {a, b: g, c() {}}`` / ``= new Service()`` (its class's
+methods), ``exports.f = ...``, ``module.exports.f = ...``, ``export function``/``export
+const``, ``export default``, ``export {a as b}``, and re-exports (``export {a} from``,
+``export * from``, at most four files deep). The callee's summary (``FileAnalysis.summary``:
+parameter -> sink, parameter -> return, sanitisers on the way) applies as for a function
+of the same file (``Scan.call_local`` with ``owner``): a source passed in is reported at
+the sink in the other file with the whole path; a helper that escapes, parameterises or
+returns a constant gives back what its summary says, not its arguments.
+
+Bounds: at most ``MAX_HOPS`` cross-file calls nested inside one another; the callee file's
+walk and summaries share the caller's expression depth and summary nesting (so the
+recursion stays within the one-file bounds); ``js_dependencies`` keeps at most
+``MAX_DEPENDENCIES`` files (``MAX_DEPENDENCY_BYTES`` of text) found within
+``MAX_DEPENDENCY_DEPTH`` imports. A name that does not resolve (a package, a path outside
+the project, a dynamic ``require(x)``) is what it was before: a module call that carries
+its arguments. Import specifiers are read with a linear regular expression (no nested
+quantifiers) on the text, the exports from the syntax tree.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from devlab.codebase import get_parser
+from devlab.reverse.models import Finding
+from devlab.reverse.security_ts_core import FileAnalysis
+from devlab.reverse.security_ts_core_rules import unredact
+from devlab.reverse.security_ts_js import JSAnalysis
+from devlab.reverse.security_ts_js_scan_calls import MAX_HOPS
+from devlab.reverse.security_ts_js_tables import FUNCTION_TYPES
+
+__all__ = [
+    "JS_EXTENSIONS",
+    "MAX_DEPENDENCIES",
+    "MAX_HOPS",
+    "JSProject",
+    "js_dependencies",
+    "scan_js_file",
+    "scan_js_project",
+]
+
+JS_EXTENSIONS: dict[str, str] = {
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+MAX_REEXPORT_DEPTH = 4
+MAX_DEPENDENCIES = 16
+MAX_DEPENDENCY_DEPTH = 3
+MAX_DEPENDENCY_BYTES = 2_000_000
+MAX_SPECIFIERS = 200  # import specifiers read per file
+
+# require('./x'), import('./x'), from './x' (import and re-export): relative ones only
+_SPECIFIER = re.compile(
+    r"(?:\bfrom|\brequire|\bimport)[ \t]{0,8}\(?[ \t]{0,8}"
+    r"(['\"])(\.{1,2}/[^'\"\n\\]{0,200}|\.{1,2})\1"
+)
+
+
+def _norm(path: str) -> str:
+    return posixpath.normpath(path.replace("\\", "/"))
+
+
+def language_of(path: str) -> str | None:
+    """``javascript``/``typescript``/``tsx`` from a file name, else None."""
+    return JS_EXTENSIONS.get(posixpath.splitext(path)[1].lower())
+
+
+def _candidates(base: str) -> list[str]:
+    out = [base]
+    out += [base + e for e in JS_EXTENSIONS]
+    out += [f"{base}/index{e}" for e in JS_EXTENSIONS]
+    stem, ext = posixpath.splitext(base)
+    if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's ESM style: './x.js' is x.ts
+        out += [stem + e for e in (".ts", ".tsx", ".mts", ".cts")]
+    return out
+
+
+def resolve_specifier(paths: dict[str, str], importer: str, spec: str) -> str | None:
+    """The project file (a key of ``paths``: normalised path -> original key) that the
+    relative specifier ``spec`` in ``importer`` names, or None."""
+    if not (spec.startswith(("./", "../")) or spec in (".", "..")):
+        return None
+    base = _norm(posixpath.join(posixpath.dirname(_norm(importer)), spec))
+    for cand in _candidates(base):
+        hit = paths.get(cand)
+        if hit is not None:
+            return hit
+    return None
+
+
+def specifiers(text: str) -> list[str]:
+    """The relative import specifiers of a JS/TS text, in order, without repeats."""
+    out: list[str] = []
+    for m in _SPECIFIER.finditer(text):
+        spec = m.group(2)
+        if spec not in out:
+            out.append(spec)
+            if len(out) >= MAX_SPECIFIERS:
+                break
+    return out
+
+
+def js_dependencies(path: str, files: dict[str, str]) -> list[str]:
+    """The project files ``path`` imports, directly or through them (breadth first, at
+    most ``MAX_DEPENDENCY_DEPTH`` imports away, ``MAX_DEPENDENCIES`` files and
+    ``MAX_DEPENDENCY_BYTES`` of text); ``files``: path -> text of the project's JS/TS."""
+    index = {_norm(p): p for p in files}
+    out: list[str] = []
+    seen = {path}
+    frontier = [path]
+    size = 0
+    for _ in range(MAX_DEPENDENCY_DEPTH):
+        nxt: list[str] = []
+        for p in frontier:
+            for spec in specifiers(files[p]):
+                dep = resolve_specifier(index, p, spec)
+                if dep is None or dep in seen:
+                    continue
+                seen.add(dep)
+                size += len(files[dep])
+                if len(out) >= MAX_DEPENDENCIES or size > MAX_DEPENDENCY_BYTES:
+                    return out
+                out.append(dep)
+                nxt.append(dep)
+        frontier = nxt
+    return out
+
+
+@dataclass
+class Exports:
+    """What one file exports: name -> function node, the default export, re-exports."""
+
+    named: dict[str, Node] = field(default_factory=dict)
+    default: Node | None = None
+    instance: bool = False  # module.exports = new Service(): members are its methods
+    reexports: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (spec, name)
+    stars: list[str] = field(default_factory=list)  # export * from 'spec'
+
+
+class JSProject:
+    """The JS/TS files of one project (path -> text), parsed and prepared lazily; resolves
+    a qualified callee name of one file to a function of another."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.texts = {p: t for p, t in files.items() if language_of(p) is not None}
+        self.index = {_norm(p): p for p in self.texts}
+        self.analyses: dict[str, JSAnalysis] = {}
+        self.exported: dict[str, Exports] = {}
+        self.hops = 0
+
+    # files -------------------------------------------------------------------------------------
+    def analysis(self, path: str) -> JSAnalysis:
+        """The prepared analysis of one file of the project (parsed once)."""
+        fa = self.analyses.get(path)
+        if fa is None:
+            text = self.texts[path]
+            language = language_of(path) or "javascript"
+            if "\x00" in text[:4096]:
+                raise ValueError(f"{path} looks binary (NUL bytes), not {language} source")
+            src = unredact(text).encode("utf-8", "replace")
+            tree = get_parser(language).parse(src)
+            fa = JSAnalysis(path, text, src, tree, language)
+            fa.project = self
+            self.analyses[path] = fa
+            fa.prepare_once()
+        return fa
+
+    def resolve(self, importer: str, spec: str) -> str | None:
+        return resolve_specifier(self.index, importer, spec)
+
+    def order(self, paths: list[str]) -> list[str]:
+        """``paths`` with each file's project imports before it (depth first, iterative;
+        a cycle is cut where it closes)."""
+        out: list[str] = []
+        done: set[str] = set()
+        for start in paths:
+            if start in done:
+                continue
+            done.add(start)
+            stack: list[tuple[str, list[str]]] = [(start, self.imports(start))]
+            while stack:
+                cur, todo = stack[-1]
+                if todo:
+                    nxt = todo.pop()
+                    if nxt not in done and nxt in self.texts:
+                        done.add(nxt)
+                        stack.append((nxt, self.imports(nxt)))
+                    continue
+                stack.pop()
+                out.append(cur)
+        return out
+
+    def imports(self, path: str) -> list[str]:
+        deps = (self.resolve(path, s) for s in specifiers(self.texts[path]))
+        return [d for d in deps if d is not None and d != path][::-1]
+
+    # exports -------------------------------------------------------------------------------------
+    def exports(self, path: str) -> Exports:
+        got = self.exported.get(path)
+        if got is None:
+            got = self.exported[path] = read_exports(self.analysis(path))
+        return got
+
+    def lookup(self, path: str, member: str, depth: int = 0) -> tuple[JSAnalysis, Node] | None:
+        """The function that ``member`` ("" = the module itself / its default export) of
+        file ``path`` names, following re-exports."""
+        fa = self.analysis(path)
+        ex = self.exports(path)
+        fn = ex.default if member == "" else ex.named.get(member)
+        if fn is None and member and ex.instance:
+            fn = fa.methods.get(member)
+        if fn is not None:
+            return fa, fn
+        if depth >= MAX_REEXPORT_DEPTH or not member:
+            return None
+        hops = [ex.reexports[member]] if member in ex.reexports else []
+        hops += [(spec, member) for spec in ex.stars]
+        for spec, name in hops:
+            target = self.resolve(path, spec)
+            if target is not None and target != path:
+                found = self.lookup(target, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def callee(self, fa: JSAnalysis, q: str) -> tuple[JSAnalysis, Node] | None:
+        """The function of another project file that the qualified callee name ``q``
+        (``./db.find``, ``../lib/util``) of file ``fa`` names, or None."""
+        if not q.startswith("."):
+            return None
+        best = ""
+        for mod in fa.modules:
+            if (
+                mod.startswith(".")
+                and len(mod) > len(best)
+                and (q == mod or q.startswith(mod + "."))
+            ):
+                best = mod
+        if not best:
+            return None
+        member = q[len(best) + 1 :]
+        if member.startswith("default"):
+            member = member[len("default") :].lstrip(".")
+        if "." in member or "(" in member:
+            return None
+        target = self.resolve(fa.path, best)
+        if target is None or target == fa.path:
+            return None
+        return self.lookup(target, member)
+
+
+def _function_value(fa: FileAnalysis, value: Node | None) -> Node | None:
+    """A function node, or the function an identifier names in this file."""
+    if value is None:
+        return None
+    if value.type in FUNCTION_TYPES:
+        return value
+    if value.type == "identifier":
+        return fa.functions.get(fa.text(value))
+    return None
+
+
+def _object_members(fa: JSAnalysis, obj: Node, out: dict[str, Node]) -> None:
+    """``{a, b: g, c() {}, d: function () {}}``: member name -> function."""
+    for p in obj.named_children:
+        if p.type == "shorthand_property_identifier":
+            fn = fa.functions.get(fa.text(p))
+            if fn is not None:
+                out.setdefault(fa.text(p), fn)
+        elif p.type == "pair":
+            key = p.child_by_field_name("key")
+            fn = _function_value(fa, p.child_by_field_name("value"))
+            if key is not None and fn is not None:
+                out.setdefault(fa.text(key).strip("'\""), fn)
+        elif p.type == "method_definition":
+            name = p.child_by_field_name("name")
+            if name is not None:
+                out.setdefault(fa.text(name), p)
+
+
+def _module_exports(fa: JSAnalysis, left: Node, right: Node, ex: Exports) -> None:
+    """``module.exports = ...``, ``module.exports.f = ...``, ``exports.f = ...``."""
+    target = fa.text(left)
+    if target == "module.exports":
+        fn = _function_value(fa, right)
+        if fn is not None:
+            ex.default = fn
+        elif right.type == "object":
+            _object_members(fa, right, ex.named)
+        elif right.type == "new_expression":
+            ex.instance = True
+        return
+    for prefix in ("module.exports.", "exports."):
+        name = target.removeprefix(prefix)
+        if name != target and name.isidentifier():
+            fn = _function_value(fa, right)
+            if fn is not None:
+                ex.named[name] = fn
+            return
+
+
+def _export_statement(fa: JSAnalysis, stmt: Node, ex: Exports) -> None:
+    decl = stmt.child_by_field_name("declaration")
+    value = stmt.child_by_field_name("value")
+    source = stmt.child_by_field_name("source")
+    spec = fa.text(source)[1:-1] if source is not None else None
+    if decl is not None:
+        if decl.type in ("function_declaration", "generator_function_declaration"):
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                ex.named[fa.text(name)] = decl
+        elif decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                if d.type == "variable_declarator":
+                    name = d.child_by_field_name("name")
+                    fn = _function_value(fa, d.child_by_field_name("value"))
+                    if name is not None and name.type == "identifier" and fn is not None:
+                        ex.named[fa.text(name)] = fn
+        return
+    if any(c.type == "default" for c in stmt.children):
+        fn = _function_value(fa, value)
+        if fn is not None:
+            ex.default = fn
+        elif value is not None and value.type == "object":
+            _object_members(fa, value, ex.named)
+        return
+    if spec is not None and any(c.type == "*" for c in stmt.children):
+        ex.stars.append(spec)
+        return
+    for clause in stmt.named_children:
+        if clause.type != "export_clause":
+            continue
+        for s in clause.named_children:
+            name = s.child_by_field_name("name")
+            alias = s.child_by_field_name("alias") or name
+            if s.type != "export_specifier" or name is None or alias is None:
+                continue
+            if spec is not None:
+                ex.reexports[fa.text(alias)] = (spec, fa.text(name))
+            else:
+                fn = fa.functions.get(fa.text(name))
+                if fn is not None:
+                    ex.named[fa.text(alias)] = fn
+
+
+def read_exports(fa: JSAnalysis) -> Exports:
+    """The exports of one prepared file, from its top-level statements."""
+    ex = Exports()
+    for stmt in fa.tree.root_node.named_children:
+        if stmt.type == "export_statement":
+            _export_statement(fa, stmt, ex)
+        elif stmt.type == "expression_statement" and stmt.named_children:
+            expr = stmt.named_children[0]
+            if expr.type == "assignment_expression":
+                left = expr.child_by_field_name("left")
+                right = expr.child_by_field_name("right")
+                if left is not None and right is not None:
+                    _module_exports(fa, left, right, ex)
+    return ex
+
+
+def scan_js_project(files: dict[str, str]) -> list[Finding]:
+    """Findings of the JS/TS files of ``files`` (path -> text; others ignored) analysed
+    together: calls into other files follow their summaries. Raises ``ValueError`` for
+    a binary file (NUL bytes)."""
+    project = JSProject(files)
+    order = project.order(list(project.texts))
+    for path in order:
+        project.analysis(path).walk()
+    out: list[Finding] = []
+    for path in project.texts:
+        out += project.analysis(path).conclude()
+    return out
+
+
+def scan_js_file(path: str, files: dict[str, str]) -> list[Finding]:
+    """Findings of file ``path`` analysed with the project files it imports (``files``:
+    path -> text, ``path`` among them; only ``js_dependencies(path, files)`` are read),
+    and the findings in those files that data from ``path`` caused."""
+    deps = js_dependencies(path, files)
+    project = JSProject({p: files[p] for p in [path, *deps]})
+    for p in project.order([path]):
+        project.analysis(p).walk()
+    main = project.analysis(path)
+    out = main.conclude()
+    for p, fa in project.analyses.items():
+        if p != path and fa.cross_reports:
+            out += [f for f in fa.results() if (f.rule_id, f.start_line) in fa.cross_reports]
+    return out
