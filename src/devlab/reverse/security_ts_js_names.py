@@ -62,6 +62,9 @@ class JSAnalysis(FileAnalysis):
         self.archive = False  # the file uses a module that reads archives
         #: the project's other files (``security_ts_js_project.JSProject``), or None
         self.project: JSProject | None = None
+        #: functions other files of the project can import (``exports.f = function``):
+        #: summarised like declarations, not walked as anonymous callbacks
+        self.exported_ids: set[int] = set()
 
     # qualified names -----------------------------------------------------------------------
     def qual(self, node: Node | None, depth: int = 0) -> str:

@@ -186,6 +186,9 @@ class JSProject:
             fa.project = self
             self.analyses[path] = fa
             fa.prepare_once()
+            ex = self.exports(path)
+            fns = [ex.default, *ex.named.values()]
+            fa.exported_ids = {fn.id for fn in fns if fn is not None}
         return fa
 
     def resolve(self, importer: str, spec: str) -> str | None:
@@ -234,14 +237,15 @@ class JSProject:
             fn = fa.methods.get(member)
         if fn is not None:
             return fa, fn
-        if depth >= MAX_REEXPORT_DEPTH or not member:
+        if depth >= MAX_REEXPORT_DEPTH:
             return None
-        hops = [ex.reexports[member]] if member in ex.reexports else []
-        hops += [(spec, member) for spec in ex.stars]
+        name = member or "default"  # export { default } from './x'
+        hops = [ex.reexports[name]] if name in ex.reexports else []
+        hops += [(spec, member) for spec in ex.stars if member]  # '*' has no default
         for spec, name in hops:
             target = self.resolve(path, spec)
             if target is not None and target != path:
-                found = self.lookup(target, name, depth + 1)
+                found = self.lookup(target, "" if name == "default" else name, depth + 1)
                 if found is not None:
                     return found
         return None
@@ -327,6 +331,10 @@ def _export_statement(fa: JSAnalysis, stmt: Node, ex: Exports) -> None:
     value = stmt.child_by_field_name("value")
     source = stmt.child_by_field_name("source")
     spec = fa.text(source)[1:-1] if source is not None else None
+    is_default = any(c.type == "default" for c in stmt.children)
+    if is_default and decl is not None and decl.type in FUNCTION_TYPES:
+        ex.default = decl  # export default function run() {}: "run" is no export name
+        return
     if decl is not None:
         if decl.type in ("function_declaration", "generator_function_declaration"):
             name = decl.child_by_field_name("name")
@@ -340,7 +348,7 @@ def _export_statement(fa: JSAnalysis, stmt: Node, ex: Exports) -> None:
                     if name is not None and name.type == "identifier" and fn is not None:
                         ex.named[fa.text(name)] = fn
         return
-    if any(c.type == "default" for c in stmt.children):
+    if is_default:
         fn = _function_value(fa, value)
         if fn is not None:
             ex.default = fn
@@ -354,16 +362,19 @@ def _export_statement(fa: JSAnalysis, stmt: Node, ex: Exports) -> None:
         if clause.type != "export_clause":
             continue
         for s in clause.named_children:
-            name = s.child_by_field_name("name")
-            alias = s.child_by_field_name("alias") or name
-            if s.type != "export_specifier" or name is None or alias is None:
+            if s.type != "export_specifier":
                 continue
+            name_node = s.child_by_field_name("name")
+            alias_node = s.child_by_field_name("alias")
+            # ``default`` is a keyword, not a name node: ``export { default } from``
+            name = fa.text(name_node) if name_node is not None else "default"
+            alias = fa.text(alias_node) if alias_node is not None else name
             if spec is not None:
-                ex.reexports[fa.text(alias)] = (spec, fa.text(name))
+                ex.reexports[alias] = (spec, name)
             else:
-                fn = fa.functions.get(fa.text(name))
+                fn = fa.functions.get(name)
                 if fn is not None:
-                    ex.named[fa.text(alias)] = fn
+                    ex.named[alias] = fn
 
 
 def read_exports(fa: JSAnalysis) -> Exports:
