@@ -764,6 +764,14 @@ OTHER_LANGUAGES = {
         "(commands, code, SQL text, paths under a base directory, `$RANDOM` secrets), 8 "
         "vulnerable and 8 safe per category",
     ),
+    "js_project": (
+        "JavaScript/TypeScript, multi-file",
+        "`gen_js_project.py`: Express routes (CommonJS, ESM, TypeScript) that hand request "
+        "data to a helper in another file of the project (SQL, command, path, XSS, redirect), "
+        "3 vulnerable and 3 safe per category (2 and 2 for redirect); written by i17l with the "
+        "cross-file summaries in mind, so tuned, not held out (scored as projects; the "
+        "*before* column file by file)",
+    ),
 }
 
 
