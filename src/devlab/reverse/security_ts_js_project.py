@@ -359,22 +359,26 @@ def _export_statement(fa: JSAnalysis, stmt: Node, ex: Exports) -> None:
         ex.stars.append(spec)
         return
     for clause in stmt.named_children:
-        if clause.type != "export_clause":
+        if clause.type == "export_clause":
+            _export_clause(fa, clause, spec, ex)
+
+
+def _export_clause(fa: JSAnalysis, clause: Node, spec: str | None, ex: Exports) -> None:
+    """``export { a, b as c }`` (this file's functions) / ``export { a } from './x'``."""
+    for s in clause.named_children:
+        if s.type != "export_specifier":
             continue
-        for s in clause.named_children:
-            if s.type != "export_specifier":
-                continue
-            name_node = s.child_by_field_name("name")
-            alias_node = s.child_by_field_name("alias")
-            # ``default`` is a keyword, not a name node: ``export { default } from``
-            name = fa.text(name_node) if name_node is not None else "default"
-            alias = fa.text(alias_node) if alias_node is not None else name
-            if spec is not None:
-                ex.reexports[alias] = (spec, name)
-            else:
-                fn = fa.functions.get(name)
-                if fn is not None:
-                    ex.named[alias] = fn
+        name_node = s.child_by_field_name("name")
+        alias_node = s.child_by_field_name("alias")
+        # ``default`` is a keyword, not a name node: ``export { default } from``
+        name = fa.text(name_node) if name_node is not None else "default"
+        alias = fa.text(alias_node) if alias_node is not None else name
+        if spec is not None:
+            ex.reexports[alias] = (spec, name)
+        else:
+            fn = fa.functions.get(name)
+            if fn is not None:
+                ex.named[alias] = fn
 
 
 def read_exports(fa: JSAnalysis) -> Exports:
