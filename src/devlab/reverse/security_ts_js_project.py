@@ -51,7 +51,9 @@ __all__ = [
     "MAX_DEPENDENCIES",
     "MAX_HOPS",
     "JSProject",
+    "import_graph",
     "js_dependencies",
+    "js_importers",
     "scan_js_file",
     "scan_js_project",
 ]
@@ -70,6 +72,7 @@ MAX_REEXPORT_DEPTH = 4
 MAX_DEPENDENCIES = 16
 MAX_DEPENDENCY_DEPTH = 3
 MAX_DEPENDENCY_BYTES = 2_000_000
+MAX_IMPORTERS = 8  # files importing the one analysed, walked first for their calls
 MAX_SPECIFIERS = 200  # import specifiers read per file
 
 # require('./x'), import('./x'), from './x' (import and re-export): relative ones only
@@ -123,11 +126,24 @@ def specifiers(text: str) -> list[str]:
     return out
 
 
-def js_dependencies(path: str, files: dict[str, str]) -> list[str]:
+def import_graph(files: dict[str, str]) -> dict[str, list[str]]:
+    """path -> the project files it imports directly (``files``: path -> text)."""
+    index = {_norm(p): p for p in files}
+    graph: dict[str, list[str]] = {}
+    for p, text in files.items():
+        deps = (resolve_specifier(index, p, spec) for spec in specifiers(text))
+        graph[p] = list(dict.fromkeys(d for d in deps if d is not None and d != p))
+    return graph
+
+
+def js_dependencies(
+    path: str, files: dict[str, str], graph: dict[str, list[str]] | None = None
+) -> list[str]:
     """The project files ``path`` imports, directly or through them (breadth first, at
     most ``MAX_DEPENDENCY_DEPTH`` imports away, ``MAX_DEPENDENCIES`` files and
-    ``MAX_DEPENDENCY_BYTES`` of text); ``files``: path -> text of the project's JS/TS."""
-    index = {_norm(p): p for p in files}
+    ``MAX_DEPENDENCY_BYTES`` of text); ``files``: path -> text of the project's JS/TS,
+    ``graph``: their ``import_graph`` when already built."""
+    index = {_norm(p): p for p in files} if graph is None else {}
     out: list[str] = []
     seen = {path}
     frontier = [path]
@@ -135,9 +151,13 @@ def js_dependencies(path: str, files: dict[str, str]) -> list[str]:
     for _ in range(MAX_DEPENDENCY_DEPTH):
         nxt: list[str] = []
         for p in frontier:
-            for spec in specifiers(files[p]):
-                dep = resolve_specifier(index, p, spec)
-                if dep is None or dep in seen:
+            if graph is not None:
+                direct = graph.get(p, [])
+            else:
+                found = (resolve_specifier(index, p, s) for s in specifiers(files[p]))
+                direct = [d for d in found if d is not None]
+            for dep in direct:
+                if dep in seen:
                     continue
                 seen.add(dep)
                 size += len(files[dep])
@@ -146,6 +166,18 @@ def js_dependencies(path: str, files: dict[str, str]) -> list[str]:
                 out.append(dep)
                 nxt.append(dep)
         frontier = nxt
+    return out
+
+
+def js_importers(graph: dict[str, list[str]]) -> dict[str, list[str]]:
+    """path -> the project files that import it directly (at most ``MAX_IMPORTERS``, in
+    path order): the callers whose calls tell which of its functions are entry points."""
+    out: dict[str, list[str]] = {}
+    for p in sorted(graph):
+        for dep in graph[p]:
+            callers = out.setdefault(dep, [])
+            if len(callers) < MAX_IMPORTERS:
+                callers.append(p)
     return out
 
 
@@ -411,17 +443,26 @@ def scan_js_project(files: dict[str, str]) -> list[Finding]:
     return out
 
 
-def scan_js_file(path: str, files: dict[str, str]) -> list[Finding]:
+def scan_js_file(
+    path: str, files: dict[str, str], importers: list[str] | tuple[str, ...] = ()
+) -> list[Finding]:
     """Findings of file ``path`` analysed with the project files it imports (``files``:
-    path -> text, ``path`` among them; only ``js_dependencies(path, files)`` are read),
-    and the findings in those files that data from ``path`` caused."""
+    path -> text, ``path`` among them; only ``path``, ``js_dependencies(path, files)``
+    and ``importers`` are read), and the findings in those files that data from ``path``
+    caused. ``importers`` (files that import ``path``) are walked before ``path``'s
+    untraced entry points are reported: a function they call with constants is no entry
+    point, and data they pass in is reported at its sink here."""
     deps = js_dependencies(path, files)
-    project = JSProject({p: files[p] for p in [path, *deps]})
+    chosen = [path, *deps, *(i for i in importers if i not in deps and i != path)]
+    project = JSProject({p: files[p] for p in chosen if p in files})
     for p in project.order([path]):
         project.analysis(p).walk()
+    for p in importers:
+        if p in project.texts:
+            project.analysis(p).walk()
     main = project.analysis(path)
     out = main.conclude()
     for p, fa in project.analyses.items():
-        if p != path and fa.cross_reports:
+        if p != path and p not in importers and fa.cross_reports:
             out += [f for f in fa.results() if (f.rule_id, f.start_line) in fa.cross_reports]
     return out

@@ -37,7 +37,9 @@ from devlab.reverse.security.python import (
 )
 from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
 from devlab.reverse.security_ts_js_project import (
+    import_graph,
     js_dependencies,
+    js_importers,
     language_of,
     scan_js_file,
     scan_js_project,
@@ -132,14 +134,15 @@ def scan_source_in_project(path: str, files: dict[str, str]) -> list[Finding]:
 
 
 def _scan_treesitter_item(
-    item: tuple[str, str, str, dict[str, str]],
+    item: tuple[str, str, str, dict[str, str], tuple[str, ...]],
 ) -> tuple[str, list[Finding], str | None]:
     """``(path, findings, why it failed or None)`` of one ``(path, text, language,
-    {project file it imports: text})``; runs in a pool worker."""
-    path, text, language, deps = item
+    {project file it imports or that imports it: text}, the importers' paths)``; runs in
+    a pool worker."""
+    path, text, language, context, importers = item
     try:
-        if deps:
-            return path, scan_js_file(path, {path: text, **deps}), None
+        if context:
+            return path, scan_js_file(path, {path: text, **context}, importers), None
         return path, scan_treesitter_source(path, text, language), None
     except (RecursionError, ValueError) as exc:
         return path, [], f"analysis failed: {exc!r}"
@@ -172,10 +175,18 @@ def analyze_security(
             for t in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES)
         ]
         js = {p: t for p, t, _lang in texts if language_of(p) is not None}
-        items = (
-            (p, t, lang, {d: js[d] for d in js_dependencies(p, js)} if p in js else {})
-            for p, t, lang in texts
-        )
+        graph = import_graph(js)
+        callers = js_importers(graph)
+
+        def item(
+            p: str, t: str, lang: str
+        ) -> tuple[str, str, str, dict[str, str], tuple[str, ...]]:
+            if p not in js:
+                return p, t, lang, {}, ()
+            near = [*js_dependencies(p, js, graph), *callers.get(p, ())]
+            return p, t, lang, {d: js[d] for d in near}, tuple(callers.get(p, ()))
+
+        items = (item(p, t, lang) for p, t, lang in texts)
         best: dict[tuple[str, str, int, str | None], Finding] = {}
         for path, findings, error in workers.map(_scan_treesitter_item, items):
             report.files += 1
