@@ -134,6 +134,10 @@ def test_a_constant_argument_is_no_finding_where_the_file_alone_had_one() -> Non
     assert alone and all(f.confidence == "low" for f in alone)
     # in the project its only caller passes a constant
     assert serious(project({"app.js": route, "util.js": vulnerable}), "CWE-78") == []
+    # a test that calls it with a constant leaves it an entry point (its API's callers)
+    test = route.replace("'./util'", "'../util'")
+    tested = project({"test/util.test.js": test, "util.js": vulnerable})
+    assert [f.confidence for f in serious(tested, "CWE-78", "util.js")] == ["low"]
 
 
 def test_a_sanitiser_helper_in_another_file_is_seen_as_one() -> None:
