@@ -9,13 +9,14 @@ corpus): ``tune`` = express 4.19.2 and every npm release of
 ``security_heldout.toml`` and ``security_outside.toml`` (named before the first run; run
 once at the end, never tuned on).
 
-Three scans of the same files in one run: **before** (another copy of DevLab's ``src/``,
+Four scans of the same files in one run: **before** (another copy of DevLab's ``src/``,
 ``--before-src``, in a child process: ``scan_source`` file by file), **after, file by
 file** (this tree's ``scan_source``: the per-file path must not move) and **after,
 project** (``scan_project_sources`` over the package's JS/TS files: calls into other files
-follow their summaries). Prints per package the count of findings >= medium and every
-finding the project scan adds or drops against *before* (rule, file, line, message, flow),
-to be read and classified; writes them to
+follow their summaries), and the same files the way ``analyze_security`` splits the work
+(each file with its imports and importers, ``scan_js_file``). Prints per package the
+count of findings >= medium and every finding the project scan adds or drops against
+*before* (rule, file, line, message, flow), to be read and classified; writes them to
 ``benchmarks/.data/security/js-project-noise.json``.
 """
 
@@ -96,6 +97,26 @@ def project(files: dict[str, str]) -> list[list[Any]]:
     return [row(f) for f in found if SEVERITY[f.severity] >= 2]
 
 
+def per_file_in_project(files: dict[str, str]) -> list[list[Any]]:
+    """Findings >= medium as ``analyze_security`` computes them: each file in its own
+    task with the files it imports and those importing it (de-duplicated)."""
+    from devlab.reverse.security_ts_js_project import import_graph, js_importers, scan_js_file
+
+    graph = import_graph(files)
+    callers = js_importers(graph)
+    seen: dict[tuple[Any, ...], list[Any]] = {}
+    for path in files:
+        try:
+            found = scan_js_file(path, files, callers.get(path, []))
+        except (ValueError, RecursionError):
+            continue
+        for f in found:
+            r = row(f)
+            if SEVERITY[f.severity] >= 2 and key(r) not in seen:
+                seen[key(r)] = r
+    return list(seen.values())
+
+
 def key(r: list[Any]) -> tuple[Any, ...]:
     return (r[0], r[1], r[2], r[3])
 
@@ -111,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(per_file(files)))
         return 0
     results: dict[str, Any] = {"set": args.set, "packages": []}
-    totals = {"before": 0.0, "file": 0.0, "project": 0.0}
+    totals = {"before": 0.0, "file": 0.0, "project": 0.0, "door": 0.0}
     for name, version in packages(args.set):
         root = fetch("npm", name, version)
         files = release_sources(root)
@@ -137,12 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         after_project = project(files)
         p_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        after_door = per_file_in_project(files)
+        d_s = time.perf_counter() - t0
         totals["before"] += b_s
         totals["file"] += f_s
         totals["project"] += p_s
+        totals["door"] += d_s
         bk = {key(r) for r in before}
         pk = {key(r) for r in after_project}
         fk = {key(r) for r in after_file}
+        dk = {key(r) for r in after_door}
         short = str(root) + "/"
         added = [
             [*r[:1], r[1].removeprefix(short), *r[2:]] for r in after_project if key(r) not in bk
@@ -155,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
                 "before": len(bk),
                 "after_file": len(fk),
                 "after_project": len(pk),
+                "after_door": len(dk),
+                "door_only": [r for r in after_door if key(r) not in pk],
+                "project_only": [r for r in after_project if key(r) not in dk],
                 "per_file_unchanged": fk == bk if args.before_src else None,
                 "added": added,
                 "gone": gone,
@@ -167,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{name}@{version}: {len(files)} files, medium+ before {len(bk)}, after file by "
-            f"file {len(fk)}, after project {len(pk)} (+{len(added)} / -{len(gone)})",
+            f"file {len(fk)}, after project {len(pk)} (+{len(added)} / -{len(gone)}), "
+            f"analyze_security's way {len(dk)} ({len(dk - pk)} not in the project scan, "
+            f"{len(pk - dk)} only there)",
             flush=True,
         )
         for tag, rows in (("+", added), ("-", gone)):
@@ -180,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"TOTAL {len(n)} packages, {sum(p['files'] for p in n)} files: medium+ before "
         f"{sum(p['before'] for p in n)}, after file by file {sum(p['after_file'] for p in n)}, "
-        f"after project {sum(p['after_project'] for p in n)}; "
+        f"after project {sum(p['after_project'] for p in n)}, "
+        f"analyze_security's way {sum(p['after_door'] for p in n)}; "
         f"+{sum(len(p['added']) for p in n)} / -{sum(len(p['gone']) for p in n)}; "
         f"per-file unchanged in {sum(1 for p in n if p['per_file_unchanged'])}/{len(n)}; "
         f"seconds {results['seconds']}"
