@@ -100,14 +100,15 @@ def project(files: dict[str, str]) -> list[list[Any]]:
 def per_file_in_project(files: dict[str, str]) -> list[list[Any]]:
     """Findings >= medium as ``analyze_security`` computes them: each file in its own
     task with the files it imports and those importing it (de-duplicated)."""
-    from devlab.reverse.security_ts_js_project import import_graph, js_importers, scan_js_file
+    from devlab.reverse.security_ts_js_project import file_contexts, scan_js_file
 
-    graph = import_graph(files)
-    callers = js_importers(graph)
+    contexts = file_contexts(files)
     seen: dict[tuple[Any, ...], list[Any]] = {}
     for path in files:
         try:
-            found = scan_js_file(path, files, callers.get(path, []))
+            near, importers = contexts[path]
+            mine = {path: files[path], **{d: files[d] for d in near}}
+            found = scan_js_file(path, mine, importers)
         except (ValueError, RecursionError):
             continue
         for f in found:

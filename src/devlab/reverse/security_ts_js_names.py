@@ -65,6 +65,7 @@ class JSAnalysis(FileAnalysis):
         #: functions other files of the project can import (``exports.f = function``):
         #: summarised like declarations, not walked as anonymous callbacks
         self.exported_ids: set[int] = set()
+        self.dependency = False  # analysed because another file of the project calls it
 
     # qualified names -----------------------------------------------------------------------
     def qual(self, node: Node | None, depth: int = 0) -> str:

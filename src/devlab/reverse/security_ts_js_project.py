@@ -51,6 +51,7 @@ __all__ = [
     "MAX_DEPENDENCIES",
     "MAX_HOPS",
     "JSProject",
+    "file_contexts",
     "import_graph",
     "js_dependencies",
     "js_importers",
@@ -181,6 +182,20 @@ def js_importers(graph: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+def file_contexts(files: dict[str, str]) -> dict[str, tuple[list[str], tuple[str, ...]]]:
+    """path -> (the files its task reads besides it: imports and importers; the
+    importers) for every JS/TS file of ``files``: one pool task per file in
+    ``analyze_security`` (the import graph read once)."""
+    graph = import_graph(files)
+    callers = js_importers(graph)
+    out: dict[str, tuple[list[str], tuple[str, ...]]] = {}
+    for p in files:
+        mine = tuple(callers.get(p, ()))
+        near = list(dict.fromkeys([*js_dependencies(p, files, graph), *mine]))
+        out[p] = (near, mine)
+    return out
+
+
 @dataclass
 class Exports:
     """What one file exports: name -> function node, the default export, re-exports."""
@@ -196,8 +211,18 @@ class JSProject:
     """The JS/TS files of one project (path -> text), parsed and prepared lazily; resolves
     a qualified callee name of one file to a function of another."""
 
-    def __init__(self, files: dict[str, str]) -> None:
+    def __init__(
+        self, files: dict[str, str], walk_callees: bool = True, follow_all: bool = True
+    ) -> None:
         self.texts = {p: t for p, t in files.items() if language_of(p) is not None}
+        #: walk a callee's whole file before its first summary (its module variables
+        #: known); False: summaries only, module variables of untraced origin (one file's
+        #: task in ``analyze_security``, where walking every import costs 10x)
+        self.walk_callees = walk_callees
+        #: follow every call that resolves; False: only those that carry untrusted data in
+        #: (``JSCalls.worth_following``; a call with constants only still marks the callee
+        #: as called)
+        self.follow_all = follow_all
         self.index = {_norm(p): p for p in self.texts}
         self.analyses: dict[str, JSAnalysis] = {}
         self.exported: dict[str, Exports] = {}
@@ -449,18 +474,22 @@ def scan_js_file(
     """Findings of file ``path`` analysed with the project files it imports (``files``:
     path -> text, ``path`` among them; only ``path``, ``js_dependencies(path, files)``
     and ``importers`` are read), and the findings in those files that data from ``path``
-    caused. ``importers`` (files that import ``path``) are walked before ``path``'s
-    untraced entry points are reported: a function they call with constants is no entry
-    point, and data they pass in is reported at its sink here."""
+    caused. The imported files are not walked: only the summaries of the functions
+    ``path`` calls are computed. ``importers`` (files that import ``path``) are walked
+    before ``path``'s untraced entry points are reported, when any of its functions has a
+    parameter that reaches a sink: a function they call with constants is no entry point,
+    and data they pass in is reported at its sink here."""
     deps = js_dependencies(path, files)
     chosen = [path, *deps, *(i for i in importers if i not in deps and i != path)]
-    project = JSProject({p: files[p] for p in chosen if p in files})
-    for p in project.order([path]):
-        project.analysis(p).walk()
-    for p in importers:
-        if p in project.texts:
-            project.analysis(p).walk()
+    project = JSProject(
+        {p: files[p] for p in chosen if p in files}, walk_callees=False, follow_all=False
+    )
     main = project.analysis(path)
+    main.walk()
+    if any(s.hits for s in main.summaries.values()):  # else callers cannot change a thing
+        for p in importers:
+            if p in project.texts:
+                project.analysis(p).walk()
     out = main.conclude()
     for p, fa in project.analyses.items():
         if p != path and p not in importers and fa.cross_reports:

@@ -44,9 +44,10 @@ MAX_HOPS = 4  # cross-file calls (``security_ts_js_project``) nested inside one 
 
 def enter_callee(caller: FileAnalysis, other: JSAnalysis, fn: Node) -> tuple[int, int] | None:
     """Ready ``other`` for a call from ``caller`` into its function ``fn``: walked (its
-    module variables known), the expression depth and summary nesting shared with the
-    caller. Returns the callee's saved (depth, nesting), or None when a bound says stop
-    (too many nested cross-file calls, the summary already being computed: a cycle)."""
+    module variables known) when the project says so, the expression depth and summary
+    nesting shared with the caller. Returns the callee's saved (depth, nesting), or None
+    when a bound says stop (too many nested cross-file calls, the summary already being
+    computed: a cycle)."""
     project = other.project
     if project is None or project.hops >= MAX_HOPS or fn.id in other.in_progress:
         return None
@@ -58,7 +59,8 @@ def enter_callee(caller: FileAnalysis, other: JSAnalysis, fn: Node) -> tuple[int
         return None
     project.hops += 1
     try:
-        other.walk()
+        if project.walk_callees:
+            other.walk()
     except RecursionError:
         leave_callee(other, saved)
         raise
@@ -221,6 +223,11 @@ class JSCalls(JSSinks):
         if found is None:
             return None
         other, target = found
+        if project is not None and not project.follow_all and not self.worth_following(arg_t):
+            if not any(arg_t) and not fa.test_code:  # constants only: no entry point
+                other.called.add(target.id)
+            return None
+        other.dependency = True
         saved = enter_callee(fa, other, target)
         if saved is None:
             return None
@@ -229,6 +236,14 @@ class JSCalls(JSSinks):
             return self.call_local(target, name, node, arg_t, self.spread_index(args), other)
         finally:
             leave_callee(other, saved)
+
+    def worth_following(self, args: list[list[Taint]]) -> bool:
+        """Follow a call into another file (when the project does not follow every call)
+        only when untrusted data goes in, or when this file is itself being analysed as a
+        callee (to chain helpers): other calls would analyse the callee for nothing."""
+        if self.fa.dependency:
+            return any(args)
+        return any(t.origin not in ("param", "unknown") for ts in args for t in ts)
 
     def spread_index(self, args: list[Node]) -> int:
         for i, a in enumerate(args):

@@ -37,9 +37,7 @@ from devlab.reverse.security.python import (
 )
 from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
 from devlab.reverse.security_ts_js_project import (
-    import_graph,
-    js_dependencies,
-    js_importers,
+    file_contexts,
     language_of,
     scan_js_file,
     scan_js_project,
@@ -133,9 +131,12 @@ def scan_source_in_project(path: str, files: dict[str, str]) -> list[Finding]:
     return scan_js_file(path, js)
 
 
-def _scan_treesitter_item(
-    item: tuple[str, str, str, dict[str, str], tuple[str, ...]],
-) -> tuple[str, list[Finding], str | None]:
+#: one pool task: (path, text, language, {file it imports or that imports it: text},
+#: the importers' paths)
+_Item = tuple[str, str, str, dict[str, str], tuple[str, ...]]
+
+
+def _scan_treesitter_item(item: _Item) -> tuple[str, list[Finding], str | None]:
     """``(path, findings, why it failed or None)`` of one ``(path, text, language,
     {project file it imports or that imports it: text}, the importers' paths)``; runs in
     a pool worker."""
@@ -175,16 +176,15 @@ def analyze_security(
             for t in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES)
         ]
         js = {p: t for p, t, _lang in texts if language_of(p) is not None}
-        graph = import_graph(js)
-        callers = js_importers(graph)
+        contexts = file_contexts(js)
 
         def item(
             p: str, t: str, lang: str
         ) -> tuple[str, str, str, dict[str, str], tuple[str, ...]]:
             if p not in js:
                 return p, t, lang, {}, ()
-            near = [*js_dependencies(p, js, graph), *callers.get(p, ())]
-            return p, t, lang, {d: js[d] for d in near}, tuple(callers.get(p, ()))
+            near, importers = contexts[p]
+            return p, t, lang, {d: js[d] for d in near}, importers
 
         items = (item(p, t, lang) for p, t, lang in texts)
         best: dict[tuple[str, str, int, str | None], Finding] = {}
