@@ -32,8 +32,10 @@ from devlab.reverse.security_ts_bash_tables import (
     CGI_VARS,
     FIXED_TMP,
     INTERPRETERS,
+    RULES,
     SANITISERS,
     SHELL_VARS,
+    SQL_CLIENTS,
     WRAPPERS,
 )
 from devlab.reverse.security_ts_core import (
@@ -47,7 +49,7 @@ from devlab.reverse.security_ts_core import (
 )
 from devlab.reverse.taint import Taint
 
-__all__ = ["BashAnalysis", "BashScan"]
+__all__ = ["RULES", "SANITISERS", "SQL_CLIENTS", "BashAnalysis", "BashScan"]
 
 
 class BashScan(BashCommands):
