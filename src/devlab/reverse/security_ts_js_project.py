@@ -76,11 +76,9 @@ MAX_DEPENDENCY_BYTES = 2_000_000
 MAX_IMPORTERS = 8  # files importing the one analysed, walked first for their calls
 MAX_SPECIFIERS = 200  # import specifiers read per file
 
-# require('./x'), import('./x'), from './x' (import and re-export): relative ones only
-_SPECIFIER = re.compile(
-    r"(?:\bfrom|\brequire|\bimport)[ \t]{0,8}\(?[ \t]{0,8}"
-    r"(['\"])(\.{1,2}/[^'\"\n\\]{0,200}|\.{1,2})\1"
-)
+# a quoted relative specifier ('./x', "../y", '.'); the keyword before it is checked apart
+_QUOTED_RELATIVE = re.compile(r"(['\"])(\.{1,2}/[^'\"\n\\]{0,200}|\.{1,2})\1")
+_SPECIFIER_KEYWORDS = ("from", "require", "import")
 
 
 def _norm(path: str) -> str:
@@ -116,14 +114,24 @@ def resolve_specifier(paths: dict[str, str], importer: str, spec: str) -> str | 
 
 
 def specifiers(text: str) -> list[str]:
-    """The relative import specifiers of a JS/TS text, in order, without repeats."""
+    """The relative import specifiers of a JS/TS text (``require('./x')``,
+    ``import('./x')``, ``from './x'``: imports and re-exports), in order, without
+    repeats. Quoted relative strings are found first (a scan for quote characters), then
+    the keyword before each is checked: linear in the text."""
     out: list[str] = []
-    for m in _SPECIFIER.finditer(text):
-        spec = m.group(2)
-        if spec not in out:
-            out.append(spec)
-            if len(out) >= MAX_SPECIFIERS:
+    for m in _QUOTED_RELATIVE.finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()].rstrip(" \t").removesuffix("(")
+        before = before.rstrip(" \t")
+        for kw in _SPECIFIER_KEYWORDS:
+            if before.endswith(kw):
+                head = before[: -len(kw)]
+                if not head or not (head[-1].isalnum() or head[-1] in "_$."):
+                    spec = m.group(2)
+                    if spec not in out:
+                        out.append(spec)
                 break
+        if len(out) >= MAX_SPECIFIERS:
+            break
     return out
 
 
@@ -307,9 +315,12 @@ class JSProject:
                     return found
         return None
 
-    def callee(self, fa: JSAnalysis, q: str) -> tuple[JSAnalysis, Node] | None:
+    def callee(
+        self, fa: JSAnalysis, q: str, parsed_only: bool = False
+    ) -> tuple[JSAnalysis, Node] | None:
         """The function of another project file that the qualified callee name ``q``
-        (``./db.find``, ``../lib/util``) of file ``fa`` names, or None."""
+        (``./db.find``, ``../lib/util``) of file ``fa`` names, or None (also when
+        ``parsed_only`` and that file was not parsed yet)."""
         if not q.startswith("."):
             return None
         best = ""
@@ -329,6 +340,8 @@ class JSProject:
             return None
         target = self.resolve(fa.path, best)
         if target is None or target == fa.path:
+            return None
+        if parsed_only and target not in self.analyses:
             return None
         return self.lookup(target, member)
 
@@ -471,19 +484,16 @@ def scan_js_project(files: dict[str, str]) -> list[Finding]:
 def scan_js_file(
     path: str, files: dict[str, str], importers: list[str] | tuple[str, ...] = ()
 ) -> list[Finding]:
-    """Findings of file ``path`` analysed with the project files it imports (``files``:
-    path -> text, ``path`` among them; only ``path``, ``js_dependencies(path, files)``
-    and ``importers`` are read), and the findings in those files that data from ``path``
-    caused. The imported files are not walked: only the summaries of the functions
-    ``path`` calls are computed. ``importers`` (files that import ``path``) are walked
-    before ``path``'s untraced entry points are reported, when any of its functions has a
-    parameter that reaches a sink: a function they call with constants is no entry point,
-    and data they pass in is reported at its sink here."""
-    deps = js_dependencies(path, files)
-    chosen = [path, *deps, *(i for i in importers if i not in deps and i != path)]
-    project = JSProject(
-        {p: files[p] for p in chosen if p in files}, walk_callees=False, follow_all=False
-    )
+    """Findings of file ``path`` analysed with the project files around it (``files``:
+    path -> text, ``path`` among them: what ``file_contexts`` chose, its imports and
+    importers; a file is parsed only when a call needs it), and the findings in those
+    files that data from ``path`` caused. The imported files are not walked: only the
+    summaries of the functions ``path`` calls are computed. ``importers`` (files that
+    import ``path``) are walked before ``path``'s untraced entry points are reported,
+    when any of its functions has a parameter that reaches a sink: a function they call
+    with constants is no entry point, and data they pass in is reported at its sink
+    here."""
+    project = JSProject(files, walk_callees=False, follow_all=False)
     main = project.analysis(path)
     main.walk()
     if any(s.hits for s in main.summaries.values()):  # else callers cannot change a thing

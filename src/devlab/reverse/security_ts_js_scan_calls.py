@@ -219,14 +219,20 @@ class JSCalls(JSSinks):
         stops the walk (the call is then a module call that carries its arguments)."""
         fa = self.fa
         project = fa.project
-        found = project.callee(fa, q) if project is not None else None
+        if project is None:
+            return None
+        if not project.follow_all and not self.worth_following(arg_t):
+            # constants only: the callee is no entry point; read only where the file is
+            # parsed already (the file a task reports on), not parsed for this
+            if not any(arg_t) and not fa.test_code:
+                found = project.callee(fa, q, parsed_only=True)
+                if found is not None:
+                    found[0].called.add(found[1].id)
+            return None
+        found = project.callee(fa, q)
         if found is None:
             return None
         other, target = found
-        if project is not None and not project.follow_all and not self.worth_following(arg_t):
-            if not any(arg_t) and not fa.test_code:  # constants only: no entry point
-                other.called.add(target.id)
-            return None
         other.dependency = True
         saved = enter_callee(fa, other, target)
         if saved is None:

@@ -128,7 +128,8 @@ def scan_source_in_project(path: str, files: dict[str, str]) -> list[Finding]:
     if language_of(path) is None:
         return scan_source(path, files[path])
     js = {p: t for p, t in files.items() if language_of(p) is not None}
-    return scan_js_file(path, js)
+    near, importers = file_contexts(js)[path]
+    return scan_js_file(path, {path: js[path], **{d: js[d] for d in near}}, importers)
 
 
 #: one pool task: (path, text, language, {file it imports or that imports it: text},
