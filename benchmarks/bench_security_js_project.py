@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                     "before": round(b_s, 2),
                     "file": round(f_s, 2),
                     "project": round(p_s, 2),
+                    "door": round(d_s, 2),
                 },
             }
         )
