@@ -3,7 +3,9 @@
 Evaluates the callee and arguments (callbacks as nested functions, promise-chain links
 in order), then tries in turn: request sources (``req.get()``, Koa ``ctx.get()``),
 the sinks, sanitisers (also ``.replace()`` to an allow-listed alphabet), module
-functions given the whole request, same-file functions (summaries) and propagation.
+functions given the whole request, same-file functions (summaries), functions of other
+files of the project (``call_project``, when the file is analysed in a
+``security_ts_js_project.JSProject``) and propagation.
 """
 
 from __future__ import annotations
