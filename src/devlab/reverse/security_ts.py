@@ -8,12 +8,13 @@ Each language lives in its own module (``security_ts_js``, ``security_ts_java``,
 ``security_ts_go``, ``security_ts_bash``) on the shared engine in ``security_ts_core``
 (one ordered walk per function, same-file function summaries; see its docstring for the
 model and the reporting policy). This entry scans one file; JavaScript/TypeScript calls
-into other files of a project follow their summaries through
-``security_ts_js_project`` (used by ``devlab.reverse.security``'s project doors). Rule ids are ``DL-JS-*`` (TypeScript/TSX share them),
-``DL-JAVA-*``, ``DL-GO-*`` and ``DL-SH-*``. The JS, Java and Go modules (and the core)
-are entry points over smaller parts: ``<lang>_tables`` (rule data), ``<lang>_names``
-(the file analysis) and the scan in layers ``<lang>_scan_base`` / ``_scan_config`` /
-``_scan_sinks`` (``security_ts_js`` also ``_scan_guards``, ``_scan_calls``); each
+into other files of a project follow their summaries through ``security_ts_js_project``
+(used by ``devlab.reverse.security``'s project doors). Rule ids are ``DL-JS-*``
+(TypeScript/TSX share them), ``DL-JAVA-*``, ``DL-GO-*`` and ``DL-SH-*``. The JS, Java
+and Go modules (and the core) are entry points over smaller parts: ``<lang>_tables``
+(rule data), ``<lang>_names`` (the file analysis) and the scan in layers
+``<lang>_scan_base`` / ``_scan_config`` / ``_scan_sinks`` (``security_ts_js`` also
+``_scan_guards``, ``_scan_calls``; Bash: ``_tables``, ``_names``, ``_commands``); each
 entry module's docstring lists its parts.
 
 Files with syntax errors are analysed as far as tree-sitter parsed them (it is error
