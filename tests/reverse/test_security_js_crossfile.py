@@ -296,3 +296,19 @@ def test_analyze_security_follows_imports_in_a_real_project(bench, tmp_path) -> 
     assert serious(report.findings, "CWE-78") == []
     keys = [(f.rule_id, f.path, f.start_line, f.cwe) for f in report.findings]
     assert len(keys) == len(set(keys))
+
+
+def test_instance_and_default_object_exports() -> None:
+    files = {
+        "app.js": ROUTE + "const runner = require('./runner');\nimport store from './store';\n"
+        "app.get('/i', (req, res) => { runner.convert(req.query.f); store.put(req.query.p); "
+        "res.end(); });\n",
+        "runner.js": "const cp = require('child_process');\n"
+        "class Runner {\n  convert(file) {\n    cp.exec(`convert ${file} out.png`);\n  }\n}\n"
+        "module.exports = new Runner();\n",
+        "store.js": "import fs from 'fs';\n"
+        "export default { put(name) { fs.writeFileSync('/srv/' + name, 'x'); } };\n",
+    }
+    found = project(files)
+    assert [f.confidence for f in serious(found, "CWE-78", "runner.js")] == ["high"]
+    assert [f.confidence for f in serious(found, "CWE-22", "store.js")] == ["high"]
