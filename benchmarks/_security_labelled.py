@@ -178,7 +178,7 @@ def per_file_scores() -> dict[str, Any]:
     from devlab.reverse.security import scan_source
 
     out: dict[str, Any] = {}
-    for lang in ("python", "js", "java", "go", "bash"):
+    for lang in ("python", "js", "java", "go", "bash", "js_project"):
         labels = load(lang)
         hits: dict[str, list] = {}
         unanalysed = 0
@@ -199,7 +199,7 @@ def per_file_scores() -> dict[str, Any]:
 
 
 SNAPSHOT = CASES_DIR / "flagged.json"
-LANGUAGES = ("python", "js", "java", "go", "bash")
+LANGUAGES = ("python", "js", "java", "go", "bash", "js_project")
 
 
 def flagged(labels: dict[str, dict], hits: dict[str, list]) -> list[str]:

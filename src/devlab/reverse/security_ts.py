@@ -7,11 +7,14 @@ syntax trees: DevLab's own taint analysis plus configuration / API-misuse rules.
 Each language lives in its own module (``security_ts_js``, ``security_ts_java``,
 ``security_ts_go``, ``security_ts_bash``) on the shared engine in ``security_ts_core``
 (one ordered walk per function, same-file function summaries; see its docstring for the
-model and the reporting policy). Rule ids are ``DL-JS-*`` (TypeScript/TSX share them),
-``DL-JAVA-*``, ``DL-GO-*`` and ``DL-SH-*``. The JS, Java and Go modules (and the core)
-are entry points over smaller parts: ``<lang>_tables`` (rule data), ``<lang>_names``
-(the file analysis) and the scan in layers ``<lang>_scan_base`` / ``_scan_config`` /
-``_scan_sinks`` (``security_ts_js`` also ``_scan_guards``, ``_scan_calls``); each
+model and the reporting policy). This entry scans one file; JavaScript/TypeScript calls
+into other files of a project follow their summaries through ``security_ts_js_project``
+(used by ``devlab.reverse.security``'s project doors). Rule ids are ``DL-JS-*``
+(TypeScript/TSX share them), ``DL-JAVA-*``, ``DL-GO-*`` and ``DL-SH-*``. The JS, Java
+and Go modules (and the core) are entry points over smaller parts: ``<lang>_tables``
+(rule data), ``<lang>_names`` (the file analysis) and the scan in layers
+``<lang>_scan_base`` / ``_scan_config`` / ``_scan_sinks`` (``security_ts_js`` also
+``_scan_guards``, ``_scan_calls``; Bash: ``_tables``, ``_names``, ``_commands``); each
 entry module's docstring lists its parts.
 
 Files with syntax errors are analysed as far as tree-sitter parsed them (it is error
@@ -23,12 +26,11 @@ lines and columns do not move.
 
 from __future__ import annotations
 
-import re
-
 from devlab.codebase import get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security_ts_bash import BashAnalysis
 from devlab.reverse.security_ts_core import FileAnalysis
+from devlab.reverse.security_ts_core_rules import unredact
 from devlab.reverse.security_ts_go import GoAnalysis
 from devlab.reverse.security_ts_java import JavaAnalysis
 from devlab.reverse.security_ts_js import JSAnalysis
@@ -45,16 +47,6 @@ _ANALYSES: dict[str, type[FileAnalysis]] = {
 }
 TREESITTER_SECURITY_LANGUAGES: frozenset[str] = frozenset(_ANALYSES)
 
-# a redaction marker not already inside quotes: <REDACTED:AWS Access Key>
-_BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
-
-
-def _unredact(text: str) -> str:
-    """``<REDACTED:x>`` -> ``"REDACTED:x"`` (same length) where it stands as a value."""
-    if "REDACTED:" not in text:
-        return text
-    return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)
-
 
 def scan_treesitter_source(path: str, text: str, language: str) -> list[Finding]:
     """Security findings of one JavaScript/TypeScript/TSX/Java/Go/Bash file.
@@ -69,6 +61,6 @@ def scan_treesitter_source(path: str, text: str, language: str) -> list[Finding]
         raise ValueError(f"expected source text, got {type(text).__name__}")
     if "\x00" in text[:4096]:
         raise ValueError(f"{path} looks binary (NUL bytes), not {language} source")
-    src = _unredact(text).encode("utf-8", "replace")
+    src = unredact(text).encode("utf-8", "replace")
     tree = get_parser(language).parse(src)
     return analysis(path, text, src, tree, language).run()

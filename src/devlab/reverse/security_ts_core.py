@@ -358,17 +358,30 @@ class Scan:
                 rule.fix,
             )
 
-    # calls to functions of this file ------------------------------------------------------------
+    # calls to functions of this file (or of another file of the project) -----------------------
     def call_local(
-        self, fn: Node, name: str, call: Node, args: list[list[Taint]], spread_from: int = -1
+        self,
+        fn: Node,
+        name: str,
+        call: Node,
+        args: list[list[Taint]],
+        spread_from: int = -1,
+        owner: FileAnalysis | None = None,
     ) -> list[Taint]:
-        """Apply the summary of a same-file function to a call's argument taints."""
+        """Apply the summary of a same-file function to a call's argument taints; with
+        ``owner`` (the analysis of another file of the project, see
+        ``security_ts_js_project``), of a function of that file: its sinks are reported
+        there, with the whole path."""
         fa = self.fa
-        summary = fa.summary(fn)
-        fa.called.add(fn.id)
+        home = owner or fa
+        summary = home.summary(fn)
+        if owner is None or not fa.test_code:
+            # a test calling another file's API with constants does not make it less
+            # of an entry point: only calls from non-test files count
+            home.called.add(fn.id)
         line = row(call)
         code = fa.code(line)
-        note = f"passed to {name}() (same file)"
+        note = f"passed to {name}() ({'same file' if owner is None else owner.path})"
 
         def arg(i: int) -> list[Taint]:
             if i < len(args):
@@ -378,10 +391,11 @@ class Scan:
             return []
 
         for hit in summary.hits:
+            where = hit.owner or home
             for t in arg(hit.taint.param):
                 if t.origin == "unknown":
                     if not hit.quiet and not t.clean_for(fa.rules[hit.key].key):
-                        fa.untraced(
+                        where.untraced(
                             hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
                         )
                     continue
@@ -406,10 +420,13 @@ class Scan:
                                 hit.symbol,
                                 hit.quiet,
                                 hit.unknown,
+                                None if where is fa else where,
                             )
                         )
                     continue
-                fa.report(hit.key, combined, hit.line, hit.end, hit.note, hit.symbol)
+                where.report(hit.key, combined, hit.line, hit.end, hit.note, hit.symbol)
+                if where is not fa:
+                    where.cross_reports.add((rule.rule_id, hit.line))
         out: list[Taint] = []
         for r in summary.returns:
             if r.origin == "param":

@@ -54,6 +54,9 @@ class FileAnalysis:
         self.called: set[int] = set()  # functions called from this file
         self.nesting = 0
         self.depth = 0
+        self.prepared = self.walked = False
+        #: (rule id, line) of findings here that data from another file caused
+        self.cross_reports: set[tuple[str, int]] = set()
         self.module_env: dict[str, list[Taint]] = {}
         self.best: dict[tuple[str, int, str], tuple[tuple[int, int, int], Finding]] = {}
         # tests exercise insecure settings on purpose: report them, but at low severity
@@ -221,17 +224,35 @@ class FileAnalysis:
     # functions -------------------------------------------------------------------------------
     def run(self) -> list[Finding]:
         """Analyse the whole file; returns its findings."""
-        self.prepare()
+        self.walk()
+        return self.conclude()
+
+    def walk(self) -> None:
+        """The module body, then every function not yet analysed (once: a project's
+        other files may ask for this file's summaries before or during its own walk)."""
+        if self.walked:
+            return
+        self.walked = True
+        self.prepare_once()
         scan = self.scan_class(self, None, None, self.module_env)
         scan.eval(self.tree.root_node)
         for node in list(self.functions.values()):
             if node is not None and node.id not in self.analysed:
                 self.summary(node)
+
+    def prepare_once(self) -> None:
+        if not self.prepared:
+            self.prepared = True
+            self.prepare()
+
+    def conclude(self) -> list[Finding]:
+        """The findings, once every file that may call this one's functions was walked:
+        parameters of functions nobody called reach their sinks untraced."""
         for fn_id, summary in self.summaries.items():
             if fn_id not in self.called:  # an entry point / exported API: params untraced
                 for hit in summary.hits:
                     if not hit.quiet:
-                        self.untraced(
+                        (hit.owner or self).untraced(
                             hit.key, hit.line, hit.end, hit.note, hit.symbol, None, hit.unknown
                         )
         self.finish()

@@ -14,12 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from devlab.reverse.models import Confidence, Severity
 from devlab.reverse.security_tables import KNOWN_KINDS
 from devlab.reverse.taint import Taint
+
+if TYPE_CHECKING:
+    from devlab.reverse.security_ts_core_file import FileAnalysis
 
 __all__ = [
     "ALLOW_CALL",
@@ -64,6 +68,7 @@ __all__ = [
     "same",
     "snake",
     "union",
+    "unredact",
     "unwrap",
     "with_sanitisers",
     "words",
@@ -322,6 +327,9 @@ class SinkHit:
     symbol: str | None
     quiet: bool = False  # no "untraced origin" report for this sink
     unknown: Severity | None = None  # this sink's own severity for untraced values
+    #: the analysis of the file the sink is in, when that is another file of the project
+    #: (a summary that calls a function imported from there); None: this file
+    owner: FileAnalysis | None = None
 
 
 @dataclass
@@ -387,3 +395,15 @@ def unwrap(node: Node) -> Node:
             break
         node = node.named_children[0]
     return node
+
+
+# a redaction marker not already inside quotes: <REDACTED:AWS Access Key>
+_BARE_REDACTED = re.compile(r"(?<![\"'`\w])<(REDACTED:[^<>\"'`\n]{0,80})>(?![\"'`])")
+
+
+def unredact(text: str) -> str:
+    """``<REDACTED:x>`` -> ``"REDACTED:x"`` (same length) where it stands as a value:
+    secrets scrubbed at ingestion read as string constants, lines and columns unmoved."""
+    if "REDACTED:" not in text:
+        return text
+    return _BARE_REDACTED.sub(lambda m: f'"{m.group(1)}"', text)

@@ -300,8 +300,10 @@ class JSScan(JSCalls):
     def function_node(self, fn: Node) -> list[Taint]:
         fa = self.fa
         name = fa.function_name(fn)
-        if name and (same(fa.functions.get(name), fn) or same(fa.methods.get(name), fn)):
-            fa.summary(fn)
+        if (
+            name and (same(fa.functions.get(name), fn) or same(fa.methods.get(name), fn))
+        ) or fn.id in fa.exported_ids:
+            fa.summary(fn)  # parameters judged at the call sites (or untraced at the end)
             return []
         return self.nested(fn)
 

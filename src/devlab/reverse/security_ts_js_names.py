@@ -10,6 +10,7 @@ handlers, React component props). Its ``scan_class`` (``JSScan``) is set by
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
@@ -36,6 +37,9 @@ from devlab.reverse.security_ts_js_tables import (
 )
 from devlab.reverse.taint import Taint
 
+if TYPE_CHECKING:
+    from devlab.reverse.security_ts_js_project import JSProject
+
 __all__ = ["JSAnalysis"]
 
 
@@ -56,6 +60,12 @@ class JSAnalysis(FileAnalysis):
         self.class_names: dict[int, str] = {}
         self.shadow_cache: dict[int, frozenset[str]] = {}
         self.archive = False  # the file uses a module that reads archives
+        #: the project's other files (``security_ts_js_project.JSProject``), or None
+        self.project: JSProject | None = None
+        #: functions other files of the project can import (``exports.f = function``):
+        #: summarised like declarations, not walked as anonymous callbacks
+        self.exported_ids: set[int] = set()
+        self.dependency = False  # analysed because another file of the project calls it
 
     # qualified names -----------------------------------------------------------------------
     def qual(self, node: Node | None, depth: int = 0) -> str:

@@ -3,14 +3,20 @@
 Evaluates the callee and arguments (callbacks as nested functions, promise-chain links
 in order), then tries in turn: request sources (``req.get()``, Koa ``ctx.get()``),
 the sinks, sanitisers (also ``.replace()`` to an allow-listed alphabet), module
-functions given the whole request, same-file functions (summaries) and propagation.
+functions given the whole request, same-file functions (summaries), functions of other
+files of the project (``call_project``, when the file is analysed in a
+``security_ts_js_project.JSProject``) and propagation.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tree_sitter import Node
 
 from devlab.reverse.security_ts_core import (
+    MAX_SUMMARY_NESTING,
+    FileAnalysis,
     union,
 )
 from devlab.reverse.security_ts_js_scan_sinks import JSSinks
@@ -30,7 +36,46 @@ from devlab.reverse.security_ts_js_tables import (
 )
 from devlab.reverse.taint import Taint
 
-__all__ = ["JSCalls"]
+if TYPE_CHECKING:
+    from devlab.reverse.security_ts_js_names import JSAnalysis
+
+__all__ = ["MAX_HOPS", "JSCalls", "enter_callee", "leave_callee"]
+
+MAX_HOPS = 4  # cross-file calls (``security_ts_js_project``) nested inside one another
+
+
+def enter_callee(caller: FileAnalysis, other: JSAnalysis, fn: Node) -> tuple[int, int] | None:
+    """Ready ``other`` for a call from ``caller`` into its function ``fn``: walked (its
+    module variables known) when the project says so, the expression depth and summary
+    nesting shared with the caller. Returns the callee's saved (depth, nesting), or None
+    when a bound says stop (too many nested cross-file calls, the summary already being
+    computed: a cycle)."""
+    project = other.project
+    if project is None or project.hops >= MAX_HOPS or fn.id in other.in_progress:
+        return None
+    saved = (other.depth, other.nesting)
+    other.depth = max(other.depth, caller.depth)
+    other.nesting = max(other.nesting, caller.nesting)
+    if other.nesting >= MAX_SUMMARY_NESTING:
+        other.depth, other.nesting = saved
+        return None
+    project.hops += 1
+    try:
+        if project.walk_callees:
+            other.walk()
+    except RecursionError:
+        leave_callee(other, saved)
+        raise
+    if fn.id in other.in_progress:
+        leave_callee(other, saved)
+        return None
+    return saved
+
+
+def leave_callee(other: JSAnalysis, saved: tuple[int, int]) -> None:
+    if other.project is not None:
+        other.project.hops -= 1
+    other.depth, other.nesting = saved
 
 
 class JSCalls(JSSinks):
@@ -155,6 +200,10 @@ class JSCalls(JSSinks):
             target = fa.methods.get(method)
         if target is not None:
             return self.call_local(target, fa.text(fn), node, arg_t, self.spread_index(args))
+        if fa.project is not None and q.startswith("."):
+            got = self.call_project(node, fn, q, args, arg_t)
+            if got is not None:
+                return got
         if method in CLEAN_METHODS or q in ("isNaN", "Number.isInteger", "Array.isArray"):
             return []
         if method in MUTATORS and recv is not None and recv.type == "identifier" and all_args:
@@ -163,6 +212,46 @@ class JSCalls(JSSinks):
         if recv is not None and fa.aliases.get(recv_text) is not None:
             return all_args  # module function: the result carries its arguments
         return union(recv_t, all_args)
+
+    def call_project(
+        self, node: Node, fn: Node, q: str, args: list[Node], arg_t: list[list[Taint]]
+    ) -> list[Taint] | None:
+        """A function of another file of the project (``q``: ``./db.find``): its summary
+        applies (``security_ts_js_project``); None when it does not resolve or a bound
+        stops the walk (the call is then a module call that carries its arguments)."""
+        fa = self.fa
+        project = fa.project
+        if project is None:
+            return None
+        if not project.follow_all and not self.worth_following(arg_t):
+            # constants only: the callee is no entry point; read only where the file is
+            # parsed already (the file a task reports on), not parsed for this
+            if not any(arg_t) and not fa.test_code:
+                found = project.callee(fa, q, parsed_only=True)
+                if found is not None:
+                    found[0].called.add(found[1].id)
+            return None
+        found = project.callee(fa, q)
+        if found is None:
+            return None
+        other, target = found
+        other.dependency = True
+        saved = enter_callee(fa, other, target)
+        if saved is None:
+            return None
+        try:
+            name = fa.text(fn)[:60]
+            return self.call_local(target, name, node, arg_t, self.spread_index(args), other)
+        finally:
+            leave_callee(other, saved)
+
+    def worth_following(self, args: list[list[Taint]]) -> bool:
+        """Follow a call into another file (when the project does not follow every call)
+        only when untrusted data goes in, or when this file is itself being analysed as a
+        callee (to chain helpers): other calls would analyse the callee for nothing."""
+        if self.fa.dependency:
+            return any(args)
+        return any(t.origin not in ("param", "unknown") for ts in args for t in ts)
 
     def spread_index(self, args: list[Node]) -> int:
         for i, a in enumerate(args):

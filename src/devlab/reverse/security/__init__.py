@@ -8,7 +8,9 @@ Python goes through ``devlab.reverse.security_python`` (DevLab's tree-sitter tai
 engine in ``devlab.reverse.security.python_ts``, plus bandit where bandit's parser
 accepts the file); JavaScript, TypeScript, Java, Go and Bash through
 ``devlab.reverse.security_ts`` (DevLab's rules over the tree-sitter syntax trees, on the
-same flow core ``devlab.reverse.security_ts_core``). Every language's sources, sinks,
+same flow core ``devlab.reverse.security_ts_core``; JavaScript/TypeScript calls into other
+files of the project follow their summaries: ``devlab.reverse.security_ts_js_project``).
+Every language's sources, sinks,
 sanitisers and propagators are data: ``tables/<language>.json``, one schema, loaded and
 checked by ``devlab.reverse.security_tables``.
 """
@@ -34,6 +36,12 @@ from devlab.reverse.security.python import (
     scan_python_source,
 )
 from devlab.reverse.security_ts import TREESITTER_SECURITY_LANGUAGES, scan_treesitter_source
+from devlab.reverse.security_ts_js_project import (
+    file_contexts,
+    language_of,
+    scan_js_file,
+    scan_js_project,
+)
 from devlab.store import Database
 
 __all__ = [
@@ -44,6 +52,7 @@ __all__ = [
     "scan_project_sources",
     "scan_snippet",
     "scan_source",
+    "scan_source_in_project",
 ]
 
 SECURITY_LANGUAGES: frozenset[str] = frozenset({"python"}) | TREESITTER_SECURITY_LANGUAGES
@@ -79,14 +88,18 @@ class ProjectScan(BaseModel):
 
 def scan_project_sources(files: dict[str, str]) -> ProjectScan:
     """Security findings of the files of one small project (path -> text), analysed
-    together so that calls between them are followed. A file that cannot be analysed is
-    listed in ``unanalysed`` with the reason."""
+    together so that calls between them are followed (Python; JavaScript/TypeScript).
+    A file that cannot be analysed is listed in ``unanalysed`` with the reason."""
     out = ProjectScan()
     python: dict[str, str] = {}
+    js: dict[str, str] = {}
     for path, text in files.items():
         language = detect_language(path, text[:256].encode("utf-8", "replace"))
         if language == "python" and "\x00" not in text[:4096]:
             python[path] = text
+            continue
+        if language_of(path) is not None and "\x00" not in text[:4096]:
+            js[path] = text
             continue
         try:
             out.findings.extend(scan_source(path, text, language))
@@ -97,17 +110,53 @@ def scan_project_sources(files: dict[str, str]) -> ProjectScan:
             out.findings.extend(scan_python_project(python)[0])
         except (ValueError, RecursionError) as exc:
             out.unanalysed += [(p, f"{type(exc).__name__}: {exc}") for p in python]
+    if js:
+        try:
+            out.findings.extend(scan_js_project(js))
+        except (ValueError, RecursionError) as exc:
+            out.unanalysed += [(p, f"{type(exc).__name__}: {exc}") for p in js]
     return out
 
 
-def _scan_treesitter_item(item: tuple[str, str, str]) -> tuple[str, list[Finding], str | None]:
-    """``(path, findings, why it failed or None)`` of one ``(path, text, language)``;
-    runs in a pool worker."""
-    path, text, language = item
+def scan_source_in_project(path: str, files: dict[str, str]) -> list[Finding]:
+    """Security findings of one file of a project (``files``: path -> text, ``path``
+    among them), analysed with the project files it imports: for JavaScript/TypeScript
+    calls into them follow their summaries (and a finding there that this file's data
+    caused is included); other languages as ``scan_source``."""
+    if path not in files:
+        raise InvalidInput(f"{path!r} is not one of the project's files")
+    if language_of(path) is None:
+        return scan_source(path, files[path])
+    js = {p: t for p, t in files.items() if language_of(p) is not None}
+    near, importers = file_contexts(js)[path]
+    return scan_js_file(path, {path: js[path], **{d: js[d] for d in near}}, importers)
+
+
+#: one pool task: (path, text, language, {file it imports or that imports it: text},
+#: the importers' paths)
+_Item = tuple[str, str, str, dict[str, str], tuple[str, ...]]
+
+
+def _scan_treesitter_item(item: _Item) -> tuple[str, list[Finding], str | None]:
+    """``(path, findings, why it failed or None)`` of one ``(path, text, language,
+    {project file it imports or that imports it: text}, the importers' paths)``; runs in
+    a pool worker."""
+    path, text, language, context, importers = item
     try:
+        if context:
+            return path, scan_js_file(path, {path: text, **context}, importers), None
         return path, scan_treesitter_source(path, text, language), None
     except (RecursionError, ValueError) as exc:
         return path, [], f"analysis failed: {exc!r}"
+
+
+def _stronger(a: Finding, b: Finding) -> bool:
+    """Whether finding ``a`` outranks ``b`` (same rule, file, line and CWE)."""
+    rank = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+    return (rank.get(a.severity, 0), bool(a.taint_path)) > (
+        rank.get(b.severity, 0),
+        bool(b.taint_path),
+    )
 
 
 def analyze_security(
@@ -123,16 +172,34 @@ def analyze_security(
         report = analyze_python_security(db, project, pool=workers)
         ref = resolve_project(db, project)
         require_snapshot(ref)
-        items = (
+        texts = [
             (t.path, t.text, t.language)
             for t in snapshot_texts(db, project, languages=TREESITTER_SECURITY_LANGUAGES)
-        )
+        ]
+        js = {p: t for p, t, _lang in texts if language_of(p) is not None}
+        contexts = file_contexts(js)
+
+        def item(
+            p: str, t: str, lang: str
+        ) -> tuple[str, str, str, dict[str, str], tuple[str, ...]]:
+            if p not in js:
+                return p, t, lang, {}, ()
+            near, importers = contexts[p]
+            return p, t, lang, {d: js[d] for d in near}, importers
+
+        items = (item(p, t, lang) for p, t, lang in texts)
+        best: dict[tuple[str, str, int, str | None], Finding] = {}
         for path, findings, error in workers.map(_scan_treesitter_item, items):
             report.files += 1
-            report.findings.extend(findings)
+            for f in findings:
+                key = (f.rule_id, f.path, f.start_line, f.cwe)
+                cur = best.get(key)
+                if cur is None or _stronger(f, cur):
+                    best[key] = f
             if error is not None:
                 report.errors.append((path, error))
                 report.unanalysed.append((path, error))
+        report.findings.extend(best.values())
     return report
 
 

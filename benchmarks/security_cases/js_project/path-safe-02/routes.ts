@@ -1,0 +1,8 @@
+import express, { Request, Response } from 'express';
+const app = express();
+import { saveNote } from './notes';
+app.get('/r', async (req: Request, res: Response) => {
+  await saveNote('today', String(req.body));
+  res.end();
+});
+app.listen(3000);

@@ -1,0 +1,1 @@
+exports.back = (res, target) => res.redirect(target);

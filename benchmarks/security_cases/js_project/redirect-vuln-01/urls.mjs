@@ -1,0 +1,3 @@
+export function target(value) {
+  return value || '/';
+}

@@ -1,0 +1,3 @@
+const mysql = require('mysql');
+const conn = mysql.createConnection({});
+exports.like = (t) => conn.query('SELECT * FROM items WHERE id = ' + t);

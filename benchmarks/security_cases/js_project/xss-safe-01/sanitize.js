@@ -1,0 +1,5 @@
+const escapeHtml = require('escape-html');
+function clean(s) {
+  return escapeHtml(String(s));
+}
+module.exports = { clean };

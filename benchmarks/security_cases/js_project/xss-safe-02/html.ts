@@ -1,0 +1,1 @@
+export const banner = (msg: string): string => `<div class="banner">${msg}</div>`;

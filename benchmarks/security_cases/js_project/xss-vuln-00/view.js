@@ -1,0 +1,1 @@
+exports.greeting = (name) => '<h1>Hello ' + name + '</h1>';
