@@ -293,7 +293,12 @@ def main() -> None:
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
     ns = ap.parse_args()
     home = Path(ns.home)
-    chosen = [v for v in VARIANTS if not ns.variants or v[0] in ns.variants.split(",")]
+    by_label = {v[0]: v for v in VARIANTS}
+    wanted = ns.variants.split(",") if ns.variants else list(by_label)
+    unknown = [label for label in wanted if label not in by_label]
+    if unknown:
+        raise SystemExit(f"unknown variant(s) {unknown}: choose among {list(by_label)}")
+    chosen = [by_label[label] for label in wanted]  # in the order asked
     runs = []
     options = {"search_rerank": "off"} if ns.no_summary_fill else {}
     if any(o.get("search_adapter") == "codebase" for _, _, o in chosen):
