@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
@@ -129,7 +129,7 @@ def training_pairs(db: Database, settings: Settings, snapshot_id: int) -> list[P
         " ORDER BY c.start_line LIMIT 1) "
         "FROM symbols x JOIN snapshot_files sf ON sf.file_id = x.file_id "
         "JOIN files f ON f.id = x.file_id WHERE sf.snapshot_id = :s AND x.kind IN :k"
-    ).bindparams(_expanding("k"))
+    ).bindparams(bindparam("k", expanding=True))
     candidates: list[tuple[bytes, str, int, str]] = []
     with db.engine.connect() as conn:
         for qualname, doc, path, cid in conn.execute(sql, {"s": snapshot_id, "k": list(_KINDS)}):
@@ -156,12 +156,6 @@ def training_pairs(db: Database, settings: Settings, snapshot_id: int) -> list[P
             if len(pairs) >= MAX_PAIRS:
                 break
     return pairs[:MAX_PAIRS]
-
-
-def _expanding(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
 
 
 def fit(
@@ -249,6 +243,7 @@ def _fingerprint(key: str, chunks: list[tuple[int, str]]) -> str:
 
 
 def adapter_dir(settings: Settings) -> Path:
+    """Where a home keeps its adapters (beside the summary store)."""
     return settings.cache_dir / "adapters"
 
 
