@@ -107,8 +107,13 @@ def build_tree(name: str, dest: Path) -> Path:
     return tree
 
 
-def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> Any:
-    """A workbench whose project ``name`` indexes ``tree`` in ``style`` (reused)."""
+def open_index(
+    name: str, tree: Path, home: Path, style: str, backend: str, options: dict[str, str]
+) -> Any:
+    """A workbench whose project ``name`` indexes ``tree`` in ``style`` (reused);
+    ``options`` are index-time settings (e.g. ``search_adapter = "codebase"`` trains the
+    query adapter at the end of the index, ``search_rerank = "off"`` skips the summary
+    fill: the rerank then embeds missing summaries per query and stores them)."""
     from devlab.config import load_settings
     from devlab.search import index_project
     from devlab.workbench import Workbench
@@ -119,6 +124,7 @@ def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> A
         embedding_text=style,
         embedding_cache_dir=home / "embedding-cache",
         ingest_workers=1,
+        **options,
     )
     wb = Workbench.open(settings)
     t0 = time.perf_counter()
@@ -129,6 +135,8 @@ def open_index(name: str, tree: Path, home: Path, style: str, backend: str) -> A
         f"{rep.stats.get('summaries_embedded')} summaries embedded)",
         file=sys.stderr,
     )
+    if "search_adapter" in rep.stats:
+        print(f"{name}/{style}: search adapter {rep.stats['search_adapter']}", file=sys.stderr)
     wb.index_report = rep
     return wb
 
@@ -183,6 +191,11 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
         "hybrid",
         {**DEFAULT, "search_rewrite": "consensus", "search_graph": "calls"},
     ),
+    # i14g: the query-side adapter trained on the codebase's own pairs (search/adapter.py)
+    ("default", "hybrid", DEFAULT),
+    ("semantic + adapter", "semantic", {"search_adapter": "codebase"}),
+    ("hybrid + adapter", "hybrid", {"search_adapter": "codebase"}),
+    ("default + adapter", "hybrid", {**DEFAULT, "search_adapter": "codebase"}),
 ]
 OFF = {
     "search_rewrite": "off",
@@ -191,6 +204,7 @@ OFF = {
     "search_names": "off",
     "search_diversity": "off",
     "search_definitions": "off",
+    "search_adapter": "off",
 }
 
 
@@ -271,18 +285,33 @@ def main() -> None:
         default="all",
         help="ask only this half's questions (choose variants on 'tune' before any held-out run)",
     )
+    ap.add_argument(
+        "--no-summary-fill",
+        action="store_true",
+        help="index without filling the rerank's summary store (the rerank fills it per query)",
+    )
     ap.add_argument("--out", default=str(DATA_DIR / "retrieval-large.json"))
     ns = ap.parse_args()
     home = Path(ns.home)
-    chosen = [v for v in VARIANTS if not ns.variants or v[0] in ns.variants.split(",")]
+    by_label = {v[0]: v for v in VARIANTS}
+    wanted = ns.variants.split(",") if ns.variants else list(by_label)
+    unknown = [label for label in wanted if label not in by_label]
+    if unknown:
+        raise SystemExit(f"unknown variant(s) {unknown}: choose among {list(by_label)}")
+    chosen = [by_label[label] for label in wanted]  # in the order asked
     runs = []
+    options = {"search_rerank": "off"} if ns.no_summary_fill else {}
+    if any(o.get("search_adapter") == "codebase" for _, _, o in chosen):
+        options["search_adapter"] = "codebase"  # trained (or found) when the index opens
+    adapters: dict[str, Any] = {}
     pairs = [p.split(":", 1) for p in ns.pairs.split(",")] if ns.pairs else [
         [name, style] for name in ns.codebase.split(",") for style in ns.styles.split(",")
     ]  # fmt: skip
     for name, style in pairs:  # in the order given
         tree = build_tree(name, home / "trees")
         queries = [q for q in load_queries(name, tree) if ns.split in ("all", q.split)]
-        wb = open_index(name, tree, home, style, ns.backend)
+        wb = open_index(name, tree, home, style, ns.backend, options)
+        adapters[f"{name}:{style}"] = wb.index_report.stats.get("search_adapter")
         try:
             for label, mode, overrides in chosen:
                 res = evaluate(wb, name, queries, overrides, mode)
@@ -297,6 +326,7 @@ def main() -> None:
         "machine": machine(),
         "load_after": os.getloadavg(),
         "backend": ns.backend,
+        "adapters": adapters,
         "runs": runs,
     }
     print(render(results))

@@ -199,6 +199,11 @@ class Settings(BaseSettings):
     search_names: Literal["off", "field"] = "off"
     search_diversity: Literal["off", "family"] = "off"
     search_definitions: Literal["off", "prefer"] = "prefer"
+    # A query-side linear adapter trained per snapshot at the end of an ingestion with
+    # embeddings, on the codebase's own docstring -> code pairs (devlab.search.adapter):
+    # "codebase" trains and applies it, "off" neither. Measured in docs/benchmarks.md
+    # (issue 14 item 7, i14g).
+    search_adapter: Literal["off", "codebase"] = "off"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None

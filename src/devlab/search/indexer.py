@@ -34,7 +34,7 @@ from devlab.codebase import IngestReport, ingest_source
 from devlab.config import Settings
 from devlab.errors import ComponentUnavailable
 from devlab.progress import JobCancelled, ProgressFn, report
-from devlab.search import summaries
+from devlab.search import adapter, summaries
 from devlab.search.embeddings import Embedder, get_embedder, static_embedder
 from devlab.search.embedtext import embedding_text, index_key
 from devlab.search.graph import rank_snapshot
@@ -231,6 +231,11 @@ def embed_snapshot(
         # the rerank's summary vectors, once here rather than per query (summaries.py)
         out["summaries_embedded"] = summaries.fill(
             db, settings, snapshot_id, embedder.key, embedder.embed, progress
+        )
+    if coverage["state"] == "complete" and settings.search_adapter == "codebase":
+        # the query-side adapter, trained on the codebase's own pairs (adapter.py)
+        out["search_adapter"] = adapter.train(
+            db, settings, snapshot_id, key, embedder.embed, embedder.dim, progress
         )
     return out
 

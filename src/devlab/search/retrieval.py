@@ -22,7 +22,7 @@ from sqlalchemy import text
 from devlab.codebase import require_snapshot, resolve_project
 from devlab.config import Settings
 from devlab.errors import InvalidInput
-from devlab.search import expansion, ranking, summaries
+from devlab.search import adapter, expansion, ranking, summaries
 from devlab.search.embeddings import Embedder, get_embedder, static_embedder
 from devlab.search.embedtext import embedding_text, model_of_key
 from devlab.search.indexer import semantic_coverage
@@ -127,7 +127,11 @@ def _semantic(
             "or re-ingest it with embeddings"
         )
     embedder = _query_embedder(settings, model_of_key(model))
-    hits = db.vectors.search(project_id, snapshot_id, embedder.embed([query])[0], k)
+    vector = embedder.embed([query])[0]
+    if settings.search_adapter == "codebase" and coverage is None:
+        w = adapter.for_snapshot(settings, stats)  # None: the snapshot has none
+        vector = vector if w is None else adapter.apply(w, vector)
+    hits = db.vectors.search(project_id, snapshot_id, vector, k)
     semantic = (stats or {}).get("semantic") or {}
     if coverage is None or not semantic.get("static") or not semantic.get("static_model"):
         return _Semantic(hits, coverage)

@@ -92,6 +92,9 @@ class VectorIndex(Protocol):
     ) -> list[tuple[int, float]]:
         """Nearest ``(chunk_id, cosine similarity)`` first."""
 
+    def fetch(self, chunk_ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        """The stored ``dim``-sized vectors of those ``chunk_ids`` that have one."""
+
 
 def _batches(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
@@ -268,6 +271,20 @@ class SqliteVecIndex:
                     return hits[:limit]
                 k = min(k * 4, self.MAX_K)
 
+    def fetch(self, chunk_ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        table = f"vec_chunks_{int(dim)}"
+        out: dict[int, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            if table not in self._tables(conn):
+                return out
+            for batch in _batches(list(chunk_ids)):
+                marks = ",".join(str(int(i)) for i in batch)
+                rows = conn.execute(
+                    text(f"SELECT chunk_id, embedding FROM {table} WHERE chunk_id IN ({marks})")
+                )
+                out.update((int(c), np.frombuffer(v, dtype=np.float32)) for c, v in rows)
+        return out
+
 
 class NumpyVectorIndex:
     """Exact cosine search over float32 vectors stored in ``chunk_vectors``."""
@@ -311,6 +328,21 @@ class NumpyVectorIndex:
         sims = mat @ np.asarray(vector, dtype=np.float32)
         top = np.argsort(-sims)[:limit]
         return [(int(ids[i]), float(sims[i])) for i in top]
+
+    def fetch(self, chunk_ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        out: dict[int, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for batch in _batches(list(chunk_ids)):
+                marks = ",".join(str(int(i)) for i in batch)
+                rows = conn.execute(
+                    text(f"SELECT chunk_id, vector FROM chunk_vectors WHERE chunk_id IN ({marks})")
+                )
+                out.update(
+                    (int(c), np.frombuffer(v, dtype=np.float32))
+                    for c, v in rows
+                    if len(v) == 4 * int(dim)
+                )
+        return out
 
 
 def make_lexical_index(engine: Engine) -> LexicalIndex:
