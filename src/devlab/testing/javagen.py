@@ -310,7 +310,8 @@ def generate_junit_tests(
         if seen is None:
             continue
         exc = seen[1].rsplit(".", 1)[-1]
-        npe_on_null = exc == "NullPointerException" and "null" in call.args
+        nulls = [a for a in call.args if a == "null" or a.endswith(") null")]  # (T) null too
+        npe_on_null = exc == "NullPointerException" and bool(nulls)
         if (
             seen[0] == "throws"
             and exc in _BUGS
