@@ -100,7 +100,9 @@ def test_calls_of_varargs_generic_and_overloaded_methods() -> None:
     # varargs: an array of the (erased) element type, and nothing at all
     assert "Texts.count(1, new Number[]{1, 1.5})" in exprs and "Texts.count(1)" in exprs
     region = [c.expr for c in calls if c.method.name == "regionMatches"]
-    assert region[0] == 'Texts.regionMatches("a", true, 1, "a", 1, 1)'
+    assert region[0] == 'Texts.regionMatches("a", true, 0, "a", 0, 1)'  # indexes from 0
+    # two arguments off their first value at once (not null): a builder, case-sensitive
+    assert 'Texts.regionMatches(new StringBuilder("a b"), false, 0, "a", 0, 1)' in region
     first = {c.expr for c in calls if c.method.name == "firstOf"}
     assert 'Texts.firstOf(java.util.List.of("a", "b"), "a")' in first
     assert all(NO_ARGUMENT not in e for e in exprs)

@@ -340,7 +340,7 @@ def test_java_signatures_give_boundary_calls() -> None:
     assert by_name["Calc.at"].params == [("int[]", "xs"), ("int", "i")]
     calls, _ = java_calls(methods)
     exprs = {c.expr for c in calls}
-    assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 1)" in exprs
+    assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 0)" in exprs  # i: an index
     # no no-argument constructor: an instance from one whose types have values (JDK readers)
     reader = (
         "package demo;\nclass Lines {\n    private final java.io.Reader in;\n"

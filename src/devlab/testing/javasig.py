@@ -55,7 +55,7 @@ _VALUES: dict[str, list[str]] = {
     "List<String>": ['java.util.List.of("a", "b")', "null", "java.util.List.of()"],
     "Character": ["'a'", "null", "' '"],
     "Object": ['"a"', "null", "1", "new Object()", '"abc".getBytes()'],
-    "CharSequence": ['"a"', "null", '""', 'new StringBuilder("a b")'],
+    "CharSequence": ['"a"', "null", '""', 'new StringBuilder("a b")', 'new StringBuilder("A")'],
     "char[]": [
         "new char[]{'a', 'b', 'c'}",
         "null",
@@ -112,6 +112,11 @@ _VALUES: dict[str, list[str]] = {
 }
 _JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.charset.", "java.nio.", "java.util.")
 _MAX_CALLS = 14
+_MAX_PAIRS = 16  # more calls per method, two arguments varied at once
+_EMPTY = re.compile(r'^(null|""|\(.*\) null)$|\[0\]|\[\]\{\}|\(0\)|\(""\)')
+_PAIR_DEPTH = 2  # the first non-null alternatives of each argument tried in pairs
+# an int parameter named like a position starts at 0 (``offset``, ``thisStart``)
+_INDEX = re.compile(r"(?i)(start|offset|index|idx|pos|position|from|begin|^off$|^i$)")
 _REPEATS = 6  # calls in a row on one receiver (a reader's next tokens), per receiver
 _MAX_REPEATED = 24  # receivers per method called that way
 _BODY_STRINGS = 4  # string literals of the body tried per text parameter
@@ -368,6 +373,35 @@ def _values(kind: str, constants: list[str]) -> list[str] | None:
     return _VALUES.get(kind)
 
 
+def pairs(choices: list[list[str]], done: list[list[str]], cap: int) -> list[list[str]]:
+    """Argument lists with two positions off their first value at once (a region
+    compare needs a non-String sequence *and* a case-insensitive flag), alternatives
+    taken shallow first (each position's second value with each other's second, then
+    the third ...), skipping lists already in ``done``; at most ``cap``."""
+    if len(choices) < 2 or any(not c for c in choices):
+        return []
+    base = [c[0] for c in choices]
+    seen = {tuple(a) for a in done}
+    out: list[list[str]] = []
+    # nulls and empty values stay out: a pair with one tells little more than it alone
+    alts = [[v for v in c[1:] if not _EMPTY.search(v)][:_PAIR_DEPTH] for c in choices]
+    steps = sorted({(a, b) for a in range(_PAIR_DEPTH) for b in range(_PAIR_DEPTH)},
+                   key=lambda ab: (max(ab), ab))  # fmt: skip
+    for a, b in steps:
+        for i in range(len(choices)):
+            for j in range(i + 1, len(choices)):
+                if len(out) >= cap:
+                    return out
+                if a >= len(alts[i]) or b >= len(alts[j]):
+                    continue
+                args = list(base)
+                args[i], args[j] = alts[i][a], alts[j][b]
+                if tuple(args) not in seen:
+                    seen.add(tuple(args))
+                    out.append(args)
+    return out
+
+
 def _options(m: JavaMethod, types: JavaTypes | None, path: str) -> list[list[str] | None]:
     """Each parameter's values: the type's own (``_values``; a project type's from
     ``types`` and null), then what the body suggests: its string literals for text
@@ -376,8 +410,11 @@ def _options(m: JavaMethod, types: JavaTypes | None, path: str) -> list[list[str
     a null cast to the parameter's type when the name is overloaded (a bare ``null``
     would be ambiguous)."""
     out: list[list[str] | None] = []
-    for i, (kind, _) in enumerate(m.params):
+    for i, (kind, name) in enumerate(m.params):
         values = _values(kind, m.constants)
+        if kind in _INTS and values and _INDEX.search(name):  # an index: 0 first
+            zero = "0L" if kind == "long" else f"{_INTS[kind]}0"
+            values = [zero, *(v for v in values if v != zero)]
         if values is None and types is not None:
             found = types.values(kind, path)
             values = [found[0], "null", *found[1:]] if found else None
@@ -443,7 +480,9 @@ def java_calls(
             skipped.append(f"{m.label}: no values for parameter type {', '.join(kinds)}")
             continue
         owners = [] if m.static else [m.owners or [m.owner]]
-        lists = vary([*owners, *[o or [] for o in options]], _MAX_CALLS)
+        choices = [*owners, *[o or [] for o in options]]
+        lists = vary(choices, _MAX_CALLS)
+        lists += pairs(choices, lists, _MAX_PAIRS)
         for args in lists:
             owner, rest = (args[0], args[1:]) if owners else ("", args)
             calls.append(JavaCall(m, rest, owner))
