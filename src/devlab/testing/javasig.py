@@ -66,10 +66,10 @@ _VALUES: dict[str, list[str]] = {
     "byte[]": [
         '"abc".getBytes()',
         "null",
+        '"0A1B".getBytes()',  # hex digits, both cases
         "new byte[0]",
         "new byte[]{-1, 0, 127}",
         '"0a1b".getBytes()',
-        '"0A1B".getBytes()',
     ],
     # the JDK's text and stream types, built over in-memory data (no files, no network)
     "Reader": [
