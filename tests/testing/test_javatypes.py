@@ -158,3 +158,23 @@ def test_vary_and_combine_share_the_cap() -> None:
     assert vary([], 5) == [[]]
     code = java_code(["x = '{'; // {", 's = "}";', "/* { */ y(); /*", "{ */ z();"])
     assert code == ["x = ' '; ", 's = "";', "  y();  ", " z();"]
+
+
+def test_modifiers_of_what_the_file_under_test_reads_come_first() -> None:
+    fmt = (
+        "package demo;\n\npublic final class Fmt {\n"
+        "    public static final Fmt PLAIN = new Fmt();\n\n    private Fmt() {}\n\n"
+        "    public Fmt withTrim() {\n        return this;\n    }\n\n"
+        "    public Fmt withAlign() {\n        return this;\n    }\n\n"
+        "    public Fmt withEscape(char c) {\n        return this;\n    }\n\n"
+        "    public char getEscape() {\n        return 'a';\n    }\n}\n"
+    )
+    reader = (
+        "package demo;\n\nclass Reader {\n    Reader(Fmt fmt) {\n"
+        "        char e = fmt.getEscape();\n    }\n}\n"
+    )
+    files = {"src/main/java/demo/Fmt.java": fmt, "src/main/java/demo/Reader.java": reader}
+    types = JavaTypes(files, java_sources(files))
+    values = types.values("Fmt", "src/main/java/demo/Reader.java")
+    assert values[:2] == ["Fmt.PLAIN", "Fmt.PLAIN.withEscape('a')"]  # read: before withTrim()
+    assert values.index("Fmt.PLAIN.withTrim()") < values.index("Fmt.PLAIN.withAlign()")
