@@ -112,6 +112,7 @@ _VALUES: dict[str, list[str]] = {
 }
 _JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.charset.", "java.nio.", "java.util.")
 _MAX_CALLS = 14
+_OBJECT_METHODS = {"equals", "hashCode", "toString", "clone", "finalize"}
 _MAX_PAIRS = 16  # more calls per method, two arguments varied at once
 _EMPTY = re.compile(r'^(null|""|\(.*\) null)$|\[0\]|\[\]\{\}|\(0\)|\(""\)')
 _PAIR_DEPTH = 2  # the first non-null alternatives of each argument tried in pairs
@@ -321,6 +322,18 @@ def java_methods(
             instances, owners or [instances], varargs=d.varargs, strings=d.strings,
             instanceof=d.instanceof, overloaded=names.count(d.name) > 1,
         ))  # fmt: skip
+    if types is not None and instances:  # the parent's API, run on the class's instances
+        own = {(d.name, tuple(k for k, _ in d.params)) for d in found.decls}
+        parents = [
+            (name, returns, params) for name, returns, params in types.inherited(cls, path)
+            if (name, tuple(k for k, _ in params)) not in own and name not in _OBJECT_METHODS
+        ]  # fmt: skip
+        every = names + [name for name, _, _ in parents]
+        for name, returns, params in parents:
+            methods.append(JavaMethod(cls, name, False, params, returns, 0, 0, [], [],
+                                      instances, owners or [instances]))  # fmt: skip
+        for m in methods:
+            m.overloaded = m.overloaded or (not m.ctor and every.count(m.name) > 1)
     return methods, skipped
 
 

@@ -419,6 +419,28 @@ class JavaTypes:
             options.append(choices)
         return combine(options, cap) if every else vary(options, cap)
 
+    def inherited(self, cls: str, context: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """``(name, returns, params)`` of the instance methods with a body that ``cls``
+        inherits from the project's classes it extends and a test in its package can
+        call, nearest first, one per name and parameter types. A template method of the parent
+        (``BaseNCodec.decode(String)``) runs the class's own hooks with real data."""
+        t = self.resolve(cls, context)
+        package = java_package(self.files.get(context, ""))
+        out: list[tuple[str, str, list[tuple[str, str]]]] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for _ in range(DEPTH + 2):
+            parents = [self.resolve(s, t.path) for s in t.supers] if t is not None else []
+            t = next((p for p in parents if p is not None and p.kind == "class"), None)
+            if t is None:
+                break
+            for m in t.members:
+                key = (m.name, tuple(k for k, _ in m.params))
+                if (m.kind == "method" and not m.static and key not in seen
+                        and self._reach(t, m.visibility, package)):  # fmt: skip
+                    seen.add(key)
+                    out.append((m.name, m.returns, m.params))
+        return out
+
     def owners(self, cls: str, context: str) -> list[str]:
         """Instances of the class under test: its constructors' (not its fields'), so
         the receivers differ in what they were built from, every combination of the
