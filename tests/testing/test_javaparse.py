@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from devlab.testing import SnippetTestsRequest, generate_for_snippet
+from devlab.testing.javagen import java_hash
 from devlab.testing.javaparse import java_class
 from devlab.testing.javasig import NO_ARGUMENT, java_calls, java_methods
 
@@ -174,3 +175,9 @@ def test_generated_junit_reaches_multiline_varargs_and_instanceof_branches(lab_s
     assert result.after.line_percent == 100.0 and result.after.branch_percent == 100.0
     assert "Words.total(" in result.test_code and 'Words.code("th"' in result.test_code
     assert result.proof["failing_generated"] == []
+
+
+def test_long_values_are_asserted_by_length_and_java_hash() -> None:
+    assert java_hash("") == 0 and java_hash("a") == 97
+    assert java_hash("Hello, World") == -505841268  # Java: "Hello, World".hashCode()
+    assert java_hash("é😀" * 3000) == -2093031936  # surrogate pairs, overflow: as Java

@@ -74,6 +74,7 @@ ModelFn = Callable[[str, str], str]
 
 MARK = "@@DEVLAB_JAVAGEN@@"
 _RUNS = RUNS
+_LONG_VALUE = 2000  # characters of an observed value written out; longer: length and hash
 _BUGS = ("ArithmeticException", "ArrayIndexOutOfBoundsException", "ClassCastException",
          "StringIndexOutOfBoundsException", "NegativeArraySizeException",
          "IndexOutOfBoundsException", "NullPointerException", "StackOverflowError")  # fmt: skip
@@ -254,12 +255,24 @@ def _observations(text: str) -> dict[int, tuple[str, str, str]]:
     return seen
 
 
+def java_hash(text: str) -> int:
+    """Java's ``String.hashCode`` of ``text`` (specified: UTF-16 units, 32-bit)."""
+    h = 0
+    units = text.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        h = (31 * h + int.from_bytes(units[i : i + 2], "big")) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
 def _test(name: str, call: JavaCall, seen: tuple[str, str, str]) -> str:
     kind, exc, value = seen
     if kind == "throws":
         body = f"assertThrows({exc.replace('$', '.')}.class, () -> {call.expr});"
     elif call.method.returns == "void" or value == "\u0000opaque":
         body = f"assertDoesNotThrow(() -> {call.expr});"
+    elif len(value) > _LONG_VALUE:  # an 8 KiB buffer, six times: its length and hash
+        body = (f"assertEquals({len(value)}, show({call.expr}).length());\n        "
+                f"assertEquals({java_hash(value)}, show({call.expr}).hashCode());")  # fmt: skip
     else:
         body = f"assertEquals({java_quote(value)}, show({call.expr}));"
     # `throws Exception`: the method under test may declare checked exceptions
