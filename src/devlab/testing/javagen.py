@@ -427,6 +427,37 @@ def _verify(
     state: dict | None = None,
     imports: list[str] | None = None,
 ) -> tuple[list, list[CandidateResult], dict]:
+    """``_verify_batch`` over batches of candidates that each fit, with the project's
+    files, under the sandbox's source limit (a class with hundreds of calls on a large
+    library does not); what is covered carries from one batch to the next."""
+    files = sum(len(p) + len(t.encode()) for p, t in java_run_files(java.pf.files).items())
+    room = java.settings.sandbox_max_source_bytes - files - 40_000  # the tools, the lists
+    batches: list[list] = [[]]
+    size = 0
+    for cand in cands:
+        need = len(cand[2].encode()) + 200
+        if batches[-1] and size + need > max(room, 20_000):
+            batches.append([])
+            size = 0
+        batches[-1].append(cand)
+        size += need
+    kept: list = []
+    dropped: list[CandidateResult] = []
+    for batch in batches:
+        more_kept, more_dropped, state = _verify_batch(java, batch, wall, timeout, state, imports)
+        kept, dropped = kept + more_kept, dropped + more_dropped
+    assert state is not None  # one batch at least
+    return kept, dropped, state
+
+
+def _verify_batch(
+    java: _Java,
+    cands: list,
+    wall: float,
+    timeout: int,
+    state: dict | None = None,
+    imports: list[str] | None = None,
+) -> tuple[list, list[CandidateResult], dict]:
     """Run the candidates (three times each, JaCoCo per test) and keep by the rules;
     ``state`` carries what is covered so far (the baseline when None). A class javac
     refuses loses the refused methods and imports and is compiled again."""
