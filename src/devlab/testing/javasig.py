@@ -112,6 +112,7 @@ _VALUES: dict[str, list[str]] = {
 }
 _JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.charset.", "java.nio.", "java.util.")
 _MAX_CALLS = 14
+_MAX_INHERITED = 6  # calls of each method a parent class declares
 _OBJECT_METHODS = {"equals", "hashCode", "toString", "clone", "finalize"}
 _MAX_PAIRS = 16  # more calls per method, two arguments varied at once
 _EMPTY = re.compile(r'^(null|""|\(.*\) null)$|\[0\]|\[\]\{\}|\(0\)|\(""\)')
@@ -142,6 +143,7 @@ class JavaMethod:
     instanceof: list[str] = field(default_factory=list)  # types the body tests for
     overloaded: bool = False  # another method has its name: nulls are cast
     ctor: bool = False  # a constructor: called as ``new Cls(...)``
+    inherited: bool = False  # declared by a parent class, called on the class's instances
 
     @property
     def label(self) -> str:
@@ -330,8 +332,8 @@ def java_methods(
         ]  # fmt: skip
         every = names + [name for name, _, _ in parents]
         for name, returns, params in parents:
-            methods.append(JavaMethod(cls, name, False, params, returns, 0, 0, [], [],
-                                      instances, owners or [instances]))  # fmt: skip
+            methods.append(JavaMethod(cls, name, False, params, returns, 0, 0, [], [], instances,
+                                      owners or [instances], inherited=True))  # fmt: skip
         for m in methods:
             m.overloaded = m.overloaded or (not m.ctor and every.count(m.name) > 1)
     return methods, skipped
@@ -494,11 +496,12 @@ def java_calls(
             continue
         owners = [] if m.static else [m.owners or [m.owner]]
         choices = [*owners, *[o or [] for o in options]]
-        lists = vary(choices, _MAX_CALLS)
-        lists += pairs(choices, lists, _MAX_PAIRS)
+        # an inherited method (no lines of its own here): fewer calls, no pairs, no repeats
+        lists = vary(choices, _MAX_INHERITED if m.inherited else _MAX_CALLS)
+        lists += [] if m.inherited else pairs(choices, lists, _MAX_PAIRS)
         for args in lists:
             owner, rest = (args[0], args[1:]) if owners else ("", args)
             calls.append(JavaCall(m, rest, owner))
-        if owners and lists and m.returns != "void":  # state: the same call again and again
+        if owners and lists and m.returns != "void" and not m.inherited:  # state: again
             calls += [JavaCall(m, lists[0][1:], o, _REPEATS) for o in owners[0][:_MAX_REPEATED]]
     return calls, skipped
