@@ -134,7 +134,8 @@ def test_project_types_get_values_in_order_and_reach() -> None:
 
 def test_generation_calls_take_project_values_receivers_and_repeats() -> None:
     types = JavaTypes(FILES, java_sources(FILES))
-    [fmt], skipped = java_methods(CTX, FORMATTER, types)
+    found, skipped = java_methods(CTX, FORMATTER, types)
+    [fmt] = [m for m in found if not m.ctor]  # and its constructors, called as such
     assert not skipped and fmt.owner.startswith("new Formatter(Style.PLAIN,")
     assert "13" in fmt.constants  # the project constant CR the body names
     calls, skipped = java_calls([fmt], None, types, CTX)
@@ -157,3 +158,23 @@ def test_vary_and_combine_share_the_cap() -> None:
     assert vary([], 5) == [[]]
     code = java_code(["x = '{'; // {", 's = "}";', "/* { */ y(); /*", "{ */ z();"])
     assert code == ["x = ' '; ", 's = "";', "  y();  ", " z();"]
+
+
+def test_modifiers_of_what_the_file_under_test_reads_come_first() -> None:
+    fmt = (
+        "package demo;\n\npublic final class Fmt {\n"
+        "    public static final Fmt PLAIN = new Fmt();\n\n    private Fmt() {}\n\n"
+        "    public Fmt withTrim() {\n        return this;\n    }\n\n"
+        "    public Fmt withAlign() {\n        return this;\n    }\n\n"
+        "    public Fmt withEscape(char c) {\n        return this;\n    }\n\n"
+        "    public char getEscape() {\n        return 'a';\n    }\n}\n"
+    )
+    reader = (
+        "package demo;\n\nclass Reader {\n    Reader(Fmt fmt) {\n"
+        "        char e = fmt.getEscape();\n    }\n}\n"
+    )
+    files = {"src/main/java/demo/Fmt.java": fmt, "src/main/java/demo/Reader.java": reader}
+    types = JavaTypes(files, java_sources(files))
+    values = types.values("Fmt", "src/main/java/demo/Reader.java")
+    assert values[:2] == ["Fmt.PLAIN", "Fmt.PLAIN.withEscape('a')"]  # read: before withTrim()
+    assert values.index("Fmt.PLAIN.withTrim()") < values.index("Fmt.PLAIN.withAlign()")

@@ -332,14 +332,15 @@ def test_java_signatures_give_boundary_calls() -> None:
         "    public static <T> T same(T x) {\n        return x;\n    }\n}\n",
     )
     methods, skipped = java_methods("src/main/java/demo/Calc.java", source)
-    assert any(s.startswith("Calc.same") for s in skipped)
+    assert not skipped
     by_name = {m.label: m for m in methods}
-    assert set(by_name) == {"Calc.abs", "Calc.div", "Calc.at"}  # not private, not generic
+    assert set(by_name) == {"Calc.Calc", "Calc.abs", "Calc.div", "Calc.at", "Calc.same"}
+    assert by_name["Calc.same"].params == [("Object", "x")]  # generic: T erased to Object
     assert by_name["Calc.div"].throws == ["IllegalArgumentException"]
     assert by_name["Calc.at"].params == [("int[]", "xs"), ("int", "i")]
     calls, _ = java_calls(methods)
     exprs = {c.expr for c in calls}
-    assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 1)" in exprs
+    assert "Calc.div(1, 0)" in exprs and "new Calc().at(null, 0)" in exprs  # i: an index
     # no no-argument constructor: an instance from one whose types have values (JDK readers)
     reader = (
         "package demo;\nclass Lines {\n    private final java.io.Reader in;\n"
@@ -347,7 +348,8 @@ def test_java_signatures_give_boundary_calls() -> None:
         "    Lines(final java.io.Reader in) {\n        this.in = in;\n    }\n\n"
         "    int first() throws java.io.IOException {\n        return in.read();\n    }\n}\n"
     )
-    [first], skipped = java_methods("src/main/java/demo/Lines.java", reader)
+    [ctor, first], skipped = java_methods("src/main/java/demo/Lines.java", reader)
+    assert ctor.ctor and ctor.params == [("java.io.Reader", "in")]
     assert first.owner == 'new Lines(new java.io.StringReader("a,b\\nc"))' and not skipped
     assert java_calls([first])[0][0].expr == first.owner + ".first()"
     assert java_quote('a"\\\né😀') == '"a\\"\\\\\\012\\u00e9\\ud83d\\ude00"'

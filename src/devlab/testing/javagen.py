@@ -74,6 +74,7 @@ ModelFn = Callable[[str, str], str]
 
 MARK = "@@DEVLAB_JAVAGEN@@"
 _RUNS = RUNS
+_LONG_VALUE = 2000  # characters of an observed value written out; longer: length and hash
 _BUGS = ("ArithmeticException", "ArrayIndexOutOfBoundsException", "ClassCastException",
          "StringIndexOutOfBoundsException", "NegativeArraySizeException",
          "IndexOutOfBoundsException", "NullPointerException", "StackOverflowError")  # fmt: skip
@@ -254,12 +255,24 @@ def _observations(text: str) -> dict[int, tuple[str, str, str]]:
     return seen
 
 
+def java_hash(text: str) -> int:
+    """Java's ``String.hashCode`` of ``text`` (specified: UTF-16 units, 32-bit)."""
+    h = 0
+    units = text.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        h = (31 * h + int.from_bytes(units[i : i + 2], "big")) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
 def _test(name: str, call: JavaCall, seen: tuple[str, str, str]) -> str:
     kind, exc, value = seen
     if kind == "throws":
         body = f"assertThrows({exc.replace('$', '.')}.class, () -> {call.expr});"
     elif call.method.returns == "void" or value == "\u0000opaque":
         body = f"assertDoesNotThrow(() -> {call.expr});"
+    elif len(value) > _LONG_VALUE:  # an 8 KiB buffer, six times: its length and hash
+        body = (f"assertEquals({len(value)}, show({call.expr}).length());\n        "
+                f"assertEquals({java_hash(value)}, show({call.expr}).hashCode());")  # fmt: skip
     else:
         body = f"assertEquals({java_quote(value)}, show({call.expr}));"
     # `throws Exception`: the method under test may declare checked exceptions
@@ -310,7 +323,8 @@ def generate_junit_tests(
         if seen is None:
             continue
         exc = seen[1].rsplit(".", 1)[-1]
-        npe_on_null = exc == "NullPointerException" and "null" in call.args
+        nulls = [a for a in call.args if a == "null" or a.endswith(") null")]  # (T) null too
+        npe_on_null = exc == "NullPointerException" and bool(nulls)
         if (
             seen[0] == "throws"
             and exc in _BUGS
@@ -406,6 +420,37 @@ def _units(data: dict, key: str, vm_name: str) -> tuple[set, set]:
 
 
 def _verify(
+    java: _Java,
+    cands: list,
+    wall: float,
+    timeout: int,
+    state: dict | None = None,
+    imports: list[str] | None = None,
+) -> tuple[list, list[CandidateResult], dict]:
+    """``_verify_batch`` over batches of candidates that each fit, with the project's
+    files, under the sandbox's source limit (a class with hundreds of calls on a large
+    library does not); what is covered carries from one batch to the next."""
+    files = sum(len(p) + len(t.encode()) for p, t in java_run_files(java.pf.files).items())
+    room = java.settings.sandbox_max_source_bytes - files - 40_000  # the tools, the lists
+    batches: list[list] = [[]]
+    size = 0
+    for cand in cands:
+        need = len(cand[2].encode()) + 200
+        if batches[-1] and size + need > max(room, 20_000):
+            batches.append([])
+            size = 0
+        batches[-1].append(cand)
+        size += need
+    kept: list = []
+    dropped: list[CandidateResult] = []
+    for batch in batches:
+        more_kept, more_dropped, state = _verify_batch(java, batch, wall, timeout, state, imports)
+        kept, dropped = kept + more_kept, dropped + more_dropped
+    assert state is not None  # one batch at least
+    return kept, dropped, state
+
+
+def _verify_batch(
     java: _Java,
     cands: list,
     wall: float,

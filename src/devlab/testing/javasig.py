@@ -1,11 +1,14 @@
-"""Java methods read from source text, and the boundary calls generation makes of them.
+"""Java methods read from source, and the boundary calls generation makes of them.
 
-A line scan, no Java parser: methods of the file's top-level class (brace depth 1)
-whose signature fits on its line, not private, not abstract, not generic. Static
-methods are called on the class; instance methods on ``new Cls()`` when the class can
-be built that way (no constructor declared, or a no-argument one). Values come from
-each parameter's type (zero, one, minus one, null, empty and short arrays and strings)
-and from the body's integer constants; one parameter varied at a time, capped.
+Methods of the file's top-level class, read with tree-sitter (``javaparse``: signatures
+over several lines, varargs, generic methods with their type variables erased to their
+bounds, annotations, ``throws`` clauses), not private, not abstract. Static methods are
+called on the class; instance methods on ``new Cls()`` when the class can be built
+that way (no constructor declared, or a no-argument one), else on an instance from a
+constructor whose types have values. Values come from each parameter's type (zero,
+one, minus one, null, empty and short arrays and strings) and from the body (its
+integer and char constants, its string literals, the types it tests with
+``instanceof``); one parameter varied at a time, capped.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from devlab.testing.jsrun import block_end
+from devlab.testing.javaparse import JavaDecl, java_class
 
 if TYPE_CHECKING:
     from devlab.testing.javatypes import JavaTypes
 
-__all__ = ["JavaCall", "JavaMethod", "java_calls", "java_methods", "java_quote"]
+__all__ = ["NO_ARGUMENT", "JavaCall", "JavaMethod", "java_calls", "java_methods", "java_quote"]
 
 _MODIFIERS = {"public", "protected", "static", "final", "synchronized", "strictfp"}
 _INTS = {"int": "", "long": "L", "short": "(short) ", "byte": "(byte) "}
@@ -29,7 +32,16 @@ _VALUES: dict[str, list[str]] = {
     "float": ["0f", "1.5f", "-2.25f"],
     "boolean": ["true", "false"],
     "char": ["'a'", "'0'", "' '", "'Z'"],
-    "String": ['"a"', "null", '""', '"Hello, World"', '"  x y  "', '"h\\u00e9llo"', '"-1"'],
+    "String": [
+        '"a"',
+        "null",
+        '""',
+        '"Hello, World"',
+        '"  x y  "',
+        '"h\\u00e9llo"',
+        '"-1"',
+        '"0a1b"',
+    ],
     "int[]": ["new int[]{1, 2, 3}", "null", "new int[]{}", "new int[]{-1, 0}", "new int[]{3, 1}"],
     "long[]": ["new long[]{1L, 2L}", "null", "new long[]{}"],
     "double[]": ["new double[]{1.5, -2.0}", "null", "new double[]{}"],
@@ -37,14 +49,28 @@ _VALUES: dict[str, list[str]] = {
     "Integer": ["1", "null", "0", "-1"],
     "Long": ["1L", "null", "0L"],
     "Double": ["1.5", "null", "0.0"],
+    "Number": ["1", "null", "1.5", "-1L"],
     "Boolean": ["true", "null", "false"],
     "List<Integer>": ["java.util.List.of(1, 2, 3)", "null", "java.util.List.of()"],
     "List<String>": ['java.util.List.of("a", "b")', "null", "java.util.List.of()"],
     "Character": ["'a'", "null", "' '"],
-    "Object": ['"a"', "null", "1", "new Object()"],
-    "CharSequence": ['"a"', "null", '""', 'new StringBuilder("a b")'],
-    "char[]": ["new char[]{'a', 'b', 'c'}", "null", "new char[0]", "new char[]{' '}"],
-    "byte[]": ['"abc".getBytes()', "null", "new byte[0]", "new byte[]{-1, 0, 127}"],
+    "Object": ['"a"', "null", "1", "new Object()", '"abc".getBytes()'],
+    "CharSequence": ['"a"', "null", '""', 'new StringBuilder("a b")', 'new StringBuilder("A")'],
+    "char[]": [
+        "new char[]{'a', 'b', 'c'}",
+        "null",
+        "new char[0]",
+        "new char[]{' '}",
+        '"0a1b".toCharArray()',
+    ],
+    "byte[]": [
+        '"abc".getBytes()',
+        "null",
+        '"0A1B".getBytes()',  # hex digits, both cases
+        "new byte[0]",
+        "new byte[]{-1, 0, 127}",
+        '"0a1b".getBytes()',
+    ],
     # the JDK's text and stream types, built over in-memory data (no files, no network)
     "Reader": [
         'new java.io.StringReader("a,b\\nc")',
@@ -70,11 +96,33 @@ _VALUES: dict[str, list[str]] = {
     "Appendable": ["new StringBuilder()", "null", "new java.io.StringWriter()"],
     "StringBuilder": ["new StringBuilder()", "null", 'new StringBuilder("ab")'],
     "CharBuffer": ["java.nio.CharBuffer.allocate(16)", "null", "java.nio.CharBuffer.allocate(0)"],
+    "ByteBuffer": [
+        'java.nio.ByteBuffer.wrap("abc".getBytes())',
+        "null",
+        "java.nio.ByteBuffer.allocate(0)",
+        'java.nio.ByteBuffer.wrap("0a1b".getBytes()).asReadOnlyBuffer()',
+        'java.nio.ByteBuffer.wrap("xabc".getBytes(), 1, 2)',
+    ],
+    "Charset": [
+        "java.nio.charset.StandardCharsets.UTF_8",
+        "null",
+        "java.nio.charset.StandardCharsets.ISO_8859_1",
+        "java.nio.charset.StandardCharsets.UTF_16",
+    ],
 }
-_JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.")
+_JDK_PREFIXES = ("java.lang.", "java.io.", "java.nio.charset.", "java.nio.", "java.util.")
 _MAX_CALLS = 14
+_MAX_INHERITED = 6  # calls of each method a parent class declares
+_OBJECT_METHODS = {"equals", "hashCode", "toString", "clone", "finalize"}
+_MAX_PAIRS = 16  # more calls per method, two arguments varied at once
+_EMPTY = re.compile(r'^(null|""|\(.*\) null)$|\[0\]|\[\]\{\}|\(0\)|\(""\)')
+_PAIR_DEPTH = 2  # the first non-null alternatives of each argument tried in pairs
+# an int parameter named like a position starts at 0 (``offset``, ``thisStart``)
+_INDEX = re.compile(r"(?i)(start|offset|index|idx|pos|position|from|begin|^off$|^i$)")
 _REPEATS = 6  # calls in a row on one receiver (a reader's next tokens), per receiver
 _MAX_REPEATED = 24  # receivers per method called that way
+_BODY_STRINGS = 4  # string literals of the body tried per text parameter
+NO_ARGUMENT = "/*none*/"  # a varargs parameter given nothing: ``f()`` of ``f(String... xs)``
 
 
 @dataclass
@@ -90,6 +138,12 @@ class JavaMethod:
     constants: list[str] = field(default_factory=list)
     owner: str = ""  # how an instance is made (``new Cls(...)``), for instance methods
     owners: list[str] = field(default_factory=list)  # more receivers (the owner first)
+    varargs: bool = False  # the last parameter is ``T...`` (its type here: ``T[]``)
+    strings: list[str] = field(default_factory=list)  # the body's string literals
+    instanceof: list[str] = field(default_factory=list)  # types the body tests for
+    overloaded: bool = False  # another method has its name: nulls are cast
+    ctor: bool = False  # a constructor: called as ``new Cls(...)``
+    inherited: bool = False  # declared by a parent class, called on the class's instances
 
     @property
     def label(self) -> str:
@@ -107,9 +161,12 @@ class JavaCall:
     def expr(self) -> str:
         m = self.method
         owner = m.cls if m.static else (self.owner or m.owner or f"new {m.cls}()")
+        args = ", ".join(a for a in self.args if a != NO_ARGUMENT)
+        if m.ctor:
+            return f"new {m.cls}({args})"
         if self.times > 1:  # ``times`` is the probe's and the test class's helper
-            return f"times({self.times}, {owner}, o -> o.{m.name}({', '.join(self.args)}))"
-        return f"{owner}.{self.method.name}({', '.join(self.args)})"
+            return f"times({self.times}, {owner}, o -> o.{m.name}({args}))"
+        return f"{owner}.{self.method.name}({args})"
 
 
 def java_quote(text: str) -> str:
@@ -206,22 +263,18 @@ def _params(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def _constructible(cls: str, lines: list[str], depths: list[int]) -> str:
+def _constructible(cls: str, decls: list[JavaDecl]) -> str:
     """How a test makes an instance: ``new Cls()`` when there is no constructor or a
     visible one without arguments, else the first visible constructor whose parameter
     types all have values (``new Cls(new java.io.StringReader("a,b\\nc"))``); '' when
     none is usable."""
-    declared = [
-        line.strip() for line, d in zip(lines, depths, strict=True)
-        if d == 1 and f"{cls}(" in line and line.rstrip().endswith("{") and "new " not in line
-    ]  # fmt: skip
-    visible = [d for d in declared if "private" not in d.split(f"{cls}(", 1)[0].split()]
-    if not declared or any(f"{cls}()" in d for d in visible):
+    declared = [d for d in decls if d.kind == "ctor"]
+    visible = [d for d in declared if not d.private]
+    if not declared or any(not d.params for d in visible):
         return f"new {cls}()"
-    for head in visible:
-        params = _params(head.split(f"{cls}(", 1)[1].rsplit(")", 1)[0])
-        values = [_values(kind, []) for kind, _ in params or []]
-        if params and all(values):
+    for ctor in visible:
+        values = [_values(kind, []) for kind, _ in ctor.params]
+        if all(values):
             args = [next((v for v in vs or [] if v != "null"), "null") for vs in values]
             return f"new {cls}({', '.join(args)})"
     return ""
@@ -230,50 +283,65 @@ def _constructible(cls: str, lines: list[str], depths: list[int]) -> str:
 def java_methods(
     path: str, text: str, types: JavaTypes | None = None
 ) -> tuple[list[JavaMethod], list[str]]:
-    """Methods of the file's top-level class, and why others were left out; with the
-    project's ``types``, receivers from every constructor whose types have values
-    (project types too) and the project's named constants the bodies use."""
+    """Methods of the file's top-level class (read with tree-sitter, ``javaparse``), and
+    why others were left out; with the project's ``types``, receivers from every
+    constructor whose types have values (project types too) and the project's named
+    constants the bodies use."""
     cls = posixpath.basename(path).removesuffix(".java")
-    source = text.splitlines()
-    lines = java_code(source)  # the structure from the code alone; bodies from the source
-    depths = _depths(lines)
-    header = " ".join(lines[: next((i for i, d in enumerate(depths) if d), len(lines))])
-    if f"class {cls}" not in header or "abstract class" in header:
+    found = java_class(text, cls)
+    if found is None or found.kind != "class" or "abstract" in found.modifiers:
         return [], [f"{cls}: not a concrete class"]
     owners = types.owners(cls, path) if types is not None else []
-    instances = owners[0] if owners else _constructible(cls, lines, depths)
+    instances = owners[0] if owners else _constructible(cls, found.decls)
+    names = [d.name for d in found.decls if d.kind == "method"]
+    ctors = [d for d in found.decls if d.kind == "ctor"]
     methods, skipped = [], []
-    for number, (raw, depth) in enumerate(zip(lines, depths, strict=True), 1):
-        line = raw.strip()
-        if depth != 1 or "(" not in line or not line.endswith("{") or "=" in line.split("(")[0]:
+    if not ctors:  # the implicit constructor: its line is the class's
+        methods.append(JavaMethod(cls, cls, True, [], cls, 1, 1, ctor=True))
+    for d in found.decls:
+        if d.private or "abstract" in d.modifiers:
             continue
-        head = line.split("(", 1)[0].split()
-        if len(head) < 2 or head[0] in ("return", "if", "for", "while", "switch", "new"):
+        if d.kind == "ctor":  # its own lines and throws: a method returning the class
+            methods.append(JavaMethod(
+                cls, cls, True, d.params, cls, d.line, d.end, d.throws + _thrown(d.body),
+                _int_constants(d.body), varargs=d.varargs, strings=d.strings,
+                overloaded=len(ctors) > 1, ctor=True,
+            ))  # fmt: skip
             continue
-        name, returns, mods = head[-1], head[-2], set(head[:-2])
-        if name == cls or not name.isidentifier() or "private" in mods or "abstract" in mods:
+        if not d.modifiers <= _MODIFIERS:
+            skipped.append(f"{cls}.{d.name}: unusual modifiers {sorted(d.modifiers - _MODIFIERS)}")
             continue
-        if not mods <= _MODIFIERS or returns.startswith("<") or any("<" in m for m in mods):
-            skipped.append(f"{cls}.{name}: generic or unusual modifiers")
-            continue
-        inner = line.split("(", 1)[1].rsplit(")", 1)[0]
-        params = _params(inner)
-        if params is None:
-            continue
-        static = "static" in mods
+        static = "static" in d.modifiers
         if not static and not instances:
-            skipped.append(f"{cls}.{name}: no constructor of {cls} has values for its types")
+            skipped.append(f"{cls}.{d.name}: no constructor of {cls} has values for its types")
             continue
-        end = block_end(lines, number, number + 5000)
-        body = "\n".join(source[number:end])
-        throws = [w.split("(", 1)[0] for w in body.split("throw new ")[1:]]
-        constants = _int_constants(body) + _char_codes(body)
+        constants = _int_constants(d.body) + _char_codes(d.body)
         if types is not None:
-            constants += types.char_constants(body)
-        methods.append(JavaMethod(cls, name, static, params, returns, number, end, throws,
-                                  list(dict.fromkeys(constants))[:12], instances,
-                                  owners or [instances]))  # fmt: skip
+            constants += types.char_constants(d.body)
+        methods.append(JavaMethod(
+            cls, d.name, static, d.params, d.returns, d.line, d.end,
+            list(dict.fromkeys(_thrown(d.body) + d.throws)), list(dict.fromkeys(constants))[:12],
+            instances, owners or [instances], varargs=d.varargs, strings=d.strings,
+            instanceof=d.instanceof, overloaded=names.count(d.name) > 1,
+        ))  # fmt: skip
+    if types is not None and instances:  # the parent's API, run on the class's instances
+        own = {(d.name, tuple(k for k, _ in d.params)) for d in found.decls}
+        parents = [
+            (name, returns, params) for name, returns, params in types.inherited(cls, path)
+            if (name, tuple(k for k, _ in params)) not in own and name not in _OBJECT_METHODS
+        ]  # fmt: skip
+        every = names + [name for name, _, _ in parents]
+        for name, returns, params in parents:
+            methods.append(JavaMethod(cls, name, False, params, returns, 0, 0, [], [], instances,
+                                      owners or [instances], inherited=True))  # fmt: skip
+        for m in methods:
+            m.overloaded = m.overloaded or (not m.ctor and every.count(m.name) > 1)
     return methods, skipped
+
+
+def _thrown(body: str) -> list[str]:
+    """The exceptions the body throws on purpose (``throw new X(...)``)."""
+    return [w.split("(", 1)[0] for w in body.split("throw new ")[1:]]
 
 
 def _int_constants(body: str) -> list[str]:
@@ -320,6 +388,90 @@ def _values(kind: str, constants: list[str]) -> list[str] | None:
     return _VALUES.get(kind)
 
 
+def pairs(choices: list[list[str]], done: list[list[str]], cap: int) -> list[list[str]]:
+    """Argument lists with two positions off their first value at once (a region
+    compare needs a non-String sequence *and* a case-insensitive flag), alternatives
+    taken shallow first (each position's second value with each other's second, then
+    the third ...), skipping lists already in ``done``; at most ``cap``."""
+    if len(choices) < 2 or any(not c for c in choices):
+        return []
+    base = [c[0] for c in choices]
+    seen = {tuple(a) for a in done}
+    out: list[list[str]] = []
+    # nulls and empty values stay out: a pair with one tells little more than it alone
+    alts = [[v for v in c[1:] if not _EMPTY.search(v)][:_PAIR_DEPTH] for c in choices]
+    steps = sorted({(a, b) for a in range(_PAIR_DEPTH) for b in range(_PAIR_DEPTH)},
+                   key=lambda ab: (max(ab), ab))  # fmt: skip
+    for a, b in steps:
+        for i in range(len(choices)):
+            for j in range(i + 1, len(choices)):
+                if len(out) >= cap:
+                    return out
+                if a >= len(alts[i]) or b >= len(alts[j]):
+                    continue
+                args = list(base)
+                args[i], args[j] = alts[i][a], alts[j][b]
+                if tuple(args) not in seen:
+                    seen.add(tuple(args))
+                    out.append(args)
+    return out
+
+
+def _options(m: JavaMethod, types: JavaTypes | None, path: str) -> list[list[str] | None]:
+    """Each parameter's values: the type's own (``_values``; a project type's from
+    ``types`` and null), then what the body suggests: its string literals for text
+    parameters, a value of each type it tests with ``instanceof`` for an ``Object``;
+    an array of a type with values as a one-element array; nothing at all for varargs;
+    a null cast to the parameter's type when the name is overloaded (a bare ``null``
+    would be ambiguous)."""
+    out: list[list[str] | None] = []
+    for i, (kind, name) in enumerate(m.params):
+        values = _values(kind, m.constants)
+        if kind in _INTS and values and _INDEX.search(name):  # an index: 0 first
+            zero = "0L" if kind == "long" else f"{_INTS[kind]}0"
+            values = [zero, *(v for v in values if v != zero)]
+        if values is None and types is not None:
+            found = types.values(kind, path)
+            values = [found[0], "null", *found[1:]] if found else None
+        if values is None and kind.endswith("[]") and "<" not in kind:
+            values = _array_values(kind[:-2], m, types, path)
+        if values is not None:
+            values = _suggested(kind, values, m, types, path)
+            if m.varargs and i == len(m.params) - 1:
+                values = [values[0], NO_ARGUMENT, *values[1:]]
+            if m.overloaded:
+                values = [f"({kind}) null" if v == "null" else v for v in values]
+        out.append(values)
+    return out
+
+
+def _suggested(
+    kind: str, values: list[str], m: JavaMethod, types: JavaTypes | None, path: str
+) -> list[str]:
+    bare = kind.removeprefix("java.lang.")
+    extra: list[str] = []
+    if bare in ("String", "CharSequence"):
+        extra = m.strings[:_BODY_STRINGS]
+    elif bare == "char[]":
+        extra = [f"{s}.toCharArray()" for s in m.strings[:_BODY_STRINGS]]
+    elif bare == "Object":
+        for name in m.instanceof:
+            found = _values(name, m.constants) or (types.values(name, path) if types else [])
+            extra += [v for v in found or [] if v != "null"][:2]
+    if not extra:
+        return values
+    return list(dict.fromkeys([*values[:3], *extra, *values[3:]]))
+
+
+def _array_values(elem: str, m: JavaMethod, types: JavaTypes | None, path: str) -> list[str] | None:
+    found = _values(elem, m.constants) or (types.values(elem, path) if types else [])
+    some = [v for v in found or [] if v != "null"][:2]
+    if not some:
+        return None
+    return [f"new {elem}[]{{{', '.join(some)}}}", "null", f"new {elem}[0]",
+            f"new {elem}[]{{{some[0]}}}"]  # fmt: skip
+
+
 def java_calls(
     methods: list[JavaMethod],
     symbol: str | None = None,
@@ -337,19 +489,19 @@ def java_calls(
     for m in methods:
         if symbol and symbol not in (m.name, m.label):
             continue
-        options = [_values(kind, m.constants) for kind, _ in m.params]
-        for i, (kind, _) in enumerate(m.params):
-            found = types.values(kind, path) if options[i] is None and types is not None else []
-            options[i] = [found[0], "null", *found[1:]] if found else options[i]
+        options = _options(m, types, path)
         if any(o is None for o in options):
             kinds = [k for (k, _), o in zip(m.params, options, strict=True) if o is None]
             skipped.append(f"{m.label}: no values for parameter type {', '.join(kinds)}")
             continue
         owners = [] if m.static else [m.owners or [m.owner]]
-        lists = vary([*owners, *[o or [] for o in options]], _MAX_CALLS)
+        choices = [*owners, *[o or [] for o in options]]
+        # an inherited method (no lines of its own here): fewer calls, no pairs, no repeats
+        lists = vary(choices, _MAX_INHERITED if m.inherited else _MAX_CALLS)
+        lists += [] if m.inherited else pairs(choices, lists, _MAX_PAIRS)
         for args in lists:
             owner, rest = (args[0], args[1:]) if owners else ("", args)
             calls.append(JavaCall(m, rest, owner))
-        if owners and lists and m.returns != "void":  # state: the same call again and again
+        if owners and lists and m.returns != "void" and not m.inherited:  # state: again
             calls += [JavaCall(m, lists[0][1:], o, _REPEATS) for o in owners[0][:_MAX_REPEATED]]
     return calls, skipped

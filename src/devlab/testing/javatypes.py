@@ -13,7 +13,9 @@ extends or implements. An instance of type ``T`` comes from, in order:
    (``CSVFormat.newFormat('a')``), and a builder chain when ``T`` or its nested class
    offers a static no-argument method returning a builder whose ``build()`` returns ``T``;
 4. the first value modified by ``T``'s own instance methods returning ``T`` (the
-   with-style modifiers of an immutable value: ``CSVFormat.DEFAULT.withTrim()``);
+   with-style modifiers of an immutable value: ``CSVFormat.DEFAULT.withTrim()``),
+   those setting what the file under test reads (``withEscape`` where it calls
+   ``getEscapeCharacter``) right after the fields;
 5. constructors whose parameter types have values (JDK values from ``javasig``, project
    types recursively, at most ``DEPTH`` levels), one argument varied at a time;
 6. the same from the concrete types that extend or implement ``T`` (an interface or an
@@ -41,7 +43,8 @@ __all__ = ["DEPTH", "MAX_VALUES", "JavaTypes", "vary"]
 
 DEPTH = 3  # constructor arguments built from constructors, at most this deep
 MAX_VALUES = 10  # values per project type
-MAX_OWNERS = 24  # instances of the class under test (its receivers)
+MAX_OWNERS = 28  # instances of the class under test (its receivers)
+OWNER_ARG_VALUES = 16  # values per project type among the receivers' arguments
 _MAX_FILES = 2000
 _MAX_FILE_BYTES = 1_000_000
 _DECL = re.compile(r"\b(class|interface|enum|record)\s+([A-Za-z_$][\w$]*)")
@@ -333,7 +336,12 @@ class JavaTypes:
         for sub in [s for ts in self.types.values() for s in ts if s is not t]:
             if any(self.resolve(x, sub.path) is t for x in sub.supers) and len(subs) < cap:
                 subs += self.values(sub.fq, context, depth, cap)
-        sources = [fields, constants, factories, modified, built, subs]
+        # the modifiers of what the code under test reads first (``withEscape`` when
+        # it calls ``getEscapeCharacter``): those values take it down other paths
+        text = self.files.get(context, "")
+        read = [v for v in modified if _read(v[len(first[0]) + 1 :], text)]
+        rest = [v for v in modified if v not in read]
+        sources = [fields, read, constants, factories, rest, built, subs]
         share = max(1, (cap + 1) // 2)
         out = [v for source in sources for v in source[:share]]
         out += [v for source in sources for v in source[share:]]
@@ -346,7 +354,9 @@ class JavaTypes:
         and fluent modifiers of an immutable value), called on its first value with the
         first value of each parameter; those without parameters first."""
         found: list[str] = []
-        for m in sorted(t.members, key=lambda m: len(m.params)):
+        text = self.files.get(context, "")  # what the file under test reads: first
+        order = sorted(t.members, key=lambda m: (not _read(m.name, text), len(m.params)))
+        for m in order:
             if (m.kind == "method" and not m.static and len(found) < cap
                     and m.name not in ("clone", "copy", "build")
                     and self.resolve(m.returns, t.path) is t
@@ -401,12 +411,35 @@ class JavaTypes:
             jdk = _values(kind, [])
             if jdk is None:
                 t = self.resolve(kind, where)
-                jdk = self.values(t.fq, context, depth - 1) if t else []
+                cap_each = OWNER_ARG_VALUES if every else MAX_VALUES
+                jdk = self.values(t.fq, context, depth - 1, cap_each) if t else []
             choices = [v for v in jdk if v != "null"]
             if not choices:
                 return []
             options.append(choices)
         return combine(options, cap) if every else vary(options, cap)
+
+    def inherited(self, cls: str, context: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """``(name, returns, params)`` of the instance methods with a body that ``cls``
+        inherits from the project's classes it extends and a test in its package can
+        call, nearest first, one per name and parameter types. A template method of the parent
+        (``BaseNCodec.decode(String)``) runs the class's own hooks with real data."""
+        t = self.resolve(cls, context)
+        package = java_package(self.files.get(context, ""))
+        out: list[tuple[str, str, list[tuple[str, str]]]] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for _ in range(DEPTH + 2):
+            parents = [self.resolve(s, t.path) for s in t.supers] if t is not None else []
+            t = next((p for p in parents if p is not None and p.kind == "class"), None)
+            if t is None:
+                break
+            for m in t.members:
+                key = (m.name, tuple(k for k, _ in m.params))
+                if (m.kind == "method" and not m.static and key not in seen
+                        and self._reach(t, m.visibility, package)):  # fmt: skip
+                    seen.add(key)
+                    out.append((m.name, m.returns, m.params))
+        return out
 
     def owners(self, cls: str, context: str) -> list[str]:
         """Instances of the class under test: its constructors' (not its fields'), so
@@ -431,6 +464,16 @@ class JavaTypes:
                         if code is not None:
                             out.append(str(code))
         return list(dict.fromkeys(out))[:10]
+
+
+def _read(modifier: str, text: str) -> bool:
+    """Does ``text`` name the property ``modifier`` sets (``withEscape(...)``:
+    ``Escape``, as in ``getEscapeCharacter``)?"""
+    name = modifier.split("(", 1)[0]
+    for prefix in ("with", "set"):
+        if name.startswith(prefix) and name[len(prefix) : len(prefix) + 1].isupper():
+            return name[len(prefix) :] in text
+    return False
 
 
 def _literal(value: str) -> int | None:
