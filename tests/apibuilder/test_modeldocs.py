@@ -155,6 +155,9 @@ MODELS_DIR = os.environ.get("DEVLAB_TEST_MODELS_DIR") or str(
 
 @pytest.mark.slow
 @pytest.mark.model
+# the suite's first model test: on a fresh machine it pays the packaged model's one-time
+# conversion into the shared models folder (minutes on loaded cores), hence the room
+@pytest.mark.timeout(900)
 @pytest.mark.skipif(
     importlib.util.find_spec("devlab.llm.providers.local") is None, reason="no local provider"
 )
