@@ -129,6 +129,15 @@ LIBS: dict[str, dict[str, Any]] = {
         ],
         "src": "src/",
     },
+    # i15m: HELD OUT, named at 12:45 UTC 2026-12-07 before any DevLab run on it (never used
+    # here before): boltons 24.0.0's strutils.py (string helpers, regexes, one class with
+    # state); run once, at the end only, never read in between
+    "boltons": {
+        "req": "boltons==24.0.0",
+        "module": "boltons/strutils.py",
+        "import": "boltons.strutils",
+        "tests": ["tests/test_strutils.py"],
+    },
 }  # fmt: skip
 
 
