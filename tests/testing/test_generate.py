@@ -169,7 +169,10 @@ def test_model_inputs_are_kept_with_the_code_s_own_outcome(lab_settings):
     pf = ProjectFiles("lock", None, None, {"lock.py": LOCK.replace("SHA", sha)})
 
     def model(system: str, user: str) -> str:
-        return "```python\nfrom lock import check\n\ndef test_check():\n    assert check('open sesame') == 'shut'\n```\n"
+        return (
+            "```python\nfrom lock import check\n\n"
+            "def test_check():\n    assert check('open sesame') == 'shut'\n```\n"
+        )
 
     result = generate_tests(pf, lab_settings, path="lock.py", model=model, target_coverage=100)
     by_name = {c.name: c for c in [*result.kept, *result.dropped] if c.strategy == "model"}

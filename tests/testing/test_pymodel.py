@@ -105,7 +105,7 @@ class ScriptedLLM:
     def base_model(self, task: str) -> bool:
         return self.is_base
 
-    def complete(self, task, text, params, *, stop_when=None):  # noqa: ANN001
+    def complete(self, task, text, params, *, stop_when=None):
         out = ""
         for piece in self.pieces:
             time.sleep(self.delay)
@@ -115,7 +115,7 @@ class ScriptedLLM:
                 return Completion(text=out[:cut], provider="s", model="s")
         return Completion(text=out, provider="s", model="s")
 
-    def stream(self, task, messages, params) -> Iterator[str | Completion]:  # noqa: ANN001
+    def stream(self, task, messages, params) -> Iterator[str | Completion]:
         try:
             for piece in self.pieces:
                 time.sleep(self.delay)
