@@ -264,6 +264,7 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
 
         service = LLMService(settings, Database(settings))
         variants.append(("packaged model", llm_model(service, max_tokens=args.max_tokens)))
+    suites = {}
     for label, model in variants:
         print(f"[{name}] devlab generate ({label})", file=sys.stderr)
         started = time.monotonic()
@@ -278,11 +279,14 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
             "strategies": result.strategies,
             "bugs": len(result.suspected_bugs),
             "seconds": round(time.monotonic() - started, 1),
+            "from_model": sum(k.strategy == "model" for k in result.kept),
+            "model_tried": sum(c.strategy == "model" for c in [*result.kept, *result.dropped]),
+            "message": result.message[-400:],
         }
         entry["fresh"] = _fresh(bare, result.test_path, result.test_code, settings)
         row[label] = entry
-        if label == "no model":
-            generated = (result.test_path, result.test_code)
+        suites[label] = (result.test_path, result.test_code)
+    generated = suites["no model"]
     print(f"[{name}] ghostwriter", file=sys.stderr)
     code, seconds = _ghostwriter(root / spec.get("src", ""), spec["import"])
     gw = {"seconds": round(seconds, 1)}
@@ -329,6 +333,17 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         "mutants": mut_gen.mutants,
         "note": mut_own.message or mut_gen.message,
     }
+    if "packaged model" in suites:  # the model's suite, same mutants
+        test_path, test_code = suites["packaged model"]
+        mut_model, _ = mutation_score(
+            ProjectFiles(name, None, None, {**bare, test_path: test_code}),
+            settings,
+            path=module,
+            tests=[test_path],
+            per_function=3,
+            timeout=60,
+        )
+        row["mutation"]["with_model"] = mut_model.score
     if code_gw := gw.get("tests"):
         row["ghostwriter"]["tests"] = code_gw
     return row
@@ -367,7 +382,9 @@ def render(results: dict[str, Any]) -> str:
                 f"{_pct(r['project'], 'line')} / {_pct(r['project'], 'branch')}",
                 f"{_pair(nm)} ({nm['kept']} kept, {nm['seconds']:.0f} s)",
                 (
-                    f"{_pct(wm, 'line')} / {_pct(wm, 'branch')} ({wm['seconds']:.0f} s)"
+                    f"{_pair(wm)} ({wm['kept']} kept, {wm.get('from_model', '?')} from the "
+                    f"model, {wm['seconds']:.0f} s; fresh pytest "
+                    f"{wm['fresh']['passed']}/{wm['fresh']['tests']})"
                     if wm
                     else "not run"
                 ),
@@ -378,7 +395,12 @@ def render(results: dict[str, Any]) -> str:
                     else (f"failed: {' '.join(pg['error'].split())[-70:]}" if pg else "not run")
                 ),
                 f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
-                f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
+                f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}"
+                + (
+                    f" (with the model: {_pct(r['mutation'], 'with_model')})"
+                    if "with_model" in r["mutation"]
+                    else ""
+                ),
             ]
         )
     table = markdown_table(
@@ -412,8 +434,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libs", default="inflection,semver,toolz")
     parser.add_argument("--model", action="store_true", help="also with the packaged model")
-    parser.add_argument("--model-targets", type=int, default=1)
-    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--model-targets", type=int, default=4, help="as the product (4)")
+    parser.add_argument("--max-tokens", type=int, default=768, help="as the product (768)")
+    parser.add_argument(
+        "--models-dir",
+        default=str(DATA_DIR / "models"),
+        help="where the packaged model is converted once (kept between runs)",
+    )
     parser.add_argument("--pynguin", default="", help="python of a venv with pynguin installed")
     parser.add_argument(
         "--no-mutant-keep",
@@ -438,7 +465,10 @@ def main() -> None:
     else:
         home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
         settings = load_settings(
-            home=home, sandbox_max_wall_seconds=600, testing_mutant_keep=not args.no_mutant_keep
+            home=home,
+            sandbox_max_wall_seconds=600,
+            testing_mutant_keep=not args.no_mutant_keep,
+            llm_models_dir=Path(args.models_dir),
         )
         results = {"machine": machine(), "model": args.model, "libraries": [], "reading": "",
                    "mutant_keep": not args.no_mutant_keep}  # fmt: skip
