@@ -194,10 +194,13 @@ def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> d
     return {"tests": len(result.tests), "passed": passed, "status": result.status}
 
 
+GHOSTWRITER_PYTHON = [sys.executable]  # --ghostwriter-python: a venv with hypothesis[cli]
+
+
 def _ghostwriter(root: Path, import_name: str) -> tuple[str, float]:
     started = time.monotonic()
     cmd = [
-        sys.executable,
+        GHOSTWRITER_PYTHON[0],
         "-c",
         "from hypothesis.extra.cli import main; main()",
         "write",
@@ -240,6 +243,23 @@ def _pynguin(python: str, root: Path, import_name: str) -> tuple[str, float, str
     found = sorted(out_dir.glob("test_*.py"))
     why = "" if found else (res.stderr or res.stdout)[-300:]
     return (found[0].read_text() if found else ""), time.monotonic() - started, why
+
+
+def _ghostwriter_row(name: str, settings: Any) -> dict[str, Any]:
+    """Hypothesis' ghostwriter's file for the library's module, measured like ours."""
+    spec = LIBS[name]
+    root = fetch_sdist(spec["req"])
+    files = _files(root, spec.get("src", ""))
+    bare = {p: t for p, t in files.items() if not is_test_file(p) and p not in spec["tests"]}
+    print(f"[{name}] ghostwriter", file=sys.stderr)
+    code, seconds = _ghostwriter(root / spec.get("src", ""), spec["import"])
+    gw: dict[str, Any] = {"seconds": round(seconds, 1)}
+    if code:
+        test = {**bare, "test_ghostwriter.py": code}
+        gw.update(_measure(test, ["test_ghostwriter.py"], spec["module"], settings))
+    else:
+        gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
+    return gw
 
 
 def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, Any]:
@@ -287,18 +307,7 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         row[label] = entry
         suites[label] = (result.test_path, result.test_code)
     generated = suites["no model"]
-    print(f"[{name}] ghostwriter", file=sys.stderr)
-    code, seconds = _ghostwriter(root / spec.get("src", ""), spec["import"])
-    gw = {"seconds": round(seconds, 1)}
-    if code:
-        gw.update(
-            _measure(
-                {**bare, "test_ghostwriter.py": code}, ["test_ghostwriter.py"], module, settings
-            )
-        )
-    else:
-        gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
-    row["ghostwriter"] = gw
+    gw = row["ghostwriter"] = _ghostwriter_row(name, settings)
     if args.pynguin:
         print(f"[{name}] pynguin", file=sys.stderr)
         code, seconds, why = _pynguin(args.pynguin, root / spec.get("src", ""), spec["import"])
@@ -447,6 +456,16 @@ def main() -> None:
         action="store_true",
         help="generate without the mutant-killing second keep rule (coverage rule only)",
     )
+    parser.add_argument(
+        "--ghostwriter-python",
+        default=sys.executable,
+        help="python of a venv with hypothesis[cli] (the ghostwriter needs click and black)",
+    )
+    parser.add_argument(
+        "--only-ghostwriter",
+        action="store_true",
+        help="rerun only the ghostwriter column of --libs in the --out file",
+    )
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
     parser.add_argument("--merge", action="store_true", help="keep other libraries' results")
@@ -472,11 +491,17 @@ def main() -> None:
         )
         results = {"machine": machine(), "model": args.model, "libraries": [], "reading": "",
                    "mutant_keep": not args.no_mutant_keep}  # fmt: skip
-        if args.merge and path.exists():  # rerun some libraries, keep the others' rows
+        GHOSTWRITER_PYTHON[0] = args.ghostwriter_python
+        if (args.merge or args.only_ghostwriter) and path.exists():  # keep the other rows
             import json
 
             results = json.loads(path.read_text())
-        for name in args.libs.split(","):
+        for name in args.libs.split(",") if args.only_ghostwriter else []:
+            for r in results["libraries"]:
+                if r["library"] == LIBS[name.strip()]["req"]:
+                    r["ghostwriter"] = _ghostwriter_row(name.strip(), settings)
+            write_json(path, results)
+        for name in [] if args.only_ghostwriter else args.libs.split(","):
             row = bench_lib(name.strip(), args, settings)
             results["libraries"] = [
                 r for r in results["libraries"] if r["library"] != row["library"]

@@ -297,7 +297,9 @@ def generate_tests(
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
     statements = statements or _summary(probe, path).lines
     line_pct = 100.0 * len(covered.lines) / statements if statements else 100.0
-    if model is not None and line_pct < target_coverage and targets:
+    branch_pct = 100.0 * len(covered.arcs & branches) / len(branches) if branches else 100.0
+    # the target holds for lines and branches alike: the model is asked when either is short
+    if model is not None and min(line_pct, branch_pct) < target_coverage and targets:
         report(progress, "model", 3, 5, "asking the language model for the rest")
         more_kept, more_dropped, more = _model_round(
             model, session, targets, probe, branches, covered, model_targets, taken,
