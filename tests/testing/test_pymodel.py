@@ -14,6 +14,7 @@ from devlab.testing.pymodel import (
     ask_for_tests,
     calls_from_code,
     model_page,
+    repeating,
     whole_tests,
 )
 from devlab.testing.service import LLMTestModel
@@ -83,7 +84,10 @@ def test_whole_tests_keep_what_parses_with_the_module_import():
     target = next(t for t in find_targets(CACHE) if t.qualname == "Cache.put")
     cands = whole_tests(ANSWER, target, "cache")
     names = [c.name for c in cands]
-    assert "test_put_evicts" in names and "test_cut_off_mid_way" not in names
+    assert "test_put_evicts" in names and "test_cut_off_mid_way" in names
+    # an answer cut off mid-way keeps the finished part of its last test
+    cut = next(c for c in cands if c.name == "test_cut_off_mid_way")
+    assert cut.code == "def test_cut_off_mid_way():\n    c = Cache(2)\n"
     assert all("from cache import Cache" in c.imports for c in cands)
     assert all(c.strategy == "model" for c in cands)
 
@@ -146,3 +150,10 @@ def test_chat_model_answer_is_cut_and_its_generation_closed():
     text = model.chat("system", "user", 0.3)
     assert time.monotonic() - started < 1.0 and text.startswith("```python")
     assert llm.closed
+
+
+def test_a_base_model_repeating_itself_is_stopped():
+    assert not repeating("assert f(1) == 2\nassert f(2) == 3\n")
+    text = "    assert f('1:24') == 84\n" * 3 + "    as"
+    assert repeating(text)
+    assert not repeating(")\n)\n)\n)\n")  # brackets repeat in any file

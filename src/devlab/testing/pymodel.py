@@ -36,6 +36,7 @@ __all__ = [
     "ask_for_tests",
     "calls_from_code",
     "model_page",
+    "repeating",
     "whole_tests",
 ]
 
@@ -59,6 +60,16 @@ def model_page(target: Target, module: str, path: str, names: list[str]) -> tupl
     )
     page = f"# File: {path}\n{target.source.rstrip()}\n\n\n# File: tests/test_{slug}.py\n{start}"
     return page, start
+
+
+def repeating(text: str, times: int = 3) -> bool:
+    """Whether the last finished line of ``text`` (a real one, not a bracket) is there
+    ``times`` times: a small base model repeating itself, which only spends time."""
+    lines = text.splitlines()
+    if len(lines) < 2:
+        return False
+    last = lines[-2].strip()
+    return len(last) > 8 and sum(line.strip() == last for line in lines) >= times
 
 
 def cut_continuation(text: str) -> str:
@@ -88,19 +99,24 @@ def allowed_imports(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _parsed_tests(code: str) -> list[ast.FunctionDef]:
-    """The answer's top-level test functions; an answer cut off mid-way loses only its
-    unfinished last lines (trimmed until the rest parses)."""
+def _trimmed(code: str) -> tuple[str, ast.Module] | None:
+    """``code`` without the unfinished last lines of an answer cut off mid-way (trimmed
+    until the rest parses), and its tree; None when nothing near the end parses."""
     lines = code.splitlines()
     for end in range(len(lines), max(0, len(lines) - 40), -1):
+        text = "\n".join(lines[:end])
         try:
-            tree = ast.parse("\n".join(lines[:end]))
+            return text + "\n", ast.parse(text)
         except SyntaxError:
             continue
-        return [
-            n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")
-        ]
-    return []
+    return None
+
+
+def _parsed_tests(code: str) -> list[ast.FunctionDef]:
+    """The answer's top-level test functions (its cut-off end left out)."""
+    found = _trimmed(code)
+    body = found[1].body if found else []
+    return [n for n in body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")]
 
 
 def _free_names(nodes: list[ast.AST]) -> set[str]:
@@ -227,10 +243,9 @@ def whole_tests(code: str, target: Target, module: str) -> list[Candidate]:
     imports = (*allowed_imports(code), f"from {module} import {name}")
     found = []
     for cand in model_candidates_from_reply(code, target.qualname):
-        try:
-            ast.parse(cand.code)
-        except SyntaxError:
+        trimmed = _trimmed(cand.code)  # the last test of a cut-off answer: its finished part
+        if trimmed is None or not any(isinstance(n, ast.FunctionDef) for n in trimmed[1].body):
             continue
-        cand.imports = imports
+        cand.code, cand.imports = trimmed[0], imports
         found.append(cand)
     return found

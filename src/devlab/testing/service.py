@@ -45,7 +45,8 @@ class LLMTestModel:
     generation also uses ``chat`` and, for a base model (``base``: one that only
     continues text, such as the packaged Gemma 3 270M), ``continue_page``; both stop
     after ``max_tokens`` or once ``seconds`` have passed, returning what was written by
-    then (the generation is cancelled, not left running)."""
+    then (the generation is cancelled, not left running); a base model also stops when
+    it repeats a line a third time."""
 
     def __init__(self, llm: Any, max_tokens: int = 768):
         self.llm, self.max_tokens = llm, max_tokens
@@ -95,8 +96,11 @@ class LLMTestModel:
         """A base model's continuation of ``page``, cut where ``seconds`` ran out."""
         deadline = None if seconds is None else time.monotonic() + seconds
 
+        from devlab.testing.pymodel import repeating
+
         def stop_when(text: str) -> int | None:
-            return len(text) if deadline is not None and time.monotonic() > deadline else None
+            late = deadline is not None and time.monotonic() > deadline
+            return len(text) if late or repeating(text) else None
 
         params = self._params(stop=["\n# File:", "\nif __name__", "\n```"])
         return str(self.llm.complete("tests", page, params, stop_when=stop_when).text)
