@@ -129,6 +129,15 @@ LIBS: dict[str, dict[str, Any]] = {
         ],
         "src": "src/",
     },
+    # i15m: HELD OUT, named at 12:45 UTC 2026-12-07 before any DevLab run on it (never used
+    # here before): boltons 24.0.0's strutils.py (string helpers, regexes, one class with
+    # state); run once, at the end only, never read in between
+    "boltons": {
+        "req": "boltons==24.0.0",
+        "module": "boltons/strutils.py",
+        "import": "boltons.strutils",
+        "tests": ["tests/test_strutils.py"],
+    },
 }  # fmt: skip
 
 
@@ -185,10 +194,13 @@ def _fresh(files: dict[str, str], test_path: str, code: str, settings: Any) -> d
     return {"tests": len(result.tests), "passed": passed, "status": result.status}
 
 
+GHOSTWRITER_PYTHON = [sys.executable]  # --ghostwriter-python: a venv with hypothesis[cli]
+
+
 def _ghostwriter(root: Path, import_name: str) -> tuple[str, float]:
     started = time.monotonic()
     cmd = [
-        sys.executable,
+        GHOSTWRITER_PYTHON[0],
         "-c",
         "from hypothesis.extra.cli import main; main()",
         "write",
@@ -233,6 +245,23 @@ def _pynguin(python: str, root: Path, import_name: str) -> tuple[str, float, str
     return (found[0].read_text() if found else ""), time.monotonic() - started, why
 
 
+def _ghostwriter_row(name: str, settings: Any) -> dict[str, Any]:
+    """Hypothesis' ghostwriter's file for the library's module, measured like ours."""
+    spec = LIBS[name]
+    root = fetch_sdist(spec["req"])
+    files = _files(root, spec.get("src", ""))
+    bare = {p: t for p, t in files.items() if not is_test_file(p) and p not in spec["tests"]}
+    print(f"[{name}] ghostwriter", file=sys.stderr)
+    code, seconds = _ghostwriter(root / spec.get("src", ""), spec["import"])
+    gw: dict[str, Any] = {"seconds": round(seconds, 1)}
+    if code:
+        test = {**bare, "test_ghostwriter.py": code}
+        gw.update(_measure(test, ["test_ghostwriter.py"], spec["module"], settings))
+    else:
+        gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
+    return gw
+
+
 def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, Any]:
     spec = LIBS[name]
     root = fetch_sdist(spec["req"])
@@ -255,6 +284,7 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
 
         service = LLMService(settings, Database(settings))
         variants.append(("packaged model", llm_model(service, max_tokens=args.max_tokens)))
+    suites = {}
     for label, model in variants:
         print(f"[{name}] devlab generate ({label})", file=sys.stderr)
         started = time.monotonic()
@@ -269,23 +299,15 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
             "strategies": result.strategies,
             "bugs": len(result.suspected_bugs),
             "seconds": round(time.monotonic() - started, 1),
+            "from_model": sum(k.strategy == "model" for k in result.kept),
+            "model_tried": sum(c.strategy == "model" for c in [*result.kept, *result.dropped]),
+            "message": result.message[-400:],
         }
         entry["fresh"] = _fresh(bare, result.test_path, result.test_code, settings)
         row[label] = entry
-        if label == "no model":
-            generated = (result.test_path, result.test_code)
-    print(f"[{name}] ghostwriter", file=sys.stderr)
-    code, seconds = _ghostwriter(root / spec.get("src", ""), spec["import"])
-    gw = {"seconds": round(seconds, 1)}
-    if code:
-        gw.update(
-            _measure(
-                {**bare, "test_ghostwriter.py": code}, ["test_ghostwriter.py"], module, settings
-            )
-        )
-    else:
-        gw.update(line=0.0, branch=0.0, tests=0, passed=0, error="ghostwriter wrote nothing")
-    row["ghostwriter"] = gw
+        suites[label] = (result.test_path, result.test_code)
+    generated = suites["no model"]
+    gw = row["ghostwriter"] = _ghostwriter_row(name, settings)
     if args.pynguin:
         print(f"[{name}] pynguin", file=sys.stderr)
         code, seconds, why = _pynguin(args.pynguin, root / spec.get("src", ""), spec["import"])
@@ -320,6 +342,17 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         "mutants": mut_gen.mutants,
         "note": mut_own.message or mut_gen.message,
     }
+    if "packaged model" in suites:  # the model's suite, same mutants
+        test_path, test_code = suites["packaged model"]
+        mut_model, _ = mutation_score(
+            ProjectFiles(name, None, None, {**bare, test_path: test_code}),
+            settings,
+            path=module,
+            tests=[test_path],
+            per_function=3,
+            timeout=60,
+        )
+        row["mutation"]["with_model"] = mut_model.score
     if code_gw := gw.get("tests"):
         row["ghostwriter"]["tests"] = code_gw
     return row
@@ -358,7 +391,9 @@ def render(results: dict[str, Any]) -> str:
                 f"{_pct(r['project'], 'line')} / {_pct(r['project'], 'branch')}",
                 f"{_pair(nm)} ({nm['kept']} kept, {nm['seconds']:.0f} s)",
                 (
-                    f"{_pct(wm, 'line')} / {_pct(wm, 'branch')} ({wm['seconds']:.0f} s)"
+                    f"{_pair(wm)} ({wm['kept']} kept, {wm.get('from_model', '?')} from the "
+                    f"model, {wm['seconds']:.0f} s; fresh pytest "
+                    f"{wm['fresh']['passed']}/{wm['fresh']['tests']})"
                     if wm
                     else "not run"
                 ),
@@ -369,7 +404,12 @@ def render(results: dict[str, Any]) -> str:
                     else (f"failed: {' '.join(pg['error'].split())[-70:]}" if pg else "not run")
                 ),
                 f"{nm['fresh']['passed']}/{nm['fresh']['tests']}",
-                f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}",
+                f"{_pct(r['mutation'], 'generated')} vs {_pct(r['mutation'], 'project')}"
+                + (
+                    f" (with the model: {_pct(r['mutation'], 'with_model')})"
+                    if "with_model" in r["mutation"]
+                    else ""
+                ),
             ]
         )
     table = markdown_table(
@@ -403,13 +443,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libs", default="inflection,semver,toolz")
     parser.add_argument("--model", action="store_true", help="also with the packaged model")
-    parser.add_argument("--model-targets", type=int, default=1)
-    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--model-targets", type=int, default=4, help="as the product (4)")
+    parser.add_argument("--max-tokens", type=int, default=768, help="as the product (768)")
+    parser.add_argument(
+        "--models-dir",
+        default=str(DATA_DIR / "models"),
+        help="where the packaged model is converted once (kept between runs)",
+    )
     parser.add_argument("--pynguin", default="", help="python of a venv with pynguin installed")
     parser.add_argument(
         "--no-mutant-keep",
         action="store_true",
         help="generate without the mutant-killing second keep rule (coverage rule only)",
+    )
+    parser.add_argument(
+        "--ghostwriter-python",
+        default=sys.executable,
+        help="python of a venv with hypothesis[cli] (the ghostwriter needs click and black)",
+    )
+    parser.add_argument(
+        "--only-ghostwriter",
+        action="store_true",
+        help="rerun only the ghostwriter column of --libs in the --out file",
     )
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--from-json", action="store_true")
@@ -429,15 +484,24 @@ def main() -> None:
     else:
         home = Path(tempfile.mkdtemp(prefix="bench-testgen-"))
         settings = load_settings(
-            home=home, sandbox_max_wall_seconds=600, testing_mutant_keep=not args.no_mutant_keep
+            home=home,
+            sandbox_max_wall_seconds=600,
+            testing_mutant_keep=not args.no_mutant_keep,
+            llm_models_dir=Path(args.models_dir),
         )
         results = {"machine": machine(), "model": args.model, "libraries": [], "reading": "",
                    "mutant_keep": not args.no_mutant_keep}  # fmt: skip
-        if args.merge and path.exists():  # rerun some libraries, keep the others' rows
+        GHOSTWRITER_PYTHON[0] = args.ghostwriter_python
+        if (args.merge or args.only_ghostwriter) and path.exists():  # keep the other rows
             import json
 
             results = json.loads(path.read_text())
-        for name in args.libs.split(","):
+        for name in args.libs.split(",") if args.only_ghostwriter else []:
+            for r in results["libraries"]:
+                if r["library"] == LIBS[name.strip()]["req"]:
+                    r["ghostwriter"] = _ghostwriter_row(name.strip(), settings)
+            write_json(path, results)
+        for name in [] if args.only_ghostwriter else args.libs.split(","):
             row = bench_lib(name.strip(), args, settings)
             results["libraries"] = [
                 r for r in results["libraries"] if r["library"] != row["library"]

@@ -222,6 +222,11 @@ class Settings(BaseSettings):
     # Its time budget in seconds per generation (every language): no mutant run starts
     # once it is spent; the result says how many were tried and skipped.
     testing_mutant_keep_seconds: float = Field(default=60, ge=0)
+    # The language model's time budget in seconds per Python generation (asked only when
+    # the model-free strategies left the target short): no function is asked once it is
+    # spent, and an answer still being written is cut there. Its candidates are then
+    # verified like every other (outside the budget: sandbox runs, not model time).
+    testing_model_seconds: float = Field(default=120, ge=0)
 
     # Sandbox (devlab.sandbox). Per-call limits may go up to these maxima.
     sandbox_max_wall_seconds: float = Field(default=120, gt=0)

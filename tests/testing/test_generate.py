@@ -146,3 +146,37 @@ def test_a_test_that_adds_no_coverage_is_kept_when_it_kills_a_surviving_mutant(l
     assert all(k.target == "clip" for k in by_mutants)
     assert "kept for killing surviving mutants" in result.message
     assert result.proof["failing_generated"] == []
+
+
+LOCK = """
+import hashlib
+
+
+def check(word):
+    if hashlib.sha256(word.encode()).hexdigest()[:8] == "SHA":
+        return "open"
+    return "closed"
+"""
+
+
+def test_model_inputs_are_kept_with_the_code_s_own_outcome(lab_settings):
+    """A wrong expected value fails the model's test as written, but its input reaches
+    a branch nothing else does: the probe records what the call really returns and that
+    characterisation test is kept (strategy ``model``)."""
+    import hashlib
+
+    sha = hashlib.sha256(b"open sesame").hexdigest()[:8]
+    pf = ProjectFiles("lock", None, None, {"lock.py": LOCK.replace("SHA", sha)})
+
+    def model(system: str, user: str) -> str:
+        return (
+            "```python\nfrom lock import check\n\n"
+            "def test_check():\n    assert check('open sesame') == 'shut'\n```\n"
+        )
+
+    result = generate_tests(pf, lab_settings, path="lock.py", model=model, target_coverage=100)
+    by_name = {c.name: c for c in [*result.kept, *result.dropped] if c.strategy == "model"}
+    assert not by_name["test_check"].kept and by_name["test_check"].reason.startswith("failed")
+    kept = [c for c in result.kept if c.strategy == "model"]
+    assert len(kept) == 1 and "check('open sesame') == 'open'" in kept[0].code
+    assert result.after.line_percent == 100

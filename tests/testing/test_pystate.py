@@ -12,7 +12,13 @@ from devlab.testing.probe import PROBE_HEADER, Coverage, probe_file, to_candidat
 from devlab.testing.pyobjects import class_infos
 from devlab.testing.pysearch import CallPlanner
 from devlab.testing.pyshapes import usage_pools
-from devlab.testing.pystate import protocol_calls, state_calls, unbound_calls
+from devlab.testing.pystate import (
+    fill_calls,
+    protocol_calls,
+    state_calls,
+    unbound_calls,
+    writable_classes,
+)
 from devlab.testing.strategies import Call
 from devlab.testing.targets import find_targets
 
@@ -139,7 +145,11 @@ def test_a_call_with_setup_goes_through_the_probe_into_a_candidate(tmp_path):
                 imports=("import copy",))  # fmt: skip
     text = probe_file([call], ["from box import Box"])
     assert "import copy" in text
-    assert "    obj = Box()\n    obj.freeze()\n    _rec('c0', lambda: obj)" in text
+    # a failing setup returns (no record) instead of failing: tracebacks are slow
+    assert (
+        "    try:\n        obj = Box()\n        obj.freeze()\n    except Exception:\n"
+        "        return\n    _rec('c0', lambda: obj)"
+    ) in text
     ast.parse(text)
     found, bugs = to_candidates(
         [call], {"c0": {"kind": "value", "repr": "{}", "none": False}},
@@ -167,3 +177,49 @@ def test_probe_takes_lazy_results_by_their_class(tmp_path):
     names["_rec"]("k", lambda: Auto(a=1))
     out = json.loads((tmp_path / "k.json").read_text())
     assert out["kind"] == "value" and out["repr"] == "{'a': 1}" and "iter" not in out
+
+
+BOUNDED = """
+import collections
+
+
+class _Base(collections.abc.MutableMapping):
+    def __setitem__(self, key, value):
+        pass
+
+
+class Bounded(_Base):
+    def __init__(self, maxsize, ttl=0):
+        self.maxsize = maxsize
+
+    def popitem(self):
+        return None
+
+    def get_or(self, key):
+        return key
+
+
+class Plain:
+    pass
+
+
+class Mapped(dict):
+    pass
+"""
+
+
+def test_fill_calls_write_three_items_into_roomy_receivers_then_observe():
+    assert writable_classes(BOUNDED) == {"_Base", "Bounded", "Mapped"}
+    info = class_infos(BOUNDED)["Bounded"]
+    calls = fill_calls(info, ["Bounded(0)", "Bounded(1, ttl=0)"], {"popitem": 0, "get_or": 1})
+    fill = ("obj['a'] = 1", "obj['b'] = 2", "obj['c'] = 3")
+    # a capacity of 0 refuses every item: the roomy copy (small ints raised to 2) comes first
+    receivers = list(dict.fromkeys(c.setup[0] for c in calls))
+    assert receivers == [
+        "obj = Bounded(2)", "obj = Bounded(0)", "obj = Bounded(2, ttl=2)", "obj = Bounded(1, ttl=0)"
+    ]  # fmt: skip
+    got = {(c.setup[1:], c.expr) for c in calls if c.setup[0] == "obj = Bounded(2)"}
+    assert (fill, "obj") in got and (fill, "len(obj)") in got and (fill, "repr(obj)") in got
+    assert (fill, "obj.popitem()") in got
+    assert (fill, "obj.get_or('c')") in got and (fill, "obj.get_or('zz')") in got
+    assert ((*fill, "del obj['c']"), "obj") in got

@@ -39,13 +39,13 @@ from devlab.testing.mutantkeep import keep_mutant_killers
 from devlab.testing.plan import plan_for_code
 from devlab.testing.probe import Coverage, probe_file, to_candidates
 from devlab.testing.project import ProjectFiles, module_of
+from devlab.testing.pymodel import allowed_imports, ask_for_tests, calls_from_code, whole_tests
 from devlab.testing.pysearch import CallPlanner
 from devlab.testing.sandboxrun import SuiteRun, run_suite
 from devlab.testing.strategies import (
     Call,
     Candidate,
     doctest_candidates,
-    model_candidates_from_reply,
     property_candidates,
 )
 from devlab.testing.targets import Target, find_targets
@@ -217,53 +217,6 @@ def _verify(
     return kept, dropped
 
 
-def _model_candidates(
-    model: ModelFn,
-    session: _Session,
-    targets: list[Target],
-    missing: set[int],
-    limit: int,
-    plan: TestPlan | None = None,
-) -> list[Candidate]:
-    from devlab.llm import render_prompt_blocks
-
-    found: list[Candidate] = []
-    example = ""
-    if session.pf.test_files:
-        example = "\n".join(session.pf.files[session.pf.test_files[0]].splitlines()[:40])
-    chosen = [t for t in targets if set(range(t.start_line, t.end_line + 1)) & missing][:limit]
-    for target in chosen:
-        names = target.cls or target.name
-        lines = sorted(set(range(target.start_line, target.end_line + 1)) & missing)
-        texts, _ = render_prompt_blocks(
-            "generate_tests",
-            ("system", "user"),
-            package="devlab.testing",
-            import_line=f"from {session.module} import {names}",
-            module=session.module,
-            path=session.path,
-            source=target.source[:6000],
-            missing=", ".join(map(str, lines[:40])),
-            callers="",
-            example_test=example,
-            cases="\n".join(
-                f"- {c.name}: {c.inputs} -> {c.expected}"
-                for c in (plan.cases if plan else [])
-                if c.target == target.qualname
-            ),
-        )
-        reply = model(texts["system"], texts["user"])
-        from devlab.llm import extract_code
-
-        blocks = [b for b in extract_code(reply, "python") if b.valid is not False]
-        for block in blocks[:1]:
-            for cand in model_candidates_from_reply(block.code, target.qualname):
-                if f"import {names}" not in " ".join(cand.imports):
-                    cand.imports = (*cand.imports, f"from {session.module} import {names}")
-                found.append(cand)
-    return found
-
-
 def _unique(cands: list[Candidate], taken: set[str]) -> list[Candidate]:
     for cand in cands:
         base, n = cand.name, 1
@@ -344,14 +297,17 @@ def generate_tests(
     statements = raw.get("summary", {}).get("num_statements", 0) if raw else 0
     statements = statements or _summary(probe, path).lines
     line_pct = 100.0 * len(covered.lines) / statements if statements else 100.0
-    if model is not None and line_pct < target_coverage and targets:
+    branch_pct = 100.0 * len(covered.arcs & branches) / len(branches) if branches else 100.0
+    # the target holds for lines and branches alike: the model is asked when either is short
+    if model is not None and min(line_pct, branch_pct) < target_coverage and targets:
         report(progress, "model", 3, 5, "asking the language model for the rest")
-        more_kept, more_dropped = _model_round(
-            model, session, targets, probe, path, branches, covered, model_targets, taken,
-            message, plan,
+        more_kept, more_dropped, more = _model_round(
+            model, session, targets, probe, branches, covered, model_targets, taken,
+            message, plan, imports,
         )  # fmt: skip
         kept += more_kept
         dropped += more_dropped
+        groups += more  # the second rule judges the model's candidates too
     if kept and session.settings.testing_mutant_keep:  # the second rule: kills a mutant
         kept, dropped = _second_rule(
             session, kept, dropped, groups, existing, symbol, message, progress
@@ -499,32 +455,98 @@ def _model_round(
     session: _Session,
     targets: list[Target],
     probe: SuiteRun,
-    path: str,
     branches: set,
     covered: Coverage,
     model_targets: int,
     taken: set[str],
     message: list[str],
-    plan: TestPlan | None = None,
-) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult]]:
-    """Ask the model for tests of the lines still missed and verify them one by one; a
-    provider failure is noted in ``message`` and loses nothing verified so far."""
-    all_lines = set(probe.files.get(path, {}).get("executed_lines", [])) | set(
-        probe.files.get(path, {}).get("missing_lines", [])
-    )
-    try:
-        model_cands = _unique(
-            _model_candidates(
-                model, session, targets, all_lines - covered.lines, model_targets, plan
-            ),
-            taken,
-        )
-    except Exception as exc:  # a provider failure must not lose the verified tests
-        model_cands = []
-        message.append(f"the language model failed: {exc}")
-    if model_cands:
-        return _verify(session, [[c] for c in model_cands], covered, branches)
-    return [], []
+    plan: TestPlan | None,
+    imports: list[str],
+) -> tuple[list[tuple[Candidate, CandidateResult]], list[CandidateResult], list[list[Candidate]]]:
+    """Ask the model about the functions with the most lines still missed, within
+    ``testing_model_seconds``; its tests as written and, through the probe, the calls
+    they make (``pymodel``) are verified like every other candidate. A provider
+    failure is noted in ``message`` and loses nothing verified so far."""
+    path = session.path
+    raw = probe.files.get(path, {})
+    lines = set(raw.get("executed_lines", [])) | set(raw.get("missing_lines", []))
+    whole, calls = _ask_model(model, session, targets, lines - covered.lines, model_targets,
+                              message, plan)  # fmt: skip
+    groups = [_unique(whole, taken), _model_calls(session, calls, targets, branches, covered,
+                                                  imports, taken)]  # fmt: skip
+    kept, dropped = _verify(session, groups, covered, branches) if any(groups) else ([], [])
+    return kept, dropped, groups
+
+
+def _ask_model(
+    model: ModelFn,
+    session: _Session,
+    targets: list[Target],
+    missing: set[int],
+    limit: int,
+    message: list[str],
+    plan: TestPlan | None,
+) -> tuple[list[Candidate], list[Call]]:
+    """The model's tests and calls for the ``limit`` functions with the most missed
+    lines, asked one by one until ``testing_model_seconds`` is spent."""
+    budget = session.settings.testing_model_seconds
+    deadline = time.monotonic() + budget
+
+    def missed(t: Target) -> list[int]:
+        return sorted(set(range(t.start_line, t.end_line + 1)) & missing)
+
+    chosen = [t for t in sorted(targets, key=lambda t: -len(missed(t))) if missed(t)][:limit]
+    tests = session.pf.test_files
+    example = "\n".join(session.pf.files[tests[0]].splitlines()[:40]) if tests else ""
+    names = {t.cls or t.name for t in targets}
+    whole: list[Candidate] = []
+    calls: list[Call] = []
+    for asked, target in enumerate(chosen):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            message.append(f"the model's time budget ({budget:.0f} s) was spent after "
+                           f"{asked} of {len(chosen)} functions")  # fmt: skip
+            break
+        cases = [f"- {c.name}: {c.inputs} -> {c.expected}"
+                 for c in (plan.cases if plan else []) if c.target == target.qualname]  # fmt: skip
+        try:
+            code = ask_for_tests(model, target, module=session.module, path=session.path,
+                                 missing=missed(target), example=example,
+                                 cases="\n".join(cases), seconds=left)  # fmt: skip
+        except Exception as exc:  # a provider failure must not lose the verified tests
+            message.append(f"the language model failed: {exc}")
+            break
+        whole += whole_tests(code, target, session.module)
+        calls += calls_from_code(code, names, target.qualname, allowed_imports(code), len(calls))
+    return whole, calls
+
+
+def _model_calls(
+    session: _Session,
+    calls: list[Call],
+    targets: list[Target],
+    branches: set,
+    covered: Coverage,
+    imports: list[str],
+    taken: set[str],
+) -> list[Candidate]:
+    """The model's calls run once through the probe: characterisation tests of those
+    that reach something new (the code under test supplies the expected values)."""
+    if not calls:
+        return []
+    run = session.run({_PROBE_FILE: probe_file(calls, imports)}, [_PROBE_FILE], contexts=True)
+    per_call = {
+        c.id: _context_cov(run, f"{_PROBE_FILE}::test_{c.id}", session.path, branches)
+        for c in calls
+    }
+    estimate = Coverage(set(covered.lines), set(covered.arcs))
+    by_name = {t.qualname: t for t in targets}
+    found, _ = to_candidates(calls, run.probe, per_call, estimate, by_name, tuple(imports))
+    for cand in found:  # the model chose the input: say so in the name and the strategy
+        name = cand.name.replace("test_", "test_model_", 1)
+        cand.code = cand.code.replace(f"def {cand.name}(", f"def {name}(", 1)
+        cand.name, cand.strategy = name, "model"
+    return _unique(found, taken)
 
 
 def _zero(summary: CoverageSummary) -> CoverageSummary:

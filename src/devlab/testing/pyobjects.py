@@ -44,6 +44,7 @@ class ClassInfo:
         self.dunders: set[str] = set()  # every ``__x__`` it defines (``pystate``'s protocols)
         self.methods: list[str] = []  # its public plain methods
         self.lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+        self.bases = [ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases]
         for item in node.body:
             if not isinstance(item, ast.FunctionDef):
                 continue

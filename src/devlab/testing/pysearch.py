@@ -20,10 +20,16 @@ import ast
 import re
 
 from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
-from devlab.testing.pyobjects import class_infos, docstring_builders, object_calls
+from devlab.testing.pyobjects import ClassInfo, class_infos, docstring_builders, object_calls
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
-from devlab.testing.pystate import protocol_calls, state_calls, unbound_calls
+from devlab.testing.pystate import (
+    fill_calls,
+    protocol_calls,
+    state_calls,
+    unbound_calls,
+    writable_classes,
+)
 from devlab.testing.strategies import Call, boundary_calls
 from devlab.testing.targets import Target
 
@@ -33,7 +39,8 @@ _MAX_FIRST = 1200  # calls in the first probe
 _MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
 _MAX_RECEIVERS = 6
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
-_CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", ""]
+# what a returned function is called with: values, and a function (it may be a decorator)
+_CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", "", "lambda *a, **k: len(a)"]
 _STR = re.compile(r"'[^'\\]{1,40}'")
 
 
@@ -68,6 +75,7 @@ class CallPlanner:
         texts = [repr(w) for r in regexes for w in witnesses(r, each)]
         self.texts = list(dict.fromkeys(texts))[:40]
         self.reach = reach(source, targets)
+        self.writable = writable_classes(source)
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
@@ -138,6 +146,8 @@ class CallPlanner:
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
                 calls += state_calls(info, outcomes)
+                if name in self.writable:
+                    calls += fill_calls(info, recv, self._arity(name, info))
         per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
@@ -154,10 +164,19 @@ class CallPlanner:
         calls += self._call_results(needy, outcomes)
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
 
+    def _arity(self, name: str, info: ClassInfo) -> dict[str, int]:
+        """The class's public plain methods -> their required argument counts."""
+        return {
+            t.name: sum(p.default is None for p in t.params)
+            for t in self.targets
+            if t.cls == name and t.name in info.methods and not t.is_static
+        }
+
     def _call_results(
         self, needy: list[Target], outcomes: dict[str, tuple[str, dict]]
     ) -> list[Call]:
-        """A call that returned a function (a decorator, a getter) is called in turn."""
+        """A call that returned a function (a decorator, a getter) is called in turn, and
+        twice in a row."""
         names = {t.qualname for t in needy} | {t.name for t in needy}
         out = []
         for expr, (target, res) in sorted(outcomes.items(), key=lambda kv: len(kv[0]))[:4000]:
@@ -166,6 +185,9 @@ class CallPlanner:
             if target in names or any(f"{n}(" in expr for n in names):
                 for args in _CALL_ARGS:
                     out.append(Call("", target, f"({expr})({args})", False))
+                # called twice with the same argument: what the first call left behind
+                # (a memo, a counter) decides the second
+                out.append(Call("", target, "f(1)", False, setup=(f"f = {expr}", "f(1)")))
         return out[:120]
 
     def _made(self, outcomes: dict[str, tuple[str, dict]]) -> dict[str, list[str]]:

@@ -15,6 +15,13 @@ Three general strategies for ``pysearch.CallPlanner``, none written for one libr
   ``obj.m(args)``) after which the object itself, every other method's first probed call
   and an item/attribute write are observed: the branches that depend on what was done
   to the object before (a frozen mapping refusing a new key) are reached.
+* **Filled containers** (``fill_calls``): an object that takes item writes (its class or
+  a base defines ``__setitem__``, or it is a mapping) gets three of them (``obj['a'] = 1``
+  ... ``obj['c'] = 3``), on its receivers and on a roomier copy of each (small integer
+  arguments raised to 2: a capacity of 0 refuses every item, one of 2 takes two and
+  evicts on the third); then the object, its size, a read, an overwrite and a delete of
+  a present key, and each public method with a present and a missing key are observed:
+  the branches of a bounded or ordered container that only a filled one reaches.
 * **Unbound calls** (``unbound_calls``): a method whose body asks ``isinstance(self, ...)``
   is also called through the class with a plain list as ``self`` (the other branch).
 
@@ -31,7 +38,7 @@ from devlab.testing.pyobjects import ClassInfo, operand
 from devlab.testing.strategies import Call
 from devlab.testing.targets import Target
 
-__all__ = ["protocol_calls", "state_calls", "unbound_calls"]
+__all__ = ["fill_calls", "protocol_calls", "state_calls", "unbound_calls", "writable_classes"]
 
 _BINARY = {
     "__and__": "&", "__or__": "|", "__xor__": "^", "__mul__": "*", "__truediv__": "/",
@@ -176,4 +183,78 @@ def unbound_calls(targets: list[Target]) -> list[Call]:
         tails = [", [2, 3]"] if required else ["", ", [2, 3]"] if t.varargs else [""]
         for tail in tails:
             out.append(Call("", t.qualname, f"{t.cls}.{t.name}([1, 2, 3]{tail})", False))
+    return out
+
+
+_MAPPING_BASES = frozenset({"dict", "MutableMapping", "OrderedDict", "UserDict", "defaultdict"})
+_FILL = ("obj['a'] = 1", "obj['b'] = 2", "obj['c'] = 3")
+_FILL_RECEIVERS = 4
+
+
+def writable_classes(source: str) -> set[str]:
+    """The classes of ``source`` whose instances take item writes: ``__setitem__``
+    defined by the class or a base of the module (private ones too), or a mapping base."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    bases: dict[str, list[str]] = {}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases[node.name] = [ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases]
+            defs = {f.name for f in node.body if isinstance(f, ast.FunctionDef)}
+            if "__setitem__" in defs or _MAPPING_BASES & set(bases[node.name]):
+                found.add(node.name)
+    grew = True
+    while grew:  # a subclass of a writable class is writable
+        more = {c for c, bs in bases.items() if c not in found and found & set(bs)}
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _roomy(recv: str) -> str | None:
+    """``C(0, 1)`` -> ``C(2, 2)``: the receiver with its small integer arguments raised
+    to 2 (None when it has none)."""
+    try:
+        node = ast.parse(recv, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    changed = False
+    for arg in [*node.args, *(k.value for k in node.keywords)]:
+        value = getattr(arg, "value", None)
+        if isinstance(arg, ast.Constant) and type(value) is int and value in (0, 1):
+            arg.value, changed = 2, True
+    return ast.unparse(node) if changed else None
+
+
+def fill_calls(info: ClassInfo, receivers: list[str], arity: dict[str, int]) -> list[Call]:
+    """Observations of filled containers (see the module doc); ``arity`` maps a public
+    method to its required argument count (0 or 1 are called)."""
+    name = info.name
+    chosen: list[str] = []
+    for recv in receivers[:_FILL_RECEIVERS]:
+        chosen += [r for r in (_roomy(recv), recv) if r and r not in chosen]
+    out: list[Call] = []
+    for recv in chosen:
+        out += [
+            _seq(f"{name}.__setitem__", recv, *_FILL),
+            _seq(f"{name}.__len__", recv, *_FILL, expr="len(obj)"),
+            _seq(f"{name}.__iter__", recv, *_FILL, expr="list(obj)"),
+            _seq(f"{name}.__getitem__", recv, *_FILL, expr="obj['c']"),
+            _seq(f"{name}.__contains__", recv, *_FILL, expr="'c' in obj"),
+            _seq(f"{name}.__setitem__", recv, *_FILL, "obj['c'] = 4"),
+            _seq(f"{name}.__delitem__", recv, *_FILL, "del obj['c']"),
+            _seq(f"{name}.__repr__", recv, *_FILL, expr="repr(obj)"),
+        ]
+        if info.dunders & _PICKLE:  # the filled state through a pickle round trip
+            expr = "pickle.loads(pickle.dumps(obj))"
+            call = _seq(f"{name}.__setstate__", recv, *_FILL, expr=expr)
+            out.append(replace(call, imports=("import pickle",)))
+        for method, n in arity.items():
+            args = ["()"] if n == 0 else ["('c')", "('zz')"] if n == 1 else []
+            out += [_seq(f"{name}.{method}", recv, *_FILL, expr=f"obj.{method}{a}") for a in args]
     return out

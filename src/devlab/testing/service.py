@@ -3,6 +3,7 @@ settings configure), test plans, stored results, and the model adapter."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -37,19 +38,77 @@ __all__ = ["generate_for_project", "generate_for_snippet", "get_run", "list_runs
 SNIPPET_PATH = "snippet.py"
 
 
-def llm_model(llm: Any, max_tokens: int = 768) -> ModelFn:
-    """``(system, user) -> reply`` through ``LLMService`` (task kind ``tests``)."""
-    from devlab.llm import ChatMessage, GenerationParams
+class LLMTestModel:
+    """The configured language model for test generation (task kind ``tests``).
 
-    def ask(system: str, user: str) -> str:
+    Called as ``(system, user) -> reply`` (every language's generator). Python
+    generation also uses ``chat`` and, for a base model (``base``: one that only
+    continues text, such as the packaged Gemma 3 270M), ``continue_page``; both stop
+    after ``max_tokens`` or once ``seconds`` have passed, returning what was written by
+    then (the generation is cancelled, not left running); a base model also stops when
+    it repeats a line a third time."""
+
+    def __init__(self, llm: Any, max_tokens: int = 768):
+        self.llm, self.max_tokens = llm, max_tokens
+        self._base: bool | None = None
+
+    @property
+    def base(self) -> bool:
+        if self._base is None:
+            self._base = bool(self.llm.base_model("tests"))
+        return self._base
+
+    def _params(self, stop: list[str] | None = None) -> Any:
+        from devlab.llm import GenerationParams
+
+        return GenerationParams(
+            max_tokens=self.max_tokens, temperature=0.2, seed=0, stop=stop or []
+        )
+
+    def __call__(self, system: str, user: str) -> str:
+        return self.chat(system, user, None)
+
+    def chat(self, system: str, user: str, seconds: float | None) -> str:
+        """The chat answer, cut where ``seconds`` ran out."""
+        from devlab.llm import ChatMessage, Completion
+
         messages = [
             ChatMessage(role="system", content=system),
             ChatMessage(role="user", content=user),
         ]
-        params = GenerationParams(max_tokens=max_tokens, temperature=0.2, seed=0)
-        return llm.chat("tests", messages, params).text
+        deadline = None if seconds is None else time.monotonic() + seconds
+        stream = self.llm.stream("tests", messages, self._params())
+        text = ""
+        try:
+            for piece in stream:
+                if isinstance(piece, Completion):
+                    return piece.text
+                text += piece
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if callable(close):
+                close()  # stops the generation (the provider cancels on close)
+        return text
 
-    return ask
+    def continue_page(self, page: str, seconds: float | None) -> str:
+        """A base model's continuation of ``page``, cut where ``seconds`` ran out."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+
+        from devlab.testing.pymodel import repeating
+
+        def stop_when(text: str) -> int | None:
+            late = deadline is not None and time.monotonic() > deadline
+            return len(text) if late or repeating(text) else None
+
+        params = self._params(stop=["\n# File:", "\nif __name__", "\n```"])
+        return str(self.llm.complete("tests", page, params, stop_when=stop_when).text)
+
+
+def llm_model(llm: Any, max_tokens: int = 768) -> ModelFn:
+    """The model the doors hand to generation (``LLMTestModel`` over ``LLMService``)."""
+    return LLMTestModel(llm, max_tokens)
 
 
 def _with_mutation(
