@@ -51,6 +51,7 @@ from sqlalchemy import bindparam, text
 from devlab.config import Settings
 from devlab.progress import ProgressFn, report
 from devlab.search.embedtext import embedding_text
+from devlab.search.summaries import snapshot_chunks
 from devlab.store import Database, Snapshot, crypto
 
 log = logging.getLogger(__name__)
@@ -105,19 +106,6 @@ def strip_docstring(content: str, docstring: str) -> str | None:
 def _held_out(path: str) -> bool:
     digest = hashlib.blake2b(path.encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big") / 2**32 < HELD_OUT_SHARE
-
-
-def snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
-    """(chunk id, content hash) of the snapshot's chunks, in id order."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT c.id, c.content_hash FROM chunks c JOIN snapshot_files sf "
-                "ON sf.file_id = c.file_id WHERE sf.snapshot_id = :s ORDER BY c.id"
-            ),
-            {"s": snapshot_id},
-        ).all()
-    return [(int(c), str(h)) for c, h in rows]
 
 
 def training_pairs(db: Database, settings: Settings, snapshot_id: int) -> list[Pair]:

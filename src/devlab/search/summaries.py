@@ -182,7 +182,7 @@ def store_for(settings: Settings) -> SummaryStore:
         return _STORES[path]
 
 
-def _snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
+def snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
     """(chunk id, content hash) of the snapshot's chunks, in chunk order."""
     with db.engine.connect() as conn:
         rows = conn.execute(
@@ -222,7 +222,7 @@ def fill(
     """Embed the summaries of the snapshot's chunks that the store lacks (see the
     module docstring); chunks marked done are not read at all. Returns how many
     summaries were embedded."""
-    chunks = _snapshot_chunks(db, snapshot_id)
+    chunks = snapshot_chunks(db, snapshot_id)
     store = store_for(settings)
     done = store.filled(model, (digest for _, digest in chunks))
     pending = [(cid, digest) for cid, digest in chunks if digest not in done]
