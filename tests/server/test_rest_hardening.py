@@ -155,13 +155,13 @@ def test_docs_and_redoc_load_their_assets_from_the_server(server) -> None:
     import re
 
     for page in ("/docs", "/redoc"):
-        html = httpx.get(f"{server}{page}").text
+        html = httpx.get(f"{server}{page}", timeout=60).text  # slow cores: no 5 s default
         urls = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?['"]([^'"]+)['"]""", html)
         assets = [a or b for a, b in urls]
         assert assets, html[:500]
         for asset in assets:
             assert asset.startswith("/"), f"{page} loads {asset} from elsewhere"
-            resp = httpx.get(f"{server}{asset}")
+            resp = httpx.get(f"{server}{asset}", timeout=60)
             assert resp.status_code == 200 and len(resp.content) > 100, asset
 
 
