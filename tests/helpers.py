@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
+
+import numpy as np
+
+from devlab.search.embedtext import words
 
 SAMPLE = {
     "shop/__init__.py": '"""A tiny shop."""\n',
@@ -184,3 +190,20 @@ FLASK_CMDI = (
     "    host = request.args['host']\n"
     "    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"
 )
+
+
+class HashEmbedder:
+    """Unit bag-of-words vectors (identifier parts hashed into 256 dimensions)."""
+
+    key = "hash:test:256"
+    dim = 256
+
+    def embed(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", words(text)):
+                if len(word) > 2:
+                    out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] /= norm if norm else 1.0
+        return out

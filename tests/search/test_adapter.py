@@ -11,9 +11,6 @@ own pairs can. The packaged model's gain is measured by the benchmark
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pytest
 
@@ -22,26 +19,7 @@ from devlab.search import adapter as adapter_mod
 from devlab.search import indexer as indexer_mod
 from devlab.search import retrieval as retrieval_mod
 from devlab.search.adapter import first_sentence, fit, pair_mrr, strip_docstring
-from devlab.search.embedtext import words
-from helpers import write_tree
-
-
-class HashEmbedder:
-    """Unit bag-of-words vectors (identifier parts hashed into 256 dimensions)."""
-
-    key = "hash:test:256"
-    dim = 256
-
-    def embed(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", words(text)):
-                if len(word) > 2:
-                    out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-            norm = np.linalg.norm(out[i])
-            out[i] /= norm if norm else 1.0
-        return out
-
+from helpers import HashEmbedder, write_tree
 
 VERBS = {"erase": "delete", "fetch": "load", "keep": "save", "draw": "render", "audit": "verify"}
 NOUNS = {

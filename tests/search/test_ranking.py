@@ -8,9 +8,6 @@ model's ranking is measured by benchmarks/bench_retrieval_large.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pytest
 
@@ -38,7 +35,7 @@ from devlab.search.ranking import (
     rerank,
     summary,
 )
-from helpers import write_tree
+from helpers import HashEmbedder, write_tree
 
 METHOD_CHUNK = (
     "# File: django/db/models/query.py\n# Class: QuerySet\n"
@@ -47,23 +44,6 @@ METHOD_CHUNK = (
     '    """Return a new QuerySet instance that will select related objects."""\n'
     "    obj = self._chain()\n"
 )
-
-
-class HashEmbedder:
-    """Unit bag-of-words vectors (identifier parts hashed into 256 dimensions)."""
-
-    key = "hash:test:256"
-    dim = 256
-
-    def embed(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", words(text)):
-                if len(word) > 2:
-                    out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-            norm = np.linalg.norm(out[i])
-            out[i] /= norm if norm else 1.0
-        return out
 
 
 def test_context_line_names_kind_class_and_module_in_words():
