@@ -15,7 +15,7 @@ if TYPE_CHECKING:
         recover_interrupted,
         validate_project_name,
     )
-    from devlab.codebase.languages import PARSED_LANGUAGES, detect_language
+    from devlab.codebase.languages import PARSED_LANGUAGES, detect_language, extensions_of
     from devlab.codebase.models import (
         FileContent,
         FileList,
@@ -68,6 +68,7 @@ _LAZY = {
     "default_workers": "devlab.codebase.parallel",
     "delete_project": "devlab.codebase.removal",
     "detect_language": "devlab.codebase.languages",
+    "extensions_of": "devlab.codebase.languages",
     "file_text": "devlab.codebase.projects",
     "get_language": "devlab.codebase.grammars",
     "get_or_create_project": "devlab.codebase.ingest",
@@ -113,6 +114,7 @@ __all__ = [
     "default_workers",
     "delete_project",
     "detect_language",
+    "extensions_of",
     "file_text",
     "get_language",
     "get_or_create_project",

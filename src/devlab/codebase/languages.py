@@ -98,6 +98,12 @@ TEXT_LANGUAGES: frozenset[str] = LANGUAGES - PARSED_LANGUAGES
 _VERSION_SUFFIX = re.compile(r"(?<![\d.])[\d.]+$")
 
 
+def extensions_of(*languages: str) -> dict[str, str]:
+    """The file extensions (``".ts"``) of ``languages``, mapped to their language id, in
+    the table's order: for code that must recognise files the way ingestion does."""
+    return {ext: lang for ext, lang in _EXTENSIONS.items() if lang in languages}
+
+
 def detect_language(path: str, head: bytes = b"") -> str | None:
     """The language id of a file from its name, else from a shebang in ``head``.
 

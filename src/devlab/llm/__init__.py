@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from devlab.llm.chat_templates import instruction_prompt, load_chat_template, render_chat
     from devlab.llm.codeblocks import fenced_blocks, normalize_language
     from devlab.llm.deployed import REGISTRY_PROVIDER, DeployedVersion, home_path, version_provider
+    from devlab.llm.ggufread import fast_gguf_reads, read_gguf
     from devlab.llm.prompts import SUFFIX, fence, render_prompt_blocks, template_version
     from devlab.llm.providers.hf import (
         TOKENS_FILE,
@@ -83,6 +84,7 @@ _LAZY = {
     "adapter_vocab_size": "devlab.llm.providers.hf",
     "assemble_gguf": "devlab.llm.weights",
     "ensure_packaged_model": "devlab.llm.weights",
+    "fast_gguf_reads": "devlab.llm.ggufread",
     "fence": "devlab.llm.prompts",
     "fenced_blocks": "devlab.llm.codeblocks",
     "grow_vocab": "devlab.llm.providers.hf",
@@ -95,6 +97,7 @@ _LAZY = {
     "normalize_language": "devlab.llm.codeblocks",
     "packaged_model_dir": "devlab.llm.weights",
     "parse_since": "devlab.llm.usage",
+    "read_gguf": "devlab.llm.ggufread",
     "read_marker": "devlab.llm.weights",
     "read_tokens_file": "devlab.llm.providers.hf",
     "render_chat": "devlab.llm.chat_templates",
@@ -138,6 +141,7 @@ __all__ = [
     "check_syntax",
     "ensure_packaged_model",
     "extract_code",
+    "fast_gguf_reads",
     "fence",
     "fenced_blocks",
     "fit_context",
@@ -152,6 +156,7 @@ __all__ = [
     "normalize_language",
     "packaged_model_dir",
     "parse_since",
+    "read_gguf",
     "read_marker",
     "read_tokens_file",
     "render_chat",

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from devlab.codebase import get_parser
+from devlab.codebase import extensions_of, get_parser
 from devlab.reverse.models import Finding
 from devlab.reverse.security_ts_core import FileAnalysis
 from devlab.reverse.security_ts_core_rules import unredact
@@ -59,16 +59,7 @@ __all__ = [
     "scan_js_project",
 ]
 
-JS_EXTENSIONS: dict[str, str] = {
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-}
+JS_EXTENSIONS: dict[str, str] = extensions_of("javascript", "typescript", "tsx")
 MAX_REEXPORT_DEPTH = 4
 MAX_DEPENDENCIES = 16
 MAX_DEPENDENCY_DEPTH = 3

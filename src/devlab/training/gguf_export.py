@@ -108,7 +108,9 @@ def export_gguf_from_template(
             "(convert_hf_to_gguf.py on PATH)"
         )
     arch, norm_plus_one = SUPPORTED[model_type]
-    reader = gguf.GGUFReader(str(template))
+    from devlab.llm import read_gguf
+
+    reader = read_gguf(template)
     if str(reader.fields["general.architecture"].contents()) != arch:
         raise ComponentUnavailable(f"GGUF export: the template {template} is not a {arch} model")
     names = gguf.get_tensor_name_map(
@@ -163,13 +165,16 @@ def _verify(model: Any, path: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM
 
+    from devlab.llm import fast_gguf_reads
+
     with tempfile.TemporaryDirectory(prefix="devlab-gguf-check-") as tmp:
         link = Path(tmp) / "model.gguf"
         try:
             link.symlink_to(path.resolve())
         except OSError:
             shutil.copy2(path, link)
-        loaded = AutoModelForCausalLM.from_pretrained(tmp, gguf_file=link.name)
+        with fast_gguf_reads():
+            loaded = AutoModelForCausalLM.from_pretrained(tmp, gguf_file=link.name)
     ids = torch.tensor([[2, *range(1000, 1024)]])  # <bos> and ordinary pieces
     with torch.no_grad():
         want = model(input_ids=ids).logits.float()
