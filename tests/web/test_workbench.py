@@ -707,7 +707,7 @@ def _route_pattern(template: str) -> re.Pattern[str]:
 def test_every_ui_call_is_a_documented_route(server, api_calls):
     """The route table of the front end, and every call the pages made in these
     scenarios, match a path + method of the server's OpenAPI document."""
-    spec = httpx.get(f"{server}/openapi.json").json()
+    spec = httpx.get(f"{server}/openapi.json", timeout=60).json()  # built on first use
     documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
     source = (REPO / "web" / "src" / "api.ts").read_text(encoding="utf-8")
     table = re.findall(r'^\s+\w+: \["(GET|POST|PATCH|PUT|DELETE)", "([^"]+)"\]', source, re.M)
