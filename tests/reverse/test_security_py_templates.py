@@ -9,7 +9,7 @@ from devlab.reverse.security import scan_source
 from devlab.reverse.security.python_templates import unescaped_names
 
 HEAD = (
-    "import jinja2\nfrom flask import Flask, request, render_template_string\n"
+    "import jinja2\nfrom flask import Flask, request, render_template, render_template_string\n"
     "from markupsafe import Markup, escape\n"
     "app = Flask(__name__)\n"
     "plain = jinja2.Environment(loader=jinja2.BaseLoader())\n"
@@ -70,3 +70,24 @@ def test_markup_interpolation_escapes_its_arguments() -> None:
     # the template text itself is still the sink
     assert xss("return Markup('<b>%s</b>' % name)") == 1
     assert xss("return Markup('<b>' + name + '</b>')") == 1
+
+
+def test_an_app_that_turns_autoescape_off_renders_raw() -> None:
+    off = HEAD.replace(
+        "app = Flask(__name__)\n", "app = Flask(__name__)\napp.jinja_env.autoescape = False\n"
+    )
+
+    def found(body: str, head: str) -> int:
+        code = head + "".join("        " + line + "\n" for line in body.splitlines())
+        return sum(
+            1
+            for f in scan_source("views.py", code)
+            if f.cwe == "CWE-79" and f.severity in ("medium", "high", "critical")
+        )
+
+    assert found("return render_template('page.html', who=name)", off) == 1
+    assert found("return render_template_string('<b>{{ n }}</b>', n=name)", off) == 1
+    # autoescaping left on, or a constant / escaped value with it off
+    assert found("return render_template('page.html', who=name)", HEAD) == 0
+    assert found("return render_template('page.html', who=escape(name))", off) == 0
+    assert found("return render_template('page.html', who='x')", off) == 0

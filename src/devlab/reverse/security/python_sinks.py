@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
-from devlab.reverse.security.python_templates import MARKUP_CLASSES, TemplateRules
+from devlab.reverse.security.python_templates import (
+    FLASK_RENDERS,
+    MARKUP_CLASSES,
+    TemplateRules,
+)
 from devlab.reverse.security_ts_core import (
     CLI_PRESET,
     SHELL_FLAGS,
@@ -193,6 +197,10 @@ class SinkRules(TemplateRules):
         if san is None and q:  # identifier quoting by method name (connection.ops.quote_name)
             kinds = model.raw.get("sanitiser_methods", {}).get(q.rsplit(".", 1)[-1])
             san = frozenset(kinds) if kinds else None
+        if san is not None and q in FLASK_RENDERS and self.flask_autoescape_off():
+            san = None  # the app turned autoescaping off: the render escapes nothing
+            self.template_sinks(node, q, method, recv, pos, kw, kw_t)
+            return union(recv_t, every)
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
         if q == "re.sub" and len(pos) == 3 and set(kw) <= {"flags"} and not splat:

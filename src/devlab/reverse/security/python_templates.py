@@ -62,6 +62,9 @@ def _escaped_before_safe(filters: list[str]) -> bool:
     return any(f in _ESCAPING for f in filters[:cut])
 
 
+_GLOBAL_OFF = re.compile(rb"\.jinja_env\.autoescape\s*=\s*False\b")
+FLASK_RENDERS = frozenset({"flask.render_template", "flask.render_template_string"})
+
 MARKUP_CLASSES = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 RENDER_METHODS = frozenset({"render", "render_async", "stream", "generate"})
 
@@ -86,8 +89,12 @@ class TemplateRules(ConfigRules):
         kw_t: dict[str, list[Taint]],
     ) -> None:
         """Request data handed to a template under a name it renders unescaped."""
+        if q == "flask.render_template" and self.flask_autoescape_off():
+            for name in sorted(kw_t):  # a template file: every variable may be raw
+                self.sink("xss", kw[name], kw_t[name], f"sink: {q}() with autoescape off")
+            return
         if q == "flask.render_template_string" and pos:
-            source, autoescape, label = self.fold(pos[0]), True, q
+            source, autoescape, label = self.fold(pos[0]), not self.flask_autoescape_off(), q
         elif method in RENDER_METHODS and recv is not None:
             found = self.template_of(recv)
             if found is None:
@@ -115,6 +122,13 @@ class TemplateRules(ConfigRules):
                 "xss", ctx_nodes[name], ctx[name],
                 f"sink: {label}() renders '{name}' unescaped (|safe / autoescape off)",
             )  # fmt: skip
+
+    def flask_autoescape_off(self) -> bool:
+        """The file turns Flask's autoescaping off (``app.jinja_env.autoescape = False``)."""
+        fa = self.fa
+        if fa.autoescape_off is None:  # once per file: a search of the whole text
+            fa.autoescape_off = _GLOBAL_OFF.search(fa.src) is not None
+        return fa.autoescape_off
 
     def template_of(self, recv: Node, depth: int = 0) -> tuple[object, bool, str] | None:
         """(template source, autoescape, label) of ``jinja2.Template(src)`` or
