@@ -106,6 +106,11 @@ class JSScan(JSCalls):
             self.code_ctors.add(name)
         elif self.cond == 0:
             self.code_ctors.discard(name)
+        compiled = self.compiled_template(value)
+        if compiled is not None:
+            self.templates[name] = compiled
+        elif self.cond == 0:
+            self.templates.pop(name, None)
         if value.type == "regex":
             self.regexes[name] = text
         elif value.type == "new_expression" and text.startswith("new RegExp("):

@@ -76,6 +76,8 @@ class JSScanBase(Scan):
         self.digests: dict[str, str] = {}  # variable -> weak hash algorithm
         self.code_ctors: set[str] = set()  # variables holding Function (or its async twin)
         self.regexes: dict[str, str] = {}  # variable -> the regex literal it holds
+        # variable -> (syntax, source, noEscape) of the literal template it was compiled from
+        self.templates: dict[str, tuple[str, str, bool]] = {}
         self.plain_responses: set[str] = set()  # res objects given a non-HTML content type
         # object -> taint key -> the property paths it was stored under (``q.yaml = v``):
         # a read of another property (``q.root``) does not see it

@@ -18,6 +18,7 @@ from devlab.reverse.security_ts_core import (
     MAX_SUMMARY_NESTING,
     FileAnalysis,
     union,
+    unwrap,
 )
 from devlab.reverse.security_ts_js_scan_sinks import JSSinks
 from devlab.reverse.security_ts_js_tables import (
@@ -33,6 +34,13 @@ from devlab.reverse.security_ts_js_tables import (
     SANITISERS,
     global_name,
     replace_filter_kinds,
+)
+from devlab.reverse.security_ts_js_templates import (
+    ENGINES,
+    SAFE_STRINGS,
+    literal_text,
+    options_no_escape,
+    raw_names,
 )
 from devlab.reverse.taint import Taint
 
@@ -136,6 +144,8 @@ class JSCalls(JSSinks):
         elif q == "URL" and args and ROOTED_LITERAL.match(fa.text(args[0])):
             # new URL("/login", request.url): the request only gives the origin back
             return self.sanitise(all_t, frozenset({"redirect", "ssrf"}), node, "a rooted path")
+        elif q in SAFE_STRINGS and arg_t:
+            self.sink("xss", node, arg_t[0], f"sink: new {q}() (rendered unescaped)")
         elif (
             q in ("Response", "NextResponse")
             and len(args) > 1
@@ -184,6 +194,9 @@ class JSCalls(JSSinks):
             kept = replace_filter_kinds(fa, args)
             if kept:  # s.replace(/[^a-z0-9]/g, ""): only an allow-listed alphabet is left
                 return self.sanitise(recv_t, kept, node, f".{method}() to an allow-list")
+        rendered = self.render_template(fn, q, args, arg_t)
+        if rendered is not None:
+            return rendered
         # a module function given the whole request returns request data: parseurl(req)
         if (
             (fa.aliases.get(fa.text(fn)) or (recv is not None and fa.aliases.get(recv_text)))
@@ -212,6 +225,72 @@ class JSCalls(JSSinks):
         if recv is not None and fa.aliases.get(recv_text) is not None:
             return all_args  # module function: the result carries its arguments
         return union(recv_t, all_args)
+
+    def compiled_template(self, node: Node) -> tuple[str, str, bool] | None:
+        """(syntax, source, noEscape) of ``Handlebars.compile(LITERAL, opts)``."""
+        node = unwrap(node)
+        if node.type != "call_expression":
+            return None
+        spec = ENGINES.get(self.fa.qual(node.child_by_field_name("function")))
+        args_node = node.child_by_field_name("arguments")
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+        if spec is None or not spec[1] or not args:
+            return None
+        text = literal_text(self.fa, args[0])
+        if text is None:
+            return None
+        opts = self.fa.text(args[1])[:500] if len(args) > 1 else ""
+        return spec[0], text, options_no_escape(opts)
+
+    def render_template(
+        self, fn: Node, q: str, args: list[Node], arg_t: list[list[Taint]]
+    ) -> list[Taint] | None:
+        """A literal template rendered with data (``ejs.render(src, data)``,
+        ``Handlebars.compile(src)(data)``, ``tpl(data)``): values read by a raw expression
+        keep their XSS taint, the others come out escaped (``security_ts_js_templates``)."""
+        spec = ENGINES.get(q)
+        found: tuple[str, str, bool] | None = None
+        at = 0
+        if spec is not None and not spec[1] and args:
+            text = literal_text(self.fa, args[0])
+            found, at = ((spec[0], text, False), 1) if text is not None else (None, 0)
+        elif fn.type == "identifier":
+            found = self.templates.get(self.fa.text(fn))
+        elif fn.type == "call_expression":
+            found = self.compiled_template(fn)
+        if found is None:
+            return None
+        raw = raw_names(*found)
+        data = unwrap(args[at]) if at < len(args) else None
+        data_t = arg_t[at] if at < len(arg_t) else []
+        if raw is None or data is None:
+            return data_t
+        xss = frozenset({"xss"})
+        if data.type != "object":
+            return data_t if raw else self.sanitise(data_t, xss, data, "an escaping template")
+        out: list[Taint] = []
+        for pair in data.named_children:
+            if pair.type == "shorthand_property_identifier":
+                key, value = self.fa.text(pair), pair
+            elif pair.type == "pair":
+                k = pair.child_by_field_name("key")
+                key = self.fa.text(k).strip("'\"") if k is not None else ""
+                v = pair.child_by_field_name("value")
+                if v is None:
+                    continue
+                value = v
+            else:  # a spread: any of its keys may be raw
+                return data_t if raw else self.sanitise(data_t, xss, data, "an escaping template")
+            saved = self.fa.best
+            self.fa.best = dict(saved)  # evaluated once already: no second report
+            try:
+                t = self.env.get(key, []) if value is pair else self.eval(value)
+            finally:
+                self.fa.best = saved
+            if key not in raw:
+                t = self.sanitise(t, xss, value, "an escaping template")
+            out = union(out, t)
+        return out
 
     def call_project(
         self, node: Node, fn: Node, q: str, args: list[Node], arg_t: list[list[Taint]]

@@ -492,6 +492,10 @@ class PyScan(SinkRules, Scan):
         redirect to); any other operator joins its operands."""
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         op = self.fa.text(node.child_by_field_name("operator"))
+        if op == "%" and left is not None and right is not None and self.markup_call(left):
+            # Markup("<b>%s</b>") % x escapes x, as Jinja2 does
+            xss = frozenset({"xss"})
+            return union(self.eval(left), self.sanitise(self.eval(right), xss, node, "Markup %"))
         if op == "+" and self.fold(left) == "/" and right is not None and right.type == "call":
             fn = right.child_by_field_name("function")
             argl = right.child_by_field_name("arguments")

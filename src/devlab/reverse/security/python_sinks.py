@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
-from devlab.reverse.security.python_config import ConfigRules
+from devlab.reverse.security.python_templates import (
+    FLASK_RENDERS,
+    MARKUP_CLASSES,
+    TemplateRules,
+)
 from devlab.reverse.security_ts_core import (
     CLI_PRESET,
     SHELL_FLAGS,
@@ -54,7 +58,7 @@ BOOLEAN_METHODS = frozenset(
 XML_DANGER = {"resolve_entities": True, "no_network": False, "load_dtd": True, "huge_tree": True}
 
 
-class SinkRules(ConfigRules):
+class SinkRules(TemplateRules):
     """Mixed into ``PyScan``: everything that looks at a call."""
 
     fa: PyAnalysis
@@ -193,6 +197,10 @@ class SinkRules(ConfigRules):
         if san is None and q:  # identifier quoting by method name (connection.ops.quote_name)
             kinds = model.raw.get("sanitiser_methods", {}).get(q.rsplit(".", 1)[-1])
             san = frozenset(kinds) if kinds else None
+        if san is not None and q in FLASK_RENDERS and self.flask_autoescape_off():
+            san = None  # the app turned autoescaping off: the render escapes nothing
+            self.template_sinks(node, q, method, recv, pos, kw, kw_t)
+            return union(recv_t, every)
         if san is not None:
             return self.sanitise(union(recv_t, every), san, node, q or "")
         if q == "re.sub" and len(pos) == 3 and set(kw) <= {"flags"} and not splat:
@@ -206,6 +214,10 @@ class SinkRules(ConfigRules):
             if kept:
                 kept |= {"exec"} if "code" in kept else set()
                 return self.sanitise(pos_t[2], kept, node, "re.sub() to an allow-list")
+        if method == "format" and recv is not None and self.markup_call(recv):
+            # Markup("<b>{}</b>").format(x) escapes x (the template itself is checked as a sink)
+            return union(recv_t, self.sanitise(every, frozenset({"xss"}), node, "Markup.format"))
+        self.template_sinks(node, q, method, recv, pos, kw, kw_t)
         ctx = (q, method, recv, recv_t, pos, pos_t, kw, kw_t, splat)
         self.call_sinks(node, *ctx)
         self.call_config(node, *ctx)
@@ -235,6 +247,12 @@ class SinkRules(ConfigRules):
                 self.keys.pop(name, None)
             return []
         return union(recv_t, every)
+
+    def markup_call(self, n: Node) -> bool:
+        """``Markup(...)`` (markupsafe / flask / jinja2): its ``%`` and ``.format`` escape."""
+        return (
+            n.type == "call" and self.fa_qual(n.child_by_field_name("function")) in MARKUP_CLASSES
+        )
 
     def call_args(self, argl: Node | None) -> tuple[list[Node], dict[str, Node], bool]:
         """A call's positional arguments (splats included), keyword arguments by name,

@@ -181,6 +181,7 @@ class PyAnalysis(FileAnalysis):
         self.module_flags: dict[str, set[str]] = {}
         self.project: PythonProject | None = None
         self.hardened: frozenset[str] | None = None  # modules hardened in this file
+        self.autoescape_off: bool | None = None  # app.jinja_env.autoescape = False here
         self.dependency = False  # analysed because another file calls into it
         self.cross_file: set[str] = set()  # other files where this one's data hit a sink
         self.prepared = False
