@@ -20,9 +20,13 @@ from tree_sitter import Node
 from devlab.reverse.security.python_config import ConfigRules
 from devlab.reverse.taint import Taint
 
-# {{ expr }} with its filters; the first name of the expression is what the caller passed
-_EXPR = re.compile(r"\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}\}", re.S)
-_BLOCK_OFF = re.compile(r"\{%-?\s*autoescape\s+false\s*-?%\}(.*?)\{%-?\s*endautoescape", re.S)
+# {{ expr }} with its filters; the first name of the expression is what the caller passed.
+# Linear on hostile text (tests/test_regex_linear.py): the expression's tail is bounded and
+# possessive, and the autoescape blocks' ends are paired with their starts outside the regex
+# (a lazy ``(.*?)`` to the end tag rescans the rest of the text for every unclosed start).
+_EXPR = re.compile(r"\{\{-?\s*+([A-Za-z_][A-Za-z0-9_]*+)([^}]{0,400}+)\}\}")
+_BLOCK_START = re.compile(r"\{%-?\s*+autoescape\s++false\s*+-?%\}")
+_BLOCK_END = re.compile(r"\{%-?\s*+endautoescape")
 _FILTER = re.compile(r"\|\s*([A-Za-z_][A-Za-z0-9_]*)")
 _ESCAPING = frozenset({"e", "escape", "forceescape", "urlencode", "int", "float", "length",
                        "count", "tojson"})  # fmt: skip
@@ -40,7 +44,7 @@ def unescaped_names(template: str, autoescape: bool) -> set[str]:
     autoescaping off) carries no escaping filter.
     """
     out: set[str] = set()
-    off_spans = [m.span(1) for m in _BLOCK_OFF.finditer(template)]
+    off_spans = _off_spans(template)
     for m in _EXPR.finditer(template):
         name, rest = m.group(1), m.group(2)
         filters = _filters(rest)
@@ -53,6 +57,20 @@ def unescaped_names(template: str, autoescape: bool) -> set[str]:
         if off and not any(f in _ESCAPING for f in filters):
             out.add(name)
     return out
+
+
+def _off_spans(template: str) -> list[tuple[int, int]]:
+    """The spans inside ``{% autoescape false %} ... {% endautoescape``: each start with
+    the first end after it (one pass over the starts and the ends)."""
+    ends = [m.start() for m in _BLOCK_END.finditer(template)]
+    spans, i = [], 0
+    for start in _BLOCK_START.finditer(template):
+        while i < len(ends) and ends[i] < start.end():
+            i += 1
+        if i == len(ends):
+            break
+        spans.append((start.end(), ends[i]))
+    return spans
 
 
 def _escaped_before_safe(filters: list[str]) -> bool:
