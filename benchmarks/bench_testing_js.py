@@ -137,6 +137,8 @@ def main() -> None:
     parser.add_argument("--set", choices=["tuning", "held-out"], default="tuning")
     parser.add_argument("--framework", default="node:test")
     parser.add_argument("--model", action="store_true", help="also with the language model")
+    parser.add_argument("--models-dir", default=None,
+                        help="where the packaged model is converted once")  # fmt: skip
     parser.add_argument("--mutation", action="store_true",
                         help="also the kept tests' mutation score (node:test)")  # fmt: skip
     args = parser.parse_args()
@@ -146,7 +148,8 @@ def main() -> None:
           + (" mutation score |" if args.mutation else ""))  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|" + ("---|" if args.mutation else ""))
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(home=Path(tmp) / "home")
+        models = {"llm_models_dir": Path(args.models_dir)} if args.models_dir else {}
+        settings = load_settings(home=Path(tmp) / "home", **models)
         bench = Workbench.open(settings)
         try:
             for spec in args.packages or {"tuning": PACKAGES, "held-out": HELD_OUT}[args.set]:
