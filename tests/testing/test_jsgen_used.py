@@ -112,3 +112,80 @@ def test_regex_witnesses_and_option_objects_reach_every_branch(lab_settings: Set
     assert "get: (" in code  # the helper's typeof obj.get === 'function'
     assert 'style: "quoted"' in code  # a case of a property read through `var opt = options`
     assert result.suspected_bugs == []
+
+
+# A module whose branches need (i15p): every case of a switch on what a regex took apart
+# (more cases than the regex's own witnesses name), numbers past thresholds the file
+# computes (`1 << 30`, `Math.pow(1024, 4)`), and an option compared with `false`.
+THRESHOLDS = r"""'use strict';
+var MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
+  'september', 'october', 'november', 'december'];
+var WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+var sec = 1000;
+var min = sec * 60;
+var hour = min * 60;
+var day = hour * 24;
+var SIZES = {
+  b: 1,
+  kb: 1 << 10,
+  mb: 1 << 20,
+  gb: 1 << 30,
+  tb: Math.pow(1024, 4),
+};
+
+var UNIT =
+  /^(\d+(?:\.\d+)?) *(ms|msecs?|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)$/i;
+
+function duration(val) {
+  if (typeof val === 'string' && val.length > 0) return parse(val);
+  throw new TypeError('val is not a non-empty string');
+}
+
+function parse(text) {
+  var match = UNIT.exec(text);
+  if (!match) return null;
+  var n = parseFloat(match[1]);
+  switch (match[2].toLowerCase()) {
+    case 'days': case 'day': case 'd':
+      return n * day;
+    case 'hours': case 'hour': case 'hrs': case 'hr': case 'h':
+      return n * hour;
+    case 'minutes': case 'minute': case 'mins': case 'min': case 'm':
+      return n * min;
+    case 'seconds': case 'second': case 'secs': case 'sec': case 's':
+      return n * sec;
+    case 'msecs': case 'msec': case 'ms':
+      return n;
+  }
+}
+
+function size(bytes, options) {
+  if (!Number.isFinite(bytes)) return null;
+  var unit = 'B';
+  if (bytes >= SIZES.tb) unit = 'TB';
+  else if (bytes >= SIZES.gb) unit = 'GB';
+  else if (bytes >= SIZES.mb) unit = 'MB';
+  else if (bytes >= SIZES.kb) unit = 'KB';
+  var text = (bytes / SIZES[unit.toLowerCase()]).toFixed(1) + unit;
+  if (options && options.spaced === false) return text;
+  return text.replace(/([A-Z]+)$/, ' $1');
+}
+
+module.exports = { duration, size, names: MONTHS.concat(WEEKDAYS) };
+"""
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_switch_cases_computed_thresholds_and_false_options(lab_settings: Settings) -> None:
+    settings = lab_settings.model_copy(update={"testing_mutant_keep": False})
+    pf = ProjectFiles("units", None, None, {"units.js": THRESHOLDS},
+                      manifests={"package.json": "{}"})  # fmt: skip
+    result = generate_js_tests(pf, settings, path="units.js", target_coverage=100,
+                               properties=False)  # fmt: skip
+    assert result.after.line_percent == 100, result.test_code
+    assert result.after.branch_percent == 100, result.test_code
+    code = result.test_code
+    assert "1099511627776" in code  # Math.pow(1024, 4): the TB threshold, by value
+    assert "spaced: false" in code
+    assert all(k.runs == ["passed"] * 3 for k in result.kept)

@@ -337,6 +337,7 @@ function witnessValues(scopes) {
   const wit = (rs, n = 3) => rs.forEach((r) => r.witnesses.slice(0, n).forEach((w) => out.push(w)));
   if (outward && !direct.length) wit(imported);
   wit(own, per);
+  out.push(...labelledWitnesses(scopes, own));
   for (let i = 0; i < own.length; i++) {
     for (let j = i + 1; j < own.length && j < i + 3; j++) {
       const a = own[i].witnesses[0]; const b = own[j].witnesses;
@@ -351,8 +352,66 @@ function witnessValues(scopes) {
     wit(imported);
     for (const r of own) for (const w of r.witnesses.slice(0, 3)) for (const m of imported) out.push(w + m.witnesses[0], w + m.witnesses.slice(-1)[0]);
   }
-  return [...new Set(out)].slice(0, 40).map((w) => JSON.stringify(w));
+  return [...new Set(out)].slice(0, 64).map((w) => JSON.stringify(w));
 }
+
+function caseLabels(scopes) {
+  // the string labels the body (and the helpers a parameter goes to) switch on
+  const out = [];
+  for (const [text] of scopes) {
+    for (const m of text.matchAll(/\bcase\s+(["'])([^"'\\\n]{1,30})\1\s*:/g)) if (!out.includes(m[2])) out.push(m[2]);
+  }
+  return out.slice(0, 60);
+}
+
+function labelledWitnesses(scopes, regexes) {
+  // strings a regex accepts that end in (or hold) each case label: a value the regex
+  // takes apart and the body then switches on (`/^(\d+) *(ms|s|h)$/`, `case 'secs':`)
+  // reaches every case, where the regex's own witnesses name only some alternatives
+  const labels = caseLabels(scopes);
+  const out = [];
+  for (const r of labels.length ? regexes : []) {
+    let re;
+    try { re = new RegExp(r.pattern, (r.flags || '').replace(/[gy]/g, '')); } catch (e) { continue; }
+    const ws = r.witnesses.slice(0, 4);
+    for (const c of labels) {
+      const tries = [];
+      for (const w of ws) {
+        tries.push(w.replace(/[A-Za-z]+$/, c), w + c, w.replace(/^[A-Za-z]+/, c), c + w);
+        for (const other of labels) if (other !== c && w.includes(other)) tries.push(w.replace(other, c));
+      }
+      tries.push(c, `1${c}`, `1 ${c}`);
+      const hit = tries.find((t) => !ws.includes(t) && re.test(t));
+      if (hit !== undefined && !out.includes(hit)) out.push(hit);
+    }
+  }
+  return out;
+}
+
+function computedNumbers() {
+  // the file's numbers computed from literals and names before them (`var d = h * 24`,
+  // `gb: 1 << 30`, `pb: Math.pow(1024, 5)`): thresholds a body compares with by name
+  // (`mag >= map.pb`), each and half as much again (`msAbs >= n * 1.5`)
+  const known = Object.create(null);
+  const out = [];
+  const re = /(?:\b(?:var|let|const)\s+|[{,]\s*)([A-Za-z_$][\w$]*)\s*[=:]\s*(?=([^;\n{}]{1,80}))/g;
+  for (const m of source.matchAll(re)) {
+    const expr = (splitTop(m[2])[0] || '').trim();
+    if (!/^[\w$\s.*+\-/%()<>,]+$/.test(expr) || !/\d/.test(expr)) continue;  // arithmetic only
+    const names = expr.match(/(?<![\w$.])[A-Za-z_$][\w$.]*/g) || [];
+    if (!names.every((n) => n === 'Math.pow' || n in known)) continue;
+    let v;
+    try {
+      v = new Function('Math', ...Object.keys(known), `return (${expr});`)(Math, ...Object.values(known));
+    } catch (e) { continue; }
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) < 2 || Object.values(known).includes(v)) continue;
+    known[m[1]] = v;
+    out.push(v);
+    if (out.length >= 12) break;
+  }
+  return out.flatMap((v) => [String(v), String(v * 1.5)]);
+}
+let fileNumbers = [];  // computedNumbers() of the file, set by probe()
 
 function kindsOf(scopes, names) {
   // how the body tests a value: typeof, Array.isArray, Number.isFinite, instanceof
@@ -417,7 +476,7 @@ function propValues(scopes, prop, pools) {
           out.push(/^'/.test(c[1]) ? JSON.stringify(c[1].slice(1, -1)) : c[1]);
         }
       }
-      for (const m of text.matchAll(new RegExp(`(?<![\\w$.]|typeof\\s+)${esc(n)}\\s*[!=]==?\\s*(["'][^"'\\n]{0,40}["']|-?\\d+(?:\\.\\d+)?)`, 'g'))) {
+      for (const m of text.matchAll(new RegExp(`(?<![\\w$.]|typeof\\s+)${esc(n)}\\s*[!=]==?\\s*(["'][^"'\\n]{0,40}["']|-?\\d+(?:\\.\\d+)?|(?:true|false|null)(?![\\w$]))`, 'g'))) {
         out.push(/^["']/.test(m[1]) ? JSON.stringify(m[1].slice(1, -1)) : m[1]);
       }
     }
@@ -523,7 +582,7 @@ function callsOf(entry, pools, jsdoc, maxCalls) {
     for (const v of second) for (const c of spread) add([c, v, ...base.slice(2)]);
   }
   try {
-    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 3 - out.length));
+    return out.concat(usedCalls(params, declared, pools, entry, base, seen, maxCalls * 4 - out.length));
   } catch (e) {  // a reading of the body these heuristics get wrong costs its calls only
     return out;
   }
@@ -539,17 +598,20 @@ function usedCalls(params, declared, pools, entry, base, seen, room) {
     const d = declared && declared[i];
     const kinds = kindsOf(scopes, [p.name]);
     const kind = d && d.t ? (T.fits(d.t, '""') ? 'string' : T.fits(d.t, '{}') ? 'object' : '') : kindOf(p, {});
-    const values = [];
-    if (['string', 'any'].includes(kind) || kinds.includes('string')) values.push(...witnessValues(scopes), ...separatorValues(scopes));
+    const groups = [];
+    if (['string', 'any'].includes(kind) || kinds.includes('string')) groups.push(witnessValues(scopes), separatorValues(scopes));
     const numeric = d && d.t ? T.fits(d.t, '1') : kind === 'number' || kinds.includes('number');
-    if (numeric) values.push(...MAGNITUDES);  // thresholds the file computes (`var d = h * 24`)
+    if (numeric) groups.push([...fileNumbers, ...MAGNITUDES]);  // thresholds the file computes (`var d = h * 24`)
     if (!(d && d.t)) {
-      values.push(...valuesOfKinds(kinds.filter((k) => k !== kind), pools, 4));
+      groups.push(valuesOfKinds(kinds.filter((k) => k !== kind), pools, 4));
       if (['object', 'any'].includes(kind) || kinds.includes('object')) {
-        values.push(...optionObjects(scopes, pools), ...ODD_KEYS);
+        groups.push([...optionObjects(scopes, pools), ...ODD_KEYS]);
       }
     }
-    return [...new Set(values)];
+    // each kind's first values before any kind's tail (a string parameter's many regex
+    // witnesses do not crowd out the numbers the same parameter is also tested as)
+    const head = 6;
+    return [...new Set([...groups.flatMap((g) => g.slice(0, head)), ...groups.flatMap((g) => g.slice(head))])];
   });
   const out = [];
   const add = (args) => {
@@ -587,7 +649,7 @@ function comparedTo(text, name) {
   // the literals the body compares a parameter with (`number === 0`, `n < 1`)
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const v = esc(name);
-  const lit = `(-?\\d+(?:\\.\\d+)?|"[^"\\n]{0,40}"|'[^'\\n]{0,40}')`;
+  const lit = `(-?\\d+(?:\\.\\d+)?|"[^"\\n]{0,40}"|'[^'\\n]{0,40}'|(?:true|false|null)(?![\\w$]))`;
   const found = [];
   for (const re of [new RegExp(`(?<![\\w$.]|typeof\\s+)${v}\\s*(?:[!=]==?|[<>]=?)\\s*${lit}`, 'g'),
     new RegExp(`${lit}\\s*(?:[!=]==?|[<>]=?)\\s*${v}(?![\\w$.])`, 'g')]) {
@@ -713,6 +775,7 @@ async function probe() {
   }
   fileConstants = constantsOf(source).filter((c) => c.startsWith('"')).slice(0, 40);
   fileFunctions = localFunctions();
+  try { fileNumbers = computedNumbers(); } catch (e) { fileNumbers = []; }
   const calls = [];
   for (const entry of entries) {
     const jsdoc = spec.jsdoc[entry.label.replace(/^new /, '').split('.').pop()] || {};

@@ -150,7 +150,8 @@ def _found(root: Any) -> list[tuple[str, str, str, str]]:
 
 
 def js_regexes(source: str, typescript: bool = False, limit: int = 24) -> list[dict[str, Any]]:
-    """The file's regexes in source order: ``{"name", "raw", "witnesses"}`` (at most
+    """The file's regexes in source order: ``{"name", "raw", "witnesses", "pattern",
+    "flags"}`` (the last two as JavaScript reads them, for the probe to test strings; at most
     ``limit`` regexes, 4 witnesses each, 12 for one with alternatives ``a|b``: each is
     a branch of the code that follows; regexes without witnesses are left out)."""
     if not source or len(source) > _MAX_FILE:
@@ -165,7 +166,8 @@ def js_regexes(source: str, typescript: bool = False, limit: int = 24) -> list[d
             warnings.simplefilter("ignore")
             found = witnesses(python, limit=12 if "|" in python else 4)  # alternatives
         if found:
-            out.append({"name": name, "raw": raw[:400], "witnesses": found})
+            out.append({"name": name, "raw": raw[:400], "witnesses": found,
+                        "pattern": pattern[:400], "flags": flags})  # fmt: skip
         if len(out) >= limit:
             break
     return out
