@@ -30,6 +30,7 @@ from devlab.testing.pystate import (
     unbound_calls,
     writable_classes,
 )
+from devlab.testing.pywrap import CLOCK, decorator_calls, find_decorators, with_imports
 from devlab.testing.strategies import Call, boundary_calls
 from devlab.testing.targets import Target
 
@@ -42,6 +43,10 @@ _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", 
 # what a returned function is called with: values, and a function (it may be a decorator)
 _CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", "", "lambda *a, **k: len(a)"]
 _STR = re.compile(r"'[^'\\]{1,40}'")
+# a default naming a module's function (``time.monotonic``; not ``Cache.__getitem__``)
+_FUNCTION_DEFAULT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+_PLAIN = frozenset({"sys.maxsize", "math.inf", "math.pi", "math.e", "sys.stdout", "sys.stderr",
+                    "os.sep", "os.linesep", "string.ascii_letters"})  # fmt: skip
 
 
 def _parses(call: Call) -> bool:
@@ -77,6 +82,7 @@ class CallPlanner:
         self.reach = reach(source, targets)
         self.writable = writable_classes(source)
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
+        self.decorators = find_decorators(targets)
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
         names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
@@ -99,6 +105,9 @@ class CallPlanner:
                 shapes[name] = list(dict.fromkeys(both))
             if any(v.startswith("['") or v == "[]" for v in values[:1]):
                 self.argv.add(t.qualname)
+        for p in t.params:  # a default that is a function (a timer): a ticking clock too
+            if p.default and _FUNCTION_DEFAULT.match(p.default) and p.default not in _PLAIN:
+                shapes[p.name] = list(dict.fromkeys([CLOCK, *shapes.get(p.name, [])]))
         if t.varkw:  # ``kwargs.get('key')`` -> the keyword names to pass
             from devlab.testing.pyshapes import analyse_usage
 
@@ -113,7 +122,7 @@ class CallPlanner:
                 continue  # argparse would read the test runner's own sys.argv
             if call.key not in self.seen and len(call.expr) < 200 and _parses(call):
                 self.seen.add(call.key)
-                out.append(call)
+                out.append(with_imports(call))
         return out[:limit]
 
     def first_calls(self) -> list[Call]:
@@ -124,6 +133,8 @@ class CallPlanner:
                 calls.append(Call("", target, expr, False))
             calls += protocol_calls(info, recv[:2], list(reversed(recv)))
         calls += unbound_calls(self.targets)
+        built = [b for bs in self.builders.values() for b in bs[:1]][:3]
+        calls += decorator_calls(self.decorators, self.shapes, built)
         calls += format_calls(self.targets, self.formats, self.shapes)
         calls += text_calls(self.targets, self.texts, self.shapes)
         for t in self.targets:
@@ -139,6 +150,10 @@ class CallPlanner:
         needy = [t for t in self.targets if self.reach[t.qualname] & missing]
         made = self._made(outcomes)
         calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
+        wrappers = [d for d in self.decorators if d.target.qualname in {t.qualname for t in needy}]
+        if wrappers:  # with the objects the probe built as factory arguments (a cache)
+            objects = [exprs[0] for exprs in made.values()][:4]
+            calls += decorator_calls(wrappers, self.shapes, objects)
         for name, info in self.infos.items():
             if info.lines & missing or any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
