@@ -146,3 +146,30 @@ def test_methods_inherited_from_a_private_base_are_targets_of_the_subclass():
     assert "now" in info.properties and "expired" in info.methods
     start = MEMO.splitlines().index("    def now(self):") + 1
     assert start in info.lines  # the inherited lines count as the class's own
+
+
+HEAP = '''
+class Expiring(dict):
+    def __init__(self, size, ttu, timer=None):
+        self.size = size
+        self.__ttu = ttu
+        self.unused = timer
+
+    def __setitem__(self, key, value):
+        if self.__ttu(key, value, 0) > 0:
+            dict.__setitem__(self, key, value)
+'''
+
+
+def test_constructor_function_called_later_gets_functions_and_its_own_receivers():
+    from devlab.testing.pystate import STORED_STAND_INS, stored_callables
+
+    assert stored_callables(HEAP) == {"Expiring": ["ttu"]}  # not ``size``, not ``timer``
+    planner = CallPlanner(find_targets(HEAP), HEAP, "heap")
+    assert planner.shapes["Expiring.__init__"]["ttu"][:3] == STORED_STAND_INS
+    receivers = planner._stored_receivers("Expiring")
+    assert receivers == [f"Expiring(2, {f})" for f in STORED_STAND_INS]
+    # the receivers are filled (three item writes) in the later rounds
+    missing = set(range(1, 12))
+    more = planner.more_calls(1, missing, {})
+    assert any(c.setup[:2] == (f"obj = {receivers[1]}", "obj['a'] = 1") for c in more)

@@ -24,9 +24,11 @@ from devlab.testing.pyobjects import ClassInfo, class_infos, docstring_builders,
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
 from devlab.testing.pystate import (
+    STORED_STAND_INS,
     fill_calls,
     protocol_calls,
     state_calls,
+    stored_callables,
     unbound_calls,
     writable_classes,
 )
@@ -38,7 +40,9 @@ __all__ = ["CallPlanner"]
 
 _MAX_FIRST = 1200  # calls in the first probe
 _MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
+_ROUND_WRAPPED = 240  # of them, decorator uses with the objects built so far (pywrap)
 _MAX_RECEIVERS = 6
+_FILLED = 4  # receivers filled per class (fill_calls takes four)
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 # what a returned function is called with: values, and a function (it may be a decorator)
 _CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", "", "lambda *a, **k: len(a)"]
@@ -81,6 +85,7 @@ class CallPlanner:
         self.texts = list(dict.fromkeys(texts))[:40]
         self.reach = reach(source, targets)
         self.writable = writable_classes(source)
+        self.stored = stored_callables(source)  # constructor arguments called later
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
         self.decorators = find_decorators(targets)
 
@@ -105,6 +110,8 @@ class CallPlanner:
                 shapes[name] = list(dict.fromkeys(both))
             if any(v.startswith("['") or v == "[]" for v in values[:1]):
                 self.argv.add(t.qualname)
+        for name in self.stored.get(t.cls or "", []) if t.name == "__init__" else []:
+            shapes[name] = list(dict.fromkeys([*STORED_STAND_INS, *shapes.get(name, [])]))
         for p in t.params:  # a default that is a function (a timer): a ticking clock too
             if p.default and _FUNCTION_DEFAULT.match(p.default) and p.default not in _PLAIN:
                 shapes[p.name] = list(dict.fromkeys([CLOCK, *shapes.get(p.name, [])]))
@@ -150,10 +157,6 @@ class CallPlanner:
         needy = [t for t in self.targets if self.reach[t.qualname] & missing]
         made = self._made(outcomes)
         calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
-        wrappers = [d for d in self.decorators if d.target.qualname in {t.qualname for t in needy}]
-        if wrappers:  # with the objects the probe built as factory arguments (a cache)
-            objects = [exprs[0] for exprs in made.values()][:4]
-            calls += decorator_calls(wrappers, self.shapes, objects)
         for name, info in self.infos.items():
             if info.lines & missing or any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
@@ -162,7 +165,13 @@ class CallPlanner:
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
-                    calls += fill_calls(info, recv, self._arity(name, info))
+                    filled = [*self._stored_receivers(name), *recv[:_FILLED]]
+                    calls += fill_calls(info, filled, self._arity(name, info))
+        wrappers = [d for d in self.decorators if d.target.qualname in {t.qualname for t in needy}]
+        if wrappers:  # with the objects the probe built as factory arguments (a cache)
+            objects = [exprs[0] for exprs in made.values()][:4]
+            wrapped = decorator_calls(wrappers, self.shapes, objects)
+            calls += [c for c in wrapped if c.key not in self.seen][:_ROUND_WRAPPED]
         per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
@@ -178,6 +187,26 @@ class CallPlanner:
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
         calls += self._call_results(needy, outcomes)
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+
+    def _stored_receivers(self, name: str) -> list[str]:
+        """``C(2, f)`` for each stand-in ``f`` of a constructor argument the object calls
+        later: objects that differ only in such a function print alike, so the probe's
+        receivers (one per printed state) would keep one of them."""
+        init = next((t for t in self.targets if t.qualname == f"{name}.__init__"), None)
+        stored = self.stored.get(name, [])
+        if init is None or not stored:
+            return []
+        shapes = self.shapes[init.qualname]
+        out = []
+        for value in STORED_STAND_INS:
+            args = [
+                value if p.name in stored else (shapes.get(p.name) or ["2"])[0]
+                for p in init.params
+                if p.default is None
+            ]
+            args += [f"{p.name}={value}" for p in init.params if p.default and p.name in stored]
+            out.append(f"{name}({', '.join(args)})")
+        return out
 
     def _arity(self, name: str, info: ClassInfo) -> dict[str, int]:
         """The class's public plain methods -> their required argument counts."""
