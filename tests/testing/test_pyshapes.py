@@ -168,7 +168,7 @@ def test_assertions_read_like_a_person_wrote_them() -> None:
 
 
 def test_affix_checks_give_short_words_and_bytes_include_undecodable():
-    source = '''
+    source = """
 def singular(word, data):
     if word.endswith(('s', 'es')) and len(word) == 2:
         return word[:-1]
@@ -177,7 +177,7 @@ def singular(word, data):
     if isinstance(data, bytes):
         return data.decode('ascii')
     return word
-'''
+"""
     pools = usage_pools(source, ["word", "data"], {})
     for value in ("'as'", "'abs'", "'aes'", "'una'", "'unab'"):
         assert value in pools["word"], pools["word"]

@@ -148,7 +148,7 @@ def test_methods_inherited_from_a_private_base_are_targets_of_the_subclass():
     assert start in info.lines  # the inherited lines count as the class's own
 
 
-HEAP = '''
+HEAP = """
 class Expiring(dict):
     def __init__(self, size, ttu, timer=None):
         self.size = size
@@ -158,7 +158,7 @@ class Expiring(dict):
     def __setitem__(self, key, value):
         if self.__ttu(key, value, 0) > 0:
             dict.__setitem__(self, key, value)
-'''
+"""
 
 
 def test_constructor_function_called_later_gets_functions_and_its_own_receivers():
