@@ -182,3 +182,15 @@ def singular(word, data):
     for value in ("'as'", "'abs'", "'aes'", "'una'", "'unab'"):
         assert value in pools["word"], pools["word"]
     assert r"b'\xe9'" in pools["data"], pools["data"]  # neither ASCII nor UTF-8
+
+
+def test_iterated_parameter_gets_strings_with_an_empty_one():
+    source = """
+def quote(args):
+    out = []
+    for arg in args:
+        if not arg:
+            out.append("''")
+    return out
+"""
+    assert "['', 'a', 'b c']" in usage_pools(source, ["args"], {})["args"]

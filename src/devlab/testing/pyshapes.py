@@ -33,6 +33,7 @@ _ITERABLE = [
     "[1, 2, 3]",
     "[3, 1, 2, 1]",
     "[]",
+    "['', 'a', 'b c']",  # strings, one empty and one with a space: falsy and quoted items
     "'abc'",
     "iter([1, 2, 1])",
     "iter([1, 2])",
