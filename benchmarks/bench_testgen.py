@@ -138,6 +138,28 @@ LIBS: dict[str, dict[str, Any]] = {
         "import": "boltons.strutils",
         "tests": ["tests/test_strutils.py"],
     },
+    # i15o: HELD OUT, named at 16:01 UTC 2026-12-07 before any DevLab run on them (none used
+    # here before; three different libraries, no runtime dependencies): run once, at the end
+    # only, with the final engine, never read in between
+    "xmltodict": {
+        "req": "xmltodict==0.13.0",
+        "module": "xmltodict.py",
+        "import": "xmltodict",
+        "tests": ["tests/test_xmltodict.py", "tests/test_dicttoxml.py"],
+    },
+    "uritemplate": {
+        "req": "uritemplate==4.1.1",
+        "module": "uritemplate/variable.py",
+        "import": "uritemplate.variable",
+        "tests": ["tests/test_uritemplate.py", "tests/test_from_fixtures.py"],
+    },
+    "isodate": {
+        "req": "isodate==0.7.2",
+        "module": "isodate/duration.py",
+        "import": "isodate.duration",
+        "tests": ["tests/test_duration.py"],
+        "src": "src/",
+    },
 }  # fmt: skip
 
 

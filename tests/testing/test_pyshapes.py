@@ -165,3 +165,32 @@ def test_assertions_read_like_a_person_wrote_them() -> None:
     assert wrapped.startswith("from lib import (\n    function_number_0,\n") and wrapped.endswith(
         ")"
     )
+
+
+def test_affix_checks_give_short_words_and_bytes_include_undecodable():
+    source = """
+def singular(word, data):
+    if word.endswith(('s', 'es')) and len(word) == 2:
+        return word[:-1]
+    if word.startswith('un'):
+        return word[2:]
+    if isinstance(data, bytes):
+        return data.decode('ascii')
+    return word
+"""
+    pools = usage_pools(source, ["word", "data"], {})
+    for value in ("'as'", "'abs'", "'aes'", "'una'", "'unab'"):
+        assert value in pools["word"], pools["word"]
+    assert r"b'\xe9'" in pools["data"], pools["data"]  # neither ASCII nor UTF-8
+
+
+def test_iterated_parameter_gets_strings_with_an_empty_one():
+    source = """
+def quote(args):
+    out = []
+    for arg in args:
+        if not arg:
+            out.append("''")
+    return out
+"""
+    assert "['', 'a', 'b c']" in usage_pools(source, ["args"], {})["args"]

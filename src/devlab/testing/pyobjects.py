@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import ast
 
+from devlab.testing.targets import inherited_methods
+
 __all__ = ["ClassInfo", "class_infos", "docstring_builders", "object_calls", "operand"]
 
 _OPERATORS = {
@@ -67,11 +69,17 @@ def class_infos(source: str) -> dict[str, ClassInfo]:
         tree = ast.parse(source)
     except SyntaxError:
         return {}
-    return {
-        n.name: ClassInfo(n)
-        for n in tree.body
-        if isinstance(n, ast.ClassDef) and not n.name.startswith("_")
-    }
+    inherited = inherited_methods(tree)
+    out = {}
+    for n in tree.body:
+        if isinstance(n, ast.ClassDef) and not n.name.startswith("_"):
+            more = inherited.get(n.name, [])
+            whole = ast.ClassDef(n.name, n.bases, n.keywords, [*n.body, *more], n.decorator_list)
+            info = ClassInfo(ast.copy_location(whole, n))
+            for item in more:  # what it inherits from a private base is its code too
+                info.lines |= set(range(item.lineno, (item.end_lineno or item.lineno) + 1))
+            out[n.name] = info
+    return out
 
 
 def _literal_args(call: ast.Call) -> bool:

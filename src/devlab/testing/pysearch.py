@@ -24,12 +24,15 @@ from devlab.testing.pyobjects import ClassInfo, class_infos, docstring_builders,
 from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
 from devlab.testing.pystate import (
+    STORED_STAND_INS,
     fill_calls,
     protocol_calls,
     state_calls,
+    stored_callables,
     unbound_calls,
     writable_classes,
 )
+from devlab.testing.pywrap import CLOCK, decorator_calls, find_decorators, with_imports
 from devlab.testing.strategies import Call, boundary_calls
 from devlab.testing.targets import Target
 
@@ -37,11 +40,17 @@ __all__ = ["CallPlanner"]
 
 _MAX_FIRST = 1200  # calls in the first probe
 _MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
+_ROUND_WRAPPED = 240  # of them, decorator uses with the objects built so far (pywrap)
 _MAX_RECEIVERS = 6
+_FILLED = 4  # receivers filled per class (fill_calls takes four)
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 # what a returned function is called with: values, and a function (it may be a decorator)
 _CALL_ARGS = ["[1, 2, 3]", "'abc'", "(1, 2)", "1", "", "lambda *a, **k: len(a)"]
 _STR = re.compile(r"'[^'\\]{1,40}'")
+# a default naming a module's function (``time.monotonic``; not ``Cache.__getitem__``)
+_FUNCTION_DEFAULT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+_PLAIN = frozenset({"sys.maxsize", "math.inf", "math.pi", "math.e", "sys.stdout", "sys.stderr",
+                    "os.sep", "os.linesep", "string.ascii_letters"})  # fmt: skip
 
 
 def _parses(call: Call) -> bool:
@@ -76,7 +85,9 @@ class CallPlanner:
         self.texts = list(dict.fromkeys(texts))[:40]
         self.reach = reach(source, targets)
         self.writable = writable_classes(source)
+        self.stored = stored_callables(source)  # constructor arguments called later
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
+        self.decorators = find_decorators(targets)
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
         names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
@@ -99,6 +110,11 @@ class CallPlanner:
                 shapes[name] = list(dict.fromkeys(both))
             if any(v.startswith("['") or v == "[]" for v in values[:1]):
                 self.argv.add(t.qualname)
+        for name in self.stored.get(t.cls or "", []) if t.name == "__init__" else []:
+            shapes[name] = list(dict.fromkeys([*STORED_STAND_INS, *shapes.get(name, [])]))
+        for p in t.params:  # a default that is a function (a timer): a ticking clock too
+            if p.default and _FUNCTION_DEFAULT.match(p.default) and p.default not in _PLAIN:
+                shapes[p.name] = list(dict.fromkeys([CLOCK, *shapes.get(p.name, [])]))
         if t.varkw:  # ``kwargs.get('key')`` -> the keyword names to pass
             from devlab.testing.pyshapes import analyse_usage
 
@@ -113,7 +129,7 @@ class CallPlanner:
                 continue  # argparse would read the test runner's own sys.argv
             if call.key not in self.seen and len(call.expr) < 200 and _parses(call):
                 self.seen.add(call.key)
-                out.append(call)
+                out.append(with_imports(call))
         return out[:limit]
 
     def first_calls(self) -> list[Call]:
@@ -124,6 +140,8 @@ class CallPlanner:
                 calls.append(Call("", target, expr, False))
             calls += protocol_calls(info, recv[:2], list(reversed(recv)))
         calls += unbound_calls(self.targets)
+        built = [b for bs in self.builders.values() for b in bs[:1]][:3]
+        calls += decorator_calls(self.decorators, self.shapes, built)
         calls += format_calls(self.targets, self.formats, self.shapes)
         calls += text_calls(self.targets, self.texts, self.shapes)
         for t in self.targets:
@@ -147,7 +165,13 @@ class CallPlanner:
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
-                    calls += fill_calls(info, recv, self._arity(name, info))
+                    filled = [*self._stored_receivers(name), *recv[:_FILLED]]
+                    calls += fill_calls(info, filled, self._arity(name, info))
+        wrappers = [d for d in self.decorators if d.target.qualname in {t.qualname for t in needy}]
+        if wrappers:  # with the objects the probe built as factory arguments (a cache)
+            objects = [exprs[0] for exprs in made.values()][:4]
+            wrapped = decorator_calls(wrappers, self.shapes, objects)
+            calls += [c for c in wrapped if c.key not in self.seen][:_ROUND_WRAPPED]
         per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
@@ -163,6 +187,26 @@ class CallPlanner:
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
         calls += self._call_results(needy, outcomes)
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+
+    def _stored_receivers(self, name: str) -> list[str]:
+        """``C(2, f)`` for each stand-in ``f`` of a constructor argument the object calls
+        later: objects that differ only in such a function print alike, so the probe's
+        receivers (one per printed state) would keep one of them."""
+        init = next((t for t in self.targets if t.qualname == f"{name}.__init__"), None)
+        stored = self.stored.get(name, [])
+        if init is None or not stored:
+            return []
+        shapes = self.shapes[init.qualname]
+        out = []
+        for value in STORED_STAND_INS:
+            args = [
+                value if p.name in stored else (shapes.get(p.name) or ["2"])[0]
+                for p in init.params
+                if p.default is None
+            ]
+            args += [f"{p.name}={value}" for p in init.params if p.default and p.name in stored]
+            out.append(f"{name}({', '.join(args)})")
+        return out
 
     def _arity(self, name: str, info: ClassInfo) -> dict[str, int]:
         """The class's public plain methods -> their required argument counts."""

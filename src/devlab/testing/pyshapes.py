@@ -33,6 +33,7 @@ _ITERABLE = [
     "[1, 2, 3]",
     "[3, 1, 2, 1]",
     "[]",
+    "['', 'a', 'b c']",  # strings, one empty and one with a space: falsy and quoted items
     "'abc'",
     "iter([1, 2, 1])",
     "iter([1, 2])",
@@ -44,7 +45,7 @@ _BY_TYPE = {
     "list": ["[1, 2]", "[0]", "[]"],
     "tuple": ["(1, 2, 3)", "()"],
     "str": ["'1.2.3'", "''", "'abc'"],
-    "bytes": ["b'1.2.3'", "b''"],
+    "bytes": ["b'1.2.3'", "b''", "b'\\xe9'"],  # the last: neither ASCII nor UTF-8
     "int": ["1", "0", "-1"],
     "float": ["1.5"],
     "bool": ["True", "False"],
@@ -184,6 +185,8 @@ class _Reader(ast.NodeVisitor):
                 owner.item_types += [_name(e) for e in elts if _name(e)]
         if isinstance(node.func, ast.Attribute):
             q = self._param(node.func.value)
+            if q and node.func.attr in ("endswith", "startswith") and node.args:
+                self._affixed(q, node.func.attr, node.args[0])
             if q and node.func.attr in _STR_METHODS:
                 self.use[q].kinds.add("str")
             elif q and node.func.attr in _DICT_METHODS:
@@ -232,6 +235,18 @@ class _Reader(ast.NodeVisitor):
                 self.use[q].iterated = True
         self._compared(parts)
         self.generic_visit(node)
+
+    def _affixed(self, q: str, method: str, arg: ast.expr) -> None:
+        """``p.endswith('s')``: a short word ending (or starting) with each literal, one
+        and two letters long besides it (``'as'``, ``'abs'``): the branch's own case, and
+        the ones that look at the length or the letter before it."""
+        elts = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+        for e in elts[:4]:
+            text = e.value if isinstance(e, ast.Constant) else None
+            if isinstance(text, str) and 0 < len(text) < 20:
+                for pad in ("a", "ab"):
+                    word = pad + text if method == "endswith" else text + pad
+                    self.use[q].compared.append(repr(word))
 
     def _compared(self, parts: list[ast.expr]) -> None:
         """Literals a parameter is compared with: each one is a value it is meant to take."""
@@ -320,8 +335,8 @@ def pools_for(
     for t in use.types:
         if t in classes:
             values += classes[t][:2]
-        elif t in _BY_TYPE:
-            values += _BY_TYPE[t][:2]
+        elif t in _BY_TYPE:  # bytes: empty, not UTF-8 at all, plain ASCII
+            values += _BY_TYPE[t][: 3 if t == "bytes" else 2]
         elif t.endswith(("string_types", "text_type")):
             values += _BY_TYPE["str"][:2]
         elif t == "binary_type":

@@ -36,9 +36,17 @@ from dataclasses import replace
 
 from devlab.testing.pyobjects import ClassInfo, operand
 from devlab.testing.strategies import Call
-from devlab.testing.targets import Target
+from devlab.testing.targets import Target, inherited_methods
 
-__all__ = ["fill_calls", "protocol_calls", "state_calls", "unbound_calls", "writable_classes"]
+__all__ = [
+    "STORED_STAND_INS",
+    "fill_calls",
+    "protocol_calls",
+    "state_calls",
+    "stored_callables",
+    "unbound_calls",
+    "writable_classes",
+]
 
 _BINARY = {
     "__and__": "&", "__or__": "|", "__xor__": "^", "__mul__": "*", "__truediv__": "/",
@@ -189,6 +197,9 @@ def unbound_calls(targets: list[Target]) -> list[Call]:
 _MAPPING_BASES = frozenset({"dict", "MutableMapping", "OrderedDict", "UserDict", "defaultdict"})
 _FILL = ("obj['a'] = 1", "obj['b'] = 2", "obj['c'] = 3")
 _FILL_RECEIVERS = 4
+# stand-ins for a function an object keeps and calls later (``self.__ttu(key, value, t)``):
+# one returning its last argument, one returning a far-off number, one returning 0
+STORED_STAND_INS = ["(lambda *a: a[-1])", "(lambda *a: float('inf'))", "(lambda *a: 0)"]
 
 
 def writable_classes(source: str) -> set[str]:
@@ -236,7 +247,7 @@ def fill_calls(info: ClassInfo, receivers: list[str], arity: dict[str, int]) -> 
     method to its required argument count (0 or 1 are called)."""
     name = info.name
     chosen: list[str] = []
-    for recv in receivers[:_FILL_RECEIVERS]:
+    for recv in receivers[: _FILL_RECEIVERS + len(STORED_STAND_INS)]:
         chosen += [r for r in (_roomy(recv), recv) if r and r not in chosen]
     out: list[Call] = []
     for recv in chosen:
@@ -257,4 +268,46 @@ def fill_calls(info: ClassInfo, receivers: list[str], arity: dict[str, int]) -> 
         for method, n in arity.items():
             args = ["()"] if n == 0 else ["('c')", "('zz')"] if n == 1 else []
             out += [_seq(f"{name}.{method}", recv, *_FILL, expr=f"obj.{method}{a}") for a in args]
+    return out
+
+
+def _self_calls(node: ast.ClassDef, extra: list[ast.FunctionDef]) -> set[str]:
+    """Attributes of ``self`` the class calls (``self.__ttu(...)``) anywhere in its body."""
+    found = set()
+    for item in [node, *extra]:
+        for sub in ast.walk(item):
+            func = sub.func if isinstance(sub, ast.Call) else None
+            on_self = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            if on_self and func.value.id == "self":  # type: ignore[union-attr]
+                found.add(func.attr)  # type: ignore[union-attr]
+    return found
+
+
+def stored_callables(source: str) -> dict[str, list[str]]:
+    """Per public class: the constructor parameters it stores on ``self`` and calls later
+    (``self.__ttu = ttu`` ... ``self.__ttu(key, value, time)``): their usage in the
+    constructor says nothing, so the probe would pass numbers; these get functions."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    inherited = inherited_methods(tree)
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+            continue
+        more = inherited.get(node.name, [])
+        called = _self_calls(node, more)
+        inits = [f for f in [*node.body, *more] if isinstance(f, ast.FunctionDef)]
+        init = next((f for f in inits if f.name == "__init__"), None)
+        if init is None:
+            continue
+        params = {a.arg for a in init.args.args[1:]}
+        for sub in ast.walk(init):
+            if not isinstance(sub, ast.Assign) or not isinstance(sub.value, ast.Name):
+                continue
+            for t in sub.targets:
+                stored = isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                if stored and sub.value.id in params and getattr(t, "attr", "") in called:
+                    out.setdefault(node.name, []).append(sub.value.id)
     return out

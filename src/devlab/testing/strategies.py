@@ -33,7 +33,7 @@ _BY_TYPE: dict[str, list[str]] = {
     "float": ["0.0", "1.5", "-2.25", "1e9"],
     "bool": ["True", "False"],
     "str": ["''", "'a'", "'abc'", "'Hello World'", "' '", "'a,b'"],
-    "bytes": ["b''", "b'abc'"],
+    "bytes": ["b''", "b'\\xe9'", "b'abc'"],  # the second decodes as neither ASCII nor UTF-8
     "list": ["[]", "[1]", "[3, 1, 2]", "['a', 'b']"],
     "tuple": ["()", "(1, 2)"],
     "dict": ["{}", "{'a': 1}", "{'a': 1, 'b': 2}"],
@@ -69,7 +69,7 @@ _BY_NAME: list[tuple[str, list[str]]] = [
     ),
     (
         r"^(s|text|string|name|word|prefix|suffix|sep|path|key_name|char)$",
-        ["''", "'abc'", "'a b'", "'x'"],
+        ["''", "'abc'", "'a b'", "'x'", "'aBc'"],  # the last: neither lower, upper nor title
     ),
     (
         r"^(seq|seqs|items|values|lst|xs|coll|iterable|data|elements|it|iter|sequence|ys"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-__all__ = ["Param", "Target", "find_targets"]
+__all__ = ["Param", "Target", "find_targets", "inherited_methods"]
 
 _MAX_CONSTANTS = 8
 # Decorators that leave a function callable the way its signature says.
@@ -155,6 +155,32 @@ def _target(
     )
 
 
+def inherited_methods(tree: ast.Module) -> dict[str, list[ast.FunctionDef]]:
+    """Per public top-level class: the methods it inherits from private classes of the
+    same module (``class TTLCache(_TimedCache)``) and does not define itself, nearest base
+    first. A private base is never a target, so without this its methods (``get``,
+    ``clear`` on a timed cache) would be called by no test."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    out: dict[str, list[ast.FunctionDef]] = {}
+    for name, node in classes.items():
+        if name.startswith("_"):
+            continue
+        have = {f.name for f in node.body if isinstance(f, ast.FunctionDef)}
+        todo = [ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases]
+        seen: set[str] = set()
+        while todo:
+            base = todo.pop(0)
+            if base in seen or not base.startswith("_") or base not in classes:
+                continue
+            seen.add(base)
+            for item in classes[base].body:
+                if isinstance(item, ast.FunctionDef) and item.name not in have:
+                    have.add(item.name)
+                    out.setdefault(name, []).append(item)
+            todo += [ast.unparse(b).rsplit(".", 1)[-1] for b in classes[base].bases]
+    return out
+
+
 def find_targets(source: str, symbol: str | None = None) -> list[Target]:
     """Public functions and methods of ``source`` (one when ``symbol`` names it).
 
@@ -163,6 +189,7 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
     tree = ast.parse(source)
     lines = source.splitlines()
     out: list[Target] = []
+    inherited = inherited_methods(tree)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if node.name.startswith("_") and symbol != node.name:
@@ -172,10 +199,12 @@ def find_targets(source: str, symbol: str | None = None) -> list[Target]:
                 out.append(found)
         elif isinstance(node, ast.ClassDef) and (not node.name.startswith("_") or symbol):
             init: list[Param] = []
-            for item in node.body:
+            body = [*node.body, *inherited.get(node.name, [])]
+            for item in body:
                 if isinstance(item, ast.FunctionDef) and item.name == "__init__":
                     init = _params(item, True)
-            for item in node.body:
+                    break
+            for item in body:
                 if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     continue
                 public = not item.name.startswith("_") or item.name in (
