@@ -16,6 +16,8 @@ import re
 
 from tree_sitter import Node
 
+from devlab.reverse.security_ts_core import FileAnalysis
+
 #: module function -> (template syntax, compiles: the call returns a render function)
 ENGINES: dict[str, tuple[str, bool]] = {
     "handlebars.compile": ("mustache", True),
@@ -31,15 +33,13 @@ _EJS_RAW = re.compile(r"<%-\s*([A-Za-z_$][\w$]*)")
 _EJS_CODE = re.compile(r"<%(?![=-])")  # scriptlets: code we do not read
 
 
-def literal_text(fa: object, node: Node) -> str | None:
+def literal_text(fa: FileAnalysis, node: Node) -> str | None:
     """A string literal's text (a template literal without substitutions too)."""
-    if node.type == "string":
-        return node.text.decode("utf-8", "replace")[1:-1] if node.text else ""
-    if node.type == "template_string" and not any(
-        c.type == "template_substitution" for c in node.named_children
-    ):
-        return node.text.decode("utf-8", "replace")[1:-1] if node.text else ""
-    return None
+    plain = node.type == "string" or (
+        node.type == "template_string"
+        and not any(c.type == "template_substitution" for c in node.named_children)
+    )
+    return fa.text(node)[1:-1] if plain else None
 
 
 def raw_names(syntax: str, template: str, no_escape: bool) -> set[str] | None:
