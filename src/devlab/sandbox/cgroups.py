@@ -20,9 +20,11 @@ host's init and stays a zombie, still charged to the run's pids group, until
 init gets round to reaping it. Zombies are not listed in ``cgroup.procs``, so a
 reused group would start the next run with ``pids.current`` already raised
 and, after a few runs, hit ``pids.max`` before bwrap can even fork. Such a
-group is retired instead (rmdir works: zombies do not pin a v1 cgroup; the
-kernel drops the charge when init reaps them) and the next run gets a fresh one.
-Where rmdir fails (a process that would not die) it is retried later.
+group is retired instead and the next run gets a fresh one. On some kernels
+rmdir removes it at once (the zombie does not pin a v1 cgroup; the charge drops
+when init reaps it); on others the group stays populated until the zombie is
+reaped. Where rmdir fails (that, or a process that would not die) the group is
+kept aside and removed by a later ``acquire``.
 
 The sandbox joins its groups before bwrap starts (the spawn wrapper moves
 itself into each group, see ``Cgroup.join_files``), so no process of the run is
