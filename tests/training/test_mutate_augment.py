@@ -205,3 +205,22 @@ def test_javascript_rename_and_formatting_variants():
     assert "//" not in stripped and "const scale = 2;" in stripped
     formatted = unit.view.edited(normalise_whitespace(pu, unit), "format").text.decode()
     assert "\n    const scale = 2;" in formatted and _parses(formatted.encode(), "javascript")
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+def test_a_variant_gets_the_references_time_twice_over_before_it_times_out(tmp_path):
+    # timeout 6 s; the reference takes 0.5 s plus pytest's own start (o, seconds on a busy
+    # machine), so a variant gets 6 + 2 x (0.5 + o): one taking 6.5 + o passes (it timed
+    # out at the bare 6 s before the limit followed the reference)
+    settings = load_settings(home=tmp_path / "home")
+    test = "from slow import work\n\n\ndef test_work():\n    assert work() == 1\n"
+    body = "import time\n\n\ndef work():\n    time.sleep({})\n    return 1\n"
+    job = ValidationJob(
+        "work",
+        {"slow.py": body.format(0.5), "tests/test_slow.py": test},
+        [("original", {"slow.py": body.format(0.5)}), ("slower", {"slow.py": body.format(6.5)})],
+        ["tests/test_slow.py::test_work"],
+    )
+    outcomes = run_validations([job], settings, timeout=6)[0].outcomes
+    assert outcomes == {"original": "passed", "slower": "passed"}

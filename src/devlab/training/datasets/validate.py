@@ -63,6 +63,7 @@ def test_variants():
         spec = json.load(handle)
     results = {}
     begun = time.monotonic()
+    limit = spec["timeout"]
     for variant in spec["variants"]:
         started = time.monotonic()
         if results and spec.get("budget") is not None and started - begun > spec["budget"]:
@@ -76,7 +77,7 @@ def test_variants():
                 code = 3
             os._exit(code)
         status = None
-        while time.monotonic() - started < spec["timeout"]:
+        while time.monotonic() - started < limit:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 break
@@ -96,6 +97,8 @@ def test_variants():
         results[variant["id"]] = {"outcome": outcome, "code": code, "seconds": seconds}
         if len(results) == 1 and outcome != "passed":
             break  # the first variant is the reference: if it fails, the rest says nothing
+        if len(results) == 1:  # a variant may take the reference's time twice over on
+            limit = spec["timeout"] + 2 * seconds  # a busy machine before it times out
     sys.stdout.write("\\n%s%s\\n" % ("'''
     + _MARK
     + """", json.dumps(results)))
