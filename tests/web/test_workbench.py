@@ -18,7 +18,9 @@ from .conftest import AXE, LAB_PROJECT, PASSWORD, PROJECT, REPO, SCREENSHOTS, op
 
 expect = pytest.importorskip("playwright.sync_api").expect  # skips with conftest's reason
 
-pytestmark = [pytest.mark.slow]
+# One worker runs every browser test (`--dist loadgroup`): they share the session's server,
+# and the last one checks the API calls all the others recorded.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("web")]
 
 SPEC = json.dumps(
     {
@@ -182,7 +184,8 @@ def test_companion_chat_citations_feedback_and_generate(page, scripted_model, se
     citation = page.get_by_label("Citations").get_by_role("button").first
     citation.click()
     page.locator("pre.code .hl").first.wait_for()
-    assert page.get_by_label("Message").input_value() == ""  # sent: the draft is cleared
+    # sent: the draft is cleared (when the answer is complete, a moment after its text)
+    expect(page.get_by_label("Message")).to_have_value("")
 
     page.get_by_role("button", name="Helpful", exact=True).click()
     page.get_by_text("marked helpful").wait_for()
@@ -244,7 +247,7 @@ def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
     page.get_by_role("button", name="Send").click()
     page.locator("#chat-reconnect").get_by_text("reconnecting in").wait_for()
     page.get_by_text("A reconnected answer about h11.").wait_for(timeout=30_000)
-    assert page.get_by_label("Message").input_value() == ""
+    expect(page.get_by_label("Message")).to_have_value("")  # cleared once answered
     conversation = page.evaluate("localStorage.getItem('devlab.companion.conversation')")
     stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
     asked = [m for m in stored["messages"] if m["role"] == "user"]
@@ -261,7 +264,7 @@ def test_chat_reconnects_after_a_lost_connection(page, scripted_model, server):
     stored = httpx.get(f"{server}/api/v1/devlab/companion/conversations/{conversation}").json()
     asked = [m["content"] for m in stored["messages"] if m["role"] == "user"]
     assert asked == ["What does h11 parse?", "And what does it write?"]
-    assert page.get_by_label("Message").input_value() == ""
+    expect(page.get_by_label("Message")).to_have_value("")  # cleared once answered
 
 
 def test_insights_feed_analyse_dismiss_reopen(page):
