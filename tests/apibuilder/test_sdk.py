@@ -237,7 +237,9 @@ def test_styled_query_sdks_pass_the_mock_in_every_language(tmp_path):
     items = [(generate_sdk(model, lang), model) for lang in languages]
     empty = ApiModel(title="nothing callable")  # go vet refused its unused smoke variables
     items.append((generate_sdk(empty, "go"), empty))
-    proofs = prove_sdks(items, Settings(home=tmp_path))
+    # five builds (javac, go, tsc) in one sandbox run: room beyond the default 120 s wall
+    # for a busy machine (114 s with another test process beside it at load 8)
+    proofs = prove_sdks(items, Settings(home=tmp_path, sandbox_max_wall_seconds=480))
     for proof, calls in zip(proofs, [1, 1, 1, 1, 0], strict=True):
         assert proof.compiled, proof.compile_output or proof.error
         assert proof.smoke is not None and (proof.smoke.passed, proof.smoke.failed) == (calls, 0), (

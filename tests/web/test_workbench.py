@@ -18,9 +18,7 @@ from .conftest import AXE, LAB_PROJECT, PASSWORD, PROJECT, REPO, SCREENSHOTS, op
 
 expect = pytest.importorskip("playwright.sync_api").expect  # skips with conftest's reason
 
-# One worker runs every browser test (`--dist loadgroup`): they share the session's server,
-# and the last one checks the API calls all the others recorded.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("web")]
+pytestmark = [pytest.mark.slow]
 
 SPEC = json.dumps(
     {
