@@ -196,6 +196,10 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
     ("semantic + adapter", "semantic", {"search_adapter": "codebase"}),
     ("hybrid + adapter", "hybrid", {"search_adapter": "codebase"}),
     ("default + adapter", "hybrid", {**DEFAULT, "search_adapter": "codebase"}),
+    # i14r: the summary list, the question's nearest stored summaries over the whole
+    # snapshot as a third list in the fusion (search/summaries.py nearest)
+    ("hybrid + summary list", "hybrid", {"search_summaries": "list"}),
+    ("default + summary list", "hybrid", {**DEFAULT, "search_summaries": "list"}),
 ]
 OFF = {
     "search_rewrite": "off",
@@ -205,6 +209,7 @@ OFF = {
     "search_diversity": "off",
     "search_definitions": "off",
     "search_adapter": "off",
+    "search_summaries": "off",
 }
 
 

@@ -204,6 +204,10 @@ class Settings(BaseSettings):
     # "codebase" trains and applies it, "off" neither. Measured in docs/benchmarks.md
     # (issue 14 item 7, i14g).
     search_adapter: Literal["off", "codebase"] = "off"
+    # The summary list (issue 14 item 7, i14r): the question's nearest rerank summaries
+    # over the whole snapshot (vectors stored at ingestion), fused as a third list in
+    # hybrid search (devlab.search.summaries.nearest). Measured in docs/benchmarks.md.
+    search_summaries: Literal["off", "list"] = "off"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None

@@ -238,3 +238,74 @@ def fill(
         report(progress, "summaries", finished, len(todo), f"rerank summaries, {model}")
     store.mark_filled(model, (digest for _, digest in pending))
     return len(todo)
+
+
+# The summary list (``search_summaries = "list"``): the question's nearest summaries over
+# the whole snapshot, a third ranked list for the hybrid fusion. The vectors are the ones
+# ``fill`` stored at index time (the default rerank needs them anyway), gathered once per
+# process into one matrix per (database, snapshot, model); a chunk whose summary vector
+# is not stored yet is left out of the list (never embedded here: a question would pay
+# for the whole snapshot).
+_MATRICES: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
+_MATRICES_KEPT = 4  # snapshots kept per process (a running server serves a few projects)
+
+
+def _chunk_summaries(db: Database, chunk_ids: list[int]) -> list[tuple[int, str]]:
+    """(chunk id, its summary) for ``chunk_ids`` (content decrypted), in id order."""
+    out: list[tuple[int, str]] = []
+    with db.engine.connect() as conn:
+        for i in range(0, len(chunk_ids), _LOOKUP_BATCH):
+            part = chunk_ids[i : i + _LOOKUP_BATCH]
+            rows = conn.execute(
+                text("SELECT id, content FROM chunks WHERE id IN :ids ORDER BY id").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": part},
+            )
+            out.extend((int(r[0]), ranking.summary(crypto.decrypt(r[1]))) for r in rows)
+    return out
+
+
+def summary_matrix(
+    db: Database, settings: Settings, snapshot_id: int, model: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(chunk ids, their unit summary vectors as rows) of the snapshot's chunks whose
+    summary vector for ``model`` is stored; built once per process and snapshot."""
+    key = (str(db.engine.url), snapshot_id, model)
+    with _STORES_LOCK:
+        if key in _MATRICES:
+            return _MATRICES[key]
+    pairs = _chunk_summaries(db, [cid for cid, _ in snapshot_chunks(db, snapshot_id)])
+    vecs = store_for(settings).get(model, (t for _, t in pairs))
+    kept = [(cid, vecs[t]) for cid, t in pairs if t in vecs]
+    ids = np.array([cid for cid, _ in kept], dtype=np.int64)
+    matrix = (
+        np.vstack([v for _, v in kept]).astype(np.float32)
+        if kept
+        else np.zeros((0, 0), dtype=np.float32)
+    )
+    with _STORES_LOCK:
+        if len(_MATRICES) >= _MATRICES_KEPT:
+            _MATRICES.pop(next(iter(_MATRICES)))
+        _MATRICES[key] = (ids, matrix)
+    return ids, matrix
+
+
+def nearest(
+    db: Database,
+    settings: Settings,
+    snapshot_id: int,
+    model: str,
+    query_vector: np.ndarray,
+    k: int,
+) -> list[tuple[int, float]]:
+    """The ``k`` chunks whose stored summary is nearest ``query_vector`` (cosine, best
+    first); empty when the snapshot has no stored summary vectors for ``model``."""
+    ids, matrix = summary_matrix(db, settings, snapshot_id, model)
+    if not len(ids) or k <= 0:
+        return []
+    sims = matrix @ np.asarray(query_vector, dtype=np.float32)
+    k = min(k, len(ids))
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[np.lexsort((ids[top], -sims[top]))]
+    return [(int(ids[i]), float(sims[i])) for i in top]
