@@ -127,3 +127,39 @@ def test_an_unknown_summary_list_setting_is_refused():
 
     with pytest.raises(InvalidInput, match="search_summaries: Input should be 'off' or 'list'"):
         load_settings(search_summaries="nearest")
+
+
+POOL_CHUNK = (
+    "# File: pool/impl.py\n# Class: QueuePool\n# Symbol: QueuePool.checkout (method)\n"
+    "def checkout(self):\n"
+    '    """Hand out a connection to the caller; wait when every connection is in use,\n'
+    "    up to the configured number of extra ones, then give up with an error that\n"
+    "    says so. This docstring is long enough to fill the summary on its own, which\n"
+    '    is what the rich summary identifier words are for."""\n'
+    "    # waiting_room is only a comment\n"
+    "    if self._overflow_count >= self.max_overflow:\n"
+    "        raise PoolTimeoutError('queue pool limit reached')\n"
+    "    return self._queue.get(block=True)\n"
+)
+
+
+def test_rich_summary_adds_the_words_of_the_identifiers_the_code_uses():
+    from devlab.search.ranking import rich_summary, summary
+
+    rich = rich_summary(POOL_CHUNK)
+    head, _, used = rich.partition(". uses: ")
+    assert head == summary(POOL_CHUNK)
+    assert used.split() == ["overflow", "count", "max", "timeout", "get", "block"]
+    # strings, comments, keywords and words the summary already has stay out
+    for absent in ("waiting", "limit", "self", "raise", "checkout", "pool", "queue", "error"):
+        assert absent not in used.split()
+    assert len(rich_summary(POOL_CHUNK, chars=80)) == 80
+
+
+def test_the_rich_rerank_answers_from_a_real_index(indexed):
+    bench, embedder, _ = indexed
+    rich = bench.settings.model_copy(update={"search_rerank": "rich"})
+    req = SearchRequest(project="shop", query="send the receipt email for an order", limit=3)
+    assert search(bench.db, rich, req)[0].symbol == "send_receipt"
+    both = rich.model_copy(update={"search_summaries": "list"})
+    assert search(bench.db, both, req)[0].symbol == "send_receipt"

@@ -379,7 +379,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
         key=lambda x: (-x[0], x[1]),
     )
     # a project without vectors stays lexical: no model is loaded for it
-    if req.mode == "hybrid" and settings.search_rerank == "summary" and semantic and scored:
+    if req.mode == "hybrid" and settings.search_rerank != "off" and semantic and scored:
         embedder = get_embedder(settings)
         scored = ranking.rerank(
             [cid for _, cid in scored],
@@ -388,6 +388,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
             lambda texts: embedder.embed(texts),
             model=embedder.key,
             store=summaries.store_for(settings),
+            describe=ranking.rich_summary if settings.search_rerank == "rich" else ranking.summary,
         )
     if req.mode == "hybrid" and settings.search_diversity == "family":
         scored = ranking.diversify(scored, metas)  # type: ignore[arg-type]
