@@ -11,6 +11,7 @@ import pytest
 
 from devlab.search import SearchRequest, index_project, search
 from devlab.search import indexer as indexer_mod
+from devlab.search import ranking as ranking_mod
 from devlab.search import retrieval as retrieval_mod
 from devlab.search import summaries as summaries_mod
 from devlab.store import Snapshot
@@ -157,9 +158,11 @@ def test_rich_summary_adds_the_words_of_the_identifiers_the_code_uses():
 
 
 def test_the_rich_rerank_answers_from_a_real_index(indexed):
-    bench, embedder, _ = indexed
+    bench, _, _ = indexed
     rich = bench.settings.model_copy(update={"search_rerank": "rich"})
     req = SearchRequest(project="shop", query="send the receipt email for an order", limit=3)
     assert search(bench.db, rich, req)[0].symbol == "send_receipt"
+    compared = [t for _, t in ranking_mod._SUMMARY_VECTORS]  # what the rerank embedded
+    assert any(". uses: " in t for t in compared)
     both = rich.model_copy(update={"search_summaries": "list"})
     assert search(bench.db, both, req)[0].symbol == "send_receipt"
