@@ -201,9 +201,9 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
     ("hybrid + summary list", "hybrid", {"search_summaries": "list"}),
     ("default + summary list", "hybrid", {**DEFAULT, "search_summaries": "list"}),
     # i14r: the rerank on a richer text (summary + the code's identifier words)
-    ("default, rich rerank", "hybrid", {**DEFAULT, "search_rerank": "rich"}),
+    ("default + rich rerank", "hybrid", {**DEFAULT, "search_rerank": "rich"}),
     (
-        "default, rich rerank + summary list",
+        "default + rich rerank + summary list",
         "hybrid",
         {**DEFAULT, "search_rerank": "rich", "search_summaries": "list"},
     ),
