@@ -188,9 +188,9 @@ class Settings(BaseSettings):
     # both lists' first hits), graph "calls" (the best hits' callers and callees):
     # devlab.search.expansion.
     search_rewrite: Literal["off", "feedback", "vocabulary", "consensus"] = "off"
-    # "rich" (i14r, measured and left off): the rerank compares the question with the
-    # summary plus the words of the identifiers the code uses (ranking.rich_summary),
-    # embedded per query (no index-time fill).
+    # "rich" (i14r, measured on SQLAlchemy only and left off): the rerank compares the
+    # question with the summary plus the words of the identifiers the code uses
+    # (ranking.rich_summary), filled at ingestion like the plain summaries.
     search_rerank: Literal["off", "summary", "rich"] = "summary"
     search_graph: Literal["boost", "expand", "calls"] = "expand"
     # The name field (a third list fused in: how much of each candidate's own name the

@@ -166,3 +166,34 @@ def test_the_rich_rerank_answers_from_a_real_index(indexed):
     assert any(". uses: " in t for t in compared)
     both = rich.model_copy(update={"search_summaries": "list"})
     assert search(bench.db, both, req)[0].symbol == "send_receipt"
+
+
+def test_the_rich_texts_are_filled_at_index_time_when_the_rich_rerank_is_set(
+    bench, tmp_path, monkeypatch
+):
+    calls: list[int] = []
+
+    class Counting(HashEmbedder):
+        def embed(self, texts):
+            calls.append(len(texts))
+            return super().embed(texts)
+
+    embedder = Counting()
+    monkeypatch.setattr(indexer_mod, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(retrieval_mod, "get_embedder", lambda settings: embedder)
+    rich = bench.settings.model_copy(update={"search_rerank": "rich"})
+    repo = write_tree(tmp_path / "shop-src", LIB)
+    rep = index_project(bench.db, rich, name="shop", source=str(repo))
+    assert rep.stats["summaries_embedded"] > 0
+    monkeypatch.setattr(ranking_mod, "_SUMMARY_VECTORS", {})  # a new process
+    calls.clear()
+    req = SearchRequest(project="shop", query="send the receipt email for an order", limit=3)
+    assert search(bench.db, rich, req)[0].symbol == "send_receipt"
+    assert calls == [1, 1]  # the question only: every rich text was in the store
+    again = index_project(bench.db, rich, name="shop", source=str(repo))
+    assert again.stats["summaries_embedded"] == 0  # marked done for the rich format
+    # the plain summaries are another format: a default ingestion fills them
+    plain = index_project(bench.db, bench.settings, name="shop", source=str(repo))
+    assert plain.stats["summaries_embedded"] > 0
+    with pytest.raises(ValueError, match="unknown summary style 'fancy'"):
+        summaries_mod.fill(bench.db, rich, 1, embedder.key, embedder.embed, style="fancy")
