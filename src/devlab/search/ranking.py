@@ -16,6 +16,8 @@ codebases"); which ones are on by default is decided there.
   first ranking. No model beyond the configured embedder is loaded; the summaries'
   vectors are embedded at ingestion and read back from the home's store
   (devlab.search.summaries), so a question embeds only itself.
+  With ``search_rerank = "rich"`` the text compared is ``rich_summary``: the summary
+  plus the words of the identifiers the code uses (measured on SQLAlchemy, i14r; off).
 * **Symbol-graph expansion** (``search_graph = "expand"``): a candidate that shares
   its class (or, for a module-level function, its file) with other strong candidates
   gains a share of the best one's score (the hits agree on where the answer lives);
@@ -126,65 +128,13 @@ def summary(content: str, chars: int = SUMMARY_CHARS) -> str:
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROSE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')
-_PLAIN_WORDS = frozenset(
-    [
-        "self",
-        "cls",
-        "def",
-        "return",
-        "if",
-        "else",
-        "elif",
-        "for",
-        "while",
-        "in",
-        "is",
-        "not",
-        "and",
-        "or",
-        "none",
-        "true",
-        "false",
-        "import",
-        "from",
-        "as",
-        "with",
-        "try",
-        "except",
-        "finally",
-        "raise",
-        "class",
-        "pass",
-        "lambda",
-        "yield",
-        "await",
-        "async",
-        "del",
-        "global",
-        "nonlocal",
-        "assert",
-        "break",
-        "continue",
-        "kw",
-        "args",
-        "kwargs",
-        "isinstance",
-        "len",
-        "str",
-        "int",
-        "dict",
-        "list",
-        "tuple",
-        "set",
-        "bool",
-        "getattr",
-        "setattr",
-        "hasattr",
-        "super",
-        "object",
-        "type",
-    ]
+_PLAIN_TEXT = (  # Python keywords and common builtins: no help to a question
+    "self cls def return if else elif for while in is not and or none true false "
+    "import from as with try except finally raise class pass lambda yield await "
+    "async del global nonlocal assert break continue kw args kwargs isinstance len "
+    "str int dict list tuple set bool getattr setattr hasattr super object type "
 )
+_PLAIN_WORDS = frozenset(_PLAIN_TEXT.split())
 
 
 def rich_summary(content: str, chars: int = RICH_CHARS) -> str:

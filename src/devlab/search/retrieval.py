@@ -139,9 +139,8 @@ def _semantic(
         return _Semantic(hits, coverage, query_vector=raw)
     static = static_embedder(settings, int(semantic["total"]))
     if static is None or model_of_key(str(semantic["static_model"])) != static.key:
-        return _Semantic(
-            hits, coverage, query_vector=raw
-        )  # the tier is off now: the configured model alone
+        # the tier is off now: the configured model alone
+        return _Semantic(hits, coverage, query_vector=raw)
     q_static = static.embed([query])[0]
     static_hits = db.vectors.search(project_id, snapshot_id, q_static, k)
     if MIXED_MERGE == "quantile":

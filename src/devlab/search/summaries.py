@@ -63,9 +63,9 @@ def _select_in(conn: sqlite3.Connection, select: str, keys: Iterable[bytes]) -> 
 SUMMARY_FORMAT = f"summary-v1:{ranking.SUMMARY_CHARS}"
 # the rich rerank's text (ranking.rich_summary, ``search_rerank = "rich"``), filled alike
 RICH_FORMAT = f"rich-v1:{ranking.RICH_CHARS}"
-_STYLES: dict[str, tuple[Callable[[str], str], str]] = {
-    "summary": (ranking.summary, SUMMARY_FORMAT),
-    "rich": (ranking.rich_summary, RICH_FORMAT),
+_STYLES: dict[str, tuple[str, str]] = {  # style -> (ranking's function, format)
+    "summary": ("summary", SUMMARY_FORMAT),
+    "rich": ("rich_summary", RICH_FORMAT),
 }
 
 
@@ -207,7 +207,7 @@ def snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
 
 
 def _summaries(
-    db: Database, chunk_ids: list[int], describe: Callable[[str], str] = ranking.summary
+    db: Database, chunk_ids: list[int], describe: Callable[[str], str] | None = None
 ) -> list[str]:
     """The distinct summaries of chunks ``chunk_ids`` (their content decrypted)."""
     out: dict[str, None] = {}
@@ -220,7 +220,7 @@ def _summaries(
                 ),
                 {"ids": part},
             )
-            out.update((describe(crypto.decrypt(r[0])), None) for r in rows)
+            out.update(((describe or ranking.summary)(crypto.decrypt(r[0])), None) for r in rows)
     return list(out)
 
 
@@ -239,7 +239,8 @@ def fill(
     summary plus the code's identifier words). Returns how many were embedded."""
     if style not in _STYLES:
         raise ValueError(f"unknown summary style {style!r}: use one of {sorted(_STYLES)}")
-    describe, fmt = _STYLES[style]
+    name, fmt = _STYLES[style]
+    describe = getattr(ranking, name)  # looked up now: the module's current function
     chunks = snapshot_chunks(db, snapshot_id)
     store = store_for(settings)
     done = store.filled(model, (digest for _, digest in chunks), fmt)
