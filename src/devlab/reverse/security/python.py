@@ -83,10 +83,11 @@ CWE_FAMILY = {
     "CWE-338": "CWE-330",
 }
 #: bandit findings that say only "this API is used": without a DevLab flow, low / low;
-#: so are bandit's import checks (B401-B415: ``import ftplib``, ``import pickle``...)
+#: so are bandit's import checks (B401-B415: ``import ftplib``, ``import pickle``...);
+#: clear text (CWE-319: any ftplib / telnetlib call) is judged by DevLab's transport rules
 PRESENCE_FAMILIES = frozenset(
     {"CWE-78", "CWE-89", "CWE-94", "CWE-502", "CWE-611", "CWE-79", "CWE-22", "CWE-918",
-     "CWE-601", "CWE-327", "CWE-330", "CWE-90", "CWE-643"}
+     "CWE-601", "CWE-327", "CWE-330", "CWE-90", "CWE-643", "CWE-319"}
 )  # fmt: skip
 BANDIT_FIX = {
     "B101": "Raise an exception instead of assert for checks that must hold in production.",
