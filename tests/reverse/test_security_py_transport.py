@@ -112,3 +112,17 @@ def test_password_hash_functions_with_a_weak_algorithm_beside_a_strong_one() -> 
     assert found("import crypt\ns = crypt.mksalt(crypt.METHOD_BLOWFISH)\n", "CWE-328") == []
     # a plain md5 of nothing traced stays presence only (low)
     assert found("import hashlib\nh = hashlib.md5(data)\n", "CWE-328") == []
+
+
+def test_context_verification_switched_off_beside_left_on() -> None:
+    head = "import ssl, socket\nctx = ssl.create_default_context()\n"
+    assert found(head + "ctx.verify_mode = ssl.CERT_NONE\n", "CWE-295") == [3]
+    assert found(head + "ctx.check_hostname = False\n", "CWE-295") == [3]
+    assert (
+        found(head + "ctx.verify_mode = ssl.CERT_REQUIRED\nctx.check_hostname = True\n", "CWE-295")
+        == []
+    )
+    wrap = "import ssl, socket\ns = ssl.wrap_socket(socket.socket(){})\n"
+    assert found(wrap.format(""), "CWE-295") == [2]
+    assert found(wrap.format(", cert_reqs=ssl.CERT_NONE"), "CWE-295") == [2]
+    assert found(wrap.format(", cert_reqs=ssl.CERT_REQUIRED, ca_certs=CA"), "CWE-295") == []

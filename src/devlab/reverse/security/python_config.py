@@ -246,6 +246,7 @@ class ConfigRules(TransportRules):
     def credential(self, node: Node, left: Node, right: Node | None) -> None:
         if right is None or left.type not in ("identifier", "attribute", "subscript"):
             return
+        self.tls_assign(node, left, right)
         name = self.fa.text(left).rsplit(".", 1)[-1].strip("[]'\"")
         if left.type == "subscript":
             k = self.fold(left.child_by_field_name("subscript"))

@@ -7,13 +7,15 @@ Why these are configuration findings, not presence: ``ftplib.FTP_TLS``,
 ``imaplib.IMAP4_SSL``, ``poplib.POP3_SSL``, ``smtplib.SMTP_SSL``, ``nntplib.NNTP_SSL`` and
 the ``starttls()`` / ``stls()`` upgrades build ``ssl._create_stdlib_context()`` when no
 context is given (or ``None``): no certificate or host name check (CPython 3.8-3.13), so
-the "secure" connection can be intercepted. A context the code passes (any value other
-than a constant ``None``) is taken as the caller's decision. A login on a plain
-``IMAP4`` / ``POP3`` / ``SMTP`` / ``NNTP`` / ``FTP`` client that was never upgraded sends
-the password in clear text; ``telnetlib.Telnet`` and ``ftplib.FTP`` to a host that is not
-literally the loopback are clear text whatever they send. ``logging.config.listen()``
-evaluates configurations received on a socket; without a ``verify`` callable anyone who
-reaches the port runs code in the process (the logging documentation's own warning).
+the "secure" connection can be intercepted. So can ``ssl.wrap_socket()`` without
+``cert_reqs`` (its default is ``CERT_NONE``) and a context set to ``verify_mode =
+CERT_NONE`` or ``check_hostname = False``. A context the code passes (any value other than
+a constant ``None``) is taken as the caller's decision. A login on a plain ``IMAP4`` /
+``POP3`` / ``SMTP`` / ``NNTP`` client that was never upgraded sends the password in clear
+text; ``telnetlib.Telnet`` and ``ftplib.FTP`` to a host that is not literally the loopback
+are clear text whatever they send. ``logging.config.listen()`` evaluates configurations
+received on a socket; without a ``verify`` callable anyone who reaches the port runs code
+in the process (the logging documentation's own warning).
 """
 
 from __future__ import annotations
@@ -84,6 +86,17 @@ class TransportRules(_ScanHost):
         """Check one call against the transport rules (module docstring)."""
         if q == "logging.config.listen" and not splat:
             self.listen_rule(node, kw)
+        if q == "ssl.wrap_socket" and not splat:  # cert_reqs defaults to CERT_NONE
+            reqs = kw.get("cert_reqs") or (pos[4] if len(pos) > 4 else None)
+            if reqs is None or self.fa.text(reqs).endswith("CERT_NONE"):
+                self.tls_off(
+                    node,
+                    "ssl.wrap_socket() "
+                    + ("without cert_reqs" if reqs is None else "with CERT_NONE")
+                    + " does not verify the peer's certificate.",
+                    "medium" if reqs is None else "high",
+                    "Use ssl.create_default_context().wrap_socket(sock, server_hostname=host).",
+                )
         if q in TLS_CLIENTS and not splat:
             key, plain = TLS_CLIENTS[q]
             if self.no_context(kw.get(key), pos, plain):
@@ -113,6 +126,24 @@ class TransportRules(_ScanHost):
                 self.unverified(node, f"{name}.{method}()")
         elif method in LOGINS and name not in self.flags.get("client:upgraded", ()):
             self.clear_text(node, f"{name}.{method}() sends the password without TLS")
+
+    def tls_assign(self, node: Node, left: Node, right: Node) -> None:
+        """``ctx.verify_mode = ssl.CERT_NONE`` / ``ctx.check_hostname = False``."""
+        attr = self.fa.text(left).rsplit(".", 1)[-1] if left.type == "attribute" else ""
+        if attr == "verify_mode" and self.fa.text(right).endswith("CERT_NONE"):
+            self.tls_off(
+                node,
+                f"{self.fa.text(left)} = CERT_NONE accepts any certificate.",
+                "high",
+                "Keep ssl.CERT_REQUIRED (ssl.create_default_context() sets it).",
+            )
+        elif attr == "check_hostname" and self.fold(right) is False:
+            self.tls_off(
+                node,
+                f"{self.fa.text(left)} = False accepts a valid certificate of any other host.",
+                "medium",
+                "Keep check_hostname = True and pass server_hostname= when wrapping.",
+            )
 
     def no_context(self, given: Node | None, pos: list[Node], plain: int) -> bool:
         """No context was passed, or a constant ``None``: the stdlib's unverified one."""
