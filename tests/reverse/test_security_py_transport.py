@@ -97,6 +97,9 @@ def test_password_hash_functions_with_a_weak_algorithm_beside_a_strong_one() -> 
     kdf = "import hashlib\nk = hashlib.pbkdf2_hmac('{}', pw, salt, 600_000)\n"
     assert found(kdf.format("sha1"), "CWE-328") == [2]
     assert found(kdf.format("sha256"), "CWE-328") == []
+    # a constant is nobody's password: a probe of the platform's crypt(), an example
+    assert found("from crypt import crypt\ncrypt(b'\\xee', 'xx')\n", "CWE-328") == []
+    assert found("import hashlib\nhashlib.pbkdf2_hmac('sha1', b'pw', b's', 9)\n", "CWE-328") == []
     assert found(
         "import hashlib\n"
         "k = hashlib.pbkdf2_hmac(hash_name='md5', password=pw, salt=s, iterations=9)\n",

@@ -24,6 +24,8 @@ PASSWORD_HASHES = {
     "crypt.crypt": ("salt", 1),
     "crypt.mksalt": ("method", 0),
 }
+#: the password argument of those that take one (keyword, position)
+PASSWORD_ARG = {"hashlib.pbkdf2_hmac": ("password", 1), "crypt.crypt": ("word", 0)}
 SECRETISH = re.compile(RANDOM_SECRET_NAME.pattern + r"|session_?key|_key$|^key$", re.I)
 
 
@@ -134,6 +136,11 @@ class ConfigRules(TransportRules):
         arg = kw.get(key) or (pos[at] if len(pos) > at else None)
         if arg is None:
             return  # the function's default (crypt: the strongest method; pbkdf2: required)
+        word = PASSWORD_ARG.get(q)
+        if word is not None:
+            data = kw.get(word[0]) or (pos[word[1]] if len(pos) > word[1] else None)
+            if data is not None and self.fold(data) is not self.NOTHING:
+                return  # a constant is nobody's password (a probe, an example; CWE-798 else)
         v = self.fold(arg)
         if q == "hashlib.pbkdf2_hmac":
             weak = isinstance(v, str) and v.lower() in self.fa.model.config("weak_hash_names")
