@@ -75,6 +75,10 @@ def test_ftp_and_telnet_to_a_remote_host_beside_the_loopback() -> None:
     assert found("import telnetlib\nt = telnetlib.Telnet(host)\n", "CWE-319") == [2]
     assert found("import ftplib\nftplib.FTP('localhost').quit()\n", "CWE-319") == []
     assert found("import telnetlib\nt = telnetlib.Telnet('127.0.0.1', 23)\n", "CWE-319") == []
+    # a login to the local relay does not cross a network either; a missing host is unknown
+    relay = "import smtplib\ns = smtplib.SMTP({})\ns.login(user, pw)\n"
+    assert found(relay.format("'localhost'"), "CWE-319") == []
+    assert found(relay.format(""), "CWE-319") == [3]
 
 
 def test_import_of_a_clear_text_module_alone_is_not_a_finding() -> None:

@@ -12,10 +12,12 @@ the "secure" connection can be intercepted. So can ``ssl.wrap_socket()`` without
 CERT_NONE`` or ``check_hostname = False``. A context the code passes (any value other than
 a constant ``None``) is taken as the caller's decision. A login on a plain ``IMAP4`` /
 ``POP3`` / ``SMTP`` / ``NNTP`` client that was never upgraded sends the password in clear
-text; ``telnetlib.Telnet`` and ``ftplib.FTP`` to a host that is not literally the loopback
-are clear text whatever they send. ``logging.config.listen()`` evaluates configurations
-received on a socket; without a ``verify`` callable anyone who reaches the port runs code
-in the process (the logging documentation's own warning).
+text; ``telnetlib.Telnet`` and ``ftplib.FTP`` are clear text whatever they send. A client
+of a literal loopback host (``localhost``, ``127.x``, ``::1``) is exempt: that traffic
+never crosses a network (a missing host is not: the connection is made later).
+``logging.config.listen()`` evaluates configurations received on a socket; without a
+``verify`` callable anyone who reaches the port runs code in the process (the logging
+documentation's own warning).
 """
 
 from __future__ import annotations
@@ -105,11 +107,14 @@ class TransportRules(_ScanHost):
         proto = PLAIN_CLIENTS.get(q or "")
         if proto is not None:
             name = self.target
-            if name:
-                self.flags.setdefault(f"client:{proto}", set()).add(name)
-                self.flags.get("client:upgraded", set()).discard(name)
             host = self.fold(pos[0] if pos else kw.get("host"))
             local = isinstance(host, str) and host.startswith(LOOPBACK)
+            if name:
+                self.flags.setdefault(f"client:{proto}", set()).add(name)
+                covered = self.flags.setdefault("client:covered", set())
+                covered.discard(name)
+                if local:  # loopback traffic never crosses a network: a login there leaks nothing
+                    covered.add(name)
             if proto in ALWAYS_CLEAR and not local:
                 self.clear_text(node, f"{q}() talks to the server without TLS")
             return
@@ -121,10 +126,10 @@ class TransportRules(_ScanHost):
             return
         upgrade, key, first = UPGRADES[proto]
         if method == upgrade and not splat:
-            self.flags.setdefault("client:upgraded", set()).add(name)
+            self.flags.setdefault("client:covered", set()).add(name)
             if (first or not pos) and self.no_context(kw.get(key), pos, 0):
                 self.unverified(node, f"{name}.{method}()")
-        elif method in LOGINS and name not in self.flags.get("client:upgraded", ()):
+        elif method in LOGINS and name not in self.flags.get("client:covered", ()):
             self.clear_text(node, f"{name}.{method}() sends the password without TLS")
 
     def tls_assign(self, node: Node, left: Node, right: Node) -> None:
