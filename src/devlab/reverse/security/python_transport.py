@@ -65,6 +65,8 @@ UPGRADES: dict[str, tuple[str, str, bool]] = {
 }
 #: methods that send a password
 LOGINS = frozenset({"login", "login_cram_md5", "pass_", "apop", "rpop", "authenticate"})
+#: every method the rules look at on a client
+CLIENT_METHODS = LOGINS | {u[0] for u in UPGRADES.values()}
 #: protocols that are clear text whatever they send (no upgrade exists in the stdlib)
 ALWAYS_CLEAR = frozenset({"ftp", "telnet"})
 LOOPBACK = ("localhost", "127.", "::1", "0:0:0:0:0:0:0:1")
@@ -118,8 +120,8 @@ class TransportRules(_ScanHost):
             if proto in ALWAYS_CLEAR and not local:
                 self.clear_text(node, f"{q}() talks to the server without TLS")
             return
-        if method is None or recv is None:
-            return
+        if recv is None or method not in CLIENT_METHODS:
+            return  # (most calls: no text read)
         name = self.fa.text(recv).rsplit(".", 1)[-1]
         proto = next((p for p in UPGRADES if name in self.flags.get(f"client:{p}", ())), None)
         if proto is None:
@@ -134,7 +136,8 @@ class TransportRules(_ScanHost):
 
     def tls_assign(self, node: Node, left: Node, right: Node) -> None:
         """``ctx.verify_mode = ssl.CERT_NONE`` / ``ctx.check_hostname = False``."""
-        attr = self.fa.text(left).rsplit(".", 1)[-1] if left.type == "attribute" else ""
+        last = left.child_by_field_name("attribute") if left.type == "attribute" else None
+        attr = self.fa.text(last) if last is not None else ""
         if attr == "verify_mode" and self.fa.text(right).endswith("CERT_NONE"):
             self.tls_off(
                 node,
