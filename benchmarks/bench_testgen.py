@@ -160,6 +160,29 @@ LIBS: dict[str, dict[str, Any]] = {
         "tests": ["tests/test_duration.py"],
         "src": "src/",
     },
+    # i15q: HELD OUT, named at 18:53 UTC 2026-12-07 before any DevLab run on them (none used
+    # here before): two of structured text (TOML documents; gitignore patterns) and one of
+    # plain functions over iterables; run once, at the end only, with the final engine,
+    # never read in between. tomli's sdist ships no tests (its project column stays empty).
+    "tomli": {
+        "req": "tomli==2.0.1",
+        "module": "tomli/_parser.py",
+        "import": "tomli._parser",
+        "tests": [],
+        "src": "src/",
+    },
+    "pathspec": {
+        "req": "pathspec==0.12.1",
+        "module": "pathspec/patterns/gitwildmatch.py",
+        "import": "pathspec.patterns.gitwildmatch",
+        "tests": ["tests/test_02_gitwildmatch.py"],
+    },
+    "more-itertools": {
+        "req": "more-itertools==10.2.0",
+        "module": "more_itertools/recipes.py",
+        "import": "more_itertools.recipes",
+        "tests": ["tests/test_recipes.py"],
+    },
 }  # fmt: skip
 
 
