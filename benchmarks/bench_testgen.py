@@ -198,6 +198,13 @@ def _files(root: Path, src: str = "") -> dict[str, str]:
     for name in ("setup.cfg", "tox.ini", "pytest.ini", "conftest.py"):
         if (root / name).exists():
             out[name] = (root / name).read_text(encoding="utf-8", errors="replace")
+    # the README and doc pages a user's project has beside its code (i15q: the generator
+    # reads their examples); text files under 200 kB, at the top or under docs/
+    for path in sorted([*root.glob("*"), *root.glob("doc*/**/*")]):
+        low = path.name.lower()
+        docs = low.startswith("readme") or low.endswith((".md", ".rst", ".txt"))
+        if path.is_file() and docs and path.stat().st_size < 200_000:
+            out[path.relative_to(root).as_posix()] = path.read_text("utf-8", errors="replace")
     return out
 
 

@@ -19,13 +19,22 @@ from __future__ import annotations
 import ast
 import re
 
+from devlab.testing.pydocs import harvest, module_letters, mutations, text_variants
 from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyobjects import ClassInfo, class_infos, docstring_builders, object_calls
-from devlab.testing.pyregex import format_fields, module_regexes, type_letters, witnesses
+from devlab.testing.pyregex import (
+    drawn_witnesses,
+    format_fields,
+    module_regexes,
+    type_letters,
+    witnesses,
+)
 from devlab.testing.pyshapes import Context, subcommands, usage_pools
 from devlab.testing.pystate import (
     STORED_STAND_INS,
     fill_calls,
+    imported_values,
+    partner_calls,
     protocol_calls,
     state_calls,
     stored_callables,
@@ -42,6 +51,11 @@ _MAX_FIRST = 1200  # calls in the first probe
 _MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
 _ROUND_WRAPPED = 240  # of them, decorator uses with the objects built so far (pywrap)
 _MAX_RECEIVERS = 6
+_MAX_EXAMPLE_CALLS = 400  # documented calls and their mutations, first round
+_ROUND_EXAMPLES = 200  # mutations of two pieces at once, each later round
+_PER_EXAMPLE = 40
+_DOC_EXPR = 2000  # a documented call may be long (a sample document): the authors' own
+_DRAWN = 12  # regexes that also get Hypothesis' from_regex strings
 _FILLED = 4  # receivers filled per class (fill_calls takes four)
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 # what a returned function is called with: values, and a function (it may be a decorator)
@@ -65,13 +79,26 @@ def _parses(call: Call) -> bool:
 class CallPlanner:
     """Plans the probe's calls for one module (see the module doc)."""
 
-    def __init__(self, targets: list[Target], source: str, module: str) -> None:
+    def __init__(
+        self, targets: list[Target], source: str, module: str, docs: list[str] | None = None
+    ) -> None:
+        """``docs``: the texts whose examples count (``pydocs.doc_sources``; the module's
+        own source when None)."""
         self.targets = targets
         self.infos = class_infos(source)
         names = {t.cls for t in targets if t.cls}
         self.infos = {k: v for k, v in self.infos.items() if k in names}
         self.builders = docstring_builders(source, module, set(self.infos))
+        names = {t.cls or t.name for t in targets}
+        self.examples = harvest(docs if docs is not None else [source], module, names)
+        self.letters = module_letters(source)
+        for expr in self.examples.calls:  # a documented construction is a receiver too
+            head = expr.split("(", 1)[0]
+            if head in self.infos and expr.count("(") == 1 and len(expr) < 200:
+                self.builders.setdefault(head, [])
+                self.builders[head] = list(dict.fromkeys([*self.builders[head], expr]))[:8]
         self.seen: set[str] = set()
+        self.long_ok: set[str] = set()  # documented calls: no length limit of 200
         self.constants = list(dict.fromkeys(c for t in targets for c in t.constants))[:24]
         self.commands = subcommands(source)
         self.argv: set[str] = set()  # targets taking a command line: never called without
@@ -81,13 +108,51 @@ class CallPlanner:
         self.formats = format_fields(type_letters(source))
         regexes = module_regexes(source)  # a module of one regex: more texts from it
         each = min(max(40 // max(len(regexes), 1), 2), 8)
-        texts = [repr(w) for r in regexes for w in witnesses(r, each)]
-        self.texts = list(dict.fromkeys(texts))[:40]
+        self.texts = self._regex_texts(regexes, each)
         self.reach = reach(source, targets)
         self.writable = writable_classes(source)
         self.stored = stored_callables(source)  # constructor arguments called later
         self.shapes = {t.qualname: self._shapes(t, 0) for t in targets}
         self.decorators = find_decorators(targets)
+        self.values = imported_values(source)  # datetime, Decimal ...: operators' partners
+
+    def _regex_texts(self, regexes: list[str], each: int) -> list[str]:
+        """Strings the module's regexes match (walked, then drawn by Hypothesis where the
+        walk wrote few), the documented sample texts, and each witness rewritten once
+        (truncated, a digit changed ...): the accepted and the rejected branches."""
+        found: list[str] = []
+        for i, pattern in enumerate(regexes):
+            got = witnesses(pattern, each)
+            if len(got) < each and i < _DRAWN:
+                got += drawn_witnesses(pattern, each - len(got))
+            found += got
+        short = [t for t in self.examples.texts if len(t) < 120][:12]
+        texts = [repr(w) for w in found[:24]] + short
+        for w in found[:8]:
+            texts += [repr(v) for v in text_variants(w, self.letters[:2])[:3]]
+        texts += [repr(w) for w in found[24:]]
+        return list(dict.fromkeys(texts))[:48]
+
+    def _example_target(self, expr: str) -> str:
+        """The target a documented call reaches: ``f``, ``C.__init__`` or ``C.m``."""
+        head, _, rest = expr.partition("(")
+        if head not in self.infos:
+            return head
+        method = re.match(r"[^()]*\)\.(\w+)\(", rest)
+        return f"{head}.{method.group(1)}" if method else f"{head}.__init__"
+
+    def example_calls(self, seed: int) -> list[Call]:
+        """The documented calls (round 0: as written, then one piece rewritten at a time;
+        later rounds: two pieces at once), as calls of their targets."""
+        out: list[Call] = []
+        for expr in self.examples.calls:
+            variants = mutations(expr, self.letters, _PER_EXAMPLE, seed=seed)
+            for text in [expr, *variants] if seed == 0 else variants:
+                out.append(Call("", self._example_target(text), text, False))
+                self.long_ok.add(text)
+        limit = _MAX_EXAMPLE_CALLS if seed == 0 else _ROUND_EXAMPLES
+        per = [c for c in out if c.expr in self.examples.calls]  # as written first
+        return [*per, *(c for c in out if c.expr not in self.examples.calls)][:limit]
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
         names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
@@ -127,18 +192,20 @@ class CallPlanner:
         for call in calls:
             if call.target in self.argv and call.expr.endswith("()"):
                 continue  # argparse would read the test runner's own sys.argv
-            if call.key not in self.seen and len(call.expr) < 200 and _parses(call):
+            longest = _DOC_EXPR if call.expr in self.long_ok else 200
+            if call.key not in self.seen and len(call.expr) < longest and _parses(call):
                 self.seen.add(call.key)
                 out.append(with_imports(call))
         return out[:limit]
 
     def first_calls(self) -> list[Call]:
-        calls: list[Call] = []
+        calls: list[Call] = self.example_calls(0)  # the docs' own inputs first
         for name, info in self.infos.items():
             recv = self.builders.get(name, [])[:4]
             for target, expr in object_calls(info, recv, list(reversed(recv))):
                 calls.append(Call("", target, expr, False))
             calls += protocol_calls(info, recv[:2], list(reversed(recv)))
+            calls += partner_calls(info, recv[:2], recv[2:4], self.values)
         calls += unbound_calls(self.targets)
         built = [b for bs in self.builders.values() for b in bs[:1]][:3]
         calls += decorator_calls(self.decorators, self.shapes, built)
@@ -157,12 +224,14 @@ class CallPlanner:
         needy = [t for t in self.targets if self.reach[t.qualname] & missing]
         made = self._made(outcomes)
         calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
+        calls += self.example_calls(rnd)
         for name, info in self.infos.items():
             if info.lines & missing or any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
+                calls += partner_calls(info, recv[rnd % 2 :][:3], others, self.values)
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
                     filled = [*self._stored_receivers(name), *recv[:_FILLED]]
