@@ -325,7 +325,11 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         "lines": sum(1 for _ in files[module].splitlines()),
     }
     print(f"[{name}] project suite", file=sys.stderr)
-    row["project"] = _measure(files, spec["tests"], module, settings)
+    row["project"] = (
+        _measure(files, spec["tests"], module, settings)
+        if spec["tests"]
+        else {"line": None, "branch": None, "tests": 0, "passed": 0, "error": "no tests shipped"}
+    )
     bare = {p: t for p, t in files.items() if not is_test_file(p) and p not in spec["tests"]}
     pf = ProjectFiles(name, None, None, bare)
     variants = [("no model", None)]
@@ -380,19 +384,23 @@ def bench_lib(name: str, args: argparse.Namespace, settings: Any) -> dict[str, A
         per_function=3,
         timeout=60,
     )
-    mut_own, _ = mutation_score(
-        ProjectFiles(name, None, None, files),
-        settings,
-        path=module,
-        tests=spec["tests"],
-        per_function=3,
-        timeout=60,
+    mut_own, _ = (
+        mutation_score(
+            ProjectFiles(name, None, None, files),
+            settings,
+            path=module,
+            tests=spec["tests"],
+            per_function=3,
+            timeout=60,
+        )
+        if spec["tests"]
+        else (None, None)
     )
     row["mutation"] = {
         "generated": mut_gen.score,
-        "project": mut_own.score,
+        "project": mut_own.score if mut_own else None,
         "mutants": mut_gen.mutants,
-        "note": mut_own.message or mut_gen.message,
+        "note": (mut_own.message if mut_own else "no project tests") or mut_gen.message,
     }
     if "packaged model" in suites:  # the model's suite, same mutants
         test_path, test_code = suites["packaged model"]

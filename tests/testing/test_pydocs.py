@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import re
 
-from devlab.testing.pydocs import doc_sources, harvest, module_letters, mutations
+from devlab.testing.pydocs import (
+    doc_sources,
+    forwarded_options,
+    harvest,
+    module_letters,
+    mutations,
+    option_values,
+    with_option,
+)
 from devlab.testing.pyobjects import class_infos
 from devlab.testing.pyregex import drawn_witnesses, witnesses
 from devlab.testing.pysearch import CallPlanner
@@ -160,3 +168,30 @@ def test_planner_calls_documented_examples_first_with_long_documents_allowed():
     assert "read('+" + long_doc[1:] + "')" in exprs  # its first character as a code
     assert "Template('/var')" in planner.builders["Template"]  # a documented receiver
     assert any(c.target == "Template.expand" for c in calls if c.expr.startswith("Template('"))
+
+
+FORWARD = """
+class _Handler:
+    def __init__(self, depth=0, attribs=True, callback=lambda *a: True, post=None, sep=':'):
+        pass
+
+
+def parse(text, encoding=None, sep=':', **kwargs):
+    handler = _Handler(sep=sep, **kwargs)
+    return handler
+"""
+
+
+def test_options_reached_through_kwargs_get_values_other_than_their_defaults():
+    options = forwarded_options(FORWARD, "parse", "kwargs")
+    assert options == [
+        ("depth", "0"), ("attribs", "True"), ("callback", "lambda *a: True"), ("post", "None"),
+    ]  # ``sep`` is passed by name: not an option of the caller's  # fmt: skip
+    assert option_values("True") == ["False"] and option_values("0") == ["1", "2"]
+    assert "lambda *a: False" in option_values("lambda *a: True")
+    assert "('a', 'b')" in option_values("None") and option_values("_dict") == []
+    assert with_option("parse('<a/>')", "depth", "1") == "parse('<a/>', depth=1)"
+    assert with_option("parse('<a/>', depth=2)", "depth", "1") is None
+    planner = CallPlanner(find_targets(FORWARD), '""">>> parse(\'<a/>\')"""\n' + FORWARD, "m")
+    exprs = {c.expr for c in planner.option_calls()}
+    assert "parse('<a/>', attribs=False)" in exprs and "parse('<a/>', encoding=True)" in exprs

@@ -36,10 +36,13 @@ from dataclasses import dataclass, field
 __all__ = [
     "DocExamples",
     "doc_sources",
+    "forwarded_options",
     "harvest",
     "module_letters",
     "mutations",
+    "option_values",
     "text_variants",
+    "with_option",
 ]
 
 _MAX_WINDOW = 16  # lines a documented call may span
@@ -377,9 +380,90 @@ def mutations(expr: str, letters: list[str], limit: int = 40, seed: int = 0) -> 
         return list(dict.fromkeys(singles))[:limit]
     rng = random.Random(f"{seed}:{expr}")
     pairs: list[str] = []
-    usable = [i for i, news in enumerate(options) if news]
+    inner = {id(sub) for spot in _spots(tree) if isinstance(spot, ast.Dict)
+             for sub in ast.walk(spot) if sub is not spot}  # fmt: skip
+    outer = [i for i, spot in enumerate(_spots(tree)) if id(spot) not in inner and options[i]]
+    # two whole pieces (a template and its mapping): their combinations are the branches
+    usable = outer if len(outer) > 1 else [i for i, news in enumerate(options) if news]
     for _ in range(limit * 2 if len(usable) > 1 else 0):
         a, b = rng.sample(usable, 2)
         pairs.append(_rewrite(tree, {a: rng.choice(options[a]), b: rng.choice(options[b])}))
     rng.shuffle(singles)
     return list(dict.fromkeys([*pairs, *singles]))[:limit]
+
+
+_NONE_VALUES = ["True", "('a', 'b')", "{'a': 'b'}", "'a'", "lambda *a: a[1:]", "lambda *a: False"]
+
+
+def option_values(default: str) -> list[str]:
+    """Values for an optional parameter other than its ``default``: a flag flipped, a
+    number moved, a text changed, and for ``None`` one of each kind (a flag, a tuple, a
+    mapping, a text, a function returning its last arguments, one returning False)."""
+    if default in ("True", "False"):
+        return [str(default != "True")]
+    if default == "None":
+        return list(_NONE_VALUES)
+    if default.startswith("lambda"):
+        return ["lambda *a: False", "lambda *a: None"]
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return []
+    if isinstance(value, bool):
+        return [str(not value)]
+    if isinstance(value, int | float):
+        return ["1", "2"] if value == 0 else [repr(value + 1), "0"]
+    if isinstance(value, str):
+        return ["'_'", "''"] if value else ["' '", "'_'"]
+    return []
+
+
+def forwarded_options(source: str, fn: str, varkw: str) -> list[tuple[str, str]]:
+    """``(name, default)`` of the optional parameters of the module's function or class
+    that ``fn`` hands its ``**varkw`` to (``_Handler(sep=sep, **kwargs)``): the keywords
+    ``fn`` accepts without naming them."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    caller = defs.get(fn)
+    if not isinstance(caller, ast.FunctionDef):
+        return []
+    out: list[tuple[str, str]] = []
+    for node in ast.walk(caller):
+        spread = isinstance(node, ast.Call) and any(
+            k.arg is None and isinstance(k.value, ast.Name) and k.value.id == varkw
+            for k in node.keywords
+        )
+        if not spread or not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        callee = defs.get(node.func.id)
+        if isinstance(callee, ast.ClassDef):
+            callee = next(
+                (b for b in callee.body if isinstance(b, ast.FunctionDef) and b.name == "__init__"),
+                None,
+            )
+        if isinstance(callee, ast.FunctionDef):
+            args = callee.args.args[-len(callee.args.defaults) :] if callee.args.defaults else []
+            given = {k.arg for k in node.keywords if k.arg}
+            out += [
+                (a.arg, ast.unparse(d))
+                for a, d in zip(args, callee.args.defaults, strict=True)
+                if a.arg not in given
+            ]
+    return out
+
+
+def with_option(expr: str, name: str, value: str) -> str | None:
+    """``f(x)`` -> ``f(x, name=value)`` (the outermost call; None when it already
+    passes ``name`` or is not a call)."""
+    try:
+        node = ast.parse(expr, mode="eval").body
+        extra = ast.parse(value, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call) or any(k.arg == name for k in node.keywords):
+        return None
+    node.keywords.append(ast.keyword(name, extra))
+    return ast.unparse(node)

@@ -19,7 +19,15 @@ from __future__ import annotations
 import ast
 import re
 
-from devlab.testing.pydocs import harvest, module_letters, mutations, text_variants
+from devlab.testing.pydocs import (
+    forwarded_options,
+    harvest,
+    module_letters,
+    mutations,
+    option_values,
+    text_variants,
+    with_option,
+)
 from devlab.testing.pyinputs import FORMAT_NAME, format_calls, reach, regex_calls, text_calls
 from devlab.testing.pyobjects import ClassInfo, class_infos, docstring_builders, object_calls
 from devlab.testing.pyregex import (
@@ -92,6 +100,7 @@ class CallPlanner:
         names = {t.cls or t.name for t in targets}
         self.examples = harvest(docs if docs is not None else [source], module, names)
         self.letters = module_letters(source)
+        self.options = {t.qualname: self._options(t, source) for t in targets}
         for expr in self.examples.calls:  # a documented construction is a receiver too
             head = expr.split("(", 1)[0]
             if head in self.infos and expr.count("(") == 1 and len(expr) < 200:
@@ -140,6 +149,32 @@ class CallPlanner:
             return head
         method = re.match(r"[^()]*\)\.(\w+)\(", rest)
         return f"{head}.{method.group(1)}" if method else f"{head}.__init__"
+
+    @staticmethod
+    def _options(t: Target, source: str) -> list[tuple[str, str]]:
+        """A target's optional parameters and those its ``**kwargs`` reach, as
+        ``(name, default)``."""
+        own = [(p.name, p.default) for p in t.params if p.default is not None]
+        if t.varkw and not t.cls:
+            own += forwarded_options(source, t.name, t.varkw)
+        return list(dict.fromkeys(own))
+
+    def option_calls(self) -> list[Call]:
+        """The two shortest documented calls of each target with each of its options
+        (own or reached through ``**kwargs``) set to each other value, one at a time: a
+        valid input with the branch each option guards."""
+        out: list[Call] = []
+        by_target: dict[str, list[str]] = {}
+        for expr in sorted(self.examples.calls, key=len):
+            by_target.setdefault(self._example_target(expr), []).append(expr)
+        for target, exprs in by_target.items():
+            for expr in exprs[:2]:
+                for name, default in self.options.get(target, []):
+                    for value in option_values(default):
+                        if text := with_option(expr, name, value):
+                            out.append(Call("", target, text, False))
+                            self.long_ok.add(text)
+        return out[:_MAX_EXAMPLE_CALLS]
 
     def example_calls(self, seed: int) -> list[Call]:
         """The documented calls (round 0: as written, then one piece rewritten at a time;
@@ -200,6 +235,7 @@ class CallPlanner:
 
     def first_calls(self) -> list[Call]:
         calls: list[Call] = self.example_calls(0)  # the docs' own inputs first
+        calls += self.option_calls()
         for name, info in self.infos.items():
             recv = self.builders.get(name, [])[:4]
             for target, expr in object_calls(info, recv, list(reversed(recv))):
@@ -231,7 +267,8 @@ class CallPlanner:
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
-                calls += partner_calls(info, recv[rnd % 2 :][:3], others, self.values)
+                states = made.get(name, [])[: _MAX_RECEIVERS + 2]  # its states, all of them
+                calls += partner_calls(info, states, others, self.values)
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
                     filled = [*self._stored_receivers(name), *recv[:_FILLED]]
