@@ -13,6 +13,7 @@ from devlab.testing.pydocs import (
     module_letters,
     mutations,
     option_values,
+    stream_forms,
     with_option,
 )
 from devlab.testing.pyobjects import class_infos
@@ -187,7 +188,7 @@ def test_options_reached_through_kwargs_get_values_other_than_their_defaults():
     assert options == [
         ("depth", "0"), ("attribs", "True"), ("callback", "lambda *a: True"), ("post", "None"),
     ]  # ``sep`` is passed by name: not an option of the caller's  # fmt: skip
-    assert option_values("True") == ["False"] and option_values("0") == ["1", "2"]
+    assert option_values("True") == ["False"] and option_values("0") == ["1", "1.5", "2"]
     assert "lambda *a: False" in option_values("lambda *a: True")
     assert "('a', 'b')" in option_values("None") and option_values("_dict") == []
     assert with_option("parse('<a/>')", "depth", "1") == "parse('<a/>', depth=1)"
@@ -195,3 +196,17 @@ def test_options_reached_through_kwargs_get_values_other_than_their_defaults():
     planner = CallPlanner(find_targets(FORWARD), '""">>> parse(\'<a/>\')"""\n' + FORWARD, "m")
     exprs = {c.expr for c in planner.option_calls()}
     assert "parse('<a/>', attribs=False)" in exprs and "parse('<a/>', encoding=True)" in exprs
+
+
+def test_stream_forms_hand_the_documented_text_as_a_file_and_a_generator():
+    forms = dict(stream_forms("parse('<a>1</a>', depth=2)"))
+    assert forms["parse(io.StringIO('<a>1</a>'), depth=2)"] == ("import io",)
+    assert "parse(io.BytesIO(b'<a>1</a>'), depth=2)" in forms
+    assert "parse((part for part in ['<a>1', '</a>']), depth=2)" in forms
+    assert stream_forms("parse({'a': 1})") == [] and stream_forms("x") == []
+
+
+def test_state_receivers_set_each_constructor_option_in_turn():
+    planner = CallPlanner(find_targets(DURATION), DURATION, "span")
+    states = planner._state_receivers("Span")
+    assert states[:4] == ["Span(days=1)", "Span(months=1)", "Span(days=1.5)", "Span(months=1.5)"]

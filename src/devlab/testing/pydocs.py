@@ -41,6 +41,7 @@ __all__ = [
     "module_letters",
     "mutations",
     "option_values",
+    "stream_forms",
     "text_variants",
     "with_option",
 ]
@@ -322,6 +323,7 @@ _VALUES: list[ast.expr] = [
     ast.Dict([ast.Constant("k")], [ast.Constant("v")]),
     ast.List([ast.Tuple([ast.Constant("a"), ast.Constant("1")], ast.Load())] * 2, ast.Load()),
     ast.List([], ast.Load()),
+    ast.Dict([], []),
     ast.Constant(7),
 ]
 
@@ -392,7 +394,10 @@ def mutations(expr: str, letters: list[str], limit: int = 40, seed: int = 0) -> 
     return list(dict.fromkeys([*pairs, *singles]))[:limit]
 
 
-_NONE_VALUES = ["True", "('a', 'b')", "{'a': 'b'}", "'a'", "lambda *a: a[1:]", "lambda *a: False"]
+# a function option's stand-ins: one handing back its last two arguments (a (key, value)
+# hook), one refusing (None), one saying no (False)
+_NONE_VALUES = ["True", "('a', 'b')", "{'a': 'b'}", "'a'", "lambda *a: a[-2:]",
+                "lambda *a: None", "lambda *a: False"]  # fmt: skip
 
 
 def option_values(default: str) -> list[str]:
@@ -412,7 +417,7 @@ def option_values(default: str) -> list[str]:
     if isinstance(value, bool):
         return [str(not value)]
     if isinstance(value, int | float):
-        return ["1", "2"] if value == 0 else [repr(value + 1), "0"]
+        return ["1", "1.5", "2"] if value == 0 else [repr(value + 1), "0", repr(value / 2)]
     if isinstance(value, str):
         return ["'_'", "''"] if value else ["' '", "'_'"]
     return []
@@ -467,3 +472,30 @@ def with_option(expr: str, name: str, value: str) -> str | None:
         return None
     node.keywords.append(ast.keyword(name, extra))
     return ast.unparse(node)
+
+
+def stream_forms(expr: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The outermost call's first text argument handed over the other ways a reader of
+    text takes it: a file object (``io.StringIO``/``io.BytesIO``) and a generator of
+    chunks; ``(expression, imports)`` pairs, none when it has no text first argument."""
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return []
+    if not isinstance(node, ast.Call) or not node.args:
+        return []
+    first = node.args[0]
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return []
+    text = first.value
+    half = len(text) // 2
+    forms = [
+        (f"io.StringIO({text!r})", ("import io",)),
+        (f"io.BytesIO({text.encode()!r})", ("import io",)),
+        (f"(part for part in {[text[:half], text[half:]]!r})", ()),
+    ]
+    out = []
+    for form, imports in forms:
+        node.args[0] = ast.parse(form, mode="eval").body
+        out.append((ast.unparse(node), imports))
+    return out

@@ -25,6 +25,7 @@ from devlab.testing.pydocs import (
     module_letters,
     mutations,
     option_values,
+    stream_forms,
     text_variants,
     with_option,
 )
@@ -60,10 +61,12 @@ _MAX_ROUND = 900  # calls in each later round (up to 400 regex pairs first)
 _ROUND_WRAPPED = 240  # of them, decorator uses with the objects built so far (pywrap)
 _MAX_RECEIVERS = 6
 _MAX_EXAMPLE_CALLS = 400  # documented calls and their mutations, first round
+_MAX_OPTION_CALLS = 150  # documented calls with one option set, first round
 _ROUND_EXAMPLES = 200  # mutations of two pieces at once, each later round
 _PER_EXAMPLE = 40
 _DOC_EXPR = 2000  # a documented call may be long (a sample document): the authors' own
 _DRAWN = 12  # regexes that also get Hypothesis' from_regex strings
+_MAX_STATES = 18  # receivers built with one constructor option changed
 _FILLED = 4  # receivers filled per class (fill_calls takes four)
 _CALLABLE_TYPES = frozenset({"function", "partial", "itemgetter", "attrgetter", "method"})
 # what a returned function is called with: values, and a function (it may be a decorator)
@@ -174,20 +177,24 @@ class CallPlanner:
                         if text := with_option(expr, name, value):
                             out.append(Call("", target, text, False))
                             self.long_ok.add(text)
-        return out[:_MAX_EXAMPLE_CALLS]
+        return out[:_MAX_OPTION_CALLS]
 
     def example_calls(self, seed: int) -> list[Call]:
-        """The documented calls (round 0: as written, then one piece rewritten at a time;
-        later rounds: two pieces at once), as calls of their targets."""
-        out: list[Call] = []
+        """The documented calls (round 0: as written, with their text handed as a file and
+        as a generator, then one piece rewritten at a time; later rounds: two pieces at
+        once), as calls of their targets."""
+        first: list[Call] = []
+        rewritten: list[Call] = []
         for expr in self.examples.calls:
-            variants = mutations(expr, self.letters, _PER_EXAMPLE, seed=seed)
-            for text in [expr, *variants] if seed == 0 else variants:
-                out.append(Call("", self._example_target(text), text, False))
-                self.long_ok.add(text)
-        limit = _MAX_EXAMPLE_CALLS if seed == 0 else _ROUND_EXAMPLES
-        per = [c for c in out if c.expr in self.examples.calls]  # as written first
-        return [*per, *(c for c in out if c.expr not in self.examples.calls)][:limit]
+            target = self._example_target(expr)
+            if seed == 0:
+                first.append(Call("", target, expr, False))
+                for text, imports in stream_forms(expr) if len(first) < 40 else []:
+                    first.append(Call("", target, text, False, imports=imports))
+            for text in mutations(expr, self.letters, _PER_EXAMPLE, seed=seed):
+                rewritten.append(Call("", self._example_target(text), text, False))
+        self.long_ok |= {c.expr for c in [*first, *rewritten]}
+        return [*first, *rewritten][: _MAX_EXAMPLE_CALLS if seed == 0 else _ROUND_EXAMPLES]
 
     def _shapes(self, t: Target, seed: int) -> dict[str, list[str]]:
         names = [p.name for p in t.params] + [n for n in (t.varargs, t.varkw) if n]
@@ -267,8 +274,8 @@ class CallPlanner:
                 others = self.builders.get(name, [])[:2]
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
-                states = made.get(name, [])[: _MAX_RECEIVERS + 2]  # its states, all of them
-                calls += partner_calls(info, states, others, self.values)
+                states = [*made.get(name, [])[:_MAX_RECEIVERS], *self._state_receivers(name)]
+                calls += partner_calls(info, list(dict.fromkeys(states)), others, self.values)
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
                     filled = [*self._stored_receivers(name), *recv[:_FILLED]]
@@ -293,6 +300,24 @@ class CallPlanner:
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
         calls += self._call_results(needy, outcomes)
         return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+
+    def _state_receivers(self, name: str) -> list[str]:
+        """The class built with one optional constructor parameter at a time set to
+        another value (``Span(months=1)``, ``Span(months=1.5)``): objects in the states
+        its operators branch on, however many options the constructor has."""
+        init = next((t for t in self.targets if t.qualname == f"{name}.__init__"), None)
+        if init is None:
+            return []
+        shapes = self.shapes.get(init.qualname, {})
+        required = [(shapes.get(p.name) or ["1"])[0] for p in init.params if p.default is None]
+        out = []
+        for depth in range(2):  # every option's first other value, then its second
+            for p in init.params:
+                values = option_values(p.default) if p.default is not None else []
+                value = values[depth] if depth < len(values) else ""
+                if value and not value.startswith(("lambda", "(", "{")):
+                    out.append(f"{name}({', '.join([*required, f'{p.name}={value}'])})")
+        return out[:_MAX_STATES]
 
     def _stored_receivers(self, name: str) -> list[str]:
         """``C(2, f)`` for each stand-in ``f`` of a constructor argument the object calls

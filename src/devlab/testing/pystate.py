@@ -173,8 +173,8 @@ def partner_calls(
     d, name = info.dunders, info.name
     for i, recv in enumerate(receivers):
         r = operand(recv)
-        for dunder, form in _UNARY.items():
-            if dunder in d:
+        for dunder, form in {**_UNARY, "__str__": "str({})"}.items():
+            if dunder in d:  # str(): a state shows in the text (``1 month``, ``2 months``)
                 out.append(Call("", f"{name}.{dunder}", form.format(r), False))
         mine = [o for o in dict.fromkeys([*others, *receivers[i + 1 :]]) if o != recv][:3]
         partners = [(o, ()) for o in mine] + [(v, (imp,)) for v, imp in values]
