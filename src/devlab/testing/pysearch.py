@@ -63,6 +63,7 @@ _MAX_RECEIVERS = 6
 _MAX_EXAMPLE_CALLS = 400  # documented calls and their mutations, first round
 _MAX_OPTION_CALLS = 150  # documented calls with one option set, first round
 _ROUND_EXAMPLES = 200  # mutations of two pieces at once, each later round
+_ROUND_LATE = 300  # room for them and the operators on every state, each later round
 _PER_EXAMPLE = 40
 _DOC_EXPR = 2000  # a documented call may be long (a sample document): the authors' own
 _DRAWN = 12  # regexes that also get Hypothesis' from_regex strings
@@ -104,11 +105,13 @@ class CallPlanner:
         self.examples = harvest(docs if docs is not None else [source], module, names)
         self.letters = module_letters(source)
         self.options = {t.qualname: self._options(t, source) for t in targets}
+        documented: dict[str, list[str]] = {}
         for expr in self.examples.calls:  # a documented construction is a receiver too
             head = expr.split("(", 1)[0]
             if head in self.infos and expr.count("(") == 1 and len(expr) < 200:
-                self.builders.setdefault(head, [])
-                self.builders[head] = list(dict.fromkeys([*self.builders[head], expr]))[:8]
+                documented.setdefault(head, []).append(expr)
+        for head, exprs in documented.items():  # where no ``>>>`` line built one
+            self.builders.setdefault(head, exprs[:_MAX_RECEIVERS])
         self.seen: set[str] = set()
         self.long_ok: set[str] = set()  # documented calls: no length limit of 200
         self.constants = list(dict.fromkeys(c for t in targets for c in t.constants))[:24]
@@ -267,7 +270,9 @@ class CallPlanner:
         needy = [t for t in self.targets if self.reach[t.qualname] & missing]
         made = self._made(outcomes)
         calls = regex_calls(self.targets, outcomes, rnd)  # agreeing pairs first
-        calls += self.example_calls(rnd)
+        # the docs' rewritten calls and operators on every state: after the boundary
+        # calls, in the room kept for them (they must not crowd the needy targets out)
+        late = self.example_calls(rnd)
         for name, info in self.infos.items():
             if info.lines & missing or any(t.cls == name for t in needy):
                 recv = made.get(name, [])[:4]
@@ -275,7 +280,7 @@ class CallPlanner:
                 calls += [Call("", tg, e, False) for tg, e in object_calls(info, recv, others)]
                 calls += protocol_calls(info, recv[rnd % 2 :][:3], others or recv[:1])
                 states = [*made.get(name, [])[:_MAX_RECEIVERS], *self._state_receivers(name)]
-                calls += partner_calls(info, list(dict.fromkeys(states)), others, self.values)
+                late += partner_calls(info, list(dict.fromkeys(states)), others, self.values)
                 calls += state_calls(info, outcomes)
                 if name in self.writable:
                     filled = [*self._stored_receivers(name), *recv[:_FILLED]]
@@ -285,7 +290,8 @@ class CallPlanner:
             objects = [exprs[0] for exprs in made.values()][:4]
             wrapped = decorator_calls(wrappers, self.shapes, objects)
             calls += [c for c in wrapped if c.key not in self.seen][:_ROUND_WRAPPED]
-        per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
+        late = [c for c in late if c.key not in self.seen][:_ROUND_LATE]
+        per = max((_MAX_ROUND - len(calls) - len(late)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
             turn = (rnd * 4) % max(len(self.texts), 1)  # strings the module's regexes match
@@ -299,7 +305,9 @@ class CallPlanner:
             recv = recv[rnd % 2 :: 2] if len(recv) > 4 else recv  # vary them by round
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
         calls += self._call_results(needy, outcomes)
-        return self._number(self._fresh(calls, _MAX_ROUND), f"r{rnd}c")
+        fresh = self._fresh(calls, _MAX_ROUND)
+        fresh += self._fresh(late, _MAX_ROUND - len(fresh))
+        return self._number(fresh, f"r{rnd}c")
 
     def _state_receivers(self, name: str) -> list[str]:
         """The class built with one optional constructor parameter at a time set to
