@@ -64,6 +64,7 @@ _MAX_EXAMPLE_CALLS = 400  # documented calls and their mutations, first round
 _MAX_OPTION_CALLS = 150  # documented calls with one option set, first round
 _ROUND_EXAMPLES = 200  # mutations of two pieces at once, each later round
 _ROUND_LATE = 300  # room for them and the operators on every state, each later round
+_FIRST_LATE = 700  # room for the docs' calls, options, partners and new texts, round one
 _PER_EXAMPLE = 40
 _DOC_EXPR = 2000  # a documented call may be long (a sample document): the authors' own
 _DRAWN = 12  # regexes that also get Hypothesis' from_regex strings
@@ -123,7 +124,9 @@ class CallPlanner:
         self.formats = format_fields(type_letters(source))
         regexes = module_regexes(source)  # a module of one regex: more texts from it
         each = min(max(40 // max(len(regexes), 1), 2), 8)
-        self.texts = self._regex_texts(regexes, each)
+        texts = [repr(w) for r in regexes for w in witnesses(r, each)]
+        self.texts = list(dict.fromkeys(texts))[:40]  # as before: the pools' own texts
+        self.more_texts = [t for t in self._regex_texts(regexes, each) if t not in self.texts]
         self.reach = reach(source, targets)
         self.writable = writable_classes(source)
         self.stored = stored_callables(source)  # constructor arguments called later
@@ -244,14 +247,15 @@ class CallPlanner:
         return out[:limit]
 
     def first_calls(self) -> list[Call]:
-        calls: list[Call] = self.example_calls(0)  # the docs' own inputs first
-        calls += self.option_calls()
+        calls: list[Call] = []
+        late = [*self.example_calls(0), *self.option_calls()]  # the docs' own inputs
         for name, info in self.infos.items():
             recv = self.builders.get(name, [])[:4]
             for target, expr in object_calls(info, recv, list(reversed(recv))):
                 calls.append(Call("", target, expr, False))
             calls += protocol_calls(info, recv[:2], list(reversed(recv)))
-            calls += partner_calls(info, recv[:2], recv[2:4], self.values)
+            late += partner_calls(info, recv[:2], recv[2:4], self.values)
+        late += text_calls(self.targets, self.more_texts, self.shapes)
         calls += unbound_calls(self.targets)
         built = [b for bs in self.builders.values() for b in bs[:1]][:3]
         calls += decorator_calls(self.decorators, self.shapes, built)
@@ -260,7 +264,9 @@ class CallPlanner:
         for t in self.targets:
             recv = self.builders.get(t.cls or "", [])
             calls += boundary_calls(t, shapes=self.shapes[t.qualname], receivers=recv)
-        return self._number(self._fresh(calls, _MAX_FIRST), "c")
+        # the new inputs in room of their own after the others: added, never crowding out
+        fresh = self._fresh(calls, _MAX_FIRST)
+        return self._number([*fresh, *self._fresh(late, _FIRST_LATE)], "c")
 
     def more_calls(
         self, rnd: int, missing: set[int], outcomes: dict[str, tuple[str, dict]]
@@ -290,8 +296,7 @@ class CallPlanner:
             objects = [exprs[0] for exprs in made.values()][:4]
             wrapped = decorator_calls(wrappers, self.shapes, objects)
             calls += [c for c in wrapped if c.key not in self.seen][:_ROUND_WRAPPED]
-        late = [c for c in late if c.key not in self.seen][:_ROUND_LATE]
-        per = max((_MAX_ROUND - len(calls) - len(late)) // max(len(needy), 1), 12)
+        per = max((_MAX_ROUND - len(calls)) // max(len(needy), 1), 12)
         for t in needy:
             shaped = self._shapes(t, rnd)
             turn = (rnd * 4) % max(len(self.texts), 1)  # strings the module's regexes match
@@ -306,8 +311,7 @@ class CallPlanner:
             calls += boundary_calls(t, seed=rnd, shapes=shapes, receivers=recv, limit=per)[:per]
         calls += self._call_results(needy, outcomes)
         fresh = self._fresh(calls, _MAX_ROUND)
-        fresh += self._fresh(late, _MAX_ROUND - len(fresh))
-        return self._number(fresh, f"r{rnd}c")
+        return self._number([*fresh, *self._fresh(late, _ROUND_LATE)], f"r{rnd}c")
 
     def _state_receivers(self, name: str) -> list[str]:
         """The class built with one optional constructor parameter at a time set to
