@@ -169,9 +169,11 @@ def partner_calls(
     (another state: ``a + b``, ``a == b``), values of the standard types the module
     imports on either side (``d + date(...)``, ``date(...) - d``), and the unary ones
     (``-d``, ``abs(d)``)."""
-    out: list[Call] = []
+    per: list[list[Call]] = []
     d, name = info.dunders, info.name
     for i, recv in enumerate(receivers):
+        out: list[Call] = []
+        per.append(out)
         r = operand(recv)
         for dunder, form in {**_UNARY, "__str__": "str({})"}.items():
             if dunder in d:  # str(): a state shows in the text (``1 month``, ``2 months``)
@@ -186,7 +188,10 @@ def partner_calls(
             if dunder in d:
                 out += [Call("", f"{name}.{dunder}", f"{v} {sym} {r}", False, imports=(imp,))
                         for v, imp in values]  # fmt: skip
-    return out
+    # receivers in turn, a call of each at a time: a bounded caller still gets every state
+    return [
+        calls[k] for k in range(max(map(len, per), default=0)) for calls in per if k < len(calls)
+    ]
 
 
 def _method_call(expr: str) -> tuple[str, str, str] | None:
