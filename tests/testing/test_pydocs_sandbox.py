@@ -1,6 +1,7 @@
 """Inputs in the module's own language end to end: a parser of a small record language
 whose every line is behind a check that random strings fail; its docstring shows one
-valid record. Generated from zero tests in the real sandbox; the kept tests then pass
+valid record (a field without a value in it). The documented call, a rewrite of it (the
+rejected branch) and the call with its option set reach every line and branch. Generated from zero tests in the real sandbox; the kept tests then pass
 under plain pytest outside DevLab."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ RECORDS = '''"""Records in a tiny language.
 
 Example::
 
-    rec = read("<name=ada;age=36>")
+    rec = read("<name=ada;age=36;x>")
 """
 
 
@@ -44,7 +45,7 @@ def test_documented_record_and_its_rewrites_reach_every_branch(lab_settings, tmp
     result = generate_tests(pf, settings, path="records.py", search_seconds=60)
     code = result.test_code
     assert result.after.line_percent == 100 and result.after.branch_percent == 100, code
-    assert "read('<name=ada;age=36>')" in code, code  # the documented input, as written
+    assert "read('<name=ada;age=36;x>')" in code, code  # the documented input, as written
     assert "strict=True" in code, code  # the option set on a valid input
     root = write_tree(tmp_path / "fresh", {"records.py": RECORDS, result.test_path: code})
     run = subprocess.run(
