@@ -1,8 +1,9 @@
 """Inputs in the module's own language end to end: a parser of a small record language
 whose every line is behind a check that random strings fail; its docstring shows one
 valid record (a field without a value in it). The documented call, a rewrite of it (the
-rejected branch) and the call with its option set reach every line and branch. Generated from zero tests in the real sandbox; the kept tests then pass
-under plain pytest outside DevLab."""
+rejected branch) and the call with its option set reach every line and branch. Generated
+from zero tests in the real sandbox; the kept tests then pass under plain pytest outside
+DevLab."""
 
 from __future__ import annotations
 
