@@ -196,6 +196,17 @@ VARIANTS: list[tuple[str, str, dict[str, str]]] = [
     ("semantic + adapter", "semantic", {"search_adapter": "codebase"}),
     ("hybrid + adapter", "hybrid", {"search_adapter": "codebase"}),
     ("default + adapter", "hybrid", {**DEFAULT, "search_adapter": "codebase"}),
+    # i14r: the summary list, the question's nearest stored summaries over the whole
+    # snapshot as a third list in the fusion (search/summaries.py nearest)
+    ("hybrid + summary list", "hybrid", {"search_summaries": "list"}),
+    ("default + summary list", "hybrid", {**DEFAULT, "search_summaries": "list"}),
+    # i14r: the rerank on a richer text (summary + the code's identifier words)
+    ("default + rich rerank", "hybrid", {**DEFAULT, "search_rerank": "rich"}),
+    (
+        "default + rich rerank + summary list",
+        "hybrid",
+        {**DEFAULT, "search_rerank": "rich", "search_summaries": "list"},
+    ),
 ]
 OFF = {
     "search_rewrite": "off",
@@ -205,6 +216,7 @@ OFF = {
     "search_diversity": "off",
     "search_definitions": "off",
     "search_adapter": "off",
+    "search_summaries": "off",
 }
 
 
@@ -223,6 +235,22 @@ def is_strict_hit(result: Any, query: Query) -> bool:
     return any(result.path == t.path and result.symbol == t.qualname for t in query.targets)
 
 
+def summary_list_build(wb: Any, name: str, settings: Any) -> float:
+    """Seconds to gather the snapshot's stored summary vectors into the summary list's
+    matrix (once per process; the questions then pay one product each), built cold."""
+    from devlab.codebase import require_snapshot, resolve_project
+    from devlab.search import summaries
+    from devlab.search.embeddings import get_embedder
+
+    snapshot_id = require_snapshot(resolve_project(wb.db, name))
+    summaries._MATRICES.clear()
+    t0 = time.perf_counter()
+    ids, _ = summaries.summary_matrix(wb.db, settings, snapshot_id, get_embedder(settings).key)
+    took = time.perf_counter() - t0
+    print(f"{name}: summary list of {len(ids)} chunks built in {took:.2f} s", file=sys.stderr)
+    return took
+
+
 def evaluate(
     wb: Any, name: str, queries: list[Query], overrides: dict[str, str], mode: str
 ) -> dict[str, Any]:
@@ -230,6 +258,7 @@ def evaluate(
     from devlab.search import SearchRequest, search
 
     settings = wb.settings.model_copy(update={**OFF, **overrides})
+    built = summary_list_build(wb, name, settings) if overrides.get("search_summaries") else None
     ranks: list[int | None] = []
     strict: list[int | None] = []
     took: list[float] = []
@@ -246,6 +275,7 @@ def evaluate(
         "strict_ranks": strict,
         "ms_per_query": 1000 * statistics.fmean(took),
         "ms_median": 1000 * statistics.median(took),
+        "summary_list_build_s": built,
     }
     for split in ("tune", "heldout", "all"):
         picked = [r for r, q in zip(ranks, queries, strict=True) if split in ("all", q.split)]

@@ -53,6 +53,10 @@ CodeShield 1.0.1 ships (``_security_rule_tests.py``; lines its authors annotated
 five eslint security plugins (``_security_eslint_tests.py``; valid = safe, invalid =
 vulnerable), per category.
 
+``--precli-tests [--before-src DIR] [--tune-only]`` scores a fourth outside set: the
+example files of precli 0.8.6's rule tests (``_security_precli_tests.py``; ``level: NONE``
+= safe, ``ERROR``/``WARNING`` = vulnerable), Python, Java and Go, per category.
+
 ``--show`` prints the labelled code of each case (to review the labels), ``--write``
 replaces the "Security analysis: precision and recall" section of docs/benchmarks.md.
 """
@@ -899,6 +903,16 @@ def main(argv: list[str] | None = None) -> int:
         help="score the outside eslint-plugin RuleTester set (_security_eslint_tests.py)",
     )
     ap.add_argument(
+        "--precli-tests",
+        action="store_true",
+        help="score the outside precli rule-test examples (_security_precli_tests.py)",
+    )
+    ap.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="with --precli-tests: score only the tuning split (the held-out one stays unseen)",
+    )
+    ap.add_argument(
         "--project",
         action="store_true",
         help="analyse each labelled JS/TS file with its release's other files "
@@ -924,6 +938,13 @@ def main(argv: list[str] | None = None) -> int:
         et = eslint_tests.evaluate(args.before_src)
         write_json(SEC_DIR / "eslint-tests-results.json", et)
         print(eslint_tests.render(et))
+        return 0
+    if args.precli_tests:
+        import _security_precli_tests as precli_tests
+
+        pt = precli_tests.evaluate(args.before_src, "tune" if args.tune_only else None)
+        write_json(SEC_DIR / "precli-tests-results.json", pt)
+        print(precli_tests.render(pt))
         return 0
     if args.labelled:
         res = labelled.evaluate("python")

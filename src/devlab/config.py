@@ -188,7 +188,10 @@ class Settings(BaseSettings):
     # both lists' first hits), graph "calls" (the best hits' callers and callees):
     # devlab.search.expansion.
     search_rewrite: Literal["off", "feedback", "vocabulary", "consensus"] = "off"
-    search_rerank: Literal["off", "summary"] = "summary"
+    # "rich" (i14r, measured on SQLAlchemy only and left off): the rerank compares the
+    # question with the summary plus the words of the identifiers the code uses
+    # (ranking.rich_summary), filled at ingestion like the plain summaries.
+    search_rerank: Literal["off", "summary", "rich"] = "summary"
     search_graph: Literal["boost", "expand", "calls"] = "expand"
     # The name field (a third list fused in: how much of each candidate's own name the
     # question covers), per-family diversity (one class's or file's further chunks keep
@@ -204,6 +207,10 @@ class Settings(BaseSettings):
     # "codebase" trains and applies it, "off" neither. Measured in docs/benchmarks.md
     # (issue 14 item 7, i14g).
     search_adapter: Literal["off", "codebase"] = "off"
+    # The summary list (issue 14 item 7, i14r): the question's nearest rerank summaries
+    # over the whole snapshot (vectors stored at ingestion), fused as a third list in
+    # hybrid search (devlab.search.summaries.nearest). Measured in docs/benchmarks.md.
+    search_summaries: Literal["off", "list"] = "off"
     # Where the onnx / model2vec backends keep their one-time conversions; empty means
     # ``home/cache`` (several homes may share one directory: a file lock guards it).
     embedding_cache_dir: Path | None = None

@@ -227,11 +227,12 @@ def embed_snapshot(
     finally:
         _set_coverage(db, snapshot_id, coverage)
     out = {"embedded": len(todo), "embedding_model": key, "semantic": coverage}
-    if coverage["state"] == "complete" and settings.search_rerank == "summary":
+    if coverage["state"] == "complete" and settings.search_rerank in ("summary", "rich"):
         # the rerank's summary vectors, once here rather than per query (summaries.py)
         out["summaries_embedded"] = summaries.fill(
-            db, settings, snapshot_id, embedder.key, embedder.embed, progress
-        )
+            db, settings, snapshot_id, embedder.key, embedder.embed, progress,
+            style=settings.search_rerank,
+        )  # fmt: skip
     if coverage["state"] == "complete" and settings.search_adapter == "codebase":
         # the query-side adapter, trained on the codebase's own pairs (adapter.py)
         out["search_adapter"] = adapter.train(

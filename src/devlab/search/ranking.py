@@ -16,6 +16,8 @@ codebases"); which ones are on by default is decided there.
   first ranking. No model beyond the configured embedder is loaded; the summaries'
   vectors are embedded at ingestion and read back from the home's store
   (devlab.search.summaries), so a question embeds only itself.
+  With ``search_rerank = "rich"`` the text compared is ``rich_summary``: the summary
+  plus the words of the identifiers the code uses (measured on SQLAlchemy, i14r; off).
 * **Symbol-graph expansion** (``search_graph = "expand"``): a candidate that shares
   its class (or, for a module-level function, its file) with other strong candidates
   gains a share of the best one's score (the hits agree on where the answer lives);
@@ -50,7 +52,7 @@ from typing import Protocol
 import numpy as np
 import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
-from devlab.search.embedtext import context_line
+from devlab.search.embedtext import context_line, words
 from devlab.store import query_tokens, split_identifier
 
 RERANK_DEPTH = 50
@@ -58,6 +60,7 @@ FEEDBACK_HITS = 3  # semantic hits whose names join the lexical query
 RERANK_K = 10  # RRF constant of the rerank fusion
 RERANK_WEIGHT = 1.0  # weight of the summary ranking against the first ranking
 SUMMARY_CHARS = 300
+RICH_CHARS = 600  # rich_summary: the summary plus the code's identifier words (i14r)
 SUMMARY_CACHE = 50_000  # summary vectors kept per process (a warm server reuses them)
 FAMILY_SHARE = 0.3  # share of its family's best other score a candidate gains
 PARENT_SHARE = 0.5  # score of a missed class, as a share of its best member's
@@ -123,6 +126,35 @@ def summary(content: str, chars: int = SUMMARY_CHARS) -> str:
     return f"{context_line(content)}. {text}"[:chars]
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PROSE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')
+_PLAIN_TEXT = (  # Python keywords and common builtins: no help to a question
+    "self cls def return if else elif for while in is not and or none true false "
+    "import from as with try except finally raise class pass lambda yield await "
+    "async del global nonlocal assert break continue kw args kwargs isinstance len "
+    "str int dict list tuple set bool getattr setattr hasattr super object type "
+)
+_PLAIN_WORDS = frozenset(_PLAIN_TEXT.split())
+
+
+def rich_summary(content: str, chars: int = RICH_CHARS) -> str:
+    """The summary (``summary``) followed by the words of the identifiers the chunk's
+    code uses, split and in first-use order (``pool_size``, ``max_overflow`` -> "pool
+    size max overflow"), Python's keywords and common builtins left out, cut to
+    ``chars``: what the code works with, in words the question may share."""
+    head = summary(content)
+    lines = content.splitlines()
+    header = sum(1 for line in lines[:6] if _HEADER_LINE.match(line))
+    code = _PROSE.sub(" ", "\n".join(lines[header:]))  # docstrings, strings, comments out
+    known = {w for ident in _IDENTIFIER.findall(head) for w in words(ident).split()}
+    seen: dict[str, None] = {}
+    for ident in _IDENTIFIER.findall(code):
+        for word in words(ident).split():
+            if len(word) > 1 and word not in _PLAIN_WORDS and word not in known:
+                seen.setdefault(word, None)
+    return f"{head}. uses: {' '.join(seen)}"[:chars]
+
+
 def rerank(
     order: list[int],
     metas: dict[int, Candidate],
@@ -131,6 +163,7 @@ def rerank(
     depth: int = RERANK_DEPTH,
     model: str = "",
     store: SummaryVectors | None = None,
+    describe: Callable[[str], str] = summary,
 ) -> list[tuple[float, int]]:
     """``order`` (best first) with its top ``depth`` reordered by weighted RRF of the
     first ranking and the summaries' similarity to the query; the rest keep their
@@ -140,7 +173,7 @@ def rerank(
     top = order[:depth]
     if not top:
         return []
-    texts = [summary(metas[cid].content) for cid in top]
+    texts = [describe(metas[cid].content) for cid in top]
     with _LOCK:
         vecs = {t: _SUMMARY_VECTORS[(model, t)] for t in texts if (model, t) in _SUMMARY_VECTORS}
     missing = [t for t in dict.fromkeys(texts) if t not in vecs]

@@ -31,6 +31,7 @@ from devlab.store import Database, Snapshot, crypto
 
 RRF_K = 10
 LEXICAL_WEIGHT = 0.5
+SUMMARY_LIST_WEIGHT = 1.0  # the summary list's vote, as the semantic list's (i14r)
 GRAPH_BOOST = 0.005  # a tie-breaker: a first-rank semantic vote is worth 1/11
 SNIPPET_LINES = 12
 # A two-tier first index's mixed state (semantic mode): "rrf" (merge_mixed) or the
@@ -96,6 +97,7 @@ class _Semantic(NamedTuple):
     hits: list[tuple[int, float]]
     coverage: float | None = None
     tier: str | None = None
+    query_vector: np.ndarray | None = None  # the question's own vector (no adapter)
 
 
 def _semantic(
@@ -127,17 +129,18 @@ def _semantic(
             "or re-ingest it with embeddings"
         )
     embedder = _query_embedder(settings, model_of_key(model))
-    vector = embedder.embed([query])[0]
+    vector = raw = embedder.embed([query])[0]
     if settings.search_adapter == "codebase" and coverage is None:
         w = adapter.for_snapshot(settings, stats)  # None: the snapshot has none
         vector = vector if w is None else adapter.apply(w, vector)
     hits = db.vectors.search(project_id, snapshot_id, vector, k)
     semantic = (stats or {}).get("semantic") or {}
     if coverage is None or not semantic.get("static") or not semantic.get("static_model"):
-        return _Semantic(hits, coverage)
+        return _Semantic(hits, coverage, query_vector=raw)
     static = static_embedder(settings, int(semantic["total"]))
     if static is None or model_of_key(str(semantic["static_model"])) != static.key:
-        return _Semantic(hits, coverage)  # the tier is off now: the configured model alone
+        # the tier is off now: the configured model alone
+        return _Semantic(hits, coverage, query_vector=raw)
     q_static = static.embed([query])[0]
     static_hits = db.vectors.search(project_id, snapshot_id, q_static, k)
     if MIXED_MERGE == "quantile":
@@ -285,6 +288,7 @@ def _hybrid_scores(
     lex_rank: dict[int, int],
     sem_rank: dict[int, int],
     query: str,
+    sum_rank: dict[int, int] | None = None,
 ) -> dict[int, float]:
     """Weighted RRF of the two lists, then the symbol graph (a PageRank tie-breaker,
     or ranking.expand with ``search_graph = "expand"``). With ``search_names =
@@ -298,6 +302,8 @@ def _hybrid_scores(
     for cid in metas:
         score = LEXICAL_WEIGHT / (RRF_K + lex_rank[cid]) if cid in lex_rank else 0.0
         score += 1.0 / (RRF_K + sem_rank[cid]) if cid in sem_rank else 0.0
+        if sum_rank and cid in sum_rank:
+            score += SUMMARY_LIST_WEIGHT / (RRF_K + sum_rank[cid])
         if cid in name_rank:
             score += ranking.NAME_WEIGHT / (RRF_K + name_rank[cid])
         factor = ranking.definition_factor(metas[cid]) if prefer else 1.0  # type: ignore[arg-type]
@@ -318,6 +324,25 @@ def _hybrid_scores(
     return {cid: s + GRAPH_BOOST * metas[cid].rank for cid, s in scores.items()}
 
 
+def _summary_list(
+    db: Database,
+    settings: Settings,
+    req: SearchRequest,
+    snapshot_id: int,
+    sem: _Semantic,
+    k: int,
+) -> list[tuple[int, float]]:
+    """With ``search_summaries = "list"`` (hybrid): the chunks whose stored rerank
+    summary (what the chunk is, its class and module in words, its signature and
+    docstring start) is nearest the question, over the whole snapshot
+    (summaries.nearest). A second view of each chunk for the same model: the chunk
+    vector is dominated by the body's code, the summary by the names and the prose."""
+    if req.mode != "hybrid" or settings.search_summaries != "list" or sem.query_vector is None:
+        return []
+    model = get_embedder(settings).key
+    return summaries.nearest(db, settings, snapshot_id, model, sem.query_vector, k)
+
+
 def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchResult]:
     """Run ``req`` against the project's latest complete snapshot."""
     if not req.query.strip():
@@ -335,13 +360,17 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
     )
     semantic = sem.hits
     lexical = _lexical(db, settings, req, snapshot_id, semantic, k)
+    listed = _summary_list(db, settings, req, snapshot_id, sem, k)
     lex_rank = {cid: i + 1 for i, (cid, _) in enumerate(lexical)}
     sem_rank = {cid: i + 1 for i, (cid, _) in enumerate(semantic)}
+    sum_rank = {cid: i + 1 for i, (cid, _) in enumerate(listed)}
     metas = _load_chunks(
-        db, list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in semantic]))
+        db, list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in semantic] + list(sum_rank)))
     )
     if req.mode == "hybrid":
-        raw = _hybrid_scores(db, settings, snapshot_id, metas, lex_rank, sem_rank, req.query)
+        raw = _hybrid_scores(
+            db, settings, snapshot_id, metas, lex_rank, sem_rank, req.query, sum_rank
+        )
     else:
         raw = dict(lexical) if req.mode == "lexical" else dict(semantic)
     scored = sorted(
@@ -349,7 +378,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
         key=lambda x: (-x[0], x[1]),
     )
     # a project without vectors stays lexical: no model is loaded for it
-    if req.mode == "hybrid" and settings.search_rerank == "summary" and semantic and scored:
+    if req.mode == "hybrid" and settings.search_rerank != "off" and semantic and scored:
         embedder = get_embedder(settings)
         scored = ranking.rerank(
             [cid for _, cid in scored],
@@ -358,6 +387,7 @@ def search(db: Database, settings: Settings, req: SearchRequest) -> list[SearchR
             lambda texts: embedder.embed(texts),
             model=embedder.key,
             store=summaries.store_for(settings),
+            describe=ranking.rich_summary if settings.search_rerank == "rich" else ranking.summary,
         )
     if req.mode == "hybrid" and settings.search_diversity == "family":
         scored = ranking.diversify(scored, metas)  # type: ignore[arg-type]

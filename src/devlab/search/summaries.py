@@ -61,15 +61,22 @@ def _select_in(conn: sqlite3.Connection, select: str, keys: Iterable[bytes]) -> 
 
 # what ranking.summary makes of a chunk: change it when the summary's text changes
 SUMMARY_FORMAT = f"summary-v1:{ranking.SUMMARY_CHARS}"
+# the rich rerank's text (ranking.rich_summary, ``search_rerank = "rich"``), filled alike
+RICH_FORMAT = f"rich-v1:{ranking.RICH_CHARS}"
+_STYLES: dict[str, tuple[str, str]] = {  # style -> (ranking's function, format)
+    "summary": ("summary", SUMMARY_FORMAT),
+    "rich": ("rich_summary", RICH_FORMAT),
+}
 
 
 def _key(model: str, summary_text: str) -> bytes:
     return hashlib.blake2b(f"{model}\0{summary_text}".encode(), digest_size=16).digest()
 
 
-def _chunk_key(model: str, content_hash: str) -> bytes:
-    """The done-marker key of a chunk (by its stored content's hash) for ``model``."""
-    data = f"{model}\0{SUMMARY_FORMAT}\0{content_hash}".encode()
+def _chunk_key(model: str, content_hash: str, fmt: str = SUMMARY_FORMAT) -> bytes:
+    """The done-marker key of a chunk (by its stored content's hash) for ``model`` and
+    summary format ``fmt``."""
+    data = f"{model}\0{fmt}\0{content_hash}".encode()
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -140,10 +147,12 @@ class SummaryStore:
             except sqlite3.Error as exc:
                 self._fail(exc)
 
-    def filled(self, model: str, content_hashes: Iterable[str]) -> set[str]:
+    def filled(
+        self, model: str, content_hashes: Iterable[str], fmt: str = SUMMARY_FORMAT
+    ) -> set[str]:
         """Those chunk ``content_hashes`` whose summary vector for ``model`` is stored
         (marked by ``mark_filled``); an unusable store has none."""
-        keys = {_chunk_key(model, h): h for h in dict.fromkeys(content_hashes)}
+        keys = {_chunk_key(model, h, fmt): h for h in dict.fromkeys(content_hashes)}
         found: set[str] = set()
         with self._lock:
             conn = self._connect()
@@ -156,9 +165,11 @@ class SummaryStore:
                 self._fail(exc)
         return found
 
-    def mark_filled(self, model: str, content_hashes: Iterable[str]) -> None:
+    def mark_filled(
+        self, model: str, content_hashes: Iterable[str], fmt: str = SUMMARY_FORMAT
+    ) -> None:
         """Record that these chunks' summary vectors for ``model`` are stored."""
-        rows = [(_chunk_key(model, h),) for h in dict.fromkeys(content_hashes)]
+        rows = [(_chunk_key(model, h, fmt),) for h in dict.fromkeys(content_hashes)]
         if rows:
             self._insert("INSERT OR IGNORE INTO filled_chunks VALUES (?)", rows)
 
@@ -195,7 +206,9 @@ def snapshot_chunks(db: Database, snapshot_id: int) -> list[tuple[int, str]]:
     return [(int(cid), str(digest)) for cid, digest in rows]
 
 
-def _summaries(db: Database, chunk_ids: list[int]) -> list[str]:
+def _summaries(
+    db: Database, chunk_ids: list[int], describe: Callable[[str], str] | None = None
+) -> list[str]:
     """The distinct summaries of chunks ``chunk_ids`` (their content decrypted)."""
     out: dict[str, None] = {}
     with db.engine.connect() as conn:
@@ -207,7 +220,7 @@ def _summaries(db: Database, chunk_ids: list[int]) -> list[str]:
                 ),
                 {"ids": part},
             )
-            out.update((ranking.summary(crypto.decrypt(r[0])), None) for r in rows)
+            out.update(((describe or ranking.summary)(crypto.decrypt(r[0])), None) for r in rows)
     return list(out)
 
 
@@ -218,17 +231,23 @@ def fill(
     model: str,
     embed: Callable[[list[str]], np.ndarray],
     progress: ProgressFn | None = None,
+    style: str = "summary",
 ) -> int:
     """Embed the summaries of the snapshot's chunks that the store lacks (see the
-    module docstring); chunks marked done are not read at all. Returns how many
-    summaries were embedded."""
+    module docstring); chunks marked done are not read at all. ``style`` is the
+    rerank's text: "summary" (ranking.summary) or "rich" (ranking.rich_summary, the
+    summary plus the code's identifier words). Returns how many were embedded."""
+    if style not in _STYLES:
+        raise ValueError(f"unknown summary style {style!r}: use one of {sorted(_STYLES)}")
+    name, fmt = _STYLES[style]
+    describe = getattr(ranking, name)  # looked up now: the module's current function
     chunks = snapshot_chunks(db, snapshot_id)
     store = store_for(settings)
-    done = store.filled(model, (digest for _, digest in chunks))
+    done = store.filled(model, (digest for _, digest in chunks), fmt)
     pending = [(cid, digest) for cid, digest in chunks if digest not in done]
     if not pending:
         return 0
-    texts = _summaries(db, [cid for cid, _ in pending])
+    texts = _summaries(db, [cid for cid, _ in pending], describe)
     have = store.get(model, texts)
     todo = [t for t in texts if t not in have]
     for start in range(0, len(todo), FILL_BATCH):
@@ -236,5 +255,76 @@ def fill(
         store.put(model, list(zip(part, embed(part), strict=True)))
         finished = min(start + FILL_BATCH, len(todo))
         report(progress, "summaries", finished, len(todo), f"rerank summaries, {model}")
-    store.mark_filled(model, (digest for _, digest in pending))
+    store.mark_filled(model, (digest for _, digest in pending), fmt)
     return len(todo)
+
+
+# The summary list (``search_summaries = "list"``): the question's nearest summaries over
+# the whole snapshot, a third ranked list for the hybrid fusion. The vectors are the ones
+# ``fill`` stored at index time (the default rerank needs them anyway), gathered once per
+# process into one matrix per (database, snapshot, model); a chunk whose summary vector
+# is not stored yet is left out of the list (never embedded here: a question would pay
+# for the whole snapshot).
+_MATRICES: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
+_MATRICES_KEPT = 4  # snapshots kept per process (a running server serves a few projects)
+
+
+def _chunk_summaries(db: Database, chunk_ids: list[int]) -> list[tuple[int, str]]:
+    """(chunk id, its summary) for ``chunk_ids`` (content decrypted), in id order."""
+    out: list[tuple[int, str]] = []
+    with db.engine.connect() as conn:
+        for i in range(0, len(chunk_ids), _LOOKUP_BATCH):
+            part = chunk_ids[i : i + _LOOKUP_BATCH]
+            rows = conn.execute(
+                text("SELECT id, content FROM chunks WHERE id IN :ids ORDER BY id").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": part},
+            )
+            out.extend((int(r[0]), ranking.summary(crypto.decrypt(r[1]))) for r in rows)
+    return out
+
+
+def summary_matrix(
+    db: Database, settings: Settings, snapshot_id: int, model: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(chunk ids, their unit summary vectors as rows) of the snapshot's chunks whose
+    summary vector for ``model`` is stored; built once per process and snapshot."""
+    key = (str(db.engine.url), snapshot_id, model)
+    with _STORES_LOCK:
+        if key in _MATRICES:
+            return _MATRICES[key]
+    pairs = _chunk_summaries(db, [cid for cid, _ in snapshot_chunks(db, snapshot_id)])
+    vecs = store_for(settings).get(model, (t for _, t in pairs))
+    kept = [(cid, vecs[t]) for cid, t in pairs if t in vecs]
+    ids = np.array([cid for cid, _ in kept], dtype=np.int64)
+    matrix = (
+        np.vstack([v for _, v in kept]).astype(np.float32)
+        if kept
+        else np.zeros((0, 0), dtype=np.float32)
+    )
+    with _STORES_LOCK:
+        if len(_MATRICES) >= _MATRICES_KEPT:
+            _MATRICES.pop(next(iter(_MATRICES)))
+        _MATRICES[key] = (ids, matrix)
+    return ids, matrix
+
+
+def nearest(
+    db: Database,
+    settings: Settings,
+    snapshot_id: int,
+    model: str,
+    query_vector: np.ndarray,
+    k: int,
+) -> list[tuple[int, float]]:
+    """The ``k`` chunks whose stored summary is nearest ``query_vector`` (cosine, best
+    first); empty when the snapshot has no stored summary vectors for ``model``."""
+    ids, matrix = summary_matrix(db, settings, snapshot_id, model)
+    if not len(ids) or k <= 0:
+        return []
+    sims = matrix @ np.asarray(query_vector, dtype=np.float32)
+    k = min(k, len(ids))
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[np.lexsort((ids[top], -sims[top]))]
+    return [(int(ids[i]), float(sims[i])) for i in top]

@@ -39,6 +39,7 @@ from devlab.testing.mutantkeep import keep_mutant_killers
 from devlab.testing.plan import plan_for_code
 from devlab.testing.probe import Coverage, probe_file, to_candidates
 from devlab.testing.project import ProjectFiles, module_of
+from devlab.testing.pydocs import doc_sources
 from devlab.testing.pymodel import allowed_imports, ask_for_tests, calls_from_code, whole_tests
 from devlab.testing.pysearch import CallPlanner
 from devlab.testing.sandboxrun import SuiteRun, run_suite
@@ -271,7 +272,8 @@ def generate_tests(
     base = session.run({}, existing or [_PROBE_FILE], contexts=False) if existing else None
     names = sorted({t.cls or t.name for t in targets})
     imports = [f"from {session.module} import {', '.join(names)}"] if names else []
-    planner = CallPlanner(targets, pf.files[path], session.module)
+    docs = doc_sources(pf.files, path)  # the module's, its package's and the doc files' examples
+    planner = CallPlanner(targets, pf.files[path], session.module, docs)
     calls = planner.first_calls()
     report(progress, "probe", 1, 5, f"{len(calls)} boundary calls")
     probe = session.run({_PROBE_FILE: probe_file(calls, imports)}, [_PROBE_FILE], contexts=True)

@@ -48,6 +48,9 @@ class ClassInfo:
         self.lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
         self.bases = [ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases]
         for item in node.body:
+            if isinstance(item, ast.Assign):  # ``__radd__ = __add__``: an alias is defined too
+                names = [t.id for t in item.targets if isinstance(t, ast.Name)]
+                self.dunders |= {n for n in names if n.startswith("__") and n.endswith("__")}
             if not isinstance(item, ast.FunctionDef):
                 continue
             decos = {ast.unparse(d) for d in item.decorator_list}

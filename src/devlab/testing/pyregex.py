@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["format_fields", "module_regexes", "type_letters", "witnesses"]
+__all__ = ["drawn_witnesses", "format_fields", "module_regexes", "type_letters", "witnesses"]
 
 _MAX_LEN = 80
 _MAX_PATTERN = 2000
@@ -138,6 +138,43 @@ def witnesses(pattern: str, limit: int = 6, seed: int = 0) -> list[str]:
         if len(found) >= limit:
             break
     return found
+
+
+def drawn_witnesses(pattern: str, limit: int = 4) -> list[str]:
+    """Up to ``limit`` strings ``pattern`` matches, drawn by Hypothesis' ``from_regex``
+    (derandomised: the same strings every run): the patterns the walk above cannot
+    write (look-arounds, back references) and more variety for those it can. ``[]``
+    when Hypothesis is missing or the pattern does not compile."""
+    if not pattern or len(pattern) > _MAX_PATTERN:
+        return []
+    try:
+        compiled = re.compile(pattern)
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import strategies as st
+    except (re.error, RecursionError, OverflowError, ImportError):
+        return []
+    found: list[str] = []
+
+    @settings(
+        max_examples=limit * 4,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
+    @given(st.from_regex(compiled))
+    def draw(text: str) -> None:
+        fits = text and len(text) <= _MAX_LEN and text.isprintable() and compiled.match(text)
+        if fits and text not in found:
+            found.append(text)
+
+    try:
+        draw()
+    except Exception:  # a pattern Hypothesis cannot draw from: what it drew so far
+        return found[:limit]
+    found.sort(key=lambda t: (not t.isascii(), len(t)))  # short ASCII first: readable tests
+    return found[:limit]
 
 
 def _looks_like_regex(text: str) -> bool:

@@ -41,6 +41,8 @@ from devlab.testing.targets import Target, inherited_methods
 __all__ = [
     "STORED_STAND_INS",
     "fill_calls",
+    "imported_values",
+    "partner_calls",
     "protocol_calls",
     "state_calls",
     "stored_callables",
@@ -60,6 +62,20 @@ _REFLECTED = {
 _INPLACE = {
     "__iadd__": "+", "__isub__": "-", "__iand__": "&", "__ior__": "|", "__ixor__": "^",
     "__imul__": "*",
+}  # fmt: skip
+_COMPARE = {
+    "__add__": "+", "__sub__": "-", "__eq__": "==", "__ne__": "!=", "__lt__": "<",
+    "__le__": "<=", "__gt__": ">", "__ge__": ">=", **_BINARY,
+}  # fmt: skip
+_UNARY = {"__neg__": "-{}", "__pos__": "+{}", "__abs__": "abs({})", "__invert__": "~{}"}
+# values of the standard types a module imports from these modules (its arithmetic's
+# other side: a duration added to a date, a money amount times a Decimal); the whole
+# module's common types, not only the name imported (``timedelta`` -> dates too)
+_STD_VALUES = {
+    "datetime": ["datetime.timedelta(days=1, seconds=5)", "datetime.date(2020, 1, 31)",
+                 "datetime.datetime(2020, 3, 31, 12, 30)", "datetime.timedelta(0)"],
+    "decimal": ["decimal.Decimal('1.5')", "decimal.Decimal('2')"],
+    "fractions": ["fractions.Fraction(1, 3)"],
 }  # fmt: skip
 _PICKLE = frozenset({"__getstate__", "__setstate__", "__reduce__", "__reduce_ex__",
                      "__getnewargs__", "__getnewargs_ex__"})  # fmt: skip
@@ -128,6 +144,54 @@ def protocol_calls(info: ClassInfo, receivers: list[str], others: list[str]) -> 
                 out.append(Call("", f"{name}.{dunder}", expr, False, imports=("import copy",)))
         out += _attribute_calls(info, recv)
     return out
+
+
+def imported_values(source: str) -> list[tuple[str, str]]:
+    """``(expression, import)`` for values of the standard types the module imports
+    (``from datetime import timedelta`` -> a timedelta, a date, a datetime)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in _STD_VALUES:
+            used.add(node.module)
+        elif isinstance(node, ast.Import):
+            used |= {a.name for a in node.names if a.name in _STD_VALUES}
+    return [(v, f"import {m}") for m in _STD_VALUES if m in used for v in _STD_VALUES[m]]
+
+
+def partner_calls(
+    info: ClassInfo, receivers: list[str], others: list[str], values: list[tuple[str, str]]
+) -> list[Call]:
+    """Operators of the class with partners of its own kind: other receivers of the class
+    (another state: ``a + b``, ``a == b``), values of the standard types the module
+    imports on either side (``d + date(...)``, ``date(...) - d``), and the unary ones
+    (``-d``, ``abs(d)``)."""
+    per: list[list[Call]] = []
+    d, name = info.dunders, info.name
+    for i, recv in enumerate(receivers):
+        out: list[Call] = []
+        per.append(out)
+        r = operand(recv)
+        for dunder, form in {**_UNARY, "__str__": "str({})"}.items():
+            if dunder in d:  # str(): a state shows in the text (``1 month``, ``2 months``)
+                out.append(Call("", f"{name}.{dunder}", form.format(r), False))
+        mine = [o for o in dict.fromkeys([*others, *receivers[i + 1 :]]) if o != recv][:3]
+        partners = [(o, ()) for o in mine] + [(v, (imp,)) for v, imp in values]
+        for dunder, sym in _COMPARE.items():
+            if dunder in d:
+                out += [Call("", f"{name}.{dunder}", f"{r} {sym} {operand(o)}", False, imports=imp)
+                        for o, imp in partners]  # fmt: skip
+        for dunder, sym in _REFLECTED.items():
+            if dunder in d:
+                out += [Call("", f"{name}.{dunder}", f"{v} {sym} {r}", False, imports=(imp,))
+                        for v, imp in values]  # fmt: skip
+    # receivers in turn, a call of each at a time: a bounded caller still gets every state
+    return [
+        calls[k] for k in range(max(map(len, per), default=0)) for calls in per if k < len(calls)
+    ]
 
 
 def _method_call(expr: str) -> tuple[str, str, str] | None:

@@ -15,7 +15,8 @@ Merging with bandit: bandit CWEs are normalised to DevLab's (``BANDIT_CWE``), CW
 family compare equal (``CWE_FAMILY``). Same line + same CWE family -> one finding:
 DevLab's (it carries the taint path), noting bandit's test id. A bandit finding that only
 says an API is used (``PRESENCE_FAMILIES``: commands, SQL, eval, deserialisation, XML,
-hashes, randomness...) with no DevLab data flow on that line becomes low / low
+hashes, randomness...; any import check, B4xx) with no DevLab data flow on that line becomes
+low / low
 ("presence only"): the default view holds only findings with a data flow or a
 definitely dangerous configuration.
 """
@@ -81,10 +82,12 @@ CWE_FAMILY = {
     "CWE-1004": "CWE-614",
     "CWE-338": "CWE-330",
 }
-#: bandit findings that say only "this API is used": without a DevLab flow, low / low
+#: bandit findings that say only "this API is used": without a DevLab flow, low / low;
+#: so are bandit's import checks (B401-B415: ``import ftplib``, ``import pickle``...);
+#: clear text (CWE-319: any ftplib / telnetlib call) is judged by DevLab's transport rules
 PRESENCE_FAMILIES = frozenset(
     {"CWE-78", "CWE-89", "CWE-94", "CWE-502", "CWE-611", "CWE-79", "CWE-22", "CWE-918",
-     "CWE-601", "CWE-327", "CWE-330", "CWE-90", "CWE-643"}
+     "CWE-601", "CWE-327", "CWE-330", "CWE-90", "CWE-643", "CWE-319"}
 )  # fmt: skip
 BANDIT_FIX = {
     "B101": "Raise an exception instead of assert for checks that must hold in production.",
@@ -208,7 +211,7 @@ def _merge(own: list[Finding], bandit: list[Finding]) -> list[Finding]:
                 update={"message": f"{mine.message} (also bandit {b.rule_id[7:]})"}
             )
             continue
-        if _family(b.cwe) in PRESENCE_FAMILIES:
+        if _family(b.cwe) in PRESENCE_FAMILIES or b.rule_id[7:9] == "B4":
             b = b.model_copy(
                 update={
                     "severity": "low",

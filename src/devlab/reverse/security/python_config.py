@@ -11,23 +11,25 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Node
 
 from devlab.reverse.models import Severity
+from devlab.reverse.security.python_transport import TransportRules
 from devlab.reverse.security_ts_core import PASSWORDISH, RANDOM_SECRET_NAME
 from devlab.reverse.taint import Taint
 
 if TYPE_CHECKING:
     from devlab.reverse.security.python_ts import PyAnalysis
-    from devlab.reverse.security_ts_core import Scan
 
-    # The rules are only ever mixed into ``PyScan``, a ``Scan``: the type checker sees
-    # that base (the walk's state and helpers); at run time the mixin stands alone.
-    _ScanHost = Scan
-else:
-    _ScanHost = object
-
+#: functions whose input is a password by purpose -> (algorithm keyword, its position)
+PASSWORD_HASHES = {
+    "hashlib.pbkdf2_hmac": ("hash_name", 0),
+    "crypt.crypt": ("salt", 1),
+    "crypt.mksalt": ("method", 0),
+}
+#: the password argument of those that take one (keyword, position)
+PASSWORD_ARG = {"hashlib.pbkdf2_hmac": ("password", 1), "crypt.crypt": ("word", 0)}
 SECRETISH = re.compile(RANDOM_SECRET_NAME.pattern + r"|session_?key|_key$|^key$", re.I)
 
 
-class ConfigRules(_ScanHost):
+class ConfigRules(TransportRules):
     """Mixed into ``PyScan`` (through ``SinkRules``)."""
 
     fa: PyAnalysis
@@ -66,6 +68,9 @@ class ConfigRules(_ScanHost):
         cfg = fa.model.config
         if method == "set_cookie" and not splat:
             self.cookie_rule(node, kw)
+        self.call_transport(node, q, method, recv, pos, kw, splat)
+        if q in PASSWORD_HASHES and not splat:
+            self.password_hash_rule(node, q or "", pos, kw)
         weak = q in cfg("weak_hashes")
         data_t = pos_t
         if q == "hashlib.new" and pos:
@@ -123,6 +128,40 @@ class ConfigRules(_ScanHost):
                 self.hard_coded(
                     node, k, s, "Read the secret from the environment or a secrets manager."
                 )
+
+    def password_hash_rule(self, node: Node, q: str, pos: list[Node], kw: dict[str, Node]) -> None:
+        """A function that only ever hashes passwords (or derives keys from them) asked for
+        a weak algorithm: the data needs a strong hash by the function's purpose."""
+        key, at = PASSWORD_HASHES[q]
+        arg = kw.get(key) or (pos[at] if len(pos) > at else None)
+        if arg is None:
+            return  # the function's default (crypt: the strongest method; pbkdf2: required)
+        word = PASSWORD_ARG.get(q)
+        if word is not None:
+            data = kw.get(word[0]) or (pos[word[1]] if len(pos) > word[1] else None)
+            if data is not None and self.fold(data) is not self.NOTHING:
+                return  # a constant is nobody's password (a probe, an example; CWE-798 else)
+        v = self.fold(arg)
+        if q == "hashlib.pbkdf2_hmac":
+            weak = isinstance(v, str) and v.lower() in self.fa.model.config("weak_hash_names")
+        elif isinstance(v, str):  # a crypt(3) salt: "$1$..." is MD5, no "$" prefix is DES
+            weak = v.startswith("$1$") or not v.startswith("$")
+        else:
+            weak = self.fa.text(arg).rsplit(".", 1)[-1] in ("METHOD_CRYPT", "METHOD_MD5")
+        if weak:
+            self.fa.config(
+                "WEAKHASH",
+                "CWE-328",
+                "Weak hash",
+                node,
+                f"{q}() hashes a password with a weak algorithm "
+                f"({self.fa.text(arg)}): fast to brute-force once the hashes leak.",
+                "high",
+                "high",
+                "Use hashlib.scrypt, bcrypt or argon2; for PBKDF2 use sha256 or better with "
+                "at least 600,000 iterations.",
+                self.symbol,
+            )
 
     def hash_finding(self, node: Node, alg: str, data: list[list[Taint]]) -> None:
         fa = self.fa
@@ -214,6 +253,7 @@ class ConfigRules(_ScanHost):
     def credential(self, node: Node, left: Node, right: Node | None) -> None:
         if right is None or left.type not in ("identifier", "attribute", "subscript"):
             return
+        self.tls_assign(node, left, right)
         name = self.fa.text(left).rsplit(".", 1)[-1].strip("[]'\"")
         if left.type == "subscript":
             k = self.fold(left.child_by_field_name("subscript"))

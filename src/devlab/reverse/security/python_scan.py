@@ -395,8 +395,13 @@ class PyScan(SinkRules, Scan):
         value = node.child_by_field_name("value")
         if value is not None and value.type == "as_pattern":
             inner = value.named_children[0] if value.named_children else None
-            taints = self.eval(inner)
             alias = value.child_by_field_name("alias")
+            prev = self.target  # `with Client(...) as c:` names the value as `c = ...` does
+            self.target = self.fa.text(alias).rsplit(".", 1)[-1] if alias is not None else ""
+            try:
+                taints = self.eval(inner)
+            finally:
+                self.target = prev
             if alias is not None:
                 target = alias.named_children[0] if alias.named_children else alias
                 self.assign_to(target, taints, None)
