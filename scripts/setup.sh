@@ -137,12 +137,7 @@ case "$MODE" in
     .venv/bin/ruff check src tests
     .venv/bin/ruff format --check src tests
     .venv/bin/python -m mypy  # pyproject.toml [tool.mypy]: 0 errors over src/ (cached after a first run)
-    # Two test processes on two cores (pytest-xdist): one pytest process left the second
-    # core mostly idle. DEVLAB_TEST_WORKERS overrides (0 = one process, for debugging);
-    # by default one worker per core, at most four (each may hold a model in memory).
-    workers="${DEVLAB_TEST_WORKERS:-$(nproc)}"
-    if [ "$workers" -gt 4 ]; then workers=4; fi
-    exec .venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
+    exec .venv/bin/python -m pytest "$@"
     ;;
   install)
     echo "setup: installed; run .venv/bin/devlab --help" >&2
