@@ -210,18 +210,7 @@ def _summaries(
     db: Database, chunk_ids: list[int], describe: Callable[[str], str] | None = None
 ) -> list[str]:
     """The distinct summaries of chunks ``chunk_ids`` (their content decrypted)."""
-    out: dict[str, None] = {}
-    with db.engine.connect() as conn:
-        for i in range(0, len(chunk_ids), _LOOKUP_BATCH):
-            part = chunk_ids[i : i + _LOOKUP_BATCH]
-            rows = conn.execute(
-                text("SELECT content FROM chunks WHERE id IN :ids ORDER BY id").bindparams(
-                    bindparam("ids", expanding=True)
-                ),
-                {"ids": part},
-            )
-            out.update(((describe or ranking.summary)(crypto.decrypt(r[0])), None) for r in rows)
-    return list(out)
+    return list(dict.fromkeys(summary for _, summary in _chunk_summaries(db, chunk_ids, describe)))
 
 
 def fill(
@@ -269,8 +258,12 @@ _MATRICES: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
 _MATRICES_KEPT = 4  # snapshots kept per process (a running server serves a few projects)
 
 
-def _chunk_summaries(db: Database, chunk_ids: list[int]) -> list[tuple[int, str]]:
-    """(chunk id, its summary) for ``chunk_ids`` (content decrypted), in id order."""
+def _chunk_summaries(
+    db: Database, chunk_ids: list[int], describe: Callable[[str], str] | None = None
+) -> list[tuple[int, str]]:
+    """(chunk id, its summary) for ``chunk_ids`` (content decrypted), in id order;
+    ``describe`` makes the summary (``ranking.summary`` when None)."""
+    describe = describe or ranking.summary
     out: list[tuple[int, str]] = []
     with db.engine.connect() as conn:
         for i in range(0, len(chunk_ids), _LOOKUP_BATCH):
@@ -281,7 +274,7 @@ def _chunk_summaries(db: Database, chunk_ids: list[int]) -> list[tuple[int, str]
                 ),
                 {"ids": part},
             )
-            out.extend((int(r[0]), ranking.summary(crypto.decrypt(r[1]))) for r in rows)
+            out.extend((int(r[0]), describe(crypto.decrypt(r[1]))) for r in rows)
     return out
 
 
