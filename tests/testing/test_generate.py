@@ -92,7 +92,7 @@ def test_model_candidates_are_kept_only_when_they_pass_and_add_coverage(lab_sett
             "```python\nfrom stack import Stack\nimport random\n\n"
             "def test_push_then_pop():\n    s = Stack()\n    s.push(4)\n    assert s.pop() == 4\n\n"
             "def test_wrong():\n    assert Stack().push(1) == 2\n\n"
-            "def test_flaky():\n    assert random.random() < 0.5\n\n"
+            "def test_flaky():\n    assert random.random() < 0.2\n\n"
             "def test_nothing_new():\n    assert Stack().push(9) == 1\n```\n"
         )
 
