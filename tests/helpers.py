@@ -6,7 +6,9 @@ import hashlib
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -104,6 +106,18 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content)
     return root
+
+
+def assert_kept_tests_pass_outside(root: Path, files: dict[str, str], result: Any) -> None:
+    """A generation ``result``'s kept tests, beside ``files`` in a fresh tree at ``root``,
+    all pass under a plain pytest (no DevLab)."""
+    tree = write_tree(root, {**files, result.test_path: result.test_code})
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", result.test_path],
+        cwd=tree, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(result.kept)} passed" in run.stdout
 
 
 def git(repo: Path, *args: str) -> str:
@@ -207,3 +221,34 @@ class HashEmbedder:
             norm = np.linalg.norm(out[i])
             out[i] /= norm if norm else 1.0
         return out
+
+
+# A two-file shop library (a class with two methods, a function calling another): the
+# search suites' small indexed codebase.
+SHOP_LIB = {
+    "shop/cart.py": '''"""Shopping cart."""
+
+
+class Cart:
+    """Items a customer intends to buy."""
+
+    def add_item(self, product, quantity=1):
+        """Put a product in the cart."""
+        self.items[product] = self.items.get(product, 0) + quantity
+
+    def total_price(self):
+        """Sum of item prices times quantities."""
+        return sum(p.price * q for p, q in self.items.items())
+''',
+    "shop/mail.py": '''"""Outgoing messages."""
+
+
+def send_receipt(address, order):
+    """Email the customer a receipt for the order."""
+    return deliver(address, str(order))
+
+
+def deliver(address, body):
+    return (address, body)
+''',
+}

@@ -35,6 +35,7 @@ from devlab.search.ranking import (
     rerank,
     summary,
 )
+from helpers import SHOP_LIB as LIB
 from helpers import HashEmbedder, write_tree
 
 METHOD_CHUNK = (
@@ -120,35 +121,6 @@ def test_expand_rewards_agreeing_family_and_adds_the_missed_class():
     assert asked == [("q.py", "QuerySet")]
     assert out[1] > out[3] and out[2] > 0.08  # the two QuerySet methods agree
     assert 9 in out and 9 in metas and out[9] == pytest.approx(0.5 * 0.10)
-
-
-LIB = {
-    "shop/cart.py": '''"""Shopping cart."""
-
-
-class Cart:
-    """Items a customer intends to buy."""
-
-    def add_item(self, product, quantity=1):
-        """Put a product in the cart."""
-        self.items[product] = self.items.get(product, 0) + quantity
-
-    def total_price(self):
-        """Sum of item prices times quantities."""
-        return sum(p.price * q for p, q in self.items.items())
-''',
-    "shop/mail.py": '''"""Outgoing messages."""
-
-
-def send_receipt(address, order):
-    """Email the customer a receipt for the order."""
-    return deliver(address, str(order))
-
-
-def deliver(address, body):
-    return (address, body)
-''',
-}
 
 
 @pytest.fixture

@@ -15,35 +15,8 @@ from devlab.search import ranking as ranking_mod
 from devlab.search import retrieval as retrieval_mod
 from devlab.search import summaries as summaries_mod
 from devlab.store import Snapshot
+from helpers import SHOP_LIB as LIB
 from helpers import HashEmbedder, write_tree
-
-LIB = {
-    "shop/cart.py": '''"""Shopping cart."""
-
-
-class Cart:
-    """Items a customer intends to buy."""
-
-    def add_item(self, product, quantity=1):
-        """Put a product in the cart."""
-        self.items[product] = self.items.get(product, 0) + quantity
-
-    def total_price(self):
-        """Sum of item prices times quantities."""
-        return sum(p.price * q for p, q in self.items.items())
-''',
-    "shop/mail.py": '''"""Outgoing messages."""
-
-
-def send_receipt(address, order):
-    """Email the customer a receipt for the order."""
-    return deliver(address, str(order))
-
-
-def deliver(address, body):
-    return (address, body)
-''',
-}
 
 
 @pytest.fixture

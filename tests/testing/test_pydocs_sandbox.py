@@ -7,13 +7,10 @@ DevLab."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from devlab.testing import ProjectFiles, generate_tests
-from helpers import write_tree
+from helpers import assert_kept_tests_pass_outside
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
@@ -48,10 +45,4 @@ def test_documented_record_and_its_rewrites_reach_every_branch(lab_settings, tmp
     assert result.after.line_percent == 100 and result.after.branch_percent == 100, code
     assert "read('<name=ada;age=36;x>')" in code, code  # the documented input, as written
     assert "strict=True" in code, code  # the option set on a valid input
-    root = write_tree(tmp_path / "fresh", {"records.py": RECORDS, result.test_path: code})
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", result.test_path],
-        cwd=root, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{len(result.kept)} passed" in run.stdout
+    assert_kept_tests_pass_outside(tmp_path / "fresh", {"records.py": RECORDS}, result)

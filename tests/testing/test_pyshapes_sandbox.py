@@ -6,13 +6,11 @@ DevLab."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from devlab.testing import ProjectFiles, generate_tests
-from helpers import write_tree
+from helpers import assert_kept_tests_pass_outside
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
@@ -116,10 +114,4 @@ def test_shaped_calls_and_sequences_reach_what_plain_values_miss(lab_settings, t
     pair = r"(Template\('[^']*\{\w*:d\}[^']*'\)\.match\(|match\('[^']*\{\w*:d\}[^']*', )'\S*\d"
     assert re.search(pair, code), code
     assert " at 0x" not in code
-    root = write_tree(tmp_path / "fresh", {"shapes.py": SHAPES, result.test_path: code})
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", result.test_path],
-        cwd=root, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{len(result.kept)} passed" in run.stdout
+    assert_kept_tests_pass_outside(tmp_path / "fresh", {"shapes.py": SHAPES}, result)

@@ -5,13 +5,10 @@ tests then pass under plain pytest outside DevLab."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from devlab.testing import ProjectFiles, generate_tests
-from helpers import write_tree
+from helpers import assert_kept_tests_pass_outside
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
@@ -55,10 +52,4 @@ def test_protocols_and_states_reach_what_single_calls_miss(lab_settings, tmp_pat
     assert "obj.freeze()" in code and "pytest.raises(KeyError)" in code, code  # a state
     assert "list(reversed(Registry(" in code, code  # a protocol the class defines
     assert "[('a', 1), ('b', 2)]" in code, code  # items of none of the checked types
-    root = write_tree(tmp_path / "fresh", {"registry.py": REGISTRY, result.test_path: code})
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", result.test_path],
-        cwd=root, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{len(result.kept)} passed" in run.stdout
+    assert_kept_tests_pass_outside(tmp_path / "fresh", {"registry.py": REGISTRY}, result)
