@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -258,15 +259,19 @@ def case_code(labels: list[dict[str, Any]]) -> dict[str, str]:
     return {lb["id"]: code[lb["id"]] for lb in labels}
 
 
-def hits_devlab(code: dict[str, str]) -> tuple[dict[str, list], dict[str, str], float]:
+def hits_devlab(
+    code: dict[str, str], suffix: Callable[[str], str] = lambda key: ".js"
+) -> tuple[dict[str, list], dict[str, str], float]:
+    """DevLab's (CWE, severity) findings per case, each case written to a file whose
+    suffix ``suffix(key)`` gives (JavaScript here; other sets pass their own)."""
     from devlab.reverse.security import scan_source
 
     out: dict[str, list] = {}
     errors: dict[str, str] = {}
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="i17j-eslint-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="devlab-cases-") as tmp:
         for n, (cid, text) in enumerate(sorted(code.items())):
-            path = Path(tmp) / f"case{n}.js"
+            path = Path(tmp) / f"case{n}{suffix(cid)}"
             path.write_text(text, encoding="utf-8")
             try:
                 found = scan_source(str(path), text)

@@ -46,8 +46,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -201,22 +199,10 @@ def file_code(labels: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def hits_devlab(code: dict[str, str]) -> tuple[dict[str, list], dict[str, str], float]:
-    from devlab.reverse.security import scan_source
+    """DevLab's findings per example file (the eslint set's scanner, by file suffix)."""
+    import _security_eslint_tests as et
 
-    out: dict[str, list] = {}
-    errors: dict[str, str] = {}
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="i17n-precli-") as tmp:
-        for n, (rel, text) in enumerate(sorted(code.items())):
-            path = Path(tmp) / f"case{n}{Path(rel).suffix}"
-            path.write_text(text, encoding="utf-8")
-            try:
-                found = scan_source(str(path), text)
-            except Exception as exc:  # report and go on
-                errors[rel] = f"{type(exc).__name__}: {exc}"
-                found = []
-            out[rel] = [(f.cwe, f.severity) for f in found]
-    return out, errors, time.perf_counter() - t0
+    return et.hits_devlab(code, suffix=lambda rel: Path(rel).suffix)
 
 
 def flagged(lb: dict[str, Any], hits: list) -> bool:
